@@ -1,0 +1,152 @@
+/**
+ * The error catalogue. Top-level `code`s are few and stable; the specific reason lives in
+ * `details.code`. Every entry carries its description: `docs/errors.md` is generated from here.
+ */
+export const ErrorCodes = {
+  INVALID_REQUEST: 'A frame, its params or a method precondition was rejected; details.code says which.',
+  NOT_PAIRED: 'The device is known but still needs an operator approval (details.code PAIRING_REQUIRED).',
+  FORBIDDEN: 'The caller is authenticated but lacks the scope or role the method needs.',
+  NOT_FOUND: 'The thing the request names (request id, device, node, job) does not exist.',
+  UNAVAILABLE: 'The gateway or a backend it needs cannot serve this now; retry after retryAfterMs.',
+  TIMEOUT: 'The operation did not finish within its deadline.',
+  NOT_LINKED: 'The channel account is not linked (for example WhatsApp needs a QR login).',
+  AGENT_TIMEOUT: 'An agent run did not finish within its timeout.',
+  INTERNAL: 'An unexpected failure inside the gateway; the request had no effect that was acknowledged.',
+} as const;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** `details.code` values. Connect failures, authorization failures and method-specific reasons. */
+export const DetailCodes = {
+  // frames and routing
+  JSON_INVALID: 'The frame was not valid JSON.',
+  FRAME_INVALID: 'The frame is not a valid req frame; details.path names the field.',
+  FIRST_FRAME_NOT_CONNECT: 'The first frame on a socket must be a connect request.',
+  ALREADY_CONNECTED: 'connect was sent again on a socket that already completed its handshake.',
+  METHOD_UNKNOWN: 'No such method; details.method names it.',
+  PARAMS_INVALID: 'The params do not match the method schema; details.path and details.reason say where.',
+  PAYLOAD_TOO_LARGE: 'The frame exceeds the size allowed at this stage of the connection.',
+  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different method by this caller.',
+  SHUTTING_DOWN: 'The gateway is draining and accepts no new work.',
+  RATE_LIMITED: 'Too many requests; retry after retryAfterMs.',
+  // connect: protocol and auth
+  PROTOCOL_MISMATCH: 'No protocol version in common; details.supported gives the accepted range.',
+  AUTH_REQUIRED: 'The gateway requires a credential and none was sent.',
+  AUTH_TOKEN_MISSING: 'Token auth is configured and no token was sent.',
+  AUTH_TOKEN_MISMATCH: 'The shared token is wrong.',
+  AUTH_PASSWORD_MISSING: 'Password auth is configured and no password was sent.',
+  AUTH_PASSWORD_MISMATCH: 'The password is wrong.',
+  AUTH_RATE_LIMITED: 'Too many failed attempts from this client; retry after retryAfterMs.',
+  AUTH_DEVICE_TOKEN_MISMATCH: 'The device token is unknown, rotated, revoked, or belongs to another device.',
+  AUTH_SCOPE_MISMATCH: 'The device token is valid but does not cover the requested role or scopes; re-pair.',
+  DEVICE_IDENTITY_REQUIRED: 'connect must carry a signed device identity.',
+  DEVICE_AUTH_NONCE_REQUIRED: 'device.nonce was empty.',
+  DEVICE_AUTH_NONCE_MISMATCH: 'device.nonce is not the challenge this socket was sent (or it was already used).',
+  DEVICE_AUTH_SIGNATURE_INVALID: 'The device signature does not verify over the v3 (or v2) payload.',
+  DEVICE_AUTH_SIGNATURE_EXPIRED: 'device.signedAt is outside the allowed clock skew.',
+  DEVICE_AUTH_DEVICE_ID_MISMATCH: 'device.id is not the SHA-256 of the public key.',
+  DEVICE_AUTH_PUBLIC_KEY_INVALID: 'device.publicKey is not a raw 32-byte Ed25519 key in base64url.',
+  PAIRING_REQUIRED: 'The device needs approval; details.requestId names the pending request.',
+  CONTROL_UI_ORIGIN_NOT_ALLOWED: 'The browser Origin is neither same-origin nor in the allowlist.',
+  ROLE_INVALID: 'The requested role is not one the gateway knows.',
+  SCOPE_INVALID: 'A requested scope is not one the gateway knows.',
+  // authorization
+  MISSING_SCOPE: 'The caller lacks details.missingScope; details.requiredScopes lists what would do.',
+  ROLE_REQUIRED: 'The method is only for connections with details.requiredRole.',
+  // nodes
+  NODE_NOT_CONNECTED: 'The node is not connected to this gateway.',
+  NODE_COMMAND_NOT_ALLOWED: 'The command is not approved for this node, or is on the deny list.',
+  NODE_INVOKE_TIMEOUT: 'The node did not answer before the invoke deadline.',
+  NODE_DISCONNECTED: 'The node disconnected before answering.',
+  NODE_NOT_READY: 'The node has not been approved or is not ready for invokes.',
+  // config
+  CONFIG_INVALID: 'The config does not match its schema; details.path names the key.',
+  CONFIG_CONFLICT: 'The config changed since baseHash was read.',
+} as const;
+export type DetailCode = keyof typeof DetailCodes;
+
+/** The error object carried by `res` frames with `ok: false`. */
+export interface ErrorShapeLike {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface GatewayErrorInit {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** The one error class the gateway throws and the client surfaces. */
+export class GatewayError extends Error {
+  override name = 'GatewayError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.details = init.details;
+    this.retryable = init.retryable ?? init.code === 'UNAVAILABLE';
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** `details.code`, when present. */
+  get detailCode(): string | undefined {
+    const code = this.details?.code;
+    return typeof code === 'string' ? code : undefined;
+  }
+
+  toShape(): ErrorShapeLike {
+    const shape: ErrorShapeLike = { code: this.code, message: this.message };
+    if (this.details !== undefined) shape.details = this.details;
+    if (this.retryable) shape.retryable = true;
+    if (this.retryAfterMs !== undefined) shape.retryAfterMs = this.retryAfterMs;
+    return shape;
+  }
+}
+
+/** A request that came back with `ok: false`, or failed on the client side (timeout, closed). */
+export class GatewayRequestError extends GatewayError {
+  override name = 'GatewayRequestError';
+  readonly method: string;
+  constructor(method: string, init: GatewayErrorInit) {
+    super(init);
+    this.method = method;
+  }
+
+  static fromShape(method: string, shape: ErrorShapeLike): GatewayRequestError {
+    const known = shape.code in ErrorCodes ? (shape.code as ErrorCode) : 'INTERNAL';
+    const details =
+      shape.details && typeof shape.details === 'object' ? (shape.details as Record<string, unknown>) : undefined;
+    const init: GatewayErrorInit = { code: known, message: shape.message };
+    if (details) init.details = known === shape.code ? details : { ...details, originalCode: shape.code };
+    else if (known !== shape.code) init.details = { originalCode: shape.code };
+    if (shape.retryable !== undefined) init.retryable = shape.retryable;
+    if (shape.retryAfterMs !== undefined) init.retryAfterMs = shape.retryAfterMs;
+    return new GatewayRequestError(method, init);
+  }
+}
+
+/** Shorthand for building a typed error with a `details.code`. */
+export function gatewayError(
+  code: ErrorCode,
+  detailCode: DetailCode | undefined,
+  message: string,
+  extra?: { details?: Record<string, unknown>; retryable?: boolean; retryAfterMs?: number; cause?: unknown },
+): GatewayError {
+  const init: GatewayErrorInit = { code, message };
+  const details = detailCode ? { code: detailCode, ...extra?.details } : extra?.details;
+  if (details) init.details = details;
+  if (extra?.retryable !== undefined) init.retryable = extra.retryable;
+  if (extra?.retryAfterMs !== undefined) init.retryAfterMs = extra.retryAfterMs;
+  if (extra?.cause !== undefined) init.cause = extra.cause;
+  return new GatewayError(init);
+}

@@ -1,0 +1,248 @@
+import { Type } from '@sinclair/typebox';
+import { Count, IdempotencyKey, NoParams, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { defineMethod } from './define.ts';
+
+export const CronSchedule = Type.Union(
+  [
+    Strict(
+      { kind: Type.Literal('at'), at: NonEmptyString('ISO time to run once.') },
+      { description: 'Once, at a time.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('every'),
+        everyMs: Type.Integer({ minimum: 1000, description: 'Interval (≥ 1 s).' }),
+        anchorMs: Type.Optional(TimestampMs('Align intervals to this instant.')),
+      },
+      { description: 'Every interval.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('cron'),
+        expr: NonEmptyString('Cron expression (5 or 6 fields).'),
+        tz: Type.Optional(NonEmptyString('IANA time zone (default: gateway local).')),
+      },
+      { description: 'A cron expression.' },
+    ),
+  ],
+  { $id: 'CronSchedule', description: 'When a job runs.' },
+);
+
+export const CronAction = Type.Union(
+  [
+    Strict(
+      {
+        kind: Type.Literal('agent'),
+        message: NonEmptyString('Prompt for the agent turn.'),
+        sessionKey: Type.Optional(NonEmptyString('Session to run in.')),
+        deliver: Type.Optional(Type.Boolean({ description: 'Deliver the reply to the session channel.' })),
+      },
+      { description: 'Run an agent turn.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('send'),
+        channel: Type.Optional(NonEmptyString('Channel.')),
+        accountId: Type.Optional(NonEmptyString('Account.')),
+        to: NonEmptyString('Target.'),
+        message: NonEmptyString('Text.'),
+      },
+      { description: 'Send a message.' },
+    ),
+  ],
+  { $id: 'CronAction', description: 'What a job does.' },
+);
+
+export const CronMissedPolicy = Type.Union([Type.Literal('run-once'), Type.Literal('skip')], {
+  description: 'Runs missed while the gateway was down: run once at start, or skip.',
+});
+
+export const CronRunStatus = Type.Union(
+  [Type.Literal('running'), Type.Literal('ok'), Type.Literal('error'), Type.Literal('skipped')],
+  { description: 'Run outcome.' },
+);
+
+export const CronJob = Strict(
+  {
+    id: NonEmptyString('Job id.'),
+    name: NonEmptyString('Name.'),
+    description: Type.Optional(Type.String({ description: 'Description.' })),
+    enabled: Type.Boolean({ description: 'Enabled.' }),
+    schedule: CronSchedule,
+    action: CronAction,
+    missedPolicy: CronMissedPolicy,
+    createdAtMs: TimestampMs('Created.'),
+    updatedAtMs: TimestampMs('Updated.'),
+    nextRunAtMs: Type.Union([TimestampMs('Next run.'), Type.Null()], { description: 'Next run, if any.' }),
+    lastRunAtMs: Type.Union([TimestampMs('Last run.'), Type.Null()], { description: 'Last run, if any.' }),
+    lastStatus: Type.Union([CronRunStatus, Type.Null()], { description: 'Last outcome.' }),
+  },
+  { $id: 'CronJob', description: 'A scheduled job.' },
+);
+
+const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which job.' });
+
+export const cronList = defineMethod({
+  name: 'cron.list',
+  description: 'Scheduled jobs.',
+  params: Strict(
+    { includeDisabled: Type.Optional(Type.Boolean({ description: 'Include disabled jobs (default true).' })) },
+    { $id: 'CronListParams', description: 'Filter.' },
+  ),
+  result: Strict({ jobs: Type.Array(CronJob) }, { $id: 'CronListResult', description: 'Jobs.' }),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const cronGet = defineMethod({
+  name: 'cron.get',
+  description: 'One job.',
+  params: Type.Object(JobId.properties, { $id: 'CronGetParams', additionalProperties: false, description: 'Job.' }),
+  result: CronJob,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const cronStatus = defineMethod({
+  name: 'cron.status',
+  description: 'Scheduler status.',
+  params: NoParams('CronStatusParams'),
+  result: Strict(
+    {
+      enabled: Type.Boolean({ description: 'Scheduler running.' }),
+      jobs: Count('Jobs.'),
+      enabledJobs: Count('Enabled jobs.'),
+      nextRunAtMs: Type.Union([TimestampMs('Next.'), Type.Null()], { description: 'Next run of any job.' }),
+      running: Count('Runs in progress.'),
+    },
+    { $id: 'CronStatusResult', description: 'Status.' },
+  ),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const cronAdd = defineMethod({
+  name: 'cron.add',
+  description: 'Add a job.',
+  params: Strict(
+    {
+      name: NonEmptyString('Name.', { maxLength: 200 }),
+      description: Type.Optional(Type.String({ description: 'Description.' })),
+      enabled: Type.Optional(Type.Boolean({ description: 'Default true.' })),
+      schedule: CronSchedule,
+      action: CronAction,
+      missedPolicy: Type.Optional(CronMissedPolicy),
+    },
+    { $id: 'CronAddParams', description: 'New job.' },
+  ),
+  result: CronJob,
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const cronUpdate = defineMethod({
+  name: 'cron.update',
+  description: 'Change a job.',
+  params: Strict(
+    {
+      id: NonEmptyString('Job id.'),
+      patch: Strict(
+        {
+          name: Type.Optional(NonEmptyString('Name.', { maxLength: 200 })),
+          description: Type.Optional(Type.String({ description: 'Description.' })),
+          enabled: Type.Optional(Type.Boolean({ description: 'Enabled.' })),
+          schedule: Type.Optional(CronSchedule),
+          action: Type.Optional(CronAction),
+          missedPolicy: Type.Optional(CronMissedPolicy),
+        },
+        { description: 'Fields to change.' },
+      ),
+    },
+    { $id: 'CronUpdateParams', description: 'Job and changes.' },
+  ),
+  result: CronJob,
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const cronRemove = defineMethod({
+  name: 'cron.remove',
+  description: 'Remove a job.',
+  params: Type.Object(JobId.properties, {
+    $id: 'CronRemoveParams',
+    additionalProperties: false,
+    description: 'Job.',
+  }),
+  result: Strict(
+    { id: NonEmptyString('Job.'), removed: Type.Boolean({ description: 'False if unknown.' }) },
+    { $id: 'CronRemoveResult', description: 'Outcome.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const cronRun = defineMethod({
+  name: 'cron.run',
+  description: 'Run a job now; returns its run id at once.',
+  params: Strict(
+    { id: NonEmptyString('Job.'), idempotencyKey: Type.Optional(IdempotencyKey) },
+    { $id: 'CronRunParams', description: 'Job.' },
+  ),
+  result: Strict(
+    {
+      id: NonEmptyString('Job.'),
+      runId: NonEmptyString('Run.'),
+      status: Type.Literal('queued', { description: 'Queued.' }),
+    },
+    { $id: 'CronRunResult', description: 'Queued run.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: true,
+});
+
+export const CronRunRecord = Strict(
+  {
+    runId: NonEmptyString('Run.'),
+    jobId: NonEmptyString('Job.'),
+    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('missed')], {
+      description: 'Why it ran.',
+    }),
+    status: CronRunStatus,
+    scheduledAtMs: TimestampMs('Scheduled for.'),
+    startedAtMs: TimestampMs('Started.'),
+    endedAtMs: Type.Union([TimestampMs('Ended.'), Type.Null()], { description: 'Ended, if it has.' }),
+    error: Type.Optional(Type.String({ description: 'Error.' })),
+    agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
+  },
+  { $id: 'CronRunRecord', description: 'One run of a job.' },
+);
+
+export const cronRuns = defineMethod({
+  name: 'cron.runs',
+  description: 'Recorded runs, newest first.',
+  params: Strict(
+    {
+      id: Type.Optional(NonEmptyString('Only this job.')),
+      runId: Type.Optional(NonEmptyString('Only this run.')),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Most runs (default 50).' })),
+    },
+    { $id: 'CronRunsParams', description: 'Filter.' },
+  ),
+  result: Strict({ runs: Type.Array(CronRunRecord) }, { $id: 'CronRunsResult', description: 'Runs.' }),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const CronEvent = Strict(
+  {
+    jobId: NonEmptyString('Job.'),
+    runId: NonEmptyString('Run.'),
+    phase: Type.Union([Type.Literal('start'), Type.Literal('finish')], { description: 'Start or finish.' }),
+    status: CronRunStatus,
+    error: Type.Optional(Type.String({ description: 'Error.' })),
+    ts: TimestampMs('When.'),
+  },
+  { $id: 'CronEvent', description: 'A job started or finished.' },
+);
+
+export const cronMethods = [cronList, cronGet, cronStatus, cronAdd, cronUpdate, cronRemove, cronRun, cronRuns] as const;

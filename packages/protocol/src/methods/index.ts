@@ -1,0 +1,61 @@
+import type { Static } from '@sinclair/typebox';
+import { agentMethods } from './agent.ts';
+import { chatMethods } from './chat.ts';
+import { configMethods } from './config.ts';
+import { cronMethods } from './cron.ts';
+import type { MethodDefinition } from './define.ts';
+import { deviceMethods } from './devices.ts';
+import { messagingMethods } from './messaging.ts';
+import { nodeMethods } from './nodes.ts';
+import { systemMethods } from './system.ts';
+
+/** Every method the protocol defines, in family order. */
+export const methodList = [
+  ...systemMethods,
+  ...deviceMethods,
+  ...nodeMethods,
+  ...messagingMethods,
+  ...chatMethods,
+  ...agentMethods,
+  ...configMethods,
+  ...cronMethods,
+] as const;
+
+type AnyMethod = (typeof methodList)[number];
+
+/** Method name → its definition. */
+export type MethodMap = { [M in AnyMethod as M['name']]: M };
+export type MethodName = keyof MethodMap;
+export type MethodParams<N extends MethodName> = Static<MethodMap[N]['params']>;
+export type MethodResult<N extends MethodName> = Static<MethodMap[N]['result']>;
+
+/** Names of methods that carry an idempotency key. */
+export type SideEffectMethodName = { [N in MethodName]: MethodMap[N]['sideEffect'] extends true ? N : never }[MethodName];
+
+/**
+ * Params as a caller passes them to the SDK: side-effecting methods may omit the
+ * idempotency key (the client generates one).
+ */
+export type RequestParams<N extends MethodName> = N extends SideEffectMethodName
+  ? Omit<MethodParams<N>, 'idempotencyKey'> & { idempotencyKey?: string }
+  : MethodParams<N>;
+
+/** Methods whose params are all optional may be called without params. */
+export type MethodsWithOptionalParams = {
+  [N in MethodName]: {} extends RequestParams<N> ? N : never;
+}[MethodName];
+
+export const methods: { readonly [N in MethodName]: MethodMap[N] } = Object.fromEntries(
+  methodList.map((m) => [m.name, m]),
+) as never;
+
+const methodLookup: ReadonlyMap<string, MethodDefinition> = new Map(methodList.map((m) => [m.name, m]));
+
+/** The definition of a method by name, or undefined for unknown names (safe for untrusted input). */
+export function getMethod(name: string): MethodDefinition | undefined {
+  return methodLookup.get(name);
+}
+
+export const methodNames: readonly MethodName[] = methodList.map((m) => m.name);
+
+export { agentMethods, chatMethods, configMethods, cronMethods, deviceMethods, messagingMethods, nodeMethods, systemMethods };

@@ -1,0 +1,265 @@
+import { Type } from '@sinclair/typebox';
+import { AuthMode } from '../schema/connect.ts';
+import { HealthSummary } from '../schema/health.ts';
+import { PresenceList } from '../schema/presence.ts';
+import { Count, NoParams, NonEmptyString, OkResult, Strict, TimestampMs } from '../schema/primitives.ts';
+import { defineMethod } from './define.ts';
+
+export const HealthParams = Strict(
+  { probe: Type.Optional(Type.Boolean({ description: 'Also probe every channel account now.' })) },
+  { $id: 'HealthParams', description: 'Params of health.' },
+);
+
+export const health = defineMethod({
+  name: 'health',
+  description: 'Liveness and health summary: event loop, channels, heartbeat.',
+  params: HealthParams,
+  result: HealthSummary,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const StatusResult = Strict(
+  {
+    version: NonEmptyString('Gateway version.'),
+    bootId: NonEmptyString('Changes on every start.'),
+    startedAtMs: TimestampMs('When this process started.'),
+    uptimeMs: Count('Uptime.'),
+    ready: Type.Boolean({ description: 'Same truth as /readyz.' }),
+    degraded: Type.Array(Type.String(), { description: 'What is degraded, if anything.' }),
+    gateway: Strict(
+      {
+        bind: Type.String({ description: 'Bind mode: loopback, lan, tailnet, custom.' }),
+        host: Type.String({ description: 'Address listened on.' }),
+        port: Type.Integer({ minimum: 0, description: 'Port listened on.' }),
+        authMode: AuthMode,
+        tls: Type.Boolean({ description: 'True when serving wss://.' }),
+      },
+      { description: 'Where and how the gateway listens.' },
+    ),
+    connections: Strict(
+      {
+        total: Count('Open authenticated connections.'),
+        operators: Count('Operator connections.'),
+        nodes: Count('Node connections.'),
+      },
+      { description: 'Connection counts.' },
+    ),
+    channels: Type.Array(
+      Strict(
+        {
+          channel: NonEmptyString('Channel id.'),
+          accountId: NonEmptyString('Account id.'),
+          state: Type.String({ description: 'Supervisor state.' }),
+          connected: Type.Boolean({ description: 'Connected now.' }),
+          owner: Type.Optional(Type.String({ description: 'Gateway holding the account lease.' })),
+          lastInboundAt: Type.Union([TimestampMs('Last inbound.'), Type.Null()]),
+          lastError: Type.Union([Type.String(), Type.Null()], { description: 'Last error.' }),
+        },
+        { description: 'One channel account.' },
+      ),
+      { description: 'Channel accounts and their inbound liveness.' },
+    ),
+    nodes: Strict(
+      {
+        connected: Count('Nodes connected.'),
+        known: Count('Nodes known (approved or pending).'),
+      },
+      { description: 'Node counts.' },
+    ),
+    pending: Strict(
+      {
+        devices: Count('Pending device pairing requests.'),
+        nodes: Count('Pending node approvals.'),
+      },
+      { description: 'What waits for an operator.' },
+    ),
+  },
+  { $id: 'StatusResult', description: 'One-screen status of the gateway.' },
+);
+
+export const status = defineMethod({
+  name: 'status',
+  description: 'Gateway status: version, uptime, readiness, connections, channels, pending approvals.',
+  params: NoParams('StatusParams'),
+  result: StatusResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const systemPresence = defineMethod({
+  name: 'system-presence',
+  description: 'Connected devices, one entry per device.',
+  params: NoParams('SystemPresenceParams'),
+  result: PresenceList,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const SystemEventParams = Strict(
+  {
+    text: NonEmptyString('What happened, in one line.', { maxLength: 4096 }),
+    kind: Type.Optional(NonEmptyString('A short category.', { maxLength: 64 })),
+    data: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Structured details.' })),
+  },
+  { $id: 'SystemEventParams', description: 'An operator-supplied system event to broadcast and log.' },
+);
+
+export const systemEvent = defineMethod({
+  name: 'system-event',
+  description: 'Record a system event and broadcast it to operators.',
+  params: SystemEventParams,
+  result: OkResult,
+  scope: 'operator.write',
+  sideEffect: false,
+});
+
+export const HeartbeatPayload = Strict(
+  {
+    ts: TimestampMs('When the heartbeat fired.'),
+    seq: Count('Heartbeat counter since start.'),
+    reason: Type.String({ description: 'interval, wake or manual.' }),
+    uptimeMs: Count('Gateway uptime.'),
+    connections: Count('Open connections.'),
+    channelsConnected: Count('Channel accounts connected.'),
+    channelsTotal: Count('Channel accounts configured.'),
+    text: Type.Optional(Type.String({ description: 'Wake text, when woken with one.' })),
+  },
+  { $id: 'HeartbeatPayload', description: 'The gateway liveness summary sent on each heartbeat.' },
+);
+
+export const LastHeartbeatResult = Strict(
+  {
+    enabled: Type.Boolean({ description: 'Heartbeats on or off.' }),
+    intervalMs: Count('Interval.'),
+    last: Type.Union([HeartbeatPayload, Type.Null()], { description: 'The last heartbeat, if any.' }),
+  },
+  { $id: 'LastHeartbeatResult', description: 'Heartbeat settings and the last heartbeat.' },
+);
+
+export const lastHeartbeat = defineMethod({
+  name: 'last-heartbeat',
+  description: 'The last heartbeat and the heartbeat settings.',
+  params: NoParams('LastHeartbeatParams'),
+  result: LastHeartbeatResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const SetHeartbeatsParams = Strict(
+  {
+    enabled: Type.Boolean({ description: 'Turn heartbeats on or off.' }),
+    intervalMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'New interval (≥ 1 s).' })),
+  },
+  { $id: 'SetHeartbeatsParams', description: 'Heartbeat settings.' },
+);
+
+export const setHeartbeats = defineMethod({
+  name: 'set-heartbeats',
+  description: 'Turn heartbeats on or off and set their interval.',
+  params: SetHeartbeatsParams,
+  result: LastHeartbeatResult,
+  scope: 'operator.write',
+  sideEffect: false,
+});
+
+export const WakeParams = Strict(
+  {
+    mode: Type.Optional(
+      Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], { description: 'When (default now).' }),
+    ),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Text to carry.' })),
+    sessionKey: Type.Optional(NonEmptyString('Session to wake.')),
+  },
+  { $id: 'WakeParams', description: 'Run the heartbeat now, optionally with a text.' },
+);
+
+export const wake = defineMethod({
+  name: 'wake',
+  description: 'Run the heartbeat now (or at the next one), optionally carrying a text.',
+  params: WakeParams,
+  result: OkResult,
+  scope: 'operator.write',
+  sideEffect: false,
+});
+
+export const LogsTailParams = Strict(
+  {
+    cursor: Type.Optional(Count('Return lines after this cursor (0 or absent: the newest `limit`).')),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Most lines to return.' })),
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most bytes to return.' })),
+  },
+  { $id: 'LogsTailParams', description: 'Cursor-based read of the gateway log ring.' },
+);
+
+export const LogsTailResult = Strict(
+  {
+    file: NonEmptyString('Where the lines come from.'),
+    cursor: Count('Pass this back to continue after the last line returned.'),
+    size: Count('Lines held in the ring.'),
+    lines: Type.Array(Type.String(), { description: 'JSON log lines, secrets redacted.' }),
+    truncated: Type.Optional(Type.Boolean({ description: 'More lines were available than returned.' })),
+    reset: Type.Optional(Type.Boolean({ description: 'The cursor was older than the ring; lines were skipped.' })),
+  },
+  { $id: 'LogsTailResult', description: 'Log lines after a cursor.' },
+);
+
+export const logsTail = defineMethod({
+  name: 'logs.tail',
+  description: 'Read gateway log lines after a cursor (secrets redacted).',
+  params: LogsTailParams,
+  result: LogsTailResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const AuditEntry = Strict(
+  {
+    id: Count('Monotonic entry id.'),
+    ts: TimestampMs('When.'),
+    action: NonEmptyString('What happened, e.g. auth.failed, device.pair.approved, config.changed.'),
+    actor: Type.Optional(Type.String({ description: 'Who did it (device id, connection, system).' })),
+    target: Type.Optional(Type.String({ description: 'What it was done to.' })),
+    remoteIp: Type.Optional(Type.String({ description: 'From where.' })),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Secret-free details.' })),
+  },
+  { $id: 'AuditEntry', description: 'One append-only audit record.' },
+);
+
+export const AuditListParams = Strict(
+  {
+    afterId: Type.Optional(Count('Only entries with a larger id.')),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Most entries (default 100).' })),
+    action: Type.Optional(NonEmptyString('Only this action (prefix match with a trailing *).')),
+  },
+  { $id: 'AuditListParams', description: 'Filter for the audit log.' },
+);
+
+export const AuditListResult = Strict(
+  {
+    entries: Type.Array(AuditEntry, { description: 'Oldest first.' }),
+    nextAfterId: Count('Pass as afterId to continue.'),
+  },
+  { $id: 'AuditListResult', description: 'Audit entries.' },
+);
+
+export const auditList = defineMethod({
+  name: 'security.audit.list',
+  description: 'Read the security audit log: auth failures, pairing decisions, token changes, config changes.',
+  params: AuditListParams,
+  result: AuditListResult,
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const systemMethods = [
+  health,
+  status,
+  systemPresence,
+  systemEvent,
+  lastHeartbeat,
+  setHeartbeats,
+  wake,
+  logsTail,
+  auditList,
+] as const;

@@ -1,0 +1,1 @@
+export { FileDeviceStore } from './device-store.ts';

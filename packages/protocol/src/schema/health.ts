@@ -1,0 +1,55 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Count, TimestampMs } from './primitives.ts';
+
+export const EventLoopHealth = Type.Object(
+  {
+    degraded: Type.Boolean({ description: 'True while the event loop is slower than its budget.' }),
+    degradedSinceMs: Type.Optional(
+      Type.Union([TimestampMs('Since when.'), Type.Null()], { description: 'When degradation began.' }),
+    ),
+    reasons: Type.Array(
+      Type.Union([
+        Type.Literal('event_loop_delay'),
+        Type.Literal('event_loop_utilization'),
+        Type.Literal('cpu'),
+      ]),
+      { description: 'Why it is degraded.' },
+    ),
+    intervalMs: Type.Number({ minimum: 0, description: 'Sampling window.' }),
+    delayP99Ms: Type.Number({ minimum: 0, description: 'p99 event-loop delay in the window.' }),
+    delayMaxMs: Type.Number({ minimum: 0, description: 'Worst event-loop delay in the window.' }),
+    utilization: Type.Number({ minimum: 0, description: 'Event-loop utilisation, 0..1.' }),
+    cpuCoreRatio: Type.Number({ minimum: 0, description: 'Process CPU time per wall time per core.' }),
+  },
+  { $id: 'EventLoopHealth', additionalProperties: false, description: 'Event-loop liveness.' },
+);
+
+export const ChannelHealth = Type.Object(
+  {
+    state: Type.String({ description: 'Account state: running, connecting, backoff, stopped, failed, degraded.' }),
+    accounts: Count('Accounts configured for this channel.'),
+    connected: Count('Accounts currently connected.'),
+    lastInboundAt: Type.Optional(Type.Union([TimestampMs('Last inbound message.'), Type.Null()])),
+    lastError: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Last error, if any.' })),
+  },
+  { $id: 'ChannelHealth', additionalProperties: false, description: 'Summary of one channel.' },
+);
+
+export const HealthSummary = Type.Object(
+  {
+    ok: Type.Literal(true, { description: 'The gateway answered; details below say how well.' }),
+    ts: TimestampMs('When this summary was computed.'),
+    durationMs: Count('How long computing it took.'),
+    eventLoop: EventLoopHealth,
+    channels: Type.Record(Type.String(), ChannelHealth, { description: 'Per channel id.' }),
+    channelOrder: Type.Array(Type.String(), { description: 'Channel ids in display order.' }),
+    channelLabels: Type.Record(Type.String(), Type.String(), { description: 'Display label per channel id.' }),
+    heartbeatSeconds: Count('Heartbeat interval in seconds (0 when disabled).'),
+  },
+  {
+    $id: 'HealthSummary',
+    additionalProperties: false,
+    description: 'The gateway health summary: `health` result, `health` event and hello-ok snapshot.',
+  },
+);
+export type HealthSummary = Static<typeof HealthSummary>;
