@@ -18,11 +18,23 @@ import { HealthSummary } from './schema/health.ts';
 import { PresenceList } from './schema/presence.ts';
 import { Count, NonEmptyString, Strict, TimestampMs } from './schema/primitives.ts';
 
-export const TickEvent = Strict({ ts: TimestampMs('Gateway time.') }, { $id: 'TickEvent', description: 'Keepalive.' });
+export const TickEvent = Strict(
+  { ts: TimestampMs('Gateway time.') },
+  { $id: 'TickEvent', description: 'Keepalive.' },
+);
 
 export const PresenceEvent = Strict(
-  { presence: PresenceList },
-  { $id: 'PresenceEvent', description: 'The full presence list after a change.' },
+  {
+    changed: PresenceList,
+    removed: Type.Array(NonEmptyString('Presence key.'), {
+      description: 'Keys (deviceId, or instanceId for device-less clients) of entries that went away.',
+    }),
+  },
+  {
+    $id: 'PresenceEvent',
+    description:
+      'Presence changes since the previous presence event (coalesced). stateVersion.presence increases by one per event; on a gap, refetch system-presence.',
+  },
 );
 
 export const ShutdownEvent = Strict(
@@ -51,7 +63,12 @@ export const eventList = [
     payload: ConnectChallenge,
     audience: 'direct',
   }),
-  defineEvent({ name: 'tick', description: 'Keepalive every tickIntervalMs.', payload: TickEvent, audience: 'all' }),
+  defineEvent({
+    name: 'tick',
+    description: 'Keepalive every tickIntervalMs.',
+    payload: TickEvent,
+    audience: 'all',
+  }),
   defineEvent({
     name: 'presence',
     description: 'Presence changed; carries stateVersion.',
@@ -59,8 +76,18 @@ export const eventList = [
     audience: 'all',
   }),
   defineEvent({ name: 'health', description: 'Health changed.', payload: HealthSummary, audience: 'all' }),
-  defineEvent({ name: 'heartbeat', description: 'Periodic liveness.', payload: HeartbeatPayload, audience: 'all' }),
-  defineEvent({ name: 'shutdown', description: 'The gateway is stopping.', payload: ShutdownEvent, audience: 'all' }),
+  defineEvent({
+    name: 'heartbeat',
+    description: 'Periodic liveness.',
+    payload: HeartbeatPayload,
+    audience: 'all',
+  }),
+  defineEvent({
+    name: 'shutdown',
+    description: 'The gateway is stopping.',
+    payload: ShutdownEvent,
+    audience: 'all',
+  }),
   defineEvent({
     name: 'system-event',
     description: 'A system event was recorded.',
@@ -109,9 +136,24 @@ export const eventList = [
     payload: NodeEventBroadcast,
     audience: 'operator.read',
   }),
-  defineEvent({ name: 'chat', description: 'Chat stream of a session.', payload: ChatEvent, audience: 'operator.read' }),
-  defineEvent({ name: 'agent', description: 'Agent run stream.', payload: AgentEvent, audience: 'operator.read' }),
-  defineEvent({ name: 'cron', description: 'A job started or finished.', payload: CronEvent, audience: 'operator.read' }),
+  defineEvent({
+    name: 'chat',
+    description: 'Chat stream of a session.',
+    payload: ChatEvent,
+    audience: 'operator.read',
+  }),
+  defineEvent({
+    name: 'agent',
+    description: 'Agent run stream.',
+    payload: AgentEvent,
+    audience: 'operator.read',
+  }),
+  defineEvent({
+    name: 'cron',
+    description: 'A job started or finished.',
+    payload: CronEvent,
+    audience: 'operator.read',
+  }),
   defineEvent({
     name: 'web.login',
     description: 'WhatsApp linking progress (QR rotations).',
@@ -134,3 +176,8 @@ export function getEvent(name: string): EventDefinition | undefined {
   return eventLookup.get(name);
 }
 export const eventNames: readonly EventName[] = eventList.map((e) => e.name);
+
+export type TickEvent = Static<typeof TickEvent>;
+export type PresenceEvent = Static<typeof PresenceEvent>;
+export type ShutdownEvent = Static<typeof ShutdownEvent>;
+export type SystemEventPayload = Static<typeof SystemEventPayload>;

@@ -6,7 +6,12 @@ import { eventList } from '../events.ts';
 import { methodList } from '../methods/index.ts';
 import { ConnectChallenge, ConnectParams, HelloOk } from '../schema/connect.ts';
 import { ErrorShape, EventFrame, GatewayFrame, RequestFrame, ResponseFrame } from '../schema/frames.ts';
-import { MIN_CLIENT_PROTOCOL_VERSION, MIN_NODE_PROTOCOL_VERSION, MIN_PROBE_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../version.ts';
+import {
+  MIN_CLIENT_PROTOCOL_VERSION,
+  MIN_NODE_PROTOCOL_VERSION,
+  MIN_PROBE_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+} from '../version.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -40,7 +45,16 @@ function ref(schema: TSchema, defs: Record<string, Json>): Json {
 
 export function renderSchema(): string {
   const definitions: Record<string, Json> = {};
-  for (const s of [GatewayFrame, RequestFrame, ResponseFrame, EventFrame, ErrorShape, ConnectChallenge, ConnectParams, HelloOk]) {
+  for (const s of [
+    GatewayFrame,
+    RequestFrame,
+    ResponseFrame,
+    EventFrame,
+    ErrorShape,
+    ConnectChallenge,
+    ConnectParams,
+    HelloOk,
+  ]) {
     ref(s, definitions);
   }
   const methodsOut: Record<string, Json> = {};
@@ -55,7 +69,11 @@ export function renderSchema(): string {
   }
   const eventsOut: Record<string, Json> = {};
   for (const e of eventList) {
-    eventsOut[e.name] = { description: e.description, audience: e.audience, payload: ref(e.payload, definitions) };
+    eventsOut[e.name] = {
+      description: e.description,
+      audience: e.audience,
+      payload: ref(e.payload, definitions),
+    };
   }
   const sorted: Record<string, Json> = {};
   for (const k of Object.keys(definitions).sort()) sorted[k] = definitions[k]!;
@@ -63,7 +81,8 @@ export function renderSchema(): string {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://openclaw.dev/gateway/protocol.schema.json',
     title: 'OpenClaw Gateway protocol',
-    description: 'Frames, methods and events of the gateway WebSocket protocol. Generated from @openclaw/protocol.',
+    description:
+      'Frames, methods and events of the gateway WebSocket protocol. Generated from @openclaw/protocol.',
     protocol: {
       version: PROTOCOL_VERSION,
       minClient: MIN_CLIENT_PROTOCOL_VERSION,
@@ -98,7 +117,9 @@ export function renderMethodsDoc(): string {
     '',
     '| method | scope | side effect | description |',
     '|---|---|---|---|',
-    ...methodList.map((m) => `| \`${m.name}\` | \`${m.scope}\` | ${m.sideEffect ? 'yes' : ''} | ${cell(m.description)} |`),
+    ...methodList.map(
+      (m) => `| \`${m.name}\` | \`${m.scope}\` | ${m.sideEffect ? 'yes' : ''} | ${cell(m.description)} |`,
+    ),
     '',
     '## Events',
     '',

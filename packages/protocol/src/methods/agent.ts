@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Count, IdempotencyKey, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
@@ -83,3 +83,8 @@ export const AgentEvent = Strict(
 );
 
 export const agentMethods = [agent, agentWait] as const;
+
+export type AgentRunStatus = Static<typeof AgentRunStatus>;
+export type AgentParams = Static<typeof AgentParams>;
+export type AgentWaitResult = Static<typeof AgentWaitResult>;
+export type AgentEvent = Static<typeof AgentEvent>;

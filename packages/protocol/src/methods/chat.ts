@@ -1,8 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Count, IdempotencyKey, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
-const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:chat[:thread]).', { maxLength: 512 });
+const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:chat[:thread]).', {
+  maxLength: 512,
+});
 
 export const ChatMessage = Strict(
   {
@@ -61,7 +63,9 @@ export const chatHistory = defineMethod({
   params: Strict(
     {
       sessionKey: SessionKey,
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default 100).' })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default 100).' }),
+      ),
       cursor: Type.Optional(Type.String({ description: 'From a previous page: older messages.' })),
     },
     { $id: 'ChatHistoryParams', description: 'Which session and page.' },
@@ -179,3 +183,8 @@ export const ChatEvent = Type.Union(
 );
 
 export const chatMethods = [chatSend, chatHistory, chatAbort, sessionsList] as const;
+
+export type ChatMessage = Static<typeof ChatMessage>;
+export type ChatSendParams = Static<typeof ChatSendParams>;
+export type SessionSummary = Static<typeof SessionSummary>;
+export type ChatEvent = Static<typeof ChatEvent>;

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { NoParams, NonEmptyString, Strict } from '../schema/primitives.ts';
+import { type Static, Type } from '@sinclair/typebox';
+import { NonEmptyString, NoParams, Strict } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
 export const ConfigGetResult = Strict(
@@ -81,3 +81,6 @@ export const configPatch = defineMethod({
 });
 
 export const configMethods = [configGet, configSchema, configSet, configPatch] as const;
+
+export type ConfigGetResult = Static<typeof ConfigGetResult>;
+export type ConfigWriteResult = Static<typeof ConfigWriteResult>;

@@ -1,5 +1,12 @@
-import { Type } from '@sinclair/typebox';
-import { Count, IdempotencyKey, NoParams, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  Count,
+  IdempotencyKey,
+  NonEmptyString,
+  NoParams,
+  Strict,
+  TimestampMs,
+} from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
 export const CronSchedule = Type.Union(
@@ -86,7 +93,9 @@ export const cronList = defineMethod({
   name: 'cron.list',
   description: 'Scheduled jobs.',
   params: Strict(
-    { includeDisabled: Type.Optional(Type.Boolean({ description: 'Include disabled jobs (default true).' })) },
+    {
+      includeDisabled: Type.Optional(Type.Boolean({ description: 'Include disabled jobs (default true).' })),
+    },
     { $id: 'CronListParams', description: 'Filter.' },
   ),
   result: Strict({ jobs: Type.Array(CronJob) }, { $id: 'CronListResult', description: 'Jobs.' }),
@@ -97,7 +106,11 @@ export const cronList = defineMethod({
 export const cronGet = defineMethod({
   name: 'cron.get',
   description: 'One job.',
-  params: Type.Object(JobId.properties, { $id: 'CronGetParams', additionalProperties: false, description: 'Job.' }),
+  params: Type.Object(JobId.properties, {
+    $id: 'CronGetParams',
+    additionalProperties: false,
+    description: 'Job.',
+  }),
   result: CronJob,
   scope: 'operator.read',
   sideEffect: false,
@@ -224,7 +237,9 @@ export const cronRuns = defineMethod({
     {
       id: Type.Optional(NonEmptyString('Only this job.')),
       runId: Type.Optional(NonEmptyString('Only this run.')),
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Most runs (default 50).' })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 200, description: 'Most runs (default 50).' }),
+      ),
     },
     { $id: 'CronRunsParams', description: 'Filter.' },
   ),
@@ -245,4 +260,21 @@ export const CronEvent = Strict(
   { $id: 'CronEvent', description: 'A job started or finished.' },
 );
 
-export const cronMethods = [cronList, cronGet, cronStatus, cronAdd, cronUpdate, cronRemove, cronRun, cronRuns] as const;
+export const cronMethods = [
+  cronList,
+  cronGet,
+  cronStatus,
+  cronAdd,
+  cronUpdate,
+  cronRemove,
+  cronRun,
+  cronRuns,
+] as const;
+
+export type CronSchedule = Static<typeof CronSchedule>;
+export type CronAction = Static<typeof CronAction>;
+export type CronMissedPolicy = Static<typeof CronMissedPolicy>;
+export type CronRunStatus = Static<typeof CronRunStatus>;
+export type CronJob = Static<typeof CronJob>;
+export type CronRunRecord = Static<typeof CronRunRecord>;
+export type CronEvent = Static<typeof CronEvent>;

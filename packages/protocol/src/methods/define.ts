@@ -23,7 +23,9 @@ export function defineMethod<
   Params extends TSchema,
   Result extends TSchema,
   const SideEffect extends boolean,
->(def: MethodDefinition<Name, Params, Result, SideEffect>): MethodDefinition<Name, Params, Result, SideEffect> {
+>(
+  def: MethodDefinition<Name, Params, Result, SideEffect>,
+): MethodDefinition<Name, Params, Result, SideEffect> {
   return def;
 }
 

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { Count, NoParams, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { type Static, Type } from '@sinclair/typebox';
+import { Count, NonEmptyString, NoParams, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
 const OptStr = (description: string) => Type.Optional(NonEmptyString(description));
@@ -120,7 +120,10 @@ export const devicePairRemove = defineMethod({
     { $id: 'DevicePairRemoveParams', description: 'Which device.' },
   ),
   result: Strict(
-    { deviceId: NonEmptyString('The device.'), removed: Type.Boolean({ description: 'False if it was unknown.' }) },
+    {
+      deviceId: NonEmptyString('The device.'),
+      removed: Type.Boolean({ description: 'False if it was unknown.' }),
+    },
     { $id: 'DevicePairRemoveResult', description: 'Outcome.' },
   ),
   scope: 'operator.pairing',
@@ -213,3 +216,11 @@ export const deviceMethods = [
   deviceTokenRotate,
   deviceTokenRevoke,
 ] as const;
+
+export type DevicePairRequestedEvent = Static<typeof DevicePairRequestedEvent>;
+export type PendingDeviceRequest = Static<typeof PendingDeviceRequest>;
+export type DeviceTokenSummary = Static<typeof DeviceTokenSummary>;
+export type PairedDevice = Static<typeof PairedDevice>;
+export type DevicePairListResult = Static<typeof DevicePairListResult>;
+export type DeviceTokenRotateResult = Static<typeof DeviceTokenRotateResult>;
+export type DevicePairResolvedEvent = Static<typeof DevicePairResolvedEvent>;

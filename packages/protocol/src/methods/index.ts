@@ -30,7 +30,9 @@ export type MethodParams<N extends MethodName> = Static<MethodMap[N]['params']>;
 export type MethodResult<N extends MethodName> = Static<MethodMap[N]['result']>;
 
 /** Names of methods that carry an idempotency key. */
-export type SideEffectMethodName = { [N in MethodName]: MethodMap[N]['sideEffect'] extends true ? N : never }[MethodName];
+export type SideEffectMethodName = {
+  [N in MethodName]: MethodMap[N]['sideEffect'] extends true ? N : never;
+}[MethodName];
 
 /**
  * Params as a caller passes them to the SDK: side-effecting methods may omit the
@@ -42,6 +44,7 @@ export type RequestParams<N extends MethodName> = N extends SideEffectMethodName
 
 /** Methods whose params are all optional may be called without params. */
 export type MethodsWithOptionalParams = {
+  // biome-ignore lint/complexity/noBannedTypes: `{} extends P` is how "every property of P is optional" is spelled.
   [N in MethodName]: {} extends RequestParams<N> ? N : never;
 }[MethodName];
 
@@ -58,4 +61,13 @@ export function getMethod(name: string): MethodDefinition | undefined {
 
 export const methodNames: readonly MethodName[] = methodList.map((m) => m.name);
 
-export { agentMethods, chatMethods, configMethods, cronMethods, deviceMethods, messagingMethods, nodeMethods, systemMethods };
+export {
+  agentMethods,
+  chatMethods,
+  configMethods,
+  cronMethods,
+  deviceMethods,
+  messagingMethods,
+  nodeMethods,
+  systemMethods,
+};

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Count, IdempotencyKey, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
@@ -10,7 +10,9 @@ export const SendParams = Strict(
     to: NonEmptyString('Target on the channel: chat id, user id, phone number, channel id.'),
     message: OptStr('Text to send.'),
     mediaUrl: OptStr('One media attachment, as a URL or data: URI.'),
-    mediaUrls: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Several attachments.' })),
+    mediaUrls: Type.Optional(
+      Type.Array(Type.String(), { maxItems: 10, description: 'Several attachments.' }),
+    ),
     buffer: OptStr('Attachment content, base64.'),
     filename: OptStr('Attachment file name.'),
     contentType: OptStr('Attachment MIME type.'),
@@ -34,7 +36,9 @@ export const SendResult = Strict(
     status: Type.Union([Type.Literal('queued'), Type.Literal('delivered'), Type.Literal('failed')], {
       description: 'queued: accepted and persisted; delivery follows.',
     }),
-    platformMessageIds: Type.Optional(Type.Array(Type.String(), { description: 'Ids the platform assigned.' })),
+    platformMessageIds: Type.Optional(
+      Type.Array(Type.String(), { description: 'Ids the platform assigned.' }),
+    ),
     chunks: Type.Optional(Count('How many platform messages the text became.')),
   },
   { $id: 'SendResult', description: 'The send was accepted (and persisted) by the outbox.' },
@@ -113,7 +117,9 @@ const ChannelActionResult = (id: string) =>
   Strict(
     {
       channel: NonEmptyString('Channel.'),
-      accounts: Type.Array(ChannelAccountStatus, { description: 'Accounts acted on, with their new status.' }),
+      accounts: Type.Array(ChannelAccountStatus, {
+        description: 'Accounts acted on, with their new status.',
+      }),
     },
     { $id: id, description: 'Outcome.' },
   );
@@ -165,7 +171,10 @@ export const channelsPairingList = defineMethod({
   name: 'channels.pairing.list',
   description: 'DM senders waiting for approval.',
   params: Strict(
-    { channel: Type.Optional(NonEmptyString('Channel.')), accountId: Type.Optional(NonEmptyString('Account.')) },
+    {
+      channel: Type.Optional(NonEmptyString('Channel.')),
+      accountId: Type.Optional(NonEmptyString('Account.')),
+    },
     { $id: 'ChannelsPairingListParams', description: 'Filter.' },
   ),
   result: Strict(
@@ -212,7 +221,12 @@ export const channelsPairingApprove = defineMethod({
       requestId: NonEmptyString('Request.'),
       senderId: NonEmptyString('Sender.'),
       notification: Type.Union(
-        [Type.Literal('not-requested'), Type.Literal('sent'), Type.Literal('unsupported'), Type.Literal('failed')],
+        [
+          Type.Literal('not-requested'),
+          Type.Literal('sent'),
+          Type.Literal('unsupported'),
+          Type.Literal('failed'),
+        ],
         { description: 'Whether the sender was told.' },
       ),
       commandOwnerBootstrap: Type.Literal('not-requested', { description: 'Unused.' }),
@@ -227,7 +241,11 @@ export const channelsPairingDismiss = defineMethod({
   name: 'channels.pairing.dismiss',
   description: 'Dismiss a DM pairing request.',
   params: Strict(
-    { channel: NonEmptyString('Channel.'), accountId: NonEmptyString('Account.'), requestId: NonEmptyString('Code.') },
+    {
+      channel: NonEmptyString('Channel.'),
+      accountId: NonEmptyString('Account.'),
+      requestId: NonEmptyString('Code.'),
+    },
     { $id: 'ChannelsPairingDismissParams', description: 'Which request.' },
   ),
   result: Strict(
@@ -276,7 +294,9 @@ export const webLoginWait = defineMethod({
     {
       timeoutMs: Type.Optional(Count('How long to wait.')),
       accountId: OptStr('Account.'),
-      currentQrDataUrl: Type.Optional(Type.String({ maxLength: 16384, description: 'The QR the caller shows.' })),
+      currentQrDataUrl: Type.Optional(
+        Type.String({ maxLength: 16384, description: 'The QR the caller shows.' }),
+      ),
     },
     { $id: 'WebLoginWaitParams', description: 'Wait for linking.' },
   ),
@@ -297,3 +317,10 @@ export const messagingMethods = [
   webLoginStart,
   webLoginWait,
 ] as const;
+
+export type SendParams = Static<typeof SendParams>;
+export type SendResult = Static<typeof SendResult>;
+export type ChannelAccountStatus = Static<typeof ChannelAccountStatus>;
+export type ChannelsStatusResult = Static<typeof ChannelsStatusResult>;
+export type ChannelPairingRequest = Static<typeof ChannelPairingRequest>;
+export type WebLoginState = Static<typeof WebLoginState>;

@@ -1,5 +1,13 @@
-import { Type } from '@sinclair/typebox';
-import { Count, IdempotencyKey, NoParams, NonEmptyString, OkResult, Strict, TimestampMs } from '../schema/primitives.ts';
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  Count,
+  IdempotencyKey,
+  NonEmptyString,
+  NoParams,
+  OkResult,
+  Strict,
+  TimestampMs,
+} from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
 const OptStr = (description: string) => Type.Optional(NonEmptyString(description));
@@ -49,7 +57,10 @@ export const nodeList = defineMethod({
 export const nodeDescribe = defineMethod({
   name: 'node.describe',
   description: 'One node in detail.',
-  params: Strict({ nodeId: NonEmptyString('Node.') }, { $id: 'NodeDescribeParams', description: 'Which node.' }),
+  params: Strict(
+    { nodeId: NonEmptyString('Node.') },
+    { $id: 'NodeDescribeParams', description: 'Which node.' },
+  ),
   result: NodeInfo,
   scope: 'operator.read',
   sideEffect: false,
@@ -235,7 +246,10 @@ export const nodePairList = defineMethod({
 export const nodePairApprove = defineMethod({
   name: 'node.pair.approve',
   description: 'Approve what a node declared; its commands become invokable.',
-  params: Strict({ requestId: NonEmptyString('Request.') }, { $id: 'NodePairApproveParams', description: 'Which.' }),
+  params: Strict(
+    { requestId: NonEmptyString('Request.') },
+    { $id: 'NodePairApproveParams', description: 'Which.' },
+  ),
   result: Strict(
     {
       requestId: NonEmptyString('Request.'),
@@ -251,7 +265,10 @@ export const nodePairApprove = defineMethod({
 export const nodePairReject = defineMethod({
   name: 'node.pair.reject',
   description: 'Reject a node approval request; previously approved commands stay approved.',
-  params: Strict({ requestId: NonEmptyString('Request.') }, { $id: 'NodePairRejectParams', description: 'Which.' }),
+  params: Strict(
+    { requestId: NonEmptyString('Request.') },
+    { $id: 'NodePairRejectParams', description: 'Which.' },
+  ),
   result: Strict(
     { requestId: NonEmptyString('Request.'), nodeId: NonEmptyString('Node.') },
     { $id: 'NodePairRejectResult', description: 'Outcome.' },
@@ -278,7 +295,9 @@ export const NodeInvokeRequestEvent = Strict(
     nodeId: NonEmptyString('This node.'),
     command: NonEmptyString('Command to run.'),
     paramsJSON: Type.Optional(Type.String({ description: 'Command params as JSON text.' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Time left before the caller gives up.' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Time left before the caller gives up.' }),
+    ),
     idempotencyKey: Type.Optional(NonEmptyString('The caller idempotency key.')),
   },
   { $id: 'NodeInvokeRequestEvent', description: 'Sent to a node: run this command.' },
@@ -327,3 +346,18 @@ export const nodeMethods = [
   nodePairReject,
   nodePairRemove,
 ] as const;
+
+export type NodeApprovalState = Static<typeof NodeApprovalState>;
+export type NodeInfo = Static<typeof NodeInfo>;
+export type NodeInvokeParams = Static<typeof NodeInvokeParams>;
+export type NodeCommandError = Static<typeof NodeCommandError>;
+export type NodeInvokeResult = Static<typeof NodeInvokeResult>;
+export type NodeInvokeResultParams = Static<typeof NodeInvokeResultParams>;
+export type NodeInvokeProgressParams = Static<typeof NodeInvokeProgressParams>;
+export type NodeEventParams = Static<typeof NodeEventParams>;
+export type NodePairRequestedEvent = Static<typeof NodePairRequestedEvent>;
+export type PendingNodeRequest = Static<typeof PendingNodeRequest>;
+export type NodeInvokeRequestEvent = Static<typeof NodeInvokeRequestEvent>;
+export type NodePairResolvedEvent = Static<typeof NodePairResolvedEvent>;
+export type NodeEventBroadcast = Static<typeof NodeEventBroadcast>;
+export type NodeInvokeProgressEvent = Static<typeof NodeInvokeProgressEvent>;

@@ -1,8 +1,8 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { AuthMode } from '../schema/connect.ts';
 import { HealthSummary } from '../schema/health.ts';
 import { PresenceList } from '../schema/presence.ts';
-import { Count, NoParams, NonEmptyString, OkResult, Strict, TimestampMs } from '../schema/primitives.ts';
+import { Count, NonEmptyString, NoParams, OkResult, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
 export const HealthParams = Strict(
@@ -166,7 +166,9 @@ export const setHeartbeats = defineMethod({
 export const WakeParams = Strict(
   {
     mode: Type.Optional(
-      Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], { description: 'When (default now).' }),
+      Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], {
+        description: 'When (default now).',
+      }),
     ),
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Text to carry.' })),
     sessionKey: Type.Optional(NonEmptyString('Session to wake.')),
@@ -187,7 +189,9 @@ export const LogsTailParams = Strict(
   {
     cursor: Type.Optional(Count('Return lines after this cursor (0 or absent: the newest `limit`).')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Most lines to return.' })),
-    maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most bytes to return.' })),
+    maxBytes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most bytes to return.' }),
+    ),
   },
   { $id: 'LogsTailParams', description: 'Cursor-based read of the gateway log ring.' },
 );
@@ -199,7 +203,9 @@ export const LogsTailResult = Strict(
     size: Count('Lines held in the ring.'),
     lines: Type.Array(Type.String(), { description: 'JSON log lines, secrets redacted.' }),
     truncated: Type.Optional(Type.Boolean({ description: 'More lines were available than returned.' })),
-    reset: Type.Optional(Type.Boolean({ description: 'The cursor was older than the ring; lines were skipped.' })),
+    reset: Type.Optional(
+      Type.Boolean({ description: 'The cursor was older than the ring; lines were skipped.' }),
+    ),
   },
   { $id: 'LogsTailResult', description: 'Log lines after a cursor.' },
 );
@@ -221,7 +227,9 @@ export const AuditEntry = Strict(
     actor: Type.Optional(Type.String({ description: 'Who did it (device id, connection, system).' })),
     target: Type.Optional(Type.String({ description: 'What it was done to.' })),
     remoteIp: Type.Optional(Type.String({ description: 'From where.' })),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Secret-free details.' })),
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Secret-free details.' }),
+    ),
   },
   { $id: 'AuditEntry', description: 'One append-only audit record.' },
 );
@@ -229,7 +237,9 @@ export const AuditEntry = Strict(
 export const AuditListParams = Strict(
   {
     afterId: Type.Optional(Count('Only entries with a larger id.')),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Most entries (default 100).' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'Most entries (default 100).' }),
+    ),
     action: Type.Optional(NonEmptyString('Only this action (prefix match with a trailing *).')),
   },
   { $id: 'AuditListParams', description: 'Filter for the audit log.' },
@@ -245,7 +255,8 @@ export const AuditListResult = Strict(
 
 export const auditList = defineMethod({
   name: 'security.audit.list',
-  description: 'Read the security audit log: auth failures, pairing decisions, token changes, config changes.',
+  description:
+    'Read the security audit log: auth failures, pairing decisions, token changes, config changes.',
   params: AuditListParams,
   result: AuditListResult,
   scope: 'operator.admin',
@@ -263,3 +274,16 @@ export const systemMethods = [
   logsTail,
   auditList,
 ] as const;
+
+export type HealthParams = Static<typeof HealthParams>;
+export type StatusResult = Static<typeof StatusResult>;
+export type SystemEventParams = Static<typeof SystemEventParams>;
+export type HeartbeatPayload = Static<typeof HeartbeatPayload>;
+export type LastHeartbeatResult = Static<typeof LastHeartbeatResult>;
+export type SetHeartbeatsParams = Static<typeof SetHeartbeatsParams>;
+export type WakeParams = Static<typeof WakeParams>;
+export type LogsTailParams = Static<typeof LogsTailParams>;
+export type LogsTailResult = Static<typeof LogsTailResult>;
+export type AuditEntry = Static<typeof AuditEntry>;
+export type AuditListParams = Static<typeof AuditListParams>;
+export type AuditListResult = Static<typeof AuditListResult>;

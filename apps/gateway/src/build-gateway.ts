@@ -1,0 +1,288 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  AuthRateLimiter,
+  attachSocket,
+  type ConfigManager,
+  createGatewayCore,
+  createLogger,
+  GatewayCore,
+  type HandlerTable,
+  hashToken,
+  type Logger,
+  LogRing,
+  SecretScrubber,
+  type SharedSecrets,
+  type Store,
+  secretsEqual,
+  systemClock,
+} from '@openclaw/gateway-core';
+import { scopeSatisfies } from '@openclaw/protocol';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { WebSocketServer } from 'ws';
+import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
+import { createMetrics } from './metrics.ts';
+import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
+import { GATEWAY_VERSION } from './version.ts';
+
+export interface BuildGatewayOptions {
+  config: ConfigManager;
+  store: Store;
+  /** Effective shared secrets; read on every connect so config edits apply live. */
+  secrets: () => SharedSecrets;
+  /** Where log lines go (stdout in the daemon). */
+  logDestination?: { write(line: string): void };
+  log?: Logger;
+  /** Extra method handlers composed into the core. */
+  handlers?: HandlerTable[];
+  /** WebSocket keepalive ping interval (default 30 s). */
+  pingIntervalMs?: number;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly core: GatewayCore;
+  readonly log: Logger;
+  readonly scrubber: SecretScrubber;
+  /** Listen on the configured bind and port. Resolves with the bound address. */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Shutdown event, drain, close sockets and the store. */
+  close(options?: { reason?: string; restartExpectedMs?: number; drainMs?: number }): Promise<void>;
+}
+
+/** Raw bytes a socket may send before hello-ok: a maximal connect frame plus framing slack. */
+const PREAUTH_SOCKET_BUDGET = 256 * 1024;
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'",
+};
+
+/** Refuse a config that would expose the gateway without auth. */
+export function checkExposure(bind: BindMode, host: string, authMode: string, secrets: SharedSecrets): void {
+  const loopback = isLoopbackAddress(host);
+  if (!loopback && authMode === 'none') {
+    throw new StartupError(
+      `refusing to listen on ${host} (bind ${bind}) with auth mode "none": anyone who can reach it would control the gateway. ` +
+        'Use --auth token (a token is generated if you have none), or keep --bind loopback and reach it through an SSH tunnel.',
+    );
+  }
+  if (authMode === 'token' && !secrets.token)
+    throw new StartupError('auth mode "token" but no token is configured');
+  if (authMode === 'password' && !secrets.password) {
+    throw new StartupError(
+      'auth mode "password" but no password is configured: pass --password or set OPENCLAW_GATEWAY_PASSWORD',
+    );
+  }
+}
+
+/**
+ * The gateway app: config → logger → store → core → ws upgrade → health and metrics.
+ * `listen()` is separate so tests can build, inject and listen on port 0.
+ */
+export async function buildGateway(options: BuildGatewayOptions): Promise<Gateway> {
+  const config = options.config;
+  const cfg = config.current;
+  const scrubber = new SecretScrubber();
+  const refreshScrubber = () => {
+    const s = options.secrets();
+    scrubber.set([s.token, s.password, config.current.auth.token, config.current.auth.password]);
+  };
+  refreshScrubber();
+  const ring = new LogRing(cfg.logging.ringSize);
+  const log =
+    options.log ??
+    createLogger({ level: cfg.logging.level, ring, scrubber, destination: options.logDestination });
+  const { registry, sink } = createMetrics();
+  let listenInfo = { bind: cfg.gateway.bind as string, host: '', port: 0, tls: Boolean(cfg.gateway.tls) };
+
+  const core = await createGatewayCore({
+    config,
+    store: options.store,
+    log,
+    logRing: ring,
+    clock: systemClock,
+    version: GATEWAY_VERSION,
+    secrets: options.secrets,
+    listen: () => listenInfo,
+    metrics: sink,
+    handlers: options.handlers ?? [],
+  });
+  config.onChange(() => refreshScrubber());
+
+  const https = cfg.gateway.tls
+    ? { cert: await readFile(cfg.gateway.tls.certPath), key: await readFile(cfg.gateway.tls.keyPath) }
+    : undefined;
+  const app = Fastify({
+    logger: false,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    ...(https ? { https } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (hasCredentialInQuery(req.url)) {
+      reply.code(400).send({ error: 'credentials are not accepted in URLs; use the Authorization header' });
+    }
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    return payload;
+  });
+
+  const httpLimiter = new AuthRateLimiter(cfg.auth.rateLimit, systemClock);
+  /** Bearer auth for HTTP endpoints: the shared secret, or an operator device token with read scope. */
+  const requireAuth = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    if (config.current.auth.mode === 'none') return true;
+    const key = req.socket.remoteAddress ?? 'unknown';
+    const wait = httpLimiter.retryAfter(key);
+    if (wait > 0) {
+      reply
+        .code(429)
+        .header('retry-after', Math.ceil(wait / 1000))
+        .send({ error: 'too many failed attempts' });
+      return false;
+    }
+    const header = req.headers.authorization;
+    const bearer =
+      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const secrets = options.secrets();
+    if (bearer && (secretsEqual(bearer, secrets.token) || secretsEqual(bearer, secrets.password)))
+      return true;
+    if (bearer) {
+      const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
+      if (t && t.role === 'operator' && scopeSatisfies(t.scopes, 'operator.read')) return true;
+    }
+    httpLimiter.fail(key);
+    reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+    return false;
+  };
+
+  app.get('/healthz', async () => ({ ok: true, uptimeMs: Date.now() - core.startedAtMs }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = core.readiness();
+    reply.code(r.ready ? 200 : 503).send({ ready: r.ready, degraded: r.degraded, notReady: r.notReady });
+  });
+  app.get('/metrics', async (req, reply) => {
+    if (!(await requireAuth(req, reply))) return;
+    reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: cfg.limits.maxPayload,
+    clientTracking: true,
+  });
+  const alive = new WeakSet<object>();
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0];
+    if (path !== '/' && path !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (hasCredentialInQuery(url)) {
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\ncredentials are not accepted in URLs\n',
+      );
+      return;
+    }
+    const current = config.current;
+    // Bound what an unauthenticated peer can make us buffer: count raw bytes until hello-ok.
+    let preauthBytes = head.length;
+    let handle: ReturnType<typeof attachSocket> | undefined;
+    const guard = (chunk: Buffer) => {
+      if (handle && handle.connection.state === 'ready') {
+        socket.off('data', guard);
+        return;
+      }
+      preauthBytes += chunk.length;
+      if (preauthBytes > PREAUTH_SOCKET_BUDGET) {
+        log.warn({ peer: req.socket.remoteAddress }, 'pre-auth byte budget exceeded');
+        socket.destroy();
+      }
+    };
+    socket.on('data', guard);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const peer = peerOf(req, current.gateway.trustedProxies);
+      const rejected = !originAllowed(peer.origin, req.headers.host, current.gateway.allowedOrigins);
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      handle = attachSocket(core, ws, { ...peer, originRejected: rejected });
+    });
+  };
+  app.server.on('upgrade', onUpgrade);
+
+  const pingTimer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, options.pingIntervalMs ?? 30_000);
+  pingTimer.unref();
+
+  let closed = false;
+  const gateway: Gateway = {
+    app,
+    core,
+    log,
+    scrubber,
+    async listen() {
+      const c = config.current;
+      let host: string;
+      try {
+        host = resolveBindHost(c.gateway.bind, c.gateway.host);
+      } catch (error) {
+        if (error instanceof BindError) throw new StartupError(error.message);
+        throw error;
+      }
+      checkExposure(c.gateway.bind, host, c.auth.mode, options.secrets());
+      await app.listen({ host, port: c.gateway.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : c.gateway.port;
+      listenInfo = { bind: c.gateway.bind, host, port, tls: Boolean(https) };
+      const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      const url = `${https ? 'wss' : 'ws'}://${shownHost}:${port}`;
+      log.info(
+        { host, port, bind: c.gateway.bind, auth: c.auth.mode, tls: Boolean(https) },
+        'gateway listening',
+      );
+      return { host, port, url };
+    },
+    async close(opts = {}) {
+      if (closed) return;
+      closed = true;
+      clearInterval(pingTimer);
+      app.server.off('upgrade', onUpgrade);
+      const shutdown: { reason: string; restartExpectedMs?: number; drainMs?: number } = {
+        reason: opts.reason ?? 'gateway stopping',
+      };
+      if (opts.restartExpectedMs !== undefined) shutdown.restartExpectedMs = opts.restartExpectedMs;
+      if (opts.drainMs !== undefined) shutdown.drainMs = opts.drainMs;
+      await core.shutdown(shutdown);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await app.close();
+      log.info('gateway stopped');
+    },
+  };
+  return gateway;
+}
+
+export { GatewayCore };

@@ -1,0 +1,3 @@
+export type { GatewayFlags } from './options.ts';
+export { OptionsError, parseBind, parsePort } from './options.ts';
+export { GatewayStartError, type RunGatewayOptions, type RunningGateway, runGateway } from './run-gateway.ts';

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { ConfigManager, createSqliteStore, type SharedSecrets } from '@openclaw/gateway-core';
+import { GatewayError } from '@openclaw/protocol';
+import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
+import { loadOrCreateToken } from './gateway-secrets.ts';
+import { InstanceLock, LockHeldError } from './instance-lock.ts';
+import { createLogDestination } from './log-destination.ts';
+import { applyOverrides, type GatewayFlags, OptionsError } from './options.ts';
+import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
+
+export interface RunGatewayOptions {
+  flags?: GatewayFlags;
+  env?: NodeJS.ProcessEnv;
+  /** Exit the process on SIGTERM/SIGINT after a clean shutdown (the daemon); off for embedding. */
+  handleSignals?: boolean;
+  /** Where operator-facing notices go (the generated-token notice). Default stderr. */
+  notice?: (text: string) => void;
+}
+
+export interface RunningGateway {
+  readonly gateway: Gateway;
+  readonly url: string;
+  readonly port: number;
+  readonly stateDir: string;
+  readonly configPath: string;
+  stop(options?: { reason?: string; restartExpectedMs?: number }): Promise<void>;
+}
+
+/** A startup failure the CLI prints as-is and exits non-zero on. */
+export class GatewayStartError extends Error {
+  override name = 'GatewayStartError';
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1, options?: { cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Run the daemon: resolve state dir and config (flags over env over file), take the instance
+ * lock, open the store, build the app, listen, and wire signals to a clean shutdown.
+ */
+export async function runGateway(options: RunGatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const flags = options.flags ?? {};
+  const notice = options.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
+  const stateDir = resolveStateDir(env);
+  const configPath = resolveConfigPath(env, stateDir);
+
+  let config: ConfigManager;
+  try {
+    config = await ConfigManager.load(configPath, (c) => applyOverrides(c, env, flags));
+  } catch (error) {
+    if (error instanceof GatewayError || error instanceof OptionsError) {
+      throw new GatewayStartError(`invalid config (${configPath}): ${error.message}`, 2, { cause: error });
+    }
+    throw error;
+  }
+
+  let lock: InstanceLock;
+  try {
+    lock = await InstanceLock.acquire(join(stateDir, stateFiles.lock));
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new GatewayStartError(error.message, 3, { cause: error });
+    throw error;
+  }
+
+  let generatedToken: { token: string; path: string } | undefined;
+  let fileToken: string | undefined;
+  try {
+    if (config.current.auth.mode === 'token' && !config.current.auth.token) {
+      const t = await loadOrCreateToken(stateDir);
+      fileToken = t.token;
+      if (t.generated) generatedToken = { token: t.token, path: t.path };
+    }
+    const secrets = (): SharedSecrets => ({
+      token: config.current.auth.token ?? fileToken,
+      password: config.current.auth.password,
+    });
+    const store = createSqliteStore({ path: join(stateDir, stateFiles.database) });
+    const gateway = await buildGateway({ config, store, secrets, logDestination: createLogDestination() });
+    let listening: { host: string; port: number; url: string };
+    try {
+      listening = await gateway.listen();
+    } catch (error) {
+      await gateway.close({ reason: 'startup failed', drainMs: 0 });
+      if (error instanceof StartupError) throw new GatewayStartError(error.message, 2, { cause: error });
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new GatewayStartError(
+          `port ${config.current.gateway.port} is already in use; pick another with --port or stop what holds it`,
+          4,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    await lock.update({ port: listening.port, host: listening.host });
+    if (generatedToken) {
+      // Shown once, on the terminal only (never through the logger).
+      notice(
+        [
+          'A gateway token was generated for this state dir.',
+          `  token: ${generatedToken.token}`,
+          `  stored in ${generatedToken.path} (mode 0600); read it back with: openclaw gateway token`,
+        ].join('\n'),
+      );
+    }
+    let stopping: Promise<void> | undefined;
+    const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
+      stopping ??= (async () => {
+        await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
+        await lock.release();
+      })();
+      return stopping;
+    };
+    if (options.handleSignals) {
+      const onSignal = (signal: NodeJS.Signals) => {
+        const restartMs = env.OPENCLAW_RESTART_EXPECTED_MS
+          ? Number(env.OPENCLAW_RESTART_EXPECTED_MS)
+          : undefined;
+        gateway.log.info({ signal }, 'shutting down');
+        const o: { reason: string; restartExpectedMs?: number } = { reason: `received ${signal}` };
+        if (signal === 'SIGUSR2') o.restartExpectedMs = restartMs ?? 2000;
+        else if (restartMs !== undefined && Number.isFinite(restartMs)) o.restartExpectedMs = restartMs;
+        stop(o).then(
+          () => process.exit(0),
+          (error: unknown) => {
+            gateway.log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      process.once('SIGUSR2', onSignal);
+      process.on('unhandledRejection', (reason) => gateway.log.error({ err: reason }, 'unhandled rejection'));
+      process.on('SIGHUP', () => {
+        config.reload().then(
+          (c) =>
+            gateway.log.info({ changed: c.changed, restartRequired: c.restartRequired }, 'config reloaded'),
+          (error: unknown) =>
+            gateway.log.error({ err: error }, 'config reload failed; keeping the running config'),
+        );
+      });
+    }
+    return { gateway, url: listening.url, port: listening.port, stateDir, configPath, stop };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

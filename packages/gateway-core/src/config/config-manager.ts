@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { gatewayError } from '@openclaw/protocol';
+import JSON5 from 'json5';
+import { type GatewayConfig, RESTART_REQUIRED_PREFIXES, SECRET_PATHS } from './schema.ts';
+import { parseConfig } from './validate.ts';
+
+export interface ConfigChange {
+  previous: GatewayConfig;
+  current: GatewayConfig;
+  /** Dotted paths whose value changed. */
+  changed: string[];
+  applied: string[];
+  restartRequired: string[];
+}
+
+/**
+ * The current config, its file, and live changes. Writes validate first (the error names the
+ * key), then replace the file atomically, then notify listeners so changes apply without a
+ * restart where they can.
+ */
+export class ConfigManager {
+  readonly path: string;
+  #raw: Record<string, unknown>;
+  #config: GatewayConfig;
+  #exists: boolean;
+  #listeners = new Set<(change: ConfigChange) => void>();
+  #overrides: (config: GatewayConfig) => GatewayConfig;
+
+  private constructor(
+    path: string,
+    raw: Record<string, unknown>,
+    exists: boolean,
+    overrides: (c: GatewayConfig) => GatewayConfig,
+  ) {
+    this.path = path;
+    this.#raw = raw;
+    this.#exists = exists;
+    this.#overrides = overrides;
+    this.#config = overrides(parseConfig(raw));
+  }
+
+  /**
+   * Load the file (a missing file is an empty config). `overrides` applies env and flags on top,
+   * every time the file changes, so they keep winning.
+   */
+  static async load(
+    path: string,
+    overrides: (c: GatewayConfig) => GatewayConfig = (c) => c,
+  ): Promise<ConfigManager> {
+    let text: string | undefined;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const raw = text === undefined ? {} : parseJson5(text, path);
+    return new ConfigManager(path, raw, text !== undefined, overrides);
+  }
+
+  /** A manager over an in-memory config (tests, embedding). Writes still go to `path`. */
+  static fromObject(
+    path: string,
+    raw: Record<string, unknown>,
+    overrides?: (c: GatewayConfig) => GatewayConfig,
+  ): ConfigManager {
+    return new ConfigManager(path, raw, false, overrides ?? ((c) => c));
+  }
+
+  get current(): GatewayConfig {
+    return this.#config;
+  }
+
+  get exists(): boolean {
+    return this.#exists;
+  }
+
+  /** Revision of the file content (the raw object), for baseHash checks. */
+  get hash(): string {
+    return createHash('sha256').update(JSON.stringify(this.#raw)).digest('hex').slice(0, 16);
+  }
+
+  onChange(listener: (change: ConfigChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The effective config with secrets replaced. */
+  redacted(): Record<string, unknown> {
+    const copy = structuredClone(this.#config) as unknown as Record<string, unknown>;
+    for (const path of SECRET_PATHS) {
+      const [a, b] = path.split('.') as [string, string];
+      const section = copy[a] as Record<string, unknown> | undefined;
+      if (section && section[b] !== undefined) section[b] = '[redacted]';
+    }
+    return copy;
+  }
+
+  /** Replace the whole file content. */
+  async set(rawText: string, baseHash?: string): Promise<ConfigChange> {
+    this.#checkBase(baseHash);
+    return this.#write(parseJson5(rawText, 'config'));
+  }
+
+  /** Merge a JSON merge patch (RFC 7396) into the file content. */
+  async patch(rawText: string, baseHash?: string): Promise<ConfigChange> {
+    this.#checkBase(baseHash);
+    const patch = parseJson5(rawText, 'patch');
+    return this.#write(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>);
+  }
+
+  #checkBase(baseHash: string | undefined): void {
+    if (baseHash !== undefined && baseHash !== this.hash) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'CONFIG_CONFLICT',
+        'config changed since it was read; reload and retry',
+        {
+          details: { baseHash, currentHash: this.hash },
+        },
+      );
+    }
+  }
+
+  async #write(raw: Record<string, unknown>): Promise<ConfigChange> {
+    const next = this.#overrides(parseConfig(raw));
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, this.path);
+    this.#raw = raw;
+    this.#exists = true;
+    return this.#apply(next);
+  }
+
+  /** Re-read the file (e.g. on SIGHUP or a file watcher). */
+  async reload(): Promise<ConfigChange> {
+    const text = await readFile(this.path, 'utf8');
+    const raw = parseJson5(text, this.path);
+    const next = this.#overrides(parseConfig(raw));
+    this.#raw = raw;
+    return this.#apply(next);
+  }
+
+  #apply(next: GatewayConfig): ConfigChange {
+    const previous = this.#config;
+    this.#config = next;
+    const changed = diffPaths(previous, next);
+    const restartRequired = changed.filter((p) =>
+      RESTART_REQUIRED_PREFIXES.some((r) => p === r || p.startsWith(`${r}.`)),
+    );
+    const applied = changed.filter((p) => !restartRequired.includes(p));
+    const change = { previous, current: next, changed, applied, restartRequired };
+    for (const l of this.#listeners) l(change);
+    return change;
+  }
+}
+
+function parseJson5(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON5.parse(text);
+  } catch (error) {
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'CONFIG_INVALID',
+      `${where}: not valid JSON5: ${(error as Error).message}`,
+      {
+        details: { path: '' },
+      },
+    );
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', `${where}: must be an object`, {
+      details: { path: '' },
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function diffPaths(a: unknown, b: unknown, prefix = ''): string[] {
+  if (a === b) return [];
+  const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObj(a) || !isObj(b)) return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(root)'];
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  const out: string[] = [];
+  for (const k of keys) {
+    out.push(
+      ...diffPaths(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        prefix ? `${prefix}.${k}` : k,
+      ),
+    );
+  }
+  return out;
+}

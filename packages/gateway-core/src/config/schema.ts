@@ -1,0 +1,215 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+const Bind = Type.Union(
+  [Type.Literal('loopback'), Type.Literal('lan'), Type.Literal('tailnet'), Type.Literal('custom')],
+  {
+    default: 'loopback',
+    description:
+      'Where to listen: loopback (127.0.0.1), lan (all interfaces), tailnet (the Tailscale 100.64/10 address), custom (gateway.host).',
+  },
+);
+
+export const GatewaySection = Type.Object(
+  {
+    bind: Bind,
+    host: Type.Optional(
+      Type.String({ minLength: 1, description: 'Address to listen on when bind is custom.' }),
+    ),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 18789,
+      description: 'Port for WebSocket and HTTP.',
+    }),
+    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Browser origins allowed besides same-origin (e.g. https://gateway.example.com).',
+    }),
+    trustedProxies: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Proxy addresses whose X-Forwarded-For is believed. Empty: forwarded headers are ignored.',
+    }),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          certPath: Type.String({ minLength: 1, description: 'PEM certificate chain.' }),
+          keyPath: Type.String({ minLength: 1, description: 'PEM private key.' }),
+        },
+        { additionalProperties: false, description: 'Serve wss:// and https:// with this certificate.' },
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Listening.' },
+);
+
+export const AuthSection = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('token'), Type.Literal('password'), Type.Literal('none')], {
+      default: 'token',
+      description: 'token (default), password, or none (loopback bind only).',
+    }),
+    token: Type.Optional(
+      Type.String({
+        minLength: 16,
+        description:
+          'Shared token. Prefer OPENCLAW_GATEWAY_TOKEN or the generated token file in the state dir.',
+      }),
+    ),
+    password: Type.Optional(Type.String({ minLength: 8, description: 'Shared password (mode password).' })),
+    rateLimit: Type.Object(
+      {
+        maxFailures: Type.Integer({
+          minimum: 1,
+          default: 10,
+          description: 'Failures per window before lockout.',
+        }),
+        windowMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'Counting window.' }),
+        lockoutMs: Type.Integer({
+          minimum: 1000,
+          default: 300_000,
+          description: 'Lockout after too many failures.',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Throttling of failed auth per client address.',
+      },
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'How connections authenticate.' },
+);
+
+export const PairingSection = Type.Object(
+  {
+    autoApproveLoopback: Type.Boolean({
+      default: true,
+      description:
+        'Approve devices connecting directly from loopback without asking. LAN/tailnet always ask.',
+    }),
+    requestTtlMs: Type.Integer({
+      minimum: 10_000,
+      default: 600_000,
+      description: 'Pending requests lapse after.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Device pairing policy.' },
+);
+
+export const LimitsSection = Type.Object(
+  {
+    maxPayload: Type.Integer({
+      minimum: 65_536,
+      default: 25 * 1024 * 1024,
+      description: 'Largest frame after hello.',
+    }),
+    maxBufferedBytes: Type.Integer({
+      minimum: 65_536,
+      default: 50 * 1024 * 1024,
+      description: 'Outbound bytes queued per connection before it is closed as a slow consumer.',
+    }),
+    tickIntervalMs: Type.Integer({ minimum: 50, default: 15_000, description: 'tick event interval.' }),
+    handshakeTimeoutMs: Type.Integer({
+      minimum: 100,
+      default: 10_000,
+      description: 'Time allowed for connect.',
+    }),
+    signatureSkewMs: Type.Integer({
+      minimum: 1000,
+      default: 120_000,
+      description: 'How far device.signedAt may be from gateway time.',
+    }),
+    maxConnections: Type.Integer({ minimum: 1, default: 20_000, description: 'Open sockets accepted.' }),
+    replayWindowMs: Type.Integer({
+      minimum: 0,
+      default: 60_000,
+      description: 'How long a dropped connection events are kept for resume.',
+    }),
+    replayMaxEvents: Type.Integer({
+      minimum: 0,
+      default: 256,
+      description: 'Events kept per connection for resume.',
+    }),
+    idempotencyTtlMs: Type.Integer({
+      minimum: 1000,
+      default: 86_400_000,
+      description: 'How long side-effecting outcomes are remembered.',
+    }),
+    requestTimeoutMs: Type.Integer({
+      minimum: 100,
+      default: 120_000,
+      description: 'Longest a handler may run.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Connection limits.' },
+);
+
+export const LoggingSection = Type.Object(
+  {
+    level: Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+      ],
+      { default: 'info', description: 'Log level.' },
+    ),
+    ringSize: Type.Integer({ minimum: 100, default: 5000, description: 'Lines kept for logs.tail.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Logging.' },
+);
+
+export const HeartbeatSection = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Emit heartbeat events.' }),
+    intervalMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'Heartbeat interval.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Gateway heartbeat.' },
+);
+
+export const NodesSection = Type.Object(
+  {
+    denyCommands: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Commands never invokable on any node, approved or not (exact names or prefix.*).',
+    }),
+    invokeTimeoutMs: Type.Integer({
+      minimum: 100,
+      default: 30_000,
+      description: 'Default node.invoke deadline.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Nodes.' },
+);
+
+export const GatewayConfig = Type.Object(
+  {
+    gateway: GatewaySection,
+    auth: AuthSection,
+    pairing: PairingSection,
+    limits: LimitsSection,
+    logging: LoggingSection,
+    heartbeat: HeartbeatSection,
+    nodes: NodesSection,
+    channels: Type.Record(Type.String(), Type.Unknown(), {
+      default: {},
+      description: 'Channel accounts, per channel id (validated by each channel).',
+    }),
+  },
+  { additionalProperties: false, $id: 'GatewayConfig', description: 'The gateway config file (JSON5).' },
+);
+export type GatewayConfig = Static<typeof GatewayConfig>;
+
+/** Keys whose change needs a restart; everything else applies live. */
+export const RESTART_REQUIRED_PREFIXES = [
+  'gateway.bind',
+  'gateway.host',
+  'gateway.port',
+  'gateway.tls',
+] as const;
+
+/** Config paths holding secrets: redacted in config.get and logs. */
+export const SECRET_PATHS = ['auth.token', 'auth.password'] as const;

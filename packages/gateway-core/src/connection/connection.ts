@@ -1,0 +1,376 @@
+import {
+  CloseCodes,
+  type ConnectParams,
+  connectParamsValidator,
+  GatewayError,
+  gatewayError,
+  type HelloOk,
+  MAX_PREAUTH_PAYLOAD_BYTES,
+  type RequestFrame,
+  requestFrameValidator,
+} from '@openclaw/protocol';
+import { generateSecret } from '../auth/secrets.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Clock } from '../util/clock.ts';
+import { ReplayRing } from './replay-ring.ts';
+import type { PeerInfo, Session, Transport } from './transport.ts';
+
+/** What a closed connection leaves behind for a resuming successor. */
+export interface RetainedStream {
+  seq: number;
+  ring: ReplayRing;
+}
+
+export type ConnectionState = 'challenged' | 'authenticating' | 'ready' | 'closed';
+
+/** What a connection asks of the core. */
+export interface ConnectionHost {
+  readonly clock: Clock;
+  readonly log: Logger;
+  handshakeTimeoutMs(): number;
+  maxPayload(): number;
+  maxBufferedBytes(): number;
+  replayMaxEvents(): number;
+  /** Run the connect checks; resolves with hello-ok or throws a GatewayError. */
+  authenticate(conn: Connection, params: ConnectParams): Promise<HelloOk>;
+  /** Route a request frame of a ready connection; responses go back through conn.respond*. */
+  dispatch(conn: Connection, frame: RequestFrame): void;
+  onReady(conn: Connection): void;
+  onClosed(conn: Connection, code: number, reason: string): void;
+  onSlowConsumer(conn: Connection): void;
+  onHandshakeFailed(conn: Connection, error: GatewayError): void;
+}
+
+const RES_OK_HEAD = '{"type":"res","id":';
+
+/**
+ * One socket: challenge → connect → hello-ok → frames. Owns the per-connection event seq,
+ * the outbound byte budget and the replay ring; delegates auth and routing to its host.
+ */
+export class Connection {
+  readonly connId: string;
+  readonly peer: PeerInfo;
+  readonly nonce: string;
+  readonly challengeTs: number;
+  readonly #transport: Transport;
+  readonly #host: ConnectionHost;
+  #state: ConnectionState = 'challenged';
+  #session: Session | undefined;
+  #seq = 0;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #replay: ReplayRing | undefined;
+  /** Set when the nonce has been consumed by a connect attempt (single use). */
+  nonceUsed = false;
+  lastActivityAt: number;
+  /** Requests being handled, so a drain can wait for them. */
+  inFlight = 0;
+
+  constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
+    this.connId = connId;
+    this.#transport = transport;
+    this.peer = peer;
+    this.#host = host;
+    this.nonce = generateSecret(18);
+    this.challengeTs = host.clock.now();
+    this.lastActivityAt = this.challengeTs;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The authority of a ready connection. */
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  get bufferedAmount(): number {
+    return this.#transport.bufferedAmount;
+  }
+
+  /** Send the challenge and start the handshake deadline. */
+  start(): void {
+    this.#writeRaw(
+      `{"type":"event","event":"connect.challenge","payload":${JSON.stringify({ nonce: this.nonce, ts: this.challengeTs })}}`,
+    );
+    this.#handshakeTimer = setTimeout(() => {
+      if (this.#state === 'challenged' || this.#state === 'authenticating') {
+        this.#host.onHandshakeFailed(
+          this,
+          gatewayError('INVALID_REQUEST', undefined, 'handshake timeout: no connect in time'),
+        );
+        this.close(CloseCodes.POLICY_VIOLATION, 'handshake timeout');
+      }
+    }, this.#host.handshakeTimeoutMs());
+    (this.#handshakeTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** A text frame arrived. `size` is its byte length. */
+  receive(text: string, size: number): void {
+    if (this.#state === 'closed') return;
+    this.lastActivityAt = this.#host.clock.now();
+    if (this.#state !== 'ready') {
+      if (size > MAX_PREAUTH_PAYLOAD_BYTES) {
+        this.close(CloseCodes.MESSAGE_TOO_BIG, 'preauth payload too large');
+        return;
+      }
+      this.#receiveHandshake(text);
+      return;
+    }
+    if (size > this.#host.maxPayload()) {
+      this.close(CloseCodes.MESSAGE_TOO_BIG, 'frame larger than policy.maxPayload');
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.respondError(null, gatewayError('INVALID_REQUEST', 'JSON_INVALID', 'frame is not valid JSON'));
+      return;
+    }
+    if (!requestFrameValidator.check(frame)) {
+      this.respondError(requestIdOf(frame), invalidFrameError(frame));
+      return;
+    }
+    if (frame.method === 'connect') {
+      this.respondError(frame.id, gatewayError('INVALID_REQUEST', 'ALREADY_CONNECTED', 'already connected'));
+      return;
+    }
+    this.#host.dispatch(this, frame);
+  }
+
+  /** A binary frame: the protocol is text only. */
+  receiveBinary(): void {
+    if (this.#state !== 'ready') {
+      this.close(CloseCodes.POLICY_VIOLATION, 'binary frames are not allowed');
+      return;
+    }
+    this.respondError(
+      null,
+      gatewayError('INVALID_REQUEST', 'FRAME_INVALID', 'binary frames are not part of the protocol'),
+    );
+  }
+
+  #receiveHandshake(text: string): void {
+    if (this.#state === 'authenticating') {
+      // One connect at a time; anything else before hello-ok is a protocol violation.
+      this.close(CloseCodes.POLICY_VIOLATION, 'frame before hello-ok');
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.#failHandshake(null, gatewayError('INVALID_REQUEST', 'JSON_INVALID', 'frame is not valid JSON'));
+      return;
+    }
+    if (!requestFrameValidator.check(frame)) {
+      this.#failHandshake(requestIdOf(frame), invalidFrameError(frame));
+      return;
+    }
+    if (frame.method !== 'connect') {
+      this.#failHandshake(
+        frame.id,
+        gatewayError(
+          'INVALID_REQUEST',
+          'FIRST_FRAME_NOT_CONNECT',
+          `first request must be connect, got ${frame.method}`,
+        ),
+      );
+      return;
+    }
+    if (!connectParamsValidator.check(frame.params)) {
+      const issue = connectParamsValidator.issues(frame.params, 1)[0];
+      this.#failHandshake(
+        frame.id,
+        gatewayError(
+          'INVALID_REQUEST',
+          'PARAMS_INVALID',
+          `invalid connect params at ${issue?.path ?? '/'}: ${issue?.message ?? 'invalid'}`,
+          {
+            details: { path: issue?.path ?? '/', reason: issue?.message ?? 'invalid' },
+          },
+        ),
+      );
+      return;
+    }
+    this.#state = 'authenticating';
+    const id = frame.id;
+    this.#host.authenticate(this, frame.params).then(
+      (hello) => {
+        if (this.#state !== 'authenticating') return;
+        clearTimeout(this.#handshakeTimer);
+        this.#state = 'ready';
+        this.#writeRaw(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${JSON.stringify(hello)}}`);
+        this.#host.onReady(this);
+      },
+      (error: unknown) => {
+        if (this.#state !== 'authenticating') return;
+        const err =
+          error instanceof GatewayError
+            ? error
+            : new GatewayError({ code: 'INTERNAL', message: 'connect failed', cause: error });
+        if (!(error instanceof GatewayError))
+          this.#host.log.error({ err: error, connId: this.connId }, 'connect handler threw');
+        this.#failHandshake(id, err);
+      },
+    );
+  }
+
+  #failHandshake(id: string | null, error: GatewayError): void {
+    this.#host.onHandshakeFailed(this, error);
+    this.#writeRaw(errorFrame(id, error));
+    const code =
+      error.detailCode === 'PAYLOAD_TOO_LARGE' ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.POLICY_VIOLATION;
+    this.close(code, truncateReason(error.message));
+  }
+
+  /** Called by the host's authenticate() once the session is decided (before hello-ok is sent). */
+  establish(session: Session, resume?: RetainedStream & { frames: readonly string[] }): void {
+    this.#session = session;
+    if (resume) {
+      // Continue the earlier connection's stream: same seq counter, same replay ring.
+      this.#seq = resume.seq;
+      this.#replay = resume.ring;
+      this.#pendingReplay = resume.frames;
+      return;
+    }
+    const max = this.#host.replayMaxEvents();
+    this.#replay = max > 0 ? new ReplayRing(max) : undefined;
+  }
+
+  /** The event stream a successor continues: seq counter and replay ring. */
+  retainedStream(): RetainedStream | undefined {
+    return this.#replay ? { seq: this.#seq, ring: this.#replay } : undefined;
+  }
+
+  #pendingReplay: readonly string[] | undefined;
+
+  /** Frames to replay right after hello-ok (resume); taken once. */
+  takePendingReplay(): readonly string[] | undefined {
+    const r = this.#pendingReplay;
+    this.#pendingReplay = undefined;
+    return r;
+  }
+
+  /**
+   * Keep numbering and recording replayable events after the socket is gone, so a client that
+   * comes back within the replay window gets what it missed.
+   */
+  detach(): boolean {
+    if (!this.#replay || !this.#session?.deviceId) return false;
+    this.#detached = true;
+    return true;
+  }
+
+  get detached(): boolean {
+    return this.#detached;
+  }
+
+  #detached = false;
+
+  /** Frames after `afterSeq` for a resuming successor; undefined when some were lost. */
+  replayAfter(afterSeq: number, fillerHead: string): readonly string[] | undefined {
+    if (afterSeq > this.#seq) return undefined;
+    if (afterSeq === this.#seq) return [];
+    return this.#replay?.after(afterSeq, this.#seq, fillerHead);
+  }
+
+  respond(id: string, payloadJson: string): void {
+    this.#write(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${payloadJson}}`);
+  }
+
+  respondError(id: string | null, error: GatewayError): void {
+    this.#write(errorFrame(id, error));
+  }
+
+  /**
+   * Send an event whose frame text up to (not including) the seq is `head`, e.g.
+   * `{"type":"event","event":"presence","payload":{…}`. The same head is shared by all recipients.
+   */
+  sendEvent(head: string, replayable: boolean): void {
+    if (this.#state !== 'ready') {
+      if (this.#detached && replayable) this.#replay?.push(++this.#seq, head);
+      return;
+    }
+    const seq = ++this.#seq;
+    if (replayable) this.#replay?.push(seq, head);
+    this.#write(`${head},"seq":${seq}}`);
+  }
+
+  /** Re-send already-sequenced frames (resume). */
+  sendRaw(frame: string): void {
+    this.#write(frame);
+  }
+
+  #write(frame: string): void {
+    if (this.#state === 'closed') return;
+    if (this.#transport.bufferedAmount + frame.length > this.#host.maxBufferedBytes()) {
+      // A client that stops reading must not grow our memory: cut it off.
+      this.#host.onSlowConsumer(this);
+      this.close(CloseCodes.POLICY_VIOLATION, 'slow consumer');
+      return;
+    }
+    this.#transport.send(frame);
+  }
+
+  #writeRaw(frame: string): void {
+    if (this.#state === 'closed') return;
+    this.#transport.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#handshakeTimer);
+    try {
+      this.#transport.close(code, reason);
+    } catch {
+      this.#transport.terminate();
+    }
+    this.#host.onClosed(this, code, reason);
+  }
+
+  /** The transport reported the socket closed (peer closed or network gone). */
+  transportClosed(code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#handshakeTimer);
+    this.#host.onClosed(this, code, reason);
+  }
+}
+
+function requestIdOf(frame: unknown): string | null {
+  if (frame && typeof frame === 'object' && 'id' in frame) {
+    const id = (frame as { id: unknown }).id;
+    if (typeof id === 'string' && id.length > 0 && id.length <= 128) return id;
+  }
+  return null;
+}
+
+function invalidFrameError(frame: unknown): GatewayError {
+  const issue = requestFrameValidator.issues(frame, 1)[0];
+  const path = issue?.path ?? '/';
+  return gatewayError(
+    'INVALID_REQUEST',
+    'FRAME_INVALID',
+    `invalid request frame at ${path}: ${issue?.message ?? 'invalid'}`,
+    {
+      details: { path, reason: issue?.message ?? 'invalid' },
+    },
+  );
+}
+
+function errorFrame(id: string | null, error: GatewayError): string {
+  // A frame without a usable id still gets an answer; clients match it by the absent id.
+  return `{"type":"res","id":${JSON.stringify(id ?? 'invalid')},"ok":false,"error":${JSON.stringify(error.toShape())}}`;
+}
+
+function truncateReason(reason: string): string {
+  // WebSocket close reasons are limited to 123 bytes.
+  return reason.length > 120 ? `${reason.slice(0, 117)}...` : reason;
+}

@@ -1,0 +1,55 @@
+import type { ConnectionHandle, GatewayCore } from '../gateway-core.ts';
+import type { PeerInfo, Transport } from './transport.ts';
+
+/**
+ * The shape of a `ws` WebSocket that the core uses, declared structurally so the core does not
+ * depend on the ws package.
+ */
+export interface WsSocketLike {
+  send(data: string): void;
+  readonly bufferedAmount: number;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: (code: number, reason: unknown) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+function byteLength(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (Array.isArray(data)) return data.reduce((n: number, b: Buffer) => n + b.length, 0);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+function toText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (ArrayBuffer.isView(data))
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  return '';
+}
+
+/** Wire a ws socket to the core: frames in, frames out, close both ways. */
+export function attachSocket(core: GatewayCore, ws: WsSocketLike, peer: PeerInfo): ConnectionHandle {
+  const transport: Transport = {
+    send: (frame) => ws.send(frame),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+  };
+  const handle = core.accept(transport, peer);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) handle.binary();
+    else handle.message(toText(data), byteLength(data));
+  });
+  ws.on('close', (code, reason) => handle.closed(code, toText(reason)));
+  ws.on('error', () => {
+    // ws emits close after error; the close handler does the bookkeeping.
+  });
+  return handle;
+}

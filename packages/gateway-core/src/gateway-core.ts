@@ -1,0 +1,565 @@
+import {
+  CloseCodes,
+  type ConnectParams,
+  EVENT_RESUME_CAPABILITY,
+  eventNames,
+  type GatewayError,
+  type HealthSummary,
+  type HelloOk,
+  type StatusResult,
+} from '@openclaw/protocol';
+import { AuditLog } from './audit/audit-log.ts';
+import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
+import { AuthRateLimiter } from './auth/rate-limiter.ts';
+import type { ConfigManager } from './config/config-manager.ts';
+import type { GatewayConfig } from './config/schema.ts';
+import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
+import type { PeerInfo, Transport } from './connection/transport.ts';
+import { EventBus } from './events/event-bus.ts';
+import { createConfigHandlers } from './handlers/config-handlers.ts';
+import { createDeviceHandlers } from './handlers/device-handlers.ts';
+import { createSystemHandlers } from './handlers/system-handlers.ts';
+import { EventLoopMonitor } from './health/event-loop-monitor.ts';
+import { Heartbeat } from './heartbeat/heartbeat.ts';
+import type { LogRing } from './logging/log-ring.ts';
+import type { Logger } from './logging/logger.ts';
+import { DevicePairing } from './pairing/device-pairing.ts';
+import { PresenceRegistry } from './presence/presence.ts';
+import { Idempotency } from './router/idempotency.ts';
+import { type HandlerTable, Router } from './router/router.ts';
+import type { Store } from './store/types.ts';
+import { type Clock, systemClock } from './util/clock.ts';
+import { newId } from './util/ids.ts';
+
+/** Counters the app turns into Prometheus metrics. */
+export interface CoreMetricsSink {
+  connectionOpened(): void;
+  connectionClosed(): void;
+  handshake(outcome: 'ok' | 'failed', code?: string): void;
+  request(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
+  slowConsumer(): void;
+}
+
+/** What the listening layer knows about itself, for `status`. */
+export interface ListenInfo {
+  bind: string;
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/** A readiness contributor (channels, cluster): its name and whether it is up or explicitly degraded. */
+export interface ReadinessCheck {
+  name: string;
+  check(): { ready: boolean; degraded?: boolean; reason?: string };
+}
+
+export interface GatewayCoreOptions {
+  config: ConfigManager;
+  store: Store;
+  log: Logger;
+  logRing?: LogRing | undefined;
+  clock?: Clock;
+  version: string;
+  /** The effective shared secrets (file config, env, flags or the generated token). */
+  secrets: () => SharedSecrets;
+  listen?: () => ListenInfo;
+  metrics?: CoreMetricsSink;
+  /** Check every handler result against its schema (default: on under test). */
+  validateResults?: boolean;
+  /** Extra method handlers (apps, later subsystems). */
+  handlers?: HandlerTable[];
+  /** Presence batching window (default 100 ms). */
+  presenceBatchMs?: number;
+  /** Extra presence tags, e.g. `gateway:<id>`. */
+  presenceTags?: string[];
+}
+
+export interface ConnectionHandle {
+  /** A text frame; `size` is its length in bytes. */
+  message(text: string, size: number): void;
+  binary(): void;
+  closed(code: number, reason: string): void;
+  readonly connection: Connection;
+}
+
+const noopMetrics: CoreMetricsSink = {
+  connectionOpened() {},
+  connectionClosed() {},
+  handshake() {},
+  request() {},
+  slowConsumer() {},
+};
+
+/**
+ * The gateway's brain, with no HTTP server: hand it sockets (as Transports) and it runs the
+ * protocol on them. apps/gateway composes it with fastify and ws.
+ *
+ * @example
+ * const core = await createGatewayCore({ config, store, log, version: '1.0.0', secrets: () => ({ token }) });
+ * wss.on('connection', (ws, req) => adaptWs(ws, core.accept(transportOf(ws), peerOf(req))));
+ */
+export class GatewayCore {
+  readonly bootId = newId('boot');
+  readonly startedAtMs: number;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly config: ConfigManager;
+  readonly bus = new EventBus();
+  readonly audit: AuditLog;
+  readonly pairing: DevicePairing;
+  readonly presence: PresenceRegistry;
+  readonly router: Router;
+  readonly heartbeat: Heartbeat;
+  readonly version: string;
+  readonly #o: GatewayCoreOptions;
+  readonly #metrics: CoreMetricsSink;
+  readonly #authenticator: Authenticator;
+  readonly #limiter: AuthRateLimiter;
+  readonly #eventLoop = new EventLoopMonitor();
+  readonly #all = new Set<Connection>();
+  /** Closed connections still recording events for a resuming client, by connId. */
+  readonly #retained = new Map<string, { conn: Connection; deviceId: string; expiresAt: number }>();
+  readonly #readiness: ReadinessCheck[] = [];
+  readonly #host: ConnectionHost;
+  #healthVersion = 0;
+  #lastHealthKey = '';
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #tickMs = 0;
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  #draining = false;
+  #closed = false;
+  #started = false;
+
+  constructor(options: GatewayCoreOptions) {
+    this.#o = options;
+    this.clock = options.clock ?? systemClock;
+    this.startedAtMs = this.clock.now();
+    this.log = options.log;
+    this.store = options.store;
+    this.config = options.config;
+    this.version = options.version;
+    this.#metrics = options.metrics ?? noopMetrics;
+    this.audit = new AuditLog(this.store, this.clock, this.log);
+    this.#limiter = new AuthRateLimiter(this.cfg.auth.rateLimit, this.clock);
+    this.presence = new PresenceRegistry({
+      clock: this.clock,
+      batchMs: options.presenceBatchMs ?? 100,
+      tags: options.presenceTags ?? [],
+      onFlush: (change) => this.bus.publish('presence', change, { stateVersion: this.stateVersion() }),
+    });
+    this.pairing = new DevicePairing({
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      audit: this.audit,
+      requestTtlMs: () => this.cfg.pairing.requestTtlMs,
+      closeConnections: (match, reason) => this.closeConnections(match, reason),
+      isConnected: (deviceId) => this.presence.isConnected(deviceId),
+    });
+    this.#authenticator = new Authenticator({
+      store: this.store,
+      clock: this.clock,
+      audit: this.audit,
+      pairing: this.pairing,
+      limiter: this.#limiter,
+      config: () => this.cfg,
+      secrets: options.secrets,
+    });
+    this.router = new Router({
+      log: this.log,
+      idempotency: new Idempotency(this.store, this.clock, () => this.cfg.limits.idempotencyTtlMs),
+      validateResults: options.validateResults ?? process.env.NODE_ENV === 'test',
+      metrics: { onRequest: (m, o, ms, code) => this.#metrics.request(m, o, ms, code) },
+      draining: () => this.#draining,
+    });
+    this.heartbeat = new Heartbeat({
+      bus: this.bus,
+      clock: this.clock,
+      kv: this.store.kv,
+      defaults: { enabled: this.cfg.heartbeat.enabled, intervalMs: this.cfg.heartbeat.intervalMs },
+      summary: () => ({
+        uptimeMs: this.clock.now() - this.startedAtMs,
+        connections: this.connectionCount,
+        channelsConnected: 0,
+        channelsTotal: 0,
+      }),
+    });
+    this.router.register(
+      createSystemHandlers({
+        core: this,
+        logRing: options.logRing,
+      }),
+    );
+    this.router.register(createDeviceHandlers(this.pairing));
+    this.router.register(createConfigHandlers(this.config, this.audit));
+    for (const table of options.handlers ?? []) this.router.register(table);
+    this.config.onChange((change) => this.#onConfigChange(change.changed));
+    this.#host = {
+      clock: this.clock,
+      log: this.log,
+      handshakeTimeoutMs: () => this.cfg.limits.handshakeTimeoutMs,
+      maxPayload: () => this.cfg.limits.maxPayload,
+      maxBufferedBytes: () => this.cfg.limits.maxBufferedBytes,
+      replayMaxEvents: () => (this.cfg.limits.replayWindowMs > 0 ? this.cfg.limits.replayMaxEvents : 0),
+      authenticate: (conn, params) => this.#authenticate(conn, params),
+      dispatch: (conn, frame) => this.router.dispatch(conn, frame),
+      onReady: (conn) => this.#onReady(conn),
+      onClosed: (conn, code, reason) => this.#onClosed(conn, code, reason),
+      onSlowConsumer: (conn) => {
+        this.#metrics.slowConsumer();
+        this.log.warn({ connId: conn.connId, peer: conn.peer.remoteAddress }, 'slow consumer cut off');
+      },
+      onHandshakeFailed: (conn, error) => this.#onHandshakeFailed(conn, error),
+    };
+  }
+
+  get cfg(): GatewayConfig {
+    return this.config.current;
+  }
+
+  /** Start timers. Idempotent. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    await this.heartbeat.start();
+    this.#scheduleTicks(this.cfg.limits.tickIntervalMs);
+    this.#sweepTimer = setInterval(() => void this.#sweep(), 60_000);
+    this.#sweepTimer.unref?.();
+  }
+
+  addReadinessCheck(check: ReadinessCheck): void {
+    this.#readiness.push(check);
+  }
+
+  /** Ready only when the core is up and every contributor is up or explicitly degraded. */
+  readiness(): { ready: boolean; degraded: string[]; notReady: string[] } {
+    const degraded: string[] = [];
+    const notReady: string[] = [];
+    if (!this.#started || this.#closed) notReady.push('core');
+    if (this.#draining) notReady.push('draining');
+    for (const r of this.#readiness) {
+      const s = r.check();
+      if (s.ready) continue;
+      if (s.degraded) degraded.push(s.reason ? `${r.name}: ${s.reason}` : r.name);
+      else notReady.push(s.reason ? `${r.name}: ${s.reason}` : r.name);
+    }
+    const el = this.#eventLoop.sample(this.clock.now());
+    if (el.degraded) degraded.push(`event loop: ${el.reasons.join(', ')}`);
+    return { ready: notReady.length === 0, degraded, notReady };
+  }
+
+  /** Hand a new socket to the core. The challenge goes out at once. */
+  accept(transport: Transport, peer: PeerInfo): ConnectionHandle {
+    const conn = new Connection(newId('conn'), transport, peer, this.#host);
+    this.#all.add(conn);
+    this.#metrics.connectionOpened();
+    if (this.#draining || this.#closed) {
+      conn.close(CloseCodes.SERVICE_RESTART, 'gateway shutting down');
+    } else if (this.#all.size > this.cfg.limits.maxConnections) {
+      conn.close(CloseCodes.POLICY_VIOLATION, 'too many connections');
+    } else {
+      conn.start();
+    }
+    return {
+      connection: conn,
+      message: (text, size) => conn.receive(text, size),
+      binary: () => conn.receiveBinary(),
+      closed: (code, reason) => conn.transportClosed(code, reason),
+    };
+  }
+
+  /** Ready connections. */
+  *connections(): IterableIterator<Connection> {
+    for (const c of this.bus.connections()) if (c.state === 'ready') yield c;
+  }
+
+  /** Open, authenticated connections. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const c of this.bus.connections()) if (c.state === 'ready') n++;
+    return n;
+  }
+
+  stateVersion(): { presence: number; health: number } {
+    return { presence: this.presence.version, health: this.#healthVersion };
+  }
+
+  health(): HealthSummary {
+    const t0 = performance.now();
+    const eventLoop = this.#eventLoop.sample(this.clock.now());
+    const summary: HealthSummary = {
+      ok: true,
+      ts: this.clock.now(),
+      durationMs: 0,
+      eventLoop,
+      channels: {},
+      channelOrder: [],
+      channelLabels: {},
+      heartbeatSeconds: this.heartbeat.intervalSeconds,
+    };
+    summary.durationMs = Math.round(performance.now() - t0);
+    return summary;
+  }
+
+  /** Bump the health version and tell clients when something health-relevant changed. */
+  noteHealthChanged(): void {
+    const h = this.health();
+    const key = JSON.stringify([h.eventLoop.degraded, h.channels]);
+    if (key === this.#lastHealthKey) return;
+    this.#lastHealthKey = key;
+    this.#healthVersion++;
+    this.bus.publish('health', h, { stateVersion: this.stateVersion() });
+  }
+
+  async status(): Promise<StatusResult> {
+    const now = this.clock.now();
+    const listen = this.#o.listen?.() ?? { bind: 'loopback', host: '127.0.0.1', port: 0, tls: false };
+    let operators = 0;
+    let nodes = 0;
+    for (const c of this.connections()) {
+      if (c.session?.role === 'node') nodes++;
+      else operators++;
+    }
+    const [pendingDevices, pendingNodes, knownNodes] = await Promise.all([
+      this.store.pairing.listPending(now),
+      this.store.nodes.listPendingRequests(now),
+      this.store.nodes.list(),
+    ]);
+    const r = this.readiness();
+    return {
+      version: this.version,
+      bootId: this.bootId,
+      startedAtMs: this.startedAtMs,
+      uptimeMs: now - this.startedAtMs,
+      ready: r.ready,
+      degraded: [...r.degraded, ...r.notReady],
+      gateway: { ...listen, authMode: this.cfg.auth.mode },
+      connections: { total: operators + nodes, operators, nodes },
+      channels: [],
+      nodes: { connected: nodes, known: knownNodes.length },
+      pending: { devices: pendingDevices.length, nodes: pendingNodes.length },
+    };
+  }
+
+  /**
+   * Close live sockets of a device (optionally one role, or only those that used one token).
+   * Used when tokens are rotated or revoked and devices removed.
+   */
+  closeConnections(
+    match: { deviceId: string; role?: string; tokenHash?: string; exceptConnId?: string | undefined },
+    reason: string,
+  ): number {
+    let n = 0;
+    for (const [id, r] of this.#retained) if (r.deviceId === match.deviceId) this.#releaseRetained(id);
+    for (const c of [...this.connections()]) {
+      const s = c.session;
+      if (!s || s.deviceId !== match.deviceId) continue;
+      if (match.role && s.role !== match.role) continue;
+      if (match.tokenHash && s.deviceTokenHash !== match.tokenHash) continue;
+      if (match.exceptConnId === c.connId) continue;
+      c.close(CloseCodes.CREDENTIALS_REVOKED, reason);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Stop accepting work, tell clients, let in-flight requests finish within `drainMs`, then
+   * close every socket (1012 when a restart is expected, else 1001).
+   */
+  async shutdown(options: { reason: string; restartExpectedMs?: number; drainMs?: number }): Promise<void> {
+    if (this.#closed) return;
+    this.#draining = true;
+    const payload: { reason: string; restartExpectedMs?: number } = { reason: options.reason };
+    if (options.restartExpectedMs !== undefined) payload.restartExpectedMs = options.restartExpectedMs;
+    this.bus.publish('shutdown', payload, { replayable: false });
+    const deadline = Date.now() + (options.drainMs ?? 5000);
+    while (Date.now() < deadline && [...this.#all].some((c) => c.inFlight > 0)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const code = options.restartExpectedMs !== undefined ? CloseCodes.SERVICE_RESTART : CloseCodes.GOING_AWAY;
+    for (const c of [...this.#all]) c.close(code, options.reason);
+    await this.close();
+  }
+
+  /** Release timers and the store. Sockets still open are terminated. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#draining = true;
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    this.heartbeat.stop();
+    this.presence.close();
+    this.#eventLoop.close();
+    for (const c of [...this.#all]) c.close(CloseCodes.GOING_AWAY, 'gateway closed');
+    await this.store.close();
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  // ── connection host ─────────────────────────────────────────────────────────
+
+  async #authenticate(conn: Connection, params: ConnectParams): Promise<HelloOk> {
+    const { session, issued } = await this.#authenticator.authenticate(conn, params);
+    let resume: (RetainedStream & { frames: readonly string[] }) | undefined;
+    if (params.resume && session.deviceId) {
+      const retained = this.#retained.get(params.resume.connId);
+      if (retained && retained.deviceId === session.deviceId && retained.expiresAt > this.clock.now()) {
+        const frames = retained.conn.replayAfter(params.resume.lastSeq, tickHead(this.clock.now()));
+        const stream = retained.conn.retainedStream();
+        this.#releaseRetained(params.resume.connId);
+        if (frames && stream) resume = { ...stream, frames };
+      }
+    }
+    conn.establish(session, resume);
+    const limits = this.cfg.limits;
+    const capabilities =
+      limits.replayWindowMs > 0 && limits.replayMaxEvents > 0 ? [EVENT_RESUME_CAPABILITY] : [];
+    const hello: HelloOk = {
+      type: 'hello-ok',
+      protocol: session.protocol,
+      server: { version: this.version, connId: conn.connId, bootId: this.bootId },
+      features: { methods: this.router.methods(), events: [...eventNames], capabilities },
+      snapshot: {
+        presence: this.presence.list(),
+        health: this.health(),
+        stateVersion: this.stateVersion(),
+        uptimeMs: this.clock.now() - this.startedAtMs,
+        authMode: this.cfg.auth.mode,
+      },
+      auth: { role: session.role, scopes: [...session.scopes] },
+      policy: {
+        maxPayload: limits.maxPayload,
+        maxBufferedBytes: limits.maxBufferedBytes,
+        tickIntervalMs: limits.tickIntervalMs,
+      },
+    };
+    if (issued) {
+      hello.auth.deviceToken = issued.token;
+      hello.auth.issuedAtMs = issued.issuedAtMs;
+    }
+    return hello;
+  }
+
+  #onReady(conn: Connection): void {
+    const s = conn.session!;
+    this.#metrics.handshake('ok');
+    // Replayed frames first, so nothing live can overtake them.
+    const replay = conn.takePendingReplay();
+    if (replay) for (const frame of replay) conn.sendRaw(frame);
+    this.bus.add(conn);
+    this.presence.add(conn);
+    this.log.info(
+      {
+        connId: conn.connId,
+        peer: conn.peer.remoteAddress,
+        clientId: s.clientId,
+        role: s.role,
+        deviceId: s.deviceId,
+        auth: s.authKind,
+        resumed: replay !== undefined,
+      },
+      'client connected',
+    );
+    // An immediate tick gives the client its first seq, so it can tell a resumed stream from a new one.
+    conn.sendEvent(tickHead(this.clock.now()), false);
+  }
+
+  #onClosed(conn: Connection, code: number, reason: string): void {
+    if (!this.#all.delete(conn)) return;
+    this.#metrics.connectionClosed();
+    const s = conn.session;
+    if (!s) return;
+    this.presence.remove(conn);
+    const windowMs = this.cfg.limits.replayWindowMs;
+    // A closed connection stays on the bus for the replay window, recording what its client misses.
+    if (
+      s.deviceId &&
+      windowMs > 0 &&
+      !this.#closed &&
+      code !== CloseCodes.CREDENTIALS_REVOKED &&
+      conn.detach()
+    ) {
+      this.#retained.set(conn.connId, { conn, deviceId: s.deviceId, expiresAt: this.clock.now() + windowMs });
+    } else {
+      this.bus.delete(conn);
+    }
+    this.log.info(
+      { connId: conn.connId, peer: conn.peer.remoteAddress, clientId: s.clientId, code, reason },
+      'client disconnected',
+    );
+  }
+
+  #onHandshakeFailed(conn: Connection, error: GatewayError): void {
+    this.#metrics.handshake('failed', error.detailCode ?? error.code);
+    this.log.warn(
+      { connId: conn.connId, peer: conn.peer.remoteAddress, code: error.code, detail: error.detailCode },
+      'connect rejected',
+    );
+  }
+
+  #scheduleTicks(ms: number): void {
+    if (this.#tickTimer && ms === this.#tickMs) return;
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    this.#tickMs = ms;
+    this.#tickTimer = setInterval(() => {
+      this.bus.publish('tick', { ts: this.clock.now() }, { replayable: false });
+      this.noteHealthChanged();
+    }, ms);
+    this.#tickTimer.unref?.();
+  }
+
+  #onConfigChange(changed: string[]): void {
+    const cfg = this.cfg;
+    this.#limiter.setPolicy(cfg.auth.rateLimit);
+    if (changed.some((p) => p.startsWith('limits.tickIntervalMs'))) {
+      // Clients watch for ticks at the interval they were told; never tick slower than that.
+      let min = cfg.limits.tickIntervalMs;
+      if (this.connectionCount > 0) min = Math.min(min, this.#tickMs);
+      this.#scheduleTicks(min);
+    }
+    if (changed.some((p) => p === 'auth.token' || p === 'auth.password' || p === 'auth.mode')) {
+      // Sockets that authenticated with the old shared secret lose it now.
+      for (const c of [...this.connections()]) {
+        if (c.session?.authKind === 'shared-secret' || c.session?.authKind === 'none') {
+          c.close(CloseCodes.CREDENTIALS_REVOKED, 'gateway auth changed');
+        }
+      }
+    }
+    if (changed.some((p) => p.startsWith('logging.level'))) this.log.level = cfg.logging.level;
+  }
+
+  #releaseRetained(connId: string): void {
+    const r = this.#retained.get(connId);
+    if (!r) return;
+    this.#retained.delete(connId);
+    this.bus.delete(r.conn);
+  }
+
+  async #sweep(): Promise<void> {
+    const now = this.clock.now();
+    for (const [id, r] of this.#retained) if (r.expiresAt <= now) this.#releaseRetained(id);
+    try {
+      await this.store.idempotency.prune(now);
+      await this.pairing.sweep();
+    } catch (error) {
+      this.log.warn({ err: error }, 'sweep failed');
+    }
+  }
+}
+
+function tickHead(ts: number): string {
+  return `{"type":"event","event":"tick","payload":{"ts":${ts}}`;
+}
+
+/** Build and start a core. */
+export async function createGatewayCore(options: GatewayCoreOptions): Promise<GatewayCore> {
+  const core = new GatewayCore(options);
+  await core.start();
+  return core;
+}

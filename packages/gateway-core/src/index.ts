@@ -1,0 +1,26 @@
+export { AuditLog } from './audit/audit-log.ts';
+export type { SharedSecrets } from './auth/authenticator.ts';
+export { AuthRateLimiter, type RateLimitPolicy } from './auth/rate-limiter.ts';
+export { generateSecret, hashToken, secretsEqual } from './auth/secrets.ts';
+export { type ConfigChange, ConfigManager } from './config/config-manager.ts';
+export { GatewayConfig, RESTART_REQUIRED_PREFIXES, SECRET_PATHS } from './config/schema.ts';
+export { defaultConfig, parseConfig } from './config/validate.ts';
+export { Connection } from './connection/connection.ts';
+export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
+export type { PeerInfo, Session, Transport } from './connection/transport.ts';
+export { EventBus, eventHead } from './events/event-bus.ts';
+export {
+  type ConnectionHandle,
+  type CoreMetricsSink,
+  createGatewayCore,
+  GatewayCore,
+  type GatewayCoreOptions,
+  type ListenInfo,
+  type ReadinessCheck,
+} from './gateway-core.ts';
+export { LogRing } from './logging/log-ring.ts';
+export { createLogger, createSilentLogger, type Logger, REDACT_PATHS } from './logging/logger.ts';
+export { SecretScrubber } from './logging/secret-scrubber.ts';
+export type { Handler, HandlerTable, RequestContext } from './router/router.ts';
+export * from './store/index.ts';
+export { type Clock, ManualClock, systemClock } from './util/clock.ts';

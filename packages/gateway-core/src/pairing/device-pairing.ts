@@ -1,0 +1,479 @@
+import {
+  type DeviceTokenRotateResult,
+  gatewayError,
+  type PairedDevice,
+  type PendingDeviceRequest,
+  scopesCovered,
+} from '@openclaw/protocol';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { generateSecret, hashToken } from '../auth/secrets.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { DeviceRecord, PairingRequestRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+
+/** Facts about a device asking to pair, taken from its verified connect. */
+export interface PairingAsk {
+  deviceId: string;
+  publicKey: string;
+  role: string;
+  scopes: string[];
+  displayName?: string | undefined;
+  platform?: string | undefined;
+  deviceFamily?: string | undefined;
+  clientId?: string | undefined;
+  clientMode?: string | undefined;
+  browserOrigin?: string | undefined;
+  remoteIp?: string | undefined;
+}
+
+/** Who is acting, for authorisation and the audit log. */
+export interface Actor {
+  /** Device id, or `conn:<id>` / `system`. */
+  id: string;
+  deviceId: string | undefined;
+  scopes: readonly string[];
+  remoteIp?: string | undefined;
+  /** The connection making the call; never closed by its own rotation. */
+  connId?: string | undefined;
+}
+
+export interface DevicePairingOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  audit: AuditLog;
+  requestTtlMs: () => number;
+  /** Close live sockets of a device (role, or all) or of one token; returns how many closed. */
+  closeConnections: (
+    match: { deviceId: string; role?: string; tokenHash?: string },
+    reason: string,
+  ) => number;
+  isConnected: (deviceId: string) => boolean;
+}
+
+const isAdmin = (scopes: readonly string[]) => scopes.includes('operator.admin');
+
+/**
+ * Device pairing and device tokens: pending requests, approvals, repairs, token issue,
+ * rotation and revocation. Every decision is audited and announced to pairing operators.
+ */
+export class DevicePairing {
+  readonly #o: DevicePairingOptions;
+
+  constructor(options: DevicePairingOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Open (or refresh) the pending request for this device and role. Re-asking with the same
+   * device and role reuses the request id, so a reconnecting client keeps pointing operators
+   * at one request.
+   */
+  async request(
+    ask: PairingAsk,
+    options: { isRepair: boolean; silent: boolean },
+  ): Promise<PairingRequestRecord> {
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const existing = await store.pairing.findPending(ask.deviceId, ask.role, now);
+    const expiresAtMs = now + this.#o.requestTtlMs();
+    if (existing) {
+      const scopes = [...new Set([...existing.scopes, ...ask.scopes])].sort();
+      const changed = scopes.length !== existing.scopes.length;
+      const updated: PairingRequestRecord = { ...existing, scopes, updatedAtMs: now, expiresAtMs };
+      if (ask.remoteIp) updated.remoteIp = ask.remoteIp;
+      await store.pairing.put(updated);
+      if (changed) this.#announce(updated);
+      return updated;
+    }
+    const record: PairingRequestRecord = {
+      requestId: newId('pair'),
+      deviceId: ask.deviceId,
+      publicKey: ask.publicKey,
+      role: ask.role,
+      scopes: [...new Set(ask.scopes)].sort(),
+      displayName: ask.displayName,
+      platform: ask.platform,
+      deviceFamily: ask.deviceFamily,
+      clientId: ask.clientId,
+      clientMode: ask.clientMode,
+      browserOrigin: ask.browserOrigin,
+      remoteIp: ask.remoteIp,
+      isRepair: options.isRepair,
+      silent: options.silent,
+      status: 'pending',
+      createdAtMs: now,
+      updatedAtMs: now,
+      expiresAtMs,
+    };
+    await store.pairing.put(record);
+    await this.#o.audit.record({
+      action: options.isRepair ? 'device.pair.repair_requested' : 'device.pair.requested',
+      actor: ask.deviceId,
+      target: record.requestId,
+      remoteIp: ask.remoteIp,
+      details: { role: ask.role, scopes: record.scopes, silent: options.silent },
+    });
+    if (!options.silent) this.#announce(record);
+    return record;
+  }
+
+  #announce(r: PairingRequestRecord): void {
+    this.#o.bus.publish('device.pair.requested', toRequestedEvent(r));
+  }
+
+  /**
+   * Approve a pending request: the device record gains the role and scopes. A non-admin
+   * operator cannot grant scopes it does not hold itself, nor approve a node.
+   */
+  async approve(requestId: string, actor: Actor, options: { silent?: boolean } = {}): Promise<DeviceRecord> {
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const req = await store.pairing.get(requestId);
+    if (req?.status !== 'pending' || req.expiresAtMs <= now) {
+      throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`, {
+        details: { requestId },
+      });
+    }
+    if (!isAdmin(actor.scopes) && actor.id !== 'system') {
+      if (req.role !== 'operator') {
+        throw gatewayError(
+          'FORBIDDEN',
+          'MISSING_SCOPE',
+          `approving a ${req.role} device requires operator.admin`,
+          {
+            details: { missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
+          },
+        );
+      }
+      const missing = req.scopes.find((s) => !scopesCovered(actor.scopes, [s]));
+      if (missing) {
+        throw gatewayError(
+          'FORBIDDEN',
+          'MISSING_SCOPE',
+          `cannot grant ${missing}: the approver does not hold it`,
+          {
+            details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
+          },
+        );
+      }
+    }
+    const resolved = await store.pairing.resolve(requestId, 'approved', now);
+    if (!resolved) throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`);
+    const prior = await store.devices.get(req.deviceId);
+    const device: DeviceRecord = {
+      deviceId: req.deviceId,
+      publicKey: req.publicKey,
+      displayName: req.displayName ?? prior?.displayName,
+      label: prior?.label,
+      platform: req.platform ?? prior?.platform,
+      deviceFamily: req.deviceFamily ?? prior?.deviceFamily,
+      clientId: req.clientId ?? prior?.clientId,
+      clientMode: req.clientMode ?? prior?.clientMode,
+      roles: [...new Set([...(prior?.roles ?? []), req.role])].sort(),
+      scopes: [...new Set([...(prior?.scopes ?? []), ...req.scopes])].sort(),
+      createdAtMs: prior?.createdAtMs ?? now,
+      approvedAtMs: now,
+      lastSeenAtMs: prior?.lastSeenAtMs,
+      lastSeenIp: prior?.lastSeenIp,
+    };
+    await store.devices.put(device);
+    await this.#o.audit.record({
+      action: options.silent ? 'device.pair.auto_approved' : 'device.pair.approved',
+      actor: actor.id,
+      target: req.deviceId,
+      remoteIp: actor.remoteIp,
+      details: { requestId, role: req.role, scopes: req.scopes },
+    });
+    if (!options.silent || !req.silent) {
+      this.#o.bus.publish('device.pair.resolved', {
+        requestId,
+        deviceId: req.deviceId,
+        decision: 'approved',
+        ts: now,
+      });
+    }
+    return device;
+  }
+
+  async reject(requestId: string, actor: Actor): Promise<PairingRequestRecord> {
+    const now = this.#o.clock.now();
+    const resolved = await this.#o.store.pairing.resolve(requestId, 'rejected', now);
+    if (!resolved) {
+      throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`, {
+        details: { requestId },
+      });
+    }
+    await this.#o.audit.record({
+      action: 'device.pair.rejected',
+      actor: actor.id,
+      target: resolved.deviceId,
+      remoteIp: actor.remoteIp,
+      details: { requestId },
+    });
+    this.#o.bus.publish('device.pair.resolved', {
+      requestId,
+      deviceId: resolved.deviceId,
+      decision: 'rejected',
+      ts: now,
+    });
+    return resolved;
+  }
+
+  async remove(deviceId: string, actor: Actor): Promise<boolean> {
+    const device = await this.#o.store.devices.get(deviceId);
+    if (!device) return false;
+    this.#requireAuthorityOver(device.scopes, device.roles, actor, 'remove');
+    const removed = await this.#o.store.devices.remove(deviceId);
+    this.#o.closeConnections({ deviceId }, 'device removed');
+    await this.#o.audit.record({
+      action: 'device.removed',
+      actor: actor.id,
+      target: deviceId,
+      remoteIp: actor.remoteIp,
+    });
+    return removed;
+  }
+
+  async rename(deviceId: string, label: string, actor: Actor): Promise<void> {
+    const device = await this.#o.store.devices.get(deviceId);
+    if (!device)
+      throw gatewayError('NOT_FOUND', undefined, `unknown device ${deviceId}`, { details: { deviceId } });
+    await this.#o.store.devices.put({ ...device, label });
+    await this.#o.audit.record({
+      action: 'device.renamed',
+      actor: actor.id,
+      target: deviceId,
+      remoteIp: actor.remoteIp,
+      details: { label },
+    });
+  }
+
+  /** Pending and paired devices, as device.pair.list returns them. */
+  async list(): Promise<{ pending: PendingDeviceRequest[]; paired: PairedDevice[] }> {
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const [pending, devices] = await Promise.all([store.pairing.listPending(now), store.devices.list()]);
+    const paired: PairedDevice[] = [];
+    for (const d of devices) {
+      const tokens = await store.deviceTokens.listForDevice(d.deviceId);
+      paired.push(toPairedDevice(d, tokens, this.#o.isConnected(d.deviceId)));
+    }
+    return { pending: pending.map(toPendingRequest), paired };
+  }
+
+  async pairedDevice(deviceId: string): Promise<PairedDevice | undefined> {
+    const d = await this.#o.store.devices.get(deviceId);
+    if (!d) return undefined;
+    return toPairedDevice(
+      d,
+      await this.#o.store.deviceTokens.listForDevice(deviceId),
+      this.#o.isConnected(deviceId),
+    );
+  }
+
+  /** Issue a token for (device, role) — replacing any earlier one. Returns the secret once. */
+  async issueToken(
+    deviceId: string,
+    role: string,
+    scopes: readonly string[],
+  ): Promise<{ token: string; issuedAtMs: number }> {
+    const token = generateSecret(32);
+    const issuedAtMs = this.#o.clock.now();
+    await this.#o.store.deviceTokens.put({
+      deviceId,
+      role,
+      tokenHash: hashToken(token),
+      scopes: [...scopes].sort(),
+      issuedAtMs,
+    });
+    await this.#o.audit.record({
+      action: 'device.token.issued',
+      actor: 'system',
+      target: deviceId,
+      details: { role },
+    });
+    return { token, issuedAtMs };
+  }
+
+  /**
+   * Replace a device token. The old token stops working now, live sockets included. Scopes can
+   * only narrow within what the device was approved for, and a non-admin caller cannot touch a
+   * token broader than its own authority, nor any non-operator token.
+   */
+  async rotate(
+    deviceId: string,
+    role: string,
+    scopes: readonly string[] | undefined,
+    actor: Actor,
+  ): Promise<DeviceTokenRotateResult> {
+    const { store } = this.#o;
+    const device = await store.devices.get(deviceId);
+    if (!device?.roles.includes(role)) {
+      throw gatewayError('NOT_FOUND', undefined, `device ${deviceId} is not paired for role ${role}`, {
+        details: { deviceId, role },
+      });
+    }
+    const current = await store.deviceTokens.get(deviceId, role);
+    const newScopes = role === 'operator' ? [...(scopes ?? current?.scopes ?? device.scopes)] : [];
+    if (role === 'operator' && !scopesCovered(device.scopes, newScopes)) {
+      throw gatewayError(
+        'FORBIDDEN',
+        'MISSING_SCOPE',
+        'rotation cannot widen a token beyond the device approval',
+        {
+          details: {
+            missingScope: newScopes.find((s) => !scopesCovered(device.scopes, [s])) ?? 'operator.admin',
+            requiredScopes: device.scopes.length ? device.scopes : ['operator.admin'],
+          },
+        },
+      );
+    }
+    this.#requireAuthorityOver(current?.scopes ?? newScopes, [role], actor, 'rotate');
+    if (!isAdmin(actor.scopes) && !scopesCovered(actor.scopes, newScopes)) {
+      const missing = newScopes.find((s) => !scopesCovered(actor.scopes, [s])) ?? 'operator.admin';
+      throw gatewayError(
+        'FORBIDDEN',
+        'MISSING_SCOPE',
+        `cannot issue ${missing}: the caller does not hold it`,
+        {
+          details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
+        },
+      );
+    }
+    const { token, issuedAtMs } = await this.issueToken(deviceId, role, newScopes);
+    if (current)
+      this.#o.closeConnections({ deviceId, role, tokenHash: current.tokenHash }, 'device token rotated');
+    await this.#o.audit.record({
+      action: 'device.token.rotated',
+      actor: actor.id,
+      target: deviceId,
+      remoteIp: actor.remoteIp,
+      details: { role, scopes: newScopes },
+    });
+    // The new secret goes back only to the device itself; anyone else gets it by re-pairing.
+    const self = actor.deviceId === deviceId;
+    const result: DeviceTokenRotateResult = {
+      deviceId,
+      role,
+      scopes: newScopes,
+      rotatedAtMs: issuedAtMs,
+      tokenDelivery: self ? 'in-band' : 'withheld-cross-device',
+    };
+    if (self) result.token = token;
+    return result;
+  }
+
+  async revoke(deviceId: string, role: string, actor: Actor): Promise<{ revoked: boolean; closed: number }> {
+    const { store } = this.#o;
+    const current = await store.deviceTokens.get(deviceId, role);
+    if (!current) return { revoked: false, closed: 0 };
+    this.#requireAuthorityOver(current.scopes, [role], actor, 'revoke');
+    await store.deviceTokens.remove(deviceId, role);
+    const closed = this.#o.closeConnections(
+      { deviceId, role, tokenHash: current.tokenHash },
+      'device token revoked',
+    );
+    await this.#o.audit.record({
+      action: 'device.token.revoked',
+      actor: actor.id,
+      target: deviceId,
+      remoteIp: actor.remoteIp,
+      details: { role, closed },
+    });
+    return { revoked: true, closed };
+  }
+
+  #requireAuthorityOver(
+    targetScopes: readonly string[],
+    roles: readonly string[],
+    actor: Actor,
+    verb: string,
+  ): void {
+    if (isAdmin(actor.scopes) || actor.id === 'system') return;
+    if (roles.some((r) => r !== 'operator')) {
+      throw gatewayError(
+        'FORBIDDEN',
+        'MISSING_SCOPE',
+        `${verb} of a non-operator device or token requires operator.admin`,
+        {
+          details: { missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
+        },
+      );
+    }
+    const missing = targetScopes.find((s) => !scopesCovered(actor.scopes, [s]));
+    if (missing) {
+      throw gatewayError(
+        'FORBIDDEN',
+        'MISSING_SCOPE',
+        `cannot ${verb}: the target holds ${missing}, the caller does not`,
+        {
+          details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
+        },
+      );
+    }
+  }
+
+  /** Expire lapsed requests (announcing them) and prune old resolved ones. */
+  async sweep(): Promise<void> {
+    const now = this.#o.clock.now();
+    await this.#o.store.pairing.prune(now - 7 * 86_400_000);
+  }
+}
+
+function toRequestedEvent(r: PairingRequestRecord) {
+  const e: Record<string, unknown> = {
+    requestId: r.requestId,
+    deviceId: r.deviceId,
+    publicKey: r.publicKey,
+    role: r.role,
+    roles: [r.role],
+    scopes: r.scopes,
+    isRepair: r.isRepair,
+    silent: r.silent,
+    ts: r.updatedAtMs,
+  };
+  if (r.displayName) e.displayName = r.displayName;
+  if (r.platform) e.platform = r.platform;
+  if (r.deviceFamily) e.deviceFamily = r.deviceFamily;
+  if (r.clientId) e.clientId = r.clientId;
+  if (r.clientMode) e.clientMode = r.clientMode;
+  if (r.browserOrigin) e.browserOrigin = r.browserOrigin;
+  if (r.remoteIp) e.remoteIp = r.remoteIp;
+  return e;
+}
+
+function toPendingRequest(r: PairingRequestRecord): PendingDeviceRequest {
+  return { ...(toRequestedEvent(r) as PendingDeviceRequest), expiresAtMs: r.expiresAtMs };
+}
+
+function toPairedDevice(
+  d: DeviceRecord,
+  tokens: { role: string; scopes: string[]; issuedAtMs: number; lastUsedAtMs?: number | undefined }[],
+  connected: boolean,
+): PairedDevice {
+  const p: PairedDevice = {
+    deviceId: d.deviceId,
+    publicKey: d.publicKey,
+    roles: d.roles,
+    scopes: d.scopes,
+    tokens: tokens.map((t) => {
+      const s: PairedDevice['tokens'][number] = { role: t.role, scopes: t.scopes, issuedAtMs: t.issuedAtMs };
+      if (t.lastUsedAtMs !== undefined) s.lastUsedAtMs = t.lastUsedAtMs;
+      return s;
+    }),
+    createdAtMs: d.createdAtMs,
+    approvedAtMs: d.approvedAtMs,
+    connected,
+  };
+  const name = d.label ?? d.displayName;
+  if (name) p.displayName = name;
+  if (d.label) p.label = d.label;
+  if (d.platform) p.platform = d.platform;
+  if (d.clientId) p.clientId = d.clientId;
+  if (d.clientMode) p.clientMode = d.clientMode;
+  if (d.lastSeenAtMs !== undefined) p.lastSeenAtMs = d.lastSeenAtMs;
+  if (d.lastSeenIp) p.lastSeenIp = d.lastSeenIp;
+  return p;
+}

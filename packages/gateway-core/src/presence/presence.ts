@@ -1,0 +1,173 @@
+import type { PresenceEntry } from '@openclaw/protocol';
+import type { Connection } from '../connection/connection.ts';
+import type { Clock } from '../util/clock.ts';
+
+interface DevicePresence {
+  key: string;
+  conns: Set<Connection>;
+  onlineSince: number;
+  entry: PresenceEntry;
+}
+
+export interface PresenceChange {
+  changed: PresenceEntry[];
+  removed: string[];
+}
+
+/** The key a connection's device is listed under: its device id, or the connection for device-less clients. */
+export function presenceKey(conn: Connection): string {
+  return conn.session?.deviceId ?? `conn:${conn.connId}`;
+}
+
+/**
+ * Who is connected, one entry per device: a device connected as operator and as node is one
+ * row with both roles. Changes are coalesced and published as deltas, each bumping the
+ * presence state version.
+ */
+export class PresenceRegistry {
+  readonly #devices = new Map<string, DevicePresence>();
+  readonly #clock: Clock;
+  #version = 0;
+  #pendingChanged = new Set<string>();
+  #pendingRemoved = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #batchMs: number;
+  readonly #onFlush: (change: PresenceChange, version: number) => void;
+  /** Extra tags (e.g. `gateway:<id>` in a cluster). */
+  readonly #tags: string[];
+
+  constructor(options: {
+    clock: Clock;
+    batchMs: number;
+    tags?: string[];
+    onFlush: (change: PresenceChange, version: number) => void;
+  }) {
+    this.#clock = options.clock;
+    this.#batchMs = options.batchMs;
+    this.#onFlush = options.onFlush;
+    this.#tags = options.tags ?? [];
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  get size(): number {
+    return this.#devices.size;
+  }
+
+  list(): PresenceEntry[] {
+    return [...this.#devices.values()].map((d) => d.entry);
+  }
+
+  add(conn: Connection): void {
+    const key = presenceKey(conn);
+    let d = this.#devices.get(key);
+    if (!d) {
+      d = { key, conns: new Set(), onlineSince: this.#clock.now(), entry: { ts: 0 } };
+      this.#devices.set(key, d);
+    }
+    d.conns.add(conn);
+    d.entry = this.#build(d, 'connect');
+    this.#mark(key, false);
+  }
+
+  remove(conn: Connection): void {
+    const key = presenceKey(conn);
+    const d = this.#devices.get(key);
+    if (!d?.conns.delete(conn)) return;
+    if (d.conns.size === 0) {
+      this.#devices.delete(key);
+      this.#mark(key, true);
+      return;
+    }
+    d.entry = this.#build(d, 'disconnect');
+    this.#mark(key, false);
+  }
+
+  #build(d: DevicePresence, reason: string): PresenceEntry {
+    const roles = new Set<string>();
+    const scopes = new Set<string>();
+    let primary: Connection | undefined;
+    let lastActivity = 0;
+    for (const c of d.conns) {
+      const s = c.session;
+      if (!s) continue;
+      roles.add(s.role);
+      for (const sc of s.scopes) scopes.add(sc);
+      if (!primary || s.role === 'operator') primary = c;
+      if (c.lastActivityAt > lastActivity) lastActivity = c.lastActivityAt;
+    }
+    const s = primary?.session;
+    const entry: PresenceEntry = { ts: this.#clock.now(), onlineSince: d.onlineSince, reason };
+    if (s?.deviceId) entry.deviceId = s.deviceId;
+    else entry.instanceId = d.key;
+    if (s?.displayName) entry.host = s.displayName;
+    if (primary?.peer.remoteAddress) entry.ip = primary.peer.remoteAddress;
+    if (s?.clientVersion) entry.version = s.clientVersion;
+    if (s?.platform) entry.platform = s.platform;
+    if (s?.deviceFamily) entry.deviceFamily = s.deviceFamily;
+    if (s?.clientMode) entry.mode = s.clientMode;
+    if (lastActivity) entry.lastActivityAt = lastActivity;
+    entry.roles = [...roles].sort();
+    entry.scopes = [...scopes].sort();
+    const tags = [...this.#tags];
+    if (s?.clientId) tags.push(`client:${s.clientId}`);
+    if (tags.length) entry.tags = tags;
+    entry.text = `${s?.displayName ?? s?.clientId ?? 'client'} (${entry.roles.join('+')})`;
+    return entry;
+  }
+
+  #mark(key: string, removed: boolean): void {
+    if (removed) {
+      this.#pendingChanged.delete(key);
+      this.#pendingRemoved.add(key);
+    } else {
+      this.#pendingRemoved.delete(key);
+      this.#pendingChanged.add(key);
+    }
+    if (this.#batchMs <= 0) {
+      this.flush();
+      return;
+    }
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), this.#batchMs);
+      (this.#timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Publish pending changes now. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pendingChanged.size === 0 && this.#pendingRemoved.size === 0) return;
+    const changed: PresenceEntry[] = [];
+    for (const key of this.#pendingChanged) {
+      const d = this.#devices.get(key);
+      if (d) changed.push(d.entry);
+    }
+    const removed = [...this.#pendingRemoved];
+    this.#pendingChanged.clear();
+    this.#pendingRemoved.clear();
+    this.#version++;
+    this.#onFlush({ changed, removed }, this.#version);
+  }
+
+  /** Whether a device has a live connection, optionally in a role. */
+  isConnected(deviceId: string, role?: string): boolean {
+    const d = this.#devices.get(deviceId);
+    if (!d) return false;
+    if (!role) return true;
+    for (const c of d.conns) if (c.session?.role === role) return true;
+    return false;
+  }
+
+  connectionsOf(deviceId: string): Connection[] {
+    return [...(this.#devices.get(deviceId)?.conns ?? [])];
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

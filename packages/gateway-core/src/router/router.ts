@@ -1,0 +1,243 @@
+import {
+  type ErrorShapeLike,
+  GatewayError,
+  gatewayError,
+  getMethod,
+  type MethodDefinition,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type RequestFrame,
+  scopeSatisfies,
+  validatorFor,
+} from '@openclaw/protocol';
+import type { Connection } from '../connection/connection.ts';
+import type { Session } from '../connection/transport.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Idempotency } from './idempotency.ts';
+
+/** What a handler knows about its caller. */
+export interface RequestContext {
+  readonly connId: string;
+  readonly session: Session;
+  readonly remoteIp: string;
+  readonly isLoopback: boolean;
+  readonly log: Logger;
+  /** The connection itself, for handlers that stream to the caller (node invoke progress). */
+  readonly conn: Connection;
+}
+
+export type Handler<N extends MethodName> = (
+  params: MethodParams<N>,
+  ctx: RequestContext,
+) => Promise<MethodResult<N>> | MethodResult<N>;
+
+export type HandlerTable = { [N in MethodName]?: Handler<N> };
+
+export interface RouterMetrics {
+  onRequest(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
+}
+
+export interface RouterOptions {
+  log: Logger;
+  idempotency: Idempotency;
+  /** Check every result against its schema (tests, development). */
+  validateResults: boolean;
+  metrics?: RouterMetrics | undefined;
+  /** True while draining: new requests are refused with a retryable error. */
+  draining: () => boolean;
+}
+
+interface Route {
+  def: MethodDefinition;
+  handler: Handler<MethodName>;
+  checkParams: (value: unknown) => boolean;
+  paramsIssues: (value: unknown) => { path: string; message: string }[];
+  checkResult: ((value: unknown) => boolean) | undefined;
+}
+
+/**
+ * The one place requests become handler calls: method lookup, scope/role check, params
+ * validation, idempotency, and the conversion of anything thrown into a typed error.
+ */
+export class Router {
+  readonly #routes = new Map<string, Route>();
+  readonly #o: RouterOptions;
+
+  constructor(options: RouterOptions) {
+    this.#o = options;
+  }
+
+  register(table: HandlerTable): void {
+    for (const [name, handler] of Object.entries(table)) {
+      const def = getMethod(name);
+      if (!def) throw new Error(`handler for unknown method ${name}`);
+      if (!handler) continue;
+      // Compile now, at start-up: never on the request path.
+      const pv = validatorFor(def.params);
+      const rv = validatorFor(def.result);
+      pv.check(undefined);
+      if (this.#o.validateResults) rv.check(undefined);
+      this.#routes.set(name, {
+        def,
+        handler: handler as Handler<MethodName>,
+        checkParams: (v) => pv.check(v),
+        paramsIssues: (v) => pv.issues(v, 3),
+        checkResult: this.#o.validateResults ? (v) => rv.check(v) : undefined,
+      });
+    }
+  }
+
+  /** Methods this gateway serves (hello-ok.features.methods). */
+  methods(): string[] {
+    return [...this.#routes.keys()];
+  }
+
+  has(method: string): boolean {
+    return this.#routes.has(method);
+  }
+
+  /** Handle one request frame of a ready connection; always answers exactly once. */
+  dispatch(conn: Connection, frame: RequestFrame): void {
+    const started = performance.now();
+    const session = conn.session;
+    const route = this.#routes.get(frame.method);
+    const finish = (error: GatewayError | undefined, payloadJson?: string) => {
+      conn.inFlight--;
+      const ms = performance.now() - started;
+      if (error) {
+        this.#o.metrics?.onRequest(frame.method, 'error', ms, error.code);
+        conn.respondError(frame.id, error);
+      } else {
+        this.#o.metrics?.onRequest(frame.method, 'ok', ms);
+        conn.respond(frame.id, payloadJson ?? 'null');
+      }
+    };
+    conn.inFlight++;
+    if (!route || !session) {
+      finish(
+        gatewayError('INVALID_REQUEST', 'METHOD_UNKNOWN', `unknown method: ${frame.method}`, {
+          details: { method: frame.method },
+        }),
+      );
+      return;
+    }
+    if (this.#o.draining()) {
+      finish(
+        gatewayError('UNAVAILABLE', 'SHUTTING_DOWN', 'gateway is shutting down', {
+          retryable: true,
+          retryAfterMs: 1000,
+        }),
+      );
+      return;
+    }
+    const denied = authorize(route.def, session);
+    if (denied) {
+      finish(denied);
+      return;
+    }
+    const params = frame.params ?? {};
+    if (!route.checkParams(params)) {
+      const issue = route.paramsIssues(params)[0];
+      const path = issue?.path ?? '/';
+      finish(
+        gatewayError(
+          'INVALID_REQUEST',
+          'PARAMS_INVALID',
+          `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
+          {
+            details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
+          },
+        ),
+      );
+      return;
+    }
+    const ctx: RequestContext = {
+      connId: conn.connId,
+      session,
+      remoteIp: conn.peer.remoteAddress,
+      isLoopback: conn.peer.isLoopback,
+      log: this.#o.log,
+      conn,
+    };
+    const run = () => this.#invoke(route, params, ctx);
+    const key = route.def.sideEffect ? (params as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+    const outcome =
+      typeof key === 'string'
+        ? this.#o.idempotency.run(
+            `${session.deviceId ?? `conn:${conn.connId}`}|${frame.method}|${key}`,
+            frame.method,
+            run,
+          )
+        : run();
+    outcome.then(
+      (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),
+      (error: unknown) => finish(this.#toGatewayError(frame.method, error)),
+    );
+  }
+
+  async #invoke(route: Route, params: unknown, ctx: RequestContext): Promise<Outcome> {
+    try {
+      const result = await route.handler(params as never, ctx);
+      if (route.checkResult && !route.checkResult(result)) {
+        this.#o.log.error({ method: route.def.name }, 'handler result does not match its schema');
+        return {
+          ok: false,
+          error: gatewayError(
+            'INTERNAL',
+            undefined,
+            `result of ${route.def.name} does not match its schema`,
+          ).toShape(),
+        };
+      }
+      return { ok: true, payloadJson: JSON.stringify(result ?? null) };
+    } catch (error) {
+      return { ok: false, error: this.#toGatewayError(route.def.name, error).toShape() };
+    }
+  }
+
+  #toGatewayError(method: string, error: unknown): GatewayError {
+    if (error instanceof GatewayError) return error;
+    this.#o.log.error({ err: error, method }, 'handler failed');
+    return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
+  }
+}
+
+export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
+
+function fromShape(shape: ErrorShapeLike): GatewayError {
+  const init: ConstructorParameters<typeof GatewayError>[0] = {
+    code: shape.code as GatewayError['code'],
+    message: shape.message,
+  };
+  if (shape.details && typeof shape.details === 'object')
+    init.details = shape.details as Record<string, unknown>;
+  if (shape.retryable !== undefined) init.retryable = shape.retryable;
+  if (shape.retryAfterMs !== undefined) init.retryAfterMs = shape.retryAfterMs;
+  return new GatewayError(init);
+}
+
+/** FORBIDDEN with MISSING_SCOPE / ROLE_REQUIRED details, or undefined when allowed. */
+export function authorize(def: MethodDefinition, session: Session): GatewayError | undefined {
+  if (def.scope === 'node') {
+    if (session.role === 'node') return undefined;
+    return gatewayError('FORBIDDEN', 'ROLE_REQUIRED', `${def.name} is only for nodes`, {
+      details: { requiredRole: 'node', method: def.name },
+    });
+  }
+  if (session.role !== 'operator') {
+    return gatewayError('FORBIDDEN', 'ROLE_REQUIRED', `${def.name} is only for operators`, {
+      details: { requiredRole: 'operator', method: def.name },
+    });
+  }
+  if (scopeSatisfies(session.scopes, def.scope)) return undefined;
+  const required =
+    def.scope === 'operator.admin'
+      ? ['operator.admin']
+      : def.scope === 'operator.read'
+        ? [def.scope, 'operator.write', 'operator.admin']
+        : [def.scope, 'operator.admin'];
+  return gatewayError('FORBIDDEN', 'MISSING_SCOPE', `missing scope: ${def.scope}`, {
+    details: { missingScope: def.scope, requiredScopes: required },
+  });
+}

@@ -1,0 +1,69 @@
+// The dependency direction, as data: apps → libraries → protocol, never back.
+// Checked by boundaries.test.ts over every production source file.
+
+export interface PackageRule {
+  /** Workspace folder, e.g. packages/protocol. */
+  folder: string;
+  /** Bare import specifiers (package names, or prefixes ending in /) this package's source may use. */
+  allow: (specifier: string) => boolean;
+  /** Why, for the failure message. */
+  rule: string;
+}
+
+const nodeBuiltin = (s: string) => s.startsWith('node:');
+const workspace = (s: string) => s.startsWith('@openclaw/');
+const isProvider = (s: string) => s.startsWith('@openclaw/provider-');
+
+export const rules: PackageRule[] = [
+  {
+    folder: 'packages/protocol',
+    // Runtime-neutral: TypeBox only (src/node may use node built-ins).
+    allow: (s) =>
+      s === '@sinclair/typebox' || s.startsWith('@sinclair/typebox/') || s === '@openclaw/protocol',
+    rule: 'protocol imports only TypeBox (node built-ins only under src/node)',
+  },
+  {
+    folder: 'packages/gateway-core',
+    allow: (s) =>
+      nodeBuiltin(s) ||
+      s === '@openclaw/protocol' ||
+      s.startsWith('@sinclair/typebox') ||
+      ['json5', 'pino', 'croner', 'prom-client'].includes(s),
+    rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
+  },
+  {
+    folder: 'apps/cli',
+    allow: (s) =>
+      nodeBuiltin(s) ||
+      s === '@openclaw/protocol' ||
+      s === '@openclaw/protocol/node' ||
+      ['commander', 'json5', 'qrcode-terminal'].includes(s),
+    rule: 'the CLI talks to the gateway through the protocol only (gateway run loads the gateway app lazily)',
+  },
+  {
+    folder: 'apps/node-agent',
+    allow: (s) =>
+      nodeBuiltin(s) ||
+      s === '@openclaw/protocol' ||
+      s === '@openclaw/protocol/node' ||
+      s === 'playwright-core',
+    rule: 'node-agent imports only the protocol',
+  },
+  {
+    folder: 'apps/gateway',
+    allow: (s) => nodeBuiltin(s) || (workspace(s) && !s.startsWith('@openclaw/cli')) || !workspace(s),
+    rule: 'the gateway app composes libraries; it never imports another app',
+  },
+];
+
+/** Providers: only the adapter subpath of gateway-core, their platform library, node built-ins. */
+export const providerRule = (specifier: string): boolean =>
+  nodeBuiltin(specifier) ||
+  specifier === '@openclaw/gateway-core/channel' ||
+  specifier === '@openclaw/protocol' ||
+  (!workspace(specifier) && !isProvider(specifier));
+
+/** Files allowed a dynamic import that would otherwise break the rule, and what they may load. */
+export const lazyExceptions: Record<string, string[]> = {
+  'apps/cli/src/commands/gateway-run.ts': ['@openclaw/gateway/main'],
+};

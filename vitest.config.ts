@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run on source: the @openclaw/source condition resolves workspace packages to src/*.ts.
+const conditions = ['@openclaw/source', 'node', 'import', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@openclaw/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tooling/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.interop.test.ts'],
+    setupFiles: ['./tooling/vitest/setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/src/**/*.test-d.ts'],
+      tsconfig: './packages/protocol/tsconfig.node.json',
+    },
+  },
+});
