@@ -19,27 +19,14 @@ if (!target) {
   process.exit(2);
 }
 const dir = join(root, target.dir);
+// The app's own npm dependencies stay external (resolved from its node_modules at run time);
+// workspace packages are compiled in from source, so whatever they need must be a dependency of the app too.
 const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
   dependencies?: Record<string, string>;
 };
-// Every non-workspace dependency (of this app and of the workspace packages it pulls in) stays external.
-const external = new Set<string>();
-const collect = (pkgDir: string) => {
-  const p = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
-    dependencies?: Record<string, string>;
-  };
-  for (const [dep, spec] of Object.entries(p.dependencies ?? {})) {
-    if (spec.startsWith('workspace:')) {
-      const wsDir =
-        dep.startsWith('@openclaw/gateway') && dep !== '@openclaw/gateway-core'
-          ? 'apps/gateway'
-          : `packages/${dep.replace('@openclaw/', '')}`;
-      collect(join(root, wsDir));
-    } else external.add(dep);
-  }
-};
-collect(dir);
-void pkg;
+const external = Object.entries(pkg.dependencies ?? {})
+  .filter(([, spec]) => !spec.startsWith('workspace:'))
+  .map(([dep]) => dep);
 
 await build({
   entryPoints: Object.fromEntries(Object.entries(target.entries).map(([k, v]) => [k, join(dir, v)])),
@@ -50,7 +37,7 @@ await build({
   platform: 'node',
   target: 'node24',
   conditions: ['@openclaw/source'],
-  external: [...external],
+  external,
   sourcemap: true,
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',

@@ -126,7 +126,6 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     : undefined;
   const app = Fastify({
     logger: false,
-    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;

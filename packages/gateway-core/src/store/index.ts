@@ -1,0 +1,4 @@
+export { createMemoryStore } from './memory-store.ts';
+export { applyMigrations, type Migration, migrations, StoreVersionError } from './sqlite-migrations.ts';
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export type * from './types.ts';

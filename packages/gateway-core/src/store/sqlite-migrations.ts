@@ -1,0 +1,86 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Ordered schema changes. Append only: a released migration is never edited. */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'devices, tokens, pairing, nodes, idempotency, audit, kv',
+    sql: `
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, display_name TEXT, label TEXT, platform TEXT,
+        device_family TEXT, client_id TEXT, client_mode TEXT, roles TEXT NOT NULL, scopes TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL, approved_at_ms INTEGER NOT NULL, last_seen_at_ms INTEGER, last_seen_ip TEXT
+      );
+      CREATE TABLE device_tokens (
+        device_id TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, scopes TEXT NOT NULL,
+        issued_at_ms INTEGER NOT NULL, last_used_at_ms INTEGER, PRIMARY KEY (device_id, role)
+      );
+      CREATE TABLE pairing_requests (
+        request_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, public_key TEXT NOT NULL, role TEXT NOT NULL,
+        scopes TEXT NOT NULL, display_name TEXT, platform TEXT, device_family TEXT, client_id TEXT, client_mode TEXT,
+        browser_origin TEXT, remote_ip TEXT, is_repair INTEGER NOT NULL, silent INTEGER NOT NULL, status TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, resolved_at_ms INTEGER
+      );
+      CREATE INDEX pairing_pending ON pairing_requests (device_id, role, status);
+      CREATE TABLE node_approvals (node_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE node_requests (
+        request_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, status TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL, data TEXT NOT NULL
+      );
+      CREATE INDEX node_requests_pending ON node_requests (node_id, status);
+      CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY, method TEXT NOT NULL, ok INTEGER NOT NULL, response TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX idempotency_expiry ON idempotency (expires_at_ms);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT, target TEXT,
+        remote_ip TEXT, details TEXT
+      );
+      CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];
+
+export class StoreVersionError extends Error {
+  override name = 'StoreVersionError';
+}
+
+/** Apply pending migrations, each in its own transaction. Refuses a database from a newer version. */
+export function applyMigrations(db: DatabaseSync, list: Migration[] = migrations): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new StoreVersionError(
+      `the database is at schema version ${current}, newer than this gateway knows (${latest}); run a newer gateway`,
+    );
+  }
+  let applied = 0;
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+      db.exec('COMMIT');
+      applied++;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return applied;
+}

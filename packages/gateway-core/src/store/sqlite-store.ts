@@ -1,0 +1,464 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { applyMigrations } from './sqlite-migrations.ts';
+import type {
+  AuditEntryRecord,
+  DeviceRecord,
+  DeviceTokenRecord,
+  IdempotencyRecord,
+  NodeApprovalRecord,
+  NodePairRequestRecord,
+  PairingRequestRecord,
+  Store,
+} from './types.ts';
+
+export interface SqliteStoreOptions {
+  path: string;
+  /** `full` (default) fsyncs every commit; `normal` survives a process crash but maybe not power loss. */
+  synchronous?: 'full' | 'normal';
+}
+
+type Row = Record<string, unknown>;
+
+const json = (v: unknown) => JSON.stringify(v);
+const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+
+function toDevice(r: Row): DeviceRecord {
+  return {
+    deviceId: String(r.device_id),
+    publicKey: String(r.public_key),
+    displayName: opt(r.display_name as string | null),
+    label: opt(r.label as string | null),
+    platform: opt(r.platform as string | null),
+    deviceFamily: opt(r.device_family as string | null),
+    clientId: opt(r.client_id as string | null),
+    clientMode: opt(r.client_mode as string | null),
+    roles: parse(r.roles),
+    scopes: parse(r.scopes),
+    createdAtMs: Number(r.created_at_ms),
+    approvedAtMs: Number(r.approved_at_ms),
+    lastSeenAtMs: num(r.last_seen_at_ms),
+    lastSeenIp: opt(r.last_seen_ip as string | null),
+  };
+}
+
+function toToken(r: Row): DeviceTokenRecord {
+  return {
+    deviceId: String(r.device_id),
+    role: String(r.role),
+    tokenHash: String(r.token_hash),
+    scopes: parse(r.scopes),
+    issuedAtMs: Number(r.issued_at_ms),
+    lastUsedAtMs: num(r.last_used_at_ms),
+  };
+}
+
+function toPairing(r: Row): PairingRequestRecord {
+  return {
+    requestId: String(r.request_id),
+    deviceId: String(r.device_id),
+    publicKey: String(r.public_key),
+    role: String(r.role),
+    scopes: parse(r.scopes),
+    displayName: opt(r.display_name as string | null),
+    platform: opt(r.platform as string | null),
+    deviceFamily: opt(r.device_family as string | null),
+    clientId: opt(r.client_id as string | null),
+    clientMode: opt(r.client_mode as string | null),
+    browserOrigin: opt(r.browser_origin as string | null),
+    remoteIp: opt(r.remote_ip as string | null),
+    isRepair: Number(r.is_repair) === 1,
+    silent: Number(r.silent) === 1,
+    status: String(r.status) as PairingRequestRecord['status'],
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+    expiresAtMs: Number(r.expires_at_ms),
+    resolvedAtMs: num(r.resolved_at_ms),
+  };
+}
+
+function toNode(r: Row): NodeApprovalRecord {
+  return parse<NodeApprovalRecord>(r.data);
+}
+
+function toNodeRequest(r: Row): NodePairRequestRecord {
+  return parse<NodePairRequestRecord>(r.data);
+}
+
+/**
+ * The default Store: one SQLite file (WAL) under the state dir, through Node's built-in
+ * `node:sqlite`. Statements are prepared once; each write commits before its promise resolves.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+  // Create the file ourselves so it is private from the first byte.
+  closeSync(openSync(options.path, 'a', 0o600));
+  chmodSync(options.path, 0o600);
+  const db = new DatabaseSync(options.path);
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
+           PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
+  applyMigrations(db);
+  const stmts = new Map<string, StatementSync>();
+  const q = (sql: string): StatementSync => {
+    let s = stmts.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      stmts.set(sql, s);
+    }
+    return s;
+  };
+  let closed = false;
+  const tx = <T>(fn: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  // The interface is async so a networked store fits; SQLite answers synchronously.
+  const run = async <T>(fn: () => T): Promise<T> => fn();
+
+  const store: Store = {
+    kind: 'sqlite',
+    devices: {
+      get: (id) =>
+        run(() => {
+          const r = q('SELECT * FROM devices WHERE device_id = ?').get(id) as Row | undefined;
+          return r ? toDevice(r) : undefined;
+        }),
+      list: () => run(() => (q('SELECT * FROM devices ORDER BY created_at_ms').all() as Row[]).map(toDevice)),
+      put: (d) =>
+        run(() => {
+          q(`INSERT INTO devices (device_id, public_key, display_name, label, platform, device_family, client_id, client_mode,
+               roles, scopes, created_at_ms, approved_at_ms, last_seen_at_ms, last_seen_ip)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(device_id) DO UPDATE SET public_key = excluded.public_key, display_name = excluded.display_name,
+               label = excluded.label, platform = excluded.platform, device_family = excluded.device_family,
+               client_id = excluded.client_id, client_mode = excluded.client_mode, roles = excluded.roles,
+               scopes = excluded.scopes, created_at_ms = excluded.created_at_ms, approved_at_ms = excluded.approved_at_ms,
+               last_seen_at_ms = excluded.last_seen_at_ms, last_seen_ip = excluded.last_seen_ip`).run(
+            d.deviceId,
+            d.publicKey,
+            d.displayName ?? null,
+            d.label ?? null,
+            d.platform ?? null,
+            d.deviceFamily ?? null,
+            d.clientId ?? null,
+            d.clientMode ?? null,
+            json(d.roles),
+            json(d.scopes),
+            d.createdAtMs,
+            d.approvedAtMs,
+            d.lastSeenAtMs ?? null,
+            d.lastSeenIp ?? null,
+          );
+        }),
+      remove: (id) =>
+        run(() =>
+          tx(() => {
+            q('DELETE FROM device_tokens WHERE device_id = ?').run(id);
+            return Number(q('DELETE FROM devices WHERE device_id = ?').run(id).changes) > 0;
+          }),
+        ),
+      touch: (id, at, ip) =>
+        run(() => {
+          q('UPDATE devices SET last_seen_at_ms = ?, last_seen_ip = ? WHERE device_id = ?').run(
+            at,
+            ip ?? null,
+            id,
+          );
+        }),
+    },
+    deviceTokens: {
+      get: (d, role) =>
+        run(() => {
+          const r = q('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?').get(d, role) as
+            | Row
+            | undefined;
+          return r ? toToken(r) : undefined;
+        }),
+      findByHash: (h) =>
+        run(() => {
+          const r = q('SELECT * FROM device_tokens WHERE token_hash = ?').get(h) as Row | undefined;
+          return r ? toToken(r) : undefined;
+        }),
+      listForDevice: (d) =>
+        run(() =>
+          (q('SELECT * FROM device_tokens WHERE device_id = ? ORDER BY role').all(d) as Row[]).map(toToken),
+        ),
+      put: (t) =>
+        run(() => {
+          q(`INSERT INTO device_tokens (device_id, role, token_hash, scopes, issued_at_ms, last_used_at_ms) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(device_id, role) DO UPDATE SET token_hash = excluded.token_hash, scopes = excluded.scopes,
+               issued_at_ms = excluded.issued_at_ms, last_used_at_ms = excluded.last_used_at_ms`).run(
+            t.deviceId,
+            t.role,
+            t.tokenHash,
+            json(t.scopes),
+            t.issuedAtMs,
+            t.lastUsedAtMs ?? null,
+          );
+        }),
+      remove: (d, role) =>
+        run(
+          () =>
+            Number(q('DELETE FROM device_tokens WHERE device_id = ? AND role = ?').run(d, role).changes) > 0,
+        ),
+      touch: (d, role, at) =>
+        run(() => {
+          q('UPDATE device_tokens SET last_used_at_ms = ? WHERE device_id = ? AND role = ?').run(at, d, role);
+        }),
+    },
+    pairing: {
+      get: (id) =>
+        run(() => {
+          const r = q('SELECT * FROM pairing_requests WHERE request_id = ?').get(id) as Row | undefined;
+          return r ? toPairing(r) : undefined;
+        }),
+      listPending: (now) =>
+        run(() =>
+          (
+            q(
+              `SELECT * FROM pairing_requests WHERE status = 'pending' AND expires_at_ms > ? ORDER BY created_at_ms`,
+            ).all(now) as Row[]
+          ).map(toPairing),
+        ),
+      findPending: (d, role, now) =>
+        run(() => {
+          const r = q(
+            `SELECT * FROM pairing_requests WHERE device_id = ? AND role = ? AND status = 'pending' AND expires_at_ms > ?
+             ORDER BY created_at_ms DESC LIMIT 1`,
+          ).get(d, role, now) as Row | undefined;
+          return r ? toPairing(r) : undefined;
+        }),
+      put: (p) =>
+        run(() => {
+          q(`INSERT INTO pairing_requests (request_id, device_id, public_key, role, scopes, display_name, platform, device_family,
+               client_id, client_mode, browser_origin, remote_ip, is_repair, silent, status, created_at_ms, updated_at_ms,
+               expires_at_ms, resolved_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(request_id) DO UPDATE SET device_id = excluded.device_id, public_key = excluded.public_key,
+               role = excluded.role, scopes = excluded.scopes, display_name = excluded.display_name,
+               platform = excluded.platform, device_family = excluded.device_family, client_id = excluded.client_id,
+               client_mode = excluded.client_mode, browser_origin = excluded.browser_origin, remote_ip = excluded.remote_ip,
+               is_repair = excluded.is_repair, silent = excluded.silent, status = excluded.status,
+               created_at_ms = excluded.created_at_ms, updated_at_ms = excluded.updated_at_ms,
+               expires_at_ms = excluded.expires_at_ms, resolved_at_ms = excluded.resolved_at_ms`).run(
+            p.requestId,
+            p.deviceId,
+            p.publicKey,
+            p.role,
+            json(p.scopes),
+            p.displayName ?? null,
+            p.platform ?? null,
+            p.deviceFamily ?? null,
+            p.clientId ?? null,
+            p.clientMode ?? null,
+            p.browserOrigin ?? null,
+            p.remoteIp ?? null,
+            p.isRepair ? 1 : 0,
+            p.silent ? 1 : 0,
+            p.status,
+            p.createdAtMs,
+            p.updatedAtMs,
+            p.expiresAtMs,
+            p.resolvedAtMs ?? null,
+          );
+        }),
+      resolve: (id, status, at) =>
+        run(() =>
+          tx(() => {
+            const changed = q(
+              `UPDATE pairing_requests SET status = ?, resolved_at_ms = ? WHERE request_id = ? AND status = 'pending'`,
+            ).run(status, at, id).changes;
+            if (Number(changed) === 0) return undefined;
+            return toPairing(q('SELECT * FROM pairing_requests WHERE request_id = ?').get(id) as Row);
+          }),
+        ),
+      prune: (before) =>
+        run(() =>
+          Number(
+            q(
+              `DELETE FROM pairing_requests WHERE updated_at_ms < ? AND (status != 'pending' OR expires_at_ms <= ?)`,
+            ).run(before, before).changes,
+          ),
+        ),
+    },
+    nodes: {
+      get: (id) =>
+        run(() => {
+          const r = q('SELECT data FROM node_approvals WHERE node_id = ?').get(id) as Row | undefined;
+          return r ? toNode(r) : undefined;
+        }),
+      list: () =>
+        run(() => (q('SELECT data FROM node_approvals ORDER BY node_id').all() as Row[]).map(toNode)),
+      put: (n) =>
+        run(() => {
+          q(
+            `INSERT INTO node_approvals (node_id, data) VALUES (?, ?) ON CONFLICT(node_id) DO UPDATE SET data = excluded.data`,
+          ).run(n.nodeId, json(n));
+        }),
+      remove: (id) =>
+        run(() => Number(q('DELETE FROM node_approvals WHERE node_id = ?').run(id).changes) > 0),
+      getRequest: (id) =>
+        run(() => {
+          const r = q('SELECT data FROM node_requests WHERE request_id = ?').get(id) as Row | undefined;
+          return r ? toNodeRequest(r) : undefined;
+        }),
+      listPendingRequests: (now) =>
+        run(() =>
+          (
+            q(
+              `SELECT data FROM node_requests WHERE status = 'pending' AND expires_at_ms > ? ORDER BY created_at_ms`,
+            ).all(now) as Row[]
+          ).map(toNodeRequest),
+        ),
+      findPendingRequest: (nodeId, now) =>
+        run(() => {
+          const r = q(
+            `SELECT data FROM node_requests WHERE node_id = ? AND status = 'pending' AND expires_at_ms > ?
+             ORDER BY created_at_ms DESC LIMIT 1`,
+          ).get(nodeId, now) as Row | undefined;
+          return r ? toNodeRequest(r) : undefined;
+        }),
+      putRequest: (r) =>
+        run(() => {
+          q(`INSERT INTO node_requests (request_id, node_id, status, created_at_ms, expires_at_ms, data) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(request_id) DO UPDATE SET node_id = excluded.node_id, status = excluded.status,
+               created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms, data = excluded.data`).run(
+            r.requestId,
+            r.nodeId,
+            r.status,
+            r.createdAtMs,
+            r.expiresAtMs,
+            json(r),
+          );
+        }),
+      resolveRequest: (id, status, at) =>
+        run(() =>
+          tx(() => {
+            const row = q('SELECT data FROM node_requests WHERE request_id = ?').get(id) as Row | undefined;
+            if (!row) return undefined;
+            const rec = toNodeRequest(row);
+            if (rec.status !== 'pending') return undefined;
+            const updated: NodePairRequestRecord = { ...rec, status, resolvedAtMs: at };
+            q('UPDATE node_requests SET status = ?, data = ? WHERE request_id = ?').run(
+              status,
+              json(updated),
+              id,
+            );
+            return updated;
+          }),
+        ),
+    },
+    idempotency: {
+      get: (key, now) =>
+        run(() => {
+          const r = q('SELECT * FROM idempotency WHERE key = ? AND expires_at_ms > ?').get(key, now) as
+            | Row
+            | undefined;
+          if (!r) return undefined;
+          const rec: IdempotencyRecord = {
+            key: String(r.key),
+            method: String(r.method),
+            ok: Number(r.ok) === 1,
+            response: String(r.response),
+            createdAtMs: Number(r.created_at_ms),
+            expiresAtMs: Number(r.expires_at_ms),
+          };
+          return rec;
+        }),
+      putIfAbsent: (r) =>
+        run(() =>
+          tx(() => {
+            // An expired record does not block a new first outcome.
+            q('DELETE FROM idempotency WHERE key = ? AND expires_at_ms <= ?').run(r.key, r.createdAtMs);
+            const res = q(
+              'INSERT OR IGNORE INTO idempotency (key, method, ok, response, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+            ).run(r.key, r.method, r.ok ? 1 : 0, r.response, r.createdAtMs, r.expiresAtMs);
+            return Number(res.changes) > 0;
+          }),
+        ),
+      prune: (now) =>
+        run(() => Number(q('DELETE FROM idempotency WHERE expires_at_ms <= ?').run(now).changes)),
+    },
+    audit: {
+      append: (e) =>
+        run(() =>
+          Number(
+            q(
+              'INSERT INTO audit_log (ts, action, actor, target, remote_ip, details) VALUES (?, ?, ?, ?, ?, ?)',
+            ).run(
+              e.ts,
+              e.action,
+              e.actor ?? null,
+              e.target ?? null,
+              e.remoteIp ?? null,
+              e.details === undefined ? null : json(e.details),
+            ).lastInsertRowid,
+          ),
+        ),
+      list: (query) =>
+        run(() => {
+          const after = query.afterId ?? 0;
+          let rows: Row[];
+          if (query.action?.endsWith('*')) {
+            const prefix = query.action.slice(0, -1);
+            rows = q(
+              `SELECT * FROM audit_log WHERE id > ? AND substr(action, 1, ?) = ? ORDER BY id LIMIT ?`,
+            ).all(after, prefix.length, prefix, query.limit) as Row[];
+          } else if (query.action) {
+            rows = q('SELECT * FROM audit_log WHERE id > ? AND action = ? ORDER BY id LIMIT ?').all(
+              after,
+              query.action,
+              query.limit,
+            ) as Row[];
+          } else {
+            rows = q('SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?').all(
+              after,
+              query.limit,
+            ) as Row[];
+          }
+          return rows.map(
+            (r): AuditEntryRecord => ({
+              id: Number(r.id),
+              ts: Number(r.ts),
+              action: String(r.action),
+              actor: opt(r.actor as string | null),
+              target: opt(r.target as string | null),
+              remoteIp: opt(r.remote_ip as string | null),
+              details: r.details === null ? undefined : parse(r.details),
+            }),
+          );
+        }),
+    },
+    kv: {
+      get: <T>(key: string) =>
+        run(() => {
+          const r = q('SELECT value FROM kv WHERE key = ?').get(key) as Row | undefined;
+          return r ? parse<T>(r.value) : undefined;
+        }),
+      set: (key, value) =>
+        run(() => {
+          q(
+            'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+          ).run(key, json(value));
+        }),
+      delete: (key) => run(() => Number(q('DELETE FROM kv WHERE key = ?').run(key).changes) > 0),
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      stmts.clear();
+      db.close();
+    },
+  };
+  return store;
+}
