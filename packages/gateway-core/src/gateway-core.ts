@@ -24,6 +24,7 @@ import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
+import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
@@ -113,6 +114,7 @@ export class GatewayCore {
   readonly router: Router;
   readonly heartbeat: Heartbeat;
   readonly version: string;
+  readonly lastSeen: LastSeen;
   readonly #o: GatewayCoreOptions;
   readonly #metrics: CoreMetricsSink;
   readonly #authenticator: Authenticator;
@@ -142,6 +144,7 @@ export class GatewayCore {
     this.version = options.version;
     this.#metrics = options.metrics ?? noopMetrics;
     this.audit = new AuditLog(this.store, this.clock, this.log);
+    this.lastSeen = new LastSeen(this.store, this.log);
     this.#limiter = new AuthRateLimiter(this.cfg.auth.rateLimit, this.clock);
     this.presence = new PresenceRegistry({
       clock: this.clock,
@@ -157,6 +160,7 @@ export class GatewayCore {
       requestTtlMs: () => this.cfg.pairing.requestTtlMs,
       closeConnections: (match, reason) => this.closeConnections(match, reason),
       isConnected: (deviceId) => this.presence.isConnected(deviceId),
+      flushLastSeen: () => this.lastSeen.flush(),
     });
     this.#authenticator = new Authenticator({
       store: this.store,
@@ -165,6 +169,7 @@ export class GatewayCore {
       pairing: this.pairing,
       limiter: this.#limiter,
       config: () => this.cfg,
+      lastSeen: this.lastSeen,
       secrets: options.secrets,
     });
     this.router = new Router({
@@ -395,6 +400,7 @@ export class GatewayCore {
     this.presence.close();
     this.#eventLoop.close();
     for (const c of [...this.#all]) c.close(CloseCodes.GOING_AWAY, 'gateway closed');
+    await this.lastSeen.flush().catch((error: unknown) => this.log.warn({ err: error }, 'last-seen flush failed'));
     await this.store.close();
   }
 

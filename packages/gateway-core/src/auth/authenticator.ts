@@ -14,6 +14,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import type { Connection } from '../connection/connection.ts';
 import type { Session } from '../connection/transport.ts';
 import type { DevicePairing } from '../pairing/device-pairing.ts';
+import type { LastSeen } from '../pairing/last-seen.ts';
 import type { DeviceTokenRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { DeviceVerifier } from './device-verifier.ts';
@@ -32,6 +33,7 @@ export interface AuthenticatorOptions {
   pairing: DevicePairing;
   limiter: AuthRateLimiter;
   config: () => GatewayConfig;
+  lastSeen: LastSeen;
   /** The effective shared secrets (config, env, flags, generated file). */
   secrets: () => SharedSecrets;
 }
@@ -244,14 +246,14 @@ export class Authenticator {
     }
     this.#o.limiter.succeed(conn.peer.remoteAddress);
     const now = clock.now();
-    await this.#o.store.devices.touch(device.id, now, conn.peer.remoteAddress);
+    this.#o.lastSeen.device(device.id, now, conn.peer.remoteAddress);
 
     // 7. A device token for this role, minted the first time (after approval).
     let issued: AuthResult['issued'];
     // Only a socket that authenticated with a device token is tied to it (and closed with it).
     const tokenHash = credential === 'device-token' ? token?.tokenHash : undefined;
     if (credential === 'device-token' && token) {
-      await this.#o.store.deviceTokens.touch(device.id, role, now);
+      this.#o.lastSeen.token(device.id, role, now);
     } else {
       const existing = await this.#o.store.deviceTokens.get(device.id, role);
       if (!existing) {

@@ -50,6 +50,8 @@ export interface DevicePairingOptions {
     reason: string,
   ) => number;
   isConnected: (deviceId: string) => boolean;
+  /** Write pending last-seen stamps before reading devices. */
+  flushLastSeen: () => Promise<void>;
 }
 
 const isAdmin = (scopes: readonly string[]) => scopes.includes('operator.admin');
@@ -252,6 +254,7 @@ export class DevicePairing {
 
   /** Pending and paired devices, as device.pair.list returns them. */
   async list(): Promise<{ pending: PendingDeviceRequest[]; paired: PairedDevice[] }> {
+    await this.#o.flushLastSeen();
     const now = this.#o.clock.now();
     const { store } = this.#o;
     const [pending, devices] = await Promise.all([store.pairing.listPending(now), store.devices.list()]);
