@@ -77,6 +77,16 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       token: config.current.auth.token ?? fileToken,
       password: config.current.auth.password,
     });
+    if (generatedToken) {
+      // Shown once, on the terminal only (never through the logger).
+      notice(
+        [
+          'A gateway token was generated for this state dir.',
+          `  token: ${generatedToken.token}`,
+          `  stored in ${generatedToken.path} (mode 0600); read it back with: openclaw gateway token`,
+        ].join('\n'),
+      );
+    }
     const store = createSqliteStore({ path: join(stateDir, stateFiles.database) });
     const gateway = await buildGateway({ config, store, secrets, logDestination: createLogDestination() });
     let listening: { host: string; port: number; url: string };
@@ -95,16 +105,6 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       throw error;
     }
     await lock.update({ port: listening.port, host: listening.host });
-    if (generatedToken) {
-      // Shown once, on the terminal only (never through the logger).
-      notice(
-        [
-          'A gateway token was generated for this state dir.',
-          `  token: ${generatedToken.token}`,
-          `  stored in ${generatedToken.path} (mode 0600); read it back with: openclaw gateway token`,
-        ].join('\n'),
-      );
-    }
     let stopping: Promise<void> | undefined;
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {

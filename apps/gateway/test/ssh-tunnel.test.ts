@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import {
   type ClientInfo,
   GatewayClient,
-  type GatewayClientOptions,
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';

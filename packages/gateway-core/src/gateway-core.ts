@@ -1,3 +1,4 @@
+import type { GatewayConfig } from '@openclaw/protocol';
 import {
   CloseCodes,
   type ConnectParams,
@@ -12,7 +13,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { AuthRateLimiter } from './auth/rate-limiter.ts';
 import type { ConfigManager } from './config/config-manager.ts';
-import type { GatewayConfig } from './config/schema.ts';
+
 import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -400,7 +401,9 @@ export class GatewayCore {
     this.presence.close();
     this.#eventLoop.close();
     for (const c of [...this.#all]) c.close(CloseCodes.GOING_AWAY, 'gateway closed');
-    await this.lastSeen.flush().catch((error: unknown) => this.log.warn({ err: error }, 'last-seen flush failed'));
+    await this.lastSeen
+      .flush()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'last-seen flush failed'));
     await this.store.close();
   }
 

@@ -1,10 +1,9 @@
+export { defaultConfig, GatewayConfig, parseConfig } from '@openclaw/protocol';
 export { AuditLog } from './audit/audit-log.ts';
 export type { SharedSecrets } from './auth/authenticator.ts';
 export { AuthRateLimiter, type RateLimitPolicy } from './auth/rate-limiter.ts';
 export { generateSecret, hashToken, secretsEqual } from './auth/secrets.ts';
 export { type ConfigChange, ConfigManager } from './config/config-manager.ts';
-export { GatewayConfig, RESTART_REQUIRED_PREFIXES, SECRET_PATHS } from './config/schema.ts';
-export { defaultConfig, parseConfig } from './config/validate.ts';
 export { Connection } from './connection/connection.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
 export type { PeerInfo, Session, Transport } from './connection/transport.ts';

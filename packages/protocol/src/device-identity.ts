@@ -41,20 +41,28 @@ function subtle(): SubtleCrypto {
 /** Device id for a raw public key (base64url): hex SHA-256 of the 32 raw bytes. */
 export async function deriveDeviceId(publicKey: string): Promise<string> {
   const raw = fromBase64Url(publicKey);
-  if (!raw || raw.length !== 32) throw new Error('device public key must be 32 raw bytes in base64url');
+  if (raw?.length !== 32) throw new Error('device public key must be 32 raw bytes in base64url');
   const digest = await subtle().digest('SHA-256', raw as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
 }
 
 /** A fresh Ed25519 identity. Pass `extractable: false` in browsers that keep the CryptoKey itself. */
-export async function generateDeviceIdentity(options: { extractable?: boolean } = {}): Promise<DeviceIdentity> {
-  const pair = (await subtle().generateKey(ED25519, options.extractable ?? true, ['sign', 'verify'])) as CryptoKeyPair;
+export async function generateDeviceIdentity(
+  options: { extractable?: boolean } = {},
+): Promise<DeviceIdentity> {
+  const pair = (await subtle().generateKey(ED25519, options.extractable ?? true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const raw = new Uint8Array(await subtle().exportKey('raw', pair.publicKey));
   const publicKey = toBase64Url(raw);
   return { deviceId: await deriveDeviceId(publicKey), publicKey, privateKey: pair.privateKey };
 }
 
-export async function exportDeviceIdentity(identity: DeviceIdentity, createdAtMs = Date.now()): Promise<StoredDeviceIdentity> {
+export async function exportDeviceIdentity(
+  identity: DeviceIdentity,
+  createdAtMs = Date.now(),
+): Promise<StoredDeviceIdentity> {
   const pkcs8 = new Uint8Array(await subtle().exportKey('pkcs8', identity.privateKey));
   return {
     version: 1,
@@ -68,9 +76,12 @@ export async function exportDeviceIdentity(identity: DeviceIdentity, createdAtMs
 export async function importDeviceIdentity(stored: StoredDeviceIdentity): Promise<DeviceIdentity> {
   const pkcs8 = fromBase64Url(stored.privateKeyPkcs8);
   if (!pkcs8) throw new Error('stored device identity: private key is not base64url');
-  const privateKey = await subtle().importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, ED25519, true, ['sign']);
+  const privateKey = await subtle().importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, ED25519, true, [
+    'sign',
+  ]);
   const deviceId = await deriveDeviceId(stored.publicKey);
-  if (deviceId !== stored.deviceId) throw new Error('stored device identity: device id does not match its key');
+  if (deviceId !== stored.deviceId)
+    throw new Error('stored device identity: device id does not match its key');
   return { deviceId, publicKey: stored.publicKey, privateKey };
 }
 
@@ -147,10 +158,14 @@ export async function signDevicePayload(privateKey: CryptoKey, payload: string):
 }
 
 /** Verify a base64url signature over a payload with a raw base64url public key. */
-export async function verifyDevicePayload(publicKey: string, payload: string, signature: string): Promise<boolean> {
+export async function verifyDevicePayload(
+  publicKey: string,
+  payload: string,
+  signature: string,
+): Promise<boolean> {
   const raw = fromBase64Url(publicKey);
   const sig = fromBase64Url(signature);
-  if (!raw || raw.length !== 32 || !sig || sig.length !== 64) return false;
+  if (raw?.length !== 32 || !sig || sig.length !== 64) return false;
   try {
     const key = await subtle().importKey('raw', raw as Uint8Array<ArrayBuffer>, ED25519, false, ['verify']);
     return await subtle().verify(ED25519, key, sig as Uint8Array<ArrayBuffer>, textEncoder.encode(payload));

@@ -40,7 +40,8 @@ export const DetailCodes = {
   AUTH_SCOPE_MISMATCH: 'The device token is valid but does not cover the requested role or scopes; re-pair.',
   DEVICE_IDENTITY_REQUIRED: 'connect must carry a signed device identity.',
   DEVICE_AUTH_NONCE_REQUIRED: 'device.nonce was empty.',
-  DEVICE_AUTH_NONCE_MISMATCH: 'device.nonce is not the challenge this socket was sent (or it was already used).',
+  DEVICE_AUTH_NONCE_MISMATCH:
+    'device.nonce is not the challenge this socket was sent (or it was already used).',
   DEVICE_AUTH_SIGNATURE_INVALID: 'The device signature does not verify over the v3 (or v2) payload.',
   DEVICE_AUTH_SIGNATURE_EXPIRED: 'device.signedAt is outside the allowed clock skew.',
   DEVICE_AUTH_DEVICE_ID_MISMATCH: 'device.id is not the SHA-256 of the public key.',
@@ -125,7 +126,9 @@ export class GatewayRequestError extends GatewayError {
   static fromShape(method: string, shape: ErrorShapeLike): GatewayRequestError {
     const known = shape.code in ErrorCodes ? (shape.code as ErrorCode) : 'INTERNAL';
     const details =
-      shape.details && typeof shape.details === 'object' ? (shape.details as Record<string, unknown>) : undefined;
+      shape.details && typeof shape.details === 'object'
+        ? (shape.details as Record<string, unknown>)
+        : undefined;
     const init: GatewayErrorInit = { code: known, message: shape.message };
     if (details) init.details = known === shape.code ? details : { ...details, originalCode: shape.code };
     else if (known !== shape.code) init.details = { originalCode: shape.code };

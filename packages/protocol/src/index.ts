@@ -1,45 +1,54 @@
-export { toBase64Url, fromBase64Url, toHex } from './base64url.ts';
-export { backoffDelay, type BackoffOptions } from './client/backoff.ts';
+export { fromBase64Url, toBase64Url, toHex } from './base64url.ts';
+export { type BackoffOptions, backoffDelay } from './client/backoff.ts';
 export {
-  EVENT_RESUME_CAPABILITY,
-  GatewayClient,
   type DeviceTokenInfo,
+  EVENT_RESUME_CAPABILITY,
   type EventMeta,
   type GapInfo,
+  GatewayClient,
   type GatewayClientOptions,
   type LifecycleEvents,
   type RequestOptions,
 } from './client/gateway-client.ts';
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';
-export { CloseCodes, type CloseCode } from './close-codes.ts';
+export { type CloseCode, CloseCodes } from './close-codes.ts';
+export {
+  GatewayConfig,
+  RESTART_REQUIRED_PREFIXES,
+  SECRET_PATHS,
+} from './config/gateway-config.ts';
+export { type ConfigIssue, defaultConfig, parseConfig } from './config/parse-config.ts';
 export {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,
   createDeviceProof,
+  type DeviceAuthFields,
+  type DeviceIdentity,
   deriveDeviceId,
   deviceIdentityFromSeed,
   exportDeviceIdentity,
   generateDeviceIdentity,
   importDeviceIdentity,
   normalizeDeviceMetadata,
+  type StoredDeviceIdentity,
   signDevicePayload,
   verifyDevicePayload,
-  type DeviceAuthFields,
-  type DeviceIdentity,
-  type StoredDeviceIdentity,
 } from './device-identity.ts';
 export {
+  type DetailCode,
   DetailCodes,
+  type ErrorCode,
   ErrorCodes,
+  type ErrorShapeLike,
   GatewayError,
+  type GatewayErrorInit,
   GatewayRequestError,
   gatewayError,
-  type DetailCode,
-  type ErrorCode,
-  type ErrorShapeLike,
-  type GatewayErrorInit,
 } from './errors.ts';
 export {
+  type EventMap,
+  type EventName,
+  type EventPayload,
   eventList,
   eventNames,
   events,
@@ -48,9 +57,6 @@ export {
   ShutdownEvent,
   SystemEventPayload,
   TickEvent,
-  type EventMap,
-  type EventName,
-  type EventPayload,
 } from './events.ts';
 export * from './methods/agent.ts';
 export * from './methods/chat.ts';
@@ -66,14 +72,14 @@ export {
 export * from './methods/devices.ts';
 export {
   getMethod,
-  methodList,
-  methodNames,
-  methods,
   type MethodMap,
   type MethodName,
   type MethodParams,
   type MethodResult,
   type MethodsWithOptionalParams,
+  methodList,
+  methodNames,
+  methods,
   type RequestParams,
   type SideEffectMethodName,
 } from './methods/index.ts';
@@ -87,25 +93,25 @@ export * from './schema/presence.ts';
 export { IdempotencyKey, OkResult } from './schema/primitives.ts';
 export {
   isOperatorScope,
+  type MethodScope,
+  type OperatorScope,
   OperatorScopes,
+  type Role,
   Roles,
   scopeSatisfies,
   scopesCovered,
-  type MethodScope,
-  type OperatorScope,
-  type Role,
 } from './scopes.ts';
 export {
   connectParamsValidator,
   eventFrameValidator,
   gatewayFrameValidator,
-  payloadValidator,
   paramsValidator,
+  payloadValidator,
   requestFrameValidator,
   responseFrameValidator,
   resultValidator,
-  validatorFor,
   type ValidationIssue,
   type Validator,
+  validatorFor,
 } from './validate.ts';
 export * from './version.ts';

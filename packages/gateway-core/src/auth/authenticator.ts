@@ -1,3 +1,4 @@
+import type { GatewayConfig } from '@openclaw/protocol';
 import {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,
@@ -10,7 +11,7 @@ import {
   scopesCovered,
 } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { GatewayConfig } from '../config/schema.ts';
+
 import type { Connection } from '../connection/connection.ts';
 import type { Session } from '../connection/transport.ts';
 import type { DevicePairing } from '../pairing/device-pairing.ts';

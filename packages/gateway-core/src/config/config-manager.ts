@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { gatewayError } from '@openclaw/protocol';
+import {
+  type GatewayConfig,
+  gatewayError,
+  parseConfig,
+  RESTART_REQUIRED_PREFIXES,
+  SECRET_PATHS,
+} from '@openclaw/protocol';
 import JSON5 from 'json5';
-import { type GatewayConfig, RESTART_REQUIRED_PREFIXES, SECRET_PATHS } from './schema.ts';
-import { parseConfig } from './validate.ts';
 
 export interface ConfigChange {
   previous: GatewayConfig;

@@ -1,6 +1,7 @@
+import { GatewayConfig } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConfigManager } from '../config/config-manager.ts';
-import { GatewayConfig } from '../config/schema.ts';
+
 import type { HandlerTable } from '../router/router.ts';
 import { actorOf } from './device-handlers.ts';
 

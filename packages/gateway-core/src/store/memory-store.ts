@@ -91,7 +91,7 @@ export function createMemoryStore(): Store {
       },
       async resolve(id, status, at) {
         const r = pairing.get(id);
-        if (!r || r.status !== 'pending') return undefined;
+        if (r?.status !== 'pending') return undefined;
         r.status = status;
         r.resolvedAtMs = at;
         return copy(r);
@@ -137,7 +137,7 @@ export function createMemoryStore(): Store {
       },
       async resolveRequest(id, status, at) {
         const r = nodeReqs.get(id);
-        if (!r || r.status !== 'pending') return undefined;
+        if (r?.status !== 'pending') return undefined;
         r.status = status;
         r.resolvedAtMs = at;
         return copy(r);

@@ -204,7 +204,11 @@ export class GatewayClient {
     params?: RequestParams<N>,
     options?: RequestOptions,
   ): Promise<MethodResult<N>>;
-  request<N extends MethodName>(method: N, params: RequestParams<N>, options?: RequestOptions): Promise<MethodResult<N>>;
+  request<N extends MethodName>(
+    method: N,
+    params: RequestParams<N>,
+    options?: RequestOptions,
+  ): Promise<MethodResult<N>>;
   request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
     return this.call(method, params, options);
   }
@@ -222,7 +226,9 @@ export class GatewayClient {
     }
     const id = `${++this.#nextId}`;
     const frame = JSON.stringify(
-      finalParams === undefined ? { type: 'req', id, method } : { type: 'req', id, method, params: finalParams },
+      finalParams === undefined
+        ? { type: 'req', id, method }
+        : { type: 'req', id, method, params: finalParams },
     );
     return new Promise((resolve, reject) => {
       const pending: Pending = {
@@ -264,7 +270,10 @@ export class GatewayClient {
   }
 
   /** Listen to a gateway event. Returns an unsubscribe function. */
-  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>, meta: EventMeta) => void): () => void {
+  on<E extends EventName>(
+    event: E,
+    handler: (payload: EventPayload<E>, meta: EventMeta) => void,
+  ): () => void {
     let set = this.#handlers.get(event);
     if (!set) {
       set = new Set();
@@ -280,7 +289,10 @@ export class GatewayClient {
   }
 
   /** Client lifecycle: hello, disconnected, reconnecting, gap, resumed, pairing, error. */
-  onLifecycle<K extends keyof LifecycleEvents>(name: K, handler: (value: LifecycleEvents[K]) => void): () => void {
+  onLifecycle<K extends keyof LifecycleEvents>(
+    name: K,
+    handler: (value: LifecycleEvents[K]) => void,
+  ): () => void {
     let set = this.#lifecycle.get(name);
     if (!set) {
       set = new Set();
@@ -322,7 +334,11 @@ export class GatewayClient {
   }
 
   #closedError(method: string): GatewayRequestError {
-    return new GatewayRequestError(method, { code: 'UNAVAILABLE', message: 'client closed', retryable: false });
+    return new GatewayRequestError(method, {
+      code: 'UNAVAILABLE',
+      message: 'client closed',
+      retryable: false,
+    });
   }
 
   #rejectConnectWaiters(error: unknown): void {
@@ -351,7 +367,8 @@ export class GatewayClient {
     let challengeSeen = false;
     let connectId: string | undefined;
     const handshakeTimer = setTimeout(() => {
-      if (this.#ws === ws && this.#state === 'connecting') ws.close(CloseCodes.POLICY_VIOLATION, 'handshake timeout');
+      if (this.#ws === ws && this.#state === 'connecting')
+        ws.close(CloseCodes.POLICY_VIOLATION, 'handshake timeout');
     }, this.#options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
     let connectError: GatewayRequestError | undefined;
 
@@ -375,7 +392,11 @@ export class GatewayClient {
             connectError =
               error instanceof GatewayRequestError
                 ? error
-                : new GatewayRequestError('connect', { code: 'INTERNAL', message: String(error), cause: error });
+                : new GatewayRequestError('connect', {
+                    code: 'INTERNAL',
+                    message: String(error),
+                    cause: error,
+                  });
             ws.close(CloseCodes.POLICY_VIOLATION, 'client failed to sign');
           });
           return;
@@ -387,7 +408,11 @@ export class GatewayClient {
         if (frame.id === connectId && this.#state === 'connecting') {
           clearTimeout(handshakeTimer);
           if (frame.ok) void this.#onHello(ws, frame.payload as HelloOk);
-          else connectError = GatewayRequestError.fromShape('connect', frame.error ?? { code: 'INTERNAL', message: 'connect failed' });
+          else
+            connectError = GatewayRequestError.fromShape(
+              'connect',
+              frame.error ?? { code: 'INTERNAL', message: 'connect failed' },
+            );
           return;
         }
         this.#onResponse(frame);
@@ -414,7 +439,12 @@ export class GatewayClient {
           retryable: true,
           details: { closeCode: event.code },
         });
-      this.#failConnect(error, error.retryable || error.detailCode === 'PAIRING_REQUIRED' || error.detailCode === 'AUTH_RATE_LIMITED');
+      this.#failConnect(
+        error,
+        error.retryable ||
+          error.detailCode === 'PAIRING_REQUIRED' ||
+          error.detailCode === 'AUTH_RATE_LIMITED',
+      );
     });
 
     ws.addEventListener('error', () => {
@@ -511,7 +541,11 @@ export class GatewayClient {
       this.#emit('pairing', { requestId: String(d.requestId ?? ''), deviceId: String(d.deviceId ?? '') });
     }
     // A rejected device token with a shared secret to fall back on: drop the token and retry once.
-    if (detail === 'AUTH_DEVICE_TOKEN_MISMATCH' && this.#auth.deviceToken && (this.#auth.token || this.#auth.password)) {
+    if (
+      detail === 'AUTH_DEVICE_TOKEN_MISMATCH' &&
+      this.#auth.deviceToken &&
+      (this.#auth.token || this.#auth.password)
+    ) {
       delete this.#auth.deviceToken;
       this.#scheduleReconnect(0);
       return;
@@ -565,7 +599,8 @@ export class GatewayClient {
       return;
     }
     if (this.#resumeFrom && this.#lastSeq !== undefined) this.#resumeFrom.lastSeq = this.#lastSeq;
-    const delay = code === CloseCodes.SERVICE_RESTART ? 250 : backoffDelay(this.#attempt, this.#backoffOptions());
+    const delay =
+      code === CloseCodes.SERVICE_RESTART ? 250 : backoffDelay(this.#attempt, this.#backoffOptions());
     this.#attempt++;
     this.#scheduleReconnect(delay);
   }
@@ -621,7 +656,10 @@ export class GatewayClient {
     else
       this.#settle(
         frame.id,
-        GatewayRequestError.fromShape(p.method, frame.error ?? { code: 'INTERNAL', message: 'request failed' }),
+        GatewayRequestError.fromShape(
+          p.method,
+          frame.error ?? { code: 'INTERNAL', message: 'request failed' },
+        ),
       );
   }
 

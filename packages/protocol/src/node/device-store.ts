@@ -63,7 +63,10 @@ export class FileDeviceStore {
     const stored = await readJson<StoredDeviceIdentity>(this.identityPath);
     if (stored) return importDeviceIdentity(stored);
     const identity = await generateDeviceIdentity();
-    await writePrivate(this.identityPath, `${JSON.stringify(await exportDeviceIdentity(identity), null, 2)}\n`);
+    await writePrivate(
+      this.identityPath,
+      `${JSON.stringify(await exportDeviceIdentity(identity), null, 2)}\n`,
+    );
     return identity;
   }
 
@@ -84,7 +87,9 @@ export class FileDeviceStore {
   async deleteToken(gateway: string, role: string, deviceId: string): Promise<void> {
     const file = await readJson<TokenFile>(this.tokensPath);
     if (!file) return;
-    file.tokens = file.tokens.filter((t) => !(t.gateway === gateway && t.role === role && t.deviceId === deviceId));
+    file.tokens = file.tokens.filter(
+      (t) => !(t.gateway === gateway && t.role === role && t.deviceId === deviceId),
+    );
     await writePrivate(this.tokensPath, `${JSON.stringify(file, null, 2)}\n`);
   }
 }

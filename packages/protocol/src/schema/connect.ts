@@ -9,7 +9,11 @@ export const ConnectChallenge = Type.Object(
     nonce: NonEmptyString('Single-use nonce the client must sign and echo in device.nonce.'),
     ts: TimestampMs('Gateway time; clients put it in device.signedAt.'),
   },
-  { $id: 'ConnectChallenge', additionalProperties: false, description: 'Payload of the connect.challenge event.' },
+  {
+    $id: 'ConnectChallenge',
+    additionalProperties: false,
+    description: 'Payload of the connect.challenge event.',
+  },
 );
 export type ConnectChallenge = Static<typeof ConnectChallenge>;
 
@@ -31,7 +35,9 @@ export const ClientInfo = Type.Object(
     modelIdentifier: Type.Optional(NonEmptyString('Hardware model.', { maxLength: 64 })),
     timeZone: Type.Optional(NonEmptyString('IANA time zone.', { maxLength: 64 })),
     mode: ClientMode,
-    instanceId: Type.Optional(NonEmptyString('Distinguishes several instances of one client.', { maxLength: 128 })),
+    instanceId: Type.Optional(
+      NonEmptyString('Distinguishes several instances of one client.', { maxLength: 128 }),
+    ),
   },
   { $id: 'ClientInfo', additionalProperties: false, description: 'Who is connecting.' },
 );
@@ -54,7 +60,9 @@ export const ConnectAuth = Type.Object(
     token: Type.Optional(Type.String({ maxLength: 4096, description: 'Shared gateway token.' })),
     password: Type.Optional(Type.String({ maxLength: 4096, description: 'Shared gateway password.' })),
     deviceToken: Type.Optional(Type.String({ maxLength: 4096, description: 'Token issued to this device.' })),
-    bootstrapToken: Type.Optional(Type.String({ maxLength: 4096, description: 'Setup-code credential (unused).' })),
+    bootstrapToken: Type.Optional(
+      Type.String({ maxLength: 4096, description: 'Setup-code credential (unused).' }),
+    ),
   },
   { $id: 'ConnectAuth', additionalProperties: false, description: 'Credentials; at most one is needed.' },
 );
@@ -81,7 +89,10 @@ export const ConnectParams = Type.Object(
     client: ClientInfo,
     role: Type.Optional(NonEmptyString('operator or node (default operator).', { maxLength: 32 })),
     scopes: Type.Optional(
-      Type.Array(NonEmptyString('A scope.', { maxLength: 64 }), { maxItems: 32, description: 'Requested scopes.' }),
+      Type.Array(NonEmptyString('A scope.', { maxLength: 64 }), {
+        maxItems: 32,
+        description: 'Requested scopes.',
+      }),
     ),
     caps: Type.Optional(
       Type.Array(NonEmptyString('A capability.', { maxLength: 64 }), {
@@ -96,7 +107,9 @@ export const ConnectParams = Type.Object(
       }),
     ),
     permissions: Type.Optional(
-      Type.Record(Type.String({ maxLength: 128 }), Type.Boolean(), { description: 'Node: granular permissions.' }),
+      Type.Record(Type.String({ maxLength: 128 }), Type.Boolean(), {
+        description: 'Node: granular permissions.',
+      }),
     ),
     pathEnv: Type.Optional(Type.String({ maxLength: 8192, description: 'Node: its PATH, for diagnostics.' })),
     auth: Type.Optional(ConnectAuth),
@@ -124,7 +137,9 @@ export const Features = Type.Object(
     methods: Type.Array(NonEmptyString('A method.'), { description: 'Methods this gateway serves.' }),
     events: Type.Array(NonEmptyString('An event.'), { description: 'Events this gateway emits.' }),
     capabilities: Type.Optional(
-      Type.Array(NonEmptyString('A capability.'), { description: 'Additive contracts, e.g. event-resume-v1.' }),
+      Type.Array(NonEmptyString('A capability.'), {
+        description: 'Additive contracts, e.g. event-resume-v1.',
+      }),
     ),
   },
   { $id: 'Features', additionalProperties: false, description: 'What the gateway offers.' },
@@ -145,7 +160,11 @@ export const Snapshot = Type.Object(
     uptimeMs: Count('Gateway uptime.'),
     authMode: Type.Optional(AuthMode),
   },
-  { $id: 'Snapshot', additionalProperties: false, description: 'State a client needs right after connecting.' },
+  {
+    $id: 'Snapshot',
+    additionalProperties: false,
+    description: 'State a client needs right after connecting.',
+  },
 );
 export type Snapshot = Static<typeof Snapshot>;
 

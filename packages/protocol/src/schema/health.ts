@@ -26,11 +26,15 @@ export const EventLoopHealth = Type.Object(
 
 export const ChannelHealth = Type.Object(
   {
-    state: Type.String({ description: 'Account state: running, connecting, backoff, stopped, failed, degraded.' }),
+    state: Type.String({
+      description: 'Account state: running, connecting, backoff, stopped, failed, degraded.',
+    }),
     accounts: Count('Accounts configured for this channel.'),
     connected: Count('Accounts currently connected.'),
     lastInboundAt: Type.Optional(Type.Union([TimestampMs('Last inbound message.'), Type.Null()])),
-    lastError: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Last error, if any.' })),
+    lastError: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'Last error, if any.' }),
+    ),
   },
   { $id: 'ChannelHealth', additionalProperties: false, description: 'Summary of one channel.' },
 );
@@ -43,7 +47,9 @@ export const HealthSummary = Type.Object(
     eventLoop: EventLoopHealth,
     channels: Type.Record(Type.String(), ChannelHealth, { description: 'Per channel id.' }),
     channelOrder: Type.Array(Type.String(), { description: 'Channel ids in display order.' }),
-    channelLabels: Type.Record(Type.String(), Type.String(), { description: 'Display label per channel id.' }),
+    channelLabels: Type.Record(Type.String(), Type.String(), {
+      description: 'Display label per channel id.',
+    }),
     heartbeatSeconds: Count('Heartbeat interval in seconds (0 when disabled).'),
   },
   {

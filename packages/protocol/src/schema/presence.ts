@@ -23,8 +23,12 @@ export const PresenceEntry = Type.Object(
     onlineSince: Type.Optional(TimestampMs('When the device first connected in this stretch.')),
     lastActivityAt: Type.Optional(TimestampMs('Last frame seen from the device.')),
     deviceId: Str('Device identity (hex SHA-256 of its public key).'),
-    roles: Type.Optional(Type.Array(NonEmptyString('A role.'), { description: 'Roles the device is connected as.' })),
-    scopes: Type.Optional(Type.Array(NonEmptyString('A scope.'), { description: 'Union of granted scopes.' })),
+    roles: Type.Optional(
+      Type.Array(NonEmptyString('A role.'), { description: 'Roles the device is connected as.' }),
+    ),
+    scopes: Type.Optional(
+      Type.Array(NonEmptyString('A scope.'), { description: 'Union of granted scopes.' }),
+    ),
     instanceId: Str('Client instance id, when reported.'),
   },
   {

@@ -14,7 +14,8 @@ export const TimestampMs = (description: string) => Type.Integer({ minimum: 0, d
 export const IdempotencyKey = Type.String({
   minLength: 1,
   maxLength: 256,
-  description: 'Caller-chosen key; a retry with the same key returns the first outcome and has no second effect.',
+  description:
+    'Caller-chosen key; a retry with the same key returns the first outcome and has no second effect.',
 });
 
 /** A JSON value of any shape. */

@@ -1,6 +1,6 @@
-import { GatewayError } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig } from './validate.ts';
+import { GatewayError } from '../errors.ts';
+import { defaultConfig, parseConfig } from './parse-config.ts';
 
 function issueOf(raw: unknown): { path: string; message: string } {
   try {

@@ -1,6 +1,7 @@
-import { gatewayError, validatorFor } from '@openclaw/protocol';
 import { Value } from '@sinclair/typebox/value';
-import { GatewayConfig } from './schema.ts';
+import { gatewayError } from '../errors.ts';
+import { validatorFor } from '../validate.ts';
+import { GatewayConfig } from './gateway-config.ts';
 
 const validator = validatorFor(GatewayConfig);
 

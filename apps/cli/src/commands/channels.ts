@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Command } from 'commander';
+import qrcode from 'qrcode-terminal';
+import { CliError, ExitCodes } from '../errors.ts';
+import { ago, table } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { withSession } from '../session.ts';
+
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.mp4': 'video/mp4',
+};
+
+function drawQr(text: string): Promise<string> {
+  return new Promise((resolve) => qrcode.generate(text, { small: true }, (q) => resolve(q)));
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('send')
+    .description('send a message through a channel (queued durably, delivered once)')
+    .requiredOption('--to <target>', 'chat, user, phone number or channel id on the platform')
+    .option('--channel <channel>', 'telegram, slack, discord, signal, whatsapp, imessage')
+    .option('--account <accountId>', 'account on that channel')
+    .option('--message <text>', 'text to send')
+    .option('--media <file>', 'attach a file')
+    .option('--idempotency-key <key>', 'reuse a key to retry without sending twice')
+    .action(
+      async (
+        o: {
+          to: string;
+          channel?: string;
+          account?: string;
+          message?: string;
+          media?: string;
+          idempotencyKey?: string;
+        },
+        cmd: Command,
+      ) => {
+        const out = ctx.output(cmd);
+        if (!o.message && !o.media)
+          throw new CliError('give --message and/or --media', { exitCode: ExitCodes.USAGE });
+        const idempotencyKey = o.idempotencyKey ?? randomUUID();
+        const params: Record<string, unknown> = { to: o.to, idempotencyKey };
+        if (o.channel) params.channel = o.channel;
+        if (o.account) params.accountId = o.account;
+        if (o.message) params.message = o.message;
+        if (o.media) {
+          const data = await readFile(o.media).catch((error: unknown) => {
+            throw new CliError(`cannot read ${o.media}: ${(error as Error).message}`, {
+              exitCode: ExitCodes.USAGE,
+            });
+          });
+          params.buffer = data.toString('base64');
+          params.filename = basename(o.media);
+          params.contentType = MIME[extname(o.media).toLowerCase()] ?? 'application/octet-stream';
+        }
+        if (!out.json)
+          out.error(`idempotency key: ${idempotencyKey} (pass --idempotency-key to retry safely)`);
+        await withSession(ctx.options(cmd), async (s) => {
+          const r = await s.client.request('send', params as never);
+          out.result(
+            { ...r, idempotencyKey },
+            () => `${r.status}: ${r.channel}/${r.accountId} → ${r.to} (message ${r.messageId})`,
+          );
+        });
+      },
+    );
+
+  const channels = program.command('channels').description('chat-platform accounts');
+
+  channels
+    .command('status')
+    .description('each account: state, last inbound, last error')
+    .option('--probe', 'probe each account now')
+    .action(async (o: { probe?: boolean }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const r = await s.client.request('channels.status', o.probe ? { probe: true } : {});
+        out.result(r, () => {
+          const rows: (string | undefined)[][] = [];
+          for (const ch of r.channelOrder) {
+            for (const a of r.channelAccounts[ch] ?? []) {
+              rows.push([
+                ch,
+                a.accountId,
+                a.healthState ?? (a.connected ? 'connected' : 'disconnected'),
+                ago(a.lastInboundAt),
+                a.lastError ?? '',
+              ]);
+            }
+          }
+          return rows.length
+            ? table(['CHANNEL', 'ACCOUNT', 'STATE', 'LAST INBOUND', 'LAST ERROR'], rows)
+            : 'no channels configured';
+        });
+      });
+    });
+
+  channels
+    .command('login')
+    .description('link an account (WhatsApp: scan the QR code shown here)')
+    .argument('<channel>', 'whatsapp')
+    .option('--account <accountId>', 'account')
+    .option('--wait <ms>', 'give up after this long', '180000')
+    .action(async (channel: string, o: { account?: string; wait: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      if (channel !== 'whatsapp') {
+        throw new CliError(`${channel} does not link by QR; configure its credentials in the config file`, {
+          exitCode: ExitCodes.USAGE,
+        });
+      }
+      await withSession(ctx.options(cmd), async (s) => {
+        const base: { accountId?: string } = {};
+        if (o.account) base.accountId = o.account;
+        let state = await s.client.request('web.login.start', { ...base, timeoutMs: 30_000 });
+        const deadline = Date.now() + Number(o.wait);
+        let shown = '';
+        while (state.status === 'qr' && Date.now() < deadline) {
+          if (state.qr && state.qr !== shown) {
+            shown = state.qr;
+            if (!out.json) {
+              process.stdout.write('\u001b[2J\u001b[H');
+              out.line(await drawQr(state.qr));
+              out.line(
+                'Scan with WhatsApp → Linked devices → Link a device. The code refreshes as it rotates.',
+              );
+            }
+          }
+          const wait: { accountId?: string; timeoutMs: number; currentQrDataUrl?: string } = {
+            ...base,
+            timeoutMs: 30_000,
+          };
+          if (state.qrDataUrl) wait.currentQrDataUrl = state.qrDataUrl;
+          state = await s.client.request('web.login.wait', wait, { timeoutMs: 40_000 });
+        }
+        out.result(state, () =>
+          state.status === 'linked'
+            ? `linked ${state.accountId}`
+            : `not linked: ${state.status}${state.message ? ` (${state.message})` : ''}`,
+        );
+        if (state.status !== 'linked') process.exitCode = ExitCodes.CHECK_FAILED;
+      });
+    });
+
+  channels
+    .command('logout')
+    .description('stop an account and forget its session')
+    .argument('<channel>')
+    .option('--account <accountId>', 'account')
+    .action(async (channel: string, o: { account?: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const params: { channel: string; accountId?: string } = { channel };
+        if (o.account) params.accountId = o.account;
+        const r = await s.client.request('channels.logout', params);
+        out.result(r, () => `logged out ${channel} (${r.accounts.map((a) => a.accountId).join(', ')})`);
+      });
+    });
+
+  const pairing = program.command('pairing').description('DM senders waiting for approval (pairing codes)');
+
+  pairing
+    .command('list')
+    .argument('[channel]')
+    .description('pending DM pairing requests')
+    .action(async (channel: string | undefined, _o, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const r = await s.client.request('channels.pairing.list', channel ? { channel } : {});
+        out.result(r, () =>
+          r.requests.length
+            ? table(
+                ['CODE', 'CHANNEL', 'ACCOUNT', 'SENDER', 'EXPIRES'],
+                r.requests.map((q) => [q.requestId, q.channel, q.accountId, q.senderLabel, q.expiresAt]),
+              )
+            : 'no pending pairing requests',
+        );
+      });
+    });
+
+  pairing
+    .command('approve')
+    .argument('<channel>')
+    .argument('<code>')
+    .option('--account <accountId>', 'account (default: the channel default)', 'default')
+    .option('--notify', 'tell the sender')
+    .description('approve a DM sender by the code they were given')
+    .action(async (channel: string, code: string, o: { account: string; notify?: boolean }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const params: { channel: string; accountId: string; requestId: string; notify?: boolean } = {
+          channel,
+          accountId: o.account,
+          requestId: code,
+        };
+        if (o.notify) params.notify = true;
+        const r = await s.client.request('channels.pairing.approve', params);
+        out.result(r, () => `approved sender ${r.senderId}`);
+      });
+    });
+}

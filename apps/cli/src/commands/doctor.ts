@@ -1,0 +1,227 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { resolveTarget } from '../connection.ts';
+import { ExitCodes } from '../errors.ts';
+import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import type { CommandContext } from '../program.ts';
+import { openSession } from '../session.ts';
+import { UNIT_NAME } from '../systemd.ts';
+import { validateLocalConfig } from './config.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/** Channel config keys that must be present for an enabled account. */
+const CREDENTIAL_KEYS: Record<string, string[]> = {
+  telegram: ['botToken'],
+  slack: ['botToken'],
+  discord: ['token'],
+  signal: ['baseUrl', 'number'],
+  imessage: ['serverUrl', 'password'],
+  whatsapp: [],
+};
+
+/** Read-only checks; each failing one says how to fix it. Nothing is changed. */
+export async function runChecks(options: {
+  unitDir?: string | undefined;
+  globals: Record<string, unknown>;
+}): Promise<Check[]> {
+  const checks: Check[] = [];
+  const dir = stateDir();
+
+  const v = await validateLocalConfig();
+  checks.push(
+    v.valid
+      ? {
+          name: 'config',
+          ok: true,
+          detail: v.exists ? `${v.path} is valid` : `no config file (${v.path}); defaults apply`,
+        }
+      : {
+          name: 'config',
+          ok: false,
+          detail: `${v.path}: ${v.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+          fix: 'edit the file (see `openclaw config path`), then `openclaw config validate`',
+        },
+  );
+
+  try {
+    const st = await stat(dir);
+    const mode = st.mode & 0o777;
+    checks.push(
+      mode & 0o077
+        ? {
+            name: 'state dir permissions',
+            ok: false,
+            detail: `${dir} is ${mode.toString(8)}`,
+            fix: `chmod 700 ${dir}`,
+          }
+        : { name: 'state dir permissions', ok: true, detail: `${dir} is ${mode.toString(8)}` },
+    );
+    for (const f of [
+      'gateway.token',
+      'gateway.db',
+      join('cli', 'identity.json'),
+      join('cli', 'device-tokens.json'),
+    ]) {
+      const p = join(dir, f);
+      const fs = await stat(p).catch(() => undefined);
+      if (fs && fs.mode & 0o077) {
+        checks.push({
+          name: `permissions of ${f}`,
+          ok: false,
+          detail: `${p} is ${(fs.mode & 0o777).toString(8)}`,
+          fix: `chmod 600 ${p}`,
+        });
+      }
+    }
+  } catch {
+    checks.push({
+      name: 'state dir permissions',
+      ok: true,
+      detail: `${dir} does not exist yet (created on first run)`,
+    });
+  }
+
+  let config: Record<string, unknown> | undefined;
+  try {
+    config = (await readConfigFile()).raw;
+  } catch {
+    config = undefined;
+  }
+  const configuredPort = (config?.gateway as { port?: unknown } | undefined)?.port;
+  const port = Number.isInteger(configuredPort) ? Number(configuredPort) : 18789;
+  const lock = await readLock();
+  const ours = lock && isAlive(lock.pid);
+  if (ours)
+    checks.push({
+      name: 'port',
+      ok: true,
+      detail: `port ${lock.port ?? port} is held by this state dir's gateway (pid ${lock.pid})`,
+    });
+  else if (await portFree(port, '127.0.0.1'))
+    checks.push({ name: 'port', ok: true, detail: `port ${port} is free` });
+  else
+    checks.push({
+      name: 'port',
+      ok: false,
+      detail: `port ${port} is taken by another program`,
+      fix: 'set gateway.port or pass --port',
+    });
+
+  const token = (config?.auth as { token?: string } | undefined)?.token ?? (await readTokenFile());
+  const unitPath = join(
+    options.unitDir ?? join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'systemd', 'user'),
+    UNIT_NAME,
+  );
+  const unit = await readFile(unitPath, 'utf8').catch(() => undefined);
+  if (unit === undefined)
+    checks.push({ name: 'service file', ok: true, detail: `no ${UNIT_NAME} installed` });
+  else if (token && unit.includes(token)) {
+    checks.push({
+      name: 'service file',
+      ok: false,
+      detail: `${unitPath} contains the gateway token`,
+      fix: 'reinstall it: openclaw gateway uninstall && openclaw gateway install',
+    });
+  } else if (/OPENCLAW_GATEWAY_(TOKEN|PASSWORD)=/.test(unit)) {
+    checks.push({
+      name: 'service file',
+      ok: false,
+      detail: `${unitPath} sets a secret in its environment`,
+      fix: 'remove it; the gateway reads its token from the state dir',
+    });
+  } else checks.push({ name: 'service file', ok: true, detail: `${unitPath} holds no secret` });
+
+  const channels = (config?.channels ?? {}) as Record<
+    string,
+    { enabled?: boolean; accounts?: Record<string, Record<string, unknown>> } & Record<string, unknown>
+  >;
+  for (const [ch, section] of Object.entries(channels)) {
+    const need = CREDENTIAL_KEYS[ch] ?? [];
+    const accounts = section.accounts ?? { default: section };
+    for (const [id, acc] of Object.entries(accounts)) {
+      if (acc.enabled === false || section.enabled === false) continue;
+      const missing = need.filter((k) => acc[k] === undefined && section[k] === undefined);
+      checks.push(
+        missing.length
+          ? {
+              name: `channel ${ch}/${id}`,
+              ok: false,
+              detail: `missing ${missing.join(', ')}`,
+              fix: `set channels.${ch}.${missing[0]} in the config`,
+            }
+          : { name: `channel ${ch}/${id}`, ok: true, detail: 'credentials present' },
+      );
+    }
+  }
+
+  const target = await resolveTarget(options.globals);
+  try {
+    const s = await openSession(options.globals);
+    try {
+      const before = Date.now();
+      const h = await s.client.request('health');
+      const after = Date.now();
+      const skew = h.ts - (before + after) / 2;
+      checks.push({ name: 'gateway', ok: true, detail: `reachable at ${target.url}` });
+      checks.push(
+        Math.abs(skew) > 30_000
+          ? {
+              name: 'clock skew',
+              ok: false,
+              detail: `gateway clock is ${Math.round(skew / 1000)} s off this machine`,
+              fix: 'enable NTP on both machines (device signatures are time-checked)',
+            }
+          : { name: 'clock skew', ok: true, detail: `${Math.round(skew)} ms` },
+      );
+    } finally {
+      await s.close();
+    }
+  } catch (error) {
+    checks.push({
+      name: 'gateway',
+      ok: false,
+      detail: `${(error as Error).message} (${target.url})`,
+      fix: (error as { hint?: string }).hint ?? 'start it: openclaw gateway run',
+    });
+  }
+  return checks;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('doctor')
+    .description(
+      'read-only checks with a fix for each problem: config, permissions, port, service file, clock, channels',
+    )
+    .option('--unit-dir <dir>', 'where the systemd unit lives (default ~/.config/systemd/user)')
+    .action(async (o: { unitDir?: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const checks = await runChecks({ unitDir: o.unitDir, globals: ctx.options(cmd) });
+      const failed = checks.filter((c) => !c.ok);
+      out.result({ ok: failed.length === 0, checks }, () => [
+        ...checks.map(
+          (c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`,
+        ),
+        '',
+        failed.length ? `${failed.length} problem(s) found` : 'no problems found',
+      ]);
+      if (failed.length) process.exitCode = ExitCodes.CHECK_FAILED;
+    });
+}

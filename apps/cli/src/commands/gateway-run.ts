@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { CliError, ExitCodes } from '../errors.ts';
+
+/** `gateway run`: the daemon in the foreground. The only command that loads gateway code, lazily. */
+export function register(gateway: Command): void {
+  gateway
+    .command('run')
+    .description('run the gateway in the foreground (SIGTERM/Ctrl-C stops it cleanly)')
+    .option('--port <port>', 'port (default 18789; 0 picks a free one)')
+    .option('--bind <mode>', 'loopback (default) | lan | tailnet | custom')
+    .option('--host <address>', 'address to listen on (implies --bind custom)')
+    .option('--auth <mode>', 'token (default) | password | none (loopback only)')
+    .option('--token <token>', 'gateway token (prefer OPENCLAW_GATEWAY_TOKEN: flags show in ps)')
+    .option('--password <password>', 'gateway password')
+    .option('--verbose', 'debug logging')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const { runGateway, GatewayStartError, parseBind, parsePort, OptionsError } = await import(
+        '@openclaw/gateway/main'
+      );
+      const flags: Parameters<typeof runGateway>[0] & object = {};
+      try {
+        const f: NonNullable<typeof flags.flags> = {};
+        if (typeof opts.port === 'string') f.port = parsePort(opts.port);
+        if (typeof opts.bind === 'string') f.bind = parseBind(opts.bind);
+        if (typeof opts.host === 'string') f.host = opts.host;
+        if (typeof opts.auth === 'string') {
+          if (!['token', 'password', 'none'].includes(opts.auth))
+            throw new OptionsError(`--auth: expected token|password|none, got ${opts.auth}`);
+          f.auth = opts.auth as 'token' | 'password' | 'none';
+        }
+        if (typeof opts.token === 'string') f.token = opts.token;
+        if (typeof opts.password === 'string') f.password = opts.password;
+        if (opts.verbose === true) f.verbose = true;
+        flags.flags = f;
+        await runGateway({ ...flags, handleSignals: true });
+      } catch (error) {
+        if (error instanceof OptionsError) throw new CliError(error.message, { exitCode: ExitCodes.USAGE });
+        if (error instanceof GatewayStartError)
+          throw new CliError(error.message, { exitCode: error.exitCode });
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,159 @@
+import { type Command, Option } from 'commander';
+import JSON5 from 'json5';
+import { resolveTarget } from '../connection.ts';
+import { CliError, ExitCodes } from '../errors.ts';
+import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import { duration } from '../output.ts';
+import type { CommandContext } from '../program.ts';
+import { openSession, withSession } from '../session.ts';
+import { installUnit, uninstallUnit } from '../systemd.ts';
+
+export function register(program: Command, ctx: CommandContext): Command {
+  const gw = program.command('gateway').description('run and inspect the gateway');
+
+  gw.command('status')
+    .description('is it reachable? version, uptime, auth mode, connections, channels')
+    .action(async (_o, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const opts = ctx.options(cmd);
+      let s: Awaited<ReturnType<typeof openSession>>;
+      try {
+        s = await openSession(opts);
+      } catch (error) {
+        const target = await resolveTarget(opts);
+        if (out.json)
+          out.line(
+            JSON.stringify({ reachable: false, url: target.url, error: (error as Error).message }, null, 2),
+          );
+        throw error;
+      }
+      try {
+        const status = await s.client.request('status');
+        out.result({ reachable: true, url: s.target.url, ...status }, () => [
+          `gateway   ${s.target.url}  (reachable)`,
+          `version   ${status.version}   uptime ${duration(status.uptimeMs)}   ready ${status.ready ? 'yes' : `no (${status.degraded.join(', ')})`}`,
+          `listen    ${status.gateway.host}:${status.gateway.port} (bind ${status.gateway.bind}${status.gateway.tls ? ', tls' : ''})   auth ${status.gateway.authMode}`,
+          `clients   ${status.connections.total} (${status.connections.operators} operators, ${status.connections.nodes} nodes)`,
+          `channels  ${status.channels.length === 0 ? 'none configured' : status.channels.map((c) => `${c.channel}/${c.accountId} ${c.state}`).join(', ')}`,
+          `pending   ${status.pending.devices} device(s), ${status.pending.nodes} node(s) waiting for approval`,
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+
+  gw.command('health')
+    .description('ask the gateway for its health (prints OK when healthy)')
+    .action(async (_o, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const h = await s.client.request('health');
+        out.result(h, () => {
+          const el = h.eventLoop;
+          return [
+            el.degraded ? `DEGRADED (${el.reasons.join(', ')})` : 'OK',
+            `event loop p99 ${el.delayP99Ms} ms, utilisation ${Math.round(el.utilization * 100)}%`,
+          ];
+        });
+        if (h.eventLoop.degraded) process.exitCode = ExitCodes.CHECK_FAILED;
+      });
+    });
+
+  gw.command('call')
+    .description('call any method: prints its result, or the typed error')
+    .argument('<method>', 'method name, e.g. status or device.pair.list')
+    .option('--params <json>', 'params as JSON (or JSON5)', '{}')
+    .action(async (method: string, o: { params: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      let params: unknown;
+      try {
+        params = JSON5.parse(o.params);
+      } catch (error) {
+        throw new CliError(`--params is not valid JSON: ${(error as Error).message}`, {
+          exitCode: ExitCodes.USAGE,
+        });
+      }
+      await withSession(ctx.options(cmd), async (s) => {
+        try {
+          const result = await s.client.call(method, params);
+          out.line(JSON.stringify(result, null, 2));
+        } catch (error) {
+          const e = error as { code?: string; message?: string; details?: unknown; retryable?: boolean };
+          if (e.code) {
+            out.line(
+              JSON.stringify(
+                { error: { code: e.code, message: e.message, details: e.details, retryable: e.retryable } },
+                null,
+                2,
+              ),
+            );
+            process.exitCode = ExitCodes.ERROR;
+            return;
+          }
+          throw error;
+        }
+      });
+    });
+
+  gw.command('token')
+    .description('print the gateway token of the local state dir')
+    .action(async (_o, cmd: Command) => {
+      const out = ctx.output(cmd);
+      let configured: string | undefined;
+      try {
+        configured = ((await readConfigFile()).raw?.auth as { token?: string } | undefined)?.token;
+      } catch {
+        configured = undefined;
+      }
+      const token = process.env.OPENCLAW_GATEWAY_TOKEN ?? configured ?? (await readTokenFile());
+      if (!token) {
+        throw new CliError(`no gateway token in ${stateDir()}`, {
+          exitCode: ExitCodes.USAGE,
+          hint: 'start the gateway once (`openclaw gateway run`): it generates one',
+        });
+      }
+      out.result({ token }, () => token);
+    });
+
+  gw.command('stop')
+    .description('stop the gateway running on this state dir (SIGTERM, waits for a clean exit)')
+    .option('--wait <ms>', 'how long to wait', '15000')
+    .action(async (o: { wait: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const lock = await readLock();
+      if (!lock || !isAlive(lock.pid)) {
+        out.result({ stopped: false, reason: 'not running' }, () => `no gateway is running on ${stateDir()}`);
+        return;
+      }
+      process.kill(lock.pid, 'SIGTERM');
+      const deadline = Date.now() + Number(o.wait);
+      while (isAlive(lock.pid)) {
+        if (Date.now() > deadline)
+          throw new CliError(`gateway (pid ${lock.pid}) did not stop within ${o.wait} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      out.result({ stopped: true, pid: lock.pid }, () => `stopped gateway (pid ${lock.pid})`);
+    });
+
+  gw.command('install')
+    .description('install a systemd user unit that runs the gateway (no secret goes into the unit)')
+    .option('--unit-dir <dir>', 'where to write the unit (default ~/.config/systemd/user)')
+    .option('--no-enable', 'write the unit only; do not enable or start it')
+    .addOption(new Option('--port <port>', 'port for the service'))
+    .action(async (o: { unitDir?: string; enable: boolean; port?: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const r = await installUnit({ unitDir: o.unitDir, enable: o.enable, port: o.port });
+      out.result(r, () => [`wrote ${r.path}`, ...r.notes]);
+    });
+
+  gw.command('uninstall')
+    .description('remove the systemd user unit')
+    .option('--unit-dir <dir>', 'where the unit is (default ~/.config/systemd/user)')
+    .action(async (o: { unitDir?: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const r = await uninstallUnit({ unitDir: o.unitDir });
+      out.result(r, () => (r.removed ? `removed ${r.path}` : `no unit at ${r.path}`));
+    });
+
+  return gw;
+}

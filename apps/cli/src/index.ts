@@ -1,0 +1,2 @@
+export { ExitCodes } from './errors.ts';
+export { createProgram, run } from './program.ts';
