@@ -206,6 +206,34 @@ describe('handshake', () => {
       expect(err(res).details?.code).toBe('MISSING_SCOPE');
     });
 
+    it('keeps the requested scopes of a device-less loopback CLI only while silent loopback approval is on', async () => {
+      h = await startHarness();
+      const raw = await h.raw();
+      const { response } = await rawConnect(raw, h.token, {
+        identity: null,
+        scopes: ['operator.read'],
+        client: { id: 'cli', mode: 'cli' },
+      });
+      expect((response.payload as { auth: { scopes: string[] } }).auth.scopes).toEqual(['operator.read']);
+      await h.close();
+      h = await startHarness({ config: { pairing: { autoApproveLoopback: false } } });
+      const raw2 = await h.raw();
+      const r2 = await rawConnect(raw2, h.token, {
+        identity: null,
+        scopes: ['operator.read'],
+        client: { id: 'cli', mode: 'cli' },
+      });
+      expect((r2.response.payload as { auth: { scopes: string[] } }).auth.scopes).toEqual([]);
+      h.setPeer({ remoteAddress: '10.1.2.3', isLoopback: false });
+      const raw3 = await h.raw();
+      const r3 = await rawConnect(raw3, h.token, {
+        identity: null,
+        scopes: ['operator.read'],
+        client: { id: 'cli', mode: 'cli' },
+      });
+      expect(err(r3.response).details?.code).toBe('DEVICE_IDENTITY_REQUIRED');
+    });
+
     it('rejects a replayed nonce', async () => {
       h = await startHarness();
       const first = await h.raw();

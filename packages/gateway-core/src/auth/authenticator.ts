@@ -159,11 +159,14 @@ export class Authenticator {
       throw await this.#fail(conn, code, params);
     }
 
-    // 5. Device identity. Without one, only a direct-loopback shared-secret client gets in,
-    //    and with no scopes at all: it can learn it needs to pair, nothing more.
+    // 5. Device identity. Without one, only a direct-loopback client holding the shared secret
+    //    gets in. Operator tools (modes cli, backend, probe) keep their requested scopes while
+    //    silent loopback approval is on: they could pair a fresh key silently with the same
+    //    scopes, so this grants nothing new (and it is how the reference CLI connects). Anything
+    //    else gets no scopes at all: it can learn that it must pair, nothing more.
     const device = params.device;
     if (!device) {
-      if (!(conn.peer.isLoopback && credential !== 'none' && credential === 'shared-secret')) {
+      if (!(conn.peer.isLoopback && credential === 'shared-secret')) {
         throw gatewayError(
           'INVALID_REQUEST',
           'DEVICE_IDENTITY_REQUIRED',
@@ -173,7 +176,15 @@ export class Authenticator {
           },
         );
       }
-      return { session: this.#session(conn, params, role, [], undefined, credential, undefined, negotiated) };
+      const trustedTool =
+        role === 'operator' &&
+        config.pairing.autoApproveLoopback &&
+        (mode === 'cli' || mode === 'backend' || mode === 'probe');
+      const scopes = trustedTool ? requestedScopes : [];
+      this.#o.limiter.succeed(conn.peer.remoteAddress);
+      return {
+        session: this.#session(conn, params, role, scopes, undefined, credential, undefined, negotiated),
+      };
     }
     await this.#verifyDevice(conn, params, role, requestedScopes);
 
