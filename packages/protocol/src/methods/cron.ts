@@ -91,7 +91,7 @@ const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which jo
 
 export const cronList = defineMethod({
   name: 'cron.list',
-  description: 'Scheduled jobs.',
+  description: 'All scheduled jobs.',
   params: Strict(
     {
       includeDisabled: Type.Optional(Type.Boolean({ description: 'Include disabled jobs (default true).' })),
@@ -105,7 +105,7 @@ export const cronList = defineMethod({
 
 export const cronGet = defineMethod({
   name: 'cron.get',
-  description: 'One job.',
+  description: 'One scheduled job by id.',
   params: Type.Object(JobId.properties, {
     $id: 'CronGetParams',
     additionalProperties: false,
@@ -136,7 +136,7 @@ export const cronStatus = defineMethod({
 
 export const cronAdd = defineMethod({
   name: 'cron.add',
-  description: 'Add a job.',
+  description: 'Add a scheduled job.',
   params: Strict(
     {
       name: NonEmptyString('Name.', { maxLength: 200 }),
@@ -155,7 +155,7 @@ export const cronAdd = defineMethod({
 
 export const cronUpdate = defineMethod({
   name: 'cron.update',
-  description: 'Change a job.',
+  description: 'Change a scheduled job.',
   params: Strict(
     {
       id: NonEmptyString('Job id.'),
@@ -180,7 +180,7 @@ export const cronUpdate = defineMethod({
 
 export const cronRemove = defineMethod({
   name: 'cron.remove',
-  description: 'Remove a job.',
+  description: 'Remove a scheduled job.',
   params: Type.Object(JobId.properties, {
     $id: 'CronRemoveParams',
     additionalProperties: false,
