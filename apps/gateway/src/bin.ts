@@ -4,7 +4,9 @@
 import { parseArgs } from 'node:util';
 import { type GatewayFlags, parseBind, parsePort } from './options.ts';
 import { GatewayStartError, runGateway } from './run-gateway.ts';
+import { applyV8Flags } from './v8-flags.ts';
 
+applyV8Flags();
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },

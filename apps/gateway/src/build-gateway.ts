@@ -201,15 +201,10 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     const current = config.current;
     // Bound what an unauthenticated peer can make us buffer: count raw bytes until hello-ok.
     let preauthBytes = head.length;
-    let handle: ReturnType<typeof attachSocket> | undefined;
     const guard = (chunk: Buffer) => {
-      if (handle && handle.connection.state === 'ready') {
-        socket.off('data', guard);
-        return;
-      }
       preauthBytes += chunk.length;
       if (preauthBytes > PREAUTH_SOCKET_BUDGET) {
-        log.warn({ peer: req.socket.remoteAddress }, 'pre-auth byte budget exceeded');
+        log.warn('a connection exceeded the pre-auth byte budget');
         socket.destroy();
       }
     };
@@ -219,7 +214,13 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
       const rejected = !originAllowed(peer.origin, req.headers.host, current.gateway.allowedOrigins);
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      handle = attachSocket(core, ws, { ...peer, originRejected: rejected });
+      // Once the handshake is done the guard goes, and with it everything it holds (the request).
+      attachSocket(
+        core,
+        ws,
+        { ...peer, originRejected: rejected },
+        { onReady: () => socket.off('data', guard) },
+      );
     });
   };
   app.server.on('upgrade', onUpgrade);

@@ -38,11 +38,23 @@ export function createMetrics(): { registry: Registry; sink: CoreMetricsSink } {
     help: 'Connections closed because their outbound buffer exceeded policy.maxBufferedBytes.',
     registers: [registry],
   });
+  // Label lookups hash their labels on every call; the hot path reuses one child per method.
+  const okChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   const sink: CoreMetricsSink = {
     connectionOpened: () => connections.inc(),
     connectionClosed: () => connections.dec(),
     handshake: (outcome, code) => handshakes.inc({ outcome, code: code ?? '' }),
     request: (method, outcome, ms, code) => {
+      if (outcome === 'ok') {
+        let c = okChildren.get(method);
+        if (!c) {
+          c = { count: requests.labels(method, 'ok', ''), time: latency.labels(method) };
+          okChildren.set(method, c);
+        }
+        c.count.inc();
+        c.time.observe(ms / 1000);
+        return;
+      }
       requests.inc({ method, outcome, code: code ?? '' });
       latency.observe({ method }, ms / 1000);
     },

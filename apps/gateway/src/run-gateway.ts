@@ -88,7 +88,12 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       );
     }
     const store = createSqliteStore({ path: join(stateDir, stateFiles.database) });
-    const gateway = await buildGateway({ config, store, secrets, logDestination: createLogDestination() });
+    const gateway = await buildGateway({
+      config,
+      store,
+      secrets,
+      logDestination: await createLogDestination(),
+    });
     let listening: { host: string; port: number; url: string };
     try {
       listening = await gateway.listen();

@@ -123,7 +123,12 @@ export class GatewayCore {
   readonly #eventLoop = new EventLoopMonitor();
   readonly #all = new Set<Connection>();
   /** Closed connections still recording events for a resuming client, by connId. */
-  readonly #retained = new Map<string, { conn: Connection; deviceId: string; expiresAt: number }>();
+  readonly #retained = new Map<
+    string,
+    { conn: Connection; deviceId: string; key: string; expiresAt: number }
+  >();
+  /** The one retained stream per client instance (a reconnecting client resumes its latest). */
+  readonly #retainedByClient = new Map<string, string>();
   readonly #readiness: ReadinessCheck[] = [];
   readonly #host: ConnectionHost;
   #healthVersion = 0;
@@ -233,6 +238,12 @@ export class GatewayCore {
     this.#scheduleTicks(this.cfg.limits.tickIntervalMs);
     this.#sweepTimer = setInterval(() => void this.#sweep(), 60_000);
     this.#sweepTimer.unref?.();
+  }
+
+  /** Serve more methods (subsystems that start after the core). */
+  registerHandlers(table: HandlerTable): void {
+    this.router.register(table);
+    this.#helloParts = undefined;
   }
 
   addReadinessCheck(check: ReadinessCheck): void {
@@ -413,7 +424,7 @@ export class GatewayCore {
 
   // ── connection host ─────────────────────────────────────────────────────────
 
-  async #authenticate(conn: Connection, params: ConnectParams): Promise<HelloOk> {
+  async #authenticate(conn: Connection, params: ConnectParams): Promise<string> {
     const { session, issued } = await this.#authenticator.authenticate(conn, params);
     let resume: (RetainedStream & { frames: readonly string[] }) | undefined;
     if (params.resume && session.deviceId) {
@@ -425,34 +436,65 @@ export class GatewayCore {
         if (frames && stream) resume = { ...stream, frames };
       }
     }
+    conn.askedToResume = params.resume !== undefined;
     conn.establish(session, resume);
-    const limits = this.cfg.limits;
-    const capabilities =
-      limits.replayWindowMs > 0 && limits.replayMaxEvents > 0 ? [EVENT_RESUME_CAPABILITY] : [];
-    const hello: HelloOk = {
-      type: 'hello-ok',
-      protocol: session.protocol,
-      server: { version: this.version, connId: conn.connId, bootId: this.bootId },
-      features: { methods: this.router.methods(), events: [...eventNames], capabilities },
-      snapshot: {
-        presence: this.presence.list(),
-        health: this.health(),
-        stateVersion: this.stateVersion(),
-        uptimeMs: this.clock.now() - this.startedAtMs,
-        authMode: this.cfg.auth.mode,
-      },
-      auth: { role: session.role, scopes: [...session.scopes] },
-      policy: {
-        maxPayload: limits.maxPayload,
-        maxBufferedBytes: limits.maxBufferedBytes,
-        tickIntervalMs: limits.tickIntervalMs,
-      },
-    };
+    const auth: HelloOk['auth'] = { role: session.role, scopes: [...session.scopes] };
     if (issued) {
-      hello.auth.deviceToken = issued.token;
-      hello.auth.issuedAtMs = issued.issuedAtMs;
+      auth.deviceToken = issued.token;
+      auth.issuedAtMs = issued.issuedAtMs;
     }
-    return hello;
+    return this.#helloJson(session.protocol, conn.connId, auth);
+  }
+
+  #helloParts:
+    | {
+        features: string;
+        policy: string;
+        tail: string;
+        presenceVersion: number;
+        presence: string;
+        healthAt: number;
+        health: string;
+      }
+    | undefined;
+
+  /**
+   * hello-ok as JSON text, assembled from cached pieces: the feature list and policy change only
+   * with config, presence only with its version, health at most once a second. With thousands of
+   * devices connected, serialising the full snapshot for every connect would dominate the handshake.
+   */
+  #helloJson(protocol: number, connId: string, auth: HelloOk['auth']): string {
+    const limits = this.cfg.limits;
+    let parts = this.#helloParts;
+    if (!parts) {
+      const capabilities =
+        limits.replayWindowMs > 0 && limits.replayMaxEvents > 0 ? [EVENT_RESUME_CAPABILITY] : [];
+      parts = {
+        features: JSON.stringify({ methods: this.router.methods(), events: eventNames, capabilities }),
+        policy: JSON.stringify({
+          maxPayload: limits.maxPayload,
+          maxBufferedBytes: limits.maxBufferedBytes,
+          tickIntervalMs: limits.tickIntervalMs,
+        }),
+        tail: `,"authMode":${JSON.stringify(this.cfg.auth.mode)}}`,
+        presenceVersion: -1,
+        presence: '[]',
+        healthAt: 0,
+        health: '',
+      };
+      this.#helloParts = parts;
+    }
+    const now = this.clock.now();
+    if (parts.presenceVersion !== this.presence.version) {
+      parts.presence = JSON.stringify(this.presence.list());
+      parts.presenceVersion = this.presence.version;
+    }
+    if (now - parts.healthAt >= 1000 || !parts.health) {
+      parts.health = JSON.stringify(this.health());
+      parts.healthAt = now;
+    }
+    const server = JSON.stringify({ version: this.version, connId, bootId: this.bootId });
+    return `{"type":"hello-ok","protocol":${protocol},"server":${server},"features":${parts.features},"snapshot":{"presence":${parts.presence},"health":${parts.health},"stateVersion":${JSON.stringify(this.stateVersion())},"uptimeMs":${now - this.startedAtMs}${parts.tail},"auth":${JSON.stringify(auth)},"policy":${parts.policy}}`;
   }
 
   #onReady(conn: Connection): void {
@@ -475,8 +517,8 @@ export class GatewayCore {
       },
       'client connected',
     );
-    // An immediate tick gives the client its first seq, so it can tell a resumed stream from a new one.
-    conn.sendEvent(tickHead(this.clock.now()), false);
+    // A client that asked to resume learns from its first seq whether it got the old stream back.
+    if (conn.askedToResume) conn.sendEvent(tickHead(this.clock.now()), false);
   }
 
   #onClosed(conn: Connection, code: number, reason: string): void {
@@ -494,7 +536,23 @@ export class GatewayCore {
       code !== CloseCodes.CREDENTIALS_REVOKED &&
       conn.detach()
     ) {
-      this.#retained.set(conn.connId, { conn, deviceId: s.deviceId, expiresAt: this.clock.now() + windowMs });
+      // One stream per client instance: a newer drop supersedes an older one. Total is capped too,
+      // so clients that reconnect all day cannot make every publish walk thousands of ghosts.
+      const key = `${s.deviceId}|${s.role}|${s.clientId}|${s.instanceId ?? ''}`;
+      const previous = this.#retainedByClient.get(key);
+      if (previous) this.#releaseRetained(previous);
+      while (this.#retained.size >= MAX_RETAINED_STREAMS) {
+        const oldest = this.#retained.keys().next().value;
+        if (oldest === undefined) break;
+        this.#releaseRetained(oldest);
+      }
+      this.#retained.set(conn.connId, {
+        conn,
+        deviceId: s.deviceId,
+        key,
+        expiresAt: this.clock.now() + windowMs,
+      });
+      this.#retainedByClient.set(key, conn.connId);
     } else {
       this.bus.delete(conn);
     }
@@ -525,6 +583,7 @@ export class GatewayCore {
 
   #onConfigChange(changed: string[]): void {
     const cfg = this.cfg;
+    this.#helloParts = undefined;
     this.#limiter.setPolicy(cfg.auth.rateLimit);
     if (changed.some((p) => p.startsWith('limits.tickIntervalMs'))) {
       // Clients watch for ticks at the interval they were told; never tick slower than that.
@@ -547,6 +606,7 @@ export class GatewayCore {
     const r = this.#retained.get(connId);
     if (!r) return;
     this.#retained.delete(connId);
+    if (this.#retainedByClient.get(r.key) === connId) this.#retainedByClient.delete(r.key);
     this.bus.delete(r.conn);
   }
 
@@ -561,6 +621,8 @@ export class GatewayCore {
     }
   }
 }
+
+const MAX_RETAINED_STREAMS = 5000;
 
 function tickHead(ts: number): string {
   return `{"type":"event","event":"tick","payload":{"ts":${ts}}`;

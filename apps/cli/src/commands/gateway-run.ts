@@ -14,9 +14,9 @@ export function register(gateway: Command): void {
     .option('--password <password>', 'gateway password')
     .option('--verbose', 'debug logging')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const { runGateway, GatewayStartError, parseBind, parsePort, OptionsError } = await import(
-        '@openclaw/gateway/main'
-      );
+      const { runGateway, GatewayStartError, parseBind, parsePort, OptionsError, applyV8Flags } =
+        await import('@openclaw/gateway/main');
+      applyV8Flags();
       const flags: Parameters<typeof runGateway>[0] & object = {};
       try {
         const f: NonNullable<typeof flags.flags> = {};

@@ -32,7 +32,8 @@ export interface ConnectionHost {
   maxBufferedBytes(): number;
   replayMaxEvents(): number;
   /** Run the connect checks; resolves with hello-ok or throws a GatewayError. */
-  authenticate(conn: Connection, params: ConnectParams): Promise<HelloOk>;
+  /** Resolves with the hello-ok payload as JSON text. */
+  authenticate(conn: Connection, params: ConnectParams): Promise<string>;
   /** Route a request frame of a ready connection; responses go back through conn.respond*. */
   dispatch(conn: Connection, frame: RequestFrame): void;
   onReady(conn: Connection): void;
@@ -64,6 +65,8 @@ export class Connection {
   lastActivityAt: number;
   /** Requests being handled, so a drain can wait for them. */
   inFlight = 0;
+  /** The connect carried a resume request. */
+  askedToResume = false;
 
   constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
     this.connId = connId;
@@ -205,7 +208,8 @@ export class Connection {
         if (this.#state !== 'authenticating') return;
         clearTimeout(this.#handshakeTimer);
         this.#state = 'ready';
-        this.#writeRaw(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${JSON.stringify(hello)}}`);
+        this.#transport.ready?.();
+        this.#writeRaw(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${hello}}`);
         this.#host.onReady(this);
       },
       (error: unknown) => {
@@ -308,14 +312,17 @@ export class Connection {
   }
 
   #write(frame: string): void {
-    if (this.#state === 'closed') return;
-    if (this.#transport.bufferedAmount + frame.length > this.#host.maxBufferedBytes()) {
-      // A client that stops reading must not grow our memory: cut it off.
-      this.#host.onSlowConsumer(this);
-      this.close(CloseCodes.POLICY_VIOLATION, 'slow consumer');
-      return;
-    }
+    if (this.#state === 'closed' || this.#overBudget(frame.length)) return;
     this.#transport.send(frame);
+  }
+
+  /** True (and the connection closed) when sending `bytes` more would exceed the buffer budget. */
+  #overBudget(bytes: number): boolean {
+    if (this.#transport.bufferedAmount + bytes <= this.#host.maxBufferedBytes()) return false;
+    // A client that stops reading must not grow our memory: cut it off.
+    this.#host.onSlowConsumer(this);
+    this.close(CloseCodes.POLICY_VIOLATION, 'slow consumer');
+    return true;
   }
 
   #writeRaw(frame: string): void {

@@ -33,7 +33,12 @@ function toText(data: unknown): string {
 }
 
 /** Wire a ws socket to the core: frames in, frames out, close both ways. */
-export function attachSocket(core: GatewayCore, ws: WsSocketLike, peer: PeerInfo): ConnectionHandle {
+export function attachSocket(
+  core: GatewayCore,
+  ws: WsSocketLike,
+  peer: PeerInfo,
+  options: { onReady?: () => void } = {},
+): ConnectionHandle {
   const transport: Transport = {
     send: (frame) => ws.send(frame),
     get bufferedAmount() {
@@ -42,6 +47,16 @@ export function attachSocket(core: GatewayCore, ws: WsSocketLike, peer: PeerInfo
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
   };
+  if (options.onReady) {
+    // One shot, then forgotten: whatever the callback holds (the upgrade request) can be collected.
+    let onReady: (() => void) | undefined = options.onReady;
+    transport.ready = () => {
+      const f = onReady;
+      onReady = undefined;
+      delete transport.ready;
+      f?.();
+    };
+  }
   const handle = core.accept(transport, peer);
   ws.on('message', (data, isBinary) => {
     if (isBinary) handle.binary();

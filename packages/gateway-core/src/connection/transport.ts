@@ -11,6 +11,8 @@ export interface Transport {
   close(code: number, reason: string): void;
   /** Drop the socket at once (a peer that does not complete the close handshake). */
   terminate(): void;
+  /** Called once when the handshake succeeded (the HTTP layer drops its pre-auth guards). */
+  ready?(): void;
 }
 
 /** Facts about the peer, decided by the HTTP layer before the upgrade. */

@@ -14,6 +14,11 @@ export interface PresenceChange {
   removed: string[];
 }
 
+/** The parts of an entry that make a change worth announcing. */
+function signature(e: PresenceEntry): string {
+  return `${e.roles?.join(',')}|${e.scopes?.join(',')}|${e.host}|${e.ip}|${e.version}|${e.platform}|${e.mode}`;
+}
+
 /** The key a connection's device is listed under: its device id, or the connection for device-less clients. */
 export function presenceKey(conn: Connection): string {
   return conn.session?.deviceId ?? `conn:${conn.connId}`;
@@ -68,8 +73,7 @@ export class PresenceRegistry {
       this.#devices.set(key, d);
     }
     d.conns.add(conn);
-    d.entry = this.#build(d, 'connect');
-    this.#mark(key, false);
+    this.#update(d, 'connect');
   }
 
   remove(conn: Connection): void {
@@ -81,8 +85,19 @@ export class PresenceRegistry {
       this.#mark(key, true);
       return;
     }
-    d.entry = this.#build(d, 'disconnect');
-    this.#mark(key, false);
+    this.#update(d, 'disconnect');
+  }
+
+  /**
+   * Rebuild a device's entry; announce it only when something a viewer would see changed
+   * (roles, scopes, client details). Another socket of the same device is not news, and
+   * announcing it would send every viewer an event per connect.
+   */
+  #update(d: DevicePresence, reason: string): void {
+    const before = d.entry;
+    const next = this.#build(d, reason);
+    d.entry = next;
+    if (before.ts === 0 || signature(before) !== signature(next)) this.#mark(d.key, false);
   }
 
   #build(d: DevicePresence, reason: string): PresenceEntry {

@@ -73,11 +73,11 @@ export class Router {
       const def = getMethod(name);
       if (!def) throw new Error(`handler for unknown method ${name}`);
       if (!handler) continue;
-      // Compile now, at start-up: never on the request path.
+      // Each validator compiles on its method's first call, once; never per request after that.
+      // Compiling all of them up front would cost start-up time and memory for methods never called.
       const pv = validatorFor(def.params);
       const rv = validatorFor(def.result);
-      pv.check(undefined);
-      if (this.#o.validateResults) rv.check(undefined);
+      this.#methodNames = undefined;
       this.#routes.set(name, {
         def,
         handler: handler as Handler<MethodName>,
@@ -88,9 +88,12 @@ export class Router {
     }
   }
 
-  /** Methods this gateway serves (hello-ok.features.methods). */
+  #methodNames: string[] | undefined;
+
+  /** Methods this gateway serves (hello-ok.features.methods). The same array every time: do not mutate. */
   methods(): string[] {
-    return [...this.#routes.keys()];
+    this.#methodNames ??= [...this.#routes.keys()];
+    return this.#methodNames;
   }
 
   has(method: string): boolean {

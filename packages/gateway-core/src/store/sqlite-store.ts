@@ -111,6 +111,25 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return s;
   };
   let closed = false;
+  // Every connect reads its device and token; they change rarely. Cache them (copies out,
+  // invalidated on every write) so the handshake does not hit SQLite each time.
+  const deviceCache = new Map<string, DeviceRecord | null>();
+  const tokenCache = new Map<string, DeviceTokenRecord | null>();
+  const CACHE_MAX = 10_000;
+  const remember = <V extends object | null>(cache: Map<string, V>, key: string, value: V): V => {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    // Frozen, so handing out the cached object itself is safe: nobody can change it under us.
+    if (value) {
+      for (const v of Object.values(value)) if (Array.isArray(v)) Object.freeze(v);
+      Object.freeze(value);
+    }
+    cache.set(key, value);
+    return value;
+  };
+  const forgetDevice = (deviceId: string) => {
+    deviceCache.delete(deviceId);
+    tokenCache.clear();
+  };
   const tx = <T>(fn: () => T): T => {
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -130,12 +149,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     devices: {
       get: (id) =>
         run(() => {
-          const r = q('SELECT * FROM devices WHERE device_id = ?').get(id) as Row | undefined;
-          return r ? toDevice(r) : undefined;
+          let d = deviceCache.get(id);
+          if (d === undefined) {
+            const r = q('SELECT * FROM devices WHERE device_id = ?').get(id) as Row | undefined;
+            d = remember(deviceCache, id, r ? toDevice(r) : null);
+          }
+          return d ?? undefined;
         }),
       list: () => run(() => (q('SELECT * FROM devices ORDER BY created_at_ms').all() as Row[]).map(toDevice)),
       put: (d) =>
         run(() => {
+          forgetDevice(d.deviceId);
           q(`INSERT INTO devices (device_id, public_key, display_name, label, platform, device_family, client_id, client_mode,
                roles, scopes, created_at_ms, approved_at_ms, last_seen_at_ms, last_seen_ip)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -163,12 +187,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       remove: (id) =>
         run(() =>
           tx(() => {
+            forgetDevice(id);
             q('DELETE FROM device_tokens WHERE device_id = ?').run(id);
             return Number(q('DELETE FROM devices WHERE device_id = ?').run(id).changes) > 0;
           }),
         ),
       touch: (id, at, ip) =>
         run(() => {
+          deviceCache.delete(id);
           q('UPDATE devices SET last_seen_at_ms = ?, last_seen_ip = ? WHERE device_id = ?').run(
             at,
             ip ?? null,
@@ -179,15 +205,25 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     deviceTokens: {
       get: (d, role) =>
         run(() => {
-          const r = q('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?').get(d, role) as
-            | Row
-            | undefined;
-          return r ? toToken(r) : undefined;
+          const key = `d\u0000${d}\u0000${role}`;
+          let t = tokenCache.get(key);
+          if (t === undefined) {
+            const r = q('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?').get(d, role) as
+              | Row
+              | undefined;
+            t = remember(tokenCache, key, r ? toToken(r) : null);
+          }
+          return t ?? undefined;
         }),
       findByHash: (h) =>
         run(() => {
-          const r = q('SELECT * FROM device_tokens WHERE token_hash = ?').get(h) as Row | undefined;
-          return r ? toToken(r) : undefined;
+          const key = `h\u0000${h}`;
+          let t = tokenCache.get(key);
+          if (t === undefined) {
+            const r = q('SELECT * FROM device_tokens WHERE token_hash = ?').get(h) as Row | undefined;
+            t = remember(tokenCache, key, r ? toToken(r) : null);
+          }
+          return t ?? undefined;
         }),
       listForDevice: (d) =>
         run(() =>
@@ -195,6 +231,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ),
       put: (t) =>
         run(() => {
+          tokenCache.clear();
           q(`INSERT INTO device_tokens (device_id, role, token_hash, scopes, issued_at_ms, last_used_at_ms) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT(device_id, role) DO UPDATE SET token_hash = excluded.token_hash, scopes = excluded.scopes,
                issued_at_ms = excluded.issued_at_ms, last_used_at_ms = excluded.last_used_at_ms`).run(
@@ -207,12 +244,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           );
         }),
       remove: (d, role) =>
-        run(
-          () =>
-            Number(q('DELETE FROM device_tokens WHERE device_id = ? AND role = ?').run(d, role).changes) > 0,
-        ),
+        run(() => {
+          tokenCache.clear();
+          return (
+            Number(q('DELETE FROM device_tokens WHERE device_id = ? AND role = ?').run(d, role).changes) > 0
+          );
+        }),
       touch: (d, role, at) =>
         run(() => {
+          tokenCache.clear();
           q('UPDATE device_tokens SET last_used_at_ms = ? WHERE device_id = ? AND role = ?').run(at, d, role);
         }),
     },

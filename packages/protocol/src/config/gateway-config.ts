@@ -127,7 +127,7 @@ export const LimitsSection = Type.Object(
     }),
     replayMaxEvents: Type.Integer({
       minimum: 0,
-      default: 256,
+      default: 64,
       description: 'Events kept per connection for resume.',
     }),
     idempotencyTtlMs: Type.Integer({
