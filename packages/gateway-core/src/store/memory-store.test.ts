@@ -1,0 +1,4 @@
+import { describeStoreContract } from '../testing/store-contract.ts';
+import { createMemoryStore } from './memory-store.ts';
+
+describeStoreContract('memory', async () => ({ store: createMemoryStore(), cleanup: async () => {} }));

@@ -1,0 +1,1 @@
+export { describeStoreContract, type StoreFactory } from './store-contract.ts';
