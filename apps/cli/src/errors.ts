@@ -1,4 +1,5 @@
 import { GatewayRequestError } from '@openclaw/protocol';
+import JSON5 from 'json5';
 
 /** Exit codes, documented in the README: scripts branch on them. */
 export const ExitCodes = {
@@ -106,4 +107,15 @@ export function explain(error: unknown, where: { url: string; sources: string[] 
     });
   }
   return new CliError(error instanceof Error ? error.message : String(error));
+}
+
+/** Parse a JSON (or JSON5) command-line option; a bad value is a usage error naming the option. */
+export function parseJsonOption(text: string, option: string): unknown {
+  try {
+    return JSON5.parse(text);
+  } catch (error) {
+    throw new CliError(`${option} is not valid JSON: ${(error as Error).message}`, {
+      exitCode: ExitCodes.USAGE,
+    });
+  }
 }

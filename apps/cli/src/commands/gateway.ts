@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
-import JSON5 from 'json5';
 import { resolveTarget } from '../connection.ts';
-import { CliError, ExitCodes } from '../errors.ts';
+import { CliError, ExitCodes, parseJsonOption } from '../errors.ts';
 import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
 import { duration } from '../output.ts';
 import type { CommandContext } from '../program.ts';
@@ -65,14 +64,7 @@ export function register(program: Command, ctx: CommandContext): Command {
     .option('--params <json>', 'params as JSON (or JSON5)', '{}')
     .action(async (method: string, o: { params: string }, cmd: Command) => {
       const out = ctx.output(cmd);
-      let params: unknown;
-      try {
-        params = JSON5.parse(o.params);
-      } catch (error) {
-        throw new CliError(`--params is not valid JSON: ${(error as Error).message}`, {
-          exitCode: ExitCodes.USAGE,
-        });
-      }
+      const params = parseJsonOption(o.params, '--params');
       await withSession(ctx.options(cmd), async (s) => {
         try {
           const result = await s.client.call(method, params);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import JSON5 from 'json5';
-import { CliError, ExitCodes } from '../errors.ts';
+import { ExitCodes, parseJsonOption } from '../errors.ts';
 import { ago, table } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
@@ -70,14 +69,7 @@ export function register(program: Command, ctx: CommandContext): void {
         cmd: Command,
       ) => {
         const out = ctx.output(cmd);
-        let params: unknown;
-        try {
-          params = JSON5.parse(o.params);
-        } catch (error) {
-          throw new CliError(`--params is not valid JSON: ${(error as Error).message}`, {
-            exitCode: ExitCodes.USAGE,
-          });
-        }
+        const params = parseJsonOption(o.params, '--params');
         const timeoutMs = Number(o.invokeTimeout);
         await withSession(ctx.options(cmd), async (s) => {
           const req: {

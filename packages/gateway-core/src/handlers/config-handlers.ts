@@ -1,14 +1,30 @@
 import { GatewayConfig } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { ConfigManager } from '../config/config-manager.ts';
+import type { ConfigChange, ConfigManager } from '../config/config-manager.ts';
 
-import type { HandlerTable } from '../router/router.ts';
+import type { HandlerTable, RequestContext } from '../router/router.ts';
 import { actorOf } from './device-handlers.ts';
 
 const generatedAt = new Date().toISOString();
 
 /** config.get / config.schema / config.set / config.patch */
 export function createConfigHandlers(config: ConfigManager, audit: AuditLog): HandlerTable {
+  /** Apply a validated write, audit it, report what applied now and what waits for a restart. */
+  const write = async (via: string, apply: () => Promise<ConfigChange>, ctx: RequestContext) => {
+    const change = await apply();
+    await audit.record({
+      action: 'config.changed',
+      actor: actorOf(ctx).id,
+      remoteIp: ctx.remoteIp,
+      details: { via, changed: change.changed },
+    });
+    return {
+      ok: true as const,
+      hash: config.hash,
+      applied: change.applied,
+      restartRequired: change.restartRequired,
+    };
+  };
   return {
     'config.get': () => ({
       path: config.path,
@@ -22,35 +38,7 @@ export function createConfigHandlers(config: ConfigManager, audit: AuditLog): Ha
       version: '1',
       generatedAt,
     }),
-    'config.set': async ({ raw, baseHash }, ctx) => {
-      const change = await config.set(raw, baseHash);
-      await audit.record({
-        action: 'config.changed',
-        actor: actorOf(ctx).id,
-        remoteIp: ctx.remoteIp,
-        details: { via: 'config.set', changed: change.changed },
-      });
-      return {
-        ok: true as const,
-        hash: config.hash,
-        applied: change.applied,
-        restartRequired: change.restartRequired,
-      };
-    },
-    'config.patch': async ({ raw, baseHash }, ctx) => {
-      const change = await config.patch(raw, baseHash);
-      await audit.record({
-        action: 'config.changed',
-        actor: actorOf(ctx).id,
-        remoteIp: ctx.remoteIp,
-        details: { via: 'config.patch', changed: change.changed },
-      });
-      return {
-        ok: true as const,
-        hash: config.hash,
-        applied: change.applied,
-        restartRequired: change.restartRequired,
-      };
-    },
+    'config.set': ({ raw, baseHash }, ctx) => write('config.set', () => config.set(raw, baseHash), ctx),
+    'config.patch': ({ raw, baseHash }, ctx) => write('config.patch', () => config.patch(raw, baseHash), ctx),
   };
 }

@@ -13,19 +13,20 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 
 /** Facts about a device asking to pair, taken from its verified connect. */
-export interface PairingAsk {
-  deviceId: string;
-  publicKey: string;
-  role: string;
-  scopes: string[];
-  displayName?: string | undefined;
-  platform?: string | undefined;
-  deviceFamily?: string | undefined;
-  clientId?: string | undefined;
-  clientMode?: string | undefined;
-  browserOrigin?: string | undefined;
-  remoteIp?: string | undefined;
-}
+export type PairingAsk = Pick<
+  PairingRequestRecord,
+  | 'deviceId'
+  | 'publicKey'
+  | 'role'
+  | 'scopes'
+  | 'displayName'
+  | 'platform'
+  | 'deviceFamily'
+  | 'clientId'
+  | 'clientMode'
+  | 'browserOrigin'
+  | 'remoteIp'
+>;
 
 /** Who is acting, for authorisation and the audit log. */
 export interface Actor {

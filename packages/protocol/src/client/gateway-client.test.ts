@@ -271,7 +271,7 @@ describe('GatewayClient', () => {
     const { gw, client } = await setup();
     gw.handlers.send = () => ({ messageId: 'm', channel: 'x', accountId: 'a', to: 't', status: 'queued' });
     await client.request('send', { to: 't', idempotencyKey: 'mine' });
-    expect((gw.requests[0]?.params as { idempotencyKey: string }).idempotencyKey).toBe('mine');
+    expect((gw.requests[0]!.params as { idempotencyKey: string }).idempotencyKey).toBe('mine');
   });
 
   it('closes with 4000 when the gateway goes silent for two tick intervals, then reconnects', async () => {
