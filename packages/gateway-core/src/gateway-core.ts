@@ -19,11 +19,13 @@ import type { PeerInfo, Transport } from './connection/transport.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createConfigHandlers } from './handlers/config-handlers.ts';
 import { createDeviceHandlers } from './handlers/device-handlers.ts';
+import { createNodeHandlers } from './handlers/node-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
 import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
+import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
@@ -114,6 +116,7 @@ export class GatewayCore {
   readonly presence: PresenceRegistry;
   readonly router: Router;
   readonly heartbeat: Heartbeat;
+  readonly nodes: NodeService;
   readonly version: string;
   readonly lastSeen: LastSeen;
   readonly #o: GatewayCoreOptions;
@@ -204,6 +207,17 @@ export class GatewayCore {
       }),
     );
     this.router.register(createDeviceHandlers(this.pairing));
+    this.nodes = new NodeService({
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      audit: this.audit,
+      log: this.log,
+      requestTtlMs: () => this.cfg.pairing.requestTtlMs,
+      denyCommands: () => this.cfg.nodes.denyCommands,
+      defaultInvokeTimeoutMs: () => this.cfg.nodes.invokeTimeoutMs,
+    });
+    this.router.register(createNodeHandlers(this.nodes, this.clock));
     this.router.register(createConfigHandlers(this.config, this.audit));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed));
@@ -409,6 +423,7 @@ export class GatewayCore {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     this.heartbeat.stop();
+    this.nodes.close();
     this.presence.close();
     this.#eventLoop.close();
     for (const c of [...this.#all]) c.close(CloseCodes.GOING_AWAY, 'gateway closed');
@@ -517,6 +532,13 @@ export class GatewayCore {
       },
       'client connected',
     );
+    if (s.role === 'node') {
+      this.nodes
+        .connected(conn)
+        .catch((error: unknown) =>
+          this.log.error({ err: error, connId: conn.connId }, 'node registration failed'),
+        );
+    }
     // A client that asked to resume learns from its first seq whether it got the old stream back.
     if (conn.askedToResume) conn.sendEvent(tickHead(this.clock.now()), false);
   }
@@ -527,6 +549,11 @@ export class GatewayCore {
     const s = conn.session;
     if (!s) return;
     this.presence.remove(conn);
+    if (s.role === 'node') {
+      this.nodes
+        .disconnected(conn)
+        .catch((error: unknown) => this.log.warn({ err: error }, 'node bookkeeping failed'));
+    }
     const windowMs = this.cfg.limits.replayWindowMs;
     // A closed connection stays on the bus for the replay window, recording what its client misses.
     if (

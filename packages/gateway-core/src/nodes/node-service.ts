@@ -1,0 +1,541 @@
+import {
+  gatewayError,
+  type NodeInfo,
+  type NodeInvokeParams,
+  type NodeInvokeResult,
+  type NodeInvokeResultParams,
+  type PendingNodeRequest,
+  scopeSatisfies,
+} from '@openclaw/protocol';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Connection } from '../connection/connection.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Actor } from '../pairing/device-pairing.ts';
+import type { NodeApprovalRecord, NodePairRequestRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+
+/** Commands whose approval needs operator.admin: they run code or read the node's files. */
+export const PRIVILEGED_NODE_COMMANDS = [
+  'system.run',
+  'system.run.prepare',
+  'system.which',
+  'browser.proxy',
+  'browser.proxy.upload.v1',
+  'fs.listDir',
+  'system.execApprovals.get',
+  'system.execApprovals.set',
+];
+
+export interface NodeServiceOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  audit: AuditLog;
+  log: Logger;
+  requestTtlMs: () => number;
+  denyCommands: () => readonly string[];
+  defaultInvokeTimeoutMs: () => number;
+}
+
+interface PendingInvoke {
+  id: string;
+  nodeId: string;
+  command: string;
+  startedAt: number;
+  operator: Connection;
+  resolve: (r: NodeInvokeResult) => void;
+  reject: (e: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** True when a deny-list entry (exact, or `prefix.*`) matches the command. */
+export function isDenied(command: string, deny: readonly string[]): boolean {
+  return deny.some((d) => (d.endsWith('.*') ? command.startsWith(d.slice(0, -1)) : d === command));
+}
+
+/**
+ * Nodes: what each declared, what operators approved, who is connected, and the invoke broker.
+ * Approval is tied to capabilities: a node that comes back declaring more gets a new pending
+ * request, and only approved commands are ever forwarded. The deny list always wins.
+ */
+export class NodeService {
+  readonly #o: NodeServiceOptions;
+  /** nodeId → its current connection. */
+  readonly #connected = new Map<string, Connection>();
+  readonly #pending = new Map<string, PendingInvoke>();
+  /** Invokes that timed out or lost their node, kept a while so a late result is recognised. */
+  readonly #expired = new Map<string, { nodeId: string; command: string; at: number; reason: string }>();
+
+  constructor(options: NodeServiceOptions) {
+    this.#o = options;
+  }
+
+  get connectedCount(): number {
+    return this.#connected.size;
+  }
+
+  /** A node connection completed its handshake: record what it declared, ask for what is new. */
+  async connected(conn: Connection): Promise<void> {
+    const s = conn.session;
+    if (!s || s.role !== 'node' || !s.deviceId) return;
+    const nodeId = s.deviceId;
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const prior = await store.nodes.get(nodeId);
+    const declared = [...new Set(s.commands)].sort();
+    const record: NodeApprovalRecord = {
+      nodeId,
+      displayName: s.displayName ?? prior?.displayName,
+      label: prior?.label,
+      platform: s.platform,
+      version: s.clientVersion,
+      clientId: s.clientId,
+      caps: [...new Set(s.caps)].sort(),
+      declaredCommands: declared,
+      approvedCommands: prior?.approvedCommands ?? [],
+      permissions: { ...s.permissions },
+      createdAtMs: prior?.createdAtMs ?? now,
+      approvedAtMs: prior?.approvedAtMs,
+      lastSeenAtMs: now,
+      lastSeenReason: 'connect',
+      lastSeenIp: conn.peer.remoteAddress,
+    };
+    await store.nodes.put(record);
+    this.#connected.set(nodeId, conn);
+    const deny = this.#o.denyCommands();
+    const newCommands = declared.filter((c) => !record.approvedCommands.includes(c) && !isDenied(c, deny));
+    if (newCommands.length > 0 || !prior) await this.#request(record, newCommands, conn, prior !== undefined);
+  }
+
+  async #request(
+    record: NodeApprovalRecord,
+    newCommands: string[],
+    conn: Connection,
+    isRepair: boolean,
+  ): Promise<void> {
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const existing = await store.nodes.findPendingRequest(record.nodeId, now);
+    const req: NodePairRequestRecord = {
+      requestId: existing?.requestId ?? newId('node'),
+      nodeId: record.nodeId,
+      displayName: record.label ?? record.displayName,
+      platform: record.platform,
+      caps: record.caps,
+      commands: record.declaredCommands,
+      newCommands,
+      permissions: record.permissions,
+      remoteIp: conn.peer.remoteAddress,
+      isRepair,
+      status: 'pending',
+      createdAtMs: existing?.createdAtMs ?? now,
+      updatedAtMs: now,
+      expiresAtMs: now + this.#o.requestTtlMs(),
+    };
+    await store.nodes.putRequest(req);
+    const changed = !existing || existing.newCommands.join() !== newCommands.join();
+    if (changed) {
+      await this.#o.audit.record({
+        action: 'node.pair.requested',
+        actor: record.nodeId,
+        target: req.requestId,
+        remoteIp: conn.peer.remoteAddress,
+        details: { newCommands },
+      });
+      this.#o.bus.publish('node.pair.requested', toRequestedEvent(req));
+    }
+  }
+
+  /** A node connection went away: its pending invokes fail now, not at their deadline. */
+  async disconnected(conn: Connection): Promise<void> {
+    const nodeId = conn.session?.deviceId;
+    if (!nodeId || this.#connected.get(nodeId) !== conn) return;
+    this.#connected.delete(nodeId);
+    for (const p of [...this.#pending.values()]) {
+      if (p.nodeId !== nodeId) continue;
+      this.#settle(p.id, 'node disconnected');
+      p.reject(
+        gatewayError(
+          'UNAVAILABLE',
+          'NODE_DISCONNECTED',
+          `node ${nodeId.slice(0, 12)} disconnected before answering ${p.command}`,
+          {
+            retryable: true,
+            details: { nodeId, command: p.command, invokeId: p.id },
+          },
+        ),
+      );
+    }
+    const record = await this.#o.store.nodes.get(nodeId);
+    if (record) {
+      await this.#o.store.nodes.put({
+        ...record,
+        lastSeenAtMs: this.#o.clock.now(),
+        lastSeenReason: 'disconnect',
+      });
+    }
+  }
+
+  async list(): Promise<NodeInfo[]> {
+    const now = this.#o.clock.now();
+    const [records, pending] = await Promise.all([
+      this.#o.store.nodes.list(),
+      this.#o.store.nodes.listPendingRequests(now),
+    ]);
+    const pendingByNode = new Map(pending.map((p) => [p.nodeId, p]));
+    return records.map((r) => this.#info(r, pendingByNode.get(r.nodeId)));
+  }
+
+  async describe(nodeId: string): Promise<NodeInfo> {
+    const r = await this.#o.store.nodes.get(nodeId);
+    if (!r) throw gatewayError('NOT_FOUND', undefined, `unknown node ${nodeId}`, { details: { nodeId } });
+    const p = await this.#o.store.nodes.findPendingRequest(nodeId, this.#o.clock.now());
+    return this.#info(r, p);
+  }
+
+  #info(r: NodeApprovalRecord, pending: NodePairRequestRecord | undefined): NodeInfo {
+    const conn = this.#connected.get(r.nodeId);
+    const deny = this.#o.denyCommands();
+    const info: NodeInfo = {
+      nodeId: r.nodeId,
+      caps: r.caps,
+      commands: r.declaredCommands,
+      approvedCommands: r.approvedCommands.filter((c) => !isDenied(c, deny)),
+      pendingCommands: pending?.newCommands ?? [],
+      deniedCommands: r.declaredCommands.filter((c) => isDenied(c, deny)),
+      permissions: r.permissions,
+      approval: r.approvedAtMs ? 'approved' : pending ? 'pending' : 'unknown',
+      connected: conn !== undefined,
+    };
+    const name = r.label ?? r.displayName;
+    if (name) info.displayName = name;
+    if (r.platform) info.platform = r.platform;
+    if (r.version) info.version = r.version;
+    if (r.clientId) info.clientId = r.clientId;
+    if (conn?.session) {
+      info.connectedAtMs = conn.session.connectedAtMs;
+      info.protocol = conn.session.protocol;
+      info.remoteIp = conn.peer.remoteAddress;
+    }
+    if (r.lastSeenAtMs !== undefined) info.lastSeenAtMs = r.lastSeenAtMs;
+    if (r.lastSeenReason) info.lastSeenReason = r.lastSeenReason;
+    return info;
+  }
+
+  async rename(nodeId: string, displayName: string, actor: Actor): Promise<void> {
+    const r = await this.#o.store.nodes.get(nodeId);
+    if (!r) throw gatewayError('NOT_FOUND', undefined, `unknown node ${nodeId}`, { details: { nodeId } });
+    await this.#o.store.nodes.put({ ...r, label: displayName });
+    await this.#o.audit.record({
+      action: 'node.renamed',
+      actor: actor.id,
+      target: nodeId,
+      details: { displayName },
+    });
+  }
+
+  async pairList(): Promise<{ pending: PendingNodeRequest[]; paired: NodeInfo[] }> {
+    const now = this.#o.clock.now();
+    const pending = await this.#o.store.nodes.listPendingRequests(now);
+    const paired = (await this.list()).filter((n) => n.approval === 'approved');
+    return { pending: pending.map((p) => ({ ...toRequestedEvent(p), expiresAtMs: p.expiresAtMs })), paired };
+  }
+
+  /**
+   * Approve what a pending request declared. Commands that run code need operator.admin; other
+   * commands need operator.write besides operator.pairing.
+   */
+  async approve(requestId: string, actor: Actor): Promise<{ nodeId: string; approvedCommands: string[] }> {
+    const now = this.#o.clock.now();
+    const { store } = this.#o;
+    const req = await store.nodes.getRequest(requestId);
+    if (!req || req.status !== 'pending' || req.expiresAtMs <= now) {
+      throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`, {
+        details: { requestId },
+      });
+    }
+    const privileged = req.commands.some((c) => PRIVILEGED_NODE_COMMANDS.includes(c));
+    const needed = privileged ? 'operator.admin' : req.commands.length > 0 ? 'operator.write' : undefined;
+    if (needed && !scopeSatisfies(actor.scopes, needed)) {
+      throw gatewayError(
+        'FORBIDDEN',
+        'MISSING_SCOPE',
+        `approving ${privileged ? 'commands that run code' : 'node commands'} needs ${needed}`,
+        {
+          details: {
+            missingScope: needed,
+            requiredScopes: [needed, 'operator.admin'].filter((v, i, a) => a.indexOf(v) === i),
+          },
+        },
+      );
+    }
+    const resolved = await store.nodes.resolveRequest(requestId, 'approved', now);
+    if (!resolved) throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`);
+    const record = await store.nodes.get(req.nodeId);
+    const deny = this.#o.denyCommands();
+    const approvedCommands = [...new Set([...(record?.approvedCommands ?? []), ...req.commands])]
+      .filter((c) => !isDenied(c, deny))
+      .sort();
+    if (record) await store.nodes.put({ ...record, approvedCommands, approvedAtMs: now });
+    await this.#o.audit.record({
+      action: 'node.pair.approved',
+      actor: actor.id,
+      target: req.nodeId,
+      remoteIp: actor.remoteIp,
+      details: { requestId, approvedCommands },
+    });
+    this.#o.bus.publish('node.pair.resolved', {
+      requestId,
+      nodeId: req.nodeId,
+      decision: 'approved',
+      ts: now,
+    });
+    return { nodeId: req.nodeId, approvedCommands };
+  }
+
+  async reject(requestId: string, actor: Actor): Promise<{ nodeId: string }> {
+    const now = this.#o.clock.now();
+    const resolved = await this.#o.store.nodes.resolveRequest(requestId, 'rejected', now);
+    if (!resolved)
+      throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`, {
+        details: { requestId },
+      });
+    await this.#o.audit.record({
+      action: 'node.pair.rejected',
+      actor: actor.id,
+      target: resolved.nodeId,
+      details: { requestId },
+    });
+    this.#o.bus.publish('node.pair.resolved', {
+      requestId,
+      nodeId: resolved.nodeId,
+      decision: 'rejected',
+      ts: now,
+    });
+    return { nodeId: resolved.nodeId };
+  }
+
+  async remove(nodeId: string, actor: Actor): Promise<boolean> {
+    const removed = await this.#o.store.nodes.remove(nodeId);
+    if (removed) await this.#o.audit.record({ action: 'node.removed', actor: actor.id, target: nodeId });
+    return removed;
+  }
+
+  /** Forward a command to a connected node and wait for its answer, the deadline holding end to end. */
+  async invoke(params: NodeInvokeParams, operator: Connection): Promise<NodeInvokeResult> {
+    const { nodeId, command } = params;
+    const conn = this.#connected.get(nodeId);
+    if (!conn || conn.state !== 'ready') {
+      throw gatewayError(
+        'UNAVAILABLE',
+        'NODE_NOT_CONNECTED',
+        `node ${nodeId.slice(0, 12)} is not connected`,
+        {
+          retryable: true,
+          details: { nodeId },
+        },
+      );
+    }
+    const record = await this.#o.store.nodes.get(nodeId);
+    const deny = this.#o.denyCommands();
+    if (isDenied(command, deny)) {
+      throw gatewayError('FORBIDDEN', 'NODE_COMMAND_NOT_ALLOWED', `${command} is on the gateway deny list`, {
+        details: { nodeId, command, reason: 'denied' },
+      });
+    }
+    if (!record?.approvedAtMs || record.approvedCommands.length === 0) {
+      throw gatewayError(
+        'UNAVAILABLE',
+        'NODE_NOT_READY',
+        `node ${nodeId.slice(0, 12)} has no approved commands yet`,
+        {
+          details: { nodeId, command, recommendedNextStep: 'openclaw nodes pending' },
+        },
+      );
+    }
+    const declared = conn.session?.commands ?? [];
+    if (!record.approvedCommands.includes(command) || !declared.includes(command)) {
+      throw gatewayError(
+        'FORBIDDEN',
+        'NODE_COMMAND_NOT_ALLOWED',
+        `${command} is not approved for node ${nodeId.slice(0, 12)}`,
+        {
+          details: { nodeId, command, reason: declared.includes(command) ? 'not-approved' : 'not-declared' },
+        },
+      );
+    }
+    const timeoutMs = params.timeoutMs ?? this.#o.defaultInvokeTimeoutMs();
+    const id = newId('inv');
+    const startedAt = this.#o.clock.now();
+    return new Promise<NodeInvokeResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!this.#pending.has(id)) return;
+        this.#settle(id, 'timeout');
+        reject(
+          gatewayError(
+            'TIMEOUT',
+            'NODE_INVOKE_TIMEOUT',
+            `node did not answer ${command} within ${timeoutMs} ms`,
+            {
+              retryable: true,
+              details: { nodeId, command, invokeId: id, timeoutMs },
+            },
+          ),
+        );
+      }, timeoutMs);
+      timer.unref?.();
+      this.#pending.set(id, { id, nodeId, command, startedAt, operator, resolve, reject, timer });
+      const event: Record<string, unknown> = {
+        id,
+        nodeId,
+        command,
+        timeoutMs,
+        idempotencyKey: params.idempotencyKey,
+      };
+      if (params.params !== undefined) event.paramsJSON = JSON.stringify(params.params);
+      this.#o.bus.sendTo(conn, 'node.invoke.request', event, false);
+    });
+  }
+
+  #settle(id: string, reason: string): PendingInvoke | undefined {
+    const p = this.#pending.get(id);
+    if (!p) return undefined;
+    this.#pending.delete(id);
+    clearTimeout(p.timer);
+    if (reason !== 'answered') {
+      this.#expired.set(id, { nodeId: p.nodeId, command: p.command, at: this.#o.clock.now(), reason });
+      // Bounded: the oldest records go first.
+      while (this.#expired.size > 10_000) {
+        const oldest = this.#expired.keys().next().value;
+        if (oldest === undefined) break;
+        this.#expired.delete(oldest);
+      }
+    }
+    return p;
+  }
+
+  /** A node answers an invoke. A result after the deadline is recorded and logged, not dropped. */
+  async result(params: NodeInvokeResultParams, node: Connection): Promise<{ ok: true; late?: boolean }> {
+    if (node.session?.deviceId !== params.nodeId) {
+      throw gatewayError('FORBIDDEN', 'ROLE_REQUIRED', 'a node can only answer for itself', {
+        details: { nodeId: params.nodeId },
+      });
+    }
+    const p = this.#pending.get(params.id);
+    if (p && p.nodeId === params.nodeId) {
+      this.#settle(params.id, 'answered');
+      const durationMs = this.#o.clock.now() - p.startedAt;
+      const result: NodeInvokeResult = {
+        ok: params.ok,
+        nodeId: p.nodeId,
+        command: p.command,
+        invokeId: p.id,
+        durationMs,
+      };
+      const payload =
+        params.payload !== undefined
+          ? params.payload
+          : params.payloadJSON !== undefined
+            ? parseJson(params.payloadJSON)
+            : undefined;
+      if (payload !== undefined) result.payload = payload;
+      if (!params.ok) {
+        result.error = {
+          code: params.error?.code ?? 'FAILED',
+          message: params.error?.message ?? 'the node reported a failure',
+        };
+      }
+      p.resolve(result);
+      return { ok: true };
+    }
+    const expired = this.#expired.get(params.id);
+    if (expired && expired.nodeId === params.nodeId) {
+      this.#expired.delete(params.id);
+      const lateByMs = this.#o.clock.now() - expired.at;
+      this.#o.log.warn(
+        { invokeId: params.id, nodeId: params.nodeId, command: expired.command, lateByMs, ok: params.ok },
+        'late node invoke result',
+      );
+      await this.#o.audit.record({
+        action: 'node.invoke.late_result',
+        actor: params.nodeId,
+        target: params.id,
+        details: { command: expired.command, reason: expired.reason, lateByMs, ok: params.ok },
+      });
+      return { ok: true, late: true };
+    }
+    throw gatewayError('NOT_FOUND', undefined, `no invoke ${params.id} for this node`, {
+      details: { invokeId: params.id },
+    });
+  }
+
+  /** Progress of a running invoke, forwarded to the operator who asked. */
+  progress(params: { invokeId: string; nodeId: string; seq: number; chunk: string }, node: Connection): void {
+    if (node.session?.deviceId !== params.nodeId) {
+      throw gatewayError('FORBIDDEN', 'ROLE_REQUIRED', 'a node can only report for itself', {
+        details: { nodeId: params.nodeId },
+      });
+    }
+    const p = this.#pending.get(params.invokeId);
+    if (!p || p.nodeId !== params.nodeId) {
+      throw gatewayError('NOT_FOUND', undefined, `no running invoke ${params.invokeId}`, {
+        details: { invokeId: params.invokeId },
+      });
+    }
+    this.#o.bus.sendTo(p.operator, 'node.invoke.progress', { ...params }, false);
+  }
+
+  /** An event a node publishes, broadcast to operators who may read. */
+  event(
+    params: { event: string; payload?: unknown; payloadJSON?: string },
+    node: Connection,
+  ): { ok: boolean; event: string; handled: boolean; reason?: string } {
+    const nodeId = node.session?.deviceId;
+    if (!nodeId) return { ok: false, event: params.event, handled: false, reason: 'no device identity' };
+    const payload =
+      params.payload !== undefined
+        ? params.payload
+        : params.payloadJSON !== undefined
+          ? parseJson(params.payloadJSON)
+          : undefined;
+    const out: Record<string, unknown> = { nodeId, event: params.event, ts: this.#o.clock.now() };
+    if (payload !== undefined) out.payload = payload;
+    this.#o.bus.publish('node.event', out);
+    return { ok: true, event: params.event, handled: true, reason: 'broadcast' };
+  }
+
+  /** Fail every pending invoke (gateway shutting down). */
+  close(): void {
+    for (const p of [...this.#pending.values()]) {
+      this.#settle(p.id, 'shutdown');
+      p.reject(gatewayError('UNAVAILABLE', 'SHUTTING_DOWN', 'gateway is shutting down', { retryable: true }));
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toRequestedEvent(r: NodePairRequestRecord) {
+  const e: Omit<PendingNodeRequest, 'expiresAtMs'> = {
+    requestId: r.requestId,
+    nodeId: r.nodeId,
+    caps: r.caps,
+    commands: r.commands,
+    newCommands: r.newCommands,
+    permissions: r.permissions,
+    isRepair: r.isRepair,
+    ts: r.updatedAtMs,
+  };
+  if (r.displayName) e.displayName = r.displayName;
+  if (r.platform) e.platform = r.platform;
+  if (r.remoteIp) e.remoteIp = r.remoteIp;
+  return e;
+}
