@@ -1,6 +1,6 @@
 // Bundles an app's entry into dist/ with esbuild: workspace packages are compiled in from
 // source, npm dependencies stay external (resolved from node_modules at run time).
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -42,4 +42,21 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
+if (name === 'gateway') {
+  // The A2UI host page: its script bundled for the browser, next to the gateway bundle.
+  const a2ui = join(dir, 'dist', 'a2ui');
+  mkdirSync(a2ui, { recursive: true });
+  copyFileSync(join(dir, 'src', 'a2ui', 'index.html'), join(a2ui, 'index.html'));
+  await build({
+    entryPoints: [join(dir, 'src', 'a2ui', 'host.ts')],
+    outfile: join(a2ui, 'host.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
 console.log(`built ${target.dir}/dist`);

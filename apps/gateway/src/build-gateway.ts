@@ -24,6 +24,7 @@ import { WebSocketServer } from 'ws';
 import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
 import { createMetrics } from './metrics.ts';
 import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
+import { registerSurfaces } from './surfaces.ts';
 import { GATEWAY_VERSION } from './version.ts';
 
 export interface BuildGatewayOptions {
@@ -38,6 +39,8 @@ export interface BuildGatewayOptions {
   handlers?: HandlerTable[];
   /** WebSocket keepalive ping interval (default 30 s). */
   pingIntervalMs?: number;
+  /** Folder served at /__openclaw__/canvas/ (with the A2UI host at /__openclaw__/a2ui/). */
+  canvasDir?: string;
 }
 
 export interface Gateway {
@@ -136,37 +139,53 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     }
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // A route may set its own policy (the canvas allows inline scripts); otherwise the strict default.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
     return payload;
   });
 
   const httpLimiter = new AuthRateLimiter(cfg.auth.rateLimit, systemClock);
-  /** Bearer auth for HTTP endpoints: the shared secret, or an operator device token with read scope. */
+  /** A Bearer credential for HTTP: the shared secret, or an operator device token with read scope. */
+  const bearerValid = async (bearer: string): Promise<boolean> => {
+    const secrets = options.secrets();
+    if (secretsEqual(bearer, secrets.token) || secretsEqual(bearer, secrets.password)) return true;
+    const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
+    return t !== undefined && t.role === 'operator' && scopeSatisfies(t.scopes, 'operator.read');
+  };
+  /** Count a failed HTTP credential; true when the peer is now locked out. */
+  const onAuthFailure = (req: FastifyRequest): boolean => {
+    const key = req.socket.remoteAddress ?? 'unknown';
+    return httpLimiter.retryAfter(key) > 0 || httpLimiter.fail(key) > 0;
+  };
   const requireAuth = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     if (config.current.auth.mode === 'none') return true;
-    const key = req.socket.remoteAddress ?? 'unknown';
-    const wait = httpLimiter.retryAfter(key);
-    if (wait > 0) {
-      reply
-        .code(429)
-        .header('retry-after', Math.ceil(wait / 1000))
-        .send({ error: 'too many failed attempts' });
-      return false;
-    }
     const header = req.headers.authorization;
     const bearer =
       typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const secrets = options.secrets();
-    if (bearer && (secretsEqual(bearer, secrets.token) || secretsEqual(bearer, secrets.password)))
-      return true;
-    if (bearer) {
-      const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
-      if (t && t.role === 'operator' && scopeSatisfies(t.scopes, 'operator.read')) return true;
+    const locked = httpLimiter.retryAfter(req.socket.remoteAddress ?? 'unknown') > 0;
+    if (!locked && bearer && (await bearerValid(bearer))) return true;
+    if (locked || onAuthFailure(req)) {
+      reply.code(429).send({ error: 'too many failed attempts' });
+      return false;
     }
-    httpLimiter.fail(key);
     reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
     return false;
   };
+
+  /** Canvas and A2UI also admit nodes (they render the canvas for operators). */
+  const surfaceBearerValid = async (bearer: string): Promise<boolean> => {
+    if (await bearerValid(bearer)) return true;
+    const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
+    return t?.role === 'node';
+  };
+  const surfaces = options.canvasDir
+    ? await registerSurfaces(app, {
+        canvasDir: options.canvasDir,
+        log,
+        bearerValid: surfaceBearerValid,
+        onAuthFailure,
+      })
+    : undefined;
 
   app.get('/healthz', async () => ({ ok: true, uptimeMs: Date.now() - core.startedAtMs }));
   app.get('/readyz', async (_req, reply) => {
@@ -269,6 +288,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
       if (closed) return;
       closed = true;
       clearInterval(pingTimer);
+      surfaces?.close();
       app.server.off('upgrade', onUpgrade);
       const shutdown: { reason: string; restartExpectedMs?: number; drainMs?: number } = {
         reason: opts.reason ?? 'gateway stopping',

@@ -93,6 +93,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       store,
       secrets,
       logDestination: await createLogDestination(),
+      canvasDir: join(stateDir, 'canvas'),
     });
     let listening: { host: string; port: number; url: string };
     try {
