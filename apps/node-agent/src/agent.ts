@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ClientInfo, GatewayClient, type NodeInvokeRequestEvent } from '@openclaw/protocol';
 import { FileDeviceStore } from '@openclaw/protocol/node';
 import { type Allowlist, CommandRefused, loadAllowlist, which } from './allowlist.ts';
+import { canvasAvailable, createCanvas, DEFAULT_CHROMIUM } from './commands/canvas.ts';
 import { systemInfo, systemNotify, systemRun, systemWhich } from './commands/system.ts';
 import type { CommandHandler } from './commands/types.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -22,6 +23,8 @@ export interface NodeAgentOptions {
   log?: (line: string) => void;
   /** Reconnect timing (tests shorten it). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Chromium for canvas.* (default /usr/bin/chromium); false: declare no canvas commands. */
+  chromiumPath?: string | false | undefined;
 }
 
 export interface NodeAgent {
@@ -44,7 +47,18 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const identity = await store.loadOrCreateIdentity();
   const allowlistPath = o.allowlistPath ?? join(o.stateDir, 'allowlist.json');
   let allowlist: Allowlist = await loadAllowlist(allowlistPath);
+  let gateway: GatewayClient | undefined;
+  const chromiumPath = o.chromiumPath === false ? undefined : (o.chromiumPath ?? DEFAULT_CHROMIUM);
+  const canvas =
+    chromiumPath && canvasAvailable(chromiumPath)
+      ? createCanvas({
+          gatewayUrl: o.url,
+          chromiumPath,
+          credential: () => o.token ?? o.password ?? gateway?.deviceToken,
+        })
+      : undefined;
   const handlers: Record<string, CommandHandler> = {
+    ...canvas?.handlers,
     'system.run': systemRun(() => allowlist),
     'system.which': systemWhich,
     'system.info': systemInfo,
@@ -52,8 +66,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     ...o.extraCommands,
   };
   const commands = Object.keys(handlers).sort();
-  const caps = ['system', ...(o.extraCaps ?? [])];
-  const client: ClientInfo = {
+  const caps = ['system', ...(canvas ? ['canvas'] : []), ...(o.extraCaps ?? [])];
+  const clientInfo: ClientInfo = {
     id: 'node-host',
     version: AGENT_VERSION,
     platform: process.platform === 'darwin' ? 'macos' : process.platform,
@@ -65,9 +79,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   if (o.token) auth.token = o.token;
   if (o.password) auth.password = o.password;
   if (stored) auth.deviceToken = stored.token;
-  const gateway = new GatewayClient({
+  const client = new GatewayClient({
     url: o.url,
-    client,
+    client: clientInfo,
     identity,
     role: 'node',
     scopes: [],
@@ -87,16 +101,17 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         issuedAtMs: info.issuedAtMs,
       }),
   });
+  gateway = client;
   const running = new Map<string, AbortController>();
-  gateway.onLifecycle('pairing', (p) => log(`waiting for approval: openclaw devices approve ${p.requestId}`));
-  gateway.onLifecycle('disconnected', (d) => {
+  client.onLifecycle('pairing', (p) => log(`waiting for approval: openclaw devices approve ${p.requestId}`));
+  client.onLifecycle('disconnected', (d) => {
     log(
       `disconnected (${d.code}${d.reason ? ` ${d.reason}` : ''})${d.willReconnect ? ', reconnecting' : ''}`,
     );
     for (const c of running.values()) c.abort();
   });
-  gateway.onLifecycle('error', (e) => log(`gave up: ${e.message}`));
-  gateway.on('node.invoke.request', (req) => void run(req));
+  client.onLifecycle('error', (e) => log(`gave up: ${e.message}`));
+  client.on('node.invoke.request', (req) => void run(req));
 
   async function run(req: NodeInvokeRequestEvent): Promise<void> {
     const handler = handlers[req.command];
@@ -131,14 +146,14 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     if (reply.payload !== undefined) result.payload = reply.payload;
     if (reply.error) result.error = reply.error;
     try {
-      const ack = await gateway.request('node.invoke.result', result);
+      const ack = await client.request('node.invoke.result', result);
       if (ack.late) log(`result for ${req.command} arrived after its deadline (recorded by the gateway)`);
     } catch (error) {
       log(`could not deliver the result of ${req.command}: ${(error as Error).message}`);
     }
   }
 
-  const started = gateway.connect().then(
+  const started = client.connect().then(
     (hello) =>
       log(
         `connected to ${o.url} as node ${identity.deviceId.slice(0, 12)} (protocol ${hello.protocol}); commands: ${commands.join(', ')}`,
@@ -148,13 +163,14 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     },
   );
   return {
-    client: gateway,
+    client,
     deviceId: identity.deviceId,
     commands,
     started,
     async stop() {
       for (const c of running.values()) c.abort();
-      await gateway.close();
+      await client.close();
+      await canvas?.close();
     },
   };
 }

@@ -13,12 +13,14 @@ const { values } = parseArgs({
     'state-dir': { type: 'string' },
     name: { type: 'string' },
     allowlist: { type: 'string' },
+    chromium: { type: 'string' },
+    'no-canvas': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help || !(values.url ?? process.env.OPENCLAW_GATEWAY_URL)) {
   process.stderr.write(
-    'usage: openclaw-node --url ws://host:port [--token T | env OPENCLAW_GATEWAY_TOKEN] [--state-dir D] [--name N] [--allowlist FILE]\n',
+    'usage: openclaw-node --url ws://host:port [--token T | env OPENCLAW_GATEWAY_TOKEN] [--state-dir D] [--name N] [--allowlist FILE] [--chromium PATH | --no-canvas]\n',
   );
   process.exit(values.help ? 0 : 2);
 }
@@ -31,6 +33,7 @@ const agent = await startNodeAgent({
   stateDir,
   name: values.name,
   allowlistPath: values.allowlist,
+  chromiumPath: values['no-canvas'] ? false : values.chromium,
 });
 const stop = () => {
   agent.stop().then(() => process.exit(0));
