@@ -12,11 +12,15 @@ import {
 import { AuditLog } from './audit/audit-log.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { AuthRateLimiter } from './auth/rate-limiter.ts';
+import type { ChannelProvider, WebhookRegistrar } from './channel/types.ts';
+import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
 import type { ConfigManager } from './config/config-manager.ts';
 
 import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { EventBus } from './events/event-bus.ts';
+import { createChannelHandlers } from './handlers/channel-handlers.ts';
+import { createChatHandlers } from './handlers/chat-handlers.ts';
 import { createConfigHandlers } from './handlers/config-handlers.ts';
 import { createDeviceHandlers } from './handlers/device-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
@@ -31,6 +35,8 @@ import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
+import { echoResponder, type Responder } from './sessions/responder.ts';
+import { SessionRouter } from './sessions/session-router.ts';
 import type { Store } from './store/types.ts';
 import { type Clock, systemClock } from './util/clock.ts';
 import { newId } from './util/ids.ts';
@@ -77,6 +83,18 @@ export interface GatewayCoreOptions {
   presenceBatchMs?: number;
   /** Extra presence tags, e.g. `gateway:<id>`. */
   presenceTags?: string[];
+  /** Channel providers this gateway can run (accounts come from `channels` in config). */
+  providers?: ChannelProvider[];
+  /** Where channel accounts keep their own state. Required with providers. */
+  stateDir?: string;
+  /** Mounts webhook routes on the HTTP server. */
+  webhooks?: WebhookRegistrar;
+  /** This gateway's id (lease holder); defaults to the boot id. */
+  gatewayId?: string;
+  /** Tuning for tests: lease ttl, backoff, outbox retry. */
+  channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
+  /** What answers messages (default: echo). */
+  responder?: () => Responder;
 }
 
 export interface ConnectionHandle {
@@ -117,6 +135,8 @@ export class GatewayCore {
   readonly router: Router;
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
+  readonly sessions: SessionRouter;
+  readonly channels: ChannelManager;
   readonly version: string;
   readonly lastSeen: LastSeen;
   readonly #o: GatewayCoreOptions;
@@ -193,12 +213,15 @@ export class GatewayCore {
       clock: this.clock,
       kv: this.store.kv,
       defaults: { enabled: this.cfg.heartbeat.enabled, intervalMs: this.cfg.heartbeat.intervalMs },
-      summary: () => ({
-        uptimeMs: this.clock.now() - this.startedAtMs,
-        connections: this.connectionCount,
-        channelsConnected: 0,
-        channelsTotal: 0,
-      }),
+      summary: () => {
+        const ch = this.channels.summary();
+        return {
+          uptimeMs: this.clock.now() - this.startedAtMs,
+          connections: this.connectionCount,
+          channelsConnected: ch.connected,
+          channelsTotal: ch.total,
+        };
+      },
     });
     this.router.register(
       createSystemHandlers({
@@ -219,6 +242,29 @@ export class GatewayCore {
     });
     this.router.register(createNodeHandlers(this.nodes, this.clock));
     this.router.register(createConfigHandlers(this.config, this.audit));
+    this.sessions = new SessionRouter({
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      log: this.log.child({ component: 'sessions' }),
+      responder: options.responder ?? (() => echoResponder),
+      deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
+    });
+    this.channels = new ChannelManager({
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ component: 'channels' }),
+      providers: options.providers ?? [],
+      config: () => this.cfg.channels as Record<string, unknown>,
+      stateDir: options.stateDir ?? '.',
+      gatewayId: options.gatewayId ?? this.bootId,
+      sessions: () => this.sessions,
+      webhooks: options.webhooks,
+      ...options.channelTuning,
+      onStatusChange: () => this.noteHealthChanged(),
+    });
+    this.router.register(createChatHandlers(this.sessions));
+    this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed));
     this.#host = {
@@ -249,6 +295,7 @@ export class GatewayCore {
     if (this.#started) return;
     this.#started = true;
     await this.heartbeat.start();
+    await this.channels.start();
     this.#scheduleTicks(this.cfg.limits.tickIntervalMs);
     this.#sweepTimer = setInterval(() => void this.#sweep(), 60_000);
     this.#sweepTimer.unref?.();
@@ -325,13 +372,36 @@ export class GatewayCore {
       ts: this.clock.now(),
       durationMs: 0,
       eventLoop,
-      channels: {},
-      channelOrder: [],
-      channelLabels: {},
+      ...this.#channelHealth(),
       heartbeatSeconds: this.heartbeat.intervalSeconds,
     };
     summary.durationMs = Math.round(performance.now() - t0);
     return summary;
+  }
+
+  #channelHealth(): Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> {
+    const out: Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> = {
+      channels: {},
+      channelOrder: [],
+      channelLabels: {},
+    };
+    const labels = new Map(this.channels.providers.map((p) => [p.id, p.label]));
+    for (const a of this.channels.summary().accounts) {
+      let c = out.channels[a.channel];
+      if (!c) {
+        c = { state: a.healthState, accounts: 0, connected: 0, lastInboundAt: null, lastError: null };
+        out.channels[a.channel] = c;
+        out.channelOrder.push(a.channel);
+        out.channelLabels[a.channel] = labels.get(a.channel) ?? a.channel;
+      }
+      c.accounts++;
+      if (a.connected) c.connected++;
+      // The channel is as healthy as its worst account.
+      if (a.healthState !== 'running') c.state = a.healthState;
+      if (a.lastInboundAt && (c.lastInboundAt ?? 0) < a.lastInboundAt) c.lastInboundAt = a.lastInboundAt;
+      if (a.lastError) c.lastError = a.lastError;
+    }
+    return out;
   }
 
   /** Bump the health version and tell clients when something health-relevant changed. */
@@ -368,7 +438,18 @@ export class GatewayCore {
       degraded: [...r.degraded, ...r.notReady],
       gateway: { ...listen, authMode: this.cfg.auth.mode },
       connections: { total: operators + nodes, operators, nodes },
-      channels: [],
+      channels: this.channels.summary().accounts.map((a) => {
+        const c: StatusResult['channels'][number] = {
+          channel: a.channel,
+          accountId: a.accountId,
+          state: a.healthState,
+          connected: a.connected,
+          lastInboundAt: a.lastInboundAt,
+          lastError: a.lastError,
+        };
+        if (a.heldBy) c.owner = a.heldBy;
+        return c;
+      }),
       nodes: { connected: nodes, known: knownNodes.length },
       pending: { devices: pendingDevices.length, nodes: pendingNodes.length },
     };
@@ -423,6 +504,8 @@ export class GatewayCore {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     this.heartbeat.stop();
+    await this.sessions.close();
+    await this.channels.close();
     this.nodes.close();
     this.presence.close();
     this.#eventLoop.close();
@@ -643,6 +726,7 @@ export class GatewayCore {
     try {
       await this.store.idempotency.prune(now);
       await this.pairing.sweep();
+      await this.channels.sweep();
     } catch (error) {
       this.log.warn({ err: error }, 'sweep failed');
     }

@@ -59,6 +59,14 @@ export const DetailCodes = {
   NODE_INVOKE_TIMEOUT: 'The node did not answer before the invoke deadline.',
   NODE_DISCONNECTED: 'The node disconnected before answering.',
   NODE_NOT_READY: 'The node has not been approved or is not ready for invokes.',
+  // channels
+  CHANNEL_UNKNOWN: 'No provider for that channel id in this gateway.',
+  CHANNEL_ACCOUNT_UNKNOWN: 'The channel has no account with that id in the config.',
+  CHANNEL_PAIRING_UNKNOWN: 'No pending DM pairing request with that code (it may have expired).',
+  SEND_EMPTY: 'A send needs text or media.',
+  MEDIA_UNSUPPORTED: 'The channel cannot send media.',
+  MEDIA_URL_UNSUPPORTED: 'Media must be given as a data: URL or base64 buffer.',
+  OUTBOX_CLOSED: 'The gateway is shutting down and accepts no new sends.',
   // config
   CONFIG_INVALID: 'The config does not match its schema; details.path names the key.',
   CONFIG_CONFLICT: 'The config changed since baseHash was read.',

@@ -1,3 +1,4 @@
+import { memoryChannelAccess, memoryLeases, memoryOutbox, memorySessions } from './memory-channel-repos.ts';
 import type {
   AuditEntryRecord,
   DeviceRecord,
@@ -193,6 +194,10 @@ export function createMemoryStore(): Store {
         return kv.delete(k);
       },
     },
+    outbox: memoryOutbox(),
+    channelAccess: memoryChannelAccess(),
+    leases: memoryLeases(),
+    sessions: memorySessions(),
     async close() {},
   };
 }

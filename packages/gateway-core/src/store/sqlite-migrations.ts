@@ -46,6 +46,44 @@ export const migrations: Migration[] = [
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'outbox, channel access, leases, sessions',
+    sql: `
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, dedupe_key TEXT UNIQUE,
+        channel TEXT NOT NULL, account_id TEXT NOT NULL, chat_id TEXT NOT NULL, status TEXT NOT NULL,
+        updated_at_ms INTEGER NOT NULL, data TEXT NOT NULL
+      );
+      CREATE INDEX outbox_status ON outbox (status, seq);
+      CREATE TABLE channel_pairing (
+        channel TEXT NOT NULL, account_id TEXT NOT NULL, code TEXT NOT NULL, sender_id TEXT NOT NULL,
+        sender_label TEXT NOT NULL, status TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+        last_seen_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (channel, account_id, code)
+      );
+      CREATE INDEX channel_pairing_sender ON channel_pairing (channel, account_id, sender_id, status);
+      CREATE TABLE channel_allow_from (
+        channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, added_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (channel, account_id, sender_id)
+      );
+      CREATE TABLE inbound_seen (key TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
+      CREATE INDEX inbound_seen_at ON inbound_seen (at_ms);
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, acquired_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE TABLE sessions (
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, channel TEXT, account_id TEXT, chat_id TEXT, thread_id TEXT,
+        title TEXT, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL, message_count INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_updated ON sessions (updated_at_ms);
+      CREATE TABLE session_messages (
+        session_key TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (session_key, seq)
+      );
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

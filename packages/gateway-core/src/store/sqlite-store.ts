@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { sqliteChannelAccess, sqliteLeases, sqliteOutbox, sqliteSessions } from './sqlite-channel-repos.ts';
 import { applyMigrations } from './sqlite-migrations.ts';
 import type {
   AuditEntryRecord,
@@ -143,6 +144,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
   // The interface is async so a networked store fits; SQLite answers synchronously.
   const run = async <T>(fn: () => T): Promise<T> => fn();
+  const parts = { q, tx, run };
 
   const store: Store = {
     kind: 'sqlite',
@@ -493,6 +495,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         }),
       delete: (key) => run(() => Number(q('DELETE FROM kv WHERE key = ?').run(key).changes) > 0),
     },
+    outbox: sqliteOutbox(parts),
+    channelAccess: sqliteChannelAccess(parts),
+    leases: sqliteLeases(parts),
+    sessions: sqliteSessions(parts),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,1 +1,2 @@
+export { type ChannelContractHarness, describeChannelContract } from './channel-contract.ts';
 export { describeStoreContract, type StoreFactory } from './store-contract.ts';

@@ -275,6 +275,181 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('outbox', () => {
+      const base = (id: string, dedupeKey?: string) => ({
+        id,
+        dedupeKey,
+        channel: 'telegram',
+        accountId: 'default',
+        chatId: '42',
+        chunks: ['hello', 'world'],
+        media: [],
+        status: 'queued' as const,
+        attempts: 0,
+        partsSent: 0,
+        platformIds: [],
+        inFlight: false,
+        inDoubtResends: 0,
+        nextAttemptAtMs: 0,
+        createdAtMs: 1000,
+        updatedAtMs: 1000,
+      });
+      it('enqueues in order and returns the first record for a repeated dedupe key', async () => {
+        const a = await store.outbox.enqueue(base('o1', 'k1'));
+        const b = await store.outbox.enqueue(base('o2'));
+        const again = await store.outbox.enqueue(base('o3', 'k1'));
+        expect(a.created).toBe(true);
+        expect(again).toMatchObject({ created: false, record: { id: 'o1' } });
+        expect(b.record.seq).toBeGreaterThan(a.record.seq);
+        expect((await store.outbox.pending()).map((r) => r.id)).toEqual(['o1', 'o2']);
+      });
+      it('updates progress and leaves delivered records out of pending; prunes old finished ones', async () => {
+        await store.outbox.enqueue(base('o1'));
+        await store.outbox.update('o1', {
+          status: 'sending',
+          partsSent: 1,
+          platformIds: ['m1'],
+          inFlight: true,
+        });
+        expect(await store.outbox.get('o1')).toMatchObject({
+          status: 'sending',
+          partsSent: 1,
+          platformIds: ['m1'],
+          inFlight: true,
+        });
+        await store.outbox.update('o1', {
+          status: 'delivered',
+          partsSent: 2,
+          platformIds: ['m1', 'm2'],
+          deliveredAtMs: 2000,
+        });
+        expect(await store.outbox.pending()).toEqual([]);
+        expect(await store.outbox.counts()).toEqual({ queued: 0, sending: 0, delivered: 1, failed: 0 });
+        expect(await store.outbox.prune(500)).toBe(0);
+        expect(await store.outbox.prune(5000)).toBe(1);
+        expect(await store.outbox.get('o1')).toBeUndefined();
+      });
+    });
+
+    describe('channel access', () => {
+      const req = (code: string, senderId: string, createdAtMs = 1000) => ({
+        channel: 'telegram',
+        accountId: 'default',
+        code,
+        senderId,
+        senderLabel: 'Ann',
+        status: 'pending' as const,
+        createdAtMs,
+        lastSeenAtMs: createdAtMs,
+        expiresAtMs: createdAtMs + 3600_000,
+      });
+      it('finds pending requests by sender and code until they expire or resolve', async () => {
+        await store.channelAccess.putRequest(req('ABCD2345', 's1'));
+        await store.channelAccess.putRequest(req('WXYZ6789', 's2', 2000));
+        expect(
+          await store.channelAccess.findPendingBySender('telegram', 'default', 's1', 1500),
+        ).toMatchObject({ code: 'ABCD2345' });
+        expect(await store.channelAccess.getPending('telegram', 'default', 'ABCD2345', 1500)).toMatchObject({
+          senderId: 's1',
+        });
+        expect(
+          await store.channelAccess.getPending('telegram', 'default', 'ABCD2345', 3600_000 + 1001),
+        ).toBeUndefined();
+        expect((await store.channelAccess.listPending(2500)).map((r) => r.code)).toEqual([
+          'ABCD2345',
+          'WXYZ6789',
+        ]);
+        expect(await store.channelAccess.listPending(2500, { channel: 'slack' })).toEqual([]);
+        expect(
+          await store.channelAccess.resolveRequest('telegram', 'default', 'ABCD2345', 'approved'),
+        ).toMatchObject({ status: 'approved' });
+        expect(
+          await store.channelAccess.resolveRequest('telegram', 'default', 'ABCD2345', 'dismissed'),
+        ).toBeUndefined();
+        expect(
+          await store.channelAccess.findPendingBySender('telegram', 'default', 's1', 1500),
+        ).toBeUndefined();
+      });
+      it('keeps an allowFrom list per account', async () => {
+        await store.channelAccess.addAllowFrom('telegram', 'a', 's1', 1);
+        await store.channelAccess.addAllowFrom('telegram', 'a', 's1', 2);
+        await store.channelAccess.addAllowFrom('telegram', 'b', 's2', 3);
+        expect(await store.channelAccess.allowFrom('telegram', 'a')).toEqual(['s1']);
+        expect(await store.channelAccess.removeAllowFrom('telegram', 'a', 's1')).toBe(true);
+        expect(await store.channelAccess.allowFrom('telegram', 'a')).toEqual([]);
+      });
+      it('dedupes inbound ids and prunes old ones', async () => {
+        expect(await store.channelAccess.markInboundSeen('telegram:a:1', 100)).toBe(true);
+        expect(await store.channelAccess.markInboundSeen('telegram:a:1', 200)).toBe(false);
+        expect(await store.channelAccess.pruneInbound(150)).toBe(1);
+        expect(await store.channelAccess.markInboundSeen('telegram:a:1', 300)).toBe(true);
+      });
+    });
+
+    describe('leases', () => {
+      it('has one holder at a time, renews for the holder, and raises the token on takeover', async () => {
+        const a = await store.leases.acquire('channel:telegram:default', 'gw-a', 1000, 0);
+        expect(a).toMatchObject({ acquired: true, lease: { holder: 'gw-a', token: 1, expiresAtMs: 1000 } });
+        const b = await store.leases.acquire('channel:telegram:default', 'gw-b', 1000, 500);
+        expect(b).toMatchObject({ acquired: false, lease: { holder: 'gw-a' } });
+        expect(await store.leases.acquire('channel:telegram:default', 'gw-a', 1000, 900)).toMatchObject({
+          acquired: true,
+          lease: { token: 1, expiresAtMs: 1900 },
+        });
+        const taken = await store.leases.acquire('channel:telegram:default', 'gw-b', 1000, 2000);
+        expect(taken).toMatchObject({ acquired: true, lease: { holder: 'gw-b', token: 2 } });
+        expect(await store.leases.release('channel:telegram:default', 'gw-a')).toBe(false);
+        expect(await store.leases.release('channel:telegram:default', 'gw-b')).toBe(true);
+        expect(await store.leases.get('channel:telegram:default')).toBeUndefined();
+        expect((await store.leases.acquire('channel:telegram:default', 'gw-a', 1000, 2100)).lease.token).toBe(
+          3,
+        );
+      });
+    });
+
+    describe('sessions', () => {
+      it('stores sessions and pages their history newest first, oldest first within a page', async () => {
+        await store.sessions.ensure({ key: 'web:1', kind: 'webchat', createdAtMs: 10 });
+        const again = await store.sessions.ensure({
+          key: 'web:1',
+          kind: 'webchat',
+          createdAtMs: 99,
+          title: 'x',
+        });
+        expect(again.createdAtMs).toBe(10);
+        for (let i = 1; i <= 5; i++) {
+          const m = await store.sessions.append({
+            sessionKey: 'web:1',
+            id: `m${i}`,
+            role: 'user',
+            text: `t${i}`,
+            ts: 100 + i,
+          });
+          expect(m.seq).toBe(i);
+        }
+        const page = await store.sessions.history('web:1', { limit: 2 });
+        expect(page.map((m) => m.id)).toEqual(['m4', 'm5']);
+        const older = await store.sessions.history('web:1', { limit: 10, beforeSeq: page[0]!.seq });
+        expect(older.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+        expect(await store.sessions.get('web:1')).toMatchObject({ messageCount: 5, updatedAtMs: 105 });
+        await store.sessions.ensure({
+          key: 'telegram:default:42',
+          kind: 'channel',
+          channel: 'telegram',
+          createdAtMs: 200,
+        });
+        const list = await store.sessions.list({ limit: 10, offset: 0 });
+        expect(list.total).toBe(2);
+        expect(list.sessions[0]!.key).toBe('telegram:default:42');
+        expect(
+          (await store.sessions.list({ limit: 10, offset: 0, search: 'web' })).sessions.map((s) => s.key),
+        ).toEqual(['web:1']);
+        await expect(
+          store.sessions.append({ sessionKey: 'nope', id: 'x', role: 'user', text: '', ts: 1 }),
+        ).rejects.toThrow();
+      });
+    });
+
     it('can be closed twice', async () => {
       await store.close();
       await store.close();

@@ -73,6 +73,21 @@ export const ChannelAccountStatus = Strict(
     mode: OptStr('polling, webhook, socket, …'),
     dmPolicy: OptStr('pairing, allowlist, open or disabled.'),
     allowFrom: Type.Optional(Type.Array(Type.String(), { description: 'Allowed senders.' })),
+    queued: Type.Optional(Count('Outbox records waiting for this account.')),
+    self: Type.Optional(
+      Strict(
+        { id: NonEmptyString('Bot or user id.'), name: OptStr('Name.'), username: OptStr('Username.') },
+        { description: 'Who the account is on the platform.' },
+      ),
+    ),
+    action: OptStr('What the operator must do (after a non-retryable failure).'),
+    heldBy: OptStr('The gateway that holds this account (single owner).'),
+    lastDisconnect: Type.Optional(
+      Strict(
+        { at: TimestampMs('When.'), reason: Type.String({ description: 'Why.' }) },
+        { description: 'The last disconnect.' },
+      ),
+    ),
   },
   { $id: 'ChannelAccountStatus', description: 'Status of one channel account.' },
 );

@@ -1,0 +1,156 @@
+// The seam between the core and each provider package. Providers do transport and normalisation;
+// every policy (access control, pairing, mention gating, chunking, pacing, retries, dedupe,
+// ownership) lives in the core so it behaves the same on every platform.
+
+export type ChatKind = 'direct' | 'group' | 'channel';
+
+/** How a platform measures its text limit. */
+export type TextUnit = 'utf16' | 'codepoint' | 'utf8-bytes';
+
+export interface ChannelCapabilities {
+  chatKinds: ChatKind[];
+  text: { max: number; unit: TextUnit; markdown: 'none' | 'markdown' | 'mrkdwn' | 'html' };
+  media: { inbound: boolean; outbound: boolean; maxBytes?: number; captionMax?: number };
+  typing: boolean;
+  reactions: boolean;
+  threads: boolean;
+  /** Can the adapter tell the bot was addressed in a group? */
+  mentionDetection: boolean;
+  /** The platform drops a repeated send carrying the same nonce (Discord), so an in-doubt resend is safe. */
+  idempotentSend?: boolean;
+  /** Default pacing between sends: per chat, and per account across chats (ms). */
+  pacing?: { perChatMs: number; perAccountMs: number };
+}
+
+export interface InboundMedia {
+  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'voice';
+  mimeType?: string;
+  fileName?: string;
+  size?: number;
+  /** Lazy: downloads only when someone needs the bytes. */
+  fetch(): Promise<Uint8Array>;
+}
+
+/** One inbound message, whatever the platform. */
+export interface InboundEnvelope {
+  channel: string;
+  accountId: string;
+  /** Platform message id; with channel and account, the dedupe key. */
+  id: string;
+  /** Epoch ms. */
+  at: number;
+  chat: { kind: ChatKind; id: string; threadId?: string; title?: string };
+  sender: { id: string; name?: string; username?: string; isBot: boolean; isSelf: boolean };
+  text: string;
+  mentions: { bot: boolean; implicit?: 'reply_to_bot' | 'thread'; userIds: string[] };
+  replyTo?: { id: string; senderId?: string; text?: string };
+  media: InboundMedia[];
+  /** The platform's own payload, for debugging only. */
+  raw?: unknown;
+}
+
+export interface OutboundMedia {
+  data: Uint8Array;
+  mimeType: string;
+  fileName?: string;
+  caption?: string;
+}
+
+/** One platform message: text already chunked by the core to the adapter's capabilities. */
+export interface OutboundMessage {
+  to: { chatId: string; threadId?: string };
+  text?: string;
+  media?: OutboundMedia[];
+  replyToId?: string;
+  /** Stable per (outbox record, chunk): platforms with nonces use it to drop repeats. */
+  nonce: string;
+}
+
+export interface SendReceipt {
+  ids: string[];
+  at: number;
+}
+
+export type AccountState =
+  | 'stopped'
+  | 'starting'
+  | 'connected'
+  | 'backoff'
+  | 'failed'
+  | 'needs-action'
+  | 'held-elsewhere';
+
+/** What an adapter reports about itself while running. */
+export interface AdapterStatusPatch {
+  connected?: boolean;
+  self?: { id: string; name?: string; username?: string };
+  mode?: string;
+  lastError?: string;
+}
+
+export interface ChannelLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Mounts an HTTP route on the gateway (webhooks). The handler gets the raw body. */
+export type WebhookRegistrar = (
+  path: string,
+  handler: (req: {
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>,
+) => () => void;
+
+export interface AdapterContext<Config = Record<string, unknown>> {
+  channel: string;
+  accountId: string;
+  config: Config;
+  /** Per-account directory for state the adapter must keep (auth, offsets). */
+  stateDir: string;
+  /** Aborted on stop. */
+  signal: AbortSignal;
+  log: ChannelLogger;
+  /** Hand an inbound message to the core; resolves once it is durably accepted (or dropped). */
+  emit(message: InboundEnvelope): Promise<void>;
+  status(patch: AdapterStatusPatch): void;
+  /**
+   * The receive loop died after start() resolved. Retryable failures make the supervisor
+   * reconnect with backoff; a NonRetryableChannelError stops it with an actionable status.
+   */
+  fail(error: unknown): void;
+  /** Present when the gateway can mount webhook routes. */
+  webhooks?: WebhookRegistrar;
+}
+
+export interface ChannelAdapter {
+  readonly capabilities: ChannelCapabilities;
+  /** Connect and begin receiving. Resolves once receiving; never awaits the receive loop itself. */
+  start(ctx: AdapterContext): Promise<void>;
+  /** Idempotent. Resolves when no sockets, timers or polls remain. */
+  stop(): Promise<void>;
+  /** Throws RateLimitedError, PermanentSendError, or anything else (treated as transient). */
+  send(message: OutboundMessage): Promise<SendReceipt>;
+  setTyping?(chatId: string, on: boolean): Promise<void>;
+  react?(chatId: string, messageId: string, emoji: string): Promise<void>;
+  probe?(timeoutMs: number): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }>;
+}
+
+/** A provider package exports one of these. */
+// biome-ignore lint/suspicious/noExplicitAny: the core holds providers of every config type side by side.
+export interface ChannelProvider<Config = any> {
+  /** Channel id: telegram, slack, … */
+  readonly id: string;
+  readonly label: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Validate and normalise one account's config; throw with a clear message when invalid. */
+  parseAccountConfig(raw: Record<string, unknown>, accountId: string): Config;
+  /** Whether the account has the credentials it needs. */
+  isConfigured(config: Config): boolean;
+  /** A new adapter for one account. */
+  create(config: Config, accountId: string): ChannelAdapter;
+  /** Normalise an allowFrom entry (strip `@`, `tg:` prefixes, …). */
+  normalizeSenderId?(entry: string): string;
+}

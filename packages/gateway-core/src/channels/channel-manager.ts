@@ -1,0 +1,554 @@
+import { join } from 'node:path';
+import type {
+  ChannelAccountStatus,
+  ChannelPairingRequest,
+  ChannelsStatusResult,
+  SendParams,
+  SendResult,
+} from '@openclaw/protocol';
+import { type DetailCode, gatewayError } from '@openclaw/protocol';
+import type { ChannelAdapter, ChannelProvider, InboundEnvelope, WebhookRegistrar } from '../channel/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
+import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import {
+  AccessControl,
+  PAIRING_MAX_PENDING,
+  PAIRING_TTL_MS,
+  pairingChallengeText,
+} from './access-control.ts';
+import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
+import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
+import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
+
+export interface ChannelManagerOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  providers: ChannelProvider[];
+  /** The `channels` section of the config. */
+  config: () => Record<string, unknown>;
+  stateDir: string;
+  /** This gateway's id: the lease holder name. */
+  gatewayId: string;
+  sessions: () => SessionRouter;
+  webhooks?: WebhookRegistrar | undefined;
+  leaseTtlMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  outboxRetry?: Partial<OutboxRetryPolicy>;
+  inDoubt?: () => 'resend' | 'skip';
+  /** Called when an account's status changes (health events). */
+  onStatusChange?: () => void;
+}
+
+const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: 1000,
+  maxMs: 60_000,
+  circuitAfter: 10,
+  circuitOpenMs: 5 * 60_000,
+};
+const INBOUND_DEDUPE_MS = 7 * 24 * 3600_000;
+
+const key = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;
+
+/**
+ * Owns every channel account: resolves them from config, runs one supervisor per account,
+ * takes inbound messages through dedupe, access control and mention gating into the sessions,
+ * and sends everything out through the durable outbox.
+ */
+export class ChannelManager {
+  readonly outbox: Outbox;
+  readonly access: AccessControl;
+  readonly #o: ChannelManagerOptions;
+  readonly #providers = new Map<string, ChannelProvider>();
+  readonly #supervisors = new Map<string, AccountSupervisor>();
+  readonly #configErrors = new Map<string, string>();
+  #configKeys = new Map<string, string>();
+  #closed = false;
+
+  constructor(options: ChannelManagerOptions) {
+    this.#o = options;
+    for (const p of options.providers) this.#providers.set(p.id, p);
+    this.access = new AccessControl(options.store.channelAccess, () => options.clock.now());
+    this.outbox = new Outbox({
+      store: options.store,
+      clock: options.clock,
+      log: options.log.child({ component: 'outbox' }),
+      capabilities: (channel) => this.#providers.get(channel)?.capabilities,
+      account: (channel, accountId) => this.#supervisors.get(key(channel, accountId))?.account.core,
+      inDoubt: options.inDoubt ?? (() => 'resend'),
+      retry: options.outboxRetry,
+      onChange: (r) => this.#onOutboxChange(r),
+    });
+  }
+
+  get providers(): ChannelProvider[] {
+    return [...this.#providers.values()];
+  }
+
+  /** Resolve accounts, resume the outbox, start what is enabled. */
+  async start(): Promise<void> {
+    this.#sync();
+    await this.outbox.start();
+    for (const s of this.#supervisors.values()) if (s.account.core.enabled) s.start();
+  }
+
+  /** Apply a config change: accounts whose config changed restart; removed ones stop. */
+  async reload(): Promise<void> {
+    const before = new Map(this.#configKeys);
+    const changed = this.#sync();
+    const jobs: Promise<void>[] = [];
+    for (const k of changed) {
+      const s = this.#supervisors.get(k);
+      if (s?.account.core.enabled) jobs.push(s.restart());
+    }
+    for (const k of before.keys()) if (!this.#configKeys.has(k)) jobs.push(Promise.resolve());
+    await Promise.all(jobs);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.outbox.close();
+    await Promise.allSettled([...this.#supervisors.values()].map((s) => s.stop()));
+  }
+
+  /** Config of one channel's accounts changed or appeared; returns the keys that changed. */
+  #sync(): string[] {
+    const raw = this.#o.config();
+    const seen = new Set<string>();
+    const changed: string[] = [];
+    this.#configErrors.clear();
+    for (const [channel, provider] of this.#providers) {
+      let accounts: ResolvedAccount[];
+      try {
+        accounts = resolveAccounts(channel, raw[channel], provider);
+      } catch (error) {
+        const message = error instanceof ChannelConfigError ? error.message : String(error);
+        this.#configErrors.set(channel, message);
+        this.#o.log.error({ channel, err: message }, 'channel config invalid; its accounts are not started');
+        continue;
+      }
+      for (const account of accounts) {
+        const k = key(channel, account.core.accountId);
+        seen.add(k);
+        const fingerprint = JSON.stringify([account.core, account.provider]);
+        if (this.#configKeys.get(k) === fingerprint) continue;
+        this.#configKeys.set(k, fingerprint);
+        const old = this.#supervisors.get(k);
+        if (old) {
+          changed.push(k);
+          void old.stop();
+        }
+        this.#supervisors.set(k, this.#newSupervisor(provider, account));
+      }
+    }
+    for (const [k, s] of this.#supervisors) {
+      if (seen.has(k) || this.#configErrors.has(s.account.channel)) continue;
+      this.#supervisors.delete(k);
+      this.#configKeys.delete(k);
+      void s.stop();
+    }
+    for (const c of unknownChannels(raw, this.#providers)) {
+      this.#o.log.warn({ channel: c }, 'config names a channel this gateway has no provider for');
+    }
+    return changed;
+  }
+
+  #newSupervisor(provider: ChannelProvider, account: ResolvedAccount): AccountSupervisor {
+    const { channel } = account;
+    const accountId = account.core.accountId;
+    const leaseName = `channel:${channel}:${accountId}`;
+    const ttlMs = this.#o.leaseTtlMs ?? 15_000;
+    return new AccountSupervisor({
+      provider,
+      account,
+      stateDir: join(this.#o.stateDir, 'channels', channel, accountId),
+      log: this.#o.log,
+      clock: this.#o.clock,
+      backoff: { ...DEFAULT_BACKOFF, ...this.#o.backoff },
+      lease: {
+        ttlMs,
+        acquire: async () => {
+          const r = await this.#o.store.leases.acquire(
+            leaseName,
+            this.#o.gatewayId,
+            ttlMs,
+            this.#o.clock.now(),
+          );
+          return { acquired: r.acquired, holder: r.lease.holder };
+        },
+        release: async () => {
+          await this.#o.store.leases.release(leaseName, this.#o.gatewayId);
+        },
+      },
+      emit: (env) => this.handleInbound(env),
+      onAdapter: (adapter: ChannelAdapter | undefined) => this.outbox.setAdapter(channel, accountId, adapter),
+      onStatus: () => this.#o.onStatusChange?.(),
+      webhooks: this.#o.webhooks,
+    });
+  }
+
+  // ── inbound ──────────────────────────────────────────────────────────────────
+
+  /** dedupe → access control / pairing → mention gate → session. */
+  async handleInbound(env: InboundEnvelope): Promise<void> {
+    const sup = this.#supervisors.get(key(env.channel, env.accountId));
+    if (!sup) return;
+    const now = this.#o.clock.now();
+    sup.noteInbound(now);
+    const fresh = await this.#o.store.channelAccess.markInboundSeen(
+      `${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
+      now,
+    );
+    if (!fresh) {
+      this.#o.log.debug({ channel: env.channel, id: env.id }, 'inbound duplicate dropped');
+      return;
+    }
+    const decision = await this.access.decide(env, sup.account.core);
+    switch (decision.action) {
+      case 'drop':
+        this.#o.log.debug(
+          { channel: env.channel, chat: env.chat.id, reason: decision.reason },
+          'inbound dropped',
+        );
+        return;
+      case 'challenge': {
+        this.#o.log.info(
+          {
+            channel: env.channel,
+            accountId: env.accountId,
+            sender: env.sender.id,
+            code: decision.request.code,
+          },
+          'unknown DM sender: pairing code issued',
+        );
+        if (decision.reply) {
+          const label = this.#providers.get(env.channel)?.label ?? env.channel;
+          await this.outbox.enqueue({
+            channel: env.channel,
+            accountId: env.accountId,
+            chatId: env.chat.id,
+            text: pairingChallengeText(decision.request.code, env.channel, label),
+            dedupeKey: `pairing|${env.channel}|${env.accountId}|${decision.request.code}`,
+          });
+        }
+        return;
+      }
+      case 'accept':
+        await this.#o.sessions().inbound(env);
+    }
+  }
+
+  // ── outbound ─────────────────────────────────────────────────────────────────
+
+  async send(params: SendParams, caller: string): Promise<SendResult> {
+    const channel = params.channel ?? this.#defaultChannel();
+    if (!channel || !this.#providers.has(channel)) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'CHANNEL_UNKNOWN',
+        `unknown channel: ${channel ?? '(none configured)'}`,
+      );
+    }
+    const accountId = params.accountId ?? 'default';
+    if (!this.#supervisors.has(key(channel, accountId))) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'CHANNEL_ACCOUNT_UNKNOWN',
+        `no account ${accountId} on ${channel}`,
+      );
+    }
+    const media: OutboxMedia[] = [];
+    for (const url of [...(params.mediaUrl ? [params.mediaUrl] : []), ...(params.mediaUrls ?? [])]) {
+      media.push(dataUrlMedia(url, params.filename));
+    }
+    if (params.buffer) {
+      const m: OutboxMedia = {
+        mimeType: params.contentType ?? 'application/octet-stream',
+        data: params.buffer,
+      };
+      if (params.filename) m.fileName = params.filename;
+      media.push(m);
+    }
+    try {
+      const { record } = await this.outbox.enqueue({
+        channel,
+        accountId,
+        chatId: params.to,
+        threadId: params.threadId,
+        replyToId: params.replyToId,
+        text: params.message,
+        media,
+        sessionKey: params.sessionKey,
+        dedupeKey: `${caller}|send|${params.idempotencyKey}`,
+      });
+      return toSendResult(record);
+    } catch (error) {
+      if (error instanceof OutboxError)
+        throw gatewayError('INVALID_REQUEST', error.code as DetailCode, error.message);
+      throw error;
+    }
+  }
+
+  /** Reply of a run in a channel session. */
+  async deliverReply(
+    target: {
+      channel: string;
+      accountId: string;
+      chatId: string;
+      threadId?: string | undefined;
+      replyToId?: string | undefined;
+    },
+    text: string,
+    sessionKey: string,
+  ): Promise<void> {
+    await this.outbox.enqueue({ ...target, text, sessionKey });
+  }
+
+  // ── status and control ───────────────────────────────────────────────────────
+
+  async status(filter?: string): Promise<ChannelsStatusResult> {
+    const result: ChannelsStatusResult = {
+      ts: this.#o.clock.now(),
+      channelOrder: [],
+      channelLabels: {},
+      channels: {},
+      channelAccounts: {},
+      channelDefaultAccountId: {},
+    };
+    const counts = await this.#o.store.outbox.counts();
+    for (const [id, p] of this.#providers) {
+      if (filter && id !== filter) continue;
+      const accounts = [...this.#supervisors.values()].filter((s) => s.account.channel === id);
+      if (accounts.length === 0 && !this.#configErrors.has(id)) continue;
+      result.channelOrder.push(id);
+      result.channelLabels[id] = p.label;
+      result.channelAccounts[id] = accounts.map((s) => this.#accountStatus(s));
+      result.channelDefaultAccountId[id] = accounts[0]?.account.core.accountId ?? 'default';
+      result.channels[id] = {
+        configured: accounts.some((s) => s.status.configured),
+        running: accounts.some((s) => s.status.running),
+        connected: accounts.some((s) => s.status.connected),
+        ...(this.#configErrors.has(id) ? { configError: this.#configErrors.get(id) } : {}),
+      };
+    }
+    (result.channels as Record<string, unknown>).outbox = counts;
+    return result;
+  }
+
+  /** For health: connected/total over enabled accounts. */
+  summary(): { connected: number; total: number; accounts: AccountRuntimeStatus[] } {
+    const accounts = [...this.#supervisors.values()]
+      .filter((s) => s.account.core.enabled)
+      .map((s) => s.status);
+    return { connected: accounts.filter((a) => a.connected).length, total: accounts.length, accounts };
+  }
+
+  async startAccounts(channel: string, accountId?: string): Promise<ChannelAccountStatus[]> {
+    const list = this.#select(channel, accountId);
+    for (const s of list) {
+      if (s.status.running) await s.restart();
+      else s.start();
+    }
+    return list.map((s) => this.#accountStatus(s));
+  }
+
+  async stopAccounts(channel: string, accountId?: string): Promise<ChannelAccountStatus[]> {
+    const list = this.#select(channel, accountId);
+    await Promise.all(list.map((s) => s.stop()));
+    return list.map((s) => this.#accountStatus(s));
+  }
+
+  #select(channel: string, accountId?: string): AccountSupervisor[] {
+    if (!this.#providers.has(channel)) {
+      throw gatewayError('NOT_FOUND', 'CHANNEL_UNKNOWN', `unknown channel: ${channel}`);
+    }
+    const list = [...this.#supervisors.values()].filter(
+      (s) => s.account.channel === channel && (!accountId || s.account.core.accountId === accountId),
+    );
+    if (list.length === 0) {
+      throw gatewayError(
+        'NOT_FOUND',
+        'CHANNEL_ACCOUNT_UNKNOWN',
+        `no account ${accountId ?? ''} configured on ${channel}`.replace('  ', ' '),
+      );
+    }
+    return list;
+  }
+
+  #accountStatus(s: AccountSupervisor): ChannelAccountStatus {
+    const st = s.status;
+    const out: ChannelAccountStatus = {
+      accountId: st.accountId,
+      enabled: st.enabled,
+      configured: st.configured,
+      running: st.running,
+      connected: st.connected,
+      reconnectAttempts: st.reconnectAttempts,
+      lastConnectedAt: st.lastConnectedAt,
+      lastError: st.lastError,
+      healthState: st.healthState,
+      lastStartAt: st.lastStartAt,
+      lastStopAt: st.lastStopAt,
+      lastInboundAt: st.lastInboundAt,
+      lastOutboundAt: st.lastOutboundAt,
+      dmPolicy: s.account.core.dmPolicy,
+      allowFrom: s.account.core.allowFrom,
+      queued: this.outbox.queued(st.channel, st.accountId),
+    };
+    if (st.name) out.name = st.name;
+    if (st.mode) out.mode = st.mode;
+    if (st.self) {
+      const self: NonNullable<ChannelAccountStatus['self']> = { id: st.self.id };
+      if (st.self.name) self.name = st.self.name;
+      if (st.self.username) self.username = st.self.username;
+      out.self = self;
+    }
+    if (st.action) out.action = st.action;
+    if (st.heldBy) out.heldBy = st.heldBy;
+    if (st.lastDisconnect) out.lastDisconnect = st.lastDisconnect;
+    return out;
+  }
+
+  // ── DM pairing ───────────────────────────────────────────────────────────────
+
+  async pairingList(filter: { channel?: string | undefined; accountId?: string | undefined }) {
+    const now = this.#o.clock.now();
+    const pending = await this.#o.store.channelAccess.listPending(now, {
+      ...(filter.channel ? { channel: filter.channel } : {}),
+      ...(filter.accountId ? { accountId: filter.accountId } : {}),
+    });
+    const accounts = [...this.#supervisors.values()]
+      .filter(
+        (s) =>
+          s.account.core.dmPolicy === 'pairing' && (!filter.channel || s.account.channel === filter.channel),
+      )
+      .map((s) => ({
+        channel: s.account.channel,
+        channelLabel: this.#providers.get(s.account.channel)?.label ?? s.account.channel,
+        accountId: s.account.core.accountId,
+        notifySupported: true,
+      }));
+    const requests: ChannelPairingRequest[] = pending.map((r) => ({
+      requestId: r.code,
+      channel: r.channel,
+      channelLabel: this.#providers.get(r.channel)?.label ?? r.channel,
+      accountId: r.accountId,
+      senderId: r.senderId,
+      senderLabel: r.senderLabel,
+      createdAt: new Date(r.createdAtMs).toISOString(),
+      lastSeenAt: new Date(r.lastSeenAtMs).toISOString(),
+      expiresAt: new Date(r.expiresAtMs).toISOString(),
+      notifySupported: true,
+    }));
+    return {
+      accounts,
+      requests,
+      commandOwnerConfigured: false,
+      limits: { pendingPerAccount: PAIRING_MAX_PENDING, ttlMs: PAIRING_TTL_MS },
+    };
+  }
+
+  async pairingApprove(p: {
+    channel: string;
+    accountId: string;
+    requestId: string;
+    notify?: boolean | undefined;
+  }) {
+    const code = p.requestId.trim().toUpperCase();
+    const now = this.#o.clock.now();
+    const pending = await this.#o.store.channelAccess.getPending(p.channel, p.accountId, code, now);
+    if (!pending) {
+      throw gatewayError(
+        'NOT_FOUND',
+        'CHANNEL_PAIRING_UNKNOWN',
+        `no pending pairing code ${code} on ${p.channel}/${p.accountId} (expired?)`,
+      );
+    }
+    await this.#o.store.channelAccess.addAllowFrom(p.channel, p.accountId, pending.senderId, now);
+    await this.#o.store.channelAccess.resolveRequest(p.channel, p.accountId, code, 'approved');
+    let notification: 'not-requested' | 'sent' | 'unsupported' | 'failed' = 'not-requested';
+    if (p.notify) {
+      try {
+        await this.outbox.enqueue({
+          channel: p.channel,
+          accountId: p.accountId,
+          chatId: pending.senderId,
+          text: 'You are approved: the bot will answer your messages now.',
+          dedupeKey: `pairing-approved|${p.channel}|${p.accountId}|${code}`,
+        });
+        notification = 'sent';
+      } catch {
+        notification = 'failed';
+      }
+    }
+    return {
+      requestId: code,
+      senderId: pending.senderId,
+      notification,
+      commandOwnerBootstrap: 'not-requested' as const,
+    };
+  }
+
+  async pairingDismiss(p: { channel: string; accountId: string; requestId: string }) {
+    const code = p.requestId.trim().toUpperCase();
+    const r = await this.#o.store.channelAccess.resolveRequest(p.channel, p.accountId, code, 'dismissed');
+    if (!r) throw gatewayError('NOT_FOUND', 'CHANNEL_PAIRING_UNKNOWN', `no pending pairing code ${code}`);
+    return { requestId: code, senderId: r.senderId };
+  }
+
+  /** Drop old dedupe records and finished outbox rows. */
+  async sweep(): Promise<void> {
+    const now = this.#o.clock.now();
+    await this.#o.store.channelAccess.pruneInbound(now - INBOUND_DEDUPE_MS);
+    await this.#o.store.outbox.prune(now - INBOUND_DEDUPE_MS);
+  }
+
+  #defaultChannel(): string | undefined {
+    for (const s of this.#supervisors.values()) if (s.account.core.enabled) return s.account.channel;
+    return undefined;
+  }
+
+  #onOutboxChange(r: OutboxRecord): void {
+    if (r.status === 'delivered' || r.partsSent > 0) {
+      this.#supervisors.get(key(r.channel, r.accountId))?.noteOutbound(r.updatedAtMs);
+    }
+  }
+}
+
+function toSendResult(r: OutboxRecord): SendResult {
+  const out: SendResult = {
+    messageId: r.id,
+    channel: r.channel,
+    accountId: r.accountId,
+    to: r.chatId,
+    status: r.status === 'delivered' ? 'delivered' : r.status === 'failed' ? 'failed' : 'queued',
+    chunks: r.chunks.length,
+  };
+  if (r.platformIds.length) out.platformMessageIds = [...r.platformIds];
+  return out;
+}
+
+function dataUrlMedia(url: string, fileName?: string): OutboxMedia {
+  const m = /^data:([^;,]+)?((?:;[^;,=]+=[^;,]*)*)(;base64)?,(.*)$/s.exec(url);
+  if (!m) {
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'MEDIA_URL_UNSUPPORTED',
+      'media must be a data: URL (remote fetching is not enabled)',
+    );
+  }
+  const mimeType = m[1] ?? 'application/octet-stream';
+  const data = m[3] ? m[4]! : Buffer.from(decodeURIComponent(m[4]!)).toString('base64');
+  const name = /;filename=([^;,]+)/.exec(m[2] ?? '')?.[1];
+  const out: OutboxMedia = { mimeType, data };
+  const fn = fileName ?? (name ? decodeURIComponent(name) : undefined);
+  if (fn) out.fileName = fn;
+  return out;
+}
+
+function unknownChannels(raw: Record<string, unknown>, providers: Map<string, ChannelProvider>): string[] {
+  return Object.keys(raw).filter((c) => !providers.has(c));
+}

@@ -1,0 +1,21 @@
+import type { ChannelManager } from '../channels/channel-manager.ts';
+import type { HandlerTable } from '../router/router.ts';
+
+/** send, channels.* and channels.pairing.*: thin over the channel manager. */
+export function createChannelHandlers(channels: ChannelManager): HandlerTable {
+  return {
+    send: (params, ctx) => channels.send(params, ctx.session.deviceId ?? 'shared-secret'),
+    'channels.status': (params) => channels.status(params.channel),
+    'channels.start': async ({ channel, accountId }) => ({
+      channel,
+      accounts: await channels.startAccounts(channel, accountId),
+    }),
+    'channels.stop': async ({ channel, accountId }) => ({
+      channel,
+      accounts: await channels.stopAccounts(channel, accountId),
+    }),
+    'channels.pairing.list': (params) => channels.pairingList(params),
+    'channels.pairing.approve': (params) => channels.pairingApprove(params),
+    'channels.pairing.dismiss': (params) => channels.pairingDismiss(params),
+  };
+}

@@ -1,0 +1,244 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { measure } from '../channel/chunker.ts';
+import type { ChannelProvider } from '../channel/types.ts';
+import { PAIRING_ALPHABET } from '../channels/access-control.ts';
+import { ChannelManager } from '../channels/channel-manager.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { createSilentLogger } from '../logging/logger.ts';
+import { echoResponder } from '../sessions/responder.ts';
+import { channelSessionKey } from '../sessions/session-keys.ts';
+import { SessionRouter } from '../sessions/session-router.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import type { Store } from '../store/types.ts';
+import { systemClock } from '../util/clock.ts';
+
+/** What the contract suite needs from a provider's test file: its fake platform and how to drive it. */
+export interface ChannelContractHarness<F> {
+  provider: ChannelProvider;
+  startFake(): Promise<F>;
+  stopFake(fake: F): Promise<void>;
+  /** `channels.<id>` for one account pointed at the fake (policies are added by the suite). */
+  accountConfig(fake: F): Record<string, unknown>;
+  /** Platform-shaped ids: two DM senders and one group. */
+  ids: { senderA: string; senderB: string; group: string };
+  pushDirect(fake: F, m: { senderId: string; senderName: string; text: string }): Promise<void>;
+  pushGroup(
+    fake: F,
+    m: { groupId: string; senderId: string; senderName: string; text: string; mention: boolean },
+  ): Promise<void>;
+  /** Messages the bot sent, in order. */
+  sent(fake: F): { chatId: string; text: string }[];
+  /** Chat the bot answers a DM of `senderId` in. */
+  directChatId(senderId: string): string;
+  groupChatId(groupId: string): string;
+  /** The next send answers 429 with this retry-after. */
+  failNextSendWith429(fake: F, retryAfterSeconds: number): void;
+  /** Calls of the platform's send endpoint so far (to count retries). */
+  sendCalls(fake: F): number;
+}
+
+async function eventually<T>(fn: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const quiet = async (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The behaviour every channel provider must show through the core: normalisation into the
+ * envelope, DM pairing, group mention gating, chunking in the platform's unit, 429 handling
+ * with the platform's retry-after, and a stop that leaves nothing running.
+ */
+export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
+  const id = h.provider.id;
+  describe(`channel contract: ${id}`, () => {
+    let fake: F;
+    let store: Store;
+    let manager: ChannelManager | undefined;
+    let sessions: SessionRouter | undefined;
+    let policy: Record<string, unknown>;
+
+    const boot = async (extra: Record<string, unknown>) => {
+      policy = { ...h.accountConfig(fake), pacing: { perChatMs: 0, perAccountMs: 0 }, ...extra };
+      const log = createSilentLogger();
+      const bus = new EventBus();
+      sessions = new SessionRouter({
+        store,
+        bus,
+        clock: systemClock,
+        log,
+        responder: () => echoResponder,
+        deliver: (t, text, key) => manager!.deliverReply(t, text, key),
+      });
+      manager = new ChannelManager({
+        store,
+        clock: systemClock,
+        log,
+        providers: [h.provider],
+        config: () => ({ [id]: policy }),
+        stateDir: '/nonexistent-state',
+        gatewayId: 'contract',
+        sessions: () => sessions!,
+        backoff: { baseMs: 50, maxMs: 200 },
+      });
+      await manager.start();
+      await eventually(() => manager!.summary().accounts[0]?.connected, `${id} account connected`);
+    };
+
+    beforeEach(async () => {
+      fake = await h.startFake();
+      store = createMemoryStore();
+    });
+    afterEach(async () => {
+      await sessions?.close();
+      await manager?.close();
+      manager = undefined;
+      sessions = undefined;
+      await h.stopFake(fake);
+    });
+
+    it('normalises an inbound DM into the session and the echo reply reaches the sender', async () => {
+      await boot({ dmPolicy: 'open' });
+      await h.pushDirect(fake, { senderId: h.ids.senderA, senderName: 'Ann', text: 'hello there' });
+      const reply = await eventually(
+        () => h.sent(fake).find((s) => s.text === 'echo: hello there'),
+        'echo reply on the fake',
+      );
+      expect(reply.chatId).toBe(h.directChatId(h.ids.senderA));
+      const key = channelSessionKey(id, 'default', h.directChatId(h.ids.senderA));
+      const history = await store.sessions.history(key, { limit: 10 });
+      expect(history[0]).toMatchObject({
+        role: 'user',
+        text: 'hello there',
+        senderId: h.ids.senderA,
+        channel: id,
+      });
+      expect(manager!.summary().accounts[0]!.lastInboundAt).toBeGreaterThan(0);
+    });
+
+    it('DM pairing: an unknown sender gets one code; after approval they are answered', async () => {
+      await boot({ dmPolicy: 'pairing' });
+      await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'hi' });
+      const challenge = await eventually(
+        () => h.sent(fake).find((s) => /pairing code/i.test(s.text)),
+        'pairing code',
+      );
+      const code = /code: ([A-Z2-9]{8})/.exec(challenge.text)?.[1];
+      expect(code).toBeDefined();
+      for (const c of code!) expect(PAIRING_ALPHABET).toContain(c);
+      expect(challenge.chatId).toBe(h.directChatId(h.ids.senderB));
+      await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'hello?' });
+      await quiet(300);
+      expect(h.sent(fake).filter((s) => /pairing code/i.test(s.text))).toHaveLength(1);
+      expect(h.sent(fake).some((s) => s.text.startsWith('echo:'))).toBe(false);
+      const list = await manager!.pairingList({ channel: id });
+      expect(list.requests.map((r) => r.requestId)).toEqual([code]);
+      await manager!.pairingApprove({ channel: id, accountId: 'default', requestId: code! });
+      await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'now?' });
+      await eventually(() => h.sent(fake).find((s) => s.text === 'echo: now?'), 'reply after approval');
+    });
+
+    it('groups: answers only when mentioned', async () => {
+      await boot({ dmPolicy: 'open', groupPolicy: 'open' });
+      await h.pushGroup(fake, {
+        groupId: h.ids.group,
+        senderId: h.ids.senderA,
+        senderName: 'Ann',
+        text: 'chatter',
+        mention: false,
+      });
+      await h.pushGroup(fake, {
+        groupId: h.ids.group,
+        senderId: h.ids.senderA,
+        senderName: 'Ann',
+        text: 'question',
+        mention: true,
+      });
+      const reply = await eventually(
+        () => h.sent(fake).find((s) => s.text.includes('question')),
+        'reply to the mention',
+      );
+      expect(reply.chatId).toBe(h.groupChatId(h.ids.group));
+      await quiet(200);
+      expect(h.sent(fake).some((s) => s.text.includes('chatter'))).toBe(false);
+    });
+
+    it('chunks long text in the platform unit (emoji and CJK), in order, exactly once', async () => {
+      await boot({ dmPolicy: 'open' });
+      const { max, unit } = h.provider.capabilities.text;
+      const text = `${'😀'.repeat(Math.ceil(max * 0.6))}\n${'漢字'.repeat(Math.ceil(max * 0.4))}`;
+      const to = h.directChatId(h.ids.senderA);
+      const r = await manager!.send(
+        { to, message: text, channel: id, idempotencyKey: 'contract-chunks' },
+        'test',
+      );
+      expect(r.status).toBe('queued');
+      const chunks = await eventually(() => {
+        const got = h.sent(fake).filter((s) => s.chatId === to);
+        return got.length >= (r.chunks ?? 0) ? got : undefined;
+      }, 'all chunks');
+      expect(chunks.length).toBe(r.chunks);
+      expect(chunks.length).toBeGreaterThan(1);
+      for (const c of chunks) expect(measure(c.text, unit)).toBeLessThanOrEqual(max);
+      expect(
+        chunks
+          .map((c) => c.text)
+          .join('')
+          .replace(/\s/g, ''),
+      ).toBe(text.replace(/\s/g, ''));
+      // The same idempotency key does not send again.
+      await manager!.send({ to, message: text, channel: id, idempotencyKey: 'contract-chunks' }, 'test');
+      await quiet(200);
+      expect(h.sent(fake).filter((s) => s.chatId === to)).toHaveLength(chunks.length);
+    });
+
+    it('429: waits the platform retry-after, then delivers once', async () => {
+      await boot({ dmPolicy: 'open' });
+      const to = h.directChatId(h.ids.senderA);
+      const before = h.sendCalls(fake);
+      h.failNextSendWith429(fake, 1);
+      const t0 = Date.now();
+      await manager!.send(
+        { to, message: 'after the limit', channel: id, idempotencyKey: 'contract-429' },
+        'test',
+      );
+      await eventually(() => h.sent(fake).find((s) => s.text === 'after the limit'), 'delivery after 429');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(h.sendCalls(fake) - before).toBeGreaterThanOrEqual(2);
+      expect(h.sent(fake).filter((s) => s.text === 'after the limit')).toHaveLength(1);
+    });
+
+    it('stop() leaves no sockets or timers behind', async () => {
+      const baseline = handleCounts();
+      await boot({ dmPolicy: 'open' });
+      await sessions!.close();
+      await manager!.close();
+      manager = undefined;
+      sessions = undefined;
+      await h.stopFake(fake);
+      fake = await h.startFake();
+      await eventually(
+        () => {
+          const now = handleCounts();
+          return now.sockets <= baseline.sockets + 1 && now.timers <= baseline.timers ? now : undefined;
+        },
+        'handles to close',
+        5000,
+      );
+    });
+  });
+}
+
+function handleCounts(): { sockets: number; timers: number } {
+  const list = process.getActiveResourcesInfo();
+  return {
+    sockets: list.filter((t) => t === 'TCPSocketWrap' || t === 'TCPWRAP').length,
+    timers: list.filter((t) => t === 'Timeout').length,
+  };
+}

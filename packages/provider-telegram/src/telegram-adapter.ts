@@ -1,0 +1,246 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  type AdapterContext,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  NonRetryableChannelError,
+  type OutboundMessage,
+  PermanentSendError,
+  RateLimitedError,
+  type SendReceipt,
+} from '@openclaw/gateway-core/channel';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { TelegramAccountConfig } from './config.ts';
+import { type BotSelf, normalizeMessage, type TgMessage } from './normalize.ts';
+
+export const telegramCapabilities: ChannelCapabilities = {
+  chatKinds: ['direct', 'group', 'channel'],
+  // 4096 after entity parsing, counted in UTF-16 units.
+  text: { max: 4096, unit: 'utf16', markdown: 'none' },
+  media: { inbound: true, outbound: true, maxBytes: 50 * 1024 * 1024, captionMax: 1024 },
+  typing: true,
+  reactions: true,
+  threads: true,
+  mentionDetection: true,
+  // About 1 message/s per chat and 30/s per bot; beyond that Telegram answers 429.
+  pacing: { perChatMs: 1000, perAccountMs: 34 },
+};
+
+const STOP_WAIT_MS = 6000;
+
+function same(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** Telegram errors → the core's error kinds. */
+export function classifyTelegramError(error: unknown): Error {
+  if (error instanceof TelegramError) {
+    const code = error.code;
+    if (code === 429) {
+      const s = error.parameters?.retry_after ?? 1;
+      return new RateLimitedError(s * 1000, error.description);
+    }
+    if (code === 401 || code === 404) {
+      return new NonRetryableChannelError(
+        'TELEGRAM_UNAUTHORIZED',
+        `Telegram rejected the bot token (${code} ${error.description})`,
+        'check channels.telegram.botToken (from @BotFather), then run: openclaw channels start telegram',
+      );
+    }
+    if (code === 409) {
+      return new NonRetryableChannelError(
+        'TELEGRAM_CONFLICT',
+        'another poller owns this bot (409 Conflict: another getUpdates client or a webhook is active)',
+        'stop the other process using this bot token (or delete its webhook), then run: openclaw channels start telegram',
+      );
+    }
+    if (code === 400 || code === 403) return new PermanentSendError(`${code} ${error.description}`);
+    return new Error(`Telegram ${code}: ${error.description}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** One bot account: telegraf for the wire, nothing else. */
+export class TelegramAdapter implements ChannelAdapter {
+  readonly capabilities = telegramCapabilities;
+  readonly #cfg: TelegramAccountConfig;
+  readonly #accountId: string;
+  #bot: Telegraf | undefined;
+  #self: BotSelf | undefined;
+  #polling: Promise<void> | undefined;
+  #unmount: (() => void) | undefined;
+  #stopping = false;
+
+  constructor(cfg: TelegramAccountConfig, accountId: string) {
+    this.#cfg = cfg;
+    this.#accountId = accountId;
+  }
+
+  async start(ctx: AdapterContext): Promise<void> {
+    this.#stopping = false;
+    const bot = new Telegraf(this.#cfg.botToken, { telegram: { apiRoot: this.#cfg.apiRoot } });
+    this.#bot = bot;
+    let me: Awaited<ReturnType<Telegraf['telegram']['getMe']>>;
+    try {
+      me = await bot.telegram.getMe();
+    } catch (error) {
+      throw classifyTelegramError(error);
+    }
+    bot.botInfo = me;
+    const self = { id: me.id, username: me.username };
+    this.#self = self;
+    ctx.status({
+      self: { id: String(me.id), name: me.first_name, username: me.username },
+      mode: this.#cfg.mode,
+    });
+    const fetchFile = async (fileId: string): Promise<Uint8Array> => {
+      const link = await bot.telegram.getFileLink(fileId);
+      const res = await fetch(link);
+      if (!res.ok) throw new Error(`file download failed: ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    bot.on(['message', 'channel_post'], async (tctx) => {
+      const m = (tctx.message ?? tctx.channelPost) as unknown as TgMessage;
+      await ctx.emit(normalizeMessage(m, this.#accountId, self, fetchFile));
+    });
+    // One message the core cannot take must not stop the poller for everyone else.
+    bot.catch((error) => ctx.log.error({ err: error }, 'telegram: inbound update failed'));
+
+    if (this.#cfg.mode === 'webhook') {
+      const hook = this.#cfg.webhook!;
+      if (!ctx.webhooks)
+        throw new NonRetryableChannelError(
+          'TELEGRAM_WEBHOOK_UNAVAILABLE',
+          'webhook mode needs the gateway HTTP server',
+          'use mode: polling',
+        );
+      this.#unmount = ctx.webhooks(hook.path, async (req) => {
+        const got = req.headers['x-telegram-bot-api-secret-token'];
+        if (typeof got !== 'string' || !same(got, hook.secretToken))
+          return { status: 401, body: { ok: false } };
+        let update: Parameters<Telegraf['handleUpdate']>[0];
+        try {
+          update = JSON.parse(req.body.toString('utf8'));
+        } catch {
+          return { status: 400, body: { ok: false, error: 'invalid JSON' } };
+        }
+        await bot.handleUpdate(update);
+        return { status: 200, body: { ok: true } };
+      });
+      if (hook.url) {
+        try {
+          await bot.telegram.setWebhook(hook.url, { secret_token: hook.secretToken });
+        } catch (error) {
+          throw classifyTelegramError(error);
+        }
+      }
+      return;
+    }
+
+    try {
+      // launch() does this too, but its failure would only surface through the polling promise.
+      await bot.telegram.deleteWebhook();
+    } catch (error) {
+      throw classifyTelegramError(error);
+    }
+    this.#polling = bot.launch({ allowedUpdates: ['message', 'channel_post'] }).then(
+      () => {
+        if (!this.#stopping) ctx.fail(new Error('telegram polling ended'));
+      },
+      (error: unknown) => {
+        if (!this.#stopping) ctx.fail(classifyTelegramError(error));
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#unmount?.();
+    this.#unmount = undefined;
+    const bot = this.#bot;
+    this.#bot = undefined;
+    if (!bot) return;
+    if (this.#polling) {
+      try {
+        bot.stop('gateway stop');
+      } catch {
+        // not running: nothing to stop
+      }
+      // Polling confirms its offset on the way out (getUpdates offset, limit 1); wait for that.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.#polling, new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
+      this.#polling = undefined;
+    }
+  }
+
+  async send(msg: OutboundMessage): Promise<SendReceipt> {
+    const bot = this.#bot;
+    if (!bot) throw new Error('telegram account is not running');
+    const extra: Record<string, unknown> = {};
+    if (msg.to.threadId) extra.message_thread_id = Number(msg.to.threadId);
+    if (msg.replyToId)
+      extra.reply_parameters = { message_id: Number(msg.replyToId), allow_sending_without_reply: true };
+    try {
+      if (msg.media?.length) {
+        const ids: string[] = [];
+        for (const m of msg.media) {
+          const file = {
+            source: Buffer.from(m.data),
+            filename: m.fileName ?? (m.mimeType.startsWith('image/') ? 'image' : 'file'),
+          };
+          const opts = { ...extra, ...(m.caption ? { caption: m.caption } : {}) };
+          const sent =
+            m.mimeType.startsWith('image/') && m.mimeType !== 'image/gif'
+              ? await bot.telegram.sendPhoto(msg.to.chatId, file, opts)
+              : await bot.telegram.sendDocument(msg.to.chatId, file, opts);
+          ids.push(String(sent.message_id));
+        }
+        return { ids, at: Date.now() };
+      }
+      const sent = await bot.telegram.sendMessage(msg.to.chatId, msg.text ?? '', extra);
+      return { ids: [String(sent.message_id)], at: Date.now() };
+    } catch (error) {
+      const e = classifyTelegramError(error);
+      // A revoked token while sending is the supervisor's business; the send itself can retry later.
+      throw e instanceof NonRetryableChannelError ? new Error(e.message) : e;
+    }
+  }
+
+  async setTyping(chatId: string, on: boolean): Promise<void> {
+    // Telegram has no "stop typing"; the indicator lapses after about 5 s.
+    if (on) await this.#bot?.telegram.sendChatAction(chatId, 'typing');
+  }
+
+  async react(chatId: string, messageId: string, emoji: string): Promise<void> {
+    await this.#bot?.telegram.setMessageReaction(chatId, Number(messageId), [
+      { type: 'emoji', emoji } as never,
+    ]);
+  }
+
+  async probe(
+    timeoutMs: number,
+  ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
+    const bot = new Telegraf(this.#cfg.botToken, { telegram: { apiRoot: this.#cfg.apiRoot } });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const me = await Promise.race([
+        bot.telegram.getMe(),
+        new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(new Error('probe timed out')), timeoutMs)),
+        ),
+      ]);
+      return { ok: true, self: { id: String(me.id), name: me.username } };
+    } catch (error) {
+      return { ok: false, error: classifyTelegramError(error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get self(): BotSelf | undefined {
+    return this.#self;
+  }
+}

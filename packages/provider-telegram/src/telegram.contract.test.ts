@@ -1,0 +1,34 @@
+import { describeChannelContract } from '@openclaw/gateway-core/testing';
+import { FakeTelegram } from '@openclaw/test-fakes';
+import { telegramProvider } from './index.ts';
+
+const users = { 1001: 'Ann', 1002: 'Bob' } as Record<number, string>;
+
+describeChannelContract<FakeTelegram>({
+  provider: telegramProvider,
+  startFake: () => FakeTelegram.start({ holdMs: 100 }),
+  stopFake: (f) => f.close(),
+  accountConfig: (f) => ({ botToken: f.token, apiRoot: f.apiRoot }),
+  ids: { senderA: '1001', senderB: '1002', group: '-100777' },
+  pushDirect: async (f, m) => {
+    await f.pushMessage({
+      chatId: Number(m.senderId),
+      from: { id: Number(m.senderId), first_name: m.senderName },
+      text: m.text,
+    });
+  },
+  pushGroup: async (f, m) => {
+    await f.pushMessage({
+      chatId: Number(m.groupId),
+      chatType: 'supergroup',
+      from: { id: Number(m.senderId), first_name: users[Number(m.senderId)] ?? m.senderName },
+      text: m.text,
+      mentionBot: m.mention,
+    });
+  },
+  sent: (f) => f.sent.map((s) => ({ chatId: s.chatId, text: s.text ?? s.caption ?? '' })),
+  directChatId: (s) => s,
+  groupChatId: (g) => g,
+  failNextSendWith429: (f, s) => f.failNext({ method: 'sendMessage', status: 429, retryAfter: s }),
+  sendCalls: (f) => f.calls.filter((c) => c.method === 'sendMessage').length,
+});

@@ -1,0 +1,45 @@
+export {
+  type DiscordGuildConfig,
+  DiscordIntents,
+  type DiscordPushMessageInput,
+  type DiscordSent,
+  type DiscordUser,
+  FakeDiscord,
+  type FakeDiscordOptions,
+} from './discord/fake-discord.ts';
+export {
+  closeServer,
+  FailureQueue,
+  type InjectedFailure,
+  listen,
+  parseBody,
+  readBody,
+  sendJson,
+  waitFor,
+} from './http-util.ts';
+export {
+  FakeSignal,
+  type FakeSignalOptions,
+  type SignalEnvelopeItem,
+  type SignalMention,
+  type SignalMode,
+  type SignalPushMessageInput,
+  type SignalSent,
+} from './signal/fake-signal.ts';
+export {
+  FakeSlack,
+  type FakeSlackOptions,
+  type SignedEventOptions,
+  type SlackAck,
+  type SlackFile,
+  type SlackPushMessageInput,
+  type SlackSent,
+  type SlackUpload,
+} from './slack/fake-slack.ts';
+export {
+  FakeTelegram,
+  type FakeTelegramOptions,
+  type PushMessageInput,
+  type TelegramSent,
+  type TelegramUser,
+} from './telegram/fake-telegram.ts';

@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  closeServer,
+  FailureQueue,
+  type InjectedFailure,
+  listen,
+  parseBody,
+  readBody,
+  sendJson,
+  waitFor,
+} from '../http-util.ts';
+
+/** A message the bot sent, as the fake recorded it. */
+export interface TelegramSent {
+  method: string;
+  chatId: string;
+  messageId: number;
+  text?: string;
+  caption?: string;
+  threadId?: number;
+  replyToMessageId?: number;
+  file?: { field: string; name: string; type: string; size: number };
+  at: number;
+}
+
+export interface TelegramUser {
+  id: number;
+  first_name: string;
+  username?: string;
+  is_bot?: boolean;
+}
+
+export interface PushMessageInput {
+  chatId: number;
+  chatType?: 'private' | 'group' | 'supergroup';
+  chatTitle?: string;
+  from: TelegramUser;
+  text?: string;
+  caption?: string;
+  /** Mention the bot with an `@username` entity at the start of the text. */
+  mentionBot?: boolean;
+  replyToMessage?: { message_id: number; from: TelegramUser; text?: string };
+  threadId?: number;
+  /** Attach a photo (bytes served through getFile). */
+  photo?: Buffer;
+  document?: { data: Buffer; fileName: string; mimeType: string };
+  messageId?: number;
+  date?: number;
+}
+
+export interface FakeTelegramOptions {
+  token?: string;
+  botId?: number;
+  username?: string;
+  /** How long an empty getUpdates is held open, in ms (real Telegram: the timeout param in s). */
+  holdMs?: number;
+}
+
+type Update = { update_id: number; [k: string]: unknown };
+
+/**
+ * A Telegram Bot API server on 127.0.0.1 speaking the real wire format (JSON and multipart
+ * POSTs to /bot<token>/<method>, `{ok,result}` / `{ok:false,error_code,description,parameters}`),
+ * with a control API for tests.
+ */
+export class FakeTelegram {
+  readonly token: string;
+  readonly botId: number;
+  readonly username: string;
+  apiRoot = '';
+  /** Every call, in order. */
+  readonly calls: { method: string; params: Record<string, unknown> }[] = [];
+  /** Messages the bot sent. */
+  readonly sent: TelegramSent[] = [];
+  readonly reactions: { chatId: string; messageId: number; emoji: string[] }[] = [];
+  readonly chatActions: { chatId: string; action: string }[] = [];
+  /** The highest offset a getUpdates confirmed (updates below it are gone). */
+  confirmedOffset = 0;
+  webhook: { url: string; secretToken?: string } | undefined;
+  readonly #server: Server;
+  readonly #failures = new FailureQueue();
+  readonly #holdMs: number;
+  #updates: Update[] = [];
+  #nextUpdateId = 1;
+  #nextMessageId = 1000;
+  readonly #files = new Map<string, { path: string; data: Buffer }>();
+  readonly #waiters = new Set<() => void>();
+  readonly #polls = new Set<ServerResponse>();
+
+  private constructor(options: FakeTelegramOptions) {
+    this.token = options.token ?? '123456:TEST-token';
+    this.botId = options.botId ?? 777000;
+    this.username = options.username ?? 'fake_test_bot';
+    this.#holdMs = options.holdMs ?? 200;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: String(error) });
+      });
+    });
+  }
+
+  static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+    const fake = new FakeTelegram(options);
+    const port = await listen(fake.#server);
+    fake.apiRoot = `http://127.0.0.1:${port}`;
+    return fake;
+  }
+
+  /** The next call (of `method`, or any) fails with this status; 429 carries retry_after. */
+  failNext(failure: InjectedFailure): void {
+    this.#failures.push(failure);
+  }
+
+  /** Queue an update for getUpdates (or POST it to the webhook when one is set). */
+  async pushUpdate(update: Omit<Update, 'update_id'>): Promise<Update> {
+    const u = { update_id: this.#nextUpdateId++, ...update } as Update;
+    if (this.webhook) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.webhook.secretToken) headers['x-telegram-bot-api-secret-token'] = this.webhook.secretToken;
+      const res = await fetch(this.webhook.url, { method: 'POST', headers, body: JSON.stringify(u) });
+      if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+      return u;
+    }
+    this.#updates.push(u);
+    for (const w of [...this.#waiters]) w();
+    return u;
+  }
+
+  /** Build and queue a message update the way Telegram shapes it. */
+  async pushMessage(input: PushMessageInput): Promise<Update> {
+    const chatType = input.chatType ?? 'private';
+    const message: Record<string, unknown> = {
+      message_id: input.messageId ?? this.#nextMessageId++,
+      date: input.date ?? Math.floor(Date.now() / 1000),
+      chat:
+        chatType === 'private'
+          ? { id: input.chatId, type: 'private', first_name: input.from.first_name }
+          : { id: input.chatId, type: chatType, title: input.chatTitle ?? 'Group' },
+      from: { is_bot: false, ...input.from },
+    };
+    let text = input.text;
+    if (text !== undefined && input.mentionBot) {
+      text = `@${this.username} ${text}`;
+      message.entities = [{ type: 'mention', offset: 0, length: this.username.length + 1 }];
+    }
+    if (text !== undefined) message.text = text;
+    if (input.caption !== undefined) message.caption = input.caption;
+    if (input.replyToMessage)
+      message.reply_to_message = { date: 0, chat: message.chat, ...input.replyToMessage };
+    if (input.threadId !== undefined) {
+      message.message_thread_id = input.threadId;
+      message.is_topic_message = true;
+    }
+    if (input.photo) {
+      const id = this.addFile(input.photo, 'photos/file_1.jpg');
+      message.photo = [
+        { file_id: id, file_unique_id: `u${id}`, width: 90, height: 90, file_size: input.photo.length },
+      ];
+    }
+    if (input.document) {
+      const id = this.addFile(input.document.data, `documents/${input.document.fileName}`);
+      message.document = {
+        file_id: id,
+        file_unique_id: `u${id}`,
+        file_name: input.document.fileName,
+        mime_type: input.document.mimeType,
+        file_size: input.document.data.length,
+      };
+    }
+    return this.pushUpdate({ message });
+  }
+
+  /** Store a file for getFile; returns its file_id. */
+  addFile(data: Buffer, path: string): string {
+    const id = `F${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    this.#files.set(id, { path, data });
+    return id;
+  }
+
+  /** Sent messages with text/caption, in order. */
+  sentTexts(chatId?: string | number): string[] {
+    return this.sent
+      .filter((s) => chatId === undefined || s.chatId === String(chatId))
+      .map((s) => s.text ?? s.caption ?? '');
+  }
+
+  waitForSent(count: number, timeoutMs = 5000): Promise<TelegramSent[]> {
+    return waitFor(
+      () => (this.sent.length >= count ? this.sent : undefined),
+      timeoutMs,
+      `${count} sent messages`,
+    );
+  }
+
+  /** Abort held long polls (as a network blip would). */
+  dropPolls(): void {
+    for (const res of this.#polls) res.destroy();
+    this.#polls.clear();
+  }
+
+  /** Number of long polls open now. */
+  get openPolls(): number {
+    return this.#polls.size;
+  }
+
+  async close(): Promise<void> {
+    for (const w of [...this.#waiters]) w();
+    await closeServer(this.#server);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (file && req.method === 'GET') {
+      if (file[1] !== this.token)
+        return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      const entry = [...this.#files.values()].find((f) => f.path === decodeURIComponent(file[2]!));
+      if (!entry) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': entry.data.length });
+      res.end(entry.data);
+      return;
+    }
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
+    if (!m) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const body = await readBody(req);
+    const { fields, files } = await parseBody(req, body);
+    const method = m[2]!;
+    this.calls.push({ method, params: fields });
+    if (m[1] !== this.token)
+      return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const failure = this.#failures.take(method);
+    if (failure) {
+      const parameters = failure.status === 429 ? { retry_after: failure.retryAfter ?? 1 } : undefined;
+      const description =
+        failure.description ??
+        (failure.status === 429
+          ? `Too Many Requests: retry after ${failure.retryAfter ?? 1}`
+          : failure.status === 409
+            ? 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'
+            : failure.status === 401
+              ? 'Unauthorized'
+              : 'Bad Request');
+      return sendJson(res, failure.status, {
+        ok: false,
+        error_code: failure.status,
+        description,
+        ...(parameters ? { parameters } : {}),
+      });
+    }
+    const ok = (result: unknown) => sendJson(res, 200, { ok: true, result });
+    const chatId = fields.chat_id === undefined ? '' : String(fields.chat_id);
+    switch (method) {
+      case 'getMe':
+        return ok({
+          id: this.botId,
+          is_bot: true,
+          first_name: 'Fake Bot',
+          username: this.username,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        });
+      case 'deleteWebhook':
+        this.webhook = undefined;
+        return ok(true);
+      case 'setWebhook':
+        this.webhook = { url: String(fields.url) };
+        if (fields.secret_token) this.webhook.secretToken = String(fields.secret_token);
+        return ok(true);
+      case 'getWebhookInfo':
+        return ok({
+          url: this.webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: this.#updates.length,
+        });
+      case 'getUpdates':
+        return this.#getUpdates(fields, req, res);
+      case 'sendMessage': {
+        const text = String(fields.text ?? '');
+        if (text.length === 0)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message text is empty',
+          });
+        if (text.length > 4096)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message is too long',
+          });
+        return ok(this.#record(method, chatId, fields, { text }));
+      }
+      case 'sendPhoto':
+      case 'sendDocument':
+      case 'sendVoice': {
+        const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : 'voice';
+        const f = files[field];
+        const extra: Partial<TelegramSent> = {};
+        if (fields.caption !== undefined) extra.caption = String(fields.caption);
+        if (f) extra.file = { field, name: f.name, type: f.type, size: f.data.length };
+        return ok(this.#record(method, chatId, fields, extra));
+      }
+      case 'sendChatAction':
+        this.chatActions.push({ chatId, action: String(fields.action) });
+        return ok(true);
+      case 'setMessageReaction': {
+        const reaction = (Array.isArray(fields.reaction) ? fields.reaction : []) as { emoji?: string }[];
+        this.reactions.push({
+          chatId,
+          messageId: Number(fields.message_id),
+          emoji: reaction.map((r) => String(r.emoji)),
+        });
+        return ok(true);
+      }
+      case 'getFile': {
+        const entry = this.#files.get(String(fields.file_id));
+        if (!entry)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: invalid file_id',
+          });
+        return ok({
+          file_id: fields.file_id,
+          file_unique_id: `u${fields.file_id}`,
+          file_size: entry.data.length,
+          file_path: entry.path,
+        });
+      }
+      default:
+        return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    }
+  }
+
+  #record(
+    method: string,
+    chatId: string,
+    fields: Record<string, unknown>,
+    extra: Partial<TelegramSent>,
+  ): Record<string, unknown> {
+    const messageId = this.#nextMessageId++;
+    const s: TelegramSent = { method, chatId, messageId, at: Date.now(), ...extra };
+    if (fields.message_thread_id !== undefined) s.threadId = Number(fields.message_thread_id);
+    const replyParams = fields.reply_parameters as { message_id?: number } | string | undefined;
+    const replyTo =
+      typeof replyParams === 'string'
+        ? (JSON.parse(replyParams) as { message_id?: number }).message_id
+        : replyParams?.message_id;
+    if (replyTo !== undefined) s.replyToMessageId = Number(replyTo);
+    else if (fields.reply_to_message_id !== undefined)
+      s.replyToMessageId = Number(fields.reply_to_message_id);
+    this.sent.push(s);
+    return {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(chatId) || chatId, type: 'private' },
+      from: { id: this.botId, is_bot: true, first_name: 'Fake Bot', username: this.username },
+      ...(s.text !== undefined ? { text: s.text } : {}),
+      ...(s.caption !== undefined ? { caption: s.caption } : {}),
+    };
+  }
+
+  #getUpdates(fields: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    if (this.webhook) {
+      sendJson(res, 409, {
+        ok: false,
+        error_code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active",
+      });
+      return;
+    }
+    const offset = Number(fields.offset ?? 0);
+    if (offset > 0) {
+      this.#updates = this.#updates.filter((u) => u.update_id >= offset);
+      this.confirmedOffset = Math.max(this.confirmedOffset, offset);
+    }
+    const limit = Number(fields.limit ?? 100);
+    const take = () => this.#updates.slice(0, limit);
+    const now = take();
+    if (now.length > 0 || limit === 1) {
+      sendJson(res, 200, { ok: true, result: now });
+      return;
+    }
+    this.#polls.add(res);
+    const done = () => {
+      clearTimeout(timer);
+      this.#waiters.delete(done);
+      this.#polls.delete(res);
+      if (!res.writableEnded && !res.destroyed) sendJson(res, 200, { ok: true, result: take() });
+    };
+    const timer = setTimeout(done, this.#holdMs);
+    this.#waiters.add(done);
+    req.on('close', () => {
+      clearTimeout(timer);
+      this.#waiters.delete(done);
+      this.#polls.delete(res);
+    });
+  }
+}
