@@ -54,8 +54,9 @@ export async function tempDir(prefix = 'oc-cli-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export async function startGateway(): Promise<RunningGateway> {
+export async function startGateway(prepare?: (stateDir: string) => Promise<void>): Promise<RunningGateway> {
   const stateDir = await tempDir('oc-cli-gw-');
+  await prepare?.(stateDir);
   const token = randomBytes(24).toString('base64url');
   const child = spawn(
     process.execPath,

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import {
   AuthRateLimiter,
   attachSocket,
+  type ChannelManagerOptions,
+  type ChannelProvider,
   type ConfigManager,
   createGatewayCore,
   createLogger,
@@ -26,6 +28,7 @@ import { createMetrics } from './metrics.ts';
 import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
 import { registerSurfaces } from './surfaces.ts';
 import { GATEWAY_VERSION } from './version.ts';
+import { WebhookRoutes } from './webhooks.ts';
 
 export interface BuildGatewayOptions {
   config: ConfigManager;
@@ -41,6 +44,14 @@ export interface BuildGatewayOptions {
   pingIntervalMs?: number;
   /** Folder served at /__openclaw__/canvas/ (with the A2UI host at /__openclaw__/a2ui/). */
   canvasDir?: string;
+  /** Channel providers (accounts come from `channels` in config). */
+  providers?: ChannelProvider[];
+  /** The state dir (channel accounts keep their own state under it). */
+  stateDir?: string;
+  /** Stable id of this gateway (channel lease holder). */
+  gatewayId?: string;
+  /** Lease, backoff and outbox tuning (tests). */
+  channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
 }
 
 export interface Gateway {
@@ -110,6 +121,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   const { registry, sink } = createMetrics();
   let listenInfo = { bind: cfg.gateway.bind as string, host: '', port: 0, tls: Boolean(cfg.gateway.tls) };
 
+  const webhooks = new WebhookRoutes();
   const core = await createGatewayCore({
     config,
     store: options.store,
@@ -121,6 +133,11 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     listen: () => listenInfo,
     metrics: sink,
     handlers: options.handlers ?? [],
+    providers: options.providers ?? [],
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.gatewayId ? { gatewayId: options.gatewayId } : {}),
+    webhooks: webhooks.register,
+    ...(options.channelTuning ? { channelTuning: options.channelTuning } : {}),
   });
   config.onChange(() => refreshScrubber());
 
@@ -186,6 +203,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
         onAuthFailure,
       })
     : undefined;
+
+  webhooks.mount(app);
 
   app.get('/healthz', async () => ({ ok: true, uptimeMs: Date.now() - core.startedAtMs }));
   app.get('/readyz', async (_req, reply) => {

@@ -18,4 +18,5 @@ export const stateFiles = {
   lock: 'gateway.lock',
   token: 'gateway.token',
   database: 'gateway.db',
+  gatewayId: 'gateway.id',
 } as const;

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { ConfigManager, createSqliteStore, type SharedSecrets } from '@openclaw/gateway-core';
 import { GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
+import { loadProviders } from './channel-providers.ts';
+import { loadOrCreateGatewayId } from './gateway-id.ts';
 import { loadOrCreateToken } from './gateway-secrets.ts';
 import { InstanceLock, LockHeldError } from './instance-lock.ts';
 import { createLogDestination } from './log-destination.ts';
@@ -88,12 +90,18 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       );
     }
     const store = createSqliteStore({ path: join(stateDir, stateFiles.database) });
+    const logDestination = await createLogDestination();
+    // Unknown channel ids are reported by the channel manager once it has a logger.
+    const providers = await loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({
       config,
       store,
       secrets,
-      logDestination: await createLogDestination(),
+      logDestination,
       canvasDir: join(stateDir, 'canvas'),
+      providers,
+      stateDir,
+      gatewayId: await loadOrCreateGatewayId(stateDir),
     });
     let listening: { host: string; port: number; url: string };
     try {

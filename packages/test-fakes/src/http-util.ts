@@ -61,11 +61,11 @@ export function sendJson(
   res.end(text);
 }
 
-/** Listen on 127.0.0.1 with an ephemeral port; resolves to the port. */
-export function listen(server: Server): Promise<number> {
+/** Listen on 127.0.0.1 (an ephemeral port unless one is given); resolves to the port. */
+export function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : 0);
     });
@@ -124,4 +124,14 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A free loopback port, for a fake that must come up later where a client already points. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const a = srv.address();
+  await new Promise<void>((r) => srv.close(() => r()));
+  return typeof a === 'object' && a ? a.port : 0;
 }

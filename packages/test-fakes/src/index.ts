@@ -10,6 +10,7 @@ export {
 export {
   closeServer,
   FailureQueue,
+  freePort,
   type InjectedFailure,
   listen,
   parseBody,

@@ -91,21 +91,46 @@ export function register(program: Command, ctx: CommandContext): void {
           const rows: (string | undefined)[][] = [];
           for (const ch of r.channelOrder) {
             for (const a of r.channelAccounts[ch] ?? []) {
+              const state = a.healthState ?? (a.connected ? 'connected' : 'disconnected');
               rows.push([
                 ch,
                 a.accountId,
-                a.healthState ?? (a.connected ? 'connected' : 'disconnected'),
+                a.heldBy ? `${state} (${a.heldBy})` : state,
                 ago(a.lastInboundAt),
-                a.lastError ?? '',
+                String(a.queued ?? 0),
+                a.action ? `${a.lastError ?? ''} → ${a.action}` : (a.lastError ?? ''),
               ]);
             }
           }
           return rows.length
-            ? table(['CHANNEL', 'ACCOUNT', 'STATE', 'LAST INBOUND', 'LAST ERROR'], rows)
+            ? table(['CHANNEL', 'ACCOUNT', 'STATE', 'LAST INBOUND', 'QUEUED', 'LAST ERROR'], rows)
             : 'no channels configured';
         });
       });
     });
+
+  for (const verb of ['start', 'stop'] as const) {
+    channels
+      .command(verb)
+      .description(verb === 'start' ? 'start (or restart) a channel account' : 'stop a channel account')
+      .argument('<channel>', 'telegram, slack, discord, signal, …')
+      .option('--account <accountId>', 'one account (default: all of the channel)')
+      .action(async (channel: string, o: { account?: string }, cmd: Command) => {
+        const out = ctx.output(cmd);
+        await withSession(ctx.options(cmd), async (s) => {
+          const params: { channel: string; accountId?: string } = { channel };
+          if (o.account) params.accountId = o.account;
+          const r = await s.client.request(verb === 'start' ? 'channels.start' : 'channels.stop', params);
+          out.result(r, () =>
+            r.accounts
+              .map(
+                (a) => `${r.channel}/${a.accountId}: ${a.healthState ?? (a.running ? 'running' : 'stopped')}`,
+              )
+              .join('\n'),
+          );
+        });
+      });
+  }
 
   channels
     .command('login')

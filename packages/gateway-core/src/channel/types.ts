@@ -16,6 +16,8 @@ export interface ChannelCapabilities {
   threads: boolean;
   /** Can the adapter tell the bot was addressed in a group? */
   mentionDetection: boolean;
+  /** A reply opens a thread (Slack): every part of a reply goes to the thread, not only the first. */
+  replyStartsThread?: boolean;
   /** The platform drops a repeated send carrying the same nonce (Discord), so an in-doubt resend is safe. */
   idempotentSend?: boolean;
   /** Default pacing between sends: per chat, and per account across chats (ms). */

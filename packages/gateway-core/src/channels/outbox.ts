@@ -342,8 +342,13 @@ export class Outbox {
   #message(r: OutboxRecord, part: number): OutboundMessage {
     const msg: OutboundMessage = { to: { chatId: r.chatId }, nonce: `${r.id}:${part}` };
     if (r.threadId) msg.to.threadId = r.threadId;
-    // Only the first part replies to the original message; the rest follow it.
-    if (r.replyToId && part === 0) msg.replyToId = r.replyToId;
+    if (r.replyToId && !r.threadId && this.#o.capabilities(r.channel)?.replyStartsThread) {
+      // Where a reply is a thread, the whole reply belongs in it.
+      msg.to.threadId = r.replyToId;
+    } else if (r.replyToId && part === 0) {
+      // Elsewhere only the first part quotes the original; the rest follow it.
+      msg.replyToId = r.replyToId;
+    }
     if (part < r.chunks.length) {
       msg.text = r.chunks[part]!;
     } else {

@@ -1,2 +1,3 @@
 export { type ChannelContractHarness, describeChannelContract } from './channel-contract.ts';
+export { type Script, type ScriptState, scriptedProvider } from './scripted-provider.ts';
 export { describeStoreContract, type StoreFactory } from './store-contract.ts';

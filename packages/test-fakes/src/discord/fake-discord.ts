@@ -699,7 +699,8 @@ export class FakeDiscord {
     const content = payload.content === undefined || payload.content === null ? '' : String(payload.content);
     const embeds = Array.isArray(payload.embeds) ? payload.embeds : [];
     const uploads = Object.entries(files).filter(([k]) => /^files\[\d+\]$/.test(k));
-    if (content.length > 2000) {
+    // Discord's API is Python and counts code points (discord-api-docs#1315), not UTF-16 units.
+    if ([...content].length > 2000) {
       return sendJson(res, 400, {
         message: 'Invalid Form Body',
         code: 50035,

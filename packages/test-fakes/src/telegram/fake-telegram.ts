@@ -55,6 +55,8 @@ export interface FakeTelegramOptions {
   username?: string;
   /** How long an empty getUpdates is held open, in ms (real Telegram: the timeout param in s). */
   holdMs?: number;
+  /** A fixed port (to bring "Telegram" back where a gateway expects it); ephemeral by default. */
+  port?: number;
 }
 
 type Update = { update_id: number; [k: string]: unknown };
@@ -102,7 +104,7 @@ export class FakeTelegram {
 
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
     const fake = new FakeTelegram(options);
-    const port = await listen(fake.#server);
+    const port = await listen(fake.#server, options.port);
     fake.apiRoot = `http://127.0.0.1:${port}`;
     return fake;
   }

@@ -1,0 +1,158 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NonRetryableChannelError } from '../channel/errors.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { createSilentLogger } from '../logging/logger.ts';
+import { echoResponder } from '../sessions/responder.ts';
+import { SessionRouter } from '../sessions/session-router.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import { createSqliteStore } from '../store/sqlite-store.ts';
+import type { Store } from '../store/types.ts';
+import { type Script, scriptedProvider } from '../testing/scripted-provider.ts';
+import { systemClock } from '../util/clock.ts';
+import { ChannelManager, type ChannelManagerOptions } from './channel-manager.ts';
+
+const log = createSilentLogger();
+
+async function until<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('account supervision', () => {
+  const open: ChannelManager[] = [];
+  afterEach(async () => {
+    for (const m of open.splice(0)) await m.close();
+  });
+
+  function manager(
+    script: Script,
+    extra: Partial<ChannelManagerOptions> = {},
+    store: Store = createMemoryStore(),
+  ) {
+    const { provider, state } = scriptedProvider(script);
+    let m!: ChannelManager;
+    const sessions = new SessionRouter({
+      store,
+      bus: new EventBus(),
+      clock: systemClock,
+      log,
+      responder: () => echoResponder,
+      deliver: (t, x, k) => m.deliverReply(t, x, k),
+    });
+    m = new ChannelManager({
+      store,
+      clock: systemClock,
+      log,
+      providers: [provider],
+      config: () => ({ scripted: { dmPolicy: 'open' } }),
+      stateDir: tmpdir(),
+      gatewayId: 'gw-a',
+      sessions: () => sessions,
+      backoff: { baseMs: 20, maxMs: 80, circuitAfter: 4, circuitOpenMs: 400 },
+      ...extra,
+    });
+    open.push(m);
+    return { m, state, store };
+  }
+
+  it('reconnects with growing backoff, then opens the circuit and waits longer', async () => {
+    const times: number[] = [];
+    const { m, state } = manager({
+      onStart: () => {
+        times.push(Date.now());
+        throw new Error('connection refused');
+      },
+    });
+    await m.start();
+    await until(() => state.starts >= 5, 3000);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // 20, 40, 80 ms (±20% jitter), then the circuit: 400 ms.
+    expect(gaps[0]).toBeGreaterThanOrEqual(15);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]! * 1.2);
+    expect(gaps[3]).toBeGreaterThanOrEqual(390);
+    const st = m.summary().accounts[0]!;
+    expect(st).toMatchObject({
+      healthState: 'backoff',
+      connected: false,
+      running: true,
+      lastError: 'connection refused',
+    });
+    expect(st.reconnectAttempts).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a non-retryable failure becomes an actionable status and is not retried', async () => {
+    const { m, state } = manager({
+      onStart: () => {
+        throw new NonRetryableChannelError(
+          'BAD_TOKEN',
+          'token rejected (401)',
+          'fix the token, then start the channel',
+        );
+      },
+    });
+    await m.start();
+    await until(() => m.summary().accounts[0]!.healthState === 'needs-action');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(state.starts).toBe(1);
+    const [a] = (await m.status()).channelAccounts.scripted!;
+    expect(a).toMatchObject({
+      running: false,
+      lastError: 'token rejected (401)',
+      action: 'fix the token, then start the channel',
+    });
+    // Operators restart it once fixed.
+    await m.startAccounts('scripted');
+    await until(() => state.starts === 2);
+  });
+
+  it('a receive loop that dies after start is restarted; an adapter that throws never takes the process down', async () => {
+    const { m, state } = manager({
+      onStart: (n, ctx) => {
+        if (n === 1) setTimeout(() => ctx.fail(new Error('socket closed')), 10);
+      },
+    });
+    await m.start();
+    await until(() => state.starts === 2 && m.summary().accounts[0]!.connected);
+    expect(state.stops).toBeGreaterThanOrEqual(1);
+    expect(m.summary().accounts[0]!.lastDisconnect?.reason).toBe('socket closed');
+  });
+
+  it('single owner: a second gateway on the same store does not start the account and names the holder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-lease-'));
+    const path = join(dir, 'gateway.db');
+    try {
+      const a = manager({}, { gatewayId: 'gw-a', leaseTtlMs: 300 }, createSqliteStore({ path }));
+      const b = manager({}, { gatewayId: 'gw-b', leaseTtlMs: 300 }, createSqliteStore({ path }));
+      await a.m.start();
+      await until(() => a.m.summary().accounts[0]!.connected);
+      await b.m.start();
+      const held = await until(() => {
+        const s = b.m.summary().accounts[0]!;
+        return s.healthState === 'held-elsewhere' ? s : undefined;
+      });
+      expect(held.heldBy).toBe('gw-a');
+      expect(b.state.starts).toBe(0);
+      const status = await b.m.status();
+      expect(status.channelAccounts.scripted![0]).toMatchObject({
+        healthState: 'held-elsewhere',
+        heldBy: 'gw-a',
+      });
+      // The holder stops (or dies): the other takes over within the lease time.
+      const t0 = Date.now();
+      await a.m.close();
+      await until(() => b.m.summary().accounts[0]!.connected, 2000);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(b.state.starts).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

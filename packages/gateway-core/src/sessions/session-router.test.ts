@@ -1,0 +1,126 @@
+import type { ChatEvent } from '@openclaw/protocol';
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../events/event-bus.ts';
+import { createSilentLogger } from '../logging/logger.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import { systemClock } from '../util/clock.ts';
+import { echoResponder, type Responder } from './responder.ts';
+import { SessionRouter } from './session-router.ts';
+
+function router(responder: Responder) {
+  const bus = new EventBus();
+  const events: ChatEvent[] = [];
+  bus.tap((event, payload) => {
+    if (event === 'chat') events.push(payload as ChatEvent);
+  });
+  const store = createMemoryStore();
+  const delivered: { chatId: string; text: string }[] = [];
+  const r = new SessionRouter({
+    store,
+    bus,
+    clock: systemClock,
+    log: createSilentLogger(),
+    responder: () => responder,
+    deliver: async (t, text) => {
+      delivered.push({ chatId: t.chatId, text });
+    },
+  });
+  return { r, events, store, delivered };
+}
+
+const until = async (fn: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((res) => setTimeout(res, 5));
+  }
+};
+
+/** Streams one word per tick until aborted or `release()` is called. */
+function gated(): Responder & { release(): void } {
+  let open = false;
+  return {
+    name: 'gated',
+    release() {
+      open = true;
+    },
+    async respond({ text, signal }, onDelta) {
+      onDelta('thinking ');
+      while (!open) {
+        if (signal.aborted) throw new Error('aborted');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      onDelta(text);
+      return `thinking ${text}`;
+    },
+  };
+}
+
+describe('session router', () => {
+  it('streams a run as ordered chat events and stores both sides', async () => {
+    const { r, events, store } = router(echoResponder);
+    const res = await r.send({ sessionKey: 'web-1', message: 'hello world' });
+    expect(res.status).toBe('started');
+    await until(() => events.some((e) => e.state === 'final'));
+    const mine = events.filter((e) => e.runId === res.runId);
+    expect(mine.map((e) => e.seq)).toEqual(mine.map((_, i) => i));
+    expect(
+      mine
+        .filter((e) => e.state === 'delta')
+        .map((e) => (e as { deltaText: string }).deltaText)
+        .join(''),
+    ).toBe('echo: hello world');
+    const h = await store.sessions.history('web-1', { limit: 10 });
+    expect(h.map((m) => [m.role, m.text, m.status])).toEqual([
+      ['user', 'hello world', undefined],
+      ['assistant', 'echo: hello world', 'complete'],
+    ]);
+  });
+
+  it('one run at a time per session; later messages queue; abort stops the active run and drops queued ones', async () => {
+    const g = gated();
+    const { r, events } = router(g);
+    const a = await r.send({ sessionKey: 's', message: 'first' });
+    const b = await r.send({ sessionKey: 's', message: 'second' });
+    const other = await r.send({ sessionKey: 't', message: 'elsewhere' });
+    expect([a.status, b.status, other.status]).toEqual(['started', 'queued', 'started']);
+    await until(() => events.some((e) => e.runId === a.runId && e.state === 'delta'));
+    expect(r.activeRunId('s')).toBe(a.runId);
+    const aborted = r.abort('s');
+    expect(aborted).toEqual([a.runId, b.runId]);
+    await until(() => events.some((e) => e.runId === a.runId && e.state === 'aborted'));
+    expect(events.some((e) => e.runId === b.runId && e.state === 'aborted')).toBe(true);
+    g.release();
+    await until(() => events.some((e) => e.runId === other.runId && e.state === 'final'));
+    const page = await r.history('s', 10);
+    expect(page.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'aborted', text: 'thinking ' });
+  });
+
+  it('a responder error becomes an error event, not a crash', async () => {
+    const { r, events } = router({
+      name: 'broken',
+      async respond() {
+        throw new Error('backend down');
+      },
+    });
+    const res = await r.send({ sessionKey: 'x', message: 'hi' });
+    await until(() => events.some((e) => e.runId === res.runId && e.state === 'error'));
+    expect(events.find((e) => e.state === 'error')).toMatchObject({ errorMessage: 'backend down' });
+  });
+
+  it('pages history with a cursor', async () => {
+    const { r, events } = router(echoResponder);
+    for (let i = 0; i < 3; i++) {
+      await r.send({ sessionKey: 'p', message: `m${i}` });
+      await until(() => events.filter((e) => e.state === 'final').length === i + 1);
+    }
+    const first = await r.history('p', 4);
+    expect(first.messages.map((m) => m.text)).toEqual(
+      ['echo: m0', 'm1', 'echo: m1', 'm2', 'echo: m2'].slice(1),
+    );
+    expect(first.nextCursor).toBeDefined();
+    const older = await r.history('p', 4, first.nextCursor);
+    expect(older.messages.map((m) => m.text)).toEqual(['m0', 'echo: m0']);
+    expect(older.nextCursor).toBeUndefined();
+  });
+});

@@ -1,0 +1,68 @@
+// A provider whose adapter does what a test script says. For testing the core's own policy
+// (supervision, outbox, leases); the real platform seams are tested in each provider package.
+import type {
+  AdapterContext,
+  ChannelAdapter,
+  ChannelCapabilities,
+  ChannelProvider,
+  OutboundMessage,
+  SendReceipt,
+} from '../channel/types.ts';
+
+export interface Script {
+  /** Called on every start; throw to fail it. */
+  onStart?(attempt: number, ctx: AdapterContext): Promise<void> | void;
+  /** Called on every send; throw to fail it. */
+  onSend?(msg: OutboundMessage, n: number): Promise<SendReceipt> | SendReceipt;
+  capabilities?: Partial<ChannelCapabilities>;
+}
+
+export interface ScriptState {
+  starts: number;
+  stops: number;
+  sent: OutboundMessage[];
+  ctx: AdapterContext | undefined;
+}
+
+export function scriptedProvider(
+  script: Script,
+  id = 'scripted',
+): { provider: ChannelProvider; state: ScriptState } {
+  const state: ScriptState = { starts: 0, stops: 0, sent: [], ctx: undefined };
+  const capabilities: ChannelCapabilities = {
+    chatKinds: ['direct', 'group'],
+    text: { max: 100, unit: 'utf16', markdown: 'none' },
+    media: { inbound: false, outbound: true },
+    typing: false,
+    reactions: false,
+    threads: false,
+    mentionDetection: true,
+    ...script.capabilities,
+  };
+  const provider: ChannelProvider = {
+    id,
+    label: 'Scripted',
+    capabilities,
+    parseAccountConfig: (raw) => raw,
+    isConfigured: () => true,
+    create(): ChannelAdapter {
+      return {
+        capabilities,
+        async start(ctx) {
+          state.starts++;
+          state.ctx = ctx;
+          await script.onStart?.(state.starts, ctx);
+        },
+        async stop() {
+          state.stops++;
+        },
+        async send(msg) {
+          state.sent.push(msg);
+          if (script.onSend) return script.onSend(msg, state.sent.length);
+          return { ids: [`p${state.sent.length}`], at: Date.now() };
+        },
+      };
+    },
+  };
+  return { provider, state };
+}

@@ -1,0 +1,277 @@
+import {
+  type AdapterContext,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  NonRetryableChannelError,
+  type OutboundMedia,
+  type OutboundMessage,
+  PermanentSendError,
+  RateLimitedError,
+  type SendReceipt,
+} from '@openclaw/gateway-core/channel';
+import { AuthorCache } from './author-cache.ts';
+import type { SignalAccountConfig } from './config.ts';
+import { isGroupChatId, normalizeEnvelope, type SignalReceiveItem, type SignalSelf } from './normalize.ts';
+import { openReceiveSocket, type Receiver, startPolling } from './receive.ts';
+import { type SendBody, SignalApi, SignalHttpError } from './signal-api.ts';
+
+export const signalCapabilities: ChannelCapabilities = {
+  chatKinds: ['direct', 'group'],
+  // signal-cli truncates a body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598), not 2000 characters.
+  text: { max: 2000, unit: 'utf8-bytes', markdown: 'none' },
+  media: { inbound: true, outbound: true, maxBytes: 100 * 1024 * 1024 },
+  typing: true,
+  reactions: true,
+  threads: false,
+  mentionDetection: true,
+  // Signal publishes no rate; going faster earns a captcha challenge that needs a human.
+  pacing: { perChatMs: 500, perAccountMs: 100 },
+};
+
+const ABOUT_TIMEOUT_MS = 10_000;
+const STOP_WAIT_MS = 5000;
+const CAPTCHA_URL = 'https://signalcaptchas.org/challenge/generate.html';
+
+export type SignalResolvedMode = 'websocket' | 'poll';
+
+/** Receive and start errors → the core's kinds: a 4xx on the account's own routes is an operator's job. */
+export function classifySignalError(error: unknown, cfg: SignalAccountConfig): Error {
+  if (error instanceof SignalHttpError) {
+    const s = error.status;
+    if ((s === 400 || s === 404) && /websocket|json-rpc/i.test(error.body.error ?? error.message)) {
+      return new NonRetryableChannelError(
+        'SIGNAL_RECEIVE_MODE',
+        `receiveMode does not match signal-cli-rest-api's MODE (${error.message})`,
+        'set channels.signal.receiveMode to auto (websocket needs MODE=json-rpc, poll needs normal or native), then run: openclaw channels start signal',
+      );
+    }
+    if (s === 400 || s === 404) {
+      return new NonRetryableChannelError(
+        'SIGNAL_ACCOUNT_UNKNOWN',
+        `signal-cli-rest-api does not know ${cfg.number} (${error.message})`,
+        `register or link ${cfg.number} in signal-cli (POST /v1/register/${cfg.number} then /v1/register/${cfg.number}/verify/<code>, or link it as a device via GET /v1/qrcodelink?device_name=openclaw), then run: openclaw channels start signal`,
+      );
+    }
+    if (s === 401 || s === 403 || s === 407) {
+      return new NonRetryableChannelError(
+        'SIGNAL_FORBIDDEN',
+        `signal-cli-rest-api refused us (${error.message})`,
+        `check channels.signal.baseUrl (${cfg.baseUrl}) and any proxy in front of it, then run: openclaw channels start signal`,
+      );
+    }
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Send errors → the core's kinds. A 429 is Signal asking for a captcha: nothing but an operator lifts
+ * it, so the retry is long (rateLimitRetryMs) and the error says exactly what to do.
+ */
+export function classifySendError(error: unknown, cfg: SignalAccountConfig): Error {
+  if (error instanceof SignalHttpError) {
+    if (error.status === 429) {
+      const tokens = Array.isArray(error.body.challenge_tokens)
+        ? error.body.challenge_tokens.map(String)
+        : [];
+      const message = tokens.length
+        ? `Signal rate-limited ${cfg.number} and wants a captcha: solve one at ${CAPTCHA_URL}, then POST ${cfg.baseUrl}/v1/accounts/${encodeURIComponent(cfg.number)}/rate-limit-challenge {"challenge_token":"${tokens[0]}","captcha":"signalcaptcha://…"}`
+        : `Signal rate-limited ${cfg.number} (${error.message})`;
+      return new RateLimitedError(
+        cfg.rateLimitRetryMs,
+        message,
+        tokens.length ? tokens.join(',') : undefined,
+      );
+    }
+    if (error.status === 400) return new PermanentSendError(error.message);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** `data:<mime>;filename=<name>;base64,<data>`: the only way /v2/send takes a file name. */
+export function dataUri(m: OutboundMedia): string {
+  // `;` and `,` end the filename parameter in signal-cli-rest-api's parser.
+  const sub = (m.mimeType.split('/')[1] ?? 'bin').replace(/[^\w.+-]/g, '');
+  const name = (m.fileName ?? `attachment.${sub || 'bin'}`).replace(/[;,\r\n]/g, '_');
+  return `data:${m.mimeType};filename=${name};base64,${Buffer.from(m.data).toString('base64')}`;
+}
+
+/** One signal-cli account behind signal-cli-rest-api: axios for REST, ws for json-rpc receive. */
+export class SignalAdapter implements ChannelAdapter {
+  readonly capabilities = signalCapabilities;
+  readonly #cfg: SignalAccountConfig;
+  readonly #accountId: string;
+  readonly #self: SignalSelf;
+  readonly #authors = new AuthorCache();
+  #api: SignalApi | undefined;
+  #ctx: AdapterContext | undefined;
+  #abort: AbortController | undefined;
+  #receiver: Receiver | undefined;
+  #mode: SignalResolvedMode | undefined;
+
+  constructor(cfg: SignalAccountConfig, accountId: string) {
+    this.#cfg = cfg;
+    this.#accountId = accountId;
+    this.#self = { number: cfg.number, uuid: cfg.uuid };
+  }
+
+  /** The receive mode start() chose (after asking /v1/about in auto). */
+  get mode(): SignalResolvedMode | undefined {
+    return this.#mode;
+  }
+
+  async start(ctx: AdapterContext): Promise<void> {
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#ctx = ctx;
+    ctx.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const api = new SignalApi(this.#cfg.baseUrl, this.#cfg.number);
+    this.#api = api;
+    let about: Awaited<ReturnType<SignalApi['about']>>;
+    try {
+      about = await api.about(abort.signal, ABOUT_TIMEOUT_MS);
+    } catch (error) {
+      // Unreachable or erroring: plain Error, so the supervisor retries with backoff.
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    const mode: SignalResolvedMode =
+      this.#cfg.receiveMode === 'auto'
+        ? String(about.mode ?? '').startsWith('json-rpc')
+          ? 'websocket'
+          : 'poll'
+        : this.#cfg.receiveMode;
+    this.#mode = mode;
+    ctx.status({ self: { id: this.#cfg.number }, mode });
+
+    const onItem = (item: SignalReceiveItem) => this.#deliver(ctx, item);
+    const onFail = (error: unknown) => {
+      if (!abort.signal.aborted) ctx.fail(classifySignalError(error, this.#cfg));
+    };
+    try {
+      if (mode === 'websocket') {
+        this.#receiver = await openReceiveSocket(api.receiveSocketUrl(), abort.signal, {
+          onItem,
+          onFail,
+          onBadFrame: (error) => ctx.log.warn({ err: error }, 'signal: unreadable receive frame skipped'),
+        });
+      } else {
+        // The first receive proves the number is known before we report "connected".
+        const first = await api.receive(abort.signal);
+        this.#receiver = startPolling(api, first, this.#cfg.pollIntervalMs, abort.signal, { onItem, onFail });
+      }
+    } catch (error) {
+      throw classifySignalError(error, this.#cfg);
+    }
+  }
+
+  async #deliver(ctx: AdapterContext, item: SignalReceiveItem): Promise<void> {
+    try {
+      // One receive socket serves one account, but the REST API tags each item; trust the tag.
+      if (item.account && item.account !== this.#cfg.number) return;
+      const api = this.#api;
+      if (!api) return;
+      const env = normalizeEnvelope(item, this.#accountId, this.#self, (id) => api.attachment(id));
+      if (!env) return;
+      this.#authors.set(env.chat.id, env.id, env.sender.id);
+      await ctx.emit(env);
+    } catch (error) {
+      // One message the core cannot take must not stop receiving for everyone else.
+      ctx.log.error({ err: error }, 'signal: inbound message failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    const receiver = this.#receiver;
+    this.#receiver = undefined;
+    if (receiver) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([receiver.close(), new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    this.#api?.close();
+    this.#api = undefined;
+  }
+
+  #running(): { api: SignalApi; signal: AbortSignal } {
+    const api = this.#api;
+    const abort = this.#abort;
+    if (!api || !abort || abort.signal.aborted) throw new Error('signal account is not running');
+    return { api, signal: abort.signal };
+  }
+
+  /** Who wrote `messageId` in `chatId`: remembered from inbound or our sends; in a DM, the other side. */
+  #authorOf(chatId: string, messageId: string): string | undefined {
+    return this.#authors.get(chatId, messageId) ?? (isGroupChatId(chatId) ? undefined : chatId);
+  }
+
+  async send(msg: OutboundMessage): Promise<SendReceipt> {
+    const { api, signal } = this.#running();
+    const chatId = msg.to.chatId;
+    const body: SendBody = { number: this.#cfg.number, recipients: [chatId], message: msg.text ?? '' };
+    if (msg.media?.length) {
+      body.base64_attachments = msg.media.map(dataUri);
+      // Signal has no per-file caption: the body is the caption.
+      if (!body.message) body.message = msg.media.flatMap((m) => (m.caption ? [m.caption] : [])).join('\n');
+    }
+    if (msg.replyToId && /^\d+$/.test(msg.replyToId)) {
+      // A quote names its author; without one (an unknown group message) we send without quoting.
+      const author = this.#authorOf(chatId, msg.replyToId);
+      if (author) {
+        body.quote_timestamp = Number(msg.replyToId);
+        body.quote_author = author;
+      }
+    }
+    let res: Awaited<ReturnType<SignalApi['send']>>;
+    try {
+      res = await api.send(body, signal);
+    } catch (error) {
+      const e = classifySendError(error, this.#cfg);
+      if (e instanceof RateLimitedError) {
+        this.#ctx?.log.warn({ challenge: e.challenge }, e.message);
+        this.#ctx?.status({ lastError: e.message });
+      }
+      throw e;
+    }
+    const id = String(res.timestamp);
+    this.#authors.set(chatId, id, this.#cfg.number);
+    return { ids: [id], at: Date.now() };
+  }
+
+  async setTyping(chatId: string, on: boolean): Promise<void> {
+    const { api, signal } = this.#running();
+    await api.typing(chatId, on, signal);
+  }
+
+  async react(chatId: string, messageId: string, emoji: string): Promise<void> {
+    const { api, signal } = this.#running();
+    const author = this.#authorOf(chatId, messageId);
+    if (!author)
+      throw new Error(`signal: cannot react to ${messageId} in ${chatId}: its author is no longer known`);
+    await api.react(
+      { recipient: chatId, reaction: emoji, target_author: author, timestamp: Number(messageId) },
+      signal,
+    );
+  }
+
+  async probe(
+    timeoutMs: number,
+  ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
+    const api = new SignalApi(this.#cfg.baseUrl, this.#cfg.number);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      await api.about(abort.signal, timeoutMs);
+      return { ok: true, self: { id: this.#cfg.number } };
+    } catch (error) {
+      const message = abort.signal.aborted
+        ? `probe timed out after ${timeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      return { ok: false, error: message };
+    } finally {
+      clearTimeout(timer);
+      api.close();
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
+import type { SignalReceiveItem } from './normalize.ts';
+
+/** signal-cli-rest-api answered with an error status; `body` is its JSON (`{error, challenge_tokens?}`). */
+export class SignalHttpError extends Error {
+  override name = 'SignalHttpError';
+  readonly status: number;
+  readonly body: { error?: string; challenge_tokens?: string[]; [k: string]: unknown };
+
+  constructor(status: number, body: unknown, what: string) {
+    const b = typeof body === 'object' && body !== null ? (body as SignalHttpError['body']) : {};
+    const detail = typeof b.error === 'string' ? b.error : typeof body === 'string' ? body.slice(0, 200) : '';
+    super(`signal-cli-rest-api ${what}: ${status}${detail ? ` ${detail}` : ''}`);
+    this.status = status;
+    this.body = b;
+  }
+}
+
+/** GET /v1/about. */
+export interface SignalAbout {
+  versions?: string[];
+  build?: number;
+  mode?: string;
+  version?: string;
+  capabilities?: Record<string, string[]>;
+}
+
+export interface SendBody {
+  number: string;
+  recipients: string[];
+  message: string;
+  base64_attachments?: string[];
+  quote_timestamp?: number;
+  quote_author?: string;
+}
+
+const RECEIVE_TIMEOUT_MS = 60_000;
+const CALL_TIMEOUT_MS = 60_000;
+
+/**
+ * The REST calls we make, over axios with our own keep-alive agents so stop() can drop every pooled
+ * socket. Error statuses become SignalHttpError; network failures a plain Error without the axios
+ * config attached (it would carry whole base64 attachments into logs).
+ */
+export class SignalApi {
+  readonly baseUrl: string;
+  readonly #number: string;
+  readonly #http: AxiosInstance;
+  readonly #httpAgent = new http.Agent({ keepAlive: true });
+  readonly #httpsAgent = new https.Agent({ keepAlive: true });
+
+  constructor(baseUrl: string, number: string) {
+    this.baseUrl = baseUrl;
+    this.#number = number;
+    this.#http = axios.create({
+      baseURL: baseUrl,
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
+      // Statuses are ours to classify; axios would only wrap them.
+      validateStatus: () => true,
+    });
+  }
+
+  get #n(): string {
+    return encodeURIComponent(this.#number);
+  }
+
+  async #call<T>(
+    method: Method,
+    path: string,
+    opts: { data?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number; binary?: boolean } = {},
+  ): Promise<T> {
+    const what = `${method} ${path.split('?')[0]}`;
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.#http.request({
+        method,
+        url: path,
+        data: opts.data,
+        timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.binary ? { responseType: 'arraybuffer' as const } : {}),
+      });
+    } catch (error) {
+      if (isAxiosError(error)) {
+        const code = error.code ? ` (${error.code})` : '';
+        throw new Error(`signal-cli-rest-api ${what} at ${this.baseUrl} failed: ${error.message}${code}`);
+      }
+      throw error;
+    }
+    if (res.status >= 300) {
+      const body = opts.binary ? safeJson(Buffer.from(res.data as ArrayBuffer)) : res.data;
+      throw new SignalHttpError(res.status, body, what);
+    }
+    return res.data as T;
+  }
+
+  about(signal?: AbortSignal, timeoutMs?: number): Promise<SignalAbout> {
+    return this.#call<SignalAbout>('GET', '/v1/about', {
+      signal,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
+  }
+
+  /** Normal/native mode: what arrived since the last call, held up to 1 s when there is nothing. */
+  async receive(signal?: AbortSignal): Promise<SignalReceiveItem[]> {
+    const items = await this.#call<SignalReceiveItem[] | null>('GET', `/v1/receive/${this.#n}?timeout=1`, {
+      signal,
+      timeoutMs: RECEIVE_TIMEOUT_MS,
+    });
+    return Array.isArray(items) ? items : [];
+  }
+
+  /** 201 `{timestamp}`: the new message's id. */
+  send(body: SendBody, signal?: AbortSignal): Promise<{ timestamp: string | number }> {
+    return this.#call('POST', '/v2/send', { data: body, signal });
+  }
+
+  async typing(recipient: string, on: boolean, signal?: AbortSignal): Promise<void> {
+    await this.#call(on ? 'PUT' : 'DELETE', `/v1/typing-indicator/${this.#n}`, {
+      data: { recipient },
+      signal,
+    });
+  }
+
+  async react(
+    body: { recipient: string; reaction: string; target_author: string; timestamp: number },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.#call('POST', `/v1/reactions/${this.#n}`, { data: body, signal });
+  }
+
+  async attachment(id: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const data = await this.#call<ArrayBuffer>('GET', `/v1/attachments/${encodeURIComponent(id)}`, {
+      signal,
+      binary: true,
+    });
+    return new Uint8Array(Buffer.from(data));
+  }
+
+  /** The json-rpc receive socket: the same path as GET receive, upgraded. */
+  receiveSocketUrl(): string {
+    return `${this.baseUrl.replace(/^http/i, 'ws')}/v1/receive/${this.#n}`;
+  }
+
+  /** Drop pooled keep-alive sockets. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+}
+
+function safeJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return buf.toString('utf8');
+  }
+}

@@ -1,0 +1,48 @@
+import { describeChannelContract } from '@openclaw/gateway-core/testing';
+import { FakeSignal, type SignalMode } from '@openclaw/test-fakes';
+import { describe } from 'vitest';
+import { signalProvider } from './index.ts';
+
+const me = '+15559999999';
+
+/**
+ * The same contract over both receive paths: json-rpc (WebSocket, picked by `auto` from /v1/about)
+ * and normal mode (GET polling, set explicitly).
+ */
+function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
+  describeChannelContract<FakeSignal>({
+    provider: signalProvider,
+    startFake: () => FakeSignal.start({ number: me, mode, holdMs: 100 }),
+    stopFake: (f) => f.close(),
+    accountConfig: (f) => ({
+      baseUrl: f.url,
+      number: f.number,
+      receiveMode,
+      pollIntervalMs: 20,
+      // Signal's 429 carries no retry-after (a captcha lifts it); the contract's 429 asks for 1 s.
+      rateLimitRetryMs: 1000,
+    }),
+    ids: { senderA: '+15550000001', senderB: '+15550000002', group: 'Z3JvdXAtaWQ=' },
+    pushDirect: async (f, m) => {
+      f.pushMessage({ source: m.senderId, sourceName: m.senderName, text: m.text });
+    },
+    pushGroup: async (f, m) => {
+      f.pushMessage({
+        source: m.senderId,
+        sourceName: m.senderName,
+        groupId: m.groupId,
+        // A mention is a U+FFFC placeholder in the body plus a record saying whom it stands for.
+        text: m.mention ? `\uFFFC ${m.text}` : m.text,
+        ...(m.mention ? { mentions: [{ start: 0, number: f.number, name: 'Bot' }] } : {}),
+      });
+    },
+    sent: (f) => f.sent.map((s) => ({ chatId: s.recipients[0] ?? '', text: s.message })),
+    directChatId: (s) => s,
+    groupChatId: (g) => FakeSignal.groupRecipient(g),
+    failNextSendWith429: (f) => f.failNext({ method: 'send', status: 429 }),
+    sendCalls: (f) => f.calls.filter((c) => c.method === 'send').length,
+  });
+}
+
+describe('json-rpc mode (WebSocket receive, receiveMode auto)', () => contract('json-rpc', 'auto'));
+describe('normal mode (GET /v1/receive polling)', () => contract('normal', 'poll'));

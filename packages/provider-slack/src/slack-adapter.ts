@@ -1,0 +1,356 @@
+import {
+  type AdapterContext,
+  type ChannelAdapter,
+  type ChannelCapabilities,
+  type ChannelLogger,
+  NonRetryableChannelError,
+  type OutboundMessage,
+  type SendReceipt,
+} from '@openclaw/gateway-core/channel';
+import { WebClient } from '@slack/web-api';
+import type { SlackAccountConfig } from './config.ts';
+import { reactionName } from './emoji.ts';
+import { classifySendError, classifyStartError, platformError } from './errors.ts';
+import { type EventCallback, eventsHttpHandler } from './events-http.ts';
+import { slackLogger } from './logger.ts';
+import { normalizeMessage, type SlackFileRef, type SlackSelf, skipReason } from './normalize.ts';
+import { RecentKeys } from './recent.ts';
+import { type SlackEnvelope, SupervisedSocketModeClient } from './socket-client.ts';
+
+export const slackCapabilities: ChannelCapabilities = {
+  chatKinds: ['direct', 'group', 'channel'],
+  // Slack truncates past 40,000 characters and advises staying under 4,000.
+  text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
+  media: { inbound: true, outbound: true, maxBytes: 1024 * 1024 * 1024 },
+  // The Web API has no typing indicator for bots (only legacy RTM had one).
+  typing: false,
+  reactions: true,
+  threads: true,
+  // thread_ts is how Slack replies: every chunk of a reply goes to the thread.
+  replyStartsThread: true,
+  mentionDetection: true,
+  // chat.postMessage allows about one message per second per channel; other chats are independent.
+  pacing: { perChatMs: 1000, perAccountMs: 0 },
+};
+
+const STOP_WAIT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 30_000;
+/** Slack's Events API retries three times within about five minutes; the core dedupes durably beyond this. */
+const DEDUPE_TTL_MS = 10 * 60_000;
+const DEDUPE_MAX = 10_000;
+
+const silentLog: ChannelLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function timeout(ms: number, message: string): { promise: Promise<never>; clear(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/** `image/png` → `file.png`: Slack picks the preview type from the file name. */
+function defaultFileName(mimeType: string): string {
+  const ext = /^[\w-]+\/([a-z0-9]{1,5})(?:[+;]|$)/i.exec(mimeType)?.[1];
+  return `file.${ext ?? 'bin'}`;
+}
+
+/** One bot in one workspace: @slack/web-api for calls, @slack/socket-mode or the gateway's HTTP server for events. */
+export class SlackAdapter implements ChannelAdapter {
+  readonly capabilities = slackCapabilities;
+  readonly #cfg: SlackAccountConfig;
+  readonly #accountId: string;
+  #web: WebClient | undefined;
+  #socket: SupervisedSocketModeClient | undefined;
+  #self: SlackSelf | undefined;
+  #log: ChannelLogger = silentLog;
+  #unmount: (() => void) | undefined;
+  #stopping = false;
+  /** Slack retries (HTTP and unacked envelopes) carry the same event_id. */
+  readonly #eventIds = new RecentKeys(DEDUPE_TTL_MS, DEDUPE_MAX);
+  /** A channel message that mentions the bot arrives as both `message` and `app_mention`: same channel and ts. */
+  readonly #messages = new RecentKeys(DEDUPE_TTL_MS, DEDUPE_MAX);
+  readonly #inflight = new Set<Promise<void>>();
+
+  constructor(cfg: SlackAccountConfig, accountId: string) {
+    this.#cfg = cfg;
+    this.#accountId = accountId;
+  }
+
+  get #configPath(): string {
+    return this.#accountId === 'default' ? 'channels.slack' : `channels.slack.accounts.${this.#accountId}`;
+  }
+
+  #webClient(log: ChannelLogger, timeoutMs = 0): WebClient {
+    return new WebClient(this.#cfg.botToken, {
+      slackApiUrl: this.#cfg.apiUrl,
+      logger: slackLogger(log, 'web-api'),
+      // The outbox owns retries and pacing: a 429 must reach it as a RateLimitedError carrying
+      // Slack's Retry-After, not be slept on here while the whole request queue is paused.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: timeoutMs,
+    });
+  }
+
+  async start(ctx: AdapterContext): Promise<void> {
+    this.#stopping = false;
+    this.#log = ctx.log;
+    const web = this.#webClient(ctx.log);
+    this.#web = web;
+    let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+    try {
+      auth = await web.auth.test();
+    } catch (error) {
+      throw classifyStartError(error, 'botToken', this.#configPath);
+    }
+    if (!auth.user_id || !auth.bot_id) {
+      throw new NonRetryableChannelError(
+        'SLACK_NOT_A_BOT_TOKEN',
+        'auth.test did not name a bot user: the token is not a bot token',
+        `set ${this.#configPath}.botToken to the Bot User OAuth Token (xoxb-…), then run: openclaw channels start slack`,
+      );
+    }
+    const self: SlackSelf = { userId: auth.user_id, botId: auth.bot_id, name: auth.user };
+    this.#self = self;
+    ctx.status({
+      self: { id: self.userId, ...(auth.user ? { name: auth.user, username: auth.user } : {}) },
+      mode: this.#cfg.mode,
+    });
+
+    if (this.#cfg.mode === 'events-http') {
+      if (!ctx.webhooks)
+        throw new NonRetryableChannelError(
+          'SLACK_WEBHOOK_UNAVAILABLE',
+          'events-http mode needs the gateway HTTP server',
+          `use ${this.#configPath}.mode: socket (with an appToken)`,
+        );
+      const handler = eventsHttpHandler({
+        signingSecret: this.#cfg.signingSecret,
+        log: ctx.log,
+        onCallback: (cb) => this.#track(this.#onCallback(cb, ctx)),
+      });
+      try {
+        this.#unmount = ctx.webhooks(this.#cfg.webhookPath, handler);
+      } catch (error) {
+        // A path the gateway refuses (taken, outside its webhook prefix) stays refused on retry.
+        throw new NonRetryableChannelError(
+          'SLACK_WEBHOOK_PATH',
+          `cannot mount ${this.#cfg.webhookPath}: ${error instanceof Error ? error.message : String(error)}`,
+          `change ${this.#configPath}.webhookPath (it defaults to /channels/slack/<accountId>/events)`,
+        );
+      }
+      return;
+    }
+    await this.#connectSocket(ctx);
+  }
+
+  async #connectSocket(ctx: AdapterContext): Promise<void> {
+    const ping = this.#cfg.clientPingTimeoutMs;
+    const sm = new SupervisedSocketModeClient({
+      appToken: this.#cfg.appToken,
+      logger: slackLogger(ctx.log, 'socket-mode'),
+      // A few quick retries of apps.connections.open ride out a blip; longer outages go to the
+      // supervisor's backoff (through onReconnectFailed) instead of the library's 100 retries.
+      clientOptions: {
+        slackApiUrl: this.#cfg.apiUrl,
+        retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+      },
+      ...(ping !== undefined ? { clientPingTimeout: ping } : {}),
+    });
+    this.#socket = sm;
+    sm.on('slack_event', (e: SlackEnvelope) => this.#onEnvelope(e, ctx));
+    sm.on('reconnecting', () => ctx.status({ connected: false }));
+    sm.on('connected', () => ctx.status({ connected: true }));
+    let connected = false;
+    let failConnect: (error: Error) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      failConnect = reject;
+    });
+    sm.onReconnectFailed = (error) => {
+      const e = classifyStartError(error, 'appToken', this.#configPath);
+      if (!connected) failConnect(e);
+      else if (!this.#stopping) ctx.fail(e);
+    };
+    const limit = timeout(
+      CONNECT_TIMEOUT_MS,
+      `Socket Mode did not connect within ${CONNECT_TIMEOUT_MS / 1000}s`,
+    );
+    try {
+      await Promise.race([sm.connect(), failed, limit.promise]);
+      connected = true;
+    } catch (error) {
+      throw classifyStartError(error, 'appToken', this.#configPath);
+    } finally {
+      limit.clear();
+    }
+  }
+
+  #onEnvelope(e: SlackEnvelope, ctx: AdapterContext): void {
+    // Slack redelivers an envelope not acked within 3 s, whatever its type: ack first, work after.
+    e.ack().catch((error: unknown) => ctx.log.debug({ err: error }, 'slack: ack failed'));
+    const body = e.body;
+    if (e.type !== 'events_api' || !isObj(body) || !isObj(body.event)) return;
+    this.#track(this.#onCallback(body as unknown as EventCallback, ctx)).catch((error: unknown) =>
+      ctx.log.error({ err: error }, 'slack: inbound event failed'),
+    );
+  }
+
+  /** Dedupe, filter, normalise and hand one event to the core. Rejects (and forgets it) if the core could not take it. */
+  async #onCallback(cb: EventCallback, ctx: AdapterContext): Promise<void> {
+    const self = this.#self;
+    if (!self || this.#stopping) return;
+    const eventId = cb.event_id;
+    if (eventId && !this.#eventIds.add(eventId)) {
+      ctx.log.debug({ eventId }, 'slack: event retry dropped');
+      return;
+    }
+    const ev = cb.event;
+    const why = skipReason(ev, self);
+    if (why) {
+      ctx.log.debug({ type: ev.type, subtype: ev.subtype, reason: why }, 'slack: event ignored');
+      return;
+    }
+    const key = `${ev.channel}:${ev.ts}`;
+    if (!this.#messages.add(key)) return;
+    try {
+      await ctx.emit(normalizeMessage(ev, this.#accountId, self, (f, url) => this.#download(f, url)));
+    } catch (error) {
+      if (eventId) this.#eventIds.delete(eventId);
+      this.#messages.delete(key);
+      throw error;
+    }
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => {},
+      () => {},
+    );
+    this.#inflight.add(settled);
+    void settled.then(() => this.#inflight.delete(settled));
+    return p;
+  }
+
+  /** The bot token goes only to Slack itself (or the configured API host, for fakes and proxies). */
+  #mayCarryToken(url: URL): boolean {
+    if (url.origin === new URL(this.#cfg.apiUrl).origin) return true;
+    const host = url.hostname;
+    return (
+      url.protocol === 'https:' &&
+      (host === 'slack.com' || host.endsWith('.slack.com') || host.endsWith('.slack-gov.com'))
+    );
+  }
+
+  async #download(file: SlackFileRef, href: string): Promise<Uint8Array> {
+    const url = new URL(href);
+    if (!this.#mayCarryToken(url)) throw new Error(`refusing to send the Slack bot token to ${url.host}`);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.#cfg.botToken}` } });
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`Slack file download failed: HTTP ${res.status}`);
+    }
+    // Without access Slack answers 200 with its HTML sign-in page rather than an error status.
+    if (type.startsWith('text/html') && !file.mimetype?.startsWith('text/html')) {
+      await res.body?.cancel();
+      throw new Error(
+        'Slack answered the file download with its sign-in page: give the app the files:read scope and reinstall it',
+      );
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#unmount?.();
+    this.#unmount = undefined;
+    const sm = this.#socket;
+    this.#socket = undefined;
+    if (sm) {
+      sm.closing = true;
+      const limit = timeout(STOP_WAIT_MS, 'slack: socket did not close');
+      try {
+        await Promise.race([sm.disconnect(), limit.promise]);
+      } catch {
+        // The peer never finished the close handshake: a second disconnect on a CLOSING socket
+        // tears it down now instead of after the library's 30 s handshake timer.
+        sm.websocket?.disconnect();
+      } finally {
+        limit.clear();
+      }
+    }
+    if (this.#inflight.size > 0) {
+      const limit = timeout(STOP_WAIT_MS, 'in-flight events');
+      await Promise.race([Promise.allSettled([...this.#inflight]), limit.promise]).catch(() => {});
+      limit.clear();
+    }
+    this.#web = undefined;
+  }
+
+  async send(msg: OutboundMessage): Promise<SendReceipt> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    const channel = msg.to.chatId;
+    // Slack has no reply-to-message: replying means posting in the message's thread.
+    const threadTs = msg.to.threadId ?? msg.replyToId;
+    const thread = threadTs ? { thread_ts: threadTs } : {};
+    const ids: string[] = [];
+    try {
+      if (msg.text || !msg.media?.length) {
+        const res = await web.chat.postMessage({ channel, text: msg.text ?? '', ...thread });
+        ids.push(res.ts ?? '');
+      }
+      for (const m of msg.media ?? []) {
+        const res = await web.filesUploadV2({
+          channel_id: channel,
+          file: Buffer.from(m.data),
+          filename: m.fileName ?? defaultFileName(m.mimeType),
+          ...(m.caption ? { initial_comment: m.caption } : {}),
+          ...thread,
+        });
+        // The upload's result names files, not the message that shares them.
+        for (const done of res.files as { files?: { id?: string }[] }[]) {
+          for (const f of done.files ?? []) if (f.id) ids.push(f.id);
+        }
+      }
+    } catch (error) {
+      throw classifySendError(error);
+    }
+    return { ids, at: Date.now() };
+  }
+
+  async react(chatId: string, messageId: string, emoji: string): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    try {
+      await web.reactions.add({ channel: chatId, timestamp: messageId, name: reactionName(emoji) });
+    } catch (error) {
+      if (platformError(error) === 'already_reacted') return;
+      throw classifySendError(error);
+    }
+  }
+
+  async probe(
+    timeoutMs: number,
+  ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
+    const limit = timeout(timeoutMs, 'probe timed out');
+    try {
+      const auth = await Promise.race([this.#webClient(this.#log, timeoutMs).auth.test(), limit.promise]);
+      return {
+        ok: true,
+        self: { id: auth.user_id ?? '', ...(auth.user ? { name: auth.user } : {}) },
+      };
+    } catch (error) {
+      return { ok: false, error: classifyStartError(error, 'botToken', this.#configPath).message };
+    } finally {
+      limit.clear();
+    }
+  }
+
+  get self(): SlackSelf | undefined {
+    return this.#self;
+  }
+}

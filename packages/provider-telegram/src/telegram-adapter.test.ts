@@ -1,0 +1,239 @@
+import { createServer } from 'node:http';
+import {
+  type AdapterContext,
+  type InboundEnvelope,
+  NonRetryableChannelError,
+  type WebhookRegistrar,
+} from '@openclaw/gateway-core/channel';
+import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseTelegramConfig } from './config.ts';
+import { TelegramAdapter } from './telegram-adapter.ts';
+
+const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+function context(extra: Partial<AdapterContext> = {}) {
+  const inbound: InboundEnvelope[] = [];
+  const failures: unknown[] = [];
+  const controller = new AbortController();
+  const ctx: AdapterContext = {
+    channel: 'telegram',
+    accountId: 'default',
+    config: {},
+    stateDir: '/nonexistent',
+    signal: controller.signal,
+    log: quietLog,
+    emit: async (m) => {
+      inbound.push(m);
+    },
+    status: () => {},
+    fail: (e) => failures.push(e),
+    ...extra,
+  };
+  return { ctx, inbound, failures };
+}
+
+describe('TelegramAdapter against a fake Bot API', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+
+  async function setup(extra: Record<string, unknown> = {}) {
+    const tg = await FakeTelegram.start({ holdMs: 80 });
+    cleanup.push(() => tg.close());
+    const adapter = new TelegramAdapter(
+      parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot, ...extra }, 'default'),
+      'default',
+    );
+    cleanup.push(() => adapter.stop());
+    return { tg, adapter };
+  }
+
+  it('photos and documents in (lazily downloaded through getFile) and out (multipart)', async () => {
+    const { tg, adapter } = await setup();
+    const { ctx, inbound } = context();
+    await adapter.start(ctx);
+    const png = Buffer.from('89504e470d0a1a0a-fake-png');
+    await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, caption: 'look', photo: png });
+    await tg.pushMessage({
+      chatId: 5,
+      from: { id: 5, first_name: 'Ann' },
+      document: { data: Buffer.from('%PDF-1.4'), fileName: 'a.pdf', mimeType: 'application/pdf' },
+    });
+    await waitFor(() => inbound.length >= 2);
+    expect(inbound[0]).toMatchObject({ text: 'look', media: [{ kind: 'image', mimeType: 'image/jpeg' }] });
+    expect(Buffer.from(await inbound[0]!.media[0]!.fetch())).toEqual(png);
+    expect(inbound[1]!.media[0]).toMatchObject({
+      kind: 'file',
+      fileName: 'a.pdf',
+      mimeType: 'application/pdf',
+    });
+    expect(Buffer.from(await inbound[1]!.media[0]!.fetch()).toString()).toBe('%PDF-1.4');
+    const r = await adapter.send({
+      to: { chatId: '5' },
+      nonce: 'n1',
+      media: [{ data: png, mimeType: 'image/png', fileName: 'p.png', caption: 'back' }],
+    });
+    expect(r.ids).toHaveLength(1);
+    expect(tg.sent.at(-1)).toMatchObject({
+      method: 'sendPhoto',
+      caption: 'back',
+      file: { field: 'photo', name: 'p.png', size: png.length },
+    });
+    await adapter.send({
+      to: { chatId: '5' },
+      nonce: 'n2',
+      media: [{ data: Buffer.from('x'), mimeType: 'text/plain', fileName: 'x.txt' }],
+    });
+    expect(tg.sent.at(-1)).toMatchObject({ method: 'sendDocument', file: { name: 'x.txt' } });
+  });
+
+  it('typing, reactions, replies into topics; groups: @mention entities and replies to the bot', async () => {
+    const { tg, adapter } = await setup();
+    const { ctx, inbound } = context();
+    await adapter.start(ctx);
+    await adapter.setTyping('5', true);
+    await adapter.react('5', '42', '👍');
+    expect(tg.chatActions).toEqual([{ chatId: '5', action: 'typing' }]);
+    expect(tg.reactions).toEqual([{ chatId: '5', messageId: 42, emoji: ['👍'] }]);
+    await adapter.send({
+      to: { chatId: '-100', threadId: '7' },
+      text: 'in topic',
+      replyToId: '99',
+      nonce: 'x',
+    });
+    expect(tg.sent.at(-1)).toMatchObject({ chatId: '-100', threadId: 7, replyToMessageId: 99 });
+
+    await tg.pushMessage({
+      chatId: -100,
+      chatType: 'supergroup',
+      from: { id: 6, first_name: 'Bo' },
+      text: 'hey',
+      mentionBot: true,
+      threadId: 7,
+    });
+    await tg.pushMessage({
+      chatId: -100,
+      chatType: 'supergroup',
+      from: { id: 6, first_name: 'Bo' },
+      text: 'and you?',
+      replyToMessage: {
+        message_id: 1,
+        from: { id: tg.botId, first_name: 'Fake Bot', is_bot: true },
+        text: 'earlier',
+      },
+    });
+    await tg.pushMessage({
+      chatId: -100,
+      chatType: 'supergroup',
+      from: { id: 6, first_name: 'Bo' },
+      text: 'just chatting',
+    });
+    await waitFor(() => inbound.length >= 3);
+    expect(inbound[0]).toMatchObject({
+      chat: { kind: 'group', id: '-100', threadId: '7' },
+      mentions: { bot: true },
+    });
+    expect(inbound[1]).toMatchObject({
+      mentions: { bot: false, implicit: 'reply_to_bot' },
+      replyTo: { id: '1', senderId: String(tg.botId) },
+    });
+    expect(inbound[2]!.mentions).toEqual({ bot: false, userIds: [] });
+  });
+
+  it('a bad token is a non-retryable failure with what to do', async () => {
+    const { tg } = await setup();
+    const adapter = new TelegramAdapter(
+      parseTelegramConfig({ botToken: '1:wrong', apiRoot: tg.apiRoot }, 'default'),
+      'default',
+    );
+    const err = await adapter.start(context().ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonRetryableChannelError);
+    expect((err as NonRetryableChannelError).code).toBe('TELEGRAM_UNAUTHORIZED');
+    await adapter.stop();
+  });
+
+  it('stop commits the update offset, so a restart does not see old updates again', async () => {
+    const { tg, adapter } = await setup();
+    const { ctx, inbound } = context();
+    await adapter.start(ctx);
+    const u = await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'once' });
+    await waitFor(() => inbound.length === 1);
+    await adapter.stop();
+    expect(tg.confirmedOffset).toBe(u.update_id + 1);
+    const again = new TelegramAdapter(
+      parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
+      'default',
+    );
+    cleanup.push(() => again.stop());
+    const second = context();
+    await again.start(second.ctx);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.inbound).toHaveLength(0);
+  });
+
+  it('webhook mode: verifies the secret-token header and emits updates', async () => {
+    const tg = await FakeTelegram.start();
+    cleanup.push(() => tg.close());
+    const routes = new Map<string, Parameters<WebhookRegistrar>[1]>();
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const h = routes.get(req.url ?? '');
+      if (!h) return void res.writeHead(404).end();
+      const out = await h({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(out.status, { 'content-type': 'application/json' }).end(JSON.stringify(out.body ?? null));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as { port: number }).port;
+    const secretToken = 'a-long-secret-token-123';
+    const path = '/channels/telegram/default/webhook';
+    const adapter = new TelegramAdapter(
+      parseTelegramConfig(
+        {
+          botToken: tg.token,
+          apiRoot: tg.apiRoot,
+          mode: 'webhook',
+          webhook: { secretToken, url: `http://127.0.0.1:${port}${path}` },
+        },
+        'default',
+      ),
+      'default',
+    );
+    cleanup.push(() => adapter.stop());
+    const { ctx, inbound } = context({
+      webhooks: (p, h) => {
+        routes.set(p, h);
+        return () => routes.delete(p);
+      },
+    });
+    await adapter.start(ctx);
+    expect(tg.webhook).toEqual({ url: `http://127.0.0.1:${port}${path}`, secretToken });
+    await tg.pushMessage({ chatId: 8, from: { id: 8, first_name: 'Wes' }, text: 'via webhook' });
+    expect(inbound.map((m) => m.text)).toEqual(['via webhook']);
+    const forged = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-telegram-bot-api-secret-token': 'wrong-secret-token-000',
+      },
+      body: JSON.stringify({
+        update_id: 99,
+        message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: 'forged' },
+      }),
+    });
+    expect(forged.status).toBe(401);
+    expect(inbound).toHaveLength(1);
+    await adapter.stop();
+    expect(routes.size).toBe(0);
+  });
+
+  it('config: refuses webhook mode without a strong secret and malformed tokens', () => {
+    expect(() =>
+      parseTelegramConfig({ botToken: '1:a', mode: 'webhook', webhook: { secretToken: 'short' } }, 'default'),
+    ).toThrow(/secretToken/);
+    expect(() => parseTelegramConfig({ botToken: 'nonsense' }, 'default')).toThrow(/bot token/);
+  });
+});
