@@ -263,6 +263,22 @@ export class GatewayCore {
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
     });
+    this.addReadinessCheck({
+      name: 'channels',
+      // Accounts still connecting hold readiness back; ones that failed are reported as degraded,
+      // not as "not ready", so one broken bot never takes the whole gateway out of rotation.
+      check: () => {
+        const accounts = this.channels.summary().accounts;
+        const label = (list: typeof accounts) =>
+          list.map((a) => `${a.channel}/${a.accountId} ${a.healthState}`).join(', ');
+        const starting = accounts.filter((a) => a.healthState === 'starting');
+        // held-elsewhere is normal with several gateways: another one serves that account.
+        const failing = accounts.filter((a) => ['backoff', 'failed', 'needs-action'].includes(a.healthState));
+        if (starting.length) return { ready: false, reason: `connecting: ${label(starting)}` };
+        if (failing.length) return { ready: false, degraded: true, reason: label(failing) };
+        return { ready: true };
+      },
+    });
     this.router.register(createChatHandlers(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);

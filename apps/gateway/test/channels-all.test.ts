@@ -1,0 +1,182 @@
+// Every provider at once in one real gateway process, each against its fake platform.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type ClientInfo,
+  GatewayClient,
+  generateDeviceIdentity,
+  type WebSocketConstructor,
+} from '@openclaw/protocol';
+import { FakeDiscord, FakeSignal, FakeSlack, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
+
+const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
+const GUILD = '100000000000000001';
+const GENERAL = '200000000000000001';
+const ANN = '300000000000000001';
+const open = { dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } };
+
+describe('Telegram, Slack, Discord and Signal in one gateway', () => {
+  let tg: FakeTelegram;
+  let slack: FakeSlack;
+  let discord: FakeDiscord;
+  let signal: FakeSignal;
+  let gw: GatewayProcess;
+  let c: GatewayClient;
+  let stateDir: string;
+  let discordDm: string;
+
+  beforeAll(async () => {
+    tg = await FakeTelegram.start({ holdMs: 100 });
+    slack = await FakeSlack.start();
+    discord = await FakeDiscord.start({
+      guilds: [{ id: GUILD, name: 'G', channels: [{ id: GENERAL, name: 'general' }] }],
+    });
+    signal = await FakeSignal.start({ number: '+15559999999', mode: 'json-rpc' });
+    const res = await fetch(`${discord.url}/api/v10/users/@me/channels`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ recipient_id: ANN }),
+    });
+    discordDm = ((await res.json()) as { id: string }).id;
+    const dead = await freePort();
+    stateDir = await tempStateDir();
+    await writeFile(
+      join(stateDir, 'openclaw.json'),
+      JSON.stringify({
+        channels: {
+          telegram: { botToken: tg.token, apiRoot: tg.apiRoot, ...open },
+          slack: {
+            botToken: slack.botToken,
+            appToken: slack.appToken,
+            apiUrl: slack.apiUrl,
+            clientPingTimeoutMs: 400,
+            ...open,
+          },
+          discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },
+          signal: {
+            ...open,
+            accounts: {
+              default: { baseUrl: signal.url, number: signal.number },
+              // Points at nothing: this account fails in a loop while the rest keep serving.
+              broken: { baseUrl: `http://127.0.0.1:${dead}`, number: '+15558888888' },
+            },
+          },
+        },
+      }),
+    );
+    const token = randomBytes(24).toString('base64url');
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    c = new GatewayClient({
+      url: gw.url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      client,
+      identity: await generateDeviceIdentity(),
+      auth: { token },
+      scopes: ['operator.admin', 'operator.write', 'operator.read'],
+      reconnect: false,
+    });
+    await c.connect();
+    for (let i = 0; ; i++) {
+      const st = await c.request('channels.status', {});
+      const up = ['telegram', 'slack', 'discord', 'signal'].every((ch) =>
+        st.channelAccounts[ch]?.some((a) => a.accountId === 'default' && a.connected),
+      );
+      if (up) break;
+      if (i > 200)
+        throw new Error(`channels did not come up: ${JSON.stringify(st.channelAccounts)}\n${gw.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await c?.close().catch(() => {});
+    await gw?.stop();
+    await Promise.all([tg?.close(), slack?.close(), discord?.close(), signal?.close()]);
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('an inbound DM on each platform reaches its session and the reply arrives back on that platform', async () => {
+    await tg.pushMessage({ chatId: 11, from: { id: 11, first_name: 'Ann' }, text: 'hi telegram' });
+    await slack.pushEvent({
+      ...slack.buildMessageEvent({
+        channel: 'DANN0001',
+        channelType: 'im',
+        user: 'UANN0001',
+        text: 'hi slack',
+      }),
+    });
+    await discord.pushMessage({
+      channelId: discordDm,
+      author: { id: ANN, username: 'ann' },
+      content: 'hi discord',
+    });
+    signal.pushMessage({ source: '+15550000001', sourceName: 'Ann', text: 'hi signal' });
+
+    await waitFor(() => tg.sentTexts('11').includes('echo: hi telegram'), 10_000, 'telegram reply');
+    await waitFor(
+      () => slack.sent.some((s) => s.channel === 'DANN0001' && s.text === 'echo: hi slack'),
+      10_000,
+      'slack reply',
+    );
+    await waitFor(
+      () => discord.sent.some((s) => s.channelId === discordDm && s.content === 'echo: hi discord'),
+      10_000,
+      'discord reply',
+    );
+    await waitFor(
+      () => signal.sent.some((s) => s.recipients[0] === '+15550000001' && s.message === 'echo: hi signal'),
+      10_000,
+      'signal reply',
+    );
+    const sessions = await c.request('sessions.list', {});
+    expect(sessions.sessions.map((s) => s.channel).sort()).toEqual([
+      'discord',
+      'signal',
+      'slack',
+      'telegram',
+    ]);
+  });
+
+  it('send through the SDK lands on each platform exactly once', async () => {
+    const targets = [
+      ['telegram', '12'],
+      ['slack', 'CGENERAL1'],
+      ['discord', GENERAL],
+      ['signal', '+15550000002'],
+    ] as const;
+    for (const [channel, to] of targets) {
+      const p = { channel, to, message: `direct to ${channel}`, idempotencyKey: `once-${channel}` };
+      const [a, b] = await Promise.all([c.request('send', p), c.request('send', p)]);
+      expect(a.messageId).toBe(b.messageId);
+    }
+    await waitFor(() => tg.sentTexts('12').length === 1, 10_000);
+    await waitFor(() => slack.sent.some((s) => s.text === 'direct to slack'), 10_000);
+    await waitFor(() => discord.sent.some((s) => s.content === 'direct to discord'), 10_000);
+    await waitFor(() => signal.sent.some((s) => s.message === 'direct to signal'), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tg.sentTexts('12')).toEqual(['direct to telegram']);
+    expect(slack.sent.filter((s) => s.text === 'direct to slack')).toHaveLength(1);
+    expect(discord.sent.filter((s) => s.content === 'direct to discord')).toHaveLength(1);
+    expect(signal.sent.filter((s) => s.message === 'direct to signal')).toHaveLength(1);
+  });
+
+  it('one account failing in a loop is reported and the process keeps serving', async () => {
+    let broken: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100; i++) {
+      const st = await c.request('channels.status', { channel: 'signal' });
+      broken = st.channelAccounts.signal?.find((a) => a.accountId === 'broken') as Record<string, unknown>;
+      if (Number(broken?.reconnectAttempts ?? 0) >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(broken).toMatchObject({ healthState: 'backoff', connected: false, running: true });
+    expect(Number(broken?.reconnectAttempts)).toBeGreaterThanOrEqual(2);
+    const health = await c.request('health');
+    expect(health.channels.signal).toMatchObject({ accounts: 2, connected: 1 });
+    await tg.pushMessage({ chatId: 13, from: { id: 13, first_name: 'Cy' }, text: 'still here' });
+    await waitFor(() => tg.sentTexts('13').includes('echo: still here'), 10_000);
+  });
+});
