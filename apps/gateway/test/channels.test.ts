@@ -326,6 +326,47 @@ describe('channels through the gateway process', () => {
     ]);
   });
 
+  it('Telegram webhook mode: updates posted to the gateway port with the secret header are taken, forged ones refused', async () => {
+    const tg = await FakeTelegram.start();
+    cleanup.push(() => tg.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    const secretToken = randomBytes(24).toString('base64url').replace(/[^\w-]/g, '');
+    await writeConfig(stateDir, {
+      telegram: telegramAccount(tg.apiRoot, tg.token, { mode: 'webhook', webhook: { secretToken } }),
+    });
+    const token = newToken();
+    const gw = await start(stateDir, token);
+    const c = await connect(gw.url, token);
+    cleanup.push(() => c.close());
+    expect(await waitForStatus(c, (a) => a.connected === true)).toMatchObject({ mode: 'webhook' });
+    const hook = `http://127.0.0.1:${gw.port}/channels/telegram/default/webhook`;
+    const update = (id: number, text: string) =>
+      JSON.stringify({
+        update_id: id,
+        message: { message_id: id, date: 1, chat: { id: 77, type: 'private' }, from: { id: 77, is_bot: false, first_name: 'Hu' }, text },
+      });
+    const forged = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'not-the-secret' },
+      body: update(1, 'forged'),
+    });
+    expect(forged.status).toBe(401);
+    const post = () =>
+      fetch(hook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secretToken },
+        body: update(2, 'via webhook'),
+      });
+    expect((await post()).status).toBe(200);
+    // Telegram retries a webhook it thinks failed; the retry is not answered twice.
+    expect((await post()).status).toBe(200);
+    await tg.waitForSent(1, 8000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tg.sentTexts('77')).toEqual(['echo: via webhook']);
+    expect((await fetch(`http://127.0.0.1:${gw.port}/channels/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
   it('a 409 conflict stops the account with an actionable status instead of looping', async () => {
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
