@@ -9,7 +9,7 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
-import { FakeDiscord, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
@@ -133,6 +133,47 @@ describe('channels through the gateway process', () => {
     ]);
     const list = await c2.request('sessions.list', {});
     expect(list.sessions).toMatchObject([{ key: 'webchat-1', kind: 'webchat', messageCount: 2 }]);
+  });
+
+  it('an inbound Telegram message gets the agent reply from an OpenAI-compatible server, streamed to operators', async () => {
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    const llm = await FakeOpenAi.start({
+      apiKey: 'sk-e2e',
+      reply: () => ['Hello ', 'from ', 'the ', 'model.'],
+    });
+    cleanup.push(() => llm.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    await writeFile(
+      join(stateDir, 'openclaw.json'),
+      JSON.stringify({
+        agent: { backend: 'openai-compatible', openai: { baseUrl: llm.baseUrl, model: 'local-model' } },
+        channels: { telegram: telegramAccount(tg.apiRoot, tg.token) },
+      }),
+    );
+    // The key comes from the state dir, never from the config file.
+    await writeFile(join(stateDir, 'agent-api-key'), 'sk-e2e\n', { mode: 0o600 });
+    const token = newToken();
+    const gw = await start(stateDir, token);
+    const c = await connect(gw.url, token);
+    cleanup.push(() => c.close());
+    await waitForStatus(c, (a) => a.connected === true);
+    const agentEvents: EventPayload<'agent'>[] = [];
+    c.on('agent', (e) => agentEvents.push(e));
+    await tg.pushMessage({ chatId: 901, from: { id: 901, first_name: 'Ann' }, text: 'what is up?' });
+    await tg.waitForSent(1, 10_000);
+    expect(tg.sentTexts('901')).toEqual(['Hello from the model.']);
+    expect(llm.requests[0]?.messages.at(-1)).toEqual({ role: 'user', content: 'what is up?' });
+    expect(llm.requests[0]?.authorization).toBe('Bearer sk-e2e');
+    await waitFor(() => agentEvents.some((e) => e.data.phase === 'end'), 5000, 'end event');
+    expect(agentEvents.filter((e) => e.stream === 'output').map((e) => e.data.delta)).toEqual([
+      'Hello ',
+      'from ',
+      'the ',
+      'model.',
+    ]);
+    expect(gw.output()).not.toContain('sk-e2e');
   });
 
   it('send through the SDK lands on Telegram exactly once, also when retried with the same key', async () => {
@@ -331,7 +372,9 @@ describe('channels through the gateway process', () => {
     cleanup.push(() => tg.close());
     const stateDir = await tempStateDir();
     cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const secretToken = randomBytes(24).toString('base64url').replace(/[^\w-]/g, '');
+    const secretToken = randomBytes(24)
+      .toString('base64url')
+      .replace(/[^\w-]/g, '');
     await writeConfig(stateDir, {
       telegram: telegramAccount(tg.apiRoot, tg.token, { mode: 'webhook', webhook: { secretToken } }),
     });
@@ -344,7 +387,13 @@ describe('channels through the gateway process', () => {
     const update = (id: number, text: string) =>
       JSON.stringify({
         update_id: id,
-        message: { message_id: id, date: 1, chat: { id: 77, type: 'private' }, from: { id: 77, is_bot: false, first_name: 'Hu' }, text },
+        message: {
+          message_id: id,
+          date: 1,
+          chat: { id: 77, type: 'private' },
+          from: { id: 77, is_bot: false, first_name: 'Hu' },
+          text,
+        },
       });
     const forged = await fetch(hook, {
       method: 'POST',
@@ -364,7 +413,9 @@ describe('channels through the gateway process', () => {
     await tg.waitForSent(1, 8000);
     await new Promise((r) => setTimeout(r, 300));
     expect(tg.sentTexts('77')).toEqual(['echo: via webhook']);
-    expect((await fetch(`http://127.0.0.1:${gw.port}/channels/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(
+      (await fetch(`http://127.0.0.1:${gw.port}/channels/nope`, { method: 'POST', body: '{}' })).status,
+    ).toBe(404);
   });
 
   it('a 409 conflict stops the account with an actionable status instead of looping', async () => {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { GatewayConfig } from '@openclaw/protocol';
 import {
   CloseCodes,
@@ -7,21 +9,24 @@ import {
   type GatewayError,
   type HealthSummary,
   type HelloOk,
+  type SendParams,
   type StatusResult,
 } from '@openclaw/protocol';
+import { openAiResponder } from './agent/openai-backend.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { AuthRateLimiter } from './auth/rate-limiter.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channel/types.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
 import type { ConfigManager } from './config/config-manager.ts';
-
 import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
+import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createChannelHandlers } from './handlers/channel-handlers.ts';
 import { createChatHandlers } from './handlers/chat-handlers.ts';
 import { createConfigHandlers } from './handlers/config-handlers.ts';
+import { createCronHandlers } from './handlers/cron-handlers.ts';
 import { createDeviceHandlers } from './handlers/device-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
@@ -93,8 +98,10 @@ export interface GatewayCoreOptions {
   gatewayId?: string;
   /** Tuning for tests: lease ttl, backoff, outbox retry. */
   channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
-  /** What answers messages (default: echo). */
+  /** What answers messages (default: from config, echo unless agent.backend says otherwise). */
   responder?: () => Responder;
+  /** Arm real timers for cron (default true; tests with a manual clock call core.cron.tick()). */
+  cronTimers?: boolean;
 }
 
 export interface ConnectionHandle {
@@ -137,6 +144,7 @@ export class GatewayCore {
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
   readonly channels: ChannelManager;
+  readonly cron: CronService;
   readonly version: string;
   readonly lastSeen: LastSeen;
   readonly #o: GatewayCoreOptions;
@@ -247,7 +255,12 @@ export class GatewayCore {
       bus: this.bus,
       clock: this.clock,
       log: this.log.child({ component: 'sessions' }),
-      responder: options.responder ?? (() => echoResponder),
+      responder: options.responder ?? this.#configuredResponder(options.stateDir),
+      settings: () => ({
+        timeoutMs: this.cfg.agent.timeoutMs,
+        queueMode: this.cfg.agent.queueMode,
+        historyMessages: this.cfg.agent.openai.historyMessages,
+      }),
       deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
     });
     this.channels = new ChannelManager({
@@ -279,6 +292,35 @@ export class GatewayCore {
         return { ready: true };
       },
     });
+    this.cron = new CronService({
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      log: this.log.child({ component: 'cron' }),
+      enabled: () => this.cfg.cron.enabled,
+      timers: options.cronTimers ?? true,
+      runAgent: async (action, job, dedupeKey) => {
+        const r = await this.sessions.agent({
+          message: action.message,
+          sessionKey: action.sessionKey ?? `cron:${job.id}`,
+          deliver: action.deliver,
+          dedupeKey,
+          source: 'cron',
+        });
+        const outcome = this.sessions.wait(r.runId, 24 * 3600_000).then((w) => ({
+          ok: w?.status === 'ok',
+          error: w?.status === 'ok' ? undefined : (w?.error ?? w?.status),
+        }));
+        return { runId: r.runId, outcome };
+      },
+      send: async (action, idempotencyKey) => {
+        const p: SendParams = { to: action.to, message: action.message, idempotencyKey };
+        if (action.channel) p.channel = action.channel;
+        if (action.accountId) p.accountId = action.accountId;
+        await this.channels.send(p, 'cron');
+      },
+    });
+    this.router.register(createCronHandlers(this.cron));
     this.router.register(createChatHandlers(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
@@ -311,7 +353,9 @@ export class GatewayCore {
     if (this.#started) return;
     this.#started = true;
     await this.heartbeat.start();
+    await this.sessions.recoverInterrupted();
     await this.channels.start();
+    await this.cron.start();
     this.#scheduleTicks(this.cfg.limits.tickIntervalMs);
     this.#sweepTimer = setInterval(() => void this.#sweep(), 60_000);
     this.#sweepTimer.unref?.();
@@ -393,6 +437,27 @@ export class GatewayCore {
     };
     summary.durationMs = Math.round(performance.now() - t0);
     return summary;
+  }
+
+  /** echo or openai-compatible, chosen per run from the live config. */
+  #configuredResponder(stateDir: string | undefined): () => Responder {
+    const openai = openAiResponder(() => {
+      const o = this.cfg.agent.openai;
+      return {
+        baseUrl: o.baseUrl,
+        model: o.model,
+        systemPrompt: o.systemPrompt,
+        temperature: o.temperature,
+        apiKey: async () => {
+          const fromEnv = process.env[o.apiKeyEnv]?.trim();
+          if (fromEnv) return fromEnv;
+          const file = o.apiKeyFile ?? (stateDir ? join(stateDir, 'agent-api-key') : undefined);
+          if (!file) return undefined;
+          return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
+        },
+      };
+    });
+    return () => (this.cfg.agent.backend === 'openai-compatible' ? openai : echoResponder);
   }
 
   #channelHealth(): Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> {
@@ -520,6 +585,7 @@ export class GatewayCore {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     this.heartbeat.stop();
+    await this.cron.close();
     await this.sessions.close();
     await this.channels.close();
     this.nodes.close();
@@ -743,6 +809,9 @@ export class GatewayCore {
       await this.store.idempotency.prune(now);
       await this.pairing.sweep();
       await this.channels.sweep();
+      const keepMs = this.cfg.sessions.retentionDays * 86_400_000;
+      await this.store.sessions.prune(now - keepMs, this.cfg.sessions.maxMessagesPerSession);
+      await this.store.runs.prune(now - keepMs);
     } catch (error) {
       this.log.warn({ err: error }, 'sweep failed');
     }

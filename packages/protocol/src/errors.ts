@@ -67,6 +67,10 @@ export const DetailCodes = {
   MEDIA_UNSUPPORTED: 'The channel cannot send media.',
   MEDIA_URL_UNSUPPORTED: 'Media must be given as a data: URL or base64 buffer.',
   OUTBOX_CLOSED: 'The gateway is shutting down and accepts no new sends.',
+  // agent and cron
+  RUN_UNKNOWN: 'No agent run with that id (it may have been pruned).',
+  CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
+  CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   // config
   CONFIG_INVALID: 'The config does not match its schema; details.path names the key.',
   CONFIG_CONFLICT: 'The config changed since baseHash was read.',

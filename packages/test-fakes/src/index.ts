@@ -18,6 +18,7 @@ export {
   sendJson,
   waitFor,
 } from './http-util.ts';
+export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';
 export {
   FakeSignal,
   type FakeSignalOptions,
@@ -44,3 +45,14 @@ export {
   type TelegramSent,
   type TelegramUser,
 } from './telegram/fake-telegram.ts';
+export {
+  type BlueBubblesAttachmentSent,
+  type BlueBubblesMessage,
+  type BlueBubblesPushMessageInput,
+  type BlueBubblesReaction,
+  type BlueBubblesSent,
+  type BlueBubblesTyping,
+  FakeBlueBubbles,
+  type FakeBlueBubblesOptions,
+  type FakeBlueBubblesWebhook,
+} from './bluebubbles/fake-bluebubbles.ts';

@@ -1,8 +1,14 @@
-/** What turns a message into a reply. The agent runner plugs in here; `echo` closes the loop until then. */
+/** One earlier message of the session, for backends that use context. */
+export interface HistoryTurn {
+  role: 'user' | 'assistant' | 'system';
+  text: string;
+}
+
+/** What turns a message into a reply: the echo backend, an OpenAI-compatible server, … */
 export interface Responder {
   readonly name: string;
   respond(
-    input: { sessionKey: string; runId: string; text: string; signal: AbortSignal },
+    input: { sessionKey: string; runId: string; text: string; signal: AbortSignal; history: HistoryTurn[] },
     onDelta: (text: string) => void,
   ): Promise<string>;
 }

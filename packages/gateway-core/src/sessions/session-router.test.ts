@@ -7,7 +7,7 @@ import { systemClock } from '../util/clock.ts';
 import { echoResponder, type Responder } from './responder.ts';
 import { SessionRouter } from './session-router.ts';
 
-function router(responder: Responder) {
+function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue') {
   const bus = new EventBus();
   const events: ChatEvent[] = [];
   bus.tap((event, payload) => {
@@ -21,6 +21,7 @@ function router(responder: Responder) {
     clock: systemClock,
     log: createSilentLogger(),
     responder: () => responder,
+    settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10 }),
     deliver: async (t, text) => {
       delivered.push({ chatId: t.chatId, text });
     },
@@ -94,6 +95,22 @@ describe('session router', () => {
     await until(() => events.some((e) => e.runId === other.runId && e.state === 'final'));
     const page = await r.history('s', 10);
     expect(page.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'aborted', text: 'thinking ' });
+  });
+
+  it('merge mode: messages arriving while a run is busy are answered by one queued run', async () => {
+    const g = gated();
+    const { r, events } = router(g, 'merge');
+    const a = await r.send({ sessionKey: 'm', message: 'first' });
+    const b = await r.send({ sessionKey: 'm', message: 'second' });
+    const c = await r.send({ sessionKey: 'm', message: 'third' });
+    expect(c.runId).toBe(b.runId);
+    g.release();
+    await until(() => events.some((e) => e.runId === b.runId && e.state === 'final'));
+    const final = events.find((e) => e.runId === b.runId && e.state === 'final') as {
+      message?: { text: string };
+    };
+    expect(final.message?.text).toBe('thinking second\n\nthird');
+    expect(events.filter((e) => e.state === 'final').map((e) => e.runId)).toEqual([a.runId, b.runId]);
   });
 
   it('a responder error becomes an error event, not a crash', async () => {

@@ -1,19 +1,26 @@
-import type { ChatEvent, ChatMessage } from '@openclaw/protocol';
+import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { SessionMessageRecord, SessionRecord, Store } from '../store/types.ts';
+import type {
+  RunDelivery,
+  RunRecord,
+  RunStatus,
+  SessionMessageRecord,
+  SessionRecord,
+  Store,
+} from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import type { Responder } from './responder.ts';
+import type { HistoryTurn, Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 
-export interface ReplyTarget {
-  channel: string;
-  accountId: string;
-  chatId: string;
-  threadId?: string | undefined;
-  replyToId?: string | undefined;
+export type ReplyTarget = RunDelivery;
+
+export interface RunSettings {
+  timeoutMs: number;
+  queueMode: 'queue' | 'merge';
+  historyMessages: number;
 }
 
 export interface SessionRouterOptions {
@@ -24,30 +31,80 @@ export interface SessionRouterOptions {
   responder: () => Responder;
   /** Send a reply to a channel chat (through the outbox). */
   deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  settings?: () => RunSettings;
 }
 
-interface Run {
-  runId: string;
+export interface StartRunInput {
   sessionKey: string;
-  text: string;
-  controller: AbortController;
+  message: string;
+  source: RunRecord['source'];
   deliverTo?: ReplyTarget | undefined;
+  dedupeKey?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+interface LiveRun {
+  record: RunRecord;
+  controller: AbortController;
+  done: Promise<void>;
+  resolveDone(): void;
+}
+
+const DEFAULT_SETTINGS: RunSettings = { timeoutMs: 600_000, queueMode: 'queue', historyMessages: 20 };
+const FINISHED: RunStatus[] = ['ok', 'error', 'aborted', 'timeout', 'interrupted'];
+
+class RunTimeout extends Error {
+  override name = 'RunTimeout';
 }
 
 /**
- * Conversations: stores every message of a session, runs the responder one run at a time per
- * session (later messages queue), streams each run as `chat` events, and sends replies to
- * channel sessions back through the outbox.
+ * Conversations and the runs that answer them. Every message of a session is stored; runs are
+ * persisted from acceptance, one at a time per session (later messages queue, or merge), stream
+ * as `agent` events and mirror as `chat` events, end as ok / error / aborted / timeout, and
+ * send channel replies back through the outbox. Runs a restart cut short are marked
+ * `interrupted`, never silently dropped.
  */
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
-  readonly #active = new Map<string, Run>();
-  readonly #queued = new Map<string, Run[]>();
+  readonly #live = new Map<string, LiveRun>();
+  readonly #active = new Map<string, LiveRun>();
+  readonly #queued = new Map<string, LiveRun[]>();
   readonly #running = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
+  }
+
+  get #settings(): RunSettings {
+    return this.#o.settings?.() ?? DEFAULT_SETTINGS;
+  }
+
+  /** Mark runs a previous process left unfinished. Returns how many. */
+  async recoverInterrupted(): Promise<number> {
+    const stale = await this.#o.store.runs.listByStatus(['accepted', 'running']);
+    const now = this.#o.clock.now();
+    for (const r of stale) {
+      await this.#o.store.runs.update(r.runId, {
+        status: 'interrupted',
+        endedAtMs: now,
+        error: 'the gateway restarted during this run',
+      });
+      await this.#o.store.sessions
+        .append({
+          sessionKey: r.sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: r.output ?? '',
+          ts: now,
+          runId: r.runId,
+          status: 'error',
+        })
+        .catch(() => {});
+    }
+    if (stale.length)
+      this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
+    return stale.length;
   }
 
   /** An inbound channel message that passed access control. */
@@ -73,11 +130,10 @@ export class SessionRouter {
       senderId: env.sender.id,
       senderName: env.sender.name ?? env.sender.username,
     });
-    const runId = this.#enqueue({
-      runId: newId('run'),
+    const r = await this.startRun({
       sessionKey: key,
-      text: env.text,
-      controller: new AbortController(),
+      message: env.text,
+      source: 'channel',
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
@@ -86,7 +142,7 @@ export class SessionRouter {
         replyToId: env.chat.kind === 'direct' ? undefined : env.id,
       },
     });
-    return { sessionKey: key, runId };
+    return { sessionKey: key, runId: r.runId };
   }
 
   /** WebChat (or an operator writing into any session). */
@@ -94,44 +150,132 @@ export class SessionRouter {
     sessionKey: string;
     message: string;
     deliver?: boolean | undefined;
+    timeoutMs?: number | undefined;
+    dedupeKey?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
-    const now = this.#o.clock.now();
-    const channel = parseChannelSessionKey(params.sessionKey);
-    const existing = await this.#o.store.sessions.get(params.sessionKey);
-    const isChannel = existing ? existing.kind === 'channel' : false;
-    if (!existing) {
-      await this.#o.store.sessions.ensure({ key: params.sessionKey, kind: 'webchat', createdAtMs: now });
-    }
+    const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const messageId = newId('msg');
     await this.#o.store.sessions.append({
       sessionKey: params.sessionKey,
       id: messageId,
       role: 'user',
       text: params.message,
-      ts: now,
+      ts: this.#o.clock.now(),
     });
-    const queuedBefore = this.#active.has(params.sessionKey);
-    const run: Run = {
-      runId: newId('run'),
+    const r = await this.startRun({
       sessionKey: params.sessionKey,
+      message: params.message,
+      source: 'chat',
+      deliverTo: params.deliver ? deliveryOf(existing) : undefined,
+      dedupeKey: params.dedupeKey,
+      timeoutMs: params.timeoutMs,
+    });
+    return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
+  }
+
+  /** The `agent` method: a run in a session (a fresh one when absent), optionally delivered to a channel. */
+  async agent(params: {
+    message: string;
+    sessionKey?: string | undefined;
+    channel?: string | undefined;
+    accountId?: string | undefined;
+    to?: string | undefined;
+    deliver?: boolean | undefined;
+    timeoutMs?: number | undefined;
+    dedupeKey?: string | undefined;
+    source?: RunRecord['source'];
+  }): Promise<{ runId: string; sessionKey: string }> {
+    const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
+    const session = await this.#ensureSession(sessionKey, 'webchat');
+    let deliverTo: ReplyTarget | undefined;
+    if (params.channel && params.to) {
+      deliverTo = { channel: params.channel, accountId: params.accountId ?? 'default', chatId: params.to };
+    } else if (params.deliver) {
+      deliverTo = deliveryOf(session);
+    }
+    await this.#o.store.sessions.append({
+      sessionKey,
+      id: newId('msg'),
+      role: 'user',
       text: params.message,
-      controller: new AbortController(),
+      ts: this.#o.clock.now(),
+    });
+    const r = await this.startRun({
+      sessionKey,
+      message: params.message,
+      source: params.source ?? 'agent',
+      deliverTo,
+      dedupeKey: params.dedupeKey,
+      timeoutMs: params.timeoutMs,
+    });
+    return { runId: r.runId, sessionKey };
+  }
+
+  /** Persist a run and start it, or queue it behind the session's active run. */
+  async startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
+    const queue = this.#queued.get(input.sessionKey);
+    const busy = this.#active.has(input.sessionKey);
+    if (busy && queue?.length && this.#settings.queueMode === 'merge' && input.source !== 'cron') {
+      // One queued run answers everything that arrived while the session was busy.
+      const last = queue[queue.length - 1]!;
+      last.record.message = `${last.record.message}\n\n${input.message}`;
+      await this.#o.store.runs.update(last.record.runId, { message: last.record.message });
+      return { runId: last.record.runId, status: 'queued' };
+    }
+    const record: RunRecord = {
+      runId: newId('run'),
+      sessionKey: input.sessionKey,
+      dedupeKey: input.dedupeKey,
+      source: input.source,
+      status: 'accepted',
+      message: input.message,
+      deliverTo: input.deliverTo,
+      timeoutMs: input.timeoutMs,
+      createdAtMs: this.#o.clock.now(),
     };
-    if (params.deliver && isChannel && channel && existing) {
-      run.deliverTo = {
-        channel: existing.channel ?? channel.channel,
-        accountId: existing.accountId ?? channel.accountId,
-        chatId: existing.chatId ?? channel.chatId,
-        threadId: existing.threadId,
+    const created = await this.#o.store.runs.create(record);
+    if (!created.created) {
+      return {
+        runId: created.record.runId,
+        status:
+          this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
       };
     }
-    this.#enqueue(run);
-    return {
-      runId: run.runId,
-      sessionKey: params.sessionKey,
-      messageId,
-      status: queuedBefore ? 'queued' : 'started',
-    };
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
+    const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
+    this.#live.set(record.runId, live);
+    if (busy) {
+      let q = this.#queued.get(input.sessionKey);
+      if (!q) {
+        q = [];
+        this.#queued.set(input.sessionKey, q);
+      }
+      q.push(live);
+      return { runId: record.runId, status: 'queued' };
+    }
+    this.#startLive(live);
+    return { runId: record.runId, status: 'started' };
+  }
+
+  /** Wait for a run to end (or the timeout) and report where it stands. */
+  async wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
+    const live = this.#live.get(runId);
+    if (live) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+    }
+    const r = await this.#o.store.runs.get(runId);
+    if (!r) return undefined;
+    const out: AgentWaitResult = { runId, status: r.status };
+    if (r.output !== undefined) out.output = r.output;
+    if (r.error !== undefined) out.error = r.error;
+    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
+    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
+    return out;
   }
 
   async history(
@@ -156,28 +300,33 @@ export class SessionRouter {
   abort(sessionKey: string, runId?: string): string[] {
     const aborted: string[] = [];
     const active = this.#active.get(sessionKey);
-    if (active && (!runId || active.runId === runId)) {
+    if (active && (!runId || active.record.runId === runId)) {
       active.controller.abort(new Error('aborted by operator'));
-      aborted.push(active.runId);
+      aborted.push(active.record.runId);
     }
     const queue = this.#queued.get(sessionKey) ?? [];
     for (const r of [...queue]) {
-      if (runId && r.runId !== runId) continue;
+      if (runId && r.record.runId !== runId) continue;
       queue.splice(queue.indexOf(r), 1);
-      aborted.push(r.runId);
-      this.#publish({
-        runId: r.runId,
-        sessionKey,
-        seq: 0,
-        state: 'aborted',
-        stopReason: 'aborted before it started',
-      });
+      aborted.push(r.record.runId);
+      void this.#finish(r, 'aborted', '', 'aborted before it started', 0);
     }
     return aborted;
   }
 
+  /** Abort a run by id wherever it is. */
+  abortRun(runId: string): boolean {
+    const live = this.#live.get(runId);
+    if (!live) return false;
+    return this.abort(live.record.sessionKey, runId).length > 0;
+  }
+
   activeRunId(sessionKey: string): string | undefined {
-    return this.#active.get(sessionKey)?.runId;
+    return this.#active.get(sessionKey)?.record.runId;
+  }
+
+  get activeRuns(): number {
+    return this.#active.size;
   }
 
   async list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
@@ -187,7 +336,7 @@ export class SessionRouter {
     return this.#o.store.sessions.list(query);
   }
 
-  /** Abort runs and wait for them to settle. */
+  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
   async close(): Promise<void> {
     this.#closed = true;
     for (const r of this.#active.values()) r.controller.abort(new Error('gateway shutting down'));
@@ -195,45 +344,64 @@ export class SessionRouter {
     await Promise.allSettled([...this.#running]);
   }
 
-  #enqueue(run: Run): string {
-    if (this.#active.has(run.sessionKey)) {
-      let q = this.#queued.get(run.sessionKey);
-      if (!q) {
-        q = [];
-        this.#queued.set(run.sessionKey, q);
-      }
-      q.push(run);
-    } else {
-      this.#startRun(run);
-    }
-    return run.runId;
+  async #ensureSession(key: string, kind: 'webchat' | 'channel'): Promise<SessionRecord> {
+    const existing = await this.#o.store.sessions.get(key);
+    if (existing) return existing;
+    const parsed = parseChannelSessionKey(key);
+    return this.#o.store.sessions.ensure({
+      key,
+      kind,
+      createdAtMs: this.#o.clock.now(),
+      ...(parsed && kind === 'channel' ? parsed : {}),
+    });
   }
 
-  #startRun(run: Run): void {
+  #startLive(live: LiveRun): void {
     if (this.#closed) return;
-    this.#active.set(run.sessionKey, run);
-    const p = this.#execute(run).finally(() => {
+    const key = live.record.sessionKey;
+    this.#active.set(key, live);
+    const p = this.#execute(live).finally(() => {
       this.#running.delete(p);
-      this.#active.delete(run.sessionKey);
-      const next = this.#queued.get(run.sessionKey)?.shift();
-      if (next) this.#startRun(next);
-      else this.#queued.delete(run.sessionKey);
+      this.#active.delete(key);
+      const next = this.#queued.get(key)?.shift();
+      if (next) this.#startLive(next);
+      else this.#queued.delete(key);
     });
     this.#running.add(p);
   }
 
-  async #execute(run: Run): Promise<void> {
-    const { runId, sessionKey } = run;
-    let seq = 0;
+  async #execute(live: LiveRun): Promise<void> {
+    const { record, controller } = live;
+    const { runId, sessionKey } = record;
+    const settings = this.#settings;
+    const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
+    const timer = setTimeout(
+      () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    let chatSeq = 0;
+    let agentSeq = 0;
     let text = '';
+    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
+      this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
-      const reply = await this.#o
-        .responder()
-        .respond({ sessionKey, runId, text: run.text, signal: run.controller.signal }, (delta) => {
+      const startedAtMs = this.#o.clock.now();
+      record.startedAtMs = startedAtMs;
+      record.status = 'running';
+      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
+      agentEvent('lifecycle', { phase: 'start', sessionKey });
+      const history = await this.#historyFor(sessionKey, settings.historyMessages);
+      const responder = this.#o.responder();
+      const reply = await responder.respond(
+        { sessionKey, runId, text: record.message, signal: controller.signal, history },
+        (delta) => {
+          if (controller.signal.aborted) return;
           text += delta;
-          this.#publish({ runId, sessionKey, seq: seq++, state: 'delta', deltaText: delta });
-        });
-      if (run.controller.signal.aborted) throw run.controller.signal.reason;
+          this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
+          agentEvent('output', { delta });
+        },
+      );
+      if (controller.signal.aborted) throw controller.signal.reason;
       const stored = await this.#o.store.sessions.append({
         sessionKey,
         id: newId('msg'),
@@ -243,11 +411,24 @@ export class SessionRouter {
         runId,
         status: 'complete',
       });
-      this.#publish({ runId, sessionKey, seq: seq++, state: 'final', message: toChatMessage(stored) });
-      if (run.deliverTo && reply.trim()) await this.#o.deliver(run.deliverTo, reply, sessionKey);
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
+      if (record.deliverTo && reply.trim()) {
+        await this.#o
+          .deliver(record.deliverTo, reply, sessionKey)
+          .catch((error: unknown) =>
+            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
+          );
+      }
     } catch (error) {
-      const aborted = run.controller.signal.aborted;
-      const message = error instanceof Error ? error.message : String(error);
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const status: RunStatus = this.#closed
+        ? 'interrupted'
+        : reason instanceof RunTimeout
+          ? 'timeout'
+          : controller.signal.aborted
+            ? 'aborted'
+            : 'error';
       await this.#o.store.sessions
         .append({
           sessionKey,
@@ -256,20 +437,96 @@ export class SessionRouter {
           text,
           ts: this.#o.clock.now(),
           runId,
-          status: aborted ? 'aborted' : 'error',
+          status: status === 'aborted' ? 'aborted' : 'error',
         })
         .catch(() => {});
-      if (aborted) this.#publish({ runId, sessionKey, seq: seq++, state: 'aborted', errorMessage: message });
-      else {
-        this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
-        this.#publish({ runId, sessionKey, seq: seq++, state: 'error', errorMessage: message });
-      }
+      if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
+      await this.#finish(live, status, text, message, chatSeq, agentSeq);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  #publish(event: ChatEvent): void {
+  async #finish(
+    live: LiveRun,
+    status: RunStatus,
+    output: string,
+    error: string | undefined,
+    chatSeq: number,
+    agentSeq = 0,
+    message?: ChatMessage,
+  ): Promise<void> {
+    const { runId, sessionKey } = live.record;
+    const endedAtMs = this.#o.clock.now();
+    live.record.status = status;
+    await this.#o.store.runs
+      .update(runId, { status, output, endedAtMs, ...(error !== undefined ? { error } : {}) })
+      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
+    if (status === 'ok') {
+      this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
+    } else if (status === 'aborted' || status === 'interrupted') {
+      this.#publishChat({
+        runId,
+        sessionKey,
+        seq: chatSeq,
+        state: 'aborted',
+        stopReason: status,
+        ...(error ? { errorMessage: error } : {}),
+      });
+    } else {
+      this.#publishChat({
+        runId,
+        sessionKey,
+        seq: chatSeq,
+        state: 'error',
+        ...(error ? { errorMessage: error } : {}),
+      });
+    }
+    const phase =
+      status === 'ok' ? 'end' : status === 'aborted' || status === 'interrupted' ? 'aborted' : 'error';
+    this.#publishAgent({
+      runId,
+      seq: agentSeq,
+      stream: 'lifecycle',
+      ts: endedAtMs,
+      data: { phase, status, ...(error ? { error } : {}) },
+    });
+    this.#live.delete(runId);
+    live.resolveDone();
+  }
+
+  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
+    if (n <= 0) return [];
+    // The newest stored message is this run's own prompt; the backend gets it as `text`.
+    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
+    return page
+      .slice(0, -1)
+      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
+      .map((m) => ({ role: m.role, text: m.text }));
+  }
+
+  #publishChat(event: ChatEvent): void {
     this.#o.bus.publish('chat', event);
   }
+
+  #publishAgent(event: AgentEvent): void {
+    this.#o.bus.publish('agent', event);
+  }
+}
+
+function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
+  if (session.kind !== 'channel' || !session.channel || !session.accountId || !session.chatId)
+    return undefined;
+  return {
+    channel: session.channel,
+    accountId: session.accountId,
+    chatId: session.chatId,
+    threadId: session.threadId,
+  };
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return FINISHED.includes(status);
 }
 
 function toChatMessage(m: SessionMessageRecord): ChatMessage {

@@ -1,11 +1,16 @@
 import type {
   ChannelAccessRepo,
   ChannelPairingRecord,
+  CronJobRecord,
+  CronRepo,
+  CronRunRecord,
   LeaseRecord,
   LeaseRepo,
   OutboxRecord,
   OutboxRepo,
   OutboxStatus,
+  RunRecord,
+  RunRepo,
   SessionMessageRecord,
   SessionRecord,
   SessionRepo,
@@ -202,9 +207,92 @@ export function memorySessions(): SessionRepo {
       s.updatedAtMs = Math.max(s.updatedAtMs, m.ts);
       return copy(rec);
     },
+    async prune(before, maxPer) {
+      let n = 0;
+      for (const [key, list] of messages) {
+        const keep = list.filter((m) => m.ts >= before).slice(-maxPer);
+        n += list.length - keep.length;
+        messages.set(key, keep);
+        const s = sessions.get(key);
+        if (s) s.messageCount = keep.length;
+      }
+      return n;
+    },
     async history(key, q) {
       const list = (messages.get(key) ?? []).filter((m) => q.beforeSeq === undefined || m.seq < q.beforeSeq);
       return list.slice(Math.max(0, list.length - q.limit)).map(copy);
+    },
+  };
+}
+
+export function memoryRuns(): RunRepo {
+  const runs = new Map<string, RunRecord>();
+  const byKey = new Map<string, string>();
+  return {
+    async create(r) {
+      const id = r.dedupeKey ? byKey.get(r.dedupeKey) : undefined;
+      const existing = id ? runs.get(id) : undefined;
+      if (existing) return { record: copy(existing), created: false };
+      runs.set(r.runId, copy(r));
+      if (r.dedupeKey) byKey.set(r.dedupeKey, r.runId);
+      return { record: copy(r), created: true };
+    },
+    async get(id) {
+      const r = runs.get(id);
+      return r && copy(r);
+    },
+    async update(id, patch) {
+      const r = runs.get(id);
+      if (r) Object.assign(r, copy(patch));
+    },
+    async listByStatus(statuses) {
+      return [...runs.values()]
+        .filter((r) => statuses.includes(r.status))
+        .sort((a, b) => a.createdAtMs - b.createdAtMs)
+        .map(copy);
+    },
+    async prune(before) {
+      let n = 0;
+      for (const [id, r] of runs) {
+        if (r.endedAtMs !== undefined && r.endedAtMs < before) {
+          runs.delete(id);
+          if (r.dedupeKey) byKey.delete(r.dedupeKey);
+          n++;
+        }
+      }
+      return n;
+    },
+  };
+}
+
+export function memoryCron(): CronRepo {
+  const jobs = new Map<string, CronJobRecord>();
+  const runs: CronRunRecord[] = [];
+  return {
+    async list() {
+      return [...jobs.values()].sort((a, b) => a.createdAtMs - b.createdAtMs).map(copy);
+    },
+    async get(id) {
+      const j = jobs.get(id);
+      return j && copy(j);
+    },
+    async put(j) {
+      jobs.set(j.id, copy(j));
+    },
+    async remove(id) {
+      return jobs.delete(id);
+    },
+    async putRun(r) {
+      const i = runs.findIndex((x) => x.runId === r.runId);
+      if (i >= 0) runs[i] = copy(r);
+      else runs.push(copy(r));
+    },
+    async runs(q) {
+      return runs
+        .filter((r) => (!q.jobId || r.jobId === q.jobId) && (!q.runId || r.runId === q.runId))
+        .sort((a, b) => b.startedAtMs - a.startedAtMs)
+        .slice(0, q.limit)
+        .map(copy);
     },
   };
 }

@@ -1,4 +1,11 @@
-import { memoryChannelAccess, memoryLeases, memoryOutbox, memorySessions } from './memory-channel-repos.ts';
+import {
+  memoryChannelAccess,
+  memoryCron,
+  memoryLeases,
+  memoryOutbox,
+  memoryRuns,
+  memorySessions,
+} from './memory-channel-repos.ts';
 import type {
   AuditEntryRecord,
   DeviceRecord,
@@ -198,6 +205,8 @@ export function createMemoryStore(): Store {
     channelAccess: memoryChannelAccess(),
     leases: memoryLeases(),
     sessions: memorySessions(),
+    runs: memoryRuns(),
+    cron: memoryCron(),
     async close() {},
   };
 }

@@ -357,6 +357,27 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           return rec;
         }),
       ),
+    prune: (before, maxPer) =>
+      run(() =>
+        tx(() => {
+          let n = Number(q('DELETE FROM session_messages WHERE ts < ?').run(before).changes);
+          // Beyond the newest maxPer of each session.
+          n += Number(
+            q(
+              `DELETE FROM session_messages WHERE (session_key, seq) IN (
+                 SELECT session_key, seq FROM (
+                   SELECT session_key, seq, ROW_NUMBER() OVER (PARTITION BY session_key ORDER BY seq DESC) AS rn
+                   FROM session_messages) WHERE rn > ?)`,
+            ).run(maxPer).changes,
+          );
+          if (n > 0) {
+            q(
+              'UPDATE sessions SET message_count = (SELECT COUNT(*) FROM session_messages m WHERE m.session_key = sessions.key)',
+            ).run();
+          }
+          return n;
+        }),
+      ),
     history: (key, { limit, beforeSeq }) =>
       run(() =>
         (

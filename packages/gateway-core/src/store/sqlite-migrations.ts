@@ -84,6 +84,23 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'agent runs, cron jobs and cron runs',
+    sql: `
+      CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY, dedupe_key TEXT UNIQUE, session_key TEXT NOT NULL, status TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL, ended_at_ms INTEGER, data TEXT NOT NULL
+      );
+      CREATE INDEX runs_status ON runs (status, created_at_ms);
+      CREATE TABLE cron_jobs (id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE cron_runs (
+        run_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, started_at_ms INTEGER NOT NULL, data TEXT NOT NULL
+      );
+      CREATE INDEX cron_runs_job ON cron_runs (job_id, started_at_ms);
+      CREATE INDEX session_messages_ts ON session_messages (ts);
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

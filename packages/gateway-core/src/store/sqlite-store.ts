@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { sqliteChannelAccess, sqliteLeases, sqliteOutbox, sqliteSessions } from './sqlite-channel-repos.ts';
 import { applyMigrations } from './sqlite-migrations.ts';
+import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
 import type {
   AuditEntryRecord,
   DeviceRecord,
@@ -499,6 +500,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     channelAccess: sqliteChannelAccess(parts),
     leases: sqliteLeases(parts),
     sessions: sqliteSessions(parts),
+    runs: sqliteRuns(parts),
+    cron: sqliteCron(parts),
     async close() {
       if (closed) return;
       closed = true;

@@ -387,6 +387,105 @@ export interface SessionRepo {
     key: string,
     query: { limit: number; beforeSeq?: number | undefined },
   ): Promise<SessionMessageRecord[]>;
+  /** Retention: drop messages older than `beforeMs`, and beyond the newest `maxPerSession` of each session. */
+  prune(beforeMs: number, maxPerSession: number): Promise<number>;
+}
+
+export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';
+
+/** Where a run's reply goes besides the session (a channel chat). */
+export interface RunDelivery {
+  channel: string;
+  accountId: string;
+  chatId: string;
+  threadId?: string | undefined;
+  replyToId?: string | undefined;
+}
+
+/** One agent run, from acceptance to its end. */
+export interface RunRecord {
+  runId: string;
+  sessionKey: string;
+  /** `${caller}|${idempotencyKey}`: a retried request finds its run. */
+  dedupeKey?: string | undefined;
+  source: 'chat' | 'agent' | 'channel' | 'cron';
+  status: RunStatus;
+  message: string;
+  output?: string | undefined;
+  error?: string | undefined;
+  deliverTo?: RunDelivery | undefined;
+  timeoutMs?: number | undefined;
+  createdAtMs: number;
+  startedAtMs?: number | undefined;
+  endedAtMs?: number | undefined;
+}
+
+export type RunPatch = Partial<
+  Pick<RunRecord, 'status' | 'output' | 'error' | 'startedAtMs' | 'endedAtMs' | 'message'>
+>;
+
+export interface RunRepo {
+  /** Insert, or return the run that already has this dedupeKey. */
+  create(record: RunRecord): Promise<{ record: RunRecord; created: boolean }>;
+  get(runId: string): Promise<RunRecord | undefined>;
+  update(runId: string, patch: RunPatch): Promise<void>;
+  /** Runs in one of these states, oldest first. */
+  listByStatus(statuses: RunStatus[]): Promise<RunRecord[]>;
+  /** Deletes finished runs that ended before `beforeMs`. */
+  prune(beforeMs: number): Promise<number>;
+}
+
+export interface CronJobRecord {
+  id: string;
+  name: string;
+  description?: string | undefined;
+  enabled: boolean;
+  /** CronSchedule from the protocol, as stored. */
+  schedule:
+    | { kind: 'at'; at: string }
+    | { kind: 'every'; everyMs: number; anchorMs?: number | undefined }
+    | { kind: 'cron'; expr: string; tz?: string | undefined };
+  action:
+    | { kind: 'agent'; message: string; sessionKey?: string | undefined; deliver?: boolean | undefined }
+    | {
+        kind: 'send';
+        channel?: string | undefined;
+        accountId?: string | undefined;
+        to: string;
+        message: string;
+      };
+  missedPolicy: 'run-once' | 'skip';
+  createdAtMs: number;
+  updatedAtMs: number;
+  nextRunAtMs: number | null;
+  lastRunAtMs: number | null;
+  lastStatus: 'running' | 'ok' | 'error' | 'skipped' | null;
+}
+
+export interface CronRunRecord {
+  runId: string;
+  jobId: string;
+  trigger: 'schedule' | 'manual' | 'missed';
+  status: 'running' | 'ok' | 'error' | 'skipped';
+  scheduledAtMs: number;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  error?: string | undefined;
+  agentRunId?: string | undefined;
+}
+
+export interface CronRepo {
+  list(): Promise<CronJobRecord[]>;
+  get(id: string): Promise<CronJobRecord | undefined>;
+  put(job: CronJobRecord): Promise<void>;
+  remove(id: string): Promise<boolean>;
+  putRun(run: CronRunRecord): Promise<void>;
+  /** Newest first. */
+  runs(query: {
+    jobId?: string | undefined;
+    runId?: string | undefined;
+    limit: number;
+  }): Promise<CronRunRecord[]>;
 }
 
 export interface Store {
@@ -402,6 +501,8 @@ export interface Store {
   readonly channelAccess: ChannelAccessRepo;
   readonly leases: LeaseRepo;
   readonly sessions: SessionRepo;
+  readonly runs: RunRepo;
+  readonly cron: CronRepo;
   /** Flush and release. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -450,6 +450,90 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('runs', () => {
+      const run = (runId: string, dedupeKey?: string) => ({
+        runId,
+        dedupeKey,
+        sessionKey: 's',
+        source: 'agent' as const,
+        status: 'accepted' as const,
+        message: 'hi',
+        createdAtMs: 10,
+      });
+      it('creates once per dedupe key, updates, lists by status and prunes finished runs', async () => {
+        expect((await store.runs.create(run('r1', 'k'))).created).toBe(true);
+        expect(await store.runs.create(run('r2', 'k'))).toMatchObject({
+          created: false,
+          record: { runId: 'r1' },
+        });
+        await store.runs.create(run('r3'));
+        await store.runs.update('r1', { status: 'ok', output: 'done', endedAtMs: 50 });
+        expect(await store.runs.get('r1')).toMatchObject({ status: 'ok', output: 'done' });
+        expect((await store.runs.listByStatus(['accepted', 'running'])).map((r) => r.runId)).toEqual(['r3']);
+        expect(await store.runs.prune(40)).toBe(0);
+        expect(await store.runs.prune(60)).toBe(1);
+        expect(await store.runs.get('r1')).toBeUndefined();
+      });
+    });
+
+    describe('cron', () => {
+      it('stores jobs and their runs, newest run first', async () => {
+        const job = {
+          id: 'j1',
+          name: 'daily',
+          enabled: true,
+          schedule: { kind: 'cron' as const, expr: '0 9 * * *', tz: 'Europe/Berlin' },
+          action: { kind: 'send' as const, to: '42', message: 'good morning' },
+          missedPolicy: 'skip' as const,
+          createdAtMs: 1,
+          updatedAtMs: 1,
+          nextRunAtMs: 100,
+          lastRunAtMs: null,
+          lastStatus: null,
+        };
+        await store.cron.put(job);
+        await store.cron.put({ ...job, enabled: false });
+        expect(await store.cron.get('j1')).toMatchObject({
+          enabled: false,
+          schedule: { tz: 'Europe/Berlin' },
+        });
+        const r = {
+          runId: 'c1',
+          jobId: 'j1',
+          trigger: 'schedule' as const,
+          status: 'running' as const,
+          scheduledAtMs: 100,
+          startedAtMs: 101,
+          endedAtMs: null,
+        };
+        await store.cron.putRun(r);
+        await store.cron.putRun({ ...r, status: 'ok', endedAtMs: 105 });
+        await store.cron.putRun({ ...r, runId: 'c2', startedAtMs: 201 });
+        expect((await store.cron.runs({ jobId: 'j1', limit: 10 })).map((x) => [x.runId, x.status])).toEqual([
+          ['c2', 'running'],
+          ['c1', 'ok'],
+        ]);
+        expect(await store.cron.runs({ runId: 'c1', limit: 10 })).toHaveLength(1);
+        expect(await store.cron.remove('j1')).toBe(true);
+        expect(await store.cron.list()).toEqual([]);
+      });
+    });
+
+    it('session retention drops old messages and keeps the newest per session', async () => {
+      await store.sessions.ensure({ key: 'r', kind: 'webchat', createdAtMs: 0 });
+      for (let i = 1; i <= 6; i++)
+        await store.sessions.append({
+          sessionKey: 'r',
+          id: `m${i}`,
+          role: 'user',
+          text: `t${i}`,
+          ts: i * 10,
+        });
+      expect(await store.sessions.prune(25, 3)).toBe(3);
+      expect((await store.sessions.history('r', { limit: 10 })).map((m) => m.id)).toEqual(['m4', 'm5', 'm6']);
+      expect((await store.sessions.get('r'))?.messageCount).toBe(3);
+    });
+
     it('can be closed twice', async () => {
       await store.close();
       await store.close();

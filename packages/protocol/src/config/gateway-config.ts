@@ -185,6 +185,75 @@ export const NodesSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Nodes.' },
 );
 
+export const AgentSection = Type.Object(
+  {
+    backend: Type.Union([Type.Literal('echo'), Type.Literal('openai-compatible')], {
+      default: 'echo',
+      description:
+        'What answers messages: echo (deterministic, for tests and first runs) or an OpenAI-compatible server.',
+    }),
+    openai: Type.Object(
+      {
+        baseUrl: Type.String({
+          default: 'http://127.0.0.1:11434/v1',
+          description:
+            'Base URL of an OpenAI-compatible API (…/v1); any local model server that speaks it works.',
+        }),
+        model: Type.String({ default: '', description: 'Model name.' }),
+        apiKeyEnv: Type.String({
+          default: 'OPENAI_API_KEY',
+          description: 'Environment variable holding the API key (never put the key itself in this file).',
+        }),
+        apiKeyFile: Type.Optional(
+          Type.String({
+            description: 'File holding the API key (default: <state dir>/agent-api-key if present).',
+          }),
+        ),
+        systemPrompt: Type.Optional(Type.String({ description: 'System prompt.' })),
+        temperature: Type.Optional(
+          Type.Number({ minimum: 0, maximum: 2, description: 'Sampling temperature.' }),
+        ),
+        historyMessages: Type.Integer({
+          minimum: 0,
+          default: 20,
+          description: 'Earlier session messages sent along.',
+        }),
+      },
+      { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
+    ),
+    timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
+    queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {
+      default: 'queue',
+      description:
+        'A message arriving while its session runs: queue a run for it, or merge it into the queued one.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Agent runs.' },
+);
+
+export const SessionsSection = Type.Object(
+  {
+    retentionDays: Type.Integer({
+      minimum: 1,
+      default: 90,
+      description: 'History older than this is pruned.',
+    }),
+    maxMessagesPerSession: Type.Integer({
+      minimum: 10,
+      default: 5000,
+      description: 'Newest messages kept per session.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Session history retention.' },
+);
+
+export const CronSection = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Run scheduled jobs.' }),
+  },
+  { additionalProperties: false, default: {}, description: 'Scheduler.' },
+);
+
 export const GatewayConfig = Type.Object(
   {
     gateway: GatewaySection,
@@ -194,6 +263,9 @@ export const GatewayConfig = Type.Object(
     logging: LoggingSection,
     heartbeat: HeartbeatSection,
     nodes: NodesSection,
+    agent: AgentSection,
+    sessions: SessionsSection,
+    cron: CronSection,
     channels: Type.Record(Type.String(), Type.Unknown(), {
       default: {},
       description: 'Channel accounts, per channel id (validated by each channel).',

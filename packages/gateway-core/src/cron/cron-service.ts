@@ -1,0 +1,313 @@
+import type { CronEvent, CronJob } from '@openclaw/protocol';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+import { nextRunAfter, validateSchedule } from './schedule.ts';
+
+export interface CronServiceOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  enabled: () => boolean;
+  /** Start an agent turn; resolves with its run id and, once it ends, its outcome. */
+  runAgent(
+    action: Extract<CronJobRecord['action'], { kind: 'agent' }>,
+    job: CronJobRecord,
+    dedupeKey: string,
+  ): Promise<{
+    runId: string;
+    outcome: Promise<{ ok: boolean; error?: string | undefined }>;
+  }>;
+  /** Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice). */
+  send(action: Extract<CronJobRecord['action'], { kind: 'send' }>, idempotencyKey: string): Promise<void>;
+  /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
+  timers?: boolean;
+}
+
+export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
+  Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy'>>;
+
+export class CronError extends Error {
+  override name = 'CronError';
+  readonly code: 'CRON_JOB_UNKNOWN' | 'CRON_SCHEDULE_INVALID';
+  constructor(code: CronError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Longest setTimeout Node accepts. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/**
+ * Scheduled jobs, persisted in the store: cron expressions with time zones (croner), intervals,
+ * or one-shot times; an agent turn or a plain send. Each firing is recorded as a run, announced
+ * as `cron` events, and never overlaps the job's previous run. Firings missed while the gateway
+ * was down follow the job's policy: run once at start, or skip (recorded as skipped).
+ */
+export class CronService {
+  readonly #o: CronServiceOptions;
+  readonly #running = new Map<string, Promise<void>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #started = false;
+
+  constructor(options: CronServiceOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    this.#started = true;
+    const now = this.#o.clock.now();
+    for (const job of await this.#o.store.cron.list()) {
+      if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
+      const missedAt = job.nextRunAtMs;
+      const next = nextRunAfter(job.schedule, now, job.createdAtMs);
+      await this.#o.store.cron.put({ ...job, nextRunAtMs: next, updatedAtMs: now });
+      if (!this.#o.enabled()) continue;
+      if (job.missedPolicy === 'run-once') {
+        this.#fire({ ...job, nextRunAtMs: next }, 'missed', missedAt);
+      } else {
+        await this.#record({
+          runId: newId('cron'),
+          jobId: job.id,
+          trigger: 'missed',
+          status: 'skipped',
+          scheduledAtMs: missedAt,
+          startedAtMs: now,
+          endedAtMs: now,
+          error: 'missed while the gateway was down (missedPolicy: skip)',
+        });
+      }
+    }
+    await this.#arm();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  async list(includeDisabled = true): Promise<CronJob[]> {
+    return (await this.#o.store.cron.list()).filter((j) => includeDisabled || j.enabled).map(toJob);
+  }
+
+  async get(id: string): Promise<CronJob> {
+    return toJob(await this.#job(id));
+  }
+
+  async status() {
+    const jobs = await this.#o.store.cron.list();
+    const enabled = jobs.filter((j) => j.enabled);
+    const next = enabled.map((j) => j.nextRunAtMs).filter((t): t is number => t !== null);
+    return {
+      enabled: this.#o.enabled() && this.#started && !this.#closed,
+      jobs: jobs.length,
+      enabledJobs: enabled.length,
+      nextRunAtMs: next.length ? Math.min(...next) : null,
+      running: this.#running.size,
+    };
+  }
+
+  async add(input: JobInput): Promise<CronJob> {
+    this.#validate(input.schedule);
+    const now = this.#o.clock.now();
+    const job: CronJobRecord = {
+      id: newId('job'),
+      name: input.name,
+      description: input.description,
+      enabled: input.enabled ?? true,
+      schedule: input.schedule,
+      action: input.action,
+      missedPolicy: input.missedPolicy ?? 'skip',
+      createdAtMs: now,
+      updatedAtMs: now,
+      nextRunAtMs: null,
+      lastRunAtMs: null,
+      lastStatus: null,
+    };
+    job.nextRunAtMs = nextRunAfter(job.schedule, now, now);
+    await this.#o.store.cron.put(job);
+    await this.#arm();
+    return toJob(job);
+  }
+
+  async update(id: string, patch: Partial<JobInput>): Promise<CronJob> {
+    const job = await this.#job(id);
+    if (patch.schedule) this.#validate(patch.schedule);
+    const now = this.#o.clock.now();
+    const next: CronJobRecord = { ...job, ...stripUndefined(patch), updatedAtMs: now };
+    if (patch.schedule || patch.enabled !== undefined)
+      next.nextRunAtMs = nextRunAfter(next.schedule, now, next.createdAtMs);
+    await this.#o.store.cron.put(next);
+    await this.#arm();
+    return toJob(next);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const removed = await this.#o.store.cron.remove(id);
+    await this.#arm();
+    return removed;
+  }
+
+  /** Run a job now, off schedule. */
+  async runNow(id: string): Promise<string> {
+    const job = await this.#job(id);
+    return this.#fire(job, 'manual', this.#o.clock.now());
+  }
+
+  async runs(query: { jobId?: string | undefined; runId?: string | undefined; limit?: number | undefined }) {
+    return this.#o.store.cron.runs({ jobId: query.jobId, runId: query.runId, limit: query.limit ?? 50 });
+  }
+
+  /** Fire every job that is due at the clock's now. Returns the run ids started. */
+  async tick(): Promise<string[]> {
+    if (this.#closed || !this.#o.enabled()) return [];
+    const now = this.#o.clock.now();
+    const started: string[] = [];
+    for (const job of await this.#o.store.cron.list()) {
+      if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
+      const scheduledAt = job.nextRunAtMs;
+      // Advance first, so one schedule slot fires once whatever happens next.
+      const next = {
+        ...job,
+        nextRunAtMs: nextRunAfter(job.schedule, now, job.createdAtMs),
+        updatedAtMs: now,
+      };
+      await this.#o.store.cron.put(next);
+      started.push(this.#fire(next, 'schedule', scheduledAt));
+    }
+    await this.#arm();
+    return started;
+  }
+
+  /** Wait for runs in progress (tests). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  #fire(job: CronJobRecord, trigger: CronRunRecord['trigger'], scheduledAtMs: number): string {
+    const runId = newId('cron');
+    const now = this.#o.clock.now();
+    if (this.#running.has(job.id)) {
+      void this.#record({
+        runId,
+        jobId: job.id,
+        trigger,
+        status: 'skipped',
+        scheduledAtMs,
+        startedAtMs: now,
+        endedAtMs: now,
+        error: 'the previous run of this job is still going',
+      });
+      return runId;
+    }
+    const run: CronRunRecord = {
+      runId,
+      jobId: job.id,
+      trigger,
+      status: 'running',
+      scheduledAtMs,
+      startedAtMs: now,
+      endedAtMs: null,
+    };
+    const p = this.#execute(job, run).finally(() => this.#running.delete(job.id));
+    this.#running.set(job.id, p);
+    return runId;
+  }
+
+  async #execute(job: CronJobRecord, run: CronRunRecord): Promise<void> {
+    await this.#record(run);
+    this.#event({ jobId: job.id, runId: run.runId, phase: 'start', status: 'running', ts: run.startedAtMs });
+    const key = `cron|${job.id}|${run.trigger === 'manual' ? run.runId : run.scheduledAtMs}`;
+    let ok = true;
+    let error: string | undefined;
+    try {
+      if (job.action.kind === 'agent') {
+        const started = await this.#o.runAgent(job.action, job, key);
+        run.agentRunId = started.runId;
+        await this.#record(run);
+        const outcome = await started.outcome;
+        ok = outcome.ok;
+        error = outcome.error;
+      } else {
+        await this.#o.send(job.action, key);
+      }
+    } catch (e) {
+      ok = false;
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const end = this.#o.clock.now();
+    const finished: CronRunRecord = {
+      ...run,
+      status: ok ? 'ok' : 'error',
+      endedAtMs: end,
+      ...(error ? { error } : {}),
+    };
+    await this.#record(finished);
+    const current = await this.#o.store.cron.get(job.id);
+    if (current)
+      await this.#o.store.cron.put({ ...current, lastRunAtMs: run.startedAtMs, lastStatus: finished.status });
+    if (!ok) this.#o.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
+    this.#event({
+      jobId: job.id,
+      runId: run.runId,
+      phase: 'finish',
+      status: finished.status,
+      ts: end,
+      ...(error ? { error } : {}),
+    });
+  }
+
+  async #record(run: CronRunRecord): Promise<void> {
+    await this.#o.store.cron.putRun(run);
+  }
+
+  #event(e: CronEvent): void {
+    this.#o.bus.publish('cron', e);
+  }
+
+  async #arm(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#closed || !this.#started || this.#o.timers === false) return;
+    const next = (await this.#o.store.cron.list())
+      .filter((j) => j.enabled && j.nextRunAtMs !== null)
+      .map((j) => j.nextRunAtMs as number);
+    if (next.length === 0) return;
+    const delay = Math.max(0, Math.min(MAX_DELAY, Math.min(...next) - this.#o.clock.now()));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.tick().catch((e: unknown) => this.#o.log.error({ err: e }, 'cron tick failed'));
+    }, delay);
+    this.#timer.unref?.();
+  }
+
+  async #job(id: string): Promise<CronJobRecord> {
+    const job = await this.#o.store.cron.get(id);
+    if (!job) throw new CronError('CRON_JOB_UNKNOWN', `no job ${id}`);
+    return job;
+  }
+
+  #validate(s: CronJobRecord['schedule']): void {
+    try {
+      validateSchedule(s);
+    } catch (error) {
+      throw new CronError('CRON_SCHEDULE_INVALID', (error as Error).message);
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function toJob(j: CronJobRecord): CronJob {
+  const out = { ...j } as CronJob & { description?: string };
+  if (j.description === undefined) delete out.description;
+  return out;
+}

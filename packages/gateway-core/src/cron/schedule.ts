@@ -1,0 +1,51 @@
+import { Cron } from 'croner';
+import type { CronJobRecord } from '../store/types.ts';
+
+export class ScheduleError extends Error {
+  override name = 'ScheduleError';
+  readonly code = 'CRON_SCHEDULE_INVALID';
+}
+
+/** Throws ScheduleError when a schedule cannot fire (bad expression, unknown zone, bad time). */
+export function validateSchedule(s: CronJobRecord['schedule']): void {
+  switch (s.kind) {
+    case 'at':
+      if (!Number.isFinite(Date.parse(s.at)))
+        throw new ScheduleError(`"${s.at}" is not a time (use ISO 8601)`);
+      return;
+    case 'every':
+      if (!(s.everyMs >= 1000)) throw new ScheduleError('everyMs must be at least 1000');
+      return;
+    case 'cron':
+      try {
+        new Cron(s.expr, { paused: true, ...(s.tz ? { timezone: s.tz } : {}) }).nextRun();
+      } catch (error) {
+        throw new ScheduleError(`cron "${s.expr}"${s.tz ? ` in ${s.tz}` : ''}: ${(error as Error).message}`);
+      }
+  }
+}
+
+/** The first firing strictly after `afterMs`, or null when the schedule has no more. */
+export function nextRunAfter(
+  s: CronJobRecord['schedule'],
+  afterMs: number,
+  createdAtMs: number,
+): number | null {
+  switch (s.kind) {
+    case 'at': {
+      const t = Date.parse(s.at);
+      return t > afterMs ? t : null;
+    }
+    case 'every': {
+      const anchor = s.anchorMs ?? createdAtMs;
+      if (afterMs < anchor) return anchor;
+      return anchor + (Math.floor((afterMs - anchor) / s.everyMs) + 1) * s.everyMs;
+    }
+    case 'cron': {
+      const next = new Cron(s.expr, { paused: true, ...(s.tz ? { timezone: s.tz } : {}) }).nextRun(
+        new Date(afterMs),
+      );
+      return next ? next.getTime() : null;
+    }
+  }
+}
