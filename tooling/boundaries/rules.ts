@@ -32,6 +32,11 @@ export const rules: PackageRule[] = [
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
   },
   {
+    folder: 'packages/store-redis',
+    allow: (s) => nodeBuiltin(s) || s === '@openclaw/gateway-core' || s === '@openclaw/protocol' || s === 'ioredis',
+    rule: 'store-redis implements the core store and cluster seams on ioredis; nothing else',
+  },
+  {
     folder: 'apps/cli',
     allow: (s) =>
       nodeBuiltin(s) ||

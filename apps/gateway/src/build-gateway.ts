@@ -28,7 +28,7 @@ import { createMetrics } from './metrics.ts';
 import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
 import { registerSurfaces } from './surfaces.ts';
 import { GATEWAY_VERSION } from './version.ts';
-import { WebhookRoutes } from './webhooks.ts';
+import { WEBHOOK_PREFIX, WebhookRoutes } from './webhooks.ts';
 
 export interface BuildGatewayOptions {
   config: ConfigManager;
@@ -151,7 +151,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (req, reply) => {
-    if (hasCredentialInQuery(req.url)) {
+    // Platform webhooks are the exception: some platforms (BlueBubbles) can only sign by query.
+    if (!req.url.startsWith(WEBHOOK_PREFIX) && hasCredentialInQuery(req.url)) {
       reply.code(400).send({ error: 'credentials are not accepted in URLs; use the Authorization header' });
     }
   });

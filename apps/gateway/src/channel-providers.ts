@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<ChannelProvider>> = {
   slack: async () => (await import('@openclaw/provider-slack')).slackProvider,
   discord: async () => (await import('@openclaw/provider-discord')).discordProvider,
   signal: async () => (await import('@openclaw/provider-signal')).signalProvider,
+  imessage: async () => (await import('@openclaw/provider-imessage')).imessageProvider,
 };
 
 export const knownChannels = Object.keys(loaders);

@@ -33,7 +33,7 @@ export class WebhookRoutes {
         const handler = this.#routes.get(path);
         if (!handler) return reply.code(404).send({ error: 'no such webhook' });
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const res = await handler({ headers: req.headers, body });
+        const res = await handler({ headers: req.headers, body, url: req.url });
         if (res.headers) for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
         return reply.code(res.status).send(res.body ?? null);
       });

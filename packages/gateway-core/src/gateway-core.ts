@@ -22,6 +22,8 @@ import type { ConfigManager } from './config/config-manager.ts';
 import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { CronService } from './cron/cron-service.ts';
+import { ClusterBridge } from './cluster/cluster-bridge.ts';
+import type { ClusterLink } from './cluster/cluster-link.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createChannelHandlers } from './handlers/channel-handlers.ts';
 import { createChatHandlers } from './handlers/chat-handlers.ts';
@@ -102,6 +104,8 @@ export interface GatewayCoreOptions {
   responder?: () => Responder;
   /** Arm real timers for cron (default true; tests with a manual clock call core.cron.tick()). */
   cronTimers?: boolean;
+  /** Several gateways sharing one backend (Redis): events, presence, node invokes, outbox notices. */
+  cluster?: ClusterLink;
 }
 
 export interface ConnectionHandle {
@@ -145,6 +149,7 @@ export class GatewayCore {
   readonly sessions: SessionRouter;
   readonly channels: ChannelManager;
   readonly cron: CronService;
+  readonly cluster: ClusterBridge | undefined;
   readonly version: string;
   readonly lastSeen: LastSeen;
   readonly #o: GatewayCoreOptions;
@@ -162,6 +167,7 @@ export class GatewayCore {
   readonly #retainedByClient = new Map<string, string>();
   readonly #readiness: ReadinessCheck[] = [];
   readonly #host: ConnectionHost;
+  readonly #gatewayId: string;
   #healthVersion = 0;
   #lastHealthKey = '';
   #tickTimer: ReturnType<typeof setInterval> | undefined;
@@ -180,6 +186,7 @@ export class GatewayCore {
     this.config = options.config;
     this.version = options.version;
     this.#metrics = options.metrics ?? noopMetrics;
+    this.#gatewayId = options.cluster?.gatewayId ?? options.gatewayId ?? this.bootId;
     this.audit = new AuditLog(this.store, this.clock, this.log);
     this.lastSeen = new LastSeen(this.store, this.log);
     this.#limiter = new AuthRateLimiter(this.cfg.auth.rateLimit, this.clock);
@@ -187,7 +194,10 @@ export class GatewayCore {
       clock: this.clock,
       batchMs: options.presenceBatchMs ?? 100,
       tags: options.presenceTags ?? [],
-      onFlush: (change) => this.bus.publish('presence', change, { stateVersion: this.stateVersion() }),
+      onFlush: (change) => {
+        this.bus.publish('presence', change, { stateVersion: this.stateVersion() });
+        this.cluster?.presenceChanged();
+      },
     });
     this.pairing = new DevicePairing({
       store: this.store,
@@ -247,6 +257,9 @@ export class GatewayCore {
       requestTtlMs: () => this.cfg.pairing.requestTtlMs,
       denyCommands: () => this.cfg.nodes.denyCommands,
       defaultInvokeTimeoutMs: () => this.cfg.nodes.invokeTimeoutMs,
+      remoteInvoke: options.cluster
+        ? (params) => this.cluster!.remoteInvoke(params, this.cfg.nodes.invokeTimeoutMs)
+        : undefined,
     });
     this.router.register(createNodeHandlers(this.nodes, this.clock));
     this.router.register(createConfigHandlers(this.config, this.audit));
@@ -270,11 +283,12 @@ export class GatewayCore {
       providers: options.providers ?? [],
       config: () => this.cfg.channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
-      gatewayId: options.gatewayId ?? this.bootId,
+      gatewayId: this.#gatewayId,
       sessions: () => this.sessions,
       webhooks: options.webhooks,
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
+      ...(options.cluster ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) } : {}),
     });
     this.addReadinessCheck({
       name: 'channels',
@@ -299,6 +313,21 @@ export class GatewayCore {
       log: this.log.child({ component: 'cron' }),
       enabled: () => this.cfg.cron.enabled,
       timers: options.cronTimers ?? true,
+      ...(options.cluster
+        ? {
+            // One scheduler for the whole cluster: whoever holds the lease fires the jobs.
+            leader: async () =>
+              (
+                await this.store.leases.acquire(
+                  'cron:leader',
+                  this.#gatewayId,
+                  this.cfg.cluster.leaseTtlMs,
+                  this.clock.now(),
+                )
+              ).acquired,
+            leaderCheckMs: Math.max(250, Math.floor(this.cfg.cluster.leaseTtlMs / 3)),
+          }
+        : {}),
       runAgent: async (action, job, dedupeKey) => {
         const r = await this.sessions.agent({
           message: action.message,
@@ -321,6 +350,28 @@ export class GatewayCore {
       },
     });
     this.router.register(createCronHandlers(this.cron));
+    this.cluster = options.cluster
+      ? new ClusterBridge({
+          link: options.cluster,
+          bus: this.bus,
+          log: this.log.child({ component: 'cluster' }),
+          invokeLocal: (params) => this.nodes.invoke(params, undefined),
+          isNodeHere: (nodeId) => this.nodes.isConnectedHere(nodeId),
+          onOutboxRecord: (id) => void this.channels.outbox.adopt(id),
+          localPresence: () => this.presence.list(),
+        })
+      : undefined;
+    if (options.cluster) {
+      const link = options.cluster;
+      this.addReadinessCheck({
+        name: 'cluster',
+        check: () => (link.healthy() ? { ready: true } : { ready: false, degraded: true, reason: 'redis unreachable' }),
+      });
+      link.onHealthChange((ok) => {
+        this.log[ok ? 'info' : 'error']({ gatewayId: link.gatewayId }, ok ? 'cluster backend reachable again' : 'cluster backend unreachable');
+        this.noteHealthChanged();
+      });
+    }
     this.router.register(createChatHandlers(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
@@ -354,6 +405,7 @@ export class GatewayCore {
     this.#started = true;
     await this.heartbeat.start();
     await this.sessions.recoverInterrupted();
+    this.cluster?.start();
     await this.channels.start();
     await this.cron.start();
     this.#scheduleTicks(this.cfg.limits.tickIntervalMs);
@@ -586,6 +638,7 @@ export class GatewayCore {
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     this.heartbeat.stop();
     await this.cron.close();
+    await this.cluster?.close();
     await this.sessions.close();
     await this.channels.close();
     this.nodes.close();

@@ -17,7 +17,7 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
   });
 
   async function setup(
-    options: ConstructorParameters<typeof FakeOpenAi>[0] | Parameters<typeof FakeOpenAi.start>[0] = {},
+    options: Parameters<typeof FakeOpenAi.start>[0] = {},
   ) {
     const fake = await FakeOpenAi.start({ apiKey: 'sk-test-key', ...options });
     cleanup.push(() => fake.close());

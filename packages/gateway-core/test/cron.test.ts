@@ -156,3 +156,35 @@ describe('cron with an injected clock', () => {
     expect(await core.cron.list()).toEqual([]);
   });
 });
+
+describe('cron methods over the protocol', () => {
+  it('add, list, run, runs, update, remove; invalid schedules are typed errors', async () => {
+    const { startHarness } = await import('./harness.ts');
+    await using h = await startHarness();
+    const c = await h.operator();
+    const job = await c.request('cron.add', {
+      name: 'ping',
+      schedule: { kind: 'every', everyMs: 3600_000 },
+      action: { kind: 'agent', message: 'ping', sessionKey: 'cron-proto' },
+    });
+    expect(job).toMatchObject({ name: 'ping', enabled: true, missedPolicy: 'skip', lastStatus: null });
+    expect((await c.request('cron.list', {})).jobs.map((j) => j.id)).toEqual([job.id]);
+    const run = await c.request('cron.run', { id: job.id });
+    expect(run.status).toBe('queued');
+    for (let i = 0; i < 100; i++) {
+      const runs = await c.request('cron.runs', { id: job.id });
+      if (runs.runs[0]?.status === 'ok') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const runs = await c.request('cron.runs', { id: job.id });
+    expect(runs.runs[0]).toMatchObject({ runId: run.runId, trigger: 'manual', status: 'ok' });
+    expect(runs.runs[0]?.agentRunId).toBeDefined();
+    expect((await c.request('cron.status', {})).jobs).toBe(1);
+    expect(await c.request('cron.update', { id: job.id, patch: { enabled: false } })).toMatchObject({ enabled: false });
+    await expect(
+      c.request('cron.add', { name: 'x', schedule: { kind: 'cron', expr: '99 * * * *' }, action: { kind: 'agent', message: 'x' } }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CRON_SCHEDULE_INVALID' } });
+    await expect(c.request('cron.get', { id: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await c.request('cron.remove', { id: job.id })).toEqual({ id: job.id, removed: true });
+  });
+});

@@ -1,4 +1,15 @@
 export {
+  type BlueBubblesAttachmentSent,
+  type BlueBubblesMessage,
+  type BlueBubblesPushMessageInput,
+  type BlueBubblesReaction,
+  type BlueBubblesSent,
+  type BlueBubblesTyping,
+  FakeBlueBubbles,
+  type FakeBlueBubblesOptions,
+  type FakeBlueBubblesWebhook,
+} from './bluebubbles/fake-bluebubbles.ts';
+export {
   type DiscordGuildConfig,
   DiscordIntents,
   type DiscordPushMessageInput,
@@ -45,14 +56,3 @@ export {
   type TelegramSent,
   type TelegramUser,
 } from './telegram/fake-telegram.ts';
-export {
-  type BlueBubblesAttachmentSent,
-  type BlueBubblesMessage,
-  type BlueBubblesPushMessageInput,
-  type BlueBubblesReaction,
-  type BlueBubblesSent,
-  type BlueBubblesTyping,
-  FakeBlueBubbles,
-  type FakeBlueBubblesOptions,
-  type FakeBlueBubblesWebhook,
-} from './bluebubbles/fake-bluebubbles.ts';

@@ -103,6 +103,8 @@ export type WebhookRegistrar = (
   handler: (req: {
     headers: Record<string, string | string[] | undefined>;
     body: Buffer;
+    /** Path and query as received (some platforms can only put their secret in the query). */
+    url?: string;
   }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>,
 ) => () => void;
 

@@ -40,6 +40,8 @@ export interface ChannelManagerOptions {
   inDoubt?: () => 'resend' | 'skip';
   /** Called when an account's status changes (health events). */
   onStatusChange?: () => void;
+  /** A send was queued (the cluster tells the account's owner). */
+  onEnqueue?: (id: string, channel: string, accountId: string) => void;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = {
@@ -80,6 +82,8 @@ export class ChannelManager {
       inDoubt: options.inDoubt ?? (() => 'resend'),
       retry: options.outboxRetry,
       onChange: (r) => this.#onOutboxChange(r),
+      onEnqueue: (r) => options.onEnqueue?.(r.id, r.channel, r.accountId),
+      owns: (channel, accountId) => this.owns(channel, accountId),
     });
   }
 
@@ -177,7 +181,7 @@ export class ChannelManager {
             ttlMs,
             this.#o.clock.now(),
           );
-          return { acquired: r.acquired, holder: r.lease.holder };
+          return { acquired: r.acquired, holder: r.lease.holder, token: r.lease.token };
         },
         release: async () => {
           await this.#o.store.leases.release(leaseName, this.#o.gatewayId);
@@ -188,6 +192,17 @@ export class ChannelManager {
       onStatus: () => this.#o.onStatusChange?.(),
       webhooks: this.#o.webhooks,
     });
+  }
+
+  /**
+   * Fencing: true only while this gateway holds the account's lease with the token it started
+   * the adapter under. A stale owner (paused, partitioned) that comes back finds a newer token.
+   */
+  async owns(channel: string, accountId: string): Promise<boolean> {
+    const sup = this.#supervisors.get(key(channel, accountId));
+    if (!sup?.adapter || sup.leaseToken === 0) return false;
+    const lease = await this.#o.store.leases.get(`channel:${channel}:${accountId}`);
+    return lease !== undefined && lease.holder === this.#o.gatewayId && lease.token === sup.leaseToken && lease.expiresAtMs > this.#o.clock.now();
   }
 
   // ── inbound ──────────────────────────────────────────────────────────────────

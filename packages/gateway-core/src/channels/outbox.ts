@@ -29,6 +29,10 @@ export interface OutboxOptions {
   retry?: Partial<OutboxRetryPolicy> | undefined;
   /** Every state change of a record (delivered, failed, progress). */
   onChange?(record: OutboxRecord): void;
+  /** A record was created (the cluster tells the account's owner). */
+  onEnqueue?(record: OutboxRecord): void;
+  /** Whether this gateway still holds the account's lease with the token it started with (fencing). */
+  owns?(channel: string, accountId: string): Promise<boolean>;
 }
 
 export interface EnqueueInput {
@@ -129,11 +133,8 @@ export class Outbox {
   /** Schedule what the store still holds (after a restart). */
   async start(): Promise<number> {
     const pending = await this.#o.store.outbox.pending();
-    for (const r of pending) {
-      if (r.inFlight) await this.#settleInDoubt(r);
-      this.#schedule(r);
-    }
-    if (pending.length) this.#o.log.info({ count: pending.length }, 'outbox: resuming undelivered sends');
+    for (const r of pending) if (this.#lane(r.channel, r.accountId).adapter) this.#schedule(r);
+    if (pending.length) this.#o.log.info({ count: pending.length }, 'outbox: undelivered sends waiting for their accounts');
     return pending.length;
   }
 
@@ -173,13 +174,42 @@ export class Outbox {
       createdAtMs: now,
       updatedAtMs: now,
     });
-    if (result.created) this.#schedule(result.record);
+    if (result.created) {
+      this.#o.onEnqueue?.(result.record);
+      if (this.#lane(input.channel, input.accountId).adapter) this.#schedule(result.record);
+    }
     return result;
   }
 
-  /** Give (or take away) the adapter of an account: sends wait while there is none. */
+  /** A record queued by another gateway: schedule it if this one serves the account. */
+  async adopt(id: string): Promise<void> {
+    const r = await this.#o.store.outbox.get(id);
+    if (!r || (r.status !== 'queued' && r.status !== 'sending')) return;
+    if (this.#lane(r.channel, r.accountId).adapter) this.#schedule(r);
+  }
+
+  /**
+   * Give (or take away) the adapter of an account: sends wait while there is none. Records are
+   * only scheduled by the gateway that serves the account, so gaining it loads what the store
+   * holds for it (queued here before it connected, or by another gateway).
+   */
   setAdapter(channel: string, accountId: string, adapter: ChannelAdapter | undefined): void {
-    this.#lane(channel, accountId).setAdapter(adapter);
+    const lane = this.#lane(channel, accountId);
+    const gained = adapter !== undefined && lane.adapter === undefined;
+    lane.setAdapter(adapter);
+    if (gained) void this.#load(channel, accountId);
+  }
+
+  async #load(channel: string, accountId: string): Promise<void> {
+    try {
+      for (const r of await this.#o.store.outbox.pending()) {
+        if (r.channel !== channel || r.accountId !== accountId || this.#scheduled.has(r.id)) continue;
+        if (r.inFlight) await this.#settleInDoubt(r);
+        this.#schedule(r);
+      }
+    } catch (error) {
+      this.#o.log.error({ err: error, channel, accountId }, 'outbox: could not load queued sends');
+    }
   }
 
   /** Records waiting in memory for one account. */
@@ -274,6 +304,20 @@ export class Outbox {
         const wait = lane.reserveAccountSlot(this.#o.clock.now(), pacing.perAccountMs);
         if (wait > 0) await this.#sleep(wait);
         if (this.#closed || lane.adapter !== adapter) continue;
+        // Another gateway may have served this record meanwhile (a takeover): trust the store.
+        const fresh = await this.#o.store.outbox.get(r.id);
+        if (!fresh || fresh.status === 'delivered' || fresh.status === 'failed') return;
+        if (fresh.partsSent > r.partsSent) Object.assign(r, fresh);
+        if (fresh.inFlight && !r.inFlight) {
+          await this.#settleInDoubt(fresh);
+          Object.assign(r, await this.#o.store.outbox.get(r.id));
+          if (r.partsSent >= total) return;
+        }
+        if (this.#o.owns && !(await this.#o.owns(r.channel, r.accountId))) {
+          // Our lease is gone or was taken over (fencing): the new owner delivers.
+          this.#o.log.warn({ outboxId: r.id, channel: r.channel }, 'outbox: account no longer ours; leaving the send to its owner');
+          return;
+        }
         const part = r.partsSent;
         // Durable marker first: if we die during the call, restart knows this part is in doubt.
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });

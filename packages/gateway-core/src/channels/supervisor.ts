@@ -57,7 +57,7 @@ export interface BackoffPolicy {
 }
 
 export interface LeaseHandle {
-  acquire(): Promise<{ acquired: boolean; holder: string }>;
+  acquire(): Promise<{ acquired: boolean; holder: string; token: number }>;
   release(): Promise<void>;
   ttlMs: number;
 }
@@ -106,6 +106,8 @@ export class AccountSupervisor {
   #stop = deferred<typeof STOP>();
   #wake: (() => void) | undefined;
   #adapter: ChannelAdapter | undefined;
+  /** The fencing token of the lease this supervisor holds (0 when none). */
+  leaseToken = 0;
 
   constructor(options: SupervisorOptions) {
     this.#o = options;
@@ -183,9 +185,10 @@ export class AccountSupervisor {
     while (this.#wanted) {
       const lease = await this.#o.lease.acquire().catch((error: unknown) => {
         log.warn({ ...tag, err: error }, 'lease check failed');
-        return { acquired: false, holder: 'unknown' };
+        return { acquired: false, holder: 'unknown', token: 0 };
       });
       if (!this.#wanted) break;
+      this.leaseToken = lease.acquired ? lease.token : 0;
       if (!lease.acquired) {
         this.#set({ healthState: 'held-elsewhere', connected: false, heldBy: lease.holder });
         await this.#sleep(Math.max(250, Math.floor(this.#o.lease.ttlMs / 3)));
@@ -236,6 +239,7 @@ export class AccountSupervisor {
       }
       this.#adapter = undefined;
       this.#o.onAdapter(undefined);
+      if (outcome === LOST_LEASE) this.leaseToken = 0;
       controller.abort();
       if (adapter) {
         await adapter
@@ -286,6 +290,7 @@ export class AccountSupervisor {
       await this.#sleep(jittered);
     }
     await this.#o.lease.release().catch(() => {});
+    this.leaseToken = 0;
     this.#set({ running: false, connected: false, healthState: 'stopped', lastStopAt: this.#o.clock.now() });
   }
 
@@ -296,8 +301,9 @@ export class AccountSupervisor {
       await this.#sleep(every);
       // Stopping wakes the sleep; the race in #run has already seen STOP.
       if (!this.#wanted) return new Promise<never>(() => {});
-      const r = await this.#o.lease.acquire().catch(() => ({ acquired: true, holder: '' }));
-      if (!r.acquired) return LOST_LEASE;
+      // A backend outage is not a lost lease: keep serving; the owner check before each send fences.
+      const r = await this.#o.lease.acquire().catch(() => ({ acquired: true, holder: '', token: this.leaseToken }));
+      if (!r.acquired || r.token !== this.leaseToken) return LOST_LEASE;
     }
   }
 

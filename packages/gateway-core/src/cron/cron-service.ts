@@ -25,6 +25,10 @@ export interface CronServiceOptions {
   send(action: Extract<CronJobRecord['action'], { kind: 'send' }>, idempotencyKey: string): Promise<void>;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
+  /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
+  leader?: () => Promise<boolean>;
+  /** How often a follower checks whether it should lead (ms). */
+  leaderCheckMs?: number;
 }
 
 export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
@@ -61,6 +65,28 @@ export class CronService {
 
   async start(): Promise<void> {
     this.#started = true;
+    if (!(await this.#isLeader())) {
+      await this.#arm();
+      return;
+    }
+    await this.#catchUp();
+    await this.#arm();
+  }
+
+  async #isLeader(): Promise<boolean> {
+    if (!this.#o.leader) return true;
+    try {
+      return await this.#o.leader();
+    } catch {
+      return false;
+    }
+  }
+
+  #caughtUp = false;
+
+  /** Firings missed while no scheduler ran: run once or skip, per job. */
+  async #catchUp(): Promise<void> {
+    this.#caughtUp = true;
     const now = this.#o.clock.now();
     for (const job of await this.#o.store.cron.list()) {
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
@@ -83,7 +109,6 @@ export class CronService {
         });
       }
     }
-    await this.#arm();
   }
 
   async close(): Promise<void> {
@@ -167,6 +192,13 @@ export class CronService {
   /** Fire every job that is due at the clock's now. Returns the run ids started. */
   async tick(): Promise<string[]> {
     if (this.#closed || !this.#o.enabled()) return [];
+    if (!(await this.#isLeader())) {
+      this.#caughtUp = false;
+      await this.#arm();
+      return [];
+    }
+    // A follower that just became leader first settles what the old leader missed.
+    if (!this.#caughtUp) await this.#catchUp();
     const now = this.#o.clock.now();
     const started: string[] = [];
     for (const job of await this.#o.store.cron.list()) {
@@ -278,8 +310,10 @@ export class CronService {
     const next = (await this.#o.store.cron.list())
       .filter((j) => j.enabled && j.nextRunAtMs !== null)
       .map((j) => j.nextRunAtMs as number);
-    if (next.length === 0) return;
-    const delay = Math.max(0, Math.min(MAX_DELAY, Math.min(...next) - this.#o.clock.now()));
+    if (next.length === 0 && !this.#o.leader) return;
+    let delay = next.length ? Math.max(0, Math.min(MAX_DELAY, Math.min(...next) - this.#o.clock.now())) : MAX_DELAY;
+    // Followers look again soon, so they take over within a lease time if the leader dies.
+    if (this.#o.leader) delay = Math.min(delay, this.#o.leaderCheckMs ?? 5000);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.tick().catch((e: unknown) => this.#o.log.error({ err: e }, 'cron tick failed'));

@@ -12,7 +12,7 @@ export function createSystemHandlers(deps: {
   return {
     health: () => core.health(),
     status: () => core.status(),
-    'system-presence': () => core.presence.list(),
+    'system-presence': async () => (core.cluster ? core.cluster.presence() : core.presence.list()),
     'system-event': async ({ text, kind, data }, ctx) => {
       const actor = actorOf(ctx);
       const payload: Record<string, unknown> = { text, ts: core.clock.now(), source: actor.id };

@@ -37,6 +37,8 @@ export interface NodeServiceOptions {
   requestTtlMs: () => number;
   denyCommands: () => readonly string[];
   defaultInvokeTimeoutMs: () => number;
+  /** A node not connected here may be connected to another gateway of the cluster. */
+  remoteInvoke?: ((params: NodeInvokeParams) => Promise<NodeInvokeResult | undefined>) | undefined;
 }
 
 interface PendingInvoke {
@@ -44,7 +46,8 @@ interface PendingInvoke {
   nodeId: string;
   command: string;
   startedAt: number;
-  operator: Connection;
+  /** Absent when the request came from another gateway (progress is not forwarded then). */
+  operator: Connection | undefined;
   resolve: (r: NodeInvokeResult) => void;
   reject: (e: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -324,9 +327,19 @@ export class NodeService {
   }
 
   /** Forward a command to a connected node and wait for its answer, the deadline holding end to end. */
-  async invoke(params: NodeInvokeParams, operator: Connection): Promise<NodeInvokeResult> {
+  /** Whether a node is connected to this gateway. */
+  isConnectedHere(nodeId: string): boolean {
+    return this.#connected.get(nodeId)?.state === 'ready';
+  }
+
+  async invoke(params: NodeInvokeParams, operator: Connection | undefined): Promise<NodeInvokeResult> {
     const { nodeId, command } = params;
     const conn = this.#connected.get(nodeId);
+    if ((!conn || conn.state !== 'ready') && operator && this.#o.remoteInvoke) {
+      // Maybe another gateway holds the node; it enforces approvals and the deadline itself.
+      const remote = await this.#o.remoteInvoke(params);
+      if (remote) return remote;
+    }
     if (!conn || conn.state !== 'ready') {
       throw gatewayError(
         'UNAVAILABLE',
@@ -484,7 +497,7 @@ export class NodeService {
         details: { invokeId: params.invokeId },
       });
     }
-    this.#o.bus.sendTo(p.operator, 'node.invoke.progress', { ...params }, false);
+    if (p.operator) this.#o.bus.sendTo(p.operator, 'node.invoke.progress', { ...params }, false);
   }
 
   /** An event a node publishes, broadcast to operators who may read. */

@@ -254,6 +254,21 @@ export const CronSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Scheduler.' },
 );
 
+export const ClusterSection = Type.Object(
+  {
+    redisUrl: Type.Optional(
+      Type.String({ description: 'redis://host:port/db — several gateways share state, events and channel ownership through it.' }),
+    ),
+    keyPrefix: Type.String({ default: 'oc:', description: 'Prefix of every Redis key (one cluster per prefix).' }),
+    leaseTtlMs: Type.Integer({
+      minimum: 1000,
+      default: 15_000,
+      description: 'Channel account lease: another gateway takes over within this long after the owner dies.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Several gateways on one Redis.' },
+);
+
 export const GatewayConfig = Type.Object(
   {
     gateway: GatewaySection,
@@ -266,6 +281,7 @@ export const GatewayConfig = Type.Object(
     agent: AgentSection,
     sessions: SessionsSection,
     cron: CronSection,
+    cluster: ClusterSection,
     channels: Type.Record(Type.String(), Type.Unknown(), {
       default: {},
       description: 'Channel accounts, per channel id (validated by each channel).',
@@ -277,6 +293,7 @@ export type GatewayConfig = Static<typeof GatewayConfig>;
 
 /** Keys whose change needs a restart; everything else applies live. */
 export const RESTART_REQUIRED_PREFIXES = [
+  'cluster.',
   'gateway.bind',
   'gateway.host',
   'gateway.port',

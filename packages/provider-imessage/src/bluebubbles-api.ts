@@ -1,0 +1,245 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
+import type { BbMessage } from './normalize.ts';
+
+/** BlueBubbles wraps every JSON answer as `{status, message, data?, error?: {type, message}}`. */
+interface BbResponse<T> {
+  status?: number;
+  message?: string;
+  data?: T;
+  error?: { type?: string; message?: string };
+}
+
+/** BlueBubbles (or a proxy in front of it) answered with an error status. */
+export class BlueBubblesHttpError extends Error {
+  override name = 'BlueBubblesHttpError';
+  readonly status: number;
+  /** Seconds from a Retry-After header (proxies send it on 429; BlueBubbles itself never does). */
+  readonly retryAfterSeconds: number | undefined;
+  /** The server's `error.message` (or `message`), e.g. "Selected message does not exist!". */
+  readonly detail: string;
+
+  constructor(status: number, detail: string, what: string, retryAfterSeconds?: number) {
+    super(`BlueBubbles ${what}: ${status}${detail ? ` ${detail}` : ''}`);
+    this.status = status;
+    this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** GET /api/v1/server/info `data` (the fields we read). */
+export interface BbServerInfo {
+  server_version?: string;
+  os_version?: string;
+  /** Private API switched on in the server's settings. */
+  private_api?: boolean;
+  /** The helper bundle inside Messages.app is connected; without it the Private API calls fail. */
+  helper_connected?: boolean;
+  detected_imessage?: string | null;
+  detected_icloud?: string | null;
+}
+
+export interface SendTextBody {
+  chatGuid: string;
+  message: string;
+  tempGuid: string;
+  method: 'apple-script' | 'private-api';
+  selectedMessageGuid?: string;
+}
+
+export interface QueryBody {
+  after?: number;
+  sort?: 'ASC' | 'DESC';
+  limit: number;
+  offset?: number;
+  with: string[];
+}
+
+const CALL_TIMEOUT_MS = 30_000;
+/** AppleScript sends wait until the message shows up in chat.db; that can take a while. */
+const SEND_TIMEOUT_MS = 120_000;
+
+/**
+ * Remove the password from anything we are about to put in an error: the raw value, its URL
+ * encoding, and any `password=`/`guid=`/`token=` query parameter (BlueBubbles accepts all three).
+ */
+export function redact(text: string, password: string): string {
+  let out = text.replace(/([?&](?:password|guid|token)=)[^&\s#"']*/gi, '$1***');
+  for (const v of new Set([password, encodeURIComponent(password)])) {
+    if (v.length >= 3) out = out.split(v).join('***');
+  }
+  return out;
+}
+
+/**
+ * The REST calls we make, over axios with our own keep-alive agents so stop() can drop every pooled
+ * socket. The password travels as `?password=` (the only way BlueBubbles authenticates), so no
+ * error we throw carries a URL, the axios config or the axios error itself: messages name the
+ * route (`GET /api/v1/ping`) and are passed through redact() on top.
+ */
+export class BlueBubblesApi {
+  readonly serverUrl: string;
+  readonly #password: string;
+  readonly #http: AxiosInstance;
+  readonly #httpAgent = new http.Agent({ keepAlive: true });
+  readonly #httpsAgent = new https.Agent({ keepAlive: true });
+
+  constructor(serverUrl: string, password: string) {
+    this.serverUrl = serverUrl;
+    this.#password = password;
+    this.#http = axios.create({
+      baseURL: serverUrl,
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
+      // Statuses are ours to classify; axios would only wrap them (with the URL inside).
+      validateStatus: () => true,
+      maxBodyLength: Number.POSITIVE_INFINITY,
+      maxContentLength: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  async #call<T>(
+    method: Method,
+    path: string,
+    opts: { data?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number; binary?: boolean } = {},
+  ): Promise<{ body: T; res: AxiosResponse<unknown> }> {
+    const what = `${method} ${path}`;
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.#http.request({
+        method,
+        url: path,
+        params: { password: this.#password },
+        data: opts.data,
+        timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.binary ? { responseType: 'arraybuffer' as const } : {}),
+      });
+    } catch (error) {
+      if (isAxiosError(error) || (error instanceof Error && error.name === 'CanceledError')) {
+        const e = error as Error & { code?: string };
+        const code = e.code ? ` (${e.code})` : '';
+        throw new Error(
+          redact(`BlueBubbles ${what} at ${this.serverUrl} failed: ${e.message}${code}`, this.#password),
+        );
+      }
+      throw error;
+    }
+    if (res.status >= 300) {
+      const raw = opts.binary ? safeJson(Buffer.from(res.data as ArrayBuffer)) : res.data;
+      const retryAfter = Number(res.headers['retry-after']);
+      throw new BlueBubblesHttpError(
+        res.status,
+        redact(detailOf(raw), this.#password),
+        what,
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      );
+    }
+    return { body: res.data as T, res };
+  }
+
+  async #json<T>(
+    method: Method,
+    path: string,
+    opts: { data?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const { body } = await this.#call<BbResponse<T>>(method, path, opts);
+    return body?.data as T;
+  }
+
+  /** GET /api/v1/ping: `data: "pong"`. The cheapest call that checks the password. */
+  async ping(signal?: AbortSignal, timeoutMs?: number): Promise<void> {
+    await this.#json('GET', '/api/v1/ping', { signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  }
+
+  serverInfo(signal?: AbortSignal): Promise<BbServerInfo> {
+    return this.#json<BbServerInfo>('GET', '/api/v1/server/info', { signal }).then((d) => d ?? {});
+  }
+
+  /** The sent message as chat.db recorded it (its `guid` is the platform id). */
+  sendText(body: SendTextBody, signal?: AbortSignal): Promise<BbMessage> {
+    return this.#json<BbMessage>('POST', '/api/v1/message/text', {
+      data: body,
+      signal,
+      timeoutMs: SEND_TIMEOUT_MS,
+    });
+  }
+
+  /** Multipart: fields chatGuid, tempGuid, name, method and the file as `attachment`. */
+  sendAttachment(
+    m: {
+      chatGuid: string;
+      tempGuid: string;
+      name: string;
+      method: 'apple-script' | 'private-api';
+      data: Uint8Array;
+      mimeType: string;
+    },
+    signal?: AbortSignal,
+  ): Promise<BbMessage> {
+    const form = new FormData();
+    form.append('chatGuid', m.chatGuid);
+    form.append('tempGuid', m.tempGuid);
+    form.append('name', m.name);
+    form.append('method', m.method);
+    form.append('attachment', new Blob([new Uint8Array(m.data)], { type: m.mimeType }), m.name);
+    return this.#json<BbMessage>('POST', '/api/v1/message/attachment', {
+      data: form,
+      signal,
+      timeoutMs: SEND_TIMEOUT_MS,
+    });
+  }
+
+  async react(
+    body: { chatGuid: string; selectedMessageGuid: string; reaction: string; partIndex: number },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.#json('POST', '/api/v1/message/react', { data: body, signal });
+  }
+
+  async typing(chatGuid: string, on: boolean, signal?: AbortSignal): Promise<void> {
+    await this.#json(on ? 'POST' : 'DELETE', `/api/v1/chat/${encodeURIComponent(chatGuid)}/typing`, {
+      signal,
+    });
+  }
+
+  /** Messages with their chats and attachments (the handle is always joined). `after` is inclusive. */
+  async queryMessages(body: QueryBody, signal?: AbortSignal): Promise<BbMessage[]> {
+    const data = await this.#json<BbMessage[]>('POST', '/api/v1/message/query', { data: body, signal });
+    return Array.isArray(data) ? data : [];
+  }
+
+  async downloadAttachment(guid: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const { body } = await this.#call<ArrayBuffer>(
+      'GET',
+      `/api/v1/attachment/${encodeURIComponent(guid)}/download`,
+      { signal, binary: true, timeoutMs: SEND_TIMEOUT_MS },
+    );
+    return new Uint8Array(Buffer.from(body));
+  }
+
+  /** Drop pooled keep-alive sockets. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+}
+
+function detailOf(raw: unknown): string {
+  if (typeof raw === 'string') return raw.slice(0, 200);
+  if (typeof raw !== 'object' || raw === null) return '';
+  const b = raw as BbResponse<unknown>;
+  const parts = [b.message, b.error?.message].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+  return [...new Set(parts)].join(': ').slice(0, 300);
+}
+
+function safeJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return buf.toString('utf8');
+  }
+}
