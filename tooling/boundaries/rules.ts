@@ -33,7 +33,8 @@ export const rules: PackageRule[] = [
   },
   {
     folder: 'packages/store-redis',
-    allow: (s) => nodeBuiltin(s) || s === '@openclaw/gateway-core' || s === '@openclaw/protocol' || s === 'ioredis',
+    allow: (s) =>
+      nodeBuiltin(s) || s === '@openclaw/gateway-core' || s === '@openclaw/protocol' || s === 'ioredis',
     rule: 'store-redis implements the core store and cluster seams on ioredis; nothing else',
   },
   {

@@ -18,12 +18,12 @@ import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { AuthRateLimiter } from './auth/rate-limiter.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channel/types.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
+import { ClusterBridge } from './cluster/cluster-bridge.ts';
+import type { ClusterLink } from './cluster/cluster-link.ts';
 import type { ConfigManager } from './config/config-manager.ts';
 import { Connection, type ConnectionHost, type RetainedStream } from './connection/connection.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { CronService } from './cron/cron-service.ts';
-import { ClusterBridge } from './cluster/cluster-bridge.ts';
-import type { ClusterLink } from './cluster/cluster-link.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createChannelHandlers } from './handlers/channel-handlers.ts';
 import { createChatHandlers } from './handlers/chat-handlers.ts';
@@ -288,7 +288,9 @@ export class GatewayCore {
       webhooks: options.webhooks,
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
-      ...(options.cluster ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) } : {}),
+      ...(options.cluster
+        ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
+        : {}),
     });
     this.addReadinessCheck({
       name: 'channels',
@@ -365,10 +367,14 @@ export class GatewayCore {
       const link = options.cluster;
       this.addReadinessCheck({
         name: 'cluster',
-        check: () => (link.healthy() ? { ready: true } : { ready: false, degraded: true, reason: 'redis unreachable' }),
+        check: () =>
+          link.healthy() ? { ready: true } : { ready: false, degraded: true, reason: 'redis unreachable' },
       });
       link.onHealthChange((ok) => {
-        this.log[ok ? 'info' : 'error']({ gatewayId: link.gatewayId }, ok ? 'cluster backend reachable again' : 'cluster backend unreachable');
+        this.log[ok ? 'info' : 'error'](
+          { gatewayId: link.gatewayId },
+          ok ? 'cluster backend reachable again' : 'cluster backend unreachable',
+        );
         this.noteHealthChanged();
       });
     }

@@ -9,9 +9,9 @@ export { type CoreAccountConfig, resolveAccounts } from './channels/account-conf
 export { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
-export { type ConfigChange, ConfigManager } from './config/config-manager.ts';
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
 export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';
+export { type ConfigChange, ConfigManager } from './config/config-manager.ts';
 export { Connection } from './connection/connection.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
 export type { PeerInfo, Session, Transport } from './connection/transport.ts';

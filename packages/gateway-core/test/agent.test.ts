@@ -16,9 +16,7 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function setup(
-    options: Parameters<typeof FakeOpenAi.start>[0] = {},
-  ) {
+  async function setup(options: Parameters<typeof FakeOpenAi.start>[0] = {}) {
     const fake = await FakeOpenAi.start({ apiKey: 'sk-test-key', ...options });
     cleanup.push(() => fake.close());
     process.env.OC_TEST_AGENT_KEY = 'sk-test-key';

@@ -180,9 +180,15 @@ describe('cron methods over the protocol', () => {
     expect(runs.runs[0]).toMatchObject({ runId: run.runId, trigger: 'manual', status: 'ok' });
     expect(runs.runs[0]?.agentRunId).toBeDefined();
     expect((await c.request('cron.status', {})).jobs).toBe(1);
-    expect(await c.request('cron.update', { id: job.id, patch: { enabled: false } })).toMatchObject({ enabled: false });
+    expect(await c.request('cron.update', { id: job.id, patch: { enabled: false } })).toMatchObject({
+      enabled: false,
+    });
     await expect(
-      c.request('cron.add', { name: 'x', schedule: { kind: 'cron', expr: '99 * * * *' }, action: { kind: 'agent', message: 'x' } }),
+      c.request('cron.add', {
+        name: 'x',
+        schedule: { kind: 'cron', expr: '99 * * * *' },
+        action: { kind: 'agent', message: 'x' },
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CRON_SCHEDULE_INVALID' } });
     await expect(c.request('cron.get', { id: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await c.request('cron.remove', { id: job.id })).toEqual({ id: job.id, removed: true });

@@ -202,7 +202,12 @@ export class ChannelManager {
     const sup = this.#supervisors.get(key(channel, accountId));
     if (!sup?.adapter || sup.leaseToken === 0) return false;
     const lease = await this.#o.store.leases.get(`channel:${channel}:${accountId}`);
-    return lease !== undefined && lease.holder === this.#o.gatewayId && lease.token === sup.leaseToken && lease.expiresAtMs > this.#o.clock.now();
+    return (
+      lease !== undefined &&
+      lease.holder === this.#o.gatewayId &&
+      lease.token === sup.leaseToken &&
+      lease.expiresAtMs > this.#o.clock.now()
+    );
   }
 
   // ── inbound ──────────────────────────────────────────────────────────────────

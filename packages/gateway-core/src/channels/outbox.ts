@@ -134,7 +134,8 @@ export class Outbox {
   async start(): Promise<number> {
     const pending = await this.#o.store.outbox.pending();
     for (const r of pending) if (this.#lane(r.channel, r.accountId).adapter) this.#schedule(r);
-    if (pending.length) this.#o.log.info({ count: pending.length }, 'outbox: undelivered sends waiting for their accounts');
+    if (pending.length)
+      this.#o.log.info({ count: pending.length }, 'outbox: undelivered sends waiting for their accounts');
     return pending.length;
   }
 
@@ -315,7 +316,10 @@ export class Outbox {
         }
         if (this.#o.owns && !(await this.#o.owns(r.channel, r.accountId))) {
           // Our lease is gone or was taken over (fencing): the new owner delivers.
-          this.#o.log.warn({ outboxId: r.id, channel: r.channel }, 'outbox: account no longer ours; leaving the send to its owner');
+          this.#o.log.warn(
+            { outboxId: r.id, channel: r.channel },
+            'outbox: account no longer ours; leaving the send to its owner',
+          );
           return;
         }
         const part = r.partsSent;

@@ -302,7 +302,9 @@ export class AccountSupervisor {
       // Stopping wakes the sleep; the race in #run has already seen STOP.
       if (!this.#wanted) return new Promise<never>(() => {});
       // A backend outage is not a lost lease: keep serving; the owner check before each send fences.
-      const r = await this.#o.lease.acquire().catch(() => ({ acquired: true, holder: '', token: this.leaseToken }));
+      const r = await this.#o.lease
+        .acquire()
+        .catch(() => ({ acquired: true, holder: '', token: this.leaseToken }));
       if (!r.acquired || r.token !== this.leaseToken) return LOST_LEASE;
     }
   }

@@ -78,7 +78,9 @@ export class ClusterBridge {
     this.#presenceTimer = setTimeout(() => {
       this.#presenceTimer = undefined;
       const rows = this.#tagged();
-      this.#o.link.setPresence(rows).catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: presence not shared'));
+      this.#o.link
+        .setPresence(rows)
+        .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: presence not shared'));
     }, 20);
     this.#presenceTimer.unref?.();
   }
@@ -104,7 +106,10 @@ export class ClusterBridge {
   }
 
   /** Invoke a node held by another gateway; undefined when no gateway has it. */
-  async remoteInvoke(params: NodeInvokeParams, defaultTimeoutMs: number): Promise<NodeInvokeResult | undefined> {
+  async remoteInvoke(
+    params: NodeInvokeParams,
+    defaultTimeoutMs: number,
+  ): Promise<NodeInvokeResult | undefined> {
     if (!this.#o.link.healthy()) return undefined;
     const all = await this.#o.link.presence();
     let holder: string | undefined;
@@ -115,7 +120,12 @@ export class ClusterBridge {
     if (!holder) return undefined;
     // The deadline holds end to end: the remote side gets what is left of it, we wait a little longer.
     const timeoutMs = params.timeoutMs ?? defaultTimeoutMs;
-    return (await this.#call(holder, 'invoke', { ...params, timeoutMs }, timeoutMs + 2000)) as NodeInvokeResult;
+    return (await this.#call(
+      holder,
+      'invoke',
+      { ...params, timeoutMs },
+      timeoutMs + 2000,
+    )) as NodeInvokeResult;
   }
 
   /** Tell the cluster a send was queued (its account's owner will pick it up). */
@@ -154,7 +164,12 @@ export class ClusterBridge {
         void this.#answer(m);
         return;
       case 'reply': {
-        const b = m.body as { callId: string; ok: boolean; result?: unknown; error?: { code: string; message: string; details?: Record<string, unknown>; retryable?: boolean } };
+        const b = m.body as {
+          callId: string;
+          ok: boolean;
+          result?: unknown;
+          error?: { code: string; message: string; details?: Record<string, unknown>; retryable?: boolean };
+        };
         const c = this.#calls.get(b.callId);
         if (!c) return;
         this.#calls.delete(b.callId);
@@ -172,9 +187,14 @@ export class ClusterBridge {
       const timer = setTimeout(() => {
         this.#calls.delete(callId);
         reject(
-          gatewayError('TIMEOUT', 'NODE_INVOKE_TIMEOUT', `gateway ${to} did not answer within ${timeoutMs} ms`, {
-            retryable: true,
-          }),
+          gatewayError(
+            'TIMEOUT',
+            'NODE_INVOKE_TIMEOUT',
+            `gateway ${to} did not answer within ${timeoutMs} ms`,
+            {
+              retryable: true,
+            },
+          ),
         );
       }, timeoutMs);
       this.#calls.set(callId, { resolve, reject, timer });
@@ -182,10 +202,15 @@ export class ClusterBridge {
         this.#calls.delete(callId);
         clearTimeout(timer);
         reject(
-          gatewayError('UNAVAILABLE', 'CLUSTER_UNAVAILABLE', `the cluster backend is unreachable: ${(error as Error).message}`, {
-            retryable: true,
-            retryAfterMs: 1000,
-          }),
+          gatewayError(
+            'UNAVAILABLE',
+            'CLUSTER_UNAVAILABLE',
+            `the cluster backend is unreachable: ${(error as Error).message}`,
+            {
+              retryable: true,
+              retryAfterMs: 1000,
+            },
+          ),
         );
       });
     });
@@ -195,20 +220,36 @@ export class ClusterBridge {
     const b = m.body as { callId: string; method: string; params: unknown };
     let reply: Record<string, unknown>;
     try {
-      if (b.method !== 'invoke') throw gatewayError('INVALID_REQUEST', 'METHOD_UNKNOWN', `unknown cluster call ${b.method}`);
+      if (b.method !== 'invoke')
+        throw gatewayError('INVALID_REQUEST', 'METHOD_UNKNOWN', `unknown cluster call ${b.method}`);
       const params = b.params as NodeInvokeParams;
       if (!this.#o.isNodeHere(params.nodeId)) {
-        throw gatewayError('UNAVAILABLE', 'NODE_NOT_CONNECTED', `node ${params.nodeId.slice(0, 12)} is not connected`, {
-          retryable: true,
-        });
+        throw gatewayError(
+          'UNAVAILABLE',
+          'NODE_NOT_CONNECTED',
+          `node ${params.nodeId.slice(0, 12)} is not connected`,
+          {
+            retryable: true,
+          },
+        );
       }
       reply = { callId: b.callId, ok: true, result: await this.#o.invokeLocal(params) };
     } catch (error) {
-      const e = error as { code?: string; message?: string; details?: Record<string, unknown>; retryable?: boolean };
+      const e = error as {
+        code?: string;
+        message?: string;
+        details?: Record<string, unknown>;
+        retryable?: boolean;
+      };
       reply = {
         callId: b.callId,
         ok: false,
-        error: { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), details: e.details, retryable: e.retryable },
+        error: {
+          code: e.code ?? 'INTERNAL',
+          message: e.message ?? String(error),
+          details: e.details,
+          retryable: e.retryable,
+        },
       };
     }
     await this.#o.link
@@ -217,7 +258,9 @@ export class ClusterBridge {
   }
 }
 
-function toGatewayError(e: { code: string; message: string; details?: Record<string, unknown>; retryable?: boolean } | undefined) {
+function toGatewayError(
+  e: { code: string; message: string; details?: Record<string, unknown>; retryable?: boolean } | undefined,
+) {
   const code = (e?.code ?? 'INTERNAL') as Parameters<typeof gatewayError>[0];
   const detail = (e?.details as { code?: string } | undefined)?.code as Parameters<typeof gatewayError>[1];
   const { code: _c, ...rest } = (e?.details ?? {}) as Record<string, unknown>;

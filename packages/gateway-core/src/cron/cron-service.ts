@@ -311,7 +311,9 @@ export class CronService {
       .filter((j) => j.enabled && j.nextRunAtMs !== null)
       .map((j) => j.nextRunAtMs as number);
     if (next.length === 0 && !this.#o.leader) return;
-    let delay = next.length ? Math.max(0, Math.min(MAX_DELAY, Math.min(...next) - this.#o.clock.now())) : MAX_DELAY;
+    let delay = next.length
+      ? Math.max(0, Math.min(MAX_DELAY, Math.min(...next) - this.#o.clock.now()))
+      : MAX_DELAY;
     // Followers look again soon, so they take over within a lease time if the leader dies.
     if (this.#o.leader) delay = Math.min(delay, this.#o.leaderCheckMs ?? 5000);
     this.#timer = setTimeout(() => {

@@ -204,10 +204,15 @@ export class Router {
     if ((error as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') {
       // The shared store is down (a cluster without Redis): retryable, not a bug.
       this.#o.log.warn({ method, err: (error as Error).message }, 'store unavailable');
-      return gatewayError('UNAVAILABLE', 'CLUSTER_UNAVAILABLE', `${method} needs the shared store, which is unreachable; retry shortly`, {
-        retryable: true,
-        retryAfterMs: 1000,
-      });
+      return gatewayError(
+        'UNAVAILABLE',
+        'CLUSTER_UNAVAILABLE',
+        `${method} needs the shared store, which is unreachable; retry shortly`,
+        {
+          retryable: true,
+          retryAfterMs: 1000,
+        },
+      );
     }
     this.#o.log.error({ err: error, method }, 'handler failed');
     return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });

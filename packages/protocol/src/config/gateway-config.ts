@@ -257,9 +257,15 @@ export const CronSection = Type.Object(
 export const ClusterSection = Type.Object(
   {
     redisUrl: Type.Optional(
-      Type.String({ description: 'redis://host:port/db — several gateways share state, events and channel ownership through it.' }),
+      Type.String({
+        description:
+          'redis://host:port/db — several gateways share state, events and channel ownership through it.',
+      }),
     ),
-    keyPrefix: Type.String({ default: 'oc:', description: 'Prefix of every Redis key (one cluster per prefix).' }),
+    keyPrefix: Type.String({
+      default: 'oc:',
+      description: 'Prefix of every Redis key (one cluster per prefix).',
+    }),
     leaseTtlMs: Type.Integer({
       minimum: 1000,
       default: 15_000,
