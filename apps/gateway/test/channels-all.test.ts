@@ -8,7 +8,15 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
-import { FakeDiscord, FakeSignal, FakeSlack, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import {
+  FakeBlueBubbles,
+  FakeDiscord,
+  FakeSignal,
+  FakeSlack,
+  FakeTelegram,
+  freePort,
+  waitFor,
+} from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
@@ -19,11 +27,13 @@ const GENERAL = '200000000000000001';
 const ANN = '300000000000000001';
 const open = { dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } };
 
-describe('Telegram, Slack, Discord and Signal in one gateway', () => {
+describe('Telegram, Slack, Discord, Signal and iMessage in one gateway', () => {
   let tg: FakeTelegram;
   let slack: FakeSlack;
   let discord: FakeDiscord;
   let signal: FakeSignal;
+  let bb: FakeBlueBubbles;
+  const hookSecret = 'imessage-webhook-secret-1234';
   let gw: GatewayProcess;
   let c: GatewayClient;
   let stateDir: string;
@@ -36,6 +46,7 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
       guilds: [{ id: GUILD, name: 'G', channels: [{ id: GENERAL, name: 'general' }] }],
     });
     signal = await FakeSignal.start({ number: '+15559999999', mode: 'json-rpc' });
+    bb = await FakeBlueBubbles.start();
     const res = await fetch(`${discord.url}/api/v10/users/@me/channels`, {
       method: 'POST',
       headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
@@ -57,6 +68,7 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
             ...open,
           },
           discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },
+          imessage: { serverUrl: bb.url, password: bb.password, webhookSecret: hookSecret, ...open },
           signal: {
             ...open,
             accounts: {
@@ -82,7 +94,7 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
     await c.connect();
     for (let i = 0; ; i++) {
       const st = await c.request('channels.status', {});
-      const up = ['telegram', 'slack', 'discord', 'signal'].every((ch) =>
+      const up = ['telegram', 'slack', 'discord', 'signal', 'imessage'].every((ch) =>
         st.channelAccounts[ch]?.some((a) => a.accountId === 'default' && a.connected),
       );
       if (up) break;
@@ -95,7 +107,7 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
   afterAll(async () => {
     await c?.close().catch(() => {});
     await gw?.stop();
-    await Promise.all([tg?.close(), slack?.close(), discord?.close(), signal?.close()]);
+    await Promise.all([tg?.close(), slack?.close(), discord?.close(), signal?.close(), bb?.close()]);
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
@@ -115,6 +127,12 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
       content: 'hi discord',
     });
     signal.pushMessage({ source: '+15550000001', sourceName: 'Ann', text: 'hi signal' });
+    // BlueBubbles posts to the gateway's webhook route with the secret in the query, as it must.
+    bb.webhook = {
+      url: `http://127.0.0.1:${gw.port}/channels/imessage/default/webhook?secret=${hookSecret}`,
+    };
+    const posted = await bb.pushMessage({ from: '+15550000001', text: 'hi imessage' });
+    expect(posted.webhookStatus).toBe(200);
 
     await waitFor(() => tg.sentTexts('11').includes('echo: hi telegram'), 10_000, 'telegram reply');
     await waitFor(
@@ -132,9 +150,17 @@ describe('Telegram, Slack, Discord and Signal in one gateway', () => {
       10_000,
       'signal reply',
     );
+    await waitFor(() => bb.sent.some((s) => s.message === 'echo: hi imessage'), 10_000, 'imessage reply');
+    const forged = await fetch(`http://127.0.0.1:${gw.port}/channels/imessage/default/webhook?secret=wrong`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(forged.status).toBe(401);
     const sessions = await c.request('sessions.list', {});
     expect(sessions.sessions.map((s) => s.channel).sort()).toEqual([
       'discord',
+      'imessage',
       'signal',
       'slack',
       'telegram',

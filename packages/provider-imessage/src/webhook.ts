@@ -9,7 +9,7 @@ type Handler = Parameters<WebhookRegistrar>[1];
  * type today: a registrar that passes it lets BlueBubbles carry the secret as `?secret=`, which is
  * the only place BlueBubbles can put it (it posts with no custom headers).
  */
-export type WebhookRequest = Parameters<Handler>[0] & { url?: string };
+export type WebhookRequest = Parameters<Handler>[0];
 
 export type DeliveryOutcome = 'emitted' | 'duplicate' | 'ignored';
 

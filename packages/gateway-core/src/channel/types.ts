@@ -104,7 +104,7 @@ export type WebhookRegistrar = (
     headers: Record<string, string | string[] | undefined>;
     body: Buffer;
     /** Path and query as received (some platforms can only put their secret in the query). */
-    url?: string;
+    url?: string | undefined;
   }) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>,
 ) => () => void;
 
