@@ -6,6 +6,7 @@ import {
   attachSocket,
   type ChannelManagerOptions,
   type ChannelProvider,
+  type ClusterLink,
   type ConfigManager,
   createGatewayCore,
   createLogger,
@@ -50,6 +51,8 @@ export interface BuildGatewayOptions {
   stateDir?: string;
   /** Stable id of this gateway (channel lease holder). */
   gatewayId?: string;
+  /** Several gateways on one backend (Redis). */
+  cluster?: ClusterLink;
   /** Lease, backoff and outbox tuning (tests). */
   channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
 }
@@ -136,6 +139,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     providers: options.providers ?? [],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.gatewayId ? { gatewayId: options.gatewayId } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     webhooks: webhooks.register,
     ...(options.channelTuning ? { channelTuning: options.channelTuning } : {}),
   });

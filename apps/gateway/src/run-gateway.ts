@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { ConfigManager, createSqliteStore, type SharedSecrets } from '@openclaw/gateway-core';
+import {
+  type ClusterLink,
+  ConfigManager,
+  createSqliteStore,
+  type SharedSecrets,
+  type Store,
+} from '@openclaw/gateway-core';
 import { GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
 import { loadProviders } from './channel-providers.ts';
@@ -89,20 +95,31 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
         ].join('\n'),
       );
     }
-    const store = createSqliteStore({ path: join(stateDir, stateFiles.database) });
+    const gatewayId = await loadOrCreateGatewayId(stateDir);
+    const backend = await openBackend(config, gatewayId, stateDir);
     const logDestination = await createLogDestination();
     // Unknown channel ids are reported by the channel manager once it has a logger.
     const providers = await loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({
       config,
-      store,
+      store: backend.store,
       secrets,
       logDestination,
       canvasDir: join(stateDir, 'canvas'),
       providers,
       stateDir,
-      gatewayId: await loadOrCreateGatewayId(stateDir),
+      gatewayId,
+      ...(backend.cluster ? { cluster: backend.cluster } : {}),
+      channelTuning: { leaseTtlMs: config.current.cluster.leaseTtlMs },
     });
+    const storeHealthy = backend.storeHealthy;
+    if (storeHealthy) {
+      gateway.core.addReadinessCheck({
+        name: 'cluster store',
+        check: () =>
+          storeHealthy() ? { ready: true } : { ready: false, degraded: true, reason: 'redis unreachable' },
+      });
+    }
     let listening: { host: string; port: number; url: string };
     try {
       listening = await gateway.listen();
@@ -123,6 +140,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {
         await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
+        await backend.cluster?.close();
         await lock.release();
       })();
       return stopping;
@@ -161,5 +179,47 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   } catch (error) {
     await lock.release();
     throw error;
+  }
+}
+
+/**
+ * SQLite in the state dir, or, with `cluster.redisUrl`, the shared Redis store and the cluster
+ * link (the gateway refuses to start when Redis cannot be reached at all: starting blind would
+ * take channel accounts another gateway already serves).
+ */
+async function openBackend(
+  config: ConfigManager,
+  gatewayId: string,
+  stateDir: string,
+): Promise<{ store: Store; cluster?: ClusterLink; storeHealthy?: () => boolean }> {
+  const c = config.current.cluster;
+  if (!c.redisUrl) return { store: createSqliteStore({ path: join(stateDir, stateFiles.database) }) };
+  const { connectClusterStore, RedisClusterLink } = await import('@openclaw/store-redis');
+  try {
+    const { store, healthy } = await connectClusterStore({ url: c.redisUrl, prefix: c.keyPrefix });
+    const cluster = await RedisClusterLink.connect({
+      url: c.redisUrl,
+      gatewayId,
+      prefix: c.keyPrefix,
+      presenceTtlMs: c.leaseTtlMs,
+    });
+    return { store, cluster, storeHealthy: healthy };
+  } catch (error) {
+    throw new GatewayStartError(
+      `cannot reach Redis at ${redactUrl(c.redisUrl)} (cluster.redisUrl): ${(error as Error).message}`,
+      2,
+      { cause: error },
+    );
+  }
+}
+
+/** Never print a Redis password. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable url)';
   }
 }

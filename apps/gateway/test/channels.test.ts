@@ -317,13 +317,15 @@ describe('channels through the gateway process', () => {
     expect(texts).toHaveLength(N);
     expect(new Set(texts).size).toBe(N);
     expect(texts).toEqual(Array.from({ length: N }, (_, i) => `d-${i}`));
-    // The restart did resend what was on the wire; Discord answered those with the first message.
+    // The restart resent what may have been on the wire; where Discord had it, the nonce made it
+    // answer with the first message instead of posting again.
     const resent = second
       .output()
       .split('\n')
       .filter((l) => l.includes('interrupted by a restart')).length;
     const posts = discord.calls.filter((x) => x.method === 'createMessage').length;
-    expect(posts).toBe(N + resent);
+    expect(posts).toBeGreaterThanOrEqual(N);
+    expect(posts).toBeLessThanOrEqual(N + resent);
     await annotate(`in-doubt parts resent after the crash: ${resent}`);
   }, 120_000);
 

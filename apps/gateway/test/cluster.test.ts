@@ -1,0 +1,318 @@
+// Three real gateway processes on one real redis-server.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type ClientInfo,
+  type EventPayload,
+  GatewayClient,
+  type GatewayClientOptions,
+  generateDeviceIdentity,
+  type WebSocketConstructor,
+} from '@openclaw/protocol';
+import { redisServerAvailable, startRedisServer } from '@openclaw/store-redis/testing';
+import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
+
+const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
+const LEASE_MS = 3000;
+const hasRedis = redisServerAvailable();
+
+async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Without Debian's redis-server there is nothing real to test against; CI installs it.
+describe.skipIf(!hasRedis)('three gateways on one Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+  let tg: FakeTelegram;
+  const token = randomBytes(24).toString('base64url');
+  const gws: GatewayProcess[] = [];
+  const dirs: string[] = [];
+  const clients: GatewayClient[] = [];
+
+  async function connect(
+    gw: GatewayProcess,
+    extra: Partial<GatewayClientOptions> = {},
+  ): Promise<GatewayClient> {
+    const c = new GatewayClient({
+      url: gw.url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      client,
+      identity: await generateDeviceIdentity(),
+      auth: { token },
+      scopes: ['operator.admin', 'operator.write', 'operator.read', 'operator.pairing'],
+      reconnect: false,
+      ...extra,
+    });
+    clients.push(c);
+    await c.connect();
+    return c;
+  }
+
+  async function startGateway(i: number): Promise<GatewayProcess> {
+    const gw = await spawnGateway({ stateDir: dirs[i]!, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    gws[i] = gw;
+    return gw;
+  }
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    tg = await FakeTelegram.start({ holdMs: 100 });
+    for (let i = 0; i < 3; i++) {
+      const dir = await tempStateDir();
+      dirs.push(dir);
+      await writeFile(
+        join(dir, 'openclaw.json'),
+        JSON.stringify({
+          cluster: { redisUrl: redis.url, keyPrefix: 'oc-test:', leaseTtlMs: LEASE_MS },
+          channels: {
+            telegram: {
+              botToken: tg.token,
+              apiRoot: tg.apiRoot,
+              dmPolicy: 'open',
+              pacing: { perChatMs: 0, perAccountMs: 0 },
+            },
+          },
+        }),
+      );
+    }
+    for (let i = 0; i < 3; i++) await startGateway(i);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    for (const g of gws) await g?.stop().catch(() => {});
+    await tg?.close();
+    await redis?.stop();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('a client on one gateway sees presence from the others, with the gateway that holds each connection', async () => {
+    const onB = await connect(gws[1]!);
+    const changes: EventPayload<'presence'>[] = [];
+    onB.on('presence', (p) => changes.push(p));
+    const onA = await connect(gws[0]!, {
+      client: { ...client, id: 'probe-a', displayName: 'on gateway A' } as ClientInfo,
+    });
+    void onA;
+    await waitFor(
+      () => changes.some((p) => JSON.stringify(p).includes('on gateway A')),
+      5000,
+      'presence event from A',
+    );
+    const list = await onB.request('system-presence');
+    const gatewaysSeen = new Set(list.flatMap((e) => (e.tags ?? []).filter((t) => t.startsWith('gateway:'))));
+    expect(gatewaysSeen.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a device approved on one gateway is honoured on all', async () => {
+    const admin = await connect(gws[2]!);
+    const admins = await Promise.all(gws.map((gw) => connect(gw)));
+    for (const c of admins) {
+      await c.request('config.patch', { raw: JSON.stringify({ pairing: { autoApproveLoopback: false } }) });
+    }
+    const identity = await generateDeviceIdentity();
+    const stranger = new GatewayClient({
+      url: gws[0]!.url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      client: { ...client, id: 'stranger' },
+      identity,
+      auth: { token },
+      reconnect: false,
+    });
+    await expect(stranger.connect()).rejects.toMatchObject({ details: { code: 'PAIRING_REQUIRED' } });
+    const pending = await admin.request('device.pair.list', {});
+    const req = pending.pending.find((p) => p.deviceId === identity.deviceId);
+    expect(req).toBeDefined();
+    await admin.request('device.pair.approve', { requestId: req!.requestId });
+    const onB = new GatewayClient({
+      url: gws[1]!.url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      client: { ...client, id: 'stranger' },
+      identity,
+      auth: { token },
+      reconnect: false,
+    });
+    clients.push(onB);
+    const hello = await onB.connect();
+    expect(hello.auth.role).toBe('operator');
+    for (const c of admins) {
+      await c.request('config.patch', { raw: JSON.stringify({ pairing: { autoApproveLoopback: true } }) });
+    }
+  });
+
+  it('node.invoke from an operator on one gateway reaches a node connected to another', async () => {
+    const identity = await generateDeviceIdentity();
+    const node = new GatewayClient({
+      url: gws[2]!.url,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      client: { id: 'node-host', version: '1.0.0', platform: 'linux', mode: 'node' },
+      role: 'node',
+      identity,
+      auth: { token },
+      caps: ['system'],
+      commands: ['system.echo'],
+      reconnect: false,
+    });
+    clients.push(node);
+    node.on('node.invoke.request', (req) => {
+      void node.request('node.invoke.result', {
+        id: req.id,
+        nodeId: req.nodeId,
+        ok: true,
+        payload: { echoed: JSON.parse(req.paramsJSON ?? 'null'), from: 'gateway C' },
+      });
+    });
+    await node.connect();
+    const op = await connect(gws[0]!);
+    const pending = await eventually(async () => {
+      const l = await op.request('node.pair.list', {});
+      return l.pending.find((p) => p.nodeId === identity.deviceId);
+    }, 5000);
+    await op.request('node.pair.approve', { requestId: pending.requestId });
+    const r = await op.request('node.invoke', {
+      nodeId: identity.deviceId,
+      command: 'system.echo',
+      params: { hello: 'across' },
+      idempotencyKey: 'cross-1',
+      timeoutMs: 5000,
+    });
+    expect(r).toMatchObject({ ok: true, payload: { echoed: { hello: 'across' }, from: 'gateway C' } });
+    await expect(
+      op.request('node.invoke', {
+        nodeId: identity.deviceId,
+        command: 'system.rm',
+        idempotencyKey: 'cross-2',
+      }),
+    ).rejects.toMatchObject({ details: { code: 'NODE_COMMAND_NOT_ALLOWED' } });
+  });
+
+  it('cron fires once per slot across the cluster', async () => {
+    const op = await connect(gws[1]!);
+    const job = await op.request('cron.add', {
+      name: 'cluster tick',
+      schedule: { kind: 'every', everyMs: 1000 },
+      action: { kind: 'agent', message: 'tick', sessionKey: 'cluster-cron' },
+    });
+    await new Promise((r) => setTimeout(r, 4500));
+    await op.request('cron.update', { id: job.id, patch: { enabled: false } });
+    await new Promise((r) => setTimeout(r, 500));
+    const { runs } = await op.request('cron.runs', { id: job.id, limit: 50 });
+    const slots = runs.map((r) => r.scheduledAtMs);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(slots).size).toBe(slots.length);
+  });
+
+  it('a Telegram account is polled by exactly one gateway; when it dies another takes over within the lease time, nothing lost or doubled', async () => {
+    const op = await connect(gws[0]!);
+    const owner = await eventually(async () => {
+      const st = await op.request('status');
+      return st.channels.find((c) => c.connected);
+    }, 10_000);
+    const st = await op.request('channels.status', {});
+    void st;
+    const all = await Promise.all(gws.map(async (g) => (await connect(g)).request('status')));
+    const serving = all.filter((s) => s.channels.some((c) => c.connected));
+    expect(serving).toHaveLength(1);
+    expect(all.filter((s) => s.channels.some((c) => c.state === 'held-elsewhere'))).toHaveLength(2);
+    expect(tg.openPolls).toBeLessThanOrEqual(1);
+
+    for (let i = 0; i < 5; i++)
+      await tg.pushMessage({ chatId: 700, from: { id: 700, first_name: 'Ann' }, text: `before ${i}` });
+    await waitFor(() => tg.sentTexts('700').length >= 5, 10_000, 'replies before the kill');
+
+    // Which process serves it? The one whose status says connected.
+    const idx = all.findIndex((s) => s.channels.some((c) => c.connected));
+    void owner;
+    const victim = gws[idx]!;
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    await victim.waitForExit();
+    // Messages that arrive while nobody polls wait at Telegram.
+    for (let i = 0; i < 5; i++)
+      await tg.pushMessage({ chatId: 700, from: { id: 700, first_name: 'Ann' }, text: `after ${i}` });
+    await waitFor(() => tg.sentTexts('700').length >= 10, LEASE_MS + 10_000, 'replies after the takeover');
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 5000);
+    await new Promise((r) => setTimeout(r, 500));
+    const texts = tg.sentTexts('700');
+    expect(texts).toHaveLength(10);
+    expect(new Set(texts).size).toBe(10);
+    await startGateway(idx);
+
+    // A send accepted by a gateway that does not own the account is delivered by the owner, once.
+    const now = await Promise.all(gws.map(async (g) => (await connect(g)).request('status')));
+    const ownerNow = now.findIndex((s) => s.channels.some((c) => c.connected));
+    const other = gws[(ownerNow + 1) % 3]!;
+    const viaOther = await connect(other);
+    const r = await viaOther.request('send', {
+      channel: 'telegram',
+      to: '701',
+      message: 'from a non-owner',
+      idempotencyKey: 'x-1',
+    });
+    expect(r.status).toBe('queued');
+    await waitFor(() => tg.sentTexts('701').length === 1, 10_000, 'delivery by the owner');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(tg.sentTexts('701')).toEqual(['from a non-owner']);
+  });
+
+  it('Redis stopped and started again: degraded, then recovered, without a restart', async ({ annotate }) => {
+    const c = await connect(gws[1]!);
+    await redis.pause();
+    await waitFor(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${gws[1]!.port}/readyz`);
+        const body = (await r.json()) as { degraded: string[] };
+        return body.degraded.some((d) => d.includes('cluster'));
+      },
+      10_000,
+      'degraded readiness',
+    );
+    // Connections held keep working…
+    expect((await c.request('health')).ok).toBe(true);
+    // …work that needs the shared store is refused with a retryable error.
+    await expect(c.request('sessions.list', {})).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+    });
+    await redis.resume();
+    const t0 = Date.now();
+    // Recovered means: ready without a cluster complaint, and the shared store answers again.
+    const listed = await eventually(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${gws[1]!.port}/readyz`);
+        const body = (await r.json()) as { degraded: string[] };
+        if (r.status !== 200 || body.degraded.some((d) => d.includes('cluster'))) return undefined;
+        return c.request('sessions.list', {});
+      },
+      15_000,
+      'recovery',
+    );
+    expect(listed.total).toBeGreaterThanOrEqual(0);
+    await annotate(`recovered ${Date.now() - t0} ms after Redis came back`);
+    // The channel account is served again by exactly one gateway.
+    const op = await connect(gws[1]!);
+    await eventually(
+      async () => {
+        const all = await Promise.all(gws.map(async (g) => (await connect(g)).request('status')));
+        return all.filter((s) => s.channels.some((ch) => ch.connected)).length === 1;
+      },
+      15_000,
+      'one owner again',
+    );
+    void op;
+  });
+});

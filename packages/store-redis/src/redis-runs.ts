@@ -1,0 +1,103 @@
+import type { RunRecord, RunRepo } from '@openclaw/gateway-core';
+import { APPLY_PATCH_LUA, LuaScript } from './lua-script.ts';
+import { compareStrings } from './order.ts';
+import { fromFlat, fromHash, patchArgs, toFields } from './record-codec.ts';
+import { execAll, type RedisContext, readRecords } from './redis-context.ts';
+import { RedisStoreError } from './redis-store-error.ts';
+
+// Keys: run:<id> (hash), run-dedupe (hash: dedupe key → id), run-st:<status> (sorted set: id →
+// createdAtMs), run-ended (sorted set: id → endedAtMs, for runs that ended).
+// KEYS for every script: record, run-dedupe, run-ended. Status sets are named from ARGV bases.
+
+// ARGV: id, dedupe key ('' = none), record key base, status set base, status, createdAtMs,
+// endedAtMs ('' = none), fields…. Returns {0, existing run}, {-1} for a taken id, or {1}.
+const create = new LuaScript(`
+if ARGV[2] ~= '' then
+  local id = redis.call('HGET', KEYS[2], ARGV[2])
+  if id then
+    local existing = redis.call('HGETALL', ARGV[3] .. id)
+    if #existing > 0 then return {0, existing} end
+  end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
+redis.call('ZADD', ARGV[4] .. ARGV[5], ARGV[6], ARGV[1])
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], ARGV[7], ARGV[1]) end
+return {1}
+`);
+
+// ARGV: id, status set base, patch…. Returns 0 for an unknown id.
+const update = new LuaScript(`${APPLY_PATCH_LUA}
+local old = redis.call('HGET', KEYS[1], 'status')
+if not old then return 0 end
+apply_patch(KEYS[1], 3)
+local f = redis.call('HMGET', KEYS[1], 'status', 'createdAtMs', 'endedAtMs')
+local new = f[1] or old
+redis.call('ZREM', ARGV[2] .. cjson.decode(old), ARGV[1])
+redis.call('ZADD', ARGV[2] .. cjson.decode(new), f[2] or 0, ARGV[1])
+if f[3] then redis.call('ZADD', KEYS[3], f[3], ARGV[1]) else redis.call('ZREM', KEYS[3], ARGV[1]) end
+return 1
+`);
+
+// ARGV: record key base, status set base, cutoff. Deletes runs that ended before the cutoff.
+const prune = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[3])
+for _, id in ipairs(ids) do
+  local k = ARGV[1] .. id
+  local f = redis.call('HMGET', k, 'status', 'dedupeKey')
+  if f[1] then redis.call('ZREM', ARGV[2] .. cjson.decode(f[1]), id) end
+  if f[2] then
+    local dk = cjson.decode(f[2])
+    if redis.call('HGET', KEYS[2], dk) == id then redis.call('HDEL', KEYS[2], dk) end
+  end
+  redis.call('DEL', k)
+  redis.call('ZREM', KEYS[3], id)
+end
+return #ids
+`);
+
+export function redisRuns({ client, key }: RedisContext): RunRepo {
+  const keys = (id: string) => [key('run', id), key('run-dedupe'), key('run-ended')];
+  return {
+    async create(record) {
+      const reply = (await create.run(client, keys(record.runId), [
+        record.runId,
+        record.dedupeKey ?? '',
+        key('run', ''),
+        key('run-st', ''),
+        record.status,
+        record.createdAtMs,
+        record.endedAtMs ?? '',
+        ...toFields(record),
+      ])) as [number, unknown?];
+      if (reply[0] === 0) return { record: fromFlat<RunRecord>(reply[1])!, created: false };
+      if (reply[0] === -1) throw new RedisStoreError('DUPLICATE_ID', `run ${record.runId} exists`);
+      return { record: structuredClone(record), created: true };
+    },
+    async get(runId) {
+      return fromHash<RunRecord>(await client.hgetall(key('run', runId)));
+    },
+    async update(runId, patch) {
+      await update.run(client, keys(runId), [runId, key('run-st', ''), ...patchArgs(patch)]);
+    },
+    async listByStatus(statuses) {
+      const wanted = [...new Set(statuses)];
+      if (wanted.length === 0) return [];
+      const batch = client.pipeline();
+      for (const s of wanted) batch.zrange(key('run-st', s), 0, -1);
+      const ids = (await execAll(batch)).flat() as string[];
+      const runs = await readRecords<RunRecord>(
+        client,
+        ids.map((id) => key('run', id)),
+      );
+      // A run can change status between the two reads; keep the answer true to the filter.
+      return runs
+        .filter((r) => wanted.includes(r.status))
+        .sort((a, b) => a.createdAtMs - b.createdAtMs || compareStrings(a.runId, b.runId));
+    },
+    async prune(beforeMs) {
+      return Number(await prune.run(client, keys(''), [key('run', ''), key('run-st', ''), beforeMs]));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type { SessionMessageRecord, SessionRecord, SessionRepo } from '@openclaw/gateway-core';
+import { LuaScript } from './lua-script.ts';
+import { fromFlat, fromHash, toFields } from './record-codec.ts';
+import { type RedisContext, readRecords } from './redis-context.ts';
+import { RedisStoreError } from './redis-store-error.ts';
+
+// Keys: sess:<key> (hash), sessions (sorted set: session key → updatedAtMs), sess-seq:<key>
+// (counter), msgs:<key> (sorted set by seq). A message member is `<seq>:<ts>:<json without seq>`:
+// the seq makes equal messages distinct members, the ts lets the prune script read it without JSON.
+
+// KEYS: session, index. ARGV: session key, createdAtMs, fields…. Returns the stored session.
+const ensure = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+end
+return redis.call('HGETALL', KEYS[1])
+`);
+
+// KEYS: session, seq counter, messages, index. ARGV: session key, ts, message JSON.
+// Returns the new seq, or nil when the session does not exist. The counter only grows, so a seq is
+// never handed out twice in a session, even after retention emptied it.
+const append = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], seq, string.format('%d', seq) .. ':' .. ARGV[2] .. ':' .. ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'messageCount', 1)
+local updated = tonumber(redis.call('HGET', KEYS[1], 'updatedAtMs'))
+if not updated or tonumber(ARGV[2]) > updated then
+  redis.call('HSET', KEYS[1], 'updatedAtMs', ARGV[2])
+  redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+end
+return seq
+`);
+
+// KEYS: messages, session. ARGV: cutoff, max per session. Keeps the newest max messages with
+// ts >= cutoff (the memory store's rule), walking from the newest so the cost is about max + removed.
+const prune = new LuaScript(`
+local before, max = tonumber(ARGV[1]), tonumber(ARGV[2])
+local card = redis.call('ZCARD', KEYS[1])
+local kept, pos, doomed = 0, 0, {}
+while kept < max and pos < card do
+  local chunk = redis.call('ZREVRANGE', KEYS[1], pos, pos + 255)
+  for _, m in ipairs(chunk) do
+    local ts = tonumber(string.match(m, '^[^:]*:([^:]*):'))
+    if kept < max and ts and ts >= before then kept = kept + 1 else doomed[#doomed + 1] = m end
+  end
+  pos = pos + #chunk
+end
+if card > pos then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, card - pos - 1) end
+for i = 1, #doomed, 500 do redis.call('ZREM', KEYS[1], unpack(doomed, i, math.min(i + 499, #doomed))) end
+local removed = card - pos + #doomed
+if removed > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('HSET', KEYS[2], 'messageCount', redis.call('ZCARD', KEYS[1]))
+end
+return removed
+`);
+
+function toMessage(member: string): SessionMessageRecord {
+  const a = member.indexOf(':');
+  const b = member.indexOf(':', a + 1);
+  return {
+    ...(JSON.parse(member.slice(b + 1)) as Omit<SessionMessageRecord, 'seq'>),
+    seq: Number(member.slice(0, a)),
+  };
+}
+
+export function redisSessions({ client, key }: RedisContext): SessionRepo {
+  return {
+    async get(k) {
+      return fromHash<SessionRecord>(await client.hgetall(key('sess', k)));
+    },
+    async ensure(record) {
+      const fields = toFields({ ...record, updatedAtMs: record.createdAtMs, messageCount: 0 });
+      const flat = await ensure.run(
+        client,
+        [key('sess', record.key), key('sessions')],
+        [record.key, record.createdAtMs, ...fields],
+      );
+      return fromFlat<SessionRecord>(flat)!;
+    },
+    async list({ limit, offset, search }) {
+      const index = key('sessions');
+      if (!search) {
+        const total = await client.zcard(index);
+        if (limit <= 0) return { sessions: [], total };
+        const keys = await client.zrevrange(index, offset, offset + limit - 1);
+        return {
+          sessions: await readRecords<SessionRecord>(
+            client,
+            keys.map((k) => key('sess', k)),
+          ),
+          total,
+        };
+      }
+      // Search reads every session: fine for the few thousand a gateway keeps. Case-insensitive,
+      // like SQLite's LIKE (the default store).
+      const needle = search.toLowerCase();
+      const keys = await client.zrevrange(index, 0, -1);
+      const hits = (
+        await readRecords<SessionRecord>(
+          client,
+          keys.map((k) => key('sess', k)),
+        )
+      ).filter((s) => s.key.toLowerCase().includes(needle) || (s.title ?? '').toLowerCase().includes(needle));
+      return { sessions: limit <= 0 ? [] : hits.slice(offset, offset + limit), total: hits.length };
+    },
+    async append(message) {
+      const k = message.sessionKey;
+      const { seq: _ignored, ...body } = message as SessionMessageRecord;
+      const seq = await append.run(
+        client,
+        [key('sess', k), key('sess-seq', k), key('msgs', k), key('sessions')],
+        [k, JSON.stringify(message.ts), JSON.stringify(body)],
+      );
+      if (seq === null) throw new RedisStoreError('SESSION_UNKNOWN', `unknown session ${k}`);
+      return { ...structuredClone(body), seq: Number(seq) };
+    },
+    async history(k, { limit, beforeSeq }) {
+      if (limit <= 0) return [];
+      const max = beforeSeq === undefined ? '+inf' : `(${beforeSeq}`;
+      const members = await client.zrevrangebyscore(key('msgs', k), max, '-inf', 'LIMIT', 0, limit);
+      return members.reverse().map(toMessage);
+    },
+    async prune(beforeMs, maxPerSession) {
+      const keys = await client.zrange(key('sessions'), 0, -1);
+      // One script per session: each is atomic, and together they go out as one pipeline.
+      const removed = await Promise.all(
+        keys.map((k) => prune.run(client, [key('msgs', k), key('sess', k)], [beforeMs, maxPerSession])),
+      );
+      return removed.reduce<number>((n, r) => n + Number(r), 0);
+    },
+  };
+}

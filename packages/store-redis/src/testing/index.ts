@@ -1,0 +1,7 @@
+export {
+  REDIS_SERVER_MISSING,
+  type RedisServer,
+  redisServerAvailable,
+  type StartRedisServerOptions,
+  startRedisServer,
+} from './redis-server.ts';
