@@ -2,9 +2,11 @@
 // prints one JSON report. A command, not a test: numbers depend on the machine.
 //
 //   pnpm bench [--url ws://host:port --token T] [--quick] [--idle 1000,10000] [--seconds 5]
+//   pnpm bench --cluster [--fanout-clients 3000]   3 gateways on one redis-server: event fan-out
+//                                                   from one gateway to clients spread over all
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     idle: { type: 'string' },
     seconds: { type: 'string' },
     'fanout-clients': { type: 'string' },
+    cluster: { type: 'boolean' },
   },
 });
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 5));
@@ -78,9 +81,13 @@ async function rssKb(pid: number | undefined): Promise<number | undefined> {
   return m ? Number(m[1]) : undefined;
 }
 
-async function startGateway(): Promise<Server & { spawnToReadyMs: number; idleRssKb: number | undefined }> {
+async function startGateway(
+  config?: Record<string, unknown>,
+  sharedToken?: string,
+): Promise<Server & { spawnToReadyMs: number; idleRssKb: number | undefined }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'oc-bench-'));
-  const token = randomBytes(24).toString('base64url');
+  const token = sharedToken ?? randomBytes(24).toString('base64url');
+  if (config) await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify(config));
   const entry = join(appDir, 'dist', 'gateway.js');
   const t0 = performance.now();
   const child = spawn(process.execPath, [entry, '--port', '0'], {
@@ -213,8 +220,14 @@ async function idleRss(s: Server, n: number, ids: BenchIdentity[]) {
   return { connections: n, bytesPerConnection: Math.round(((after - before) * 1024) / n), rssAfterKb: after };
 }
 
-async function fanout(s: Server, n: number, ids: BenchIdentity[]) {
-  const conns = await openMany(s, n, ids);
+async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
+  const servers = Array.isArray(s) ? s : [s];
+  const conns: Conn[] = [];
+  // Clients spread evenly over the gateways; the events are published on the first one.
+  for (const [i, server] of servers.entries()) {
+    const share = Math.floor(n / servers.length) + (i < n % servers.length ? 1 : 0);
+    conns.push(...(await openMany(server, share, ids)));
+  }
   await new Promise((r) => setTimeout(r, 2000));
   let marker = '';
   let got = 0;
@@ -239,7 +252,7 @@ async function fanout(s: Server, n: number, ids: BenchIdentity[]) {
       done = res;
     });
     const t0 = performance.now();
-    await conns[i % conns.length]!.request('system-event', { text: marker });
+    await conns[0]!.request('system-event', { text: marker });
     await Promise.race([all, new Promise((r) => setTimeout(r, 30_000))]);
     times.push(round(last - t0));
     received = Math.min(received || got, got);
@@ -247,7 +260,38 @@ async function fanout(s: Server, n: number, ids: BenchIdentity[]) {
   }
   for (const c of conns) c.ws.terminate();
   const sorted = [...times].sort((a, b) => a - b);
-  return { clients: n, received, ms: sorted[2], minMs: sorted[0], maxMs: sorted[4] };
+  return {
+    clients: n,
+    gateways: servers.length,
+    received,
+    ms: sorted[2],
+    minMs: sorted[0],
+    maxMs: sorted[4],
+  };
+}
+
+/** Three gateways on one redis-server; the same fan-out, crossing gateways through Redis. */
+async function clusterMain(ids: BenchIdentity[]) {
+  const { startRedisServer } = await import('@openclaw/store-redis/testing');
+  const redis = await startRedisServer();
+  const token = randomBytes(24).toString('base64url');
+  const config = { cluster: { redisUrl: redis.url, keyPrefix: 'bench:' } };
+  const gws: Server[] = [];
+  try {
+    for (let i = 0; i < 3; i++) gws.push(await startGateway(config, token));
+    const single = await fanout(gws[0]!, fanoutClients, ids);
+    const spread = await fanout(gws, fanoutClients, ids);
+    const report = {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      cluster: { gateways: 3, redis: 'redis-server on loopback' },
+      fanoutOneGateway: single,
+      fanoutAcrossThree: spread,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    for (const g of gws) await g.stop();
+    await redis.stop();
+  }
 }
 
 function round(n: number): number {
@@ -256,6 +300,7 @@ function round(n: number): number {
 
 async function main() {
   const ids = Array.from({ length: 100 }, makeIdentity);
+  if (values.cluster) return clusterMain(ids);
   const four = ids.slice(0, 4);
   const ours: Server & { spawnToReadyMs?: number; idleRssKb?: number | undefined } = values.url
     ? {
