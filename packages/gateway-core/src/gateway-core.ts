@@ -288,6 +288,7 @@ export class GatewayCore {
       webhooks: options.webhooks,
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
+      onLogin: (state) => this.bus.publish('web.login', state),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
@@ -562,12 +563,18 @@ export class GatewayCore {
       if (c.session?.role === 'node') nodes++;
       else operators++;
     }
-    const [pendingDevices, pendingNodes, knownNodes] = await Promise.all([
+    // status must answer even when a shared store is down: that is when operators need it most.
+    const counts = await Promise.all([
       this.store.pairing.listPending(now),
       this.store.nodes.listPendingRequests(now),
       this.store.nodes.list(),
-    ]);
+    ]).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'status: store unavailable, counts omitted');
+      return undefined;
+    });
+    const [pendingDevices, pendingNodes, knownNodes] = counts ?? [[], [], []];
     const r = this.readiness();
+    if (!counts) r.degraded.push('store: unavailable (pending and known counts are missing)');
     return {
       version: this.version,
       bootId: this.bootId,

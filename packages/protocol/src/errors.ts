@@ -62,6 +62,7 @@ export const DetailCodes = {
   // channels
   CHANNEL_UNKNOWN: 'No provider for that channel id in this gateway.',
   CHANNEL_ACCOUNT_UNKNOWN: 'The channel has no account with that id in the config.',
+  CHANNEL_NOT_RUNNING: 'The channel account is not connected (see channels.status for why).',
   CHANNEL_PAIRING_UNKNOWN: 'No pending DM pairing request with that code (it may have expired).',
   SEND_EMPTY: 'A send needs text or media.',
   MEDIA_UNSUPPORTED: 'The channel cannot send media.',

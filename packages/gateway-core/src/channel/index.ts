@@ -12,6 +12,7 @@ export type {
   ChatKind,
   InboundEnvelope,
   InboundMedia,
+  LoginState,
   OutboundMedia,
   OutboundMessage,
   SendReceipt,

@@ -140,6 +140,25 @@ export interface ChannelAdapter {
   setTyping?(chatId: string, on: boolean): Promise<void>;
   react?(chatId: string, messageId: string, emoji: string): Promise<void>;
   probe?(timeoutMs: number): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }>;
+  /** Linked-device accounts (WhatsApp): a QR to scan, or `linked`. */
+  loginStart?(options?: { force?: boolean; timeoutMs?: number }): Promise<LoginState>;
+  /** The next linking change (linked, expired, a rotated QR), or the current state after the timeout. */
+  loginWait?(options?: { timeoutMs?: number }): Promise<LoginState>;
+  /** Every linking change (QR rotations); returns the unsubscribe function. */
+  onLoginEvent?(listener: (state: LoginState) => void): () => void;
+  /** Unlink and forget the account's credentials. */
+  logout?(): Promise<void>;
+}
+
+/** Where linking a device account (WhatsApp) stands. */
+export interface LoginState {
+  status: 'qr' | 'linked' | 'expired' | 'connecting';
+  /** Raw QR payload (terminals draw it). */
+  qr?: string;
+  /** The QR as a PNG data URL (UIs show it). */
+  qrDataUrl?: string;
+  expiresAtMs?: number;
+  self?: { id: string; name?: string };
 }
 
 /** A provider package exports one of these. */

@@ -5,9 +5,16 @@ import type {
   ChannelsStatusResult,
   SendParams,
   SendResult,
+  WebLoginState,
 } from '@openclaw/protocol';
 import { type DetailCode, gatewayError } from '@openclaw/protocol';
-import type { ChannelAdapter, ChannelProvider, InboundEnvelope, WebhookRegistrar } from '../channel/types.ts';
+import type {
+  ChannelAdapter,
+  ChannelProvider,
+  InboundEnvelope,
+  LoginState,
+  WebhookRegistrar,
+} from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
@@ -42,6 +49,8 @@ export interface ChannelManagerOptions {
   onStatusChange?: () => void;
   /** A send was queued (the cluster tells the account's owner). */
   onEnqueue?: (id: string, channel: string, accountId: string) => void;
+  /** Linking progress of a device account (QR rotations), for `web.login` events. */
+  onLogin?: (state: WebLoginState) => void;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = {
@@ -66,6 +75,7 @@ export class ChannelManager {
   readonly #providers = new Map<string, ChannelProvider>();
   readonly #supervisors = new Map<string, AccountSupervisor>();
   readonly #configErrors = new Map<string, string>();
+  readonly #unsubscribeLogin = new Map<string, () => void>();
   #configKeys = new Map<string, string>();
   #closed = false;
 
@@ -188,7 +198,18 @@ export class ChannelManager {
         },
       },
       emit: (env) => this.handleInbound(env),
-      onAdapter: (adapter: ChannelAdapter | undefined) => this.outbox.setAdapter(channel, accountId, adapter),
+      onAdapter: (adapter: ChannelAdapter | undefined) => {
+        this.outbox.setAdapter(channel, accountId, adapter);
+        this.#unsubscribeLogin.get(key(channel, accountId))?.();
+        this.#unsubscribeLogin.delete(key(channel, accountId));
+        if (adapter?.onLoginEvent && this.#o.onLogin) {
+          const publish = this.#o.onLogin;
+          this.#unsubscribeLogin.set(
+            key(channel, accountId),
+            adapter.onLoginEvent((state) => publish(toWebLoginState(accountId, state))),
+          );
+        }
+      },
       onStatus: () => this.#o.onStatusChange?.(),
       webhooks: this.#o.webhooks,
     });
@@ -432,6 +453,56 @@ export class ChannelManager {
     return out;
   }
 
+  // ── linked-device accounts (WhatsApp) ──
+
+  /** `web.login.start` / `web.login.wait`: start the account if needed, then ask its adapter. */
+  async webLogin(
+    kind: 'start' | 'wait',
+    p: { accountId?: string | undefined; force?: boolean | undefined; timeoutMs?: number | undefined },
+  ): Promise<WebLoginState> {
+    const candidates = [...this.#supervisors.values()].filter(
+      (s) => s.account.channel === 'whatsapp' && (!p.accountId || s.account.core.accountId === p.accountId),
+    );
+    const sup = candidates[0];
+    if (!sup) {
+      throw gatewayError(
+        'NOT_FOUND',
+        'CHANNEL_ACCOUNT_UNKNOWN',
+        `no WhatsApp account${p.accountId ? ` ${p.accountId}` : ''} configured: add channels.whatsapp to the config`,
+      );
+    }
+    const timeoutMs = p.timeoutMs ?? 30_000;
+    if (!sup.status.running) sup.start();
+    const end = this.#o.clock.now() + timeoutMs;
+    while (!sup.adapter && this.#o.clock.now() < end && sup.status.running)
+      await new Promise((r) => setTimeout(r, 50));
+    const adapter = sup.adapter;
+    if (!adapter?.loginStart || !adapter.loginWait) {
+      throw gatewayError(
+        'UNAVAILABLE',
+        'CHANNEL_NOT_RUNNING',
+        `the WhatsApp account is not up (${sup.status.healthState}${sup.status.lastError ? `: ${sup.status.lastError}` : ''})`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    const opts: { force?: boolean; timeoutMs?: number } = {
+      timeoutMs: Math.max(1000, end - this.#o.clock.now()),
+    };
+    if (p.force) opts.force = true;
+    const state = kind === 'start' ? await adapter.loginStart(opts) : await adapter.loginWait(opts);
+    return toWebLoginState(sup.account.core.accountId, state);
+  }
+
+  /** `channels.logout`: unlink (where the platform has a linked device) and stop. */
+  async logout(channel: string, accountId?: string): Promise<ChannelAccountStatus[]> {
+    const list = this.#select(channel, accountId);
+    for (const s of list) await s.adapter?.logout?.();
+    await Promise.all(list.map((s) => s.stop()));
+    return list.map((s) => this.#accountStatus(s));
+  }
+
   // ── DM pairing ───────────────────────────────────────────────────────────────
 
   async pairingList(filter: { channel?: string | undefined; accountId?: string | undefined }) {
@@ -536,6 +607,22 @@ export class ChannelManager {
       this.#supervisors.get(key(r.channel, r.accountId))?.noteOutbound(r.updatedAtMs);
     }
   }
+}
+
+function toWebLoginState(accountId: string, s: LoginState): WebLoginState {
+  const out: WebLoginState = { accountId, status: s.status };
+  if (s.qr) out.qr = s.qr;
+  if (s.qrDataUrl) out.qrDataUrl = s.qrDataUrl;
+  if (s.expiresAtMs) out.expiresAtMs = s.expiresAtMs;
+  out.message =
+    s.status === 'qr'
+      ? 'Scan this code in WhatsApp: Settings → Linked devices → Link a device'
+      : s.status === 'linked'
+        ? `Linked${s.self?.name ? ` as ${s.self.name}` : s.self ? ` as ${s.self.id}` : ''}`
+        : s.status === 'expired'
+          ? 'The code expired; start again'
+          : 'Connecting…';
+  return out;
 }
 
 function toSendResult(r: OutboxRecord): SendResult {

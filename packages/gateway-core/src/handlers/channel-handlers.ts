@@ -14,6 +14,12 @@ export function createChannelHandlers(channels: ChannelManager): HandlerTable {
       channel,
       accounts: await channels.stopAccounts(channel, accountId),
     }),
+    'channels.logout': async ({ channel, accountId }) => ({
+      channel,
+      accounts: await channels.logout(channel, accountId),
+    }),
+    'web.login.start': (p) => channels.webLogin('start', p),
+    'web.login.wait': (p) => channels.webLogin('wait', p),
     'channels.pairing.list': (params) => channels.pairingList(params),
     'channels.pairing.approve': (params) => channels.pairingApprove(params),
     'channels.pairing.dismiss': (params) => channels.pairingDismiss(params),

@@ -275,8 +275,14 @@ export const WebLoginState = Strict(
   {
     accountId: NonEmptyString('Account.'),
     status: Type.Union(
-      [Type.Literal('qr'), Type.Literal('linked'), Type.Literal('expired'), Type.Literal('failed')],
-      { description: 'qr: scan the code; linked: done.' },
+      [
+        Type.Literal('qr'),
+        Type.Literal('linked'),
+        Type.Literal('expired'),
+        Type.Literal('failed'),
+        Type.Literal('connecting'),
+      ],
+      { description: 'qr: scan the code; linked: done; connecting: no QR yet; expired: start again.' },
     ),
     qr: Type.Optional(Type.String({ description: 'QR payload as text (draw it in a terminal).' })),
     qrDataUrl: Type.Optional(Type.String({ description: 'QR as a PNG data URL.' })),
