@@ -10,6 +10,7 @@ const loaders: Record<string, () => Promise<ChannelProvider>> = {
   discord: async () => (await import('@openclaw/provider-discord')).discordProvider,
   signal: async () => (await import('@openclaw/provider-signal')).signalProvider,
   imessage: async () => (await import('@openclaw/provider-imessage')).imessageProvider,
+  whatsapp: async () => (await import('@openclaw/provider-whatsapp')).whatsappProvider,
 };
 
 export const knownChannels = Object.keys(loaders);

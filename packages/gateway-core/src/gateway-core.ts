@@ -303,7 +303,9 @@ export class GatewayCore {
           list.map((a) => `${a.channel}/${a.accountId} ${a.healthState}`).join(', ');
         const starting = accounts.filter((a) => a.healthState === 'starting');
         // held-elsewhere is normal with several gateways: another one serves that account.
-        const failing = accounts.filter((a) => ['backoff', 'failed', 'needs-action'].includes(a.healthState));
+        const failing = accounts.filter((a) =>
+          ['backoff', 'failed', 'needs-action', 'awaiting-login'].includes(a.healthState),
+        );
         if (starting.length) return { ready: false, reason: `connecting: ${label(starting)}` };
         if (failing.length) return { ready: false, degraded: true, reason: label(failing) };
         return { ready: true };

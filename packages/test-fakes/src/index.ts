@@ -56,3 +56,11 @@ export {
   type TelegramSent,
   type TelegramUser,
 } from './telegram/fake-telegram.ts';
+export {
+  FakeWhatsApp,
+  type FakeWhatsAppOptions,
+  type WaLib,
+  type WhatsAppPresence,
+  type WhatsAppPushOptions,
+  type WhatsAppSent,
+} from './whatsapp/index.ts';

@@ -151,7 +151,8 @@ export function register(program: Command, ctx: CommandContext): void {
         let state = await s.client.request('web.login.start', { ...base, timeoutMs: 30_000 });
         const deadline = Date.now() + Number(o.wait);
         let shown = '';
-        while (state.status === 'qr' && Date.now() < deadline) {
+        // `connecting` comes between a scan and `linked`: keep waiting through it.
+        while ((state.status === 'qr' || state.status === 'connecting') && Date.now() < deadline) {
           if (state.qr && state.qr !== shown) {
             shown = state.qr;
             if (!out.json) {

@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.ts';
 import type { ResolvedAccount } from './account-config.ts';
 
 export type HealthState =
+  | 'awaiting-login'
   | 'stopped'
   | 'starting'
   | 'running'
@@ -197,6 +198,7 @@ export class AccountSupervisor {
       this.#set({ heldBy: undefined, healthState: 'starting' });
       const failed = deferred<unknown>();
       const controller = new AbortController();
+      let reportedConnected: boolean | undefined;
       let adapter: ChannelAdapter | undefined;
       let outcome: unknown;
       try {
@@ -211,7 +213,19 @@ export class AccountSupervisor {
           emit: (env) => this.#o.emit(env),
           status: (patch) => {
             const p: Partial<AccountRuntimeStatus> = {};
-            if (patch.connected !== undefined) p.connected = patch.connected;
+            if (patch.connected !== undefined) {
+              reportedConnected = patch.connected;
+              p.connected = patch.connected;
+              // A linked-device account waiting for its QR scan, and the moment it links.
+              if (this.#adapter) {
+                p.healthState = patch.connected
+                  ? 'running'
+                  : patch.mode === 'awaiting-login'
+                    ? 'awaiting-login'
+                    : 'backoff';
+                if (patch.connected) p.lastConnectedAt = this.#o.clock.now();
+              }
+            }
             if (patch.self) p.self = patch.self;
             if (patch.mode) p.mode = patch.mode;
             if (patch.lastError) p.lastError = patch.lastError;
@@ -224,10 +238,13 @@ export class AccountSupervisor {
         failures = 0;
         const now = this.#o.clock.now();
         this.#adapter = adapter;
+        // start() resolves once receiving, or once waiting for a login (WhatsApp's QR): trust what
+        // the adapter said about being connected.
+        const connected = reportedConnected ?? true;
         this.#set({
-          healthState: 'running',
-          connected: true,
-          lastConnectedAt: now,
+          healthState: connected ? 'running' : 'awaiting-login',
+          connected,
+          ...(connected ? { lastConnectedAt: now } : {}),
           reconnectAttempts: 0,
           lastError: null,
         });
