@@ -25,6 +25,7 @@ import { scopeSatisfies } from '@openclaw/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
+import { type ControlUiOptions, registerControlUi } from './control-ui.ts';
 import { createMetrics } from './metrics.ts';
 import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
 import { registerSurfaces } from './surfaces.ts';
@@ -55,6 +56,8 @@ export interface BuildGatewayOptions {
   cluster?: ClusterLink;
   /** Lease, backoff and outbox tuning (tests). */
   channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
+  /** The Control UI at `/` (default on); `false` serves nothing there. */
+  controlUi?: Omit<ControlUiOptions, 'log'> | false;
 }
 
 export interface Gateway {
@@ -210,6 +213,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     : undefined;
 
   webhooks.mount(app);
+  if (options.controlUi !== false) registerControlUi(app, { log, ...options.controlUi });
 
   app.get('/healthz', async () => ({ ok: true, uptimeMs: Date.now() - core.startedAtMs }));
   app.get('/readyz', async (_req, reply) => {

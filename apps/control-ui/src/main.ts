@@ -1,0 +1,3 @@
+// The Control UI entry: one stylesheet, one custom element (<oc-app> in index.html).
+import './styles.css';
+import './app.ts';

@@ -1,0 +1,28 @@
+import type { PresenceEntry } from '@openclaw/protocol';
+import { describe, expect, it } from 'vitest';
+import { applyPresence, presenceKey } from './presence.ts';
+
+const entry = (deviceId: string, roles: string[], host = deviceId): PresenceEntry => ({
+  deviceId,
+  roles,
+  host,
+  ts: 1,
+});
+
+describe('presence', () => {
+  it('upserts changed entries by device and drops removed ones', () => {
+    let list = applyPresence([], { changed: [entry('b', ['node']), entry('a', ['operator'])], removed: [] });
+    expect(list.map(presenceKey)).toEqual(['a', 'b']);
+    // The same device connecting with a second role is one row.
+    list = applyPresence(list, { changed: [entry('b', ['node', 'operator'])], removed: [] });
+    expect(list).toHaveLength(2);
+    expect(list.find((e) => e.deviceId === 'b')?.roles).toEqual(['node', 'operator']);
+    list = applyPresence(list, { changed: [], removed: ['a'] });
+    expect(list.map(presenceKey)).toEqual(['b']);
+  });
+
+  it('keys device-less clients by instance id', () => {
+    const list = applyPresence([], { changed: [{ instanceId: 'conn:1', ts: 1 }], removed: [] });
+    expect(applyPresence(list, { changed: [], removed: ['conn:1'] })).toEqual([]);
+  });
+});

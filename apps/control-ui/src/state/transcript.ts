@@ -1,0 +1,227 @@
+import type { ChatEvent, ChatMessage } from '@openclaw/protocol';
+
+/** One line of the WebChat transcript as the page shows it. */
+export interface TranscriptEntry {
+  /** Stable render key: the stored message id, `send:<idempotencyKey>` or `run:<runId>`. */
+  key: string;
+  role: ChatMessage['role'];
+  text: string;
+  ts: number;
+  runId?: string;
+  /**
+   * stored: in the gateway's history; sending/failed: a message of ours not yet acknowledged (or
+   * given up on); streaming: a reply arriving; complete/aborted/error: how a reply ended.
+   */
+  state: 'stored' | 'sending' | 'failed' | 'streaming' | 'complete' | 'aborted' | 'error';
+  /** For replies: how many streamed deltas built it (0 when it came from history). */
+  deltas: number;
+  error?: string;
+  /** For our own messages: the idempotency key a retry must reuse. */
+  idempotencyKey?: string;
+}
+
+interface Outgoing {
+  idempotencyKey: string;
+  text: string;
+  ts: number;
+  messageId?: string;
+  failed?: string;
+}
+
+interface Stream {
+  runId: string;
+  text: string;
+  ts: number;
+  lastSeq: number;
+  deltas: number;
+  state: 'streaming' | 'aborted' | 'error';
+  error?: string;
+}
+
+type Item =
+  | { kind: 'stored'; message: ChatMessage; deltas: number }
+  | { kind: 'outgoing'; outgoing: Outgoing }
+  | { kind: 'stream'; stream: Stream };
+
+/** What applying an event means for the caller. */
+export type ApplyOutcome = 'applied' | 'ignored' | 'refetch';
+
+/**
+ * One session's transcript: the stored history (the gateway's truth) merged with what is in
+ * flight — our unacknowledged sends and replies still streaming — in the order things happened.
+ * Every piece is keyed (message id, idempotency key, run id), so a history re-read after a
+ * reconnect or a seq gap replaces what it covers: nothing shows twice, nothing goes missing.
+ */
+export class Transcript {
+  readonly sessionKey: string;
+  #items: Item[] = [];
+
+  constructor(sessionKey: string) {
+    this.sessionKey = sessionKey;
+  }
+
+  /** Replace the stored part with a fresh history page (chat.history, oldest first). */
+  setHistory(messages: readonly ChatMessage[]): void {
+    const seen = new Set<string>();
+    const stored = messages.filter((m) => !seen.has(m.id) && seen.add(m.id));
+    const runsDone = new Set(stored.filter((m) => m.role === 'assistant' && m.runId).map((m) => m.runId));
+    const deltas = new Map<string, number>();
+    for (const it of this.#items) if (it.kind === 'stored' && it.deltas) deltas.set(it.message.id, it.deltas);
+    const live = this.#items.filter(
+      (it) =>
+        (it.kind === 'outgoing' && !(it.outgoing.messageId && seen.has(it.outgoing.messageId))) ||
+        (it.kind === 'stream' && !runsDone.has(it.stream.runId)),
+    );
+    this.#items = [
+      ...stored.map((message): Item => ({ kind: 'stored', message, deltas: deltas.get(message.id) ?? 0 })),
+      ...live,
+    ];
+  }
+
+  /** A message we are about to send (shown at once, marked as sending until acknowledged). */
+  addOutgoing(idempotencyKey: string, text: string, ts: number): void {
+    const existing = this.#outgoingItem(idempotencyKey);
+    if (existing) {
+      delete existing.outgoing.failed;
+      return;
+    }
+    this.#items.push({ kind: 'outgoing', outgoing: { idempotencyKey, text, ts } });
+  }
+
+  /** chat.send answered: the message is stored under `messageId`. */
+  acknowledge(idempotencyKey: string, messageId: string): void {
+    const item = this.#outgoingItem(idempotencyKey);
+    if (!item) return;
+    if (this.#storedIndex((m) => m.id === messageId) >= 0) this.#items.splice(this.#items.indexOf(item), 1);
+    else item.outgoing.messageId = messageId;
+  }
+
+  /** chat.send failed for good (a retry reuses the same idempotency key). */
+  fail(idempotencyKey: string, error: string): void {
+    const item = this.#outgoingItem(idempotencyKey);
+    if (item) item.outgoing.failed = error;
+  }
+
+  /** Apply a `chat` event. `refetch` means the run skipped a seq (something was missed): reload history. */
+  apply(event: ChatEvent): ApplyOutcome {
+    if (event.sessionKey !== this.sessionKey) return 'ignored';
+    if (this.#storedIndex((m) => m.role === 'assistant' && m.runId === event.runId) >= 0) return 'ignored';
+    let index = this.#items.findIndex((it) => it.kind === 'stream' && it.stream.runId === event.runId);
+    if (index < 0) {
+      this.#items.push({
+        kind: 'stream',
+        stream: { runId: event.runId, text: '', ts: Date.now(), lastSeq: -1, deltas: 0, state: 'streaming' },
+      });
+      index = this.#items.length - 1;
+    }
+    const s = (this.#items[index] as Extract<Item, { kind: 'stream' }>).stream;
+    if (event.seq <= s.lastSeq) return 'ignored';
+    const skipped = event.seq > s.lastSeq + 1;
+    s.lastSeq = event.seq;
+    switch (event.state) {
+      case 'delta':
+        s.text += event.deltaText;
+        s.deltas++;
+        return skipped ? 'refetch' : 'applied';
+      case 'final': {
+        const message = asChatMessage(event.message);
+        if (!message) {
+          // A final without its message: the stored one comes with the next history read.
+          return 'refetch';
+        }
+        // The reply takes the place its stream had, right after the message it answers.
+        this.#items[index] = { kind: 'stored', message, deltas: s.deltas };
+        return 'applied';
+      }
+      case 'aborted':
+      case 'error':
+        s.state = event.state;
+        if (event.errorMessage) s.error = event.errorMessage;
+        // What was streamed is stored with the run's status; read it back.
+        return 'refetch';
+    }
+  }
+
+  /** The run still streaming, if any (the abort button is live). */
+  get activeRunId(): string | undefined {
+    for (const it of this.#items)
+      if (it.kind === 'stream' && it.stream.state === 'streaming') return it.stream.runId;
+    return undefined;
+  }
+
+  /** The merged transcript, oldest first. */
+  entries(): TranscriptEntry[] {
+    return this.#items.map(toEntry);
+  }
+
+  #outgoingItem(key: string): Extract<Item, { kind: 'outgoing' }> | undefined {
+    return this.#items.find(
+      (it): it is Extract<Item, { kind: 'outgoing' }> =>
+        it.kind === 'outgoing' && it.outgoing.idempotencyKey === key,
+    );
+  }
+
+  #storedIndex(match: (m: ChatMessage) => boolean): number {
+    return this.#items.findIndex((it) => it.kind === 'stored' && match(it.message));
+  }
+}
+
+function toEntry(it: Item): TranscriptEntry {
+  switch (it.kind) {
+    case 'stored': {
+      const m = it.message;
+      const e: TranscriptEntry = {
+        key: m.id,
+        role: m.role,
+        text: m.text,
+        ts: m.ts,
+        state:
+          m.status === 'aborted'
+            ? 'aborted'
+            : m.status === 'error'
+              ? 'error'
+              : it.deltas
+                ? 'complete'
+                : 'stored',
+        deltas: it.deltas,
+      };
+      if (m.runId) e.runId = m.runId;
+      return e;
+    }
+    case 'outgoing': {
+      const o = it.outgoing;
+      const e: TranscriptEntry = {
+        key: `send:${o.idempotencyKey}`,
+        role: 'user',
+        text: o.text,
+        ts: o.ts,
+        state: o.failed ? 'failed' : o.messageId ? 'stored' : 'sending',
+        deltas: 0,
+        idempotencyKey: o.idempotencyKey,
+      };
+      if (o.failed) e.error = o.failed;
+      return e;
+    }
+    case 'stream': {
+      const s = it.stream;
+      const e: TranscriptEntry = {
+        key: `run:${s.runId}`,
+        role: 'assistant',
+        text: s.text,
+        ts: s.ts,
+        runId: s.runId,
+        state: s.state,
+        deltas: s.deltas,
+      };
+      if (s.error) e.error = s.error;
+      return e;
+    }
+  }
+}
+
+function asChatMessage(value: unknown): ChatMessage | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const m = value as Partial<ChatMessage>;
+  if (typeof m.id !== 'string' || typeof m.text !== 'string' || typeof m.role !== 'string') return undefined;
+  return { ...m, ts: typeof m.ts === 'number' ? m.ts : Date.now() } as ChatMessage;
+}

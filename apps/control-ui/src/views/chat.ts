@@ -1,0 +1,252 @@
+import type { SessionSummary } from '@openclaw/protocol';
+import type { PropertyValues } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { ago, errorText, randomId, when } from '../format.ts';
+import { Transcript, type TranscriptEntry } from '../state/transcript.ts';
+import { debounce, Page } from './page.ts';
+
+const HISTORY_LIMIT = 200;
+
+/**
+ * WebChat: pick or start a session, send (chat.send with an idempotency key, so a resend after a
+ * reconnect is answered once), watch the reply stream in, abort it, and find the history again
+ * after a reload. After a reconnect or a seq gap the history is re-read and merged by id.
+ */
+export class ChatPage extends Page {
+  static override properties = {
+    ...Page.properties,
+    sessions: { state: true },
+    entries: { state: true },
+    error: { state: true },
+    draft: { state: true },
+    activeRunId: { state: true },
+  };
+
+  declare sessions: SessionSummary[];
+  declare entries: TranscriptEntry[];
+  declare error: string | undefined;
+  declare draft: string;
+  declare activeRunId: string | undefined;
+  #transcript: Transcript | undefined;
+  #stickToBottom = true;
+  readonly #refreshSessions = debounce(() => void this.#loadSessions(), 300);
+
+  constructor() {
+    super();
+    this.sessions = [];
+    this.entries = [];
+    this.draft = '';
+  }
+
+  /** The selected session key (from the route: #/chat/<key>). */
+  get sessionKey(): string {
+    return this.route ? decodeURIComponent(this.route) : '';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#refreshSessions.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('route') && this.#transcript?.sessionKey !== this.sessionKey) {
+      this.#transcript = this.sessionKey ? new Transcript(this.sessionKey) : undefined;
+      this.#sync();
+      if (this.#transcript && this.session.state.kind === 'ready') void this.#loadHistory();
+    }
+  }
+
+  protected override updated(): void {
+    const list = this.querySelector('.transcript');
+    if (list && this.#stickToBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  protected override subscribe(): (() => void)[] {
+    return [
+      this.session.on('chat', (event) => {
+        const t = this.#transcript;
+        if (event.state !== 'delta') this.#refreshSessions();
+        if (!t) return;
+        const outcome = t.apply(event);
+        if (outcome === 'refetch') void this.#loadHistory();
+        if (outcome !== 'ignored') this.#sync();
+      }),
+    ];
+  }
+
+  protected override async reload(): Promise<void> {
+    await Promise.all([this.#loadSessions(), this.#loadHistory()]);
+  }
+
+  async #loadSessions(): Promise<void> {
+    try {
+      const r = await this.session.client.request('sessions.list', { limit: 100 });
+      this.sessions = r.sessions;
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  async #loadHistory(): Promise<void> {
+    const t = this.#transcript;
+    if (!t) return;
+    try {
+      const r = await this.session.client.request('chat.history', {
+        sessionKey: t.sessionKey,
+        limit: HISTORY_LIMIT,
+      });
+      if (t !== this.#transcript) return;
+      t.setHistory(r.messages);
+      this.error = undefined;
+      this.#sync();
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  #sync(): void {
+    this.entries = this.#transcript?.entries() ?? [];
+    this.activeRunId = this.#transcript?.activeRunId;
+  }
+
+  #select(key: string): void {
+    location.hash = `#/chat/${encodeURIComponent(key)}`;
+  }
+
+  #newSession(): void {
+    this.#select(`webchat-${randomId().slice(0, 8)}`);
+    queueMicrotask(() => this.querySelector<HTMLTextAreaElement>('#chat-message')?.focus());
+  }
+
+  async #send(text: string, idempotencyKey = randomId()): Promise<void> {
+    const t = this.#transcript;
+    if (!t || !text.trim()) return;
+    t.addOutgoing(idempotencyKey, text, Date.now());
+    this.#stickToBottom = true;
+    this.#sync();
+    try {
+      const r = await this.session.client.request('chat.send', {
+        sessionKey: t.sessionKey,
+        message: text,
+        idempotencyKey,
+      });
+      t.acknowledge(idempotencyKey, r.messageId);
+      this.#refreshSessions();
+    } catch (error) {
+      t.fail(idempotencyKey, errorText(error));
+    }
+    this.#sync();
+  }
+
+  async #abort(): Promise<void> {
+    const t = this.#transcript;
+    if (!t) return;
+    try {
+      const runId = t.activeRunId;
+      await this.session.client.request(
+        'chat.abort',
+        runId ? { sessionKey: t.sessionKey, runId } : { sessionKey: t.sessionKey },
+      );
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  #submit(e: Event): void {
+    e.preventDefault();
+    const text = this.draft;
+    if (!text.trim()) return;
+    this.draft = '';
+    void this.#send(text);
+  }
+
+  protected override render(): TemplateResult {
+    const key = this.sessionKey;
+    const known = this.sessions.some((s) => s.key === key);
+    return html`
+      <h1 tabindex="-1">WebChat</h1>
+      ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
+      <div class="chat">
+        <nav class="sessions" aria-label="Sessions">
+          <button type="button" class="primary" @click=${() => this.#newSession()}>New session</button>
+          <h2 class="muted">Sessions</h2>
+          <ul>
+            ${key && !known ? html`<li><button type="button" aria-current="true">${key} <span class="muted">(new)</span></button></li>` : nothing}
+            ${this.sessions.map(
+              (s) => html`<li>
+                <button type="button" aria-current=${s.key === key ? 'true' : 'false'} @click=${() => this.#select(s.key)} title=${when(s.updatedAtMs)}>
+                  ${s.title || s.key}
+                  <span class="muted">· ${s.messageCount} msgs · ${ago(s.updatedAtMs)}${s.activeRunId ? ' · replying' : ''}</span>
+                </button>
+              </li>`,
+            )}
+          </ul>
+        </nav>
+        <section aria-label="Conversation">
+          ${
+            key
+              ? html`<h2>Session <code data-testid="session-key">${key}</code></h2>
+                <ol
+                  class="transcript"
+                  aria-live="polite"
+                  aria-label="Messages"
+                  data-testid="transcript"
+                  @scroll=${(e: Event) => {
+                    const el = e.target as HTMLElement;
+                    this.#stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+                  }}
+                >
+                  ${this.entries.length === 0 ? html`<li class="muted">No messages yet. Say something.</li>` : nothing}
+                  ${this.entries.map((m) => this.#message(m))}
+                </ol>
+                <form class="composer" @submit=${(e: Event) => this.#submit(e)}>
+                  <div class="field">
+                    <label for="chat-message">Message</label>
+                    <textarea
+                      id="chat-message"
+                      rows="3"
+                      .value=${this.draft}
+                      aria-describedby="chat-hint"
+                      @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+                      @keydown=${(e: KeyboardEvent) => {
+                        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.#submit(e);
+                      }}
+                    ></textarea>
+                    <span id="chat-hint" class="hint">Enter sends, Shift+Enter starts a new line.</span>
+                  </div>
+                  <div class="actions">
+                    <button type="submit" class="primary" ?disabled=${!this.draft.trim()}>Send</button>
+                    <button type="button" class="danger" ?disabled=${!this.activeRunId} @click=${() => this.#abort()}>Abort reply</button>
+                  </div>
+                </form>`
+              : html`<p class="panel">Pick a session on the left, or start a new one.</p>`
+          }
+        </section>
+      </div>
+    `;
+  }
+
+  #message(m: TranscriptEntry): TemplateResult {
+    const status =
+      m.state === 'sending'
+        ? 'sending…'
+        : m.state === 'streaming'
+          ? 'replying…'
+          : m.state === 'aborted'
+            ? 'aborted'
+            : m.state === 'error' || m.state === 'failed'
+              ? `failed${m.error ? `: ${m.error}` : ''}`
+              : '';
+    return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
+      <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}</span>
+      <span class="text">${m.text}</span>
+      ${
+        m.state === 'failed' && m.idempotencyKey
+          ? html`<button type="button" @click=${() => this.#send(m.text, m.idempotencyKey)}>Retry</button>`
+          : nothing
+      }
+    </li>`;
+  }
+}
+
+customElements.define('oc-chat', ChatPage);
