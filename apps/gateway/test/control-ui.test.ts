@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigManager, createSilentLogger, createSqliteStore } from '@openclaw/gateway-core';
@@ -12,7 +13,7 @@ import {
   generateDeviceIdentity,
   type NodeInvokeRequestEvent,
 } from '@openclaw/protocol';
-import { FakeTelegram } from '@openclaw/test-fakes';
+import { FakeTelegram, FakeWhatsApp, type WaLib } from '@openclaw/test-fakes';
 import { chromium, type Locator, type Page, type Browser as PwBrowser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../src/build-gateway.ts';
@@ -218,6 +219,7 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
   let browser: Browser;
   let page: Page;
   let telegram: FakeTelegram;
+  let whatsapp: FakeWhatsApp;
   const requested: string[] = [];
   const pageErrors: string[] = [];
   const clients: GatewayClient[] = [];
@@ -261,8 +263,12 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
   beforeAll(async () => {
     stateDir = await tempStateDir();
     cliDir = await mkdtemp(join(tmpdir(), 'oc-ui-cli-'));
-    // One Telegram account against the fake Bot API, with DM pairing (the default policy).
+    // One Telegram account against the fake Bot API, with DM pairing (the default policy), and a
+    // WhatsApp account against a fake WhatsApp Web server, not linked yet.
     telegram = await FakeTelegram.start({ holdMs: 100 });
+    whatsapp = await FakeWhatsApp.start({
+      lib: createRequire(import.meta.url)('@whiskeysockets/baileys') as WaLib,
+    });
     await writeFile(
       join(stateDir, 'openclaw.json'),
       JSON.stringify({
@@ -272,6 +278,7 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
             apiRoot: telegram.apiRoot,
             pacing: { perChatMs: 0, perAccountMs: 0 },
           },
+          whatsapp: { waWebSocketUrl: whatsapp.wsUrl },
         },
       }),
     );
@@ -294,6 +301,7 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
     await browser?.[Symbol.asyncDispose]();
     await gw?.stop().catch(() => undefined);
     await telegram?.close();
+    await whatsapp?.close();
     await rm(stateDir, { recursive: true, force: true });
     await rm(cliDir, { recursive: true, force: true });
   });
@@ -496,16 +504,18 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
         { timeout: 15_000 },
       )
       .toContain('connected');
-    // WhatsApp linking: a labelled placeholder that offers web.login.start only if the gateway has it.
-    const offered = await page.evaluate(() =>
-      (
-        document.querySelector('oc-app') as unknown as { session: { hasMethod(m: string): boolean } }
-      ).session.hasMethod('web.login.start'),
-    );
-    const placeholder = page.getByTestId('whatsapp-placeholder');
-    expect(await placeholder.textContent()).toContain('placeholder');
-    expect(await placeholder.getByRole('button', { name: 'Start linking' }).count()).toBe(offered ? 1 : 0);
-    expect(await placeholder.textContent()).toContain('web.login.start');
+    // WhatsApp linking: the QR shows on the page; scanning it on the "phone" links the account.
+    const linking = page.getByTestId('whatsapp-linking');
+    await linking.getByRole('button', { name: 'Start linking' }).click();
+    const qr = linking.getByRole('img', { name: 'WhatsApp linking QR code' });
+    await qr.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await screenshot(page, '09b-whatsapp-qr', linking);
+    await whatsapp.scanQr((await qr.getAttribute('data-qr')) ?? '');
+    await expect
+      .poll(async () => linking.getByTestId('whatsapp-login-status').textContent(), { timeout: 15_000 })
+      .toContain('linked');
+    await expect.poll(async () => qr.count(), { timeout: 5000 }).toBe(0);
   }, 45_000);
 
   it('WebChat: the reply streams in, survives a reload, and a gateway crash and restart lose and duplicate nothing', async () => {

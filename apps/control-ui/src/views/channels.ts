@@ -10,7 +10,7 @@ import { Page } from './page.ts';
 
 const POLL_MS = 5000;
 
-/** Channel accounts with inbound liveness, start/stop, DM pairing codes, and the WhatsApp placeholder. */
+/** Channel accounts with inbound liveness, start/stop, DM pairing codes, and WhatsApp linking by QR. */
 export class ChannelsPage extends Page {
   static override properties = {
     ...Page.properties,
@@ -160,25 +160,35 @@ export class ChannelsPage extends Page {
           </div>`
       }
 
-      <section class="panel" aria-labelledby="wa-heading" data-testid="whatsapp-placeholder">
-        <h2 id="wa-heading">WhatsApp linking <span class="badge">placeholder</span></h2>
+      <section class="panel" aria-labelledby="wa-heading" data-testid="whatsapp-linking">
+        <h2 id="wa-heading">WhatsApp linking</h2>
         ${
-          this.session.hasMethod('web.login.start')
+          this.session.hasMethod('web.login.start') && (s?.channelAccounts.whatsapp ?? []).length > 0
             ? html`<p>
-                Placeholder until the full WhatsApp page comes: starts linking with <code>web.login.start</code> and shows
-                the QR code the gateway returns; scan it on the phone (WhatsApp → Linked devices).
+                Link the WhatsApp account as a device: start, then scan the code on the phone (WhatsApp → Settings →
+                Linked devices → Link a device). The code rotates; this page shows each new one as it comes.
               </p>
               <button type="button" @click=${() => this.#startLogin()}>Start linking</button>
               ${
                 this.login
-                  ? html`<p role="status">${this.login.status}${this.login.message ? `: ${this.login.message}` : ''}</p>
-                    ${this.login.qrDataUrl ? html`<img class="qr" src=${this.login.qrDataUrl} alt="WhatsApp linking QR code" />` : nothing}`
+                  ? html`<p role="status" data-testid="whatsapp-login-status">
+                        ${this.login.status}${this.login.message ? `: ${this.login.message}` : ''}
+                      </p>
+                      ${
+                        this.login.status === 'qr' && this.login.qrDataUrl
+                          ? html`<img
+                              class="qr"
+                              src=${this.login.qrDataUrl}
+                              data-qr=${this.login.qr ?? ''}
+                              alt="WhatsApp linking QR code"
+                            />`
+                          : nothing
+                      }`
                   : nothing
               }`
             : html`<p class="muted">
-              Placeholder: this gateway does not offer WhatsApp linking yet (<code>web.login.start</code> is not among
-              its methods). Until then, link from a terminal with <code>openclaw channels login whatsapp</code> once
-              the WhatsApp channel ships.
+              No WhatsApp account is configured. Add <code>channels.whatsapp</code> to the config, then link it here or
+              with <code>openclaw channels login whatsapp</code>.
             </p>`
         }
       </section>
