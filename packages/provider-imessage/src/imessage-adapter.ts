@@ -8,6 +8,7 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import {
   type BbServerInfo,
@@ -232,9 +233,7 @@ export class IMessageAdapter implements ChannelAdapter {
     const receiver = this.#receiver;
     this.#receiver = undefined;
     if (receiver) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([receiver.close(), new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
+      await settleWithin(receiver.close(), STOP_WAIT_MS);
     }
     this.#api?.close();
     this.#api = undefined;

@@ -1,3 +1,4 @@
+import { pause } from '@openclaw/gateway-core/channel';
 import type { BlueBubblesApi } from './bluebubbles-api.ts';
 import type { BbMessage } from './normalize.ts';
 
@@ -9,20 +10,6 @@ export interface Receiver {
 const PAGE = 100;
 /** Chats and attachments: what normalisation needs (the handle comes with every message). */
 export const QUERY_WITH = ['chat', 'attachment'];
-
-/** A pause that ends early (without error) when `signal` aborts, leaving no timer behind. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Where polling starts: the newest message's date (the server's clock, so a skewed gateway clock

@@ -1,3 +1,4 @@
+import { pause } from '@openclaw/gateway-core/channel';
 import { WebSocket } from 'ws';
 import type { SignalReceiveItem } from './normalize.ts';
 import { type SignalApi, SignalHttpError } from './signal-api.ts';
@@ -120,20 +121,6 @@ export async function openReceiveSocket(
       await chain;
     },
   };
-}
-
-/** A pause that ends early (without error) when `signal` aborts, leaving no timer behind. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { AuthorCache } from './author-cache.ts';
 import type { SignalAccountConfig } from './config.ts';
@@ -184,9 +185,7 @@ export class SignalAdapter implements ChannelAdapter {
     const receiver = this.#receiver;
     this.#receiver = undefined;
     if (receiver) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([receiver.close(), new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
+      await settleWithin(receiver.close(), STOP_WAIT_MS);
     }
     this.#api?.close();
     this.#api = undefined;

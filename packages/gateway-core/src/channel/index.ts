@@ -1,6 +1,7 @@
 // What a provider package needs from the core: the adapter contract, its errors, and the chunker.
 export { chunkText, measure } from './chunker.ts';
 export { NonRetryableChannelError, PermanentSendError, RateLimitedError } from './errors.ts';
+export { pause, settleWithin } from './timing.ts';
 export type {
   AccountState,
   AdapterContext,
