@@ -243,10 +243,11 @@ export class ChannelManager {
       `${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       now,
     );
-    if (!fresh) {
-      this.#o.log.debug({ channel: env.channel, id: env.id }, 'inbound duplicate dropped');
-      return;
-    }
+    // Platforms retry (and redeliver what a crashed gateway had not confirmed): a message seen
+    // before goes through the same idempotent steps, which finish it if it was cut short and
+    // change nothing if it was not.
+    if (!fresh)
+      this.#o.log.debug({ channel: env.channel, id: env.id }, 'inbound seen before; replaying idempotently');
     const decision = await this.access.decide(env, sup.account.core);
     switch (decision.action) {
       case 'drop':
@@ -278,7 +279,7 @@ export class ChannelManager {
         return;
       }
       case 'accept':
-        await this.#o.sessions().inbound(env);
+        await this.#o.sessions().inbound(env, { replay: !fresh });
     }
   }
 

@@ -125,6 +125,33 @@ describe('account supervision', () => {
     expect(m.summary().accounts[0]!.lastDisconnect?.reason).toBe('socket closed');
   });
 
+  it('a message cut short by a crash (noted, not processed) is finished on redelivery, exactly once', async () => {
+    const { m, state, store } = manager({});
+    await m.start();
+    await until(() => m.summary().accounts[0]!.connected);
+    const env = {
+      channel: 'scripted',
+      accountId: 'default',
+      id: 'm-1',
+      at: 1,
+      chat: { kind: 'direct' as const, id: 'c1' },
+      sender: { id: 'u1', isBot: false, isSelf: false, name: 'Ann' },
+      text: 'are you there?',
+      mentions: { bot: false, userIds: [] },
+      media: [],
+    };
+    // What a process killed right after noting the message leaves behind.
+    await store.channelAccess.markInboundSeen('scripted|default|c1|m-1', Date.now());
+    await m.handleInbound(env);
+    await until(() => state.sent.some((x) => x.text === 'echo: are you there?'));
+    // A platform retry of the same message changes nothing.
+    await m.handleInbound(env);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(state.sent.filter((x) => x.text === 'echo: are you there?')).toHaveLength(1);
+    const history = await store.sessions.history('scripted:default:c1', { limit: 10 });
+    expect(history.map((h) => h.text)).toEqual(['are you there?', 'echo: are you there?']);
+  });
+
   it('single owner: a second gateway on the same store does not start the account and names the holder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-lease-'));
     const path = join(dir, 'gateway.db');

@@ -41,6 +41,8 @@ export interface StartRunInput {
   deliverTo?: ReplyTarget | undefined;
   dedupeKey?: string | undefined;
   timeoutMs?: number | undefined;
+  /** A redelivered message: never merged into a queued run (it may already be in it). */
+  replay?: boolean | undefined;
 }
 
 interface LiveRun {
@@ -108,8 +110,12 @@ export class SessionRouter {
   }
 
   /** An inbound channel message that passed access control. */
-  async inbound(env: InboundEnvelope): Promise<{ sessionKey: string; runId: string }> {
+  async inbound(
+    env: InboundEnvelope,
+    options: { replay?: boolean } = {},
+  ): Promise<{ sessionKey: string; runId: string }> {
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
+    const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
       key,
       kind: 'channel',
@@ -120,20 +126,28 @@ export class SessionRouter {
       title: env.chat.title ?? env.sender.name ?? env.sender.username,
       createdAtMs: this.#o.clock.now(),
     });
-    await this.#o.store.sessions.append({
-      sessionKey: key,
-      id: `${env.channel}:${env.id}`,
-      role: 'user',
-      text: env.text,
-      ts: env.at,
-      channel: env.channel,
-      senderId: env.sender.id,
-      senderName: env.sender.name ?? env.sender.username,
-    });
+    // A message seen before may still need processing (the gateway died between noting it and
+    // storing it); every step is idempotent, so a replay finishes the job without doubling it.
+    const stored = options.replay
+      ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
+      : false;
+    if (!stored)
+      await this.#o.store.sessions.append({
+        sessionKey: key,
+        id: messageId,
+        role: 'user',
+        text: env.text,
+        ts: env.at,
+        channel: env.channel,
+        senderId: env.sender.id,
+        senderName: env.sender.name ?? env.sender.username,
+      });
     const r = await this.startRun({
       sessionKey: key,
       message: env.text,
       source: 'channel',
+      dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
+      replay: options.replay,
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
@@ -215,7 +229,13 @@ export class SessionRouter {
   async startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
     const queue = this.#queued.get(input.sessionKey);
     const busy = this.#active.has(input.sessionKey);
-    if (busy && queue?.length && this.#settings.queueMode === 'merge' && input.source !== 'cron') {
+    if (
+      busy &&
+      queue?.length &&
+      this.#settings.queueMode === 'merge' &&
+      input.source !== 'cron' &&
+      !input.replay
+    ) {
       // One queued run answers everything that arrived while the session was busy.
       const last = queue[queue.length - 1]!;
       last.record.message = `${last.record.message}\n\n${input.message}`;
