@@ -2,12 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ClientInfo,
-  GatewayClient,
-  generateDeviceIdentity,
-  type WebSocketConstructor,
-} from '@openclaw/protocol';
+import type { ClientInfo, GatewayClient } from '@openclaw/protocol';
 import {
   FakeBlueBubbles,
   FakeDiscord,
@@ -18,10 +13,10 @@ import {
   waitFor,
 } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { connectOperator } from './operator.ts';
 import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
-const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
+const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const GUILD = '100000000000000001';
 const GENERAL = '200000000000000001';
 const ANN = '300000000000000001';
@@ -82,16 +77,7 @@ describe('Telegram, Slack, Discord, Signal and iMessage in one gateway', () => {
     );
     const token = randomBytes(24).toString('base64url');
     gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    c = new GatewayClient({
-      url: gw.url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      client,
-      identity: await generateDeviceIdentity(),
-      auth: { token },
-      scopes: ['operator.admin', 'operator.write', 'operator.read'],
-      reconnect: false,
-    });
-    await c.connect();
+    c = await connectOperator(gw.url, token);
     for (let i = 0; ; i++) {
       const st = await c.request('channels.status', {});
       const up = ['telegram', 'slack', 'discord', 'signal', 'imessage'].every((ch) =>

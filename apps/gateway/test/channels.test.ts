@@ -2,34 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ClientInfo,
-  type EventPayload,
-  GatewayClient,
-  generateDeviceIdentity,
-  type WebSocketConstructor,
-} from '@openclaw/protocol';
+import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { connectOperator } from './operator.ts';
 import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
-const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
+const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const newToken = () => randomBytes(24).toString('base64url');
 
-async function connect(url: string, token: string): Promise<GatewayClient> {
-  const c = new GatewayClient({
-    url,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    client,
-    identity: await generateDeviceIdentity(),
-    auth: { token },
-    scopes: ['operator.admin', 'operator.write', 'operator.read', 'operator.pairing'],
-    reconnect: false,
-  });
-  await c.connect();
-  return c;
-}
+const connect = (url: string, token: string): Promise<GatewayClient> => connectOperator(url, token);
 
 async function writeConfig(stateDir: string, channels: Record<string, unknown>): Promise<void> {
   await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify({ channels }, null, 2));

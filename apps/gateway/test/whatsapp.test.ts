@@ -4,19 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import {
-  type ClientInfo,
-  type EventPayload,
-  GatewayClient,
-  generateDeviceIdentity,
-  type WebSocketConstructor,
-} from '@openclaw/protocol';
+import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeWhatsApp, type WaLib, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { connectOperator } from './operator.ts';
 import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
-const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
+const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 // Baileys is CommonJS; the fake uses the same module the provider does.
 const baileys = createRequire(import.meta.url)('@whiskeysockets/baileys') as WaLib;
 
@@ -26,19 +20,7 @@ describe('WhatsApp through the gateway process', () => {
   let gw: GatewayProcess;
   const token = randomBytes(24).toString('base64url');
 
-  async function connect(): Promise<GatewayClient> {
-    const c = new GatewayClient({
-      url: gw.url,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
-      client,
-      identity: await generateDeviceIdentity(),
-      auth: { token },
-      scopes: ['operator.admin', 'operator.write', 'operator.read'],
-      reconnect: false,
-    });
-    await c.connect();
-    return c;
-  }
+  const connect = (): Promise<GatewayClient> => connectOperator(gw.url, token);
 
   async function account(c: GatewayClient) {
     return (await c.request('channels.status', { channel: 'whatsapp' })).channelAccounts.whatsapp?.[0];
