@@ -12,6 +12,8 @@ import {
 } from './testing/index.ts';
 
 const available = redisServerAvailable();
+// Skipped only where Debian's redis-server is not installed (.ci/run installs it); the visible
+// skipped test says how to install it.
 if (!available) it.skip(REDIS_SERVER_MISSING, () => {});
 
 // One server per file; every store gets its own prefix, so tests never see each other's keys.

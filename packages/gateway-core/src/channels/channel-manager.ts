@@ -76,7 +76,6 @@ export class ChannelManager {
   readonly #supervisors = new Map<string, AccountSupervisor>();
   readonly #configErrors = new Map<string, string>();
   readonly #unsubscribeLogin = new Map<string, () => void>();
-  #configKeys = new Map<string, string>();
   #closed = false;
 
   constructor(options: ChannelManagerOptions) {
@@ -103,22 +102,9 @@ export class ChannelManager {
 
   /** Resolve accounts, resume the outbox, start what is enabled. */
   async start(): Promise<void> {
-    this.#sync();
+    this.#resolveAccounts();
     await this.outbox.start();
     for (const s of this.#supervisors.values()) if (s.account.core.enabled) s.start();
-  }
-
-  /** Apply a config change: accounts whose config changed restart; removed ones stop. */
-  async reload(): Promise<void> {
-    const before = new Map(this.#configKeys);
-    const changed = this.#sync();
-    const jobs: Promise<void>[] = [];
-    for (const k of changed) {
-      const s = this.#supervisors.get(k);
-      if (s?.account.core.enabled) jobs.push(s.restart());
-    }
-    for (const k of before.keys()) if (!this.#configKeys.has(k)) jobs.push(Promise.resolve());
-    await Promise.all(jobs);
   }
 
   async close(): Promise<void> {
@@ -128,12 +114,13 @@ export class ChannelManager {
     await Promise.allSettled([...this.#supervisors.values()].map((s) => s.stop()));
   }
 
-  /** Config of one channel's accounts changed or appeared; returns the keys that changed. */
-  #sync(): string[] {
+  /**
+   * One supervisor per configured account. Channels are read once, at start (changing them needs
+   * a restart, like the set of providers loaded); a channel whose config is invalid is reported
+   * and left out, the others start.
+   */
+  #resolveAccounts(): void {
     const raw = this.#o.config();
-    const seen = new Set<string>();
-    const changed: string[] = [];
-    this.#configErrors.clear();
     for (const [channel, provider] of this.#providers) {
       let accounts: ResolvedAccount[];
       try {
@@ -145,29 +132,12 @@ export class ChannelManager {
         continue;
       }
       for (const account of accounts) {
-        const k = key(channel, account.core.accountId);
-        seen.add(k);
-        const fingerprint = JSON.stringify([account.core, account.provider]);
-        if (this.#configKeys.get(k) === fingerprint) continue;
-        this.#configKeys.set(k, fingerprint);
-        const old = this.#supervisors.get(k);
-        if (old) {
-          changed.push(k);
-          void old.stop();
-        }
-        this.#supervisors.set(k, this.#newSupervisor(provider, account));
+        this.#supervisors.set(key(channel, account.core.accountId), this.#newSupervisor(provider, account));
       }
-    }
-    for (const [k, s] of this.#supervisors) {
-      if (seen.has(k) || this.#configErrors.has(s.account.channel)) continue;
-      this.#supervisors.delete(k);
-      this.#configKeys.delete(k);
-      void s.stop();
     }
     for (const c of unknownChannels(raw, this.#providers)) {
       this.#o.log.warn({ channel: c }, 'config names a channel this gateway has no provider for');
     }
-    return changed;
   }
 
   #newSupervisor(provider: ChannelProvider, account: ResolvedAccount): AccountSupervisor {

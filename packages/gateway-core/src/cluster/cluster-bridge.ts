@@ -152,7 +152,6 @@ export class ClusterBridge {
       case 'event': {
         const b = m.body as { event: string; payload: unknown; options: PublishOptions };
         this.#o.bus.deliverLocal(b.event, b.payload, b.options);
-        if (b.event === 'presence') this.presenceChanged();
         return;
       }
       case 'outbox': {

@@ -53,7 +53,6 @@ interface LiveRun {
 }
 
 const DEFAULT_SETTINGS: RunSettings = { timeoutMs: 600_000, queueMode: 'queue', historyMessages: 20 };
-const FINISHED: RunStatus[] = ['ok', 'error', 'aborted', 'timeout', 'interrupted'];
 
 class RunTimeout extends Error {
   override name = 'RunTimeout';
@@ -543,10 +542,6 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
-}
-
-export function isFinished(status: RunStatus): boolean {
-  return FINISHED.includes(status);
 }
 
 function toChatMessage(m: SessionMessageRecord): ChatMessage {

@@ -299,7 +299,8 @@ export type GatewayConfig = Static<typeof GatewayConfig>;
 
 /** Keys whose change needs a restart; everything else applies live. */
 export const RESTART_REQUIRED_PREFIXES = [
-  'cluster.',
+  'cluster',
+  'channels',
   'gateway.bind',
   'gateway.host',
   'gateway.port',
