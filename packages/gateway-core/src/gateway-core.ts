@@ -297,14 +297,21 @@ export class GatewayCore {
       name: 'channels',
       // Accounts still connecting hold readiness back; ones that failed are reported as degraded,
       // not as "not ready", so one broken bot never takes the whole gateway out of rotation.
+      // Each failing account is named with its state, since when and why.
       check: () => {
         const accounts = this.channels.summary().accounts;
         const label = (list: typeof accounts) =>
-          list.map((a) => `${a.channel}/${a.accountId} ${a.healthState}`).join(', ');
+          list
+            .map((a) => {
+              const since = a.failingSince ? ` since ${new Date(a.failingSince).toISOString()}` : '';
+              const why = a.lastError ? `: ${a.lastError}` : '';
+              return `${a.channel}/${a.accountId} ${a.healthState}${since}${why}`;
+            })
+            .join('; ');
         const starting = accounts.filter((a) => a.healthState === 'starting');
         // held-elsewhere is normal with several gateways: another one serves that account.
         const failing = accounts.filter((a) =>
-          ['backoff', 'failed', 'needs-action', 'awaiting-login'].includes(a.healthState),
+          ['degraded', 'backoff', 'failed', 'needs-action', 'awaiting-login'].includes(a.healthState),
         );
         if (starting.length) return { ready: false, reason: `connecting: ${label(starting)}` };
         if (failing.length) return { ready: false, degraded: true, reason: label(failing) };
@@ -594,8 +601,11 @@ export class GatewayCore {
           connected: a.connected,
           lastInboundAt: a.lastInboundAt,
           lastError: a.lastError,
+          lastErrorAt: a.lastErrorAt,
+          failingSince: a.failingSince,
         };
         if (a.heldBy) c.owner = a.heldBy;
+        if (a.action) c.action = a.action;
         return c;
       }),
       nodes: { connected: nodes, known: knownNodes.length },

@@ -73,14 +73,21 @@ export interface SendReceipt {
   at: number;
 }
 
+/** Where an account stands, as operators see it (docs/CHANNELS.md, "Liveness"). */
 export type AccountState =
   | 'stopped'
   | 'starting'
-  | 'connected'
+  | 'running'
+  /** Was running; its receive loop or its sends fail now, and it is being retried. */
+  | 'degraded'
+  /** Could not start since it was (re)started; the supervisor retries with backoff. */
   | 'backoff'
+  | 'awaiting-login'
   | 'failed'
   | 'needs-action'
-  | 'held-elsewhere';
+  | 'held-elsewhere'
+  | 'not-configured'
+  | 'disabled';
 
 /** What an adapter reports about itself while running. */
 export interface AdapterStatusPatch {
@@ -120,6 +127,17 @@ export interface AdapterContext<Config = Record<string, unknown>> {
   /** Hand an inbound message to the core; resolves once it is durably accepted (or dropped). */
   emit(message: InboundEnvelope): Promise<void>;
   status(patch: AdapterStatusPatch): void;
+  /**
+   * Liveness of a receive loop that retries by itself (a long poll, a library's reconnect): call
+   * it on each failure. The account shows `degraded` with this error and since when, until
+   * healthy(). A loop that gives up calls fail() instead.
+   */
+  degraded(error: unknown): void;
+  /**
+   * The receive loop works (a poll answered, a socket (re)opened). Cheap when nothing changed,
+   * so a loop may call it after every success.
+   */
+  healthy(): void;
   /**
    * The receive loop died after start() resolved. Retryable failures make the supervisor
    * reconnect with backoff; a NonRetryableChannelError stops it with an actionable status.

@@ -26,6 +26,7 @@ import {
   pairingChallengeText,
 } from './access-control.ts';
 import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
+import { errorText, secretValues } from './error-text.ts';
 import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
 
@@ -60,6 +61,10 @@ const DEFAULT_BACKOFF: BackoffPolicy = {
   circuitOpenMs: 5 * 60_000,
 };
 const INBOUND_DEDUPE_MS = 7 * 24 * 3600_000;
+const PROBE_DEFAULT_MS = 5000;
+const PROBE_MAX_MS = 30_000;
+const START_WAIT_DEFAULT_MS = 10_000;
+const START_WAIT_MAX_MS = 60_000;
 
 const key = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;
 
@@ -93,6 +98,11 @@ export class ChannelManager {
       onChange: (r) => this.#onOutboxChange(r),
       onEnqueue: (r) => options.onEnqueue?.(r.id, r.channel, r.accountId),
       owns: (channel, accountId) => this.owns(channel, accountId),
+      onSendResult: (channel, accountId, error) => {
+        const sup = this.#supervisors.get(key(channel, accountId));
+        if (error === undefined) sup?.noteSuccess('send');
+        else sup?.noteFailure('send', error);
+      },
     });
   }
 
@@ -321,7 +331,11 @@ export class ChannelManager {
 
   // ── status and control ───────────────────────────────────────────────────────
 
-  async status(filter?: string): Promise<ChannelsStatusResult> {
+  async status(
+    filter?: string,
+    options: { probe?: boolean | undefined; timeoutMs?: number | undefined } = {},
+  ): Promise<ChannelsStatusResult> {
+    const probes = options.probe ? await this.#probeAll(filter, options.timeoutMs) : undefined;
     const result: ChannelsStatusResult = {
       ts: this.#o.clock.now(),
       channelOrder: [],
@@ -337,7 +351,15 @@ export class ChannelManager {
       if (accounts.length === 0 && !this.#configErrors.has(id)) continue;
       result.channelOrder.push(id);
       result.channelLabels[id] = p.label;
-      result.channelAccounts[id] = accounts.map((s) => this.#accountStatus(s));
+      result.channelAccounts[id] = accounts.map((s) => {
+        const st = this.#accountStatus(s);
+        const probe = probes?.get(s);
+        if (probe) {
+          st.probe = probe.result;
+          st.lastProbeAt = probe.at;
+        }
+        return st;
+      });
       result.channelDefaultAccountId[id] = accounts[0]?.account.core.accountId ?? 'default';
       result.channels[id] = {
         configured: accounts.some((s) => s.status.configured),
@@ -358,12 +380,69 @@ export class ChannelManager {
     return { connected: accounts.filter((a) => a.connected).length, total: accounts.length, accounts };
   }
 
-  async startAccounts(channel: string, accountId?: string): Promise<ChannelAccountStatus[]> {
+  /**
+   * Probe each account (running or not) against its platform, in parallel, each within
+   * `timeoutMs`. A probe reports; it changes no state.
+   */
+  async #probeAll(
+    filter: string | undefined,
+    timeoutMs = PROBE_DEFAULT_MS,
+  ): Promise<Map<AccountSupervisor, { at: number; result: NonNullable<ChannelAccountStatus['probe']> }>> {
+    const budget = Math.min(Math.max(timeoutMs, 100), PROBE_MAX_MS);
+    const list = [...this.#supervisors.values()].filter(
+      (s) => (!filter || s.account.channel === filter) && s.status.configured,
+    );
+    const out = new Map<
+      AccountSupervisor,
+      { at: number; result: NonNullable<ChannelAccountStatus['probe']> }
+    >();
+    await Promise.all(
+      list.map(async (s) => {
+        const at = this.#o.clock.now();
+        const t0 = performance.now();
+        const secrets = secretValues(s.account.provider);
+        let result: NonNullable<ChannelAccountStatus['probe']>;
+        try {
+          const provider = this.#providers.get(s.account.channel)!;
+          // A stopped or failing account has no adapter: a fresh one (never started) can still probe.
+          const adapter = s.adapter ?? provider.create(s.account.provider, s.account.core.accountId);
+          if (!adapter.probe) {
+            result = { ok: false, elapsedMs: 0, error: `${provider.label} has no probe` };
+          } else {
+            const r = await withDeadline(adapter.probe(budget), budget + 1000);
+            result = { ok: r.ok, elapsedMs: Math.round(performance.now() - t0) };
+            if (r.error) result.error = errorText(r.error, secrets);
+            if (r.self?.id) result.self = { id: r.self.id, ...(r.self.name ? { name: r.self.name } : {}) };
+          }
+        } catch (error) {
+          result = {
+            ok: false,
+            elapsedMs: Math.round(performance.now() - t0),
+            error: errorText(error, secrets),
+          };
+        }
+        out.set(s, { at, result });
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Start (or restart) accounts and answer with their state once each has left `starting` — up,
+   * degraded, backing off, needing action — or with `starting` if `timeoutMs` ran out first.
+   */
+  async startAccounts(
+    channel: string,
+    accountId?: string,
+    timeoutMs = START_WAIT_DEFAULT_MS,
+  ): Promise<ChannelAccountStatus[]> {
     const list = this.#select(channel, accountId);
     for (const s of list) {
       if (s.status.running) await s.restart();
       else s.start();
     }
+    const wait = Math.min(Math.max(timeoutMs, 0), START_WAIT_MAX_MS);
+    await Promise.all(list.map((s) => s.settled(wait)));
     return list.map((s) => this.#accountStatus(s));
   }
 
@@ -401,6 +480,8 @@ export class ChannelManager {
       reconnectAttempts: st.reconnectAttempts,
       lastConnectedAt: st.lastConnectedAt,
       lastError: st.lastError,
+      lastErrorAt: st.lastErrorAt,
+      failingSince: st.failingSince,
       healthState: st.healthState,
       lastStartAt: st.lastStartAt,
       lastStopAt: st.lastStopAt,
@@ -625,6 +706,17 @@ function dataUrlMedia(url: string, fileName?: string): OutboxMedia {
   const fn = fileName ?? (name ? decodeURIComponent(name) : undefined);
   if (fn) out.fileName = fn;
   return out;
+}
+
+/** A probe that never settles must not hold the status answer hostage. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`probe did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function unknownChannels(raw: Record<string, unknown>, providers: Map<string, ChannelProvider>): string[] {

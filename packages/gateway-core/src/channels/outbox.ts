@@ -33,6 +33,12 @@ export interface OutboxOptions {
   onEnqueue?(record: OutboxRecord): void;
   /** Whether this gateway still holds the account's lease with the token it started with (fencing). */
   owns?(channel: string, accountId: string): Promise<boolean>;
+  /**
+   * Liveness of sends: `error` when a send failed in a way that says the platform is not
+   * reachable or not working (not a rate limit, not a rejected message); undefined when the
+   * platform answered.
+   */
+  onSendResult?(channel: string, accountId: string, error?: unknown): void;
 }
 
 export interface EnqueueInput {
@@ -328,9 +334,13 @@ export class Outbox {
         let ids: string[];
         try {
           ids = (await adapter.send(this.#message(r, part))).ids;
+          this.#sendResult(lane, adapter, r);
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
+          // A rate limit or a rejected message is the platform answering: it is up.
+          const answered = error instanceof RateLimitedError || error instanceof PermanentSendError;
+          this.#sendResult(lane, adapter, r, answered ? undefined : error);
           if (error instanceof RateLimitedError) {
             rateLimited++;
             const wait2 = Math.min(Math.max(error.retryAfterMs, 0), this.#retry.rateLimitCapMs);
@@ -385,6 +395,11 @@ export class Outbox {
         release();
       }
     }
+  }
+
+  /** Only the adapter still serving the account speaks for its liveness. */
+  #sendResult(lane: Lane, adapter: ChannelAdapter, r: OutboxRecord, error?: unknown): void {
+    if (lane.adapter === adapter) this.#o.onSendResult?.(r.channel, r.accountId, error);
   }
 
   #message(r: OutboxRecord, part: number): OutboundMessage {

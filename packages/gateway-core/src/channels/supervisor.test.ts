@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableChannelError } from '../channel/errors.ts';
+import { NonRetryableChannelError, RateLimitedError } from '../channel/errors.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
@@ -150,6 +150,214 @@ describe('account supervision', () => {
     expect(state.sent.filter((x) => x.text === 'echo: are you there?')).toHaveLength(1);
     const history = await store.sessions.history('scripted:default:c1', { limit: 10 });
     expect(history.map((h) => h.text)).toEqual(['are you there?', 'echo: are you there?']);
+  });
+
+  it('a running account whose receive loop reports failures is degraded with the error and since when; healthy again, it runs clean', async () => {
+    const { m, state } = manager({});
+    await m.start();
+    await until(() => m.summary().accounts[0]!.connected);
+    const ctx = state.ctx!;
+    const t0 = Date.now();
+    ctx.degraded(new Error('request to http://api/getUpdates failed, reason: connect ECONNREFUSED'));
+    const a = m.summary().accounts[0]!;
+    expect(a).toMatchObject({ healthState: 'degraded', connected: false, running: true });
+    expect(a.lastError).toContain('ECONNREFUSED');
+    expect(a.failingSince).toBeGreaterThanOrEqual(t0);
+    const since = a.failingSince;
+    // A later failure updates the error, not since when.
+    ctx.degraded(new Error('socket hang up'));
+    expect(m.summary().accounts[0]).toMatchObject({ lastError: 'socket hang up', failingSince: since });
+    const [shown] = (await m.status()).channelAccounts.scripted!;
+    expect(shown).toMatchObject({
+      healthState: 'degraded',
+      lastError: 'socket hang up',
+      failingSince: since,
+    });
+    ctx.healthy();
+    expect(m.summary().accounts[0]).toMatchObject({
+      healthState: 'running',
+      connected: true,
+      lastError: null,
+      lastErrorAt: null,
+      failingSince: null,
+    });
+    // An adapter that reports its link down through status() counts the same way.
+    ctx.status({ connected: false });
+    expect(m.summary().accounts[0]!.healthState).toBe('degraded');
+    ctx.status({ connected: true });
+    expect(m.summary().accounts[0]!.healthState).toBe('running');
+  });
+
+  it('an outage of a running account is degraded (not backoff) through every failed restart, until it runs again', async () => {
+    let down = false;
+    const { m, state } = manager({
+      onStart: (n) => {
+        if (down) throw new Error(`connect ECONNREFUSED (attempt ${n})`);
+      },
+    });
+    down = true;
+    // First start fails too: that is a start that never worked, so backoff.
+    await m.start();
+    await until(() => m.summary().accounts[0]!.healthState === 'backoff');
+    down = false;
+    await until(() => state.starts >= 2 && m.summary().accounts[0]!.connected);
+    expect(m.summary().accounts[0]!.failingSince).toBeNull();
+    // Now it ran: the loop dies and restarts fail while the platform is down.
+    down = true;
+    state.ctx!.fail(new Error('socket closed'));
+    await until(() => m.summary().accounts[0]!.healthState === 'degraded');
+    const seen = new Set<string>();
+    await until(() => {
+      const st = m.summary().accounts[0]!;
+      seen.add(st.healthState);
+      return st.reconnectAttempts >= 3 ? st : undefined;
+    });
+    expect([...seen]).toEqual(['degraded']);
+    const st = m.summary().accounts[0]!;
+    expect(st.lastError).toMatch(/ECONNREFUSED/);
+    expect(st.failingSince).toBeGreaterThan(0);
+    down = false;
+    await until(() => m.summary().accounts[0]!.healthState === 'running');
+    expect(m.summary().accounts[0]).toMatchObject({ lastError: null, failingSince: null, connected: true });
+  });
+
+  it('failing sends degrade a running account; a rate limit does not; a send that goes through recovers it', async () => {
+    let mode: 'fail' | 'limit' | 'ok' = 'fail';
+    const { m, state } = manager(
+      {
+        onSend: () => {
+          if (mode === 'fail') throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+          if (mode === 'limit') {
+            mode = 'ok';
+            throw new RateLimitedError(10, 'slow down');
+          }
+          return { ids: ['p1'], at: Date.now() };
+        },
+      },
+      { outboxRetry: { baseMs: 20, maxMs: 40 } },
+    );
+    await m.start();
+    await until(() => m.summary().accounts[0]!.connected);
+    await m.send({ to: 'c1', message: 'hello', channel: 'scripted', idempotencyKey: 'k1' }, 'test');
+    const down = await until(() => {
+      const a = m.summary().accounts[0]!;
+      return a.healthState === 'degraded' ? a : undefined;
+    });
+    // The receive side still works: connected; the error says why sends fail.
+    expect(down.connected).toBe(true);
+    expect(down.lastError).toBe('fetch failed: connect ECONNREFUSED');
+    mode = 'limit';
+    await until(() => state.sent.length >= 3 && m.summary().accounts[0]!.healthState === 'running');
+    expect(m.summary().accounts[0]).toMatchObject({ lastError: null, failingSince: null });
+  });
+
+  it("errors never show the account's secrets", async () => {
+    const { provider, state } = scriptedProvider({
+      onStart: (n) => {
+        if (n === 1)
+          throw new Error('GET https://u:hunter2hunter2@host/x?token=abc123def failed for 123:SECRETtoken');
+      },
+    });
+    const store = createMemoryStore();
+    const sessions = new SessionRouter({
+      store,
+      bus: new EventBus(),
+      clock: systemClock,
+      log,
+      responder: () => echoResponder,
+      deliver: async () => {},
+    });
+    const m = new ChannelManager({
+      store,
+      clock: systemClock,
+      log,
+      providers: [provider],
+      config: () => ({ scripted: { botToken: '123:SECRETtoken' } }),
+      stateDir: tmpdir(),
+      gatewayId: 'gw-a',
+      sessions: () => sessions,
+      backoff: { baseMs: 1000, maxMs: 1000 },
+    });
+    open.push(m);
+    await m.start();
+    const a = await until(() => m.summary().accounts[0]!.lastError ?? undefined);
+    expect(state.starts).toBe(1);
+    expect(a).not.toContain('SECRETtoken');
+    expect(a).not.toContain('hunter2');
+    expect(a).not.toContain('abc123def');
+    expect(a).toContain('[redacted]');
+  });
+
+  it('channels.start answers with the state after starting, not before', async () => {
+    let fail = false;
+    const { m } = manager(
+      {
+        onStart: async () => {
+          // A platform that takes a moment to answer.
+          await new Promise((r) => setTimeout(r, 150));
+          if (fail) throw new Error('connect ECONNREFUSED');
+        },
+      },
+      { config: () => ({ scripted: { dmPolicy: 'open', enabled: false } }) },
+    );
+    await m.start();
+    const [up] = await m.startAccounts('scripted');
+    expect(up).toMatchObject({ healthState: 'running', connected: true });
+    fail = true;
+    const [restarted] = await m.startAccounts('scripted');
+    expect(restarted).toMatchObject({ healthState: 'backoff', connected: false });
+    expect(restarted!.lastError).toContain('ECONNREFUSED');
+    // A bound: an account still starting when it runs out is reported as starting.
+    fail = false;
+    const [slow] = await m.startAccounts('scripted', 'default', 20);
+    expect(slow!.healthState).toBe('starting');
+  });
+
+  it('channels.status with probe calls each account probe, running or not, and reports it per account', async () => {
+    const { m, state } = manager({
+      onProbe: async () => ({ ok: true, self: { id: 'bot-1', name: 'Bot' } }),
+    });
+    await m.start();
+    await until(() => m.summary().accounts[0]!.connected);
+    const plain = await m.status();
+    expect(state.probes).toBe(0);
+    expect(plain.channelAccounts.scripted![0]!.probe).toBeUndefined();
+    const probed = await m.status(undefined, { probe: true });
+    expect(state.probes).toBe(1);
+    expect(probed.channelAccounts.scripted![0]).toMatchObject({
+      probe: { ok: true, self: { id: 'bot-1', name: 'Bot' } },
+      lastProbeAt: expect.any(Number),
+    });
+    await m.stopAccounts('scripted');
+    const stopped = await m.status(undefined, { probe: true });
+    expect(state.probes).toBe(2);
+    expect(stopped.channelAccounts.scripted![0]).toMatchObject({
+      healthState: 'stopped',
+      probe: { ok: true },
+    });
+  });
+
+  it('a probe that fails or hangs is reported, within its budget', async () => {
+    let n = 0;
+    const { m } = manager({
+      onProbe: () => {
+        n++;
+        if (n === 1) return { ok: false, error: 'getMe: connect ECONNREFUSED' };
+        return new Promise(() => {});
+      },
+    });
+    await m.start();
+    await until(() => m.summary().accounts[0]!.connected);
+    const failed = await m.status(undefined, { probe: true, timeoutMs: 100 });
+    expect(failed.channelAccounts.scripted![0]!.probe).toMatchObject({
+      ok: false,
+      error: 'getMe: connect ECONNREFUSED',
+    });
+    const t0 = Date.now();
+    const hung = await m.status(undefined, { probe: true, timeoutMs: 100 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(hung.channelAccounts.scripted![0]!.probe).toMatchObject({ ok: false });
+    expect(hung.channelAccounts.scripted![0]!.probe!.error).toMatch(/did not answer/);
   });
 
   it('single owner: a second gateway on the same store does not start the account and names the holder', async () => {

@@ -1,6 +1,8 @@
 import { NonRetryableChannelError } from '../channel/errors.ts';
 import type {
+  AccountState,
   AdapterContext,
+  AdapterStatusPatch,
   ChannelAdapter,
   ChannelProvider,
   InboundEnvelope,
@@ -9,18 +11,12 @@ import type {
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import type { ResolvedAccount } from './account-config.ts';
+import { errorText, secretValues } from './error-text.ts';
 
-export type HealthState =
-  | 'awaiting-login'
-  | 'stopped'
-  | 'starting'
-  | 'running'
-  | 'backoff'
-  | 'failed'
-  | 'needs-action'
-  | 'held-elsewhere'
-  | 'not-configured'
-  | 'disabled';
+export type HealthState = AccountState;
+
+/** Where a failure of a running account was seen: its receive loop, or the outbox's sends. */
+export type FailureSource = 'receive' | 'send';
 
 /** Everything an operator needs to know about one account, kept by its supervisor. */
 export interface AccountRuntimeStatus {
@@ -41,7 +37,12 @@ export interface AccountRuntimeStatus {
   lastDisconnect?: { at: number; reason: string } | undefined;
   lastInboundAt: number | null;
   lastOutboundAt: number | null;
+  /** The error that keeps the account from working; null once it works again. */
   lastError: string | null;
+  /** When lastError last happened. */
+  lastErrorAt: number | null;
+  /** Since when the account has not been working (degraded, backoff, failed, needs-action). */
+  failingSince: number | null;
   /** What the operator should do (non-retryable failures). */
   action?: string | undefined;
   /** Another gateway's id when it holds this account's lease. */
@@ -98,6 +99,10 @@ const LOST_LEASE = Symbol('lost-lease');
  * adapter, restarts it with capped, jittered backoff when it drops, opens a circuit after
  * repeated failures, and turns non-retryable failures into an actionable status instead of a
  * loop. Nothing an adapter throws escapes it.
+ *
+ * It also keeps the account's liveness honest: failures of a running account (its receive loop,
+ * reported by the adapter, and its sends, reported by the outbox) make it `degraded` with the
+ * error and since when, until each failing part works again.
  */
 export class AccountSupervisor {
   readonly status: AccountRuntimeStatus;
@@ -107,6 +112,12 @@ export class AccountSupervisor {
   #stop = deferred<typeof STOP>();
   #wake: (() => void) | undefined;
   #adapter: ChannelAdapter | undefined;
+  /** What fails while the adapter is up, with its last error. */
+  readonly #failing = new Map<FailureSource, string>();
+  /** Reached running since the last start(): a later failure is an outage, not a start that never worked. */
+  #wasUp = false;
+  readonly #secrets: string[];
+  readonly #settleWaiters = new Set<() => void>();
   /** The fencing token of the lease this supervisor holds (0 when none). */
   leaseToken = 0;
 
@@ -129,7 +140,10 @@ export class AccountSupervisor {
       lastInboundAt: null,
       lastOutboundAt: null,
       lastError: null,
+      lastErrorAt: null,
+      failingSince: null,
     };
+    this.#secrets = secretValues(a.provider);
   }
 
   get adapter(): ChannelAdapter | undefined {
@@ -142,20 +156,105 @@ export class AccountSupervisor {
 
   start(): void {
     if (this.#wanted) return;
+    const now = this.#o.clock.now();
     if (!this.status.configured) {
-      this.#set({ healthState: 'not-configured', lastError: 'missing credentials in config' });
+      this.#set({
+        healthState: 'not-configured',
+        lastError: 'missing credentials in config',
+        lastErrorAt: now,
+      });
       return;
     }
     this.#wanted = true;
+    this.#wasUp = false;
+    this.#failing.clear();
     this.#stop = deferred();
-    this.#set({ running: true, lastStartAt: this.#o.clock.now(), reconnectAttempts: 0, action: undefined });
+    // `starting` at once, so whoever started it can wait for it to leave that state.
+    this.#set({
+      running: true,
+      healthState: 'starting',
+      lastStartAt: now,
+      reconnectAttempts: 0,
+      failingSince: null,
+      action: undefined,
+    });
     this.#loop = this.#run().catch((error: unknown) => {
       this.#o.log.error(
         { err: error, channel: this.status.channel, accountId: this.status.accountId },
         'supervisor crashed',
       );
-      this.#set({ running: false, healthState: 'failed', lastError: String(error) });
+      const at = this.#o.clock.now();
+      this.#set({
+        running: false,
+        healthState: 'failed',
+        lastError: this.#text(error),
+        lastErrorAt: at,
+        failingSince: at,
+      });
     });
+  }
+
+  /** Resolves once the account is past `starting`, or after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<void> {
+    if (this.status.healthState !== 'starting') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#settleWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#settleWaiters.add(done);
+    });
+  }
+
+  /**
+   * A failure of the running account: its receive loop (from the adapter) or a send (from the
+   * outbox). It is `degraded` until noteSuccess() for every source that failed.
+   */
+  noteFailure(source: FailureSource, error: unknown): void {
+    const message = this.#text(error);
+    const known = this.#failing.has(source);
+    this.#failing.set(source, message);
+    // While starting, start()'s outcome decides the state.
+    if (!this.#adapter) return;
+    const now = this.#o.clock.now();
+    const was = this.status.healthState;
+    const patch: Partial<AccountRuntimeStatus> = { lastError: message, lastErrorAt: now };
+    if (source === 'receive') patch.connected = false;
+    if (was === 'running' || was === 'degraded') {
+      patch.healthState = 'degraded';
+      if (this.status.failingSince === null) patch.failingSince = now;
+    }
+    if (source === 'receive' && !known) patch.lastDisconnect = { at: now, reason: message };
+    const tag = { channel: this.status.channel, accountId: this.status.accountId, source, err: message };
+    if (!known) this.#o.log.warn(tag, `channel account degraded: ${source} failing`);
+    else this.#o.log.debug(tag, `channel account still degraded: ${source} failing`);
+    this.#set(patch);
+  }
+
+  /** `source` works (a poll answered, a socket reopened, a send went out). Cheap when nothing failed. */
+  noteSuccess(source: FailureSource): void {
+    if (!this.#failing.delete(source)) return;
+    if (!this.#adapter) return;
+    const now = this.#o.clock.now();
+    const patch: Partial<AccountRuntimeStatus> = {};
+    if (source === 'receive') {
+      patch.connected = true;
+      patch.lastConnectedAt = now;
+    }
+    const tag = { channel: this.status.channel, accountId: this.status.accountId, source };
+    if (this.#failing.size > 0) {
+      // Another part still fails: its error is the one that matters now.
+      patch.lastError = [...this.#failing.values()].at(-1) ?? null;
+    } else if (this.status.healthState === 'degraded') {
+      this.#o.log.info(
+        { ...tag, downMs: this.status.failingSince === null ? 0 : now - this.status.failingSince },
+        'channel account recovered',
+      );
+      Object.assign(patch, this.#working());
+    }
+    this.#set(patch);
   }
 
   async stop(): Promise<void> {
@@ -183,6 +282,42 @@ export class AccountSupervisor {
     const { provider, account, log } = this.#o;
     const tag = { channel: account.channel, accountId: account.core.accountId };
     let failures = 0;
+    let reportedConnected: boolean | undefined;
+    /** Adapter → supervisor status; only the live adapter's reports count. */
+    const onAdapterStatus = (patch: AdapterStatusPatch): void => {
+      const now = this.#o.clock.now();
+      const p: Partial<AccountRuntimeStatus> = {};
+      if (patch.self) p.self = patch.self;
+      if (patch.mode) p.mode = patch.mode;
+      if (patch.lastError) {
+        p.lastError = this.#text(patch.lastError);
+        p.lastErrorAt = now;
+      }
+      if (patch.connected === undefined || !this.#adapter) {
+        if (patch.connected !== undefined) {
+          reportedConnected = patch.connected;
+          p.connected = patch.connected;
+        }
+        this.#set(p);
+        return;
+      }
+      this.#set(p);
+      if (patch.connected) {
+        // Connected (a linked-device account just linked, or a socket came back).
+        this.#failing.delete('receive');
+        this.#wasUp = true;
+        this.#set({
+          connected: true,
+          lastConnectedAt: now,
+          ...(this.#failing.size > 0 ? { healthState: 'degraded' as const } : this.#working()),
+        });
+      } else if (patch.mode === 'awaiting-login') {
+        // A linked-device account waiting for its QR scan.
+        this.#set({ connected: false, healthState: 'awaiting-login' });
+      } else {
+        this.noteFailure('receive', patch.lastError ?? 'disconnected from the platform');
+      }
+    };
     while (this.#wanted) {
       const lease = await this.#o.lease.acquire().catch((error: unknown) => {
         log.warn({ ...tag, err: error }, 'lease check failed');
@@ -195,10 +330,13 @@ export class AccountSupervisor {
         await this.#sleep(Math.max(250, Math.floor(this.#o.lease.ttlMs / 3)));
         continue;
       }
-      this.#set({ heldBy: undefined, healthState: 'starting' });
+      // Retries keep showing the outage (degraded or backoff) rather than flapping through `starting`.
+      const retrying = failures > 0 && ['degraded', 'backoff'].includes(this.status.healthState);
+      this.#set({ heldBy: undefined, ...(retrying ? {} : { healthState: 'starting' as const }) });
       const failed = deferred<unknown>();
       const controller = new AbortController();
-      let reportedConnected: boolean | undefined;
+      reportedConnected = undefined;
+      let live = true;
       let adapter: ChannelAdapter | undefined;
       let outcome: unknown;
       try {
@@ -212,24 +350,13 @@ export class AccountSupervisor {
           log: log.child(tag),
           emit: (env) => this.#o.emit(env),
           status: (patch) => {
-            const p: Partial<AccountRuntimeStatus> = {};
-            if (patch.connected !== undefined) {
-              reportedConnected = patch.connected;
-              p.connected = patch.connected;
-              // A linked-device account waiting for its QR scan, and the moment it links.
-              if (this.#adapter) {
-                p.healthState = patch.connected
-                  ? 'running'
-                  : patch.mode === 'awaiting-login'
-                    ? 'awaiting-login'
-                    : 'backoff';
-                if (patch.connected) p.lastConnectedAt = this.#o.clock.now();
-              }
-            }
-            if (patch.self) p.self = patch.self;
-            if (patch.mode) p.mode = patch.mode;
-            if (patch.lastError) p.lastError = patch.lastError;
-            this.#set(p);
+            if (live) onAdapterStatus(patch);
+          },
+          degraded: (error) => {
+            if (live) this.noteFailure('receive', error);
+          },
+          healthy: () => {
+            if (live) this.noteSuccess('receive');
           },
           fail: (error) => failed.resolve(error ?? new Error('receive loop ended')),
         };
@@ -237,16 +364,18 @@ export class AccountSupervisor {
         await adapter.start(ctx);
         failures = 0;
         const now = this.#o.clock.now();
+        // Starting proved the platform reachable: whatever failed during start is history.
+        this.#failing.clear();
         this.#adapter = adapter;
         // start() resolves once receiving, or once waiting for a login (WhatsApp's QR): trust what
         // the adapter said about being connected.
         const connected = reportedConnected ?? true;
+        if (connected) this.#wasUp = true;
         this.#set({
+          ...this.#working(),
           healthState: connected ? 'running' : 'awaiting-login',
           connected,
           ...(connected ? { lastConnectedAt: now } : {}),
-          reconnectAttempts: 0,
-          lastError: null,
         });
         this.#o.onAdapter(adapter);
         log.info(tag, 'channel account connected');
@@ -254,7 +383,9 @@ export class AccountSupervisor {
       } catch (error) {
         outcome = error;
       }
+      live = false;
       this.#adapter = undefined;
+      this.#failing.clear();
       this.#o.onAdapter(undefined);
       if (outcome === LOST_LEASE) this.leaseToken = 0;
       controller.abort();
@@ -272,7 +403,8 @@ export class AccountSupervisor {
         });
         continue;
       }
-      const message = outcome instanceof Error ? outcome.message : String(outcome);
+      const message = this.#text(outcome);
+      const failingSince = this.status.failingSince ?? now;
       if (outcome instanceof NonRetryableChannelError) {
         log.error({ ...tag, code: outcome.code, err: message }, `channel account stopped: ${outcome.action}`);
         this.#wanted = false;
@@ -281,6 +413,8 @@ export class AccountSupervisor {
           connected: false,
           running: false,
           lastError: message,
+          lastErrorAt: now,
+          failingSince,
           action: outcome.action,
           lastStopAt: now,
           lastDisconnect: { at: now, reason: message },
@@ -298,9 +432,12 @@ export class AccountSupervisor {
         'channel account dropped',
       );
       this.#set({
-        healthState: 'backoff',
+        // An account that ran before is in an outage; one that never came up is still trying to start.
+        healthState: this.#wasUp ? 'degraded' : 'backoff',
         connected: false,
         lastError: message,
+        lastErrorAt: now,
+        failingSince,
         reconnectAttempts: failures,
         lastDisconnect: { at: now, reason: message },
       });
@@ -308,7 +445,28 @@ export class AccountSupervisor {
     }
     await this.#o.lease.release().catch(() => {});
     this.leaseToken = 0;
-    this.#set({ running: false, connected: false, healthState: 'stopped', lastStopAt: this.#o.clock.now() });
+    this.#set({
+      running: false,
+      connected: false,
+      healthState: 'stopped',
+      failingSince: null,
+      lastStopAt: this.#o.clock.now(),
+    });
+  }
+
+  /** The fields of an account that works. */
+  #working(): Partial<AccountRuntimeStatus> {
+    return {
+      healthState: 'running',
+      lastError: null,
+      lastErrorAt: null,
+      failingSince: null,
+      reconnectAttempts: 0,
+    };
+  }
+
+  #text(error: unknown): string {
+    return errorText(error, this.#secrets);
   }
 
   /** Renews the lease while running; resolves LOST_LEASE if another gateway took it. */
@@ -341,6 +499,7 @@ export class AccountSupervisor {
 
   #set(patch: Partial<AccountRuntimeStatus>): void {
     Object.assign(this.status, patch);
+    if (this.status.healthState !== 'starting') for (const w of [...this.#settleWaiters]) w();
     this.#o.onStatus(this.status);
   }
 }

@@ -5,10 +5,11 @@ import type { HandlerTable } from '../router/router.ts';
 export function createChannelHandlers(channels: ChannelManager): HandlerTable {
   return {
     send: (params, ctx) => channels.send(params, ctx.session.deviceId ?? 'shared-secret'),
-    'channels.status': (params) => channels.status(params.channel),
-    'channels.start': async ({ channel, accountId }) => ({
+    'channels.status': (params) =>
+      channels.status(params.channel, { probe: params.probe, timeoutMs: params.timeoutMs }),
+    'channels.start': async ({ channel, accountId, timeoutMs }) => ({
       channel,
-      accounts: await channels.startAccounts(channel, accountId),
+      accounts: await channels.startAccounts(channel, accountId, timeoutMs),
     }),
     'channels.stop': async ({ channel, accountId }) => ({
       channel,

@@ -35,6 +35,10 @@ export interface ChannelContractHarness<F> {
   failNextSendWith429(fake: F, retryAfterSeconds: number): void;
   /** Calls of the platform's send endpoint so far (to count retries). */
   sendCalls(fake: F): number;
+  /** The platform becomes unreachable: open connections cut, new ones refused. */
+  goOffline(fake: F): Promise<void>;
+  /** The platform is reachable again, where the account expects it. */
+  goOnline(fake: F): Promise<void>;
 }
 
 async function eventually<T>(fn: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
@@ -212,6 +216,44 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(h.sendCalls(fake) - before).toBeGreaterThanOrEqual(2);
       expect(h.sent(fake).filter((s) => s.text === 'after the limit')).toHaveLength(1);
+    });
+
+    it('liveness: an unreachable platform makes the account degraded with the error and since when; once back it runs clean', async () => {
+      await boot({ dmPolicy: 'open' });
+      const before = Date.now();
+      await h.goOffline(fake);
+      const down = await eventually(
+        () => {
+          const a = manager!.summary().accounts[0]!;
+          return a.healthState === 'degraded' && a.lastError ? { ...a } : undefined;
+        },
+        `${id} account degraded with an error`,
+        10_000,
+      );
+      expect(down.connected).toBe(false);
+      expect(down.failingSince).toBeGreaterThanOrEqual(before);
+      expect(down.lastErrorAt).toBeGreaterThanOrEqual(down.failingSince!);
+      const [shown] = (await manager!.status()).channelAccounts[id]!;
+      expect(shown).toMatchObject({ healthState: 'degraded', failingSince: down.failingSince });
+      expect(shown!.lastError).toEqual(expect.any(String));
+      await h.goOnline(fake);
+      await eventually(
+        () => {
+          const a = manager!.summary().accounts[0]!;
+          return (
+            a.healthState === 'running' && a.connected && a.lastError === null && a.failingSince === null
+          );
+        },
+        `${id} account running again`,
+        15_000,
+      );
+      // Running again means working again: a DM goes through and is answered.
+      await h.pushDirect(fake, { senderId: h.ids.senderA, senderName: 'Ann', text: 'back again' });
+      await eventually(
+        () => h.sent(fake).find((s) => s.text === 'echo: back again'),
+        'echo reply after the outage',
+        10_000,
+      );
     });
 
     it('stop() leaves no sockets or timers behind', async () => {

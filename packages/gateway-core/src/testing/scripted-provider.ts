@@ -14,12 +14,17 @@ export interface Script {
   onStart?(attempt: number, ctx: AdapterContext): Promise<void> | void;
   /** Called on every send; throw to fail it. */
   onSend?(msg: OutboundMessage, n: number): Promise<SendReceipt> | SendReceipt;
+  /** When present, the adapter has a probe that answers this. */
+  onProbe?(timeoutMs: number): Promise<ProbeResult> | ProbeResult;
   capabilities?: Partial<ChannelCapabilities>;
 }
+
+type ProbeResult = Awaited<ReturnType<NonNullable<ChannelAdapter['probe']>>>;
 
 export interface ScriptState {
   starts: number;
   stops: number;
+  probes: number;
   sent: OutboundMessage[];
   ctx: AdapterContext | undefined;
 }
@@ -28,7 +33,7 @@ export function scriptedProvider(
   script: Script,
   id = 'scripted',
 ): { provider: ChannelProvider; state: ScriptState } {
-  const state: ScriptState = { starts: 0, stops: 0, sent: [], ctx: undefined };
+  const state: ScriptState = { starts: 0, stops: 0, probes: 0, sent: [], ctx: undefined };
   const capabilities: ChannelCapabilities = {
     chatKinds: ['direct', 'group'],
     text: { max: 100, unit: 'utf16', markdown: 'none' },
@@ -46,7 +51,16 @@ export function scriptedProvider(
     parseAccountConfig: (raw) => raw,
     isConfigured: () => true,
     create(): ChannelAdapter {
+      const probe = script.onProbe;
       return {
+        ...(probe
+          ? {
+              async probe(timeoutMs: number) {
+                state.probes++;
+                return probe(timeoutMs);
+              },
+            }
+          : {}),
         capabilities,
         async start(ctx) {
           state.starts++;

@@ -53,6 +53,24 @@ export const send = defineMethod({
   sideEffect: true,
 });
 
+export const ChannelProbeResult = Strict(
+  {
+    ok: Type.Boolean({ description: 'The platform answered and accepted the credentials.' }),
+    elapsedMs: Count('How long the probe took.'),
+    error: OptStr('Why it failed.'),
+    self: Type.Optional(
+      Strict(
+        { id: NonEmptyString('Bot or user id.'), name: OptStr('Name.') },
+        { description: 'Who the platform says the account is.' },
+      ),
+    ),
+  },
+  {
+    $id: 'ChannelProbeResult',
+    description: 'One live check of an account against its platform (Telegram getMe, Slack auth.test, …).',
+  },
+);
+
 export const ChannelAccountStatus = Strict(
   {
     accountId: NonEmptyString('Account id.'),
@@ -64,8 +82,22 @@ export const ChannelAccountStatus = Strict(
     connected: Type.Optional(Type.Boolean({ description: 'Connected to the platform.' })),
     reconnectAttempts: Type.Optional(Count('Reconnect attempts in the current outage.')),
     lastConnectedAt: Type.Optional(Nullable(TimestampMs('Last connected.'))),
-    lastError: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Last error.' })),
-    healthState: OptStr('running, connecting, backoff, stopped, failed, needs-action, held-elsewhere.'),
+    lastError: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'The error that keeps the account from working; null once it works again.',
+      }),
+    ),
+    lastErrorAt: Type.Optional(Nullable(TimestampMs('When lastError last happened.'))),
+    failingSince: Type.Optional(
+      Nullable(
+        TimestampMs(
+          'Since when the account has not been working (degraded, backoff, failed, needs-action); null while it works.',
+        ),
+      ),
+    ),
+    healthState: OptStr(
+      'starting, running, degraded (was running; its connection or sends fail, retrying), backoff (could not start; retrying), awaiting-login, needs-action, failed, held-elsewhere, stopped, not-configured, disabled. See docs/CHANNELS.md.',
+    ),
     lastStartAt: Type.Optional(Nullable(TimestampMs('Last start.'))),
     lastStopAt: Type.Optional(Nullable(TimestampMs('Last stop.'))),
     lastInboundAt: Type.Optional(Nullable(TimestampMs('Last inbound message.'))),
@@ -81,6 +113,8 @@ export const ChannelAccountStatus = Strict(
       ),
     ),
     action: OptStr('What the operator must do (after a non-retryable failure).'),
+    probe: Type.Optional(ChannelProbeResult),
+    lastProbeAt: Type.Optional(Nullable(TimestampMs('When the probe in `probe` ran.'))),
     heldBy: OptStr('The gateway that holds this account (single owner).'),
     lastDisconnect: Type.Optional(
       Strict(
@@ -111,8 +145,12 @@ export const channelsStatus = defineMethod({
   description: 'Status of every channel account, with inbound liveness.',
   params: Strict(
     {
-      probe: Type.Optional(Type.Boolean({ description: 'Probe each account now.' })),
-      timeoutMs: Type.Optional(Count('Probe budget.')),
+      probe: Type.Optional(
+        Type.Boolean({
+          description: "Call each account's probe now (in parallel) and return the result in `probe`.",
+        }),
+      ),
+      timeoutMs: Type.Optional(Count('Budget of each probe in ms (default 5000, at most 30000).')),
       channel: Type.Optional(NonEmptyString('Only this channel.')),
     },
     { $id: 'ChannelsStatusParams', description: 'Filter.' },
@@ -141,8 +179,18 @@ const ChannelActionResult = (id: string) =>
 
 export const channelsStart = defineMethod({
   name: 'channels.start',
-  description: 'Start (or restart) a channel account.',
-  params: ChannelTarget('ChannelsStartParams', 'Which account.'),
+  description:
+    'Start (or restart) a channel account and answer with its state once it has left `starting` (or the wait ran out).',
+  params: Strict(
+    {
+      channel: NonEmptyString('Channel id.'),
+      accountId: OptStr('Account (all accounts when absent).'),
+      timeoutMs: Type.Optional(
+        Count('How long to wait for the account to leave `starting`, in ms (default 10000, at most 60000).'),
+      ),
+    },
+    { $id: 'ChannelsStartParams', description: 'Which account, and how long to wait for it.' },
+  ),
   result: ChannelActionResult('ChannelsStartResult'),
   scope: 'operator.admin',
   sideEffect: false,
@@ -341,6 +389,7 @@ export const messagingMethods = [
 
 export type SendParams = Static<typeof SendParams>;
 export type SendResult = Static<typeof SendResult>;
+export type ChannelProbeResult = Static<typeof ChannelProbeResult>;
 export type ChannelAccountStatus = Static<typeof ChannelAccountStatus>;
 export type ChannelsStatusResult = Static<typeof ChannelsStatusResult>;
 export type ChannelPairingRequest = Static<typeof ChannelPairingRequest>;

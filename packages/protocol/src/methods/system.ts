@@ -50,11 +50,23 @@ export const StatusResult = Strict(
         {
           channel: NonEmptyString('Channel id.'),
           accountId: NonEmptyString('Account id.'),
-          state: Type.String({ description: 'Supervisor state.' }),
+          state: Type.String({
+            description:
+              'Supervisor state: starting, running, degraded, backoff, awaiting-login, needs-action, failed, held-elsewhere, stopped, …',
+          }),
           connected: Type.Boolean({ description: 'Connected now.' }),
           owner: Type.Optional(Type.String({ description: 'Gateway holding the account lease.' })),
           lastInboundAt: Type.Union([TimestampMs('Last inbound.'), Type.Null()]),
-          lastError: Type.Union([Type.String(), Type.Null()], { description: 'Last error.' }),
+          lastError: Type.Union([Type.String(), Type.Null()], {
+            description: 'The error that keeps the account from working; null while it works.',
+          }),
+          lastErrorAt: Type.Optional(Type.Union([TimestampMs('When lastError last happened.'), Type.Null()])),
+          failingSince: Type.Optional(
+            Type.Union([TimestampMs('Since when the account has not been working.'), Type.Null()]),
+          ),
+          action: Type.Optional(
+            Type.String({ description: 'What the operator must do, when it needs someone.' }),
+          ),
         },
         { description: 'One channel account.' },
       ),

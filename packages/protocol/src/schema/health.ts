@@ -27,7 +27,8 @@ export const EventLoopHealth = Type.Object(
 export const ChannelHealth = Type.Object(
   {
     state: Type.String({
-      description: 'Account state: running, connecting, backoff, stopped, failed, degraded.',
+      description:
+        'The worst account state: running, starting, degraded, backoff, awaiting-login, needs-action, failed, stopped, …',
     }),
     accounts: Count('Accounts configured for this channel.'),
     connected: Count('Accounts currently connected.'),
