@@ -80,6 +80,24 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * Take a fake off the network, keeping its state: every open connection is cut and the port stops
+ * listening, so clients get ECONNREFUSED. Returns the port, for listenAgain(). Upgraded (WebSocket)
+ * sockets are not the HTTP server's any more: cut them before calling this.
+ */
+export async function stopListening(server: Server): Promise<number> {
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  await closeServer(server);
+  return port;
+}
+
+/** Bring a fake taken down by stopListening() back on the same port. */
+export async function listenAgain(server: Server, port: number): Promise<void> {
+  if (server.listening) return;
+  await listen(server, port);
+}
+
 /** A failure the next matching call answers with, set through a fake's control API. */
 export interface InjectedFailure {
   /** Method or route name it applies to; any when absent. */

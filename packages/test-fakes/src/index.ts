@@ -24,9 +24,11 @@ export {
   freePort,
   type InjectedFailure,
   listen,
+  listenAgain,
   parseBody,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from './http-util.ts';
 export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';

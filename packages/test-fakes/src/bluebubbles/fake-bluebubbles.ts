@@ -5,9 +5,11 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  listenAgain,
   parseBody,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from '../http-util.ts';
 
@@ -173,6 +175,7 @@ export class FakeBlueBubbles {
   readonly messages: BlueBubblesMessage[] = [];
   readonly #echo: boolean;
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #failures = new FailureQueue();
   readonly #attachments = new Map<string, { data: Buffer; mimeType: string }>();
   readonly #chats = new Map<string, { displayName: string; participants: string[] }>();
@@ -298,6 +301,19 @@ export class FakeBlueBubbles {
 
   waitForSent(count: number, timeoutMs = 5000): Promise<BlueBubblesSent[]> {
     return waitFor(() => (this.sent.length >= count ? this.sent : undefined), timeoutMs, `${count} sent`);
+  }
+
+  /**
+   * The platform becomes unreachable: open connections are cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
+   */
+  async goOffline(): Promise<void> {
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   async close(): Promise<void> {

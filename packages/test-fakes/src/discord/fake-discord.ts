@@ -7,9 +7,11 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  listenAgain,
   parseBody,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from '../http-util.ts';
 
@@ -107,6 +109,7 @@ export class FakeDiscord {
   readonly #heartbeatInterval: number;
   readonly #echoOwnMessages: boolean;
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #conns = new Set<Conn>();
   readonly #sessions = new Map<string, Session>();
@@ -280,6 +283,20 @@ export class FakeDiscord {
       timeoutMs,
       `${count} sent messages`,
     );
+  }
+
+  /**
+   * The platform becomes unreachable: open connections are cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
+   */
+  async goOffline(): Promise<void> {
+    this.dropSocket();
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   async close(): Promise<void> {

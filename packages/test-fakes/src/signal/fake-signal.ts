@@ -7,8 +7,10 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  listenAgain,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from '../http-util.ts';
 
@@ -96,6 +98,7 @@ export class FakeSignal {
   }[] = [];
   readonly receipts: { number: string; recipient: string; receiptType: string; timestamp: number }[] = [];
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Map<WebSocket, string>();
   readonly #failures = new FailureQueue();
@@ -244,6 +247,20 @@ export class FakeSignal {
   dropSockets(): void {
     for (const ws of this.#sockets.keys()) ws.terminate();
     this.#sockets.clear();
+  }
+
+  /**
+   * The platform becomes unreachable: open connections are cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
+   */
+  async goOffline(): Promise<void> {
+    this.dropSockets();
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   async close(): Promise<void> {

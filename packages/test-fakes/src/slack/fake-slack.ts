@@ -7,9 +7,11 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  listenAgain,
   parseBody,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from '../http-util.ts';
 
@@ -117,6 +119,7 @@ export class FakeSlack {
   /** Number of Socket Mode connections accepted so far. */
   connections = 0;
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Set<WebSocket>();
   readonly #tickets = new Set<string>();
@@ -340,6 +343,20 @@ export class FakeSlack {
       timeoutMs,
       `${count} sent messages`,
     );
+  }
+
+  /**
+   * The platform becomes unreachable: open connections are cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
+   */
+  async goOffline(): Promise<void> {
+    this.dropSockets();
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   async close(): Promise<void> {

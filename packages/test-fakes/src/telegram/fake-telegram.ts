@@ -5,9 +5,11 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  listenAgain,
   parseBody,
   readBody,
   sendJson,
+  stopListening,
   waitFor,
 } from '../http-util.ts';
 
@@ -81,6 +83,7 @@ export class FakeTelegram {
   confirmedOffset = 0;
   webhook: { url: string; secretToken?: string } | undefined;
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #failures = new FailureQueue();
   readonly #holdMs: number;
   #updates: Update[] = [];
@@ -204,6 +207,19 @@ export class FakeTelegram {
   /** Number of long polls open now. */
   get openPolls(): number {
     return this.#polls.size;
+  }
+
+  /**
+   * The platform becomes unreachable: open connections are cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
+   */
+  async goOffline(): Promise<void> {
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   async close(): Promise<void> {

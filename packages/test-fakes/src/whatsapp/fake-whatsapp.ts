@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { closeServer, listen } from '../http-util.ts';
+import { closeServer, listen, listenAgain, stopListening } from '../http-util.ts';
 import {
   bundleNode,
   bytes,
@@ -203,6 +203,7 @@ export class FakeWhatsApp {
   readonly #trace: boolean;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #server: Server;
+  #offlinePort = 0;
   readonly #wss: WebSocketServer;
   readonly #static: RawKeyPair = x25519KeyPair();
   readonly #conns = new Set<Conn>();
@@ -441,6 +442,20 @@ export class FakeWhatsApp {
   forceRestart(): void {
     for (const c of this.#conns)
       if (c.stage === 'open') c.send({ tag: 'stream:error', attrs: { code: '515' } });
+  }
+
+  /**
+   * WhatsApp becomes unreachable: every client connection is cut and new ones refused
+   * (ECONNREFUSED) until goOnline(). Linked devices and their keys are kept.
+   */
+  async goOffline(): Promise<void> {
+    this.dropConnections();
+    this.#offlinePort = await stopListening(this.#server);
+  }
+
+  /** Reachable again, on the same port. */
+  async goOnline(): Promise<void> {
+    await listenAgain(this.#server, this.#offlinePort);
   }
 
   /** Cut every client's TCP connection without a stream error (a network drop). */
