@@ -5,6 +5,10 @@ export interface TelegramAccountConfig {
   /** Bot API root; point it at a local Bot API server or a test fake. */
   apiRoot: string;
   mode: 'polling' | 'webhook';
+  /** Polling: how long a getUpdates is held open by Telegram, in seconds. */
+  pollTimeoutS: number;
+  /** Polling: the wait after a failed getUpdates before the next (Telegram's retry_after wins). */
+  pollRetryMs: number;
   webhook?: {
     /** Route on the gateway's port that receives updates. */
     path: string;
@@ -17,6 +21,13 @@ export interface TelegramAccountConfig {
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function count(v: unknown, fallback: number, name: string, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}`);
+  return v;
+}
 
 /** Token from `botToken`, `tokenFile`, or (default account only) `TELEGRAM_BOT_TOKEN`. */
 export function parseTelegramConfig(raw: Record<string, unknown>, accountId: string): TelegramAccountConfig {
@@ -34,6 +45,8 @@ export function parseTelegramConfig(raw: Record<string, unknown>, accountId: str
     botToken,
     apiRoot: typeof raw.apiRoot === 'string' ? raw.apiRoot.replace(/\/+$/, '') : 'https://api.telegram.org',
     mode,
+    pollTimeoutS: count(raw.pollTimeoutS, 50, 'pollTimeoutS', 0, 50),
+    pollRetryMs: count(raw.pollRetryMs, 5000, 'pollRetryMs', 10, 600_000),
   };
   if (mode === 'webhook') {
     const w = isObj(raw.webhook) ? raw.webhook : {};

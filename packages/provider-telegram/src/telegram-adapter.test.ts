@@ -15,6 +15,8 @@ const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
 function context(extra: Partial<AdapterContext> = {}) {
   const inbound: InboundEnvelope[] = [];
   const failures: unknown[] = [];
+  /** What the receive loop reported about its liveness, in order. */
+  const health: { ok: boolean; error?: string }[] = [];
   const controller = new AbortController();
   const ctx: AdapterContext = {
     channel: 'telegram',
@@ -27,10 +29,12 @@ function context(extra: Partial<AdapterContext> = {}) {
       inbound.push(m);
     },
     status: () => {},
+    degraded: (e) => health.push({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    healthy: () => health.push({ ok: true }),
     fail: (e) => failures.push(e),
     ...extra,
   };
-  return { ctx, inbound, failures };
+  return { ctx, inbound, failures, health };
 }
 
 describe('TelegramAdapter against a fake Bot API', () => {
@@ -171,6 +175,32 @@ describe('TelegramAdapter against a fake Bot API', () => {
     await again.start(second.ctx);
     await new Promise((r) => setTimeout(r, 300));
     expect(second.inbound).toHaveLength(0);
+  });
+
+  it('polling: each failed getUpdates is reported as degraded with the reason, each answer as healthy; 409 gives up', async () => {
+    const { tg, adapter } = await setup({ pollRetryMs: 50 });
+    const { ctx, inbound, health, failures } = context();
+    await adapter.start(ctx);
+    await waitFor(() => health.some((h) => h.ok), 5000, 'a first answered poll');
+    await tg.goOffline();
+    const down = await waitFor(
+      () => health.find((h) => !h.ok && /ECONNREFUSED/.test(h.error ?? '')),
+      5000,
+      'ECONNREFUSED reported',
+    );
+    // telegraf masks the token in its network errors; it must stay masked.
+    expect(down.error).not.toContain(tg.token);
+    const failedAt = health.length;
+    await tg.goOnline();
+    await waitFor(() => health.slice(failedAt).some((h) => h.ok), 5000, 'healthy again');
+    await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'after the outage' });
+    await waitFor(() => inbound.some((m) => m.text === 'after the outage'), 5000, 'inbound after recovery');
+    expect(failures).toEqual([]);
+    // Another poller takes the bot: retrying cannot fix that, so the loop hands it to the supervisor.
+    tg.failNext({ method: 'getUpdates', status: 409 });
+    const conflict = await waitFor(() => failures[0], 5000, 'the 409 reported as a failure');
+    expect(conflict).toBeInstanceOf(NonRetryableChannelError);
+    expect((conflict as NonRetryableChannelError).code).toBe('TELEGRAM_CONFLICT');
   });
 
   it('webhook mode: verifies the secret-token header and emits updates', async () => {

@@ -6,8 +6,10 @@ import {
   NonRetryableChannelError,
   type OutboundMessage,
   PermanentSendError,
+  pause,
   RateLimitedError,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { TelegramAccountConfig } from './config.ts';
@@ -27,6 +29,13 @@ export const telegramCapabilities: ChannelCapabilities = {
 };
 
 const STOP_WAIT_MS = 6000;
+/** Confirming the offset on the way out must not hang a stop when Telegram is unreachable. */
+const CONFIRM_TIMEOUT_MS = 2000;
+const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
+
+type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal']>;
+/** telegraf types its signal as the abort-controller polyfill's; node-fetch takes the native one. */
+const asTelegrafSignal = (signal: AbortSignal) => signal as unknown as TelegrafSignal;
 
 function same(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
@@ -70,6 +79,7 @@ export class TelegramAdapter implements ChannelAdapter {
   #bot: Telegraf | undefined;
   #self: BotSelf | undefined;
   #polling: Promise<void> | undefined;
+  #pollAbort: AbortController | undefined;
   #unmount: (() => void) | undefined;
   #stopping = false;
 
@@ -145,14 +155,64 @@ export class TelegramAdapter implements ChannelAdapter {
     } catch (error) {
       throw classifyTelegramError(error);
     }
-    this.#polling = bot.launch({ allowedUpdates: ['message', 'channel_post'] }).then(
-      () => {
-        if (!this.#stopping) ctx.fail(new Error('telegram polling ended'));
-      },
-      (error: unknown) => {
-        if (!this.#stopping) ctx.fail(classifyTelegramError(error));
-      },
-    );
+    const abort = new AbortController();
+    this.#pollAbort = abort;
+    this.#polling = this.#poll(bot, ctx, abort.signal).catch((error: unknown) => {
+      if (!this.#stopping) ctx.fail(classifyTelegramError(error));
+    });
+  }
+
+  /**
+   * Long polling (ours, not telegraf's launch()): telegraf retries a failed getUpdates silently
+   * every 5 s, so an unreachable API looked like a healthy bot. Here every failure and every
+   * answer reaches the core (degraded / healthy), the wait between failures is configurable, and
+   * stop() cuts both the long poll and the wait short.
+   */
+  async #poll(bot: Telegraf, ctx: AdapterContext, signal: AbortSignal): Promise<void> {
+    let offset = 0;
+    let confirm = true;
+    try {
+      while (!signal.aborted) {
+        let updates: Awaited<ReturnType<Telegraf['telegram']['getUpdates']>>;
+        try {
+          updates = await bot.telegram.callApi(
+            'getUpdates',
+            { timeout: this.#cfg.pollTimeoutS, offset, allowed_updates: ALLOWED_UPDATES },
+            { signal: asTelegrafSignal(signal) },
+          );
+        } catch (error) {
+          if (signal.aborted) break;
+          const e = classifyTelegramError(error);
+          if (e instanceof NonRetryableChannelError) {
+            // 401/409: another poller or a revoked token; confirming the offset would fail too.
+            confirm = false;
+            if (!this.#stopping) ctx.fail(e);
+            return;
+          }
+          ctx.degraded(e);
+          await pause(e instanceof RateLimitedError ? e.retryAfterMs : this.#cfg.pollRetryMs, signal);
+          continue;
+        }
+        ctx.healthy();
+        const last = updates.at(-1);
+        if (last) offset = last.update_id + 1;
+        // bot.catch() logs a failing update; one bad message does not stop the others.
+        await Promise.all(updates.map((u) => bot.handleUpdate(u)));
+      }
+    } finally {
+      // Confirm what we handled, so the next start does not get it again.
+      if (confirm && offset > 0) {
+        await bot.telegram
+          .callApi(
+            'getUpdates',
+            { offset, limit: 1 },
+            {
+              signal: asTelegrafSignal(AbortSignal.timeout(CONFIRM_TIMEOUT_MS)),
+            },
+          )
+          .catch(() => {});
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -163,16 +223,11 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#bot = undefined;
     if (!bot) return;
     if (this.#polling) {
-      try {
-        bot.stop('gateway stop');
-      } catch {
-        // not running: nothing to stop
-      }
+      this.#pollAbort?.abort();
       // Polling confirms its offset on the way out (getUpdates offset, limit 1); wait for that.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([this.#polling, new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
+      await settleWithin(this.#polling, STOP_WAIT_MS);
       this.#polling = undefined;
+      this.#pollAbort = undefined;
     }
   }
 

@@ -8,7 +8,8 @@ describeChannelContract<FakeTelegram>({
   provider: telegramProvider,
   startFake: () => FakeTelegram.start({ holdMs: 100 }),
   stopFake: (f) => f.close(),
-  accountConfig: (f) => ({ botToken: f.token, apiRoot: f.apiRoot }),
+  // A short wait between failed polls keeps the liveness case quick.
+  accountConfig: (f) => ({ botToken: f.token, apiRoot: f.apiRoot, pollRetryMs: 100 }),
   ids: { senderA: '1001', senderB: '1002', group: '-100777' },
   pushDirect: async (f, m) => {
     await f.pushMessage({
@@ -31,4 +32,6 @@ describeChannelContract<FakeTelegram>({
   groupChatId: (g) => g,
   failNextSendWith429: (f, s) => f.failNext({ method: 'sendMessage', status: 429, retryAfter: s }),
   sendCalls: (f) => f.calls.filter((c) => c.method === 'sendMessage').length,
+  goOffline: (f) => f.goOffline(),
+  goOnline: (f) => f.goOnline(),
 });
