@@ -62,6 +62,8 @@ describe('DiscordAdapter against the fake Discord', () => {
       },
       status: () => {},
       fail: (e) => failures.push(e),
+      degraded: () => {},
+      healthy: () => {},
     };
     cleanups.push(() => adapter.stop());
     await adapter.start(ctx);

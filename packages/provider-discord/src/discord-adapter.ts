@@ -204,15 +204,20 @@ export class DiscordAdapter implements ChannelAdapter {
       ctx.log.error({ err: error }, 'discord: client error');
       lose(error);
     });
-    client.on(Events.ShardError, (error) => ctx.log.warn({ err: error }, 'discord: gateway error'));
+    // discord.js resumes or re-identifies by itself; the core only hears about it through these.
+    client.on(Events.ShardError, (error) => {
+      ctx.log.warn({ err: error }, 'discord: gateway error');
+      if (this.#live && !this.#stopping) ctx.degraded(error);
+    });
     client.on(Events.ShardReconnecting, () => {
-      if (this.#live && !this.#stopping) ctx.status({ connected: false });
+      if (this.#live && !this.#stopping)
+        ctx.degraded(new Error('Discord gateway connection lost; reconnecting'));
     });
     client.on(Events.ShardResume, () => {
-      if (this.#live) ctx.status({ connected: true });
+      if (this.#live) ctx.healthy();
     });
     client.on(Events.ShardReady, () => {
-      if (this.#live) ctx.status({ connected: true });
+      if (this.#live) ctx.healthy();
     });
 
     try {

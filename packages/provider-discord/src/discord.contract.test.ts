@@ -79,4 +79,6 @@ describeChannelContract<FakeDiscord>({
   groupChatId: (g) => g,
   failNextSendWith429: (f, s) => f.failNext({ method: 'createMessage', status: 429, retryAfter: s }),
   sendCalls: (f) => f.calls.filter((c) => c.method === 'createMessage').length,
+  goOffline: (f) => f.goOffline(),
+  goOnline: (f) => f.goOnline(),
 });

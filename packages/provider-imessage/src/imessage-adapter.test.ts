@@ -88,6 +88,8 @@ async function run(
     },
     status: (p) => r.statuses.push(p),
     fail: (e) => r.failed.push(e),
+    degraded: () => {},
+    healthy: () => {},
     ...(webhooks ? { webhooks } : {}),
   };
   cleanups.push(async () => {

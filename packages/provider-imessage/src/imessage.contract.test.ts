@@ -37,4 +37,6 @@ describeChannelContract<FakeBlueBubbles>({
   groupChatId: (g) => FakeBlueBubbles.groupGuid(g),
   failNextSendWith429: (f, s) => f.failNext({ method: 'message/text', status: 429, retryAfter: s }),
   sendCalls: (f) => f.calls.filter((c) => c.route === 'message/text').length,
+  goOffline: (f) => f.goOffline(),
+  goOnline: (f) => f.goOnline(),
 });

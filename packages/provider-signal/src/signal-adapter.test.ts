@@ -68,6 +68,8 @@ async function run(fake: FakeSignal, extra: Record<string, unknown> = {}): Promi
     },
     status: (p) => r.statuses.push(p),
     fail: (e) => r.failed.push(e),
+    degraded: () => {},
+    healthy: () => {},
   };
   cleanups.push(async () => {
     controller.abort();

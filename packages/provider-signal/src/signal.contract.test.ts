@@ -41,6 +41,8 @@ function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
     groupChatId: (g) => FakeSignal.groupRecipient(g),
     failNextSendWith429: (f) => f.failNext({ method: 'send', status: 429 }),
     sendCalls: (f) => f.calls.filter((c) => c.method === 'send').length,
+    goOffline: (f) => f.goOffline(),
+    goOnline: (f) => f.goOnline(),
   });
 }
 

@@ -162,8 +162,9 @@ export class SlackAdapter implements ChannelAdapter {
     });
     this.#socket = sm;
     sm.on('slack_event', (e: SlackEnvelope) => this.#onEnvelope(e, ctx));
-    sm.on('reconnecting', () => ctx.status({ connected: false }));
-    sm.on('connected', () => ctx.status({ connected: true }));
+    // The library reconnects by itself; the core only hears about it through these.
+    sm.on('reconnecting', () => ctx.degraded(new Error('Socket Mode connection lost; reconnecting')));
+    sm.on('connected', () => ctx.healthy());
     let connected = false;
     let failConnect: (error: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => {

@@ -53,4 +53,6 @@ describeChannelContract<FakeSlack>({
   groupChatId: (g) => g,
   failNextSendWith429: (f, s) => f.failNext({ method: 'chat.postMessage', status: 429, retryAfter: s }),
   sendCalls: (f) => f.calls.filter((c) => c.method === 'chat.postMessage').length,
+  goOffline: (f) => f.goOffline(),
+  goOnline: (f) => f.goOnline(),
 });

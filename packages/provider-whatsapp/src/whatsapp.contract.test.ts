@@ -50,4 +50,6 @@ describeChannelContract<Harness>({
   groupChatId: (g) => `${g}@g.us`,
   failNextSendWith429: (h) => h.fake.failNextSend(429, 'rate-overlimit'),
   sendCalls: (h) => h.fake.sendAttempts,
+  goOffline: (h) => h.fake.goOffline(),
+  goOnline: (h) => h.fake.goOnline(),
 });

@@ -30,6 +30,8 @@ export function context(stateDir: string, extra: Partial<AdapterContext> = {}) {
     },
     status: (p) => statuses.push(p),
     fail: (e) => failures.push(e),
+    degraded: () => {},
+    healthy: () => {},
     ...extra,
   };
   return { ctx, inbound, failures, statuses, controller };
