@@ -95,10 +95,11 @@ export function resolveAccounts(channel: string, raw: unknown, provider: Channel
         `${path}.dmPolicy`,
       ),
       allowFrom: strings(merged.allowFrom, `${path}.allowFrom`).map((s) => (s === '*' ? s : normalize(s))),
+      // Secure by default, as DMs are: the bot answers in a group only once that group is allowed.
       groupPolicy: oneOf(
         merged.groupPolicy,
         ['open', 'allowlist', 'disabled'] as const,
-        'open',
+        'allowlist',
         `${path}.groupPolicy`,
       ),
       groupAllowFrom: strings(merged.groupAllowFrom, `${path}.groupAllowFrom`),
