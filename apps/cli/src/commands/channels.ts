@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import type { ChannelAccountStatus } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import qrcode from 'qrcode-terminal';
 import { CliError, ExitCodes } from '../errors.ts';
@@ -20,6 +21,23 @@ const MIME: Record<string, string> = {
   '.ogg': 'audio/ogg',
   '.mp4': 'video/mp4',
 };
+
+/** States in which a just-started account is not working. */
+const NOT_STARTED = new Set(['backoff', 'failed', 'needs-action', 'not-configured', 'disabled']);
+
+/** `running`, or `backoff since 3s ago: connect ECONNREFUSED … → what to do`. */
+function accountLine(a: ChannelAccountStatus): string {
+  const state = a.healthState ?? (a.running ? 'running' : 'stopped');
+  const since = a.failingSince ? ` since ${ago(a.failingSince)}` : '';
+  const error = a.lastError && state !== 'running' && state !== 'stopped' ? `: ${a.lastError}` : '';
+  return `${state}${since}${error}${a.action ? ` → ${a.action}` : ''}`;
+}
+
+function probeText(p: ChannelAccountStatus['probe']): string {
+  if (!p) return '-';
+  if (!p.ok) return `FAIL ${p.error ?? ''}`.trim();
+  return `ok ${p.elapsedMs}ms${p.self ? ` (${p.self.name ?? p.self.id})` : ''}`;
+}
 
 function drawQr(text: string): Promise<string> {
   return new Promise((resolve) => qrcode.generate(text, { small: true }, (q) => resolve(q)));
@@ -81,56 +99,84 @@ export function register(program: Command, ctx: CommandContext): void {
 
   channels
     .command('status')
-    .description('each account: state, last inbound, last error')
-    .option('--probe', 'probe each account now')
-    .action(async (o: { probe?: boolean }, cmd: Command) => {
+    .description('each account: state, since when it fails, last inbound, last error')
+    .option('--probe', "check each account against its platform now (the adapter's probe, e.g. getMe)")
+    .option('--timeout <ms>', 'budget of each probe', '5000')
+    .action(async (o: { probe?: boolean; timeout: string }, cmd: Command) => {
       const out = ctx.output(cmd);
       await withSession(ctx.options(cmd), async (s) => {
-        const r = await s.client.request('channels.status', o.probe ? { probe: true } : {});
+        const r = await s.client.request(
+          'channels.status',
+          o.probe ? { probe: true, timeoutMs: Number(o.timeout) } : {},
+          // The gateway waits for every probe (each within its budget) before it answers.
+          { timeoutMs: Number(o.timeout) + 30_000 },
+        );
         out.result(r, () => {
           const rows: (string | undefined)[][] = [];
           for (const ch of r.channelOrder) {
             for (const a of r.channelAccounts[ch] ?? []) {
               const state = a.healthState ?? (a.connected ? 'connected' : 'disconnected');
-              rows.push([
+              const row = [
                 ch,
                 a.accountId,
                 a.heldBy ? `${state} (${a.heldBy})` : state,
+                a.failingSince ? ago(a.failingSince) : '',
                 ago(a.lastInboundAt),
                 String(a.queued ?? 0),
-                a.action ? `${a.lastError ?? ''} → ${a.action}` : (a.lastError ?? ''),
-              ]);
+              ];
+              if (o.probe) row.push(probeText(a.probe));
+              row.push(a.action ? `${a.lastError ?? ''} → ${a.action}` : (a.lastError ?? ''));
+              rows.push(row);
             }
           }
-          return rows.length
-            ? table(['CHANNEL', 'ACCOUNT', 'STATE', 'LAST INBOUND', 'QUEUED', 'LAST ERROR'], rows)
-            : 'no channels configured';
+          const headers = ['CHANNEL', 'ACCOUNT', 'STATE', 'FAILING SINCE', 'LAST INBOUND', 'QUEUED'];
+          if (o.probe) headers.push('PROBE');
+          headers.push('LAST ERROR');
+          return rows.length ? table(headers, rows) : 'no channels configured';
         });
       });
     });
 
-  for (const verb of ['start', 'stop'] as const) {
-    channels
-      .command(verb)
-      .description(verb === 'start' ? 'start (or restart) a channel account' : 'stop a channel account')
-      .argument('<channel>', 'telegram, slack, discord, signal, …')
-      .option('--account <accountId>', 'one account (default: all of the channel)')
-      .action(async (channel: string, o: { account?: string }, cmd: Command) => {
-        const out = ctx.output(cmd);
-        await withSession(ctx.options(cmd), async (s) => {
-          const params: { channel: string; accountId?: string } = { channel };
-          if (o.account) params.accountId = o.account;
-          const r = await s.client.request(verb === 'start' ? 'channels.start' : 'channels.stop', params);
-          out.result(r, () =>
-            r.accounts
-              .map(
-                (a) => `${r.channel}/${a.accountId}: ${a.healthState ?? (a.running ? 'running' : 'stopped')}`,
-              )
-              .join('\n'),
-          );
-        });
+  channels
+    .command('start')
+    .description('start (or restart) a channel account; prints its state once it has connected or failed')
+    .argument('<channel>', 'telegram, slack, discord, signal, …')
+    .option('--account <accountId>', 'one account (default: all of the channel)')
+    .option('--wait <ms>', 'how long to wait for the account to leave "starting"', '10000')
+    .action(async (channel: string, o: { account?: string; wait: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const params: { channel: string; accountId?: string; timeoutMs: number } = {
+          channel,
+          timeoutMs: Number(o.wait),
+        };
+        if (o.account) params.accountId = o.account;
+        const r = await s.client.request('channels.start', params, { timeoutMs: Number(o.wait) + 30_000 });
+        out.result(r, () =>
+          r.accounts.map((a) => `${r.channel}/${a.accountId}: ${accountLine(a)}`).join('\n'),
+        );
+        // A script can tell "started" from "started but not working".
+        if (r.accounts.some((a) => NOT_STARTED.has(a.healthState ?? '')))
+          process.exitCode = ExitCodes.CHECK_FAILED;
       });
-  }
+    });
+
+  channels
+    .command('stop')
+    .description('stop a channel account')
+    .argument('<channel>', 'telegram, slack, discord, signal, …')
+    .option('--account <accountId>', 'one account (default: all of the channel)')
+    .action(async (channel: string, o: { account?: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      await withSession(ctx.options(cmd), async (s) => {
+        const params: { channel: string; accountId?: string } = { channel };
+        if (o.account) params.accountId = o.account;
+        const r = await s.client.request('channels.stop', params);
+        out.result(r, () =>
+          r.accounts.map((a) => `${r.channel}/${a.accountId}: ${accountLine(a)}`).join('\n'),
+        );
+      });
+    });
 
   channels
     .command('login')

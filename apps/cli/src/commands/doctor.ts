@@ -2,10 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { ChannelsStatusResult } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import { resolveTarget } from '../connection.ts';
 import { ExitCodes } from '../errors.ts';
 import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import { ago } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
 import { UNIT_NAME } from '../systemd.ts';
@@ -35,6 +37,78 @@ const CREDENTIAL_KEYS: Record<string, string[]> = {
   imessage: ['serverUrl', 'password'],
   whatsapp: [],
 };
+
+/**
+ * What the running gateway says about each account: one check per enabled account, failing for
+ * every state in which it does not work, with what to do about it.
+ */
+export function liveChannelChecks(r: ChannelsStatusResult): Check[] {
+  const checks: Check[] = [];
+  for (const ch of r.channelOrder) {
+    for (const a of r.channelAccounts[ch] ?? []) {
+      if (a.healthState === 'disabled') continue;
+      const name = `live channel ${ch}/${a.accountId}`;
+      const since = a.failingSince
+        ? ` since ${new Date(a.failingSince).toISOString()} (${ago(a.failingSince)})`
+        : '';
+      const why = a.lastError ? `: ${a.lastError}` : '';
+      const probe = `\`openclaw channels status --probe\` checks it now`;
+      switch (a.healthState) {
+        case 'degraded':
+          checks.push({
+            name,
+            ok: false,
+            detail: `degraded${since}${why}`,
+            fix: `the gateway keeps retrying; check that ${r.channelLabels[ch] ?? ch} is reachable from the gateway host (network, proxy, DNS, the platform's status) and the account's endpoint in channels.${ch}; ${probe}`,
+          });
+          break;
+        case 'backoff':
+          checks.push({
+            name,
+            ok: false,
+            detail: `cannot start${a.reconnectAttempts ? ` (${a.reconnectAttempts} attempts)` : ''}${since}${why}`,
+            fix: `check channels.${ch} (endpoint URL, credentials) and that ${r.channelLabels[ch] ?? ch} is reachable; it is retried with backoff; ${probe}`,
+          });
+          break;
+        case 'failed':
+        case 'needs-action':
+          checks.push({
+            name,
+            ok: false,
+            detail: `${a.healthState}${since}${why}`,
+            fix: a.action ?? `fix the cause, then: openclaw channels start ${ch}`,
+          });
+          break;
+        case 'awaiting-login':
+          checks.push({
+            name,
+            ok: false,
+            detail: `waiting to be linked${why}`,
+            fix: `link it: openclaw channels login ${ch}${a.accountId === 'default' ? '' : ` --account ${a.accountId}`}`,
+          });
+          break;
+        case 'not-configured':
+          checks.push({
+            name,
+            ok: false,
+            detail: `enabled but not configured${why}`,
+            fix: `add its credentials under channels.${ch} (see docs/CHANNELS.md), or set enabled: false`,
+          });
+          break;
+        case 'held-elsewhere':
+          checks.push({ name, ok: true, detail: `served by gateway ${a.heldBy ?? '(another)'}` });
+          break;
+        default:
+          checks.push({
+            name,
+            ok: true,
+            detail: `${a.healthState ?? (a.connected ? 'connected' : 'disconnected')}, last inbound ${ago(a.lastInboundAt)}`,
+          });
+      }
+    }
+  }
+  return checks;
+}
 
 /** Read-only checks; each failing one says how to fix it. Nothing is changed. */
 export async function runChecks(options: {
@@ -180,6 +254,7 @@ export async function runChecks(options: {
       const after = Date.now();
       const skew = h.ts - (before + after) / 2;
       checks.push({ name: 'gateway', ok: true, detail: `reachable at ${target.url}` });
+      checks.push(...liveChannelChecks(await s.client.request('channels.status', {})));
       checks.push(
         Math.abs(skew) > 30_000
           ? {
@@ -208,7 +283,7 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command('doctor')
     .description(
-      'read-only checks with a fix for each problem: config, permissions, port, service file, clock, channels',
+      'read-only checks with a fix for each problem: config, permissions, port, service file, clock, live channel state',
     )
     .option('--unit-dir <dir>', 'where the systemd unit lives (default ~/.config/systemd/user)')
     .action(async (o: { unitDir?: string }, cmd: Command) => {

@@ -7,6 +7,8 @@ import type { CommandContext } from '../program.ts';
 import { openSession, withSession } from '../session.ts';
 import { installUnit, uninstallUnit } from '../systemd.ts';
 
+/** Channel states that mean an account is not working (held-elsewhere and stopped are deliberate). */
+const UNHEALTHY_CHANNEL = new Set(['degraded', 'backoff', 'failed', 'needs-action', 'awaiting-login']);
 export function register(program: Command, ctx: CommandContext): Command {
   const gw = program.command('gateway').description('run and inspect the gateway');
 
@@ -47,14 +49,23 @@ export function register(program: Command, ctx: CommandContext): Command {
       const out = ctx.output(cmd);
       await withSession(ctx.options(cmd), async (s) => {
         const h = await s.client.request('health');
+        // A channel that is not working is as much a health problem as a slow event loop.
+        const channels = h.channelOrder
+          .map((id) => ({ id, c: h.channels[id] }))
+          .filter(({ c }) => c && UNHEALTHY_CHANNEL.has(c.state));
         out.result(h, () => {
           const el = h.eventLoop;
+          const reasons = [
+            ...(el.degraded ? el.reasons : []),
+            ...channels.map(({ id, c }) => `${id} ${c?.state}`),
+          ];
           return [
-            el.degraded ? `DEGRADED (${el.reasons.join(', ')})` : 'OK',
+            reasons.length ? `DEGRADED (${reasons.join(', ')})` : 'OK',
             `event loop p99 ${el.delayP99Ms} ms, utilisation ${Math.round(el.utilization * 100)}%`,
+            ...channels.map(({ id, c }) => `${id}: ${c?.state}${c?.lastError ? `: ${c.lastError}` : ''}`),
           ];
         });
-        if (h.eventLoop.degraded) process.exitCode = ExitCodes.CHECK_FAILED;
+        if (h.eventLoop.degraded || channels.length) process.exitCode = ExitCodes.CHECK_FAILED;
       });
     });
 

@@ -42,8 +42,10 @@ export function register(program: Command, ctx: CommandContext): void {
             : [];
           if (accounts.length === 0) lines.push('  none configured');
           for (const { ch, a } of accounts) {
+            const state = a.healthState ?? (a.connected ? 'connected' : 'disconnected');
+            const since = a.failingSince ? ` since ${ago(a.failingSince)}` : '';
             lines.push(
-              `  ${ch}/${a.accountId}  ${a.healthState ?? (a.connected ? 'connected' : 'disconnected')}  last inbound ${ago(a.lastInboundAt)}${a.lastError ? `  error: ${a.lastError}` : ''}`,
+              `  ${ch}/${a.accountId}  ${state}${since}  last inbound ${ago(a.lastInboundAt)}${a.lastError ? `  error: ${a.lastError}` : ''}${a.action ? `  → ${a.action}` : ''}`,
             );
           }
           lines.push('', 'Nodes');
