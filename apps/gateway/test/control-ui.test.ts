@@ -277,6 +277,7 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
             botToken: telegram.token,
             apiRoot: telegram.apiRoot,
             pacing: { perChatMs: 0, perAccountMs: 0 },
+            pollRetryMs: 200,
           },
           whatsapp: { waWebSocketUrl: whatsapp.wsUrl },
         },
@@ -516,6 +517,40 @@ describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', (
       .poll(async () => linking.getByTestId('whatsapp-login-status').textContent(), { timeout: 15_000 })
       .toContain('linked');
     await expect.poll(async () => qr.count(), { timeout: 5000 }).toBe(0);
+  }, 45_000);
+
+  it('Channels: an unreachable platform shows as degraded with the error and since when, on Channels and the Overview; back, it clears', async () => {
+    await page.goto(`${base}/#/channels`);
+    const account = page.locator('table[data-channel="telegram"] tr[data-account="default"]');
+    const refresh = page.getByRole('button', { name: 'Refresh' });
+    await telegram.goOffline();
+    try {
+      await expect
+        .poll(
+          async () => {
+            await refresh.click();
+            return `${await account.getAttribute('data-state')} ${await account.textContent()}`;
+          },
+          { timeout: 15_000 },
+        )
+        .toMatch(/^degraded .*ECONNREFUSED/s);
+      expect(await account.getByTestId('failing-since').textContent()).toMatch(/since (just now|\d+ s ago)/);
+      // "Check now" asks Telegram itself (getMe), and says what it answered.
+      await page.getByRole('button', { name: 'Check now' }).click();
+      await expect
+        .poll(() => account.getByTestId('probe').textContent(), { timeout: 15_000 })
+        .toMatch(/failed: .*ECONNREFUSED/);
+      await screenshot(page, '09c-channels-degraded');
+      await page.goto(`${base}/#/overview`);
+      const problem = page.getByTestId('channel-problem');
+      await expect
+        .poll(() => problem.textContent(), { timeout: 10_000 })
+        .toMatch(/telegram\/default\s+degraded\s+since .*ECONNREFUSED/s);
+    } finally {
+      await telegram.goOnline();
+    }
+    // Back: the overview follows the health events without a reload.
+    await expect.poll(() => page.getByTestId('channel-problem').count(), { timeout: 20_000 }).toBe(0);
   }, 45_000);
 
   it('WebChat: the reply streams in, survives a reload, and a gateway crash and restart lose and duplicate nothing', async () => {

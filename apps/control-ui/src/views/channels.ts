@@ -20,6 +20,7 @@ export class ChannelsPage extends Page {
     notice: { state: true },
     busy: { state: true },
     login: { state: true },
+    probing: { state: true },
   };
 
   declare status: ChannelsStatusResult | undefined;
@@ -28,11 +29,13 @@ export class ChannelsPage extends Page {
   declare notice: string | undefined;
   declare busy: string | undefined;
   declare login: WebLoginState | undefined;
+  declare probing: boolean;
   #poll: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
     this.requests = [];
+    this.probing = false;
   }
 
   override connectedCallback(): void {
@@ -86,10 +89,33 @@ export class ChannelsPage extends Page {
   #startStop(channel: string, account: ChannelAccountStatus, start: boolean) {
     return this.#run(`${start ? 'start' : 'stop'}:${channel}:${account.accountId}`, async () => {
       const params = { channel, accountId: account.accountId };
-      if (start) await this.session.client.request('channels.start', params);
-      else await this.session.client.request('channels.stop', params);
-      return `${start ? 'Started' : 'Stopped'} ${channel}/${account.accountId}.`;
+      if (!start) {
+        await this.session.client.request('channels.stop', params);
+        return `Stopped ${channel}/${account.accountId}.`;
+      }
+      // The gateway answers once the account has connected or failed: say which.
+      const r = await this.session.client.request('channels.start', params, { timeoutMs: 45_000 });
+      const a = r.accounts[0];
+      const state = a?.healthState ?? 'started';
+      return `Started ${channel}/${account.accountId}: ${state}${a?.lastError && state !== 'running' ? ` (${a.lastError})` : ''}.`;
     });
+  }
+
+  /** Ask every account's platform now (Telegram getMe, Slack auth.test, …); the results show per account. */
+  async #probe(): Promise<void> {
+    this.probing = true;
+    try {
+      this.status = await this.session.client.request(
+        'channels.status',
+        { probe: true, timeoutMs: 5000 },
+        { timeoutMs: 40_000 },
+      );
+      this.error = undefined;
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.probing = false;
+    }
   }
 
   #pairing(r: ChannelPairingRequest, approve: boolean) {
@@ -124,6 +150,7 @@ export class ChannelsPage extends Page {
       <div class="toolbar">
         <p class="grow muted" role="status">${this.notice ?? ''}</p>
         <span class="muted">${s ? `Updated ${new Date(s.ts).toLocaleTimeString()}` : ''}</span>
+        <button type="button" ?disabled=${this.probing} @click=${() => void this.#probe()}>${this.probing ? 'Checking…' : 'Check now'}</button>
         <button type="button" @click=${() => void this.reload()}>Refresh</button>
       </div>
 
@@ -208,15 +235,19 @@ export class ChannelsPage extends Page {
           <tbody>
             ${accounts.map((a) => {
               const state = a.healthState ?? (a.running ? 'running' : 'stopped');
-              const tone = a.connected
-                ? 'ok'
-                : state === 'failed' || state === 'needs-action'
-                  ? 'bad'
-                  : 'warn';
+              const tone =
+                state === 'running'
+                  ? 'ok'
+                  : state === 'failed' || state === 'needs-action'
+                    ? 'bad'
+                    : state === 'stopped' || state === 'held-elsewhere' || state === 'disabled'
+                      ? ''
+                      : 'warn';
               const key = `${channel}:${a.accountId}`;
-              return html`<tr data-account=${a.accountId}>
+              return html`<tr data-account=${a.accountId} data-state=${state}>
                 <td>${a.name ?? a.accountId}${a.self ? html`<div class="muted">${a.self.username ? `@${a.self.username}` : (a.self.name ?? a.self.id)}</div>` : nothing}</td>
                 <td><span class="badge ${tone}">${state}</span> ${a.connected ? html`<span class="muted">connected</span>` : nothing}
+                  ${a.failingSince ? html`<div class="muted" data-testid="failing-since" title=${when(a.failingSince)}>since ${ago(a.failingSince)}</div>` : nothing}
                   ${a.mode ? html`<div class="muted">${a.mode}</div>` : nothing}</td>
                 <td title=${when(a.lastInboundAt)}>${ago(a.lastInboundAt)}</td>
                 <td title=${when(a.lastOutboundAt)}>${ago(a.lastOutboundAt)}</td>
@@ -224,8 +255,17 @@ export class ChannelsPage extends Page {
                   ${a.dmPolicy ? html`<div>DMs: ${a.dmPolicy}</div>` : nothing}
                   ${a.queued ? html`<div>${a.queued} queued</div>` : nothing}
                   ${a.heldBy ? html`<div class="muted">held by ${a.heldBy}</div>` : nothing}
-                  ${a.lastError ? html`<div class="error">${a.lastError}</div>` : nothing}
+                  ${a.lastError ? html`<div class="error" data-testid="last-error" title=${a.lastErrorAt ? `last at ${when(a.lastErrorAt)}` : ''}>${a.lastError}</div>` : nothing}
                   ${a.action ? html`<div class="error">To do: ${a.action}</div>` : nothing}
+                  ${
+                    a.probe
+                      ? html`<div data-testid="probe" class=${a.probe.ok ? '' : 'error'}>Check: ${
+                          a.probe.ok
+                            ? `ok in ${a.probe.elapsedMs} ms${a.probe.self ? ` (${a.probe.self.name ?? a.probe.self.id})` : ''}`
+                            : `failed: ${a.probe.error ?? 'no answer'}`
+                        }</div>`
+                      : nothing
+                  }
                 </td>
                 <td class="actions">
                   <button type="button" ?disabled=${this.busy === `start:${key}`} aria-label=${`Start ${label} account ${a.accountId}`} @click=${() => this.#startStop(channel, a, true)}>${a.running ? 'Restart' : 'Start'}</button>

@@ -4,6 +4,9 @@ import { ago, duration, errorText, shortId, when } from '../format.ts';
 import { applyPresence, presenceKey, sortPresence } from '../state/presence.ts';
 import { debounce, Page } from './page.ts';
 
+/** Account states in which a channel is not working (worth a line of its own). */
+const FAILING = new Set(['degraded', 'backoff', 'failed', 'needs-action', 'awaiting-login']);
+
 /** Health, uptime, version, connections, and who is connected (live from presence events). */
 export class OverviewPage extends Page {
   static override properties = {
@@ -51,6 +54,8 @@ export class OverviewPage extends Page {
       }),
       this.session.on('health', (health) => {
         this.health = health;
+        // Channel states changed: the per-account lines come from status.
+        this.#refreshStatus();
       }),
     ];
   }
@@ -135,8 +140,22 @@ export class OverviewPage extends Page {
         </div>
         <div>
           <dt>Channels</dt>
-          <dd>
+          <dd data-testid="channels">
             ${s ? html`<a href="#/channels">${s.channels.filter((c) => c.connected).length} of ${s.channels.length} connected</a>` : '…'}
+            ${
+              s
+                ? s.channels
+                    .filter((c) => FAILING.has(c.state))
+                    .map(
+                      (c) => html`<div class="error" data-testid="channel-problem">
+                        ${c.channel}/${c.accountId} <span class="badge ${c.state === 'failed' || c.state === 'needs-action' ? 'bad' : 'warn'}">${c.state}</span>
+                        ${c.failingSince ? html`<span class="muted" title=${when(c.failingSince)}>since ${ago(c.failingSince, this.now)}</span>` : nothing}
+                        ${c.lastError ? html`<div>${c.lastError}</div>` : nothing}
+                        ${c.action ? html`<div>To do: ${c.action}</div>` : nothing}
+                      </div>`,
+                    )
+                : nothing
+            }
           </dd>
         </div>
       </dl>
