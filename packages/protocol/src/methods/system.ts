@@ -6,7 +6,14 @@ import { Count, NonEmptyString, NoParams, OkResult, Strict, TimestampMs } from '
 import { defineMethod } from './define.ts';
 
 export const HealthParams = Strict(
-  { probe: Type.Optional(Type.Boolean({ description: 'Also probe every channel account now.' })) },
+  {
+    probe: Type.Optional(
+      Type.Boolean({
+        description:
+          'Accepted for compatibility and ignored: health answers from what the gateway already knows. To check each channel account against its platform now, call channels.status with probe.',
+      }),
+    ),
+  },
   { $id: 'HealthParams', description: 'Params of health.' },
 );
 
