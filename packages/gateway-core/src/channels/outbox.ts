@@ -334,7 +334,6 @@ export class Outbox {
         let ids: string[];
         try {
           ids = (await adapter.send(this.#message(r, part))).ids;
-          this.#sendResult(lane, adapter, r);
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
@@ -378,6 +377,7 @@ export class Outbox {
           await this.#update(r, { inFlight: false, nextAttemptAtMs: now2 + jittered, lastError: message });
           continue;
         }
+        this.#sendResult(lane, adapter, r);
         lane.lastSentByChat.set(r.chatId, this.#o.clock.now());
         failures = 0;
         rateLimited = 0;
@@ -397,9 +397,17 @@ export class Outbox {
     }
   }
 
-  /** Only the adapter still serving the account speaks for its liveness. */
+  /**
+   * Only the adapter still serving the account speaks for its liveness. Reporting must never
+   * change what happens to the send (a throw here must not look like a failed send).
+   */
   #sendResult(lane: Lane, adapter: ChannelAdapter, r: OutboxRecord, error?: unknown): void {
-    if (lane.adapter === adapter) this.#o.onSendResult?.(r.channel, r.accountId, error);
+    if (lane.adapter !== adapter) return;
+    try {
+      this.#o.onSendResult?.(r.channel, r.accountId, error);
+    } catch (e) {
+      this.#o.log.error({ err: e, channel: r.channel }, 'outbox: could not report send liveness');
+    }
   }
 
   #message(r: OutboxRecord, part: number): OutboundMessage {
