@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  AuthRateLimiter,
   attachSocket,
   type ChannelManagerOptions,
   type ChannelProvider,
@@ -12,20 +11,18 @@ import {
   createLogger,
   GatewayCore,
   type HandlerTable,
-  hashToken,
   type Logger,
   LogRing,
   SecretScrubber,
   type SharedSecrets,
   type Store,
-  secretsEqual,
   systemClock,
 } from '@openclaw/gateway-core';
-import { scopeSatisfies } from '@openclaw/protocol';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
 import { type ControlUiOptions, registerControlUi } from './control-ui.ts';
+import { httpPeer, sendAuthFailure } from './http-auth.ts';
 import { createMetrics } from './metrics.ts';
 import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
 import { registerSurfaces } from './surfaces.ts';
@@ -169,46 +166,15 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     return payload;
   });
 
-  const httpLimiter = new AuthRateLimiter(cfg.auth.rateLimit, systemClock);
-  /** A Bearer credential for HTTP: the shared secret, or an operator device token with read scope. */
-  const bearerValid = async (bearer: string): Promise<boolean> => {
-    const secrets = options.secrets();
-    if (secretsEqual(bearer, secrets.token) || secretsEqual(bearer, secrets.password)) return true;
-    const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
-    return t !== undefined && t.role === 'operator' && scopeSatisfies(t.scopes, 'operator.read');
-  };
-  /** Count a failed HTTP credential; true when the peer is now locked out. */
-  const onAuthFailure = (req: FastifyRequest): boolean => {
-    const key = req.socket.remoteAddress ?? 'unknown';
-    return httpLimiter.retryAfter(key) > 0 || httpLimiter.fail(key) > 0;
-  };
-  const requireAuth = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    if (config.current.auth.mode === 'none') return true;
-    const header = req.headers.authorization;
-    const bearer =
-      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const locked = httpLimiter.retryAfter(req.socket.remoteAddress ?? 'unknown') > 0;
-    if (!locked && bearer && (await bearerValid(bearer))) return true;
-    if (locked || onAuthFailure(req)) {
-      reply.code(429).send({ error: 'too many failed attempts' });
-      return false;
-    }
-    reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-    return false;
-  };
-
-  /** Canvas and A2UI also admit nodes (they render the canvas for operators). */
-  const surfaceBearerValid = async (bearer: string): Promise<boolean> => {
-    if (await bearerValid(bearer)) return true;
-    const t = await core.store.deviceTokens.findByHash(hashToken(bearer));
-    return t?.role === 'node';
-  };
+  // Every credential is checked in the core, behind its one limiter; here only the peer is
+  // decided and outcomes become status codes.
+  const peerOfRequest = (req: FastifyRequest) => httpPeer(req, config.current.gateway.trustedProxies);
   const surfaces = options.canvasDir
     ? await registerSurfaces(app, {
         canvasDir: options.canvasDir,
         log,
-        bearerValid: surfaceBearerValid,
-        onAuthFailure,
+        auth: core.httpAuth,
+        peer: peerOfRequest,
       })
     : undefined;
 
@@ -221,7 +187,13 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     reply.code(r.ready ? 200 : 503).send({ ready: r.ready, degraded: r.degraded, notReady: r.notReady });
   });
   app.get('/metrics', async (req, reply) => {
-    if (!(await requireAuth(req, reply))) return;
+    const auth = await core.httpAuth.authenticate({
+      peer: peerOfRequest(req),
+      authorization: req.headers.authorization,
+      audience: 'operator',
+      surface: 'metrics',
+    });
+    if (!auth.ok) return sendAuthFailure(reply, auth, 'json');
     reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
 

@@ -11,7 +11,8 @@ function stripMapped(a: string): string {
 /**
  * Who is on the other end. Forwarded headers are believed only from configured trusted proxies;
  * a loopback peer that carries them (a local reverse proxy we were not told about) is treated as
- * remote, so it can never earn loopback's silent pairing for someone else.
+ * remote, so it can never earn loopback's silent pairing for someone else. This address is also
+ * what failed authentication is charged to.
  */
 export function peerOf(
   req: IncomingMessage,
@@ -22,9 +23,8 @@ export function peerOf(
   let remoteAddress = socketAddress;
   let isLoopback = isLoopbackAddress(socketAddress) && !forwarded;
   if (forwarded && trustedProxies.includes(socketAddress)) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) remoteAddress = stripMapped(first);
+    const client = forwardedClient(req.headers['x-forwarded-for'], trustedProxies);
+    if (client) remoteAddress = client;
     isLoopback = false;
   }
   const origin = req.headers.origin;
@@ -33,6 +33,24 @@ export function peerOf(
   if (typeof origin === 'string') peer.origin = origin;
   if (typeof ua === 'string') peer.userAgent = ua;
   return peer;
+}
+
+/**
+ * The client in an X-Forwarded-For chain: the right-most hop that is not one of our trusted
+ * proxies. Proxies append what they saw, so everything left of that is whatever the client chose
+ * to send; taking the left-most would let a client pick a fresh address (and a fresh auth limit)
+ * for every request.
+ */
+export function forwardedClient(
+  header: string | string[] | undefined,
+  trustedProxies: readonly string[],
+): string | undefined {
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => stripMapped(h.trim()))
+    .filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i];
+  return hops[0];
 }
 
 /** Same-origin (the Origin's host is the Host we were reached on) or explicitly allowed. */

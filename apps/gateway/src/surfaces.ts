@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@openclaw/gateway-core';
+import type { AuthPeer, HttpAuthenticator, Logger } from '@openclaw/gateway-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendAuthFailure } from './http-auth.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +28,6 @@ const CONTENT_TYPES: Record<string, string> = {
 const SESSION_COOKIE = 'openclaw_session';
 const CANVAS_CSP =
   "default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
-const SESSION_TTL_MS = 12 * 3600_000;
 const LIVE_SCRIPT = `(() => {
   const es = new EventSource('/__openclaw__/canvas/__events');
   es.addEventListener('change', () => location.reload());
@@ -39,16 +38,13 @@ const STARTER_PAGE = `<!doctype html>
 <body><h1>Canvas</h1><p>Files in this folder are served at /__openclaw__/canvas/ and reload live when they change.</p></body></html>
 `;
 
-/** Checks a request's credentials: a Bearer header or a session cookie. */
-export type HttpAuthCheck = (req: FastifyRequest) => Promise<boolean>;
-
 export interface SurfacesOptions {
   canvasDir: string;
   log: Logger;
-  /** Does the Authorization header carry a valid gateway credential? */
-  bearerValid: (bearer: string) => Promise<boolean>;
-  /** Counts a failed credential against the peer (rate limit); returns true when locked out. */
-  onAuthFailure: (req: FastifyRequest) => boolean;
+  /** The core's HTTP authentication (Bearer credentials and canvas sessions, behind the limiter). */
+  auth: HttpAuthenticator;
+  /** Who sent a request (the same decision as for WebSocket upgrades). */
+  peer: (req: FastifyRequest) => AuthPeer;
 }
 
 function cookieOf(req: FastifyRequest, name: string): string | undefined {
@@ -96,68 +92,45 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
   await mkdir(root, { recursive: true, mode: 0o700 });
   if (!existsSync(join(root, 'index.html'))) await writeFile(join(root, 'index.html'), STARTER_PAGE);
   const realRoot = await realpath(root);
-  const sessions = new Map<string, number>();
   const sse = new Set<FastifyReply>();
   let watcher: FSWatcher | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
-  const authorized = async (req: FastifyRequest): Promise<boolean> => {
-    const header = req.headers.authorization;
-    if (typeof header === 'string' && header.startsWith('Bearer '))
-      return o.bearerValid(header.slice(7).trim());
-    const sid = cookieOf(req, SESSION_COOKIE);
-    if (!sid) return false;
-    const exp = sessions.get(sid);
-    if (exp === undefined) return false;
-    if (exp < Date.now()) {
-      sessions.delete(sid);
-      return false;
-    }
-    return true;
-  };
-
-  const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    if (await authorized(req)) return true;
-    const locked = o.onAuthFailure(req);
-    reply
-      .code(locked ? 429 : 401)
-      .header('www-authenticate', 'Bearer')
-      .type('text/plain; charset=utf-8')
-      .send(locked ? 'too many failed attempts\n' : 'authentication required\n');
+  const guard = async (req: FastifyRequest, reply: FastifyReply, surface: string): Promise<boolean> => {
+    const auth = await o.auth.authenticate({
+      peer: o.peer(req),
+      authorization: req.headers.authorization,
+      sessionId: cookieOf(req, SESSION_COOKIE),
+      audience: 'canvas',
+      surface,
+    });
+    if (auth.ok) return true;
+    sendAuthFailure(reply, auth, 'text');
     return false;
   };
 
   app.post('/__openclaw__/session', async (req, reply) => {
-    const header = req.headers.authorization;
-    const bearer =
-      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    if (!bearer || !(await o.bearerValid(bearer))) {
-      const locked = o.onAuthFailure(req);
-      return reply
-        .code(locked ? 429 : 401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'unauthorized' });
-    }
-    const sid = randomBytes(24).toString('base64url');
-    sessions.set(sid, Date.now() + SESSION_TTL_MS);
-    if (sessions.size > 10_000) {
-      for (const [k, exp] of sessions) if (exp < Date.now()) sessions.delete(k);
-    }
+    const r = await o.auth.openSession({
+      peer: o.peer(req),
+      authorization: req.headers.authorization,
+      surface: 'session',
+    });
+    if (!('sessionId' in r)) return sendAuthFailure(reply, r, 'json');
     const secure = req.protocol === 'https' ? '; Secure' : '';
     reply.header(
       'set-cookie',
-      `${SESSION_COOKIE}=${sid}; HttpOnly; SameSite=Strict; Path=/__openclaw__/; Max-Age=${SESSION_TTL_MS / 1000}${secure}`,
+      `${SESSION_COOKIE}=${r.sessionId}; HttpOnly; SameSite=Strict; Path=/__openclaw__/; Max-Age=${r.maxAgeMs / 1000}${secure}`,
     );
     return reply.code(204).send();
   });
 
   app.get('/__openclaw__/canvas/__live.js', async (req, reply) => {
-    if (!(await guard(req, reply))) return;
+    if (!(await guard(req, reply, 'canvas'))) return;
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(LIVE_SCRIPT);
   });
 
   app.get('/__openclaw__/canvas/__events', async (req, reply) => {
-    if (!(await guard(req, reply))) return;
+    if (!(await guard(req, reply, 'canvas'))) return;
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -181,7 +154,7 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
 
   app.get('/__openclaw__/canvas', async (_req, reply) => reply.redirect('/__openclaw__/canvas/'));
   app.get('/__openclaw__/canvas/*', async (req, reply) => {
-    if (!(await guard(req, reply))) return;
+    if (!(await guard(req, reply, 'canvas'))) return;
     const rel = (req.params as { '*': string })['*'] ?? '';
     const file = await resolveInside(realRoot, rel);
     if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
@@ -200,14 +173,14 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
 
   app.get('/__openclaw__/a2ui', async (_req, reply) => reply.redirect('/__openclaw__/a2ui/'));
   app.get('/__openclaw__/a2ui/', async (req, reply) => {
-    if (!(await guard(req, reply))) return;
+    if (!(await guard(req, reply, 'a2ui'))) return;
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(await readFile(join(a2uiDir, 'index.html')));
   });
   app.get('/__openclaw__/a2ui/host.js', async (req, reply) => {
-    if (!(await guard(req, reply))) return;
+    if (!(await guard(req, reply, 'a2ui'))) return;
     reply
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'no-store')

@@ -14,8 +14,9 @@ import {
 } from '@openclaw/protocol';
 import { openAiResponder } from './agent/openai-backend.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { AuthLimiter } from './auth/auth-limiter.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
-import { AuthRateLimiter } from './auth/rate-limiter.ts';
+import { HttpAuthenticator } from './auth/http-authenticator.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channel/types.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
 import { ClusterBridge } from './cluster/cluster-bridge.ts';
@@ -155,7 +156,9 @@ export class GatewayCore {
   readonly #o: GatewayCoreOptions;
   readonly #metrics: CoreMetricsSink;
   readonly #authenticator: Authenticator;
-  readonly #limiter: AuthRateLimiter;
+  /** Authentication for the HTTP surfaces (canvas, A2UI, session, metrics), behind the same limiter. */
+  readonly httpAuth: HttpAuthenticator;
+  readonly #limiter: AuthLimiter;
   readonly #eventLoop = new EventLoopMonitor();
   readonly #all = new Set<Connection>();
   /** Closed connections still recording events for a resuming client, by connId. */
@@ -189,7 +192,25 @@ export class GatewayCore {
     this.#gatewayId = options.cluster?.gatewayId ?? options.gatewayId ?? this.bootId;
     this.audit = new AuditLog(this.store, this.clock, this.log);
     this.lastSeen = new LastSeen(this.store, this.log);
-    this.#limiter = new AuthRateLimiter(this.cfg.auth.rateLimit, this.clock);
+    this.#limiter = new AuthLimiter({
+      policy: this.cfg.auth.rateLimit,
+      clock: this.clock,
+      onRestricted: (r) => {
+        this.log.warn(
+          { peer: r.peer, credential: r.credential, mode: r.mode, untilMs: r.untilMs, failures: r.failures },
+          r.mode === 'lockout' ? 'auth lockout' : 'auth throttle',
+        );
+        void this.audit
+          .record({
+            action: 'auth.locked',
+            actor: 'system',
+            target: r.peer,
+            remoteIp: r.peer,
+            details: { credential: r.credential, mode: r.mode, failures: r.failures, untilMs: r.untilMs },
+          })
+          .catch((error: unknown) => this.log.error({ err: error }, 'audit: auth.locked not recorded'));
+      },
+    });
     this.presence = new PresenceRegistry({
       clock: this.clock,
       batchMs: options.presenceBatchMs ?? 100,
@@ -217,6 +238,14 @@ export class GatewayCore {
       limiter: this.#limiter,
       config: () => this.cfg,
       lastSeen: this.lastSeen,
+      secrets: options.secrets,
+    });
+    this.httpAuth = new HttpAuthenticator({
+      limiter: this.#limiter,
+      store: this.store,
+      clock: this.clock,
+      audit: this.audit,
+      config: () => this.cfg,
       secrets: options.secrets,
     });
     this.router = new Router({
@@ -582,6 +611,7 @@ export class GatewayCore {
       return undefined;
     });
     const [pendingDevices, pendingNodes, knownNodes] = counts ?? [[], [], []];
+    const lockouts = this.#limiter.lockouts();
     const r = this.readiness();
     if (!counts) r.degraded.push('store: unavailable (pending and known counts are missing)');
     return {
@@ -610,6 +640,7 @@ export class GatewayCore {
       }),
       nodes: { connected: nodes, known: knownNodes.length },
       pending: { devices: pendingDevices.length, nodes: pendingNodes.length },
+      authLockouts: { total: lockouts.length, entries: lockouts.slice(0, 20) },
     };
   }
 

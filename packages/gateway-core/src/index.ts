@@ -1,7 +1,21 @@
 export { defaultConfig, GatewayConfig, parseConfig } from '@openclaw/protocol';
 export { AuditLog } from './audit/audit-log.ts';
+export {
+  AuthLimiter,
+  type AuthLimitPolicy,
+  type AuthPeer,
+  type CredentialKind,
+  LOOPBACK_MAX_WAIT_MS,
+  peerKey,
+} from './auth/auth-limiter.ts';
 export type { SharedSecrets } from './auth/authenticator.ts';
-export { AuthRateLimiter, type RateLimitPolicy } from './auth/rate-limiter.ts';
+export {
+  type HttpAudience,
+  HttpAuthenticator,
+  type HttpAuthFailure,
+  type HttpAuthOutcome,
+  type HttpAuthRequest,
+} from './auth/http-authenticator.ts';
 export { generateSecret, hashToken, secretsEqual } from './auth/secrets.ts';
 export * from './channel/index.ts';
 export { AccessControl, mentionGate, newPairingCode, PAIRING_ALPHABET } from './channels/access-control.ts';

@@ -41,15 +41,17 @@ describe('config methods', () => {
     h = await startHarness();
     const c = await h.operator();
     const r = await c.request('config.patch', {
-      raw: '{ auth: { rateLimit: { maxFailures: 1, lockoutMs: 60000 } } }',
+      raw: '{ auth: { rateLimit: { maxFailures: 1, lockoutMs: 60000, loopbackIntervalMs: 1000 } } }',
     });
     expect(r.applied).toContain('auth.rateLimit.maxFailures');
+    expect(r.applied).toContain('auth.rateLimit.loopbackIntervalMs');
     expect(r.restartRequired).toEqual([]);
     const written = JSON5.parse(await readFile(join(h.dir, 'openclaw.json'), 'utf8')) as {
       auth: { rateLimit: { maxFailures: number } };
     };
     expect(written.auth.rateLimit.maxFailures).toBe(1);
-    // One failure now locks the peer out.
+    // One failure now locks a remote peer out (loopback is only ever throttled).
+    h.setPeer({ remoteAddress: '203.0.113.7', isLoopback: false });
     const bad = await h.raw();
     await rawConnect(bad, h.token, { auth: { token: 'wrong-token-value-0000' } });
     const next = await h.raw();

@@ -158,22 +158,52 @@ describe('handshake', () => {
       expect(r2.response.ok).toBe(true);
     });
 
-    it('locks a client out after repeated failures, loopback included, with retryAfterMs', async () => {
+    it('locks a remote client out of the shared secret after repeated failures, right secret included', async () => {
       h = await startHarness({
         config: { auth: { rateLimit: { maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000 } } },
       });
+      h.setPeer({ remoteAddress: '203.0.113.7', isLoopback: false });
       for (let i = 0; i < 3; i++) {
         const raw = await h.raw();
         const { response } = await rawConnect(raw, h.token, { auth: { token: `bad-token-${i}-xxxxxxxx` } });
         expect(err(response).details?.code).toBe('AUTH_TOKEN_MISMATCH');
+        if (i === 2) expect(err(response).details?.lockedOutForMs).toBe(60_000);
       }
       const raw = await h.raw();
-      // Even the right token is refused while locked out.
+      // Even the right token is refused while locked out: it is not compared at all.
       const { response } = await rawConnect(raw, h.token);
       expect(err(response).code).toBe('UNAVAILABLE');
       expect(err(response).details?.code).toBe('AUTH_RATE_LIMITED');
       expect(err(response).retryable).toBe(true);
       expect(err(response).retryAfterMs).toBeGreaterThan(50_000);
+      // A connect with no credential at all is not a guess; it is told what is missing.
+      const none = await rawConnect(await h.raw(), h.token, { auth: {} });
+      expect(err(none.response).details?.code).toBe('AUTH_TOKEN_MISSING');
+      expect((await h.core.status()).authLockouts.entries).toMatchObject([
+        { peer: '203.0.113.7', credential: 'shared-secret', mode: 'lockout', failures: 3 },
+      ]);
+    });
+
+    it('only throttles loopback: the right token still gets in after repeated failures', async () => {
+      h = await startHarness({
+        config: {
+          auth: {
+            rateLimit: { maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 50 },
+          },
+        },
+      });
+      for (let i = 0; i < 4; i++) {
+        const { response } = await rawConnect(await h.raw(), h.token, {
+          auth: { token: `bad-token-${i}-xxxxxxxx` },
+        });
+        expect(err(response).details?.code).toBe('AUTH_TOKEN_MISMATCH');
+        expect(err(response).details?.lockedOutForMs).toBeUndefined();
+      }
+      const { response } = await rawConnect(await h.raw(), h.token);
+      expect(response.ok).toBe(true);
+      expect((await h.core.status()).authLockouts.entries).toMatchObject([
+        { peer: 'loopback', credential: 'shared-secret', mode: 'throttle', failures: 4 },
+      ]);
     });
 
     it('surfaces auth failures to the SDK as typed errors', async () => {

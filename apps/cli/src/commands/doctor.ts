@@ -2,11 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelsStatusResult } from '@openclaw/protocol';
+import type { ChannelsStatusResult, StatusResult } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import { resolveTarget } from '../connection.ts';
 import { ExitCodes } from '../errors.ts';
 import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import { describeLockout } from '../lockouts.ts';
 import { ago } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
@@ -256,6 +257,12 @@ export async function runChecks(options: {
       checks.push({ name: 'gateway', ok: true, detail: `reachable at ${target.url}` });
       checks.push(...liveChannelChecks(await s.client.request('channels.status', {})));
       checks.push(
+        await s.client.request('status').then(
+          (st) => lockoutCheck(st.authLockouts),
+          (error: Error) => ({ name: 'auth lockouts', ok: false, detail: `status failed: ${error.message}` }),
+        ),
+      );
+      checks.push(
         Math.abs(skew) > 30_000
           ? {
               name: 'clock skew',
@@ -277,6 +284,18 @@ export async function runChecks(options: {
     });
   }
   return checks;
+}
+
+/** Clients locked out or throttled after failed authentication (the gateway's own view). */
+function lockoutCheck(locks: StatusResult['authLockouts']): Check {
+  if (locks.total === 0) return { name: 'auth lockouts', ok: true, detail: 'none' };
+  const shown = locks.entries.map((l) => describeLockout(l).replace(/^(\S+) {2}(\S+) {2}/, '$1 ($2) '));
+  return {
+    name: 'auth lockouts',
+    ok: false,
+    detail: `${shown.join('; ')}${locks.total > shown.length ? `; ${locks.total - shown.length} more` : ''}`,
+    fix: 'if it is one of your clients, correct the credential it sends (on the gateway host: openclaw gateway token); it ends by itself. Paired devices use their own device tokens and are not affected (docs/SECURITY.md)',
+  };
 }
 
 export function register(program: Command, ctx: CommandContext): void {

@@ -1,5 +1,6 @@
 import type { GatewayRequestError } from '@openclaw/protocol';
 import type { Command } from 'commander';
+import { describeLockout } from '../lockouts.ts';
 import { ago, duration } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
@@ -64,6 +65,13 @@ export function register(program: Command, ctx: CommandContext): void {
             );
           if (status.pending.nodes)
             lines.push(`  ${status.pending.nodes} node request(s)  →  openclaw nodes pending`);
+          const locks = status.authLockouts;
+          if (locks.total > 0) {
+            lines.push('', 'Auth lockouts (failed authentication; other credential kinds still work)');
+            for (const l of locks.entries) lines.push(`  ${describeLockout(l)}`);
+            if (locks.total > locks.entries.length)
+              lines.push(`  … ${locks.total - locks.entries.length} more`);
+          }
           return lines;
         });
       });

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '@openclaw/protocol';
+import type { AuthLockout, GatewayConfig } from '@openclaw/protocol';
 import {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,
@@ -18,8 +18,8 @@ import type { DevicePairing } from '../pairing/device-pairing.ts';
 import type { LastSeen } from '../pairing/last-seen.ts';
 import type { DeviceTokenRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
+import { type AuthLimiter, type CredentialKind, LOOPBACK_MAX_WAIT_MS } from './auth-limiter.ts';
 import { DeviceVerifier } from './device-verifier.ts';
-import type { AuthRateLimiter } from './rate-limiter.ts';
 import { hashToken, secretsEqual } from './secrets.ts';
 
 export interface SharedSecrets {
@@ -32,7 +32,7 @@ export interface AuthenticatorOptions {
   clock: Clock;
   audit: AuditLog;
   pairing: DevicePairing;
-  limiter: AuthRateLimiter;
+  limiter: AuthLimiter;
   config: () => GatewayConfig;
   lastSeen: LastSeen;
   /** The effective shared secrets (config, env, flags, generated file). */
@@ -48,9 +48,9 @@ export interface AuthResult {
 type Credential = 'shared-secret' | 'device-token' | 'none';
 
 /**
- * Decides a connect, in order: protocol range, role and scopes, throttling, shared secret or
- * device token, device signature, pairing. Every failure is a typed error with a specific
- * details.code; failed credentials count against the peer's rate limit.
+ * Decides a connect, in order: protocol range, role and scopes, shared secret or device token
+ * (each behind the limiter), device signature, pairing. Every failure is a typed error with a
+ * specific details.code; a wrong credential counts against (peer, credential kind).
  */
 export class Authenticator {
   readonly #o: AuthenticatorOptions;
@@ -111,53 +111,8 @@ export class Authenticator {
       });
     }
 
-    // 3. Throttle before looking at any credential.
-    const peerKey = conn.peer.remoteAddress;
-    const wait = this.#o.limiter.retryAfter(peerKey);
-    if (wait > 0) throw rateLimited(wait);
-
-    // 4. Shared secret, else device token.
-    const auth = params.auth ?? {};
-    const secrets = this.#o.secrets();
-    let credential: Credential = 'none';
-    let token: DeviceTokenRecord | undefined;
-    const authMode = config.auth.mode;
-    const sharedOk =
-      authMode === 'token'
-        ? secretsEqual(auth.token, secrets.token)
-        : authMode === 'password'
-          ? secretsEqual(auth.password ?? auth.token, secrets.password)
-          : false;
-    if (authMode === 'none') credential = 'none';
-    else if (sharedOk) credential = 'shared-secret';
-    const deviceTokenCandidate =
-      auth.deviceToken ?? (!sharedOk && authMode !== 'password' ? auth.token : undefined);
-    if (!sharedOk && deviceTokenCandidate) {
-      token = await this.#o.store.deviceTokens.findByHash(hashToken(deviceTokenCandidate));
-      if (token && params.device && token.deviceId === params.device.id && token.role === role) {
-        credential = 'device-token';
-      } else if (authMode !== 'none') {
-        throw await this.#fail(
-          conn,
-          auth.deviceToken ? 'AUTH_DEVICE_TOKEN_MISMATCH' : 'AUTH_TOKEN_MISMATCH',
-          params,
-        );
-      } else {
-        token = undefined;
-      }
-    }
-    if (authMode !== 'none' && credential === 'none') {
-      const given = authMode === 'token' ? auth.token : (auth.password ?? auth.token);
-      const code =
-        given === undefined
-          ? authMode === 'token'
-            ? 'AUTH_TOKEN_MISSING'
-            : 'AUTH_PASSWORD_MISSING'
-          : authMode === 'token'
-            ? 'AUTH_TOKEN_MISMATCH'
-            : 'AUTH_PASSWORD_MISMATCH';
-      throw await this.#fail(conn, code, params);
-    }
+    // 3-4. Credentials: shared secret, else device token, each behind its own limiter key.
+    const { credential, token } = await this.#credentials(conn, params, role, config);
 
     // 5. Device identity. Without one, only a direct-loopback client holding the shared secret
     //    gets in. Operator tools (modes cli, backend, probe) keep their requested scopes while
@@ -181,7 +136,6 @@ export class Authenticator {
         config.pairing.autoApproveLoopback &&
         (mode === 'cli' || mode === 'backend' || mode === 'probe');
       const scopes = trustedTool ? requestedScopes : [];
-      this.#o.limiter.succeed(conn.peer.remoteAddress);
       return {
         session: this.#session(conn, params, role, scopes, undefined, credential, undefined, negotiated),
       };
@@ -209,7 +163,8 @@ export class Authenticator {
       }
       if (!approved) {
         // The token outlived its pairing (device removed): it is not a credential anymore.
-        throw await this.#fail(conn, 'AUTH_DEVICE_TOKEN_MISMATCH', params);
+        const lockout = await this.#countFailure(conn, params, 'device-token', 'AUTH_DEVICE_TOKEN_MISMATCH');
+        throw authFailed('AUTH_DEVICE_TOKEN_MISMATCH', undefined, lockout);
       }
     }
     if (!approved) {
@@ -256,7 +211,7 @@ export class Authenticator {
         { silent: true },
       );
     }
-    this.#o.limiter.succeed(conn.peer.remoteAddress);
+    if (credential === 'device-token') this.#o.limiter.succeed(conn.peer, 'device-token');
     const now = clock.now();
     this.#o.lastSeen.device(device.id, now, conn.peer.remoteAddress);
 
@@ -335,29 +290,119 @@ export class Authenticator {
     throw await this.#fail(conn, 'DEVICE_AUTH_SIGNATURE_INVALID', params, 'device signature invalid');
   }
 
+  /**
+   * The credential stage. Each kind is admitted by the limiter before it is looked at, so a
+   * locked-out kind gets the same answer whether it is right or wrong; a wrong one counts against
+   * its own kind only. A connect with no credential at all is not a guess and counts nothing.
+   */
+  async #credentials(
+    conn: Connection,
+    params: ConnectParams,
+    role: string,
+    config: GatewayConfig,
+  ): Promise<{ credential: Credential; token?: DeviceTokenRecord | undefined }> {
+    const { limiter } = this.#o;
+    const peer = conn.peer;
+    const auth = params.auth ?? {};
+    const mode = config.auth.mode;
+    const findToken = (t: string) => this.#o.store.deviceTokens.findByHash(hashToken(t));
+    const matches = (t: DeviceTokenRecord | undefined): t is DeviceTokenRecord =>
+      t !== undefined && params.device !== undefined && t.deviceId === params.device.id && t.role === role;
+    if (mode === 'none') {
+      // Nothing to guess; a valid device token still ties the socket to it (revocation closes it).
+      const candidate = auth.deviceToken ?? auth.token;
+      const token = candidate ? await findToken(candidate) : undefined;
+      return matches(token) ? { credential: 'device-token', token } : { credential: 'none' };
+    }
+    // Waiting for a loopback slot must fit in the handshake timeout.
+    const maxWaitMs = Math.min(LOOPBACK_MAX_WAIT_MS, Math.floor(config.limits.handshakeTimeoutMs / 2));
+    const secrets = this.#o.secrets();
+    let shared = mode === 'token' ? auth.token : (auth.password ?? auth.token);
+    let deviceToken = auth.deviceToken;
+    let record: DeviceTokenRecord | undefined;
+    let retryAfterMs = 0;
+    let lockout: AuthLockout | undefined;
+    const sharedCode = mode === 'token' ? 'AUTH_TOKEN_MISMATCH' : 'AUTH_PASSWORD_MISMATCH';
+
+    // auth.token alone may carry a device token (clients that keep one token field). A stored
+    // device token is one, and is never counted as a shared-secret guess. While device tokens
+    // are locked for this peer it is taken for what it otherwise is: a shared-secret attempt.
+    if (mode === 'token' && shared !== undefined && deviceToken === undefined) {
+      if ((await limiter.acquire(peer, 'device-token', maxWaitMs)).allowed) {
+        record = await findToken(shared);
+        if (record) {
+          deviceToken = shared;
+          shared = undefined;
+        }
+      }
+    }
+    let sharedFailed = false;
+    if (shared !== undefined) {
+      const gate = await limiter.acquire(peer, 'shared-secret', maxWaitMs);
+      if (!gate.allowed) retryAfterMs = gate.retryAfterMs;
+      else if (secretsEqual(shared, mode === 'token' ? secrets.token : secrets.password)) {
+        limiter.succeed(peer, 'shared-secret');
+        return { credential: 'shared-secret' };
+      } else {
+        sharedFailed = true;
+        lockout = await this.#countFailure(conn, params, 'shared-secret', sharedCode);
+      }
+    }
+    if (deviceToken !== undefined) {
+      const gate = record ? undefined : await limiter.acquire(peer, 'device-token', maxWaitMs);
+      if (gate && !gate.allowed) retryAfterMs = Math.max(retryAfterMs, gate.retryAfterMs);
+      else {
+        record ??= await findToken(deviceToken);
+        // Success is recorded once the pairing behind the token is confirmed.
+        if (matches(record)) return { credential: 'device-token', token: record };
+        const code = auth.deviceToken !== undefined ? 'AUTH_DEVICE_TOKEN_MISMATCH' : 'AUTH_TOKEN_MISMATCH';
+        const own = await this.#countFailure(conn, params, 'device-token', code);
+        throw authFailed(code, undefined, own ?? lockout);
+      }
+    }
+    if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
+    if (sharedFailed) throw authFailed(sharedCode, undefined, lockout);
+    throw authFailed(mode === 'token' ? 'AUTH_TOKEN_MISSING' : 'AUTH_PASSWORD_MISSING');
+  }
+
+  /** A wrong credential: counted against its kind and audited. Returns a restriction it started. */
+  async #countFailure(
+    conn: Connection,
+    params: ConnectParams,
+    kind: CredentialKind,
+    code: string,
+  ): Promise<AuthLockout | undefined> {
+    const lockout = this.#o.limiter.fail(conn.peer, kind);
+    await this.#audit(conn, params, code, kind);
+    return lockout;
+  }
+
+  /**
+   * A bad device proof: audited, not counted. A signature cannot be guessed, and the credential
+   * that came with it was right, so counting it would only let a skewed clock lock out its owner.
+   */
   async #fail(
     conn: Connection,
     code: string,
     params: ConnectParams,
     message?: string,
   ): Promise<GatewayError> {
-    const lockout = this.#o.limiter.fail(conn.peer.remoteAddress);
+    await this.#audit(conn, params, code);
+    return authFailed(code, message);
+  }
+
+  async #audit(conn: Connection, params: ConnectParams, code: string, credential?: CredentialKind) {
     await this.#o.audit.record({
       action: 'auth.failed',
       actor: params.device?.id ?? `client:${params.client.id}`,
       remoteIp: conn.peer.remoteAddress,
-      details: { code, clientId: params.client.id, role: params.role ?? 'operator' },
-    });
-    const err = gatewayError('INVALID_REQUEST', code as never, message ?? authMessage(code), {
       details: {
-        recommendedNextStep: code.startsWith('DEVICE_AUTH')
-          ? 'update_auth_configuration'
-          : 'update_auth_credentials',
-        canRetryWithDeviceToken: false,
-        ...(lockout > 0 ? { lockedOutForMs: lockout } : {}),
+        code,
+        clientId: params.client.id,
+        role: params.role ?? 'operator',
+        ...(credential ? { credential } : {}),
       },
     });
-    return err;
   }
 
   #session(
@@ -390,6 +435,18 @@ export class Authenticator {
       connectedAtMs: this.#o.clock.now(),
     };
   }
+}
+
+function authFailed(code: string, message?: string, lockout?: AuthLockout): GatewayError {
+  return gatewayError('INVALID_REQUEST', code as never, message ?? authMessage(code), {
+    details: {
+      recommendedNextStep: code.startsWith('DEVICE_AUTH')
+        ? 'update_auth_configuration'
+        : 'update_auth_credentials',
+      canRetryWithDeviceToken: false,
+      ...(lockout?.mode === 'lockout' ? { lockedOutForMs: lockout.untilMs - lockout.sinceMs } : {}),
+    },
+  });
 }
 
 function rateLimited(retryAfterMs: number): GatewayError {

@@ -61,19 +61,34 @@ export const AuthSection = Type.Object(
         maxFailures: Type.Integer({
           minimum: 1,
           default: 10,
-          description: 'Failures per window before lockout.',
+          description:
+            'Wrong credentials of one kind (shared secret, device token) from one client within windowMs that lock it out (remote) or throttle it (loopback). Requests without any credential are not counted.',
         }),
-        windowMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'Counting window.' }),
+        windowMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description:
+            'Counting window. A loopback throttle also lasts until this long has passed without a failure.',
+        }),
         lockoutMs: Type.Integer({
           minimum: 1000,
           default: 300_000,
-          description: 'Lockout after too many failures.',
+          description:
+            'How long a remote client is locked out: every attempt of that credential kind is refused, right or wrong, before it is checked.',
+        }),
+        loopbackIntervalMs: Type.Integer({
+          minimum: 10,
+          maximum: 60_000,
+          default: 500,
+          description:
+            'Loopback is never locked out, only throttled: one credential check per this many ms (queued, not refused), so a local process cannot lock the operator out nor guess fast.',
         }),
       },
       {
         additionalProperties: false,
         default: {},
-        description: 'Throttling of failed auth per client address.',
+        description:
+          'Limits on failed authentication, per client address and credential kind, shared by every surface (WebSocket, canvas, A2UI, session, metrics). See docs/SECURITY.md.',
       },
     ),
   },

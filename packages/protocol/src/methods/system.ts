@@ -26,6 +26,25 @@ export const health = defineMethod({
   sideEffect: false,
 });
 
+export const AuthLockout = Strict(
+  {
+    peer: NonEmptyString(
+      'Who: the client address (an IPv6 client by its /64), or "loopback" for every client on this machine.',
+    ),
+    credential: Type.Union([Type.Literal('shared-secret'), Type.Literal('device-token')], {
+      description: 'The credential kind it is limited for; other kinds from the same client are not.',
+    }),
+    mode: Type.Union([Type.Literal('lockout'), Type.Literal('throttle')], {
+      description:
+        'lockout: every attempt is refused until untilMs (remote clients). throttle: one check per auth.rateLimit.loopbackIntervalMs (loopback).',
+    }),
+    failures: Count('Failed attempts counted since it began.'),
+    sinceMs: TimestampMs('When it began.'),
+    untilMs: TimestampMs('When it ends (a throttle moves on with each further failure).'),
+  },
+  { $id: 'AuthLockout', description: 'A client limited after failed authentication.' },
+);
+
 export const StatusResult = Strict(
   {
     version: NonEmptyString('Gateway version.'),
@@ -92,6 +111,16 @@ export const StatusResult = Strict(
         nodes: Count('Pending node approvals.'),
       },
       { description: 'What waits for an operator.' },
+    ),
+    authLockouts: Strict(
+      {
+        total: Count('Clients limited now.'),
+        entries: Type.Array(AuthLockout, {
+          maxItems: 20,
+          description: 'The latest-ending ones, at most 20.',
+        }),
+      },
+      { description: 'Clients locked out or throttled after failed authentication.' },
     ),
   },
   { $id: 'StatusResult', description: 'One-screen status of the gateway.' },
@@ -295,6 +324,7 @@ export const systemMethods = [
 ] as const;
 
 export type HealthParams = Static<typeof HealthParams>;
+export type AuthLockout = Static<typeof AuthLockout>;
 export type StatusResult = Static<typeof StatusResult>;
 export type SystemEventParams = Static<typeof SystemEventParams>;
 export type HeartbeatPayload = Static<typeof HeartbeatPayload>;
