@@ -1,6 +1,6 @@
 // Starts the real gateway process through the CLI entry, the way operators run it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,4 +124,43 @@ export function spawnGateway(options: SpawnOptions = {}): Promise<GatewayProcess
       },
     };
   })();
+}
+
+/** The real CLI as a child process; `env` should carry its own OPENCLAW_STATE_DIR (its own device). */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`openclaw ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A temp dir removed on dispose, optionally with an openclaw.json in it (a gateway state dir). */
+export async function tempDir(
+  config?: unknown,
+): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
+  const path = await tempStateDir();
+  if (config !== undefined) await writeFile(join(path, 'openclaw.json'), JSON.stringify(config));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
