@@ -72,7 +72,7 @@ export function explain(error: unknown, where: { url: string; sources: string[] 
         detail === 'AUTH_TOKEN_MISSING' || detail === 'AUTH_TOKEN_MISMATCH'
           ? 'pass --token, or set OPENCLAW_GATEWAY_TOKEN (on the gateway host: openclaw gateway token)'
           : detail === 'AUTH_RATE_LIMITED'
-            ? `too many failures from this address; wait ${Math.ceil((error.retryAfterMs ?? 0) / 1000)} s`
+            ? `too many failed logins of this kind from this address; wait ${Math.ceil((error.retryAfterMs ?? 0) / 1000)} s (a paired device's own token is not affected; docs/SECURITY.md)`
             : detail === 'AUTH_SCOPE_MISMATCH'
               ? 'this device is approved for fewer scopes; ask with the gateway token to open a repair request, or use --scopes'
               : detail === 'PROTOCOL_MISMATCH'
