@@ -24,6 +24,8 @@ export interface TelegramSent {
   replyToMessageId?: number;
   file?: { field: string; name: string; type: string; size: number };
   at: number;
+  /** The tag of the API root the call came through (see `apiRootVia`), when it used one. */
+  via?: string;
 }
 
 export interface TelegramUser {
@@ -74,7 +76,7 @@ export class FakeTelegram {
   readonly username: string;
   apiRoot = '';
   /** Every call, in order. */
-  readonly calls: { method: string; params: Record<string, unknown> }[] = [];
+  readonly calls: { method: string; params: Record<string, unknown>; via?: string }[] = [];
   /** Messages the bot sent. */
   readonly sent: TelegramSent[] = [];
   readonly reactions: { chatId: string; messageId: number; emoji: string[] }[] = [];
@@ -83,7 +85,9 @@ export class FakeTelegram {
   confirmedOffset = 0;
   webhook: { url: string; secretToken?: string } | undefined;
   readonly #server: Server;
-  #offlinePort = 0;
+  readonly #viaServers: Server[] = [];
+  /** Where each server listened before goOffline(), to come back on the same port. */
+  readonly #offlinePorts = new Map<Server, number>();
   readonly #failures = new FailureQueue();
   readonly #holdMs: number;
   #updates: Update[] = [];
@@ -98,8 +102,12 @@ export class FakeTelegram {
     this.botId = options.botId ?? 777000;
     this.username = options.username ?? 'fake_test_bot';
     this.#holdMs = options.holdMs ?? 200;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
+    this.#server = this.#createServer(undefined);
+  }
+
+  #createServer(via: string | undefined): Server {
+    return createServer((req, res) => {
+      this.#handle(req, res, via).catch((error: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: String(error) });
       });
     });
@@ -110,6 +118,16 @@ export class FakeTelegram {
     const port = await listen(fake.#server, options.port);
     fake.apiRoot = `http://127.0.0.1:${port}`;
     return fake;
+  }
+
+  /**
+   * The same Bot API on a port of its own: give each gateway of a cluster its own root and the
+   * fake records which one made each call (`sent[i].via`), e.g. to see that a stale owner sent nothing.
+   */
+  async apiRootVia(tag: string): Promise<string> {
+    const server = this.#createServer(tag);
+    this.#viaServers.push(server);
+    return `http://127.0.0.1:${await listen(server)}`;
   }
 
   /** The next call (of `method`, or any) fails with this status; 429 carries retry_after. */
@@ -214,20 +232,22 @@ export class FakeTelegram {
    * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
    */
   async goOffline(): Promise<void> {
-    this.#offlinePort = await stopListening(this.#server);
+    for (const server of [this.#server, ...this.#viaServers])
+      this.#offlinePorts.set(server, await stopListening(server));
   }
 
-  /** Reachable again, on the same port. */
+  /** Reachable again, on the same port(s). */
   async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
+    for (const [server, port] of this.#offlinePorts) await listenAgain(server, port);
+    this.#offlinePorts.clear();
   }
 
   async close(): Promise<void> {
     for (const w of [...this.#waiters]) w();
-    await closeServer(this.#server);
+    await Promise.all([this.#server, ...this.#viaServers].map((s) => closeServer(s)));
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse, via: string | undefined): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file && req.method === 'GET') {
@@ -244,7 +264,7 @@ export class FakeTelegram {
     const body = await readBody(req);
     const { fields, files } = await parseBody(req, body);
     const method = m[2]!;
-    this.calls.push({ method, params: fields });
+    this.calls.push({ method, params: fields, ...(via ? { via } : {}) });
     if (m[1] !== this.token)
       return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const failure = this.#failures.take(method);
@@ -308,14 +328,14 @@ export class FakeTelegram {
             error_code: 400,
             description: 'Bad Request: message is too long',
           });
-        return ok(this.#record(method, chatId, fields, { text }));
+        return ok(this.#record(method, chatId, fields, { text, ...(via ? { via } : {}) }));
       }
       case 'sendPhoto':
       case 'sendDocument':
       case 'sendVoice': {
         const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : 'voice';
         const f = files[field];
-        const extra: Partial<TelegramSent> = {};
+        const extra: Partial<TelegramSent> = via ? { via } : {};
         if (fields.caption !== undefined) extra.caption = String(fields.caption);
         if (f) extra.file = { field, name: f.name, type: f.type, size: f.data.length };
         return ok(this.#record(method, chatId, fields, extra));
