@@ -16,6 +16,8 @@ export default defineConfig({
     ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.interop.test.ts'],
     setupFiles: ['./tooling/vitest/setup.ts'],
+    // The skip reporter fails the run on a skip without an accepted reason (tooling/vitest/README.md).
+    reporters: ['default', './tooling/vitest/skip-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

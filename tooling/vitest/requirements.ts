@@ -14,6 +14,8 @@ export interface RequirementCheck {
   name: Requirement;
   /** The program to run, when it is there. */
   path: string | undefined;
+  /** Every program the requirement covers, by name (sshd comes with ssh). */
+  programs: Record<string, string | undefined>;
   /** Why it is not usable, with what to do about it; undefined when it is. */
   missing: string | undefined;
 }
@@ -51,6 +53,7 @@ const checks: Record<Requirement, (env: NodeJS.ProcessEnv) => RequirementCheck> 
     return {
       name: 'redis-server',
       path,
+      programs: { 'redis-server': path },
       missing: path
         ? undefined
         : `redis-server not found${env.REDIS_SERVER_BIN ? ` at REDIS_SERVER_BIN=${env.REDIS_SERVER_BIN}` : ''} (apt-get install -y redis-server, or set REDIS_SERVER_BIN)`,
@@ -61,6 +64,7 @@ const checks: Record<Requirement, (env: NodeJS.ProcessEnv) => RequirementCheck> 
     return {
       name: 'chromium',
       path,
+      programs: { chromium: path },
       missing: path
         ? undefined
         : `chromium not found at ${env.CHROMIUM_PATH ?? '/usr/bin/chromium'} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
@@ -80,7 +84,12 @@ const checks: Record<Requirement, (env: NodeJS.ProcessEnv) => RequirementCheck> 
       );
     // sshd runs its privilege separation as root; the test starts its own on loopback.
     if (process.getuid?.() !== 0) gaps.push('sshd must run as root');
-    return { name: 'sshd', path: sshd, missing: gaps.length ? gaps.join('; ') : undefined };
+    return {
+      name: 'sshd',
+      path: sshd,
+      programs: { sshd, ssh },
+      missing: gaps.length ? gaps.join('; ') : undefined,
+    };
   },
 };
 

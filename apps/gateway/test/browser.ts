@@ -1,13 +1,13 @@
 // Headless Chromium (Debian's package) driven by playwright-core, for the browser tests.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { requirement } from '../../../tooling/vitest/requirements.ts';
 import { repoRoot } from './process.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM_PATH);
+// Where it is looked for, and whether a test may run without it: needs('chromium').
+export const CHROMIUM_PATH = requirement('chromium').path ?? '/usr/bin/chromium';
 
 const FLAGS = [
   '--no-sandbox',

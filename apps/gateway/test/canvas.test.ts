@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifactPath, hasChromium, launchBrowser } from './browser.ts';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+import { artifactPath, launchBrowser } from './browser.ts';
 import { spawnGateway } from './process.ts';
 
-// Needs Debian's chromium (CI installs it in .ci/run; CHROMIUM_PATH overrides the location).
-describe.skipIf(!hasChromium)('canvas and A2UI hosts in a real browser', () => {
+describe('canvas and A2UI hosts in a real browser', needs('chromium'), () => {
   it('serve nothing without auth, pages with a session cookie, and live-reload an edited file', async () => {
     const token = randomBytes(24).toString('base64url');
     await using gw = await spawnGateway({ env: { OPENCLAW_GATEWAY_TOKEN: token } });

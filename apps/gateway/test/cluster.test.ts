@@ -10,15 +10,15 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
-import { redisServerAvailable, startRedisServer } from '@openclaw/store-redis/testing';
+import { startRedisServer } from '@openclaw/store-redis/testing';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { needs } from '../../../tooling/vitest/requirements.ts';
 import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const LEASE_MS = 5000;
-const hasRedis = redisServerAvailable();
 
 async function eventually<T>(
   fn: () => Promise<T | undefined | false>,
@@ -34,8 +34,7 @@ async function eventually<T>(
   }
 }
 
-// Without Debian's redis-server there is nothing real to test against; CI installs it.
-describe.skipIf(!hasRedis)('three gateways on one Redis', () => {
+describe('three gateways on one Redis', needs('redis-server'), () => {
   let redis: Awaited<ReturnType<typeof startRedisServer>>;
   let tg: FakeTelegram;
   const token = randomBytes(24).toString('base64url');

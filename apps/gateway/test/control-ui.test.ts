@@ -16,9 +16,10 @@ import {
 import { FakeTelegram, FakeWhatsApp, type WaLib } from '@openclaw/test-fakes';
 import { chromium, type Locator, type Page, type Browser as PwBrowser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../../tooling/vitest/requirements.ts';
 import { buildGateway, type Gateway } from '../src/build-gateway.ts';
 import type { ControlUiOptions } from '../src/control-ui.ts';
-import { type Browser, CHROMIUM_PATH, hasChromium, launchBrowser } from './browser.ts';
+import { type Browser, CHROMIUM_PATH, launchBrowser } from './browser.ts';
 import { cliEntry, type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from './process.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui');
@@ -210,7 +211,7 @@ describe('Control UI files on the gateway port', () => {
   }, 60_000);
 });
 
-describe.skipIf(!hasChromium)('Control UI in Chromium against a real gateway', () => {
+describe('Control UI in Chromium against a real gateway', needs('chromium'), () => {
   const token = randomBytes(24).toString('base64url');
   let stateDir: string;
   let cliDir: string;

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,11 +12,10 @@ import {
 } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
 import { spawnGateway } from './process.ts';
 
-const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p));
-const SSH = ['/usr/bin/ssh'].find((p) => existsSync(p));
-const isRoot = process.getuid?.() === 0;
+const { programs } = requirement('sshd');
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -51,8 +49,8 @@ function stop(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-// Needs Debian's openssh-server (CI installs it in .ci/run) and root to run sshd on loopback.
-describe.skipIf(!SSHD || !SSH || !isRoot)('remote access through an SSH tunnel', () => {
+// Needs Debian's openssh-server and openssh-client, and root to run sshd on loopback.
+describe('remote access through an SSH tunnel', needs('sshd'), () => {
   it('carries a real client through ssh -N -L to a loopback-bound gateway', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-ssh-'));
     let sshd: ChildProcess | undefined;
@@ -80,7 +78,7 @@ describe.skipIf(!SSHD || !SSH || !isRoot)('remote access through an SSH tunnel',
         'AllowTcpForwarding local',
       ].join('\n');
       await writeFile(join(dir, 'sshd_config'), `${config}\n`);
-      sshd = spawn(SSHD!, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      sshd = spawn(programs.sshd!, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let sshdErr = '';
@@ -92,7 +90,7 @@ describe.skipIf(!SSHD || !SSH || !isRoot)('remote access through an SSH tunnel',
       const deadline = Date.now() + 15_000;
       for (;;) {
         tunnel = spawn(
-          SSH!,
+          programs.ssh!,
           [
             '-N',
             '-L',

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayRequestError } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
+import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
 import { eventually, startWorld } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = requirement('chromium').path ?? '/usr/bin/chromium';
 
-// Needs Debian's chromium (CI installs it in .ci/run).
-describe.skipIf(!existsSync(CHROMIUM))('node-agent canvas commands on a real Chromium', () => {
+describe('node-agent canvas commands on a real Chromium', needs('chromium'), () => {
   it('grows its capabilities with a new approval, presents the canvas, snapshots a PNG and renders A2UI', async () => {
     await using w = await startWorld();
     const op = await w.operator();

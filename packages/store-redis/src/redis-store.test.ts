@@ -3,18 +3,9 @@ import type { OutboxRecord } from '@openclaw/gateway-core';
 import { describeStoreContract } from '@openclaw/gateway-core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../../tooling/vitest/requirements.ts';
 import { createRedisStore } from './redis-store.ts';
-import {
-  REDIS_SERVER_MISSING,
-  type RedisServer,
-  redisServerAvailable,
-  startRedisServer,
-} from './testing/index.ts';
-
-const available = redisServerAvailable();
-// Skipped only where Debian's redis-server is not installed (.ci/run installs it); the visible
-// skipped test says how to install it.
-if (!available) it.skip(REDIS_SERVER_MISSING, () => {});
+import { type RedisServer, startRedisServer } from './testing/index.ts';
 
 // One server per file; every store gets its own prefix, so tests never see each other's keys.
 const freshPrefix = () => `oc-test:${randomUUID()}:`;
@@ -38,7 +29,7 @@ const outboxRecord = (id: string, dedupeKey?: string): Omit<OutboxRecord, 'seq'>
   updatedAtMs: 1000,
 });
 
-describe.skipIf(!available)('Redis store', () => {
+describe('Redis store', needs('redis-server'), () => {
   let server: RedisServer;
   let client: Redis;
   beforeAll(async () => {

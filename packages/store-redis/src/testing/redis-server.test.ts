@@ -1,11 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { REDIS_SERVER_MISSING, redisServerAvailable, startRedisServer } from './redis-server.ts';
-
-const available = redisServerAvailable();
-// Skipped only where Debian's redis-server is not installed (.ci/run installs it); the visible
-// skipped test says how to install it.
-if (!available) it.skip(REDIS_SERVER_MISSING, () => {});
+import { needs } from '../../../../tooling/vitest/requirements.ts';
+import { startRedisServer } from './redis-server.ts';
 
 const alive = (pid: number) => {
   try {
@@ -27,7 +23,7 @@ function command(port: number, line: string): Promise<string> {
   });
 }
 
-describe.skipIf(!available)('startRedisServer', () => {
+describe('startRedisServer', needs('redis-server'), () => {
   it('serves on loopback without persistence, restarts on the same port and leaves no process', async () => {
     const server = await startRedisServer();
     const first = server.pid!;

@@ -40,14 +40,12 @@ function findBinary(explicit?: string): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 
-/** Whether a redis-server binary is installed, so test files can skip (only) when it is not. */
-export function redisServerAvailable(binary?: string): boolean {
-  return findBinary(binary) !== undefined;
-}
-
-/** Why Redis tests were skipped, for `it.skip(message)`. */
+/**
+ * Why startRedisServer could not start one. Test files say they need Redis with
+ * `needs('redis-server')` from tooling/vitest/requirements.ts (which looks in the same places).
+ */
 export const REDIS_SERVER_MISSING =
-  'redis-server is not installed (apt-get install -y redis-server, or set REDIS_SERVER_BIN); Redis tests skipped';
+  'redis-server is not installed (apt-get install -y redis-server, or set REDIS_SERVER_BIN)';
 
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer> {
   const binary = findBinary(options.binary);
