@@ -23,6 +23,8 @@ export interface RunGatewayOptions {
   handleSignals?: boolean;
   /** Where operator-facing notices go (the generated-token notice). Default stderr. */
   notice?: (text: string) => void;
+  /** Where log lines go (embedding, tests). Default stdout. */
+  logDestination?: { write(line: string): void };
 }
 
 export interface RunningGateway {
@@ -97,7 +99,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     }
     const gatewayId = await loadOrCreateGatewayId(stateDir);
     const backend = await openBackend(config, gatewayId, stateDir);
-    const logDestination = await createLogDestination();
+    const logDestination = options.logDestination ?? (await createLogDestination());
     // Unknown channel ids are reported by the channel manager once it has a logger.
     const providers = await loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({

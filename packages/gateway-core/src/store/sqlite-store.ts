@@ -21,6 +21,16 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
+/** How the file is written, as SQLite reports it on the store's own connection. */
+export interface SqliteDurability {
+  journalMode: string;
+  synchronous: 'off' | 'normal' | 'full' | 'extra';
+}
+
+export interface SqliteStore extends Store {
+  durability(): SqliteDurability;
+}
+
 type Row = Record<string, unknown>;
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -94,7 +104,7 @@ function toNodeRequest(r: Row): NodePairRequestRecord {
  * The default Store: one SQLite file (WAL) under the state dir, through Node's built-in
  * `node:sqlite`. Statements are prepared once; each write commits before its promise resolves.
  */
-export function createSqliteStore(options: SqliteStoreOptions): Store {
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
   // Create the file ourselves so it is private from the first byte.
   closeSync(openSync(options.path, 'a', 0o600));
@@ -147,8 +157,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const run = async <T>(fn: () => T): Promise<T> => fn();
   const parts = { q, tx, run };
 
-  const store: Store = {
+  const store: SqliteStore = {
     kind: 'sqlite',
+    durability() {
+      // Per connection: only this one says what the store's own writes get.
+      const mode = db.prepare('PRAGMA journal_mode').get() as { journal_mode: string };
+      const sync = db.prepare('PRAGMA synchronous').get() as { synchronous: number };
+      const levels = ['off', 'normal', 'full', 'extra'] as const;
+      return { journalMode: mode.journal_mode, synchronous: levels[sync.synchronous] ?? 'off' };
+    },
     devices: {
       get: (id) =>
         run(() => {

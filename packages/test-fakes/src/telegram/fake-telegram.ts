@@ -59,6 +59,12 @@ export interface FakeTelegramOptions {
   username?: string;
   /** How long an empty getUpdates is held open, in ms (real Telegram: the timeout param in s). */
   holdMs?: number;
+  /**
+   * How long a send is answered after the fake has taken it, in ms (default 0). The message is
+   * recorded at once, so a gateway killed meanwhile leaves a part the platform has but the
+   * gateway never saw confirmed: a part in doubt.
+   */
+  sendDelayMs?: number;
   /** A fixed port (to bring "Telegram" back where a gateway expects it); ephemeral by default. */
   port?: number;
 }
@@ -90,6 +96,7 @@ export class FakeTelegram {
   readonly #offlinePorts = new Map<Server, number>();
   readonly #failures = new FailureQueue();
   readonly #holdMs: number;
+  readonly #sendDelayMs: number;
   #updates: Update[] = [];
   #nextUpdateId = 1;
   #nextMessageId = 1000;
@@ -102,6 +109,7 @@ export class FakeTelegram {
     this.botId = options.botId ?? 777000;
     this.username = options.username ?? 'fake_test_bot';
     this.#holdMs = options.holdMs ?? 200;
+    this.#sendDelayMs = options.sendDelayMs ?? 0;
     this.#server = this.#createServer(undefined);
   }
 
@@ -328,7 +336,9 @@ export class FakeTelegram {
             error_code: 400,
             description: 'Bad Request: message is too long',
           });
-        return ok(this.#record(method, chatId, fields, { text, ...(via ? { via } : {}) }));
+        const result = this.#record(method, chatId, fields, { text, ...(via ? { via } : {}) });
+        if (this.#sendDelayMs > 0) await new Promise((r) => setTimeout(r, this.#sendDelayMs));
+        return ok(result);
       }
       case 'sendPhoto':
       case 'sendDocument':

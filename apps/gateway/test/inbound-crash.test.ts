@@ -1,0 +1,153 @@
+// An inbound message cut short by a crash is finished when the platform delivers it again, once:
+// the real gateway process, the real Telegram library against the fake Bot API, SQLite, kill -9.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectOperator } from './operator.ts';
+import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
+
+// Telegram hands out up to 100 updates per getUpdates; the gateway confirms them (the next
+// getUpdates' offset) only after handling the whole batch, so a crash mid-batch gets it again.
+const N = 100;
+
+interface CrashState {
+  /** Message ids the gateway had noted as seen. */
+  seen: Set<string>;
+  /** …of which it had stored in their session. */
+  stored: Set<string>;
+  /** …of which it had started a run for. */
+  runs: Set<string>;
+}
+
+function readState(db: string): CrashState {
+  const d = new DatabaseSync(db, { readOnly: true });
+  try {
+    const ids = (sql: string) =>
+      new Set((d.prepare(sql).all() as { id: string }[]).map((r) => String(r.id).split(/[|:]/).at(-1)!));
+    return {
+      seen: ids(`SELECT key AS id FROM inbound_seen WHERE key LIKE 'telegram|%'`),
+      stored: ids(`SELECT id FROM session_messages WHERE id LIKE 'telegram:%'`),
+      runs: ids(`SELECT dedupe_key AS id FROM runs WHERE dedupe_key LIKE 'inbound|telegram|%'`),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+describe('an inbound message cut short by kill -9', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+
+  it('is finished on redelivery after a restart: stored once, one run, one reply', async ({ annotate }) => {
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    await writeFile(
+      join(stateDir, 'openclaw.json'),
+      JSON.stringify({
+        channels: {
+          telegram: {
+            botToken: tg.token,
+            apiRoot: tg.apiRoot,
+            dmPolicy: 'open',
+            pacing: { perChatMs: 0, perAccountMs: 0 },
+          },
+        },
+      }),
+    );
+    const token = randomBytes(24).toString('base64url');
+    const db = join(stateDir, 'gateway.db');
+    // One message per chat, so each gets its own session and its own reply.
+    const messages = new Map<string, { chat: number; text: string }>();
+    for (let i = 0; i < N; i++) {
+      const chat = 5000 + i;
+      const text = `crash test ${i}`;
+      const u = (await tg.pushMessage({ chatId: chat, from: { id: chat, first_name: 'Ann' }, text })) as {
+        message: { message_id: number };
+      };
+      messages.set(String(u.message.message_id), { chat, text });
+    }
+
+    // Kill the gateway while it is in the middle of the batch: some messages noted as seen and
+    // not yet stored. It does every step of every message in one go, so the moment is seen by
+    // reading its database from here.
+    const first = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => first.stop());
+    let state: CrashState | undefined;
+    await waitFor(
+      () => {
+        try {
+          const s = readState(db);
+          if (s.seen.size > s.stored.size) {
+            first.child.kill('SIGKILL');
+            return true;
+          }
+        } catch {
+          // not created yet
+        }
+        return false;
+      },
+      20_000,
+      'the gateway to be noting messages',
+    );
+    await first.waitForExit();
+    state = readState(db);
+    const cutShort = [...state.seen].filter((id) => !state!.runs.has(id));
+    const notStored = [...state.seen].filter((id) => !state!.stored.has(id));
+    await annotate(
+      `at the kill: ${state.seen.size} seen, ${state.stored.size} stored, ${state.runs.size} runs started; ${notStored.length} seen but not stored`,
+    );
+    // The crash really landed between noting and processing.
+    expect(notStored.length).toBeGreaterThan(0);
+    expect(tg.confirmedOffset).toBe(0);
+
+    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => second.stop());
+    // Marker: the restarted gateway confirmed the whole batch, so it handled every message in it.
+    await waitFor(() => tg.confirmedOffset > N, 20_000, 'the batch to be confirmed');
+    const op = await connectOperator(second.url, token);
+    cleanup.push(() => op.close());
+    await waitFor(
+      () => cutShort.every((id) => tg.sentTexts(messages.get(id)!.chat).length > 0),
+      20_000,
+      'replies to the messages cut short',
+    );
+    // Marker: every reply the gateway will send is out (nothing queued, nothing sending).
+    const settled = async () => {
+      const o = ((await op.request('channels.status', {})).channels as { outbox?: Record<string, number> })
+        .outbox;
+      return o?.queued === 0 && o.sending === 0;
+    };
+    const end = Date.now() + 20_000;
+    while (!(await settled())) {
+      if (Date.now() > end) throw new Error('the outbox did not settle');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+
+    const after = readState(db);
+    for (const [id, m] of messages) {
+      // Stored once, one run.
+      const d = new DatabaseSync(db, { readOnly: true });
+      try {
+        const stored = d
+          .prepare(`SELECT count(*) AS n FROM session_messages WHERE id = ?`)
+          .get(`telegram:${id}`) as { n: number };
+        expect(stored.n, `message ${id} stored`).toBe(1);
+      } finally {
+        d.close();
+      }
+      expect(after.runs.has(id), `message ${id} has a run`).toBe(true);
+      const replies = tg.sentTexts(m.chat);
+      // A run the crash interrupted is marked so and not run again; every other message is
+      // answered once.
+      expect(replies.length, `replies to ${id}`).toBeLessThanOrEqual(1);
+      if (cutShort.includes(id)) expect(replies, `reply to ${id}, cut short`).toEqual([`echo: ${m.text}`]);
+    }
+  }, 90_000);
+});
