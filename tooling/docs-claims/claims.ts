@@ -64,26 +64,29 @@ export function blocks(markdown: string): Block[] {
     if (cur) out.push(cur);
     cur = undefined;
   };
-  markdown.split('\n').forEach((raw, i) => {
+  for (const [i, raw] of markdown.split('\n').entries()) {
     const line = raw.trimEnd();
     if (/^\s*(```|~~~)/.test(line)) {
       flush();
       fence = !fence;
-      return;
+      continue;
     }
-    if (fence) return;
+    if (fence) continue;
     const h = /^#{1,6}\s+(.*)$/.exec(line);
     if (h) {
       flush();
       heading = h[1]!;
-      return;
+      continue;
     }
-    if (line.trim() === '') return flush();
+    if (line.trim() === '') {
+      flush();
+      continue;
+    }
     // A new list item or table row starts a block of its own.
     if (/^\s*(?:[-*+]|\d+\.)\s/.test(line) || /^\s*\|/.test(line)) flush();
     if (cur) cur.text += `\n${line}`;
     else cur = { line: i + 1, text: line, heading };
-  });
+  }
   flush();
   return out;
 }

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
+import { spawnGateway, tempStateDir } from './process.ts';
 
 // Telegram hands out up to 100 updates per getUpdates; the gateway confirms them (the next
 // getUpdates' offset) only after handling the whole batch, so a crash mid-batch gets it again.
@@ -68,10 +68,9 @@ describe('an inbound message cut short by kill -9', () => {
     for (let i = 0; i < N; i++) {
       const chat = 5000 + i;
       const text = `crash test ${i}`;
-      const u = (await tg.pushMessage({ chatId: chat, from: { id: chat, first_name: 'Ann' }, text })) as {
-        message: { message_id: number };
-      };
-      messages.set(String(u.message.message_id), { chat, text });
+      const messageId = 90_000 + i;
+      await tg.pushMessage({ chatId: chat, from: { id: chat, first_name: 'Ann' }, text, messageId });
+      messages.set(String(messageId), { chat, text });
     }
 
     // Kill the gateway while it is in the middle of the batch: some messages noted as seen and
@@ -79,7 +78,6 @@ describe('an inbound message cut short by kill -9', () => {
     // reading its database from here.
     const first = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
     cleanup.push(() => first.stop());
-    let state: CrashState | undefined;
     await waitFor(
       () => {
         try {
@@ -97,9 +95,9 @@ describe('an inbound message cut short by kill -9', () => {
       'the gateway to be noting messages',
     );
     await first.waitForExit();
-    state = readState(db);
-    const cutShort = [...state.seen].filter((id) => !state!.runs.has(id));
-    const notStored = [...state.seen].filter((id) => !state!.stored.has(id));
+    const state = readState(db);
+    const cutShort = [...state.seen].filter((id) => !state.runs.has(id));
+    const notStored = [...state.seen].filter((id) => !state.stored.has(id));
     await annotate(
       `at the kill: ${state.seen.size} seen, ${state.stored.size} stored, ${state.runs.size} runs started; ${notStored.length} seen but not stored`,
     );
