@@ -77,7 +77,11 @@ export function spawnGateway(options: SpawnOptions = {}): Promise<GatewayProcess
       },
     };
     if (options.expectExit) {
-      await waitForExit(options.timeoutMs ?? 20_000);
+      await waitForExit(options.timeoutMs ?? 20_000).catch((error: unknown) => {
+        // It kept running: the caller gets no handle to stop it, so do it here.
+        child.kill('SIGKILL');
+        throw error;
+      });
       return {
         ...base,
         port: 0,
