@@ -14,7 +14,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'tooling/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/*.interop.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.interop.test.ts', '**/*.pack.test.ts'],
     setupFiles: ['./tooling/vitest/setup.ts'],
     // The skip reporter fails the run on a skip without an accepted reason (tooling/vitest/README.md).
     reporters: ['default', './tooling/vitest/skip-reporter.ts'],

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { run } from './program.ts';
 
 const code = await run(process.argv);

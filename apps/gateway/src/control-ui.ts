@@ -31,8 +31,10 @@ const RESERVED_PREFIXES = ['/__openclaw__/', '/channels/', '/healthz', '/readyz'
 const HASHED_DIR = 'assets/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The Control UI app folder, next to this app (apps/gateway/{src,dist} → apps/control-ui). */
+/** The Control UI app folder, next to this app (apps/{gateway,cli}/{src,dist} → apps/control-ui). */
 const defaultSourceDir = fileURLToPath(new URL('../../control-ui/', import.meta.url));
+/** The built UI an installed package ships beside its bundle (dist/control-ui). */
+const packagedDir = fileURLToPath(new URL('./control-ui/', import.meta.url));
 /** Running from TypeScript source (development, tests) rather than the bundled dist. */
 const runningFromSource = import.meta.url.endsWith('.ts');
 
@@ -51,7 +53,8 @@ export interface ControlUiOptions {
 type Located = { dir: string } | { unavailable: string };
 
 /**
- * The Control UI at `/`: the static files `vite build` wrote to apps/control-ui/dist, or — when
+ * The Control UI at `/`: the files an installed package ships beside its bundle; in a clone, the
+ * static files `vite build` wrote to apps/control-ui/dist, or — when
  * the gateway runs from source and there is no dist — a build made once on first request into a
  * cache folder under the OS temp dir, keyed by a hash of the UI and protocol sources. Unknown
  * extension-less GET paths get index.html; hashed assets are cached for a year; the gateway's own
@@ -60,10 +63,13 @@ type Located = { dir: string } | { unavailable: string };
 export function registerControlUi(app: FastifyInstance, o: ControlUiOptions): void {
   const sourceDir = o.sourceDir ?? defaultSourceDir;
   const buildOnDemand = o.buildOnDemand ?? runningFromSource;
+  const packaged =
+    o.sourceDir === undefined && o.distDir === undefined && existsSync(join(packagedDir, 'index.html'));
   let located: Promise<Located> | undefined;
 
   const locate = (): Promise<Located> => {
     located ??= (async (): Promise<Located> => {
+      if (packaged) return { dir: await realpath(packagedDir) };
       const dist = o.distDir ?? join(sourceDir, 'dist');
       const canBuild = buildOnDemand && existsSync(join(sourceDir, 'index.html'));
       if (existsSync(join(dist, 'index.html'))) {

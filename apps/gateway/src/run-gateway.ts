@@ -8,7 +8,7 @@ import {
 } from '@openclaw/gateway-core';
 import { GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
-import { loadProviders } from './channel-providers.ts';
+import { ChannelLibraryMissingError, loadProviders } from './channel-providers.ts';
 import { loadOrCreateGatewayId } from './gateway-id.ts';
 import { loadOrCreateToken } from './gateway-secrets.ts';
 import { InstanceLock, LockHeldError } from './instance-lock.ts';
@@ -101,7 +101,14 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     const backend = await openBackend(config, gatewayId, stateDir);
     const logDestination = options.logDestination ?? (await createLogDestination());
     // Unknown channel ids are reported by the channel manager once it has a logger.
-    const providers = await loadProviders(config.current.channels as Record<string, unknown>);
+    const providers = await loadProviders(config.current.channels as Record<string, unknown>).catch(
+      (error: unknown) => {
+        if (error instanceof ChannelLibraryMissingError) {
+          throw new GatewayStartError(error.message, 2, { cause: error });
+        }
+        throw error;
+      },
+    );
     const gateway = await buildGateway({
       config,
       store: backend.store,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type ClientInfo, GatewayClient, type NodeInvokeRequestEvent } from '@openclaw/protocol';
 import { FileDeviceStore } from '@openclaw/protocol/node';
 import { type Allowlist, CommandRefused, loadAllowlist, which } from './allowlist.ts';
-import { canvasAvailable, createCanvas, DEFAULT_CHROMIUM } from './commands/canvas.ts';
+import { canvasAvailable, createCanvas, findChromium } from './commands/canvas.ts';
 import { systemInfo, systemNotify, systemRun, systemWhich } from './commands/system.ts';
 import type { CommandHandler } from './commands/types.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -23,7 +23,7 @@ export interface NodeAgentOptions {
   log?: (line: string) => void;
   /** Reconnect timing (tests shorten it). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
-  /** Chromium for canvas.* (default /usr/bin/chromium); false: declare no canvas commands. */
+  /** Chromium for canvas.* (default: the first of CHROMIUM_CANDIDATES found); false: no canvas commands. */
   chromiumPath?: string | false | undefined;
 }
 
@@ -48,7 +48,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const allowlistPath = o.allowlistPath ?? join(o.stateDir, 'allowlist.json');
   let allowlist: Allowlist = await loadAllowlist(allowlistPath);
   let gateway: GatewayClient | undefined;
-  const chromiumPath = o.chromiumPath === false ? undefined : (o.chromiumPath ?? DEFAULT_CHROMIUM);
+  const chromiumPath = o.chromiumPath === false ? undefined : (o.chromiumPath ?? findChromium());
   const canvas =
     chromiumPath && canvasAvailable(chromiumPath)
       ? createCanvas({

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // openclaw-node --url ws://127.0.0.1:18789 [--token T] [--state-dir D] [--name N] [--allowlist F]
 import { homedir } from 'node:os';
 import { join } from 'node:path';

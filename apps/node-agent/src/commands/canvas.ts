@@ -6,7 +6,20 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { CommandRefused } from '../allowlist.ts';
 import type { CommandHandler } from './types.ts';
 
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+/** Where a Chromium is usually installed (Debian/Ubuntu, Fedora, Chrome packages, macOS). */
+export const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+/** The first installed Chromium, if any. */
+export function findChromium(candidates: readonly string[] = CHROMIUM_CANDIDATES): string | undefined {
+  return candidates.find((p) => existsSync(p));
+}
 
 const FLAGS = [
   '--no-sandbox',
@@ -26,9 +39,21 @@ export interface CanvasOptions {
   credential: () => string | undefined;
 }
 
-/** Is a Chromium there to drive? Canvas commands are declared only then. */
+/**
+ * Is a Chromium there to drive, and the driver to drive it with? Canvas commands are declared
+ * only then: playwright-core is an optional dependency an install may leave out.
+ */
 export function canvasAvailable(chromiumPath: string): boolean {
-  return existsSync(chromiumPath);
+  return existsSync(chromiumPath) && driverInstalled();
+}
+
+function driverInstalled(): boolean {
+  try {
+    import.meta.resolve('playwright-core');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
