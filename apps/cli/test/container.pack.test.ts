@@ -22,8 +22,8 @@ import {
   waitForOutput,
 } from './installed.ts';
 
-const PATH = nodeOnlyPath();
 const work = tempDir('oc-image-');
+const PATH = nodeOnlyPath(work);
 const container = join(repoRoot, 'deploy', 'container');
 /** Where the image keeps things, moved under `work`. */
 const image = {

@@ -16,9 +16,9 @@ export function tempDir(prefix: string): string {
  * A PATH whose first entry holds only this Node 24 and npm, then the system's directories (for
  * `sh`, `echo`): the installed bins' `#!/usr/bin/env node` finds Node 24, never a workspace tool.
  */
-export function nodeOnlyPath(): string {
-  const bin = join(tempDir('oc-pack-bin-'), 'bin');
-  mkdirSync(bin);
+export function nodeOnlyPath(parent: string): string {
+  const bin = join(parent, 'node-only-bin');
+  mkdirSync(bin, { recursive: true });
   symlinkSync(process.execPath, join(bin, 'node'));
   const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
   symlinkSync(npmCli, join(bin, 'npm'));

@@ -21,8 +21,8 @@ import {
   waitForOutput,
 } from './installed.ts';
 
-const PATH = nodeOnlyPath();
 const work = tempDir('oc-pack-');
+const PATH = nodeOnlyPath(work);
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
 let tarballs: Record<string, PackResult>;
 /** `npm install -g --prefix` of the gateway and node packages, optional dependencies included. */
