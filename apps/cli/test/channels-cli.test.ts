@@ -77,5 +77,6 @@ describe('openclaw channels, pairing and send against a gateway with a Telegram 
       await tg.close();
       await rm(cli, { recursive: true, force: true });
     }
-  });
+    // A dozen CLI processes, each starting Node on the sources: slow on a busy 2-core machine.
+  }, 90_000);
 });

@@ -196,7 +196,8 @@ describe('issue 15: channel liveness tells the truth', () => {
     );
     const clean = await account();
     expect(clean).toMatchObject({ lastError: null, lastErrorAt: null, failingSince: null });
-    expect((await readyz()).body.degraded).toEqual([]);
+    // Only the channels' part: a loaded machine may add an event-loop entry of its own.
+    expect((await readyz()).body.degraded.filter((d) => !d.startsWith('event loop'))).toEqual([]);
     expect((await c.request('status')).channels[0]).toMatchObject({ state: 'running', lastError: null });
     const after = await doctor();
     expect(after.live).toMatchObject({ ok: true });
