@@ -36,6 +36,9 @@ describe('Redis store', needs('redis-server'), () => {
     server = await startRedisServer();
     // A connection the tests own, shared by the stores below that do not need their own.
     client = new Redis(server.url);
+    // The restart test below drops this connection too; ioredis reconnects by itself, and without
+    // a listener it would print each refused reconnect as an "Unhandled error event".
+    client.on('error', () => {});
   });
   afterAll(async () => {
     await client?.quit();
