@@ -112,9 +112,12 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   const config = options.config;
   const cfg = config.current;
   const scrubber = new SecretScrubber();
+  // What the scrubber knows: the shared secrets, every value the config schema marks secret
+  // (channel tokens included), and what channel accounts resolved from env or token files.
+  let channelSecrets: string[] = [];
   const refreshScrubber = () => {
     const s = options.secrets();
-    scrubber.set([s.token, s.password, config.current.auth.token, config.current.auth.password]);
+    scrubber.set([s.token, s.password, ...config.secretValues(), ...channelSecrets]);
   };
   refreshScrubber();
   const ring = new LogRing(cfg.logging.ringSize);
@@ -142,6 +145,10 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     ...(options.cluster ? { cluster: options.cluster } : {}),
     webhooks: webhooks.register,
     ...(options.channelTuning ? { channelTuning: options.channelTuning } : {}),
+    onChannelSecrets: (values) => {
+      channelSecrets = values;
+      refreshScrubber();
+    },
   });
   config.onChange(() => refreshScrubber());
 
@@ -194,7 +201,8 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
       surface: 'metrics',
     });
     if (!auth.ok) return sendAuthFailure(reply, auth, 'json');
-    reply.header('content-type', registry.contentType).send(await registry.metrics());
+    // Labels carry names only, but a secret must not leave through them even by accident.
+    reply.header('content-type', registry.contentType).send(scrubber.scrub(await registry.metrics()));
   });
 
   const wss = new WebSocketServer({

@@ -8,7 +8,7 @@ import {
 } from '@openclaw/gateway-core';
 import { GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
-import { ChannelLibraryMissingError, loadProviders } from './channel-providers.ts';
+import { ChannelLibraryMissingError, gatewayConfig, loadProviders } from './channel-providers.ts';
 import { loadOrCreateGatewayId } from './gateway-id.ts';
 import { loadOrCreateToken } from './gateway-secrets.ts';
 import { InstanceLock, LockHeldError } from './instance-lock.ts';
@@ -59,7 +59,9 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
 
   let config: ConfigManager;
   try {
-    config = await ConfigManager.load(configPath, (c) => applyOverrides(c, env, flags));
+    config = await ConfigManager.load(configPath, (c) => applyOverrides(c, env, flags), {
+      schema: gatewayConfig,
+    });
   } catch (error) {
     if (error instanceof GatewayError || error instanceof OptionsError) {
       throw new GatewayStartError(`invalid config (${configPath}): ${error.message}`, 2, { cause: error });

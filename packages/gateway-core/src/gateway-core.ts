@@ -107,6 +107,8 @@ export interface GatewayCoreOptions {
   cronTimers?: boolean;
   /** Several gateways sharing one backend (Redis): events, presence, node invokes, outbox notices. */
   cluster?: ClusterLink;
+  /** Channel accounts resolved these secrets (config, env, token files): scrub them from logs. */
+  onChannelSecrets?: (values: string[]) => void;
 }
 
 export interface ConnectionHandle {
@@ -318,6 +320,7 @@ export class GatewayCore {
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
       onLogin: (state) => this.bus.publish('web.login', state),
+      ...(options.onChannelSecrets ? { onSecrets: options.onChannelSecrets } : {}),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),

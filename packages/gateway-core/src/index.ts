@@ -19,13 +19,20 @@ export {
 export { generateSecret, hashToken, secretsEqual } from './auth/secrets.ts';
 export * from './channel/index.ts';
 export { AccessControl, mentionGate, newPairingCode, PAIRING_ALPHABET } from './channels/access-control.ts';
-export { type CoreAccountConfig, resolveAccounts } from './channels/account-config.ts';
+export { type CoreAccountConfig, parseProviderAccount, resolveAccounts } from './channels/account-config.ts';
+export {
+  accountConfigSchema,
+  CORE_ACCOUNT_KEYS,
+  channelConfigSchema,
+  coreAccountProperties,
+  gatewayConfigSchema,
+} from './channels/account-schema.ts';
 export { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
 export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';
-export { type ConfigChange, ConfigManager } from './config/config-manager.ts';
+export { type ConfigChange, ConfigManager, type ConfigManagerOptions } from './config/config-manager.ts';
 export { Connection } from './connection/connection.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
 export type { PeerInfo, Session, Transport } from './connection/transport.ts';

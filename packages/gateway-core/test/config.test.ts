@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GatewayRequestError } from '@openclaw/protocol';
+import { type GatewayRequestError, REDACTED } from '@openclaw/protocol';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, rawConnect, startHarness } from './harness.ts';
@@ -19,7 +19,7 @@ describe('config methods', () => {
     });
     const c = await h.operator();
     const got = await c.request('config.get');
-    expect((got.config.auth as { token: string }).token).toBe('[redacted]');
+    expect((got.config.auth as { token: string }).token).toBe(REDACTED);
     expect(JSON.stringify(got)).not.toContain('a-configured-secret-token-value');
     expect((got.config.gateway as { port: number }).port).toBe(18789);
     const schema = await c.request('config.schema');

@@ -13,11 +13,34 @@ export {
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';
 export { type CloseCode, CloseCodes } from './close-codes.ts';
 export {
+  composeGatewayConfig,
   GatewayConfig,
   RESTART_REQUIRED_PREFIXES,
-  SECRET_PATHS,
 } from './config/gateway-config.ts';
-export { type ConfigIssue, defaultConfig, parseConfig } from './config/parse-config.ts';
+export {
+  type ConfigChecker,
+  type ConfigIssue,
+  configChecker,
+  defaultConfig,
+  parseConfig,
+} from './config/parse-config.ts';
+export {
+  CREDENTIAL_KEYWORD,
+  credential,
+  credentialFields,
+  REDACTED,
+  redactSecrets,
+  restoreSecrets,
+  SECRET_KEYWORD,
+  type SecretField,
+  type SecretKind,
+  SecretRestoreError,
+  SecretString,
+  SecretUrl,
+  schemaHints,
+  secretFields,
+  secretValues,
+} from './config/secret-fields.ts';
 export {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,

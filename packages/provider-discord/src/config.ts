@@ -1,4 +1,6 @@
+import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
 import { GatewayIntentBits } from 'discord.js';
+import { BOT_TOKEN_RULE, DEFAULT_DISCORD_API_URL, discordConfigSchema } from './config-schema.ts';
 
 export interface DiscordAccountConfig {
   botToken: string;
@@ -22,37 +24,33 @@ export const DEFAULT_INTENTS =
 const intentBits = GatewayIntentBits as unknown as Record<string, number>;
 
 /** `intents` as a bitfield or a list of GatewayIntentBits names (`["Guilds", "GuildMessages", …]`). */
-function parseIntents(v: unknown): number {
+function parseIntents(v: number | string[] | undefined): number {
   if (v === undefined) return DEFAULT_INTENTS;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (Array.isArray(v)) {
-    let bits = 0;
-    for (const name of v) {
-      const bit = typeof name === 'string' ? intentBits[name] : undefined;
-      if (typeof bit !== 'number') throw new Error(`intents: unknown intent ${JSON.stringify(name)}`);
-      bits |= bit;
-    }
-    return bits;
+  if (typeof v === 'number') return v;
+  let bits = 0;
+  for (const name of v) {
+    const bit = intentBits[name];
+    if (typeof bit !== 'number')
+      throw new AccountConfigError('intents', `unknown intent ${JSON.stringify(name)}`);
+    bits |= bit;
   }
-  throw new Error('intents must be a bitfield number or a list of intent names');
+  return bits;
 }
 
 /** Token from `botToken`, or (default account only) `DISCORD_BOT_TOKEN`. */
 export function parseDiscordConfig(raw: Record<string, unknown>, accountId: string): DiscordAccountConfig {
-  let botToken = typeof raw.botToken === 'string' ? raw.botToken.trim() : '';
+  const c = checkAccountConfig(discordConfigSchema, raw);
+  let botToken = c.botToken?.trim() ?? '';
   if (!botToken && accountId === 'default') botToken = process.env.DISCORD_BOT_TOKEN?.trim() ?? '';
   // People paste the header form from examples; discord.js strips it too, but keep the stored value plain.
   botToken = botToken.replace(/^Bot\s+/i, '');
   if (botToken && !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(botToken))
-    throw new Error('botToken does not look like a Discord bot token (three dot-separated parts)');
-  const readyTimeoutMs = raw.readyTimeoutMs === undefined ? 30_000 : Number(raw.readyTimeoutMs);
-  if (!Number.isFinite(readyTimeoutMs) || readyTimeoutMs <= 0)
-    throw new Error('readyTimeoutMs must be a positive number');
+    throw new AccountConfigError('botToken', BOT_TOKEN_RULE);
   return {
     botToken,
-    apiUrl: typeof raw.apiUrl === 'string' ? raw.apiUrl.replace(/\/+$/, '') : 'https://discord.com/api',
-    intents: parseIntents(raw.intents),
-    allowBots: raw.allowBots === true,
-    readyTimeoutMs,
+    apiUrl: (c.apiUrl ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
+    intents: parseIntents(c.intents),
+    allowBots: c.allowBots === true,
+    readyTimeoutMs: c.readyTimeoutMs ?? 30_000,
   };
 }

@@ -1,8 +1,10 @@
 import type { ChannelProvider } from '@openclaw/gateway-core/channel';
 import { type DiscordAccountConfig, parseDiscordConfig } from './config.ts';
+import { discordConfigSchema } from './config-schema.ts';
 import { DiscordAdapter, discordCapabilities } from './discord-adapter.ts';
 
 export { DEFAULT_INTENTS, type DiscordAccountConfig, parseDiscordConfig } from './config.ts';
+export { type DiscordConfigInput, discordConfigSchema } from './config-schema.ts';
 export {
   classifyCloseCode,
   classifyDiscordError,
@@ -17,6 +19,7 @@ export const discordProvider: ChannelProvider<DiscordAccountConfig> = {
   id: 'discord',
   label: 'Discord',
   capabilities: discordCapabilities,
+  configSchema: discordConfigSchema,
   parseAccountConfig: parseDiscordConfig,
   isConfigured: (c) => c.botToken.length > 0,
   create: (config, accountId) => new DiscordAdapter(config, accountId),

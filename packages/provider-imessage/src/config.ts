@@ -1,3 +1,6 @@
+import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
+import { imessageConfigSchema, WEBHOOK_SECRET, WEBHOOK_SECRET_RULE } from './config-schema.ts';
+
 export type IMessageSendMethod = 'apple-script' | 'private-api';
 export type IMessageReceiveMode = 'webhook' | 'poll';
 
@@ -23,10 +26,6 @@ export interface IMessageAccountConfig {
   mentionNames: string[];
 }
 
-const METHODS: readonly IMessageSendMethod[] = ['apple-script', 'private-api'];
-const RECEIVE: readonly IMessageReceiveMode[] = ['webhook', 'poll'];
-/** URL-safe, because BlueBubbles can only carry it in the URL it posts to. */
-const SECRET = /^[\w-]{16,256}$/;
 const E164ISH = /^\+?[\d\s().-]+$/;
 
 /**
@@ -40,68 +39,48 @@ export function normalizeIMessageId(entry: string): string {
   return s;
 }
 
-function nonNegativeMs(v: unknown, fallback: number, key: string): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${key} must be a number ≥ 0`);
-  return v;
-}
-
 /**
  * Missing serverUrl or password leaves the account unconfigured; malformed values are errors.
  * The password may come from BLUEBUBBLES_PASSWORD for the default account only, so a second
  * account can never pick up the first one's password by accident.
  */
 export function parseIMessageConfig(raw: Record<string, unknown>, accountId: string): IMessageAccountConfig {
-  const serverUrl = typeof raw.serverUrl === 'string' ? raw.serverUrl.trim().replace(/\/+$/, '') : '';
+  const c = checkAccountConfig(imessageConfigSchema, raw);
+  const serverUrl = c.serverUrl?.trim().replace(/\/+$/, '') ?? '';
   if (serverUrl && !/^https?:\/\/[^/]/i.test(serverUrl))
-    throw new Error(
-      'serverUrl must be the http(s) URL of the BlueBubbles server, e.g. http://192.168.1.20:1234',
+    throw new AccountConfigError(
+      'serverUrl',
+      'must be the http(s) URL of the BlueBubbles server, e.g. http://192.168.1.20:1234',
     );
   if (/[?#]/.test(serverUrl) || /\/api\/v\d/i.test(serverUrl))
-    throw new Error('serverUrl is the server root only: no /api/v1, no ?password= (set password instead)');
-  let password = typeof raw.password === 'string' ? raw.password : '';
+    throw new AccountConfigError(
+      'serverUrl',
+      'is the server root only: no /api/v1, no ?password= (set password instead)',
+    );
+  let password = c.password ?? '';
   if (!password && accountId === 'default') password = process.env.BLUEBUBBLES_PASSWORD ?? '';
   password = password.trim();
 
-  const receive = raw.receive ?? 'webhook';
-  if (!RECEIVE.includes(receive as IMessageReceiveMode))
-    throw new Error(`receive must be one of ${RECEIVE.join(', ')}`);
-  const sendMethod = raw.sendMethod ?? 'apple-script';
-  if (!METHODS.includes(sendMethod as IMessageSendMethod))
-    throw new Error(`sendMethod must be one of ${METHODS.join(', ')}`);
-
-  const webhookPath =
-    typeof raw.webhookPath === 'string'
-      ? raw.webhookPath
-      : `/channels/imessage/${encodeURIComponent(accountId)}/webhook`;
+  const receive = c.receive ?? 'webhook';
+  const webhookPath = c.webhookPath ?? `/channels/imessage/${encodeURIComponent(accountId)}/webhook`;
   if (!webhookPath.startsWith('/channels/') || /[?#\s]/.test(webhookPath))
-    throw new Error('webhookPath must be a path under /channels/ without a query');
-  const webhookSecret = typeof raw.webhookSecret === 'string' ? raw.webhookSecret : '';
+    throw new AccountConfigError('webhookPath', 'must be a path under /channels/ without a query');
+  const webhookSecret = c.webhookSecret ?? '';
   // Only demanded once the account is otherwise set up: an empty block stays "not configured".
-  if (receive === 'webhook' && serverUrl && !SECRET.test(webhookSecret))
-    throw new Error(
-      'webhookSecret is required in webhook mode (16-256 of A-Z a-z 0-9 _ -): without it anyone who finds the URL can post messages as any sender',
+  if (receive === 'webhook' && serverUrl && !WEBHOOK_SECRET.test(webhookSecret))
+    throw new AccountConfigError(
+      'webhookSecret',
+      `is required in webhook mode (${WEBHOOK_SECRET_RULE}): without it anyone who finds the URL can post messages as any sender`,
     );
-  if (webhookSecret && !SECRET.test(webhookSecret))
-    throw new Error('webhookSecret must be 16-256 of A-Z a-z 0-9 _ -');
-
-  let mentionNames: string[] = [];
-  if (raw.mentionNames !== undefined) {
-    if (!Array.isArray(raw.mentionNames) || raw.mentionNames.some((n) => typeof n !== 'string'))
-      throw new Error('mentionNames must be a list of names');
-    mentionNames = (raw.mentionNames as string[])
-      .map((n) => n.trim().replace(/^@/, ''))
-      .filter((n) => n.length > 0);
-  }
 
   return {
     serverUrl,
     password,
-    receive: receive as IMessageReceiveMode,
+    receive,
     webhookPath,
     webhookSecret,
-    sendMethod: sendMethod as IMessageSendMethod,
-    pollIntervalMs: nonNegativeMs(raw.pollIntervalMs, 2000, 'pollIntervalMs'),
-    mentionNames,
+    sendMethod: c.sendMethod ?? 'apple-script',
+    pollIntervalMs: c.pollIntervalMs ?? 2000,
+    mentionNames: (c.mentionNames ?? []).map((n) => n.trim().replace(/^@/, '')).filter((n) => n.length > 0),
   };
 }

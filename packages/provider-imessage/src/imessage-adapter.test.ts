@@ -164,7 +164,7 @@ describe('config', () => {
     }
 
     const base = { serverUrl: 'http://mac:1234', password: 'pw' };
-    expect(() => imessageProvider.parseAccountConfig(base, 'd')).toThrow(/webhookSecret is required/);
+    expect(() => imessageProvider.parseAccountConfig(base, 'd')).toThrow(/webhookSecret: is required/);
     expect(() => imessageProvider.parseAccountConfig({ ...base, webhookSecret: 'short' }, 'd')).toThrow(
       /webhookSecret/,
     );

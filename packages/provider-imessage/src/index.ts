@@ -1,5 +1,6 @@
 import type { ChannelProvider } from '@openclaw/gateway-core/channel';
 import { type IMessageAccountConfig, normalizeIMessageId, parseIMessageConfig } from './config.ts';
+import { imessageConfigSchema } from './config-schema.ts';
 import { IMessageAdapter, imessageCapabilities } from './imessage-adapter.ts';
 
 export { type BbServerInfo, BlueBubblesApi, BlueBubblesHttpError, redact } from './bluebubbles-api.ts';
@@ -10,6 +11,7 @@ export {
   normalizeIMessageId,
   parseIMessageConfig,
 } from './config.ts';
+export { type IMessageConfigInput, imessageConfigSchema } from './config-schema.ts';
 export {
   classifySendError,
   classifyStartError,
@@ -36,6 +38,7 @@ export const imessageProvider: ChannelProvider<IMessageAccountConfig> = {
   id: 'imessage',
   label: 'iMessage',
   capabilities: imessageCapabilities,
+  configSchema: imessageConfigSchema,
   parseAccountConfig: parseIMessageConfig,
   isConfigured: (c) => c.serverUrl.length > 0 && c.password.length > 0,
   create: (config, accountId) => new IMessageAdapter(config, accountId),

@@ -1,3 +1,6 @@
+import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
+import { signalConfigSchema } from './config-schema.ts';
+
 export type SignalReceiveMode = 'auto' | 'websocket' | 'poll';
 
 export interface SignalAccountConfig {
@@ -18,7 +21,6 @@ export interface SignalAccountConfig {
   rateLimitRetryMs: number;
 }
 
-const MODES: readonly SignalReceiveMode[] = ['auto', 'websocket', 'poll'];
 const E164 = /^\+[1-9]\d{6,14}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,34 +36,24 @@ export function normalizeSignalId(entry: string): string {
   return s;
 }
 
-function positiveMs(v: unknown, fallback: number, key: string): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${key} must be a number ≥ 0`);
-  return v;
-}
-
 /** Missing baseUrl or number leaves the account unconfigured; malformed values are errors. */
 export function parseSignalConfig(raw: Record<string, unknown>, _accountId: string): SignalAccountConfig {
-  const baseUrl = typeof raw.baseUrl === 'string' ? raw.baseUrl.trim().replace(/\/+$/, '') : '';
+  const c = checkAccountConfig(signalConfigSchema, raw);
+  const baseUrl = c.baseUrl?.trim().replace(/\/+$/, '') ?? '';
   if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl))
-    throw new Error('baseUrl must be the http(s) URL of signal-cli-rest-api, e.g. http://127.0.0.1:8080');
-  const number = typeof raw.number === 'string' ? normalizeSignalId(raw.number) : '';
+    throw new AccountConfigError(
+      'baseUrl',
+      'must be the http(s) URL of signal-cli-rest-api, e.g. http://127.0.0.1:8080',
+    );
+  const number = c.number === undefined ? '' : normalizeSignalId(c.number);
   if (number && !E164.test(number))
-    throw new Error('number must be the signal-cli account in E.164 form, e.g. +15551234567');
-  const receiveMode = raw.receiveMode ?? 'auto';
-  if (!MODES.includes(receiveMode as SignalReceiveMode))
-    throw new Error(`receiveMode must be one of ${MODES.join(', ')}`);
-  let uuid: string | undefined;
-  if (raw.uuid !== undefined) {
-    if (typeof raw.uuid !== 'string' || !UUID.test(raw.uuid.trim())) throw new Error('uuid must be a uuid');
-    uuid = raw.uuid.trim().toLowerCase();
-  }
+    throw new AccountConfigError('number', 'must be the signal-cli account in E.164 form, e.g. +15551234567');
   return {
     baseUrl,
     number,
-    uuid,
-    receiveMode: receiveMode as SignalReceiveMode,
-    pollIntervalMs: positiveMs(raw.pollIntervalMs, 1000, 'pollIntervalMs'),
-    rateLimitRetryMs: positiveMs(raw.rateLimitRetryMs, 60_000, 'rateLimitRetryMs'),
+    uuid: c.uuid?.trim().toLowerCase(),
+    receiveMode: c.receiveMode ?? 'auto',
+    pollIntervalMs: c.pollIntervalMs ?? 1000,
+    rateLimitRetryMs: c.rateLimitRetryMs ?? 60_000,
   };
 }

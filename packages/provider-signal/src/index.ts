@@ -1,5 +1,6 @@
 import type { ChannelProvider } from '@openclaw/gateway-core/channel';
 import { normalizeSignalId, parseSignalConfig, type SignalAccountConfig } from './config.ts';
+import { signalConfigSchema } from './config-schema.ts';
 import { SignalAdapter, signalCapabilities } from './signal-adapter.ts';
 
 export { AuthorCache } from './author-cache.ts';
@@ -9,6 +10,7 @@ export {
   type SignalAccountConfig,
   type SignalReceiveMode,
 } from './config.ts';
+export { type SignalConfigInput, signalConfigSchema } from './config-schema.ts';
 export { groupChatId, normalizeEnvelope, type SignalReceiveItem } from './normalize.ts';
 export {
   classifySendError,
@@ -24,6 +26,7 @@ export const signalProvider: ChannelProvider<SignalAccountConfig> = {
   id: 'signal',
   label: 'Signal',
   capabilities: signalCapabilities,
+  configSchema: signalConfigSchema,
   parseAccountConfig: parseSignalConfig,
   isConfigured: (c) => c.baseUrl.length > 0 && c.number.length > 0,
   create: (config, accountId) => new SignalAdapter(config, accountId),

@@ -1,3 +1,6 @@
+import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
+import { APP_TOKEN_RULE, BOT_TOKEN_RULE, DEFAULT_SLACK_API_URL, slackConfigSchema } from './config-schema.ts';
+
 export type SlackMode = 'socket' | 'events-http';
 
 export interface SlackAccountConfig {
@@ -19,30 +22,21 @@ export interface SlackAccountConfig {
   clientPingTimeoutMs?: number | undefined;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-
 /**
  * Tokens from config or, for the default account only, `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN`
  * (a second account must never silently pick up the first one's workspace).
  */
 export function parseSlackConfig(raw: Record<string, unknown>, accountId: string): SlackAccountConfig {
+  const c = checkAccountConfig(slackConfigSchema, raw);
   const fromEnv = (name: string) => (accountId === 'default' ? (process.env[name]?.trim() ?? '') : '');
-  const botToken = str(raw.botToken) || fromEnv('SLACK_BOT_TOKEN');
-  const appToken = str(raw.appToken) || fromEnv('SLACK_APP_TOKEN');
-  const signingSecret = str(raw.signingSecret);
+  const botToken = c.botToken?.trim() || fromEnv('SLACK_BOT_TOKEN');
+  const appToken = c.appToken?.trim() || fromEnv('SLACK_APP_TOKEN');
+  const signingSecret = c.signingSecret?.trim() ?? '';
   // Catch the usual mix-up (user token, or the two tokens swapped) at config time, not as invalid_auth later.
-  if (botToken && !botToken.startsWith('xoxb-'))
-    throw new Error('botToken must be a bot token (xoxb-…, "Bot User OAuth Token")');
-  if (appToken && !appToken.startsWith('xapp-'))
-    throw new Error('appToken must be an app-level token (xapp-…, with the connections:write scope)');
-  const mode =
-    raw.mode === undefined
-      ? appToken || !signingSecret
-        ? 'socket'
-        : 'events-http'
-      : (raw.mode as SlackMode);
-  if (mode !== 'socket' && mode !== 'events-http') throw new Error('mode must be socket or events-http');
-  let apiUrl = typeof raw.apiUrl === 'string' ? raw.apiUrl.trim() : 'https://slack.com/api/';
+  if (botToken && !botToken.startsWith('xoxb-')) throw new AccountConfigError('botToken', BOT_TOKEN_RULE);
+  if (appToken && !appToken.startsWith('xapp-')) throw new AccountConfigError('appToken', APP_TOKEN_RULE);
+  const mode = c.mode ?? (appToken || !signingSecret ? 'socket' : 'events-http');
+  let apiUrl = (c.apiUrl ?? DEFAULT_SLACK_API_URL).trim();
   // WebClient appends the method name to this string as is.
   if (!apiUrl.endsWith('/')) apiUrl += '/';
   const cfg: SlackAccountConfig = {
@@ -51,17 +45,9 @@ export function parseSlackConfig(raw: Record<string, unknown>, accountId: string
     signingSecret,
     mode,
     apiUrl,
-    webhookPath:
-      typeof raw.webhookPath === 'string'
-        ? raw.webhookPath
-        : `/channels/slack/${encodeURIComponent(accountId)}/events`,
+    webhookPath: c.webhookPath ?? `/channels/slack/${encodeURIComponent(accountId)}/events`,
   };
-  if (!cfg.webhookPath.startsWith('/')) throw new Error('webhookPath must start with /');
-  if (raw.clientPingTimeoutMs !== undefined) {
-    const ms = Number(raw.clientPingTimeoutMs);
-    if (!Number.isFinite(ms) || ms < 50) throw new Error('clientPingTimeoutMs must be a number ≥ 50');
-    cfg.clientPingTimeoutMs = ms;
-  }
+  if (c.clientPingTimeoutMs !== undefined) cfg.clientPingTimeoutMs = c.clientPingTimeoutMs;
   return cfg;
 }
 

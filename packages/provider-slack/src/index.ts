@@ -1,8 +1,10 @@
 import type { ChannelProvider } from '@openclaw/gateway-core/channel';
 import { isSlackConfigured, parseSlackConfig, type SlackAccountConfig } from './config.ts';
+import { slackConfigSchema } from './config-schema.ts';
 import { SlackAdapter, slackCapabilities } from './slack-adapter.ts';
 
 export { isSlackConfigured, parseSlackConfig, type SlackAccountConfig, type SlackMode } from './config.ts';
+export { type SlackConfigInput, slackConfigSchema } from './config-schema.ts';
 export { reactionName } from './emoji.ts';
 export { classifySendError, classifyStartError } from './errors.ts';
 export { type EventCallback, eventsHttpHandler } from './events-http.ts';
@@ -21,6 +23,7 @@ export const slackProvider: ChannelProvider<SlackAccountConfig> = {
   id: 'slack',
   label: 'Slack',
   capabilities: slackCapabilities,
+  configSchema: slackConfigSchema,
   parseAccountConfig: parseSlackConfig,
   isConfigured: isSlackConfigured,
   create: (config, accountId) => new SlackAdapter(config, accountId),

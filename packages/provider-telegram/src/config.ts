@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
+import { DEFAULT_TELEGRAM_API_ROOT, telegramConfigSchema } from './config-schema.ts';
 
 export interface TelegramAccountConfig {
   botToken: string;
@@ -19,46 +21,38 @@ export interface TelegramAccountConfig {
   };
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function count(v: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw new Error(`${name} must be an integer from ${min} to ${max}`);
-  return v;
-}
-
 /** Token from `botToken`, `tokenFile`, or (default account only) `TELEGRAM_BOT_TOKEN`. */
 export function parseTelegramConfig(raw: Record<string, unknown>, accountId: string): TelegramAccountConfig {
-  let botToken = typeof raw.botToken === 'string' ? raw.botToken.trim() : '';
-  if (!botToken && typeof raw.tokenFile === 'string') {
+  const c = checkAccountConfig(telegramConfigSchema, raw);
+  let botToken = c.botToken?.trim() ?? '';
+  if (!botToken && c.tokenFile) {
     // Read once at config time (not on the hot path); the file holds only the token.
-    botToken = readFileSync(raw.tokenFile, 'utf8').trim();
+    botToken = readFileSync(c.tokenFile, 'utf8').trim();
+    if (botToken && !/^\d+:[\w-]+$/.test(botToken))
+      throw new AccountConfigError('tokenFile', 'does not hold a Telegram bot token (<id>:<secret>)');
   }
   if (!botToken && accountId === 'default') botToken = process.env.TELEGRAM_BOT_TOKEN?.trim() ?? '';
   if (botToken && !/^\d+:[\w-]+$/.test(botToken))
-    throw new Error('botToken does not look like a Telegram bot token (<id>:<secret>)');
-  const mode = raw.mode === undefined ? (isObj(raw.webhook) ? 'webhook' : 'polling') : raw.mode;
-  if (mode !== 'polling' && mode !== 'webhook') throw new Error('mode must be polling or webhook');
+    throw new AccountConfigError('botToken', 'does not look like a Telegram bot token (<id>:<secret>)');
+  const mode = c.mode ?? (c.webhook ? 'webhook' : 'polling');
   const cfg: TelegramAccountConfig = {
     botToken,
-    apiRoot: typeof raw.apiRoot === 'string' ? raw.apiRoot.replace(/\/+$/, '') : 'https://api.telegram.org',
+    apiRoot: (c.apiRoot ?? DEFAULT_TELEGRAM_API_ROOT).replace(/\/+$/, ''),
     mode,
-    pollTimeoutS: count(raw.pollTimeoutS, 50, 'pollTimeoutS', 0, 50),
-    pollRetryMs: count(raw.pollRetryMs, 5000, 'pollRetryMs', 10, 600_000),
+    pollTimeoutS: c.pollTimeoutS ?? 50,
+    pollRetryMs: c.pollRetryMs ?? 5000,
   };
   if (mode === 'webhook') {
-    const w = isObj(raw.webhook) ? raw.webhook : {};
-    const secretToken = typeof w.secretToken === 'string' ? w.secretToken : '';
-    // Telegram allows 1-256 of A-Z a-z 0-9 _ -; without it anyone could post fake updates.
-    if (!/^[\w-]{16,256}$/.test(secretToken))
-      throw new Error('webhook.secretToken is required (16-256 of A-Z a-z 0-9 _ -)');
+    const w = c.webhook ?? {};
+    if (!w.secretToken)
+      throw new AccountConfigError(
+        'webhook.secretToken',
+        'is required in webhook mode (16-256 of A-Z a-z 0-9 _ -): without it anyone could post fake updates',
+      );
     cfg.webhook = {
-      path:
-        typeof w.path === 'string' ? w.path : `/channels/telegram/${encodeURIComponent(accountId)}/webhook`,
-      secretToken,
-      url: typeof w.url === 'string' ? w.url : undefined,
+      path: w.path ?? `/channels/telegram/${encodeURIComponent(accountId)}/webhook`,
+      secretToken: w.secretToken,
+      url: w.url,
     };
   }
   return cfg;

@@ -1,3 +1,6 @@
+import { checkAccountConfig } from '@openclaw/gateway-core/channel';
+import { DEFAULT_WA_WEBSOCKET_URL, whatsappConfigSchema } from './config-schema.ts';
+
 export interface WhatsAppAccountConfig {
   /** Where the linked device's credentials live; `<stateDir>/auth` when absent. */
   authDir?: string | undefined;
@@ -23,43 +26,19 @@ export interface WhatsAppAccountConfig {
   offlineMaxAgeMs: number;
 }
 
-export const DEFAULT_WA_WEBSOCKET_URL = 'wss://web.whatsapp.com/ws/chat';
-
-function ms(v: unknown, fallback: number, key: string): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${key} must be a number ≥ 0`);
-  return v;
-}
-
 /** Nothing is required: an account links by QR. Malformed values are errors. */
 export function parseWhatsAppConfig(raw: Record<string, unknown>, _accountId: string): WhatsAppAccountConfig {
-  let authDir: string | undefined;
-  if (raw.authDir !== undefined) {
-    if (typeof raw.authDir !== 'string' || !raw.authDir.trim()) throw new Error('authDir must be a path');
-    authDir = raw.authDir.trim();
-  }
-  const url = raw.waWebSocketUrl ?? DEFAULT_WA_WEBSOCKET_URL;
-  if (typeof url !== 'string' || !/^wss?:\/\/[^/]/i.test(url))
-    throw new Error('waWebSocketUrl must be a ws:// or wss:// URL');
-  const browser = raw.browser ?? 'OpenClaw';
-  if (typeof browser !== 'string' || !browser.trim() || browser.length > 50)
-    throw new Error('browser must be a short name (what the phone shows under Linked devices)');
-  let version: [number, number, number] | undefined;
-  if (raw.version !== undefined) {
-    const v = raw.version;
-    if (!Array.isArray(v) || v.length !== 3 || !v.every((n) => Number.isInteger(n) && n >= 0))
-      throw new Error('version must be three integers, e.g. [2, 3000, 1019707846]');
-    version = [v[0], v[1], v[2]];
-  }
+  const c = checkAccountConfig(whatsappConfigSchema, raw);
+  const [a, b, d] = c.version ?? [];
   return {
-    authDir,
-    waWebSocketUrl: url,
-    browser: browser.trim(),
-    version,
-    connectTimeoutMs: ms(raw.connectTimeoutMs, 20_000, 'connectTimeoutMs'),
-    qrTimeoutMs: raw.qrTimeoutMs === undefined ? undefined : ms(raw.qrTimeoutMs, 0, 'qrTimeoutMs'),
-    rateLimitRetryMs: ms(raw.rateLimitRetryMs, 30_000, 'rateLimitRetryMs'),
-    offlineMaxAgeMs: ms(raw.offlineMaxAgeMs, 60 * 60_000, 'offlineMaxAgeMs'),
+    authDir: c.authDir?.trim(),
+    waWebSocketUrl: c.waWebSocketUrl ?? DEFAULT_WA_WEBSOCKET_URL,
+    browser: (c.browser ?? 'OpenClaw').trim(),
+    version: c.version ? [a!, b!, d!] : undefined,
+    connectTimeoutMs: c.connectTimeoutMs ?? 20_000,
+    qrTimeoutMs: c.qrTimeoutMs,
+    rateLimitRetryMs: c.rateLimitRetryMs ?? 30_000,
+    offlineMaxAgeMs: c.offlineMaxAgeMs ?? 60 * 60_000,
   };
 }
 

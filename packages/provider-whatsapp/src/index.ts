@@ -1,14 +1,15 @@
 import type { ChannelProvider } from '@openclaw/gateway-core/channel';
 import { normalizeWhatsAppId, parseWhatsAppConfig, type WhatsAppAccountConfig } from './config.ts';
+import { whatsappConfigSchema } from './config-schema.ts';
 import { WhatsAppAdapter, whatsappCapabilities } from './whatsapp-adapter.ts';
 
 export { type AuthStore, openAuthStore, writeFileAtomic } from './auth-store.ts';
+export { normalizeWhatsAppId, parseWhatsAppConfig, type WhatsAppAccountConfig } from './config.ts';
 export {
   DEFAULT_WA_WEBSOCKET_URL,
-  normalizeWhatsAppId,
-  parseWhatsAppConfig,
-  type WhatsAppAccountConfig,
-} from './config.ts';
+  type WhatsAppConfigInput,
+  whatsappConfigSchema,
+} from './config-schema.ts';
 export {
   linkingOf,
   qrDataUrl,
@@ -38,6 +39,7 @@ export const whatsappProvider: ChannelProvider<WhatsAppAccountConfig> = {
   id: 'whatsapp',
   label: 'WhatsApp',
   capabilities: whatsappCapabilities,
+  configSchema: whatsappConfigSchema,
   parseAccountConfig: parseWhatsAppConfig,
   // Nothing to configure up front: the account links by scanning a QR.
   isConfigured: () => true,

@@ -39,3 +39,20 @@ export class NonRetryableChannelError extends Error {
     this.state = state;
   }
 }
+
+/**
+ * An account's config is invalid: its schema refused it, or it breaks a rule the schema cannot
+ * express (a webhook secret needed in webhook mode). `key` is the dotted key inside the account
+ * (the core prefixes the account's path). The reason must not contain the value: it may be a secret.
+ */
+export class AccountConfigError extends Error {
+  override name = 'AccountConfigError';
+  readonly code = 'CHANNEL_CONFIG_INVALID';
+  readonly key: string;
+  readonly reason: string;
+  constructor(key: string, reason: string) {
+    super(key ? `${key}: ${reason}` : reason);
+    this.key = key;
+    this.reason = reason;
+  }
+}

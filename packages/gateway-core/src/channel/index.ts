@@ -1,6 +1,14 @@
-// What a provider package needs from the core: the adapter contract, its errors, and the chunker.
+// What a provider package needs from the core: the adapter contract, its errors, the chunker, and
+// the marks for its config schema (secrets, credentials).
+export { credential, REDACTED, SecretString, SecretUrl } from '@openclaw/protocol';
+export { checkAccountConfig } from './check-account-config.ts';
 export { chunkText, measure } from './chunker.ts';
-export { NonRetryableChannelError, PermanentSendError, RateLimitedError } from './errors.ts';
+export {
+  AccountConfigError,
+  NonRetryableChannelError,
+  PermanentSendError,
+  RateLimitedError,
+} from './errors.ts';
 export { pause, settleWithin } from './timing.ts';
 export type {
   AccountState,

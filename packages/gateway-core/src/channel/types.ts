@@ -2,6 +2,8 @@
 // every policy (access control, pairing, mention gating, chunking, pacing, retries, dedupe,
 // ownership) lives in the core so it behaves the same on every platform.
 
+import type { TObject } from '@sinclair/typebox';
+
 export type ChatKind = 'direct' | 'group' | 'channel';
 
 /** How a platform measures its text limit. */
@@ -186,7 +188,17 @@ export interface ChannelProvider<Config = any> {
   readonly id: string;
   readonly label: string;
   readonly capabilities: ChannelCapabilities;
-  /** Validate and normalise one account's config; throw with a clear message when invalid. */
+  /**
+   * One account's provider keys as a TypeBox schema: every key optional, secrets marked
+   * (SecretString / SecretUrl), credentials an account needs marked (`credential`), unknown keys
+   * refused. It lives in a module that does not load the platform library, so the gateway can
+   * build its config schema (and redact) without loading any provider.
+   */
+  readonly configSchema: TObject;
+  /**
+   * Resolve one account's config once it passed `configSchema` (defaults applied): env
+   * fallbacks, token files, rules across keys (throw AccountConfigError naming the key).
+   */
   parseAccountConfig(raw: Record<string, unknown>, accountId: string): Config;
   /** Whether the account has the credentials it needs. */
   isConfigured(config: Config): boolean;

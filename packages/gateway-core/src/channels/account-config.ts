@@ -1,4 +1,8 @@
+import { configChecker } from '@openclaw/protocol';
+import type { TObject } from '@sinclair/typebox';
+import { AccountConfigError } from '../channel/errors.ts';
 import type { ChannelProvider } from '../channel/types.ts';
+import { CORE_ACCOUNT_KEYS, channelConfigSchema } from './account-schema.ts';
 
 export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
 export type GroupPolicy = 'open' | 'allowlist' | 'disabled';
@@ -36,21 +40,39 @@ export class ChannelConfigError extends Error {
   readonly code = 'CHANNEL_CONFIG_INVALID';
 }
 
-const CORE_KEYS = new Set([
-  'accounts',
-  'enabled',
-  'name',
-  'dmPolicy',
-  'allowFrom',
-  'groupPolicy',
-  'groupAllowFrom',
-  'requireMention',
-  'groups',
-  'textChunkLimit',
-  'pacing',
-  'sendConcurrency',
-  'defaultAccount',
-]);
+const sectionSchemas = new WeakMap<TObject, TObject>();
+
+/** `channels.<id>` checked against the core's and the provider's schema; the error names the key. */
+function checkSection(channel: string, raw: Record<string, unknown>, provider: ChannelProvider): void {
+  let schema = sectionSchemas.get(provider.configSchema);
+  if (!schema) {
+    schema = channelConfigSchema(provider.configSchema, provider.label);
+    sectionSchemas.set(provider.configSchema, schema);
+  }
+  const checker = configChecker(schema);
+  if (checker.check(raw)) return;
+  const issue = checker.issues(raw, `channels.${channel}`, 1)[0];
+  throw new ChannelConfigError(`${issue?.path ?? `channels.${channel}`}: ${issue?.message ?? 'invalid'}`);
+}
+
+/**
+ * One account's provider keys through the provider's parser (its schema, then env fallbacks,
+ * files, rules across keys). Errors are prefixed with the account's config path.
+ */
+export function parseProviderAccount(
+  provider: ChannelProvider,
+  raw: Record<string, unknown>,
+  accountId: string,
+  path: string,
+): unknown {
+  try {
+    return provider.parseAccountConfig(raw, accountId);
+  } catch (error) {
+    if (error instanceof AccountConfigError)
+      throw new ChannelConfigError(`${error.key ? `${path}.${error.key}` : path}: ${error.reason}`);
+    throw new ChannelConfigError(`${path}: ${(error as Error).message}`);
+  }
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,6 +96,7 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T,
 export function resolveAccounts(channel: string, raw: unknown, provider: ChannelProvider): ResolvedAccount[] {
   if (raw === undefined || raw === null) return [];
   if (!isObj(raw)) throw new ChannelConfigError(`channels.${channel} must be an object`);
+  checkSection(channel, raw, provider);
   const { accounts, ...shared } = raw;
   const entries: [string, Record<string, unknown>][] = isObj(accounts)
     ? Object.entries(accounts).map(([id, a]) => {
@@ -114,13 +137,8 @@ export function resolveAccounts(channel: string, raw: unknown, provider: Channel
         : undefined,
       sendConcurrency: typeof merged.sendConcurrency === 'number' ? Math.max(1, merged.sendConcurrency) : 8,
     };
-    const providerRaw = Object.fromEntries(Object.entries(merged).filter(([k]) => !CORE_KEYS.has(k)));
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = provider.parseAccountConfig(providerRaw, accountId) as Record<string, unknown>;
-    } catch (error) {
-      throw new ChannelConfigError(`${path}: ${(error as Error).message}`);
-    }
+    const providerRaw = Object.fromEntries(Object.entries(merged).filter(([k]) => !CORE_ACCOUNT_KEYS.has(k)));
+    const parsed = parseProviderAccount(provider, providerRaw, accountId, path) as Record<string, unknown>;
     return { channel, core, provider: parsed, configured: provider.isConfigured(parsed) };
   });
 }

@@ -7,7 +7,7 @@ import type {
   SendResult,
   WebLoginState,
 } from '@openclaw/protocol';
-import { type DetailCode, gatewayError } from '@openclaw/protocol';
+import { type DetailCode, gatewayError, secretValues } from '@openclaw/protocol';
 import type {
   ChannelAdapter,
   ChannelProvider,
@@ -26,7 +26,7 @@ import {
   pairingChallengeText,
 } from './access-control.ts';
 import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
-import { errorText, secretValues } from './error-text.ts';
+import { accountSecrets, errorText } from './error-text.ts';
 import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
 
@@ -52,6 +52,11 @@ export interface ChannelManagerOptions {
   onEnqueue?: (id: string, channel: string, accountId: string) => void;
   /** Linking progress of a device account (QR rotations), for `web.login` events. */
   onLogin?: (state: WebLoginState) => void;
+  /**
+   * The secret values the accounts resolved to (from config, env or token files), told before
+   * any account starts, so the log scrubber knows them before an adapter can log one.
+   */
+  onSecrets?: (values: string[]) => void;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = {
@@ -81,6 +86,8 @@ export class ChannelManager {
   readonly #supervisors = new Map<string, AccountSupervisor>();
   readonly #configErrors = new Map<string, string>();
   readonly #unsubscribeLogin = new Map<string, () => void>();
+  /** The accounts' secrets, longest first: platform errors (a URL with the token in it) must not carry them out. */
+  #secrets: string[] = [];
   #closed = false;
 
   constructor(options: ChannelManagerOptions) {
@@ -108,6 +115,16 @@ export class ChannelManager {
 
   get providers(): ChannelProvider[] {
     return [...this.#providers.values()];
+  }
+
+  /** Every secret of every resolved account, as marked in its provider's config schema. */
+  secretValues(): string[] {
+    const out: string[] = [];
+    for (const s of this.#supervisors.values()) {
+      const provider = this.#providers.get(s.account.channel);
+      if (provider) out.push(...secretValues(provider.configSchema, s.account.provider));
+    }
+    return out;
   }
 
   /** Resolve accounts, resume the outbox, start what is enabled. */
@@ -145,6 +162,10 @@ export class ChannelManager {
         this.#supervisors.set(key(channel, account.core.accountId), this.#newSupervisor(provider, account));
       }
     }
+    this.#secrets = [...new Set(this.secretValues())]
+      .filter((v) => v.length >= 6)
+      .sort((a, b) => b.length - a.length);
+    this.#o.onSecrets?.(this.secretValues());
     for (const c of unknownChannels(raw, this.#providers)) {
       this.#o.log.warn({ channel: c }, 'config names a channel this gateway has no provider for');
     }
@@ -372,11 +393,21 @@ export class ChannelManager {
     return result;
   }
 
+  /** An error text with every account secret in it replaced. */
+  #scrub(text: string | null): string | null {
+    if (!text) return text;
+    let out = text;
+    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    return out;
+  }
+
   /** For health: connected/total over enabled accounts. */
   summary(): { connected: number; total: number; accounts: AccountRuntimeStatus[] } {
     const accounts = [...this.#supervisors.values()]
       .filter((s) => s.account.core.enabled)
-      .map((s) => s.status);
+      .map((s) =>
+        s.status.lastError ? { ...s.status, lastError: this.#scrub(s.status.lastError) } : s.status,
+      );
     return { connected: accounts.filter((a) => a.connected).length, total: accounts.length, accounts };
   }
 
@@ -400,7 +431,7 @@ export class ChannelManager {
       list.map(async (s) => {
         const at = this.#o.clock.now();
         const t0 = performance.now();
-        const secrets = secretValues(s.account.provider);
+        const secrets = accountSecrets(this.#providers.get(s.account.channel)!, s.account.provider);
         let result: NonNullable<ChannelAccountStatus['probe']>;
         try {
           const provider = this.#providers.get(s.account.channel)!;
@@ -479,7 +510,7 @@ export class ChannelManager {
       connected: st.connected,
       reconnectAttempts: st.reconnectAttempts,
       lastConnectedAt: st.lastConnectedAt,
-      lastError: st.lastError,
+      lastError: this.#scrub(st.lastError),
       lastErrorAt: st.lastErrorAt,
       failingSince: st.failingSince,
       healthState: st.healthState,
@@ -501,7 +532,8 @@ export class ChannelManager {
     }
     if (st.action) out.action = st.action;
     if (st.heldBy) out.heldBy = st.heldBy;
-    if (st.lastDisconnect) out.lastDisconnect = st.lastDisconnect;
+    if (st.lastDisconnect)
+      out.lastDisconnect = { ...st.lastDisconnect, reason: this.#scrub(st.lastDisconnect.reason) ?? '' };
     return out;
   }
 

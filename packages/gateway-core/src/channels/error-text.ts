@@ -1,23 +1,19 @@
 // Errors become operator-facing text (status, /readyz, doctor): one line, with the reason a wrapped
 // network error hides in its cause, and without the account's own secrets.
+import { secretValues } from '@openclaw/protocol';
+import type { ChannelProvider } from '../channel/types.ts';
 
-/** Config keys whose string values are credentials. */
-const SECRET_KEY = /(token|secret|password|passphrase|api[-_]?key|credentials?)$/i;
 const MAX_CHARS = 1000;
 
-/** The string values under secret-looking keys anywhere in an account's config, longest first. */
-export function secretValues(config: unknown): string[] {
-  const out = new Set<string>();
-  const walk = (v: unknown, depth: number): void => {
-    if (depth > 4 || typeof v !== 'object' || v === null) return;
-    for (const [k, x] of Object.entries(v)) {
-      // Short values would mask ordinary words; no real credential is that short.
-      if (typeof x === 'string' && x.length >= 6 && SECRET_KEY.test(k)) out.add(x);
-      else walk(x, depth + 1);
-    }
-  };
-  walk(config, 0);
-  return [...out].sort((a, b) => b.length - a.length);
+/**
+ * The secrets of one account's resolved config, as its provider's schema marks them (never
+ * guessed from key names), longest first so a token inside a longer secret cannot leave a tail.
+ */
+export function accountSecrets(provider: Pick<ChannelProvider, 'configSchema'>, config: unknown): string[] {
+  // Short values would mask ordinary words; no real credential is that short.
+  return [...new Set(secretValues(provider.configSchema, config))]
+    .filter((v) => v.length >= 6)
+    .sort((a, b) => b.length - a.length);
 }
 
 function describe(error: unknown): string {

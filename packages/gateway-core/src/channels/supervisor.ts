@@ -11,7 +11,7 @@ import type {
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import type { ResolvedAccount } from './account-config.ts';
-import { errorText, secretValues } from './error-text.ts';
+import { accountSecrets, errorText } from './error-text.ts';
 
 export type HealthState = AccountState;
 
@@ -143,7 +143,7 @@ export class AccountSupervisor {
       lastErrorAt: null,
       failingSince: null,
     };
-    this.#secrets = secretValues(a.provider);
+    this.#secrets = accountSecrets(options.provider, a.provider);
   }
 
   get adapter(): ChannelAdapter | undefined {

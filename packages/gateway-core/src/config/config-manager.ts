@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
-  type GatewayConfig,
+  GatewayConfig,
   gatewayError,
   parseConfig,
   RESTART_REQUIRED_PREFIXES,
-  SECRET_PATHS,
+  redactSecrets,
+  restoreSecrets,
+  SecretRestoreError,
+  secretValues,
 } from '@openclaw/protocol';
+import type { TObject } from '@sinclair/typebox';
 import JSON5 from 'json5';
 
 export interface ConfigChange {
@@ -19,13 +23,23 @@ export interface ConfigChange {
   restartRequired: string[];
 }
 
+export interface ConfigManagerOptions {
+  /**
+   * The schema to validate against and read secret marks from: GatewayConfig with the gateway's
+   * channels composed in (`gatewayConfigSchema`). Default: GatewayConfig alone.
+   */
+  schema?: TObject;
+}
+
 /**
  * The current config, its file, and live changes. Writes validate first (the error names the
  * key), then replace the file atomically, then notify listeners so changes apply without a
- * restart where they can.
+ * restart where they can. Secrets marked in the schema never leave through `redacted()`, and a
+ * write carrying the redacted placeholder keeps the stored secret.
  */
 export class ConfigManager {
   readonly path: string;
+  readonly schema: TObject;
   #raw: Record<string, unknown>;
   #config: GatewayConfig;
   #exists: boolean;
@@ -37,12 +51,14 @@ export class ConfigManager {
     raw: Record<string, unknown>,
     exists: boolean,
     overrides: (c: GatewayConfig) => GatewayConfig,
+    schema: TObject,
   ) {
     this.path = path;
+    this.schema = schema;
     this.#raw = raw;
     this.#exists = exists;
     this.#overrides = overrides;
-    this.#config = overrides(parseConfig(raw));
+    this.#config = overrides(parseConfig(raw, schema));
   }
 
   /**
@@ -52,6 +68,7 @@ export class ConfigManager {
   static async load(
     path: string,
     overrides: (c: GatewayConfig) => GatewayConfig = (c) => c,
+    options: ConfigManagerOptions = {},
   ): Promise<ConfigManager> {
     let text: string | undefined;
     try {
@@ -60,7 +77,7 @@ export class ConfigManager {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const raw = text === undefined ? {} : parseJson5(text, path);
-    return new ConfigManager(path, raw, text !== undefined, overrides);
+    return new ConfigManager(path, raw, text !== undefined, overrides, options.schema ?? GatewayConfig);
   }
 
   /** A manager over an in-memory config (tests, embedding). Writes still go to `path`. */
@@ -68,8 +85,9 @@ export class ConfigManager {
     path: string,
     raw: Record<string, unknown>,
     overrides?: (c: GatewayConfig) => GatewayConfig,
+    options: ConfigManagerOptions = {},
   ): ConfigManager {
-    return new ConfigManager(path, raw, false, overrides ?? ((c) => c));
+    return new ConfigManager(path, raw, false, overrides ?? ((c) => c), options.schema ?? GatewayConfig);
   }
 
   get current(): GatewayConfig {
@@ -90,28 +108,40 @@ export class ConfigManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The effective config with secrets replaced. */
+  /** The effective config with every secret the schema marks replaced by REDACTED. */
   redacted(): Record<string, unknown> {
-    const copy = structuredClone(this.#config) as unknown as Record<string, unknown>;
-    for (const path of SECRET_PATHS) {
-      const [a, b] = path.split('.') as [string, string];
-      const section = copy[a] as Record<string, unknown> | undefined;
-      if (section && section[b] !== undefined) section[b] = '[redacted]';
-    }
-    return copy;
+    return redactSecrets(this.schema, this.#config) as unknown as Record<string, unknown>;
   }
 
-  /** Replace the whole file content. */
+  /** Every secret value in the effective config (file, env and flags), for scrubbing text. */
+  secretValues(): string[] {
+    return secretValues(this.schema, this.#config);
+  }
+
+  /** Replace the whole file content. A secret sent as REDACTED keeps its stored value. */
   async set(rawText: string, baseHash?: string): Promise<ConfigChange> {
     this.#checkBase(baseHash);
-    return this.#write(parseJson5(rawText, 'config'));
+    return this.#write(this.#restore(parseJson5(rawText, 'config')));
   }
 
-  /** Merge a JSON merge patch (RFC 7396) into the file content. */
+  /** Merge a JSON merge patch (RFC 7396) into the file content. A secret sent as REDACTED is kept. */
   async patch(rawText: string, baseHash?: string): Promise<ConfigChange> {
     this.#checkBase(baseHash);
     const patch = parseJson5(rawText, 'patch');
-    return this.#write(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>);
+    return this.#write(
+      this.#restore(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>),
+    );
+  }
+
+  #restore(next: Record<string, unknown>): Record<string, unknown> {
+    try {
+      return restoreSecrets(this.schema, next, this.#raw);
+    } catch (error) {
+      if (!(error instanceof SecretRestoreError)) throw error;
+      throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', `config ${error.path}: ${error.message}`, {
+        details: { path: error.path, issues: [{ path: error.path, message: error.message }] },
+      });
+    }
   }
 
   #checkBase(baseHash: string | undefined): void {
@@ -128,7 +158,7 @@ export class ConfigManager {
   }
 
   async #write(raw: Record<string, unknown>): Promise<ConfigChange> {
-    const next = this.#overrides(parseConfig(raw));
+    const next = this.#overrides(parseConfig(raw, this.schema));
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
@@ -142,7 +172,7 @@ export class ConfigManager {
   async reload(): Promise<ConfigChange> {
     const text = await readFile(this.path, 'utf8');
     const raw = parseJson5(text, this.path);
-    const next = this.#overrides(parseConfig(raw));
+    const next = this.#overrides(parseConfig(raw, this.schema));
     this.#raw = raw;
     return this.#apply(next);
   }

@@ -1,4 +1,4 @@
-import { GatewayConfig } from '@openclaw/protocol';
+import { schemaHints } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConfigChange, ConfigManager } from '../config/config-manager.ts';
 
@@ -25,6 +25,9 @@ export function createConfigHandlers(config: ConfigManager, audit: AuditLog): Ha
       restartRequired: change.restartRequired,
     };
   };
+  // The schema never changes while the gateway runs: serialise it once.
+  const schemaJson = JSON.parse(JSON.stringify(config.schema)) as unknown;
+  const uiHints = schemaHints(config.schema);
   return {
     'config.get': () => ({
       path: config.path,
@@ -33,8 +36,8 @@ export function createConfigHandlers(config: ConfigManager, audit: AuditLog): Ha
       config: config.redacted(),
     }),
     'config.schema': () => ({
-      schema: JSON.parse(JSON.stringify(GatewayConfig)) as unknown,
-      uiHints: { 'auth.token': { sensitive: true }, 'auth.password': { sensitive: true } },
+      schema: schemaJson,
+      uiHints,
       version: '1',
       generatedAt,
     }),

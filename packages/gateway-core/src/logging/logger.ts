@@ -19,6 +19,17 @@ export const REDACT_PATHS = [
   '*.token',
   '*.password',
   '*.deviceToken',
+  // Channel credentials by name, as a second line behind the value scrubber.
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'secretToken',
+  'webhookSecret',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.secretToken',
+  '*.webhookSecret',
 ];
 
 export interface CreateLoggerOptions {

@@ -1,5 +1,6 @@
 // A provider whose adapter does what a test script says. For testing the core's own policy
 // (supervision, outbox, leases); the real platform seams are tested in each provider package.
+import { Type } from '@sinclair/typebox';
 import type {
   AdapterContext,
   ChannelAdapter,
@@ -48,6 +49,7 @@ export function scriptedProvider(
     id,
     label: 'Scripted',
     capabilities,
+    configSchema: Type.Object({}, { description: 'Nothing to configure.' }),
     parseAccountConfig: (raw) => raw,
     isConfigured: () => true,
     create(): ChannelAdapter {

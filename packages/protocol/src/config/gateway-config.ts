@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { SecretString, SecretUrl } from './secret-fields.ts';
 
 const Bind = Type.Union(
   [Type.Literal('loopback'), Type.Literal('lan'), Type.Literal('tailnet'), Type.Literal('custom')],
@@ -49,13 +50,13 @@ export const AuthSection = Type.Object(
       description: 'token (default), password, or none (loopback bind only).',
     }),
     token: Type.Optional(
-      Type.String({
+      SecretString({
         minLength: 16,
         description:
           'Shared token. Prefer OPENCLAW_GATEWAY_TOKEN or the generated token file in the state dir.',
       }),
     ),
-    password: Type.Optional(Type.String({ minLength: 8, description: 'Shared password (mode password).' })),
+    password: Type.Optional(SecretString({ minLength: 8, description: 'Shared password (mode password).' })),
     rateLimit: Type.Object(
       {
         maxFailures: Type.Integer({
@@ -209,10 +210,10 @@ export const AgentSection = Type.Object(
     }),
     openai: Type.Object(
       {
-        baseUrl: Type.String({
+        baseUrl: SecretUrl({
           default: 'http://127.0.0.1:11434/v1',
           description:
-            'Base URL of an OpenAI-compatible API (…/v1); any local model server that speaks it works.',
+            'Base URL of an OpenAI-compatible API (…/v1); any local model server that speaks it works. A password in it is kept secret.',
         }),
         model: Type.String({ default: '', description: 'Model name.' }),
         apiKeyEnv: Type.String({
@@ -272,9 +273,9 @@ export const CronSection = Type.Object(
 export const ClusterSection = Type.Object(
   {
     redisUrl: Type.Optional(
-      Type.String({
+      SecretUrl({
         description:
-          'redis://host:port/db — several gateways share state, events and channel ownership through it.',
+          'redis://[:password@]host:port/db — several gateways share state, events and channel ownership through it. The password is kept secret.',
       }),
     ),
     keyPrefix: Type.String({
@@ -290,27 +291,59 @@ export const ClusterSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Several gateways on one Redis.' },
 );
 
+const sections = {
+  gateway: GatewaySection,
+  auth: AuthSection,
+  pairing: PairingSection,
+  limits: LimitsSection,
+  logging: LoggingSection,
+  heartbeat: HeartbeatSection,
+  nodes: NodesSection,
+  agent: AgentSection,
+  sessions: SessionsSection,
+  cron: CronSection,
+  cluster: ClusterSection,
+};
+
+const CONFIG_DESCRIPTION = 'The gateway config file (JSON5).';
+
+/**
+ * The config schema as the protocol knows it: `channels` is open here, because which channels
+ * exist (and what their accounts hold) is the providers' business. A gateway validates with
+ * `composeGatewayConfig`, which puts each provider's schema under `channels.<id>`.
+ */
 export const GatewayConfig = Type.Object(
   {
-    gateway: GatewaySection,
-    auth: AuthSection,
-    pairing: PairingSection,
-    limits: LimitsSection,
-    logging: LoggingSection,
-    heartbeat: HeartbeatSection,
-    nodes: NodesSection,
-    agent: AgentSection,
-    sessions: SessionsSection,
-    cron: CronSection,
-    cluster: ClusterSection,
+    ...sections,
     channels: Type.Record(Type.String(), Type.Unknown(), {
       default: {},
       description: 'Channel accounts, per channel id (validated by each channel).',
     }),
   },
-  { additionalProperties: false, $id: 'GatewayConfig', description: 'The gateway config file (JSON5).' },
+  { additionalProperties: false, $id: 'GatewayConfig', description: CONFIG_DESCRIPTION },
 );
 export type GatewayConfig = Static<typeof GatewayConfig>;
+
+/**
+ * The full config schema of a gateway that runs these channels: GatewayConfig with
+ * `channels.<id>` described (and validated, secrets marked) by each channel's schema. Channel ids
+ * not listed are rejected, so no key escapes validation and redaction.
+ */
+export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>): TObject {
+  const properties: Record<string, TSchema> = {};
+  for (const [id, schema] of Object.entries(channels)) properties[id] = Type.Optional(schema);
+  return Type.Object(
+    {
+      ...sections,
+      channels: Type.Object(properties, {
+        additionalProperties: false,
+        default: {},
+        description: `Channel accounts, per channel id (${Object.keys(channels).join(', ') || 'none'}).`,
+      }),
+    },
+    { additionalProperties: false, $id: 'GatewayConfig', description: CONFIG_DESCRIPTION },
+  );
+}
 
 /** Keys whose change needs a restart; everything else applies live. */
 export const RESTART_REQUIRED_PREFIXES = [
@@ -321,6 +354,3 @@ export const RESTART_REQUIRED_PREFIXES = [
   'gateway.port',
   'gateway.tls',
 ] as const;
-
-/** Config paths holding secrets: redacted in config.get and logs. */
-export const SECRET_PATHS = ['auth.token', 'auth.password'] as const;
