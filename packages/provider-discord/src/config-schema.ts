@@ -1,5 +1,5 @@
 // Read without loading discord.js: the gateway builds its config schema (and redacts) from this.
-import { credential, SecretString } from '@openclaw/gateway-core/channel';
+import { credential, SecretString, SecretUrl } from '@openclaw/gateway-core/channel';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
@@ -19,7 +19,7 @@ export const discordConfigSchema = Type.Object(
       ),
     ),
     apiUrl: Type.Optional(
-      Type.String({
+      SecretUrl({
         minLength: 1,
         default: DEFAULT_DISCORD_API_URL,
         description:

@@ -1,5 +1,5 @@
 // Read without loading the Slack SDK: the gateway builds its config schema (and redacts) from this.
-import { credential, SecretString } from '@openclaw/gateway-core/channel';
+import { credential, SecretString, SecretUrl } from '@openclaw/gateway-core/channel';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -42,7 +42,7 @@ export const slackConfigSchema = Type.Object(
       }),
     ),
     apiUrl: Type.Optional(
-      Type.String({
+      SecretUrl({
         minLength: 1,
         default: DEFAULT_SLACK_API_URL,
         description: 'Web API root; the bot token is sent only here and to *.slack.com.',

@@ -1,5 +1,5 @@
 // Read without loading telegraf: the gateway builds its config schema (and redacts) from this.
-import { credential, SecretString } from '@openclaw/gateway-core/channel';
+import { credential, SecretString, SecretUrl } from '@openclaw/gateway-core/channel';
 import { type Static, Type } from '@sinclair/typebox';
 
 export const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
@@ -25,7 +25,7 @@ export const telegramConfigSchema = Type.Object(
       Type.String({ minLength: 1, description: 'File holding only the bot token (read at start).' }),
     ),
     apiRoot: Type.Optional(
-      Type.String({
+      SecretUrl({
         minLength: 1,
         default: DEFAULT_TELEGRAM_API_ROOT,
         description: 'Bot API root; point it at a local Bot API server or a test fake.',
@@ -70,7 +70,7 @@ export const telegramConfigSchema = Type.Object(
             }),
           ),
           url: Type.Optional(
-            Type.String({
+            SecretUrl({
               description: 'Public URL to register with setWebhook; when absent, register it yourself.',
             }),
           ),

@@ -13,6 +13,7 @@ import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
 import { UNIT_NAME } from '../systemd.ts';
 import { validateLocalConfig } from './config.ts';
+import { type CredentialGap, channelConfigChecks, credentialGaps } from './doctor-channels.ts';
 
 export interface Check {
   name: string;
@@ -29,21 +30,15 @@ function portFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** Channel config keys that must be present for an enabled account. */
-const CREDENTIAL_KEYS: Record<string, string[]> = {
-  telegram: ['botToken'],
-  slack: ['botToken'],
-  discord: ['token'],
-  signal: ['baseUrl', 'number'],
-  imessage: ['serverUrl', 'password'],
-  whatsapp: [],
-};
-
 /**
  * What the running gateway says about each account: one check per enabled account, failing for
- * every state in which it does not work, with what to do about it.
+ * every state in which it does not work, with what to do about it. `gap` names the credential
+ * keys an unconfigured account lacks (from the providers' schemas).
  */
-export function liveChannelChecks(r: ChannelsStatusResult): Check[] {
+export function liveChannelChecks(
+  r: ChannelsStatusResult,
+  gap?: (channel: string, accountId: string) => CredentialGap,
+): Check[] {
   const checks: Check[] = [];
   for (const ch of r.channelOrder) {
     for (const a of r.channelAccounts[ch] ?? []) {
@@ -88,14 +83,23 @@ export function liveChannelChecks(r: ChannelsStatusResult): Check[] {
             fix: `link it: openclaw channels login ${ch}${a.accountId === 'default' ? '' : ` --account ${a.accountId}`}`,
           });
           break;
-        case 'not-configured':
+        case 'not-configured': {
+          const g = gap?.(ch, a.accountId);
+          const missing = g?.missing ?? [];
           checks.push({
             name,
             ok: false,
-            detail: `enabled but not configured${why}`,
-            fix: `add its credentials under channels.${ch} (see docs/CHANNELS.md), or set enabled: false`,
+            detail: !missing.length
+              ? `enabled but not configured${why}`
+              : missing.length === 1
+                ? `enabled but not configured: missing ${missing[0]}`
+                : `enabled but not configured: missing ${missing.join(', ')} (some are needed only in one mode: see each key's description)`,
+            fix: missing.length
+              ? `set ${g?.where}.${missing[0]} in the config, or set enabled: false`
+              : `add its credentials under channels.${ch} (see docs/CHANNELS.md), or set enabled: false`,
           });
           break;
+        }
         case 'held-elsewhere':
           checks.push({ name, ok: true, detail: `served by gateway ${a.heldBy ?? '(another)'}` });
           break;
@@ -223,29 +227,6 @@ export async function runChecks(options: {
     });
   } else checks.push({ name: 'service file', ok: true, detail: `${unitPath} holds no secret` });
 
-  const channels = (config?.channels ?? {}) as Record<
-    string,
-    { enabled?: boolean; accounts?: Record<string, Record<string, unknown>> } & Record<string, unknown>
-  >;
-  for (const [ch, section] of Object.entries(channels)) {
-    const need = CREDENTIAL_KEYS[ch] ?? [];
-    const accounts = section.accounts ?? { default: section };
-    for (const [id, acc] of Object.entries(accounts)) {
-      if (acc.enabled === false || section.enabled === false) continue;
-      const missing = need.filter((k) => acc[k] === undefined && section[k] === undefined);
-      checks.push(
-        missing.length
-          ? {
-              name: `channel ${ch}/${id}`,
-              ok: false,
-              detail: `missing ${missing.join(', ')}`,
-              fix: `set channels.${ch}.${missing[0]} in the config`,
-            }
-          : { name: `channel ${ch}/${id}`, ok: true, detail: 'credentials present' },
-      );
-    }
-  }
-
   const target = await resolveTarget(options.globals);
   try {
     const s = await openSession(options.globals);
@@ -255,7 +236,15 @@ export async function runChecks(options: {
       const after = Date.now();
       const skew = h.ts - (before + after) / 2;
       checks.push({ name: 'gateway', ok: true, detail: `reachable at ${target.url}` });
-      checks.push(...liveChannelChecks(await s.client.request('channels.status', {})));
+      // Which keys count as credentials comes from the providers' schemas (config.schema), whether
+      // an account has them from the gateway itself (it also sees env fallbacks and token files).
+      const [status, schema, config] = await Promise.all([
+        s.client.request('channels.status', {}),
+        s.client.request('config.schema'),
+        s.client.request('config.get'),
+      ]);
+      checks.push(...channelConfigChecks(status));
+      checks.push(...liveChannelChecks(status, credentialGaps(schema.schema, config.config)));
       checks.push(
         await s.client.request('status').then(
           (st) => lockoutCheck(st.authLockouts),

@@ -1,4 +1,11 @@
-import { GatewayConfig, GatewayError, parseConfig } from '@openclaw/protocol';
+import {
+  composeGatewayConfig,
+  GatewayConfig,
+  GatewayError,
+  parseConfig,
+  REDACTED,
+  SecretString,
+} from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   buildPatch,
@@ -9,6 +16,8 @@ import {
   type JsonSchema,
   parseInput,
   placeIssues,
+  secretIsSet,
+  REDACTED as UI_REDACTED,
 } from './config-form.ts';
 
 // The real schema, as config.schema sends it.
@@ -62,7 +71,7 @@ describe('config form', () => {
       value: ['https://a.example', 'https://b.example'],
     });
     expect(parseInput(find('channels'), '{"telegram": ')).toMatchObject({ ok: false });
-    expect(formatValue(find('auth.token'), '[redacted]')).toBe('');
+    expect(formatValue(find('auth.token'), REDACTED)).toBe('');
     expect(formatValue(find('gateway.allowedOrigins'), ['x', 'y'])).toBe('x\ny');
   });
 
@@ -107,5 +116,26 @@ describe('config form', () => {
     expect(
       placeIssues(layout, { message: 'config: not valid JSON5', details: { path: '' } }).general,
     ).toHaveLength(1);
+  });
+
+  it('reads secrets from the schema marks: hidden with set/unset only; a URL secret stays visible', () => {
+    expect(UI_REDACTED).toBe(REDACTED);
+    // A gateway's composed schema: a channel section with a marked token, as config.schema sends it.
+    const channel = {
+      type: 'object',
+      properties: { botToken: SecretString(), apiRoot: { type: 'string' } },
+    } as unknown as Parameters<typeof composeGatewayConfig>[0][string];
+    const composed = JSON.parse(JSON.stringify(composeGatewayConfig({ telegram: channel }))) as JsonSchema;
+    const form = describeConfig(composed);
+    const all = (sec: ConfigSection): ConfigField[] => [...sec.fields, ...sec.sections.flatMap(all)];
+    const byPath = new Map(all(form).map((f) => [f.path, f]));
+    expect(byPath.get('channels.telegram.botToken')?.sensitive).toBe(true);
+    expect(byPath.get('channels.telegram.apiRoot')?.sensitive).toBe(false);
+    // No hint needed: the mark on auth.token in the schema itself hides it.
+    expect(byPath.get('auth.token')?.sensitive).toBe(true);
+    expect(byPath.get('cluster.redisUrl')?.sensitive).toBe(false);
+    expect(formatValue(byPath.get('channels.telegram.botToken')!, REDACTED)).toBe('');
+    expect(secretIsSet(REDACTED)).toBe(true);
+    expect(secretIsSet(undefined)).toBe(false);
   });
 });

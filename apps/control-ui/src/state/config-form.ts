@@ -1,5 +1,13 @@
+/**
+ * What the gateway puts in place of a secret (config.get) and takes back as "keep the stored
+ * value" (config.set / config.patch). Mirrors REDACTED in the protocol.
+ */
+export const REDACTED = '__OPENCLAW_REDACTED__';
+
 /** The parts of JSON Schema that config.schema returns and the form understands. */
 export interface JsonSchema {
+  /** The gateway's secret mark: the whole value (`true`) or a URL's password (`url-password`). */
+  'x-secret'?: boolean | string;
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -28,7 +36,7 @@ export interface ConfigField {
   options?: string[];
   minimum?: number;
   maximum?: number;
-  /** Held as a secret: shown empty, written only when typed. */
+  /** Held as a secret: never shown (only whether it is set), written only when typed. */
   sensitive: boolean;
 }
 
@@ -76,8 +84,12 @@ function section(
 }
 
 function field(schema: JsonSchema, path: string, key: string, hints: Record<string, unknown>): ConfigField {
-  const hint = hints[path] as { sensitive?: boolean } | undefined;
-  const out: ConfigField = { path, key, kind: kindOf(schema), sensitive: hint?.sensitive === true };
+  const hint = hints[path] as { sensitive?: boolean; secret?: string } | undefined;
+  // A URL whose password is secret stays an ordinary field: the gateway sends it with the
+  // password replaced, and that form round-trips.
+  const mark = schema['x-secret'] ?? hint?.secret ?? (hint?.sensitive ? true : undefined);
+  const sensitive = mark !== undefined && mark !== false && mark !== 'url-password';
+  const out: ConfigField = { path, key, kind: kindOf(schema), sensitive };
   if (schema.description) out.description = schema.description;
   const options = enumOptions(schema);
   if (options) out.options = options;
@@ -112,7 +124,12 @@ function kindOf(schema: JsonSchema): FieldKind {
   }
 }
 
-/** The text (or checkbox state) a field starts with. Secrets start empty. */
+/** Whether a secret field holds a value (the gateway sends only the placeholder for it). */
+export function secretIsSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/** The text (or checkbox state) a field starts with. Secrets start empty, whatever they hold. */
 export function formatValue(field: ConfigField, value: unknown): FieldInput {
   if (field.sensitive) return '';
   switch (field.kind) {

@@ -13,6 +13,7 @@ import {
   type PlacedIssues,
   parseInput,
   placeIssues,
+  secretIsSet,
   valueAt,
 } from '../state/config-form.ts';
 import { Page } from './page.ts';
@@ -190,7 +191,7 @@ export class ConfigPage extends Page {
               <button type="button" @click=${() => this.#load()} ?disabled=${this.saving}>Reload</button>
               <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save'}</button>
             </div>
-            <p class="muted">Only the fields you change are written (a merge patch); empty fields go back to their defaults. Secrets are never shown.</p>
+            <p class="muted">Only the fields you change are written (a merge patch); empty fields go back to their defaults. Secrets are never shown, only whether they are set; leave one empty to keep it.</p>
             ${layout.items.map((i) => ('field' in i ? this.#field(i.field) : this.#section(i.section)))}
             <div class="actions">
               <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save'}</button>
@@ -251,10 +252,14 @@ export class ConfigPage extends Page {
         control = html`<textarea id=${id} class="mono" spellcheck="false" .value=${String(value)}
           aria-invalid=${invalid ? 'true' : 'false'} aria-describedby=${describedBy} @input=${onText}></textarea>`;
         break;
-      default:
+      default: {
+        const set = f.sensitive && secretIsSet(valueAt(this.#config, f.path));
+        const placeholder = !f.sensitive ? '' : set ? '(set — type to replace)' : '(not set)';
         control = html`<input id=${id} type=${f.sensitive ? 'password' : 'text'} inputmode=${f.kind === 'integer' || f.kind === 'number' ? 'numeric' : 'text'}
-          autocomplete="off" .value=${String(value)} placeholder=${f.sensitive ? '(hidden — type to replace)' : ''}
-          aria-invalid=${invalid ? 'true' : 'false'} aria-describedby=${describedBy} @input=${onText} />`;
+          autocomplete=${f.sensitive ? 'new-password' : 'off'} .value=${String(value)} placeholder=${placeholder}
+          aria-invalid=${invalid ? 'true' : 'false'} aria-describedby=${describedBy} @input=${onText} />
+          ${f.sensitive ? html`<span class="secret-state" data-testid="secret-state" data-set=${set ? 'true' : 'false'}>${set ? 'set' : 'not set'}</span>` : nothing}`;
+      }
     }
     return html`<div class="field" data-path=${f.path}>
       <label for=${id}>${f.key}${f.kind === 'list' ? html` <span class="muted">(one per line)</span>` : nothing}</label>

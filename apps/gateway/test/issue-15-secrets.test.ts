@@ -1,0 +1,286 @@
+// Issue 15: no secret leaves the gateway. A real gateway process with two Telegram accounts (one
+// against the fake Bot API, one pointed at a closed port so its errors carry the token's URL), an
+// OpenAI base URL with a password in it, and every way out checked: config.get for a reader and
+// an admin, config.schema, the CLI, validation errors, channel status, logs (ring and stdout),
+// /metrics, the audit log, and the Control UI in Chromium. Then the redacted config goes back in
+// and the stored secrets survive: the bot still answers after a restart.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GatewayClient, GatewayRequestError, REDACTED } from '@openclaw/protocol';
+import { FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser } from './browser.ts';
+import { connectOperator } from './operator.ts';
+import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
+
+const gatewayToken = randomBytes(24).toString('base64url');
+const deadToken = `987654321:${randomBytes(18).toString('base64url').replace(/[^\w]/g, 'x')}`;
+const agentPassword = `agent-pw-${randomBytes(8).toString('hex')}`;
+
+function runCli(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`openclaw ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('issue 15: no secret leaves the gateway', () => {
+  let tg: FakeTelegram;
+  let stateDir: string;
+  let cliDir: string;
+  let gw: GatewayProcess;
+  let admin: GatewayClient;
+  let reader: GatewayClient;
+  /** Every secret in play; none may appear in anything the gateway hands out. */
+  let secrets: string[];
+  const configPath = () => join(stateDir, 'openclaw.json');
+
+  const expectClean = (what: string, text: string) => {
+    for (const s of secrets) expect(text.includes(s), `${what} contains a secret`).toBe(false);
+  };
+
+  const connectBoth = async () => {
+    admin = await connectOperator(gw.url, gatewayToken);
+    reader = await connectOperator(gw.url, gatewayToken, { scopes: ['operator.read'] });
+  };
+
+  beforeAll(async () => {
+    tg = await FakeTelegram.start({ holdMs: 100 });
+    secrets = [tg.token, deadToken, gatewayToken, agentPassword];
+    stateDir = await tempStateDir();
+    cliDir = await mkdtemp(join(tmpdir(), 'oc-secrets-cli-'));
+    const dead = await freePort();
+    await writeFile(
+      configPath(),
+      JSON.stringify({
+        agent: { openai: { baseUrl: `http://agent:${agentPassword}@127.0.0.1:9/v1` } },
+        channels: {
+          telegram: {
+            // Shared by both accounts; `dead` overrides it and points at a closed port.
+            botToken: tg.token,
+            apiRoot: tg.apiRoot,
+            pacing: { perChatMs: 0, perAccountMs: 0 },
+            accounts: {
+              default: {},
+              dead: { botToken: deadToken, apiRoot: `http://127.0.0.1:${dead}` },
+            },
+          },
+        },
+      }),
+    );
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: gatewayToken } });
+    await connectBoth();
+    // Both accounts have started: one connected, the other failing with its token in the URL.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const s = await admin.request('channels.status', {});
+      const accounts = s.channelAccounts.telegram ?? [];
+      const ok = accounts.find((a) => a.accountId === 'default')?.connected;
+      const failed = accounts.find((a) => a.accountId === 'dead')?.lastError;
+      if (ok && failed) break;
+      if (Date.now() > deadline) throw new Error(`accounts did not settle: ${JSON.stringify(accounts)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await admin?.close();
+    await reader?.close();
+    await gw?.stop();
+    await tg?.close();
+    await rm(stateDir, { recursive: true, force: true });
+    await rm(cliDir, { recursive: true, force: true });
+  });
+
+  it('config.get shows placeholders, never values, to a reader and to an admin', async () => {
+    for (const c of [reader, admin]) {
+      const r = await c.request('config.get');
+      expectClean('config.get', JSON.stringify(r));
+      const telegram = (r.config.channels as Record<string, Record<string, unknown>>).telegram!;
+      expect(telegram.botToken).toBe(REDACTED);
+      expect((telegram.accounts as Record<string, Record<string, unknown>>).dead?.botToken).toBe(REDACTED);
+      // The gateway token came from the environment: still a placeholder.
+      expect((r.config.auth as { token?: string }).token).toBe(REDACTED);
+      // A URL keeps everything but its password.
+      expect((r.config.agent as { openai: { baseUrl: string } }).openai.baseUrl).toBe(
+        `http://agent:${REDACTED}@127.0.0.1:9/v1`,
+      );
+    }
+    const schema = await reader.request('config.schema');
+    expectClean('config.schema', JSON.stringify(schema));
+    expect(schema.uiHints['channels.telegram.botToken']).toMatchObject({ sensitive: true });
+    expect(schema.uiHints['channels.telegram.accounts.*.botToken']).toMatchObject({ sensitive: true });
+  });
+
+  it('the CLI prints the placeholder for config get channels.telegram.botToken', async () => {
+    const env = {
+      OPENCLAW_STATE_DIR: cliDir,
+      OPENCLAW_GATEWAY_URL: gw.url,
+      OPENCLAW_GATEWAY_TOKEN: gatewayToken,
+    };
+    const one = await runCli(['config', 'get', 'channels.telegram.botToken'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout.trim()).toBe(REDACTED);
+    const all = await runCli(['config', 'get', '--json'], env);
+    expect(all.code, all.stderr).toBe(0);
+    expectClean('openclaw config get', all.stdout + all.stderr);
+  });
+
+  it('a write the schema refuses names the key, never the value', async () => {
+    const attempt = `not-a-token-${randomBytes(12).toString('hex')}`;
+    secrets.push(attempt);
+    const error = await admin
+      .request('config.patch', {
+        raw: JSON.stringify({ channels: { telegram: { accounts: { dead: { botToken: attempt } } } } }),
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(GatewayRequestError);
+    const e = error as GatewayRequestError;
+    expect(e.detailCode).toBe('CONFIG_INVALID');
+    expect(e.message).toContain('channels.telegram.accounts.dead.botToken');
+    expectClean('the error', JSON.stringify({ message: e.message, details: e.details }));
+    // Nothing was written.
+    expect(await readFile(configPath(), 'utf8')).not.toContain(attempt);
+  });
+
+  it('channel status, logs, /metrics and the audit log carry no secret, also after a config.set', async () => {
+    // Write the redacted config back whole (what a UI that saves everything does).
+    const before = await admin.request('config.get');
+    const set = await admin.request('config.set', {
+      raw: JSON.stringify(before.config),
+      baseHash: before.hash,
+    });
+    expect(set.ok).toBe(true);
+    const file = await readFile(configPath(), 'utf8');
+    expect(file).toContain(tg.token);
+    expect(file).toContain(deadToken);
+    expect(file).toContain(agentPassword);
+    expect(file).not.toContain(REDACTED);
+    // The env token was never in the file and did not get written into it.
+    expect(file).not.toContain(gatewayToken);
+
+    const status = await admin.request('channels.status', {});
+    const dead = status.channelAccounts.telegram?.find((a) => a.accountId === 'dead');
+    expect(dead?.lastError).toBeTruthy();
+    expectClean('channels.status', JSON.stringify(status));
+    expectClean('health', JSON.stringify(await admin.request('health')));
+    expectClean('status', JSON.stringify(await admin.request('status')));
+
+    const audit = await admin.request('security.audit.list', { action: 'config.*' });
+    expect(audit.entries.some((a) => a.action === 'config.changed')).toBe(true);
+    expectClean('audit log', JSON.stringify(audit));
+
+    const metrics = await fetch(`http://127.0.0.1:${gw.port}/metrics`, {
+      headers: { authorization: `Bearer ${gatewayToken}` },
+    });
+    expect(metrics.status).toBe(200);
+    expectClean('/metrics', await metrics.text());
+
+    // Logs: mark the end with a line of our own, wait for it, then read everything before it.
+    const marker = `marker-${randomBytes(4).toString('hex')}`;
+    await admin.request('system-event', { text: marker });
+    await waitFor(() => gw.output().includes(marker), 5000, 'the marker in the log');
+    const tail = await reader.request('logs.tail', { limit: 5000 });
+    expect(tail.lines.some((l) => l.includes(marker))).toBe(true);
+    expect(tail.lines.some((l) => l.includes('config.changed'))).toBe(true);
+    expectClean('logs.tail', tail.lines.join('\n'));
+    expectClean('gateway stdout/stderr', gw.output());
+  });
+
+  it.skipIf(!hasChromium)(
+    'the Control UI config page shows whether a secret is set, never its value; saving keeps them',
+    async () => {
+      const base = `http://127.0.0.1:${gw.port}`;
+      // The first request builds the UI from source when there is no dist (a clean clone).
+      expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
+      await using browser = await launchBrowser();
+      const page = await browser.context.newPage();
+      await page.goto(`${base}/`);
+      await page.getByLabel('Gateway token').fill(gatewayToken);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 15_000 });
+      await page.goto(`${base}/#/config`);
+      const tick = page.locator('.field[data-path="limits.tickIntervalMs"]');
+      await tick.waitFor({ timeout: 15_000 });
+
+      // Everything the page holds: its markup and every input's live value.
+      const pageText = async () =>
+        `${await page.content()}\n${await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea, select')]
+            .map((e) => e.value)
+            .join('\n'),
+        )}`;
+      expectClean('the config page', await pageText());
+      const token = page.locator('.field[data-path="channels.telegram.botToken"]');
+      expect(await token.getByTestId('secret-state').textContent()).toBe('set');
+      expect(await token.locator('input').getAttribute('type')).toBe('password');
+      expect(
+        await page
+          .locator('.field[data-path="channels.telegram.webhook.secretToken"]')
+          .getByTestId('secret-state')
+          .textContent(),
+      ).toBe('not set');
+
+      // Saving another field leaves every secret as it was.
+      await tick.getByRole('textbox').fill('20000');
+      await page.getByRole('button', { name: 'Save' }).first().click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 10_000 });
+      const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
+        limits: { tickIntervalMs: number };
+        channels: { telegram: { botToken: string; accounts: { dead: { botToken: string } } } };
+      };
+      expect(file.limits.tickIntervalMs).toBe(20000);
+      expect(file.channels.telegram.botToken).toBe(tg.token);
+      expect(file.channels.telegram.accounts.dead.botToken).toBe(deadToken);
+      expectClean('the config page after saving', await pageText());
+    },
+    120_000,
+  );
+
+  it('a patch that round-trips the redacted channels keeps the token: the bot answers after a restart', async () => {
+    const current = await admin.request('config.get');
+    // The channel section as read (placeholders and all), with one real change: open DMs.
+    const channels = structuredClone(current.config.channels) as { telegram: Record<string, unknown> };
+    channels.telegram.dmPolicy = 'open';
+    const r = await admin.request('config.patch', {
+      raw: JSON.stringify({ channels }),
+      baseHash: current.hash,
+    });
+    expect(r.restartRequired).toContain('channels.telegram.dmPolicy');
+    expect(await readFile(configPath(), 'utf8')).not.toContain(REDACTED);
+
+    await admin.close();
+    await reader.close();
+    await gw.stop();
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: gatewayToken } });
+    await connectBoth();
+    await tg.pushMessage({ chatId: 701, from: { id: 701, first_name: 'Ann' }, text: 'still there?' });
+    const sent = await tg.waitForSent(1, 15_000);
+    expect(sent[0]).toMatchObject({ chatId: '701', text: 'echo: still there?' });
+    expectClean('gateway output after the restart', gw.output());
+  }, 60_000);
+});
