@@ -54,6 +54,8 @@ describe('issue 15: no secret leaves the gateway', () => {
   let reader: GatewayClient;
   /** Every secret in play; none may appear in anything the gateway hands out. */
   let secrets: string[];
+  /** A port nothing listens on: the model server the agent cannot reach. */
+  let deadAgent: number;
   const configPath = () => join(stateDir, 'openclaw.json');
 
   const expectClean = (what: string, text: string) => {
@@ -71,10 +73,15 @@ describe('issue 15: no secret leaves the gateway', () => {
     stateDir = await tempStateDir();
     cliDir = await mkdtemp(join(tmpdir(), 'oc-secrets-cli-'));
     const dead = await freePort();
+    deadAgent = await freePort();
     await writeFile(
       configPath(),
       JSON.stringify({
-        agent: { openai: { baseUrl: `http://agent:${agentPassword}@127.0.0.1:9/v1` } },
+        // Runs fail (nothing listens there), and the failure names the endpoint.
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: `http://agent:${agentPassword}@127.0.0.1:${deadAgent}/v1`, model: 'm' },
+        },
         channels: {
           telegram: {
             // Shared by both accounts; `dead` overrides it and points at a closed port.
@@ -124,7 +131,7 @@ describe('issue 15: no secret leaves the gateway', () => {
       expect((r.config.auth as { token?: string }).token).toBe(REDACTED);
       // A URL keeps everything but its password.
       expect((r.config.agent as { openai: { baseUrl: string } }).openai.baseUrl).toBe(
-        `http://agent:${REDACTED}@127.0.0.1:9/v1`,
+        `http://agent:${REDACTED}@127.0.0.1:${deadAgent}/v1`,
       );
     }
     const schema = await reader.request('config.schema');
@@ -167,7 +174,32 @@ describe('issue 15: no secret leaves the gateway', () => {
     expect(await readFile(configPath(), 'utf8')).not.toContain(attempt);
   });
 
-  it('channel status, logs, /metrics and the audit log carry no secret, also after a config.set', async () => {
+  it('channel status, a failed run, logs, /metrics and the audit log carry no secret, also after a config.set', async () => {
+    // A run that fails on the model server's URL: its error reaches the chat events and the log.
+    const events: unknown[] = [];
+    admin.on('chat', (e) => events.push(e));
+    const run = await admin.request('chat.send', {
+      sessionKey: 'webchat-secrets',
+      message: 'hello',
+      idempotencyKey: `k-${randomBytes(4).toString('hex')}`,
+    });
+    const failed = await waitFor(
+      () =>
+        events.find(
+          (e) =>
+            (e as { runId: string; state: string }).runId === run.runId &&
+            (e as { state: string }).state === 'error',
+        ),
+      15_000,
+      'the failed run',
+    );
+    expect((failed as { errorMessage?: string }).errorMessage).toContain('unreachable');
+    expectClean('chat events', JSON.stringify(events));
+    expectClean(
+      'chat.history',
+      JSON.stringify(await admin.request('chat.history', { sessionKey: 'webchat-secrets' })),
+    );
+
     // Write the redacted config back whole (what a UI that saves everything does).
     const before = await admin.request('config.get');
     const set = await admin.request('config.set', {
@@ -267,7 +299,8 @@ describe('issue 15: no secret leaves the gateway', () => {
     const channels = structuredClone(current.config.channels) as { telegram: Record<string, unknown> };
     channels.telegram.dmPolicy = 'open';
     const r = await admin.request('config.patch', {
-      raw: JSON.stringify({ channels }),
+      // (and answers come from the echo backend again: the model server was never there)
+      raw: JSON.stringify({ channels, agent: { backend: 'echo' } }),
       baseHash: current.hash,
     });
     expect(r.restartRequired).toContain('channels.telegram.dmPolicy');

@@ -30,6 +30,7 @@ export {
   credentialFields,
   REDACTED,
   redactSecrets,
+  redactUrlPassword,
   restoreSecrets,
   SECRET_KEYWORD,
   type SecretField,

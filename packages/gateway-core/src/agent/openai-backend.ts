@@ -1,3 +1,4 @@
+import { REDACTED, redactUrlPassword } from '@openclaw/protocol';
 import type { HistoryTurn, Responder } from '../sessions/responder.ts';
 
 export interface OpenAiBackendSettings {
@@ -7,6 +8,24 @@ export interface OpenAiBackendSettings {
   apiKey(): Promise<string | undefined>;
   systemPrompt?: string | undefined;
   temperature?: number | undefined;
+}
+
+/** `text` without the password of `url` (fetch's own errors may quote the whole URL). */
+function withoutUrlPassword(text: string, url: string): string {
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    return text;
+  }
+  if (!password) return text;
+  let out = text.split(password).join(REDACTED);
+  try {
+    out = out.split(decodeURIComponent(password)).join(REDACTED);
+  } catch {
+    // a malformed escape: the encoded form is gone already
+  }
+  return out;
 }
 
 /** A backend failure, with a message an operator can act on. */
@@ -54,7 +73,7 @@ async function errorFor(res: Response, s: OpenAiBackendSettings): Promise<Backen
     case 404:
       return new BackendError(
         'BACKEND_NOT_FOUND',
-        `model "${s.model}" or ${s.baseUrl}/chat/completions not found (404)${tail}`,
+        `model "${s.model}" or ${redactUrlPassword(s.baseUrl)}/chat/completions not found (404)${tail}`,
         404,
       );
     case 429:
@@ -99,7 +118,10 @@ export function openAiResponder(settings: () => OpenAiBackendSettings): Responde
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         throw new BackendError(
           'BACKEND_UNREACHABLE',
-          `model server unreachable at ${s.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+          withoutUrlPassword(
+            `model server unreachable at ${redactUrlPassword(s.baseUrl)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+            s.baseUrl,
+          ),
         );
       }
       if (!res.ok) throw await errorFor(res, s);

@@ -165,6 +165,11 @@ function redactValue(kind: SecretKind, v: unknown): unknown {
   return url.href;
 }
 
+/** A URL with its userinfo password replaced by REDACTED (for messages that name an endpoint). */
+export function redactUrlPassword(url: string): string {
+  return redactValue('url-password', url) as string;
+}
+
 /**
  * A deep copy of `value` with every marked secret replaced by REDACTED (a URL secret keeps
  * everything but its password). Unset and empty values stay as they are: "not set" is not a secret.
