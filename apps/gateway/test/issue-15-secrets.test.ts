@@ -93,6 +93,8 @@ describe('issue 15: no secret leaves the gateway', () => {
               dead: { botToken: deadToken, apiRoot: `http://127.0.0.1:${dead}` },
             },
           },
+          // An account without its token: doctor must name the key the provider reads.
+          discord: { dmPolicy: 'pairing' },
         },
       }),
     );
@@ -152,6 +154,26 @@ describe('issue 15: no secret leaves the gateway', () => {
     const all = await runCli(['config', 'get', '--json'], env);
     expect(all.code, all.stderr).toBe(0);
     expectClean('openclaw config get', all.stdout + all.stderr);
+  });
+
+  it("doctor names the credential keys the providers' schemas mark, and prints no secret", async () => {
+    const env = {
+      OPENCLAW_STATE_DIR: cliDir,
+      OPENCLAW_GATEWAY_URL: gw.url,
+      OPENCLAW_GATEWAY_TOKEN: gatewayToken,
+    };
+    const r = await runCli(['doctor', '--json'], env);
+    expectClean('openclaw doctor', r.stdout + r.stderr);
+    const checks = (
+      JSON.parse(r.stdout) as { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
+    ).checks;
+    expect(checks.find((c) => c.name === 'channel discord/default')).toMatchObject({
+      ok: false,
+      detail: 'missing botToken',
+      fix: 'set channels.discord.botToken in the config',
+    });
+    expect(checks.find((c) => c.name === 'channel telegram/default')).toMatchObject({ ok: true });
+    expect(r.code).not.toBe(0);
   });
 
   it('a write the schema refuses names the key, never the value', async () => {
