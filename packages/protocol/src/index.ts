@@ -28,6 +28,7 @@ export {
   CREDENTIAL_KEYWORD,
   credential,
   credentialFields,
+  placeholderPaths,
   REDACTED,
   redactSecrets,
   redactUrlPassword,

@@ -5,6 +5,8 @@ import {
   GatewayConfig,
   gatewayError,
   parseConfig,
+  placeholderPaths,
+  REDACTED,
   RESTART_REQUIRED_PREFIXES,
   redactSecrets,
   restoreSecrets,
@@ -58,7 +60,7 @@ export class ConfigManager {
     this.#raw = raw;
     this.#exists = exists;
     this.#overrides = overrides;
-    this.#config = overrides(parseConfig(raw, schema));
+    this.#config = overrides(parseChecked(raw, schema));
   }
 
   /**
@@ -158,7 +160,7 @@ export class ConfigManager {
   }
 
   async #write(raw: Record<string, unknown>): Promise<ConfigChange> {
-    const next = this.#overrides(parseConfig(raw, this.schema));
+    const next = this.#overrides(parseChecked(raw, this.schema));
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
@@ -172,7 +174,7 @@ export class ConfigManager {
   async reload(): Promise<ConfigChange> {
     const text = await readFile(this.path, 'utf8');
     const raw = parseJson5(text, this.path);
-    const next = this.#overrides(parseConfig(raw, this.schema));
+    const next = this.#overrides(parseChecked(raw, this.schema));
     this.#raw = raw;
     return this.#apply(next);
   }
@@ -189,6 +191,22 @@ export class ConfigManager {
     for (const l of this.#listeners) l(change);
     return change;
   }
+}
+
+/**
+ * parseConfig, and no secret may hold the placeholder: pasted from config.get into the file, it
+ * would become the secret itself, and the placeholder is public.
+ */
+function parseChecked(raw: Record<string, unknown>, schema: TObject): GatewayConfig {
+  const config = parseConfig(raw, schema);
+  const path = placeholderPaths(schema, raw)[0];
+  if (path !== undefined) {
+    const message = `holds the redacted placeholder ${REDACTED}; put the secret itself there, or remove the key`;
+    throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', `config ${path}: ${message}`, {
+      details: { path, issues: [{ path, message }] },
+    });
+  }
+  return config;
 }
 
 function parseJson5(text: string, where: string): Record<string, unknown> {

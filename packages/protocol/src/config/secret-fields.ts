@@ -250,6 +250,21 @@ export function restoreSecrets<T>(schema: unknown, next: T, previous: unknown): 
 }
 
 /**
+ * Paths (dotted) of secrets in `value` that hold the placeholder. A config that is to be used must
+ * have none: the placeholder is public, so a gateway token equal to it would open the gateway.
+ */
+export function placeholderPaths(schema: unknown, value: unknown): string[] {
+  const out: string[] = [];
+  for (const f of secretFields(schema)) {
+    forEachAt(value, f.path, (parent, key, concrete) => {
+      const v = (parent as Record<string | number, unknown>)[key];
+      if (typeof v === 'string' && v.includes(REDACTED)) out.push(concrete.join('.'));
+    });
+  }
+  return out;
+}
+
+/**
  * Every secret value set in `value` (URL passwords both as written and decoded), for scrubbing
  * them out of text that leaves the gateway: log lines, metrics, error messages.
  */
