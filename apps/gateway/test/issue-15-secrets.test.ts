@@ -284,9 +284,10 @@ describe('issue 15: no secret leaves the gateway', () => {
       // Everything the page holds: its markup and every input's live value.
       const pageText = async () =>
         `${await page.content()}\n${await page.evaluate(() =>
-          [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea, select')]
-            .map((e) => e.value)
-            .join('\n'),
+          Array.from(
+            document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea, select'),
+            (e) => e.value,
+          ).join('\n'),
         )}`;
       expectClean('the config page', await pageText());
       const token = page.locator('.field[data-path="channels.telegram.botToken"]');
