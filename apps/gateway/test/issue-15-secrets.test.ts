@@ -167,12 +167,12 @@ describe('issue 15: no secret leaves the gateway', () => {
     const checks = (
       JSON.parse(r.stdout) as { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
     ).checks;
-    expect(checks.find((c) => c.name === 'channel discord/default')).toMatchObject({
+    expect(checks.find((c) => c.name === 'live channel discord/default')).toMatchObject({
       ok: false,
-      detail: 'missing botToken',
-      fix: 'set channels.discord.botToken in the config',
+      detail: 'enabled but not configured: missing botToken',
+      fix: 'set channels.discord.botToken in the config, or set enabled: false',
     });
-    expect(checks.find((c) => c.name === 'channel telegram/default')).toMatchObject({ ok: true });
+    expect(checks.find((c) => c.name === 'live channel telegram/default')).toMatchObject({ ok: true });
     expect(r.code).not.toBe(0);
   });
 

@@ -1,5 +1,6 @@
 // A provider whose adapter does what a test script says. For testing the core's own policy
 // (supervision, outbox, leases); the real platform seams are tested in each provider package.
+import { SecretString } from '@openclaw/protocol';
 import { Type } from '@sinclair/typebox';
 import type {
   AdapterContext,
@@ -49,7 +50,12 @@ export function scriptedProvider(
     id,
     label: 'Scripted',
     capabilities,
-    configSchema: Type.Object({}, { description: 'Nothing to configure.' }),
+    configSchema: Type.Object(
+      {
+        botToken: Type.Optional(SecretString({ description: 'A token, to test that secrets stay inside.' })),
+      },
+      { description: 'A scripted account.' },
+    ),
     parseAccountConfig: (raw) => raw,
     isConfigured: () => true,
     create(): ChannelAdapter {
