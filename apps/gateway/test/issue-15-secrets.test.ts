@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { type GatewayClient, GatewayRequestError, REDACTED } from '@openclaw/protocol';
 import { FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser } from './browser.ts';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+import { launchBrowser } from './browser.ts';
 import { connectOperator } from './operator.ts';
 import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
@@ -265,56 +266,55 @@ describe('issue 15: no secret leaves the gateway', () => {
     expectClean('gateway stdout/stderr', gw.output());
   });
 
-  it.skipIf(!hasChromium)(
-    'the Control UI config page shows whether a secret is set, never its value; saving keeps them',
-    async () => {
-      const base = `http://127.0.0.1:${gw.port}`;
-      // The first request builds the UI from source when there is no dist (a clean clone).
-      expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
-      await using browser = await launchBrowser();
-      const page = await browser.context.newPage();
-      await page.goto(`${base}/`);
-      await page.getByLabel('Gateway token').fill(gatewayToken);
-      await page.getByRole('button', { name: 'Connect' }).click();
-      await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 15_000 });
-      await page.goto(`${base}/#/config`);
-      const tick = page.locator('.field[data-path="limits.tickIntervalMs"]');
-      await tick.waitFor({ timeout: 15_000 });
+  it('the Control UI config page shows whether a secret is set, never its value; saving keeps them', {
+    ...needs('chromium'),
+    timeout: 120_000,
+  }, async () => {
+    const base = `http://127.0.0.1:${gw.port}`;
+    // The first request builds the UI from source when there is no dist (a clean clone).
+    expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
+    await using browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('Gateway token').fill(gatewayToken);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 15_000 });
+    await page.goto(`${base}/#/config`);
+    const tick = page.locator('.field[data-path="limits.tickIntervalMs"]');
+    await tick.waitFor({ timeout: 15_000 });
 
-      // Everything the page holds: its markup and every input's live value.
-      const pageText = async () =>
-        `${await page.content()}\n${await page.evaluate(() =>
-          Array.from(
-            document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea, select'),
-            (e) => e.value,
-          ).join('\n'),
-        )}`;
-      expectClean('the config page', await pageText());
-      const token = page.locator('.field[data-path="channels.telegram.botToken"]');
-      expect(await token.getByTestId('secret-state').textContent()).toBe('set');
-      expect(await token.locator('input').getAttribute('type')).toBe('password');
-      expect(
-        await page
-          .locator('.field[data-path="channels.telegram.webhook.secretToken"]')
-          .getByTestId('secret-state')
-          .textContent(),
-      ).toBe('not set');
+    // Everything the page holds: its markup and every input's live value.
+    const pageText = async () =>
+      `${await page.content()}\n${await page.evaluate(() =>
+        Array.from(
+          document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea, select'),
+          (e) => e.value,
+        ).join('\n'),
+      )}`;
+    expectClean('the config page', await pageText());
+    const token = page.locator('.field[data-path="channels.telegram.botToken"]');
+    expect(await token.getByTestId('secret-state').textContent()).toBe('set');
+    expect(await token.locator('input').getAttribute('type')).toBe('password');
+    expect(
+      await page
+        .locator('.field[data-path="channels.telegram.webhook.secretToken"]')
+        .getByTestId('secret-state')
+        .textContent(),
+    ).toBe('not set');
 
-      // Saving another field leaves every secret as it was.
-      await tick.getByRole('textbox').fill('20000');
-      await page.getByRole('button', { name: 'Save' }).first().click();
-      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 10_000 });
-      const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
-        limits: { tickIntervalMs: number };
-        channels: { telegram: { botToken: string; accounts: { dead: { botToken: string } } } };
-      };
-      expect(file.limits.tickIntervalMs).toBe(20000);
-      expect(file.channels.telegram.botToken).toBe(tg.token);
-      expect(file.channels.telegram.accounts.dead.botToken).toBe(deadToken);
-      expectClean('the config page after saving', await pageText());
-    },
-    120_000,
-  );
+    // Saving another field leaves every secret as it was.
+    await tick.getByRole('textbox').fill('20000');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 10_000 });
+    const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
+      limits: { tickIntervalMs: number };
+      channels: { telegram: { botToken: string; accounts: { dead: { botToken: string } } } };
+    };
+    expect(file.limits.tickIntervalMs).toBe(20000);
+    expect(file.channels.telegram.botToken).toBe(tg.token);
+    expect(file.channels.telegram.accounts.dead.botToken).toBe(deadToken);
+    expectClean('the config page after saving', await pageText());
+  });
 
   it('a patch that round-trips the redacted channels keeps the token: the bot answers after a restart', async () => {
     const current = await admin.request('config.get');
