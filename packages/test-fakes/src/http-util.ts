@@ -1,4 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
 
 /** The whole request body. */
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -152,4 +154,68 @@ export async function freePort(): Promise<number> {
   const a = srv.address();
   await new Promise<void>((r) => srv.close(() => r()));
   return typeof a === 'object' && a ? a.port : 0;
+}
+
+/**
+ * What a fake sees of its clients right now: whether a stopped client left anything open with the
+ * platform, and whether it is still talking to it.
+ */
+export interface ClientActivity {
+  /** TCP connections from clients open now: idle keep-alive ones, long polls and WebSockets alike. */
+  connections: number;
+  /** Requests not answered yet (held long polls, calls in progress). */
+  pending: number;
+  /** Upgraded connections (WebSockets) open now. */
+  sockets: number;
+  /** Requests, accepted upgrades and WebSocket frames received so far; it only ever grows. */
+  calls: number;
+}
+
+/**
+ * How long a fake keeps an idle keep-alive connection open. Real platform front ends keep them for
+ * a minute or more; the point here is that it is far longer than any test waits for a client to
+ * close its connections, so a connection still open after a stop was left open by the client,
+ * not closed late by the server. (Node's own default, 5 s, is close to such waits.)
+ */
+export const FAKE_KEEP_ALIVE_MS = 30_000;
+
+/** Counts a fake server's client connections, pending requests, WebSockets and calls. */
+export class ActivityMeter {
+  readonly #connections = new Set<Socket>();
+  readonly #sockets = new Set<WebSocket>();
+  #pending = 0;
+  #calls = 0;
+
+  /** Watch `server` (call before it listens). */
+  watch(server: Server): void {
+    server.keepAliveTimeout = FAKE_KEEP_ALIVE_MS;
+    server.on('connection', (socket: Socket) => {
+      this.#connections.add(socket);
+      socket.once('close', () => this.#connections.delete(socket));
+    });
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      this.#calls++;
+      this.#pending++;
+      res.once('close', () => this.#pending--);
+    });
+  }
+
+  /** Watch an accepted WebSocket: its upgrade and each frame it sends are calls; open until it closes. */
+  socket(ws: WebSocket): void {
+    this.#calls++;
+    this.#sockets.add(ws);
+    ws.on('message', () => {
+      this.#calls++;
+    });
+    ws.once('close', () => this.#sockets.delete(ws));
+  }
+
+  snapshot(): ClientActivity {
+    return {
+      connections: this.#connections.size,
+      pending: this.#pending,
+      sockets: this.#sockets.size,
+      calls: this.#calls,
+    };
+  }
 }

@@ -19,7 +19,10 @@ export {
   type FakeDiscordOptions,
 } from './discord/fake-discord.ts';
 export {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
+  FAKE_KEEP_ALIVE_MS,
   FailureQueue,
   freePort,
   type InjectedFailure,

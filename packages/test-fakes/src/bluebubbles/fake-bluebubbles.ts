@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -176,6 +178,7 @@ export class FakeBlueBubbles {
   readonly #echo: boolean;
   readonly #server: Server;
   #offlinePort = 0;
+  readonly #activity = new ActivityMeter();
   readonly #failures = new FailureQueue();
   readonly #attachments = new Map<string, { data: Buffer; mimeType: string }>();
   readonly #chats = new Map<string, { displayName: string; participants: string[] }>();
@@ -195,6 +198,7 @@ export class FakeBlueBubbles {
         if (!res.headersSent) this.#error(res, 500, 'Server Error', String(error));
       });
     });
+    this.#activity.watch(this.#server);
   }
 
   static async start(options: FakeBlueBubblesOptions = {}): Promise<FakeBlueBubbles> {
@@ -314,6 +318,11 @@ export class FakeBlueBubbles {
   /** Reachable again, on the same port. */
   async goOnline(): Promise<void> {
     await listenAgain(this.#server, this.#offlinePort);
+  }
+
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
   }
 
   async close(): Promise<void> {

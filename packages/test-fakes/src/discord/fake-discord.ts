@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -110,6 +112,7 @@ export class FakeDiscord {
   readonly #echoOwnMessages: boolean;
   readonly #server: Server;
   #offlinePort = 0;
+  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #conns = new Set<Conn>();
   readonly #sessions = new Map<string, Session>();
@@ -151,6 +154,7 @@ export class FakeDiscord {
         if (!res.headersSent) sendJson(res, 500, { message: String(error), code: 0 });
       });
     });
+    this.#activity.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -299,6 +303,11 @@ export class FakeDiscord {
     await listenAgain(this.#server, this.#offlinePort);
   }
 
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
+  }
+
   async close(): Promise<void> {
     for (const c of this.#conns) c.ws.terminate();
     this.#conns.clear();
@@ -434,6 +443,7 @@ export class FakeDiscord {
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#activity.socket(ws);
       this.connections += 1;
       const conn: Conn = { ws, ready: false };
       this.#conns.add(conn);

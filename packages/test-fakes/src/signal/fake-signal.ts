@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -99,6 +101,7 @@ export class FakeSignal {
   readonly receipts: { number: string; recipient: string; receiptType: string; timestamp: number }[] = [];
   readonly #server: Server;
   #offlinePort = 0;
+  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Map<WebSocket, string>();
   readonly #failures = new FailureQueue();
@@ -119,6 +122,7 @@ export class FakeSignal {
         if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       });
     });
+    this.#activity.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -263,6 +267,11 @@ export class FakeSignal {
     await listenAgain(this.#server, this.#offlinePort);
   }
 
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
+  }
+
   async close(): Promise<void> {
     for (const w of [...this.#waiters]) w();
     for (const ws of this.#sockets.keys()) ws.terminate();
@@ -285,6 +294,7 @@ export class FakeSignal {
     }
     const account = decodeURIComponent(m[1]!);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#activity.socket(ws);
       this.#sockets.set(ws, account);
       const drop = () => this.#sockets.delete(ws);
       ws.on('close', drop);

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -120,6 +122,7 @@ export class FakeSlack {
   connections = 0;
   readonly #server: Server;
   #offlinePort = 0;
+  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Set<WebSocket>();
   readonly #tickets = new Set<string>();
@@ -144,6 +147,7 @@ export class FakeSlack {
           sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
       });
     });
+    this.#activity.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -359,6 +363,11 @@ export class FakeSlack {
     await listenAgain(this.#server, this.#offlinePort);
   }
 
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
+  }
+
   async close(): Promise<void> {
     for (const ws of this.#sockets) ws.terminate();
     this.#sockets.clear();
@@ -379,6 +388,7 @@ export class FakeSlack {
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#activity.socket(ws);
       this.connections += 1;
       this.#sockets.add(ws);
       ws.on('close', () => this.#sockets.delete(ws));

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
+  ActivityMeter,
+  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -94,6 +96,7 @@ export class FakeTelegram {
   readonly #viaServers: Server[] = [];
   /** Where each server listened before goOffline(), to come back on the same port. */
   readonly #offlinePorts = new Map<Server, number>();
+  readonly #activity = new ActivityMeter();
   readonly #failures = new FailureQueue();
   readonly #holdMs: number;
   readonly #sendDelayMs: number;
@@ -114,11 +117,13 @@ export class FakeTelegram {
   }
 
   #createServer(via: string | undefined): Server {
-    return createServer((req, res) => {
+    const server = createServer((req, res) => {
       this.#handle(req, res, via).catch((error: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: String(error) });
       });
     });
+    this.#activity.watch(server);
+    return server;
   }
 
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
@@ -248,6 +253,11 @@ export class FakeTelegram {
   async goOnline(): Promise<void> {
     for (const [server, port] of this.#offlinePorts) await listenAgain(server, port);
     this.#offlinePorts.clear();
+  }
+
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,14 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { closeServer, listen, listenAgain, stopListening } from '../http-util.ts';
+import {
+  ActivityMeter,
+  type ClientActivity,
+  closeServer,
+  listen,
+  listenAgain,
+  stopListening,
+} from '../http-util.ts';
 import {
   bundleNode,
   bytes,
@@ -204,6 +211,7 @@ export class FakeWhatsApp {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #server: Server;
   #offlinePort = 0;
+  readonly #activity = new ActivityMeter();
   readonly #wss: WebSocketServer;
   readonly #static: RawKeyPair = x25519KeyPair();
   readonly #conns = new Set<Conn>();
@@ -224,6 +232,7 @@ export class FakeWhatsApp {
     this.#server = createServer((_req, res) => {
       res.writeHead(426).end();
     });
+    this.#activity.watch(this.#server);
     this.#wss = new WebSocketServer({ server: this.#server, path: '/ws/chat' });
     this.#wss.on('connection', (ws) => this.#accept(ws));
   }
@@ -233,6 +242,11 @@ export class FakeWhatsApp {
     const port = await listen(fake.#server, options.port);
     fake.wsUrl = `ws://127.0.0.1:${port}/ws/chat`;
     return fake;
+  }
+
+  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
+  activity(): ClientActivity {
+    return this.#activity.snapshot();
   }
 
   /** Close every client socket and the server. */
@@ -479,6 +493,7 @@ export class FakeWhatsApp {
   // ── connections ─────────────────────────────────────────────────────────────
 
   #accept(ws: WebSocket): void {
+    this.#activity.socket(ws);
     const conn = new Conn(ws, this.#lib, this.#trace ? this.trace : undefined);
     this.#conns.add(conn);
     ws.on('message', (data: Buffer) => {
