@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   type AdapterContext,
   type ChannelAdapter,
@@ -71,12 +73,27 @@ export function classifyTelegramError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/**
+ * A telegraf bot whose connections belong to it alone, so stopping it can close them. Left to
+ * itself telegraf pools them in an agent shared by every bot (https), or in Node's global agent
+ * (an http apiRoot: it drops any agent it is given for those, hence the assignment after).
+ */
+function createBot(cfg: TelegramAccountConfig): { bot: Telegraf; agent: HttpAgent } {
+  const agent = cfg.apiRoot.startsWith('http://')
+    ? new HttpAgent({ keepAlive: true })
+    : new HttpsAgent({ keepAlive: true });
+  const bot = new Telegraf(cfg.botToken, { telegram: { apiRoot: cfg.apiRoot, agent } });
+  bot.telegram.options.agent = agent;
+  return { bot, agent };
+}
+
 /** One bot account: telegraf for the wire, nothing else. */
 export class TelegramAdapter implements ChannelAdapter {
   readonly capabilities = telegramCapabilities;
   readonly #cfg: TelegramAccountConfig;
   readonly #accountId: string;
   #bot: Telegraf | undefined;
+  #agent: HttpAgent | undefined;
   #self: BotSelf | undefined;
   #polling: Promise<void> | undefined;
   #pollAbort: AbortController | undefined;
@@ -90,8 +107,9 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async start(ctx: AdapterContext): Promise<void> {
     this.#stopping = false;
-    const bot = new Telegraf(this.#cfg.botToken, { telegram: { apiRoot: this.#cfg.apiRoot } });
+    const { bot, agent } = createBot(this.#cfg);
     this.#bot = bot;
+    this.#agent = agent;
     let me: Awaited<ReturnType<Telegraf['telegram']['getMe']>>;
     try {
       me = await bot.telegram.getMe();
@@ -221,6 +239,8 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#unmount = undefined;
     const bot = this.#bot;
     this.#bot = undefined;
+    const agent = this.#agent;
+    this.#agent = undefined;
     if (!bot) return;
     if (this.#polling) {
       this.#pollAbort?.abort();
@@ -229,6 +249,7 @@ export class TelegramAdapter implements ChannelAdapter {
       this.#polling = undefined;
       this.#pollAbort = undefined;
     }
+    agent?.destroy();
   }
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {
@@ -278,7 +299,7 @@ export class TelegramAdapter implements ChannelAdapter {
   async probe(
     timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
-    const bot = new Telegraf(this.#cfg.botToken, { telegram: { apiRoot: this.#cfg.apiRoot } });
+    const { bot, agent } = createBot(this.#cfg);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const me = await Promise.race([
@@ -292,6 +313,7 @@ export class TelegramAdapter implements ChannelAdapter {
       return { ok: false, error: classifyTelegramError(error).message };
     } finally {
       clearTimeout(timer);
+      agent.destroy();
     }
   }
 
