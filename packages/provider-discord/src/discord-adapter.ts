@@ -24,6 +24,7 @@ import {
   REST,
   Routes,
 } from 'discord.js';
+import { Agent } from 'undici';
 import type { DiscordAccountConfig } from './config.ts';
 import { normalizeMessage } from './normalize.ts';
 
@@ -139,6 +140,11 @@ export class DiscordAdapter implements ChannelAdapter {
   readonly #cfg: DiscordAccountConfig;
   readonly #accountId: string;
   #client: Client | undefined;
+  /**
+   * REST connections of this account. Without its own agent discord.js pools them in undici's
+   * process-wide one, where stop() could not close them.
+   */
+  #agent: Agent | undefined;
   /** Inbound messages reach the core in gateway order, one at a time. */
   #inbound: Promise<void> = Promise.resolve();
   #live = false;
@@ -152,13 +158,15 @@ export class DiscordAdapter implements ChannelAdapter {
   async start(ctx: AdapterContext): Promise<void> {
     this.#stopping = false;
     this.#live = false;
+    const agent = new Agent();
+    this.#agent = agent;
     const client = new Client({
       intents: this.#cfg.intents,
       // DM channels are never in the cache when a DM arrives; without this discord.js drops it.
       partials: [Partials.Channel],
       // We own retries: a 429 (or a bucket discord.js would wait out) reaches us as a RateLimitError,
       // which becomes RateLimitedError so the core's outbox waits and retries once per policy.
-      rest: { api: this.#cfg.apiUrl, retries: 0, rejectOnRateLimit: () => true },
+      rest: { api: this.#cfg.apiUrl, retries: 0, rejectOnRateLimit: () => true, agent },
       // Ready must not wait longer for guilds than start() waits for ready.
       waitGuildTimeout: Math.min(15_000, this.#cfg.readyTimeoutMs / 2),
     });
@@ -225,6 +233,7 @@ export class DiscordAdapter implements ChannelAdapter {
     } catch (error) {
       await client.destroy().catch(() => {});
       this.#client = undefined;
+      await this.#closeAgent();
       // A close code (4004, 4014, …) says more than the generic error login() rejects with.
       const closed = closeCode === undefined ? undefined : classifyCloseCode(closeCode);
       throw closed instanceof NonRetryableChannelError ? closed : classifyDiscordError(error);
@@ -263,10 +272,19 @@ export class DiscordAdapter implements ChannelAdapter {
     this.#live = false;
     const client = this.#client;
     this.#client = undefined;
-    if (!client) return;
-    // Closes the gateway socket (1000) and clears heartbeats, sweepers and REST timers.
-    await client.destroy();
-    client.removeAllListeners();
+    if (client) {
+      // Closes the gateway socket (1000) and clears heartbeats, sweepers and REST timers.
+      await client.destroy();
+      client.removeAllListeners();
+    }
+    await this.#closeAgent();
+  }
+
+  /** Drops the pooled REST connections (and fails any request still in flight: we are stopping). */
+  async #closeAgent(): Promise<void> {
+    const agent = this.#agent;
+    this.#agent = undefined;
+    await agent?.destroy().catch(() => {});
   }
 
   async #textChannel(id: string) {
@@ -338,7 +356,8 @@ export class DiscordAdapter implements ChannelAdapter {
   async probe(
     timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
-    const rest = new REST({ api: this.#cfg.apiUrl, retries: 0, timeout: timeoutMs }).setToken(
+    const agent = new Agent();
+    const rest = new REST({ api: this.#cfg.apiUrl, retries: 0, timeout: timeoutMs, agent }).setToken(
       this.#cfg.botToken,
     );
     const abort = new AbortController();
@@ -358,6 +377,7 @@ export class DiscordAdapter implements ChannelAdapter {
       abort.abort();
       rest.clearHashSweeper();
       rest.clearHandlerSweeper();
+      await agent.destroy().catch(() => {});
     }
   }
 }

@@ -81,4 +81,7 @@ describeChannelContract<FakeDiscord>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'createMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  activity: (f) => f.activity(),
+  // A running bot holds its gateway socket open; a dropped one is brought back by the supervisor.
+  maxSilenceMs: () => 0,
 });

@@ -7,7 +7,8 @@ import {
   type OutboundMessage,
   type SendReceipt,
 } from '@openclaw/gateway-core/channel';
-import { WebClient } from '@slack/web-api';
+import { type FetchFunction, WebClient } from '@slack/web-api';
+import { Agent } from 'undici';
 import type { SlackAccountConfig } from './config.ts';
 import { reactionName } from './emoji.ts';
 import { classifySendError, classifyStartError, platformError } from './errors.ts';
@@ -63,6 +64,11 @@ export class SlackAdapter implements ChannelAdapter {
   readonly #cfg: SlackAccountConfig;
   readonly #accountId: string;
   #web: WebClient | undefined;
+  /**
+   * Web API connections of this account (its own calls and Socket Mode's apps.connections.open).
+   * Left to the global fetch they would pool process-wide, where stop() could not close them.
+   */
+  #agent: Agent | undefined;
   #socket: SupervisedSocketModeClient | undefined;
   #self: SlackSelf | undefined;
   #log: ChannelLogger = silentLog;
@@ -83,9 +89,10 @@ export class SlackAdapter implements ChannelAdapter {
     return this.#accountId === 'default' ? 'channels.slack' : `channels.slack.accounts.${this.#accountId}`;
   }
 
-  #webClient(log: ChannelLogger, timeoutMs = 0): WebClient {
+  #webClient(log: ChannelLogger, agent: Agent, timeoutMs = 0): WebClient {
     return new WebClient(this.#cfg.botToken, {
       slackApiUrl: this.#cfg.apiUrl,
+      fetch: fetchVia(agent),
       logger: slackLogger(log, 'web-api'),
       // The outbox owns retries and pacing: a 429 must reach it as a RateLimitedError carrying
       // Slack's Retry-After, not be slept on here while the whole request queue is paused.
@@ -98,7 +105,9 @@ export class SlackAdapter implements ChannelAdapter {
   async start(ctx: AdapterContext): Promise<void> {
     this.#stopping = false;
     this.#log = ctx.log;
-    const web = this.#webClient(ctx.log);
+    const agent = new Agent();
+    this.#agent = agent;
+    const web = this.#webClient(ctx.log, agent);
     this.#web = web;
     let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
     try {
@@ -156,6 +165,7 @@ export class SlackAdapter implements ChannelAdapter {
       // supervisor's backoff (through onReconnectFailed) instead of the library's 100 retries.
       clientOptions: {
         slackApiUrl: this.#cfg.apiUrl,
+        ...(this.#agent ? { fetch: fetchVia(this.#agent) } : {}),
         retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
       },
       ...(ping !== undefined ? { clientPingTimeout: ping } : {}),
@@ -289,6 +299,10 @@ export class SlackAdapter implements ChannelAdapter {
       limit.clear();
     }
     this.#web = undefined;
+    const agent = this.#agent;
+    this.#agent = undefined;
+    // Fails a call still in flight (we are stopping) and closes the pooled connections.
+    await agent?.destroy().catch(() => {});
   }
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {
@@ -338,8 +352,12 @@ export class SlackAdapter implements ChannelAdapter {
     timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
     const limit = timeout(timeoutMs, 'probe timed out');
+    const agent = new Agent();
     try {
-      const auth = await Promise.race([this.#webClient(this.#log, timeoutMs).auth.test(), limit.promise]);
+      const auth = await Promise.race([
+        this.#webClient(this.#log, agent, timeoutMs).auth.test(),
+        limit.promise,
+      ]);
       return {
         ok: true,
         self: { id: auth.user_id ?? '', ...(auth.user ? { name: auth.user } : {}) },
@@ -348,10 +366,18 @@ export class SlackAdapter implements ChannelAdapter {
       return { ok: false, error: classifyStartError(error, 'botToken', this.#configPath).message };
     } finally {
       limit.clear();
+      await agent.destroy().catch(() => {});
     }
   }
 
   get self(): SlackSelf | undefined {
     return this.#self;
   }
+}
+
+/** The global fetch, over `agent`'s connections instead of the process-wide pool. */
+function fetchVia(agent: Agent): FetchFunction {
+  // The global Response is what the library's own default (globalThis.fetch) returns too.
+  return (url, init) =>
+    fetch(url, { ...init, dispatcher: agent } as RequestInit) as unknown as ReturnType<FetchFunction>;
 }
