@@ -4,6 +4,9 @@ import { describe } from 'vitest';
 import { signalProvider } from './index.ts';
 
 const me = '+15559999999';
+/** How long the fake holds an empty receive, and the adapter's pause between polls (normal mode). */
+const HOLD_MS = 100;
+const POLL_INTERVAL_MS = 20;
 
 /**
  * The same contract over both receive paths: json-rpc (WebSocket, picked by `auto` from /v1/about)
@@ -12,13 +15,13 @@ const me = '+15559999999';
 function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
   describeChannelContract<FakeSignal>({
     provider: signalProvider,
-    startFake: () => FakeSignal.start({ number: me, mode, holdMs: 100 }),
+    startFake: () => FakeSignal.start({ number: me, mode, holdMs: HOLD_MS }),
     stopFake: (f) => f.close(),
     accountConfig: (f) => ({
       baseUrl: f.url,
       number: f.number,
       receiveMode,
-      pollIntervalMs: 20,
+      pollIntervalMs: POLL_INTERVAL_MS,
       // Signal's 429 carries no retry-after (a captcha lifts it); the contract's 429 asks for 1 s.
       rateLimitRetryMs: 1000,
     }),
@@ -43,6 +46,9 @@ function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
     sendCalls: (f) => f.calls.filter((c) => c.method === 'send').length,
     goOffline: (f) => f.goOffline(),
     goOnline: (f) => f.goOnline(),
+    activity: (f) => f.activity(),
+    // json-rpc holds its receive socket open; normal mode polls again after each held receive.
+    maxSilenceMs: () => HOLD_MS + POLL_INTERVAL_MS,
   });
 }
 

@@ -5,18 +5,20 @@ import { slackProvider } from './index.ts';
 // DMs live in a per-user IM channel (D…); the bot answers there, not to the user id.
 const dmChannel = (userId: string) => `D${userId}`;
 
+// A short pong deadline keeps the Socket Mode client's timers (and reconnect delay) small.
+const PING_TIMEOUT_MS = 400;
+
 const profile = (name: string) => ({ display_name: name, real_name: name, name: name.toLowerCase() });
 
 describeChannelContract<FakeSlack>({
   provider: slackProvider,
   startFake: () => FakeSlack.start(),
   stopFake: (f) => f.close(),
-  // A short pong deadline keeps the Socket Mode client's timers (and reconnect delay) small.
   accountConfig: (f) => ({
     botToken: f.botToken,
     appToken: f.appToken,
     apiUrl: f.apiUrl,
-    clientPingTimeoutMs: 400,
+    clientPingTimeoutMs: PING_TIMEOUT_MS,
   }),
   ids: { senderA: 'UANN0001', senderB: 'UBOB0002', group: 'CGENERAL1' },
   pushDirect: async (f, m) => {
@@ -55,4 +57,7 @@ describeChannelContract<FakeSlack>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'chat.postMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  activity: (f) => f.activity(),
+  // A running bot holds its Socket Mode socket open; a dropped one reconnects after the pong deadline.
+  maxSilenceMs: () => PING_TIMEOUT_MS,
 });

@@ -3,10 +3,12 @@ import { FakeTelegram } from '@openclaw/test-fakes';
 import { telegramProvider } from './index.ts';
 
 const users = { 1001: 'Ann', 1002: 'Bob' } as Record<number, string>;
+/** How long the fake holds an empty getUpdates; telegraf polls again as soon as one returns. */
+const HOLD_MS = 100;
 
 describeChannelContract<FakeTelegram>({
   provider: telegramProvider,
-  startFake: () => FakeTelegram.start({ holdMs: 100 }),
+  startFake: () => FakeTelegram.start({ holdMs: HOLD_MS }),
   stopFake: (f) => f.close(),
   // A short wait between failed polls keeps the liveness case quick.
   accountConfig: (f) => ({ botToken: f.token, apiRoot: f.apiRoot, pollRetryMs: 100 }),
@@ -34,4 +36,6 @@ describeChannelContract<FakeTelegram>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'sendMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  activity: (f) => f.activity(),
+  maxSilenceMs: () => HOLD_MS,
 });

@@ -52,4 +52,7 @@ describeChannelContract<Harness>({
   sendCalls: (h) => h.fake.sendAttempts,
   goOffline: (h) => h.fake.goOffline(),
   goOnline: (h) => h.fake.goOnline(),
+  activity: (h) => h.fake.activity(),
+  // A running client holds its socket open; a dropped one is brought back by the supervisor.
+  maxSilenceMs: () => 0,
 });
