@@ -11,6 +11,8 @@ import { parseTelegramConfig } from './config.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
 const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+/** How long the fake holds an empty getUpdates. */
+const HOLD_MS = 80;
 
 function context(extra: Partial<AdapterContext> = {}) {
   const inbound: InboundEnvelope[] = [];
@@ -44,7 +46,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
   });
 
   async function setup(extra: Record<string, unknown> = {}) {
-    const tg = await FakeTelegram.start({ holdMs: 80 });
+    const tg = await FakeTelegram.start({ holdMs: HOLD_MS });
     cleanup.push(() => tg.close());
     const adapter = new TelegramAdapter(
       parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot, ...extra }, 'default'),
@@ -160,12 +162,36 @@ describe('TelegramAdapter against a fake Bot API', () => {
 
   it('stop commits the update offset, so a restart does not see old updates again', async () => {
     const { tg, adapter } = await setup();
-    const { ctx, inbound } = context();
+    // The update is still being handled when stop() comes: no later poll has confirmed it yet, so
+    // only the stop can.
+    let release!: () => void;
+    const handling = new Promise<void>((r) => (release = r));
+    const inbound: InboundEnvelope[] = [];
+    const { ctx } = context({
+      emit: async (m) => {
+        inbound.push(m);
+        await handling;
+      },
+    });
     await adapter.start(ctx);
     const u = await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'once' });
     await waitFor(() => inbound.length === 1);
-    await adapter.stop();
+    expect(tg.confirmedOffset).toBeLessThanOrEqual(u.update_id);
+    const stopped = adapter.stop();
+    release();
+    await stopped;
+    // Confirmed by stop(): telegraf's last call, getUpdates with the next offset and limit 1.
     expect(tg.confirmedOffset).toBe(u.update_id + 1);
+    expect(tg.calls.at(-1)).toEqual({ method: 'getUpdates', params: { offset: u.update_id + 1, limit: 1 } });
+    // And polling really ended: nothing held open, and no call in several hold periods (a live
+    // poller asks again as soon as a held getUpdates returns).
+    // (The fake keeps idle connections for 30 s: one it sees closed was closed by the bot.)
+    await waitFor(() => tg.activity().connections === 0, 3000, 'the bot to close its connections');
+    const after = tg.activity();
+    expect(after.pending).toBe(0);
+    await new Promise((r) => setTimeout(r, 4 * HOLD_MS));
+    expect(tg.activity().calls).toBe(after.calls);
+
     const again = new TelegramAdapter(
       parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
       'default',
@@ -173,8 +199,10 @@ describe('TelegramAdapter against a fake Bot API', () => {
     cleanup.push(() => again.stop());
     const second = context();
     await again.start(second.ctx);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(second.inbound).toHaveLength(0);
+    // Marker: once a newer update arrives, anything redelivered would have arrived before it.
+    await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'marker' });
+    await waitFor(() => second.inbound.length > 0 && second.inbound.at(-1)?.text === 'marker');
+    expect(second.inbound.map((m) => m.text)).toEqual(['marker']);
   });
 
   it('polling: each failed getUpdates is reported as degraded with the reason, each answer as healthy; 409 gives up', async () => {
