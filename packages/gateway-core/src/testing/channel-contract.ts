@@ -80,8 +80,6 @@ async function eventually<T>(fn: () => T | undefined | false, what: string, time
   }
 }
 
-const quiet = async (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The supervisor's reconnect backoff in these tests: a dropped account is back within maxMs. */
 const BACKOFF = { baseMs: 50, maxMs: 200 };
 
@@ -105,6 +103,8 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
     let manager: ChannelManager | undefined;
     let sessions: SessionRouter | undefined;
     let policy: Record<string, unknown>;
+    /** Texts of inbound messages the core has finished with (accepted, challenged or dropped). */
+    let handled: string[];
 
     const boot = async (extra: Record<string, unknown>) => {
       policy = { ...h.accountConfig(fake), pacing: { perChatMs: 0, perAccountMs: 0 }, ...extra };
@@ -130,6 +130,16 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
         backoff: BACKOFF,
         webhooks: h.webhooks?.(fake),
       });
+      // Watch the core finish each inbound message: the marker absence checks wait for.
+      handled = [];
+      const handle = manager.handleInbound.bind(manager);
+      manager.handleInbound = async (env) => {
+        try {
+          await handle(env);
+        } finally {
+          handled.push(env.text);
+        }
+      };
       await manager.start();
       await eventually(() => manager!.summary().accounts[0]?.connected, `${id} account connected`);
     };
@@ -177,14 +187,17 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       for (const c of code!) expect(PAIRING_ALPHABET).toContain(c);
       expect(challenge.chatId).toBe(h.directChatId(h.ids.senderB));
       await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'hello?' });
-      await quiet(300);
-      expect(h.sent(fake).filter((s) => /pairing code/i.test(s.text))).toHaveLength(1);
-      expect(h.sent(fake).some((s) => s.text.startsWith('echo:'))).toBe(false);
+      // Handled while Bob was still unapproved: it must get neither a second code nor an answer.
+      await eventually(() => handled.includes('hello?'), 'the core to handle the second DM');
       const list = await manager!.pairingList({ channel: id });
       expect(list.requests.map((r) => r.requestId)).toEqual([code]);
       await manager!.pairingApprove({ channel: id, accountId: 'default', requestId: code! });
       await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'now?' });
       await eventually(() => h.sent(fake).find((s) => s.text === 'echo: now?'), 'reply after approval');
+      // The answer to 'now?' is the marker: a second code or an answer to 'hello?' (same chat, same
+      // session, queued earlier) would have reached Bob before it.
+      const toBob = h.sent(fake).filter((s) => s.chatId === h.directChatId(h.ids.senderB));
+      expect(toBob.map((s) => s.text)).toEqual([challenge.text, 'echo: now?']);
     });
 
     it('groups: answers only when mentioned', async () => {
@@ -196,6 +209,7 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
         text: 'chatter',
         mention: false,
       });
+      await eventually(() => handled.includes('chatter'), 'the core to handle the unmentioned message');
       await h.pushGroup(fake, {
         groupId: h.ids.group,
         senderId: h.ids.senderA,
@@ -208,8 +222,9 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
         'reply to the mention',
       );
       expect(reply.chatId).toBe(h.groupChatId(h.ids.group));
-      await quiet(200);
-      expect(h.sent(fake).some((s) => s.text.includes('chatter'))).toBe(false);
+      // The reply to the mention is the marker: an answer to 'chatter' (same group, same session,
+      // handled earlier) would have arrived before it.
+      expect(h.sent(fake).map((s) => s.text)).toEqual([reply.text]);
     });
 
     it('chunks long text in the platform unit (emoji and CJK), in order, exactly once', async () => {
@@ -235,10 +250,15 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
           .join('')
           .replace(/\s/g, ''),
       ).toBe(text.replace(/\s/g, ''));
-      // The same idempotency key does not send again.
+      // The same idempotency key does not send again. A marker sent after it through the same
+      // chat's queue arrives after anything the repeat would have queued.
       await manager!.send({ to, message: text, channel: id, idempotencyKey: 'contract-chunks' }, 'test');
-      await quiet(200);
-      expect(h.sent(fake).filter((s) => s.chatId === to)).toHaveLength(chunks.length);
+      await manager!.send({ to, message: 'marker', channel: id, idempotencyKey: 'contract-marker' }, 'test');
+      await eventually(() => h.sent(fake).find((s) => s.text === 'marker'), 'the marker');
+      expect(h.sent(fake).filter((s) => s.chatId === to)).toEqual([
+        ...chunks,
+        { chatId: to, text: 'marker' },
+      ]);
     });
 
     it('429: waits the platform retry-after, then delivers once', async () => {
