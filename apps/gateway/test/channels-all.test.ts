@@ -165,15 +165,25 @@ describe('Telegram, Slack, Discord, Signal and iMessage in one gateway', () => {
       const [a, b] = await Promise.all([c.request('send', p), c.request('send', p)]);
       expect(a.messageId).toBe(b.messageId);
     }
-    await waitFor(() => tg.sentTexts('12').length === 1, 10_000);
-    await waitFor(() => slack.sent.some((s) => s.text === 'direct to slack'), 10_000);
-    await waitFor(() => discord.sent.some((s) => s.content === 'direct to discord'), 10_000);
-    await waitFor(() => signal.sent.some((s) => s.message === 'direct to signal'), 10_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(tg.sentTexts('12')).toEqual(['direct to telegram']);
-    expect(slack.sent.filter((s) => s.text === 'direct to slack')).toHaveLength(1);
-    expect(discord.sent.filter((s) => s.content === 'direct to discord')).toHaveLength(1);
-    expect(signal.sent.filter((s) => s.message === 'direct to signal')).toHaveLength(1);
+    // Markers: one more send to each chat; a repeat would be queued before it in that chat.
+    for (const [channel, to] of targets) {
+      await c.request('send', {
+        channel,
+        to,
+        message: `marker for ${channel}`,
+        idempotencyKey: `m-${channel}`,
+      });
+    }
+    const sentTo = {
+      telegram: () => tg.sentTexts('12'),
+      slack: () => slack.sent.filter((s) => s.channel === 'CGENERAL1').map((s) => s.text),
+      discord: () => discord.sent.filter((s) => s.channelId === GENERAL).map((s) => s.content),
+      signal: () => signal.sent.filter((s) => s.recipients[0] === '+15550000002').map((s) => s.message),
+    };
+    for (const [channel] of targets) {
+      await waitFor(() => sentTo[channel]().includes(`marker for ${channel}`), 10_000, `${channel} marker`);
+      expect(sentTo[channel]()).toEqual([`direct to ${channel}`, `marker for ${channel}`]);
+    }
   });
 
   it('one account failing in a loop is reported and the process keeps serving', async () => {

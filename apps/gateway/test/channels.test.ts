@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -176,8 +177,10 @@ describe('channels through the gateway process', () => {
     expect(again.messageId).toBe(a.messageId);
     expect(a.status).toBe('queued');
     await tg.waitForSent(1);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(tg.sentTexts('777')).toEqual(['hello once']);
+    // Marker: a repeat would be queued in this chat before it, and a chat's sends go out in order.
+    await c.request('send', { ...params, message: 'marker', idempotencyKey: 'k-marker' });
+    await waitFor(() => tg.sentTexts('777').includes('marker'), 8000, 'the marker');
+    expect(tg.sentTexts('777')).toEqual(['hello once', 'marker']);
     await expect(
       c.request('send', { ...params, idempotencyKey: 'k-empty', message: '  ' }),
     ).rejects.toMatchObject({
@@ -233,8 +236,15 @@ describe('channels through the gateway process', () => {
 
     const third = await start(stateDir, token);
     await waitFor(() => new Set(tg.sent.map((s) => s.text)).size >= N, 60_000, 'every message');
-    await new Promise((r) => setTimeout(r, 500));
-    const texts = tg.sent.map((s) => s.text);
+    // Markers: one more send per chat, queued behind everything the restart still had to resend.
+    const c2 = await connect(third.url, token);
+    cleanup.push(() => c2.close());
+    for (let chat = 0; chat < chats; chat++) {
+      const to = String(9000 + chat);
+      await c2.request('send', { to, message: 'marker', channel: 'telegram', idempotencyKey: `mark-${to}` });
+    }
+    await waitFor(() => tg.sentTexts().filter((t) => t === 'marker').length >= chats, 30_000, 'the markers');
+    const texts = tg.sent.map((s) => s.text).filter((t) => t !== 'marker');
     // None lost.
     expect(new Set(texts).size).toBe(N);
     // Nothing accepted-but-not-started was sent twice. A part that was on the wire when the
@@ -249,13 +259,13 @@ describe('channels through the gateway process', () => {
     expect(resent).toBeLessThanOrEqual(8);
     // Per chat, in the order accepted.
     for (let chat = 0; chat < chats; chat++) {
-      const got = [...new Set(tg.sentTexts(9000 + chat))].map((t) => Number(t.slice(2)));
+      const sentToChat = tg.sentTexts(9000 + chat);
+      expect(sentToChat.at(-1)).toBe('marker');
+      const got = [...new Set(sentToChat.slice(0, -1))].map((t) => Number(t.slice(2)));
       expect(got).toEqual([...got].sort((x, y) => x - y));
     }
-    const c2 = await connect(third.url, token);
-    cleanup.push(() => c2.close());
     const st = await c2.request('channels.status', {});
-    expect(st.channels.outbox).toMatchObject({ queued: 0, sending: 0, delivered: N, failed: 0 });
+    expect(st.channels.outbox).toMatchObject({ queued: 0, sending: 0, delivered: N + chats, failed: 0 });
     await annotate(
       `kill -9 mid-delivery: ${deliveredBeforeCrash} delivered before the crash, ${resent} in-doubt parts resent, ${duplicates} duplicates`,
     );
@@ -294,8 +304,13 @@ describe('channels through the gateway process', () => {
     expect(discord.sent.length).toBeLessThan(N);
     const second = await start(stateDir, token);
     await waitFor(() => discord.sent.length >= N, 60_000, 'every message');
-    await new Promise((r) => setTimeout(r, 500));
-    const texts = discord.sent.map((s) => s.content);
+    // Marker: one more send to the channel, queued behind everything the restart had to resend.
+    const c2 = await connect(second.url, token);
+    cleanup.push(() => c2.close());
+    await c2.request('send', { to: channel, message: 'marker', channel: 'discord', idempotencyKey: 'mark' });
+    await waitFor(() => discord.sent.some((s) => s.content === 'marker'), 30_000, 'the marker');
+    const texts = discord.sent.map((s) => s.content).slice(0, -1);
+    expect(discord.sent.at(-1)?.content).toBe('marker');
     expect(texts).toHaveLength(N);
     expect(new Set(texts).size).toBe(N);
     expect(texts).toEqual(Array.from({ length: N }, (_, i) => `d-${i}`));
@@ -305,7 +320,7 @@ describe('channels through the gateway process', () => {
       .output()
       .split('\n')
       .filter((l) => l.includes('interrupted by a restart')).length;
-    const posts = discord.calls.filter((x) => x.method === 'createMessage').length;
+    const posts = discord.calls.filter((x) => x.method === 'createMessage').length - 1;
     expect(posts).toBeGreaterThanOrEqual(N);
     expect(posts).toBeLessThanOrEqual(N + resent);
     await annotate(`in-doubt parts resent after the crash: ${resent}`);
@@ -394,9 +409,15 @@ describe('channels through the gateway process', () => {
     expect((await post()).status).toBe(200);
     // Telegram retries a webhook it thinks failed; the retry is not answered twice.
     expect((await post()).status).toBe(200);
-    await tg.waitForSent(1, 8000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(tg.sentTexts('77')).toEqual(['echo: via webhook']);
+    // Marker: a newer update in the same chat; an answer to the retry would come before its own.
+    const marker = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secretToken },
+      body: update(3, 'marker'),
+    });
+    expect(marker.status).toBe(200);
+    await waitFor(() => tg.sentTexts('77').includes('echo: marker'), 8000, 'the answer to the marker');
+    expect(tg.sentTexts('77')).toEqual(['echo: via webhook', 'echo: marker']);
     expect(
       (await fetch(`http://127.0.0.1:${gw.port}/channels/nope`, { method: 'POST', body: '{}' })).status,
     ).toBe(404);
@@ -417,9 +438,12 @@ describe('channels through the gateway process', () => {
     expect(a.lastError).toContain('another poller owns this bot');
     expect(a.action).toContain('openclaw channels start telegram');
     expect(a.running).toBe(false);
-    const polls = tg.calls.filter((x) => x.method === 'getUpdates').length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(tg.calls.filter((x) => x.method === 'getUpdates').length).toBeLessThanOrEqual(polls + 1);
+    // No marker can show a retry that never comes: the account is stopped, nothing of it will
+    // happen again. A supervisor looping on 409 would retry after its backoff (the gateway's
+    // default, jittered up to +20 %), so watch the fake for twice that.
+    const calls = tg.activity().calls;
+    await new Promise((r) => setTimeout(r, 2 * 1.2 * DEFAULT_BACKOFF.baseMs));
+    expect(tg.activity()).toMatchObject({ calls, connections: 0, pending: 0 });
     const status = await c.request('status');
     expect(status.channels[0]).toMatchObject({
       channel: 'telegram',

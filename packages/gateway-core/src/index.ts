@@ -27,7 +27,7 @@ export {
   coreAccountProperties,
   gatewayConfigSchema,
 } from './channels/account-schema.ts';
-export { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
+export { ChannelManager, type ChannelManagerOptions, DEFAULT_BACKOFF } from './channels/channel-manager.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
