@@ -223,12 +223,22 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
       schedule: { kind: 'every', everyMs: 1000 },
       action: { kind: 'agent', message: 'tick', sessionKey: 'cluster-cron' },
     });
-    await new Promise((r) => setTimeout(r, 4500));
+    // The newest slot is the marker: a second gateway firing an earlier slot would have recorded
+    // its run by the time a slot a second later ran. Wait for three slots before the marker.
+    const earlier = (runs: { scheduledAtMs: number }[]) => {
+      const newest = Math.max(...runs.map((r) => r.scheduledAtMs));
+      return runs.filter((r) => r.scheduledAtMs < newest);
+    };
+    const runs = await eventually(
+      async () => {
+        const { runs } = await op.request('cron.runs', { id: job.id, limit: 50 });
+        return new Set(earlier(runs).map((r) => r.scheduledAtMs)).size >= 3 ? runs : undefined;
+      },
+      15_000,
+      'three slots before the newest',
+    );
     await op.request('cron.update', { id: job.id, patch: { enabled: false } });
-    await new Promise((r) => setTimeout(r, 500));
-    const { runs } = await op.request('cron.runs', { id: job.id, limit: 50 });
-    const slots = runs.map((r) => r.scheduledAtMs);
-    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const slots = earlier(runs).map((r) => r.scheduledAtMs);
     expect(new Set(slots).size).toBe(slots.length);
   });
 
@@ -273,10 +283,13 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
       await tg.pushMessage({ chatId: 700, from: { id: 700, first_name: 'Ann' }, text: `after ${i}` });
     await waitFor(() => tg.sentTexts('700').length >= 10, LEASE_MS + 20_000, 'replies after the takeover');
     expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 5000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Marker: one more message in the chat; a doubled reply would be queued before its reply.
+    await tg.pushMessage({ chatId: 700, from: { id: 700, first_name: 'Ann' }, text: 'marker' });
+    await waitFor(() => tg.sentTexts('700').includes('echo: marker'), 10_000, 'the reply to the marker');
     const texts = tg.sentTexts('700');
-    expect(texts).toHaveLength(10);
-    expect(new Set(texts).size).toBe(10);
+    expect(texts).toHaveLength(11);
+    expect(texts.at(-1)).toBe('echo: marker');
+    expect(new Set(texts).size).toBe(11);
     await startGateway(idx);
 
     // A send accepted by a gateway that does not own the account is delivered by the owner, once.
@@ -292,8 +305,15 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
     });
     expect(r.status).toBe('queued');
     await waitFor(() => tg.sentTexts('701').length === 1, 10_000, 'delivery by the owner');
-    await new Promise((res) => setTimeout(res, 300));
-    expect(tg.sentTexts('701')).toEqual(['from a non-owner']);
+    // Marker: a second send to the same chat the same way; a repeat would be queued before it.
+    await viaOther.request('send', {
+      channel: 'telegram',
+      to: '701',
+      message: 'marker',
+      idempotencyKey: 'x-2',
+    });
+    await waitFor(() => tg.sentTexts('701').includes('marker'), 10_000, 'the marker');
+    expect(tg.sentTexts('701')).toEqual(['from a non-owner', 'marker']);
   });
 
   it('Redis stopped and started again: degraded, then recovered, without a restart', async ({ annotate }) => {
@@ -332,7 +352,21 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
       15_000,
       'recovery',
     );
-    expect(listed.total).toBeGreaterThanOrEqual(0);
+    // This Redis keeps nothing across the outage (no persistence), so the store comes back empty;
+    // that it works again shows in a write read back through another gateway, and counted.
+    expect(listed).toEqual({ total: 0, sessions: [] });
+    const key = 'written-after-recovery';
+    await c.request('chat.send', { sessionKey: key, message: 'back', idempotencyKey: 'after-recovery-1' });
+    const elsewhere = await connect(gws[2]!);
+    const after = await eventually(
+      async () => {
+        const l = await elsewhere.request('sessions.list', {});
+        return l.sessions.find((s) => s.key === key)?.messageCount === 2 ? l : undefined;
+      },
+      10_000,
+      'the new session with its reply, seen from another gateway',
+    );
+    expect(after.total).toBe(1);
     await annotate(`recovered ${Date.now() - t0} ms after Redis came back`);
     // The channel account is served again by exactly one gateway.
     const op = await connect(gws[1]!);
