@@ -15,6 +15,7 @@ import { systemClock } from '../util/clock.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channel-manager.ts';
 
 const log = createSilentLogger();
+const BACKOFF = { baseMs: 20, maxMs: 80, circuitAfter: 4, circuitOpenMs: 400 };
 
 async function until<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -56,7 +57,7 @@ describe('account supervision', () => {
       stateDir: tmpdir(),
       gatewayId: 'gw-a',
       sessions: () => sessions,
-      backoff: { baseMs: 20, maxMs: 80, circuitAfter: 4, circuitOpenMs: 400 },
+      backoff: BACKOFF,
       ...extra,
     });
     open.push(m);
@@ -100,7 +101,9 @@ describe('account supervision', () => {
     });
     await m.start();
     await until(() => m.summary().accounts[0]!.healthState === 'needs-action');
-    await new Promise((r) => setTimeout(r, 150));
+    // No marker can show a retry that never comes. A retry would follow the backoff (at most
+    // maxMs, +20 % jitter): watch for twice that.
+    await new Promise((r) => setTimeout(r, 2 * 1.2 * BACKOFF.maxMs));
     expect(state.starts).toBe(1);
     const [a] = (await m.status()).channelAccounts.scripted!;
     expect(a).toMatchObject({
@@ -144,12 +147,19 @@ describe('account supervision', () => {
     await store.channelAccess.markInboundSeen('scripted|default|c1|m-1', Date.now());
     await m.handleInbound(env);
     await until(() => state.sent.some((x) => x.text === 'echo: are you there?'));
-    // A platform retry of the same message changes nothing.
+    // A platform retry of the same message changes nothing. The next message in the chat is the
+    // marker: a second answer to the retry would be queued before its answer.
     await m.handleInbound(env);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(state.sent.filter((x) => x.text === 'echo: are you there?')).toHaveLength(1);
+    await m.handleInbound({ ...env, id: 'm-2', at: 2, text: 'marker' });
+    await until(() => state.sent.some((x) => x.text === 'echo: marker'));
+    expect(state.sent.map((x) => x.text)).toEqual(['echo: are you there?', 'echo: marker']);
     const history = await store.sessions.history('scripted:default:c1', { limit: 10 });
-    expect(history.map((h) => h.text)).toEqual(['are you there?', 'echo: are you there?']);
+    expect(history.map((h) => h.text)).toEqual([
+      'are you there?',
+      'echo: are you there?',
+      'marker',
+      'echo: marker',
+    ]);
   });
 
   it('a running account whose receive loop reports failures is degraded with the error and since when; healthy again, it runs clean', async () => {
