@@ -40,8 +40,30 @@ describe('handshake', () => {
     expect(hello.auth.scopes).toEqual(['operator.read', 'operator.write']);
     // Loopback is approved silently, so the first connect already gets a device token.
     expect(hello.auth.deviceToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    expect(hello.snapshot.presence.length).toBeGreaterThanOrEqual(0);
     expect(hello.policy.maxPayload).toBe(25 * 1024 * 1024);
+  });
+
+  it("hello-ok's presence snapshot lists who is already connected", async () => {
+    h = await startHarness();
+    const first = await generateDeviceIdentity();
+    const a = await h.client({ identity: first, scopes: ['operator.read', 'operator.write'] });
+    const announced = new Promise<void>((resolve) =>
+      a.on('presence', (p) => {
+        if (p.changed.some((e) => e.deviceId === first.deviceId)) resolve();
+      }),
+    );
+    const helloA = await a.connect();
+    // Nobody was connected before the first client.
+    expect(helloA.snapshot.presence).toEqual([]);
+    await announced;
+    const b = await h.client({ scopes: ['operator.read'] });
+    const helloB = await b.connect();
+    expect(helloB.snapshot.presence).toHaveLength(1);
+    expect(helloB.snapshot.presence[0]).toMatchObject({
+      deviceId: first.deviceId,
+      roles: ['operator'],
+      scopes: ['operator.read', 'operator.write'],
+    });
   });
 
   it('closes 1008 with an error when the first frame is not connect', async () => {

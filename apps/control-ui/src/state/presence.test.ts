@@ -22,7 +22,14 @@ describe('presence', () => {
   });
 
   it('keys device-less clients by instance id', () => {
-    const list = applyPresence([], { changed: [{ instanceId: 'conn:1', ts: 1 }], removed: [] });
-    expect(applyPresence(list, { changed: [], removed: ['conn:1'] })).toEqual([]);
+    const one: PresenceEntry = { instanceId: 'conn:1', ts: 1 };
+    const two: PresenceEntry = { instanceId: 'conn:2', ts: 2 };
+    // Listed, each on its own row (they share no host or ip to tell them apart otherwise)…
+    let list = applyPresence([], { changed: [one, two], removed: [] });
+    expect(list).toEqual([one, two]);
+    expect(list.map(presenceKey)).toEqual(['conn:1', 'conn:2']);
+    // …and removed by that id.
+    list = applyPresence(list, { changed: [], removed: ['conn:1'] });
+    expect(list).toEqual([two]);
   });
 });
