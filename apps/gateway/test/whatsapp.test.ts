@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeWhatsApp, type WaLib, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,13 @@ describe('WhatsApp through the gateway process', () => {
     }
     expect(a).toMatchObject({ healthState: 'needs-action', running: false });
     expect(String(a?.action)).toContain('openclaw channels login whatsapp');
+    // Not a loop: the client has hung up and does not come back. No marker can show a reconnect
+    // that never comes; one would follow the supervisor's backoff (the gateway's default, with
+    // up to +20 % jitter), so watch the fake's connections and calls for twice that.
+    await waitFor(() => fake.activity().connections === 0, 5000, 'the client to hang up');
+    const quiet = fake.activity();
+    await new Promise((r) => setTimeout(r, 2 * 1.2 * DEFAULT_BACKOFF.baseMs));
+    expect(fake.activity()).toEqual(quiet);
     await c.close();
   }, 30_000);
 });
