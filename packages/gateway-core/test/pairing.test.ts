@@ -293,17 +293,33 @@ describe('device pairing', () => {
       expect((denied as GatewayRequestError).code).toBe('FORBIDDEN');
     });
 
+    // There is no separate own-device rule: a device approving its own repair is held to the same
+    // ceiling as any approver (it cannot grant what it does not hold), and a non-admin device can
+    // only ever ask to repair itself into something it does not hold. So the test pins that
+    // ceiling down for its own request: the refusal names the missing scope, changes nothing, and
+    // the same request is one an admin can approve.
     it('cannot approve its own repair to widen itself', async () => {
       h = await startHarness();
       const { identity, c } = await pairingOperator(h);
+      const wider = ['operator.pairing', 'operator.admin'];
       h.setPeer(REMOTE);
-      const e = await connectError(
-        (await h.client({ identity, scopes: ['operator.pairing', 'operator.admin'] })).connect(),
-      );
-      const denied = await c
-        .request('device.pair.approve', { requestId: e.details?.requestId as string })
-        .catch((x: unknown) => x);
+      const e = await connectError((await h.client({ identity, scopes: wider })).connect());
+      expect(e.details).toMatchObject({ deviceId: identity.deviceId, reason: 'scope-upgrade' });
+      const requestId = e.details?.requestId as string;
+      const denied = await c.request('device.pair.approve', { requestId }).catch((x: unknown) => x);
+      expect(denied).toBeInstanceOf(GatewayRequestError);
       expect((denied as GatewayRequestError).code).toBe('FORBIDDEN');
+      expect((denied as GatewayRequestError).details).toMatchObject({ missingScope: 'operator.admin' });
+      // Still pending, still not granted: the device asking again gets the same request.
+      const again = await connectError((await h.client({ identity, scopes: wider })).connect());
+      expect(again.details?.requestId).toBe(requestId);
+      // The request itself was approvable: an admin's approval lets the device in with admin.
+      h.setPeer(LOOPBACK);
+      const admin = await h.operator();
+      await admin.request('device.pair.approve', { requestId });
+      h.setPeer(REMOTE);
+      const hello = await (await h.client({ identity, scopes: wider })).connect();
+      expect([...hello.auth.scopes].sort()).toEqual([...wider].sort());
     });
 
     it('cannot rotate, revoke or remove an admin device, nor widen a token by rotation', async () => {
