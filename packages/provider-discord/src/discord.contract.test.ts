@@ -81,6 +81,8 @@ describeChannelContract<FakeDiscord>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'createMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  // Discord: 429 with Retry-After (whole seconds; discord.js adds its 50 ms offset) and JSON retry_after.
+  expectedRetryWaitMs: (s) => s * 1000 + 50,
   activity: (f) => f.activity(),
   // A running bot holds its gateway socket open; a dropped one is brought back by the supervisor.
   maxSilenceMs: () => 0,

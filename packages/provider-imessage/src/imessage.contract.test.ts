@@ -83,6 +83,8 @@ function contract(receive: 'webhook' | 'poll'): void {
     groupChatId: (g) => FakeBlueBubbles.groupGuid(g),
     failNextSendWith429: (r, s) => r.bb.failNext({ method: 'message/text', status: 429, retryAfter: s }),
     sendCalls: (r) => r.bb.calls.filter((c) => c.route === 'message/text').length,
+    // A proxy's 429 with a Retry-After header (seconds).
+    expectedRetryWaitMs: (s) => s * 1000,
     activity: (r) => ({ ...r.bb.activity(), routes: r.routes.size }),
     // Polling asks again POLL_INTERVAL_MS after each answer; a webhook bot only listens.
     maxSilenceMs: () => (receive === 'poll' ? POLL_INTERVAL_MS : 0),

@@ -7,6 +7,8 @@ const me = '+15559999999';
 /** How long the fake holds an empty receive, and the adapter's pause between polls (normal mode). */
 const HOLD_MS = 100;
 const POLL_INTERVAL_MS = 20;
+/** The account's wait after a 429; not a value any default or the contract's retry-after has. */
+const RATE_LIMIT_RETRY_MS = 1500;
 
 /**
  * The same contract over both receive paths: json-rpc (WebSocket, picked by `auto` from /v1/about)
@@ -22,8 +24,8 @@ function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
       number: f.number,
       receiveMode,
       pollIntervalMs: POLL_INTERVAL_MS,
-      // Signal's 429 carries no retry-after (a captcha lifts it); the contract's 429 asks for 1 s.
-      rateLimitRetryMs: 1000,
+      // Signal's 429 carries no retry-after (a captcha lifts it): the wait is this setting.
+      rateLimitRetryMs: RATE_LIMIT_RETRY_MS,
     }),
     ids: { senderA: '+15550000001', senderB: '+15550000002', group: 'Z3JvdXAtaWQ=' },
     pushDirect: async (f, m) => {
@@ -46,6 +48,7 @@ function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
     sendCalls: (f) => f.calls.filter((c) => c.method === 'send').length,
     goOffline: (f) => f.goOffline(),
     goOnline: (f) => f.goOnline(),
+    expectedRetryWaitMs: () => RATE_LIMIT_RETRY_MS,
     activity: (f) => f.activity(),
     // json-rpc holds its receive socket open; normal mode polls again after each held receive.
     maxSilenceMs: () => HOLD_MS + POLL_INTERVAL_MS,

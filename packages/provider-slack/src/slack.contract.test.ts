@@ -57,6 +57,8 @@ describeChannelContract<FakeSlack>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'chat.postMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  // Slack: HTTP 429 with a Retry-After header (seconds).
+  expectedRetryWaitMs: (s) => s * 1000,
   activity: (f) => f.activity(),
   // A running bot holds its Socket Mode socket open; a dropped one reconnects after the pong deadline.
   maxSilenceMs: () => PING_TIMEOUT_MS,

@@ -36,6 +36,8 @@ describeChannelContract<FakeTelegram>({
   sendCalls: (f) => f.calls.filter((c) => c.method === 'sendMessage').length,
   goOffline: (f) => f.goOffline(),
   goOnline: (f) => f.goOnline(),
+  // Telegram: 429 with parameters.retry_after (seconds).
+  expectedRetryWaitMs: (s) => s * 1000,
   activity: (f) => f.activity(),
   maxSilenceMs: () => HOLD_MS,
 });

@@ -3,6 +3,9 @@ import { describeChannelContract } from '@openclaw/gateway-core/testing';
 import { FakeWhatsApp, prelink, tempDir, waLib } from '../test/support.ts';
 import { whatsappProvider } from './index.ts';
 
+/** The account's wait after a 429; not a value any default or the contract's retry-after has. */
+const RATE_LIMIT_RETRY_MS = 1500;
+
 interface Harness {
   fake: FakeWhatsApp;
   authDir: string;
@@ -30,8 +33,8 @@ describeChannelContract<Harness>({
   accountConfig: (h) => ({
     authDir: h.authDir,
     waWebSocketUrl: h.fake.wsUrl,
-    // WhatsApp's rate-overlimit carries no retry-after; the contract's 429 asks for 1 s.
-    rateLimitRetryMs: 1000,
+    // WhatsApp's rate-overlimit carries no retry-after: the wait is this setting.
+    rateLimitRetryMs: RATE_LIMIT_RETRY_MS,
   }),
   ids: { senderA: '15550000001', senderB: '15550000002', group: '120363000000000001' },
   pushDirect: async (h, m) => {
@@ -52,6 +55,7 @@ describeChannelContract<Harness>({
   sendCalls: (h) => h.fake.sendAttempts,
   goOffline: (h) => h.fake.goOffline(),
   goOnline: (h) => h.fake.goOnline(),
+  expectedRetryWaitMs: () => RATE_LIMIT_RETRY_MS,
   activity: (h) => h.fake.activity(),
   // A running client holds its socket open; a dropped one is brought back by the supervisor.
   maxSilenceMs: () => 0,
