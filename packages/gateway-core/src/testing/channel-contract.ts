@@ -12,6 +12,7 @@ import { SessionRouter } from '../sessions/session-router.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
+import { PLATFORM_TEXT_LIMITS } from './platform-text-limits.ts';
 
 /** What the contract suite needs from a provider's test file: its fake platform and how to drive it. */
 export interface ChannelContractHarness<F> {
@@ -255,7 +256,14 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
     it('chunks long text in the platform unit (emoji and CJK), in order, exactly once', async () => {
       await boot({ dmPolicy: 'open' });
       const { max, unit } = h.provider.capabilities.text;
-      const text = `${'😀'.repeat(Math.ceil(max * 0.6))}\n${'漢字'.repeat(Math.ceil(max * 0.4))}`;
+      // Chunks are held to the platform's limit, not to what the provider declares.
+      const platform = PLATFORM_TEXT_LIMITS[id];
+      if (platform === undefined) throw new Error(`no platform text limit written down for ${id}`);
+      const limit = platform === 'none documented' ? { max, unit } : platform;
+      // A run with nowhere to break that is longer than either limit (an emoji is at least one
+      // unit in any unit), so a provider declaring more than the platform takes gets cut too long.
+      const run = Math.ceil(1.1 * Math.max(max, limit.max));
+      const text = `${'😀'.repeat(run)}\n${'漢字'.repeat(Math.ceil(max * 0.4))}`;
       const to = h.directChatId(h.ids.senderA);
       const r = await manager!.send(
         { to, message: text, channel: id, idempotencyKey: 'contract-chunks' },
@@ -268,6 +276,8 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       }, 'all chunks');
       expect(chunks.length).toBe(r.chunks);
       expect(chunks.length).toBeGreaterThan(1);
+      for (const c of chunks) expect(measure(c.text, limit.unit)).toBeLessThanOrEqual(limit.max);
+      // The provider's own limit holds too (it may be stricter than the platform's).
       for (const c of chunks) expect(measure(c.text, unit)).toBeLessThanOrEqual(max);
       expect(
         chunks
