@@ -131,7 +131,11 @@ async function tinyGateway(passUrl: boolean) {
 }
 
 const nth = (r: Run, n: number) => waitFor(() => r.emitted[n], 3000, `inbound #${n + 1}`);
-const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Push a marker message (newest of all) and wait for it: anything wrongly emitted comes before it. */
+async function marker(fake: FakeBlueBubbles, r: Run, chatGuid?: string): Promise<void> {
+  await fake.pushMessage({ ...(chatGuid ? { chatGuid } : {}), from: ann, text: 'marker' });
+  await waitFor(() => r.emitted.some((e) => e.text === 'marker'), 3000, 'the marker');
+}
 
 describe('config', () => {
   it('parses defaults, takes BLUEBUBBLES_PASSWORD for the default account only, rejects what would break', () => {
@@ -324,12 +328,12 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
       associatedMessageType: 'like',
     });
     await fake.pushMessage({ chatGuid: group, from: ann, text: 'Bot: and you?' });
-    await nth(r, 2);
-    await quiet(60);
+    await marker(fake, r, group);
     expect(r.emitted.map((e) => [e.text, e.mentions.bot])).toEqual([
       ['just chatting', false],
       ['@Bot what now?', true],
       ['Bot: and you?', true],
+      ['marker', false],
     ]);
     expect(r.emitted[1]).toMatchObject({
       chat: { kind: 'group', id: group, title: 'Friends' },
@@ -344,8 +348,11 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
     for (let i = 0; i < 130; i++)
       await fake.pushMessage({ from: ann, text: `m${i}`, dateCreated: t + Math.floor(i / 3) });
     await nth(r, 129);
-    await quiet(400);
-    expect(r.emitted.map((e) => e.text)).toEqual(Array.from({ length: 130 }, (_, i) => `m${i}`));
+    await marker(fake, r);
+    expect(r.emitted.map((e) => e.text)).toEqual([
+      ...Array.from({ length: 130 }, (_, i) => `m${i}`),
+      'marker',
+    ]);
     expect(r.failed).toEqual([]);
   });
 

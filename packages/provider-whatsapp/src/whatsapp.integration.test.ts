@@ -300,8 +300,11 @@ describe('WhatsAppAdapter against FakeWhatsApp (real Baileys)', () => {
     const { ctx, inbound } = context(stateDir);
     await adapter.start(ctx);
     await waitFor(() => inbound.length > 0, 5000, 'offline message');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(inbound.map((m) => m.text)).toEqual(['while you were away']);
+    // Marker: a live message after the offline batch; a day-old one let through would come first.
+    await waitFor(() => fake.isOnline(), 5000, 'online');
+    await fake.pushText('15550001', 'marker', { pushName: 'Ann' });
+    await waitFor(() => inbound.some((m) => m.text === 'marker'), 5000, 'the marker');
+    expect(inbound.map((m) => m.text)).toEqual(['while you were away', 'marker']);
   });
 
   it('force re-link: unlinks the device and shows a new QR', async () => {
