@@ -10,4 +10,11 @@ export interface AllowedSkip {
   reason: string;
 }
 
-export const allowedSkips: readonly AllowedSkip[] = [];
+export const allowedSkips: readonly AllowedSkip[] = [
+  {
+    file: 'packages/provider-imessage/src/imessage.contract.test.ts',
+    test: 'webhook mode (BlueBubbles posts new-message to the gateway) > channel contract: imessage > liveness: an unreachable platform makes the account degraded with the error and since when; once back it runs clean',
+    reason:
+      'in webhook mode BlueBubbles posts to the gateway and the adapter calls the server only to send, so an unreachable server shows only once a send fails; the case runs in poll mode',
+  },
+];
