@@ -147,6 +147,17 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       throw error;
     }
     await lock.update({ port: listening.port, host: listening.host });
+    // Where everything came from, for an operator running with --verbose (no secret values).
+    gateway.log.debug(
+      {
+        stateDir,
+        configPath,
+        store: backend.store.kind,
+        authMode: config.current.auth.mode,
+        tokenSource: config.current.auth.token ? 'config, env or flag' : fileToken ? 'token file' : 'none',
+      },
+      'gateway settings',
+    );
     let stopping: Promise<void> | undefined;
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {

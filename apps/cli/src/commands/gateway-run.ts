@@ -13,7 +13,11 @@ export function register(gateway: Command): void {
     .option('--token <token>', 'gateway token (prefer OPENCLAW_GATEWAY_TOKEN: flags show in ps)')
     .option('--password <password>', 'gateway password')
     .option('--verbose', 'debug logging')
-    .action(async (opts: Record<string, string | boolean | undefined>) => {
+    .action(async (_local: unknown, cmd: Command) => {
+      // The program's own --token/--password (which gateway a client talks to) are parsed before
+      // this command sees its arguments, so they take these flags; read both levels, or
+      // `gateway run --token X` would silently run with a generated token instead.
+      const opts = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
       const { runGateway, GatewayStartError, parseBind, parsePort, OptionsError, applyV8Flags } =
         await import('@openclaw/gateway/main');
       applyV8Flags();
