@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import {
   type ClusterLink,
   ConfigManager,
-  createSqliteStore,
+  type IntegrityResult,
   type SharedSecrets,
   type Store,
 } from '@openclaw/gateway-core';
@@ -13,6 +13,7 @@ import { loadOrCreateGatewayId } from './gateway-id.ts';
 import { loadOrCreateToken } from './gateway-secrets.ts';
 import { InstanceLock, LockHeldError } from './instance-lock.ts';
 import { createLogDestination } from './log-destination.ts';
+import { DatabaseOpenError, openDatabase } from './open-database.ts';
 import { applyOverrides, type GatewayFlags, OptionsError } from './options.ts';
 import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
 
@@ -35,6 +36,18 @@ export interface RunningGateway {
   readonly configPath: string;
   stop(options?: { reason?: string; restartExpectedMs?: number }): Promise<void>;
 }
+
+/** Exit codes of a refused start (documented in the README). */
+export const START_EXIT_CODES = {
+  /** Invalid config, flags or bind. */
+  config: 2,
+  /** Another gateway holds the state dir. */
+  locked: 3,
+  /** The port is taken. */
+  portInUse: 4,
+  /** The database is damaged or cannot be opened. */
+  database: 7,
+} as const;
 
 /** A startup failure the CLI prints as-is and exits non-zero on. */
 export class GatewayStartError extends Error {
@@ -64,7 +77,13 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     });
   } catch (error) {
     if (error instanceof GatewayError || error instanceof OptionsError) {
-      throw new GatewayStartError(`invalid config (${configPath}): ${error.message}`, 2, { cause: error });
+      throw new GatewayStartError(
+        `invalid config (${configPath}): ${error.message}`,
+        START_EXIT_CODES.config,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -73,7 +92,8 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   try {
     lock = await InstanceLock.acquire(join(stateDir, stateFiles.lock));
   } catch (error) {
-    if (error instanceof LockHeldError) throw new GatewayStartError(error.message, 3, { cause: error });
+    if (error instanceof LockHeldError)
+      throw new GatewayStartError(error.message, START_EXIT_CODES.locked, { cause: error });
     throw error;
   }
 
@@ -123,6 +143,22 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       ...(backend.cluster ? { cluster: backend.cluster } : {}),
       channelTuning: { leaseTtlMs: config.current.cluster.leaseTtlMs },
     });
+    const integrity = backend.integrity;
+    if (integrity?.status === 'unfinished') {
+      // A large database on a slow disk: start, keep checking, and stop taking writes if it is damaged.
+      gateway.log.warn(
+        { afterMs: integrity.ms },
+        'database integrity check still running; starting anyway and checking in the background',
+      );
+      void integrity.result.then((r) => {
+        if (r.status === 'damaged') {
+          gateway.log.error({ problems: r.problems.slice(0, 3) }, 'database integrity check found damage');
+          gateway.core.storeHealth.report({ kind: 'corrupt', reason: r.problems[0] ?? 'damaged' });
+        } else {
+          gateway.log.info({ ms: r.ms }, 'database integrity check passed');
+        }
+      });
+    }
     const storeHealthy = backend.storeHealthy;
     if (storeHealthy) {
       gateway.core.addReadinessCheck({
@@ -136,11 +172,12 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       listening = await gateway.listen();
     } catch (error) {
       await gateway.close({ reason: 'startup failed', drainMs: 0 });
-      if (error instanceof StartupError) throw new GatewayStartError(error.message, 2, { cause: error });
+      if (error instanceof StartupError)
+        throw new GatewayStartError(error.message, START_EXIT_CODES.config, { cause: error });
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
         throw new GatewayStartError(
           `port ${config.current.gateway.port} is already in use; pick another with --port or stop what holds it`,
-          4,
+          START_EXIT_CODES.portInUse,
           { cause: error },
         );
       }
@@ -153,6 +190,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
         stateDir,
         configPath,
         store: backend.store.kind,
+        integrityCheckMs: integrity?.ms,
         authMode: config.current.auth.mode,
         tokenSource: config.current.auth.token ? 'config, env or flag' : fileToken ? 'token file' : 'none',
       },
@@ -161,6 +199,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     let stopping: Promise<void> | undefined;
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {
+        if (integrity?.status === 'unfinished') integrity.cancel();
         await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
         await backend.cluster?.close();
         await lock.release();
@@ -213,9 +252,23 @@ async function openBackend(
   config: ConfigManager,
   gatewayId: string,
   stateDir: string,
-): Promise<{ store: Store; cluster?: ClusterLink; storeHealthy?: () => boolean }> {
+): Promise<{
+  store: Store;
+  cluster?: ClusterLink;
+  storeHealthy?: () => boolean;
+  integrity?: IntegrityResult;
+}> {
   const c = config.current.cluster;
-  if (!c.redisUrl) return { store: createSqliteStore({ path: join(stateDir, stateFiles.database) }) };
+  if (!c.redisUrl) {
+    try {
+      const { store, check } = await openDatabase(join(stateDir, stateFiles.database));
+      return { store, integrity: check };
+    } catch (error) {
+      if (error instanceof DatabaseOpenError)
+        throw new GatewayStartError(error.message, START_EXIT_CODES.database, { cause: error });
+      throw error;
+    }
+  }
   const { connectClusterStore, RedisClusterLink } = await import('@openclaw/store-redis');
   try {
     const { store, healthy } = await connectClusterStore({ url: c.redisUrl, prefix: c.keyPrefix });

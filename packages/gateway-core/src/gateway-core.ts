@@ -45,6 +45,9 @@ import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
 import { echoResponder, type Responder } from './sessions/responder.ts';
 import { SessionRouter } from './sessions/session-router.ts';
+import { observeStore } from './store/observe-store.ts';
+import { StoreFailingError } from './store/store-failure.ts';
+import { StoreHealth } from './store/store-health.ts';
 import type { Store } from './store/types.ts';
 import { type Clock, systemClock } from './util/clock.ts';
 import { newId } from './util/ids.ts';
@@ -141,6 +144,8 @@ export class GatewayCore {
   readonly clock: Clock;
   readonly log: Logger;
   readonly store: Store;
+  /** Whether the store takes writes; side-effecting requests are refused while it does not. */
+  readonly storeHealth: StoreHealth;
   readonly config: ConfigManager;
   readonly bus = new EventBus();
   readonly audit: AuditLog;
@@ -187,7 +192,23 @@ export class GatewayCore {
     this.clock = options.clock ?? systemClock;
     this.startedAtMs = this.clock.now();
     this.log = options.log;
-    this.store = options.store;
+    const raw = options.store;
+    this.storeHealth = new StoreHealth({
+      clock: this.clock,
+      log: this.log.child({ component: 'store' }),
+      probe: async (failure) => {
+        // A real write and read back; after damage, a fresh integrity check as well.
+        const at = this.clock.now();
+        await raw.kv.set('store.probe', { at });
+        if ((await raw.kv.get<{ at: number }>('store.probe'))?.at !== at)
+          throw new Error('the store probe did not read back what it wrote');
+        if (failure.kind === 'corrupt' && raw.verify) {
+          const problems = await raw.verify();
+          if (problems.length) throw new StoreFailingError({ kind: 'corrupt', reason: problems[0]! });
+        }
+      },
+    });
+    this.store = observeStore(raw, (failure) => this.storeHealth.report(failure));
     this.config = options.config;
     this.version = options.version;
     this.#metrics = options.metrics ?? noopMetrics;
@@ -256,7 +277,9 @@ export class GatewayCore {
       validateResults: options.validateResults ?? process.env.NODE_ENV === 'test',
       metrics: { onRequest: (m, o, ms, code) => this.#metrics.request(m, o, ms, code) },
       draining: () => this.#draining,
+      storeFailing: () => this.storeHealth.failing,
     });
+    this.addReadinessCheck({ name: 'store', check: () => this.storeHealth.readiness() });
     this.heartbeat = new Heartbeat({
       bus: this.bus,
       clock: this.clock,
@@ -695,6 +718,7 @@ export class GatewayCore {
     this.#draining = true;
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    this.storeHealth.close();
     this.heartbeat.stop();
     await this.cron.close();
     await this.cluster?.close();

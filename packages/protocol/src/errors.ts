@@ -68,8 +68,10 @@ export const DetailCodes = {
   MEDIA_UNSUPPORTED: 'The channel cannot send media.',
   MEDIA_URL_UNSUPPORTED: 'Media must be given as a data: URL or base64 buffer.',
   OUTBOX_CLOSED: 'The gateway is shutting down and accepts no new sends.',
-  // cluster
+  // cluster and storage
   CLUSTER_UNAVAILABLE: 'The shared cluster backend (Redis) is unreachable; retry shortly.',
+  STORE_FAILING:
+    "The gateway's database cannot take writes (damaged file, I/O error, full disk; details.kind and details.reason say which); nothing was stored. Readiness reports it; retry after retryAfterMs.",
   // agent and cron
   RUN_UNKNOWN: 'No agent run with that id (it may have been pruned).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',

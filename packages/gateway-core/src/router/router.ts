@@ -14,6 +14,7 @@ import {
 import type { Connection } from '../connection/connection.ts';
 import type { Session } from '../connection/transport.ts';
 import type { Logger } from '../logging/logger.ts';
+import { StoreFailingError, type StoreFailure } from '../store/store-failure.ts';
 import type { Idempotency } from './idempotency.ts';
 
 /** What a handler knows about its caller. */
@@ -46,6 +47,8 @@ export interface RouterOptions {
   metrics?: RouterMetrics | undefined;
   /** True while draining: new requests are refused with a retryable error. */
   draining: () => boolean;
+  /** Set while the store cannot take writes: side-effecting requests are refused before they run. */
+  storeFailing?: (() => StoreFailure | undefined) | undefined;
 }
 
 interface Route {
@@ -155,6 +158,14 @@ export class Router {
       );
       return;
     }
+    if (route.def.sideEffect) {
+      // Never acknowledge what the store may not have taken.
+      const failing = this.#o.storeFailing?.();
+      if (failing) {
+        finish(storeFailingError(frame.method, failing));
+        return;
+      }
+    }
     const ctx: RequestContext = {
       connId: conn.connId,
       session,
@@ -201,6 +212,10 @@ export class Router {
 
   #toGatewayError(method: string, error: unknown): GatewayError {
     if (error instanceof GatewayError) return error;
+    if (error instanceof StoreFailingError) {
+      this.#o.log.warn({ method, reason: error.failure.reason }, 'store failing');
+      return storeFailingError(method, error.failure);
+    }
     if ((error as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') {
       // The shared store is down (a cluster without Redis): retryable, not a bug.
       this.#o.log.warn({ method, err: (error as Error).message }, 'store unavailable');
@@ -217,6 +232,15 @@ export class Router {
     this.#o.log.error({ err: error, method }, 'handler failed');
     return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
   }
+}
+
+function storeFailingError(method: string, failure: StoreFailure): GatewayError {
+  return gatewayError(
+    'UNAVAILABLE',
+    'STORE_FAILING',
+    `${method}: the gateway's database cannot take writes now (${failure.reason}); nothing was stored, retry later`,
+    { retryable: true, retryAfterMs: 5000, details: { kind: failure.kind, reason: failure.reason } },
+  );
 }
 
 export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };

@@ -1,4 +1,5 @@
 export { createMemoryStore } from './memory-store.ts';
+export { checkSqliteIntegrity, type IntegrityResult } from './sqlite-integrity.ts';
 export { applyMigrations, type Migration, migrations, StoreVersionError } from './sqlite-migrations.ts';
 export {
   createSqliteStore,
@@ -6,4 +7,11 @@ export {
   type SqliteStore,
   type SqliteStoreOptions,
 } from './sqlite-store.ts';
+export {
+  classifyStoreError,
+  StoreFailingError,
+  type StoreFailure,
+  type StoreFailureKind,
+} from './store-failure.ts';
+export { type StoreFailingState, StoreHealth } from './store-health.ts';
 export type * from './types.ts';

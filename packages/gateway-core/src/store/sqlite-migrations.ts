@@ -133,7 +133,7 @@ export function applyMigrations(db: DatabaseSync, list: Migration[] = migrations
       db.exec('COMMIT');
       applied++;
     } catch (error) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw error;
     }
   }

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { sqliteChannelAccess, sqliteLeases, sqliteOutbox, sqliteSessions } from './sqlite-channel-repos.ts';
+import { checkSqliteIntegrity } from './sqlite-integrity.ts';
 import { applyMigrations } from './sqlite-migrations.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
 import type {
@@ -149,7 +150,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       db.exec('COMMIT');
       return out;
     } catch (error) {
-      db.exec('ROLLBACK');
+      // SQLite already rolled back after some errors (an I/O error in COMMIT); a second ROLLBACK
+      // would throw and hide the error that matters.
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw error;
     }
   };
@@ -519,6 +522,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     sessions: sqliteSessions(parts),
     runs: sqliteRuns(parts),
     cron: sqliteCron(parts),
+    async verify() {
+      const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });
+      const final = r.status === 'unfinished' ? await r.result : r;
+      return final.status === 'damaged' ? final.problems : [];
+    },
     async close() {
       if (closed) return;
       closed = true;

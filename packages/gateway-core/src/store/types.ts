@@ -503,6 +503,11 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly runs: RunRepo;
   readonly cron: CronRepo;
+  /**
+   * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
+   * worker). Resolves with the problems found, none when sound. Stores without a file omit it.
+   */
+  verify?(): Promise<string[]>;
   /** Flush and release. Safe to call twice. */
   close(): Promise<void>;
 }
