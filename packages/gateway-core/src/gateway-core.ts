@@ -278,6 +278,7 @@ export class GatewayCore {
       metrics: { onRequest: (m, o, ms, code) => this.#metrics.request(m, o, ms, code) },
       draining: () => this.#draining,
       storeFailing: () => this.storeHealth.failing,
+      writeLimits: () => this.cfg.limits,
     });
     this.addReadinessCheck({ name: 'store', check: () => this.storeHealth.readiness() });
     this.heartbeat = new Heartbeat({
@@ -327,6 +328,11 @@ export class GatewayCore {
         timeoutMs: this.cfg.agent.timeoutMs,
         queueMode: this.cfg.agent.queueMode,
         historyMessages: this.cfg.agent.openai.historyMessages,
+        bounds: {
+          maxMessages: this.cfg.sessions.maxMessagesPerSession,
+          maxBytes: this.cfg.sessions.maxBytesPerSession,
+        },
+        maxQueuedRuns: this.cfg.agent.maxQueuedRuns,
       }),
       deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
     });

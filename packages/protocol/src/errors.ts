@@ -27,7 +27,10 @@ export const DetailCodes = {
   PAYLOAD_TOO_LARGE: 'The frame exceeds the size allowed at this stage of the connection.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different method by this caller.',
   SHUTTING_DOWN: 'The gateway is draining and accepts no new work.',
-  RATE_LIMITED: 'Too many requests; retry after retryAfterMs.',
+  RATE_LIMITED:
+    'Too many requests; retry after retryAfterMs. Side-effecting requests are limited per connection (limits.writesPerSecond, limits.writeBurst; details.limit names the key).',
+  MESSAGE_TOO_LARGE:
+    'The message text is longer than the gateway takes; details.limitBytes and details.sizeBytes give both, details.limit names the config key (limits.maxMessageBytes).',
   // connect: protocol and auth
   PROTOCOL_MISMATCH: 'No protocol version in common; details.supported gives the accepted range.',
   AUTH_REQUIRED: 'The gateway requires a credential and none was sent.',
@@ -74,6 +77,8 @@ export const DetailCodes = {
     "The gateway's database cannot take writes (damaged file, I/O error, full disk; details.kind and details.reason say which); nothing was stored. Readiness reports it; retry after retryAfterMs.",
   // agent and cron
   RUN_UNKNOWN: 'No agent run with that id (it may have been pruned).',
+  SESSION_BUSY:
+    'The session already has agent.maxQueuedRuns runs waiting behind its active one; retry after retryAfterMs.',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   // config

@@ -57,6 +57,46 @@ end
 return #ids
 `);
 
+// KEYS: run-dedupe, run-ended. ARGV: record key base, status set base, ids…. Deletes those runs
+// that have ended (a run still accepted or running is kept). Returns how many.
+const dropFinished = new LuaScript(`
+local n = 0
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local k = ARGV[1] .. id
+  local f = redis.call('HMGET', k, 'status', 'dedupeKey')
+  if f[1] then
+    local st = cjson.decode(f[1])
+    if st ~= 'accepted' and st ~= 'running' then
+      redis.call('ZREM', ARGV[2] .. st, id)
+      if f[2] then
+        local dk = cjson.decode(f[2])
+        if redis.call('HGET', KEYS[1], dk) == id then redis.call('HDEL', KEYS[1], dk) end
+      end
+      redis.call('DEL', k)
+      redis.call('ZREM', KEYS[2], id)
+      n = n + 1
+    end
+  end
+end
+return n
+`);
+
+/** Delete the runs a session's history dropped with their messages, unless they are still going. */
+export async function dropFinishedRuns(
+  { client, key }: RedisContext,
+  runIds: readonly string[],
+): Promise<number> {
+  if (runIds.length === 0) return 0;
+  return Number(
+    await dropFinished.run(
+      client,
+      [key('run-dedupe'), key('run-ended')],
+      [key('run', ''), key('run-st', ''), ...runIds],
+    ),
+  );
+}
+
 export function redisRuns({ client, key }: RedisContext): RunRepo {
   const keys = (id: string) => [key('run', id), key('run-dedupe'), key('run-ended')];
   return {

@@ -2,6 +2,7 @@ import type { SessionMessageRecord, SessionRecord, SessionRepo } from '@openclaw
 import { LuaScript } from './lua-script.ts';
 import { fromFlat, fromHash, toFields } from './record-codec.ts';
 import { type RedisContext, readRecords } from './redis-context.ts';
+import { dropFinishedRuns } from './redis-runs.ts';
 import { RedisStoreError } from './redis-store-error.ts';
 
 // Keys: sess:<key> (hash), sessions (sorted set: session key → updatedAtMs), sess-seq:<key>
@@ -17,24 +18,44 @@ end
 return redis.call('HGETALL', KEYS[1])
 `);
 
-// KEYS: session, seq counter, messages, index. ARGV: session key, ts, message JSON.
-// Returns the new seq, or nil when the session does not exist. The counter only grows, so a seq is
-// never handed out twice in a session, even after retention emptied it.
+// KEYS: session, seq counter, messages, index, stored bytes. ARGV: session key, ts, message JSON,
+// max messages, max bytes ('' = no bounds). Returns {seq, run ids of dropped messages…}, or nil when
+// the session does not exist. The counter only grows, so a seq is never handed out twice in a
+// session, even after retention emptied it. A message's stored size is its member's length.
 const append = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local seq = redis.call('INCR', KEYS[2])
-redis.call('ZADD', KEYS[3], seq, string.format('%d', seq) .. ':' .. ARGV[2] .. ':' .. ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'messageCount', 1)
+local member = string.format('%d', seq) .. ':' .. ARGV[2] .. ':' .. ARGV[3]
+redis.call('ZADD', KEYS[3], seq, member)
+local bytes = redis.call('INCRBY', KEYS[5], #member)
+local count = redis.call('ZCARD', KEYS[3])
+local out = {seq}
+local maxm, maxb = tonumber(ARGV[4]), tonumber(ARGV[5])
+if maxm and maxb then
+  while count > 1 and (count > maxm or bytes > maxb) do
+    local old = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, 0)
+    count = count - 1
+    bytes = redis.call('INCRBY', KEYS[5], -#old)
+    local a = string.find(old, ':', 1, true)
+    local b = string.find(old, ':', a + 1, true)
+    local ok, m = pcall(cjson.decode, string.sub(old, b + 1))
+    if ok and type(m) == 'table' and type(m.runId) == 'string' then out[#out + 1] = m.runId end
+  end
+  if bytes < 0 then redis.call('SET', KEYS[5], 0) end
+end
+redis.call('HSET', KEYS[1], 'messageCount', count)
 local updated = tonumber(redis.call('HGET', KEYS[1], 'updatedAtMs'))
 if not updated or tonumber(ARGV[2]) > updated then
   redis.call('HSET', KEYS[1], 'updatedAtMs', ARGV[2])
   redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 end
-return seq
+return out
 `);
 
-// KEYS: messages, session. ARGV: cutoff, max per session. Keeps the newest max messages with
-// ts >= cutoff (the memory store's rule), walking from the newest so the cost is about max + removed.
+// KEYS: messages, session, stored bytes. ARGV: cutoff, max per session. Keeps the newest max
+// messages with ts >= cutoff (the memory store's rule), walking from the newest so the cost is
+// about max + removed.
 const prune = new LuaScript(`
 local before, max = tonumber(ARGV[1]), tonumber(ARGV[2])
 local card = redis.call('ZCARD', KEYS[1])
@@ -47,12 +68,18 @@ while kept < max and pos < card do
   end
   pos = pos + #chunk
 end
-if card > pos then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, card - pos - 1) end
+local freed = 0
+if card > pos then
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, card - pos - 1)) do freed = freed + #m end
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, card - pos - 1)
+end
+for _, m in ipairs(doomed) do freed = freed + #m end
 for i = 1, #doomed, 500 do redis.call('ZREM', KEYS[1], unpack(doomed, i, math.min(i + 499, #doomed))) end
 local removed = card - pos + #doomed
 if removed > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('HSET', KEYS[2], 'messageCount', redis.call('ZCARD', KEYS[1]))
 end
+if freed > 0 and redis.call('DECRBY', KEYS[3], freed) < 0 then redis.call('SET', KEYS[3], 0) end
 return removed
 `);
 
@@ -65,7 +92,8 @@ function toMessage(member: string): SessionMessageRecord {
   };
 }
 
-export function redisSessions({ client, key }: RedisContext): SessionRepo {
+export function redisSessions(ctx: RedisContext): SessionRepo {
+  const { client, key } = ctx;
   return {
     async get(k) {
       return fromHash<SessionRecord>(await client.hgetall(key('sess', k)));
@@ -105,15 +133,24 @@ export function redisSessions({ client, key }: RedisContext): SessionRepo {
       ).filter((s) => s.key.toLowerCase().includes(needle) || (s.title ?? '').toLowerCase().includes(needle));
       return { sessions: limit <= 0 ? [] : hits.slice(offset, offset + limit), total: hits.length };
     },
-    async append(message) {
+    async append(message, bounds) {
       const k = message.sessionKey;
       const { seq: _ignored, ...body } = message as SessionMessageRecord;
-      const seq = await append.run(
+      const reply = (await append.run(
         client,
-        [key('sess', k), key('sess-seq', k), key('msgs', k), key('sessions')],
-        [k, JSON.stringify(message.ts), JSON.stringify(body)],
-      );
-      if (seq === null) throw new RedisStoreError('SESSION_UNKNOWN', `unknown session ${k}`);
+        [key('sess', k), key('sess-seq', k), key('msgs', k), key('sessions'), key('sess-bytes', k)],
+        [
+          k,
+          JSON.stringify(message.ts),
+          JSON.stringify(body),
+          bounds?.maxMessages ?? '',
+          bounds?.maxBytes ?? '',
+        ],
+      )) as [number, ...string[]] | null;
+      if (reply === null) throw new RedisStoreError('SESSION_UNKNOWN', `unknown session ${k}`);
+      const [seq, ...dropped] = reply;
+      // The runs those messages belonged to go too; a separate script, since they live under run keys.
+      await dropFinishedRuns(ctx, dropped);
       return { ...structuredClone(body), seq: Number(seq) };
     },
     async history(k, { limit, beforeSeq }) {
@@ -126,7 +163,13 @@ export function redisSessions({ client, key }: RedisContext): SessionRepo {
       const keys = await client.zrange(key('sessions'), 0, -1);
       // One script per session: each is atomic, and together they go out as one pipeline.
       const removed = await Promise.all(
-        keys.map((k) => prune.run(client, [key('msgs', k), key('sess', k)], [beforeMs, maxPerSession])),
+        keys.map((k) =>
+          prune.run(
+            client,
+            [key('msgs', k), key('sess', k), key('sess-bytes', k)],
+            [beforeMs, maxPerSession],
+          ),
+        ),
       );
       return removed.reduce<number>((n, r) => n + Number(r), 0);
     },

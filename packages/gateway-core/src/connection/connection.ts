@@ -67,6 +67,9 @@ export class Connection {
   inFlight = 0;
   /** The connect carried a resume request. */
   askedToResume = false;
+  /** Token bucket of side-effecting requests (the router fills and spends it). */
+  writeTokens = Number.POSITIVE_INFINITY;
+  writeRefilledAt = 0;
 
   constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
     this.connId = connId;

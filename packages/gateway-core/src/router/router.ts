@@ -49,6 +49,17 @@ export interface RouterOptions {
   draining: () => boolean;
   /** Set while the store cannot take writes: side-effecting requests are refused before they run. */
   storeFailing?: (() => StoreFailure | undefined) | undefined;
+  /** Bounds on side-effecting requests per connection (read on each one: config changes apply live). */
+  writeLimits?: (() => WriteLimits) | undefined;
+}
+
+export interface WriteLimits {
+  /** Largest `message` text in UTF-8 bytes. */
+  maxMessageBytes: number;
+  /** Sustained side-effecting requests per second per connection. */
+  writesPerSecond: number;
+  /** Side-effecting requests a connection may make at once. */
+  writeBurst: number;
 }
 
 interface Route {
@@ -159,6 +170,43 @@ export class Router {
       return;
     }
     if (route.def.sideEffect) {
+      const limits = this.#o.writeLimits?.();
+      if (limits) {
+        const waitMs = takeWriteToken(conn, limits, started);
+        if (waitMs > 0) {
+          finish(
+            gatewayError(
+              'UNAVAILABLE',
+              'RATE_LIMITED',
+              `too many side-effecting requests on this connection (limits.writesPerSecond ${limits.writesPerSecond}, limits.writeBurst ${limits.writeBurst}); retry in ${waitMs} ms`,
+              {
+                retryable: true,
+                retryAfterMs: waitMs,
+                details: { limit: 'limits.writesPerSecond', writesPerSecond: limits.writesPerSecond },
+              },
+            ),
+          );
+          return;
+        }
+        const size = messageBytes(params, limits.maxMessageBytes);
+        if (size > limits.maxMessageBytes) {
+          finish(
+            gatewayError(
+              'INVALID_REQUEST',
+              'MESSAGE_TOO_LARGE',
+              `message is ${size} bytes; this gateway takes at most ${limits.maxMessageBytes} (limits.maxMessageBytes)`,
+              {
+                details: {
+                  limit: 'limits.maxMessageBytes',
+                  limitBytes: limits.maxMessageBytes,
+                  sizeBytes: size,
+                },
+              },
+            ),
+          );
+          return;
+        }
+      }
       // Never acknowledge what the store may not have taken.
       const failing = this.#o.storeFailing?.();
       if (failing) {
@@ -232,6 +280,31 @@ export class Router {
     this.#o.log.error({ err: error, method }, 'handler failed');
     return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
   }
+}
+
+/**
+ * Spend one token of the connection's bucket; returns 0, or how long until a token is there.
+ * Two numbers on the connection, no allocation: this runs for every side-effecting request.
+ */
+function takeWriteToken(conn: Connection, limits: WriteLimits, nowMs: number): number {
+  const refill = ((nowMs - conn.writeRefilledAt) * limits.writesPerSecond) / 1000;
+  const tokens = Math.min(limits.writeBurst, conn.writeTokens + refill);
+  conn.writeRefilledAt = nowMs;
+  if (tokens >= 1) {
+    conn.writeTokens = tokens - 1;
+    return 0;
+  }
+  conn.writeTokens = tokens;
+  return Math.max(1, Math.ceil(((1 - tokens) * 1000) / limits.writesPerSecond));
+}
+
+/** UTF-8 size of `params.message`, counted only when it may exceed `max` (0 when there is none). */
+function messageBytes(params: unknown, max: number): number {
+  const m = (params as { message?: unknown }).message;
+  if (typeof m !== 'string') return 0;
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: most texts are decided without counting.
+  if (m.length * 3 <= max) return m.length;
+  return Buffer.byteLength(m);
 }
 
 function storeFailingError(method: string, failure: StoreFailure): GatewayError {

@@ -5,9 +5,10 @@ import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { systemClock } from '../util/clock.ts';
 import { echoResponder, type Responder } from './responder.ts';
+import { channelSessionKey } from './session-keys.ts';
 import { SessionRouter } from './session-router.ts';
 
-function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue') {
+function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue', maxQueuedRuns?: number) {
   const bus = new EventBus();
   const events: ChatEvent[] = [];
   bus.tap((event, payload) => {
@@ -21,7 +22,7 @@ function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue') {
     clock: systemClock,
     log: createSilentLogger(),
     responder: () => responder,
-    settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10 }),
+    settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10, maxQueuedRuns }),
     deliver: async (t, text) => {
       delivered.push({ chatId: t.chatId, text });
     },
@@ -58,6 +59,53 @@ function gated(): Responder & { release(): void } {
 }
 
 describe('session router', () => {
+  it('issue 15: a session with agent.maxQueuedRuns waiting refuses more with SESSION_BUSY and stores nothing for them', async () => {
+    const responder = gated();
+    const { r, store } = router(responder, 'queue', 2);
+    expect((await r.send({ sessionKey: 'web-q', message: 'a' })).status).toBe('started');
+    expect((await r.send({ sessionKey: 'web-q', message: 'b' })).status).toBe('queued');
+    expect((await r.agent({ sessionKey: 'web-q', message: 'c' })).runId).toBeDefined();
+    await expect(r.send({ sessionKey: 'web-q', message: 'd' })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      details: { code: 'SESSION_BUSY', limit: 'agent.maxQueuedRuns', queued: 2 },
+    });
+    await expect(r.agent({ sessionKey: 'web-q', message: 'e' })).rejects.toMatchObject({
+      details: { code: 'SESSION_BUSY' },
+    });
+    expect((await store.sessions.history('web-q', { limit: 10 })).map((m) => m.text)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    // Channel messages into a busy session are all kept; only the runs beyond the bound are skipped.
+    const env = (id: string) => ({
+      channel: 'telegram',
+      accountId: 'default',
+      id,
+      at: Date.now(),
+      chat: { kind: 'direct' as const, id: '9' },
+      sender: { id: '9', isBot: false, isSelf: false },
+      text: `in ${id}`,
+      mentions: { bot: false, userIds: [] },
+      media: [],
+    });
+    const runs = [];
+    for (const id of ['1', '2', '3', '4']) runs.push((await r.inbound(env(id))).runId);
+    expect(runs.map((x) => x !== undefined)).toEqual([true, true, true, false]);
+    const key = channelSessionKey('telegram', 'default', '9');
+    expect((await store.sessions.history(key, { limit: 10 })).map((m) => m.text)).toEqual([
+      'in 1',
+      'in 2',
+      'in 3',
+      'in 4',
+    ]);
+    responder.release();
+    await until(() => r.activeRuns === 0);
+    expect((await r.send({ sessionKey: 'web-q', message: 'f' })).status).toBe('started');
+    await until(() => r.activeRuns === 0);
+  });
+
   it('streams a run as ordered chat events and stores both sides', async () => {
     const { r, events, store } = router(echoResponder);
     const res = await r.send({ sessionKey: 'web-1', message: 'hello world' });

@@ -1,4 +1,10 @@
-import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
+import {
+  type AgentEvent,
+  type AgentWaitResult,
+  type ChatEvent,
+  type ChatMessage,
+  gatewayError,
+} from '@openclaw/protocol';
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -6,6 +12,7 @@ import type {
   RunDelivery,
   RunRecord,
   RunStatus,
+  SessionBounds,
   SessionMessageRecord,
   SessionRecord,
   Store,
@@ -21,6 +28,10 @@ export interface RunSettings {
   timeoutMs: number;
   queueMode: 'queue' | 'merge';
   historyMessages: number;
+  /** History kept per session, enforced on every append. */
+  bounds?: SessionBounds | undefined;
+  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
+  maxQueuedRuns?: number | undefined;
 }
 
 export interface SessionRouterOptions {
@@ -92,15 +103,18 @@ export class SessionRouter {
         error: 'the gateway restarted during this run',
       });
       await this.#o.store.sessions
-        .append({
-          sessionKey: r.sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text: r.output ?? '',
-          ts: now,
-          runId: r.runId,
-          status: 'error',
-        })
+        .append(
+          {
+            sessionKey: r.sessionKey,
+            id: newId('msg'),
+            role: 'assistant',
+            text: r.output ?? '',
+            ts: now,
+            runId: r.runId,
+            status: 'error',
+          },
+          this.#settings.bounds,
+        )
         .catch(() => {});
     }
     if (stale.length)
@@ -112,7 +126,7 @@ export class SessionRouter {
   async inbound(
     env: InboundEnvelope,
     options: { replay?: boolean } = {},
-  ): Promise<{ sessionKey: string; runId: string }> {
+  ): Promise<{ sessionKey: string; runId: string | undefined }> {
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
@@ -131,16 +145,28 @@ export class SessionRouter {
       ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
       : false;
     if (!stored)
-      await this.#o.store.sessions.append({
-        sessionKey: key,
-        id: messageId,
-        role: 'user',
-        text: env.text,
-        ts: env.at,
-        channel: env.channel,
-        senderId: env.sender.id,
-        senderName: env.sender.name ?? env.sender.username,
-      });
+      await this.#o.store.sessions.append(
+        {
+          sessionKey: key,
+          id: messageId,
+          role: 'user',
+          text: env.text,
+          ts: env.at,
+          channel: env.channel,
+          senderId: env.sender.id,
+          senderName: env.sender.name ?? env.sender.username,
+        },
+        this.#settings.bounds,
+      );
+    if (this.#queueFull(key)) {
+      // The message is kept in the history; only the run is skipped, so a chat flooding a busy
+      // session cannot queue work (and memory) without end.
+      this.#o.log.warn(
+        { sessionKey: key, queued: this.#queued.get(key)?.length },
+        'session busy: message stored, no run started (agent.maxQueuedRuns)',
+      );
+      return { sessionKey: key, runId: undefined };
+    }
     const r = await this.startRun({
       sessionKey: key,
       message: env.text,
@@ -166,15 +192,19 @@ export class SessionRouter {
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
+    this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const messageId = newId('msg');
-    await this.#o.store.sessions.append({
-      sessionKey: params.sessionKey,
-      id: messageId,
-      role: 'user',
-      text: params.message,
-      ts: this.#o.clock.now(),
-    });
+    await this.#o.store.sessions.append(
+      {
+        sessionKey: params.sessionKey,
+        id: messageId,
+        role: 'user',
+        text: params.message,
+        ts: this.#o.clock.now(),
+      },
+      this.#settings.bounds,
+    );
     const r = await this.startRun({
       sessionKey: params.sessionKey,
       message: params.message,
@@ -199,6 +229,7 @@ export class SessionRouter {
     source?: RunRecord['source'];
   }): Promise<{ runId: string; sessionKey: string }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
+    this.#refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
@@ -206,13 +237,16 @@ export class SessionRouter {
     } else if (params.deliver) {
       deliverTo = deliveryOf(session);
     }
-    await this.#o.store.sessions.append({
-      sessionKey,
-      id: newId('msg'),
-      role: 'user',
-      text: params.message,
-      ts: this.#o.clock.now(),
-    });
+    await this.#o.store.sessions.append(
+      {
+        sessionKey,
+        id: newId('msg'),
+        role: 'user',
+        text: params.message,
+        ts: this.#o.clock.now(),
+      },
+      this.#settings.bounds,
+    );
     const r = await this.startRun({
       sessionKey,
       message: params.message,
@@ -363,6 +397,24 @@ export class SessionRouter {
     await Promise.allSettled([...this.#running]);
   }
 
+  /** True when the session already has as many runs waiting as allowed (merging never adds one). */
+  #queueFull(sessionKey: string): boolean {
+    const settings = this.#settings;
+    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
+    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
+  }
+
+  #refuseWhenBusy(sessionKey: string): void {
+    if (!this.#queueFull(sessionKey)) return;
+    const queued = this.#queued.get(sessionKey)?.length ?? 0;
+    throw gatewayError(
+      'UNAVAILABLE',
+      'SESSION_BUSY',
+      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
+      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
+    );
+  }
+
   async #ensureSession(key: string, kind: 'webchat' | 'channel'): Promise<SessionRecord> {
     const existing = await this.#o.store.sessions.get(key);
     if (existing) return existing;
@@ -421,15 +473,18 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
-      const stored = await this.#o.store.sessions.append({
-        sessionKey,
-        id: newId('msg'),
-        role: 'assistant',
-        text: reply,
-        ts: this.#o.clock.now(),
-        runId,
-        status: 'complete',
-      });
+      const stored = await this.#o.store.sessions.append(
+        {
+          sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: reply,
+          ts: this.#o.clock.now(),
+          runId,
+          status: 'complete',
+        },
+        this.#settings.bounds,
+      );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
       if (record.deliverTo && reply.trim()) {
         await this.#o
@@ -449,15 +504,18 @@ export class SessionRouter {
             ? 'aborted'
             : 'error';
       await this.#o.store.sessions
-        .append({
-          sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text,
-          ts: this.#o.clock.now(),
-          runId,
-          status: status === 'aborted' ? 'aborted' : 'error',
-        })
+        .append(
+          {
+            sessionKey,
+            id: newId('msg'),
+            role: 'assistant',
+            text,
+            ts: this.#o.clock.now(),
+            runId,
+            status: status === 'aborted' ? 'aborted' : 'error',
+          },
+          this.#settings.bounds,
+        )
         .catch(() => {});
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
       await this.#finish(live, status, text, message, chatSeq, agentSeq);

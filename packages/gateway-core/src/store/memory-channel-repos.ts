@@ -171,9 +171,17 @@ export function memoryLeases(): LeaseRepo {
   };
 }
 
-export function memorySessions(): SessionRepo {
+/** Runs the session history drops along with its messages. */
+export interface RunDropper {
+  dropFinished(runId: string): void;
+}
+
+export function memorySessions(runs?: RunDropper): SessionRepo {
   const sessions = new Map<string, SessionRecord>();
   const messages = new Map<string, SessionMessageRecord[]>();
+  // Stored size per message, as the SQLite store counts it (its JSON in UTF-8).
+  const sizes = new WeakMap<SessionMessageRecord, number>();
+  const bytesOf = new Map<string, number>();
   return {
     async get(key) {
       const s = sessions.get(key);
@@ -193,7 +201,7 @@ export function memorySessions(): SessionRepo {
         .sort((a, b) => b.updatedAtMs - a.updatedAtMs);
       return { sessions: all.slice(q.offset, q.offset + q.limit).map(copy), total: all.length };
     },
-    async append(m) {
+    async append(m, bounds) {
       const s = sessions.get(m.sessionKey);
       if (!s) throw new Error(`unknown session ${m.sessionKey}`);
       let list = messages.get(m.sessionKey);
@@ -202,8 +210,17 @@ export function memorySessions(): SessionRepo {
         messages.set(m.sessionKey, list);
       }
       const rec = { ...copy(m), seq: (list.at(-1)?.seq ?? 0) + 1 } as SessionMessageRecord;
+      const size = Buffer.byteLength(JSON.stringify(rec));
+      sizes.set(rec, size);
       list.push(rec);
-      s.messageCount++;
+      let bytes = (bytesOf.get(m.sessionKey) ?? 0) + size;
+      while (bounds && list.length > 1 && (list.length > bounds.maxMessages || bytes > bounds.maxBytes)) {
+        const old = list.shift()!;
+        bytes -= sizes.get(old) ?? 0;
+        if (old.runId) runs?.dropFinished(old.runId);
+      }
+      bytesOf.set(m.sessionKey, bytes);
+      s.messageCount = list.length;
       s.updatedAtMs = Math.max(s.updatedAtMs, m.ts);
       return copy(rec);
     },
@@ -213,6 +230,10 @@ export function memorySessions(): SessionRepo {
         const keep = list.filter((m) => m.ts >= before).slice(-maxPer);
         n += list.length - keep.length;
         messages.set(key, keep);
+        bytesOf.set(
+          key,
+          keep.reduce((b, m) => b + (sizes.get(m) ?? 0), 0),
+        );
         const s = sessions.get(key);
         if (s) s.messageCount = keep.length;
       }
@@ -225,10 +246,16 @@ export function memorySessions(): SessionRepo {
   };
 }
 
-export function memoryRuns(): RunRepo {
+export function memoryRuns(): RunRepo & RunDropper {
   const runs = new Map<string, RunRecord>();
   const byKey = new Map<string, string>();
   return {
+    dropFinished(id) {
+      const r = runs.get(id);
+      if (!r || r.status === 'accepted' || r.status === 'running') return;
+      runs.delete(id);
+      if (r.dedupeKey && byKey.get(r.dedupeKey) === id) byKey.delete(r.dedupeKey);
+    },
     async create(r) {
       const id = r.dedupeKey ? byKey.get(r.dedupeKey) : undefined;
       const existing = id ? runs.get(id) : undefined;

@@ -29,6 +29,7 @@ export function createMemoryStore(): Store {
   const audit: AuditEntryRecord[] = [];
   const kv = new Map<string, unknown>();
   const tk = (d: string, r: string) => `${d}\u0000${r}`;
+  const runs = memoryRuns();
   return {
     kind: 'memory',
     devices: {
@@ -204,8 +205,8 @@ export function createMemoryStore(): Store {
     outbox: memoryOutbox(),
     channelAccess: memoryChannelAccess(),
     leases: memoryLeases(),
-    sessions: memorySessions(),
-    runs: memoryRuns(),
+    sessions: memorySessions(runs),
+    runs,
     cron: memoryCron(),
     async close() {},
   };

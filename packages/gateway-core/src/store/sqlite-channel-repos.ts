@@ -332,10 +332,10 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
         ) as Row[];
         return { sessions: rows.map(toSession), total };
       }),
-    append: (m) =>
+    append: (m, bounds) =>
       run(() =>
         tx(() => {
-          const s = q('SELECT message_count FROM sessions WHERE key = ?').get(m.sessionKey) as
+          const s = q('SELECT message_count, bytes FROM sessions WHERE key = ?').get(m.sessionKey) as
             | Row
             | undefined;
           if (!s) throw new Error(`unknown session ${m.sessionKey}`);
@@ -344,16 +344,33 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           ) as Row;
           const seq = Number(last.s ?? 0) + 1;
           const rec = { ...m, seq } as SessionMessageRecord;
-          q('INSERT INTO session_messages (session_key, seq, id, ts, data) VALUES (?, ?, ?, ?, ?)').run(
-            m.sessionKey,
-            seq,
-            m.id,
-            m.ts,
-            JSON.stringify(rec),
-          );
+          const data = JSON.stringify(rec);
+          const size = Buffer.byteLength(data);
           q(
-            'UPDATE sessions SET message_count = message_count + 1, updated_at_ms = MAX(updated_at_ms, ?) WHERE key = ?',
-          ).run(m.ts, m.sessionKey);
+            'INSERT INTO session_messages (session_key, seq, id, ts, data, bytes) VALUES (?, ?, ?, ?, ?, ?)',
+          ).run(m.sessionKey, seq, m.id, m.ts, data, size);
+          let count = Number(s.message_count) + 1;
+          let bytes = Number(s.bytes) + size;
+          // Oldest first, one at a time: in steady state that is one or two rows per append.
+          while (bounds && count > 1 && (count > bounds.maxMessages || bytes > bounds.maxBytes)) {
+            const old = q(
+              `SELECT seq, bytes, json_extract(data, '$.runId') AS run_id FROM session_messages
+               WHERE session_key = ? ORDER BY seq LIMIT 1`,
+            ).get(m.sessionKey) as Row;
+            q('DELETE FROM session_messages WHERE session_key = ? AND seq = ?').run(
+              m.sessionKey,
+              old.seq as number,
+            );
+            if (old.run_id !== null)
+              q(`DELETE FROM runs WHERE run_id = ? AND status NOT IN ('accepted', 'running')`).run(
+                String(old.run_id),
+              );
+            count--;
+            bytes -= Number(old.bytes);
+          }
+          q(
+            'UPDATE sessions SET message_count = ?, bytes = ?, updated_at_ms = MAX(updated_at_ms, ?) WHERE key = ?',
+          ).run(count, Math.max(0, bytes), m.ts, m.sessionKey);
           return rec;
         }),
       ),
@@ -372,7 +389,9 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           );
           if (n > 0) {
             q(
-              'UPDATE sessions SET message_count = (SELECT COUNT(*) FROM session_messages m WHERE m.session_key = sessions.key)',
+              `UPDATE sessions SET
+                 message_count = (SELECT COUNT(*) FROM session_messages m WHERE m.session_key = sessions.key),
+                 bytes = COALESCE((SELECT SUM(m.bytes) FROM session_messages m WHERE m.session_key = sessions.key), 0)`,
             ).run();
           }
           return n;

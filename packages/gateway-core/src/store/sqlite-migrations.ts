@@ -101,6 +101,17 @@ export const migrations: Migration[] = [
       CREATE INDEX session_messages_ts ON session_messages (ts);
     `,
   },
+  {
+    version: 4,
+    name: 'stored bytes per session message and per session',
+    sql: `
+      ALTER TABLE session_messages ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE session_messages SET bytes = length(CAST(data AS BLOB));
+      ALTER TABLE sessions ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET bytes = COALESCE(
+        (SELECT SUM(m.bytes) FROM session_messages m WHERE m.session_key = sessions.key), 0);
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

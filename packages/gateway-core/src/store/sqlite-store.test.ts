@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../testing/store-contract.ts';
-import { migrations, StoreVersionError } from './sqlite-migrations.ts';
+import { applyMigrations, migrations, StoreVersionError } from './sqlite-migrations.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 describeStoreContract('sqlite', async () => {
@@ -61,6 +61,38 @@ describe('SQLite store', () => {
       }[];
       db.close();
       expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+    }));
+
+  it('counts the stored bytes of history written before they were tracked (migration 4)', () =>
+    withDir(async (dir) => {
+      const path = join(dir, 'gateway.db');
+      const db = new DatabaseSync(path);
+      applyMigrations(db, migrations.slice(0, 3));
+      db.prepare(
+        `INSERT INTO sessions (key, kind, created_at_ms, updated_at_ms, message_count) VALUES ('s', 'webchat', 1, 1, 3)`,
+      ).run();
+      for (let i = 1; i <= 3; i++) {
+        const data = JSON.stringify({
+          sessionKey: 's',
+          id: `m${i}`,
+          role: 'user',
+          text: 'x'.repeat(1000),
+          ts: i,
+          seq: i,
+        });
+        db.prepare(
+          'INSERT INTO session_messages (session_key, seq, id, ts, data) VALUES (?, ?, ?, ?, ?)',
+        ).run('s', i, `m${i}`, i, data);
+      }
+      db.close();
+      const store = createSqliteStore({ path });
+      // Three old ~1 KB messages and a new one, 2.5 KB allowed: only what the old rows weigh can say so.
+      await store.sessions.append(
+        { sessionKey: 's', id: 'new', role: 'user', text: 'x'.repeat(1000), ts: 9 },
+        { maxMessages: 100, maxBytes: 2500 },
+      );
+      expect((await store.sessions.history('s', { limit: 10 })).map((m) => m.id)).toEqual(['m3', 'new']);
+      await store.close();
     }));
 
   it('refuses a database written by a newer gateway', () =>

@@ -155,7 +155,8 @@ describe('checkSqliteIntegrity', () => {
     await damage(path);
     const damaged = await checkSqliteIntegrity(path, { budgetMs: 10_000 });
     expect(damaged.status).toBe('damaged');
-    if (damaged.status === 'damaged') expect(damaged.problems.join('\n')).toMatch(/page \d+/);
+    // What quick_check says depends on where the junk landed (a page report, or malformed).
+    if (damaged.status === 'damaged') expect(damaged.problems.length).toBeGreaterThan(0);
     // The store's own check says the same, off the main thread.
     const store = createSqliteStore({ path });
     expect((await store.verify!()).length).toBeGreaterThan(0);

@@ -372,6 +372,13 @@ export interface SessionMessageRecord {
   status?: 'complete' | 'aborted' | 'error' | undefined;
 }
 
+/** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
+export interface SessionBounds {
+  maxMessages: number;
+  /** UTF-8 bytes of the stored message records (text plus a little metadata). */
+  maxBytes: number;
+}
+
 export interface SessionRepo {
   get(key: string): Promise<SessionRecord | undefined>;
   /** Create the session unless it exists; returns the stored record. */
@@ -380,8 +387,13 @@ export interface SessionRepo {
     sessions: SessionRecord[];
     total: number;
   }>;
-  /** Append a message (the session must exist); bumps updatedAtMs and messageCount. */
-  append(message: Omit<SessionMessageRecord, 'seq'>): Promise<SessionMessageRecord>;
+  /**
+   * Append a message (the session must exist); bumps updatedAtMs and messageCount. With `bounds`,
+   * then drops the session's oldest messages while it holds more than `maxMessages` or more than
+   * `maxBytes` (the stored size of its messages), in the same write, together with the finished
+   * runs those messages belong to (by runId). The message just appended is always kept.
+   */
+  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
   /** The newest `limit` messages with seq < beforeSeq, oldest first. */
   history(
     key: string,

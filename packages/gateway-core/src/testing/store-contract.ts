@@ -534,6 +534,50 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.sessions.get('r'))?.messageCount).toBe(3);
     });
 
+    it('bounded history: each append drops the oldest messages beyond the count and byte bounds, with their finished runs', async () => {
+      await store.sessions.ensure({ key: 'b', kind: 'webchat', createdAtMs: 0 });
+      const text = 'x'.repeat(1000);
+      const roomy = { maxMessages: 3, maxBytes: 1_000_000 };
+      for (let i = 1; i <= 5; i++)
+        await store.sessions.append(
+          { sessionKey: 'b', id: `c${i}`, role: 'user', text: `${i}`, ts: i },
+          roomy,
+        );
+      expect((await store.sessions.history('b', { limit: 10 })).map((m) => m.id)).toEqual(['c3', 'c4', 'c5']);
+      expect((await store.sessions.get('b'))?.messageCount).toBe(3);
+
+      // Bytes: about 1 KB per message, 2.5 KB allowed: two are kept.
+      const tight = { maxMessages: 100, maxBytes: 2500 };
+      const finished = { sessionKey: 'b', source: 'chat' as const, message: 'm', createdAtMs: 1 };
+      await store.runs.create({ ...finished, runId: 'r-done', status: 'ok' as const, endedAtMs: 2 });
+      await store.runs.create({ ...finished, runId: 'r-live', status: 'running' as const });
+      await store.sessions.append(
+        { sessionKey: 'b', id: 'a1', role: 'assistant', text, ts: 10, runId: 'r-done' },
+        tight,
+      );
+      await store.sessions.append(
+        { sessionKey: 'b', id: 'a2', role: 'assistant', text, ts: 11, runId: 'r-live' },
+        tight,
+      );
+      await store.sessions.append({ sessionKey: 'b', id: 'u3', role: 'user', text, ts: 12 }, tight);
+      await store.sessions.append({ sessionKey: 'b', id: 'u4', role: 'user', text, ts: 13 }, tight);
+      expect((await store.sessions.history('b', { limit: 10 })).map((m) => m.id)).toEqual(['u3', 'u4']);
+      expect((await store.sessions.get('b'))?.messageCount).toBe(2);
+      // The finished run went with its message; the one still running stays.
+      expect(await store.runs.get('r-done')).toBeUndefined();
+      expect(await store.runs.get('r-live')).toMatchObject({ status: 'running' });
+
+      // The newest message is kept even when it alone is over the byte bound.
+      await store.sessions.append(
+        { sessionKey: 'b', id: 'big', role: 'user', text: 'y'.repeat(5000), ts: 14 },
+        tight,
+      );
+      expect((await store.sessions.history('b', { limit: 10 })).map((m) => m.id)).toEqual(['big']);
+      // Without bounds nothing is dropped.
+      await store.sessions.append({ sessionKey: 'b', id: 'free', role: 'user', text, ts: 15 });
+      expect((await store.sessions.history('b', { limit: 10 })).map((m) => m.id)).toEqual(['big', 'free']);
+    });
+
     it('can be closed twice', async () => {
       await store.close();
       await store.close();

@@ -156,6 +156,23 @@ export const LimitsSection = Type.Object(
       default: 120_000,
       description: 'Longest a handler may run.',
     }),
+    maxMessageBytes: Type.Integer({
+      minimum: 1024,
+      default: 128 * 1024,
+      description:
+        'Largest message text (UTF-8 bytes) of send, chat.send and agent; a longer one is refused with MESSAGE_TOO_LARGE.',
+    }),
+    writesPerSecond: Type.Number({
+      exclusiveMinimum: 0,
+      default: 20,
+      description:
+        'Side-effecting requests (send, chat.send, agent, cron.run, node.invoke) one connection may make per second, sustained; more are refused with RATE_LIMITED and retryAfterMs.',
+    }),
+    writeBurst: Type.Integer({
+      minimum: 1,
+      default: 100,
+      description: 'Side-effecting requests one connection may make at once before writesPerSecond applies.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Connection limits.' },
 );
@@ -243,6 +260,12 @@ export const AgentSection = Type.Object(
       description:
         'A message arriving while its session runs: queue a run for it, or merge it into the queued one.',
     }),
+    maxQueuedRuns: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description:
+        'Runs that may wait behind the active run of a session (queue mode). More: chat.send and agent are refused with SESSION_BUSY; a channel message is stored without a run.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );
@@ -257,7 +280,13 @@ export const SessionsSection = Type.Object(
     maxMessagesPerSession: Type.Integer({
       minimum: 10,
       default: 5000,
-      description: 'Newest messages kept per session.',
+      description: 'Newest messages kept per session; the oldest is dropped as each new one is stored.',
+    }),
+    maxBytesPerSession: Type.Integer({
+      minimum: 65_536,
+      default: 32 * 1024 * 1024,
+      description:
+        'Stored bytes of messages kept per session; the oldest (and the finished runs they belong to) are dropped as each new one is stored. The newest message is always kept.',
     }),
   },
   { additionalProperties: false, default: {}, description: 'Session history retention.' },
