@@ -121,7 +121,7 @@ describe('issue 15: bounded growth', () => {
     const files = (await fileSize(db)) + (await fileSize(`${db}-wal`));
     const rssGrowth = (await rssBytes(gw.child.pid!)) - rssBefore;
     await annotate(
-      `${ok} accepted, ${rateLimited} rate-limited; session ${sessionBytes.n} messages / ${sessionBytes.bytes} bytes, ${sessionBytes.runs} runs kept; db+wal ${files} bytes; RSS +${Math.round(rssGrowth / 1e6)} MB`,
+      `${ok} accepted, ${rateLimited} rate-limited; session ${sessionBytes.n} messages / ${sessionBytes.bytes} bytes, ${sessionBytes.runs} runs kept; db+wal ${files} bytes; RSS change ${Math.round(rssGrowth / 1e6)} MB`,
     );
     expect(sessionBytes.bytes).toBeLessThanOrEqual(MAX_SESSION_BYTES);
     // ~22 messages of 90 KB fit; their runs (prompt and reply, ~180 KB each) stay with them.
@@ -173,9 +173,35 @@ describe('issue 15: bounded growth', () => {
     expect(e).toMatchObject({ code: 'UNAVAILABLE', detailCode: 'RATE_LIMITED', retryable: true });
     expect(e.retryAfterMs).toBeGreaterThan(0);
     expect(e.retryAfterMs).toBeLessThanOrEqual(500);
+    expect(e.details).toMatchObject({ limit: 'limits.writesPerSecond' });
     // Reads are not counted.
     expect((await c.request('sessions.list', {})).total).toBe(1);
     await new Promise((r) => setTimeout(r, e.retryAfterMs));
     expect(await send(3)).toMatchObject({ sessionKey: 'web:rate' });
+  });
+
+  it('over the write bytes: a few large frames use the byte bucket up; the refusal names it and says when', async () => {
+    const { c } = await start({ limits: { writeBytesPerSecond: 10_000, writeBurstBytes: 200_000 } });
+    const big = 'b'.repeat(90_000);
+    const send = (i: number) =>
+      c.request('chat.send', { sessionKey: 'web:bytes', message: big, idempotencyKey: `y-${i}` });
+    await send(0);
+    await send(1);
+    const e = (await send(2).then(
+      () => undefined,
+      (x: unknown) => x as Failure,
+    )) as Failure;
+    expect(e).toMatchObject({
+      code: 'UNAVAILABLE',
+      detailCode: 'RATE_LIMITED',
+      details: { limit: 'limits.writeBytesPerSecond' },
+    });
+    // About 70 KB short at 10 KB/s: some seconds (less whatever refilled while the first two ran).
+    expect(e.retryAfterMs).toBeGreaterThan(1000);
+    expect(e.retryAfterMs).toBeLessThanOrEqual(9000);
+    // Small requests still fit in what is left.
+    expect(
+      await c.request('chat.send', { sessionKey: 'web:bytes', message: 'small', idempotencyKey: 'y-s' }),
+    ).toMatchObject({ sessionKey: 'web:bytes' });
   });
 });

@@ -43,6 +43,11 @@ describe('state across a restart', () => {
           connId: 'c1',
           peer: { remoteAddress: '127.0.0.1', isLoopback: true },
           inFlight: 0,
+          // A fresh connection's write budget (full buckets) and the size of this frame.
+          writeTokens: Number.POSITIVE_INFINITY,
+          byteTokens: Number.POSITIVE_INFINITY,
+          writeRefilledAt: 0,
+          lastFrameBytes: 100,
           session: {
             role: 'operator',
             scopes: ['operator.write'],

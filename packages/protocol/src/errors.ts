@@ -28,7 +28,7 @@ export const DetailCodes = {
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different method by this caller.',
   SHUTTING_DOWN: 'The gateway is draining and accepts no new work.',
   RATE_LIMITED:
-    'Too many requests; retry after retryAfterMs. Side-effecting requests are limited per connection (limits.writesPerSecond, limits.writeBurst; details.limit names the key).',
+    'Too many requests; retry after retryAfterMs. Side-effecting requests are limited per connection, in number and in bytes (limits.writesPerSecond/writeBurst, limits.writeBytesPerSecond/writeBurstBytes; details.limit names the one hit).',
   MESSAGE_TOO_LARGE:
     'The message text is longer than the gateway takes; details.limitBytes and details.sizeBytes give both, details.limit names the config key (limits.maxMessageBytes).',
   // connect: protocol and auth

@@ -67,9 +67,12 @@ export class Connection {
   inFlight = 0;
   /** The connect carried a resume request. */
   askedToResume = false;
-  /** Token bucket of side-effecting requests (the router fills and spends it). */
+  /** Buckets of side-effecting requests and their bytes (the router fills and spends them). */
   writeTokens = Number.POSITIVE_INFINITY;
+  byteTokens = Number.POSITIVE_INFINITY;
   writeRefilledAt = 0;
+  /** Size of the request frame being dispatched (set just before the synchronous dispatch). */
+  lastFrameBytes = 0;
 
   constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
     this.connId = connId;
@@ -146,6 +149,7 @@ export class Connection {
       this.respondError(frame.id, gatewayError('INVALID_REQUEST', 'ALREADY_CONNECTED', 'already connected'));
       return;
     }
+    this.lastFrameBytes = size;
     this.#host.dispatch(this, frame);
   }
 

@@ -16,6 +16,7 @@ import type { Session } from '../connection/transport.ts';
 import type { Logger } from '../logging/logger.ts';
 import { StoreFailingError, type StoreFailure } from '../store/store-failure.ts';
 import type { Idempotency } from './idempotency.ts';
+import { spendWriteBudget, type WriteLimits } from './write-budget.ts';
 
 /** What a handler knows about its caller. */
 export interface RequestContext {
@@ -51,15 +52,6 @@ export interface RouterOptions {
   storeFailing?: (() => StoreFailure | undefined) | undefined;
   /** Bounds on side-effecting requests per connection (read on each one: config changes apply live). */
   writeLimits?: (() => WriteLimits) | undefined;
-}
-
-export interface WriteLimits {
-  /** Largest `message` text in UTF-8 bytes. */
-  maxMessageBytes: number;
-  /** Sustained side-effecting requests per second per connection. */
-  writesPerSecond: number;
-  /** Side-effecting requests a connection may make at once. */
-  writeBurst: number;
 }
 
 interface Route {
@@ -172,22 +164,6 @@ export class Router {
     if (route.def.sideEffect) {
       const limits = this.#o.writeLimits?.();
       if (limits) {
-        const waitMs = takeWriteToken(conn, limits, started);
-        if (waitMs > 0) {
-          finish(
-            gatewayError(
-              'UNAVAILABLE',
-              'RATE_LIMITED',
-              `too many side-effecting requests on this connection (limits.writesPerSecond ${limits.writesPerSecond}, limits.writeBurst ${limits.writeBurst}); retry in ${waitMs} ms`,
-              {
-                retryable: true,
-                retryAfterMs: waitMs,
-                details: { limit: 'limits.writesPerSecond', writesPerSecond: limits.writesPerSecond },
-              },
-            ),
-          );
-          return;
-        }
         const size = messageBytes(params, limits.maxMessageBytes);
         if (size > limits.maxMessageBytes) {
           finish(
@@ -200,6 +176,26 @@ export class Router {
                   limit: 'limits.maxMessageBytes',
                   limitBytes: limits.maxMessageBytes,
                   sizeBytes: size,
+                },
+              },
+            ),
+          );
+          return;
+        }
+        const refused = spendWriteBudget(conn, limits, started, conn.lastFrameBytes);
+        if (refused) {
+          finish(
+            gatewayError(
+              'UNAVAILABLE',
+              'RATE_LIMITED',
+              `too many side-effecting requests on this connection (${refused.limit}); retry in ${refused.waitMs} ms`,
+              {
+                retryable: true,
+                retryAfterMs: refused.waitMs,
+                details: {
+                  limit: refused.limit,
+                  writesPerSecond: limits.writesPerSecond,
+                  writeBytesPerSecond: limits.writeBytesPerSecond,
                 },
               },
             ),
@@ -280,22 +276,6 @@ export class Router {
     this.#o.log.error({ err: error, method }, 'handler failed');
     return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
   }
-}
-
-/**
- * Spend one token of the connection's bucket; returns 0, or how long until a token is there.
- * Two numbers on the connection, no allocation: this runs for every side-effecting request.
- */
-function takeWriteToken(conn: Connection, limits: WriteLimits, nowMs: number): number {
-  const refill = ((nowMs - conn.writeRefilledAt) * limits.writesPerSecond) / 1000;
-  const tokens = Math.min(limits.writeBurst, conn.writeTokens + refill);
-  conn.writeRefilledAt = nowMs;
-  if (tokens >= 1) {
-    conn.writeTokens = tokens - 1;
-    return 0;
-  }
-  conn.writeTokens = tokens;
-  return Math.max(1, Math.ceil(((1 - tokens) * 1000) / limits.writesPerSecond));
 }
 
 /** UTF-8 size of `params.message`, counted only when it may exceed `max` (0 when there is none). */

@@ -164,14 +164,26 @@ export const LimitsSection = Type.Object(
     }),
     writesPerSecond: Type.Number({
       exclusiveMinimum: 0,
-      default: 20,
+      default: 50,
       description:
         'Side-effecting requests (send, chat.send, agent, cron.run, node.invoke) one connection may make per second, sustained; more are refused with RATE_LIMITED and retryAfterMs.',
     }),
     writeBurst: Type.Integer({
       minimum: 1,
-      default: 100,
+      default: 2000,
       description: 'Side-effecting requests one connection may make at once before writesPerSecond applies.',
+    }),
+    writeBytesPerSecond: Type.Integer({
+      minimum: 1024,
+      default: 1024 * 1024,
+      description:
+        'Bytes of side-effecting request frames (message text, media) one connection may send per second, sustained; more are refused with RATE_LIMITED and retryAfterMs.',
+    }),
+    writeBurstBytes: Type.Integer({
+      minimum: 65_536,
+      default: 32 * 1024 * 1024,
+      description:
+        'Bytes of side-effecting request frames one connection may send at once (room for one frame of the default maxPayload).',
     }),
   },
   { additionalProperties: false, default: {}, description: 'Connection limits.' },
