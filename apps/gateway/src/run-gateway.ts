@@ -144,6 +144,12 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       channelTuning: { leaseTtlMs: config.current.cluster.leaseTtlMs },
     });
     const integrity = backend.integrity;
+    if (integrity?.status === 'unchecked') {
+      gateway.log.warn(
+        { reason: integrity.reason },
+        'database integrity check could not run; starting anyway',
+      );
+    }
     if (integrity?.status === 'unfinished') {
       // A large database on a slow disk: start, keep checking, and stop taking writes if it is damaged.
       gateway.log.warn(
@@ -151,7 +157,9 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
         'database integrity check still running; starting anyway and checking in the background',
       );
       void integrity.result.then((r) => {
-        if (r.status === 'damaged') {
+        if (r.status === 'unchecked') {
+          gateway.log.warn({ reason: r.reason }, 'database integrity check could not finish');
+        } else if (r.status === 'damaged') {
           gateway.log.error({ problems: r.problems.slice(0, 3) }, 'database integrity check found damage');
           gateway.core.storeHealth.report({ kind: 'corrupt', reason: r.problems[0] ?? 'damaged' });
         } else {

@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 export type IntegrityResult =
   | { status: 'ok'; ms: number }
+  /** The check itself could not run (the file is locked, cannot be opened); no verdict. */
+  | { status: 'unchecked'; ms: number; reason: string }
   | { status: 'damaged'; ms: number; problems: string[] }
   /** Still running after the budget; `result` settles when it ends (damaged or not). */
   | { status: 'unfinished'; ms: number; result: Promise<IntegrityResult>; cancel(): void };
@@ -13,17 +15,21 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 let db;
+const answer = { problems: [] };
 try {
-  db = new DatabaseSync(workerData.path);
+  db = new DatabaseSync(workerData.path, { timeout: 5000 });
   const rows = db.prepare('PRAGMA quick_check(' + workerData.maxProblems + ')').all();
-  const problems = [];
-  for (const r of rows) for (const line of String(r.quick_check).split('\\n')) if (line !== 'ok') problems.push(line);
-  parentPort.postMessage({ problems });
+  for (const r of rows) for (const line of String(r.quick_check).split('\\n')) if (line !== 'ok') answer.problems.push(line);
 } catch (e) {
-  parentPort.postMessage({ problems: [String(e && e.message)], errcode: e && e.errcode });
-} finally {
-  try { db && db.close(); } catch {}
+  // SQLITE_CORRUPT and SQLITE_NOTADB are damage; anything else (busy, cannot open) is not a verdict.
+  const primary = (e && e.errcode) & 0xff;
+  if (primary === 11 || primary === 26) answer.problems.push(String(e.message));
+  else answer.failed = String(e && e.message);
 }
+// Closed before answering: closing may checkpoint the WAL (after a crash it is the only
+// connection), and the gateway opens the file as soon as it has the answer.
+try { db && db.close(); } catch {}
+parentPort.postMessage(answer);
 `;
 
 /**
@@ -47,12 +53,14 @@ export async function checkSqliteIntegrity(
     workerData: { path, maxProblems: options.maxProblems ?? 20 },
   });
   const result = new Promise<IntegrityResult>((resolve) => {
-    const done = (problems: string[]) => {
+    const done = (m: { problems: string[]; failed?: string }) => {
       const ms = Math.round(performance.now() - started);
-      resolve(problems.length ? { status: 'damaged', ms, problems } : { status: 'ok', ms });
+      if (m.failed !== undefined) resolve({ status: 'unchecked', ms, reason: m.failed });
+      else
+        resolve(m.problems.length ? { status: 'damaged', ms, problems: m.problems } : { status: 'ok', ms });
     };
-    worker.once('message', (m: { problems: string[] }) => done(m.problems));
-    worker.once('error', (e) => done([`the integrity check failed: ${e.message}`]));
+    worker.once('message', done);
+    worker.once('error', (e) => done({ problems: [], failed: `the check could not run: ${e.message}` }));
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<'late'>((r) => {

@@ -112,8 +112,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   chmodSync(options.path, 0o600);
   const db = new DatabaseSync(options.path);
   // journal_size_limit: the WAL is cut back to 64 MiB after a checkpoint instead of keeping its peak.
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
-           PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_size_limit = 67108864;`);
+  // busy_timeout first: switching to WAL waits for another connection (an integrity check closing).
+  db.exec(`PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;
+           PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
+           PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;`);
   applyMigrations(db);
   const stmts = new Map<string, StatementSync>();
   const q = (sql: string): StatementSync => {
@@ -526,6 +528,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });
       const final = r.status === 'unfinished' ? await r.result : r;
+      if (final.status === 'unchecked') throw new Error(`integrity check could not run: ${final.reason}`);
       return final.status === 'damaged' ? final.problems : [];
     },
     async close() {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,6 +146,36 @@ describe('StoreHealth', () => {
 });
 
 describe('checkSqliteIntegrity', () => {
+  it('after a crash (a hot WAL, no clean close) the store opens at once after the check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-health-'));
+    dirs.push(dir);
+    const path = join(dir, 'gateway.db');
+    // A process that commits into a WAL database and is killed before it closes it.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { DatabaseSync } = require('node:sqlite');
+         const db = new DatabaseSync(process.argv[1]);
+         db.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x TEXT)");
+         for (let i = 0; i < 200; i++) db.prepare('INSERT INTO t VALUES (?)').run('x'.repeat(1000));
+         process.stdout.write('ready');
+         setInterval(() => {}, 1000);`,
+        path,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((r) => child.stdout!.once('data', () => r()));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect((await stat(`${path}-wal`)).size).toBeGreaterThan(100_000);
+    expect((await checkSqliteIntegrity(path, { budgetMs: 10_000 })).status).toBe('ok');
+    const store = createSqliteStore({ path });
+    await store.kv.set('k', 1);
+    expect(await store.kv.get('k')).toBe(1);
+    await store.close();
+  });
+
   it('sound, damaged, missing, and a check that outlives its budget', async () => {
     const path = await filledDb(3000);
     expect((await checkSqliteIntegrity(path, { budgetMs: 10_000 })).status).toBe('ok');

@@ -517,7 +517,8 @@ export interface Store {
   readonly cron: CronRepo;
   /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
-   * worker). Resolves with the problems found, none when sound. Stores without a file omit it.
+   * worker). Resolves with the problems found, none when sound; rejects when the check could not
+   * run. Stores without a file omit it.
    */
   verify?(): Promise<string[]>;
   /** Flush and release. Safe to call twice. */
