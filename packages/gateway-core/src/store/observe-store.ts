@@ -45,7 +45,7 @@ function methodNames(repo: object): string[] {
  * The same store, with every failure that means "the store itself is failing" reported to
  * `onFailure` and rethrown as a StoreFailingError. Wrappers are built once here, not per call.
  */
-export function observeStore(inner: Store, onFailure: (failure: StoreFailure) => void): Store {
+export function observeStore<S extends Store>(inner: S, onFailure: (failure: StoreFailure) => void): S {
   const rethrow = (error: unknown): never => {
     const failure = classifyStoreError(error);
     if (!failure) throw error;
@@ -68,8 +68,12 @@ export function observeStore(inner: Store, onFailure: (failure: StoreFailure) =>
     }
     return out as T;
   };
-  const store: Record<string, unknown> = { kind: inner.kind, close: () => inner.close() };
+  const store: Record<string, unknown> = { kind: inner.kind };
+  // Everything else an implementation offers (close, verify, SQLite's durability()) stays reachable.
+  for (const name of methodNames(inner)) {
+    const fn = (inner as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+    store[name] = (...args: unknown[]) => fn.apply(inner, args);
+  }
   for (const name of REPOS) store[name] = wrap(inner[name]);
-  if (inner.verify) store.verify = () => inner.verify!();
-  return store as unknown as Store;
+  return store as unknown as S;
 }
