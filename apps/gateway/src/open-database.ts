@@ -10,6 +10,9 @@ import {
 /** How long start-up waits for the integrity check before it starts anyway (and keeps checking). */
 export const INTEGRITY_BUDGET_MS = 10_000;
 
+/** Up to this size the file is checked on the main thread (nothing is served yet; no worker to start). */
+const INLINE_CHECK_BYTES = 32 * 1024 * 1024;
+
 /** The database is damaged or cannot be opened; the message names the file and what to do. */
 export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
@@ -24,7 +27,10 @@ export async function openDatabase(
   path: string,
   options: { budgetMs?: number; now?: () => Date } = {},
 ): Promise<{ store: Store; check: IntegrityResult }> {
-  const check = await checkSqliteIntegrity(path, { budgetMs: options.budgetMs ?? INTEGRITY_BUDGET_MS });
+  const check = await checkSqliteIntegrity(path, {
+    budgetMs: options.budgetMs ?? INTEGRITY_BUDGET_MS,
+    inlineUpToBytes: INLINE_CHECK_BYTES,
+  });
   const now = options.now ?? (() => new Date());
   if (check.status === 'damaged') throw new DatabaseOpenError(damagedMessage(path, check.problems, now()));
   try {

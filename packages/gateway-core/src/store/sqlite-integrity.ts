@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 
 export type IntegrityResult =
@@ -9,27 +10,40 @@ export type IntegrityResult =
   /** Still running after the budget; `result` settles when it ends (damaged or not). */
   | { status: 'unfinished'; ms: number; result: Promise<IntegrityResult>; cancel(): void };
 
-// The check runs in a worker so it never blocks the event loop and a deadline can be kept:
-// SQLite's quick_check cannot be interrupted from JavaScript.
+type CheckAnswer = { problems: string[]; failed?: string };
+
+/**
+ * One quick_check, closing the database before it answers (closing may checkpoint a WAL left by
+ * a crash, and the gateway opens the file as soon as it has the answer). Self-contained: it also
+ * runs in a worker from its own source text, so it may use nothing but its parameters.
+ */
+function quickCheck(Database: typeof DatabaseSync, path: string, maxProblems: number): CheckAnswer {
+  let db: DatabaseSync | undefined;
+  const answer: CheckAnswer = { problems: [] };
+  try {
+    db = new Database(path, { timeout: 5000 });
+    const rows = db.prepare(`PRAGMA quick_check(${maxProblems})`).all() as { quick_check: string }[];
+    for (const r of rows)
+      for (const line of String(r.quick_check).split('\n')) if (line !== 'ok') answer.problems.push(line);
+  } catch (e) {
+    // SQLITE_CORRUPT and SQLITE_NOTADB are damage; anything else (busy, cannot open) is no verdict.
+    const primary = ((e as { errcode?: number }).errcode ?? 0) & 0xff;
+    if (primary === 11 || primary === 26) answer.problems.push(String((e as Error).message));
+    else answer.failed = String((e as Error).message);
+  }
+  try {
+    db?.close();
+  } catch {
+    // already closed
+  }
+  return answer;
+}
+
+// In a worker, a deadline can be kept: SQLite's quick_check cannot be interrupted from JavaScript.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
-let db;
-const answer = { problems: [] };
-try {
-  db = new DatabaseSync(workerData.path, { timeout: 5000 });
-  const rows = db.prepare('PRAGMA quick_check(' + workerData.maxProblems + ')').all();
-  for (const r of rows) for (const line of String(r.quick_check).split('\\n')) if (line !== 'ok') answer.problems.push(line);
-} catch (e) {
-  // SQLITE_CORRUPT and SQLITE_NOTADB are damage; anything else (busy, cannot open) is not a verdict.
-  const primary = (e && e.errcode) & 0xff;
-  if (primary === 11 || primary === 26) answer.problems.push(String(e.message));
-  else answer.failed = String(e && e.message);
-}
-// Closed before answering: closing may checkpoint the WAL (after a crash it is the only
-// connection), and the gateway opens the file as soon as it has the answer.
-try { db && db.close(); } catch {}
-parentPort.postMessage(answer);
+parentPort.postMessage((${quickCheck.toString()})(DatabaseSync, workerData.path, workerData.maxProblems));
 `;
 
 /**
@@ -40,7 +54,7 @@ parentPort.postMessage(answer);
  */
 export async function checkSqliteIntegrity(
   path: string,
-  options: { budgetMs: number; maxProblems?: number },
+  options: { budgetMs: number; maxProblems?: number; inlineUpToBytes?: number },
 ): Promise<IntegrityResult> {
   const started = performance.now();
   const size = await stat(path).then(
@@ -48,19 +62,24 @@ export async function checkSqliteIntegrity(
     () => 0,
   );
   if (size === 0) return { status: 'ok', ms: 0 };
+  const toResult = (m: CheckAnswer): IntegrityResult => {
+    const ms = Math.round(performance.now() - started);
+    if (m.failed !== undefined) return { status: 'unchecked', ms, reason: m.failed };
+    return m.problems.length ? { status: 'damaged', ms, problems: m.problems } : { status: 'ok', ms };
+  };
+  // A small file is checked at once on this thread (milliseconds; starting a worker costs more).
+  // Only for callers with nothing else to serve yet, as at start-up.
+  if (size <= (options.inlineUpToBytes ?? 0))
+    return toResult(quickCheck(DatabaseSync, path, options.maxProblems ?? 20));
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: { path, maxProblems: options.maxProblems ?? 20 },
   });
   const result = new Promise<IntegrityResult>((resolve) => {
-    const done = (m: { problems: string[]; failed?: string }) => {
-      const ms = Math.round(performance.now() - started);
-      if (m.failed !== undefined) resolve({ status: 'unchecked', ms, reason: m.failed });
-      else
-        resolve(m.problems.length ? { status: 'damaged', ms, problems: m.problems } : { status: 'ok', ms });
-    };
-    worker.once('message', done);
-    worker.once('error', (e) => done({ problems: [], failed: `the check could not run: ${e.message}` }));
+    worker.once('message', (m: CheckAnswer) => resolve(toResult(m)));
+    worker.once('error', (e) =>
+      resolve(toResult({ problems: [], failed: `the check could not run: ${e.message}` })),
+    );
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<'late'>((r) => {

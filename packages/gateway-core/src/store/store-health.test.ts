@@ -186,6 +186,10 @@ describe('checkSqliteIntegrity', () => {
     await damage(path);
     const damaged = await checkSqliteIntegrity(path, { budgetMs: 10_000 });
     expect(damaged.status).toBe('damaged');
+    // The same verdict on this thread, as start-up does for a small file.
+    expect((await checkSqliteIntegrity(path, { budgetMs: 10_000, inlineUpToBytes: 1e9 })).status).toBe(
+      'damaged',
+    );
     // What quick_check says depends on where the junk landed (a page report, or malformed).
     if (damaged.status === 'damaged') expect(damaged.problems.length).toBeGreaterThan(0);
     // The store's own check says the same, off the main thread.
