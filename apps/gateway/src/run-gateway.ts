@@ -6,7 +6,7 @@ import {
   type SharedSecrets,
   type Store,
 } from '@openclaw/gateway-core';
-import { GatewayError } from '@openclaw/protocol';
+import { type ConfigIssue, formatConfigIssues, GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
 import { ChannelLibraryMissingError, gatewayConfig, loadProviders } from './channel-providers.ts';
 import { loadOrCreateGatewayId } from './gateway-id.ts';
@@ -77,13 +77,9 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     });
   } catch (error) {
     if (error instanceof GatewayError || error instanceof OptionsError) {
-      throw new GatewayStartError(
-        `invalid config (${configPath}): ${error.message}`,
-        START_EXIT_CODES.config,
-        {
-          cause: error,
-        },
-      );
+      throw new GatewayStartError(describeInvalidConfig(error, configPath), START_EXIT_CODES.config, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -305,4 +301,14 @@ function redactUrl(url: string): string {
   } catch {
     return '(unparsable url)';
   }
+}
+
+/** Every problem of the config file, each as `file:line:col: key: what is wrong`. */
+function describeInvalidConfig(error: GatewayError | OptionsError, configPath: string): string {
+  const issues =
+    error instanceof GatewayError ? (error.details?.issues as ConfigIssue[] | undefined) : undefined;
+  if (!issues?.length) return `invalid config (${configPath}): ${error.message}`;
+  const lines = formatConfigIssues(issues, configPath);
+  if (lines.length === 1) return `invalid config: ${lines[0]}`;
+  return `invalid config, ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 }

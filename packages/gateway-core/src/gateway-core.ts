@@ -452,7 +452,7 @@ export class GatewayCore {
     this.router.register(createChatHandlers(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
-    this.config.onChange((change) => this.#onConfigChange(change.changed));
+    this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
     this.#host = {
       clock: this.clock,
       log: this.log,
@@ -915,7 +915,7 @@ export class GatewayCore {
     this.#tickTimer.unref?.();
   }
 
-  #onConfigChange(changed: string[]): void {
+  #onConfigChange(changed: string[], origin: string | undefined): void {
     const cfg = this.cfg;
     this.#helloParts = undefined;
     this.#limiter.setPolicy(cfg.auth.rateLimit);
@@ -929,7 +929,10 @@ export class GatewayCore {
       // Sockets that authenticated with the old shared secret lose it now.
       for (const c of [...this.connections()]) {
         if (c.session?.authKind === 'shared-secret' || c.session?.authKind === 'none') {
-          c.close(CloseCodes.CREDENTIALS_REVOKED, 'gateway auth changed');
+          // The socket that made the change hears that it succeeded before it is closed.
+          if (c.connId === origin)
+            c.closeWhenAnswered(CloseCodes.CREDENTIALS_REVOKED, 'gateway auth changed');
+          else c.close(CloseCodes.CREDENTIALS_REVOKED, 'gateway auth changed');
         }
       }
     }

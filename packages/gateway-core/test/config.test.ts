@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type GatewayRequestError, REDACTED } from '@openclaw/protocol';
+import { type GatewayError, type GatewayRequestError, REDACTED } from '@openclaw/protocol';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigManager } from '../src/config/config-manager.ts';
 import { type Harness, rawConnect, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -83,12 +85,64 @@ describe('config methods', () => {
     const other = await h.client({ scopes: ['operator.read'] });
     await other.connect();
     const closed = new Promise<{ code: number }>((resolve) => other.onLifecycle('disconnected', resolve));
-    await c
-      .request('config.patch', { raw: '{ auth: { token: "a-brand-new-token-0123456789" } }' })
-      .catch(() => undefined);
+    await c.request('config.patch', { raw: '{ auth: { token: "a-brand-new-token-0123456789" } }' });
     expect((await closed).code).toBe(4001);
     const fresh = await h.client({ auth: { token: 'a-brand-new-token-0123456789' } });
     expect((await fresh.connect()).type).toBe('hello-ok');
+  });
+
+  it('answers the auth change before closing the socket that asked for it (issue 22)', async () => {
+    h = await startHarness();
+    const c = await h.operator();
+    const events: string[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      c.onLifecycle('disconnected', (d) => {
+        events.push('closed');
+        resolve(d);
+      }),
+    );
+    const r = await c.request('config.patch', { raw: '{ auth: { mode: "none" } }' });
+    events.push('answered');
+    expect(r.applied).toContain('auth.mode');
+    expect(await closed).toMatchObject({ code: 4001, reason: 'gateway auth changed' });
+    expect(events).toEqual(['answered', 'closed']);
+  });
+
+  it('loads a config file reporting every problem with its line and column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-cfg-'));
+    try {
+      const path = join(dir, 'openclaw.json');
+      await writeFile(path, "{\n  gateway: { bind: 'everywhere' },\n  // note\n  loging: {},\n}\n");
+      const e = (await ConfigManager.load(path).catch((x: unknown) => x)) as GatewayError;
+      expect(e.detailCode).toBe('CONFIG_INVALID');
+      expect(e.details?.file).toBe(path);
+      expect(e.details?.issues).toEqual([
+        {
+          path: 'gateway.bind',
+          kind: 'invalid-value',
+          message: 'must be one of "loopback", "lan", "tailnet", "custom"; got "everywhere"',
+          allowed: ['loopback', 'lan', 'tailnet', 'custom'],
+          line: 2,
+          column: 14,
+        },
+        {
+          path: 'loging',
+          kind: 'unknown-key',
+          message: 'unknown key; did you mean logging?',
+          suggestion: 'logging',
+          line: 4,
+          column: 3,
+        },
+      ]);
+      await writeFile(path, '{ gateway: { port: 1 },, }');
+      const syntax = (await ConfigManager.load(path).catch((x: unknown) => x)) as GatewayError;
+      expect(syntax.details?.issues).toEqual([
+        { path: '', kind: 'syntax', message: "not valid JSON5: invalid character ','", line: 1, column: 24 },
+      ]);
+      expect(syntax.message).toBe("config: not valid JSON5: invalid character ','");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('records config changes in the audit log', async () => {

@@ -82,7 +82,8 @@ export const DetailCodes = {
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   // config
-  CONFIG_INVALID: 'The config does not match its schema; details.path names the key.',
+  CONFIG_INVALID:
+    'The config does not match its schema; details.issues lists every problem (path, message, allowed values, suggestion), details.path names the first.',
   CONFIG_CONFLICT: 'The config changed since baseHash was read.',
 } as const;
 export type DetailCode = keyof typeof DetailCodes;

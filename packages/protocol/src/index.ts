@@ -13,14 +13,25 @@ export {
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';
 export { type CloseCode, CloseCodes } from './close-codes.ts';
 export {
+  type ConfigIssue,
+  configIssues,
+  formatConfigIssues,
+  locateIssues,
+  syntaxIssue,
+} from './config/config-issues.ts';
+export { didYouMean, editDistance } from './config/did-you-mean.ts';
+export {
   composeGatewayConfig,
   GatewayConfig,
   RESTART_REQUIRED_PREFIXES,
 } from './config/gateway-config.ts';
+export { configKeyPositions, locateConfigKey, type TextPosition } from './config/locate-config-key.ts';
 export {
   type ConfigChecker,
-  type ConfigIssue,
+  type ConfigTextResult,
+  checkConfigText,
   configChecker,
+  configErrorMessage,
   defaultConfig,
   parseConfig,
 } from './config/parse-config.ts';

@@ -73,7 +73,7 @@ describe('ConfigManager and secrets', () => {
     expect(e.message).toContain('channels.telegram.botToken');
     expect(JSON.stringify({ m: e.message, d: e.details })).not.toContain('x7Qz');
     const unknown = await rejection(m.patch(JSON.stringify({ channels: { telegarm: {} } })));
-    expect(unknown.message).toBe('config channels.telegarm: unknown key');
+    expect(unknown.message).toBe('config channels.telegarm: unknown key; did you mean channels.telegram?');
     expect(JSON.parse(await readFile(path, 'utf8')).channels.telegram.botToken).toBe(bot);
   });
 });

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
+  type ConfigIssue,
+  checkConfigText,
+  configErrorMessage,
   GatewayConfig,
   gatewayError,
   parseConfig,
@@ -12,6 +15,7 @@ import {
   restoreSecrets,
   SecretRestoreError,
   secretValues,
+  syntaxIssue,
 } from '@openclaw/protocol';
 import type { TObject } from '@sinclair/typebox';
 import JSON5 from 'json5';
@@ -23,6 +27,8 @@ export interface ConfigChange {
   changed: string[];
   applied: string[];
   restartRequired: string[];
+  /** The connection whose request made this change, when one did (it gets its answer first). */
+  origin?: string | undefined;
 }
 
 export interface ConfigManagerOptions {
@@ -78,8 +84,9 @@ export class ConfigManager {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const raw = text === undefined ? {} : parseJson5(text, path);
-    return new ConfigManager(path, raw, text !== undefined, overrides, options.schema ?? GatewayConfig);
+    const schema = options.schema ?? GatewayConfig;
+    const raw = text === undefined ? {} : checkFile(text, path, schema);
+    return new ConfigManager(path, raw, text !== undefined, overrides, schema);
   }
 
   /** A manager over an in-memory config (tests, embedding). Writes still go to `path`. */
@@ -120,18 +127,25 @@ export class ConfigManager {
     return secretValues(this.schema, this.#config);
   }
 
-  /** Replace the whole file content. A secret sent as REDACTED keeps its stored value. */
-  async set(rawText: string, baseHash?: string): Promise<ConfigChange> {
+  /**
+   * Replace the whole file content. A secret sent as REDACTED keeps its stored value. `origin`
+   * names the connection asking, if any.
+   */
+  async set(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
     this.#checkBase(baseHash);
-    return this.#write(this.#restore(parseJson5(rawText, 'config')));
+    return this.#write(this.#restore(parseJson5(rawText, 'config')), origin);
   }
 
-  /** Merge a JSON merge patch (RFC 7396) into the file content. A secret sent as REDACTED is kept. */
-  async patch(rawText: string, baseHash?: string): Promise<ConfigChange> {
+  /**
+   * Merge a JSON merge patch (RFC 7396) into the file content. A secret sent as REDACTED is kept.
+   * `origin` names the connection asking, if any.
+   */
+  async patch(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
     this.#checkBase(baseHash);
     const patch = parseJson5(rawText, 'patch');
     return this.#write(
       this.#restore(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>),
+      origin,
     );
   }
 
@@ -159,7 +173,7 @@ export class ConfigManager {
     }
   }
 
-  async #write(raw: Record<string, unknown>): Promise<ConfigChange> {
+  async #write(raw: Record<string, unknown>, origin: string | undefined): Promise<ConfigChange> {
     const next = this.#overrides(parseChecked(raw, this.schema));
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
@@ -167,19 +181,19 @@ export class ConfigManager {
     await rename(tmp, this.path);
     this.#raw = raw;
     this.#exists = true;
-    return this.#apply(next);
+    return this.#apply(next, origin);
   }
 
   /** Re-read the file (e.g. on SIGHUP or a file watcher). */
   async reload(): Promise<ConfigChange> {
     const text = await readFile(this.path, 'utf8');
-    const raw = parseJson5(text, this.path);
+    const raw = checkFile(text, this.path, this.schema);
     const next = this.#overrides(parseChecked(raw, this.schema));
     this.#raw = raw;
     return this.#apply(next);
   }
 
-  #apply(next: GatewayConfig): ConfigChange {
+  #apply(next: GatewayConfig, origin?: string): ConfigChange {
     const previous = this.#config;
     this.#config = next;
     const changed = diffPaths(previous, next);
@@ -187,7 +201,7 @@ export class ConfigManager {
       RESTART_REQUIRED_PREFIXES.some((r) => p === r || p.startsWith(`${r}.`)),
     );
     const applied = changed.filter((p) => !restartRequired.includes(p));
-    const change = { previous, current: next, changed, applied, restartRequired };
+    const change = { previous, current: next, changed, applied, restartRequired, origin };
     for (const l of this.#listeners) l(change);
     return change;
   }
@@ -209,24 +223,33 @@ function parseChecked(raw: Record<string, unknown>, schema: TObject): GatewayCon
   return config;
 }
 
+/**
+ * A config file's content, checked whole: a syntax error or every schema problem, each with its
+ * line and column in the file (`details.file`, `details.issues[].line/column`).
+ */
+function checkFile(text: string, file: string, schema: TObject): Record<string, unknown> {
+  const r = checkConfigText(text, (t) => JSON5.parse(t), schema);
+  if (r.ok) return r.raw;
+  throw invalid(r.issues, { file });
+}
+
+function invalid(issues: ConfigIssue[], extra: Record<string, unknown> = {}) {
+  return gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', configErrorMessage(issues), {
+    details: { path: issues[0]?.path ?? '', issues, ...extra },
+  });
+}
+
 function parseJson5(text: string, where: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON5.parse(text);
   } catch (error) {
-    throw gatewayError(
-      'INVALID_REQUEST',
-      'CONFIG_INVALID',
-      `${where}: not valid JSON5: ${(error as Error).message}`,
-      {
-        details: { path: '' },
-      },
-    );
+    const issue = syntaxIssue(error);
+    issue.message = `${where}: ${issue.message}`;
+    throw invalid([issue]);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', `${where}: must be an object`, {
-      details: { path: '' },
-    });
+    throw invalid([{ path: '', kind: 'invalid-value', message: `${where} must be an object` }]);
   }
   return value as Record<string, unknown>;
 }

@@ -118,9 +118,32 @@ export class Connection {
     (this.#handshakeTimer as { unref?: () => void }).unref?.();
   }
 
+  #closeWhenAnswered: { code: number; reason: string; timer: ReturnType<typeof setTimeout> } | undefined;
+
+  /**
+   * Close once the requests being handled have been answered (at most `maxWaitMs` later): the
+   * request that made the socket's credential invalid gets its result before the close.
+   * Frames arriving meanwhile are not handled.
+   */
+  closeWhenAnswered(code: number, reason: string, maxWaitMs = 2000): void {
+    if (this.#state === 'closed' || this.#closeWhenAnswered) return;
+    if (this.inFlight <= 0) {
+      this.close(code, reason);
+      return;
+    }
+    const timer = setTimeout(() => this.close(code, reason), maxWaitMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.#closeWhenAnswered = { code, reason, timer };
+  }
+
+  #closeIfAnswered(): void {
+    const c = this.#closeWhenAnswered;
+    if (c && this.inFlight <= 0) this.close(c.code, c.reason);
+  }
+
   /** A text frame arrived. `size` is its byte length. */
   receive(text: string, size: number): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' || this.#closeWhenAnswered) return;
     this.lastActivityAt = this.#host.clock.now();
     if (this.#state !== 'ready') {
       if (size > MAX_PREAUTH_PAYLOAD_BYTES) {
@@ -293,10 +316,12 @@ export class Connection {
 
   respond(id: string, payloadJson: string): void {
     this.#write(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${payloadJson}}`);
+    if (this.#closeWhenAnswered) this.#closeIfAnswered();
   }
 
   respondError(id: string | null, error: GatewayError): void {
     this.#write(errorFrame(id, error));
+    if (this.#closeWhenAnswered) this.#closeIfAnswered();
   }
 
   /**
@@ -341,6 +366,7 @@ export class Connection {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#closeWhenAnswered?.timer);
     try {
       this.#transport.close(code, reason);
     } catch {
@@ -354,6 +380,7 @@ export class Connection {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#closeWhenAnswered?.timer);
     this.#host.onClosed(this, code, reason);
   }
 }

@@ -41,7 +41,9 @@ export function createConfigHandlers(config: ConfigManager, audit: AuditLog): Ha
       version: '1',
       generatedAt,
     }),
-    'config.set': ({ raw, baseHash }, ctx) => write('config.set', () => config.set(raw, baseHash), ctx),
-    'config.patch': ({ raw, baseHash }, ctx) => write('config.patch', () => config.patch(raw, baseHash), ctx),
+    'config.set': ({ raw, baseHash }, ctx) =>
+      write('config.set', () => config.set(raw, baseHash, ctx.connId), ctx),
+    'config.patch': ({ raw, baseHash }, ctx) =>
+      write('config.patch', () => config.patch(raw, baseHash, ctx.connId), ctx),
   };
 }

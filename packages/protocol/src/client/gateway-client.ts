@@ -586,6 +586,7 @@ export class GatewayClient {
             code: 'UNAVAILABLE',
             message: `connection lost (${code}${reason ? ` ${reason}` : ''})`,
             retryable: true,
+            details: { closeCode: code, closeReason: reason },
           }),
         );
       }

@@ -1,29 +1,19 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import { gatewayError } from '../errors.ts';
+import { type GatewayError, gatewayError } from '../errors.ts';
+import { type ConfigIssue, configIssues, locateIssues, syntaxIssue } from './config-issues.ts';
 import { GatewayConfig } from './gateway-config.ts';
 
-/** Dotted path from a JSON pointer: /auth/rateLimit/maxFailures → auth.rateLimit.maxFailures */
-function toDotted(pointer: string): string {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
-}
-
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
+export type { ConfigIssue } from './config-issues.ts';
 
 /** Checks a value against a config schema (whole config or one part) and explains failures. */
 export interface ConfigChecker {
   check(value: unknown): boolean;
   /**
-   * Why the value fails, at most `max` issues, each with a dotted path (after `prefix`). Messages
-   * never contain the offending value: it may be a secret.
+   * Every problem (at most `max`), each with a dotted path (after `prefix`), what is wrong, the
+   * allowed values and a "did you mean" for an unknown key. A value is quoted back only when no
+   * secret mark in the schema covers it.
    */
   issues(value: unknown, prefix?: string, max?: number): ConfigIssue[];
 }
@@ -41,62 +31,75 @@ export function configChecker(schema: TSchema): ConfigChecker {
     };
     c = {
       check: (value) => get().Check(value),
-      issues: (value, prefix = '', max = 10) => {
-        const out: ConfigIssue[] = [];
-        for (const e of get().Errors(value)) {
-          const dotted = toDotted(e.path);
-          out.push({
-            path: prefix && dotted ? `${prefix}.${dotted}` : prefix || dotted,
-            message: explain(e.schema as Record<string, unknown>, e.message),
-          });
-          if (out.length >= max) break;
-        }
-        return out;
-      },
+      // The slow path, only after a failed check: it walks the schema to explain.
+      issues: (value, prefix = '', max = 50) => configIssues(schema, value, max, prefix),
     };
     checkers.set(schema, c);
   }
   return c;
 }
 
-/** A better message than the validator's where the schema allows one; never the value itself. */
-function explain(schema: Record<string, unknown>, message: string): string {
-  if (typeof schema.errorMessage === 'string') return schema.errorMessage;
-  const options = Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
-  if (options?.length && options.every((o) => typeof (o as { const?: unknown }).const === 'string'))
-    return `must be one of ${options.map((o) => (o as { const: string }).const).join(', ')}`;
-  // Unknown keys come back as an error at the key itself.
-  if (/additional properties|Unexpected property/i.test(message)) return 'unknown key';
-  return message;
+/** The error message of a rejected config: the one problem, or how many and each in short. */
+export function configErrorMessage(issues: readonly ConfigIssue[]): string {
+  const one = (i: ConfigIssue) => (i.path ? `${i.path}: ${i.message}` : i.message);
+  if (issues.length === 1 && issues[0]) return `config${issues[0].path ? ' ' : ': '}${one(issues[0])}`;
+  return `config has ${issues.length} problems: ${issues.map(one).join('; ')}`;
 }
 
 /**
  * Apply defaults to a raw config object and validate it against `schema` (GatewayConfig, or a
  * gateway's composed schema with its channels). Throws a GatewayError (INVALID_REQUEST /
- * CONFIG_INVALID) naming the first offending key.
+ * CONFIG_INVALID) listing every problem in `details.issues` (each with its key path, what is
+ * wrong, the allowed values, and a "did you mean" for near-miss keys); `details.path` is the
+ * first one's path.
  */
 export function parseConfig(raw: unknown, schema: TSchema = GatewayConfig): GatewayConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const issues: ConfigIssue[] = [{ path: '', kind: 'invalid-value', message: 'must be an object' }];
     throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', 'config must be an object', {
-      details: { path: '', issues: [{ path: '', message: 'expected an object' }] },
+      details: { path: '', issues },
     });
   }
   const withDefaults = Value.Default(schema, structuredClone(raw)) as unknown;
   const checker = configChecker(schema);
   if (checker.check(withDefaults)) return withDefaults as GatewayConfig;
   const issues = checker.issues(withDefaults);
-  const first = issues[0] ?? { path: '', message: 'invalid' };
-  throw gatewayError(
-    'INVALID_REQUEST',
-    'CONFIG_INVALID',
-    `config ${first.path || '(root)'}: ${first.message}`,
-    {
-      details: { path: first.path, issues },
-    },
-  );
+  if (issues.length === 0) issues.push({ path: '', message: 'invalid' });
+  throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', configErrorMessage(issues), {
+    details: { path: issues[0]?.path ?? '', issues },
+  });
 }
 
 /** The defaults alone: what a gateway runs with when there is no config file. */
 export function defaultConfig(): GatewayConfig {
   return parseConfig({});
+}
+
+export type ConfigTextResult =
+  | { ok: true; raw: Record<string, unknown>; config: GatewayConfig }
+  | { ok: false; issues: ConfigIssue[] };
+
+/**
+ * Check a config file's text: syntax (with the parser's line and column), then the schema (every
+ * problem, each placed at its key's line and column). `parse` is the JSON5 parser — the protocol
+ * package carries none.
+ */
+export function checkConfigText(
+  text: string,
+  parse: (text: string) => unknown,
+  schema: TSchema = GatewayConfig,
+): ConfigTextResult {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    return { ok: false, issues: [syntaxIssue(error)] };
+  }
+  try {
+    return { ok: true, raw: raw as Record<string, unknown>, config: parseConfig(raw, schema) };
+  } catch (error) {
+    const issues = (error as GatewayError).details?.issues as ConfigIssue[] | undefined;
+    if (!issues) throw error;
+    return { ok: false, issues: locateIssues(issues, text) };
+  }
 }
