@@ -340,6 +340,7 @@ export class GatewayCore {
       store: this.store,
       clock: this.clock,
       log: this.log.child({ component: 'channels' }),
+      outboxLog: this.log.child({ component: 'outbox' }),
       providers: options.providers ?? [],
       config: () => this.cfg.channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',

@@ -12,8 +12,10 @@ export function baileysLogger(log: ChannelLogger, bindings: Record<string, unkno
   const out =
     (level: 'warn') =>
     (obj: unknown, msg?: string): void => {
-      if (typeof obj === 'string') log[level]({ component: 'baileys', ...bindings }, obj);
-      else log[level]({ component: 'baileys', ...bindings, detail: obj }, msg ?? 'baileys');
+      // `lib`, not `component`: the account's logger already binds `component`, and pino would
+      // write the key twice.
+      if (typeof obj === 'string') log[level]({ lib: 'baileys', ...bindings }, obj);
+      else log[level]({ lib: 'baileys', ...bindings, detail: obj }, msg ?? 'baileys');
     };
   const noop = (): void => {};
   return {

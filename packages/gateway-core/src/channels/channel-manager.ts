@@ -34,6 +34,8 @@ export interface ChannelManagerOptions {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** The outbox's own logger (`component: outbox`); default `log`. */
+  outboxLog?: Logger | undefined;
   providers: ChannelProvider[];
   /** The `channels` section of the config. */
   config: () => Record<string, unknown>;
@@ -98,7 +100,8 @@ export class ChannelManager {
     this.outbox = new Outbox({
       store: options.store,
       clock: options.clock,
-      log: options.log.child({ component: 'outbox' }),
+      // A child of `log` would carry `component` twice (pino appends bindings, it never replaces).
+      log: options.outboxLog ?? options.log,
       capabilities: (channel) => this.#providers.get(channel)?.capabilities,
       account: (channel, accountId) => this.#supervisors.get(key(channel, accountId))?.account.core,
       inDoubt: options.inDoubt ?? (() => 'resend'),
