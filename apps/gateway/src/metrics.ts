@@ -1,12 +1,17 @@
 import type { CoreMetricsSink } from '@openclaw/gateway-core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Every metric this gateway exports starts with this, once. */
+export const METRIC_PREFIX = 'openclaw_';
+
 /** The gateway's Prometheus registry and the sink the core reports into. */
 export function createMetrics(): { registry: Registry; sink: CoreMetricsSink } {
   const registry = new Registry();
+  // prom-client's own names already say what they are (process_cpu_…, nodejs_eventloop_…): the
+  // prefix only puts them under openclaw_, never doubled (openclaw_process_process_… was).
   collectDefaultMetrics({
     register: registry,
-    prefix: 'openclaw_process_',
+    prefix: METRIC_PREFIX,
     eventLoopMonitoringPrecision: 20,
   });
   const connections = new Gauge({

@@ -169,7 +169,9 @@ describe('the gateway process', () => {
     const text = await metrics.text();
     expect(text).toContain('openclaw_connections');
     expect(text).toContain('openclaw_rpc_requests_total');
-    expect(text).toContain('openclaw_process_nodejs_eventloop_lag');
+    expect(text).toContain('openclaw_nodejs_eventloop_lag');
+    expect(text).toContain('openclaw_process_cpu_user_seconds_total');
+    expect(text).not.toMatch(/openclaw_(\w+_)?process_process_/);
     expect(text).toContain('openclaw_outbound_buffer_drops_total');
     expect((await fetch(`${base}/metrics?token=${token}`)).status).toBe(400);
   });
