@@ -94,6 +94,17 @@ export {
   SystemEventPayload,
   TickEvent,
 } from './events.ts';
+export {
+  type FormatLogOptions,
+  formatLogLine,
+  type LogEntry,
+  type LogLevelName,
+  LogLevels,
+  type LogPart,
+  LogPartColours,
+  levelName,
+  parseLogLine,
+} from './logs/format-log-line.ts';
 export * from './methods/agent.ts';
 export * from './methods/chat.ts';
 export * from './methods/config.ts';
