@@ -8,6 +8,13 @@ export interface Allowlist {
   commands: string[];
   /** Environment variable names a caller may set. */
   env: string[];
+  /** The file it was read from, named in refusals so the node's owner knows what to edit. */
+  path?: string | undefined;
+}
+
+/** Where a refusal tells the node's owner to look. */
+export function allowlistFile(list: Allowlist): string {
+  return list.path ?? "the node's allowlist file (--allowlist, default <state dir>/allowlist.json)";
 }
 
 export class CommandRefused extends Error {
@@ -25,7 +32,7 @@ export async function loadAllowlist(path: string): Promise<Allowlist> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return { commands: [], env: [] };
+    return { commands: [], env: [], path };
   }
   const raw = JSON.parse(text) as Partial<Allowlist>;
   if (!Array.isArray(raw.commands) || raw.commands.some((c) => typeof c !== 'string')) {
@@ -34,6 +41,7 @@ export async function loadAllowlist(path: string): Promise<Allowlist> {
   return {
     commands: raw.commands,
     env: Array.isArray(raw.env) ? raw.env.filter((e) => typeof e === 'string') : [],
+    path,
   };
 }
 
@@ -66,7 +74,10 @@ export async function which(name: string, path = process.env.PATH ?? ''): Promis
  */
 export async function resolveAllowed(program: string, list: Allowlist): Promise<string> {
   if (list.commands.length === 0) {
-    throw new CommandRefused('NOT_ALLOWED', 'this node allows no commands: add them to its allowlist file');
+    throw new CommandRefused(
+      'NOT_ALLOWED',
+      `this node allows no commands: list them in ${allowlistFile(list)}, e.g. {"commands": ["uname"]}`,
+    );
   }
   const resolved = await which(program);
   if (!resolved) throw new CommandRefused('NOT_FOUND', `${program}: not found on this node`);
@@ -74,5 +85,8 @@ export async function resolveAllowed(program: string, list: Allowlist): Promise<
     if (isAbsolute(entry) ? entry === resolved : entry === program && basename(resolved) === entry)
       return resolved;
   }
-  throw new CommandRefused('NOT_ALLOWED', `${program} is not on this node's allowlist`);
+  throw new CommandRefused(
+    'NOT_ALLOWED',
+    `${program} is not on this node's allowlist: add it to "commands" in ${allowlistFile(list)}`,
+  );
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { GatewayRequestError } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { eventually, startWorld } from './harness.ts';
@@ -42,12 +43,20 @@ describe('the node-agent process against a real gateway', () => {
     });
     expect(refused.ok).toBe(false);
     expect(refused.error?.code).toBe('NOT_ALLOWED');
+    // The refusal names the file to edit (issue 22).
+    const file = join(agent.stateDir, 'allowlist.json');
+    expect(refused.error?.message).toBe(
+      `ls is not on this node's allowlist: add it to "commands" in ${file}`,
+    );
     const env = await op.request('node.invoke', {
       nodeId,
       command: 'system.run',
       params: { argv: ['echo', 'x'], env: { SECRET: '1' } },
     });
     expect(env.error?.code).toBe('ENV_NOT_ALLOWED');
+    expect(env.error?.message).toBe(
+      `environment variable SECRET is not on this node's allowlist: add it to "env" in ${file}`,
+    );
     const which = await op.request('node.invoke', {
       nodeId,
       command: 'system.which',

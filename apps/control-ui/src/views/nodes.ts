@@ -1,6 +1,7 @@
 import type { NodeInfo, NodeInvokeResult, PendingNodeRequest } from '@openclaw/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, randomId, shortId, when } from '../format.ts';
+import { startNodeCommand } from '../state/start-node-command.ts';
 import { debounce, Page } from './page.ts';
 
 const tags = (items: readonly string[]) =>
@@ -167,7 +168,7 @@ export class NodesPage extends Page {
           <tbody>
             ${
               this.nodes.length === 0
-                ? html`<tr><td colspan="5" class="muted">No node has connected yet. Start one with <code>pnpm --filter @openclaw/node-agent start</code> or any OpenClaw node.</td></tr>`
+                ? html`<tr><td colspan="5" class="muted">No node has connected yet. Start one on the gateway host, from the repository: <code data-testid="start-node">${startNodeCommand(location)}</code> — or connect any OpenClaw node.</td></tr>`
                 : this.nodes.map(
                     (n) => html`<tr data-node-id=${n.nodeId}>
                     <td>${n.displayName ?? 'node'}<div class="muted mono" title=${n.nodeId}>${shortId(n.nodeId)}</div>

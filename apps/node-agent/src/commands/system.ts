@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { arch, cpus, freemem, homedir, hostname, platform, release, totalmem, uptime } from 'node:os';
-import { type Allowlist, CommandRefused, resolveAllowed, which } from '../allowlist.ts';
+import { type Allowlist, allowlistFile, CommandRefused, resolveAllowed, which } from '../allowlist.ts';
 import type { CommandHandler } from './types.ts';
 
 const BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER'];
@@ -36,7 +36,10 @@ export function systemRun(allowlist: () => Allowlist): CommandHandler {
     for (const k of BASE_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
     for (const [k, v] of Object.entries(p.env ?? {})) {
       if (!list.env.includes(k))
-        throw new CommandRefused('ENV_NOT_ALLOWED', `environment variable ${k} is not on the allowlist`);
+        throw new CommandRefused(
+          'ENV_NOT_ALLOWED',
+          `environment variable ${k} is not on this node's allowlist: add it to "env" in ${allowlistFile(list)}`,
+        );
       env[k] = String(v);
     }
     const timeoutMs = Math.min(p.timeoutMs ?? 30_000, MAX_TIMEOUT_MS);
