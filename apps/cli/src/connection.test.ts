@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTarget } from './connection.ts';
+import { CliError, ExitCodes } from './errors.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -45,6 +46,21 @@ describe('resolveTarget', () => {
     await writeFile(join(dir, 'gateway.token'), 'local-secret\n');
     const t = await resolveTarget({ url: 'wss://remote.example:443' }, { OPENCLAW_STATE_DIR: dir });
     expect(t.token).toBeUndefined();
+  });
+
+  it('refuses to guess past a broken config file when no gateway runs (issue 22)', async () => {
+    await writeFile(join(dir, 'openclaw.json'), '{ gateway: { port: 12345 ');
+    const e = (await resolveTarget({}, { OPENCLAW_STATE_DIR: dir }).catch((x: unknown) => x)) as CliError;
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.exitCode).toBe(ExitCodes.USAGE);
+    expect(e.message).toMatch(
+      /^the config file is broken: .*openclaw\.json:1:26: not valid JSON5: invalid end of input$/,
+    );
+    // With a gateway running on this state dir, the command goes on and says the file is broken.
+    await writeFile(join(dir, 'gateway.lock'), JSON.stringify({ pid: process.pid, port: 23456 }));
+    const t = await resolveTarget({}, { OPENCLAW_STATE_DIR: dir });
+    expect(t.url).toBe('ws://127.0.0.1:23456');
+    expect(t.warning).toMatch(/^warning: .*openclaw\.json:1:26: not valid JSON5/);
   });
 
   it('falls back to the default port', async () => {

@@ -1,4 +1,6 @@
-import { isAlive, readConfigFile, readLock, readTokenFile } from './local-state.ts';
+import { formatConfigIssues } from '@openclaw/protocol';
+import { brokenConfigError, loadLocalConfig } from './config-file.ts';
+import { isAlive, readLock, readTokenFile } from './local-state.ts';
 
 export interface GlobalOptions {
   url?: string;
@@ -17,6 +19,8 @@ export interface Target {
   sources: string[];
   /** True when the URL came from local state (then local secrets may be used). */
   local: boolean;
+  /** Something the operator should know that did not stop the command (a broken config file). */
+  warning?: string | undefined;
 }
 
 function loopbackHost(host: string | undefined): string {
@@ -37,6 +41,8 @@ export async function resolveTarget(
   const sources: string[] = [];
   let url = opts.url;
   let local = false;
+  let warning: string | undefined;
+  let config: Record<string, unknown> | undefined;
   if (url) sources.push('--url');
   else if (env.OPENCLAW_GATEWAY_URL) {
     url = env.OPENCLAW_GATEWAY_URL;
@@ -44,15 +50,21 @@ export async function resolveTarget(
   } else {
     local = true;
     const lock = await readLock(env);
-    let config: Record<string, unknown> | undefined;
-    try {
-      config = (await readConfigFile(env)).raw;
-    } catch {
-      config = undefined;
+    const running = Boolean(lock?.port && isAlive(lock.pid));
+    const file = await loadLocalConfig(env);
+    if (file.issues.length) {
+      // Never guess past a broken file: the port it names is not the default's.
+      if (!running)
+        throw brokenConfigError(
+          file,
+          'no gateway is running, and none can start with this file: fix it (`openclaw config validate` checks it)',
+        );
+      warning = `warning: ${formatConfigIssues(file.issues, file.path)[0]}${file.issues.length > 1 ? ` (and ${file.issues.length - 1} more)` : ''}\n  the running gateway keeps the config it loaded; \`openclaw config validate\` lists every problem`;
     }
+    config = file.raw;
     const gw = (config?.gateway ?? {}) as { port?: number; host?: string; tls?: unknown };
     const scheme = gw.tls ? 'wss' : 'ws';
-    if (lock?.port && isAlive(lock.pid)) {
+    if (lock?.port && running) {
       url = `${scheme}://${loopbackHost(lock.host)}:${lock.port}`;
       sources.push(`running gateway (pid ${lock.pid}) in the state dir`);
     } else if (Number.isInteger(gw.port)) {
@@ -66,15 +78,9 @@ export async function resolveTarget(
   let token = opts.token ?? env.OPENCLAW_GATEWAY_TOKEN;
   let password = opts.password ?? env.OPENCLAW_GATEWAY_PASSWORD;
   if (local && !token && !password) {
-    let config: Record<string, unknown> | undefined;
-    try {
-      config = (await readConfigFile(env)).raw;
-    } catch {
-      config = undefined;
-    }
     const auth = (config?.auth ?? {}) as { token?: string; password?: string };
     token = auth.token ?? (await readTokenFile(env));
     password = auth.password;
   }
-  return { url, token, password, sources, local };
+  return { url, token, password, sources, local, warning };
 }

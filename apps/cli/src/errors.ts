@@ -1,4 +1,4 @@
-import { GatewayRequestError } from '@openclaw/protocol';
+import { type ConfigIssue, formatConfigIssues, GatewayRequestError } from '@openclaw/protocol';
 import JSON5 from 'json5';
 
 /** Exit codes, documented in the README: scripts branch on them. */
@@ -89,6 +89,16 @@ export function explain(error: unknown, where: { url: string; sources: string[] 
         exitCode: ExitCodes.UNREACHABLE,
         hint: `looked at: ${where.sources.join('; ')}\nstart it with \`openclaw gateway run\`, or point at another with --url / OPENCLAW_GATEWAY_URL`,
       });
+    }
+    if (detail === 'CONFIG_INVALID') {
+      const issues = (error.details?.issues as ConfigIssue[] | undefined) ?? [];
+      const lines = formatConfigIssues(issues);
+      if (lines.length === 1) return new CliError(`config ${lines[0]}`, { details: error.details });
+      if (lines.length > 1)
+        return new CliError(`the config change has ${lines.length} problems`, {
+          hint: lines.join('\n'),
+          details: error.details,
+        });
     }
     if (detail === 'METHOD_UNKNOWN') {
       return new CliError(error.message, {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import JSON5 from 'json5';
 
 /** Where the gateway keeps its state; the CLI reads the same files (it never imports gateway code). */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -34,20 +33,6 @@ export async function readTokenFile(env: NodeJS.ProcessEnv = process.env): Promi
   } catch {
     return undefined;
   }
-}
-
-/** The raw config file (JSON5), undefined when absent. Throws on a syntax error. */
-export async function readConfigFile(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ path: string; raw: Record<string, unknown> | undefined; text: string | undefined }> {
-  const path = configPath(env);
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return { path, raw: undefined, text: undefined };
-  }
-  return { path, raw: JSON5.parse(text) as Record<string, unknown>, text };
 }
 
 export function isAlive(pid: number): boolean {

@@ -37,6 +37,7 @@ export async function openSession(
   extra: Partial<GatewayClientOptions> = {},
 ): Promise<Session> {
   const target = await resolveTarget(opts);
+  if (target.warning) process.stderr.write(`${target.warning}\n`);
   const store = new FileDeviceStore(join(stateDir(), 'cli'));
   const identity = await store.loadOrCreateIdentity();
   const role = extra.role ?? 'operator';

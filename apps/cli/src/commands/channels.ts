@@ -5,9 +5,11 @@ import type { ChannelAccountStatus } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import qrcode from 'qrcode-terminal';
 import { CliError, ExitCodes } from '../errors.ts';
-import { ago, table } from '../output.ts';
 import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
+import { paintState } from '../style.ts';
+import { table } from '../table.ts';
+import { relativeTime } from '../time.ts';
 
 const MIME: Record<string, string> = {
   '.png': 'image/png',
@@ -28,7 +30,7 @@ const NOT_STARTED = new Set(['backoff', 'failed', 'needs-action', 'not-configure
 /** `running`, or `backoff since 3s ago: connect ECONNREFUSED … → what to do`. */
 function accountLine(a: ChannelAccountStatus): string {
   const state = a.healthState ?? (a.running ? 'running' : 'stopped');
-  const since = a.failingSince ? ` since ${ago(a.failingSince)}` : '';
+  const since = a.failingSince ? ` since ${relativeTime(a.failingSince)}` : '';
   const error = a.lastError && state !== 'running' && state !== 'stopped' ? `: ${a.lastError}` : '';
   return `${state}${since}${error}${a.action ? ` → ${a.action}` : ''}`;
 }
@@ -36,7 +38,7 @@ function accountLine(a: ChannelAccountStatus): string {
 function probeText(p: ChannelAccountStatus['probe']): string {
   if (!p) return '-';
   if (!p.ok) return `FAIL ${p.error ?? ''}`.trim();
-  return `ok ${p.elapsedMs}ms${p.self ? ` (${p.self.name ?? p.self.id})` : ''}`;
+  return `ok ${p.elapsedMs} ms${p.self ? ` (${p.self.name ?? p.self.id})` : ''}`;
 }
 
 function drawQr(text: string): Promise<string> {
@@ -104,6 +106,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--timeout <ms>', 'budget of each probe', '5000')
     .action(async (o: { probe?: boolean; timeout: string }, cmd: Command) => {
       const out = ctx.output(cmd);
+      const st = out.style;
       await withSession(ctx.options(cmd), async (s) => {
         const r = await s.client.request(
           'channels.status',
@@ -119,9 +122,9 @@ export function register(program: Command, ctx: CommandContext): void {
               const row = [
                 ch,
                 a.accountId,
-                a.heldBy ? `${state} (${a.heldBy})` : state,
-                a.failingSince ? ago(a.failingSince) : '',
-                ago(a.lastInboundAt),
+                paintState(st, state, a.heldBy ? `${state} (${a.heldBy})` : state),
+                a.failingSince ? relativeTime(a.failingSince) : '',
+                relativeTime(a.lastInboundAt),
                 String(a.queued ?? 0),
               ];
               if (o.probe) row.push(probeText(a.probe));
@@ -132,7 +135,7 @@ export function register(program: Command, ctx: CommandContext): void {
           const headers = ['CHANNEL', 'ACCOUNT', 'STATE', 'FAILING SINCE', 'LAST INBOUND', 'QUEUED'];
           if (o.probe) headers.push('PROBE');
           headers.push('LAST ERROR');
-          return rows.length ? table(headers, rows) : 'no channels configured';
+          return rows.length ? table(headers, rows, st) : 'no channels configured';
         });
       });
     });
@@ -254,7 +257,14 @@ export function register(program: Command, ctx: CommandContext): void {
           r.requests.length
             ? table(
                 ['CODE', 'CHANNEL', 'ACCOUNT', 'SENDER', 'EXPIRES'],
-                r.requests.map((q) => [q.requestId, q.channel, q.accountId, q.senderLabel, q.expiresAt]),
+                r.requests.map((q) => [
+                  q.requestId,
+                  q.channel,
+                  q.accountId,
+                  q.senderLabel,
+                  relativeTime(Date.parse(q.expiresAt)),
+                ]),
+                out.style,
               )
             : 'no pending pairing requests',
         );

@@ -1,8 +1,15 @@
-import { GatewayError, parseConfig } from '@openclaw/protocol';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CloseCodes,
+  type ConfigIssue,
+  formatConfigIssues,
+  type GatewayRequestError,
+} from '@openclaw/protocol';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
+import { loadLocalConfig } from '../config-file.ts';
 import { CliError, ExitCodes } from '../errors.ts';
-import { configPath, readConfigFile } from '../local-state.ts';
+import { configPath } from '../local-state.ts';
 import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 
@@ -39,35 +46,26 @@ export interface ValidationResult {
   path: string;
   valid: boolean;
   exists: boolean;
-  issues: { path: string; message: string }[];
+  /** Every problem, each with its line and column in the file. */
+  issues: ConfigIssue[];
 }
 
 /** Validate a config file locally against the gateway's config schema (no running gateway needed). */
 export async function validateLocalConfig(): Promise<ValidationResult> {
-  let file: Awaited<ReturnType<typeof readConfigFile>>;
-  try {
-    file = await readConfigFile();
-  } catch (error) {
-    return {
-      path: configPath(),
-      valid: false,
-      exists: true,
-      issues: [{ path: '', message: `not valid JSON5: ${(error as Error).message}` }],
-    };
-  }
-  if (!file.raw) return { path: file.path, valid: true, exists: false, issues: [] };
-  try {
-    parseConfig(file.raw);
-    return { path: file.path, valid: true, exists: true, issues: [] };
-  } catch (error) {
-    if (error instanceof GatewayError) {
-      const issues = (error.details?.issues as { path: string; message: string }[] | undefined) ?? [
-        { path: '', message: error.message },
-      ];
-      return { path: file.path, valid: false, exists: true, issues };
-    }
-    throw error;
-  }
+  const c = await loadLocalConfig();
+  return { path: c.path, valid: c.issues.length === 0, exists: c.exists, issues: c.issues };
+}
+
+/** Auth keys whose change makes the gateway close the sockets that used the old credential. */
+const AUTH_KEYS = ['auth.mode', 'auth.token', 'auth.password'];
+
+/** What to do after the gateway closed this connection because its auth changed. */
+function reconnectHint(key: string, value: unknown, local: boolean): string {
+  if (key === 'auth.mode' && value === 'none')
+    return 'the next command connects without a credential (auth mode none; loopback only)';
+  if (local)
+    return 'the next command reads the new credential from this state dir (or pass --token/--password)';
+  return 'the next command needs the new credential: --token/--password or OPENCLAW_GATEWAY_TOKEN/_PASSWORD';
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -97,15 +95,51 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('change one key on the running gateway (validated; applied live when possible)')
     .action(async (key: string, value: string, _o, cmd: Command) => {
       const out = ctx.output(cmd);
+      const parsed = parseValue(value);
       await withSession(ctx.options(cmd), async (s) => {
-        const r = await s.client.request('config.patch', {
-          raw: JSON.stringify(patchFor(key, parseValue(value))),
-        });
-        out.result(r, () => [
+        const touchesAuth = AUTH_KEYS.some((k) => k === key || k.startsWith(`${key}.`));
+        // The gateway answers, then closes a socket whose credential the change replaced.
+        const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+          s.client.onLifecycle('disconnected', resolve),
+        );
+        let r: { applied: string[]; restartRequired: string[] } | undefined;
+        try {
+          r = await s.client.request('config.patch', { raw: JSON.stringify(patchFor(key, parsed)) });
+        } catch (error) {
+          // An older gateway closes before it answers; the close itself says the change applied.
+          const d = (error as GatewayRequestError).details;
+          if (!touchesAuth || d?.closeCode !== CloseCodes.CREDENTIALS_REVOKED) throw error;
+        }
+        const authChanged = r === undefined || r.applied.some((p) => AUTH_KEYS.includes(p));
+        let closedByGateway = r === undefined;
+        if (authChanged && r !== undefined) {
+          const waited = new AbortController();
+          const c = await Promise.race([
+            closed,
+            sleep(2000, undefined, { signal: waited.signal }).catch(() => undefined),
+          ]);
+          waited.abort();
+          closedByGateway = c?.code === CloseCodes.CREDENTIALS_REVOKED;
+        }
+        const report = {
+          ok: true,
+          key,
+          applied: r?.applied ?? [key],
+          restartRequired: r?.restartRequired ?? [],
+          connectionClosedByGateway: closedByGateway,
+        };
+        out.result(report, () => [
           `set ${key}`,
-          ...(r.restartRequired.length
-            ? [`restart needed for: ${r.restartRequired.join(', ')} (openclaw gateway stop, then run)`]
+          ...(report.restartRequired.length
+            ? [
+                `restart needed for: ${report.restartRequired.join(', ')} (openclaw gateway stop, then openclaw gateway run)`,
+              ]
             : ['applied']),
+          ...(closedByGateway
+            ? [
+                `the gateway then closed this connection because its auth changed (expected); ${reconnectHint(key, parsed, s.target.local)}`,
+              ]
+            : []),
         ]);
       });
     });
@@ -119,7 +153,10 @@ export function register(program: Command, ctx: CommandContext): void {
       out.result(r, () =>
         r.valid
           ? `${r.path}: ${r.exists ? 'valid' : 'no file (defaults apply)'}`
-          : [`${r.path}: invalid`, ...r.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`)],
+          : [
+              `${r.path}: ${r.issues.length === 1 ? '1 problem' : `${r.issues.length} problems`}`,
+              ...formatConfigIssues(r.issues, r.path).map((l) => `  ${l}`),
+            ],
       );
       if (!r.valid) process.exitCode = ExitCodes.USAGE;
     });

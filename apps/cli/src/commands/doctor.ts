@@ -2,16 +2,18 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelsStatusResult, StatusResult } from '@openclaw/protocol';
+import { type ChannelsStatusResult, formatConfigIssues, type StatusResult } from '@openclaw/protocol';
 import type { Command } from 'commander';
+import { loadLocalConfig } from '../config-file.ts';
 import { resolveTarget } from '../connection.ts';
 import { ExitCodes } from '../errors.ts';
-import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import { isAlive, readLock, readTokenFile, stateDir } from '../local-state.ts';
 import { describeLockout } from '../lockouts.ts';
-import { ago } from '../output.ts';
+import { count } from '../plural.ts';
 import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
 import { UNIT_NAME } from '../systemd.ts';
+import { relativeTime } from '../time.ts';
 import { validateLocalConfig } from './config.ts';
 import { type CredentialGap, channelConfigChecks, credentialGaps } from './doctor-channels.ts';
 
@@ -45,7 +47,7 @@ export function liveChannelChecks(
       if (a.healthState === 'disabled') continue;
       const name = `live channel ${ch}/${a.accountId}`;
       const since = a.failingSince
-        ? ` since ${new Date(a.failingSince).toISOString()} (${ago(a.failingSince)})`
+        ? ` since ${new Date(a.failingSince).toISOString()} (${relativeTime(a.failingSince)})`
         : '';
       const why = a.lastError ? `: ${a.lastError}` : '';
       const probe = `\`openclaw channels status --probe\` checks it now`;
@@ -107,7 +109,7 @@ export function liveChannelChecks(
           checks.push({
             name,
             ok: true,
-            detail: `${a.healthState ?? (a.connected ? 'connected' : 'disconnected')}, last inbound ${ago(a.lastInboundAt)}`,
+            detail: `${a.healthState ?? (a.connected ? 'connected' : 'disconnected')}, last inbound ${relativeTime(a.lastInboundAt)}`,
           });
       }
     }
@@ -134,8 +136,8 @@ export async function runChecks(options: {
       : {
           name: 'config',
           ok: false,
-          detail: `${v.path}: ${v.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-          fix: 'edit the file (see `openclaw config path`), then `openclaw config validate`',
+          detail: formatConfigIssues(v.issues, v.path).join('; '),
+          fix: 'edit the file at the line shown, then `openclaw config validate`',
         },
   );
 
@@ -177,12 +179,7 @@ export async function runChecks(options: {
     });
   }
 
-  let config: Record<string, unknown> | undefined;
-  try {
-    config = (await readConfigFile()).raw;
-  } catch {
-    config = undefined;
-  }
+  const config = (await loadLocalConfig()).raw;
   const configuredPort = (config?.gateway as { port?: unknown } | undefined)?.port;
   const port = Number.isInteger(configuredPort) ? Number(configuredPort) : 18789;
   const lock = await readLock();
@@ -300,10 +297,11 @@ export function register(program: Command, ctx: CommandContext): void {
       const failed = checks.filter((c) => !c.ok);
       out.result({ ok: failed.length === 0, checks }, () => [
         ...checks.map(
-          (c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`,
+          (c) =>
+            `${c.ok ? out.style('green', 'ok  ') : out.style('red', 'FAIL')}  ${c.name}: ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ''}`,
         ),
         '',
-        failed.length ? `${failed.length} problem(s) found` : 'no problems found',
+        failed.length ? `${count(failed.length, 'problem')} found` : 'no problems found',
       ]);
       if (failed.length) process.exitCode = ExitCodes.CHECK_FAILED;
     });

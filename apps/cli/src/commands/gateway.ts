@@ -1,11 +1,13 @@
 import { type Command, Option } from 'commander';
+import { loadLocalConfig } from '../config-file.ts';
 import { resolveTarget } from '../connection.ts';
 import { CliError, ExitCodes, parseJsonOption } from '../errors.ts';
-import { isAlive, readConfigFile, readLock, readTokenFile, stateDir } from '../local-state.ts';
-import { duration } from '../output.ts';
+import { isAlive, readLock, readTokenFile, stateDir } from '../local-state.ts';
+import { count } from '../plural.ts';
 import type { CommandContext } from '../program.ts';
 import { openSession, withSession } from '../session.ts';
 import { installUnit, uninstallUnit } from '../systemd.ts';
+import { duration } from '../time.ts';
 
 /** Channel states that mean an account is not working (held-elsewhere and stopped are deliberate). */
 const UNHEALTHY_CHANNEL = new Set(['degraded', 'backoff', 'failed', 'needs-action', 'awaiting-login']);
@@ -30,13 +32,16 @@ export function register(program: Command, ctx: CommandContext): Command {
       }
       try {
         const status = await s.client.request('status');
+        const st = out.style;
+        const conns = status.connections;
+        const pending = status.pending;
         out.result({ reachable: true, url: s.target.url, ...status }, () => [
-          `gateway   ${s.target.url}  (reachable)`,
-          `version   ${status.version}   uptime ${duration(status.uptimeMs)}   ready ${status.ready ? 'yes' : `no (${status.degraded.join(', ')})`}`,
+          `gateway   ${s.target.url}  (${st('green', 'reachable')})`,
+          `version   ${status.version}   uptime ${duration(status.uptimeMs)}   ready ${status.ready ? st('green', 'yes') : st('red', `no (${status.degraded.join(', ')})`)}`,
           `listen    ${status.gateway.host}:${status.gateway.port} (bind ${status.gateway.bind}${status.gateway.tls ? ', tls' : ''})   auth ${status.gateway.authMode}`,
-          `clients   ${status.connections.total} (${status.connections.operators} operators, ${status.connections.nodes} nodes)`,
+          `clients   ${conns.total === 0 ? 'none' : `${count(conns.operators, 'operator')}, ${count(conns.nodes, 'node')}`}`,
           `channels  ${status.channels.length === 0 ? 'none configured' : status.channels.map((c) => `${c.channel}/${c.accountId} ${c.state}`).join(', ')}`,
-          `pending   ${status.pending.devices} device(s), ${status.pending.nodes} node(s) waiting for approval`,
+          `pending   ${pending.devices + pending.nodes === 0 ? 'nothing waiting for approval' : `${count(pending.devices, 'device')}, ${count(pending.nodes, 'node')} waiting for approval`}`,
         ]);
       } finally {
         await s.close();
@@ -60,7 +65,7 @@ export function register(program: Command, ctx: CommandContext): Command {
             ...channels.map(({ id, c }) => `${id} ${c?.state}`),
           ];
           return [
-            reasons.length ? `DEGRADED (${reasons.join(', ')})` : 'OK',
+            reasons.length ? out.style('red', `DEGRADED (${reasons.join(', ')})`) : out.style('green', 'OK'),
             `event loop p99 ${el.delayP99Ms} ms, utilisation ${Math.round(el.utilization * 100)}%`,
             ...channels.map(({ id, c }) => `${id}: ${c?.state}${c?.lastError ? `: ${c.lastError}` : ''}`),
           ];
@@ -102,12 +107,7 @@ export function register(program: Command, ctx: CommandContext): Command {
     .description('print the gateway token of the local state dir')
     .action(async (_o, cmd: Command) => {
       const out = ctx.output(cmd);
-      let configured: string | undefined;
-      try {
-        configured = ((await readConfigFile()).raw?.auth as { token?: string } | undefined)?.token;
-      } catch {
-        configured = undefined;
-      }
+      const configured = ((await loadLocalConfig()).raw?.auth as { token?: string } | undefined)?.token;
       const token = process.env.OPENCLAW_GATEWAY_TOKEN ?? configured ?? (await readTokenFile());
       if (!token) {
         throw new CliError(`no gateway token in ${stateDir()}`, {

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
 import { ExitCodes, parseJsonOption } from '../errors.ts';
-import { ago, table } from '../output.ts';
+import { shortId } from '../ids.ts';
+import { nodeRequestId, nodeId as resolveNodeId } from '../lookup.ts';
+import { distinctNames } from '../names.ts';
+import { count } from '../plural.ts';
 import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
+import { paintState } from '../style.ts';
+import { table } from '../table.ts';
+import { relativeTime } from '../time.ts';
 
 export function register(program: Command, ctx: CommandContext): void {
   const nodes = program.command('nodes').description('nodes: devices that run commands for the gateway');
@@ -12,22 +18,27 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('connected and known nodes with capabilities and approval state')
     .action(async (_o, cmd: Command) => {
       const out = ctx.output(cmd);
+      const st = out.style;
       await withSession(ctx.options(cmd), async (s) => {
         const r = await s.client.request('node.list');
+        const names = distinctNames(
+          r.nodes.map((n) => ({ id: n.nodeId, name: n.displayName, platform: n.platform })),
+        );
         out.result(r, () =>
           r.nodes.length === 0
             ? 'no nodes'
             : table(
                 ['NODE', 'NAME', 'APPROVAL', 'CONNECTED', 'CAPS', 'COMMANDS', 'LAST SEEN'],
                 r.nodes.map((n) => [
-                  n.nodeId.slice(0, 12),
-                  n.displayName,
-                  n.approval,
-                  n.connected ? 'yes' : 'no',
+                  shortId(n.nodeId),
+                  names.get(n.nodeId),
+                  paintState(st, n.approval),
+                  n.connected ? st('green', 'yes') : 'no',
                   n.caps.join(','),
                   `${n.approvedCommands.length} approved${n.pendingCommands.length ? `, ${n.pendingCommands.length} pending` : ''}`,
-                  ago(n.lastSeenAtMs),
+                  relativeTime(n.lastSeenAtMs),
                 ]),
+                st,
               ),
         );
       });
@@ -35,16 +46,18 @@ export function register(program: Command, ctx: CommandContext): void {
 
   nodes
     .command('describe')
-    .argument('<nodeId>')
+    .argument('<nodeId>', 'as `nodes list` shows it (a unique start of it is enough)')
     .description('one node in detail')
-    .action(async (nodeId: string, _o, cmd: Command) => {
+    .action(async (input: string, _o, cmd: Command) => {
       const out = ctx.output(cmd);
       await withSession(ctx.options(cmd), async (s) => {
+        const nodeId = await resolveNodeId(s.client, input);
         const n = await s.client.request('node.describe', { nodeId });
+        const runsOn = [n.platform, n.version].filter(Boolean).join(' ');
         out.result(n, () => [
           `node      ${n.nodeId}`,
-          `name      ${n.displayName ?? '-'}  (${n.platform ?? '?'} ${n.version ?? ''})`,
-          `approval  ${n.approval}   connected ${n.connected ? 'yes' : 'no'}   last seen ${ago(n.lastSeenAtMs)}`,
+          `name      ${n.displayName ?? '-'}${runsOn ? `  (${runsOn})` : ''}`,
+          `approval  ${n.approval}   connected ${n.connected ? 'yes' : 'no'}   last seen ${relativeTime(n.lastSeenAtMs)}`,
           `caps      ${n.caps.join(', ') || '-'}`,
           `approved  ${n.approvedCommands.join(', ') || '-'}`,
           `pending   ${n.pendingCommands.join(', ') || '-'}`,
@@ -56,14 +69,14 @@ export function register(program: Command, ctx: CommandContext): void {
   nodes
     .command('invoke')
     .description('run an approved command on a node')
-    .argument('<nodeId>')
+    .argument('<nodeId>', 'as `nodes list` shows it (a unique start of it is enough)')
     .argument('<command>', 'e.g. system.run, canvas.navigate')
     .option('--params <json>', 'command params as JSON', '{}')
     .option('--invoke-timeout <ms>', 'end-to-end deadline', '30000')
     .option('--idempotency-key <key>', 'reuse a key to retry without running twice')
     .action(
       async (
-        nodeId: string,
+        input: string,
         command: string,
         o: { params: string; invokeTimeout: string; idempotencyKey?: string },
         cmd: Command,
@@ -72,6 +85,7 @@ export function register(program: Command, ctx: CommandContext): void {
         const params = parseJsonOption(o.params, '--params');
         const timeoutMs = Number(o.invokeTimeout);
         await withSession(ctx.options(cmd), async (s) => {
+          const nodeId = await resolveNodeId(s.client, input);
           const req: {
             nodeId: string;
             command: string;
@@ -98,25 +112,31 @@ export function register(program: Command, ctx: CommandContext): void {
 
   nodes
     .command('approve')
-    .argument('<requestId>')
+    .argument('<requestId>', 'as `nodes pending` shows it (a unique start of it is enough)')
     .description('approve what a node declared')
-    .action(async (requestId: string, _o, cmd: Command) => {
+    .action(async (input: string, _o, cmd: Command) => {
       const out = ctx.output(cmd);
       await withSession(ctx.options(cmd), async (s) => {
+        const requestId = await nodeRequestId(s.client, input);
         const r = await s.client.request('node.pair.approve', { requestId });
-        out.result(r, () => `approved node ${r.nodeId}: ${r.approvedCommands.join(', ') || 'no commands'}`);
+        out.result(
+          r,
+          () =>
+            `approved node ${shortId(r.nodeId)}: ${r.approvedCommands.length ? `${count(r.approvedCommands.length, 'command')} (${r.approvedCommands.join(', ')})` : 'no commands'}`,
+        );
       });
     });
 
   nodes
     .command('reject')
-    .argument('<requestId>')
+    .argument('<requestId>', 'as `nodes pending` shows it (a unique start of it is enough)')
     .description('reject a node approval request')
-    .action(async (requestId: string, _o, cmd: Command) => {
+    .action(async (input: string, _o, cmd: Command) => {
       const out = ctx.output(cmd);
       await withSession(ctx.options(cmd), async (s) => {
+        const requestId = await nodeRequestId(s.client, input);
         const r = await s.client.request('node.pair.reject', { requestId });
-        out.result(r, () => `rejected ${r.requestId} (node ${r.nodeId})`);
+        out.result(r, () => `rejected request ${r.requestId} (node ${shortId(r.nodeId)})`);
       });
     });
 
@@ -134,11 +154,12 @@ export function register(program: Command, ctx: CommandContext): void {
                 ['REQUEST', 'NODE', 'NAME', 'NEW COMMANDS', 'ASKED'],
                 r.pending.map((p) => [
                   p.requestId,
-                  p.nodeId.slice(0, 12),
+                  shortId(p.nodeId),
                   p.displayName,
                   p.newCommands.join(','),
-                  ago(p.ts),
+                  relativeTime(p.ts),
                 ]),
+                out.style,
               ),
         );
       });
