@@ -45,6 +45,8 @@ export interface RunningGateway {
   token: string;
   stateDir: string;
   child: ChildProcess;
+  /** Everything the gateway wrote to stdout so far (its log lines). */
+  stdout(): string;
   /** Env for a CLI that uses its own state dir (its own device) against this gateway. */
   cliEnv(cliStateDir: string): Record<string, string>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -72,8 +74,12 @@ export async function startGateway(prepare?: (stateDir: string) => Promise<void>
     },
   );
   let out = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => {
     out += d;
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d;
   });
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`gateway did not start: ${out}`)), 20_000);
@@ -94,6 +100,7 @@ export async function startGateway(prepare?: (stateDir: string) => Promise<void>
     token,
     stateDir,
     child,
+    stdout: () => stdout,
     cliEnv: (cliStateDir) => ({
       OPENCLAW_STATE_DIR: cliStateDir,
       OPENCLAW_GATEWAY_URL: url,
