@@ -11,7 +11,7 @@ export function startSpinner(
   // Only show up when the wait is noticeable.
   const timer = setInterval(() => {
     const s = ((Date.now() - started) / 1000).toFixed(1);
-    stream.write(`\r${frames[i++ % frames.length]} ${label} (${s}s)\u001b[K`);
+    stream.write(`\r${frames[i++ % frames.length]} ${label} (${s} s)\u001b[K`);
   }, 100);
   timer.unref();
   return {

@@ -239,7 +239,11 @@ export function register(program: Command, ctx: CommandContext): void {
         const params: { channel: string; accountId?: string } = { channel };
         if (o.account) params.accountId = o.account;
         const r = await s.client.request('channels.logout', params);
-        out.result(r, () => `logged out ${channel} (${r.accounts.map((a) => a.accountId).join(', ')})`);
+        out.result(r, () =>
+          r.accounts.length
+            ? `logged out ${channel} (${r.accounts.map((a) => a.accountId).join(', ')})`
+            : `${channel} has no account to log out`,
+        );
       });
     });
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloseCodes,
   type ConfigIssue,
+  didYouMean,
   formatConfigIssues,
   type GatewayRequestError,
 } from '@openclaw/protocol';
@@ -42,6 +43,28 @@ function pick(obj: unknown, path: string | undefined): unknown {
     );
 }
 
+/** `no config key gateway.prot`, with the key probably meant or the keys there are. */
+export function unknownKey(config: unknown, key: string): CliError {
+  const parts = key.split('.').filter(Boolean);
+  let at = 0;
+  let node = config;
+  while (at < parts.length - 1) {
+    const next = pick(node, parts[at]);
+    if (!next || typeof next !== 'object' || Array.isArray(next)) break;
+    node = next;
+    at++;
+  }
+  const parent = parts.slice(0, at).join('.');
+  const keys = node && typeof node === 'object' ? Object.keys(node) : [];
+  const near = didYouMean(parts[at] ?? '', keys);
+  const hint = near
+    ? `did you mean ${parent ? `${parent}.` : ''}${near}?`
+    : keys.length
+      ? `${parent || 'the config'} has: ${keys.join(', ')}`
+      : undefined;
+  return new CliError(`no config key ${key}`, { exitCode: ExitCodes.USAGE, ...(hint ? { hint } : {}) });
+}
+
 export interface ValidationResult {
   path: string;
   valid: boolean;
@@ -80,8 +103,7 @@ export function register(program: Command, ctx: CommandContext): void {
       await withSession(ctx.options(cmd), async (s) => {
         const r = await s.client.request('config.get');
         const value = pick(r.config, key);
-        if (key && value === undefined)
-          throw new CliError(`no config key ${key}`, { exitCode: ExitCodes.USAGE });
+        if (key && value === undefined) throw unknownKey(r.config, key);
         out.result(key ? value : r, () =>
           typeof value === 'string' ? value : JSON.stringify(value, null, 2),
         );

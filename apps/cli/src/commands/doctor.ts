@@ -64,7 +64,7 @@ export function liveChannelChecks(
           checks.push({
             name,
             ok: false,
-            detail: `cannot start${a.reconnectAttempts ? ` (${a.reconnectAttempts} attempts)` : ''}${since}${why}`,
+            detail: `cannot start${a.reconnectAttempts ? ` (${count(a.reconnectAttempts, 'attempt')})` : ''}${since}${why}`,
             fix: `check channels.${ch} (endpoint URL, credentials) and that ${r.channelLabels[ch] ?? ch} is reachable; it is retried with backoff; ${probe}`,
           });
           break;

@@ -37,7 +37,7 @@ export function register(program: Command, ctx: CommandContext): Command {
         const pending = status.pending;
         out.result({ reachable: true, url: s.target.url, ...status }, () => [
           `gateway   ${s.target.url}  (${st('green', 'reachable')})`,
-          `version   ${status.version}   uptime ${duration(status.uptimeMs)}   ready ${status.ready ? st('green', 'yes') : st('red', `no (${status.degraded.join(', ')})`)}`,
+          `version   ${status.version}   uptime ${duration(status.uptimeMs)}   ready ${status.ready ? st('green', 'yes') : st('red', status.degraded.length ? `no (${status.degraded.join(', ')})` : 'no')}`,
           `listen    ${status.gateway.host}:${status.gateway.port} (bind ${status.gateway.bind}${status.gateway.tls ? ', tls' : ''})   auth ${status.gateway.authMode}`,
           `clients   ${conns.total === 0 ? 'none' : `${count(conns.operators, 'operator')}, ${count(conns.nodes, 'node')}`}`,
           `channels  ${status.channels.length === 0 ? 'none configured' : status.channels.map((c) => `${c.channel}/${c.accountId} ${c.state}`).join(', ')}`,

@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CommandContext): void {
         out.result(report, () => {
           const conns = status.connections;
           const lines = [
-            `${st('bold', 'Gateway')}   ${s.target.url}  v${status.version}  up ${duration(status.uptimeMs)}  ${status.ready ? st('green', 'ready') : st('red', `NOT READY (${status.degraded.join(', ')})`)}`,
+            `${st('bold', 'Gateway')}   ${s.target.url}  v${status.version}  up ${duration(status.uptimeMs)}  ${status.ready ? st('green', 'ready') : st('red', status.degraded.length ? `NOT READY (${status.degraded.join(', ')})` : 'NOT READY')}`,
             `${st('bold', 'Clients')}   ${count(conns.operators, 'operator')}, ${count(conns.nodes, 'node')}`,
             '',
             st('bold', 'Channels'),
