@@ -43,7 +43,7 @@ export const rules: PackageRule[] = [
       nodeBuiltin(s) ||
       s === '@openclaw/protocol' ||
       s === '@openclaw/protocol/node' ||
-      ['commander', 'json5', 'qrcode-terminal'].includes(s),
+      ['commander', 'json5', 'qrcode-terminal', 'string-width'].includes(s),
     rule: 'the CLI talks to the gateway through the protocol only (gateway run loads the gateway app lazily)',
   },
   {
