@@ -118,7 +118,7 @@ describe('issue 15: channel liveness tells the truth', () => {
     expect(tg.calls.filter((x) => x.method === 'getMe').length).toBe(before + 1);
     const table = await runCli(['channels', 'status', '--probe'], env);
     expect(table.stdout).toMatch(/PROBE/);
-    expect(table.stdout).toMatch(new RegExp(`ok \\d+ms \\(${tg.username}\\)`));
+    expect(table.stdout).toMatch(new RegExp(`ok \\d+ ms \\(${tg.username}\\)`));
   });
 
   it('channels start answers with the state after starting', async () => {
