@@ -42,11 +42,11 @@ export const targets: Record<string, Target> = {
 const NEVER_INSTALLED = new Set(['esbuild', 'bufferutil', 'utf-8-validate']);
 
 /**
- * Loaded only when the configuration asks for them (a channel, cluster.redisUrl, a terminal, a
- * canvas command, an on-demand UI build), never by an idle gateway: no entry may reach one
+ * Loaded only when the configuration asks for them (a channel, cluster.redisUrl, a canvas
+ * command, an on-demand UI build), never by an idle gateway: no entry may reach one
  * through static imports. Every optional dependency is in this set too.
  */
-const LAZY = new Set(['ioredis', 'pino-pretty', 'esbuild', 'vite', 'playwright-core']);
+const LAZY = new Set(['ioredis', 'esbuild', 'vite', 'playwright-core']);
 
 export class BundleError extends Error {
   override name = 'BundleError';

@@ -15,7 +15,7 @@ import { type RunningGateway, runCli, startGateway, tempDir } from './harness.ts
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts');
 /** An SGR colour sequence (the spinner's cursor codes are not colour). */
-const COLOUR = /\u001b\[[0-9;]*m/;
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`);
 const json = <T>(s: string): T => JSON.parse(s) as T;
 
 /** The CLI in a pseudo-terminal (util-linux `script`), as an operator runs it. */

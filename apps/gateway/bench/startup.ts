@@ -149,7 +149,6 @@ const costs: Record<string, { modules: string[]; from: string }> = {
   },
   'Signal / iMessage (axios)': { modules: ['axios'], from: 'apps/cli' },
   'cluster store (ioredis)': { modules: ['ioredis'], from: 'packages/store-redis' },
-  'pretty logs on a terminal (pino-pretty)': { modules: ['pino-pretty'], from: 'apps/gateway' },
   'Control UI builder, from source only (vite)': { modules: ['vite'], from: 'apps/control-ui' },
   'A2UI builder, from source only (esbuild)': { modules: ['esbuild'], from: 'apps/gateway' },
 };

@@ -117,7 +117,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     }
     const gatewayId = await loadOrCreateGatewayId(stateDir);
     const backend = await openBackend(config, gatewayId, stateDir);
-    const logDestination = options.logDestination ?? (await createLogDestination());
+    const logDestination = options.logDestination ?? createLogDestination();
     // Unknown channel ids are reported by the channel manager once it has a logger.
     const providers = await loadProviders(config.current.channels as Record<string, unknown>).catch(
       (error: unknown) => {

@@ -162,7 +162,9 @@ describe('issue 15: channel liveness tells the truth', () => {
       lastError: expect.stringMatching(/ECONNREFUSED/),
     });
     const statusCli = await runCli(['status'], env);
-    expect(statusCli.stdout).toMatch(/telegram\/default {2}degraded since (just now|\d+ s ago) .*ECONNREFUSED/);
+    expect(statusCli.stdout).toMatch(
+      /telegram\/default {2}degraded since (just now|\d+ s ago) .*ECONNREFUSED/,
+    );
 
     // Still in rotation (one broken bot must not take the gateway out), but /readyz says who and why.
     const rz = await readyz();
