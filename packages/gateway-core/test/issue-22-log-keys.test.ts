@@ -42,7 +42,7 @@ describe('component keys in log lines', () => {
         version: '0.0.0-test',
         secrets: () => ({ token: 'test-token-0123456789abcdef' }),
       });
-      await core.close({ drainMs: 0 });
+      await core.close();
       const outbox = lines.find((l) => l.includes('undelivered sends waiting'));
       expect(outbox).toBeDefined();
       expect(outbox?.match(/"component":/g)).toHaveLength(1);
