@@ -18,8 +18,10 @@ export default defineConfig({
     setupFiles: ['./tooling/vitest/setup.ts'],
     // The skip reporter fails the run on a skip without an accepted reason (tooling/vitest/README.md).
     reporters: ['default', './tooling/vitest/skip-reporter.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Process-level tests start gateways and CLI processes on the sources; a busy 2-core machine
+    // needs the room. A hang still fails, just later.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     typecheck: {
       enabled: true,
