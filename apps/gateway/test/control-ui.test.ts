@@ -18,7 +18,7 @@ import { chromium, type Locator, type Page, type Browser as PwBrowser } from 'pl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { buildGateway, type Gateway } from '../src/build-gateway.ts';
-import type { ControlUiOptions } from '../src/control-ui.ts';
+import type { ControlUiOptions } from '../src/plugins/control-ui.ts';
 import { type Browser, CHROMIUM_PATH, launchBrowser } from './browser.ts';
 import { cliEntry, type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from './process.ts';
 
