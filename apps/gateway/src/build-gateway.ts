@@ -16,7 +16,7 @@ import {
   systemClock,
 } from '@openclaw/gateway-core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
+import { type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
 import { createMetrics } from './metrics.ts';
 import { type ControlUiOptions, controlUi } from './plugins/control-ui.ts';
 import { health } from './plugins/health.ts';
@@ -26,6 +26,7 @@ import { securityHeaders } from './plugins/security-headers.ts';
 import { surfaces } from './plugins/surfaces.ts';
 import { WebhookRoutes, webhooks } from './plugins/webhooks.ts';
 import { wsUpgrade } from './plugins/ws-upgrade.ts';
+import { StartupError } from './startup-error.ts';
 import { GATEWAY_VERSION } from './version.ts';
 
 export interface BuildGatewayOptions {
@@ -67,23 +68,21 @@ export interface Gateway {
   close(options?: { reason?: string; restartExpectedMs?: number; drainMs?: number }): Promise<void>;
 }
 
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
-
 /** Refuse a config that would expose the gateway without auth. */
 export function checkExposure(bind: BindMode, host: string, authMode: string, secrets: SharedSecrets): void {
   const loopback = isLoopbackAddress(host);
   if (!loopback && authMode === 'none') {
     throw new StartupError(
+      'EXPOSURE_REFUSED',
       `refusing to listen on ${host} (bind ${bind}) with auth mode "none": anyone who can reach it would control the gateway. ` +
         'Use --auth token (a token is generated if you have none), or keep --bind loopback and reach it through an SSH tunnel.',
     );
   }
   if (authMode === 'token' && !secrets.token)
-    throw new StartupError('auth mode "token" but no token is configured');
+    throw new StartupError('AUTH_SECRET_MISSING', 'auth mode "token" but no token is configured');
   if (authMode === 'password' && !secrets.password) {
     throw new StartupError(
+      'AUTH_SECRET_MISSING',
       'auth mode "password" but no password is configured: pass --password or set OPENCLAW_GATEWAY_PASSWORD',
     );
   }
@@ -176,15 +175,18 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     scrubber,
     async listen() {
       const c = config.current;
-      let host: string;
-      try {
-        host = resolveBindHost(c.gateway.bind, c.gateway.host);
-      } catch (error) {
-        if (error instanceof BindError) throw new StartupError(error.message);
-        throw error;
-      }
+      const host = resolveBindHost(c.gateway.bind, c.gateway.host);
       checkExposure(c.gateway.bind, host, c.auth.mode, options.secrets());
-      await app.listen({ host, port: c.gateway.port });
+      try {
+        await app.listen({ host, port: c.gateway.port });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new StartupError(
+          'PORT_IN_USE',
+          `port ${c.gateway.port} is already in use; pick another with --port or stop what holds it`,
+          { cause: error },
+        );
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : c.gateway.port;
       listenInfo = { bind: c.gateway.bind, host, port, tls: Boolean(https) };
