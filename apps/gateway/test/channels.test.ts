@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const newToken = () => randomBytes(24).toString('base64url');
