@@ -147,6 +147,7 @@ export {
   Roles,
   scopeSatisfies,
   scopesCovered,
+  scopesSatisfying,
 } from './scopes.ts';
 export {
   connectParamsValidator,

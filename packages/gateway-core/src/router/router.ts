@@ -9,6 +9,7 @@ import {
   type MethodResult,
   type RequestFrame,
   scopeSatisfies,
+  scopesSatisfying,
   validatorFor,
 } from '@openclaw/protocol';
 import type { Connection } from '../connection/connection.ts';
@@ -324,12 +325,7 @@ export function authorize(def: MethodDefinition, session: Session): GatewayError
     });
   }
   if (scopeSatisfies(session.scopes, def.scope)) return undefined;
-  const required =
-    def.scope === 'operator.admin'
-      ? ['operator.admin']
-      : def.scope === 'operator.read'
-        ? [def.scope, 'operator.write', 'operator.admin']
-        : [def.scope, 'operator.admin'];
+  const required = scopesSatisfying(def.scope);
   return gatewayError('FORBIDDEN', 'MISSING_SCOPE', `missing scope: ${def.scope}`, {
     details: { missingScope: def.scope, requiredScopes: required },
   });

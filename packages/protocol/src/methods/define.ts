@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { MethodScope } from '../scopes.ts';
+import type { MethodScope, OperatorScope } from '../scopes.ts';
 
 /** One method of the protocol: the single source for dispatch, validation, docs and SDK types. */
 export interface MethodDefinition<
@@ -33,12 +33,8 @@ export function defineMethod<
 export type EventAudience =
   /** Every authenticated connection (transport and status events). */
   | 'all'
-  /** Operators holding this scope (or operator.admin). */
-  | 'operator.read'
-  | 'operator.write'
-  | 'operator.pairing'
-  | 'operator.approvals'
-  | 'operator.admin'
+  /** Operators holding this scope (or one that implies it). */
+  | OperatorScope
   /** Sent to one connection only (challenge, node invoke requests). */
   | 'direct';
 
