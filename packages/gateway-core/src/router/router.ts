@@ -60,6 +60,7 @@ interface Route {
   handler: Handler<MethodName>;
   checkParams: (value: unknown) => boolean;
   paramsIssues: (value: unknown) => { path: string; message: string }[];
+  dropUnknown: (value: unknown) => { value: unknown; dropped: string[] };
   checkResult: ((value: unknown) => boolean) | undefined;
 }
 
@@ -90,12 +91,25 @@ export class Router {
         handler: handler as Handler<MethodName>,
         checkParams: (v) => pv.check(v),
         paramsIssues: (v) => pv.issues(v, 3),
+        dropUnknown: (v) => pv.dropUnknown(v),
         checkResult: this.#o.validateResults ? (v) => rv.check(v) : undefined,
       });
     }
   }
 
   #methodNames: string[] | undefined;
+  /** method + field pairs already logged as ignored (bounded: clients choose the names). */
+  readonly #ignoredLogged = new Set<string>();
+
+  #noteIgnored(method: string, fields: string[]): void {
+    for (const field of fields) {
+      if (this.#ignoredLogged.size >= MAX_IGNORED_LOGGED) return;
+      const key = `${method} ${field}`;
+      if (this.#ignoredLogged.has(key)) continue;
+      this.#ignoredLogged.add(key);
+      this.#o.log.debug({ method, field }, 'ignored a param this gateway does not know');
+    }
+  }
 
   /** Methods this gateway serves (hello-ok.features.methods). The same array every time: do not mutate. */
   methods(): string[] {
@@ -146,21 +160,30 @@ export class Router {
       finish(denied);
       return;
     }
-    const params = frame.params ?? {};
+    let params = frame.params ?? {};
     if (!route.checkParams(params)) {
-      const issue = route.paramsIssues(params)[0];
-      const path = issue?.path ?? '/';
-      finish(
-        gatewayError(
-          'INVALID_REQUEST',
-          'PARAMS_INVALID',
-          `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
-          {
-            details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
-          },
-        ),
-      );
-      return;
+      // Forward compatibility: fields this gateway does not know (a newer client's) are dropped
+      // and the rest is validated exactly. Only requests that failed the fast check come here.
+      const { value, dropped } = route.dropUnknown(params);
+      if (dropped.length > 0) {
+        this.#noteIgnored(frame.method, dropped);
+        params = value;
+      }
+      if (dropped.length === 0 || !route.checkParams(params)) {
+        const issue = route.paramsIssues(params)[0];
+        const path = issue?.path ?? '/';
+        finish(
+          gatewayError(
+            'INVALID_REQUEST',
+            'PARAMS_INVALID',
+            `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
+            {
+              details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
+            },
+          ),
+        );
+        return;
+      }
     }
     if (route.def.sideEffect) {
       const limits = this.#o.writeLimits?.();
@@ -296,6 +319,8 @@ function storeFailingError(method: string, failure: StoreFailure): GatewayError 
     { retryable: true, retryAfterMs: 5000, details: { kind: failure.kind, reason: failure.reason } },
   );
 }
+/** Distinct ignored fields logged at most; beyond that they are still ignored, silently. */
+const MAX_IGNORED_LOGGED = 512;
 
 export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
 
