@@ -26,6 +26,7 @@ import { Connection, type ConnectionHost, type RetainedStream } from './connecti
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
+import { createAgentFinals, createAgentHandlers } from './handlers/agent-handlers.ts';
 import { createChannelHandlers } from './handlers/channel-handlers.ts';
 import { createChatHandlers } from './handlers/chat-handlers.ts';
 import { createConfigHandlers } from './handlers/config-handlers.ts';
@@ -451,6 +452,8 @@ export class GatewayCore {
       });
     }
     this.router.register(createChatHandlers(this.sessions));
+    this.router.register(createAgentHandlers(this.sessions));
+    this.router.registerFinal(createAgentFinals(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));

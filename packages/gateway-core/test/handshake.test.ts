@@ -277,10 +277,10 @@ describe('handshake', () => {
         expect(scopesOf(backend)).toEqual(['operator.admin']);
         // A probe, a CLI id in another mode, and any other client: no scopes.
         for (const client of [
-          { id: 'cli', mode: 'probe' },
-          { id: 'cli', mode: 'backend' },
-          { id: 'gateway-client', mode: 'cli' },
-          { id: 'my-tool', mode: 'backend' },
+          { id: 'cli', mode: 'probe' as const },
+          { id: 'cli', mode: 'backend' as const },
+          { id: 'gateway-client', mode: 'cli' as const },
+          { id: 'my-tool', mode: 'backend' as const },
         ]) {
           const r = await rawConnect(await h.raw(), h.token, {
             identity: null,

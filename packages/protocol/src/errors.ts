@@ -79,6 +79,9 @@ export const DetailCodes = {
   RUN_UNKNOWN: 'No agent run with that id (it may have been pruned).',
   SESSION_BUSY:
     'The session already has agent.maxQueuedRuns runs waiting behind its active one; retry after retryAfterMs.',
+  AGENT_UNKNOWN: 'No agent with that id on this gateway (agents.list names them).',
+  DELIVERY_ROUTE_MISSING:
+    'deliver was asked but there is no channel route for the reply (name channel and to, or pass bestEffortDeliver).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   // config

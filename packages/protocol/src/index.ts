@@ -118,7 +118,9 @@ export {
 } from './methods/define.ts';
 export * from './methods/devices.ts';
 export {
+  type FinalMethodName,
   getMethod,
+  type MethodFinal,
   type MethodMap,
   type MethodName,
   type MethodParams,

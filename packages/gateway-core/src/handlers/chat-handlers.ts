@@ -1,4 +1,4 @@
-import { gatewayError, type SessionSummary } from '@openclaw/protocol';
+import type { SessionSummary } from '@openclaw/protocol';
 import type { HandlerTable } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 
@@ -10,24 +10,6 @@ export function createChatHandlers(sessions: SessionRouter): HandlerTable {
         ...params,
         dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
       }),
-    agent: async (params, ctx) => {
-      const r = await sessions.agent({
-        message: params.message,
-        sessionKey: params.sessionKey || undefined,
-        channel: params.channel,
-        accountId: params.accountId,
-        to: params.to,
-        deliver: params.deliver,
-        timeoutMs: params.timeout !== undefined ? params.timeout * 1000 : undefined,
-        dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|agent|${params.idempotencyKey}`,
-      });
-      return { runId: r.runId, sessionKey: r.sessionKey, status: 'accepted' as const };
-    },
-    'agent.wait': async ({ runId, timeoutMs }) => {
-      const r = await sessions.wait(runId, timeoutMs ?? 30_000);
-      if (!r) throw gatewayError('NOT_FOUND', 'RUN_UNKNOWN', `no run ${runId}`);
-      return r;
-    },
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);

@@ -37,6 +37,13 @@ export type Handler<N extends MethodName> = (
 
 export type HandlerTable = { [N in MethodName]?: Handler<N> };
 
+/** The second answer of a method with a `final` result: given the acceptance, resolves when the work ends. */
+export type FinalHandler<N extends MethodName> = (
+  accepted: MethodResult<N>,
+  ctx: RequestContext,
+) => Promise<unknown>;
+export type FinalTable = { [N in MethodName]?: FinalHandler<N> };
+
 export interface RouterMetrics {
   onRequest(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
 }
@@ -62,6 +69,8 @@ interface Route {
   paramsIssues: (value: unknown) => { path: string; message: string }[];
   dropUnknown: (value: unknown) => { value: unknown; dropped: string[] };
   checkResult: ((value: unknown) => boolean) | undefined;
+  final?: FinalHandler<MethodName>;
+  checkFinal?: ((value: unknown) => boolean) | undefined;
 }
 
 /**
@@ -94,6 +103,17 @@ export class Router {
         dropUnknown: (v) => pv.dropUnknown(v),
         checkResult: this.#o.validateResults ? (v) => rv.check(v) : undefined,
       });
+    }
+  }
+
+  /** Final answers for methods that answer twice (the route must be registered first). */
+  registerFinal(table: FinalTable): void {
+    for (const [name, final] of Object.entries(table)) {
+      const route = this.#routes.get(name);
+      if (!route?.def.final) throw new Error(`${name} has no route with a final result`);
+      const fv = validatorFor(route.def.final);
+      route.final = final as FinalHandler<MethodName>;
+      route.checkFinal = this.#o.validateResults ? (v) => fv.check(v) : undefined;
     }
   }
 
@@ -160,7 +180,7 @@ export class Router {
       finish(denied);
       return;
     }
-    let params = frame.params ?? {};
+    let params: unknown = frame.params ?? {};
     if (!route.checkParams(params)) {
       // Forward compatibility: fields this gateway does not know (a newer client's) are dropped
       // and the rest is validated exactly. Only requests that failed the fast check come here.
@@ -253,9 +273,35 @@ export class Router {
           )
         : run();
     outcome.then(
-      (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),
+      (o) => {
+        if (!o.ok) {
+          finish(fromShape(o.error));
+          return;
+        }
+        finish(undefined, o.payloadJson);
+        // A retry answered from the idempotency record gets its final answer the same way.
+        if (route.final) void this.#final(route, frame.id, o.payloadJson, ctx);
+      },
       (error: unknown) => finish(this.#toGatewayError(frame.method, error)),
     );
+  }
+
+  /** The second response of a method that answers twice; outside the in-flight count. */
+  async #final(route: Route, id: string, acceptedJson: string, ctx: RequestContext): Promise<void> {
+    try {
+      const result = await route.final!(JSON.parse(acceptedJson) as never, ctx);
+      if (route.checkFinal && !route.checkFinal(result)) {
+        this.#o.log.error({ method: route.def.name }, 'final result does not match its schema');
+        ctx.conn.respondError(
+          id,
+          gatewayError('INTERNAL', undefined, `final result of ${route.def.name} does not match its schema`),
+        );
+        return;
+      }
+      ctx.conn.respond(id, JSON.stringify(result));
+    } catch (error) {
+      ctx.conn.respondError(id, this.#toGatewayError(route.def.name, error));
+    }
   }
 
   async #invoke(route: Route, params: unknown, ctx: RequestContext): Promise<Outcome> {

@@ -223,27 +223,42 @@ export class SessionRouter {
     channel?: string | undefined;
     accountId?: string | undefined;
     to?: string | undefined;
+    threadId?: string | undefined;
+    replyToId?: string | undefined;
     deliver?: boolean | undefined;
+    /** With deliver: refuse when there is nowhere to deliver (instead of running undelivered). */
+    requireRoute?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
-  }): Promise<{ runId: string; sessionKey: string }> {
+  }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
       deliverTo = { channel: params.channel, accountId: params.accountId ?? 'default', chatId: params.to };
+      if (params.threadId) deliverTo.threadId = params.threadId;
+      if (params.replyToId) deliverTo.replyToId = params.replyToId;
     } else if (params.deliver) {
       deliverTo = deliveryOf(session);
     }
+    if (params.requireRoute && !deliverTo) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'DELIVERY_ROUTE_MISSING',
+        `deliver was asked but session ${sessionKey} has no channel route (name channel and to, or pass bestEffortDeliver)`,
+        { details: { sessionKey } },
+      );
+    }
+    const acceptedAt = this.#o.clock.now();
     await this.#o.store.sessions.append(
       {
         sessionKey,
         id: newId('msg'),
         role: 'user',
         text: params.message,
-        ts: this.#o.clock.now(),
+        ts: acceptedAt,
       },
       this.#settings.bounds,
     );
@@ -255,7 +270,7 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
     });
-    return { runId: r.runId, sessionKey };
+    return { runId: r.runId, sessionKey, acceptedAt };
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
@@ -321,6 +336,16 @@ export class SessionRouter {
       await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
     }
+    return this.#report(runId);
+  }
+
+  /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
+  async settled(runId: string): Promise<AgentWaitResult | undefined> {
+    await this.#live.get(runId)?.done;
+    return this.#report(runId);
+  }
+
+  async #report(runId: string): Promise<AgentWaitResult | undefined> {
     const r = await this.#o.store.runs.get(runId);
     if (!r) return undefined;
     const out: AgentWaitResult = { runId, status: r.status };

@@ -1,4 +1,4 @@
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { agentMethods } from './agent.ts';
 import { chatMethods } from './chat.ts';
 import { configMethods } from './config.ts';
@@ -28,6 +28,12 @@ export type MethodMap = { [M in AnyMethod as M['name']]: M };
 export type MethodName = keyof MethodMap;
 export type MethodParams<N extends MethodName> = Static<MethodMap[N]['params']>;
 export type MethodResult<N extends MethodName> = Static<MethodMap[N]['result']>;
+
+/** Methods that answer twice: an acceptance (`result`), then a final response (`final`). */
+export type FinalMethodName = {
+  [N in MethodName]: MethodMap[N]['final'] extends TSchema ? N : never;
+}[MethodName];
+export type MethodFinal<N extends FinalMethodName> = Static<Extract<MethodMap[N]['final'], TSchema>>;
 
 /** Names of methods that carry an idempotency key. */
 export type SideEffectMethodName = {
