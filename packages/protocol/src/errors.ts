@@ -80,6 +80,11 @@ export const DetailCodes = {
   SESSION_BUSY:
     'The session already has agent.maxQueuedRuns runs waiting behind its active one; retry after retryAfterMs.',
   AGENT_UNKNOWN: 'No agent with that id on this gateway (agents.list names them).',
+  SESSION_UNKNOWN: 'No session with that key.',
+  SYSTEM_RUN_DENIED: 'The exec approval policy or an operator refused this system.run; it did not run.',
+  APPROVAL_UNKNOWN: 'No exec approval with that id is pending (it may have been decided or have lapsed).',
+  QUESTION_UNKNOWN: 'No question with that id is pending (it may have been answered or have lapsed).',
+  ACTION_UNSUPPORTED: 'The channel cannot do this action (details.action, details.channel).',
   DELIVERY_ROUTE_MISSING:
     'deliver was asked but there is no channel route for the reply (name channel and to, or pass bestEffortDeliver).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',

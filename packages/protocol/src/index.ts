@@ -105,7 +105,10 @@ export {
   levelName,
   parseLogLine,
 } from './logs/format-log-line.ts';
+export * from './methods/absent.ts';
 export * from './methods/agent.ts';
+export * from './methods/agents.ts';
+export * from './methods/approvals.ts';
 export * from './methods/chat.ts';
 export * from './methods/config.ts';
 export * from './methods/cron.ts';
@@ -117,6 +120,7 @@ export {
   type MethodDefinition,
 } from './methods/define.ts';
 export * from './methods/devices.ts';
+export * from './methods/host.ts';
 export {
   type FinalMethodName,
   getMethod,
@@ -134,6 +138,8 @@ export {
 } from './methods/index.ts';
 export * from './methods/messaging.ts';
 export * from './methods/nodes.ts';
+export * from './methods/questions.ts';
+export * from './methods/sessions.ts';
 export * from './methods/system.ts';
 export * from './schema/connect.ts';
 export * from './schema/frames.ts';

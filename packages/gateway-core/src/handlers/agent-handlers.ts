@@ -1,11 +1,7 @@
 import { type AgentFinalResult, gatewayError } from '@openclaw/protocol';
+import { MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
 import type { FinalTable, HandlerTable } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-
-/** The one agent this gateway runs: the configured backend answers every session. */
-export const MAIN_AGENT_ID = 'main';
-/** The agent's main session key when a caller names the agent but no session (reference layout). */
-export const MAIN_SESSION_KEY = `agent:${MAIN_AGENT_ID}:main`;
 
 function assertKnownAgent(agentId: string | undefined): void {
   if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {

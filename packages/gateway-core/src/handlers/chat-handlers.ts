@@ -1,8 +1,7 @@
-import type { SessionSummary } from '@openclaw/protocol';
 import type { HandlerTable } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 
-/** WebChat and sessions: chat.send / chat.history / chat.abort / sessions.list. */
+/** WebChat: chat.send / chat.history / chat.abort. */
 export function createChatHandlers(sessions: SessionRouter): HandlerTable {
   return {
     'chat.send': (params, ctx) =>
@@ -14,32 +13,6 @@ export function createChatHandlers(sessions: SessionRouter): HandlerTable {
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);
       return { sessionKey, aborted: runIds.length > 0, runIds };
-    },
-    'sessions.list': async (params) => {
-      const { sessions: list, total } = await sessions.list({
-        limit: params.limit ?? 100,
-        offset: params.offset ?? 0,
-        search: params.search,
-      });
-      return {
-        total,
-        sessions: list.map((s) => {
-          const out: SessionSummary = {
-            key: s.key,
-            kind: s.kind,
-            createdAtMs: s.createdAtMs,
-            updatedAtMs: s.updatedAtMs,
-            messageCount: s.messageCount,
-          };
-          if (s.channel) out.channel = s.channel;
-          if (s.accountId) out.accountId = s.accountId;
-          if (s.chatId) out.chatId = s.chatId;
-          if (s.title) out.title = s.title;
-          const active = sessions.activeRunId(s.key);
-          if (active) out.activeRunId = active;
-          return out;
-        }),
-      };
     },
   };
 }

@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
+import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
 
@@ -43,6 +44,10 @@ export interface SessionRouterOptions {
   /** Send a reply to a channel chat (through the outbox). */
   deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
   settings?: () => RunSettings;
+  /** A message was stored (session.message / sessions.changed events). */
+  onMessage?: (message: SessionMessageRecord) => void;
+  /** A run started or ended in a session (its row's activity changed). */
+  onRunChange?: (sessionKey: string) => void;
 }
 
 export interface StartRunInput {
@@ -102,8 +107,7 @@ export class SessionRouter {
         endedAtMs: now,
         error: 'the gateway restarted during this run',
       });
-      await this.#o.store.sessions
-        .append(
+      await this.#append(
           {
             sessionKey: r.sessionKey,
             id: newId('msg'),
@@ -145,7 +149,7 @@ export class SessionRouter {
       ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
       : false;
     if (!stored)
-      await this.#o.store.sessions.append(
+      await this.#append(
         {
           sessionKey: key,
           id: messageId,
@@ -195,7 +199,7 @@ export class SessionRouter {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const messageId = newId('msg');
-    await this.#o.store.sessions.append(
+    await this.#append(
       {
         sessionKey: params.sessionKey,
         id: messageId,
@@ -252,7 +256,7 @@ export class SessionRouter {
       );
     }
     const acceptedAt = this.#o.clock.now();
-    await this.#o.store.sessions.append(
+    await this.#append(
       {
         sessionKey,
         id: newId('msg'),
@@ -271,6 +275,28 @@ export class SessionRouter {
       timeoutMs: params.timeoutMs,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
+  }
+
+  /** chat.inject: an assistant note in the transcript, no run; chat viewers get it as a final message. */
+  async inject(sessionKey: string, text: string): Promise<SessionMessageRecord> {
+    await this.#ensureSession(sessionKey, 'webchat');
+    const id = newId('msg');
+    const stored = await this.#append({
+      sessionKey,
+      id,
+      role: 'assistant',
+      text,
+      ts: this.#o.clock.now(),
+      status: 'complete',
+    });
+    this.#publishChat({
+      runId: `inject-${id}`,
+      sessionKey,
+      seq: 0,
+      state: 'final',
+      message: chatMessageOf(stored),
+    });
+    return stored;
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
@@ -368,7 +394,7 @@ export class SessionRouter {
     });
     const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
       sessionKey,
-      messages: page.map(toChatMessage),
+      messages: page.map(chatMessageOf),
     };
     const first = page[0];
     if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);
@@ -414,6 +440,15 @@ export class SessionRouter {
     return this.#o.store.sessions.list(query);
   }
 
+  async #append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds: SessionBounds | undefined = this.#settings.bounds,
+  ): Promise<SessionMessageRecord> {
+    const stored = await this.#o.store.sessions.append(message, bounds);
+    this.#o.onMessage?.(stored);
+    return stored;
+  }
+
   /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
   async close(): Promise<void> {
     this.#closed = true;
@@ -456,9 +491,11 @@ export class SessionRouter {
     if (this.#closed) return;
     const key = live.record.sessionKey;
     this.#active.set(key, live);
+    this.#o.onRunChange?.(key);
     const p = this.#execute(live).finally(() => {
       this.#running.delete(p);
       this.#active.delete(key);
+      this.#o.onRunChange?.(key);
       const next = this.#queued.get(key)?.shift();
       if (next) this.#startLive(next);
       else this.#queued.delete(key);
@@ -498,7 +535,7 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
-      const stored = await this.#o.store.sessions.append(
+      const stored = await this.#append(
         {
           sessionKey,
           id: newId('msg'),
@@ -528,8 +565,7 @@ export class SessionRouter {
           : controller.signal.aborted
             ? 'aborted'
             : 'error';
-      await this.#o.store.sessions
-        .append(
+      await this.#append(
           {
             sessionKey,
             id: newId('msg'),
@@ -625,14 +661,4 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
-}
-
-function toChatMessage(m: SessionMessageRecord): ChatMessage {
-  const out: ChatMessage = { id: m.id, role: m.role, text: m.text, ts: m.ts };
-  if (m.runId) out.runId = m.runId;
-  if (m.channel) out.channel = m.channel;
-  if (m.senderId) out.senderId = m.senderId;
-  if (m.senderName) out.senderName = m.senderName;
-  if (m.status) out.status = m.status;
-  return out;
 }

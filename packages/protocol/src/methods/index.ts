@@ -1,12 +1,18 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import { absentMethods } from './absent.ts';
 import { agentMethods } from './agent.ts';
+import { agentsMethods } from './agents.ts';
+import { approvalsMethods } from './approvals.ts';
 import { chatMethods } from './chat.ts';
 import { configMethods } from './config.ts';
 import { cronMethods } from './cron.ts';
 import type { MethodDefinition } from './define.ts';
 import { deviceMethods } from './devices.ts';
+import { hostMethods } from './host.ts';
 import { messagingMethods } from './messaging.ts';
 import { nodeMethods } from './nodes.ts';
+import { questionsMethods } from './questions.ts';
+import { sessionsMethods } from './sessions.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method the protocol defines, in family order. */
@@ -16,9 +22,15 @@ export const methodList = [
   ...nodeMethods,
   ...messagingMethods,
   ...chatMethods,
+  ...sessionsMethods,
   ...agentMethods,
+  ...agentsMethods,
   ...configMethods,
   ...cronMethods,
+  ...approvalsMethods,
+  ...questionsMethods,
+  ...hostMethods,
+  ...absentMethods,
 ] as const;
 
 type AnyMethod = (typeof methodList)[number];
@@ -31,7 +43,7 @@ export type MethodResult<N extends MethodName> = Static<MethodMap[N]['result']>;
 
 /** Methods that answer twice: an acceptance (`result`), then a final response (`final`). */
 export type FinalMethodName = {
-  [N in MethodName]: MethodMap[N]['final'] extends TSchema ? N : never;
+  [N in MethodName]: [Exclude<MethodMap[N]['final'], undefined>] extends [never] ? never : N;
 }[MethodName];
 export type MethodFinal<N extends FinalMethodName> = Static<Extract<MethodMap[N]['final'], TSchema>>;
 
@@ -68,12 +80,18 @@ export function getMethod(name: string): MethodDefinition | undefined {
 export const methodNames: readonly MethodName[] = methodList.map((m) => m.name);
 
 export {
+  absentMethods,
   agentMethods,
+  agentsMethods,
+  approvalsMethods,
   chatMethods,
   configMethods,
   cronMethods,
   deviceMethods,
+  hostMethods,
   messagingMethods,
   nodeMethods,
+  questionsMethods,
+  sessionsMethods,
   systemMethods,
 };
