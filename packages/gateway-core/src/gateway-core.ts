@@ -39,6 +39,7 @@ import { createConfigHandlers } from './handlers/config-handlers.ts';
 import { createCronHandlers } from './handlers/cron-handlers.ts';
 import { createDeviceHandlers } from './handlers/device-handlers.ts';
 import { createHostHandlers } from './handlers/host-handlers.ts';
+import { createMessageHandlers } from './handlers/message-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
 import { createQuestionsHandlers } from './handlers/questions-handlers.ts';
 import { createSessionsHandlers } from './handlers/sessions-handlers.ts';
@@ -511,6 +512,7 @@ export class GatewayCore {
     );
     this.router.registerFinal(createAgentFinals(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
+    this.router.register(createMessageHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
     this.#host = {

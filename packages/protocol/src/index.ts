@@ -136,6 +136,7 @@ export {
   type RequestParams,
   type SideEffectMethodName,
 } from './methods/index.ts';
+export * from './methods/message.ts';
 export * from './methods/messaging.ts';
 export * from './methods/nodes.ts';
 export * from './methods/questions.ts';

@@ -109,13 +109,18 @@ export class ExecApprovals {
     const snap = await this.snapshot();
     const policy = resolved(snap.file, AGENT);
     const program = req.argv[0] ?? '';
-    const listed = onAllowlist(program, snap.file.agents?.[AGENT]?.allowlist ?? []);
+    const entry = allowlistEntry(program, snap.file.agents?.[AGENT]?.allowlist ?? []);
+    const listed = entry !== undefined;
     if (policy.security === 'deny') throw denied('the exec policy denies system.run', req);
     const needsAsk =
       policy.ask === 'always' || (policy.ask === 'on-miss' && policy.security === 'allowlist' && !listed);
     if (!needsAsk) {
       if (policy.security === 'allowlist' && !listed)
         throw denied(`${program} is not on the exec allowlist`, req);
+      // An earlier allow-always stands for an approval on every later run of that program.
+      if (entry?.source === 'allow-always') {
+        return { approval: { id: entry.id ?? 'allow-always', decision: 'allow-always' } };
+      }
       return {};
     }
     const approval = this.request(req);
@@ -266,8 +271,8 @@ function resolved(
 }
 
 /** A bare entry matches that program name; an absolute entry matches exactly that path. */
-function onAllowlist(program: string, list: readonly { pattern: string }[]): boolean {
-  return list.some((e) =>
+function allowlistEntry<E extends { pattern: string }>(program: string, list: readonly E[]): E | undefined {
+  return list.find((e) =>
     isAbsolute(e.pattern) ? e.pattern === program : e.pattern === program || e.pattern === basename(program),
   );
 }

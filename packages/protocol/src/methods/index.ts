@@ -9,6 +9,7 @@ import { cronMethods } from './cron.ts';
 import type { MethodDefinition } from './define.ts';
 import { deviceMethods } from './devices.ts';
 import { hostMethods } from './host.ts';
+import { messageMethods } from './message.ts';
 import { messagingMethods } from './messaging.ts';
 import { nodeMethods } from './nodes.ts';
 import { questionsMethods } from './questions.ts';
@@ -21,6 +22,7 @@ export const methodList = [
   ...deviceMethods,
   ...nodeMethods,
   ...messagingMethods,
+  ...messageMethods,
   ...chatMethods,
   ...sessionsMethods,
   ...agentMethods,
@@ -89,6 +91,7 @@ export {
   cronMethods,
   deviceMethods,
   hostMethods,
+  messageMethods,
   messagingMethods,
   nodeMethods,
   questionsMethods,
