@@ -245,6 +245,47 @@ describe('reference client requests against the reference schema, through a real
     for (const e of events) expect(referenceErrors('ChatEvent', e)).toBe('');
   });
 
+  it('session control: patch, compact, reset, delete with the reference params, and sessions.changed', async () => {
+    const key = 'agent:main:conf-control';
+    const changed: { reason: string; sessionKey: string }[] = [];
+    c.on('sessions.changed', (e) => changed.push(e));
+    await call('sessions.subscribe', {});
+    for (const [i, text] of ['one', 'two', 'three'].entries()) {
+      const r = (await call('chat.send', { sessionKey: key, message: text, idempotencyKey: `ctl-${i}` })) as {
+        runId: string;
+      };
+      await call('agent.wait', { runId: r.runId, timeoutMs: 10_000 });
+    }
+    const patch = { key, label: 'Release chat' };
+    expect(referenceErrors('SessionsPatchParams', patch)).toBe('');
+    const patched = (await call('sessions.patch', patch)) as { session: unknown };
+    expect(patched.session).toMatchObject({ key, label: 'Release chat' });
+    expect(referenceErrors('SessionRow', patched.session)).toBe('');
+    const compact = { key, maxLines: 2 };
+    expect(referenceErrors('SessionsCompactParams', compact)).toBe('');
+    expect(await call('sessions.compact', compact)).toMatchObject({ removedMessages: 4, keptMessages: 2 });
+    expect(
+      ((await call('chat.history', { sessionKey: key })) as { messages: unknown[] }).messages,
+    ).toHaveLength(2);
+    const reset = { key, reason: 'reset' };
+    expect(referenceErrors('SessionsResetParams', reset)).toBe('');
+    expect(await call('sessions.reset', reset)).toMatchObject({ removedMessages: 2 });
+    expect(
+      ((await call('sessions.describe', { key })) as { session: { messageCount: number } }).session
+        .messageCount,
+    ).toBe(0);
+    const del = { key, deleteTranscript: true };
+    expect(referenceErrors('SessionsDeleteParams', del)).toBe('');
+    const deleted = await call('sessions.delete', del);
+    expect(referenceErrors('SessionsDeleteResult', deleted)).toBe('');
+    expect(deleted).toMatchObject({ deleted: true });
+    expect(await call('sessions.describe', { key })).toEqual({ session: null });
+    await eventually(() => changed.some((e) => e.sessionKey === key && e.reason === 'delete'));
+    expect(changed.filter((e) => e.sessionKey === key).map((e) => e.reason)).toEqual(
+      expect.arrayContaining(['message', 'patch', 'compact', 'reset', 'delete']),
+    );
+  });
+
   it('exec approvals: set, request, get, resolve', async () => {
     const snap = (await call('exec.approvals.get', {})) as { hash: string };
     const set = {

@@ -147,6 +147,41 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
       d.feed.subscribeMessages(ctx.conn, key, false);
       return { subscribed: false as const, key };
     },
+    'sessions.patch': async ({ key, label }) => {
+      const rec =
+        label === undefined
+          ? await d.store.sessions.get(key)
+          : await d.store.sessions.setTitle(key, label ?? undefined);
+      if (!rec) throw unknownSession(key);
+      d.feed.sessionChanged(key, 'patch');
+      return { ok: true as const, key, session: await row(rec) };
+    },
+    'sessions.reset': async ({ key }) => {
+      if (!(await d.store.sessions.get(key))) throw unknownSession(key);
+      await d.sessions.stopRuns(key);
+      const removedMessages = await d.store.sessions.trim(key, 0);
+      d.feed.sessionChanged(key, 'reset');
+      return { ok: true as const, key, removedMessages };
+    },
+    'sessions.delete': async ({ key }) => {
+      await d.sessions.stopRuns(key);
+      const deleted = await d.store.sessions.remove(key);
+      if (deleted) d.feed.sessionChanged(key, 'delete');
+      return { ok: true as const, key, deleted, archived: [] };
+    },
+    'sessions.compact': async ({ key, maxLines }) => {
+      const rec = await d.store.sessions.get(key);
+      if (!rec) throw unknownSession(key);
+      const keep = maxLines ?? 100;
+      const removedMessages = await d.store.sessions.trim(key, keep);
+      d.feed.sessionChanged(key, 'compact');
+      return {
+        ok: true as const,
+        key,
+        removedMessages,
+        keptMessages: Math.max(0, rec.messageCount - removedMessages),
+      };
+    },
     'chat.startup': async ({ sessionKey, limit, maxBytes }) => {
       const now = d.clock.now();
       const rec = (await d.store.sessions.get(sessionKey)) ?? newSessionRecord(sessionKey, now);
@@ -196,4 +231,8 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
       return { ok: true as const, messageId: stored.id };
     },
   };
+}
+
+function unknownSession(key: string) {
+  return gatewayError('NOT_FOUND', 'SESSION_UNKNOWN', `no session ${key}`, { details: { key } });
 }

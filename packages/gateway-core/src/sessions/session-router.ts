@@ -418,6 +418,15 @@ export class SessionRouter {
     return aborted;
   }
 
+  /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
+  async stopRuns(sessionKey: string): Promise<void> {
+    const live = [this.#active.get(sessionKey), ...(this.#queued.get(sessionKey) ?? [])].filter(
+      (r): r is LiveRun => r !== undefined,
+    );
+    this.abort(sessionKey);
+    await Promise.all(live.map((r) => r.done));
+  }
+
   /** Abort a run by id wherever it is. */
   abortRun(runId: string): boolean {
     const live = this.#live.get(runId);

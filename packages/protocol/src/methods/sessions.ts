@@ -156,6 +156,108 @@ export const sessionsMessagesUnsubscribe = defineMethod({
   sideEffect: false,
 });
 
+export const sessionsPatch = defineMethod({
+  name: 'sessions.patch',
+  description: 'Change a session: its label (the title). Other reference fields are accepted and ignored.',
+  params: Strict(
+    {
+      key: Key,
+      agentId: AgentIdParam,
+      label: Type.Optional(
+        Type.Union([NonEmptyString('New label.', { maxLength: 512 }), Type.Null()], {
+          description: 'null clears it.',
+        }),
+      ),
+    },
+    { $id: 'SessionsPatchParams', description: 'What to change.' },
+  ),
+  result: Strict(
+    { ok: Type.Literal(true, { description: 'Changed.' }), key: Key, session: SessionSummary },
+    { $id: 'SessionsPatchResult', description: 'The changed row.' },
+  ),
+  scope: 'operator.write',
+  sideEffect: false,
+});
+
+export const sessionsReset = defineMethod({
+  name: 'sessions.reset',
+  description:
+    'Start a session over: its active run is aborted and its messages are deleted; the session stays.',
+  params: Strict(
+    {
+      key: Key,
+      agentId: AgentIdParam,
+      reason: Type.Optional(
+        Type.Union([Type.Literal('new'), Type.Literal('reset')], {
+          description: 'Why (both do the same here).',
+        }),
+      ),
+    },
+    { $id: 'SessionsResetParams', description: 'Which session.' },
+  ),
+  result: Strict(
+    {
+      ok: Type.Literal(true, { description: 'Reset.' }),
+      key: Key,
+      removedMessages: Count('Messages deleted.'),
+    },
+    { $id: 'SessionsResetResult', description: 'Reset.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const sessionsDelete = defineMethod({
+  name: 'sessions.delete',
+  description: 'Delete a session and its transcript (its active run is aborted first).',
+  params: Strict(
+    {
+      key: Key,
+      agentId: AgentIdParam,
+      deleteTranscript: Type.Optional(
+        Type.Boolean({ description: 'Accepted: the transcript always goes with the session.' }),
+      ),
+    },
+    { $id: 'SessionsDeleteParams', description: 'Which session.' },
+  ),
+  result: Strict(
+    {
+      ok: Type.Literal(true, { description: 'Done.' }),
+      key: Key,
+      deleted: Type.Boolean({ description: 'False: there was no such session.' }),
+      archived: Type.Array(Type.String(), { maxItems: 0, description: 'Nothing is archived here.' }),
+    },
+    { $id: 'SessionsDeleteResult', description: 'Deleted.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const sessionsCompact = defineMethod({
+  name: 'sessions.compact',
+  description:
+    'Shorten a session transcript to its newest messages (default 100). Nothing is summarised: older messages are deleted.',
+  params: Strict(
+    {
+      key: Key,
+      agentId: AgentIdParam,
+      maxLines: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages to keep (default 100).' })),
+    },
+    { $id: 'SessionsCompactParams', description: 'Which session.' },
+  ),
+  result: Strict(
+    {
+      ok: Type.Literal(true, { description: 'Done.' }),
+      key: Key,
+      removedMessages: Count('Messages deleted.'),
+      keptMessages: Count('Messages kept.'),
+    },
+    { $id: 'SessionsCompactResult', description: 'Compacted.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
 export const SessionsChangedEvent = Strict(
   {
     sessionKey: Key,
@@ -192,6 +294,10 @@ export const sessionsMethods = [
   sessionsPreview,
   sessionsMessagesSubscribe,
   sessionsMessagesUnsubscribe,
+  sessionsPatch,
+  sessionsReset,
+  sessionsDelete,
+  sessionsCompact,
 ] as const;
 
 export type SessionPreview = Static<typeof SessionPreview>;
