@@ -8,6 +8,7 @@ export function createChatHandlers(sessions: SessionRouter): HandlerTable {
       sessions.send({
         ...params,
         dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
+        preferredRunId: params.idempotencyKey,
       }),
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type DetailCode, gatewayError } from '@openclaw/protocol';
 import { CronError, type CronService } from '../cron/cron-service.ts';
 import type { HandlerTable } from '../router/router.ts';
@@ -29,9 +30,13 @@ export function createCronHandlers(cron: CronService): HandlerTable {
       const next = offset + page.length;
       return {
         jobs: page,
+        // Pages of one listing belong together while this stays the same.
+        snapshotRevision: `sha256:${createHash('sha256')
+          .update(JSON.stringify(jobs.map((j) => [j.id, j.updatedAtMs, j.enabled])))
+          .digest('base64url')}`,
         total,
         offset,
-        limit: limit ?? page.length,
+        limit: limit ?? Math.max(1, page.length),
         hasMore: next < total,
         nextOffset: next < total ? next : null,
       };

@@ -59,6 +59,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Use this run id (chosen by the caller and known to be unused). */
+  runId?: string | undefined;
 }
 
 interface LiveRun {
@@ -195,9 +197,16 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
+    preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
+    const preferred = params.preferredRunId;
+    const runId =
+      preferred && /^[\w:.-]{1,128}$/.test(preferred) && !(await this.#o.store.runs.get(preferred))
+        ? preferred
+        : newId('run');
     const messageId = newId('msg');
     await this.#append(
       {
@@ -206,6 +215,7 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
@@ -216,6 +226,7 @@ export class SessionRouter {
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
+      runId,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -317,7 +328,7 @@ export class SessionRouter {
       return { runId: last.record.runId, status: 'queued' };
     }
     const record: RunRecord = {
-      runId: newId('run'),
+      runId: input.runId ?? newId('run'),
       sessionKey: input.sessionKey,
       dedupeKey: input.dedupeKey,
       source: input.source,

@@ -62,7 +62,9 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
     ts: m.ts,
     content: m.role === 'assistant' ? [{ type: 'text', text: m.text }] : m.text,
     timestamp: m.ts,
+    __openclaw: m.runId ? { id: m.id, seq: m.seq, runId: m.runId } : { id: m.id, seq: m.seq },
   };
+  if (m.idempotencyKey) out.idempotencyKey = m.idempotencyKey;
   if (m.runId) out.runId = m.runId;
   if (m.channel) out.channel = m.channel;
   if (m.senderId) out.senderId = m.senderId;

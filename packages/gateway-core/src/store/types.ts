@@ -370,6 +370,8 @@ export interface SessionMessageRecord {
   senderId?: string | undefined;
   senderName?: string | undefined;
   status?: 'complete' | 'aborted' | 'error' | undefined;
+  /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
+  idempotencyKey?: string | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */

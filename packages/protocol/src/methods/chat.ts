@@ -42,6 +42,20 @@ export const ChatMessage = Strict(
       },
     ),
     timestamp: TimestampMs('Same as ts (the reference name).'),
+    idempotencyKey: Type.Optional(
+      Type.String({ description: 'A chat.send user message: `<runId>:user`, so the sender can match it.' }),
+    ),
+    __openclaw: Strict(
+      {
+        id: NonEmptyString('Message id (same as id).'),
+        seq: Type.Integer({ minimum: 1, description: 'Position in the session; increasing.' }),
+        runId: Type.Optional(NonEmptyString('Run that produced it.')),
+      },
+      {
+        description:
+          'Transcript position, in the reference layout (clients dedupe events and history by it).',
+      },
+    ),
   },
   { $id: 'ChatMessage', description: 'One message in a session history.' },
 );

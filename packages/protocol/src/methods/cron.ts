@@ -90,6 +90,9 @@ export const CronJob = Strict(
 const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which job.' });
 
 const Page = {
+  snapshotRevision: NonEmptyString(
+    'Identifies the job list this page was cut from (pages with another one are stale).',
+  ),
   total: Count('Jobs matching the filters.'),
   offset: Count('Offset of this page.'),
   limit: Count('Page size.'),
