@@ -41,6 +41,7 @@ import { createDeviceHandlers } from './handlers/device-handlers.ts';
 import { createHostHandlers } from './handlers/host-handlers.ts';
 import { createMessageHandlers } from './handlers/message-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
+import { createNodePendingHandlers } from './handlers/node-pending-handlers.ts';
 import { createQuestionsHandlers } from './handlers/questions-handlers.ts';
 import { createSessionsHandlers } from './handlers/sessions-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
@@ -48,6 +49,7 @@ import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
+import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
@@ -342,6 +344,7 @@ export class GatewayCore {
     this.questions = new QuestionService(this.bus, this.clock);
     this.router.register(createNodeHandlers(this.nodes, this.clock, systemRunGate(this.approvals)));
     this.router.register(createApprovalsHandlers(this.approvals));
+    this.router.register(createNodePendingHandlers(new NodePendingQueue(this.store, this.clock)));
     this.router.register(createQuestionsHandlers(this.questions));
     this.router.register(createConfigHandlers(this.config, this.audit));
     this.sessions = new SessionRouter({

@@ -286,6 +286,47 @@ describe('reference client requests against the reference schema, through a real
     );
   });
 
+  it('node.pending: an operator queues work, the node pulls, acks and drains it', async () => {
+    const node = await h.client({
+      role: 'node',
+      scopes: [],
+      client: { id: 'node-host', version: '1', platform: 'linux', mode: 'node' },
+      caps: ['system'],
+      commands: ['system.which'],
+    });
+    await node.connect();
+    const nodeId = (await eventually(async () => (await c.request('node.list')).nodes[0]))!.nodeId;
+    const enqueue = { nodeId, type: 'status.request', priority: 'high', expiresInMs: 60_000 };
+    expect(referenceErrors('NodePendingEnqueueParams', enqueue)).toBe('');
+    const queued = await call('node.pending.enqueue', enqueue);
+    expect(referenceErrors('NodePendingEnqueueResult', queued)).toBe('');
+    await call('node.pending.enqueue', { nodeId, type: 'location.request' });
+    const ncall = (m: string, p: unknown) => (node.call as (m: string, p: unknown) => Promise<unknown>)(m, p);
+    const pulled = (await ncall('node.pending.pull', { maxItems: 1 })) as {
+      items: { id: string; type: string }[];
+      hasMore: boolean;
+    };
+    expect(referenceErrors('NodePendingDrainResult', pulled)).toBe('');
+    expect(pulled.items.map((i) => i.type)).toEqual(['status.request']);
+    expect(pulled.hasMore).toBe(true);
+    expect(referenceErrors('NodePendingAckParams', { ids: [pulled.items[0]!.id] })).toBe('');
+    expect(await ncall('node.pending.ack', { ids: [pulled.items[0]!.id] })).toMatchObject({ removed: 1 });
+    expect(referenceErrors('NodePendingDrainParams', { maxItems: 10 })).toBe('');
+    const drained = (await ncall('node.pending.drain', { maxItems: 10 })) as {
+      items: { type: string }[];
+      hasMore: boolean;
+    };
+    expect(referenceErrors('NodePendingDrainResult', drained)).toBe('');
+    expect(drained.items.map((i) => i.type)).toEqual(['location.request']);
+    expect(((await ncall('node.pending.drain', {})) as { items: unknown[] }).items).toEqual([]);
+    // Operators cannot drain a node's queue; nodes cannot enqueue.
+    await expect(call('node.pending.drain', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(ncall('node.pending.enqueue', { nodeId, type: 'status.request' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await node.close();
+  });
+
   it('exec approvals: set, request, get, resolve', async () => {
     const snap = (await call('exec.approvals.get', {})) as { hash: string };
     const set = {

@@ -138,6 +138,7 @@ export {
 } from './methods/index.ts';
 export * from './methods/message.ts';
 export * from './methods/messaging.ts';
+export * from './methods/node-pending.ts';
 export * from './methods/nodes.ts';
 export * from './methods/questions.ts';
 export * from './methods/sessions.ts';

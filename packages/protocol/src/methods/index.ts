@@ -11,6 +11,7 @@ import { deviceMethods } from './devices.ts';
 import { hostMethods } from './host.ts';
 import { messageMethods } from './message.ts';
 import { messagingMethods } from './messaging.ts';
+import { nodePendingMethods } from './node-pending.ts';
 import { nodeMethods } from './nodes.ts';
 import { questionsMethods } from './questions.ts';
 import { sessionsMethods } from './sessions.ts';
@@ -21,6 +22,7 @@ export const methodList = [
   ...systemMethods,
   ...deviceMethods,
   ...nodeMethods,
+  ...nodePendingMethods,
   ...messagingMethods,
   ...messageMethods,
   ...chatMethods,
@@ -94,6 +96,7 @@ export {
   messageMethods,
   messagingMethods,
   nodeMethods,
+  nodePendingMethods,
   questionsMethods,
   sessionsMethods,
   systemMethods,
