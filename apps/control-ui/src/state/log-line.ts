@@ -21,7 +21,7 @@ export function parseLogLine(id: number, raw: string): LogLine {
   try {
     const j = JSON.parse(raw) as Record<string, unknown>;
     // message and _meta repeat msg, time and level for readers of the reference log format.
-    const { time, level, msg, pid: _pid, hostname: _host, message: _message, _meta: _meta, ...rest } = j;
+    const { time, level, msg, pid: _pid, hostname: _host, message: _message, _meta, ...rest } = j;
     const t = typeof time === 'number' || typeof time === 'string' ? new Date(time) : undefined;
     return {
       id,

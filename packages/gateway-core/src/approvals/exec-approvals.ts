@@ -245,7 +245,8 @@ export class ExecApprovals {
     const snap = await this.snapshot();
     const file: ExecApprovalsFile = structuredClone(snap.file);
     file.agents ??= {};
-    const agent = (file.agents[AGENT] ??= {});
+    const agent = file.agents[AGENT] ?? {};
+    file.agents[AGENT] = agent;
     agent.allowlist ??= [];
     if (!agent.allowlist.some((e) => e.pattern === program)) {
       agent.allowlist.push({ id: newId('allow'), pattern: program, source: 'allow-always' });

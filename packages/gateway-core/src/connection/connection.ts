@@ -4,7 +4,6 @@ import {
   connectParamsValidator,
   GatewayError,
   gatewayError,
-  type HelloOk,
   MAX_PREAUTH_PAYLOAD_BYTES,
   type RequestFrame,
   requestFrameValidator,
