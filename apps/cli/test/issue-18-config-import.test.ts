@@ -18,9 +18,10 @@ describe('openclaw config import', () => {
   it('writes a config the gateway starts with, the API key beside it, and lists what was dropped', async () => {
     const refDir = await tempDir();
     const cli = await tempDir();
-    onTestFinished(() =>
-      Promise.all([rm(refDir, { recursive: true, force: true }), rm(cli, { recursive: true, force: true })]),
-    );
+    onTestFinished(async () => {
+      await rm(refDir, { recursive: true, force: true });
+      await rm(cli, { recursive: true, force: true });
+    });
     const refFile = join(refDir, 'openclaw.json');
     await writeFile(refFile, reference);
     let report:

@@ -6,7 +6,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, hasChromium, launchBrowser } from './browser.ts';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+import { artifactPath, launchBrowser } from './browser.ts';
 import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 import { ensureReference, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
 
@@ -245,7 +246,7 @@ const PAGES: [name: string, path: string][] = [
   ['logs', '/logs'],
 ];
 
-describe.skipIf(!hasChromium)('the reference Control UI against our gateway', () => {
+describe('the reference Control UI against our gateway', needs('chromium'), () => {
   it('connects; every page renders with no error banner and no unknown method; chat streams a reply', async () => {
     await ensureReference();
     await using gw = await startGateway({});

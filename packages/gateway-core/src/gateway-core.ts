@@ -537,11 +537,6 @@ export class GatewayCore {
     };
   }
 
-  /** Where the app listens, when it said (status, system.info, the gateway's own presence entry). */
-  listenInfo(): ListenInfo | undefined {
-    return this.#o.listen?.();
-  }
-
   get cfg(): GatewayConfig {
     return this.config.current;
   }

@@ -96,8 +96,8 @@ export function createSystemHandlers(deps: {
 /** The gateway itself, as the first presence entry (the reference lists itself the same way). */
 function gatewaySelfPresence(core: GatewayCore): PresenceEntry {
   const host = hostname();
-  const listen = core.listenInfo();
-  const entry: PresenceEntry = {
+  // No `ip`: presence ips are peer addresses the gateway saw, and this entry has no peer.
+  return {
     host,
     version: core.version,
     platform: `${platform()} ${release()}`,
@@ -108,6 +108,4 @@ function gatewaySelfPresence(core: GatewayCore): PresenceEntry {
     ts: core.clock.now(),
     onlineSince: core.startedAtMs,
   };
-  if (listen?.host) entry.ip = listen.host;
-  return entry;
 }
