@@ -110,18 +110,17 @@ export class SessionRouter {
         error: 'the gateway restarted during this run',
       });
       await this.#append(
-          {
-            sessionKey: r.sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text: r.output ?? '',
-            ts: now,
-            runId: r.runId,
-            status: 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+        {
+          sessionKey: r.sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: r.output ?? '',
+          ts: now,
+          runId: r.runId,
+          status: 'error',
+        },
+        this.#settings.bounds,
+      ).catch(() => {});
     }
     if (stale.length)
       this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
@@ -567,7 +566,7 @@ export class SessionRouter {
         },
         this.#settings.bounds,
       );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
       if (record.deliverTo && reply.trim()) {
         await this.#o
           .deliver(record.deliverTo, reply, sessionKey)
@@ -586,18 +585,17 @@ export class SessionRouter {
             ? 'aborted'
             : 'error';
       await this.#append(
-          {
-            sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text,
-            ts: this.#o.clock.now(),
-            runId,
-            status: status === 'aborted' ? 'aborted' : 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+        {
+          sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text,
+          ts: this.#o.clock.now(),
+          runId,
+          status: status === 'aborted' ? 'aborted' : 'error',
+        },
+        this.#settings.bounds,
+      ).catch(() => {});
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
