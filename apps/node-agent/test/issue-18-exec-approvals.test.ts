@@ -2,8 +2,9 @@
 // approval policy asks, exec.approval.requested goes out, exec.approval.resolve decides, and the
 // node (whose owner opted in with ask: on-miss) runs what was approved — and only that.
 import { type EventPayload, GatewayRequestError } from '@openclaw/protocol';
+import { eventually } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { eventually, startWorld } from './harness.ts';
+import { startWorld } from './harness.ts';
 
 describe('exec approvals for system.run on a real node', () => {
   it('asks on a miss, runs what an operator approved, refuses what one denied, remembers allow-always', async () => {
