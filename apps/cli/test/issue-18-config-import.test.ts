@@ -2,8 +2,8 @@
 // config this gateway starts with, and says what it carried over and what it dropped.
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli, startGateway, tempDir } from './harness.ts';
 
 const reference = `// a reference OpenClaw config (JSON5)
 {
@@ -16,8 +16,8 @@ const reference = `// a reference OpenClaw config (JSON5)
 
 describe('openclaw config import', () => {
   it('writes a config the gateway starts with, the API key beside it, and lists what was dropped', async () => {
-    const refDir = await tempDir();
-    const cli = await tempDir();
+    const refDir = await tempStateDir('oc-cli-');
+    const cli = await tempStateDir('oc-cli-');
     onTestFinished(async () => {
       await rm(refDir, { recursive: true, force: true });
       await rm(cli, { recursive: true, force: true });
@@ -27,14 +27,17 @@ describe('openclaw config import', () => {
     let report:
       | { written: string[]; dropped: { from: string; why: string }[]; carried: { to: string }[] }
       | undefined;
-    await using gw = await startGateway(async (stateDir) => {
-      const r = await runCli(['config', 'import', refFile, '--json'], { OPENCLAW_STATE_DIR: stateDir });
-      expect(r.code, r.stderr).toBe(0);
-      report = JSON.parse(r.stdout);
-      // Without --force an existing config is never replaced.
-      const again = await runCli(['config', 'import', refFile], { OPENCLAW_STATE_DIR: stateDir });
-      expect(again.code).not.toBe(0);
-      expect(again.stderr).toMatch(/exists: pass --force/);
+    await using gw = await spawnGateway({
+      token: true,
+      prepare: async (stateDir: string) => {
+        const r = await runCli(['config', 'import', refFile, '--json'], { OPENCLAW_STATE_DIR: stateDir });
+        expect(r.code, r.stderr).toBe(0);
+        report = JSON.parse(r.stdout);
+        // Without --force an existing config is never replaced.
+        const again = await runCli(['config', 'import', refFile], { OPENCLAW_STATE_DIR: stateDir });
+        expect(again.code).not.toBe(0);
+        expect(again.stderr).toMatch(/exists: pass --force/);
+      },
     });
     expect(report?.carried.map((c) => c.to)).toEqual(
       expect.arrayContaining([

@@ -5,10 +5,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 import { ensureReference, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'interop-token-0123456789abcdef';
