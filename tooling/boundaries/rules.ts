@@ -28,6 +28,9 @@ export const rules: PackageRule[] = [
       nodeBuiltin(s) ||
       s === '@openclaw/protocol' ||
       s.startsWith('@sinclair/typebox') ||
+      // The AI SDK: model providers for agent turns and tool calls.
+      s === 'ai' ||
+      s.startsWith('@ai-sdk/') ||
       ['json5', 'pino', 'croner', 'prom-client'].includes(s),
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
   },

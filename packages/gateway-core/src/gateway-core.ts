@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { GatewayConfig } from '@openclaw/protocol';
 import {
   CloseCodes,
@@ -12,7 +10,10 @@ import {
   type SendParams,
   type StatusResult,
 } from '@openclaw/protocol';
-import { openAiResponder } from './agent/openai-backend.ts';
+import { createAgentRuntime } from './agent/agent-runtime.ts';
+import { ModelRegistry } from './agent/model-registry.ts';
+import { sessionModel } from './agent/session-model.ts';
+import { agentTools } from './agent/tools/agent-tools.ts';
 import { AgentCatalog } from './agents/agent-catalog.ts';
 import { ExecApprovals } from './approvals/exec-approvals.ts';
 import { systemRunGate } from './approvals/system-run-gate.ts';
@@ -57,7 +58,7 @@ import { PresenceRegistry } from './presence/presence.ts';
 import { QuestionService } from './questions/question-service.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
-import { echoResponder, type Responder } from './sessions/responder.ts';
+import type { Responder } from './sessions/responder.ts';
 import { SessionFeed } from './sessions/session-feed.ts';
 import { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
@@ -171,6 +172,8 @@ export class GatewayCore {
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
   readonly agents: AgentCatalog;
+  /** Models by `provider/model` through the AI SDK: the default, fallbacks, providers. */
+  readonly models: ModelRegistry;
   readonly approvals: ExecApprovals;
   readonly questions: QuestionService;
   readonly sessionFeed: SessionFeed;
@@ -341,6 +344,7 @@ export class GatewayCore {
       clock: this.clock,
       log: this.log.child({ component: 'exec-approvals' }),
     });
+    this.models = new ModelRegistry({ config: () => this.cfg.agent, stateDir: options.stateDir });
     this.questions = new QuestionService(this.bus, this.clock);
     this.router.register(createNodeHandlers(this.nodes, this.clock, systemRunGate(this.approvals)));
     this.router.register(createApprovalsHandlers(this.approvals));
@@ -352,7 +356,7 @@ export class GatewayCore {
       bus: this.bus,
       clock: this.clock,
       log: this.log.child({ component: 'sessions' }),
-      responder: options.responder ?? this.#configuredResponder(options.stateDir),
+      responder: options.responder ?? this.#configuredResponder(),
       settings: () => ({
         timeoutMs: this.cfg.agent.timeoutMs,
         queueMode: this.cfg.agent.queueMode,
@@ -499,10 +503,7 @@ export class GatewayCore {
     );
     this.router.register(createAbsentHandlers());
     this.router.register(createAgentHandlers(this.sessions));
-    this.agents = new AgentCatalog(
-      () => this.cfg,
-      async () => (await this.#agentApiKey(options.stateDir)) !== undefined,
-    );
+    this.agents = new AgentCatalog(this.models);
     this.router.register(createAgentsHandlers(this.agents, this.clock));
     this.router.register(
       createSessionsHandlers({
@@ -633,29 +634,25 @@ export class GatewayCore {
     return summary;
   }
 
-  /** The OpenAI-compatible API key: its env var, else its key file (default `<state dir>/agent-api-key`). */
-  async #agentApiKey(stateDir: string | undefined): Promise<string | undefined> {
-    const o = this.cfg.agent.openai;
-    const fromEnv = process.env[o.apiKeyEnv]?.trim();
-    if (fromEnv) return fromEnv;
-    const file = o.apiKeyFile ?? (stateDir ? join(stateDir, 'agent-api-key') : undefined);
-    if (!file) return undefined;
-    return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
-  }
-
-  /** echo or openai-compatible, chosen per run from the live config. */
-  #configuredResponder(stateDir: string | undefined): () => Responder {
-    const openai = openAiResponder(() => {
-      const o = this.cfg.agent.openai;
-      return {
-        baseUrl: o.baseUrl,
-        model: o.model,
-        systemPrompt: o.systemPrompt,
-        temperature: o.temperature,
-        apiKey: () => this.#agentApiKey(stateDir),
-      };
-    });
-    return () => (this.cfg.agent.backend === 'openai-compatible' ? openai : echoResponder);
+  /** The agent runtime (models, tools, tool loop); built on first use, when every service it drives exists. */
+  #configuredResponder(): () => Responder {
+    let runtime: Responder | undefined;
+    return () => {
+      runtime ??= createAgentRuntime({
+        config: () => this.cfg.agent,
+        models: this.models,
+        tools: agentTools({
+          nodes: this.nodes,
+          approvals: this.approvals,
+          send: (params, caller) => this.channels.send(params, caller),
+          store: this.store,
+          cron: this.cron,
+        }),
+        sessionModel: (key) => sessionModel(this.store.kv, key),
+        log: this.log.child({ component: 'agent' }),
+      });
+      return runtime;
+    };
   }
 
   #channelHealth(): Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> {

@@ -54,10 +54,12 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
     expect(mine.at(-1)).toMatchObject({ stream: 'lifecycle', data: { phase: 'end', status: 'ok' } });
     expect(
       mine
-        .filter((e) => e.stream === 'output')
+        .filter((e) => e.stream === 'assistant')
         .map((e) => e.data.delta)
         .join(''),
     ).toBe('You said: hello model');
+    // The reference's assistant stream carries the text so far with each delta.
+    expect(mine.filter((e) => e.stream === 'assistant').at(-1)?.data.text).toBe('You said: hello model');
     await waitFor(() => chat.some((e) => e.runId === r.runId && e.state === 'final'));
     expect(
       chat

@@ -34,7 +34,14 @@ export {
   stopListening,
   waitFor,
 } from './http-util.ts';
-export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';
+export {
+  type ChatRequest,
+  type ChatRequestMessage,
+  FakeOpenAi,
+  type FakeOpenAiOptions,
+  type ScriptedTurn,
+  type WireToolCall,
+} from './openai/fake-openai.ts';
 export {
   FakeSignal,
   type FakeSignalOptions,

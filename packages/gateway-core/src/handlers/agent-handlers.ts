@@ -37,6 +37,7 @@ export function createAgentHandlers(sessions: SessionRouter): HandlerTable {
         requireRoute: params.deliver === true && params.bestEffortDeliver !== true,
         timeoutMs: params.timeout !== undefined && params.timeout > 0 ? params.timeout * 1000 : undefined,
         dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|agent|${params.idempotencyKey}`,
+        scopes: ctx.session.scopes,
       });
       return {
         runId: r.runId,

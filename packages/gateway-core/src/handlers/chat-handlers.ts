@@ -9,6 +9,7 @@ export function createChatHandlers(sessions: SessionRouter): HandlerTable {
         ...params,
         dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
         preferredRunId: params.idempotencyKey,
+        scopes: ctx.session.scopes,
       }),
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {

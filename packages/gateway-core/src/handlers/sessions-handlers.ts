@@ -5,6 +5,7 @@ import {
   type SessionPreview,
   type SessionsListResult,
 } from '@openclaw/protocol';
+import { setSessionModel } from '../agent/session-model.ts';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { HandlerTable } from '../router/router.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
@@ -115,11 +116,18 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
           previews.push({ key, status: 'missing', items: [] });
           continue;
         }
-        const msgs = await d.store.sessions.history(key, { limit: limit ?? 3 });
+        // Previews show what people said; tool steps and their results are left out.
+        const msgs = (await d.store.sessions.history(key, { limit: (limit ?? 3) * 4 }))
+          .filter((m) => m.role !== 'toolResult' && (m.text.trim() || !m.toolCalls?.length))
+          .slice(-(limit ?? 3));
         previews.push({
           key,
           status: msgs.length ? 'ok' : 'empty',
-          items: msgs.map((m) => ({ role: m.role, text: shorten(m.text, maxChars ?? 240), timestamp: m.ts })),
+          items: msgs.map((m) => ({
+            role: m.role as 'user' | 'assistant' | 'system',
+            text: shorten(m.text, maxChars ?? 240),
+            timestamp: m.ts,
+          })),
         });
       }
       return { ts: d.clock.now(), previews };
@@ -147,12 +155,13 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
       d.feed.subscribeMessages(ctx.conn, key, false);
       return { subscribed: false as const, key };
     },
-    'sessions.patch': async ({ key, label }) => {
+    'sessions.patch': async ({ key, label, model }) => {
       const rec =
         label === undefined
           ? await d.store.sessions.get(key)
           : await d.store.sessions.setTitle(key, label ?? undefined);
       if (!rec) throw unknownSession(key);
+      if (model !== undefined) await setSessionModel(d.store.kv, key, model);
       d.feed.sessionChanged(key, 'patch');
       return { ok: true as const, key, session: await row(rec) };
     },

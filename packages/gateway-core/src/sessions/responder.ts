@@ -1,16 +1,40 @@
+import type { RunDelivery, StoredToolCall } from '../store/types.ts';
+
 /** One earlier message of the session, for backends that use context. */
 export interface HistoryTurn {
-  role: 'user' | 'assistant' | 'system';
+  role: 'user' | 'assistant' | 'system' | 'toolResult';
   text: string;
+  /** An assistant step's tool calls. */
+  toolCalls?: StoredToolCall[] | undefined;
+  /** toolResult: the call it answers. */
+  toolCallId?: string | undefined;
+  toolName?: string | undefined;
+  isError?: boolean | undefined;
 }
 
-/** What turns a message into a reply: the echo backend, an OpenAI-compatible server, … */
+/** A message of the turn itself, stored in the session as it happens (a tool step, a tool result). */
+export type TurnMessage = Omit<HistoryTurn, 'role'> & { role: 'assistant' | 'toolResult' };
+
+export interface ResponderInput {
+  sessionKey: string;
+  runId: string;
+  text: string;
+  signal: AbortSignal;
+  history: HistoryTurn[];
+  /** Who started the run: the scopes its tool calls are checked against. */
+  scopes?: readonly string[] | undefined;
+  /** The chat the run answers, when it came from a channel. */
+  deliverTo?: RunDelivery | undefined;
+  /** An agent event of the run (`tool` start/update/result, `lifecycle` notes). */
+  emit?: ((stream: 'tool' | 'lifecycle', data: Record<string, unknown>) => void) | undefined;
+  /** Store a message of this turn in the session history (tool steps and their results). */
+  record?: ((message: TurnMessage) => Promise<void>) | undefined;
+}
+
+/** What turns a message into a reply: the echo backend, the model runtime, … */
 export interface Responder {
   readonly name: string;
-  respond(
-    input: { sessionKey: string; runId: string; text: string; signal: AbortSignal; history: HistoryTurn[] },
-    onDelta: (text: string) => void,
-  ): Promise<string>;
+  respond(input: ResponderInput, onDelta: (text: string) => void): Promise<string>;
 }
 
 /** Deterministic: replies `echo: <text>`, streamed word by word. */

@@ -61,6 +61,8 @@ export interface StartRunInput {
   replay?: boolean | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
+  /** The scopes of the operator who started it (its tool calls are held to them). */
+  scopes?: readonly string[] | undefined;
 }
 
 interface LiveRun {
@@ -198,6 +200,7 @@ export class SessionRouter {
     dedupeKey?: string | undefined;
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
+    scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
@@ -226,6 +229,7 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       runId,
+      scopes: params.scopes,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -245,6 +249,7 @@ export class SessionRouter {
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
+    scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#refuseWhenBusy(sessionKey);
@@ -283,6 +288,7 @@ export class SessionRouter {
       deliverTo,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
+      scopes: params.scopes,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
   }
@@ -336,6 +342,7 @@ export class SessionRouter {
       deliverTo: input.deliverTo,
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
+      ...(input.scopes ? { scopes: [...input.scopes] } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -534,7 +541,7 @@ export class SessionRouter {
     let chatSeq = 0;
     let agentSeq = 0;
     let text = '';
-    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
+    const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
       const startedAtMs = this.#o.clock.now();
@@ -545,12 +552,33 @@ export class SessionRouter {
       const history = await this.#historyFor(sessionKey, settings.historyMessages);
       const responder = this.#o.responder();
       const reply = await responder.respond(
-        { sessionKey, runId, text: record.message, signal: controller.signal, history },
+        {
+          sessionKey,
+          runId,
+          text: record.message,
+          signal: controller.signal,
+          history,
+          scopes: record.scopes,
+          deliverTo: record.deliverTo,
+          emit: (stream, data) => {
+            if (!controller.signal.aborted) agentEvent(stream, data);
+          },
+          record: async (m) => {
+            await this.#append({
+              sessionKey,
+              id: newId('msg'),
+              ts: this.#o.clock.now(),
+              runId,
+              status: 'complete',
+              ...m,
+            });
+          },
+        },
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
           this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
-          agentEvent('output', { delta });
+          agentEvent('assistant', { text, delta });
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
@@ -657,8 +685,19 @@ export class SessionRouter {
     const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
     return page
       .slice(0, -1)
-      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
-      .map((m) => ({ role: m.role, text: m.text }));
+      .filter(
+        (m) =>
+          (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
+          (m.status === undefined || m.status === 'complete'),
+      )
+      .map((m) => {
+        const turn: HistoryTurn = { role: m.role, text: m.text };
+        if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
+        if (m.toolCallId) turn.toolCallId = m.toolCallId;
+        if (m.toolName) turn.toolName = m.toolName;
+        if (m.isError !== undefined) turn.isError = m.isError;
+        return turn;
+      });
   }
 
   #publishChat(event: ChatEvent): void {

@@ -60,7 +60,7 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
     role: m.role,
     text: m.text,
     ts: m.ts,
-    content: m.role === 'assistant' ? [{ type: 'text', text: m.text }] : m.text,
+    content: contentOf(m),
     timestamp: m.ts,
     __openclaw: m.runId ? { id: m.id, seq: m.seq, runId: m.runId } : { id: m.id, seq: m.seq },
   };
@@ -70,7 +70,20 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
   if (m.senderId) out.senderId = m.senderId;
   if (m.senderName) out.senderName = m.senderName;
   if (m.status) out.status = m.status;
+  if (m.toolCallId) out.toolCallId = m.toolCallId;
+  if (m.toolName) out.toolName = m.toolName;
+  if (m.isError !== undefined) out.isError = m.isError;
   return out;
+}
+
+/** The reference's content: a string for user and system, parts for assistant (with its tool calls) and tool results. */
+function contentOf(m: SessionMessageRecord): ChatMessage['content'] {
+  if (m.role === 'user' || m.role === 'system') return m.text;
+  const parts: Exclude<ChatMessage['content'], string> = [];
+  if (m.text || !m.toolCalls?.length) parts.push({ type: 'text', text: m.text });
+  for (const c of m.toolCalls ?? [])
+    parts.push({ type: 'toolCall', id: c.id, name: c.name, arguments: c.args });
+  return parts;
 }
 
 export function sessionDefaults(catalog: AgentCatalog): SessionDefaults {

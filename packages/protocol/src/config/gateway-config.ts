@@ -230,6 +230,30 @@ export const NodesSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Nodes.' },
 );
 
+const ModelRef = Type.String({
+  pattern: '^[^/\\s]+/\\S+$',
+  description:
+    'A model by name: `provider/model` (e.g. `openai-compatible/llama3.1`, `anthropic/claude-sonnet-4-5`).',
+});
+
+export const AgentProviderEntry = Type.Object(
+  {
+    api: Type.Union([Type.Literal('openai-compatible'), Type.Literal('openai'), Type.Literal('anthropic')], {
+      description: 'Which API the provider speaks (the AI SDK provider that talks to it).',
+    }),
+    baseUrl: Type.Optional(
+      SecretUrl({
+        description: 'Base URL (…/v1); the provider default when absent. A password in it is kept secret.',
+      }),
+    ),
+    apiKeyEnv: Type.Optional(
+      Type.String({ description: 'Environment variable holding the API key (never the key itself here).' }),
+    ),
+    apiKeyFile: Type.Optional(Type.String({ description: 'File holding the API key.' })),
+  },
+  { additionalProperties: false, description: 'A model provider the agent may use.' },
+);
+
 export const AgentSection = Type.Object(
   {
     backend: Type.Union([Type.Literal('echo'), Type.Literal('openai-compatible')], {
@@ -265,6 +289,43 @@ export const AgentSection = Type.Object(
         }),
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
+    ),
+    model: Type.Optional({
+      ...ModelRef,
+      description:
+        'The default model, `provider/model`. Absent: `echo/echo` with backend echo, else `openai-compatible/<openai.model>`.',
+    }),
+    fallbacks: Type.Array(ModelRef, {
+      default: [],
+      description:
+        'Models tried in order when the current one fails with a retryable error (429, 5xx, unreachable).',
+    }),
+    providers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][\\w.-]*$' }), AgentProviderEntry, {
+      default: {},
+      description:
+        'Model providers by name. Built in: `openai-compatible` (the openai section), `openai` and `anthropic` (keys from OPENAI_API_KEY and ANTHROPIC_API_KEY).',
+    }),
+    maxSteps: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 8,
+      description:
+        'Model calls one turn may make (each tool round is one); the turn ends with an error past it.',
+    }),
+    tools: Type.Object(
+      {
+        allow: Type.Optional(
+          Type.Array(Type.String(), {
+            description:
+              'Only these tools are offered (`nodes`, `canvas`, `message`, `sessions`, `cron`). Absent: all.',
+          }),
+        ),
+        deny: Type.Array(Type.String(), {
+          default: [],
+          description: 'Tools never offered; wins over allow.',
+        }),
+      },
+      { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {

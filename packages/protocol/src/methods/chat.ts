@@ -9,9 +9,10 @@ const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:
 export const ChatMessage = Strict(
   {
     id: NonEmptyString('Message id within the session.'),
-    role: Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system')], {
-      description: 'Who said it.',
-    }),
+    role: Type.Union(
+      [Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system'), Type.Literal('toolResult')],
+      { description: 'Who said it; toolResult: what a tool call the assistant made returned.' },
+    ),
     text: Type.String({ description: 'Text.' }),
     ts: TimestampMs('When.'),
     runId: Type.Optional(NonEmptyString('Run that produced or consumed it.')),
@@ -27,20 +28,34 @@ export const ChatMessage = Strict(
       [
         Type.String(),
         Type.Array(
-          Strict(
-            {
-              type: Type.Literal('text', { description: 'A text part.' }),
-              text: Type.String({ description: 'Text.' }),
-            },
-            { description: 'A content part.' },
-          ),
+          Type.Union([
+            Strict(
+              {
+                type: Type.Literal('text', { description: 'A text part.' }),
+                text: Type.String({ description: 'Text.' }),
+              },
+              { description: 'A content part.' },
+            ),
+            Strict(
+              {
+                type: Type.Literal('toolCall', { description: 'A tool call the assistant made.' }),
+                id: NonEmptyString('Tool call id (matches the toolResult message).'),
+                name: NonEmptyString('Tool name.'),
+                arguments: Type.Unknown({ description: 'The input the model gave the tool.' }),
+              },
+              { description: 'A tool call part.' },
+            ),
+          ]),
         ),
       ],
       {
         description:
-          'The same text in the reference layout: a string for user and system messages, text parts for assistant ones.',
+          'The same text in the reference layout: a string for user and system messages, text (and toolCall) parts for assistant and toolResult ones.',
       },
     ),
+    toolCallId: Type.Optional(NonEmptyString('toolResult: the call it answers.')),
+    toolName: Type.Optional(NonEmptyString('toolResult: the tool.')),
+    isError: Type.Optional(Type.Boolean({ description: 'toolResult: the tool failed (the text says why).' })),
     timestamp: TimestampMs('Same as ts (the reference name).'),
     idempotencyKey: Type.Optional(
       Type.String({ description: 'A chat.send user message: `<runId>:user`, so the sender can match it.' }),

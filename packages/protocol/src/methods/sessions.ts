@@ -158,7 +158,8 @@ export const sessionsMessagesUnsubscribe = defineMethod({
 
 export const sessionsPatch = defineMethod({
   name: 'sessions.patch',
-  description: 'Change a session: its label (the title). Other reference fields are accepted and ignored.',
+  description:
+    'Change a session: its label (the title) and the model it answers with. Other reference fields are accepted and ignored.',
   params: Strict(
     {
       key: Key,
@@ -167,6 +168,17 @@ export const sessionsPatch = defineMethod({
         Type.Union([NonEmptyString('New label.', { maxLength: 512 }), Type.Null()], {
           description: 'null clears it.',
         }),
+      ),
+      model: Type.Optional(
+        Type.Union(
+          [
+            NonEmptyString('The model this session answers with, `provider/model`.', { maxLength: 256 }),
+            Type.Null(),
+          ],
+          {
+            description: 'null goes back to the default model.',
+          },
+        ),
       ),
     },
     { $id: 'SessionsPatchParams', description: 'What to change.' },

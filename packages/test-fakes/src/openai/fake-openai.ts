@@ -9,12 +9,36 @@ import {
   waitFor,
 } from '../http-util.ts';
 
+/** A tool call as it travels in a chat-completions message (`tool_calls[]`). */
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One message of a chat-completions request: text, an assistant's tool calls, or a tool's result. */
+export interface ChatRequestMessage {
+  role: string;
+  content: string | null;
+  tool_calls?: WireToolCall[];
+  tool_call_id?: string;
+}
+
 export interface ChatRequest {
   model: string;
-  messages: { role: string; content: string }[];
+  messages: ChatRequestMessage[];
   stream?: boolean;
   temperature?: number;
+  /** The tools offered to the model (function definitions with JSON Schema parameters). */
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: unknown } }[];
   authorization?: string | undefined;
+}
+
+/** What the fake model answers one request with: text chunks, then (optionally) tool calls. */
+export interface ScriptedTurn {
+  text?: string[];
+  /** Streamed as `tool_calls` deltas; arguments are split over several chunks as real servers do. */
+  toolCalls?: { id?: string; name: string; arguments: unknown }[];
 }
 
 export interface FakeOpenAiOptions {
@@ -24,6 +48,8 @@ export interface FakeOpenAiOptions {
   chunkDelayMs?: number;
   /** Required API key; requests without it get 401. */
   apiKey?: string;
+  /** Scripts the answer (text and tool calls); takes precedence over `reply`. */
+  script?: (req: ChatRequest) => ScriptedTurn;
 }
 
 /**
@@ -43,6 +69,7 @@ export class FakeOpenAi {
   /** When set, the next stream sends this many chunks and then an error event. */
   #failMidStream: number | undefined;
   #hold: Promise<void> | undefined;
+  #callSeq = 1;
 
   private constructor(options: FakeOpenAiOptions) {
     this.#o = options;
@@ -114,7 +141,9 @@ export class FakeOpenAi {
       });
     }
     const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const chunks = this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/);
+    const turn: ScriptedTurn = this.#o.script?.(body) ?? {
+      text: this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/),
+    };
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -128,7 +157,20 @@ export class FakeOpenAi {
     const failAt = this.#failMidStream;
     this.#failMidStream = undefined;
     const id = `chatcmpl-${Date.now()}`;
-    for (const [i, c] of chunks.entries()) {
+    const deltas: Record<string, unknown>[] = (turn.text ?? []).map((c) => ({ content: c }));
+    for (const [index, call] of (turn.toolCalls ?? []).entries()) {
+      const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+      const callId = call.id ?? `call_${this.#callSeq++}`;
+      // The wire format: the first delta names the call, the arguments follow in fragments.
+      deltas.push({
+        tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }],
+      });
+      const half = Math.ceil(args.length / 2);
+      for (const part of [args.slice(0, half), args.slice(half)]) {
+        if (part) deltas.push({ tool_calls: [{ index, function: { arguments: part } }] });
+      }
+    }
+    for (const [i, delta] of deltas.entries()) {
       if (closed) {
         this.cancelled++;
         return;
@@ -141,7 +183,7 @@ export class FakeOpenAi {
         id,
         object: 'chat.completion.chunk',
         model: body.model,
-        choices: [{ index: 0, delta: { content: c }, finish_reason: null }],
+        choices: [{ index: 0, delta, finish_reason: null }],
       };
       res.write(`data: ${JSON.stringify(event)}\n\n`);
       if (this.#o.chunkDelayMs) await new Promise((r) => setTimeout(r, this.#o.chunkDelayMs));
@@ -150,10 +192,19 @@ export class FakeOpenAi {
       this.cancelled++;
       return;
     }
+    const finish = turn.toolCalls?.length ? 'tool_calls' : 'stop';
     res.write(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: promptTokens(body), completion_tokens: deltas.length, total_tokens: promptTokens(body) + deltas.length } })}\n\n`,
     );
     res.end('data: [DONE]\n\n');
     this.completed++;
   }
+}
+
+/** A rough prompt size (4 characters a token), so clients that read usage get a plausible figure. */
+function promptTokens(body: ChatRequest): number {
+  let chars = 0;
+  for (const m of body.messages)
+    chars += (m.content ?? '').length + JSON.stringify(m.tool_calls ?? '').length;
+  return Math.ceil(chars / 4);
 }

@@ -1,0 +1,100 @@
+import type { GatewayConfig, OperatorScope } from '@openclaw/protocol';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { Logger } from '../logging/logger.ts';
+import { echoResponder, type Responder } from '../sessions/responder.ts';
+import { modelMessagesOf } from './model-messages.ts';
+import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import { type LoopTool, runToolLoop } from './tool-loop.ts';
+import type { AgentTool } from './tools/agent-tool.ts';
+
+/** What a run started by a channel message or a cron job may do with tools (no operator is behind it). */
+export const UNATTENDED_SCOPES: readonly OperatorScope[] = ['operator.read', 'operator.write'];
+
+/** Tool results are stored (and sent back to the model) up to this many characters. */
+const MAX_RESULT_CHARS = 16_000;
+
+export interface AgentRuntimeOptions {
+  config: () => GatewayConfig['agent'];
+  models: ModelRegistry;
+  tools: AgentTool[];
+  /** The session's own model (`sessions.patch {model}`), if it chose one. */
+  sessionModel(sessionKey: string): Promise<string | undefined>;
+  log: Logger;
+}
+
+function resultText(result: unknown): string {
+  const text = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}…` : text;
+}
+
+/**
+ * The agent: the session's model (or the default, then the fallbacks) through the AI SDK, with
+ * the tools the config allows, in a tool loop whose steps stream as `agent` events and are
+ * stored in the session. `echo/echo` answers without a model.
+ */
+export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
+  // Schemas compile once: a tool call is checked on the hot path of a turn.
+  const compiled: LoopTool[] = o.tools.map((tool) => ({
+    tool,
+    check: TypeCompiler.Compile(tool.schema),
+    parameters: JSON.parse(JSON.stringify(tool.schema)),
+  }));
+  const allowed = (): LoopTool[] => {
+    const { allow, deny } = o.config().tools;
+    return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
+  };
+  return {
+    name: 'models',
+    async respond(input, onDelta) {
+      const agent = o.config();
+      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
+      if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      const emit = input.emit ?? (() => {});
+      const scopes = input.scopes ?? UNATTENDED_SCOPES;
+      const result = await runToolLoop({
+        candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
+        resolve: (ref) => o.models.resolve(ref),
+        system: agent.openai.systemPrompt,
+        messages: [...modelMessagesOf(input.history), { role: 'user', content: input.text }],
+        tools: allowed(),
+        maxSteps: agent.maxSteps,
+        temperature: agent.openai.temperature,
+        signal: input.signal,
+        scopes,
+        context: (toolCallId) => ({
+          runId: input.runId,
+          sessionKey: input.sessionKey,
+          toolCallId,
+          scopes,
+          deliverTo: input.deliverTo,
+          idempotencyKey: `agent:${input.runId}:${toolCallId}`,
+          signal: input.signal,
+        }),
+        onDelta,
+        onFailover: (from, to, error) => {
+          o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
+          emit('lifecycle', { phase: 'fallback', from, to, error: error.message });
+        },
+        onToolStart: (call) =>
+          emit('tool', { phase: 'start', name: call.name, toolCallId: call.id, args: call.args }),
+        onToolUpdate: (call, partialResult) =>
+          emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
+        onToolResult: (call, result, isError) =>
+          emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
+        onStep: async ({ text, calls, results }) => {
+          if (!input.record) return;
+          await input.record({ role: 'assistant', text, toolCalls: calls });
+          for (const r of results)
+            await input.record({
+              role: 'toolResult',
+              text: resultText(r.result),
+              toolCallId: r.call.id,
+              toolName: r.call.name,
+              isError: r.isError,
+            });
+        },
+      });
+      return result.text;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { SendParams, SendResult } from '@openclaw/protocol';
+import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
+import type { CronService } from '../../cron/cron-service.ts';
+import type { NodeService } from '../../nodes/node-service.ts';
+import type { Store } from '../../store/types.ts';
+import type { AgentTool } from './agent-tool.ts';
+import { canvasTool } from './canvas-tool.ts';
+import { cronTool } from './cron-tool.ts';
+import { messageTool } from './message-tool.ts';
+import { NodeInvoker } from './node-invoker.ts';
+import { nodesTool } from './nodes-tool.ts';
+import { sessionsTool } from './sessions-tool.ts';
+
+export interface AgentToolServices {
+  nodes: NodeService;
+  approvals: ExecApprovals;
+  /** A send through the outbox (ChannelManager.send). */
+  send(params: SendParams, caller: string): Promise<SendResult>;
+  store: Store;
+  cron: CronService;
+}
+
+/** Every tool the agent has; `agent.tools.allow/deny` picks which are offered. */
+export function agentTools(s: AgentToolServices): AgentTool[] {
+  const invoker = new NodeInvoker(s.nodes, s.approvals);
+  return [
+    nodesTool(invoker),
+    canvasTool(invoker),
+    messageTool(s.send),
+    sessionsTool(s.store),
+    cronTool(s.cron),
+  ];
+}

@@ -1,0 +1,51 @@
+import type { SendParams, SendResult } from '@openclaw/protocol';
+import { Type } from '@sinclair/typebox';
+import { defineTool } from './agent-tool.ts';
+
+export const MessageToolInput = Type.Object(
+  {
+    action: Type.Union([Type.Literal('send')], { description: 'send: a message to a chat on a channel.' }),
+    text: Type.String({ minLength: 1, description: 'The message.' }),
+    channel: Type.Optional(
+      Type.String({ description: 'telegram, slack, …; default: the chat this turn answers.' }),
+    ),
+    accountId: Type.Optional(Type.String({ description: 'The channel account (default: default).' })),
+    to: Type.Optional(Type.String({ description: 'The chat id; default: the chat this turn answers.' })),
+    threadId: Type.Optional(Type.String({ description: 'Reply in this thread.' })),
+    replyToId: Type.Optional(Type.String({ description: 'The platform message this one answers.' })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * `message`: send on any configured channel through the outbox (durable, paced, chunked). The
+ * idempotency key is the tool call's, so a call retried after a crash sends nothing twice.
+ */
+export function messageTool(send: (params: SendParams, caller: string) => Promise<SendResult>) {
+  return defineTool({
+    name: 'message',
+    description:
+      'Send a message on a chat channel (Telegram, Slack, Discord, WhatsApp, Signal, iMessage). Without channel and to it goes to the chat this turn answers.',
+    schema: MessageToolInput,
+    methodFor: () => 'send',
+    async run(input, ctx) {
+      const here = ctx.deliverTo;
+      const channel = input.channel ?? here?.channel;
+      const to = input.to ?? (input.channel && input.channel !== here?.channel ? undefined : here?.chatId);
+      if (!channel || !to) throw new Error('name channel and to (this turn answers no chat)');
+      const params: SendParams = {
+        to,
+        channel,
+        message: input.text,
+        idempotencyKey: ctx.idempotencyKey,
+        sessionKey: ctx.sessionKey,
+      };
+      const accountId = input.accountId ?? (channel === here?.channel ? here.accountId : undefined);
+      if (accountId) params.accountId = accountId;
+      if (input.threadId) params.threadId = input.threadId;
+      if (input.replyToId) params.replyToId = input.replyToId;
+      const r = await send(params, `agent:${ctx.runId}`);
+      return { channel: r.channel, to: r.to, messageId: r.messageId, status: r.status };
+    },
+  });
+}
