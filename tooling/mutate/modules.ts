@@ -51,7 +51,11 @@ export const modules: Record<string, MutationModule> = {
   },
   router: {
     mutate: () => [`${core}/router/router.ts`, `${core}/router/idempotency.ts`],
-    tests: [`${core}/router/*.test.ts`, `${coreTest}/router-events.test.ts`],
+    tests: [
+      `${core}/router/*.test.ts`,
+      `${coreTest}/router-events.test.ts`,
+      `${coreTest}/router-dispatch.test.ts`,
+    ],
   },
   outbox: {
     mutate: () => [`${core}/channels/outbox.ts`],

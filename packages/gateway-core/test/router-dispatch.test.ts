@@ -1,0 +1,162 @@
+// What the router promises every request: an answer exactly once, errors that keep what the
+// handler said, idempotency keyed by the calling device, metrics per request, and a drain that
+// answers what is in flight while refusing new work.
+import { type GatewayRequestError, gatewayError, generateDeviceIdentity } from '@openclaw/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CoreMetricsSink } from '../src/gateway-core.ts';
+import type { HandlerTable } from '../src/router/router.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const sendResult = (n: number, to: string) => ({
+  messageId: `m${n}`,
+  channel: 'test',
+  accountId: 'default',
+  to,
+  status: 'queued' as const,
+});
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the request to fail');
+    },
+    (e: unknown) => e as GatewayRequestError,
+  );
+
+describe('router dispatch', () => {
+  it('answers a request in flight before a drain closes the socket, and refuses new ones as retryable', async () => {
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => {
+      entered = r;
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    const handlers: HandlerTable = {
+      send: async (p) => {
+        entered();
+        await gate;
+        return sendResult(1, p.to);
+      },
+    };
+    h = await startHarness({ handlers: [handlers] });
+    const c = await h.operator();
+    const slow = c.request('send', { to: 'x', idempotencyKey: 'k' });
+    await inHandler;
+    // A drain far longer than the test: it must end because the request finished, not by its deadline.
+    const down = h.core.shutdown({ reason: 'test', drainMs: 120_000 });
+    const refused = await failure(c.request('health'));
+    expect(refused.code).toBe('UNAVAILABLE');
+    expect(refused.detailCode).toBe('SHUTTING_DOWN');
+    expect(refused.retryable).toBe(true);
+    expect(refused.retryAfterMs).toBe(1000);
+    open();
+    expect(await slow).toEqual(sendResult(1, 'x'));
+    await down;
+  });
+
+  it('reports each request to the metrics with its outcome, error code and a real duration', async () => {
+    const seen: [string, string, number, string | undefined][] = [];
+    const metrics: CoreMetricsSink = {
+      connectionOpened() {},
+      connectionClosed() {},
+      handshake() {},
+      slowConsumer() {},
+      request: (method, outcome, ms, code) => void seen.push([method, outcome, ms, code]),
+    };
+    h = await startHarness({ metrics });
+    const c = await h.operator();
+    const t0 = performance.now();
+    await c.request('health');
+    await failure(c.call('no.such.method', {}));
+    const elapsed = performance.now() - t0;
+    const mine = seen.filter(([m]) => m === 'health' || m === 'no.such.method');
+    expect(mine.map(([m, o, , code]) => [m, o, code])).toEqual([
+      ['health', 'ok', undefined],
+      ['no.such.method', 'error', 'INVALID_REQUEST'],
+    ]);
+    for (const [, , ms] of mine) {
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThanOrEqual(elapsed);
+    }
+  });
+
+  it('names an unknown method in the error details', async () => {
+    h = await startHarness();
+    const c = await h.operator();
+    const e = await failure(c.call('no.such.method', {}));
+    expect(e.details).toMatchObject({ code: 'METHOD_UNKNOWN', method: 'no.such.method' });
+  });
+
+  it("passes on the validator's reason for bad params", async () => {
+    h = await startHarness();
+    const c = await h.operator();
+    const e = await failure(c.call('logs.tail', { limit: 'ten' }));
+    const reason = e.details?.reason as string;
+    expect(reason).not.toBe('invalid');
+    expect(reason.length).toBeGreaterThan(0);
+    expect(e.message).toContain(reason);
+  });
+
+  it("keeps a handler's error as thrown: code, details, retryable and retry-after", async () => {
+    const handlers: HandlerTable = {
+      send: () => {
+        throw gatewayError('UNAVAILABLE', undefined, 'platform busy', {
+          retryable: true,
+          retryAfterMs: 250,
+          details: { channel: 'test' },
+        });
+      },
+    };
+    h = await startHarness({ handlers: [handlers] });
+    const c = await h.operator();
+    const e = await failure(c.request('send', { to: 'x', idempotencyKey: 'k' }));
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(e.message).toBe('platform busy');
+    expect(e.retryable).toBe(true);
+    expect(e.retryAfterMs).toBe(250);
+    expect(e.details).toEqual({ channel: 'test' });
+  });
+
+  it('answers a retry of a final failure with the same error, details included, without running the handler', async () => {
+    let calls = 0;
+    const handlers: HandlerTable = {
+      send: () => {
+        calls++;
+        throw gatewayError('INVALID_REQUEST', undefined, 'no such chat', { details: { to: 'x' } });
+      },
+    };
+    h = await startHarness({ handlers: [handlers] });
+    const c = await h.operator();
+    const first = await failure(c.request('send', { to: 'x', idempotencyKey: 'k' }));
+    const again = await failure(c.request('send', { to: 'x', idempotencyKey: 'k' }));
+    expect(calls).toBe(1);
+    expect([again.code, again.message, again.details, again.retryable]).toEqual([
+      first.code,
+      first.message,
+      { to: 'x' },
+      false,
+    ]);
+  });
+
+  it('keys idempotency by device: the same device retrying on a new connection gets the first outcome', async () => {
+    let calls = 0;
+    const handlers: HandlerTable = { send: (p) => sendResult(++calls, p.to) };
+    h = await startHarness({ handlers: [handlers] });
+    const identity = await generateDeviceIdentity();
+    const first = await h.operator({ identity });
+    const a = await first.request('send', { to: 'x', idempotencyKey: 'k' });
+    await first.close();
+    const second = await h.operator({ identity });
+    const b = await second.request('send', { to: 'x', idempotencyKey: 'k' });
+    expect(b).toEqual(a);
+    expect(calls).toBe(1);
+  });
+});
