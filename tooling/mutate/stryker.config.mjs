@@ -14,7 +14,12 @@ const out = `reports/mutation/${name}`;
 export default {
   testRunner: 'vitest',
   // By path: with pnpm's isolated node_modules, Stryker cannot find its plugins by name.
-  plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner'))],
+  plugins: [
+    fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner')),
+    fileURLToPath(new URL('./ignore-logging.mjs', import.meta.url)),
+  ],
+  // Log calls are left out of the score (see ignore-logging.mjs).
+  ignorers: ['logging'],
   vitest: { configFile: 'tooling/mutate/vitest.config.ts', related: false },
   // Each mutant runs only the tests that reached it in the first run.
   coverageAnalysis: 'perTest',
