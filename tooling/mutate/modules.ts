@@ -39,7 +39,8 @@ export const modules: Record<string, MutationModule> = {
   auth: {
     mutate: () => [
       `${core}/auth/authenticator.ts`,
-      `${core}/auth/rate-limiter.ts`,
+      `${core}/auth/auth-limiter.ts`,
+      `${core}/auth/http-authenticator.ts`,
       `${core}/auth/secrets.ts`,
       `${core}/auth/device-verifier.ts`,
     ],
@@ -59,11 +60,19 @@ export const modules: Record<string, MutationModule> = {
   },
   outbox: {
     mutate: () => [`${core}/channels/outbox.ts`],
-    tests: [`${core}/channels/outbox*.test.ts`, `${core}/channels/supervisor*.test.ts`],
+    tests: [
+      `${core}/channels/outbox*.test.ts`,
+      `${core}/channels/supervisor*.test.ts`,
+      `${core}/channels/channel-defaults.test.ts`,
+    ],
   },
   supervisor: {
     mutate: () => [`${core}/channels/supervisor.ts`],
-    tests: [`${core}/channels/supervisor*.test.ts`, `${core}/channels/outbox*.test.ts`],
+    tests: [
+      `${core}/channels/supervisor*.test.ts`,
+      `${core}/channels/outbox*.test.ts`,
+      `${core}/channels/channel-defaults.test.ts`,
+    ],
   },
   leases: {
     mutate: (root) => [
