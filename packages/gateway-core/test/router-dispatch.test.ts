@@ -108,7 +108,8 @@ describe('router dispatch', () => {
   it("keeps a handler's error as thrown: code, details, retryable and retry-after", async () => {
     const handlers: HandlerTable = {
       send: () => {
-        throw gatewayError('UNAVAILABLE', undefined, 'platform busy', {
+        // TIMEOUT is not retryable by default: only the handler's word makes it so.
+        throw gatewayError('TIMEOUT', undefined, 'platform busy', {
           retryable: true,
           retryAfterMs: 250,
           details: { channel: 'test' },
@@ -118,7 +119,7 @@ describe('router dispatch', () => {
     h = await startHarness({ handlers: [handlers] });
     const c = await h.operator();
     const e = await failure(c.request('send', { to: 'x', idempotencyKey: 'k' }));
-    expect(e.code).toBe('UNAVAILABLE');
+    expect(e.code).toBe('TIMEOUT');
     expect(e.message).toBe('platform busy');
     expect(e.retryable).toBe(true);
     expect(e.retryAfterMs).toBe(250);
