@@ -21,7 +21,8 @@ export const strykerPlugins = [
     name: 'logging',
     value: {
       shouldIgnore(path) {
-        const node = path.node;
+        // The statement too: removing a whole log line is a mutant of the statement, not the call.
+        const node = path.node.type === 'ExpressionStatement' ? path.node.expression : path.node;
         if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return undefined;
         const { object, property } = node.callee;
         if (property.type === 'Identifier' && LEVELS.has(property.name) && isLogger(object)) {

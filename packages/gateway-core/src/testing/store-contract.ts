@@ -405,6 +405,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           3,
         );
       });
+
+      it('reads back the lease while it is held, and nothing for a name never leased', async () => {
+        expect(await store.leases.get('channel:never')).toBeUndefined();
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 100);
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 600);
+        expect(await store.leases.get('channel:x')).toEqual({
+          name: 'channel:x',
+          holder: 'gw-a',
+          token: 1,
+          acquiredAtMs: 100,
+          expiresAtMs: 1600,
+        });
+      });
+
+      it('is free at the instant it expires, not a millisecond before', async () => {
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 0);
+        expect((await store.leases.acquire('channel:x', 'gw-b', 1000, 999)).acquired).toBe(false);
+        expect(await store.leases.acquire('channel:x', 'gw-b', 1000, 1000)).toMatchObject({
+          acquired: true,
+          lease: { holder: 'gw-b', token: 2, acquiredAtMs: 1000, expiresAtMs: 2000 },
+        });
+      });
     });
 
     describe('sessions', () => {
