@@ -293,7 +293,7 @@ describe('outbox pacing and concurrency', () => {
     ob.setAdapter('x', 'a', a.adapter);
     const { record } = await ob.enqueue({ channel: 'x', accountId: 'a', chatId: 'c', text: 'hi' });
     const r = await settled(store, record.id);
-    expect(r.status).toBe('failed');
+    expect(r).toMatchObject({ status: 'failed', inFlight: false });
     expect(r.lastError).toContain('rate limited 3 times');
     expect(a.sent).toHaveLength(3);
     await ob.close();
