@@ -129,6 +129,22 @@ describe('account supervisor and its lease', () => {
     expect(state.starts).toBe(1);
   });
 
+  it('treats a lease that changed hands in between as lost, even when it comes back to this gateway', async () => {
+    const store = createMemoryStore();
+    const clock = new ManualClock();
+    const { sup, state } = supervisor(storeLease(store, 'gw-a', clock));
+    sup.start();
+    await until(() => sup.status.healthState === 'running');
+    expect(sup.leaseToken).toBe(1);
+    // Between two renewals, gw-b takes the account and lets it go again.
+    await store.leases.acquire(NAME, 'gw-b', 60_000, clock.now() + TTL + 1);
+    await store.leases.release(NAME, 'gw-b');
+    // The token gw-a started under is no longer the lease's: restart under the new one.
+    await until(() => state.stops === 1 && sup.status.healthState === 'running');
+    expect(sup.leaseToken).toBe(3);
+    expect(state.starts).toBe(2);
+  });
+
   it('keeps serving through a lease backend outage while running; at start, an outage means not ours', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-sup-'));
     try {

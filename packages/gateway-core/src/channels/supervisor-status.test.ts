@@ -261,8 +261,10 @@ describe('account status', () => {
     await until(() => sup.status.healthState === 'running' && state.starts === 2);
     old.status({ connected: false, lastError: 'old socket closed' });
     old.degraded(new Error('old poll failed'));
-    old.healthy();
     expect(sup.status).toMatchObject({ healthState: 'running', connected: true, lastError: null });
+    ctxOf(state).degraded(new Error('new poll failed'));
+    old.healthy();
+    expect(sup.status).toMatchObject({ healthState: 'degraded', lastError: 'new poll failed' });
   });
 
   it('notes inbound and outbound times, passes inbound messages on, and hands the adapter the webhook registrar', async () => {
