@@ -271,11 +271,14 @@ describe('outbox pacing and concurrency', () => {
     ob.setAdapter('x', 'a', a.adapter);
     const t0 = Date.now();
     const { record } = await ob.enqueue({ channel: 'x', accountId: 'a', chatId: 'c', text: 'hi' });
-    let r: OutboxRecord | undefined;
     await until(() => a.sent.length === 1);
+    let r: OutboxRecord | undefined;
     const end = Date.now() + 5000;
-    while (!(r = await store.outbox.get(record.id))?.lastError && Date.now() < end)
+    for (;;) {
+      r = await store.outbox.get(record.id);
+      if (r?.lastError || Date.now() > end) break;
       await new Promise((res) => setTimeout(res, 5));
+    }
     expect(r).toMatchObject({ status: 'sending', inFlight: false, lastError: 'slow down', attempts: 1 });
     expect(r!.nextAttemptAtMs).toBeGreaterThanOrEqual(t0 + 10_000);
     await ob.close();
