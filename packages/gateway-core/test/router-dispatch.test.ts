@@ -5,6 +5,7 @@ import { type GatewayRequestError, gatewayError, generateDeviceIdentity } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreMetricsSink } from '../src/gateway-core.ts';
 import type { HandlerTable } from '../src/router/router.ts';
+import { StoreFailingError } from '../src/store/store-failure.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -159,5 +160,92 @@ describe('router dispatch', () => {
     const b = await second.request('send', { to: 'x', idempotencyKey: 'k' });
     expect(b).toEqual(a);
     expect(calls).toBe(1);
+  });
+
+  it('refuses a message over limits.maxMessageBytes, counted in UTF-8 bytes, before the handler runs', async () => {
+    let calls = 0;
+    h = await startHarness({
+      handlers: [{ send: (p) => sendResult(++calls, p.to) }],
+      config: { limits: { maxMessageBytes: 1024 } },
+    });
+    const c = await h.operator();
+    // 342 characters, 1026 bytes.
+    const e = await failure(c.request('send', { to: 'x', message: '€'.repeat(342), idempotencyKey: 'k1' }));
+    expect(e.code).toBe('INVALID_REQUEST');
+    expect(e.details).toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+      limit: 'limits.maxMessageBytes',
+      limitBytes: 1024,
+      sizeBytes: 1026,
+    });
+    await c.request('send', { to: 'x', message: '€'.repeat(341), idempotencyKey: 'k2' });
+    await c.request('send', { to: 'x', message: 'a'.repeat(1024), idempotencyKey: 'k3' });
+    expect(calls).toBe(2);
+  });
+
+  it('refuses side-effecting requests past the write burst as retryable, and only those', async () => {
+    let calls = 0;
+    h = await startHarness({
+      handlers: [{ send: (p) => sendResult(++calls, p.to) }],
+      config: { limits: { writesPerSecond: 0.001, writeBurst: 2 } },
+    });
+    const c = await h.operator();
+    await c.request('send', { to: 'x', idempotencyKey: 'k1' });
+    await c.request('send', { to: 'x', idempotencyKey: 'k2' });
+    const e = await failure(c.request('send', { to: 'x', idempotencyKey: 'k3' }));
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(e.retryable).toBe(true);
+    expect(e.retryAfterMs).toBeGreaterThan(0);
+    expect(e.details).toMatchObject({
+      code: 'RATE_LIMITED',
+      limit: 'limits.writesPerSecond',
+      writesPerSecond: 0.001,
+    });
+    expect(calls).toBe(2);
+    // Reads are not writes.
+    expect((await c.request('health')).ok).toBe(true);
+  });
+
+  it('refuses side-effecting requests while the store is failing, and serves reads', async () => {
+    let calls = 0;
+    h = await startHarness({ handlers: [{ send: (p) => sendResult(++calls, p.to) }] });
+    const c = await h.operator();
+    h.core.storeHealth.report({ kind: 'io', reason: 'disk I/O error (SQLITE_IOERR_WRITE)' });
+    const e = await failure(c.request('send', { to: 'x', idempotencyKey: 'k1' }));
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(e.retryable).toBe(true);
+    expect(e.retryAfterMs).toBe(5000);
+    expect(e.details).toEqual({
+      code: 'STORE_FAILING',
+      kind: 'io',
+      reason: 'disk I/O error (SQLITE_IOERR_WRITE)',
+    });
+    expect(e.message).toContain('send');
+    expect(calls).toBe(0);
+    expect((await c.request('health')).ok).toBe(true);
+  });
+
+  it('answers a store failure or an unreachable shared store inside a handler as retryable, not INTERNAL', async () => {
+    h = await startHarness({
+      handlers: [
+        {
+          send: () => {
+            throw new StoreFailingError({ kind: 'full', reason: 'database or disk is full (SQLITE_FULL)' });
+          },
+          'system-event': () => {
+            throw Object.assign(new Error('redis down'), { code: 'STORE_UNAVAILABLE' });
+          },
+        },
+      ],
+    });
+    const c = await h.operator();
+    const full = await failure(c.request('send', { to: 'x', idempotencyKey: 'k1' }));
+    expect(full.details).toMatchObject({ code: 'STORE_FAILING', kind: 'full' });
+    expect(full.retryable).toBe(true);
+    const down = await failure(c.request('system-event', { text: 'hi' }));
+    expect(down.code).toBe('UNAVAILABLE');
+    expect(down.details).toMatchObject({ code: 'CLUSTER_UNAVAILABLE' });
+    expect(down.retryAfterMs).toBe(1000);
+    expect(down.message).toContain('system-event');
   });
 });
