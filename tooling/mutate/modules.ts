@@ -44,7 +44,12 @@ export const modules: Record<string, MutationModule> = {
       `${core}/auth/secrets.ts`,
       `${core}/auth/device-verifier.ts`,
     ],
-    tests: [`${core}/auth/*.test.ts`, `${coreTest}/handshake.test.ts`, `${coreTest}/pairing.test.ts`],
+    tests: [
+      `${core}/auth/*.test.ts`,
+      `${coreTest}/handshake.test.ts`,
+      `${coreTest}/connect-decisions.test.ts`,
+      `${coreTest}/pairing.test.ts`,
+    ],
   },
   pairing: {
     mutate: () => [`${core}/pairing/device-pairing.ts`],
