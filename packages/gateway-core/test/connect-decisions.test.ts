@@ -79,7 +79,7 @@ describe('connect decisions', () => {
       recommendedNextStep: 'update_auth_configuration',
     });
     h.setPeer({ remoteAddress: '127.0.0.1', isLoopback: true });
-    for (const mode of ['backend', 'probe', 'cli']) {
+    for (const mode of ['backend', 'probe', 'cli'] as const) {
       const r = await rawConnect(await h.raw(), h.token, {
         identity: null,
         scopes: ['operator.read'],
