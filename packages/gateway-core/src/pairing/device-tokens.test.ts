@@ -126,7 +126,7 @@ describe('device tokens', () => {
     await expect(pairing.rotate('d1', 'node', undefined, admin)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(pairing.rotate('d1', 'operator', ['operator.write'], admin)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      details: { missingScope: 'operator.write', requiredScopes: ['operator.read'] },
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.write', requiredScopes: ['operator.read'] },
     });
     await store.devices.put(device('d2', { scopes: [] }));
     await expect(pairing.rotate('d2', 'operator', ['operator.read'], admin)).rejects.toMatchObject({
@@ -140,12 +140,20 @@ describe('device tokens', () => {
     await pairing.issueToken('d1', 'operator', ['operator.write']);
     await expect(pairing.rotate('d1', 'operator', ['operator.read'], reader)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      details: { missingScope: 'operator.write', requiredScopes: ['operator.write', 'operator.admin'] },
+      details: {
+        code: 'MISSING_SCOPE',
+        missingScope: 'operator.write',
+        requiredScopes: ['operator.write', 'operator.admin'],
+      },
     });
     await pairing.issueToken('d1', 'operator', ['operator.read']);
     await expect(pairing.rotate('d1', 'operator', ['operator.write'], reader)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      details: { missingScope: 'operator.write', requiredScopes: ['operator.write', 'operator.admin'] },
+      details: {
+        code: 'MISSING_SCOPE',
+        missingScope: 'operator.write',
+        requiredScopes: ['operator.write', 'operator.admin'],
+      },
     });
     expect((await pairing.rotate('d1', 'operator', ['operator.read'], reader)).scopes).toEqual([
       'operator.read',
@@ -153,7 +161,7 @@ describe('device tokens', () => {
     await store.devices.put(device('n1', { roles: ['node'], scopes: [] }));
     await expect(pairing.rotate('n1', 'node', undefined, writer)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      details: { missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
     });
     expect((await pairing.rotate('n1', 'node', undefined, system)).role).toBe('node');
   });
@@ -175,7 +183,13 @@ describe('device tokens', () => {
     });
     await pairing.issueToken('d2', 'operator', ['operator.admin']);
     await expect(pairing.revoke('d2', 'operator', writer)).rejects.toMatchObject({
-      details: { missingScope: 'operator.admin' },
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin' },
+    });
+    // A node token has no scopes to compare: only an admin may revoke it.
+    await pairing.issueToken('n1', 'node', []);
+    await expect(pairing.revoke('n1', 'node', writer)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin' },
     });
   });
 
@@ -188,8 +202,16 @@ describe('device tokens', () => {
     expect(closed).toEqual([[{ deviceId: 'd1' }, 'device removed']]);
     expect(await lastAudit()).toMatchObject({ action: 'device.removed', actor: 'r', target: 'd1' });
     await store.devices.put(device('a1', { scopes: ['operator.admin'] }));
-    await expect(pairing.remove('a1', writer)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(pairing.remove('a1', writer)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin' },
+    });
     expect(await store.devices.get('a1')).toBeDefined();
+    // A device that is also a node needs an admin, whatever its operator scopes.
+    await store.devices.put(device('both', { roles: ['node', 'operator'], scopes: ['operator.read'] }));
+    await expect(pairing.remove('both', writer)).rejects.toMatchObject({
+      details: { code: 'MISSING_SCOPE', missingScope: 'operator.admin' },
+    });
   });
 
   it('renames a device (an unknown one is NOT_FOUND), and the list shows the label as its name', async () => {

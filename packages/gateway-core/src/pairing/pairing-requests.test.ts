@@ -122,12 +122,12 @@ describe('pairing requests', () => {
 
   it('merges a repeated ask into the same request: wider scopes announced again, the same scopes not', async () => {
     const { pairing, events, clock } = setup();
-    const first = await pairing.request(ask({ scopes: ['operator.read'] }), {
+    const first = await pairing.request(ask({ scopes: ['operator.write'] }), {
       isRepair: false,
       silent: false,
     });
     clock.advance(1000);
-    const same = await pairing.request(ask({ scopes: ['operator.read'], remoteIp: '192.168.1.21' }), {
+    const same = await pairing.request(ask({ scopes: ['operator.write'], remoteIp: '192.168.1.21' }), {
       isRepair: false,
       silent: false,
     });
@@ -136,7 +136,7 @@ describe('pairing requests', () => {
     expect(same.updatedAtMs).toBe(clock.now());
     expect(same.remoteIp).toBe('192.168.1.21');
     expect(events).toHaveLength(1);
-    const wider = await pairing.request(ask({ scopes: ['operator.write'], remoteIp: undefined }), {
+    const wider = await pairing.request(ask({ scopes: ['operator.read'], remoteIp: undefined }), {
       isRepair: false,
       silent: false,
     });
@@ -159,16 +159,19 @@ describe('pairing requests', () => {
       label: 'Kitchen',
       platform: 'android',
       roles: ['node'],
-      scopes: ['operator.read'],
+      scopes: ['operator.write'],
       createdAtMs: 5,
       approvedAtMs: 6,
       lastSeenAtMs: 7,
       lastSeenIp: '10.1.1.1',
     });
-    const r = await pairing.request(ask({ displayName: undefined, platform: undefined }), {
-      isRepair: true,
-      silent: false,
-    });
+    const r = await pairing.request(
+      ask({ displayName: undefined, platform: undefined, scopes: ['operator.read'] }),
+      {
+        isRepair: true,
+        silent: false,
+      },
+    );
     clock.advance(10);
     const d = await pairing.approve(r.requestId, admin);
     expect(d).toEqual({
@@ -198,7 +201,7 @@ describe('pairing requests', () => {
       actor: 'dev-admin',
       target: 'dev1',
       remoteIp: '10.0.0.1',
-      details: { requestId: r.requestId, role: 'operator', scopes: ['operator.read', 'operator.write'] },
+      details: { requestId: r.requestId, role: 'operator', scopes: ['operator.read'] },
     });
     expect(await audit()).toContain('device.pair.repair_requested');
     // Approved once: it is no longer pending.
@@ -263,7 +266,11 @@ describe('pairing requests', () => {
     });
     await expect(pairing.approve(wide.requestId, pairer)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      details: { missingScope: 'operator.write', requiredScopes: ['operator.write', 'operator.admin'] },
+      details: {
+        code: 'MISSING_SCOPE',
+        missingScope: 'operator.write',
+        requiredScopes: ['operator.write', 'operator.admin'],
+      },
     });
     const narrow = await pairing.request(ask({ deviceId: 'r1', scopes: ['operator.read'] }), {
       isRepair: false,
