@@ -152,6 +152,8 @@ describe('account status', () => {
     sup.noteFailure('send', new Error('not linked'));
     expect(sup.status).toMatchObject({ healthState: 'awaiting-login', lastError: 'not linked' });
     sup.noteSuccess('send');
+    // A send going through is not a login: it still waits for one.
+    expect(sup.status.healthState).toBe('awaiting-login');
     clock.advance(5);
     ctxOf(state).status({ connected: true, mode: 'linked' });
     expect(sup.status).toMatchObject({
