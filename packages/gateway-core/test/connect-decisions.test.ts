@@ -79,7 +79,7 @@ describe('connect decisions', () => {
       recommendedNextStep: 'update_auth_configuration',
     });
     h.setPeer({ remoteAddress: '127.0.0.1', isLoopback: true });
-    for (const mode of ['backend', 'probe', 'cli'] as const) {
+    for (const mode of ['backend', 'cli'] as const) {
       const r = await rawConnect(await h.raw(), h.token, {
         identity: null,
         scopes: ['operator.read'],
@@ -87,6 +87,13 @@ describe('connect decisions', () => {
       });
       expect(hello(r.response).auth.scopes).toEqual(['operator.read']);
     }
+    // A probe only checks that the gateway answers; it gets no scopes (SPEC: device-less callers).
+    const probe = await rawConnect(await h.raw(), h.token, {
+      identity: null,
+      scopes: ['operator.read'],
+      client: { mode: 'probe', id: 'gateway-client' },
+    });
+    expect(hello(probe.response).auth.scopes).toEqual([]);
     const ui = await rawConnect(await h.raw(), h.token, {
       identity: null,
       scopes: ['operator.read'],

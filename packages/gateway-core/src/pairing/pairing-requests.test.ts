@@ -205,7 +205,7 @@ describe('pairing requests', () => {
     });
     expect(await audit()).toContain('device.pair.repair_requested');
     // Approved once: it is no longer pending.
-    await expect(pairing.approve(r.requestId, admin)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(pairing.approve(r.requestId, admin)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
   it('a new device approved takes its facts from the request and is created now', async () => {
@@ -239,14 +239,14 @@ describe('pairing requests', () => {
   it('refuses an unknown or expired request', async () => {
     const { pairing, clock } = setup();
     await expect(pairing.approve('pair_nope', admin)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
+      code: 'INVALID_REQUEST',
       details: { requestId: 'pair_nope' },
     });
     const r = await pairing.request(ask(), { isRepair: false, silent: false });
     clock.advance(TTL - 1);
     const other = await pairing.request(ask({ deviceId: 'dev3' }), { isRepair: false, silent: false });
     clock.advance(1);
-    await expect(pairing.approve(r.requestId, admin)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(pairing.approve(r.requestId, admin)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     expect((await pairing.approve(other.requestId, admin)).deviceId).toBe('dev3');
   });
 
@@ -298,7 +298,7 @@ describe('pairing requests', () => {
       details: { requestId: r.requestId },
     });
     await expect(pairing.reject(r.requestId, admin)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
+      code: 'INVALID_REQUEST',
       details: { requestId: r.requestId },
     });
   });
