@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import * as approvals from './commands/approvals.ts';
 import * as channels from './commands/channels.ts';
 import * as config from './commands/config.ts';
 import * as devices from './commands/devices.ts';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   gatewayRun.register(gw);
   devices.register(program, ctx);
   nodes.register(program, ctx);
+  approvals.register(program, ctx);
   channels.register(program, ctx);
   logs.register(program, ctx);
   config.register(program, ctx);
