@@ -366,6 +366,7 @@ export class GatewayCore {
           maxBytes: this.cfg.sessions.maxBytesPerSession,
         },
         maxQueuedRuns: this.cfg.agent.maxQueuedRuns,
+        resumeInterrupted: this.cfg.agent.resumeInterrupted,
       }),
       deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
       onMessage: (m) => this.sessionFeed.messageStored(m),

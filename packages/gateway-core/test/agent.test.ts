@@ -159,7 +159,7 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
 });
 
 describe('runs across a restart', () => {
-  it('a run accepted before a crash is reported interrupted, never silently gone', async () => {
+  it('with resumeInterrupted off, a run a crash cut short is reported interrupted, never silently gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-runs-'));
     try {
       const store = createSqliteStore({ path: join(dir, 'gateway.db') });
@@ -176,7 +176,7 @@ describe('runs across a restart', () => {
       });
       await store.close();
       const core = await createGatewayCore({
-        config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {}),
+        config: ConfigManager.fromObject(join(dir, 'openclaw.json'), { agent: { resumeInterrupted: false } }),
         store: createSqliteStore({ path: join(dir, 'gateway.db') }),
         log: createSilentLogger(),
         version: '0.0.0-test',

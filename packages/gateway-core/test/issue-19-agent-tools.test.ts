@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type EventPayload,
   type GatewayClient,
@@ -7,6 +10,10 @@ import {
 } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, type ScriptedTurn } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigManager } from '../src/config/config-manager.ts';
+import { createGatewayCore } from '../src/gateway-core.ts';
+import { createSilentLogger } from '../src/logging/logger.ts';
+import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -345,5 +352,104 @@ describe('models by name, per session, with failover (issue 19)', () => {
       id: 'test-model',
       tags: ['default'],
     });
+  });
+});
+
+describe('a turn cut short by a restart (issue 19)', () => {
+  it('resumes from its last stored step: a completed tool call is not run again, the pending one runs once', async () => {
+    const fake = await FakeOpenAi.start({
+      script: (req) => ({
+        text: [`resumed after ${req.messages.filter((m) => m.role === 'tool').length} results`],
+      }),
+    });
+    cleanup.push(() => fake.close());
+    const dir = await mkdtemp(join(tmpdir(), 'oc-resume-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    // What a process killed between two tool calls of one step leaves behind: the prompt, the
+    // step with both calls, the first call's result (its job exists), and the run still running.
+    const store = createSqliteStore({ path: join(dir, 'gateway.db') });
+    await store.sessions.ensure({ key: 'r', kind: 'webchat', createdAtMs: 1 });
+    const prompt = await store.sessions.append({
+      sessionKey: 'r',
+      id: 'm1',
+      role: 'user',
+      text: 'two jobs',
+      ts: 1,
+    });
+    const calls = [
+      { id: 'call_a', name: 'cron', args: { action: 'add', name: 'a', message: 'job a', everyMs: 60_000 } },
+      { id: 'call_b', name: 'cron', args: { action: 'add', name: 'b', message: 'job b', everyMs: 60_000 } },
+    ];
+    await store.sessions.append({
+      sessionKey: 'r',
+      id: 'm2',
+      role: 'assistant',
+      text: '',
+      ts: 2,
+      runId: 'run-x',
+      status: 'complete',
+      toolCalls: calls,
+    });
+    await store.sessions.append({
+      sessionKey: 'r',
+      id: 'm3',
+      role: 'toolResult',
+      text: JSON.stringify({ jobId: 'job-a' }),
+      ts: 3,
+      runId: 'run-x',
+      status: 'complete',
+      toolCallId: 'call_a',
+      toolName: 'cron',
+      isError: false,
+    });
+    await store.runs.create({
+      runId: 'run-x',
+      sessionKey: 'r',
+      source: 'agent',
+      status: 'running',
+      message: 'two jobs',
+      scopes: ['operator.admin'],
+      startSeq: prompt.seq,
+      createdAtMs: 1,
+      startedAtMs: 2,
+    });
+    await store.close();
+
+    const core = await createGatewayCore({
+      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+        },
+      }),
+      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
+      log: createSilentLogger(),
+      version: '0.0.0-test',
+      secrets: () => ({ token: 'x'.repeat(20) }),
+      cronTimers: false,
+    });
+    cleanup.push(() => core.close());
+    await core.start();
+    expect(await core.sessions.wait('run-x', 10_000)).toMatchObject({
+      status: 'ok',
+      output: 'resumed after 2 results',
+    });
+    // Only the call without a result ran, with its original id.
+    const jobs = await core.cron.list();
+    expect(jobs.map((j) => j.name)).toEqual(['b']);
+    // The model got the prompt, the step and both results, as if nothing had happened.
+    const msgs = fake.requests[0]!.messages;
+    expect(msgs.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
+    expect(msgs[1]!.tool_calls?.map((c) => c.id)).toEqual(['call_a', 'call_b']);
+    const h = await core.sessions.history('r', 10);
+    expect(h.messages.map((m) => [m.role, m.toolCallId ?? ''])).toEqual([
+      ['user', ''],
+      ['assistant', ''],
+      ['toolResult', 'call_a'],
+      ['toolResult', 'call_b'],
+      ['assistant', ''],
+    ]);
+    const run = await core.store.runs.get('run-x');
+    expect(run?.resumes).toBe(1);
   });
 });

@@ -1,10 +1,11 @@
 import type { GatewayConfig, OperatorScope } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from '../logging/logger.ts';
-import { echoResponder, type Responder } from '../sessions/responder.ts';
+import { echoResponder, type HistoryTurn, type Responder } from '../sessions/responder.ts';
+import type { StoredToolCall } from '../store/types.ts';
 import { modelMessagesOf } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
-import { type LoopTool, runToolLoop } from './tool-loop.ts';
+import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
 
 /** What a run started by a channel message or a cron job may do with tools (no operator is behind it). */
@@ -51,11 +52,16 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const emit = input.emit ?? (() => {});
       const scopes = input.scopes ?? UNATTENDED_SCOPES;
+      const resumed = splitSteps(input.steps ?? []);
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
         resolve: (ref) => o.models.resolve(ref),
         system: agent.openai.systemPrompt,
-        messages: [...modelMessagesOf(input.history), { role: 'user', content: input.text }],
+        messages: [
+          ...modelMessagesOf(input.history),
+          { role: 'user', content: input.text },
+          ...modelMessagesOf(resumed.done),
+        ],
         tools: allowed(),
         maxSteps: agent.maxSteps,
         temperature: agent.openai.temperature,
@@ -81,20 +87,52 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
         onToolResult: (call, result, isError) =>
           emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
-        onStep: async ({ text, calls, results }) => {
-          if (!input.record) return;
-          await input.record({ role: 'assistant', text, toolCalls: calls });
-          for (const r of results)
-            await input.record({
-              role: 'toolResult',
-              text: resultText(r.result),
-              toolCallId: r.call.id,
-              toolName: r.call.name,
-              isError: r.isError,
-            });
+        onStepStart: async ({ text, calls }) => {
+          await input.record?.({ role: 'assistant', text, toolCalls: calls });
         },
+        onToolDone: async (r) => {
+          await input.record?.({
+            role: 'toolResult',
+            text: resultText(r.result),
+            toolCallId: r.call.id,
+            toolName: r.call.name,
+            isError: r.isError,
+          });
+        },
+        resume: resumed.pending,
       });
       return result.text;
     },
   };
+}
+
+/** A stored tool result as the loop knows it (JSON back to a value, an error as its text). */
+function outcomeOf(call: StoredToolCall, turn: HistoryTurn): ToolOutcome {
+  if (turn.isError) return { call, result: turn.text, isError: true };
+  try {
+    return { call, result: JSON.parse(turn.text), isError: false };
+  } catch {
+    return { call, result: turn.text, isError: false };
+  }
+}
+
+/**
+ * A resumed turn's stored steps: the complete ones (sent to the model as they are) and the last
+ * one when some of its calls have no result yet (those, and only those, run again).
+ */
+export function splitSteps(steps: readonly HistoryTurn[]): {
+  done: HistoryTurn[];
+  pending: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] } | undefined;
+} {
+  const last = steps.findLastIndex((s) => s.role === 'assistant' && (s.toolCalls?.length ?? 0) > 0);
+  if (last < 0) return { done: [...steps], pending: undefined };
+  const step = steps[last]!;
+  const calls = step.toolCalls ?? [];
+  const after = steps.slice(last + 1).filter((s) => s.role === 'toolResult');
+  const results = calls.flatMap((c) => {
+    const r = after.find((a) => a.toolCallId === c.id);
+    return r ? [outcomeOf(c, r)] : [];
+  });
+  if (results.length === calls.length) return { done: [...steps], pending: undefined };
+  return { done: steps.slice(0, last), pending: { text: step.text, calls, results } };
 }

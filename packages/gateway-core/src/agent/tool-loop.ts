@@ -33,8 +33,15 @@ export interface ToolLoopInput {
   onToolStart(call: StoredToolCall): void;
   onToolUpdate(call: StoredToolCall, partial: unknown): void;
   onToolResult(call: StoredToolCall, result: unknown, isError: boolean): void;
-  /** One model step that called tools, with their results, once all of them ran. */
-  onStep(step: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] }): Promise<void>;
+  /** A model step that calls tools, before any of them runs (stored, so a crash cannot lose the calls). */
+  onStepStart(step: { text: string; calls: StoredToolCall[] }): Promise<void>;
+  /** A tool call finished (stored, so a resumed turn never runs it again). */
+  onToolDone(outcome: ToolOutcome): Promise<void>;
+  /**
+   * A turn resumed after a crash: its last stored step, whose calls that have no result yet run
+   * first (with their original ids, hence idempotency keys), then the loop goes on.
+   */
+  resume?: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] } | undefined;
 }
 
 export interface ToolOutcome {
@@ -75,12 +82,29 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
     });
   }
   let at = 0;
+  if (input.resume) {
+    const { text, calls } = input.resume;
+    const results: ToolOutcome[] = [];
+    for (const call of calls) {
+      const done = input.resume.results.find((r) => r.call.id === call.id);
+      results.push(done ?? (await runCall(call)));
+    }
+    pushStep(text, calls, results);
+  }
   for (let step = 1; step <= input.maxSteps; step++) {
     const { text, calls, model } = await modelStep();
     if (calls.length === 0) return { text, model, steps: step };
+    await input.onStepStart({ text, calls });
     const results: ToolOutcome[] = [];
     for (const call of calls) results.push(await runCall(call));
-    await input.onStep({ text, calls, results });
+    pushStep(text, calls, results);
+  }
+  throw new BackendError(
+    'AGENT_STEP_LIMIT',
+    `the turn made ${input.maxSteps} model calls without answering (agent.maxSteps)`,
+  );
+
+  function pushStep(text: string, calls: StoredToolCall[], results: ToolOutcome[]): void {
     messages.push(
       {
         role: 'assistant',
@@ -107,10 +131,6 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       },
     );
   }
-  throw new BackendError(
-    'AGENT_STEP_LIMIT',
-    `the turn made ${input.maxSteps} model calls without answering (agent.maxSteps)`,
-  );
 
   async function modelStep(): Promise<{ text: string; calls: StoredToolCall[]; model: string }> {
     for (;;) {
@@ -167,9 +187,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 
   async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
     input.onToolStart(call);
-    const finish = (result: unknown, isError: boolean): ToolOutcome => {
+    const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
       input.onToolResult(call, result, isError);
-      return { call, result, isError };
+      const outcome = { call, result, isError };
+      await input.onToolDone(outcome);
+      return outcome;
     };
     const t = byName.get(call.name);
     if (!t) return finish(`no tool named ${call.name}`, true);

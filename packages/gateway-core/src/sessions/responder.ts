@@ -21,6 +21,8 @@ export interface ResponderInput {
   text: string;
   signal: AbortSignal;
   history: HistoryTurn[];
+  /** A run resumed after a crash: the tool steps it had stored (calls, and the results it got). */
+  steps?: HistoryTurn[] | undefined;
   /** Who started the run: the scopes its tool calls are checked against. */
   scopes?: readonly string[] | undefined;
   /** The chat the run answers, when it came from a channel. */

@@ -33,6 +33,8 @@ export interface RunSettings {
   bounds?: SessionBounds | undefined;
   /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
   maxQueuedRuns?: number | undefined;
+  /** A run a restart cut short is run again once, from its last stored step (`agent.resumeInterrupted`). */
+  resumeInterrupted?: boolean | undefined;
 }
 
 export interface SessionRouterOptions {
@@ -101,11 +103,23 @@ export class SessionRouter {
     return this.#o.settings?.() ?? DEFAULT_SETTINGS;
   }
 
-  /** Mark runs a previous process left unfinished. Returns how many. */
+  /**
+   * Runs a previous process left unfinished: one that was running is resumed once (from its last
+   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. Returns how
+   * many were left unfinished.
+   */
   async recoverInterrupted(): Promise<number> {
     const stale = await this.#o.store.runs.listByStatus(['accepted', 'running']);
     const now = this.#o.clock.now();
+    const resume: RunRecord[] = [];
     for (const r of stale) {
+      if (this.#settings.resumeInterrupted && r.status === 'running' && (r.resumes ?? 0) < 1) {
+        r.resumes = (r.resumes ?? 0) + 1;
+        r.status = 'accepted';
+        await this.#o.store.runs.update(r.runId, { status: 'accepted', resumes: r.resumes });
+        resume.push(r);
+        continue;
+      }
       await this.#o.store.runs.update(r.runId, {
         status: 'interrupted',
         endedAtMs: now,
@@ -124,8 +138,15 @@ export class SessionRouter {
         this.#settings.bounds,
       ).catch(() => {});
     }
-    if (stale.length)
-      this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
+    if (stale.length > resume.length)
+      this.#o.log.warn(
+        { count: stale.length - resume.length },
+        'runs interrupted by a restart are marked interrupted',
+      );
+    for (const r of resume) {
+      this.#o.log.warn({ runId: r.runId, sessionKey: r.sessionKey }, 'resuming a run a restart cut short');
+      this.#enqueue(r);
+    }
     return stale.length;
   }
 
@@ -352,23 +373,28 @@ export class SessionRouter {
           this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
       };
     }
+    return { runId: record.runId, status: this.#enqueue(record) };
+  }
+
+  /** Start a persisted run now, or queue it behind the session's active one. */
+  #enqueue(record: RunRecord): 'started' | 'queued' {
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => {
       resolveDone = r;
     });
     const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
     this.#live.set(record.runId, live);
-    if (busy) {
-      let q = this.#queued.get(input.sessionKey);
+    if (this.#active.has(record.sessionKey)) {
+      let q = this.#queued.get(record.sessionKey);
       if (!q) {
         q = [];
-        this.#queued.set(input.sessionKey, q);
+        this.#queued.set(record.sessionKey, q);
       }
       q.push(live);
-      return { runId: record.runId, status: 'queued' };
+      return 'queued';
     }
     this.#startLive(live);
-    return { runId: record.runId, status: 'started' };
+    return 'started';
   }
 
   /** Wait for a run to end (or the timeout) and report where it stands. */
@@ -545,11 +571,17 @@ export class SessionRouter {
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
       const startedAtMs = this.#o.clock.now();
+      const resumed = record.startSeq !== undefined;
+      const { history, lastSeq, steps } = await this.#historyFor(
+        sessionKey,
+        settings.historyMessages,
+        record,
+      );
       record.startedAtMs = startedAtMs;
       record.status = 'running';
-      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
-      agentEvent('lifecycle', { phase: 'start', sessionKey });
-      const history = await this.#historyFor(sessionKey, settings.historyMessages);
+      record.startSeq ??= lastSeq;
+      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs, startSeq: record.startSeq });
+      agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
       const responder = this.#o.responder();
       const reply = await responder.respond(
         {
@@ -558,6 +590,7 @@ export class SessionRouter {
           text: record.message,
           signal: controller.signal,
           history,
+          ...(steps.length ? { steps } : {}),
           scopes: record.scopes,
           deliverTo: record.deliverTo,
           emit: (stream, data) => {
@@ -679,25 +712,35 @@ export class SessionRouter {
     live.resolveDone();
   }
 
-  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
-    if (n <= 0) return [];
-    // The newest stored message is this run's own prompt; the backend gets it as `text`.
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
-    return page
+  /**
+   * What a run sends its model: up to `n` earlier messages (the newest stored one up to the run's
+   * start is its own prompt, which the backend gets as `text`), and for a resumed run the tool
+   * steps it had stored before the restart.
+   */
+  async #historyFor(
+    sessionKey: string,
+    n: number,
+    run: RunRecord,
+  ): Promise<{ history: HistoryTurn[]; lastSeq: number | undefined; steps: HistoryTurn[] }> {
+    const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
+    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1, beforeSeq });
+    const lastSeq = page.at(-1)?.seq;
+    const steps =
+      run.startSeq === undefined
+        ? []
+        : (await this.#o.store.sessions.history(sessionKey, { limit: 1000 }))
+            .filter((m) => m.seq > run.startSeq! && m.runId === run.runId && m.role !== 'user')
+            .map(turnOf);
+    if (n <= 0) return { history: [], lastSeq, steps };
+    const history = page
       .slice(0, -1)
       .filter(
         (m) =>
           (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
           (m.status === undefined || m.status === 'complete'),
       )
-      .map((m) => {
-        const turn: HistoryTurn = { role: m.role, text: m.text };
-        if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
-        if (m.toolCallId) turn.toolCallId = m.toolCallId;
-        if (m.toolName) turn.toolName = m.toolName;
-        if (m.isError !== undefined) turn.isError = m.isError;
-        return turn;
-      });
+      .map(turnOf);
+    return { history, lastSeq, steps };
   }
 
   #publishChat(event: ChatEvent): void {
@@ -707,6 +750,15 @@ export class SessionRouter {
   #publishAgent(event: AgentEvent): void {
     this.#o.bus.publish('agent', event);
   }
+}
+
+function turnOf(m: SessionMessageRecord): HistoryTurn {
+  const turn: HistoryTurn = { role: m.role, text: m.text };
+  if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
+  if (m.toolCallId) turn.toolCallId = m.toolCallId;
+  if (m.toolName) turn.toolName = m.toolName;
+  if (m.isError !== undefined) turn.isError = m.isError;
+  return turn;
 }
 
 function deliveryOf(session: SessionRecord): ReplyTarget | undefined {

@@ -450,13 +450,20 @@ export interface RunRecord {
   timeoutMs?: number | undefined;
   /** The scopes of the operator who started it; absent for channel and cron runs. */
   scopes?: string[] | undefined;
+  /** The newest session message when it first started: its prompt and what came before. */
+  startSeq?: number | undefined;
+  /** Times it was resumed after a restart (at most once). */
+  resumes?: number | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
 }
 
 export type RunPatch = Partial<
-  Pick<RunRecord, 'status' | 'output' | 'error' | 'startedAtMs' | 'endedAtMs' | 'message'>
+  Pick<
+    RunRecord,
+    'status' | 'output' | 'error' | 'startedAtMs' | 'endedAtMs' | 'message' | 'startSeq' | 'resumes'
+  >
 >;
 
 export interface RunRepo {

@@ -327,6 +327,11 @@ export const AgentSection = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
+    resumeInterrupted: Type.Boolean({
+      default: true,
+      description:
+        'A run a crash or restart cut short is run again once on the next start, from its last stored step (completed tool calls are not run again); off: it is marked interrupted.',
+    }),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {
       default: 'queue',

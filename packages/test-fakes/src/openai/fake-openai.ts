@@ -69,6 +69,7 @@ export class FakeOpenAi {
   /** When set, the next stream sends this many chunks and then an error event. */
   #failMidStream: number | undefined;
   #hold: Promise<void> | undefined;
+  #holdFrom = 1;
   #callSeq = 1;
 
   private constructor(options: FakeOpenAiOptions) {
@@ -96,12 +97,16 @@ export class FakeOpenAi {
     this.#failMidStream = afterChunks;
   }
 
-  /** Streams pause before their first chunk until the returned function is called. */
-  hold(): () => void {
+  /**
+   * Streams pause before their first chunk until the returned function is called; with
+   * `fromRequest`, only the streams of that request (1-based, counting all received) and later.
+   */
+  hold(fromRequest = 1): () => void {
     let release!: () => void;
     this.#hold = new Promise((r) => {
       release = r;
     });
+    this.#holdFrom = fromRequest;
     return () => {
       this.#hold = undefined;
       release();
@@ -153,7 +158,7 @@ export class FakeOpenAi {
     res.on('close', () => {
       closed = true;
     });
-    if (this.#hold) await this.#hold;
+    if (this.#hold && this.requests.indexOf(body) + 1 >= this.#holdFrom) await this.#hold;
     const failAt = this.#failMidStream;
     this.#failMidStream = undefined;
     const id = `chatcmpl-${Date.now()}`;
