@@ -12,6 +12,8 @@ import {
 } from '@openclaw/protocol';
 import { createAgentRuntime } from './agent/agent-runtime.ts';
 import { ModelRegistry } from './agent/model-registry.ts';
+import { sessionAgentState } from './agent/session-agent-state.ts';
+import { SessionCompactor } from './agent/session-compactor.ts';
 import { sessionModel } from './agent/session-model.ts';
 import { agentTools } from './agent/tools/agent-tools.ts';
 import { AgentCatalog } from './agents/agent-catalog.ts';
@@ -174,6 +176,8 @@ export class GatewayCore {
   readonly agents: AgentCatalog;
   /** Models by `provider/model` through the AI SDK: the default, fallbacks, providers. */
   readonly models: ModelRegistry;
+  /** Summaries of older turns (automatic within the context budget, and sessions.compact). */
+  readonly compactor: SessionCompactor;
   readonly approvals: ExecApprovals;
   readonly questions: QuestionService;
   readonly sessionFeed: SessionFeed;
@@ -345,6 +349,12 @@ export class GatewayCore {
       log: this.log.child({ component: 'exec-approvals' }),
     });
     this.models = new ModelRegistry({ config: () => this.cfg.agent, stateDir: options.stateDir });
+    this.compactor = new SessionCompactor({
+      kv: this.store.kv,
+      models: this.models,
+      config: () => this.cfg.agent,
+      log: this.log.child({ component: 'compaction' }),
+    });
     this.questions = new QuestionService(this.bus, this.clock);
     this.router.register(createNodeHandlers(this.nodes, this.clock, systemRunGate(this.approvals)));
     this.router.register(createApprovalsHandlers(this.approvals));
@@ -513,6 +523,7 @@ export class GatewayCore {
         feed: this.sessionFeed,
         catalog: this.agents,
         clock: this.clock,
+        agentState: sessionAgentState({ store: this.store, models: this.models, compactor: this.compactor }),
       }),
     );
     this.router.registerFinal(createAgentFinals(this.sessions));
@@ -650,6 +661,7 @@ export class GatewayCore {
           cron: this.cron,
         }),
         sessionModel: (key) => sessionModel(this.store.kv, key),
+        compactor: this.compactor,
         log: this.log.child({ component: 'agent' }),
       });
       return runtime;

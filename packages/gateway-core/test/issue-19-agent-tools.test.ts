@@ -453,3 +453,74 @@ describe('a turn cut short by a restart (issue 19)', () => {
     expect(run?.resumes).toBe(1);
   });
 });
+
+describe('context within a budget, compaction (issue 19)', () => {
+  /** About 240 tokens by the four-characters estimate. */
+  const LONG = 'long answer '.repeat(80);
+  /** The fake summarises when asked to compact; otherwise it answers with a long reply. */
+  const summarising = (req: ChatRequest): ScriptedTurn => {
+    const system = req.messages.find((m) => m.role === 'system')?.content ?? '';
+    if (system.startsWith('You compact a conversation')) {
+      const seen = req.messages.at(-1)!.content ?? '';
+      return { text: [`SUMMARY of ${(seen.match(/^user: /gm) ?? []).length} user turns`] };
+    }
+    return { text: [LONG] };
+  };
+
+  it('history that outgrows the window is compacted into a stored summary the next turns carry', async () => {
+    const { fake, op, events } = await setup(summarising, { contextTokens: 1000, tools: { allow: [] } });
+    const turn = async (i: number) =>
+      op.request('agent.wait', {
+        runId: (
+          await op.request('agent', { message: `question ${i}`, sessionKey: 'c-1', idempotencyKey: `c${i}` })
+        ).runId,
+        timeoutMs: 10_000,
+      });
+    for (let i = 1; i <= 6; i++) expect((await turn(i)).status).toBe('ok');
+    const compactions = fake.requests.filter((r) =>
+      r.messages[0]?.content?.startsWith('You compact a conversation'),
+    );
+    expect(compactions.length).toBeGreaterThanOrEqual(1);
+    expect(events.some((e) => e.stream === 'lifecycle' && e.data.phase === 'compaction')).toBe(true);
+    // The last turn's request: the summary in the system prompt, only the newest turns after it.
+    const last = fake.requests.at(-1)!;
+    expect(last.messages[0]).toMatchObject({ role: 'system' });
+    expect(last.messages[0]!.content).toMatch(
+      /^Summary of the earlier conversation:\nSUMMARY of \d+ user turns/,
+    );
+    expect(last.messages.some((m) => m.content === 'question 1')).toBe(false);
+    expect(last.messages.at(-1)).toMatchObject({ role: 'user', content: 'question 6' });
+    const chars = last.messages.reduce((n, m) => n + (m.content ?? '').length, 0);
+    expect(chars / 4).toBeLessThanOrEqual(750);
+    // The transcript itself is untouched.
+    const history = await op.request('chat.history', { sessionKey: 'c-1' });
+    expect(history.messages).toHaveLength(12);
+  });
+
+  it('sessions.compact summarises what it removes; the next turn carries the summary', async () => {
+    const { fake, op } = await setup(summarising, { tools: { allow: [] } });
+    for (let i = 1; i <= 3; i++)
+      await op.request('agent.wait', {
+        runId: (await op.request('agent', { message: `q${i}`, sessionKey: 'c-2', idempotencyKey: `q${i}` }))
+          .runId,
+        timeoutMs: 10_000,
+      });
+    const r = await op.request('sessions.compact', { key: 'c-2', maxLines: 2 });
+    expect(r).toMatchObject({ removedMessages: 4, keptMessages: 2, summarized: true });
+    expect(fake.requests.at(-1)!.messages.at(-1)!.content).toMatch(/^Conversation:\nuser: q1\n/);
+    await op.request('agent.wait', {
+      runId: (await op.request('agent', { message: 'q4', sessionKey: 'c-2', idempotencyKey: 'q4' })).runId,
+      timeoutMs: 10_000,
+    });
+    const last = fake.requests.at(-1)!.messages;
+    expect(last[0]!.content).toBe('Summary of the earlier conversation:\nSUMMARY of 2 user turns');
+    expect(last.slice(1).map((m) => m.content)).toEqual(['q3', LONG, 'q4']);
+    // A reset forgets the summary too.
+    await op.request('sessions.reset', { key: 'c-2' });
+    await op.request('agent.wait', {
+      runId: (await op.request('agent', { message: 'q5', sessionKey: 'c-2', idempotencyKey: 'q5' })).runId,
+      timeoutMs: 10_000,
+    });
+    expect(fake.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['q5']);
+  });
+});

@@ -3,8 +3,10 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Logger } from '../logging/logger.ts';
 import { echoResponder, type HistoryTurn, type Responder } from '../sessions/responder.ts';
 import type { StoredToolCall } from '../store/types.ts';
+import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
 
@@ -20,6 +22,8 @@ export interface AgentRuntimeOptions {
   tools: AgentTool[];
   /** The session's own model (`sessions.patch {model}`), if it chose one. */
   sessionModel(sessionKey: string): Promise<string | undefined>;
+  /** Summaries of older turns, and the context window of each model. */
+  compactor: SessionCompactor;
   log: Logger;
 }
 
@@ -35,12 +39,16 @@ function resultText(result: unknown): string {
  */
 export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   // Schemas compile once: a tool call is checked on the hot path of a turn.
-  const compiled: LoopTool[] = o.tools.map((tool) => ({
-    tool,
-    check: TypeCompiler.Compile(tool.schema),
-    parameters: JSON.parse(JSON.stringify(tool.schema)),
-  }));
-  const allowed = (): LoopTool[] => {
+  const compiled: (LoopTool & { schemaTokens: number })[] = o.tools.map((tool) => {
+    const parameters = JSON.parse(JSON.stringify(tool.schema)) as unknown;
+    return {
+      tool,
+      check: TypeCompiler.Compile(tool.schema),
+      parameters,
+      schemaTokens: estimateTokens(tool.description + JSON.stringify(parameters)),
+    };
+  });
+  const allowed = () => {
     const { allow, deny } = o.config().tools;
     return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
   };
@@ -53,16 +61,35 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const emit = input.emit ?? (() => {});
       const scopes = input.scopes ?? UNATTENDED_SCOPES;
       const resumed = splitSteps(input.steps ?? []);
+      const tools = allowed();
+      const context = await fitContext({
+        compactor: o.compactor,
+        sessionKey: input.sessionKey,
+        history: input.history,
+        candidates,
+        fixedTokens:
+          estimateTokens(agent.openai.systemPrompt ?? '') +
+          estimateTokens(input.text) +
+          tools.reduce((n, t) => n + t.schemaTokens, 0),
+        signal: input.signal,
+        log: o.log,
+        onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
+      });
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
         resolve: (ref) => o.models.resolve(ref),
-        system: agent.openai.systemPrompt,
+        system: [
+          agent.openai.systemPrompt,
+          context.summary && `Summary of the earlier conversation:\n${context.summary}`,
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
         messages: [
-          ...modelMessagesOf(input.history),
+          ...modelMessagesOf(context.history),
           { role: 'user', content: input.text },
           ...modelMessagesOf(resumed.done),
         ],
-        tools: allowed(),
+        tools,
         maxSteps: agent.maxSteps,
         temperature: agent.openai.temperature,
         signal: input.signal,
@@ -135,4 +162,41 @@ export function splitSteps(steps: readonly HistoryTurn[]): {
   });
   if (results.length === calls.length) return { done: [...steps], pending: undefined };
   return { done: steps.slice(0, last), pending: { text: step.text, calls, results } };
+}
+
+/**
+ * The history that goes into the prompt: what the session's summary does not cover, within three
+ * quarters of the model's context window. What does not fit is compacted into the summary (a
+ * model call); if that fails, the older turns are left out and the turn goes on.
+ */
+async function fitContext(c: {
+  compactor: SessionCompactor;
+  sessionKey: string;
+  history: HistoryTurn[];
+  candidates: string[];
+  fixedTokens: number;
+  signal: AbortSignal;
+  log: Logger;
+  onCompacted(throughSeq: number): void;
+}): Promise<{ history: HistoryTurn[]; summary: string | undefined }> {
+  let summary = await c.compactor.summary(c.sessionKey);
+  const uncovered = summary
+    ? c.history.filter((h) => h.seq === undefined || h.seq > summary!.throughSeq)
+    : c.history;
+  const window = c.compactor.contextTokens(c.candidates[0]!);
+  const budget = Math.floor(window * 0.75) - c.fixedTokens - estimateTokens(summary?.text ?? '');
+  const { keep, older } = fitHistory(uncovered, budget);
+  const through = older.findLast((h) => h.seq !== undefined)?.seq;
+  if (older.length === 0 || through === undefined) return { history: keep, summary: summary?.text };
+  try {
+    summary = await c.compactor.compact(c.sessionKey, older, through, c.candidates, c.signal);
+    c.onCompacted(summary.throughSeq);
+  } catch (error) {
+    if (c.signal.aborted) throw error;
+    c.log.warn(
+      { sessionKey: c.sessionKey, err: (error as Error).message },
+      'compaction failed; older turns left out',
+    );
+  }
+  return { history: keep, summary: summary?.text };
 }

@@ -29,6 +29,12 @@ export interface SessionsHandlerDeps {
   feed: SessionFeed;
   catalog: AgentCatalog;
   clock: Clock;
+  /** The agent's state beside a session's transcript: its summary (compaction) and chosen model. */
+  agentState?: {
+    /** Summarise what a trim to the newest `keep` messages removes; false when nothing was summarised. */
+    summarize(key: string, keep: number): Promise<boolean>;
+    forget(key: string): Promise<void>;
+  };
 }
 
 /** The session list and views: sessions.list/subscribe/describe/preview/messages.*, chat.startup/metadata/inject. */
@@ -169,12 +175,14 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
       if (!(await d.store.sessions.get(key))) throw unknownSession(key);
       await d.sessions.stopRuns(key);
       const removedMessages = await d.store.sessions.trim(key, 0);
+      await d.agentState?.forget(key);
       d.feed.sessionChanged(key, 'reset');
       return { ok: true as const, key, removedMessages };
     },
     'sessions.delete': async ({ key }) => {
       await d.sessions.stopRuns(key);
       const deleted = await d.store.sessions.remove(key);
+      await d.agentState?.forget(key);
       if (deleted) d.feed.sessionChanged(key, 'delete');
       return { ok: true as const, key, deleted, archived: [] };
     },
@@ -182,6 +190,7 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
       const rec = await d.store.sessions.get(key);
       if (!rec) throw unknownSession(key);
       const keep = maxLines ?? 100;
+      const summarized = (await d.agentState?.summarize(key, keep)) ?? false;
       const removedMessages = await d.store.sessions.trim(key, keep);
       d.feed.sessionChanged(key, 'compact');
       return {
@@ -189,6 +198,7 @@ export function createSessionsHandlers(d: SessionsHandlerDeps): HandlerTable {
         key,
         removedMessages,
         keptMessages: Math.max(0, rec.messageCount - removedMessages),
+        ...(summarized ? { summarized } : {}),
       };
     },
     'chat.startup': async ({ sessionKey, limit, maxBytes }) => {

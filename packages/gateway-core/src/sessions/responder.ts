@@ -4,6 +4,8 @@ import type { RunDelivery, StoredToolCall } from '../store/types.ts';
 export interface HistoryTurn {
   role: 'user' | 'assistant' | 'system' | 'toolResult';
   text: string;
+  /** Its position in the session (stored messages). */
+  seq?: number | undefined;
   /** An assistant step's tool calls. */
   toolCalls?: StoredToolCall[] | undefined;
   /** toolResult: the call it answers. */

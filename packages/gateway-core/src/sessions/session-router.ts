@@ -753,7 +753,7 @@ export class SessionRouter {
 }
 
 function turnOf(m: SessionMessageRecord): HistoryTurn {
-  const turn: HistoryTurn = { role: m.role, text: m.text };
+  const turn: HistoryTurn = { role: m.role, text: m.text, seq: m.seq };
   if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
   if (m.toolCallId) turn.toolCallId = m.toolCallId;
   if (m.toolName) turn.toolName = m.toolName;

@@ -327,6 +327,16 @@ export const AgentSection = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
+    contextTokens: Type.Integer({
+      minimum: 1000,
+      default: 32_000,
+      description:
+        "A model's context window in tokens (estimated at four characters a token). History goes into three quarters of it; when it does not fit, older turns are compacted into a summary.",
+    }),
+    contextTokensByModel: Type.Record(Type.String(), Type.Integer({ minimum: 1000 }), {
+      default: {},
+      description: 'The context window of particular models, by `provider/model`; others use contextTokens.',
+    }),
     resumeInterrupted: Type.Boolean({
       default: true,
       description:

@@ -248,7 +248,7 @@ export const sessionsDelete = defineMethod({
 export const sessionsCompact = defineMethod({
   name: 'sessions.compact',
   description:
-    'Shorten a session transcript to its newest messages (default 100). Nothing is summarised: older messages are deleted.',
+    'Shorten a session transcript to its newest messages (default 100). When the session answers with a model, what is removed is first compacted into the session summary (a model call) that later turns carry; with the echo model, older messages are only deleted.',
   params: Strict(
     {
       key: Key,
@@ -263,6 +263,9 @@ export const sessionsCompact = defineMethod({
       key: Key,
       removedMessages: Count('Messages deleted.'),
       keptMessages: Count('Messages kept.'),
+      summarized: Type.Optional(
+        Type.Boolean({ description: 'The removed messages were summarised into the session summary first.' }),
+      ),
     },
     { $id: 'SessionsCompactResult', description: 'Compacted.' },
   ),
