@@ -656,12 +656,20 @@ export class GatewayCore {
         tools: agentTools({
           nodes: this.nodes,
           approvals: this.approvals,
-          send: (params, caller) => this.channels.send(params, caller),
+          messages: {
+            send: (params, caller) => this.channels.send(params, caller),
+            react: async (t, messageId, emoji) => {
+              const adapter = this.channels.liveAdapter(t.channel, t.accountId);
+              if (!adapter?.react) throw new Error(`${t.channel}/${t.accountId} cannot react here`);
+              await adapter.react(t.chatId, messageId, emoji);
+            },
+          },
           store: this.store,
           cron: this.cron,
         }),
         sessionModel: (key) => sessionModel(this.store.kv, key),
         compactor: this.compactor,
+        stateDir: this.#o.stateDir,
         log: this.log.child({ component: 'agent' }),
       });
       return runtime;

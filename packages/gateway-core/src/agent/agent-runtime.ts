@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { GatewayConfig, OperatorScope } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import { echoResponder, type HistoryTurn, type Responder } from '../sessions/responder.ts';
 import type { StoredToolCall } from '../store/types.ts';
@@ -24,6 +27,8 @@ export interface AgentRuntimeOptions {
   sessionModel(sessionKey: string): Promise<string | undefined>;
   /** Summaries of older turns, and the context window of each model. */
   compactor: SessionCompactor;
+  /** Where the agent's own system prompt file lives (`<state dir>/agents/main/SYSTEM.md`). */
+  stateDir?: string | undefined;
   log: Logger;
 }
 
@@ -56,6 +61,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     name: 'models',
     async respond(input, onDelta) {
       const agent = o.config();
+      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
+        .filter(Boolean)
+        .join('\n\n');
       const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const emit = input.emit ?? (() => {});
@@ -68,9 +76,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         history: input.history,
         candidates,
         fixedTokens:
-          estimateTokens(agent.openai.systemPrompt ?? '') +
-          estimateTokens(input.text) +
-          tools.reduce((n, t) => n + t.schemaTokens, 0),
+          estimateTokens(system) + estimateTokens(input.text) + tools.reduce((n, t) => n + t.schemaTokens, 0),
         signal: input.signal,
         log: o.log,
         onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
@@ -78,10 +84,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
         resolve: (ref) => o.models.resolve(ref),
-        system: [
-          agent.openai.systemPrompt,
-          context.summary && `Summary of the earlier conversation:\n${context.summary}`,
-        ]
+        system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
           .filter(Boolean)
           .join('\n\n'),
         messages: [
@@ -199,4 +202,11 @@ async function fitContext(c: {
     );
   }
   return { history: keep, summary: summary?.text };
+}
+
+/** The agent's own system prompt, a file operators edit in the state dir; read per turn (it is small). */
+async function systemPromptFile(stateDir: string | undefined): Promise<string | undefined> {
+  if (!stateDir) return undefined;
+  const text = await readFile(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'), 'utf8').catch(() => '');
+  return text.trim() || undefined;
 }

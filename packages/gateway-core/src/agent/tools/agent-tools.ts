@@ -1,4 +1,3 @@
-import type { SendParams, SendResult } from '@openclaw/protocol';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import type { CronService } from '../../cron/cron-service.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
@@ -6,7 +5,7 @@ import type { Store } from '../../store/types.ts';
 import type { AgentTool } from './agent-tool.ts';
 import { canvasTool } from './canvas-tool.ts';
 import { cronTool } from './cron-tool.ts';
-import { messageTool } from './message-tool.ts';
+import { type MessageServices, messageTool } from './message-tool.ts';
 import { NodeInvoker } from './node-invoker.ts';
 import { nodesTool } from './nodes-tool.ts';
 import { sessionsTool } from './sessions-tool.ts';
@@ -14,8 +13,8 @@ import { sessionsTool } from './sessions-tool.ts';
 export interface AgentToolServices {
   nodes: NodeService;
   approvals: ExecApprovals;
-  /** A send through the outbox (ChannelManager.send). */
-  send(params: SendParams, caller: string): Promise<SendResult>;
+  /** Sends through the outbox (ChannelManager.send) and reactions through the live adapter. */
+  messages: MessageServices;
   store: Store;
   cron: CronService;
 }
@@ -26,7 +25,7 @@ export function agentTools(s: AgentToolServices): AgentTool[] {
   return [
     nodesTool(invoker),
     canvasTool(invoker),
-    messageTool(s.send),
+    messageTool(s.messages),
     sessionsTool(s.store),
     cronTool(s.cron),
   ];
