@@ -34,6 +34,7 @@ import { createDeviceHandlers } from './handlers/device-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
 import { EventLoopMonitor } from './health/event-loop-monitor.ts';
+import { processMemory } from './health/process-memory.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
@@ -564,6 +565,7 @@ export class GatewayCore {
       eventLoop,
       ...this.#channelHealth(),
       heartbeatSeconds: this.heartbeat.intervalSeconds,
+      memory: processMemory(),
     };
     summary.durationMs = Math.round(performance.now() - t0);
     return summary;

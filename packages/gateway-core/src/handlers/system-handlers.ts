@@ -52,10 +52,13 @@ export function createSystemHandlers(deps: {
       if (r.reset) out.reset = true;
       return out;
     },
-    'security.audit.list': async ({ afterId, limit, action }) => {
-      const q: { afterId?: number; limit: number; action?: string } = { limit: limit ?? 100 };
+    'security.audit.list': async ({ afterId, limit, action, newest }) => {
+      const q: { afterId?: number; limit: number; action?: string; newest?: boolean } = {
+        limit: limit ?? 100,
+      };
       if (afterId !== undefined) q.afterId = afterId;
       if (action !== undefined) q.action = action;
+      if (newest) q.newest = true;
       const entries = await core.store.audit.list(q);
       return {
         entries: entries.map((e) => {

@@ -289,6 +289,12 @@ export const AuditListParams = Strict(
       Type.Integer({ minimum: 1, maximum: 1000, description: 'Most entries (default 100).' }),
     ),
     action: Type.Optional(NonEmptyString('Only this action (prefix match with a trailing *).')),
+    newest: Type.Optional(
+      Type.Boolean({
+        description:
+          'Of the matching entries after afterId, the newest `limit` instead of the oldest (still listed oldest first): what happened lately.',
+      }),
+    ),
   },
   { $id: 'AuditListParams', description: 'Filter for the audit log.' },
 );
