@@ -220,7 +220,7 @@ export class ControlApp extends LitElement {
           <span class="conn-dot" data-state=${state.kind} role="img" aria-label=${this.#connectionText()}></span>
         </header>
         <aside class="sidebar" id="sidebar" aria-label="Sidebar">
-          <p class="brand"><span class="brand-mark" aria-hidden="true"></span>OpenClaw <span class="muted">Control</span></p>
+          <p class="brand"><span class="brand-mark" aria-hidden="true"></span>OpenClaw <span class="brand-sub">Control</span></p>
           ${this.#nav()}
           ${this.#footer()}
         </aside>
@@ -266,7 +266,7 @@ export class ControlApp extends LitElement {
                 <a href="#/${r.name}" aria-current=${this.route.name === r.name ? 'page' : 'false'}
                   aria-keyshortcuts=${key ? `g ${key}` : nothing}>
                   ${icon(r.icon)}<span>${r.title}</span>
-                  ${n ? html`<span class="badge warn" aria-label="${n} waiting">${n}</span>` : nothing}
+                  ${n ? html`<span class="badge warn nav-count" aria-label="${n} waiting">${n}</span>` : nothing}
                 </a>
               </li>`;
             })}
@@ -300,7 +300,7 @@ export class ControlApp extends LitElement {
   #shortcutsDialog(): TemplateResult {
     const names = Object.fromEntries(ROUTES.map((r) => [r.name, r.title]));
     return html`<dialog id="shortcuts" aria-labelledby="shortcuts-title">
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <h2 id="shortcuts-title" class="dialog-title">Keyboard shortcuts</h2>
       <dl class="shortcut-list">
         ${Object.entries(GO_TO).map(
           ([k, route]) => html`<div><dt><kbd>g</kbd> <kbd>${k}</kbd></dt><dd>${names[route]}</dd></div>`,

@@ -525,7 +525,7 @@ export class ConfigPage extends Page {
     return html`<dialog id="config-review" aria-labelledby="config-review-title" @close=${() => {
       this.review = undefined;
     }}>
-      <h2 id="config-review-title">Save ${changes.length} ${changes.length === 1 ? 'change' : 'changes'}?</h2>
+      <h2 id="config-review-title" class="dialog-title">Save ${changes.length} ${changes.length === 1 ? 'change' : 'changes'}?</h2>
       <p class="muted small">Only these keys are written to <code>${this.#path}</code>; everything else stays as it is. Secrets are never shown.</p>
       <table class="diff" data-testid="config-diff">
         <thead><tr><th scope="col">Key</th><th scope="col">Now</th><th scope="col">After saving</th></tr></thead>

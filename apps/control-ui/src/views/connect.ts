@@ -98,7 +98,7 @@ export class ConnectScreen extends LitElement {
 
   #panel(title: string, body: TemplateResult): TemplateResult {
     return html`<div class="connect">
-      <p class="brand"><span class="brand-mark" aria-hidden="true"></span>OpenClaw <span class="muted">Control</span></p>
+      <p class="brand"><span class="brand-mark" aria-hidden="true"></span>OpenClaw <span class="brand-sub">Control</span></p>
       <div class="panel" data-testid="connect-state" data-state=${this.session.state.kind}>
         <h1 tabindex="-1">${title}</h1>
         ${body}
