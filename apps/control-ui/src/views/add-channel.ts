@@ -25,7 +25,7 @@ import {
   readIssues,
 } from '../state/config-form.ts';
 import { type FieldHandlers, issueView, renderField } from './config-field.ts';
-import { copyable } from './copy-button.ts';
+import { copyable, withCommands } from './copy-button.ts';
 import { icon } from './icons.ts';
 import './whatsapp-link.ts';
 
@@ -434,7 +434,7 @@ export class AddChannel extends LitElement {
           : nothing
       }
       ${acct?.lastError && state !== 'running' ? html`<p class="error" data-testid="new-account-error">${acct.lastError}</p>` : nothing}
-      ${acct?.action ? html`<p class="error">To do: ${acct.action}</p>` : nothing}
+      ${acct?.action ? html`<p class="error">To do: ${withCommands(acct.action)}</p>` : nothing}
       ${
         acct?.lastInboundAt
           ? html`<p class="muted small">Last message in ${ago(acct.lastInboundAt)}.</p>`

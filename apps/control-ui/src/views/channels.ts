@@ -2,7 +2,7 @@ import type { ChannelAccountStatus, ChannelPairingRequest, ChannelsStatusResult 
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ago, errorText, when } from '../format.ts';
 import { accountTone } from '../state/add-channel.ts';
-import { copyable } from './copy-button.ts';
+import { copyable, withCommands } from './copy-button.ts';
 import { icon } from './icons.ts';
 import { Page } from './page.ts';
 import './add-channel.ts';
@@ -229,7 +229,7 @@ export class ChannelsPage extends Page {
     const canLink =
       channel === 'whatsapp' && state !== 'running' && this.session.hasMethod('web.login.start');
     return html`<tr data-account=${a.accountId} data-state=${state}>
-      <td data-label="Account">${a.name ?? a.accountId} ${a.name ? html`<span class="muted">${a.accountId}</span>` : nothing}
+      <td data-label="Account">${a.name ? html`${a.name} ` : nothing}${copyable(a.accountId, 'account id')}
         ${a.self ? html`<div class="muted">${a.self.username ? `@${a.self.username}` : (a.self.name ?? a.self.id)}</div>` : nothing}</td>
       <td data-label="State"><span class="state"><span class="dot ${tone}" aria-hidden="true"></span><span class="badge ${tone}">${state}</span></span>
         ${a.connected ? html`<span class="muted">connected</span>` : nothing}
@@ -242,7 +242,7 @@ export class ChannelsPage extends Page {
         ${a.queued ? html`<div>${a.queued} queued</div>` : nothing}
         ${a.heldBy ? html`<div class="muted">held by ${a.heldBy}</div>` : nothing}
         ${a.lastError ? html`<div class="error" data-testid="last-error" title=${a.lastErrorAt ? `last at ${when(a.lastErrorAt)}` : ''}>${a.lastError}</div>` : nothing}
-        ${a.action ? html`<div class="error">To do: ${a.action}</div>` : nothing}
+        ${a.action ? html`<div class="error">To do: ${withCommands(a.action)}</div>` : nothing}
         ${
           a.probe
             ? html`<div data-testid="probe" class=${a.probe.ok ? '' : 'error'}>Check: ${

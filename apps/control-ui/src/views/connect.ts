@@ -130,7 +130,7 @@ export class ConnectScreen extends LitElement {
             <span id="secret-hint" class="hint">
               ${
                 this.kind === 'token'
-                  ? html`On the gateway host, <code>openclaw gateway token</code> prints it.`
+                  ? html`On the gateway host, ${copyable('openclaw gateway token', 'command')} prints it.`
                   : html`The <code>auth.password</code> the gateway was started with.`
               }
               It is used once, to pair this browser; after that the browser keeps its own device token and this page does not store the ${this.kind}.

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { splitCommands } from '../state/commands.ts';
 import { icon } from './icons.ts';
 
 /** Put text on the clipboard: the Clipboard API, or a selected textarea where it is refused. */
@@ -91,4 +92,9 @@ export function copyable(
     ><code title=${text} data-testid=${options.testId ?? nothing}>${options.shown ?? text}</code
     ><oc-copy .text=${text} .label=${label}></oc-copy
   ></span>`;
+}
+
+/** A message from the gateway with each `openclaw …` command in it made copyable. */
+export function withCommands(text: string): (TemplateResult | string)[] {
+  return splitCommands(text).map((part) => (part.command ? copyable(part.text, 'command') : part.text));
 }

@@ -13,7 +13,7 @@ import { ago, duration, errorText, shortId, when } from '../format.ts';
 import { accountTone } from '../state/add-channel.ts';
 import { bytes } from '../state/health-history.ts';
 import { applyPresence, presenceKey, sortPresence } from '../state/presence.ts';
-import { copyable } from './copy-button.ts';
+import { copyable, withCommands } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 import { sparklineSvg } from './sparkline.ts';
 
@@ -321,7 +321,7 @@ export class OverviewPage extends Page {
                         ? html`<span class="detail error">${c.failingSince ? html`<span title=${when(c.failingSince)}>since ${ago(c.failingSince, this.now)}:</span> ` : nothing}${c.lastError}</span>`
                         : nothing
                     }
-                    ${c.action ? html`<span class="detail error">To do: ${c.action}</span>` : nothing}
+                    ${c.action ? html`<span class="detail error">To do: ${withCommands(c.action)}</span>` : nothing}
                   </span>
                   <span class="badge ${tone}">${c.state}</span>
                 </li>`;
