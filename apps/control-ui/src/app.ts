@@ -7,13 +7,6 @@ import { copyable } from './views/copy-button.ts';
 import { type IconName, icon } from './views/icons.ts';
 import { debounce } from './views/page.ts';
 import './views/connect.ts';
-import './views/overview.ts';
-import './views/devices.ts';
-import './views/nodes.ts';
-import './views/channels.ts';
-import './views/chat.ts';
-import './views/logs.ts';
-import './views/config.ts';
 
 interface Route {
   name: string;
@@ -33,6 +26,20 @@ const ROUTES = [
 ] as const satisfies readonly Route[];
 
 type RouteName = (typeof ROUTES)[number]['name'];
+
+/**
+ * Each page's code, loaded when the page is first opened (the sign-in screen is in the main
+ * chunk). An element rendered before its code arrives is upgraded in place, properties kept.
+ */
+const PAGES: Record<RouteName, () => Promise<unknown>> = {
+  overview: () => import('./views/overview.ts'),
+  logs: () => import('./views/logs.ts'),
+  channels: () => import('./views/channels.ts'),
+  devices: () => import('./views/devices.ts'),
+  nodes: () => import('./views/nodes.ts'),
+  chat: () => import('./views/chat.ts'),
+  config: () => import('./views/config.ts'),
+};
 
 /** `#/chat/webchat-1` → { name: 'chat', param: 'webchat-1' }; anything unknown is the overview. */
 function parseHash(hash: string): { name: RouteName; param: string } {
@@ -189,8 +196,11 @@ export class ControlApp extends LitElement {
   protected override updated(): void {
     if (!this.#focusOnRender) return;
     this.#focusOnRender = false;
-    // Move focus to the new page's heading so keyboard and screen-reader users land on it.
-    requestAnimationFrame(() => this.querySelector<HTMLElement>('main h1')?.focus());
+    // Move focus to the new page's heading so keyboard and screen-reader users land on it (once
+    // its code is there and it has rendered).
+    void PAGES[this.route.name]()
+      .catch(() => undefined)
+      .then(() => requestAnimationFrame(() => this.querySelector<HTMLElement>('main h1')?.focus()));
   }
 
   protected override render(): TemplateResult {
@@ -316,6 +326,10 @@ export class ControlApp extends LitElement {
   #page(): TemplateResult {
     const { name, param } = this.route;
     const s = this.session;
+    PAGES[name]().catch((error: unknown) => {
+      // A new build replaced the one this page came from: a reload fetches the current one.
+      console.error(`could not load the ${name} page`, error);
+    });
     switch (name) {
       case 'overview':
         return html`<oc-overview .session=${s} .sampler=${this.sampler}></oc-overview>`;
