@@ -52,8 +52,17 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
       ...(p ? { args: ['--port', String(p)] } : {}),
     });
 
+  /** The parts of the config file the tests read back. */
+  interface ConfigFile {
+    gateway?: unknown;
+    pairing: { autoApproveLoopback?: boolean };
+    channels: {
+      telegram: { botToken?: string; pollRetryMs?: number; accounts?: Record<string, unknown> };
+      whatsapp?: unknown;
+    };
+  }
   const configFile = async () =>
-    JSON.parse(await readFile(join(stateDir, 'openclaw.json'), 'utf8')) as Record<string, any>;
+    JSON.parse(await readFile(join(stateDir, 'openclaw.json'), 'utf8')) as ConfigFile;
 
   /** An operator over the SDK, with the shared token (a CLI-like helper for the test). */
   async function operator(): Promise<GatewayClient> {
