@@ -38,6 +38,12 @@ export const rules: PackageRule[] = [
     rule: 'store-redis implements the core store and cluster seams on ioredis; nothing else',
   },
   {
+    folder: 'packages/test-harness',
+    // Test-only: it starts the apps by their entry files and imports none of them.
+    allow: (s) => nodeBuiltin(s) || s === '@openclaw/protocol' || s === 'ws',
+    rule: 'the test harness spawns apps as processes and imports only the protocol and ws',
+  },
+  {
     folder: 'apps/cli',
     allow: (s) =>
       nodeBuiltin(s) ||

@@ -242,7 +242,7 @@ export async function bundle(
   }
   const compiledIn = bundledPackages(result.metafile);
   if (target.a2ui) {
-    // The A2UI host page: its script bundled for the browser, next to the bundle (surfaces.ts
+    // The A2UI host page: its script bundled for the browser, next to the bundle (assets.ts
     // looks for ./a2ui/ beside itself).
     const a2uiSrc = join(root, 'apps', 'gateway', 'src', 'a2ui');
     const a2ui = join(outdir, 'a2ui');

@@ -1,27 +1,20 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { FakeTelegram } from '@openclaw/test-fakes';
+import { runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { runCli, startGateway, tempDir } from './harness.ts';
 
 describe('openclaw channels, pairing and send against a gateway with a Telegram bot', () => {
   it('approves a DM sender by code, sends, and stops and starts the account', async () => {
     const tg = await FakeTelegram.start({ holdMs: 100 });
-    const cli = await tempDir();
+    const cli = await tempStateDir('oc-cli-');
     try {
-      await using gw = await startGateway(async (stateDir) => {
-        await writeFile(
-          join(stateDir, 'openclaw.json'),
-          JSON.stringify({
-            channels: {
-              telegram: {
-                botToken: tg.token,
-                apiRoot: tg.apiRoot,
-                pacing: { perChatMs: 0, perAccountMs: 0 },
-              },
-            },
-          }),
-        );
+      await using gw = await spawnGateway({
+        token: true,
+        config: {
+          channels: {
+            telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pacing: { perChatMs: 0, perAccountMs: 0 } },
+          },
+        },
       });
       const env = gw.cliEnv(cli);
       // Wait for the account to come up.

@@ -1,15 +1,15 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { runCli, startGateway, tempDir } from './harness.ts';
 
 const json = <T>(s: string): T => JSON.parse(s) as T;
 
 describe('openclaw CLI against a real gateway', () => {
   it('pairs: a second device waits, the first CLI approves it, then it connects', async () => {
-    await using gw = await startGateway();
-    const first = await tempDir();
-    const second = await tempDir();
+    await using gw = await spawnGateway({ token: true });
+    const first = await tempStateDir('oc-cli-');
+    const second = await tempStateDir('oc-cli-');
     try {
       // The first CLI, on loopback, is approved silently and keeps its device token.
       const st = await runCli(['gateway', 'status', '--json'], gw.cliEnv(first));
@@ -52,8 +52,8 @@ describe('openclaw CLI against a real gateway', () => {
   });
 
   it('gateway call runs any method and prints typed errors', async () => {
-    await using gw = await startGateway();
-    const dir = await tempDir();
+    await using gw = await spawnGateway({ token: true });
+    const dir = await tempStateDir('oc-cli-');
     try {
       const status = await runCli(['gateway', 'call', 'status'], gw.cliEnv(dir));
       expect(status.code).toBe(0);
@@ -82,9 +82,9 @@ describe('openclaw CLI against a real gateway', () => {
   });
 
   it('devices rotate invalidates the old token', async () => {
-    await using gw = await startGateway();
-    const admin = await tempDir();
-    const other = await tempDir();
+    await using gw = await spawnGateway({ token: true });
+    const admin = await tempStateDir('oc-cli-');
+    const other = await tempStateDir('oc-cli-');
     try {
       expect((await runCli(['gateway', 'health'], gw.cliEnv(admin))).code).toBe(0);
       expect((await runCli(['gateway', 'health'], gw.cliEnv(other))).code).toBe(0);
@@ -109,7 +109,7 @@ describe('openclaw CLI against a real gateway', () => {
   });
 
   it('says where it looked when the gateway is unreachable', async () => {
-    const dir = await tempDir();
+    const dir = await tempStateDir('oc-cli-');
     try {
       const r = await runCli(['gateway', 'status'], {
         OPENCLAW_STATE_DIR: dir,
@@ -124,7 +124,7 @@ describe('openclaw CLI against a real gateway', () => {
   });
 
   it('doctor flags a broken config and changes nothing', async () => {
-    const dir = await tempDir();
+    const dir = await tempStateDir('oc-cli-');
     try {
       const cfg = join(dir, 'openclaw.json');
       const text = '{ gateway: { port: "eighty" } }';
@@ -152,8 +152,8 @@ describe('openclaw CLI against a real gateway', () => {
   });
 
   it('gateway install writes a unit that runs the gateway and holds no secret', async () => {
-    const dir = await tempDir();
-    const unitDir = await tempDir('oc-unit-');
+    const dir = await tempStateDir('oc-cli-');
+    const unitDir = await tempStateDir('oc-unit-');
     try {
       const token = 'a-very-secret-token-value-123456';
       await writeFile(join(dir, 'gateway.token'), `${token}\n`, { mode: 0o600 });

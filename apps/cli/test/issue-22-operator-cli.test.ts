@@ -10,8 +10,8 @@ import {
   generateDeviceIdentity,
   type NodeInvokeRequestEvent,
 } from '@openclaw/protocol';
+import { type GatewayProcess, runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, runCli, startGateway, tempDir } from './harness.ts';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts');
 /** An SGR colour sequence (the spinner's cursor codes are not colour). */
@@ -86,16 +86,16 @@ async function until<T>(what: () => Promise<T | undefined>, why: string, timeout
 }
 
 describe('issue 22: the operator surface of the CLI', () => {
-  let gw: RunningGateway;
+  let gw: GatewayProcess & { token: string };
   let admin: string;
   let other: string;
   let node: Client | undefined;
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    gw = await startGateway();
-    admin = await tempDir();
-    other = await tempDir();
+    gw = await spawnGateway({ token: true });
+    admin = await tempStateDir('oc-cli-');
+    other = await tempStateDir('oc-cli-');
     dirs.push(admin, other);
     // Two CLIs on one host: the same client, the same name, two devices.
     expect((await runCli(['gateway', 'health'], gw.cliEnv(admin))).code).toBe(0);
@@ -235,7 +235,7 @@ describe('issue 22: the operator surface of the CLI', () => {
   it('openclaw logs prints time, level, component and message; --level and --json; --follow', async () => {
     const env = gw.cliEnv(admin);
     // A refused connect (a new device with a wrong token) is a warning line.
-    const stranger = await tempDir();
+    const stranger = await tempStateDir('oc-cli-');
     dirs.push(stranger);
     const wrong = { ...gw.cliEnv(stranger), OPENCLAW_GATEWAY_TOKEN: 'wrong-token-0000000000' };
     const refused = await runCli(['gateway', 'health'], wrong);
@@ -297,8 +297,8 @@ describe('issue 22: the operator surface of the CLI', () => {
 
 describe('issue 22: expected disconnects and broken config files', () => {
   it('config set auth.mode none saves, applies, says the gateway closed the connection, and exits 0', async () => {
-    await using gw = await startGateway();
-    const dir = await tempDir();
+    await using gw = await spawnGateway({ token: true });
+    const dir = await tempStateDir('oc-cli-');
     try {
       const r = await runCli(['config', 'set', 'auth.mode', 'none'], gw.cliEnv(dir));
       expect(r.stderr).not.toContain('connection lost (4001 gateway auth changed)');
@@ -325,7 +325,7 @@ describe('issue 22: expected disconnects and broken config files', () => {
   }, 30_000);
 
   it('status with an unparsable config file says the file is broken, where, not "cannot reach"', async () => {
-    const dir = await tempDir();
+    const dir = await tempStateDir('oc-cli-');
     try {
       const file = join(dir, 'openclaw.json');
       await writeFile(file, '{\n  gateway: { port: 19999,, },\n}\n');
@@ -360,7 +360,7 @@ describe('issue 22: expected disconnects and broken config files', () => {
   }, 30_000);
 
   it('gateway run: every problem of the file with its line and column', async () => {
-    const dir = await tempDir();
+    const dir = await tempStateDir('oc-cli-');
     try {
       const file = join(dir, 'openclaw.json');
       await writeFile(file, "{\n  gateway: { bind: 'everywhere' },\n  loging: {},\n}\n");
@@ -382,7 +382,7 @@ describe('issue 22: expected disconnects and broken config files', () => {
 
 describe("issue 22: the gateway's own stdout", () => {
   it('is one readable line per record on a terminal, JSON lines otherwise', async () => {
-    const dir = await tempDir();
+    const dir = await tempStateDir('oc-cli-');
     try {
       const env = { OPENCLAW_STATE_DIR: dir, OPENCLAW_GATEWAY_TOKEN: 'a-token-for-this-terminal-test' };
       const command = [

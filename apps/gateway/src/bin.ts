@@ -2,8 +2,9 @@
 // Operators normally run it through `openclaw gateway run`; this exists so the daemon can start
 // without loading the CLI (benchmarks, service managers).
 import { parseArgs } from 'node:util';
-import { type GatewayFlags, parseBind, parsePort } from './options.ts';
-import { GatewayStartError, runGateway } from './run-gateway.ts';
+import { type GatewayFlags, parseAuthMode, parseBind, parsePort } from './options.ts';
+import { runGateway } from './run-gateway.ts';
+import { StartupError } from './startup-error.ts';
 import { applyV8Flags } from './v8-flags.ts';
 
 applyV8Flags();
@@ -24,12 +25,12 @@ try {
   if (values.port) flags.port = parsePort(values.port);
   if (values.bind) flags.bind = parseBind(values.bind);
   if (values.host) flags.host = values.host;
-  if (values.auth) flags.auth = values.auth as GatewayFlags['auth'];
+  if (values.auth) flags.auth = parseAuthMode(values.auth);
   if (values.token) flags.token = values.token;
   if (values.password) flags.password = values.password;
   if (values.verbose) flags.verbose = true;
   await runGateway({ flags, handleSignals: true });
 } catch (error) {
   process.stderr.write(`openclaw gateway: ${(error as Error).message}\n`);
-  process.exit(error instanceof GatewayStartError ? error.exitCode : 1);
+  process.exit(error instanceof StartupError ? error.exitCode : 1);
 }

@@ -1,10 +1,7 @@
 import { networkInterfaces } from 'node:os';
+import { StartupError } from './startup-error.ts';
 
 export type BindMode = 'loopback' | 'lan' | 'tailnet' | 'custom';
-
-export class BindError extends Error {
-  override name = 'BindError';
-}
 
 function inTailnetRange(address: string): boolean {
   const parts = address.split('.').map(Number);
@@ -42,14 +39,19 @@ export function resolveBindHost(
     case 'tailnet': {
       const address = findTailnetAddress(interfaces);
       if (!address) {
-        throw new BindError(
+        throw new StartupError(
+          'BIND_UNAVAILABLE',
           'bind "tailnet": no Tailscale address (100.64.0.0/10) on this machine. Start tailscaled and run `tailscale up`, or use --bind loopback with an SSH tunnel.',
         );
       }
       return address;
     }
     case 'custom':
-      if (!customHost) throw new BindError('bind "custom" needs an address: set gateway.host in the config.');
+      if (!customHost)
+        throw new StartupError(
+          'BIND_UNAVAILABLE',
+          'bind "custom" needs an address: set gateway.host in the config.',
+        );
       return customHost;
   }
 }

@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import {
-  attachSocket,
   type ChannelManagerOptions,
   type ChannelProvider,
   type ClusterLink,
@@ -18,16 +15,19 @@ import {
   type Store,
   systemClock,
 } from '@openclaw/gateway-core';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { WebSocketServer } from 'ws';
-import { BindError, type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
-import { type ControlUiOptions, registerControlUi } from './control-ui.ts';
-import { httpPeer, sendAuthFailure } from './http-auth.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type BindMode, isLoopbackAddress, resolveBindHost } from './bind.ts';
 import { createMetrics } from './metrics.ts';
-import { hasCredentialInQuery, originAllowed, peerOf } from './peer.ts';
-import { registerSurfaces } from './surfaces.ts';
+import { type ControlUiOptions, controlUi } from './plugins/control-ui.ts';
+import { health } from './plugins/health.ts';
+import { httpAuth } from './plugins/http-auth.ts';
+import { metricsEndpoint } from './plugins/metrics-endpoint.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
+import { surfaces } from './plugins/surfaces.ts';
+import { WebhookRoutes, webhooks } from './plugins/webhooks.ts';
+import { wsUpgrade } from './plugins/ws-upgrade.ts';
+import { StartupError } from './startup-error.ts';
 import { GATEWAY_VERSION } from './version.ts';
-import { WEBHOOK_PREFIX, WebhookRoutes } from './webhooks.ts';
 
 export interface BuildGatewayOptions {
   config: ConfigManager;
@@ -68,45 +68,29 @@ export interface Gateway {
   close(options?: { reason?: string; restartExpectedMs?: number; drainMs?: number }): Promise<void>;
 }
 
-/** Raw bytes a socket may send before hello-ok: a maximal connect frame plus framing slack. */
-const PREAUTH_SOCKET_BUDGET = 256 * 1024;
-
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-  'content-security-policy':
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'",
-};
-
 /** Refuse a config that would expose the gateway without auth. */
 export function checkExposure(bind: BindMode, host: string, authMode: string, secrets: SharedSecrets): void {
   const loopback = isLoopbackAddress(host);
   if (!loopback && authMode === 'none') {
     throw new StartupError(
+      'EXPOSURE_REFUSED',
       `refusing to listen on ${host} (bind ${bind}) with auth mode "none": anyone who can reach it would control the gateway. ` +
         'Use --auth token (a token is generated if you have none), or keep --bind loopback and reach it through an SSH tunnel.',
     );
   }
   if (authMode === 'token' && !secrets.token)
-    throw new StartupError('auth mode "token" but no token is configured');
+    throw new StartupError('AUTH_SECRET_MISSING', 'auth mode "token" but no token is configured');
   if (authMode === 'password' && !secrets.password) {
     throw new StartupError(
+      'AUTH_SECRET_MISSING',
       'auth mode "password" but no password is configured: pass --password or set OPENCLAW_GATEWAY_PASSWORD',
     );
   }
 }
 
 /**
- * The gateway app: config → logger → store → core → ws upgrade → health and metrics.
- * `listen()` is separate so tests can build, inject and listen on port 0.
+ * The gateway app: config → logger → store → core → ws upgrade → static/canvas → health and
+ * metrics. `listen()` is separate so tests can build, inject and listen on port 0.
  */
 export async function buildGateway(options: BuildGatewayOptions): Promise<Gateway> {
   const config = options.config;
@@ -127,7 +111,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   const { registry, sink } = createMetrics();
   let listenInfo = { bind: cfg.gateway.bind as string, host: '', port: 0, tls: Boolean(cfg.gateway.tls) };
 
-  const webhooks = new WebhookRoutes();
+  const webhookRoutes = new WebhookRoutes();
   const core = await createGatewayCore({
     config,
     store: options.store,
@@ -143,7 +127,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.gatewayId ? { gatewayId: options.gatewayId } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),
-    webhooks: webhooks.register,
+    webhooks: webhookRoutes.register,
     ...(options.channelTuning ? { channelTuning: options.channelTuning } : {}),
     onChannelSecrets: (values) => {
       channelSecrets = values;
@@ -161,108 +145,27 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;
 
-  app.addHook('onRequest', async (req, reply) => {
-    // Platform webhooks are the exception: some platforms (BlueBubbles) can only sign by query.
-    if (!req.url.startsWith(WEBHOOK_PREFIX) && hasCredentialInQuery(req.url)) {
-      reply.code(400).send({ error: 'credentials are not accepted in URLs; use the Authorization header' });
-    }
+  // The HTTP side, one plugin per job (src/plugins), loaded in this order. A new route is a
+  // plugin registered here; one that needs a credential depends on `openclaw-http-auth` and
+  // guards its routes with `app.httpAuth.require(…)`.
+  app.register(securityHeaders);
+  app.register(httpAuth, {
+    authenticator: core.httpAuth,
+    trustedProxies: () => config.current.gateway.trustedProxies,
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
-    // A route may set its own policy (the canvas allows inline scripts); otherwise the strict default.
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
-    return payload;
-  });
-
-  // Every credential is checked in the core, behind its one limiter; here only the peer is
-  // decided and outcomes become status codes.
-  const peerOfRequest = (req: FastifyRequest) => httpPeer(req, config.current.gateway.trustedProxies);
-  const surfaces = options.canvasDir
-    ? await registerSurfaces(app, {
-        canvasDir: options.canvasDir,
-        log,
-        auth: core.httpAuth,
-        peer: peerOfRequest,
-      })
-    : undefined;
-
-  webhooks.mount(app);
-  if (options.controlUi !== false) registerControlUi(app, { log, ...options.controlUi });
-
-  app.get('/healthz', async () => ({ ok: true, uptimeMs: Date.now() - core.startedAtMs }));
-  app.get('/readyz', async (_req, reply) => {
-    const r = core.readiness();
-    reply.code(r.ready ? 200 : 503).send({ ready: r.ready, degraded: r.degraded, notReady: r.notReady });
-  });
-  app.get('/metrics', async (req, reply) => {
-    const auth = await core.httpAuth.authenticate({
-      peer: peerOfRequest(req),
-      authorization: req.headers.authorization,
-      audience: 'operator',
-      surface: 'metrics',
-    });
-    if (!auth.ok) return sendAuthFailure(reply, auth, 'json');
-    // Labels carry names only, but a secret must not leave through them even by accident.
-    reply.header('content-type', registry.contentType).send(scrubber.scrub(await registry.metrics()));
-  });
-
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    maxPayload: cfg.limits.maxPayload,
-    clientTracking: true,
-  });
-  const alive = new WeakSet<object>();
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = req.url ?? '/';
-    const path = url.split('?')[0];
-    if (path !== '/' && path !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    if (hasCredentialInQuery(url)) {
-      socket.end(
-        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\ncredentials are not accepted in URLs\n',
-      );
-      return;
-    }
-    const current = config.current;
-    // Bound what an unauthenticated peer can make us buffer: count raw bytes until hello-ok.
-    let preauthBytes = head.length;
-    const guard = (chunk: Buffer) => {
-      preauthBytes += chunk.length;
-      if (preauthBytes > PREAUTH_SOCKET_BUDGET) {
-        log.warn('a connection exceeded the pre-auth byte budget');
-        socket.destroy();
-      }
-    };
-    socket.on('data', guard);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const peer = peerOf(req, current.gateway.trustedProxies);
-      const rejected = !originAllowed(peer.origin, req.headers.host, current.gateway.allowedOrigins);
-      alive.add(ws);
-      ws.on('pong', () => alive.add(ws));
-      // Once the handshake is done the guard goes, and with it everything it holds (the request).
-      attachSocket(
-        core,
-        ws,
-        { ...peer, originRejected: rejected },
-        { onReady: () => socket.off('data', guard) },
-      );
-    });
-  };
-  app.server.on('upgrade', onUpgrade);
-
-  const pingTimer = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, options.pingIntervalMs ?? 30_000);
-  pingTimer.unref();
+  app.register(wsUpgrade, { core, config, log, pingIntervalMs: options.pingIntervalMs });
+  if (options.canvasDir) app.register(surfaces, { canvasDir: options.canvasDir, log });
+  if (options.controlUi !== false) app.register(controlUi, { log, ...options.controlUi });
+  app.register(webhooks, { routes: webhookRoutes });
+  app.register(health, { core });
+  app.register(metricsEndpoint, { registry, scrubber });
+  try {
+    await app.ready();
+  } catch (error) {
+    // A plugin that cannot load (the canvas folder cannot be made) fails the build, not the listen.
+    await core.shutdown({ reason: 'startup failed', drainMs: 0 });
+    throw error;
+  }
 
   let closed = false;
   const gateway: Gateway = {
@@ -272,15 +175,18 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     scrubber,
     async listen() {
       const c = config.current;
-      let host: string;
-      try {
-        host = resolveBindHost(c.gateway.bind, c.gateway.host);
-      } catch (error) {
-        if (error instanceof BindError) throw new StartupError(error.message);
-        throw error;
-      }
+      const host = resolveBindHost(c.gateway.bind, c.gateway.host);
       checkExposure(c.gateway.bind, host, c.auth.mode, options.secrets());
-      await app.listen({ host, port: c.gateway.port });
+      try {
+        await app.listen({ host, port: c.gateway.port });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new StartupError(
+          'PORT_IN_USE',
+          `port ${c.gateway.port} is already in use; pick another with --port or stop what holds it`,
+          { cause: error },
+        );
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : c.gateway.port;
       listenInfo = { bind: c.gateway.bind, host, port, tls: Boolean(https) };
@@ -295,17 +201,14 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     async close(opts = {}) {
       if (closed) return;
       closed = true;
-      clearInterval(pingTimer);
-      surfaces?.close();
-      app.server.off('upgrade', onUpgrade);
+      app.websockets.stopAccepting();
       const shutdown: { reason: string; restartExpectedMs?: number; drainMs?: number } = {
         reason: opts.reason ?? 'gateway stopping',
       };
       if (opts.restartExpectedMs !== undefined) shutdown.restartExpectedMs = opts.restartExpectedMs;
       if (opts.drainMs !== undefined) shutdown.drainMs = opts.drainMs;
       await core.shutdown(shutdown);
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      // Plugins release what they hold in preClose: the sockets left, live-reload streams.
       await app.close();
       log.info('gateway stopped');
     },

@@ -7,6 +7,7 @@ import { telegramConfigSchema } from '@openclaw/provider-telegram/config-schema'
 import { whatsappConfigSchema } from '@openclaw/provider-whatsapp/config-schema';
 import type { TObject } from '@sinclair/typebox';
 import pkg from '../package.json' with { type: 'json' };
+import { StartupError } from './startup-error.ts';
 
 interface KnownChannel {
   id: string;
@@ -80,22 +81,15 @@ export const knownChannels = knownChannelList.map((c) => c.id);
 export const gatewayConfig: TObject = gatewayConfigSchema(knownChannelList);
 
 /** A configured channel whose platform library is not installed next to the gateway. */
-export class ChannelLibraryMissingError extends Error {
-  override name = 'ChannelLibraryMissingError';
-  readonly code = 'CHANNEL_LIBRARY_MISSING';
-  readonly channel: string;
-  readonly libraries: string[];
-  constructor(channel: string, libraries: string[], options?: { cause?: unknown }) {
-    const versions = pkg.optionalDependencies as Record<string, string>;
-    const install = libraries.map((l) => `${l}@${versions[l] ?? 'latest'}`).join(' ');
-    super(
-      `channel "${channel}" is configured but its library (${libraries.join(', ')}) is not installed; ` +
-        `install it where the gateway is installed (npm install -g ${install}) or remove channels.${channel}`,
-      options,
-    );
-    this.channel = channel;
-    this.libraries = libraries;
-  }
+function channelLibraryMissing(channel: string, libraries: string[], cause: unknown): StartupError {
+  const versions = pkg.optionalDependencies as Record<string, string>;
+  const install = libraries.map((l) => `${l}@${versions[l] ?? 'latest'}`).join(' ');
+  return new StartupError(
+    'CHANNEL_LIBRARY_MISSING',
+    `channel "${channel}" is configured but its library (${libraries.join(', ')}) is not installed; ` +
+      `install it where the gateway is installed (npm install -g ${install}) or remove channels.${channel}`,
+    { cause },
+  );
 }
 
 const isMissing = (error: unknown, libraries: string[]): boolean => {
@@ -114,8 +108,7 @@ export async function loadProviders(channels: Record<string, unknown>): Promise<
     try {
       out.push(await c.load());
     } catch (error) {
-      if (isMissing(error, c.libraries))
-        throw new ChannelLibraryMissingError(c.id, c.libraries, { cause: error });
+      if (isMissing(error, c.libraries)) throw channelLibraryMissing(c.id, c.libraries, error);
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { StartupError } from './startup-error.ts';
 
 export interface LockInfo {
   pid: number;
@@ -8,15 +9,11 @@ export interface LockInfo {
   startedAt: string;
 }
 
-export class LockHeldError extends Error {
-  override name = 'LockHeldError';
-  readonly holder: LockInfo;
-  constructor(path: string, holder: LockInfo) {
-    super(
-      `another gateway is running on this state dir (pid ${holder.pid}${holder.port ? `, port ${holder.port}` : ''}); lock: ${path}. Stop it with \`openclaw gateway stop\` or use another OPENCLAW_STATE_DIR.`,
-    );
-    this.holder = holder;
-  }
+function lockHeld(path: string, holder: LockInfo): StartupError {
+  return new StartupError(
+    'STATE_DIR_LOCKED',
+    `another gateway is running on this state dir (pid ${holder.pid}${holder.port ? `, port ${holder.port}` : ''}); lock: ${path}. Stop it with \`openclaw gateway stop\` or use another OPENCLAW_STATE_DIR.`,
+  );
 }
 
 function alive(pid: number): boolean {
@@ -65,7 +62,7 @@ export class InstanceLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = await readLock(path);
-        if (holder && holder.pid !== process.pid && alive(holder.pid)) throw new LockHeldError(path, holder);
+        if (holder && holder.pid !== process.pid && alive(holder.pid)) throw lockHeld(path, holder);
         // Stale (dead pid or unreadable): take it over.
         await rm(path, { force: true });
       }

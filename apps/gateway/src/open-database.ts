@@ -6,17 +6,13 @@ import {
   type IntegrityResult,
   type Store,
 } from '@openclaw/gateway-core';
+import { StartupError } from './startup-error.ts';
 
 /** How long start-up waits for the integrity check before it starts anyway (and keeps checking). */
 export const INTEGRITY_BUDGET_MS = 10_000;
 
 /** Up to this size the file is checked on the main thread (nothing is served yet; no worker to start). */
 const INLINE_CHECK_BYTES = 32 * 1024 * 1024;
-
-/** The database is damaged or cannot be opened; the message names the file and what to do. */
-export class DatabaseOpenError extends Error {
-  override name = 'DatabaseOpenError';
-}
 
 /**
  * Check the SQLite file, then open it. A damaged file refuses the start: a gateway that runs on
@@ -32,14 +28,17 @@ export async function openDatabase(
     inlineUpToBytes: INLINE_CHECK_BYTES,
   });
   const now = options.now ?? (() => new Date());
-  if (check.status === 'damaged') throw new DatabaseOpenError(damagedMessage(path, check.problems, now()));
+  if (check.status === 'damaged')
+    throw new StartupError('DATABASE_UNUSABLE', damagedMessage(path, check.problems, now()));
   try {
     return { store: createSqliteStore({ path }), check };
   } catch (error) {
     if (check.status === 'unfinished') check.cancel();
     const failure = classifyStoreError(error);
     if (failure?.kind === 'corrupt')
-      throw new DatabaseOpenError(damagedMessage(path, [failure.reason], now()), { cause: error });
+      throw new StartupError('DATABASE_UNUSABLE', damagedMessage(path, [failure.reason], now()), {
+        cause: error,
+      });
     const reason = failure?.reason ?? (error as Error).message;
     const fix =
       failure?.kind === 'full'
@@ -47,7 +46,9 @@ export async function openDatabase(
         : failure?.kind === 'readonly'
           ? 'Make the file and its directory writable by this user, then start again.'
           : 'Check the disk and the permissions of the state dir, then start again.';
-    throw new DatabaseOpenError(`cannot open the database ${path}: ${reason}\n${fix}`, { cause: error });
+    throw new StartupError('DATABASE_UNUSABLE', `cannot open the database ${path}: ${reason}\n${fix}`, {
+      cause: error,
+    });
   }
 }
 

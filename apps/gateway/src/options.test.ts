@@ -1,8 +1,9 @@
 import { defaultConfig } from '@openclaw/gateway-core';
 import { describe, expect, it } from 'vitest';
 import { findTailnetAddress, isLoopbackAddress, resolveBindHost } from './bind.ts';
-import { applyOverrides, OptionsError } from './options.ts';
+import { applyOverrides } from './options.ts';
 import { hasCredentialInQuery, originAllowed } from './peer.ts';
+import { StartupError } from './startup-error.ts';
 
 describe('flags over env over file', () => {
   it('applies env over the file and flags over env', () => {
@@ -29,7 +30,7 @@ describe('flags over env over file', () => {
 
   it('rejects a bad env value with its name', () => {
     expect(() => applyOverrides(defaultConfig(), { OPENCLAW_GATEWAY_PORT: 'http' }, {})).toThrow(
-      OptionsError,
+      StartupError,
     );
     expect(() => applyOverrides(defaultConfig(), { OPENCLAW_GATEWAY_BIND: 'world' }, {})).toThrow(
       /OPENCLAW_GATEWAY_BIND/,

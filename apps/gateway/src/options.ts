@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@openclaw/gateway-core';
 import type { BindMode } from './bind.ts';
+import { StartupError } from './startup-error.ts';
 
 /** Command-line flags of `gateway run`; each wins over env and file. */
 export interface GatewayFlags {
@@ -10,10 +11,6 @@ export interface GatewayFlags {
   token?: string | undefined;
   password?: string | undefined;
   verbose?: boolean | undefined;
-}
-
-export class OptionsError extends Error {
-  override name = 'OptionsError';
 }
 
 const BINDS = new Set(['loopback', 'lan', 'tailnet', 'custom']);
@@ -32,13 +29,16 @@ export function applyOverrides(
   if (envPort) {
     const p = Number(envPort);
     if (!Number.isInteger(p) || p < 0 || p > 65535)
-      throw new OptionsError(`OPENCLAW_GATEWAY_PORT: not a port: ${envPort}`);
+      throw new StartupError('CONFIG_INVALID', `OPENCLAW_GATEWAY_PORT: not a port: ${envPort}`);
     c.gateway.port = p;
   }
   const envBind = env.OPENCLAW_GATEWAY_BIND;
   if (envBind) {
     if (!BINDS.has(envBind))
-      throw new OptionsError(`OPENCLAW_GATEWAY_BIND: expected loopback|lan|tailnet|custom, got ${envBind}`);
+      throw new StartupError(
+        'CONFIG_INVALID',
+        `OPENCLAW_GATEWAY_BIND: expected loopback|lan|tailnet|custom, got ${envBind}`,
+      );
     c.gateway.bind = envBind as BindMode;
   }
   if (env.OPENCLAW_GATEWAY_TOKEN) c.auth.token = env.OPENCLAW_GATEWAY_TOKEN;
@@ -59,11 +59,21 @@ export function applyOverrides(
 
 export function parsePort(value: string): number {
   const p = Number(value);
-  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new OptionsError(`--port: not a port: ${value}`);
+  if (!Number.isInteger(p) || p < 0 || p > 65535)
+    throw new StartupError('FLAG_INVALID', `--port: not a port: ${value}`);
   return p;
 }
 
 export function parseBind(value: string): BindMode {
-  if (!BINDS.has(value)) throw new OptionsError(`--bind: expected loopback|lan|tailnet|custom, got ${value}`);
+  if (!BINDS.has(value))
+    throw new StartupError('FLAG_INVALID', `--bind: expected loopback|lan|tailnet|custom, got ${value}`);
   return value as BindMode;
+}
+
+const AUTH_MODES = new Set(['token', 'password', 'none']);
+
+export function parseAuthMode(value: string): NonNullable<GatewayFlags['auth']> {
+  if (!AUTH_MODES.has(value))
+    throw new StartupError('FLAG_INVALID', `--auth: expected token|password|none, got ${value}`);
+  return value as NonNullable<GatewayFlags['auth']>;
 }

@@ -7,15 +7,16 @@ import {
   type Store,
 } from '@openclaw/gateway-core';
 import { type ConfigIssue, formatConfigIssues, GatewayError } from '@openclaw/protocol';
-import { buildGateway, type Gateway, StartupError } from './build-gateway.ts';
-import { ChannelLibraryMissingError, gatewayConfig, loadProviders } from './channel-providers.ts';
+import { buildGateway, type Gateway } from './build-gateway.ts';
+import { gatewayConfig, loadProviders } from './channel-providers.ts';
 import { loadOrCreateGatewayId } from './gateway-id.ts';
 import { loadOrCreateToken } from './gateway-secrets.ts';
-import { InstanceLock, LockHeldError } from './instance-lock.ts';
+import { InstanceLock } from './instance-lock.ts';
 import { createLogDestination } from './log-destination.ts';
-import { DatabaseOpenError, openDatabase } from './open-database.ts';
-import { applyOverrides, type GatewayFlags, OptionsError } from './options.ts';
+import { openDatabase } from './open-database.ts';
+import { applyOverrides, type GatewayFlags } from './options.ts';
 import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
+import { StartupError } from './startup-error.ts';
 
 export interface RunGatewayOptions {
   flags?: GatewayFlags;
@@ -37,31 +38,10 @@ export interface RunningGateway {
   stop(options?: { reason?: string; restartExpectedMs?: number }): Promise<void>;
 }
 
-/** Exit codes of a refused start (documented in the README). */
-export const START_EXIT_CODES = {
-  /** Invalid config, flags or bind. */
-  config: 2,
-  /** Another gateway holds the state dir. */
-  locked: 3,
-  /** The port is taken. */
-  portInUse: 4,
-  /** The database is damaged or cannot be opened. */
-  database: 7,
-} as const;
-
-/** A startup failure the CLI prints as-is and exits non-zero on. */
-export class GatewayStartError extends Error {
-  override name = 'GatewayStartError';
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1, options?: { cause?: unknown }) {
-    super(message, options);
-    this.exitCode = exitCode;
-  }
-}
-
 /**
  * Run the daemon: resolve state dir and config (flags over env over file), take the instance
- * lock, open the store, build the app, listen, and wire signals to a clean shutdown.
+ * lock, open the store, build the app, listen, and wire signals to a clean shutdown. A refused
+ * start throws a {@link StartupError} (its code and exit code say which refusal).
  */
 export async function runGateway(options: RunGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
@@ -76,22 +56,15 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       schema: gatewayConfig,
     });
   } catch (error) {
-    if (error instanceof GatewayError || error instanceof OptionsError) {
-      throw new GatewayStartError(describeInvalidConfig(error, configPath), START_EXIT_CODES.config, {
+    if (error instanceof GatewayError || error instanceof StartupError) {
+      throw new StartupError('CONFIG_INVALID', describeInvalidConfig(error, configPath), {
         cause: error,
       });
     }
     throw error;
   }
 
-  let lock: InstanceLock;
-  try {
-    lock = await InstanceLock.acquire(join(stateDir, stateFiles.lock));
-  } catch (error) {
-    if (error instanceof LockHeldError)
-      throw new GatewayStartError(error.message, START_EXIT_CODES.locked, { cause: error });
-    throw error;
-  }
+  const lock = await InstanceLock.acquire(join(stateDir, stateFiles.lock));
 
   let generatedToken: { token: string; path: string } | undefined;
   let fileToken: string | undefined;
@@ -119,14 +92,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     const backend = await openBackend(config, gatewayId, stateDir);
     const logDestination = options.logDestination ?? createLogDestination();
     // Unknown channel ids are reported by the channel manager once it has a logger.
-    const providers = await loadProviders(config.current.channels as Record<string, unknown>).catch(
-      (error: unknown) => {
-        if (error instanceof ChannelLibraryMissingError) {
-          throw new GatewayStartError(error.message, 2, { cause: error });
-        }
-        throw error;
-      },
-    );
+    const providers = await loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({
       config,
       store: backend.store,
@@ -176,15 +142,6 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       listening = await gateway.listen();
     } catch (error) {
       await gateway.close({ reason: 'startup failed', drainMs: 0 });
-      if (error instanceof StartupError)
-        throw new GatewayStartError(error.message, START_EXIT_CODES.config, { cause: error });
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new GatewayStartError(
-          `port ${config.current.gateway.port} is already in use; pick another with --port or stop what holds it`,
-          START_EXIT_CODES.portInUse,
-          { cause: error },
-        );
-      }
       throw error;
     }
     await lock.update({ port: listening.port, host: listening.host });
@@ -264,14 +221,8 @@ async function openBackend(
 }> {
   const c = config.current.cluster;
   if (!c.redisUrl) {
-    try {
-      const { store, check } = await openDatabase(join(stateDir, stateFiles.database));
-      return { store, integrity: check };
-    } catch (error) {
-      if (error instanceof DatabaseOpenError)
-        throw new GatewayStartError(error.message, START_EXIT_CODES.database, { cause: error });
-      throw error;
-    }
+    const { store, check } = await openDatabase(join(stateDir, stateFiles.database));
+    return { store, integrity: check };
   }
   const { connectClusterStore, RedisClusterLink } = await import('@openclaw/store-redis');
   try {
@@ -284,9 +235,9 @@ async function openBackend(
     });
     return { store, cluster, storeHealthy: healthy };
   } catch (error) {
-    throw new GatewayStartError(
+    throw new StartupError(
+      'CLUSTER_UNREACHABLE',
       `cannot reach Redis at ${redactUrl(c.redisUrl)} (cluster.redisUrl): ${(error as Error).message}`,
-      2,
       { cause: error },
     );
   }
@@ -304,7 +255,7 @@ function redactUrl(url: string): string {
 }
 
 /** Every problem of the config file, each as `file:line:col: key: what is wrong`. */
-function describeInvalidConfig(error: GatewayError | OptionsError, configPath: string): string {
+function describeInvalidConfig(error: GatewayError | StartupError, configPath: string): string {
   const issues =
     error instanceof GatewayError ? (error.details?.issues as ConfigIssue[] | undefined) : undefined;
   if (!issues?.length) return `invalid config (${configPath}): ${error.message}`;

@@ -2,9 +2,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '@openclaw/test-harness';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { requirement } from '../../../tooling/vitest/requirements.ts';
-import { repoRoot } from './process.ts';
 
 // Where it is looked for, and whether a test may run without it: needs('chromium').
 export const CHROMIUM_PATH = requirement('chromium').path ?? '/usr/bin/chromium';

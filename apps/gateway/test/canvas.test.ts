@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawnGateway } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { spawnGateway } from './process.ts';
 
 describe('canvas and A2UI hosts in a real browser', needs('chromium'), () => {
   it('serve nothing without auth, pages with a session cookie, and live-reload an edited file', async () => {

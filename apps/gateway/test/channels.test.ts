@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const newToken = () => randomBytes(24).toString('base64url');
@@ -115,7 +114,9 @@ describe('channels through the gateway process', () => {
       ['assistant', 'echo: hello web'],
     ]);
     const list = await c2.request('sessions.list', {});
-    expect(list.sessions).toMatchObject([{ key: 'webchat-1', kind: 'webchat', messageCount: 2 }]);
+    expect(list.sessions).toMatchObject([
+      { key: 'webchat-1', kind: 'direct', origin: 'webchat', messageCount: 2 },
+    ]);
   });
 
   it('an inbound Telegram message gets the agent reply from an OpenAI-compatible server, streamed to operators', async () => {

@@ -9,10 +9,15 @@ import type { GatewayClient } from '@openclaw/protocol';
 import { connectClusterStore } from '@openclaw/store-redis';
 import { type RedisServer, startRedisServer } from '@openclaw/store-redis/testing';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  eventually,
+  type GatewayProcess,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 import { startTcpRelay, type TcpRelay } from './tcp-relay.ts';
 
 const LEASE_MS = 3000;
@@ -22,16 +27,6 @@ const PER_CHAT_MS = 2500;
 const PREFIX = 'oc-fence:';
 const CHAT = '880';
 const LEASE_KEY = 'lease:channel:telegram:default';
-
-async function eventually<T>(fn: () => Promise<T | undefined | false>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('lease fencing between gateway processes', needs('redis-server'), () => {
   const token = randomBytes(24).toString('base64url');

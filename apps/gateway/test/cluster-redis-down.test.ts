@@ -3,8 +3,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@openclaw/test-fakes';
+import { spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { expect, it } from 'vitest';
-import { spawnGateway, tempStateDir } from './process.ts';
 
 it('a gateway started while Redis is down exits non-zero, naming the URL without its password', async () => {
   const stateDir = await tempStateDir();

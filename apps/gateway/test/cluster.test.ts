@@ -12,27 +12,13 @@ import {
 } from '@openclaw/protocol';
 import { startRedisServer } from '@openclaw/store-redis/testing';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { eventually, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const LEASE_MS = 5000;
-
-async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs: number,
-  what = 'condition',
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('three gateways on one Redis', needs('redis-server'), () => {
   let redis: Awaited<ReturnType<typeof startRedisServer>>;

@@ -1,6 +1,5 @@
 // The Control UI: its files as the gateway serves them (in-process), and the page itself in
 // Debian's Chromium against a real gateway process, the real CLI and a second device.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,13 +13,13 @@ import {
   type NodeInvokeRequestEvent,
 } from '@openclaw/protocol';
 import { FakeTelegram, FakeWhatsApp, type WaLib } from '@openclaw/test-fakes';
+import { type GatewayProcess, repoRoot, runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { chromium, type Locator, type Page, type Browser as PwBrowser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { buildGateway, type Gateway } from '../src/build-gateway.ts';
-import type { ControlUiOptions } from '../src/control-ui.ts';
+import type { ControlUiOptions } from '../src/plugins/control-ui.ts';
 import { type Browser, CHROMIUM_PATH, launchBrowser } from './browser.ts';
-import { cliEntry, type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from './process.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui');
 
@@ -30,35 +29,6 @@ async function screenshot(page: Page, name: string, part?: Locator): Promise<voi
   const path = join(ARTIFACTS, `${name}.png`);
   if (part) await part.screenshot({ path });
   else await page.screenshot({ path, fullPage: true });
-}
-
-/** The real CLI as a child process with its own state dir (its own device). */
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`openclaw ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 describe('Control UI files on the gateway port', () => {

@@ -8,9 +8,9 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
+import { spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { spawnGateway, tempStateDir } from './process.ts';
 
 const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 const newToken = () => randomBytes(24).toString('base64url');

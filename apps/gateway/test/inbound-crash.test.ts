@@ -5,9 +5,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { spawnGateway, tempStateDir } from './process.ts';
 
 // Telegram hands out up to 100 updates per getUpdates; the gateway confirms them (the next
 // getUpdates' offset) only after handling the whole batch, so a crash mid-batch gets it again.

@@ -7,9 +7,8 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { GatewayClient } from '@openclaw/protocol';
+import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const newToken = () => randomBytes(24).toString('base64url');
 const MAX_SESSION_BYTES = 2 * 1024 * 1024;

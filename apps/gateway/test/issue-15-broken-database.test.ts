@@ -12,9 +12,8 @@ import { promisify } from 'node:util';
 import { createSqliteStore } from '@openclaw/gateway-core';
 import type { GatewayClient } from '@openclaw/protocol';
 import { FakeTelegram } from '@openclaw/test-fakes';
+import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const newToken = () => randomBytes(24).toString('base64url');
 

@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelAccountStatus, GatewayClient } from '@openclaw/protocol';
 import { FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  type GatewayProcess,
+  runCli,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli.ts';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 interface DoctorCheck {
   name: string;

@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { connectOperator, spawnGateway } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { spawnGateway } from './process.ts';
 
 const newSecret = () => randomBytes(24).toString('base64url');
 

@@ -3,9 +3,8 @@
 // unauthenticated canvas GETs counted as failures and locked /metrics.
 import { randomBytes } from 'node:crypto';
 import { GatewayClient, type GatewayRequestError, generateDeviceIdentity } from '@openclaw/protocol';
+import { connectOperator, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { connectOperator, testClientInfo } from './operator.ts';
-import { spawnGateway, tempDir } from './process.ts';
 import { attempt, behindLocalProxy, SURFACES, wsFrom } from './remote-peer.ts';
 
 const newToken = () => randomBytes(24).toString('base64url');

@@ -1,8 +1,8 @@
 // Issue 15: a lockout was invisible: nothing in `status`, `doctor` or the audit log said who was
 // locked, for which credential, or until when.
 import { randomBytes } from 'node:crypto';
+import { runCli, spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnGateway, tempDir } from './process.ts';
 import { attempt, behindLocalProxy } from './remote-peer.ts';
 
 const newToken = () => randomBytes(24).toString('base64url');

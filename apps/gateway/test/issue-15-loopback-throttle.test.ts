@@ -3,10 +3,9 @@
 // slow, but a local process must not be able to lock the operator out.
 import { randomBytes } from 'node:crypto';
 import { GatewayClient, type GatewayRequestError, generateDeviceIdentity } from '@openclaw/protocol';
+import { runCli, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { testClientInfo } from './operator.ts';
-import { runCli, spawnGateway, tempDir } from './process.ts';
 import { attempt } from './remote-peer.ts';
 
 const newToken = () => randomBytes(24).toString('base64url');

@@ -4,47 +4,26 @@
 // an admin, config.schema, the CLI, validation errors, channel status, logs (ring and stdout),
 // /metrics, the audit log, and the Control UI in Chromium. Then the redacted config goes back in
 // and the stored secrets survive: the bot still answers after a restart.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GatewayClient, GatewayRequestError, REDACTED } from '@openclaw/protocol';
 import { FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  type GatewayProcess,
+  runCli,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { launchBrowser } from './browser.ts';
-import { connectOperator } from './operator.ts';
-import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const gatewayToken = randomBytes(24).toString('base64url');
 const deadToken = `987654321:${randomBytes(18).toString('base64url').replace(/[^\w]/g, 'x')}`;
 const agentPassword = `agent-pw-${randomBytes(8).toString('hex')}`;
-
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`openclaw ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('issue 15: no secret leaves the gateway', () => {
   let tg: FakeTelegram;

@@ -10,11 +10,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { GatewayClient, generateDeviceIdentity } from '@openclaw/protocol';
 import { FakeTelegram, FakeWhatsApp, type WaLib } from '@openclaw/test-fakes';
+import { type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { type Browser, launchBrowser } from './browser.ts';
-import { type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from './process.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui', 'issue-22');
 const DESKTOP = { width: 1280, height: 860 };

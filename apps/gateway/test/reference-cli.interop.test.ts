@@ -7,8 +7,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cliEntry, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { cliEntry, spawnGateway, tempStateDir } from './process.ts';
 
 const run = promisify(execFile);
 const REFERENCE_VERSION = '2026.9.6';

@@ -10,10 +10,10 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
+import { spawnGateway } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
-import { spawnGateway } from './process.ts';
 
 const { programs } = requirement('sshd');
 

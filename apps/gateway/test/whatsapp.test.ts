@@ -7,9 +7,14 @@ import { join } from 'node:path';
 import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeWhatsApp, type WaLib, waitFor } from '@openclaw/test-fakes';
+import {
+  cliEntry,
+  connectOperator,
+  type GatewayProcess,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 // Baileys is CommonJS; the fake uses the same module the provider does.

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayRequestError } from '@openclaw/protocol';
+import { eventually } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
-import { eventually, startWorld } from './harness.ts';
+import { startWorld } from './harness.ts';
 
 const CHROMIUM = requirement('chromium').path ?? '/usr/bin/chromium';
 

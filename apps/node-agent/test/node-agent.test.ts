@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { GatewayRequestError } from '@openclaw/protocol';
+import { eventually } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { eventually, startWorld } from './harness.ts';
+import { startWorld } from './harness.ts';
 
 async function approveNode(op: Awaited<ReturnType<Awaited<ReturnType<typeof startWorld>>['operator']>>) {
   const pending = await eventually(async () => (await op.request('node.pair.list')).pending[0]);

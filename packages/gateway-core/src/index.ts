@@ -10,6 +10,7 @@ export {
 } from './auth/auth-limiter.ts';
 export type { SharedSecrets } from './auth/authenticator.ts';
 export {
+  CANVAS_SESSION_COOKIE,
   type HttpAudience,
   HttpAuthenticator,
   type HttpAuthFailure,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, ExitCodes } from '../errors.ts';
+import { CliError } from '../errors.ts';
 
 /** `gateway run`: the daemon in the foreground. The only command that loads gateway code, lazily. */
 export function register(gateway: Command): void {
@@ -18,8 +18,9 @@ export function register(gateway: Command): void {
       // this command sees its arguments, so they take these flags; read both levels, or
       // `gateway run --token X` would silently run with a generated token instead.
       const opts = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
-      const { runGateway, GatewayStartError, parseBind, parsePort, OptionsError, applyV8Flags } =
-        await import('@openclaw/gateway/main');
+      const { runGateway, StartupError, parseAuthMode, parseBind, parsePort, applyV8Flags } = await import(
+        '@openclaw/gateway/main'
+      );
       applyV8Flags();
       const flags: Parameters<typeof runGateway>[0] & object = {};
       try {
@@ -27,20 +28,17 @@ export function register(gateway: Command): void {
         if (typeof opts.port === 'string') f.port = parsePort(opts.port);
         if (typeof opts.bind === 'string') f.bind = parseBind(opts.bind);
         if (typeof opts.host === 'string') f.host = opts.host;
-        if (typeof opts.auth === 'string') {
-          if (!['token', 'password', 'none'].includes(opts.auth))
-            throw new OptionsError(`--auth: expected token|password|none, got ${opts.auth}`);
-          f.auth = opts.auth as 'token' | 'password' | 'none';
-        }
+        if (typeof opts.auth === 'string') f.auth = parseAuthMode(opts.auth);
         if (typeof opts.token === 'string') f.token = opts.token;
         if (typeof opts.password === 'string') f.password = opts.password;
         if (opts.verbose === true) f.verbose = true;
         flags.flags = f;
         await runGateway({ ...flags, handleSignals: true });
       } catch (error) {
-        if (error instanceof OptionsError) throw new CliError(error.message, { exitCode: ExitCodes.USAGE });
-        if (error instanceof GatewayStartError)
-          throw new CliError(error.message, { exitCode: error.exitCode });
+        // Every refused start, flags included, carries its documented exit code (README).
+        if (error instanceof StartupError) {
+          throw new CliError(error.message, { exitCode: error.exitCode, details: { code: error.code } });
+        }
         throw error;
       }
     });

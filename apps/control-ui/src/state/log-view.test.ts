@@ -26,7 +26,16 @@ const rows = [
 
 describe('log view', () => {
   it('reads lines with the protocol parser, leaving out process fields and repeated copies', () => {
-    const r = toLogRow(9, line({ level: 30, msg: 'hi', message: 'hi', _meta: { x: 1 }, ms: 3 }));
+    const r = toLogRow(
+      9,
+      line({
+        level: 30,
+        msg: 'hi',
+        message: 'hi',
+        _meta: { date: new Date(at).toISOString(), logLevelName: 'INFO' },
+        ms: 3,
+      }),
+    );
     expect(r.level).toBe('info');
     expect(r.entry?.fields).toEqual({ ms: 3 });
     expect(fieldText(r.entry!)).toBe('ms=3');

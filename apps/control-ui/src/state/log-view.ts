@@ -23,9 +23,9 @@ export interface LogRow {
   haystack: string;
 }
 
-// Keys that say nothing on screen: pino's process fields, and the copies of msg/time/level that
-// lines carry for readers of the reference log format.
-const HIDDEN = new Set(['pid', 'hostname', '_meta']);
+// Keys that say nothing on screen: pino's process fields. (The copies of msg/time/level that
+// logs.tail adds for readers of the reference log format are dropped by the protocol's parser.)
+const HIDDEN = new Set(['pid', 'hostname']);
 
 /** A raw log line, read once with the protocol's parser. */
 export function toLogRow(id: number, raw: string): LogRow {
@@ -33,8 +33,7 @@ export function toLogRow(id: number, raw: string): LogRow {
   if (!parsed) return { id, raw, entry: undefined, level: undefined, haystack: raw.toLowerCase() };
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed.fields)) {
-    if (HIDDEN.has(k) || (k === 'message' && v === parsed.msg)) continue;
-    fields[k] = v;
+    if (!HIDDEN.has(k)) fields[k] = v;
   }
   const entry: LogEntry = { ...parsed, fields };
   const level = levelName(entry.level);

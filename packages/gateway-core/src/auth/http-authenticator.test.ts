@@ -5,7 +5,7 @@ import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { ManualClock } from '../util/clock.ts';
 import { AuthLimiter } from './auth-limiter.ts';
-import { HttpAuthenticator, type HttpAuthRequest } from './http-authenticator.ts';
+import { CANVAS_SESSION_COOKIE, HttpAuthenticator, type HttpAuthRequest } from './http-authenticator.ts';
 import { hashToken } from './secrets.ts';
 
 const TOKEN = 'the-shared-token-0000';
@@ -80,7 +80,10 @@ describe('HttpAuthenticator', () => {
     for (let i = 0; i < 5; i++) {
       expect(await ask({})).toEqual({ ok: false, reason: 'missing' });
       expect(await ask({ authorization: 'Basic dXNlcjpwYXNz' })).toEqual({ ok: false, reason: 'missing' });
-      expect(await ask({ audience: 'canvas', sessionId: 'stale' })).toEqual({ ok: false, reason: 'missing' });
+      expect(await ask({ audience: 'canvas', cookie: `${CANVAS_SESSION_COOKIE}=stale` })).toEqual({
+        ok: false,
+        reason: 'missing',
+      });
     }
     expect(limiter.lockouts()).toEqual([]);
     expect(await ask({ authorization: `Bearer ${TOKEN}` })).toMatchObject({ ok: true });
@@ -124,11 +127,15 @@ describe('HttpAuthenticator', () => {
       surface: 'session',
     });
     if (!('sessionId' in opened)) throw new Error('no session');
-    expect(await ask({ audience: 'canvas', sessionId: opened.sessionId })).toEqual({
+    expect(
+      await ask({ audience: 'canvas', cookie: `other=1; ${CANVAS_SESSION_COOKIE}=${opened.sessionId}` }),
+    ).toEqual({
       ok: true,
       credential: 'session',
     });
-    expect(await ask({ audience: 'operator', sessionId: opened.sessionId })).toEqual({
+    expect(
+      await ask({ audience: 'operator', cookie: `other=1; ${CANVAS_SESSION_COOKIE}=${opened.sessionId}` }),
+    ).toEqual({
       ok: false,
       reason: 'missing',
     });
@@ -137,7 +144,9 @@ describe('HttpAuthenticator', () => {
       reason: 'missing',
     });
     clock.advance(opened.maxAgeMs + 1);
-    expect(await ask({ audience: 'canvas', sessionId: opened.sessionId })).toEqual({
+    expect(
+      await ask({ audience: 'canvas', cookie: `other=1; ${CANVAS_SESSION_COOKIE}=${opened.sessionId}` }),
+    ).toEqual({
       ok: false,
       reason: 'missing',
     });

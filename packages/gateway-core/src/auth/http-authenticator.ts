@@ -18,8 +18,8 @@ export interface HttpAuthRequest {
   peer: AuthPeer;
   /** The Authorization header as received. */
   authorization: string | undefined;
-  /** The canvas session id from its cookie, when the surface takes one. */
-  sessionId?: string | undefined;
+  /** The Cookie header as received (a canvas session rides in {@link CANVAS_SESSION_COOKIE}). */
+  cookie?: string | undefined;
   audience: HttpAudience;
   /** Which surface asked (for the audit log): canvas, a2ui, session, metrics. */
   surface: string;
@@ -44,6 +44,8 @@ export interface HttpAuthenticatorOptions {
 
 /** How long a canvas session lasts. */
 export const CANVAS_SESSION_TTL_MS = 12 * 3600_000;
+/** The cookie that carries a canvas session id. */
+export const CANVAS_SESSION_COOKIE = 'openclaw_session';
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
@@ -70,8 +72,10 @@ export class HttpAuthenticator {
     if (bearer === undefined) {
       // A session id is 192 random bits handed out for a right credential: a wrong one is a
       // stale browser cookie, not a guess, so like no credential at all it is not counted.
-      if (req.audience === 'canvas' && req.sessionId !== undefined && this.#sessionValid(req.sessionId)) {
-        return { ok: true, credential: 'session' };
+      if (req.audience === 'canvas') {
+        const sessionId = cookieValue(req.cookie, CANVAS_SESSION_COOKIE);
+        if (sessionId !== undefined && this.#sessionValid(sessionId))
+          return { ok: true, credential: 'session' };
       }
       return { ok: false, reason: 'missing' };
     }
@@ -116,7 +120,7 @@ export class HttpAuthenticator {
 
   /** Exchange a Bearer credential (never a session) for a canvas session id. */
   async openSession(
-    req: Omit<HttpAuthRequest, 'sessionId' | 'audience'>,
+    req: Omit<HttpAuthRequest, 'cookie' | 'audience'>,
   ): Promise<HttpAuthFailure | { ok: true; sessionId: string; maxAgeMs: number }> {
     const outcome = await this.authenticate({ ...req, audience: 'canvas' });
     if (!outcome.ok) return outcome;
@@ -138,6 +142,15 @@ export class HttpAuthenticator {
     }
     return true;
   }
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
 }
 
 function grants(token: DeviceTokenRecord, audience: HttpAudience): boolean {

@@ -1,10 +1,11 @@
 import { existsSync, type FSWatcher, watch } from 'node:fs';
-import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AuthPeer, HttpAuthenticator, Logger } from '@openclaw/gateway-core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendAuthFailure } from './http-auth.ts';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import type { Logger } from '@openclaw/gateway-core';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { a2uiDir } from '../assets.ts';
+import { resolveInside } from '../resolve-inside.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,7 +26,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-const SESSION_COOKIE = 'openclaw_session';
 const CANVAS_CSP =
   "default-src 'self' data: blob:; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
 const LIVE_SCRIPT = `(() => {
@@ -41,24 +41,7 @@ const STARTER_PAGE = `<!doctype html>
 export interface SurfacesOptions {
   canvasDir: string;
   log: Logger;
-  /** The core's HTTP authentication (Bearer credentials and canvas sessions, behind the limiter). */
-  auth: HttpAuthenticator;
-  /** Who sent a request (the same decision as for WebSocket upgrades). */
-  peer: (req: FastifyRequest) => AuthPeer;
 }
-
-function cookieOf(req: FastifyRequest, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
-
-/** Where the A2UI page lives: next to this module (src/a2ui in development, dist/a2ui when built). */
-const a2uiDir = fileURLToPath(new URL('./a2ui/', import.meta.url));
 
 let a2uiScript: Promise<string> | undefined;
 /** The A2UI host script: the prebuilt bundle, or built from source on first use in development. */
@@ -87,7 +70,14 @@ function loadA2uiScript(): Promise<string> {
  * live reload) and the A2UI host page. Both need gateway auth: a Bearer header, or a session
  * cookie obtained by POSTing a Bearer credential to /__openclaw__/session (HttpOnly, SameSite).
  */
-export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions): Promise<{ close(): void }> {
+export const surfaces = fp(registerSurfaces, {
+  name: 'openclaw-surfaces',
+  fastify: '5.x',
+  encapsulate: true,
+  dependencies: ['openclaw-http-auth'],
+});
+
+async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions): Promise<void> {
   const root = resolve(o.canvasDir);
   await mkdir(root, { recursive: true, mode: 0o700 });
   if (!existsSync(join(root, 'index.html'))) await writeFile(join(root, 'index.html'), STARTER_PAGE);
@@ -96,41 +86,21 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
   let watcher: FSWatcher | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
-  const guard = async (req: FastifyRequest, reply: FastifyReply, surface: string): Promise<boolean> => {
-    const auth = await o.auth.authenticate({
-      peer: o.peer(req),
-      authorization: req.headers.authorization,
-      sessionId: cookieOf(req, SESSION_COOKIE),
-      audience: 'canvas',
-      surface,
-    });
-    if (auth.ok) return true;
-    sendAuthFailure(reply, auth, 'text');
-    return false;
+  const canvas = {
+    preHandler: app.httpAuth.require({ audience: 'canvas', surface: 'canvas', body: 'text' }),
   };
+  const a2ui = { preHandler: app.httpAuth.require({ audience: 'canvas', surface: 'a2ui', body: 'text' }) };
 
   app.post('/__openclaw__/session', async (req, reply) => {
-    const r = await o.auth.openSession({
-      peer: o.peer(req),
-      authorization: req.headers.authorization,
-      surface: 'session',
-    });
-    if (!('sessionId' in r)) return sendAuthFailure(reply, r, 'json');
-    const secure = req.protocol === 'https' ? '; Secure' : '';
-    reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${r.sessionId}; HttpOnly; SameSite=Strict; Path=/__openclaw__/; Max-Age=${r.maxAgeMs / 1000}${secure}`,
-    );
-    return reply.code(204).send();
+    if (await app.httpAuth.openSession(req, reply, 'session')) return reply.code(204).send();
+    return reply;
   });
 
-  app.get('/__openclaw__/canvas/__live.js', async (req, reply) => {
-    if (!(await guard(req, reply, 'canvas'))) return;
+  app.get('/__openclaw__/canvas/__live.js', canvas, async (_req, reply) => {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(LIVE_SCRIPT);
   });
 
-  app.get('/__openclaw__/canvas/__events', async (req, reply) => {
-    if (!(await guard(req, reply, 'canvas'))) return;
+  app.get('/__openclaw__/canvas/__events', canvas, async (req, reply) => {
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -153,8 +123,7 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
   });
 
   app.get('/__openclaw__/canvas', async (_req, reply) => reply.redirect('/__openclaw__/canvas/'));
-  app.get('/__openclaw__/canvas/*', async (req, reply) => {
-    if (!(await guard(req, reply, 'canvas'))) return;
+  app.get('/__openclaw__/canvas/*', canvas, async (req, reply) => {
     const rel = (req.params as { '*': string })['*'] ?? '';
     const file = await resolveInside(realRoot, rel);
     if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
@@ -172,58 +141,24 @@ export async function registerSurfaces(app: FastifyInstance, o: SurfacesOptions)
   });
 
   app.get('/__openclaw__/a2ui', async (_req, reply) => reply.redirect('/__openclaw__/a2ui/'));
-  app.get('/__openclaw__/a2ui/', async (req, reply) => {
-    if (!(await guard(req, reply, 'a2ui'))) return;
+  app.get('/__openclaw__/a2ui/', a2ui, async (_req, reply) => {
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(await readFile(join(a2uiDir, 'index.html')));
   });
-  app.get('/__openclaw__/a2ui/host.js', async (req, reply) => {
-    if (!(await guard(req, reply, 'a2ui'))) return;
+  app.get('/__openclaw__/a2ui/host.js', a2ui, async (_req, reply) => {
     reply
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(await loadA2uiScript());
   });
 
-  return {
-    close() {
-      clearTimeout(debounce);
-      watcher?.close();
-      for (const r of sse) r.raw.end();
-      sse.clear();
-    },
-  };
-}
-
-/**
- * The real path of `rel` inside `root`, or undefined for anything that would leave it: `..`
- * segments (in any encoding, after decoding), backslashes, NUL bytes, or symlinks pointing out.
- * A directory resolves to its index.html.
- */
-export async function resolveInside(realRoot: string, rel: string): Promise<string | undefined> {
-  if (rel.includes('\0') || rel.includes('\\')) return undefined;
-  const segments = rel.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) return undefined;
-  let candidate = resolve(realRoot, ...segments.filter(Boolean));
-  if (candidate !== realRoot && !candidate.startsWith(realRoot + sep)) return undefined;
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch {
-    return undefined;
-  }
-  if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
-  const st = await stat(real);
-  if (st.isDirectory()) {
-    candidate = join(real, 'index.html');
-    try {
-      real = await realpath(candidate);
-    } catch {
-      return undefined;
-    }
-    if (!real.startsWith(realRoot + sep)) return undefined;
-  }
-  return real;
+  // Live-reload streams are hijacked responses: end them, or the HTTP server never finishes closing.
+  app.addHook('preClose', async () => {
+    clearTimeout(debounce);
+    watcher?.close();
+    for (const r of sse) r.raw.end();
+    sse.clear();
+  });
 }

@@ -1,5 +1,3 @@
-// A connected operator client for the end-to-end tests: a fresh device identity, the shared token,
-// every operator scope, no reconnects.
 import {
   type ClientInfo,
   GatewayClient,
@@ -11,6 +9,7 @@ import { WebSocket } from 'ws';
 
 export const testClientInfo: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 
+/** A connected operator client: a fresh device identity, the shared token, every operator scope, no reconnects. */
 export async function connectOperator(
   url: string,
   token: string,

@@ -1,6 +1,6 @@
-// The real CLI as a child process, with its own state dir (its own device), against a gateway.
 import { spawn } from 'node:child_process';
-import { cliEntry } from './process.ts';
+import { tmpdir } from 'node:os';
+import { cliEntry, SOURCE_CONDITIONS } from './paths.ts';
 
 export interface CliResult {
   code: number | null;
@@ -8,10 +8,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The real CLI as a child process. `env` should carry its own OPENCLAW_STATE_DIR (its own
+ * device); nothing else of this process's environment leaks in but PATH.
+ */
 export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? '/nonexistent', ...env },
+    const child = spawn(process.execPath, [SOURCE_CONDITIONS, cliEntry, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: env.OPENCLAW_STATE_DIR ?? tmpdir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

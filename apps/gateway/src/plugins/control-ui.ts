@@ -4,10 +4,16 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat } from 'n
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Logger } from '@openclaw/gateway-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { resolveInside } from './surfaces.ts';
+import fp from 'fastify-plugin';
+import {
+  controlUiSourceDir as defaultSourceDir,
+  controlUiPackagedDir as packagedDir,
+  runningFromSource,
+} from '../assets.ts';
+import { resolveInside } from '../resolve-inside.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,13 +37,6 @@ const RESERVED_PREFIXES = ['/__openclaw__/', '/channels/', '/healthz', '/readyz'
 const HASHED_DIR = 'assets/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The Control UI app folder, next to this app (apps/{gateway,cli}/{src,dist} → apps/control-ui). */
-const defaultSourceDir = fileURLToPath(new URL('../../control-ui/', import.meta.url));
-/** The built UI an installed package ships beside its bundle (dist/control-ui). */
-const packagedDir = fileURLToPath(new URL('./control-ui/', import.meta.url));
-/** Running from TypeScript source (development, tests) rather than the bundled dist. */
-const runningFromSource = import.meta.url.endsWith('.ts');
-
 export interface ControlUiOptions {
   log: Logger;
   /** The apps/control-ui folder: what an on-demand build builds. */
@@ -60,7 +59,13 @@ type Located = { dir: string } | { unavailable: string };
  * extension-less GET paths get index.html; hashed assets are cached for a year; the gateway's own
  * routes (/healthz, /readyz, /metrics, /__openclaw__/*, /channels/*) are never shadowed.
  */
-export function registerControlUi(app: FastifyInstance, o: ControlUiOptions): void {
+export const controlUi = fp(registerControlUi, {
+  name: 'openclaw-control-ui',
+  fastify: '5.x',
+  encapsulate: true,
+});
+
+async function registerControlUi(app: FastifyInstance, o: ControlUiOptions): Promise<void> {
   const sourceDir = o.sourceDir ?? defaultSourceDir;
   const buildOnDemand = o.buildOnDemand ?? runningFromSource;
   const packaged =

@@ -1,0 +1,8 @@
+export { eventually, type Truthy } from './eventually.ts';
+export { type GatewayProcess, type SpawnGatewayOptions, spawnGateway } from './gateway-process.ts';
+export { type SpawnNodeAgentOptions, spawnNodeAgent } from './node-agent-process.ts';
+export { connectOperator, testClientInfo } from './operator.ts';
+export { cliEntry, nodeAgentEntry, repoRoot, SOURCE_CONDITIONS } from './paths.ts';
+export { type CliResult, runCli } from './run-cli.ts';
+export { newToken, tempDir, tempStateDir } from './temp-dir.ts';
+export { type Exit, type TrackedProcess, trackProcess } from './tracked-process.ts';
