@@ -29,7 +29,8 @@ type RouteName = (typeof ROUTES)[number]['name'];
 
 /**
  * Each page's code, loaded when the page is first opened (the sign-in screen is in the main
- * chunk). An element rendered before its code arrives is upgraded in place, properties kept.
+ * chunk). A page's element is rendered only once its code is there: one upgraded later would
+ * run connectedCallback before Lit hands it the properties it was given (the session).
  */
 const PAGES: Record<RouteName, () => Promise<unknown>> = {
   overview: () => import('./views/overview.ts'),
@@ -80,6 +81,9 @@ export class ControlApp extends LitElement {
   readonly sampler = new HealthSampler(this.session);
   readonly #shortcuts = new ShortcutReader();
   #focusOnRender = false;
+  /** Pages whose code has arrived, and those whose code could not be fetched. */
+  readonly #loaded = new Set<RouteName>();
+  readonly #failed = new Set<RouteName>();
   #unsubscribe: (() => void)[] = [];
   readonly #onHash = () => {
     const next = parseHash(location.hash);
@@ -194,13 +198,27 @@ export class ControlApp extends LitElement {
   }
 
   protected override updated(): void {
-    if (!this.#focusOnRender) return;
-    this.#focusOnRender = false;
     // Move focus to the new page's heading so keyboard and screen-reader users land on it (once
     // its code is there and it has rendered).
-    void PAGES[this.route.name]()
-      .catch(() => undefined)
-      .then(() => requestAnimationFrame(() => this.querySelector<HTMLElement>('main h1')?.focus()));
+    if (!this.#focusOnRender || !this.#loaded.has(this.route.name)) return;
+    this.#focusOnRender = false;
+    requestAnimationFrame(() => this.querySelector<HTMLElement>('main h1')?.focus());
+  }
+
+  /** Fetch a page's code, then render again; a failure is shown instead of the page. */
+  #load(name: RouteName): void {
+    PAGES[name]().then(
+      () => {
+        this.#loaded.add(name);
+        this.#failed.delete(name);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        console.error(`could not load the ${name} page`, error);
+        this.#failed.add(name);
+        this.requestUpdate();
+      },
+    );
   }
 
   protected override render(): TemplateResult {
@@ -326,10 +344,15 @@ export class ControlApp extends LitElement {
   #page(): TemplateResult {
     const { name, param } = this.route;
     const s = this.session;
-    PAGES[name]().catch((error: unknown) => {
-      // A new build replaced the one this page came from: a reload fetches the current one.
-      console.error(`could not load the ${name} page`, error);
-    });
+    if (!this.#loaded.has(name)) {
+      if (this.#failed.has(name)) {
+        // Most likely the gateway now serves a newer build than the one this tab started with.
+        return html`<p class="banner bad" role="alert">This page could not be loaded. The gateway may
+          have been updated: <button type="button" @click=${() => location.reload()}>Reload</button></p>`;
+      }
+      this.#load(name);
+      return html`<p class="muted">Loading…</p>`;
+    }
     switch (name) {
       case 'overview':
         return html`<oc-overview .session=${s} .sampler=${this.sampler}></oc-overview>`;
