@@ -69,6 +69,7 @@ export class ControlApp extends LitElement {
     pendingDevices: { state: true },
     pendingNodes: { state: true },
     pendingSenders: { state: true },
+    pendingRuns: { state: true },
     navOpen: { state: true },
   };
 
@@ -76,6 +77,8 @@ export class ControlApp extends LitElement {
   declare pendingDevices: Set<string>;
   declare pendingNodes: number;
   declare pendingSenders: number;
+  /** Exec approvals: commands waiting to run on a node (shown and decided on the overview). */
+  declare pendingRuns: Set<string>;
   declare navOpen: boolean;
   readonly session = new GatewaySession();
   readonly sampler = new HealthSampler(this.session);
@@ -110,6 +113,7 @@ export class ControlApp extends LitElement {
     this.pendingDevices = new Set();
     this.pendingNodes = 0;
     this.pendingSenders = 0;
+    this.pendingRuns = new Set();
     this.navOpen = false;
   }
 
@@ -136,6 +140,14 @@ export class ControlApp extends LitElement {
       }),
       this.session.on('node.pair.requested', () => void this.#loadPending()),
       this.session.on('node.pair.resolved', () => void this.#loadPending()),
+      this.session.on('exec.approval.requested', (a) => {
+        this.pendingRuns = new Set(this.pendingRuns).add(a.id);
+      }),
+      this.session.on('exec.approval.resolved', (a) => {
+        const next = new Set(this.pendingRuns);
+        next.delete(a.id);
+        this.pendingRuns = next;
+      }),
     ];
     if (this.session.state.kind === 'starting') void this.session.start();
   }
@@ -158,11 +170,13 @@ export class ControlApp extends LitElement {
     if (this.session.state.kind !== 'ready') return;
     try {
       const c = this.session.client;
-      const [status, devices, senders] = await Promise.all([
+      const [status, devices, senders, runs] = await Promise.all([
         c.request('status'),
         c.request('device.pair.list'),
         c.request('channels.pairing.list', {}),
+        this.session.hasMethod('exec.approval.list') ? c.request('exec.approval.list', {}) : [],
       ]);
+      this.pendingRuns = new Set(runs.map((a) => a.id));
       this.pendingDevices = new Set(devices.pending.map((p) => p.requestId));
       this.pendingNodes = status.pending.nodes;
       this.pendingSenders = senders.requests.length;
@@ -281,6 +295,7 @@ export class ControlApp extends LitElement {
       devices: this.pendingDevices.size,
       nodes: this.pendingNodes,
       channels: this.pendingSenders,
+      overview: this.pendingRuns.size,
     };
     const groups = [...new Set(ROUTES.map((r) => r.group))];
     return html`<nav class="sections" aria-label="Sections">

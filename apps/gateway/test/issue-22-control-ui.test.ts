@@ -1,8 +1,9 @@
 // Issue 22, the Control UI an operator uses every day: the config page (sections, search, the
 // schema's words, secrets as set/unset, a review before saving, errors with the allowed values
 // and the key probably meant), logs (levels, follow, pause, export, local time), adding a channel
-// from its provider's schema until it runs (WhatsApp by QR), the overview at a glance, phone
-// width, keyboard, copy buttons, and a screenshot of every page at desktop and phone width.
+// from its provider's schema until it runs (WhatsApp by QR), the overview at a glance (exec
+// approvals included), phone width, keyboard, copy buttons, and a screenshot of every page at
+// desktop and phone width.
 // The built page in Debian's Chromium against a real gateway process and the platform fakes.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -472,6 +473,41 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
     expect((await paired).auth.role).toBe('operator');
     await approvals.getByRole('button', { name: 'Approve Bob on Telegram' }).click();
     await expect.poll(() => approvals.textContent(), { timeout: 10_000 }).toContain('Nothing waits for you');
+
+    // A command waiting to run on a node shows up live, counted in the sidebar, and is decided here.
+    const op = await operator();
+    const asked = await Promise.all(
+      [
+        ['uname', '-a'],
+        ['rm', '-rf', '/tmp/cache'],
+      ].map((argv) =>
+        op.request('exec.approval.request', {
+          command: argv.join(' '),
+          commandArgv: argv,
+          timeoutMs: 60_000,
+        }),
+      ),
+    );
+    const run = (i: number) => approvals.locator(`li[data-approval-id="${asked[i]!.id}"]`);
+    await run(1).waitFor({ timeout: 10_000 });
+    expect(await run(0).textContent()).toMatch(/uname -a\s*command to run on a node · asked by /);
+    expect(await page.getByTestId('waiting').textContent()).toMatch(/^\s*2\s*$/);
+    const overviewLink = page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: /Overview/ });
+    await expect.poll(() => overviewLink.locator('.nav-count').textContent()).toBe('2');
+    await shot(page, 'overview-exec-approvals-desktop', approvals);
+    await run(0).getByRole('button', { name: 'Copy approval id' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(asked[0]!.id);
+    await approvals.getByRole('button', { name: 'Allow once: uname -a' }).click();
+    await approvals.getByRole('button', { name: 'Deny: rm -rf /tmp/cache' }).click();
+    await expect.poll(() => approvals.textContent(), { timeout: 10_000 }).toContain('Nothing waits for you');
+    const decided = await Promise.all(asked.map((a) => op.request('exec.approval.get', { id: a.id })));
+    expect(decided.map((a) => [a.status, a.decision])).toEqual([
+      ['resolved', 'allow-once'],
+      ['resolved', 'deny'],
+    ]);
+    await expect.poll(() => overviewLink.locator('.nav-count').count()).toBe(0);
   }, 60_000);
 
   it('Add a channel: a second Telegram bot from the provider’s schema, refused with the reason, then live until it runs', async () => {

@@ -1,6 +1,8 @@
 import type {
   AuditEntry,
   ChannelPairingRequest,
+  ExecApproval,
+  ExecApprovalDecision,
   HealthSummary,
   PendingDeviceRequest,
   PendingNodeRequest,
@@ -27,6 +29,13 @@ const FAILING = new Set([
   'not-configured',
 ]);
 const REFRESH_MS = 10_000;
+
+/** What an exec approval decision did, for the status line. */
+const RUN_DECISIONS: Record<ExecApprovalDecision, string> = {
+  'allow-once': 'Allowed once',
+  'allow-always': 'Allowed from now on',
+  deny: 'Denied',
+};
 const AUTH_FAILURES_SHOWN = 8;
 
 /** What an auth failure's code means, in a few words. */
@@ -63,6 +72,7 @@ export class OverviewPage extends Page {
     devices: { state: true },
     nodes: { state: true },
     senders: { state: true },
+    runs: { state: true },
     authFailures: { state: true },
     error: { state: true },
     notice: { state: true },
@@ -76,6 +86,8 @@ export class OverviewPage extends Page {
   declare devices: PendingDeviceRequest[];
   declare nodes: PendingNodeRequest[];
   declare senders: ChannelPairingRequest[];
+  /** Commands waiting for an operator before they run on a node (exec approvals). */
+  declare runs: ExecApproval[];
   declare authFailures: AuditEntry[] | undefined;
   declare error: string | undefined;
   declare notice: string | undefined;
@@ -93,6 +105,7 @@ export class OverviewPage extends Page {
     this.devices = [];
     this.nodes = [];
     this.senders = [];
+    this.runs = [];
     this.now = Date.now();
   }
 
@@ -135,6 +148,8 @@ export class OverviewPage extends Page {
       this.session.on('device.pair.resolved', () => this.#refreshPending()),
       this.session.on('node.pair.requested', () => this.#refreshPending()),
       this.session.on('node.pair.resolved', () => this.#refreshPending()),
+      this.session.on('exec.approval.requested', () => this.#refreshPending()),
+      this.session.on('exec.approval.resolved', () => this.#refreshPending()),
     ];
   }
 
@@ -168,14 +183,17 @@ export class OverviewPage extends Page {
   async #loadPending(): Promise<void> {
     try {
       const c = this.session.client;
-      const [devices, nodes, senders] = await Promise.all([
+      const [devices, nodes, senders, runs] = await Promise.all([
         c.request('device.pair.list'),
         c.request('node.pair.list'),
         c.request('channels.pairing.list', {}),
+        // A gateway without exec approvals has none to show.
+        this.session.hasMethod('exec.approval.list') ? c.request('exec.approval.list', {}) : [],
       ]);
       this.devices = devices.pending as PendingDeviceRequest[];
       this.nodes = nodes.pending;
       this.senders = senders.requests;
+      this.runs = [...runs];
     } catch (error) {
       this.error = errorText(error);
     }
@@ -207,11 +225,31 @@ export class OverviewPage extends Page {
     await this.#loadPending();
   }
 
+  async #decideRun(a: ExecApproval, decision: ExecApprovalDecision): Promise<void> {
+    try {
+      await this.session.client.request('exec.approval.resolve', { id: a.id, decision });
+      this.notice = `${RUN_DECISIONS[decision]}: ${a.command}.`;
+      this.error = undefined;
+    } catch (error) {
+      this.error = errorText(error);
+    }
+    await this.#loadPending();
+  }
+
+  /** A node as people know it: the name it connected with, else its short id. */
+  #nodeName(nodeId: string): string {
+    return this.presence.find((p) => p.deviceId === nodeId)?.host ?? shortId(nodeId);
+  }
+
+  #waiting(): number {
+    return this.devices.length + this.nodes.length + this.senders.length + this.runs.length;
+  }
+
   protected override render(): TemplateResult {
     const s = this.status;
     const uptime = s ? s.uptimeMs + (this.now - this.#fetchedAt) : undefined;
     const running = s?.channels.filter((c) => c.state === 'running').length ?? 0;
-    const waiting = this.devices.length + this.nodes.length + this.senders.length;
+    const waiting = this.#waiting();
     return html`
       <header class="page-head">
         <div>
@@ -370,13 +408,25 @@ export class OverviewPage extends Page {
   }
 
   #approvals(): TemplateResult {
-    const empty = this.devices.length + this.nodes.length + this.senders.length === 0;
+    const empty = this.#waiting() === 0;
     return html`<section class="card" aria-labelledby="ov-approvals" data-testid="pending-approvals">
       <header><h2 id="ov-approvals">Waiting for approval</h2></header>
       ${
         empty
-          ? html`<p class="empty">Nothing waits for you: no device, node or DM sender.</p>`
+          ? html`<p class="empty">Nothing waits for you: no device, node, DM sender or command.</p>`
           : html`<ul class="list">
+            ${this.runs.map(
+              (a) => html`<li data-approval-id=${a.id} data-testid="exec-approval">
+                <span class="grow"><span class="title"><code>${a.command}</code></span>
+                  <span class="detail">command to run on ${a.nodeId ? html`node ${this.#nodeName(a.nodeId)}` : 'a node'}${a.cwd ? html` in <code>${a.cwd}</code>` : nothing}${a.requestedBy ? ` · asked by ${a.requestedBy}` : ''} · ${ago(a.createdAtMs, this.now)} · unanswered by ${new Date(a.expiresAtMs).toLocaleTimeString()}, the policy decides</span>
+                  <span class="detail">${copyable(a.id, 'approval id')}</span></span>
+                <span class="actions">
+                  <button type="button" class="primary" aria-label=${`Allow once: ${a.command}`} @click=${() => this.#decideRun(a, 'allow-once')}>Allow once</button>
+                  <button type="button" aria-label=${`Always allow ${a.commandArgv[0] ?? a.command}`} title="Adds the program to the exec allowlist" @click=${() => this.#decideRun(a, 'allow-always')}>Always allow</button>
+                  <button type="button" aria-label=${`Deny: ${a.command}`} @click=${() => this.#decideRun(a, 'deny')}>Deny</button>
+                </span>
+              </li>`,
+            )}
             ${this.devices.map(
               (p) => html`<li data-request-id=${p.requestId}>
                 <span class="grow"><span class="title">${nameOfDevice(p)}</span>
