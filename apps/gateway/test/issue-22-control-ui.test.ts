@@ -586,6 +586,19 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
         .locator('table[data-channel="telegram"] tr[data-account="default"]')
         .getAttribute('data-state'),
     ).toBe('running');
+
+    // A failure that needs the operator says what to do, with the command in it ready to copy.
+    telegram2.failNext({ method: 'getUpdates', status: 409 });
+    const todo = row.getByText(/^To do:/);
+    await todo.waitFor({ timeout: 15_000 });
+    expect(await todo.textContent()).toMatch(/stop the other process using this bot token.*then run:/);
+    await todo.getByRole('button', { name: 'Copy command' }).click();
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toBe('openclaw channels start telegram');
+    await shot(page, 'channels-todo-desktop', row);
+    await row.getByRole('button', { name: 'Start Telegram account support' }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
   }, 90_000);
 
   it('Add a channel: WhatsApp is saved, linked by QR on the page, and turns green', async () => {
@@ -661,7 +674,8 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await menu.click();
     await expect.poll(() => page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Devices');
+    // Focus moves into the menu, to the current page (on the next frame).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Devices');
     await page.screenshot({ path: join(ARTIFACTS, 'menu-phone.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(false);
