@@ -46,7 +46,6 @@ import { createQuestionsHandlers } from './handlers/questions-handlers.ts';
 import { createSessionsHandlers } from './handlers/sessions-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
 import { EventLoopMonitor } from './health/event-loop-monitor.ts';
-import { processMemory } from './health/process-memory.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
@@ -629,7 +628,6 @@ export class GatewayCore {
       eventLoop,
       ...this.#channelHealth(),
       heartbeatSeconds: this.heartbeat.intervalSeconds,
-      memory: processMemory(),
     };
     summary.durationMs = Math.round(performance.now() - t0);
     return summary;

@@ -1,7 +1,11 @@
-// What the Control UI's overview reads: memory in the health summary (for its sparkline) and the
-// latest auth failures from the audit log (security.audit.list with newest).
+// What the Control UI's overview reads: the process memory in a health answer that asks for it (for
+// its sparkline) and the latest auth failures from the audit log (security.audit.list with newest).
+import type { HealthSummary } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, rawConnect, startHarness } from './harness.ts';
+import { referenceSubErrors } from './reference-oracle.ts';
+
+const SNAPSHOT_HEALTH = ['properties', 'snapshot', 'properties', 'health'];
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -10,12 +14,20 @@ afterEach(async () => {
 });
 
 describe('overview data', () => {
-  it('health carries the process memory', async () => {
+  it('health carries the process memory when asked, and only then (the reference shape has none)', async () => {
     h = await startHarness();
-    const health = await (await h.operator()).request('health');
+    const op = await h.operator();
+    const health = await op.request('health', { includeMemory: true });
     expect(health.memory?.rssBytes).toBeGreaterThan(1024 * 1024);
     expect(health.memory?.heapUsedBytes).toBeGreaterThan(0);
     expect(health.memory?.heapTotalBytes).toBeGreaterThanOrEqual(health.memory?.heapUsedBytes ?? 0);
+    // Everything else is the reference's shape.
+    const { memory: _memory, ...rest } = health;
+    expect(referenceSubErrors('HelloOk', SNAPSHOT_HEALTH, rest)).toBe('');
+    const plain: HealthSummary = await op.request('health');
+    expect(plain).not.toHaveProperty('memory');
+    expect(referenceSubErrors('HelloOk', SNAPSHOT_HEALTH, plain)).toBe('');
+    expect(h.core.health()).not.toHaveProperty('memory');
   });
 
   it('security.audit.list with newest answers the latest auth failures, oldest first', async () => {

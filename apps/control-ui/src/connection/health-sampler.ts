@@ -45,7 +45,7 @@ export class HealthSampler extends EventTarget {
     if (!this.#running) return;
     if (this.#session.state.kind === 'ready' && document.visibilityState === 'visible') {
       try {
-        if (this.history.add(await this.#session.client.request('health'))) {
+        if (this.history.add(await this.#session.client.request('health', { includeMemory: true }))) {
           this.dispatchEvent(new Event('sample'));
         }
       } catch {

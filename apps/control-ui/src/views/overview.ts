@@ -375,6 +375,8 @@ export class OverviewPage extends Page {
     const latest = samples.at(-1);
     const span = samples.length > 1 ? duration(samples[samples.length - 1]!.ts - samples[0]!.ts) : '';
     const rss = samples.flatMap((x) => (x.rssBytes === undefined ? [] : [x.rssBytes]));
+    // Pushed health events carry no memory (the reference's shape); the polled answers do.
+    const mem = samples.findLast((x) => x.rssBytes !== undefined);
     return html`<section class="card" aria-labelledby="ov-perf" data-testid="overview-performance">
       <header><h2 id="ov-perf">Event loop and memory</h2>${span ? html`<span class="muted small">last ${span}</span>` : nothing}</header>
       <div class="meter">
@@ -396,8 +398,8 @@ export class OverviewPage extends Page {
       <div class="meter">
         <div>
           <p class="meter-label">Memory (resident)</p>
-          <p class="meter-value" data-testid="memory-rss">${bytes(latest?.rssBytes)}
-            <span class="muted small">${latest?.heapUsedBytes === undefined ? '' : `heap ${bytes(latest.heapUsedBytes)}`}</span></p>
+          <p class="meter-value" data-testid="memory-rss">${bytes(mem?.rssBytes)}
+            <span class="muted small">${mem?.heapUsedBytes === undefined ? '' : `heap ${bytes(mem.heapUsedBytes)}`}</span></p>
         </div>
         ${sparklineSvg(rss, {
           testId: 'spark-memory',

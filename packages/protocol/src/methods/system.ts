@@ -13,6 +13,12 @@ export const HealthParams = Strict(
           'Accepted for compatibility and ignored: health answers from what the gateway already knows. To check each channel account against its platform now, call channels.status with probe.',
       }),
     ),
+    includeMemory: Type.Optional(
+      Type.Boolean({
+        description:
+          "Add the gateway process's memory (`memory`). Not part of the reference's health summary, so only given when asked.",
+      }),
+    ),
   },
   { $id: 'HealthParams', description: 'Params of health.' },
 );

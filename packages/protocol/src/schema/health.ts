@@ -65,7 +65,11 @@ export const HealthSummary = Type.Object(
       description: 'Display label per channel id.',
     }),
     heartbeatSeconds: Count('Heartbeat interval in seconds (0 when disabled).'),
-    memory: Type.Optional(MemoryHealth),
+    memory: Type.Optional({
+      ...MemoryHealth,
+      description:
+        'The process memory, only in a `health` answer asked with includeMemory (never in the hello snapshot or the health event, which keep the reference shape).',
+    }),
   },
   {
     $id: 'HealthSummary',
