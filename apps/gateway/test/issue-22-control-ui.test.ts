@@ -508,6 +508,15 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
       ['resolved', 'deny'],
     ]);
     await expect.poll(() => overviewLink.locator('.nav-count').count()).toBe(0);
+
+    // Connected devices are the clients: the gateway's own presence entry is the header above.
+    const self = (await op.request('system-presence')).find((p) => p.mode === 'gateway');
+    expect(self?.instanceId).toBeTruthy();
+    const presenceRows = page.locator('tr[data-presence-key]');
+    await presenceRows.first().waitFor();
+    expect(
+      await presenceRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-presence-key'))),
+    ).not.toContain(self?.instanceId);
   }, 60_000);
 
   it('Add a channel: a second Telegram bot from the provider’s schema, refused with the reason, then live until it runs', async () => {

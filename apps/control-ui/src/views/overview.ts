@@ -14,7 +14,7 @@ import type { HealthSampler } from '../connection/health-sampler.ts';
 import { ago, duration, errorText, shortId, when } from '../format.ts';
 import { accountTone } from '../state/add-channel.ts';
 import { bytes } from '../state/health-history.ts';
-import { applyPresence, presenceKey, sortPresence } from '../state/presence.ts';
+import { applyPresence, isGatewaySelf, presenceKey, sortPresence } from '../state/presence.ts';
 import { copyable, withCommands } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 import { sparklineSvg } from './sparkline.ts';
@@ -136,7 +136,7 @@ export class OverviewPage extends Page {
   protected override subscribe(): (() => void)[] {
     return [
       this.session.on('presence', (event) => {
-        this.presence = applyPresence(this.presence, event);
+        this.presence = applyPresence(this.presence, event).filter((p) => !isGatewaySelf(p));
         this.#refreshStatus();
       }),
       this.session.on('health', (health) => {
@@ -158,7 +158,7 @@ export class OverviewPage extends Page {
       const c = this.session.client;
       const [health, presence] = await Promise.all([c.request('health'), c.request('system-presence')]);
       this.health = health;
-      this.presence = sortPresence([...presence]);
+      this.presence = sortPresence(presence.filter((p) => !isGatewaySelf(p)));
       await Promise.all([this.#loadStatus(), this.#loadPending()]);
       this.error = undefined;
     } catch (error) {
