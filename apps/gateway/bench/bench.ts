@@ -2,6 +2,7 @@
 // prints one JSON report. A command, not a test: numbers depend on the machine.
 //
 //   pnpm bench [--url ws://host:port --token T] [--quick] [--idle 1000,10000] [--seconds 5]
+//   agentTurn: gateway overhead of one agent turn (see agent-turn.ts), p50/p99
 //   pnpm bench --cluster [--fanout-clients 3000]   3 gateways on one redis-server: event fan-out
 //                                                   from one gateway to clients spread over all
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { agentTurnOverhead } from './agent-turn.ts';
 import { type BenchIdentity, type Conn, connect, makeIdentity } from './load-client.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -346,6 +348,9 @@ async function main() {
       }
     }
     report.fanout = await fanout(ours, fanoutClients, ids);
+    // An agent turn's gateway overhead needs a gateway of its own (fake Telegram, fake model).
+    if (!values.url)
+      report.agentTurn = await agentTurnOverhead((config) => startGateway(config), values.quick ? 50 : 200);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await bare.stop();

@@ -32,6 +32,9 @@ export interface ChatRequest {
   /** The tools offered to the model (function definitions with JSON Schema parameters). */
   tools?: { type: 'function'; function: { name: string; description?: string; parameters?: unknown } }[];
   authorization?: string | undefined;
+  /** `performance.now()` when the request arrived, and when its stream ended with [DONE]. */
+  receivedAt?: number;
+  doneAt?: number;
 }
 
 /** What the fake model answers one request with: text chunks, then (optionally) tool calls. */
@@ -130,6 +133,7 @@ export class FakeOpenAi {
     }
     const body = JSON.parse((await readBody(req)).toString('utf8')) as ChatRequest;
     body.authorization = req.headers.authorization;
+    body.receivedAt = performance.now();
     this.requests.push(body);
     const failure = this.#failures.take('chat.completions');
     if (failure) {
@@ -201,6 +205,7 @@ export class FakeOpenAi {
     res.write(
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: promptTokens(body), completion_tokens: deltas.length, total_tokens: promptTokens(body) + deltas.length } })}\n\n`,
     );
+    body.doneAt = performance.now();
     res.end('data: [DONE]\n\n');
     this.completed++;
   }
