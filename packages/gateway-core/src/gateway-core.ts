@@ -10,8 +10,7 @@ import {
   type SendParams,
   type StatusResult,
 } from '@openclaw/protocol';
-import { createAgentRuntime } from './agent/agent-runtime.ts';
-import { ModelRegistry } from './agent/model-registry.ts';
+import { ECHO_MODEL_REF, ModelRegistry } from './agent/model-registry.ts';
 import { sessionAgentState } from './agent/session-agent-state.ts';
 import { SessionCompactor } from './agent/session-compactor.ts';
 import { sessionModel } from './agent/session-model.ts';
@@ -60,7 +59,7 @@ import { PresenceRegistry } from './presence/presence.ts';
 import { QuestionService } from './questions/question-service.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
-import type { Responder } from './sessions/responder.ts';
+import { echoResponder, type Responder } from './sessions/responder.ts';
 import { SessionFeed } from './sessions/session-feed.ts';
 import { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
@@ -646,34 +645,47 @@ export class GatewayCore {
     return summary;
   }
 
-  /** The agent runtime (models, tools, tool loop); built on first use, when every service it drives exists. */
+  /**
+   * The agent runtime (models, tools, tool loop), loaded and built on the first turn a model
+   * answers: a gateway whose turns all go to `echo/echo` never loads the AI SDK.
+   */
   #configuredResponder(): () => Responder {
-    let runtime: Responder | undefined;
-    return () => {
-      runtime ??= createAgentRuntime({
-        config: () => this.cfg.agent,
-        models: this.models,
-        tools: agentTools({
-          nodes: this.nodes,
-          approvals: this.approvals,
-          messages: {
-            send: (params, caller) => this.channels.send(params, caller),
-            react: async (t, messageId, emoji) => {
-              const adapter = this.channels.liveAdapter(t.channel, t.accountId);
-              if (!adapter?.react) throw new Error(`${t.channel}/${t.accountId} cannot react here`);
-              await adapter.react(t.chatId, messageId, emoji);
+    let runtime: Promise<Responder> | undefined;
+    const load = () =>
+      import('./agent/agent-runtime.ts').then(({ createAgentRuntime }) =>
+        createAgentRuntime({
+          config: () => this.cfg.agent,
+          models: this.models,
+          tools: agentTools({
+            nodes: this.nodes,
+            approvals: this.approvals,
+            messages: {
+              send: (params, caller) => this.channels.send(params, caller),
+              react: async (t, messageId, emoji) => {
+                const adapter = this.channels.liveAdapter(t.channel, t.accountId);
+                if (!adapter?.react) throw new Error(`${t.channel}/${t.accountId} cannot react here`);
+                await adapter.react(t.chatId, messageId, emoji);
+              },
             },
-          },
-          store: this.store,
-          cron: this.cron,
+            store: this.store,
+            cron: this.cron,
+          }),
+          sessionModel: (key) => sessionModel(this.store.kv, key),
+          compactor: this.compactor,
+          stateDir: this.#o.stateDir,
+          log: this.log.child({ component: 'agent' }),
         }),
-        sessionModel: (key) => sessionModel(this.store.kv, key),
-        compactor: this.compactor,
-        stateDir: this.#o.stateDir,
-        log: this.log.child({ component: 'agent' }),
-      });
-      return runtime;
+      );
+    const responder: Responder = {
+      name: 'models',
+      respond: async (input, onDelta) => {
+        const model = this.models.candidates(await sessionModel(this.store.kv, input.sessionKey))[0];
+        if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+        runtime ??= load();
+        return (await runtime).respond(input, onDelta);
+      },
     };
+    return () => responder;
   }
 
   #channelHealth(): Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> {

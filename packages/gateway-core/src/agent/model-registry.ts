@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { GatewayConfig } from '@openclaw/protocol';
 import type { LanguageModel } from 'ai';
 import { BackendError } from './backend-error.ts';
@@ -111,8 +108,10 @@ export class ModelRegistry {
     const apiKey = await this.#key(p);
     const baseURL = p.baseUrl?.replace(/\/+$/, '');
     let model: LanguageModel;
+    // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
-      case 'openai-compatible':
+      case 'openai-compatible': {
+        const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
         model = createOpenAICompatible({
           name: provider,
           baseURL: baseURL ?? 'http://127.0.0.1:11434/v1',
@@ -120,14 +119,19 @@ export class ModelRegistry {
           includeUsage: true,
         }).chatModel(modelId);
         break;
-      case 'openai':
+      }
+      case 'openai': {
+        const { createOpenAI } = await import('@ai-sdk/openai');
         model = createOpenAI({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) }).chat(
           modelId,
         );
         break;
-      case 'anthropic':
+      }
+      case 'anthropic': {
+        const { createAnthropic } = await import('@ai-sdk/anthropic');
         model = createAnthropic({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) })(modelId);
         break;
+      }
     }
     return { ref, provider, modelId, model, baseUrl: baseURL ?? p.baseUrl };
   }

@@ -1,9 +1,7 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import { streamText } from 'ai';
 import type { Logger } from '../logging/logger.ts';
 import type { HistoryTurn } from '../sessions/responder.ts';
 import type { KvRepo } from '../store/types.ts';
-import { backendErrorOf } from './backend-error.ts';
 import type { ModelRegistry } from './model-registry.ts';
 
 /** Where a session's summary lives in the store's key-value table. */
@@ -78,6 +76,11 @@ export class SessionCompactor {
     candidates: readonly string[],
     signal?: AbortSignal,
   ): Promise<SessionSummary> {
+    // The AI SDK loads with the first model call, so an echo-only gateway never pays for it.
+    const [{ streamText }, { backendErrorOf }] = await Promise.all([
+      import('ai'),
+      import('./model-errors.ts'),
+    ]);
     const previous = await this.summary(sessionKey);
     const prompt = `${previous ? `Earlier summary:\n${previous.text}\n\n` : ''}Conversation:\n${transcript(turns)}`;
     let lastError: unknown;

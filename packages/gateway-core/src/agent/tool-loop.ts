@@ -3,7 +3,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
 import type { StoredToolCall } from '../store/types.ts';
-import { BackendError, backendErrorOf } from './backend-error.ts';
+import { BackendError } from './backend-error.ts';
+import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
 import type { AgentTool, ToolCallContext } from './tools/agent-tool.ts';
 
