@@ -69,7 +69,15 @@ export const DetailCodes = {
   CHANNEL_PAIRING_UNKNOWN: 'No pending DM pairing request with that code (it may have expired).',
   SEND_EMPTY: 'A send needs text or media.',
   MEDIA_UNSUPPORTED: 'The channel cannot send media.',
-  MEDIA_URL_UNSUPPORTED: 'Media must be given as a data: URL or base64 buffer.',
+  MEDIA_URL_UNSUPPORTED:
+    'Media must be given as a data: URL, a base64 buffer, or media:<sha256> of a stored item.',
+  MEDIA_KIND_UNSUPPORTED:
+    'The channel cannot carry that kind of media (a voice note or sticker where it has none).',
+  MEDIA_TOO_LARGE:
+    "The media is over the gateway's item limit (media.maxItemBytes) or the platform's upload limit.",
+  MEDIA_NOT_FOUND: 'No stored media with that id (it may have expired).',
+  MEDIA_ID_INVALID: 'Not a media id (the SHA-256 of the bytes, 64 lowercase hex digits).',
+  MEDIA_STORE_FULL: 'The media store is full of media still waiting to be sent; retry later.',
   OUTBOX_CLOSED: 'The gateway is shutting down and accepts no new sends.',
   // cluster and storage
   CLUSTER_UNAVAILABLE: 'The shared cluster backend (Redis) is unreachable; retry shortly.',

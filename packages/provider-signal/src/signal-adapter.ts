@@ -2,6 +2,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBytes,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -88,12 +89,16 @@ export function classifySendError(error: unknown, cfg: SignalAccountConfig): Err
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** `data:<mime>;filename=<name>;base64,<data>`: the only way /v2/send takes a file name. */
-export function dataUri(m: OutboundMedia): string {
+/**
+ * `data:<mime>;filename=<name>;base64,<data>`: the only way /v2/send takes a file name. The REST
+ * API takes attachments inline in its JSON body, so the bytes are read whole here (and only here).
+ */
+export async function dataUri(m: OutboundMedia): Promise<string> {
   // `;` and `,` end the filename parameter in signal-cli-rest-api's parser.
-  const sub = (m.mimeType.split('/')[1] ?? 'bin').replace(/[^\w.+-]/g, '');
+  const sub = (m.mimeType.split('/')[1]?.split(';')[0] ?? 'bin').replace(/[^\w.+-]/g, '');
   const name = (m.fileName ?? `attachment.${sub || 'bin'}`).replace(/[;,\r\n]/g, '_');
-  return `data:${m.mimeType};filename=${name};base64,${Buffer.from(m.data).toString('base64')}`;
+  const type = m.mimeType.split(';')[0];
+  return `data:${type};filename=${name};base64,${Buffer.from(await mediaBytes(m)).toString('base64')}`;
 }
 
 /** One signal-cli account behind signal-cli-rest-api: axios for REST, ws for json-rpc receive. */
@@ -208,7 +213,7 @@ export class SignalAdapter implements ChannelAdapter {
     const chatId = msg.to.chatId;
     const body: SendBody = { number: this.#cfg.number, recipients: [chatId], message: msg.text ?? '' };
     if (msg.media?.length) {
-      body.base64_attachments = msg.media.map(dataUri);
+      body.base64_attachments = await Promise.all(msg.media.map(dataUri));
       // Signal has no per-file caption: the body is the caption.
       if (!body.message) body.message = msg.media.flatMap((m) => (m.caption ? [m.caption] : [])).join('\n');
     }

@@ -34,6 +34,7 @@ export {
   stopListening,
   waitFor,
 } from './http-util.ts';
+export { samplePng, sampleVoiceNote } from './media-samples.ts';
 export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';
 export {
   FakeSignal,

@@ -1,15 +1,22 @@
 import { gatewayError, type SessionSummary } from '@openclaw/protocol';
+import type { MediaStore } from '../media/media-store.ts';
+import { storeChatAttachments } from '../media/send-media.ts';
 import type { HandlerTable } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 
 /** WebChat and sessions: chat.send / chat.history / chat.abort / sessions.list. */
-export function createChatHandlers(sessions: SessionRouter): HandlerTable {
+export function createChatHandlers(sessions: SessionRouter, media?: MediaStore): HandlerTable {
   return {
-    'chat.send': (params, ctx) =>
-      sessions.send({
+    'chat.send': async ({ attachments, ...params }, ctx) => {
+      if (attachments?.length && !media)
+        throw gatewayError('INVALID_REQUEST', 'MEDIA_UNSUPPORTED', 'this gateway has no media store');
+      const stored = attachments?.length && media ? await storeChatAttachments(media, attachments) : [];
+      return sessions.send({
         ...params,
+        ...(stored.length ? { media: stored } : {}),
         dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
-      }),
+      });
+    },
     agent: async (params, ctx) => {
       const r = await sessions.agent({
         message: params.message,

@@ -8,6 +8,7 @@ import {
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { describeMedia } from '../media/inbound-media.ts';
 import type {
   RunDelivery,
   RunRecord,
@@ -16,6 +17,7 @@ import type {
   SessionMessageRecord,
   SessionRecord,
   Store,
+  StoredMedia,
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -40,9 +42,13 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
+  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
   settings?: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
 }
 
 export interface StartRunInput {
@@ -54,6 +60,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Attachments of the message. */
+  media?: StoredMedia[] | undefined;
 }
 
 interface LiveRun {
@@ -125,8 +133,9 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean } = {},
+    options: { replay?: boolean; media?: StoredMedia[] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
+    const media = options.media ?? [];
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
@@ -155,6 +164,8 @@ export class SessionRouter {
           channel: env.channel,
           senderId: env.sender.id,
           senderName: env.sender.name ?? env.sender.username,
+          ...(media.length ? { media } : {}),
+          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
         },
         this.#settings.bounds,
       );
@@ -169,7 +180,8 @@ export class SessionRouter {
     }
     const r = await this.startRun({
       sessionKey: key,
-      message: env.text,
+      message: withMedia(env.text, media),
+      ...(media.length ? { media } : {}),
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
@@ -191,10 +203,13 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** Attachments already in the media store. */
+    media?: StoredMedia[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const messageId = newId('msg');
+    const media = params.media ?? [];
     await this.#o.store.sessions.append(
       {
         sessionKey: params.sessionKey,
@@ -202,12 +217,14 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        ...(media.length ? { media } : {}),
       },
       this.#settings.bounds,
     );
     const r = await this.startRun({
       sessionKey: params.sessionKey,
-      message: params.message,
+      message: withMedia(params.message, media),
+      ...(media.length ? { media } : {}),
       source: 'chat',
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
@@ -285,6 +302,7 @@ export class SessionRouter {
       deliverTo: input.deliverTo,
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
+      ...(input.media?.length ? { media: input.media } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -463,8 +481,17 @@ export class SessionRouter {
       agentEvent('lifecycle', { phase: 'start', sessionKey });
       const history = await this.#historyFor(sessionKey, settings.historyMessages);
       const responder = this.#o.responder();
-      const reply = await responder.respond(
-        { sessionKey, runId, text: record.message, signal: controller.signal, history },
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
+      const answer = await responder.respond(
+        {
+          sessionKey,
+          runId,
+          text: record.message,
+          signal: controller.signal,
+          history,
+          media: record.media,
+          readMedia: this.#o.readMedia,
+        },
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
@@ -473,6 +500,8 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
+      const reply = typeof answer === 'string' ? answer : answer.text;
+      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
       const stored = await this.#o.store.sessions.append(
         {
           sessionKey,
@@ -482,13 +511,14 @@ export class SessionRouter {
           ts: this.#o.clock.now(),
           runId,
           status: 'complete',
+          ...(replyMedia.length ? { media: replyMedia } : {}),
         },
         this.#settings.bounds,
       );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
-      if (record.deliverTo && reply.trim()) {
+      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
         await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
+          .deliver(record.deliverTo, reply, sessionKey, replyMedia)
           .catch((error: unknown) =>
             this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
           );
@@ -521,6 +551,7 @@ export class SessionRouter {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
     }
   }
 
@@ -578,6 +609,7 @@ export class SessionRouter {
     const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
     return page
       .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
       .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
       .map((m) => ({ role: m.role, text: m.text }));
   }
@@ -609,5 +641,32 @@ function toChatMessage(m: SessionMessageRecord): ChatMessage {
   if (m.senderId) out.senderId = m.senderId;
   if (m.senderName) out.senderName = m.senderName;
   if (m.status) out.status = m.status;
+  if (m.media?.length) out.media = m.media.map(toChatMedia);
+  if (m.replyToId) out.replyToId = m.replyToId;
+  if (m.editedAtMs !== undefined) out.editedAtMs = m.editedAtMs;
+  if (m.deletedAtMs !== undefined) out.deletedAtMs = m.deletedAtMs;
+  if (m.reactions?.length) out.reactions = m.reactions;
   return out;
+}
+
+function toChatMedia(m: StoredMedia): NonNullable<ChatMessage['media']>[number] {
+  const out: NonNullable<ChatMessage['media']>[number] = { kind: m.kind };
+  if (m.ref) {
+    out.id = m.ref;
+    out.url = `/__openclaw__/media/${m.ref}`;
+  }
+  if (m.mimeType) out.mimeType = m.mimeType;
+  if (m.size !== undefined) out.size = m.size;
+  if (m.fileName) out.fileName = m.fileName;
+  if (m.caption) out.caption = m.caption;
+  if (m.transcript) out.transcript = m.transcript;
+  if (m.note) out.note = m.note;
+  return out;
+}
+
+/** The text an agent gets: the message, then what was attached, in words. */
+function withMedia(text: string, media: readonly StoredMedia[]): string {
+  if (!media.length) return text;
+  const described = describeMedia(media);
+  return text.trim() ? `${text}\n${described}` : described;
 }

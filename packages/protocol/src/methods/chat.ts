@@ -6,6 +6,58 @@ const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:
   maxLength: 512,
 });
 
+export const MediaKind = Type.Union(
+  [
+    Type.Literal('image'),
+    Type.Literal('video'),
+    Type.Literal('audio'),
+    Type.Literal('voice'),
+    Type.Literal('file'),
+    Type.Literal('sticker'),
+  ],
+  { $id: 'MediaKind', description: 'How media is presented: a photo, a voice note, a file to download…' },
+);
+export type MediaKind = Static<typeof MediaKind>;
+
+export const ChatMedia = Strict(
+  {
+    kind: MediaKind,
+    id: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Stored item (SHA-256 of its bytes).' }),
+    ),
+    url: Type.Optional(
+      Type.String({
+        description:
+          'Where an authenticated client reads it on the gateway (GET with the gateway token or an operator device token as Bearer).',
+      }),
+    ),
+    mimeType: Type.Optional(Type.String({ description: 'Type sniffed from the bytes.' })),
+    size: Type.Optional(Count('Bytes.')),
+    fileName: Type.Optional(Type.String({ description: 'File name the sender gave.' })),
+    caption: Type.Optional(Type.String({ description: "This item's own caption." })),
+    transcript: Type.Optional(Type.String({ description: 'Transcript of a voice note.' })),
+    note: Type.Optional(
+      Type.String({
+        description: 'Why it is not stored (refused as too large, download failed) or not transcribed.',
+      }),
+    ),
+  },
+  { $id: 'ChatMedia', description: 'One attachment of a message.' },
+);
+export type ChatMedia = Static<typeof ChatMedia>;
+
+export const ChatAttachment = Type.Object(
+  {
+    type: Type.Optional(Type.String({ description: 'image, audio, voice, video, file (a hint).' })),
+    mimeType: Type.Optional(Type.String({ description: 'A hint; the type is sniffed from the bytes.' })),
+    fileName: Type.Optional(Type.String({ description: 'File name.' })),
+    content: Type.String({
+      description: 'The bytes, base64 (or a data: URI), or media:<sha256> of a stored item.',
+    }),
+  },
+  { additionalProperties: true, description: 'An attachment sent with a WebChat message.' },
+);
+
 export const ChatMessage = Strict(
   {
     id: NonEmptyString('Message id within the session.'),
@@ -23,6 +75,19 @@ export const ChatMessage = Strict(
         description: 'For assistant messages: how the run ended.',
       }),
     ),
+    media: Type.Optional(Type.Array(ChatMedia, { description: 'Attachments.' })),
+    replyToId: Type.Optional(Type.String({ description: 'Platform id of the message it replies to.' })),
+    editedAtMs: Type.Optional(TimestampMs('When the sender edited it (the text is the edited one).')),
+    deletedAtMs: Type.Optional(TimestampMs('When the sender deleted it on the platform.')),
+    reactions: Type.Optional(
+      Type.Array(
+        Strict(
+          { emoji: Type.String({ description: 'Emoji.' }), senderId: Type.String({ description: 'Who.' }) },
+          { description: 'A reaction.' },
+        ),
+        { description: 'Reactions on it.' },
+      ),
+    ),
   },
   { $id: 'ChatMessage', description: 'One message in a session history.' },
 );
@@ -33,6 +98,9 @@ export const ChatSendParams = Strict(
     message: Type.String({ maxLength: 100_000, description: 'Text to send to the agent.' }),
     deliver: Type.Optional(Type.Boolean({ description: 'Also deliver the reply to the session channel.' })),
     timeoutMs: Type.Optional(Count('Run timeout.')),
+    attachments: Type.Optional(
+      Type.Array(ChatAttachment, { maxItems: 10, description: 'Photos, voice notes or files sent along.' }),
+    ),
     idempotencyKey: IdempotencyKey,
   },
   { $id: 'ChatSendParams', description: 'Send a WebChat message; the reply streams as chat events.' },
