@@ -611,6 +611,7 @@ export class GatewayCore {
         model: o.model,
         systemPrompt: o.systemPrompt,
         temperature: o.temperature,
+        vision: o.vision,
         apiKey: async () => {
           const fromEnv = process.env[o.apiKeyEnv]?.trim();
           if (fromEnv) return fromEnv;

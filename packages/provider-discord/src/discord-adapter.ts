@@ -3,6 +3,8 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaSize,
+  mediaStream,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -36,7 +38,15 @@ export const discordCapabilities: ChannelCapabilities = {
   // Discord's API is Python and counts code points: 2000 for bots without Nitro.
   text: { max: 2000, unit: 'codepoint', markdown: 'markdown' },
   // A caption travels as the message content, so it has the same limit.
-  media: { inbound: true, outbound: true, maxBytes: MAX_UPLOAD_BYTES, captionMax: 2000 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: MAX_UPLOAD_BYTES,
+    captionMax: 2000,
+    // A voice message needs a waveform and duration Discord computes in its own clients; stickers
+    // are Discord's own, not uploads.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   typing: true,
   reactions: true,
   threads: true,
@@ -305,10 +315,9 @@ export class DiscordAdapter implements ChannelAdapter {
     const channel = await this.#textChannel(msg.to.threadId ?? msg.to.chatId);
     const media = msg.media ?? [];
     for (const m of media) {
-      if (m.data.byteLength > MAX_UPLOAD_BYTES)
-        throw new PermanentSendError(
-          `attachment of ${m.data.byteLength} bytes is over Discord's 10 MiB upload limit`,
-        );
+      const size = mediaSize(m) ?? 0;
+      if (size > MAX_UPLOAD_BYTES)
+        throw new PermanentSendError(`attachment of ${size} bytes is over Discord's 10 MiB upload limit`);
     }
     const content = [msg.text, ...media.map((m) => m.caption)].filter(Boolean).join('\n');
     const options: MessageCreateOptions = {
@@ -319,7 +328,8 @@ export class DiscordAdapter implements ChannelAdapter {
     };
     if (content) options.content = content;
     if (media.length)
-      options.files = media.map((m, i) => ({ attachment: Buffer.from(m.data), name: fileNameOf(m, i) }));
+      // Streamed from the media store into the multipart body.
+      options.files = media.map((m, i) => ({ attachment: mediaStream(m), name: fileNameOf(m, i) }));
     if (msg.replyToId) options.reply = { messageReference: msg.replyToId, failIfNotExists: false };
     try {
       const sent = await channel.send(options);

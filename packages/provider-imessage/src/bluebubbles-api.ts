@@ -173,8 +173,8 @@ export class BlueBubblesApi {
       tempGuid: string;
       name: string;
       method: 'apple-script' | 'private-api';
-      data: Uint8Array;
-      mimeType: string;
+      /** File-backed when it comes from the media store: read as the request is written. */
+      file: Blob;
     },
     signal?: AbortSignal,
   ): Promise<BbMessage> {
@@ -183,7 +183,7 @@ export class BlueBubblesApi {
     form.append('tempGuid', m.tempGuid);
     form.append('name', m.name);
     form.append('method', m.method);
-    form.append('attachment', new Blob([new Uint8Array(m.data)], { type: m.mimeType }), m.name);
+    form.append('attachment', m.file, m.name);
     return this.#json<BbMessage>('POST', '/api/v1/message/attachment', {
       data: form,
       signal,

@@ -7,6 +7,8 @@ export interface SlackFileRef {
   mimetype?: string;
   size?: number;
   mode?: string;
+  /** `slack_audio` for a voice clip recorded in Slack. */
+  subtype?: string;
   url_private?: string;
   url_private_download?: string;
 }
@@ -101,8 +103,9 @@ export function slackToPlain(text: string): { text: string; userIds: string[] } 
   return { text: out, userIds };
 }
 
-function mediaKind(mime: string | undefined): InboundMedia['kind'] {
+function mediaKind(mime: string | undefined, subtype?: string): InboundMedia['kind'] {
   if (mime?.startsWith('image/')) return 'image';
+  if (subtype === 'slack_audio') return 'voice';
   if (mime?.startsWith('audio/')) return 'audio';
   if (mime?.startsWith('video/')) return 'video';
   return 'file';
@@ -152,7 +155,7 @@ export function normalizeMessage(
     const url = f.url_private_download ?? f.url_private;
     // Tombstoned, hidden-by-plan-limit and external files have no private URL to fetch.
     if (!url) continue;
-    const m: InboundMedia = { kind: mediaKind(f.mimetype), fetch: () => fetchFile(f, url) };
+    const m: InboundMedia = { kind: mediaKind(f.mimetype, f.subtype), fetch: () => fetchFile(f, url) };
     if (f.mimetype) m.mimeType = f.mimetype;
     if (f.name) m.fileName = f.name;
     if (f.size !== undefined) m.size = f.size;

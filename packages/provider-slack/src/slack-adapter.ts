@@ -1,9 +1,14 @@
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelLogger,
+  mediaSize,
+  mediaStream,
   NonRetryableChannelError,
+  type OutboundMedia,
   type OutboundMessage,
   type SendReceipt,
 } from '@openclaw/gateway-core/channel';
@@ -22,7 +27,13 @@ export const slackCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group', 'channel'],
   // Slack truncates past 40,000 characters and advises staying under 4,000.
   text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
-  media: { inbound: true, outbound: true, maxBytes: 1024 * 1024 * 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 1024 * 1024 * 1024,
+    // Voice clips are recorded in Slack's own clients only; a bot uploads files.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   // The Web API has no typing indicator for bots (only legacy RTM had one).
   typing: false,
   reactions: true,
@@ -318,23 +329,43 @@ export class SlackAdapter implements ChannelAdapter {
         const res = await web.chat.postMessage({ channel, text: msg.text ?? '', ...thread });
         ids.push(res.ts ?? '');
       }
-      for (const m of msg.media ?? []) {
-        const res = await web.filesUploadV2({
-          channel_id: channel,
-          file: Buffer.from(m.data),
-          filename: m.fileName ?? defaultFileName(m.mimeType),
-          ...(m.caption ? { initial_comment: m.caption } : {}),
-          ...thread,
-        });
-        // The upload's result names files, not the message that shares them.
-        for (const done of res.files as { files?: { id?: string }[] }[]) {
-          for (const f of done.files ?? []) if (f.id) ids.push(f.id);
-        }
-      }
+      for (const m of msg.media ?? []) ids.push(await this.#upload(web, channel, m, threadTs));
     } catch (error) {
       throw classifySendError(error);
     }
     return { ids, at: Date.now() };
+  }
+
+  /**
+   * Slack's external upload flow, by hand: files.getUploadURLExternal, the bytes POSTed to the
+   * upload URL as a stream, then files.completeUploadExternal shares the file in the chat. (The
+   * library's filesUploadV2 reads the whole file into memory first.)
+   */
+  async #upload(
+    web: WebClient,
+    channel: string,
+    m: OutboundMedia,
+    threadTs: string | undefined,
+  ): Promise<string> {
+    const filename = m.fileName ?? defaultFileName(m.mimeType);
+    const length = mediaSize(m) ?? (m.path ? (await stat(m.path)).size : 0);
+    const url = await web.files.getUploadURLExternal({ filename, length });
+    if (!url.upload_url || !url.file_id) throw new Error('Slack gave no upload URL');
+    const res = await fetch(url.upload_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(length) },
+      body: Readable.toWeb(mediaStream(m)) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit);
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) throw new Error(`Slack upload failed: HTTP ${res.status}`);
+    await web.files.completeUploadExternal({
+      files: [{ id: url.file_id, title: filename }],
+      channel_id: channel,
+      ...(m.caption ? { initial_comment: m.caption } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    } as Parameters<WebClient['files']['completeUploadExternal']>[0]);
+    return url.file_id;
   }
 
   async react(chatId: string, messageId: string, emoji: string): Promise<void> {

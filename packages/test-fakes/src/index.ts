@@ -35,7 +35,13 @@ export {
   waitFor,
 } from './http-util.ts';
 export { samplePng, sampleVoiceNote } from './media-samples.ts';
-export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';
+export {
+  type ChatRequest,
+  type ContentPart,
+  FakeOpenAi,
+  type FakeOpenAiOptions,
+  type TranscriptionRequest,
+} from './openai/fake-openai.ts';
 export {
   FakeSignal,
   type FakeSignalOptions,

@@ -3,7 +3,7 @@ import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
 import { mediaKindOf } from '../channel/media-source.ts';
 import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { formatBytes } from '../media/media-errors.ts';
+import { formatBytes, mediaNoun } from '../media/media-errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -543,7 +543,7 @@ export function fitMedia(
     let kind = mediaKindOf(m);
     if (kinds && !kinds.includes(kind)) {
       if (m.kind || !kinds.includes('file'))
-        throw new OutboxError('MEDIA_KIND_UNSUPPORTED', `${channel} cannot send a ${kind}`);
+        throw new OutboxError('MEDIA_KIND_UNSUPPORTED', `${channel} cannot send a ${mediaNoun(kind)}`);
       kind = 'file';
     }
     const limit = Math.min(
@@ -554,7 +554,7 @@ export function fitMedia(
     if (size !== undefined && size > limit) {
       throw new OutboxError(
         'MEDIA_TOO_LARGE',
-        `${channel} takes a ${kind} of at most ${formatBytes(limit)}; this one is ${formatBytes(size)}`,
+        `${channel} takes a ${mediaNoun(kind)} of at most ${formatBytes(limit)}; this one is ${formatBytes(size)}`,
       );
     }
     const fitted: OutboxMedia = { ...m, ...(kind !== mediaKindOf(m) ? { kind } : {}) };

@@ -1,7 +1,7 @@
 import type { ChannelCapabilities, InboundEnvelope, InboundMedia, MediaKind } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StoredMedia } from '../store/types.ts';
-import { formatBytes, MediaTooLargeError } from './media-errors.ts';
+import { formatBytes, MediaTooLargeError, mediaNoun } from './media-errors.ts';
 import type { MediaStore } from './media-store.ts';
 import type { Transcriber } from './transcriber.ts';
 
@@ -12,15 +12,6 @@ export interface InboundMediaOptions {
   transcriber(): Transcriber | undefined;
   log: Logger;
 }
-
-const NOUN: Record<MediaKind, string> = {
-  image: 'photo',
-  video: 'video',
-  audio: 'audio file',
-  voice: 'voice note',
-  file: 'file',
-  sticker: 'sticker',
-};
 
 /**
  * The media step of the inbound path: each attachment is downloaded through the platform's own
@@ -53,7 +44,7 @@ async function ingestOne(
   if (m.caption) base.caption = m.caption;
   if (m.mimeType) base.mimeType = m.mimeType;
   if (m.size !== undefined) base.size = m.size;
-  const noun = NOUN[m.kind];
+  const noun = mediaNoun(m.kind);
   if (m.size !== undefined && m.size > limit) {
     return {
       ...base,
@@ -132,7 +123,7 @@ function kindFor(claimed: MediaKind, mimeType: string): MediaKind {
 export function describeMedia(media: readonly StoredMedia[]): string {
   return media
     .map((m) => {
-      const noun = NOUN[m.kind];
+      const noun = mediaNoun(m.kind);
       const facts = [
         m.fileName ? `"${m.fileName}"` : '',
         m.mimeType ?? '',

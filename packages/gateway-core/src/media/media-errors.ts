@@ -38,3 +38,17 @@ export function formatBytes(n: number): string {
   }
   return `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} ${units[i]}`;
 }
+
+const NOUN = {
+  image: 'photo',
+  video: 'video',
+  audio: 'audio file',
+  voice: 'voice note',
+  file: 'file',
+  sticker: 'sticker',
+} as const;
+
+/** The word people use for a kind of media: `voice` → `voice note`. */
+export function mediaNoun(kind: keyof typeof NOUN): string {
+  return NOUN[kind];
+}

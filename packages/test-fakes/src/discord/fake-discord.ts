@@ -50,7 +50,7 @@ export interface DiscordSent {
   replyToMessageId?: string;
   nonce?: string;
   embeds?: unknown[];
-  files?: { name: string; type: string; size: number }[];
+  files?: { name: string; type: string; size: number; data: Buffer }[];
   at: number;
 }
 
@@ -62,7 +62,8 @@ export interface DiscordPushMessageInput {
   content: string;
   /** Prefix the content with `<@botId> ` and list the bot in `mentions`. */
   mentionsBot?: boolean;
-  attachments?: { filename: string; data: Buffer; contentType?: string }[];
+  /** `voice`: a voice message (an Ogg attachment with a duration and waveform, flag 8192 on the message). */
+  attachments?: { filename: string; data: Buffer; contentType?: string; voice?: boolean }[];
   /** Reply to this message id (type 19 with message_reference). */
   replyToMessageId?: string;
   id?: string;
@@ -213,9 +214,16 @@ export class FakeDiscord {
     }
     const id = input.id ?? this.snowflake();
     const content = input.mentionsBot ? `<@${this.botUser.id}> ${input.content}` : input.content;
-    const attachments = (input.attachments ?? []).map((a) =>
-      this.#storeAttachment(input.channelId, a.filename, a.data, a.contentType ?? 'application/octet-stream'),
-    );
+    const attachments = (input.attachments ?? []).map((a) => {
+      const stored = this.#storeAttachment(
+        input.channelId,
+        a.filename,
+        a.data,
+        a.contentType ?? 'application/octet-stream',
+      );
+      return a.voice ? { ...stored, duration_secs: 2.5, waveform: 'AAAAAAAAAAAA' } : stored;
+    });
+    const voice = (input.attachments ?? []).some((a) => a.voice);
     const message: Json = {
       type: input.replyToMessageId ? 19 : 0,
       tts: false,
@@ -226,7 +234,7 @@ export class FakeDiscord {
       mention_roles: [],
       mention_everyone: false,
       id,
-      flags: 0,
+      flags: voice ? 8192 : 0,
       embeds: [],
       edited_timestamp: null,
       content,
@@ -781,7 +789,7 @@ export class FakeDiscord {
     if (nonce !== undefined) s.nonce = nonce;
     if (embeds.length) s.embeds = embeds;
     if (uploads.length)
-      s.files = uploads.map(([, f]) => ({ name: f.name, type: f.type, size: f.data.length }));
+      s.files = uploads.map(([, f]) => ({ name: f.name, type: f.type, size: f.data.length, data: f.data }));
     this.sent.push(s);
     sendJson(res, 200, message);
     if (this.#echoOwnMessages) {

@@ -290,7 +290,12 @@ export class FakeSlack {
   }
 
   /** Store a file downloadable (with the bot token) from its `url_private`; put it in `event.files`. */
-  addFile(data: Buffer, name: string, mimetype = 'application/octet-stream'): SlackFile {
+  addFile(
+    data: Buffer,
+    name: string,
+    mimetype = 'application/octet-stream',
+    extra: Partial<SlackFile> = {},
+  ): SlackFile {
     const id = `F${this.#nextId()}`;
     const path = `/files-pri/${this.teamId}-${id}/${encodeURIComponent(name)}`;
     const file: SlackFile = {
@@ -311,6 +316,7 @@ export class FakeSlack {
       size: data.length,
       url_private: `${this.url}${path}`,
       url_private_download: `${this.url}${path}?download=1`,
+      ...extra,
     };
     this.#files.set(path, { file, data });
     return file;
@@ -579,7 +585,14 @@ export class FakeSlack {
     }
     const { files } = await parseBody(req, body);
     const first = Object.values(files)[0];
-    pending.data = first ? first.data : body;
+    const data = first ? first.data : body;
+    // Slack checks the bytes against the length the upload URL was asked for.
+    if (data.length !== pending.length) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(`length mismatch: ${data.length} != ${pending.length}`);
+      return;
+    }
+    pending.data = data;
     const text = `OK - ${pending.data.length}`;
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
     res.end(text);
