@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type AdapterContext,
   type InboundEnvelope,
@@ -171,9 +174,26 @@ describe('DiscordAdapter against the fake Discord', () => {
       expect.objectContaining({
         channelId: CHANNEL,
         content: 'a cat',
-        files: [{ name: 'image.png', type: 'image/png', size: png.length }],
+        files: [{ name: 'image.png', type: 'image/png', size: png.length, data: png }],
       }),
     ]);
+    // From the media store: a file on disk, sent as the same bytes.
+    const dir = await mkdtemp(join(tmpdir(), 'discord-media-'));
+    try {
+      await writeFile(join(dir, 'f'), png);
+      await r.adapter.send({
+        to: { chatId: CHANNEL },
+        text: 'echo: a cat',
+        media: [{ path: join(dir, 'f'), size: png.length, mimeType: 'image/png' }],
+        nonce: 'media-2',
+      });
+      expect(r.fake.sent.at(-1)).toMatchObject({
+        content: 'echo: a cat',
+        files: [{ name: 'image.png', data: png }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('typing and reactions reach the platform', async () => {

@@ -3,8 +3,8 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBytes,
   mediaSize,
-  mediaStream,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -176,7 +176,16 @@ export class DiscordAdapter implements ChannelAdapter {
       partials: [Partials.Channel],
       // We own retries: a 429 (or a bucket discord.js would wait out) reaches us as a RateLimitError,
       // which becomes RateLimitedError so the core's outbox waits and retries once per policy.
-      rest: { api: this.#cfg.apiUrl, retries: 0, rejectOnRateLimit: () => true, agent },
+      rest: {
+        api: this.#cfg.apiUrl,
+        retries: 0,
+        rejectOnRateLimit: () => true,
+        agent,
+        // Node's own fetch (with this account's agent as its dispatcher), not @discordjs/rest's
+        // bundled undici 6 request: handing a FormData body (every attachment upload) to an undici 7
+        // dispatcher fails inside undici 7 ("action is not a function").
+        makeRequest: (url, init) => fetch(url, init as RequestInit) as never,
+      },
       // Ready must not wait longer for guilds than start() waits for ready.
       waitGuildTimeout: Math.min(15_000, this.#cfg.readyTimeoutMs / 2),
     });
@@ -328,8 +337,11 @@ export class DiscordAdapter implements ChannelAdapter {
     };
     if (content) options.content = content;
     if (media.length)
-      // Streamed from the media store into the multipart body.
-      options.files = media.map((m, i) => ({ attachment: mediaStream(m), name: fileNameOf(m, i) }));
+      // discord.js reads every attachment into memory before the upload; Discord's 10 MiB cap
+      // (checked above) bounds that.
+      options.files = await Promise.all(
+        media.map(async (m, i) => ({ attachment: Buffer.from(await mediaBytes(m)), name: fileNameOf(m, i) })),
+      );
     if (msg.replyToId) options.reply = { messageReference: msg.replyToId, failIfNotExists: false };
     try {
       const sent = await channel.send(options);

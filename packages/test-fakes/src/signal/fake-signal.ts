@@ -58,6 +58,8 @@ export interface SignalPushMessageInput {
     width?: number;
     height?: number;
     caption?: string;
+    /** Recorded as a voice note in a Signal app. */
+    voiceNote?: boolean;
   }[];
   timestamp?: number;
 }
@@ -217,6 +219,7 @@ export class FakeSignal {
           width: a.width ?? null,
           height: a.height ?? null,
           caption: a.caption ?? null,
+          ...(a.voiceNote ? { voiceNote: true } : {}),
           uploadTimestamp: timestamp,
         };
       });
