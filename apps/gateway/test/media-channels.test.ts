@@ -1,8 +1,9 @@
-// Media end to end on every provider: the real gateway process, each platform's real library
+// Media end to end on all six providers (WhatsApp, Telegram, Slack, Discord, Signal, iMessage): the real gateway process, each platform's real library
 // against its wire-level fake, the fake OpenAI server transcribing voice notes, and the Control UI
 // in Debian's Chromium showing what arrived (screenshots in test-artifacts/media/).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ChatMessage, GatewayClient } from '@openclaw/protocol';
 import {
@@ -12,8 +13,10 @@ import {
   FakeSignal,
   FakeSlack,
   FakeTelegram,
+  FakeWhatsApp,
   samplePng,
   sampleVoiceNote,
+  type WaLib,
   waitFor,
 } from '@openclaw/test-fakes';
 import type { Page } from 'playwright-core';
@@ -29,6 +32,7 @@ const ANN = '300000000000000001';
 const open = { dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'media');
+const baileys = createRequire(import.meta.url)('@whiskeysockets/baileys') as WaLib;
 
 /** One provider's part of the test: how a photo and a voice note go in, and what came back out. */
 interface Case {
@@ -50,6 +54,7 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
   let signal: FakeSignal;
   let bb: FakeBlueBubbles;
   let ai: FakeOpenAi;
+  let wa: FakeWhatsApp;
   let gw: GatewayProcess;
   let c: GatewayClient;
   let stateDir: string;
@@ -67,6 +72,7 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
     signal = await FakeSignal.start({ number: '+15559999999', mode: 'json-rpc' });
     bb = await FakeBlueBubbles.start();
     ai = await FakeOpenAi.start({ transcribe: (t) => `a voice note of ${t.data.length} bytes` });
+    wa = await FakeWhatsApp.start({ lib: baileys, media: true });
     const res = await fetch(`${discord.url}/api/v10/users/@me/channels`, {
       method: 'POST',
       headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
@@ -84,10 +90,15 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
           discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },
           imessage: { serverUrl: bb.url, password: bb.password, webhookSecret: hookSecret, ...open },
           signal: { baseUrl: signal.url, number: signal.number, ...open },
+          whatsapp: { waWebSocketUrl: wa.wsUrl, ...open },
         },
       }),
     );
-    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    // WhatsApp's media hosts are HTTPS; the gateway trusts the fake's certificate as an operator
+    // would trust a private CA: through Node's NODE_EXTRA_CA_CERTS.
+    const ca = join(stateDir, 'wa-media-ca.pem');
+    await writeFile(ca, wa.mediaCa);
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token, NODE_EXTRA_CA_CERTS: ca } });
     c = await connectOperator(gw.url, token);
     await waitFor(
       async () => {
@@ -99,10 +110,39 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
       30_000,
       'every channel connected',
     );
+    // Link the WhatsApp account the way an operator does: a QR from web.login.start, scanned.
+    const qr = await c.request('web.login.start', { timeoutMs: 10_000 });
+    await wa.scanQr(qr.qr!);
+    await waitFor(
+      async () => (await c.request('channels.status', {})).channelAccounts.whatsapp?.[0]?.connected,
+      20_000,
+      'WhatsApp linked',
+    );
+    await waitFor(() => wa.isOnline(), 10_000, 'WhatsApp online');
     bb.webhook = {
       url: `http://127.0.0.1:${gw.port}/channels/imessage/default/webhook?secret=${hookSecret}`,
     };
     cases = [
+      {
+        channel: 'whatsapp',
+        sessionKey: 'whatsapp:default:15550001111@s.whatsapp.net',
+        seed: 26,
+        photoIn: (p) =>
+          wa.pushMedia('15550001111', {
+            type: 'image',
+            data: p,
+            mimeType: 'image/png',
+            caption: 'whatsapp photo',
+          }),
+        voiceIn: (v) =>
+          wa.pushMedia('15550001111', {
+            type: 'audio',
+            data: v,
+            mimeType: 'audio/ogg; codecs=opus',
+            ptt: true,
+          }),
+        imagesOut: () => wa.sent.flatMap((s) => (s.media?.type === 'image' ? [s.media.data] : [])),
+      },
       {
         channel: 'telegram',
         sessionKey: 'telegram:default:11',

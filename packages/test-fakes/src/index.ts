@@ -72,6 +72,8 @@ export {
   FakeWhatsApp,
   type FakeWhatsAppOptions,
   type WaLib,
+  type WaMediaType,
+  type WhatsAppMediaInput,
   type WhatsAppPresence,
   type WhatsAppPushOptions,
   type WhatsAppSent,

@@ -9,6 +9,7 @@ import {
   listenAgain,
   stopListening,
 } from '../http-util.ts';
+import { WA_MEDIA, WaMediaHost, type WaMediaType } from './media-host.ts';
 import {
   bundleNode,
   bytes,
@@ -26,7 +27,7 @@ import {
 } from './nodes.ts';
 import { FrameReader, frame, NoiseState, type RawKeyPair, x25519, x25519KeyPair } from './noise.ts';
 import { type PreKeyBundle, SignalPeer } from './signal-peer.ts';
-import type { ClientPayload, KeyPair, WaLib, WaMessage, WaNode } from './wa-lib.ts';
+import type { ClientPayload, KeyPair, WaLib, WaMediaMessage, WaMessage, WaNode } from './wa-lib.ts';
 
 /** A message the client sent, decrypted by the fake as its recipient would. */
 export interface WhatsAppSent {
@@ -40,7 +41,27 @@ export interface WhatsAppSent {
   mentions: string[];
   /** The quoted message id, when the message is a reply. */
   quotedId?: string;
+  /** A media message, downloaded from the fake's media host and decrypted as its recipient would. */
+  media?: {
+    type: WaMediaType;
+    mimeType: string;
+    data: Buffer;
+    caption?: string;
+    fileName?: string;
+    ptt: boolean;
+  };
   at: number;
+}
+
+/** What a contact sends as media (see pushMedia). */
+export interface WhatsAppMediaInput {
+  type: WaMediaType;
+  data: Buffer;
+  mimeType: string;
+  caption?: string;
+  fileName?: string;
+  /** A voice note (push-to-talk audio). */
+  ptt?: boolean;
 }
 
 /** A `<chatstate>` (typing) or `<presence>` node from the client. */
@@ -77,6 +98,11 @@ export interface FakeWhatsAppOptions {
   port?: number;
   /** Record every node in and out (tag and attributes) in `trace`, for debugging a test. */
   trace?: boolean;
+  /**
+   * Serve media: an HTTPS media host (self-signed, for 127.0.0.1; see `mediaCa`) answering the
+   * client's media_conn query, taking its encrypted uploads and serving media pushed with pushMedia.
+   */
+  media?: boolean;
 }
 
 interface LinkedDevice {
@@ -190,6 +216,9 @@ export class FakeWhatsApp {
   /** The phone number scanQr links to by default. */
   readonly phone: string;
   readonly sent: WhatsAppSent[] = [];
+  /** Sends whose message id was already delivered: a recipient's phone shows them once, so they are counted here, not in `sent`. */
+  duplicates = 0;
+  #media: WaMediaHost | undefined;
   readonly presence: WhatsAppPresence[] = [];
   /** Receipts the client sent for delivered messages. */
   readonly receipts: { id: string; to: string; type: string }[] = [];
@@ -241,12 +270,54 @@ export class FakeWhatsApp {
     const fake = new FakeWhatsApp(options);
     const port = await listen(fake.#server, options.port);
     fake.wsUrl = `ws://127.0.0.1:${port}/ws/chat`;
+    if (options.media)
+      fake.#media = await WaMediaHost.start((key, type) => options.lib.getMediaKeys(key, type));
     return fake;
   }
 
   /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
   activity(): ClientActivity {
     return this.#activity.snapshot();
+  }
+
+  /** The media host's certificate (PEM): what the client must trust to reach it over HTTPS. */
+  get mediaCa(): string {
+    if (!this.#media) throw new Error('started without media: pass { media: true }');
+    return this.#media.ca;
+  }
+
+  /** Uploads the media host took (encrypted bytes), in order. */
+  get mediaUploads(): readonly { path: string; size: number }[] {
+    return this.#media?.uploads ?? [];
+  }
+
+  /**
+   * A contact sends a photo, video, voice note, document or sticker: the bytes are encrypted with
+   * a fresh media key and stored on the media host, and the message carrying the key goes out
+   * Signal-encrypted like any other.
+   */
+  async pushMedia(
+    from: string,
+    input: WhatsAppMediaInput,
+    options: WhatsAppPushOptions = {},
+  ): Promise<string> {
+    if (!this.#media) throw new Error('started without media: pass { media: true }');
+    const stored = await this.#media.put(input.type, input.data);
+    const part: WaMediaMessage = {
+      url: stored.url,
+      directPath: stored.directPath,
+      mediaKey: stored.mediaKey,
+      mimetype: input.mimeType,
+      fileSha256: stored.fileSha256,
+      fileEncSha256: stored.fileEncSha256,
+      fileLength: stored.fileLength,
+      mediaKeyTimestamp: nowS(),
+    };
+    if (input.caption) part.caption = input.caption;
+    if (input.fileName) part.fileName = input.fileName;
+    if (input.ptt) part.ptt = true;
+    const message: WaMessage = { [WA_MEDIA[input.type].message]: part };
+    return this.#pushMessage(from, message, 'media', options);
   }
 
   /** Close every client socket and the server. */
@@ -260,6 +331,7 @@ export class FakeWhatsApp {
     this.#conns.clear();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     await closeServer(this.#server);
+    await this.#media?.close();
   }
 
   // ── control: the phone ──────────────────────────────────────────────────────
@@ -352,11 +424,19 @@ export class FakeWhatsApp {
    * otherwise queued like a real server (as an offline message when it is not connected at all).
    */
   async pushText(from: string, text: string, options: WhatsAppPushOptions = {}): Promise<string> {
+    return this.#pushMessage(from, textMessage(text, options), 'text', options);
+  }
+
+  async #pushMessage(
+    from: string,
+    message: WaMessage,
+    type: 'text' | 'media',
+    options: WhatsAppPushOptions,
+  ): Promise<string> {
     const id = options.id ?? this.#messageId();
-    const message = textMessage(text, options);
     const peer = this.#peer(from);
     const t = String(options.timestamp ?? nowS());
-    const attrs: Record<string, string> = { id, from: peer.jid, t, type: 'text' };
+    const attrs: Record<string, string> = { id, from: peer.jid, t, type };
     if (options.pushName) attrs.notify = options.pushName;
     for (const device of this.#devicesOf(options.to ?? this.phone)) {
       this.#deliver(device, async () => {
@@ -736,6 +816,18 @@ export class FakeWhatsApp {
         if (!group) return this.#reject(conn, id, { code: 404, text: 'item-not-found' }, node.attrs.to);
         return result([groupNode(group)], group.jid);
       }
+      case 'w:m': {
+        if (!this.#media) return this.#reject(conn, id, { code: 404, text: 'item-not-found' });
+        return result([
+          {
+            tag: 'media_conn',
+            attrs: { auth: this.#media.auth, ttl: '3600', auth_ttl: '3600', max_buckets: '12' },
+            content: [
+              { tag: 'host', attrs: { hostname: this.#media.hostname, maxContentLengthBytes: '104857600' } },
+            ],
+          },
+        ]);
+      }
       case 'md':
         if (first?.tag === 'remove-companion-device') {
           // The client logs itself out: forget the device.
@@ -996,6 +1088,27 @@ export class FakeWhatsApp {
         emoji: content.reactionMessage.text ?? '',
         targetId: content.reactionMessage.key?.id ?? '',
       };
+    }
+    for (const [type, { message: field }] of Object.entries(WA_MEDIA) as [
+      WaMediaType,
+      { message: string },
+    ][]) {
+      const m = (content as Record<string, WaMediaMessage | null | undefined>)[field];
+      if (!m?.mediaKey || !(m.directPath || m.url)) continue;
+      try {
+        const data = await this.#media!.open(m.directPath || m.url!, m.mediaKey, type);
+        sent.media = { type, mimeType: m.mimetype ?? '', data, ptt: m.ptt === true };
+        if (m.caption) sent.media.caption = m.caption;
+        if (m.fileName) sent.media.fileName = m.fileName;
+        if (m.caption && !sent.text) sent.text = m.caption;
+      } catch (error) {
+        this.errors.push(`media of ${id}: ${String(error)}`);
+      }
+    }
+    // The recipient's phone keeps one message per id: a resend with the same id is no new message.
+    if (this.sent.some((s) => s.id === id && s.to === sent.to)) {
+      this.duplicates++;
+      return;
     }
     this.sent.push(sent);
   }
