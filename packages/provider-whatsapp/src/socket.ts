@@ -37,6 +37,11 @@ export interface WhatsAppSocket {
     options?: MiscMessageGenerationOptions,
   ): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: WAPresence, jid?: string): Promise<void>;
+  /**
+   * Watch for the server's ack of message `id` (set up before sending it, so a fast ack is not
+   * missed). Baileys resolves a send once it is written to the socket; the ack says WhatsApp has it.
+   */
+  watchAck?(id: string, timeoutMs: number): { done: Promise<void>; cancel(): void };
   /** A media message's bytes: downloaded from WhatsApp's media host and decrypted with its key. */
   downloadMedia?(message: WAMessage): Promise<Uint8Array>;
   /** Close the connection; Baileys then emits connection.update `close` with `error`. */
@@ -127,6 +132,30 @@ export const baileysSocketFactory: WhatsAppSocketFactory = (o) => {
     },
     sendMessage: (jid, content, options) => sock.sendMessage(jid, content, options),
     sendPresenceUpdate: (type, jid) => sock.sendPresenceUpdate(type, jid),
+    watchAck: (id, timeoutMs) => {
+      let cancel = () => {};
+      const done = new Promise<void>((resolve, reject) => {
+        const onAck = (node: { attrs: Record<string, string> }) => {
+          if (node.attrs.id !== id) return;
+          cancel();
+          if (node.attrs.error)
+            reject(new Error(`WhatsApp refused message ${id} (ack error ${node.attrs.error})`));
+          else resolve();
+        };
+        const timer = setTimeout(() => {
+          cancel();
+          reject(new Error(`WhatsApp did not acknowledge message ${id} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        cancel = () => {
+          clearTimeout(timer);
+          sock.ws.off('CB:ack,class:message', onAck);
+        };
+        sock.ws.on('CB:ack,class:message', onAck);
+      });
+      // A send that fails before its ack cancels the watch; nobody awaits it then.
+      done.catch(() => {});
+      return { done, cancel };
+    },
     downloadMedia: async (message) =>
       (await baileys.downloadMediaMessage(
         message,

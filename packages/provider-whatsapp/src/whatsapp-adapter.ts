@@ -49,6 +49,8 @@ export const whatsappCapabilities: ChannelCapabilities = {
   // WhatsApp publishes no rate; the risk is a ban. About one message a second per chat, with the
   // core adding jitter.
   pacing: { perChatMs: 1000, perAccountMs: 250 },
+  // Message ids are ours (from the outbox nonce): a resend is the same message, kept once.
+  idempotentSend: true,
 };
 
 /**
@@ -92,6 +94,8 @@ const NEXT_QR_MS = 20_000;
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 const STOP_WAIT_MS = 5000;
+/** How long a sent message may wait for WhatsApp's ack before the send counts as failed (and is retried with the same id). */
+const ACK_TIMEOUT_MS = 30_000;
 
 const RELINK_ACTION = 'needs re-link: run openclaw channels login whatsapp';
 
@@ -191,6 +195,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
   readonly #tracked = new WeakSet<WhatsAppSocket>();
   readonly #listeners = new Set<(state: WhatsAppLoginState) => void>();
   #inbound: Promise<void> = Promise.resolve();
+  #relay: Promise<void> = Promise.resolve();
   /** Recent inbound messages: a reply quotes them, a reaction needs their key. */
   readonly #recent = new TtlCache(24 * 3600_000, 500);
   /** Recent outbound messages: a recipient that failed to decrypt asks for them again. */
@@ -260,14 +265,39 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     const ids: string[] = [];
     try {
       for (const { content, messageId } of contents) {
-        const sent = await sock.sendMessage(jid, content, { messageId, ...(quoted ? { quoted } : {}) });
-        if (sent?.message) this.#sentMessages.set(messageId, sent.message);
-        ids.push(sent?.key.id ?? messageId);
+        const ack = sock.watchAck?.(messageId, ACK_TIMEOUT_MS);
+        try {
+          const sent = await this.#oneAtATime(() =>
+            sock.sendMessage(jid, content, { messageId, ...(quoted ? { quoted } : {}) }),
+          );
+          if (sent?.message) this.#sentMessages.set(messageId, sent.message);
+          // Sent means WhatsApp acknowledged it; until then a crash leaves it in doubt, and the
+          // resend carries the same id.
+          await ack?.done;
+          ids.push(sent?.key.id ?? messageId);
+        } finally {
+          ack?.cancel();
+        }
       }
       return { ids, at: Date.now() };
     } catch (error) {
       throw classifySendError(error, this.#cfg);
     }
+  }
+
+  /**
+   * Baileys saves the Signal ratchet a send advanced when its key transaction ends, and concurrent
+   * sends share one transaction that ends with the last of them: a crash meanwhile loses the state
+   * of every message already on the wire, and the recipient cannot decrypt what follows. One
+   * encrypt-and-relay at a time keeps that to at most one message (waiting for acks stays parallel).
+   */
+  #oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#relay.then(task, task);
+    this.#relay = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   async setTyping(chatId: string, on: boolean): Promise<void> {

@@ -103,6 +103,11 @@ export interface FakeWhatsAppOptions {
    * client's media_conn query, taking its encrypted uploads and serving media pushed with pushMedia.
    */
   media?: boolean;
+  /**
+   * Acknowledge a client's message this long after recording it (default 0: at once). A client
+   * killed meanwhile has a message WhatsApp has but it never saw acknowledged: one in doubt.
+   */
+  ackDelayMs?: number;
 }
 
 interface LinkedDevice {
@@ -218,6 +223,9 @@ export class FakeWhatsApp {
   readonly sent: WhatsAppSent[] = [];
   /** Sends whose message id was already delivered: a recipient's phone shows them once, so they are counted here, not in `sent`. */
   duplicates = 0;
+  /** Retry receipts sent for messages the phone could not decrypt. */
+  retryRequests = 0;
+  readonly #retryAsked = new Map<string, number>();
   #media: WaMediaHost | undefined;
   readonly presence: WhatsAppPresence[] = [];
   /** Receipts the client sent for delivered messages. */
@@ -238,6 +246,7 @@ export class FakeWhatsApp {
   readonly #qrRefs: number;
   readonly #trace: boolean;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #ackDelayMs: number;
   readonly #server: Server;
   #offlinePort = 0;
   readonly #activity = new ActivityMeter();
@@ -258,6 +267,7 @@ export class FakeWhatsApp {
     this.phone = options.phone ?? '15550009999';
     this.#qrRefs = options.qrRefs ?? 6;
     this.#trace = options.trace ?? false;
+    this.#ackDelayMs = options.ackDelayMs ?? 0;
     this.#server = createServer((_req, res) => {
       res.writeHead(426).end();
     });
@@ -1068,8 +1078,42 @@ export class FakeWhatsApp {
         }
       }
     }
-    conn.send({ tag: 'ack', attrs: { id, class: 'message', from: to, t: String(nowS()) } });
+    const ack = () => conn.send({ tag: 'ack', attrs: { id, class: 'message', from: to, t: String(nowS()) } });
+    const ackDelayMs = this.#ackDelayMs;
+    if (ackDelayMs > 0) {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        if (conn.open) ack();
+      }, ackDelayMs);
+      this.#timers.add(t);
+    } else ack();
     if (!message) {
+      // A resend of a message the recipient already has can repeat the first copy's keys (a sender
+      // that crashed before saving its ratchet): the phone knows the id and keeps the one it has.
+      const chatJid = isGroup ? to : `${recipient}@${S_WHATSAPP_NET}`;
+      if (this.sent.some((s) => s.id === id && s.to === chatJid)) {
+        this.duplicates++;
+        return;
+      }
+      // A message the phone cannot decrypt (the sender's session state went back, a crash): like
+      // WhatsApp, ask for it again once; the client then starts a fresh session and resends it.
+      const asked = this.#retryAsked.get(id) ?? 0;
+      if (!isGroup && asked < 1) {
+        this.#retryAsked.set(id, asked + 1);
+        this.retryRequests++;
+        const t = String(nowS());
+        const reg = Buffer.alloc(4);
+        reg.writeUInt32BE(this.#peer(recipient).registrationId);
+        conn.send({
+          tag: 'receipt',
+          attrs: { id, from: chatJid, type: 'retry', t },
+          content: [
+            { tag: 'retry', attrs: { count: String(asked + 1), id, t, v: '1' } },
+            { tag: 'registration', attrs: {}, content: reg },
+          ],
+        });
+        return;
+      }
       this.errors.push(`message ${id} to ${to}: nothing decryptable for the recipient`);
       return;
     }
