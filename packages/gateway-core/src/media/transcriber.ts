@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GatewayConfig } from '@openclaw/protocol';
+import { type GatewayConfig, redactUrlPassword } from '@openclaw/protocol';
 
 /** Turns a voice note into text. */
 export interface Transcriber {
@@ -40,7 +40,9 @@ export function configuredTranscriber(
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-        throw new TranscriptionError(`transcription server unreachable at ${baseUrl}: ${cause}`);
+        throw new TranscriptionError(
+          `transcription server unreachable at ${redactUrlPassword(baseUrl)}: ${cause}`,
+        );
       }
       if (!res.ok) throw new TranscriptionError(`the transcription server answered ${res.status}`);
       const body = (await res.json().catch(() => undefined)) as { text?: unknown } | undefined;

@@ -340,8 +340,9 @@ export const MediaSection = Type.Object(
           description: 'Transcription model (e.g. whisper-1). Empty: voice notes are not transcribed.',
         }),
         baseUrl: Type.Optional(
-          Type.String({
-            description: 'OpenAI-compatible API with /audio/transcriptions (default: agent.openai.baseUrl).',
+          SecretUrl({
+            description:
+              'OpenAI-compatible API with /audio/transcriptions (default: agent.openai.baseUrl). A password in it is kept secret.',
           }),
         ),
         apiKeyEnv: Type.String({
