@@ -13,7 +13,13 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { AuthorCache } from './author-cache.ts';
 import type { SignalAccountConfig } from './config.ts';
-import { isGroupChatId, normalizeEnvelope, type SignalReceiveItem, type SignalSelf } from './normalize.ts';
+import {
+  isGroupChatId,
+  normalizeEnvelope,
+  normalizeUpdate,
+  type SignalReceiveItem,
+  type SignalSelf,
+} from './normalize.ts';
 import { openReceiveSocket, type Receiver, startPolling } from './receive.ts';
 import { type SendBody, SignalApi, SignalHttpError } from './signal-api.ts';
 
@@ -181,6 +187,11 @@ export class SignalAdapter implements ChannelAdapter {
       if (item.account && item.account !== this.#cfg.number) return;
       const api = this.#api;
       if (!api) return;
+      const update = normalizeUpdate(item, this.#accountId);
+      if (update) {
+        await ctx.update?.(update);
+        return;
+      }
       const env = normalizeEnvelope(item, this.#accountId, this.#self, (id) => api.attachment(id));
       if (!env) return;
       this.#authors.set(env.chat.id, env.id, env.sender.id);
@@ -245,6 +256,27 @@ export class SignalAdapter implements ChannelAdapter {
     const id = String(res.timestamp);
     this.#authors.set(chatId, id, this.#cfg.number);
     return { ids: [id], at: Date.now() };
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const { api, signal } = this.#running();
+    try {
+      await api.send(
+        { number: this.#cfg.number, recipients: [chatId], message: text, edit_timestamp: Number(messageId) },
+        signal,
+      );
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const { api, signal } = this.#running();
+    try {
+      await api.remoteDelete(chatId, Number(messageId), signal);
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
   }
 
   async setTyping(chatId: string, on: boolean): Promise<void> {

@@ -1,4 +1,4 @@
-import type { InboundEnvelope, InboundMedia } from '@openclaw/gateway-core/channel';
+import type { InboundEnvelope, InboundMedia, InboundUpdate } from '@openclaw/gateway-core/channel';
 import type { proto, WAMessage } from '@whiskeysockets/baileys';
 import { baileys } from './baileys.ts';
 
@@ -137,4 +137,38 @@ export function normalizeMessage(
     if (isSelf(ctx.participant, self)) env.mentions.implicit = 'reply_to_bot';
   }
   return env;
+}
+
+/**
+ * A reaction, a delete for everyone (revoke) or an edit from someone else, as an update of the
+ * message it targets; undefined for anything else.
+ */
+export function normalizeUpdate(m: WAMessage, accountId: string): InboundUpdate | undefined {
+  const key = m.key;
+  const remoteJid = key.remoteJid;
+  if (!remoteJid || key.fromMe) return undefined;
+  const content = baileys.normalizeMessageContent(m.message);
+  if (!content) return undefined;
+  const group = baileys.isJidGroup(remoteJid) === true;
+  const senderJid = group ? key.participant : remoteJid;
+  if (!senderJid) return undefined;
+  const base = {
+    channel: 'whatsapp',
+    accountId,
+    chat: { id: remoteJid },
+    senderId: userOf(senderJid),
+    at: m.messageTimestamp ? baileys.toNumber(m.messageTimestamp) * 1000 : Date.now(),
+  };
+  const r = content.reactionMessage;
+  if (r?.key?.id) {
+    // An empty reaction takes the sender's reaction back; WhatsApp does not say which emoji it was.
+    return { ...base, type: 'reaction', messageId: r.key.id, emoji: r.text ?? '', removed: !r.text };
+  }
+  const p = content.protocolMessage;
+  const REVOKE = 0;
+  const MESSAGE_EDIT = 14;
+  if (p?.key?.id && p.type === REVOKE) return { ...base, type: 'delete', messageId: p.key.id };
+  if (p?.key?.id && p.type === MESSAGE_EDIT)
+    return { ...base, type: 'edit', messageId: p.key.id, text: textOf(p.editedMessage) };
+  return undefined;
 }

@@ -19,7 +19,7 @@ import { type AuthStore, openAuthStore } from './auth-store.ts';
 import type { WhatsAppAccountConfig } from './config.ts';
 import { qrDataUrl, type WhatsAppLinking, type WhatsAppLoginState } from './linking.ts';
 import { baileysLogger } from './logger.ts';
-import { normalizeMessage, toJid, userOf } from './normalize.ts';
+import { normalizeMessage, normalizeUpdate, toJid, userOf } from './normalize.ts';
 import { baileysSocketFactory, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -319,6 +319,30 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     }
   }
 
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const sock = this.#openSocket();
+    const jid = toJid(chatId);
+    try {
+      await this.#oneAtATime(() =>
+        sock.sendMessage(jid, { text, edit: { remoteJid: jid, fromMe: true, id: messageId } }),
+      );
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const sock = this.#openSocket();
+    const jid = toJid(chatId);
+    try {
+      await this.#oneAtATime(() =>
+        sock.sendMessage(jid, { delete: { remoteJid: jid, fromMe: true, id: messageId } }),
+      );
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
   async probe(
     _timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
@@ -513,6 +537,15 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     if (u.type !== 'notify' && u.type !== 'append') return;
     const self = sock.user;
     for (const m of u.messages) {
+      const update = u.type === 'notify' ? normalizeUpdate(m, this.#accountId) : undefined;
+      if (update) {
+        this.#inbound = this.#inbound
+          .then(() => ctx.update?.(update))
+          .catch((error: unknown) =>
+            ctx.log.error({ err: messageOf(error), id: update.messageId }, 'whatsapp: update failed'),
+          );
+        continue;
+      }
       const env = normalizeMessage(
         m,
         this.#accountId,

@@ -37,8 +37,10 @@ export function createInboundUpdates(o: {
         patch = { deletedAtMs: event.at };
         break;
       case 'reaction': {
+        // A removal without an emoji (WhatsApp) takes back whatever that sender had put there.
         const others = (current.reactions ?? []).filter(
-          (r) => !(r.senderId === event.senderId && r.emoji === event.emoji),
+          (r) =>
+            !(r.senderId === event.senderId && (r.emoji === event.emoji || (event.removed && !event.emoji))),
         );
         patch = {
           reactions: event.removed ? others : [...others, { emoji: event.emoji, senderId: event.senderId }],

@@ -50,6 +50,10 @@ export interface WhatsAppSent {
     fileName?: string;
     ptt: boolean;
   };
+  /** Edited later by the client (a MESSAGE_EDIT protocol message). */
+  editedText?: string;
+  /** Deleted for everyone later by the client (a REVOKE protocol message). */
+  deleted?: boolean;
   at: number;
 }
 
@@ -440,7 +444,7 @@ export class FakeWhatsApp {
   async #pushMessage(
     from: string,
     message: WaMessage,
-    type: 'text' | 'media',
+    type: 'text' | 'media' | 'reaction',
     options: WhatsAppPushOptions,
   ): Promise<string> {
     const id = options.id ?? this.#messageId();
@@ -459,6 +463,29 @@ export class FakeWhatsApp {
       });
     }
     return id;
+  }
+
+  /** A contact reacts to a message (`emoji` '' takes the reaction back). */
+  async pushReaction(from: string, target: { id: string; fromMe: boolean }, emoji: string): Promise<string> {
+    const key = { remoteJid: `${from}@${S_WHATSAPP_NET}`, fromMe: target.fromMe, id: target.id };
+    return this.#pushMessage(from, { reactionMessage: { key, text: emoji } }, 'reaction', {});
+  }
+
+  /** A contact deletes for everyone (type 0) or edits (type 14) a message they sent. */
+  async pushRevokeOrEdit(from: string, targetId: string, edit?: string): Promise<string> {
+    const key = { remoteJid: `${from}@${S_WHATSAPP_NET}`, fromMe: false, id: targetId };
+    return this.#pushMessage(
+      from,
+      {
+        protocolMessage: {
+          key,
+          type: edit === undefined ? 0 : 14,
+          ...(edit === undefined ? {} : { editedMessage: { conversation: edit } }),
+        },
+      },
+      'text',
+      {},
+    );
   }
 
   /** A group the linked account is in. `id` is the part before `@g.us`. */
@@ -1118,6 +1145,18 @@ export class FakeWhatsApp {
       return;
     }
     const content = message.deviceSentMessage?.message ?? message;
+    const p = content.protocolMessage;
+    if (p?.key?.id && (p.type === 0 || p.type === 14)) {
+      // A revoke (delete for everyone) or an edit of one of the client's earlier messages.
+      const target = this.sent.find((s) => s.id === p.key!.id);
+      if (!target) {
+        this.errors.push(`${p.type === 0 ? 'revoke' : 'edit'} of unknown message ${p.key.id}`);
+        return;
+      }
+      if (p.type === 0) target.deleted = true;
+      else target.editedText = textOf(p.editedMessage ?? {});
+      return;
+    }
     const ctx = content.extendedTextMessage?.contextInfo;
     const sent: WhatsAppSent = {
       to: isGroup ? to : `${recipient}@${S_WHATSAPP_NET}`,

@@ -101,6 +101,9 @@ export interface WaMessage {
   }>;
   protocolMessage?: Maybe<{
     type?: Maybe<number>;
+    /** The message a revoke (type 0) or an edit (type 14) is about. */
+    key?: Maybe<MessageKey>;
+    editedMessage?: Maybe<WaMessage>;
     appStateSyncKeyShare?: Maybe<{
       keys?: Maybe<
         {
