@@ -19,7 +19,13 @@ import { reactionName } from './emoji.ts';
 import { classifySendError, classifyStartError, platformError } from './errors.ts';
 import { type EventCallback, eventsHttpHandler } from './events-http.ts';
 import { slackLogger } from './logger.ts';
-import { normalizeMessage, type SlackFileRef, type SlackSelf, skipReason } from './normalize.ts';
+import {
+  normalizeMessage,
+  normalizeUpdate,
+  type SlackFileRef,
+  type SlackSelf,
+  skipReason,
+} from './normalize.ts';
 import { RecentKeys } from './recent.ts';
 import { type SlackEnvelope, SupervisedSocketModeClient } from './socket-client.ts';
 
@@ -62,6 +68,9 @@ function timeout(ms: number, message: string): { promise: Promise<never>; clear(
   });
   return { promise, clear: () => clearTimeout(timer) };
 }
+
+/** The metadata event type our messages carry their outbox nonce under. */
+const NONCE_EVENT = 'openclaw_outbox_part';
 
 /** `image/png` → `file.png`: Slack picks the preview type from the file name. */
 function defaultFileName(mimeType: string): string {
@@ -230,6 +239,11 @@ export class SlackAdapter implements ChannelAdapter {
       return;
     }
     const ev = cb.event;
+    const update = normalizeUpdate(ev, this.#accountId, self);
+    if (update) {
+      await ctx.update?.(update);
+      return;
+    }
     const why = skipReason(ev, self);
     if (why) {
       ctx.log.debug({ type: ev.type, subtype: ev.subtype, reason: why }, 'slack: event ignored');
@@ -326,7 +340,14 @@ export class SlackAdapter implements ChannelAdapter {
     const ids: string[] = [];
     try {
       if (msg.text || !msg.media?.length) {
-        const res = await web.chat.postMessage({ channel, text: msg.text ?? '', ...thread });
+        // The outbox nonce rides along as message metadata, so after a crash findSent can tell
+        // whether this part reached the channel before sending it again.
+        const res = await web.chat.postMessage({
+          channel,
+          text: msg.text ?? '',
+          ...thread,
+          metadata: { event_type: NONCE_EVENT, event_payload: { nonce: msg.nonce } },
+        });
         ids.push(res.ts ?? '');
       }
       for (const m of msg.media ?? []) ids.push(await this.#upload(web, channel, m, threadTs));
@@ -366,6 +387,53 @@ export class SlackAdapter implements ChannelAdapter {
       ...(threadTs ? { thread_ts: threadTs } : {}),
     } as Parameters<WebClient['files']['completeUploadExternal']>[0]);
     return url.file_id;
+  }
+
+  async findSent(to: OutboundMessage['to'], nonce: string, sinceMs: number): Promise<string[] | undefined> {
+    const web = this.#web;
+    if (!web) return undefined;
+    // A little before the part was flagged: clocks differ, and the send started before the flag.
+    const oldest = String(Math.max(0, sinceMs / 1000 - 60));
+    const page = to.threadId
+      ? await web.conversations.replies({
+          channel: to.chatId,
+          ts: to.threadId,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await web.conversations.history({
+          channel: to.chatId,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        });
+    const mine = (page.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { nonce?: unknown } } })
+        .metadata;
+      return meta?.event_type === NONCE_EVENT && meta.event_payload?.nonce === nonce;
+    });
+    return mine?.ts ? [mine.ts] : undefined;
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    try {
+      await web.chat.update({ channel: chatId, ts: messageId, text });
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    try {
+      await web.chat.delete({ channel: chatId, ts: messageId });
+    } catch (error) {
+      throw classifySendError(error);
+    }
   }
 
   async react(chatId: string, messageId: string, emoji: string): Promise<void> {

@@ -219,6 +219,11 @@ export interface ChannelAdapter {
   edit?(chatId: string, messageId: string, text: string): Promise<void>;
   /** Delete (unsend) a message this account sent. */
   delete?(chatId: string, messageId: string): Promise<void>;
+  /**
+   * After a crash: did the part with this nonce reach the chat? The platform's ids when the chat's
+   * recent history shows it (so it is not sent again), undefined when it does not or cannot tell.
+   */
+  findSent?(to: OutboundMessage['to'], nonce: string, sinceMs: number): Promise<string[] | undefined>;
   probe?(timeoutMs: number): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }>;
   /** Linked-device accounts (WhatsApp): a QR to scan, or `linked`. */
   loginStart?(options?: { force?: boolean; timeoutMs?: number }): Promise<LoginState>;

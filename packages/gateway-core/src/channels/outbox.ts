@@ -464,6 +464,35 @@ export class Outbox {
 
   async #settleInDoubt(r: OutboxRecord): Promise<void> {
     const caps = this.#o.capabilities(r.channel);
+    const adapter = this.#lane(r.channel, r.accountId).adapter;
+    if (adapter?.findSent && !caps?.idempotentSend) {
+      // Where the platform lets us look (Slack), the chat's recent history settles the doubt.
+      const to = r.threadId ? { chatId: r.chatId, threadId: r.threadId } : { chatId: r.chatId };
+      const found = await adapter
+        .findSent(to, `${r.id}:${r.partsSent}`, r.updatedAtMs)
+        .catch((error: unknown) => {
+          this.#o.log.warn(
+            { outboxId: r.id, err: error },
+            'outbox: could not check the chat for a part in doubt',
+          );
+          return undefined;
+        });
+      if (found) {
+        this.#o.log.warn(
+          { outboxId: r.id, channel: r.channel, part: r.partsSent },
+          'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
+        );
+        const total = r.chunks.length + r.media.length;
+        const partsSent = r.partsSent + 1;
+        await this.#update(r, {
+          inFlight: false,
+          partsSent,
+          platformIds: [...r.platformIds, ...found],
+          ...(partsSent >= total ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() } : {}),
+        });
+        return;
+      }
+    }
     const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
     if (policy === 'resend') {
       this.#o.log.warn(
