@@ -145,6 +145,16 @@ describe('DiscordAdapter against the fake Discord', () => {
     expect(env.replyTo).toEqual({ id: ids[0], senderId: r.fake.botUser.id, text: 'question?' });
   });
 
+  it('edits and deletes its own messages; a message that is gone is a rejected send', async () => {
+    const r = await start();
+    const { ids } = await r.adapter.send({ to: { chatId: CHANNEL }, text: 'draft', nonce: 'e1' });
+    await r.adapter.edit(CHANNEL, ids[0]!, 'final');
+    expect(r.fake.sent[0]).toMatchObject({ content: 'draft', editedContent: 'final' });
+    await r.adapter.delete(CHANNEL, ids[0]!);
+    expect(r.fake.sent[0]!.deleted).toBe(true);
+    await expect(r.adapter.delete(CHANNEL, ids[0]!)).rejects.toMatchObject({ code: 'CHANNEL_SEND_REJECTED' });
+  });
+
   it('attachments: inbound media fetches the bytes lazily; outbound media is uploaded as a file', async () => {
     const r = await start();
     await r.fake.pushMessage({

@@ -63,7 +63,8 @@ export const discordCapabilities: ChannelCapabilities = {
  * message, Cannot send messages to this user (DMs closed), Missing Permissions, Invalid Form
  * Body, Request entity too large.
  */
-const PERMANENT_CODES = new Set([10003, 50001, 50006, 50007, 50013, 50035, 40005]);
+// 10008: an unknown message (an edit or delete of one that is gone).
+const PERMANENT_CODES = new Set([10003, 10008, 50001, 50006, 50007, 50013, 50035, 40005]);
 
 /** Discord nonces are at most 25 characters; the core's are longer, so hash them (stable per part). */
 export function toNonce(nonce: string): string {
@@ -350,6 +351,26 @@ export class DiscordAdapter implements ChannelAdapter {
       const e = classifyDiscordError(error);
       // A revoked token while sending is the supervisor's business; the send itself can retry later.
       throw e instanceof NonRetryableChannelError ? new Error(e.message) : e;
+    }
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const client = this.#client;
+    if (!client) throw new Error('discord account is not running');
+    try {
+      await client.rest.patch(Routes.channelMessage(chatId, messageId), { body: { content: text } });
+    } catch (error) {
+      throw classifyDiscordError(error);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const client = this.#client;
+    if (!client) throw new Error('discord account is not running');
+    try {
+      await client.rest.delete(Routes.channelMessage(chatId, messageId));
+    } catch (error) {
+      throw classifyDiscordError(error);
     }
   }
 

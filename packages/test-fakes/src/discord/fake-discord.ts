@@ -51,6 +51,10 @@ export interface DiscordSent {
   nonce?: string;
   embeds?: unknown[];
   files?: { name: string; type: string; size: number; data: Buffer }[];
+  /** Replaced later (PATCH). */
+  editedContent?: string;
+  /** Deleted later (DELETE). */
+  deleted?: boolean;
   at: number;
 }
 
@@ -558,6 +562,8 @@ export class FakeDiscord {
       ['GET', /^channels\/(\d+)$/, 'getChannel'],
       ['POST', /^channels\/(\d+)\/messages$/, 'createMessage'],
       ['GET', /^channels\/(\d+)\/messages\/(\d+)$/, 'getMessage'],
+      ['PATCH', /^channels\/(\d+)\/messages\/(\d+)$/, 'editMessage'],
+      ['DELETE', /^channels\/(\d+)\/messages\/(\d+)$/, 'deleteMessage'],
       ['POST', /^channels\/(\d+)\/typing$/, 'triggerTypingIndicator'],
       ['PUT', /^channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, 'createReaction'],
       ['DELETE', /^channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, 'deleteOwnReaction'],
@@ -642,6 +648,22 @@ export class FakeDiscord {
       }
       case 'createMessage':
         return this.#createMessage(res, params[0]!, payload, files);
+      case 'editMessage':
+      case 'deleteMessage': {
+        // Only the bot's own messages, as for a bot on Discord (others' need Manage Messages).
+        const s = this.sent.find((x) => x.channelId === params[0] && x.messageId === params[1] && !x.deleted);
+        const msg = this.#messages.get(params[1]!);
+        if (!s || !msg) return sendJson(res, 404, { message: 'Unknown Message', code: 10008 });
+        if (name === 'deleteMessage') {
+          s.deleted = true;
+          this.#messages.delete(params[1]!);
+          return noContent();
+        }
+        s.editedContent = String((payload as { content?: unknown }).content ?? '');
+        const edited = { ...msg, content: s.editedContent, edited_timestamp: new Date().toISOString() };
+        this.#messages.set(params[1]!, edited);
+        return sendJson(res, 200, edited);
+      }
       case 'triggerTypingIndicator':
         if (!this.#channels.has(params[0]!)) return unknownChannel();
         this.typing.push({ channelId: params[0]!, at: Date.now() });
