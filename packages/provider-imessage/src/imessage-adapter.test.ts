@@ -3,6 +3,7 @@ import {
   type AdapterContext,
   type AdapterStatusPatch,
   type InboundEnvelope,
+  type InboundUpdate,
   NonRetryableChannelError,
   PermanentSendError,
   RateLimitedError,
@@ -30,6 +31,8 @@ type Handler = Parameters<WebhookRegistrar>[1];
 interface Run {
   adapter: IMessageAdapter;
   emitted: InboundEnvelope[];
+  /** Edits, deletes and reactions handed to the core. */
+  updates: InboundUpdate[];
   failed: unknown[];
   statuses: AdapterStatusPatch[];
   /** Every log line, messages and objects, as text: what would reach the log sink. */
@@ -69,7 +72,7 @@ async function run(
 ): Promise<Run> {
   const cfg = config(fake, extra);
   const adapter = imessageProvider.create(cfg, 'default') as IMessageAdapter;
-  const r: Run = { adapter, emitted: [], failed: [], statuses: [], logged: [], failEmits: 0 };
+  const r: Run = { adapter, emitted: [], updates: [], failed: [], statuses: [], logged: [], failEmits: 0 };
   const controller = new AbortController();
   const log = (o: object, m?: string) => r.logged.push(logText(o, m));
   const ctx: AdapterContext = {
@@ -85,6 +88,9 @@ async function run(
         throw new Error('store unavailable');
       }
       r.emitted.push(env);
+    },
+    update: async (u) => {
+      r.updates.push(u);
     },
     status: (p) => r.statuses.push(p),
     fail: (e) => r.failed.push(e),
@@ -329,6 +335,16 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
     });
     await fake.pushMessage({ chatGuid: group, from: ann, text: 'Bot: and you?' });
     await marker(fake, r, group);
+    // The tapback is a reaction on the message it points at, not a message.
+    expect(r.updates).toMatchObject([
+      {
+        type: 'reaction',
+        chat: { id: group },
+        messageId: fake.messages[0]!.guid,
+        emoji: '👍',
+        removed: false,
+      },
+    ]);
     expect(r.emitted.map((e) => [e.text, e.mentions.bot])).toEqual([
       ['just chatting', false],
       ['@Bot what now?', true],

@@ -18,7 +18,7 @@ import {
   type SendTextBody,
 } from './bluebubbles-api.ts';
 import type { IMessageAccountConfig } from './config.ts';
-import { type BbMessage, chatGuidFor, normalizeMessage } from './normalize.ts';
+import { type BbMessage, chatGuidFor, normalizeMessage, normalizeTapback } from './normalize.ts';
 import { initialCursor, type Receiver, startPolling } from './poll.ts';
 import { SeenCache } from './seen-cache.ts';
 import { type DeliveryOutcome, webhookHandler } from './webhook.ts';
@@ -217,6 +217,11 @@ export class IMessageAdapter implements ChannelAdapter {
     if (!this.#seen.add(m.guid)) return 'duplicate';
     const api = this.#api;
     if (!api) return 'ignored';
+    const tapback = normalizeTapback(m, this.#accountId);
+    if (tapback) {
+      await ctx.update?.(tapback);
+      return 'ignored';
+    }
     const env = normalizeMessage(m, this.#accountId, this.#cfg.mentionNames, (guid) =>
       api.downloadAttachment(guid, this.#abort?.signal),
     );
