@@ -191,6 +191,22 @@ export class BlueBubblesApi {
     });
   }
 
+  /** Private API: replace the text of a sent message (macOS 13+). */
+  async edit(guid: string, text: string, signal?: AbortSignal): Promise<void> {
+    await this.#json('POST', `/api/v1/message/${encodeURIComponent(guid)}/edit`, {
+      data: { editedMessage: text, backwardsCompatibilityMessage: `Edited to "${text}"`, partIndex: 0 },
+      signal,
+    });
+  }
+
+  /** Private API: unsend a sent message (macOS 13+). */
+  async unsend(guid: string, signal?: AbortSignal): Promise<void> {
+    await this.#json('POST', `/api/v1/message/${encodeURIComponent(guid)}/unsend`, {
+      data: { partIndex: 0 },
+      signal,
+    });
+  }
+
   async react(
     body: { chatGuid: string; selectedMessageGuid: string; reaction: string; partIndex: number },
     signal?: AbortSignal,

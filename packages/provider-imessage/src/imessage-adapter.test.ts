@@ -422,6 +422,21 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
     expect(fake.sent.at(-1)).toMatchObject({ chatGuid: annChat, message: 'bare', method: 'apple-script' });
   });
 
+  it('edits and unsends its own messages through the Private API; without it they are refused', async () => {
+    const on = await startFake({ privateApi: true });
+    const a = await run(on);
+    const r = await a.adapter.send({ to: { chatId: annChat }, text: 'draft', nonce: 'e_1:0' });
+    await a.adapter.edit(annChat, r.ids[0]!, 'final');
+    expect(on.sent[0]).toMatchObject({ message: 'draft', editedMessage: 'final' });
+    await a.adapter.delete(annChat, r.ids[0]!);
+    expect(on.sent[0]!.unsent).toBe(true);
+    const off = await startFake();
+    const b = await run(off);
+    const s = await b.adapter.send({ to: { chatId: annChat }, text: 'x', nonce: 'e_2:0' });
+    await expect(b.adapter.edit(annChat, s.ids[0]!, 'y')).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(b.adapter.delete(annChat, s.ids[0]!)).rejects.toBeInstanceOf(PermanentSendError);
+  });
+
   it('tapbacks, typing and replies need the Private API; without it they are refused or skipped', async () => {
     const on = await startFake({ privateApi: true });
     const a = await run(on);

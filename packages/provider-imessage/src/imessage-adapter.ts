@@ -321,6 +321,33 @@ export class IMessageAdapter implements ChannelAdapter {
     return { ids, at: Date.now() };
   }
 
+  /** Private API only (edits and unsends need macOS 13 on the BlueBubbles server). */
+  async edit(_chatId: string, messageId: string, text: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'editing needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.edit(messageId, text, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async delete(_chatId: string, messageId: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'unsending needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.unsend(messageId, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
   /** Private API only; without it iMessage shows no typing bubble for us, so this is a no-op. */
   async setTyping(chatId: string, on: boolean): Promise<void> {
     const { api, signal } = this.#running();
