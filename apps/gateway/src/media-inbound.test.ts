@@ -8,8 +8,8 @@ import { ConfigManager, createSilentLogger, createSqliteStore } from '@openclaw/
 import type { GatewayClient } from '@openclaw/protocol';
 import { telegramProvider } from '@openclaw/provider-telegram';
 import { FakeOpenAi, FakeTelegram, samplePng, sampleVoiceNote, waitFor } from '@openclaw/test-fakes';
+import { connectOperator } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from '../test/operator.ts';
 import { buildGateway, type Gateway } from './build-gateway.ts';
 
 const TOKEN = 'a-token-for-this-test-only';

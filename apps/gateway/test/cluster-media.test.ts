@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
 import { startRedisServer } from '@openclaw/store-redis/testing';
 import { FakeTelegram, samplePng, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, spawnGateway, tempStateDir } from './process.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -19,12 +19,17 @@ import {
   type WaLib,
   waitFor,
 } from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  type GatewayProcess,
+  repoRoot,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { type Browser, launchBrowser } from './browser.ts';
-import { connectOperator } from './operator.ts';
-import { type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from './process.ts';
 
 const GUILD = '100000000000000001';
 const GENERAL = '200000000000000001';

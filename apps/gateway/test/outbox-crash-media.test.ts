@@ -7,9 +7,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FakeWhatsApp, samplePng, type WaLib, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { spawnGateway, tempStateDir } from './process.ts';
 
 // The fake plays the phone with libsignal in this process. After a kill -9 a resend can repeat
 // keys the phone already used, or arrive on a fresh session; libsignal logs each session it tries

@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeSlack, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOperator } from './operator.ts';
-import { spawnGateway, tempStateDir } from './process.ts';
 
 const CHATS = 6;
 const PER_CHAT = 4;

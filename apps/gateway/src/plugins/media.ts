@@ -25,7 +25,11 @@ export const mediaRoute = fp<MediaRouteOptions>(
       const item = isMediaId(id) ? await media.stat(id) : undefined;
       if (!item) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
       const inline = isInlineSafe(item.mimeType);
-      const ext = item.mimeType.split('/')[1]?.split(/[;+]/)[0]?.replace(/[^a-z0-9]/gi, '') || 'bin';
+      const ext =
+        item.mimeType
+          .split('/')[1]
+          ?.split(/[;+]/)[0]
+          ?.replace(/[^a-z0-9]/gi, '') || 'bin';
       reply
         .header('content-type', item.mimeType)
         .header('content-length', String(item.size))
