@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigManager, createSilentLogger, createSqliteStore } from '@openclaw/gateway-core';
-import type { GatewayClient } from '@openclaw/protocol';
+import type { ChatMessage, GatewayClient } from '@openclaw/protocol';
 import { telegramProvider } from '@openclaw/provider-telegram';
 import { FakeOpenAi, FakeTelegram, samplePng, sampleVoiceNote, waitFor } from '@openclaw/test-fakes';
 import { connectOperator } from '@openclaw/test-harness';
@@ -117,6 +117,39 @@ describe('media through the gateway (Telegram, in-process)', () => {
         note: 'file of 100 KB refused: over the 64 KB limit',
       },
     ]);
+    // The same media as content parts in the reference layout: text, then one part per attachment.
+    const photoUrl = `/__openclaw__/media/${sha(photo)}`;
+    expect(users[0]!.content).toEqual([
+      { type: 'text', text: 'my cat' },
+      {
+        type: 'image',
+        url: photoUrl,
+        openUrl: photoUrl,
+        mimeType: 'image/png',
+        sizeBytes: photo.length,
+      },
+    ]);
+    expect(users[1]!.content).toEqual([
+      {
+        type: 'audio',
+        url: `/__openclaw__/media/${sha(voice)}`,
+        openUrl: `/__openclaw__/media/${sha(voice)}`,
+        mimeType: 'audio/ogg; codecs=opus',
+        sizeBytes: voice.length,
+        isVoiceNote: true,
+      },
+    ]);
+    expect(users[2]!.content).toEqual([
+      {
+        type: 'attachment_error',
+        attachment: {
+          code: 'MEDIA_NOT_STORED',
+          kind: 'document',
+          label: 'file of 100 KB refused: over the 64 KB limit',
+          mimeType: 'application/octet-stream',
+        },
+      },
+    ]);
     expect(tg.fileRequests).toHaveLength(2);
     expect(ai.transcriptions).toHaveLength(1);
     expect(ai.transcriptions[0]!.data.equals(voice)).toBe(true);
@@ -170,11 +203,16 @@ describe('media through the gateway (Telegram, in-process)', () => {
 
   it('edits and reactions on the platform update the stored message; chat.send takes attachments', async () => {
     const { tg, c } = await start();
+    const key = 'telegram:default:501';
+    const followed: ChatMessage[] = [];
+    c.on('session.message', (e) => {
+      if (e.sessionKey === key) followed.push(e.message);
+    });
+    await c.request('sessions.messages.subscribe', { key });
     await tg.pushMessage({ chatId: 501, from: ann, text: 'helo', messageId: 77 });
     await waitFor(() => tg.sentTexts('501').includes('echo: helo'), 10_000);
     await tg.pushEdit({ chatId: 501, messageId: 77, from: ann, text: 'hello' });
     await tg.pushReaction({ chatId: 501, messageId: 77, from: ann, emoji: ['❤'] });
-    const key = 'telegram:default:501';
     const edited = await waitFor(async () => {
       const m = (await c.request('chat.history', { sessionKey: key })).messages.find(
         (x) => x.id === 'telegram:77',
@@ -183,6 +221,11 @@ describe('media through the gateway (Telegram, in-process)', () => {
     }, 10_000);
     expect(edited).toMatchObject({ text: 'hello', reactions: [{ emoji: '❤', senderId: '501' }] });
     expect(edited.editedAtMs).toBeGreaterThan(0);
+    // Followers of the session got the message again, edited, with the same id and seq.
+    await waitFor(() => followed.some((m) => m.id === 'telegram:77' && m.reactions?.length), 5000);
+    const again = followed.filter((m) => m.id === 'telegram:77');
+    expect(again.map((m) => m.text)).toEqual(['helo', 'hello', 'hello']);
+    expect(new Set(again.map((m) => m.__openclaw.seq)).size).toBe(1);
 
     const photo = samplePng(14);
     const sent = await c.request('chat.send', {
@@ -196,5 +239,61 @@ describe('media through the gateway (Telegram, in-process)', () => {
     const h = (await c.request('chat.history', { sessionKey: 'webchat-media' })).messages;
     expect(h[0]!.media).toMatchObject([{ kind: 'image', id: sha(photo), mimeType: 'image/png' }]);
     expect(h[1]!.media).toMatchObject([{ kind: 'image', id: sha(photo) }]);
+  });
+
+  it('message.action: react, unreact, edit and delete our own message on Telegram; send a stored photo by reference', async () => {
+    const { tg, c } = await start();
+    await tg.pushMessage({ chatId: 501, from: ann, text: 'ping' });
+    await waitFor(() => tg.sentTexts('501').includes('echo: ping'), 10_000);
+    const ours = tg.sent.find((s) => s.chatId === '501' && s.text === 'echo: ping')!;
+    const act = (action: string, params: Record<string, unknown>) =>
+      c.request('message.action', {
+        channel: 'telegram',
+        action,
+        params: { target: 'telegram:501', messageId: String(ours.messageId), ...params },
+        idempotencyKey: randomBytes(6).toString('hex'),
+      });
+    expect(await act('react', { emoji: '👍' })).toMatchObject({
+      ok: true,
+      action: 'react',
+      to: '501',
+      messageId: String(ours.messageId),
+    });
+    await act('unreact', {});
+    expect(tg.reactions.filter((r) => r.messageId === ours.messageId).map((r) => r.emoji)).toEqual([
+      ['👍'],
+      [],
+    ]);
+    await act('edit', { message: 'echo: pong' });
+    expect(ours.editedText).toBe('echo: pong');
+    await act('delete', {});
+    expect(ours.deleted).toBe(true);
+    // Telegram says no (the message is gone): a typed refusal, not an internal error.
+    await expect(act('edit', { message: 'again' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { code: 'ACTION_REJECTED' },
+    });
+    await expect(act('pin', {})).rejects.toMatchObject({ details: { code: 'ACTION_UNSUPPORTED' } });
+    await expect(act('edit', {})).rejects.toMatchObject({ details: { code: 'PARAMS_INVALID' } });
+
+    // send with media by reference: a photo already in the store goes out byte-identical.
+    const photo = samplePng(15);
+    await tg.pushMessage({ chatId: 501, from: ann, photo });
+    await waitFor(() => tg.sent.some((s) => s.method === 'sendPhoto'), 10_000, 'the echoed photo');
+    const before = tg.sent.filter((s) => s.method === 'sendPhoto').length;
+    const r = await c.request('message.action', {
+      channel: 'telegram',
+      action: 'send',
+      params: { target: '501', message: 'again', media: `media:${sha(photo)}` },
+      idempotencyKey: randomBytes(6).toString('hex'),
+    });
+    expect(r).toMatchObject({ ok: true, action: 'send', to: '501' });
+    const out = await waitFor(
+      () => tg.sent.filter((s) => s.method === 'sendPhoto')[before],
+      10_000,
+      'the photo sent through message.action',
+    );
+    expect(out.file?.data.equals(photo)).toBe(true);
+    expect(out.caption).toBe('again');
   });
 });

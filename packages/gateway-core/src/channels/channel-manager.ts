@@ -20,7 +20,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { sendMediaInputs, storeMedia } from '../media/send-media.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-import type { OutboxMedia, OutboxRecord, Store, StoredMedia } from '../store/types.ts';
+import type { OutboxMedia, OutboxRecord, SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import {
   AccessControl,
@@ -67,6 +67,8 @@ export interface ChannelManagerOptions {
   media?: MediaStore | undefined;
   /** Inbound media into the store (and transcripts) before the message reaches its session. */
   inboundMedia?: (env: InboundEnvelope) => Promise<StoredMedia[]>;
+  /** A stored message changed (an edit, a delete or a reaction on the platform). */
+  onMessageUpdated?: (message: SessionMessageRecord) => void;
 }
 
 /** Reconnect backoff of a dropped account unless tuned (jittered ±20 % per attempt). */
@@ -106,7 +108,12 @@ export class ChannelManager {
     this.#o = options;
     for (const p of options.providers) this.#providers.set(p.id, p);
     this.access = new AccessControl(options.store.channelAccess, () => options.clock.now());
-    this.#updates = createInboundUpdates({ store: options.store, clock: options.clock, log: options.log });
+    this.#updates = createInboundUpdates({
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      onUpdated: (m) => options.onMessageUpdated?.(m),
+    });
     this.outbox = new Outbox({
       store: options.store,
       clock: options.clock,
@@ -235,6 +242,11 @@ export class ChannelManager {
       onStatus: () => this.#o.onStatusChange?.(),
       webhooks: this.#o.webhooks,
     });
+  }
+
+  /** The running adapter of an account on this gateway, if any (message actions beyond send). */
+  liveAdapter(channel: string, accountId: string): ChannelAdapter | undefined {
+    return this.#supervisors.get(key(channel, accountId))?.adapter;
   }
 
   /**

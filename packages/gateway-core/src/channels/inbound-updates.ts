@@ -1,7 +1,7 @@
 import type { InboundUpdate } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import { channelSessionKey } from '../sessions/session-keys.ts';
-import type { SessionMessagePatch, Store } from '../store/types.ts';
+import type { SessionMessagePatch, SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 
 /**
@@ -14,6 +14,7 @@ export function createInboundUpdates(o: {
   store: Store;
   clock: Clock;
   log: Logger;
+  onUpdated?: (message: SessionMessageRecord) => void;
 }): (event: InboundUpdate) => Promise<void> {
   return async (event) => {
     const key = channelSessionKey(event.channel, event.accountId, event.chat.id, event.chat.threadId);
@@ -48,6 +49,7 @@ export function createInboundUpdates(o: {
         break;
       }
     }
-    await o.store.sessions.updateMessage(key, id, patch);
+    const updated = await o.store.sessions.updateMessage(key, id, patch);
+    if (updated) o.onUpdated?.(updated);
   };
 }

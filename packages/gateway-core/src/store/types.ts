@@ -401,6 +401,8 @@ export interface SessionMessageRecord {
   deletedAtMs?: number | undefined;
   /** Reactions people put on it, one per sender and emoji. */
   reactions?: { emoji: string; senderId: string }[] | undefined;
+  /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
+  idempotencyKey?: string | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
@@ -442,6 +444,12 @@ export interface SessionRepo {
   ): Promise<SessionMessageRecord | undefined>;
   /** Retention: drop messages older than `beforeMs`, and beyond the newest `maxPerSession` of each session. */
   prune(beforeMs: number, maxPerSession: number): Promise<number>;
+  /** Set (or clear, with undefined) the title. The updated record; undefined when there is no such session. */
+  setTitle(key: string, title: string | undefined): Promise<SessionRecord | undefined>;
+  /** Keep only the newest `keep` messages (0: none); the session stays. Returns how many were removed. */
+  trim(key: string, keep: number): Promise<number>;
+  /** Delete the session and its messages. False when there was no such session. */
+  remove(key: string): Promise<boolean>;
 }
 
 export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';

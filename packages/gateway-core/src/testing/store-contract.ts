@@ -496,6 +496,57 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.sessions.updateMessage('missing', 'telegram:5', { text: 'x' })).toBeUndefined();
         expect((await store.sessions.get('tg:1'))?.messageCount).toBe(2);
       });
+
+      it('retitles, trims and removes a session (sessions.patch / reset / compact / delete)', async () => {
+        await store.sessions.ensure({ key: 's:a', kind: 'webchat', createdAtMs: 1 });
+        await store.sessions.ensure({ key: 's:b', kind: 'webchat', createdAtMs: 1 });
+        for (let i = 1; i <= 4; i++) {
+          await store.sessions.append({
+            sessionKey: 's:a',
+            id: `m${i}`,
+            role: 'user',
+            text: `t${i}`,
+            ts: 10 + i,
+          });
+          await store.sessions.append({
+            sessionKey: 's:b',
+            id: `m${i}`,
+            role: 'user',
+            text: `t${i}`,
+            ts: 10 + i,
+          });
+        }
+        expect(await store.sessions.setTitle('s:a', 'Ops')).toMatchObject({ key: 's:a', title: 'Ops' });
+        expect((await store.sessions.get('s:a'))?.title).toBe('Ops');
+        expect((await store.sessions.setTitle('s:a', undefined))?.title).toBeUndefined();
+        expect(await store.sessions.setTitle('s:none', 'x')).toBeUndefined();
+
+        expect(await store.sessions.trim('s:a', 2)).toBe(2);
+        expect((await store.sessions.history('s:a', { limit: 10 })).map((m) => m.text)).toEqual(['t3', 't4']);
+        expect((await store.sessions.get('s:a'))?.messageCount).toBe(2);
+        expect(await store.sessions.trim('s:a', 0)).toBe(2);
+        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
+        expect((await store.sessions.get('s:a'))?.messageCount).toBe(0);
+        // New messages after a reset still get increasing positions.
+        const next = await store.sessions.append({
+          sessionKey: 's:a',
+          id: 'm5',
+          role: 'user',
+          text: 't5',
+          ts: 20,
+        });
+        expect(next.seq).toBeGreaterThan(0);
+
+        expect(await store.sessions.remove('s:a')).toBe(true);
+        expect(await store.sessions.get('s:a')).toBeUndefined();
+        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
+        expect((await store.sessions.list({ limit: 10, offset: 0 })).sessions.map((s) => s.key)).toEqual([
+          's:b',
+        ]);
+        expect(await store.sessions.remove('s:a')).toBe(false);
+        // The other session is untouched.
+        expect((await store.sessions.get('s:b'))?.messageCount).toBe(4);
+      });
     });
 
     describe('runs', () => {
