@@ -3,7 +3,7 @@
 // repeated, and the model is asked again with the stored call and result.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { type ChatRequest, FakeOpenAi, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
+import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
 import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -26,7 +26,7 @@ describe('a turn killed mid-way (issue 19)', () => {
             },
           ],
         };
-      return { text: [`scheduled ${JSON.parse(results[0]!.content ?? '{}').jobId}`] };
+      return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
     };
     const fake = await FakeOpenAi.start({ script });
     cleanup.push(() => fake.close());

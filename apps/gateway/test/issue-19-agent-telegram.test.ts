@@ -4,7 +4,13 @@
 // Telegram. Every part is a real process or a wire-level fake.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, FakeTelegram, type ScriptedTurn } from '@openclaw/test-fakes';
+import {
+  type ChatRequest,
+  FakeOpenAi,
+  FakeTelegram,
+  messageText,
+  type ScriptedTurn,
+} from '@openclaw/test-fakes';
 import {
   connectOperator,
   eventually,
@@ -33,7 +39,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
     const script = (req: ChatRequest): ScriptedTurn => {
       const results = req.messages
         .filter((m) => m.role === 'tool')
-        .map((m) => JSON.parse(m.content ?? 'null'));
+        .map((m) => JSON.parse(messageText(m) || 'null'));
       const next = steps[results.length];
       if (next) return { toolCalls: next };
       const title = results[1].result.title as string;

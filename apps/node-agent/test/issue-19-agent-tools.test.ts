@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventPayload, GatewayClient } from '@openclaw/protocol';
-import { type ChatRequest, FakeOpenAi, type ScriptedTurn } from '@openclaw/test-fakes';
+import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn } from '@openclaw/test-fakes';
 import { eventually, runCli } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
@@ -23,7 +23,7 @@ function script(calls: NonNullable<ScriptedTurn['toolCalls']>[], answer: (result
     const turn = req.messages.slice(req.messages.map((m) => m.role).lastIndexOf('user'));
     const step = turn.filter((m) => m.role === 'assistant').length;
     if (calls[step]) return { toolCalls: calls[step] };
-    const results = turn.filter((m) => m.role === 'tool').map((m) => parsed(m.content ?? ''));
+    const results = turn.filter((m) => m.role === 'tool').map((m) => parsed(messageText(m)));
     return { text: answer(results).split(/(?<= )/) };
   };
 }

@@ -8,7 +8,7 @@ import {
   generateDeviceIdentity,
   type NodeInvokeRequestEvent,
 } from '@openclaw/protocol';
-import { type ChatRequest, FakeOpenAi, type ScriptedTurn } from '@openclaw/test-fakes';
+import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigManager } from '../src/config/config-manager.ts';
 import { createGatewayCore } from '../src/gateway-core.ts';
@@ -99,7 +99,7 @@ describe('the agent acts through tools (issue 19)', () => {
             },
           ],
         ],
-        (req) => `ls lives at ${JSON.parse(req.messages.at(-1)!.content ?? '{}').result.path}`,
+        (req) => `ls lives at ${JSON.parse(messageText(req.messages.at(-1)!) || '{}').result.path}`,
       ),
     );
     const node = await startNode(h, op, ['system.which'], () => ({ path: '/usr/bin/ls' }));
@@ -200,7 +200,7 @@ describe('the agent acts through tools (issue 19)', () => {
         ],
         (req) => {
           const last = req.messages.at(-1)!;
-          return last.content?.includes('denied') ? 'I was not allowed to run it.' : 'It ran.';
+          return messageText(last).includes('denied') ? 'I was not allowed to run it.' : 'It ran.';
         },
       ),
     );
@@ -459,9 +459,10 @@ describe('context within a budget, compaction (issue 19)', () => {
   const LONG = 'long answer '.repeat(80);
   /** The fake summarises when asked to compact; otherwise it answers with a long reply. */
   const summarising = (req: ChatRequest): ScriptedTurn => {
-    const system = req.messages.find((m) => m.role === 'system')?.content ?? '';
+    const sys = req.messages.find((m) => m.role === 'system');
+    const system = sys ? messageText(sys) : '';
     if (system.startsWith('You compact a conversation')) {
-      const seen = req.messages.at(-1)!.content ?? '';
+      const seen = messageText(req.messages.at(-1)!);
       return { text: [`SUMMARY of ${(seen.match(/^user: /gm) ?? []).length} user turns`] };
     }
     return { text: [LONG] };
@@ -478,7 +479,7 @@ describe('context within a budget, compaction (issue 19)', () => {
       });
     for (let i = 1; i <= 6; i++) expect((await turn(i)).status).toBe('ok');
     const compactions = fake.requests.filter((r) =>
-      r.messages[0]?.content?.startsWith('You compact a conversation'),
+      messageText(r.messages[0]!).startsWith('You compact a conversation'),
     );
     expect(compactions.length).toBeGreaterThanOrEqual(1);
     expect(events.some((e) => e.stream === 'lifecycle' && e.data.phase === 'compaction')).toBe(true);
@@ -490,7 +491,7 @@ describe('context within a budget, compaction (issue 19)', () => {
     );
     expect(last.messages.some((m) => m.content === 'question 1')).toBe(false);
     expect(last.messages.at(-1)).toMatchObject({ role: 'user', content: 'question 6' });
-    const chars = last.messages.reduce((n, m) => n + (m.content ?? '').length, 0);
+    const chars = last.messages.reduce((n, m) => n + messageText(m).length, 0);
     expect(chars / 4).toBeLessThanOrEqual(750);
     // The transcript itself is untouched.
     const history = await op.request('chat.history', { sessionKey: 'c-1' });

@@ -34,12 +34,16 @@ export {
   stopListening,
   waitFor,
 } from './http-util.ts';
+export { samplePng, sampleVoiceNote } from './media-samples.ts';
 export {
   type ChatRequest,
   type ChatRequestMessage,
+  type ContentPart,
   FakeOpenAi,
   type FakeOpenAiOptions,
+  messageText,
   type ScriptedTurn,
+  type TranscriptionRequest,
   type WireToolCall,
 } from './openai/fake-openai.ts';
 export {
@@ -72,6 +76,8 @@ export {
   FakeWhatsApp,
   type FakeWhatsAppOptions,
   type WaLib,
+  type WaMediaType,
+  type WhatsAppMediaInput,
   type WhatsAppPresence,
   type WhatsAppPushOptions,
   type WhatsAppSent,

@@ -2,9 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayConfig, OperatorScope } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { UserContent } from 'ai';
 import { MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
-import { echoResponder, type HistoryTurn, type Responder } from '../sessions/responder.ts';
+import {
+  echoResponder,
+  type HistoryTurn,
+  type Responder,
+  type ResponderInput,
+} from '../sessions/responder.ts';
 import type { StoredToolCall } from '../store/types.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
@@ -89,7 +95,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           .join('\n\n'),
         messages: [
           ...modelMessagesOf(context.history),
-          { role: 'user', content: input.text },
+          { role: 'user', content: await userContent(input, agent.openai.vision) },
           ...modelMessagesOf(resumed.done),
         ],
         tools,
@@ -209,4 +215,22 @@ async function systemPromptFile(stateDir: string | undefined): Promise<string | 
   if (!stateDir) return undefined;
   const text = await readFile(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'), 'utf8').catch(() => '');
   return text.trim() || undefined;
+}
+
+/**
+ * The new message as the model gets it: its text (which describes every attachment), and for a
+ * vision model the message's photos as image parts.
+ */
+async function userContent(input: ResponderInput, vision: boolean): Promise<UserContent> {
+  const images =
+    vision && input.readMedia ? (input.media ?? []).filter((m) => m.kind === 'image' && m.ref) : [];
+  if (images.length === 0) return input.text;
+  const parts: Exclude<UserContent, string> = [{ type: 'text', text: input.text }];
+  for (const m of images)
+    parts.push({
+      type: 'image',
+      image: await input.readMedia!(m.ref!),
+      mediaType: m.mimeType ?? 'image/jpeg',
+    });
+  return parts;
 }

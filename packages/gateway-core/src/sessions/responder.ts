@@ -1,4 +1,4 @@
-import type { RunDelivery, StoredToolCall } from '../store/types.ts';
+import type { RunDelivery, StoredMedia, StoredToolCall } from '../store/types.ts';
 
 /** One earlier message of the session, for backends that use context. */
 export interface HistoryTurn {
@@ -20,9 +20,14 @@ export type TurnMessage = Omit<HistoryTurn, 'role'> & { role: 'assistant' | 'too
 export interface ResponderInput {
   sessionKey: string;
   runId: string;
+  /** The message, with a text description of any attachments (transcripts included). */
   text: string;
   signal: AbortSignal;
   history: HistoryTurn[];
+  /** This message's attachments (stored ones have a ref). */
+  media?: readonly StoredMedia[] | undefined;
+  /** The bytes of a stored attachment (images for a model that accepts them). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** A run resumed after a crash: the tool steps it had stored (calls, and the results it got). */
   steps?: HistoryTurn[] | undefined;
   /** Who started the run: the scopes its tool calls are checked against. */
@@ -35,16 +40,25 @@ export interface ResponderInput {
   record?: ((message: TurnMessage) => Promise<void>) | undefined;
 }
 
+/** A reply with attachments (stored media the reply carries out, e.g. to a channel). */
+export interface ResponderReply {
+  text: string;
+  media?: StoredMedia[] | undefined;
+}
+
 /** What turns a message into a reply: the echo backend, the model runtime, … */
 export interface Responder {
   readonly name: string;
-  respond(input: ResponderInput, onDelta: (text: string) => void): Promise<string>;
+  respond(input: ResponderInput, onDelta: (text: string) => void): Promise<string | ResponderReply>;
 }
 
-/** Deterministic: replies `echo: <text>`, streamed word by word. */
+/**
+ * Deterministic: replies `echo: <text>`, streamed word by word, and sends back the photos it was
+ * sent (so a photo in comes back out as the same bytes on any channel).
+ */
 export const echoResponder: Responder = {
   name: 'echo',
-  async respond({ text, signal }, onDelta) {
+  async respond({ text, signal, media }, onDelta) {
     const reply = `echo: ${text}`;
     const words = reply.split(/(?<= )/);
     let out = '';
@@ -55,6 +69,7 @@ export const echoResponder: Responder = {
       out += w;
       onDelta(w);
     }
-    return out;
+    const images = (media ?? []).filter((m) => m.kind === 'image' && m.ref);
+    return images.length ? { text: out, media: images.map(({ caption: _c, note: _n, ...m }) => m) } : out;
   },
 };

@@ -8,6 +8,7 @@ import {
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { describeMedia } from '../media/inbound-media.ts';
 import type {
   RunDelivery,
   RunRecord,
@@ -16,6 +17,7 @@ import type {
   SessionMessageRecord,
   SessionRecord,
   Store,
+  StoredMedia,
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -43,9 +45,13 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
+  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
   settings?: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: (message: SessionMessageRecord) => void;
   /** A run started or ended in a session (its row's activity changed). */
@@ -61,6 +67,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Attachments of the message. */
+  media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
   /** The scopes of the operator who started it (its tool calls are held to them). */
@@ -153,8 +161,9 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean } = {},
+    options: { replay?: boolean; media?: StoredMedia[] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
+    const media = options.media ?? [];
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
@@ -183,6 +192,8 @@ export class SessionRouter {
           channel: env.channel,
           senderId: env.sender.id,
           senderName: env.sender.name ?? env.sender.username,
+          ...(media.length ? { media } : {}),
+          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
         },
         this.#settings.bounds,
       );
@@ -197,7 +208,8 @@ export class SessionRouter {
     }
     const r = await this.startRun({
       sessionKey: key,
-      message: env.text,
+      message: withMedia(env.text, media),
+      ...(media.length ? { media } : {}),
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
@@ -219,6 +231,8 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** Attachments already in the media store. */
+    media?: StoredMedia[] | undefined;
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
     scopes?: readonly string[] | undefined;
@@ -231,6 +245,7 @@ export class SessionRouter {
         ? preferred
         : newId('run');
     const messageId = newId('msg');
+    const media = params.media ?? [];
     await this.#append(
       {
         sessionKey: params.sessionKey,
@@ -238,13 +253,15 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        ...(media.length ? { media } : {}),
         idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
     const r = await this.startRun({
       sessionKey: params.sessionKey,
-      message: params.message,
+      message: withMedia(params.message, media),
+      ...(media.length ? { media } : {}),
       source: 'chat',
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
@@ -364,6 +381,7 @@ export class SessionRouter {
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
+      ...(input.media?.length ? { media: input.media } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -583,13 +601,16 @@ export class SessionRouter {
       await this.#o.store.runs.update(runId, { status: 'running', startedAtMs, startSeq: record.startSeq });
       agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
       const responder = this.#o.responder();
-      const reply = await responder.respond(
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
+      const answer = await responder.respond(
         {
           sessionKey,
           runId,
           text: record.message,
           signal: controller.signal,
           history,
+          media: record.media,
+          readMedia: this.#o.readMedia,
           ...(steps.length ? { steps } : {}),
           scopes: record.scopes,
           deliverTo: record.deliverTo,
@@ -615,6 +636,8 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
+      const reply = typeof answer === 'string' ? answer : answer.text;
+      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
       const stored = await this.#append(
         {
           sessionKey,
@@ -624,13 +647,14 @@ export class SessionRouter {
           ts: this.#o.clock.now(),
           runId,
           status: 'complete',
+          ...(replyMedia.length ? { media: replyMedia } : {}),
         },
         this.#settings.bounds,
       );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && reply.trim()) {
+      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
         await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
+          .deliver(record.deliverTo, reply, sessionKey, replyMedia)
           .catch((error: unknown) =>
             this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
           );
@@ -661,6 +685,7 @@ export class SessionRouter {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
     }
   }
 
@@ -734,6 +759,7 @@ export class SessionRouter {
     if (n <= 0) return { history: [], lastSeq, steps };
     const history = page
       .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
       .filter(
         (m) =>
           (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
@@ -770,4 +796,11 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
+}
+
+/** The text an agent gets: the message, then what was attached, in words. */
+function withMedia(text: string, media: readonly StoredMedia[]): string {
+  if (!media.length) return text;
+  const described = describeMedia(media);
+  return text.trim() ? `${text}\n${described}` : described;
 }

@@ -4,10 +4,14 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  parseBody,
   readBody,
   sendJson,
   waitFor,
 } from '../http-util.ts';
+
+/** A content part of a chat message (text, or an image for vision models). */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 /** A tool call as it travels in a chat-completions message (`tool_calls[]`). */
 export interface WireToolCall {
@@ -16,12 +20,18 @@ export interface WireToolCall {
   function: { name: string; arguments: string };
 }
 
-/** One message of a chat-completions request: text, an assistant's tool calls, or a tool's result. */
+/** One message of a chat-completions request: text (or parts), an assistant's tool calls, or a tool's result. */
 export interface ChatRequestMessage {
   role: string;
-  content: string | null;
+  content: string | ContentPart[] | null;
   tool_calls?: WireToolCall[];
   tool_call_id?: string;
+}
+
+/** The text of a message: its string content, or its text parts joined. */
+export function messageText(m: ChatRequestMessage): string {
+  if (typeof m.content === 'string') return m.content;
+  return (m.content ?? []).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
 }
 
 export interface ChatRequest {
@@ -53,6 +63,17 @@ export interface FakeOpenAiOptions {
   apiKey?: string;
   /** Scripts the answer (text and tool calls); takes precedence over `reply`. */
   script?: (req: ChatRequest) => ScriptedTurn;
+  /** The transcript for an audio upload; default: `transcript of <bytes> bytes of <type>`. */
+  transcribe?: (req: TranscriptionRequest) => string;
+}
+
+/** A `POST /v1/audio/transcriptions` upload as the fake received it. */
+export interface TranscriptionRequest {
+  model: string;
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+  authorization?: string | undefined;
 }
 
 /**
@@ -62,6 +83,7 @@ export interface FakeOpenAiOptions {
 export class FakeOpenAi {
   baseUrl = '';
   readonly requests: ChatRequest[] = [];
+  readonly transcriptions: TranscriptionRequest[] = [];
   /** Streams the client closed before they finished. */
   cancelled = 0;
   /** Streams that ran to [DONE]. */
@@ -126,6 +148,8 @@ export class FakeOpenAi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/v1/audio/transcriptions')
+      return this.#transcribe(req, res);
     if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
       return sendJson(res, 404, {
         error: { message: `no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' },
@@ -149,7 +173,8 @@ export class FakeOpenAi {
         error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
       });
     }
-    const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const userMessage = [...body.messages].reverse().find((m) => m.role === 'user');
+    const last = userMessage ? messageText(userMessage) : '';
     const turn: ScriptedTurn = this.#o.script?.(body) ?? {
       text: this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/),
     };
@@ -209,12 +234,43 @@ export class FakeOpenAi {
     res.end('data: [DONE]\n\n');
     this.completed++;
   }
+
+  /** OpenAI's transcription endpoint: multipart `file` + `model`, answering `{text}`. */
+  async #transcribe(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { fields, files } = await parseBody(req, await readBody(req));
+    const file = files.file;
+    if (!file || typeof fields.model !== 'string') {
+      return sendJson(res, 400, {
+        error: { message: 'file and model are required', type: 'invalid_request_error' },
+      });
+    }
+    if (this.#o.apiKey && req.headers.authorization !== `Bearer ${this.#o.apiKey}`) {
+      return sendJson(res, 401, {
+        error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+      });
+    }
+    const t: TranscriptionRequest = {
+      model: fields.model,
+      fileName: file.name,
+      mimeType: file.type,
+      data: file.data,
+      authorization: req.headers.authorization,
+    };
+    this.transcriptions.push(t);
+    const failure = this.#failures.take('audio.transcriptions');
+    if (failure)
+      return sendJson(res, failure.status, {
+        error: { message: failure.description ?? 'injected', type: 'fake_error' },
+      });
+    sendJson(res, 200, {
+      text: this.#o.transcribe?.(t) ?? `transcript of ${t.data.length} bytes of ${t.mimeType}`,
+    });
+  }
 }
 
 /** A rough prompt size (4 characters a token), so clients that read usage get a plausible figure. */
 function promptTokens(body: ChatRequest): number {
   let chars = 0;
-  for (const m of body.messages)
-    chars += (m.content ?? '').length + JSON.stringify(m.tool_calls ?? '').length;
+  for (const m of body.messages) chars += messageText(m).length + JSON.stringify(m.tool_calls ?? '').length;
   return Math.ceil(chars / 4);
 }
