@@ -1,6 +1,6 @@
 // A Telegram DM asks for the canvas: the agent (a fake OpenAI-compatible model scripting tool
 // calls) presents a page and snapshots it on a real node-agent in Chromium, tells the chat it is
-// working through the message tool, and the reply with the snapshot's description arrives on
+// working through the message tool (after an acknowledgement reaction, with typing shown), and the reply with the snapshot's description arrives on
 // Telegram. Every part is a real process or a wire-level fake.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,6 +70,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
         agent: {
           backend: 'openai-compatible',
           openai: { baseUrl: llm.baseUrl, model: 'local-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+          ackReaction: '👀',
         },
         channels: {
           telegram: {
@@ -96,13 +97,20 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
       return JSON.stringify(r).includes('"connected":true');
     });
 
-    await tg.pushMessage({
+    const asked = await tg.pushMessage({
       chatId: 902,
       from: { id: 902, first_name: 'Ann' },
       text: 'send me a picture of the canvas',
     });
     await tg.waitForSent(2, 90_000);
     const sent = tg.sentTexts('902');
+    // The message that started the turn got the acknowledgement reaction; typing was shown.
+    expect(tg.reactions).toContainEqual({
+      chatId: '902',
+      messageId: asked.message!.message_id,
+      emoji: ['👀'],
+    });
+    expect(tg.chatActions).toContainEqual({ chatId: '902', action: 'typing' });
     expect(sent[0]).toBe('Looking at the canvas…');
     expect(sent[1]).toMatch(/^The canvas shows "Hello canvas" \(\d+x\d+, \d+ bytes of PNG\)\.$/);
     expect(Number(/, (\d+) bytes/.exec(sent[1] ?? '')?.[1])).toBeGreaterThan(1000);

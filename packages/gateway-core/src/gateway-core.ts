@@ -403,6 +403,16 @@ export class GatewayCore {
         this.channels.deliverReply(target, text, sessionKey, outboxMediaOf(media)),
       readMedia: (ref) => this.media.read(ref),
       typing: (target, on) => this.chatActions.typing(target, on),
+      acknowledge: (target, messageId) => {
+        const emoji = this.cfg.agent.ackReaction;
+        if (!emoji) return;
+        // Best effort, like typing: a reaction is never worth failing a turn over.
+        this.chatActions
+          .react(target, messageId, emoji)
+          .catch((error: unknown) =>
+            this.log.debug({ channel: target.channel, err: (error as Error).message }, 'ack reaction failed'),
+          );
+      },
       onMessage: (m) => this.sessionFeed.messageStored(m),
       onRunChange: (key) => this.sessionFeed.runChanged(key),
     });
@@ -695,11 +705,7 @@ export class GatewayCore {
             approvals: this.approvals,
             messages: {
               send: (params, caller) => this.channels.send(params, caller),
-              react: async (t, messageId, emoji) => {
-                const adapter = this.channels.liveAdapter(t.channel, t.accountId);
-                if (!adapter?.react) throw new Error(`${t.channel}/${t.accountId} cannot react here`);
-                await adapter.react(t.chatId, messageId, emoji);
-              },
+              react: (t, messageId, emoji) => this.chatActions.react(t, messageId, emoji),
             },
             store: this.store,
             cron: this.cron,

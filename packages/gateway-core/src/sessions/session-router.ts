@@ -52,6 +52,8 @@ export interface SessionRouterOptions {
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
+  /** A channel message a run was started for (an acknowledgement reaction, when configured). */
+  acknowledge?: ((target: ReplyTarget, messageId: string) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: (message: SessionMessageRecord) => void;
   /** A run started or ended in a session (its row's activity changed). */
@@ -221,6 +223,11 @@ export class SessionRouter {
         replyToId: env.chat.kind === 'direct' ? undefined : env.id,
       },
     });
+    if (!options.replay)
+      this.#o.acknowledge?.(
+        { channel: env.channel, accountId: env.accountId, chatId: env.chat.id, threadId: env.chat.threadId },
+        env.id,
+      );
     return { sessionKey: key, runId: r.runId };
   }
 

@@ -342,6 +342,13 @@ export const AgentSection = Type.Object(
       default: {},
       description: 'The context window of particular models, by `provider/model`; others use contextTokens.',
     }),
+    ackReaction: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'An emoji the gateway reacts with on a channel message it starts a turn for (e.g. "👀"), where the platform has reactions. Absent: none.',
+      }),
+    ),
     resumeInterrupted: Type.Boolean({
       default: true,
       description:
