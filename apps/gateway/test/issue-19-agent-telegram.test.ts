@@ -107,7 +107,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
     // The message that started the turn got the acknowledgement reaction; typing was shown.
     expect(tg.reactions).toContainEqual({
       chatId: '902',
-      messageId: asked.message!.message_id,
+      messageId: (asked.message as { message_id: number }).message_id,
       emoji: ['👀'],
     });
     expect(tg.chatActions).toContainEqual({ chatId: '902', action: 'typing' });
