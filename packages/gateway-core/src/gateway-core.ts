@@ -387,6 +387,8 @@ export class GatewayCore {
       bus: this.bus,
       clock: this.clock,
       log: this.log.child({ component: 'sessions' }),
+      // Clustered, the store is shared: runs carry their gateway, which alone recovers them.
+      ...(options.cluster ? { gatewayId: this.#gatewayId } : {}),
       responder: options.responder ?? this.#configuredResponder(),
       settings: () => ({
         timeoutMs: this.cfg.agent.timeoutMs,

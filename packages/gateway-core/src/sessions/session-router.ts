@@ -41,6 +41,8 @@ export interface RunSettings {
 
 export interface SessionRouterOptions {
   store: Store;
+  /** In a cluster, this gateway: runs record it, and after a restart only its own are recovered here. */
+  gatewayId?: string | undefined;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -119,14 +121,21 @@ export class SessionRouter {
    * many were left unfinished.
    */
   async recoverInterrupted(): Promise<number> {
-    const stale = await this.#o.store.runs.listByStatus(['accepted', 'running']);
+    // In a cluster the store is shared: another gateway's runs are its own to recover.
+    const mine = (r: RunRecord) => r.ownerId === undefined || r.ownerId === this.#o.gatewayId;
+    const stale = (await this.#o.store.runs.listByStatus(['accepted', 'running'])).filter(mine);
     const now = this.#o.clock.now();
     const resume: RunRecord[] = [];
     for (const r of stale) {
       if (this.#settings.resumeInterrupted && r.status === 'running' && (r.resumes ?? 0) < 1) {
         r.resumes = (r.resumes ?? 0) + 1;
         r.status = 'accepted';
-        await this.#o.store.runs.update(r.runId, { status: 'accepted', resumes: r.resumes });
+        r.ownerId = this.#o.gatewayId;
+        await this.#o.store.runs.update(r.runId, {
+          status: 'accepted',
+          resumes: r.resumes,
+          ownerId: r.ownerId,
+        });
         resume.push(r);
         continue;
       }
@@ -387,6 +396,7 @@ export class SessionRouter {
       deliverTo: input.deliverTo,
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
+      ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
       ...(input.media?.length ? { media: input.media } : {}),
     };

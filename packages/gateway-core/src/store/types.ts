@@ -503,6 +503,8 @@ export interface RunRecord {
   startSeq?: number | undefined;
   /** Times it was resumed after a restart (at most once). */
   resumes?: number | undefined;
+  /** The gateway that runs it (in a cluster, only that gateway resumes it after a restart). */
+  ownerId?: string | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -513,7 +515,15 @@ export interface RunRecord {
 export type RunPatch = Partial<
   Pick<
     RunRecord,
-    'status' | 'output' | 'error' | 'startedAtMs' | 'endedAtMs' | 'message' | 'startSeq' | 'resumes'
+    | 'status'
+    | 'output'
+    | 'error'
+    | 'startedAtMs'
+    | 'endedAtMs'
+    | 'message'
+    | 'startSeq'
+    | 'resumes'
+    | 'ownerId'
   >
 >;
 
