@@ -1,7 +1,7 @@
 // A Telegram DM asks for the canvas: the agent (a fake OpenAI-compatible model scripting tool
 // calls) presents a page and snapshots it on a real node-agent in Chromium, tells the chat it is
 // working through the message tool (after an acknowledgement reaction, with typing shown), and the reply with the snapshot's description arrives on
-// Telegram. Every part is a real process or a wire-level fake.
+// Telegram with the snapshot itself. Every part is a real process or a wire-level fake.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -113,7 +113,15 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
     expect(tg.chatActions).toContainEqual({ chatId: '902', action: 'typing' });
     expect(sent[0]).toBe('Looking at the canvas…');
     expect(sent[1]).toMatch(/^The canvas shows "Hello canvas" \(\d+x\d+, \d+ bytes of PNG\)\.$/);
-    expect(Number(/, (\d+) bytes/.exec(sent[1] ?? '')?.[1])).toBeGreaterThan(1000);
+    const bytes = Number(/, (\d+) bytes/.exec(sent[1] ?? '')?.[1]);
+    expect(bytes).toBeGreaterThan(1000);
+    // The snapshot itself goes out with the answer: the same PNG the node took.
+    const photo = tg.sent.find((x) => x.chatId === '902' && x.method === 'sendPhoto');
+    expect(photo?.caption).toBe(sent[1]);
+    expect(photo?.file?.size).toBe(bytes);
+    expect(photo?.file?.data.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
     expect(llm.requests[0]!.messages[0]).toEqual({
       role: 'system',
       content: 'You draw on the canvas for people.',

@@ -711,6 +711,10 @@ export class GatewayCore {
             },
             store: this.store,
             cron: this.cron,
+            storeImage: async (bytes) => {
+              const item = await this.media.put(bytes);
+              return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
+            },
           }),
           sessionModel: (key) => sessionModel(this.store.kv, key),
           compactor: this.compactor,

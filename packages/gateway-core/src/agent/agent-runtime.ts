@@ -11,7 +11,7 @@ import {
   type Responder,
   type ResponderInput,
 } from '../sessions/responder.ts';
-import type { StoredToolCall } from '../store/types.ts';
+import type { StoredMedia, StoredToolCall } from '../store/types.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
@@ -75,6 +75,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const emit = input.emit ?? (() => {});
       const scopes = input.scopes ?? UNATTENDED_SCOPES;
       const resumed = splitSteps(input.steps ?? []);
+      const attachments: StoredMedia[] = [];
       const tools = allowed();
       const context = await fitContext({
         compactor: o.compactor,
@@ -111,6 +112,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           deliverTo: input.deliverTo,
           idempotencyKey: `agent:${input.runId}:${toolCallId}`,
           signal: input.signal,
+          attach: (media) => attachments.push(media),
         }),
         onDelta,
         onFailover: (from, to, error) => {
@@ -137,7 +139,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         },
         resume: resumed.pending,
       });
-      return result.text;
+      return attachments.length ? { text: result.text, media: attachments } : result.text;
     },
   };
 }

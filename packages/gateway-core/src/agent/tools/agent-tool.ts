@@ -1,6 +1,6 @@
 import type { MethodName } from '@openclaw/protocol';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { RunDelivery } from '../../store/types.ts';
+import type { RunDelivery, StoredMedia } from '../../store/types.ts';
 
 /** What a tool call knows about the turn it runs in. */
 export interface ToolCallContext {
@@ -16,6 +16,8 @@ export interface ToolCallContext {
   signal: AbortSignal;
   /** A `tool` update event (progress of a long call). */
   update(partial: unknown): void;
+  /** Attach stored media to the turn's reply (a canvas snapshot goes out with the answer). */
+  attach(media: StoredMedia): void;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CronService } from '../../cron/cron-service.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
 import type { Store } from '../../store/types.ts';
 import type { AgentTool } from './agent-tool.ts';
-import { canvasTool } from './canvas-tool.ts';
+import { canvasTool, type StoreImage } from './canvas-tool.ts';
 import { cronTool } from './cron-tool.ts';
 import { type MessageServices, messageTool } from './message-tool.ts';
 import { NodeInvoker } from './node-invoker.ts';
@@ -17,6 +17,8 @@ export interface AgentToolServices {
   messages: MessageServices;
   store: Store;
   cron: CronService;
+  /** Keeps a picture a tool took (the media store). */
+  storeImage?: StoreImage | undefined;
 }
 
 /** Every tool the agent has; `agent.tools.allow/deny` picks which are offered. */
@@ -24,7 +26,7 @@ export function agentTools(s: AgentToolServices): AgentTool[] {
   const invoker = new NodeInvoker(s.nodes, s.approvals);
   return [
     nodesTool(invoker),
-    canvasTool(invoker),
+    canvasTool(invoker, s.storeImage),
     messageTool(s.messages),
     sessionsTool(s.store),
     cronTool(s.cron),

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { StoredMedia } from '../../store/types.ts';
 import { defineTool } from './agent-tool.ts';
 import type { NodeInvoker } from './node-invoker.ts';
 
@@ -23,24 +24,47 @@ export const CanvasToolInput = Type.Object(
     fullPage: Type.Optional(
       Type.Boolean({ description: 'snapshot: the whole page, not only the viewport.' }),
     ),
+    attach: Type.Optional(
+      Type.Boolean({ description: 'snapshot: send the picture with the answer (default true).' }),
+    ),
   },
   { additionalProperties: false },
 );
 
-/** What the model gets back from a snapshot: the picture's facts, not its bytes. */
-function describeSnapshot(payload: unknown): unknown {
+/** Keeps a snapshot's picture (the media store), so the reply can carry it. */
+export type StoreImage = (bytes: Uint8Array) => Promise<StoredMedia>;
+
+/**
+ * What the model gets back from a snapshot: the picture's facts, not its bytes. The picture is
+ * stored and, unless the call said otherwise, attached to the turn's reply.
+ */
+async function snapshotResult(
+  payload: unknown,
+  store: StoreImage | undefined,
+  attach: ((m: StoredMedia) => void) | undefined,
+): Promise<unknown> {
   const p = (payload ?? {}) as { format?: string; base64?: string; width?: number; height?: number };
   if (typeof p.base64 !== 'string') return payload;
-  return {
+  const bytes = Buffer.from(p.base64, 'base64');
+  const out: Record<string, unknown> = {
     format: p.format ?? 'png',
     width: p.width ?? null,
     height: p.height ?? null,
-    bytes: Buffer.byteLength(p.base64, 'base64'),
+    bytes: bytes.length,
   };
+  if (store) {
+    const media = await store(bytes);
+    out.mediaId = media.ref;
+    if (attach) {
+      attach(media);
+      out.attached = true;
+    }
+  }
+  return out;
 }
 
 /** `canvas`: draw on a node's canvas and read it back, through node.invoke of the canvas.* commands. */
-export function canvasTool(invoker: NodeInvoker) {
+export function canvasTool(invoker: NodeInvoker, storeImage?: StoreImage) {
   return defineTool({
     name: 'canvas',
     description:
@@ -58,7 +82,10 @@ export function canvasTool(invoker: NodeInvoker) {
       if (input.fullPage !== undefined) params.fullPage = input.fullPage;
       const r = await invoker.invoke({ nodeId, command, params, timeoutMs: 60_000 }, ctx);
       if (!r.ok) throw new Error(`${r.error?.code ?? 'FAILED'}: ${r.error?.message ?? 'the node refused'}`);
-      const result = input.action === 'snapshot' ? describeSnapshot(r.payload) : (r.payload ?? null);
+      const result =
+        input.action === 'snapshot'
+          ? await snapshotResult(r.payload, storeImage, input.attach === false ? undefined : ctx.attach)
+          : (r.payload ?? null);
       return { nodeId, action: input.action, result };
     },
   });
