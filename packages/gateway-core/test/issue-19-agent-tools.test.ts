@@ -281,6 +281,68 @@ describe('the agent acts through tools (issue 19)', () => {
     expect(jobs[0]).toMatchObject({ action: { kind: 'agent', message: 'ping', sessionKey: 's-2' } });
   });
 
+  it('a turn no operator started (a cron job) has the unattended scopes, reads only its own session, messages only its own chat', async () => {
+    const { h, fake, events } = await setup(
+      toolThenAnswer(
+        [
+          [
+            { id: 'c_list', name: 'sessions', arguments: { action: 'list' } },
+            { id: 'c_own', name: 'sessions', arguments: { action: 'history' } },
+            {
+              id: 'c_send',
+              name: 'message',
+              arguments: { action: 'send', text: 'hi', channel: 'telegram', to: '42' },
+            },
+            { id: 'c_cron', name: 'cron', arguments: { action: 'add', message: 'again', everyMs: 60_000 } },
+          ],
+        ],
+        () => 'done',
+      ),
+    );
+    const job = await h.core.cron.add({
+      name: 'peek',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'look around', sessionKey: 'cron-own' },
+    });
+    const resultsOf = async (n: number) => {
+      await h.core.cron.runNow(job.id);
+      const runId = await eventually(
+        () => events.filter((e) => e.data.phase === 'start' && e.data.sessionKey === 'cron-own')[n]?.runId,
+      );
+      await eventually(() => events.some((e) => e.runId === runId && e.data.phase === 'end'));
+      return Object.fromEntries(
+        events
+          .filter((e) => e.runId === runId && e.stream === 'tool' && e.data.phase === 'result')
+          .map((e) => [e.data.toolCallId, e.data]),
+      );
+    };
+    const first = await resultsOf(0);
+    expect(first.c_list).toMatchObject({
+      isError: true,
+      result: 'FORBIDDEN: a turn no operator started reads only its own session',
+    });
+    expect(first.c_own).toMatchObject({ isError: false, result: { sessionKey: 'cron-own' } });
+    expect(first.c_send).toMatchObject({
+      isError: true,
+      result: 'FORBIDDEN: a turn no operator started messages only the chat it answers',
+    });
+    // The default unattended scopes are read and write: no admin (cron.add).
+    expect(first.c_cron).toMatchObject({
+      isError: true,
+      result: 'MISSING_SCOPE: this turn may not cron.add (needs operator.admin)',
+    });
+    // Narrowed to read, a send is refused by its scope.
+    await h.core.config.patch(JSON.stringify({ agent: { tools: { unattendedScopes: ['operator.read'] } } }));
+    const second = await resultsOf(1);
+    expect(second.c_send).toMatchObject({
+      isError: true,
+      result: 'MISSING_SCOPE: this turn may not send (needs operator.write)',
+    });
+    expect(second.c_own).toMatchObject({ isError: false });
+    expect(fake.requests).toHaveLength(4);
+    expect(await h.core.cron.list()).toHaveLength(1);
+  });
+
   it('invalid tool input goes back to the model as an error; a turn past agent.maxSteps ends with an error', async () => {
     const { op, events } = await setup(
       () => ({ toolCalls: [{ name: 'nodes', arguments: { action: 'explode' } }] }),

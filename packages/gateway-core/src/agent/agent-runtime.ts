@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GatewayConfig, OperatorScope } from '@openclaw/protocol';
+import type { GatewayConfig } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { UserContent } from 'ai';
 import { MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
@@ -18,9 +18,6 @@ import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
-
-/** What a run started by a channel message or a cron job may do with tools (no operator is behind it). */
-export const UNATTENDED_SCOPES: readonly OperatorScope[] = ['operator.read', 'operator.write'];
 
 /** Tool results are stored (and sent back to the model) up to this many characters. */
 const MAX_RESULT_CHARS = 16_000;
@@ -73,7 +70,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const emit = input.emit ?? (() => {});
-      const scopes = input.scopes ?? UNATTENDED_SCOPES;
+      // A run no operator started acts with the configured unattended scopes.
+      const unattended = input.scopes === undefined;
+      const scopes = input.scopes ?? agent.tools.unattendedScopes;
       const resumed = splitSteps(input.steps ?? []);
       const attachments: StoredMedia[] = [];
       const tools = allowed();
@@ -109,6 +108,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           sessionKey: input.sessionKey,
           toolCallId,
           scopes,
+          unattended,
           deliverTo: input.deliverTo,
           idempotencyKey: `agent:${input.runId}:${toolCallId}`,
           signal: input.signal,

@@ -329,6 +329,11 @@ export const AgentSection = Type.Object(
           default: [],
           description: 'Tools never offered; wins over allow.',
         }),
+        unattendedScopes: Type.Array(Type.String(), {
+          default: ['operator.read', 'operator.write'],
+          description:
+            'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),

@@ -11,6 +11,11 @@ export interface ToolCallContext {
   scopes: readonly string[];
   /** The chat the run answers, when it came from a channel. */
   deliverTo?: RunDelivery | undefined;
+  /**
+   * No operator started the run (a channel message, a cron job): it may read only its own session
+   * and message only its own chat, whatever its scopes.
+   */
+  unattended: boolean;
   /** `agent:<runId>:<toolCallId>`: side effects carry it so a retried call never acts twice. */
   idempotencyKey: string;
   signal: AbortSignal;

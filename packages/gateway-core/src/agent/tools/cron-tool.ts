@@ -50,7 +50,13 @@ export function cronTool(cron: CronService) {
       const job = await cron.add({
         name: input.name ?? input.message.slice(0, 60),
         schedule,
-        action: { kind: 'agent', message: input.message, sessionKey: ctx.sessionKey },
+        // Asked from a chat, the scheduled turn answers in that chat.
+        action: {
+          kind: 'agent',
+          message: input.message,
+          sessionKey: ctx.sessionKey,
+          ...(ctx.deliverTo ? { deliver: true } : {}),
+        },
       });
       return { jobId: job.id, name: job.name, schedule: job.schedule };
     },

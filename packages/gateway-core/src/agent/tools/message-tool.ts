@@ -46,6 +46,8 @@ export function messageTool(services: MessageServices) {
       const channel = input.channel ?? here?.channel;
       const to = input.to ?? (input.channel && input.channel !== here?.channel ? undefined : here?.chatId);
       if (!channel || !to) throw new Error('name channel and to (this turn answers no chat)');
+      if (ctx.unattended && (channel !== here?.channel || to !== here.chatId))
+        throw new Error('FORBIDDEN: a turn no operator started messages only the chat it answers');
       const accountId = input.accountId ?? (channel === here?.channel ? here.accountId : undefined);
       if (input.action === 'react') {
         if (!input.messageId || !input.emoji) throw new Error('react needs messageId and emoji');

@@ -7,7 +7,7 @@ export const SessionsToolInput = Type.Object(
     action: Type.Union([Type.Literal('list'), Type.Literal('history')], {
       description: 'list: recent sessions. history: the recent messages of one session.',
     }),
-    sessionKey: Type.Optional(Type.String({ description: 'history: which session.' })),
+    sessionKey: Type.Optional(Type.String({ description: 'history: which session (default: this one).' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'How many (default 20).' })),
   },
   { additionalProperties: false },
@@ -29,8 +29,13 @@ export function sessionsTool(store: Store) {
     description: "List recent sessions, or read another session's recent messages.",
     schema: SessionsToolInput,
     methodFor: (input) => (input.action === 'list' ? 'sessions.list' : 'chat.history'),
-    async run(input) {
+    async run(input, ctx) {
       const limit = input.limit ?? 20;
+      if (
+        ctx.unattended &&
+        (input.action === 'list' || (input.sessionKey ?? ctx.sessionKey) !== ctx.sessionKey)
+      )
+        throw new Error('FORBIDDEN: a turn no operator started reads only its own session');
       if (input.action === 'list') {
         const { sessions } = await store.sessions.list({ limit, offset: 0 });
         return {
@@ -43,9 +48,9 @@ export function sessionsTool(store: Store) {
           })),
         };
       }
-      if (!input.sessionKey) throw new Error('history needs a sessionKey');
-      const page = await store.sessions.history(input.sessionKey, { limit });
-      return { sessionKey: input.sessionKey, messages: page.map(line) };
+      const sessionKey = input.sessionKey ?? ctx.sessionKey;
+      const page = await store.sessions.history(sessionKey, { limit });
+      return { sessionKey, messages: page.map(line) };
     },
   });
 }
