@@ -18,7 +18,6 @@ export {
   type HttpAuthRequest,
 } from './auth/http-authenticator.ts';
 export { generateSecret, hashToken, secretsEqual } from './auth/secrets.ts';
-export * from './channel/index.ts';
 export { AccessControl, mentionGate, newPairingCode, PAIRING_ALPHABET } from './channels/access-control.ts';
 export { type CoreAccountConfig, parseProviderAccount, resolveAccounts } from './channels/account-config.ts';
 export {
@@ -30,6 +29,7 @@ export {
 } from './channels/account-schema.ts';
 export { ChannelManager, type ChannelManagerOptions, DEFAULT_BACKOFF } from './channels/channel-manager.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
+export * from './channels/sdk/index.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
 export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';

@@ -1,8 +1,6 @@
 // The default timings docs/CHANNELS.md states, observed from behaviour with nothing configured:
 // vitest's fake timers stand in for the minutes the real schedule takes.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimitedError } from '../channel/errors.ts';
-import type { ChannelCapabilities } from '../channel/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
@@ -12,6 +10,8 @@ import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
 import { ChannelManager } from './channel-manager.ts';
 import { Outbox } from './outbox.ts';
+import { RateLimitedError } from './sdk/errors.ts';
+import type { ChannelCapabilities } from './sdk/types.ts';
 
 type Line = Record<string, unknown> & { msg: string };
 

@@ -8,13 +8,6 @@ import type {
   WebLoginState,
 } from '@openclaw/protocol';
 import { type DetailCode, gatewayError, secretValues } from '@openclaw/protocol';
-import type {
-  ChannelAdapter,
-  ChannelProvider,
-  InboundEnvelope,
-  LoginState,
-  WebhookRegistrar,
-} from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
@@ -28,6 +21,13 @@ import {
 import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
 import { accountSecrets, errorText } from './error-text.ts';
 import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
+import type {
+  ChannelAdapter,
+  ChannelProvider,
+  InboundEnvelope,
+  LoginState,
+  WebhookRegistrar,
+} from './sdk/types.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
 
 export interface ChannelManagerOptions {

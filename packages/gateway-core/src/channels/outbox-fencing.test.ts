@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createLogger, createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
@@ -15,6 +14,7 @@ import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
 import { ChannelManager } from './channel-manager.ts';
 import { Outbox } from './outbox.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const LEASE = 'channel:scripted:default';
 const caps: ChannelCapabilities = {

@@ -1,11 +1,11 @@
-import { chunkText } from '../channel/chunker.ts';
-import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import { chunkText } from './sdk/chunker.ts';
+import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 export interface OutboxRetryPolicy {
   /** Transient failures of one part before the record is failed. */

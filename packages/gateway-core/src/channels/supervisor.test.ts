@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableChannelError, RateLimitedError } from '../channel/errors.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
@@ -13,6 +12,7 @@ import type { Store } from '../store/types.ts';
 import { type Script, scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channel-manager.ts';
+import { NonRetryableChannelError, RateLimitedError } from './sdk/errors.ts';
 
 const log = createSilentLogger();
 const BACKOFF = { baseMs: 20, maxMs: 80, circuitAfter: 4, circuitOpenMs: 400 };

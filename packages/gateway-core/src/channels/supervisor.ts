@@ -1,4 +1,8 @@
-import { NonRetryableChannelError } from '../channel/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Clock } from '../util/clock.ts';
+import type { ResolvedAccount } from './account-config.ts';
+import { accountSecrets, errorText } from './error-text.ts';
+import { NonRetryableChannelError } from './sdk/errors.ts';
 import type {
   AccountState,
   AdapterContext,
@@ -7,11 +11,7 @@ import type {
   ChannelProvider,
   InboundEnvelope,
   WebhookRegistrar,
-} from '../channel/types.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { Clock } from '../util/clock.ts';
-import type { ResolvedAccount } from './account-config.ts';
-import { accountSecrets, errorText } from './error-text.ts';
+} from './sdk/types.ts';
 
 export type HealthState = AccountState;
 

@@ -5,7 +5,7 @@ import {
   type ChatMessage,
   gatewayError,
 } from '@openclaw/protocol';
-import type { InboundEnvelope } from '../channel/types.ts';
+import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type {

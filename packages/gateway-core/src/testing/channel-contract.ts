@@ -1,9 +1,9 @@
 import { createHook } from 'node:async_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measure } from '../channel/chunker.ts';
-import type { ChannelProvider, WebhookRegistrar } from '../channel/types.ts';
 import { PAIRING_ALPHABET } from '../channels/access-control.ts';
 import { ChannelManager } from '../channels/channel-manager.ts';
+import { measure } from '../channels/sdk/chunker.ts';
+import type { ChannelProvider, WebhookRegistrar } from '../channels/sdk/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';

@@ -1,4 +1,4 @@
-import type { TextUnit } from '../channel/types.ts';
+import type { TextUnit } from '../channels/sdk/types.ts';
 
 /** A platform's own limit on one message's text, as its documentation (or its server) states it. */
 export interface PlatformTextLimit {

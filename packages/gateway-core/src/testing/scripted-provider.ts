@@ -9,7 +9,7 @@ import type {
   ChannelProvider,
   OutboundMessage,
   SendReceipt,
-} from '../channel/types.ts';
+} from '../channels/sdk/types.ts';
 
 export interface Script {
   /** Called on every start; throw to fail it. */
