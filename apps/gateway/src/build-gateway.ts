@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
-  type ChannelManagerOptions,
   type ChannelProvider,
+  type ChannelTuning,
   type ClusterLink,
   type ConfigManager,
   createGatewayCore,
@@ -52,7 +52,7 @@ export interface BuildGatewayOptions {
   /** Several gateways on one backend (Redis). */
   cluster?: ClusterLink;
   /** Lease, backoff and outbox tuning (tests). */
-  channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
+  channelTuning?: ChannelTuning;
   /** The Control UI at `/` (default on); `false` serves nothing there. */
   controlUi?: Omit<ControlUiOptions, 'log'> | false;
 }

@@ -17,7 +17,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { AuthLimiter } from './auth/auth-limiter.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { HttpAuthenticator } from './auth/http-authenticator.ts';
-import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
+import { type Channels, type ChannelTuning, createChannels } from './channels/create-channels.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channels/sdk/types.ts';
 import { ClusterBridge } from './cluster/cluster-bridge.ts';
 import type { ClusterLink } from './cluster/cluster-link.ts';
@@ -44,7 +44,7 @@ import { PresenceRegistry } from './presence/presence.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
 import { echoResponder, type Responder } from './sessions/responder.ts';
-import { SessionRouter } from './sessions/session-router.ts';
+import type { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
 import { StoreFailingError } from './store/store-failure.ts';
 import { StoreHealth } from './store/store-health.ts';
@@ -103,7 +103,7 @@ export interface GatewayCoreOptions {
   /** This gateway's id (lease holder); defaults to the boot id. */
   gatewayId?: string;
   /** Tuning for tests: lease ttl, backoff, outbox retry. */
-  channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
+  channelTuning?: ChannelTuning;
   /** What answers messages (default: from config, echo unless agent.backend says otherwise). */
   responder?: () => Responder;
   /** Arm real timers for cron (default true; tests with a manual clock call core.cron.tick()). */
@@ -155,7 +155,7 @@ export class GatewayCore {
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
-  readonly channels: ChannelManager;
+  readonly channels: Channels;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
   readonly version: string;
@@ -318,13 +318,13 @@ export class GatewayCore {
     });
     this.router.register(createNodeHandlers(this.nodes, this.clock));
     this.router.register(createConfigHandlers(this.config, this.audit));
-    this.sessions = new SessionRouter({
+    this.channels = createChannels({
       store: this.store,
       bus: this.bus,
       clock: this.clock,
-      log: this.log.child({ component: 'sessions' }),
+      log: this.log,
       responder: options.responder ?? this.#configuredResponder(options.stateDir),
-      settings: () => ({
+      runSettings: () => ({
         timeoutMs: this.cfg.agent.timeoutMs,
         queueMode: this.cfg.agent.queueMode,
         historyMessages: this.cfg.agent.openai.historyMessages,
@@ -334,18 +334,10 @@ export class GatewayCore {
         },
         maxQueuedRuns: this.cfg.agent.maxQueuedRuns,
       }),
-      deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
-    });
-    this.channels = new ChannelManager({
-      store: this.store,
-      clock: this.clock,
-      log: this.log.child({ component: 'channels' }),
-      outboxLog: this.log.child({ component: 'outbox' }),
       providers: options.providers ?? [],
       config: () => this.cfg.channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
       gatewayId: this.#gatewayId,
-      sessions: () => this.sessions,
       webhooks: options.webhooks,
       ...options.channelTuning,
       onStatusChange: () => this.noteHealthChanged(),
@@ -355,6 +347,7 @@ export class GatewayCore {
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
     });
+    this.sessions = this.channels.conversations;
     this.addReadinessCheck({
       name: 'channels',
       // Accounts still connecting hold readiness back; ones that failed are reported as degraded,
@@ -729,7 +722,6 @@ export class GatewayCore {
     this.heartbeat.stop();
     await this.cron.close();
     await this.cluster?.close();
-    await this.sessions.close();
     await this.channels.close();
     this.nodes.close();
     this.presence.close();

@@ -27,7 +27,14 @@ export {
   coreAccountProperties,
   gatewayConfigSchema,
 } from './channels/account-schema.ts';
-export { ChannelManager, type ChannelManagerOptions, DEFAULT_BACKOFF } from './channels/channel-manager.ts';
+export { AccountTable } from './channels/account-table.ts';
+export { ChannelAccounts, DEFAULT_BACKOFF } from './channels/accounts.ts';
+export {
+  type Channels,
+  type ChannelsDeps,
+  type ChannelTuning,
+  createChannels,
+} from './channels/create-channels.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
 export * from './channels/sdk/index.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
@@ -53,6 +60,6 @@ export { SecretScrubber } from './logging/secret-scrubber.ts';
 export type { Handler, HandlerTable, RequestContext } from './router/router.ts';
 export { echoResponder, type Responder } from './sessions/responder.ts';
 export { channelSessionKey, parseChannelSessionKey } from './sessions/session-keys.ts';
-export { SessionRouter } from './sessions/session-router.ts';
+export { type ReplySink, SessionRouter } from './sessions/session-router.ts';
 export * from './store/index.ts';
 export { type Clock, ManualClock, systemClock } from './util/clock.ts';

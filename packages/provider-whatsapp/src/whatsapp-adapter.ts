@@ -32,6 +32,8 @@ export const whatsappCapabilities: ChannelCapabilities = {
   // WhatsApp publishes no rate; the risk is a ban. About one message a second per chat, with the
   // core adding jitter.
   pacing: { perChatMs: 1000, perAccountMs: 250 },
+  // A linked device: the account is added by scanning a QR on the phone.
+  linking: { method: 'qr', scanIn: 'WhatsApp: Settings → Linked devices → Link a device' },
 };
 
 /** Baileys' DisconnectReason codes the adapter acts on (lib/Types/index.js). */

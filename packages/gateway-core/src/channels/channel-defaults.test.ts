@@ -4,11 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../events/event-bus.ts';
 import { createLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
-import { SessionRouter } from '../sessions/session-router.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
-import { ChannelManager } from './channel-manager.ts';
+import { createChannels } from './create-channels.ts';
 import { Outbox } from './outbox.ts';
 import { RateLimitedError } from './sdk/errors.ts';
 import type { ChannelCapabilities } from './sdk/types.ts';
@@ -67,25 +66,17 @@ describe('channel defaults (docs/CHANNELS.md)', () => {
       },
     });
     const store = createMemoryStore();
-    let m!: ChannelManager;
-    const sessions = new SessionRouter({
+    // No backoff given: the defaults.
+    const m = createChannels({
       store,
       bus: new EventBus(),
       clock: systemClock,
       log,
       responder: () => echoResponder,
-      deliver: (t, x, k) => m.deliverReply(t, x, k),
-    });
-    // No backoff given: the defaults.
-    m = new ChannelManager({
-      store,
-      clock: systemClock,
-      log,
       providers: [provider],
       config: () => ({ scripted: {} }),
       stateDir: '/nonexistent',
       gatewayId: 'gw-a',
-      sessions: () => sessions,
     });
     await m.start();
     const drops = () =>

@@ -24,6 +24,11 @@ import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 
 export type ReplyTarget = RunDelivery;
 
+/** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
+export interface ReplySink {
+  enqueue(reply: ReplyTarget & { text: string; sessionKey: string }): Promise<unknown>;
+}
+
 export interface RunSettings {
   timeoutMs: number;
   queueMode: 'queue' | 'merge';
@@ -40,8 +45,8 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Replies to channel chats. */
+  replies: ReplySink;
   settings?: () => RunSettings;
 }
 
@@ -487,8 +492,8 @@ export class SessionRouter {
       );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
       if (record.deliverTo && reply.trim()) {
-        await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
+        await this.#o.replies
+          .enqueue({ ...record.deliverTo, text: reply, sessionKey })
           .catch((error: unknown) =>
             this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
           );

@@ -24,6 +24,11 @@ export interface ChannelCapabilities {
   idempotentSend?: boolean;
   /** Default pacing between sends: per chat, and per account across chats (ms). */
   pacing?: { perChatMs: number; perAccountMs: number };
+  /**
+   * The account links as a device by scanning a QR (WhatsApp): `web.login.*` and `channels.logout`
+   * work on it. `scanIn` tells the operator where to scan ("WhatsApp: Settings → …").
+   */
+  linking?: { method: 'qr'; scanIn: string };
 }
 
 export interface InboundMedia {
