@@ -3,9 +3,11 @@ import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import { Lane } from './outbox-lane.ts';
+import { outboundPart } from './outbox-message.ts';
 import { chunkText } from './sdk/chunker.ts';
 import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
+import type { ChannelAdapter, ChannelCapabilities } from './sdk/types.ts';
 
 export interface OutboxRetryPolicy {
   /** Transient failures of one part before the record is failed. */
@@ -71,49 +73,6 @@ const DEFAULT_RETRY: OutboxRetryPolicy = {
   rateLimitCapMs: 120_000,
   maxRateLimited: 50,
 };
-
-/** Sends of one (channel, account): per-chat serial queues, account-wide pacing and concurrency. */
-class Lane {
-  adapter: ChannelAdapter | undefined;
-  readonly chats = new Map<string, OutboxRecord[]>();
-  #waiters: (() => void)[] = [];
-  #active = 0;
-  #slotWaiters: (() => void)[] = [];
-  #nextAccountSlot = 0;
-  readonly lastSentByChat = new Map<string, number>();
-
-  setAdapter(a: ChannelAdapter | undefined): void {
-    this.adapter = a;
-    if (a) for (const w of this.#waiters.splice(0)) w();
-  }
-
-  ready(): Promise<ChannelAdapter> {
-    if (this.adapter) return Promise.resolve(this.adapter);
-    return new Promise((resolve) => this.#waiters.push(() => resolve(this.adapter!)));
-  }
-
-  async acquire(limit: number): Promise<void> {
-    while (this.#active >= limit) await new Promise<void>((r) => this.#slotWaiters.push(r));
-    this.#active++;
-  }
-
-  release(): void {
-    this.#active--;
-    this.#slotWaiters.shift()?.();
-  }
-
-  /** Reserve the next account-wide send slot; returns how long to wait for it. */
-  reserveAccountSlot(now: number, gapMs: number): number {
-    const slot = Math.max(now, this.#nextAccountSlot);
-    this.#nextAccountSlot = slot + gapMs;
-    return slot - now;
-  }
-
-  wakeAll(): void {
-    for (const w of this.#waiters.splice(0)) w();
-    for (const w of this.#slotWaiters.splice(0)) w();
-  }
-}
 
 /**
  * The one durable path out: every accepted send is written to the store before anyone is told
@@ -333,7 +292,7 @@ export class Outbox {
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });
         let ids: string[];
         try {
-          ids = (await adapter.send(this.#message(r, part))).ids;
+          ids = (await adapter.send(outboundPart(r, part, this.#o.capabilities(r.channel)))).ids;
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
@@ -408,31 +367,6 @@ export class Outbox {
     } catch (e) {
       this.#o.log.error({ err: e, channel: r.channel }, 'outbox: could not report send liveness');
     }
-  }
-
-  #message(r: OutboxRecord, part: number): OutboundMessage {
-    const msg: OutboundMessage = { to: { chatId: r.chatId }, nonce: `${r.id}:${part}` };
-    if (r.threadId) msg.to.threadId = r.threadId;
-    if (r.replyToId && !r.threadId && this.#o.capabilities(r.channel)?.replyStartsThread) {
-      // Where a reply is a thread, the whole reply belongs in it.
-      msg.to.threadId = r.replyToId;
-    } else if (r.replyToId && part === 0) {
-      // Elsewhere only the first part quotes the original; the rest follow it.
-      msg.replyToId = r.replyToId;
-    }
-    if (part < r.chunks.length) {
-      msg.text = r.chunks[part]!;
-    } else {
-      const m = r.media[part - r.chunks.length]!;
-      const media: NonNullable<OutboundMessage['media']>[number] = {
-        data: Buffer.from(m.data, 'base64'),
-        mimeType: m.mimeType,
-      };
-      if (m.fileName) media.fileName = m.fileName;
-      if (m.caption) media.caption = m.caption;
-      msg.media = [media];
-    }
-    return msg;
   }
 
   #pacing(r: OutboxRecord): { perChatMs: number; perAccountMs: number } {
