@@ -304,7 +304,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.outbox.pending()).map((r) => r.id)).toEqual(['o1', 'o2']);
       });
       it('updates progress and leaves delivered records out of pending; prunes old finished ones', async () => {
-        await store.outbox.enqueue(base('o1'));
+        await store.outbox.enqueue(base('o1', 'k-done'));
         await store.outbox.update('o1', {
           status: 'sending',
           partsSent: 1,
@@ -328,6 +328,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.outbox.prune(500)).toBe(0);
         expect(await store.outbox.prune(5000)).toBe(1);
         expect(await store.outbox.get('o1')).toBeUndefined();
+        // Nothing of it is left behind: not in the counts, and its dedupe key is free again.
+        expect(await store.outbox.counts()).toEqual({ queued: 0, sending: 0, delivered: 0, failed: 0 });
+        expect((await store.outbox.enqueue(base('o2', 'k-done'))).created).toBe(true);
       });
     });
 
@@ -473,6 +476,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.runs.prune(40)).toBe(0);
         expect(await store.runs.prune(60)).toBe(1);
         expect(await store.runs.get('r1')).toBeUndefined();
+        // Its dedupe key went with it, and it is listed under no status.
+        expect((await store.runs.create(run('r4', 'k'))).created).toBe(true);
+        expect((await store.runs.listByStatus(['ok'])).map((r) => r.runId)).toEqual([]);
       });
     });
 
