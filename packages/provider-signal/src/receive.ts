@@ -1,4 +1,4 @@
-import { pause } from '@openclaw/gateway-core/channel';
+import { pause, settleWithin } from '@openclaw/gateway-core/channel';
 import { WebSocket } from 'ws';
 import type { SignalReceiveItem } from './normalize.ts';
 import { type SignalApi, SignalHttpError } from './signal-api.ts';
@@ -109,10 +109,8 @@ export async function openReceiveSocket(
       const open = () => ws.readyState !== WebSocket.CLOSED;
       if (open()) {
         ws.close(1000);
-        let timer: ReturnType<typeof setTimeout> | undefined;
         // A server that never answers the close frame gets the socket cut.
-        await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
-        clearTimeout(timer);
+        await settleWithin(closed, CLOSE_WAIT_MS);
         if (open()) {
           ws.terminate();
           await closed;

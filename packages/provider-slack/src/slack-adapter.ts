@@ -6,6 +6,7 @@ import {
   NonRetryableChannelError,
   type OutboundMessage,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { type FetchFunction, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
@@ -294,9 +295,7 @@ export class SlackAdapter implements ChannelAdapter {
       }
     }
     if (this.#inflight.size > 0) {
-      const limit = timeout(STOP_WAIT_MS, 'in-flight events');
-      await Promise.race([Promise.allSettled([...this.#inflight]), limit.promise]).catch(() => {});
-      limit.clear();
+      await settleWithin(Promise.allSettled([...this.#inflight]), STOP_WAIT_MS);
     }
     this.#web = undefined;
     const agent = this.#agent;

@@ -9,6 +9,7 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import type { BaileysEventMap, proto, WAMessage } from '@whiskeysockets/baileys';
 import { type AuthStore, openAuthStore } from './auth-store.ts';
@@ -190,9 +191,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     this.#emitLogin(this.#state());
     await Promise.all(this.#closing);
     await this.#auth?.flush();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([this.#inbound, new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-    clearTimeout(timer);
+    await settleWithin(this.#inbound, STOP_WAIT_MS);
   }
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {
