@@ -92,7 +92,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     const backend = await openBackend(config, gatewayId, stateDir);
     const logDestination = options.logDestination ?? createLogDestination();
     // Unknown channel ids are reported by the channel manager once it has a logger.
-    const providers = await loadProviders(config.current.channels as Record<string, unknown>);
+    const providers = loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({
       config,
       store: backend.store,

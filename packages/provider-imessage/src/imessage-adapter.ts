@@ -16,28 +16,12 @@ import {
   BlueBubblesHttpError,
   type SendTextBody,
 } from './bluebubbles-api.ts';
+import { imessageCapabilities } from './capabilities.ts';
 import type { IMessageAccountConfig } from './config.ts';
 import { type BbMessage, chatGuidFor, normalizeMessage } from './normalize.ts';
 import { initialCursor, type Receiver, startPolling } from './poll.ts';
 import { SeenCache } from './seen-cache.ts';
 import { type DeliveryOutcome, webhookHandler } from './webhook.ts';
-
-export const imessageCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // Messages.app takes long bodies, but past a few thousand characters delivery gets unreliable;
-  // 4000 code points keeps every chunk one comfortable bubble.
-  text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  media: { inbound: true, outbound: true },
-  // Both need the BlueBubbles Private API; a running adapter reports what its server offers.
-  typing: true,
-  reactions: true,
-  threads: false,
-  // iMessage has no mention entities. Groups are gated by `mentionNames` (`@Name`, `Name:`), or
-  // answered in full with requireMention: false.
-  mentionDetection: false,
-  // Messages.app sends one AppleScript call at a time; bursts only queue up on the Mac.
-  pacing: { perChatMs: 500, perAccountMs: 250 },
-};
 
 /** Tapbacks BlueBubbles can send, by the emoji the core hands us. */
 export const TAPBACKS: Readonly<Record<string, string>> = {

@@ -1,7 +1,6 @@
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -11,23 +10,11 @@ import {
   settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { AuthorCache } from './author-cache.ts';
+import { signalCapabilities } from './capabilities.ts';
 import type { SignalAccountConfig } from './config.ts';
 import { isGroupChatId, normalizeEnvelope, type SignalReceiveItem, type SignalSelf } from './normalize.ts';
 import { openReceiveSocket, type Receiver, startPolling } from './receive.ts';
 import { type SendBody, SignalApi, SignalHttpError } from './signal-api.ts';
-
-export const signalCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // signal-cli truncates a body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598), not 2000 characters.
-  text: { max: 2000, unit: 'utf8-bytes', markdown: 'none' },
-  media: { inbound: true, outbound: true, maxBytes: 100 * 1024 * 1024 },
-  typing: true,
-  reactions: true,
-  threads: false,
-  mentionDetection: true,
-  // Signal publishes no rate; going faster earns a captcha challenge that needs a human.
-  pacing: { perChatMs: 500, perAccountMs: 100 },
-};
 
 const ABOUT_TIMEOUT_MS = 10_000;
 const STOP_WAIT_MS = 5000;

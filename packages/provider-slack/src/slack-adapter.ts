@@ -1,7 +1,6 @@
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   type ChannelLogger,
   NonRetryableChannelError,
   type OutboundMessage,
@@ -10,6 +9,7 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { type FetchFunction, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
+import { slackCapabilities } from './capabilities.ts';
 import type { SlackAccountConfig } from './config.ts';
 import { reactionName } from './emoji.ts';
 import { classifySendError, classifyStartError, platformError } from './errors.ts';
@@ -18,22 +18,6 @@ import { slackLogger } from './logger.ts';
 import { normalizeMessage, type SlackFileRef, type SlackSelf, skipReason } from './normalize.ts';
 import { RecentKeys } from './recent.ts';
 import { type SlackEnvelope, SupervisedSocketModeClient } from './socket-client.ts';
-
-export const slackCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group', 'channel'],
-  // Slack truncates past 40,000 characters and advises staying under 4,000.
-  text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
-  media: { inbound: true, outbound: true, maxBytes: 1024 * 1024 * 1024 },
-  // The Web API has no typing indicator for bots (only legacy RTM had one).
-  typing: false,
-  reactions: true,
-  threads: true,
-  // thread_ts is how Slack replies: every chunk of a reply goes to the thread.
-  replyStartsThread: true,
-  mentionDetection: true,
-  // chat.postMessage allows about one message per second per channel; other chats are independent.
-  pacing: { perChatMs: 1000, perAccountMs: 0 },
-};
 
 const STOP_WAIT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 30_000;

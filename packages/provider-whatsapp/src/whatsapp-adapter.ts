@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   NonRetryableChannelError,
   type OutboundMessage,
   PermanentSendError,
@@ -13,29 +12,13 @@ import {
 } from '@openclaw/gateway-core/channel';
 import type { BaileysEventMap, proto, WAMessage } from '@whiskeysockets/baileys';
 import { type AuthStore, openAuthStore } from './auth-store.ts';
+import { whatsappCapabilities } from './capabilities.ts';
 import type { WhatsAppAccountConfig } from './config.ts';
 import { qrDataUrl, type WhatsAppLinking, type WhatsAppLoginState } from './linking.ts';
 import { baileysLogger } from './logger.ts';
 import { normalizeMessage, toJid, userOf } from './normalize.ts';
 import { baileysSocketFactory, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket.ts';
 import { TtlCache } from './ttl-cache.ts';
-
-export const whatsappCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // WhatsApp accepts about 65,536 characters; replies are kept to 4000 so they read as messages.
-  text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  // Media needs WhatsApp's HTTPS media hosts (upload and download); not wired yet.
-  media: { inbound: false, outbound: false },
-  typing: true,
-  reactions: true,
-  threads: false,
-  mentionDetection: true,
-  // WhatsApp publishes no rate; the risk is a ban. About one message a second per chat, with the
-  // core adding jitter.
-  pacing: { perChatMs: 1000, perAccountMs: 250 },
-  // A linked device: the account is added by scanning a QR on the phone.
-  linking: { method: 'qr', scanIn: 'WhatsApp: Settings → Linked devices → Link a device' },
-};
 
 /** Baileys' DisconnectReason codes the adapter acts on (lib/Types/index.js). */
 const CODE = {

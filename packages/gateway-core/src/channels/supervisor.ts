@@ -293,7 +293,7 @@ export class AccountSupervisor {
       let adapter: ChannelAdapter | undefined;
       let outcome: unknown;
       try {
-        adapter = provider.create(account.provider, account.core.accountId);
+        adapter = await provider.create(account.provider, account.core.accountId);
         const ctx: AdapterContext = {
           channel: account.channel,
           accountId: account.core.accountId,
