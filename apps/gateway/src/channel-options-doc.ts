@@ -50,9 +50,11 @@ function rows(schema: Node, prefix = ''): string[] {
 }
 
 /** The generated block, markers included. */
-export function renderChannelOptions(): string {
+export function renderChannelOptions(
+  providers: readonly { id: string; label: string; configSchema: object }[] = channelProviders,
+): string {
   const parts = [OPTIONS_START, ''];
-  for (const c of channelProviders) {
+  for (const c of providers) {
     parts.push(
       `### ${c.label} (\`channels.${c.id}\`)`,
       '',

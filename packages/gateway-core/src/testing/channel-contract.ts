@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAIRING_ALPHABET } from '../channels/access-control.ts';
 import { type Channels, createChannels } from '../channels/create-channels.ts';
 import { measure } from '../channels/sdk/chunker.ts';
-import type { ChannelProvider, WebhookRegistrar } from '../channels/sdk/types.ts';
+import type { ChannelProvider, TextUnit, WebhookRegistrar } from '../channels/sdk/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
@@ -11,7 +11,14 @@ import { channelSessionKey } from '../sessions/session-keys.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
-import { PLATFORM_TEXT_LIMITS } from './platform-text-limits.ts';
+
+/** A platform's own limit on one message's text, as its documentation (or its server) states it. */
+export interface PlatformTextLimit {
+  max: number;
+  unit: TextUnit;
+  /** Where the number comes from. */
+  source: string;
+}
 
 /** What the contract suite needs from a provider's test file: its fake platform and how to drive it. */
 export interface ChannelContractHarness<F> {
@@ -20,6 +27,13 @@ export interface ChannelContractHarness<F> {
   stopFake(fake: F): Promise<void>;
   /** `channels.<id>` for one account pointed at the fake (policies are added by the suite). */
   accountConfig(fake: F): Record<string, unknown>;
+  /**
+   * The platform's own limit on one message's text, as its documentation (or its server) states
+   * it, with where the number comes from. Chunks are held to it, not only to what the provider
+   * declares, so a provider declaring the wrong number or unit fails instead of being measured
+   * against its own mistake. `'none documented'` holds the provider to what it declares.
+   */
+  platformTextLimit: PlatformTextLimit | 'none documented';
   /** Platform-shaped ids: two DM senders and one group. */
   ids: { senderA: string; senderB: string; group: string };
   pushDirect(fake: F, m: { senderId: string; senderName: string; text: string }): Promise<void>;
@@ -247,8 +261,7 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       await boot({ dmPolicy: 'open' });
       const { max, unit } = h.provider.capabilities.text;
       // Chunks are held to the platform's limit, not to what the provider declares.
-      const platform = PLATFORM_TEXT_LIMITS[id];
-      if (platform === undefined) throw new Error(`no platform text limit written down for ${id}`);
+      const platform = h.platformTextLimit;
       const limit = platform === 'none documented' ? { max, unit } : platform;
       // A run with nowhere to break that is longer than either limit (an emoji is at least one
       // unit in any unit), so a provider declaring more than the platform takes gets cut too long.
