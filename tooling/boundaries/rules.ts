@@ -32,6 +32,11 @@ export const rules: PackageRule[] = [
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
   },
   {
+    folder: 'packages/channel-rest',
+    allow: (s) => nodeBuiltin(s) || s === '@openclaw/gateway-core/channel' || s === 'axios',
+    rule: "channel-rest is a kit for providers: axios, node built-ins and the core's adapter subpath only",
+  },
+  {
     folder: 'packages/store-redis',
     allow: (s) =>
       nodeBuiltin(s) || s === '@openclaw/gateway-core' || s === '@openclaw/protocol' || s === 'ioredis',
@@ -68,10 +73,14 @@ export const rules: PackageRule[] = [
   },
 ];
 
-/** Providers: only the adapter subpath of gateway-core, their platform library, node built-ins. */
+/**
+ * Providers: only the adapter subpath of gateway-core (and the REST kit beside it), their platform
+ * library, node built-ins.
+ */
 export const providerRule = (specifier: string): boolean =>
   nodeBuiltin(specifier) ||
   specifier === '@openclaw/gateway-core/channel' ||
+  specifier === '@openclaw/channel-rest' ||
   specifier === '@openclaw/protocol' ||
   (!workspace(specifier) && !isProvider(specifier));
 

@@ -1,12 +1,8 @@
+import type { Receiver } from '@openclaw/channel-rest';
 import { pause, settleWithin } from '@openclaw/gateway-core/channel';
 import { WebSocket } from 'ws';
 import type { SignalReceiveItem } from './normalize.ts';
 import { type SignalApi, SignalHttpError } from './signal-api.ts';
-
-/** A running receive loop. close() resolves when its socket or poll is gone. */
-export interface Receiver {
-  close(): Promise<void>;
-}
 
 export interface ReceiveHandlers {
   /** One item, in arrival order; must not throw. */
