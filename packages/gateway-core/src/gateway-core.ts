@@ -13,6 +13,9 @@ import {
   type StatusResult,
 } from '@openclaw/protocol';
 import { openAiResponder } from './agent/openai-backend.ts';
+import { AgentCatalog } from './agents/agent-catalog.ts';
+import { ExecApprovals } from './approvals/exec-approvals.ts';
+import { systemRunGate } from './approvals/system-run-gate.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuthLimiter } from './auth/auth-limiter.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
@@ -26,24 +29,36 @@ import { Connection, type ConnectionHost, type RetainedStream } from './connecti
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
+import { createAbsentHandlers } from './handlers/absent-handlers.ts';
+import { createAgentFinals, createAgentHandlers } from './handlers/agent-handlers.ts';
+import { createAgentsHandlers } from './handlers/agents-handlers.ts';
+import { createApprovalsHandlers } from './handlers/approvals-handlers.ts';
 import { createChannelHandlers } from './handlers/channel-handlers.ts';
 import { createChatHandlers } from './handlers/chat-handlers.ts';
 import { createConfigHandlers } from './handlers/config-handlers.ts';
 import { createCronHandlers } from './handlers/cron-handlers.ts';
 import { createDeviceHandlers } from './handlers/device-handlers.ts';
+import { createHostHandlers } from './handlers/host-handlers.ts';
+import { createMessageHandlers } from './handlers/message-handlers.ts';
 import { createNodeHandlers } from './handlers/node-handlers.ts';
+import { createNodePendingHandlers } from './handlers/node-pending-handlers.ts';
+import { createQuestionsHandlers } from './handlers/questions-handlers.ts';
+import { createSessionsHandlers } from './handlers/sessions-handlers.ts';
 import { createSystemHandlers } from './handlers/system-handlers.ts';
 import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
+import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
+import { QuestionService } from './questions/question-service.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerTable, Router } from './router/router.ts';
 import { echoResponder, type Responder } from './sessions/responder.ts';
+import { SessionFeed } from './sessions/session-feed.ts';
 import type { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
 import { StoreFailingError } from './store/store-failure.ts';
@@ -155,6 +170,10 @@ export class GatewayCore {
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
+  readonly agents: AgentCatalog;
+  readonly approvals: ExecApprovals;
+  readonly questions: QuestionService;
+  readonly sessionFeed: SessionFeed;
   readonly channels: Channels;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
@@ -316,8 +335,26 @@ export class GatewayCore {
         ? (params) => this.cluster!.remoteInvoke(params, this.cfg.nodes.invokeTimeoutMs)
         : undefined,
     });
-    this.router.register(createNodeHandlers(this.nodes, this.clock));
+    this.approvals = new ExecApprovals({
+      kv: this.store.kv,
+      bus: this.bus,
+      clock: this.clock,
+      log: this.log.child({ component: 'exec-approvals' }),
+    });
+    this.questions = new QuestionService(this.bus, this.clock);
+    this.router.register(createNodeHandlers(this.nodes, this.clock, systemRunGate(this.approvals)));
+    this.router.register(createApprovalsHandlers(this.approvals));
+    this.router.register(createNodePendingHandlers(new NodePendingQueue(this.store, this.clock)));
+    this.router.register(createQuestionsHandlers(this.questions));
     this.router.register(createConfigHandlers(this.config, this.audit));
+    // Session rows and transcripts as events; it asks the conversations which run is active.
+    this.sessionFeed = new SessionFeed({
+      bus: this.bus,
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ component: 'sessions' }),
+      activeRunId: (key) => this.sessions.activeRunId(key),
+    });
     this.channels = createChannels({
       store: this.store,
       bus: this.bus,
@@ -334,6 +371,8 @@ export class GatewayCore {
         },
         maxQueuedRuns: this.cfg.agent.maxQueuedRuns,
       }),
+      onMessage: (m) => this.sessionFeed.messageStored(m),
+      onRunChange: (key) => this.sessionFeed.runChanged(key),
       providers: options.providers ?? [],
       config: () => this.cfg.channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
@@ -444,7 +483,33 @@ export class GatewayCore {
       });
     }
     this.router.register(createChatHandlers(this.sessions));
+    this.router.register(
+      createHostHandlers({
+        bootId: this.bootId,
+        startedAtMs: this.startedAtMs,
+        now: () => this.clock.now(),
+        port: () => this.#o.listen?.().port,
+      }),
+    );
+    this.router.register(createAbsentHandlers());
+    this.router.register(createAgentHandlers(this.sessions));
+    this.agents = new AgentCatalog(
+      () => this.cfg,
+      async () => (await this.#agentApiKey(options.stateDir)) !== undefined,
+    );
+    this.router.register(createAgentsHandlers(this.agents, this.clock));
+    this.router.register(
+      createSessionsHandlers({
+        store: this.store,
+        sessions: this.sessions,
+        feed: this.sessionFeed,
+        catalog: this.agents,
+        clock: this.clock,
+      }),
+    );
+    this.router.registerFinal(createAgentFinals(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
+    this.router.register(createMessageHandlers(this.channels));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
     this.#host = {
@@ -562,6 +627,16 @@ export class GatewayCore {
     return summary;
   }
 
+  /** The OpenAI-compatible API key: its env var, else its key file (default `<state dir>/agent-api-key`). */
+  async #agentApiKey(stateDir: string | undefined): Promise<string | undefined> {
+    const o = this.cfg.agent.openai;
+    const fromEnv = process.env[o.apiKeyEnv]?.trim();
+    if (fromEnv) return fromEnv;
+    const file = o.apiKeyFile ?? (stateDir ? join(stateDir, 'agent-api-key') : undefined);
+    if (!file) return undefined;
+    return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
+  }
+
   /** echo or openai-compatible, chosen per run from the live config. */
   #configuredResponder(stateDir: string | undefined): () => Responder {
     const openai = openAiResponder(() => {
@@ -571,13 +646,7 @@ export class GatewayCore {
         model: o.model,
         systemPrompt: o.systemPrompt,
         temperature: o.temperature,
-        apiKey: async () => {
-          const fromEnv = process.env[o.apiKeyEnv]?.trim();
-          if (fromEnv) return fromEnv;
-          const file = o.apiKeyFile ?? (stateDir ? join(stateDir, 'agent-api-key') : undefined);
-          if (!file) return undefined;
-          return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
-        },
+        apiKey: () => this.#agentApiKey(stateDir),
       };
     });
     return () => (this.cfg.agent.backend === 'openai-compatible' ? openai : echoResponder);
@@ -724,6 +793,8 @@ export class GatewayCore {
     await this.cluster?.close();
     await this.channels.close();
     this.nodes.close();
+    this.approvals.close();
+    this.questions.close();
     this.presence.close();
     this.#eventLoop.close();
     for (const c of [...this.#all]) c.close(CloseCodes.GOING_AWAY, 'gateway closed');

@@ -1,7 +1,7 @@
 import { gatewayError, secretValues } from '@openclaw/protocol';
 import type { OutboxRecord } from '../store/types.ts';
 import type { CoreAccountConfig } from './account-config.ts';
-import type { ChannelCapabilities, ChannelProvider } from './sdk/types.ts';
+import type { ChannelAdapter, ChannelCapabilities, ChannelProvider } from './sdk/types.ts';
 import type { AccountSupervisor } from './supervisor.ts';
 
 const key = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;
@@ -47,6 +47,11 @@ export class AccountTable {
 
   get(channel: string, accountId: string): AccountSupervisor | undefined {
     return this.#supervisors.get(key(channel, accountId));
+  }
+
+  /** The running adapter of an account on this gateway, if any (message actions beyond send). */
+  liveAdapter(channel: string, accountId: string): ChannelAdapter | undefined {
+    return this.get(channel, accountId)?.adapter;
   }
 
   /** Every account, in config order (channel by channel). */

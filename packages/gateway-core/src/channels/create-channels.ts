@@ -2,7 +2,7 @@ import type { SendParams, SendResult, WebLoginState } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Responder } from '../sessions/responder.ts';
-import { type RunSettings, SessionRouter } from '../sessions/session-router.ts';
+import { type RunSettings, SessionRouter, type SessionRouterOptions } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { AccessControl } from './access-control.ts';
@@ -42,6 +42,10 @@ export interface ChannelsDeps extends ChannelTuning {
   /** What answers a conversation's messages, and how its runs behave (read on every run). */
   responder: () => Responder;
   runSettings?: (() => RunSettings) | undefined;
+  /** A conversation stored a message (session.message / sessions.changed events). */
+  onMessage?: SessionRouterOptions['onMessage'];
+  /** A run started or ended in a conversation. */
+  onRunChange?: SessionRouterOptions['onRunChange'];
   /** Called when an account's status changes (health events). */
   onStatusChange?: (() => void) | undefined;
   /** A send was queued (the cluster tells the account's owner). */
@@ -124,6 +128,8 @@ export function createChannels(deps: ChannelsDeps): Channels {
     log: deps.log.child({ component: 'sessions' }),
     responder: deps.responder,
     ...(deps.runSettings ? { settings: deps.runSettings } : {}),
+    ...(deps.onMessage ? { onMessage: deps.onMessage } : {}),
+    ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
     replies: outbox,
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());

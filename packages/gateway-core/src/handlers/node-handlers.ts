@@ -1,10 +1,16 @@
+import type { NodeInvokeParams } from '@openclaw/protocol';
 import type { NodeService } from '../nodes/node-service.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { HandlerTable, RequestContext } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
 import { actorOf } from './device-handlers.ts';
 
 /** node.* methods: registry, approvals and the invoke broker. */
-export function createNodeHandlers(nodes: NodeService, clock: Clock): HandlerTable {
+export function createNodeHandlers(
+  nodes: NodeService,
+  clock: Clock,
+  /** Vets an invoke before it goes out (the exec approval policy for system.run); may rewrite params. */
+  gate?: (params: NodeInvokeParams, ctx: RequestContext) => Promise<NodeInvokeParams>,
+): HandlerTable {
   return {
     'node.list': async () => ({ ts: clock.now(), nodes: await nodes.list() }),
     'node.describe': ({ nodeId }) => nodes.describe(nodeId),
@@ -25,7 +31,7 @@ export function createNodeHandlers(nodes: NodeService, clock: Clock): HandlerTab
       nodeId,
       removed: await nodes.remove(nodeId, actorOf(ctx)),
     }),
-    'node.invoke': (params, ctx) => nodes.invoke(params, ctx.conn),
+    'node.invoke': async (params, ctx) => nodes.invoke(gate ? await gate(params, ctx) : params, ctx.conn),
     'node.invoke.result': (params, ctx) => nodes.result(params, ctx.conn),
     'node.invoke.progress': (params, ctx) => {
       nodes.progress(params, ctx.conn);

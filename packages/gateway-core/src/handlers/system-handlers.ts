@@ -1,4 +1,7 @@
+import { hostname, platform, release } from 'node:os';
+import type { PresenceEntry } from '@openclaw/protocol';
 import type { GatewayCore } from '../gateway-core.ts';
+import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
 import type { HandlerTable } from '../router/router.ts';
 import { actorOf } from './device-handlers.ts';
@@ -10,9 +13,19 @@ export function createSystemHandlers(deps: {
 }): HandlerTable {
   const { core, logRing } = deps;
   return {
-    health: () => core.health(),
+    health: async () => {
+      const t0 = performance.now();
+      // Answering health includes a store round trip, so durationMs measures real work; a store
+      // that does not answer is reported by status and readiness, not by failing health.
+      await core.store.kv.get('health.probe').catch(() => undefined);
+      const h = core.health();
+      return { ...h, durationMs: Math.ceil(performance.now() - t0) };
+    },
     status: () => core.status(),
-    'system-presence': async () => (core.cluster ? core.cluster.presence() : core.presence.list()),
+    'system-presence': async () => [
+      gatewaySelfPresence(core),
+      ...(core.cluster ? await core.cluster.presence() : core.presence.list()),
+    ],
     'system-event': async ({ text, kind, data }, ctx) => {
       const actor = actorOf(ctx);
       const payload: Record<string, unknown> = { text, ts: core.clock.now(), source: actor.id };
@@ -46,7 +59,7 @@ export function createSystemHandlers(deps: {
         file: 'memory',
         cursor: r.cursor,
         size: logRing.size,
-        lines: r.lines,
+        lines: r.lines.map(withReferenceLogFields),
       };
       if (r.truncated) out.truncated = true;
       if (r.reset) out.reset = true;
@@ -77,5 +90,22 @@ export function createSystemHandlers(deps: {
         nextAfterId: entries.at(-1)?.id ?? afterId ?? 0,
       };
     },
+  };
+}
+
+/** The gateway itself, as the first presence entry (the reference lists itself the same way). */
+function gatewaySelfPresence(core: GatewayCore): PresenceEntry {
+  const host = hostname();
+  // No `ip`: presence ips are peer addresses the gateway saw, and this entry has no peer.
+  return {
+    host,
+    version: core.version,
+    platform: `${platform()} ${release()}`,
+    mode: 'gateway',
+    reason: 'self',
+    instanceId: core.bootId,
+    text: `Gateway: ${host} · app ${core.version} · mode gateway · reason self`,
+    ts: core.clock.now(),
+    onlineSince: core.startedAtMs,
   };
 }

@@ -9,6 +9,7 @@ import {
   type MethodResult,
   type RequestFrame,
   scopeSatisfies,
+  scopesSatisfying,
   validatorFor,
 } from '@openclaw/protocol';
 import type { Connection } from '../connection/connection.ts';
@@ -36,6 +37,13 @@ export type Handler<N extends MethodName> = (
 
 export type HandlerTable = { [N in MethodName]?: Handler<N> };
 
+/** The second answer of a method with a `final` result: given the acceptance, resolves when the work ends. */
+export type FinalHandler<N extends MethodName> = (
+  accepted: MethodResult<N>,
+  ctx: RequestContext,
+) => Promise<unknown>;
+export type FinalTable = { [N in MethodName]?: FinalHandler<N> };
+
 export interface RouterMetrics {
   onRequest(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
 }
@@ -59,7 +67,10 @@ interface Route {
   handler: Handler<MethodName>;
   checkParams: (value: unknown) => boolean;
   paramsIssues: (value: unknown) => { path: string; message: string }[];
+  dropUnknown: (value: unknown) => { value: unknown; dropped: string[] };
   checkResult: ((value: unknown) => boolean) | undefined;
+  final?: FinalHandler<MethodName>;
+  checkFinal?: ((value: unknown) => boolean) | undefined;
 }
 
 /**
@@ -89,12 +100,36 @@ export class Router {
         handler: handler as Handler<MethodName>,
         checkParams: (v) => pv.check(v),
         paramsIssues: (v) => pv.issues(v, 3),
+        dropUnknown: (v) => pv.dropUnknown(v),
         checkResult: this.#o.validateResults ? (v) => rv.check(v) : undefined,
       });
     }
   }
 
+  /** Final answers for methods that answer twice (the route must be registered first). */
+  registerFinal(table: FinalTable): void {
+    for (const [name, final] of Object.entries(table)) {
+      const route = this.#routes.get(name);
+      if (!route?.def.final) throw new Error(`${name} has no route with a final result`);
+      const fv = validatorFor(route.def.final);
+      route.final = final as FinalHandler<MethodName>;
+      route.checkFinal = this.#o.validateResults ? (v) => fv.check(v) : undefined;
+    }
+  }
+
   #methodNames: string[] | undefined;
+  /** method + field pairs already logged as ignored (bounded: clients choose the names). */
+  readonly #ignoredLogged = new Set<string>();
+
+  #noteIgnored(method: string, fields: string[]): void {
+    for (const field of fields) {
+      if (this.#ignoredLogged.size >= MAX_IGNORED_LOGGED) return;
+      const key = `${method} ${field}`;
+      if (this.#ignoredLogged.has(key)) continue;
+      this.#ignoredLogged.add(key);
+      this.#o.log.debug({ method, field }, 'ignored a param this gateway does not know');
+    }
+  }
 
   /** Methods this gateway serves (hello-ok.features.methods). The same array every time: do not mutate. */
   methods(): string[] {
@@ -145,21 +180,30 @@ export class Router {
       finish(denied);
       return;
     }
-    const params = frame.params ?? {};
+    let params: unknown = frame.params ?? {};
     if (!route.checkParams(params)) {
-      const issue = route.paramsIssues(params)[0];
-      const path = issue?.path ?? '/';
-      finish(
-        gatewayError(
-          'INVALID_REQUEST',
-          'PARAMS_INVALID',
-          `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
-          {
-            details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
-          },
-        ),
-      );
-      return;
+      // Forward compatibility: fields this gateway does not know (a newer client's) are dropped
+      // and the rest is validated exactly. Only requests that failed the fast check come here.
+      const { value, dropped } = route.dropUnknown(params);
+      if (dropped.length > 0) {
+        this.#noteIgnored(frame.method, dropped);
+        params = value;
+      }
+      if (dropped.length === 0 || !route.checkParams(params)) {
+        const issue = route.paramsIssues(params)[0];
+        const path = issue?.path ?? '/';
+        finish(
+          gatewayError(
+            'INVALID_REQUEST',
+            'PARAMS_INVALID',
+            `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
+            {
+              details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
+            },
+          ),
+        );
+        return;
+      }
     }
     if (route.def.sideEffect) {
       const limits = this.#o.writeLimits?.();
@@ -229,9 +273,35 @@ export class Router {
           )
         : run();
     outcome.then(
-      (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),
+      (o) => {
+        if (!o.ok) {
+          finish(fromShape(o.error));
+          return;
+        }
+        finish(undefined, o.payloadJson);
+        // A retry answered from the idempotency record gets its final answer the same way.
+        if (route.final) void this.#final(route, frame.id, o.payloadJson, ctx);
+      },
       (error: unknown) => finish(this.#toGatewayError(frame.method, error)),
     );
+  }
+
+  /** The second response of a method that answers twice; outside the in-flight count. */
+  async #final(route: Route, id: string, acceptedJson: string, ctx: RequestContext): Promise<void> {
+    try {
+      const result = await route.final!(JSON.parse(acceptedJson) as never, ctx);
+      if (route.checkFinal && !route.checkFinal(result)) {
+        this.#o.log.error({ method: route.def.name }, 'final result does not match its schema');
+        ctx.conn.respondError(
+          id,
+          gatewayError('INTERNAL', undefined, `final result of ${route.def.name} does not match its schema`),
+        );
+        return;
+      }
+      ctx.conn.respond(id, JSON.stringify(result));
+    } catch (error) {
+      ctx.conn.respondError(id, this.#toGatewayError(route.def.name, error));
+    }
   }
 
   async #invoke(route: Route, params: unknown, ctx: RequestContext): Promise<Outcome> {
@@ -295,6 +365,8 @@ function storeFailingError(method: string, failure: StoreFailure): GatewayError 
     { retryable: true, retryAfterMs: 5000, details: { kind: failure.kind, reason: failure.reason } },
   );
 }
+/** Distinct ignored fields logged at most; beyond that they are still ignored, silently. */
+const MAX_IGNORED_LOGGED = 512;
 
 export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
 
@@ -324,12 +396,7 @@ export function authorize(def: MethodDefinition, session: Session): GatewayError
     });
   }
   if (scopeSatisfies(session.scopes, def.scope)) return undefined;
-  const required =
-    def.scope === 'operator.admin'
-      ? ['operator.admin']
-      : def.scope === 'operator.read'
-        ? [def.scope, 'operator.write', 'operator.admin']
-        : [def.scope, 'operator.admin'];
+  const required = scopesSatisfying(def.scope);
   return gatewayError('FORBIDDEN', 'MISSING_SCOPE', `missing scope: ${def.scope}`, {
     details: { missingScope: def.scope, requiredScopes: required },
   });

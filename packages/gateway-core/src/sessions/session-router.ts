@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
+import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
 
@@ -48,6 +49,10 @@ export interface SessionRouterOptions {
   /** Replies to channel chats. */
   replies: ReplySink;
   settings?: () => RunSettings;
+  /** A message was stored (session.message / sessions.changed events). */
+  onMessage?: (message: SessionMessageRecord) => void;
+  /** A run started or ended in a session (its row's activity changed). */
+  onRunChange?: (sessionKey: string) => void;
 }
 
 export interface StartRunInput {
@@ -59,6 +64,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Use this run id (chosen by the caller and known to be unused). */
+  runId?: string | undefined;
 }
 
 interface LiveRun {
@@ -107,20 +114,18 @@ export class SessionRouter {
         endedAtMs: now,
         error: 'the gateway restarted during this run',
       });
-      await this.#o.store.sessions
-        .append(
-          {
-            sessionKey: r.sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text: r.output ?? '',
-            ts: now,
-            runId: r.runId,
-            status: 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+      await this.#append(
+        {
+          sessionKey: r.sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: r.output ?? '',
+          ts: now,
+          runId: r.runId,
+          status: 'error',
+        },
+        this.#settings.bounds,
+      ).catch(() => {});
     }
     if (stale.length)
       this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
@@ -150,7 +155,7 @@ export class SessionRouter {
       ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
       : false;
     if (!stored)
-      await this.#o.store.sessions.append(
+      await this.#append(
         {
           sessionKey: key,
           id: messageId,
@@ -196,17 +201,25 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
+    preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
+    const preferred = params.preferredRunId;
+    const runId =
+      preferred && /^[\w:.-]{1,128}$/.test(preferred) && !(await this.#o.store.runs.get(preferred))
+        ? preferred
+        : newId('run');
     const messageId = newId('msg');
-    await this.#o.store.sessions.append(
+    await this.#append(
       {
         sessionKey: params.sessionKey,
         id: messageId,
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
@@ -217,6 +230,7 @@ export class SessionRouter {
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
+      runId,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -228,27 +242,42 @@ export class SessionRouter {
     channel?: string | undefined;
     accountId?: string | undefined;
     to?: string | undefined;
+    threadId?: string | undefined;
+    replyToId?: string | undefined;
     deliver?: boolean | undefined;
+    /** With deliver: refuse when there is nowhere to deliver (instead of running undelivered). */
+    requireRoute?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
-  }): Promise<{ runId: string; sessionKey: string }> {
+  }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
       deliverTo = { channel: params.channel, accountId: params.accountId ?? 'default', chatId: params.to };
+      if (params.threadId) deliverTo.threadId = params.threadId;
+      if (params.replyToId) deliverTo.replyToId = params.replyToId;
     } else if (params.deliver) {
       deliverTo = deliveryOf(session);
     }
-    await this.#o.store.sessions.append(
+    if (params.requireRoute && !deliverTo) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'DELIVERY_ROUTE_MISSING',
+        `deliver was asked but session ${sessionKey} has no channel route (name channel and to, or pass bestEffortDeliver)`,
+        { details: { sessionKey } },
+      );
+    }
+    const acceptedAt = this.#o.clock.now();
+    await this.#append(
       {
         sessionKey,
         id: newId('msg'),
         role: 'user',
         text: params.message,
-        ts: this.#o.clock.now(),
+        ts: acceptedAt,
       },
       this.#settings.bounds,
     );
@@ -260,7 +289,29 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
     });
-    return { runId: r.runId, sessionKey };
+    return { runId: r.runId, sessionKey, acceptedAt };
+  }
+
+  /** chat.inject: an assistant note in the transcript, no run; chat viewers get it as a final message. */
+  async inject(sessionKey: string, text: string): Promise<SessionMessageRecord> {
+    await this.#ensureSession(sessionKey, 'webchat');
+    const id = newId('msg');
+    const stored = await this.#append({
+      sessionKey,
+      id,
+      role: 'assistant',
+      text,
+      ts: this.#o.clock.now(),
+      status: 'complete',
+    });
+    this.#publishChat({
+      runId: `inject-${id}`,
+      sessionKey,
+      seq: 0,
+      state: 'final',
+      message: chatMessageOf(stored),
+    });
+    return stored;
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
@@ -281,7 +332,7 @@ export class SessionRouter {
       return { runId: last.record.runId, status: 'queued' };
     }
     const record: RunRecord = {
-      runId: newId('run'),
+      runId: input.runId ?? newId('run'),
       sessionKey: input.sessionKey,
       dedupeKey: input.dedupeKey,
       source: input.source,
@@ -326,6 +377,16 @@ export class SessionRouter {
       await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
     }
+    return this.#report(runId);
+  }
+
+  /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
+  async settled(runId: string): Promise<AgentWaitResult | undefined> {
+    await this.#live.get(runId)?.done;
+    return this.#report(runId);
+  }
+
+  async #report(runId: string): Promise<AgentWaitResult | undefined> {
     const r = await this.#o.store.runs.get(runId);
     if (!r) return undefined;
     const out: AgentWaitResult = { runId, status: r.status };
@@ -348,7 +409,7 @@ export class SessionRouter {
     });
     const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
       sessionKey,
-      messages: page.map(toChatMessage),
+      messages: page.map(chatMessageOf),
     };
     const first = page[0];
     if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);
@@ -372,6 +433,15 @@ export class SessionRouter {
     return aborted;
   }
 
+  /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
+  async stopRuns(sessionKey: string): Promise<void> {
+    const live = [this.#active.get(sessionKey), ...(this.#queued.get(sessionKey) ?? [])].filter(
+      (r): r is LiveRun => r !== undefined,
+    );
+    this.abort(sessionKey);
+    await Promise.all(live.map((r) => r.done));
+  }
+
   /** Abort a run by id wherever it is. */
   abortRun(runId: string): boolean {
     const live = this.#live.get(runId);
@@ -392,6 +462,15 @@ export class SessionRouter {
     total: number;
   }> {
     return this.#o.store.sessions.list(query);
+  }
+
+  async #append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds: SessionBounds | undefined = this.#settings.bounds,
+  ): Promise<SessionMessageRecord> {
+    const stored = await this.#o.store.sessions.append(message, bounds);
+    this.#o.onMessage?.(stored);
+    return stored;
   }
 
   /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
@@ -436,9 +515,11 @@ export class SessionRouter {
     if (this.#closed) return;
     const key = live.record.sessionKey;
     this.#active.set(key, live);
+    this.#o.onRunChange?.(key);
     const p = this.#execute(live).finally(() => {
       this.#running.delete(p);
       this.#active.delete(key);
+      this.#o.onRunChange?.(key);
       const next = this.#queued.get(key)?.shift();
       if (next) this.#startLive(next);
       else this.#queued.delete(key);
@@ -478,7 +559,7 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
-      const stored = await this.#o.store.sessions.append(
+      const stored = await this.#append(
         {
           sessionKey,
           id: newId('msg'),
@@ -490,7 +571,7 @@ export class SessionRouter {
         },
         this.#settings.bounds,
       );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
       if (record.deliverTo && reply.trim()) {
         await this.#o.replies
           .enqueue({ ...record.deliverTo, text: reply, sessionKey })
@@ -508,20 +589,18 @@ export class SessionRouter {
           : controller.signal.aborted
             ? 'aborted'
             : 'error';
-      await this.#o.store.sessions
-        .append(
-          {
-            sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text,
-            ts: this.#o.clock.now(),
-            runId,
-            status: status === 'aborted' ? 'aborted' : 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+      await this.#append(
+        {
+          sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text,
+          ts: this.#o.clock.now(),
+          runId,
+          status: status === 'aborted' ? 'aborted' : 'error',
+        },
+        this.#settings.bounds,
+      ).catch(() => {});
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
@@ -605,14 +684,4 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
-}
-
-function toChatMessage(m: SessionMessageRecord): ChatMessage {
-  const out: ChatMessage = { id: m.id, role: m.role, text: m.text, ts: m.ts };
-  if (m.runId) out.runId = m.runId;
-  if (m.channel) out.channel = m.channel;
-  if (m.senderId) out.senderId = m.senderId;
-  if (m.senderName) out.senderName = m.senderName;
-  if (m.status) out.status = m.status;
-  return out;
 }

@@ -229,6 +229,27 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.idempotency.prune(800)).toBe(1);
         expect(await store.idempotency.prune(2000)).toBe(1);
       });
+
+      it('reads a failed outcome back as failed, the whole record, and nothing for an unknown key', async () => {
+        expect(await store.idempotency.get('never', 0)).toBeUndefined();
+        const failed = { ...rec('f', '{"code":"INVALID_REQUEST"}'), ok: false };
+        await store.idempotency.putIfAbsent(failed);
+        expect(await store.idempotency.get('f', 500)).toEqual(failed);
+        await store.idempotency.putIfAbsent(rec('ok', '"yes"'));
+        expect((await store.idempotency.get('ok', 500))?.ok).toBe(true);
+      });
+
+      it('expires an outcome at its expiry instant: gone for reads, replaceable, and pruned', async () => {
+        await store.idempotency.putIfAbsent(rec('k', '"old"', 100, 200));
+        expect((await store.idempotency.get('k', 199))?.response).toBe('"old"');
+        expect(await store.idempotency.get('k', 200)).toBeUndefined();
+        expect(await store.idempotency.putIfAbsent(rec('k', '"early"', 199, 900))).toBe(false);
+        expect(await store.idempotency.putIfAbsent(rec('k', '"new"', 200, 900))).toBe(true);
+        expect((await store.idempotency.get('k', 300))?.response).toBe('"new"');
+        await store.idempotency.putIfAbsent(rec('p', '1', 100, 500));
+        expect(await store.idempotency.prune(499)).toBe(0);
+        expect(await store.idempotency.prune(500)).toBe(1);
+      });
     });
 
     describe('audit log', () => {
@@ -408,6 +429,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           3,
         );
       });
+
+      it('reads back the lease while it is held, and nothing for a name never leased', async () => {
+        expect(await store.leases.get('channel:never')).toBeUndefined();
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 100);
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 600);
+        expect(await store.leases.get('channel:x')).toEqual({
+          name: 'channel:x',
+          holder: 'gw-a',
+          token: 1,
+          acquiredAtMs: 100,
+          expiresAtMs: 1600,
+        });
+      });
+
+      it('is free at the instant it expires, not a millisecond before', async () => {
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 0);
+        expect((await store.leases.acquire('channel:x', 'gw-b', 1000, 999)).acquired).toBe(false);
+        expect(await store.leases.acquire('channel:x', 'gw-b', 1000, 1000)).toMatchObject({
+          acquired: true,
+          lease: { holder: 'gw-b', token: 2, acquiredAtMs: 1000, expiresAtMs: 2000 },
+        });
+      });
     });
 
     describe('sessions', () => {
@@ -450,6 +493,57 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await expect(
           store.sessions.append({ sessionKey: 'nope', id: 'x', role: 'user', text: '', ts: 1 }),
         ).rejects.toThrow();
+      });
+
+      it('retitles, trims and removes a session (sessions.patch / reset / compact / delete)', async () => {
+        await store.sessions.ensure({ key: 's:a', kind: 'webchat', createdAtMs: 1 });
+        await store.sessions.ensure({ key: 's:b', kind: 'webchat', createdAtMs: 1 });
+        for (let i = 1; i <= 4; i++) {
+          await store.sessions.append({
+            sessionKey: 's:a',
+            id: `m${i}`,
+            role: 'user',
+            text: `t${i}`,
+            ts: 10 + i,
+          });
+          await store.sessions.append({
+            sessionKey: 's:b',
+            id: `m${i}`,
+            role: 'user',
+            text: `t${i}`,
+            ts: 10 + i,
+          });
+        }
+        expect(await store.sessions.setTitle('s:a', 'Ops')).toMatchObject({ key: 's:a', title: 'Ops' });
+        expect((await store.sessions.get('s:a'))?.title).toBe('Ops');
+        expect((await store.sessions.setTitle('s:a', undefined))?.title).toBeUndefined();
+        expect(await store.sessions.setTitle('s:none', 'x')).toBeUndefined();
+
+        expect(await store.sessions.trim('s:a', 2)).toBe(2);
+        expect((await store.sessions.history('s:a', { limit: 10 })).map((m) => m.text)).toEqual(['t3', 't4']);
+        expect((await store.sessions.get('s:a'))?.messageCount).toBe(2);
+        expect(await store.sessions.trim('s:a', 0)).toBe(2);
+        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
+        expect((await store.sessions.get('s:a'))?.messageCount).toBe(0);
+        // New messages after a reset still get increasing positions.
+        const next = await store.sessions.append({
+          sessionKey: 's:a',
+          id: 'm5',
+          role: 'user',
+          text: 't5',
+          ts: 20,
+        });
+        expect(next.seq).toBeGreaterThan(0);
+
+        expect(await store.sessions.remove('s:a')).toBe(true);
+        expect(await store.sessions.get('s:a')).toBeUndefined();
+        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
+        expect((await store.sessions.list({ limit: 10, offset: 0 })).sessions.map((s) => s.key)).toEqual([
+          's:b',
+        ]);
+        expect(await store.sessions.remove('s:a')).toBe(false);
+        // The other session is untouched.
+        expect((await store.sessions.get('s:b'))?.messageCount).toBe(4);
       });
     });
 
