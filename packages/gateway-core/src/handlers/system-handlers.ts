@@ -1,6 +1,7 @@
 import { hostname, platform, release } from 'node:os';
 import type { PresenceEntry } from '@openclaw/protocol';
 import type { GatewayCore } from '../gateway-core.ts';
+import { processMemory } from '../health/process-memory.ts';
 import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
 import type { HandlerTable } from '../router/router.ts';
@@ -13,13 +14,17 @@ export function createSystemHandlers(deps: {
 }): HandlerTable {
   const { core, logRing } = deps;
   return {
-    health: async () => {
+    health: async ({ includeMemory }) => {
       const t0 = performance.now();
       // Answering health includes a store round trip, so durationMs measures real work; a store
       // that does not answer is reported by status and readiness, not by failing health.
       await core.store.kv.get('health.probe').catch(() => undefined);
       const h = core.health();
-      return { ...h, durationMs: Math.ceil(performance.now() - t0) };
+      return {
+        ...h,
+        ...(includeMemory ? { memory: processMemory() } : {}),
+        durationMs: Math.ceil(performance.now() - t0),
+      };
     },
     status: () => core.status(),
     'system-presence': async () => [
@@ -65,10 +70,13 @@ export function createSystemHandlers(deps: {
       if (r.reset) out.reset = true;
       return out;
     },
-    'security.audit.list': async ({ afterId, limit, action }) => {
-      const q: { afterId?: number; limit: number; action?: string } = { limit: limit ?? 100 };
+    'security.audit.list': async ({ afterId, limit, action, newest }) => {
+      const q: { afterId?: number; limit: number; action?: string; newest?: boolean } = {
+        limit: limit ?? 100,
+      };
       if (afterId !== undefined) q.afterId = afterId;
       if (action !== undefined) q.action = action;
+      if (newest) q.newest = true;
       const entries = await core.store.audit.list(q);
       return {
         entries: entries.map((e) => {
