@@ -20,6 +20,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { AuthLimiter } from './auth/auth-limiter.ts';
 import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { HttpAuthenticator } from './auth/http-authenticator.ts';
+import type { ChatActions } from './channels/chat-actions.ts';
 import { type Channels, type ChannelTuning, createChannels } from './channels/create-channels.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channels/sdk/types.ts';
 import { ClusterBridge } from './cluster/cluster-bridge.ts';
@@ -49,6 +50,9 @@ import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
+import { createMediaStore, MEDIA_SWEEP_EVERY_MS } from './media/media-service.ts';
+import type { MediaStore } from './media/media-store.ts';
+import { configuredTranscriber } from './media/transcriber.ts';
 import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
@@ -175,6 +179,10 @@ export class GatewayCore {
   readonly questions: QuestionService;
   readonly sessionFeed: SessionFeed;
   readonly channels: Channels;
+  /** Typing, reactions, edits and deletes on channel chats. */
+  readonly chatActions: ChatActions;
+  /** Photos, voice notes and files, inbound and outbound (served at /__openclaw__/media/). */
+  readonly media: MediaStore;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
   readonly version: string;
@@ -202,6 +210,7 @@ export class GatewayCore {
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #tickMs = 0;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  #lastMediaSweep = 0;
   #draining = false;
   #closed = false;
   #started = false;
@@ -347,6 +356,13 @@ export class GatewayCore {
     this.router.register(createNodePendingHandlers(new NodePendingQueue(this.store, this.clock)));
     this.router.register(createQuestionsHandlers(this.questions));
     this.router.register(createConfigHandlers(this.config, this.audit));
+    this.media = createMediaStore({
+      config: () => this.cfg,
+      stateDir: options.stateDir,
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ component: 'media' }),
+    });
     // Session rows and transcripts as events; it asks the conversations which run is active.
     this.sessionFeed = new SessionFeed({
       bus: this.bus,
@@ -382,11 +398,15 @@ export class GatewayCore {
       onStatusChange: () => this.noteHealthChanged(),
       onLogin: (state) => this.bus.publish('web.login', state),
       ...(options.onChannelSecrets ? { onSecrets: options.onChannelSecrets } : {}),
+      media: this.media,
+      onMessageUpdated: (m) => this.sessionFeed.messageUpdated(m),
+      transcriber: configuredTranscriber(() => this.cfg, options.stateDir),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
     });
     this.sessions = this.channels.conversations;
+    this.chatActions = this.channels.chatActions;
     this.addReadinessCheck({
       name: 'channels',
       // Accounts still connecting hold readiness back; ones that failed are reported as degraded,
@@ -482,7 +502,7 @@ export class GatewayCore {
         this.noteHealthChanged();
       });
     }
-    this.router.register(createChatHandlers(this.sessions));
+    this.router.register(createChatHandlers(this.sessions, this.media));
     this.router.register(
       createHostHandlers({
         bootId: this.bootId,
@@ -541,6 +561,7 @@ export class GatewayCore {
     this.#started = true;
     await this.heartbeat.start();
     await this.sessions.recoverInterrupted();
+    await this.media.start();
     this.cluster?.start();
     await this.channels.start();
     await this.cron.start();
@@ -646,6 +667,7 @@ export class GatewayCore {
         model: o.model,
         systemPrompt: o.systemPrompt,
         temperature: o.temperature,
+        vision: o.vision,
         apiKey: () => this.#agentApiKey(stateDir),
       };
     });
@@ -1021,6 +1043,10 @@ export class GatewayCore {
       const keepMs = this.cfg.sessions.retentionDays * 86_400_000;
       await this.store.sessions.prune(now - keepMs, this.cfg.sessions.maxMessagesPerSession);
       await this.store.runs.prune(now - keepMs);
+      if (now - this.#lastMediaSweep >= MEDIA_SWEEP_EVERY_MS) {
+        this.#lastMediaSweep = now;
+        await this.media.sweep();
+      }
     } catch (error) {
       this.log.warn({ err: error }, 'sweep failed');
     }

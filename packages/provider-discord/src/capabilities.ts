@@ -10,7 +10,15 @@ export const discordCapabilities: ChannelCapabilities = {
   // Discord's API is Python and counts code points: 2000 for bots without Nitro.
   text: { max: 2000, unit: 'codepoint', markdown: 'markdown' },
   // A caption travels as the message content, so it has the same limit.
-  media: { inbound: true, outbound: true, maxBytes: MAX_UPLOAD_BYTES, captionMax: 2000 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: MAX_UPLOAD_BYTES,
+    captionMax: 2000,
+    // A voice message needs a waveform and duration Discord computes in its own clients; stickers
+    // are Discord's own, not uploads.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   typing: true,
   reactions: true,
   threads: true,

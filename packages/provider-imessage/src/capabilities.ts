@@ -6,7 +6,12 @@ export const imessageCapabilities: ChannelCapabilities = {
   // Messages.app takes long bodies, but past a few thousand characters delivery gets unreliable;
   // 4000 code points keeps every chunk one comfortable bubble.
   text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  media: { inbound: true, outbound: true },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 100 * 1024 * 1024,
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   // Both need the BlueBubbles Private API; a running adapter reports what its server offers.
   typing: true,
   reactions: true,

@@ -3,6 +3,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBlob,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -18,7 +19,7 @@ import {
 } from './bluebubbles-api.ts';
 import { imessageCapabilities } from './capabilities.ts';
 import type { IMessageAccountConfig } from './config.ts';
-import { type BbMessage, chatGuidFor, normalizeMessage } from './normalize.ts';
+import { type BbMessage, chatGuidFor, normalizeMessage, normalizeTapback } from './normalize.ts';
 import { initialCursor, startPolling } from './poll.ts';
 import { SeenCache } from './seen-cache.ts';
 import { type DeliveryOutcome, webhookHandler } from './webhook.ts';
@@ -190,6 +191,11 @@ export class IMessageAdapter implements ChannelAdapter {
     if (!this.#seen.add(m.guid)) return 'duplicate';
     const api = this.#run?.api;
     if (!api) return 'ignored';
+    const tapback = normalizeTapback(m, this.#accountId);
+    if (tapback) {
+      await ctx.update?.(tapback);
+      return 'ignored';
+    }
     const env = normalizeMessage(m, this.#accountId, this.#cfg.mentionNames, (guid) =>
       api.downloadAttachment(guid, this.#run?.signal),
     );
@@ -256,8 +262,7 @@ export class IMessageAdapter implements ChannelAdapter {
           tempGuid: media.length > 1 ? `${tempGuid}-${i}` : tempGuid,
           name: fileNameOf(m),
           method: this.#cfg.sendMethod,
-          data: m.data,
-          mimeType: m.mimeType,
+          file: await mediaBlob(m),
         },
         signal,
       );
@@ -279,6 +284,33 @@ export class IMessageAdapter implements ChannelAdapter {
       }
     }
     return { ids, at: Date.now() };
+  }
+
+  /** Private API only (edits and unsends need macOS 13 on the BlueBubbles server). */
+  async edit(_chatId: string, messageId: string, text: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'editing needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.edit(messageId, text, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async delete(_chatId: string, messageId: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'unsending needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.unsend(messageId, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
   }
 
   /** Private API only; without it iMessage shows no typing bubble for us, so this is a no-op. */

@@ -5,7 +5,13 @@ export const signalCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group'],
   // signal-cli truncates a body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598), not 2000 characters.
   text: { max: 2000, unit: 'utf8-bytes', markdown: 'none' },
-  media: { inbound: true, outbound: true, maxBytes: 100 * 1024 * 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 100 * 1024 * 1024,
+    // /v2/send has no voice-note flag, and its stickers are installed packs, not uploads.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   typing: true,
   reactions: true,
   threads: false,

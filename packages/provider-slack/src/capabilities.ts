@@ -5,7 +5,13 @@ export const slackCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group', 'channel'],
   // Slack truncates past 40,000 characters and advises staying under 4,000.
   text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
-  media: { inbound: true, outbound: true, maxBytes: 1024 * 1024 * 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 1024 * 1024 * 1024,
+    // Voice clips are recorded in Slack's own clients only; a bot uploads files.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   // The Web API has no typing indicator for bots (only legacy RTM had one).
   typing: false,
   reactions: true,

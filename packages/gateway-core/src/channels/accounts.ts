@@ -33,7 +33,7 @@ export interface ChannelAccountsOptions {
   backoff?: Partial<BackoffPolicy> | undefined;
   webhooks?: WebhookRegistrar | undefined;
   /** Where each adapter's inbound messages go. */
-  inbound: Pick<ChannelInbound, 'handle'>;
+  inbound: Pick<ChannelInbound, 'handle' | 'update'>;
   /** Where each running adapter is handed for sending. */
   outbox: Pick<Outbox, 'setAdapter'>;
   linking: Pick<DeviceLinking, 'adapterChanged'>;
@@ -134,6 +134,7 @@ export class ChannelAccounts {
       backoff: { ...DEFAULT_BACKOFF, ...this.#o.backoff },
       lease: this.#o.leases.handle(channel, accountId),
       emit: (env) => inbound.handle(env),
+      update: (event) => inbound.update(event),
       onAdapter: (adapter) => {
         outbox.setAdapter(channel, accountId, adapter);
         linking.adapterChanged(channel, accountId, adapter);

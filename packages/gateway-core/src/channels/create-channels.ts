@@ -1,14 +1,18 @@
 import type { SendParams, SendResult, WebLoginState } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { createInboundMedia } from '../media/inbound-media.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import type { Transcriber } from '../media/transcriber.ts';
 import type { Responder } from '../sessions/responder.ts';
 import { type RunSettings, SessionRouter, type SessionRouterOptions } from '../sessions/session-router.ts';
-import type { Store } from '../store/types.ts';
+import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { AccessControl } from './access-control.ts';
 import { AccountLeases } from './account-leases.ts';
 import { AccountTable } from './account-table.ts';
 import { ChannelAccounts } from './accounts.ts';
+import { ChatActions } from './chat-actions.ts';
 import { DmPairing } from './dm-pairing.ts';
 import { ChannelInbound } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
@@ -54,6 +58,12 @@ export interface ChannelsDeps extends ChannelTuning {
   onLogin?: ((state: WebLoginState) => void) | undefined;
   /** The secret values the accounts resolved to, told before any account starts (log scrubbing). */
   onSecrets?: ((values: string[]) => void) | undefined;
+  /** Where media in and out is stored (without it, media is neither kept nor sent). */
+  media?: MediaStore | undefined;
+  /** The configured transcriber of voice notes, read per note (undefined: not transcribed). */
+  transcriber?: (() => Transcriber | undefined) | undefined;
+  /** A stored message changed (an edit, a delete or a reaction on the platform). */
+  onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
 }
 
 /** The channels wing, by job. */
@@ -71,6 +81,8 @@ export interface Channels {
   readonly conversations: SessionRouter;
   /** The one durable way out. */
   readonly outbox: Outbox;
+  /** Typing, reactions, edits and deletes on channel chats. */
+  readonly chatActions: ChatActions;
   readonly access: AccessControl;
   readonly sender: ChannelSend;
   readonly pairing: DmPairing;
@@ -120,7 +132,13 @@ export function createChannels(deps: ChannelsDeps): Channels {
     onEnqueue: (r) => deps.onEnqueue?.(r.id, r.channel, r.accountId),
     owns: (channel, accountId) => leases.owns(channel, accountId),
     onSendResult: (channel, accountId, error) => table.noteSend(channel, accountId, error),
+    media: deps.media,
   });
+  const chatActions = new ChatActions({
+    adapter: (channel, accountId) => table.liveAdapter(channel, accountId),
+    log: deps.log.child({ component: 'chat-actions' }),
+  });
+  const media = deps.media;
   const conversations = new SessionRouter({
     store,
     bus: deps.bus,
@@ -130,10 +148,29 @@ export function createChannels(deps: ChannelsDeps): Channels {
     ...(deps.runSettings ? { settings: deps.runSettings } : {}),
     ...(deps.onMessage ? { onMessage: deps.onMessage } : {}),
     ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
+    ...(media ? { readMedia: (ref: string) => media.read(ref) } : {}),
+    typing: (target, on) => chatActions.typing(target, on),
     replies: outbox,
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
-  const inbound = new ChannelInbound({ table, store, clock, log, access, conversations, replies: outbox });
+  const inbound = new ChannelInbound({
+    table,
+    store,
+    clock,
+    log,
+    access,
+    conversations,
+    replies: outbox,
+    media: media
+      ? createInboundMedia({
+          store: media,
+          capabilities: (channel) => table.capabilities(channel),
+          transcriber: deps.transcriber ?? (() => undefined),
+          log: deps.log.child({ component: 'media' }),
+        })
+      : undefined,
+    onMessageUpdated: deps.onMessageUpdated,
+  });
   const status = new ChannelStatus({ table, store, clock, outbox });
   const linking = new DeviceLinking({ table, clock, status, onLogin: deps.onLogin });
   const accounts = new ChannelAccounts({
@@ -152,7 +189,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     onStatusChange: deps.onStatusChange,
     onSecrets: deps.onSecrets,
   });
-  const sender = new ChannelSend(table, outbox);
+  const sender = new ChannelSend(table, outbox, media);
   const pairing = new DmPairing({ table, store, clock, replies: outbox });
   let closed = false;
   return {
@@ -163,6 +200,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     inbound,
     conversations,
     outbox,
+    chatActions,
     access,
     sender,
     pairing,
@@ -178,8 +216,9 @@ export function createChannels(deps: ChannelsDeps): Channels {
     async close() {
       if (closed) return;
       closed = true;
-      // Runs first (they end as interrupted), then the sends, then the accounts.
+      // Runs first (they end as interrupted), then typing, the sends, and the accounts.
       await conversations.close();
+      chatActions.close();
       await outbox.close();
       await accounts.close();
     },

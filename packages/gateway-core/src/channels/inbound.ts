@@ -1,11 +1,12 @@
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-import type { Store } from '../store/types.ts';
+import type { SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { type AccessControl, pairingChallengeText } from './access-control.ts';
 import type { AccountTable } from './account-table.ts';
+import { createInboundUpdates } from './inbound-updates.ts';
 import type { Outbox } from './outbox.ts';
-import type { InboundEnvelope } from './sdk/types.ts';
+import type { InboundEnvelope, InboundUpdate } from './sdk/types.ts';
 
 export interface ChannelInboundOptions {
   table: AccountTable;
@@ -17,17 +18,30 @@ export interface ChannelInboundOptions {
   conversations: Pick<SessionRouter, 'inbound'>;
   /** Where the core's own answers go (a pairing code): the outbox. */
   replies: Pick<Outbox, 'enqueue'>;
+  /** Inbound media into the store (and transcripts) before the message reaches its conversation. */
+  media?: ((env: InboundEnvelope) => Promise<StoredMedia[]>) | undefined;
+  /** A stored message changed (an edit, a delete or a reaction on the platform). */
+  onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
 }
 
 /**
  * The way in: every message an adapter emits goes through dedupe, access control (DM pairing,
- * allowlists) and mention gating before it reaches its conversation.
+ * allowlists) and mention gating, then its media into the store, before it reaches its
+ * conversation. Edits, deletes and reactions on the platform update the stored history.
  */
 export class ChannelInbound {
   readonly #o: ChannelInboundOptions;
+  /** An edit, delete or reaction into the history of the chat's conversation. */
+  readonly update: (event: InboundUpdate) => Promise<void>;
 
   constructor(options: ChannelInboundOptions) {
     this.#o = options;
+    this.update = createInboundUpdates({
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      onUpdated: (m) => options.onMessageUpdated?.(m),
+    });
   }
 
   /** dedupe → access control / pairing → mention gate → conversation. */
@@ -72,8 +86,10 @@ export class ChannelInbound {
         }
         return;
       }
-      case 'accept':
-        await this.#o.conversations.inbound(env, { replay: !fresh });
+      case 'accept': {
+        const media = env.media.length ? await this.#o.media?.(env) : undefined;
+        await this.#o.conversations.inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+      }
     }
   }
 }

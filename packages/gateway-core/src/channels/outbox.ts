@@ -1,24 +1,18 @@
 import type { Logger } from '../logging/logger.ts';
+import type { MediaStore } from '../media/media-store.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import { fitMedia } from './fit-media.ts';
+import { OutboxError } from './outbox-error.ts';
+import { findInChat } from './outbox-in-doubt.ts';
 import { Lane } from './outbox-lane.ts';
 import { outboundPart } from './outbox-message.ts';
+import { DEFAULT_RETRY, type OutboxRetryPolicy } from './outbox-retry.ts';
 import { chunkText } from './sdk/chunker.ts';
 import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
 import type { ChannelAdapter, ChannelCapabilities } from './sdk/types.ts';
-
-export interface OutboxRetryPolicy {
-  /** Transient failures of one part before the record is failed. */
-  maxAttempts: number;
-  baseMs: number;
-  maxMs: number;
-  /** A platform's retry-after is honoured up to this. */
-  rateLimitCapMs: number;
-  /** Rate-limit answers for one part before the record is failed (a platform that never lets up). */
-  maxRateLimited: number;
-}
 
 export interface OutboxOptions {
   store: Store;
@@ -41,6 +35,8 @@ export interface OutboxOptions {
    * platform answered.
    */
   onSendResult?(channel: string, accountId: string, error?: unknown): void;
+  /** Where media referenced by records lives (streamed from it at send time). */
+  media?: MediaStore | undefined;
 }
 
 export interface EnqueueInput {
@@ -55,24 +51,8 @@ export interface EnqueueInput {
   dedupeKey?: string | undefined;
 }
 
-export type OutboxErrorCode = 'OUTBOX_CLOSED' | 'CHANNEL_UNKNOWN' | 'SEND_EMPTY' | 'MEDIA_UNSUPPORTED';
-
-export class OutboxError extends Error {
-  override name = 'OutboxError';
-  readonly code: OutboxErrorCode;
-  constructor(code: OutboxErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const DEFAULT_RETRY: OutboxRetryPolicy = {
-  maxAttempts: 8,
-  baseMs: 500,
-  maxMs: 60_000,
-  rateLimitCapMs: 120_000,
-  maxRateLimited: 50,
-};
+export { OutboxError, type OutboxErrorCode } from './outbox-error.ts';
+export type { OutboxRetryPolicy } from './outbox-retry.ts';
 
 /**
  * The one durable path out: every accepted send is written to the store before anyone is told
@@ -118,6 +98,7 @@ export class Outbox {
     }
     const account = this.#o.account(input.channel, input.accountId);
     const max = Math.min(caps.text.max, account?.textChunkLimit ?? caps.text.max);
+    const fitted = fitMedia(input.channel, caps, media, text);
     const now = this.#o.clock.now();
     const result = await this.#o.store.outbox.enqueue({
       id: newId('out'),
@@ -128,8 +109,8 @@ export class Outbox {
       threadId: input.threadId,
       replyToId: input.replyToId,
       sessionKey: input.sessionKey,
-      chunks: text.trim() ? chunkText(text, { max, unit: caps.text.unit }) : [],
-      media,
+      chunks: fitted.text.trim() ? chunkText(fitted.text, { max, unit: caps.text.unit }) : [],
+      media: fitted.media,
       status: 'queued',
       attempts: 0,
       partsSent: 0,
@@ -292,7 +273,9 @@ export class Outbox {
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });
         let ids: string[];
         try {
-          ids = (await adapter.send(outboundPart(r, part, this.#o.capabilities(r.channel)))).ids;
+          ids = (
+            await adapter.send(await outboundPart(r, part, this.#o.capabilities(r.channel), this.#o.media))
+          ).ids;
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
@@ -378,6 +361,16 @@ export class Outbox {
 
   async #settleInDoubt(r: OutboxRecord): Promise<void> {
     const caps = this.#o.capabilities(r.channel);
+    if (!caps?.idempotentSend) {
+      const found = await findInChat(this.#lane(r.channel, r.accountId).adapter, r, this.#o.log);
+      if (found) {
+        this.#o.log.warn(
+          { outboxId: r.id, channel: r.channel, part: r.partsSent },
+          'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
+        );
+        return this.#countPartSent(r, found);
+      }
+    }
     const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
     if (policy === 'resend') {
       this.#o.log.warn(
@@ -396,15 +389,21 @@ export class Outbox {
         { outboxId: r.id, channel: r.channel, part: r.partsSent },
         'outbox: a send was interrupted by a restart; assuming it went out (outbox.inDoubt = skip)',
       );
-      const total = r.chunks.length + r.media.length;
-      const partsSent = r.partsSent + 1;
-      await this.#update(r, {
-        inFlight: false,
-        partsSent,
-        platformIds: [...r.platformIds, 'unconfirmed'],
-        ...(partsSent >= total ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() } : {}),
-      });
+      await this.#countPartSent(r, ['unconfirmed']);
     }
+  }
+
+  /** The part in doubt counts as sent, under these platform ids. */
+  async #countPartSent(r: OutboxRecord, ids: string[]): Promise<void> {
+    const partsSent = r.partsSent + 1;
+    await this.#update(r, {
+      inFlight: false,
+      partsSent,
+      platformIds: [...r.platformIds, ...ids],
+      ...(partsSent >= r.chunks.length + r.media.length
+        ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() }
+        : {}),
+    });
   }
 
   async #fail(r: OutboxRecord, message: string): Promise<void> {

@@ -1,5 +1,7 @@
 import type { SendParams, SendResult } from '@openclaw/protocol';
 import { type DetailCode, gatewayError } from '@openclaw/protocol';
+import type { MediaStore } from '../media/media-store.ts';
+import { sendMediaInputs, storeMedia } from '../media/send-media.ts';
 import type { OutboxMedia, OutboxRecord } from '../store/types.ts';
 import type { AccountTable } from './account-table.ts';
 import { type Outbox, OutboxError } from './outbox.ts';
@@ -8,10 +10,13 @@ import { type Outbox, OutboxError } from './outbox.ts';
 export class ChannelSend {
   readonly #table: AccountTable;
   readonly #outbox: Pick<Outbox, 'enqueue'>;
+  readonly #media: MediaStore | undefined;
 
-  constructor(table: AccountTable, outbox: Pick<Outbox, 'enqueue'>) {
+  /** `media`: where attachments are stored (without it, a send with media is refused). */
+  constructor(table: AccountTable, outbox: Pick<Outbox, 'enqueue'>, media?: MediaStore) {
     this.#table = table;
     this.#outbox = outbox;
+    this.#media = media;
   }
 
   /** `caller` scopes the idempotency key (a device id, `cron`). */
@@ -32,18 +37,10 @@ export class ChannelSend {
         `no account ${accountId} on ${channel}`,
       );
     }
-    const media: OutboxMedia[] = [];
-    for (const url of [...(params.mediaUrl ? [params.mediaUrl] : []), ...(params.mediaUrls ?? [])]) {
-      media.push(dataUrlMedia(url, params.filename));
-    }
-    if (params.buffer) {
-      const m: OutboxMedia = {
-        mimeType: params.contentType ?? 'application/octet-stream',
-        data: params.buffer,
-      };
-      if (params.filename) m.fileName = params.filename;
-      media.push(m);
-    }
+    const inputs = sendMediaInputs(params);
+    if (inputs.length && !this.#media)
+      throw gatewayError('INVALID_REQUEST', 'MEDIA_UNSUPPORTED', 'this gateway has no media store');
+    const media: OutboxMedia[] = this.#media ? await storeMedia(this.#media, inputs) : [];
     try {
       const { record } = await this.#outbox.enqueue({
         channel,
@@ -75,23 +72,5 @@ function toSendResult(r: OutboxRecord): SendResult {
     chunks: r.chunks.length,
   };
   if (r.platformIds.length) out.platformMessageIds = [...r.platformIds];
-  return out;
-}
-
-function dataUrlMedia(url: string, fileName?: string): OutboxMedia {
-  const m = /^data:([^;,]+)?((?:;[^;,=]+=[^;,]*)*)(;base64)?,(.*)$/s.exec(url);
-  if (!m) {
-    throw gatewayError(
-      'INVALID_REQUEST',
-      'MEDIA_URL_UNSUPPORTED',
-      'media must be a data: URL (remote fetching is not enabled)',
-    );
-  }
-  const mimeType = m[1] ?? 'application/octet-stream';
-  const data = m[3] ? m[4]! : Buffer.from(decodeURIComponent(m[4]!)).toString('base64');
-  const name = /;filename=([^;,]+)/.exec(m[2] ?? '')?.[1];
-  const out: OutboxMedia = { mimeType, data };
-  const fn = fileName ?? (name ? decodeURIComponent(name) : undefined);
-  if (fn) out.fileName = fn;
   return out;
 }

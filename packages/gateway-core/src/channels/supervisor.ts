@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
+import { deferred } from '../util/deferred.ts';
 import type { ResolvedAccount } from './account-config.ts';
 import {
   type AccountRuntimeStatus,
@@ -15,6 +16,7 @@ import type {
   ChannelAdapter,
   ChannelProvider,
   InboundEnvelope,
+  InboundUpdate,
   WebhookRegistrar,
 } from './sdk/types.ts';
 
@@ -42,22 +44,11 @@ export interface SupervisorOptions {
   lease: LeaseHandle;
   backoff: BackoffPolicy;
   emit(env: InboundEnvelope): Promise<void>;
+  update?(event: InboundUpdate): Promise<void>;
   /** The adapter while it is up and owned (undefined when it goes away). */
   onAdapter(adapter: ChannelAdapter | undefined): void;
   onStatus(status: AccountRuntimeStatus): void;
   webhooks?: WebhookRegistrar | undefined;
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(v: T): void;
-}
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 export type { AccountRuntimeStatus, FailureSource, HealthState } from './account-status.ts';
@@ -302,6 +293,9 @@ export class AccountSupervisor {
           signal: controller.signal,
           log: log.child(tag),
           emit: (env) => this.#o.emit(env),
+          update: async (event) => {
+            await this.#o.update?.(event);
+          },
           status: (patch) => {
             if (live) onAdapterStatus(patch);
           },

@@ -14,6 +14,7 @@ export {
   PermanentSendError,
   RateLimitedError,
 } from './errors.ts';
+export { mediaBlob, mediaBytes, mediaFileName, mediaKindOf, mediaSize, mediaStream } from './media-source.ts';
 export { pause, settleWithin } from './timing.ts';
 export type {
   AccountState,
@@ -26,7 +27,9 @@ export type {
   ChatKind,
   InboundEnvelope,
   InboundMedia,
+  InboundUpdate,
   LoginState,
+  MediaKind,
   OutboundMedia,
   OutboundMessage,
   SendReceipt,
