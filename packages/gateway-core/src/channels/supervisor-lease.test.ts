@@ -44,7 +44,7 @@ async function until<T>(
   }
 }
 
-/** The lease as ChannelManager hands it out: this gateway's name, its clock, the shared store. */
+/** The lease as AccountLeases hands it out: this gateway's name, its clock, the shared store. */
 function storeLease(store: Store, holder: string, clock: ManualClock, calls = { n: 0 }): LeaseHandle {
   return {
     ttlMs: TTL,
