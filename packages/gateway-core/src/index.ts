@@ -37,6 +37,7 @@ export { type ConfigChange, ConfigManager, type ConfigManagerOptions } from './c
 export { Connection } from './connection/connection.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
 export type { PeerInfo, Session, Transport } from './connection/transport.ts';
+export { CoreError, type CoreErrorCode } from './errors/core-error.ts';
 export { EventBus, eventHead } from './events/event-bus.ts';
 export {
   type ConnectionHandle,

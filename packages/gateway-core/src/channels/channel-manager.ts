@@ -7,7 +7,7 @@ import type {
   SendResult,
   WebLoginState,
 } from '@openclaw/protocol';
-import { type DetailCode, gatewayError, secretValues } from '@openclaw/protocol';
+import { gatewayError, secretValues } from '@openclaw/protocol';
 import type {
   ChannelAdapter,
   ChannelProvider,
@@ -27,7 +27,7 @@ import {
 } from './access-control.ts';
 import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
 import { accountSecrets, errorText } from './error-text.ts';
-import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
+import { Outbox, type OutboxRetryPolicy } from './outbox.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
 
 export interface ChannelManagerOptions {
@@ -319,24 +319,18 @@ export class ChannelManager {
       if (params.filename) m.fileName = params.filename;
       media.push(m);
     }
-    try {
-      const { record } = await this.outbox.enqueue({
-        channel,
-        accountId,
-        chatId: params.to,
-        threadId: params.threadId,
-        replyToId: params.replyToId,
-        text: params.message,
-        media,
-        sessionKey: params.sessionKey,
-        dedupeKey: `${caller}|send|${params.idempotencyKey}`,
-      });
-      return toSendResult(record);
-    } catch (error) {
-      if (error instanceof OutboxError)
-        throw gatewayError('INVALID_REQUEST', error.code as DetailCode, error.message);
-      throw error;
-    }
+    const { record } = await this.outbox.enqueue({
+      channel,
+      accountId,
+      chatId: params.to,
+      threadId: params.threadId,
+      replyToId: params.replyToId,
+      text: params.message,
+      media,
+      sessionKey: params.sessionKey,
+      dedupeKey: `${caller}|send|${params.idempotencyKey}`,
+    });
+    return toSendResult(record);
   }
 
   /** Reply of a run in a channel session. */

@@ -1,6 +1,7 @@
 import { chunkText } from '../channel/chunker.ts';
 import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
 import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
+import { CoreError } from '../errors/core-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -55,13 +56,8 @@ export interface EnqueueInput {
 
 export type OutboxErrorCode = 'OUTBOX_CLOSED' | 'CHANNEL_UNKNOWN' | 'SEND_EMPTY' | 'MEDIA_UNSUPPORTED';
 
-export class OutboxError extends Error {
+export class OutboxError extends CoreError<OutboxErrorCode> {
   override name = 'OutboxError';
-  readonly code: OutboxErrorCode;
-  constructor(code: OutboxErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 const DEFAULT_RETRY: OutboxRetryPolicy = {

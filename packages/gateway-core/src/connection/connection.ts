@@ -2,7 +2,7 @@ import {
   CloseCodes,
   type ConnectParams,
   connectParamsValidator,
-  GatewayError,
+  type GatewayError,
   gatewayError,
   type HelloOk,
   MAX_PREAUTH_PAYLOAD_BYTES,
@@ -10,6 +10,7 @@ import {
   requestFrameValidator,
 } from '@openclaw/protocol';
 import { generateSecret } from '../auth/secrets.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import { ReplayRing } from './replay-ring.ts';
@@ -244,13 +245,7 @@ export class Connection {
       },
       (error: unknown) => {
         if (this.#state !== 'authenticating') return;
-        const err =
-          error instanceof GatewayError
-            ? error
-            : new GatewayError({ code: 'INTERNAL', message: 'connect failed', cause: error });
-        if (!(error instanceof GatewayError))
-          this.#host.log.error({ err: error, connId: this.connId }, 'connect handler threw');
-        this.#failHandshake(id, err);
+        this.#failHandshake(id, toGatewayError(error, 'connect', this.#host.log));
       },
     );
   }

@@ -13,9 +13,10 @@ import {
 } from '@openclaw/protocol';
 import type { Connection } from '../connection/connection.ts';
 import type { Session } from '../connection/transport.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { StoreFailingError, type StoreFailure } from '../store/store-failure.ts';
-import type { Idempotency } from './idempotency.ts';
+import type { Idempotency, Outcome } from './idempotency.ts';
 import { spendWriteBudget, type WriteLimits } from './write-budget.ts';
 
 /** What a handler knows about its caller. */
@@ -206,7 +207,7 @@ export class Router {
       // Never acknowledge what the store may not have taken.
       const failing = this.#o.storeFailing?.();
       if (failing) {
-        finish(storeFailingError(frame.method, failing));
+        finish(toGatewayError(new StoreFailingError(failing), frame.method));
         return;
       }
     }
@@ -230,7 +231,7 @@ export class Router {
         : run();
     outcome.then(
       (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),
-      (error: unknown) => finish(this.#toGatewayError(frame.method, error)),
+      (error: unknown) => finish(toGatewayError(error, frame.method, this.#o.log)),
     );
   }
 
@@ -250,31 +251,8 @@ export class Router {
       }
       return { ok: true, payloadJson: JSON.stringify(result ?? null) };
     } catch (error) {
-      return { ok: false, error: this.#toGatewayError(route.def.name, error).toShape() };
+      return { ok: false, error: toGatewayError(error, route.def.name, this.#o.log).toShape() };
     }
-  }
-
-  #toGatewayError(method: string, error: unknown): GatewayError {
-    if (error instanceof GatewayError) return error;
-    if (error instanceof StoreFailingError) {
-      this.#o.log.warn({ method, reason: error.failure.reason }, 'store failing');
-      return storeFailingError(method, error.failure);
-    }
-    if ((error as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') {
-      // The shared store is down (a cluster without Redis): retryable, not a bug.
-      this.#o.log.warn({ method, err: (error as Error).message }, 'store unavailable');
-      return gatewayError(
-        'UNAVAILABLE',
-        'CLUSTER_UNAVAILABLE',
-        `${method} needs the shared store, which is unreachable; retry shortly`,
-        {
-          retryable: true,
-          retryAfterMs: 1000,
-        },
-      );
-    }
-    this.#o.log.error({ err: error, method }, 'handler failed');
-    return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
   }
 }
 
@@ -286,17 +264,6 @@ function messageBytes(params: unknown, max: number): number {
   if (m.length * 3 <= max) return m.length;
   return Buffer.byteLength(m);
 }
-
-function storeFailingError(method: string, failure: StoreFailure): GatewayError {
-  return gatewayError(
-    'UNAVAILABLE',
-    'STORE_FAILING',
-    `${method}: the gateway's database cannot take writes now (${failure.reason}); nothing was stored, retry later`,
-    { retryable: true, retryAfterMs: 5000, details: { kind: failure.kind, reason: failure.reason } },
-  );
-}
-
-export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
 
 function fromShape(shape: ErrorShapeLike): GatewayError {
   const init: ConstructorParameters<typeof GatewayError>[0] = {
