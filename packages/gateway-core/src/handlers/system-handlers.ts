@@ -1,3 +1,4 @@
+import type { EventPayload } from '@openclaw/protocol';
 import type { GatewayCore } from '../gateway-core.ts';
 import type { LogRing } from '../logging/log-ring.ts';
 import type { HandlerTable } from '../router/router.ts';
@@ -15,7 +16,7 @@ export function createSystemHandlers(deps: {
     'system-presence': async () => (core.cluster ? core.cluster.presence() : core.presence.list()),
     'system-event': async ({ text, kind, data }, ctx) => {
       const actor = actorOf(ctx);
-      const payload: Record<string, unknown> = { text, ts: core.clock.now(), source: actor.id };
+      const payload: EventPayload<'system-event'> = { text, ts: core.clock.now(), source: actor.id };
       if (kind) payload.kind = kind;
       if (data) payload.data = data;
       core.log.info({ systemEvent: kind ?? 'note', source: actor.id }, text);

@@ -1,4 +1,5 @@
 import {
+  type EventPayload,
   gatewayError,
   type NodeInfo,
   type NodeInvokeParams,
@@ -400,7 +401,7 @@ export class NodeService {
       }, timeoutMs);
       timer.unref?.();
       this.#pending.set(id, { id, nodeId, command, startedAt, operator, resolve, reject, timer });
-      const event: Record<string, unknown> = {
+      const event: EventPayload<'node.invoke.request'> = {
         id,
         nodeId,
         command,
@@ -513,7 +514,7 @@ export class NodeService {
         : params.payloadJSON !== undefined
           ? parseJson(params.payloadJSON)
           : undefined;
-    const out: Record<string, unknown> = { nodeId, event: params.event, ts: this.#o.clock.now() };
+    const out: EventPayload<'node.event'> = { nodeId, event: params.event, ts: this.#o.clock.now() };
     if (payload !== undefined) out.payload = payload;
     this.#o.bus.publish('node.event', out);
     return { ok: true, event: params.event, handled: true, reason: 'broadcast' };

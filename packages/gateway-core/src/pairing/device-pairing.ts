@@ -1,5 +1,6 @@
 import {
   type DeviceTokenRotateResult,
+  type EventPayload,
   gatewayError,
   type PairedDevice,
   type PendingDeviceRequest,
@@ -426,8 +427,8 @@ export class DevicePairing {
   }
 }
 
-function toRequestedEvent(r: PairingRequestRecord) {
-  const e: Record<string, unknown> = {
+function toRequestedEvent(r: PairingRequestRecord): EventPayload<'device.pair.requested'> {
+  const e: EventPayload<'device.pair.requested'> = {
     requestId: r.requestId,
     deviceId: r.deviceId,
     publicKey: r.publicKey,
@@ -449,7 +450,7 @@ function toRequestedEvent(r: PairingRequestRecord) {
 }
 
 function toPendingRequest(r: PairingRequestRecord): PendingDeviceRequest {
-  return { ...(toRequestedEvent(r) as PendingDeviceRequest), expiresAtMs: r.expiresAtMs };
+  return { ...toRequestedEvent(r), expiresAtMs: r.expiresAtMs };
 }
 
 function toPairedDevice(
