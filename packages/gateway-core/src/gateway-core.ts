@@ -26,13 +26,7 @@ import { Connection, type ConnectionHost, type RetainedStream } from './connecti
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
-import { createChannelHandlers } from './handlers/channel-handlers.ts';
-import { createChatHandlers } from './handlers/chat-handlers.ts';
-import { createConfigHandlers } from './handlers/config-handlers.ts';
-import { createCronHandlers } from './handlers/cron-handlers.ts';
-import { createDeviceHandlers } from './handlers/device-handlers.ts';
-import { createNodeHandlers } from './handlers/node-handlers.ts';
-import { createSystemHandlers } from './handlers/system-handlers.ts';
+import { createHandlers } from './handlers/index.ts';
 import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
@@ -42,7 +36,7 @@ import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
 import { Idempotency } from './router/idempotency.ts';
-import { type HandlerTable, Router } from './router/router.ts';
+import { type HandlerOverrides, Router } from './router/router.ts';
 import { echoResponder, type Responder } from './sessions/responder.ts';
 import { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
@@ -88,8 +82,8 @@ export interface GatewayCoreOptions {
   metrics?: CoreMetricsSink;
   /** Check every handler result against its schema (default: on under test). */
   validateResults?: boolean;
-  /** Extra method handlers (apps, later subsystems). */
-  handlers?: HandlerTable[];
+  /** Handlers that replace some of the core's own (tests, apps). */
+  handlers?: HandlerOverrides[];
   /** Presence batching window (default 100 ms). */
   presenceBatchMs?: number;
   /** Extra presence tags, e.g. `gateway:<id>`. */
@@ -296,13 +290,6 @@ export class GatewayCore {
         };
       },
     });
-    this.router.register(
-      createSystemHandlers({
-        core: this,
-        logRing: options.logRing,
-      }),
-    );
-    this.router.register(createDeviceHandlers(this.pairing));
     this.nodes = new NodeService({
       store: this.store,
       bus: this.bus,
@@ -316,8 +303,6 @@ export class GatewayCore {
         ? (params) => this.cluster!.remoteInvoke(params, this.cfg.nodes.invokeTimeoutMs)
         : undefined,
     });
-    this.router.register(createNodeHandlers(this.nodes, this.clock));
-    this.router.register(createConfigHandlers(this.config, this.audit));
     this.sessions = new SessionRouter({
       store: this.store,
       bus: this.bus,
@@ -423,7 +408,6 @@ export class GatewayCore {
         await this.channels.send(p, 'cron');
       },
     });
-    this.router.register(createCronHandlers(this.cron));
     this.cluster = options.cluster
       ? new ClusterBridge({
           link: options.cluster,
@@ -450,8 +434,25 @@ export class GatewayCore {
         this.noteHealthChanged();
       });
     }
-    this.router.register(createChatHandlers(this.sessions));
-    this.router.register(createChannelHandlers(this.channels));
+    this.router.register(
+      createHandlers({
+        reports: this,
+        presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
+        heartbeat: this.heartbeat,
+        bus: this.bus,
+        clock: this.clock,
+        log: this.log,
+        logRing: options.logRing,
+        store: this.store,
+        pairing: this.pairing,
+        nodes: this.nodes,
+        config: this.config,
+        audit: this.audit,
+        cron: this.cron,
+        sessions: this.sessions,
+        channels: this.channels,
+      }),
+    );
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
     this.#host = {
@@ -491,8 +492,8 @@ export class GatewayCore {
     this.#sweepTimer.unref?.();
   }
 
-  /** Serve more methods (subsystems that start after the core). */
-  registerHandlers(table: HandlerTable): void {
+  /** Replace some handlers (subsystems that start after the core). */
+  registerHandlers(table: HandlerOverrides): void {
     this.router.register(table);
     this.#helloParts = undefined;
   }

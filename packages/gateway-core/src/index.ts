@@ -36,7 +36,13 @@ export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';
 export { type ConfigChange, ConfigManager, type ConfigManagerOptions } from './config/config-manager.ts';
 export { Connection } from './connection/connection.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
-export type { PeerInfo, Session, Transport } from './connection/transport.ts';
+export {
+  type Caller,
+  callerId,
+  type PeerInfo,
+  type Session,
+  type Transport,
+} from './connection/transport.ts';
 export { CoreError, type CoreErrorCode } from './errors/core-error.ts';
 export { EventBus, eventHead } from './events/event-bus.ts';
 export {
@@ -51,7 +57,13 @@ export {
 export { LogRing } from './logging/log-ring.ts';
 export { createLogger, createSilentLogger, type Logger, REDACT_PATHS } from './logging/logger.ts';
 export { SecretScrubber } from './logging/secret-scrubber.ts';
-export type { Handler, HandlerTable, RequestContext } from './router/router.ts';
+export type {
+  FamilyHandlers,
+  Handler,
+  HandlerOverrides,
+  HandlerTable,
+  RequestContext,
+} from './router/router.ts';
 export { echoResponder, type Responder } from './sessions/responder.ts';
 export { channelSessionKey, parseChannelSessionKey } from './sessions/session-keys.ts';
 export { SessionRouter } from './sessions/session-router.ts';

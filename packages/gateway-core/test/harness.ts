@@ -17,7 +17,7 @@ import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
 import { LogRing } from '../src/logging/log-ring.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { SecretScrubber } from '../src/logging/secret-scrubber.ts';
-import type { HandlerTable } from '../src/router/router.ts';
+import type { HandlerOverrides } from '../src/router/router.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 
 export interface Harness {
@@ -61,7 +61,7 @@ export interface RawSocket {
 export const testClient: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 
 export async function startHarness(
-  options: { config?: Record<string, unknown>; handlers?: HandlerTable[]; token?: string } = {},
+  options: { config?: Record<string, unknown>; handlers?: HandlerOverrides[]; token?: string } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'oc-core-'));
   const token = options.token ?? 'test-token-0123456789abcdef';

@@ -1,6 +1,6 @@
 import { type GatewayRequestError, generateDeviceIdentity, type HealthSummary } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HandlerTable } from '../src/router/router.ts';
+import type { HandlerOverrides } from '../src/router/router.ts';
 import { eventually, type Harness, rawConnect, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
@@ -55,7 +55,7 @@ describe('router', () => {
   });
 
   it('turns a throwing handler into an INTERNAL error, not a crash', async () => {
-    const handlers: HandlerTable = {
+    const handlers: HandlerOverrides = {
       'system-event': () => {
         throw new Error('boom');
       },
@@ -77,7 +77,7 @@ describe('router', () => {
   });
 
   describe('idempotency', () => {
-    function countingSend(counter: { n: number; delayMs?: number }): HandlerTable {
+    function countingSend(counter: { n: number; delayMs?: number }): HandlerOverrides {
       return {
         send: async (p) => {
           counter.n++;

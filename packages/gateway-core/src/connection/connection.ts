@@ -14,7 +14,7 @@ import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import { ReplayRing } from './replay-ring.ts';
-import type { PeerInfo, Session, Transport } from './transport.ts';
+import { type Caller, callerId, type PeerInfo, type Session, type Transport } from './transport.ts';
 
 /** What a closed connection leaves behind for a resuming successor. */
 export interface RetainedStream {
@@ -58,6 +58,7 @@ export class Connection {
   readonly #host: ConnectionHost;
   #state: ConnectionState = 'challenged';
   #session: Session | undefined;
+  #caller: Caller | undefined;
   #seq = 0;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #replay: ReplayRing | undefined;
@@ -92,6 +93,11 @@ export class Connection {
   /** The authority of a ready connection. */
   get session(): Session | undefined {
     return this.#session;
+  }
+
+  /** Who this connection's requests come from (set with the session). */
+  get caller(): Caller | undefined {
+    return this.#caller;
   }
 
   get seq(): number {
@@ -261,6 +267,13 @@ export class Connection {
   /** Called by the host's authenticate() once the session is decided (before hello-ok is sent). */
   establish(session: Session, resume?: RetainedStream & { frames: readonly string[] }): void {
     this.#session = session;
+    this.#caller = {
+      id: callerId(session),
+      deviceId: session.deviceId,
+      scopes: session.scopes,
+      remoteIp: this.peer.remoteAddress,
+      connId: this.connId,
+    };
     if (resume) {
       // Continue the earlier connection's stream: same seq counter, same replay ring.
       this.#seq = resume.seq;

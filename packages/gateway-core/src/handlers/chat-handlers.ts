@@ -1,33 +1,16 @@
-import { gatewayError, type SessionSummary } from '@openclaw/protocol';
-import type { HandlerTable } from '../router/router.ts';
+import type { chatMethods, SessionSummary } from '@openclaw/protocol';
+import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 
+export interface ChatDeps {
+  sessions: SessionRouter;
+}
+
 /** WebChat and sessions: chat.send / chat.history / chat.abort / sessions.list. */
-export function createChatHandlers(sessions: SessionRouter): HandlerTable {
+export function createChatHandlers({ sessions }: ChatDeps): FamilyHandlers<typeof chatMethods> {
   return {
     'chat.send': (params, ctx) =>
-      sessions.send({
-        ...params,
-        dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
-      }),
-    agent: async (params, ctx) => {
-      const r = await sessions.agent({
-        message: params.message,
-        sessionKey: params.sessionKey || undefined,
-        channel: params.channel,
-        accountId: params.accountId,
-        to: params.to,
-        deliver: params.deliver,
-        timeoutMs: params.timeout !== undefined ? params.timeout * 1000 : undefined,
-        dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|agent|${params.idempotencyKey}`,
-      });
-      return { runId: r.runId, sessionKey: r.sessionKey, status: 'accepted' as const };
-    },
-    'agent.wait': async ({ runId, timeoutMs }) => {
-      const r = await sessions.wait(runId, timeoutMs ?? 30_000);
-      if (!r) throw gatewayError('NOT_FOUND', 'RUN_UNKNOWN', `no run ${runId}`);
-      return r;
-    },
+      sessions.send({ ...params, dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}` }),
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);

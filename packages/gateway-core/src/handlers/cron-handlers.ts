@@ -1,8 +1,13 @@
+import type { cronMethods } from '@openclaw/protocol';
 import type { CronService } from '../cron/cron-service.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
+
+export interface CronDeps {
+  cron: CronService;
+}
 
 /** cron.*: thin over the scheduler. */
-export function createCronHandlers(cron: CronService): HandlerTable {
+export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cronMethods> {
   return {
     'cron.list': async ({ includeDisabled }) => ({ jobs: await cron.list(includeDisabled ?? true) }),
     'cron.get': ({ id }) => cron.get(id),

@@ -1,29 +1,34 @@
+import type { nodeMethods } from '@openclaw/protocol';
 import type { NodeService } from '../nodes/node-service.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
-import { actorOf } from './device-handlers.ts';
+
+export interface NodeDeps {
+  nodes: NodeService;
+  clock: Clock;
+}
 
 /** node.* methods: registry, approvals and the invoke broker. */
-export function createNodeHandlers(nodes: NodeService, clock: Clock): HandlerTable {
+export function createNodeHandlers({ nodes, clock }: NodeDeps): FamilyHandlers<typeof nodeMethods> {
   return {
     'node.list': async () => ({ ts: clock.now(), nodes: await nodes.list() }),
     'node.describe': ({ nodeId }) => nodes.describe(nodeId),
     'node.rename': async ({ nodeId, displayName }, ctx) => {
-      await nodes.rename(nodeId, displayName, actorOf(ctx));
+      await nodes.rename(nodeId, displayName, ctx.caller);
       return { nodeId, displayName };
     },
     'node.pair.list': () => nodes.pairList(),
     'node.pair.approve': async ({ requestId }, ctx) => ({
       requestId,
-      ...(await nodes.approve(requestId, actorOf(ctx))),
+      ...(await nodes.approve(requestId, ctx.caller)),
     }),
     'node.pair.reject': async ({ requestId }, ctx) => ({
       requestId,
-      ...(await nodes.reject(requestId, actorOf(ctx))),
+      ...(await nodes.reject(requestId, ctx.caller)),
     }),
     'node.pair.remove': async ({ nodeId }, ctx) => ({
       nodeId,
-      removed: await nodes.remove(nodeId, actorOf(ctx)),
+      removed: await nodes.remove(nodeId, ctx.caller),
     }),
     'node.invoke': (params, ctx) => nodes.invoke(params, ctx.conn),
     'node.invoke.result': (params, ctx) => nodes.result(params, ctx.conn),

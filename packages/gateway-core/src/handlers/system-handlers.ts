@@ -1,35 +1,54 @@
-import type { EventPayload } from '@openclaw/protocol';
-import type { GatewayCore } from '../gateway-core.ts';
+import type {
+  EventPayload,
+  HealthSummary,
+  PresenceEntry,
+  StatusResult,
+  systemMethods,
+} from '@openclaw/protocol';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Heartbeat } from '../heartbeat/heartbeat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
-import type { HandlerTable } from '../router/router.ts';
-import { actorOf } from './device-handlers.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { FamilyHandlers } from '../router/router.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+
+export interface SystemDeps {
+  /** health and status as the reporter assembles them. */
+  reports: { health(): HealthSummary; status(): Promise<StatusResult> };
+  /** Who is connected: this gateway's presence, or the cluster's merged view. */
+  presenceList: () => PresenceEntry[] | Promise<PresenceEntry[]>;
+  heartbeat: Heartbeat;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  logRing: LogRing | undefined;
+  store: Pick<Store, 'audit'>;
+}
 
 /** health, status, presence, system events, heartbeats, logs and the audit log. */
-export function createSystemHandlers(deps: {
-  core: GatewayCore;
-  logRing: LogRing | undefined;
-}): HandlerTable {
-  const { core, logRing } = deps;
+export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof systemMethods> {
+  const { reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
   return {
-    health: () => core.health(),
-    status: () => core.status(),
-    'system-presence': async () => (core.cluster ? core.cluster.presence() : core.presence.list()),
+    health: () => reports.health(),
+    status: () => reports.status(),
+    'system-presence': async () => presenceList(),
     'system-event': async ({ text, kind, data }, ctx) => {
-      const actor = actorOf(ctx);
-      const payload: EventPayload<'system-event'> = { text, ts: core.clock.now(), source: actor.id };
+      const source = ctx.caller.id;
+      const payload: EventPayload<'system-event'> = { text, ts: clock.now(), source };
       if (kind) payload.kind = kind;
       if (data) payload.data = data;
-      core.log.info({ systemEvent: kind ?? 'note', source: actor.id }, text);
-      core.bus.publish('system-event', payload);
+      log.info({ systemEvent: kind ?? 'note', source }, text);
+      bus.publish('system-event', payload);
       return { ok: true as const };
     },
-    'last-heartbeat': () => core.heartbeat.state(),
-    'set-heartbeats': ({ enabled, intervalMs }) => core.heartbeat.set({ enabled, intervalMs }),
+    'last-heartbeat': () => heartbeat.state(),
+    'set-heartbeats': ({ enabled, intervalMs }) => heartbeat.set({ enabled, intervalMs }),
     wake: ({ mode, text }) => {
       if (mode === 'next-heartbeat') {
-        if (text) core.heartbeat.queueText(text);
+        if (text) heartbeat.queueText(text);
       } else {
-        core.heartbeat.beat('wake', text);
+        heartbeat.beat('wake', text);
       }
       return { ok: true as const };
     },
@@ -57,7 +76,7 @@ export function createSystemHandlers(deps: {
       const q: { afterId?: number; limit: number; action?: string } = { limit: limit ?? 100 };
       if (afterId !== undefined) q.afterId = afterId;
       if (action !== undefined) q.action = action;
-      const entries = await core.store.audit.list(q);
+      const entries = await store.audit.list(q);
       return {
         entries: entries.map((e) => {
           const out: {

@@ -12,7 +12,7 @@ import {
   validatorFor,
 } from '@openclaw/protocol';
 import type { Connection } from '../connection/connection.ts';
-import type { Session } from '../connection/transport.ts';
+import type { Caller, Session } from '../connection/transport.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { StoreFailingError, type StoreFailure } from '../store/store-failure.ts';
@@ -23,6 +23,8 @@ import { spendWriteBudget, type WriteLimits } from './write-budget.ts';
 export interface RequestContext {
   readonly connId: string;
   readonly session: Session;
+  /** The caller's one identity: key idempotency, dedupe and audit records by `caller.id`. */
+  readonly caller: Caller;
   readonly remoteIp: string;
   readonly isLoopback: boolean;
   readonly log: Logger;
@@ -35,7 +37,16 @@ export type Handler<N extends MethodName> = (
   ctx: RequestContext,
 ) => Promise<MethodResult<N>> | MethodResult<N>;
 
-export type HandlerTable = { [N in MethodName]?: Handler<N> };
+/** A handler for every method of the protocol: a method without one does not compile. */
+export type HandlerTable = { [N in MethodName]: Handler<N> };
+
+/** Handlers that replace some of the table's (tests, apps). */
+export type HandlerOverrides = Partial<HandlerTable>;
+
+/** The handlers of one protocol family, e.g. `FamilyHandlers<typeof chatMethods>`: all of them. */
+export type FamilyHandlers<F extends readonly { readonly name: MethodName }[]> = {
+  [N in F[number]['name']]: Handler<N>;
+};
 
 export interface RouterMetrics {
   onRequest(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
@@ -75,7 +86,7 @@ export class Router {
     this.#o = options;
   }
 
-  register(table: HandlerTable): void {
+  register(table: HandlerOverrides): void {
     for (const [name, handler] of Object.entries(table)) {
       const def = getMethod(name);
       if (!def) throw new Error(`handler for unknown method ${name}`);
@@ -111,6 +122,7 @@ export class Router {
   dispatch(conn: Connection, frame: RequestFrame): void {
     const started = performance.now();
     const session = conn.session;
+    const caller = conn.caller;
     const route = this.#routes.get(frame.method);
     const finish = (error: GatewayError | undefined, payloadJson?: string) => {
       conn.inFlight--;
@@ -124,7 +136,7 @@ export class Router {
       }
     };
     conn.inFlight++;
-    if (!route || !session) {
+    if (!route || !session || !caller) {
       finish(
         gatewayError('INVALID_REQUEST', 'METHOD_UNKNOWN', `unknown method: ${frame.method}`, {
           details: { method: frame.method },
@@ -214,6 +226,7 @@ export class Router {
     const ctx: RequestContext = {
       connId: conn.connId,
       session,
+      caller,
       remoteIp: conn.peer.remoteAddress,
       isLoopback: conn.peer.isLoopback,
       log: this.#o.log,
@@ -223,11 +236,7 @@ export class Router {
     const key = route.def.sideEffect ? (params as { idempotencyKey?: unknown }).idempotencyKey : undefined;
     const outcome =
       typeof key === 'string'
-        ? this.#o.idempotency.run(
-            `${session.deviceId ?? `conn:${conn.connId}`}|${frame.method}|${key}`,
-            frame.method,
-            run,
-          )
+        ? this.#o.idempotency.run(`${caller.id}|${frame.method}|${key}`, frame.method, run)
         : run();
     outcome.then(
       (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),

@@ -1,10 +1,17 @@
+import type { messagingMethods } from '@openclaw/protocol';
 import type { ChannelManager } from '../channels/channel-manager.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 
-/** send, channels.* and channels.pairing.*: thin over the channel manager. */
-export function createChannelHandlers(channels: ChannelManager): HandlerTable {
+export interface MessagingDeps {
+  channels: ChannelManager;
+}
+
+/** send, channels.*, channels.pairing.* and web.login.*: thin over the channel manager. */
+export function createMessagingHandlers({
+  channels,
+}: MessagingDeps): FamilyHandlers<typeof messagingMethods> {
   return {
-    send: (params, ctx) => channels.send(params, ctx.session.deviceId ?? 'shared-secret'),
+    send: (params, ctx) => channels.send(params, ctx.caller.id),
     'channels.status': (params) =>
       channels.status(params.channel, { probe: params.probe, timeoutMs: params.timeoutMs }),
     'channels.start': async ({ channel, accountId, timeoutMs }) => ({
