@@ -1,7 +1,7 @@
 import { type GatewayRequestError, generateDeviceIdentity, type HealthSummary } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HandlerOverrides } from '../src/router/router.ts';
-import { eventually, type Harness, rawConnect, startHarness } from './harness.ts';
+import { eventually, type Harness, rawConnect, startHarness, testClient } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
 let h: Harness | undefined;
@@ -125,6 +125,22 @@ describe('router', () => {
       await a.request('send', { to: 'x', idempotencyKey: 'k' });
       await b.request('send', { to: 'x', idempotencyKey: 'k' });
       expect(counter.n).toBe(2);
+    });
+
+    it('keys a device-less caller by the shared secret it holds, so its retry on a new connection is not run again', async () => {
+      const counter = { n: 0 };
+      h = await startHarness({ handlers: [countingSend(counter)] });
+      const cli = () =>
+        h.client({ identity: null, scopes: ['operator.write'], client: { ...testClient, mode: 'cli' } });
+      const first = await cli();
+      await first.connect();
+      const a = await first.request('send', { to: 'x', idempotencyKey: 'retry-me' });
+      await first.close();
+      const second = await cli();
+      await second.connect();
+      const b = await second.request('send', { to: 'x', idempotencyKey: 'retry-me' });
+      expect(b).toEqual(a);
+      expect(counter.n).toBe(1);
     });
   });
 });
