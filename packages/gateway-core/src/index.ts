@@ -35,6 +35,7 @@ export { ClusterBridge } from './cluster/cluster-bridge.ts';
 export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';
 export { type ConfigChange, ConfigManager, type ConfigManagerOptions } from './config/config-manager.ts';
 export { Connection } from './connection/connection.ts';
+export { type ConnectionHandle, ConnectionHub } from './connection/connection-hub.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';
 export {
   type Caller,
@@ -45,18 +46,18 @@ export {
 } from './connection/transport.ts';
 export { CoreError, type CoreErrorCode } from './errors/core-error.ts';
 export { EventBus, eventHead } from './events/event-bus.ts';
+export { createGatewayCore, GatewayCore } from './gateway-core.ts';
+export type { GatewayCoreOptions } from './gateway-core-options.ts';
 export {
-  type ConnectionHandle,
-  type CoreMetricsSink,
-  createGatewayCore,
-  GatewayCore,
-  type GatewayCoreOptions,
+  type ChannelHealthSource,
+  HealthReporter,
   type ListenInfo,
   type ReadinessCheck,
-} from './gateway-core.ts';
+} from './health/health-reporter.ts';
 export { LogRing } from './logging/log-ring.ts';
 export { createLogger, createSilentLogger, type Logger, REDACT_PATHS } from './logging/logger.ts';
 export { SecretScrubber } from './logging/secret-scrubber.ts';
+export type { CoreMetricsSink } from './metrics/core-metrics.ts';
 export type {
   FamilyHandlers,
   Handler,

@@ -36,7 +36,7 @@ export interface Harness {
     originRejected?: boolean;
   }): void;
   client(
-    options?: Partial<GatewayClientOptions> & { identity?: DeviceIdentity | null },
+    options?: Omit<Partial<GatewayClientOptions>, 'identity'> & { identity?: DeviceIdentity | null },
   ): Promise<GatewayClient>;
   /** A connected, paired operator client (admin by default). */
   operator(options?: Partial<GatewayClientOptions>): Promise<GatewayClient>;

@@ -129,9 +129,14 @@ describe('router', () => {
 
     it('keys a device-less caller by the shared secret it holds, so its retry on a new connection is not run again', async () => {
       const counter = { n: 0 };
-      h = await startHarness({ handlers: [countingSend(counter)] });
+      const harness = await startHarness({ handlers: [countingSend(counter)] });
+      h = harness;
       const cli = () =>
-        h.client({ identity: null, scopes: ['operator.write'], client: { ...testClient, mode: 'cli' } });
+        harness.client({
+          identity: null,
+          scopes: ['operator.write'],
+          client: { ...testClient, mode: 'cli' },
+        });
       const first = await cli();
       await first.connect();
       const a = await first.request('send', { to: 'x', idempotencyKey: 'retry-me' });
@@ -222,7 +227,7 @@ describe('events and presence', () => {
         sent++;
       }
       await new Promise((r) => setTimeout(r, 5));
-      return [...h!.core.connections()].length === 1;
+      return [...h!.core.hub.connections()].length === 1;
     }, 15_000);
     // The reader that kept reading is still served.
     expect((await other.request('health')).ok).toBe(true);
@@ -248,7 +253,7 @@ describe('events and presence', () => {
     await c.request('system-event', { text: 'before' });
     await eventually(() => texts.includes('before'));
     // Drop the socket from the server side, then publish while the client is away.
-    const conn = [...h.core.connections()].find((x) => x.session?.deviceId === identity.deviceId)!;
+    const conn = [...h.core.hub.connections()].find((x) => x.session?.deviceId === identity.deviceId)!;
     conn.close(1012, 'test drop');
     h.core.bus.publish('system-event', { text: 'missed-1', ts: Date.now() });
     h.core.bus.publish('system-event', { text: 'missed-2', ts: Date.now() });

@@ -24,7 +24,7 @@ export interface RetainedStream {
 
 export type ConnectionState = 'challenged' | 'authenticating' | 'ready' | 'closed';
 
-/** What a connection asks of the core. */
+/** What a connection asks of the hub that accepted it. */
 export interface ConnectionHost {
   readonly clock: Clock;
   readonly log: Logger;
@@ -32,22 +32,26 @@ export interface ConnectionHost {
   maxPayload(): number;
   maxBufferedBytes(): number;
   replayMaxEvents(): number;
-  /** Run the connect checks; resolves with hello-ok or throws a GatewayError. */
-  /** Resolves with the hello-ok payload as JSON text. */
+  /** Run the connect checks; resolves with the hello-ok payload as JSON text, or rejects. */
   authenticate(conn: Connection, params: ConnectParams): Promise<string>;
-  /** Route a request frame of a ready connection; responses go back through conn.respond*. */
-  dispatch(conn: Connection, frame: RequestFrame): void;
   onReady(conn: Connection): void;
   onClosed(conn: Connection, code: number, reason: string): void;
   onSlowConsumer(conn: Connection): void;
   onHandshakeFailed(conn: Connection, error: GatewayError): void;
 }
 
+/** Where a ready connection's requests go (the Router). */
+export interface RequestSink {
+  /** Handle one request frame; the answer goes back through conn.respond* exactly once. */
+  dispatch(conn: Connection, frame: RequestFrame): void;
+}
+
 const RES_OK_HEAD = '{"type":"res","id":';
 
 /**
  * One socket: challenge → connect → hello-ok → frames. Owns the per-connection event seq,
- * the outbound byte budget and the replay ring; delegates auth and routing to its host.
+ * the outbound byte budget and the replay ring; hands the handshake to its host and requests
+ * to the router.
  */
 export class Connection {
   readonly connId: string;
@@ -56,6 +60,7 @@ export class Connection {
   readonly challengeTs: number;
   readonly #transport: Transport;
   readonly #host: ConnectionHost;
+  readonly #requests: RequestSink;
   #state: ConnectionState = 'challenged';
   #session: Session | undefined;
   #caller: Caller | undefined;
@@ -76,11 +81,18 @@ export class Connection {
   /** Size of the request frame being dispatched (set just before the synchronous dispatch). */
   lastFrameBytes = 0;
 
-  constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
+  constructor(
+    connId: string,
+    transport: Transport,
+    peer: PeerInfo,
+    host: ConnectionHost,
+    requests: RequestSink,
+  ) {
     this.connId = connId;
     this.#transport = transport;
     this.peer = peer;
     this.#host = host;
+    this.#requests = requests;
     this.nonce = generateSecret(18);
     this.challengeTs = host.clock.now();
     this.lastActivityAt = this.challengeTs;
@@ -180,7 +192,7 @@ export class Connection {
       return;
     }
     this.lastFrameBytes = size;
-    this.#host.dispatch(this, frame);
+    this.#requests.dispatch(this, frame);
   }
 
   /** A binary frame: the protocol is text only. */

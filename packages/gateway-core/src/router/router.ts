@@ -11,7 +11,7 @@ import {
   scopeSatisfies,
   validatorFor,
 } from '@openclaw/protocol';
-import type { Connection } from '../connection/connection.ts';
+import type { Connection, RequestSink } from '../connection/connection.ts';
 import type { Caller, Session } from '../connection/transport.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -78,7 +78,7 @@ interface Route {
  * The one place requests become handler calls: method lookup, scope/role check, params
  * validation, idempotency, and the conversion of anything thrown into a typed error.
  */
-export class Router {
+export class Router implements RequestSink {
   readonly #routes = new Map<string, Route>();
   readonly #o: RouterOptions;
 
