@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import type { RunSettings } from './session-router.ts';
+import type { RunSettings } from './session-runs.ts';
 
 /** How runs behave, read from the live config on every run. */
 export function runSettings(config: () => GatewayConfig): () => RunSettings {

@@ -1,38 +1,22 @@
-import {
-  type AgentEvent,
-  type AgentWaitResult,
-  type ChatEvent,
-  type ChatMessage,
-  gatewayError,
-} from '@openclaw/protocol';
+import type { AgentWaitResult, ChatMessage } from '@openclaw/protocol';
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type {
-  RunDelivery,
-  RunRecord,
-  RunStatus,
-  SessionBounds,
-  SessionMessageRecord,
-  SessionRecord,
-  Store,
-} from '../store/types.ts';
+import type { RunRecord, SessionRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import type { HistoryTurn, Responder } from './responder.ts';
+import { toChatMessage } from './chat-message.ts';
+import type { Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
+import {
+  DEFAULT_RUN_SETTINGS,
+  type ReplyTarget,
+  type RunSettings,
+  SessionRuns,
+  type StartRunInput,
+} from './session-runs.ts';
 
-export type ReplyTarget = RunDelivery;
-
-export interface RunSettings {
-  timeoutMs: number;
-  queueMode: 'queue' | 'merge';
-  historyMessages: number;
-  /** History kept per session, enforced on every append. */
-  bounds?: SessionBounds | undefined;
-  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
-  maxQueuedRuns?: number | undefined;
-}
+export type { ReplyTarget, RunSettings, StartRunInput };
 
 export interface SessionRouterOptions {
   store: Store;
@@ -45,51 +29,23 @@ export interface SessionRouterOptions {
   settings?: () => RunSettings;
 }
 
-export interface StartRunInput {
-  sessionKey: string;
-  message: string;
-  source: RunRecord['source'];
-  deliverTo?: ReplyTarget | undefined;
-  dedupeKey?: string | undefined;
-  timeoutMs?: number | undefined;
-  /** A redelivered message: never merged into a queued run (it may already be in it). */
-  replay?: boolean | undefined;
-}
-
-interface LiveRun {
-  record: RunRecord;
-  controller: AbortController;
-  done: Promise<void>;
-  resolveDone(): void;
-}
-
-const DEFAULT_SETTINGS: RunSettings = { timeoutMs: 600_000, queueMode: 'queue', historyMessages: 20 };
-
-class RunTimeout extends Error {
-  override name = 'RunTimeout';
-}
-
 /**
- * Conversations and the runs that answer them. Every message of a session is stored; runs are
- * persisted from acceptance, one at a time per session (later messages queue, or merge), stream
- * as `agent` events and mirror as `chat` events, end as ok / error / aborted / timeout, and
- * send channel replies back through the outbox. Runs a restart cut short are marked
+ * Conversations: channel messages, WebChat and the `agent` method write into sessions, and every
+ * message is stored before the run that answers it starts (runs themselves are SessionRuns: one
+ * at a time per session, replies back through the outbox). Runs a restart cut short are marked
  * `interrupted`, never silently dropped.
  */
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
-  readonly #live = new Map<string, LiveRun>();
-  readonly #active = new Map<string, LiveRun>();
-  readonly #queued = new Map<string, LiveRun[]>();
-  readonly #running = new Set<Promise<void>>();
-  #closed = false;
+  readonly #runs: SessionRuns;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
+    this.#runs = new SessionRuns({ ...options, settings: () => this.#settings });
   }
 
   get #settings(): RunSettings {
-    return this.#o.settings?.() ?? DEFAULT_SETTINGS;
+    return this.#o.settings?.() ?? DEFAULT_RUN_SETTINGS;
   }
 
   /** Mark runs a previous process left unfinished. Returns how many. */
@@ -158,11 +114,11 @@ export class SessionRouter {
         },
         this.#settings.bounds,
       );
-    if (this.#queueFull(key)) {
+    if (this.#runs.queueFull(key)) {
       // The message is kept in the history; only the run is skipped, so a chat flooding a busy
       // session cannot queue work (and memory) without end.
       this.#o.log.warn(
-        { sessionKey: key, queued: this.#queued.get(key)?.length },
+        { sessionKey: key, queued: this.#runs.queuedCount(key) },
         'session busy: message stored, no run started (agent.maxQueuedRuns)',
       );
       return { sessionKey: key, runId: undefined };
@@ -192,7 +148,7 @@ export class SessionRouter {
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
-    this.#refuseWhenBusy(params.sessionKey);
+    this.#runs.refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const messageId = newId('msg');
     await this.#o.store.sessions.append(
@@ -229,7 +185,7 @@ export class SessionRouter {
     source?: RunRecord['source'];
   }): Promise<{ runId: string; sessionKey: string }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
-    this.#refuseWhenBusy(sessionKey);
+    this.#runs.refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
@@ -259,76 +215,13 @@ export class SessionRouter {
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
-  async startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
-    const queue = this.#queued.get(input.sessionKey);
-    const busy = this.#active.has(input.sessionKey);
-    if (
-      busy &&
-      queue?.length &&
-      this.#settings.queueMode === 'merge' &&
-      input.source !== 'cron' &&
-      !input.replay
-    ) {
-      // One queued run answers everything that arrived while the session was busy.
-      const last = queue[queue.length - 1]!;
-      last.record.message = `${last.record.message}\n\n${input.message}`;
-      await this.#o.store.runs.update(last.record.runId, { message: last.record.message });
-      return { runId: last.record.runId, status: 'queued' };
-    }
-    const record: RunRecord = {
-      runId: newId('run'),
-      sessionKey: input.sessionKey,
-      dedupeKey: input.dedupeKey,
-      source: input.source,
-      status: 'accepted',
-      message: input.message,
-      deliverTo: input.deliverTo,
-      timeoutMs: input.timeoutMs,
-      createdAtMs: this.#o.clock.now(),
-    };
-    const created = await this.#o.store.runs.create(record);
-    if (!created.created) {
-      return {
-        runId: created.record.runId,
-        status:
-          this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
-      };
-    }
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => {
-      resolveDone = r;
-    });
-    const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
-    this.#live.set(record.runId, live);
-    if (busy) {
-      let q = this.#queued.get(input.sessionKey);
-      if (!q) {
-        q = [];
-        this.#queued.set(input.sessionKey, q);
-      }
-      q.push(live);
-      return { runId: record.runId, status: 'queued' };
-    }
-    this.#startLive(live);
-    return { runId: record.runId, status: 'started' };
+  startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
+    return this.#runs.startRun(input);
   }
 
   /** Wait for a run to end (or the timeout) and report where it stands. */
-  async wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
-    const live = this.#live.get(runId);
-    if (live) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-      clearTimeout(timer);
-    }
-    const r = await this.#o.store.runs.get(runId);
-    if (!r) return undefined;
-    const out: AgentWaitResult = { runId, status: r.status };
-    if (r.output !== undefined) out.output = r.output;
-    if (r.error !== undefined) out.error = r.error;
-    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
-    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
-    return out;
+  wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
+    return this.#runs.wait(runId, timeoutMs);
   }
 
   async history(
@@ -351,35 +244,20 @@ export class SessionRouter {
   }
 
   abort(sessionKey: string, runId?: string): string[] {
-    const aborted: string[] = [];
-    const active = this.#active.get(sessionKey);
-    if (active && (!runId || active.record.runId === runId)) {
-      active.controller.abort(new Error('aborted by operator'));
-      aborted.push(active.record.runId);
-    }
-    const queue = this.#queued.get(sessionKey) ?? [];
-    for (const r of [...queue]) {
-      if (runId && r.record.runId !== runId) continue;
-      queue.splice(queue.indexOf(r), 1);
-      aborted.push(r.record.runId);
-      void this.#finish(r, 'aborted', '', 'aborted before it started', 0);
-    }
-    return aborted;
+    return this.#runs.abort(sessionKey, runId);
   }
 
   /** Abort a run by id wherever it is. */
   abortRun(runId: string): boolean {
-    const live = this.#live.get(runId);
-    if (!live) return false;
-    return this.abort(live.record.sessionKey, runId).length > 0;
+    return this.#runs.abortRun(runId);
   }
 
   activeRunId(sessionKey: string): string | undefined {
-    return this.#active.get(sessionKey)?.record.runId;
+    return this.#runs.activeRunId(sessionKey);
   }
 
   get activeRuns(): number {
-    return this.#active.size;
+    return this.#runs.activeRuns;
   }
 
   async list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
@@ -390,29 +268,8 @@ export class SessionRouter {
   }
 
   /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const r of this.#active.values()) r.controller.abort(new Error('gateway shutting down'));
-    this.#queued.clear();
-    await Promise.allSettled([...this.#running]);
-  }
-
-  /** True when the session already has as many runs waiting as allowed (merging never adds one). */
-  #queueFull(sessionKey: string): boolean {
-    const settings = this.#settings;
-    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
-    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
-  }
-
-  #refuseWhenBusy(sessionKey: string): void {
-    if (!this.#queueFull(sessionKey)) return;
-    const queued = this.#queued.get(sessionKey)?.length ?? 0;
-    throw gatewayError(
-      'UNAVAILABLE',
-      'SESSION_BUSY',
-      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
-      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
-    );
+  close(): Promise<void> {
+    return this.#runs.close();
   }
 
   async #ensureSession(key: string, kind: 'webchat' | 'channel'): Promise<SessionRecord> {
@@ -426,169 +283,6 @@ export class SessionRouter {
       ...(parsed && kind === 'channel' ? parsed : {}),
     });
   }
-
-  #startLive(live: LiveRun): void {
-    if (this.#closed) return;
-    const key = live.record.sessionKey;
-    this.#active.set(key, live);
-    const p = this.#execute(live).finally(() => {
-      this.#running.delete(p);
-      this.#active.delete(key);
-      const next = this.#queued.get(key)?.shift();
-      if (next) this.#startLive(next);
-      else this.#queued.delete(key);
-    });
-    this.#running.add(p);
-  }
-
-  async #execute(live: LiveRun): Promise<void> {
-    const { record, controller } = live;
-    const { runId, sessionKey } = record;
-    const settings = this.#settings;
-    const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
-    const timer = setTimeout(
-      () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    let chatSeq = 0;
-    let agentSeq = 0;
-    let text = '';
-    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
-      this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
-    try {
-      const startedAtMs = this.#o.clock.now();
-      record.startedAtMs = startedAtMs;
-      record.status = 'running';
-      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
-      agentEvent('lifecycle', { phase: 'start', sessionKey });
-      const history = await this.#historyFor(sessionKey, settings.historyMessages);
-      const responder = this.#o.responder();
-      const reply = await responder.respond(
-        { sessionKey, runId, text: record.message, signal: controller.signal, history },
-        (delta) => {
-          if (controller.signal.aborted) return;
-          text += delta;
-          this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
-          agentEvent('output', { delta });
-        },
-      );
-      if (controller.signal.aborted) throw controller.signal.reason;
-      const stored = await this.#o.store.sessions.append(
-        {
-          sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text: reply,
-          ts: this.#o.clock.now(),
-          runId,
-          status: 'complete',
-        },
-        this.#settings.bounds,
-      );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
-      if (record.deliverTo && reply.trim()) {
-        await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
-          .catch((error: unknown) =>
-            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
-          );
-      }
-    } catch (error) {
-      const reason = controller.signal.aborted ? controller.signal.reason : error;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      const status: RunStatus = this.#closed
-        ? 'interrupted'
-        : reason instanceof RunTimeout
-          ? 'timeout'
-          : controller.signal.aborted
-            ? 'aborted'
-            : 'error';
-      await this.#o.store.sessions
-        .append(
-          {
-            sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text,
-            ts: this.#o.clock.now(),
-            runId,
-            status: status === 'aborted' ? 'aborted' : 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
-      if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
-      await this.#finish(live, status, text, message, chatSeq, agentSeq);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async #finish(
-    live: LiveRun,
-    status: RunStatus,
-    output: string,
-    error: string | undefined,
-    chatSeq: number,
-    agentSeq = 0,
-    message?: ChatMessage,
-  ): Promise<void> {
-    const { runId, sessionKey } = live.record;
-    const endedAtMs = this.#o.clock.now();
-    live.record.status = status;
-    await this.#o.store.runs
-      .update(runId, { status, output, endedAtMs, ...(error !== undefined ? { error } : {}) })
-      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
-    if (status === 'ok') {
-      this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
-    } else if (status === 'aborted' || status === 'interrupted') {
-      this.#publishChat({
-        runId,
-        sessionKey,
-        seq: chatSeq,
-        state: 'aborted',
-        stopReason: status,
-        ...(error ? { errorMessage: error } : {}),
-      });
-    } else {
-      this.#publishChat({
-        runId,
-        sessionKey,
-        seq: chatSeq,
-        state: 'error',
-        ...(error ? { errorMessage: error } : {}),
-      });
-    }
-    const phase =
-      status === 'ok' ? 'end' : status === 'aborted' || status === 'interrupted' ? 'aborted' : 'error';
-    this.#publishAgent({
-      runId,
-      seq: agentSeq,
-      stream: 'lifecycle',
-      ts: endedAtMs,
-      data: { phase, status, ...(error ? { error } : {}) },
-    });
-    this.#live.delete(runId);
-    live.resolveDone();
-  }
-
-  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
-    if (n <= 0) return [];
-    // The newest stored message is this run's own prompt; the backend gets it as `text`.
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
-    return page
-      .slice(0, -1)
-      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
-      .map((m) => ({ role: m.role, text: m.text }));
-  }
-
-  #publishChat(event: ChatEvent): void {
-    this.#o.bus.publish('chat', event);
-  }
-
-  #publishAgent(event: AgentEvent): void {
-    this.#o.bus.publish('agent', event);
-  }
 }
 
 function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
@@ -600,14 +294,4 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
-}
-
-function toChatMessage(m: SessionMessageRecord): ChatMessage {
-  const out: ChatMessage = { id: m.id, role: m.role, text: m.text, ts: m.ts };
-  if (m.runId) out.runId = m.runId;
-  if (m.channel) out.channel = m.channel;
-  if (m.senderId) out.senderId = m.senderId;
-  if (m.senderName) out.senderName = m.senderName;
-  if (m.status) out.status = m.status;
-  return out;
 }
