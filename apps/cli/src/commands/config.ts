@@ -8,10 +8,10 @@ import {
 } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
+import type { CommandContext } from '../command-context.ts';
 import { loadLocalConfig } from '../config-file.ts';
 import { CliError, ExitCodes } from '../errors.ts';
 import { configPath } from '../local-state.ts';
-import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 
 /** `a.b.c` + value → `{a:{b:{c:value}}}` (a JSON merge patch). */
