@@ -85,122 +85,114 @@ export class GatewayCore {
   #started = false;
 
   constructor(options: GatewayCoreOptions) {
-    const clock = (this.clock = options.clock ?? systemClock);
-    this.startedAtMs = clock.now();
-    const log = (this.log = options.log);
-    const config = (this.config = options.config);
-    const cfg = () => config.current;
+    this.clock = options.clock ?? systemClock;
+    this.startedAtMs = this.clock.now();
+    this.log = options.log;
+    this.config = options.config;
+    const cfg = () => this.config.current;
     this.version = options.version;
     const metrics = options.metrics ?? noopMetrics;
     const bus = this.bus;
     this.#gatewayId = options.cluster?.gatewayId ?? options.gatewayId ?? this.bootId;
 
-    const storeHealth = (this.storeHealth = new StoreHealth({
-      clock,
-      log: log.child({ component: 'store' }),
-      probe: storeProbe(options.store, clock),
-    }));
-    const store = (this.store = observeStore(options.store, (failure) => storeHealth.report(failure)));
-    const audit = (this.audit = new AuditLog(store, clock, log));
-    const lastSeen = (this.lastSeen = new LastSeen(store, log));
-    const limiter = (this.#limiter = new AuthLimiter({
+    this.storeHealth = new StoreHealth({
+      clock: this.clock,
+      log: this.log.child({ component: 'store' }),
+      probe: storeProbe(options.store, this.clock),
+    });
+    this.store = observeStore(options.store, (failure) => this.storeHealth.report(failure));
+    this.audit = new AuditLog(this.store, this.clock, this.log);
+    this.lastSeen = new LastSeen(this.store, this.log);
+    this.#limiter = new AuthLimiter({
       policy: cfg().auth.rateLimit,
-      clock,
-      onRestricted: reportRestriction(log, audit),
-    }));
-    const presence = (this.presence = new PresenceRegistry({
-      clock,
+      clock: this.clock,
+      onRestricted: reportRestriction(this.log, this.audit),
+    });
+    this.presence = new PresenceRegistry({
+      clock: this.clock,
       batchMs: options.presenceBatchMs ?? 100,
       tags: options.presenceTags ?? [],
       onFlush: (change) => {
         bus.publish('presence', change, { stateVersion: this.reports.stateVersion() });
         this.cluster?.presenceChanged();
       },
-    }));
-    const pairing = (this.pairing = new DevicePairing({
-      store,
+    });
+    this.pairing = new DevicePairing({
+      store: this.store,
       bus,
-      clock,
-      audit,
+      clock: this.clock,
+      audit: this.audit,
       requestTtlMs: () => cfg().pairing.requestTtlMs,
       closeConnections: (match, reason) => this.hub.closeConnections(match, reason),
-      isConnected: (deviceId) => presence.isConnected(deviceId),
-      flushLastSeen: () => lastSeen.flush(),
-    }));
+      isConnected: (deviceId) => this.presence.isConnected(deviceId),
+      flushLastSeen: () => this.lastSeen.flush(),
+    });
     const authenticator = new Authenticator({
-      store,
-      clock,
-      audit,
-      pairing,
-      limiter,
+      store: this.store,
+      clock: this.clock,
+      audit: this.audit,
+      pairing: this.pairing,
+      limiter: this.#limiter,
       config: cfg,
-      lastSeen,
+      lastSeen: this.lastSeen,
       secrets: options.secrets,
     });
     this.httpAuth = new HttpAuthenticator({
-      limiter,
-      store,
-      clock,
-      audit,
+      limiter: this.#limiter,
+      store: this.store,
+      clock: this.clock,
+      audit: this.audit,
       config: cfg,
       secrets: options.secrets,
     });
-    const router = (this.router = new Router({
-      log,
-      idempotency: new Idempotency(store, clock, () => cfg().limits.idempotencyTtlMs),
+    this.router = new Router({
+      log: this.log,
+      idempotency: new Idempotency(this.store, this.clock, () => cfg().limits.idempotencyTtlMs),
       validateResults: options.validateResults ?? process.env.NODE_ENV === 'test',
       metrics: { onRequest: (m, o, ms, code) => metrics.request(m, o, ms, code) },
       draining: () => this.#draining,
-      storeFailing: () => storeHealth.failing,
+      storeFailing: () => this.storeHealth.failing,
       writeLimits: () => cfg().limits,
-    }));
-    const heartbeat = (this.heartbeat = new Heartbeat({
+    });
+    this.heartbeat = new Heartbeat({
       bus,
-      clock,
-      kv: store.kv,
+      clock: this.clock,
+      kv: this.store.kv,
       defaults: { enabled: cfg().heartbeat.enabled, intervalMs: cfg().heartbeat.intervalMs },
-      summary: () => {
-        const ch = this.channels.summary();
-        return {
-          uptimeMs: clock.now() - this.startedAtMs,
-          connections: this.hub.connectionCount,
-          channelsConnected: ch.connected,
-          channelsTotal: ch.total,
-        };
-      },
-    }));
-    const nodes = (this.nodes = new NodeService({
-      store,
+      summary: () => this.reports.heartbeatSummary(),
+    });
+    this.nodes = new NodeService({
+      store: this.store,
       bus,
-      clock,
-      audit,
-      log,
+      clock: this.clock,
+      audit: this.audit,
+      log: this.log,
       requestTtlMs: () => cfg().pairing.requestTtlMs,
       denyCommands: () => cfg().nodes.denyCommands,
       defaultInvokeTimeoutMs: () => cfg().nodes.invokeTimeoutMs,
       remoteInvoke: options.cluster
         ? (params) => this.cluster!.remoteInvoke(params, cfg().nodes.invokeTimeoutMs)
         : undefined,
-    }));
-    const sessions = (this.sessions = new SessionRouter({
-      store,
+    });
+    this.sessions = new SessionRouter({
+      store: this.store,
       bus,
-      clock,
-      log: log.child({ component: 'sessions' }),
+      clock: this.clock,
+      log: this.log.child({ component: 'sessions' }),
       responder: options.responder ?? configuredResponder(cfg, options.stateDir),
       settings: runSettings(cfg),
       deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
-    }));
-    const channels = (this.channels = new ChannelManager({
-      store,
-      clock,
-      log: log.child({ component: 'channels' }),
-      outboxLog: log.child({ component: 'outbox' }),
+    });
+    this.channels = new ChannelManager({
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ component: 'channels' }),
+      outboxLog: this.log.child({ component: 'outbox' }),
       providers: options.providers ?? [],
       config: () => cfg().channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
       gatewayId: this.#gatewayId,
-      sessions: () => sessions,
+      sessions: () => this.sessions,
       webhooks: options.webhooks,
       ...options.channelTuning,
       onStatusChange: () => this.reports.noteHealthChanged(),
@@ -209,99 +201,106 @@ export class GatewayCore {
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
-    }));
-    const reports = (this.reports = new HealthReporter({
-      clock,
-      log,
+    });
+    this.reports = new HealthReporter({
+      clock: this.clock,
+      log: this.log,
       bus,
       config: cfg,
       version: this.version,
       bootId: this.bootId,
       startedAtMs: this.startedAtMs,
-      presenceVersion: () => presence.version,
-      heartbeatSeconds: () => heartbeat.intervalSeconds,
-      channels,
-      store,
-      limiter,
+      presenceVersion: () => this.presence.version,
+      heartbeatSeconds: () => this.heartbeat.intervalSeconds,
+      channels: this.channels,
+      store: this.store,
+      limiter: this.#limiter,
       listen: options.listen,
       lifecycle: () => ({ started: this.#started, closed: this.#closed, draining: this.#draining }),
-    }));
-    reports.addReadinessCheck({ name: 'store', check: () => storeHealth.readiness() });
-    reports.addReadinessCheck(channelReadiness(channels));
+    });
+    this.reports.addReadinessCheck({ name: 'store', check: () => this.storeHealth.readiness() });
+    this.reports.addReadinessCheck(channelReadiness(this.channels));
     this.cron = new CronService({
-      store,
+      store: this.store,
       bus,
-      clock,
-      log: log.child({ component: 'cron' }),
+      clock: this.clock,
+      log: this.log.child({ component: 'cron' }),
       enabled: () => cfg().cron.enabled,
       timers: options.cronTimers ?? true,
       ...(options.cluster
         ? cronLeadership({
-            store,
-            clock,
+            store: this.store,
+            clock: this.clock,
             gatewayId: this.#gatewayId,
             leaseTtlMs: () => cfg().cluster.leaseTtlMs,
           })
         : {}),
-      ...cronActions({ sessions, channels }),
+      ...cronActions({ sessions: this.sessions, channels: this.channels }),
     });
     this.cluster = options.cluster
-      ? joinCluster(options.cluster, { bus, log, nodes, channels, presence, reports })
+      ? joinCluster(options.cluster, {
+          bus,
+          log: this.log,
+          nodes: this.nodes,
+          channels: this.channels,
+          presence: this.presence,
+          reports: this.reports,
+        })
       : undefined;
-    router.register(
+    this.router.register(
       createHandlers({
-        reports,
-        presenceList: () => (this.cluster ? this.cluster.presence() : presence.list()),
-        heartbeat,
+        reports: this.reports,
+        presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
+        heartbeat: this.heartbeat,
         bus,
-        clock,
-        log,
+        clock: this.clock,
+        log: this.log,
         logRing: options.logRing,
-        store,
-        pairing,
-        nodes,
-        config,
-        audit,
+        store: this.store,
+        pairing: this.pairing,
+        nodes: this.nodes,
+        config: this.config,
+        audit: this.audit,
         cron: this.cron,
-        sessions,
-        channels,
+        sessions: this.sessions,
+        channels: this.channels,
       }),
     );
-    for (const table of options.handlers ?? []) router.register(table);
+    for (const table of options.handlers ?? []) this.router.register(table);
     this.#hello = new HelloOkBuilder({
-      clock,
+      clock: this.clock,
       config: cfg,
       version: this.version,
       bootId: this.bootId,
       startedAtMs: this.startedAtMs,
-      methods: () => router.methods(),
-      presence,
-      health: () => reports.health(),
-      stateVersion: () => reports.stateVersion(),
+      methods: () => this.router.methods(),
+      presence: this.presence,
+      health: () => this.reports.health(),
+      stateVersion: () => this.reports.stateVersion(),
     });
     this.hub = new ConnectionHub({
-      clock,
-      log,
+      clock: this.clock,
+      log: this.log,
       metrics,
       config: cfg,
       authenticator,
       hello: this.#hello,
       bus,
-      presence,
-      nodes,
-      router,
+      presence: this.presence,
+      nodes: this.nodes,
+      router: this.router,
       lifecycle: () => ({ draining: this.#draining, closed: this.#closed }),
     });
-    this.#ticker = new Ticker({ bus, clock, onTick: () => reports.noteHealthChanged() });
+    this.#ticker = new Ticker({ bus, clock: this.clock, onTick: () => this.reports.noteHealthChanged() });
     this.#sweeper = new Sweeper({
-      store,
-      clock,
-      log,
+      store: this.store,
+      clock: this.clock,
+      log: this.log,
       config: cfg,
       expire: (now) => this.hub.sweep(now),
-      sweeps: [() => pairing.sweep(), () => channels.sweep()],
+      sweeps: [() => this.pairing.sweep(), () => this.channels.sweep()],
     });
-    config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
+    this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
   }
 
   /** Start timers. Idempotent. */

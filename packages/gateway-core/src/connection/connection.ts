@@ -4,7 +4,6 @@ import {
   connectParamsValidator,
   type GatewayError,
   gatewayError,
-  type HelloOk,
   MAX_PREAUTH_PAYLOAD_BYTES,
   type RequestFrame,
   requestFrameValidator,

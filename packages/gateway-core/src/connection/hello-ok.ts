@@ -52,7 +52,8 @@ export class HelloOkBuilder {
 
   json(protocol: number, connId: string, auth: HelloOk['auth']): string {
     const o = this.#o;
-    const parts = (this.#parts ??= this.#freshParts());
+    this.#parts ??= this.#freshParts();
+    const parts = this.#parts;
     const now = o.clock.now();
     if (parts.presenceVersion !== o.presence.version) {
       parts.presence = JSON.stringify(o.presence.list());

@@ -24,7 +24,7 @@ export interface ReadinessCheck {
 /** The channel facts health and status are made of. */
 export interface ChannelHealthSource {
   readonly providers: readonly { id: string; label: string }[];
-  summary(): { accounts: AccountRuntimeStatus[] };
+  summary(): { connected: number; total: number; accounts: AccountRuntimeStatus[] };
 }
 
 export interface HealthReporterOptions {
@@ -99,6 +99,24 @@ export class HealthReporter {
     };
     summary.durationMs = Math.round(performance.now() - t0);
     return summary;
+  }
+
+  /** What a heartbeat reports about this gateway. */
+  heartbeatSummary(): {
+    uptimeMs: number;
+    connections: number;
+    channelsConnected: number;
+    channelsTotal: number;
+  } {
+    const ch = this.#o.channels.summary();
+    let connections = 0;
+    for (const c of this.#o.bus.connections()) if (c.state === 'ready') connections++;
+    return {
+      uptimeMs: this.#o.clock.now() - this.#o.startedAtMs,
+      connections,
+      channelsConnected: ch.connected,
+      channelsTotal: ch.total,
+    };
   }
 
   /** Bump the health version and tell clients when something health-relevant changed. */
