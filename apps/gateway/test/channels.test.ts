@@ -114,7 +114,9 @@ describe('channels through the gateway process', () => {
       ['assistant', 'echo: hello web'],
     ]);
     const list = await c2.request('sessions.list', {});
-    expect(list.sessions).toMatchObject([{ key: 'webchat-1', kind: 'webchat', messageCount: 2 }]);
+    expect(list.sessions).toMatchObject([
+      { key: 'webchat-1', kind: 'direct', origin: 'webchat', messageCount: 2 },
+    ]);
   });
 
   it('an inbound Telegram message gets the agent reply from an OpenAI-compatible server, streamed to operators', async () => {

@@ -8,6 +8,11 @@ export interface Allowlist {
   commands: string[];
   /** Environment variable names a caller may set. */
   env: string[];
+  /**
+   * `on-miss`: a program not on the list may still run when the gateway forwards the run with an
+   * operator's approval (exec approvals); `off` (default): the list is the whole answer.
+   */
+  ask: 'off' | 'on-miss';
   /** The file it was read from, named in refusals so the node's owner knows what to edit. */
   path?: string | undefined;
 }
@@ -32,16 +37,20 @@ export async function loadAllowlist(path: string): Promise<Allowlist> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return { commands: [], env: [], path };
+    return { commands: [], env: [], path, ask: 'off' };
   }
   const raw = JSON.parse(text) as Partial<Allowlist>;
   if (!Array.isArray(raw.commands) || raw.commands.some((c) => typeof c !== 'string')) {
     throw new Error(`${path}: "commands" must be an array of program names or absolute paths`);
   }
+  if (raw.ask !== undefined && raw.ask !== 'off' && raw.ask !== 'on-miss') {
+    throw new Error(`${path}: "ask" must be "off" or "on-miss"`);
+  }
   return {
     commands: raw.commands,
     env: Array.isArray(raw.env) ? raw.env.filter((e) => typeof e === 'string') : [],
     path,
+    ask: raw.ask ?? 'off',
   };
 }
 
@@ -72,7 +81,13 @@ export async function which(name: string, path = process.env.PATH ?? ''): Promis
  * Resolve argv[0] against the allowlist: a bare entry allows that program as found on PATH, an
  * absolute entry allows exactly that file. Anything else is refused with a reason.
  */
-export async function resolveAllowed(program: string, list: Allowlist): Promise<string> {
+export async function resolveAllowed(program: string, list: Allowlist, approved = false): Promise<string> {
+  if (approved && list.ask === 'on-miss') {
+    // An operator approved exactly this run on the gateway, and this node's owner opted in.
+    const resolved = await which(program);
+    if (!resolved) throw new CommandRefused('NOT_FOUND', `${program}: not found on this node`);
+    return resolved;
+  }
   if (list.commands.length === 0) {
     throw new CommandRefused(
       'NOT_ALLOWED',

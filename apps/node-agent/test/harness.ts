@@ -19,7 +19,7 @@ export interface World {
   operator(): Promise<GatewayClient>;
   agent(options?: {
     args?: string[];
-    allowlist?: { commands: string[]; env?: string[] };
+    allowlist?: { commands: string[]; env?: string[]; ask?: 'off' | 'on-miss' };
     stateDir?: string;
   }): Promise<TrackedProcess & { stateDir: string }>;
   close(): Promise<void>;

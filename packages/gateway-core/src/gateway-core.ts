@@ -1,15 +1,16 @@
 import { CloseCodes } from '@openclaw/protocol';
-import { configuredResponder } from './agent/configured-responder.ts';
+import { agentApiKey, configuredResponder } from './agent/configured-responder.ts';
+import { AgentCatalog } from './agents/agent-catalog.ts';
+import { ExecApprovals } from './approvals/exec-approvals.ts';
 import { AuditLog } from './audit/audit-log.ts';
-import { AuthLimiter } from './auth/auth-limiter.ts';
-import { Authenticator } from './auth/authenticator.ts';
-import { HttpAuthenticator } from './auth/http-authenticator.ts';
-import { reportRestriction } from './auth/report-restriction.ts';
+import { createGatewayAuth } from './auth/gateway-auth.ts';
+import type { HttpAuthenticator } from './auth/http-authenticator.ts';
 import { ChannelManager } from './channels/channel-manager.ts';
 import type { ClusterBridge } from './cluster/cluster-bridge.ts';
 import { joinCluster } from './cluster/join-cluster.ts';
 import type { ConfigManager } from './config/config-manager.ts';
-import { type ConnectionHandle, ConnectionHub } from './connection/connection-hub.ts';
+import { applyLiveConfig } from './config/live-config.ts';
+import { type ConnectionHandle, ConnectionHub, type DrainOptions } from './connection/connection-hub.ts';
 import { HelloOkBuilder } from './connection/hello-ok.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { cronActions, cronLeadership } from './cron/cron-actions.ts';
@@ -17,19 +18,22 @@ import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
 import { Ticker } from './events/ticker.ts';
 import type { GatewayCoreOptions } from './gateway-core-options.ts';
-import { createHandlers } from './handlers/index.ts';
+import { createFinals, createHandlers } from './handlers/index.ts';
 import { channelReadiness, HealthReporter, type ReadinessCheck } from './health/health-reporter.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { Logger } from './logging/logger.ts';
 import { noopMetrics } from './metrics/core-metrics.ts';
+import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
 import { PresenceRegistry } from './presence/presence.ts';
+import { QuestionService } from './questions/question-service.ts';
 import { Idempotency } from './router/idempotency.ts';
 import { type HandlerOverrides, Router } from './router/router.ts';
+import { createConversations } from './sessions/conversations.ts';
 import { runSettings } from './sessions/run-settings.ts';
-import { SessionRouter } from './sessions/session-router.ts';
+import type { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
 import { StoreHealth } from './store/store-health.ts';
 import { storeProbe } from './store/store-probe.ts';
@@ -70,12 +74,13 @@ export class GatewayCore {
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
+  readonly approvals: ExecApprovals;
+  readonly questions: QuestionService;
   readonly channels: ChannelManager;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
   /** Authentication for the HTTP surfaces (canvas, A2UI, session, metrics), behind the same limiter. */
   readonly httpAuth: HttpAuthenticator;
-  readonly #limiter: AuthLimiter;
   readonly #hello: HelloOkBuilder;
   readonly #ticker: Ticker;
   readonly #gatewayId: string;
@@ -103,11 +108,6 @@ export class GatewayCore {
     this.store = observeStore(options.store, (failure) => this.storeHealth.report(failure));
     this.audit = new AuditLog(this.store, this.clock, this.log);
     this.lastSeen = new LastSeen(this.store, this.log);
-    this.#limiter = new AuthLimiter({
-      policy: cfg().auth.rateLimit,
-      clock: this.clock,
-      onRestricted: reportRestriction(this.log, this.audit),
-    });
     this.presence = new PresenceRegistry({
       clock: this.clock,
       batchMs: options.presenceBatchMs ?? 100,
@@ -127,24 +127,17 @@ export class GatewayCore {
       isConnected: (deviceId) => this.presence.isConnected(deviceId),
       flushLastSeen: () => this.lastSeen.flush(),
     });
-    const authenticator = new Authenticator({
+    const auth = createGatewayAuth({
       store: this.store,
       clock: this.clock,
       audit: this.audit,
       pairing: this.pairing,
-      limiter: this.#limiter,
       config: cfg,
       lastSeen: this.lastSeen,
       secrets: options.secrets,
+      log: this.log,
     });
-    this.httpAuth = new HttpAuthenticator({
-      limiter: this.#limiter,
-      store: this.store,
-      clock: this.clock,
-      audit: this.audit,
-      config: cfg,
-      secrets: options.secrets,
-    });
+    this.httpAuth = auth.http;
     this.router = new Router({
       log: this.log,
       idempotency: new Idempotency(this.store, this.clock, () => cfg().limits.idempotencyTtlMs),
@@ -174,15 +167,26 @@ export class GatewayCore {
         ? (params) => this.cluster!.remoteInvoke(params, cfg().nodes.invokeTimeoutMs)
         : undefined,
     });
-    this.sessions = new SessionRouter({
+    const apiKey = agentApiKey(cfg, options.stateDir);
+    const agents = new AgentCatalog(cfg, async () => (await apiKey()) !== undefined);
+    this.approvals = new ExecApprovals({
+      kv: this.store.kv,
+      bus,
+      clock: this.clock,
+      log: this.log.child({ component: 'exec-approvals' }),
+    });
+    this.questions = new QuestionService(bus, this.clock);
+    const conversations = createConversations({
+      agents,
       store: this.store,
       bus,
       clock: this.clock,
       log: this.log.child({ component: 'sessions' }),
-      responder: options.responder ?? configuredResponder(cfg, options.stateDir),
+      responder: options.responder ?? configuredResponder(cfg, apiKey),
       settings: runSettings(cfg),
       deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
     });
+    this.sessions = conversations.router;
     this.channels = new ChannelManager({
       store: this.store,
       clock: this.clock,
@@ -207,14 +211,12 @@ export class GatewayCore {
       log: this.log,
       bus,
       config: cfg,
-      version: this.version,
-      bootId: this.bootId,
-      startedAtMs: this.startedAtMs,
+      gateway: this,
       presenceVersion: () => this.presence.version,
       heartbeatSeconds: () => this.heartbeat.intervalSeconds,
       channels: this.channels,
       store: this.store,
-      limiter: this.#limiter,
+      limiter: auth.limiter,
       listen: options.listen,
       lifecycle: () => ({ started: this.#started, closed: this.#closed, draining: this.#draining }),
     });
@@ -247,32 +249,38 @@ export class GatewayCore {
           reports: this.reports,
         })
       : undefined;
-    this.router.register(
-      createHandlers({
-        reports: this.reports,
-        presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
-        heartbeat: this.heartbeat,
-        bus,
-        clock: this.clock,
-        log: this.log,
-        logRing: options.logRing,
-        store: this.store,
-        pairing: this.pairing,
-        nodes: this.nodes,
-        config: this.config,
-        audit: this.audit,
-        cron: this.cron,
-        sessions: this.sessions,
-        channels: this.channels,
-      }),
-    );
+    const handlerDeps = {
+      gateway: this,
+      listenPort: () => options.listen?.().port,
+      reports: this.reports,
+      presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
+      heartbeat: this.heartbeat,
+      bus,
+      clock: this.clock,
+      log: this.log,
+      logRing: options.logRing,
+      store: this.store,
+      pairing: this.pairing,
+      nodes: this.nodes,
+      config: this.config,
+      audit: this.audit,
+      cron: this.cron,
+      sessions: this.sessions,
+      sessionFeed: conversations.feed,
+      sessionViews: conversations.views,
+      agents,
+      approvals: this.approvals,
+      questions: this.questions,
+      nodePending: new NodePendingQueue(this.store, this.clock),
+      channels: this.channels,
+    };
+    this.router.register(createHandlers(handlerDeps));
+    this.router.registerFinal(createFinals(handlerDeps));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.#hello = new HelloOkBuilder({
       clock: this.clock,
       config: cfg,
-      version: this.version,
-      bootId: this.bootId,
-      startedAtMs: this.startedAtMs,
+      gateway: this,
       methods: () => this.router.methods(),
       presence: this.presence,
       health: () => this.reports.health(),
@@ -283,7 +291,7 @@ export class GatewayCore {
       log: this.log,
       metrics,
       config: cfg,
-      authenticator,
+      authenticator: auth.ws,
       hello: this.#hello,
       bus,
       presence: this.presence,
@@ -300,7 +308,16 @@ export class GatewayCore {
       expire: (now) => this.hub.sweep(now),
       sweeps: [() => this.pairing.sweep(), () => this.channels.sweep()],
     });
-    this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
+    this.config.onChange(
+      applyLiveConfig({
+        config: cfg,
+        hello: this.#hello,
+        limiter: auth.limiter,
+        ticker: this.#ticker,
+        hub: this.hub,
+        log: this.log,
+      }),
+    );
   }
 
   /** Start timers. Idempotent. */
@@ -336,20 +353,11 @@ export class GatewayCore {
     return this.reports.readiness();
   }
 
-  /**
-   * Stop accepting work, tell clients, let in-flight requests finish within `drainMs`, then
-   * close every socket (1012 when a restart is expected, else 1001).
-   */
-  async shutdown(options: { reason: string; restartExpectedMs?: number; drainMs?: number }): Promise<void> {
+  /** Stop accepting work, drain the sockets (tell clients, finish in-flight requests, close), then close. */
+  async shutdown(options: DrainOptions): Promise<void> {
     if (this.#closed) return;
     this.#draining = true;
-    const payload: { reason: string; restartExpectedMs?: number } = { reason: options.reason };
-    if (options.restartExpectedMs !== undefined) payload.restartExpectedMs = options.restartExpectedMs;
-    this.bus.publish('shutdown', payload, { replayable: false });
-    const deadline = Date.now() + (options.drainMs ?? 5000);
-    while (Date.now() < deadline && this.hub.busy) await new Promise((r) => setTimeout(r, 20));
-    const code = options.restartExpectedMs !== undefined ? CloseCodes.SERVICE_RESTART : CloseCodes.GOING_AWAY;
-    this.hub.closeAll(code, options.reason);
+    await this.hub.drain(options);
     await this.close();
   }
 
@@ -367,6 +375,8 @@ export class GatewayCore {
     await this.sessions.close();
     await this.channels.close();
     this.nodes.close();
+    this.approvals.close();
+    this.questions.close();
     this.presence.close();
     this.reports.close();
     this.hub.closeAll(CloseCodes.GOING_AWAY, 'gateway closed');
@@ -374,18 +384,6 @@ export class GatewayCore {
       .flush()
       .catch((error: unknown) => this.log.warn({ err: error }, 'last-seen flush failed'));
     await this.store.close();
-  }
-
-  #onConfigChange(changed: string[], origin: string | undefined): void {
-    const cfg = this.config.current;
-    this.#hello.invalidate();
-    this.#limiter.setPolicy(cfg.auth.rateLimit);
-    if (changed.some((p) => p.startsWith('limits.tickIntervalMs')))
-      this.#ticker.retune(cfg.limits.tickIntervalMs, this.hub.connectionCount > 0);
-    if (changed.some((p) => p === 'auth.token' || p === 'auth.password' || p === 'auth.mode')) {
-      this.hub.closeSharedSecretConnections('gateway auth changed', origin);
-    }
-    if (changed.some((p) => p.startsWith('logging.level'))) this.log.level = cfg.logging.level;
   }
 }
 

@@ -258,32 +258,56 @@ describe('handshake', () => {
       expect(err(res).details?.code).toBe('MISSING_SCOPE');
     });
 
-    it('keeps the requested scopes of a device-less loopback CLI only while silent loopback approval is on', async () => {
+    it('keeps the requested scopes of the device-less loopback CLI and backend helper, whatever the pairing policy', async () => {
+      const scopesOf = (r: { response: unknown }) =>
+        ((r.response as { payload: { auth: { scopes: string[] } } }).payload.auth.scopes as string[]) ?? [];
+      for (const autoApproveLoopback of [true, false]) {
+        h = await startHarness({ config: { pairing: { autoApproveLoopback } } });
+        const cli = await rawConnect(await h.raw(), h.token, {
+          identity: null,
+          scopes: ['operator.read', 'operator.pairing'],
+          client: { id: 'cli', mode: 'cli' },
+        });
+        expect(scopesOf(cli)).toEqual(['operator.pairing', 'operator.read']);
+        const backend = await rawConnect(await h.raw(), h.token, {
+          identity: null,
+          scopes: ['operator.admin'],
+          client: { id: 'gateway-client', mode: 'backend' },
+        });
+        expect(scopesOf(backend)).toEqual(['operator.admin']);
+        // A probe, a CLI id in another mode, and any other client: no scopes.
+        for (const client of [
+          { id: 'cli', mode: 'probe' as const },
+          { id: 'cli', mode: 'backend' as const },
+          { id: 'gateway-client', mode: 'cli' as const },
+          { id: 'my-tool', mode: 'backend' as const },
+        ]) {
+          const r = await rawConnect(await h.raw(), h.token, {
+            identity: null,
+            scopes: ['operator.read'],
+            client,
+          });
+          expect(scopesOf(r), JSON.stringify(client)).toEqual([]);
+        }
+        await h.close();
+      }
+      // Sent from a browser page (an Origin header): no scopes, even as the CLI.
       h = await startHarness();
-      const raw = await h.raw();
-      const { response } = await rawConnect(raw, h.token, {
+      h.setPeer({ remoteAddress: '127.0.0.1', isLoopback: true, origin: 'http://127.0.0.1:1234' });
+      const browser = await rawConnect(await h.raw(), h.token, {
         identity: null,
         scopes: ['operator.read'],
         client: { id: 'cli', mode: 'cli' },
       });
-      expect((response.payload as { auth: { scopes: string[] } }).auth.scopes).toEqual(['operator.read']);
-      await h.close();
-      h = await startHarness({ config: { pairing: { autoApproveLoopback: false } } });
-      const raw2 = await h.raw();
-      const r2 = await rawConnect(raw2, h.token, {
-        identity: null,
-        scopes: ['operator.read'],
-        client: { id: 'cli', mode: 'cli' },
-      });
-      expect((r2.response.payload as { auth: { scopes: string[] } }).auth.scopes).toEqual([]);
+      expect(scopesOf(browser)).toEqual([]);
+      // Not loopback: a device identity is required.
       h.setPeer({ remoteAddress: '10.1.2.3', isLoopback: false });
-      const raw3 = await h.raw();
-      const r3 = await rawConnect(raw3, h.token, {
+      const remote = await rawConnect(await h.raw(), h.token, {
         identity: null,
         scopes: ['operator.read'],
         client: { id: 'cli', mode: 'cli' },
       });
-      expect(err(r3.response).details?.code).toBe('DEVICE_IDENTITY_REQUIRED');
+      expect(err(remote.response).details?.code).toBe('DEVICE_IDENTITY_REQUIRED');
     });
 
     it('rejects a replayed nonce', async () => {

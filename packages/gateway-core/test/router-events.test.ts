@@ -1,4 +1,4 @@
-import { type GatewayRequestError, generateDeviceIdentity, type HealthSummary } from '@openclaw/protocol';
+import { GatewayRequestError, generateDeviceIdentity, type HealthSummary } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HandlerOverrides } from '../src/router/router.ts';
 import { eventually, type Harness, rawConnect, startHarness, testClient } from './harness.ts';
@@ -27,10 +27,12 @@ describe('router', () => {
     const e = (await c.call('logs.tail', { limit: 'ten' }).catch((x: unknown) => x)) as GatewayRequestError;
     expect(e.detailCode).toBe('PARAMS_INVALID');
     expect(e.details?.path).toBe('/limit');
+    // An unknown field is ignored, but does not excuse a missing required one.
     const e2 = (await c
-      .call('device.pair.rename', { deviceId: 'x', label: 'y', extra: 1 })
+      .call('device.pair.rename', { label: 'y', extra: 1 })
       .catch((x: unknown) => x)) as GatewayRequestError;
     expect(e2.detailCode).toBe('PARAMS_INVALID');
+    expect(e2.details?.path).toBe('/deviceId');
   });
 
   it('checks the scope at dispatch with MISSING_SCOPE details', async () => {
@@ -135,7 +137,7 @@ describe('router', () => {
         harness.client({
           identity: null,
           scopes: ['operator.write'],
-          client: { ...testClient, mode: 'cli' },
+          client: { ...testClient, id: 'cli', mode: 'cli' },
         });
       const first = await cli();
       await first.connect();
@@ -301,5 +303,42 @@ describe('health, status and logs', () => {
     await h.core.shutdown({ reason: 'restarting', restartExpectedMs: 1500, drainMs: 100 });
     expect(await shutdown).toEqual({ reason: 'restarting', restartExpectedMs: 1500 });
     expect((await closed).code).toBe(1012);
+  });
+});
+
+describe('forward-compatible params', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('ignores fields it does not know, still validates the ones it does, and logs each once', async () => {
+    h = await startHarness();
+    const c = await h.operator();
+    const call = (params: unknown) =>
+      (c.request as (m: string, p: unknown) => Promise<unknown>)('sessions.list', params);
+    await expect(call({ limit: 5, someFutureField: { deep: true } })).resolves.toMatchObject({ total: 0 });
+    await expect(call({ limit: 5, someFutureField: 2 })).resolves.toMatchObject({ total: 0 });
+    // A known field with a wrong type is still refused, and the error names it, not the unknown one.
+    const e = (await call({ limit: 'five', someFutureField: 1 }).catch(
+      (x: unknown) => x,
+    )) as GatewayRequestError;
+    expect(e).toBeInstanceOf(GatewayRequestError);
+    expect(e.detailCode).toBe('PARAMS_INVALID');
+    expect((e.details as { path: string }).path).toBe('/limit');
+    const logged = h.logLines.filter((l) => l.includes('ignored a param this gateway does not know'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ method: 'sessions.list', field: '/someFutureField' });
+  });
+
+  it('accepts a connect carrying fields it does not know', async () => {
+    h = await startHarness();
+    const raw = await h.raw();
+    const { response } = await rawConnect(raw, h.token, {
+      client: { id: 'test', mode: 'test', futureClientField: 'x' },
+      extra: { futureTopLevel: { a: 1 } },
+    } as never);
+    expect(response.ok).toBe(true);
   });
 });

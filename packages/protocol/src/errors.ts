@@ -62,6 +62,7 @@ export const DetailCodes = {
   NODE_INVOKE_TIMEOUT: 'The node did not answer before the invoke deadline.',
   NODE_DISCONNECTED: 'The node disconnected before answering.',
   NODE_NOT_READY: 'The node has not been approved or is not ready for invokes.',
+  REQUEST_UNKNOWN: 'No pending request with that id (message: unknown requestId).',
   // channels
   CHANNEL_UNKNOWN: 'No provider for that channel id in this gateway.',
   CHANNEL_ACCOUNT_UNKNOWN: 'The channel has no account with that id in the config.',
@@ -79,6 +80,14 @@ export const DetailCodes = {
   RUN_UNKNOWN: 'No agent run with that id (it may have been pruned).',
   SESSION_BUSY:
     'The session already has agent.maxQueuedRuns runs waiting behind its active one; retry after retryAfterMs.',
+  AGENT_UNKNOWN: 'No agent with that id on this gateway (agents.list names them).',
+  SESSION_UNKNOWN: 'No session with that key.',
+  SYSTEM_RUN_DENIED: 'The exec approval policy or an operator refused this system.run; it did not run.',
+  APPROVAL_UNKNOWN: 'No exec approval with that id is pending (it may have been decided or have lapsed).',
+  QUESTION_UNKNOWN: 'No question with that id is pending (it may have been answered or have lapsed).',
+  ACTION_UNSUPPORTED: 'The channel cannot do this action (details.action, details.channel).',
+  DELIVERY_ROUTE_MISSING:
+    'deliver was asked but there is no channel route for the reply (name channel and to, or pass bestEffortDeliver).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   // config

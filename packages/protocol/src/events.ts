@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { AgentEvent } from './methods/agent.ts';
+import { ExecApproval, ExecApprovalResolvedEvent } from './methods/approvals.ts';
 import { ChatEvent } from './methods/chat.ts';
 import { CronEvent } from './methods/cron.ts';
 import { defineEvent, type EventDefinition } from './methods/define.ts';
@@ -12,6 +13,8 @@ import {
   NodePairRequestedEvent,
   NodePairResolvedEvent,
 } from './methods/nodes.ts';
+import { QuestionRecord, QuestionResolvedEvent } from './methods/questions.ts';
+import { SessionMessageEvent, SessionsChangedEvent } from './methods/sessions.ts';
 import { HeartbeatPayload } from './methods/system.ts';
 import { ConnectChallenge } from './schema/connect.ts';
 import { HealthSummary } from './schema/health.ts';
@@ -153,6 +156,42 @@ export const eventList = [
     description: 'A job started or finished.',
     payload: CronEvent,
     audience: 'operator.read',
+  }),
+  defineEvent({
+    name: 'sessions.changed',
+    description: 'A session row changed; sent to connections that called sessions.subscribe.',
+    payload: SessionsChangedEvent,
+    audience: 'operator.read',
+  }),
+  defineEvent({
+    name: 'session.message',
+    description: 'A message was stored in a session; sent to connections subscribed to that session.',
+    payload: SessionMessageEvent,
+    audience: 'operator.read',
+  }),
+  defineEvent({
+    name: 'exec.approval.requested',
+    description: 'A command waits for an operator to approve running it on a node.',
+    payload: ExecApproval,
+    audience: 'operator.approvals',
+  }),
+  defineEvent({
+    name: 'exec.approval.resolved',
+    description: 'An exec approval was decided or lapsed.',
+    payload: ExecApprovalResolvedEvent,
+    audience: 'operator.approvals',
+  }),
+  defineEvent({
+    name: 'question.requested',
+    description: 'A question waits for an operator answer.',
+    payload: QuestionRecord,
+    audience: 'operator.questions',
+  }),
+  defineEvent({
+    name: 'question.resolved',
+    description: 'A question was answered, cancelled or lapsed.',
+    payload: QuestionResolvedEvent,
+    audience: 'operator.questions',
   }),
   defineEvent({
     name: 'web.login',

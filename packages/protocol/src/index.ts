@@ -106,7 +106,10 @@ export {
   levelName,
   parseLogLine,
 } from './logs/format-log-line.ts';
+export * from './methods/absent.ts';
 export * from './methods/agent.ts';
+export * from './methods/agents.ts';
+export * from './methods/approvals.ts';
 export * from './methods/chat.ts';
 export * from './methods/config.ts';
 export * from './methods/cron.ts';
@@ -118,8 +121,11 @@ export {
   type MethodDefinition,
 } from './methods/define.ts';
 export * from './methods/devices.ts';
+export * from './methods/host.ts';
 export {
+  type FinalMethodName,
   getMethod,
+  type MethodFinal,
   type MethodMap,
   type MethodName,
   type MethodParams,
@@ -131,8 +137,12 @@ export {
   type RequestParams,
   type SideEffectMethodName,
 } from './methods/index.ts';
+export * from './methods/message.ts';
 export * from './methods/messaging.ts';
+export * from './methods/node-pending.ts';
 export * from './methods/nodes.ts';
+export * from './methods/questions.ts';
+export * from './methods/sessions.ts';
 export * from './methods/system.ts';
 export * from './schema/connect.ts';
 export * from './schema/frames.ts';
@@ -148,6 +158,7 @@ export {
   Roles,
   scopeSatisfies,
   scopesCovered,
+  scopesSatisfying,
 } from './scopes.ts';
 export {
   connectParamsValidator,

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { EventName } from './events.ts';
 import { getEvent } from './events.ts';
+import { dropUnknownProperties } from './forward-compat.ts';
 import type { MethodName } from './methods/index.ts';
 import { getMethod } from './methods/index.ts';
 import { ConnectParams } from './schema/connect.ts';
@@ -19,6 +20,12 @@ export interface Validator<T> {
   check(value: unknown): value is T;
   /** Why a value fails (at most `max` issues, default 5). Only call on failure: it is the slow path. */
   issues(value: unknown, max?: number): ValidationIssue[];
+  /**
+   * Forward compatibility: a copy of `value` without the properties the schema does not declare
+   * (at every depth where the schema is a closed object), and their JSON pointers. `check` then
+   * says whether what is left is valid. Only call after `check` failed: it is the slow path.
+   */
+  dropUnknown(value: unknown): { value: unknown; dropped: string[] };
 }
 
 const cache = new WeakMap<TSchema, Validator<unknown>>();
@@ -41,6 +48,10 @@ export function validatorFor<S extends TSchema>(schema: S): Validator<Static<S>>
           if (out.length >= max) break;
         }
         return out;
+      },
+      dropUnknown: (value: unknown) => {
+        const dropped: string[] = [];
+        return { value: dropUnknownProperties(schema, value, '', dropped), dropped };
       },
     };
     cache.set(schema, v);

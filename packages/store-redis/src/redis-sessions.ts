@@ -83,6 +83,26 @@ if freed > 0 and redis.call('DECRBY', KEYS[3], freed) < 0 then redis.call('SET',
 return removed
 `);
 
+// KEYS: messages, session. ARGV: keep. Keeps the newest `keep` messages; the count follows.
+const trim = new LuaScript(`
+local card = redis.call('ZCARD', KEYS[1])
+local keep = tonumber(ARGV[1])
+local removed = 0
+if card > keep then
+  removed = card - keep
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, removed - 1)
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], 'messageCount', card - removed) end
+return removed
+`);
+
+// KEYS: session. ARGV: title (absent: clear). Returns the session, or nil when it does not exist.
+const setTitle = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+if ARGV[1] then redis.call('HSET', KEYS[1], 'title', ARGV[1]) else redis.call('HDEL', KEYS[1], 'title') end
+return redis.call('HGETALL', KEYS[1])
+`);
+
 function toMessage(member: string): SessionMessageRecord {
   const a = member.indexOf(':');
   const b = member.indexOf(':', a + 1);
@@ -158,6 +178,26 @@ export function redisSessions(ctx: RedisContext): SessionRepo {
       const max = beforeSeq === undefined ? '+inf' : `(${beforeSeq}`;
       const members = await client.zrevrangebyscore(key('msgs', k), max, '-inf', 'LIMIT', 0, limit);
       return members.reverse().map(toMessage);
+    },
+    async setTitle(k, title) {
+      const flat = await setTitle.run(
+        client,
+        [key('sess', k)],
+        title === undefined ? [] : [JSON.stringify(title)],
+      );
+      return flat ? fromFlat<SessionRecord>(flat) : undefined;
+    },
+    async trim(k, keep) {
+      return Number(await trim.run(client, [key('msgs', k), key('sess', k)], [Math.max(0, keep)]));
+    },
+    async remove(k) {
+      const [[, removed]] = (await client
+        .multi()
+        .del(key('sess', k))
+        .del(key('msgs', k), key('sess-seq', k))
+        .zrem(key('sessions'), k)
+        .exec()) as [[Error | null, number]];
+      return removed > 0;
     },
     async prune(beforeMs, maxPerSession) {
       const keys = await client.zrange(key('sessions'), 0, -1);

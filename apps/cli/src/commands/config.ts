@@ -1,3 +1,5 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloseCodes,
@@ -10,8 +12,9 @@ import type { Command } from 'commander';
 import JSON5 from 'json5';
 import type { CommandContext } from '../command-context.ts';
 import { loadLocalConfig } from '../config-file.ts';
+import { importReferenceConfig } from '../config-import.ts';
 import { CliError, ExitCodes } from '../errors.ts';
-import { configPath } from '../local-state.ts';
+import { configPath, stateDir } from '../local-state.ts';
 import { withSession } from '../session.ts';
 
 /** `a.b.c` + value → `{a:{b:{c:value}}}` (a JSON merge patch). */
@@ -184,10 +187,81 @@ export function register(program: Command, ctx: CommandContext): void {
     });
 
   config
+    .command('import')
+    .argument('<file>', 'a reference OpenClaw openclaw.json (JSON5)')
+    .option('--out <path>', "where to write this gateway's config (default: the config path)")
+    .option('--force', 'overwrite an existing config (and API key file)')
+    .option('--dry-run', 'report only; write nothing')
+    .description('convert a reference OpenClaw config: lists what is carried over, what is dropped and why')
+    .action(async (file: string, o: { out?: string; force?: boolean; dryRun?: boolean }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      let ref: unknown;
+      try {
+        ref = JSON5.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new CliError(`cannot read ${file}: ${(error as Error).message}`, { exitCode: ExitCodes.USAGE });
+      }
+      if (!ref || typeof ref !== 'object' || Array.isArray(ref)) {
+        throw new CliError(`${file}: not a config object`, { exitCode: ExitCodes.USAGE });
+      }
+      const r = importReferenceConfig(ref as Record<string, unknown>);
+      const target = o.out ? resolve(o.out) : configPath();
+      const keyFile = join(stateDir(), 'agent-api-key');
+      const written: string[] = [];
+      if (!o.dryRun) {
+        if (!o.force && (await exists(target))) {
+          throw new CliError(`${target} exists: pass --force to replace it, or --out another path`, {
+            exitCode: ExitCodes.USAGE,
+          });
+        }
+        await mkdir(dirname(target), { recursive: true });
+        // The config may hold the gateway token: readable by its owner only.
+        await writeFile(target, `${JSON.stringify(r.config, null, 2)}\n`, { mode: 0o600 });
+        written.push(target);
+        if (r.agentApiKey && (o.force || !(await exists(keyFile)))) {
+          await mkdir(dirname(keyFile), { recursive: true });
+          await writeFile(keyFile, `${r.agentApiKey}\n`, { mode: 0o600 });
+          written.push(keyFile);
+        }
+      }
+      const report = {
+        written,
+        dryRun: o.dryRun === true,
+        carried: r.carried,
+        dropped: r.dropped,
+        apiKey: r.agentApiKey
+          ? written.includes(keyFile)
+            ? 'written to the key file'
+            : 'found, not written'
+          : 'none',
+        config: r.config,
+      };
+      out.result(report, () => [
+        o.dryRun ? 'dry run: nothing written' : `wrote ${written.join(' and ')}`,
+        '',
+        `carried over (${r.carried.length}):`,
+        ...r.carried.map((n) => `  ${n.from} → ${n.to}${n.why ? ` (${n.why})` : ''}`),
+        ...(r.agentApiKey
+          ? [`  models.providers.*.apiKey → ${keyFile} (mode 0600; never the config file)`]
+          : []),
+        '',
+        `dropped (${r.dropped.length}):`,
+        ...r.dropped.map((n) => `  ${n.from}: ${n.why}`),
+      ]);
+    });
+
+  config
     .command('path')
     .description('where the config file is')
     .action((_o, cmd: Command) => {
       const out = ctx.output(cmd);
       out.result({ path: configPath() }, () => configPath());
     });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -20,7 +20,8 @@ export interface LogLine {
 export function parseLogLine(id: number, raw: string): LogLine {
   try {
     const j = JSON.parse(raw) as Record<string, unknown>;
-    const { time, level, msg, pid: _pid, hostname: _host, ...rest } = j;
+    // message and _meta repeat msg, time and level for readers of the reference log format.
+    const { time, level, msg, pid: _pid, hostname: _host, message: _message, _meta, ...rest } = j;
     const t = typeof time === 'number' || typeof time === 'string' ? new Date(time) : undefined;
     return {
       id,

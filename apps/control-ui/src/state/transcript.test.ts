@@ -20,6 +20,9 @@ const msg = (
   role,
   text,
   ts: 1,
+  content: text,
+  timestamp: 1,
+  __openclaw: { id, seq: 1 },
   ...extra,
 });
 const final = (runId: string, seq: number, message: ChatMessage): ChatEvent => ({

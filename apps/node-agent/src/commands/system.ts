@@ -13,6 +13,8 @@ interface RunParams {
   timeoutMs?: number;
   maxOutputBytes?: number;
   stdin?: string;
+  /** Set by the gateway when an operator approved this run (exec approvals). */
+  approval?: { id?: unknown; decision?: unknown };
 }
 
 function asRunParams(p: unknown): RunParams {
@@ -31,7 +33,8 @@ export function systemRun(allowlist: () => Allowlist): CommandHandler {
   return async (raw, { signal }) => {
     const p = asRunParams(raw);
     const list = allowlist();
-    const program = await resolveAllowed(p.argv[0]!, list);
+    const approved = p.approval?.decision === 'allow-once' || p.approval?.decision === 'allow-always';
+    const program = await resolveAllowed(p.argv[0]!, list, approved);
     const env: Record<string, string> = {};
     for (const k of BASE_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
     for (const [k, v] of Object.entries(p.env ?? {})) {

@@ -115,10 +115,7 @@ export class Authenticator {
     const { credential, token } = await this.#credentials(conn, params, role, config);
 
     // 5. Device identity. Without one, only a direct-loopback client holding the shared secret
-    //    gets in. Operator tools (modes cli, backend, probe) keep their requested scopes while
-    //    silent loopback approval is on: they could pair a fresh key silently with the same
-    //    scopes, so this grants nothing new (and it is how the reference CLI connects). Anything
-    //    else gets no scopes at all: it can learn that it must pair, nothing more.
+    //    gets in (see SPEC.md, "Device-less connections").
     const device = params.device;
     if (!device) {
       if (!(conn.peer.isLoopback && credential === 'shared-secret')) {
@@ -131,11 +128,7 @@ export class Authenticator {
           },
         );
       }
-      const trustedTool =
-        role === 'operator' &&
-        config.pairing.autoApproveLoopback &&
-        (mode === 'cli' || mode === 'backend' || mode === 'probe');
-      const scopes = trustedTool ? requestedScopes : [];
+      const scopes = role === 'operator' && isHostLocalTool(params, conn) ? requestedScopes : [];
       return {
         session: sessionOf(params, {
           role,
@@ -421,4 +414,18 @@ function authMessage(code: string): string {
     default:
       return code.toLowerCase().replace(/_/g, ' ');
   }
+}
+
+/**
+ * The two host-local operator tools that keep their requested scopes without a device identity:
+ * the CLI (`cli`/`cli`) and a local backend helper (`gateway-client`/`backend`), reached directly
+ * over loopback (the caller checked that and the shared secret) and not from a browser. They hold
+ * the gateway's master credential on the gateway's own host and receive nothing durable (no device
+ * token, no pairing record), so device pairing has nothing to bind: this holds whether silent
+ * loopback pairing is on or off. Probes and every other device-less client get no scopes.
+ */
+function isHostLocalTool(params: ConnectParams, conn: Connection): boolean {
+  if (conn.peer.origin !== undefined) return false;
+  const { id, mode } = params.client;
+  return (id === 'cli' && mode === 'cli') || (id === 'gateway-client' && mode === 'backend');
 }

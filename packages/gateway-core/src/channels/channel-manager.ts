@@ -220,6 +220,11 @@ export class ChannelManager {
     });
   }
 
+  /** The running adapter of an account on this gateway, if any (message actions beyond send). */
+  liveAdapter(channel: string, accountId: string): ChannelAdapter | undefined {
+    return this.#supervisors.get(key(channel, accountId))?.adapter;
+  }
+
   /**
    * Fencing: true only while this gateway holds the account's lease with the token it started
    * the adapter under. A stale owner (paused, partitioned) that comes back finds a newer token.

@@ -1,6 +1,7 @@
 import {
   CloseCodes,
   type ConnectParams,
+  type EventPayload,
   type GatewayConfig,
   type GatewayError,
   type HelloOk,
@@ -17,6 +18,13 @@ import { Connection, type ConnectionHost, type RequestSink } from './connection.
 import type { HelloOkBuilder } from './hello-ok.ts';
 import { RetainedStreams } from './retained-streams.ts';
 import type { PeerInfo, Transport } from './transport.ts';
+
+export interface DrainOptions {
+  reason: string;
+  restartExpectedMs?: number;
+  /** How long in-flight requests may take to finish (default 5 s). */
+  drainMs?: number;
+}
 
 /** What the socket layer holds for one accepted socket. */
 export interface ConnectionHandle {
@@ -140,6 +148,20 @@ export class ConnectionHub implements ConnectionHost {
   /** Close every socket, ready or not. */
   closeAll(code: number, reason: string): void {
     for (const c of [...this.#all]) c.close(code, reason);
+  }
+
+  /**
+   * Tell clients the gateway is going away, let in-flight requests finish within `drainMs`, then
+   * close every socket (1012 when a restart is expected, else 1001).
+   */
+  async drain(options: DrainOptions): Promise<void> {
+    const payload: EventPayload<'shutdown'> = { reason: options.reason };
+    if (options.restartExpectedMs !== undefined) payload.restartExpectedMs = options.restartExpectedMs;
+    this.#o.bus.publish('shutdown', payload, { replayable: false });
+    const deadline = Date.now() + (options.drainMs ?? 5000);
+    while (Date.now() < deadline && this.busy) await new Promise((r) => setTimeout(r, 20));
+    const code = options.restartExpectedMs !== undefined ? CloseCodes.SERVICE_RESTART : CloseCodes.GOING_AWAY;
+    this.closeAll(code, options.reason);
   }
 
   /** Drop retained streams whose replay window has passed. */

@@ -234,8 +234,20 @@ export class Connection {
       );
       return;
     }
-    if (!connectParamsValidator.check(frame.params)) {
-      const issue = connectParamsValidator.issues(frame.params, 1)[0];
+    let params: unknown = frame.params;
+    if (!connectParamsValidator.check(params)) {
+      // A newer client's connect may carry fields this gateway does not know: drop them, check the rest.
+      const { value, dropped } = connectParamsValidator.dropUnknown(params);
+      if (dropped.length > 0) {
+        this.#host.log.debug(
+          { connId: this.connId, fields: dropped },
+          'ignored connect params this gateway does not know',
+        );
+        params = value;
+      }
+    }
+    if (!connectParamsValidator.check(params)) {
+      const issue = connectParamsValidator.issues(params, 1)[0];
       this.#failHandshake(
         frame.id,
         gatewayError(
@@ -251,7 +263,7 @@ export class Connection {
     }
     this.#state = 'authenticating';
     const id = frame.id;
-    this.#host.authenticate(this, frame.params).then(
+    this.#host.authenticate(this, params).then(
       (hello) => {
         if (this.#state !== 'authenticating') return;
         clearTimeout(this.#handshakeTimer);

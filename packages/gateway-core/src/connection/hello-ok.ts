@@ -7,14 +7,13 @@ import {
   type PresenceEntry,
   type StateVersion,
 } from '@openclaw/protocol';
+import type { GatewayIdentity } from '../gateway-identity.ts';
 import type { Clock } from '../util/clock.ts';
 
 export interface HelloOkOptions {
   clock: Clock;
   config: () => GatewayConfig;
-  version: string;
-  bootId: string;
-  startedAtMs: number;
+  gateway: GatewayIdentity;
   /** Methods this gateway serves. */
   methods: () => readonly string[];
   presence: { readonly version: number; list(): PresenceEntry[] };
@@ -63,8 +62,8 @@ export class HelloOkBuilder {
       parts.health = JSON.stringify(o.health());
       parts.healthAt = now;
     }
-    const server = JSON.stringify({ version: o.version, connId, bootId: o.bootId });
-    return `{"type":"hello-ok","protocol":${protocol},"server":${server},"features":${parts.features},"snapshot":{"presence":${parts.presence},"health":${parts.health},"stateVersion":${JSON.stringify(o.stateVersion())},"uptimeMs":${now - o.startedAtMs}${parts.tail},"auth":${JSON.stringify(auth)},"policy":${parts.policy}}`;
+    const server = JSON.stringify({ version: o.gateway.version, connId, bootId: o.gateway.bootId });
+    return `{"type":"hello-ok","protocol":${protocol},"server":${server},"features":${parts.features},"snapshot":{"presence":${parts.presence},"health":${parts.health},"stateVersion":${JSON.stringify(o.stateVersion())},"uptimeMs":${now - o.gateway.startedAtMs}${parts.tail},"auth":${JSON.stringify(auth)},"policy":${parts.policy}}`;
   }
 
   #freshParts(): Parts {

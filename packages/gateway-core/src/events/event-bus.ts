@@ -33,11 +33,7 @@ export function canReceive(conn: Connection, audience: EventAudience): boolean {
       return true;
     case 'direct':
       return false;
-    case 'operator.read':
-    case 'operator.write':
-    case 'operator.pairing':
-    case 'operator.approvals':
-    case 'operator.admin':
+    default:
       return s.role === 'operator' && scopeSatisfies(s.scopes, audience);
   }
 }

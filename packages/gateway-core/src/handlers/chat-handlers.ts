@@ -1,46 +1,63 @@
-import type { chatMethods, SessionSummary } from '@openclaw/protocol';
+import { type chatMethods, gatewayError } from '@openclaw/protocol';
+import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
+import { sessionDefaults } from '../sessions/session-rows.ts';
+import type { SessionViews } from '../sessions/session-views.ts';
 
 export interface ChatDeps {
   sessions: SessionRouter;
+  sessionViews: SessionViews;
+  agents: AgentCatalog;
 }
 
-/** WebChat and sessions: chat.send / chat.history / chat.abort / sessions.list. */
-export function createChatHandlers({ sessions }: ChatDeps): FamilyHandlers<typeof chatMethods> {
+/**
+ * WebChat: chat.send / chat.history / chat.abort, the session list (sessions.list), and what a
+ * chat view opens with (chat.startup / chat.metadata) or notes into a transcript (chat.inject).
+ */
+export function createChatHandlers({
+  sessions,
+  sessionViews,
+  agents,
+}: ChatDeps): FamilyHandlers<typeof chatMethods> {
   return {
     'chat.send': (params, ctx) =>
-      sessions.send({ ...params, dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}` }),
+      sessions.send({
+        ...params,
+        dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}`,
+        preferredRunId: params.idempotencyKey,
+      }),
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);
       return { sessionKey, aborted: runIds.length > 0, runIds };
     },
-    'sessions.list': async (params) => {
-      const { sessions: list, total } = await sessions.list({
-        limit: params.limit ?? 100,
-        offset: params.offset ?? 0,
-        search: params.search,
-      });
-      return {
-        total,
-        sessions: list.map((s) => {
-          const out: SessionSummary = {
-            key: s.key,
-            kind: s.kind,
-            createdAtMs: s.createdAtMs,
-            updatedAtMs: s.updatedAtMs,
-            messageCount: s.messageCount,
-          };
-          if (s.channel) out.channel = s.channel;
-          if (s.accountId) out.accountId = s.accountId;
-          if (s.chatId) out.chatId = s.chatId;
-          if (s.title) out.title = s.title;
-          const active = sessions.activeRunId(s.key);
-          if (active) out.activeRunId = active;
-          return out;
-        }),
+    'sessions.list': (params) => sessionViews.list(params),
+    'chat.startup': (params) => sessionViews.startup(params),
+    'chat.metadata': ({ sessionKey }) => {
+      const out: {
+        agentId: string;
+        sessionKey?: string;
+        commands: unknown[];
+        models: unknown[];
+        defaults: ReturnType<typeof sessionDefaults>;
+      } = {
+        agentId: MAIN_AGENT_ID,
+        commands: [],
+        models: agents.choices(),
+        defaults: sessionDefaults(agents),
       };
+      if (sessionKey) out.sessionKey = sessionKey;
+      return out;
+    },
+    'chat.inject': async ({ sessionKey, message, agentId, label }) => {
+      if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
+        throw gatewayError('INVALID_REQUEST', 'AGENT_UNKNOWN', `unknown agent id "${agentId}"`, {
+          details: { agentId },
+        });
+      }
+      const stored = await sessions.inject(sessionKey, label ? `${label}: ${message}` : message);
+      return { ok: true as const, messageId: stored.id };
     },
   };
 }

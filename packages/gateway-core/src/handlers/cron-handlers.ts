@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { cronMethods } from '@openclaw/protocol';
 import type { CronService } from '../cron/cron-service.ts';
 import type { FamilyHandlers } from '../router/router.ts';
@@ -9,7 +10,26 @@ export interface CronDeps {
 /** cron.*: thin over the scheduler. */
 export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cronMethods> {
   return {
-    'cron.list': async ({ includeDisabled }) => ({ jobs: await cron.list(includeDisabled ?? true) }),
+    'cron.list': async ({ includeDisabled, enabled, agentId, limit, offset = 0 }) => {
+      let jobs = agentId && agentId !== 'main' ? [] : await cron.list(true);
+      const which = enabled ?? (includeDisabled === false ? 'enabled' : 'all');
+      if (which !== 'all') jobs = jobs.filter((j) => j.enabled === (which === 'enabled'));
+      const total = jobs.length;
+      const page = jobs.slice(offset, limit === undefined ? undefined : offset + limit);
+      const next = offset + page.length;
+      return {
+        jobs: page,
+        // Pages of one listing belong together while this stays the same.
+        snapshotRevision: `sha256:${createHash('sha256')
+          .update(JSON.stringify(jobs.map((j) => [j.id, j.updatedAtMs, j.enabled])))
+          .digest('base64url')}`,
+        total,
+        offset,
+        limit: limit ?? Math.max(1, page.length),
+        hasMore: next < total,
+        nextOffset: next < total ? next : null,
+      };
+    },
     'cron.get': ({ id }) => cron.get(id),
     'cron.status': () => cron.status(),
     'cron.add': (params) => cron.add(params),
@@ -20,15 +40,30 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
       runId: await cron.runNow(id),
       status: 'queued' as const,
     }),
-    'cron.runs': async ({ id, runId, limit }) => ({
-      runs: (await cron.runs({ jobId: id, runId, limit })).map((r) => {
+    'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
+      const all =
+        agentId && agentId !== 'main'
+          ? []
+          : await cron.runs({ jobId: id, runId, limit: Math.min(limit + offset, 200) });
+      const runs = all.slice(offset, offset + limit).map((r) => {
         const { error, agentRunId, ...rest } = r;
         return {
           ...rest,
           ...(error !== undefined ? { error } : {}),
           ...(agentRunId !== undefined ? { agentRunId } : {}),
         };
-      }),
-    }),
+      });
+      // The store keeps the newest runs; a full page suggests there may be older ones.
+      const hasMore = all.length === Math.min(limit + offset, 200) && runs.length === limit;
+      return {
+        runs,
+        entries: runs,
+        total: offset + runs.length,
+        offset,
+        limit,
+        hasMore,
+        nextOffset: hasMore ? offset + runs.length : null,
+      };
+    },
   };
 }

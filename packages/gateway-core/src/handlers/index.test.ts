@@ -14,9 +14,9 @@ describe('the method table', () => {
 
   it('does not compile with a method missing', () => {
     const ok = { ok: true as const };
-    // @ts-expect-error a table without the other 54 methods is not the method table
+    // @ts-expect-error a table without the other 99 methods is not the method table
     const partial: HandlerTable = { wake: () => ok };
-    // @ts-expect-error a family's handlers are all of its methods: chat.history, chat.abort and sessions.list are missing
+    // @ts-expect-error a family's handlers are all of its methods: chat.history, sessions.list and the rest are missing
     const family: FamilyHandlers<typeof chatMethods> = {
       'chat.send': () => ({ runId: 'r', sessionKey: 's', status: 'started' as const, messageId: 'm' }),
     };

@@ -1,4 +1,6 @@
 import type { nodeMethods } from '@openclaw/protocol';
+import type { ExecApprovals } from '../approvals/exec-approvals.ts';
+import { systemRunGate } from '../approvals/system-run-gate.ts';
 import type { NodeService } from '../nodes/node-service.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
@@ -6,10 +8,17 @@ import type { Clock } from '../util/clock.ts';
 export interface NodeDeps {
   nodes: NodeService;
   clock: Clock;
+  approvals: ExecApprovals;
 }
 
 /** node.* methods: registry, approvals and the invoke broker. */
-export function createNodeHandlers({ nodes, clock }: NodeDeps): FamilyHandlers<typeof nodeMethods> {
+export function createNodeHandlers({
+  nodes,
+  clock,
+  approvals,
+}: NodeDeps): FamilyHandlers<typeof nodeMethods> {
+  // system.run goes through the exec approval policy before it reaches a node.
+  const gate = systemRunGate(approvals);
   return {
     'node.list': async () => ({ ts: clock.now(), nodes: await nodes.list() }),
     'node.describe': ({ nodeId }) => nodes.describe(nodeId),
@@ -30,7 +39,7 @@ export function createNodeHandlers({ nodes, clock }: NodeDeps): FamilyHandlers<t
       nodeId,
       removed: await nodes.remove(nodeId, ctx.caller),
     }),
-    'node.invoke': (params, ctx) => nodes.invoke(params, ctx.conn),
+    'node.invoke': async (params, ctx) => nodes.invoke(await gate(params, ctx.caller), ctx.conn),
     'node.invoke.result': (params, ctx) => nodes.result(params, ctx.conn),
     'node.invoke.progress': (params, ctx) => {
       nodes.progress(params, ctx.conn);

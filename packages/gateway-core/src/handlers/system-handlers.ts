@@ -1,3 +1,4 @@
+import { hostname, platform, release } from 'node:os';
 import type {
   EventPayload,
   HealthSummary,
@@ -6,7 +7,9 @@ import type {
   systemMethods,
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
+import type { GatewayIdentity } from '../gateway-identity.ts';
 import type { Heartbeat } from '../heartbeat/heartbeat.ts';
+import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { FamilyHandlers } from '../router/router.ts';
@@ -14,6 +17,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 
 export interface SystemDeps {
+  gateway: GatewayIdentity;
   /** health and status as the reporter assembles them. */
   reports: { health(): HealthSummary; status(): Promise<StatusResult> };
   /** Who is connected: this gateway's presence, or the cluster's merged view. */
@@ -23,16 +27,23 @@ export interface SystemDeps {
   clock: Clock;
   log: Logger;
   logRing: LogRing | undefined;
-  store: Pick<Store, 'audit'>;
+  store: Pick<Store, 'audit' | 'kv'>;
 }
 
 /** health, status, presence, system events, heartbeats, logs and the audit log. */
 export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof systemMethods> {
-  const { reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
+  const { gateway, reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
   return {
-    health: () => reports.health(),
+    health: async () => {
+      const t0 = performance.now();
+      // Answering health includes a store round trip, so durationMs measures real work; a store
+      // that does not answer is reported by status and readiness, not by failing health.
+      await store.kv.get('health.probe').catch(() => undefined);
+      const h = reports.health();
+      return { ...h, durationMs: Math.ceil(performance.now() - t0) };
+    },
     status: () => reports.status(),
-    'system-presence': async () => presenceList(),
+    'system-presence': async () => [gatewaySelfPresence(gateway, clock.now()), ...(await presenceList())],
     'system-event': async ({ text, kind, data }, ctx) => {
       const source = ctx.caller.id;
       const payload: EventPayload<'system-event'> = { text, ts: clock.now(), source };
@@ -66,7 +77,7 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
         file: 'memory',
         cursor: r.cursor,
         size: logRing.size,
-        lines: r.lines,
+        lines: r.lines.map(withReferenceLogFields),
       };
       if (r.truncated) out.truncated = true;
       if (r.reset) out.reset = true;
@@ -97,5 +108,22 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
         nextAfterId: entries.at(-1)?.id ?? afterId ?? 0,
       };
     },
+  };
+}
+
+/** The gateway itself, as the first presence entry (the reference lists itself the same way). */
+function gatewaySelfPresence(gateway: GatewayIdentity, now: number): PresenceEntry {
+  const host = hostname();
+  // No `ip`: presence ips are peer addresses the gateway saw, and this entry has no peer.
+  return {
+    host,
+    version: gateway.version,
+    platform: `${platform()} ${release()}`,
+    mode: 'gateway',
+    reason: 'self',
+    instanceId: gateway.bootId,
+    text: `Gateway: ${host} · app ${gateway.version} · mode gateway · reason self`,
+    ts: now,
+    onlineSince: gateway.startedAtMs,
   };
 }

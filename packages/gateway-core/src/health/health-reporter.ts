@@ -2,6 +2,7 @@ import type { GatewayConfig, HealthSummary, StateVersion, StatusResult } from '@
 import type { AuthLimiter } from '../auth/auth-limiter.ts';
 import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { GatewayIdentity } from '../gateway-identity.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -32,9 +33,7 @@ export interface HealthReporterOptions {
   log: Logger;
   bus: EventBus;
   config: () => GatewayConfig;
-  version: string;
-  bootId: string;
-  startedAtMs: number;
+  gateway: GatewayIdentity;
   presenceVersion: () => number;
   heartbeatSeconds: () => number;
   channels: ChannelHealthSource;
@@ -112,7 +111,7 @@ export class HealthReporter {
     let connections = 0;
     for (const c of this.#o.bus.connections()) if (c.state === 'ready') connections++;
     return {
-      uptimeMs: this.#o.clock.now() - this.#o.startedAtMs,
+      uptimeMs: this.#o.clock.now() - this.#o.gateway.startedAtMs,
       connections,
       channelsConnected: ch.connected,
       channelsTotal: ch.total,
@@ -154,10 +153,10 @@ export class HealthReporter {
     const r = this.readiness();
     if (!counts) r.degraded.push('store: unavailable (pending and known counts are missing)');
     return {
-      version: o.version,
-      bootId: o.bootId,
-      startedAtMs: o.startedAtMs,
-      uptimeMs: now - o.startedAtMs,
+      version: o.gateway.version,
+      bootId: o.gateway.bootId,
+      startedAtMs: o.gateway.startedAtMs,
+      uptimeMs: now - o.gateway.startedAtMs,
       ready: r.ready,
       degraded: [...r.degraded, ...r.notReady],
       gateway: { ...listen, authMode: o.config().auth.mode },

@@ -140,7 +140,11 @@ export class InvokeBroker {
           : params.payloadJSON !== undefined
             ? parseJson(params.payloadJSON)
             : undefined;
-      if (payload !== undefined) result.payload = payload;
+      if (payload !== undefined) {
+        result.payload = payload;
+        // The reference's clients read the node's own JSON text.
+        result.payloadJSON = params.payloadJSON ?? JSON.stringify(payload);
+      }
       if (!params.ok) {
         result.error = {
           code: params.error?.code ?? 'FAILED',

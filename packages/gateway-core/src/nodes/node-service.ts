@@ -186,6 +186,14 @@ export class NodeService {
       deniedCommands: r.declaredCommands.filter((c) => isDenied(c, deny)),
       permissions: r.permissions,
       approval: r.approvedAtMs ? 'approved' : pending ? 'pending' : 'unknown',
+      paired: r.approvedAtMs !== undefined,
+      approvalState: r.approvedAtMs
+        ? pending
+          ? 'repair-pending'
+          : 'approved'
+        : pending
+          ? 'pending-approval'
+          : 'unapproved',
       connected: conn !== undefined,
     };
     const name = r.label ?? r.displayName;
@@ -219,7 +227,14 @@ export class NodeService {
     const now = this.#o.clock.now();
     const pending = await this.#o.store.nodes.listPendingRequests(now);
     const paired = (await this.list()).filter((n) => n.approval === 'approved');
-    return { pending: pending.map((p) => ({ ...toRequestedEvent(p), expiresAtMs: p.expiresAtMs })), paired };
+    return {
+      pending: pending.map((p) => ({
+        ...toRequestedEvent(p),
+        expiresAtMs: p.expiresAtMs,
+        requiredApproveScopes: approveScopesFor(p.commands),
+      })),
+      paired,
+    };
   }
 
   /**
@@ -230,13 +245,9 @@ export class NodeService {
     const now = this.#o.clock.now();
     const { store } = this.#o;
     const req = await store.nodes.getRequest(requestId);
-    if (!req || req.status !== 'pending' || req.expiresAtMs <= now) {
-      throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`, {
-        details: { requestId },
-      });
-    }
-    const privileged = req.commands.some((c) => PRIVILEGED_NODE_COMMANDS.includes(c));
-    const needed = privileged ? 'operator.admin' : req.commands.length > 0 ? 'operator.write' : undefined;
+    if (!req || req.status !== 'pending' || req.expiresAtMs <= now) throw unknownRequest(requestId);
+    const needed = approveScopesFor(req.commands)[1];
+    const privileged = needed === 'operator.admin';
     if (needed && !scopeSatisfies(actor.scopes, needed)) {
       throw gatewayError(
         'FORBIDDEN',
@@ -251,7 +262,7 @@ export class NodeService {
       );
     }
     const resolved = await store.nodes.resolveRequest(requestId, 'approved', now);
-    if (!resolved) throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`);
+    if (!resolved) throw unknownRequest(requestId);
     const record = await store.nodes.get(req.nodeId);
     const deny = this.#o.denyCommands();
     const approvedCommands = [...new Set([...(record?.approvedCommands ?? []), ...req.commands])]
@@ -277,10 +288,7 @@ export class NodeService {
   async reject(requestId: string, actor: Actor): Promise<{ nodeId: string }> {
     const now = this.#o.clock.now();
     const resolved = await this.#o.store.nodes.resolveRequest(requestId, 'rejected', now);
-    if (!resolved)
-      throw gatewayError('NOT_FOUND', undefined, `no pending node request ${requestId}`, {
-        details: { requestId },
-      });
+    if (!resolved) throw unknownRequest(requestId);
     await this.#o.audit.record({
       action: 'node.pair.rejected',
       actor: actor.id,
@@ -395,7 +403,7 @@ export class NodeService {
 }
 
 function toRequestedEvent(r: NodePairRequestRecord) {
-  const e: Omit<PendingNodeRequest, 'expiresAtMs'> = {
+  const e: Omit<PendingNodeRequest, 'expiresAtMs' | 'requiredApproveScopes'> = {
     requestId: r.requestId,
     nodeId: r.nodeId,
     caps: r.caps,
@@ -409,4 +417,18 @@ function toRequestedEvent(r: NodePairRequestRecord) {
   if (r.platform) e.platform = r.platform;
   if (r.remoteIp) e.remoteIp = r.remoteIp;
   return e;
+}
+
+/** The scopes approving these commands takes: pairing, plus admin for code-running ones, else write. */
+export function approveScopesFor(
+  commands: readonly string[],
+): ('operator.pairing' | 'operator.write' | 'operator.admin')[] {
+  if (commands.some((c) => PRIVILEGED_NODE_COMMANDS.includes(c)))
+    return ['operator.pairing', 'operator.admin'];
+  return commands.length > 0 ? ['operator.pairing', 'operator.write'] : ['operator.pairing'];
+}
+
+/** The reference CLI recognises an unknown id by this code and exact message. */
+function unknownRequest(requestId: string) {
+  return gatewayError('INVALID_REQUEST', 'REQUEST_UNKNOWN', 'unknown requestId', { details: { requestId } });
 }

@@ -125,16 +125,15 @@ export class DevicePairing {
     const { store } = this.#o;
     const req = await store.pairing.get(requestId);
     if (req?.status !== 'pending' || req.expiresAtMs <= now) {
-      throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`, {
-        details: { requestId },
-      });
+      throw unknownRequest(requestId);
     }
     if (!isAdmin(actor.scopes) && actor.id !== 'system') {
       if (req.role !== 'operator') {
         throw gatewayError(
           'FORBIDDEN',
           'MISSING_SCOPE',
-          `approving a ${req.role} device requires operator.admin`,
+          // The reference CLI retries with operator.admin when the message says this.
+          `device pairing approval denied: approving a ${req.role} device requires operator.admin`,
           {
             details: { missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
           },
@@ -145,7 +144,7 @@ export class DevicePairing {
         throw gatewayError(
           'FORBIDDEN',
           'MISSING_SCOPE',
-          `cannot grant ${missing}: the approver does not hold it`,
+          `device pairing approval denied: cannot grant ${missing}, the approver does not hold it`,
           {
             details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
           },
@@ -153,7 +152,7 @@ export class DevicePairing {
       }
     }
     const resolved = await store.pairing.resolve(requestId, 'approved', now);
-    if (!resolved) throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`);
+    if (!resolved) throw unknownRequest(requestId);
     const prior = await store.devices.get(req.deviceId);
     const device: DeviceRecord = {
       deviceId: req.deviceId,
@@ -194,9 +193,7 @@ export class DevicePairing {
     const now = this.#o.clock.now();
     const resolved = await this.#o.store.pairing.resolve(requestId, 'rejected', now);
     if (!resolved) {
-      throw gatewayError('NOT_FOUND', undefined, `no pending pairing request ${requestId}`, {
-        details: { requestId },
-      });
+      throw unknownRequest(requestId);
     }
     await this.#o.audit.record({
       action: 'device.pair.rejected',
@@ -351,4 +348,16 @@ function toPairedDevice(
   if (d.lastSeenAtMs !== undefined) p.lastSeenAtMs = d.lastSeenAtMs;
   if (d.lastSeenIp) p.lastSeenIp = d.lastSeenIp;
   return p;
+}
+
+/** The reference CLI recognises an unknown id by INVALID_REQUEST and "unknown requestId" in the message. */
+function unknownRequest(requestId: string) {
+  return gatewayError(
+    'INVALID_REQUEST',
+    'REQUEST_UNKNOWN',
+    `unknown requestId: no pending pairing request ${requestId}`,
+    {
+      details: { requestId },
+    },
+  );
 }

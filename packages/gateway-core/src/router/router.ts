@@ -9,6 +9,7 @@ import {
   type MethodResult,
   type RequestFrame,
   scopeSatisfies,
+  scopesSatisfying,
   validatorFor,
 } from '@openclaw/protocol';
 import type { Connection, RequestSink } from '../connection/connection.ts';
@@ -48,6 +49,13 @@ export type FamilyHandlers<F extends readonly { readonly name: MethodName }[]> =
   [N in F[number]['name']]: Handler<N>;
 };
 
+/** The second answer of a method with a `final` result: given the acceptance, resolves when the work ends. */
+export type FinalHandler<N extends MethodName> = (
+  accepted: MethodResult<N>,
+  ctx: RequestContext,
+) => Promise<unknown>;
+export type FinalTable = { [N in MethodName]?: FinalHandler<N> };
+
 export interface RouterMetrics {
   onRequest(method: string, outcome: 'ok' | 'error', durationMs: number, errorCode?: string): void;
 }
@@ -71,7 +79,10 @@ interface Route {
   handler: Handler<MethodName>;
   checkParams: (value: unknown) => boolean;
   paramsIssues: (value: unknown) => { path: string; message: string }[];
+  dropUnknown: (value: unknown) => { value: unknown; dropped: string[] };
   checkResult: ((value: unknown) => boolean) | undefined;
+  final?: FinalHandler<MethodName>;
+  checkFinal?: ((value: unknown) => boolean) | undefined;
 }
 
 /**
@@ -101,12 +112,36 @@ export class Router implements RequestSink {
         handler: handler as Handler<MethodName>,
         checkParams: (v) => pv.check(v),
         paramsIssues: (v) => pv.issues(v, 3),
+        dropUnknown: (v) => pv.dropUnknown(v),
         checkResult: this.#o.validateResults ? (v) => rv.check(v) : undefined,
       });
     }
   }
 
+  /** Final answers for methods that answer twice (the route must be registered first). */
+  registerFinal(table: FinalTable): void {
+    for (const [name, final] of Object.entries(table)) {
+      const route = this.#routes.get(name);
+      if (!route?.def.final) throw new Error(`${name} has no route with a final result`);
+      const fv = validatorFor(route.def.final);
+      route.final = final as FinalHandler<MethodName>;
+      route.checkFinal = this.#o.validateResults ? (v) => fv.check(v) : undefined;
+    }
+  }
+
   #methodNames: string[] | undefined;
+  /** method + field pairs already logged as ignored (bounded: clients choose the names). */
+  readonly #ignoredLogged = new Set<string>();
+
+  #noteIgnored(method: string, fields: string[]): void {
+    for (const field of fields) {
+      if (this.#ignoredLogged.size >= MAX_IGNORED_LOGGED) return;
+      const key = `${method} ${field}`;
+      if (this.#ignoredLogged.has(key)) continue;
+      this.#ignoredLogged.add(key);
+      this.#o.log.debug({ method, field }, 'ignored a param this gateway does not know');
+    }
+  }
 
   /** Methods this gateway serves (hello-ok.features.methods). The same array every time: do not mutate. */
   methods(): string[] {
@@ -158,21 +193,30 @@ export class Router implements RequestSink {
       finish(denied);
       return;
     }
-    const params = frame.params ?? {};
+    let params: unknown = frame.params ?? {};
     if (!route.checkParams(params)) {
-      const issue = route.paramsIssues(params)[0];
-      const path = issue?.path ?? '/';
-      finish(
-        gatewayError(
-          'INVALID_REQUEST',
-          'PARAMS_INVALID',
-          `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
-          {
-            details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
-          },
-        ),
-      );
-      return;
+      // Forward compatibility: fields this gateway does not know (a newer client's) are dropped
+      // and the rest is validated exactly. Only requests that failed the fast check come here.
+      const { value, dropped } = route.dropUnknown(params);
+      if (dropped.length > 0) {
+        this.#noteIgnored(frame.method, dropped);
+        params = value;
+      }
+      if (dropped.length === 0 || !route.checkParams(params)) {
+        const issue = route.paramsIssues(params)[0];
+        const path = issue?.path ?? '/';
+        finish(
+          gatewayError(
+            'INVALID_REQUEST',
+            'PARAMS_INVALID',
+            `invalid params for ${frame.method} at ${path}: ${issue?.message ?? 'invalid'}`,
+            {
+              details: { method: frame.method, path, reason: issue?.message ?? 'invalid' },
+            },
+          ),
+        );
+        return;
+      }
     }
     if (route.def.sideEffect) {
       const limits = this.#o.writeLimits?.();
@@ -239,9 +283,35 @@ export class Router implements RequestSink {
         ? this.#o.idempotency.run(`${caller.id}|${frame.method}|${key}`, frame.method, run)
         : run();
     outcome.then(
-      (o) => (o.ok ? finish(undefined, o.payloadJson) : finish(fromShape(o.error))),
+      (o) => {
+        if (!o.ok) {
+          finish(fromShape(o.error));
+          return;
+        }
+        finish(undefined, o.payloadJson);
+        // A retry answered from the idempotency record gets its final answer the same way.
+        if (route.final) void this.#final(route, frame.id, o.payloadJson, ctx);
+      },
       (error: unknown) => finish(toGatewayError(error, frame.method, this.#o.log)),
     );
+  }
+
+  /** The second response of a method that answers twice; outside the in-flight count. */
+  async #final(route: Route, id: string, acceptedJson: string, ctx: RequestContext): Promise<void> {
+    try {
+      const result = await route.final!(JSON.parse(acceptedJson) as never, ctx);
+      if (route.checkFinal && !route.checkFinal(result)) {
+        this.#o.log.error({ method: route.def.name }, 'final result does not match its schema');
+        ctx.conn.respondError(
+          id,
+          gatewayError('INTERNAL', undefined, `final result of ${route.def.name} does not match its schema`),
+        );
+        return;
+      }
+      ctx.conn.respond(id, JSON.stringify(result));
+    } catch (error) {
+      ctx.conn.respondError(id, toGatewayError(error, route.def.name, this.#o.log));
+    }
   }
 
   async #invoke(route: Route, params: unknown, ctx: RequestContext): Promise<Outcome> {
@@ -274,6 +344,9 @@ function messageBytes(params: unknown, max: number): number {
   return Buffer.byteLength(m);
 }
 
+/** Distinct ignored fields logged at most; beyond that they are still ignored, silently. */
+const MAX_IGNORED_LOGGED = 512;
+
 function fromShape(shape: ErrorShapeLike): GatewayError {
   const init: ConstructorParameters<typeof GatewayError>[0] = {
     code: shape.code as GatewayError['code'],
@@ -300,12 +373,7 @@ export function authorize(def: MethodDefinition, session: Session): GatewayError
     });
   }
   if (scopeSatisfies(session.scopes, def.scope)) return undefined;
-  const required =
-    def.scope === 'operator.admin'
-      ? ['operator.admin']
-      : def.scope === 'operator.read'
-        ? [def.scope, 'operator.write', 'operator.admin']
-        : [def.scope, 'operator.admin'];
+  const required = scopesSatisfying(def.scope);
   return gatewayError('FORBIDDEN', 'MISSING_SCOPE', `missing scope: ${def.scope}`, {
     details: { missingScope: def.scope, requiredScopes: required },
   });

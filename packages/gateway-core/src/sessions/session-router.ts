@@ -1,13 +1,13 @@
-import type { AgentWaitResult, ChatMessage } from '@openclaw/protocol';
+import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/protocol';
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { RunRecord, SessionRecord, Store } from '../store/types.ts';
+import type { RunRecord, SessionBounds, SessionMessageRecord, SessionRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import { toChatMessage } from './chat-message.ts';
 import type { Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
+import { chatMessageOf } from './session-rows.ts';
 import {
   DEFAULT_RUN_SETTINGS,
   type ReplyTarget,
@@ -27,6 +27,10 @@ export interface SessionRouterOptions {
   /** Send a reply to a channel chat (through the outbox). */
   deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
   settings?: () => RunSettings;
+  /** A message was stored (session.message / sessions.changed events). */
+  onMessage?: ((message: SessionMessageRecord) => void) | undefined;
+  /** A run started or ended in a session (its row's activity changed). */
+  onRunChange?: ((sessionKey: string) => void) | undefined;
 }
 
 /**
@@ -41,7 +45,11 @@ export class SessionRouter {
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
-    this.#runs = new SessionRuns({ ...options, settings: () => this.#settings });
+    this.#runs = new SessionRuns({
+      ...options,
+      settings: () => this.#settings,
+      append: (message, bounds) => this.#append(message, bounds),
+    });
   }
 
   get #settings(): RunSettings {
@@ -58,20 +66,18 @@ export class SessionRouter {
         endedAtMs: now,
         error: 'the gateway restarted during this run',
       });
-      await this.#o.store.sessions
-        .append(
-          {
-            sessionKey: r.sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text: r.output ?? '',
-            ts: now,
-            runId: r.runId,
-            status: 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+      await this.#append(
+        {
+          sessionKey: r.sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: r.output ?? '',
+          ts: now,
+          runId: r.runId,
+          status: 'error',
+        },
+        this.#settings.bounds,
+      ).catch(() => {});
     }
     if (stale.length)
       this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
@@ -101,7 +107,7 @@ export class SessionRouter {
       ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
       : false;
     if (!stored)
-      await this.#o.store.sessions.append(
+      await this.#append(
         {
           sessionKey: key,
           id: messageId,
@@ -147,17 +153,25 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
+    preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#runs.refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
+    const preferred = params.preferredRunId;
+    const runId =
+      preferred && /^[\w:.-]{1,128}$/.test(preferred) && !(await this.#o.store.runs.get(preferred))
+        ? preferred
+        : newId('run');
     const messageId = newId('msg');
-    await this.#o.store.sessions.append(
+    await this.#append(
       {
         sessionKey: params.sessionKey,
         id: messageId,
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
@@ -168,6 +182,7 @@ export class SessionRouter {
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
+      runId,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -179,27 +194,42 @@ export class SessionRouter {
     channel?: string | undefined;
     accountId?: string | undefined;
     to?: string | undefined;
+    threadId?: string | undefined;
+    replyToId?: string | undefined;
     deliver?: boolean | undefined;
+    /** With deliver: refuse when there is nowhere to deliver (instead of running undelivered). */
+    requireRoute?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
-  }): Promise<{ runId: string; sessionKey: string }> {
+  }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#runs.refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
       deliverTo = { channel: params.channel, accountId: params.accountId ?? 'default', chatId: params.to };
+      if (params.threadId) deliverTo.threadId = params.threadId;
+      if (params.replyToId) deliverTo.replyToId = params.replyToId;
     } else if (params.deliver) {
       deliverTo = deliveryOf(session);
     }
-    await this.#o.store.sessions.append(
+    if (params.requireRoute && !deliverTo) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'DELIVERY_ROUTE_MISSING',
+        `deliver was asked but session ${sessionKey} has no channel route (name channel and to, or pass bestEffortDeliver)`,
+        { details: { sessionKey } },
+      );
+    }
+    const acceptedAt = this.#o.clock.now();
+    await this.#append(
       {
         sessionKey,
         id: newId('msg'),
         role: 'user',
         text: params.message,
-        ts: this.#o.clock.now(),
+        ts: acceptedAt,
       },
       this.#settings.bounds,
     );
@@ -211,7 +241,29 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
     });
-    return { runId: r.runId, sessionKey };
+    return { runId: r.runId, sessionKey, acceptedAt };
+  }
+
+  /** chat.inject: an assistant note in the transcript, no run; chat viewers get it as a final message. */
+  async inject(sessionKey: string, text: string): Promise<SessionMessageRecord> {
+    await this.#ensureSession(sessionKey, 'webchat');
+    const id = newId('msg');
+    const stored = await this.#append({
+      sessionKey,
+      id,
+      role: 'assistant',
+      text,
+      ts: this.#o.clock.now(),
+      status: 'complete',
+    });
+    this.#o.bus.publish('chat', {
+      runId: `inject-${id}`,
+      sessionKey,
+      seq: 0,
+      state: 'final',
+      message: chatMessageOf(stored),
+    });
+    return stored;
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
@@ -222,6 +274,11 @@ export class SessionRouter {
   /** Wait for a run to end (or the timeout) and report where it stands. */
   wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
     return this.#runs.wait(runId, timeoutMs);
+  }
+
+  /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
+  settled(runId: string): Promise<AgentWaitResult | undefined> {
+    return this.#runs.settled(runId);
   }
 
   async history(
@@ -236,7 +293,7 @@ export class SessionRouter {
     });
     const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
       sessionKey,
-      messages: page.map(toChatMessage),
+      messages: page.map(chatMessageOf),
     };
     const first = page[0];
     if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);
@@ -245,6 +302,11 @@ export class SessionRouter {
 
   abort(sessionKey: string, runId?: string): string[] {
     return this.#runs.abort(sessionKey, runId);
+  }
+
+  /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
+  stopRuns(sessionKey: string): Promise<void> {
+    return this.#runs.stopRuns(sessionKey);
   }
 
   /** Abort a run by id wherever it is. */
@@ -270,6 +332,16 @@ export class SessionRouter {
   /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
   close(): Promise<void> {
     return this.#runs.close();
+  }
+
+  /** The one way a message enters a transcript: stored, then watchers are told. */
+  async #append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds: SessionBounds | undefined = this.#settings.bounds,
+  ): Promise<SessionMessageRecord> {
+    const stored = await this.#o.store.sessions.append(message, bounds);
+    this.#o.onMessage?.(stored);
+    return stored;
   }
 
   async #ensureSession(key: string, kind: 'webchat' | 'channel'): Promise<SessionRecord> {

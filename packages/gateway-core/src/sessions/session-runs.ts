@@ -7,11 +7,18 @@ import {
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { RunDelivery, RunRecord, RunStatus, SessionBounds, Store } from '../store/types.ts';
+import type {
+  RunDelivery,
+  RunRecord,
+  RunStatus,
+  SessionBounds,
+  SessionMessageRecord,
+  Store,
+} from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import { toChatMessage } from './chat-message.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
+import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
 
@@ -34,6 +41,10 @@ export interface SessionRunsOptions {
   /** Send a reply to a channel chat (through the outbox). */
   deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
   settings: () => RunSettings;
+  /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
+  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  /** A run started or ended in a session (its row's activity changed). */
+  onRunChange?: ((sessionKey: string) => void) | undefined;
 }
 
 export interface StartRunInput {
@@ -45,6 +56,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Use this run id (chosen by the caller and known to be unused). */
+  runId?: string | undefined;
 }
 
 interface LiveRun {
@@ -108,7 +121,7 @@ export class SessionRuns {
       return { runId: last.record.runId, status: 'queued' };
     }
     const record: RunRecord = {
-      runId: newId('run'),
+      runId: input.runId ?? newId('run'),
       sessionKey: input.sessionKey,
       dedupeKey: input.dedupeKey,
       source: input.source,
@@ -153,6 +166,16 @@ export class SessionRuns {
       await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
     }
+    return this.#report(runId);
+  }
+
+  /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
+  async settled(runId: string): Promise<AgentWaitResult | undefined> {
+    await this.#live.get(runId)?.done;
+    return this.#report(runId);
+  }
+
+  async #report(runId: string): Promise<AgentWaitResult | undefined> {
     const r = await this.#o.store.runs.get(runId);
     if (!r) return undefined;
     const out: AgentWaitResult = { runId, status: r.status };
@@ -178,6 +201,15 @@ export class SessionRuns {
       void this.#finish(r, 'aborted', '', 'aborted before it started', 0);
     }
     return aborted;
+  }
+
+  /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
+  async stopRuns(sessionKey: string): Promise<void> {
+    const live = [this.#active.get(sessionKey), ...(this.#queued.get(sessionKey) ?? [])].filter(
+      (r): r is LiveRun => r !== undefined,
+    );
+    this.abort(sessionKey);
+    await Promise.all(live.map((r) => r.done));
   }
 
   /** Abort a run by id wherever it is. */
@@ -225,9 +257,11 @@ export class SessionRuns {
     if (this.#closed) return;
     const key = live.record.sessionKey;
     this.#active.set(key, live);
+    this.#o.onRunChange?.(key);
     const p = this.#execute(live).finally(() => {
       this.#running.delete(p);
       this.#active.delete(key);
+      this.#o.onRunChange?.(key);
       const next = this.#queued.get(key)?.shift();
       if (next) this.#startLive(next);
       else this.#queued.delete(key);
@@ -267,7 +301,7 @@ export class SessionRuns {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
-      const stored = await this.#o.store.sessions.append(
+      const stored = await this.#o.append(
         {
           sessionKey,
           id: newId('msg'),
@@ -279,7 +313,7 @@ export class SessionRuns {
         },
         this.#settings.bounds,
       );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, toChatMessage(stored));
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
       if (record.deliverTo && reply.trim()) {
         await this.#o
           .deliver(record.deliverTo, reply, sessionKey)
@@ -297,7 +331,7 @@ export class SessionRuns {
           : controller.signal.aborted
             ? 'aborted'
             : 'error';
-      await this.#o.store.sessions
+      await this.#o
         .append(
           {
             sessionKey,

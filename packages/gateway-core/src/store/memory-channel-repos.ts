@@ -243,6 +243,25 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
       const list = (messages.get(key) ?? []).filter((m) => q.beforeSeq === undefined || m.seq < q.beforeSeq);
       return list.slice(Math.max(0, list.length - q.limit)).map(copy);
     },
+    async setTitle(key, title) {
+      const s = sessions.get(key);
+      if (!s) return undefined;
+      if (title === undefined) delete s.title;
+      else s.title = title;
+      return copy(s);
+    },
+    async trim(key, keep) {
+      const list = messages.get(key) ?? [];
+      const kept = keep > 0 ? list.slice(-keep) : [];
+      messages.set(key, kept);
+      const s = sessions.get(key);
+      if (s) s.messageCount = kept.length;
+      return list.length - kept.length;
+    },
+    async remove(key) {
+      messages.delete(key);
+      return sessions.delete(key);
+    },
   };
 }
 

@@ -407,5 +407,35 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           .map(toMessage)
           .reverse(),
       ),
+    setTitle: (key, title) =>
+      run(() =>
+        tx(() => {
+          q('UPDATE sessions SET title = ? WHERE key = ?').run(title ?? null, key);
+          const r = q('SELECT * FROM sessions WHERE key = ?').get(key) as Row | undefined;
+          return r ? toSession(r) : undefined;
+        }),
+      ),
+    trim: (key, keep) =>
+      run(() =>
+        tx(() => {
+          const n = Number(
+            q(
+              `DELETE FROM session_messages WHERE session_key = ? AND seq NOT IN (
+                 SELECT seq FROM session_messages WHERE session_key = ? ORDER BY seq DESC LIMIT ?)`,
+            ).run(key, key, Math.max(0, keep)).changes,
+          );
+          q(
+            'UPDATE sessions SET message_count = (SELECT COUNT(*) FROM session_messages m WHERE m.session_key = sessions.key) WHERE key = ?',
+          ).run(key);
+          return n;
+        }),
+      ),
+    remove: (key) =>
+      run(() =>
+        tx(() => {
+          q('DELETE FROM session_messages WHERE session_key = ?').run(key);
+          return Number(q('DELETE FROM sessions WHERE key = ?').run(key).changes) > 0;
+        }),
+      ),
   };
 }

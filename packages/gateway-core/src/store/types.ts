@@ -231,6 +231,8 @@ export interface SessionMessageRecord {
   senderId?: string | undefined;
   senderName?: string | undefined;
   status?: 'complete' | 'aborted' | 'error' | undefined;
+  /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
+  idempotencyKey?: string | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
@@ -262,6 +264,12 @@ export interface SessionRepo {
   ): Promise<SessionMessageRecord[]>;
   /** Retention: drop messages older than `beforeMs`, and beyond the newest `maxPerSession` of each session. */
   prune(beforeMs: number, maxPerSession: number): Promise<number>;
+  /** Set (or clear, with undefined) the title. The updated record; undefined when there is no such session. */
+  setTitle(key: string, title: string | undefined): Promise<SessionRecord | undefined>;
+  /** Keep only the newest `keep` messages (0: none); the session stays. Returns how many were removed. */
+  trim(key: string, keep: number): Promise<number>;
+  /** Delete the session and its messages. False when there was no such session. */
+  remove(key: string): Promise<boolean>;
 }
 
 export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';

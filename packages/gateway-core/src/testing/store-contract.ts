@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
+import { describeSessionRepos } from './store-contract-sessions.ts';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -225,74 +226,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
-    describe('sessions', () => {
-      it('stores sessions and pages their history newest first, oldest first within a page', async () => {
-        await store.sessions.ensure({ key: 'web:1', kind: 'webchat', createdAtMs: 10 });
-        const again = await store.sessions.ensure({
-          key: 'web:1',
-          kind: 'webchat',
-          createdAtMs: 99,
-          title: 'x',
-        });
-        expect(again.createdAtMs).toBe(10);
-        for (let i = 1; i <= 5; i++) {
-          const m = await store.sessions.append({
-            sessionKey: 'web:1',
-            id: `m${i}`,
-            role: 'user',
-            text: `t${i}`,
-            ts: 100 + i,
-          });
-          expect(m.seq).toBe(i);
-        }
-        const page = await store.sessions.history('web:1', { limit: 2 });
-        expect(page.map((m) => m.id)).toEqual(['m4', 'm5']);
-        const older = await store.sessions.history('web:1', { limit: 10, beforeSeq: page[0]!.seq });
-        expect(older.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
-        expect(await store.sessions.get('web:1')).toMatchObject({ messageCount: 5, updatedAtMs: 105 });
-        await store.sessions.ensure({
-          key: 'telegram:default:42',
-          kind: 'channel',
-          channel: 'telegram',
-          createdAtMs: 200,
-        });
-        const list = await store.sessions.list({ limit: 10, offset: 0 });
-        expect(list.total).toBe(2);
-        expect(list.sessions[0]!.key).toBe('telegram:default:42');
-        expect(
-          (await store.sessions.list({ limit: 10, offset: 0, search: 'web' })).sessions.map((s) => s.key),
-        ).toEqual(['web:1']);
-        await expect(
-          store.sessions.append({ sessionKey: 'nope', id: 'x', role: 'user', text: '', ts: 1 }),
-        ).rejects.toThrow();
-      });
-    });
-
-    describe('runs', () => {
-      const run = (runId: string, dedupeKey?: string) => ({
-        runId,
-        dedupeKey,
-        sessionKey: 's',
-        source: 'agent' as const,
-        status: 'accepted' as const,
-        message: 'hi',
-        createdAtMs: 10,
-      });
-      it('creates once per dedupe key, updates, lists by status and prunes finished runs', async () => {
-        expect((await store.runs.create(run('r1', 'k'))).created).toBe(true);
-        expect(await store.runs.create(run('r2', 'k'))).toMatchObject({
-          created: false,
-          record: { runId: 'r1' },
-        });
-        await store.runs.create(run('r3'));
-        await store.runs.update('r1', { status: 'ok', output: 'done', endedAtMs: 50 });
-        expect(await store.runs.get('r1')).toMatchObject({ status: 'ok', output: 'done' });
-        expect((await store.runs.listByStatus(['accepted', 'running'])).map((r) => r.runId)).toEqual(['r3']);
-        expect(await store.runs.prune(40)).toBe(0);
-        expect(await store.runs.prune(60)).toBe(1);
-        expect(await store.runs.get('r1')).toBeUndefined();
-      });
-    });
+    describeSessionRepos(() => store);
 
     describe('cron', () => {
       it('stores jobs and their runs, newest run first', async () => {

@@ -3,7 +3,9 @@ import { createDeviceProof, type DeviceIdentity } from '../device-identity.ts';
 import { GatewayRequestError } from '../errors.ts';
 import type { EventName, EventPayload } from '../events.ts';
 import {
+  type FinalMethodName,
   getMethod,
+  type MethodFinal,
   type MethodName,
   type MethodResult,
   type MethodsWithOptionalParams,
@@ -64,6 +66,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface FinalRequestOptions<N extends FinalMethodName> extends RequestOptions {
+  /** Called with the acceptance (the first answer) while the final one is awaited. */
+  onAccepted?: (accepted: MethodResult<N>) => void;
+}
+
 export interface EventMeta {
   seq?: number | undefined;
   stateVersion?: StateVersion | undefined;
@@ -103,6 +110,8 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
   sent: boolean;
   cleanup: (() => void) | undefined;
+  /** Wait past an `accepted` answer for the final one on the same id. */
+  onAccepted?: ((payload: unknown) => void) | undefined;
 }
 
 type State = 'idle' | 'connecting' | 'ready' | 'waiting' | 'closed';
@@ -213,8 +222,27 @@ export class GatewayClient {
     return this.call(method, params, options);
   }
 
+  /**
+   * Call a method that answers twice (`agent`): resolves with the final result, after the work
+   * ends; `onAccepted` gets the acceptance. Give a `timeoutMs` long enough for the work.
+   */
+  requestFinal<N extends FinalMethodName>(
+    method: N,
+    params: RequestParams<N>,
+    options: FinalRequestOptions<N> = {},
+  ): Promise<MethodFinal<N>> {
+    return this.call(method, params, {
+      ...options,
+      onAccepted: (p) => options.onAccepted?.(p as MethodResult<N>),
+    }) as Promise<MethodFinal<N>>;
+  }
+
   /** Untyped call, for methods this SDK version does not know (e.g. `gateway call <method>`). */
-  call(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+  call(
+    method: string,
+    params?: unknown,
+    options: RequestOptions & { onAccepted?: (payload: unknown) => void } = {},
+  ): Promise<unknown> {
     if (this.#state === 'closed') return Promise.reject(this.#closedError(method));
     const def = getMethod(method);
     const sideEffect = def?.sideEffect === true;
@@ -241,6 +269,7 @@ export class GatewayClient {
         timer: undefined,
         sent: false,
         cleanup: undefined,
+        onAccepted: options.onAccepted,
       };
       const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs ?? 30_000;
       pending.timer = setTimeout(() => {
@@ -653,6 +682,16 @@ export class GatewayClient {
   #onResponse(frame: ResponseFrame): void {
     const p = this.#pending.get(frame.id);
     if (!p) return;
+    if (
+      frame.ok &&
+      p.onAccepted &&
+      (frame.payload as { status?: unknown } | undefined)?.status === 'accepted'
+    ) {
+      const notify = p.onAccepted;
+      p.onAccepted = () => {};
+      notify(frame.payload);
+      return;
+    }
     if (frame.ok) this.#settle(frame.id, undefined, frame.payload);
     else
       this.#settle(

@@ -48,6 +48,21 @@ describe('formatLogLine', () => {
     expect(parseLogLine('{not json')).toBeUndefined();
   });
 
+  it('does not repeat the message and _meta that logs.tail adds for reference log readers', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: at,
+      msg: 'ready',
+      port: 1,
+      message: 'ready',
+      _meta: { date: new Date(at).toISOString(), logLevelName: 'INFO' },
+    });
+    expect(formatLogLine(line, { now: sameDay })).toBe('14:03:27.120 INFO  ready port=1');
+    // A field of its own named message (not the msg again) is still shown.
+    const own = JSON.stringify({ level: 30, time: at, msg: 'send failed', message: 'other' });
+    expect(formatLogLine(own, { now: sameDay })).toBe('14:03:27.120 INFO  send failed message=other');
+  });
+
   it('names levels, rounding odd numbers down', () => {
     expect(levelName(30)).toBe('info');
     expect(levelName(35)).toBe('info');

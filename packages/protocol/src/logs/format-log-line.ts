@@ -20,6 +20,15 @@ export interface LogEntry {
   fields: Record<string, unknown>;
 }
 
+function isReferenceMeta(v: unknown): boolean {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).every((k) => k === 'date' || k === 'logLevelName')
+  );
+}
+
 /** Read a JSON log line; undefined when it is not one (printed as it is then). */
 export function parseLogLine(line: string): LogEntry | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -31,6 +40,10 @@ export function parseLogLine(line: string): LogEntry | undefined {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const { time, level, component, msg, ...fields } = value as Record<string, unknown>;
+  // logs.tail adds `message` (= msg) and `_meta: {date, logLevelName}` (= time, level) for
+  // readers of the reference log format; they repeat what is shown already.
+  if (fields.message === msg) delete fields.message;
+  if (isReferenceMeta(fields._meta)) delete fields._meta;
   return {
     time: typeof time === 'number' ? time : typeof time === 'string' ? Date.parse(time) : undefined,
     level: typeof level === 'number' ? level : (LogLevels[level as LogLevelName] ?? LogLevels.info),

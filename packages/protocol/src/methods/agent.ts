@@ -15,32 +15,95 @@ export const AgentRunStatus = Type.Union(
   { description: 'Run state; interrupted means the gateway restarted during the run.' },
 );
 
+const Ignored = (what: string) =>
+  Type.Optional(Type.String({ description: `Accepted for compatibility and ignored: ${what}.` }));
+
 export const AgentParams = Strict(
   {
     message: NonEmptyString('Prompt.', { maxLength: 100_000 }),
-    sessionKey: Type.Optional(Type.String({ description: 'Session (a fresh one when absent).' })),
+    agentId: Type.Optional(
+      NonEmptyString('Agent to run (agents.list); this gateway has one, `main`.', { maxLength: 128 }),
+    ),
+    sessionKey: Type.Optional(
+      Type.String({
+        description: 'Session; absent: the agent main session with agentId, else a fresh one.',
+      }),
+    ),
     channel: Type.Optional(Type.String({ description: 'Deliver the reply on this channel.' })),
     to: Type.Optional(Type.String({ description: 'Deliver the reply to this target.' })),
     accountId: Type.Optional(Type.String({ description: 'Account for delivery.' })),
+    replyChannel: Type.Optional(Type.String({ description: 'Delivery channel (overrides channel).' })),
+    replyAccountId: Type.Optional(Type.String({ description: 'Delivery account (overrides accountId).' })),
+    replyTo: Type.Optional(Type.String({ description: 'Deliver the reply as a reply to this message id.' })),
+    threadId: Type.Optional(Type.String({ description: 'Deliver the reply in this thread.' })),
     deliver: Type.Optional(Type.Boolean({ description: 'Deliver the reply through the outbox.' })),
+    bestEffortDeliver: Type.Optional(
+      Type.Boolean({
+        description: 'With deliver: run anyway when there is no route to deliver to (default: refuse).',
+      }),
+    ),
     timeout: Type.Optional(Count('Run timeout in seconds.')),
+    sessionId: Ignored("the reference gateway's own transcript id (sessions are named by key here)"),
+    thinking: Ignored('a thinking level (the configured backend decides)'),
+    model: Ignored('a per-run model override (the configured backend decides)'),
+    lane: Ignored('a scheduling lane (runs queue per session)'),
+    extraSystemPrompt: Ignored('an extra system prompt'),
+    label: Ignored('a run label'),
     idempotencyKey: IdempotencyKey,
   },
   { $id: 'AgentParams', description: 'Start an agent run.' },
 );
 
+export const AgentFinalStatus = Type.Union(
+  [
+    Type.Literal('ok'),
+    Type.Literal('error'),
+    Type.Literal('aborted'),
+    Type.Literal('timeout'),
+    Type.Literal('interrupted'),
+  ],
+  { description: 'How the run ended.' },
+);
+
+export const AgentFinalResult = Strict(
+  {
+    runId: NonEmptyString('Run.'),
+    sessionKey: NonEmptyString('Session.'),
+    status: AgentFinalStatus,
+    summary: Type.String({ description: 'completed, failed, aborted, timed out or interrupted.' }),
+    result: Strict(
+      {
+        payloads: Type.Array(
+          Strict({ text: Type.String({ description: 'Reply text.' }) }, { description: 'One reply.' }),
+          {
+            description: 'What the agent replied (empty when it said nothing).',
+          },
+        ),
+        meta: Strict({ durationMs: Count('Run duration.') }, { description: 'About the run.' }),
+      },
+      { description: 'The reply.' },
+    ),
+    error: Type.Optional(Type.String({ description: 'What went wrong (status other than ok).' })),
+  },
+  { $id: 'AgentFinalResult', description: 'The final response of an agent request, after its acceptance.' },
+);
+
 export const agent = defineMethod({
   name: 'agent',
-  description: 'Start an agent run; returns at once, output streams as agent events.',
+  description:
+    'Start an agent run: answers at once with the acceptance, output streams as agent events, and a final response with the reply follows on the same request id.',
   params: AgentParams,
   result: Strict(
     {
       runId: NonEmptyString('Run.'),
       status: Type.Literal('accepted', { description: 'Accepted.' }),
       sessionKey: NonEmptyString('Session.'),
+      agentId: Type.Optional(NonEmptyString('Agent.')),
+      acceptedAt: Type.Optional(TimestampMs('When it was accepted.')),
     },
     { $id: 'AgentResult', description: 'Accepted run.' },
   ),
+  final: AgentFinalResult,
   scope: 'operator.write',
   sideEffect: true,
 });
@@ -86,5 +149,6 @@ export const agentMethods = [agent, agentWait] as const;
 
 export type AgentRunStatus = Static<typeof AgentRunStatus>;
 export type AgentParams = Static<typeof AgentParams>;
+export type AgentFinalResult = Static<typeof AgentFinalResult>;
 export type AgentWaitResult = Static<typeof AgentWaitResult>;
 export type AgentEvent = Static<typeof AgentEvent>;

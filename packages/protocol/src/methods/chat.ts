@@ -23,6 +23,39 @@ export const ChatMessage = Strict(
         description: 'For assistant messages: how the run ended.',
       }),
     ),
+    content: Type.Union(
+      [
+        Type.String(),
+        Type.Array(
+          Strict(
+            {
+              type: Type.Literal('text', { description: 'A text part.' }),
+              text: Type.String({ description: 'Text.' }),
+            },
+            { description: 'A content part.' },
+          ),
+        ),
+      ],
+      {
+        description:
+          'The same text in the reference layout: a string for user and system messages, text parts for assistant ones.',
+      },
+    ),
+    timestamp: TimestampMs('Same as ts (the reference name).'),
+    idempotencyKey: Type.Optional(
+      Type.String({ description: 'A chat.send user message: `<runId>:user`, so the sender can match it.' }),
+    ),
+    __openclaw: Strict(
+      {
+        id: NonEmptyString('Message id (same as id).'),
+        seq: Type.Integer({ minimum: 1, description: 'Position in the session; increasing.' }),
+        runId: Type.Optional(NonEmptyString('Run that produced it.')),
+      },
+      {
+        description:
+          'Transcript position, in the reference layout (clients dedupe events and history by it).',
+      },
+    ),
   },
   { $id: 'ChatMessage', description: 'One message in a session history.' },
 );
@@ -101,37 +134,122 @@ export const chatAbort = defineMethod({
   sideEffect: false,
 });
 
-export const SessionSummary = Strict(
+export const SessionKind = Type.Union(
+  [Type.Literal('direct'), Type.Literal('group'), Type.Literal('global'), Type.Literal('unknown')],
+  {
+    description:
+      'Conversation kind: direct for WebChat and agent sessions; unknown for channel chats (whether a chat is a DM or a group is not recorded).',
+  },
+);
+
+export const SessionSummary = Type.Object(
   {
     key: NonEmptyString('Session key.'),
-    kind: Type.Union([Type.Literal('webchat'), Type.Literal('channel')], { description: 'Where it lives.' }),
+    kind: SessionKind,
+    origin: Type.Union([Type.Literal('webchat'), Type.Literal('channel')], {
+      description: 'Where it lives: WebChat (and agent runs), or a channel chat.',
+    }),
+    agentId: NonEmptyString('The agent answering it (main).'),
+    isMain: Type.Boolean({ description: 'The agent main session (agent:main:main).' }),
     channel: Type.Optional(NonEmptyString('Channel.')),
     accountId: Type.Optional(NonEmptyString('Account.')),
     chatId: Type.Optional(NonEmptyString('Chat.')),
     title: Type.Optional(Type.String({ description: 'Title.' })),
+    label: Type.Optional(Type.String({ description: 'Same as title (the reference name).' })),
+    displayName: Type.Optional(Type.String({ description: 'Same as title.' })),
+    derivedTitle: Type.Optional(Type.String({ description: 'Same as title (when asked for).' })),
+    lastMessagePreview: Type.Optional(
+      Type.String({ description: 'The last message, shortened (when asked for).' }),
+    ),
     createdAtMs: TimestampMs('Created.'),
     updatedAtMs: TimestampMs('Last message.'),
+    createdAt: TimestampMs('Same as createdAtMs (the reference name).'),
+    updatedAt: TimestampMs('Same as updatedAtMs (the reference name).'),
     messageCount: Count('Messages stored.'),
     activeRunId: Type.Optional(NonEmptyString('Run in progress.')),
+    hasActiveRun: Type.Boolean({ description: 'A run is in progress.' }),
+    activeRunIds: Type.Array(NonEmptyString('Run.'), { description: 'Runs in progress (empty: idle).' }),
+    archived: Type.Boolean({ description: 'Always false: sessions are not archived here.' }),
+    pinned: Type.Boolean({ description: 'Always false: sessions are not pinned here.' }),
+    unread: Type.Boolean({ description: 'Always false: read state is not tracked.' }),
   },
-  { $id: 'SessionSummary', description: 'One conversation.' },
+  {
+    $id: 'SessionSummary',
+    additionalProperties: false,
+    description: 'One conversation (a row of the reference SessionRow layout, plus our own fields).',
+  },
+);
+
+export const SessionsListParams = Strict(
+  {
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description: 'Page size (at most 1000 rows are returned).',
+      }),
+    ),
+    offset: Type.Optional(Count('Skip.')),
+    search: Type.Optional(Type.String({ description: 'Substring of key or title.' })),
+    agentId: Type.Optional(Type.String({ description: 'Only sessions of this agent (main: all of them).' })),
+    includeGlobal: Type.Optional(
+      Type.Boolean({ description: 'Include the global session (there is none here).' }),
+    ),
+    includeUnknown: Type.Optional(
+      Type.Boolean({ description: 'Include sessions of kind unknown (channel chats; default true).' }),
+    ),
+    includeLastMessage: Type.Optional(Type.Boolean({ description: 'Fill lastMessagePreview.' })),
+    includeDerivedTitles: Type.Optional(Type.Boolean({ description: 'Fill derivedTitle.' })),
+    activeMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Only sessions active this recently.' }),
+    ),
+    spawnedBy: Type.Optional(
+      Type.String({ description: 'Only sessions spawned by this one (sessions here are never spawned).' }),
+    ),
+    archived: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Literal('all')], {
+        description: 'true: archived only (none here); false or all: every session.',
+      }),
+    ),
+    configuredAgentsOnly: Type.Optional(
+      Type.Boolean({ description: 'Accepted: every session belongs to main.' }),
+    ),
+    ownerFirst: Type.Optional(Type.Boolean({ description: 'Accepted: sessions have no owners here.' })),
+  },
+  { $id: 'SessionsListParams', description: 'Paging and filters.' },
+);
+
+export const SessionDefaults = Strict(
+  {
+    modelProvider: NonEmptyString('Provider of the model that answers.'),
+    model: NonEmptyString('Model that answers.'),
+    modelSelectionTarget: Type.Literal('session', { description: 'Where a model choice would apply.' }),
+  },
+  { $id: 'SessionDefaults', description: 'What a new session runs with.' },
+);
+
+export const SessionsListResult = Strict(
+  {
+    sessions: Type.Array(SessionSummary, { description: 'Sessions, most recently active first.' }),
+    total: Count('All sessions matching the filters.'),
+    ts: TimestampMs('When the list was read.'),
+    count: Count('Rows in this page.'),
+    totalCount: Count('Same as total (the reference name).'),
+    limitApplied: Count('The page size used.'),
+    nextOffset: Type.Union([Count('Offset of the next page.'), Type.Null()], {
+      description: 'null: last page.',
+    }),
+    hasMore: Type.Boolean({ description: 'More pages follow.' }),
+    defaults: SessionDefaults,
+  },
+  { $id: 'SessionsListResult', description: 'Sessions.' },
 );
 
 export const sessionsList = defineMethod({
   name: 'sessions.list',
   description: 'Sessions, most recently active first.',
-  params: Strict(
-    {
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size.' })),
-      offset: Type.Optional(Count('Skip.')),
-      search: Type.Optional(Type.String({ description: 'Substring of key or title.' })),
-    },
-    { $id: 'SessionsListParams', description: 'Paging.' },
-  ),
-  result: Strict(
-    { sessions: Type.Array(SessionSummary, { description: 'Sessions.' }), total: Count('All sessions.') },
-    { $id: 'SessionsListResult', description: 'Sessions.' },
-  ),
+  params: SessionsListParams,
+  result: SessionsListResult,
   scope: 'operator.read',
   sideEffect: false,
 });
@@ -182,9 +300,110 @@ export const ChatEvent = Type.Union(
   { $id: 'ChatEvent', description: 'A chat stream update for a session.' },
 );
 
-export const chatMethods = [chatSend, chatHistory, chatAbort, sessionsList] as const;
+export const ChatStartupResult = Strict(
+  {
+    sessionKey: NonEmptyString('Session.'),
+    messages: Type.Array(ChatMessage, { description: 'The newest messages, oldest first.' }),
+    pendingInputs: Strict(
+      {
+        items: Type.Array(Type.Unknown(), {
+          description: 'Queued inputs (messages waiting for a run are not listed).',
+        }),
+        total: Count('How many.'),
+      },
+      { description: 'Inputs not yet in the transcript.' },
+    ),
+    hasMore: Type.Boolean({ description: 'Older messages exist (chat.history pages them).' }),
+    totalMessages: Count('Messages stored in the session.'),
+    defaults: SessionDefaults,
+    sessionInfo: SessionSummary,
+  },
+  { $id: 'ChatStartupResult', description: 'What a chat view needs to open a session in one call.' },
+);
+
+export const chatStartup = defineMethod({
+  name: 'chat.startup',
+  description: 'Open a chat view: the newest messages, the session row and the model defaults, in one call.',
+  params: Strict(
+    {
+      sessionKey: SessionKey,
+      agentId: Type.Optional(Type.String({ description: 'Agent (main).' })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 1000, description: 'Messages (default 80).' }),
+      ),
+      maxBytes: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'Stop adding older messages past this many bytes of text.' }),
+      ),
+    },
+    { $id: 'ChatStartupParams', description: 'Which session.' },
+  ),
+  result: ChatStartupResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const chatMetadata = defineMethod({
+  name: 'chat.metadata',
+  description: 'What a chat composer offers: the models and the slash commands (none here).',
+  params: Strict(
+    {
+      agentId: Type.Optional(Type.String({ description: 'Agent (main).' })),
+      sessionKey: Type.Optional(Type.String({ description: 'Session.' })),
+    },
+    { $id: 'ChatMetadataParams', description: 'Which chat.' },
+  ),
+  result: Strict(
+    {
+      agentId: NonEmptyString('Agent.'),
+      sessionKey: Type.Optional(NonEmptyString('Session.')),
+      commands: Type.Array(Type.Unknown(), { description: 'Slash commands (this gateway has none).' }),
+      models: Type.Array(Type.Unknown(), { description: 'Models (as models.list).' }),
+      defaults: SessionDefaults,
+    },
+    { $id: 'ChatMetadataResult', description: 'Composer metadata.' },
+  ),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const chatInject = defineMethod({
+  name: 'chat.inject',
+  description:
+    'Add an assistant note to a session transcript without running the agent; chat subscribers see it.',
+  params: Strict(
+    {
+      sessionKey: SessionKey,
+      message: NonEmptyString('The note.', { maxLength: 100_000 }),
+      agentId: Type.Optional(Type.String({ description: 'Agent (main).' })),
+      label: Type.Optional(Type.String({ maxLength: 100, description: 'Shown before the note.' })),
+    },
+    { $id: 'ChatInjectParams', description: 'What to add.' },
+  ),
+  result: Strict(
+    {
+      ok: Type.Literal(true, { description: 'Stored.' }),
+      messageId: NonEmptyString('Id of the stored note.'),
+    },
+    { $id: 'ChatInjectResult', description: 'Stored.' },
+  ),
+  scope: 'operator.admin',
+  sideEffect: false,
+});
+
+export const chatMethods = [
+  chatSend,
+  chatHistory,
+  chatAbort,
+  sessionsList,
+  chatStartup,
+  chatMetadata,
+  chatInject,
+] as const;
 
 export type ChatMessage = Static<typeof ChatMessage>;
 export type ChatSendParams = Static<typeof ChatSendParams>;
 export type SessionSummary = Static<typeof SessionSummary>;
+export type SessionDefaults = Static<typeof SessionDefaults>;
+export type SessionsListResult = Static<typeof SessionsListResult>;
+export type ChatStartupResult = Static<typeof ChatStartupResult>;
 export type ChatEvent = Static<typeof ChatEvent>;

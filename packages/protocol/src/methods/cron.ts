@@ -89,16 +89,39 @@ export const CronJob = Strict(
 
 const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which job.' });
 
+const Page = {
+  snapshotRevision: NonEmptyString(
+    'Identifies the job list this page was cut from (pages with another one are stale).',
+  ),
+  total: Count('Jobs matching the filters.'),
+  offset: Count('Offset of this page.'),
+  limit: Count('Page size.'),
+  hasMore: Type.Boolean({ description: 'More pages follow.' }),
+  nextOffset: Type.Union([Count('Offset of the next page.'), Type.Null()], {
+    description: 'null: last page.',
+  }),
+};
+
 export const cronList = defineMethod({
   name: 'cron.list',
-  description: 'All scheduled jobs.',
+  description: 'Scheduled jobs, a page at a time (all of them by default).',
   params: Strict(
     {
       includeDisabled: Type.Optional(Type.Boolean({ description: 'Include disabled jobs (default true).' })),
+      enabled: Type.Optional(
+        Type.Union([Type.Literal('all'), Type.Literal('enabled'), Type.Literal('disabled')], {
+          description: 'Which jobs by state (overrides includeDisabled).',
+        }),
+      ),
+      agentId: Type.Optional(Type.String({ description: 'Agent (main: every job).' })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default: all).' }),
+      ),
+      offset: Type.Optional(Count('Skip.')),
     },
-    { $id: 'CronListParams', description: 'Filter.' },
+    { $id: 'CronListParams', description: 'Filter and page.' },
   ),
-  result: Strict({ jobs: Type.Array(CronJob) }, { $id: 'CronListResult', description: 'Jobs.' }),
+  result: Strict({ jobs: Type.Array(CronJob), ...Page }, { $id: 'CronListResult', description: 'Jobs.' }),
   scope: 'operator.read',
   sideEffect: false,
 });
@@ -240,10 +263,25 @@ export const cronRuns = defineMethod({
       limit: Type.Optional(
         Type.Integer({ minimum: 1, maximum: 200, description: 'Most runs (default 50).' }),
       ),
+      offset: Type.Optional(Count('Skip (newest first).')),
+      agentId: Type.Optional(Type.String({ description: 'Agent (main: every run).' })),
     },
     { $id: 'CronRunsParams', description: 'Filter.' },
   ),
-  result: Strict({ runs: Type.Array(CronRunRecord) }, { $id: 'CronRunsResult', description: 'Runs.' }),
+  result: Strict(
+    {
+      runs: Type.Array(CronRunRecord, { description: 'Runs, newest first.' }),
+      entries: Type.Array(CronRunRecord, { description: 'Same as runs (the reference name).' }),
+      total: Count('Runs in this answer and before offset.'),
+      offset: Count('Offset of this page.'),
+      limit: Count('Page size.'),
+      hasMore: Type.Boolean({ description: 'More pages may follow.' }),
+      nextOffset: Type.Union([Count('Offset of the next page.'), Type.Null()], {
+        description: 'null: last page.',
+      }),
+    },
+    { $id: 'CronRunsResult', description: 'Runs.' },
+  ),
   scope: 'operator.read',
   sideEffect: false,
 });

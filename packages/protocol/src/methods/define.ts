@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { MethodScope } from '../scopes.ts';
+import type { MethodScope, OperatorScope } from '../scopes.ts';
 
 /** One method of the protocol: the single source for dispatch, validation, docs and SDK types. */
 export interface MethodDefinition<
@@ -7,6 +7,7 @@ export interface MethodDefinition<
   Params extends TSchema = TSchema,
   Result extends TSchema = TSchema,
   SideEffect extends boolean = boolean,
+  Final extends TSchema | undefined = TSchema | undefined,
 > {
   readonly name: Name;
   readonly description: string;
@@ -16,6 +17,12 @@ export interface MethodDefinition<
   readonly scope: MethodScope;
   /** Side-effecting methods carry an `idempotencyKey` in their params. */
   readonly sideEffect: SideEffect;
+  /**
+   * Methods that answer twice: `result` is the acceptance, sent at once; a second response with
+   * this shape follows on the same request id when the work ends (clients that wait for it send
+   * the request with "expect final"; others stop at the first).
+   */
+  readonly final?: Final;
 }
 
 export function defineMethod<
@@ -23,9 +30,10 @@ export function defineMethod<
   Params extends TSchema,
   Result extends TSchema,
   const SideEffect extends boolean,
+  Final extends TSchema | undefined = undefined,
 >(
-  def: MethodDefinition<Name, Params, Result, SideEffect>,
-): MethodDefinition<Name, Params, Result, SideEffect> {
+  def: MethodDefinition<Name, Params, Result, SideEffect, Final>,
+): MethodDefinition<Name, Params, Result, SideEffect, Final> {
   return def;
 }
 
@@ -33,12 +41,8 @@ export function defineMethod<
 export type EventAudience =
   /** Every authenticated connection (transport and status events). */
   | 'all'
-  /** Operators holding this scope (or operator.admin). */
-  | 'operator.read'
-  | 'operator.write'
-  | 'operator.pairing'
-  | 'operator.approvals'
-  | 'operator.admin'
+  /** Operators holding this scope (or one that implies it). */
+  | OperatorScope
   /** Sent to one connection only (challenge, node invoke requests). */
   | 'direct';
 

@@ -1,12 +1,20 @@
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { absentMethods } from './absent.ts';
 import { agentMethods } from './agent.ts';
+import { agentsMethods } from './agents.ts';
+import { approvalsMethods } from './approvals.ts';
 import { chatMethods } from './chat.ts';
 import { configMethods } from './config.ts';
 import { cronMethods } from './cron.ts';
 import type { MethodDefinition } from './define.ts';
 import { deviceMethods } from './devices.ts';
+import { hostMethods } from './host.ts';
+import { messageMethods } from './message.ts';
 import { messagingMethods } from './messaging.ts';
+import { nodePendingMethods } from './node-pending.ts';
 import { nodeMethods } from './nodes.ts';
+import { questionsMethods } from './questions.ts';
+import { sessionsMethods } from './sessions.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method the protocol defines, in family order. */
@@ -14,11 +22,19 @@ export const methodList = [
   ...systemMethods,
   ...deviceMethods,
   ...nodeMethods,
+  ...nodePendingMethods,
   ...messagingMethods,
+  ...messageMethods,
   ...chatMethods,
+  ...sessionsMethods,
   ...agentMethods,
+  ...agentsMethods,
   ...configMethods,
   ...cronMethods,
+  ...approvalsMethods,
+  ...questionsMethods,
+  ...hostMethods,
+  ...absentMethods,
 ] as const;
 
 type AnyMethod = (typeof methodList)[number];
@@ -28,6 +44,12 @@ export type MethodMap = { [M in AnyMethod as M['name']]: M };
 export type MethodName = keyof MethodMap;
 export type MethodParams<N extends MethodName> = Static<MethodMap[N]['params']>;
 export type MethodResult<N extends MethodName> = Static<MethodMap[N]['result']>;
+
+/** Methods that answer twice: an acceptance (`result`), then a final response (`final`). */
+export type FinalMethodName = {
+  [N in MethodName]: [Exclude<MethodMap[N]['final'], undefined>] extends [never] ? never : N;
+}[MethodName];
+export type MethodFinal<N extends FinalMethodName> = Static<Extract<MethodMap[N]['final'], TSchema>>;
 
 /** Names of methods that carry an idempotency key. */
 export type SideEffectMethodName = {
@@ -62,12 +84,20 @@ export function getMethod(name: string): MethodDefinition | undefined {
 export const methodNames: readonly MethodName[] = methodList.map((m) => m.name);
 
 export {
+  absentMethods,
   agentMethods,
+  agentsMethods,
+  approvalsMethods,
   chatMethods,
   configMethods,
   cronMethods,
   deviceMethods,
+  hostMethods,
+  messageMethods,
   messagingMethods,
   nodeMethods,
+  nodePendingMethods,
+  questionsMethods,
+  sessionsMethods,
   systemMethods,
 };

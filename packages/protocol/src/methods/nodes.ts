@@ -32,6 +32,19 @@ export const NodeInfo = Strict(
     deniedCommands: Commands('Declared commands the gateway deny list blocks.'),
     permissions: Type.Record(Type.String(), Type.Boolean(), { description: 'Declared permissions.' }),
     approval: NodeApprovalState,
+    paired: Type.Boolean({ description: 'Operators approved it (at least once).' }),
+    approvalState: Type.Union(
+      [
+        Type.Literal('approved'),
+        Type.Literal('pending-approval'),
+        Type.Literal('repair-pending'),
+        Type.Literal('unapproved'),
+      ],
+      {
+        description:
+          'The reference layout of approval: approved, pending-approval (new), repair-pending (approved, asking for more), unapproved.',
+      },
+    ),
     connected: Type.Boolean({ description: 'Connected now.' }),
     connectedAtMs: Type.Optional(TimestampMs('When the current connection began.')),
     lastSeenAtMs: Type.Optional(TimestampMs('Last time seen.')),
@@ -109,6 +122,7 @@ export const NodeInvokeResult = Strict(
     command: NonEmptyString('Command.'),
     invokeId: NonEmptyString('Invoke id.'),
     payload: Type.Optional(Type.Unknown({ description: 'What the command returned.' })),
+    payloadJSON: Type.Optional(Type.String({ description: 'The same payload as JSON text.' })),
     error: Type.Optional(NodeCommandError),
     durationMs: Count('End to end.'),
   },
@@ -224,7 +238,14 @@ export const NodePairRequestedEvent = Strict(nodePairRequestFields, {
 });
 
 export const PendingNodeRequest = Strict(
-  { ...nodePairRequestFields, expiresAtMs: TimestampMs('When it lapses.') },
+  {
+    ...nodePairRequestFields,
+    expiresAtMs: TimestampMs('When it lapses.'),
+    requiredApproveScopes: Type.Array(NonEmptyString('A scope.'), {
+      description:
+        'What approving takes: operator.pairing, plus operator.admin for commands that run code, else operator.write.',
+    }),
+  },
   { $id: 'PendingNodeRequest', description: 'A node approval request.' },
 );
 

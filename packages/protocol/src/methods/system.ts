@@ -129,7 +129,14 @@ export const StatusResult = Strict(
 export const status = defineMethod({
   name: 'status',
   description: 'Gateway status: version, uptime, readiness, connections, channels, pending approvals.',
-  params: NoParams('StatusParams'),
+  params: Strict(
+    {
+      includeChannelSummary: Type.Optional(
+        Type.Boolean({ description: 'Accepted for compatibility: channel accounts are always included.' }),
+      ),
+    },
+    { $id: 'StatusParams', description: 'Options.' },
+  ),
   result: StatusResult,
   scope: 'operator.read',
   sideEffect: false,

@@ -1,0 +1,303 @@
+// Opt-in (`pnpm test:interop`): the reference OpenClaw clients — its CLI, its headless node host
+// and its web Control UI — do their common jobs against our gateway. Needs Node 24 on PATH
+// (./run provides it), the npm registry (the reference package is installed on first run) and
+// Chromium for the UI part.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+import { artifactPath, launchBrowser } from './browser.ts';
+import { ensureReference, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
+
+const TOKEN = 'interop-token-0123456789abcdef';
+
+async function ours(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string }> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=@openclaw/source', cliEntry, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+/** Poll an async check until it returns something truthy. */
+async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function startGateway(config: Record<string, unknown>): Promise<GatewayProcess> {
+  const stateDir = await tempStateDir();
+  await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify(config));
+  return spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
+}
+
+describe('the reference CLI and node host against our gateway (loopback approval off)', () => {
+  let gw: GatewayProcess;
+  let tg: FakeTelegram;
+  const dirs: string[] = [];
+  const dir = async () => {
+    const d = await tempStateDir();
+    dirs.push(d);
+    return d;
+  };
+  let home: string;
+  let url: string;
+  // The gateway the reference CLI talks to, from its environment (every command honours it).
+  const cli = (args: string[]) =>
+    ref(args, home, { OPENCLAW_GATEWAY_URL: url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+
+  beforeAll(async () => {
+    await ensureReference();
+    tg = await FakeTelegram.start({ holdMs: 100 });
+    gw = await startGateway({
+      pairing: { autoApproveLoopback: false },
+      channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open' } },
+    });
+    url = gw.url;
+    home = await dir();
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await tg?.close();
+    await rm(gw.stateDir, { recursive: true, force: true });
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('gateway health says OK with a real duration', async () => {
+    const r = await cli(['gateway', 'health']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/\bOK \((\d+)ms\)/);
+    expect(Number(/OK \((\d+)ms\)/.exec(r.out)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('status reaches the gateway (a remote config, the way the reference CLI is pointed elsewhere)', async () => {
+    const statusHome = await dir();
+    await mkdir(join(statusHome, '.openclaw'), { recursive: true });
+    await writeFile(
+      join(statusHome, '.openclaw', 'openclaw.json'),
+      JSON.stringify({ gateway: { mode: 'remote', remote: { url, token: TOKEN } } }),
+    );
+    const r = await ref(['status'], statusHome);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/reachable/);
+    expect(r.out).not.toMatch(/unreachable/);
+  });
+
+  it('devices list shows a pending device and devices approve lets it in, with loopback approval off', async () => {
+    const device = await dir();
+    const env = { OPENCLAW_STATE_DIR: device, OPENCLAW_GATEWAY_URL: url, OPENCLAW_GATEWAY_TOKEN: TOKEN };
+    const pending = await ours(['gateway', 'health', '--scopes', 'operator.read'], env);
+    expect(pending.code, pending.out).toBe(4);
+    const requestId = /request (pair_[\w-]+)/.exec(pending.out)?.[1];
+    expect(requestId).toBeDefined();
+    const list = await cli(['devices', 'list']);
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toContain(requestId);
+    const approve = await cli(['devices', 'approve', requestId!]);
+    expect(approve.code, approve.out).toBe(0);
+    const after = await ours(['gateway', 'health', '--scopes', 'operator.read'], env);
+    expect(after.code, after.out).toBe(0);
+  });
+
+  it('openclaw node run as a real node: paired, approved, listed, described and invoked', async () => {
+    const nodeHome = await dir();
+    const port = String(gw.port);
+    const node = refProcess(
+      ['node', 'run', '--host', '127.0.0.1', '--port', port, '--no-tls', '--display-name', 'ref-node'],
+      nodeHome,
+      {
+        OPENCLAW_GATEWAY_TOKEN: TOKEN,
+      },
+    );
+    try {
+      // Loopback approval is off: the node's device waits for an operator first.
+      const deviceRequest = await poll(
+        async () => {
+          const r = await cli(['devices', 'list', '--json']);
+          const j = JSON.parse(r.out.slice(r.out.indexOf('{'))) as {
+            pending?: { requestId: string; role?: string; roles?: string[] }[];
+          };
+          return j.pending?.find((p) => p.role === 'node' || p.roles?.includes('node'))?.requestId;
+        },
+        120_000,
+        'the node device pairing request',
+      );
+      const approveDevice = await cli(['devices', 'approve', deviceRequest]);
+      expect(approveDevice.code, approveDevice.out).toBe(0);
+      await node.waitFor(/connected/);
+      // Then its commands wait for node approval.
+      const requestId = await poll(
+        async () => {
+          const r = await cli(['nodes', 'pending', '--json']);
+          const j = JSON.parse(r.out.slice(r.out.indexOf('['))) as {
+            requestId: string;
+            displayName?: string;
+          }[];
+          return j.find((p) => p.displayName === 'ref-node')?.requestId;
+        },
+        120_000,
+        'the node approval request',
+      );
+      const approve = await cli(['nodes', 'approve', requestId]);
+      expect(approve.code, approve.out).toBe(0);
+      const list = await cli(['nodes', 'list']);
+      expect(list.code, list.out).toBe(0);
+      expect(list.out).toMatch(/ref-node/);
+      const nodeId = /([0-9a-f]{64})/.exec(list.out)?.[1];
+      expect(nodeId).toBeDefined();
+      const describe = await cli(['nodes', 'describe', '--node', nodeId!]);
+      expect(describe.code, describe.out).toBe(0);
+      expect(describe.out).toMatch(/system\.which/);
+      expect(describe.out).not.toMatch(/approval pending/);
+      const invoke = await cli([
+        'nodes',
+        'invoke',
+        '--node',
+        nodeId!,
+        '--command',
+        'system.which',
+        '--params',
+        '{"bins":["uname"]}',
+      ]);
+      expect(invoke.code, invoke.out).toBe(0);
+      expect(invoke.out).toMatch(/"payloadJSON"/);
+      expect(invoke.out).toMatch(/uname/);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('agent --session-key … --message gets the final reply instead of hanging', async () => {
+    const r = await cli(['agent', '--session-key', 'interop-1', '--message', 'hello']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/echo: hello/);
+  });
+
+  it('message send through a Telegram account on the fake Telegram server', async () => {
+    const r = await cli([
+      'message',
+      'send',
+      '--channel',
+      'telegram',
+      '--target',
+      '4242',
+      '--message',
+      'hi from the reference cli',
+    ]);
+    expect(r.code, r.out).toBe(0);
+    await waitFor(
+      () => tg.sentTexts('4242').includes('hi from the reference cli'),
+      30_000,
+      'the message on Telegram',
+    );
+  });
+
+  it('cron list', async () => {
+    const r = await cli(['cron', 'list']);
+    expect(r.code, r.out).toBe(0);
+  });
+});
+
+/** Until no frame has arrived for a second (the page finished loading what it asks for), at most 30 s. */
+async function quiet(frames: string[]): Promise<void> {
+  let seen = frames.length;
+  let since = Date.now();
+  await waitFor(
+    () => {
+      if (frames.length !== seen) {
+        seen = frames.length;
+        since = Date.now();
+      }
+      return Date.now() - since >= 1000;
+    },
+    30_000,
+    'a quiet WebSocket',
+  ).catch(() => undefined);
+}
+
+const PAGES: [name: string, path: string][] = [
+  ['overview', '/'],
+  ['chat', '/chat/main'],
+  ['sessions', '/sessions'],
+  ['devices', '/settings/devices'],
+  ['nodes', '/nodes'],
+  ['channels', '/settings/channels'],
+  ['cron', '/automations'],
+  ['logs', '/logs'],
+];
+
+describe('the reference Control UI against our gateway', needs('chromium'), () => {
+  it('connects; every page renders with no error banner and no unknown method; chat streams a reply', async () => {
+    await ensureReference();
+    await using gw = await startGateway({});
+    const ui = await serveReferenceUi(gw.port);
+    await using browser = await launchBrowser();
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const consoleLines: string[] = [];
+      const frames: string[] = [];
+      page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+      page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+      const hellos = () => frames.filter((f) => f.includes('"hello-ok"')).length;
+      // The first visit hands the UI the gateway token, as the documented #token link does.
+      for (const [name, path] of PAGES) {
+        const before = hellos();
+        await page.goto(path === '/' ? `${ui.url}/#token=${TOKEN}` : `${ui.url}${path}`, {
+          waitUntil: 'domcontentloaded',
+        });
+        // Each page load connects afresh: wait for its hello-ok, then for its requests to settle.
+        await waitFor(() => hellos() > before, 90_000, `hello-ok on ${name}`);
+        await quiet(frames);
+        if (name === 'chat') {
+          const box = page.locator('textarea[aria-label="Chat composer"]');
+          await box.waitFor({ timeout: 60_000 });
+          await box.fill('hello from the reference control ui');
+          await box.press('Enter');
+          await page
+            .getByText('echo: hello from the reference control ui')
+            .first()
+            .waitFor({ timeout: 60_000 });
+          // The reply streamed in as chat deltas before it was final.
+          expect(frames.some((f) => f.includes('"state":"delta"'))).toBe(true);
+          // Events and the reloaded history are one transcript: each message shows once.
+          await quiet(frames);
+          expect(
+            await page.getByText('echo: hello from the reference control ui', { exact: true }).count(),
+          ).toBe(1);
+          expect(await page.getByText('hello from the reference control ui', { exact: true }).count()).toBe(
+            1,
+          );
+        }
+        await quiet(frames);
+        const banners = await page.locator('.callout.danger:visible, [role="alert"]:visible').allInnerTexts();
+        expect(banners, `${name}: ${banners.join(' | ')}`).toEqual([]);
+        await page.screenshot({ path: await artifactPath(`reference-ui-${name}.png`) });
+      }
+      const unknown = [...consoleLines, ...frames].filter((l) => /unknown method/i.test(l));
+      expect(unknown).toEqual([]);
+    } finally {
+      await ui.close();
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { gatewayError, type sessionsMethods } from '@openclaw/protocol';
+import type { FamilyHandlers } from '../router/router.ts';
+import type { SessionFeed } from '../sessions/session-feed.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
+import type { SessionViews } from '../sessions/session-views.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+
+export interface SessionsDeps {
+  store: Pick<Store, 'sessions'>;
+  sessions: SessionRouter;
+  sessionFeed: SessionFeed;
+  sessionViews: SessionViews;
+  clock: Clock;
+}
+
+/**
+ * Following sessions (sessions.subscribe, sessions.messages.*), describing and previewing them,
+ * and session control (patch, reset, delete, compact), each change told to list subscribers.
+ */
+export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof sessionsMethods> {
+  const { store, sessions, sessionFeed: feed, sessionViews: views, clock } = d;
+  return {
+    'sessions.subscribe': async (params, ctx) => {
+      feed.subscribeList(ctx.conn, true);
+      return Object.keys(params).length
+        ? { subscribed: true as const, list: await views.list(params) }
+        : { subscribed: true as const };
+    },
+    'sessions.unsubscribe': (_params, ctx) => {
+      feed.subscribeList(ctx.conn, false);
+      return { subscribed: false as const };
+    },
+    'sessions.describe': async ({ key, includeLastMessage, includeDerivedTitles }) => {
+      const rec = await store.sessions.get(key);
+      return {
+        session: rec
+          ? await views.row(rec, { lastMessage: includeLastMessage, derivedTitle: includeDerivedTitles })
+          : null,
+      };
+    },
+    'sessions.preview': async ({ keys, limit, maxChars }) => ({
+      ts: clock.now(),
+      previews: await views.preview(keys, limit ?? 3, maxChars ?? 240),
+    }),
+    'sessions.messages.subscribe': ({ key, includeApprovals }, ctx) => {
+      feed.subscribeMessages(ctx.conn, key, true);
+      const out: {
+        subscribed: true;
+        key: string;
+        approvalReplay?: {
+          sessionKey: string;
+          updatedAtMs: number;
+          approvals: unknown[];
+          truncated: boolean;
+        };
+      } = {
+        subscribed: true,
+        key,
+      };
+      if (includeApprovals)
+        out.approvalReplay = { sessionKey: key, updatedAtMs: clock.now(), approvals: [], truncated: false };
+      return out;
+    },
+    'sessions.messages.unsubscribe': ({ key }, ctx) => {
+      feed.subscribeMessages(ctx.conn, key, false);
+      return { subscribed: false as const, key };
+    },
+    'sessions.patch': async ({ key, label }) => {
+      const rec =
+        label === undefined
+          ? await store.sessions.get(key)
+          : await store.sessions.setTitle(key, label ?? undefined);
+      if (!rec) throw unknownSession(key);
+      feed.sessionChanged(key, 'patch');
+      return { ok: true as const, key, session: await views.row(rec) };
+    },
+    'sessions.reset': async ({ key }) => {
+      if (!(await store.sessions.get(key))) throw unknownSession(key);
+      await sessions.stopRuns(key);
+      const removedMessages = await store.sessions.trim(key, 0);
+      feed.sessionChanged(key, 'reset');
+      return { ok: true as const, key, removedMessages };
+    },
+    'sessions.delete': async ({ key }) => {
+      await sessions.stopRuns(key);
+      const deleted = await store.sessions.remove(key);
+      if (deleted) feed.sessionChanged(key, 'delete');
+      return { ok: true as const, key, deleted, archived: [] };
+    },
+    'sessions.compact': async ({ key, maxLines }) => {
+      const rec = await store.sessions.get(key);
+      if (!rec) throw unknownSession(key);
+      const keep = maxLines ?? 100;
+      const removedMessages = await store.sessions.trim(key, keep);
+      feed.sessionChanged(key, 'compact');
+      return {
+        ok: true as const,
+        key,
+        removedMessages,
+        keptMessages: Math.max(0, rec.messageCount - removedMessages),
+      };
+    },
+  };
+}
+
+function unknownSession(key: string) {
+  return gatewayError('NOT_FOUND', 'SESSION_UNKNOWN', `no session ${key}`, { details: { key } });
+}

@@ -1,0 +1,154 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { defineMethod } from './define.ts';
+
+const AgentId = NonEmptyString('Agent id (this gateway runs one: main).', { maxLength: 128 });
+
+export const AgentModelRef = Strict(
+  { primary: Type.Optional(NonEmptyString('provider/model that answers this agent.')) },
+  { description: 'The model behind an agent.' },
+);
+
+export const AgentListEntry = Strict(
+  {
+    id: AgentId,
+    kind: Type.Literal('agent', { description: 'An ordinary agent (not a system agent).' }),
+    name: Type.Optional(NonEmptyString('Display name.')),
+    model: Type.Optional(AgentModelRef),
+  },
+  { $id: 'AgentListEntry', description: 'One agent the gateway can run.' },
+);
+
+export const AgentsListResult = Strict(
+  {
+    defaultId: AgentId,
+    ownership: Type.Literal('sole', { description: 'One agent answers everything.' }),
+    selectionRequired: Type.Boolean({ description: 'Callers must name an agent (never: there is one).' }),
+    mainKey: NonEmptyString('Name of each agent main session (agent:<id>:<mainKey>).'),
+    scope: Type.Literal('per-sender', { description: 'Sessions are per conversation, not one global.' }),
+    agents: Type.Array(AgentListEntry, { description: 'The agents.' }),
+  },
+  { $id: 'AgentsListResult', description: 'Agents and how sessions are named.' },
+);
+
+export const agentsList = defineMethod({
+  name: 'agents.list',
+  description: 'The agents this gateway runs (one: main, answered by the configured backend).',
+  params: Strict({}, { $id: 'AgentsListParams', description: 'No params.' }),
+  result: AgentsListResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const AgentIdentityResult = Strict(
+  {
+    agentId: AgentId,
+    name: NonEmptyString('Display name.'),
+    nameSource: Type.Union([Type.Literal('config'), Type.Literal('default')], {
+      description: 'config: from agent.name; default: the built-in name.',
+    }),
+    avatar: Type.Optional(NonEmptyString('A short avatar text (its first letter).')),
+  },
+  { $id: 'AgentIdentityResult', description: 'How an agent presents itself.' },
+);
+
+export const agentIdentityGet = defineMethod({
+  name: 'agent.identity.get',
+  description: 'The display identity of an agent (or of the agent behind a session).',
+  params: Strict(
+    {
+      agentId: Type.Optional(AgentId),
+      sessionKey: Type.Optional(Type.String({ description: 'Session whose agent to describe.' })),
+    },
+    { $id: 'AgentIdentityParams', description: 'Which agent.' },
+  ),
+  result: AgentIdentityResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const ModelChoice = Strict(
+  {
+    id: NonEmptyString('Model id at its provider.'),
+    name: NonEmptyString('Display name.'),
+    provider: NonEmptyString('Provider id: echo (built in) or openai-compatible.'),
+    available: Type.Boolean({ description: 'Configured and usable now.' }),
+    reasoning: Type.Boolean({ description: 'Thinking levels are not offered.' }),
+    tags: Type.Array(Type.String(), { description: 'default: the model the agent uses.' }),
+  },
+  { $id: 'ModelChoice', description: 'One model a session can use.' },
+);
+
+export const modelsList = defineMethod({
+  name: 'models.list',
+  description: 'The models this gateway can answer with: the one configured backend.',
+  params: Strict(
+    {
+      agentId: Type.Optional(AgentId),
+      view: Type.Optional(
+        Type.Union(
+          [
+            Type.Literal('default'),
+            Type.Literal('configured'),
+            Type.Literal('provider-config'),
+            Type.Literal('all'),
+          ],
+          { description: 'Catalog view; every view is the same single model here.' },
+        ),
+      ),
+      refresh: Type.Optional(
+        Type.Boolean({ description: 'Accepted; there is no remote catalog to refresh.' }),
+      ),
+      preparedOnly: Type.Optional(Type.Boolean({ description: 'Accepted; reads are always passive.' })),
+    },
+    { $id: 'ModelsListParams', description: 'Catalog query.' },
+  ),
+  result: Strict(
+    { models: Type.Array(ModelChoice, { description: 'Models.' }) },
+    { $id: 'ModelsListResult', description: 'The model catalog.' },
+  ),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const ModelAuthProvider = Strict(
+  {
+    provider: NonEmptyString('Provider id.'),
+    authProvider: NonEmptyString('Provider whose credentials apply.'),
+    displayName: NonEmptyString('Display name.'),
+    status: Type.Union([Type.Literal('static'), Type.Literal('missing')], {
+      description: 'static: needs no login (configured key or none needed); missing: no key found.',
+    }),
+    profiles: Type.Array(Type.Unknown(), { description: 'Login profiles (none: keys come from config).' }),
+  },
+  { $id: 'ModelAuthProvider', description: 'Credential state of one provider.' },
+);
+
+export const modelsAuthStatus = defineMethod({
+  name: 'models.authStatus',
+  description: 'Whether the configured model backend has the credentials it needs (never the secret).',
+  params: Strict(
+    {
+      agentId: Type.Optional(Type.String({ description: 'Agent (main).' })),
+      refresh: Type.Optional(Type.Boolean({ description: 'Check again now (always fresh here).' })),
+    },
+    { $id: 'ModelsAuthStatusParams', description: 'Which agent.' },
+  ),
+  result: Strict(
+    {
+      ts: TimestampMs('When it was checked.'),
+      providers: Type.Array(ModelAuthProvider, { description: 'Providers in use.' }),
+      providerCapabilities: Type.Array(Type.Unknown(), { description: 'Login flows offered (none).' }),
+    },
+    { $id: 'ModelsAuthStatusResult', description: 'Credential state.' },
+  ),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const agentsMethods = [agentsList, agentIdentityGet, modelsList, modelsAuthStatus] as const;
+
+export type AgentsListResult = Static<typeof AgentsListResult>;
+export type AgentIdentityResult = Static<typeof AgentIdentityResult>;
+export type ModelChoice = Static<typeof ModelChoice>;
+export type ModelAuthProvider = Static<typeof ModelAuthProvider>;
