@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import {
   type ClusterLink,
+  type ConfigChange,
   ConfigManager,
   type IntegrityResult,
   type SharedSecrets,
   type Store,
+  watchConfigFile,
 } from '@openclaw/gateway-core';
 import { type ConfigIssue, formatConfigIssues, GatewayError } from '@openclaw/protocol';
 import { buildGateway, type Gateway } from './build-gateway.ts';
@@ -21,7 +23,10 @@ import { StartupError } from './startup-error.ts';
 export interface RunGatewayOptions {
   flags?: GatewayFlags;
   env?: NodeJS.ProcessEnv;
-  /** Exit the process on SIGTERM/SIGINT after a clean shutdown (the daemon); off for embedding. */
+  /**
+   * The daemon's signals: exit on SIGTERM/SIGINT after a clean shutdown, restart in place on
+   * SIGUSR1, re-read the config on SIGHUP. Off for embedding.
+   */
   handleSignals?: boolean;
   /** Where operator-facing notices go (the generated-token notice). Default stderr. */
   notice?: (text: string) => void;
@@ -35,6 +40,7 @@ export interface RunningGateway {
   readonly port: number;
   readonly stateDir: string;
   readonly configPath: string;
+  readonly config: ConfigManager;
   stop(options?: { reason?: string; restartExpectedMs?: number }): Promise<void>;
 }
 
@@ -44,6 +50,13 @@ export interface RunningGateway {
  * start throws a {@link StartupError} (its code and exit code say which refusal).
  */
 export async function runGateway(options: RunGatewayOptions = {}): Promise<RunningGateway> {
+  const running = await startGateway(options);
+  if (options.handleSignals) handleSignals(running, () => startGateway(options), options.env ?? process.env);
+  return running;
+}
+
+/** One gateway instance: config, lock, store, app, listener, config watcher. */
+async function startGateway(options: RunGatewayOptions): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const flags = options.flags ?? {};
   const notice = options.notice ?? ((t: string) => process.stderr.write(`${t}\n`));
@@ -157,9 +170,19 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       },
       'gateway settings',
     );
+    // Edits of the config file apply while running; an invalid edit is reported and not applied.
+    const watcher = watchConfigFile(config, {
+      onApplied: (c) => logConfigChange(gateway, c, 'config file changed'),
+      onRejected: (error) =>
+        gateway.log.error(
+          { err: error },
+          `config file edit not applied (the running config is kept): ${describeInvalidConfig(error, configPath)}`,
+        ),
+    });
     let stopping: Promise<void> | undefined;
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {
+        watcher.close();
         if (integrity?.status === 'unfinished') integrity.cancel();
         await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
         await backend.cluster?.close();
@@ -167,37 +190,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
       })();
       return stopping;
     };
-    if (options.handleSignals) {
-      const onSignal = (signal: NodeJS.Signals) => {
-        const restartMs = env.OPENCLAW_RESTART_EXPECTED_MS
-          ? Number(env.OPENCLAW_RESTART_EXPECTED_MS)
-          : undefined;
-        gateway.log.info({ signal }, 'shutting down');
-        const o: { reason: string; restartExpectedMs?: number } = { reason: `received ${signal}` };
-        if (signal === 'SIGUSR2') o.restartExpectedMs = restartMs ?? 2000;
-        else if (restartMs !== undefined && Number.isFinite(restartMs)) o.restartExpectedMs = restartMs;
-        stop(o).then(
-          () => process.exit(0),
-          (error: unknown) => {
-            gateway.log.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-      process.once('SIGUSR2', onSignal);
-      process.on('unhandledRejection', (reason) => gateway.log.error({ err: reason }, 'unhandled rejection'));
-      process.on('SIGHUP', () => {
-        config.reload().then(
-          (c) =>
-            gateway.log.info({ changed: c.changed, restartRequired: c.restartRequired }, 'config reloaded'),
-          (error: unknown) =>
-            gateway.log.error({ err: error }, 'config reload failed; keeping the running config'),
-        );
-      });
-    }
-    return { gateway, url: listening.url, port: listening.port, stateDir, configPath, stop };
+    return { gateway, config, url: listening.url, port: listening.port, stateDir, configPath, stop };
   } catch (error) {
     await lock.release();
     throw error;
@@ -254,11 +247,102 @@ function redactUrl(url: string): string {
   }
 }
 
+/** What a config change did, and what still needs a restart. */
+function logConfigChange(gateway: Gateway, c: ConfigChange, message: string): void {
+  gateway.log.info({ changed: c.changed, applied: c.applied, restartRequired: c.restartRequired }, message);
+  if (c.restartRequired.length) {
+    gateway.log.warn(
+      { restartRequired: c.restartRequired },
+      `restart needed for ${c.restartRequired.join(', ')}: openclaw gateway restart`,
+    );
+  }
+}
+
+/**
+ * The daemon's signals: SIGTERM/SIGINT stop, SIGUSR2 stops telling clients a restart is expected
+ * (a supervisor restarts the process), SIGHUP re-reads the config, SIGUSR1 restarts in place
+ * (`openclaw gateway restart`): the same process stops the gateway, telling clients when to come
+ * back, and starts it again from the config file, so restart-needing keys take effect.
+ */
+function handleSignals(
+  first: RunningGateway,
+  start: () => Promise<RunningGateway>,
+  env: NodeJS.ProcessEnv,
+): void {
+  let current = first;
+  let restarting = false;
+  const onStop = (signal: NodeJS.Signals) => {
+    const restartMs = env.OPENCLAW_RESTART_EXPECTED_MS ? Number(env.OPENCLAW_RESTART_EXPECTED_MS) : undefined;
+    current.gateway.log.info({ signal }, 'shutting down');
+    const o: { reason: string; restartExpectedMs?: number } = { reason: `received ${signal}` };
+    if (signal === 'SIGUSR2') o.restartExpectedMs = restartMs ?? 2000;
+    else if (restartMs !== undefined && Number.isFinite(restartMs)) o.restartExpectedMs = restartMs;
+    current.stop(o).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        current.gateway.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const restart = async () => {
+    if (restarting) return;
+    restarting = true;
+    const log = current.gateway.log;
+    try {
+      // A restart into a config that cannot start would leave nothing running: refuse it instead.
+      await ConfigManager.load(current.configPath, (c) => c, { schema: gatewayConfig });
+    } catch (error) {
+      log.error(
+        { err: error },
+        `restart refused, the gateway keeps running: ${describeInvalidConfig(error, current.configPath)}`,
+      );
+      restarting = false;
+      return;
+    }
+    const t0 = performance.now();
+    log.info('restarting');
+    await current.stop({ reason: 'restart requested', restartExpectedMs: RESTART_EXPECTED_MS });
+    try {
+      current = await start();
+      current.gateway.log.info({ ms: Math.round(performance.now() - t0) }, 'restarted');
+    } catch (error) {
+      // Stopped and could not start again: exit with the refusal's code, as a fresh start would.
+      const code = error instanceof StartupError ? error.exitCode : 1;
+      process.stderr.write(`restart failed: ${(error as Error).message}\n`);
+      process.exit(code);
+    } finally {
+      restarting = false;
+    }
+  };
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
+  process.once('SIGUSR2', onStop);
+  process.on('SIGUSR1', () => void restart());
+  process.on('unhandledRejection', (reason) =>
+    current.gateway.log.error({ err: reason }, 'unhandled rejection'),
+  );
+  process.on('SIGHUP', () => {
+    const running = current;
+    running.config.reload().then(
+      (c) => logConfigChange(running.gateway, c, 'config reloaded'),
+      (error: unknown) =>
+        running.gateway.log.error(
+          { err: error },
+          `config reload failed; keeping the running config: ${describeInvalidConfig(error, running.configPath)}`,
+        ),
+    );
+  });
+}
+
+/** What clients are told to wait before reconnecting during an in-place restart. */
+const RESTART_EXPECTED_MS = 1500;
+
 /** Every problem of the config file, each as `file:line:col: key: what is wrong`. */
-function describeInvalidConfig(error: GatewayError | StartupError, configPath: string): string {
+function describeInvalidConfig(error: unknown, configPath: string): string {
   const issues =
     error instanceof GatewayError ? (error.details?.issues as ConfigIssue[] | undefined) : undefined;
-  if (!issues?.length) return `invalid config (${configPath}): ${error.message}`;
+  if (!issues?.length) return `invalid config (${configPath}): ${(error as Error).message}`;
   const lines = formatConfigIssues(issues, configPath);
   if (lines.length === 1) return `invalid config: ${lines[0]}`;
   return `invalid config, ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`;

@@ -34,6 +34,7 @@ export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervi
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
 export type { ClusterLink, ClusterMessage } from './cluster/cluster-link.ts';
 export { type ConfigChange, ConfigManager, type ConfigManagerOptions } from './config/config-manager.ts';
+export { type ConfigWatcher, type ConfigWatcherOptions, watchConfigFile } from './config/config-watcher.ts';
 export { Connection } from './connection/connection.ts';
 export { type ConnectionHandle, ConnectionHub } from './connection/connection-hub.ts';
 export { attachSocket, type WsSocketLike } from './connection/socket-adapter.ts';

@@ -17,6 +17,7 @@ import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
 import { LogRing } from '../src/logging/log-ring.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { SecretScrubber } from '../src/logging/secret-scrubber.ts';
+import type { CoreMetricsSink } from '../src/metrics/core-metrics.ts';
 import type { HandlerOverrides } from '../src/router/router.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 
@@ -61,7 +62,12 @@ export interface RawSocket {
 export const testClient: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
 
 export async function startHarness(
-  options: { config?: Record<string, unknown>; handlers?: HandlerOverrides[]; token?: string } = {},
+  options: {
+    config?: Record<string, unknown>;
+    handlers?: HandlerOverrides[];
+    token?: string;
+    metrics?: CoreMetricsSink;
+  } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'oc-core-'));
   const token = options.token ?? 'test-token-0123456789abcdef';
@@ -90,6 +96,7 @@ export async function startHarness(
     validateResults: true,
     presenceBatchMs: 0,
     handlers: options.handlers ?? [],
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   let peer: { remoteAddress: string; isLoopback: boolean; origin?: string; originRejected?: boolean } = {
     remoteAddress: '127.0.0.1',

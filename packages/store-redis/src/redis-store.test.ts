@@ -140,6 +140,28 @@ describe('Redis store', needs('redis-server'), () => {
     }
   });
 
+  it('lets Redis drop an outcome only after its lifetime and a 10-minute grace, never before it expires', async () => {
+    const prefix = freshPrefix();
+    const store = createRedisStore({ url: server.url, prefix });
+    try {
+      const hour = 3_600_000;
+      await store.idempotency.putIfAbsent({
+        key: 'caller|send|k1',
+        method: 'send',
+        ok: true,
+        response: '"x"',
+        createdAtMs: 1000,
+        expiresAtMs: 1000 + hour,
+      });
+      // Redis's own expiry of the key: the clock of the gateways decides validity, this only collects.
+      const ttl = await client.pttl(`${prefix}idem:caller|send|k1`);
+      expect(ttl).toBeGreaterThan(hour + 10 * 60_000 - 60_000);
+      expect(ttl).toBeLessThanOrEqual(hour + 10 * 60_000);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('creates one outbox record (and one run) for concurrent enqueues with the same dedupe key', async () => {
     const prefix = freshPrefix();
     const stores = Array.from({ length: 5 }, () => createRedisStore({ url: server.url, prefix }));

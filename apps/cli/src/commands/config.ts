@@ -156,9 +156,7 @@ export function register(program: Command, ctx: CommandContext): void {
         out.result(report, () => [
           `set ${key}`,
           ...(report.restartRequired.length
-            ? [
-                `restart needed for: ${report.restartRequired.join(', ')} (openclaw gateway stop, then openclaw gateway run)`,
-              ]
+            ? [`restart needed for: ${report.restartRequired.join(', ')} (openclaw gateway restart)`]
             : ['applied']),
           ...(closedByGateway
             ? [

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../command-context.ts';
-import { loadLocalConfig } from '../config-file.ts';
+import { brokenConfigError, loadLocalConfig } from '../config-file.ts';
 import { resolveTarget } from '../connection.ts';
 import { CliError, ExitCodes, parseJsonOption } from '../errors.ts';
 import { isAlive, readLock, readTokenFile, stateDir } from '../local-state.ts';
@@ -136,6 +136,51 @@ export function register(program: Command, ctx: CommandContext): Command {
         await new Promise((r) => setTimeout(r, 50));
       }
       out.result({ stopped: true, pid: lock.pid }, () => `stopped gateway (pid ${lock.pid})`);
+    });
+
+  gw.command('restart')
+    .description(
+      'restart the gateway running on this state dir in place: clients are told when to reconnect, and config keys that need a restart take effect',
+    )
+    .option('--wait <ms>', 'how long to wait for it to listen again', '15000')
+    .action(async (o: { wait: string }, cmd: Command) => {
+      const out = ctx.output(cmd);
+      const lock = await readLock();
+      if (!lock || !isAlive(lock.pid)) {
+        throw new CliError(`no gateway is running on ${stateDir()}`, {
+          hint: 'start it: openclaw gateway run (or systemctl --user start openclaw-gateway)',
+        });
+      }
+      // The gateway refuses to restart into a config it cannot start with; say why here too.
+      const config = await loadLocalConfig();
+      if (config.issues.length)
+        throw brokenConfigError(config, 'fix it first: the gateway keeps running as it is');
+      const t0 = performance.now();
+      // SIGUSR1: the gateway stops and starts again in the same process (see gateway run).
+      process.kill(lock.pid, 'SIGUSR1');
+      const deadline = Date.now() + Number(o.wait);
+      for (;;) {
+        const now = await readLock();
+        if (now && now.pid === lock.pid && now.startedAt !== lock.startedAt && now.port !== undefined) {
+          const ms = Math.round(performance.now() - t0);
+          out.result(
+            { restarted: true, pid: lock.pid, port: now.port, ms },
+            () => `restarted gateway (pid ${lock.pid}) in ${ms} ms, listening on port ${now.port}`,
+          );
+          return;
+        }
+        if (!isAlive(lock.pid)) {
+          throw new CliError(`gateway (pid ${lock.pid}) exited while restarting`, {
+            hint: 'its log says why; start it again with openclaw gateway run',
+          });
+        }
+        if (Date.now() > deadline) {
+          throw new CliError(`gateway (pid ${lock.pid}) did not listen again within ${o.wait} ms`, {
+            hint: 'its log says why (a config it cannot start with is refused and the running one kept)',
+          });
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     });
 
   gw.command('install')

@@ -53,6 +53,9 @@ export class ConfigManager {
   #exists: boolean;
   #listeners = new Set<(change: ConfigChange) => void>();
   #overrides: (config: GatewayConfig) => GatewayConfig;
+  /** The file's text as last read or written here: a watcher event with the same text is our own. */
+  #lastText: string | undefined;
+  #pendingRestart = new Set<string>();
 
   private constructor(
     path: string,
@@ -86,7 +89,9 @@ export class ConfigManager {
     }
     const schema = options.schema ?? GatewayConfig;
     const raw = text === undefined ? {} : checkFile(text, path, schema);
-    return new ConfigManager(path, raw, text !== undefined, overrides, schema);
+    const manager = new ConfigManager(path, raw, text !== undefined, overrides, schema);
+    manager.#lastText = text;
+    return manager;
   }
 
   /** A manager over an in-memory config (tests, embedding). Writes still go to `path`. */
@@ -101,6 +106,11 @@ export class ConfigManager {
 
   get current(): GatewayConfig {
     return this.#config;
+  }
+
+  /** Keys changed since start that only a restart applies (the running gateway still uses the old value). */
+  get pendingRestart(): string[] {
+    return [...this.#pendingRestart].sort();
   }
 
   get exists(): boolean {
@@ -177,8 +187,10 @@ export class ConfigManager {
     const next = this.#overrides(parseChecked(raw, this.schema));
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+    const text = `${JSON.stringify(raw, null, 2)}\n`;
+    await writeFile(tmp, text, { mode: 0o600 });
     await rename(tmp, this.path);
+    this.#lastText = text;
     this.#raw = raw;
     this.#exists = true;
     return this.#apply(next, origin);
@@ -189,6 +201,32 @@ export class ConfigManager {
     const text = await readFile(this.path, 'utf8');
     const raw = checkFile(text, this.path, this.schema);
     const next = this.#overrides(parseChecked(raw, this.schema));
+    this.#raw = raw;
+    this.#lastText = text;
+    this.#exists = true;
+    return this.#apply(next);
+  }
+
+  /**
+   * Re-read the file if its text differs from what was last read or written here (an operator's
+   * edit, not our own write). Undefined when nothing changed, or when the file is gone (a removed
+   * file is not an empty config: the running one is kept). An invalid file throws CONFIG_INVALID
+   * with every issue and changes nothing.
+   */
+  async reloadIfChanged(): Promise<ConfigChange | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    if (text === this.#lastText) return undefined;
+    const raw = checkFile(text, this.path, this.schema);
+    const next = this.#overrides(parseChecked(raw, this.schema));
+    this.#lastText = text;
+    this.#exists = true;
+    if (JSON.stringify(raw) === JSON.stringify(this.#raw)) return undefined;
     this.#raw = raw;
     return this.#apply(next);
   }
@@ -201,6 +239,7 @@ export class ConfigManager {
       RESTART_REQUIRED_PREFIXES.some((r) => p === r || p.startsWith(`${r}.`)),
     );
     const applied = changed.filter((p) => !restartRequired.includes(p));
+    for (const p of restartRequired) this.#pendingRestart.add(p);
     const change = { previous, current: next, changed, applied, restartRequired, origin };
     for (const l of this.#listeners) l(change);
     return change;

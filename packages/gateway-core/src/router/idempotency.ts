@@ -53,9 +53,4 @@ export class Idempotency {
     }
     return outcome;
   }
-
-  /** Drop expired records. */
-  prune(): Promise<number> {
-    return this.#store.idempotency.prune(this.#clock.now());
-  }
 }

@@ -48,6 +48,27 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.idempotency.prune(800)).toBe(1);
         expect(await store.idempotency.prune(2000)).toBe(1);
       });
+
+      it('reads a failed outcome back as failed, the whole record, and nothing for an unknown key', async () => {
+        expect(await store.idempotency.get('never', 0)).toBeUndefined();
+        const failed = { ...rec('f', '{"code":"INVALID_REQUEST"}'), ok: false };
+        await store.idempotency.putIfAbsent(failed);
+        expect(await store.idempotency.get('f', 500)).toEqual(failed);
+        await store.idempotency.putIfAbsent(rec('ok', '"yes"'));
+        expect((await store.idempotency.get('ok', 500))?.ok).toBe(true);
+      });
+
+      it('expires an outcome at its expiry instant: gone for reads, replaceable, and pruned', async () => {
+        await store.idempotency.putIfAbsent(rec('k', '"old"', 100, 200));
+        expect((await store.idempotency.get('k', 199))?.response).toBe('"old"');
+        expect(await store.idempotency.get('k', 200)).toBeUndefined();
+        expect(await store.idempotency.putIfAbsent(rec('k', '"early"', 199, 900))).toBe(false);
+        expect(await store.idempotency.putIfAbsent(rec('k', '"new"', 200, 900))).toBe(true);
+        expect((await store.idempotency.get('k', 300))?.response).toBe('"new"');
+        await store.idempotency.putIfAbsent(rec('p', '1', 100, 500));
+        expect(await store.idempotency.prune(499)).toBe(0);
+        expect(await store.idempotency.prune(500)).toBe(1);
+      });
     });
 
     describe('audit log', () => {
@@ -223,6 +244,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.leases.acquire('channel:telegram:default', 'gw-a', 1000, 2100)).lease.token).toBe(
           3,
         );
+      });
+
+      it('reads back the lease while it is held, and nothing for a name never leased', async () => {
+        expect(await store.leases.get('channel:never')).toBeUndefined();
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 100);
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 600);
+        expect(await store.leases.get('channel:x')).toEqual({
+          name: 'channel:x',
+          holder: 'gw-a',
+          token: 1,
+          acquiredAtMs: 100,
+          expiresAtMs: 1600,
+        });
+      });
+
+      it('is free at the instant it expires, not a millisecond before', async () => {
+        await store.leases.acquire('channel:x', 'gw-a', 1000, 0);
+        expect((await store.leases.acquire('channel:x', 'gw-b', 1000, 999)).acquired).toBe(false);
+        expect(await store.leases.acquire('channel:x', 'gw-b', 1000, 1000)).toMatchObject({
+          acquired: true,
+          lease: { holder: 'gw-b', token: 2, acquiredAtMs: 1000, expiresAtMs: 2000 },
+        });
       });
     });
 

@@ -1,0 +1,209 @@
+// What the authenticator tells a client it refuses, and what it decides for the ones it lets in:
+// the details a client acts on, the credential a device token counts as, and what is audited.
+import { generateDeviceIdentity } from '@openclaw/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, rawConnect, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  retryAfterMs?: number;
+}
+const err = (r: Record<string, unknown>) => r.error as ErrorBody;
+const hello = (r: Record<string, unknown>) =>
+  r.payload as { protocol: number; auth: { role: string; scopes: string[]; deviceToken?: string } };
+
+describe('connect decisions', () => {
+  it('names the unknown role or scope it refuses', async () => {
+    h = await startHarness();
+    const a = await rawConnect(await h.raw(), h.token, { role: 'admin', scopes: [] });
+    expect(err(a.response).details).toMatchObject({ code: 'ROLE_INVALID', role: 'admin' });
+    expect(err(a.response).message).toContain('admin');
+    const b = await rawConnect(await h.raw(), h.token, { scopes: ['operator.read', 'operator.root'] });
+    expect(err(b.response).details).toMatchObject({ code: 'SCOPE_INVALID', scope: 'operator.root' });
+    expect(err(b.response).message).toContain('operator.root');
+  });
+
+  it('says which protocol versions it speaks and which the client offered, and refuses an empty range', async () => {
+    h = await startHarness();
+    const old = await rawConnect(await h.raw(), h.token, { minProtocol: 2, maxProtocol: 3 });
+    expect(err(old.response).details).toMatchObject({
+      code: 'PROTOCOL_MISMATCH',
+      supported: { min: 4, max: 4 },
+      offered: { min: 2, max: 3 },
+    });
+    expect(err(old.response).message).toContain('speaks 4 for role operator');
+    const node = await rawConnect(await h.raw(), h.token, {
+      role: 'node',
+      scopes: [],
+      client: { mode: 'node', id: 'node-host' },
+      minProtocol: 2,
+      maxProtocol: 2,
+    });
+    expect(err(node.response).details).toMatchObject({ supported: { min: 3, max: 4 } });
+    expect(err(node.response).message).toContain('3..4');
+    const inverted = await rawConnect(await h.raw(), h.token, { minProtocol: 4, maxProtocol: 3 });
+    expect(err(inverted.response).details?.code).toBe('PROTOCOL_MISMATCH');
+  });
+
+  it('names the refused browser origin and what to review', async () => {
+    h = await startHarness();
+    h.setPeer({
+      remoteAddress: '127.0.0.1',
+      isLoopback: true,
+      origin: 'https://evil.example',
+      originRejected: true,
+    });
+    const { response } = await rawConnect(await h.raw(), h.token);
+    expect(err(response).details).toEqual({
+      code: 'CONTROL_UI_ORIGIN_NOT_ALLOWED',
+      origin: 'https://evil.example',
+      recommendedNextStep: 'review_auth_configuration',
+    });
+    expect(err(response).message).toContain('https://evil.example');
+  });
+
+  it('tells a client without a device identity what to update, and keeps the scopes of loopback operator tools', async () => {
+    h = await startHarness();
+    h.setPeer({ remoteAddress: '192.168.1.20', isLoopback: false });
+    const remote = await rawConnect(await h.raw(), h.token, { identity: null });
+    expect(err(remote.response).details).toMatchObject({
+      code: 'DEVICE_IDENTITY_REQUIRED',
+      recommendedNextStep: 'update_auth_configuration',
+    });
+    h.setPeer({ remoteAddress: '127.0.0.1', isLoopback: true });
+    for (const mode of ['backend', 'cli'] as const) {
+      const r = await rawConnect(await h.raw(), h.token, {
+        identity: null,
+        scopes: ['operator.read'],
+        client: { mode, id: mode === 'cli' ? 'cli' : 'gateway-client' },
+      });
+      expect(hello(r.response).auth.scopes).toEqual(['operator.read']);
+    }
+    // A probe only checks that the gateway answers; it gets no scopes (SPEC: device-less callers).
+    const probe = await rawConnect(await h.raw(), h.token, {
+      identity: null,
+      scopes: ['operator.read'],
+      client: { mode: 'probe', id: 'gateway-client' },
+    });
+    expect(hello(probe.response).auth.scopes).toEqual([]);
+    const ui = await rawConnect(await h.raw(), h.token, {
+      identity: null,
+      scopes: ['operator.read'],
+      client: { mode: 'ui' },
+    });
+    expect(hello(ui.response).auth.scopes).toEqual([]);
+    const node = await rawConnect(await h.raw(), h.token, {
+      identity: null,
+      role: 'node',
+      scopes: [],
+      client: { mode: 'node', id: 'node-host' },
+    });
+    expect(hello(node.response).auth.scopes).toEqual([]);
+  });
+
+  it('issues a device token on the first connect only, with the approved scopes; the token then counts as a device token', async () => {
+    h = await startHarness();
+    const identity = await generateDeviceIdentity();
+    const first = await rawConnect(await h.raw(), h.token, { identity, scopes: ['operator.write'] });
+    const token = hello(first.response).auth.deviceToken!;
+    expect(token).toBeDefined();
+    const again = await rawConnect(await h.raw(), h.token, { identity, scopes: ['operator.write'] });
+    expect(hello(again.response).auth.deviceToken).toBeUndefined();
+    // A client that keeps one token field sends its device token as auth.token.
+    const asToken = await rawConnect(await h.raw(), h.token, {
+      identity,
+      scopes: ['operator.read'],
+      auth: { token },
+    });
+    expect(asToken.response.ok).toBe(true);
+    const list = await (await h.operator()).request('device.pair.list');
+    const paired = list.paired.find((d) => d.deviceId === identity.deviceId)!;
+    expect(paired.tokens).toEqual([
+      expect.objectContaining({ role: 'operator', scopes: ['operator.write'] }),
+    ]);
+    expect(paired.tokens[0]!.lastUsedAtMs).toBeGreaterThan(0);
+  });
+
+  it('refuses a device token that outlived its pairing, as a device-token failure that is audited', async () => {
+    h = await startHarness();
+    const identity = await generateDeviceIdentity();
+    const first = await rawConnect(await h.raw(), h.token, { identity, scopes: ['operator.read'] });
+    const token = hello(first.response).auth.deviceToken!;
+    await h.core.store.devices.remove(identity.deviceId);
+    const { response } = await rawConnect(await h.raw(), h.token, {
+      identity,
+      scopes: ['operator.read'],
+      auth: { deviceToken: token },
+    });
+    expect(err(response).details).toMatchObject({
+      code: 'AUTH_DEVICE_TOKEN_MISMATCH',
+      recommendedNextStep: 'update_auth_credentials',
+      canRetryWithDeviceToken: false,
+    });
+    expect(err(response).message).toContain('re-pair');
+    const audit = await h.core.store.audit.list({ action: 'auth.failed', limit: 10 });
+    expect(audit.at(-1)).toMatchObject({
+      actor: identity.deviceId,
+      remoteIp: '127.0.0.1',
+      details: {
+        code: 'AUTH_DEVICE_TOKEN_MISMATCH',
+        clientId: 'test',
+        role: 'operator',
+        credential: 'device-token',
+      },
+    });
+  });
+
+  it('says what to do about a missing or wrong secret, and audits a device-less failure by its client id', async () => {
+    h = await startHarness();
+    const missing = await rawConnect(await h.raw(), h.token, { identity: null, auth: {} });
+    expect(err(missing.response).details?.code).toBe('AUTH_TOKEN_MISSING');
+    expect(err(missing.response).message).toContain('OPENCLAW_GATEWAY_TOKEN');
+    const wrong = await rawConnect(await h.raw(), h.token, { identity: null, auth: { token: 'nope' } });
+    expect(err(wrong.response).details).toMatchObject({
+      code: 'AUTH_TOKEN_MISMATCH',
+      recommendedNextStep: 'update_auth_credentials',
+    });
+    expect(err(wrong.response).message).toBe('gateway token mismatch');
+    const audit = await h.core.store.audit.list({ action: 'auth.failed', limit: 10 });
+    expect(audit.at(-1)).toMatchObject({
+      actor: 'client:test',
+      details: { code: 'AUTH_TOKEN_MISMATCH', role: 'operator', credential: 'shared-secret' },
+    });
+  });
+
+  it('in password mode names the password, and a device failure is audited without a credential kind', async () => {
+    h = await startHarness({ config: { auth: { mode: 'password', password: 'correct horse battery' } } });
+    const missing = await rawConnect(await h.raw(), h.token, { identity: null, auth: {} });
+    expect(err(missing.response).details?.code).toBe('AUTH_PASSWORD_MISSING');
+    expect(err(missing.response).message).toBe('gateway password required');
+    const wrong = await rawConnect(await h.raw(), h.token, { identity: null, auth: { password: 'nope' } });
+    expect(err(wrong.response).message).toBe('gateway password mismatch');
+    const identity = await generateDeviceIdentity();
+    const bad = await rawConnect(await h.raw(), h.token, {
+      identity,
+      auth: { password: 'correct horse battery' },
+      mutateDevice: (d) => {
+        d.signature = String(d.signature).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+      },
+    });
+    expect(err(bad.response).details).toMatchObject({
+      code: 'DEVICE_AUTH_SIGNATURE_INVALID',
+      recommendedNextStep: 'update_auth_configuration',
+    });
+    const audit = await h.core.store.audit.list({ action: 'auth.failed', limit: 10 });
+    expect(audit.at(-1)?.details).toEqual({
+      code: 'DEVICE_AUTH_SIGNATURE_INVALID',
+      clientId: 'test',
+      role: 'operator',
+    });
+  });
+});
