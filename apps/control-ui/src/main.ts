@@ -1,3 +1,4 @@
-// The Control UI entry: one stylesheet, one custom element (<oc-app> in index.html).
+// The Control UI entry: the stylesheets, one custom element (<oc-app> in index.html).
 import './styles.css';
+import './pages.css';
 import './app.ts';

@@ -24,13 +24,21 @@ export interface Browser {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** What a test may set on the browser: a time zone (to see local times), a window size. */
+export interface BrowserOptions {
+  timezoneId?: string;
+  viewport?: { width: number; height: number };
+}
+
 /** A fresh headless Chromium with its own empty profile. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'oc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: FLAGS,
+    acceptDownloads: true,
+    ...options,
   });
   return {
     context,

@@ -477,8 +477,9 @@ describe('Control UI in Chromium against a real gateway', needs('chromium'), () 
       )
       .toContain('connected');
     // WhatsApp linking: the QR shows on the page; scanning it on the "phone" links the account.
+    await page.getByRole('button', { name: 'Link WhatsApp account default by QR code' }).click();
     const linking = page.getByTestId('whatsapp-linking');
-    await linking.getByRole('button', { name: 'Start linking' }).click();
+    await linking.getByRole('button', { name: 'Show the QR code' }).click();
     const qr = linking.getByRole('img', { name: 'WhatsApp linking QR code' });
     await qr.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -513,15 +514,18 @@ describe('Control UI in Chromium against a real gateway', needs('chromium'), () 
         .toMatch(/failed: .*ECONNREFUSED/);
       await screenshot(page, '09c-channels-degraded');
       await page.goto(`${base}/#/overview`);
-      const problem = page.getByTestId('channel-problem');
-      await expect
-        .poll(() => problem.textContent(), { timeout: 10_000 })
-        .toMatch(/telegram\/default\s+degraded\s+since .*ECONNREFUSED/s);
+      const problem = page.locator('[data-testid="channel-problem"][data-account="telegram/default"]');
+      await expect.poll(() => problem.getAttribute('data-state'), { timeout: 10_000 }).toBe('degraded');
+      expect(await problem.textContent()).toMatch(/Telegram\s+default.*since .*ECONNREFUSED.*degraded/s);
     } finally {
       await telegram.goOnline();
     }
     // Back: the overview follows the health events without a reload.
-    await expect.poll(() => page.getByTestId('channel-problem').count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="channel-problem"][data-account="telegram/default"]').count(), {
+        timeout: 20_000,
+      })
+      .toBe(0);
   }, 45_000);
 
   it('WebChat: the reply streams in, survives a reload, and a gateway crash and restart lose and duplicate nothing', async () => {
@@ -563,26 +567,31 @@ describe('Control UI in Chromium against a real gateway', needs('chromium'), () 
   }, 60_000);
 
   it("Config: a wrong value shows the gateway's error next to its field", async () => {
-    await page.goto(`${base}/#/config`);
+    await page.goto(`${base}/#/config/limits`);
     const field = page.locator('.field[data-path="limits.tickIntervalMs"]');
     await field.waitFor({ timeout: 10_000 });
+    const save = async () => {
+      await page.getByRole('button', { name: 'Review and save' }).click();
+      const review = page.locator('#config-review');
+      if (await review.isVisible()) await review.getByRole('button', { name: 'Save' }).click();
+    };
     // What the input cannot hold is caught on the page…
     await field.getByRole('textbox').fill('soon');
-    await page.getByRole('button', { name: 'Save' }).first().click();
+    await save();
     await expect.poll(() => field.getByTestId('field-error').textContent()).toContain('whole number');
     // …and what the schema forbids comes back from the gateway, with its path, next to the field.
     await field.getByRole('textbox').fill('10');
-    await page.getByRole('button', { name: 'Save' }).first().click();
+    await save();
     await expect
       .poll(() => field.getByTestId('field-error').textContent())
       .toMatch(/limits\.tickIntervalMs.*50/);
     expect(await field.getByRole('textbox').getAttribute('aria-invalid')).toBe('true');
     // Only that field complains.
     expect(await page.getByTestId('field-error').filter({ hasText: /\S/ }).count()).toBe(1);
-    await screenshot(page, '08-config-error', page.locator('fieldset[data-path="limits"]'));
+    await screenshot(page, '08-config-error', page.locator('section[data-section="limits"]'));
     // A valid value saves and is applied live.
     await field.getByRole('textbox').fill('20000');
-    await page.getByRole('button', { name: 'Save' }).first().click();
+    await save();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
     const saved = JSON.parse(await readFile(join(stateDir, 'openclaw.json'), 'utf8')) as {
       limits?: { tickIntervalMs?: number };

@@ -258,10 +258,6 @@ describe('issue 15: no secret leaves the gateway', () => {
     await page.getByLabel('Gateway token').fill(gatewayToken);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 15_000 });
-    await page.goto(`${base}/#/config`);
-    const tick = page.locator('.field[data-path="limits.tickIntervalMs"]');
-    await tick.waitFor({ timeout: 15_000 });
-
     // Everything the page holds: its markup and every input's live value.
     const pageText = async () =>
       `${await page.content()}\n${await page.evaluate(() =>
@@ -270,21 +266,49 @@ describe('issue 15: no secret leaves the gateway', () => {
           (e) => e.value,
         ).join('\n'),
       )}`;
-    expectClean('the config page', await pageText());
+    // The page shows one section at a time: each is checked as it is shown.
+    await page.goto(`${base}/#/config/limits`);
+    const tick = page.locator('.field[data-path="limits.tickIntervalMs"]');
+    await tick.waitFor({ timeout: 15_000 });
+    expectClean('the config page (limits)', await pageText());
+
+    await page.goto(`${base}/#/config/channels.telegram`);
     const token = page.locator('.field[data-path="channels.telegram.botToken"]');
-    expect(await token.getByTestId('secret-state').textContent()).toBe('set');
+    await token.waitFor({ timeout: 15_000 });
+    expectClean('the config page (telegram)', await pageText());
+    const secretState = (path: string) =>
+      page.locator(`.field[data-path="${path}"]`).getByTestId('secret-state').textContent();
+    expect(await secretState('channels.telegram.botToken')).toBe('set');
+    expect(await secretState('channels.telegram.accounts.dead.botToken')).toBe('set');
+    expect(await secretState('channels.telegram.webhook.secretToken')).toBe('not set');
+    // Replace offers an empty password input, never the stored value; Cancel keeps it.
+    await token.getByRole('button', { name: 'Replace channels.telegram.botToken' }).click();
     expect(await token.locator('input').getAttribute('type')).toBe('password');
-    expect(
-      await page
-        .locator('.field[data-path="channels.telegram.webhook.secretToken"]')
-        .getByTestId('secret-state')
-        .textContent(),
-    ).toBe('not set');
+    expect(await token.locator('input').inputValue()).toBe('');
+    expectClean('the config page (telegram, replacing)', await pageText());
+    await token.getByRole('button', { name: 'Keep the stored value of channels.telegram.botToken' }).click();
+    expect(await secretState('channels.telegram.botToken')).toBe('set');
 
     // Saving another field leaves every secret as it was.
+    await page
+      .getByRole('navigation', { name: 'Config sections' })
+      .getByRole('link', { name: 'Limits' })
+      .click();
     await tick.getByRole('textbox').fill('20000');
-    await page.getByRole('button', { name: 'Save' }).first().click();
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Review and save' }).click();
+    const review = page.locator('#config-review');
+    await review.waitFor({ state: 'visible' });
+    // Only the one key changes.
+    expect(
+      await review
+        .getByTestId('config-diff')
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path'))),
+    ).toEqual(['limits.tickIntervalMs']);
+    await review.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByTestId('config-notice').textContent(), { timeout: 10_000 })
+      .toContain('Saved.');
     const file = JSON.parse(await readFile(configPath(), 'utf8')) as {
       limits: { tickIntervalMs: number };
       channels: { telegram: { botToken: string; accounts: { dead: { botToken: string } } } };
@@ -293,6 +317,9 @@ describe('issue 15: no secret leaves the gateway', () => {
     expect(file.channels.telegram.botToken).toBe(tg.token);
     expect(file.channels.telegram.accounts.dead.botToken).toBe(deadToken);
     expectClean('the config page after saving', await pageText());
+    await page.goto(`${base}/#/config/channels.telegram`);
+    await token.waitFor();
+    expectClean('the config page (telegram) after saving', await pageText());
   });
 
   it('a patch that round-trips the redacted channels keeps the token: the bot answers after a restart', async () => {

@@ -98,6 +98,8 @@ export {
 export {
   type FormatLogOptions,
   formatLogLine,
+  formatLogTime,
+  formatLogValue,
   type LogEntry,
   type LogLevelName,
   LogLevels,

@@ -19,19 +19,23 @@ export function redisAudit({ client, key }: RedisContext): AuditRepo {
     async append(entry) {
       return Number(await append.run(client, [key('audit-seq'), key('audit')], [JSON.stringify(entry)]));
     },
-    async list({ afterId, limit, action }) {
+    async list({ afterId, limit, action, newest }) {
       const out: AuditEntryRecord[] = [];
       if (limit <= 0) return out;
       const prefix = action?.endsWith('*') ? action.slice(0, -1) : undefined;
       const matches = (a: string) =>
         action === undefined || (prefix !== undefined ? a.startsWith(prefix) : a === action);
       const last = Number((await client.get(key('audit-seq'))) ?? 0);
+      const first = Math.max(0, Math.floor(afterId ?? 0)) + 1;
       const batch = action === undefined ? limit : SCAN_BATCH;
-      let next = Math.max(0, Math.floor(afterId ?? 0)) + 1;
-      while (next <= last && out.length < limit) {
+      // Oldest first from afterId, or (newest) backwards from the last id; ids are dense.
+      const step = newest ? -1 : 1;
+      let next = newest ? last : first;
+      const inRange = (id: number) => id >= first && id <= last;
+      while (inRange(next) && out.length < limit) {
         const ids: number[] = [];
-        for (let id = next; id <= last && ids.length < batch; id++) ids.push(id);
-        next += ids.length;
+        for (let id = next; inRange(id) && ids.length < batch; id += step) ids.push(id);
+        next += step * ids.length;
         const rows = await client.hmget(key('audit'), ...ids.map(String));
         rows.forEach((json, i) => {
           if (json === null || out.length >= limit) return;
@@ -39,7 +43,7 @@ export function redisAudit({ client, key }: RedisContext): AuditRepo {
           if (matches(entry.action)) out.push({ ...entry, id: ids[i]! });
         });
       }
-      return out;
+      return newest ? out.reverse() : out;
     },
   };
 }

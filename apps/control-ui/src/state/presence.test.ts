@@ -1,6 +1,6 @@
 import type { PresenceEntry } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyPresence, presenceKey } from './presence.ts';
+import { applyPresence, isGatewaySelf, presenceKey } from './presence.ts';
 
 const entry = (deviceId: string, roles: string[], host = deviceId): PresenceEntry => ({
   deviceId,
@@ -10,6 +10,13 @@ const entry = (deviceId: string, roles: string[], host = deviceId): PresenceEntr
 });
 
 describe('presence', () => {
+  it('tells the gateway’s own entry from its clients', () => {
+    const self: PresenceEntry = { host: 'gw', mode: 'gateway', reason: 'self', instanceId: 'boot-1', ts: 1 };
+    expect(isGatewaySelf(self)).toBe(true);
+    expect(isGatewaySelf({ ...self, reason: 'connect' })).toBe(false);
+    expect(isGatewaySelf(entry('a', ['operator']))).toBe(false);
+  });
+
   it('upserts changed entries by device and drops removed ones', () => {
     let list = applyPresence([], { changed: [entry('b', ['node']), entry('a', ['operator'])], removed: [] });
     expect(list.map(presenceKey)).toEqual(['a', 'b']);

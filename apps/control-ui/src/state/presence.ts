@@ -5,6 +5,14 @@ export function presenceKey(entry: PresenceEntry): string {
   return entry.deviceId ?? entry.instanceId ?? `${entry.host ?? '?'}@${entry.ip ?? '?'}`;
 }
 
+/**
+ * The gateway lists itself first in `system-presence` (as the reference does); the overview
+ * describes the gateway above, so its table keeps to the clients connected to it.
+ */
+export function isGatewaySelf(entry: PresenceEntry): boolean {
+  return entry.mode === 'gateway' && entry.reason === 'self';
+}
+
 /** Apply one coalesced presence delta to a list: upsert `changed`, drop `removed`. */
 export function applyPresence(list: readonly PresenceEntry[], event: PresenceEvent): PresenceEntry[] {
   const byKey = new Map(list.map((e) => [presenceKey(e), e]));

@@ -1,16 +1,19 @@
-import type {
-  ChannelAccountStatus,
-  ChannelPairingRequest,
-  ChannelsStatusResult,
-  WebLoginState,
-} from '@openclaw/protocol';
-import { html, nothing, type TemplateResult } from 'lit';
+import type { ChannelAccountStatus, ChannelPairingRequest, ChannelsStatusResult } from '@openclaw/protocol';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ago, errorText, when } from '../format.ts';
+import { accountTone } from '../state/add-channel.ts';
+import { copyable, withCommands } from './copy-button.ts';
+import { icon } from './icons.ts';
 import { Page } from './page.ts';
+import './add-channel.ts';
+import './whatsapp-link.ts';
 
 const POLL_MS = 5000;
 
-/** Channel accounts with inbound liveness, start/stop, DM pairing codes, and WhatsApp linking by QR. */
+/**
+ * Channel accounts with inbound liveness, start/stop, DM pairing codes, linking WhatsApp by QR,
+ * and (at `#/channels/add`) adding an account.
+ */
 export class ChannelsPage extends Page {
   static override properties = {
     ...Page.properties,
@@ -19,8 +22,8 @@ export class ChannelsPage extends Page {
     error: { state: true },
     notice: { state: true },
     busy: { state: true },
-    login: { state: true },
     probing: { state: true },
+    linking: { state: true },
   };
 
   declare status: ChannelsStatusResult | undefined;
@@ -28,8 +31,9 @@ export class ChannelsPage extends Page {
   declare error: string | undefined;
   declare notice: string | undefined;
   declare busy: string | undefined;
-  declare login: WebLoginState | undefined;
   declare probing: boolean;
+  /** The WhatsApp account whose QR linking is open. */
+  declare linking: string | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -38,10 +42,16 @@ export class ChannelsPage extends Page {
     this.probing = false;
   }
 
+  /** `add` or `add/<channel>`: the add-a-channel flow instead of the list. */
+  get adding(): { provider: string } | undefined {
+    const [first, second = ''] = this.route.split('/');
+    return first === 'add' ? { provider: decodeURIComponent(second) } : undefined;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#poll = setInterval(() => {
-      if (this.session.state.kind === 'ready') void this.reload();
+      if (this.session.state.kind === 'ready' && !this.adding) void this.reload();
     }, POLL_MS);
   }
 
@@ -50,26 +60,26 @@ export class ChannelsPage extends Page {
     clearInterval(this.#poll);
   }
 
-  protected override subscribe(): (() => void)[] {
-    return [
-      this.session.on('web.login', (state) => {
-        this.login = state;
-      }),
-    ];
-  }
-
   protected override async reload(): Promise<void> {
+    if (this.adding) return;
     try {
       const c = this.session.client;
       const [status, pairing] = await Promise.all([
         c.request('channels.status'),
-        c.request('channels.pairing.list'),
+        c.request('channels.pairing.list', {}),
       ]);
       this.status = status;
       this.requests = pairing.requests;
       this.error = undefined;
     } catch (error) {
       this.error = errorText(error);
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Back from the add flow: read the list again (it may have a new account).
+    if (changed.has('route') && changed.get('route') !== undefined && !this.adding) {
+      if (this.session.state.kind === 'ready') void this.reload();
     }
   }
 
@@ -133,32 +143,37 @@ export class ChannelsPage extends Page {
     });
   }
 
-  async #startLogin(): Promise<void> {
-    try {
-      this.login = await this.session.client.request('web.login.start', {});
-    } catch (error) {
-      this.error = errorText(error);
-    }
-  }
-
   protected override render(): TemplateResult {
+    const adding = this.adding;
+    if (adding)
+      return html`<oc-add-channel .session=${this.session} .provider=${adding.provider}></oc-add-channel>`;
     const s = this.status;
     const channels = s ? s.channelOrder.filter((c) => (s.channelAccounts[c] ?? []).length > 0) : [];
     return html`
-      <h1 tabindex="-1">Channels</h1>
+      <header class="page-head">
+        <div>
+          <h1 tabindex="-1">Channels</h1>
+          <p class="sub">The chat platforms the agent is reachable on, and whether each account receives.</p>
+        </div>
+        <div class="actions">
+          <button type="button" ?disabled=${this.probing} @click=${() => void this.#probe()}>${this.probing ? 'Checking…' : 'Check now'}</button>
+          <button type="button" @click=${() => void this.reload()}>${icon('refresh')} Refresh</button>
+          <a class="button-link primary" href="#/channels/add">${icon('plus')} Add a channel</a>
+        </div>
+      </header>
       ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
-      <div class="toolbar">
-        <p class="grow muted" role="status">${this.notice ?? ''}</p>
-        <span class="muted">${s ? `Updated ${new Date(s.ts).toLocaleTimeString()}` : ''}</span>
-        <button type="button" ?disabled=${this.probing} @click=${() => void this.#probe()}>${this.probing ? 'Checking…' : 'Check now'}</button>
-        <button type="button" @click=${() => void this.reload()}>Refresh</button>
-      </div>
+      <p class=${this.notice ? 'banner ok' : 'visually-hidden'} role="status">${this.notice ?? ''}</p>
+      <p class="muted small">${s ? `Updated ${new Date(s.ts).toLocaleTimeString()}` : ''}</p>
 
       ${
         !s
           ? html`<p class="muted">Loading…</p>`
           : channels.length === 0
-            ? html`<p class="panel">No channel account is configured. Add one under <code>channels</code> on the <a href="#/config">Config</a> page (Telegram, Slack, Discord, Signal; see docs/CHANNELS.md).</p>`
+            ? html`<div class="card empty-state">
+                <h2>No channel yet</h2>
+                <p>Add an account to reach the agent from Telegram, Slack, Discord, Signal, iMessage or WhatsApp.</p>
+                <a class="button-link primary" href="#/channels/add">${icon('plus')} Add a channel</a>
+              </div>`
             : channels.map((c) => this.#channel(c, s))
       }
 
@@ -172,11 +187,11 @@ export class ChannelsPage extends Page {
               <tbody>
                 ${this.requests.map(
                   (r) => html`<tr data-request-id=${r.requestId}>
-                    <td><code>${r.requestId}</code></td>
-                    <td>${r.channelLabel} <span class="muted">/ ${r.accountId}</span></td>
-                    <td>${r.senderLabel} <div class="muted mono">${r.senderId}</div></td>
-                    <td>${ago(Date.parse(r.expiresAt))}</td>
-                    <td class="actions">
+                    <td data-label="Code">${copyable(r.requestId, 'pairing code')}</td>
+                    <td data-label="Channel">${r.channelLabel} <span class="muted">/ ${r.accountId}</span></td>
+                    <td data-label="Sender">${r.senderLabel} <div class="muted">${copyable(r.senderId, 'sender id')}</div></td>
+                    <td data-label="Expires">${ago(Date.parse(r.expiresAt))}</td>
+                    <td data-label="Decision" class="actions">
                       <button type="button" class="primary" ?disabled=${this.busy === `pair:${r.requestId}`} aria-label=${`Approve ${r.senderLabel} on ${r.channelLabel}`} @click=${() => this.#pairing(r, true)}>Approve</button>
                       <button type="button" ?disabled=${this.busy === `pair:${r.requestId}`} aria-label=${`Dismiss ${r.senderLabel} on ${r.channelLabel}`} @click=${() => this.#pairing(r, false)}>Dismiss</button>
                     </td>
@@ -186,39 +201,6 @@ export class ChannelsPage extends Page {
             </table>
           </div>`
       }
-
-      <section class="panel" aria-labelledby="wa-heading" data-testid="whatsapp-linking">
-        <h2 id="wa-heading">WhatsApp linking</h2>
-        ${
-          this.session.hasMethod('web.login.start') && (s?.channelAccounts.whatsapp ?? []).length > 0
-            ? html`<p>
-                Link the WhatsApp account as a device: start, then scan the code on the phone (WhatsApp → Settings →
-                Linked devices → Link a device). The code rotates; this page shows each new one as it comes.
-              </p>
-              <button type="button" @click=${() => this.#startLogin()}>Start linking</button>
-              ${
-                this.login
-                  ? html`<p role="status" data-testid="whatsapp-login-status">
-                        ${this.login.status}${this.login.message ? `: ${this.login.message}` : ''}
-                      </p>
-                      ${
-                        this.login.status === 'qr' && this.login.qrDataUrl
-                          ? html`<img
-                              class="qr"
-                              src=${this.login.qrDataUrl}
-                              data-qr=${this.login.qr ?? ''}
-                              alt="WhatsApp linking QR code"
-                            />`
-                          : nothing
-                      }`
-                  : nothing
-              }`
-            : html`<p class="muted">
-              No WhatsApp account is configured. Add <code>channels.whatsapp</code> to the config, then link it here or
-              with <code>openclaw channels login whatsapp</code>.
-            </p>`
-        }
-      </section>
     `;
   }
 
@@ -226,56 +208,64 @@ export class ChannelsPage extends Page {
     const accounts = s.channelAccounts[channel] ?? [];
     const label = s.channelLabels[channel] ?? channel;
     const headingId = `ch-${channel}`;
-    return html`<h2 id=${headingId}>${label}</h2>
+    return html`<h2 id=${headingId}>${label} <span class="badge">${accounts.length}</span>
+        <a class="small" href="#/channels/add/${channel}">add an account</a></h2>
       <div class="table-wrap">
         <table aria-labelledby=${headingId} data-channel=${channel}>
           <thead>
             <tr><th scope="col">Account</th><th scope="col">State</th><th scope="col">Last inbound</th><th scope="col">Last outbound</th><th scope="col">Details</th><th scope="col">Actions</th></tr>
           </thead>
           <tbody>
-            ${accounts.map((a) => {
-              const state = a.healthState ?? (a.running ? 'running' : 'stopped');
-              const tone =
-                state === 'running'
-                  ? 'ok'
-                  : state === 'failed' || state === 'needs-action'
-                    ? 'bad'
-                    : state === 'stopped' || state === 'held-elsewhere' || state === 'disabled'
-                      ? ''
-                      : 'warn';
-              const key = `${channel}:${a.accountId}`;
-              return html`<tr data-account=${a.accountId} data-state=${state}>
-                <td>${a.name ?? a.accountId}${a.self ? html`<div class="muted">${a.self.username ? `@${a.self.username}` : (a.self.name ?? a.self.id)}</div>` : nothing}</td>
-                <td><span class="badge ${tone}">${state}</span> ${a.connected ? html`<span class="muted">connected</span>` : nothing}
-                  ${a.failingSince ? html`<div class="muted" data-testid="failing-since" title=${when(a.failingSince)}>since ${ago(a.failingSince)}</div>` : nothing}
-                  ${a.mode ? html`<div class="muted">${a.mode}</div>` : nothing}</td>
-                <td title=${when(a.lastInboundAt)}>${ago(a.lastInboundAt)}</td>
-                <td title=${when(a.lastOutboundAt)}>${ago(a.lastOutboundAt)}</td>
-                <td>
-                  ${a.dmPolicy ? html`<div>DMs: ${a.dmPolicy}</div>` : nothing}
-                  ${a.queued ? html`<div>${a.queued} queued</div>` : nothing}
-                  ${a.heldBy ? html`<div class="muted">held by ${a.heldBy}</div>` : nothing}
-                  ${a.lastError ? html`<div class="error" data-testid="last-error" title=${a.lastErrorAt ? `last at ${when(a.lastErrorAt)}` : ''}>${a.lastError}</div>` : nothing}
-                  ${a.action ? html`<div class="error">To do: ${a.action}</div>` : nothing}
-                  ${
-                    a.probe
-                      ? html`<div data-testid="probe" class=${a.probe.ok ? '' : 'error'}>Check: ${
-                          a.probe.ok
-                            ? `ok in ${a.probe.elapsedMs} ms${a.probe.self ? ` (${a.probe.self.name ?? a.probe.self.id})` : ''}`
-                            : `failed: ${a.probe.error ?? 'no answer'}`
-                        }</div>`
-                      : nothing
-                  }
-                </td>
-                <td class="actions">
-                  <button type="button" ?disabled=${this.busy === `start:${key}`} aria-label=${`Start ${label} account ${a.accountId}`} @click=${() => this.#startStop(channel, a, true)}>${a.running ? 'Restart' : 'Start'}</button>
-                  <button type="button" ?disabled=${this.busy === `stop:${key}` || a.running === false} aria-label=${`Stop ${label} account ${a.accountId}`} @click=${() => this.#startStop(channel, a, false)}>Stop</button>
-                </td>
-              </tr>`;
-            })}
+            ${accounts.map((a) => this.#account(channel, label, a))}
           </tbody>
         </table>
       </div>`;
+  }
+
+  #account(channel: string, label: string, a: ChannelAccountStatus): TemplateResult {
+    const state = a.healthState ?? (a.running ? 'running' : 'stopped');
+    const tone = accountTone(state);
+    const key = `${channel}:${a.accountId}`;
+    const canLink =
+      channel === 'whatsapp' && state !== 'running' && this.session.hasMethod('web.login.start');
+    return html`<tr data-account=${a.accountId} data-state=${state}>
+      <td data-label="Account">${a.name ? html`${a.name} ` : nothing}${copyable(a.accountId, 'account id')}
+        ${a.self ? html`<div class="muted">${a.self.username ? `@${a.self.username}` : (a.self.name ?? a.self.id)}</div>` : nothing}</td>
+      <td data-label="State"><span class="state"><span class="dot ${tone}" aria-hidden="true"></span><span class="badge ${tone}">${state}</span></span>
+        ${a.connected ? html`<span class="muted">connected</span>` : nothing}
+        ${a.failingSince ? html`<div class="muted" data-testid="failing-since" title=${when(a.failingSince)}>since ${ago(a.failingSince)}</div>` : nothing}
+        ${a.mode && a.mode !== state ? html`<div class="muted">${a.mode}</div>` : nothing}</td>
+      <td data-label="Last inbound" title=${when(a.lastInboundAt)}>${ago(a.lastInboundAt)}</td>
+      <td data-label="Last outbound" title=${when(a.lastOutboundAt)}>${ago(a.lastOutboundAt)}</td>
+      <td data-label="Details">
+        ${a.dmPolicy ? html`<div>DMs: ${a.dmPolicy}</div>` : nothing}
+        ${a.queued ? html`<div>${a.queued} queued</div>` : nothing}
+        ${a.heldBy ? html`<div class="muted">held by ${a.heldBy}</div>` : nothing}
+        ${a.lastError ? html`<div class="error" data-testid="last-error" title=${a.lastErrorAt ? `last at ${when(a.lastErrorAt)}` : ''}>${a.lastError}</div>` : nothing}
+        ${a.action ? html`<div class="error">To do: ${withCommands(a.action)}</div>` : nothing}
+        ${
+          a.probe
+            ? html`<div data-testid="probe" class=${a.probe.ok ? '' : 'error'}>Check: ${
+                a.probe.ok
+                  ? `ok in ${a.probe.elapsedMs} ms${a.probe.self ? ` (${a.probe.self.name ?? a.probe.self.id})` : ''}`
+                  : `failed: ${a.probe.error ?? 'no answer'}`
+              }</div>`
+            : nothing
+        }
+        ${this.linking === key ? html`<oc-whatsapp-link .session=${this.session} .accountId=${a.accountId}></oc-whatsapp-link>` : nothing}
+      </td>
+      <td data-label="Actions" class="actions">
+        ${
+          canLink && this.linking !== key
+            ? html`<button type="button" class="primary" aria-label=${`Link ${label} account ${a.accountId} by QR code`} @click=${() => {
+                this.linking = key;
+              }}>Link by QR</button>`
+            : nothing
+        }
+        <button type="button" ?disabled=${this.busy === `start:${key}`} aria-label=${`Start ${label} account ${a.accountId}`} @click=${() => this.#startStop(channel, a, true)}>${a.running ? 'Restart' : 'Start'}</button>
+        <button type="button" ?disabled=${this.busy === `stop:${key}` || a.running === false} aria-label=${`Stop ${label} account ${a.accountId}`} @click=${() => this.#startStop(channel, a, false)}>Stop</button>
+      </td>
+    </tr>`;
   }
 }
 

@@ -3,6 +3,7 @@ import type { PropertyValues } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, randomId, when } from '../format.ts';
 import { Transcript, type TranscriptEntry } from '../state/transcript.ts';
+import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
 const HISTORY_LIMIT = 200;
@@ -185,7 +186,7 @@ export class ChatPage extends Page {
         <section aria-label="Conversation">
           ${
             key
-              ? html`<h2>Session <code data-testid="session-key">${key}</code></h2>
+              ? html`<h2>Session ${copyable(key, 'session key', { testId: 'session-key' })}</h2>
                 <ol
                   class="transcript"
                   aria-live="polite"

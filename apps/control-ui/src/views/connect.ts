@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { GatewaySession, SecretKind } from '../connection/session.ts';
 import { shortId } from '../format.ts';
+import { copyable } from './copy-button.ts';
 
 /**
  * Everything before the gateway says hello: the insecure-origin explanation, the one-time
@@ -48,7 +49,7 @@ export class ConnectScreen extends LitElement {
             <ol>
               <li>
                 <p>Reach the gateway through an SSH tunnel, so the page is served from loopback. On this computer run:</p>
-                <code class="command" data-testid="tunnel-command">${s.verdict.tunnelCommand}</code>
+                ${copyable(s.verdict.tunnelCommand, 'tunnel command', { testId: 'tunnel-command', block: true })}
                 <p>then open <a href=${s.verdict.tunnelUrl}>${s.verdict.tunnelUrl}</a>.</p>
               </li>
               <li>
@@ -65,10 +66,10 @@ export class ConnectScreen extends LitElement {
       case 'pairing':
         return this.#panel(
           'Waiting for approval',
-          html`<p>This browser asked to pair with the gateway as device <code title=${s.deviceId}>${shortId(s.deviceId)}</code>.
+          html`<p>This browser asked to pair with the gateway as device ${copyable(s.deviceId, 'device id', { shown: shortId(s.deviceId) })}.
               An operator has to approve it once. On a paired computer run:</p>
-            <code class="command" data-testid="approve-command">openclaw devices approve ${s.requestId}</code>
-            <p>or approve request <code data-testid="request-id">${s.requestId}</code> on the Devices page of a Control UI that is already paired.</p>
+            ${copyable(`openclaw devices approve ${s.requestId}`, 'approve command', { testId: 'approve-command', block: true })}
+            <p>or approve request ${copyable(s.requestId, 'request id', { testId: 'request-id' })} on the Devices page (or the Overview) of a Control UI that is already paired.</p>
             <p class="muted" role="status">Checking again every few seconds; this page continues on its own once approved.</p>
             <div class="actions">
               <button type="button" @click=${() => this.session.retryNow()}>Check now</button>
@@ -97,6 +98,7 @@ export class ConnectScreen extends LitElement {
 
   #panel(title: string, body: TemplateResult): TemplateResult {
     return html`<div class="connect">
+      <p class="brand"><span class="brand-mark" aria-hidden="true"></span>OpenClaw <span class="brand-sub">Control</span></p>
       <div class="panel" data-testid="connect-state" data-state=${this.session.state.kind}>
         <h1 tabindex="-1">${title}</h1>
         ${body}
@@ -128,7 +130,7 @@ export class ConnectScreen extends LitElement {
             <span id="secret-hint" class="hint">
               ${
                 this.kind === 'token'
-                  ? html`On the gateway host, <code>openclaw gateway token</code> prints it.`
+                  ? html`On the gateway host, ${copyable('openclaw gateway token', 'command')} prints it.`
                   : html`The <code>auth.password</code> the gateway was started with.`
               }
               It is used once, to pair this browser; after that the browser keeps its own device token and this page does not store the ${this.kind}.
@@ -140,7 +142,7 @@ export class ConnectScreen extends LitElement {
         ${
           key
             ? html`<p class="muted">
-              This browser's device id: <code title=${key.identity.deviceId}>${shortId(key.identity.deviceId)}</code>
+              This browser's device id: ${copyable(key.identity.deviceId, 'device id', { shown: shortId(key.identity.deviceId) })}
               (Ed25519 key in ${key.storage === 'indexeddb' ? 'IndexedDB' : 'localStorage'},
               ${key.extractable ? 'exportable' : 'not extractable'}).
             </p>`

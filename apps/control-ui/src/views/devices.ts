@@ -1,6 +1,7 @@
 import type { DevicePairRequestedEvent, PairedDevice, PendingDeviceRequest } from '@openclaw/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, shortId, when } from '../format.ts';
+import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
 type Pending = DevicePairRequestedEvent & { expiresAtMs?: number };
@@ -159,9 +160,14 @@ export class DevicesPage extends Page {
 
   protected override render(): TemplateResult {
     return html`
-      <h1 tabindex="-1">Devices</h1>
+      <header class="page-head">
+        <div>
+          <h1 tabindex="-1">Devices</h1>
+          <p class="sub">Browsers, CLIs and nodes that may connect, and those asking to.</p>
+        </div>
+      </header>
       ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
-      <p class="muted" role="status">${this.notice ?? ''}</p>
+      <p class=${this.notice ? 'banner ok' : 'visually-hidden'} role="status">${this.notice ?? ''}</p>
 
       <h2 id="pending-heading">Waiting for approval <span class="badge ${this.pending.length ? 'warn' : ''}">${this.pending.length}</span></h2>
       ${
@@ -212,18 +218,18 @@ export class DevicesPage extends Page {
   #pendingRow(p: Pending): TemplateResult {
     const name = nameOf(p);
     return html`<tr data-request-id=${p.requestId} data-device-id=${p.deviceId}>
-      <td>
+      <td data-label="Device">
         <strong>${name}</strong> ${p.isRepair ? html`<span class="badge warn">wants more access</span>` : nothing}
-        <div class="muted mono" title=${p.deviceId}>${shortId(p.deviceId)}</div>
+        <div class="muted">${copyable(p.deviceId, 'device id', { shown: shortId(p.deviceId) })}</div>
         <div class="muted">${[p.clientMode, p.platform].filter(Boolean).join(' · ')}</div>
       </td>
-      <td>
+      <td data-label="Asks for">
         ${p.role ?? 'operator'}
         <ul class="tags">${(p.scopes ?? []).map((s) => html`<li>${s}</li>`)}</ul>
       </td>
-      <td class="mono">${p.remoteIp ?? ''}${p.browserOrigin ? html`<div class="muted">${p.browserOrigin}</div>` : nothing}</td>
-      <td><code>${p.requestId}</code><div class="muted" title=${when(p.ts)}>${ago(p.ts)}</div></td>
-      <td class="actions">
+      <td data-label="From" class="mono">${p.remoteIp ?? ''}${p.browserOrigin ? html`<div class="muted">${p.browserOrigin}</div>` : nothing}</td>
+      <td data-label="Request">${copyable(p.requestId, 'request id')}<div class="muted" title=${when(p.ts)}>${ago(p.ts)}</div></td>
+      <td data-label="Decision" class="actions">
         <button
           type="button"
           class="primary"
@@ -250,11 +256,11 @@ export class DevicesPage extends Page {
     const self = d.deviceId === this.session.deviceId;
     const inputId = `label-${d.deviceId}`;
     return html`<tr data-device-id=${d.deviceId}>
-      <td>
+      <td data-label="Device">
         <strong>${name}</strong>
         ${self ? html`<span class="badge ok">this browser</span>` : nothing}
         ${d.connected ? html`<span class="badge ok">online</span>` : nothing}
-        <div class="muted mono" title=${d.deviceId}>${shortId(d.deviceId)}</div>
+        <div class="muted">${copyable(d.deviceId, 'device id', { shown: shortId(d.deviceId) })}</div>
         <div class="muted">${[d.clientMode, d.platform].filter(Boolean).join(' · ')}</div>
         ${
           this.renaming === d.deviceId
@@ -273,11 +279,11 @@ export class DevicesPage extends Page {
             : nothing
         }
       </td>
-      <td>
+      <td data-label="Roles and scopes">
         ${d.roles.join(', ')}
         <ul class="tags">${d.scopes.map((s) => html`<li>${s}</li>`)}</ul>
       </td>
-      <td>
+      <td data-label="Tokens">
         ${
           d.tokens.length === 0
             ? html`<span class="muted">none</span>`
@@ -304,11 +310,11 @@ export class DevicesPage extends Page {
               )
         }
       </td>
-      <td title=${when(d.lastSeenAtMs)}>
+      <td data-label="Last seen" title=${when(d.lastSeenAtMs)}>
         ${d.lastSeenAtMs ? ago(d.lastSeenAtMs) : 'never'}
         ${d.lastSeenIp ? html`<div class="muted mono">${d.lastSeenIp}</div>` : nothing}
       </td>
-      <td class="actions">
+      <td data-label="Actions" class="actions">
         <button type="button" aria-label=${`Rename ${name}`} @click=${() => (this.renaming = d.deviceId)}>Rename</button>
         ${this.#confirmButton(`remove:${d.deviceId}`, 'Remove', 'Yes, remove', () => this.#remove(d), name)}
       </td>

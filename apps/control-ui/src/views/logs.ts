@@ -1,23 +1,57 @@
+import type { LogLevelName } from '@openclaw/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import { errorText } from '../format.ts';
-import { type LogLine, parseLogLine } from '../state/log-line.ts';
+import {
+  exportJsonLines,
+  exportName,
+  exportText,
+  fieldText,
+  filterRows,
+  LEVELS,
+  type LogRow,
+  levelCounts,
+  rowTime,
+  toLogRow,
+} from '../state/log-view.ts';
+import { icon } from './icons.ts';
 import { Page } from './page.ts';
 
 const POLL_MS = 1000;
-const KEEP = 2000;
-/** The gateway log ring, followed live (logs.tail with a cursor), with pause and a filter. */
+const KEEP = 5000;
+
+/** Save text as a file through a blob: link (no server round trip; CSP allows blob: downloads). */
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The gateway log ring, read live (logs.tail with a cursor): times in this browser's time zone,
+ * a level filter and a search, follow (stay at the newest line) and pause (stop reading), and
+ * export of what is shown, as text or as the gateway's JSON lines.
+ */
 export class LogsPage extends Page {
   static override properties = {
     ...Page.properties,
-    lines: { state: true },
+    rows: { state: true },
     paused: { state: true },
+    follow: { state: true },
+    levels: { state: true },
     filter: { state: true },
     error: { state: true },
     file: { state: true },
   };
 
-  declare lines: LogLine[];
+  declare rows: LogRow[];
   declare paused: boolean;
+  declare follow: boolean;
+  declare levels: Set<LogLevelName>;
   declare filter: string;
   declare error: string | undefined;
   declare file: string;
@@ -25,12 +59,15 @@ export class LogsPage extends Page {
   #nextId = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #polling = false;
-  #stick = true;
+  /** Set while the page itself scrolls the list, so that scroll does not turn follow off. */
+  #autoScrolling = false;
 
   constructor() {
     super();
-    this.lines = [];
+    this.rows = [];
     this.paused = false;
+    this.follow = true;
+    this.levels = new Set(LEVELS);
     this.filter = '';
     this.file = '';
   }
@@ -51,21 +88,15 @@ export class LogsPage extends Page {
     try {
       const r = await this.session.client.request(
         'logs.tail',
-        this.#cursor === undefined ? { limit: 300 } : { cursor: this.#cursor, limit: 1000 },
+        this.#cursor === undefined ? { limit: 500 } : { cursor: this.#cursor, limit: 1000 },
       );
       this.file = r.file;
-      const fresh = r.lines.map((l) => parseLogLine(this.#nextId++, l));
+      const fresh = r.lines.map((l) => toLogRow(this.#nextId++, l));
       if (r.reset && this.#cursor !== undefined) {
-        fresh.unshift({
-          id: this.#nextId++,
-          time: '',
-          level: '',
-          msg: '… lines skipped (the ring moved on) …',
-          rest: '',
-        });
+        fresh.unshift(toLogRow(this.#nextId++, '… lines skipped (the gateway’s log ring moved on) …'));
       }
       this.#cursor = r.cursor;
-      if (fresh.length) this.lines = [...this.lines, ...fresh].slice(-KEEP);
+      if (fresh.length) this.rows = [...this.rows, ...fresh].slice(-KEEP);
       this.error = undefined;
     } catch (error) {
       this.error = errorText(error);
@@ -81,42 +112,110 @@ export class LogsPage extends Page {
     else clearTimeout(this.#timer);
   }
 
+  #toggleLevel(level: LogLevelName): void {
+    const next = new Set(this.levels);
+    if (next.has(level)) next.delete(level);
+    else next.add(level);
+    this.levels = next;
+  }
+
+  #setFollow(on: boolean): void {
+    this.follow = on;
+    if (on) this.#scrollToEnd();
+  }
+
+  #scrollToEnd(): void {
+    const list = this.querySelector<HTMLElement>('.log');
+    if (!list) return;
+    this.#autoScrolling = true;
+    list.scrollTop = list.scrollHeight;
+    requestAnimationFrame(() => {
+      this.#autoScrolling = false;
+    });
+  }
+
   protected override updated(): void {
-    const list = this.querySelector('.log');
-    if (list && this.#stick && !this.paused) list.scrollTop = list.scrollHeight;
+    if (this.follow) this.#scrollToEnd();
+  }
+
+  #export(kind: 'log' | 'jsonl'): void {
+    const shown = filterRows(this.rows, { levels: this.levels, text: this.filter });
+    const now = Date.now();
+    if (kind === 'log') download(exportName(now, 'log'), exportText(shown, now), 'text/plain');
+    else download(exportName(now, 'jsonl'), exportJsonLines(shown), 'application/x-ndjson');
   }
 
   protected override render(): TemplateResult {
-    const f = this.filter.toLowerCase();
-    const shown = f
-      ? this.lines.filter((l) => `${l.level} ${l.msg} ${l.rest}`.toLowerCase().includes(f))
-      : this.lines;
+    const shown = filterRows(this.rows, { levels: this.levels, text: this.filter });
+    const counts = levelCounts(this.rows);
+    const now = Date.now();
     return html`
-      <h1 tabindex="-1">Logs</h1>
+      <header class="page-head">
+        <div>
+          <h1 tabindex="-1">Logs</h1>
+          <p class="sub">The gateway's recent log lines, secrets redacted; times in your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}).</p>
+        </div>
+        <div class="actions">
+          <button type="button" @click=${() => this.#export('log')} ?disabled=${shown.length === 0}>${icon('download')} Export text</button>
+          <button type="button" @click=${() => this.#export('jsonl')} ?disabled=${shown.length === 0}>${icon('download')} Export JSON</button>
+        </div>
+      </header>
       ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
       <div class="toolbar">
+        <div class="search">
+          ${icon('search')}
+          <label for="log-filter" class="visually-hidden">Search the log</label>
+          <input id="log-filter" type="search" data-search .value=${this.filter} placeholder="Search: text, component, key=value  ( / )"
+            @input=${(e: Event) => {
+              this.filter = (e.target as HTMLInputElement).value;
+            }} />
+        </div>
+        <button type="button" aria-pressed=${this.follow ? 'true' : 'false'} @click=${() => this.#setFollow(!this.follow)}
+          title="Keep the newest line in view">Follow</button>
         <button type="button" aria-pressed=${this.paused ? 'true' : 'false'} @click=${() => this.#togglePause()}>
           ${this.paused ? 'Resume' : 'Pause'}
         </button>
-        <label for="log-filter">Filter</label>
-        <input id="log-filter" type="text" class="grow" .value=${this.filter} placeholder="text, level or field"
-          @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
-        <span class="muted" role="status">${this.paused ? 'Paused' : 'Live'} · ${shown.length} lines${this.file ? ` · ${this.file}` : ''}</span>
       </div>
-      <ol class="log" aria-label="Log lines" data-testid="log"
-        @scroll=${(e: Event) => {
-          const el = e.target as HTMLElement;
-          this.#stick = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-        }}>
-        ${shown.map(
-          (l) => html`<li>
-            <span class="muted">${l.time}</span>
-            <span class="lvl lvl-${l.level}">${l.level}</span>
-            ${l.msg} ${l.rest ? html`<span class="muted">${l.rest}</span>` : nothing}
-          </li>`,
+      <div class="toolbar chips" role="group" aria-label="Levels shown">
+        ${LEVELS.map(
+          (
+            l,
+          ) => html`<button type="button" class="chip lvl-${l}" aria-pressed=${this.levels.has(l) ? 'true' : 'false'}
+            @click=${() => this.#toggleLevel(l)}>${l} <span class="count">${counts[l]}</span></button>`,
         )}
+        <span class="grow"></span>
+        <span class="muted small" role="status" data-testid="log-status">${this.paused ? 'Paused' : 'Live'} · ${shown.length} of ${this.rows.length} lines${this.file ? ` · ${this.file}` : ''}</span>
+      </div>
+      <ol class="log" aria-label="Log lines" data-testid="log" tabindex="0"
+        @scroll=${(e: Event) => {
+          if (this.#autoScrolling) return;
+          const el = e.target as HTMLElement;
+          const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          // Scrolling up to read stops following; back at the end, it follows again.
+          if (atEnd !== this.follow) this.follow = atEnd;
+        }}>
+        ${shown.map((r) => this.#line(r, now))}
       </ol>
+      ${
+        !this.follow && shown.length
+          ? html`<p class="actions end"><button type="button" @click=${() => this.#setFollow(true)}>Jump to the newest line</button></p>`
+          : nothing
+      }
     `;
+  }
+
+  #line(r: LogRow, now: number): TemplateResult {
+    const e = r.entry;
+    if (!e) return html`<li class="plain" data-level=""><span class="msg">${r.raw}</span></li>`;
+    const time = rowTime(r, now);
+    const fields = fieldText(e);
+    return html`<li data-level=${r.level ?? ''}>
+      <time class="time" datetime=${e.time === undefined ? nothing : new Date(e.time).toISOString()}
+        title=${e.time === undefined ? '' : new Date(e.time).toString()}>${time}</time>
+      <span class="lvl lvl-${r.level}">${r.level}</span>
+      <span class="comp" title=${e.component ?? ''}>${e.component ?? ''}</span>
+      <span class="msg">${e.msg}${fields ? html` <span class="fields">${fields}</span>` : nothing}</span>
+    </li>`;
   }
 }
 

@@ -2,6 +2,7 @@ import type { NodeInfo, NodeInvokeResult, PendingNodeRequest } from '@openclaw/p
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, randomId, shortId, when } from '../format.ts';
 import { startNodeCommand } from '../state/start-node-command.ts';
+import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
 const tags = (items: readonly string[]) =>
@@ -130,9 +131,14 @@ export class NodesPage extends Page {
   protected override render(): TemplateResult {
     const node = this.nodes.find((n) => n.nodeId === this.target);
     return html`
-      <h1 tabindex="-1">Nodes</h1>
+      <header class="page-head">
+        <div>
+          <h1 tabindex="-1">Nodes</h1>
+          <p class="sub">Machines that run commands for the agent, what they may run, and a way to try one.</p>
+        </div>
+      </header>
       ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
-      <p class="muted" role="status">${this.notice ?? ''}</p>
+      <p class=${this.notice ? 'banner ok' : 'visually-hidden'} role="status">${this.notice ?? ''}</p>
 
       ${
         this.pending.length
@@ -143,11 +149,11 @@ export class NodesPage extends Page {
                 <tbody>
                   ${this.pending.map(
                     (p) => html`<tr data-request-id=${p.requestId}>
-                      <td>${p.displayName ?? 'node'} ${p.isRepair ? html`<span class="badge warn">more</span>` : nothing}
-                        <div class="muted mono">${shortId(p.nodeId)}</div></td>
-                      <td>${tags(p.newCommands)}</td>
-                      <td>${tags(p.caps)}</td>
-                      <td class="actions">
+                      <td data-label="Node">${p.displayName ?? 'node'} ${p.isRepair ? html`<span class="badge warn">more</span>` : nothing}
+                        <div class="muted">${copyable(p.nodeId, 'node id', { shown: shortId(p.nodeId) })}</div></td>
+                      <td data-label="New commands">${tags(p.newCommands)}</td>
+                      <td data-label="Caps">${tags(p.caps)}</td>
+                      <td data-label="Decision" class="actions">
                         <button type="button" class="primary" aria-label=${`Approve commands of ${p.displayName ?? shortId(p.nodeId)}`} @click=${() => this.#decide(p, true)}>Approve</button>
                         <button type="button" aria-label=${`Reject commands of ${p.displayName ?? shortId(p.nodeId)}`} @click=${() => this.#decide(p, false)}>Reject</button>
                       </td>
@@ -168,19 +174,20 @@ export class NodesPage extends Page {
           <tbody>
             ${
               this.nodes.length === 0
-                ? html`<tr><td colspan="5" class="muted">No node has connected yet. Start one on the gateway host, from the repository: <code data-testid="start-node">${startNodeCommand(location)}</code> — or connect any OpenClaw node.</td></tr>`
+                ? html`<tr><td colspan="5" class="muted">No node has connected yet. Start one on the gateway host, from the repository:
+                    ${copyable(startNodeCommand(location), 'command', { testId: 'start-node', block: true })} or connect any OpenClaw node.</td></tr>`
                 : this.nodes.map(
                     (n) => html`<tr data-node-id=${n.nodeId}>
-                    <td>${n.displayName ?? 'node'}<div class="muted mono" title=${n.nodeId}>${shortId(n.nodeId)}</div>
+                    <td data-label="Node">${n.displayName ?? 'node'}<div class="muted">${copyable(n.nodeId, 'node id', { shown: shortId(n.nodeId) })}</div>
                       <div class="muted">${[n.platform, n.version].filter(Boolean).join(' · ')}</div></td>
-                    <td>
+                    <td data-label="State">
                       ${n.connected ? html`<span class="badge ok">online</span>` : html`<span class="badge">offline</span>`}
                       <span class="badge ${n.approval === 'approved' ? 'ok' : n.approval === 'rejected' ? 'bad' : 'warn'}">${n.approval}</span>
                       <div class="muted" title=${when(n.lastSeenAtMs)}>${n.lastSeenAtMs ? `seen ${ago(n.lastSeenAtMs)}` : ''}</div>
                     </td>
-                    <td>${tags(n.caps)}</td>
-                    <td>${tags(n.approvedCommands)}</td>
-                    <td>${tags(n.pendingCommands)} ${n.deniedCommands.length ? html`<div class="error">denied: ${n.deniedCommands.join(', ')}</div>` : nothing}</td>
+                    <td data-label="Capabilities">${tags(n.caps)}</td>
+                    <td data-label="Approved commands">${tags(n.approvedCommands)}</td>
+                    <td data-label="Pending / denied">${tags(n.pendingCommands)} ${n.deniedCommands.length ? html`<div class="error">denied: ${n.deniedCommands.join(', ')}</div>` : nothing}</td>
                   </tr>`,
                   )
             }

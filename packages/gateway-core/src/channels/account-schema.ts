@@ -104,6 +104,8 @@ export function channelConfigSchema(providerSchema: TObject, label?: string): TO
     },
     {
       additionalProperties: false,
+      // The provider's display name, for forms built from the schema (the Control UI's "add a channel").
+      ...(label ? { title: label } : {}),
       description: `${label ?? 'Channel'} accounts: one account, or shared keys plus accounts.`,
     },
   );

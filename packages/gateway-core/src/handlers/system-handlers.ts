@@ -8,6 +8,7 @@ import type {
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { GatewayIdentity } from '../gateway-identity.ts';
+import { processMemory } from '../health/process-memory.ts';
 import type { Heartbeat } from '../heartbeat/heartbeat.ts';
 import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
@@ -34,13 +35,17 @@ export interface SystemDeps {
 export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof systemMethods> {
   const { gateway, reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
   return {
-    health: async () => {
+    health: async ({ includeMemory }) => {
       const t0 = performance.now();
       // Answering health includes a store round trip, so durationMs measures real work; a store
       // that does not answer is reported by status and readiness, not by failing health.
       await store.kv.get('health.probe').catch(() => undefined);
       const h = reports.health();
-      return { ...h, durationMs: Math.ceil(performance.now() - t0) };
+      return {
+        ...h,
+        ...(includeMemory ? { memory: processMemory() } : {}),
+        durationMs: Math.ceil(performance.now() - t0),
+      };
     },
     status: () => reports.status(),
     'system-presence': async () => [gatewaySelfPresence(gateway, clock.now()), ...(await presenceList())],
@@ -83,10 +88,13 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
       if (r.reset) out.reset = true;
       return out;
     },
-    'security.audit.list': async ({ afterId, limit, action }) => {
-      const q: { afterId?: number; limit: number; action?: string } = { limit: limit ?? 100 };
+    'security.audit.list': async ({ afterId, limit, action, newest }) => {
+      const q: { afterId?: number; limit: number; action?: string; newest?: boolean } = {
+        limit: limit ?? 100,
+      };
       if (afterId !== undefined) q.afterId = afterId;
       if (action !== undefined) q.action = action;
+      if (newest) q.newest = true;
       const entries = await store.audit.list(q);
       return {
         entries: entries.map((e) => {

@@ -181,14 +181,15 @@ export function createMemoryStore(): Store {
       },
       async list(q) {
         const pre = q.action?.endsWith('*') ? q.action.slice(0, -1) : undefined;
-        return audit
-          .filter(
-            (e) =>
-              e.id > (q.afterId ?? 0) &&
-              (!q.action || (pre !== undefined ? e.action.startsWith(pre) : e.action === q.action)),
-          )
-          .slice(0, q.limit)
-          .map(copy);
+        const matching = audit.filter(
+          (e) =>
+            e.id > (q.afterId ?? 0) &&
+            (!q.action || (pre !== undefined ? e.action.startsWith(pre) : e.action === q.action)),
+        );
+        const picked = q.newest
+          ? matching.slice(Math.max(0, matching.length - q.limit))
+          : matching.slice(0, q.limit);
+        return picked.map(copy);
       },
     },
     kv: {

@@ -60,24 +60,27 @@ export function sqliteAudit({ q, run }: SqliteParts): AuditRepo {
     list: (query) =>
       run(() => {
         const after = query.afterId ?? 0;
+        // The newest N come off the end of the id index, then read oldest first like any page.
+        const order = query.newest ? 'DESC' : 'ASC';
         let rows: Row[];
         if (query.action?.endsWith('*')) {
           const prefix = query.action.slice(0, -1);
           rows = q(
-            `SELECT * FROM audit_log WHERE id > ? AND substr(action, 1, ?) = ? ORDER BY id LIMIT ?`,
+            `SELECT * FROM audit_log WHERE id > ? AND substr(action, 1, ?) = ? ORDER BY id ${order} LIMIT ?`,
           ).all(after, prefix.length, prefix, query.limit) as Row[];
         } else if (query.action) {
-          rows = q('SELECT * FROM audit_log WHERE id > ? AND action = ? ORDER BY id LIMIT ?').all(
+          rows = q(`SELECT * FROM audit_log WHERE id > ? AND action = ? ORDER BY id ${order} LIMIT ?`).all(
             after,
             query.action,
             query.limit,
           ) as Row[];
         } else {
-          rows = q('SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?').all(
+          rows = q(`SELECT * FROM audit_log WHERE id > ? ORDER BY id ${order} LIMIT ?`).all(
             after,
             query.limit,
           ) as Row[];
         }
+        if (query.newest) rows.reverse();
         return rows.map(
           (r): AuditEntryRecord => ({
             id: Number(r.id),

@@ -194,8 +194,16 @@ export interface IdempotencyRepo {
 
 export interface AuditRepo {
   append(entry: AuditEntryInput): Promise<number>;
-  /** Entries with id > afterId, oldest first; `action` may end in `*` for a prefix match. */
-  list(query: { afterId?: number; limit: number; action?: string }): Promise<AuditEntryRecord[]>;
+  /**
+   * Entries with id > afterId, oldest first; `action` may end in `*` for a prefix match. `newest`:
+   * the last `limit` of those instead of the first (what happened lately), still oldest first.
+   */
+  list(query: {
+    afterId?: number;
+    limit: number;
+    action?: string;
+    newest?: boolean;
+  }): Promise<AuditEntryRecord[]>;
 }
 
 /** Small named JSON values (heartbeat settings, schema versions of other subsystems). */

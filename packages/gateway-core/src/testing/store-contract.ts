@@ -101,6 +101,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           details: { code: 'X' },
         });
       });
+
+      it('lists the newest entries, still oldest first, with the same filters', async () => {
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          ids.push(
+            await store.audit.append({ ts: 10 + i, action: i % 2 ? 'config.changed' : 'auth.failed' }),
+          );
+        }
+        const [a0, a1, a2, a3, a4] = ids as [number, number, number, number, number];
+        expect((await store.audit.list({ limit: 2, newest: true })).map((e) => e.id)).toEqual([a3, a4]);
+        expect(
+          (await store.audit.list({ limit: 2, newest: true, action: 'auth.*' })).map((e) => e.id),
+        ).toEqual([a2, a4]);
+        expect(
+          (await store.audit.list({ limit: 10, newest: true, action: 'auth.failed' })).map((e) => e.id),
+        ).toEqual([a0, a2, a4]);
+        expect((await store.audit.list({ limit: 10, newest: true, afterId: a2 })).map((e) => e.id)).toEqual([
+          a3,
+          a4,
+        ]);
+        expect(ids).toEqual([...ids].sort((x, y) => x - y));
+        expect(a1).toBeGreaterThan(a0);
+      });
     });
 
     describe('kv', () => {

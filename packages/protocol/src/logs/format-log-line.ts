@@ -82,7 +82,7 @@ export interface FormatLogOptions {
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** `14:03:27.120` local time; with the date in front when not today. */
-function when(ms: number, now: number): string {
+export function formatLogTime(ms: number, now: number = Date.now()): string {
   const d = new Date(ms);
   const clock = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
   const today = new Date(now);
@@ -94,7 +94,7 @@ function when(ms: number, now: number): string {
 }
 
 /** A field value in `key=value` form: bare when it reads unambiguously, JSON otherwise; kept short. */
-function compact(value: unknown): string {
+export function formatLogValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
   else if (value && typeof value === 'object' && 'message' in value && typeof value.message === 'string') {
@@ -117,13 +117,13 @@ export function formatLogLine(line: string | LogEntry, options: FormatLogOptions
   const name = levelName(entry.level);
   const parts: string[] = [];
   if (entry.time !== undefined && Number.isFinite(entry.time))
-    parts.push(style('time', when(entry.time, options.now ?? Date.now())));
+    parts.push(style('time', formatLogTime(entry.time, options.now ?? Date.now())));
   parts.push(style(name, name.toUpperCase().padEnd(5)));
   if (entry.component) parts.push(style('component', `[${entry.component}]`));
   if (entry.msg) parts.push(entry.msg);
   for (const [k, v] of Object.entries(entry.fields)) {
     if (v === undefined) continue;
-    parts.push(`${style('key', `${k}=`)}${compact(v)}`);
+    parts.push(`${style('key', `${k}=`)}${formatLogValue(v)}`);
   }
   return parts.join(' ');
 }

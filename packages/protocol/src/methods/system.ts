@@ -13,6 +13,12 @@ export const HealthParams = Strict(
           'Accepted for compatibility and ignored: health answers from what the gateway already knows. To check each channel account against its platform now, call channels.status with probe.',
       }),
     ),
+    includeMemory: Type.Optional(
+      Type.Boolean({
+        description:
+          "Add the gateway process's memory (`memory`). Not part of the reference's health summary, so only given when asked.",
+      }),
+    ),
   },
   { $id: 'HealthParams', description: 'Params of health.' },
 );
@@ -296,6 +302,12 @@ export const AuditListParams = Strict(
       Type.Integer({ minimum: 1, maximum: 1000, description: 'Most entries (default 100).' }),
     ),
     action: Type.Optional(NonEmptyString('Only this action (prefix match with a trailing *).')),
+    newest: Type.Optional(
+      Type.Boolean({
+        description:
+          'Of the matching entries after afterId, the newest `limit` instead of the oldest (still listed oldest first): what happened lately.',
+      }),
+    ),
   },
   { $id: 'AuditListParams', description: 'Filter for the audit log.' },
 );

@@ -40,6 +40,19 @@ export const ChannelHealth = Type.Object(
   { $id: 'ChannelHealth', additionalProperties: false, description: 'Summary of one channel.' },
 );
 
+export const MemoryHealth = Type.Object(
+  {
+    rssBytes: Count('Resident set size of the gateway process.'),
+    heapUsedBytes: Count('V8 heap in use.'),
+    heapTotalBytes: Count('V8 heap reserved.'),
+  },
+  {
+    $id: 'MemoryHealth',
+    additionalProperties: false,
+    description: 'Memory of the gateway process when the summary was computed.',
+  },
+);
+
 export const HealthSummary = Type.Object(
   {
     ok: Type.Literal(true, { description: 'The gateway answered; details below say how well.' }),
@@ -52,6 +65,11 @@ export const HealthSummary = Type.Object(
       description: 'Display label per channel id.',
     }),
     heartbeatSeconds: Count('Heartbeat interval in seconds (0 when disabled).'),
+    memory: Type.Optional({
+      ...MemoryHealth,
+      description:
+        'The process memory, only in a `health` answer asked with includeMemory (never in the hello snapshot or the health event, which keep the reference shape).',
+    }),
   },
   {
     $id: 'HealthSummary',
@@ -59,4 +77,5 @@ export const HealthSummary = Type.Object(
     description: 'The gateway health summary: `health` result, `health` event and hello-ok snapshot.',
   },
 );
+export type MemoryHealth = Static<typeof MemoryHealth>;
 export type HealthSummary = Static<typeof HealthSummary>;
