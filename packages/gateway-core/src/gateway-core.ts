@@ -6,12 +6,12 @@ import { AuditLog } from './audit/audit-log.ts';
 import { createGatewayAuth } from './auth/gateway-auth.ts';
 import type { HttpAuthenticator } from './auth/http-authenticator.ts';
 import { ChannelManager } from './channels/channel-manager.ts';
+import { ChatActions } from './channels/chat-actions.ts';
 import type { ClusterBridge } from './cluster/cluster-bridge.ts';
 import { joinCluster } from './cluster/join-cluster.ts';
 import type { ConfigManager } from './config/config-manager.ts';
 import { applyLiveConfig } from './config/live-config.ts';
 import { type ConnectionHandle, ConnectionHub, type DrainOptions } from './connection/connection-hub.ts';
-import { HelloOkBuilder } from './connection/hello-ok.ts';
 import type { PeerInfo, Transport } from './connection/transport.ts';
 import { cronActions, cronLeadership } from './cron/cron-actions.ts';
 import { CronService } from './cron/cron-service.ts';
@@ -22,6 +22,11 @@ import { createFinals, createHandlers } from './handlers/index.ts';
 import { channelReadiness, HealthReporter, type ReadinessCheck } from './health/health-reporter.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { Logger } from './logging/logger.ts';
+import { createInboundMedia } from './media/inbound-media.ts';
+import { createMediaStore, mediaSweep } from './media/media-service.ts';
+import type { MediaStore } from './media/media-store.ts';
+import { outboxMediaOf } from './media/send-media.ts';
+import { configuredTranscriber } from './media/transcriber.ts';
 import { noopMetrics } from './metrics/core-metrics.ts';
 import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
@@ -77,11 +82,14 @@ export class GatewayCore {
   readonly approvals: ExecApprovals;
   readonly questions: QuestionService;
   readonly channels: ChannelManager;
+  /** Typing, reactions, edits and deletes on channel chats. */
+  readonly chatActions: ChatActions;
+  /** Photos, voice notes and files, inbound and outbound (served at /__openclaw__/media/). */
+  readonly media: MediaStore;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
   /** Authentication for the HTTP surfaces (canvas, A2UI, session, metrics), behind the same limiter. */
   readonly httpAuth: HttpAuthenticator;
-  readonly #hello: HelloOkBuilder;
   readonly #ticker: Ticker;
   readonly #gatewayId: string;
   readonly #sweeper: Sweeper;
@@ -107,6 +115,8 @@ export class GatewayCore {
     });
     this.store = observeStore(options.store, (failure) => this.storeHealth.report(failure));
     this.audit = new AuditLog(this.store, this.clock, this.log);
+    // What every service is built with; each takes the parts its options name.
+    const base = { store: this.store, bus, clock: this.clock, log: this.log };
     this.lastSeen = new LastSeen(this.store, this.log);
     this.presence = new PresenceRegistry({
       clock: this.clock,
@@ -118,9 +128,7 @@ export class GatewayCore {
       },
     });
     this.pairing = new DevicePairing({
-      store: this.store,
-      bus,
-      clock: this.clock,
+      ...base,
       audit: this.audit,
       requestTtlMs: () => cfg().pairing.requestTtlMs,
       closeConnections: (match, reason) => this.hub.closeConnections(match, reason),
@@ -148,18 +156,14 @@ export class GatewayCore {
       writeLimits: () => cfg().limits,
     });
     this.heartbeat = new Heartbeat({
-      bus,
-      clock: this.clock,
+      ...base,
       kv: this.store.kv,
       defaults: { enabled: cfg().heartbeat.enabled, intervalMs: cfg().heartbeat.intervalMs },
       summary: () => this.reports.heartbeatSummary(),
     });
     this.nodes = new NodeService({
-      store: this.store,
-      bus,
-      clock: this.clock,
+      ...base,
       audit: this.audit,
-      log: this.log,
       requestTtlMs: () => cfg().pairing.requestTtlMs,
       denyCommands: () => cfg().nodes.denyCommands,
       defaultInvokeTimeoutMs: () => cfg().nodes.invokeTimeoutMs,
@@ -170,26 +174,35 @@ export class GatewayCore {
     const apiKey = agentApiKey(cfg, options.stateDir);
     const agents = new AgentCatalog(cfg, async () => (await apiKey()) !== undefined);
     this.approvals = new ExecApprovals({
+      ...base,
       kv: this.store.kv,
-      bus,
-      clock: this.clock,
       log: this.log.child({ component: 'exec-approvals' }),
     });
     this.questions = new QuestionService(bus, this.clock);
+    this.media = createMediaStore({
+      ...base,
+      config: cfg,
+      stateDir: options.stateDir,
+      log: this.log.child({ component: 'media' }),
+    });
+    this.chatActions = new ChatActions({
+      adapter: (channel, accountId) => this.channels.adapterOf(channel, accountId),
+      log: this.log.child({ component: 'chat-actions' }),
+    });
     const conversations = createConversations({
+      ...base,
       agents,
-      store: this.store,
-      bus,
-      clock: this.clock,
       log: this.log.child({ component: 'sessions' }),
       responder: options.responder ?? configuredResponder(cfg, apiKey),
       settings: runSettings(cfg),
-      deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
+      deliver: (target, text, sessionKey, media) =>
+        this.channels.deliverReply(target, text, sessionKey, outboxMediaOf(media)),
+      readMedia: (ref) => this.media.read(ref),
+      typing: (target, on) => this.chatActions.typing(target, on),
     });
     this.sessions = conversations.router;
     this.channels = new ChannelManager({
-      store: this.store,
-      clock: this.clock,
+      ...base,
       log: this.log.child({ component: 'channels' }),
       outboxLog: this.log.child({ component: 'outbox' }),
       providers: options.providers ?? [],
@@ -202,20 +215,25 @@ export class GatewayCore {
       onStatusChange: () => this.reports.noteHealthChanged(),
       onLogin: (state) => bus.publish('web.login', state),
       ...(options.onChannelSecrets ? { onSecrets: options.onChannelSecrets } : {}),
+      media: this.media,
+      onMessageUpdated: (m) => conversations.feed.messageUpdated(m),
+      inboundMedia: createInboundMedia({
+        store: this.media,
+        capabilities: (channel) => this.channels.providers.find((p) => p.id === channel)?.capabilities,
+        transcriber: configuredTranscriber(cfg, options.stateDir),
+        log: this.log.child({ component: 'media' }),
+      }),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
     });
     this.reports = new HealthReporter({
-      clock: this.clock,
-      log: this.log,
-      bus,
+      ...base,
       config: cfg,
       gateway: this,
       presenceVersion: () => this.presence.version,
       heartbeatSeconds: () => this.heartbeat.intervalSeconds,
       channels: this.channels,
-      store: this.store,
       limiter: auth.limiter,
       listen: options.listen,
       lifecycle: () => ({ started: this.#started, closed: this.#closed, draining: this.#draining }),
@@ -223,16 +241,13 @@ export class GatewayCore {
     this.reports.addReadinessCheck({ name: 'store', check: () => this.storeHealth.readiness() });
     this.reports.addReadinessCheck(channelReadiness(this.channels));
     this.cron = new CronService({
-      store: this.store,
-      bus,
-      clock: this.clock,
+      ...base,
       log: this.log.child({ component: 'cron' }),
       enabled: () => cfg().cron.enabled,
       timers: options.cronTimers ?? true,
       ...(options.cluster
         ? cronLeadership({
-            store: this.store,
-            clock: this.clock,
+            ...base,
             gatewayId: this.#gatewayId,
             leaseTtlMs: () => cfg().cluster.leaseTtlMs,
           })
@@ -250,16 +265,13 @@ export class GatewayCore {
         })
       : undefined;
     const handlerDeps = {
+      ...base,
       gateway: this,
       listenPort: () => options.listen?.().port,
       reports: this.reports,
       presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
       heartbeat: this.heartbeat,
-      bus,
-      clock: this.clock,
-      log: this.log,
       logRing: options.logRing,
-      store: this.store,
       pairing: this.pairing,
       nodes: this.nodes,
       config: this.config,
@@ -273,27 +285,21 @@ export class GatewayCore {
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
       channels: this.channels,
+      chatActions: this.chatActions,
+      media: this.media,
     };
     this.router.register(createHandlers(handlerDeps));
     this.router.registerFinal(createFinals(handlerDeps));
     for (const table of options.handlers ?? []) this.router.register(table);
-    this.#hello = new HelloOkBuilder({
-      clock: this.clock,
-      config: cfg,
-      gateway: this,
-      methods: () => this.router.methods(),
-      presence: this.presence,
-      health: () => this.reports.health(),
-      stateVersion: () => this.reports.stateVersion(),
-    });
     this.hub = new ConnectionHub({
-      clock: this.clock,
-      log: this.log,
+      ...base,
       metrics,
       config: cfg,
       authenticator: auth.ws,
-      hello: this.#hello,
-      bus,
+      gateway: this,
+      methods: () => this.router.methods(),
+      health: () => this.reports.health(),
+      stateVersion: () => this.reports.stateVersion(),
       presence: this.presence,
       nodes: this.nodes,
       router: this.router,
@@ -301,22 +307,13 @@ export class GatewayCore {
     });
     this.#ticker = new Ticker({ bus, clock: this.clock, onTick: () => this.reports.noteHealthChanged() });
     this.#sweeper = new Sweeper({
-      store: this.store,
-      clock: this.clock,
-      log: this.log,
+      ...base,
       config: cfg,
       expire: (now) => this.hub.sweep(now),
-      sweeps: [() => this.pairing.sweep(), () => this.channels.sweep()],
+      sweeps: [() => this.pairing.sweep(), () => this.channels.sweep(), mediaSweep(this.media, this.clock)],
     });
     this.config.onChange(
-      applyLiveConfig({
-        config: cfg,
-        hello: this.#hello,
-        limiter: auth.limiter,
-        ticker: this.#ticker,
-        hub: this.hub,
-        log: this.log,
-      }),
+      applyLiveConfig({ ...base, config: cfg, limiter: auth.limiter, ticker: this.#ticker, hub: this.hub }),
     );
   }
 
@@ -326,6 +323,7 @@ export class GatewayCore {
     this.#started = true;
     await this.heartbeat.start();
     await this.sessions.recoverInterrupted();
+    await this.media.start();
     this.cluster?.start();
     await this.channels.start();
     await this.cron.start();
@@ -341,7 +339,7 @@ export class GatewayCore {
   /** Replace some handlers (subsystems that start after the core). */
   registerHandlers(table: HandlerOverrides): void {
     this.router.register(table);
-    this.#hello.invalidate();
+    this.hub.helloChanged();
   }
 
   addReadinessCheck(check: ReadinessCheck): void {
@@ -373,6 +371,7 @@ export class GatewayCore {
     await this.cron.close();
     await this.cluster?.close();
     await this.sessions.close();
+    this.chatActions.close();
     await this.channels.close();
     this.nodes.close();
     this.approvals.close();

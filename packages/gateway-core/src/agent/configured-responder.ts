@@ -37,6 +37,7 @@ export function configuredResponder(
       model: o.model,
       systemPrompt: o.systemPrompt,
       temperature: o.temperature,
+      vision: o.vision,
       apiKey,
     };
   });

@@ -1,17 +1,15 @@
 import type { GatewayConfig } from '@openclaw/protocol';
 import type { AuthLimiter } from '../auth/auth-limiter.ts';
 import type { ConnectionHub } from '../connection/connection-hub.ts';
-import type { HelloOkBuilder } from '../connection/hello-ok.ts';
 import type { Ticker } from '../events/ticker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ConfigChange } from './config-manager.ts';
 
 export interface LiveConfigTargets {
   config: () => GatewayConfig;
-  hello: Pick<HelloOkBuilder, 'invalidate'>;
   limiter: Pick<AuthLimiter, 'setPolicy'>;
   ticker: Pick<Ticker, 'retune'>;
-  hub: Pick<ConnectionHub, 'connectionCount' | 'closeSharedSecretConnections'>;
+  hub: Pick<ConnectionHub, 'connectionCount' | 'closeSharedSecretConnections' | 'helloChanged'>;
   log: Logger;
 }
 
@@ -23,7 +21,7 @@ export interface LiveConfigTargets {
 export function applyLiveConfig(t: LiveConfigTargets): (change: ConfigChange) => void {
   return ({ changed, origin }) => {
     const cfg = t.config();
-    t.hello.invalidate();
+    t.hub.helloChanged();
     t.limiter.setPolicy(cfg.auth.rateLimit);
     if (changed.some((p) => p.startsWith('limits.tickIntervalMs')))
       t.ticker.retune(cfg.limits.tickIntervalMs, t.hub.connectionCount > 0);

@@ -15,7 +15,7 @@ import type { PresenceRegistry } from '../presence/presence.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { Connection, type ConnectionHost, type RequestSink } from './connection.ts';
-import type { HelloOkBuilder } from './hello-ok.ts';
+import { HelloOkBuilder, type HelloOkOptions } from './hello-ok.ts';
 import { RetainedStreams } from './retained-streams.ts';
 import type { PeerInfo, Transport } from './transport.ts';
 
@@ -35,13 +35,13 @@ export interface ConnectionHandle {
   readonly connection: Connection;
 }
 
-export interface ConnectionHubOptions {
+export interface ConnectionHubOptions
+  extends Pick<HelloOkOptions, 'gateway' | 'methods' | 'health' | 'stateVersion'> {
   clock: Clock;
   log: Logger;
   metrics: CoreMetricsSink;
   config: () => GatewayConfig;
   authenticator: Authenticator;
-  hello: HelloOkBuilder;
   bus: EventBus;
   presence: PresenceRegistry;
   nodes: Pick<NodeService, 'connected' | 'disconnected'>;
@@ -63,12 +63,19 @@ export class ConnectionHub implements ConnectionHost {
   readonly #o: ConnectionHubOptions;
   readonly #all = new Set<Connection>();
   readonly #retained: RetainedStreams;
+  readonly #hello: HelloOkBuilder;
 
   constructor(options: ConnectionHubOptions) {
     this.#o = options;
     this.clock = options.clock;
     this.log = options.log;
     this.#retained = new RetainedStreams(options.bus);
+    this.#hello = new HelloOkBuilder(options);
+  }
+
+  /** The methods or the config changed: hello-ok's cached parts are rebuilt on the next connect. */
+  helloChanged(): void {
+    this.#hello.invalidate();
   }
 
   /** Hand a new socket to the core. The challenge goes out at once. */
@@ -208,7 +215,7 @@ export class ConnectionHub implements ConnectionHost {
       auth.deviceToken = issued.token;
       auth.issuedAtMs = issued.issuedAtMs;
     }
-    return this.#o.hello.json(session.protocol, conn.connId, auth);
+    return this.#hello.json(session.protocol, conn.connId, auth);
   }
 
   onReady(conn: Connection): void {

@@ -10,7 +10,9 @@ export type CoreErrorCode =
   | 'OUTBOX_CLOSED'
   | 'CHANNEL_UNKNOWN'
   | 'SEND_EMPTY'
-  | 'MEDIA_UNSUPPORTED';
+  | 'MEDIA_UNSUPPORTED'
+  | 'MEDIA_KIND_UNSUPPORTED'
+  | 'MEDIA_TOO_LARGE';
 
 /** An internal failure with a code the router maps to a wire error. */
 export class CoreError<C extends CoreErrorCode = CoreErrorCode> extends Error {

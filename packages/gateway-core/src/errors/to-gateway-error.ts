@@ -30,6 +30,8 @@ const answers: { readonly [C in CoreErrorCode]: Answer<C> } = {
   CHANNEL_UNKNOWN: invalid,
   SEND_EMPTY: invalid,
   MEDIA_UNSUPPORTED: invalid,
+  MEDIA_KIND_UNSUPPORTED: invalid,
+  MEDIA_TOO_LARGE: invalid,
 };
 
 /**

@@ -1,5 +1,7 @@
 import { type chatMethods, gatewayError } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { storeChatAttachments } from '../media/send-media.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import { sessionDefaults } from '../sessions/session-rows.ts';
@@ -9,24 +11,31 @@ export interface ChatDeps {
   sessions: SessionRouter;
   sessionViews: SessionViews;
   agents: AgentCatalog;
+  /** Where chat.send's attachments are stored. */
+  media: MediaStore;
 }
 
 /**
- * WebChat: chat.send / chat.history / chat.abort, the session list (sessions.list), and what a
- * chat view opens with (chat.startup / chat.metadata) or notes into a transcript (chat.inject).
+ * WebChat: chat.send (attachments into the media store) / chat.history / chat.abort, the session
+ * list (sessions.list), and what a chat view opens with (chat.startup / chat.metadata) or notes
+ * into a transcript (chat.inject).
  */
 export function createChatHandlers({
   sessions,
   sessionViews,
   agents,
+  media,
 }: ChatDeps): FamilyHandlers<typeof chatMethods> {
   return {
-    'chat.send': (params, ctx) =>
-      sessions.send({
+    'chat.send': async ({ attachments, ...params }, ctx) => {
+      const stored = attachments?.length ? await storeChatAttachments(media, attachments) : [];
+      return sessions.send({
         ...params,
+        ...(stored.length ? { media: stored } : {}),
         dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}`,
         preferredRunId: params.idempotencyKey,
-      }),
+      });
+    },
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);

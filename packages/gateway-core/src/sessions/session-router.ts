@@ -2,7 +2,15 @@ import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { RunRecord, SessionBounds, SessionMessageRecord, SessionRecord, Store } from '../store/types.ts';
+import { withMedia } from '../media/inbound-media.ts';
+import type {
+  RunRecord,
+  SessionBounds,
+  SessionMessageRecord,
+  SessionRecord,
+  Store,
+  StoredMedia,
+} from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
@@ -24,9 +32,13 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
+  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
   settings?: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: ((message: SessionMessageRecord) => void) | undefined;
   /** A run started or ended in a session (its row's activity changed). */
@@ -87,8 +99,9 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean } = {},
+    options: { replay?: boolean; media?: StoredMedia[] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
+    const media = options.media ?? [];
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
@@ -117,6 +130,8 @@ export class SessionRouter {
           channel: env.channel,
           senderId: env.sender.id,
           senderName: env.sender.name ?? env.sender.username,
+          ...(media.length ? { media } : {}),
+          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
         },
         this.#settings.bounds,
       );
@@ -131,7 +146,8 @@ export class SessionRouter {
     }
     const r = await this.startRun({
       sessionKey: key,
-      message: env.text,
+      message: withMedia(env.text, media),
+      ...(media.length ? { media } : {}),
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
@@ -153,6 +169,8 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** Attachments already in the media store. */
+    media?: StoredMedia[] | undefined;
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
@@ -164,6 +182,7 @@ export class SessionRouter {
         ? preferred
         : newId('run');
     const messageId = newId('msg');
+    const media = params.media ?? [];
     await this.#append(
       {
         sessionKey: params.sessionKey,
@@ -171,13 +190,15 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        ...(media.length ? { media } : {}),
         idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
     const r = await this.startRun({
       sessionKey: params.sessionKey,
-      message: params.message,
+      message: withMedia(params.message, media),
+      ...(media.length ? { media } : {}),
       source: 'chat',
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,

@@ -7,6 +7,7 @@ import {
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { withMedia } from '../media/inbound-media.ts';
 import type {
   RunDelivery,
   RunRecord,
@@ -14,6 +15,7 @@ import type {
   SessionBounds,
   SessionMessageRecord,
   Store,
+  StoredMedia,
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -38,9 +40,13 @@ export interface SessionRunsOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
+  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
   settings: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
   append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
   /** A run started or ended in a session (its row's activity changed). */
@@ -56,6 +62,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Attachments of the message. */
+  media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
 }
@@ -130,6 +138,7 @@ export class SessionRuns {
       deliverTo: input.deliverTo,
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
+      ...(input.media?.length ? { media: input.media } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -291,8 +300,17 @@ export class SessionRuns {
       agentEvent('lifecycle', { phase: 'start', sessionKey });
       const history = await this.#historyFor(sessionKey, settings.historyMessages);
       const responder = this.#o.responder();
-      const reply = await responder.respond(
-        { sessionKey, runId, text: record.message, signal: controller.signal, history },
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
+      const answer = await responder.respond(
+        {
+          sessionKey,
+          runId,
+          text: record.message,
+          signal: controller.signal,
+          history,
+          media: record.media,
+          readMedia: this.#o.readMedia,
+        },
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
@@ -301,6 +319,8 @@ export class SessionRuns {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
+      const reply = typeof answer === 'string' ? answer : answer.text;
+      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
       const stored = await this.#o.append(
         {
           sessionKey,
@@ -310,13 +330,14 @@ export class SessionRuns {
           ts: this.#o.clock.now(),
           runId,
           status: 'complete',
+          ...(replyMedia.length ? { media: replyMedia } : {}),
         },
         this.#settings.bounds,
       );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && reply.trim()) {
+      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
         await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
+          .deliver(record.deliverTo, reply, sessionKey, replyMedia)
           .catch((error: unknown) =>
             this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
           );
@@ -349,6 +370,7 @@ export class SessionRuns {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
     }
   }
 
@@ -406,6 +428,7 @@ export class SessionRuns {
     const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
     return page
       .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
       .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
       .map((m) => ({ role: m.role, text: m.text }));
   }

@@ -2,14 +2,21 @@
 // allowlists, inbound dedupe) and the leases that keep one owner per account. Part of the storage
 // seam in types.ts, which re-exports everything here.
 
+import type { MediaKind } from '../channel/types.ts';
+
 export type OutboxStatus = 'queued' | 'sending' | 'delivered' | 'failed';
 
 export interface OutboxMedia {
   mimeType: string;
   fileName?: string | undefined;
   caption?: string | undefined;
-  /** Base64 content. Kept inline: the outbox must be able to resend after a restart. */
-  data: string;
+  /** The item in the media store (sha256): the record stays small and large files are streamed. */
+  ref?: string | undefined;
+  size?: number | undefined;
+  /** How the platform should present it (a voice note, a sticker…); from the type when absent. */
+  kind?: MediaKind | undefined;
+  /** Base64 content kept inline (records written before the media store). */
+  data?: string | undefined;
 }
 
 /** One accepted send, from acceptance until the platform confirmed every chunk. */
