@@ -12,7 +12,13 @@ export type CoreErrorCode =
   | 'SEND_EMPTY'
   | 'MEDIA_UNSUPPORTED'
   | 'MEDIA_KIND_UNSUPPORTED'
-  | 'MEDIA_TOO_LARGE';
+  | 'MEDIA_TOO_LARGE'
+  | 'MEDIA_STORE_FULL'
+  | 'MEDIA_NOT_FOUND'
+  | 'MEDIA_ID_INVALID'
+  | 'ACTION_UNSUPPORTED'
+  | 'ACTION_REJECTED'
+  | 'CHANNEL_NOT_RUNNING';
 
 /** An internal failure with a code the router maps to a wire error. */
 export class CoreError<C extends CoreErrorCode = CoreErrorCode> extends Error {

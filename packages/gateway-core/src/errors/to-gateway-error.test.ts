@@ -1,7 +1,9 @@
 import { gatewayError } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
+import { ChatActionError } from '../channels/chat-actions.ts';
 import { OutboxError } from '../channels/outbox.ts';
 import { CronError } from '../cron/cron-service.ts';
+import { MediaError, MediaTooLargeError } from '../media/media-errors.ts';
 import { StoreFailingError, StoreUnavailableError } from '../store/store-failure.ts';
 import { toGatewayError } from './to-gateway-error.ts';
 
@@ -21,6 +23,30 @@ describe('toGatewayError', () => {
       code: 'INVALID_REQUEST',
       message: 'nothing to send',
       details: { code: 'SEND_EMPTY' },
+    });
+  });
+
+  it('answers media and chat action refusals: mistakes as INVALID_REQUEST, passing states as retryable', () => {
+    const big = toGatewayError(new MediaTooLargeError(1024, 2048), 'send').toShape();
+    expect(big).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'MEDIA_TOO_LARGE' } });
+    expect(big.retryable).toBeUndefined();
+    expect(toGatewayError(new MediaError('MEDIA_STORE_FULL', 'full'), 'send').toShape()).toEqual({
+      code: 'UNAVAILABLE',
+      message: 'full',
+      details: { code: 'MEDIA_STORE_FULL' },
+      retryable: true,
+    });
+    const details = { action: 'edit', channel: 'telegram' };
+    expect(
+      toGatewayError(new ChatActionError('ACTION_REJECTED', 'no', { details }), 'message.action').toShape(),
+    ).toEqual({ code: 'INVALID_REQUEST', message: 'no', details: { ...details, code: 'ACTION_REJECTED' } });
+    const off = new ChatActionError('CHANNEL_NOT_RUNNING', 'off', {
+      details: { channel: 'telegram', accountId: 'default' },
+    });
+    expect(toGatewayError(off, 'message.action').toShape()).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      details: { code: 'CHANNEL_NOT_RUNNING', channel: 'telegram', accountId: 'default' },
     });
   });
 

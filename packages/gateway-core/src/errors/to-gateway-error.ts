@@ -32,6 +32,19 @@ const answers: { readonly [C in CoreErrorCode]: Answer<C> } = {
   MEDIA_UNSUPPORTED: invalid,
   MEDIA_KIND_UNSUPPORTED: invalid,
   MEDIA_TOO_LARGE: invalid,
+  MEDIA_NOT_FOUND: invalid,
+  MEDIA_ID_INVALID: invalid,
+  // Full of media still waiting to be sent: room comes back as sends go out.
+  MEDIA_STORE_FULL: (e) => gatewayError('UNAVAILABLE', 'MEDIA_STORE_FULL', e.message, { retryable: true }),
+  ACTION_UNSUPPORTED: (e) =>
+    gatewayError('INVALID_REQUEST', 'ACTION_UNSUPPORTED', e.message, { details: { ...e.details } }),
+  ACTION_REJECTED: (e) =>
+    gatewayError('INVALID_REQUEST', 'ACTION_REJECTED', e.message, { details: { ...e.details } }),
+  CHANNEL_NOT_RUNNING: (e) =>
+    gatewayError('UNAVAILABLE', 'CHANNEL_NOT_RUNNING', e.message, {
+      retryable: true,
+      details: { ...e.details },
+    }),
 };
 
 /**
