@@ -1,12 +1,13 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { sqliteChannelAccess, sqliteLeases, sqliteOutbox, sqliteSessions } from './sqlite-channel-repos.ts';
+import { sqliteChannelAccess, sqliteLeases, sqliteOutbox } from './sqlite-channel-repos.ts';
 import { checkSqliteIntegrity } from './sqlite-integrity.ts';
 import { sqliteAudit, sqliteIdempotency, sqliteKv } from './sqlite-kv-repos.ts';
 import { applyMigrations } from './sqlite-migrations.ts';
 import { sqliteNodes } from './sqlite-node-repos.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
+import { sqliteSessions } from './sqlite-session-repos.ts';
 import type { DeviceRecord, DeviceTokenRecord, PairingRequestRecord, Store } from './types.ts';
 
 export interface SqliteStoreOptions {
