@@ -13,6 +13,7 @@ export interface PackageRule {
 const nodeBuiltin = (s: string) => s.startsWith('node:');
 const workspace = (s: string) => s.startsWith('@openclaw/');
 const isProvider = (s: string) => s.startsWith('@openclaw/provider-');
+const isApp = (s: string) => /^@openclaw\/(gateway|cli|node-agent|control-ui)(\/|$)/.test(s);
 
 export const rules: PackageRule[] = [
   {
@@ -68,10 +69,24 @@ export const rules: PackageRule[] = [
     rule: 'node-agent imports only the protocol',
   },
   {
+    folder: 'apps/control-ui',
+    // Browser code: no Node built-ins, no gateway code; the gateway only through the protocol.
+    allow: (s) => s === '@openclaw/protocol' || s === 'lit' || s.startsWith('lit/'),
+    rule: 'the Control UI talks to the gateway through the protocol only, and renders with lit',
+  },
+  {
     folder: 'apps/gateway',
-    allow: (s) => nodeBuiltin(s) || (workspace(s) && !s.startsWith('@openclaw/cli')) || !workspace(s),
+    allow: (s) => nodeBuiltin(s) || (workspace(s) && !isApp(s)) || !workspace(s),
     rule: 'the gateway app composes libraries; it never imports another app',
   },
+];
+
+/** The apps' package names: no package, and no other app, may import one. */
+export const appPackages = [
+  '@openclaw/gateway',
+  '@openclaw/cli',
+  '@openclaw/node-agent',
+  '@openclaw/control-ui',
 ];
 
 /**

@@ -7,7 +7,7 @@ import {
   createGatewayCore,
   createLogger,
   GatewayCore,
-  type HandlerTable,
+  type HandlerOverrides,
   type Logger,
   LogRing,
   SecretScrubber,
@@ -39,7 +39,7 @@ export interface BuildGatewayOptions {
   logDestination?: { write(line: string): void };
   log?: Logger;
   /** Extra method handlers composed into the core. */
-  handlers?: HandlerTable[];
+  handlers?: HandlerOverrides[];
   /** WebSocket keepalive ping interval (default 30 s). */
   pingIntervalMs?: number;
   /** Folder served at /__openclaw__/canvas/ (with the A2UI host at /__openclaw__/a2ui/). */

@@ -1,4 +1,6 @@
-/** Why the outbox refused a send at enqueue (the send method answers with the code). */
+import { CoreError } from '../errors/core-error.ts';
+
+/** Why the outbox refused a send at enqueue; a request is answered by its code (errors/to-gateway-error.ts). */
 export type OutboxErrorCode =
   | 'OUTBOX_CLOSED'
   | 'CHANNEL_UNKNOWN'
@@ -7,11 +9,6 @@ export type OutboxErrorCode =
   | 'MEDIA_KIND_UNSUPPORTED'
   | 'MEDIA_TOO_LARGE';
 
-export class OutboxError extends Error {
+export class OutboxError extends CoreError<OutboxErrorCode> {
   override name = 'OutboxError';
-  readonly code: OutboxErrorCode;
-  constructor(code: OutboxErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

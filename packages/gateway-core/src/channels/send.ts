@@ -1,10 +1,10 @@
 import type { SendParams, SendResult } from '@openclaw/protocol';
-import { type DetailCode, gatewayError } from '@openclaw/protocol';
+import { gatewayError } from '@openclaw/protocol';
 import type { MediaStore } from '../media/media-store.ts';
 import { sendMediaInputs, storeMedia } from '../media/send-media.ts';
 import type { OutboxMedia, OutboxRecord } from '../store/types.ts';
 import type { AccountTable } from './account-table.ts';
-import { type Outbox, OutboxError } from './outbox.ts';
+import type { Outbox } from './outbox.ts';
 
 /** The `send` method: a message to any chat of a configured account, through the durable outbox. */
 export class ChannelSend {
@@ -41,24 +41,18 @@ export class ChannelSend {
     if (inputs.length && !this.#media)
       throw gatewayError('INVALID_REQUEST', 'MEDIA_UNSUPPORTED', 'this gateway has no media store');
     const media: OutboxMedia[] = this.#media ? await storeMedia(this.#media, inputs) : [];
-    try {
-      const { record } = await this.#outbox.enqueue({
-        channel,
-        accountId,
-        chatId: params.to,
-        threadId: params.threadId,
-        replyToId: params.replyToId,
-        text: params.message,
-        media,
-        sessionKey: params.sessionKey,
-        dedupeKey: `${caller}|send|${params.idempotencyKey}`,
-      });
-      return toSendResult(record);
-    } catch (error) {
-      if (error instanceof OutboxError)
-        throw gatewayError('INVALID_REQUEST', error.code as DetailCode, error.message);
-      throw error;
-    }
+    const { record } = await this.#outbox.enqueue({
+      channel,
+      accountId,
+      chatId: params.to,
+      threadId: params.threadId,
+      replyToId: params.replyToId,
+      text: params.message,
+      media,
+      sessionKey: params.sessionKey,
+      dedupeKey: `${caller}|send|${params.idempotencyKey}`,
+    });
+    return toSendResult(record);
   }
 }
 

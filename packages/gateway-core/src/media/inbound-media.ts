@@ -138,3 +138,10 @@ export function describeMedia(media: readonly StoredMedia[]): string {
     })
     .join('\n');
 }
+
+/** The text an agent gets: the message, then what was attached, in words. */
+export function withMedia(text: string, media: readonly StoredMedia[]): string {
+  if (!media.length) return text;
+  const described = describeMedia(media);
+  return text.trim() ? `${text}\n${described}` : described;
+}
