@@ -3,7 +3,7 @@ import type { Store } from '../store/types.ts';
 import { fitHistory } from './context-budget.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
-import { SESSION_MODEL_KV_PREFIX, sessionModel } from './session-model.ts';
+import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './session-model.ts';
 
 /**
  * What the agent keeps beside a session's transcript (its summary, its chosen model), for the
@@ -34,6 +34,9 @@ export function sessionAgentState(d: { store: Store; models: ModelRegistry; comp
       const { keep: fits } = fitHistory(turns, Math.floor(d.compactor.contextTokens(candidates[0]!) / 2));
       await d.compactor.compact(key, fits, through, candidates);
       return true;
+    },
+    setModel(key: string, model: string | null): Promise<void> {
+      return setSessionModel(d.store.kv, key, model);
     },
     async forget(key: string): Promise<void> {
       await d.compactor.forget(key);

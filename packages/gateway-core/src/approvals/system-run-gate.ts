@@ -1,5 +1,5 @@
 import type { NodeInvokeParams } from '@openclaw/protocol';
-import type { RequestContext } from '../router/router.ts';
+import type { Caller } from '../connection/transport.ts';
 import type { ExecApprovals } from './exec-approvals.ts';
 
 /** The argv of a system.run, in the layouts clients send: ours `{argv}`, the reference's `{command}` or a run plan. */
@@ -17,8 +17,8 @@ export function systemRunArgv(params: unknown): string[] | undefined {
  * (`params.approval`), which a node that asks on a miss accepts in place of its allowlist.
  */
 export function systemRunGate(approvals: ExecApprovals) {
-  return (params: NodeInvokeParams, ctx: RequestContext): Promise<NodeInvokeParams> =>
-    gateSystemRun(approvals, params, { requestedBy: ctx.session.deviceId ?? ctx.session.clientId });
+  return (params: NodeInvokeParams, caller: Caller): Promise<NodeInvokeParams> =>
+    gateSystemRun(approvals, params, { requestedBy: caller.id });
 }
 
 /** The same gate for callers that are not a connection (the agent's nodes tool). */

@@ -23,8 +23,10 @@ function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue', ma
     log: createSilentLogger(),
     responder: () => responder,
     settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10, maxQueuedRuns }),
-    deliver: async (t, text) => {
-      delivered.push({ chatId: t.chatId, text });
+    replies: {
+      enqueue: async (reply) => {
+        delivered.push({ chatId: reply.chatId, text: reply.text });
+      },
     },
   });
   return { r, events, store, delivered };
@@ -216,7 +218,7 @@ describe('runs a restart cut short, in a cluster (issue 19)', () => {
         historyMessages: 10,
         resumeInterrupted: true,
       }),
-      deliver: async () => {},
+      replies: { enqueue: async () => {} },
     });
     expect(await r.recoverInterrupted()).toBe(1);
     // Its own run is resumed (and answered); the other gateway's is untouched.

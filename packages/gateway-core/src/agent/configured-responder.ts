@@ -1,0 +1,50 @@
+import type { GatewayConfig } from '@openclaw/protocol';
+import type { Logger } from '../logging/logger.ts';
+import { echoResponder, type Responder } from '../sessions/responder.ts';
+import type { Store } from '../store/types.ts';
+import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import type { SessionCompactor } from './session-compactor.ts';
+import { sessionModel } from './session-model.ts';
+import { type AgentToolServices, agentTools } from './tools/agent-tools.ts';
+
+export interface ConfiguredResponderOptions {
+  config: () => GatewayConfig;
+  models: ModelRegistry;
+  compactor: SessionCompactor;
+  store: Store;
+  stateDir?: string | undefined;
+  log: Logger;
+  /** What the tools drive; read on the first model turn, when every service exists. */
+  tools: () => AgentToolServices;
+}
+
+/**
+ * What answers a turn: `echo/echo` at once, any other model through the agent runtime (models,
+ * tools, tool loop), which is loaded and built on the first turn a model answers — a gateway whose
+ * turns all go to echo never loads the AI SDK.
+ */
+export function configuredResponder(o: ConfiguredResponderOptions): () => Responder {
+  let runtime: Promise<Responder> | undefined;
+  const load = () =>
+    import('./agent-runtime.ts').then(({ createAgentRuntime }) =>
+      createAgentRuntime({
+        config: () => o.config().agent,
+        models: o.models,
+        tools: agentTools(o.tools()),
+        sessionModel: (key) => sessionModel(o.store.kv, key),
+        compactor: o.compactor,
+        stateDir: o.stateDir,
+        log: o.log,
+      }),
+    );
+  const responder: Responder = {
+    name: 'models',
+    respond: async (input, onDelta) => {
+      const model = o.models.candidates(await sessionModel(o.store.kv, input.sessionKey))[0];
+      if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      runtime ??= load();
+      return (await runtime).respond(input, onDelta);
+    },
+  };
+  return () => responder;
+}
