@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { CliError, ExitCodes } from '../errors.ts';
-import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 import { table } from '../table.ts';
 import { relativeTime } from '../time.ts';
