@@ -38,8 +38,12 @@ const { values } = parseArgs({
     'ref-token': { type: 'string' },
     'ref-pid': { type: 'string' },
     'ref-fanout-clients': { type: 'string' },
+    only: { type: 'string' },
   },
 });
+/** --only handshakes,rpc,fanout,idle,many: run just those parts (start-up is always reported). */
+const only = values.only?.split(',');
+const want = (part: 'handshakes' | 'rpc' | 'fanout' | 'idle' | 'many') => !only || only.includes(part);
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 5));
 const idleCounts = (values.idle ?? (values.quick ? '1000' : '1000,10000')).split(',').map(Number);
 const fanoutClients = Number(values['fanout-clients'] ?? (values.quick ? 1000 : 10000));
@@ -527,13 +531,12 @@ function printTable(rows: Row[], notes: string[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-async function measure(s: Server, ids: BenchIdentity[], fanoutN: number) {
-  const four = ids.slice(0, 4);
+async function measure(s: Server, ids: BenchIdentity[], fanoutN: number | undefined) {
   return {
-    handshakes: await handshakesPerSecond(s, four),
-    rpc11: await rpc(s, 1, 1, ids),
-    rpc164: await rpc(s, 16, 4, ids),
-    fanout: await fanout(s, fanoutN, ids),
+    handshakes: want('handshakes') ? await handshakesPerSecond(s, ids.slice(0, 4)) : undefined,
+    rpc11: want('rpc') ? await rpc(s, 1, 1, ids) : undefined,
+    rpc164: want('rpc') ? await rpc(s, 16, 4, ids) : undefined,
+    fanout: want('fanout') && fanoutN ? await fanout(s, fanoutN, ids) : undefined,
   };
 }
 
@@ -568,19 +571,16 @@ async function main() {
       idleRssMb: ours.idleRssKb ? round(ours.idleRssKb / 1024) : null,
     };
     const o = await measure(ours, ids, fanoutClients);
-    const b = {
-      handshakes: await handshakesPerSecond(bare, ids.slice(0, 4)),
-      rpc11: await rpc(bare, 1, 1, ids),
-      rpc164: await rpc(bare, 16, 4, ids),
-    };
-    report.handshakes = { ...o.handshakes, bareFloor: b.handshakes };
-    report.rpcHealth = {
-      '1x1': { ...o.rpc11, bareFloor: b.rpc11 },
-      '16x4': { ...o.rpc164, bareFloor: b.rpc164 },
-    };
-    report.fanout = o.fanout;
+    const b = await measure(bare, ids, undefined);
+    if (o.handshakes) report.handshakes = { ...o.handshakes, bareFloor: b.handshakes };
+    if (o.rpc11)
+      report.rpcHealth = {
+        '1x1': { ...o.rpc11, bareFloor: b.rpc11 },
+        '16x4': { ...o.rpc164, bareFloor: b.rpc164 },
+      };
+    if (o.fanout) report.fanout = o.fanout;
     const idle: { connections: number; bytesPerConnection: number | null }[] = [];
-    for (const n of idleCounts) {
+    for (const n of want('idle') ? idleCounts : []) {
       // A fresh process for each count, so earlier load phases do not distort the memory figure.
       const fresh = values.url ? ours : await startGateway();
       try {
@@ -591,7 +591,7 @@ async function main() {
     }
     report.idleConnections = idle;
     let manyReport: Awaited<ReturnType<typeof many>> | undefined;
-    if (manyClients > 0) {
+    if (manyClients > 0 && want('many')) {
       // Its own process, allowed as many sockets as its open files: the default limit is 20,000.
       const fresh = values.url
         ? ours
@@ -607,7 +607,7 @@ async function main() {
     let refIdle: Awaited<ReturnType<typeof idleRss>> | undefined;
     if (ref) {
       r = await measure(ref, ids, refFanoutClients);
-      if (ref.pid) refIdle = await idleRss(ref, 1000, ids);
+      if (ref.pid && want('idle')) refIdle = await idleRss(ref, 1000, ids);
       report.reference = { ...r, idleConnections: refIdle ?? null };
     }
     report.machine = { ...(report.machine as object), loadavg1mAfter: round(loadavg()[0]!) };
@@ -628,44 +628,51 @@ async function main() {
         target: '< 80 MB',
         met: startup.idleRssMb < 80,
       });
-    const hsShare = o.handshakes.perSecond / b.handshakes.perSecond;
-    rows.push({
-      figure: 'handshakes/s (4 in parallel)',
-      ours: `${fmt(o.handshakes.perSecond)}${cpuNote(o.handshakes.serverCpuUsEach)} (${pct(o.handshakes.perSecond, b.handshakes.perSecond)})`,
-      bare: `${fmt(b.handshakes.perSecond)}${cpuNote(b.handshakes.serverCpuUsEach)}`,
-      ...(r ? { reference: `${fmt(r.handshakes.perSecond)}${cpuNote(r.handshakes.serverCpuUsEach)}` } : {}),
-      target: '≥ 70% of floor',
-      met: hsShare >= 0.7,
-    });
-    const rpcRow = (ox: typeof o.rpc11, bx: typeof o.rpc11) =>
-      `${fmt(ox.rps)} (${pct(ox.rps, bx.rps)}; p50 ${fmt(ox.p50Ms, 2)} ms, p99 ${fmt(ox.p99Ms, 2)} ms${cpuNote(ox.serverCpuUsEach)})`;
-    const rpcCell = (x: typeof o.rpc11) =>
-      `${fmt(x.rps)} (p99 ${fmt(x.p99Ms, 2)} ms${cpuNote(x.serverCpuUsEach)})`;
-    rows.push({
-      figure: '`health` RPC/s, 1 conn × depth 1',
-      ours: rpcRow(o.rpc11, b.rpc11),
-      bare: rpcCell(b.rpc11),
-      ...(r ? { reference: rpcCell(r.rpc11) } : {}),
-      target: '≥ 70% of floor',
-      met: o.rpc11.rps / b.rpc11.rps >= 0.7,
-    });
-    rows.push({
-      figure: '`health` RPC/s, 16 conns × depth 4',
-      ours: rpcRow(o.rpc164, b.rpc164),
-      bare: rpcCell(b.rpc164),
-      ...(r ? { reference: rpcCell(r.rpc164) } : {}),
-      target: '≥ 50% of floor, p99 < 5 ms',
-      met: o.rpc164.rps / b.rpc164.rps >= 0.5 && o.rpc164.p99Ms < 5,
-    });
-    const fanCell = (f: typeof o.fanout) =>
+    if (o.handshakes && b.handshakes) {
+      const hsShare = o.handshakes.perSecond / b.handshakes.perSecond;
+      rows.push({
+        figure: 'handshakes/s (4 in parallel)',
+        ours: `${fmt(o.handshakes.perSecond)}${cpuNote(o.handshakes.serverCpuUsEach)} (${pct(o.handshakes.perSecond, b.handshakes.perSecond)})`,
+        bare: `${fmt(b.handshakes.perSecond)}${cpuNote(b.handshakes.serverCpuUsEach)}`,
+        ...(r?.handshakes
+          ? { reference: `${fmt(r.handshakes.perSecond)}${cpuNote(r.handshakes.serverCpuUsEach)}` }
+          : {}),
+        target: '≥ 70% of floor',
+        met: hsShare >= 0.7,
+      });
+    }
+    type Rpc = Awaited<ReturnType<typeof rpc>>;
+    if (o.rpc11 && o.rpc164 && b.rpc11 && b.rpc164) {
+      const rpcRow = (ox: Rpc, bx: Rpc) =>
+        `${fmt(ox.rps)} (${pct(ox.rps, bx.rps)}; p50 ${fmt(ox.p50Ms, 2)} ms, p99 ${fmt(ox.p99Ms, 2)} ms${cpuNote(ox.serverCpuUsEach)})`;
+      const rpcCell = (x: Rpc) => `${fmt(x.rps)} (p99 ${fmt(x.p99Ms, 2)} ms${cpuNote(x.serverCpuUsEach)})`;
+      rows.push({
+        figure: '`health` RPC/s, 1 conn × depth 1',
+        ours: rpcRow(o.rpc11, b.rpc11),
+        bare: rpcCell(b.rpc11),
+        ...(r?.rpc11 ? { reference: rpcCell(r.rpc11) } : {}),
+        target: '≥ 70% of floor',
+        met: o.rpc11.rps / b.rpc11.rps >= 0.7,
+      });
+      rows.push({
+        figure: '`health` RPC/s, 16 conns × depth 4',
+        ours: rpcRow(o.rpc164, b.rpc164),
+        bare: rpcCell(b.rpc164),
+        ...(r?.rpc164 ? { reference: rpcCell(r.rpc164) } : {}),
+        target: '≥ 50% of floor, p99 < 5 ms',
+        met: o.rpc164.rps / b.rpc164.rps >= 0.5 && o.rpc164.p99Ms < 5,
+      });
+    }
+    const fanCell = (f: Awaited<ReturnType<typeof fanout>>) =>
       `${fmt(f.ms)} ms to ${fmt(f.clients)} (min ${fmt(f.minMs)}, max ${fmt(f.maxMs)}; ${fmt(f.serverCpuMsPerEvent)} ms CPU)`;
-    rows.push({
-      figure: `one event fanned out to ${fmt(fanoutClients)} clients (median of 5)`,
-      ours: fanCell(o.fanout),
-      ...(r ? { reference: fanCell(r.fanout) } : {}),
-      target: fanoutClients >= 10_000 ? '< 100 ms' : '(< 100 ms at 10,000)',
-      met: fanoutClients >= 10_000 && o.fanout.received === fanoutClients ? o.fanout.ms < 100 : undefined,
-    });
+    if (o.fanout)
+      rows.push({
+        figure: `one event fanned out to ${fmt(fanoutClients)} clients (median of 5)`,
+        ours: fanCell(o.fanout),
+        ...(r?.fanout ? { reference: fanCell(r.fanout) } : {}),
+        target: fanoutClients >= 10_000 ? '< 100 ms' : '(< 100 ms at 10,000)',
+        met: fanoutClients >= 10_000 && o.fanout.received === fanoutClients ? o.fanout.ms < 100 : undefined,
+      });
     for (const x of idle)
       rows.push({
         figure: `RSS per idle authenticated connection, ${fmt(x.connections)}`,

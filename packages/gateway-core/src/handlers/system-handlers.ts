@@ -14,11 +14,10 @@ export function createSystemHandlers(deps: {
 }): HandlerTable {
   const { core, logRing } = deps;
   return {
-    health: async ({ includeMemory }) => {
+    health: ({ includeMemory }) => {
       const t0 = performance.now();
-      // Answering health includes a store round trip, so durationMs measures real work; a store
-      // that does not answer is reported by status and readiness, not by failing health.
-      await core.store.kv.get('health.probe').catch(() => undefined);
+      // No store round trip: health is what monitors poll, and the store's state is reported by
+      // status and readiness (a periodic probe), so a synchronous read here only added latency.
       const h = core.health();
       return {
         ...h,
