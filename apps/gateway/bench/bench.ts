@@ -333,7 +333,7 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
     });
     const t0 = performance.now();
     await publisher.request('system-event', { text: marker });
-    await Promise.race([all, new Promise((r) => setTimeout(r, 30_000))]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, 30_000).unref())]);
     times.push(round(last - t0));
     received = Math.min(received || got, got);
     await new Promise((r) => setTimeout(r, 300));
