@@ -28,7 +28,8 @@ export const rules: PackageRule[] = [
       nodeBuiltin(s) ||
       s === '@openclaw/protocol' ||
       s.startsWith('@sinclair/typebox') ||
-      ['json5', 'pino', 'croner', 'prom-client'].includes(s),
+      // file-type: MIME sniffing of stored media from its bytes.
+      ['json5', 'pino', 'croner', 'prom-client', 'file-type'].includes(s),
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
   },
   {

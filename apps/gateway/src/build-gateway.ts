@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.ts';
 import { type ControlUiOptions, controlUi } from './plugins/control-ui.ts';
 import { health } from './plugins/health.ts';
 import { httpAuth } from './plugins/http-auth.ts';
+import { mediaRoute } from './plugins/media.ts';
 import { metricsEndpoint } from './plugins/metrics-endpoint.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { surfaces } from './plugins/surfaces.ts';
@@ -157,6 +158,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   if (options.canvasDir) app.register(surfaces, { canvasDir: options.canvasDir, log });
   if (options.controlUi !== false) app.register(controlUi, { log, ...options.controlUi });
   app.register(webhooks, { routes: webhookRoutes });
+  app.register(mediaRoute, { media: core.media });
   app.register(health, { core });
   app.register(metricsEndpoint, { registry, scrubber });
   try {

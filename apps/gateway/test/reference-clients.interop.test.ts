@@ -212,6 +212,35 @@ describe('the reference CLI and node host against our gateway (loopback approval
     );
   });
 
+  it('message react, edit and delete on a message the gateway sent to Telegram', async () => {
+    const sent = await cli([
+      'message',
+      'send',
+      '--channel',
+      'telegram',
+      '--target',
+      '4243',
+      '--message',
+      'to be edited',
+    ]);
+    expect(sent.code, sent.out).toBe(0);
+    const ours = await waitFor(
+      () => tg.sent.find((s) => s.chatId === '4243' && s.text === 'to be edited'),
+      30_000,
+      'the message on Telegram',
+    );
+    const on = ['--channel', 'telegram', '--target', '4243', '--message-id', String(ours.messageId)];
+    const react = await cli(['message', 'react', ...on, '--emoji', '👍']);
+    expect(react.code, react.out).toBe(0);
+    expect(tg.reactions.filter((r) => r.messageId === ours.messageId).map((r) => r.emoji)).toEqual([['👍']]);
+    const edit = await cli(['message', 'edit', ...on, '--message', 'edited']);
+    expect(edit.code, edit.out).toBe(0);
+    expect(ours.editedText).toBe('edited');
+    const del = await cli(['message', 'delete', ...on]);
+    expect(del.code, del.out).toBe(0);
+    expect(ours.deleted).toBe(true);
+  });
+
   it('cron list', async () => {
     const r = await cli(['cron', 'list']);
     expect(r.code, r.out).toBe(0);

@@ -22,6 +22,7 @@ import { Authenticator, type SharedSecrets } from './auth/authenticator.ts';
 import { HttpAuthenticator } from './auth/http-authenticator.ts';
 import type { ChannelProvider, WebhookRegistrar } from './channel/types.ts';
 import { ChannelManager, type ChannelManagerOptions } from './channels/channel-manager.ts';
+import { ChatActions } from './channels/chat-actions.ts';
 import { ClusterBridge } from './cluster/cluster-bridge.ts';
 import type { ClusterLink } from './cluster/cluster-link.ts';
 import type { ConfigManager } from './config/config-manager.ts';
@@ -49,6 +50,11 @@ import { EventLoopMonitor } from './health/event-loop-monitor.ts';
 import { Heartbeat } from './heartbeat/heartbeat.ts';
 import type { LogRing } from './logging/log-ring.ts';
 import type { Logger } from './logging/logger.ts';
+import { createInboundMedia } from './media/inbound-media.ts';
+import { createMediaStore, MEDIA_SWEEP_EVERY_MS } from './media/media-service.ts';
+import type { MediaStore } from './media/media-store.ts';
+import { outboxMediaOf } from './media/send-media.ts';
+import { configuredTranscriber } from './media/transcriber.ts';
 import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
@@ -175,6 +181,10 @@ export class GatewayCore {
   readonly questions: QuestionService;
   readonly sessionFeed: SessionFeed;
   readonly channels: ChannelManager;
+  /** Typing, reactions, edits and deletes on channel chats. */
+  readonly chatActions: ChatActions;
+  /** Photos, voice notes and files, inbound and outbound (served at /__openclaw__/media/). */
+  readonly media: MediaStore;
   readonly cron: CronService;
   readonly cluster: ClusterBridge | undefined;
   readonly version: string;
@@ -202,6 +212,7 @@ export class GatewayCore {
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #tickMs = 0;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  #lastMediaSweep = 0;
   #draining = false;
   #closed = false;
   #started = false;
@@ -347,6 +358,17 @@ export class GatewayCore {
     this.router.register(createNodePendingHandlers(new NodePendingQueue(this.store, this.clock)));
     this.router.register(createQuestionsHandlers(this.questions));
     this.router.register(createConfigHandlers(this.config, this.audit));
+    this.media = createMediaStore({
+      config: () => this.cfg,
+      stateDir: options.stateDir,
+      store: this.store,
+      clock: this.clock,
+      log: this.log.child({ component: 'media' }),
+    });
+    this.chatActions = new ChatActions({
+      adapter: (channel, accountId) => this.channels.adapterOf(channel, accountId),
+      log: this.log.child({ component: 'chat-actions' }),
+    });
     this.sessions = new SessionRouter({
       store: this.store,
       bus: this.bus,
@@ -363,7 +385,10 @@ export class GatewayCore {
         },
         maxQueuedRuns: this.cfg.agent.maxQueuedRuns,
       }),
-      deliver: (target, text, sessionKey) => this.channels.deliverReply(target, text, sessionKey),
+      deliver: (target, text, sessionKey, media) =>
+        this.channels.deliverReply(target, text, sessionKey, outboxMediaOf(media)),
+      readMedia: (ref) => this.media.read(ref),
+      typing: (target, on) => this.chatActions.typing(target, on),
       onMessage: (m) => this.sessionFeed.messageStored(m),
       onRunChange: (key) => this.sessionFeed.runChanged(key),
     });
@@ -389,6 +414,14 @@ export class GatewayCore {
       onStatusChange: () => this.noteHealthChanged(),
       onLogin: (state) => this.bus.publish('web.login', state),
       ...(options.onChannelSecrets ? { onSecrets: options.onChannelSecrets } : {}),
+      media: this.media,
+      onMessageUpdated: (m) => this.sessionFeed.messageUpdated(m),
+      inboundMedia: createInboundMedia({
+        store: this.media,
+        capabilities: (channel) => this.channels.providers.find((p) => p.id === channel)?.capabilities,
+        transcriber: configuredTranscriber(() => this.cfg, options.stateDir),
+        log: this.log.child({ component: 'media' }),
+      }),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
         : {}),
@@ -488,7 +521,7 @@ export class GatewayCore {
         this.noteHealthChanged();
       });
     }
-    this.router.register(createChatHandlers(this.sessions));
+    this.router.register(createChatHandlers(this.sessions, this.media));
     this.router.register(
       createHostHandlers({
         bootId: this.bootId,
@@ -515,7 +548,7 @@ export class GatewayCore {
     );
     this.router.registerFinal(createAgentFinals(this.sessions));
     this.router.register(createChannelHandlers(this.channels));
-    this.router.register(createMessageHandlers(this.channels));
+    this.router.register(createMessageHandlers(this.channels, this.chatActions));
     for (const table of options.handlers ?? []) this.router.register(table);
     this.config.onChange((change) => this.#onConfigChange(change.changed, change.origin));
     this.#host = {
@@ -547,6 +580,7 @@ export class GatewayCore {
     this.#started = true;
     await this.heartbeat.start();
     await this.sessions.recoverInterrupted();
+    await this.media.start();
     this.cluster?.start();
     await this.channels.start();
     await this.cron.start();
@@ -652,6 +686,7 @@ export class GatewayCore {
         model: o.model,
         systemPrompt: o.systemPrompt,
         temperature: o.temperature,
+        vision: o.vision,
         apiKey: () => this.#agentApiKey(stateDir),
       };
     });
@@ -798,6 +833,7 @@ export class GatewayCore {
     await this.cron.close();
     await this.cluster?.close();
     await this.sessions.close();
+    this.chatActions.close();
     await this.channels.close();
     this.nodes.close();
     this.approvals.close();
@@ -1028,6 +1064,10 @@ export class GatewayCore {
       const keepMs = this.cfg.sessions.retentionDays * 86_400_000;
       await this.store.sessions.prune(now - keepMs, this.cfg.sessions.maxMessagesPerSession);
       await this.store.runs.prune(now - keepMs);
+      if (now - this.#lastMediaSweep >= MEDIA_SWEEP_EVERY_MS) {
+        this.#lastMediaSweep = now;
+        await this.media.sweep();
+      }
     } catch (error) {
       this.log.warn({ err: error }, 'sweep failed');
     }

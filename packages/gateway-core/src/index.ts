@@ -29,6 +29,7 @@ export {
   gatewayConfigSchema,
 } from './channels/account-schema.ts';
 export { ChannelManager, type ChannelManagerOptions, DEFAULT_BACKOFF } from './channels/channel-manager.ts';
+export { ChatActionError, ChatActions, type ChatTarget } from './channels/chat-actions.ts';
 export { Outbox, OutboxError } from './channels/outbox.ts';
 export { type AccountRuntimeStatus, AccountSupervisor } from './channels/supervisor.ts';
 export { ClusterBridge } from './cluster/cluster-bridge.ts';
@@ -51,6 +52,16 @@ export {
 export { LogRing } from './logging/log-ring.ts';
 export { createLogger, createSilentLogger, type Logger, REDACT_PATHS } from './logging/logger.ts';
 export { SecretScrubber } from './logging/secret-scrubber.ts';
+export { formatBytes, MediaError, type MediaErrorCode, MediaTooLargeError } from './media/media-errors.ts';
+export {
+  FileMediaStore,
+  isMediaId,
+  type MediaItem,
+  type MediaLimits,
+  type MediaSource,
+  type MediaStore,
+} from './media/media-store.ts';
+export { isInlineSafe, sniffMime } from './media/sniff.ts';
 export type { Handler, HandlerTable, RequestContext } from './router/router.ts';
 export { echoResponder, type Responder } from './sessions/responder.ts';
 export { channelSessionKey, parseChannelSessionKey } from './sessions/session-keys.ts';

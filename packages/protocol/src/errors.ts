@@ -70,7 +70,15 @@ export const DetailCodes = {
   CHANNEL_PAIRING_UNKNOWN: 'No pending DM pairing request with that code (it may have expired).',
   SEND_EMPTY: 'A send needs text or media.',
   MEDIA_UNSUPPORTED: 'The channel cannot send media.',
-  MEDIA_URL_UNSUPPORTED: 'Media must be given as a data: URL or base64 buffer.',
+  MEDIA_URL_UNSUPPORTED:
+    'Media must be given as a data: URL, a base64 buffer, or media:<sha256> of a stored item.',
+  MEDIA_KIND_UNSUPPORTED:
+    'The channel cannot carry that kind of media (a voice note or sticker where it has none).',
+  MEDIA_TOO_LARGE:
+    "The media is over the gateway's item limit (media.maxItemBytes) or the platform's upload limit.",
+  MEDIA_NOT_FOUND: 'No stored media with that id (it may have expired).',
+  MEDIA_ID_INVALID: 'Not a media id (the SHA-256 of the bytes, 64 lowercase hex digits).',
+  MEDIA_STORE_FULL: 'The media store is full of media still waiting to be sent; retry later.',
   OUTBOX_CLOSED: 'The gateway is shutting down and accepts no new sends.',
   // cluster and storage
   CLUSTER_UNAVAILABLE: 'The shared cluster backend (Redis) is unreachable; retry shortly.',
@@ -86,6 +94,8 @@ export const DetailCodes = {
   APPROVAL_UNKNOWN: 'No exec approval with that id is pending (it may have been decided or have lapsed).',
   QUESTION_UNKNOWN: 'No question with that id is pending (it may have been answered or have lapsed).',
   ACTION_UNSUPPORTED: 'The channel cannot do this action (details.action, details.channel).',
+  ACTION_REJECTED:
+    'The platform refused the action (the message is not ours, too old to edit, or already gone).',
   DELIVERY_ROUTE_MISSING:
     'deliver was asked but there is no channel route for the reply (name channel and to, or pass bestEffortDeliver).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',

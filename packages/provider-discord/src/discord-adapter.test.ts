@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type AdapterContext,
   type InboundEnvelope,
@@ -142,6 +145,16 @@ describe('DiscordAdapter against the fake Discord', () => {
     expect(env.replyTo).toEqual({ id: ids[0], senderId: r.fake.botUser.id, text: 'question?' });
   });
 
+  it('edits and deletes its own messages; a message that is gone is a rejected send', async () => {
+    const r = await start();
+    const { ids } = await r.adapter.send({ to: { chatId: CHANNEL }, text: 'draft', nonce: 'e1' });
+    await r.adapter.edit(CHANNEL, ids[0]!, 'final');
+    expect(r.fake.sent[0]).toMatchObject({ content: 'draft', editedContent: 'final' });
+    await r.adapter.delete(CHANNEL, ids[0]!);
+    expect(r.fake.sent[0]!.deleted).toBe(true);
+    await expect(r.adapter.delete(CHANNEL, ids[0]!)).rejects.toMatchObject({ code: 'CHANNEL_SEND_REJECTED' });
+  });
+
   it('attachments: inbound media fetches the bytes lazily; outbound media is uploaded as a file', async () => {
     const r = await start();
     await r.fake.pushMessage({
@@ -171,9 +184,26 @@ describe('DiscordAdapter against the fake Discord', () => {
       expect.objectContaining({
         channelId: CHANNEL,
         content: 'a cat',
-        files: [{ name: 'image.png', type: 'image/png', size: png.length }],
+        files: [{ name: 'image.png', type: 'image/png', size: png.length, data: png }],
       }),
     ]);
+    // From the media store: a file on disk, sent as the same bytes.
+    const dir = await mkdtemp(join(tmpdir(), 'discord-media-'));
+    try {
+      await writeFile(join(dir, 'f'), png);
+      await r.adapter.send({
+        to: { chatId: CHANNEL },
+        text: 'echo: a cat',
+        media: [{ path: join(dir, 'f'), size: png.length, mimeType: 'image/png' }],
+        nonce: 'media-2',
+      });
+      expect(r.fake.sent.at(-1)).toMatchObject({
+        content: 'echo: a cat',
+        files: [{ name: 'image.png', data: png }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('typing and reactions reach the platform', async () => {

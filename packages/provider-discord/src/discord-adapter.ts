@@ -3,6 +3,8 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBytes,
+  mediaSize,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -36,7 +38,15 @@ export const discordCapabilities: ChannelCapabilities = {
   // Discord's API is Python and counts code points: 2000 for bots without Nitro.
   text: { max: 2000, unit: 'codepoint', markdown: 'markdown' },
   // A caption travels as the message content, so it has the same limit.
-  media: { inbound: true, outbound: true, maxBytes: MAX_UPLOAD_BYTES, captionMax: 2000 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: MAX_UPLOAD_BYTES,
+    captionMax: 2000,
+    // A voice message needs a waveform and duration Discord computes in its own clients; stickers
+    // are Discord's own, not uploads.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   typing: true,
   reactions: true,
   threads: true,
@@ -53,7 +63,8 @@ export const discordCapabilities: ChannelCapabilities = {
  * message, Cannot send messages to this user (DMs closed), Missing Permissions, Invalid Form
  * Body, Request entity too large.
  */
-const PERMANENT_CODES = new Set([10003, 50001, 50006, 50007, 50013, 50035, 40005]);
+// 10008: an unknown message (an edit or delete of one that is gone).
+const PERMANENT_CODES = new Set([10003, 10008, 50001, 50006, 50007, 50013, 50035, 40005]);
 
 /** Discord nonces are at most 25 characters; the core's are longer, so hash them (stable per part). */
 export function toNonce(nonce: string): string {
@@ -166,7 +177,16 @@ export class DiscordAdapter implements ChannelAdapter {
       partials: [Partials.Channel],
       // We own retries: a 429 (or a bucket discord.js would wait out) reaches us as a RateLimitError,
       // which becomes RateLimitedError so the core's outbox waits and retries once per policy.
-      rest: { api: this.#cfg.apiUrl, retries: 0, rejectOnRateLimit: () => true, agent },
+      rest: {
+        api: this.#cfg.apiUrl,
+        retries: 0,
+        rejectOnRateLimit: () => true,
+        agent,
+        // Node's own fetch (with this account's agent as its dispatcher), not @discordjs/rest's
+        // bundled undici 6 request: handing a FormData body (every attachment upload) to an undici 7
+        // dispatcher fails inside undici 7 ("action is not a function").
+        makeRequest: (url, init) => fetch(url, init as RequestInit) as never,
+      },
       // Ready must not wait longer for guilds than start() waits for ready.
       waitGuildTimeout: Math.min(15_000, this.#cfg.readyTimeoutMs / 2),
     });
@@ -305,10 +325,9 @@ export class DiscordAdapter implements ChannelAdapter {
     const channel = await this.#textChannel(msg.to.threadId ?? msg.to.chatId);
     const media = msg.media ?? [];
     for (const m of media) {
-      if (m.data.byteLength > MAX_UPLOAD_BYTES)
-        throw new PermanentSendError(
-          `attachment of ${m.data.byteLength} bytes is over Discord's 10 MiB upload limit`,
-        );
+      const size = mediaSize(m) ?? 0;
+      if (size > MAX_UPLOAD_BYTES)
+        throw new PermanentSendError(`attachment of ${size} bytes is over Discord's 10 MiB upload limit`);
     }
     const content = [msg.text, ...media.map((m) => m.caption)].filter(Boolean).join('\n');
     const options: MessageCreateOptions = {
@@ -319,7 +338,11 @@ export class DiscordAdapter implements ChannelAdapter {
     };
     if (content) options.content = content;
     if (media.length)
-      options.files = media.map((m, i) => ({ attachment: Buffer.from(m.data), name: fileNameOf(m, i) }));
+      // discord.js reads every attachment into memory before the upload; Discord's 10 MiB cap
+      // (checked above) bounds that.
+      options.files = await Promise.all(
+        media.map(async (m, i) => ({ attachment: Buffer.from(await mediaBytes(m)), name: fileNameOf(m, i) })),
+      );
     if (msg.replyToId) options.reply = { messageReference: msg.replyToId, failIfNotExists: false };
     try {
       const sent = await channel.send(options);
@@ -328,6 +351,26 @@ export class DiscordAdapter implements ChannelAdapter {
       const e = classifyDiscordError(error);
       // A revoked token while sending is the supervisor's business; the send itself can retry later.
       throw e instanceof NonRetryableChannelError ? new Error(e.message) : e;
+    }
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const client = this.#client;
+    if (!client) throw new Error('discord account is not running');
+    try {
+      await client.rest.patch(Routes.channelMessage(chatId, messageId), { body: { content: text } });
+    } catch (error) {
+      throw classifyDiscordError(error);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const client = this.#client;
+    if (!client) throw new Error('discord account is not running');
+    try {
+      await client.rest.delete(Routes.channelMessage(chatId, messageId));
+    } catch (error) {
+      throw classifyDiscordError(error);
     }
   }
 

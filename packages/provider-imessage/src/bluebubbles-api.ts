@@ -173,8 +173,8 @@ export class BlueBubblesApi {
       tempGuid: string;
       name: string;
       method: 'apple-script' | 'private-api';
-      data: Uint8Array;
-      mimeType: string;
+      /** File-backed when it comes from the media store: read as the request is written. */
+      file: Blob;
     },
     signal?: AbortSignal,
   ): Promise<BbMessage> {
@@ -183,11 +183,27 @@ export class BlueBubblesApi {
     form.append('tempGuid', m.tempGuid);
     form.append('name', m.name);
     form.append('method', m.method);
-    form.append('attachment', new Blob([new Uint8Array(m.data)], { type: m.mimeType }), m.name);
+    form.append('attachment', m.file, m.name);
     return this.#json<BbMessage>('POST', '/api/v1/message/attachment', {
       data: form,
       signal,
       timeoutMs: SEND_TIMEOUT_MS,
+    });
+  }
+
+  /** Private API: replace the text of a sent message (macOS 13+). */
+  async edit(guid: string, text: string, signal?: AbortSignal): Promise<void> {
+    await this.#json('POST', `/api/v1/message/${encodeURIComponent(guid)}/edit`, {
+      data: { editedMessage: text, backwardsCompatibilityMessage: `Edited to "${text}"`, partIndex: 0 },
+      signal,
+    });
+  }
+
+  /** Private API: unsend a sent message (macOS 13+). */
+  async unsend(guid: string, signal?: AbortSignal): Promise<void> {
+    await this.#json('POST', `/api/v1/message/${encodeURIComponent(guid)}/unsend`, {
+      data: { partIndex: 0 },
+      signal,
     });
   }
 

@@ -3,6 +3,7 @@ import {
   type AdapterContext,
   type AdapterStatusPatch,
   type InboundEnvelope,
+  type InboundUpdate,
   NonRetryableChannelError,
   PermanentSendError,
   RateLimitedError,
@@ -30,6 +31,8 @@ type Handler = Parameters<WebhookRegistrar>[1];
 interface Run {
   adapter: IMessageAdapter;
   emitted: InboundEnvelope[];
+  /** Edits, deletes and reactions handed to the core. */
+  updates: InboundUpdate[];
   failed: unknown[];
   statuses: AdapterStatusPatch[];
   /** Every log line, messages and objects, as text: what would reach the log sink. */
@@ -69,7 +72,7 @@ async function run(
 ): Promise<Run> {
   const cfg = config(fake, extra);
   const adapter = imessageProvider.create(cfg, 'default') as IMessageAdapter;
-  const r: Run = { adapter, emitted: [], failed: [], statuses: [], logged: [], failEmits: 0 };
+  const r: Run = { adapter, emitted: [], updates: [], failed: [], statuses: [], logged: [], failEmits: 0 };
   const controller = new AbortController();
   const log = (o: object, m?: string) => r.logged.push(logText(o, m));
   const ctx: AdapterContext = {
@@ -85,6 +88,9 @@ async function run(
         throw new Error('store unavailable');
       }
       r.emitted.push(env);
+    },
+    update: async (u) => {
+      r.updates.push(u);
     },
     status: (p) => r.statuses.push(p),
     fail: (e) => r.failed.push(e),
@@ -329,6 +335,16 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
     });
     await fake.pushMessage({ chatGuid: group, from: ann, text: 'Bot: and you?' });
     await marker(fake, r, group);
+    // The tapback is a reaction on the message it points at, not a message.
+    expect(r.updates).toMatchObject([
+      {
+        type: 'reaction',
+        chat: { id: group },
+        messageId: fake.messages[0]!.guid,
+        emoji: '👍',
+        removed: false,
+      },
+    ]);
     expect(r.emitted.map((e) => [e.text, e.mentions.bot])).toEqual([
       ['just chatting', false],
       ['@Bot what now?', true],
@@ -404,6 +420,21 @@ describe('IMessageAdapter against FakeBlueBubbles (poll mode)', () => {
     // A bare address is an iMessage DM.
     await r.adapter.send({ to: { chatId: ann }, text: 'bare', nonce: 'out_2:0' });
     expect(fake.sent.at(-1)).toMatchObject({ chatGuid: annChat, message: 'bare', method: 'apple-script' });
+  });
+
+  it('edits and unsends its own messages through the Private API; without it they are refused', async () => {
+    const on = await startFake({ privateApi: true });
+    const a = await run(on);
+    const r = await a.adapter.send({ to: { chatId: annChat }, text: 'draft', nonce: 'e_1:0' });
+    await a.adapter.edit(annChat, r.ids[0]!, 'final');
+    expect(on.sent[0]).toMatchObject({ message: 'draft', editedMessage: 'final' });
+    await a.adapter.delete(annChat, r.ids[0]!);
+    expect(on.sent[0]!.unsent).toBe(true);
+    const off = await startFake();
+    const b = await run(off);
+    const s = await b.adapter.send({ to: { chatId: annChat }, text: 'x', nonce: 'e_2:0' });
+    await expect(b.adapter.edit(annChat, s.ids[0]!, 'y')).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(b.adapter.delete(annChat, s.ids[0]!)).rejects.toBeInstanceOf(PermanentSendError);
   });
 
   it('tapbacks, typing and replies need the Private API; without it they are refused or skipped', async () => {

@@ -2,6 +2,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBlob,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -17,7 +18,7 @@ import {
   type SendTextBody,
 } from './bluebubbles-api.ts';
 import type { IMessageAccountConfig } from './config.ts';
-import { type BbMessage, chatGuidFor, normalizeMessage } from './normalize.ts';
+import { type BbMessage, chatGuidFor, normalizeMessage, normalizeTapback } from './normalize.ts';
 import { initialCursor, type Receiver, startPolling } from './poll.ts';
 import { SeenCache } from './seen-cache.ts';
 import { type DeliveryOutcome, webhookHandler } from './webhook.ts';
@@ -27,7 +28,12 @@ export const imessageCapabilities: ChannelCapabilities = {
   // Messages.app takes long bodies, but past a few thousand characters delivery gets unreliable;
   // 4000 code points keeps every chunk one comfortable bubble.
   text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  media: { inbound: true, outbound: true },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 100 * 1024 * 1024,
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   // Both need the BlueBubbles Private API; a running adapter reports what its server offers.
   typing: true,
   reactions: true,
@@ -211,6 +217,11 @@ export class IMessageAdapter implements ChannelAdapter {
     if (!this.#seen.add(m.guid)) return 'duplicate';
     const api = this.#api;
     if (!api) return 'ignored';
+    const tapback = normalizeTapback(m, this.#accountId);
+    if (tapback) {
+      await ctx.update?.(tapback);
+      return 'ignored';
+    }
     const env = normalizeMessage(m, this.#accountId, this.#cfg.mentionNames, (guid) =>
       api.downloadAttachment(guid, this.#abort?.signal),
     );
@@ -286,8 +297,7 @@ export class IMessageAdapter implements ChannelAdapter {
           tempGuid: media.length > 1 ? `${tempGuid}-${i}` : tempGuid,
           name: fileNameOf(m),
           method: this.#cfg.sendMethod,
-          data: m.data,
-          mimeType: m.mimeType,
+          file: await mediaBlob(m),
         },
         signal,
       );
@@ -309,6 +319,33 @@ export class IMessageAdapter implements ChannelAdapter {
       }
     }
     return { ids, at: Date.now() };
+  }
+
+  /** Private API only (edits and unsends need macOS 13 on the BlueBubbles server). */
+  async edit(_chatId: string, messageId: string, text: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'editing needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.edit(messageId, text, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async delete(_chatId: string, messageId: string): Promise<void> {
+    const { api, signal } = this.#running();
+    if (!this.#privateApi)
+      throw new PermanentSendError(
+        'unsending needs the BlueBubbles Private API, which this server has not enabled',
+      );
+    try {
+      await api.unsend(messageId, signal);
+    } catch (error) {
+      throw classifySendError(error);
+    }
   }
 
   /** Private API only; without it iMessage shows no typing bubble for us, so this is a no-op. */

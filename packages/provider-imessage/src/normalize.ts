@@ -1,4 +1,4 @@
-import type { InboundEnvelope, InboundMedia } from '@openclaw/gateway-core/channel';
+import type { InboundEnvelope, InboundMedia, InboundUpdate } from '@openclaw/gateway-core/channel';
 import { normalizeIMessageId } from './config.ts';
 
 /** The parts of BlueBubbles' serialized message (webhook `data`, query results) we read. */
@@ -135,4 +135,44 @@ export function normalizeMessage(
     env.media.push(media);
   }
   return env;
+}
+
+/** Tapbacks by BlueBubbles' names (and Messages' numeric codes: 2000–2005 add, 3000–3005 remove). */
+const TAPBACK_EMOJI: Readonly<Record<string, string>> = {
+  love: '❤️',
+  like: '👍',
+  dislike: '👎',
+  laugh: '😂',
+  emphasize: '‼️',
+  question: '❓',
+};
+const TAPBACK_CODES = ['love', 'like', 'dislike', 'laugh', 'emphasize', 'question'];
+
+/**
+ * A tapback from someone else, as a reaction update of the message it targets
+ * (`associatedMessageGuid` is `p:<part>/<guid>` or the guid); undefined for anything else.
+ */
+export function normalizeTapback(m: BbMessage, accountId: string): InboundUpdate | undefined {
+  if (!m || m.isFromMe || !isTapback(m)) return undefined;
+  const address = m.handle?.address;
+  const target = m.associatedMessageGuid?.replace(/^(?:p:\d+\/|bp:)/, '');
+  if (!address || !target) return undefined;
+  const raw = String(m.associatedMessageType);
+  const code = Number(raw);
+  const removed = raw.startsWith('-') || (Number.isFinite(code) && code >= 3000);
+  const name = Number.isFinite(code) ? TAPBACK_CODES[code % 1000] : raw.replace(/^-/, '');
+  const emoji = name ? TAPBACK_EMOJI[name] : undefined;
+  if (!emoji) return undefined;
+  const chat = m.chats?.[0];
+  return {
+    type: 'reaction',
+    channel: 'imessage',
+    accountId,
+    chat: { id: chat?.guid || `${m.handle?.service || 'iMessage'};-;${address}` },
+    messageId: target,
+    senderId: normalizeIMessageId(address),
+    at: typeof m.dateCreated === 'number' ? m.dateCreated : Date.now(),
+    emoji,
+    removed,
+  };
 }

@@ -1,4 +1,4 @@
-import type { InboundEnvelope, InboundMedia } from '@openclaw/gateway-core/channel';
+import type { InboundEnvelope, InboundMedia, InboundUpdate } from '@openclaw/gateway-core/channel';
 
 /** The parts of signal-cli's `receive --output json` envelope we read (nullable where signal-cli sends null). */
 export interface SignalMentionWire {
@@ -32,6 +32,15 @@ export interface SignalDataMessage {
     authorUuid?: string | null;
     text?: string | null;
   } | null;
+  reaction?: {
+    emoji: string;
+    isRemove?: boolean | null;
+    targetAuthor?: string | null;
+    targetAuthorNumber?: string | null;
+    targetAuthorUuid?: string | null;
+    targetSentTimestamp: number;
+  } | null;
+  remoteDelete?: { timestamp: number } | null;
 }
 
 export interface SignalEnvelope {
@@ -41,6 +50,8 @@ export interface SignalEnvelope {
   sourceName?: string | null;
   timestamp: number;
   dataMessage?: SignalDataMessage | null;
+  /** An edit of an earlier message: its new data message and the original's timestamp. */
+  editMessage?: { targetSentTimestamp: number; dataMessage?: SignalDataMessage | null } | null;
 }
 
 /** One item of GET /v1/receive (an array of these) or one WebSocket frame. */
@@ -151,4 +162,37 @@ export function normalizeEnvelope(
     env.media.push(m);
   }
   return env;
+}
+
+/**
+ * A reaction, a remote delete or an edit, as an update of the message it targets (messages are
+ * known by their sender's timestamp); undefined for anything else.
+ */
+export function normalizeUpdate(item: SignalReceiveItem, accountId: string): InboundUpdate | undefined {
+  const e = item.envelope;
+  const senderId = e?.sourceNumber ?? e?.sourceUuid ?? e?.source;
+  if (!e || !senderId) return undefined;
+  const edit = e.editMessage;
+  const d = edit?.dataMessage ?? e.dataMessage;
+  if (!d) return undefined;
+  const group = d.groupInfo?.groupId;
+  const base = {
+    channel: 'signal',
+    accountId,
+    chat: { id: group ? groupChatId(group) : senderId },
+    senderId,
+    at: e.timestamp,
+  };
+  if (edit)
+    return { ...base, type: 'edit', messageId: String(edit.targetSentTimestamp), text: d.message ?? '' };
+  if (d.remoteDelete) return { ...base, type: 'delete', messageId: String(d.remoteDelete.timestamp) };
+  if (d.reaction)
+    return {
+      ...base,
+      type: 'reaction',
+      messageId: String(d.reaction.targetSentTimestamp),
+      emoji: d.reaction.emoji,
+      removed: d.reaction.isRemove === true,
+    };
+  return undefined;
 }

@@ -2,6 +2,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaBytes,
   NonRetryableChannelError,
   type OutboundMedia,
   type OutboundMessage,
@@ -12,7 +13,13 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { AuthorCache } from './author-cache.ts';
 import type { SignalAccountConfig } from './config.ts';
-import { isGroupChatId, normalizeEnvelope, type SignalReceiveItem, type SignalSelf } from './normalize.ts';
+import {
+  isGroupChatId,
+  normalizeEnvelope,
+  normalizeUpdate,
+  type SignalReceiveItem,
+  type SignalSelf,
+} from './normalize.ts';
 import { openReceiveSocket, type Receiver, startPolling } from './receive.ts';
 import { type SendBody, SignalApi, SignalHttpError } from './signal-api.ts';
 
@@ -20,7 +27,13 @@ export const signalCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group'],
   // signal-cli truncates a body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598), not 2000 characters.
   text: { max: 2000, unit: 'utf8-bytes', markdown: 'none' },
-  media: { inbound: true, outbound: true, maxBytes: 100 * 1024 * 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 100 * 1024 * 1024,
+    // /v2/send has no voice-note flag, and its stickers are installed packs, not uploads.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   typing: true,
   reactions: true,
   threads: false,
@@ -88,12 +101,16 @@ export function classifySendError(error: unknown, cfg: SignalAccountConfig): Err
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** `data:<mime>;filename=<name>;base64,<data>`: the only way /v2/send takes a file name. */
-export function dataUri(m: OutboundMedia): string {
+/**
+ * `data:<mime>;filename=<name>;base64,<data>`: the only way /v2/send takes a file name. The REST
+ * API takes attachments inline in its JSON body, so the bytes are read whole here (and only here).
+ */
+export async function dataUri(m: OutboundMedia): Promise<string> {
   // `;` and `,` end the filename parameter in signal-cli-rest-api's parser.
-  const sub = (m.mimeType.split('/')[1] ?? 'bin').replace(/[^\w.+-]/g, '');
+  const sub = (m.mimeType.split('/')[1]?.split(';')[0] ?? 'bin').replace(/[^\w.+-]/g, '');
   const name = (m.fileName ?? `attachment.${sub || 'bin'}`).replace(/[;,\r\n]/g, '_');
-  return `data:${m.mimeType};filename=${name};base64,${Buffer.from(m.data).toString('base64')}`;
+  const type = m.mimeType.split(';')[0];
+  return `data:${type};filename=${name};base64,${Buffer.from(await mediaBytes(m)).toString('base64')}`;
 }
 
 /** One signal-cli account behind signal-cli-rest-api: axios for REST, ws for json-rpc receive. */
@@ -170,6 +187,11 @@ export class SignalAdapter implements ChannelAdapter {
       if (item.account && item.account !== this.#cfg.number) return;
       const api = this.#api;
       if (!api) return;
+      const update = normalizeUpdate(item, this.#accountId);
+      if (update) {
+        await ctx.update?.(update);
+        return;
+      }
       const env = normalizeEnvelope(item, this.#accountId, this.#self, (id) => api.attachment(id));
       if (!env) return;
       this.#authors.set(env.chat.id, env.id, env.sender.id);
@@ -208,7 +230,7 @@ export class SignalAdapter implements ChannelAdapter {
     const chatId = msg.to.chatId;
     const body: SendBody = { number: this.#cfg.number, recipients: [chatId], message: msg.text ?? '' };
     if (msg.media?.length) {
-      body.base64_attachments = msg.media.map(dataUri);
+      body.base64_attachments = await Promise.all(msg.media.map(dataUri));
       // Signal has no per-file caption: the body is the caption.
       if (!body.message) body.message = msg.media.flatMap((m) => (m.caption ? [m.caption] : [])).join('\n');
     }
@@ -234,6 +256,27 @@ export class SignalAdapter implements ChannelAdapter {
     const id = String(res.timestamp);
     this.#authors.set(chatId, id, this.#cfg.number);
     return { ids: [id], at: Date.now() };
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const { api, signal } = this.#running();
+    try {
+      await api.send(
+        { number: this.#cfg.number, recipients: [chatId], message: text, edit_timestamp: Number(messageId) },
+        signal,
+      );
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const { api, signal } = this.#running();
+    try {
+      await api.remoteDelete(chatId, Number(messageId), signal);
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
   }
 
   async setTyping(chatId: string, on: boolean): Promise<void> {

@@ -34,6 +34,8 @@ export interface SendBody {
   base64_attachments?: string[];
   quote_timestamp?: number;
   quote_author?: string;
+  /** Replace the text of our earlier message sent at this timestamp. */
+  edit_timestamp?: number;
 }
 
 const RECEIVE_TIMEOUT_MS = 60_000;
@@ -130,6 +132,11 @@ export class SignalApi {
     signal?: AbortSignal,
   ): Promise<void> {
     await this.#call('POST', `/v1/reactions/${this.#n}`, { data: body, signal });
+  }
+
+  /** Delete for everyone our message sent at `timestamp`. */
+  async remoteDelete(recipient: string, timestamp: number, signal?: AbortSignal): Promise<void> {
+    await this.#call('DELETE', `/v1/remote-delete/${this.#n}`, { data: { recipient, timestamp }, signal });
   }
 
   async attachment(id: string, signal?: AbortSignal): Promise<Uint8Array> {

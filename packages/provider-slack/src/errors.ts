@@ -48,6 +48,11 @@ const PERMANENT_SEND_ERRORS = new Set([
   'restricted_action',
   'cannot_dm_bot',
   'invalid_name',
+  // chat.update / chat.delete of a message that is gone, or not ours
+  'message_not_found',
+  'cant_update_message',
+  'cant_delete_message',
+  'edit_window_closed',
 ]);
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

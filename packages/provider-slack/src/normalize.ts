@@ -1,4 +1,4 @@
-import type { ChatKind, InboundEnvelope, InboundMedia } from '@openclaw/gateway-core/channel';
+import type { ChatKind, InboundEnvelope, InboundMedia, InboundUpdate } from '@openclaw/gateway-core/channel';
 
 /** The parts of a Slack file object (`event.files[]`) we read. */
 export interface SlackFileRef {
@@ -7,6 +7,8 @@ export interface SlackFileRef {
   mimetype?: string;
   size?: number;
   mode?: string;
+  /** `slack_audio` for a voice clip recorded in Slack. */
+  subtype?: string;
   url_private?: string;
   url_private_download?: string;
 }
@@ -101,8 +103,9 @@ export function slackToPlain(text: string): { text: string; userIds: string[] } 
   return { text: out, userIds };
 }
 
-function mediaKind(mime: string | undefined): InboundMedia['kind'] {
+function mediaKind(mime: string | undefined, subtype?: string): InboundMedia['kind'] {
   if (mime?.startsWith('image/')) return 'image';
+  if (subtype === 'slack_audio') return 'voice';
   if (mime?.startsWith('audio/')) return 'audio';
   if (mime?.startsWith('video/')) return 'video';
   return 'file';
@@ -152,11 +155,80 @@ export function normalizeMessage(
     const url = f.url_private_download ?? f.url_private;
     // Tombstoned, hidden-by-plan-limit and external files have no private URL to fetch.
     if (!url) continue;
-    const m: InboundMedia = { kind: mediaKind(f.mimetype), fetch: () => fetchFile(f, url) };
+    const m: InboundMedia = { kind: mediaKind(f.mimetype, f.subtype), fetch: () => fetchFile(f, url) };
     if (f.mimetype) m.mimeType = f.mimetype;
     if (f.name) m.fileName = f.name;
     if (f.size !== undefined) m.size = f.size;
     env.media.push(m);
   }
   return env;
+}
+
+/** The parts of `message_changed`, `message_deleted` and `reaction_added/_removed` events we read. */
+interface SlackUpdateEvent {
+  type: string;
+  subtype?: string;
+  channel?: string;
+  user?: string;
+  reaction?: string;
+  event_ts?: string;
+  ts?: string;
+  deleted_ts?: string;
+  item?: { type?: string; channel?: string; ts?: string };
+  message?: { user?: string; text?: string; ts?: string; thread_ts?: string; bot_id?: string };
+  previous_message?: { user?: string; ts?: string; thread_ts?: string };
+}
+
+/**
+ * A person's edit, delete or reaction, as an update of the message it is about (Slack names
+ * messages by channel and ts); undefined for anything else, and for our own messages' echoes.
+ */
+export function normalizeUpdate(raw: unknown, accountId: string, self: SlackSelf): InboundUpdate | undefined {
+  const ev = raw as SlackUpdateEvent;
+  const at = tsToMs(ev.event_ts ?? ev.ts ?? '0');
+  const chat = (channel: string, threadTs?: string, ts?: string) =>
+    threadTs && threadTs !== ts ? { id: channel, threadId: threadTs } : { id: channel };
+  if ((ev.type === 'reaction_added' || ev.type === 'reaction_removed') && ev.item?.type === 'message') {
+    if (!ev.user || ev.user === self.userId || !ev.item.channel || !ev.item.ts || !ev.reaction)
+      return undefined;
+    return {
+      type: 'reaction',
+      channel: 'slack',
+      accountId,
+      // Reactions do not say which thread the message is in; a thread reply's session misses it.
+      chat: { id: ev.item.channel },
+      messageId: ev.item.ts,
+      senderId: ev.user,
+      at,
+      emoji: `:${ev.reaction}:`,
+      removed: ev.type === 'reaction_removed',
+    };
+  }
+  if (ev.type !== 'message' || !ev.channel) return undefined;
+  if (ev.subtype === 'message_changed' && ev.message?.ts && ev.message.user && !ev.message.bot_id) {
+    if (ev.message.user === self.userId) return undefined;
+    return {
+      type: 'edit',
+      channel: 'slack',
+      accountId,
+      chat: chat(ev.channel, ev.message.thread_ts, ev.message.ts),
+      messageId: ev.message.ts,
+      senderId: ev.message.user,
+      at,
+      text: ev.message.text ?? '',
+    };
+  }
+  if (ev.subtype === 'message_deleted' && ev.deleted_ts && ev.previous_message?.user) {
+    if (ev.previous_message.user === self.userId) return undefined;
+    return {
+      type: 'delete',
+      channel: 'slack',
+      accountId,
+      chat: chat(ev.channel, ev.previous_message.thread_ts, ev.deleted_ts),
+      messageId: ev.deleted_ts,
+      senderId: ev.previous_message.user,
+      at,
+    };
+  }
+  return undefined;
 }

@@ -1,9 +1,14 @@
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelLogger,
+  mediaSize,
+  mediaStream,
   NonRetryableChannelError,
+  type OutboundMedia,
   type OutboundMessage,
   type SendReceipt,
 } from '@openclaw/gateway-core/channel';
@@ -14,7 +19,13 @@ import { reactionName } from './emoji.ts';
 import { classifySendError, classifyStartError, platformError } from './errors.ts';
 import { type EventCallback, eventsHttpHandler } from './events-http.ts';
 import { slackLogger } from './logger.ts';
-import { normalizeMessage, type SlackFileRef, type SlackSelf, skipReason } from './normalize.ts';
+import {
+  normalizeMessage,
+  normalizeUpdate,
+  type SlackFileRef,
+  type SlackSelf,
+  skipReason,
+} from './normalize.ts';
 import { RecentKeys } from './recent.ts';
 import { type SlackEnvelope, SupervisedSocketModeClient } from './socket-client.ts';
 
@@ -22,7 +33,13 @@ export const slackCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group', 'channel'],
   // Slack truncates past 40,000 characters and advises staying under 4,000.
   text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
-  media: { inbound: true, outbound: true, maxBytes: 1024 * 1024 * 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 1024 * 1024 * 1024,
+    // Voice clips are recorded in Slack's own clients only; a bot uploads files.
+    kinds: ['image', 'video', 'audio', 'file'],
+  },
   // The Web API has no typing indicator for bots (only legacy RTM had one).
   typing: false,
   reactions: true,
@@ -51,6 +68,9 @@ function timeout(ms: number, message: string): { promise: Promise<never>; clear(
   });
   return { promise, clear: () => clearTimeout(timer) };
 }
+
+/** The metadata event type our messages carry their outbox nonce under. */
+const NONCE_EVENT = 'openclaw_outbox_part';
 
 /** `image/png` → `file.png`: Slack picks the preview type from the file name. */
 function defaultFileName(mimeType: string): string {
@@ -219,6 +239,11 @@ export class SlackAdapter implements ChannelAdapter {
       return;
     }
     const ev = cb.event;
+    const update = normalizeUpdate(ev, this.#accountId, self);
+    if (update) {
+      await ctx.update?.(update);
+      return;
+    }
     const why = skipReason(ev, self);
     if (why) {
       ctx.log.debug({ type: ev.type, subtype: ev.subtype, reason: why }, 'slack: event ignored');
@@ -315,26 +340,100 @@ export class SlackAdapter implements ChannelAdapter {
     const ids: string[] = [];
     try {
       if (msg.text || !msg.media?.length) {
-        const res = await web.chat.postMessage({ channel, text: msg.text ?? '', ...thread });
+        // The outbox nonce rides along as message metadata, so after a crash findSent can tell
+        // whether this part reached the channel before sending it again.
+        const res = await web.chat.postMessage({
+          channel,
+          text: msg.text ?? '',
+          ...thread,
+          metadata: { event_type: NONCE_EVENT, event_payload: { nonce: msg.nonce } },
+        });
         ids.push(res.ts ?? '');
       }
-      for (const m of msg.media ?? []) {
-        const res = await web.filesUploadV2({
-          channel_id: channel,
-          file: Buffer.from(m.data),
-          filename: m.fileName ?? defaultFileName(m.mimeType),
-          ...(m.caption ? { initial_comment: m.caption } : {}),
-          ...thread,
-        });
-        // The upload's result names files, not the message that shares them.
-        for (const done of res.files as { files?: { id?: string }[] }[]) {
-          for (const f of done.files ?? []) if (f.id) ids.push(f.id);
-        }
-      }
+      for (const m of msg.media ?? []) ids.push(await this.#upload(web, channel, m, threadTs));
     } catch (error) {
       throw classifySendError(error);
     }
     return { ids, at: Date.now() };
+  }
+
+  /**
+   * Slack's external upload flow, by hand: files.getUploadURLExternal, the bytes POSTed to the
+   * upload URL as a stream, then files.completeUploadExternal shares the file in the chat. (The
+   * library's filesUploadV2 reads the whole file into memory first.)
+   */
+  async #upload(
+    web: WebClient,
+    channel: string,
+    m: OutboundMedia,
+    threadTs: string | undefined,
+  ): Promise<string> {
+    const filename = m.fileName ?? defaultFileName(m.mimeType);
+    const length = mediaSize(m) ?? (m.path ? (await stat(m.path)).size : 0);
+    const url = await web.files.getUploadURLExternal({ filename, length });
+    if (!url.upload_url || !url.file_id) throw new Error('Slack gave no upload URL');
+    const res = await fetch(url.upload_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(length) },
+      body: Readable.toWeb(mediaStream(m)) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit);
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) throw new Error(`Slack upload failed: HTTP ${res.status}`);
+    await web.files.completeUploadExternal({
+      files: [{ id: url.file_id, title: filename }],
+      channel_id: channel,
+      ...(m.caption ? { initial_comment: m.caption } : {}),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    } as Parameters<WebClient['files']['completeUploadExternal']>[0]);
+    return url.file_id;
+  }
+
+  async findSent(to: OutboundMessage['to'], nonce: string, sinceMs: number): Promise<string[] | undefined> {
+    const web = this.#web;
+    if (!web) return undefined;
+    // A little before the part was flagged: clocks differ, and the send started before the flag.
+    const oldest = String(Math.max(0, sinceMs / 1000 - 60));
+    const page = to.threadId
+      ? await web.conversations.replies({
+          channel: to.chatId,
+          ts: to.threadId,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await web.conversations.history({
+          channel: to.chatId,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        });
+    const mine = (page.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { nonce?: unknown } } })
+        .metadata;
+      return meta?.event_type === NONCE_EVENT && meta.event_payload?.nonce === nonce;
+    });
+    return mine?.ts ? [mine.ts] : undefined;
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    try {
+      await web.chat.update({ channel: chatId, ts: messageId, text });
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const web = this.#web;
+    if (!web) throw new Error('slack account is not running');
+    try {
+      await web.chat.delete({ channel: chatId, ts: messageId });
+    } catch (error) {
+      throw classifySendError(error);
+    }
   }
 
   async react(chatId: string, messageId: string, emoji: string): Promise<void> {

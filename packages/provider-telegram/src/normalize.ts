@@ -16,6 +16,13 @@ export interface TgMessage {
   photo?: { file_id: string; file_size?: number; width: number; height: number }[];
   document?: { file_id: string; file_name?: string; mime_type?: string; file_size?: number };
   voice?: { file_id: string; mime_type?: string; file_size?: number };
+  video?: { file_id: string; mime_type?: string; file_name?: string; file_size?: number };
+  video_note?: { file_id: string; file_size?: number };
+  animation?: { file_id: string; mime_type?: string; file_name?: string; file_size?: number };
+  audio?: { file_id: string; mime_type?: string; file_name?: string; file_size?: number };
+  sticker?: { file_id: string; is_animated?: boolean; is_video?: boolean; file_size?: number };
+  media_group_id?: string;
+  edit_date?: number;
 }
 
 export interface BotSelf {
@@ -80,31 +87,42 @@ export function normalizeMessage(
     if (m.reply_to_message.text) r.text = m.reply_to_message.text;
     env.replyTo = r;
   }
-  const media = (kind: InboundMedia['kind'], fileId: string, extra: Partial<InboundMedia>): InboundMedia => ({
-    kind,
-    ...extra,
-    fetch: () => fetchFile(fileId),
-  });
-  if (m.photo?.length) {
-    const best = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-    env.media.push(
-      media('image', best.file_id, {
-        mimeType: 'image/jpeg',
-        ...(best.file_size ? { size: best.file_size } : {}),
-      }),
-    );
-  }
-  if (m.document) {
-    const d = m.document;
-    env.media.push(
-      media('file', d.file_id, {
-        ...(d.mime_type ? { mimeType: d.mime_type } : {}),
-        ...(d.file_name ? { fileName: d.file_name } : {}),
-        ...(d.file_size ? { size: d.file_size } : {}),
-      }),
-    );
-  }
-  if (m.voice)
-    env.media.push(media('voice', m.voice.file_id, { mimeType: m.voice.mime_type ?? 'audio/ogg' }));
+  env.media.push(...mediaOf(m, fetchFile));
   return env;
+}
+
+/** Every attachment of a message, with its declared size, so the core can refuse before downloading. */
+export function mediaOf(m: TgMessage, fetchFile: (fileId: string) => Promise<Uint8Array>): InboundMedia[] {
+  const out: InboundMedia[] = [];
+  const add = (
+    kind: InboundMedia['kind'],
+    f: { file_id: string; file_size?: number; mime_type?: string; file_name?: string },
+    mimeType?: string,
+  ) => {
+    const item: InboundMedia = { kind, fetch: () => fetchFile(f.file_id) };
+    const type = f.mime_type ?? mimeType;
+    if (type) item.mimeType = type;
+    if (f.file_name) item.fileName = f.file_name;
+    if (f.file_size !== undefined) item.size = f.file_size;
+    if (m.media_group_id) item.albumId = m.media_group_id;
+    out.push(item);
+  };
+  if (m.photo?.length) {
+    // Telegram sends every size it made; the largest is the photo.
+    const best = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    add('image', best, 'image/jpeg');
+  }
+  if (m.document && !m.animation) add('file', m.document);
+  if (m.animation) add('video', m.animation, 'video/mp4');
+  if (m.video) add('video', m.video, 'video/mp4');
+  if (m.video_note) add('video', m.video_note, 'video/mp4');
+  if (m.voice) add('voice', m.voice, 'audio/ogg');
+  if (m.audio) add('audio', m.audio);
+  if (m.sticker)
+    add(
+      'sticker',
+      m.sticker,
+      m.sticker.is_video ? 'video/webm' : m.sticker.is_animated ? 'application/x-tgsticker' : 'image/webp',
+    );
+  return out;
 }

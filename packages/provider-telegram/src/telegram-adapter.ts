@@ -5,6 +5,9 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaFileName,
+  mediaKindOf,
+  mediaStream,
   NonRetryableChannelError,
   type OutboundMessage,
   PermanentSendError,
@@ -14,6 +17,7 @@ import {
   settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { Telegraf, TelegramError } from 'telegraf';
+import { AlbumCollector } from './album.ts';
 import type { TelegramAccountConfig } from './config.ts';
 import { type BotSelf, normalizeMessage, type TgMessage } from './normalize.ts';
 
@@ -21,7 +25,15 @@ export const telegramCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group', 'channel'],
   // 4096 after entity parsing, counted in UTF-16 units.
   text: { max: 4096, unit: 'utf16', markdown: 'none' },
-  media: { inbound: true, outbound: true, maxBytes: 50 * 1024 * 1024, captionMax: 1024 },
+  media: {
+    inbound: true,
+    outbound: true,
+    // Uploads: 50 MB, photos 10 MB; a bot downloads at most 20 MB (getFile).
+    maxBytes: 50 * 1024 * 1024,
+    maxBytesByKind: { image: 10 * 1024 * 1024 },
+    maxDownloadBytes: 20 * 1024 * 1024,
+    captionMax: 1024,
+  },
   typing: true,
   reactions: true,
   threads: true,
@@ -33,7 +45,19 @@ export const telegramCapabilities: ChannelCapabilities = {
 const STOP_WAIT_MS = 6000;
 /** Confirming the offset on the way out must not hang a stop when Telegram is unreachable. */
 const CONFIRM_TIMEOUT_MS = 2000;
-const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
+const ALLOWED_UPDATES = ['message', 'channel_post', 'edited_message', 'message_reaction'] as const;
+/** Album parts arrive together; one that comes later than this after the last starts a new album. */
+const ALBUM_QUIET_MS = 400;
+
+/** How each kind goes out: the Bot API method and its file field. */
+const SEND_METHOD = {
+  image: ['sendPhoto', 'photo'],
+  video: ['sendVideo', 'video'],
+  audio: ['sendAudio', 'audio'],
+  voice: ['sendVoice', 'voice'],
+  sticker: ['sendSticker', 'sticker'],
+  file: ['sendDocument', 'document'],
+} as const;
 
 type TelegrafSignal = NonNullable<NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>['signal']>;
 /** telegraf types its signal as the abort-controller polyfill's; node-fetch takes the native one. */
@@ -87,6 +111,16 @@ function createBot(cfg: TelegramAccountConfig): { bot: Telegraf; agent: HttpAgen
   return { bot, agent };
 }
 
+/** The parts of a `message_reaction` update we read. */
+interface TgReactionUpdate {
+  chat: { id: number };
+  message_id: number;
+  user?: { id: number };
+  date: number;
+  old_reaction: { type: string; emoji?: string }[];
+  new_reaction: { type: string; emoji?: string }[];
+}
+
 /** One bot account: telegraf for the wire, nothing else. */
 export class TelegramAdapter implements ChannelAdapter {
   readonly capabilities = telegramCapabilities;
@@ -98,6 +132,7 @@ export class TelegramAdapter implements ChannelAdapter {
   #polling: Promise<void> | undefined;
   #pollAbort: AbortController | undefined;
   #unmount: (() => void) | undefined;
+  #albums: AlbumCollector | undefined;
   #stopping = false;
 
   constructor(cfg: TelegramAccountConfig, accountId: string) {
@@ -129,9 +164,46 @@ export class TelegramAdapter implements ChannelAdapter {
       if (!res.ok) throw new Error(`file download failed: ${res.status}`);
       return new Uint8Array(await res.arrayBuffer());
     };
+    const albums = new AlbumCollector(ALBUM_QUIET_MS, (env) => ctx.emit(env));
+    this.#albums = albums;
     bot.on(['message', 'channel_post'], async (tctx) => {
       const m = (tctx.message ?? tctx.channelPost) as unknown as TgMessage;
-      await ctx.emit(normalizeMessage(m, this.#accountId, self, fetchFile));
+      const env = normalizeMessage(m, this.#accountId, self, fetchFile);
+      await (m.media_group_id ? albums.add(env, m.media_group_id) : ctx.emit(env));
+    });
+    bot.on('edited_message', async (tctx) => {
+      const m = tctx.editedMessage as unknown as TgMessage;
+      const text = m.text ?? m.caption;
+      if (text === undefined || !ctx.update) return;
+      await ctx.update({
+        type: 'edit',
+        channel: 'telegram',
+        accountId: this.#accountId,
+        chat: { id: String(m.chat.id) },
+        messageId: String(m.message_id),
+        senderId: String(m.from?.id ?? m.chat.id),
+        at: (m.edit_date ?? m.date) * 1000,
+        text,
+      });
+    });
+    bot.on('message_reaction', async (tctx) => {
+      const r = tctx.update.message_reaction as unknown as TgReactionUpdate;
+      if (!ctx.update || !r.user || r.user.id === self.id) return;
+      const emojis = (list: TgReactionUpdate['new_reaction']) =>
+        list.flatMap((x) => (x.type === 'emoji' && x.emoji ? [x.emoji] : []));
+      const before = new Set(emojis(r.old_reaction));
+      const after = new Set(emojis(r.new_reaction));
+      const base = {
+        type: 'reaction' as const,
+        channel: 'telegram',
+        accountId: this.#accountId,
+        chat: { id: String(r.chat.id) },
+        messageId: String(r.message_id),
+        senderId: String(r.user.id),
+        at: r.date * 1000,
+      };
+      for (const e of after) if (!before.has(e)) await ctx.update({ ...base, emoji: e, removed: false });
+      for (const e of before) if (!after.has(e)) await ctx.update({ ...base, emoji: e, removed: true });
     });
     // One message the core cannot take must not stop the poller for everyone else.
     bot.catch((error) => ctx.log.error({ err: error }, 'telegram: inbound update failed'));
@@ -235,6 +307,7 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.#albums?.flush();
     this.#unmount?.();
     this.#unmount = undefined;
     const bot = this.#bot;
@@ -263,15 +336,16 @@ export class TelegramAdapter implements ChannelAdapter {
       if (msg.media?.length) {
         const ids: string[] = [];
         for (const m of msg.media) {
-          const file = {
-            source: Buffer.from(m.data),
-            filename: m.fileName ?? (m.mimeType.startsWith('image/') ? 'image' : 'file'),
-          };
-          const opts = { ...extra, ...(m.caption ? { caption: m.caption } : {}) };
-          const sent =
-            m.mimeType.startsWith('image/') && m.mimeType !== 'image/gif'
-              ? await bot.telegram.sendPhoto(msg.to.chatId, file, opts)
-              : await bot.telegram.sendDocument(msg.to.chatId, file, opts);
+          const kind = mediaKindOf(m);
+          const [method, field] = SEND_METHOD[kind];
+          // Streamed from the media store as the request body is written: never held whole.
+          const file = { source: mediaStream(m), filename: mediaFileName(m) };
+          const opts = { ...extra, ...(m.caption && kind !== 'sticker' ? { caption: m.caption } : {}) };
+          const sent = (await bot.telegram.callApi(method, {
+            chat_id: msg.to.chatId,
+            [field]: file,
+            ...opts,
+          } as never)) as { message_id: number };
           ids.push(String(sent.message_id));
         }
         return { ids, at: Date.now() };
@@ -294,6 +368,34 @@ export class TelegramAdapter implements ChannelAdapter {
     await this.#bot?.telegram.setMessageReaction(chatId, Number(messageId), [
       { type: 'emoji', emoji } as never,
     ]);
+  }
+
+  async unreact(chatId: string, messageId: string): Promise<void> {
+    // A bot has at most one reaction per message: setting none takes it back.
+    await this.#bot?.telegram.setMessageReaction(chatId, Number(messageId), []);
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const bot = this.#running();
+    try {
+      await bot.telegram.editMessageText(chatId, Number(messageId), undefined, text);
+    } catch (error) {
+      throw classifyTelegramError(error);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const bot = this.#running();
+    try {
+      await bot.telegram.deleteMessage(chatId, Number(messageId));
+    } catch (error) {
+      throw classifyTelegramError(error);
+    }
+  }
+
+  #running(): Telegraf {
+    if (!this.#bot) throw new Error('telegram account is not running');
+    return this.#bot;
   }
 
   async probe(

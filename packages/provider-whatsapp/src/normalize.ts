@@ -1,4 +1,4 @@
-import type { InboundEnvelope } from '@openclaw/gateway-core/channel';
+import type { InboundEnvelope, InboundMedia, InboundUpdate } from '@openclaw/gateway-core/channel';
 import type { proto, WAMessage } from '@whiskeysockets/baileys';
 import { baileys } from './baileys.ts';
 
@@ -53,6 +53,34 @@ function contextOf(m: proto.IMessage): proto.IContextInfo | undefined {
   return (typeof part === 'object' && part?.contextInfo) || undefined;
 }
 
+/** The media of a message, downloaded (and decrypted) only when the core asks for the bytes. */
+function mediaOf(
+  m: WAMessage,
+  content: proto.IMessage,
+  download: (m: WAMessage) => Promise<Uint8Array>,
+): InboundMedia[] {
+  const parts: [InboundMedia['kind'], proto.Message.IImageMessage | null | undefined][] = [
+    ['image', content.imageMessage],
+    ['video', content.videoMessage],
+    [content.audioMessage?.ptt ? 'voice' : 'audio', content.audioMessage],
+    ['file', content.documentMessage],
+    ['sticker', content.stickerMessage],
+  ];
+  const out: InboundMedia[] = [];
+  for (const [kind, part] of parts) {
+    if (!part) continue;
+    const item: InboundMedia = { kind, fetch: () => download(m) };
+    if (part.mimetype) item.mimeType = part.mimetype;
+    const length =
+      part.fileLength === undefined || part.fileLength === null ? undefined : Number(part.fileLength);
+    if (length !== undefined && Number.isFinite(length)) item.size = length;
+    const name = (part as proto.Message.IDocumentMessage).fileName;
+    if (name) item.fileName = name;
+    out.push(item);
+  }
+  return out;
+}
+
 /**
  * Baileys message → envelope, or undefined for what is not a conversation message: our own
  * messages (other devices and our sends echo back), status and broadcast lists, newsletters,
@@ -63,6 +91,7 @@ export function normalizeMessage(
   m: WAMessage,
   accountId: string,
   self: WhatsAppSelf | undefined,
+  download?: (m: WAMessage) => Promise<Uint8Array>,
 ): InboundEnvelope | undefined {
   const key = m.key;
   const remoteJid = key.remoteJid;
@@ -76,7 +105,8 @@ export function normalizeMessage(
   const content = baileys.normalizeMessageContent(m.message);
   if (!content || content.protocolMessage || content.reactionMessage) return undefined;
   const text = textOf(content);
-  if (!text) return undefined;
+  const media = download ? mediaOf(m, content, download) : [];
+  if (!text && media.length === 0) return undefined;
   const group = baileys.isJidGroup(remoteJid) === true;
   const senderJid = group ? key.participant : remoteJid;
   if (!senderJid) return undefined;
@@ -94,7 +124,7 @@ export function normalizeMessage(
       bot: mentioned.some((j) => isSelf(j, self)),
       userIds: mentioned.map(userOf),
     },
-    media: [],
+    media,
     raw: m,
   };
   if (m.pushName) env.sender.name = m.pushName;
@@ -107,4 +137,38 @@ export function normalizeMessage(
     if (isSelf(ctx.participant, self)) env.mentions.implicit = 'reply_to_bot';
   }
   return env;
+}
+
+/**
+ * A reaction, a delete for everyone (revoke) or an edit from someone else, as an update of the
+ * message it targets; undefined for anything else.
+ */
+export function normalizeUpdate(m: WAMessage, accountId: string): InboundUpdate | undefined {
+  const key = m.key;
+  const remoteJid = key.remoteJid;
+  if (!remoteJid || key.fromMe) return undefined;
+  const content = baileys.normalizeMessageContent(m.message);
+  if (!content) return undefined;
+  const group = baileys.isJidGroup(remoteJid) === true;
+  const senderJid = group ? key.participant : remoteJid;
+  if (!senderJid) return undefined;
+  const base = {
+    channel: 'whatsapp',
+    accountId,
+    chat: { id: remoteJid },
+    senderId: userOf(senderJid),
+    at: m.messageTimestamp ? baileys.toNumber(m.messageTimestamp) * 1000 : Date.now(),
+  };
+  const r = content.reactionMessage;
+  if (r?.key?.id) {
+    // An empty reaction takes the sender's reaction back; WhatsApp does not say which emoji it was.
+    return { ...base, type: 'reaction', messageId: r.key.id, emoji: r.text ?? '', removed: !r.text };
+  }
+  const p = content.protocolMessage;
+  const REVOKE = 0;
+  const MESSAGE_EDIT = 14;
+  if (p?.key?.id && p.type === REVOKE) return { ...base, type: 'delete', messageId: p.key.id };
+  if (p?.key?.id && p.type === MESSAGE_EDIT)
+    return { ...base, type: 'edit', messageId: p.key.id, text: textOf(p.editedMessage) };
+  return undefined;
 }

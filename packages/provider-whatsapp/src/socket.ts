@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import type {
   AnyMessageContent,
   AuthenticationState,
@@ -36,6 +37,13 @@ export interface WhatsAppSocket {
     options?: MiscMessageGenerationOptions,
   ): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: WAPresence, jid?: string): Promise<void>;
+  /**
+   * Watch for the server's ack of message `id` (set up before sending it, so a fast ack is not
+   * missed). Baileys resolves a send once it is written to the socket; the ack says WhatsApp has it.
+   */
+  watchAck?(id: string, timeoutMs: number): { done: Promise<void>; cancel(): void };
+  /** A media message's bytes: downloaded from WhatsApp's media host and decrypted with its key. */
+  downloadMedia?(message: WAMessage): Promise<Uint8Array>;
   /** Close the connection; Baileys then emits connection.update `close` with `error`. */
   end(error: Error | undefined): void;
   /** Tell WhatsApp to unlink this device, then close (loggedOut). */
@@ -60,6 +68,8 @@ export interface WhatsAppSocketOptions {
   };
   /** Our recently sent messages, for a recipient's retry request. */
   getMessage(key: proto.IMessageKey): Promise<proto.IMessage | undefined>;
+  /** HTTPS agent for the media hosts (upload and download); Node's default (its CAs) when absent. */
+  mediaAgent?: Agent | undefined;
 }
 
 export type WhatsAppSocketFactory = (options: WhatsAppSocketOptions) => WhatsAppSocket;
@@ -95,6 +105,7 @@ export const baileysSocketFactory: WhatsAppSocketFactory = (o) => {
     generateHighQualityLinkPreview: false,
     ...o.caches,
     getMessage: o.getMessage,
+    ...(o.mediaAgent ? { fetchAgent: o.mediaAgent } : {}),
   });
   // Captured now: Baileys drops its reference (and its close listeners) when the socket ends.
   const raw = (sock.ws as unknown as { socket: RawWebSocket | null }).socket;
@@ -121,6 +132,37 @@ export const baileysSocketFactory: WhatsAppSocketFactory = (o) => {
     },
     sendMessage: (jid, content, options) => sock.sendMessage(jid, content, options),
     sendPresenceUpdate: (type, jid) => sock.sendPresenceUpdate(type, jid),
+    watchAck: (id, timeoutMs) => {
+      let cancel = () => {};
+      const done = new Promise<void>((resolve, reject) => {
+        const onAck = (node: { attrs: Record<string, string> }) => {
+          if (node.attrs.id !== id) return;
+          cancel();
+          if (node.attrs.error)
+            reject(new Error(`WhatsApp refused message ${id} (ack error ${node.attrs.error})`));
+          else resolve();
+        };
+        const timer = setTimeout(() => {
+          cancel();
+          reject(new Error(`WhatsApp did not acknowledge message ${id} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        cancel = () => {
+          clearTimeout(timer);
+          sock.ws.off('CB:ack,class:message', onAck);
+        };
+        sock.ws.on('CB:ack,class:message', onAck);
+      });
+      // A send that fails before its ack cancels the watch; nobody awaits it then.
+      done.catch(() => {});
+      return { done, cancel };
+    },
+    downloadMedia: async (message) =>
+      (await baileys.downloadMediaMessage(
+        message,
+        'buffer',
+        o.mediaAgent ? { options: { httpsAgent: o.mediaAgent } } : {},
+        { logger: o.logger, reuploadRequest: sock.updateMediaMessage },
+      )) as Buffer,
     end: (error) => {
       failWaiters();
       sock.end(error);

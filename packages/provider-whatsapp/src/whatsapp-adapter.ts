@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
+import type { Agent } from 'node:https';
 import { join } from 'node:path';
 import {
   type AdapterContext,
   type ChannelAdapter,
   type ChannelCapabilities,
+  mediaFileName,
+  mediaKindOf,
   NonRetryableChannelError,
+  type OutboundMedia,
   type OutboundMessage,
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
 } from '@openclaw/gateway-core/channel';
-import type { BaileysEventMap, proto, WAMessage } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, BaileysEventMap, proto, WAMessage } from '@whiskeysockets/baileys';
 import { type AuthStore, openAuthStore } from './auth-store.ts';
 import type { WhatsAppAccountConfig } from './config.ts';
 import { qrDataUrl, type WhatsAppLinking, type WhatsAppLoginState } from './linking.ts';
 import { baileysLogger } from './logger.ts';
-import { normalizeMessage, toJid, userOf } from './normalize.ts';
+import { normalizeMessage, normalizeUpdate, toJid, userOf } from './normalize.ts';
 import { baileysSocketFactory, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -23,8 +27,21 @@ export const whatsappCapabilities: ChannelCapabilities = {
   chatKinds: ['direct', 'group'],
   // WhatsApp accepts about 65,536 characters; replies are kept to 4000 so they read as messages.
   text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  // Media needs WhatsApp's HTTPS media hosts (upload and download); not wired yet.
-  media: { inbound: false, outbound: false },
+  // Encrypted media through WhatsApp's HTTPS media hosts. Baileys encrypts a whole file before
+  // its upload starts (held in memory), which WhatsApp's own limits bound.
+  media: {
+    inbound: true,
+    outbound: true,
+    maxBytes: 100 * 1024 * 1024,
+    maxBytesByKind: {
+      image: 16 * 1024 * 1024,
+      video: 16 * 1024 * 1024,
+      audio: 16 * 1024 * 1024,
+      voice: 16 * 1024 * 1024,
+      sticker: 1024 * 1024,
+    },
+    captionMax: 1024,
+  },
   typing: true,
   reactions: true,
   threads: false,
@@ -32,7 +49,34 @@ export const whatsappCapabilities: ChannelCapabilities = {
   // WhatsApp publishes no rate; the risk is a ban. About one message a second per chat, with the
   // core adding jitter.
   pacing: { perChatMs: 1000, perAccountMs: 250 },
+  // Message ids are ours (from the outbox nonce): a resend is the same message, kept once.
+  idempotentSend: true,
 };
+
+/**
+ * Outbound media as Baileys content. A file of the media store goes as `{ url: path }`, which
+ * Baileys reads as a stream; bytes in memory as a Buffer.
+ */
+function mediaContent(m: OutboundMedia): AnyMessageContent {
+  const source = m.path ? { url: m.path } : Buffer.from(m.data ?? new Uint8Array());
+  const mimetype = m.mimeType;
+  const caption = m.caption ? { caption: m.caption } : {};
+  switch (mediaKindOf(m)) {
+    case 'image':
+      return { image: source, mimetype, ...caption };
+    case 'video':
+      return { video: source, mimetype, ...caption };
+    case 'voice':
+      // WhatsApp plays a voice note only as Ogg/Opus with ptt set.
+      return { audio: source, mimetype: 'audio/ogg; codecs=opus', ptt: true };
+    case 'audio':
+      return { audio: source, mimetype };
+    case 'sticker':
+      return { sticker: source, mimetype };
+    case 'file':
+      return { document: source, mimetype, fileName: mediaFileName(m), ...caption };
+  }
+}
 
 /** Baileys' DisconnectReason codes the adapter acts on (lib/Types/index.js). */
 const CODE = {
@@ -50,6 +94,8 @@ const NEXT_QR_MS = 20_000;
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 const STOP_WAIT_MS = 5000;
+/** How long a sent message may wait for WhatsApp's ack before the send counts as failed (and is retried with the same id). */
+const ACK_TIMEOUT_MS = 30_000;
 
 const RELINK_ACTION = 'needs re-link: run openclaw channels login whatsapp';
 
@@ -121,6 +167,8 @@ type Phase = 'idle' | 'connecting' | 'awaiting-qr' | 'pairing' | 'open' | 'expir
 export interface WhatsAppAdapterOptions {
   /** Makes the socket; Baileys' makeWASocket unless a test injects a stand-in. */
   socketFactory?: WhatsAppSocketFactory;
+  /** HTTPS agent for the media hosts (a test trusting its fake host's certificate). */
+  mediaAgent?: Agent;
 }
 
 /**
@@ -138,6 +186,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
   #phase: Phase = 'idle';
   #qr: (WhatsAppLoginState & { status: 'qr' }) | undefined;
   #qrCount = 0;
+  readonly #mediaAgent: Agent | undefined;
   #stopped = false;
   #start: { resolve(): void; reject(error: unknown): void } | undefined;
   #restarts: number[] = [];
@@ -146,6 +195,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
   readonly #tracked = new WeakSet<WhatsAppSocket>();
   readonly #listeners = new Set<(state: WhatsAppLoginState) => void>();
   #inbound: Promise<void> = Promise.resolve();
+  #relay: Promise<void> = Promise.resolve();
   /** Recent inbound messages: a reply quotes them, a reaction needs their key. */
   readonly #recent = new TtlCache(24 * 3600_000, 500);
   /** Recent outbound messages: a recipient that failed to decrypt asks for them again. */
@@ -161,6 +211,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     this.#cfg = cfg;
     this.#accountId = accountId;
     this.#factory = options.socketFactory ?? baileysSocketFactory;
+    this.#mediaAgent = options.mediaAgent;
   }
 
   /**
@@ -195,23 +246,58 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {
     const sock = this.#openSocket();
-    if (msg.media?.length)
-      throw new PermanentSendError('WhatsApp media is not supported by this gateway yet');
-    if (!msg.text) throw new PermanentSendError('nothing to send');
+    if (!msg.text && !msg.media?.length) throw new PermanentSendError('nothing to send');
     const jid = toJid(msg.to.chatId);
-    const messageId = messageIdFor(this.#accountId, jid, msg.nonce);
     const quoted = msg.replyToId ? this.#recent.get<WAMessage>(`${jid}|${msg.replyToId}`) : undefined;
+    // Each message's id comes from the outbox's nonce: a resend after a crash is the same message,
+    // which the recipient's phone keeps once.
+    const contents: { content: AnyMessageContent; messageId: string }[] = msg.media?.length
+      ? msg.media.map((m, i) => ({
+          content: mediaContent(m),
+          messageId: messageIdFor(this.#accountId, jid, i === 0 ? msg.nonce : `${msg.nonce}:${i}`),
+        }))
+      : [
+          {
+            content: { text: msg.text ?? '', linkPreview: null },
+            messageId: messageIdFor(this.#accountId, jid, msg.nonce),
+          },
+        ];
+    const ids: string[] = [];
     try {
-      const sent = await sock.sendMessage(
-        jid,
-        { text: msg.text, linkPreview: null },
-        { messageId, ...(quoted ? { quoted } : {}) },
-      );
-      if (sent?.message) this.#sentMessages.set(messageId, sent.message);
-      return { ids: [sent?.key.id ?? messageId], at: Date.now() };
+      for (const { content, messageId } of contents) {
+        const ack = sock.watchAck?.(messageId, ACK_TIMEOUT_MS);
+        try {
+          const sent = await this.#oneAtATime(() =>
+            sock.sendMessage(jid, content, { messageId, ...(quoted ? { quoted } : {}) }),
+          );
+          if (sent?.message) this.#sentMessages.set(messageId, sent.message);
+          // Sent means WhatsApp acknowledged it; until then a crash leaves it in doubt, and the
+          // resend carries the same id.
+          await ack?.done;
+          ids.push(sent?.key.id ?? messageId);
+        } finally {
+          ack?.cancel();
+        }
+      }
+      return { ids, at: Date.now() };
     } catch (error) {
       throw classifySendError(error, this.#cfg);
     }
+  }
+
+  /**
+   * Baileys saves the Signal ratchet a send advanced when its key transaction ends, and concurrent
+   * sends share one transaction that ends with the last of them: a crash meanwhile loses the state
+   * of every message already on the wire, and the recipient cannot decrypt what follows. One
+   * encrypt-and-relay at a time keeps that to at most one message (waiting for acks stays parallel).
+   */
+  #oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#relay.then(task, task);
+    this.#relay = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   async setTyping(chatId: string, on: boolean): Promise<void> {
@@ -228,6 +314,30 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     const key = known?.key ?? { remoteJid: jid, id: messageId, fromMe: false };
     try {
       await sock.sendMessage(jid, { react: { text: emoji, key } });
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
+  async edit(chatId: string, messageId: string, text: string): Promise<void> {
+    const sock = this.#openSocket();
+    const jid = toJid(chatId);
+    try {
+      await this.#oneAtATime(() =>
+        sock.sendMessage(jid, { text, edit: { remoteJid: jid, fromMe: true, id: messageId } }),
+      );
+    } catch (error) {
+      throw classifySendError(error, this.#cfg);
+    }
+  }
+
+  async delete(chatId: string, messageId: string): Promise<void> {
+    const sock = this.#openSocket();
+    const jid = toJid(chatId);
+    try {
+      await this.#oneAtATime(() =>
+        sock.sendMessage(jid, { delete: { remoteJid: jid, fromMe: true, id: messageId } }),
+      );
     } catch (error) {
       throw classifySendError(error, this.#cfg);
     }
@@ -307,6 +417,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
       qrTimeoutMs: this.#cfg.qrTimeoutMs,
       caches: this.#caches,
       getMessage: async (key) => (key.id ? this.#sentMessages.get<proto.IMessage>(key.id) : undefined),
+      mediaAgent: this.#mediaAgent,
     });
     this.#sock = sock;
     this.#phase = 'connecting';
@@ -426,7 +537,21 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     if (u.type !== 'notify' && u.type !== 'append') return;
     const self = sock.user;
     for (const m of u.messages) {
-      const env = normalizeMessage(m, this.#accountId, self);
+      const update = u.type === 'notify' ? normalizeUpdate(m, this.#accountId) : undefined;
+      if (update) {
+        this.#inbound = this.#inbound
+          .then(() => ctx.update?.(update))
+          .catch((error: unknown) =>
+            ctx.log.error({ err: messageOf(error), id: update.messageId }, 'whatsapp: update failed'),
+          );
+        continue;
+      }
+      const env = normalizeMessage(
+        m,
+        this.#accountId,
+        self,
+        sock.downloadMedia ? (msg) => sock.downloadMedia!(msg) : undefined,
+      );
       if (!env) continue;
       if (u.type === 'append' && Date.now() - env.at > this.#cfg.offlineMaxAgeMs) continue;
       this.#recent.set(`${env.chat.id}|${env.id}`, m);

@@ -83,6 +83,15 @@ if freed > 0 and redis.call('DECRBY', KEYS[3], freed) < 0 then redis.call('SET',
 return removed
 `);
 
+// KEYS: messages. ARGV: old member, new member, seq. Swaps a member only if it is still the old
+// one (compare and set): a concurrent change makes the caller read and try again.
+const swap = new LuaScript(`
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+return 1
+`);
+
 // KEYS: messages, session. ARGV: keep. Keeps the newest `keep` messages; the count follows.
 const trim = new LuaScript(`
 local card = redis.call('ZCARD', KEYS[1])
@@ -178,6 +187,19 @@ export function redisSessions(ctx: RedisContext): SessionRepo {
       const max = beforeSeq === undefined ? '+inf' : `(${beforeSeq}`;
       const members = await client.zrevrangebyscore(key('msgs', k), max, '-inf', 'LIMIT', 0, limit);
       return members.reverse().map(toMessage);
+    },
+    async updateMessage(k, id, patch) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        // A message is found by reading the session's list: updates are rare (edits, reactions).
+        const members = await client.zrange(key('msgs', k), 0, -1);
+        const member = members.find((m) => toMessage(m).id === id);
+        if (!member) return undefined;
+        const { seq, ...body } = { ...toMessage(member), ...patch };
+        const next = `${seq}:${JSON.stringify(body.ts)}:${JSON.stringify(body)}`;
+        if (Number(await swap.run(client, [key('msgs', k)], [member, next, seq])) === 1)
+          return { ...body, seq };
+      }
+      throw new RedisStoreError('STORE_CONFLICT', `message ${id} kept changing while being updated`);
     },
     async setTitle(k, title) {
       const flat = await setTitle.run(

@@ -34,7 +34,14 @@ export {
   stopListening,
   waitFor,
 } from './http-util.ts';
-export { type ChatRequest, FakeOpenAi, type FakeOpenAiOptions } from './openai/fake-openai.ts';
+export { samplePng, sampleVoiceNote } from './media-samples.ts';
+export {
+  type ChatRequest,
+  type ContentPart,
+  FakeOpenAi,
+  type FakeOpenAiOptions,
+  type TranscriptionRequest,
+} from './openai/fake-openai.ts';
 export {
   FakeSignal,
   type FakeSignalOptions,
@@ -65,6 +72,8 @@ export {
   FakeWhatsApp,
   type FakeWhatsAppOptions,
   type WaLib,
+  type WaMediaType,
+  type WhatsAppMediaInput,
   type WhatsAppPresence,
   type WhatsAppPushOptions,
   type WhatsAppSent,

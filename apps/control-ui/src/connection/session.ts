@@ -85,6 +85,22 @@ export class GatewaySession extends EventTarget {
     return this.#client;
   }
 
+  /**
+   * Read stored media from the gateway over HTTP with this browser's credential (its device token,
+   * else the secret it was given): `<img>` cannot send an Authorization header, so pages show the
+   * bytes through a blob: URL.
+   */
+  async fetchMedia(url: string): Promise<Blob> {
+    const stored = await this.#store?.readToken('operator');
+    const credential = stored?.token ?? this.#auth.token ?? this.#auth.password;
+    const res = await fetch(url, {
+      headers: credential ? { authorization: `Bearer ${credential}` } : {},
+      credentials: 'omit',
+    });
+    if (!res.ok) throw new Error(res.status === 404 ? 'no longer stored' : `HTTP ${res.status}`);
+    return res.blob();
+  }
+
   /** Methods the gateway serves (hello-ok features). */
   hasMethod(name: string): boolean {
     return this.hello?.features.methods.includes(name) ?? false;

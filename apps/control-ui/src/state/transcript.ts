@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatMessage } from '@openclaw/protocol';
+import type { ChatEvent, ChatMedia, ChatMessage } from '@openclaw/protocol';
 
 /** One line of the WebChat transcript as the page shows it. */
 export interface TranscriptEntry {
@@ -18,6 +18,11 @@ export interface TranscriptEntry {
   error?: string;
   /** For our own messages: the idempotency key a retry must reuse. */
   idempotencyKey?: string;
+  /** Photos, voice notes, files. */
+  media?: ChatMedia[];
+  edited?: boolean;
+  deleted?: boolean;
+  reactions?: string[];
 }
 
 interface Outgoing {
@@ -186,6 +191,10 @@ function toEntry(it: Item): TranscriptEntry {
         deltas: it.deltas,
       };
       if (m.runId) e.runId = m.runId;
+      if (m.media?.length) e.media = m.media;
+      if (m.editedAtMs !== undefined) e.edited = true;
+      if (m.deletedAtMs !== undefined) e.deleted = true;
+      if (m.reactions?.length) e.reactions = m.reactions.map((r) => r.emoji);
       return e;
     }
     case 'outgoing': {

@@ -3,6 +3,7 @@ import type { PropertyValues } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, randomId, when } from '../format.ts';
 import { Transcript, type TranscriptEntry } from '../state/transcript.ts';
+import './chat-media.ts';
 import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
@@ -239,8 +240,10 @@ export class ChatPage extends Page {
               ? `failed${m.error ? `: ${m.error}` : ''}`
               : '';
     return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
-      <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}</span>
-      <span class="text">${m.text}</span>
+      <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
+      ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      ${m.media?.map((media) => html`<oc-chat-media .media=${media} .session=${this.session}></oc-chat-media>`) ?? nothing}
+      ${m.reactions?.length ? html`<span class="reactions" aria-label="Reactions">${m.reactions.join(' ')}</span>` : nothing}
       ${
         m.state === 'failed' && m.idempotencyKey
           ? html`<button type="button" @click=${() => this.#send(m.text, m.idempotencyKey)}>Retry</button>`

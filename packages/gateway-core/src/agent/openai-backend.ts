@@ -1,5 +1,5 @@
 import { REDACTED, redactUrlPassword } from '@openclaw/protocol';
-import type { HistoryTurn, Responder } from '../sessions/responder.ts';
+import type { HistoryTurn, Responder, ResponderInput } from '../sessions/responder.ts';
 
 export interface OpenAiBackendSettings {
   baseUrl: string;
@@ -8,6 +8,8 @@ export interface OpenAiBackendSettings {
   apiKey(): Promise<string | undefined>;
   systemPrompt?: string | undefined;
   temperature?: number | undefined;
+  /** The model accepts images: this message's photos go along as image parts. */
+  vision?: boolean | undefined;
 }
 
 /** `text` without the password of `url` (fetch's own errors may quote the whole URL). */
@@ -40,11 +42,32 @@ export class BackendError extends Error {
   }
 }
 
-function messagesFor(s: OpenAiBackendSettings, history: HistoryTurn[], text: string) {
-  const out: { role: string; content: string }[] = [];
+type Content =
+  | string
+  | ({ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } })[];
+
+async function messagesFor(s: OpenAiBackendSettings, history: HistoryTurn[], input: ResponderInput) {
+  const out: { role: string; content: Content }[] = [];
   if (s.systemPrompt) out.push({ role: 'system', content: s.systemPrompt });
   for (const h of history) out.push({ role: h.role, content: h.text });
-  out.push({ role: 'user', content: text });
+  // The text already describes every attachment; a vision model also gets the photos themselves.
+  const images =
+    s.vision && input.readMedia ? (input.media ?? []).filter((m) => m.kind === 'image' && m.ref) : [];
+  if (images.length === 0) {
+    out.push({ role: 'user', content: input.text });
+    return out;
+  }
+  const parts: Exclude<Content, string> = [{ type: 'text', text: input.text }];
+  for (const m of images) {
+    const bytes = await input.readMedia!(m.ref!);
+    parts.push({
+      type: 'image_url',
+      image_url: {
+        url: `data:${m.mimeType ?? 'image/jpeg'};base64,${Buffer.from(bytes).toString('base64')}`,
+      },
+    });
+  }
+  out.push({ role: 'user', content: parts });
   return out;
 }
 
@@ -90,7 +113,8 @@ async function errorFor(res: Response, s: OpenAiBackendSettings): Promise<Backen
 export function openAiResponder(settings: () => OpenAiBackendSettings): Responder {
   return {
     name: 'openai-compatible',
-    async respond({ text, history, signal }, onDelta) {
+    async respond(input, onDelta) {
+      const { history, signal } = input;
       const s = settings();
       if (!s.model) throw new BackendError('BACKEND_CONFIG', 'agent.openai.model is not set');
       const headers: Record<string, string> = {
@@ -101,7 +125,7 @@ export function openAiResponder(settings: () => OpenAiBackendSettings): Responde
       if (key) headers.authorization = `Bearer ${key}`;
       const body: Record<string, unknown> = {
         model: s.model,
-        messages: messagesFor(s, history, text),
+        messages: await messagesFor(s, history, input),
         stream: true,
       };
       if (s.temperature !== undefined) body.temperature = s.temperature;

@@ -9,6 +9,7 @@ export {
   PermanentSendError,
   RateLimitedError,
 } from './errors.ts';
+export { mediaBlob, mediaBytes, mediaFileName, mediaKindOf, mediaSize, mediaStream } from './media-source.ts';
 export { pause, settleWithin } from './timing.ts';
 export type {
   AccountState,
@@ -21,7 +22,9 @@ export type {
   ChatKind,
   InboundEnvelope,
   InboundMedia,
+  InboundUpdate,
   LoginState,
+  MediaKind,
   OutboundMedia,
   OutboundMessage,
   SendReceipt,

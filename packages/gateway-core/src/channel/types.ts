@@ -12,7 +12,19 @@ export type TextUnit = 'utf16' | 'codepoint' | 'utf8-bytes';
 export interface ChannelCapabilities {
   chatKinds: ChatKind[];
   text: { max: number; unit: TextUnit; markdown: 'none' | 'markdown' | 'mrkdwn' | 'html' };
-  media: { inbound: boolean; outbound: boolean; maxBytes?: number; captionMax?: number };
+  media: {
+    inbound: boolean;
+    outbound: boolean;
+    /** Largest upload the platform takes (every kind). */
+    maxBytes?: number;
+    /** Per-kind upload limits below maxBytes (Telegram photos: 10 MB). */
+    maxBytesByKind?: Partial<Record<MediaKind, number>>;
+    /** Largest download a bot may make (Telegram getFile: 20 MB). */
+    maxDownloadBytes?: number;
+    captionMax?: number;
+    /** Kinds it can send; absent: every kind. */
+    kinds?: MediaKind[];
+  };
   typing: boolean;
   reactions: boolean;
   threads: boolean;
@@ -26,11 +38,20 @@ export interface ChannelCapabilities {
   pacing?: { perChatMs: number; perAccountMs: number };
 }
 
+/** How media is presented: a voice note plays as one, a sticker shows as one, a file downloads. */
+export type MediaKind = 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'voice';
+
 export interface InboundMedia {
-  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'voice';
+  kind: MediaKind;
+  /** What the platform claims; the core sniffs the bytes and trusts those. */
   mimeType?: string;
   fileName?: string;
+  /** Declared by the platform: media over the core's limit is refused without downloading it. */
   size?: number;
+  /** This item's own caption (platforms with one caption per attachment). */
+  caption?: string;
+  /** Several messages the platform shows as one album (Telegram's media_group_id). */
+  albumId?: string;
   /** Lazy: downloads only when someone needs the bytes. */
   fetch(): Promise<Uint8Array>;
 }
@@ -53,9 +74,40 @@ export interface InboundEnvelope {
   raw?: unknown;
 }
 
+/**
+ * One attachment to send. The bytes are either in memory (`data`) or a file of the core's media
+ * store (`path`, streamed so a large video is never held whole); read them through mediaBytes(),
+ * mediaStream() or mediaBlob() so both work.
+ */
+/**
+ * Something done to a message already sent: the sender edited or deleted it, or someone reacted to
+ * it. The core updates the stored history; no agent turn starts.
+ */
+export type InboundUpdate = {
+  channel: string;
+  accountId: string;
+  chat: { id: string; threadId?: string };
+  /** Platform id of the message it changes. */
+  messageId: string;
+  /** Who did it. */
+  senderId: string;
+  at: number;
+} & (
+  | { type: 'edit'; text: string }
+  | { type: 'delete' }
+  /** `emoji` added, or taken back when `removed`. */
+  | { type: 'reaction'; emoji: string; removed: boolean }
+);
+
 export interface OutboundMedia {
-  data: Uint8Array;
+  data?: Uint8Array;
+  path?: string;
+  /** Sniffed from the bytes by the core. */
   mimeType: string;
+  /** Known when the bytes are in the media store. */
+  size?: number;
+  /** Voice note, sticker…; absent: from the type (image, video, audio, else file). */
+  kind?: MediaKind;
   fileName?: string;
   caption?: string;
 }
@@ -128,6 +180,8 @@ export interface AdapterContext<Config = Record<string, unknown>> {
   log: ChannelLogger;
   /** Hand an inbound message to the core; resolves once it is durably accepted (or dropped). */
   emit(message: InboundEnvelope): Promise<void>;
+  /** An edit, delete or reaction on the platform; resolves once the history reflects it. */
+  update?(event: InboundUpdate): Promise<void>;
   status(patch: AdapterStatusPatch): void;
   /**
    * Liveness of a receive loop that retries by itself (a long poll, a library's reconnect): call
@@ -159,6 +213,17 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SendReceipt>;
   setTyping?(chatId: string, on: boolean): Promise<void>;
   react?(chatId: string, messageId: string, emoji: string): Promise<void>;
+  /** Take back our own reaction. */
+  unreact?(chatId: string, messageId: string, emoji: string): Promise<void>;
+  /** Replace the text of a message this account sent. */
+  edit?(chatId: string, messageId: string, text: string): Promise<void>;
+  /** Delete (unsend) a message this account sent. */
+  delete?(chatId: string, messageId: string): Promise<void>;
+  /**
+   * After a crash: did the part with this nonce reach the chat? The platform's ids when the chat's
+   * recent history shows it (so it is not sent again), undefined when it does not or cannot tell.
+   */
+  findSent?(to: OutboundMessage['to'], nonce: string, sinceMs: number): Promise<string[] | undefined>;
   probe?(timeoutMs: number): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }>;
   /** Linked-device accounts (WhatsApp): a QR to scan, or `linked`. */
   loginStart?(options?: { force?: boolean; timeoutMs?: number }): Promise<LoginState>;

@@ -12,12 +12,15 @@ import type {
   ChannelAdapter,
   ChannelProvider,
   InboundEnvelope,
+  InboundUpdate,
   LoginState,
   WebhookRegistrar,
 } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { sendMediaInputs, storeMedia } from '../media/send-media.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
+import type { OutboxMedia, OutboxRecord, SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import {
   AccessControl,
@@ -27,6 +30,7 @@ import {
 } from './access-control.ts';
 import { ChannelConfigError, type ResolvedAccount, resolveAccounts } from './account-config.ts';
 import { accountSecrets, errorText } from './error-text.ts';
+import { createInboundUpdates } from './inbound-updates.ts';
 import { Outbox, OutboxError, type OutboxRetryPolicy } from './outbox.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type BackoffPolicy } from './supervisor.ts';
 
@@ -59,6 +63,12 @@ export interface ChannelManagerOptions {
    * any account starts, so the log scrubber knows them before an adapter can log one.
    */
   onSecrets?: (values: string[]) => void;
+  /** Where sent media is stored and streamed from. */
+  media?: MediaStore | undefined;
+  /** Inbound media into the store (and transcripts) before the message reaches its session. */
+  inboundMedia?: (env: InboundEnvelope) => Promise<StoredMedia[]>;
+  /** A stored message changed (an edit, a delete or a reaction on the platform). */
+  onMessageUpdated?: (message: SessionMessageRecord) => void;
 }
 
 /** Reconnect backoff of a dropped account unless tuned (jittered ±20 % per attempt). */
@@ -91,12 +101,19 @@ export class ChannelManager {
   readonly #unsubscribeLogin = new Map<string, () => void>();
   /** The accounts' secrets, longest first: platform errors (a URL with the token in it) must not carry them out. */
   #secrets: string[] = [];
+  readonly #updates: (event: InboundUpdate) => Promise<void>;
   #closed = false;
 
   constructor(options: ChannelManagerOptions) {
     this.#o = options;
     for (const p of options.providers) this.#providers.set(p.id, p);
     this.access = new AccessControl(options.store.channelAccess, () => options.clock.now());
+    this.#updates = createInboundUpdates({
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      onUpdated: (m) => options.onMessageUpdated?.(m),
+    });
     this.outbox = new Outbox({
       store: options.store,
       clock: options.clock,
@@ -109,12 +126,18 @@ export class ChannelManager {
       onChange: (r) => this.#onOutboxChange(r),
       onEnqueue: (r) => options.onEnqueue?.(r.id, r.channel, r.accountId),
       owns: (channel, accountId) => this.owns(channel, accountId),
+      media: options.media,
       onSendResult: (channel, accountId, error) => {
         const sup = this.#supervisors.get(key(channel, accountId));
         if (error === undefined) sup?.noteSuccess('send');
         else sup?.noteFailure('send', error);
       },
     });
+  }
+
+  /** The adapter serving an account on this gateway, if it does. */
+  adapterOf(channel: string, accountId: string): ChannelAdapter | undefined {
+    return this.#supervisors.get(key(channel, accountId))?.adapter;
   }
 
   get providers(): ChannelProvider[] {
@@ -203,6 +226,7 @@ export class ChannelManager {
         },
       },
       emit: (env) => this.handleInbound(env),
+      update: this.#updates,
       onAdapter: (adapter: ChannelAdapter | undefined) => {
         this.outbox.setAdapter(channel, accountId, adapter);
         this.#unsubscribeLogin.get(key(channel, accountId))?.();
@@ -288,8 +312,10 @@ export class ChannelManager {
         }
         return;
       }
-      case 'accept':
-        await this.#o.sessions().inbound(env, { replay: !fresh });
+      case 'accept': {
+        const media = env.media.length ? await this.#o.inboundMedia?.(env) : undefined;
+        await this.#o.sessions().inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+      }
     }
   }
 
@@ -312,18 +338,10 @@ export class ChannelManager {
         `no account ${accountId} on ${channel}`,
       );
     }
-    const media: OutboxMedia[] = [];
-    for (const url of [...(params.mediaUrl ? [params.mediaUrl] : []), ...(params.mediaUrls ?? [])]) {
-      media.push(dataUrlMedia(url, params.filename));
-    }
-    if (params.buffer) {
-      const m: OutboxMedia = {
-        mimeType: params.contentType ?? 'application/octet-stream',
-        data: params.buffer,
-      };
-      if (params.filename) m.fileName = params.filename;
-      media.push(m);
-    }
+    const inputs = sendMediaInputs(params);
+    if (inputs.length && !this.#o.media)
+      throw gatewayError('INVALID_REQUEST', 'MEDIA_UNSUPPORTED', 'this gateway has no media store');
+    const media: OutboxMedia[] = this.#o.media ? await storeMedia(this.#o.media, inputs) : [];
     try {
       const { record } = await this.outbox.enqueue({
         channel,
@@ -355,8 +373,9 @@ export class ChannelManager {
     },
     text: string,
     sessionKey: string,
+    media: OutboxMedia[] = [],
   ): Promise<void> {
-    await this.outbox.enqueue({ ...target, text, sessionKey });
+    await this.outbox.enqueue({ ...target, text, media, sessionKey });
   }
 
   // ── status and control ───────────────────────────────────────────────────────
@@ -728,24 +747,6 @@ function toSendResult(r: OutboxRecord): SendResult {
     chunks: r.chunks.length,
   };
   if (r.platformIds.length) out.platformMessageIds = [...r.platformIds];
-  return out;
-}
-
-function dataUrlMedia(url: string, fileName?: string): OutboxMedia {
-  const m = /^data:([^;,]+)?((?:;[^;,=]+=[^;,]*)*)(;base64)?,(.*)$/s.exec(url);
-  if (!m) {
-    throw gatewayError(
-      'INVALID_REQUEST',
-      'MEDIA_URL_UNSUPPORTED',
-      'media must be a data: URL (remote fetching is not enabled)',
-    );
-  }
-  const mimeType = m[1] ?? 'application/octet-stream';
-  const data = m[3] ? m[4]! : Buffer.from(decodeURIComponent(m[4]!)).toString('base64');
-  const name = /;filename=([^;,]+)/.exec(m[2] ?? '')?.[1];
-  const out: OutboxMedia = { mimeType, data };
-  const fn = fileName ?? (name ? decodeURIComponent(name) : undefined);
-  if (fn) out.fileName = fn;
   return out;
 }
 

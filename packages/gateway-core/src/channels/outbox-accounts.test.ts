@@ -471,7 +471,7 @@ describe('what the outbox accepts', () => {
     await settled(store, mediaOnly.record.id);
     const parts = a.sent.map((m) => ({
       text: m.text,
-      media: m.media?.map((x) => ({ ...x, data: x.data.toString() })),
+      media: m.media?.map((x) => ({ ...x, data: x.data?.toString() })),
     }));
     expect(parts).toEqual([
       { text: 'look', media: undefined },

@@ -1,7 +1,10 @@
-import { chunkText } from '../channel/chunker.ts';
+import { chunkText, measure } from '../channel/chunker.ts';
 import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
+import { mediaKindOf } from '../channel/media-source.ts';
 import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
+import { formatBytes, mediaNoun } from '../media/media-errors.ts';
+import type { MediaStore } from '../media/media-store.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -39,6 +42,8 @@ export interface OutboxOptions {
    * platform answered.
    */
   onSendResult?(channel: string, accountId: string, error?: unknown): void;
+  /** Where media referenced by records lives (streamed from it at send time). */
+  media?: MediaStore | undefined;
 }
 
 export interface EnqueueInput {
@@ -53,7 +58,13 @@ export interface EnqueueInput {
   dedupeKey?: string | undefined;
 }
 
-export type OutboxErrorCode = 'OUTBOX_CLOSED' | 'CHANNEL_UNKNOWN' | 'SEND_EMPTY' | 'MEDIA_UNSUPPORTED';
+export type OutboxErrorCode =
+  | 'OUTBOX_CLOSED'
+  | 'CHANNEL_UNKNOWN'
+  | 'SEND_EMPTY'
+  | 'MEDIA_UNSUPPORTED'
+  | 'MEDIA_KIND_UNSUPPORTED'
+  | 'MEDIA_TOO_LARGE';
 
 export class OutboxError extends Error {
   override name = 'OutboxError';
@@ -159,6 +170,7 @@ export class Outbox {
     }
     const account = this.#o.account(input.channel, input.accountId);
     const max = Math.min(caps.text.max, account?.textChunkLimit ?? caps.text.max);
+    const fitted = fitMedia(input.channel, caps, media, text);
     const now = this.#o.clock.now();
     const result = await this.#o.store.outbox.enqueue({
       id: newId('out'),
@@ -169,8 +181,8 @@ export class Outbox {
       threadId: input.threadId,
       replyToId: input.replyToId,
       sessionKey: input.sessionKey,
-      chunks: text.trim() ? chunkText(text, { max, unit: caps.text.unit }) : [],
-      media,
+      chunks: fitted.text.trim() ? chunkText(fitted.text, { max, unit: caps.text.unit }) : [],
+      media: fitted.media,
       status: 'queued',
       attempts: 0,
       partsSent: 0,
@@ -333,7 +345,7 @@ export class Outbox {
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });
         let ids: string[];
         try {
-          ids = (await adapter.send(this.#message(r, part))).ids;
+          ids = (await adapter.send(await this.#message(r, part))).ids;
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
@@ -410,7 +422,7 @@ export class Outbox {
     }
   }
 
-  #message(r: OutboxRecord, part: number): OutboundMessage {
+  async #message(r: OutboxRecord, part: number): Promise<OutboundMessage> {
     const msg: OutboundMessage = { to: { chatId: r.chatId }, nonce: `${r.id}:${part}` };
     if (r.threadId) msg.to.threadId = r.threadId;
     if (r.replyToId && !r.threadId && this.#o.capabilities(r.channel)?.replyStartsThread) {
@@ -424,10 +436,18 @@ export class Outbox {
       msg.text = r.chunks[part]!;
     } else {
       const m = r.media[part - r.chunks.length]!;
-      const media: NonNullable<OutboundMessage['media']>[number] = {
-        data: Buffer.from(m.data, 'base64'),
-        mimeType: m.mimeType,
-      };
+      const media: NonNullable<OutboundMessage['media']>[number] = { mimeType: m.mimeType };
+      if (m.ref) {
+        const item = this.#o.media ? await this.#o.media.stat(m.ref) : undefined;
+        // Gone (swept, or a volume not shared across the cluster): no retry brings it back.
+        if (!item || !this.#o.media)
+          throw new PermanentSendError(`media ${m.ref.slice(0, 12)}… is no longer in the media store`);
+        media.path = this.#o.media.path(m.ref);
+        media.size = item.size;
+      } else if (m.data !== undefined) {
+        media.data = Buffer.from(m.data, 'base64');
+      }
+      if (m.kind) media.kind = m.kind;
       if (m.fileName) media.fileName = m.fileName;
       if (m.caption) media.caption = m.caption;
       msg.media = [media];
@@ -444,6 +464,35 @@ export class Outbox {
 
   async #settleInDoubt(r: OutboxRecord): Promise<void> {
     const caps = this.#o.capabilities(r.channel);
+    const adapter = this.#lane(r.channel, r.accountId).adapter;
+    if (adapter?.findSent && !caps?.idempotentSend) {
+      // Where the platform lets us look (Slack), the chat's recent history settles the doubt.
+      const to = r.threadId ? { chatId: r.chatId, threadId: r.threadId } : { chatId: r.chatId };
+      const found = await adapter
+        .findSent(to, `${r.id}:${r.partsSent}`, r.updatedAtMs)
+        .catch((error: unknown) => {
+          this.#o.log.warn(
+            { outboxId: r.id, err: error },
+            'outbox: could not check the chat for a part in doubt',
+          );
+          return undefined;
+        });
+      if (found) {
+        this.#o.log.warn(
+          { outboxId: r.id, channel: r.channel, part: r.partsSent },
+          'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
+        );
+        const total = r.chunks.length + r.media.length;
+        const partsSent = r.partsSent + 1;
+        await this.#update(r, {
+          inFlight: false,
+          partsSent,
+          platformIds: [...r.platformIds, ...found],
+          ...(partsSent >= total ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() } : {}),
+        });
+        return;
+      }
+    }
     const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
     if (policy === 'resend') {
       this.#o.log.warn(
@@ -500,4 +549,62 @@ export class Outbox {
       this.#timers.add(entry);
     });
   }
+}
+
+/**
+ * Apply a platform's media limits before a send is accepted, so a caller learns at once what can
+ * never go out: a kind the platform cannot carry (a voice note on Slack) or a file over its upload
+ * limit is refused with a typed error. A kind only inferred from the type (video, audio) that the
+ * platform lacks goes as a file. A text short enough becomes the first attachment's caption; a
+ * caption over the platform's limit is sent as text before the media instead.
+ */
+export function fitMedia(
+  channel: string,
+  caps: ChannelCapabilities,
+  media: OutboxMedia[],
+  text: string,
+): { media: OutboxMedia[]; text: string } {
+  if (media.length === 0) return { media, text };
+  const kinds = caps.media.kinds;
+  const out: OutboxMedia[] = [];
+  const leading: string[] = [];
+  for (const m of media) {
+    let kind = mediaKindOf(m);
+    if (kinds && !kinds.includes(kind)) {
+      if (m.kind || !kinds.includes('file'))
+        throw new OutboxError('MEDIA_KIND_UNSUPPORTED', `${channel} cannot send a ${mediaNoun(kind)}`);
+      kind = 'file';
+    }
+    const limit = Math.min(
+      caps.media.maxBytesByKind?.[kind] ?? Number.POSITIVE_INFINITY,
+      caps.media.maxBytes ?? Number.POSITIVE_INFINITY,
+    );
+    const size = m.size ?? (m.data !== undefined ? Math.floor((m.data.length * 3) / 4) : undefined);
+    if (size !== undefined && size > limit) {
+      throw new OutboxError(
+        'MEDIA_TOO_LARGE',
+        `${channel} takes a ${mediaNoun(kind)} of at most ${formatBytes(limit)}; this one is ${formatBytes(size)}`,
+      );
+    }
+    const fitted: OutboxMedia = { ...m, ...(kind !== mediaKindOf(m) ? { kind } : {}) };
+    const captionMax = caps.media.captionMax;
+    if (fitted.caption && captionMax !== undefined && measure(fitted.caption, caps.text.unit) > captionMax) {
+      leading.push(fitted.caption);
+      delete fitted.caption;
+    }
+    out.push(fitted);
+  }
+  const first = out[0]!;
+  const captionMax = caps.media.captionMax;
+  if (
+    text.trim() &&
+    !first.caption &&
+    captionMax !== undefined &&
+    first.kind !== 'sticker' &&
+    measure(text, caps.text.unit) <= captionMax
+  ) {
+    first.caption = text;
+    return { media: out, text: leading.join('\n\n') };
+  }
+  return { media: out, text: [text, ...leading].filter((t) => t.trim()).join('\n\n') };
 }

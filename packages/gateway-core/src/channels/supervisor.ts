@@ -6,6 +6,7 @@ import type {
   ChannelAdapter,
   ChannelProvider,
   InboundEnvelope,
+  InboundUpdate,
   WebhookRegistrar,
 } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -73,6 +74,7 @@ export interface SupervisorOptions {
   lease: LeaseHandle;
   backoff: BackoffPolicy;
   emit(env: InboundEnvelope): Promise<void>;
+  update?(event: InboundUpdate): Promise<void>;
   /** The adapter while it is up and owned (undefined when it goes away). */
   onAdapter(adapter: ChannelAdapter | undefined): void;
   onStatus(status: AccountRuntimeStatus): void;
@@ -349,6 +351,9 @@ export class AccountSupervisor {
           signal: controller.signal,
           log: log.child(tag),
           emit: (env) => this.#o.emit(env),
+          update: async (event) => {
+            await this.#o.update?.(event);
+          },
           status: (patch) => {
             if (live) onAdapterStatus(patch);
           },

@@ -1,22 +1,21 @@
 import { gatewayError, type MessageActionResult, type SendParams } from '@openclaw/protocol';
+import { PermanentSendError } from '../channel/errors.ts';
 import type { ChannelManager } from '../channels/channel-manager.ts';
+import { ChatActionError, type ChatActions, type ChatTarget } from '../channels/chat-actions.ts';
 import type { HandlerTable } from '../router/router.ts';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
+function missing(path: string, message: string) {
+  return gatewayError('INVALID_REQUEST', 'PARAMS_INVALID', message, {
+    details: { path, reason: 'missing' },
+  });
+}
+
 /** The chat a reference client means: `target`, else `to` without its `<channel>:` prefix. */
 function targetOf(channel: string, p: Record<string, unknown>): string {
   const target = str(p.target) ?? str(p.to) ?? str(p.chatId);
-  if (!target) {
-    throw gatewayError(
-      'INVALID_REQUEST',
-      'PARAMS_INVALID',
-      'message.action needs params.target (or params.to)',
-      {
-        details: { path: '/params/target', reason: 'missing' },
-      },
-    );
-  }
+  if (!target) throw missing('/params/target', 'message.action needs params.target (or params.to)');
   return target.startsWith(`${channel}:`) ? target.slice(channel.length + 1) : target;
 }
 
@@ -31,78 +30,132 @@ function unsupported(action: string, channel: string, why: string) {
   );
 }
 
-/** message.action: send goes through the outbox like `send`; react uses the adapter where it can. */
-export function createMessageHandlers(channels: ChannelManager): HandlerTable {
+/** The platform message an action is about: params.messageId (or message_id / id). */
+function messageIdOf(p: Record<string, unknown>): string {
+  const id = str(p.messageId) ?? str(p.message_id) ?? str(p.id);
+  if (!id) throw missing('/params/messageId', 'this action needs params.messageId');
+  return id;
+}
+
+/** The send params a reference client's message.action send carries, in this gateway's `send` names. */
+function sendOf(
+  channel: string,
+  accountId: string,
+  p: Record<string, unknown>,
+  extra: { sessionKey?: string | undefined; idempotencyKey: string },
+): SendParams {
+  const send: SendParams = {
+    to: targetOf(channel, p),
+    channel,
+    accountId,
+    idempotencyKey: extra.idempotencyKey,
+  };
+  const message = str(p.message) ?? str(p.text) ?? str(p.caption);
+  if (message) send.message = message;
+  const media = str(p.media) ?? str(p.mediaUrl) ?? str(p.path) ?? str(p.filePath);
+  if (media) send.mediaUrl = media;
+  if (Array.isArray(p.mediaUrls)) {
+    const urls = p.mediaUrls.map(str).filter((u): u is string => u !== undefined);
+    if (urls.length) send.mediaUrls = urls;
+  }
+  const buffer = str(p.buffer);
+  if (buffer) send.buffer = buffer;
+  const filename = str(p.filename) ?? str(p.fileName);
+  if (filename) send.filename = filename;
+  const contentType = str(p.contentType) ?? str(p.mimeType);
+  if (contentType) send.contentType = contentType;
+  if (p.asVoice === true) send.asVoice = true;
+  if (p.forceDocument === true || p.asDocument === true) send.forceDocument = true;
+  const replyTo = str(p.replyTo) ?? str(p.replyToId);
+  if (replyTo) send.replyToId = replyTo;
+  const threadId = str(p.threadId);
+  if (threadId) send.threadId = threadId;
+  if (p.silent === true) send.silent = true;
+  if (extra.sessionKey) send.sessionKey = extra.sessionKey;
+  return send;
+}
+
+/** A chat action's failure as a protocol error: typed refusals keep their code, the platform's `no` is ACTION_REJECTED. */
+function actionError(action: string, t: ChatTarget, error: unknown): unknown {
+  if (error instanceof ChatActionError) {
+    if (error.code === 'ACTION_UNSUPPORTED') return unsupported(action, t.channel, error.message);
+    return gatewayError('UNAVAILABLE', 'CHANNEL_NOT_RUNNING', error.message, {
+      retryable: true,
+      details: { channel: t.channel, accountId: t.accountId },
+    });
+  }
+  if (error instanceof PermanentSendError)
+    return gatewayError(
+      'INVALID_REQUEST',
+      'ACTION_REJECTED',
+      `${t.channel} refused the ${action}: ${error.message}`,
+      {
+        details: { action, channel: t.channel },
+      },
+    );
+  return error;
+}
+
+/**
+ * message.action: send goes through the outbox like `send` (text and media); react (or unreact
+ * with params.remove), edit and delete of the gateway's own messages go to the account's adapter
+ * through the chat actions, refused with a typed ACTION_UNSUPPORTED where the platform has none.
+ */
+export function createMessageHandlers(channels: ChannelManager, actions: ChatActions): HandlerTable {
   return {
     'message.action': async (
       { channel, action, params: p, accountId: acct, sessionKey, idempotencyKey },
       ctx,
     ) => {
       const accountId = str(acct) ?? str(p.accountId) ?? 'default';
-      switch (action) {
-        case 'send': {
-          const send: SendParams = { to: targetOf(channel, p), channel, accountId, idempotencyKey };
-          const message = str(p.message) ?? str(p.text);
-          if (message) send.message = message;
-          const media = str(p.media) ?? str(p.mediaUrl);
-          if (media) send.mediaUrl = media;
-          const replyTo = str(p.replyTo) ?? str(p.replyToId);
-          if (replyTo) send.replyToId = replyTo;
-          const threadId = str(p.threadId);
-          if (threadId) send.threadId = threadId;
-          if (p.silent === true) send.silent = true;
-          if (sessionKey) send.sessionKey = sessionKey;
-          const r = await channels.send(send, ctx.session.deviceId ?? 'shared-secret');
-          const out: MessageActionResult = {
-            ok: true,
-            action,
-            channel: r.channel,
-            accountId: r.accountId,
-            to: r.to,
-            messageId: r.messageId,
-            status: r.status,
-          };
-          if (r.platformMessageIds) out.platformMessageIds = r.platformMessageIds;
-          if (r.chunks !== undefined) out.chunks = r.chunks;
-          return out;
-        }
-        case 'react': {
-          const chatId = targetOf(channel, p);
-          const messageId = str(p.messageId);
-          const emoji = str(p.emoji) ?? str(p.reaction);
-          if (!messageId || !emoji) {
-            throw gatewayError(
-              'INVALID_REQUEST',
-              'PARAMS_INVALID',
-              'react needs params.messageId and params.emoji',
-              {
-                details: { path: messageId ? '/params/emoji' : '/params/messageId', reason: 'missing' },
-              },
-            );
-          }
-          const adapter = channels.liveAdapter(channel, accountId);
-          if (!adapter) {
-            throw gatewayError(
-              'UNAVAILABLE',
-              'CHANNEL_NOT_RUNNING',
-              `${channel}/${accountId} is not running here`,
-              {
-                retryable: true,
-                details: { channel, accountId },
-              },
-            );
-          }
-          if (!adapter.capabilities.reactions || !adapter.react)
-            throw unsupported(action, channel, 'it has no reactions');
-          await adapter.react(chatId, messageId, emoji);
-          return { ok: true as const, action, channel, accountId, to: chatId, messageId };
-        }
-        case 'edit':
-        case 'delete':
-          throw unsupported(action, channel, `its adapter cannot ${action} sent messages`);
-        default:
-          throw unsupported(action, channel, 'this gateway supports send and react');
+      if (action === 'send') {
+        const r = await channels.send(
+          sendOf(channel, accountId, p, { sessionKey, idempotencyKey }),
+          ctx.session.deviceId ?? 'shared-secret',
+        );
+        const out: MessageActionResult = {
+          ok: true,
+          action,
+          channel: r.channel,
+          accountId: r.accountId,
+          to: r.to,
+          messageId: r.messageId,
+          status: r.status,
+        };
+        if (r.platformMessageIds) out.platformMessageIds = r.platformMessageIds;
+        if (r.chunks !== undefined) out.chunks = r.chunks;
+        return out;
       }
+      if (action !== 'react' && action !== 'unreact' && action !== 'edit' && action !== 'delete')
+        throw unsupported(action, channel, 'this gateway supports send, react, unreact, edit and delete');
+      const target: ChatTarget = { channel, accountId, chatId: targetOf(channel, p) };
+      const threadId = str(p.threadId);
+      if (threadId) target.threadId = threadId;
+      const messageId = messageIdOf(p);
+      try {
+        switch (action) {
+          case 'react':
+          case 'unreact': {
+            const emoji = str(p.emoji) ?? str(p.reaction);
+            const remove = action === 'unreact' || p.remove === true;
+            if (!emoji && !remove) throw missing('/params/emoji', 'react needs params.emoji');
+            await actions.react(target, messageId, emoji ?? '', remove);
+            break;
+          }
+          case 'edit': {
+            const text = str(p.message) ?? str(p.text);
+            if (!text) throw missing('/params/message', 'edit needs params.message (the new text)');
+            await actions.edit(target, messageId, text);
+            break;
+          }
+          case 'delete':
+            await actions.delete(target, messageId);
+            break;
+        }
+      } catch (error) {
+        throw actionError(action, target, error);
+      }
+      return { ok: true as const, action, channel, accountId, to: target.chatId, messageId };
     },
   };
 }

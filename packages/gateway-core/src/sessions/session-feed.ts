@@ -68,6 +68,21 @@ export class SessionFeed {
     void this.#changed(m.sessionKey, 'message', m.text);
   }
 
+  /**
+   * A stored message changed (edited, deleted or reacted to on its platform): its followers get it
+   * again, with the same id and seq, so a client replaces the one it has. The session row is unchanged.
+   */
+  messageUpdated(m: SessionMessageRecord): void {
+    this.#prune();
+    const followers = new Set([...this.#subs].filter(([, s]) => s.keys.has(m.sessionKey)).map(([c]) => c));
+    if (!followers.size) return;
+    this.#o.bus.publish(
+      'session.message',
+      { sessionKey: m.sessionKey, message: chatMessageOf(m), messageSeq: m.seq },
+      { filter: (c) => followers.has(c) },
+    );
+  }
+
   runChanged(sessionKey: string): void {
     this.#prune();
     void this.#changed(sessionKey, 'run');

@@ -8,6 +8,7 @@ import {
 import type { InboundEnvelope } from '../channel/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { describeMedia } from '../media/inbound-media.ts';
 import type {
   RunDelivery,
   RunRecord,
@@ -16,6 +17,7 @@ import type {
   SessionMessageRecord,
   SessionRecord,
   Store,
+  StoredMedia,
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -41,9 +43,13 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox). */
-  deliver(target: ReplyTarget, text: string, sessionKey: string): Promise<void>;
+  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
+  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
   settings?: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: (message: SessionMessageRecord) => void;
   /** A run started or ended in a session (its row's activity changed). */
@@ -59,6 +65,8 @@ export interface StartRunInput {
   timeoutMs?: number | undefined;
   /** A redelivered message: never merged into a queued run (it may already be in it). */
   replay?: boolean | undefined;
+  /** Attachments of the message. */
+  media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
 }
@@ -130,8 +138,9 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean } = {},
+    options: { replay?: boolean; media?: StoredMedia[] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
+    const media = options.media ?? [];
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
     await this.#o.store.sessions.ensure({
@@ -160,6 +169,8 @@ export class SessionRouter {
           channel: env.channel,
           senderId: env.sender.id,
           senderName: env.sender.name ?? env.sender.username,
+          ...(media.length ? { media } : {}),
+          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
         },
         this.#settings.bounds,
       );
@@ -174,7 +185,8 @@ export class SessionRouter {
     }
     const r = await this.startRun({
       sessionKey: key,
-      message: env.text,
+      message: withMedia(env.text, media),
+      ...(media.length ? { media } : {}),
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
@@ -196,6 +208,8 @@ export class SessionRouter {
     deliver?: boolean | undefined;
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
+    /** Attachments already in the media store. */
+    media?: StoredMedia[] | undefined;
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
@@ -207,6 +221,7 @@ export class SessionRouter {
         ? preferred
         : newId('run');
     const messageId = newId('msg');
+    const media = params.media ?? [];
     await this.#append(
       {
         sessionKey: params.sessionKey,
@@ -214,13 +229,15 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: this.#o.clock.now(),
+        ...(media.length ? { media } : {}),
         idempotencyKey: `${runId}:user`,
       },
       this.#settings.bounds,
     );
     const r = await this.startRun({
       sessionKey: params.sessionKey,
-      message: params.message,
+      message: withMedia(params.message, media),
+      ...(media.length ? { media } : {}),
       source: 'chat',
       deliverTo: params.deliver ? deliveryOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
@@ -336,6 +353,7 @@ export class SessionRouter {
       deliverTo: input.deliverTo,
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
+      ...(input.media?.length ? { media: input.media } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -544,8 +562,17 @@ export class SessionRouter {
       agentEvent('lifecycle', { phase: 'start', sessionKey });
       const history = await this.#historyFor(sessionKey, settings.historyMessages);
       const responder = this.#o.responder();
-      const reply = await responder.respond(
-        { sessionKey, runId, text: record.message, signal: controller.signal, history },
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
+      const answer = await responder.respond(
+        {
+          sessionKey,
+          runId,
+          text: record.message,
+          signal: controller.signal,
+          history,
+          media: record.media,
+          readMedia: this.#o.readMedia,
+        },
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
@@ -554,6 +581,8 @@ export class SessionRouter {
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
+      const reply = typeof answer === 'string' ? answer : answer.text;
+      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
       const stored = await this.#append(
         {
           sessionKey,
@@ -563,13 +592,14 @@ export class SessionRouter {
           ts: this.#o.clock.now(),
           runId,
           status: 'complete',
+          ...(replyMedia.length ? { media: replyMedia } : {}),
         },
         this.#settings.bounds,
       );
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && reply.trim()) {
+      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
         await this.#o
-          .deliver(record.deliverTo, reply, sessionKey)
+          .deliver(record.deliverTo, reply, sessionKey, replyMedia)
           .catch((error: unknown) =>
             this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
           );
@@ -600,6 +630,7 @@ export class SessionRouter {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
     }
   }
 
@@ -657,6 +688,7 @@ export class SessionRouter {
     const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
     return page
       .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
       .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
       .map((m) => ({ role: m.role, text: m.text }));
   }
@@ -679,4 +711,11 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
+}
+
+/** The text an agent gets: the message, then what was attached, in words. */
+function withMedia(text: string, media: readonly StoredMedia[]): string {
+  if (!media.length) return text;
+  const described = describeMedia(media);
+  return text.trim() ? `${text}\n${described}` : described;
 }

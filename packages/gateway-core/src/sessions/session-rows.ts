@@ -1,6 +1,12 @@
-import type { ChatMessage, SessionDefaults, SessionSummary } from '@openclaw/protocol';
+import type {
+  ChatContentPart,
+  ChatMedia,
+  ChatMessage,
+  SessionDefaults,
+  SessionSummary,
+} from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
-import type { SessionMessageRecord, SessionRecord } from '../store/types.ts';
+import type { SessionMessageRecord, SessionRecord, StoredMedia } from '../store/types.ts';
 
 /** Longest lastMessagePreview, in characters. */
 const PREVIEW_CHARS = 160;
@@ -55,12 +61,19 @@ export function newSessionRecord(key: string, now: number): SessionRecord {
 
 /** A stored message with our fields and the reference's `{role, content, timestamp}`. */
 export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
+  const media = m.media ?? [];
   const out: ChatMessage = {
     id: m.id,
     role: m.role,
     text: m.text,
     ts: m.ts,
-    content: m.role === 'assistant' ? [{ type: 'text', text: m.text }] : m.text,
+    content:
+      m.role === 'assistant' || media.length
+        ? [
+            ...(m.text || !media.length ? [{ type: 'text' as const, text: m.text }] : []),
+            ...media.map(contentPartOf),
+          ]
+        : m.text,
     timestamp: m.ts,
     __openclaw: m.runId ? { id: m.id, seq: m.seq, runId: m.runId } : { id: m.id, seq: m.seq },
   };
@@ -70,7 +83,78 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
   if (m.senderId) out.senderId = m.senderId;
   if (m.senderName) out.senderName = m.senderName;
   if (m.status) out.status = m.status;
+  if (media.length) out.media = media.map(chatMediaOf);
+  if (m.replyToId) out.replyToId = m.replyToId;
+  if (m.editedAtMs !== undefined) out.editedAtMs = m.editedAtMs;
+  if (m.deletedAtMs !== undefined) out.deletedAtMs = m.deletedAtMs;
+  if (m.reactions?.length) out.reactions = m.reactions;
   return out;
+}
+
+function mediaUrl(ref: string): string {
+  return `/__openclaw__/media/${ref}`;
+}
+
+function chatMediaOf(m: StoredMedia): ChatMedia {
+  const out: ChatMedia = { kind: m.kind };
+  if (m.ref) {
+    out.id = m.ref;
+    out.url = mediaUrl(m.ref);
+  }
+  if (m.mimeType) out.mimeType = m.mimeType;
+  if (m.size !== undefined) out.size = m.size;
+  if (m.fileName) out.fileName = m.fileName;
+  if (m.caption) out.caption = m.caption;
+  if (m.transcript) out.transcript = m.transcript;
+  if (m.note) out.note = m.note;
+  return out;
+}
+
+/**
+ * One attachment as a content part in the reference layout: photos and stickers are images, voice
+ * notes and audio are audio, files are `attachment` parts, and what was not stored (too large, a
+ * failed download) is an `attachment_error` carrying the note.
+ */
+function contentPartOf(m: StoredMedia): ChatContentPart {
+  const shown =
+    m.kind === 'image' || m.kind === 'sticker'
+      ? 'image'
+      : m.kind === 'voice' || m.kind === 'audio'
+        ? 'audio'
+        : m.kind === 'video'
+          ? 'video'
+          : 'document';
+  if (!m.ref) {
+    const attachment: Extract<ChatContentPart, { type: 'attachment_error' }>['attachment'] = {
+      code: 'MEDIA_NOT_STORED',
+      kind: shown,
+      label: m.note ?? m.fileName ?? `${m.kind} not stored`,
+    };
+    if (m.mimeType) attachment.mimeType = m.mimeType;
+    return { type: 'attachment_error', attachment };
+  }
+  const url = mediaUrl(m.ref);
+  if (shown === 'document') {
+    const attachment: Extract<ChatContentPart, { type: 'attachment' }>['attachment'] = {
+      url,
+      kind: 'document',
+      label: m.fileName ?? `${m.ref.slice(0, 16)}`,
+    };
+    if (m.mimeType) attachment.mimeType = m.mimeType;
+    if (m.size !== undefined) attachment.sizeBytes = m.size;
+    return { type: 'attachment', attachment };
+  }
+  const part: Extract<ChatContentPart, { type: 'image' | 'audio' | 'video' }> = {
+    type: shown,
+    url,
+    openUrl: url,
+  };
+  if (m.mimeType) part.mimeType = m.mimeType;
+  if (m.size !== undefined) part.sizeBytes = m.size;
+  if (m.fileName) part.fileName = m.fileName;
+  if (shown === 'image' && m.caption) part.alt = m.caption;
+  if (m.kind === 'voice') part.isVoiceNote = true;
+  return part;
 }
 
 export function sessionDefaults(catalog: AgentCatalog): SessionDefaults {

@@ -224,6 +224,12 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
       s.updatedAtMs = Math.max(s.updatedAtMs, m.ts);
       return copy(rec);
     },
+    async updateMessage(key, id, patch) {
+      const m = messages.get(key)?.find((x) => x.id === id);
+      if (!m) return undefined;
+      Object.assign(m, copy(patch));
+      return copy(m);
+    },
     async prune(before, maxPer) {
       let n = 0;
       for (const [key, list] of messages) {

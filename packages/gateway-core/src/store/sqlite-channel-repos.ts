@@ -374,6 +374,23 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           return rec;
         }),
       ),
+    updateMessage: (key, id, patch) =>
+      run(() =>
+        tx(() => {
+          const row = q('SELECT seq, data FROM session_messages WHERE session_key = ? AND id = ?').get(
+            key,
+            id,
+          ) as Row | undefined;
+          if (!row) return undefined;
+          const rec = { ...toMessage(row), ...patch } as SessionMessageRecord;
+          q('UPDATE session_messages SET data = ? WHERE session_key = ? AND seq = ?').run(
+            JSON.stringify(rec),
+            key,
+            rec.seq,
+          );
+          return rec;
+        }),
+      ),
     prune: (before, maxPer) =>
       run(() =>
         tx(() => {

@@ -2,6 +2,8 @@
 // Implementations: in-memory (unit tests of other modules), SQLite (default), Redis (clusters).
 // All methods are async so a networked backend fits; writes resolve only once durable.
 
+import type { MediaKind } from '../channel/types.ts';
+
 /** An approved device. */
 export interface DeviceRecord {
   deviceId: string;
@@ -215,8 +217,28 @@ export interface OutboxMedia {
   mimeType: string;
   fileName?: string | undefined;
   caption?: string | undefined;
-  /** Base64 content. Kept inline: the outbox must be able to resend after a restart. */
-  data: string;
+  /** The item in the media store (sha256): the record stays small and large files are streamed. */
+  ref?: string | undefined;
+  size?: number | undefined;
+  /** How the platform should present it (a voice note, a sticker…); from the type when absent. */
+  kind?: MediaKind | undefined;
+  /** Base64 content kept inline (records written before the media store). */
+  data?: string | undefined;
+}
+
+/** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
+export interface StoredMedia {
+  kind: MediaKind;
+  /** The item in the media store; absent when it was refused or could not be fetched. */
+  ref?: string | undefined;
+  mimeType?: string | undefined;
+  size?: number | undefined;
+  fileName?: string | undefined;
+  caption?: string | undefined;
+  /** A voice note's transcript, when a transcription model is configured. */
+  transcript?: string | undefined;
+  /** Why it is not stored (too large, download failed), for people reading the history. */
+  note?: string | undefined;
 }
 
 /** One accepted send, from acceptance until the platform confirmed every chunk. */
@@ -378,6 +400,15 @@ export interface SessionMessageRecord {
   senderId?: string | undefined;
   senderName?: string | undefined;
   status?: 'complete' | 'aborted' | 'error' | undefined;
+  media?: StoredMedia[] | undefined;
+  /** The platform message it answers or quotes. */
+  replyToId?: string | undefined;
+  /** Set when the sender edited it on the platform (the text is the edited one). */
+  editedAtMs?: number | undefined;
+  /** The sender deleted it on the platform (the text is kept for the record, clients grey it out). */
+  deletedAtMs?: number | undefined;
+  /** Reactions people put on it, one per sender and emoji. */
+  reactions?: { emoji: string; senderId: string }[] | undefined;
   /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
   idempotencyKey?: string | undefined;
 }
@@ -388,6 +419,10 @@ export interface SessionBounds {
   /** UTF-8 bytes of the stored message records (text plus a little metadata). */
   maxBytes: number;
 }
+/** What a platform event (an edit, a delete, a reaction) changes in a stored message. */
+export type SessionMessagePatch = Partial<
+  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions'>
+>;
 
 export interface SessionRepo {
   get(key: string): Promise<SessionRecord | undefined>;
@@ -409,6 +444,12 @@ export interface SessionRepo {
     key: string,
     query: { limit: number; beforeSeq?: number | undefined },
   ): Promise<SessionMessageRecord[]>;
+  /** Change a stored message (by its id); undefined when the session has no such message. */
+  updateMessage(
+    key: string,
+    id: string,
+    patch: SessionMessagePatch,
+  ): Promise<SessionMessageRecord | undefined>;
   /** Retention: drop messages older than `beforeMs`, and beyond the newest `maxPerSession` of each session. */
   prune(beforeMs: number, maxPerSession: number): Promise<number>;
   /** Set (or clear, with undefined) the title. The updated record; undefined when there is no such session. */
@@ -446,6 +487,8 @@ export interface RunRecord {
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
+  /** Attachments of the message this run answers. */
+  media?: StoredMedia[] | undefined;
 }
 
 export type RunPatch = Partial<

@@ -515,6 +515,54 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         ).rejects.toThrow();
       });
 
+      it('keeps message media and applies edits, deletes and reactions to a stored message', async () => {
+        await store.sessions.ensure({ key: 'tg:1', kind: 'channel', createdAtMs: 1 });
+        const media = [
+          { kind: 'image' as const, ref: 'a'.repeat(64), mimeType: 'image/png', size: 68, caption: 'cat' },
+          { kind: 'voice' as const, note: 'voice note of 30 MB refused: over the 20 MB limit' },
+        ];
+        await store.sessions.append({
+          sessionKey: 'tg:1',
+          id: 'telegram:5',
+          role: 'user',
+          text: 'hi',
+          ts: 10,
+          media,
+        });
+        await store.sessions.append({
+          sessionKey: 'tg:1',
+          id: 'telegram:6',
+          role: 'user',
+          text: 'two',
+          ts: 11,
+        });
+        const edited = await store.sessions.updateMessage('tg:1', 'telegram:5', {
+          text: 'hi (edited)',
+          editedAtMs: 20,
+        });
+        expect(edited).toMatchObject({
+          id: 'telegram:5',
+          seq: 1,
+          text: 'hi (edited)',
+          editedAtMs: 20,
+          media,
+        });
+        await store.sessions.updateMessage('tg:1', 'telegram:6', {
+          deletedAtMs: 30,
+          reactions: [{ emoji: '👍', senderId: 'u1' }],
+        });
+        const page = await store.sessions.history('tg:1', { limit: 10 });
+        expect(page.map((m) => [m.seq, m.id, m.text])).toEqual([
+          [1, 'telegram:5', 'hi (edited)'],
+          [2, 'telegram:6', 'two'],
+        ]);
+        expect(page[0]!.media).toEqual(media);
+        expect(page[1]).toMatchObject({ deletedAtMs: 30, reactions: [{ emoji: '👍', senderId: 'u1' }] });
+        expect(await store.sessions.updateMessage('tg:1', 'nope', { text: 'x' })).toBeUndefined();
+        expect(await store.sessions.updateMessage('missing', 'telegram:5', { text: 'x' })).toBeUndefined();
+        expect((await store.sessions.get('tg:1'))?.messageCount).toBe(2);
+      });
+
       it('retitles, trims and removes a session (sessions.patch / reset / compact / delete)', async () => {
         await store.sessions.ensure({ key: 's:a', kind: 'webchat', createdAtMs: 1 });
         await store.sessions.ensure({ key: 's:b', kind: 'webchat', createdAtMs: 1 });

@@ -263,6 +263,11 @@ export const AgentSection = Type.Object(
           default: 20,
           description: 'Earlier session messages sent along.',
         }),
+        vision: Type.Boolean({
+          default: false,
+          description:
+            'The model accepts images: photos are sent to it as images. Off: it gets a text description of what was attached.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
     ),
@@ -304,6 +309,61 @@ export const SessionsSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Session history retention.' },
 );
 
+export const MediaSection = Type.Object(
+  {
+    dir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Where media is stored (default <state dir>/media). On a cluster every gateway must mount the same directory here.',
+      }),
+    ),
+    maxItemBytes: Type.Integer({
+      minimum: 1024,
+      default: 50 * 1024 * 1024,
+      description: 'Largest single item stored (inbound or outbound); larger media is refused with a note.',
+    }),
+    maxTotalBytes: Type.Integer({
+      minimum: 1024 * 1024,
+      default: 5 * 1024 * 1024 * 1024,
+      description: 'All stored media together; past it the oldest items not waiting to be sent make room.',
+    }),
+    retentionDays: Type.Integer({
+      minimum: 1,
+      default: 30,
+      description: 'Media not received or sent again for this long is deleted.',
+    }),
+    transcription: Type.Object(
+      {
+        model: Type.String({
+          default: '',
+          description: 'Transcription model (e.g. whisper-1). Empty: voice notes are not transcribed.',
+        }),
+        baseUrl: Type.Optional(
+          SecretUrl({
+            description:
+              'OpenAI-compatible API with /audio/transcriptions (default: agent.openai.baseUrl). A password in it is kept secret.',
+          }),
+        ),
+        apiKeyEnv: Type.String({
+          default: 'OPENAI_API_KEY',
+          description: 'Environment variable holding its API key.',
+        }),
+        apiKeyFile: Type.Optional(
+          Type.String({ description: 'File holding its API key (default: the agent key file).' }),
+        ),
+        timeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 60_000,
+          description: 'Longest a transcription may take; the message goes on without it after.',
+        }),
+      },
+      { additionalProperties: false, default: {}, description: 'Voice-note transcription.' },
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Media storage and processing.' },
+);
+
 export const CronSection = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Run scheduled jobs.' }),
@@ -342,6 +402,7 @@ const sections = {
   nodes: NodesSection,
   agent: AgentSection,
   sessions: SessionsSection,
+  media: MediaSection,
   cron: CronSection,
   cluster: ClusterSection,
 };
@@ -389,6 +450,7 @@ export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>
 /** Keys whose change needs a restart; everything else applies live. */
 export const RESTART_REQUIRED_PREFIXES = [
   'cluster',
+  'media.dir',
   'channels',
   'gateway.bind',
   'gateway.host',

@@ -6,6 +6,129 @@ const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:
   maxLength: 512,
 });
 
+export const MediaKind = Type.Union(
+  [
+    Type.Literal('image'),
+    Type.Literal('video'),
+    Type.Literal('audio'),
+    Type.Literal('voice'),
+    Type.Literal('file'),
+    Type.Literal('sticker'),
+  ],
+  { $id: 'MediaKind', description: 'How media is presented: a photo, a voice note, a file to download…' },
+);
+export type MediaKind = Static<typeof MediaKind>;
+
+export const ChatMedia = Strict(
+  {
+    kind: MediaKind,
+    id: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Stored item (SHA-256 of its bytes).' }),
+    ),
+    url: Type.Optional(
+      Type.String({
+        description:
+          'Where an authenticated client reads it on the gateway (GET with the gateway token or an operator device token as Bearer).',
+      }),
+    ),
+    mimeType: Type.Optional(Type.String({ description: 'Type sniffed from the bytes.' })),
+    size: Type.Optional(Count('Bytes.')),
+    fileName: Type.Optional(Type.String({ description: 'File name the sender gave.' })),
+    caption: Type.Optional(Type.String({ description: "This item's own caption." })),
+    transcript: Type.Optional(Type.String({ description: 'Transcript of a voice note.' })),
+    note: Type.Optional(
+      Type.String({
+        description: 'Why it is not stored (refused as too large, download failed) or not transcribed.',
+      }),
+    ),
+  },
+  { $id: 'ChatMedia', description: 'One attachment of a message.' },
+);
+export type ChatMedia = Static<typeof ChatMedia>;
+
+export const ChatAttachment = Type.Object(
+  {
+    type: Type.Optional(Type.String({ description: 'image, audio, voice, video, file (a hint).' })),
+    mimeType: Type.Optional(Type.String({ description: 'A hint; the type is sniffed from the bytes.' })),
+    fileName: Type.Optional(Type.String({ description: 'File name.' })),
+    content: Type.String({
+      description: 'The bytes, base64 (or a data: URI), or media:<sha256> of a stored item.',
+    }),
+  },
+  { additionalProperties: true, description: 'An attachment sent with a WebChat message.' },
+);
+
+const MediaUrl = Type.String({ description: 'Where an authenticated client reads it (see ChatMedia.url).' });
+const SizeBytes = Type.Optional(Count('Bytes.'));
+
+/**
+ * Message content parts in the reference layout: text, then one part per attachment. Images, audio
+ * and video are parts of their own type with a URL; files are `attachment` parts; media that was
+ * refused or could not be fetched is an `attachment_error` part (the reason is in `media[].note`).
+ */
+export const ChatContentPart = Type.Union(
+  [
+    Strict(
+      {
+        type: Type.Literal('text', { description: 'A text part.' }),
+        text: Type.String({ description: 'Text.' }),
+      },
+      { description: 'Text.' },
+    ),
+    Strict(
+      {
+        type: Type.Union([Type.Literal('image'), Type.Literal('audio'), Type.Literal('video')], {
+          description: 'How it is shown.',
+        }),
+        url: MediaUrl,
+        openUrl: MediaUrl,
+        mimeType: Type.Optional(Type.String({ description: 'Type sniffed from the bytes.' })),
+        sizeBytes: SizeBytes,
+        fileName: Type.Optional(Type.String({ description: 'File name the sender gave.' })),
+        alt: Type.Optional(Type.String({ description: 'Caption of an image.' })),
+        isVoiceNote: Type.Optional(Type.Boolean({ description: 'An audio part that is a voice note.' })),
+      },
+      { description: 'An image, audio or video attachment.' },
+    ),
+    Strict(
+      {
+        type: Type.Literal('attachment', { description: 'A file.' }),
+        attachment: Strict(
+          {
+            url: MediaUrl,
+            kind: Type.Literal('document', { description: 'Shown as a file to download.' }),
+            label: Type.String({ description: 'File name, or a generic label.' }),
+            mimeType: Type.Optional(Type.String({ description: 'Type sniffed from the bytes.' })),
+            sizeBytes: SizeBytes,
+          },
+          { description: 'The file.' },
+        ),
+      },
+      { description: 'A file attachment.' },
+    ),
+    Strict(
+      {
+        type: Type.Literal('attachment_error', { description: 'Media that is not stored.' }),
+        attachment: Strict(
+          {
+            code: NonEmptyString('Why: MEDIA_NOT_STORED.'),
+            kind: Type.Union(
+              [Type.Literal('image'), Type.Literal('audio'), Type.Literal('video'), Type.Literal('document')],
+              { description: 'What it was.' },
+            ),
+            label: Type.String({ description: 'The reason, for people.' }),
+            mimeType: Type.Optional(Type.String({ description: 'Type, when known.' })),
+          },
+          { description: 'What was not stored.' },
+        ),
+      },
+      { description: 'Refused or unavailable media.' },
+    ),
+  ],
+  { $id: 'ChatContentPart', description: 'One part of a message, in the reference layout.' },
+);
+export type ChatContentPart = Static<typeof ChatContentPart>;
+
 export const ChatMessage = Strict(
   {
     id: NonEmptyString('Message id within the session.'),
@@ -23,24 +146,23 @@ export const ChatMessage = Strict(
         description: 'For assistant messages: how the run ended.',
       }),
     ),
-    content: Type.Union(
-      [
-        Type.String(),
-        Type.Array(
-          Strict(
-            {
-              type: Type.Literal('text', { description: 'A text part.' }),
-              text: Type.String({ description: 'Text.' }),
-            },
-            { description: 'A content part.' },
-          ),
+    media: Type.Optional(Type.Array(ChatMedia, { description: 'Attachments.' })),
+    replyToId: Type.Optional(Type.String({ description: 'Platform id of the message it replies to.' })),
+    editedAtMs: Type.Optional(TimestampMs('When the sender edited it (the text is the edited one).')),
+    deletedAtMs: Type.Optional(TimestampMs('When the sender deleted it on the platform.')),
+    reactions: Type.Optional(
+      Type.Array(
+        Strict(
+          { emoji: Type.String({ description: 'Emoji.' }), senderId: Type.String({ description: 'Who.' }) },
+          { description: 'A reaction.' },
         ),
-      ],
-      {
-        description:
-          'The same text in the reference layout: a string for user and system messages, text parts for assistant ones.',
-      },
+        { description: 'Reactions on it.' },
+      ),
     ),
+    content: Type.Union([Type.String(), Type.Array(ChatContentPart)], {
+      description:
+        'The message in the reference layout: a string for user and system messages without media, otherwise parts (text, then one per attachment).',
+    }),
     timestamp: TimestampMs('Same as ts (the reference name).'),
     idempotencyKey: Type.Optional(
       Type.String({ description: 'A chat.send user message: `<runId>:user`, so the sender can match it.' }),
@@ -66,6 +188,9 @@ export const ChatSendParams = Strict(
     message: Type.String({ maxLength: 100_000, description: 'Text to send to the agent.' }),
     deliver: Type.Optional(Type.Boolean({ description: 'Also deliver the reply to the session channel.' })),
     timeoutMs: Type.Optional(Count('Run timeout.')),
+    attachments: Type.Optional(
+      Type.Array(ChatAttachment, { maxItems: 10, description: 'Photos, voice notes or files sent along.' }),
+    ),
     idempotencyKey: IdempotencyKey,
   },
   { $id: 'ChatSendParams', description: 'Send a WebChat message; the reply streams as chat events.' },

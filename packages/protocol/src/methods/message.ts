@@ -5,10 +5,10 @@ import { defineMethod } from './define.ts';
 export const MessageActionParams = Strict(
   {
     channel: NonEmptyString('Channel id (telegram, slack, …).'),
-    action: NonEmptyString('send, react, edit or delete (what the channel can do).'),
+    action: NonEmptyString('send, react, unreact, edit or delete (what the channel can do).'),
     params: Type.Record(Type.String(), Type.Unknown(), {
       description:
-        'Action params: send {target | to, message, media?, replyTo?, threadId?, silent?}; react {target | to, messageId, emoji}.',
+        'Action params: send {target | to, message?, media? (data: URI or media:<sha256>), mediaUrls?, buffer?, filename?, contentType?, asVoice?, forceDocument?, replyTo?, threadId?, silent?}; react {target | to, messageId, emoji, remove?}; unreact {target | to, messageId, emoji?}; edit {target | to, messageId, message}; delete {target | to, messageId}.',
     }),
     accountId: Type.Optional(Type.String({ description: 'Account on that channel (default: default).' })),
     sessionKey: Type.Optional(Type.String({ description: 'Session to record a sent message in.' })),
@@ -28,7 +28,9 @@ export const MessageActionResult = Strict(
     channel: NonEmptyString('Channel.'),
     accountId: NonEmptyString('Account.'),
     to: Type.Optional(NonEmptyString('Target chat.')),
-    messageId: Type.Optional(NonEmptyString('send: the outbox id; react: the message reacted to.')),
+    messageId: Type.Optional(
+      NonEmptyString('send: the outbox id; react, unreact, edit, delete: the platform message acted on.'),
+    ),
     status: Type.Optional(
       Type.Union([Type.Literal('queued'), Type.Literal('delivered'), Type.Literal('failed')], {
         description: 'send: where delivery stands.',
@@ -45,7 +47,7 @@ export const MessageActionResult = Strict(
 export const messageAction = defineMethod({
   name: 'message.action',
   description:
-    'Do one thing with a channel message: send (through the outbox), react (where the channel can); edit and delete are refused with ACTION_UNSUPPORTED where the channel cannot.',
+    'Do one thing with a channel message: send (through the outbox, with media), react or unreact, edit or delete one of our own messages; refused with ACTION_UNSUPPORTED where the channel cannot, ACTION_REJECTED where the platform says no.',
   params: MessageActionParams,
   result: MessageActionResult,
   scope: 'operator.write',

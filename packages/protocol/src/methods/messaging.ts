@@ -9,13 +9,21 @@ export const SendParams = Strict(
   {
     to: NonEmptyString('Target on the channel: chat id, user id, phone number, channel id.'),
     message: OptStr('Text to send.'),
-    mediaUrl: OptStr('One media attachment, as a URL or data: URI.'),
+    mediaUrl: OptStr(
+      'One media attachment: a data: URI, or a stored item as media:<sha256> (or its /__openclaw__/media/<sha256> URL).',
+    ),
     mediaUrls: Type.Optional(
       Type.Array(Type.String(), { maxItems: 10, description: 'Several attachments.' }),
     ),
     buffer: OptStr('Attachment content, base64.'),
     filename: OptStr('Attachment file name.'),
-    contentType: OptStr('Attachment MIME type.'),
+    contentType: OptStr('Attachment MIME type (a hint: the type is sniffed from the bytes).'),
+    asVoice: Type.Optional(
+      Type.Boolean({ description: 'Send audio as a voice note (refused where the platform has none).' }),
+    ),
+    forceDocument: Type.Optional(
+      Type.Boolean({ description: 'Send as a file, not as a photo or video (no recompression).' }),
+    ),
     channel: OptStr('Channel id (telegram, slack, …); the default channel when absent.'),
     accountId: OptStr('Account on that channel; the default account when absent.'),
     replyToId: OptStr('Platform message id to reply to.'),

@@ -24,6 +24,10 @@ export interface BlueBubblesSent {
   selectedMessageGuid?: string;
   /** The guid the fake gave the sent message. */
   guid: string;
+  /** Edited later (Private API message/:guid/edit). */
+  editedMessage?: string;
+  /** Unsent later (Private API message/:guid/unsend). */
+  unsent?: boolean;
   at: number;
 }
 
@@ -141,6 +145,8 @@ type Route =
   | 'message/text'
   | 'message/attachment'
   | 'message/react'
+  | 'message/edit'
+  | 'message/unsend'
   | 'message/query'
   | 'chat/typing'
   | 'attachment/download'
@@ -437,6 +443,8 @@ export class FakeBlueBubbles {
     if (httpMethod === 'POST' && path === '/api/v1/message/attachment') return 'message/attachment';
     if (httpMethod === 'POST' && path === '/api/v1/message/react') return 'message/react';
     if (httpMethod === 'POST' && path === '/api/v1/message/query') return 'message/query';
+    if (httpMethod === 'POST' && /^\/api\/v1\/message\/[^/]+\/edit$/.test(path)) return 'message/edit';
+    if (httpMethod === 'POST' && /^\/api\/v1\/message\/[^/]+\/unsend$/.test(path)) return 'message/unsend';
     if ((httpMethod === 'POST' || httpMethod === 'DELETE') && /^\/api\/v1\/chat\/[^/]+\/typing$/.test(path))
       return 'chat/typing';
     if (httpMethod === 'GET' && /^\/api\/v1\/attachment\/[^/]+\/download$/.test(path))
@@ -500,7 +508,11 @@ export class FakeBlueBubbles {
       return this.#error(res, failure.status, 'Server Error', failure.description ?? 'Injected failure');
     }
 
-    const needsPrivateApi = route === 'message/react' || route === 'chat/typing';
+    const needsPrivateApi =
+      route === 'message/react' ||
+      route === 'chat/typing' ||
+      route === 'message/edit' ||
+      route === 'message/unsend';
     if (needsPrivateApi && !this.privateApi)
       return this.#error(res, 500, 'iMessage Error', PRIVATE_API_MESSAGE);
 
@@ -529,6 +541,17 @@ export class FakeBlueBubbles {
         return this.#react(fields, res);
       case 'message/query':
         return this.#query(fields, res);
+      case 'message/edit':
+      case 'message/unsend': {
+        const guid = decodeURIComponent(url.pathname.split('/')[4] ?? '');
+        const sent = this.sent.find((x) => x.guid === guid && !x.unsent);
+        if (!sent) return this.#error(res, 404, 'Database Error', 'Message does not exist!');
+        if (route === 'message/unsend') sent.unsent = true;
+        else if (typeof fields.editedMessage !== 'string' || !fields.editedMessage)
+          return this.#error(res, 400, 'Validation Error', 'An editedMessage is required!');
+        else sent.editedMessage = fields.editedMessage;
+        return this.#ok(res, 'Message updated!', { guid });
+      }
       case 'chat/typing': {
         const guid = decodeURIComponent(url.pathname.split('/')[4] ?? '');
         this.typing.push({ chatGuid: guid, action: httpMethod === 'POST' ? 'start' : 'stop' });

@@ -50,7 +50,11 @@ export interface DiscordSent {
   replyToMessageId?: string;
   nonce?: string;
   embeds?: unknown[];
-  files?: { name: string; type: string; size: number }[];
+  files?: { name: string; type: string; size: number; data: Buffer }[];
+  /** Replaced later (PATCH). */
+  editedContent?: string;
+  /** Deleted later (DELETE). */
+  deleted?: boolean;
   at: number;
 }
 
@@ -62,7 +66,8 @@ export interface DiscordPushMessageInput {
   content: string;
   /** Prefix the content with `<@botId> ` and list the bot in `mentions`. */
   mentionsBot?: boolean;
-  attachments?: { filename: string; data: Buffer; contentType?: string }[];
+  /** `voice`: a voice message (an Ogg attachment with a duration and waveform, flag 8192 on the message). */
+  attachments?: { filename: string; data: Buffer; contentType?: string; voice?: boolean }[];
   /** Reply to this message id (type 19 with message_reference). */
   replyToMessageId?: string;
   id?: string;
@@ -213,9 +218,16 @@ export class FakeDiscord {
     }
     const id = input.id ?? this.snowflake();
     const content = input.mentionsBot ? `<@${this.botUser.id}> ${input.content}` : input.content;
-    const attachments = (input.attachments ?? []).map((a) =>
-      this.#storeAttachment(input.channelId, a.filename, a.data, a.contentType ?? 'application/octet-stream'),
-    );
+    const attachments = (input.attachments ?? []).map((a) => {
+      const stored = this.#storeAttachment(
+        input.channelId,
+        a.filename,
+        a.data,
+        a.contentType ?? 'application/octet-stream',
+      );
+      return a.voice ? { ...stored, duration_secs: 2.5, waveform: 'AAAAAAAAAAAA' } : stored;
+    });
+    const voice = (input.attachments ?? []).some((a) => a.voice);
     const message: Json = {
       type: input.replyToMessageId ? 19 : 0,
       tts: false,
@@ -226,7 +238,7 @@ export class FakeDiscord {
       mention_roles: [],
       mention_everyone: false,
       id,
-      flags: 0,
+      flags: voice ? 8192 : 0,
       embeds: [],
       edited_timestamp: null,
       content,
@@ -550,6 +562,8 @@ export class FakeDiscord {
       ['GET', /^channels\/(\d+)$/, 'getChannel'],
       ['POST', /^channels\/(\d+)\/messages$/, 'createMessage'],
       ['GET', /^channels\/(\d+)\/messages\/(\d+)$/, 'getMessage'],
+      ['PATCH', /^channels\/(\d+)\/messages\/(\d+)$/, 'editMessage'],
+      ['DELETE', /^channels\/(\d+)\/messages\/(\d+)$/, 'deleteMessage'],
       ['POST', /^channels\/(\d+)\/typing$/, 'triggerTypingIndicator'],
       ['PUT', /^channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, 'createReaction'],
       ['DELETE', /^channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, 'deleteOwnReaction'],
@@ -634,6 +648,22 @@ export class FakeDiscord {
       }
       case 'createMessage':
         return this.#createMessage(res, params[0]!, payload, files);
+      case 'editMessage':
+      case 'deleteMessage': {
+        // Only the bot's own messages, as for a bot on Discord (others' need Manage Messages).
+        const s = this.sent.find((x) => x.channelId === params[0] && x.messageId === params[1] && !x.deleted);
+        const msg = this.#messages.get(params[1]!);
+        if (!s || !msg) return sendJson(res, 404, { message: 'Unknown Message', code: 10008 });
+        if (name === 'deleteMessage') {
+          s.deleted = true;
+          this.#messages.delete(params[1]!);
+          return noContent();
+        }
+        s.editedContent = String((payload as { content?: unknown }).content ?? '');
+        const edited = { ...msg, content: s.editedContent, edited_timestamp: new Date().toISOString() };
+        this.#messages.set(params[1]!, edited);
+        return sendJson(res, 200, edited);
+      }
       case 'triggerTypingIndicator':
         if (!this.#channels.has(params[0]!)) return unknownChannel();
         this.typing.push({ channelId: params[0]!, at: Date.now() });
@@ -781,7 +811,7 @@ export class FakeDiscord {
     if (nonce !== undefined) s.nonce = nonce;
     if (embeds.length) s.embeds = embeds;
     if (uploads.length)
-      s.files = uploads.map(([, f]) => ({ name: f.name, type: f.type, size: f.data.length }));
+      s.files = uploads.map(([, f]) => ({ name: f.name, type: f.type, size: f.data.length, data: f.data }));
     this.sent.push(s);
     sendJson(res, 200, message);
     if (this.#echoOwnMessages) {

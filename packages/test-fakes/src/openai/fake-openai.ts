@@ -4,14 +4,18 @@ import {
   FailureQueue,
   type InjectedFailure,
   listen,
+  parseBody,
   readBody,
   sendJson,
   waitFor,
 } from '../http-util.ts';
 
+/** A content part of a chat message (text, or an image for vision models). */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
 export interface ChatRequest {
   model: string;
-  messages: { role: string; content: string }[];
+  messages: { role: string; content: string | ContentPart[] }[];
   stream?: boolean;
   temperature?: number;
   authorization?: string | undefined;
@@ -24,6 +28,17 @@ export interface FakeOpenAiOptions {
   chunkDelayMs?: number;
   /** Required API key; requests without it get 401. */
   apiKey?: string;
+  /** The transcript for an audio upload; default: `transcript of <bytes> bytes of <type>`. */
+  transcribe?: (req: TranscriptionRequest) => string;
+}
+
+/** A `POST /v1/audio/transcriptions` upload as the fake received it. */
+export interface TranscriptionRequest {
+  model: string;
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+  authorization?: string | undefined;
 }
 
 /**
@@ -33,6 +48,7 @@ export interface FakeOpenAiOptions {
 export class FakeOpenAi {
   baseUrl = '';
   readonly requests: ChatRequest[] = [];
+  readonly transcriptions: TranscriptionRequest[] = [];
   /** Streams the client closed before they finished. */
   cancelled = 0;
   /** Streams that ran to [DONE]. */
@@ -91,6 +107,8 @@ export class FakeOpenAi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/v1/audio/transcriptions')
+      return this.#transcribe(req, res);
     if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') {
       return sendJson(res, 404, {
         error: { message: `no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' },
@@ -113,7 +131,11 @@ export class FakeOpenAi {
         error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
       });
     }
-    const last = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const lastContent = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const last =
+      typeof lastContent === 'string'
+        ? lastContent
+        : lastContent.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
     const chunks = this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/);
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -155,5 +177,37 @@ export class FakeOpenAi {
     );
     res.end('data: [DONE]\n\n');
     this.completed++;
+  }
+
+  /** OpenAI's transcription endpoint: multipart `file` + `model`, answering `{text}`. */
+  async #transcribe(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { fields, files } = await parseBody(req, await readBody(req));
+    const file = files.file;
+    if (!file || typeof fields.model !== 'string') {
+      return sendJson(res, 400, {
+        error: { message: 'file and model are required', type: 'invalid_request_error' },
+      });
+    }
+    if (this.#o.apiKey && req.headers.authorization !== `Bearer ${this.#o.apiKey}`) {
+      return sendJson(res, 401, {
+        error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+      });
+    }
+    const t: TranscriptionRequest = {
+      model: fields.model,
+      fileName: file.name,
+      mimeType: file.type,
+      data: file.data,
+      authorization: req.headers.authorization,
+    };
+    this.transcriptions.push(t);
+    const failure = this.#failures.take('audio.transcriptions');
+    if (failure)
+      return sendJson(res, failure.status, {
+        error: { message: failure.description ?? 'injected', type: 'fake_error' },
+      });
+    sendJson(res, 200, {
+      text: this.#o.transcribe?.(t) ?? `transcript of ${t.data.length} bytes of ${t.mimeType}`,
+    });
   }
 }

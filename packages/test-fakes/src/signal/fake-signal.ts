@@ -30,6 +30,10 @@ export interface SignalSent {
   textMode?: string;
   timestamp: number;
   at: number;
+  /** Replaced later by an edit (`edit_timestamp`). */
+  editedMessage?: string;
+  /** Deleted for everyone later (`/v1/remote-delete`). */
+  deleted?: boolean;
 }
 
 export interface SignalMention {
@@ -58,6 +62,8 @@ export interface SignalPushMessageInput {
     width?: number;
     height?: number;
     caption?: string;
+    /** Recorded as a voice note in a Signal app. */
+    voiceNote?: boolean;
   }[];
   timestamp?: number;
 }
@@ -217,6 +223,7 @@ export class FakeSignal {
           width: a.width ?? null,
           height: a.height ?? null,
           caption: a.caption ?? null,
+          ...(a.voiceNote ? { voiceNote: true } : {}),
           uploadTimestamp: timestamp,
         };
       });
@@ -319,7 +326,8 @@ export class FakeSignal {
       withNumber(/^\/v1\/receive\/([^/]+)$/, 'receive', ['GET']) ??
       withNumber(/^\/v1\/typing-indicator\/([^/]+)$/, 'typing', ['PUT', 'DELETE']) ??
       withNumber(/^\/v1\/reactions\/([^/]+)$/, 'reactions', ['POST', 'DELETE']) ??
-      withNumber(/^\/v1\/receipts\/([^/]+)$/, 'receipts', ['POST']) ?? { name: 'unknown' }
+      withNumber(/^\/v1\/receipts\/([^/]+)$/, 'receipts', ['POST']) ??
+      withNumber(/^\/v1\/remote-delete\/([^/]+)$/, 'remote-delete', ['DELETE']) ?? { name: 'unknown' }
     );
   }
 
@@ -401,6 +409,15 @@ export class FakeSignal {
         });
         return noContent();
       }
+      case 'remote-delete': {
+        const target = this.sent.find(
+          (x) =>
+            x.timestamp === Number(body.timestamp) && x.recipients.includes(String(body.recipient ?? '')),
+        );
+        if (!target) return sendJson(res, 400, { error: 'Failed to send remote delete: message not found' });
+        target.deleted = true;
+        return sendJson(res, 201, { timestamp: String(this.nextTimestamp()) });
+      }
       case 'receipts':
         this.receipts.push({
           number: route.number!,
@@ -437,6 +454,13 @@ export class FakeSignal {
     if (number !== this.number) return sendJson(res, 400, { error: `User ${number} is not registered.` });
     if (!message && attachments.length === 0) {
       return sendJson(res, 400, { error: "Couldn't process request - message or attachments missing" });
+    }
+    if (body.edit_timestamp !== undefined) {
+      // An edit replaces the text of our message sent at that timestamp (for everyone).
+      const target = this.sent.find((x) => x.timestamp === Number(body.edit_timestamp));
+      if (!target) return sendJson(res, 400, { error: 'Failed to send message: edit target not found' });
+      target.editedMessage = message;
+      return sendJson(res, 201, { timestamp: String(this.nextTimestamp()) });
     }
     const timestamp = this.nextTimestamp();
     const s: SignalSent = {

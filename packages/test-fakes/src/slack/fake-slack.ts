@@ -24,6 +24,12 @@ export interface SlackSent {
   threadTs?: string;
   ts: string;
   blocks?: unknown;
+  /** Message metadata (`{event_type, event_payload}`) as posted. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** Replaced later by chat.update. */
+  editedText?: string;
+  /** Removed later by chat.delete. */
+  deleted?: boolean;
   at: number;
 }
 
@@ -91,6 +97,11 @@ export interface FakeSlackOptions {
   botId?: string;
   appId?: string;
   botName?: string;
+  /**
+   * How long chat.postMessage is answered after the fake has recorded the message, in ms (default
+   * 0). A gateway killed meanwhile leaves a part Slack has but the gateway never saw confirmed.
+   */
+  postDelayMs?: number;
 }
 
 type Fields = Record<string, unknown>;
@@ -132,7 +143,10 @@ export class FakeSlack {
   #tsCounter = 0;
   #idCounter = 0;
 
+  readonly #postDelayMs: number;
+
   private constructor(options: FakeSlackOptions) {
+    this.#postDelayMs = options.postDelayMs ?? 0;
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.appToken = options.appToken ?? 'xapp-fake-app-token';
     this.teamId = options.teamId ?? 'T0FAKE';
@@ -290,7 +304,12 @@ export class FakeSlack {
   }
 
   /** Store a file downloadable (with the bot token) from its `url_private`; put it in `event.files`. */
-  addFile(data: Buffer, name: string, mimetype = 'application/octet-stream'): SlackFile {
+  addFile(
+    data: Buffer,
+    name: string,
+    mimetype = 'application/octet-stream',
+    extra: Partial<SlackFile> = {},
+  ): SlackFile {
     const id = `F${this.#nextId()}`;
     const path = `/files-pri/${this.teamId}-${id}/${encodeURIComponent(name)}`;
     const file: SlackFile = {
@@ -311,6 +330,7 @@ export class FakeSlack {
       size: data.length,
       url_private: `${this.url}${path}`,
       url_private_download: `${this.url}${path}?download=1`,
+      ...extra,
     };
     this.#files.set(path, { file, data });
     return file;
@@ -495,7 +515,10 @@ export class FakeSlack {
         const s: SlackSent = { channel, text, ts, at: Date.now() };
         if (fields.thread_ts !== undefined && fields.thread_ts !== '') s.threadTs = String(fields.thread_ts);
         if (blocks !== undefined) s.blocks = blocks;
+        const metadata = typeof fields.metadata === 'string' ? JSON.parse(fields.metadata) : fields.metadata;
+        if (metadata && typeof metadata === 'object') s.metadata = metadata as SlackSent['metadata'] & object;
         this.sent.push(s);
+        if (this.#postDelayMs > 0) await new Promise((r) => setTimeout(r, this.#postDelayMs));
         return ok({
           channel,
           ts,
@@ -512,6 +535,39 @@ export class FakeSlack {
             ...(hasBlocks ? { blocks } : {}),
           },
         });
+      }
+      case 'chat.update':
+      case 'chat.delete': {
+        const target = this.sent.find(
+          (x) => x.channel === String(fields.channel ?? '') && x.ts === String(fields.ts ?? '') && !x.deleted,
+        );
+        if (!target) return fail('message_not_found');
+        if (method === 'chat.delete') target.deleted = true;
+        else target.editedText = String(fields.text ?? '');
+        return ok({ channel: target.channel, ts: target.ts });
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // The bot's own messages in the channel (or thread) since `oldest`, newest first; metadata
+        // only when asked for, as Slack does.
+        const channel = String(fields.channel ?? '');
+        const oldest = Number(fields.oldest ?? 0);
+        const withMeta = String(fields.include_all_metadata ?? '') === 'true';
+        const thread = method === 'conversations.replies' ? String(fields.ts ?? '') : undefined;
+        const messages = this.sent
+          .filter((x) => x.channel === channel && !x.deleted && Number(x.ts) >= oldest)
+          .filter((x) => (thread ? x.threadTs === thread || x.ts === thread : true))
+          .reverse()
+          .map((x) => ({
+            type: 'message',
+            subtype: 'bot_message',
+            bot_id: this.botId,
+            text: x.editedText ?? x.text,
+            ts: x.ts,
+            ...(x.threadTs ? { thread_ts: x.threadTs } : {}),
+            ...(withMeta && x.metadata ? { metadata: x.metadata } : {}),
+          }));
+        return ok({ messages, has_more: false });
       }
       case 'reactions.add': {
         const channel = String(fields.channel ?? '');
@@ -579,7 +635,14 @@ export class FakeSlack {
     }
     const { files } = await parseBody(req, body);
     const first = Object.values(files)[0];
-    pending.data = first ? first.data : body;
+    const data = first ? first.data : body;
+    // Slack checks the bytes against the length the upload URL was asked for.
+    if (data.length !== pending.length) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(`length mismatch: ${data.length} != ${pending.length}`);
+      return;
+    }
+    pending.data = data;
     const text = `OK - ${pending.data.length}`;
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
     res.end(text);

@@ -24,8 +24,12 @@ export interface TelegramSent {
   caption?: string;
   threadId?: number;
   replyToMessageId?: number;
-  file?: { field: string; name: string; type: string; size: number };
+  file?: { field: string; name: string; type: string; size: number; data: Buffer };
   at: number;
+  /** Edited later by the bot (editMessageText). */
+  editedText?: string;
+  /** Deleted later by the bot (deleteMessage). */
+  deleted?: boolean;
   /** The tag of the API root the call came through (see `apiRootVia`), when it used one. */
   via?: string;
 }
@@ -51,6 +55,16 @@ export interface PushMessageInput {
   /** Attach a photo (bytes served through getFile). */
   photo?: Buffer;
   document?: { data: Buffer; fileName: string; mimeType: string };
+  /** A voice note (Ogg/Opus), as Telegram's `voice`. */
+  voice?: Buffer;
+  video?: Buffer;
+  audio?: { data: Buffer; fileName?: string; mimeType?: string };
+  /** A sticker (WebP), as Telegram's `sticker`. */
+  sticker?: Buffer;
+  /** Album parts share one media_group_id. */
+  mediaGroupId?: string;
+  /** A file size to declare instead of the real one (a file over the bot download limit). */
+  declaredSize?: number;
   messageId?: number;
   date?: number;
 }
@@ -88,6 +102,8 @@ export class FakeTelegram {
   /** Messages the bot sent. */
   readonly sent: TelegramSent[] = [];
   readonly reactions: { chatId: string; messageId: number; emoji: string[] }[] = [];
+  /** getFile calls answered, in order (file ids). */
+  readonly fileRequests: string[] = [];
   readonly chatActions: { chatId: string; action: string }[] = [];
   /** The highest offset a getUpdates confirmed (updates below it are gone). */
   confirmedOffset = 0;
@@ -188,12 +204,64 @@ export class FakeTelegram {
       message.message_thread_id = input.threadId;
       message.is_topic_message = true;
     }
+    const size = (b: Buffer) => input.declaredSize ?? b.length;
     if (input.photo) {
-      const id = this.addFile(input.photo, 'photos/file_1.jpg');
+      const id = this.addFile(input.photo, `photos/file_${this.#files.size + 1}.jpg`);
+      // Telegram sends several sizes; the bot picks the largest.
+      const thumb = this.addFile(input.photo.subarray(0, 16), `photos/thumb_${this.#files.size + 1}.jpg`);
       message.photo = [
-        { file_id: id, file_unique_id: `u${id}`, width: 90, height: 90, file_size: input.photo.length },
+        { file_id: thumb, file_unique_id: `u${thumb}`, width: 9, height: 9, file_size: 16 },
+        { file_id: id, file_unique_id: `u${id}`, width: 90, height: 90, file_size: size(input.photo) },
       ];
     }
+    if (input.voice) {
+      const id = this.addFile(input.voice, `voice/file_${this.#files.size + 1}.oga`);
+      message.voice = {
+        file_id: id,
+        file_unique_id: `u${id}`,
+        duration: 2,
+        mime_type: 'audio/ogg',
+        file_size: size(input.voice),
+      };
+    }
+    if (input.video) {
+      const id = this.addFile(input.video, `videos/file_${this.#files.size + 1}.mp4`);
+      message.video = {
+        file_id: id,
+        file_unique_id: `u${id}`,
+        width: 64,
+        height: 64,
+        duration: 1,
+        mime_type: 'video/mp4',
+        file_size: size(input.video),
+      };
+    }
+    if (input.audio) {
+      const id = this.addFile(input.audio.data, `music/file_${this.#files.size + 1}.mp3`);
+      message.audio = {
+        file_id: id,
+        file_unique_id: `u${id}`,
+        duration: 3,
+        mime_type: input.audio.mimeType ?? 'audio/mpeg',
+        ...(input.audio.fileName ? { file_name: input.audio.fileName } : {}),
+        file_size: size(input.audio.data),
+      };
+    }
+    if (input.sticker) {
+      const id = this.addFile(input.sticker, `stickers/file_${this.#files.size + 1}.webp`);
+      message.sticker = {
+        file_id: id,
+        file_unique_id: `u${id}`,
+        type: 'regular',
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+        emoji: '😀',
+        file_size: size(input.sticker),
+      };
+    }
+    if (input.mediaGroupId) message.media_group_id = input.mediaGroupId;
     if (input.document) {
       const id = this.addFile(input.document.data, `documents/${input.document.fileName}`);
       message.document = {
@@ -205,6 +273,51 @@ export class FakeTelegram {
       };
     }
     return this.pushUpdate({ message });
+  }
+
+  /** A user edits a message they sent (an `edited_message` update). */
+  async pushEdit(input: {
+    chatId: number;
+    messageId: number;
+    from: TelegramUser;
+    text: string;
+    chatType?: 'private' | 'group' | 'supergroup';
+  }): Promise<Update> {
+    const chatType = input.chatType ?? 'private';
+    return this.pushUpdate({
+      edited_message: {
+        message_id: input.messageId,
+        date: Math.floor(Date.now() / 1000) - 5,
+        edit_date: Math.floor(Date.now() / 1000),
+        chat:
+          chatType === 'private'
+            ? { id: input.chatId, type: 'private', first_name: input.from.first_name }
+            : { id: input.chatId, type: chatType, title: 'Group' },
+        from: { is_bot: false, ...input.from },
+        text: input.text,
+      },
+    });
+  }
+
+  /** A user reacts to a message (a `message_reaction` update; the bot must be an admin in groups). */
+  async pushReaction(input: {
+    chatId: number;
+    messageId: number;
+    from: TelegramUser;
+    emoji: string[];
+    oldEmoji?: string[];
+  }): Promise<Update> {
+    const list = (e: string[]) => e.map((emoji) => ({ type: 'emoji', emoji }));
+    return this.pushUpdate({
+      message_reaction: {
+        chat: { id: input.chatId, type: 'private', first_name: input.from.first_name },
+        message_id: input.messageId,
+        user: { is_bot: false, ...input.from },
+        date: Math.floor(Date.now() / 1000),
+        old_reaction: list(input.oldEmoji ?? []),
+        new_reaction: list(input.emoji),
+      },
+    });
   }
 
   /** Store a file for getFile; returns its file_id. */
@@ -352,13 +465,65 @@ export class FakeTelegram {
       }
       case 'sendPhoto':
       case 'sendDocument':
-      case 'sendVoice': {
-        const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : 'voice';
+      case 'sendVoice':
+      case 'sendVideo':
+      case 'sendAudio':
+      case 'sendSticker': {
+        const field = method.slice(4).toLowerCase();
         const f = files[field];
+        // A file id or URL string instead of an upload: this fake only takes uploads.
+        if (!f)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: `Bad Request: there is no ${field} in the request`,
+          });
+        const limit = method === 'sendPhoto' ? 10 * 1024 * 1024 : 50 * 1024 * 1024;
+        if (f.data.length > limit)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: file is too big',
+          });
+        const caption = fields.caption === undefined ? undefined : String(fields.caption);
+        if (caption && caption.length > 1024)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message caption is too long',
+          });
         const extra: Partial<TelegramSent> = via ? { via } : {};
-        if (fields.caption !== undefined) extra.caption = String(fields.caption);
-        if (f) extra.file = { field, name: f.name, type: f.type, size: f.data.length };
-        return ok(this.#record(method, chatId, fields, extra));
+        if (caption !== undefined) extra.caption = caption;
+        extra.file = { field, name: f.name, type: f.type, size: f.data.length, data: f.data };
+        const result = this.#record(method, chatId, fields, extra);
+        if (this.#sendDelayMs > 0) await new Promise((r) => setTimeout(r, this.#sendDelayMs));
+        return ok(result);
+      }
+      case 'editMessageText': {
+        const target = this.sent.find(
+          (s) => s.chatId === chatId && s.messageId === Number(fields.message_id) && !s.deleted,
+        );
+        if (!target)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message to edit not found',
+          });
+        target.editedText = String(fields.text ?? '');
+        return ok({ message_id: target.messageId, chat: { id: Number(chatId) }, text: target.editedText });
+      }
+      case 'deleteMessage': {
+        const target = this.sent.find(
+          (s) => s.chatId === chatId && s.messageId === Number(fields.message_id) && !s.deleted,
+        );
+        if (!target)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message to delete not found',
+          });
+        target.deleted = true;
+        return ok(true);
       }
       case 'sendChatAction':
         this.chatActions.push({ chatId, action: String(fields.action) });
@@ -373,12 +538,20 @@ export class FakeTelegram {
         return ok(true);
       }
       case 'getFile': {
+        this.fileRequests.push(String(fields.file_id));
         const entry = this.#files.get(String(fields.file_id));
         if (!entry)
           return sendJson(res, 400, {
             ok: false,
             error_code: 400,
             description: 'Bad Request: invalid file_id',
+          });
+        // Bots may download at most 20 MB.
+        if (entry.data.length > 20 * 1024 * 1024)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: file is too big',
           });
         return ok({
           file_id: fields.file_id,

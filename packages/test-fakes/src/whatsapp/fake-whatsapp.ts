@@ -9,6 +9,7 @@ import {
   listenAgain,
   stopListening,
 } from '../http-util.ts';
+import { WA_MEDIA, WaMediaHost, type WaMediaType } from './media-host.ts';
 import {
   bundleNode,
   bytes,
@@ -26,7 +27,7 @@ import {
 } from './nodes.ts';
 import { FrameReader, frame, NoiseState, type RawKeyPair, x25519, x25519KeyPair } from './noise.ts';
 import { type PreKeyBundle, SignalPeer } from './signal-peer.ts';
-import type { ClientPayload, KeyPair, WaLib, WaMessage, WaNode } from './wa-lib.ts';
+import type { ClientPayload, KeyPair, WaLib, WaMediaMessage, WaMessage, WaNode } from './wa-lib.ts';
 
 /** A message the client sent, decrypted by the fake as its recipient would. */
 export interface WhatsAppSent {
@@ -40,7 +41,31 @@ export interface WhatsAppSent {
   mentions: string[];
   /** The quoted message id, when the message is a reply. */
   quotedId?: string;
+  /** A media message, downloaded from the fake's media host and decrypted as its recipient would. */
+  media?: {
+    type: WaMediaType;
+    mimeType: string;
+    data: Buffer;
+    caption?: string;
+    fileName?: string;
+    ptt: boolean;
+  };
+  /** Edited later by the client (a MESSAGE_EDIT protocol message). */
+  editedText?: string;
+  /** Deleted for everyone later by the client (a REVOKE protocol message). */
+  deleted?: boolean;
   at: number;
+}
+
+/** What a contact sends as media (see pushMedia). */
+export interface WhatsAppMediaInput {
+  type: WaMediaType;
+  data: Buffer;
+  mimeType: string;
+  caption?: string;
+  fileName?: string;
+  /** A voice note (push-to-talk audio). */
+  ptt?: boolean;
 }
 
 /** A `<chatstate>` (typing) or `<presence>` node from the client. */
@@ -77,6 +102,16 @@ export interface FakeWhatsAppOptions {
   port?: number;
   /** Record every node in and out (tag and attributes) in `trace`, for debugging a test. */
   trace?: boolean;
+  /**
+   * Serve media: an HTTPS media host (self-signed, for 127.0.0.1; see `mediaCa`) answering the
+   * client's media_conn query, taking its encrypted uploads and serving media pushed with pushMedia.
+   */
+  media?: boolean;
+  /**
+   * Acknowledge a client's message this long after recording it (default 0: at once). A client
+   * killed meanwhile has a message WhatsApp has but it never saw acknowledged: one in doubt.
+   */
+  ackDelayMs?: number;
 }
 
 interface LinkedDevice {
@@ -190,6 +225,12 @@ export class FakeWhatsApp {
   /** The phone number scanQr links to by default. */
   readonly phone: string;
   readonly sent: WhatsAppSent[] = [];
+  /** Sends whose message id was already delivered: a recipient's phone shows them once, so they are counted here, not in `sent`. */
+  duplicates = 0;
+  /** Retry receipts sent for messages the phone could not decrypt. */
+  retryRequests = 0;
+  readonly #retryAsked = new Map<string, number>();
+  #media: WaMediaHost | undefined;
   readonly presence: WhatsAppPresence[] = [];
   /** Receipts the client sent for delivered messages. */
   readonly receipts: { id: string; to: string; type: string }[] = [];
@@ -209,6 +250,7 @@ export class FakeWhatsApp {
   readonly #qrRefs: number;
   readonly #trace: boolean;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #ackDelayMs: number;
   readonly #server: Server;
   #offlinePort = 0;
   readonly #activity = new ActivityMeter();
@@ -229,6 +271,7 @@ export class FakeWhatsApp {
     this.phone = options.phone ?? '15550009999';
     this.#qrRefs = options.qrRefs ?? 6;
     this.#trace = options.trace ?? false;
+    this.#ackDelayMs = options.ackDelayMs ?? 0;
     this.#server = createServer((_req, res) => {
       res.writeHead(426).end();
     });
@@ -241,12 +284,54 @@ export class FakeWhatsApp {
     const fake = new FakeWhatsApp(options);
     const port = await listen(fake.#server, options.port);
     fake.wsUrl = `ws://127.0.0.1:${port}/ws/chat`;
+    if (options.media)
+      fake.#media = await WaMediaHost.start((key, type) => options.lib.getMediaKeys(key, type));
     return fake;
   }
 
   /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
   activity(): ClientActivity {
     return this.#activity.snapshot();
+  }
+
+  /** The media host's certificate (PEM): what the client must trust to reach it over HTTPS. */
+  get mediaCa(): string {
+    if (!this.#media) throw new Error('started without media: pass { media: true }');
+    return this.#media.ca;
+  }
+
+  /** Uploads the media host took (encrypted bytes), in order. */
+  get mediaUploads(): readonly { path: string; size: number }[] {
+    return this.#media?.uploads ?? [];
+  }
+
+  /**
+   * A contact sends a photo, video, voice note, document or sticker: the bytes are encrypted with
+   * a fresh media key and stored on the media host, and the message carrying the key goes out
+   * Signal-encrypted like any other.
+   */
+  async pushMedia(
+    from: string,
+    input: WhatsAppMediaInput,
+    options: WhatsAppPushOptions = {},
+  ): Promise<string> {
+    if (!this.#media) throw new Error('started without media: pass { media: true }');
+    const stored = await this.#media.put(input.type, input.data);
+    const part: WaMediaMessage = {
+      url: stored.url,
+      directPath: stored.directPath,
+      mediaKey: stored.mediaKey,
+      mimetype: input.mimeType,
+      fileSha256: stored.fileSha256,
+      fileEncSha256: stored.fileEncSha256,
+      fileLength: stored.fileLength,
+      mediaKeyTimestamp: nowS(),
+    };
+    if (input.caption) part.caption = input.caption;
+    if (input.fileName) part.fileName = input.fileName;
+    if (input.ptt) part.ptt = true;
+    const message: WaMessage = { [WA_MEDIA[input.type].message]: part };
+    return this.#pushMessage(from, message, 'media', options);
   }
 
   /** Close every client socket and the server. */
@@ -260,6 +345,7 @@ export class FakeWhatsApp {
     this.#conns.clear();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     await closeServer(this.#server);
+    await this.#media?.close();
   }
 
   // ── control: the phone ──────────────────────────────────────────────────────
@@ -352,11 +438,19 @@ export class FakeWhatsApp {
    * otherwise queued like a real server (as an offline message when it is not connected at all).
    */
   async pushText(from: string, text: string, options: WhatsAppPushOptions = {}): Promise<string> {
+    return this.#pushMessage(from, textMessage(text, options), 'text', options);
+  }
+
+  async #pushMessage(
+    from: string,
+    message: WaMessage,
+    type: 'text' | 'media' | 'reaction',
+    options: WhatsAppPushOptions,
+  ): Promise<string> {
     const id = options.id ?? this.#messageId();
-    const message = textMessage(text, options);
     const peer = this.#peer(from);
     const t = String(options.timestamp ?? nowS());
-    const attrs: Record<string, string> = { id, from: peer.jid, t, type: 'text' };
+    const attrs: Record<string, string> = { id, from: peer.jid, t, type };
     if (options.pushName) attrs.notify = options.pushName;
     for (const device of this.#devicesOf(options.to ?? this.phone)) {
       this.#deliver(device, async () => {
@@ -369,6 +463,29 @@ export class FakeWhatsApp {
       });
     }
     return id;
+  }
+
+  /** A contact reacts to a message (`emoji` '' takes the reaction back). */
+  async pushReaction(from: string, target: { id: string; fromMe: boolean }, emoji: string): Promise<string> {
+    const key = { remoteJid: `${from}@${S_WHATSAPP_NET}`, fromMe: target.fromMe, id: target.id };
+    return this.#pushMessage(from, { reactionMessage: { key, text: emoji } }, 'reaction', {});
+  }
+
+  /** A contact deletes for everyone (type 0) or edits (type 14) a message they sent. */
+  async pushRevokeOrEdit(from: string, targetId: string, edit?: string): Promise<string> {
+    const key = { remoteJid: `${from}@${S_WHATSAPP_NET}`, fromMe: false, id: targetId };
+    return this.#pushMessage(
+      from,
+      {
+        protocolMessage: {
+          key,
+          type: edit === undefined ? 0 : 14,
+          ...(edit === undefined ? {} : { editedMessage: { conversation: edit } }),
+        },
+      },
+      'text',
+      {},
+    );
   }
 
   /** A group the linked account is in. `id` is the part before `@g.us`. */
@@ -736,6 +853,18 @@ export class FakeWhatsApp {
         if (!group) return this.#reject(conn, id, { code: 404, text: 'item-not-found' }, node.attrs.to);
         return result([groupNode(group)], group.jid);
       }
+      case 'w:m': {
+        if (!this.#media) return this.#reject(conn, id, { code: 404, text: 'item-not-found' });
+        return result([
+          {
+            tag: 'media_conn',
+            attrs: { auth: this.#media.auth, ttl: '3600', auth_ttl: '3600', max_buckets: '12' },
+            content: [
+              { tag: 'host', attrs: { hostname: this.#media.hostname, maxContentLengthBytes: '104857600' } },
+            ],
+          },
+        ]);
+      }
       case 'md':
         if (first?.tag === 'remove-companion-device') {
           // The client logs itself out: forget the device.
@@ -976,12 +1105,58 @@ export class FakeWhatsApp {
         }
       }
     }
-    conn.send({ tag: 'ack', attrs: { id, class: 'message', from: to, t: String(nowS()) } });
+    const ack = () => conn.send({ tag: 'ack', attrs: { id, class: 'message', from: to, t: String(nowS()) } });
+    const ackDelayMs = this.#ackDelayMs;
+    if (ackDelayMs > 0) {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        if (conn.open) ack();
+      }, ackDelayMs);
+      this.#timers.add(t);
+    } else ack();
     if (!message) {
+      // A resend of a message the recipient already has can repeat the first copy's keys (a sender
+      // that crashed before saving its ratchet): the phone knows the id and keeps the one it has.
+      const chatJid = isGroup ? to : `${recipient}@${S_WHATSAPP_NET}`;
+      if (this.sent.some((s) => s.id === id && s.to === chatJid)) {
+        this.duplicates++;
+        return;
+      }
+      // A message the phone cannot decrypt (the sender's session state went back, a crash): like
+      // WhatsApp, ask for it again once; the client then starts a fresh session and resends it.
+      const asked = this.#retryAsked.get(id) ?? 0;
+      if (!isGroup && asked < 1) {
+        this.#retryAsked.set(id, asked + 1);
+        this.retryRequests++;
+        const t = String(nowS());
+        const reg = Buffer.alloc(4);
+        reg.writeUInt32BE(this.#peer(recipient).registrationId);
+        conn.send({
+          tag: 'receipt',
+          attrs: { id, from: chatJid, type: 'retry', t },
+          content: [
+            { tag: 'retry', attrs: { count: String(asked + 1), id, t, v: '1' } },
+            { tag: 'registration', attrs: {}, content: reg },
+          ],
+        });
+        return;
+      }
       this.errors.push(`message ${id} to ${to}: nothing decryptable for the recipient`);
       return;
     }
     const content = message.deviceSentMessage?.message ?? message;
+    const p = content.protocolMessage;
+    if (p?.key?.id && (p.type === 0 || p.type === 14)) {
+      // A revoke (delete for everyone) or an edit of one of the client's earlier messages.
+      const target = this.sent.find((s) => s.id === p.key!.id);
+      if (!target) {
+        this.errors.push(`${p.type === 0 ? 'revoke' : 'edit'} of unknown message ${p.key.id}`);
+        return;
+      }
+      if (p.type === 0) target.deleted = true;
+      else target.editedText = textOf(p.editedMessage ?? {});
+      return;
+    }
     const ctx = content.extendedTextMessage?.contextInfo;
     const sent: WhatsAppSent = {
       to: isGroup ? to : `${recipient}@${S_WHATSAPP_NET}`,
@@ -996,6 +1171,27 @@ export class FakeWhatsApp {
         emoji: content.reactionMessage.text ?? '',
         targetId: content.reactionMessage.key?.id ?? '',
       };
+    }
+    for (const [type, { message: field }] of Object.entries(WA_MEDIA) as [
+      WaMediaType,
+      { message: string },
+    ][]) {
+      const m = (content as Record<string, WaMediaMessage | null | undefined>)[field];
+      if (!m?.mediaKey || !(m.directPath || m.url)) continue;
+      try {
+        const data = await this.#media!.open(m.directPath || m.url!, m.mediaKey, type);
+        sent.media = { type, mimeType: m.mimetype ?? '', data, ptt: m.ptt === true };
+        if (m.caption) sent.media.caption = m.caption;
+        if (m.fileName) sent.media.fileName = m.fileName;
+        if (m.caption && !sent.text) sent.text = m.caption;
+      } catch (error) {
+        this.errors.push(`media of ${id}: ${String(error)}`);
+      }
+    }
+    // The recipient's phone keeps one message per id: a resend with the same id is no new message.
+    if (this.sent.some((s) => s.id === id && s.to === sent.to)) {
+      this.duplicates++;
+      return;
     }
     this.sent.push(sent);
   }

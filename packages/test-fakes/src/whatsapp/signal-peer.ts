@@ -52,6 +52,10 @@ export class SignalPeer {
   /** Groups whose sender key this peer already handed to the client. */
   readonly sentSenderKeyTo = new Set<string>();
 
+  get registrationId(): number {
+    return this.#creds.registrationId;
+  }
+
   constructor(lib: WaLib, user: string) {
     this.#lib = lib;
     this.user = user;

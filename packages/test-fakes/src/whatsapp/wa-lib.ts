@@ -69,8 +69,29 @@ export interface ContextInfo {
 }
 
 /** The subset of proto.Message the fake reads and writes. */
+/** The fields of an image/video/audio/document/sticker message this fake reads and writes. */
+export interface WaMediaMessage {
+  url?: Maybe<string>;
+  directPath?: Maybe<string>;
+  mediaKey?: Maybe<Uint8Array>;
+  mimetype?: Maybe<string>;
+  fileSha256?: Maybe<Uint8Array>;
+  fileEncSha256?: Maybe<Uint8Array>;
+  fileLength?: Maybe<number | { toString(): string }>;
+  caption?: Maybe<string>;
+  fileName?: Maybe<string>;
+  ptt?: Maybe<boolean>;
+  mediaKeyTimestamp?: Maybe<number | { toString(): string }>;
+  contextInfo?: Maybe<ContextInfo>;
+}
+
 export interface WaMessage {
   conversation?: Maybe<string>;
+  imageMessage?: Maybe<WaMediaMessage>;
+  videoMessage?: Maybe<WaMediaMessage>;
+  audioMessage?: Maybe<WaMediaMessage>;
+  documentMessage?: Maybe<WaMediaMessage>;
+  stickerMessage?: Maybe<WaMediaMessage>;
   extendedTextMessage?: Maybe<{ text?: Maybe<string>; contextInfo?: Maybe<ContextInfo> }>;
   reactionMessage?: Maybe<{ key?: Maybe<MessageKey>; text?: Maybe<string> }>;
   deviceSentMessage?: Maybe<{ destinationJid?: Maybe<string>; message?: Maybe<WaMessage> }>;
@@ -80,6 +101,9 @@ export interface WaMessage {
   }>;
   protocolMessage?: Maybe<{
     type?: Maybe<number>;
+    /** The message a revoke (type 0) or an edit (type 14) is about. */
+    key?: Maybe<MessageKey>;
+    editedMessage?: Maybe<WaMessage>;
     appStateSyncKeyShare?: Maybe<{
       keys?: Maybe<
         {
@@ -177,6 +201,11 @@ export interface WaLib {
   decodeBinaryNode(data: Uint8Array): Promise<WaNode>;
   initAuthCreds(): SignalCreds;
   encodeWAMessage(message: WaMessage): Uint8Array;
+  /** HKDF of a media key into the AES key, IV and MAC key (Utils/messages-media). */
+  getMediaKeys(
+    mediaKey: Uint8Array,
+    type: string,
+  ): Promise<{ iv: Buffer; cipherKey: Buffer; macKey?: Buffer | undefined }>;
   unpadRandomMax16(data: Uint8Array): Uint8Array;
   DEFAULT_CONNECTION_CONFIG: {
     makeSignalRepository(auth: { creds: SignalCreds; keys: SignalKeyStore }): SignalRepository;

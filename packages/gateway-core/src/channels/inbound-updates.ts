@@ -1,0 +1,55 @@
+import type { InboundUpdate } from '../channel/types.ts';
+import type { Logger } from '../logging/logger.ts';
+import { channelSessionKey } from '../sessions/session-keys.ts';
+import type { SessionMessagePatch, SessionMessageRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+
+/**
+ * Edits, deletes and reactions from the platforms into the stored history. A message is found by
+ * the id the inbound path stored it under (`<channel>:<platform id>`) in its chat's session; one
+ * the gateway never stored (sent before it ran, or pruned) is left alone. Only the sender's own
+ * edits and deletes count, as on the platforms themselves.
+ */
+export function createInboundUpdates(o: {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  onUpdated?: (message: SessionMessageRecord) => void;
+}): (event: InboundUpdate) => Promise<void> {
+  return async (event) => {
+    const key = channelSessionKey(event.channel, event.accountId, event.chat.id, event.chat.threadId);
+    const id = `${event.channel}:${event.messageId}`;
+    const current = (await o.store.sessions.history(key, { limit: 200 })).find((m) => m.id === id);
+    if (!current) {
+      o.log.debug(
+        { channel: event.channel, type: event.type, id },
+        'update for a message not in the history',
+      );
+      return;
+    }
+    let patch: SessionMessagePatch;
+    switch (event.type) {
+      case 'edit':
+        if (current.senderId !== undefined && current.senderId !== event.senderId) return;
+        patch = { text: event.text, editedAtMs: event.at };
+        break;
+      case 'delete':
+        if (current.senderId !== undefined && current.senderId !== event.senderId) return;
+        patch = { deletedAtMs: event.at };
+        break;
+      case 'reaction': {
+        // A removal without an emoji (WhatsApp) takes back whatever that sender had put there.
+        const others = (current.reactions ?? []).filter(
+          (r) =>
+            !(r.senderId === event.senderId && (r.emoji === event.emoji || (event.removed && !event.emoji))),
+        );
+        patch = {
+          reactions: event.removed ? others : [...others, { emoji: event.emoji, senderId: event.senderId }],
+        };
+        break;
+      }
+    }
+    const updated = await o.store.sessions.updateMessage(key, id, patch);
+    if (updated) o.onUpdated?.(updated);
+  };
+}

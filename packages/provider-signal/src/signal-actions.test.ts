@@ -1,0 +1,91 @@
+import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
+import { FakeSignal, waitFor } from '@openclaw/test-fakes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SignalAdapter, signalProvider } from './index.ts';
+
+const me = '+15559999999';
+const ann = '+15550000001';
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe('Signal edits, deletes and reactions against the fake signal-cli-rest-api', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+
+  async function setup() {
+    const fake = await FakeSignal.start({ number: me, mode: 'json-rpc', holdMs: 50 });
+    cleanup.push(() => fake.close());
+    const cfg = signalProvider.parseAccountConfig({ baseUrl: fake.url, number: me }, 'default');
+    const adapter = signalProvider.create(cfg, 'default') as SignalAdapter;
+    cleanup.push(() => adapter.stop());
+    const updates: InboundUpdate[] = [];
+    const emitted: string[] = [];
+    const ctx: AdapterContext = {
+      channel: 'signal',
+      accountId: 'default',
+      config: {},
+      stateDir: '/nonexistent',
+      signal: new AbortController().signal,
+      log: quiet,
+      emit: async (e) => {
+        emitted.push(e.text);
+      },
+      update: async (u) => {
+        updates.push(u);
+      },
+      status: () => {},
+      degraded: () => {},
+      healthy: () => {},
+      fail: () => {},
+    };
+    await adapter.start(ctx);
+    return { fake, adapter, updates, emitted };
+  }
+
+  it('reactions, remote deletes and edits in become updates of the message they target', async () => {
+    const { fake, updates, emitted } = await setup();
+    const t = Date.now();
+    fake.pushEnvelope({
+      source: ann,
+      sourceNumber: ann,
+      timestamp: t + 1,
+      dataMessage: {
+        timestamp: t + 1,
+        reaction: { emoji: '👍', targetAuthorNumber: me, targetSentTimestamp: 1000, isRemove: false },
+      },
+    });
+    fake.pushEnvelope({
+      source: ann,
+      sourceNumber: ann,
+      timestamp: t + 2,
+      dataMessage: { timestamp: t + 2, remoteDelete: { timestamp: 2000 } },
+    });
+    fake.pushEnvelope({
+      source: ann,
+      sourceNumber: ann,
+      timestamp: t + 3,
+      editMessage: { targetSentTimestamp: 3000, dataMessage: { timestamp: t + 3, message: 'fixed' } },
+    });
+    fake.pushMessage({ source: ann, text: 'marker' });
+    await waitFor(() => emitted.includes('marker'), 5000);
+    expect(emitted).toEqual(['marker']);
+    expect(updates.map((u) => [u.type, u.messageId, u.chat.id, u.senderId])).toEqual([
+      ['reaction', '1000', ann, ann],
+      ['delete', '2000', ann, ann],
+      ['edit', '3000', ann, ann],
+    ]);
+    expect(updates[0]).toMatchObject({ emoji: '👍', removed: false });
+    expect(updates[2]).toMatchObject({ text: 'fixed' });
+  });
+
+  it('edits and deletes its own messages (edit_timestamp, remote delete)', async () => {
+    const { fake, adapter } = await setup();
+    const r = await adapter.send({ to: { chatId: ann }, text: 'draft', nonce: 'n1' });
+    await adapter.edit(ann, r.ids[0]!, 'final');
+    expect(fake.sent[0]).toMatchObject({ message: 'draft', editedMessage: 'final' });
+    await adapter.delete(ann, r.ids[0]!);
+    expect(fake.sent[0]!.deleted).toBe(true);
+    await expect(adapter.delete(ann, '1')).rejects.toMatchObject({ code: 'CHANNEL_SEND_REJECTED' });
+  });
+});

@@ -1,0 +1,103 @@
+import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
+import { FakeSlack, waitFor } from '@openclaw/test-fakes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSlackConfig } from './config.ts';
+import { SlackAdapter } from './slack-adapter.ts';
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+describe('Slack edits, deletes, reactions and finding a part after a crash (fake Web API + Socket Mode)', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f();
+  });
+
+  async function setup() {
+    const slack = await FakeSlack.start();
+    cleanup.push(() => slack.close());
+    const adapter = new SlackAdapter(
+      parseSlackConfig(
+        { botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl },
+        'default',
+      ),
+      'default',
+    );
+    cleanup.push(() => adapter.stop());
+    const updates: InboundUpdate[] = [];
+    const emitted: string[] = [];
+    const ctx: AdapterContext = {
+      channel: 'slack',
+      accountId: 'default',
+      config: {},
+      stateDir: '/nonexistent',
+      signal: new AbortController().signal,
+      log: silent,
+      emit: async (m) => {
+        emitted.push(m.text);
+      },
+      update: async (u) => {
+        updates.push(u);
+      },
+      status: () => {},
+      degraded: () => {},
+      healthy: () => {},
+      fail: () => {},
+    };
+    await adapter.start(ctx);
+    return { slack, adapter, updates, emitted };
+  }
+
+  it('message_changed, message_deleted and reactions in become updates, not messages', async () => {
+    const { slack, updates, emitted } = await setup();
+    await slack.pushEvent({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: 'DANN0001',
+      event_ts: '1700000010.000100',
+      message: { type: 'message', user: 'UANN0001', text: 'fixed', ts: '1700000001.000100' },
+    });
+    await slack.pushEvent({
+      type: 'message',
+      subtype: 'message_deleted',
+      channel: 'DANN0001',
+      deleted_ts: '1700000002.000100',
+      event_ts: '1700000011.000100',
+      previous_message: { user: 'UANN0001', ts: '1700000002.000100' },
+    });
+    await slack.pushEvent({
+      type: 'reaction_added',
+      user: 'UANN0001',
+      reaction: 'thumbsup',
+      event_ts: '1700000012.000100',
+      item: { type: 'message', channel: 'DANN0001', ts: '1700000003.000100' },
+    });
+    await slack.pushMessage({ channel: 'DANN0001', channelType: 'im', user: 'UANN0001', text: 'marker' });
+    await waitFor(() => emitted.includes('marker'), 5000);
+    expect(emitted).toEqual(['marker']);
+    expect(updates.map((u) => [u.type, u.messageId, u.senderId])).toEqual([
+      ['edit', '1700000001.000100', 'UANN0001'],
+      ['delete', '1700000002.000100', 'UANN0001'],
+      ['reaction', '1700000003.000100', 'UANN0001'],
+    ]);
+    expect(updates[2]).toMatchObject({ emoji: ':thumbsup:', removed: false });
+  });
+
+  it('edits and deletes its own messages; finds a posted part by the nonce it carries', async () => {
+    const { slack, adapter } = await setup();
+    const since = Date.now();
+    const r = await adapter.send({ to: { chatId: 'CGEN0001' }, text: 'draft', nonce: 'out_1:0' });
+    expect(slack.sent[0]!.metadata).toEqual({
+      event_type: 'openclaw_outbox_part',
+      event_payload: { nonce: 'out_1:0' },
+    });
+    expect(await adapter.findSent({ chatId: 'CGEN0001' }, 'out_1:0', since)).toEqual(r.ids);
+    expect(await adapter.findSent({ chatId: 'CGEN0001' }, 'out_2:0', since)).toBeUndefined();
+    await adapter.edit('CGEN0001', r.ids[0]!, 'final');
+    expect(slack.sent[0]!.editedText).toBe('final');
+    await adapter.delete('CGEN0001', r.ids[0]!);
+    expect(slack.sent[0]!.deleted).toBe(true);
+    await expect(adapter.delete('CGEN0001', r.ids[0]!)).rejects.toMatchObject({
+      code: 'CHANNEL_SEND_REJECTED',
+    });
+  });
+});
