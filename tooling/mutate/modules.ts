@@ -64,15 +64,23 @@ export const modules: Record<string, MutationModule> = {
     ],
   },
   outbox: {
-    mutate: () => [`${core}/channels/outbox.ts`],
+    mutate: () => [
+      `${core}/channels/outbox.ts`,
+      `${core}/channels/outbox-lane.ts`,
+      `${core}/channels/outbox-message.ts`,
+      `${core}/channels/outbox-in-doubt.ts`,
+      `${core}/channels/outbox-retry.ts`,
+      `${core}/channels/fit-media.ts`,
+    ],
     tests: [
       `${core}/channels/outbox*.test.ts`,
+      `${core}/channels/fit-media.test.ts`,
       `${core}/channels/supervisor*.test.ts`,
       `${core}/channels/channel-defaults.test.ts`,
     ],
   },
   supervisor: {
-    mutate: () => [`${core}/channels/supervisor.ts`],
+    mutate: () => [`${core}/channels/supervisor.ts`, `${core}/channels/account-status.ts`],
     tests: [
       `${core}/channels/supervisor*.test.ts`,
       `${core}/channels/outbox*.test.ts`,
