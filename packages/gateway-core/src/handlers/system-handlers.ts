@@ -28,7 +28,7 @@ export interface SystemDeps {
   clock: Clock;
   log: Logger;
   logRing: LogRing | undefined;
-  store: Pick<Store, 'audit' | 'kv'>;
+  store: Pick<Store, 'audit'>;
 }
 
 /** health, status, presence, system events, heartbeats, logs and the audit log. */
