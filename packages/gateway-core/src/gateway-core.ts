@@ -198,6 +198,7 @@ export class GatewayCore {
       onRunChange: (key) => conversations.feed.runChanged(key),
       onMessageUpdated: (m) => conversations.feed.messageUpdated(m),
       providers: options.providers ?? [],
+      resolveProvider: options.resolveProvider,
       config: () => cfg().channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
       gatewayId: this.#gatewayId,
@@ -300,7 +301,14 @@ export class GatewayCore {
       sweeps: [() => this.pairing.sweep(), () => this.channels.sweep(), mediaSweep(this.media, this.clock)],
     });
     this.config.onChange(
-      applyLiveConfig({ ...base, config: cfg, limiter: auth.limiter, ticker: this.#ticker, hub: this.hub }),
+      applyLiveConfig({
+        ...base,
+        config: cfg,
+        limiter: auth.limiter,
+        ticker: this.#ticker,
+        hub: this.hub,
+        channels: this.channels.accounts,
+      }),
     );
   }
 

@@ -58,6 +58,8 @@ export interface ChannelsDeps extends ChannelTuning {
   onLogin?: ((state: WebLoginState) => void) | undefined;
   /** The secret values the accounts resolved to, told before any account starts (log scrubbing). */
   onSecrets?: ((values: string[]) => void) | undefined;
+  /** The provider of a channel the config starts naming while running. */
+  resolveProvider?: ((channel: string) => ChannelProvider | undefined) | undefined;
   /** Where media in and out is stored (without it, media is neither kept nor sent). */
   media?: MediaStore | undefined;
   /** The configured transcriber of voice notes, read per note (undefined: not transcribed). */
@@ -188,6 +190,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     status,
     onStatusChange: deps.onStatusChange,
     onSecrets: deps.onSecrets,
+    resolveProvider: deps.resolveProvider,
   });
   const sender = new ChannelSend(table, outbox, media);
   const pairing = new DmPairing({ table, store, clock, replies: outbox });

@@ -451,7 +451,6 @@ export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>
 export const RESTART_REQUIRED_PREFIXES = [
   'cluster',
   'media.dir',
-  'channels',
   'gateway.bind',
   'gateway.host',
   'gateway.port',
