@@ -31,6 +31,16 @@ export class Lane {
     this.#slotWaiters.shift()?.();
   }
 
+  #lastAccountSendAt = Number.NEGATIVE_INFINITY;
+
+  /** How long until the account may call the platform again; 0 claims the call for `now`. */
+  claimAccountSend(now: number, gapMs: number): number {
+    const wait = this.#lastAccountSendAt + gapMs - now;
+    if (wait > 0) return wait;
+    this.#lastAccountSendAt = now;
+    return 0;
+  }
+
   /** Reserve the next account-wide send slot; returns how long to wait for it. */
   reserveAccountSlot(now: number, gapMs: number): number {
     const slot = Math.max(now, this.#nextAccountSlot);

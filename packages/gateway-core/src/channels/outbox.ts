@@ -273,9 +273,12 @@ export class Outbox {
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });
         let ids: string[];
         try {
-          ids = (
-            await adapter.send(await outboundPart(r, part, this.#o.capabilities(r.channel), this.#o.media))
-          ).ids;
+          const message = await outboundPart(r, part, this.#o.capabilities(r.channel), this.#o.media);
+          // The slot above spaces the work; this spaces the platform calls themselves, which the
+          // store round trips in between can bring closer together on a busy machine.
+          const claim = () => lane.claimAccountSend(this.#o.clock.now(), pacing.perAccountMs);
+          for (let w = claim(); w > 0 && !this.#closed; w = claim()) await this.#sleep(w);
+          ids = (await adapter.send(message)).ids;
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
