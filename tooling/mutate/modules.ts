@@ -48,6 +48,7 @@ export const modules: Record<string, MutationModule> = {
       `${core}/auth/*.test.ts`,
       `${coreTest}/handshake.test.ts`,
       `${coreTest}/connect-decisions.test.ts`,
+      `${coreTest}/connect-credentials.test.ts`,
       `${coreTest}/pairing.test.ts`,
     ],
   },
