@@ -25,8 +25,13 @@ async function connect(harness: Harness, o: RawConnectOptions) {
 }
 
 /** Pair `identity` from loopback with the shared secret; returns the device token it is issued. */
-async function pair(harness: Harness, identity: DeviceIdentity, auth?: Record<string, string>) {
-  const { response } = await connect(harness, { identity, ...(auth ? { auth } : {}) });
+async function pair(
+  harness: Harness,
+  identity: DeviceIdentity,
+  auth?: Record<string, string>,
+  o: RawConnectOptions = {},
+) {
+  const { response } = await connect(harness, { identity, ...(auth ? { auth } : {}), ...o });
   const token = (response.payload as { auth: { deviceToken?: string } } | undefined)?.auth.deviceToken;
   if (!token) throw new Error(`no device token: ${JSON.stringify(response)}`);
   return token;
@@ -73,6 +78,14 @@ describe('connect credentials', () => {
     // A device-less client holding a device token has no device for it to belong to.
     const deviceLess = await connect(h, { identity: null, auth: { deviceToken: token } });
     expect(err(deviceLess.response).details?.code).toBe('AUTH_DEVICE_TOKEN_MISMATCH');
+    // A device token is for its role: A's node token does not open an operator connection.
+    const nodeToken = await pair(h, a, undefined, {
+      role: 'node',
+      scopes: [],
+      client: { mode: 'node', id: 'node-host' },
+    });
+    const nodeAsOperator = await connect(h, { identity: a, auth: { deviceToken: nodeToken } });
+    expect(err(nodeAsOperator.response).details?.code).toBe('AUTH_DEVICE_TOKEN_MISMATCH');
     // In token mode the password field is not read.
     const passwordField = await connect(h, { identity: null, auth: { password: h.token } });
     expect(err(passwordField.response).details?.code).toBe('AUTH_TOKEN_MISSING');
@@ -158,15 +171,16 @@ describe('connect credentials', () => {
       config: {
         limits: { handshakeTimeoutMs: 2000 },
         auth: {
-          rateLimit: { maxFailures: 2, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 5000 },
+          rateLimit: { maxFailures: 2, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 3000 },
         },
       },
     });
     for (const wrong of ['wrong-1', 'wrong-2']) await connect(h, { identity: null, auth: { token: wrong } });
-    // The slot is up to 5 s away; waiting may take at most min(4 s, 2 s / 2) = 1 s.
+    // The slot is up to 3 s away; waiting may take at most min(4 s, 2 s / 2) = 1 s. A longer wait
+    // would run past the handshake timeout and the client would get no answer at all.
     const r = await connect(h, { identity: null });
     expect(err(r.response)).toMatchObject({ code: 'UNAVAILABLE', details: { code: 'AUTH_RATE_LIMITED' } });
     expect(err(r.response).retryAfterMs).toBeGreaterThan(1000);
-    expect(err(r.response).retryAfterMs).toBeLessThanOrEqual(5000);
+    expect(err(r.response).retryAfterMs).toBeLessThanOrEqual(3000);
   });
 });
