@@ -68,6 +68,7 @@ export const modules: Record<string, MutationModule> = {
     mutate: () => [`${core}/channels/outbox.ts`],
     tests: [
       `${core}/channels/outbox*.test.ts`,
+      `${core}/channels/fit-media.test.ts`,
       `${core}/channels/supervisor*.test.ts`,
       `${core}/channels/channel-defaults.test.ts`,
     ],
