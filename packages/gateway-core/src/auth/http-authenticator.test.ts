@@ -282,6 +282,8 @@ describe('HttpAuthenticator', () => {
     });
     expect(opened).toMatchObject({ ok: true, maxAgeMs: 12 * 3600_000 });
     expect(CANVAS_SESSION_TTL_MS).toBe(12 * 3600_000);
+    // The canvas pages and the session route agree on this cookie name.
+    expect(CANVAS_SESSION_COOKIE).toBe('openclaw_session');
     if (!('sessionId' in opened)) throw new Error('no session');
     expect(opened.sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const cookie = `${CANVAS_SESSION_COOKIE}=${opened.sessionId}`;
