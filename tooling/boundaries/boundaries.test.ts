@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lazyExceptions, providerRule, rules } from './rules.ts';
+import { appPackages, lazyExceptions, providerRule, rules } from './rules.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -111,7 +111,26 @@ describe('dependency direction', () => {
     expect(violations).toEqual([]);
   });
 
-  it('has no import cycles between source modules', () => {
+  it('no app imports another app (the CLI may load the gateway lazily)', () => {
+    const violations: string[] = [];
+    for (const dir of readdirSync(join(root, 'apps'))) {
+      const own = JSON.parse(readFileSync(join(root, 'apps', dir, 'package.json'), 'utf8')).name as string;
+      for (const file of sourceFiles(join(root, 'apps', dir, 'src'))) {
+        const rel = relative(root, file);
+        for (const { specifier, dynamic } of importsOf(readFileSync(file, 'utf8'))) {
+          const app = appPackages.find((a) => specifier === a || specifier.startsWith(`${a}/`));
+          if (!app || app === own) continue;
+          if (dynamic && lazyExceptions[rel]?.includes(specifier)) continue;
+          violations.push(`${rel}: ${specifier}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  // Type-only imports count: a cycle of types still ties modules that should stand apart, and
+  // it is how a value cycle starts.
+  it('has no import cycles inside a package, type imports included', () => {
     const graph = new Map<string, string[]>();
     const dirs = ['packages', 'apps'].flatMap((top) => {
       try {
@@ -130,29 +149,14 @@ describe('dependency direction', () => {
         graph.set(file, deps);
       }
     }
-    // Type-only imports are erased; count only value imports.
-    const valueGraph = new Map<string, string[]>();
-    for (const [file, deps] of graph) {
-      const text = readFileSync(file, 'utf8');
-      valueGraph.set(
-        file,
-        deps.filter((d) => {
-          const spec = `./${relative(dirname(file), d)}`.replace(/^\.\/\.\.\//, '../');
-          const re = new RegExp(
-            `import\\s+type\\s[^;]*['"]${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`,
-          );
-          return !re.test(text);
-        }),
-      );
-    }
     const cycles: string[] = [];
     const state = new Map<string, 1 | 2>();
     const stack: string[] = [];
     const visit = (n: string) => {
       state.set(n, 1);
       stack.push(n);
-      for (const d of valueGraph.get(n) ?? []) {
-        if (!valueGraph.has(d)) continue;
+      for (const d of graph.get(n) ?? []) {
+        if (!graph.has(d)) continue;
         if (state.get(d) === 1)
           cycles.push([...stack.slice(stack.indexOf(d)), d].map((f) => relative(root, f)).join(' → '));
         else if (!state.has(d)) visit(d);
@@ -160,7 +164,7 @@ describe('dependency direction', () => {
       stack.pop();
       state.set(n, 2);
     };
-    for (const n of valueGraph.keys()) if (!state.has(n)) visit(n);
+    for (const n of graph.keys()) if (!state.has(n)) visit(n);
     expect(cycles).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ export interface PackageRule {
 const nodeBuiltin = (s: string) => s.startsWith('node:');
 const workspace = (s: string) => s.startsWith('@openclaw/');
 const isProvider = (s: string) => s.startsWith('@openclaw/provider-');
+const isApp = (s: string) => /^@openclaw\/(gateway|cli|node-agent|control-ui)(\/|$)/.test(s);
 
 export const rules: PackageRule[] = [
   {
@@ -31,6 +32,11 @@ export const rules: PackageRule[] = [
       // file-type: MIME sniffing of stored media from its bytes.
       ['json5', 'pino', 'croner', 'prom-client', 'file-type'].includes(s),
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',
+  },
+  {
+    folder: 'packages/channel-rest',
+    allow: (s) => nodeBuiltin(s) || s === '@openclaw/gateway-core/channel' || s === 'axios',
+    rule: "channel-rest is a kit for providers: axios, node built-ins and the core's adapter subpath only",
   },
   {
     folder: 'packages/store-redis',
@@ -63,16 +69,34 @@ export const rules: PackageRule[] = [
     rule: 'node-agent imports only the protocol',
   },
   {
+    folder: 'apps/control-ui',
+    // Browser code: no Node built-ins, no gateway code; the gateway only through the protocol.
+    allow: (s) => s === '@openclaw/protocol' || s === 'lit' || s.startsWith('lit/'),
+    rule: 'the Control UI talks to the gateway through the protocol only, and renders with lit',
+  },
+  {
     folder: 'apps/gateway',
-    allow: (s) => nodeBuiltin(s) || (workspace(s) && !s.startsWith('@openclaw/cli')) || !workspace(s),
+    allow: (s) => nodeBuiltin(s) || (workspace(s) && !isApp(s)) || !workspace(s),
     rule: 'the gateway app composes libraries; it never imports another app',
   },
 ];
 
-/** Providers: only the adapter subpath of gateway-core, their platform library, node built-ins. */
+/** The apps' package names: no package, and no other app, may import one. */
+export const appPackages = [
+  '@openclaw/gateway',
+  '@openclaw/cli',
+  '@openclaw/node-agent',
+  '@openclaw/control-ui',
+];
+
+/**
+ * Providers: only the adapter subpath of gateway-core (and the REST kit beside it), their platform
+ * library, node built-ins.
+ */
 export const providerRule = (specifier: string): boolean =>
   nodeBuiltin(specifier) ||
   specifier === '@openclaw/gateway-core/channel' ||
+  specifier === '@openclaw/channel-rest' ||
   specifier === '@openclaw/protocol' ||
   (!workspace(specifier) && !isProvider(specifier));
 

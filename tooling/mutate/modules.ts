@@ -65,7 +65,14 @@ export const modules: Record<string, MutationModule> = {
     ],
   },
   outbox: {
-    mutate: () => [`${core}/channels/outbox.ts`],
+    mutate: () => [
+      `${core}/channels/outbox.ts`,
+      `${core}/channels/outbox-lane.ts`,
+      `${core}/channels/outbox-message.ts`,
+      `${core}/channels/outbox-in-doubt.ts`,
+      `${core}/channels/outbox-retry.ts`,
+      `${core}/channels/fit-media.ts`,
+    ],
     tests: [
       `${core}/channels/outbox*.test.ts`,
       `${core}/channels/fit-media.test.ts`,
@@ -74,7 +81,7 @@ export const modules: Record<string, MutationModule> = {
     ],
   },
   supervisor: {
-    mutate: () => [`${core}/channels/supervisor.ts`],
+    mutate: () => [`${core}/channels/supervisor.ts`, `${core}/channels/account-status.ts`],
     tests: [
       `${core}/channels/supervisor*.test.ts`,
       `${core}/channels/outbox*.test.ts`,

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { CommandContext } from './command-context.ts';
 import * as channels from './commands/channels.ts';
 import * as config from './commands/config.ts';
 import * as devices from './commands/devices.ts';
@@ -10,14 +11,11 @@ import * as nodes from './commands/nodes.ts';
 import * as status from './commands/status.ts';
 import type { GlobalOptions } from './connection.ts';
 import { CliError, ExitCodes } from './errors.ts';
-import { createOutput, type Output } from './output.ts';
+import { createOutput } from './output.ts';
 import { CLI_VERSION } from './version.ts';
 
 /** What every command gets: its merged options and an output bound to --json. */
-export interface CommandContext {
-  options(cmd: Command): GlobalOptions & Record<string, unknown>;
-  output(cmd: Command): Output;
-}
+export type { CommandContext };
 
 export function createProgram(): Command {
   const program = new Command('openclaw')

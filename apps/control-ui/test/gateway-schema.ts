@@ -2,16 +2,13 @@
 // the core's sections, each provider's own account schema under channels.<id>, and the hints.
 import { gatewayConfigSchema } from '@openclaw/gateway-core';
 import { schemaHints } from '@openclaw/protocol';
-import { slackConfigSchema } from '@openclaw/provider-slack/config-schema';
-import { telegramConfigSchema } from '@openclaw/provider-telegram/config-schema';
-import { whatsappConfigSchema } from '@openclaw/provider-whatsapp/config-schema';
+import { slackProvider } from '@openclaw/provider-slack';
+import { telegramProvider } from '@openclaw/provider-telegram';
+import { whatsappProvider } from '@openclaw/provider-whatsapp';
 import type { JsonSchema } from '../src/state/config-form.ts';
 
-const composed = gatewayConfigSchema([
-  { id: 'telegram', label: 'Telegram', configSchema: telegramConfigSchema },
-  { id: 'slack', label: 'Slack', configSchema: slackConfigSchema },
-  { id: 'whatsapp', label: 'WhatsApp', configSchema: whatsappConfigSchema },
-]);
+// The providers' descriptors: reading them loads no platform library.
+const composed = gatewayConfigSchema([telegramProvider, slackProvider, whatsappProvider]);
 
 /** What config.schema answers: `schema` as JSON, and `uiHints`. */
 export const served = {

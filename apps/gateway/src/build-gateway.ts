@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import {
-  type ChannelManagerOptions,
   type ChannelProvider,
+  type ChannelTuning,
   type ClusterLink,
   type ConfigManager,
   createGatewayCore,
   createLogger,
   GatewayCore,
-  type HandlerTable,
+  type HandlerOverrides,
   type Logger,
   LogRing,
   SecretScrubber,
@@ -39,7 +39,7 @@ export interface BuildGatewayOptions {
   logDestination?: { write(line: string): void };
   log?: Logger;
   /** Extra method handlers composed into the core. */
-  handlers?: HandlerTable[];
+  handlers?: HandlerOverrides[];
   /** WebSocket keepalive ping interval (default 30 s). */
   pingIntervalMs?: number;
   /** Folder served at /__openclaw__/canvas/ (with the A2UI host at /__openclaw__/a2ui/). */
@@ -53,7 +53,7 @@ export interface BuildGatewayOptions {
   /** Several gateways on one backend (Redis). */
   cluster?: ClusterLink;
   /** Lease, backoff and outbox tuning (tests). */
-  channelTuning?: Pick<ChannelManagerOptions, 'leaseTtlMs' | 'backoff' | 'outboxRetry' | 'inDoubt'>;
+  channelTuning?: ChannelTuning;
   /** The Control UI at `/` (default on); `false` serves nothing there. */
   controlUi?: Omit<ControlUiOptions, 'log'> | false;
 }

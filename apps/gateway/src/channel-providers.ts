@@ -1,87 +1,41 @@
 import { type ChannelProvider, gatewayConfigSchema } from '@openclaw/gateway-core';
-import { discordConfigSchema } from '@openclaw/provider-discord/config-schema';
-import { imessageConfigSchema } from '@openclaw/provider-imessage/config-schema';
-import { signalConfigSchema } from '@openclaw/provider-signal/config-schema';
-import { slackConfigSchema } from '@openclaw/provider-slack/config-schema';
-import { telegramConfigSchema } from '@openclaw/provider-telegram/config-schema';
-import { whatsappConfigSchema } from '@openclaw/provider-whatsapp/config-schema';
+import { discordProvider } from '@openclaw/provider-discord';
+import { imessageProvider } from '@openclaw/provider-imessage';
+import { signalProvider } from '@openclaw/provider-signal';
+import { slackProvider } from '@openclaw/provider-slack';
+import { telegramProvider } from '@openclaw/provider-telegram';
+import { whatsappProvider } from '@openclaw/provider-whatsapp';
 import type { TObject } from '@sinclair/typebox';
 import pkg from '../package.json' with { type: 'json' };
 import { StartupError } from './startup-error.ts';
 
-interface KnownChannel {
-  id: string;
-  label: string;
-  /** The provider's account schema: a module of its own that loads no platform library. */
-  configSchema: TObject;
-  /** The platform libraries the provider needs (optional dependencies of the installed package). */
-  libraries: string[];
-  load(): Promise<ChannelProvider>;
-}
-
 /**
- * Every channel this gateway can run. The schemas are read at start-up (config validation and
- * redaction need them). The providers load on demand: a gateway with only Telegram configured
- * never pays for loading discord.js or the Slack SDK, which keeps start-up fast and idle memory
- * low. Their platform libraries are optional dependencies of the installed package (`npm install
- * --omit=optional` leaves them out), so each entry names what it needs.
+ * Every channel this gateway can run, in the order status lists them: each provider package's
+ * descriptor. Reading a descriptor loads no platform library (its adapter, and the library with
+ * it, is imported when an account is created), so a gateway with only Telegram configured never
+ * pays for discord.js or the Slack SDK. The platform libraries are optional dependencies of the
+ * installed package (`npm install --omit=optional` leaves them out); each descriptor names its own.
  */
-export const knownChannelList: readonly KnownChannel[] = [
-  {
-    id: 'telegram',
-    label: 'Telegram',
-    configSchema: telegramConfigSchema,
-    libraries: ['telegraf'],
-    load: async () => (await import('@openclaw/provider-telegram')).telegramProvider,
-  },
-  {
-    id: 'slack',
-    label: 'Slack',
-    configSchema: slackConfigSchema,
-    libraries: ['@slack/web-api', '@slack/socket-mode'],
-    load: async () => (await import('@openclaw/provider-slack')).slackProvider,
-  },
-  {
-    id: 'discord',
-    label: 'Discord',
-    configSchema: discordConfigSchema,
-    libraries: ['discord.js'],
-    load: async () => (await import('@openclaw/provider-discord')).discordProvider,
-  },
-  {
-    id: 'signal',
-    label: 'Signal',
-    configSchema: signalConfigSchema,
-    libraries: ['axios'],
-    load: async () => (await import('@openclaw/provider-signal')).signalProvider,
-  },
-  {
-    id: 'imessage',
-    label: 'iMessage',
-    configSchema: imessageConfigSchema,
-    libraries: ['axios'],
-    load: async () => (await import('@openclaw/provider-imessage')).imessageProvider,
-  },
-  {
-    id: 'whatsapp',
-    label: 'WhatsApp',
-    configSchema: whatsappConfigSchema,
-    libraries: ['@whiskeysockets/baileys', 'qrcode'],
-    load: async () => (await import('@openclaw/provider-whatsapp')).whatsappProvider,
-  },
+export const channelProviders: readonly ChannelProvider[] = [
+  telegramProvider,
+  slackProvider,
+  discordProvider,
+  signalProvider,
+  imessageProvider,
+  whatsappProvider,
 ];
 
-export const knownChannels = knownChannelList.map((c) => c.id);
+export const knownChannels = channelProviders.map((c) => c.id);
 
 /**
  * The gateway's whole config schema: GatewayConfig with every known channel's account schema
  * under `channels.<id>`. Validation, `config.schema`, and redaction (logs, config.get, errors)
  * all read their secret marks from it.
  */
-export const gatewayConfig: TObject = gatewayConfigSchema(knownChannelList);
+export const gatewayConfig: TObject = gatewayConfigSchema(channelProviders);
 
 /** A configured channel whose platform library is not installed next to the gateway. */
-function channelLibraryMissing(channel: string, libraries: string[], cause: unknown): StartupError {
+function channelLibraryMissing(channel: string, libraries: readonly string[], cause: unknown): StartupError {
   const versions = pkg.optionalDependencies as Record<string, string>;
   const install = libraries.map((l) => `${l}@${versions[l] ?? 'latest'}`).join(' ');
   return new StartupError(
@@ -92,25 +46,26 @@ function channelLibraryMissing(channel: string, libraries: string[], cause: unkn
   );
 }
 
-const isMissing = (error: unknown, libraries: string[]): boolean => {
-  const e = error as NodeJS.ErrnoException;
-  return (
-    (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') &&
-    libraries.some((l) => e.message.includes(`'${l}'`) || e.message.includes(`"${l}"`))
-  );
-};
-
-/** The providers the config names (unknown ids are refused by the config schema). */
-export async function loadProviders(channels: Record<string, unknown>): Promise<ChannelProvider[]> {
+/**
+ * The providers the config names (unknown ids are refused by the config schema). A configured
+ * channel whose library cannot be found fails here, at start, rather than when its account
+ * first connects; finding it does not load it.
+ */
+export function loadProviders(
+  channels: Record<string, unknown>,
+  known: readonly ChannelProvider[] = channelProviders,
+): ChannelProvider[] {
   const out: ChannelProvider[] = [];
-  for (const c of knownChannelList) {
-    if (channels[c.id] === undefined) continue;
-    try {
-      out.push(await c.load());
-    } catch (error) {
-      if (isMissing(error, c.libraries)) throw channelLibraryMissing(c.id, c.libraries, error);
-      throw error;
+  for (const p of known) {
+    if (channels[p.id] === undefined) continue;
+    for (const library of p.libraries) {
+      try {
+        import.meta.resolve(library);
+      } catch (error) {
+        throw channelLibraryMissing(p.id, p.libraries, error);
+      }
     }
+    out.push(p);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECRET_KEYWORD, schemaHints } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
-import { gatewayConfig, knownChannelList } from './channel-providers.ts';
+import { channelProviders, gatewayConfig } from './channel-providers.ts';
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,7 +117,7 @@ describe('issue 15: secrets are marked in the config schema', () => {
     for (const path of ['cluster.redisUrl', 'agent.openai.baseUrl', 'channels.signal.baseUrl'])
       expect(hints[path], path).toMatchObject({ sensitive: true, secret: 'url-password' });
     const channels = ((json.properties as Node).channels as { properties: Node }).properties;
-    expect(Object.keys(channels)).toEqual(knownChannelList.map((c) => c.id));
+    expect(Object.keys(channels)).toEqual(channelProviders.map((c) => c.id));
   });
 
   it('the walk catches an unmarked secret, and takes references to secrets for what they are', () => {
@@ -157,9 +157,9 @@ describe('issue 15: secrets are marked in the config schema', () => {
     expect(Object.keys(openai.properties as Node)).not.toContain('apiKey');
   });
 
-  it("reading every provider's schema loads no platform library", () => {
-    const specifiers = knownChannelList.map((c) => `@openclaw/provider-${c.id}/config-schema`);
-    // A child process that records every module it resolves while importing the schema modules.
+  it("reading every provider's descriptor (schema, capabilities, libraries) loads no platform library", () => {
+    const specifiers = channelProviders.map((c) => `@openclaw/provider-${c.id}`);
+    // A child process that records every module it resolves while importing the descriptors.
     const script = `
       import { registerHooks } from 'node:module';
       const seen = [];
@@ -175,9 +175,12 @@ describe('issue 15: secrets are marked in the config schema', () => {
     );
     expect(r.status, r.stderr).toBe(0);
     const loaded = JSON.parse(r.stdout) as string[];
-    // It really read the schemas (TypeBox and the providers' schema files were loaded)...
+    // It really read the descriptors (TypeBox and each provider's index, schema and capabilities)...
     expect(loaded.some((u) => u.includes('/@sinclair/typebox/'))).toBe(true);
-    expect(loaded.filter((u) => u.endsWith('/src/config-schema.ts'))).toHaveLength(specifiers.length);
+    for (const file of ['index', 'config-schema', 'capabilities'])
+      expect(
+        new Set(loaded.filter((u) => /\/provider-[a-z]+\/src\//.test(u) && u.endsWith(`/src/${file}.ts`))),
+      ).toHaveProperty('size', specifiers.length);
     // ...and nothing of a platform library.
     const platform =
       /\/node_modules\/(?:\.pnpm\/)?(?:telegraf|discord\.js|@discordjs|@slack|@whiskeysockets|baileys|axios|ws|qrcode|undici|libsignal)[@/+]/;

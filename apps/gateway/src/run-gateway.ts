@@ -104,8 +104,8 @@ async function startGateway(options: RunGatewayOptions): Promise<RunningGateway>
     const gatewayId = await loadOrCreateGatewayId(stateDir);
     const backend = await openBackend(config, gatewayId, stateDir);
     const logDestination = options.logDestination ?? createLogDestination();
-    // Unknown channel ids are reported by the channel manager once it has a logger.
-    const providers = await loadProviders(config.current.channels as Record<string, unknown>);
+    // Unknown channel ids are reported by the channels wing (ChannelAccounts) once it has a logger.
+    const providers = loadProviders(config.current.channels as Record<string, unknown>);
     const gateway = await buildGateway({
       config,
       store: backend.store,

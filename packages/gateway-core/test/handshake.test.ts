@@ -201,7 +201,7 @@ describe('handshake', () => {
       // A connect with no credential at all is not a guess; it is told what is missing.
       const none = await rawConnect(await h.raw(), h.token, { auth: {} });
       expect(err(none.response).details?.code).toBe('AUTH_TOKEN_MISSING');
-      expect((await h.core.status()).authLockouts.entries).toMatchObject([
+      expect((await h.core.reports.status()).authLockouts.entries).toMatchObject([
         { peer: '203.0.113.7', credential: 'shared-secret', mode: 'lockout', failures: 3 },
       ]);
     });
@@ -223,7 +223,7 @@ describe('handshake', () => {
       }
       const { response } = await rawConnect(await h.raw(), h.token);
       expect(response.ok).toBe(true);
-      expect((await h.core.status()).authLockouts.entries).toMatchObject([
+      expect((await h.core.reports.status()).authLockouts.entries).toMatchObject([
         { peer: 'loopback', credential: 'shared-secret', mode: 'throttle', failures: 4 },
       ]);
     });

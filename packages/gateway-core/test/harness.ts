@@ -13,11 +13,12 @@ import {
 import { WebSocket, WebSocketServer } from 'ws';
 import { ConfigManager } from '../src/config/config-manager.ts';
 import { attachSocket } from '../src/connection/socket-adapter.ts';
-import { type CoreMetricsSink, createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
+import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
 import { LogRing } from '../src/logging/log-ring.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { SecretScrubber } from '../src/logging/secret-scrubber.ts';
-import type { HandlerTable } from '../src/router/router.ts';
+import type { CoreMetricsSink } from '../src/metrics/core-metrics.ts';
+import type { HandlerOverrides } from '../src/router/router.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 
 export interface Harness {
@@ -36,7 +37,7 @@ export interface Harness {
     originRejected?: boolean;
   }): void;
   client(
-    options?: Partial<GatewayClientOptions> & { identity?: DeviceIdentity | null },
+    options?: Omit<Partial<GatewayClientOptions>, 'identity'> & { identity?: DeviceIdentity | null },
   ): Promise<GatewayClient>;
   /** A connected, paired operator client (admin by default). */
   operator(options?: Partial<GatewayClientOptions>): Promise<GatewayClient>;
@@ -63,7 +64,7 @@ export const testClient: ClientInfo = { id: 'test', version: '1.0.0', platform: 
 export async function startHarness(
   options: {
     config?: Record<string, unknown>;
-    handlers?: HandlerTable[];
+    handlers?: HandlerOverrides[];
     token?: string;
     metrics?: CoreMetricsSink;
   } = {},

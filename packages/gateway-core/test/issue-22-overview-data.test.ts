@@ -27,7 +27,7 @@ describe('overview data', () => {
     const plain: HealthSummary = await op.request('health');
     expect(plain).not.toHaveProperty('memory');
     expect(referenceSubErrors('HelloOk', SNAPSHOT_HEALTH, plain)).toBe('');
-    expect(h.core.health()).not.toHaveProperty('memory');
+    expect(h.core.reports.health()).not.toHaveProperty('memory');
   });
 
   it('security.audit.list with newest answers the latest auth failures, oldest first', async () => {

@@ -53,6 +53,13 @@ describe('state across a restart', () => {
             scopes: ['operator.write'],
             deviceId: 'device-1',
           } as unknown as RequestContext['session'],
+          caller: {
+            id: 'device-1',
+            deviceId: 'device-1',
+            scopes: ['operator.write'],
+            remoteIp: '127.0.0.1',
+            connId: 'c1',
+          },
           respond: (_id: string, json: string) => frames.push(json),
           respondError: (_id: string | null, e: Error) => frames.push(`error:${e.message}`),
         };

@@ -3,9 +3,9 @@
 // answers what is in flight while refusing new work.
 import { type GatewayRequestError, gatewayError, generateDeviceIdentity } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CoreMetricsSink } from '../src/gateway-core.ts';
-import type { HandlerTable } from '../src/router/router.ts';
-import { StoreFailingError } from '../src/store/store-failure.ts';
+import type { CoreMetricsSink } from '../src/metrics/core-metrics.ts';
+import type { HandlerOverrides } from '../src/router/router.ts';
+import { StoreFailingError, StoreUnavailableError } from '../src/store/store-failure.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -40,7 +40,7 @@ describe('router dispatch', () => {
     const gate = new Promise<void>((r) => {
       open = r;
     });
-    const handlers: HandlerTable = {
+    const handlers: HandlerOverrides = {
       send: async (p) => {
         entered();
         await gate;
@@ -107,7 +107,7 @@ describe('router dispatch', () => {
   });
 
   it("keeps a handler's error as thrown: code, details, retryable and retry-after", async () => {
-    const handlers: HandlerTable = {
+    const handlers: HandlerOverrides = {
       send: () => {
         // TIMEOUT is not retryable by default: only the handler's word makes it so.
         throw gatewayError('TIMEOUT', undefined, 'platform busy', {
@@ -129,7 +129,7 @@ describe('router dispatch', () => {
 
   it('answers a retry of a final failure with the same error, details included, without running the handler', async () => {
     let calls = 0;
-    const handlers: HandlerTable = {
+    const handlers: HandlerOverrides = {
       send: () => {
         calls++;
         throw gatewayError('INVALID_REQUEST', undefined, 'no such chat', { details: { to: 'x' } });
@@ -150,7 +150,7 @@ describe('router dispatch', () => {
 
   it('keys idempotency by device: the same device retrying on a new connection gets the first outcome', async () => {
     let calls = 0;
-    const handlers: HandlerTable = { send: (p) => sendResult(++calls, p.to) };
+    const handlers: HandlerOverrides = { send: (p) => sendResult(++calls, p.to) };
     h = await startHarness({ handlers: [handlers] });
     const identity = await generateDeviceIdentity();
     const first = await h.operator({ identity });
@@ -233,7 +233,8 @@ describe('router dispatch', () => {
             throw new StoreFailingError({ kind: 'full', reason: 'database or disk is full (SQLITE_FULL)' });
           },
           'system-event': () => {
-            throw Object.assign(new Error('redis down'), { code: 'STORE_UNAVAILABLE' });
+            // What the Redis store throws when Redis cannot be reached.
+            throw new StoreUnavailableError('redis down');
           },
         },
       ],

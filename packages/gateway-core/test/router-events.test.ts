@@ -1,7 +1,7 @@
 import { GatewayRequestError, generateDeviceIdentity, type HealthSummary } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HandlerTable } from '../src/router/router.ts';
-import { eventually, type Harness, rawConnect, startHarness } from './harness.ts';
+import type { HandlerOverrides } from '../src/router/router.ts';
+import { eventually, type Harness, rawConnect, startHarness, testClient } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
 let h: Harness | undefined;
@@ -57,7 +57,7 @@ describe('router', () => {
   });
 
   it('turns a throwing handler into an INTERNAL error, not a crash', async () => {
-    const handlers: HandlerTable = {
+    const handlers: HandlerOverrides = {
       'system-event': () => {
         throw new Error('boom');
       },
@@ -79,7 +79,7 @@ describe('router', () => {
   });
 
   describe('idempotency', () => {
-    function countingSend(counter: { n: number; delayMs?: number }): HandlerTable {
+    function countingSend(counter: { n: number; delayMs?: number }): HandlerOverrides {
       return {
         send: async (p) => {
           counter.n++;
@@ -127,6 +127,27 @@ describe('router', () => {
       await a.request('send', { to: 'x', idempotencyKey: 'k' });
       await b.request('send', { to: 'x', idempotencyKey: 'k' });
       expect(counter.n).toBe(2);
+    });
+
+    it('keys a device-less caller by the shared secret it holds, so its retry on a new connection is not run again', async () => {
+      const counter = { n: 0 };
+      const harness = await startHarness({ handlers: [countingSend(counter)] });
+      h = harness;
+      const cli = () =>
+        harness.client({
+          identity: null,
+          scopes: ['operator.write'],
+          client: { ...testClient, id: 'cli', mode: 'cli' },
+        });
+      const first = await cli();
+      await first.connect();
+      const a = await first.request('send', { to: 'x', idempotencyKey: 'retry-me' });
+      await first.close();
+      const second = await cli();
+      await second.connect();
+      const b = await second.request('send', { to: 'x', idempotencyKey: 'retry-me' });
+      expect(b).toEqual(a);
+      expect(counter.n).toBe(1);
     });
   });
 });
@@ -208,7 +229,7 @@ describe('events and presence', () => {
         sent++;
       }
       await new Promise((r) => setTimeout(r, 5));
-      return [...h!.core.connections()].length === 1;
+      return [...h!.core.hub.connections()].length === 1;
     }, 15_000);
     // The reader that kept reading is still served.
     expect((await other.request('health')).ok).toBe(true);
@@ -234,7 +255,7 @@ describe('events and presence', () => {
     await c.request('system-event', { text: 'before' });
     await eventually(() => texts.includes('before'));
     // Drop the socket from the server side, then publish while the client is away.
-    const conn = [...h.core.connections()].find((x) => x.session?.deviceId === identity.deviceId)!;
+    const conn = [...h.core.hub.connections()].find((x) => x.session?.deviceId === identity.deviceId)!;
     conn.close(1012, 'test drop');
     h.core.bus.publish('system-event', { text: 'missed-1', ts: Date.now() });
     h.core.bus.publish('system-event', { text: 'missed-2', ts: Date.now() });

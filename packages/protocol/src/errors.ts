@@ -156,6 +156,16 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * The one conversion of something thrown into a GatewayError: a GatewayError stays as it is,
+ * anything else becomes INTERNAL with `message` (never the thrown text, which may carry paths or
+ * secrets) and keeps the original as `cause` for the logs.
+ */
+export function fromUnknown(error: unknown, message = 'unexpected failure'): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError({ code: 'INTERNAL', message, cause: error });
+}
+
 /** A request that came back with `ok: false`, or failed on the client side (timeout, closed). */
 export class GatewayRequestError extends GatewayError {
   override name = 'GatewayRequestError';

@@ -76,6 +76,7 @@ export {
   type ErrorCode,
   ErrorCodes,
   type ErrorShapeLike,
+  fromUnknown,
   GatewayError,
   type GatewayErrorInit,
   GatewayRequestError,

@@ -1,6 +1,5 @@
-import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { GatewayIntentBits } from 'discord.js';
-import { BOT_TOKEN_RULE, DEFAULT_DISCORD_API_URL, discordConfigSchema } from './config-schema.ts';
+import { AccountConfigError, type WithDefaults } from '@openclaw/gateway-core/channel';
+import { BOT_TOKEN_RULE, type DiscordConfigInput } from './config-schema.ts';
 
 export interface DiscordAccountConfig {
   botToken: string;
@@ -14,14 +13,43 @@ export interface DiscordAccountConfig {
   readyTimeoutMs: number;
 }
 
+/**
+ * Discord's gateway intents by name, as discord.js's GatewayIntentBits spells them (aliases
+ * included). Written out so config can be read without loading discord.js; a test holds it equal
+ * to the library's.
+ */
+export const INTENT_BITS: Readonly<Record<string, number>> = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildModeration: 1 << 2,
+  GuildBans: 1 << 2,
+  GuildExpressions: 1 << 3,
+  GuildEmojisAndStickers: 1 << 3,
+  GuildIntegrations: 1 << 4,
+  GuildWebhooks: 1 << 5,
+  GuildInvites: 1 << 6,
+  GuildVoiceStates: 1 << 7,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
+  GuildMessageTyping: 1 << 11,
+  DirectMessages: 1 << 12,
+  DirectMessageReactions: 1 << 13,
+  DirectMessageTyping: 1 << 14,
+  MessageContent: 1 << 15,
+  GuildScheduledEvents: 1 << 16,
+  AutoModerationConfiguration: 1 << 20,
+  AutoModerationExecution: 1 << 21,
+  GuildMessagePolls: 1 << 24,
+  DirectMessagePolls: 1 << 25,
+};
+
 /** Guild text channels, DMs, and the content of both. MessageContent is privileged: enable it in the portal. */
 export const DEFAULT_INTENTS =
-  GatewayIntentBits.Guilds |
-  GatewayIntentBits.GuildMessages |
-  GatewayIntentBits.DirectMessages |
-  GatewayIntentBits.MessageContent;
-
-const intentBits = GatewayIntentBits as unknown as Record<string, number>;
+  INTENT_BITS.Guilds! |
+  INTENT_BITS.GuildMessages! |
+  INTENT_BITS.DirectMessages! |
+  INTENT_BITS.MessageContent!;
 
 /** `intents` as a bitfield or a list of GatewayIntentBits names (`["Guilds", "GuildMessages", …]`). */
 function parseIntents(v: number | string[] | undefined): number {
@@ -29,7 +57,7 @@ function parseIntents(v: number | string[] | undefined): number {
   if (typeof v === 'number') return v;
   let bits = 0;
   for (const name of v) {
-    const bit = intentBits[name];
+    const bit = Object.hasOwn(INTENT_BITS, name) ? INTENT_BITS[name] : undefined;
     if (typeof bit !== 'number')
       throw new AccountConfigError('intents', `unknown intent ${JSON.stringify(name)}`);
     bits |= bit;
@@ -37,9 +65,14 @@ function parseIntents(v: number | string[] | undefined): number {
   return bits;
 }
 
-/** Token from `botToken`, or (default account only) `DISCORD_BOT_TOKEN`. */
-export function parseDiscordConfig(raw: Record<string, unknown>, accountId: string): DiscordAccountConfig {
-  const c = checkAccountConfig(discordConfigSchema, raw);
+/**
+ * The checked `channels.discord` account → the adapter's config. The token comes from
+ * `botToken`, or (default account only) `DISCORD_BOT_TOKEN`.
+ */
+export function resolveDiscordConfig(
+  c: WithDefaults<DiscordConfigInput, 'apiUrl' | 'allowBots' | 'readyTimeoutMs'>,
+  accountId: string,
+): DiscordAccountConfig {
   let botToken = c.botToken?.trim() ?? '';
   if (!botToken && accountId === 'default') botToken = process.env.DISCORD_BOT_TOKEN?.trim() ?? '';
   // People paste the header form from examples; discord.js strips it too, but keep the stored value plain.
@@ -48,9 +81,9 @@ export function parseDiscordConfig(raw: Record<string, unknown>, accountId: stri
     throw new AccountConfigError('botToken', BOT_TOKEN_RULE);
   return {
     botToken,
-    apiUrl: (c.apiUrl ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
+    apiUrl: c.apiUrl.replace(/\/+$/, ''),
     intents: parseIntents(c.intents),
-    allowBots: c.allowBots === true,
-    readyTimeoutMs: c.readyTimeoutMs ?? 30_000,
+    allowBots: c.allowBots,
+    readyTimeoutMs: c.readyTimeoutMs,
   };
 }

@@ -9,8 +9,9 @@ import {
   RateLimitedError,
 } from '@openclaw/gateway-core/channel';
 import { FakeDiscord, waitFor } from '@openclaw/test-fakes';
+import { GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDiscordConfig } from './config.ts';
+import { INTENT_BITS } from './config.ts';
 import { classifyCloseCode, DiscordAdapter, toNonce } from './discord-adapter.ts';
 import { discordProvider } from './index.ts';
 
@@ -46,7 +47,7 @@ describe('DiscordAdapter against the fake Discord', () => {
 
   async function start(extra: Record<string, unknown> = {}, token?: string): Promise<Running> {
     const fake = await startFake();
-    const cfg = parseDiscordConfig(
+    const cfg = discordProvider.parseAccountConfig(
       { botToken: token ?? fake.token, apiUrl: `${fake.url}/api`, readyTimeoutMs: 5000, ...extra },
       'default',
     );
@@ -266,7 +267,8 @@ describe('DiscordAdapter against the fake Discord', () => {
 
   it('probe: GET /users/@me, ok with the token and an error without', async () => {
     const fake = await startFake();
-    const cfg = (token: string) => parseDiscordConfig({ botToken: token, apiUrl: `${fake.url}/api` }, 'a');
+    const cfg = (token: string) =>
+      discordProvider.parseAccountConfig({ botToken: token, apiUrl: `${fake.url}/api` }, 'a');
     expect(await new DiscordAdapter(cfg(fake.token), 'a').probe(2000)).toEqual({
       ok: true,
       self: { id: fake.botUser.id, name: 'fakebot' },
@@ -282,19 +284,31 @@ describe('discord config and classification', () => {
     const before = process.env.DISCORD_BOT_TOKEN;
     process.env.DISCORD_BOT_TOKEN = 'env.token.value';
     try {
-      expect(parseDiscordConfig({}, 'default').botToken).toBe('env.token.value');
-      expect(parseDiscordConfig({}, 'work').botToken).toBe('');
-      expect(discordProvider.isConfigured(parseDiscordConfig({}, 'work'))).toBe(false);
+      expect(discordProvider.parseAccountConfig({}, 'default').botToken).toBe('env.token.value');
+      expect(discordProvider.parseAccountConfig({}, 'work').botToken).toBe('');
+      expect(discordProvider.isConfigured(discordProvider.parseAccountConfig({}, 'work'))).toBe(false);
     } finally {
       if (before === undefined) delete process.env.DISCORD_BOT_TOKEN;
       else process.env.DISCORD_BOT_TOKEN = before;
     }
-    const cfg = parseDiscordConfig({ botToken: 'Bot a.b.c', intents: ['Guilds', 'DirectMessages'] }, 'x');
+    const cfg = discordProvider.parseAccountConfig(
+      { botToken: 'Bot a.b.c', intents: ['Guilds', 'DirectMessages'] },
+      'x',
+    );
     expect(cfg).toMatchObject({ botToken: 'a.b.c', apiUrl: 'https://discord.com/api', intents: 1 | 4096 });
-    expect(() => parseDiscordConfig({ botToken: 'nodots' }, 'x')).toThrow(/Discord bot token/);
-    expect(() => parseDiscordConfig({ intents: ['Nope'] }, 'x')).toThrow(/unknown intent/);
+    expect(() => discordProvider.parseAccountConfig({ botToken: 'nodots' }, 'x')).toThrow(
+      /Discord bot token/,
+    );
+    expect(() => discordProvider.parseAccountConfig({ intents: ['Nope'] }, 'x')).toThrow(/unknown intent/);
     expect(discordProvider.normalizeSenderId!('<@!123>')).toBe('123');
     expect(discordProvider.normalizeSenderId!('discord:123')).toBe('123');
+  });
+
+  it('knows every intent name discord.js does, with the same bit (config is read without loading discord.js)', () => {
+    const library = Object.fromEntries(
+      Object.entries(GatewayIntentBits).filter(([, bit]) => typeof bit === 'number'),
+    );
+    expect(INTENT_BITS).toEqual(library);
   });
 
   it('close 4014 asks for the Message Content intent; 4004 is a bad token; others retry', () => {

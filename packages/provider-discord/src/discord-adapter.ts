@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   mediaBytes,
   mediaSize,
   NonRetryableChannelError,
@@ -27,36 +26,9 @@ import {
   Routes,
 } from 'discord.js';
 import { Agent } from 'undici';
+import { discordCapabilities, MAX_UPLOAD_BYTES } from './capabilities.ts';
 import type { DiscordAccountConfig } from './config.ts';
 import { normalizeMessage } from './normalize.ts';
-
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-
-export const discordCapabilities: ChannelCapabilities = {
-  // Guild channels are reported as `group` (mention gating applies); we never emit `channel`.
-  chatKinds: ['direct', 'group'],
-  // Discord's API is Python and counts code points: 2000 for bots without Nitro.
-  text: { max: 2000, unit: 'codepoint', markdown: 'markdown' },
-  // A caption travels as the message content, so it has the same limit.
-  media: {
-    inbound: true,
-    outbound: true,
-    maxBytes: MAX_UPLOAD_BYTES,
-    captionMax: 2000,
-    // A voice message needs a waveform and duration Discord computes in its own clients; stickers
-    // are Discord's own, not uploads.
-    kinds: ['image', 'video', 'audio', 'file'],
-  },
-  typing: true,
-  reactions: true,
-  threads: true,
-  mentionDetection: true,
-  // We send `nonce` + `enforce_nonce`, so Discord answers a repeat with the first message instead
-  // of posting twice: resending an in-doubt part is safe (within Discord's few-minute nonce window).
-  idempotentSend: true,
-  // @discordjs/rest already queues per rate-limit bucket; extra pacing would only add latency.
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-};
 
 /**
  * Send errors that no retry can fix: Unknown Channel, Missing Access, Cannot send an empty

@@ -47,6 +47,13 @@ const dmChannelOf = (userId: string): string => {
 
 describeChannelContract<FakeDiscord>({
   provider: discordProvider,
+  // The platform's own limit, apart from what the provider declares.
+  platformTextLimit: {
+    max: 2000,
+    unit: 'codepoint',
+    source:
+      'Discord API: message content up to 2000 characters for bots; the API (Python) counts code points (discord-api-docs#1315)',
+  },
   startFake: async () => {
     const fake = await FakeDiscord.start({
       guilds: [{ id: GUILD, name: 'Contract', channels: [{ id: CHANNEL, name: 'general' }] }],

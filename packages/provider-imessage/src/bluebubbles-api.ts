@@ -1,6 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
+import { type Method, RestClient } from '@openclaw/channel-rest';
 import type { BbMessage } from './normalize.ts';
 
 /** BlueBubbles wraps every JSON answer as `{status, message, data?, error?: {type, message}}`. */
@@ -73,29 +71,26 @@ export function redact(text: string, password: string): string {
 }
 
 /**
- * The REST calls we make, over axios with our own keep-alive agents so stop() can drop every pooled
- * socket. The password travels as `?password=` (the only way BlueBubbles authenticates), so no
- * error we throw carries a URL, the axios config or the axios error itself: messages name the
- * route (`GET /api/v1/ping`) and are passed through redact() on top.
+ * The calls we make to BlueBubbles (over RestClient: keep-alive sockets dropped on close, network
+ * failures without the request attached). The password travels as `?password=` (the only way
+ * BlueBubbles authenticates), so no error we throw carries a URL: messages name the route
+ * (`GET /api/v1/ping`) and are passed through redact() on top.
  */
 export class BlueBubblesApi {
   readonly serverUrl: string;
   readonly #password: string;
-  readonly #http: AxiosInstance;
-  readonly #httpAgent = new http.Agent({ keepAlive: true });
-  readonly #httpsAgent = new https.Agent({ keepAlive: true });
+  readonly #rest: RestClient;
 
   constructor(serverUrl: string, password: string) {
     this.serverUrl = serverUrl;
     this.#password = password;
-    this.#http = axios.create({
-      baseURL: serverUrl,
-      httpAgent: this.#httpAgent,
-      httpsAgent: this.#httpsAgent,
-      // Statuses are ours to classify; axios would only wrap them (with the URL inside).
-      validateStatus: () => true,
-      maxBodyLength: Number.POSITIVE_INFINITY,
-      maxContentLength: Number.POSITIVE_INFINITY,
+    this.#rest = new RestClient({
+      service: 'BlueBubbles',
+      baseUrl: serverUrl,
+      params: { password },
+      scrub: (text) => redact(text, password),
+      timeoutMs: CALL_TIMEOUT_MS,
+      unlimitedBodies: true,
     });
   }
 
@@ -103,40 +98,18 @@ export class BlueBubblesApi {
     method: Method,
     path: string,
     opts: { data?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number; binary?: boolean } = {},
-  ): Promise<{ body: T; res: AxiosResponse<unknown> }> {
-    const what = `${method} ${path}`;
-    let res: AxiosResponse<unknown>;
-    try {
-      res = await this.#http.request({
-        method,
-        url: path,
-        params: { password: this.#password },
-        data: opts.data,
-        timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.binary ? { responseType: 'arraybuffer' as const } : {}),
-      });
-    } catch (error) {
-      if (isAxiosError(error) || (error instanceof Error && error.name === 'CanceledError')) {
-        const e = error as Error & { code?: string };
-        const code = e.code ? ` (${e.code})` : '';
-        throw new Error(
-          redact(`BlueBubbles ${what} at ${this.serverUrl} failed: ${e.message}${code}`, this.#password),
-        );
-      }
-      throw error;
-    }
-    if (res.status >= 300) {
-      const raw = opts.binary ? safeJson(Buffer.from(res.data as ArrayBuffer)) : res.data;
-      const retryAfter = Number(res.headers['retry-after']);
+  ): Promise<{ body: T }> {
+    const answer = await this.#rest.request<T>(method, path, opts);
+    if (answer.status >= 300) {
+      const retryAfter = Number(answer.headers['retry-after']);
       throw new BlueBubblesHttpError(
-        res.status,
-        redact(detailOf(raw), this.#password),
-        what,
+        answer.status,
+        redact(detailOf(answer.json()), this.#password),
+        answer.what,
         Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
       );
     }
-    return { body: res.data as T, res };
+    return { body: answer.data };
   }
 
   async #json<T>(
@@ -237,8 +210,7 @@ export class BlueBubblesApi {
 
   /** Drop pooled keep-alive sockets. */
   close(): void {
-    this.#httpAgent.destroy();
-    this.#httpsAgent.destroy();
+    this.#rest.close();
   }
 }
 
@@ -250,12 +222,4 @@ function detailOf(raw: unknown): string {
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
   return [...new Set(parts)].join(': ').slice(0, 300);
-}
-
-function safeJson(buf: Buffer): unknown {
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch {
-    return buf.toString('utf8');
-  }
 }

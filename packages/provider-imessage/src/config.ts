@@ -1,5 +1,5 @@
-import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { imessageConfigSchema, WEBHOOK_SECRET, WEBHOOK_SECRET_RULE } from './config-schema.ts';
+import { AccountConfigError, type WithDefaults } from '@openclaw/gateway-core/channel';
+import { type IMessageConfigInput, WEBHOOK_SECRET, WEBHOOK_SECRET_RULE } from './config-schema.ts';
 
 export type IMessageSendMethod = 'apple-script' | 'private-api';
 export type IMessageReceiveMode = 'webhook' | 'poll';
@@ -40,12 +40,15 @@ export function normalizeIMessageId(entry: string): string {
 }
 
 /**
- * Missing serverUrl or password leaves the account unconfigured; malformed values are errors.
- * The password may come from BLUEBUBBLES_PASSWORD for the default account only, so a second
- * account can never pick up the first one's password by accident.
+ * The checked `channels.imessage` account → the adapter's config. Missing serverUrl or password
+ * leaves the account unconfigured; malformed values are errors. The password may come from
+ * BLUEBUBBLES_PASSWORD for the default account only, so a second account can never pick up the
+ * first one's password by accident.
  */
-export function parseIMessageConfig(raw: Record<string, unknown>, accountId: string): IMessageAccountConfig {
-  const c = checkAccountConfig(imessageConfigSchema, raw);
+export function resolveIMessageConfig(
+  c: WithDefaults<IMessageConfigInput, 'receive' | 'sendMethod' | 'pollIntervalMs'>,
+  accountId: string,
+): IMessageAccountConfig {
   const serverUrl = c.serverUrl?.trim().replace(/\/+$/, '') ?? '';
   if (serverUrl && !/^https?:\/\/[^/]/i.test(serverUrl))
     throw new AccountConfigError(
@@ -61,7 +64,7 @@ export function parseIMessageConfig(raw: Record<string, unknown>, accountId: str
   if (!password && accountId === 'default') password = process.env.BLUEBUBBLES_PASSWORD ?? '';
   password = password.trim();
 
-  const receive = c.receive ?? 'webhook';
+  const receive = c.receive;
   const webhookPath = c.webhookPath ?? `/channels/imessage/${encodeURIComponent(accountId)}/webhook`;
   if (!webhookPath.startsWith('/channels/') || /[?#\s]/.test(webhookPath))
     throw new AccountConfigError('webhookPath', 'must be a path under /channels/ without a query');
@@ -79,8 +82,8 @@ export function parseIMessageConfig(raw: Record<string, unknown>, accountId: str
     receive,
     webhookPath,
     webhookSecret,
-    sendMethod: c.sendMethod ?? 'apple-script',
-    pollIntervalMs: c.pollIntervalMs ?? 2000,
+    sendMethod: c.sendMethod,
+    pollIntervalMs: c.pollIntervalMs,
     mentionNames: (c.mentionNames ?? []).map((n) => n.trim().replace(/^@/, '')).filter((n) => n.length > 0),
   };
 }

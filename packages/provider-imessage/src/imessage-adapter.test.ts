@@ -11,14 +11,11 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { FakeBlueBubbles, type FakeBlueBubblesOptions, freePort, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addressesBot,
-  type IMessageAccountConfig,
-  IMessageAdapter,
-  imessageProvider,
-  redact,
-  SECRET_HEADER,
-} from './index.ts';
+import { redact } from './bluebubbles-api.ts';
+import { IMessageAdapter } from './imessage-adapter.ts';
+import { type IMessageAccountConfig, imessageProvider } from './index.ts';
+import { addressesBot } from './normalize.ts';
+import { SECRET_HEADER } from './webhook.ts';
 
 const password = 'S3cret-Passw0rd-for-tests';
 const secret = 'webhook-secret-0123456789';
@@ -71,7 +68,7 @@ async function run(
   webhooks?: WebhookRegistrar,
 ): Promise<Run> {
   const cfg = config(fake, extra);
-  const adapter = imessageProvider.create(cfg, 'default') as IMessageAdapter;
+  const adapter = (await imessageProvider.create(cfg, 'default')) as IMessageAdapter;
   const r: Run = { adapter, emitted: [], updates: [], failed: [], statuses: [], logged: [], failEmits: 0 };
   const controller = new AbortController();
   const log = (o: object, m?: string) => r.logged.push(logText(o, m));

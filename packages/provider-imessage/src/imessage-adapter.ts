@@ -1,3 +1,4 @@
+import { probeWith, RestRun } from '@openclaw/channel-rest';
 import {
   type AdapterContext,
   type ChannelAdapter,
@@ -9,7 +10,6 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
-  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import {
   type BbServerInfo,
@@ -17,33 +17,12 @@ import {
   BlueBubblesHttpError,
   type SendTextBody,
 } from './bluebubbles-api.ts';
+import { imessageCapabilities } from './capabilities.ts';
 import type { IMessageAccountConfig } from './config.ts';
 import { type BbMessage, chatGuidFor, normalizeMessage, normalizeTapback } from './normalize.ts';
-import { initialCursor, type Receiver, startPolling } from './poll.ts';
+import { initialCursor, startPolling } from './poll.ts';
 import { SeenCache } from './seen-cache.ts';
 import { type DeliveryOutcome, webhookHandler } from './webhook.ts';
-
-export const imessageCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // Messages.app takes long bodies, but past a few thousand characters delivery gets unreliable;
-  // 4000 code points keeps every chunk one comfortable bubble.
-  text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  media: {
-    inbound: true,
-    outbound: true,
-    maxBytes: 100 * 1024 * 1024,
-    kinds: ['image', 'video', 'audio', 'file'],
-  },
-  // Both need the BlueBubbles Private API; a running adapter reports what its server offers.
-  typing: true,
-  reactions: true,
-  threads: false,
-  // iMessage has no mention entities. Groups are gated by `mentionNames` (`@Name`, `Name:`), or
-  // answered in full with requireMention: false.
-  mentionDetection: false,
-  // Messages.app sends one AppleScript call at a time; bursts only queue up on the Mac.
-  pacing: { perChatMs: 500, perAccountMs: 250 },
-};
 
 /** Tapbacks BlueBubbles can send, by the emoji the core hands us. */
 export const TAPBACKS: Readonly<Record<string, string>> = {
@@ -122,11 +101,8 @@ export class IMessageAdapter implements ChannelAdapter {
   readonly #cfg: IMessageAccountConfig;
   readonly #accountId: string;
   readonly #seen = new SeenCache();
-  #api: BlueBubblesApi | undefined;
+  #run: RestRun<BlueBubblesApi> | undefined;
   #ctx: AdapterContext | undefined;
-  #abort: AbortController | undefined;
-  #receiver: Receiver | undefined;
-  #unmount: (() => void) | undefined;
   #privateApi = false;
 
   constructor(cfg: IMessageAccountConfig, accountId: string) {
@@ -136,7 +112,7 @@ export class IMessageAdapter implements ChannelAdapter {
 
   /** Typing and tapbacks only once the server has reported its Private API as usable. */
   get capabilities(): ChannelCapabilities {
-    if (!this.#api || this.#privateApi) return imessageCapabilities;
+    if (!this.#run || this.#privateApi) return imessageCapabilities;
     return { ...imessageCapabilities, typing: false, reactions: false };
   }
 
@@ -146,17 +122,15 @@ export class IMessageAdapter implements ChannelAdapter {
   }
 
   async start(ctx: AdapterContext): Promise<void> {
-    const abort = new AbortController();
-    this.#abort = abort;
     this.#ctx = ctx;
-    ctx.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    const api = new BlueBubblesApi(this.#cfg.serverUrl, this.#cfg.password);
-    this.#api = api;
+    const run = new RestRun(new BlueBubblesApi(this.#cfg.serverUrl, this.#cfg.password), ctx.signal);
+    this.#run = run;
+    const { api, signal } = run;
     let info: BbServerInfo;
     try {
       // Unreachable → plain Error (retried with backoff); a refused password → needs-action.
-      await api.ping(abort.signal, START_TIMEOUT_MS);
-      info = await api.serverInfo(abort.signal);
+      await api.ping(signal, START_TIMEOUT_MS);
+      info = await api.serverInfo(signal);
     } catch (error) {
       throw classifyStartError(error, this.#cfg);
     }
@@ -182,15 +156,15 @@ export class IMessageAdapter implements ChannelAdapter {
           'failed',
         );
       const handler = webhookHandler(this.#cfg.webhookSecret, (m) => this.#deliver(ctx, m, true));
-      this.#unmount = ctx.webhooks(this.#cfg.webhookPath, handler);
+      run.unmount = ctx.webhooks(this.#cfg.webhookPath, handler);
     } else {
       let cursor: number;
       try {
-        cursor = await initialCursor(api, abort.signal);
+        cursor = await initialCursor(api, signal);
       } catch (error) {
         throw classifyStartError(error, this.#cfg);
       }
-      this.#receiver = startPolling(api, cursor, this.#cfg.pollIntervalMs, abort.signal, {
+      run.receiver = startPolling(api, cursor, this.#cfg.pollIntervalMs, signal, {
         onMessage: async (m) => {
           try {
             await this.#deliver(ctx, m, false);
@@ -215,7 +189,7 @@ export class IMessageAdapter implements ChannelAdapter {
    */
   async #deliver(ctx: AdapterContext, m: BbMessage, rethrow: boolean): Promise<DeliveryOutcome> {
     if (!this.#seen.add(m.guid)) return 'duplicate';
-    const api = this.#api;
+    const api = this.#run?.api;
     if (!api) return 'ignored';
     const tapback = normalizeTapback(m, this.#accountId);
     if (tapback) {
@@ -223,7 +197,7 @@ export class IMessageAdapter implements ChannelAdapter {
       return 'ignored';
     }
     const env = normalizeMessage(m, this.#accountId, this.#cfg.mentionNames, (guid) =>
-      api.downloadAttachment(guid, this.#abort?.signal),
+      api.downloadAttachment(guid, this.#run?.signal),
     );
     if (!env) return 'ignored';
     try {
@@ -238,23 +212,14 @@ export class IMessageAdapter implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
-    this.#abort?.abort();
-    this.#unmount?.();
-    this.#unmount = undefined;
-    const receiver = this.#receiver;
-    this.#receiver = undefined;
-    if (receiver) {
-      await settleWithin(receiver.close(), STOP_WAIT_MS);
-    }
-    this.#api?.close();
-    this.#api = undefined;
+    await this.#run?.stop(STOP_WAIT_MS);
+    this.#run = undefined;
   }
 
   #running(): { api: BlueBubblesApi; signal: AbortSignal } {
-    const api = this.#api;
-    const abort = this.#abort;
-    if (!api || !abort || abort.signal.aborted) throw new Error('imessage account is not running');
-    return { api, signal: abort.signal };
+    const run = this.#run;
+    if (!run || run.signal.aborted) throw new Error('imessage account is not running');
+    return { api: run.api, signal: run.signal };
   }
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {
@@ -378,20 +343,14 @@ export class IMessageAdapter implements ChannelAdapter {
   async probe(
     timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
-    const api = new BlueBubblesApi(this.#cfg.serverUrl, this.#cfg.password);
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    try {
-      await api.ping(abort.signal, timeoutMs);
-      return { ok: true };
-    } catch (error) {
-      const message = abort.signal.aborted
-        ? `probe timed out after ${timeoutMs} ms`
-        : classifyStartError(error, this.#cfg).message;
-      return { ok: false, error: message };
-    } finally {
-      clearTimeout(timer);
-      api.close();
-    }
+    return probeWith(
+      new BlueBubblesApi(this.#cfg.serverUrl, this.#cfg.password),
+      timeoutMs,
+      async (api, signal) => {
+        await api.ping(signal, timeoutMs);
+        return { ok: true };
+      },
+      (error) => classifyStartError(error, this.#cfg).message,
+    );
   }
 }

@@ -1,47 +1,31 @@
-import type { ChannelProvider } from '@openclaw/gateway-core/channel';
-import { type IMessageAccountConfig, normalizeIMessageId, parseIMessageConfig } from './config.ts';
+// The iMessage channel's descriptor. Reading it loads no axios: create() imports the adapter.
+import { defineChannelProvider } from '@openclaw/gateway-core/channel';
+import { imessageCapabilities } from './capabilities.ts';
+import { normalizeIMessageId, resolveIMessageConfig } from './config.ts';
 import { imessageConfigSchema } from './config-schema.ts';
-import { IMessageAdapter, imessageCapabilities } from './imessage-adapter.ts';
 
-export { type BbServerInfo, BlueBubblesApi, BlueBubblesHttpError, redact } from './bluebubbles-api.ts';
+export { imessageCapabilities } from './capabilities.ts';
 export {
   type IMessageAccountConfig,
   type IMessageReceiveMode,
   type IMessageSendMethod,
   normalizeIMessageId,
-  parseIMessageConfig,
+  resolveIMessageConfig,
 } from './config.ts';
 export { type IMessageConfigInput, imessageConfigSchema } from './config-schema.ts';
-export {
-  classifySendError,
-  classifyStartError,
-  IMessageAdapter,
-  imessageCapabilities,
-  TAPBACKS,
-  tapbackFor,
-  tempGuidFor,
-} from './imessage-adapter.ts';
-export {
-  addressesBot,
-  type BbAttachment,
-  type BbChat,
-  type BbMessage,
-  chatGuidFor,
-  isGroupGuid,
-  normalizeMessage,
-} from './normalize.ts';
-export { SeenCache } from './seen-cache.ts';
-export { presentedSecret, SECRET_HEADER, secretMatches, type WebhookRequest } from './webhook.ts';
 
 /** iMessage through a BlueBubbles server on a Mac: `channels.imessage` in config. */
-export const imessageProvider: ChannelProvider<IMessageAccountConfig> = {
+export const imessageProvider = defineChannelProvider({
   id: 'imessage',
   label: 'iMessage',
   capabilities: imessageCapabilities,
   configSchema: imessageConfigSchema,
-  parseAccountConfig: parseIMessageConfig,
-  isConfigured: (c) => c.serverUrl.length > 0 && c.password.length > 0,
-  create: (config, accountId) => new IMessageAdapter(config, accountId),
+  libraries: ['axios'],
+  resolveConfig: resolveIMessageConfig,
   // Users paste `imessage:+1 555 …`, numbers with spaces, or emails in mixed case.
   normalizeSenderId: normalizeIMessageId,
-};
+  create: async (config, accountId) => {
+    const { IMessageAdapter } = await import('./imessage-adapter.ts');
+    return new IMessageAdapter(config, accountId);
+  },
+});

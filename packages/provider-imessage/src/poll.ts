@@ -1,11 +1,7 @@
+import type { Receiver } from '@openclaw/channel-rest';
 import { pause } from '@openclaw/gateway-core/channel';
 import type { BlueBubblesApi } from './bluebubbles-api.ts';
 import type { BbMessage } from './normalize.ts';
-
-/** A running receive loop. close() resolves when its poll is gone. */
-export interface Receiver {
-  close(): Promise<void>;
-}
 
 const PAGE = 100;
 /** Chats and attachments: what normalisation needs (the handle comes with every message). */

@@ -1,5 +1,5 @@
-import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { signalConfigSchema } from './config-schema.ts';
+import { AccountConfigError, type WithDefaults } from '@openclaw/gateway-core/channel';
+import type { SignalConfigInput } from './config-schema.ts';
 
 export type SignalReceiveMode = 'auto' | 'websocket' | 'poll';
 
@@ -36,9 +36,13 @@ export function normalizeSignalId(entry: string): string {
   return s;
 }
 
-/** Missing baseUrl or number leaves the account unconfigured; malformed values are errors. */
-export function parseSignalConfig(raw: Record<string, unknown>, _accountId: string): SignalAccountConfig {
-  const c = checkAccountConfig(signalConfigSchema, raw);
+/**
+ * The checked `channels.signal` account → the adapter's config. Missing baseUrl or number leaves
+ * the account unconfigured; malformed values are errors.
+ */
+export function resolveSignalConfig(
+  c: WithDefaults<SignalConfigInput, 'receiveMode' | 'pollIntervalMs' | 'rateLimitRetryMs'>,
+): SignalAccountConfig {
   const baseUrl = c.baseUrl?.trim().replace(/\/+$/, '') ?? '';
   if (baseUrl && !/^https?:\/\/[^/]/i.test(baseUrl))
     throw new AccountConfigError(
@@ -52,8 +56,8 @@ export function parseSignalConfig(raw: Record<string, unknown>, _accountId: stri
     baseUrl,
     number,
     uuid: c.uuid?.trim().toLowerCase(),
-    receiveMode: c.receiveMode ?? 'auto',
-    pollIntervalMs: c.pollIntervalMs ?? 1000,
-    rateLimitRetryMs: c.rateLimitRetryMs ?? 60_000,
+    receiveMode: c.receiveMode,
+    pollIntervalMs: c.pollIntervalMs,
+    rateLimitRetryMs: c.rateLimitRetryMs,
   };
 }

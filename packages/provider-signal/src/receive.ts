@@ -1,12 +1,8 @@
-import { pause } from '@openclaw/gateway-core/channel';
+import type { Receiver } from '@openclaw/channel-rest';
+import { pause, settleWithin } from '@openclaw/gateway-core/channel';
 import { WebSocket } from 'ws';
 import type { SignalReceiveItem } from './normalize.ts';
 import { type SignalApi, SignalHttpError } from './signal-api.ts';
-
-/** A running receive loop. close() resolves when its socket or poll is gone. */
-export interface Receiver {
-  close(): Promise<void>;
-}
 
 export interface ReceiveHandlers {
   /** One item, in arrival order; must not throw. */
@@ -109,10 +105,8 @@ export async function openReceiveSocket(
       const open = () => ws.readyState !== WebSocket.CLOSED;
       if (open()) {
         ws.close(1000);
-        let timer: ReturnType<typeof setTimeout> | undefined;
         // A server that never answers the close frame gets the socket cut.
-        await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
-        clearTimeout(timer);
+        await settleWithin(closed, CLOSE_WAIT_MS);
         if (open()) {
           ws.terminate();
           await closed;

@@ -1,7 +1,8 @@
 import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
 import { FakeSignal, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SignalAdapter, signalProvider } from './index.ts';
+import { signalProvider } from './index.ts';
+import type { SignalAdapter } from './signal-adapter.ts';
 
 const me = '+15559999999';
 const ann = '+15550000001';
@@ -17,7 +18,7 @@ describe('Signal edits, deletes and reactions against the fake signal-cli-rest-a
     const fake = await FakeSignal.start({ number: me, mode: 'json-rpc', holdMs: 50 });
     cleanup.push(() => fake.close());
     const cfg = signalProvider.parseAccountConfig({ baseUrl: fake.url, number: me }, 'default');
-    const adapter = signalProvider.create(cfg, 'default') as SignalAdapter;
+    const adapter = (await signalProvider.create(cfg, 'default')) as SignalAdapter;
     cleanup.push(() => adapter.stop());
     const updates: InboundUpdate[] = [];
     const emitted: string[] = [];

@@ -9,7 +9,8 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { FakeSignal, type SignalMode, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SignalAccountConfig, SignalAdapter, signalProvider } from './index.ts';
+import { type SignalAccountConfig, signalProvider } from './index.ts';
+import { SignalAdapter } from './signal-adapter.ts';
 
 const me = '+15559999999';
 const meUuid = '0b3c1f8e-5a1d-4c39-9d7e-2f6a8b1c4d5e';
@@ -48,7 +49,7 @@ function config(fake: FakeSignal, extra: Record<string, unknown> = {}): SignalAc
 /** An adapter started against `fake` with a recording context (no core). */
 async function run(fake: FakeSignal, extra: Record<string, unknown> = {}): Promise<Run> {
   const cfg = config(fake, extra);
-  const adapter = signalProvider.create(cfg, 'default') as SignalAdapter;
+  const adapter = (await signalProvider.create(cfg, 'default')) as SignalAdapter;
   const r: Omit<Run, 'ctx'> = { fake, adapter, emitted: [], failed: [], statuses: [], warnings: [] };
   const controller = new AbortController();
   const ctx: AdapterContext = {

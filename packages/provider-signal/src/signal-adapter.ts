@@ -1,7 +1,7 @@
+import { probeWith, RestRun } from '@openclaw/channel-rest';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   mediaBytes,
   NonRetryableChannelError,
   type OutboundMedia,
@@ -9,9 +9,9 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
-  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { AuthorCache } from './author-cache.ts';
+import { signalCapabilities } from './capabilities.ts';
 import type { SignalAccountConfig } from './config.ts';
 import {
   isGroupChatId,
@@ -20,27 +20,8 @@ import {
   type SignalReceiveItem,
   type SignalSelf,
 } from './normalize.ts';
-import { openReceiveSocket, type Receiver, startPolling } from './receive.ts';
+import { openReceiveSocket, startPolling } from './receive.ts';
 import { type SendBody, SignalApi, SignalHttpError } from './signal-api.ts';
-
-export const signalCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // signal-cli truncates a body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598), not 2000 characters.
-  text: { max: 2000, unit: 'utf8-bytes', markdown: 'none' },
-  media: {
-    inbound: true,
-    outbound: true,
-    maxBytes: 100 * 1024 * 1024,
-    // /v2/send has no voice-note flag, and its stickers are installed packs, not uploads.
-    kinds: ['image', 'video', 'audio', 'file'],
-  },
-  typing: true,
-  reactions: true,
-  threads: false,
-  mentionDetection: true,
-  // Signal publishes no rate; going faster earns a captcha challenge that needs a human.
-  pacing: { perChatMs: 500, perAccountMs: 100 },
-};
 
 const ABOUT_TIMEOUT_MS = 10_000;
 const STOP_WAIT_MS = 5000;
@@ -120,10 +101,8 @@ export class SignalAdapter implements ChannelAdapter {
   readonly #accountId: string;
   readonly #self: SignalSelf;
   readonly #authors = new AuthorCache();
-  #api: SignalApi | undefined;
+  #run: RestRun<SignalApi> | undefined;
   #ctx: AdapterContext | undefined;
-  #abort: AbortController | undefined;
-  #receiver: Receiver | undefined;
   #mode: SignalResolvedMode | undefined;
 
   constructor(cfg: SignalAccountConfig, accountId: string) {
@@ -138,15 +117,13 @@ export class SignalAdapter implements ChannelAdapter {
   }
 
   async start(ctx: AdapterContext): Promise<void> {
-    const abort = new AbortController();
-    this.#abort = abort;
     this.#ctx = ctx;
-    ctx.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    const api = new SignalApi(this.#cfg.baseUrl, this.#cfg.number);
-    this.#api = api;
+    const run = new RestRun(new SignalApi(this.#cfg.baseUrl, this.#cfg.number), ctx.signal);
+    this.#run = run;
+    const { api, signal } = run;
     let about: Awaited<ReturnType<SignalApi['about']>>;
     try {
-      about = await api.about(abort.signal, ABOUT_TIMEOUT_MS);
+      about = await api.about(signal, ABOUT_TIMEOUT_MS);
     } catch (error) {
       // Unreachable or erroring: plain Error, so the supervisor retries with backoff.
       throw error instanceof Error ? error : new Error(String(error));
@@ -162,19 +139,19 @@ export class SignalAdapter implements ChannelAdapter {
 
     const onItem = (item: SignalReceiveItem) => this.#deliver(ctx, item);
     const onFail = (error: unknown) => {
-      if (!abort.signal.aborted) ctx.fail(classifySignalError(error, this.#cfg));
+      if (!signal.aborted) ctx.fail(classifySignalError(error, this.#cfg));
     };
     try {
       if (mode === 'websocket') {
-        this.#receiver = await openReceiveSocket(api.receiveSocketUrl(), abort.signal, {
+        run.receiver = await openReceiveSocket(api.receiveSocketUrl(), signal, {
           onItem,
           onFail,
           onBadFrame: (error) => ctx.log.warn({ err: error }, 'signal: unreadable receive frame skipped'),
         });
       } else {
         // The first receive proves the number is known before we report "connected".
-        const first = await api.receive(abort.signal);
-        this.#receiver = startPolling(api, first, this.#cfg.pollIntervalMs, abort.signal, { onItem, onFail });
+        const first = await api.receive(signal);
+        run.receiver = startPolling(api, first, this.#cfg.pollIntervalMs, signal, { onItem, onFail });
       }
     } catch (error) {
       throw classifySignalError(error, this.#cfg);
@@ -185,7 +162,7 @@ export class SignalAdapter implements ChannelAdapter {
     try {
       // One receive socket serves one account, but the REST API tags each item; trust the tag.
       if (item.account && item.account !== this.#cfg.number) return;
-      const api = this.#api;
+      const api = this.#run?.api;
       if (!api) return;
       const update = normalizeUpdate(item, this.#accountId);
       if (update) {
@@ -203,21 +180,14 @@ export class SignalAdapter implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
-    this.#abort?.abort();
-    const receiver = this.#receiver;
-    this.#receiver = undefined;
-    if (receiver) {
-      await settleWithin(receiver.close(), STOP_WAIT_MS);
-    }
-    this.#api?.close();
-    this.#api = undefined;
+    await this.#run?.stop(STOP_WAIT_MS);
+    this.#run = undefined;
   }
 
   #running(): { api: SignalApi; signal: AbortSignal } {
-    const api = this.#api;
-    const abort = this.#abort;
-    if (!api || !abort || abort.signal.aborted) throw new Error('signal account is not running');
-    return { api, signal: abort.signal };
+    const run = this.#run;
+    if (!run || run.signal.aborted) throw new Error('signal account is not running');
+    return { api: run.api, signal: run.signal };
   }
 
   /** Who wrote `messageId` in `chatId`: remembered from inbound or our sends; in a DM, the other side. */
@@ -298,22 +268,14 @@ export class SignalAdapter implements ChannelAdapter {
   async probe(
     timeoutMs: number,
   ): Promise<{ ok: boolean; self?: { id: string; name?: string }; error?: string }> {
-    const api = new SignalApi(this.#cfg.baseUrl, this.#cfg.number);
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    try {
-      await api.about(abort.signal, timeoutMs);
-      return { ok: true, self: { id: this.#cfg.number } };
-    } catch (error) {
-      const message = abort.signal.aborted
-        ? `probe timed out after ${timeoutMs} ms`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-      return { ok: false, error: message };
-    } finally {
-      clearTimeout(timer);
-      api.close();
-    }
+    return probeWith(
+      new SignalApi(this.#cfg.baseUrl, this.#cfg.number),
+      timeoutMs,
+      async (api, signal) => {
+        await api.about(signal, timeoutMs);
+        return { ok: true, self: { id: this.#cfg.number } };
+      },
+      (error) => (error instanceof Error ? error.message : String(error)),
+    );
   }
 }

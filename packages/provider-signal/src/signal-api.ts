@@ -1,6 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError, type Method } from 'axios';
+import { type Method, RestClient } from '@openclaw/channel-rest';
 import type { SignalReceiveItem } from './normalize.ts';
 
 /** signal-cli-rest-api answered with an error status; `body` is its JSON (`{error, challenge_tokens?}`). */
@@ -42,27 +40,18 @@ const RECEIVE_TIMEOUT_MS = 60_000;
 const CALL_TIMEOUT_MS = 60_000;
 
 /**
- * The REST calls we make, over axios with our own keep-alive agents so stop() can drop every pooled
- * socket. Error statuses become SignalHttpError; network failures a plain Error without the axios
- * config attached (it would carry whole base64 attachments into logs).
+ * The calls we make to signal-cli-rest-api (over RestClient: keep-alive sockets dropped on close,
+ * network failures without the request attached). Error statuses become SignalHttpError.
  */
 export class SignalApi {
   readonly baseUrl: string;
   readonly #number: string;
-  readonly #http: AxiosInstance;
-  readonly #httpAgent = new http.Agent({ keepAlive: true });
-  readonly #httpsAgent = new https.Agent({ keepAlive: true });
+  readonly #rest: RestClient;
 
   constructor(baseUrl: string, number: string) {
     this.baseUrl = baseUrl;
     this.#number = number;
-    this.#http = axios.create({
-      baseURL: baseUrl,
-      httpAgent: this.#httpAgent,
-      httpsAgent: this.#httpsAgent,
-      // Statuses are ours to classify; axios would only wrap them.
-      validateStatus: () => true,
-    });
+    this.#rest = new RestClient({ service: 'signal-cli-rest-api', baseUrl, timeoutMs: CALL_TIMEOUT_MS });
   }
 
   get #n(): string {
@@ -74,29 +63,9 @@ export class SignalApi {
     path: string,
     opts: { data?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number; binary?: boolean } = {},
   ): Promise<T> {
-    const what = `${method} ${path.split('?')[0]}`;
-    let res: AxiosResponse<unknown>;
-    try {
-      res = await this.#http.request({
-        method,
-        url: path,
-        data: opts.data,
-        timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.binary ? { responseType: 'arraybuffer' as const } : {}),
-      });
-    } catch (error) {
-      if (isAxiosError(error)) {
-        const code = error.code ? ` (${error.code})` : '';
-        throw new Error(`signal-cli-rest-api ${what} at ${this.baseUrl} failed: ${error.message}${code}`);
-      }
-      throw error;
-    }
-    if (res.status >= 300) {
-      const body = opts.binary ? safeJson(Buffer.from(res.data as ArrayBuffer)) : res.data;
-      throw new SignalHttpError(res.status, body, what);
-    }
-    return res.data as T;
+    const answer = await this.#rest.request<T>(method, path, opts);
+    if (answer.status >= 300) throw new SignalHttpError(answer.status, answer.json(), answer.what);
+    return answer.data;
   }
 
   about(signal?: AbortSignal, timeoutMs?: number): Promise<SignalAbout> {
@@ -154,15 +123,6 @@ export class SignalApi {
 
   /** Drop pooled keep-alive sockets. */
   close(): void {
-    this.#httpAgent.destroy();
-    this.#httpsAgent.destroy();
-  }
-}
-
-function safeJson(buf: Buffer): unknown {
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch {
-    return buf.toString('utf8');
+    this.#rest.close();
   }
 }

@@ -17,6 +17,13 @@ const RATE_LIMIT_RETRY_MS = 1500;
 function contract(mode: SignalMode, receiveMode: 'auto' | 'poll'): void {
   describeChannelContract<FakeSignal>({
     provider: signalProvider,
+    // The platform's own limit, apart from what the provider declares.
+    platformTextLimit: {
+      max: 2000,
+      unit: 'utf8-bytes',
+      source:
+        'signal-cli truncates a message body at 2000 bytes of UTF-8 (AsamK/signal-cli#1598, bbernhard/signal-cli-rest-api#626)',
+    },
     startFake: () => FakeSignal.start({ number: me, mode, holdMs: HOLD_MS }),
     stopFake: (f) => f.close(),
     accountConfig: (f) => ({

@@ -1,5 +1,5 @@
-import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { APP_TOKEN_RULE, BOT_TOKEN_RULE, DEFAULT_SLACK_API_URL, slackConfigSchema } from './config-schema.ts';
+import { AccountConfigError, type WithDefaults } from '@openclaw/gateway-core/channel';
+import { APP_TOKEN_RULE, BOT_TOKEN_RULE, type SlackConfigInput } from './config-schema.ts';
 
 export type SlackMode = 'socket' | 'events-http';
 
@@ -23,11 +23,14 @@ export interface SlackAccountConfig {
 }
 
 /**
- * Tokens from config or, for the default account only, `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN`
- * (a second account must never silently pick up the first one's workspace).
+ * The checked `channels.slack` account → the adapter's config. Tokens come from config or, for
+ * the default account only, `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN` (a second account must never
+ * silently pick up the first one's workspace).
  */
-export function parseSlackConfig(raw: Record<string, unknown>, accountId: string): SlackAccountConfig {
-  const c = checkAccountConfig(slackConfigSchema, raw);
+export function resolveSlackConfig(
+  c: WithDefaults<SlackConfigInput, 'apiUrl'>,
+  accountId: string,
+): SlackAccountConfig {
   const fromEnv = (name: string) => (accountId === 'default' ? (process.env[name]?.trim() ?? '') : '');
   const botToken = c.botToken?.trim() || fromEnv('SLACK_BOT_TOKEN');
   const appToken = c.appToken?.trim() || fromEnv('SLACK_APP_TOKEN');
@@ -36,7 +39,7 @@ export function parseSlackConfig(raw: Record<string, unknown>, accountId: string
   if (botToken && !botToken.startsWith('xoxb-')) throw new AccountConfigError('botToken', BOT_TOKEN_RULE);
   if (appToken && !appToken.startsWith('xapp-')) throw new AccountConfigError('appToken', APP_TOKEN_RULE);
   const mode = c.mode ?? (appToken || !signingSecret ? 'socket' : 'events-http');
-  let apiUrl = (c.apiUrl ?? DEFAULT_SLACK_API_URL).trim();
+  let apiUrl = c.apiUrl.trim();
   // WebClient appends the method name to this string as is.
   if (!apiUrl.endsWith('/')) apiUrl += '/';
   const cfg: SlackAccountConfig = {

@@ -1,32 +1,23 @@
-import type { ChannelProvider } from '@openclaw/gateway-core/channel';
-import { isSlackConfigured, parseSlackConfig, type SlackAccountConfig } from './config.ts';
+// The Slack channel's descriptor. Reading it loads no Slack SDK: create() imports the adapter.
+import { defineChannelProvider } from '@openclaw/gateway-core/channel';
+import { slackCapabilities } from './capabilities.ts';
+import { isSlackConfigured, resolveSlackConfig } from './config.ts';
 import { slackConfigSchema } from './config-schema.ts';
-import { SlackAdapter, slackCapabilities } from './slack-adapter.ts';
 
-export { isSlackConfigured, parseSlackConfig, type SlackAccountConfig, type SlackMode } from './config.ts';
+export { slackCapabilities } from './capabilities.ts';
+export { isSlackConfigured, resolveSlackConfig, type SlackAccountConfig, type SlackMode } from './config.ts';
 export { type SlackConfigInput, slackConfigSchema } from './config-schema.ts';
-export { reactionName } from './emoji.ts';
-export { classifySendError, classifyStartError } from './errors.ts';
-export { type EventCallback, eventsHttpHandler } from './events-http.ts';
-export {
-  normalizeMessage,
-  type SlackMessageEvent,
-  type SlackSelf,
-  skipReason,
-  slackToPlain,
-} from './normalize.ts';
-export { verifySlackSignature } from './signature.ts';
-export { SlackAdapter, slackCapabilities } from './slack-adapter.ts';
 
 /** The Slack channel: `channels.slack` in config. */
-export const slackProvider: ChannelProvider<SlackAccountConfig> = {
+export const slackProvider = defineChannelProvider({
   id: 'slack',
   label: 'Slack',
   capabilities: slackCapabilities,
   configSchema: slackConfigSchema,
-  parseAccountConfig: parseSlackConfig,
+  libraries: ['@slack/web-api', '@slack/socket-mode'],
+  resolveConfig: resolveSlackConfig,
+  // What an account needs depends on its mode (app token for socket, signing secret for events-http).
   isConfigured: isSlackConfigured,
-  create: (config, accountId) => new SlackAdapter(config, accountId),
   // Users paste ids as `slack:U123`, `<@U123>` or `@U123`; Slack ids are upper case.
   normalizeSenderId: (entry) =>
     entry
@@ -35,4 +26,8 @@ export const slackProvider: ChannelProvider<SlackAccountConfig> = {
       .replace(/^<@([^|>]+)(?:\|[^>]*)?>$/, '$1')
       .replace(/^@/, '')
       .toUpperCase(),
-};
+  create: async (config, accountId) => {
+    const { SlackAdapter } = await import('./slack-adapter.ts');
+    return new SlackAdapter(config, accountId);
+  },
+});

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isSlackConfigured, parseSlackConfig } from './config.ts';
+import { isSlackConfigured } from './config.ts';
 import { reactionName } from './emoji.ts';
 import { slackProvider } from './index.ts';
 import { chatKindOf, normalizeMessage, type SlackSelf, skipReason, slackToPlain } from './normalize.ts';
@@ -12,28 +12,30 @@ const noFetch = async () => new Uint8Array();
 
 describe('slack config', () => {
   it('defaults to socket mode with an app token, events-http with only a signing secret', () => {
-    const socket = parseSlackConfig({ botToken: 'xoxb-1', appToken: 'xapp-1' }, 'work');
+    const socket = slackProvider.parseAccountConfig({ botToken: 'xoxb-1', appToken: 'xapp-1' }, 'work');
     expect(socket).toMatchObject({
       mode: 'socket',
       apiUrl: 'https://slack.com/api/',
       webhookPath: '/channels/slack/work/events',
     });
     expect(isSlackConfigured(socket)).toBe(true);
-    const http = parseSlackConfig(
+    const http = slackProvider.parseAccountConfig(
       { botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api' },
       'x',
     );
     expect(http).toMatchObject({ mode: 'events-http', apiUrl: 'http://127.0.0.1:9/api/' });
     expect(isSlackConfigured(http)).toBe(true);
-    expect(isSlackConfigured(parseSlackConfig({ botToken: 'xoxb-1', mode: 'events-http' }, 'x'))).toBe(false);
-    expect(isSlackConfigured(parseSlackConfig({ botToken: 'xoxb-1' }, 'x'))).toBe(false);
+    expect(
+      isSlackConfigured(slackProvider.parseAccountConfig({ botToken: 'xoxb-1', mode: 'events-http' }, 'x')),
+    ).toBe(false);
+    expect(isSlackConfigured(slackProvider.parseAccountConfig({ botToken: 'xoxb-1' }, 'x'))).toBe(false);
   });
 
   it('rejects swapped or user tokens and unknown modes', () => {
-    expect(() => parseSlackConfig({ botToken: 'xapp-1' }, 'x')).toThrow(/xoxb-/);
-    expect(() => parseSlackConfig({ botToken: 'xoxp-1' }, 'x')).toThrow(/xoxb-/);
-    expect(() => parseSlackConfig({ appToken: 'xoxb-1' }, 'x')).toThrow(/xapp-/);
-    expect(() => parseSlackConfig({ mode: 'rtm' }, 'x')).toThrow(/mode/);
+    expect(() => slackProvider.parseAccountConfig({ botToken: 'xapp-1' }, 'x')).toThrow(/xoxb-/);
+    expect(() => slackProvider.parseAccountConfig({ botToken: 'xoxp-1' }, 'x')).toThrow(/xoxb-/);
+    expect(() => slackProvider.parseAccountConfig({ appToken: 'xoxb-1' }, 'x')).toThrow(/xapp-/);
+    expect(() => slackProvider.parseAccountConfig({ mode: 'rtm' }, 'x')).toThrow(/mode/);
   });
 
   it('reads SLACK_BOT_TOKEN / SLACK_APP_TOKEN for the default account only', () => {
@@ -41,12 +43,12 @@ describe('slack config', () => {
     process.env.SLACK_BOT_TOKEN = 'xoxb-env';
     process.env.SLACK_APP_TOKEN = 'xapp-env';
     try {
-      expect(parseSlackConfig({}, 'default')).toMatchObject({
+      expect(slackProvider.parseAccountConfig({}, 'default')).toMatchObject({
         botToken: 'xoxb-env',
         appToken: 'xapp-env',
         mode: 'socket',
       });
-      expect(parseSlackConfig({}, 'second')).toMatchObject({ botToken: '', appToken: '' });
+      expect(slackProvider.parseAccountConfig({}, 'second')).toMatchObject({ botToken: '', appToken: '' });
     } finally {
       if (saved.bot === undefined) delete process.env.SLACK_BOT_TOKEN;
       else process.env.SLACK_BOT_TOKEN = saved.bot;

@@ -1,7 +1,7 @@
 import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
 import { FakeSlack, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSlackConfig } from './config.ts';
+import { slackProvider } from './index.ts';
 import { SlackAdapter } from './slack-adapter.ts';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -16,7 +16,7 @@ describe('Slack edits, deletes, reactions and finding a part after a crash (fake
     const slack = await FakeSlack.start();
     cleanup.push(() => slack.close());
     const adapter = new SlackAdapter(
-      parseSlackConfig(
+      slackProvider.parseAccountConfig(
         { botToken: slack.botToken, appToken: slack.appToken, apiUrl: slack.apiUrl },
         'default',
       ),

@@ -11,7 +11,7 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { closeServer, FakeSlack, listen, readBody, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSlackConfig } from './config.ts';
+import { slackProvider } from './index.ts';
 import { SlackAdapter } from './slack-adapter.ts';
 
 const silent: ChannelLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -93,7 +93,7 @@ describe('SlackAdapter against the fake Slack', () => {
   }
 
   function adapterFor(raw: Record<string, unknown>): SlackAdapter {
-    const adapter = new SlackAdapter(parseSlackConfig(raw, 'default'), 'default');
+    const adapter = new SlackAdapter(slackProvider.parseAccountConfig(raw, 'default'), 'default');
     cleanups.push(() => adapter.stop());
     return adapter;
   }

@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   type ChannelLogger,
   mediaSize,
   mediaStream,
@@ -11,9 +10,11 @@ import {
   type OutboundMedia,
   type OutboundMessage,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import { type FetchFunction, WebClient } from '@slack/web-api';
 import { Agent } from 'undici';
+import { slackCapabilities } from './capabilities.ts';
 import type { SlackAccountConfig } from './config.ts';
 import { reactionName } from './emoji.ts';
 import { classifySendError, classifyStartError, platformError } from './errors.ts';
@@ -28,28 +29,6 @@ import {
 } from './normalize.ts';
 import { RecentKeys } from './recent.ts';
 import { type SlackEnvelope, SupervisedSocketModeClient } from './socket-client.ts';
-
-export const slackCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group', 'channel'],
-  // Slack truncates past 40,000 characters and advises staying under 4,000.
-  text: { max: 4000, unit: 'codepoint', markdown: 'mrkdwn' },
-  media: {
-    inbound: true,
-    outbound: true,
-    maxBytes: 1024 * 1024 * 1024,
-    // Voice clips are recorded in Slack's own clients only; a bot uploads files.
-    kinds: ['image', 'video', 'audio', 'file'],
-  },
-  // The Web API has no typing indicator for bots (only legacy RTM had one).
-  typing: false,
-  reactions: true,
-  threads: true,
-  // thread_ts is how Slack replies: every chunk of a reply goes to the thread.
-  replyStartsThread: true,
-  mentionDetection: true,
-  // chat.postMessage allows about one message per second per channel; other chats are independent.
-  pacing: { perChatMs: 1000, perAccountMs: 0 },
-};
 
 const STOP_WAIT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -319,9 +298,7 @@ export class SlackAdapter implements ChannelAdapter {
       }
     }
     if (this.#inflight.size > 0) {
-      const limit = timeout(STOP_WAIT_MS, 'in-flight events');
-      await Promise.race([Promise.allSettled([...this.#inflight]), limit.promise]).catch(() => {});
-      limit.clear();
+      await settleWithin(Promise.allSettled([...this.#inflight]), STOP_WAIT_MS);
     }
     this.#web = undefined;
     const agent = this.#agent;

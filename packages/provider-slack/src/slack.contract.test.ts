@@ -12,6 +12,13 @@ const profile = (name: string) => ({ display_name: name, real_name: name, name: 
 
 describeChannelContract<FakeSlack>({
   provider: slackProvider,
+  // The platform's own limit, apart from what the provider declares.
+  platformTextLimit: {
+    max: 4000,
+    unit: 'codepoint',
+    source:
+      'chat.postMessage: keep text to 4,000 characters for best results; Slack truncates past 40,000 (characters: counted here as code points)',
+  },
   startFake: () => FakeSlack.start(),
   stopFake: (f) => f.close(),
   accountConfig: (f) => ({

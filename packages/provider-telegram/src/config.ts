@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { AccountConfigError, checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { DEFAULT_TELEGRAM_API_ROOT, telegramConfigSchema } from './config-schema.ts';
+import { AccountConfigError, type WithDefaults } from '@openclaw/gateway-core/channel';
+import type { TelegramConfigInput } from './config-schema.ts';
 
 export interface TelegramAccountConfig {
   botToken: string;
@@ -21,9 +21,14 @@ export interface TelegramAccountConfig {
   };
 }
 
-/** Token from `botToken`, `tokenFile`, or (default account only) `TELEGRAM_BOT_TOKEN`. */
-export function parseTelegramConfig(raw: Record<string, unknown>, accountId: string): TelegramAccountConfig {
-  const c = checkAccountConfig(telegramConfigSchema, raw);
+/**
+ * The checked `channels.telegram` account → the adapter's config. The token comes from
+ * `botToken`, `tokenFile`, or (default account only) `TELEGRAM_BOT_TOKEN`.
+ */
+export function resolveTelegramConfig(
+  c: WithDefaults<TelegramConfigInput, 'apiRoot' | 'pollTimeoutS' | 'pollRetryMs'>,
+  accountId: string,
+): TelegramAccountConfig {
   let botToken = c.botToken?.trim() ?? '';
   if (!botToken && c.tokenFile) {
     // Read once at config time (not on the hot path); the file holds only the token.
@@ -37,10 +42,10 @@ export function parseTelegramConfig(raw: Record<string, unknown>, accountId: str
   const mode = c.mode ?? (c.webhook ? 'webhook' : 'polling');
   const cfg: TelegramAccountConfig = {
     botToken,
-    apiRoot: (c.apiRoot ?? DEFAULT_TELEGRAM_API_ROOT).replace(/\/+$/, ''),
+    apiRoot: c.apiRoot.replace(/\/+$/, ''),
     mode,
-    pollTimeoutS: c.pollTimeoutS ?? 50,
-    pollRetryMs: c.pollRetryMs ?? 5000,
+    pollTimeoutS: c.pollTimeoutS,
+    pollRetryMs: c.pollRetryMs,
   };
   if (mode === 'webhook') {
     const w = c.webhook ?? {};

@@ -1,22 +1,25 @@
-import type { ChannelProvider } from '@openclaw/gateway-core/channel';
-import { parseTelegramConfig, type TelegramAccountConfig } from './config.ts';
+// The Telegram channel's descriptor. Reading it loads no telegraf: create() imports the adapter.
+import { defineChannelProvider } from '@openclaw/gateway-core/channel';
+import { telegramCapabilities } from './capabilities.ts';
+import { resolveTelegramConfig } from './config.ts';
 import { telegramConfigSchema } from './config-schema.ts';
-import { TelegramAdapter, telegramCapabilities } from './telegram-adapter.ts';
 
-export { parseTelegramConfig, type TelegramAccountConfig } from './config.ts';
+export { telegramCapabilities } from './capabilities.ts';
+export { resolveTelegramConfig, type TelegramAccountConfig } from './config.ts';
 export { type TelegramConfigInput, telegramConfigSchema } from './config-schema.ts';
-export { normalizeMessage } from './normalize.ts';
-export { classifyTelegramError, TelegramAdapter, telegramCapabilities } from './telegram-adapter.ts';
 
 /** The Telegram channel: `channels.telegram` in config. */
-export const telegramProvider: ChannelProvider<TelegramAccountConfig> = {
+export const telegramProvider = defineChannelProvider({
   id: 'telegram',
   label: 'Telegram',
   capabilities: telegramCapabilities,
   configSchema: telegramConfigSchema,
-  parseAccountConfig: parseTelegramConfig,
-  isConfigured: (c) => c.botToken.length > 0,
-  create: (config, accountId) => new TelegramAdapter(config, accountId),
+  libraries: ['telegraf'],
+  resolveConfig: resolveTelegramConfig,
   // Users paste ids as `tg:123`, `telegram:123` or plain numbers.
   normalizeSenderId: (entry) => entry.trim().replace(/^(tg|telegram):/i, ''),
-};
+  create: async (config, accountId) => {
+    const { TelegramAdapter } = await import('./telegram-adapter.ts');
+    return new TelegramAdapter(config, accountId);
+  },
+});

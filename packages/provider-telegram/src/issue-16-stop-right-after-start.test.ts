@@ -1,7 +1,7 @@
 import type { AdapterContext } from '@openclaw/gateway-core/channel';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { afterEach, expect, it } from 'vitest';
-import { parseTelegramConfig } from './config.ts';
+import { telegramProvider } from './index.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
 /** How long the fake holds an empty getUpdates; the loop asks again as soon as one returns. */
@@ -25,7 +25,10 @@ it('a stop right after start leaves no poller behind', async () => {
   const tg = await FakeTelegram.start({ holdMs: HOLD_MS });
   cleanup.push(() => tg.close());
   const adapter = new TelegramAdapter(
-    parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot, pollRetryMs: POLL_RETRY_MS }, 'default'),
+    telegramProvider.parseAccountConfig(
+      { botToken: tg.token, apiRoot: tg.apiRoot, pollRetryMs: POLL_RETRY_MS },
+      'default',
+    ),
     'default',
   );
   cleanup.push(() => adapter.stop());

@@ -7,7 +7,7 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseTelegramConfig } from './config.ts';
+import { telegramProvider } from './index.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
 const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
@@ -49,7 +49,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
     const tg = await FakeTelegram.start({ holdMs: HOLD_MS });
     cleanup.push(() => tg.close());
     const adapter = new TelegramAdapter(
-      parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot, ...extra }, 'default'),
+      telegramProvider.parseAccountConfig({ botToken: tg.token, apiRoot: tg.apiRoot, ...extra }, 'default'),
       'default',
     );
     cleanup.push(() => adapter.stop());
@@ -151,7 +151,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
   it('a bad token is a non-retryable failure with what to do', async () => {
     const { tg } = await setup();
     const adapter = new TelegramAdapter(
-      parseTelegramConfig({ botToken: '1:wrong', apiRoot: tg.apiRoot }, 'default'),
+      telegramProvider.parseAccountConfig({ botToken: '1:wrong', apiRoot: tg.apiRoot }, 'default'),
       'default',
     );
     const err = await adapter.start(context().ctx).catch((e: unknown) => e);
@@ -193,7 +193,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
     expect(tg.activity().calls).toBe(after.calls);
 
     const again = new TelegramAdapter(
-      parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
+      telegramProvider.parseAccountConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
       'default',
     );
     cleanup.push(() => again.stop());
@@ -249,7 +249,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
     const secretToken = 'a-long-secret-token-123';
     const path = '/channels/telegram/default/webhook';
     const adapter = new TelegramAdapter(
-      parseTelegramConfig(
+      telegramProvider.parseAccountConfig(
         {
           botToken: tg.token,
           apiRoot: tg.apiRoot,
@@ -290,8 +290,13 @@ describe('TelegramAdapter against a fake Bot API', () => {
 
   it('config: refuses webhook mode without a strong secret and malformed tokens', () => {
     expect(() =>
-      parseTelegramConfig({ botToken: '1:a', mode: 'webhook', webhook: { secretToken: 'short' } }, 'default'),
+      telegramProvider.parseAccountConfig(
+        { botToken: '1:a', mode: 'webhook', webhook: { secretToken: 'short' } },
+        'default',
+      ),
     ).toThrow(/secretToken/);
-    expect(() => parseTelegramConfig({ botToken: 'nonsense' }, 'default')).toThrow(/bot token/);
+    expect(() => telegramProvider.parseAccountConfig({ botToken: 'nonsense' }, 'default')).toThrow(
+      /bot token/,
+    );
   });
 });

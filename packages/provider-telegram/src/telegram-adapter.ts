@@ -4,7 +4,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   mediaFileName,
   mediaKindOf,
   mediaStream,
@@ -18,29 +17,9 @@ import {
 } from '@openclaw/gateway-core/channel';
 import { Telegraf, TelegramError } from 'telegraf';
 import { AlbumCollector } from './album.ts';
+import { telegramCapabilities } from './capabilities.ts';
 import type { TelegramAccountConfig } from './config.ts';
 import { type BotSelf, normalizeMessage, type TgMessage } from './normalize.ts';
-
-export const telegramCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group', 'channel'],
-  // 4096 after entity parsing, counted in UTF-16 units.
-  text: { max: 4096, unit: 'utf16', markdown: 'none' },
-  media: {
-    inbound: true,
-    outbound: true,
-    // Uploads: 50 MB, photos 10 MB; a bot downloads at most 20 MB (getFile).
-    maxBytes: 50 * 1024 * 1024,
-    maxBytesByKind: { image: 10 * 1024 * 1024 },
-    maxDownloadBytes: 20 * 1024 * 1024,
-    captionMax: 1024,
-  },
-  typing: true,
-  reactions: true,
-  threads: true,
-  mentionDetection: true,
-  // About 1 message/s per chat and 30/s per bot; beyond that Telegram answers 429.
-  pacing: { perChatMs: 1000, perAccountMs: 34 },
-};
 
 const STOP_WAIT_MS = 6000;
 /** Confirming the offset on the way out must not hang a stop when Telegram is unreachable. */

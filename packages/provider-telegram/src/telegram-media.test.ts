@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AdapterContext, InboundEnvelope, InboundUpdate } from '@openclaw/gateway-core/channel';
 import { FakeTelegram, samplePng, sampleVoiceNote, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseTelegramConfig } from './config.ts';
+import { telegramProvider } from './index.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
 const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
@@ -19,7 +19,7 @@ describe('Telegram media, albums and chat actions against the fake Bot API', () 
     const tg = await FakeTelegram.start({ holdMs: 80 });
     cleanup.push(() => tg.close());
     const adapter = new TelegramAdapter(
-      parseTelegramConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
+      telegramProvider.parseAccountConfig({ botToken: tg.token, apiRoot: tg.apiRoot }, 'default'),
       'default',
     );
     cleanup.push(() => adapter.stop());

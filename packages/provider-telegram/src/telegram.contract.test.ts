@@ -8,6 +8,12 @@ const HOLD_MS = 100;
 
 describeChannelContract<FakeTelegram>({
   provider: telegramProvider,
+  // The platform's own limit, apart from what the provider declares.
+  platformTextLimit: {
+    max: 4096,
+    unit: 'utf16',
+    source: 'Bot API sendMessage: text of 1-4096 characters after entity parsing, counted in UTF-16 units',
+  },
   startFake: () => FakeTelegram.start({ holdMs: HOLD_MS }),
   stopFake: (f) => f.close(),
   // A short wait between failed polls keeps the liveness case quick.

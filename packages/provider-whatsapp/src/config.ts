@@ -1,5 +1,5 @@
-import { checkAccountConfig } from '@openclaw/gateway-core/channel';
-import { DEFAULT_WA_WEBSOCKET_URL, whatsappConfigSchema } from './config-schema.ts';
+import type { WithDefaults } from '@openclaw/gateway-core/channel';
+import type { WhatsAppConfigInput } from './config-schema.ts';
 
 export interface WhatsAppAccountConfig {
   /** Where the linked device's credentials live; `<stateDir>/auth` when absent. */
@@ -26,19 +26,23 @@ export interface WhatsAppAccountConfig {
   offlineMaxAgeMs: number;
 }
 
-/** Nothing is required: an account links by QR. Malformed values are errors. */
-export function parseWhatsAppConfig(raw: Record<string, unknown>, _accountId: string): WhatsAppAccountConfig {
-  const c = checkAccountConfig(whatsappConfigSchema, raw);
+/** The checked `channels.whatsapp` account → the adapter's config. Nothing is required: an account links by QR. */
+export function resolveWhatsAppConfig(
+  c: WithDefaults<
+    WhatsAppConfigInput,
+    'waWebSocketUrl' | 'browser' | 'connectTimeoutMs' | 'rateLimitRetryMs' | 'offlineMaxAgeMs'
+  >,
+): WhatsAppAccountConfig {
   const [a, b, d] = c.version ?? [];
   return {
     authDir: c.authDir?.trim(),
-    waWebSocketUrl: c.waWebSocketUrl ?? DEFAULT_WA_WEBSOCKET_URL,
-    browser: (c.browser ?? 'OpenClaw').trim(),
+    waWebSocketUrl: c.waWebSocketUrl,
+    browser: c.browser.trim(),
     version: c.version ? [a!, b!, d!] : undefined,
-    connectTimeoutMs: c.connectTimeoutMs ?? 20_000,
+    connectTimeoutMs: c.connectTimeoutMs,
     qrTimeoutMs: c.qrTimeoutMs,
-    rateLimitRetryMs: c.rateLimitRetryMs ?? 30_000,
-    offlineMaxAgeMs: c.offlineMaxAgeMs ?? 60 * 60_000,
+    rateLimitRetryMs: c.rateLimitRetryMs,
+    offlineMaxAgeMs: c.offlineMaxAgeMs,
   };
 }
 

@@ -16,7 +16,7 @@ import type {
 } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { context, tempDir, waitFor } from '../test/support.ts';
-import { normalizeWhatsAppId, parseWhatsAppConfig } from './config.ts';
+import { normalizeWhatsAppId } from './config.ts';
 import { whatsappProvider } from './index.ts';
 import { linkingOf } from './linking.ts';
 import type { WhatsAppSocket, WhatsAppSocketOptions } from './socket.ts';
@@ -90,7 +90,7 @@ const dm = (id: string, text: string, extra: Partial<WAMessage> = {}): WAMessage
 
 describe('config', () => {
   it('defaults, validation and sender ids', () => {
-    const c = parseWhatsAppConfig({}, 'default');
+    const c = whatsappProvider.parseAccountConfig({}, 'default');
     expect(c).toMatchObject({
       waWebSocketUrl: 'wss://web.whatsapp.com/ws/chat',
       browser: 'OpenClaw',
@@ -98,10 +98,12 @@ describe('config', () => {
       rateLimitRetryMs: 30_000,
     });
     expect(c.authDir).toBeUndefined();
-    expect(parseWhatsAppConfig({ version: [2, 3000, 1] }, 'x').version).toEqual([2, 3000, 1]);
-    expect(() => parseWhatsAppConfig({ waWebSocketUrl: 'http://x' }, 'x')).toThrow(/ws:\/\//);
-    expect(() => parseWhatsAppConfig({ version: [2, 'a', 1] }, 'x')).toThrow(/version/);
-    expect(() => parseWhatsAppConfig({ rateLimitRetryMs: -1 }, 'x')).toThrow(/rateLimitRetryMs/);
+    expect(whatsappProvider.parseAccountConfig({ version: [2, 3000, 1] }, 'x').version).toEqual([2, 3000, 1]);
+    expect(() => whatsappProvider.parseAccountConfig({ waWebSocketUrl: 'http://x' }, 'x')).toThrow(/ws:\/\//);
+    expect(() => whatsappProvider.parseAccountConfig({ version: [2, 'a', 1] }, 'x')).toThrow(/version/);
+    expect(() => whatsappProvider.parseAccountConfig({ rateLimitRetryMs: -1 }, 'x')).toThrow(
+      /rateLimitRetryMs/,
+    );
     expect(normalizeWhatsAppId('+1 555-000-1')).toBe('15550001');
     expect(normalizeWhatsAppId('whatsapp:+15550001')).toBe('15550001');
     expect(normalizeWhatsAppId('15550001:3@s.whatsapp.net')).toBe('15550001');
@@ -116,7 +118,7 @@ describe('config', () => {
       reactions: true,
       pacing: { perChatMs: 1000, perAccountMs: 250 },
     });
-    expect(whatsappProvider.isConfigured(parseWhatsAppConfig({}, 'default'))).toBe(true);
+    expect(whatsappProvider.isConfigured(whatsappProvider.parseAccountConfig({}, 'default'))).toBe(true);
     expect(whatsappProvider.normalizeSenderId?.('+44 7700 900123')).toBe('447700900123');
   });
 });
@@ -131,7 +133,10 @@ describe('WhatsAppAdapter over an injected socket', () => {
     const tmp = await tempDir();
     cleanup.push(() => tmp.cleanup());
     const sockets: StubSocket[] = [];
-    const cfg = parseWhatsAppConfig({ waWebSocketUrl: 'ws://127.0.0.1:1/ws/chat', ...extra }, 'default');
+    const cfg = whatsappProvider.parseAccountConfig(
+      { waWebSocketUrl: 'ws://127.0.0.1:1/ws/chat', ...extra },
+      'default',
+    );
     const adapter = new WhatsAppAdapter(cfg, 'default', {
       socketFactory: (o) => {
         const s = new StubSocket(o);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   type AdapterContext,
   type ChannelAdapter,
-  type ChannelCapabilities,
   mediaFileName,
   mediaKindOf,
   NonRetryableChannelError,
@@ -13,45 +12,17 @@ import {
   PermanentSendError,
   RateLimitedError,
   type SendReceipt,
+  settleWithin,
 } from '@openclaw/gateway-core/channel';
 import type { AnyMessageContent, BaileysEventMap, proto, WAMessage } from '@whiskeysockets/baileys';
 import { type AuthStore, openAuthStore } from './auth-store.ts';
+import { whatsappCapabilities } from './capabilities.ts';
 import type { WhatsAppAccountConfig } from './config.ts';
 import { qrDataUrl, type WhatsAppLinking, type WhatsAppLoginState } from './linking.ts';
 import { baileysLogger } from './logger.ts';
 import { normalizeMessage, normalizeUpdate, toJid, userOf } from './normalize.ts';
 import { baileysSocketFactory, type WhatsAppSocket, type WhatsAppSocketFactory } from './socket.ts';
 import { TtlCache } from './ttl-cache.ts';
-
-export const whatsappCapabilities: ChannelCapabilities = {
-  chatKinds: ['direct', 'group'],
-  // WhatsApp accepts about 65,536 characters; replies are kept to 4000 so they read as messages.
-  text: { max: 4000, unit: 'codepoint', markdown: 'none' },
-  // Encrypted media through WhatsApp's HTTPS media hosts. Baileys encrypts a whole file before
-  // its upload starts (held in memory), which WhatsApp's own limits bound.
-  media: {
-    inbound: true,
-    outbound: true,
-    maxBytes: 100 * 1024 * 1024,
-    maxBytesByKind: {
-      image: 16 * 1024 * 1024,
-      video: 16 * 1024 * 1024,
-      audio: 16 * 1024 * 1024,
-      voice: 16 * 1024 * 1024,
-      sticker: 1024 * 1024,
-    },
-    captionMax: 1024,
-  },
-  typing: true,
-  reactions: true,
-  threads: false,
-  mentionDetection: true,
-  // WhatsApp publishes no rate; the risk is a ban. About one message a second per chat, with the
-  // core adding jitter.
-  pacing: { perChatMs: 1000, perAccountMs: 250 },
-  // Message ids are ours (from the outbox nonce): a resend is the same message, kept once.
-  idempotentSend: true,
-};
 
 /**
  * Outbound media as Baileys content. A file of the media store goes as `{ url: path }`, which
@@ -239,9 +210,7 @@ export class WhatsAppAdapter implements ChannelAdapter, WhatsAppLinking {
     this.#emitLogin(this.#state());
     await Promise.all(this.#closing);
     await this.#auth?.flush();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([this.#inbound, new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-    clearTimeout(timer);
+    await settleWithin(this.#inbound, STOP_WAIT_MS);
   }
 
   async send(msg: OutboundMessage): Promise<SendReceipt> {

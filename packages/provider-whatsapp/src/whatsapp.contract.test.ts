@@ -19,6 +19,12 @@ interface Harness {
  */
 describeChannelContract<Harness>({
   provider: whatsappProvider,
+  // The platform's own limit, apart from what the provider declares.
+  platformTextLimit: {
+    max: 65_536,
+    unit: 'codepoint',
+    source: 'WhatsApp (consumer app): about 65,536 characters per text message',
+  },
   startFake: async () => {
     const fake = await FakeWhatsApp.start({ lib: waLib });
     const tmp = await tempDir();

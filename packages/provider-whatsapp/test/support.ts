@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { AdapterContext, AdapterStatusPatch, InboundEnvelope } from '@openclaw/gateway-core/channel';
 import { FakeWhatsApp, type WaLib, waitFor } from '@openclaw/test-fakes';
 import { baileys } from '../src/baileys.ts';
-import { parseWhatsAppConfig, type WhatsAppAccountConfig } from '../src/config.ts';
+import type { WhatsAppAccountConfig } from '../src/config.ts';
+import { whatsappProvider } from '../src/index.ts';
 import { WhatsAppAdapter, type WhatsAppAdapterOptions } from '../src/whatsapp-adapter.ts';
 
 /** The Baileys module for FakeWhatsApp (test-fakes has no dependency on it). */
@@ -47,7 +48,7 @@ export function config(
   authDir: string,
   extra: Record<string, unknown> = {},
 ): WhatsAppAccountConfig {
-  return parseWhatsAppConfig({ authDir, waWebSocketUrl: fake.wsUrl, ...extra }, 'default');
+  return whatsappProvider.parseAccountConfig({ authDir, waWebSocketUrl: fake.wsUrl, ...extra }, 'default');
 }
 
 /**

@@ -1,12 +1,8 @@
-import type { Store } from '@openclaw/gateway-core';
+import { type Store, StoreUnavailableError } from '@openclaw/gateway-core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { createRedisStore } from './redis-store.ts';
 
-/** Thrown for any store call while Redis is unreachable; the gateway answers it as retryable. */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-  readonly code = 'STORE_UNAVAILABLE';
-}
+export { StoreUnavailableError };
 
 /**
  * The store a gateway in a cluster runs on: its own connection that never queues commands while
@@ -41,7 +37,7 @@ export async function connectClusterStore(options: {
           return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
             throw healthy()
               ? error
-              : new StoreUnavailableError(`redis is unreachable: ${(error as Error).message}`);
+              : new StoreUnavailableError(`redis is unreachable: ${(error as Error).message}`, error);
           });
         };
       },

@@ -38,6 +38,35 @@ end
 `;
 
 /**
+ * Lua, for the stores that keep finished records in a sorted set by when they finished (outbox,
+ * runs): `forget_record(id, key, dedupe, index, dedupeJson)` deletes the record hash, its entry
+ * in the dedupe hash when that still points at it, and its entry in `index`.
+ * `prune_finished(index, cutoff, base, dedupe, untrack)` does that for every record of `index`
+ * that finished before `cutoff` (`base .. id` is its hash), calling `untrack(id, status)` first to
+ * take it out of the store's status index. Returns how many.
+ */
+export const PRUNE_FINISHED_LUA = `
+local function forget_record(id, k, dedupe, index, dedupe_json)
+  if dedupe_json then
+    local dk = cjson.decode(dedupe_json)
+    if redis.call('HGET', dedupe, dk) == id then redis.call('HDEL', dedupe, dk) end
+  end
+  redis.call('DEL', k)
+  redis.call('ZREM', index, id)
+end
+local function prune_finished(index, cutoff, base, dedupe, untrack)
+  local ids = redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. cutoff)
+  for _, id in ipairs(ids) do
+    local k = base .. id
+    local f = redis.call('HMGET', k, 'status', 'dedupeKey')
+    if f[1] then untrack(id, cjson.decode(f[1])) end
+    forget_record(id, k, dedupe, index, f[2])
+  end
+  return #ids
+end
+`;
+
+/**
  * Patch a record hash, optionally only while one field holds an expected JSON value (a status
  * still 'pending'). KEYS[1] the record; ARGV[1] guard field ('' = only that it exists), ARGV[2] the
  * guard's JSON, ARGV[3…] the patch. Returns the record after the change, or nil when the guard failed.

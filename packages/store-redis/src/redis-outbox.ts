@@ -1,5 +1,5 @@
 import type { OutboxRecord, OutboxRepo, OutboxStatus } from '@openclaw/gateway-core';
-import { APPLY_PATCH_LUA, LuaScript } from './lua-script.ts';
+import { APPLY_PATCH_LUA, LuaScript, PRUNE_FINISHED_LUA } from './lua-script.ts';
 import { fromFlat, fromHash, patchArgs, toFields } from './record-codec.ts';
 import { type RedisContext, readRecords } from './redis-context.ts';
 import { RedisStoreError } from './redis-store-error.ts';
@@ -54,20 +54,10 @@ return 1
 `);
 
 // ARGV: record key base, cutoff. Deletes finished records last updated before the cutoff.
-const prune = new LuaScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
-for _, id in ipairs(ids) do
-  local k = ARGV[1] .. id
-  local f = redis.call('HMGET', k, 'status', 'dedupeKey')
-  if f[1] then redis.call('HINCRBY', KEYS[4], cjson.decode(f[1]), -1) end
-  if f[2] then
-    local dk = cjson.decode(f[2])
-    if redis.call('HGET', KEYS[5], dk) == id then redis.call('HDEL', KEYS[5], dk) end
-  end
-  redis.call('DEL', k)
-  redis.call('ZREM', KEYS[3], id)
-end
-return #ids
+const prune = new LuaScript(`${PRUNE_FINISHED_LUA}
+return prune_finished(KEYS[3], ARGV[2], ARGV[1], KEYS[5], function(_, status)
+  redis.call('HINCRBY', KEYS[4], status, -1)
+end)
 `);
 
 export function redisOutbox({ client, key }: RedisContext): OutboxRepo {

@@ -1,5 +1,5 @@
 import type { RunRecord, RunRepo } from '@openclaw/gateway-core';
-import { APPLY_PATCH_LUA, LuaScript } from './lua-script.ts';
+import { APPLY_PATCH_LUA, LuaScript, PRUNE_FINISHED_LUA } from './lua-script.ts';
 import { compareStrings } from './order.ts';
 import { fromFlat, fromHash, patchArgs, toFields } from './record-codec.ts';
 import { execAll, type RedisContext, readRecords } from './redis-context.ts';
@@ -41,25 +41,15 @@ return 1
 `);
 
 // ARGV: record key base, status set base, cutoff. Deletes runs that ended before the cutoff.
-const prune = new LuaScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[3])
-for _, id in ipairs(ids) do
-  local k = ARGV[1] .. id
-  local f = redis.call('HMGET', k, 'status', 'dedupeKey')
-  if f[1] then redis.call('ZREM', ARGV[2] .. cjson.decode(f[1]), id) end
-  if f[2] then
-    local dk = cjson.decode(f[2])
-    if redis.call('HGET', KEYS[2], dk) == id then redis.call('HDEL', KEYS[2], dk) end
-  end
-  redis.call('DEL', k)
-  redis.call('ZREM', KEYS[3], id)
-end
-return #ids
+const prune = new LuaScript(`${PRUNE_FINISHED_LUA}
+return prune_finished(KEYS[3], ARGV[3], ARGV[1], KEYS[2], function(id, status)
+  redis.call('ZREM', ARGV[2] .. status, id)
+end)
 `);
 
 // KEYS: run-dedupe, run-ended. ARGV: record key base, status set base, ids…. Deletes those runs
 // that have ended (a run still accepted or running is kept). Returns how many.
-const dropFinished = new LuaScript(`
+const dropFinished = new LuaScript(`${PRUNE_FINISHED_LUA}
 local n = 0
 for i = 3, #ARGV do
   local id = ARGV[i]
@@ -69,12 +59,7 @@ for i = 3, #ARGV do
     local st = cjson.decode(f[1])
     if st ~= 'accepted' and st ~= 'running' then
       redis.call('ZREM', ARGV[2] .. st, id)
-      if f[2] then
-        local dk = cjson.decode(f[2])
-        if redis.call('HGET', KEYS[1], dk) == id then redis.call('HDEL', KEYS[1], dk) end
-      end
-      redis.call('DEL', k)
-      redis.call('ZREM', KEYS[2], id)
+      forget_record(id, k, KEYS[1], KEYS[2], f[2])
       n = n + 1
     end
   end

@@ -10,11 +10,11 @@ import {
 } from '@openclaw/protocol';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
+import type { CommandContext } from '../command-context.ts';
 import { loadLocalConfig } from '../config-file.ts';
 import { importReferenceConfig } from '../config-import.ts';
 import { CliError, ExitCodes } from '../errors.ts';
 import { configPath, stateDir } from '../local-state.ts';
-import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 
 /** `a.b.c` + value → `{a:{b:{c:value}}}` (a JSON merge patch). */

@@ -1,5 +1,5 @@
 import { type ChannelsStatusResult, credentialFields } from '@openclaw/protocol';
-import type { Check } from './doctor.ts';
+import type { Check } from './doctor-check.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

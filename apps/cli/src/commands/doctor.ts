@@ -4,25 +4,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ChannelsStatusResult, formatConfigIssues, type StatusResult } from '@openclaw/protocol';
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { loadLocalConfig } from '../config-file.ts';
 import { resolveTarget } from '../connection.ts';
 import { ExitCodes } from '../errors.ts';
 import { isAlive, readLock, readTokenFile, stateDir } from '../local-state.ts';
 import { describeLockout } from '../lockouts.ts';
 import { count } from '../plural.ts';
-import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
 import { UNIT_NAME } from '../systemd.ts';
 import { relativeTime } from '../time.ts';
 import { validateLocalConfig } from './config.ts';
 import { type CredentialGap, channelConfigChecks, credentialGaps } from './doctor-channels.ts';
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+import type { Check } from './doctor-check.ts';
 
 function portFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {

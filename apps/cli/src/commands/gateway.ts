@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { brokenConfigError, loadLocalConfig } from '../config-file.ts';
 import { resolveTarget } from '../connection.ts';
 import { CliError, ExitCodes, parseJsonOption } from '../errors.ts';
 import { isAlive, readLock, readTokenFile, stateDir } from '../local-state.ts';
 import { count } from '../plural.ts';
-import type { CommandContext } from '../program.ts';
 import { openSession, withSession } from '../session.ts';
 import { installUnit, uninstallUnit } from '../systemd.ts';
 import { duration } from '../time.ts';

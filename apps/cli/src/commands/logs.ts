@@ -6,8 +6,8 @@ import {
   parseLogLine,
 } from '@openclaw/protocol';
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { CliError, ExitCodes, explain } from '../errors.ts';
-import type { CommandContext } from '../program.ts';
 import { openSession } from '../session.ts';
 
 const LEVEL_NAMES = Object.keys(LogLevels) as LogLevelName[];

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { ExitCodes, parseJsonOption } from '../errors.ts';
 import { shortId } from '../ids.ts';
 import { nodeRequestId, nodeId as resolveNodeId } from '../lookup.ts';
 import { distinctNames } from '../names.ts';
 import { count } from '../plural.ts';
-import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 import { paintState } from '../style.ts';
 import { table } from '../table.ts';

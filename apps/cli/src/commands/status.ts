@@ -1,9 +1,9 @@
 import type { GatewayRequestError } from '@openclaw/protocol';
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { describeLockout } from '../lockouts.ts';
 import { distinctNames } from '../names.ts';
 import { count } from '../plural.ts';
-import type { CommandContext } from '../program.ts';
 import { withSession } from '../session.ts';
 import { paintState } from '../style.ts';
 import { duration, relativeTime } from '../time.ts';

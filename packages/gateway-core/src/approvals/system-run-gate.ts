@@ -1,5 +1,5 @@
 import type { NodeInvokeParams } from '@openclaw/protocol';
-import type { RequestContext } from '../router/router.ts';
+import type { Caller } from '../connection/transport.ts';
 import type { ExecApprovals } from './exec-approvals.ts';
 
 /** The argv of a system.run, in the layouts clients send: ours `{argv}`, the reference's `{command}` or a run plan. */
@@ -17,7 +17,7 @@ export function systemRunArgv(params: unknown): string[] | undefined {
  * (`params.approval`), which a node that asks on a miss accepts in place of its allowlist.
  */
 export function systemRunGate(approvals: ExecApprovals) {
-  return async (params: NodeInvokeParams, ctx: RequestContext): Promise<NodeInvokeParams> => {
+  return async (params: NodeInvokeParams, caller: Caller): Promise<NodeInvokeParams> => {
     if (params.command !== 'system.run') return params;
     const argv = systemRunArgv(params.params) ?? [];
     const p = (params.params ?? {}) as { cwd?: unknown };
@@ -25,7 +25,7 @@ export function systemRunGate(approvals: ExecApprovals) {
       argv,
       cwd: typeof p.cwd === 'string' ? p.cwd : null,
       nodeId: params.nodeId,
-      requestedBy: ctx.session.deviceId ?? ctx.session.clientId,
+      requestedBy: caller.id,
     });
     if (!approval) return params;
     return { ...params, params: { ...(params.params as object), approval } };

@@ -1,7 +1,5 @@
 import type { AuthLockout, GatewayConfig } from '@openclaw/protocol';
 import {
-  buildDeviceAuthPayloadV2,
-  buildDeviceAuthPayloadV3,
   type ConnectParams,
   type GatewayError,
   gatewayError,
@@ -19,8 +17,10 @@ import type { LastSeen } from '../pairing/last-seen.ts';
 import type { DeviceTokenRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { type AuthLimiter, type CredentialKind, LOOPBACK_MAX_WAIT_MS } from './auth-limiter.ts';
+import { checkDeviceProof } from './device-proof.ts';
 import { DeviceVerifier } from './device-verifier.ts';
 import { hashToken, secretsEqual } from './secrets.ts';
+import { sessionOf } from './session-of.ts';
 
 export interface SharedSecrets {
   token?: string | undefined;
@@ -130,7 +130,15 @@ export class Authenticator {
       }
       const scopes = role === 'operator' && isHostLocalTool(params, conn) ? requestedScopes : [];
       return {
-        session: this.#session(conn, params, role, scopes, undefined, credential, undefined, negotiated),
+        session: sessionOf(params, {
+          role,
+          scopes,
+          deviceId: undefined,
+          authKind: credential,
+          tokenHash: undefined,
+          protocol: negotiated,
+          connectedAtMs: this.#o.clock.now(),
+        }),
       };
     }
     await this.#verifyDevice(conn, params, role, requestedScopes);
@@ -222,16 +230,15 @@ export class Authenticator {
         issued = await this.#o.pairing.issueToken(device.id, role, grant);
       }
     }
-    const session = this.#session(
-      conn,
-      params,
+    const session = sessionOf(params, {
       role,
-      requestedScopes,
-      device.id,
-      credential,
+      scopes: requestedScopes,
+      deviceId: device.id,
+      authKind: credential,
       tokenHash,
-      negotiated,
-    );
+      protocol: negotiated,
+      connectedAtMs: this.#o.clock.now(),
+    });
     return { session, issued };
   }
 
@@ -241,46 +248,14 @@ export class Authenticator {
     role: string,
     scopes: string[],
   ): Promise<void> {
-    const device = params.device!;
-    const raw = DeviceVerifier.decodePublicKey(device.publicKey);
-    if (!raw) {
-      throw await this.#fail(conn, 'DEVICE_AUTH_PUBLIC_KEY_INVALID', params, 'device public key invalid');
-    }
-    if (DeviceVerifier.deviceIdOf(raw) !== device.id) {
-      throw await this.#fail(conn, 'DEVICE_AUTH_DEVICE_ID_MISMATCH', params, 'device identity mismatch');
-    }
-    if (conn.nonceUsed || device.nonce !== conn.nonce) {
-      throw await this.#fail(conn, 'DEVICE_AUTH_NONCE_MISMATCH', params, 'device nonce mismatch');
-    }
-    conn.nonceUsed = true;
-    const skew = this.#o.config().limits.signatureSkewMs;
-    if (Math.abs(this.#o.clock.now() - device.signedAt) > skew) {
-      throw await this.#fail(conn, 'DEVICE_AUTH_SIGNATURE_EXPIRED', params, 'device signature expired');
-    }
-    const auth = params.auth ?? {};
-    // The signed token field is whichever credential the client sent; try each, v3 then v2.
-    const tokens = [
-      ...new Set(
-        [auth.token, auth.deviceToken, auth.password, ''].filter((t): t is string => t !== undefined),
-      ),
-    ];
-    const fields = {
-      deviceId: device.id,
-      clientId: params.client.id,
-      clientMode: params.client.mode,
+    const skewMs = this.#o.config().limits.signatureSkewMs;
+    const bad = checkDeviceProof(this.#verifier, conn, params, {
       role,
-      scopes: params.scopes ?? scopes,
-      signedAtMs: device.signedAt,
-      nonce: device.nonce,
-      platform: params.client.platform,
-      deviceFamily: params.client.deviceFamily,
-    };
-    for (const token of tokens) {
-      const f = { ...fields, token };
-      if (this.#verifier.verify(device.publicKey, raw, buildDeviceAuthPayloadV3(f), device.signature)) return;
-      if (this.#verifier.verify(device.publicKey, raw, buildDeviceAuthPayloadV2(f), device.signature)) return;
-    }
-    throw await this.#fail(conn, 'DEVICE_AUTH_SIGNATURE_INVALID', params, 'device signature invalid');
+      scopes,
+      skewMs,
+      now: this.#o.clock.now(),
+    });
+    if (bad) throw await this.#fail(conn, bad.code, params, bad.message);
   }
 
   /**
@@ -396,37 +371,6 @@ export class Authenticator {
         ...(credential ? { credential } : {}),
       },
     });
-  }
-
-  #session(
-    _conn: Connection,
-    params: ConnectParams,
-    role: 'operator' | 'node',
-    scopes: string[],
-    deviceId: string | undefined,
-    credential: Credential,
-    tokenHash: string | undefined,
-    protocol: number,
-  ): Session {
-    return {
-      role,
-      scopes,
-      deviceId,
-      clientId: params.client.id,
-      clientMode: params.client.mode,
-      clientVersion: params.client.version,
-      platform: params.client.platform,
-      displayName: params.client.displayName,
-      deviceFamily: params.client.deviceFamily,
-      instanceId: params.client.instanceId,
-      protocol,
-      authKind: credential,
-      deviceTokenHash: tokenHash,
-      caps: params.caps ?? [],
-      commands: params.commands ?? [],
-      permissions: params.permissions ?? {},
-      connectedAtMs: this.#o.clock.now(),
-    };
   }
 }
 

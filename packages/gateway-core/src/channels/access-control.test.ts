@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundEnvelope } from '../channel/types.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { ManualClock } from '../util/clock.ts';
 import { AccessControl, newPairingCode, PAIRING_ALPHABET, PAIRING_TTL_MS } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
 
 const cfg = (extra: Partial<CoreAccountConfig> = {}): CoreAccountConfig => ({
   accountId: 'default',

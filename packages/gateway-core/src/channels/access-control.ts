@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import type { InboundEnvelope } from '../channel/types.ts';
 import type { ChannelAccessRepo, ChannelPairingRecord } from '../store/types.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
 
 /** No 0/O or 1/I: codes are read aloud and typed from phones. */
 export const PAIRING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundEnvelope } from '../channel/types.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { AccessControl } from './access-control.ts';
 import { resolveAccounts } from './account-config.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
 
 const { provider } = scriptedProvider({});
 

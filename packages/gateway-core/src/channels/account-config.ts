@@ -1,8 +1,8 @@
 import { configChecker } from '@openclaw/protocol';
 import type { TObject } from '@sinclair/typebox';
-import { AccountConfigError } from '../channel/errors.ts';
-import type { ChannelProvider } from '../channel/types.ts';
 import { CORE_ACCOUNT_KEYS, channelConfigSchema } from './account-schema.ts';
+import { AccountConfigError } from './sdk/errors.ts';
+import type { ChannelProvider } from './sdk/types.ts';
 
 export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
 export type GroupPolicy = 'open' | 'allowlist' | 'disabled';

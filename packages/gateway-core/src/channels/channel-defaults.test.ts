@@ -1,17 +1,16 @@
 // The default timings docs/CHANNELS.md states, observed from behaviour with nothing configured:
 // vitest's fake timers stand in for the minutes the real schedule takes.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimitedError } from '../channel/errors.ts';
-import type { ChannelCapabilities } from '../channel/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
-import { SessionRouter } from '../sessions/session-router.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
-import { ChannelManager } from './channel-manager.ts';
+import { createChannels } from './create-channels.ts';
 import { Outbox } from './outbox.ts';
+import { RateLimitedError } from './sdk/errors.ts';
+import type { ChannelCapabilities } from './sdk/types.ts';
 
 type Line = Record<string, unknown> & { msg: string };
 
@@ -67,25 +66,17 @@ describe('channel defaults (docs/CHANNELS.md)', () => {
       },
     });
     const store = createMemoryStore();
-    let m!: ChannelManager;
-    const sessions = new SessionRouter({
+    // No backoff given: the defaults.
+    const m = createChannels({
       store,
       bus: new EventBus(),
       clock: systemClock,
       log,
       responder: () => echoResponder,
-      deliver: (t, x, k) => m.deliverReply(t, x, k),
-    });
-    // No backoff given: the defaults.
-    m = new ChannelManager({
-      store,
-      clock: systemClock,
-      log,
       providers: [provider],
       config: () => ({ scripted: {} }),
       stateDir: '/nonexistent',
       gatewayId: 'gw-a',
-      sessions: () => sessions,
     });
     await m.start();
     const drops = () =>

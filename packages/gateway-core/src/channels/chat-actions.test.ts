@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ChannelAdapter, ChannelCapabilities } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { ChatActionError, ChatActions } from './chat-actions.ts';
+import type { ChannelAdapter, ChannelCapabilities } from './sdk/types.ts';
 
 const caps = (typing: boolean, reactions: boolean): ChannelCapabilities => ({
   chatKinds: ['direct'],

@@ -1,5 +1,7 @@
-import type { ChannelAdapter } from '../channel/types.ts';
+import { CoreError } from '../errors/core-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { PermanentSendError } from './sdk/errors.ts';
+import type { ChannelAdapter } from './sdk/types.ts';
 
 /** A chat on a channel account. */
 export interface ChatTarget {
@@ -9,14 +11,31 @@ export interface ChatTarget {
   threadId?: string | undefined;
 }
 
-export type ChatActionErrorCode = 'ACTION_UNSUPPORTED' | 'CHANNEL_NOT_RUNNING';
+export type ChatActionErrorCode = 'ACTION_UNSUPPORTED' | 'ACTION_REJECTED' | 'CHANNEL_NOT_RUNNING';
 
-export class ChatActionError extends Error {
+/** A chat action refused here or by the platform; a request is answered by its code (errors/to-gateway-error.ts). */
+export class ChatActionError extends CoreError<ChatActionErrorCode> {
   override name = 'ChatActionError';
-  readonly code: ChatActionErrorCode;
-  constructor(code: ChatActionErrorCode, message: string) {
-    super(message);
-    this.code = code;
+}
+
+type Action = 'react' | 'unreact' | 'edit' | 'delete';
+
+function unsupported(action: Action, t: ChatTarget, why: string): ChatActionError {
+  return new ChatActionError('ACTION_UNSUPPORTED', `${action} is not supported by ${t.channel}: ${why}`, {
+    details: { action, channel: t.channel },
+  });
+}
+
+/** The platform said no (a message too old to edit, not ours…): ACTION_REJECTED; anything else as it is. */
+async function onPlatform(action: Action, t: ChatTarget, call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (!(error instanceof PermanentSendError)) throw error;
+    throw new ChatActionError('ACTION_REJECTED', `${t.channel} refused the ${action}: ${error.message}`, {
+      details: { action, channel: t.channel },
+      cause: error,
+    });
   }
 }
 
@@ -81,29 +100,30 @@ export class ChatActions {
   }
 
   async react(t: ChatTarget, messageId: string, emoji: string, remove = false): Promise<void> {
+    const action = remove ? 'unreact' : 'react';
     const a = this.#running(t);
-    if (!a.react || !a.capabilities.reactions)
-      throw new ChatActionError('ACTION_UNSUPPORTED', `${t.channel} has no reactions`);
+    const { react, unreact } = a;
+    if (!react || !a.capabilities.reactions) throw unsupported(action, t, `${t.channel} has no reactions`);
     if (remove) {
-      if (!a.unreact)
-        throw new ChatActionError('ACTION_UNSUPPORTED', `${t.channel} cannot remove a reaction`);
-      await a.unreact(t.chatId, messageId, emoji);
+      if (!unreact) throw unsupported(action, t, `${t.channel} cannot remove a reaction`);
+      await onPlatform(action, t, () => unreact.call(a, t.chatId, messageId, emoji));
       return;
     }
-    await a.react(t.chatId, messageId, emoji);
+    await onPlatform(action, t, () => react.call(a, t.chatId, messageId, emoji));
   }
 
   async edit(t: ChatTarget, messageId: string, text: string): Promise<void> {
     const a = this.#running(t);
-    if (!a.edit) throw new ChatActionError('ACTION_UNSUPPORTED', `${t.channel} cannot edit a sent message`);
-    await a.edit(t.chatId, messageId, text);
+    const { edit } = a;
+    if (!edit) throw unsupported('edit', t, `${t.channel} cannot edit a sent message`);
+    await onPlatform('edit', t, () => edit.call(a, t.chatId, messageId, text));
   }
 
   async delete(t: ChatTarget, messageId: string): Promise<void> {
     const a = this.#running(t);
-    if (!a.delete)
-      throw new ChatActionError('ACTION_UNSUPPORTED', `${t.channel} cannot delete a sent message`);
-    await a.delete(t.chatId, messageId);
+    const del = a.delete;
+    if (!del) throw unsupported('delete', t, `${t.channel} cannot delete a sent message`);
+    await onPlatform('delete', t, () => del.call(a, t.chatId, messageId));
   }
 
   close(): void {
@@ -117,6 +137,7 @@ export class ChatActions {
       throw new ChatActionError(
         'CHANNEL_NOT_RUNNING',
         `${t.channel}/${t.accountId} is not running on this gateway`,
+        { details: { channel: t.channel, accountId: t.accountId } },
       );
     return a;
   }

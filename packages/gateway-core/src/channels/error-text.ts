@@ -1,7 +1,7 @@
 // Errors become operator-facing text (status, /readyz, doctor): one line, with the reason a wrapped
 // network error hides in its cause, and without the account's own secrets.
 import { secretValues } from '@openclaw/protocol';
-import type { ChannelProvider } from '../channel/types.ts';
+import type { ChannelProvider } from './sdk/types.ts';
 
 const MAX_CHARS = 1000;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelCapabilities } from '../channel/types.ts';
-import { fitMedia, OutboxError } from './outbox.ts';
+import { fitMedia } from './fit-media.ts';
+import { OutboxError } from './outbox-error.ts';
+import type { ChannelCapabilities } from './sdk/types.ts';
 
 const caps = (media: Partial<ChannelCapabilities['media']>): ChannelCapabilities => ({
   chatKinds: ['direct'],

@@ -1,8 +1,8 @@
-import type { InboundUpdate } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import { channelSessionKey } from '../sessions/session-keys.ts';
 import type { SessionMessagePatch, SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
+import type { InboundUpdate } from './sdk/types.ts';
 
 /**
  * Edits, deletes and reactions from the platforms into the stored history. A message is found by

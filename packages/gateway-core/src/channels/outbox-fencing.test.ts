@@ -4,17 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createLogger, createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
-import { SessionRouter } from '../sessions/session-router.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
 import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
-import { ChannelManager } from './channel-manager.ts';
+import { createChannels } from './create-channels.ts';
 import { Outbox } from './outbox.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const LEASE = 'channel:scripted:default';
 const caps: ChannelCapabilities = {
@@ -141,27 +140,19 @@ describe('outbox fencing', () => {
     expect(onA.sent).toEqual([record.chunks[0]]);
   });
 
-  it('ChannelManager: once another gateway holds the lease with a newer token, the old holder sends nothing', async () => {
+  it('channels: once another gateway holds the lease with a newer token, the old holder sends nothing', async () => {
     const [storeA, storeB] = await twoConnections();
     const { provider, state } = scriptedProvider({ capabilities: caps });
-    let m!: ChannelManager;
-    const sessions = new SessionRouter({
+    const m = createChannels({
       store: storeA,
       bus: new EventBus(),
       clock: systemClock,
       log: createSilentLogger(),
       responder: () => echoResponder,
-      deliver: (t, x, k) => m.deliverReply(t, x, k),
-    });
-    m = new ChannelManager({
-      store: storeA,
-      clock: systemClock,
-      log: createSilentLogger(),
       providers: [provider],
       config: () => ({ scripted: { dmPolicy: 'open' } }),
       stateDir: tmpdir(),
       gatewayId: 'gw-a',
-      sessions: () => sessions,
       // Long enough that A's own renewal does not notice the takeover during the test: only the
       // check before each send stands between A and the platform.
       leaseTtlMs: 60_000,
@@ -169,12 +160,12 @@ describe('outbox fencing', () => {
     cleanup.push(() => m.close());
     await m.start();
     await until(() => m.summary().accounts[0]!.connected);
-    expect(await m.owns('scripted', 'default')).toBe(true);
+    expect(await m.leases.owns('scripted', 'default')).toBe(true);
 
     // A hangs past its lease; B takes the account (the token moves on).
     const taken = await storeB.leases.acquire(LEASE, 'gw-b', 60_000, Date.now() + 61_000);
     expect(taken.acquired).toBe(true);
-    expect(await m.owns('scripted', 'default')).toBe(false);
+    expect(await m.leases.owns('scripted', 'default')).toBe(false);
 
     const r = await m.send({ channel: 'scripted', to: 'c9', message: 'one two', idempotencyKey: 'k1' }, 'op');
     // Marker: the record's worker on A has finished with it.

@@ -1,14 +1,14 @@
 // How the outbox spends an account's capacity: concurrency per account, one part at a time per
 // chat, pacing per chat and per account, and waiting out backoff and retry-after before a retry.
 import { describe, expect, it } from 'vitest';
-import { RateLimitedError } from '../channel/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { Outbox, type OutboxOptions } from './outbox.ts';
+import { RateLimitedError } from './sdk/errors.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const caps: ChannelCapabilities = {
   chatKinds: ['direct'],

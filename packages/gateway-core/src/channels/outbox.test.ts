@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { Outbox, type OutboxOptions } from './outbox.ts';
+import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const caps: ChannelCapabilities = {
   chatKinds: ['direct'],

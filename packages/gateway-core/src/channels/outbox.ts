@@ -1,25 +1,18 @@
-import { chunkText, measure } from '../channel/chunker.ts';
-import { PermanentSendError, RateLimitedError } from '../channel/errors.ts';
-import { mediaKindOf } from '../channel/media-source.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import type { Logger } from '../logging/logger.ts';
-import { formatBytes, mediaNoun } from '../media/media-errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { OutboxMedia, OutboxRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
-
-export interface OutboxRetryPolicy {
-  /** Transient failures of one part before the record is failed. */
-  maxAttempts: number;
-  baseMs: number;
-  maxMs: number;
-  /** A platform's retry-after is honoured up to this. */
-  rateLimitCapMs: number;
-  /** Rate-limit answers for one part before the record is failed (a platform that never lets up). */
-  maxRateLimited: number;
-}
+import { fitMedia } from './fit-media.ts';
+import { OutboxError } from './outbox-error.ts';
+import { findInChat } from './outbox-in-doubt.ts';
+import { Lane } from './outbox-lane.ts';
+import { outboundPart } from './outbox-message.ts';
+import { DEFAULT_RETRY, type OutboxRetryPolicy } from './outbox-retry.ts';
+import { chunkText } from './sdk/chunker.ts';
+import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
+import type { ChannelAdapter, ChannelCapabilities } from './sdk/types.ts';
 
 export interface OutboxOptions {
   store: Store;
@@ -58,73 +51,8 @@ export interface EnqueueInput {
   dedupeKey?: string | undefined;
 }
 
-export type OutboxErrorCode =
-  | 'OUTBOX_CLOSED'
-  | 'CHANNEL_UNKNOWN'
-  | 'SEND_EMPTY'
-  | 'MEDIA_UNSUPPORTED'
-  | 'MEDIA_KIND_UNSUPPORTED'
-  | 'MEDIA_TOO_LARGE';
-
-export class OutboxError extends Error {
-  override name = 'OutboxError';
-  readonly code: OutboxErrorCode;
-  constructor(code: OutboxErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const DEFAULT_RETRY: OutboxRetryPolicy = {
-  maxAttempts: 8,
-  baseMs: 500,
-  maxMs: 60_000,
-  rateLimitCapMs: 120_000,
-  maxRateLimited: 50,
-};
-
-/** Sends of one (channel, account): per-chat serial queues, account-wide pacing and concurrency. */
-class Lane {
-  adapter: ChannelAdapter | undefined;
-  readonly chats = new Map<string, OutboxRecord[]>();
-  #waiters: (() => void)[] = [];
-  #active = 0;
-  #slotWaiters: (() => void)[] = [];
-  #nextAccountSlot = 0;
-  readonly lastSentByChat = new Map<string, number>();
-
-  setAdapter(a: ChannelAdapter | undefined): void {
-    this.adapter = a;
-    if (a) for (const w of this.#waiters.splice(0)) w();
-  }
-
-  ready(): Promise<ChannelAdapter> {
-    if (this.adapter) return Promise.resolve(this.adapter);
-    return new Promise((resolve) => this.#waiters.push(() => resolve(this.adapter!)));
-  }
-
-  async acquire(limit: number): Promise<void> {
-    while (this.#active >= limit) await new Promise<void>((r) => this.#slotWaiters.push(r));
-    this.#active++;
-  }
-
-  release(): void {
-    this.#active--;
-    this.#slotWaiters.shift()?.();
-  }
-
-  /** Reserve the next account-wide send slot; returns how long to wait for it. */
-  reserveAccountSlot(now: number, gapMs: number): number {
-    const slot = Math.max(now, this.#nextAccountSlot);
-    this.#nextAccountSlot = slot + gapMs;
-    return slot - now;
-  }
-
-  wakeAll(): void {
-    for (const w of this.#waiters.splice(0)) w();
-    for (const w of this.#slotWaiters.splice(0)) w();
-  }
-}
+export { OutboxError, type OutboxErrorCode } from './outbox-error.ts';
+export type { OutboxRetryPolicy } from './outbox-retry.ts';
 
 /**
  * The one durable path out: every accepted send is written to the store before anyone is told
@@ -345,7 +273,9 @@ export class Outbox {
         await this.#update(r, { status: 'sending', inFlight: true, attempts: r.attempts + 1 });
         let ids: string[];
         try {
-          ids = (await adapter.send(await this.#message(r, part))).ids;
+          ids = (
+            await adapter.send(await outboundPart(r, part, this.#o.capabilities(r.channel), this.#o.media))
+          ).ids;
         } catch (error) {
           release();
           const now2 = this.#o.clock.now();
@@ -422,39 +352,6 @@ export class Outbox {
     }
   }
 
-  async #message(r: OutboxRecord, part: number): Promise<OutboundMessage> {
-    const msg: OutboundMessage = { to: { chatId: r.chatId }, nonce: `${r.id}:${part}` };
-    if (r.threadId) msg.to.threadId = r.threadId;
-    if (r.replyToId && !r.threadId && this.#o.capabilities(r.channel)?.replyStartsThread) {
-      // Where a reply is a thread, the whole reply belongs in it.
-      msg.to.threadId = r.replyToId;
-    } else if (r.replyToId && part === 0) {
-      // Elsewhere only the first part quotes the original; the rest follow it.
-      msg.replyToId = r.replyToId;
-    }
-    if (part < r.chunks.length) {
-      msg.text = r.chunks[part]!;
-    } else {
-      const m = r.media[part - r.chunks.length]!;
-      const media: NonNullable<OutboundMessage['media']>[number] = { mimeType: m.mimeType };
-      if (m.ref) {
-        const item = this.#o.media ? await this.#o.media.stat(m.ref) : undefined;
-        // Gone (swept, or a volume not shared across the cluster): no retry brings it back.
-        if (!item || !this.#o.media)
-          throw new PermanentSendError(`media ${m.ref.slice(0, 12)}… is no longer in the media store`);
-        media.path = this.#o.media.path(m.ref);
-        media.size = item.size;
-      } else if (m.data !== undefined) {
-        media.data = Buffer.from(m.data, 'base64');
-      }
-      if (m.kind) media.kind = m.kind;
-      if (m.fileName) media.fileName = m.fileName;
-      if (m.caption) media.caption = m.caption;
-      msg.media = [media];
-    }
-    return msg;
-  }
-
   #pacing(r: OutboxRecord): { perChatMs: number; perAccountMs: number } {
     return (
       this.#o.account(r.channel, r.accountId)?.pacing ??
@@ -464,33 +361,14 @@ export class Outbox {
 
   async #settleInDoubt(r: OutboxRecord): Promise<void> {
     const caps = this.#o.capabilities(r.channel);
-    const adapter = this.#lane(r.channel, r.accountId).adapter;
-    if (adapter?.findSent && !caps?.idempotentSend) {
-      // Where the platform lets us look (Slack), the chat's recent history settles the doubt.
-      const to = r.threadId ? { chatId: r.chatId, threadId: r.threadId } : { chatId: r.chatId };
-      const found = await adapter
-        .findSent(to, `${r.id}:${r.partsSent}`, r.updatedAtMs)
-        .catch((error: unknown) => {
-          this.#o.log.warn(
-            { outboxId: r.id, err: error },
-            'outbox: could not check the chat for a part in doubt',
-          );
-          return undefined;
-        });
+    if (!caps?.idempotentSend) {
+      const found = await findInChat(this.#lane(r.channel, r.accountId).adapter, r, this.#o.log);
       if (found) {
         this.#o.log.warn(
           { outboxId: r.id, channel: r.channel, part: r.partsSent },
           'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
         );
-        const total = r.chunks.length + r.media.length;
-        const partsSent = r.partsSent + 1;
-        await this.#update(r, {
-          inFlight: false,
-          partsSent,
-          platformIds: [...r.platformIds, ...found],
-          ...(partsSent >= total ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() } : {}),
-        });
-        return;
+        return this.#countPartSent(r, found);
       }
     }
     const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
@@ -511,15 +389,21 @@ export class Outbox {
         { outboxId: r.id, channel: r.channel, part: r.partsSent },
         'outbox: a send was interrupted by a restart; assuming it went out (outbox.inDoubt = skip)',
       );
-      const total = r.chunks.length + r.media.length;
-      const partsSent = r.partsSent + 1;
-      await this.#update(r, {
-        inFlight: false,
-        partsSent,
-        platformIds: [...r.platformIds, 'unconfirmed'],
-        ...(partsSent >= total ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() } : {}),
-      });
+      await this.#countPartSent(r, ['unconfirmed']);
     }
+  }
+
+  /** The part in doubt counts as sent, under these platform ids. */
+  async #countPartSent(r: OutboxRecord, ids: string[]): Promise<void> {
+    const partsSent = r.partsSent + 1;
+    await this.#update(r, {
+      inFlight: false,
+      partsSent,
+      platformIds: [...r.platformIds, ...ids],
+      ...(partsSent >= r.chunks.length + r.media.length
+        ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() }
+        : {}),
+    });
   }
 
   async #fail(r: OutboxRecord, message: string): Promise<void> {
@@ -549,62 +433,4 @@ export class Outbox {
       this.#timers.add(entry);
     });
   }
-}
-
-/**
- * Apply a platform's media limits before a send is accepted, so a caller learns at once what can
- * never go out: a kind the platform cannot carry (a voice note on Slack) or a file over its upload
- * limit is refused with a typed error. A kind only inferred from the type (video, audio) that the
- * platform lacks goes as a file. A text short enough becomes the first attachment's caption; a
- * caption over the platform's limit is sent as text before the media instead.
- */
-export function fitMedia(
-  channel: string,
-  caps: ChannelCapabilities,
-  media: OutboxMedia[],
-  text: string,
-): { media: OutboxMedia[]; text: string } {
-  if (media.length === 0) return { media, text };
-  const kinds = caps.media.kinds;
-  const out: OutboxMedia[] = [];
-  const leading: string[] = [];
-  for (const m of media) {
-    let kind = mediaKindOf(m);
-    if (kinds && !kinds.includes(kind)) {
-      if (m.kind || !kinds.includes('file'))
-        throw new OutboxError('MEDIA_KIND_UNSUPPORTED', `${channel} cannot send a ${mediaNoun(kind)}`);
-      kind = 'file';
-    }
-    const limit = Math.min(
-      caps.media.maxBytesByKind?.[kind] ?? Number.POSITIVE_INFINITY,
-      caps.media.maxBytes ?? Number.POSITIVE_INFINITY,
-    );
-    const size = m.size ?? (m.data !== undefined ? Math.floor((m.data.length * 3) / 4) : undefined);
-    if (size !== undefined && size > limit) {
-      throw new OutboxError(
-        'MEDIA_TOO_LARGE',
-        `${channel} takes a ${mediaNoun(kind)} of at most ${formatBytes(limit)}; this one is ${formatBytes(size)}`,
-      );
-    }
-    const fitted: OutboxMedia = { ...m, ...(kind !== mediaKindOf(m) ? { kind } : {}) };
-    const captionMax = caps.media.captionMax;
-    if (fitted.caption && captionMax !== undefined && measure(fitted.caption, caps.text.unit) > captionMax) {
-      leading.push(fitted.caption);
-      delete fitted.caption;
-    }
-    out.push(fitted);
-  }
-  const first = out[0]!;
-  const captionMax = caps.media.captionMax;
-  if (
-    text.trim() &&
-    !first.caption &&
-    captionMax !== undefined &&
-    first.kind !== 'sticker' &&
-    measure(text, caps.text.unit) <= captionMax
-  ) {
-    first.caption = text;
-    return { media: out, text: leading.join('\n\n') };
-  }
-  return { media: out, text: [text, ...leading].filter((t) => t.trim()).join('\n\n') };
 }

@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableChannelError } from '../channel/errors.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
@@ -13,6 +12,7 @@ import type { Store } from '../store/types.ts';
 import { type Script, scriptedProvider } from '../testing/scripted-provider.ts';
 import { ManualClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import { NonRetryableChannelError } from './sdk/errors.ts';
 import { type AccountRuntimeStatus, AccountSupervisor, type LeaseHandle } from './supervisor.ts';
 
 const NAME = 'channel:scripted:default';
@@ -44,7 +44,7 @@ async function until<T>(
   }
 }
 
-/** The lease as ChannelManager hands it out: this gateway's name, its clock, the shared store. */
+/** The lease as AccountLeases hands it out: this gateway's name, its clock, the shared store. */
 function storeLease(store: Store, holder: string, clock: ManualClock, calls = { n: 0 }): LeaseHandle {
   return {
     ttlMs: TTL,

@@ -3,12 +3,12 @@
 // which adapter is allowed to speak.
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AdapterContext, InboundEnvelope, WebhookRegistrar } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { type Script, scriptedProvider } from '../testing/scripted-provider.ts';
 import { ManualClock } from '../util/clock.ts';
 import type { CoreAccountConfig, ResolvedAccount } from './account-config.ts';
+import type { AdapterContext, InboundEnvelope, WebhookRegistrar } from './sdk/types.ts';
 import { AccountSupervisor, type LeaseHandle, type SupervisorOptions } from './supervisor.ts';
 
 const core: CoreAccountConfig = {

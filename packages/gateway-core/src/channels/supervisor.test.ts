@@ -2,17 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableChannelError, RateLimitedError } from '../channel/errors.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
-import { SessionRouter } from '../sessions/session-router.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/types.ts';
 import { type Script, scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
-import { ChannelManager, type ChannelManagerOptions } from './channel-manager.ts';
+import { type Channels, type ChannelsDeps, createChannels } from './create-channels.ts';
+import { NonRetryableChannelError, RateLimitedError } from './sdk/errors.ts';
 
 const log = createSilentLogger();
 const BACKOFF = { baseMs: 20, maxMs: 80, circuitAfter: 4, circuitOpenMs: 400 };
@@ -28,35 +27,23 @@ async function until<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> 
 }
 
 describe('account supervision', () => {
-  const open: ChannelManager[] = [];
+  const open: Channels[] = [];
   afterEach(async () => {
     for (const m of open.splice(0)) await m.close();
   });
 
-  function manager(
-    script: Script,
-    extra: Partial<ChannelManagerOptions> = {},
-    store: Store = createMemoryStore(),
-  ) {
+  function manager(script: Script, extra: Partial<ChannelsDeps> = {}, store: Store = createMemoryStore()) {
     const { provider, state } = scriptedProvider(script);
-    let m!: ChannelManager;
-    const sessions = new SessionRouter({
+    const m = createChannels({
       store,
       bus: new EventBus(),
       clock: systemClock,
       log,
       responder: () => echoResponder,
-      deliver: (t, x, k) => m.deliverReply(t, x, k),
-    });
-    m = new ChannelManager({
-      store,
-      clock: systemClock,
-      log,
       providers: [provider],
       config: () => ({ scripted: { dmPolicy: 'open' } }),
       stateDir: tmpdir(),
       gatewayId: 'gw-a',
-      sessions: () => sessions,
       backoff: BACKOFF,
       ...extra,
     });
@@ -105,14 +92,14 @@ describe('account supervision', () => {
     // maxMs, +20 % jitter): watch for twice that.
     await new Promise((r) => setTimeout(r, 2 * 1.2 * BACKOFF.maxMs));
     expect(state.starts).toBe(1);
-    const [a] = (await m.status()).channelAccounts.scripted!;
+    const [a] = (await m.status.report()).channelAccounts.scripted!;
     expect(a).toMatchObject({
       running: false,
       lastError: 'token rejected (401)',
       action: 'fix the token, then start the channel',
     });
     // Operators restart it once fixed.
-    await m.startAccounts('scripted');
+    await m.accounts.startAccounts('scripted');
     await until(() => state.starts === 2);
   });
 
@@ -145,12 +132,12 @@ describe('account supervision', () => {
     };
     // What a process killed right after noting the message leaves behind.
     await store.channelAccess.markInboundSeen('scripted|default|c1|m-1', Date.now());
-    await m.handleInbound(env);
+    await m.inbound.handle(env);
     await until(() => state.sent.some((x) => x.text === 'echo: are you there?'));
     // A platform retry of the same message changes nothing. The next message in the chat is the
     // marker: a second answer to the retry would be queued before its answer.
-    await m.handleInbound(env);
-    await m.handleInbound({ ...env, id: 'm-2', at: 2, text: 'marker' });
+    await m.inbound.handle(env);
+    await m.inbound.handle({ ...env, id: 'm-2', at: 2, text: 'marker' });
     await until(() => state.sent.some((x) => x.text === 'echo: marker'));
     expect(state.sent.map((x) => x.text)).toEqual(['echo: are you there?', 'echo: marker']);
     const history = await store.sessions.history('scripted:default:c1', { limit: 10 });
@@ -177,7 +164,7 @@ describe('account supervision', () => {
     // A later failure updates the error, not since when.
     ctx.degraded(new Error('socket hang up'));
     expect(m.summary().accounts[0]).toMatchObject({ lastError: 'socket hang up', failingSince: since });
-    const [shown] = (await m.status()).channelAccounts.scripted!;
+    const [shown] = (await m.status.report()).channelAccounts.scripted!;
     expect(shown).toMatchObject({
       healthState: 'degraded',
       lastError: 'socket hang up',
@@ -269,23 +256,16 @@ describe('account supervision', () => {
       },
     });
     const store = createMemoryStore();
-    const sessions = new SessionRouter({
+    const m = createChannels({
       store,
       bus: new EventBus(),
       clock: systemClock,
       log,
       responder: () => echoResponder,
-      deliver: async () => {},
-    });
-    const m = new ChannelManager({
-      store,
-      clock: systemClock,
-      log,
       providers: [provider],
       config: () => ({ scripted: { botToken: '123:SECRETtoken' } }),
       stateDir: tmpdir(),
       gatewayId: 'gw-a',
-      sessions: () => sessions,
       backoff: { baseMs: 1000, maxMs: 1000 },
     });
     open.push(m);
@@ -311,15 +291,15 @@ describe('account supervision', () => {
       { config: () => ({ scripted: { dmPolicy: 'open', enabled: false } }) },
     );
     await m.start();
-    const [up] = await m.startAccounts('scripted');
+    const [up] = await m.accounts.startAccounts('scripted');
     expect(up).toMatchObject({ healthState: 'running', connected: true });
     fail = true;
-    const [restarted] = await m.startAccounts('scripted');
+    const [restarted] = await m.accounts.startAccounts('scripted');
     expect(restarted).toMatchObject({ healthState: 'backoff', connected: false });
     expect(restarted!.lastError).toContain('ECONNREFUSED');
     // A bound: an account still starting when it runs out is reported as starting.
     fail = false;
-    const [slow] = await m.startAccounts('scripted', 'default', 20);
+    const [slow] = await m.accounts.startAccounts('scripted', 'default', 20);
     expect(slow!.healthState).toBe('starting');
   });
 
@@ -329,17 +309,17 @@ describe('account supervision', () => {
     });
     await m.start();
     await until(() => m.summary().accounts[0]!.connected);
-    const plain = await m.status();
+    const plain = await m.status.report();
     expect(state.probes).toBe(0);
     expect(plain.channelAccounts.scripted![0]!.probe).toBeUndefined();
-    const probed = await m.status(undefined, { probe: true });
+    const probed = await m.status.report(undefined, { probe: true });
     expect(state.probes).toBe(1);
     expect(probed.channelAccounts.scripted![0]).toMatchObject({
       probe: { ok: true, self: { id: 'bot-1', name: 'Bot' } },
       lastProbeAt: expect.any(Number),
     });
-    await m.stopAccounts('scripted');
-    const stopped = await m.status(undefined, { probe: true });
+    await m.accounts.stopAccounts('scripted');
+    const stopped = await m.status.report(undefined, { probe: true });
     expect(state.probes).toBe(2);
     expect(stopped.channelAccounts.scripted![0]).toMatchObject({
       healthState: 'stopped',
@@ -358,13 +338,13 @@ describe('account supervision', () => {
     });
     await m.start();
     await until(() => m.summary().accounts[0]!.connected);
-    const failed = await m.status(undefined, { probe: true, timeoutMs: 100 });
+    const failed = await m.status.report(undefined, { probe: true, timeoutMs: 100 });
     expect(failed.channelAccounts.scripted![0]!.probe).toMatchObject({
       ok: false,
       error: 'getMe: connect ECONNREFUSED',
     });
     const t0 = Date.now();
-    const hung = await m.status(undefined, { probe: true, timeoutMs: 100 });
+    const hung = await m.status.report(undefined, { probe: true, timeoutMs: 100 });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(hung.channelAccounts.scripted![0]!.probe).toMatchObject({ ok: false });
     expect(hung.channelAccounts.scripted![0]!.probe!.error).toMatch(/did not answer/);
@@ -385,7 +365,7 @@ describe('account supervision', () => {
       });
       expect(held.heldBy).toBe('gw-a');
       expect(b.state.starts).toBe(0);
-      const status = await b.m.status();
+      const status = await b.m.status.report();
       expect(status.channelAccounts.scripted![0]).toMatchObject({
         healthState: 'held-elsewhere',
         heldBy: 'gw-a',

@@ -1,6 +1,16 @@
-import { NonRetryableChannelError } from '../channel/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Clock } from '../util/clock.ts';
+import { deferred } from '../util/deferred.ts';
+import type { ResolvedAccount } from './account-config.ts';
+import {
+  type AccountRuntimeStatus,
+  type FailureSource,
+  initialStatus,
+  workingStatus,
+} from './account-status.ts';
+import { accountSecrets, errorText } from './error-text.ts';
+import { NonRetryableChannelError } from './sdk/errors.ts';
 import type {
-  AccountState,
   AdapterContext,
   AdapterStatusPatch,
   ChannelAdapter,
@@ -8,47 +18,7 @@ import type {
   InboundEnvelope,
   InboundUpdate,
   WebhookRegistrar,
-} from '../channel/types.ts';
-import type { Logger } from '../logging/logger.ts';
-import type { Clock } from '../util/clock.ts';
-import type { ResolvedAccount } from './account-config.ts';
-import { accountSecrets, errorText } from './error-text.ts';
-
-export type HealthState = AccountState;
-
-/** Where a failure of a running account was seen: its receive loop, or the outbox's sends. */
-export type FailureSource = 'receive' | 'send';
-
-/** Everything an operator needs to know about one account, kept by its supervisor. */
-export interface AccountRuntimeStatus {
-  channel: string;
-  accountId: string;
-  name?: string | undefined;
-  enabled: boolean;
-  configured: boolean;
-  running: boolean;
-  connected: boolean;
-  healthState: HealthState;
-  self?: { id: string; name?: string | undefined; username?: string | undefined } | undefined;
-  mode?: string | undefined;
-  reconnectAttempts: number;
-  lastStartAt: number | null;
-  lastStopAt: number | null;
-  lastConnectedAt: number | null;
-  lastDisconnect?: { at: number; reason: string } | undefined;
-  lastInboundAt: number | null;
-  lastOutboundAt: number | null;
-  /** The error that keeps the account from working; null once it works again. */
-  lastError: string | null;
-  /** When lastError last happened. */
-  lastErrorAt: number | null;
-  /** Since when the account has not been working (degraded, backoff, failed, needs-action). */
-  failingSince: number | null;
-  /** What the operator should do (non-retryable failures). */
-  action?: string | undefined;
-  /** Another gateway's id when it holds this account's lease. */
-  heldBy?: string | undefined;
-}
+} from './sdk/types.ts';
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -81,17 +51,7 @@ export interface SupervisorOptions {
   webhooks?: WebhookRegistrar | undefined;
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(v: T): void;
-}
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+export type { AccountRuntimeStatus, FailureSource, HealthState } from './account-status.ts';
 
 const STOP = Symbol('stop');
 const LOST_LEASE = Symbol('lost-lease');
@@ -126,25 +86,7 @@ export class AccountSupervisor {
   constructor(options: SupervisorOptions) {
     this.#o = options;
     const a = options.account;
-    this.status = {
-      channel: a.channel,
-      accountId: a.core.accountId,
-      name: a.core.name,
-      enabled: a.core.enabled,
-      configured: a.configured,
-      running: false,
-      connected: false,
-      healthState: !a.core.enabled ? 'disabled' : a.configured ? 'stopped' : 'not-configured',
-      reconnectAttempts: 0,
-      lastStartAt: null,
-      lastStopAt: null,
-      lastConnectedAt: null,
-      lastInboundAt: null,
-      lastOutboundAt: null,
-      lastError: null,
-      lastErrorAt: null,
-      failingSince: null,
-    };
+    this.status = initialStatus(a);
     this.#secrets = accountSecrets(options.provider, a.provider);
   }
 
@@ -254,7 +196,7 @@ export class AccountSupervisor {
         { ...tag, downMs: this.status.failingSince === null ? 0 : now - this.status.failingSince },
         'channel account recovered',
       );
-      Object.assign(patch, this.#working());
+      Object.assign(patch, workingStatus());
     }
     this.#set(patch);
   }
@@ -311,7 +253,7 @@ export class AccountSupervisor {
         this.#set({
           connected: true,
           lastConnectedAt: now,
-          ...(this.#failing.size > 0 ? { healthState: 'degraded' as const } : this.#working()),
+          ...(this.#failing.size > 0 ? { healthState: 'degraded' as const } : workingStatus()),
         });
       } else if (patch.mode === 'awaiting-login') {
         // A linked-device account waiting for its QR scan.
@@ -342,7 +284,7 @@ export class AccountSupervisor {
       let adapter: ChannelAdapter | undefined;
       let outcome: unknown;
       try {
-        adapter = provider.create(account.provider, account.core.accountId);
+        adapter = await provider.create(account.provider, account.core.accountId);
         const ctx: AdapterContext = {
           channel: account.channel,
           accountId: account.core.accountId,
@@ -377,7 +319,7 @@ export class AccountSupervisor {
         const connected = reportedConnected ?? true;
         if (connected) this.#wasUp = true;
         this.#set({
-          ...this.#working(),
+          ...workingStatus(),
           healthState: connected ? 'running' : 'awaiting-login',
           connected,
           ...(connected ? { lastConnectedAt: now } : {}),
@@ -457,17 +399,6 @@ export class AccountSupervisor {
       failingSince: null,
       lastStopAt: this.#o.clock.now(),
     });
-  }
-
-  /** The fields of an account that works. */
-  #working(): Partial<AccountRuntimeStatus> {
-    return {
-      healthState: 'running',
-      lastError: null,
-      lastErrorAt: null,
-      failingSince: null,
-      reconnectAttempts: 0,
-    };
   }
 
   #text(error: unknown): string {

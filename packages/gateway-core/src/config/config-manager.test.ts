@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { GatewayError, REDACTED } from '@openclaw/protocol';
 import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SecretString } from '../channel/index.ts';
 import { gatewayConfigSchema } from '../channels/account-schema.ts';
+import { SecretString } from '../channels/sdk/index.ts';
 import { ConfigManager } from './config-manager.ts';
 
 const schema = gatewayConfigSchema([

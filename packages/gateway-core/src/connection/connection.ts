@@ -2,17 +2,18 @@ import {
   CloseCodes,
   type ConnectParams,
   connectParamsValidator,
-  GatewayError,
+  type GatewayError,
   gatewayError,
   MAX_PREAUTH_PAYLOAD_BYTES,
   type RequestFrame,
   requestFrameValidator,
 } from '@openclaw/protocol';
 import { generateSecret } from '../auth/secrets.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import { ReplayRing } from './replay-ring.ts';
-import type { PeerInfo, Session, Transport } from './transport.ts';
+import { type Caller, callerId, type PeerInfo, type Session, type Transport } from './transport.ts';
 
 /** What a closed connection leaves behind for a resuming successor. */
 export interface RetainedStream {
@@ -22,7 +23,7 @@ export interface RetainedStream {
 
 export type ConnectionState = 'challenged' | 'authenticating' | 'ready' | 'closed';
 
-/** What a connection asks of the core. */
+/** What a connection asks of the hub that accepted it. */
 export interface ConnectionHost {
   readonly clock: Clock;
   readonly log: Logger;
@@ -30,22 +31,26 @@ export interface ConnectionHost {
   maxPayload(): number;
   maxBufferedBytes(): number;
   replayMaxEvents(): number;
-  /** Run the connect checks; resolves with hello-ok or throws a GatewayError. */
-  /** Resolves with the hello-ok payload as JSON text. */
+  /** Run the connect checks; resolves with the hello-ok payload as JSON text, or rejects. */
   authenticate(conn: Connection, params: ConnectParams): Promise<string>;
-  /** Route a request frame of a ready connection; responses go back through conn.respond*. */
-  dispatch(conn: Connection, frame: RequestFrame): void;
   onReady(conn: Connection): void;
   onClosed(conn: Connection, code: number, reason: string): void;
   onSlowConsumer(conn: Connection): void;
   onHandshakeFailed(conn: Connection, error: GatewayError): void;
 }
 
+/** Where a ready connection's requests go (the Router). */
+export interface RequestSink {
+  /** Handle one request frame; the answer goes back through conn.respond* exactly once. */
+  dispatch(conn: Connection, frame: RequestFrame): void;
+}
+
 const RES_OK_HEAD = '{"type":"res","id":';
 
 /**
  * One socket: challenge → connect → hello-ok → frames. Owns the per-connection event seq,
- * the outbound byte budget and the replay ring; delegates auth and routing to its host.
+ * the outbound byte budget and the replay ring; hands the handshake to its host and requests
+ * to the router.
  */
 export class Connection {
   readonly connId: string;
@@ -54,8 +59,10 @@ export class Connection {
   readonly challengeTs: number;
   readonly #transport: Transport;
   readonly #host: ConnectionHost;
+  readonly #requests: RequestSink;
   #state: ConnectionState = 'challenged';
   #session: Session | undefined;
+  #caller: Caller | undefined;
   #seq = 0;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #replay: ReplayRing | undefined;
@@ -73,11 +80,18 @@ export class Connection {
   /** Size of the request frame being dispatched (set just before the synchronous dispatch). */
   lastFrameBytes = 0;
 
-  constructor(connId: string, transport: Transport, peer: PeerInfo, host: ConnectionHost) {
+  constructor(
+    connId: string,
+    transport: Transport,
+    peer: PeerInfo,
+    host: ConnectionHost,
+    requests: RequestSink,
+  ) {
     this.connId = connId;
     this.#transport = transport;
     this.peer = peer;
     this.#host = host;
+    this.#requests = requests;
     this.nonce = generateSecret(18);
     this.challengeTs = host.clock.now();
     this.lastActivityAt = this.challengeTs;
@@ -90,6 +104,11 @@ export class Connection {
   /** The authority of a ready connection. */
   get session(): Session | undefined {
     return this.#session;
+  }
+
+  /** Who this connection's requests come from (set with the session). */
+  get caller(): Caller | undefined {
+    return this.#caller;
   }
 
   get seq(): number {
@@ -172,7 +191,7 @@ export class Connection {
       return;
     }
     this.lastFrameBytes = size;
-    this.#host.dispatch(this, frame);
+    this.#requests.dispatch(this, frame);
   }
 
   /** A binary frame: the protocol is text only. */
@@ -255,13 +274,7 @@ export class Connection {
       },
       (error: unknown) => {
         if (this.#state !== 'authenticating') return;
-        const err =
-          error instanceof GatewayError
-            ? error
-            : new GatewayError({ code: 'INTERNAL', message: 'connect failed', cause: error });
-        if (!(error instanceof GatewayError))
-          this.#host.log.error({ err: error, connId: this.connId }, 'connect handler threw');
-        this.#failHandshake(id, err);
+        this.#failHandshake(id, toGatewayError(error, 'connect', this.#host.log));
       },
     );
   }
@@ -277,6 +290,13 @@ export class Connection {
   /** Called by the host's authenticate() once the session is decided (before hello-ok is sent). */
   establish(session: Session, resume?: RetainedStream & { frames: readonly string[] }): void {
     this.#session = session;
+    this.#caller = {
+      id: callerId(session),
+      deviceId: session.deviceId,
+      scopes: session.scopes,
+      remoteIp: this.peer.remoteAddress,
+      connId: this.connId,
+    };
     if (resume) {
       // Continue the earlier connection's stream: same seq counter, same replay ring.
       this.#seq = resume.seq;

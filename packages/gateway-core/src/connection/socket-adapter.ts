@@ -1,4 +1,4 @@
-import type { ConnectionHandle, GatewayCore } from '../gateway-core.ts';
+import type { ConnectionHandle } from './connection-hub.ts';
 import type { PeerInfo, Transport } from './transport.ts';
 
 /**
@@ -34,7 +34,7 @@ function toText(data: unknown): string {
 
 /** Wire a ws socket to the core: frames in, frames out, close both ways. */
 export function attachSocket(
-  core: GatewayCore,
+  core: { accept(transport: Transport, peer: PeerInfo): ConnectionHandle },
   ws: WsSocketLike,
   peer: PeerInfo,
   options: { onReady?: () => void } = {},

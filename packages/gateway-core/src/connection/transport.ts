@@ -50,3 +50,25 @@ export interface Session {
   permissions: Readonly<Record<string, boolean>>;
   connectedAtMs: number;
 }
+
+/**
+ * Who a request comes from: one identity per caller, used alike for idempotency records, send
+ * and chat dedupe keys, and the audit log.
+ */
+export interface Caller {
+  /**
+   * The device id; for a device-less caller (only a direct-loopback client holding the shared
+   * secret gets in without a device) `shared-secret`, the same across its reconnects.
+   */
+  readonly id: string;
+  readonly deviceId: string | undefined;
+  readonly scopes: readonly string[];
+  readonly remoteIp: string;
+  /** The connection making the call (never closed by its own token rotation). */
+  readonly connId: string;
+}
+
+/** The caller id of a session: its device, else the shared secret it authenticated with. */
+export function callerId(session: Pick<Session, 'deviceId'>): string {
+  return session.deviceId ?? 'shared-secret';
+}

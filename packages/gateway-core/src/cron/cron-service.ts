@@ -1,4 +1,5 @@
 import type { CronEvent, CronJob } from '@openclaw/protocol';
+import { CoreError } from '../errors/core-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
@@ -34,13 +35,8 @@ export interface CronServiceOptions {
 export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
   Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy'>>;
 
-export class CronError extends Error {
+export class CronError extends CoreError<'CRON_JOB_UNKNOWN' | 'CRON_SCHEDULE_INVALID'> {
   override name = 'CronError';
-  readonly code: 'CRON_JOB_UNKNOWN' | 'CRON_SCHEDULE_INVALID';
-  constructor(code: CronError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** Longest setTimeout Node accepts. */

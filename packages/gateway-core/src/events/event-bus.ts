@@ -1,6 +1,7 @@
 import {
   type EventAudience,
   type EventName,
+  type EventPayload,
   events as eventTable,
   type StateVersion,
   scopeSatisfies,
@@ -70,7 +71,7 @@ export class EventBus {
   }
 
   /** Publish to every connection the audience allows. Returns how many received it. */
-  publish<E extends EventName>(event: E, payload: unknown, options: PublishOptions = {}): number {
+  publish<E extends EventName>(event: E, payload: EventPayload<E>, options: PublishOptions = {}): number {
     for (const t of this.#taps) t(event, payload, options);
     return this.deliverLocal(event, payload, options);
   }
@@ -92,7 +93,7 @@ export class EventBus {
   }
 
   /** Send an event to one connection (challenge, node invoke requests). */
-  sendTo(conn: Connection, event: EventName, payload: unknown, replayable = true): void {
+  sendTo<E extends EventName>(conn: Connection, event: E, payload: EventPayload<E>, replayable = true): void {
     conn.sendEvent(eventHead(event, payload), replayable);
   }
 }

@@ -1,10 +1,11 @@
-import type { HandlerTable } from '../router/router.ts';
+import type { absentMethods } from '@openclaw/protocol';
+import type { FamilyHandlers } from '../router/router.ts';
 
 /**
  * Families this gateway does not have, answered with what is true here (nothing pending,
  * installed or configured) in the reference's shape, so its clients render without an error.
  */
-export function createAbsentHandlers(): HandlerTable {
+export function createAbsentHandlers(): FamilyHandlers<typeof absentMethods> {
   return {
     'plugin.approval.list': () => [],
     'openclaw.approval.list': () => [],

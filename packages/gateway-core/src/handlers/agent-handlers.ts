@@ -1,6 +1,6 @@
-import { type AgentFinalResult, gatewayError } from '@openclaw/protocol';
+import { type AgentFinalResult, type agentMethods, gatewayError } from '@openclaw/protocol';
 import { MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
-import type { FinalTable, HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers, FinalTable } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 
 function assertKnownAgent(agentId: string | undefined): void {
@@ -16,8 +16,12 @@ function assertKnownAgent(agentId: string | undefined): void {
   }
 }
 
+export interface AgentDeps {
+  sessions: SessionRouter;
+}
+
 /** agent (acceptance, then a final response) and agent.wait. */
-export function createAgentHandlers(sessions: SessionRouter): HandlerTable {
+export function createAgentHandlers({ sessions }: AgentDeps): FamilyHandlers<typeof agentMethods> {
   return {
     agent: async (params, ctx) => {
       assertKnownAgent(params.agentId);
@@ -36,7 +40,7 @@ export function createAgentHandlers(sessions: SessionRouter): HandlerTable {
         deliver: params.deliver,
         requireRoute: params.deliver === true && params.bestEffortDeliver !== true,
         timeoutMs: params.timeout !== undefined && params.timeout > 0 ? params.timeout * 1000 : undefined,
-        dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|agent|${params.idempotencyKey}`,
+        dedupeKey: `${ctx.caller.id}|agent|${params.idempotencyKey}`,
       });
       return {
         runId: r.runId,
@@ -55,7 +59,7 @@ export function createAgentHandlers(sessions: SessionRouter): HandlerTable {
 }
 
 /** The second answer of `agent`: how the run ended and what it replied. */
-export function createAgentFinals(sessions: SessionRouter): FinalTable {
+export function createAgentFinals({ sessions }: AgentDeps): FinalTable {
   return {
     agent: async (accepted) => {
       const r = await sessions.settled(accepted.runId);

@@ -1,15 +1,23 @@
-import { gatewayError } from '@openclaw/protocol';
+import { type agentsMethods, gatewayError } from '@openclaw/protocol';
 import {
   type AgentCatalog,
   DEFAULT_AGENT_NAME,
   MAIN_AGENT_ID,
   MAIN_SESSION_NAME,
 } from '../agents/agent-catalog.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
 
+export interface AgentsDeps {
+  agents: AgentCatalog;
+  clock: Clock;
+}
+
 /** agents.list, agent.identity.get, models.list, models.authStatus: one agent, one model. */
-export function createAgentsHandlers(catalog: AgentCatalog, clock: Clock): HandlerTable {
+export function createAgentsHandlers({
+  agents: catalog,
+  clock,
+}: AgentsDeps): FamilyHandlers<typeof agentsMethods> {
   return {
     'agents.list': () => ({
       defaultId: MAIN_AGENT_ID,

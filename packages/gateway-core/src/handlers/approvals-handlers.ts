@@ -1,13 +1,15 @@
-import { gatewayError } from '@openclaw/protocol';
+import { type approvalsMethods, gatewayError } from '@openclaw/protocol';
 import type { ExecApprovals } from '../approvals/exec-approvals.ts';
-import type { HandlerTable, RequestContext } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 
-function who(ctx: RequestContext): string {
-  return ctx.session.deviceId ?? `${ctx.session.clientId}@${ctx.remoteIp}`;
+export interface ApprovalsDeps {
+  approvals: ExecApprovals;
 }
 
 /** exec.approvals.get/set (the policy) and exec.approval.* (requests and decisions). */
-export function createApprovalsHandlers(approvals: ExecApprovals): HandlerTable {
+export function createApprovalsHandlers({
+  approvals,
+}: ApprovalsDeps): FamilyHandlers<typeof approvalsMethods> {
   return {
     'exec.approvals.get': () => approvals.snapshot(),
     'exec.approvals.set': ({ file, baseHash }) => approvals.set(file, baseHash),
@@ -39,12 +41,12 @@ export function createApprovalsHandlers(approvals: ExecApprovals): HandlerTable 
         nodeId: p.nodeId,
         agentId: p.systemRunPlan?.agentId ?? p.agentId,
         sessionKey: p.systemRunPlan?.sessionKey ?? p.sessionKey,
-        requestedBy: who(ctx),
+        requestedBy: ctx.caller.id,
         timeoutMs: p.timeoutMs,
       });
       return { id: a.id, expiresAtMs: a.expiresAtMs };
     },
-    'exec.approval.resolve': ({ id, decision }, ctx) => approvals.resolve(id, decision, who(ctx)),
+    'exec.approval.resolve': ({ id, decision }, ctx) => approvals.resolve(id, decision, ctx.caller.id),
     'exec.approval.list': () => approvals.list(),
     'exec.approval.get': ({ id }) => approvals.get(id),
     'exec.approval.waitDecision': ({ id, timeoutMs }) => approvals.wait(id, timeoutMs ?? 30_000),

@@ -1,20 +1,38 @@
-import { gatewayError } from '@openclaw/protocol';
+import { type chatMethods, gatewayError } from '@openclaw/protocol';
+import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { storeChatAttachments } from '../media/send-media.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
+import { sessionDefaults } from '../sessions/session-rows.ts';
+import type { SessionViews } from '../sessions/session-views.ts';
 
-/** WebChat: chat.send (with attachments into the media store) / chat.history / chat.abort. */
-export function createChatHandlers(sessions: SessionRouter, media?: MediaStore): HandlerTable {
+export interface ChatDeps {
+  sessions: SessionRouter;
+  sessionViews: SessionViews;
+  agents: AgentCatalog;
+  /** Where chat.send's attachments are stored. */
+  media: MediaStore;
+}
+
+/**
+ * WebChat: chat.send (attachments into the media store) / chat.history / chat.abort, the session
+ * list (sessions.list), and what a chat view opens with (chat.startup / chat.metadata) or notes
+ * into a transcript (chat.inject).
+ */
+export function createChatHandlers({
+  sessions,
+  sessionViews,
+  agents,
+  media,
+}: ChatDeps): FamilyHandlers<typeof chatMethods> {
   return {
     'chat.send': async ({ attachments, ...params }, ctx) => {
-      if (attachments?.length && !media)
-        throw gatewayError('INVALID_REQUEST', 'MEDIA_UNSUPPORTED', 'this gateway has no media store');
-      const stored = attachments?.length && media ? await storeChatAttachments(media, attachments) : [];
+      const stored = attachments?.length ? await storeChatAttachments(media, attachments) : [];
       return sessions.send({
         ...params,
         ...(stored.length ? { media: stored } : {}),
-        dedupeKey: `${ctx.session.deviceId ?? 'shared-secret'}|chat.send|${params.idempotencyKey}`,
+        dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}`,
         preferredRunId: params.idempotencyKey,
       });
     },
@@ -22,6 +40,33 @@ export function createChatHandlers(sessions: SessionRouter, media?: MediaStore):
     'chat.abort': ({ sessionKey, runId }) => {
       const runIds = sessions.abort(sessionKey, runId);
       return { sessionKey, aborted: runIds.length > 0, runIds };
+    },
+    'sessions.list': (params) => sessionViews.list(params),
+    'chat.startup': (params) => sessionViews.startup(params),
+    'chat.metadata': ({ sessionKey }) => {
+      const out: {
+        agentId: string;
+        sessionKey?: string;
+        commands: unknown[];
+        models: unknown[];
+        defaults: ReturnType<typeof sessionDefaults>;
+      } = {
+        agentId: MAIN_AGENT_ID,
+        commands: [],
+        models: agents.choices(),
+        defaults: sessionDefaults(agents),
+      };
+      if (sessionKey) out.sessionKey = sessionKey;
+      return out;
+    },
+    'chat.inject': async ({ sessionKey, message, agentId, label }) => {
+      if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
+        throw gatewayError('INVALID_REQUEST', 'AGENT_UNKNOWN', `unknown agent id "${agentId}"`, {
+          details: { agentId },
+        });
+      }
+      const stored = await sessions.inject(sessionKey, label ? `${label}: ${message}` : message);
+      return { ok: true as const, messageId: stored.id };
     },
   };
 }

@@ -1,20 +1,23 @@
-import { schemaHints } from '@openclaw/protocol';
+import { type configMethods, schemaHints } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConfigChange, ConfigManager } from '../config/config-manager.ts';
-
-import type { HandlerTable, RequestContext } from '../router/router.ts';
-import { actorOf } from './device-handlers.ts';
+import type { FamilyHandlers, RequestContext } from '../router/router.ts';
 
 const generatedAt = new Date().toISOString();
 
+export interface ConfigDeps {
+  config: ConfigManager;
+  audit: AuditLog;
+}
+
 /** config.get / config.schema / config.set / config.patch */
-export function createConfigHandlers(config: ConfigManager, audit: AuditLog): HandlerTable {
+export function createConfigHandlers({ config, audit }: ConfigDeps): FamilyHandlers<typeof configMethods> {
   /** Apply a validated write, audit it, report what applied now and what waits for a restart. */
   const write = async (via: string, apply: () => Promise<ConfigChange>, ctx: RequestContext) => {
     const change = await apply();
     await audit.record({
       action: 'config.changed',
-      actor: actorOf(ctx).id,
+      actor: ctx.caller.id,
       remoteIp: ctx.remoteIp,
       details: { via, changed: change.changed },
     });

@@ -1,25 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type DetailCode, gatewayError } from '@openclaw/protocol';
-import { CronError, type CronService } from '../cron/cron-service.ts';
-import type { HandlerTable } from '../router/router.ts';
+import type { cronMethods } from '@openclaw/protocol';
+import type { CronService } from '../cron/cron-service.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 
-async function typed<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof CronError) {
-      throw gatewayError(
-        error.code === 'CRON_JOB_UNKNOWN' ? 'NOT_FOUND' : 'INVALID_REQUEST',
-        error.code as DetailCode,
-        error.message,
-      );
-    }
-    throw error;
-  }
+export interface CronDeps {
+  cron: CronService;
 }
 
 /** cron.*: thin over the scheduler. */
-export function createCronHandlers(cron: CronService): HandlerTable {
+export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cronMethods> {
   return {
     'cron.list': async ({ includeDisabled, enabled, agentId, limit, offset = 0 }) => {
       let jobs = agentId && agentId !== 'main' ? [] : await cron.list(true);
@@ -41,14 +30,14 @@ export function createCronHandlers(cron: CronService): HandlerTable {
         nextOffset: next < total ? next : null,
       };
     },
-    'cron.get': ({ id }) => typed(() => cron.get(id)),
+    'cron.get': ({ id }) => cron.get(id),
     'cron.status': () => cron.status(),
-    'cron.add': (params) => typed(() => cron.add(params)),
-    'cron.update': ({ id, patch }) => typed(() => cron.update(id, patch)),
+    'cron.add': (params) => cron.add(params),
+    'cron.update': ({ id, patch }) => cron.update(id, patch),
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
     'cron.run': async ({ id }) => ({
       id,
-      runId: await typed(() => cron.runNow(id)),
+      runId: await cron.runNow(id),
       status: 'queued' as const,
     }),
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {

@@ -1,15 +1,22 @@
 import { arch, cpus, freemem, hostname, loadavg, platform, release, totalmem, type } from 'node:os';
-import type { HandlerTable } from '../router/router.ts';
+import type { hostMethods } from '@openclaw/protocol';
+import type { GatewayIdentity } from '../gateway-identity.ts';
+import type { FamilyHandlers } from '../router/router.ts';
+import type { Clock } from '../util/clock.ts';
 
-export interface HostInfo {
-  bootId: string;
-  startedAtMs: number;
-  now: () => number;
-  port: () => number | undefined;
+export interface HostDeps {
+  gateway: GatewayIdentity;
+  clock: Clock;
+  /** The port the gateway listens on, once it does. */
+  listenPort: () => number | undefined;
 }
 
 /** update.status (this gateway does not update itself) and system.info (the host, as it is). */
-export function createHostHandlers(h: HostInfo): HandlerTable {
+export function createHostHandlers({
+  gateway,
+  clock,
+  listenPort,
+}: HostDeps): FamilyHandlers<typeof hostMethods> {
   return {
     'update.status': () => ({ sentinel: null, updateAvailable: null }),
     'system.info': () => {
@@ -24,14 +31,14 @@ export function createHostHandlers(h: HostInfo): HandlerTable {
         osLabel: `${type()} ${release()}`,
         nodeVersion: process.version,
         pid: process.pid,
-        processInstanceId: h.bootId,
-        uptimeMs: Math.max(0, h.now() - h.startedAtMs),
+        processInstanceId: gateway.bootId,
+        uptimeMs: Math.max(0, clock.now() - gateway.startedAtMs),
         cpuCount: cpu.length,
         loadAverage: [l1, l5, l15] as [number, number, number],
         memoryTotalBytes: totalmem(),
         memoryFreeBytes: freemem(),
       };
-      const port = h.port();
+      const port = listenPort();
       const model = cpu[0]?.model?.trim();
       return {
         ...out,

@@ -1,8 +1,17 @@
-import { gatewayError, type MessageActionResult, type SendParams } from '@openclaw/protocol';
-import { PermanentSendError } from '../channel/errors.ts';
-import type { ChannelManager } from '../channels/channel-manager.ts';
-import { ChatActionError, type ChatActions, type ChatTarget } from '../channels/chat-actions.ts';
-import type { HandlerTable } from '../router/router.ts';
+import {
+  gatewayError,
+  type MessageActionResult,
+  type messageMethods,
+  type SendParams,
+} from '@openclaw/protocol';
+import type { ChatActions, ChatTarget } from '../channels/chat-actions.ts';
+import type { Channels } from '../channels/create-channels.ts';
+import type { FamilyHandlers } from '../router/router.ts';
+
+export interface MessageDeps {
+  channels: Pick<Channels, 'sender'>;
+  chatActions: ChatActions;
+}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
@@ -75,33 +84,15 @@ function sendOf(
   return send;
 }
 
-/** A chat action's failure as a protocol error: typed refusals keep their code, the platform's `no` is ACTION_REJECTED. */
-function actionError(action: string, t: ChatTarget, error: unknown): unknown {
-  if (error instanceof ChatActionError) {
-    if (error.code === 'ACTION_UNSUPPORTED') return unsupported(action, t.channel, error.message);
-    return gatewayError('UNAVAILABLE', 'CHANNEL_NOT_RUNNING', error.message, {
-      retryable: true,
-      details: { channel: t.channel, accountId: t.accountId },
-    });
-  }
-  if (error instanceof PermanentSendError)
-    return gatewayError(
-      'INVALID_REQUEST',
-      'ACTION_REJECTED',
-      `${t.channel} refused the ${action}: ${error.message}`,
-      {
-        details: { action, channel: t.channel },
-      },
-    );
-  return error;
-}
-
 /**
  * message.action: send goes through the outbox like `send` (text and media); react (or unreact
  * with params.remove), edit and delete of the gateway's own messages go to the account's adapter
  * through the chat actions, refused with a typed ACTION_UNSUPPORTED where the platform has none.
  */
-export function createMessageHandlers(channels: ChannelManager, actions: ChatActions): HandlerTable {
+export function createMessageHandlers({
+  channels,
+  chatActions: actions,
+}: MessageDeps): FamilyHandlers<typeof messageMethods> {
   return {
     'message.action': async (
       { channel, action, params: p, accountId: acct, sessionKey, idempotencyKey },
@@ -109,9 +100,9 @@ export function createMessageHandlers(channels: ChannelManager, actions: ChatAct
     ) => {
       const accountId = str(acct) ?? str(p.accountId) ?? 'default';
       if (action === 'send') {
-        const r = await channels.send(
+        const r = await channels.sender.send(
           sendOf(channel, accountId, p, { sessionKey, idempotencyKey }),
-          ctx.session.deviceId ?? 'shared-secret',
+          ctx.caller.id,
         );
         const out: MessageActionResult = {
           ok: true,
@@ -132,28 +123,25 @@ export function createMessageHandlers(channels: ChannelManager, actions: ChatAct
       const threadId = str(p.threadId);
       if (threadId) target.threadId = threadId;
       const messageId = messageIdOf(p);
-      try {
-        switch (action) {
-          case 'react':
-          case 'unreact': {
-            const emoji = str(p.emoji) ?? str(p.reaction);
-            const remove = action === 'unreact' || p.remove === true;
-            if (!emoji && !remove) throw missing('/params/emoji', 'react needs params.emoji');
-            await actions.react(target, messageId, emoji ?? '', remove);
-            break;
-          }
-          case 'edit': {
-            const text = str(p.message) ?? str(p.text);
-            if (!text) throw missing('/params/message', 'edit needs params.message (the new text)');
-            await actions.edit(target, messageId, text);
-            break;
-          }
-          case 'delete':
-            await actions.delete(target, messageId);
-            break;
+      // Refusals (unsupported here, not running, the platform's no) are the chat actions' typed errors.
+      switch (action) {
+        case 'react':
+        case 'unreact': {
+          const emoji = str(p.emoji) ?? str(p.reaction);
+          const remove = action === 'unreact' || p.remove === true;
+          if (!emoji && !remove) throw missing('/params/emoji', 'react needs params.emoji');
+          await actions.react(target, messageId, emoji ?? '', remove);
+          break;
         }
-      } catch (error) {
-        throw actionError(action, target, error);
+        case 'edit': {
+          const text = str(p.message) ?? str(p.text);
+          if (!text) throw missing('/params/message', 'edit needs params.message (the new text)');
+          await actions.edit(target, messageId, text);
+          break;
+        }
+        case 'delete':
+          await actions.delete(target, messageId);
+          break;
       }
       return { ok: true as const, action, channel, accountId, to: target.chatId, messageId };
     },

@@ -1,37 +1,45 @@
-import type { NodeInvokeParams } from '@openclaw/protocol';
+import type { nodeMethods } from '@openclaw/protocol';
+import type { ExecApprovals } from '../approvals/exec-approvals.ts';
+import { systemRunGate } from '../approvals/system-run-gate.ts';
 import type { NodeService } from '../nodes/node-service.ts';
-import type { HandlerTable, RequestContext } from '../router/router.ts';
+import type { FamilyHandlers } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
-import { actorOf } from './device-handlers.ts';
+
+export interface NodeDeps {
+  nodes: NodeService;
+  clock: Clock;
+  approvals: ExecApprovals;
+}
 
 /** node.* methods: registry, approvals and the invoke broker. */
-export function createNodeHandlers(
-  nodes: NodeService,
-  clock: Clock,
-  /** Vets an invoke before it goes out (the exec approval policy for system.run); may rewrite params. */
-  gate?: (params: NodeInvokeParams, ctx: RequestContext) => Promise<NodeInvokeParams>,
-): HandlerTable {
+export function createNodeHandlers({
+  nodes,
+  clock,
+  approvals,
+}: NodeDeps): FamilyHandlers<typeof nodeMethods> {
+  // system.run goes through the exec approval policy before it reaches a node.
+  const gate = systemRunGate(approvals);
   return {
     'node.list': async () => ({ ts: clock.now(), nodes: await nodes.list() }),
     'node.describe': ({ nodeId }) => nodes.describe(nodeId),
     'node.rename': async ({ nodeId, displayName }, ctx) => {
-      await nodes.rename(nodeId, displayName, actorOf(ctx));
+      await nodes.rename(nodeId, displayName, ctx.caller);
       return { nodeId, displayName };
     },
     'node.pair.list': () => nodes.pairList(),
     'node.pair.approve': async ({ requestId }, ctx) => ({
       requestId,
-      ...(await nodes.approve(requestId, actorOf(ctx))),
+      ...(await nodes.approve(requestId, ctx.caller)),
     }),
     'node.pair.reject': async ({ requestId }, ctx) => ({
       requestId,
-      ...(await nodes.reject(requestId, actorOf(ctx))),
+      ...(await nodes.reject(requestId, ctx.caller)),
     }),
     'node.pair.remove': async ({ nodeId }, ctx) => ({
       nodeId,
-      removed: await nodes.remove(nodeId, actorOf(ctx)),
+      removed: await nodes.remove(nodeId, ctx.caller),
     }),
-    'node.invoke': async (params, ctx) => nodes.invoke(gate ? await gate(params, ctx) : params, ctx.conn),
+    'node.invoke': async (params, ctx) => nodes.invoke(await gate(params, ctx.caller), ctx.conn),
     'node.invoke.result': (params, ctx) => nodes.result(params, ctx.conn),
     'node.invoke.progress': (params, ctx) => {
       nodes.progress(params, ctx.conn);

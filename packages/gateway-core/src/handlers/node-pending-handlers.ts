@@ -1,6 +1,10 @@
-import { gatewayError } from '@openclaw/protocol';
+import { gatewayError, type nodePendingMethods } from '@openclaw/protocol';
 import type { NodePendingQueue } from '../nodes/node-pending-queue.ts';
-import type { HandlerTable, RequestContext } from '../router/router.ts';
+import type { FamilyHandlers, RequestContext } from '../router/router.ts';
+
+export interface NodePendingDeps {
+  nodePending: NodePendingQueue;
+}
 
 function nodeOf(ctx: RequestContext): string {
   const id = ctx.session.deviceId;
@@ -10,7 +14,9 @@ function nodeOf(ctx: RequestContext): string {
 }
 
 /** node.pending.*: work queued for a node, taken when it is connected. */
-export function createNodePendingHandlers(queue: NodePendingQueue): HandlerTable {
+export function createNodePendingHandlers({
+  nodePending: queue,
+}: NodePendingDeps): FamilyHandlers<typeof nodePendingMethods> {
   return {
     'node.pending.enqueue': async ({ nodeId, type, priority, expiresInMs }) => {
       const r = await queue.enqueue(nodeId, { type, priority, expiresInMs });

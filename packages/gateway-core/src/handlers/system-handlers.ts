@@ -1,52 +1,70 @@
 import { hostname, platform, release } from 'node:os';
-import type { PresenceEntry } from '@openclaw/protocol';
-import type { GatewayCore } from '../gateway-core.ts';
+import type {
+  EventPayload,
+  HealthSummary,
+  PresenceEntry,
+  StatusResult,
+  systemMethods,
+} from '@openclaw/protocol';
+import type { EventBus } from '../events/event-bus.ts';
+import type { GatewayIdentity } from '../gateway-identity.ts';
 import { processMemory } from '../health/process-memory.ts';
+import type { Heartbeat } from '../heartbeat/heartbeat.ts';
 import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
-import type { HandlerTable } from '../router/router.ts';
-import { actorOf } from './device-handlers.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { FamilyHandlers } from '../router/router.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+
+export interface SystemDeps {
+  gateway: GatewayIdentity;
+  /** health and status as the reporter assembles them. */
+  reports: { health(): HealthSummary; status(): Promise<StatusResult> };
+  /** Who is connected: this gateway's presence, or the cluster's merged view. */
+  presenceList: () => PresenceEntry[] | Promise<PresenceEntry[]>;
+  heartbeat: Heartbeat;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  logRing: LogRing | undefined;
+  store: Pick<Store, 'audit' | 'kv'>;
+}
 
 /** health, status, presence, system events, heartbeats, logs and the audit log. */
-export function createSystemHandlers(deps: {
-  core: GatewayCore;
-  logRing: LogRing | undefined;
-}): HandlerTable {
-  const { core, logRing } = deps;
+export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof systemMethods> {
+  const { gateway, reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
   return {
     health: async ({ includeMemory }) => {
       const t0 = performance.now();
       // Answering health includes a store round trip, so durationMs measures real work; a store
       // that does not answer is reported by status and readiness, not by failing health.
-      await core.store.kv.get('health.probe').catch(() => undefined);
-      const h = core.health();
+      await store.kv.get('health.probe').catch(() => undefined);
+      const h = reports.health();
       return {
         ...h,
         ...(includeMemory ? { memory: processMemory() } : {}),
         durationMs: Math.ceil(performance.now() - t0),
       };
     },
-    status: () => core.status(),
-    'system-presence': async () => [
-      gatewaySelfPresence(core),
-      ...(core.cluster ? await core.cluster.presence() : core.presence.list()),
-    ],
+    status: () => reports.status(),
+    'system-presence': async () => [gatewaySelfPresence(gateway, clock.now()), ...(await presenceList())],
     'system-event': async ({ text, kind, data }, ctx) => {
-      const actor = actorOf(ctx);
-      const payload: Record<string, unknown> = { text, ts: core.clock.now(), source: actor.id };
+      const source = ctx.caller.id;
+      const payload: EventPayload<'system-event'> = { text, ts: clock.now(), source };
       if (kind) payload.kind = kind;
       if (data) payload.data = data;
-      core.log.info({ systemEvent: kind ?? 'note', source: actor.id }, text);
-      core.bus.publish('system-event', payload);
+      log.info({ systemEvent: kind ?? 'note', source }, text);
+      bus.publish('system-event', payload);
       return { ok: true as const };
     },
-    'last-heartbeat': () => core.heartbeat.state(),
-    'set-heartbeats': ({ enabled, intervalMs }) => core.heartbeat.set({ enabled, intervalMs }),
+    'last-heartbeat': () => heartbeat.state(),
+    'set-heartbeats': ({ enabled, intervalMs }) => heartbeat.set({ enabled, intervalMs }),
     wake: ({ mode, text }) => {
       if (mode === 'next-heartbeat') {
-        if (text) core.heartbeat.queueText(text);
+        if (text) heartbeat.queueText(text);
       } else {
-        core.heartbeat.beat('wake', text);
+        heartbeat.beat('wake', text);
       }
       return { ok: true as const };
     },
@@ -77,7 +95,7 @@ export function createSystemHandlers(deps: {
       if (afterId !== undefined) q.afterId = afterId;
       if (action !== undefined) q.action = action;
       if (newest) q.newest = true;
-      const entries = await core.store.audit.list(q);
+      const entries = await store.audit.list(q);
       return {
         entries: entries.map((e) => {
           const out: {
@@ -102,18 +120,18 @@ export function createSystemHandlers(deps: {
 }
 
 /** The gateway itself, as the first presence entry (the reference lists itself the same way). */
-function gatewaySelfPresence(core: GatewayCore): PresenceEntry {
+function gatewaySelfPresence(gateway: GatewayIdentity, now: number): PresenceEntry {
   const host = hostname();
   // No `ip`: presence ips are peer addresses the gateway saw, and this entry has no peer.
   return {
     host,
-    version: core.version,
+    version: gateway.version,
     platform: `${platform()} ${release()}`,
     mode: 'gateway',
     reason: 'self',
-    instanceId: core.bootId,
-    text: `Gateway: ${host} · app ${core.version} · mode gateway · reason self`,
-    ts: core.clock.now(),
-    onlineSince: core.startedAtMs,
+    instanceId: gateway.bootId,
+    text: `Gateway: ${host} · app ${gateway.version} · mode gateway · reason self`,
+    ts: now,
+    onlineSince: gateway.startedAtMs,
   };
 }

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities, InboundEnvelope, InboundMedia, MediaKind } from '../channel/types.ts';
+import type { ChannelCapabilities, InboundEnvelope, InboundMedia, MediaKind } from '../channels/sdk/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StoredMedia } from '../store/types.ts';
 import { formatBytes, MediaTooLargeError, mediaNoun } from './media-errors.ts';
@@ -137,4 +137,11 @@ export function describeMedia(media: readonly StoredMedia[]): string {
       return m.caption ? `${head} ${m.caption}` : head;
     })
     .join('\n');
+}
+
+/** The text an agent gets: the message, then what was attached, in words. */
+export function withMedia(text: string, media: readonly StoredMedia[]): string {
+  if (!media.length) return text;
+  const described = describeMedia(media);
+  return text.trim() ? `${text}\n${described}` : described;
 }

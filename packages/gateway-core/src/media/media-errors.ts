@@ -1,13 +1,11 @@
+import { CoreError } from '../errors/core-error.ts';
+
 /** Why the media store refused or could not find an item. Stable codes, for clients and logs. */
 export type MediaErrorCode = 'MEDIA_TOO_LARGE' | 'MEDIA_STORE_FULL' | 'MEDIA_NOT_FOUND' | 'MEDIA_ID_INVALID';
 
-export class MediaError extends Error {
+/** A media store refusal; a request that meets one is answered by its code (errors/to-gateway-error.ts). */
+export class MediaError extends CoreError<MediaErrorCode> {
   override name = 'MediaError';
-  readonly code: MediaErrorCode;
-  constructor(code: MediaErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** An item over the per-item cap (declared up front, or found while reading it). */

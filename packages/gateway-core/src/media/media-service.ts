@@ -4,7 +4,7 @@ import type { GatewayConfig } from '@openclaw/protocol';
 import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
-import { FileMediaStore, type MediaLimits } from './media-store.ts';
+import { FileMediaStore, type MediaLimits, type MediaStore } from './media-store.ts';
 
 export function mediaLimits(cfg: GatewayConfig): MediaLimits {
   return {
@@ -38,3 +38,14 @@ export function createMediaStore(o: {
 
 /** How often the media folder is walked for expired items (it can hold many files). */
 export const MEDIA_SWEEP_EVERY_MS = 3600_000;
+
+/** The media store's sweep for the core's sweeper, which runs every minute: at most once an hour. */
+export function mediaSweep(media: Pick<MediaStore, 'sweep'>, clock: Clock): () => Promise<void> {
+  let last = 0;
+  return async () => {
+    const now = clock.now();
+    if (now - last < MEDIA_SWEEP_EVERY_MS) return;
+    last = now;
+    await media.sweep();
+  };
+}

@@ -1,7 +1,6 @@
 import { gatewayError, type SendParams } from '@openclaw/protocol';
-import type { MediaKind } from '../channel/types.ts';
+import type { MediaKind } from '../channels/sdk/types.ts';
 import type { OutboxMedia, StoredMedia } from '../store/types.ts';
-import { MediaError, MediaTooLargeError } from './media-errors.ts';
 import { isMediaId, type MediaItem, type MediaStore } from './media-store.ts';
 
 /** A stored item named by `media:<sha256>` or by its URL on the gateway. */
@@ -47,32 +46,24 @@ export function sendMediaInputs(params: SendParams): MediaInput[] {
 
 async function putOne(store: MediaStore, input: MediaInput): Promise<MediaItem> {
   const s = input.source;
-  try {
-    if ('bytes' in s) return await store.put(s.bytes);
-    if ('base64' in s) return await store.put(Buffer.from(s.base64, 'base64'));
-    const ref = REF.exec(s.url)?.[1];
-    if (ref) {
-      const item = isMediaId(ref) ? await store.stat(ref) : undefined;
-      if (!item) throw gatewayError('INVALID_REQUEST', 'MEDIA_NOT_FOUND', `no stored media ${s.url}`);
-      return item;
-    }
-    const data = dataUrl(s.url);
-    if (!data) {
-      throw gatewayError(
-        'INVALID_REQUEST',
-        'MEDIA_URL_UNSUPPORTED',
-        'media must be a data: URL or media:<sha256> (remote fetching is not enabled)',
-      );
-    }
-    if (!input.fileName && data.fileName) input.fileName = data.fileName;
-    return await store.put(data.bytes);
-  } catch (error) {
-    if (error instanceof MediaTooLargeError)
-      throw gatewayError('INVALID_REQUEST', 'MEDIA_TOO_LARGE', error.message);
-    if (error instanceof MediaError)
-      throw gatewayError('UNAVAILABLE', error.code, error.message, { retryable: true });
-    throw error;
+  if ('bytes' in s) return await store.put(s.bytes);
+  if ('base64' in s) return await store.put(Buffer.from(s.base64, 'base64'));
+  const ref = REF.exec(s.url)?.[1];
+  if (ref) {
+    const item = isMediaId(ref) ? await store.stat(ref) : undefined;
+    if (!item) throw gatewayError('INVALID_REQUEST', 'MEDIA_NOT_FOUND', `no stored media ${s.url}`);
+    return item;
   }
+  const data = dataUrl(s.url);
+  if (!data) {
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'MEDIA_URL_UNSUPPORTED',
+      'media must be a data: URL or media:<sha256> (remote fetching is not enabled)',
+    );
+  }
+  if (!input.fileName && data.fileName) input.fileName = data.fileName;
+  return await store.put(data.bytes);
 }
 
 function dataUrl(url: string): { bytes: Buffer; fileName?: string } | undefined {

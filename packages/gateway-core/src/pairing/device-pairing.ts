@@ -1,16 +1,18 @@
 import {
   type DeviceTokenRotateResult,
+  type EventPayload,
   gatewayError,
   type PairedDevice,
   type PendingDeviceRequest,
   scopesCovered,
 } from '@openclaw/protocol';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { generateSecret, hashToken } from '../auth/secrets.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { DeviceRecord, PairingRequestRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { type Actor, isAdmin, requireAuthorityOver } from './authority.ts';
+import { type CloseConnections, DeviceTokens } from './device-tokens.ts';
 
 /** Facts about a device asking to pair, taken from its verified connect. */
 export type PairingAsk = Pick<
@@ -28,16 +30,7 @@ export type PairingAsk = Pick<
   | 'remoteIp'
 >;
 
-/** Who is acting, for authorisation and the audit log. */
-export interface Actor {
-  /** Device id, or `conn:<id>` / `system`. */
-  id: string;
-  deviceId: string | undefined;
-  scopes: readonly string[];
-  remoteIp?: string | undefined;
-  /** The connection making the call; never closed by its own rotation. */
-  connId?: string | undefined;
-}
+export type { Actor } from './authority.ts';
 
 export interface DevicePairingOptions {
   store: Store;
@@ -45,17 +38,11 @@ export interface DevicePairingOptions {
   clock: Clock;
   audit: AuditLog;
   requestTtlMs: () => number;
-  /** Close live sockets of a device (role, or all) or of one token; returns how many closed. */
-  closeConnections: (
-    match: { deviceId: string; role?: string; tokenHash?: string },
-    reason: string,
-  ) => number;
+  closeConnections: CloseConnections;
   isConnected: (deviceId: string) => boolean;
   /** Write pending last-seen stamps before reading devices. */
   flushLastSeen: () => Promise<void>;
 }
-
-const isAdmin = (scopes: readonly string[]) => scopes.includes('operator.admin');
 
 /**
  * Device pairing and device tokens: pending requests, approvals, repairs, token issue,
@@ -63,9 +50,12 @@ const isAdmin = (scopes: readonly string[]) => scopes.includes('operator.admin')
  */
 export class DevicePairing {
   readonly #o: DevicePairingOptions;
+  /** Device tokens: issue, rotation, revocation. */
+  readonly tokens: DeviceTokens;
 
   constructor(options: DevicePairingOptions) {
     this.#o = options;
+    this.tokens = new DeviceTokens(options);
   }
 
   /**
@@ -224,7 +214,7 @@ export class DevicePairing {
   async remove(deviceId: string, actor: Actor): Promise<boolean> {
     const device = await this.#o.store.devices.get(deviceId);
     if (!device) return false;
-    this.#requireAuthorityOver(device.scopes, device.roles, actor, 'remove');
+    requireAuthorityOver(device.scopes, device.roles, actor, 'remove');
     const removed = await this.#o.store.devices.remove(deviceId);
     this.#o.closeConnections({ deviceId }, 'device removed');
     await this.#o.audit.record({
@@ -275,145 +265,26 @@ export class DevicePairing {
   }
 
   /** Issue a token for (device, role) — replacing any earlier one. Returns the secret once. */
-  async issueToken(
+  issueToken(
     deviceId: string,
     role: string,
     scopes: readonly string[],
   ): Promise<{ token: string; issuedAtMs: number }> {
-    const token = generateSecret(32);
-    const issuedAtMs = this.#o.clock.now();
-    await this.#o.store.deviceTokens.put({
-      deviceId,
-      role,
-      tokenHash: hashToken(token),
-      scopes: [...scopes].sort(),
-      issuedAtMs,
-    });
-    await this.#o.audit.record({
-      action: 'device.token.issued',
-      actor: 'system',
-      target: deviceId,
-      details: { role },
-    });
-    return { token, issuedAtMs };
+    return this.tokens.issue(deviceId, role, scopes);
   }
 
-  /**
-   * Replace a device token. The old token stops working now, live sockets included. Scopes can
-   * only narrow within what the device was approved for, and a non-admin caller cannot touch a
-   * token broader than its own authority, nor any non-operator token.
-   */
-  async rotate(
+  /** Replace a device token (see DeviceTokens.rotate). */
+  rotate(
     deviceId: string,
     role: string,
     scopes: readonly string[] | undefined,
     actor: Actor,
   ): Promise<DeviceTokenRotateResult> {
-    const { store } = this.#o;
-    const device = await store.devices.get(deviceId);
-    if (!device?.roles.includes(role)) {
-      throw gatewayError('NOT_FOUND', undefined, `device ${deviceId} is not paired for role ${role}`, {
-        details: { deviceId, role },
-      });
-    }
-    const current = await store.deviceTokens.get(deviceId, role);
-    const newScopes = role === 'operator' ? [...(scopes ?? current?.scopes ?? device.scopes)] : [];
-    if (role === 'operator' && !scopesCovered(device.scopes, newScopes)) {
-      throw gatewayError(
-        'FORBIDDEN',
-        'MISSING_SCOPE',
-        'rotation cannot widen a token beyond the device approval',
-        {
-          details: {
-            missingScope: newScopes.find((s) => !scopesCovered(device.scopes, [s])) ?? 'operator.admin',
-            requiredScopes: device.scopes.length ? device.scopes : ['operator.admin'],
-          },
-        },
-      );
-    }
-    this.#requireAuthorityOver(current?.scopes ?? newScopes, [role], actor, 'rotate');
-    if (!isAdmin(actor.scopes) && !scopesCovered(actor.scopes, newScopes)) {
-      const missing = newScopes.find((s) => !scopesCovered(actor.scopes, [s])) ?? 'operator.admin';
-      throw gatewayError(
-        'FORBIDDEN',
-        'MISSING_SCOPE',
-        `cannot issue ${missing}: the caller does not hold it`,
-        {
-          details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
-        },
-      );
-    }
-    const { token, issuedAtMs } = await this.issueToken(deviceId, role, newScopes);
-    if (current)
-      this.#o.closeConnections({ deviceId, role, tokenHash: current.tokenHash }, 'device token rotated');
-    await this.#o.audit.record({
-      action: 'device.token.rotated',
-      actor: actor.id,
-      target: deviceId,
-      remoteIp: actor.remoteIp,
-      details: { role, scopes: newScopes },
-    });
-    // The new secret goes back only to the device itself; anyone else gets it by re-pairing.
-    const self = actor.deviceId === deviceId;
-    const result: DeviceTokenRotateResult = {
-      deviceId,
-      role,
-      scopes: newScopes,
-      rotatedAtMs: issuedAtMs,
-      tokenDelivery: self ? 'in-band' : 'withheld-cross-device',
-    };
-    if (self) result.token = token;
-    return result;
+    return this.tokens.rotate(deviceId, role, scopes, actor);
   }
 
-  async revoke(deviceId: string, role: string, actor: Actor): Promise<{ revoked: boolean; closed: number }> {
-    const { store } = this.#o;
-    const current = await store.deviceTokens.get(deviceId, role);
-    if (!current) return { revoked: false, closed: 0 };
-    this.#requireAuthorityOver(current.scopes, [role], actor, 'revoke');
-    await store.deviceTokens.remove(deviceId, role);
-    const closed = this.#o.closeConnections(
-      { deviceId, role, tokenHash: current.tokenHash },
-      'device token revoked',
-    );
-    await this.#o.audit.record({
-      action: 'device.token.revoked',
-      actor: actor.id,
-      target: deviceId,
-      remoteIp: actor.remoteIp,
-      details: { role, closed },
-    });
-    return { revoked: true, closed };
-  }
-
-  #requireAuthorityOver(
-    targetScopes: readonly string[],
-    roles: readonly string[],
-    actor: Actor,
-    verb: string,
-  ): void {
-    if (isAdmin(actor.scopes) || actor.id === 'system') return;
-    if (roles.some((r) => r !== 'operator')) {
-      throw gatewayError(
-        'FORBIDDEN',
-        'MISSING_SCOPE',
-        `${verb} of a non-operator device or token requires operator.admin`,
-        {
-          details: { missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
-        },
-      );
-    }
-    const missing = targetScopes.find((s) => !scopesCovered(actor.scopes, [s]));
-    if (missing) {
-      throw gatewayError(
-        'FORBIDDEN',
-        'MISSING_SCOPE',
-        `cannot ${verb}: the target holds ${missing}, the caller does not`,
-        {
-          details: { missingScope: missing, requiredScopes: [missing, 'operator.admin'] },
-        },
-      );
-    }
+  revoke(deviceId: string, role: string, actor: Actor): Promise<{ revoked: boolean; closed: number }> {
+    return this.tokens.revoke(deviceId, role, actor);
   }
 
   /** Expire lapsed requests (announcing them) and prune old resolved ones. */
@@ -423,8 +294,8 @@ export class DevicePairing {
   }
 }
 
-function toRequestedEvent(r: PairingRequestRecord) {
-  const e: Record<string, unknown> = {
+function toRequestedEvent(r: PairingRequestRecord): EventPayload<'device.pair.requested'> {
+  const e: EventPayload<'device.pair.requested'> = {
     requestId: r.requestId,
     deviceId: r.deviceId,
     publicKey: r.publicKey,
@@ -446,7 +317,7 @@ function toRequestedEvent(r: PairingRequestRecord) {
 }
 
 function toPendingRequest(r: PairingRequestRecord): PendingDeviceRequest {
-  return { ...(toRequestedEvent(r) as PendingDeviceRequest), expiresAtMs: r.expiresAtMs };
+  return { ...toRequestedEvent(r), expiresAtMs: r.expiresAtMs };
 }
 
 function toPairedDevice(

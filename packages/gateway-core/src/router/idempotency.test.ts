@@ -2,8 +2,7 @@ import type { ErrorShapeLike } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { ManualClock } from '../util/clock.ts';
-import { Idempotency } from './idempotency.ts';
-import type { Outcome } from './router.ts';
+import { Idempotency, type Outcome } from './idempotency.ts';
 
 const TTL = 60_000;
 

@@ -1,6 +1,9 @@
+import type { ErrorShapeLike } from '@openclaw/protocol';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
-import type { Outcome } from './router.ts';
+
+/** What a request came to: the result as JSON text, or the error it answered with. */
+export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
 
 /**
  * First-outcome-wins for side-effecting requests, keyed by (caller, method, idempotencyKey).

@@ -12,17 +12,20 @@ import {
   scopesSatisfying,
   validatorFor,
 } from '@openclaw/protocol';
-import type { Connection } from '../connection/connection.ts';
-import type { Session } from '../connection/transport.ts';
+import type { Connection, RequestSink } from '../connection/connection.ts';
+import type { Caller, Session } from '../connection/transport.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { StoreFailingError, type StoreFailure } from '../store/store-failure.ts';
-import type { Idempotency } from './idempotency.ts';
+import type { Idempotency, Outcome } from './idempotency.ts';
 import { spendWriteBudget, type WriteLimits } from './write-budget.ts';
 
 /** What a handler knows about its caller. */
 export interface RequestContext {
   readonly connId: string;
   readonly session: Session;
+  /** The caller's one identity: key idempotency, dedupe and audit records by `caller.id`. */
+  readonly caller: Caller;
   readonly remoteIp: string;
   readonly isLoopback: boolean;
   readonly log: Logger;
@@ -35,7 +38,16 @@ export type Handler<N extends MethodName> = (
   ctx: RequestContext,
 ) => Promise<MethodResult<N>> | MethodResult<N>;
 
-export type HandlerTable = { [N in MethodName]?: Handler<N> };
+/** A handler for every method of the protocol: a method without one does not compile. */
+export type HandlerTable = { [N in MethodName]: Handler<N> };
+
+/** Handlers that replace some of the table's (tests, apps). */
+export type HandlerOverrides = Partial<HandlerTable>;
+
+/** The handlers of one protocol family, e.g. `FamilyHandlers<typeof chatMethods>`: all of them. */
+export type FamilyHandlers<F extends readonly { readonly name: MethodName }[]> = {
+  [N in F[number]['name']]: Handler<N>;
+};
 
 /** The second answer of a method with a `final` result: given the acceptance, resolves when the work ends. */
 export type FinalHandler<N extends MethodName> = (
@@ -77,7 +89,7 @@ interface Route {
  * The one place requests become handler calls: method lookup, scope/role check, params
  * validation, idempotency, and the conversion of anything thrown into a typed error.
  */
-export class Router {
+export class Router implements RequestSink {
   readonly #routes = new Map<string, Route>();
   readonly #o: RouterOptions;
 
@@ -85,7 +97,7 @@ export class Router {
     this.#o = options;
   }
 
-  register(table: HandlerTable): void {
+  register(table: HandlerOverrides): void {
     for (const [name, handler] of Object.entries(table)) {
       const def = getMethod(name);
       if (!def) throw new Error(`handler for unknown method ${name}`);
@@ -145,6 +157,7 @@ export class Router {
   dispatch(conn: Connection, frame: RequestFrame): void {
     const started = performance.now();
     const session = conn.session;
+    const caller = conn.caller;
     const route = this.#routes.get(frame.method);
     const finish = (error: GatewayError | undefined, payloadJson?: string) => {
       conn.inFlight--;
@@ -158,7 +171,7 @@ export class Router {
       }
     };
     conn.inFlight++;
-    if (!route || !session) {
+    if (!route || !session || !caller) {
       finish(
         gatewayError('INVALID_REQUEST', 'METHOD_UNKNOWN', `unknown method: ${frame.method}`, {
           details: { method: frame.method },
@@ -250,13 +263,14 @@ export class Router {
       // Never acknowledge what the store may not have taken.
       const failing = this.#o.storeFailing?.();
       if (failing) {
-        finish(storeFailingError(frame.method, failing));
+        finish(toGatewayError(new StoreFailingError(failing), frame.method));
         return;
       }
     }
     const ctx: RequestContext = {
       connId: conn.connId,
       session,
+      caller,
       remoteIp: conn.peer.remoteAddress,
       isLoopback: conn.peer.isLoopback,
       log: this.#o.log,
@@ -266,11 +280,7 @@ export class Router {
     const key = route.def.sideEffect ? (params as { idempotencyKey?: unknown }).idempotencyKey : undefined;
     const outcome =
       typeof key === 'string'
-        ? this.#o.idempotency.run(
-            `${session.deviceId ?? `conn:${conn.connId}`}|${frame.method}|${key}`,
-            frame.method,
-            run,
-          )
+        ? this.#o.idempotency.run(`${caller.id}|${frame.method}|${key}`, frame.method, run)
         : run();
     outcome.then(
       (o) => {
@@ -282,7 +292,7 @@ export class Router {
         // A retry answered from the idempotency record gets its final answer the same way.
         if (route.final) void this.#final(route, frame.id, o.payloadJson, ctx);
       },
-      (error: unknown) => finish(this.#toGatewayError(frame.method, error)),
+      (error: unknown) => finish(toGatewayError(error, frame.method, this.#o.log)),
     );
   }
 
@@ -300,7 +310,7 @@ export class Router {
       }
       ctx.conn.respond(id, JSON.stringify(result));
     } catch (error) {
-      ctx.conn.respondError(id, this.#toGatewayError(route.def.name, error));
+      ctx.conn.respondError(id, toGatewayError(error, route.def.name, this.#o.log));
     }
   }
 
@@ -320,31 +330,8 @@ export class Router {
       }
       return { ok: true, payloadJson: JSON.stringify(result ?? null) };
     } catch (error) {
-      return { ok: false, error: this.#toGatewayError(route.def.name, error).toShape() };
+      return { ok: false, error: toGatewayError(error, route.def.name, this.#o.log).toShape() };
     }
-  }
-
-  #toGatewayError(method: string, error: unknown): GatewayError {
-    if (error instanceof GatewayError) return error;
-    if (error instanceof StoreFailingError) {
-      this.#o.log.warn({ method, reason: error.failure.reason }, 'store failing');
-      return storeFailingError(method, error.failure);
-    }
-    if ((error as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') {
-      // The shared store is down (a cluster without Redis): retryable, not a bug.
-      this.#o.log.warn({ method, err: (error as Error).message }, 'store unavailable');
-      return gatewayError(
-        'UNAVAILABLE',
-        'CLUSTER_UNAVAILABLE',
-        `${method} needs the shared store, which is unreachable; retry shortly`,
-        {
-          retryable: true,
-          retryAfterMs: 1000,
-        },
-      );
-    }
-    this.#o.log.error({ err: error, method }, 'handler failed');
-    return new GatewayError({ code: 'INTERNAL', message: `${method} failed unexpectedly`, cause: error });
   }
 }
 
@@ -357,18 +344,8 @@ function messageBytes(params: unknown, max: number): number {
   return Buffer.byteLength(m);
 }
 
-function storeFailingError(method: string, failure: StoreFailure): GatewayError {
-  return gatewayError(
-    'UNAVAILABLE',
-    'STORE_FAILING',
-    `${method}: the gateway's database cannot take writes now (${failure.reason}); nothing was stored, retry later`,
-    { retryable: true, retryAfterMs: 5000, details: { kind: failure.kind, reason: failure.reason } },
-  );
-}
 /** Distinct ignored fields logged at most; beyond that they are still ignored, silently. */
 const MAX_IGNORED_LOGGED = 512;
-
-export type Outcome = { ok: true; payloadJson: string } | { ok: false; error: ErrorShapeLike };
 
 function fromShape(shape: ErrorShapeLike): GatewayError {
   const init: ConstructorParameters<typeof GatewayError>[0] = {

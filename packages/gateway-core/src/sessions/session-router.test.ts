@@ -23,8 +23,10 @@ function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue', ma
     log: createSilentLogger(),
     responder: () => responder,
     settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10, maxQueuedRuns }),
-    deliver: async (t, text) => {
-      delivered.push({ chatId: t.chatId, text });
+    replies: {
+      enqueue: async (reply) => {
+        delivered.push({ chatId: reply.chatId, text: reply.text });
+      },
     },
   });
   return { r, events, store, delivered };

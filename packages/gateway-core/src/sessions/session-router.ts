@@ -1,18 +1,10 @@
-import {
-  type AgentEvent,
-  type AgentWaitResult,
-  type ChatEvent,
-  type ChatMessage,
-  gatewayError,
-} from '@openclaw/protocol';
-import type { InboundEnvelope } from '../channel/types.ts';
+import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/protocol';
+import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import { describeMedia } from '../media/inbound-media.ts';
+import { withMedia } from '../media/inbound-media.ts';
 import type {
-  RunDelivery,
   RunRecord,
-  RunStatus,
   SessionBounds,
   SessionMessageRecord,
   SessionRecord,
@@ -21,21 +13,19 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import type { HistoryTurn, Responder } from './responder.ts';
+import type { Responder } from './responder.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 import { chatMessageOf } from './session-rows.ts';
+import {
+  DEFAULT_RUN_SETTINGS,
+  type ReplySink,
+  type ReplyTarget,
+  type RunSettings,
+  SessionRuns,
+  type StartRunInput,
+} from './session-runs.ts';
 
-export type ReplyTarget = RunDelivery;
-
-export interface RunSettings {
-  timeoutMs: number;
-  queueMode: 'queue' | 'merge';
-  historyMessages: number;
-  /** History kept per session, enforced on every append. */
-  bounds?: SessionBounds | undefined;
-  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
-  maxQueuedRuns?: number | undefined;
-}
+export type { ReplySink, ReplyTarget, RunSettings, StartRunInput };
 
 export interface SessionRouterOptions {
   store: Store;
@@ -43,68 +33,40 @@ export interface SessionRouterOptions {
   clock: Clock;
   log: Logger;
   responder: () => Responder;
-  /** Send a reply to a channel chat (through the outbox), with the media it carries. */
-  deliver(target: ReplyTarget, text: string, sessionKey: string, media: StoredMedia[]): Promise<void>;
+  /** Replies to channel chats, with the media they carry. */
+  replies: ReplySink;
   settings?: () => RunSettings;
   /** Reads stored media for backends that take it (images for a vision model). */
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
-  onMessage?: (message: SessionMessageRecord) => void;
+  onMessage?: ((message: SessionMessageRecord) => void) | undefined;
   /** A run started or ended in a session (its row's activity changed). */
-  onRunChange?: (sessionKey: string) => void;
-}
-
-export interface StartRunInput {
-  sessionKey: string;
-  message: string;
-  source: RunRecord['source'];
-  deliverTo?: ReplyTarget | undefined;
-  dedupeKey?: string | undefined;
-  timeoutMs?: number | undefined;
-  /** A redelivered message: never merged into a queued run (it may already be in it). */
-  replay?: boolean | undefined;
-  /** Attachments of the message. */
-  media?: StoredMedia[] | undefined;
-  /** Use this run id (chosen by the caller and known to be unused). */
-  runId?: string | undefined;
-}
-
-interface LiveRun {
-  record: RunRecord;
-  controller: AbortController;
-  done: Promise<void>;
-  resolveDone(): void;
-}
-
-const DEFAULT_SETTINGS: RunSettings = { timeoutMs: 600_000, queueMode: 'queue', historyMessages: 20 };
-
-class RunTimeout extends Error {
-  override name = 'RunTimeout';
+  onRunChange?: ((sessionKey: string) => void) | undefined;
 }
 
 /**
- * Conversations and the runs that answer them. Every message of a session is stored; runs are
- * persisted from acceptance, one at a time per session (later messages queue, or merge), stream
- * as `agent` events and mirror as `chat` events, end as ok / error / aborted / timeout, and
- * send channel replies back through the outbox. Runs a restart cut short are marked
+ * Conversations: channel messages, WebChat and the `agent` method write into sessions, and every
+ * message is stored before the run that answers it starts (runs themselves are SessionRuns: one
+ * at a time per session, replies back through the outbox). Runs a restart cut short are marked
  * `interrupted`, never silently dropped.
  */
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
-  readonly #live = new Map<string, LiveRun>();
-  readonly #active = new Map<string, LiveRun>();
-  readonly #queued = new Map<string, LiveRun[]>();
-  readonly #running = new Set<Promise<void>>();
-  #closed = false;
+  readonly #runs: SessionRuns;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
+    this.#runs = new SessionRuns({
+      ...options,
+      settings: () => this.#settings,
+      append: (message, bounds) => this.#append(message, bounds),
+    });
   }
 
   get #settings(): RunSettings {
-    return this.#o.settings?.() ?? DEFAULT_SETTINGS;
+    return this.#o.settings?.() ?? DEFAULT_RUN_SETTINGS;
   }
 
   /** Mark runs a previous process left unfinished. Returns how many. */
@@ -174,11 +136,11 @@ export class SessionRouter {
         },
         this.#settings.bounds,
       );
-    if (this.#queueFull(key)) {
+    if (this.#runs.queueFull(key)) {
       // The message is kept in the history; only the run is skipped, so a chat flooding a busy
       // session cannot queue work (and memory) without end.
       this.#o.log.warn(
-        { sessionKey: key, queued: this.#queued.get(key)?.length },
+        { sessionKey: key, queued: this.#runs.queuedCount(key) },
         'session busy: message stored, no run started (agent.maxQueuedRuns)',
       );
       return { sessionKey: key, runId: undefined };
@@ -213,7 +175,7 @@ export class SessionRouter {
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
-    this.#refuseWhenBusy(params.sessionKey);
+    this.#runs.refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const preferred = params.preferredRunId;
     const runId =
@@ -264,7 +226,7 @@ export class SessionRouter {
     source?: RunRecord['source'];
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
-    this.#refuseWhenBusy(sessionKey);
+    this.#runs.refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
@@ -316,7 +278,7 @@ export class SessionRouter {
       ts: this.#o.clock.now(),
       status: 'complete',
     });
-    this.#publishChat({
+    this.#o.bus.publish('chat', {
       runId: `inject-${id}`,
       sessionKey,
       seq: 0,
@@ -327,87 +289,18 @@ export class SessionRouter {
   }
 
   /** Persist a run and start it, or queue it behind the session's active run. */
-  async startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
-    const queue = this.#queued.get(input.sessionKey);
-    const busy = this.#active.has(input.sessionKey);
-    if (
-      busy &&
-      queue?.length &&
-      this.#settings.queueMode === 'merge' &&
-      input.source !== 'cron' &&
-      !input.replay
-    ) {
-      // One queued run answers everything that arrived while the session was busy.
-      const last = queue[queue.length - 1]!;
-      last.record.message = `${last.record.message}\n\n${input.message}`;
-      await this.#o.store.runs.update(last.record.runId, { message: last.record.message });
-      return { runId: last.record.runId, status: 'queued' };
-    }
-    const record: RunRecord = {
-      runId: input.runId ?? newId('run'),
-      sessionKey: input.sessionKey,
-      dedupeKey: input.dedupeKey,
-      source: input.source,
-      status: 'accepted',
-      message: input.message,
-      deliverTo: input.deliverTo,
-      timeoutMs: input.timeoutMs,
-      createdAtMs: this.#o.clock.now(),
-      ...(input.media?.length ? { media: input.media } : {}),
-    };
-    const created = await this.#o.store.runs.create(record);
-    if (!created.created) {
-      return {
-        runId: created.record.runId,
-        status:
-          this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
-      };
-    }
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => {
-      resolveDone = r;
-    });
-    const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
-    this.#live.set(record.runId, live);
-    if (busy) {
-      let q = this.#queued.get(input.sessionKey);
-      if (!q) {
-        q = [];
-        this.#queued.set(input.sessionKey, q);
-      }
-      q.push(live);
-      return { runId: record.runId, status: 'queued' };
-    }
-    this.#startLive(live);
-    return { runId: record.runId, status: 'started' };
+  startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
+    return this.#runs.startRun(input);
   }
 
   /** Wait for a run to end (or the timeout) and report where it stands. */
-  async wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
-    const live = this.#live.get(runId);
-    if (live) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-      clearTimeout(timer);
-    }
-    return this.#report(runId);
+  wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
+    return this.#runs.wait(runId, timeoutMs);
   }
 
   /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
-  async settled(runId: string): Promise<AgentWaitResult | undefined> {
-    await this.#live.get(runId)?.done;
-    return this.#report(runId);
-  }
-
-  async #report(runId: string): Promise<AgentWaitResult | undefined> {
-    const r = await this.#o.store.runs.get(runId);
-    if (!r) return undefined;
-    const out: AgentWaitResult = { runId, status: r.status };
-    if (r.output !== undefined) out.output = r.output;
-    if (r.error !== undefined) out.error = r.error;
-    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
-    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
-    return out;
+  settled(runId: string): Promise<AgentWaitResult | undefined> {
+    return this.#runs.settled(runId);
   }
 
   async history(
@@ -430,44 +323,25 @@ export class SessionRouter {
   }
 
   abort(sessionKey: string, runId?: string): string[] {
-    const aborted: string[] = [];
-    const active = this.#active.get(sessionKey);
-    if (active && (!runId || active.record.runId === runId)) {
-      active.controller.abort(new Error('aborted by operator'));
-      aborted.push(active.record.runId);
-    }
-    const queue = this.#queued.get(sessionKey) ?? [];
-    for (const r of [...queue]) {
-      if (runId && r.record.runId !== runId) continue;
-      queue.splice(queue.indexOf(r), 1);
-      aborted.push(r.record.runId);
-      void this.#finish(r, 'aborted', '', 'aborted before it started', 0);
-    }
-    return aborted;
+    return this.#runs.abort(sessionKey, runId);
   }
 
   /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
-  async stopRuns(sessionKey: string): Promise<void> {
-    const live = [this.#active.get(sessionKey), ...(this.#queued.get(sessionKey) ?? [])].filter(
-      (r): r is LiveRun => r !== undefined,
-    );
-    this.abort(sessionKey);
-    await Promise.all(live.map((r) => r.done));
+  stopRuns(sessionKey: string): Promise<void> {
+    return this.#runs.stopRuns(sessionKey);
   }
 
   /** Abort a run by id wherever it is. */
   abortRun(runId: string): boolean {
-    const live = this.#live.get(runId);
-    if (!live) return false;
-    return this.abort(live.record.sessionKey, runId).length > 0;
+    return this.#runs.abortRun(runId);
   }
 
   activeRunId(sessionKey: string): string | undefined {
-    return this.#active.get(sessionKey)?.record.runId;
+    return this.#runs.activeRunId(sessionKey);
   }
 
   get activeRuns(): number {
-    return this.#active.size;
+    return this.#runs.activeRuns;
   }
 
   async list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
@@ -477,6 +351,12 @@ export class SessionRouter {
     return this.#o.store.sessions.list(query);
   }
 
+  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
+  close(): Promise<void> {
+    return this.#runs.close();
+  }
+
+  /** The one way a message enters a transcript: stored, then watchers are told. */
   async #append(
     message: Omit<SessionMessageRecord, 'seq'>,
     bounds: SessionBounds | undefined = this.#settings.bounds,
@@ -484,32 +364,6 @@ export class SessionRouter {
     const stored = await this.#o.store.sessions.append(message, bounds);
     this.#o.onMessage?.(stored);
     return stored;
-  }
-
-  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const r of this.#active.values()) r.controller.abort(new Error('gateway shutting down'));
-    this.#queued.clear();
-    await Promise.allSettled([...this.#running]);
-  }
-
-  /** True when the session already has as many runs waiting as allowed (merging never adds one). */
-  #queueFull(sessionKey: string): boolean {
-    const settings = this.#settings;
-    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
-    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
-  }
-
-  #refuseWhenBusy(sessionKey: string): void {
-    if (!this.#queueFull(sessionKey)) return;
-    const queued = this.#queued.get(sessionKey)?.length ?? 0;
-    throw gatewayError(
-      'UNAVAILABLE',
-      'SESSION_BUSY',
-      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
-      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
-    );
   }
 
   async #ensureSession(key: string, kind: 'webchat' | 'channel'): Promise<SessionRecord> {
@@ -523,183 +377,6 @@ export class SessionRouter {
       ...(parsed && kind === 'channel' ? parsed : {}),
     });
   }
-
-  #startLive(live: LiveRun): void {
-    if (this.#closed) return;
-    const key = live.record.sessionKey;
-    this.#active.set(key, live);
-    this.#o.onRunChange?.(key);
-    const p = this.#execute(live).finally(() => {
-      this.#running.delete(p);
-      this.#active.delete(key);
-      this.#o.onRunChange?.(key);
-      const next = this.#queued.get(key)?.shift();
-      if (next) this.#startLive(next);
-      else this.#queued.delete(key);
-    });
-    this.#running.add(p);
-  }
-
-  async #execute(live: LiveRun): Promise<void> {
-    const { record, controller } = live;
-    const { runId, sessionKey } = record;
-    const settings = this.#settings;
-    const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
-    const timer = setTimeout(
-      () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    let chatSeq = 0;
-    let agentSeq = 0;
-    let text = '';
-    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
-      this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
-    try {
-      const startedAtMs = this.#o.clock.now();
-      record.startedAtMs = startedAtMs;
-      record.status = 'running';
-      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
-      agentEvent('lifecycle', { phase: 'start', sessionKey });
-      const history = await this.#historyFor(sessionKey, settings.historyMessages);
-      const responder = this.#o.responder();
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
-      const answer = await responder.respond(
-        {
-          sessionKey,
-          runId,
-          text: record.message,
-          signal: controller.signal,
-          history,
-          media: record.media,
-          readMedia: this.#o.readMedia,
-        },
-        (delta) => {
-          if (controller.signal.aborted) return;
-          text += delta;
-          this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
-          agentEvent('output', { delta });
-        },
-      );
-      if (controller.signal.aborted) throw controller.signal.reason;
-      const reply = typeof answer === 'string' ? answer : answer.text;
-      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
-      const stored = await this.#append(
-        {
-          sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text: reply,
-          ts: this.#o.clock.now(),
-          runId,
-          status: 'complete',
-          ...(replyMedia.length ? { media: replyMedia } : {}),
-        },
-        this.#settings.bounds,
-      );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
-        await this.#o
-          .deliver(record.deliverTo, reply, sessionKey, replyMedia)
-          .catch((error: unknown) =>
-            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
-          );
-      }
-    } catch (error) {
-      const reason = controller.signal.aborted ? controller.signal.reason : error;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      const status: RunStatus = this.#closed
-        ? 'interrupted'
-        : reason instanceof RunTimeout
-          ? 'timeout'
-          : controller.signal.aborted
-            ? 'aborted'
-            : 'error';
-      await this.#append(
-        {
-          sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text,
-          ts: this.#o.clock.now(),
-          runId,
-          status: status === 'aborted' ? 'aborted' : 'error',
-        },
-        this.#settings.bounds,
-      ).catch(() => {});
-      if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
-      await this.#finish(live, status, text, message, chatSeq, agentSeq);
-    } finally {
-      clearTimeout(timer);
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
-    }
-  }
-
-  async #finish(
-    live: LiveRun,
-    status: RunStatus,
-    output: string,
-    error: string | undefined,
-    chatSeq: number,
-    agentSeq = 0,
-    message?: ChatMessage,
-  ): Promise<void> {
-    const { runId, sessionKey } = live.record;
-    const endedAtMs = this.#o.clock.now();
-    live.record.status = status;
-    await this.#o.store.runs
-      .update(runId, { status, output, endedAtMs, ...(error !== undefined ? { error } : {}) })
-      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
-    if (status === 'ok') {
-      this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
-    } else if (status === 'aborted' || status === 'interrupted') {
-      this.#publishChat({
-        runId,
-        sessionKey,
-        seq: chatSeq,
-        state: 'aborted',
-        stopReason: status,
-        ...(error ? { errorMessage: error } : {}),
-      });
-    } else {
-      this.#publishChat({
-        runId,
-        sessionKey,
-        seq: chatSeq,
-        state: 'error',
-        ...(error ? { errorMessage: error } : {}),
-      });
-    }
-    const phase =
-      status === 'ok' ? 'end' : status === 'aborted' || status === 'interrupted' ? 'aborted' : 'error';
-    this.#publishAgent({
-      runId,
-      seq: agentSeq,
-      stream: 'lifecycle',
-      ts: endedAtMs,
-      data: { phase, status, ...(error ? { error } : {}) },
-    });
-    this.#live.delete(runId);
-    live.resolveDone();
-  }
-
-  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
-    if (n <= 0) return [];
-    // The newest stored message is this run's own prompt; the backend gets it as `text`.
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
-    return page
-      .slice(0, -1)
-      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
-      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
-      .map((m) => ({ role: m.role, text: m.text }));
-  }
-
-  #publishChat(event: ChatEvent): void {
-    this.#o.bus.publish('chat', event);
-  }
-
-  #publishAgent(event: AgentEvent): void {
-    this.#o.bus.publish('agent', event);
-  }
 }
 
 function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
@@ -711,11 +388,4 @@ function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
     chatId: session.chatId,
     threadId: session.threadId,
   };
-}
-
-/** The text an agent gets: the message, then what was attached, in words. */
-function withMedia(text: string, media: readonly StoredMedia[]): string {
-  if (!media.length) return text;
-  const described = describeMedia(media);
-  return text.trim() ? `${text}\n${described}` : described;
 }

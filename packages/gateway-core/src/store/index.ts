@@ -12,6 +12,7 @@ export {
   StoreFailingError,
   type StoreFailure,
   type StoreFailureKind,
+  StoreUnavailableError,
 } from './store-failure.ts';
 export { type StoreFailingState, StoreHealth } from './store-health.ts';
 export type * from './types.ts';

@@ -1,20 +1,14 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { sqliteChannelAccess, sqliteLeases, sqliteOutbox, sqliteSessions } from './sqlite-channel-repos.ts';
+import { sqliteChannelAccess, sqliteLeases, sqliteOutbox } from './sqlite-channel-repos.ts';
 import { checkSqliteIntegrity } from './sqlite-integrity.ts';
+import { sqliteAudit, sqliteIdempotency, sqliteKv } from './sqlite-kv-repos.ts';
 import { applyMigrations } from './sqlite-migrations.ts';
+import { sqliteNodes } from './sqlite-node-repos.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
-import type {
-  AuditEntryRecord,
-  DeviceRecord,
-  DeviceTokenRecord,
-  IdempotencyRecord,
-  NodeApprovalRecord,
-  NodePairRequestRecord,
-  PairingRequestRecord,
-  Store,
-} from './types.ts';
+import { sqliteSessions } from './sqlite-session-repos.ts';
+import type { DeviceRecord, DeviceTokenRecord, PairingRequestRecord, Store } from './types.ts';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -91,14 +85,6 @@ function toPairing(r: Row): PairingRequestRecord {
     expiresAtMs: Number(r.expires_at_ms),
     resolvedAtMs: num(r.resolved_at_ms),
   };
-}
-
-function toNode(r: Row): NodeApprovalRecord {
-  return parse<NodeApprovalRecord>(r.data);
-}
-
-function toNodeRequest(r: Row): NodePairRequestRecord {
-  return parse<NodePairRequestRecord>(r.data);
 }
 
 /**
@@ -357,171 +343,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
           ),
         ),
     },
-    nodes: {
-      get: (id) =>
-        run(() => {
-          const r = q('SELECT data FROM node_approvals WHERE node_id = ?').get(id) as Row | undefined;
-          return r ? toNode(r) : undefined;
-        }),
-      list: () =>
-        run(() => (q('SELECT data FROM node_approvals ORDER BY node_id').all() as Row[]).map(toNode)),
-      put: (n) =>
-        run(() => {
-          q(
-            `INSERT INTO node_approvals (node_id, data) VALUES (?, ?) ON CONFLICT(node_id) DO UPDATE SET data = excluded.data`,
-          ).run(n.nodeId, json(n));
-        }),
-      remove: (id) =>
-        run(() => Number(q('DELETE FROM node_approvals WHERE node_id = ?').run(id).changes) > 0),
-      getRequest: (id) =>
-        run(() => {
-          const r = q('SELECT data FROM node_requests WHERE request_id = ?').get(id) as Row | undefined;
-          return r ? toNodeRequest(r) : undefined;
-        }),
-      listPendingRequests: (now) =>
-        run(() =>
-          (
-            q(
-              `SELECT data FROM node_requests WHERE status = 'pending' AND expires_at_ms > ? ORDER BY created_at_ms`,
-            ).all(now) as Row[]
-          ).map(toNodeRequest),
-        ),
-      findPendingRequest: (nodeId, now) =>
-        run(() => {
-          const r = q(
-            `SELECT data FROM node_requests WHERE node_id = ? AND status = 'pending' AND expires_at_ms > ?
-             ORDER BY created_at_ms DESC LIMIT 1`,
-          ).get(nodeId, now) as Row | undefined;
-          return r ? toNodeRequest(r) : undefined;
-        }),
-      putRequest: (r) =>
-        run(() => {
-          q(`INSERT INTO node_requests (request_id, node_id, status, created_at_ms, expires_at_ms, data) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT(request_id) DO UPDATE SET node_id = excluded.node_id, status = excluded.status,
-               created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms, data = excluded.data`).run(
-            r.requestId,
-            r.nodeId,
-            r.status,
-            r.createdAtMs,
-            r.expiresAtMs,
-            json(r),
-          );
-        }),
-      resolveRequest: (id, status, at) =>
-        run(() =>
-          tx(() => {
-            const row = q('SELECT data FROM node_requests WHERE request_id = ?').get(id) as Row | undefined;
-            if (!row) return undefined;
-            const rec = toNodeRequest(row);
-            if (rec.status !== 'pending') return undefined;
-            const updated: NodePairRequestRecord = { ...rec, status, resolvedAtMs: at };
-            q('UPDATE node_requests SET status = ?, data = ? WHERE request_id = ?').run(
-              status,
-              json(updated),
-              id,
-            );
-            return updated;
-          }),
-        ),
-    },
-    idempotency: {
-      get: (key, now) =>
-        run(() => {
-          const r = q('SELECT * FROM idempotency WHERE key = ? AND expires_at_ms > ?').get(key, now) as
-            | Row
-            | undefined;
-          if (!r) return undefined;
-          const rec: IdempotencyRecord = {
-            key: String(r.key),
-            method: String(r.method),
-            ok: Number(r.ok) === 1,
-            response: String(r.response),
-            createdAtMs: Number(r.created_at_ms),
-            expiresAtMs: Number(r.expires_at_ms),
-          };
-          return rec;
-        }),
-      putIfAbsent: (r) =>
-        run(() =>
-          tx(() => {
-            // An expired record does not block a new first outcome.
-            q('DELETE FROM idempotency WHERE key = ? AND expires_at_ms <= ?').run(r.key, r.createdAtMs);
-            const res = q(
-              'INSERT OR IGNORE INTO idempotency (key, method, ok, response, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
-            ).run(r.key, r.method, r.ok ? 1 : 0, r.response, r.createdAtMs, r.expiresAtMs);
-            return Number(res.changes) > 0;
-          }),
-        ),
-      prune: (now) =>
-        run(() => Number(q('DELETE FROM idempotency WHERE expires_at_ms <= ?').run(now).changes)),
-    },
-    audit: {
-      append: (e) =>
-        run(() =>
-          Number(
-            q(
-              'INSERT INTO audit_log (ts, action, actor, target, remote_ip, details) VALUES (?, ?, ?, ?, ?, ?)',
-            ).run(
-              e.ts,
-              e.action,
-              e.actor ?? null,
-              e.target ?? null,
-              e.remoteIp ?? null,
-              e.details === undefined ? null : json(e.details),
-            ).lastInsertRowid,
-          ),
-        ),
-      list: (query) =>
-        run(() => {
-          const after = query.afterId ?? 0;
-          // The newest N come off the end of the id index, then read oldest first like any page.
-          const order = query.newest ? 'DESC' : 'ASC';
-          let rows: Row[];
-          if (query.action?.endsWith('*')) {
-            const prefix = query.action.slice(0, -1);
-            rows = q(
-              `SELECT * FROM audit_log WHERE id > ? AND substr(action, 1, ?) = ? ORDER BY id ${order} LIMIT ?`,
-            ).all(after, prefix.length, prefix, query.limit) as Row[];
-          } else if (query.action) {
-            rows = q(`SELECT * FROM audit_log WHERE id > ? AND action = ? ORDER BY id ${order} LIMIT ?`).all(
-              after,
-              query.action,
-              query.limit,
-            ) as Row[];
-          } else {
-            rows = q(`SELECT * FROM audit_log WHERE id > ? ORDER BY id ${order} LIMIT ?`).all(
-              after,
-              query.limit,
-            ) as Row[];
-          }
-          if (query.newest) rows.reverse();
-          return rows.map(
-            (r): AuditEntryRecord => ({
-              id: Number(r.id),
-              ts: Number(r.ts),
-              action: String(r.action),
-              actor: opt(r.actor as string | null),
-              target: opt(r.target as string | null),
-              remoteIp: opt(r.remote_ip as string | null),
-              details: r.details === null ? undefined : parse(r.details),
-            }),
-          );
-        }),
-    },
-    kv: {
-      get: <T>(key: string) =>
-        run(() => {
-          const r = q('SELECT value FROM kv WHERE key = ?').get(key) as Row | undefined;
-          return r ? parse<T>(r.value) : undefined;
-        }),
-      set: (key, value) =>
-        run(() => {
-          q(
-            'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-          ).run(key, json(value));
-        }),
-      delete: (key) => run(() => Number(q('DELETE FROM kv WHERE key = ?').run(key).changes) > 0),
-    },
+    nodes: sqliteNodes(parts),
+    idempotency: sqliteIdempotency(parts),
+    audit: sqliteAudit(parts),
+    kv: sqliteKv(parts),
     outbox: sqliteOutbox(parts),
     channelAccess: sqliteChannelAccess(parts),
     leases: sqliteLeases(parts),

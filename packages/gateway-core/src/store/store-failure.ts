@@ -1,3 +1,5 @@
+import { CoreError } from '../errors/core-error.ts';
+
 /** Why the store cannot be trusted with a write right now. */
 export type StoreFailureKind = 'corrupt' | 'io' | 'full' | 'readonly';
 
@@ -12,13 +14,26 @@ export interface StoreFailure {
  * a damaged file, an I/O error, a full disk. The router answers it as retryable UNAVAILABLE, so a
  * client is never told that something was stored when it was not.
  */
-export class StoreFailingError extends Error {
+export class StoreFailingError extends CoreError<'STORE_FAILING'> {
   override name = 'StoreFailingError';
-  readonly code = 'STORE_FAILING';
   readonly failure: StoreFailure;
   constructor(failure: StoreFailure, cause?: unknown) {
-    super(`the store is failing: ${failure.reason}`, cause === undefined ? undefined : { cause });
+    super('STORE_FAILING', `the store is failing: ${failure.reason}`, {
+      details: { kind: failure.kind, reason: failure.reason },
+      cause,
+    });
     this.failure = failure;
+  }
+}
+
+/**
+ * Thrown by a shared store for any call while its backend is unreachable (Redis down): callers are
+ * refused at once instead of hanging, and the router answers it as retryable UNAVAILABLE.
+ */
+export class StoreUnavailableError extends CoreError<'STORE_UNAVAILABLE'> {
+  override name = 'StoreUnavailableError';
+  constructor(message: string, cause?: unknown) {
+    super('STORE_UNAVAILABLE', message, { cause });
   }
 }
 

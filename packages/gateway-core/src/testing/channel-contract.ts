@@ -1,18 +1,24 @@
 import { createHook } from 'node:async_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measure } from '../channel/chunker.ts';
-import type { ChannelProvider, WebhookRegistrar } from '../channel/types.ts';
 import { PAIRING_ALPHABET } from '../channels/access-control.ts';
-import { ChannelManager } from '../channels/channel-manager.ts';
+import { type Channels, createChannels } from '../channels/create-channels.ts';
+import { measure } from '../channels/sdk/chunker.ts';
+import type { ChannelProvider, TextUnit, WebhookRegistrar } from '../channels/sdk/types.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { echoResponder } from '../sessions/responder.ts';
 import { channelSessionKey } from '../sessions/session-keys.ts';
-import { SessionRouter } from '../sessions/session-router.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
-import { PLATFORM_TEXT_LIMITS } from './platform-text-limits.ts';
+
+/** A platform's own limit on one message's text, as its documentation (or its server) states it. */
+export interface PlatformTextLimit {
+  max: number;
+  unit: TextUnit;
+  /** Where the number comes from. */
+  source: string;
+}
 
 /** What the contract suite needs from a provider's test file: its fake platform and how to drive it. */
 export interface ChannelContractHarness<F> {
@@ -21,6 +27,13 @@ export interface ChannelContractHarness<F> {
   stopFake(fake: F): Promise<void>;
   /** `channels.<id>` for one account pointed at the fake (policies are added by the suite). */
   accountConfig(fake: F): Record<string, unknown>;
+  /**
+   * The platform's own limit on one message's text, as its documentation (or its server) states
+   * it, with where the number comes from. Chunks are held to it, not only to what the provider
+   * declares, so a provider declaring the wrong number or unit fails instead of being measured
+   * against its own mistake. `'none documented'` holds the provider to what it declares.
+   */
+  platformTextLimit: PlatformTextLimit | 'none documented';
   /** Platform-shaped ids: two DM senders and one group. */
   ids: { senderA: string; senderB: string; group: string };
   pushDirect(fake: F, m: { senderId: string; senderName: string; text: string }): Promise<void>;
@@ -126,8 +139,7 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
   describe(`channel contract: ${id}`, () => {
     let fake: F;
     let store: Store;
-    let manager: ChannelManager | undefined;
-    let sessions: SessionRouter | undefined;
+    let manager: Channels | undefined;
     let policy: Record<string, unknown>;
     /** Texts of inbound messages the core has finished with (accepted, challenged or dropped). */
     let handled: string[];
@@ -136,30 +148,24 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       policy = { ...h.accountConfig(fake), pacing: { perChatMs: 0, perAccountMs: 0 }, ...extra };
       const log = createSilentLogger();
       const bus = new EventBus();
-      sessions = new SessionRouter({
+      manager = createChannels({
         store,
         bus,
         clock: systemClock,
         log,
         responder: () => echoResponder,
-        deliver: (t, text, key) => manager!.deliverReply(t, text, key),
-      });
-      manager = new ChannelManager({
-        store,
-        clock: systemClock,
-        log,
         providers: [h.provider],
         config: () => ({ [id]: policy }),
         stateDir: '/nonexistent-state',
         gatewayId: 'contract',
-        sessions: () => sessions!,
         backoff: BACKOFF,
         webhooks: h.webhooks?.(fake),
       });
       // Watch the core finish each inbound message: the marker absence checks wait for.
       handled = [];
-      const handle = manager.handleInbound.bind(manager);
-      manager.handleInbound = async (env) => {
+      const inbound = manager.inbound;
+      const handle = inbound.handle.bind(inbound);
+      inbound.handle = async (env) => {
         try {
           await handle(env);
         } finally {
@@ -175,10 +181,8 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       store = createMemoryStore();
     });
     afterEach(async () => {
-      await sessions?.close();
       await manager?.close();
       manager = undefined;
-      sessions = undefined;
       await h.stopFake(fake);
     });
 
@@ -215,9 +219,9 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'hello?' });
       // Handled while Bob was still unapproved: it must get neither a second code nor an answer.
       await eventually(() => handled.includes('hello?'), 'the core to handle the second DM');
-      const list = await manager!.pairingList({ channel: id });
+      const list = await manager!.pairing.list({ channel: id });
       expect(list.requests.map((r) => r.requestId)).toEqual([code]);
-      await manager!.pairingApprove({ channel: id, accountId: 'default', requestId: code! });
+      await manager!.pairing.approve({ channel: id, accountId: 'default', requestId: code! });
       await h.pushDirect(fake, { senderId: h.ids.senderB, senderName: 'Bob', text: 'now?' });
       await eventually(() => h.sent(fake).find((s) => s.text === 'echo: now?'), 'reply after approval');
       // The answer to 'now?' is the marker: a second code or an answer to 'hello?' (same chat, same
@@ -257,8 +261,7 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       await boot({ dmPolicy: 'open' });
       const { max, unit } = h.provider.capabilities.text;
       // Chunks are held to the platform's limit, not to what the provider declares.
-      const platform = PLATFORM_TEXT_LIMITS[id];
-      if (platform === undefined) throw new Error(`no platform text limit written down for ${id}`);
+      const platform = h.platformTextLimit;
       const limit = platform === 'none documented' ? { max, unit } : platform;
       // A run with nowhere to break that is longer than either limit (an emoji is at least one
       // unit in any unit), so a provider declaring more than the platform takes gets cut too long.
@@ -347,7 +350,7 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
         expect(down.connected).toBe(false);
         expect(down.failingSince).toBeGreaterThanOrEqual(before);
         expect(down.lastErrorAt).toBeGreaterThanOrEqual(down.failingSince!);
-        const [shown] = (await manager!.status()).channelAccounts[id]!;
+        const [shown] = (await manager!.status.report()).channelAccounts[id]!;
         expect(shown).toMatchObject({ healthState: 'degraded', failingSince: down.failingSince });
         expect(shown!.lastError).toEqual(expect.any(String));
         await h.goOnline(fake);
@@ -378,10 +381,8 @@ export function describeChannelContract<F>(h: ChannelContractHarness<F>): void {
       try {
         await boot({ dmPolicy: 'open' });
         expect(h.activity(fake).calls).toBeGreaterThan(0);
-        await sessions!.close();
         await manager!.close();
         manager = undefined;
-        sessions = undefined;
         // The fake keeps running: stopping it would close whatever the bot left open.
         const nothingOpen = (a: BotActivity) => a.connections === 0 && a.pending === 0 && !a.routes;
         const open = (await settled(() => nothingOpen(h.activity(fake)))) ? undefined : h.activity(fake);

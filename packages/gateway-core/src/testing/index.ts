@@ -1,3 +1,7 @@
-export { type ChannelContractHarness, describeChannelContract } from './channel-contract.ts';
+export {
+  type ChannelContractHarness,
+  describeChannelContract,
+  type PlatformTextLimit,
+} from './channel-contract.ts';
 export { type Script, type ScriptState, scriptedProvider } from './scripted-provider.ts';
 export { describeStoreContract, type StoreFactory } from './store-contract.ts';

@@ -2,6 +2,7 @@
 // (supervision, outbox, leases); the real platform seams are tested in each provider package.
 import { SecretString } from '@openclaw/protocol';
 import { Type } from '@sinclair/typebox';
+import { defineChannelProvider } from '../channels/sdk/define-channel-provider.ts';
 import type {
   AdapterContext,
   ChannelAdapter,
@@ -9,7 +10,7 @@ import type {
   ChannelProvider,
   OutboundMessage,
   SendReceipt,
-} from '../channel/types.ts';
+} from '../channels/sdk/types.ts';
 
 export interface Script {
   /** Called on every start; throw to fail it. */
@@ -46,7 +47,7 @@ export function scriptedProvider(
     mentionDetection: true,
     ...script.capabilities,
   };
-  const provider: ChannelProvider = {
+  const provider: ChannelProvider = defineChannelProvider({
     id,
     label: 'Scripted',
     capabilities,
@@ -56,8 +57,6 @@ export function scriptedProvider(
       },
       { description: 'A scripted account.' },
     ),
-    parseAccountConfig: (raw) => raw,
-    isConfigured: () => true,
     create(): ChannelAdapter {
       const probe = script.onProbe;
       return {
@@ -85,6 +84,6 @@ export function scriptedProvider(
         },
       };
     },
-  };
+  });
   return { provider, state };
 }

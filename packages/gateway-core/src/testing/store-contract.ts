@@ -1,33 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceRecord, PairingRequestRecord, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
+import { describeDeviceRepos } from './store-contract-devices.ts';
+import { describeSessionRepos } from './store-contract-sessions.ts';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
-
-const device = (id: string, extra: Partial<DeviceRecord> = {}): DeviceRecord => ({
-  deviceId: id,
-  publicKey: `pk-${id}`,
-  displayName: `Device ${id}`,
-  roles: ['operator'],
-  scopes: ['operator.read'],
-  createdAtMs: 1000,
-  approvedAtMs: 2000,
-  ...extra,
-});
-
-const request = (id: string, extra: Partial<PairingRequestRecord> = {}): PairingRequestRecord => ({
-  requestId: id,
-  deviceId: `dev-${id}`,
-  publicKey: 'pk',
-  role: 'operator',
-  scopes: ['operator.read'],
-  isRepair: false,
-  silent: false,
-  status: 'pending',
-  createdAtMs: 100,
-  updatedAtMs: 100,
-  expiresAtMs: 10_000,
-  ...extra,
-});
 
 /**
  * The behaviour every Store implementation must have. Run it from the implementation's own
@@ -45,164 +21,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await cleanup();
     });
 
-    describe('devices', () => {
-      it('puts, gets, replaces, lists and removes', async () => {
-        expect(await store.devices.get('a')).toBeUndefined();
-        await store.devices.put(device('a'));
-        await store.devices.put(device('b', { label: 'kitchen' }));
-        expect(await store.devices.get('a')).toEqual(device('a'));
-        await store.devices.put(device('a', { scopes: ['operator.admin'], roles: ['operator', 'node'] }));
-        expect((await store.devices.get('a'))?.scopes).toEqual(['operator.admin']);
-        expect((await store.devices.list()).map((d) => d.deviceId).sort()).toEqual(['a', 'b']);
-        expect(await store.devices.remove('a')).toBe(true);
-        expect(await store.devices.remove('a')).toBe(false);
-        expect(await store.devices.get('a')).toBeUndefined();
-      });
-
-      it('hands out records that cannot change what is stored', async () => {
-        await store.devices.put(device('a'));
-        const got = await store.devices.get('a');
-        try {
-          got!.scopes.push('operator.admin');
-          (got as { label?: string }).label = 'changed';
-        } catch {
-          // Frozen records are fine too: the point is that the store is unaffected.
-        }
-        expect(await store.devices.get('a')).toEqual(device('a'));
-      });
-
-      it('records last seen', async () => {
-        await store.devices.put(device('a'));
-        await store.devices.touch('a', 5000, '10.0.0.1');
-        const d = await store.devices.get('a');
-        expect(d?.lastSeenAtMs).toBe(5000);
-        expect(d?.lastSeenIp).toBe('10.0.0.1');
-        await store.devices.touch('missing', 1, undefined);
-      });
-
-      it('removing a device removes its tokens', async () => {
-        await store.devices.put(device('a'));
-        await store.deviceTokens.put({
-          deviceId: 'a',
-          role: 'operator',
-          tokenHash: 'h1',
-          scopes: [],
-          issuedAtMs: 1,
-        });
-        await store.devices.remove('a');
-        expect(await store.deviceTokens.findByHash('h1')).toBeUndefined();
-        expect(await store.deviceTokens.listForDevice('a')).toEqual([]);
-      });
-    });
-
-    describe('device tokens', () => {
-      it('keeps one token per device and role, found by hash', async () => {
-        await store.deviceTokens.put({
-          deviceId: 'a',
-          role: 'operator',
-          tokenHash: 'h1',
-          scopes: ['operator.read'],
-          issuedAtMs: 1,
-        });
-        await store.deviceTokens.put({
-          deviceId: 'a',
-          role: 'node',
-          tokenHash: 'h2',
-          scopes: [],
-          issuedAtMs: 2,
-        });
-        expect((await store.deviceTokens.findByHash('h1'))?.role).toBe('operator');
-        await store.deviceTokens.put({
-          deviceId: 'a',
-          role: 'operator',
-          tokenHash: 'h3',
-          scopes: ['operator.admin'],
-          issuedAtMs: 3,
-        });
-        expect(await store.deviceTokens.findByHash('h1')).toBeUndefined();
-        expect((await store.deviceTokens.get('a', 'operator'))?.tokenHash).toBe('h3');
-        expect((await store.deviceTokens.listForDevice('a')).map((t) => t.role).sort()).toEqual([
-          'node',
-          'operator',
-        ]);
-        await store.deviceTokens.touch('a', 'node', 99);
-        expect((await store.deviceTokens.get('a', 'node'))?.lastUsedAtMs).toBe(99);
-        expect(await store.deviceTokens.remove('a', 'node')).toBe(true);
-        expect(await store.deviceTokens.remove('a', 'node')).toBe(false);
-        expect(await store.deviceTokens.findByHash('h2')).toBeUndefined();
-      });
-    });
-
-    describe('pairing requests', () => {
-      it('lists pending, unexpired requests oldest first, and finds one by device and role', async () => {
-        await store.pairing.put(request('r2', { createdAtMs: 200 }));
-        await store.pairing.put(request('r1', { createdAtMs: 100 }));
-        await store.pairing.put(request('old', { expiresAtMs: 50 }));
-        await store.pairing.put(request('done', { status: 'approved' }));
-        expect((await store.pairing.listPending(60)).map((r) => r.requestId)).toEqual(['r1', 'r2']);
-        expect((await store.pairing.findPending('dev-r1', 'operator', 60))?.requestId).toBe('r1');
-        expect(await store.pairing.findPending('dev-r1', 'node', 60)).toBeUndefined();
-        expect(await store.pairing.findPending('dev-old', 'operator', 60)).toBeUndefined();
-      });
-
-      it('resolves only from pending', async () => {
-        await store.pairing.put(request('r1'));
-        const r = await store.pairing.resolve('r1', 'approved', 500);
-        expect(r?.status).toBe('approved');
-        expect(r?.resolvedAtMs).toBe(500);
-        expect(await store.pairing.resolve('r1', 'rejected', 600)).toBeUndefined();
-        expect((await store.pairing.get('r1'))?.status).toBe('approved');
-        expect(await store.pairing.resolve('nope', 'rejected', 1)).toBeUndefined();
-      });
-
-      it('prunes resolved and expired requests older than a cutoff, keeping live ones', async () => {
-        await store.pairing.put(request('live', { updatedAtMs: 10, expiresAtMs: 100_000 }));
-        await store.pairing.put(request('resolved', { updatedAtMs: 10, status: 'rejected' }));
-        await store.pairing.put(request('expired', { updatedAtMs: 10, expiresAtMs: 20 }));
-        await store.pairing.put(request('recent', { updatedAtMs: 5000, status: 'approved' }));
-        expect(await store.pairing.prune(1000)).toBe(2);
-        expect(await store.pairing.get('live')).toBeDefined();
-        expect(await store.pairing.get('recent')).toBeDefined();
-        expect(await store.pairing.get('resolved')).toBeUndefined();
-      });
-    });
-
-    describe('nodes', () => {
-      it('stores approvals and requests', async () => {
-        const approval = {
-          nodeId: 'n1',
-          caps: ['canvas'],
-          declaredCommands: ['canvas.navigate', 'system.run'],
-          approvedCommands: ['canvas.navigate'],
-          permissions: { 'screen.record': false },
-          createdAtMs: 1,
-        };
-        await store.nodes.put(approval);
-        expect(await store.nodes.get('n1')).toEqual(approval);
-        expect((await store.nodes.list()).map((n) => n.nodeId)).toEqual(['n1']);
-        const req = {
-          requestId: 'q1',
-          nodeId: 'n1',
-          caps: ['canvas'],
-          commands: ['canvas.navigate', 'system.run'],
-          newCommands: ['system.run'],
-          permissions: {},
-          isRepair: true,
-          status: 'pending' as const,
-          createdAtMs: 10,
-          updatedAtMs: 10,
-          expiresAtMs: 100,
-        };
-        await store.nodes.putRequest(req);
-        expect((await store.nodes.findPendingRequest('n1', 50))?.requestId).toBe('q1');
-        expect(await store.nodes.listPendingRequests(200)).toEqual([]);
-        expect((await store.nodes.resolveRequest('q1', 'approved', 60))?.status).toBe('approved');
-        expect(await store.nodes.resolveRequest('q1', 'approved', 61)).toBeUndefined();
-        expect((await store.nodes.getRequest('q1'))?.resolvedAtMs).toBe(60);
-        expect(await store.nodes.remove('n1')).toBe(true);
-        expect(await store.nodes.get('n1')).toBeUndefined();
-      });
-    });
+    describeDeviceRepos(() => store);
 
     describe('idempotency', () => {
       const rec = (key: string, response: string, createdAtMs = 100, expiresAtMs = 1000) => ({
@@ -348,7 +167,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.outbox.pending()).map((r) => r.id)).toEqual(['o1', 'o2']);
       });
       it('updates progress and leaves delivered records out of pending; prunes old finished ones', async () => {
-        await store.outbox.enqueue(base('o1'));
+        await store.outbox.enqueue(base('o1', 'k-done'));
         await store.outbox.update('o1', {
           status: 'sending',
           partsSent: 1,
@@ -372,6 +191,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.outbox.prune(500)).toBe(0);
         expect(await store.outbox.prune(5000)).toBe(1);
         expect(await store.outbox.get('o1')).toBeUndefined();
+        // Nothing of it is left behind: not in the counts, and its dedupe key is free again.
+        expect(await store.outbox.counts()).toEqual({ queued: 0, sending: 0, delivered: 0, failed: 0 });
+        expect((await store.outbox.enqueue(base('o2', 'k-done'))).created).toBe(true);
       });
     });
 
@@ -473,173 +295,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
-    describe('sessions', () => {
-      it('stores sessions and pages their history newest first, oldest first within a page', async () => {
-        await store.sessions.ensure({ key: 'web:1', kind: 'webchat', createdAtMs: 10 });
-        const again = await store.sessions.ensure({
-          key: 'web:1',
-          kind: 'webchat',
-          createdAtMs: 99,
-          title: 'x',
-        });
-        expect(again.createdAtMs).toBe(10);
-        for (let i = 1; i <= 5; i++) {
-          const m = await store.sessions.append({
-            sessionKey: 'web:1',
-            id: `m${i}`,
-            role: 'user',
-            text: `t${i}`,
-            ts: 100 + i,
-          });
-          expect(m.seq).toBe(i);
-        }
-        const page = await store.sessions.history('web:1', { limit: 2 });
-        expect(page.map((m) => m.id)).toEqual(['m4', 'm5']);
-        const older = await store.sessions.history('web:1', { limit: 10, beforeSeq: page[0]!.seq });
-        expect(older.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
-        expect(await store.sessions.get('web:1')).toMatchObject({ messageCount: 5, updatedAtMs: 105 });
-        await store.sessions.ensure({
-          key: 'telegram:default:42',
-          kind: 'channel',
-          channel: 'telegram',
-          createdAtMs: 200,
-        });
-        const list = await store.sessions.list({ limit: 10, offset: 0 });
-        expect(list.total).toBe(2);
-        expect(list.sessions[0]!.key).toBe('telegram:default:42');
-        expect(
-          (await store.sessions.list({ limit: 10, offset: 0, search: 'web' })).sessions.map((s) => s.key),
-        ).toEqual(['web:1']);
-        await expect(
-          store.sessions.append({ sessionKey: 'nope', id: 'x', role: 'user', text: '', ts: 1 }),
-        ).rejects.toThrow();
-      });
-
-      it('keeps message media and applies edits, deletes and reactions to a stored message', async () => {
-        await store.sessions.ensure({ key: 'tg:1', kind: 'channel', createdAtMs: 1 });
-        const media = [
-          { kind: 'image' as const, ref: 'a'.repeat(64), mimeType: 'image/png', size: 68, caption: 'cat' },
-          { kind: 'voice' as const, note: 'voice note of 30 MB refused: over the 20 MB limit' },
-        ];
-        await store.sessions.append({
-          sessionKey: 'tg:1',
-          id: 'telegram:5',
-          role: 'user',
-          text: 'hi',
-          ts: 10,
-          media,
-        });
-        await store.sessions.append({
-          sessionKey: 'tg:1',
-          id: 'telegram:6',
-          role: 'user',
-          text: 'two',
-          ts: 11,
-        });
-        const edited = await store.sessions.updateMessage('tg:1', 'telegram:5', {
-          text: 'hi (edited)',
-          editedAtMs: 20,
-        });
-        expect(edited).toMatchObject({
-          id: 'telegram:5',
-          seq: 1,
-          text: 'hi (edited)',
-          editedAtMs: 20,
-          media,
-        });
-        await store.sessions.updateMessage('tg:1', 'telegram:6', {
-          deletedAtMs: 30,
-          reactions: [{ emoji: '👍', senderId: 'u1' }],
-        });
-        const page = await store.sessions.history('tg:1', { limit: 10 });
-        expect(page.map((m) => [m.seq, m.id, m.text])).toEqual([
-          [1, 'telegram:5', 'hi (edited)'],
-          [2, 'telegram:6', 'two'],
-        ]);
-        expect(page[0]!.media).toEqual(media);
-        expect(page[1]).toMatchObject({ deletedAtMs: 30, reactions: [{ emoji: '👍', senderId: 'u1' }] });
-        expect(await store.sessions.updateMessage('tg:1', 'nope', { text: 'x' })).toBeUndefined();
-        expect(await store.sessions.updateMessage('missing', 'telegram:5', { text: 'x' })).toBeUndefined();
-        expect((await store.sessions.get('tg:1'))?.messageCount).toBe(2);
-      });
-
-      it('retitles, trims and removes a session (sessions.patch / reset / compact / delete)', async () => {
-        await store.sessions.ensure({ key: 's:a', kind: 'webchat', createdAtMs: 1 });
-        await store.sessions.ensure({ key: 's:b', kind: 'webchat', createdAtMs: 1 });
-        for (let i = 1; i <= 4; i++) {
-          await store.sessions.append({
-            sessionKey: 's:a',
-            id: `m${i}`,
-            role: 'user',
-            text: `t${i}`,
-            ts: 10 + i,
-          });
-          await store.sessions.append({
-            sessionKey: 's:b',
-            id: `m${i}`,
-            role: 'user',
-            text: `t${i}`,
-            ts: 10 + i,
-          });
-        }
-        expect(await store.sessions.setTitle('s:a', 'Ops')).toMatchObject({ key: 's:a', title: 'Ops' });
-        expect((await store.sessions.get('s:a'))?.title).toBe('Ops');
-        expect((await store.sessions.setTitle('s:a', undefined))?.title).toBeUndefined();
-        expect(await store.sessions.setTitle('s:none', 'x')).toBeUndefined();
-
-        expect(await store.sessions.trim('s:a', 2)).toBe(2);
-        expect((await store.sessions.history('s:a', { limit: 10 })).map((m) => m.text)).toEqual(['t3', 't4']);
-        expect((await store.sessions.get('s:a'))?.messageCount).toBe(2);
-        expect(await store.sessions.trim('s:a', 0)).toBe(2);
-        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
-        expect((await store.sessions.get('s:a'))?.messageCount).toBe(0);
-        // New messages after a reset still get increasing positions.
-        const next = await store.sessions.append({
-          sessionKey: 's:a',
-          id: 'm5',
-          role: 'user',
-          text: 't5',
-          ts: 20,
-        });
-        expect(next.seq).toBeGreaterThan(0);
-
-        expect(await store.sessions.remove('s:a')).toBe(true);
-        expect(await store.sessions.get('s:a')).toBeUndefined();
-        expect(await store.sessions.history('s:a', { limit: 10 })).toEqual([]);
-        expect((await store.sessions.list({ limit: 10, offset: 0 })).sessions.map((s) => s.key)).toEqual([
-          's:b',
-        ]);
-        expect(await store.sessions.remove('s:a')).toBe(false);
-        // The other session is untouched.
-        expect((await store.sessions.get('s:b'))?.messageCount).toBe(4);
-      });
-    });
-
-    describe('runs', () => {
-      const run = (runId: string, dedupeKey?: string) => ({
-        runId,
-        dedupeKey,
-        sessionKey: 's',
-        source: 'agent' as const,
-        status: 'accepted' as const,
-        message: 'hi',
-        createdAtMs: 10,
-      });
-      it('creates once per dedupe key, updates, lists by status and prunes finished runs', async () => {
-        expect((await store.runs.create(run('r1', 'k'))).created).toBe(true);
-        expect(await store.runs.create(run('r2', 'k'))).toMatchObject({
-          created: false,
-          record: { runId: 'r1' },
-        });
-        await store.runs.create(run('r3'));
-        await store.runs.update('r1', { status: 'ok', output: 'done', endedAtMs: 50 });
-        expect(await store.runs.get('r1')).toMatchObject({ status: 'ok', output: 'done' });
-        expect((await store.runs.listByStatus(['accepted', 'running'])).map((r) => r.runId)).toEqual(['r3']);
-        expect(await store.runs.prune(40)).toBe(0);
-        expect(await store.runs.prune(60)).toBe(1);
-        expect(await store.runs.get('r1')).toBeUndefined();
-      });
-    });
+    describeSessionRepos(() => store);
 
     describe('cron', () => {
       it('stores jobs and their runs, newest run first', async () => {

@@ -36,6 +36,11 @@ export interface ChannelCapabilities {
   idempotentSend?: boolean;
   /** Default pacing between sends: per chat, and per account across chats (ms). */
   pacing?: { perChatMs: number; perAccountMs: number };
+  /**
+   * The account links as a device by scanning a QR (WhatsApp): `web.login.*` and `channels.logout`
+   * work on it. `scanIn` tells the operator where to scan ("WhatsApp: Settings → …").
+   */
+  linking?: { method: 'qr'; scanIn: string };
 }
 
 /** How media is presented: a voice note plays as one, a sticker shows as one, a file downloads. */
@@ -246,7 +251,10 @@ export interface LoginState {
   self?: { id: string; name?: string };
 }
 
-/** A provider package exports one of these. */
+/**
+ * One channel as the core runs it. A provider package exports one, made by
+ * defineChannelProvider from what it declares.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the core holds providers of every config type side by side.
 export interface ChannelProvider<Config = any> {
   /** Channel id: telegram, slack, … */
@@ -260,15 +268,18 @@ export interface ChannelProvider<Config = any> {
    * build its config schema (and redact) without loading any provider.
    */
   readonly configSchema: TObject;
+  /** The platform libraries `create` loads (npm names). */
+  readonly libraries: readonly string[];
   /**
-   * Resolve one account's config once it passed `configSchema` (defaults applied): env
-   * fallbacks, token files, rules across keys (throw AccountConfigError naming the key).
+   * One account's provider keys → the adapter's config: checked against `configSchema` (defaults
+   * applied), then env fallbacks, token files, rules across keys. Throws AccountConfigError
+   * naming the key.
    */
   parseAccountConfig(raw: Record<string, unknown>, accountId: string): Config;
   /** Whether the account has the credentials it needs. */
   isConfigured(config: Config): boolean;
-  /** A new adapter for one account. */
-  create(config: Config, accountId: string): ChannelAdapter;
+  /** A new adapter for one account (loading the platform library on first use). */
+  create(config: Config, accountId: string): ChannelAdapter | Promise<ChannelAdapter>;
   /** Normalise an allowFrom entry (strip `@`, `tg:` prefixes, …). */
   normalizeSenderId?(entry: string): string;
 }

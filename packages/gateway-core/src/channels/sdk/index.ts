@@ -1,8 +1,13 @@
-// What a provider package needs from the core: the adapter contract, its errors, the chunker, and
-// the marks for its config schema (secrets, credentials).
+// What a provider package needs from the core: its descriptor (defineChannelProvider), the adapter
+// contract, its errors, the chunker, and the marks for its config schema (secrets, credentials).
 export { credential, REDACTED, SecretString, SecretUrl } from '@openclaw/protocol';
 export { checkAccountConfig } from './check-account-config.ts';
 export { chunkText, measure } from './chunker.ts';
+export {
+  type ChannelProviderDefinition,
+  defineChannelProvider,
+  type WithDefaults,
+} from './define-channel-provider.ts';
 export {
   AccountConfigError,
   NonRetryableChannelError,

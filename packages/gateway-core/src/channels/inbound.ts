@@ -1,0 +1,95 @@
+import type { Logger } from '../logging/logger.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
+import type { SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { type AccessControl, pairingChallengeText } from './access-control.ts';
+import type { AccountTable } from './account-table.ts';
+import { createInboundUpdates } from './inbound-updates.ts';
+import type { Outbox } from './outbox.ts';
+import type { InboundEnvelope, InboundUpdate } from './sdk/types.ts';
+
+export interface ChannelInboundOptions {
+  table: AccountTable;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  access: AccessControl;
+  /** Where an accepted message goes: its conversation, which runs and replies. */
+  conversations: Pick<SessionRouter, 'inbound'>;
+  /** Where the core's own answers go (a pairing code): the outbox. */
+  replies: Pick<Outbox, 'enqueue'>;
+  /** Inbound media into the store (and transcripts) before the message reaches its conversation. */
+  media?: ((env: InboundEnvelope) => Promise<StoredMedia[]>) | undefined;
+  /** A stored message changed (an edit, a delete or a reaction on the platform). */
+  onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
+}
+
+/**
+ * The way in: every message an adapter emits goes through dedupe, access control (DM pairing,
+ * allowlists) and mention gating, then its media into the store, before it reaches its
+ * conversation. Edits, deletes and reactions on the platform update the stored history.
+ */
+export class ChannelInbound {
+  readonly #o: ChannelInboundOptions;
+  /** An edit, delete or reaction into the history of the chat's conversation. */
+  readonly update: (event: InboundUpdate) => Promise<void>;
+
+  constructor(options: ChannelInboundOptions) {
+    this.#o = options;
+    this.update = createInboundUpdates({
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      onUpdated: (m) => options.onMessageUpdated?.(m),
+    });
+  }
+
+  /** dedupe → access control / pairing → mention gate → conversation. */
+  async handle(env: InboundEnvelope): Promise<void> {
+    const { table, store, log } = this.#o;
+    const sup = table.get(env.channel, env.accountId);
+    if (!sup) return;
+    const now = this.#o.clock.now();
+    sup.noteInbound(now);
+    const fresh = await store.channelAccess.markInboundSeen(
+      `${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
+      now,
+    );
+    // Platforms retry (and redeliver what a crashed gateway had not confirmed): a message seen
+    // before goes through the same idempotent steps, which finish it if it was cut short and
+    // change nothing if it was not.
+    if (!fresh)
+      log.debug({ channel: env.channel, id: env.id }, 'inbound seen before; replaying idempotently');
+    const decision = await this.#o.access.decide(env, sup.account.core);
+    switch (decision.action) {
+      case 'drop':
+        log.debug({ channel: env.channel, chat: env.chat.id, reason: decision.reason }, 'inbound dropped');
+        return;
+      case 'challenge': {
+        log.info(
+          {
+            channel: env.channel,
+            accountId: env.accountId,
+            sender: env.sender.id,
+            code: decision.request.code,
+          },
+          'unknown DM sender: pairing code issued',
+        );
+        if (decision.reply) {
+          await this.#o.replies.enqueue({
+            channel: env.channel,
+            accountId: env.accountId,
+            chatId: env.chat.id,
+            text: pairingChallengeText(decision.request.code, env.channel, table.label(env.channel)),
+            dedupeKey: `pairing|${env.channel}|${env.accountId}|${decision.request.code}`,
+          });
+        }
+        return;
+      }
+      case 'accept': {
+        const media = env.media.length ? await this.#o.media?.(env) : undefined;
+        await this.#o.conversations.inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Channels } from '../channels/create-channels.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { HealthReporter } from '../health/health-reporter.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { NodeService } from '../nodes/node-service.ts';
+import type { PresenceRegistry } from '../presence/presence.ts';
+import { ClusterBridge } from './cluster-bridge.ts';
+import type { ClusterLink } from './cluster-link.ts';
+
+/**
+ * Join the gateways that share `link`: events, presence, node invokes and outbox notices cross
+ * it, and an unreachable backend shows in readiness (degraded) and in the health event.
+ */
+export function joinCluster(
+  link: ClusterLink,
+  deps: {
+    bus: EventBus;
+    log: Logger;
+    nodes: NodeService;
+    channels: Pick<Channels, 'outbox'>;
+    presence: PresenceRegistry;
+    reports: Pick<HealthReporter, 'addReadinessCheck' | 'noteHealthChanged'>;
+  },
+): ClusterBridge {
+  const { bus, log, nodes, channels, presence, reports } = deps;
+  const bridge = new ClusterBridge({
+    link,
+    bus,
+    log: log.child({ component: 'cluster' }),
+    invokeLocal: (params) => nodes.invoke(params, undefined),
+    isNodeHere: (nodeId) => nodes.isConnectedHere(nodeId),
+    onOutboxRecord: (id) => void channels.outbox.adopt(id),
+    localPresence: () => presence.list(),
+  });
+  reports.addReadinessCheck({
+    name: 'cluster',
+    check: () =>
+      link.healthy() ? { ready: true } : { ready: false, degraded: true, reason: 'redis unreachable' },
+  });
+  link.onHealthChange((ok) => {
+    log[ok ? 'info' : 'error'](
+      { gatewayId: link.gatewayId },
+      ok ? 'cluster backend reachable again' : 'cluster backend unreachable',
+    );
+    reports.noteHealthChanged();
+  });
+  return bridge;
+}

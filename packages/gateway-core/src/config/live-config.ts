@@ -1,0 +1,33 @@
+import type { GatewayConfig } from '@openclaw/protocol';
+import type { AuthLimiter } from '../auth/auth-limiter.ts';
+import type { ConnectionHub } from '../connection/connection-hub.ts';
+import type { Ticker } from '../events/ticker.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ConfigChange } from './config-manager.ts';
+
+export interface LiveConfigTargets {
+  config: () => GatewayConfig;
+  limiter: Pick<AuthLimiter, 'setPolicy'>;
+  ticker: Pick<Ticker, 'retune'>;
+  hub: Pick<ConnectionHub, 'connectionCount' | 'closeSharedSecretConnections' | 'helloChanged'>;
+  log: Logger;
+}
+
+/**
+ * What a config change does at once, beyond the services that read the config on each use:
+ * hello-ok is rebuilt, the auth limiter and tick interval are retuned, connections that used a
+ * changed shared secret are closed, and the log level follows.
+ */
+export function applyLiveConfig(t: LiveConfigTargets): (change: ConfigChange) => void {
+  return ({ changed, origin }) => {
+    const cfg = t.config();
+    t.hub.helloChanged();
+    t.limiter.setPolicy(cfg.auth.rateLimit);
+    if (changed.some((p) => p.startsWith('limits.tickIntervalMs')))
+      t.ticker.retune(cfg.limits.tickIntervalMs, t.hub.connectionCount > 0);
+    if (changed.some((p) => p === 'auth.token' || p === 'auth.password' || p === 'auth.mode')) {
+      t.hub.closeSharedSecretConnections('gateway auth changed', origin);
+    }
+    if (changed.some((p) => p.startsWith('logging.level'))) t.log.level = cfg.logging.level;
+  };
+}

@@ -1,0 +1,54 @@
+import type { SendParams } from '@openclaw/protocol';
+import type { Channels } from '../channels/create-channels.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import type { CronServiceOptions } from './cron-service.ts';
+
+/** What a job does when it fires: an agent run in a session, or a send through the outbox. */
+export function cronActions(deps: {
+  sessions: SessionRouter;
+  channels: Pick<Channels, 'send'>;
+}): Pick<CronServiceOptions, 'runAgent' | 'send'> {
+  const { sessions, channels } = deps;
+  return {
+    runAgent: async (action, job, dedupeKey) => {
+      const r = await sessions.agent({
+        message: action.message,
+        sessionKey: action.sessionKey ?? `cron:${job.id}`,
+        deliver: action.deliver,
+        dedupeKey,
+        source: 'cron',
+      });
+      const outcome = sessions.wait(r.runId, 24 * 3600_000).then((w) => ({
+        ok: w?.status === 'ok',
+        error: w?.status === 'ok' ? undefined : (w?.error ?? w?.status),
+      }));
+      return { runId: r.runId, outcome };
+    },
+    send: async (action, idempotencyKey) => {
+      const p: SendParams = { to: action.to, message: action.message, idempotencyKey };
+      if (action.channel) p.channel = action.channel;
+      if (action.accountId) p.accountId = action.accountId;
+      await channels.send(p, 'cron');
+    },
+  };
+}
+
+/**
+ * One scheduler for a whole cluster: whoever holds the `cron:leader` lease fires the jobs, and
+ * followers look again within a third of the lease time, so they take over soon after it dies.
+ */
+export function cronLeadership(deps: {
+  store: Pick<Store, 'leases'>;
+  clock: Clock;
+  gatewayId: string;
+  leaseTtlMs: () => number;
+}): Pick<CronServiceOptions, 'leader' | 'leaderCheckMs'> {
+  const { store, clock, gatewayId, leaseTtlMs } = deps;
+  return {
+    leader: async () =>
+      (await store.leases.acquire('cron:leader', gatewayId, leaseTtlMs(), clock.now())).acquired,
+    leaderCheckMs: Math.max(250, Math.floor(leaseTtlMs() / 3)),
+  };
+}

@@ -1,0 +1,32 @@
+import type { AgentCatalog } from '../agents/agent-catalog.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { SessionFeed } from './session-feed.ts';
+import { SessionViews } from './session-views.ts';
+
+export interface ConversationWatchersOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  agents: AgentCatalog;
+  /** The run going on in a session, if any (the conversations know). */
+  activeRunId(sessionKey: string): string | undefined;
+}
+
+/** What watches the conversations (the SessionRouter the channels wing builds). */
+export interface ConversationWatchers {
+  /** Who follows the session list or a transcript: every stored message and run change is told here. */
+  feed: SessionFeed;
+  /** The stored sessions as the clients read them (rows, list pages, previews, a chat's first page). */
+  views: SessionViews;
+}
+
+export function watchConversations(o: ConversationWatchersOptions): ConversationWatchers {
+  const { activeRunId } = o;
+  const feed = new SessionFeed({ bus: o.bus, store: o.store, clock: o.clock, log: o.log, activeRunId });
+  const views = new SessionViews({ store: o.store, agents: o.agents, clock: o.clock, activeRunId });
+  return { feed, views };
+}

@@ -1,0 +1,450 @@
+import {
+  type AgentEvent,
+  type AgentWaitResult,
+  type ChatEvent,
+  type ChatMessage,
+  gatewayError,
+} from '@openclaw/protocol';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import { withMedia } from '../media/inbound-media.ts';
+import { outboxMediaOf } from '../media/send-media.ts';
+import type {
+  OutboxMedia,
+  RunDelivery,
+  RunRecord,
+  RunStatus,
+  SessionBounds,
+  SessionMessageRecord,
+  Store,
+  StoredMedia,
+} from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+import type { HistoryTurn, Responder } from './responder.ts';
+import { chatMessageOf } from './session-rows.ts';
+
+export type ReplyTarget = RunDelivery;
+
+export interface RunSettings {
+  timeoutMs: number;
+  queueMode: 'queue' | 'merge';
+  historyMessages: number;
+  /** History kept per session, enforced on every append. */
+  bounds?: SessionBounds | undefined;
+  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
+  maxQueuedRuns?: number | undefined;
+}
+
+/** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
+export interface ReplySink {
+  enqueue(reply: ReplyTarget & { text: string; sessionKey: string; media?: OutboxMedia[] }): Promise<unknown>;
+}
+
+export interface SessionRunsOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  responder: () => Responder;
+  /** Replies to channel chats, with the media they carry. */
+  replies: ReplySink;
+  settings: () => RunSettings;
+  /** Reads stored media for backends that take it (images for a vision model). */
+  readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** Typing in the chat while a run that answers it is going (and stopped after). */
+  typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
+  /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
+  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  /** A run started or ended in a session (its row's activity changed). */
+  onRunChange?: ((sessionKey: string) => void) | undefined;
+}
+
+export interface StartRunInput {
+  sessionKey: string;
+  message: string;
+  source: RunRecord['source'];
+  deliverTo?: ReplyTarget | undefined;
+  dedupeKey?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** A redelivered message: never merged into a queued run (it may already be in it). */
+  replay?: boolean | undefined;
+  /** Attachments of the message. */
+  media?: StoredMedia[] | undefined;
+  /** Use this run id (chosen by the caller and known to be unused). */
+  runId?: string | undefined;
+}
+
+interface LiveRun {
+  record: RunRecord;
+  controller: AbortController;
+  done: Promise<void>;
+  resolveDone(): void;
+}
+
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
+  timeoutMs: 600_000,
+  queueMode: 'queue',
+  historyMessages: 20,
+};
+
+class RunTimeout extends Error {
+  override name = 'RunTimeout';
+}
+
+/**
+ * The runs that answer sessions: persisted from acceptance, one at a time per session (later ones
+ * queue, or merge into the queued one), streamed as `agent` events and mirrored as `chat` events,
+ * ended as ok / error / aborted / timeout, with channel replies handed to the outbox (its ReplySink).
+ */
+export class SessionRuns {
+  readonly #o: SessionRunsOptions;
+  readonly #live = new Map<string, LiveRun>();
+  readonly #active = new Map<string, LiveRun>();
+  readonly #queued = new Map<string, LiveRun[]>();
+  readonly #running = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: SessionRunsOptions) {
+    this.#o = options;
+  }
+
+  get #settings(): RunSettings {
+    return this.#o.settings();
+  }
+
+  /** Runs waiting behind the session's active one. */
+  queuedCount(sessionKey: string): number {
+    return this.#queued.get(sessionKey)?.length ?? 0;
+  }
+
+  /** Persist a run and start it, or queue it behind the session's active run. */
+  async startRun(input: StartRunInput): Promise<{ runId: string; status: 'started' | 'queued' }> {
+    const queue = this.#queued.get(input.sessionKey);
+    const busy = this.#active.has(input.sessionKey);
+    if (
+      busy &&
+      queue?.length &&
+      this.#settings.queueMode === 'merge' &&
+      input.source !== 'cron' &&
+      !input.replay
+    ) {
+      // One queued run answers everything that arrived while the session was busy.
+      const last = queue[queue.length - 1]!;
+      last.record.message = `${last.record.message}\n\n${input.message}`;
+      await this.#o.store.runs.update(last.record.runId, { message: last.record.message });
+      return { runId: last.record.runId, status: 'queued' };
+    }
+    const record: RunRecord = {
+      runId: input.runId ?? newId('run'),
+      sessionKey: input.sessionKey,
+      dedupeKey: input.dedupeKey,
+      source: input.source,
+      status: 'accepted',
+      message: input.message,
+      deliverTo: input.deliverTo,
+      timeoutMs: input.timeoutMs,
+      createdAtMs: this.#o.clock.now(),
+      ...(input.media?.length ? { media: input.media } : {}),
+    };
+    const created = await this.#o.store.runs.create(record);
+    if (!created.created) {
+      return {
+        runId: created.record.runId,
+        status:
+          this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
+      };
+    }
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
+    const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
+    this.#live.set(record.runId, live);
+    if (busy) {
+      let q = this.#queued.get(input.sessionKey);
+      if (!q) {
+        q = [];
+        this.#queued.set(input.sessionKey, q);
+      }
+      q.push(live);
+      return { runId: record.runId, status: 'queued' };
+    }
+    this.#startLive(live);
+    return { runId: record.runId, status: 'started' };
+  }
+
+  /** Wait for a run to end (or the timeout) and report where it stands. */
+  async wait(runId: string, timeoutMs: number): Promise<AgentWaitResult | undefined> {
+    const live = this.#live.get(runId);
+    if (live) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+    }
+    return this.#report(runId);
+  }
+
+  /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
+  async settled(runId: string): Promise<AgentWaitResult | undefined> {
+    await this.#live.get(runId)?.done;
+    return this.#report(runId);
+  }
+
+  async #report(runId: string): Promise<AgentWaitResult | undefined> {
+    const r = await this.#o.store.runs.get(runId);
+    if (!r) return undefined;
+    const out: AgentWaitResult = { runId, status: r.status };
+    if (r.output !== undefined) out.output = r.output;
+    if (r.error !== undefined) out.error = r.error;
+    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
+    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
+    return out;
+  }
+
+  abort(sessionKey: string, runId?: string): string[] {
+    const aborted: string[] = [];
+    const active = this.#active.get(sessionKey);
+    if (active && (!runId || active.record.runId === runId)) {
+      active.controller.abort(new Error('aborted by operator'));
+      aborted.push(active.record.runId);
+    }
+    const queue = this.#queued.get(sessionKey) ?? [];
+    for (const r of [...queue]) {
+      if (runId && r.record.runId !== runId) continue;
+      queue.splice(queue.indexOf(r), 1);
+      aborted.push(r.record.runId);
+      void this.#finish(r, 'aborted', '', 'aborted before it started', 0);
+    }
+    return aborted;
+  }
+
+  /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
+  async stopRuns(sessionKey: string): Promise<void> {
+    const live = [this.#active.get(sessionKey), ...(this.#queued.get(sessionKey) ?? [])].filter(
+      (r): r is LiveRun => r !== undefined,
+    );
+    this.abort(sessionKey);
+    await Promise.all(live.map((r) => r.done));
+  }
+
+  /** Abort a run by id wherever it is. */
+  abortRun(runId: string): boolean {
+    const live = this.#live.get(runId);
+    if (!live) return false;
+    return this.abort(live.record.sessionKey, runId).length > 0;
+  }
+
+  activeRunId(sessionKey: string): string | undefined {
+    return this.#active.get(sessionKey)?.record.runId;
+  }
+
+  get activeRuns(): number {
+    return this.#active.size;
+  }
+
+  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const r of this.#active.values()) r.controller.abort(new Error('gateway shutting down'));
+    this.#queued.clear();
+    await Promise.allSettled([...this.#running]);
+  }
+
+  /** True when the session already has as many runs waiting as allowed (merging never adds one). */
+  queueFull(sessionKey: string): boolean {
+    const settings = this.#settings;
+    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
+    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
+  }
+
+  refuseWhenBusy(sessionKey: string): void {
+    if (!this.queueFull(sessionKey)) return;
+    const queued = this.#queued.get(sessionKey)?.length ?? 0;
+    throw gatewayError(
+      'UNAVAILABLE',
+      'SESSION_BUSY',
+      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
+      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
+    );
+  }
+
+  #startLive(live: LiveRun): void {
+    if (this.#closed) return;
+    const key = live.record.sessionKey;
+    this.#active.set(key, live);
+    this.#o.onRunChange?.(key);
+    const p = this.#execute(live).finally(() => {
+      this.#running.delete(p);
+      this.#active.delete(key);
+      this.#o.onRunChange?.(key);
+      const next = this.#queued.get(key)?.shift();
+      if (next) this.#startLive(next);
+      else this.#queued.delete(key);
+    });
+    this.#running.add(p);
+  }
+
+  async #execute(live: LiveRun): Promise<void> {
+    const { record, controller } = live;
+    const { runId, sessionKey } = record;
+    const settings = this.#settings;
+    const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
+    const timer = setTimeout(
+      () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    let chatSeq = 0;
+    let agentSeq = 0;
+    let text = '';
+    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
+      this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
+    try {
+      const startedAtMs = this.#o.clock.now();
+      record.startedAtMs = startedAtMs;
+      record.status = 'running';
+      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
+      agentEvent('lifecycle', { phase: 'start', sessionKey });
+      const history = await this.#historyFor(sessionKey, settings.historyMessages);
+      const responder = this.#o.responder();
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
+      const answer = await responder.respond(
+        {
+          sessionKey,
+          runId,
+          text: record.message,
+          signal: controller.signal,
+          history,
+          media: record.media,
+          readMedia: this.#o.readMedia,
+        },
+        (delta) => {
+          if (controller.signal.aborted) return;
+          text += delta;
+          this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
+          agentEvent('output', { delta });
+        },
+      );
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const reply = typeof answer === 'string' ? answer : answer.text;
+      const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
+      const stored = await this.#o.append(
+        {
+          sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text: reply,
+          ts: this.#o.clock.now(),
+          runId,
+          status: 'complete',
+          ...(replyMedia.length ? { media: replyMedia } : {}),
+        },
+        this.#settings.bounds,
+      );
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
+      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
+        await this.#o.replies
+          .enqueue({ ...record.deliverTo, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
+          .catch((error: unknown) =>
+            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
+          );
+      }
+    } catch (error) {
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const status: RunStatus = this.#closed
+        ? 'interrupted'
+        : reason instanceof RunTimeout
+          ? 'timeout'
+          : controller.signal.aborted
+            ? 'aborted'
+            : 'error';
+      await this.#o
+        .append(
+          {
+            sessionKey,
+            id: newId('msg'),
+            role: 'assistant',
+            text,
+            ts: this.#o.clock.now(),
+            runId,
+            status: status === 'aborted' ? 'aborted' : 'error',
+          },
+          this.#settings.bounds,
+        )
+        .catch(() => {});
+      if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
+      await this.#finish(live, status, text, message, chatSeq, agentSeq);
+    } finally {
+      clearTimeout(timer);
+      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
+    }
+  }
+
+  async #finish(
+    live: LiveRun,
+    status: RunStatus,
+    output: string,
+    error: string | undefined,
+    chatSeq: number,
+    agentSeq = 0,
+    message?: ChatMessage,
+  ): Promise<void> {
+    const { runId, sessionKey } = live.record;
+    const endedAtMs = this.#o.clock.now();
+    live.record.status = status;
+    await this.#o.store.runs
+      .update(runId, { status, output, endedAtMs, ...(error !== undefined ? { error } : {}) })
+      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
+    if (status === 'ok') {
+      this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
+    } else if (status === 'aborted' || status === 'interrupted') {
+      this.#publishChat({
+        runId,
+        sessionKey,
+        seq: chatSeq,
+        state: 'aborted',
+        stopReason: status,
+        ...(error ? { errorMessage: error } : {}),
+      });
+    } else {
+      this.#publishChat({
+        runId,
+        sessionKey,
+        seq: chatSeq,
+        state: 'error',
+        ...(error ? { errorMessage: error } : {}),
+      });
+    }
+    const phase =
+      status === 'ok' ? 'end' : status === 'aborted' || status === 'interrupted' ? 'aborted' : 'error';
+    this.#publishAgent({
+      runId,
+      seq: agentSeq,
+      stream: 'lifecycle',
+      ts: endedAtMs,
+      data: { phase, status, ...(error ? { error } : {}) },
+    });
+    this.#live.delete(runId);
+    live.resolveDone();
+  }
+
+  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
+    if (n <= 0) return [];
+    // The newest stored message is this run's own prompt; the backend gets it as `text`.
+    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
+    return page
+      .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
+      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
+      .map((m) => ({ role: m.role, text: m.text }));
+  }
+
+  #publishChat(event: ChatEvent): void {
+    this.#o.bus.publish('chat', event);
+  }
+
+  #publishAgent(event: AgentEvent): void {
+    this.#o.bus.publish('agent', event);
+  }
+}

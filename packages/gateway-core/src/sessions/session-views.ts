@@ -1,0 +1,138 @@
+import type {
+  ChatMessage,
+  MethodParams,
+  MethodResult,
+  SessionPreview,
+  SessionSummary,
+  SessionsListResult,
+} from '@openclaw/protocol';
+import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
+import type { SessionRecord, Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { chatMessageOf, newSessionRecord, sessionDefaults, sessionRow, shorten } from './session-rows.ts';
+
+/** Rows one sessions.list answer carries at most (and what in-memory filters read). */
+const MAX_ROWS = 1000;
+
+export interface SessionViewsOptions {
+  store: Pick<Store, 'sessions'>;
+  agents: AgentCatalog;
+  clock: Clock;
+  activeRunId: (sessionKey: string) => string | undefined;
+}
+
+export interface RowOptions {
+  lastMessage?: boolean | undefined;
+  derivedTitle?: boolean | undefined;
+}
+
+/**
+ * Read-only views of the stored sessions in the reference clients' layout: the session list with
+ * its filters and paging, one row, previews and the chat's opening page.
+ */
+export class SessionViews {
+  readonly #o: SessionViewsOptions;
+
+  constructor(options: SessionViewsOptions) {
+    this.#o = options;
+  }
+
+  async row(rec: SessionRecord, o: RowOptions = {}): Promise<SessionSummary> {
+    return sessionRow(rec, {
+      activeRunId: this.#o.activeRunId(rec.key),
+      derivedTitle: o.derivedTitle,
+      lastMessage: o.lastMessage
+        ? (await this.#o.store.sessions.history(rec.key, { limit: 1 }))[0]?.text
+        : undefined,
+    });
+  }
+
+  async list(p: MethodParams<'sessions.list'>): Promise<SessionsListResult> {
+    const { store, clock, agents } = this.#o;
+    const now = clock.now();
+    const limit = Math.min(p.limit ?? 100, MAX_ROWS);
+    const offset = p.offset ?? 0;
+    const base = { ts: now, limitApplied: limit, defaults: sessionDefaults(agents) };
+    // Filters that match nothing here: another agent, spawned sessions, archived ones.
+    if ((p.agentId && p.agentId !== MAIN_AGENT_ID) || p.spawnedBy || p.archived === true) {
+      return { ...base, sessions: [], total: 0, count: 0, totalCount: 0, nextOffset: null, hasMore: false };
+    }
+    const filtered = p.includeUnknown === false || p.activeMinutes !== undefined;
+    let records: SessionRecord[];
+    let total: number;
+    if (filtered) {
+      // Kind and recency are not store queries: filter the newest MAX_ROWS in memory.
+      const all = (await store.sessions.list({ limit: MAX_ROWS, offset: 0, search: p.search })).sessions;
+      const since = p.activeMinutes !== undefined ? now - p.activeMinutes * 60_000 : undefined;
+      const kept = all.filter(
+        (s) =>
+          !(p.includeUnknown === false && s.kind === 'channel') &&
+          (since === undefined || s.updatedAtMs >= since),
+      );
+      total = kept.length;
+      records = kept.slice(offset, offset + limit);
+    } else {
+      const page = await store.sessions.list({ limit, offset, search: p.search });
+      records = page.sessions;
+      total = page.total;
+    }
+    const sessions = await Promise.all(
+      records.map((r) =>
+        this.row(r, { lastMessage: p.includeLastMessage, derivedTitle: p.includeDerivedTitles }),
+      ),
+    );
+    const next = offset + records.length;
+    return {
+      ...base,
+      sessions,
+      total,
+      count: sessions.length,
+      totalCount: total,
+      nextOffset: next < total ? next : null,
+      hasMore: next < total,
+    };
+  }
+
+  async preview(keys: string[], limit: number, maxChars: number): Promise<SessionPreview[]> {
+    const previews: SessionPreview[] = [];
+    for (const key of keys) {
+      const rec = await this.#o.store.sessions.get(key);
+      if (!rec) {
+        previews.push({ key, status: 'missing', items: [] });
+        continue;
+      }
+      const msgs = await this.#o.store.sessions.history(key, { limit });
+      previews.push({
+        key,
+        status: msgs.length ? 'ok' : 'empty',
+        items: msgs.map((m) => ({ role: m.role, text: shorten(m.text, maxChars), timestamp: m.ts })),
+      });
+    }
+    return previews;
+  }
+
+  /** What a chat view opens with: the newest messages that fit in `maxBytes` of text, and the row. */
+  async startup(p: MethodParams<'chat.startup'>): Promise<MethodResult<'chat.startup'>> {
+    const { store, clock, agents } = this.#o;
+    const { sessionKey, limit, maxBytes } = p;
+    const rec = (await store.sessions.get(sessionKey)) ?? newSessionRecord(sessionKey, clock.now());
+    const page = await store.sessions.history(sessionKey, { limit: limit ?? 80 });
+    const messages: ChatMessage[] = [];
+    let bytes = 0;
+    for (let i = page.length - 1; i >= 0; i--) {
+      const m = page[i]!;
+      bytes += Buffer.byteLength(m.text);
+      if (maxBytes !== undefined && bytes > maxBytes && messages.length) break;
+      messages.unshift(chatMessageOf(m));
+    }
+    return {
+      sessionKey,
+      messages,
+      pendingInputs: { items: [], total: 0 },
+      hasMore: rec.messageCount > messages.length,
+      totalMessages: rec.messageCount,
+      defaults: sessionDefaults(agents),
+      sessionInfo: await this.row(rec),
+    };
+  }
+}
