@@ -51,7 +51,7 @@ describe('connect credentials', () => {
     // Another device's token is no credential of B's: B gets in on its own, not tied to A's token.
     const other = await connect(h, { identity: b, auth: { deviceToken: token } });
     for (const c of [plain, wrong, byDeviceToken, byToken, other]) expect(c.response.ok).toBe(true);
-    expect((await h.core.status()).authLockouts.entries).toEqual([]);
+    expect((await h.core.reports.status()).authLockouts.entries).toEqual([]);
 
     const admin = await h.operator();
     await admin.connect();
@@ -114,7 +114,7 @@ describe('connect credentials', () => {
       const r = await connect(h, { identity: a, auth: { deviceToken: wrong } });
       expect(err(r.response).details?.code).toBe('AUTH_DEVICE_TOKEN_MISMATCH');
     }
-    expect((await h.core.status()).authLockouts.entries).toMatchObject([
+    expect((await h.core.reports.status()).authLockouts.entries).toMatchObject([
       { credential: 'device-token', mode: 'lockout' },
     ]);
     // Refused before it is looked at, right as it is.
@@ -133,7 +133,9 @@ describe('connect credentials', () => {
     const again = await connect(h, { identity: a, auth: { token: 'wrong-3' } });
     expect(err(again.response).details?.code).toBe('AUTH_TOKEN_MISMATCH');
     expect((await connect(h, { identity: a })).response.ok).toBe(true);
-    expect((await h.core.status()).authLockouts.entries).toMatchObject([{ credential: 'device-token' }]);
+    expect((await h.core.reports.status()).authLockouts.entries).toMatchObject([
+      { credential: 'device-token' },
+    ]);
   });
 
   it('a throttled loopback client with the right secret waits for its slot, in turn', async () => {
@@ -146,7 +148,7 @@ describe('connect credentials', () => {
     const started = Date.now();
     const second = await connect(h, { identity: null, auth: { token: 'wrong-2' } });
     expect(err(second.response).details?.code).toBe('AUTH_TOKEN_MISMATCH');
-    expect((await h.core.status()).authLockouts.entries).toMatchObject([
+    expect((await h.core.reports.status()).authLockouts.entries).toMatchObject([
       { peer: 'loopback', mode: 'throttle' },
     ]);
     // The throttle began after `started`: the first slot is at least 400 ms later, the next 400 ms after it.

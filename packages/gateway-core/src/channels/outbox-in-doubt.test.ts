@@ -1,13 +1,13 @@
 // A part left in doubt by a crash, on a platform whose chat history the adapter can read (findSent):
 // the history settles the doubt before the policy does.
 import { describe, expect, it } from 'vitest';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { Outbox } from './outbox.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const caps: ChannelCapabilities = {
   chatKinds: ['direct'],

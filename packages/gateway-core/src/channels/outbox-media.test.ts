@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { samplePng } from '@openclaw/test-fakes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from '../channel/types.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { FileMediaStore } from '../media/media-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
@@ -14,6 +13,7 @@ import type { OutboxRecord, Store } from '../store/types.ts';
 import { ManualClock, systemClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { Outbox } from './outbox.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const caps: ChannelCapabilities = {
   chatKinds: ['direct'],
