@@ -328,7 +328,7 @@ describe('HttpAuthenticator', () => {
     if (!('sessionId' in first)) throw new Error('no session');
     // The first session reaches the last millisecond of its life while the next ones are opened.
     clock.advance(CANVAS_SESSION_TTL_MS);
-    let last = first;
+    let last: Awaited<ReturnType<typeof auth.openSession>> = first;
     for (let i = 0; i < 10_001; i++) {
       last = await auth.openSession({ peer: remote, authorization: `Bearer ${TOKEN}`, surface: 'session' });
     }
