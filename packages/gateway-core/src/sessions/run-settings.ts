@@ -1,5 +1,22 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import type { RunSettings } from './session-runs.ts';
+import type { SessionBounds } from '../store/types.ts';
+
+export interface RunSettings {
+  timeoutMs: number;
+  queueMode: 'queue' | 'merge';
+  historyMessages: number;
+  /** History kept per session, enforced on every append. */
+  bounds?: SessionBounds | undefined;
+  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
+  maxQueuedRuns?: number | undefined;
+}
+
+/** How runs behave when nothing configures them (tests, embedding). */
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
+  timeoutMs: 600_000,
+  queueMode: 'queue',
+  historyMessages: 20,
+};
 
 /** How runs behave, read from the live config on every run. */
 export function runSettings(config: () => GatewayConfig): () => RunSettings {

@@ -14,16 +14,10 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from './run-settings.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 import { chatMessageOf } from './session-rows.ts';
-import {
-  DEFAULT_RUN_SETTINGS,
-  type ReplySink,
-  type ReplyTarget,
-  type RunSettings,
-  SessionRuns,
-  type StartRunInput,
-} from './session-runs.ts';
+import { type ReplySink, type ReplyTarget, SessionRuns, type StartRunInput } from './session-runs.ts';
 
 export type { ReplySink, ReplyTarget, RunSettings, StartRunInput };
 

@@ -22,19 +22,10 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
+import type { RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
-
-export interface RunSettings {
-  timeoutMs: number;
-  queueMode: 'queue' | 'merge';
-  historyMessages: number;
-  /** History kept per session, enforced on every append. */
-  bounds?: SessionBounds | undefined;
-  /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
-  maxQueuedRuns?: number | undefined;
-}
 
 /** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
 export interface ReplySink {
@@ -81,12 +72,6 @@ interface LiveRun {
   done: Promise<void>;
   resolveDone(): void;
 }
-
-export const DEFAULT_RUN_SETTINGS: RunSettings = {
-  timeoutMs: 600_000,
-  queueMode: 'queue',
-  historyMessages: 20,
-};
 
 class RunTimeout extends Error {
   override name = 'RunTimeout';
