@@ -29,6 +29,9 @@ export const rules: PackageRule[] = [
       nodeBuiltin(s) ||
       s === '@openclaw/protocol' ||
       s.startsWith('@sinclair/typebox') ||
+      // The AI SDK: model providers for agent turns and tool calls.
+      s === 'ai' ||
+      s.startsWith('@ai-sdk/') ||
       // file-type: MIME sniffing of stored media from its bytes.
       ['json5', 'pino', 'croner', 'prom-client', 'file-type'].includes(s),
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.ts';
+import * as approvals from './commands/approvals.ts';
 import * as channels from './commands/channels.ts';
 import * as config from './commands/config.ts';
 import * as devices from './commands/devices.ts';
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   gatewayRun.register(gw);
   devices.register(program, ctx);
   nodes.register(program, ctx);
+  approvals.register(program, ctx);
   channels.register(program, ctx);
   logs.register(program, ctx);
   config.register(program, ctx);

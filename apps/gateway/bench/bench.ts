@@ -1,16 +1,25 @@
 // `pnpm bench`: measures the gateway (the built entry, or any --url) next to a bare ws floor and
-// prints one JSON report. A command, not a test: numbers depend on the machine.
+// prints a table of every figure with its target and met/missed, then the JSON report. A
+// command, not a test: numbers depend on the machine and on what else runs on it.
 //
-//   pnpm bench [--url ws://host:port --token T] [--quick] [--idle 1000,10000] [--seconds 5]
+//   pnpm bench [--url ws://host:port --token T [--pid P]] [--quick] [--idle 1000,10000] [--seconds 5]
+//              [--many 100000 | --many 0] [--fanout-clients 10000] [--json]
+//              [--ref-url ws://host:port --ref-token T [--ref-pid P] [--ref-fanout-clients 1000]]
+//   agentTurn: gateway overhead of one agent turn (see agent-turn.ts), p50/p99
 //   pnpm bench --cluster [--fanout-clients 3000]   3 gateways on one redis-server: event fan-out
 //                                                   from one gateway to clients spread over all
-import { type ChildProcess, spawn } from 'node:child_process';
+//
+// --url measures that gateway instead of ours; --ref-url measures a second gateway (the
+// reference) with the same client and prints it beside ours. --many N opens N authenticated idle
+// connections on one gateway process from several load processes and loopback source addresses.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { agentTurnOverhead } from './agent-turn.ts';
 import { type BenchIdentity, type Conn, connect, makeIdentity } from './load-client.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,13 +34,28 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     'fanout-clients': { type: 'string' },
     cluster: { type: 'boolean' },
+    many: { type: 'string' },
+    json: { type: 'boolean' },
+    'ref-url': { type: 'string' },
+    'ref-token': { type: 'string' },
+    'ref-pid': { type: 'string' },
+    'ref-fanout-clients': { type: 'string' },
+    only: { type: 'string' },
   },
 });
+/** --only handshakes,rpc,fanout,idle,many,agent: run just those parts (start-up is always reported). */
+const only = values.only?.split(',');
+const want = (part: 'handshakes' | 'rpc' | 'fanout' | 'idle' | 'many' | 'agent') =>
+  !only || only.includes(part);
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 5));
 const idleCounts = (values.idle ?? (values.quick ? '1000' : '1000,10000')).split(',').map(Number);
 const fanoutClients = Number(values['fanout-clients'] ?? (values.quick ? 1000 : 10000));
+const manyClients = Number(values.many ?? (values.quick ? 5000 : 100_000));
+const refFanoutClients = Number(values['ref-fanout-clients'] ?? 1000);
 
 interface Server {
+  /** Open connections a few at a time (the reference refuses bursts). */
+  gentle?: boolean;
   url: string;
   token: string;
   pid: number | undefined;
@@ -81,6 +105,48 @@ async function rssKb(pid: number | undefined): Promise<number | undefined> {
   return m ? Number(m[1]) : undefined;
 }
 
+/** CPU time (user + system) a process has used, in ms: far less sensitive to machine load than wall time. */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.split(') ')[1]?.split(' ');
+  if (!fields) return undefined;
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+}
+
+/** µs of the server's CPU per operation between two cpuMs readings. */
+function cpuUsPer(before: number | undefined, after: number | undefined, ops: number): number | null {
+  if (before === undefined || after === undefined || ops === 0) return null;
+  return round(((after - before) * 1000) / ops);
+}
+
+/** A running process's (soft) open-file limit, from /proc. */
+async function fdLimitOf(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  const limits = await readFile(`/proc/${pid}/limits`, 'utf8').catch(() => '');
+  const m = /Max open files\s+(\d+|unlimited)/.exec(limits);
+  if (!m) return undefined;
+  return m[1] === 'unlimited' ? undefined : Number(m[1]);
+}
+
+/** The hard open-file limit a process started from here can raise its soft limit to. */
+function hardFdLimit(): number {
+  const out = execFileSync('/bin/sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+  return out === 'unlimited' ? 1_048_576 : Number(out);
+}
+
+/**
+ * Spawn with the soft open-file limit raised to the hard limit (each socket is a file; Node
+ * cannot call setrlimit itself). The shell execs, so the pid is the program's.
+ */
+function spawnWithFds(file: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return spawn(
+    '/bin/sh',
+    ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', file, ...args],
+    options,
+  );
+}
+
 async function startGateway(
   config?: Record<string, unknown>,
   sharedToken?: string,
@@ -90,7 +156,7 @@ async function startGateway(
   if (config) await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify(config));
   const entry = join(appDir, 'dist', 'gateway.js');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [entry, '--port', '0'], {
+  const child = spawnWithFds(process.execPath, [entry, '--port', '0'], {
     env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: token, HOME: stateDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -149,12 +215,14 @@ async function handshakeLoop(s: Server, ids: BenchIdentity[], ms: number): Promi
   return done;
 }
 
-async function handshakesPerSecond(s: Server, ids: BenchIdentity[]): Promise<number> {
+async function handshakesPerSecond(s: Server, ids: BenchIdentity[]) {
   // The first connect of each identity pairs it, and the JIT needs a moment on both sides:
   // measure the steady state after a warm-up.
   for (const id of ids) (await connect(s.url, s.token, id)).close();
   await handshakeLoop(s, ids, 1000);
-  return (await handshakeLoop(s, ids, seconds * 1000)) / seconds;
+  const cpu0 = await cpuMs(s.pid);
+  const n = await handshakeLoop(s, ids, seconds * 1000);
+  return { perSecond: round(n / seconds), serverCpuUsEach: cpuUsPer(cpu0, await cpuMs(s.pid), n) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -173,6 +241,7 @@ async function rpc(s: Server, conns: number, depth: number, ids: BenchIdentity[]
     }),
   );
   const latencies: number[] = [];
+  const cpu0 = await cpuMs(s.pid);
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     cs.flatMap((c) =>
@@ -185,18 +254,21 @@ async function rpc(s: Server, conns: number, depth: number, ids: BenchIdentity[]
       }),
     ),
   );
+  const cpu1 = await cpuMs(s.pid);
   for (const c of cs) c.ws.terminate();
   latencies.sort((a, b) => a - b);
   return {
     rps: Math.round(latencies.length / seconds),
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
+    serverCpuUsEach: cpuUsPer(cpu0, cpu1, latencies.length),
   };
 }
 
 async function openMany(s: Server, n: number, ids: BenchIdentity[]): Promise<Conn[]> {
   const out: Conn[] = [];
-  const batch = 100;
+  // The reference gateway answers 503 to a burst of 100 upgrades: it gets 10 at a time.
+  const batch = s.gentle ? 10 : 100;
   for (let i = 0; i < n; i += batch) {
     const part = await Promise.all(
       Array.from({ length: Math.min(batch, n - i) }, (_, k) =>
@@ -228,6 +300,15 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
     const share = Math.floor(n / servers.length) + (i < n % servers.length ? 1 : 0);
     conns.push(...(await openMany(server, share, ids)));
   }
+  // The reference lets only operator.admin publish a system event: its publisher asks for that
+  // scope on a connection of its own (not counted as a recipient).
+  const publisher = servers[0]!.gentle
+    ? await connect(servers[0]!.url, servers[0]!.token, ids[0]!, [
+        'operator.read',
+        'operator.write',
+        'operator.admin',
+      ])
+    : conns[0]!;
   await new Promise((r) => setTimeout(r, 2000));
   let marker = '';
   let got = 0;
@@ -245,6 +326,8 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
   // Several events, one at a time: the median is the figure, min and max show the spread.
   const times: number[] = [];
   let received = 0;
+  // The publishing gateway's CPU per event (its sends to every local client), load-independent.
+  const cpu0 = await cpuMs(servers[0]!.pid);
   for (let i = 0; i < 5; i++) {
     got = 0;
     marker = `fanout-${randomBytes(6).toString('hex')}`;
@@ -252,21 +335,24 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
       done = res;
     });
     const t0 = performance.now();
-    await conns[0]!.request('system-event', { text: marker });
-    await Promise.race([all, new Promise((r) => setTimeout(r, 30_000))]);
+    await publisher.request('system-event', { text: marker });
+    await Promise.race([all, new Promise((r) => setTimeout(r, 30_000).unref())]);
     times.push(round(last - t0));
     received = Math.min(received || got, got);
     await new Promise((r) => setTimeout(r, 300));
   }
+  const cpu1 = await cpuMs(servers[0]!.pid);
   for (const c of conns) c.ws.terminate();
+  publisher.ws.terminate();
   const sorted = [...times].sort((a, b) => a - b);
   return {
     clients: n,
     gateways: servers.length,
     received,
-    ms: sorted[2],
-    minMs: sorted[0],
-    maxMs: sorted[4],
+    ms: sorted[2]!,
+    minMs: sorted[0]!,
+    maxMs: sorted[4]!,
+    serverCpuMsPerEvent: cpu0 === undefined || cpu1 === undefined ? null : round((cpu1 - cpu0) / 5),
   };
 }
 
@@ -298,10 +384,193 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+interface ManyClientMessage {
+  type: 'opened' | 'armed' | 'published' | 'got';
+  connections?: number;
+  ms?: number;
+  failures?: number;
+  t0?: number;
+  received?: number;
+  lastAt?: number;
+}
+
+/**
+ * N authenticated idle connections on one gateway process, opened by several load processes
+ * (each holds at most its open-file limit) from loopback source addresses 127.0.0.2… (each
+ * address has its own ~28,000 ephemeral ports); then one event fanned out to all of them.
+ */
+async function many(s: Server, requested: number, fdLimit: number | undefined) {
+  // The gateway holds one file per socket plus its own (~100): it cannot take more than that.
+  const n = fdLimit === undefined ? requested : Math.min(requested, fdLimit - 250);
+  const perProcess = Math.min(hardFdLimit() - 250, 20_000);
+  const processes = Math.ceil(n / perProcess);
+  const sources = Array.from({ length: Math.max(2, Math.ceil(n / 20_000)) }, (_, i) => `127.0.0.${i + 2}`);
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssBefore = await rssKb(s.pid);
+  const cpuBefore = await cpuMs(s.pid);
+  const inbox: ManyClientMessage[][] = [];
+  const children: ChildProcess[] = [];
+  const waitAll = (type: ManyClientMessage['type'], from = children.length) =>
+    new Promise<ManyClientMessage[]>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`many: no '${type}' from every load process`)), 600_000);
+      const check = () => {
+        const got = inbox.slice(0, from).map((box) => box.find((m) => m.type === type));
+        if (got.every(Boolean)) {
+          clearTimeout(timer);
+          for (const box of inbox) {
+            const i = box.findIndex((m) => m.type === type);
+            if (i >= 0) box.splice(i, 1);
+          }
+          res(got as ManyClientMessage[]);
+        } else setTimeout(check, 20);
+      };
+      check();
+    });
+  try {
+    for (let i = 0; i < processes; i++) {
+      const count = Math.floor(n / processes) + (i < n % processes ? 1 : 0);
+      // Each process starts its addresses at a different one, so all are used evenly.
+      const mine = sources.map((_, k) => sources[(i + k) % sources.length]!);
+      const child = spawnWithFds(
+        process.execPath,
+        [
+          join(here, 'many-client.ts'),
+          '--url',
+          s.url,
+          '--token',
+          s.token,
+          '--count',
+          String(count),
+          '--sources',
+          mine.join(','),
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      );
+      inbox.push([]);
+      child.on('message', (m: ManyClientMessage) => inbox[i]!.push(m));
+      children.push(child);
+    }
+    const opened = await waitAll('opened');
+    const connections = opened.reduce((a, m) => a + m.connections!, 0);
+    const arrivalMs = Math.max(...opened.map((m) => m.ms!));
+    const cpuArrived = await cpuMs(s.pid);
+    await new Promise((r) => setTimeout(r, 3000));
+    const rssAfter = await rssKb(s.pid);
+    const times: number[] = [];
+    let received = connections;
+    let eventCpuMs: number | undefined = 0;
+    for (let e = 0; e < 3; e++) {
+      const marker = `many-${randomBytes(6).toString('hex')}`;
+      for (const c of children) c.send({ type: 'arm', marker });
+      await waitAll('armed');
+      const cpu0 = await cpuMs(s.pid);
+      children[0]!.send({ type: 'publish', marker });
+      const [published] = await waitAll('published', 1);
+      const got = await waitAll('got');
+      const cpu1 = await cpuMs(s.pid);
+      eventCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : eventCpuMs! + cpu1 - cpu0;
+      times.push(round(Math.max(...got.map((m) => m.lastAt!)) - published!.t0!));
+      received = Math.min(
+        received,
+        got.reduce((a, m) => a + m.received!, 0),
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    return {
+      requested,
+      connections,
+      failures: opened.reduce((a, m) => a + m.failures!, 0),
+      limitedBy:
+        n < requested
+          ? `the gateway process's open-file limit (hard limit ${fdLimit}; raising it needs CAP_SYS_RESOURCE, which processes here lack)`
+          : null,
+      loadProcesses: processes,
+      sourceAddresses: sources,
+      handshakesPerSecondArriving: round(connections / (arrivalMs / 1000)),
+      serverCpuUsPerHandshake: cpuUsPer(cpuBefore, cpuArrived, connections),
+      bytesPerConnection:
+        rssBefore !== undefined && rssAfter !== undefined
+          ? Math.round(((rssAfter - rssBefore) * 1024) / connections)
+          : null,
+      rssAfterMb: rssAfter !== undefined ? round(rssAfter / 1024) : null,
+      fanout: {
+        received,
+        ms: sorted[1]!,
+        minMs: sorted[0]!,
+        maxMs: sorted[2]!,
+        serverCpuMsPerEvent: eventCpuMs === undefined ? null : round(eventCpuMs / 3),
+      },
+    };
+  } finally {
+    for (const c of children) if (c.connected) c.send({ type: 'close' });
+    await Promise.all(children.map((c) => stopChild(c)));
+  }
+}
+
+interface Row {
+  figure: string;
+  ours: string;
+  bare?: string;
+  reference?: string;
+  target: string;
+  /** undefined: informational, or not measured. */
+  met?: boolean | undefined;
+}
+
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined
+    ? '–'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (a: number, b: number) => `${Math.round((100 * a) / b)}%`;
+const cpuNote = (us: number | null | undefined) =>
+  us === null || us === undefined ? '' : `, ${fmt(us, 1)} µs CPU`;
+
+function printTable(rows: Row[], notes: string[]): void {
+  const hasRef = rows.some((r) => r.reference !== undefined);
+  const head = ['figure', 'ours', 'bare floor', ...(hasRef ? ['reference'] : []), 'target', ''];
+  const body = rows.map((r) => [
+    r.figure,
+    r.ours,
+    r.bare ?? '',
+    ...(hasRef ? [r.reference ?? ''] : []),
+    r.target,
+    r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', ...notes, ''];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function measure(s: Server, ids: BenchIdentity[], fanoutN: number | undefined) {
+  return {
+    handshakes: want('handshakes') ? await part(s, () => handshakesPerSecond(s, ids.slice(0, 4))) : undefined,
+    rpc11: want('rpc') ? await part(s, () => rpc(s, 1, 1, ids)) : undefined,
+    rpc164: want('rpc') ? await part(s, () => rpc(s, 16, 4, ids)) : undefined,
+    fanout: want('fanout') && fanoutN ? await part(s, () => fanout(s, fanoutN, ids)) : undefined,
+  };
+}
+
+/** Our figures must come out; a reference that fails a part leaves that part out (and says why). */
+async function part<T>(s: Server, f: () => Promise<T>): Promise<T | undefined> {
+  if (!s.gentle) return f();
+  try {
+    return await f();
+  } catch (error) {
+    process.stderr.write(`reference: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
 async function main() {
   const ids = Array.from({ length: 100 }, makeIdentity);
   if (values.cluster) return clusterMain(ids);
-  const four = ids.slice(0, 4);
+  const loadBefore = round(loadavg()[0]!);
   const ours: Server & { spawnToReadyMs?: number; idleRssKb?: number | undefined } = values.url
     ? {
         url: values.url,
@@ -310,42 +579,196 @@ async function main() {
         stop: async () => {},
       }
     : await startGateway();
+  const ref: Server | undefined = values['ref-url']
+    ? {
+        url: values['ref-url'],
+        token: values['ref-token'] ?? '',
+        pid: values['ref-pid'] ? Number(values['ref-pid']) : undefined,
+        gentle: true,
+        stop: async () => {},
+      }
+    : undefined;
   const bare = await startBare();
   try {
     const report: Record<string, unknown> = {
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadavg1mBefore: loadBefore },
       seconds,
     };
     report.startup = {
       spawnToReadyMs: ours.spawnToReadyMs !== undefined ? round(ours.spawnToReadyMs) : null,
       idleRssMb: ours.idleRssKb ? round(ours.idleRssKb / 1024) : null,
     };
-    const hsOurs = await handshakesPerSecond(ours, four);
-    const hsBare = await handshakesPerSecond(bare, four);
-    report.handshakes = {
-      perSecond: round(hsOurs),
-      bareFloor: round(hsBare),
-      shareOfFloor: round(hsOurs / hsBare),
-    };
-    const r11 = await rpc(ours, 1, 1, ids);
-    const b11 = await rpc(bare, 1, 1, ids);
-    const r164 = await rpc(ours, 16, 4, ids);
-    const b164 = await rpc(bare, 16, 4, ids);
-    report.rpcHealth = {
-      '1x1': { ...r11, bareFloor: b11, shareOfFloor: round(r11.rps / b11.rps) },
-      '16x4': { ...r164, bareFloor: b164, shareOfFloor: round(r164.rps / b164.rps) },
-    };
-    report.idleConnections = [];
-    for (const n of idleCounts) {
+    const o = await measure(ours, ids, fanoutClients);
+    const b = await measure(bare, ids, undefined);
+    if (o.handshakes) report.handshakes = { ...o.handshakes, bareFloor: b.handshakes };
+    if (o.rpc11)
+      report.rpcHealth = {
+        '1x1': { ...o.rpc11, bareFloor: b.rpc11 },
+        '16x4': { ...o.rpc164, bareFloor: b.rpc164 },
+      };
+    if (o.fanout) report.fanout = o.fanout;
+    const idle: { connections: number; bytesPerConnection: number | null }[] = [];
+    for (const n of want('idle') ? idleCounts : []) {
       // A fresh process for each count, so earlier load phases do not distort the memory figure.
       const fresh = values.url ? ours : await startGateway();
       try {
-        (report.idleConnections as unknown[]).push(await idleRss(fresh, n, ids));
+        idle.push(await idleRss(fresh, n, ids));
       } finally {
         if (!values.url) await fresh.stop();
       }
     }
-    report.fanout = await fanout(ours, fanoutClients, ids);
+    report.idleConnections = idle;
+    let manyReport: Awaited<ReturnType<typeof many>> | undefined;
+    if (manyClients > 0 && want('many')) {
+      // Its own process, allowed as many sockets as its open files: the default limit is 20,000.
+      const fresh = values.url
+        ? ours
+        : await startGateway({ limits: { maxConnections: manyClients + 1000 } });
+      try {
+        manyReport = await many(fresh, manyClients, await fdLimitOf(fresh.pid));
+        report.many = manyReport;
+      } finally {
+        if (!values.url) await fresh.stop();
+      }
+    }
+    let r: Awaited<ReturnType<typeof measure>> | undefined;
+    let refIdle: Awaited<ReturnType<typeof idleRss>> | undefined;
+    if (ref) {
+      r = await measure(ref, ids, refFanoutClients);
+      if (ref.pid && want('idle')) refIdle = await part(ref, () => idleRss(ref, 1000, ids));
+      report.reference = { ...r, idleConnections: refIdle ?? null };
+    }
+    report.machine = { ...(report.machine as object), loadavg1mAfter: round(loadavg()[0]!) };
+
+    const startup = report.startup as { spawnToReadyMs: number | null; idleRssMb: number | null };
+    const rows: Row[] = [];
+    if (startup.spawnToReadyMs !== null)
+      rows.push({
+        figure: 'spawn of dist/gateway.js → /readyz 200',
+        ours: `${fmt(startup.spawnToReadyMs)} ms`,
+        target: '< 500 ms',
+        met: startup.spawnToReadyMs < 500,
+      });
+    if (startup.idleRssMb !== null)
+      rows.push({
+        figure: 'RSS at idle',
+        ours: `${fmt(startup.idleRssMb, 1)} MB`,
+        target: '< 80 MB',
+        met: startup.idleRssMb < 80,
+      });
+    if (o.handshakes && b.handshakes) {
+      const hsShare = o.handshakes.perSecond / b.handshakes.perSecond;
+      rows.push({
+        figure: 'handshakes/s (4 in parallel)',
+        ours: `${fmt(o.handshakes.perSecond)}${cpuNote(o.handshakes.serverCpuUsEach)} (${pct(o.handshakes.perSecond, b.handshakes.perSecond)})`,
+        bare: `${fmt(b.handshakes.perSecond)}${cpuNote(b.handshakes.serverCpuUsEach)}`,
+        ...(r?.handshakes
+          ? { reference: `${fmt(r.handshakes.perSecond)}${cpuNote(r.handshakes.serverCpuUsEach)}` }
+          : {}),
+        target: '≥ 70% of floor',
+        met: hsShare >= 0.7,
+      });
+    }
+    type Rpc = Awaited<ReturnType<typeof rpc>>;
+    if (o.rpc11 && o.rpc164 && b.rpc11 && b.rpc164) {
+      const rpcRow = (ox: Rpc, bx: Rpc) =>
+        `${fmt(ox.rps)} (${pct(ox.rps, bx.rps)}; p50 ${fmt(ox.p50Ms, 2)} ms, p99 ${fmt(ox.p99Ms, 2)} ms${cpuNote(ox.serverCpuUsEach)})`;
+      const rpcCell = (x: Rpc) => `${fmt(x.rps)} (p99 ${fmt(x.p99Ms, 2)} ms${cpuNote(x.serverCpuUsEach)})`;
+      rows.push({
+        figure: '`health` RPC/s, 1 conn × depth 1',
+        ours: rpcRow(o.rpc11, b.rpc11),
+        bare: rpcCell(b.rpc11),
+        ...(r?.rpc11 ? { reference: rpcCell(r.rpc11) } : {}),
+        target: '≥ 70% of floor',
+        met: o.rpc11.rps / b.rpc11.rps >= 0.7,
+      });
+      rows.push({
+        figure: '`health` RPC/s, 16 conns × depth 4',
+        ours: rpcRow(o.rpc164, b.rpc164),
+        bare: rpcCell(b.rpc164),
+        ...(r?.rpc164 ? { reference: rpcCell(r.rpc164) } : {}),
+        target: '≥ 50% of floor, p99 < 5 ms',
+        met: o.rpc164.rps / b.rpc164.rps >= 0.5 && o.rpc164.p99Ms < 5,
+      });
+    }
+    const fanCell = (f: Awaited<ReturnType<typeof fanout>>) =>
+      f.received < f.clients
+        ? `${fmt(f.received)} of ${fmt(f.clients)} received it`
+        : `${fmt(f.ms)} ms to ${fmt(f.clients)} (min ${fmt(f.minMs)}, max ${fmt(f.maxMs)}; ${fmt(f.serverCpuMsPerEvent)} ms CPU)`;
+    if (o.fanout)
+      rows.push({
+        figure: `one event fanned out to ${fmt(fanoutClients)} clients (median of 5)`,
+        ours: fanCell(o.fanout),
+        ...(r?.fanout ? { reference: fanCell(r.fanout) } : {}),
+        target: fanoutClients >= 10_000 ? '< 100 ms' : '(< 100 ms at 10,000)',
+        met: fanoutClients >= 10_000 && o.fanout.received === fanoutClients ? o.fanout.ms < 100 : undefined,
+      });
+    for (const x of idle)
+      rows.push({
+        figure: `RSS per idle authenticated connection, ${fmt(x.connections)}`,
+        ours: x.bytesPerConnection === null ? '–' : `${fmt(x.bytesPerConnection / 1024, 1)} KB`,
+        ...(r && refIdle && x.connections === refIdle.connections && refIdle.bytesPerConnection !== null
+          ? { reference: `${fmt(refIdle.bytesPerConnection / 1024, 1)} KB` }
+          : {}),
+        target: '(≤ 10 KB at 100,000)',
+      });
+    const notes: string[] = [];
+    if (manyReport) {
+      const m = manyReport;
+      const all = m.connections === m.requested;
+      rows.push({
+        figure: `authenticated idle connections on one process (${m.sourceAddresses.length} source addresses)`,
+        ours: `${fmt(m.connections)}${m.failures ? ` (${fmt(m.failures)} failed)` : ''}`,
+        target: `${fmt(m.requested)}`,
+        met: all,
+      });
+      rows.push({
+        figure: `  handshakes/s while they arrive (${m.loadProcesses} load processes)`,
+        ours: `${fmt(m.handshakesPerSecondArriving)}${cpuNote(m.serverCpuUsPerHandshake)}`,
+        target: '(reported)',
+      });
+      rows.push({
+        figure: `  RSS per connection at ${fmt(m.connections)}`,
+        ours: m.bytesPerConnection === null ? '–' : `${fmt(m.bytesPerConnection / 1024, 1)} KB`,
+        target: '≤ 10 KB',
+        ...(m.bytesPerConnection === null ? {} : { met: m.bytesPerConnection <= 10 * 1024 }),
+      });
+      rows.push({
+        figure: `  one event fanned out to all ${fmt(m.connections)} (median of 3)`,
+        ours: `${fmt(m.fanout.ms)} ms (min ${fmt(m.fanout.minMs)}, max ${fmt(m.fanout.maxMs)}; ${fmt(m.fanout.serverCpuMsPerEvent)} ms CPU; ${fmt(m.fanout.received)} received)`,
+        target: '< 1 s',
+        met: m.fanout.received === m.connections && m.fanout.ms < 1000,
+      });
+      if (m.limitedBy)
+        notes.push(`Connections limited by ${m.limitedBy}: the 100,000 figures are not measured.`);
+    }
+    // An agent turn's gateway overhead needs a gateway of its own (fake Telegram, fake model).
+    if (!values.url && want('agent')) {
+      const a = await agentTurnOverhead((config) => startGateway(config), values.quick ? 50 : 200);
+      report.agentTurn = a;
+      rows.push({
+        figure: `agent overhead: inbound → first model request (${a.turns} turns)`,
+        ours: `p50 ${fmt(a.inboundToModelMs.p50, 2)} ms, p99 ${fmt(a.inboundToModelMs.p99, 2)} ms`,
+        target: 'p50, p99 < 5 ms',
+        met: a.inboundToModelMs.p50 < 5 && a.inboundToModelMs.p99 < 5,
+      });
+      rows.push({
+        figure: 'agent overhead: last token → reply to the platform',
+        ours: `p50 ${fmt(a.lastTokenToPlatformMs.p50, 2)} ms, p99 ${fmt(a.lastTokenToPlatformMs.p99, 2)} ms`,
+        target: 'p50, p99 < 5 ms',
+        met: a.lastTokenToPlatformMs.p50 < 5 && a.lastTokenToPlatformMs.p99 < 5,
+      });
+    } else {
+      rows.push({
+        figure: 'agent overhead (inbound → first model request; last token → reply)',
+        ours: values.url ? 'not measured against --url' : 'not run (--only)',
+        target: 'p50, p99 < 5 ms',
+      });
+    }
+    notes.unshift(
+      `Load average (1 min) ${loadBefore} before, ${(report.machine as { loadavg1mAfter: number }).loadavg1mAfter} after, on ${cpus().length} cores shared by the load generator: wall-clock figures move with load; "µs CPU" is the server process's CPU per operation (from /proc), which barely does.`,
+    );
+    if (!values.json) printTable(rows, notes);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await bare.stop();

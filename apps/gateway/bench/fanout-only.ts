@@ -1,11 +1,24 @@
-// Profiling aid: fan-out only, against --url.
+// Profiling aid: fan-out only, against --url; with --pid also the gateway's user and system CPU
+// per event (from /proc).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Conn, connect, makeIdentity } from './load-client.ts';
 
 const { values } = parseArgs({
-  options: { url: { type: 'string' }, token: { type: 'string' }, n: { type: 'string' } },
+  options: {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    n: { type: 'string' },
+    pid: { type: 'string' },
+  },
 });
+/** [user, system] CPU ms of --pid. */
+const cpu = (): [number, number] => {
+  if (!values.pid) return [0, 0];
+  const f = readFileSync(`/proc/${values.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return [Number(f[11]) * 10, Number(f[12]) * 10];
+};
 const n = Number(values.n ?? 10000);
 const ids = Array.from({ length: 100 }, makeIdentity);
 const conns: Conn[] = [];
@@ -31,17 +44,24 @@ for (const c of conns)
     }
   });
 const times: number[] = [];
+const user: number[] = [];
+const sys: number[] = [];
 for (let i = 0; i < 10; i++) {
   got = 0;
   marker = `m-${randomBytes(4).toString('hex')}`;
   const all = new Promise<void>((r) => {
     done = r;
   });
+  const c0 = cpu();
   const t0 = performance.now();
   await conns[0]!.request('system-event', { text: marker });
   await all;
   times.push(Math.round(last - t0));
+  const c1 = cpu();
+  user.push(c1[0] - c0[0]);
+  sys.push(c1[1] - c0[1]);
   await new Promise((r) => setTimeout(r, 300));
 }
-console.log(JSON.stringify(times));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+console.log(JSON.stringify({ ms: times, cpuMsPerEvent: { user: sum(user) / 10, system: sum(sys) / 10 } }));
 process.exit(0);

@@ -32,9 +32,11 @@ export function connect(
   token: string,
   identity: BenchIdentity,
   scopes = ['operator.read', 'operator.write'],
+  localAddress?: string,
 ): Promise<Conn> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    // A source address other than 127.0.0.1 gets its own ~28,000 ephemeral ports (many-connection runs).
+    const ws = new WebSocket(url, { perMessageDeflate: false, ...(localAddress ? { localAddress } : {}) });
     const pending = new Map<string, (text: string) => void>();
     const listeners: ((text: string) => void)[] = [];
     let next = 0;

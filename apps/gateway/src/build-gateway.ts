@@ -46,6 +46,8 @@ export interface BuildGatewayOptions {
   canvasDir?: string;
   /** Channel providers (accounts come from `channels` in config). */
   providers?: ChannelProvider[];
+  /** A channel's provider when the config starts naming it while running. */
+  resolveProvider?: (channel: string) => ChannelProvider | undefined;
   /** The state dir (channel accounts keep their own state under it). */
   stateDir?: string;
   /** Stable id of this gateway (channel lease holder). */
@@ -125,6 +127,7 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
     metrics: sink,
     handlers: options.handlers ?? [],
     providers: options.providers ?? [],
+    ...(options.resolveProvider ? { resolveProvider: options.resolveProvider } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.gatewayId ? { gatewayId: options.gatewayId } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),

@@ -188,7 +188,7 @@ describe('media through the gateway (Telegram, in-process)', () => {
     const [first] = await ai.waitForRequests(1, 10_000);
     const content = first!.messages.at(-1)!.content;
     expect(Array.isArray(content)).toBe(true);
-    const parts = content as Exclude<typeof content, string>;
+    const parts = content as Exclude<typeof content, string | null>;
     expect(parts[0]).toMatchObject({ type: 'text' });
     expect((parts[0] as { text: string }).text).toMatch(/^what is this\?\n\[photo: image\/png, /);
     expect(parts[1]).toEqual({

@@ -1,5 +1,6 @@
 import type { CoreMetricsSink } from '@openclaw/gateway-core';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { RpcMetrics } from './rpc-metrics.ts';
 
 /** Every metric this gateway exports starts with this, once. */
 export const METRIC_PREFIX = 'openclaw_';
@@ -25,43 +26,29 @@ export function createMetrics(): { registry: Registry; sink: CoreMetricsSink } {
     labelNames: ['outcome', 'code'] as const,
     registers: [registry],
   });
-  const requests = new Counter({
-    name: 'openclaw_rpc_requests_total',
-    help: 'RPC requests by method and outcome.',
-    labelNames: ['method', 'outcome', 'code'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'openclaw_rpc_duration_seconds',
-    help: 'RPC handling time by method.',
-    labelNames: ['method'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-    registers: [registry],
-  });
+  const rpc = new RpcMetrics(
+    registry,
+    { requests: 'openclaw_rpc_requests_total', duration: 'openclaw_rpc_duration_seconds' },
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  );
   const drops = new Counter({
     name: 'openclaw_outbound_buffer_drops_total',
     help: 'Connections closed because their outbound buffer exceeded policy.maxBufferedBytes.',
     registers: [registry],
   });
-  // Label lookups hash their labels on every call; the hot path reuses one child per method.
-  const okChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  // A hot method's series is found once and kept: one Map lookup per request.
+  const okSeries = new Map<string, ReturnType<RpcMetrics['series']>>();
   const sink: CoreMetricsSink = {
     connectionOpened: () => connections.inc(),
     connectionClosed: () => connections.dec(),
     handshake: (outcome, code) => handshakes.inc({ outcome, code: code ?? '' }),
     request: (method, outcome, ms, code) => {
-      if (outcome === 'ok') {
-        let c = okChildren.get(method);
-        if (!c) {
-          c = { count: requests.labels(method, 'ok', ''), time: latency.labels(method) };
-          okChildren.set(method, c);
-        }
-        c.count.inc();
-        c.time.observe(ms / 1000);
-        return;
+      let s = outcome === 'ok' ? okSeries.get(method) : undefined;
+      if (!s) {
+        s = rpc.series(method, outcome, code ?? '');
+        if (outcome === 'ok') okSeries.set(method, s);
       }
-      requests.inc({ method, outcome, code: code ?? '' });
-      latency.observe({ method }, ms / 1000);
+      rpc.observe(s, ms / 1000);
     },
     slowConsumer: () => drops.inc(),
   };

@@ -113,6 +113,8 @@ async function startGateway(options: RunGatewayOptions): Promise<RunningGateway>
       logDestination,
       canvasDir: join(stateDir, 'canvas'),
       providers,
+      // A channel added to the config while running loads its provider then (library checked).
+      resolveProvider: (channel) => loadProviders({ [channel]: {} })[0],
       stateDir,
       gatewayId,
       ...(backend.cluster ? { cluster: backend.cluster } : {}),

@@ -151,7 +151,7 @@ describe('channels through the gateway process', () => {
     expect(llm.requests[0]?.messages.at(-1)).toEqual({ role: 'user', content: 'what is up?' });
     expect(llm.requests[0]?.authorization).toBe('Bearer sk-e2e');
     await waitFor(() => agentEvents.some((e) => e.data.phase === 'end'), 5000, 'end event');
-    expect(agentEvents.filter((e) => e.stream === 'output').map((e) => e.data.delta)).toEqual([
+    expect(agentEvents.filter((e) => e.stream === 'assistant').map((e) => e.data.delta)).toEqual([
       'Hello ',
       'from ',
       'the ',

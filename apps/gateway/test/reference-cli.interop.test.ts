@@ -7,6 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { cliEntry, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 
@@ -33,10 +34,19 @@ async function ensureReferenceCli(): Promise<void> {
   );
 }
 
-async function ref(args: string[], home: string): Promise<{ code: number | null; out: string }> {
+async function ref(
+  args: string[],
+  home: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     // A clean environment: the reference CLI changes its behaviour when it sees a test runner's variables.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      NO_COLOR: '1',
+      ...extraEnv,
+    };
     const child = spawn(refBin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -108,6 +118,47 @@ describe.skipIf(!lanAddress)('reference OpenClaw CLI against our gateway', () =>
     } finally {
       await rm(home, { recursive: true, force: true });
       await rm(device, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reference openclaw agent against our gateway (issue 19)', () => {
+  it('runs a turn whose model calls a tool, and prints the answer', async () => {
+    await ensureReferenceCli();
+    const fake = await FakeOpenAi.start({
+      script: (req) =>
+        req.messages.some((m) => m.role === 'tool')
+          ? {
+              text: [
+                'I looked ',
+                `at ${JSON.parse(messageText(req.messages.at(-1)!)).sessions.length} sessions.`,
+              ],
+            }
+          : { toolCalls: [{ name: 'sessions', arguments: { action: 'list' } }] },
+    });
+    const token = randomBytes(24).toString('base64url');
+    await using gw = await spawnGateway({
+      env: { OPENCLAW_GATEWAY_TOKEN: token },
+      config: {
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: fake.baseUrl, model: 'm', apiKeyEnv: 'OC_NO_KEY' },
+        },
+      },
+    });
+    const home = await tempStateDir();
+    try {
+      const r = await ref(['agent', '--session-key', 'agent:main:main', '--message', 'look around'], home, {
+        OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${gw.port}`,
+        OPENCLAW_GATEWAY_TOKEN: token,
+      });
+      expect(r.code).toBe(0);
+      expect(r.out.trim()).toBe('I looked at 1 sessions.');
+      expect(fake.requests).toHaveLength(2);
+      expect(fake.requests[1]!.messages.at(-2)?.tool_calls?.[0]?.function.name).toBe('sessions');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+      await fake.close();
     }
   });
 });

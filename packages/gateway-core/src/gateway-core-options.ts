@@ -34,6 +34,11 @@ export interface GatewayCoreOptions {
   presenceTags?: string[];
   /** Channel providers this gateway can run (accounts come from `channels` in config). */
   providers?: ChannelProvider[];
+  /**
+   * The provider of a channel the config starts naming while running (a live `channels` change);
+   * throws when its platform library is not installed. Without it, only `providers` can run.
+   */
+  resolveProvider?: (channel: string) => ChannelProvider | undefined;
   /** Where channel accounts keep their own state. Required with providers. */
   stateDir?: string;
   /** Mounts webhook routes on the HTTP server. */

@@ -1,5 +1,8 @@
 import { CloseCodes } from '@openclaw/protocol';
-import { agentApiKey, configuredResponder } from './agent/configured-responder.ts';
+import { configuredResponder } from './agent/configured-responder.ts';
+import { ModelRegistry } from './agent/model-registry.ts';
+import { sessionAgentState } from './agent/session-agent-state.ts';
+import { SessionCompactor } from './agent/session-compactor.ts';
 import { AgentCatalog } from './agents/agent-catalog.ts';
 import { ExecApprovals } from './approvals/exec-approvals.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -77,6 +80,10 @@ export class GatewayCore {
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
+  /** Models by `provider/model` through the AI SDK: the default, fallbacks, providers. */
+  readonly models: ModelRegistry;
+  /** Summaries of older turns (automatic within the context budget, and sessions.compact). */
+  readonly compactor: SessionCompactor;
   readonly approvals: ExecApprovals;
   readonly questions: QuestionService;
   readonly channels: Channels;
@@ -169,8 +176,14 @@ export class GatewayCore {
         ? (params) => this.cluster!.remoteInvoke(params, cfg().nodes.invokeTimeoutMs)
         : undefined,
     });
-    const apiKey = agentApiKey(cfg, options.stateDir);
-    const agents = new AgentCatalog(cfg, async () => (await apiKey()) !== undefined);
+    this.models = new ModelRegistry({ config: () => cfg().agent, stateDir: options.stateDir });
+    this.compactor = new SessionCompactor({
+      kv: this.store.kv,
+      models: this.models,
+      config: () => cfg().agent,
+      log: this.log.child({ component: 'compaction' }),
+    });
+    const agents = new AgentCatalog(this.models);
     this.approvals = new ExecApprovals({
       ...base,
       kv: this.store.kv,
@@ -192,12 +205,39 @@ export class GatewayCore {
     });
     this.channels = createChannels({
       ...base,
-      responder: options.responder ?? configuredResponder(cfg, apiKey),
+      responder:
+        options.responder ??
+        configuredResponder({
+          config: cfg,
+          models: this.models,
+          compactor: this.compactor,
+          store: this.store,
+          stateDir: options.stateDir,
+          log: this.log.child({ component: 'agent' }),
+          tools: () => ({
+            nodes: this.nodes,
+            approvals: this.approvals,
+            messages: {
+              send: (params, caller) => this.channels.send(params, caller),
+              react: (t, messageId, emoji) => this.chatActions.react(t, messageId, emoji),
+            },
+            store: this.store,
+            cron: this.cron,
+            storeImage: async (bytes) => {
+              const item = await this.media.put(bytes);
+              return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
+            },
+          }),
+        }),
       runSettings: runSettings(cfg),
+      ackReaction: () => cfg().agent.ackReaction,
+      // Clustered, the store is shared: runs carry their gateway, which alone recovers them.
+      ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
       onMessage: (m) => conversations.feed.messageStored(m),
       onRunChange: (key) => conversations.feed.runChanged(key),
       onMessageUpdated: (m) => conversations.feed.messageUpdated(m),
       providers: options.providers ?? [],
+      resolveProvider: options.resolveProvider,
       config: () => cfg().channels as Record<string, unknown>,
       stateDir: options.stateDir ?? '.',
       gatewayId: this.#gatewayId,
@@ -268,6 +308,7 @@ export class GatewayCore {
       sessionFeed: conversations.feed,
       sessionViews: conversations.views,
       agents,
+      agentState: sessionAgentState({ store: this.store, models: this.models, compactor: this.compactor }),
       approvals: this.approvals,
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
@@ -300,7 +341,14 @@ export class GatewayCore {
       sweeps: [() => this.pairing.sweep(), () => this.channels.sweep(), mediaSweep(this.media, this.clock)],
     });
     this.config.onChange(
-      applyLiveConfig({ ...base, config: cfg, limiter: auth.limiter, ticker: this.#ticker, hub: this.hub }),
+      applyLiveConfig({
+        ...base,
+        config: cfg,
+        limiter: auth.limiter,
+        ticker: this.#ticker,
+        hub: this.hub,
+        channels: this.channels.accounts,
+      }),
     );
   }
 

@@ -54,10 +54,12 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
     expect(mine.at(-1)).toMatchObject({ stream: 'lifecycle', data: { phase: 'end', status: 'ok' } });
     expect(
       mine
-        .filter((e) => e.stream === 'output')
+        .filter((e) => e.stream === 'assistant')
         .map((e) => e.data.delta)
         .join(''),
     ).toBe('You said: hello model');
+    // The reference's assistant stream carries the text so far with each delta.
+    expect(mine.filter((e) => e.stream === 'assistant').at(-1)?.data.text).toBe('You said: hello model');
     await waitFor(() => chat.some((e) => e.runId === r.runId && e.state === 'final'));
     expect(
       chat
@@ -157,7 +159,7 @@ describe('agent runs over an OpenAI-compatible backend (a fake server streaming 
 });
 
 describe('runs across a restart', () => {
-  it('a run accepted before a crash is reported interrupted, never silently gone', async () => {
+  it('with resumeInterrupted off, a run a crash cut short is reported interrupted, never silently gone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-runs-'));
     try {
       const store = createSqliteStore({ path: join(dir, 'gateway.db') });
@@ -174,7 +176,7 @@ describe('runs across a restart', () => {
       });
       await store.close();
       const core = await createGatewayCore({
-        config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {}),
+        config: ConfigManager.fromObject(join(dir, 'openclaw.json'), { agent: { resumeInterrupted: false } }),
         store: createSqliteStore({ path: join(dir, 'gateway.db') }),
         log: createSilentLogger(),
         version: '0.0.0-test',

@@ -37,10 +37,14 @@ export {
 export { samplePng, sampleVoiceNote } from './media-samples.ts';
 export {
   type ChatRequest,
+  type ChatRequestMessage,
   type ContentPart,
   FakeOpenAi,
   type FakeOpenAiOptions,
+  messageText,
+  type ScriptedTurn,
   type TranscriptionRequest,
+  type WireToolCall,
 } from './openai/fake-openai.ts';
 export {
   FakeSignal,

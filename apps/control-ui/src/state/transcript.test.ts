@@ -116,4 +116,37 @@ describe('Transcript', () => {
     t.setHistory([msg('m1', 'assistant', 'partial', { runId: 'r1', status: 'aborted' })]);
     expect(view(t)).toEqual([['assistant', 'partial', 'aborted']]);
   });
+
+  it("a run's stored tool steps do not end its stream: the answer still streams in and settles (issue 19)", () => {
+    const t = new Transcript(S);
+    t.apply(delta('r1', 0, 'Let me look. '));
+    // A history read while the run is between tool steps: its tool step and result are stored.
+    const step = msg('m2', 'assistant', '', {
+      runId: 'r1',
+      status: 'complete',
+      content: [{ type: 'toolCall', id: 'c1', name: 'nodes', arguments: { action: 'list' } }],
+    });
+    const result = msg('m3', 'toolResult', '{"nodes":[]}', {
+      runId: 'r1',
+      toolCallId: 'c1',
+      toolName: 'nodes',
+      isError: false,
+    });
+    t.setHistory([msg('m1', 'user', 'what nodes?'), step, result]);
+    expect(t.activeRunId).toBe('r1');
+    expect(t.apply(delta('r1', 1, 'None.'))).toBe('applied');
+    expect(view(t)).toEqual([
+      ['user', 'what nodes?', 'stored'],
+      ['assistant', '', 'stored'],
+      ['toolResult', '{"nodes":[]}', 'stored'],
+      ['assistant', 'Let me look. None.', 'streaming'],
+    ]);
+    expect(t.entries()[1]?.toolCalls).toEqual(['nodes {"action":"list"}']);
+    expect(t.entries()[2]?.tool).toBe('nodes');
+    expect(
+      t.apply(final('r1', 2, msg('m4', 'assistant', 'None.', { runId: 'r1', status: 'complete' }))),
+    ).toBe('applied');
+    expect(t.activeRunId).toBeUndefined();
+    expect(t.entries().at(-1)).toMatchObject({ key: 'm4', text: 'None.', state: 'complete' });
+  });
 });

@@ -23,6 +23,10 @@ export interface TranscriptEntry {
   edited?: boolean;
   deleted?: boolean;
   reactions?: string[];
+  /** An agent step that called tools: one line per call. */
+  toolCalls?: string[];
+  /** A tool result: the tool's name. */
+  tool?: string;
 }
 
 interface Outgoing {
@@ -69,7 +73,7 @@ export class Transcript {
   setHistory(messages: readonly ChatMessage[]): void {
     const seen = new Set<string>();
     const stored = messages.filter((m) => !seen.has(m.id) && seen.add(m.id));
-    const runsDone = new Set(stored.filter((m) => m.role === 'assistant' && m.runId).map((m) => m.runId));
+    const runsDone = new Set(stored.filter(isRunAnswer).map((m) => m.runId));
     const deltas = new Map<string, number>();
     for (const it of this.#items) if (it.kind === 'stored' && it.deltas) deltas.set(it.message.id, it.deltas);
     const live = this.#items.filter(
@@ -110,7 +114,7 @@ export class Transcript {
   /** Apply a `chat` event. `refetch` means the run skipped a seq (something was missed): reload history. */
   apply(event: ChatEvent): ApplyOutcome {
     if (event.sessionKey !== this.sessionKey) return 'ignored';
-    if (this.#storedIndex((m) => m.role === 'assistant' && m.runId === event.runId) >= 0) return 'ignored';
+    if (this.#storedIndex((m) => isRunAnswer(m) && m.runId === event.runId) >= 0) return 'ignored';
     let index = this.#items.findIndex((it) => it.kind === 'stream' && it.stream.runId === event.runId);
     if (index < 0) {
       this.#items.push({
@@ -171,6 +175,23 @@ export class Transcript {
   }
 }
 
+/** The message a run ended with: an assistant message of the run that is not one of its tool steps. */
+function isRunAnswer(m: ChatMessage): boolean {
+  return m.role === 'assistant' && m.runId !== undefined && toolCallsOf(m).length === 0;
+}
+
+function toolCallsOf(m: ChatMessage): { name: string; arguments: unknown }[] {
+  return Array.isArray(m.content)
+    ? m.content.flatMap((p) => (p.type === 'toolCall' ? [{ name: p.name, arguments: p.arguments }] : []))
+    : [];
+}
+
+/** A tool call as one line: `name {args}`, shortened. */
+function callLine(c: { name: string; arguments: unknown }): string {
+  const args = JSON.stringify(c.arguments ?? {});
+  return `${c.name} ${args.length > 160 ? `${args.slice(0, 159)}…` : args}`;
+}
+
 function toEntry(it: Item): TranscriptEntry {
   switch (it.kind) {
     case 'stored': {
@@ -195,6 +216,12 @@ function toEntry(it: Item): TranscriptEntry {
       if (m.editedAtMs !== undefined) e.edited = true;
       if (m.deletedAtMs !== undefined) e.deleted = true;
       if (m.reactions?.length) e.reactions = m.reactions.map((r) => r.emoji);
+      const calls = toolCallsOf(m);
+      if (calls.length) e.toolCalls = calls.map(callLine);
+      if (m.role === 'toolResult') {
+        e.tool = m.toolName ?? 'tool';
+        if (m.isError) e.state = 'error';
+      }
       return e;
     }
     case 'outgoing': {

@@ -240,8 +240,9 @@ export class ChatPage extends Page {
               ? `failed${m.error ? `: ${m.error}` : ''}`
               : '';
     return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
-      <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
+      <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role === 'toolResult' ? `Tool ${m.tool ?? ''}` : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
       ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      ${m.toolCalls?.map((c) => html`<span class="tool-call">→ ${c}</span>`) ?? nothing}
       ${m.media?.map((media) => html`<oc-chat-media .media=${media} .session=${this.session}></oc-chat-media>`) ?? nothing}
       ${m.reactions?.length ? html`<span class="reactions" aria-label="Reactions">${m.reactions.join(' ')}</span>` : nothing}
       ${

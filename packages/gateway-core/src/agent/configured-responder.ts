@@ -1,45 +1,50 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { GatewayConfig } from '@openclaw/protocol';
+import type { Logger } from '../logging/logger.ts';
 import { echoResponder, type Responder } from '../sessions/responder.ts';
-import { openAiResponder } from './openai-backend.ts';
+import type { Store } from '../store/types.ts';
+import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import type { SessionCompactor } from './session-compactor.ts';
+import { sessionModel } from './session-model.ts';
+import { type AgentToolServices, agentTools } from './tools/agent-tools.ts';
 
-/**
- * The OpenAI-compatible API key, read when needed: its env var, else its key file (default
- * `<stateDir>/agent-api-key`).
- */
-export function agentApiKey(
-  config: () => GatewayConfig,
-  stateDir: string | undefined,
-): () => Promise<string | undefined> {
-  return async () => {
-    const o = config().agent.openai;
-    const fromEnv = process.env[o.apiKeyEnv]?.trim();
-    if (fromEnv) return fromEnv;
-    const file = o.apiKeyFile ?? (stateDir ? join(stateDir, 'agent-api-key') : undefined);
-    if (!file) return undefined;
-    return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
-  };
+export interface ConfiguredResponderOptions {
+  config: () => GatewayConfig;
+  models: ModelRegistry;
+  compactor: SessionCompactor;
+  store: Store;
+  stateDir?: string | undefined;
+  log: Logger;
+  /** What the tools drive; read on the first model turn, when every service exists. */
+  tools: () => AgentToolServices;
 }
 
 /**
- * The responder the config names, chosen per run from the live config: echo, or the
- * OpenAI-compatible backend with its key from `apiKey`.
+ * What answers a turn: `echo/echo` at once, any other model through the agent runtime (models,
+ * tools, tool loop), which is loaded and built on the first turn a model answers — a gateway whose
+ * turns all go to echo never loads the AI SDK.
  */
-export function configuredResponder(
-  config: () => GatewayConfig,
-  apiKey: () => Promise<string | undefined>,
-): () => Responder {
-  const openai = openAiResponder(() => {
-    const o = config().agent.openai;
-    return {
-      baseUrl: o.baseUrl,
-      model: o.model,
-      systemPrompt: o.systemPrompt,
-      temperature: o.temperature,
-      vision: o.vision,
-      apiKey,
-    };
-  });
-  return () => (config().agent.backend === 'openai-compatible' ? openai : echoResponder);
+export function configuredResponder(o: ConfiguredResponderOptions): () => Responder {
+  let runtime: Promise<Responder> | undefined;
+  const load = () =>
+    import('./agent-runtime.ts').then(({ createAgentRuntime }) =>
+      createAgentRuntime({
+        config: () => o.config().agent,
+        models: o.models,
+        tools: agentTools(o.tools()),
+        sessionModel: (key) => sessionModel(o.store.kv, key),
+        compactor: o.compactor,
+        stateDir: o.stateDir,
+        log: o.log,
+      }),
+    );
+  const responder: Responder = {
+    name: 'models',
+    respond: async (input, onDelta) => {
+      const model = o.models.candidates(await sessionModel(o.store.kv, input.sessionKey))[0];
+      if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      runtime ??= load();
+      return (await runtime).respond(input, onDelta);
+    },
+  };
+  return () => responder;
 }

@@ -1,4 +1,5 @@
-import type { GatewayConfig, ModelChoice } from '@openclaw/protocol';
+import type { ModelChoice } from '@openclaw/protocol';
+import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
 
 /** The one agent this gateway runs: the configured backend answers every session. */
 export const MAIN_AGENT_ID = 'main';
@@ -17,53 +18,58 @@ export interface AgentModel {
 }
 
 /**
- * What is true about the agent and its model, read from the live config: `echo` (built in) or
- * the OpenAI-compatible server with its configured model name. Nothing here is guessed.
+ * What is true about the agent and its models, read from the live config: the default model
+ * (`echo/echo` built in, or `provider/model` through the AI SDK) and the fallbacks after it.
+ * Nothing here is guessed.
  */
 export class AgentCatalog {
-  readonly #config: () => GatewayConfig;
-  readonly #hasApiKey: () => Promise<boolean>;
+  readonly #models: ModelRegistry;
 
-  constructor(config: () => GatewayConfig, hasApiKey: () => Promise<boolean>) {
-    this.#config = config;
-    this.#hasApiKey = hasApiKey;
+  constructor(models: ModelRegistry) {
+    this.#models = models;
   }
 
   model(): AgentModel {
-    const agent = this.#config().agent;
-    if (agent.backend === 'echo')
-      return { provider: 'echo', id: 'echo', name: 'Echo (built in)', available: true };
-    const id = agent.openai.model.trim();
-    return {
-      provider: 'openai-compatible',
-      id: id || 'unset',
-      name: id || 'no model set',
-      available: id !== '',
-    };
+    return this.#describe(this.#models.defaultRef());
   }
 
   /** `provider/model`, the reference's model reference format. */
   modelRef(): string {
-    const m = this.model();
-    return `${m.provider}/${m.id}`;
+    return this.#models.defaultRef();
   }
 
+  /** The default model, then the fallbacks in the order they are tried. */
   choices(): ModelChoice[] {
-    const m = this.model();
-    return [
-      {
+    return this.#models.candidates().map((ref, i) => {
+      const m = this.#describe(ref);
+      return {
         id: m.id,
         name: m.name,
         provider: m.provider,
         available: m.available,
         reasoning: false,
-        tags: ['default'],
-      },
-    ];
+        tags: i === 0 ? ['default'] : ['fallback'],
+      };
+    });
   }
 
-  /** echo needs no credential; an OpenAI-compatible server has one when the env var or key file holds it. */
-  async credentialFound(): Promise<boolean> {
-    return this.#config().agent.backend === 'echo' ? true : this.#hasApiKey();
+  /** echo needs no credential; a provider has one when its env var or key file holds it. */
+  credentialFound(): Promise<boolean> {
+    return this.#models.credentialFound();
+  }
+
+  #describe(ref: string): AgentModel {
+    if (ref === ECHO_MODEL_REF)
+      return { provider: 'echo', id: 'echo', name: 'Echo (built in)', available: true };
+    const parsed = parseModelRef(ref);
+    const provider = parsed?.provider ?? 'unknown';
+    const id = parsed?.modelId ?? 'unset';
+    const known = provider in this.#models.providers();
+    return {
+      provider,
+      id,
+      name: id === 'unset' ? 'no model set' : id,
+      available: known && id !== 'unset',
+    };
   }
 }

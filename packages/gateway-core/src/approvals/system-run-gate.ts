@@ -17,17 +17,27 @@ export function systemRunArgv(params: unknown): string[] | undefined {
  * (`params.approval`), which a node that asks on a miss accepts in place of its allowlist.
  */
 export function systemRunGate(approvals: ExecApprovals) {
-  return async (params: NodeInvokeParams, caller: Caller): Promise<NodeInvokeParams> => {
-    if (params.command !== 'system.run') return params;
-    const argv = systemRunArgv(params.params) ?? [];
-    const p = (params.params ?? {}) as { cwd?: unknown };
-    const { approval } = await approvals.gate({
-      argv,
-      cwd: typeof p.cwd === 'string' ? p.cwd : null,
-      nodeId: params.nodeId,
-      requestedBy: caller.id,
-    });
-    if (!approval) return params;
-    return { ...params, params: { ...(params.params as object), approval } };
-  };
+  return (params: NodeInvokeParams, caller: Caller): Promise<NodeInvokeParams> =>
+    gateSystemRun(approvals, params, { requestedBy: caller.id });
+}
+
+/** The same gate for callers that are not a connection (the agent's nodes tool). */
+export async function gateSystemRun(
+  approvals: ExecApprovals,
+  params: NodeInvokeParams,
+  who: { requestedBy?: string | undefined; sessionKey?: string | undefined; agentId?: string | undefined },
+): Promise<NodeInvokeParams> {
+  if (params.command !== 'system.run') return params;
+  const argv = systemRunArgv(params.params) ?? [];
+  const p = (params.params ?? {}) as { cwd?: unknown };
+  const { approval } = await approvals.gate({
+    argv,
+    cwd: typeof p.cwd === 'string' ? p.cwd : null,
+    nodeId: params.nodeId,
+    requestedBy: who.requestedBy,
+    sessionKey: who.sessionKey,
+    agentId: who.agentId,
+  });
+  if (!approval) return params;
+  return { ...params, params: { ...(params.params as object), approval } };
 }

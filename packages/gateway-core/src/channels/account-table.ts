@@ -39,6 +39,17 @@ export class AccountTable {
     return this.#providers.get(channel)?.capabilities;
   }
 
+  /** A provider the config started naming while running (its descriptor only; nothing is loaded). */
+  addProvider(provider: ChannelProvider): void {
+    this.#providers.set(provider.id, provider);
+  }
+
+  /** An account the config no longer names (already stopped by the caller). */
+  remove(channel: string, accountId: string): void {
+    this.#supervisors.delete(key(channel, accountId));
+    this.#scrubList = undefined;
+  }
+
   add(supervisor: AccountSupervisor): void {
     const { channel, core } = supervisor.account;
     this.#supervisors.set(key(channel, core.accountId), supervisor);

@@ -45,6 +45,20 @@ export interface ChannelAccountsOptions {
    * any account starts, so the log scrubber knows them before an adapter can log one.
    */
   onSecrets?: ((values: string[]) => void) | undefined;
+  /**
+   * The provider of a channel the config starts naming while running (undefined: this gateway
+   * has none; throws when its platform library is not installed).
+   */
+  resolveProvider?: ((channel: string) => ChannelProvider | undefined) | undefined;
+}
+
+/** What applying a changed `channels` section did, account by account (`channel/accountId`). */
+export interface ChannelsReconciled {
+  added: string[];
+  removed: string[];
+  restarted: string[];
+  /** Channels whose new config was refused, with why (their running accounts are kept as they were). */
+  refused: Record<string, string>;
 }
 
 /**
@@ -60,9 +74,8 @@ export class ChannelAccounts {
   }
 
   /**
-   * One supervisor per configured account. Channels are read once, at start (changing them needs
-   * a restart, like the set of providers loaded); a channel whose config is invalid is reported
-   * and left out, the others start.
+   * One supervisor per configured account, at start; later changes go through reconcile(). A
+   * channel whose config is invalid is reported and left out, the others start.
    */
   load(): void {
     const { table, log } = this.#o;
@@ -84,6 +97,98 @@ export class ChannelAccounts {
     for (const c of Object.keys(raw).filter((c) => !table.provider(c))) {
       log.warn({ channel: c }, 'config names a channel this gateway has no provider for');
     }
+  }
+
+  /**
+   * Apply a changed `channels` section while running: an account that appeared is started (if
+   * enabled), one that is gone is stopped and forgotten, one whose settings changed is stopped and
+   * started again with them; the others are not touched. A channel whose new config does not
+   * resolve keeps its running accounts and is reported. One reconcile at a time, in order.
+   */
+  reconcile(): Promise<ChannelsReconciled> {
+    const next = this.#reconciling.then(() => this.#reconcile());
+    this.#reconciling = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  #reconciling: Promise<void> = Promise.resolve();
+
+  async #reconcile(): Promise<ChannelsReconciled> {
+    const { table, log } = this.#o;
+    const raw = this.#o.config();
+    const out: ChannelsReconciled = { added: [], removed: [], restarted: [], refused: {} };
+    for (const channel of Object.keys(raw)) {
+      if (table.provider(channel)) continue;
+      try {
+        const provider = this.#o.resolveProvider?.(channel);
+        if (provider) table.addProvider(provider);
+        else log.warn({ channel }, 'config names a channel this gateway has no provider for');
+      } catch (error) {
+        out.refused[channel] = (error as Error).message;
+      }
+    }
+    const wanted = new Map<string, { provider: ChannelProvider; account: ResolvedAccount }>();
+    const resolved = new Set<string>();
+    for (const provider of table.providers) {
+      const channel = provider.id;
+      if (out.refused[channel]) continue;
+      try {
+        for (const account of resolveAccounts(channel, raw[channel], provider)) {
+          wanted.set(`${channel}/${account.core.accountId}`, { provider, account });
+        }
+        resolved.add(channel);
+        table.configErrors.delete(channel);
+      } catch (error) {
+        const message = error instanceof ChannelConfigError ? error.message : String(error);
+        out.refused[channel] = message;
+      }
+    }
+    for (const [channel, why] of Object.entries(out.refused)) {
+      log.error({ channel, err: why }, 'changed channel config not applied; its running accounts are kept');
+    }
+    const stops: Promise<void>[] = [];
+    const starts: AccountSupervisor[] = [];
+    for (const s of table.all()) {
+      const { channel } = s.account;
+      if (!resolved.has(channel)) continue;
+      const id = `${channel}/${s.account.core.accountId}`;
+      const want = wanted.get(id);
+      wanted.delete(id);
+      if (!want) {
+        out.removed.push(id);
+        stops.push(s.stop().then(() => table.remove(channel, s.account.core.accountId)));
+      } else if (!sameSettings(s.account, want.account)) {
+        out.restarted.push(id);
+        stops.push(
+          s.stop().then(() => {
+            const next = this.#supervisor(want.provider, want.account);
+            table.add(next);
+            starts.push(next);
+          }),
+        );
+      }
+    }
+    await Promise.all(stops);
+    for (const [id, { provider, account }] of wanted) {
+      out.added.push(id);
+      const next = this.#supervisor(provider, account);
+      table.add(next);
+      starts.push(next);
+    }
+    // The scrubber learns new secrets before an adapter that holds them starts.
+    if (starts.length) this.#o.onSecrets?.(table.secretValues());
+    for (const s of starts) if (s.account.core.enabled) s.start();
+    if (out.added.length || out.removed.length || out.restarted.length) {
+      log.info(
+        { added: out.added, removed: out.removed, restarted: out.restarted },
+        'channel accounts changed by config',
+      );
+      this.#o.onStatusChange?.();
+    }
+    return out;
   }
 
   /** Start every enabled account. */
@@ -143,4 +248,11 @@ export class ChannelAccounts {
       webhooks: this.#o.webhooks,
     });
   }
+}
+
+/** Whether a running account's settings are what the config now says (else it restarts with them). */
+function sameSettings(a: ResolvedAccount, b: ResolvedAccount): boolean {
+  return (
+    JSON.stringify([a.core, a.provider, a.configured]) === JSON.stringify([b.core, b.provider, b.configured])
+  );
 }

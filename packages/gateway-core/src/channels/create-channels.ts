@@ -46,6 +46,10 @@ export interface ChannelsDeps extends ChannelTuning {
   /** What answers a conversation's messages, and how its runs behave (read on every run). */
   responder: () => Responder;
   runSettings?: (() => RunSettings) | undefined;
+  /** An emoji to react with on a channel message a turn starts for (`agent.ackReaction`). */
+  ackReaction?: (() => string | undefined) | undefined;
+  /** In a cluster, this gateway as the owner its runs record (only it recovers them). */
+  runOwnerId?: string | undefined;
   /** A conversation stored a message (session.message / sessions.changed events). */
   onMessage?: SessionRouterOptions['onMessage'];
   /** A run started or ended in a conversation. */
@@ -58,6 +62,8 @@ export interface ChannelsDeps extends ChannelTuning {
   onLogin?: ((state: WebLoginState) => void) | undefined;
   /** The secret values the accounts resolved to, told before any account starts (log scrubbing). */
   onSecrets?: ((values: string[]) => void) | undefined;
+  /** The provider of a channel the config starts naming while running. */
+  resolveProvider?: ((channel: string) => ChannelProvider | undefined) | undefined;
   /** Where media in and out is stored (without it, media is neither kept nor sent). */
   media?: MediaStore | undefined;
   /** The configured transcriber of voice notes, read per note (undefined: not transcribed). */
@@ -150,6 +156,17 @@ export function createChannels(deps: ChannelsDeps): Channels {
     ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
     ...(media ? { readMedia: (ref: string) => media.read(ref) } : {}),
     typing: (target, on) => chatActions.typing(target, on),
+    acknowledge: (target, messageId) => {
+      const emoji = deps.ackReaction?.();
+      if (!emoji) return;
+      // Best effort, like typing: a reaction is never worth failing a turn over.
+      chatActions
+        .react(target, messageId, emoji)
+        .catch((error: unknown) =>
+          log.debug({ channel: target.channel, err: (error as Error).message }, 'ack reaction failed'),
+        );
+    },
+    ...(deps.runOwnerId ? { gatewayId: deps.runOwnerId } : {}),
     replies: outbox,
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
@@ -188,6 +205,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     status,
     onStatusChange: deps.onStatusChange,
     onSecrets: deps.onSecrets,
+    resolveProvider: deps.resolveProvider,
   });
   const sender = new ChannelSend(table, outbox, media);
   const pairing = new DmPairing({ table, store, clock, replies: outbox });

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@openclaw/protocol';
 import type { AuthLimiter } from '../auth/auth-limiter.ts';
+import type { ChannelAccounts } from '../channels/accounts.ts';
 import type { ConnectionHub } from '../connection/connection-hub.ts';
 import type { Ticker } from '../events/ticker.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -11,12 +12,13 @@ export interface LiveConfigTargets {
   ticker: Pick<Ticker, 'retune'>;
   hub: Pick<ConnectionHub, 'connectionCount' | 'closeSharedSecretConnections' | 'helloChanged'>;
   log: Logger;
+  channels: Pick<ChannelAccounts, 'reconcile'>;
 }
 
 /**
  * What a config change does at once, beyond the services that read the config on each use:
  * hello-ok is rebuilt, the auth limiter and tick interval are retuned, connections that used a
- * changed shared secret are closed, and the log level follows.
+ * changed shared secret are closed, the log level follows, and channel accounts are reconciled.
  */
 export function applyLiveConfig(t: LiveConfigTargets): (change: ConfigChange) => void {
   return ({ changed, origin }) => {
@@ -29,5 +31,11 @@ export function applyLiveConfig(t: LiveConfigTargets): (change: ConfigChange) =>
       t.hub.closeSharedSecretConnections('gateway auth changed', origin);
     }
     if (changed.some((p) => p.startsWith('logging.level'))) t.log.level = cfg.logging.level;
+    // Channel accounts start, stop or restart with their new settings; reconcile logs what it did.
+    if (changed.some((p) => p === 'channels' || p.startsWith('channels.'))) {
+      t.channels
+        .reconcile()
+        .catch((error: unknown) => t.log.error({ err: error }, 'applying channel config failed'));
+    }
   };
 }

@@ -41,6 +41,7 @@ export function createAgentHandlers({ sessions }: AgentDeps): FamilyHandlers<typ
         requireRoute: params.deliver === true && params.bestEffortDeliver !== true,
         timeoutMs: params.timeout !== undefined && params.timeout > 0 ? params.timeout * 1000 : undefined,
         dedupeKey: `${ctx.caller.id}|agent|${params.idempotencyKey}`,
+        scopes: ctx.session.scopes,
       });
       return {
         runId: r.runId,

@@ -34,6 +34,7 @@ export function createChatHandlers({
         ...(stored.length ? { media: stored } : {}),
         dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}`,
         preferredRunId: params.idempotencyKey,
+        scopes: ctx.session.scopes,
       });
     },
     'chat.history': (params) => sessions.history(params.sessionKey, params.limit ?? 100, params.cursor),

@@ -12,6 +12,14 @@ export interface SessionsDeps {
   sessionFeed: SessionFeed;
   sessionViews: SessionViews;
   clock: Clock;
+  /** The agent's state beside a session's transcript: its summary (compaction) and chosen model. */
+  agentState?: {
+    /** Summarise what a trim to the newest `keep` messages removes; false when nothing was summarised. */
+    summarize(key: string, keep: number): Promise<boolean>;
+    /** The model the session answers with (`provider/model`), or null for the default. */
+    setModel(key: string, model: string | null): Promise<void>;
+    forget(key: string): Promise<void>;
+  };
 }
 
 /**
@@ -66,12 +74,13 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       feed.subscribeMessages(ctx.conn, key, false);
       return { subscribed: false as const, key };
     },
-    'sessions.patch': async ({ key, label }) => {
+    'sessions.patch': async ({ key, label, model }) => {
       const rec =
         label === undefined
           ? await store.sessions.get(key)
           : await store.sessions.setTitle(key, label ?? undefined);
       if (!rec) throw unknownSession(key);
+      if (model !== undefined) await d.agentState?.setModel(key, model);
       feed.sessionChanged(key, 'patch');
       return { ok: true as const, key, session: await views.row(rec) };
     },
@@ -79,12 +88,14 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       if (!(await store.sessions.get(key))) throw unknownSession(key);
       await sessions.stopRuns(key);
       const removedMessages = await store.sessions.trim(key, 0);
+      await d.agentState?.forget(key);
       feed.sessionChanged(key, 'reset');
       return { ok: true as const, key, removedMessages };
     },
     'sessions.delete': async ({ key }) => {
       await sessions.stopRuns(key);
       const deleted = await store.sessions.remove(key);
+      await d.agentState?.forget(key);
       if (deleted) feed.sessionChanged(key, 'delete');
       return { ok: true as const, key, deleted, archived: [] };
     },
@@ -92,6 +103,7 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       const rec = await store.sessions.get(key);
       if (!rec) throw unknownSession(key);
       const keep = maxLines ?? 100;
+      const summarized = (await d.agentState?.summarize(key, keep)) ?? false;
       const removedMessages = await store.sessions.trim(key, keep);
       feed.sessionChanged(key, 'compact');
       return {
@@ -99,6 +111,7 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
         key,
         removedMessages,
         keptMessages: Math.max(0, rec.messageCount - removedMessages),
+        ...(summarized ? { summarized } : {}),
       };
     },
   };

@@ -28,18 +28,17 @@ export interface SystemDeps {
   clock: Clock;
   log: Logger;
   logRing: LogRing | undefined;
-  store: Pick<Store, 'audit' | 'kv'>;
+  store: Pick<Store, 'audit'>;
 }
 
 /** health, status, presence, system events, heartbeats, logs and the audit log. */
 export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof systemMethods> {
   const { gateway, reports, presenceList, heartbeat, bus, clock, log, logRing, store } = deps;
   return {
-    health: async ({ includeMemory }) => {
+    health: ({ includeMemory }) => {
       const t0 = performance.now();
-      // Answering health includes a store round trip, so durationMs measures real work; a store
-      // that does not answer is reported by status and readiness, not by failing health.
-      await store.kv.get('health.probe').catch(() => undefined);
+      // No store round trip: health is what monitors poll, and the store's state is reported by
+      // status and readiness (a periodic probe), so a synchronous read here only added latency.
       const h = reports.health();
       return {
         ...h,

@@ -7,6 +7,12 @@ interface DevicePresence {
   conns: Set<Connection>;
   onlineSince: number;
   entry: PresenceEntry;
+  /** Open connections per role and per scope: a connect or disconnect updates them in O(1). */
+  roles: Map<string, number>;
+  scopes: Map<string, number>;
+  /** The connection whose client details the entry shows: the newest operator, else the oldest. */
+  primary: Connection | undefined;
+  lastActivity: number;
 }
 
 export interface PresenceChange {
@@ -69,10 +75,28 @@ export class PresenceRegistry {
     const key = presenceKey(conn);
     let d = this.#devices.get(key);
     if (!d) {
-      d = { key, conns: new Set(), onlineSince: this.#clock.now(), entry: { ts: 0 } };
+      d = {
+        key,
+        conns: new Set(),
+        onlineSince: this.#clock.now(),
+        entry: { ts: 0 },
+        roles: new Map(),
+        scopes: new Map(),
+        primary: undefined,
+        lastActivity: 0,
+      };
       this.#devices.set(key, d);
     }
+    if (d.conns.has(conn)) return;
     d.conns.add(conn);
+    const s = conn.session;
+    if (s) {
+      count(d.roles, s.role, 1);
+      for (const sc of s.scopes) count(d.scopes, sc, 1);
+      // As a scan in connect order would pick: the newest operator, else the oldest connection.
+      if (!d.primary || s.role === 'operator') d.primary = conn;
+    }
+    if (conn.lastActivityAt > d.lastActivity) d.lastActivity = conn.lastActivityAt;
     this.#update(d, 'connect');
   }
 
@@ -84,6 +108,19 @@ export class PresenceRegistry {
       this.#devices.delete(key);
       this.#mark(key, true);
       return;
+    }
+    const s = conn.session;
+    if (s) {
+      count(d.roles, s.role, -1);
+      for (const sc of s.scopes) count(d.scopes, sc, -1);
+    }
+    // Only when the shown connection leaves are the others looked at (for the next one to show).
+    if (d.primary === conn) {
+      d.primary = undefined;
+      for (const c of d.conns) {
+        const cs = c.session;
+        if (cs && (!d.primary || cs.role === 'operator')) d.primary = c;
+      }
     }
     this.#update(d, 'disconnect');
   }
@@ -101,18 +138,8 @@ export class PresenceRegistry {
   }
 
   #build(d: DevicePresence, reason: string): PresenceEntry {
-    const roles = new Set<string>();
-    const scopes = new Set<string>();
-    let primary: Connection | undefined;
-    let lastActivity = 0;
-    for (const c of d.conns) {
-      const s = c.session;
-      if (!s) continue;
-      roles.add(s.role);
-      for (const sc of s.scopes) scopes.add(sc);
-      if (!primary || s.role === 'operator') primary = c;
-      if (c.lastActivityAt > lastActivity) lastActivity = c.lastActivityAt;
-    }
+    const primary = d.primary;
+    const lastActivity = d.lastActivity;
     const s = primary?.session;
     const entry: PresenceEntry = { ts: this.#clock.now(), onlineSince: d.onlineSince, reason };
     if (s?.deviceId) entry.deviceId = s.deviceId;
@@ -124,8 +151,8 @@ export class PresenceRegistry {
     if (s?.deviceFamily) entry.deviceFamily = s.deviceFamily;
     if (s?.clientMode) entry.mode = s.clientMode;
     if (lastActivity) entry.lastActivityAt = lastActivity;
-    entry.roles = [...roles].sort();
-    entry.scopes = [...scopes].sort();
+    entry.roles = [...d.roles.keys()].sort();
+    entry.scopes = [...d.scopes.keys()].sort();
     const tags = [...this.#tags];
     if (s?.clientId) tags.push(`client:${s.clientId}`);
     if (tags.length) entry.tags = tags;
@@ -185,4 +212,11 @@ export class PresenceRegistry {
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/** Add `by` to a key's count; a count that reaches 0 is removed. */
+function count(m: Map<string, number>, key: string, by: number): void {
+  const n = (m.get(key) ?? 0) + by;
+  if (n > 0) m.set(key, n);
+  else m.delete(key);
 }

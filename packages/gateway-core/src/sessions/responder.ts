@@ -1,10 +1,21 @@
-import type { StoredMedia } from '../store/types.ts';
+import type { RunDelivery, StoredMedia, StoredToolCall } from '../store/types.ts';
 
 /** One earlier message of the session, for backends that use context. */
 export interface HistoryTurn {
-  role: 'user' | 'assistant' | 'system';
+  role: 'user' | 'assistant' | 'system' | 'toolResult';
   text: string;
+  /** Its position in the session (stored messages). */
+  seq?: number | undefined;
+  /** An assistant step's tool calls. */
+  toolCalls?: StoredToolCall[] | undefined;
+  /** toolResult: the call it answers. */
+  toolCallId?: string | undefined;
+  toolName?: string | undefined;
+  isError?: boolean | undefined;
 }
+
+/** A message of the turn itself, stored in the session as it happens (a tool step, a tool result). */
+export type TurnMessage = Omit<HistoryTurn, 'role'> & { role: 'assistant' | 'toolResult' };
 
 export interface ResponderInput {
   sessionKey: string;
@@ -17,6 +28,16 @@ export interface ResponderInput {
   media?: readonly StoredMedia[] | undefined;
   /** The bytes of a stored attachment (images for a model that accepts them). */
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
+  /** A run resumed after a crash: the tool steps it had stored (calls, and the results it got). */
+  steps?: HistoryTurn[] | undefined;
+  /** Who started the run: the scopes its tool calls are checked against. */
+  scopes?: readonly string[] | undefined;
+  /** The chat the run answers, when it came from a channel. */
+  deliverTo?: RunDelivery | undefined;
+  /** An agent event of the run (`tool` start/update/result, `lifecycle` notes). */
+  emit?: ((stream: 'tool' | 'lifecycle', data: Record<string, unknown>) => void) | undefined;
+  /** Store a message of this turn in the session history (tool steps and their results). */
+  record?: ((message: TurnMessage) => Promise<void>) | undefined;
 }
 
 /** A reply with attachments (stored media the reply carries out, e.g. to a channel). */
@@ -25,7 +46,7 @@ export interface ResponderReply {
   media?: StoredMedia[] | undefined;
 }
 
-/** What turns a message into a reply: the echo backend, an OpenAI-compatible server, … */
+/** What turns a message into a reply: the echo backend, the model runtime, … */
 export interface Responder {
   readonly name: string;
   respond(input: ResponderInput, onDelta: (text: string) => void): Promise<string | ResponderReply>;

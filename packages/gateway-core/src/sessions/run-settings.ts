@@ -9,6 +9,8 @@ export interface RunSettings {
   bounds?: SessionBounds | undefined;
   /** Runs that may wait behind a session's active one; more are refused (`agent.maxQueuedRuns`). */
   maxQueuedRuns?: number | undefined;
+  /** A run a restart cut short is run again once, from its last stored step (`agent.resumeInterrupted`). */
+  resumeInterrupted?: boolean | undefined;
 }
 
 /** How runs behave when nothing configures them (tests, embedding). */
@@ -28,6 +30,7 @@ export function runSettings(config: () => GatewayConfig): () => RunSettings {
       historyMessages: c.agent.openai.historyMessages,
       bounds: { maxMessages: c.sessions.maxMessagesPerSession, maxBytes: c.sessions.maxBytesPerSession },
       maxQueuedRuns: c.agent.maxQueuedRuns,
+      resumeInterrupted: c.agent.resumeInterrupted,
     };
   };
 }

@@ -191,3 +191,41 @@ describe('session router', () => {
     expect(older.nextCursor).toBeUndefined();
   });
 });
+
+describe('runs a restart cut short, in a cluster (issue 19)', () => {
+  it("recovers only its own runs: another gateway's running run is left to that gateway", async () => {
+    const store = createMemoryStore();
+    await store.sessions.ensure({ key: 's', kind: 'webchat', createdAtMs: 1 });
+    const base = {
+      sessionKey: 's',
+      source: 'agent' as const,
+      status: 'running' as const,
+      message: 'hi',
+      createdAtMs: 1,
+    };
+    await store.runs.create({ ...base, runId: 'mine', ownerId: 'gw-a' });
+    await store.runs.create({ ...base, runId: 'theirs', ownerId: 'gw-b' });
+    const r = new SessionRouter({
+      store,
+      bus: new EventBus(),
+      clock: systemClock,
+      log: createSilentLogger(),
+      gatewayId: 'gw-a',
+      responder: () => echoResponder,
+      settings: () => ({
+        timeoutMs: 60_000,
+        queueMode: 'queue',
+        historyMessages: 10,
+        resumeInterrupted: true,
+      }),
+      replies: { enqueue: async () => {} },
+    });
+    expect(await r.recoverInterrupted()).toBe(1);
+    // Its own run is resumed (and answered); the other gateway's is untouched.
+    expect(await r.settled('mine')).toMatchObject({ status: 'ok', output: 'echo: hi' });
+    expect((await store.runs.get('mine'))?.resumes).toBe(1);
+    expect(await store.runs.get('theirs')).toMatchObject({ status: 'running', ownerId: 'gw-b' });
+    expect((await store.runs.get('theirs'))?.resumes).toBeUndefined();
+    await r.close();
+  });
+});

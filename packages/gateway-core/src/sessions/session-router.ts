@@ -23,6 +23,8 @@ export type { ReplySink, ReplyTarget, RunSettings, StartRunInput };
 
 export interface SessionRouterOptions {
   store: Store;
+  /** In a cluster, this gateway: runs record it, and after a restart only its own are recovered here. */
+  gatewayId?: string | undefined;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -34,6 +36,8 @@ export interface SessionRouterOptions {
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
+  /** A channel message a run was started for (an acknowledgement reaction, when configured). */
+  acknowledge?: ((target: ReplyTarget, messageId: string) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: ((message: SessionMessageRecord) => void) | undefined;
   /** A run started or ended in a session (its row's activity changed). */
@@ -63,11 +67,30 @@ export class SessionRouter {
     return this.#o.settings?.() ?? DEFAULT_RUN_SETTINGS;
   }
 
-  /** Mark runs a previous process left unfinished. Returns how many. */
+  /**
+   * Runs a previous process left unfinished: one that was running is resumed once (from its last
+   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. Returns how
+   * many were left unfinished.
+   */
   async recoverInterrupted(): Promise<number> {
-    const stale = await this.#o.store.runs.listByStatus(['accepted', 'running']);
+    // In a cluster the store is shared: another gateway's runs are its own to recover.
+    const mine = (r: RunRecord) => r.ownerId === undefined || r.ownerId === this.#o.gatewayId;
+    const stale = (await this.#o.store.runs.listByStatus(['accepted', 'running'])).filter(mine);
     const now = this.#o.clock.now();
+    const resume: RunRecord[] = [];
     for (const r of stale) {
+      if (this.#settings.resumeInterrupted && r.status === 'running' && (r.resumes ?? 0) < 1) {
+        r.resumes = (r.resumes ?? 0) + 1;
+        r.status = 'accepted';
+        r.ownerId = this.#o.gatewayId;
+        await this.#o.store.runs.update(r.runId, {
+          status: 'accepted',
+          resumes: r.resumes,
+          ownerId: r.ownerId,
+        });
+        resume.push(r);
+        continue;
+      }
       await this.#o.store.runs.update(r.runId, {
         status: 'interrupted',
         endedAtMs: now,
@@ -86,8 +109,15 @@ export class SessionRouter {
         this.#settings.bounds,
       ).catch(() => {});
     }
-    if (stale.length)
-      this.#o.log.warn({ count: stale.length }, 'runs interrupted by a restart are marked interrupted');
+    if (stale.length > resume.length)
+      this.#o.log.warn(
+        { count: stale.length - resume.length },
+        'runs interrupted by a restart are marked interrupted',
+      );
+    for (const r of resume) {
+      this.#o.log.warn({ runId: r.runId, sessionKey: r.sessionKey }, 'resuming a run a restart cut short');
+      this.#runs.resume(r);
+    }
     return stale.length;
   }
 
@@ -154,6 +184,11 @@ export class SessionRouter {
         replyToId: env.chat.kind === 'direct' ? undefined : env.id,
       },
     });
+    if (!options.replay)
+      this.#o.acknowledge?.(
+        { channel: env.channel, accountId: env.accountId, chatId: env.chat.id, threadId: env.chat.threadId },
+        env.id,
+      );
     return { sessionKey: key, runId: r.runId };
   }
 
@@ -168,6 +203,7 @@ export class SessionRouter {
     media?: StoredMedia[] | undefined;
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
+    scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#runs.refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
@@ -199,6 +235,7 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       runId,
+      scopes: params.scopes,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -218,6 +255,7 @@ export class SessionRouter {
     timeoutMs?: number | undefined;
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
+    scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#runs.refuseWhenBusy(sessionKey);
@@ -256,6 +294,7 @@ export class SessionRouter {
       deliverTo,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
+      scopes: params.scopes,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
   }

@@ -67,13 +67,7 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
     role: m.role,
     text: m.text,
     ts: m.ts,
-    content:
-      m.role === 'assistant' || media.length
-        ? [
-            ...(m.text || !media.length ? [{ type: 'text' as const, text: m.text }] : []),
-            ...media.map(contentPartOf),
-          ]
-        : m.text,
+    content: contentOf(m, media),
     timestamp: m.ts,
     __openclaw: m.runId ? { id: m.id, seq: m.seq, runId: m.runId } : { id: m.id, seq: m.seq },
   };
@@ -83,12 +77,29 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
   if (m.senderId) out.senderId = m.senderId;
   if (m.senderName) out.senderName = m.senderName;
   if (m.status) out.status = m.status;
+  if (m.toolCallId) out.toolCallId = m.toolCallId;
+  if (m.toolName) out.toolName = m.toolName;
+  if (m.isError !== undefined) out.isError = m.isError;
   if (media.length) out.media = media.map(chatMediaOf);
   if (m.replyToId) out.replyToId = m.replyToId;
   if (m.editedAtMs !== undefined) out.editedAtMs = m.editedAtMs;
   if (m.deletedAtMs !== undefined) out.deletedAtMs = m.deletedAtMs;
   if (m.reactions?.length) out.reactions = m.reactions;
   return out;
+}
+
+/**
+ * The reference's content: a string for user and system messages without media; otherwise parts:
+ * the text, then one per attachment, then (an assistant step) one per tool call.
+ */
+function contentOf(m: SessionMessageRecord, media: readonly StoredMedia[]): ChatMessage['content'] {
+  const calls = m.toolCalls ?? [];
+  if ((m.role === 'user' || m.role === 'system') && !media.length) return m.text;
+  const parts: ChatContentPart[] = [];
+  if (m.text || (!media.length && !calls.length)) parts.push({ type: 'text', text: m.text });
+  for (const x of media) parts.push(contentPartOf(x));
+  for (const c of calls) parts.push({ type: 'toolCall', id: c.id, name: c.name, arguments: c.args });
+  return parts;
 }
 
 function mediaUrl(ref: string): string {

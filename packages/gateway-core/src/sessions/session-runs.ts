@@ -34,6 +34,8 @@ export interface ReplySink {
 
 export interface SessionRunsOptions {
   store: Store;
+  /** In a cluster, this gateway: the runs it starts record it. */
+  gatewayId?: string | undefined;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -64,6 +66,8 @@ export interface StartRunInput {
   media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
+  /** The scopes of the operator who started it (its tool calls are held to them). */
+  scopes?: readonly string[] | undefined;
 }
 
 interface LiveRun {
@@ -131,6 +135,8 @@ export class SessionRuns {
       timeoutMs: input.timeoutMs,
       createdAtMs: this.#o.clock.now(),
       ...(input.media?.length ? { media: input.media } : {}),
+      ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
+      ...(input.scopes ? { scopes: [...input.scopes] } : {}),
     };
     const created = await this.#o.store.runs.create(record);
     if (!created.created) {
@@ -140,23 +146,33 @@ export class SessionRuns {
           this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
       };
     }
+    return { runId: record.runId, status: this.#enqueue(record) };
+  }
+
+  /** A persisted run a restart cut short, run again (from its last stored step). */
+  resume(record: RunRecord): void {
+    this.#enqueue(record);
+  }
+
+  /** Start a persisted run now, or queue it behind the session's active one. */
+  #enqueue(record: RunRecord): 'started' | 'queued' {
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => {
       resolveDone = r;
     });
     const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
     this.#live.set(record.runId, live);
-    if (busy) {
-      let q = this.#queued.get(input.sessionKey);
+    if (this.#active.has(record.sessionKey)) {
+      let q = this.#queued.get(record.sessionKey);
       if (!q) {
         q = [];
-        this.#queued.set(input.sessionKey, q);
+        this.#queued.set(record.sessionKey, q);
       }
       q.push(live);
-      return { runId: record.runId, status: 'queued' };
+      return 'queued';
     }
     this.#startLive(live);
-    return { runId: record.runId, status: 'started' };
+    return 'started';
   }
 
   /** Wait for a run to end (or the timeout) and report where it stands. */
@@ -282,15 +298,21 @@ export class SessionRuns {
     let chatSeq = 0;
     let agentSeq = 0;
     let text = '';
-    const agentEvent = (stream: 'lifecycle' | 'output', data: Record<string, unknown>) =>
+    const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
       const startedAtMs = this.#o.clock.now();
+      const resumed = record.startSeq !== undefined;
+      const { history, lastSeq, steps } = await this.#historyFor(
+        sessionKey,
+        settings.historyMessages,
+        record,
+      );
       record.startedAtMs = startedAtMs;
       record.status = 'running';
-      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs });
-      agentEvent('lifecycle', { phase: 'start', sessionKey });
-      const history = await this.#historyFor(sessionKey, settings.historyMessages);
+      record.startSeq ??= lastSeq;
+      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs, startSeq: record.startSeq });
+      agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
       const responder = this.#o.responder();
       if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
       const answer = await responder.respond(
@@ -302,12 +324,28 @@ export class SessionRuns {
           history,
           media: record.media,
           readMedia: this.#o.readMedia,
+          ...(steps.length ? { steps } : {}),
+          scopes: record.scopes,
+          deliverTo: record.deliverTo,
+          emit: (stream, data) => {
+            if (!controller.signal.aborted) agentEvent(stream, data);
+          },
+          record: async (m) => {
+            await this.#o.append({
+              sessionKey,
+              id: newId('msg'),
+              ts: this.#o.clock.now(),
+              runId,
+              status: 'complete',
+              ...m,
+            });
+          },
         },
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
           this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
-          agentEvent('output', { delta });
+          agentEvent('assistant', { text, delta });
         },
       );
       if (controller.signal.aborted) throw controller.signal.reason;
@@ -414,15 +452,36 @@ export class SessionRuns {
     live.resolveDone();
   }
 
-  async #historyFor(sessionKey: string, n: number): Promise<HistoryTurn[]> {
-    if (n <= 0) return [];
-    // The newest stored message is this run's own prompt; the backend gets it as `text`.
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1 });
-    return page
+  /**
+   * What a run sends its model: up to `n` earlier messages (the newest stored one up to the run's
+   * start is its own prompt, which the backend gets as `text`), and for a resumed run the tool
+   * steps it had stored before the restart.
+   */
+  async #historyFor(
+    sessionKey: string,
+    n: number,
+    run: RunRecord,
+  ): Promise<{ history: HistoryTurn[]; lastSeq: number | undefined; steps: HistoryTurn[] }> {
+    const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
+    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1, beforeSeq });
+    const lastSeq = page.at(-1)?.seq;
+    const steps =
+      run.startSeq === undefined
+        ? []
+        : (await this.#o.store.sessions.history(sessionKey, { limit: 1000 }))
+            .filter((m) => m.seq > run.startSeq! && m.runId === run.runId && m.role !== 'user')
+            .map(turnOf);
+    if (n <= 0) return { history: [], lastSeq, steps };
+    const history = page
       .slice(0, -1)
       .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
-      .filter((m) => m.text.trim() !== '' && (m.status === undefined || m.status === 'complete'))
-      .map((m) => ({ role: m.role, text: m.text }));
+      .filter(
+        (m) =>
+          (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
+          (m.status === undefined || m.status === 'complete'),
+      )
+      .map(turnOf);
+    return { history, lastSeq, steps };
   }
 
   #publishChat(event: ChatEvent): void {
@@ -432,4 +491,13 @@ export class SessionRuns {
   #publishAgent(event: AgentEvent): void {
     this.#o.bus.publish('agent', event);
   }
+}
+
+function turnOf(m: SessionMessageRecord): HistoryTurn {
+  const turn: HistoryTurn = { role: m.role, text: m.text, seq: m.seq };
+  if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
+  if (m.toolCallId) turn.toolCallId = m.toolCallId;
+  if (m.toolName) turn.toolName = m.toolName;
+  if (m.isError !== undefined) turn.isError = m.isError;
+  return turn;
 }

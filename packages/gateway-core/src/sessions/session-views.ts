@@ -101,11 +101,18 @@ export class SessionViews {
         previews.push({ key, status: 'missing', items: [] });
         continue;
       }
-      const msgs = await this.#o.store.sessions.history(key, { limit });
+      // Previews show what people said; tool steps and their results are left out.
+      const msgs = (await this.#o.store.sessions.history(key, { limit: limit * 4 }))
+        .filter((m) => m.role !== 'toolResult' && (m.text.trim() || !m.toolCalls?.length))
+        .slice(-limit);
       previews.push({
         key,
         status: msgs.length ? 'ok' : 'empty',
-        items: msgs.map((m) => ({ role: m.role, text: shorten(m.text, maxChars), timestamp: m.ts })),
+        items: msgs.map((m) => ({
+          role: m.role as 'user' | 'assistant' | 'system',
+          text: shorten(m.text, maxChars),
+          timestamp: m.ts,
+        })),
       });
     }
     return previews;

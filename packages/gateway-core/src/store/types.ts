@@ -242,15 +242,28 @@ export interface SessionRecord {
   messageCount: number;
 }
 
+/** A tool call as stored with the assistant message that made it. */
+export interface StoredToolCall {
+  id: string;
+  name: string;
+  args: unknown;
+}
+
 export interface SessionMessageRecord {
   sessionKey: string;
   /** Assigned by the store, increasing within a session. */
   seq: number;
   id: string;
-  role: 'user' | 'assistant' | 'system';
+  role: 'user' | 'assistant' | 'system' | 'toolResult';
   text: string;
   ts: number;
   runId?: string | undefined;
+  /** An assistant step that called tools (its results follow as toolResult messages). */
+  toolCalls?: StoredToolCall[] | undefined;
+  /** toolResult: the call it answers, the tool, and whether it failed. */
+  toolCallId?: string | undefined;
+  toolName?: string | undefined;
+  isError?: boolean | undefined;
   channel?: string | undefined;
   senderId?: string | undefined;
   senderName?: string | undefined;
@@ -339,6 +352,14 @@ export interface RunRecord {
   error?: string | undefined;
   deliverTo?: RunDelivery | undefined;
   timeoutMs?: number | undefined;
+  /** The scopes of the operator who started it; absent for channel and cron runs. */
+  scopes?: string[] | undefined;
+  /** The newest session message when it first started: its prompt and what came before. */
+  startSeq?: number | undefined;
+  /** Times it was resumed after a restart (at most once). */
+  resumes?: number | undefined;
+  /** The gateway that runs it (in a cluster, only that gateway resumes it after a restart). */
+  ownerId?: string | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -347,7 +368,18 @@ export interface RunRecord {
 }
 
 export type RunPatch = Partial<
-  Pick<RunRecord, 'status' | 'output' | 'error' | 'startedAtMs' | 'endedAtMs' | 'message'>
+  Pick<
+    RunRecord,
+    | 'status'
+    | 'output'
+    | 'error'
+    | 'startedAtMs'
+    | 'endedAtMs'
+    | 'message'
+    | 'startSeq'
+    | 'resumes'
+    | 'ownerId'
+  >
 >;
 
 export interface RunRepo {

@@ -176,5 +176,46 @@ export function describeSessionRepos(current: () => Store): void {
       expect((await store.runs.create(run('r4', 'k'))).created).toBe(true);
       expect((await store.runs.listByStatus(['ok'])).map((r) => r.runId)).toEqual([]);
     });
+
+    it('keeps what an agent turn records: its scopes, owner, start position and resumes; tool steps in history', async () => {
+      await store.runs.create({ ...run('t1'), scopes: ['operator.read'], ownerId: 'gw-a' });
+      await store.runs.update('t1', { status: 'running', startSeq: 3 });
+      await store.runs.update('t1', { status: 'accepted', resumes: 1, ownerId: 'gw-b' });
+      expect(await store.runs.get('t1')).toMatchObject({
+        status: 'accepted',
+        scopes: ['operator.read'],
+        ownerId: 'gw-b',
+        startSeq: 3,
+        resumes: 1,
+      });
+      await store.sessions.ensure({ key: 'tools', kind: 'webchat', createdAtMs: 1 });
+      const calls = [{ id: 'call_1', name: 'nodes', args: { action: 'list', nested: [1, { a: null }] } }];
+      await store.sessions.append({
+        sessionKey: 'tools',
+        id: 'a',
+        role: 'assistant',
+        text: '',
+        ts: 2,
+        toolCalls: calls,
+      });
+      await store.sessions.append({
+        sessionKey: 'tools',
+        id: 'b',
+        role: 'toolResult',
+        text: '{"nodes":[]}',
+        ts: 3,
+        toolCallId: 'call_1',
+        toolName: 'nodes',
+        isError: false,
+      });
+      const [step, result] = await store.sessions.history('tools', { limit: 10 });
+      expect(step).toMatchObject({ role: 'assistant', toolCalls: calls });
+      expect(result).toMatchObject({
+        role: 'toolResult',
+        toolCallId: 'call_1',
+        toolName: 'nodes',
+        isError: false,
+      });
+    });
   });
 }

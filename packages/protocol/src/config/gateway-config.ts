@@ -230,6 +230,30 @@ export const NodesSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Nodes.' },
 );
 
+const ModelRef = Type.String({
+  pattern: '^[^/\\s]+/\\S+$',
+  description:
+    'A model by name: `provider/model` (e.g. `openai-compatible/llama3.1`, `anthropic/claude-sonnet-4-5`).',
+});
+
+export const AgentProviderEntry = Type.Object(
+  {
+    api: Type.Union([Type.Literal('openai-compatible'), Type.Literal('openai'), Type.Literal('anthropic')], {
+      description: 'Which API the provider speaks (the AI SDK provider that talks to it).',
+    }),
+    baseUrl: Type.Optional(
+      SecretUrl({
+        description: 'Base URL (…/v1); the provider default when absent. A password in it is kept secret.',
+      }),
+    ),
+    apiKeyEnv: Type.Optional(
+      Type.String({ description: 'Environment variable holding the API key (never the key itself here).' }),
+    ),
+    apiKeyFile: Type.Optional(Type.String({ description: 'File holding the API key.' })),
+  },
+  { additionalProperties: false, description: 'A model provider the agent may use.' },
+);
+
 export const AgentSection = Type.Object(
   {
     backend: Type.Union([Type.Literal('echo'), Type.Literal('openai-compatible')], {
@@ -271,6 +295,70 @@ export const AgentSection = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
     ),
+    model: Type.Optional({
+      ...ModelRef,
+      description:
+        'The default model, `provider/model`. Absent: `echo/echo` with backend echo, else `openai-compatible/<openai.model>`.',
+    }),
+    fallbacks: Type.Array(ModelRef, {
+      default: [],
+      description:
+        'Models tried in order when the current one fails with a retryable error (429, 5xx, unreachable).',
+    }),
+    providers: Type.Record(Type.String({ pattern: '^[A-Za-z0-9][\\w.-]*$' }), AgentProviderEntry, {
+      default: {},
+      description:
+        'Model providers by name. Built in: `openai-compatible` (the openai section), `openai` and `anthropic` (keys from OPENAI_API_KEY and ANTHROPIC_API_KEY).',
+    }),
+    maxSteps: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 8,
+      description:
+        'Model calls one turn may make (each tool round is one); the turn ends with an error past it.',
+    }),
+    tools: Type.Object(
+      {
+        allow: Type.Optional(
+          Type.Array(Type.String(), {
+            description:
+              'Only these tools are offered (`nodes`, `canvas`, `message`, `sessions`, `cron`). Absent: all.',
+          }),
+        ),
+        deny: Type.Array(Type.String(), {
+          default: [],
+          description: 'Tools never offered; wins over allow.',
+        }),
+        unattendedScopes: Type.Array(Type.String(), {
+          default: ['operator.read', 'operator.write'],
+          description:
+            'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
+        }),
+      },
+      { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
+    ),
+    contextTokens: Type.Integer({
+      minimum: 1000,
+      default: 32_000,
+      description:
+        "A model's context window in tokens (estimated at four characters a token). History goes into three quarters of it; when it does not fit, older turns are compacted into a summary.",
+    }),
+    contextTokensByModel: Type.Record(Type.String(), Type.Integer({ minimum: 1000 }), {
+      default: {},
+      description: 'The context window of particular models, by `provider/model`; others use contextTokens.',
+    }),
+    ackReaction: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'An emoji the gateway reacts with on a channel message it starts a turn for (e.g. "👀"), where the platform has reactions. Absent: none.',
+      }),
+    ),
+    resumeInterrupted: Type.Boolean({
+      default: true,
+      description:
+        'A run a crash or restart cut short is run again once on the next start, from its last stored step (completed tool calls are not run again); off: it is marked interrupted.',
+    }),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {
       default: 'queue',
@@ -451,7 +539,6 @@ export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>
 export const RESTART_REQUIRED_PREFIXES = [
   'cluster',
   'media.dir',
-  'channels',
   'gateway.bind',
   'gateway.host',
   'gateway.port',

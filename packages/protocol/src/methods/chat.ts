@@ -62,7 +62,8 @@ const MediaUrl = Type.String({ description: 'Where an authenticated client reads
 const SizeBytes = Type.Optional(Count('Bytes.'));
 
 /**
- * Message content parts in the reference layout: text, then one part per attachment. Images, audio
+ * Message content parts in the reference layout: text, then one part per attachment (or per tool
+ * call, for an assistant step that called tools). Images, audio
  * and video are parts of their own type with a URL; files are `attachment` parts; media that was
  * refused or could not be fetched is an `attachment_error` part (the reason is in `media[].note`).
  */
@@ -124,6 +125,15 @@ export const ChatContentPart = Type.Union(
       },
       { description: 'Refused or unavailable media.' },
     ),
+    Strict(
+      {
+        type: Type.Literal('toolCall', { description: 'A tool call the assistant made.' }),
+        id: NonEmptyString('Tool call id (matches the toolResult message).'),
+        name: NonEmptyString('Tool name.'),
+        arguments: Type.Unknown({ description: 'The input the model gave the tool.' }),
+      },
+      { description: 'A tool call part.' },
+    ),
   ],
   { $id: 'ChatContentPart', description: 'One part of a message, in the reference layout.' },
 );
@@ -132,9 +142,10 @@ export type ChatContentPart = Static<typeof ChatContentPart>;
 export const ChatMessage = Strict(
   {
     id: NonEmptyString('Message id within the session.'),
-    role: Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system')], {
-      description: 'Who said it.',
-    }),
+    role: Type.Union(
+      [Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system'), Type.Literal('toolResult')],
+      { description: 'Who said it; toolResult: what a tool call the assistant made returned.' },
+    ),
     text: Type.String({ description: 'Text.' }),
     ts: TimestampMs('When.'),
     runId: Type.Optional(NonEmptyString('Run that produced or consumed it.')),
@@ -161,8 +172,11 @@ export const ChatMessage = Strict(
     ),
     content: Type.Union([Type.String(), Type.Array(ChatContentPart)], {
       description:
-        'The message in the reference layout: a string for user and system messages without media, otherwise parts (text, then one per attachment).',
+        'The message in the reference layout: a string for user and system messages without media, otherwise parts (text, then one per attachment or tool call).',
     }),
+    toolCallId: Type.Optional(NonEmptyString('toolResult: the call it answers.')),
+    toolName: Type.Optional(NonEmptyString('toolResult: the tool.')),
+    isError: Type.Optional(Type.Boolean({ description: 'toolResult: the tool failed (the text says why).' })),
     timestamp: TimestampMs('Same as ts (the reference name).'),
     idempotencyKey: Type.Optional(
       Type.String({ description: 'A chat.send user message: `<runId>:user`, so the sender can match it.' }),

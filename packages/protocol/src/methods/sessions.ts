@@ -158,7 +158,8 @@ export const sessionsMessagesUnsubscribe = defineMethod({
 
 export const sessionsPatch = defineMethod({
   name: 'sessions.patch',
-  description: 'Change a session: its label (the title). Other reference fields are accepted and ignored.',
+  description:
+    'Change a session: its label (the title) and the model it answers with. Other reference fields are accepted and ignored.',
   params: Strict(
     {
       key: Key,
@@ -167,6 +168,17 @@ export const sessionsPatch = defineMethod({
         Type.Union([NonEmptyString('New label.', { maxLength: 512 }), Type.Null()], {
           description: 'null clears it.',
         }),
+      ),
+      model: Type.Optional(
+        Type.Union(
+          [
+            NonEmptyString('The model this session answers with, `provider/model`.', { maxLength: 256 }),
+            Type.Null(),
+          ],
+          {
+            description: 'null goes back to the default model.',
+          },
+        ),
       ),
     },
     { $id: 'SessionsPatchParams', description: 'What to change.' },
@@ -236,7 +248,7 @@ export const sessionsDelete = defineMethod({
 export const sessionsCompact = defineMethod({
   name: 'sessions.compact',
   description:
-    'Shorten a session transcript to its newest messages (default 100). Nothing is summarised: older messages are deleted.',
+    'Shorten a session transcript to its newest messages (default 100). When the session answers with a model, what is removed is first compacted into the session summary (a model call) that later turns carry; with the echo model, older messages are only deleted.',
   params: Strict(
     {
       key: Key,
@@ -251,6 +263,9 @@ export const sessionsCompact = defineMethod({
       key: Key,
       removedMessages: Count('Messages deleted.'),
       keptMessages: Count('Messages kept.'),
+      summarized: Type.Optional(
+        Type.Boolean({ description: 'The removed messages were summarised into the session summary first.' }),
+      ),
     },
     { $id: 'SessionsCompactResult', description: 'Compacted.' },
   ),

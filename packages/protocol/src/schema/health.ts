@@ -40,18 +40,17 @@ export const ChannelHealth = Type.Object(
   { $id: 'ChannelHealth', additionalProperties: false, description: 'Summary of one channel.' },
 );
 
-export const MemoryHealth = Type.Object(
-  {
-    rssBytes: Count('Resident set size of the gateway process.'),
-    heapUsedBytes: Count('V8 heap in use.'),
-    heapTotalBytes: Count('V8 heap reserved.'),
-  },
-  {
-    $id: 'MemoryHealth',
-    additionalProperties: false,
-    description: 'Memory of the gateway process when the summary was computed.',
-  },
-);
+const memoryFields = {
+  rssBytes: Count('Resident set size of the gateway process.'),
+  heapUsedBytes: Count('V8 heap in use.'),
+  heapTotalBytes: Count('V8 heap reserved.'),
+};
+
+export const MemoryHealth = Type.Object(memoryFields, {
+  $id: 'MemoryHealth',
+  additionalProperties: false,
+  description: 'Memory of the gateway process when the summary was computed.',
+});
 
 export const HealthSummary = Type.Object(
   {
@@ -65,11 +64,15 @@ export const HealthSummary = Type.Object(
       description: 'Display label per channel id.',
     }),
     heartbeatSeconds: Count('Heartbeat interval in seconds (0 when disabled).'),
-    memory: Type.Optional({
-      ...MemoryHealth,
-      description:
-        'The process memory, only in a `health` answer asked with includeMemory (never in the hello snapshot or the health event, which keep the reference shape).',
-    }),
+    // Built from the fields, not by spreading MemoryHealth: a spread schema's type carries
+    // TypeBox's symbol keys, which the published declarations cannot name.
+    memory: Type.Optional(
+      Type.Object(memoryFields, {
+        additionalProperties: false,
+        description:
+          'The process memory, only in a `health` answer asked with includeMemory (never in the hello snapshot or the health event, which keep the reference shape).',
+      }),
+    ),
   },
   {
     $id: 'HealthSummary',

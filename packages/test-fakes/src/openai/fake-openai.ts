@@ -13,12 +13,45 @@ import {
 /** A content part of a chat message (text, or an image for vision models). */
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
+/** A tool call as it travels in a chat-completions message (`tool_calls[]`). */
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One message of a chat-completions request: text (or parts), an assistant's tool calls, or a tool's result. */
+export interface ChatRequestMessage {
+  role: string;
+  content: string | ContentPart[] | null;
+  tool_calls?: WireToolCall[];
+  tool_call_id?: string;
+}
+
+/** The text of a message: its string content, or its text parts joined. */
+export function messageText(m: ChatRequestMessage): string {
+  if (typeof m.content === 'string') return m.content;
+  return (m.content ?? []).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+}
+
 export interface ChatRequest {
   model: string;
-  messages: { role: string; content: string | ContentPart[] }[];
+  messages: ChatRequestMessage[];
   stream?: boolean;
   temperature?: number;
+  /** The tools offered to the model (function definitions with JSON Schema parameters). */
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: unknown } }[];
   authorization?: string | undefined;
+  /** `performance.now()` when the request arrived, and when its stream ended with [DONE]. */
+  receivedAt?: number;
+  doneAt?: number;
+}
+
+/** What the fake model answers one request with: text chunks, then (optionally) tool calls. */
+export interface ScriptedTurn {
+  text?: string[];
+  /** Streamed as `tool_calls` deltas; arguments are split over several chunks as real servers do. */
+  toolCalls?: { id?: string; name: string; arguments: unknown }[];
 }
 
 export interface FakeOpenAiOptions {
@@ -28,6 +61,8 @@ export interface FakeOpenAiOptions {
   chunkDelayMs?: number;
   /** Required API key; requests without it get 401. */
   apiKey?: string;
+  /** Scripts the answer (text and tool calls); takes precedence over `reply`. */
+  script?: (req: ChatRequest) => ScriptedTurn;
   /** The transcript for an audio upload; default: `transcript of <bytes> bytes of <type>`. */
   transcribe?: (req: TranscriptionRequest) => string;
 }
@@ -59,6 +94,8 @@ export class FakeOpenAi {
   /** When set, the next stream sends this many chunks and then an error event. */
   #failMidStream: number | undefined;
   #hold: Promise<void> | undefined;
+  #holdFrom = 1;
+  #callSeq = 1;
 
   private constructor(options: FakeOpenAiOptions) {
     this.#o = options;
@@ -85,12 +122,16 @@ export class FakeOpenAi {
     this.#failMidStream = afterChunks;
   }
 
-  /** Streams pause before their first chunk until the returned function is called. */
-  hold(): () => void {
+  /**
+   * Streams pause before their first chunk until the returned function is called; with
+   * `fromRequest`, only the streams of that request (1-based, counting all received) and later.
+   */
+  hold(fromRequest = 1): () => void {
     let release!: () => void;
     this.#hold = new Promise((r) => {
       release = r;
     });
+    this.#holdFrom = fromRequest;
     return () => {
       this.#hold = undefined;
       release();
@@ -116,6 +157,7 @@ export class FakeOpenAi {
     }
     const body = JSON.parse((await readBody(req)).toString('utf8')) as ChatRequest;
     body.authorization = req.headers.authorization;
+    body.receivedAt = performance.now();
     this.requests.push(body);
     const failure = this.#failures.take('chat.completions');
     if (failure) {
@@ -131,12 +173,11 @@ export class FakeOpenAi {
         error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
       });
     }
-    const lastContent = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const last =
-      typeof lastContent === 'string'
-        ? lastContent
-        : lastContent.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
-    const chunks = this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/);
+    const userMessage = [...body.messages].reverse().find((m) => m.role === 'user');
+    const last = userMessage ? messageText(userMessage) : '';
+    const turn: ScriptedTurn = this.#o.script?.(body) ?? {
+      text: this.#o.reply?.(body) ?? `You said: ${last}`.split(/(?<= )/),
+    };
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
@@ -146,11 +187,24 @@ export class FakeOpenAi {
     res.on('close', () => {
       closed = true;
     });
-    if (this.#hold) await this.#hold;
+    if (this.#hold && this.requests.indexOf(body) + 1 >= this.#holdFrom) await this.#hold;
     const failAt = this.#failMidStream;
     this.#failMidStream = undefined;
     const id = `chatcmpl-${Date.now()}`;
-    for (const [i, c] of chunks.entries()) {
+    const deltas: Record<string, unknown>[] = (turn.text ?? []).map((c) => ({ content: c }));
+    for (const [index, call] of (turn.toolCalls ?? []).entries()) {
+      const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+      const callId = call.id ?? `call_${this.#callSeq++}`;
+      // The wire format: the first delta names the call, the arguments follow in fragments.
+      deltas.push({
+        tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }],
+      });
+      const half = Math.ceil(args.length / 2);
+      for (const part of [args.slice(0, half), args.slice(half)]) {
+        if (part) deltas.push({ tool_calls: [{ index, function: { arguments: part } }] });
+      }
+    }
+    for (const [i, delta] of deltas.entries()) {
       if (closed) {
         this.cancelled++;
         return;
@@ -163,7 +217,7 @@ export class FakeOpenAi {
         id,
         object: 'chat.completion.chunk',
         model: body.model,
-        choices: [{ index: 0, delta: { content: c }, finish_reason: null }],
+        choices: [{ index: 0, delta, finish_reason: null }],
       };
       res.write(`data: ${JSON.stringify(event)}\n\n`);
       if (this.#o.chunkDelayMs) await new Promise((r) => setTimeout(r, this.#o.chunkDelayMs));
@@ -172,9 +226,11 @@ export class FakeOpenAi {
       this.cancelled++;
       return;
     }
+    const finish = turn.toolCalls?.length ? 'tool_calls' : 'stop';
     res.write(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: promptTokens(body), completion_tokens: deltas.length, total_tokens: promptTokens(body) + deltas.length } })}\n\n`,
     );
+    body.doneAt = performance.now();
     res.end('data: [DONE]\n\n');
     this.completed++;
   }
@@ -210,4 +266,11 @@ export class FakeOpenAi {
       text: this.#o.transcribe?.(t) ?? `transcript of ${t.data.length} bytes of ${t.mimeType}`,
     });
   }
+}
+
+/** A rough prompt size (4 characters a token), so clients that read usage get a plausible figure. */
+function promptTokens(body: ChatRequest): number {
+  let chars = 0;
+  for (const m of body.messages) chars += messageText(m).length + JSON.stringify(m.tool_calls ?? '').length;
+  return Math.ceil(chars / 4);
 }

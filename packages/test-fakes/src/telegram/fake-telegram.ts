@@ -26,6 +26,8 @@ export interface TelegramSent {
   replyToMessageId?: number;
   file?: { field: string; name: string; type: string; size: number; data: Buffer };
   at: number;
+  /** `performance.now()` when the call arrived (for latency figures; same clock as `deliveredAt`). */
+  hrAt: number;
   /** Edited later by the bot (editMessageText). */
   editedText?: string;
   /** Deleted later by the bot (deleteMessage). */
@@ -105,6 +107,8 @@ export class FakeTelegram {
   /** getFile calls answered, in order (file ids). */
   readonly fileRequests: string[] = [];
   readonly chatActions: { chatId: string; action: string }[] = [];
+  /** `performance.now()` when each update (by update_id) first went out in a getUpdates answer. */
+  readonly deliveredAt = new Map<number, number>();
   /** The highest offset a getUpdates confirmed (updates below it are gone). */
   confirmedOffset = 0;
   webhook: { url: string; secretToken?: string } | undefined;
@@ -572,7 +576,7 @@ export class FakeTelegram {
     extra: Partial<TelegramSent>,
   ): Record<string, unknown> {
     const messageId = this.#nextMessageId++;
-    const s: TelegramSent = { method, chatId, messageId, at: Date.now(), ...extra };
+    const s: TelegramSent = { method, chatId, messageId, at: Date.now(), hrAt: performance.now(), ...extra };
     if (fields.message_thread_id !== undefined) s.threadId = Number(fields.message_thread_id);
     const replyParams = fields.reply_parameters as { message_id?: number } | string | undefined;
     const replyTo =
@@ -593,6 +597,13 @@ export class FakeTelegram {
     };
   }
 
+  /** Hand updates to the bot, noting when each one went out. */
+  #deliver(res: ServerResponse, updates: Update[]): void {
+    const now = performance.now();
+    for (const u of updates) if (!this.deliveredAt.has(u.update_id)) this.deliveredAt.set(u.update_id, now);
+    sendJson(res, 200, { ok: true, result: updates });
+  }
+
   #getUpdates(fields: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
     if (this.webhook) {
       sendJson(res, 409, {
@@ -611,7 +622,7 @@ export class FakeTelegram {
     const take = () => this.#updates.slice(0, limit);
     const now = take();
     if (now.length > 0 || limit === 1) {
-      sendJson(res, 200, { ok: true, result: now });
+      this.#deliver(res, now);
       return;
     }
     this.#polls.add(res);
@@ -619,7 +630,7 @@ export class FakeTelegram {
       clearTimeout(timer);
       this.#waiters.delete(done);
       this.#polls.delete(res);
-      if (!res.writableEnded && !res.destroyed) sendJson(res, 200, { ok: true, result: take() });
+      if (!res.writableEnded && !res.destroyed) this.#deliver(res, take());
     };
     const timer = setTimeout(done, this.#holdMs);
     this.#waiters.add(done);

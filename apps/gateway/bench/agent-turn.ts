@@ -1,0 +1,122 @@
+// Gateway overhead per agent turn, against a zero-latency fake model and a fake Telegram: from the
+// inbound message leaving Telegram (its getUpdates answer) to the model request arriving, and from
+// the model's last token ([DONE]) to the reply reaching Telegram's sendMessage. Everything between
+// is the gateway: the adapter, access control, the session write, the run, the prompt, the AI SDK,
+// the outbox. Both fakes run in this process, so the two ends share one clock.
+//
+//   node --conditions=@openclaw/source apps/gateway/bench/agent-turn.ts [--turns 200]
+//   (pnpm bench runs it too, against the built gateway)
+import { parseArgs } from 'node:util';
+import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
+
+export interface StartedGateway {
+  stop(): Promise<void>;
+}
+
+export interface AgentTurnFigures {
+  turns: number;
+  inboundToModelMs: { p50: number; p99: number };
+  lastTokenToPlatformMs: { p50: number; p99: number };
+}
+
+function pct(sorted: number[], p: number): number {
+  return (
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 100) / 100
+  );
+}
+
+async function until(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Measure `turns` turns, one at a time (each in its own chat, so history stays the same size),
+ * after `warmup` unmeasured ones. `start` runs a gateway with the given config.
+ */
+export async function agentTurnOverhead(
+  start: (config: Record<string, unknown>) => Promise<StartedGateway>,
+  turns = 200,
+  warmup = 20,
+): Promise<AgentTurnFigures> {
+  const model = await FakeOpenAi.start({ reply: () => ['ok'] });
+  // A short long-poll hold: the bot asks again at once after each answer.
+  const tg = await FakeTelegram.start({ holdMs: 25_000 });
+  const gw = await start({
+    agent: {
+      backend: 'openai-compatible',
+      openai: {
+        baseUrl: model.baseUrl,
+        model: 'bench-model',
+        apiKeyEnv: 'OC_BENCH_NO_KEY',
+        historyMessages: 0,
+      },
+    },
+    channels: {
+      telegram: {
+        botToken: tg.token,
+        apiRoot: tg.apiRoot,
+        dmPolicy: 'open',
+        pacing: { perChatMs: 0, perAccountMs: 0 },
+      },
+    },
+  });
+  const inbound: number[] = [];
+  const outbound: number[] = [];
+  try {
+    for (let i = 0; i < warmup + turns; i++) {
+      const chatId = 50_000 + i;
+      const text = `turn ${i}`;
+      const update = await tg.pushMessage({ chatId, from: { id: chatId, first_name: 'Bench' }, text });
+      await until(
+        () => tg.sent.some((s) => s.chatId === String(chatId)),
+        30_000,
+        `the reply in chat ${chatId}`,
+      );
+      const req = model.requests.find((r) => r.messages.at(-1)?.content === text);
+      const delivered = tg.deliveredAt.get(update.update_id);
+      const reply = tg.sent.find((s) => s.chatId === String(chatId));
+      if (!req?.receivedAt || !req.doneAt || delivered === undefined || !reply)
+        throw new Error(`turn ${i} unmeasured`);
+      if (i < warmup) continue;
+      inbound.push(req.receivedAt - delivered);
+      outbound.push(reply.hrAt - req.doneAt);
+    }
+  } finally {
+    await gw.stop();
+    await tg.close();
+    await model.close();
+  }
+  inbound.sort((a, b) => a - b);
+  outbound.sort((a, b) => a - b);
+  return {
+    turns,
+    inboundToModelMs: { p50: pct(inbound, 50), p99: pct(inbound, 99) },
+    lastTokenToPlatformMs: { p50: pct(outbound, 50), p99: pct(outbound, 99) },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { turns: { type: 'string' } } });
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawnGateway } = await import('@openclaw/test-harness');
+  const figures = await agentTurnOverhead(
+    async (config) => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'oc-bench-agent-'));
+      const gw = await spawnGateway({ stateDir, token: true, config });
+      return {
+        async stop() {
+          await gw.stop();
+          await rm(stateDir, { recursive: true, force: true });
+        },
+      };
+    },
+    Number(values.turns ?? 200),
+  );
+  process.stdout.write(`${JSON.stringify({ agentTurn: figures }, null, 2)}\n`);
+}

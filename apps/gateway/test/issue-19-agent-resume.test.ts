@@ -1,0 +1,80 @@
+// A turn killed (kill -9) between a completed tool call and the next model call is resumed on the
+// next start from its last stored step: the side effect of the completed call (a cron job) is not
+// repeated, and the model is asked again with the stored call and result.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
+import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+
+describe('a turn killed mid-way (issue 19)', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+
+  it('resumes after a kill -9 without running its completed tool call twice', async () => {
+    const script = (req: ChatRequest): ScriptedTurn => {
+      const results = req.messages.filter((m) => m.role === 'tool');
+      if (results.length === 0)
+        return {
+          toolCalls: [
+            {
+              id: 'call_job',
+              name: 'cron',
+              arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 60_000 },
+            },
+          ],
+        };
+      return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
+    };
+    const fake = await FakeOpenAi.start({ script });
+    cleanup.push(() => fake.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    const token = randomBytes(24).toString('base64url');
+    const config = {
+      agent: {
+        backend: 'openai-compatible',
+        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+      },
+    };
+    const first = await spawnGateway({ stateDir, config, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => first.stop());
+    // The second model call (after the tool ran) hangs until the gateway is gone.
+    const release = fake.hold(2);
+    const op = await connectOperator(first.url, token, { scopes: ['operator.admin'] });
+    const r = await op.request('agent', {
+      message: 'schedule a ping',
+      sessionKey: 'resume-1',
+      idempotencyKey: 'rs1',
+    });
+    await fake.waitForRequests(2, 30_000);
+    first.child.kill('SIGKILL');
+    await first.waitForExit();
+    await op.close().catch(() => {});
+    release();
+
+    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => second.stop());
+    const op2 = await connectOperator(second.url, token, { scopes: ['operator.admin'] });
+    cleanup.push(() => op2.close());
+    const done = await op2.request(
+      'agent.wait',
+      { runId: r.runId, timeoutMs: 30_000 },
+      { timeoutMs: 35_000 },
+    );
+    const jobs = await op2.request('cron.list', {});
+    expect(jobs.jobs).toHaveLength(1);
+    expect(done).toMatchObject({ status: 'ok', output: `scheduled ${jobs.jobs[0]!.id}` });
+    // Three model calls: the first, the one the kill cut off, and the resumed one with the
+    // stored tool call (same id) and its result.
+    await waitFor(() => fake.requests.length === 3, 5000, 'the resumed model call');
+    const resumed = fake.requests[2]!.messages;
+    expect(resumed.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(resumed[1]!.tool_calls?.[0]?.id).toBe('call_job');
+    const history = await op2.request('chat.history', { sessionKey: 'resume-1' });
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
+    expect(second.output()).toContain('resuming a run a restart cut short');
+  }, 90_000);
+});

@@ -1,0 +1,149 @@
+// A Telegram DM asks for the canvas: the agent (a fake OpenAI-compatible model scripting tool
+// calls) presents a page and snapshots it on a real node-agent in Chromium, tells the chat it is
+// working through the message tool (after an acknowledgement reaction, with typing shown), and the reply with the snapshot's description arrives on
+// Telegram with the snapshot itself. Every part is a real process or a wire-level fake.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type ChatRequest,
+  FakeOpenAi,
+  FakeTelegram,
+  messageText,
+  type ScriptedTurn,
+} from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  eventually,
+  newToken,
+  spawnGateway,
+  spawnNodeAgent,
+  tempStateDir,
+} from '@openclaw/test-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
+
+const CHROMIUM = requirement('chromium').path ?? '/usr/bin/chromium';
+
+describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+
+  it('asked for the canvas, it presents and snapshots it on a real node and answers on Telegram', async () => {
+    const steps: NonNullable<ScriptedTurn['toolCalls']>[] = [
+      [{ name: 'message', arguments: { action: 'send', text: 'Looking at the canvas…' } }],
+      [{ name: 'canvas', arguments: { action: 'present', path: 'hello.html' } }],
+      [{ name: 'canvas', arguments: { action: 'snapshot' } }],
+    ];
+    const script = (req: ChatRequest): ScriptedTurn => {
+      const results = req.messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => JSON.parse(messageText(m) || 'null'));
+      const next = steps[results.length];
+      if (next) return { toolCalls: next };
+      const title = results[1].result.title as string;
+      const shot = results[2].result as { width: number; height: number; bytes: number };
+      return {
+        text: [`The canvas shows "${title}" `, `(${shot.width}x${shot.height}, ${shot.bytes} bytes of PNG).`],
+      };
+    };
+    const llm = await FakeOpenAi.start({ script });
+    cleanup.push(() => llm.close());
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    await mkdir(join(stateDir, 'canvas'), { recursive: true });
+    await writeFile(
+      join(stateDir, 'canvas', 'hello.html'),
+      '<!doctype html><html><head><title>Hello canvas</title></head><body><h1>a drawing</h1></body></html>',
+    );
+    // The agent's own system prompt, from the state dir.
+    await mkdir(join(stateDir, 'agents', 'main'), { recursive: true });
+    await writeFile(join(stateDir, 'agents', 'main', 'SYSTEM.md'), 'You draw on the canvas for people.\n');
+    const token = newToken();
+    const gw = await spawnGateway({
+      stateDir,
+      token,
+      config: {
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: llm.baseUrl, model: 'local-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+          ackReaction: '👀',
+        },
+        channels: {
+          telegram: {
+            botToken: tg.token,
+            apiRoot: tg.apiRoot,
+            dmPolicy: 'open',
+            pacing: { perChatMs: 0, perAccountMs: 0 },
+          },
+        },
+      },
+    });
+    cleanup.push(() => gw.stop());
+    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
+    cleanup.push(() => op.close());
+
+    const nodeDir = await mkdtemp(join(stateDir, 'node-'));
+    const node = spawnNodeAgent({ url: gw.url, stateDir: nodeDir, token, args: ['--chromium', CHROMIUM] });
+    cleanup.push(() => node.stop('SIGKILL'));
+    await node.waitFor(/connected to .* as node/);
+    const pending = await eventually(async () => (await op.request('node.pair.list')).pending[0]);
+    await op.request('node.pair.approve', { requestId: pending.requestId });
+    await eventually(async () => {
+      const r = await op.request('channels.status', {});
+      return JSON.stringify(r).includes('"connected":true');
+    });
+
+    const asked = await tg.pushMessage({
+      chatId: 902,
+      from: { id: 902, first_name: 'Ann' },
+      text: 'send me a picture of the canvas',
+    });
+    await tg.waitForSent(2, 90_000);
+    const sent = tg.sentTexts('902');
+    // The message that started the turn got the acknowledgement reaction; typing was shown.
+    expect(tg.reactions).toContainEqual({
+      chatId: '902',
+      messageId: (asked.message as { message_id: number }).message_id,
+      emoji: ['👀'],
+    });
+    expect(tg.chatActions).toContainEqual({ chatId: '902', action: 'typing' });
+    expect(sent[0]).toBe('Looking at the canvas…');
+    expect(sent[1]).toMatch(/^The canvas shows "Hello canvas" \(\d+x\d+, \d+ bytes of PNG\)\.$/);
+    const bytes = Number(/, (\d+) bytes/.exec(sent[1] ?? '')?.[1]);
+    expect(bytes).toBeGreaterThan(1000);
+    // The snapshot itself goes out with the answer: the same PNG the node took.
+    const photo = tg.sent.find((x) => x.chatId === '902' && x.method === 'sendPhoto');
+    expect(photo?.caption).toBe(sent[1]);
+    expect(photo?.file?.size).toBe(bytes);
+    expect(photo?.file?.data.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
+    expect(llm.requests[0]!.messages[0]).toEqual({
+      role: 'system',
+      content: 'You draw on the canvas for people.',
+    });
+    // The session shows the turn's tool steps.
+    const sessionKey = (await op.request('sessions.list', {})).sessions.find(
+      (s) => s.channel === 'telegram',
+    )?.key;
+    expect(sessionKey).toBeDefined();
+    await eventually(
+      async () => (await op.request('chat.history', { sessionKey: sessionKey! })).messages.length === 8,
+    );
+    const history = await op.request('chat.history', { sessionKey: sessionKey! });
+    expect(history.messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'toolResult',
+      'assistant',
+      'toolResult',
+      'assistant',
+      'toolResult',
+      'assistant',
+    ]);
+  }, 120_000);
+});

@@ -1,0 +1,238 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GatewayConfig } from '@openclaw/protocol';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { UserContent } from 'ai';
+import { MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
+import type { Logger } from '../logging/logger.ts';
+import {
+  echoResponder,
+  type HistoryTurn,
+  type Responder,
+  type ResponderInput,
+} from '../sessions/responder.ts';
+import type { StoredMedia, StoredToolCall } from '../store/types.ts';
+import { estimateTokens, fitHistory } from './context-budget.ts';
+import { modelMessagesOf } from './model-messages.ts';
+import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import type { SessionCompactor } from './session-compactor.ts';
+import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
+import type { AgentTool } from './tools/agent-tool.ts';
+
+/** Tool results are stored (and sent back to the model) up to this many characters. */
+const MAX_RESULT_CHARS = 16_000;
+
+export interface AgentRuntimeOptions {
+  config: () => GatewayConfig['agent'];
+  models: ModelRegistry;
+  tools: AgentTool[];
+  /** The session's own model (`sessions.patch {model}`), if it chose one. */
+  sessionModel(sessionKey: string): Promise<string | undefined>;
+  /** Summaries of older turns, and the context window of each model. */
+  compactor: SessionCompactor;
+  /** Where the agent's own system prompt file lives (`<state dir>/agents/main/SYSTEM.md`). */
+  stateDir?: string | undefined;
+  log: Logger;
+}
+
+function resultText(result: unknown): string {
+  const text = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}…` : text;
+}
+
+/**
+ * The agent: the session's model (or the default, then the fallbacks) through the AI SDK, with
+ * the tools the config allows, in a tool loop whose steps stream as `agent` events and are
+ * stored in the session. `echo/echo` answers without a model.
+ */
+export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
+  // Schemas compile once: a tool call is checked on the hot path of a turn.
+  const compiled: (LoopTool & { schemaTokens: number })[] = o.tools.map((tool) => {
+    const parameters = JSON.parse(JSON.stringify(tool.schema)) as unknown;
+    return {
+      tool,
+      check: TypeCompiler.Compile(tool.schema),
+      parameters,
+      schemaTokens: estimateTokens(tool.description + JSON.stringify(parameters)),
+    };
+  });
+  const allowed = () => {
+    const { allow, deny } = o.config().tools;
+    return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
+  };
+  return {
+    name: 'models',
+    async respond(input, onDelta) {
+      const agent = o.config();
+      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
+        .filter(Boolean)
+        .join('\n\n');
+      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
+      if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      const emit = input.emit ?? (() => {});
+      // A run no operator started acts with the configured unattended scopes.
+      const unattended = input.scopes === undefined;
+      const scopes = input.scopes ?? agent.tools.unattendedScopes;
+      const resumed = splitSteps(input.steps ?? []);
+      const attachments: StoredMedia[] = [];
+      const tools = allowed();
+      const context = await fitContext({
+        compactor: o.compactor,
+        sessionKey: input.sessionKey,
+        history: input.history,
+        candidates,
+        fixedTokens:
+          estimateTokens(system) + estimateTokens(input.text) + tools.reduce((n, t) => n + t.schemaTokens, 0),
+        signal: input.signal,
+        log: o.log,
+        onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
+      });
+      const result = await runToolLoop({
+        candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
+        resolve: (ref) => o.models.resolve(ref),
+        system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
+          .filter(Boolean)
+          .join('\n\n'),
+        messages: [
+          ...modelMessagesOf(context.history),
+          { role: 'user', content: await userContent(input, agent.openai.vision) },
+          ...modelMessagesOf(resumed.done),
+        ],
+        tools,
+        maxSteps: agent.maxSteps,
+        temperature: agent.openai.temperature,
+        signal: input.signal,
+        scopes,
+        context: (toolCallId) => ({
+          runId: input.runId,
+          sessionKey: input.sessionKey,
+          toolCallId,
+          scopes,
+          unattended,
+          deliverTo: input.deliverTo,
+          idempotencyKey: `agent:${input.runId}:${toolCallId}`,
+          signal: input.signal,
+          attach: (media) => attachments.push(media),
+        }),
+        onDelta,
+        onFailover: (from, to, error) => {
+          o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
+          emit('lifecycle', { phase: 'fallback', from, to, error: error.message });
+        },
+        onToolStart: (call) =>
+          emit('tool', { phase: 'start', name: call.name, toolCallId: call.id, args: call.args }),
+        onToolUpdate: (call, partialResult) =>
+          emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
+        onToolResult: (call, result, isError) =>
+          emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
+        onStepStart: async ({ text, calls }) => {
+          await input.record?.({ role: 'assistant', text, toolCalls: calls });
+        },
+        onToolDone: async (r) => {
+          await input.record?.({
+            role: 'toolResult',
+            text: resultText(r.result),
+            toolCallId: r.call.id,
+            toolName: r.call.name,
+            isError: r.isError,
+          });
+        },
+        resume: resumed.pending,
+      });
+      return attachments.length ? { text: result.text, media: attachments } : result.text;
+    },
+  };
+}
+
+/** A stored tool result as the loop knows it (JSON back to a value, an error as its text). */
+function outcomeOf(call: StoredToolCall, turn: HistoryTurn): ToolOutcome {
+  if (turn.isError) return { call, result: turn.text, isError: true };
+  try {
+    return { call, result: JSON.parse(turn.text), isError: false };
+  } catch {
+    return { call, result: turn.text, isError: false };
+  }
+}
+
+/**
+ * A resumed turn's stored steps: the complete ones (sent to the model as they are) and the last
+ * one when some of its calls have no result yet (those, and only those, run again).
+ */
+export function splitSteps(steps: readonly HistoryTurn[]): {
+  done: HistoryTurn[];
+  pending: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] } | undefined;
+} {
+  const last = steps.findLastIndex((s) => s.role === 'assistant' && (s.toolCalls?.length ?? 0) > 0);
+  if (last < 0) return { done: [...steps], pending: undefined };
+  const step = steps[last]!;
+  const calls = step.toolCalls ?? [];
+  const after = steps.slice(last + 1).filter((s) => s.role === 'toolResult');
+  const results = calls.flatMap((c) => {
+    const r = after.find((a) => a.toolCallId === c.id);
+    return r ? [outcomeOf(c, r)] : [];
+  });
+  if (results.length === calls.length) return { done: [...steps], pending: undefined };
+  return { done: steps.slice(0, last), pending: { text: step.text, calls, results } };
+}
+
+/**
+ * The history that goes into the prompt: what the session's summary does not cover, within three
+ * quarters of the model's context window. What does not fit is compacted into the summary (a
+ * model call); if that fails, the older turns are left out and the turn goes on.
+ */
+async function fitContext(c: {
+  compactor: SessionCompactor;
+  sessionKey: string;
+  history: HistoryTurn[];
+  candidates: string[];
+  fixedTokens: number;
+  signal: AbortSignal;
+  log: Logger;
+  onCompacted(throughSeq: number): void;
+}): Promise<{ history: HistoryTurn[]; summary: string | undefined }> {
+  let summary = await c.compactor.summary(c.sessionKey);
+  const uncovered = summary
+    ? c.history.filter((h) => h.seq === undefined || h.seq > summary!.throughSeq)
+    : c.history;
+  const window = c.compactor.contextTokens(c.candidates[0]!);
+  const budget = Math.floor(window * 0.75) - c.fixedTokens - estimateTokens(summary?.text ?? '');
+  const { keep, older } = fitHistory(uncovered, budget);
+  const through = older.findLast((h) => h.seq !== undefined)?.seq;
+  if (older.length === 0 || through === undefined) return { history: keep, summary: summary?.text };
+  try {
+    summary = await c.compactor.compact(c.sessionKey, older, through, c.candidates, c.signal);
+    c.onCompacted(summary.throughSeq);
+  } catch (error) {
+    if (c.signal.aborted) throw error;
+    c.log.warn(
+      { sessionKey: c.sessionKey, err: (error as Error).message },
+      'compaction failed; older turns left out',
+    );
+  }
+  return { history: keep, summary: summary?.text };
+}
+
+/** The agent's own system prompt, a file operators edit in the state dir; read per turn (it is small). */
+async function systemPromptFile(stateDir: string | undefined): Promise<string | undefined> {
+  if (!stateDir) return undefined;
+  const text = await readFile(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'), 'utf8').catch(() => '');
+  return text.trim() || undefined;
+}
+
+/**
+ * The new message as the model gets it: its text (which describes every attachment), and for a
+ * vision model the message's photos as image parts.
+ */
+async function userContent(input: ResponderInput, vision: boolean): Promise<UserContent> {
+  const images =
+    vision && input.readMedia ? (input.media ?? []).filter((m) => m.kind === 'image' && m.ref) : [];
+  if (images.length === 0) return input.text;
+  const parts: Exclude<UserContent, string> = [{ type: 'text', text: input.text }];
+  for (const m of images)
+    parts.push({
+      type: 'image',
+      image: await input.readMedia!(m.ref!),
+      mediaType: m.mimeType ?? 'image/jpeg',
+    });
+  return parts;
+}

@@ -1,0 +1,146 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GatewayConfig } from '@openclaw/protocol';
+import type { LanguageModel } from 'ai';
+import { BackendError } from './backend-error.ts';
+
+type AgentConfig = GatewayConfig['agent'];
+
+/** The built-in deterministic model (`agent.backend: echo`). */
+export const ECHO_MODEL_REF = 'echo/echo';
+
+interface ProviderSettings {
+  api: 'openai-compatible' | 'openai' | 'anthropic';
+  baseUrl?: string | undefined;
+  apiKeyEnv?: string | undefined;
+  apiKeyFile?: string | undefined;
+}
+
+/** One model ready to call, or the echo model. */
+export interface ResolvedModel {
+  ref: string;
+  provider: string;
+  modelId: string;
+  /** Undefined for the echo model. */
+  model: LanguageModel | undefined;
+  baseUrl?: string | undefined;
+}
+
+export interface ModelRegistryOptions {
+  config: () => AgentConfig;
+  /** Where the default key file of the `openai-compatible` provider lives (`<state dir>/agent-api-key`). */
+  stateDir?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Splits `provider/model`; the model part may itself contain slashes (`openrouter/meta/llama`). */
+export function parseModelRef(ref: string): { provider: string; modelId: string } | undefined {
+  const slash = ref.indexOf('/');
+  if (slash <= 0 || slash === ref.length - 1) return undefined;
+  return { provider: ref.slice(0, slash), modelId: ref.slice(slash + 1) };
+}
+
+/**
+ * Models by name (`provider/model`) through the AI SDK: the configured default, the fallbacks in
+ * order, and the providers they live at. Keys are read per call (env var or file), so a rotated
+ * key applies without a restart, and never come from the config file.
+ */
+export class ModelRegistry {
+  readonly #o: ModelRegistryOptions;
+
+  constructor(options: ModelRegistryOptions) {
+    this.#o = options;
+  }
+
+  /** The model a session uses when it names none. */
+  defaultRef(): string {
+    const a = this.#o.config();
+    if (a.model) return a.model;
+    if (a.backend === 'echo') return ECHO_MODEL_REF;
+    return `openai-compatible/${a.openai.model.trim() || 'unset'}`;
+  }
+
+  /** The models a turn tries, in order: the session's (or the default), then the fallbacks. */
+  candidates(preferred?: string | undefined): string[] {
+    const out = [preferred ?? this.defaultRef(), ...this.#o.config().fallbacks];
+    return [...new Set(out)];
+  }
+
+  /** Providers by name: the built-in ones, overridden by `agent.providers`. */
+  providers(): Record<string, ProviderSettings> {
+    const a = this.#o.config();
+    return {
+      'openai-compatible': {
+        api: 'openai-compatible',
+        baseUrl: a.openai.baseUrl,
+        apiKeyEnv: a.openai.apiKeyEnv,
+        apiKeyFile:
+          a.openai.apiKeyFile ?? (this.#o.stateDir ? join(this.#o.stateDir, 'agent-api-key') : undefined),
+      },
+      openai: { api: 'openai', apiKeyEnv: 'OPENAI_API_KEY' },
+      anthropic: { api: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY' },
+      ...a.providers,
+    };
+  }
+
+  /** Whether a key is found for the default model's provider (echo needs none). */
+  async credentialFound(): Promise<boolean> {
+    const parsed = parseModelRef(this.defaultRef());
+    if (!parsed || parsed.provider === 'echo') return true;
+    const p = this.providers()[parsed.provider];
+    return p ? (await this.#key(p)) !== undefined : false;
+  }
+
+  async resolve(ref: string): Promise<ResolvedModel> {
+    const parsed = parseModelRef(ref);
+    if (!parsed)
+      throw new BackendError('BACKEND_CONFIG', `"${ref}" is not a model name (expected provider/model)`);
+    const { provider, modelId } = parsed;
+    if (provider === 'echo') return { ref, provider, modelId, model: undefined };
+    const p = this.providers()[provider];
+    if (!p)
+      throw new BackendError(
+        'BACKEND_CONFIG',
+        `no model provider "${provider}" (agent.providers names ${Object.keys(this.providers()).join(', ')})`,
+      );
+    if (provider === 'openai-compatible' && modelId === 'unset')
+      throw new BackendError('BACKEND_CONFIG', 'agent.openai.model is not set');
+    const apiKey = await this.#key(p);
+    const baseURL = p.baseUrl?.replace(/\/+$/, '');
+    let model: LanguageModel;
+    // Provider packages load on first use, like the platform SDKs of channels.
+    switch (p.api) {
+      case 'openai-compatible': {
+        const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+        model = createOpenAICompatible({
+          name: provider,
+          baseURL: baseURL ?? 'http://127.0.0.1:11434/v1',
+          ...(apiKey ? { apiKey } : {}),
+          includeUsage: true,
+        }).chatModel(modelId);
+        break;
+      }
+      case 'openai': {
+        const { createOpenAI } = await import('@ai-sdk/openai');
+        model = createOpenAI({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) }).chat(
+          modelId,
+        );
+        break;
+      }
+      case 'anthropic': {
+        const { createAnthropic } = await import('@ai-sdk/anthropic');
+        model = createAnthropic({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) })(modelId);
+        break;
+      }
+    }
+    return { ref, provider, modelId, model, baseUrl: baseURL ?? p.baseUrl };
+  }
+
+  async #key(p: ProviderSettings): Promise<string | undefined> {
+    const env = this.#o.env ?? process.env;
+    const fromEnv = p.apiKeyEnv ? env[p.apiKeyEnv]?.trim() : undefined;
+    if (fromEnv) return fromEnv;
+    if (!p.apiKeyFile) return undefined;
+    return (await readFile(p.apiKeyFile, 'utf8').catch(() => '')).trim() || undefined;
+  }
+}

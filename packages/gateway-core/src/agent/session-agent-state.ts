@@ -1,0 +1,46 @@
+import type { HistoryTurn } from '../sessions/responder.ts';
+import type { Store } from '../store/types.ts';
+import { fitHistory } from './context-budget.ts';
+import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import type { SessionCompactor } from './session-compactor.ts';
+import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './session-model.ts';
+
+/**
+ * What the agent keeps beside a session's transcript (its summary, its chosen model), for the
+ * session methods: sessions.compact summarises before it trims, reset and delete forget it.
+ */
+export function sessionAgentState(d: { store: Store; models: ModelRegistry; compactor: SessionCompactor }) {
+  return {
+    async summarize(key: string, keep: number): Promise<boolean> {
+      const candidates = d.models.candidates(await sessionModel(d.store.kv, key));
+      if (candidates[0] === ECHO_MODEL_REF) return false;
+      const rec = await d.store.sessions.get(key);
+      if (!rec || rec.messageCount <= keep) return false;
+      const removed = (await d.store.sessions.history(key, { limit: rec.messageCount })).slice(
+        0,
+        rec.messageCount - keep,
+      );
+      const through = removed.at(-1)?.seq;
+      if (through === undefined) return false;
+      const turns: HistoryTurn[] = removed.map((m) => ({
+        role: m.role,
+        text: m.text,
+        seq: m.seq,
+        ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}),
+        ...(m.toolName ? { toolName: m.toolName } : {}),
+        ...(m.isError !== undefined ? { isError: m.isError } : {}),
+      }));
+      // One summary call has to fit the model too: the newest of what goes, within half its window.
+      const { keep: fits } = fitHistory(turns, Math.floor(d.compactor.contextTokens(candidates[0]!) / 2));
+      await d.compactor.compact(key, fits, through, candidates);
+      return true;
+    },
+    setModel(key: string, model: string | null): Promise<void> {
+      return setSessionModel(d.store.kv, key, model);
+    },
+    async forget(key: string): Promise<void> {
+      await d.compactor.forget(key);
+      await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import { type MethodName, methods, scopeSatisfies } from '@openclaw/protocol';
+import type { TSchema } from '@sinclair/typebox';
+import type { TypeCheck } from '@sinclair/typebox/compiler';
+import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
+import type { StoredToolCall } from '../store/types.ts';
+import { BackendError } from './backend-error.ts';
+import { backendErrorOf } from './model-errors.ts';
+import type { ResolvedModel } from './model-registry.ts';
+import type { AgentTool, ToolCallContext } from './tools/agent-tool.ts';
+
+/** A tool ready for the loop: its definition and its input checker (compiled once). */
+export interface LoopTool {
+  tool: AgentTool;
+  check: TypeCheck<TSchema>;
+  /** The JSON Schema the model sees. */
+  parameters: unknown;
+}
+
+export interface ToolLoopInput {
+  /** Model names in the order they are tried (failover moves along this list and stays there). */
+  candidates: string[];
+  resolve(ref: string): Promise<ResolvedModel>;
+  system?: string | undefined;
+  messages: ModelMessage[];
+  tools: LoopTool[];
+  maxSteps: number;
+  temperature?: number | undefined;
+  signal: AbortSignal;
+  scopes: readonly string[];
+  /** The per-call context (ids, idempotency key) for a tool call. */
+  context(toolCallId: string): Omit<ToolCallContext, 'update'>;
+  onDelta(text: string): void;
+  onFailover(from: string, to: string, error: BackendError): void;
+  onToolStart(call: StoredToolCall): void;
+  onToolUpdate(call: StoredToolCall, partial: unknown): void;
+  onToolResult(call: StoredToolCall, result: unknown, isError: boolean): void;
+  /** A model step that calls tools, before any of them runs (stored, so a crash cannot lose the calls). */
+  onStepStart(step: { text: string; calls: StoredToolCall[] }): Promise<void>;
+  /** A tool call finished (stored, so a resumed turn never runs it again). */
+  onToolDone(outcome: ToolOutcome): Promise<void>;
+  /**
+   * A turn resumed after a crash: its last stored step, whose calls that have no result yet run
+   * first (with their original ids, hence idempotency keys), then the loop goes on.
+   */
+  resume?: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] } | undefined;
+}
+
+export interface ToolOutcome {
+  call: StoredToolCall;
+  result: unknown;
+  isError: boolean;
+}
+
+export interface ToolLoopResult {
+  text: string;
+  /** The model that gave the answer. */
+  model: string;
+  steps: number;
+}
+
+/** Why a tool call was refused or failed, as the model reads it. */
+function errorText(error: unknown): string {
+  const e = error as { message?: string; detailCode?: string; details?: { code?: string } };
+  const code = e.detailCode ?? e.details?.code;
+  const message = e.message ?? String(error);
+  return code ? `${code}: ${message}` : message;
+}
+
+/**
+ * The agent's tool loop: ask the model, run the tool calls it makes (each checked against its
+ * schema and the run's scopes), give the results back, until it answers without calling a tool
+ * or `maxSteps` model calls were made. A retryable model failure before the step produced
+ * anything moves to the next candidate model for the rest of the turn.
+ */
+export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult> {
+  const messages = [...input.messages];
+  const byName = new Map(input.tools.map((t) => [t.tool.name, t]));
+  const sdkTools: ToolSet = {};
+  for (const t of input.tools) {
+    sdkTools[t.tool.name] = tool({
+      description: t.tool.description,
+      inputSchema: jsonSchema(t.parameters as Parameters<typeof jsonSchema>[0]),
+    });
+  }
+  let at = 0;
+  if (input.resume) {
+    const { text, calls } = input.resume;
+    const results: ToolOutcome[] = [];
+    for (const call of calls) {
+      const done = input.resume.results.find((r) => r.call.id === call.id);
+      results.push(done ?? (await runCall(call)));
+    }
+    pushStep(text, calls, results);
+  }
+  for (let step = 1; step <= input.maxSteps; step++) {
+    const { text, calls, model } = await modelStep();
+    if (calls.length === 0) return { text, model, steps: step };
+    await input.onStepStart({ text, calls });
+    const results: ToolOutcome[] = [];
+    for (const call of calls) results.push(await runCall(call));
+    pushStep(text, calls, results);
+  }
+  throw new BackendError(
+    'AGENT_STEP_LIMIT',
+    `the turn made ${input.maxSteps} model calls without answering (agent.maxSteps)`,
+  );
+
+  function pushStep(text: string, calls: StoredToolCall[], results: ToolOutcome[]): void {
+    messages.push(
+      {
+        role: 'assistant',
+        content: [
+          ...(text ? [{ type: 'text' as const, text }] : []),
+          ...calls.map((c) => ({
+            type: 'tool-call' as const,
+            toolCallId: c.id,
+            toolName: c.name,
+            input: c.args,
+          })),
+        ],
+      },
+      {
+        role: 'tool',
+        content: results.map((r) => ({
+          type: 'tool-result' as const,
+          toolCallId: r.call.id,
+          toolName: r.call.name,
+          output: r.isError
+            ? { type: 'error-text' as const, value: String(r.result) }
+            : { type: 'json' as const, value: (r.result ?? null) as never },
+        })),
+      },
+    );
+  }
+
+  async function modelStep(): Promise<{ text: string; calls: StoredToolCall[]; model: string }> {
+    for (;;) {
+      const ref = input.candidates[at]!;
+      let emitted = false;
+      try {
+        const target = await input.resolve(ref);
+        if (!target.model) throw new BackendError('BACKEND_CONFIG', `${ref} cannot call tools`);
+        let text = '';
+        const calls: StoredToolCall[] = [];
+        const result = streamText({
+          model: target.model,
+          ...(input.system ? { system: input.system } : {}),
+          messages,
+          ...(input.tools.length ? { tools: sdkTools } : {}),
+          // Failover, not retries: the next model is tried at once.
+          maxRetries: 0,
+          abortSignal: input.signal,
+          // The error arrives as a stream part below; the SDK's default handler would print it.
+          onError: () => {},
+          ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+        });
+        for await (const part of result.fullStream) {
+          if (input.signal.aborted) throw input.signal.reason;
+          switch (part.type) {
+            case 'text-delta':
+              emitted = true;
+              text += part.text;
+              input.onDelta(part.text);
+              break;
+            case 'tool-call':
+              emitted = true;
+              calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
+              break;
+            case 'error':
+              throw backendErrorOf(part.error, target);
+            case 'abort':
+              throw input.signal.reason ?? new Error('aborted');
+            default:
+              break;
+          }
+        }
+        return { text, calls, model: ref };
+      } catch (error) {
+        if (input.signal.aborted) throw input.signal.reason ?? error;
+        const failure = backendErrorOf(error, { ref });
+        const next = input.candidates[at + 1];
+        if (!failure.retryable || emitted || next === undefined) throw failure;
+        input.onFailover(ref, next, failure);
+        at++;
+      }
+    }
+  }
+
+  async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
+    input.onToolStart(call);
+    const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
+      input.onToolResult(call, result, isError);
+      const outcome = { call, result, isError };
+      await input.onToolDone(outcome);
+      return outcome;
+    };
+    const t = byName.get(call.name);
+    if (!t) return finish(`no tool named ${call.name}`, true);
+    if (!t.check.Check(call.args)) {
+      const first = t.check.Errors(call.args).First();
+      return finish(`invalid input${first ? ` at ${first.path || '/'}: ${first.message}` : ''}`, true);
+    }
+    const method: MethodName = t.tool.methodFor(call.args as never);
+    const required = methods[method].scope;
+    if (required === 'node' || !scopeSatisfies(input.scopes, required))
+      return finish(`MISSING_SCOPE: this turn may not ${method} (needs ${required})`, true);
+    try {
+      const ctx: ToolCallContext = {
+        ...input.context(call.id),
+        update: (partial) => input.onToolUpdate(call, partial),
+      };
+      return finish(await t.tool.run(call.args as never, ctx), false);
+    } catch (error) {
+      if (input.signal.aborted) throw input.signal.reason ?? error;
+      return finish(errorText(error), true);
+    }
+  }
+}

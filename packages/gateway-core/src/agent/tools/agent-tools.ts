@@ -1,0 +1,34 @@
+import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
+import type { CronService } from '../../cron/cron-service.ts';
+import type { NodeService } from '../../nodes/node-service.ts';
+import type { Store } from '../../store/types.ts';
+import type { AgentTool } from './agent-tool.ts';
+import { canvasTool, type StoreImage } from './canvas-tool.ts';
+import { cronTool } from './cron-tool.ts';
+import { type MessageServices, messageTool } from './message-tool.ts';
+import { NodeInvoker } from './node-invoker.ts';
+import { nodesTool } from './nodes-tool.ts';
+import { sessionsTool } from './sessions-tool.ts';
+
+export interface AgentToolServices {
+  nodes: NodeService;
+  approvals: ExecApprovals;
+  /** Sends through the outbox (ChannelManager.send) and reactions through the live adapter. */
+  messages: MessageServices;
+  store: Store;
+  cron: CronService;
+  /** Keeps a picture a tool took (the media store). */
+  storeImage?: StoreImage | undefined;
+}
+
+/** Every tool the agent has; `agent.tools.allow/deny` picks which are offered. */
+export function agentTools(s: AgentToolServices): AgentTool[] {
+  const invoker = new NodeInvoker(s.nodes, s.approvals);
+  return [
+    nodesTool(invoker),
+    canvasTool(invoker, s.storeImage),
+    messageTool(s.messages),
+    sessionsTool(s.store),
+    cronTool(s.cron),
+  ];
+}
