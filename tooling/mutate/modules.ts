@@ -39,6 +39,10 @@ export const modules: Record<string, MutationModule> = {
   auth: {
     mutate: () => [
       `${core}/auth/authenticator.ts`,
+      `${core}/auth/device-proof.ts`,
+      `${core}/auth/session-of.ts`,
+      `${core}/auth/gateway-auth.ts`,
+      `${core}/auth/report-restriction.ts`,
       `${core}/auth/auth-limiter.ts`,
       `${core}/auth/http-authenticator.ts`,
       `${core}/auth/secrets.ts`,
@@ -48,11 +52,16 @@ export const modules: Record<string, MutationModule> = {
       `${core}/auth/*.test.ts`,
       `${coreTest}/handshake.test.ts`,
       `${coreTest}/connect-decisions.test.ts`,
+      `${coreTest}/connect-credentials.test.ts`,
       `${coreTest}/pairing.test.ts`,
     ],
   },
   pairing: {
-    mutate: () => [`${core}/pairing/device-pairing.ts`],
+    mutate: () => [
+      `${core}/pairing/device-pairing.ts`,
+      `${core}/pairing/device-tokens.ts`,
+      `${core}/pairing/authority.ts`,
+    ],
     tests: [`${core}/pairing/*.test.ts`, `${coreTest}/pairing.test.ts`, `${coreTest}/handshake.test.ts`],
   },
   router: {
@@ -98,7 +107,7 @@ export const modules: Record<string, MutationModule> = {
   'store-idempotency': {
     mutate: (root) => [
       block(root, `${core}/store/memory-store.ts`, /^ {4}idempotency: \{/),
-      block(root, `${core}/store/sqlite-store.ts`, /^ {4}idempotency: \{/),
+      block(root, `${core}/store/sqlite-kv-repos.ts`, /^export function sqliteIdempotency\(/),
       `${redis}/redis-idempotency.ts`,
     ],
     tests: storeTests,

@@ -150,3 +150,68 @@ describe('AuthLimiter, loopback', () => {
     expect(l.admit(local, 'shared-secret').allowed).toBe(false);
   });
 });
+
+describe('AuthLimiter, the edges of a window and of a lockout', () => {
+  it('counts a failure exactly windowMs after the first one in the same window', () => {
+    const { clock, l } = make({ windowMs: 10_000 });
+    const a = remote('203.0.113.7');
+    l.fail(a, 'shared-secret');
+    l.fail(a, 'shared-secret');
+    clock.advance(10_000);
+    expect(l.fail(a, 'shared-secret')?.mode).toBe('lockout');
+  });
+
+  it('a lockout runs its fixed course: failures reported during it do not extend it', () => {
+    const { clock, l } = make();
+    const a = remote('203.0.113.7');
+    for (let i = 0; i < 3; i++) l.fail(a, 'shared-secret');
+    const until = clock.now() + 60_000;
+    // Checks admitted just before the lockout began can still fail during it.
+    clock.advance(1000);
+    expect(l.fail(a, 'shared-secret')).toBeUndefined();
+    expect(l.lockouts()).toMatchObject([{ untilMs: until, failures: 4 }]);
+  });
+
+  it('starts counting afresh once a lockout ends, even inside the window it began in', () => {
+    const { clock, l } = make({ windowMs: 120_000, lockoutMs: 60_000 });
+    const a = remote('203.0.113.7');
+    for (let i = 0; i < 3; i++) l.fail(a, 'shared-secret');
+    clock.advance(60_000);
+    expect(l.fail(a, 'shared-secret')).toBeUndefined();
+    expect(l.lockouts()).toEqual([]);
+    // At the very millisecond it ended, too: a full count of failures starts a new one.
+    const b = remote('198.51.100.9');
+    for (let i = 0; i < 3; i++) l.fail(b, 'shared-secret');
+    clock.advance(60_000);
+    expect(l.fail(b, 'shared-secret')).toBeUndefined();
+    expect(l.fail(b, 'shared-secret')).toBeUndefined();
+    expect(l.fail(b, 'shared-secret')?.mode).toBe('lockout');
+  });
+
+  it('lists restrictions latest-ending first', () => {
+    const { clock, l } = make();
+    const a = remote('203.0.113.7');
+    const b = remote('198.51.100.9');
+    // Tracked in the order b, a (shared secret), a (device token); ending a, b, a (device token).
+    l.fail(b, 'shared-secret');
+    clock.advance(500);
+    for (let i = 0; i < 3; i++) l.fail(a, 'shared-secret');
+    clock.advance(500);
+    l.fail(b, 'shared-secret');
+    l.fail(b, 'shared-secret');
+    clock.advance(1000);
+    for (let i = 0; i < 3; i++) l.fail(a, 'device-token');
+    expect(l.lockouts().map((x) => [x.peer, x.credential])).toEqual([
+      ['203.0.113.7', 'device-token'],
+      ['198.51.100.9', 'shared-secret'],
+      ['203.0.113.7', 'shared-secret'],
+    ]);
+  });
+
+  it('expands every IPv6 spelling before taking its /64', () => {
+    expect(peerKey(remote('2001:db8:1:2:3:4:5:6'))).toBe('2001:db8:1:2::/64');
+    expect(peerKey(remote('2001:db8::3:4:5:6:7'))).toBe('2001:db8:0:3::/64');
+    // An embedded IPv4 tail is two groups.
+    expect(peerKey(remote('1::5:6:7:192.0.2.1'))).toBe('1:0:0:5::/64');
+  });
+});

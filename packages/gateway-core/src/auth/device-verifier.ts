@@ -13,6 +13,11 @@ export class DeviceVerifier {
     this.#maxKeys = maxKeys;
   }
 
+  /** How many parsed keys are kept now (at most the bound given to the constructor). */
+  get cachedKeys(): number {
+    return this.#keys.size;
+  }
+
   /** The raw key bytes, or undefined when the text is not a 32-byte base64url key. */
   static decodePublicKey(publicKey: string): Uint8Array | undefined {
     const raw = fromBase64Url(publicKey);

@@ -46,7 +46,6 @@ export interface HttpAuthenticatorOptions {
 export const CANVAS_SESSION_TTL_MS = 12 * 3600_000;
 /** The cookie that carries a canvas session id. */
 export const CANVAS_SESSION_COOKIE = 'openclaw_session';
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
  * Authentication for the HTTP surfaces, beside the WebSocket's Authenticator and behind the same
@@ -68,7 +67,7 @@ export class HttpAuthenticator {
     const mode = this.#o.config().auth.mode;
     // Without gateway auth (loopback-only by construction) metrics are open, as the WebSocket is.
     if (req.audience === 'operator' && mode === 'none') return { ok: true, credential: 'none' };
-    const bearer = BEARER.exec(req.authorization ?? '')?.[1];
+    const bearer = bearerOf(req.authorization);
     if (bearer === undefined) {
       // A session id is 192 random bits handed out for a right credential: a wrong one is a
       // stale browser cookie, not a guess, so like no credential at all it is not counted.
@@ -142,6 +141,11 @@ export class HttpAuthenticator {
     }
     return true;
   }
+}
+
+/** The credential of `Bearer <credential>` (the scheme in any case, one token, spaces around it). */
+function bearerOf(header: string | undefined): string | undefined {
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -1,0 +1,159 @@
+// What the adapter is handed for a media part: a stored item by its path and size, inline bytes
+// decoded, the kind, file name and caption carried over; an item gone from the media store fails
+// the send for good.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { samplePng } from '@openclaw/test-fakes';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSilentLogger } from '../logging/logger.ts';
+import { FileMediaStore } from '../media/media-store.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import type { OutboxRecord, Store } from '../store/types.ts';
+import { ManualClock, systemClock } from '../util/clock.ts';
+import type { CoreAccountConfig } from './account-config.ts';
+import { Outbox } from './outbox.ts';
+import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
+
+const caps: ChannelCapabilities = {
+  chatKinds: ['direct'],
+  text: { max: 100, unit: 'utf16', markdown: 'none' },
+  media: { inbound: true, outbound: true, captionMax: 50 },
+  typing: false,
+  reactions: false,
+  threads: false,
+  mentionDetection: false,
+};
+
+const account: CoreAccountConfig = {
+  accountId: 'a',
+  enabled: true,
+  dmPolicy: 'open',
+  allowFrom: [],
+  groupPolicy: 'open',
+  groupAllowFrom: [],
+  requireMention: true,
+  groups: {},
+  pacing: { perChatMs: 0, perAccountMs: 0 },
+  sendConcurrency: 4,
+};
+
+async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await store.outbox.get(id);
+    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
+    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+describe('outbox: media parts as the adapter receives them', () => {
+  let dir: string;
+  let media: FileMediaStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'outbox-media-'));
+    media = new FileMediaStore({
+      dir,
+      limits: () => ({ maxItemBytes: 1_000_000, maxTotalBytes: 10_000_000, retentionMs: 3600_000 }),
+      clock: new ManualClock(Date.now()),
+      log: createSilentLogger(),
+    });
+    await media.start();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function outbox(store: Store, withMedia = true) {
+    const sent: OutboundMessage[] = [];
+    const adapter: ChannelAdapter = {
+      capabilities: caps,
+      async start() {},
+      async stop() {},
+      async send(m) {
+        sent.push(m);
+        return { ids: [`p${sent.length}`], at: Date.now() };
+      },
+    };
+    const ob = new Outbox({
+      store,
+      clock: systemClock,
+      log: createSilentLogger(),
+      capabilities: (ch) => (ch === 'x' ? caps : undefined),
+      account: () => account,
+      inDoubt: () => 'resend',
+      retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30 },
+      ...(withMedia ? { media } : {}),
+    });
+    ob.setAdapter('x', 'a', adapter);
+    return { ob, sent };
+  }
+
+  it('hands a stored item over by path and size, and inline bytes decoded, with kind, file name and caption', async () => {
+    const store = createMemoryStore();
+    const png = samplePng();
+    const item = await media.put(png);
+    const { ob, sent } = outbox(store);
+    const stored = await ob.enqueue({
+      channel: 'x',
+      accountId: 'a',
+      chatId: 'c1',
+      text: 'look',
+      media: [{ ref: item.id, mimeType: 'image/png', size: item.size, fileName: 'dot.png' }],
+    });
+    expect(await settled(store, stored.record.id)).toMatchObject({ status: 'delivered' });
+    expect(sent[0]?.media).toEqual([
+      {
+        mimeType: 'image/png',
+        path: media.path(item.id),
+        size: png.length,
+        fileName: 'dot.png',
+        caption: 'look',
+      },
+    ]);
+    expect(sent[0]?.text).toBeUndefined();
+
+    const inline = await ob.enqueue({
+      channel: 'x',
+      accountId: 'a',
+      chatId: 'c2',
+      text: '',
+      media: [{ mimeType: 'audio/ogg', kind: 'voice', data: Buffer.from('ogg!').toString('base64') }],
+    });
+    expect(await settled(store, inline.record.id)).toMatchObject({ status: 'delivered' });
+    const voice = sent[1]?.media?.[0];
+    expect(voice).toEqual({ mimeType: 'audio/ogg', kind: 'voice', data: Buffer.from('ogg!') });
+    await ob.close();
+  });
+
+  it('fails for good, naming the item, when the stored media is gone or there is no media store', async () => {
+    const store = createMemoryStore();
+    const gone = 'ab'.repeat(32);
+    const { ob, sent } = outbox(store);
+    const r = await ob.enqueue({
+      channel: 'x',
+      accountId: 'a',
+      chatId: 'c1',
+      text: '',
+      media: [{ ref: gone, mimeType: 'image/png', size: 10 }],
+    });
+    const failed = await settled(store, r.record.id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.lastError).toBe(`media ${gone.slice(0, 12)}… is no longer in the media store`);
+    await ob.close();
+
+    const item = await media.put(samplePng());
+    const without = outbox(store, false);
+    const r2 = await without.ob.enqueue({
+      channel: 'x',
+      accountId: 'a',
+      chatId: 'c2',
+      text: '',
+      media: [{ ref: item.id, mimeType: 'image/png', size: item.size }],
+    });
+    expect(await settled(store, r2.record.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect([...sent, ...without.sent]).toEqual([]);
+    await without.ob.close();
+  });
+});
