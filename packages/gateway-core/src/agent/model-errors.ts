@@ -1,5 +1,5 @@
 import { redactUrlPassword } from '@openclaw/protocol';
-import { APICallError } from 'ai';
+import { APICallError, RetryError } from 'ai';
 import { BackendError, withoutUrlPassword } from './backend-error.ts';
 
 function detailOf(body: string | undefined, fallback: string): string {
@@ -21,6 +21,9 @@ export function backendErrorOf(
   model: { ref: string; baseUrl?: string | undefined },
 ): BackendError {
   if (error instanceof BackendError) return error;
+  // The SDK's own retries end in a RetryError around the last failure: judge that failure.
+  if (RetryError.isInstance(error) && error.lastError !== undefined)
+    return backendErrorOf(error.lastError, model);
   const base = model.baseUrl ?? '';
   if (APICallError.isInstance(error) && error.statusCode !== undefined) {
     const status = error.statusCode;

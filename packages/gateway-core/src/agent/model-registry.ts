@@ -106,7 +106,7 @@ export class ModelRegistry {
     if (provider === 'openai-compatible' && modelId === 'unset')
       throw new BackendError('BACKEND_CONFIG', 'agent.openai.model is not set');
     const apiKey = await this.#key(p);
-    const baseURL = p.baseUrl?.replace(/\/+$/, '');
+    const { url: baseURL, headers } = credentialsApart(p.baseUrl?.replace(/\/+$/, ''), apiKey);
     let model: LanguageModel;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
@@ -116,24 +116,31 @@ export class ModelRegistry {
           name: provider,
           baseURL: baseURL ?? 'http://127.0.0.1:11434/v1',
           ...(apiKey ? { apiKey } : {}),
+          ...(headers ? { headers } : {}),
           includeUsage: true,
         }).chatModel(modelId);
         break;
       }
       case 'openai': {
         const { createOpenAI } = await import('@ai-sdk/openai');
-        model = createOpenAI({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) }).chat(
-          modelId,
-        );
+        model = createOpenAI({
+          ...(baseURL ? { baseURL } : {}),
+          ...(apiKey ? { apiKey } : {}),
+          ...(headers ? { headers } : {}),
+        }).chat(modelId);
         break;
       }
       case 'anthropic': {
         const { createAnthropic } = await import('@ai-sdk/anthropic');
-        model = createAnthropic({ ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) })(modelId);
+        model = createAnthropic({
+          ...(baseURL ? { baseURL } : {}),
+          ...(apiKey ? { apiKey } : {}),
+          ...(headers ? { headers } : {}),
+        })(modelId);
         break;
       }
     }
-    return { ref, provider, modelId, model, baseUrl: baseURL ?? p.baseUrl };
+    return { ref, provider, modelId, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
   }
 
   async #key(p: ProviderSettings): Promise<string | undefined> {
@@ -143,4 +150,31 @@ export class ModelRegistry {
     if (!p.apiKeyFile) return undefined;
     return (await readFile(p.apiKeyFile, 'utf8').catch(() => '')).trim() || undefined;
   }
+}
+
+/**
+ * fetch refuses a URL with credentials in it, so `http://user:pass@host/v1` (a server behind basic
+ * auth) becomes the bare URL and, unless an API key is configured, an Authorization header.
+ */
+function credentialsApart(
+  base: string | undefined,
+  apiKey: string | undefined,
+): { url: string | undefined; headers: Record<string, string> | undefined } {
+  if (!base) return { url: base, headers: undefined };
+  let u: URL;
+  try {
+    u = new URL(base);
+  } catch {
+    return { url: base, headers: undefined };
+  }
+  if (!u.username && !u.password) return { url: base, headers: undefined };
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString(
+    'base64',
+  );
+  u.username = '';
+  u.password = '';
+  return {
+    url: u.toString().replace(/\/+$/, ''),
+    headers: apiKey ? undefined : { Authorization: `Basic ${basic}` },
+  };
 }
