@@ -144,18 +144,23 @@ export class Outbox {
     const lane = this.#lane(channel, accountId);
     const gained = adapter !== undefined && lane.adapter === undefined;
     lane.setAdapter(adapter);
-    if (gained) void this.#load(channel, accountId);
+    if (gained) void this.#load(lane, adapter, channel, accountId);
   }
 
-  async #load(channel: string, accountId: string): Promise<void> {
-    try {
-      for (const r of await this.#o.store.outbox.pending()) {
-        if (r.channel !== channel || r.accountId !== accountId || this.#scheduled.has(r.id)) continue;
-        if (r.inFlight) await this.#settleInDoubt(r);
-        this.#schedule(r);
+  /** A store failing here would leave the sends waiting for the next reconnect: look again each second. */
+  async #load(lane: Lane, adapter: ChannelAdapter, channel: string, accountId: string): Promise<void> {
+    while (!this.#closed && lane.adapter === adapter) {
+      try {
+        for (const r of await this.#o.store.outbox.pending()) {
+          if (r.channel !== channel || r.accountId !== accountId || this.#scheduled.has(r.id)) continue;
+          if (r.inFlight) await this.#settleInDoubt(r);
+          this.#schedule(r);
+        }
+        return;
+      } catch (error) {
+        this.#o.log.error({ err: error, channel, accountId }, 'outbox: could not load queued sends');
+        await this.#sleep(1000);
       }
-    } catch (error) {
-      this.#o.log.error({ err: error, channel, accountId }, 'outbox: could not load queued sends');
     }
   }
 
