@@ -325,6 +325,49 @@ describe('outbox and the accounts it serves', () => {
     await ob.close();
   });
 
+  it('does not send a record another gateway failed, nor a last part in doubt the policy counts as sent', async () => {
+    const store = createMemoryStore();
+    const a = adapter('a', async (_m, n) => {
+      // Each record's first try fails, so both sit in backoff while "another gateway" acts.
+      if (n <= 2) throw new Error('ECONNRESET');
+    });
+    const ob = outbox(
+      store,
+      { inDoubt: () => 'skip', retry: { baseMs: 300, maxMs: 300, maxAttempts: 5, rateLimitCapMs: 30 } },
+      account({ sendConcurrency: 4 }),
+    );
+    ob.setAdapter('x', 'a', a.adapter);
+    const failed = await enq(ob, 'c1', 'failed');
+    const last = await enq(ob, 'c2', 'aaaaaaa bbbbbbb');
+    await until(() => a.sent.length === 2);
+    await until(async () => (await store.outbox.get(last.record.id))?.lastError === 'ECONNRESET');
+    await until(async () => (await store.outbox.get(failed.record.id))?.lastError === 'ECONNRESET');
+    await store.outbox.update(failed.record.id, { status: 'failed', lastError: 'gave up elsewhere' });
+    // The other gateway sent the first part and crashed during the second (the last).
+    await store.outbox.update(last.record.id, { partsSent: 1, platformIds: ['other1'], inFlight: true });
+    const r = await settled(store, last.record.id);
+    expect(r).toMatchObject({ status: 'delivered', partsSent: 2, inFlight: false });
+    expect(r.platformIds).toEqual(['other1', 'unconfirmed']);
+    // Marker: one more send through each chat, then nothing else went out.
+    const m1 = await enq(ob, 'c1', 'marker1');
+    const m2 = await enq(ob, 'c2', 'marker2');
+    await settled(store, m1.record.id);
+    await settled(store, m2.record.id);
+    expect(
+      a.sent
+        .slice(2)
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['marker1', 'marker2']);
+    expect(await store.outbox.get(failed.record.id)).toMatchObject({
+      status: 'failed',
+      lastError: 'gave up elsewhere',
+      attempts: 1,
+    });
+    expect(await store.outbox.get(last.record.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    await ob.close();
+  });
+
   it('picks a send left to another owner up again when this gateway gets the account back', async () => {
     const store = createMemoryStore();
     let ours = false;

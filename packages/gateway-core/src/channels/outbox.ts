@@ -259,12 +259,10 @@ export class Outbox {
         // Another gateway may have served this record meanwhile (a takeover): trust the store.
         const fresh = await this.#o.store.outbox.get(r.id);
         if (!fresh || fresh.status === 'delivered' || fresh.status === 'failed') return;
+        // Judged before taking the store's copy, which may carry another gateway's in-flight flag.
+        const inDoubt = fresh.inFlight && !r.inFlight;
         if (fresh.partsSent > r.partsSent) Object.assign(r, fresh);
-        if (fresh.inFlight && !r.inFlight) {
-          await this.#settleInDoubt(fresh);
-          Object.assign(r, await this.#o.store.outbox.get(r.id));
-          if (r.partsSent >= total) return;
-        }
+        // Before anything is written: a part in flight may be the new owner's send on the wire.
         if (this.#o.owns && !(await this.#o.owns(r.channel, r.accountId))) {
           // Our lease is gone or was taken over (fencing): the new owner delivers.
           this.#o.log.warn(
@@ -272,6 +270,11 @@ export class Outbox {
             'outbox: account no longer ours; leaving the send to its owner',
           );
           return;
+        }
+        if (inDoubt) {
+          await this.#settleInDoubt(fresh);
+          Object.assign(r, await this.#o.store.outbox.get(r.id));
+          if (r.partsSent >= total) return;
         }
         const part = r.partsSent;
         // Durable marker first: if we die during the call, restart knows this part is in doubt.
