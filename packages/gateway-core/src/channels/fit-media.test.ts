@@ -14,6 +14,16 @@ const caps = (media: Partial<ChannelCapabilities['media']>): ChannelCapabilities
 });
 const png = { ref: 'a'.repeat(64), mimeType: 'image/png', size: 2000 };
 
+/** The refusal's code, or `accepted`. */
+const code = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return (e as OutboxError).code;
+  }
+  return 'accepted';
+};
+
 describe('fitMedia: a platform’s media limits, applied before a send is accepted', () => {
   it('a short text becomes the caption; a long one goes first as text', () => {
     expect(fitMedia('telegram', caps({ captionMax: 10 }), [png], 'short')).toEqual({
@@ -39,6 +49,7 @@ describe('fitMedia: a platform’s media limits, applied before a send is accept
     const slack = caps({ kinds: ['image', 'video', 'audio', 'file'] });
     const voice = { ref: 'b'.repeat(64), mimeType: 'audio/ogg', size: 10, kind: 'voice' as const };
     expect(() => fitMedia('slack', slack, [voice], '')).toThrow(OutboxError);
+    expect(code(() => fitMedia('slack', slack, [voice], ''))).toBe('MEDIA_KIND_UNSUPPORTED');
     expect(() => fitMedia('slack', slack, [voice], '')).toThrow(/slack cannot send a voice note/);
     try {
       fitMedia('telegram', caps({ maxBytes: 5000, maxBytesByKind: { image: 1000 } }), [png], '');
@@ -64,14 +75,6 @@ describe('fitMedia: a platform’s media limits, applied before a send is accept
   const telegram = caps({ captionMax: 1024, maxBytes: 50 * MB, maxBytesByKind: { image: 10 * MB } });
   const photo = (size: number) => ({ ref: 'd'.repeat(64), mimeType: 'image/jpeg', size });
   const doc = (size: number) => ({ ref: 'e'.repeat(64), mimeType: 'application/pdf', size });
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as OutboxError).code;
-    }
-    return 'accepted';
-  };
 
   it("takes media up to the platform's limit for its kind, to the byte, and refuses one byte more", () => {
     expect(code(() => fitMedia('telegram', telegram, [photo(10 * MB)], ''))).toBe('accepted');

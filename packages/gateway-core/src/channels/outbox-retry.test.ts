@@ -179,6 +179,8 @@ describe('outbox retries', () => {
     expect(r.lastError).toBeUndefined();
     expect(r.deliveredAtMs).toBeGreaterThanOrEqual(t0);
     expect(r.deliveredAtMs).toBeLessThanOrEqual(Date.now());
+    // The store's copy moves with each change (history lookups and pruning go by it).
+    expect(r.updatedAtMs).toBeGreaterThanOrEqual(a.sent[1]!.at);
     expect(changes).toEqual([
       { status: 'sending', inFlight: true, partsSent: 0, lastError: undefined },
       { status: 'sending', inFlight: false, partsSent: 0, lastError: 'ECONNRESET' },
