@@ -94,6 +94,10 @@ describe('fitMedia: a platform’s media limits, applied before a send is accept
     const inline = { mimeType: 'application/pdf', data: 'JVBERi0x' };
     expect(code(() => fitMedia('x', caps({ maxBytes: 6 }), [inline], ''))).toBe('accepted');
     expect(code(() => fitMedia('x', caps({ maxBytes: 5 }), [inline], ''))).toBe('MEDIA_TOO_LARGE');
+    // A stored item of unknown size (history media recorded without one) is not refused here: the
+    // platform is the judge when it is streamed.
+    const unsized = { ref: 'a'.repeat(64), mimeType: 'application/pdf' };
+    expect(code(() => fitMedia('x', caps({ maxBytes: 5 }), [unsized], ''))).toBe('accepted');
     // A declared size wins over the inline length.
     expect(code(() => fitMedia('x', caps({ maxBytes: 5 }), [{ ...inline, size: 5 }], ''))).toBe('accepted');
   });
@@ -151,6 +155,11 @@ describe('fitMedia: a platform’s media limits, applied before a send is accept
     expect(fitMedia('telegram', telegram, [first, second], '').text).toBe(
       `${first.caption}\n\n${second.caption}`,
     );
+    // The text captions the first item once both items' own captions have moved out, in order.
+    expect(fitMedia('telegram', telegram, [first, second], 'hi')).toEqual({
+      media: [{ ...photo(10), caption: 'hi' }, doc(10)],
+      text: `${first.caption}\n\n${second.caption}`,
+    });
     // A sticker carries no caption.
     const sticker = { ref: 'f'.repeat(64), mimeType: 'image/webp', kind: 'sticker' as const, size: 10 };
     expect(fitMedia('telegram', telegram, [sticker], 'hi')).toEqual({ media: [sticker], text: 'hi' });

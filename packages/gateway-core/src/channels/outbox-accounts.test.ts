@@ -172,6 +172,31 @@ describe('outbox and the accounts it serves', () => {
     await ob.close();
   });
 
+  it('losing the adapter loads nothing into memory: sends queued meanwhile wait in the store for the next owner', async () => {
+    const store = createMemoryStore();
+    const ob = outbox(store);
+    const a = adapter('a');
+    ob.setAdapter('x', 'a', a.adapter);
+    const first = await enq(ob, 'c', 'first');
+    await settled(store, first.record.id);
+    // Another gateway queues a send for the account; this one then loses it.
+    const other = outbox(store);
+    const queued = await enq(other, 'c', 'queued');
+    await other.close();
+    ob.setAdapter('x', 'a', undefined);
+    // Marker: a send queued here after the loss is held in the store too.
+    const after = await enq(ob, 'c2', 'after');
+    expect(ob.queued('x', 'a')).toBe(0);
+    expect((await store.outbox.get(queued.record.id))?.status).toBe('queued');
+    expect((await store.outbox.get(after.record.id))?.status).toBe('queued');
+    // Regained, it sends both.
+    ob.setAdapter('x', 'a', a.adapter);
+    await settled(store, queued.record.id);
+    await settled(store, after.record.id);
+    expect(a.sent.map((m) => m.text).sort()).toEqual(['after', 'first', 'queued']);
+    await ob.close();
+  });
+
   it('counts what waits in memory for an account', async () => {
     const store = createMemoryStore();
     const g = gate();
