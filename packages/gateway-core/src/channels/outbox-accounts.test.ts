@@ -184,6 +184,8 @@ describe('outbox and the accounts it serves', () => {
     const queued = await enq(other, 'c', 'queued');
     await other.close();
     ob.setAdapter('x', 'a', undefined);
+    // Told again (a stop after the lease was already lost): still nothing to load.
+    ob.setAdapter('x', 'a', undefined);
     // Marker: a send queued here after the loss is held in the store too.
     const after = await enq(ob, 'c2', 'after');
     expect(ob.queued('x', 'a')).toBe(0);
