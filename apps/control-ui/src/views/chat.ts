@@ -176,14 +176,14 @@ export class ChatPage extends Page {
       <div class="chat">
         <nav class="sessions" aria-label="Sessions">
           <button type="button" class="primary" @click=${() => this.#newSession()}>New session</button>
-          <h2 class="muted">Sessions</h2>
+          <h2 class="nav-heading">Sessions</h2>
           <ul>
             ${key && !known ? html`<li><button type="button" aria-current="true">${key} <span class="muted">(new)</span></button></li>` : nothing}
             ${this.sessions.map(
               (s) => html`<li>
                 <button type="button" aria-current=${s.key === key ? 'true' : 'false'} @click=${() => this.#select(s.key)} title=${when(s.updatedAtMs)}>
-                  ${s.title || s.key}
-                  <span class="muted">· ${s.messageCount} msgs · ${ago(s.updatedAtMs)}${s.activeRunId ? ' · replying' : ''}</span>
+                  <span class="session-title">${s.title || s.key}</span>
+                  <span class="muted">${s.messageCount} ${s.messageCount === 1 ? 'message' : 'messages'} · ${ago(s.updatedAtMs)}${s.activeRunId ? ' · replying' : ''}</span>
                 </button>
               </li>`,
             )}
@@ -212,6 +212,7 @@ export class ChatPage extends Page {
                     <textarea
                       id="chat-message"
                       rows="3"
+                      placeholder="Message the agent"
                       .value=${this.draft}
                       aria-describedby="chat-hint"
                       @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
