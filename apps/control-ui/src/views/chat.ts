@@ -8,6 +8,9 @@ import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
 const HISTORY_LIMIT = 200;
+/** A tool result longer than this is folded: its start as the summary, all of it on demand. */
+const LONG_RESULT = 240;
+const SUMMARY = 120;
 const STEP_STATE: Record<ToolStep['state'], string> = { running: 'running…', done: 'done', error: 'failed' };
 
 /**
@@ -261,7 +264,13 @@ export class ChatPage extends Page {
     return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
       <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role === 'toolResult' ? `Tool ${m.tool ?? ''}` : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
       ${m.steps?.length ? this.#steps(m.steps) : nothing}
-      ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      ${
+        m.role === 'toolResult' && m.text.length > LONG_RESULT
+          ? html`<details class="tool-result"><summary>${m.text.slice(0, SUMMARY)}…</summary><span class="text">${m.text}</span></details>`
+          : m.text
+            ? html`<span class="text">${m.text}</span>`
+            : nothing
+      }
       ${m.toolCalls?.map((c) => html`<span class="tool-call">→ ${c}</span>`) ?? nothing}
       ${m.media?.map((media) => html`<oc-chat-media .media=${media} .session=${this.session}></oc-chat-media>`) ?? nothing}
       ${m.reactions?.length ? html`<span class="reactions" aria-label="Reactions">${m.reactions.join(' ')}</span>` : nothing}
