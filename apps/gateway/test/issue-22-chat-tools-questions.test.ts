@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
-import { type ChatRequest, FakeOpenAi, type ScriptedTurn } from '@openclaw/test-fakes';
+import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn } from '@openclaw/test-fakes';
 import { connectOperator, type GatewayProcess, repoRoot, spawnGateway } from '@openclaw/test-harness';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui', 'issue-22');
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 const ANSWER = ['There ', 'is ', 'one ', 'session: ', 'this ', 'one.'];
+const HISTORY_ANSWER = ['Read ', 'the ', 'history.'];
 
 describe(
   'issue 22: tool steps in WebChat and questions on the overview, in Chromium',
@@ -40,12 +41,16 @@ describe(
     };
 
     beforeAll(async () => {
-      // First turn: list the sessions with the tool; then the answer, slowly enough to be seen
+      // A question first calls the sessions tool (to list them, or to read this session's history
+      // when asked for it); after the tool's result comes the answer, slowly enough to be seen
       // streaming (each chunk 400 ms apart) while the finished tool step is still on screen.
-      const script = (req: ChatRequest): ScriptedTurn =>
-        req.messages.some((m) => m.role === 'tool')
-          ? { text: ANSWER }
-          : { toolCalls: [{ name: 'sessions', arguments: { action: 'list' } }] };
+      const script = (req: ChatRequest): ScriptedTurn => {
+        const last = req.messages.at(-1);
+        if (last?.role === 'tool')
+          return { text: /history/.test(messageText(last)) ? HISTORY_ANSWER : ANSWER };
+        const action = /history/.test(last ? messageText(last) : '') ? 'history' : 'list';
+        return { toolCalls: [{ name: 'sessions', arguments: { action } }] };
+      };
       llm = await FakeOpenAi.start({ script, chunkDelayMs: 400 });
       gw = await spawnGateway({
         token,
@@ -132,6 +137,24 @@ describe(
         /^Tool sessions/,
       );
       await shot('chat-tool-steps-desktop');
+
+      // A long tool result (this session's history) is folded to its start, all of it a click away.
+      await page.getByRole('textbox', { name: 'Message' }).fill('read the history of this session');
+      await page.keyboard.press('Enter');
+      await transcript
+        .locator('li[data-role="assistant"][data-state="complete"]', { hasText: HISTORY_ANSWER.join('') })
+        .waitFor({ timeout: 30_000 });
+      const folded = transcript.locator('li[data-role="toolResult"] details.tool-result');
+      await expect.poll(() => folded.count(), { timeout: 10_000 }).toBe(1);
+      expect(await folded.locator('summary').textContent()).toMatch(/^\{"sessionKey":"webchat-tools".*…$/s);
+      expect(await folded.locator('.text').isVisible()).toBe(false);
+      await folded.locator('summary').click();
+      expect(await folded.locator('.text').isVisible()).toBe(true);
+      expect(await folded.locator('.text').textContent()).toContain('which sessions are there?');
+      // The first, short result is not folded.
+      expect(await transcript.locator('li[data-role="toolResult"]').first().locator('details').count()).toBe(
+        0,
+      );
       await page.setViewportSize(PHONE);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await shot('chat-tool-steps-phone');
