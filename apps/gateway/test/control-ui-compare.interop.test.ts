@@ -95,6 +95,10 @@ describe('our Control UI beside the reference’s, same pages, same gateway', ne
         await page.goto(`${base}/#/${route}`);
         await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 20_000 });
         await page.locator('main').getByText('Loading…').waitFor({ state: 'detached' });
+        // What the page read has arrived (the overview and logs say "Reading…" until then).
+        await expect
+          .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
+          .not.toMatch(/Reading the/);
         expect(await page.locator('main [role="alert"]:visible').allInnerTexts(), name).toEqual([]);
         expect(
           await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
