@@ -1,7 +1,7 @@
 // Opt-in (`pnpm test:interop`): our Control UI and the reference's built one, side by side on the
 // same pages against the same gateway (one of ours, with a Telegram account on the fake Bot API
-// and a WebChat exchange), at desktop and phone width. The pictures land in
-// test-artifacts/compare/<page>-<ours|reference>-<width>.png for docs/CONTROL-UI.md's comparison.
+// and a WebChat exchange), at desktop and phone width, and the desktop pages in dark too. The pictures land in
+// test-artifacts/compare/<page>-<ours|reference>-<desktop|phone|desktop-dark>.png for docs/CONTROL-UI.md.
 // Needs the reference package (installed on first run, see reference-clients.ts) and Chromium.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,8 +15,10 @@ import { ensureReference, type ServedUi, serveReferenceUi } from './reference-cl
 const TOKEN = 'compare-token-0123456789abcdefgh';
 const OUT = join(repoRoot, 'test-artifacts', 'compare');
 const WIDTHS = [
-  ['desktop', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
+  ['desktop', { width: 1280, height: 860 }, 'light'],
+  ['phone', { width: 390, height: 844 }, 'light'],
+  // Both follow the system's colour scheme: the desktop pages once more in dark.
+  ['desktop-dark', { width: 1280, height: 860 }, 'dark'],
 ] as const;
 
 /** The same page in each UI: our hash route and heading, the reference's path. */
@@ -89,15 +91,16 @@ describe('our Control UI beside the reference’s, same pages, same gateway', ne
     await page.getByLabel('Gateway token').fill(TOKEN);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 30_000 });
-    for (const [width, viewport] of WIDTHS) {
+    for (const [width, viewport, colorScheme] of WIDTHS) {
       await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme });
       for (const [name, route, heading] of PAGES) {
         await page.goto(`${base}/#/${route}`);
         await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: 20_000 });
         await page.locator('main').getByText('Loading…').waitFor({ state: 'detached' });
         // What the page read has arrived (the overview and logs say "Reading…" until then).
         await expect
-          .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
+          .poll(() => page.locator('main').textContent(), { timeout: 20_000 })
           .not.toMatch(/Reading the/);
         expect(await page.locator('main [role="alert"]:visible').allInnerTexts(), name).toEqual([]);
         expect(
@@ -116,8 +119,9 @@ describe('our Control UI beside the reference’s, same pages, same gateway', ne
     page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
     const hellos = () => frames.filter((f) => f.includes('"hello-ok"')).length;
     let first = true;
-    for (const [width, viewport] of WIDTHS) {
+    for (const [width, viewport, colorScheme] of WIDTHS) {
       await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme });
       for (const [name, , , path] of PAGES) {
         const before = hellos();
         // The first visit hands the UI the gateway token, as its documented #token link does.
