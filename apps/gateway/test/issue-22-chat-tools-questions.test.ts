@@ -193,11 +193,14 @@ describe(
       });
       // The asker waits for the answer, as an agent would.
       const waited = op.request('question.waitAnswer', { id: deploy.id, timeoutMs: 60_000 });
+      // (Awaited below; handled here too, so a failure before then is reported as that failure.)
+      waited.catch(() => undefined);
 
       const item = approvals.locator(`li[data-question-id="${deploy.id}"]`);
       await item.waitFor({ timeout: 10_000 });
       expect(await item.textContent()).toMatch(/question from agent main about webchat-tools/);
-      expect(await page.getByTestId('waiting').textContent()).toMatch(/^\s*2\s*$/);
+      await approvals.locator(`li[data-question-id="${restart.id}"]`).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByTestId('waiting').textContent()).toMatch(/^\s*2\s*$/);
       const overviewLink = page
         .getByRole('navigation', { name: 'Sections' })
         .getByRole('link', { name: /Overview/ });
@@ -212,7 +215,7 @@ describe(
 
       await item.getByRole('radio', { name: 'prod' }).check();
       // Answering clears the complaint.
-      expect(await item.getByRole('alert').count()).toBe(0);
+      await expect.poll(() => item.getByRole('alert').count()).toBe(0);
       await item
         .getByRole('textbox', { name: 'Answer: Anything to tell the team?' })
         .fill('ship it after lunch');
