@@ -210,6 +210,11 @@ export class OverviewPage extends Page {
       this.senders = senders.requests;
       this.runs = [...runs];
       this.questions = questions.questions;
+      // Complaints about questions that are gone (answered elsewhere, lapsed) go with them.
+      const open = new Set(this.questions.map((q) => q.id));
+      if ([...this.unanswered.keys()].some((id) => !open.has(id))) {
+        this.unanswered = new Map([...this.unanswered].filter(([id]) => open.has(id)));
+      }
     } catch (error) {
       this.error = errorText(error);
     }
