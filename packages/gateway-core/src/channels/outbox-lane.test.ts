@@ -3,18 +3,11 @@
 // these pin its edges (a gap of exactly the pacing, a slot freed with waiters queued) exactly.
 import { describe, expect, it } from 'vitest';
 import { Lane } from './outbox-lane.ts';
+import { testCaps } from './outbox-test-fixtures.ts';
 import type { ChannelAdapter } from './sdk/types.ts';
 
 const adapter = (name: string): ChannelAdapter => ({
-  capabilities: {
-    chatKinds: ['direct'],
-    text: { max: 10, unit: 'utf16', markdown: 'none' },
-    media: { inbound: false, outbound: false },
-    typing: false,
-    reactions: false,
-    threads: false,
-    mentionDetection: false,
-  },
+  capabilities: testCaps,
   async start() {},
   async stop() {},
   async send() {

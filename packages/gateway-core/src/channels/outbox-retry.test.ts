@@ -2,37 +2,12 @@
 // delivered record keeps no error, every state change is reported, and a store that fails in the
 // middle of a delivery delays it, never drops it or reorders the chat.
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxPatch, OutboxRecord, Store } from '../store/types.ts';
-import { systemClock } from '../util/clock.ts';
-import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox, type OutboxOptions } from './outbox.ts';
+import type { Outbox, OutboxOptions } from './outbox.ts';
+import { quickRetry, settled, testCaps, testOutbox } from './outbox-test-fixtures.ts';
 import { RateLimitedError } from './sdk/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
-
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: true },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
-};
-
-const account: CoreAccountConfig = {
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-};
+import type { ChannelAdapter, OutboundMessage } from './sdk/types.ts';
 
 interface Sent {
   m: OutboundMessage;
@@ -42,7 +17,7 @@ interface Sent {
 function adapter(send: (m: OutboundMessage, n: number) => Promise<void> = async () => {}) {
   const sent: Sent[] = [];
   const a: ChannelAdapter = {
-    capabilities: caps,
+    capabilities: testCaps,
     async start() {},
     async stop() {},
     async send(m) {
@@ -55,28 +30,9 @@ function adapter(send: (m: OutboundMessage, n: number) => Promise<void> = async 
   return { adapter: a, sent };
 }
 
-function outbox(store: Store, extra: Partial<OutboxOptions> = {}): Outbox {
-  return new Outbox({
-    store,
-    clock: systemClock,
-    log: createSilentLogger(),
-    capabilities: (ch) => (ch === 'x' ? caps : undefined),
-    account: () => account,
-    inDoubt: () => 'resend',
-    retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30, maxRateLimited: 2 },
-    ...extra,
-  });
-}
-
-async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
+/** The shared test outbox, with room for two rate limits per part. */
+const outbox = (store: Store, extra: Partial<OutboxOptions> = {}): Outbox =>
+  testOutbox(store, { retry: { ...quickRetry, maxRateLimited: 2 }, ...extra });
 
 /** A real store whose outbox fails the calls `fail` picks (a disk or a connection going away). */
 function flakyStore(fail: { update?: (patch: OutboxPatch) => boolean; pending?: () => boolean }): Store {
