@@ -47,9 +47,12 @@ export const modules: Record<string, MutationModule> = {
       `${core}/auth/http-authenticator.ts`,
       `${core}/auth/secrets.ts`,
       `${core}/auth/device-verifier.ts`,
+      // secrets.ts draws its tokens and salts from the pool.
+      `${core}/util/random-pool.ts`,
     ],
     tests: [
       `${core}/auth/*.test.ts`,
+      `${core}/util/random-pool.test.ts`,
       `${coreTest}/handshake.test.ts`,
       `${coreTest}/connect-decisions.test.ts`,
       `${coreTest}/connect-credentials.test.ts`,
