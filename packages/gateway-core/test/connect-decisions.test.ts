@@ -2,7 +2,7 @@
 // the details a client acts on, the credential a device token counts as, and what is audited.
 import { generateDeviceIdentity } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, rawConnect, startHarness } from './harness.ts';
+import { eventually, type Harness, rawConnect, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -205,5 +205,127 @@ describe('connect decisions', () => {
       clientId: 'test',
       role: 'operator',
     });
+  });
+  it('names the scopes a device token holds and the ones asked for when it does not cover them', async () => {
+    h = await startHarness();
+    const identity = await generateDeviceIdentity();
+    const first = await rawConnect(await h.raw(), h.token, { identity, scopes: ['operator.read'] });
+    const token = hello(first.response).auth.deviceToken!;
+    const { response } = await rawConnect(await h.raw(), h.token, {
+      identity,
+      scopes: ['operator.write', 'operator.read', 'operator.write'],
+      auth: { deviceToken: token },
+    });
+    expect(err(response).details).toEqual({
+      code: 'AUTH_SCOPE_MISMATCH',
+      tokenScopes: ['operator.read'],
+      requestedScopes: ['operator.read', 'operator.write'],
+      recommendedNextStep: 'review_auth_configuration',
+    });
+  });
+
+  it('points a remote device at its pairing request: the id to approve, the device, the role and scopes it asked for', async () => {
+    h = await startHarness();
+    const admin = await h.operator();
+    await admin.connect();
+    h.setPeer({ remoteAddress: '192.0.2.61', isLoopback: false });
+    const identity = await generateDeviceIdentity();
+    const { response } = await rawConnect(await h.raw(), h.token, {
+      identity,
+      scopes: ['operator.write', 'operator.read'],
+    });
+    expect(err(response).code).toBe('NOT_PAIRED');
+    const details = err(response).details!;
+    const list = await admin.request('device.pair.list');
+    expect(list.pending).toHaveLength(1);
+    expect(details).toEqual({
+      code: 'PAIRING_REQUIRED',
+      requestId: list.pending[0]!.requestId,
+      deviceId: identity.deviceId,
+      requestedRole: 'operator',
+      requestedScopes: ['operator.read', 'operator.write'],
+      reason: 'not-paired',
+      recommendedNextStep: 'wait_then_retry',
+    });
+    expect(err(response).message).toContain(`openclaw devices approve ${list.pending[0]!.requestId}`);
+  });
+
+  it("notes a device's last connect: when, and from which address", async () => {
+    h = await startHarness();
+    const admin = await h.operator();
+    await admin.connect();
+    const identity = await generateDeviceIdentity();
+    expect((await rawConnect(await h.raw(), h.token, { identity })).response.ok).toBe(true);
+    h.setPeer({ remoteAddress: '192.0.2.62', isLoopback: false });
+    const before = Date.now();
+    expect((await rawConnect(await h.raw(), h.token, { identity })).response.ok).toBe(true);
+    const list = await admin.request('device.pair.list');
+    const row = list.paired.find((d) => d.deviceId === identity.deviceId)!;
+    expect(row.lastSeenIp).toBe('192.0.2.62');
+    expect(row.lastSeenAtMs).toBeGreaterThanOrEqual(before);
+  });
+
+  it("forgets a device token's failures once the right one gets in", async () => {
+    h = await startHarness({
+      config: {
+        auth: { rateLimit: { maxFailures: 2, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 500 } },
+      },
+    });
+    const identity = await generateDeviceIdentity();
+    const first = await rawConnect(await h.raw(), h.token, { identity });
+    const token = hello(first.response).auth.deviceToken!;
+    h.setPeer({ remoteAddress: '192.0.2.63', isLoopback: false });
+    const byToken = { identity, auth: { deviceToken: token } };
+    const wrong = { identity, auth: { deviceToken: 'wrong' } };
+    for (let i = 0; i < 3; i++) {
+      expect(err((await rawConnect(await h.raw(), h.token, wrong)).response).details?.code).toBe(
+        'AUTH_DEVICE_TOKEN_MISMATCH',
+      );
+      expect((await rawConnect(await h.raw(), h.token, byToken)).response.ok).toBe(true);
+    }
+    expect((await h.core.reports.status()).authLockouts.entries).toEqual([]);
+  });
+
+  it('audits a lockout with the peer, the credential and until when, and locks the HTTP surfaces for that peer too', async () => {
+    h = await startHarness({
+      config: {
+        auth: { rateLimit: { maxFailures: 2, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 500 } },
+      },
+    });
+    h.setPeer({ remoteAddress: '192.0.2.64', isLoopback: false });
+    const one = await rawConnect(await h.raw(), h.token, { identity: null, auth: { token: 'wrong-1' } });
+    expect(err(one.response).details?.lockedOutForMs).toBeUndefined();
+    const two = await rawConnect(await h.raw(), h.token, { identity: null, auth: { token: 'wrong-2' } });
+    expect(err(two.response).details).toMatchObject({ code: 'AUTH_TOKEN_MISMATCH', lockedOutForMs: 60_000 });
+    const [entry] = (await h.core.reports.status()).authLockouts.entries;
+    expect(entry).toMatchObject({
+      peer: '192.0.2.64',
+      credential: 'shared-secret',
+      mode: 'lockout',
+      failures: 2,
+    });
+    const locked = await eventually(async () => {
+      const rows = await h!.core.store.audit.list({ action: 'auth.locked', limit: 10 });
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(locked).toEqual([
+      expect.objectContaining({
+        action: 'auth.locked',
+        actor: 'system',
+        target: '192.0.2.64',
+        remoteIp: '192.0.2.64',
+        details: { credential: 'shared-secret', mode: 'lockout', failures: 2, untilMs: entry!.untilMs },
+      }),
+    ]);
+    // One budget for both ways in: the right secret over HTTP from that peer is refused too.
+    const http = (remoteAddress: string) =>
+      h!.core.httpAuth.authenticate({
+        peer: { remoteAddress, isLoopback: false },
+        authorization: `Bearer ${h!.token}`,
+        audience: 'operator',
+        surface: 'metrics',
+      });
+    expect(await http('192.0.2.64')).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(await http('192.0.2.65')).toMatchObject({ ok: true });
   });
 });
