@@ -14,7 +14,7 @@ import {
 import type { StoredMedia, StoredToolCall } from '../store/types.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
-import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
@@ -64,11 +64,27 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     name: 'models',
     async respond(input, onDelta) {
       const agent = o.config();
-      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
-        .filter(Boolean)
-        .join('\n\n');
-      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
+      // The turn's own reads go side by side: each waits on the disk or the thread pool.
+      const [promptFile, chosen] = await Promise.all([
+        systemPromptFile(o.stateDir),
+        o.sessionModel(input.sessionKey),
+      ]);
+      const system = [agent.openai.systemPrompt, promptFile].filter(Boolean).join('\n\n');
+      const candidates = o.models.candidates(chosen);
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      // The first model (its key read, its client) is made ready while the prompt is put together.
+      const resolved = new Map<string, Promise<ResolvedModel>>();
+      const resolve = (ref: string) => {
+        let r = resolved.get(ref);
+        if (!r) {
+          r = o.models.resolve(ref);
+          // Awaited when the loop asks for it; until then a failure must not go unhandled.
+          r.catch(() => {});
+          resolved.set(ref, r);
+        }
+        return r;
+      };
+      void resolve(candidates[0]!);
       const emit = input.emit ?? (() => {});
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;
@@ -89,7 +105,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       });
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
-        resolve: (ref) => o.models.resolve(ref),
+        resolve,
         system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
           .filter(Boolean)
           .join('\n\n'),

@@ -47,6 +47,12 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
+  /**
+   * Models built before, by everything they were built from (key included, so a rotated key builds
+   * a new one): a provider's model compiles its stream schemas when it is made, which a turn should
+   * not pay for each time.
+   */
+  readonly #built = new Map<string, LanguageModel>();
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
@@ -107,6 +113,9 @@ export class ModelRegistry {
       throw new BackendError('BACKEND_CONFIG', 'agent.openai.model is not set');
     const apiKey = await this.#key(p);
     const { url: baseURL, headers } = credentialsApart(p.baseUrl?.replace(/\/+$/, ''), apiKey);
+    const cacheKey = JSON.stringify([p.api, provider, modelId, baseURL, apiKey, headers]);
+    const cached = this.#built.get(cacheKey);
+    if (cached) return { ref, provider, modelId, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
     let model: LanguageModel;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
@@ -140,6 +149,9 @@ export class ModelRegistry {
         break;
       }
     }
+    // A handful of models in practice; the bound only guards against keys rotating without end.
+    if (this.#built.size >= 32) this.#built.clear();
+    this.#built.set(cacheKey, model);
     return { ref, provider, modelId, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
   }
 

@@ -18,7 +18,11 @@ export interface RunJournalOptions {
   clock: Clock;
   log: Logger;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
-  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds?: SessionBounds,
+    deferred?: boolean,
+  ): Promise<SessionMessageRecord>;
   /** The session's history bounds, enforced when a run's answer is stored. */
   bounds(): SessionBounds | undefined;
 }
@@ -52,10 +56,15 @@ export class RunJournal {
     await this.#o.store.runs.update(runId, { message });
   }
 
+  /**
+   * Not waited onto disk: lost in a crash, the run reads as never started (marked interrupted on
+   * restart); anything it stores later (a tool step, its answer, its reply) is durable and carries
+   * this along.
+   */
   async markRunning(record: RunRecord, startedAtMs: number): Promise<void> {
     record.startedAtMs = startedAtMs;
     record.status = 'running';
-    await this.#o.store.runs.update(record.runId, {
+    await this.#runs(true).update(record.runId, {
       status: 'running',
       startedAtMs,
       startSeq: record.startSeq,
@@ -74,8 +83,13 @@ export class RunJournal {
     });
   }
 
-  /** The run's answer, in the session within its bounds. */
-  storeAnswer(run: RunRecord, text: string, media: StoredMedia[]): Promise<SessionMessageRecord> {
+  /** The run's answer, in the session within its bounds; `deferred` when a durable write follows. */
+  storeAnswer(
+    run: RunRecord,
+    text: string,
+    media: StoredMedia[],
+    deferred = false,
+  ): Promise<SessionMessageRecord> {
     return this.#o.append(
       {
         sessionKey: run.sessionKey,
@@ -88,6 +102,7 @@ export class RunJournal {
         ...(media.length ? { media } : {}),
       },
       this.#o.bounds(),
+      deferred,
     );
   }
 
@@ -109,15 +124,20 @@ export class RunJournal {
       .catch(() => {});
   }
 
-  /** How the run ended (logged, never thrown, when the store refuses). */
+  /** How the run ended (logged, never thrown, when the store refuses); `deferred` when a durable write follows. */
   async markEnded(
     runId: string,
     end: { status: RunStatus; output: string; endedAtMs: number; error?: string | undefined },
+    deferred = false,
   ): Promise<void> {
     const { error, ...rest } = end;
-    await this.#o.store.runs
+    await this.#runs(deferred)
       .update(runId, { ...rest, ...(error !== undefined ? { error } : {}) })
       .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
+  }
+
+  #runs(deferred: boolean): Store['runs'] {
+    return deferred ? (this.#o.store.deferred?.runs ?? this.#o.store.runs) : this.#o.store.runs;
   }
 
   /** Where a run stands, as `agent.wait` reports it; undefined for an unknown run. */

@@ -48,7 +48,11 @@ export interface SessionRunsOptions {
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
-  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds?: SessionBounds,
+    deferred?: boolean,
+  ): Promise<SessionMessageRecord>;
   /** A run started or ended in a session (its row's activity changed). */
   onRunChange?: ((sessionKey: string) => void) | undefined;
 }
@@ -333,15 +337,23 @@ export class SessionRuns {
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
-      const stored = await this.#journal.storeAnswer(record, reply, replyMedia);
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
-        await this.#o.replies
-          .enqueue({ ...record.deliverTo, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
-          .catch((error: unknown) =>
-            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
-          );
-      }
+      const target = record.deliverTo && (reply.trim() || replyMedia.length) ? record.deliverTo : undefined;
+      // With a reply to hand over, the answer and the run's end are written without waiting for
+      // the disk: the outbox record written next is durable and carries them (one sync, not three).
+      const stored = await this.#journal.storeAnswer(record, reply, replyMedia, target !== undefined);
+      const deliver =
+        target &&
+        (() =>
+          this.#o.replies
+            .enqueue({ ...target, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
+            .then(
+              () => true,
+              (error: unknown) => {
+                this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery');
+                return false;
+              },
+            ));
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       const message = reason instanceof Error ? reason.message : String(reason);
@@ -369,11 +381,16 @@ export class SessionRuns {
     chatSeq: number,
     agentSeq = 0,
     message?: ChatMessage,
+    deliver?: () => Promise<boolean>,
   ): Promise<void> {
     const { runId, sessionKey } = live.record;
     const endedAtMs = this.#o.clock.now();
     live.record.status = status;
-    await this.#journal.markEnded(runId, { status, output, endedAtMs, error });
+    const end = { status, output, endedAtMs, error };
+    await this.#journal.markEnded(runId, end, deliver !== undefined);
+    // The reply is queued (durably, carrying the end along) before anyone is told the run ended;
+    // when it could not be, the end is written durably on its own.
+    if (deliver && !(await deliver())) await this.#journal.markEnded(runId, end);
     if (status === 'ok') {
       this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
     } else if (status === 'aborted' || status === 'interrupted') {
