@@ -59,6 +59,8 @@ async function startNode(
   op: GatewayClient,
   commands: string[],
   answer: (r: NodeInvokeRequestEvent) => unknown,
+  /** What the node reports before it answers (`node.invoke.progress` chunks). */
+  progress: string[] = [],
 ) {
   const identity = await generateDeviceIdentity();
   const node = await h.client({
@@ -73,12 +75,16 @@ async function startNode(
   const seen: NodeInvokeRequestEvent[] = [];
   node.on('node.invoke.request', (req) => {
     seen.push(req);
-    void node.request('node.invoke.result', {
-      id: req.id,
-      nodeId: req.nodeId,
-      ok: true,
-      payload: answer(req),
-    });
+    void (async () => {
+      for (const [i, chunk] of progress.entries())
+        await node.request('node.invoke.progress', { invokeId: req.id, nodeId: req.nodeId, seq: i, chunk });
+      await node.request('node.invoke.result', {
+        id: req.id,
+        nodeId: req.nodeId,
+        ok: true,
+        payload: answer(req),
+      });
+    })();
   });
   await node.connect();
   const pending = await eventually(async () => (await op.request('node.pair.list')).pending[0]);
@@ -185,6 +191,45 @@ describe('the agent acts through tools (issue 19)', () => {
     });
     const third = fake.requests[2]!.messages;
     expect(third.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+  });
+
+  it('what a node reports while it works streams as tool updates, before the result', async () => {
+    const { op, h, events } = await setup(
+      toolThenAnswer(
+        [[{ id: 'call_build', name: 'nodes', arguments: { action: 'invoke', command: 'system.which' } }]],
+        () => 'done',
+      ),
+    );
+    const node = await startNode(h, op, ['system.which'], () => ({ path: '/usr/bin/make' }), [
+      'compiling 1/2\n',
+      'compiling 2/2\n',
+    ]);
+    const r = await op.request('agent', {
+      message: 'build it',
+      sessionKey: 'tools-progress',
+      idempotencyKey: 'tp',
+    });
+    expect(await op.request('agent.wait', { runId: r.runId, timeoutMs: 10_000 })).toMatchObject({
+      status: 'ok',
+    });
+    const tool = events.filter((e) => e.runId === r.runId && e.stream === 'tool').map((e) => e.data);
+    expect(tool.map((d) => d.phase)).toEqual(['start', 'update', 'update', 'result']);
+    expect(tool[1]).toEqual({
+      phase: 'update',
+      name: 'nodes',
+      toolCallId: 'call_build',
+      partialResult: {
+        content: [{ type: 'text', text: 'compiling 1/2\n' }],
+        details: {
+          status: 'running',
+          command: 'system.which',
+          nodeId: node.nodeId,
+          seq: 0,
+          chunk: 'compiling 1/2\n',
+        },
+      },
+    });
+    expect(tool[2]).toMatchObject({ partialResult: { details: { seq: 1, chunk: 'compiling 2/2\n' } } });
   });
 
   it('system.run waits for an operator: approved it runs, denied the model is told why', async () => {

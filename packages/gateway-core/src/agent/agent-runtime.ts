@@ -116,6 +116,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         ],
         tools,
         maxSteps: agent.maxSteps,
+        images: agent.openai.vision,
         temperature: agent.openai.temperature,
         signal: input.signal,
         scopes,

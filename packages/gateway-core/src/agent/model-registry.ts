@@ -21,6 +21,8 @@ export interface ResolvedModel {
   ref: string;
   provider: string;
   modelId: string;
+  /** The provider's API (undefined for the echo model). */
+  api?: ProviderSettings['api'] | undefined;
   /** Undefined for the echo model. */
   model: LanguageModel | undefined;
   baseUrl?: string | undefined;
@@ -115,7 +117,8 @@ export class ModelRegistry {
     const { url: baseURL, headers } = credentialsApart(p.baseUrl?.replace(/\/+$/, ''), apiKey);
     const cacheKey = JSON.stringify([p.api, provider, modelId, baseURL, apiKey, headers]);
     const cached = this.#built.get(cacheKey);
-    if (cached) return { ref, provider, modelId, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    if (cached)
+      return { ref, provider, modelId, api: p.api, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
     let model: LanguageModel;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
@@ -127,6 +130,8 @@ export class ModelRegistry {
           ...(apiKey ? { apiKey } : {}),
           ...(headers ? { headers } : {}),
           includeUsage: true,
+          // A tool result may carry a picture (a canvas snapshot) as an image part.
+          supportsMultiPartToolContent: true,
         }).chatModel(modelId);
         break;
       }
@@ -152,7 +157,7 @@ export class ModelRegistry {
     // A handful of models in practice; the bound only guards against keys rotating without end.
     if (this.#built.size >= 32) this.#built.clear();
     this.#built.set(cacheKey, model);
-    return { ref, provider, modelId, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    return { ref, provider, modelId, api: p.api, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
   }
 
   async #key(p: ProviderSettings): Promise<string | undefined> {

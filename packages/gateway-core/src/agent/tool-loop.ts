@@ -6,7 +6,7 @@ import type { StoredToolCall } from '../store/types.ts';
 import { BackendError } from './backend-error.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
-import type { AgentTool, ToolCallContext } from './tools/agent-tool.ts';
+import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
 /** A tool ready for the loop: its definition and its input checker (compiled once). */
 export interface LoopTool {
@@ -28,7 +28,9 @@ export interface ToolLoopInput {
   signal: AbortSignal;
   scopes: readonly string[];
   /** The per-call context (ids, idempotency key) for a tool call. */
-  context(toolCallId: string): Omit<ToolCallContext, 'update'>;
+  context(toolCallId: string): Omit<ToolCallContext, 'update' | 'image'>;
+  /** Pictures tool calls produce go back to the model with their results (a vision model). */
+  images?: boolean | undefined;
   onDelta(text: string): void;
   onFailover(from: string, to: string, error: BackendError): void;
   onToolStart(call: StoredToolCall): void;
@@ -49,6 +51,8 @@ export interface ToolOutcome {
   call: StoredToolCall;
   result: unknown;
   isError: boolean;
+  /** Pictures the call produced, for the model (never stored with the result). */
+  images?: ToolImage[] | undefined;
 }
 
 export interface ToolLoopResult {
@@ -125,9 +129,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           type: 'tool-result' as const,
           toolCallId: r.call.id,
           toolName: r.call.name,
-          output: r.isError
-            ? { type: 'error-text' as const, value: String(r.result) }
-            : { type: 'json' as const, value: (r.result ?? null) as never },
+          output: outputOf(r),
         })),
       },
     );
@@ -145,7 +147,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         const result = streamText({
           model: target.model,
           ...(input.system ? { system: input.system } : {}),
-          messages,
+          // OpenAI's chat API takes no pictures in tool results (the SDK would send them as text).
+          messages: target.api === 'openai' ? withoutToolImages(messages) : messages,
           ...(input.tools.length ? { tools: sdkTools } : {}),
           // Failover, not retries: the next model is tried at once.
           maxRetries: 0,
@@ -188,9 +191,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 
   async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
     input.onToolStart(call);
+    const images: ToolImage[] = [];
     const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
       input.onToolResult(call, result, isError);
-      const outcome = { call, result, isError };
+      const outcome: ToolOutcome = { call, result, isError };
+      if (!isError && images.length && input.images) outcome.images = images;
       await input.onToolDone(outcome);
       return outcome;
     };
@@ -208,6 +213,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       const ctx: ToolCallContext = {
         ...input.context(call.id),
         update: (partial) => input.onToolUpdate(call, partial),
+        image: (image) => images.push(image),
       };
       return finish(await t.tool.run(call.args as never, ctx), false);
     } catch (error) {
@@ -215,4 +221,48 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       return finish(errorText(error), true);
     }
   }
+}
+
+type ToolOutput = Extract<ModelMessage, { role: 'tool' }>['content'][number] extends infer P
+  ? P extends { type: 'tool-result'; output: infer O }
+    ? O
+    : never
+  : never;
+
+/** A tool result as the model gets it: the error text, the JSON, or the JSON and its pictures. */
+function outputOf(r: ToolOutcome): ToolOutput {
+  if (r.isError) return { type: 'error-text', value: String(r.result) };
+  if (!r.images?.length) return { type: 'json', value: (r.result ?? null) as never };
+  return {
+    type: 'content',
+    value: [
+      { type: 'text', text: JSON.stringify(r.result ?? null) },
+      ...r.images.map((i) => ({
+        type: 'file' as const,
+        mediaType: i.mediaType,
+        data: { type: 'data' as const, data: i.data },
+      })),
+    ],
+  };
+}
+
+/** The same messages with pictures dropped from tool results (their JSON text stays). */
+function withoutToolImages(messages: ModelMessage[]): ModelMessage[] {
+  return messages.map((m) => {
+    if (m.role !== 'tool') return m;
+    return {
+      ...m,
+      content: m.content.map((part) =>
+        part.type === 'tool-result' && part.output.type === 'content'
+          ? {
+              ...part,
+              output: {
+                type: 'text' as const,
+                value: part.output.value.flatMap((v) => (v.type === 'text' ? [v.text] : [])).join('\n'),
+              },
+            }
+          : part,
+      ),
+    };
+  });
 }
