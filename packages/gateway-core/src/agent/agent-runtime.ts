@@ -64,15 +64,10 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     name: 'models',
     async respond(input, onDelta) {
       const agent = o.config();
-      // The turn's own reads go side by side: each waits on the disk or the thread pool.
-      const [promptFile, chosen] = await Promise.all([
-        systemPromptFile(o.stateDir),
-        o.sessionModel(input.sessionKey),
-      ]);
-      const system = [agent.openai.systemPrompt, promptFile].filter(Boolean).join('\n\n');
-      const candidates = o.models.candidates(chosen);
+      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
-      // The first model (its key read, its client) is made ready while the prompt is put together.
+      // The first model (its key read, its client) is made ready while the prompt file is read
+      // and the prompt put together: each read waits on the thread pool, so they go side by side.
       const resolved = new Map<string, Promise<ResolvedModel>>();
       const resolve = (ref: string) => {
         let r = resolved.get(ref);
@@ -85,6 +80,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         return r;
       };
       void resolve(candidates[0]!);
+      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
+        .filter(Boolean)
+        .join('\n\n');
       const emit = input.emit ?? (() => {});
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { GatewayConfig } from '@openclaw/protocol';
-import type { LanguageModel } from 'ai';
 import { BackendError } from './backend-error.ts';
 
 type AgentConfig = GatewayConfig['agent'];
@@ -24,7 +24,7 @@ export interface ResolvedModel {
   /** The provider's API (undefined for the echo model). */
   api?: ProviderSettings['api'] | undefined;
   /** Undefined for the echo model. */
-  model: LanguageModel | undefined;
+  model: LanguageModelV4 | undefined;
   baseUrl?: string | undefined;
 }
 
@@ -54,7 +54,7 @@ export class ModelRegistry {
    * a new one): a provider's model compiles its stream schemas when it is made, which a turn should
    * not pay for each time.
    */
-  readonly #built = new Map<string, LanguageModel>();
+  readonly #built = new Map<string, LanguageModelV4>();
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
@@ -119,7 +119,7 @@ export class ModelRegistry {
     const cached = this.#built.get(cacheKey);
     if (cached)
       return { ref, provider, modelId, api: p.api, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
-    let model: LanguageModel;
+    let model: LanguageModelV4;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
       case 'openai-compatible': {

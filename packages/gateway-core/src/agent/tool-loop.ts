@@ -1,9 +1,11 @@
+import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider';
 import { type MethodName, methods, scopeSatisfies } from '@openclaw/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
-import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
+import type { ModelMessage } from 'ai';
 import type { StoredToolCall } from '../store/types.ts';
 import { BackendError } from './backend-error.ts';
+import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
@@ -79,13 +81,12 @@ function errorText(error: unknown): string {
 export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult> {
   const messages = [...input.messages];
   const byName = new Map(input.tools.map((t) => [t.tool.name, t]));
-  const sdkTools: ToolSet = {};
-  for (const t of input.tools) {
-    sdkTools[t.tool.name] = tool({
-      description: t.tool.description,
-      inputSchema: jsonSchema(t.parameters as Parameters<typeof jsonSchema>[0]),
-    });
-  }
+  const providerTools: LanguageModelV4FunctionTool[] = input.tools.map((t) => ({
+    type: 'function',
+    name: t.tool.name,
+    description: t.tool.description,
+    inputSchema: t.parameters as LanguageModelV4FunctionTool['inputSchema'],
+  }));
   let at = 0;
   if (input.resume) {
     const { text, calls } = input.resume;
@@ -144,39 +145,38 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         if (!target.model) throw new BackendError('BACKEND_CONFIG', `${ref} cannot call tools`);
         let text = '';
         const calls: StoredToolCall[] = [];
-        const result = streamText({
+        // No retries: a failure moves to the next model at once (failover).
+        const parts = streamModel({
           model: target.model,
-          ...(input.system ? { system: input.system } : {}),
+          system: input.system,
           // OpenAI's chat API takes no pictures in tool results (the SDK would send them as text).
           messages: target.api === 'openai' ? withoutToolImages(messages) : messages,
-          ...(input.tools.length ? { tools: sdkTools } : {}),
-          // Failover, not retries: the next model is tried at once.
-          maxRetries: 0,
-          abortSignal: input.signal,
-          // The error arrives as a stream part below; the SDK's default handler would print it.
-          onError: () => {},
-          ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+          tools: providerTools,
+          temperature: input.temperature,
+          signal: input.signal,
         });
-        for await (const part of result.fullStream) {
-          if (input.signal.aborted) throw input.signal.reason;
-          switch (part.type) {
-            case 'text-delta':
-              emitted = true;
-              text += part.text;
-              input.onDelta(part.text);
-              break;
-            case 'tool-call':
-              emitted = true;
-              calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
-              break;
-            case 'error':
-              throw backendErrorOf(part.error, target);
-            case 'abort':
-              throw input.signal.reason ?? new Error('aborted');
-            default:
-              break;
+        try {
+          for await (const part of parts) {
+            if (input.signal.aborted) throw input.signal.reason;
+            switch (part.type) {
+              case 'text':
+                emitted = true;
+                text += part.delta;
+                input.onDelta(part.delta);
+                break;
+              case 'tool-call':
+                emitted = true;
+                calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
+                break;
+              case 'error':
+                throw backendErrorOf(part.error, target);
+            }
           }
+        } catch (error) {
+          if (input.signal.aborted) throw input.signal.reason ?? error;
+          throw backendErrorOf(error, target);
         }
+        if (input.signal.aborted) throw input.signal.reason;
         return { text, calls, model: ref };
       } catch (error) {
         if (input.signal.aborted) throw input.signal.reason ?? error;
