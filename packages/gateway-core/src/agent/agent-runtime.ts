@@ -35,6 +35,14 @@ export interface AgentRuntimeOptions {
   log: Logger;
 }
 
+/** What a turn reads before it calls the model, started ahead (see `prepare`). */
+interface TurnReads {
+  candidates: string[];
+  /** The first model, resolved (its key read, its client built); none for echo. */
+  first: Promise<ResolvedModel> | undefined;
+  prompt: Promise<string | undefined>;
+}
+
 function resultText(result: unknown): string {
   const text = typeof result === 'string' ? result : JSON.stringify(result ?? null);
   return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}…` : text;
@@ -60,29 +68,40 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     const { allow, deny } = o.config().tools;
     return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
   };
+  // A turn's file reads (the prompt file, the first model's key) wait on the thread pool; they
+  // start when its run is accepted, side by side, and are ready by the time the turn asks.
+  const ahead = new Map<string, Promise<TurnReads>>();
+  const startReads = async (sessionKey: string): Promise<TurnReads> => {
+    const candidates = o.models.candidates(await o.sessionModel(sessionKey));
+    const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
+    // Awaited when the loop asks for it; until then a failure must not go unhandled.
+    first?.catch(() => {});
+    return { candidates, first, prompt: systemPromptFile(o.stateDir) };
+  };
   return {
     name: 'models',
+    prepare(sessionKey) {
+      if (ahead.size >= 1000) ahead.clear();
+      ahead.set(sessionKey, startReads(sessionKey));
+    },
     async respond(input, onDelta) {
       const agent = o.config();
-      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
+      const early = ahead.get(input.sessionKey);
+      ahead.delete(input.sessionKey);
+      const reads = await (early ?? startReads(input.sessionKey));
+      const { candidates } = reads;
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
-      // The first model (its key read, its client) is made ready while the prompt file is read
-      // and the prompt put together: each read waits on the thread pool, so they go side by side.
       const resolved = new Map<string, Promise<ResolvedModel>>();
+      if (reads.first) resolved.set(candidates[0]!, reads.first);
       const resolve = (ref: string) => {
         let r = resolved.get(ref);
         if (!r) {
           r = o.models.resolve(ref);
-          // Awaited when the loop asks for it; until then a failure must not go unhandled.
-          r.catch(() => {});
           resolved.set(ref, r);
         }
         return r;
       };
-      void resolve(candidates[0]!);
-      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
-        .filter(Boolean)
-        .join('\n\n');
+      const system = [agent.openai.systemPrompt, await reads.prompt].filter(Boolean).join('\n\n');
       const emit = input.emit ?? (() => {});
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;

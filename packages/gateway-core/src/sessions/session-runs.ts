@@ -150,6 +150,8 @@ export class SessionRuns {
       ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
     };
+    // A run that starts at once: its turn's reads go ahead while its record is written.
+    if (!busy) this.#o.responder().prepare?.(input.sessionKey);
     const created = await this.#journal.create(record);
     if (!created.created) {
       return {
