@@ -37,12 +37,13 @@ async function setup(
 ): Promise<{ fake: FakeOpenAi; h: Harness; op: GatewayClient; events: EventPayload<'agent'>[] }> {
   const fake = await FakeOpenAi.start({ script });
   cleanup.push(() => fake.close());
+  const { openai, ...rest } = agent as { openai?: Record<string, unknown> };
   const h = await startHarness({
     config: {
       agent: {
         backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        ...agent,
+        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY', ...openai },
+        ...rest,
       },
     },
   });
@@ -230,6 +231,64 @@ describe('the agent acts through tools (issue 19)', () => {
       },
     });
     expect(tool[2]).toMatchObject({ partialResult: { details: { seq: 1, chunk: 'compiling 2/2\n' } } });
+  });
+
+  it("a node's picture goes to the media store and, for a vision model, to the model with the result — never into the history", async () => {
+    // A 1x1 JPEG is enough: what matters is that the same bytes reach the model.
+    const jpeg = Buffer.from(
+      '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==',
+      'base64',
+    );
+    const { op, h, fake, events } = await setup(
+      toolThenAnswer(
+        [[{ id: 'call_snap', name: 'nodes', arguments: { action: 'invoke', command: 'camera.snap' } }]],
+        () => 'a picture',
+      ),
+      { openai: { vision: true } },
+    );
+    await startNode(h, op, ['camera.snap'], () => ({
+      format: 'jpg',
+      base64: jpeg.toString('base64'),
+      width: 1,
+      height: 1,
+    }));
+    const r = await op.request('agent', {
+      message: 'take a picture',
+      sessionKey: 'tools-pic',
+      idempotencyKey: 'tpic',
+    });
+    expect(await op.request('agent.wait', { runId: r.runId, timeoutMs: 10_000 })).toMatchObject({
+      status: 'ok',
+    });
+
+    // The model's second request: the tool result's JSON text and the picture as a data URL.
+    const tool = fake.requests[1]!.messages.find((m) => m.role === 'tool')!;
+    expect(Array.isArray(tool.content)).toBe(true);
+    const parts = tool.content as Exclude<typeof tool.content, string | null>;
+    expect(parts[0]).toMatchObject({ type: 'text' });
+    expect(JSON.parse((parts[0] as { text: string }).text)).toMatchObject({
+      command: 'camera.snap',
+      result: { format: 'jpg', width: 1, height: 1, bytes: jpeg.length, mediaId: expect.any(String) },
+    });
+    expect(parts[1]).toEqual({
+      type: 'image_url',
+      image_url: { url: `data:image/jpeg;base64,${jpeg.toString('base64')}` },
+    });
+
+    // The history has the facts and the media id, not the bytes; the stream said a picture was taken.
+    const history = await op.request('chat.history', { sessionKey: 'tools-pic' });
+    const stored = history.messages.find((m) => m.role === 'toolResult')!;
+    expect(stored.text).not.toContain(jpeg.toString('base64').slice(0, 40));
+    const mediaId = (JSON.parse(stored.text) as { result: { mediaId: string } }).result.mediaId;
+    expect(mediaId).toBeTruthy();
+    const update = events.find(
+      (e) => e.runId === r.runId && e.stream === 'tool' && e.data.phase === 'update',
+    );
+    expect(update?.data).toMatchObject({
+      name: 'nodes',
+      toolCallId: 'call_snap',
+      partialResult: { content: [{ type: 'text', text: `picture taken: 1x1 jpg, ${jpeg.length} bytes` }] },
+    });
   });
 
   it('system.run waits for an operator: approved it runs, denied the model is told why', async () => {
