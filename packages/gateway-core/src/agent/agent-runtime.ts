@@ -35,6 +35,9 @@ export interface AgentRuntimeOptions {
   log: Logger;
 }
 
+/** How long reads started ahead of a turn stay good for it (a run starts right after it is accepted). */
+const PREPARED_FOR_MS = 2000;
+
 /** What a turn reads before it calls the model, started ahead (see `prepare`). */
 interface TurnReads {
   candidates: string[];
@@ -70,7 +73,8 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   };
   // A turn's file reads (the prompt file, the first model's key) wait on the thread pool; they
   // start when its run is accepted, side by side, and are ready by the time the turn asks.
-  const ahead = new Map<string, Promise<TurnReads>>();
+  // An entry not taken soon (its run was a duplicate, or never started) is stale: read again then.
+  const ahead = new Map<string, { at: number; reads: Promise<TurnReads> }>();
   const startReads = async (sessionKey: string): Promise<TurnReads> => {
     const candidates = o.models.candidates(await o.sessionModel(sessionKey));
     const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
@@ -82,13 +86,16 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     name: 'models',
     prepare(sessionKey) {
       if (ahead.size >= 1000) ahead.clear();
-      ahead.set(sessionKey, startReads(sessionKey));
+      const reads = startReads(sessionKey);
+      reads.catch(() => {});
+      ahead.set(sessionKey, { at: performance.now(), reads });
     },
     async respond(input, onDelta) {
       const agent = o.config();
       const early = ahead.get(input.sessionKey);
       ahead.delete(input.sessionKey);
-      const reads = await (early ?? startReads(input.sessionKey));
+      const fresh = early && performance.now() - early.at < PREPARED_FOR_MS ? early.reads : undefined;
+      const reads = await (fresh ?? startReads(input.sessionKey));
       const { candidates } = reads;
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const resolved = new Map<string, Promise<ResolvedModel>>();
