@@ -44,8 +44,9 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
 
 /**
  * Models by name (`provider/model`) through the AI SDK: the configured default, the fallbacks in
- * order, and the providers they live at. Keys are read per call (env var or file), so a rotated
- * key applies without a restart, and never come from the config file.
+ * order, and the providers they live at. Keys are read on each resolve (env var or file; a turn
+ * resolves its models once), so a rotated key applies without a restart, and never come from the
+ * config file.
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
