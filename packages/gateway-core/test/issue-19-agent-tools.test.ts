@@ -15,6 +15,7 @@ import { createGatewayCore } from '../src/gateway-core.ts';
 import { createSilentLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
+import { referenceErrors } from './reference-oracle.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -231,6 +232,11 @@ describe('the agent acts through tools (issue 19)', () => {
       },
     });
     expect(tool[2]).toMatchObject({ partialResult: { details: { seq: 1, chunk: 'compiling 2/2\n' } } });
+    // The whole event validates against the reference's published AgentEvent schema.
+    const update = events.find(
+      (e) => e.runId === r.runId && e.stream === 'tool' && e.data.phase === 'update',
+    )!;
+    expect(referenceErrors('AgentEvent', update)).toBe('');
   });
 
   it("a node's picture goes to the media store and, for a vision model, to the model with the result — never into the history", async () => {
