@@ -328,4 +328,74 @@ describe('connect decisions', () => {
     expect(await http('192.0.2.64')).toMatchObject({ ok: false, reason: 'rate-limited' });
     expect(await http('192.0.2.65')).toMatchObject({ ok: true });
   });
+  it('refuses with INVALID_REQUEST a client whose lowest protocol is above ours, a device-less client without the secret, and a role or scope it does not know', async () => {
+    h = await startHarness();
+    const ahead = await rawConnect(await h.raw(), h.token, { minProtocol: 5, maxProtocol: 6 });
+    expect(err(ahead.response)).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { code: 'PROTOCOL_MISMATCH' },
+    });
+    const role = await rawConnect(await h.raw(), h.token, { role: 'admin', scopes: [] });
+    expect(err(role.response).code).toBe('INVALID_REQUEST');
+    const scope = await rawConnect(await h.raw(), h.token, { scopes: ['operator.root'] });
+    expect(err(scope.response).code).toBe('INVALID_REQUEST');
+    await h.close();
+    // With auth.mode none there is no secret: a loopback client without a device identity is refused.
+    h = await startHarness({ config: { auth: { mode: 'none' } } });
+    const bare = await rawConnect(await h.raw(), h.token, { identity: null, auth: {} });
+    expect(err(bare.response)).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { code: 'DEVICE_IDENTITY_REQUIRED' },
+    });
+  });
+
+  it('takes a connect without a role as an operator and one without scopes as asking for none; a node gets no scopes', async () => {
+    h = await startHarness();
+    const plain = await rawConnect(await h.raw(), h.token, {
+      scopes: [],
+      extra: { role: undefined, scopes: undefined },
+    });
+    expect(hello(plain.response).auth).toMatchObject({ role: 'operator', scopes: [] });
+    const identity = await generateDeviceIdentity();
+    const node = await rawConnect(await h.raw(), h.token, {
+      identity,
+      role: 'node',
+      scopes: ['operator.admin'],
+      client: { mode: 'node', id: 'node-host' },
+    });
+    expect(hello(node.response).auth).toMatchObject({ role: 'node', scopes: [] });
+  });
+
+  it('mints a node token without the scopes the device holds as an operator', async () => {
+    h = await startHarness();
+    const identity = await generateDeviceIdentity();
+    await rawConnect(await h.raw(), h.token, { identity, scopes: ['operator.write'] });
+    const node = await rawConnect(await h.raw(), h.token, {
+      identity,
+      role: 'node',
+      scopes: [],
+      client: { mode: 'node', id: 'node-host' },
+    });
+    expect(hello(node.response).auth.deviceToken).toBeDefined();
+    const list = await (await h.operator()).request('device.pair.list');
+    const paired = list.paired.find((d) => d.deviceId === identity.deviceId)!;
+    expect(paired.tokens.find((t) => t.role === 'node')?.scopes).toEqual([]);
+    expect(paired.tokens.find((t) => t.role === 'operator')?.scopes).toEqual(['operator.write']);
+  });
+
+  it('tells a rate-limited client to wait, as a retryable refusal', async () => {
+    h = await startHarness({
+      config: {
+        auth: { rateLimit: { maxFailures: 1, windowMs: 60_000, lockoutMs: 60_000, loopbackIntervalMs: 500 } },
+      },
+    });
+    h.setPeer({ remoteAddress: '192.0.2.66', isLoopback: false });
+    await rawConnect(await h.raw(), h.token, { identity: null, auth: { token: 'wrong' } });
+    const { response } = await rawConnect(await h.raw(), h.token, { identity: null });
+    expect(err(response)).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      details: { code: 'AUTH_RATE_LIMITED', recommendedNextStep: 'wait_then_retry' },
+    });
+  });
 });

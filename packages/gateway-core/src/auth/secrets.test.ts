@@ -6,6 +6,8 @@ describe('secrets', () => {
     expect(secretsEqual('abc', 'abc')).toBe(true);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
     expect(secretsEqual(undefined, 'abc')).toBe(false);
+    // No secret configured (a password in token mode): a refusal, not a crash.
+    expect(secretsEqual('abc', undefined)).toBe(false);
     expect(secretsEqual('', '')).toBe(false);
   });
 

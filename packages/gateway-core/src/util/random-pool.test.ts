@@ -15,6 +15,8 @@ describe('randomBase64url', () => {
     expect(Buffer.from(randomBase64url(32), 'base64url')).toHaveLength(32);
     // Beyond the pool's share: served directly.
     expect(Buffer.from(randomBase64url(100), 'base64url')).toHaveLength(100);
+    // Larger than the whole pool: still every byte asked for.
+    expect(Buffer.from(randomBase64url(5000), 'base64url')).toHaveLength(5000);
   });
 
   it('is not stuck on zeroed bytes: the bytes of a long run are spread over all values', () => {
