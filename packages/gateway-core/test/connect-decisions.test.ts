@@ -62,6 +62,7 @@ describe('connect decisions', () => {
       originRejected: true,
     });
     const { response } = await rawConnect(await h.raw(), h.token);
+    expect(err(response).code).toBe('INVALID_REQUEST');
     expect(err(response).details).toEqual({
       code: 'CONTROL_UI_ORIGIN_NOT_ALLOWED',
       origin: 'https://evil.example',
@@ -262,6 +263,11 @@ describe('connect decisions', () => {
     const list = await admin.request('device.pair.list');
     const row = list.paired.find((d) => d.deviceId === identity.deviceId)!;
     expect(row.lastSeenIp).toBe('192.0.2.62');
+    // Its first connect, from loopback, was approved silently by the system.
+    const approvals = await h.core.store.audit.list({ action: 'device.pair.*', limit: 10 });
+    expect(approvals.filter((a) => a.target === identity.deviceId && a.action.includes('approved'))).toEqual([
+      expect.objectContaining({ action: 'device.pair.auto_approved', actor: 'system' }),
+    ]);
     expect(row.lastSeenAtMs).toBeGreaterThanOrEqual(before);
   });
 
