@@ -194,6 +194,16 @@ describe('Transcript', () => {
         progress: 'read 3 of 9',
       },
     ]);
+    // The gateway's own updates come in the reference's shape: the step shows their text.
+    t.applyAgent(
+      agent('r1', 2, 'tool', {
+        phase: 'update',
+        name: 'sessions',
+        toolCallId: 'c1',
+        partialResult: { content: [{ type: 'text', text: 'read 4 of 9' }], details: { seq: 1 } },
+      }),
+    );
+    expect(t.entries()[0]?.steps?.[0]?.progress).toBe('read 4 of 9');
     expect(t.activeRunId).toBe('r1');
     t.applyAgent(
       agent('r1', 3, 'tool', {

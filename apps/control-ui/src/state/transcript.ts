@@ -185,7 +185,7 @@ export class Transcript {
       };
       s.steps.push(step);
     }
-    if (d.phase === 'update') step.progress = shorten(resultLine(d.partialResult));
+    if (d.phase === 'update') step.progress = shorten(progressLine(d.partialResult));
     else if (d.phase === 'result') {
       step.state = d.isError === true ? 'error' : 'done';
       delete step.progress;
@@ -247,6 +247,20 @@ function callLine(c: { name: string; arguments: unknown }): string {
 }
 
 /** A tool's partial result as text (its own text when it is one). */
+/** A tool update's line: the text of the reference's `{content: [{type: 'text', text}], details}`, else the value. */
+function progressLine(v: unknown): string {
+  const content = (v as { content?: unknown } | null)?.content;
+  if (Array.isArray(content)) {
+    const text = content
+      .flatMap((p: { type?: unknown; text?: unknown }) =>
+        p?.type === 'text' && typeof p.text === 'string' ? [p.text] : [],
+      )
+      .join(' ');
+    if (text) return text;
+  }
+  return resultLine(v);
+}
+
 function resultLine(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v ?? null) ?? '');
 }
