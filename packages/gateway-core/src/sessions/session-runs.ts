@@ -22,6 +22,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
+import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import type { RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
 
@@ -47,6 +48,8 @@ export interface SessionRunsOptions {
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
+  /** In a cluster: each run's lease, checked before every write the run makes (fencing). */
+  runLeases?: RunLeases | undefined;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
   append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
   /** A run started or ended in a session (its row's activity changed). */
@@ -96,6 +99,9 @@ export class SessionRuns {
 
   constructor(options: SessionRunsOptions) {
     this.#o = options;
+    options.runLeases?.onLost((runId) =>
+      this.#live.get(runId)?.controller.abort(new RunTakenOver('another gateway took this run over')),
+    );
   }
 
   get #settings(): RunSettings {
@@ -162,6 +168,8 @@ export class SessionRuns {
     });
     const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
     this.#live.set(record.runId, live);
+    // Held while queued too, so no other gateway takes it for one that died.
+    this.#o.runLeases?.hold(record.runId).catch(() => {});
     if (this.#active.has(record.sessionKey)) {
       let q = this.#queued.get(record.sessionKey);
       if (!q) {
@@ -301,6 +309,7 @@ export class SessionRuns {
     const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
+      await this.#fence(live, true);
       const startedAtMs = this.#o.clock.now();
       const resumed = record.startSeq !== undefined;
       const { history, lastSeq, steps } = await this.#historyFor(
@@ -331,6 +340,7 @@ export class SessionRuns {
             if (!controller.signal.aborted) agentEvent(stream, data);
           },
           record: async (m) => {
+            await this.#fence(live);
             await this.#o.append({
               sessionKey,
               id: newId('msg'),
@@ -351,6 +361,7 @@ export class SessionRuns {
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
+      await this.#fence(live);
       const stored = await this.#o.append(
         {
           sessionKey,
@@ -374,6 +385,14 @@ export class SessionRuns {
       }
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
+      if (reason instanceof RunTakenOver) {
+        // Another gateway has it: nothing more is written or sent from here.
+        this.#o.log.warn({ runId, sessionKey }, 'run taken over by another gateway; stopping it here');
+        this.#live.delete(runId);
+        this.#o.runLeases?.release(runId);
+        live.resolveDone();
+        return;
+      }
       const message = reason instanceof Error ? reason.message : String(reason);
       const status: RunStatus = this.#closed
         ? 'interrupted'
@@ -449,7 +468,18 @@ export class SessionRuns {
       data: { phase, status, ...(error ? { error } : {}) },
     });
     this.#live.delete(runId);
+    this.#o.runLeases?.release(runId);
     live.resolveDone();
+  }
+
+  /** In a cluster: stop the run (RunTakenOver) unless its lease is still ours under the same token. */
+  async #fence(live: LiveRun, renew = false): Promise<void> {
+    const leases = this.#o.runLeases;
+    if (!leases) return;
+    const runId = live.record.runId;
+    if (renew ? await leases.hold(runId) : await leases.owns(runId)) return;
+    live.controller.abort(new RunTakenOver('another gateway took this run over'));
+    throw live.controller.signal.reason;
   }
 
   /**
