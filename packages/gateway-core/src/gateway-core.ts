@@ -1,10 +1,5 @@
 import { CloseCodes } from '@openclaw/protocol';
-import { configuredResponder } from './agent/configured-responder.ts';
-import { ModelRegistry } from './agent/model-registry.ts';
-import { sessionAgentState } from './agent/session-agent-state.ts';
-import { SessionCompactor } from './agent/session-compactor.ts';
-import { AgentCatalog } from './agents/agent-catalog.ts';
-import { ExecApprovals } from './approvals/exec-approvals.ts';
+import { type AgentWiring, wireAgent } from './agent/agent-wiring.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { createGatewayAuth } from './auth/gateway-auth.ts';
 import type { HttpAuthenticator } from './auth/http-authenticator.ts';
@@ -80,11 +75,8 @@ export class GatewayCore {
   readonly heartbeat: Heartbeat;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
-  /** Models by `provider/model` through the AI SDK: the default, fallbacks, providers. */
-  readonly models: ModelRegistry;
-  /** Summaries of older turns (automatic within the context budget, and sessions.compact). */
-  readonly compactor: SessionCompactor;
-  readonly approvals: ExecApprovals;
+  /** Models, compaction, exec approvals and the responder that runs the tool loop. */
+  readonly agent: AgentWiring;
   readonly questions: QuestionService;
   readonly channels: Channels;
   /** Typing, reactions, edits and deletes on channel chats. */
@@ -176,18 +168,12 @@ export class GatewayCore {
         ? (params) => this.cluster!.remoteInvoke(params, cfg().nodes.invokeTimeoutMs)
         : undefined,
     });
-    this.models = new ModelRegistry({ config: () => cfg().agent, stateDir: options.stateDir });
-    this.compactor = new SessionCompactor({
-      kv: this.store.kv,
-      models: this.models,
-      config: () => cfg().agent,
-      log: this.log.child({ component: 'compaction' }),
-    });
-    const agents = new AgentCatalog(this.models);
-    this.approvals = new ExecApprovals({
+    this.agent = wireAgent({
       ...base,
-      kv: this.store.kv,
-      log: this.log.child({ component: 'exec-approvals' }),
+      config: cfg,
+      stateDir: options.stateDir,
+      responder: options.responder,
+      tools: () => this,
     });
     this.questions = new QuestionService(bus, this.clock);
     this.media = createMediaStore({
@@ -199,36 +185,13 @@ export class GatewayCore {
     // Session rows and transcripts as events and views; they ask the conversations which run is active.
     const conversations = watchConversations({
       ...base,
-      agents,
+      agents: this.agent.agents,
       log: this.log.child({ component: 'sessions' }),
       activeRunId: (key) => this.sessions.activeRunId(key),
     });
     this.channels = createChannels({
       ...base,
-      responder:
-        options.responder ??
-        configuredResponder({
-          config: cfg,
-          models: this.models,
-          compactor: this.compactor,
-          store: this.store,
-          stateDir: options.stateDir,
-          log: this.log.child({ component: 'agent' }),
-          tools: () => ({
-            nodes: this.nodes,
-            approvals: this.approvals,
-            messages: {
-              send: (params, caller) => this.channels.send(params, caller),
-              react: (t, messageId, emoji) => this.chatActions.react(t, messageId, emoji),
-            },
-            store: this.store,
-            cron: this.cron,
-            storeImage: async (bytes) => {
-              const item = await this.media.put(bytes);
-              return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
-            },
-          }),
-        }),
+      responder: this.agent.responder,
       runSettings: runSettings(cfg),
       ackReaction: () => cfg().agent.ackReaction,
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
@@ -307,9 +270,9 @@ export class GatewayCore {
       sessions: this.sessions,
       sessionFeed: conversations.feed,
       sessionViews: conversations.views,
-      agents,
-      agentState: sessionAgentState({ store: this.store, models: this.models, compactor: this.compactor }),
-      approvals: this.approvals,
+      agents: this.agent.agents,
+      agentState: this.agent.agentState,
+      approvals: this.agent.approvals,
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
       channels: this.channels,
@@ -408,7 +371,7 @@ export class GatewayCore {
     // Runs, typing, the sends, then the accounts.
     await this.channels.close();
     this.nodes.close();
-    this.approvals.close();
+    this.agent.approvals.close();
     this.questions.close();
     this.presence.close();
     this.reports.close();

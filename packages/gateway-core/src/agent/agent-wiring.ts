@@ -1,0 +1,107 @@
+import type { GatewayConfig } from '@openclaw/protocol';
+import { AgentCatalog } from '../agents/agent-catalog.ts';
+import { ExecApprovals } from '../approvals/exec-approvals.ts';
+import type { CronService } from '../cron/cron-service.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import type { NodeService } from '../nodes/node-service.ts';
+import type { Responder } from '../sessions/responder.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { configuredResponder } from './configured-responder.ts';
+import { ModelRegistry } from './model-registry.ts';
+import { sessionAgentState } from './session-agent-state.ts';
+import { SessionCompactor } from './session-compactor.ts';
+import type { MessageServices } from './tools/message-tool.ts';
+
+/** The services the agent's tools drive; they are built after the agent, so they are read late. */
+export interface AgentToolParts {
+  nodes: NodeService;
+  cron: CronService;
+  /** The outbox's send (the channels' `send` method). */
+  channels: { send: MessageServices['send'] };
+  /** Reactions through the live adapter. */
+  chatActions: { react: MessageServices['react'] };
+  media: MediaStore;
+}
+
+export interface AgentWiringOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  config: () => GatewayConfig;
+  stateDir?: string | undefined;
+  /** A responder given by the embedder (tests, other runtimes) instead of the configured models. */
+  responder?: (() => Responder) | undefined;
+  /** Read on the first model turn, when every service exists. */
+  tools: () => AgentToolParts;
+}
+
+/** The agent's parts, built together: the core hands them to the channels and the handlers. */
+export interface AgentWiring {
+  /** Models by `provider/model` through the AI SDK: the default, fallbacks, providers. */
+  models: ModelRegistry;
+  /** Summaries of older turns (automatic within the context budget, and sessions.compact). */
+  compactor: SessionCompactor;
+  agents: AgentCatalog;
+  approvals: ExecApprovals;
+  /** What answers a turn. */
+  responder: () => Responder;
+  /** A session's summary and chosen model, for the session methods. */
+  agentState: ReturnType<typeof sessionAgentState>;
+}
+
+/** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
+export function wireAgent(o: AgentWiringOptions): AgentWiring {
+  const { store, config: cfg } = o;
+  const models = new ModelRegistry({ config: () => cfg().agent, stateDir: o.stateDir });
+  const compactor = new SessionCompactor({
+    kv: store.kv,
+    models,
+    config: () => cfg().agent,
+    log: o.log.child({ component: 'compaction' }),
+  });
+  const approvals = new ExecApprovals({
+    kv: store.kv,
+    bus: o.bus,
+    clock: o.clock,
+    log: o.log.child({ component: 'exec-approvals' }),
+  });
+  const responder =
+    o.responder ??
+    configuredResponder({
+      config: cfg,
+      models,
+      compactor,
+      store,
+      stateDir: o.stateDir,
+      log: o.log.child({ component: 'agent' }),
+      tools: () => {
+        const p = o.tools();
+        return {
+          nodes: p.nodes,
+          approvals,
+          messages: {
+            send: (params, caller) => p.channels.send(params, caller),
+            react: (t, messageId, emoji) => p.chatActions.react(t, messageId, emoji),
+          },
+          store,
+          cron: p.cron,
+          storeImage: async (bytes) => {
+            const item = await p.media.put(bytes);
+            return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
+          },
+        };
+      },
+    });
+  return {
+    models,
+    compactor,
+    agents: new AgentCatalog(models),
+    approvals,
+    responder,
+    agentState: sessionAgentState({ store, models, compactor }),
+  };
+}

@@ -1,0 +1,183 @@
+// The storage seam's sessions and runs: transcripts with their media, and agent runs from
+// acceptance to their end.
+
+import type { MediaKind } from '../channels/sdk/types.ts';
+
+/** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
+export interface StoredMedia {
+  kind: MediaKind;
+  /** The item in the media store; absent when it was refused or could not be fetched. */
+  ref?: string | undefined;
+  mimeType?: string | undefined;
+  size?: number | undefined;
+  fileName?: string | undefined;
+  caption?: string | undefined;
+  /** A voice note's transcript, when a transcription model is configured. */
+  transcript?: string | undefined;
+  /** Why it is not stored (too large, download failed), for people reading the history. */
+  note?: string | undefined;
+}
+
+export interface SessionRecord {
+  key: string;
+  kind: 'webchat' | 'channel';
+  channel?: string | undefined;
+  accountId?: string | undefined;
+  chatId?: string | undefined;
+  threadId?: string | undefined;
+  title?: string | undefined;
+  createdAtMs: number;
+  updatedAtMs: number;
+  messageCount: number;
+}
+
+/** A tool call as stored with the assistant message that made it. */
+export interface StoredToolCall {
+  id: string;
+  name: string;
+  args: unknown;
+}
+
+export interface SessionMessageRecord {
+  sessionKey: string;
+  /** Assigned by the store, increasing within a session. */
+  seq: number;
+  id: string;
+  role: 'user' | 'assistant' | 'system' | 'toolResult';
+  text: string;
+  ts: number;
+  runId?: string | undefined;
+  /** An assistant step that called tools (its results follow as toolResult messages). */
+  toolCalls?: StoredToolCall[] | undefined;
+  /** toolResult: the call it answers, the tool, and whether it failed. */
+  toolCallId?: string | undefined;
+  toolName?: string | undefined;
+  isError?: boolean | undefined;
+  channel?: string | undefined;
+  senderId?: string | undefined;
+  senderName?: string | undefined;
+  status?: 'complete' | 'aborted' | 'error' | undefined;
+  media?: StoredMedia[] | undefined;
+  /** The platform message it answers or quotes. */
+  replyToId?: string | undefined;
+  /** Set when the sender edited it on the platform (the text is the edited one). */
+  editedAtMs?: number | undefined;
+  /** The sender deleted it on the platform (the text is kept for the record, clients grey it out). */
+  deletedAtMs?: number | undefined;
+  /** Reactions people put on it, one per sender and emoji. */
+  reactions?: { emoji: string; senderId: string }[] | undefined;
+  /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
+  idempotencyKey?: string | undefined;
+}
+
+/** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
+export interface SessionBounds {
+  maxMessages: number;
+  /** UTF-8 bytes of the stored message records (text plus a little metadata). */
+  maxBytes: number;
+}
+/** What a platform event (an edit, a delete, a reaction) changes in a stored message. */
+export type SessionMessagePatch = Partial<
+  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions'>
+>;
+
+export interface SessionRepo {
+  get(key: string): Promise<SessionRecord | undefined>;
+  /** Create the session unless it exists; returns the stored record. */
+  ensure(record: Omit<SessionRecord, 'messageCount' | 'updatedAtMs'>): Promise<SessionRecord>;
+  list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
+    sessions: SessionRecord[];
+    total: number;
+  }>;
+  /**
+   * Append a message (the session must exist); bumps updatedAtMs and messageCount. With `bounds`,
+   * then drops the session's oldest messages while it holds more than `maxMessages` or more than
+   * `maxBytes` (the stored size of its messages), in the same write, together with the finished
+   * runs those messages belong to (by runId). The message just appended is always kept.
+   */
+  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  /** The newest `limit` messages with seq < beforeSeq, oldest first. */
+  history(
+    key: string,
+    query: { limit: number; beforeSeq?: number | undefined },
+  ): Promise<SessionMessageRecord[]>;
+  /** Change a stored message (by its id); undefined when the session has no such message. */
+  updateMessage(
+    key: string,
+    id: string,
+    patch: SessionMessagePatch,
+  ): Promise<SessionMessageRecord | undefined>;
+  /** Retention: drop messages older than `beforeMs`, and beyond the newest `maxPerSession` of each session. */
+  prune(beforeMs: number, maxPerSession: number): Promise<number>;
+  /** Set (or clear, with undefined) the title. The updated record; undefined when there is no such session. */
+  setTitle(key: string, title: string | undefined): Promise<SessionRecord | undefined>;
+  /** Keep only the newest `keep` messages (0: none); the session stays. Returns how many were removed. */
+  trim(key: string, keep: number): Promise<number>;
+  /** Delete the session and its messages. False when there was no such session. */
+  remove(key: string): Promise<boolean>;
+}
+
+export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';
+
+/** Where a run's reply goes besides the session (a channel chat). */
+export interface RunDelivery {
+  channel: string;
+  accountId: string;
+  chatId: string;
+  threadId?: string | undefined;
+  replyToId?: string | undefined;
+}
+
+/** One agent run, from acceptance to its end. */
+export interface RunRecord {
+  runId: string;
+  sessionKey: string;
+  /** `${caller}|${idempotencyKey}`: a retried request finds its run. */
+  dedupeKey?: string | undefined;
+  source: 'chat' | 'agent' | 'channel' | 'cron';
+  status: RunStatus;
+  message: string;
+  output?: string | undefined;
+  error?: string | undefined;
+  deliverTo?: RunDelivery | undefined;
+  timeoutMs?: number | undefined;
+  /** The scopes of the operator who started it; absent for channel and cron runs. */
+  scopes?: string[] | undefined;
+  /** The newest session message when it first started: its prompt and what came before. */
+  startSeq?: number | undefined;
+  /** Times it was resumed after a restart (at most once). */
+  resumes?: number | undefined;
+  /** The gateway that runs it (in a cluster, the one holding its lease; another takes it over when it dies). */
+  ownerId?: string | undefined;
+  createdAtMs: number;
+  startedAtMs?: number | undefined;
+  endedAtMs?: number | undefined;
+  /** Attachments of the message this run answers. */
+  media?: StoredMedia[] | undefined;
+}
+
+export type RunPatch = Partial<
+  Pick<
+    RunRecord,
+    | 'status'
+    | 'output'
+    | 'error'
+    | 'startedAtMs'
+    | 'endedAtMs'
+    | 'message'
+    | 'startSeq'
+    | 'resumes'
+    | 'ownerId'
+  >
+>;
+
+export interface RunRepo {
+  /** Insert, or return the run that already has this dedupeKey. */
+  create(record: RunRecord): Promise<{ record: RunRecord; created: boolean }>;
+  get(runId: string): Promise<RunRecord | undefined>;
+  update(runId: string, patch: RunPatch): Promise<void>;
+  /** Runs in one of these states, oldest first. */
+  listByStatus(statuses: RunStatus[]): Promise<RunRecord[]>;
+  /** Deletes finished runs that ended before `beforeMs`. */
+  prune(beforeMs: number): Promise<number>;
+}
