@@ -1,9 +1,11 @@
 // A turn in a cluster outlives the gateway running it: two real gateway processes share a real
 // Redis and one Telegram account; a DM starts a turn on the account's owner (A) whose first step
-// runs two side-effecting tools (a message to the chat, a cron job). A is then killed (kill -9), or
-// frozen (SIGSTOP) past its leases and woken (SIGCONT) after the takeover. The other gateway (B)
-// takes the turn over from its last completed step: the tools are not run again, the answer
-// reaches the chat once, and a woken A neither answers nor writes anything more.
+// runs side-effecting tools (a message to the chat, a cron job). A is then killed (kill -9) in the
+// middle of that step's last call (a system.run waiting for an operator's approval), or frozen
+// (SIGSTOP) past its leases while its next model call is pending and woken (SIGCONT) after the
+// takeover. The other gateway (B) takes the turn over from its last completed call: completed
+// tools are not run again, the answer reaches the chat once, and a woken A neither answers nor
+// writes anything more.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
@@ -45,27 +47,30 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     await redis?.stop();
   });
 
+  const MESSAGE = { id: 'call_msg', name: 'message', arguments: { action: 'send', text: 'working on it' } };
+  const JOB = {
+    id: 'call_job',
+    name: 'cron',
+    arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 3_600_000 },
+  };
+  // A system.run on a node: the exec policy (set below) asks an operator first, so the call waits.
+  const RUN = {
+    id: 'call_run',
+    name: 'nodes',
+    arguments: { action: 'invoke', nodeId: 'node-1', command: 'system.run', params: { command: ['true'] } },
+  };
+
   /**
-   * The turn: step 1 tells the chat it is working and schedules a job; the answer names the job.
-   * `answer(n)` words the n-th answer (1-based), so a stale gateway's answer can be told apart.
+   * The turn: step 1 makes `calls` (a message to the chat and a cron job first); the answer names
+   * the job. `answer(n)` words the n-th answer (1-based), so a stale gateway's can be told apart.
    */
-  function turnScript(answer: (n: number, jobId: string) => string) {
+  function turnScript(calls: object[], answer: (n: number, jobId: string) => string) {
     let answers = 0;
     return (req: ChatRequest): ScriptedTurn => {
       const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
       if (lastUser && messageText(lastUser) === 'marker') return { text: ['marker seen'] };
       const results = req.messages.filter((m) => m.role === 'tool').map((m) => messageText(m));
-      if (results.length === 0)
-        return {
-          toolCalls: [
-            { id: 'call_msg', name: 'message', arguments: { action: 'send', text: 'working on it' } },
-            {
-              id: 'call_job',
-              name: 'cron',
-              arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 3_600_000 },
-            },
-          ],
-        };
+      if (results.length === 0) return { toolCalls: calls as NonNullable<ScriptedTurn['toolCalls']> };
       const job = JSON.parse(results[1] || '{}') as { jobId?: string };
       answers++;
       return { text: [answer(answers, job.jobId ?? '?')] };
@@ -105,7 +110,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       return gw;
     }
     const operator = async (gw: GatewayProcess): Promise<GatewayClient> => {
-      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
+      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin', 'operator.approvals'] });
       cleanup.push(() => op.close());
       return op;
     };
@@ -124,25 +129,25 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       15_000,
       'B to see the account held by A',
     );
-    return { a, b, opB };
+    return { a, b, opA, opB };
   }
 
-  async function fakes(answer: (n: number, jobId: string) => string) {
-    const llm = await FakeOpenAi.start({ script: turnScript(answer) });
+  async function fakes(calls: object[], answer: (n: number, jobId: string) => string) {
+    const llm = await FakeOpenAi.start({ script: turnScript(calls, answer) });
     cleanup.push(() => llm.close());
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
     return { llm, tg };
   }
 
+  /** A DM to the chat, which A (the account's owner) answers. */
+  const dm = (tg: FakeTelegram, text: string) =>
+    tg.pushMessage({ chatId: Number(CHAT), from: { id: Number(CHAT), first_name: 'Ann' }, text });
+
   /** The turn's first step ran on A (both tools), and its next model call is held. */
   async function startTurnOnA(llm: FakeOpenAi, tg: FakeTelegram): Promise<() => void> {
     const release = llm.hold(2);
-    await tg.pushMessage({
-      chatId: Number(CHAT),
-      from: { id: Number(CHAT), first_name: 'Ann' },
-      text: 'ping me',
-    });
+    await dm(tg, 'ping me');
     await llm.waitForRequests(2, 30_000);
     await waitFor(() => tg.sentTexts(CHAT).includes('working on it'), 10_000, 'the tool step’s message');
     return release;
@@ -158,46 +163,69 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     await waitFor(() => tg.sentTexts(CHAT).includes('marker seen'), 20_000, 'the marker’s answer');
   }
 
-  function expectResumedFromStep(req: ChatRequest): void {
+  /** The resumed model call carries the stored step: its calls and one result for each. */
+  function expectResumedFromStep(req: ChatRequest, calls: { id: string }[]): void {
     const roles = req.messages.filter((m) => m.role !== 'system').map((m) => m.role);
-    expect(roles).toEqual(['user', 'assistant', 'tool', 'tool']);
+    expect(roles).toEqual(['user', 'assistant', ...calls.map(() => 'tool')]);
     const step = req.messages.find((m) => m.role === 'assistant');
-    expect(step?.tool_calls?.map((c) => c.id)).toEqual(['call_msg', 'call_job']);
+    expect(step?.tool_calls?.map((c) => c.id)).toEqual(calls.map((c) => c.id));
   }
 
-  it('a gateway killed mid-turn: another one finishes it, without running its tools again', async () => {
-    const { llm, tg } = await fakes((_n, jobId) => `scheduled ${jobId}`);
-    const { a, b, opB } = await cluster('oc-takeover-kill:', llm, tg);
-    const release = await startTurnOnA(llm, tg);
+  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
+    // Every system.run asks an operator (the policy is in the shared store).
+    const snap = await opA.request('exec.approvals.get', {});
+    await opA.request('exec.approvals.set', {
+      file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+      baseHash: snap.hash,
+    });
+    await dm(tg, 'ping me');
+    // A has sent the message, added the job, and its system.run waits for an operator.
+    const askedOnA = await eventually(
+      async () => (await opA.request('exec.approval.list', {}))[0],
+      30_000,
+      'the approval A asks for',
+    );
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
 
     a.child.kill('SIGKILL');
     await a.waitForExit();
-    release();
 
-    // B takes over the account and the run once their leases run out.
-    const jobs = await eventually(
-      async () => (await opB.request('cron.list', {})).jobs,
-      10_000,
-      'the cron job in the shared store',
+    // B takes the account and the run over once their leases run out, and runs the one call
+    // that has no result yet: its system.run asks again, here; the operator denies it.
+    const askedOnB = await eventually(
+      async () => (await opB.request('exec.approval.list', {}))[0],
+      LEASE_MS * 6,
+      'the approval B asks for',
     );
+    expect(askedOnB).toMatchObject({
+      requestedBy: askedOnA.requestedBy,
+      sessionKey: askedOnA.sessionKey,
+      commandArgv: ['true'],
+    });
+    await opB.request('exec.approval.resolve', { id: askedOnB.id, decision: 'deny' });
     await waitFor(
       () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
       LEASE_MS * 6,
       'the answer from B',
     );
     await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
     expect(jobs).toHaveLength(1);
     expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
     expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
-    expect((await opB.request('cron.list', {})).jobs).toHaveLength(1);
-    // Model calls: step 1 and the held one (A), the resumed one with the stored step (B), the marker.
-    expect(llm.requests).toHaveLength(4);
-    expectResumedFromStep(llm.requests[2]!);
+    // Model calls: step 1 (A), the resumed one with the whole step (B), the marker's.
+    expect(llm.requests).toHaveLength(3);
+    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
     expect(b.output()).toContain('taking over a run of a gateway that is gone');
   }, 120_000);
 
   it('a gateway frozen past its lease and woken after the takeover does not go on with the turn', async () => {
-    const { llm, tg } = await fakes((n, jobId) => (n === 1 ? 'stale answer' : `scheduled ${jobId}`));
+    const { llm, tg } = await fakes([MESSAGE, JOB], (n, jobId) =>
+      n === 1 ? 'stale answer' : `scheduled ${jobId}`,
+    );
     const { a, b, opB } = await cluster('oc-takeover-fence:', llm, tg);
     const release = await startTurnOnA(llm, tg);
 
@@ -223,7 +251,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     const jobs = (await opB.request('cron.list', {})).jobs;
     expect(jobs).toHaveLength(1);
     expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
-    expectResumedFromStep(llm.requests[2]!);
+    expectResumedFromStep(llm.requests[2]!, [MESSAGE, JOB]);
     // The session holds B's answer only.
     const sessionKey = (await opB.request('sessions.list', {})).sessions.find(
       (s) => s.channel === 'telegram',
