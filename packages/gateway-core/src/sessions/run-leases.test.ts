@@ -13,8 +13,8 @@ describe('run leases and takeover', () => {
   const store = createMemoryStore();
   const clock = new ManualClock();
   const open: RunLeases[] = [];
-  const leases = (gatewayId: string) => {
-    const l = new RunLeases({ store, clock, gatewayId, ttlMs: () => TTL, log: createSilentLogger() });
+  const leases = (gatewayId: string, on = store) => {
+    const l = new RunLeases({ store: on, clock, gatewayId, ttlMs: () => TTL, log: createSilentLogger() });
     open.push(l);
     return l;
   };
@@ -84,6 +84,46 @@ describe('run leases and takeover', () => {
     expect(await b.owns('r3')).toBe(true);
     // Held now, so a second look does not take it again.
     expect(await recovery.recover()).toBe(0);
+    await recovery.close();
+  });
+
+  it('a run accepted a moment ago is left alone; a restarted gateway takes back its own lease at once', async () => {
+    // A store of its own: no run of the tests above is in it.
+    const store = createMemoryStore();
+    const before = leases('gw-c', store);
+    const run: RunRecord = {
+      runId: 'r4',
+      sessionKey: 's4',
+      source: 'agent',
+      status: 'running',
+      message: 'hi',
+      createdAtMs: clock.now(),
+      startSeq: 0,
+      ownerId: 'gw-c',
+    };
+    await store.runs.create(run);
+    await before.hold('r4');
+    const after = leases('gw-c', store);
+    const resumed: string[] = [];
+    const recovery = new RunRecovery({
+      store,
+      clock,
+      log: createSilentLogger(),
+      gatewayId: 'gw-c',
+      settings: () => ({ ...DEFAULT_RUN_SETTINGS, resumeInterrupted: true }),
+      append: (m) => store.sessions.append(m),
+      resume: (r) => resumed.push(r.runId),
+      leases: after,
+    });
+    // Too new: its lease may still be on its way (the run was just accepted).
+    expect(await recovery.recover()).toBe(0);
+    clock.advance(TTL / 2 + 1);
+    await before.hold('r4');
+    clock.advance(TTL / 2);
+    // Older than a lease time, its lease still live in this gateway's name: taken back, not waited out.
+    expect(await recovery.recover()).toBe(1);
+    expect(resumed).toEqual(['r4']);
+    expect(await after.owns('r4')).toBe(true);
     await recovery.close();
   });
 });

@@ -70,9 +70,12 @@ export class RunRecovery {
     const claimed: RunRecord[] = [];
     for (const r of open) {
       if (leases.isHeld(r.runId)) continue;
-      // Another gateway's run accepted a moment ago may not hold its lease yet.
-      if (r.ownerId !== this.#o.gatewayId && r.createdAtMs > now - leases.ttlMs) continue;
-      if (await leases.liveLease(r.runId)) continue;
+      // A run accepted a moment ago (here or elsewhere) may not hold its lease yet.
+      if (r.createdAtMs > now - leases.ttlMs) continue;
+      // Held by someone alive; a lease in this gateway's name that this process does not hold is
+      // one its previous process left (a restart within the lease time): ours to take back.
+      const lease = await leases.liveLease(r.runId);
+      if (lease && lease.holder !== this.#o.gatewayId) continue;
       if (!(await leases.hold(r.runId))) {
         leases.release(r.runId);
         continue;
