@@ -108,7 +108,12 @@ describe('an agent turn with a tool call through the reference clients (issue 19
         // The first visit hands the UI the gateway token, as the documented #token link does.
         await page.goto(`${ui.url}/#token=${TOKEN}`, { waitUntil: 'domcontentloaded' });
         await waitFor(() => frames.some((f) => f.includes('"hello-ok"')), 90_000, 'hello-ok');
+        const hellos = () => frames.filter((f) => f.includes('"hello-ok"')).length;
+        const before = hellos();
         await page.goto(`${ui.url}/chat/main`, { waitUntil: 'domcontentloaded' });
+        // The chat view connects afresh: its hello-ok, then its requests settle, before we type.
+        await waitFor(() => hellos() > before, 90_000, 'hello-ok on the chat view');
+        await quiet(frames);
         const box = page.locator('textarea[aria-label="Chat composer"]');
         await box.waitFor({ timeout: 60_000 });
         await box.fill('what is scheduled?');
