@@ -3,7 +3,7 @@ import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { RunRecord } from '../store/types.ts';
 import { ManualClock } from '../util/clock.ts';
-import { RunLeases } from './run-leases.ts';
+import { RunLeases, RunTakenOver } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
 import { DEFAULT_RUN_SETTINGS } from './run-settings.ts';
 
@@ -36,6 +36,21 @@ describe('run leases and takeover', () => {
     // A renewing after the takeover gets nothing back, and stays out.
     expect(await a.hold('r1')).toBe(false);
     expect(await b.owns('r1')).toBe(true);
+  });
+
+  it('the fence before a write passes for the holder; after a takeover it aborts the run and throws', async () => {
+    const a = leases('gw-a');
+    const b = leases('gw-b');
+    const run = new AbortController();
+    expect(await a.hold('r5', run)).toBe(true);
+    await a.fence('r5');
+    await a.fence('r5', true);
+    clock.advance(TTL + 1);
+    await b.hold('r5');
+    await expect(a.fence('r5')).rejects.toBeInstanceOf(RunTakenOver);
+    expect(run.signal.reason).toBeInstanceOf(RunTakenOver);
+    // Let go here: no longer held, nothing renewed.
+    expect(a.isHeld('r5')).toBe(false);
   });
 
   it('a holder that lost its run does not get it back when the new holder frees it', async () => {

@@ -22,6 +22,8 @@ interface Held {
   /** The fencing token of the first take; a later answer with another token means we lost it. */
   token: number | undefined;
   lost: boolean;
+  /** Aborted (with RunTakenOver) when the run turns out to be someone else's. */
+  controller?: AbortController | undefined;
 }
 
 /** The store name of a run's lease. */
@@ -40,7 +42,6 @@ export class RunLeases {
   readonly #o: RunLeasesOptions;
   readonly #held = new Map<string, Held>();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #onLost: ((runId: string) => void) | undefined;
 
   constructor(options: RunLeasesOptions) {
     this.#o = options;
@@ -50,29 +51,40 @@ export class RunLeases {
     return this.#o.ttlMs();
   }
 
-  /** Told when a renewal finds a run's lease in other hands. */
-  onLost(listener: (runId: string) => void): void {
-    this.#onLost = listener;
-  }
-
   /** Whether this gateway is holding (or trying to hold) the run's lease. */
   isHeld(runId: string): boolean {
     return this.#held.has(runId);
   }
 
   /**
-   * Take or renew the run's lease and keep renewing it. False when another gateway holds it, or
-   * it changed hands since this gateway first took it (the run is not ours any more).
+   * Take or renew the run's lease and keep renewing it (from acceptance: a queued run is held too,
+   * so no other gateway takes it for one that died). False when another gateway holds it, or it
+   * changed hands since this gateway first took it (the run is not ours any more). `controller` is
+   * aborted with RunTakenOver as soon as that is found out.
    */
-  async hold(runId: string): Promise<boolean> {
+  async hold(runId: string, controller?: AbortController): Promise<boolean> {
     let held = this.#held.get(runId);
     if (!held) {
       held = { token: undefined, lost: false };
       this.#held.set(runId, held);
       this.#schedule();
     }
+    held.controller ??= controller;
     if (held.lost) return false;
     return this.#acquire(runId, held);
+  }
+
+  /**
+   * The check before a run's next write (with `renew`, as it starts: the lease is renewed too).
+   * When the run is someone else's now, its controller is aborted with RunTakenOver, that is
+   * thrown, and the run is let go here.
+   */
+  async fence(runId: string, renew = false): Promise<void> {
+    if (renew ? await this.hold(runId) : await this.owns(runId)) return;
+    const controller = this.#held.get(runId)?.controller ?? new AbortController();
+    this.#lose(runId, controller);
+    this.#held.delete(runId);
+    throw controller.signal.reason;
   }
 
   /** The fencing check: true only while the run's lease is ours, unexpired, under the first token. */
@@ -125,6 +137,12 @@ export class RunLeases {
     return false;
   }
 
+  #lose(runId: string, controller: AbortController): void {
+    if (controller.signal.aborted) return;
+    this.#o.log.warn({ runId }, 'run taken over by another gateway; stopping it here');
+    controller.abort(new RunTakenOver(`another gateway took run ${runId} over`));
+  }
+
   #schedule(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(this.ttlMs / 3)));
@@ -141,8 +159,8 @@ export class RunLeases {
       if (held.lost || held.token === undefined) continue;
       try {
         if (!(await this.#acquire(runId, held))) {
-          this.#o.log.warn({ runId }, 'run lease lost: another gateway took the run over');
-          this.#onLost?.(runId);
+          this.#held.delete(runId);
+          if (held.controller) this.#lose(runId, held.controller);
         }
       } catch (error) {
         // The store is unreachable: the run's next write fails its fencing check or the store call.

@@ -99,9 +99,6 @@ export class SessionRuns {
 
   constructor(options: SessionRunsOptions) {
     this.#o = options;
-    options.runLeases?.onLost((runId) =>
-      this.#live.get(runId)?.controller.abort(new RunTakenOver('another gateway took this run over')),
-    );
   }
 
   get #settings(): RunSettings {
@@ -168,8 +165,7 @@ export class SessionRuns {
     });
     const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
     this.#live.set(record.runId, live);
-    // Held while queued too, so no other gateway takes it for one that died.
-    this.#o.runLeases?.hold(record.runId).catch(() => {});
+    this.#o.runLeases?.hold(record.runId, live.controller).catch(() => {});
     if (this.#active.has(record.sessionKey)) {
       let q = this.#queued.get(record.sessionKey);
       if (!q) {
@@ -309,7 +305,7 @@ export class SessionRuns {
     const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
-      await this.#fence(live, true);
+      await this.#o.runLeases?.fence(runId, true);
       const startedAtMs = this.#o.clock.now();
       const resumed = record.startSeq !== undefined;
       const { history, lastSeq, steps } = await this.#historyFor(
@@ -340,7 +336,7 @@ export class SessionRuns {
             if (!controller.signal.aborted) agentEvent(stream, data);
           },
           record: async (m) => {
-            await this.#fence(live);
+            await this.#o.runLeases?.fence(runId);
             await this.#o.append({
               sessionKey,
               id: newId('msg'),
@@ -361,7 +357,7 @@ export class SessionRuns {
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
-      await this.#fence(live);
+      await this.#o.runLeases?.fence(runId);
       const stored = await this.#o.append(
         {
           sessionKey,
@@ -385,13 +381,10 @@ export class SessionRuns {
       }
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
+      // Another gateway has it: nothing more is written or sent from here.
       if (reason instanceof RunTakenOver) {
-        // Another gateway has it: nothing more is written or sent from here.
-        this.#o.log.warn({ runId, sessionKey }, 'run taken over by another gateway; stopping it here');
         this.#live.delete(runId);
-        this.#o.runLeases?.release(runId);
-        live.resolveDone();
-        return;
+        return live.resolveDone();
       }
       const message = reason instanceof Error ? reason.message : String(reason);
       const status: RunStatus = this.#closed
@@ -470,16 +463,6 @@ export class SessionRuns {
     this.#live.delete(runId);
     this.#o.runLeases?.release(runId);
     live.resolveDone();
-  }
-
-  /** In a cluster: stop the run (RunTakenOver) unless its lease is still ours under the same token. */
-  async #fence(live: LiveRun, renew = false): Promise<void> {
-    const leases = this.#o.runLeases;
-    if (!leases) return;
-    const runId = live.record.runId;
-    if (renew ? await leases.hold(runId) : await leases.owns(runId)) return;
-    live.controller.abort(new RunTakenOver('another gateway took this run over'));
-    throw live.controller.signal.reason;
   }
 
   /**
