@@ -1,12 +1,10 @@
 // An inbound message cut short by a crash is finished when the platform delivers it again, once:
 // the real gateway process, the real Telegram library against the fake Bot API, SQLite, kill -9.
-import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
-import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { crashRig } from './crash-rig.ts';
 
 // Telegram hands out up to 100 updates per getUpdates; the gateway confirms them (the next
 // getUpdates' offset) only after handling the whole batch, so a crash mid-batch gets it again.
@@ -45,23 +43,15 @@ describe('an inbound message cut short by kill -9', () => {
   it('is finished on redelivery after a restart: stored once, one run, one reply', async ({ annotate }) => {
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    await writeFile(
-      join(stateDir, 'openclaw.json'),
-      JSON.stringify({
-        channels: {
-          telegram: {
-            botToken: tg.token,
-            apiRoot: tg.apiRoot,
-            dmPolicy: 'open',
-            pacing: { perChatMs: 0, perAccountMs: 0 },
-          },
-        },
-      }),
-    );
-    const token = randomBytes(24).toString('base64url');
-    const db = join(stateDir, 'gateway.db');
+    const rig = await crashRig(cleanup, {
+      telegram: {
+        botToken: tg.token,
+        apiRoot: tg.apiRoot,
+        dmPolicy: 'open',
+        pacing: { perChatMs: 0, perAccountMs: 0 },
+      },
+    });
+    const db = join(rig.stateDir, 'gateway.db');
     // One message per chat, so each gets its own session and its own reply.
     const messages = new Map<string, { chat: number; text: string }>();
     for (let i = 0; i < N; i++) {
@@ -75,8 +65,7 @@ describe('an inbound message cut short by kill -9', () => {
     // Kill the gateway while it is in the middle of the batch: some messages noted as seen and
     // not yet stored. It does every step of every message in one go, so the moment is seen by
     // reading its database from here.
-    const first = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => first.stop());
+    const first = await rig.start();
     await waitFor(
       () => {
         try {
@@ -104,28 +93,16 @@ describe('an inbound message cut short by kill -9', () => {
     expect(notStored.length).toBeGreaterThan(0);
     expect(tg.confirmedOffset).toBe(0);
 
-    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => second.stop());
+    const second = await rig.start();
     // Marker: the restarted gateway confirmed the whole batch, so it handled every message in it.
     await waitFor(() => tg.confirmedOffset > N, 20_000, 'the batch to be confirmed');
-    const op = await connectOperator(second.url, token);
-    cleanup.push(() => op.close());
     await waitFor(
       () => cutShort.every((id) => tg.sentTexts(messages.get(id)!.chat).length > 0),
       20_000,
       'replies to the messages cut short',
     );
     // Marker: every reply the gateway will send is out (nothing queued, nothing sending).
-    const settled = async () => {
-      const o = ((await op.request('channels.status', {})).channels as { outbox?: Record<string, number> })
-        .outbox;
-      return o?.queued === 0 && o.sending === 0;
-    };
-    const end = Date.now() + 20_000;
-    while (!(await settled())) {
-      if (Date.now() > end) throw new Error('the outbox did not settle');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await rig.outboxSettled(second);
 
     const after = readState(db);
     for (const [id, m] of messages) {

@@ -2,13 +2,14 @@
 // are with WhatsApp but not yet acknowledged (the fake holds each ack 300 ms). After the restart
 // every photo arrives (none lost: the media store and the outbox are on disk) and none twice: each
 // message's id comes from the outbox record, so the resend of a part in doubt is the same message.
-import { createHash, randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { FakeWhatsApp, samplePng, type WaLib, waitFor } from '@openclaw/test-fakes';
-import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { connectOperator } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { crashRig, linesWith } from './crash-rig.ts';
 
 // The fake plays the phone with libsignal in this process. After a kill -9 a resend can repeat
 // keys the phone already used, or arrive on a fresh session; libsignal logs each session it tries
@@ -43,23 +44,14 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
   it('loses none and duplicates none: the resent part in doubt is the same message', async ({ annotate }) => {
     const wa = await FakeWhatsApp.start({ lib: baileys, media: true, ackDelayMs: 300 });
     cleanup.push(() => wa.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    await writeFile(
-      join(stateDir, 'openclaw.json'),
-      JSON.stringify({
-        channels: {
-          whatsapp: { waWebSocketUrl: wa.wsUrl, dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } },
-        },
-      }),
-    );
-    const ca = join(stateDir, 'wa-media-ca.pem');
+    const rig = await crashRig(cleanup, {
+      whatsapp: { waWebSocketUrl: wa.wsUrl, dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } },
+    });
+    const ca = join(rig.stateDir, 'wa-media-ca.pem');
     await writeFile(ca, wa.mediaCa);
-    const token = randomBytes(24).toString('base64url');
-    const env = { OPENCLAW_GATEWAY_TOKEN: token, NODE_EXTRA_CA_CERTS: ca };
-    const first = await spawnGateway({ stateDir, env });
-    cleanup.push(() => first.stop());
-    const c = await connectOperator(first.url, token);
+    rig.env.NODE_EXTRA_CA_CERTS = ca;
+    const first = await rig.start();
+    const c = await connectOperator(first.url, rig.token);
     const qr = await c.request('web.login.start', { timeoutMs: 10_000 });
     await wa.scanQr(qr.qr!);
     await waitFor(
@@ -86,12 +78,10 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
     await c.close().catch(() => {});
     // Some photos are with WhatsApp; the latest is still waiting for its ack.
     await waitFor(() => wa.sent.length >= 3, 30_000, 'delivery under way');
-    first.child.kill('SIGKILL');
-    await first.waitForExit();
+    await rig.kill(first);
     const beforeCrash = wa.sent.length;
 
-    const second = await spawnGateway({ stateDir, env });
-    cleanup.push(() => second.stop());
+    const second = await rig.start();
     const received = () => wa.sent.flatMap((s) => (s.media ? [sha(s.media.data)] : []));
     await waitFor(
       () => new Set(received()).size === photos.size,
@@ -107,21 +97,8 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
           .join('\n')}`,
       );
     });
-    const op = await connectOperator(second.url, token);
-    cleanup.push(() => op.close());
-    await waitFor(
-      async () => {
-        const o = ((await op.request('channels.status', {})).channels as { outbox?: Record<string, number> })
-          .outbox;
-        return o?.queued === 0 && o.sending === 0;
-      },
-      20_000,
-      'the outbox to settle',
-    );
-    const inDoubt = second
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('interrupted by a restart')).length;
+    await rig.outboxSettled(second);
+    const inDoubt = linesWith(second, 'interrupted by a restart');
     // Every photo once, each to its own chat, with its caption; nothing else.
     expect(received().sort()).toEqual([...photos.keys()].sort());
     for (const s of wa.sent) expect(s.to).toBe(`${photos.get(sha(s.media!.data))}@s.whatsapp.net`);

@@ -1,4 +1,4 @@
-import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
+import { recordingContext } from '@openclaw/gateway-core/testing';
 import { FakeSignal, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signalProvider } from './index.ts';
@@ -6,7 +6,6 @@ import type { SignalAdapter } from './signal-adapter.ts';
 
 const me = '+15559999999';
 const ann = '+15550000001';
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('Signal edits, deletes and reactions against the fake signal-cli-rest-api', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -20,26 +19,7 @@ describe('Signal edits, deletes and reactions against the fake signal-cli-rest-a
     const cfg = signalProvider.parseAccountConfig({ baseUrl: fake.url, number: me }, 'default');
     const adapter = (await signalProvider.create(cfg, 'default')) as SignalAdapter;
     cleanup.push(() => adapter.stop());
-    const updates: InboundUpdate[] = [];
-    const emitted: string[] = [];
-    const ctx: AdapterContext = {
-      channel: 'signal',
-      accountId: 'default',
-      config: {},
-      stateDir: '/nonexistent',
-      signal: new AbortController().signal,
-      log: quiet,
-      emit: async (e) => {
-        emitted.push(e.text);
-      },
-      update: async (u) => {
-        updates.push(u);
-      },
-      status: () => {},
-      degraded: () => {},
-      healthy: () => {},
-      fail: () => {},
-    };
+    const { ctx, updates, emitted } = recordingContext('signal');
     await adapter.start(ctx);
     return { fake, adapter, updates, emitted };
   }
@@ -69,8 +49,8 @@ describe('Signal edits, deletes and reactions against the fake signal-cli-rest-a
       editMessage: { targetSentTimestamp: 3000, dataMessage: { timestamp: t + 3, message: 'fixed' } },
     });
     fake.pushMessage({ source: ann, text: 'marker' });
-    await waitFor(() => emitted.includes('marker'), 5000);
-    expect(emitted).toEqual(['marker']);
+    await waitFor(() => emitted.some((e) => e.text === 'marker'), 5000);
+    expect(emitted.map((e) => e.text)).toEqual(['marker']);
     expect(updates.map((u) => [u.type, u.messageId, u.chat.id, u.senderId])).toEqual([
       ['reaction', '1000', ann, ann],
       ['delete', '2000', ann, ann],

@@ -1,10 +1,8 @@
-import type { AdapterContext, InboundUpdate } from '@openclaw/gateway-core/channel';
+import { recordingContext } from '@openclaw/gateway-core/testing';
 import { FakeSlack, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackProvider } from './index.ts';
 import { SlackAdapter } from './slack-adapter.ts';
-
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 describe('Slack edits, deletes, reactions and finding a part after a crash (fake Web API + Socket Mode)', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -23,26 +21,7 @@ describe('Slack edits, deletes, reactions and finding a part after a crash (fake
       'default',
     );
     cleanup.push(() => adapter.stop());
-    const updates: InboundUpdate[] = [];
-    const emitted: string[] = [];
-    const ctx: AdapterContext = {
-      channel: 'slack',
-      accountId: 'default',
-      config: {},
-      stateDir: '/nonexistent',
-      signal: new AbortController().signal,
-      log: silent,
-      emit: async (m) => {
-        emitted.push(m.text);
-      },
-      update: async (u) => {
-        updates.push(u);
-      },
-      status: () => {},
-      degraded: () => {},
-      healthy: () => {},
-      fail: () => {},
-    };
+    const { ctx, updates, emitted } = recordingContext('slack');
     await adapter.start(ctx);
     return { slack, adapter, updates, emitted };
   }
@@ -72,8 +51,8 @@ describe('Slack edits, deletes, reactions and finding a part after a crash (fake
       item: { type: 'message', channel: 'DANN0001', ts: '1700000003.000100' },
     });
     await slack.pushMessage({ channel: 'DANN0001', channelType: 'im', user: 'UANN0001', text: 'marker' });
-    await waitFor(() => emitted.includes('marker'), 5000);
-    expect(emitted).toEqual(['marker']);
+    await waitFor(() => emitted.some((e) => e.text === 'marker'), 5000);
+    expect(emitted.map((e) => e.text)).toEqual(['marker']);
     expect(updates.map((u) => [u.type, u.messageId, u.senderId])).toEqual([
       ['edit', '1700000001.000100', 'UANN0001'],
       ['delete', '1700000002.000100', 'UANN0001'],

@@ -1,13 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterContext, InboundEnvelope, InboundUpdate } from '@openclaw/gateway-core/channel';
+import { recordingContext } from '@openclaw/gateway-core/testing';
 import { FakeTelegram, samplePng, sampleVoiceNote, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { telegramProvider } from './index.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
-
-const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('Telegram media, albums and chat actions against the fake Bot API', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -23,26 +21,7 @@ describe('Telegram media, albums and chat actions against the fake Bot API', () 
       'default',
     );
     cleanup.push(() => adapter.stop());
-    const inbound: InboundEnvelope[] = [];
-    const updates: InboundUpdate[] = [];
-    const ctx: AdapterContext = {
-      channel: 'telegram',
-      accountId: 'default',
-      config: {},
-      stateDir: '/nonexistent',
-      signal: new AbortController().signal,
-      log: quietLog,
-      emit: async (m) => {
-        inbound.push(m);
-      },
-      update: async (u) => {
-        updates.push(u);
-      },
-      status: () => {},
-      degraded: () => {},
-      healthy: () => {},
-      fail: () => {},
-    };
+    const { ctx, emitted: inbound, updates } = recordingContext('telegram');
     await adapter.start(ctx);
     return { tg, adapter, inbound, updates };
   }

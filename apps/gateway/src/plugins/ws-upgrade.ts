@@ -71,19 +71,26 @@ export const wsUpgrade = fp<WsUpgradeOptions>(
         }
       };
       socket.on('data', guard);
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const peer = peerOf(req, current.gateway.trustedProxies);
-        const rejected = !originAllowed(peer.origin, req.headers.host, current.gateway.allowedOrigins);
-        alive.add(ws);
-        ws.on('pong', () => alive.add(ws));
-        // Once the handshake is done the guard goes, and with it everything it holds (the request).
-        attachSocket(
-          core,
-          ws,
-          { ...peer, originRejected: rejected },
-          { onReady: () => socket.off('data', guard) },
-        );
-      });
+      // The 101 answer and the challenge the core sends at once leave in one write (one system
+      // call and one segment instead of two): ws completes this upgrade synchronously.
+      socket.cork();
+      try {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const peer = peerOf(req, current.gateway.trustedProxies);
+          const rejected = !originAllowed(peer.origin, req.headers.host, current.gateway.allowedOrigins);
+          alive.add(ws);
+          ws.on('pong', () => alive.add(ws));
+          // Once the handshake is done the guard goes, and with it everything it holds (the request).
+          attachSocket(
+            core,
+            ws,
+            { ...peer, originRejected: rejected },
+            { onReady: () => socket.off('data', guard) },
+          );
+        });
+      } finally {
+        socket.uncork();
+      }
     };
     app.server.on('upgrade', onUpgrade);
 

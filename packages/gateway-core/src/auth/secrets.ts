@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomBase64url } from '../util/random-pool.ts';
 
 /** A new high-entropy secret (device tokens, generated gateway tokens): 32 random bytes, base64url. */
 export function generateSecret(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  return randomBase64url(bytes);
 }
 
 /** Hex SHA-256. Device tokens are random 256-bit values, so a plain hash is enough at rest. */

@@ -2,90 +2,33 @@
 // account, records another gateway queued or touched (the store is the truth), restarts, close,
 // and what enqueue accepts (text, media, chunk limits).
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
-import type { OutboxRecord, Store } from '../store/types.ts';
-import { systemClock } from '../util/clock.ts';
+import type { Store } from '../store/types.ts';
 import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox, type OutboxOptions } from './outbox.ts';
+import type { Outbox, OutboxOptions } from './outbox.ts';
+import {
+  testAccount as account,
+  recordingAdapter as adapter,
+  testCaps as caps,
+  settled,
+  testOutbox,
+  until,
+} from './outbox-test-fixtures.ts';
 import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
+import type { ChannelCapabilities } from './sdk/types.ts';
 
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: true },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
-};
-
-const account = (extra: Partial<CoreAccountConfig> = {}): CoreAccountConfig => ({
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-  ...extra,
-});
-
-function adapter(tag: string, send: (m: OutboundMessage, n: number) => Promise<void> = async () => {}) {
-  const sent: OutboundMessage[] = [];
-  const a: ChannelAdapter = {
-    capabilities: caps,
-    async start() {},
-    async stop() {},
-    async send(m) {
-      sent.push(m);
-      const n = sent.length;
-      await send(m, n);
-      return { ids: [`${tag}${n}`], at: Date.now() };
-    },
-  };
-  return { adapter: a, sent };
-}
-
-function outbox(
+/** An outbox serving channels x and y. */
+const outbox = (
   store: Store,
   extra: Partial<OutboxOptions> = {},
   acct: CoreAccountConfig | undefined = account(),
   c: ChannelCapabilities = caps,
-): Outbox {
-  return new Outbox({
-    store,
-    clock: systemClock,
-    log: createSilentLogger(),
+): Outbox =>
+  testOutbox(store, {
     capabilities: (ch) => (ch === 'x' || ch === 'y' ? c : undefined),
     account: () => acct,
-    inDoubt: () => 'resend',
-    retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30 },
     ...extra,
   });
-}
-
-async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
-
-async function until(fn: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((res) => setTimeout(res, 2));
-  }
-}
 
 function gate() {
   let open!: () => void;

@@ -13,31 +13,11 @@ import { scriptedProvider } from '../testing/scripted-provider.ts';
 import { systemClock } from '../util/clock.ts';
 import { createChannels } from './create-channels.ts';
 import { Outbox } from './outbox.ts';
+import { testCaps, until } from './outbox-test-fixtures.ts';
 import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 const LEASE = 'channel:scripted:default';
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: false },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
-};
-
-async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 5000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const caps: ChannelCapabilities = { ...testCaps, media: { inbound: false, outbound: false } };
 
 function recordingAdapter(onSend: (m: OutboundMessage) => Promise<void> = async () => {}) {
   const sent: string[] = [];

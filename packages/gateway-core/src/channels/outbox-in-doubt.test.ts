@@ -1,36 +1,13 @@
 // A part left in doubt by a crash, on a platform whose chat history the adapter can read (findSent):
 // the history settles the doubt before the policy does.
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
-import type { OutboxRecord, Store } from '../store/types.ts';
-import { systemClock } from '../util/clock.ts';
-import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox } from './outbox.ts';
+import type { Store } from '../store/types.ts';
+import type { Outbox } from './outbox.ts';
+import { recordingAdapter, settled, testCaps, testOutbox } from './outbox-test-fixtures.ts';
 import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: true },
-  typing: false,
-  reactions: false,
-  threads: true,
-  mentionDetection: false,
-};
-
-const account: CoreAccountConfig = {
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-};
+const caps: ChannelCapabilities = { ...testCaps, threads: true };
 
 interface Lookup {
   to: OutboundMessage['to'];
@@ -40,16 +17,10 @@ interface Lookup {
 
 /** An adapter that can read the chat: `history` answers each lookup by the record's chat. */
 function historyAdapter(history: (l: Lookup) => Promise<string[] | undefined>) {
-  const sent: OutboundMessage[] = [];
+  const { adapter: sender, sent } = recordingAdapter('s', undefined, caps);
   const lookups: Lookup[] = [];
   const adapter: ChannelAdapter = {
-    capabilities: caps,
-    async start() {},
-    async stop() {},
-    async send(m) {
-      sent.push(m);
-      return { ids: [`s${sent.length}`], at: Date.now() };
-    },
+    ...sender,
     async findSent(to, nonce, sinceMs) {
       const l = { to, nonce, sinceMs };
       lookups.push(l);
@@ -59,27 +30,9 @@ function historyAdapter(history: (l: Lookup) => Promise<string[] | undefined>) {
   return { adapter, sent, lookups };
 }
 
-function outbox(store: Store, c: ChannelCapabilities = caps): Outbox {
-  return new Outbox({
-    store,
-    clock: systemClock,
-    log: createSilentLogger(),
-    capabilities: (ch) => (ch === 'x' ? c : undefined),
-    account: () => account,
-    inDoubt: () => 'resend',
-    retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30 },
-  });
-}
-
-async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
+/** An outbox serving channel x. */
+const outbox = (store: Store, c: ChannelCapabilities = caps): Outbox =>
+  testOutbox(store, { capabilities: (ch) => (ch === 'x' ? c : undefined) });
 
 /** Queue records, then leave each as a crash mid-send would: its next part marked in flight. */
 async function crashedWith(store: Store, sends: { chatId: string; text: string; threadId?: string }[]) {

@@ -9,44 +9,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../logging/logger.ts';
 import { FileMediaStore } from '../media/media-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
-import type { OutboxRecord, Store } from '../store/types.ts';
-import { ManualClock, systemClock } from '../util/clock.ts';
-import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox } from './outbox.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
+import type { Store } from '../store/types.ts';
+import { ManualClock } from '../util/clock.ts';
+import { recordingAdapter, settled, testCaps, testOutbox } from './outbox-test-fixtures.ts';
+import type { ChannelCapabilities } from './sdk/types.ts';
 
 const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
+  ...testCaps,
   text: { max: 100, unit: 'utf16', markdown: 'none' },
   media: { inbound: true, outbound: true, captionMax: 50 },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
 };
-
-const account: CoreAccountConfig = {
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-};
-
-async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
 
 describe('outbox: media parts as the adapter receives them', () => {
   let dir: string;
@@ -66,24 +38,9 @@ describe('outbox: media parts as the adapter receives them', () => {
   });
 
   function outbox(store: Store, withMedia = true) {
-    const sent: OutboundMessage[] = [];
-    const adapter: ChannelAdapter = {
-      capabilities: caps,
-      async start() {},
-      async stop() {},
-      async send(m) {
-        sent.push(m);
-        return { ids: [`p${sent.length}`], at: Date.now() };
-      },
-    };
-    const ob = new Outbox({
-      store,
-      clock: systemClock,
-      log: createSilentLogger(),
+    const { adapter, sent } = recordingAdapter('p', undefined, caps);
+    const ob = testOutbox(store, {
       capabilities: (ch) => (ch === 'x' ? caps : undefined),
-      account: () => account,
-      inDoubt: () => 'resend',
-      retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30 },
       ...(withMedia ? { media } : {}),
     });
     ob.setAdapter('x', 'a', adapter);

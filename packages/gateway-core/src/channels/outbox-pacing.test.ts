@@ -1,38 +1,21 @@
 // How the outbox spends an account's capacity: concurrency per account, one part at a time per
 // chat, pacing per chat and per account, and waiting out backoff and retry-after before a retry.
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
-import { systemClock } from '../util/clock.ts';
 import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox, type OutboxOptions } from './outbox.ts';
+import type { Outbox, OutboxOptions } from './outbox.ts';
+import {
+  testAccount as account,
+  testCaps as caps,
+  quickRetry,
+  recordingAdapter,
+  settled,
+  testOutbox,
+  until,
+} from './outbox-test-fixtures.ts';
 import { RateLimitedError } from './sdk/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
-
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: true },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
-};
-
-const account = (extra: Partial<CoreAccountConfig> = {}): CoreAccountConfig => ({
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-  ...extra,
-});
+import type { ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
 
 interface Sent {
   m: OutboundMessage;
@@ -42,55 +25,26 @@ interface Sent {
 /** An adapter that records each send (with when it started) and runs `send` for its outcome. */
 function adapter(send: (m: OutboundMessage, n: number) => Promise<void> = async () => {}) {
   const sent: Sent[] = [];
-  const a: ChannelAdapter = {
-    capabilities: caps,
-    async start() {},
-    async stop() {},
-    async send(m) {
-      sent.push({ m, at: Date.now() });
-      const n = sent.length;
-      await send(m, n);
-      return { ids: [`id${n}`], at: Date.now() };
-    },
-  };
+  const { adapter: a } = recordingAdapter('id', (m, n) => {
+    sent.push({ m, at: Date.now() });
+    return send(m, n);
+  });
   return { adapter: a, sent };
 }
 
-function outbox(
+// A retry-after as long as the platform asks, up to 30 s: these tests wait it out.
+const outbox = (
   store: Store,
   acct: CoreAccountConfig | undefined,
   extra: Partial<OutboxOptions> = {},
   c: ChannelCapabilities = caps,
-): Outbox {
-  return new Outbox({
-    store,
-    clock: systemClock,
-    log: createSilentLogger(),
+): Outbox =>
+  testOutbox(store, {
     capabilities: () => c,
     account: () => acct,
-    inDoubt: () => 'resend',
-    retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30_000 },
+    retry: { ...quickRetry, rateLimitCapMs: 30_000 },
     ...extra,
   });
-}
-
-async function settled(store: Store, id: string, ms = 5000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
-
-async function until(fn: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((res) => setTimeout(res, 2));
-  }
-}
 
 // Lower bounds a little under the configured waits: Date.now() and the timer clock can differ by a
 // millisecond or so; code that does not wait at all shows gaps near zero.

@@ -1,36 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { OutboxRecord, Store } from '../store/types.ts';
-import { systemClock } from '../util/clock.ts';
-import type { CoreAccountConfig } from './account-config.ts';
-import { Outbox, type OutboxOptions } from './outbox.ts';
+import type { Outbox, OutboxOptions } from './outbox.ts';
+import {
+  testAccount as account,
+  testCaps as caps,
+  settled as settledWithin,
+  testOutbox,
+} from './outbox-test-fixtures.ts';
 import { PermanentSendError, RateLimitedError } from './sdk/errors.ts';
-import type { ChannelAdapter, ChannelCapabilities, OutboundMessage } from './sdk/types.ts';
-
-const caps: ChannelCapabilities = {
-  chatKinds: ['direct'],
-  text: { max: 10, unit: 'utf16', markdown: 'none' },
-  media: { inbound: false, outbound: true },
-  typing: false,
-  reactions: false,
-  threads: false,
-  mentionDetection: false,
-};
-
-const account = (extra: Partial<CoreAccountConfig> = {}): CoreAccountConfig => ({
-  accountId: 'a',
-  enabled: true,
-  dmPolicy: 'open',
-  allowFrom: [],
-  groupPolicy: 'open',
-  groupAllowFrom: [],
-  requireMention: true,
-  groups: {},
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-  sendConcurrency: 4,
-  ...extra,
-});
+import type { ChannelAdapter, OutboundMessage } from './sdk/types.ts';
 
 function adapter(
   send: (m: OutboundMessage, n: number) => Promise<{ ids: string[]; at: number }>,
@@ -53,27 +32,10 @@ function adapter(
 const ok = async (_m: OutboundMessage, n: number) => ({ ids: [`id${n}`], at: Date.now() });
 
 function outbox(store: Store, extra: Partial<OutboxOptions> = {}, acct = account(), c = caps): Outbox {
-  return new Outbox({
-    store,
-    clock: systemClock,
-    log: createSilentLogger(),
-    capabilities: () => c,
-    account: () => acct,
-    inDoubt: () => 'resend',
-    retry: { baseMs: 5, maxMs: 20, maxAttempts: 3, rateLimitCapMs: 30 },
-    ...extra,
-  });
+  return testOutbox(store, { capabilities: () => c, account: () => acct, ...extra });
 }
 
-async function settled(store: Store, id: string, ms = 3000): Promise<OutboxRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await store.outbox.get(id);
-    if (r && (r.status === 'delivered' || r.status === 'failed')) return r;
-    if (Date.now() > end) throw new Error(`record ${id} not settled: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 5));
-  }
-}
+const settled = (store: Store, id: string): Promise<OutboxRecord> => settledWithin(store, id, 3000);
 
 describe('outbox', () => {
   it('persists before delivery, waits for the account, and delivers chunks in order with platform ids', async () => {

@@ -39,12 +39,12 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
       const t0 = performance.now();
       // No store round trip: health is what monitors poll, and the store's state is reported by
       // status and readiness (a periodic probe), so a synchronous read here only added latency.
-      const h = reports.health();
-      return {
-        ...h,
-        ...(includeMemory ? { memory: processMemory() } : {}),
-        durationMs: Math.ceil(performance.now() - t0),
-      };
+      // A fresh object each call: filled in place rather than copied (same keys, same order).
+      const h: ReturnType<typeof reports.health> & { memory?: ReturnType<typeof processMemory> } =
+        reports.health();
+      if (includeMemory) h.memory = processMemory();
+      h.durationMs = Math.ceil(performance.now() - t0);
+      return h;
     },
     status: () => reports.status(),
     'system-presence': async () => [gatewaySelfPresence(gateway, clock.now()), ...(await presenceList())],

@@ -192,8 +192,10 @@ export class HealthReporter {
       channelOrder: [],
       channelLabels: {},
     };
-    const labels = new Map(this.#o.channels.providers.map((p) => [p.id, p.label]));
+    // Built only when some account is there to label (a gateway without channels skips it).
+    let labels: Map<string, string> | undefined;
     for (const a of this.#o.channels.summary().accounts) {
+      labels ??= new Map(this.#o.channels.providers.map((p) => [p.id, p.label]));
       let c = out.channels[a.channel];
       if (!c) {
         c = { state: a.healthState, accounts: 0, connected: 0, lastInboundAt: null, lastError: null };

@@ -3,5 +3,6 @@ export {
   describeChannelContract,
   type PlatformTextLimit,
 } from './channel-contract.ts';
+export { quietChannelLogger, type RecordingContext, recordingContext } from './recording-context.ts';
 export { type Script, type ScriptState, scriptedProvider } from './scripted-provider.ts';
 export { describeStoreContract, type StoreFactory } from './store-contract.ts';
