@@ -16,7 +16,7 @@ import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
-import { DEFAULT_RUN_SETTINGS, type RunSettings } from './run-settings.ts';
+import { DEFAULT_RUN_SETTINGS, type RunSettings, refuseWhenFull } from './run-settings.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 import { chatMessageOf } from './session-rows.ts';
 import { type ReplySink, type ReplyTarget, SessionRuns, type StartRunInput } from './session-runs.ts';
@@ -175,7 +175,7 @@ export class SessionRouter {
     preferredRunId?: string | undefined;
     scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
-    this.#runs.refuseWhenBusy(params.sessionKey);
+    this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const preferred = params.preferredRunId;
     const runId =
@@ -228,7 +228,7 @@ export class SessionRouter {
     scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
-    this.#runs.refuseWhenBusy(sessionKey);
+    this.#refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
@@ -359,6 +359,11 @@ export class SessionRouter {
     await this.#recovery.close();
     await this.#runs.close();
     this.#o.runLeases?.close();
+  }
+
+  /** A new run for a session whose queue is full is refused (SESSION_BUSY), not queued. */
+  #refuseWhenBusy(sessionKey: string): void {
+    refuseWhenFull(this.#settings, sessionKey, this.#runs.queuedCount(sessionKey));
   }
 
   /** The one way a message enters a transcript: stored, then watchers are told. */

@@ -1,10 +1,4 @@
-import {
-  type AgentEvent,
-  type AgentWaitResult,
-  type ChatEvent,
-  type ChatMessage,
-  gatewayError,
-} from '@openclaw/protocol';
+import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { withMedia } from '../media/inbound-media.ts';
@@ -23,7 +17,7 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { HistoryTurn, Responder } from './responder.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
-import type { RunSettings } from './run-settings.ts';
+import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
@@ -258,20 +252,7 @@ export class SessionRuns {
 
   /** True when the session already has as many runs waiting as allowed (merging never adds one). */
   queueFull(sessionKey: string): boolean {
-    const settings = this.#settings;
-    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
-    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
-  }
-
-  refuseWhenBusy(sessionKey: string): void {
-    if (!this.queueFull(sessionKey)) return;
-    const queued = this.#queued.get(sessionKey)?.length ?? 0;
-    throw gatewayError(
-      'UNAVAILABLE',
-      'SESSION_BUSY',
-      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
-      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
-    );
+    return queueIsFull(this.#settings, this.queuedCount(sessionKey));
   }
 
   #startLive(live: LiveRun): void {
