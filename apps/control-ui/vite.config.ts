@@ -4,7 +4,8 @@ import { defaultClientConditions, defineConfig } from 'vite';
 import { cspSafeTypebox } from './build/csp-safe-typebox.ts';
 
 // Static files only: the gateway serves dist/ at `/` and the page talks to it over the WebSocket.
-// No CDN, no web fonts, no inline scripts (the gateway's CSP allows none of them).
+// No CDN, no font from elsewhere (the typeface ships in dist/), no inline scripts: the gateway's CSP
+// allows none of them.
 export default defineConfig({
   root: dirname(fileURLToPath(import.meta.url)),
   base: '/',

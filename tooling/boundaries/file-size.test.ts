@@ -13,7 +13,7 @@ const COMPOSITION_ROOT = 'gateway-core.ts';
 const COMPOSITION_ROOT_MAX_LINES = 399;
 // Files still over the limit while their split is under way, each with the size it may not grow
 // past. A file leaves this list once it fits; a stale entry fails, so the exception cannot linger.
-const SHRINKING: Record<string, number> = { 'sessions/session-runs.ts': 503 };
+const SHRINKING: Record<string, number> = {};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

@@ -74,8 +74,10 @@ export const rules: PackageRule[] = [
   {
     folder: 'apps/control-ui',
     // Browser code: no Node built-ins, no gateway code; the gateway only through the protocol.
-    allow: (s) => s === '@openclaw/protocol' || s === 'lit' || s.startsWith('lit/'),
-    rule: 'the Control UI talks to the gateway through the protocol only, and renders with lit',
+    // The one other import is the bundled typeface's stylesheet (CSS and font files, no code).
+    allow: (s) =>
+      s === '@openclaw/protocol' || s === 'lit' || s.startsWith('lit/') || s === '@fontsource-variable/inter',
+    rule: 'the Control UI talks to the gateway through the protocol only, renders with lit, and ships its typeface',
   },
   {
     folder: 'apps/gateway',

@@ -70,6 +70,7 @@ export class ControlApp extends LitElement {
     pendingNodes: { state: true },
     pendingSenders: { state: true },
     pendingRuns: { state: true },
+    pendingQuestions: { state: true },
     navOpen: { state: true },
   };
 
@@ -79,6 +80,8 @@ export class ControlApp extends LitElement {
   declare pendingSenders: number;
   /** Exec approvals: commands waiting to run on a node (shown and decided on the overview). */
   declare pendingRuns: Set<string>;
+  /** Questions put to the operators (answered on the overview too). */
+  declare pendingQuestions: Set<string>;
   declare navOpen: boolean;
   readonly session = new GatewaySession();
   readonly sampler = new HealthSampler(this.session);
@@ -114,6 +117,7 @@ export class ControlApp extends LitElement {
     this.pendingNodes = 0;
     this.pendingSenders = 0;
     this.pendingRuns = new Set();
+    this.pendingQuestions = new Set();
     this.navOpen = false;
   }
 
@@ -148,6 +152,14 @@ export class ControlApp extends LitElement {
         next.delete(a.id);
         this.pendingRuns = next;
       }),
+      this.session.on('question.requested', (q) => {
+        this.pendingQuestions = new Set(this.pendingQuestions).add(q.id);
+      }),
+      this.session.on('question.resolved', (q) => {
+        const next = new Set(this.pendingQuestions);
+        next.delete(q.id);
+        this.pendingQuestions = next;
+      }),
     ];
     if (this.session.state.kind === 'starting') void this.session.start();
   }
@@ -170,13 +182,15 @@ export class ControlApp extends LitElement {
     if (this.session.state.kind !== 'ready') return;
     try {
       const c = this.session.client;
-      const [status, devices, senders, runs] = await Promise.all([
+      const [status, devices, senders, runs, questions] = await Promise.all([
         c.request('status'),
         c.request('device.pair.list'),
         c.request('channels.pairing.list', {}),
         this.session.hasMethod('exec.approval.list') ? c.request('exec.approval.list', {}) : [],
+        this.session.hasMethod('question.list') ? c.request('question.list', {}) : { questions: [] },
       ]);
       this.pendingRuns = new Set(runs.map((a) => a.id));
+      this.pendingQuestions = new Set(questions.questions.map((q) => q.id));
       this.pendingDevices = new Set(devices.pending.map((p) => p.requestId));
       this.pendingNodes = status.pending.nodes;
       this.pendingSenders = senders.requests.length;
@@ -295,7 +309,7 @@ export class ControlApp extends LitElement {
       devices: this.pendingDevices.size,
       nodes: this.pendingNodes,
       channels: this.pendingSenders,
-      overview: this.pendingRuns.size,
+      overview: this.pendingRuns.size + this.pendingQuestions.size,
     };
     const groups = [...new Set(ROUTES.map((r) => r.group))];
     return html`<nav class="sections" aria-label="Sections">

@@ -5,11 +5,16 @@
 // the outbox. Both fakes run in this process, so the two ends share one clock.
 //
 //   node --conditions=@openclaw/source apps/gateway/bench/agent-turn.ts [--turns 200]
+//     [--built]            the built daemon entry (apps/gateway/dist/gateway.js) instead of the sources
+//     [--cpu-prof <dir>]   with --built: write the gateway's V8 CPU profile there
 //   (pnpm bench runs it too, against the built gateway)
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
 
 export interface StartedGateway {
+  /** The gateway process, for its CPU time. */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -17,6 +22,18 @@ export interface AgentTurnFigures {
   turns: number;
   inboundToModelMs: { p50: number; p99: number };
   lastTokenToPlatformMs: { p50: number; p99: number };
+  /** The gateway process's CPU time (user + system) per measured turn, when its pid is known. */
+  cpuMsPerTurn?: number;
+}
+
+/** User + system CPU time of a process so far, in ms (from /proc; undefined elsewhere). */
+export async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -29,7 +46,9 @@ async function until(test: () => boolean, timeoutMs: number, what: string): Prom
   const end = Date.now() + timeoutMs;
   while (!test()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
+    // A timer, not a spin: the gateway shares the cores with this process, and both ends of
+    // each figure are stamped inside the fakes, so noticing a turn late does not change it.
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
 
@@ -66,8 +85,11 @@ export async function agentTurnOverhead(
   });
   const inbound: number[] = [];
   const outbound: number[] = [];
+  let cpuStart: number | undefined;
+  let cpuEnd: number | undefined;
   try {
     for (let i = 0; i < warmup + turns; i++) {
+      if (i === warmup) cpuStart = await cpuMs(gw.pid);
       const chatId = 50_000 + i;
       const text = `turn ${i}`;
       const update = await tg.pushMessage({ chatId, from: { id: chatId, first_name: 'Bench' }, text });
@@ -85,6 +107,7 @@ export async function agentTurnOverhead(
       inbound.push(req.receivedAt - delivered);
       outbound.push(reply.hrAt - req.doneAt);
     }
+    cpuEnd = await cpuMs(gw.pid);
   } finally {
     await gw.stop();
     await tg.close();
@@ -96,27 +119,62 @@ export async function agentTurnOverhead(
     turns,
     inboundToModelMs: { p50: pct(inbound, 50), p99: pct(inbound, 99) },
     lastTokenToPlatformMs: { p50: pct(outbound, 50), p99: pct(outbound, 99) },
+    ...(cpuStart !== undefined && cpuEnd !== undefined
+      ? { cpuMsPerTurn: Math.round(((cpuEnd - cpuStart) / turns) * 100) / 100 }
+      : {}),
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { turns: { type: 'string' } } });
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
+  const { values } = parseArgs({
+    options: { turns: { type: 'string' }, built: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+  });
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir, loadavg } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const { spawn } = await import('node:child_process');
   const { spawnGateway } = await import('@openclaw/test-harness');
+  const { trackProcess } = await import('@openclaw/test-harness');
+  const load = loadavg()[0]!.toFixed(2);
   const figures = await agentTurnOverhead(
     async (config) => {
       const stateDir = await mkdtemp(join(tmpdir(), 'oc-bench-agent-'));
-      const gw = await spawnGateway({ stateDir, token: true, config });
+      if (!values.built) {
+        const gw = await spawnGateway({ stateDir, token: true, config });
+        return {
+          pid: gw.child.pid,
+          async stop() {
+            await gw.stop();
+            await rm(stateDir, { recursive: true, force: true });
+          },
+        };
+      }
+      await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify(config));
+      const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+      const entry = join(import.meta.dirname, '..', 'dist', 'gateway.js');
+      const child = spawn(process.execPath, [...prof, entry, '--port', '0'], {
+        env: {
+          ...process.env,
+          OPENCLAW_STATE_DIR: stateDir,
+          HOME: stateDir,
+          OPENCLAW_GATEWAY_TOKEN: 'bench',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const proc = trackProcess(child);
+      await proc.waitFor(/gateway listening/, 30_000);
       return {
+        pid: child.pid,
         async stop() {
-          await gw.stop();
+          await proc.stop();
           await rm(stateDir, { recursive: true, force: true });
         },
       };
     },
     Number(values.turns ?? 200),
   );
-  process.stdout.write(`${JSON.stringify({ agentTurn: figures }, null, 2)}\n`);
+  const loadAfter = loadavg()[0]!.toFixed(2);
+  process.stdout.write(
+    `${JSON.stringify({ agentTurn: figures, loadavg1m: { before: load, after: loadAfter } }, null, 2)}\n`,
+  );
 }

@@ -602,7 +602,7 @@ describe('Control UI in Chromium against a real gateway', needs('chromium'), () 
   it('logs, keyboard and a narrow screen work with only what the gateway served', async () => {
     await page.goto(`${base}/#/logs`);
     await expect
-      .poll(() => page.getByTestId('log').locator('li').count(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('log').locator('li[data-level]').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(await page.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).toBe('true');

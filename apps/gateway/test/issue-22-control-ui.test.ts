@@ -193,6 +193,11 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
     await expect
       .poll(() => log.locator('li').allTextContents())
       .toEqual([expect.stringContaining('filler line 29')]);
+    // A search that matches nothing says so, instead of an empty box.
+    await page.getByLabel('Search the log').fill('no such line anywhere');
+    await expect
+      .poll(() => log.locator('li').allTextContents())
+      .toEqual(['No line matches the search and the levels chosen.']);
     await page.getByLabel('Search the log').fill('');
 
     // Follow keeps the newest line in view; scrolling up to read stops it.

@@ -81,7 +81,10 @@ describe('agent tools on a real canvas node', needs('chromium'), () => {
       ),
     });
     fakes.push(fake);
-    await using w = await world(fake);
+    // A vision model: the snapshot itself goes back to it with the tool result.
+    await using w = await world(fake, {
+      openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY', vision: true },
+    });
     const op = await w.operator();
     const nodeId = await pairAgent(w, op, { args: ['--chromium', CHROMIUM] });
     const canvasDir = join(w.dir, 'gateway', 'canvas');
@@ -106,8 +109,30 @@ describe('agent tools on a real canvas node', needs('chromium'), () => {
       ['start', 'call_present'],
       ['result', 'call_present'],
       ['start', 'call_snap'],
+      ['update', 'call_snap'],
       ['result', 'call_snap'],
     ]);
+    // The update says the picture was taken, in the reference's partialResult shape.
+    const update = tools.find((e) => e.data.phase === 'update')!;
+    expect(update.data).toMatchObject({
+      name: 'canvas',
+      partialResult: {
+        content: [{ type: 'text', text: expect.stringMatching(/^picture taken: \d+x\d+ png, \d+ bytes$/) }],
+        details: { format: 'png', bytes, attached: true, mediaId: expect.any(String) },
+      },
+    });
+    // The model's next request carries the snapshot as an image part of the tool result.
+    const after = fake.requests.at(-1)!;
+    const toolMessage = after.messages.filter((m) => m.role === 'tool').at(-1)!;
+    const image = Array.isArray(toolMessage.content)
+      ? toolMessage.content.find((p) => p.type === 'image_url')
+      : undefined;
+    expect(image?.type).toBe('image_url');
+    const url = image?.type === 'image_url' ? image.image_url.url : '';
+    expect(url.startsWith('data:image/png;base64,')).toBe(true);
+    const png = Buffer.from(url.slice('data:image/png;base64,'.length), 'base64');
+    expect(png.length).toBe(bytes);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const history = await op.request('chat.history', { sessionKey: 'canvas-1' });
     expect(history.messages.map((m) => m.role)).toEqual([
       'user',
@@ -122,6 +147,13 @@ describe('agent tools on a real canvas node', needs('chromium'), () => {
       action: 'present',
       result: { status: 200, title: 'Hello canvas' },
     });
+    // The history keeps the snapshot's facts and its media id, never the picture itself.
+    const stored = history.messages[4]!.text;
+    expect(JSON.parse(stored)).toMatchObject({
+      action: 'snapshot',
+      result: { bytes, mediaId: expect.any(String) },
+    });
+    expect(stored.length).toBeLessThan(1000);
   });
 });
 
@@ -156,6 +188,10 @@ describe('agent tools through real processes', () => {
       file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
     });
     const cliEnv = w.gateway.cliEnv(await mkdtemp(join(w.dir, 'cli-')));
+    const updates: EventPayload<'agent'>[] = [];
+    op.on('agent', (e) => {
+      if (e.stream === 'tool' && e.data.phase !== 'start') updates.push(e);
+    });
 
     const approved = await turn(op, 'what kernel is this', 'exec-1');
     const listed = await eventually(async () => {
@@ -170,6 +206,27 @@ describe('agent tools through real processes', () => {
     const done = await approved.done;
     expect(done).toMatchObject({ status: 'ok' });
     expect(done.output).toMatch(/^uname said Linux$/);
+    // The tool stream said it was waiting for an operator, then that the run was approved.
+    const first = updates.filter((e) => e.runId === approved.runId).map((e) => e.data);
+    expect(
+      first.map((d) => [d.phase, (d.partialResult as { details?: { status?: string } })?.details?.status]),
+    ).toEqual([
+      ['update', 'approval-pending'],
+      ['update', 'approved'],
+      ['result', undefined],
+    ]);
+    expect(first[0]).toMatchObject({
+      name: 'nodes',
+      partialResult: {
+        content: [
+          { type: 'text', text: `waiting for an operator to approve system.run (approval ${listed.id})` },
+        ],
+        details: { approvalId: listed.id, command: 'system.run' },
+      },
+    });
+    expect(first[1]).toMatchObject({
+      partialResult: { details: { approvalId: listed.id, decision: 'allow-once' } },
+    });
 
     const refused = await turn(op, 'try again', 'exec-2');
     const second = await eventually(async () => {
@@ -181,6 +238,9 @@ describe('agent tools through real processes', () => {
     const denied = await refused.done;
     expect(denied.status).toBe('ok');
     expect(denied.output).toMatch(/^could not run it: SYSTEM_RUN_DENIED: an operator denied this run/);
+    const denials = updates.filter((e) => e.runId === refused.runId).map((e) => e.data);
+    expect(denials.map((d) => d.phase)).toEqual(['update', 'result']);
+    expect(denials[1]).toMatchObject({ isError: true });
     const decided = await op.request('exec.approval.get', { id: second.id });
     expect(decided).toMatchObject({ status: 'resolved', decision: 'deny' });
   });

@@ -15,6 +15,7 @@ import { createGatewayCore } from '../src/gateway-core.ts';
 import { createSilentLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
+import { referenceErrors } from './reference-oracle.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -37,12 +38,13 @@ async function setup(
 ): Promise<{ fake: FakeOpenAi; h: Harness; op: GatewayClient; events: EventPayload<'agent'>[] }> {
   const fake = await FakeOpenAi.start({ script });
   cleanup.push(() => fake.close());
+  const { openai, ...rest } = agent as { openai?: Record<string, unknown> };
   const h = await startHarness({
     config: {
       agent: {
         backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        ...agent,
+        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY', ...openai },
+        ...rest,
       },
     },
   });
@@ -59,6 +61,8 @@ async function startNode(
   op: GatewayClient,
   commands: string[],
   answer: (r: NodeInvokeRequestEvent) => unknown,
+  /** What the node reports before it answers (`node.invoke.progress` chunks). */
+  progress: string[] = [],
 ) {
   const identity = await generateDeviceIdentity();
   const node = await h.client({
@@ -73,12 +77,16 @@ async function startNode(
   const seen: NodeInvokeRequestEvent[] = [];
   node.on('node.invoke.request', (req) => {
     seen.push(req);
-    void node.request('node.invoke.result', {
-      id: req.id,
-      nodeId: req.nodeId,
-      ok: true,
-      payload: answer(req),
-    });
+    void (async () => {
+      for (const [i, chunk] of progress.entries())
+        await node.request('node.invoke.progress', { invokeId: req.id, nodeId: req.nodeId, seq: i, chunk });
+      await node.request('node.invoke.result', {
+        id: req.id,
+        nodeId: req.nodeId,
+        ok: true,
+        payload: answer(req),
+      });
+    })();
   });
   await node.connect();
   const pending = await eventually(async () => (await op.request('node.pair.list')).pending[0]);
@@ -185,6 +193,108 @@ describe('the agent acts through tools (issue 19)', () => {
     });
     const third = fake.requests[2]!.messages;
     expect(third.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+  });
+
+  it('what a node reports while it works streams as tool updates, before the result', async () => {
+    const { op, h, events } = await setup(
+      toolThenAnswer(
+        [[{ id: 'call_build', name: 'nodes', arguments: { action: 'invoke', command: 'system.which' } }]],
+        () => 'done',
+      ),
+    );
+    const node = await startNode(h, op, ['system.which'], () => ({ path: '/usr/bin/make' }), [
+      'compiling 1/2\n',
+      'compiling 2/2\n',
+    ]);
+    const r = await op.request('agent', {
+      message: 'build it',
+      sessionKey: 'tools-progress',
+      idempotencyKey: 'tp',
+    });
+    expect(await op.request('agent.wait', { runId: r.runId, timeoutMs: 10_000 })).toMatchObject({
+      status: 'ok',
+    });
+    const tool = events.filter((e) => e.runId === r.runId && e.stream === 'tool').map((e) => e.data);
+    expect(tool.map((d) => d.phase)).toEqual(['start', 'update', 'update', 'result']);
+    expect(tool[1]).toEqual({
+      phase: 'update',
+      name: 'nodes',
+      toolCallId: 'call_build',
+      partialResult: {
+        content: [{ type: 'text', text: 'compiling 1/2\n' }],
+        details: {
+          status: 'running',
+          command: 'system.which',
+          nodeId: node.nodeId,
+          seq: 0,
+          chunk: 'compiling 1/2\n',
+        },
+      },
+    });
+    expect(tool[2]).toMatchObject({ partialResult: { details: { seq: 1, chunk: 'compiling 2/2\n' } } });
+    // The whole event validates against the reference's published AgentEvent schema.
+    const update = events.find(
+      (e) => e.runId === r.runId && e.stream === 'tool' && e.data.phase === 'update',
+    )!;
+    expect(referenceErrors('AgentEvent', update)).toBe('');
+  });
+
+  it("a node's picture goes to the media store and, for a vision model, to the model with the result — never into the history", async () => {
+    // A 1x1 JPEG is enough: what matters is that the same bytes reach the model.
+    const jpeg = Buffer.from(
+      '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==',
+      'base64',
+    );
+    const { op, h, fake, events } = await setup(
+      toolThenAnswer(
+        [[{ id: 'call_snap', name: 'nodes', arguments: { action: 'invoke', command: 'camera.snap' } }]],
+        () => 'a picture',
+      ),
+      { openai: { vision: true } },
+    );
+    await startNode(h, op, ['camera.snap'], () => ({
+      format: 'jpg',
+      base64: jpeg.toString('base64'),
+      width: 1,
+      height: 1,
+    }));
+    const r = await op.request('agent', {
+      message: 'take a picture',
+      sessionKey: 'tools-pic',
+      idempotencyKey: 'tpic',
+    });
+    expect(await op.request('agent.wait', { runId: r.runId, timeoutMs: 10_000 })).toMatchObject({
+      status: 'ok',
+    });
+
+    // The model's second request: the tool result's JSON text and the picture as a data URL.
+    const tool = fake.requests[1]!.messages.find((m) => m.role === 'tool')!;
+    expect(Array.isArray(tool.content)).toBe(true);
+    const parts = tool.content as Exclude<typeof tool.content, string | null>;
+    expect(parts[0]).toMatchObject({ type: 'text' });
+    expect(JSON.parse((parts[0] as { text: string }).text)).toMatchObject({
+      command: 'camera.snap',
+      result: { format: 'jpg', width: 1, height: 1, bytes: jpeg.length, mediaId: expect.any(String) },
+    });
+    expect(parts[1]).toEqual({
+      type: 'image_url',
+      image_url: { url: `data:image/jpeg;base64,${jpeg.toString('base64')}` },
+    });
+
+    // The history has the facts and the media id, not the bytes; the stream said a picture was taken.
+    const history = await op.request('chat.history', { sessionKey: 'tools-pic' });
+    const stored = history.messages.find((m) => m.role === 'toolResult')!;
+    expect(stored.text).not.toContain(jpeg.toString('base64').slice(0, 40));
+    const mediaId = (JSON.parse(stored.text) as { result: { mediaId: string } }).result.mediaId;
+    expect(mediaId).toBeTruthy();
+    const update = events.find(
+      (e) => e.runId === r.runId && e.stream === 'tool' && e.data.phase === 'update',
+    );
+    expect(update?.data).toMatchObject({
+      name: 'nodes',
+      toolCallId: 'call_snap',
+      partialResult: { content: [{ type: 'text', text: `picture taken: 1x1 jpg, ${jpeg.length} bytes` }] },
+    });
   });
 
   it('system.run waits for an operator: approved it runs, denied the model is told why', async () => {

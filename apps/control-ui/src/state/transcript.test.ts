@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatMessage } from '@openclaw/protocol';
+import type { AgentEvent, ChatEvent, ChatMessage } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { Transcript } from './transcript.ts';
 
@@ -31,6 +31,13 @@ const final = (runId: string, seq: number, message: ChatMessage): ChatEvent => (
   seq,
   state: 'final',
   message,
+});
+const agent = (runId: string, seq: number, stream: string, data: Record<string, unknown>): AgentEvent => ({
+  runId,
+  seq,
+  stream,
+  ts: 1,
+  data,
 });
 const view = (t: Transcript) => t.entries().map((e) => [e.role, e.text, e.state]);
 
@@ -148,5 +155,111 @@ describe('Transcript', () => {
     ).toBe('applied');
     expect(t.activeRunId).toBeUndefined();
     expect(t.entries().at(-1)).toMatchObject({ key: 'm4', text: 'None.', state: 'complete' });
+  });
+
+  it('shows the tools a reply calls live, with their progress, then reads the stored steps back', () => {
+    const t = new Transcript(S);
+    // Another session's run, and tool events of a run never heard of: not ours.
+    expect(t.applyAgent(agent('r0', 0, 'lifecycle', { phase: 'start', sessionKey: 'other' }))).toBe(
+      'ignored',
+    );
+    expect(
+      t.applyAgent(agent('r0', 1, 'tool', { phase: 'start', name: 'sessions', toolCallId: 'c0', args: {} })),
+    ).toBe('ignored');
+    expect(t.entries()).toEqual([]);
+
+    expect(t.applyAgent(agent('r1', 0, 'lifecycle', { phase: 'start', sessionKey: S }))).toBe('applied');
+    t.applyAgent(
+      agent('r1', 1, 'tool', {
+        phase: 'start',
+        name: 'sessions',
+        toolCallId: 'c1',
+        args: { action: 'list' },
+      }),
+    );
+    t.applyAgent(
+      agent('r1', 2, 'tool', {
+        phase: 'update',
+        name: 'sessions',
+        toolCallId: 'c1',
+        partialResult: 'read 3 of 9',
+      }),
+    );
+    expect(t.entries()[0]?.steps).toEqual([
+      {
+        toolCallId: 'c1',
+        name: 'sessions',
+        call: 'sessions {"action":"list"}',
+        state: 'running',
+        progress: 'read 3 of 9',
+      },
+    ]);
+    // The gateway's own updates come in the reference's shape: the step shows their text.
+    t.applyAgent(
+      agent('r1', 2, 'tool', {
+        phase: 'update',
+        name: 'sessions',
+        toolCallId: 'c1',
+        partialResult: { content: [{ type: 'text', text: 'read 4 of 9' }], details: { seq: 1 } },
+      }),
+    );
+    expect(t.entries()[0]?.steps?.[0]?.progress).toBe('read 4 of 9');
+    expect(t.activeRunId).toBe('r1');
+    t.applyAgent(
+      agent('r1', 3, 'tool', {
+        phase: 'result',
+        name: 'sessions',
+        toolCallId: 'c1',
+        isError: false,
+        result: {},
+      }),
+    );
+    t.applyAgent(agent('r1', 4, 'tool', { phase: 'start', name: 'cron', toolCallId: 'c2', args: {} }));
+    t.applyAgent(
+      agent('r1', 5, 'tool', {
+        phase: 'result',
+        name: 'cron',
+        toolCallId: 'c2',
+        isError: true,
+        result: 'no',
+      }),
+    );
+    // The answer streams in under the same run.
+    t.apply(delta('r1', 0, 'Three '));
+    t.apply(delta('r1', 1, 'sessions.'));
+    const live = t.entries();
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({
+      role: 'assistant',
+      text: 'Three sessions.',
+      state: 'streaming',
+      deltas: 2,
+    });
+    expect(live[0]?.steps?.map((s) => [s.name, s.state, s.progress])).toEqual([
+      ['sessions', 'done', undefined],
+      ['cron', 'error', undefined],
+    ]);
+    // The answer is stored: the steps it took are stored messages too, so history is read again.
+    expect(t.apply(final('r1', 2, msg('m9', 'assistant', 'Three sessions.', { runId: 'r1' })))).toBe(
+      'refetch',
+    );
+    t.setHistory([
+      msg('m7', 'assistant', '', {
+        runId: 'r1',
+        content: [{ type: 'toolCall', id: 'c1', name: 'sessions', arguments: { action: 'list' } }],
+      }),
+      msg('m8', 'toolResult', '{"sessions":[]}', { runId: 'r1', toolName: 'sessions' }),
+      msg('m9', 'assistant', 'Three sessions.', { runId: 'r1' }),
+    ]);
+    const settled = t.entries();
+    expect(settled.map((e) => [e.role, e.toolCalls, e.tool, e.steps])).toEqual([
+      ['assistant', ['sessions {"action":"list"}'], undefined, undefined],
+      ['toolResult', undefined, 'sessions', undefined],
+      ['assistant', undefined, undefined, undefined],
+    ]);
+    // A late tool event of the finished run changes nothing.
+    expect(
+      t.applyAgent(agent('r1', 6, 'tool', { phase: 'start', name: 'x', toolCallId: 'c3', args: {} })),
+    ).toBe('ignored');
   });
 });

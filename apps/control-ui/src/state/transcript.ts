@@ -1,4 +1,15 @@
-import type { ChatEvent, ChatMedia, ChatMessage } from '@openclaw/protocol';
+import type { AgentEvent, ChatEvent, ChatMedia, ChatMessage } from '@openclaw/protocol';
+
+/** A tool the agent is calling in a run still streaming, from the run's `agent` tool events. */
+export interface ToolStep {
+  toolCallId: string;
+  name: string;
+  /** The call as one line: `name {args}`, shortened. */
+  call: string;
+  state: 'running' | 'done' | 'error';
+  /** The latest progress the tool reported (`update` events), shortened. */
+  progress?: string;
+}
 
 /** One line of the WebChat transcript as the page shows it. */
 export interface TranscriptEntry {
@@ -27,6 +38,8 @@ export interface TranscriptEntry {
   toolCalls?: string[];
   /** A tool result: the tool's name. */
   tool?: string;
+  /** For a reply still streaming: the tools it called so far, live. */
+  steps?: ToolStep[];
 }
 
 interface Outgoing {
@@ -45,6 +58,7 @@ interface Stream {
   deltas: number;
   state: 'streaming' | 'aborted' | 'error';
   error?: string;
+  steps: ToolStep[];
 }
 
 type Item =
@@ -115,14 +129,7 @@ export class Transcript {
   apply(event: ChatEvent): ApplyOutcome {
     if (event.sessionKey !== this.sessionKey) return 'ignored';
     if (this.#storedIndex((m) => isRunAnswer(m) && m.runId === event.runId) >= 0) return 'ignored';
-    let index = this.#items.findIndex((it) => it.kind === 'stream' && it.stream.runId === event.runId);
-    if (index < 0) {
-      this.#items.push({
-        kind: 'stream',
-        stream: { runId: event.runId, text: '', ts: Date.now(), lastSeq: -1, deltas: 0, state: 'streaming' },
-      });
-      index = this.#items.length - 1;
-    }
+    const index = this.#streamIndex(event.runId);
     const s = (this.#items[index] as Extract<Item, { kind: 'stream' }>).stream;
     if (event.seq <= s.lastSeq) return 'ignored';
     const skipped = event.seq > s.lastSeq + 1;
@@ -138,9 +145,10 @@ export class Transcript {
           // A final without its message: the stored one comes with the next history read.
           return 'refetch';
         }
-        // The reply takes the place its stream had, right after the message it answers.
+        // The reply takes the place its stream had, right after the message it answers. The tool
+        // steps it took are stored messages of their own: read them back.
         this.#items[index] = { kind: 'stored', message, deltas: s.deltas };
-        return 'applied';
+        return s.steps.length ? 'refetch' : 'applied';
       }
       case 'aborted':
       case 'error':
@@ -149,6 +157,40 @@ export class Transcript {
         // What was streamed is stored with the run's status; read it back.
         return 'refetch';
     }
+  }
+
+  /**
+   * Apply an `agent` event: a run of this session starting (its lifecycle start names the
+   * session; tool events name only the run) and the tools it calls, live until the answer is in.
+   */
+  applyAgent(event: AgentEvent): ApplyOutcome {
+    const d = event.data;
+    if (this.#storedIndex((m) => isRunAnswer(m) && m.runId === event.runId) >= 0) return 'ignored';
+    const known = this.#items.some((it) => it.kind === 'stream' && it.stream.runId === event.runId);
+    if (event.stream === 'lifecycle' && d.phase === 'start') {
+      if (d.sessionKey !== this.sessionKey || known) return 'ignored';
+      this.#streamIndex(event.runId);
+      return 'applied';
+    }
+    if (event.stream !== 'tool' || !known || typeof d.toolCallId !== 'string') return 'ignored';
+    const s = (this.#items[this.#streamIndex(event.runId)] as Extract<Item, { kind: 'stream' }>).stream;
+    let step = s.steps.find((x) => x.toolCallId === d.toolCallId);
+    if (!step) {
+      const name = typeof d.name === 'string' ? d.name : 'tool';
+      step = {
+        toolCallId: d.toolCallId,
+        name,
+        call: callLine({ name, arguments: d.args }),
+        state: 'running',
+      };
+      s.steps.push(step);
+    }
+    if (d.phase === 'update') step.progress = shorten(progressLine(d.partialResult));
+    else if (d.phase === 'result') {
+      step.state = d.isError === true ? 'error' : 'done';
+      delete step.progress;
+    }
+    return 'applied';
   }
 
   /** The run still streaming, if any (the abort button is live). */
@@ -170,6 +212,17 @@ export class Transcript {
     );
   }
 
+  /** The stream item of a run, made when it is first heard of. */
+  #streamIndex(runId: string): number {
+    const index = this.#items.findIndex((it) => it.kind === 'stream' && it.stream.runId === runId);
+    if (index >= 0) return index;
+    this.#items.push({
+      kind: 'stream',
+      stream: { runId, text: '', ts: Date.now(), lastSeq: -1, deltas: 0, state: 'streaming', steps: [] },
+    });
+    return this.#items.length - 1;
+  }
+
   #storedIndex(match: (m: ChatMessage) => boolean): number {
     return this.#items.findIndex((it) => it.kind === 'stored' && match(it.message));
   }
@@ -186,10 +239,30 @@ function toolCallsOf(m: ChatMessage): { name: string; arguments: unknown }[] {
     : [];
 }
 
+const shorten = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** A tool call as one line: `name {args}`, shortened. */
 function callLine(c: { name: string; arguments: unknown }): string {
-  const args = JSON.stringify(c.arguments ?? {});
-  return `${c.name} ${args.length > 160 ? `${args.slice(0, 159)}…` : args}`;
+  return `${c.name} ${shorten(JSON.stringify(c.arguments ?? {}))}`;
+}
+
+/** A tool's partial result as text (its own text when it is one). */
+/** A tool update's line: the text of the reference's `{content: [{type: 'text', text}], details}`, else the value. */
+function progressLine(v: unknown): string {
+  const content = (v as { content?: unknown } | null)?.content;
+  if (Array.isArray(content)) {
+    const text = content
+      .flatMap((p: { type?: unknown; text?: unknown }) =>
+        p?.type === 'text' && typeof p.text === 'string' ? [p.text] : [],
+      )
+      .join(' ');
+    if (text) return text;
+  }
+  return resultLine(v);
+}
+
+function resultLine(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v ?? null) ?? '');
 }
 
 function toEntry(it: Item): TranscriptEntry {
@@ -250,6 +323,7 @@ function toEntry(it: Item): TranscriptEntry {
         deltas: s.deltas,
       };
       if (s.error) e.error = s.error;
+      if (s.steps.length) e.steps = s.steps.map((x) => ({ ...x }));
       return e;
     }
   }

@@ -31,6 +31,9 @@ import './whatsapp-link.ts';
 
 const STATUS_POLL_MS = 1500;
 
+/** "a Slack account", "an iMessage account": by the sound of the name's first letter. */
+const article = (label: string) => (/^[aeiou]/i.test(label) ? 'an' : 'a');
+
 /** The account just added, followed until it runs. */
 interface Added {
   channel: string;
@@ -278,7 +281,7 @@ export class AddChannel extends LitElement {
       <header class="page-head">
         <div>
           <p class="crumb"><a href="#/channels">${icon('back')} Channels</a></p>
-          <h1 tabindex="-1">${choice ? `Add a ${choice.label} account` : 'Add a channel'}</h1>
+          <h1 tabindex="-1">${choice ? `Add ${article(choice.label)} ${choice.label} account` : 'Add a channel'}</h1>
           <p class="sub">${
             choice
               ? choice.linksByQr
@@ -345,7 +348,7 @@ export class AddChannel extends LitElement {
         issues: this.#issuesFor(f.path),
       },
       this.#on,
-      { required, showPath: false },
+      { required, showPath: false, fresh: true },
     );
   }
 

@@ -2,12 +2,16 @@ import type { SessionSummary } from '@openclaw/protocol';
 import type { PropertyValues } from 'lit';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ago, errorText, randomId, when } from '../format.ts';
-import { Transcript, type TranscriptEntry } from '../state/transcript.ts';
+import { type ToolStep, Transcript, type TranscriptEntry } from '../state/transcript.ts';
 import './chat-media.ts';
 import { copyable } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
 
 const HISTORY_LIMIT = 200;
+/** A tool result longer than this is folded: its start as the summary, all of it on demand. */
+const LONG_RESULT = 240;
+const SUMMARY = 120;
+const STEP_STATE: Record<ToolStep['state'], string> = { running: 'running…', done: 'done', error: 'failed' };
 
 /**
  * WebChat: pick or start a session, send (chat.send with an idempotency key, so a resend after a
@@ -72,6 +76,10 @@ export class ChatPage extends Page {
         const outcome = t.apply(event);
         if (outcome === 'refetch') void this.#loadHistory();
         if (outcome !== 'ignored') this.#sync();
+      }),
+      // The tools a reply calls, live (start, progress, result) until its answer is stored.
+      this.session.on('agent', (event) => {
+        if (this.#transcript?.applyAgent(event) === 'applied') this.#sync();
       }),
     ];
   }
@@ -171,14 +179,14 @@ export class ChatPage extends Page {
       <div class="chat">
         <nav class="sessions" aria-label="Sessions">
           <button type="button" class="primary" @click=${() => this.#newSession()}>New session</button>
-          <h2 class="muted">Sessions</h2>
+          <h2 class="nav-heading">Sessions</h2>
           <ul>
             ${key && !known ? html`<li><button type="button" aria-current="true">${key} <span class="muted">(new)</span></button></li>` : nothing}
             ${this.sessions.map(
               (s) => html`<li>
                 <button type="button" aria-current=${s.key === key ? 'true' : 'false'} @click=${() => this.#select(s.key)} title=${when(s.updatedAtMs)}>
-                  ${s.title || s.key}
-                  <span class="muted">· ${s.messageCount} msgs · ${ago(s.updatedAtMs)}${s.activeRunId ? ' · replying' : ''}</span>
+                  <span class="session-title">${s.title || s.key}</span>
+                  <span class="muted">${s.messageCount} ${s.messageCount === 1 ? 'message' : 'messages'} · ${ago(s.updatedAtMs)}${s.activeRunId ? ' · replying' : ''}</span>
                 </button>
               </li>`,
             )}
@@ -207,6 +215,7 @@ export class ChatPage extends Page {
                     <textarea
                       id="chat-message"
                       rows="3"
+                      placeholder="Message the agent"
                       .value=${this.draft}
                       aria-describedby="chat-hint"
                       @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
@@ -228,6 +237,19 @@ export class ChatPage extends Page {
     `;
   }
 
+  /** A streaming reply's tool calls: each with where it stands and its latest progress. */
+  #steps(steps: readonly ToolStep[]): TemplateResult {
+    return html`<ol class="tool-steps" aria-label="Tool steps">
+      ${steps.map(
+        (st) => html`<li data-testid="tool-step" data-tool=${st.name} data-state=${st.state}>
+          <span class="tool-call">→ ${st.call}</span>
+          <span class="tool-state ${st.state}">${STEP_STATE[st.state]}</span>
+          ${st.progress ? html`<span class="tool-progress" data-testid="tool-progress">${st.progress}</span>` : nothing}
+        </li>`,
+      )}
+    </ol>`;
+  }
+
   #message(m: TranscriptEntry): TemplateResult {
     const status =
       m.state === 'sending'
@@ -241,7 +263,14 @@ export class ChatPage extends Page {
               : '';
     return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
       <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role === 'toolResult' ? `Tool ${m.tool ?? ''}` : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
-      ${m.text ? html`<span class="text">${m.text}</span>` : nothing}
+      ${m.steps?.length ? this.#steps(m.steps) : nothing}
+      ${
+        m.role === 'toolResult' && m.text.length > LONG_RESULT
+          ? html`<details class="tool-result"><summary>${m.text.slice(0, SUMMARY)}…</summary><span class="text">${m.text}</span></details>`
+          : m.text
+            ? html`<span class="text">${m.text}</span>`
+            : nothing
+      }
       ${m.toolCalls?.map((c) => html`<span class="tool-call">→ ${c}</span>`) ?? nothing}
       ${m.media?.map((media) => html`<oc-chat-media .media=${media} .session=${this.session}></oc-chat-media>`) ?? nothing}
       ${m.reactions?.length ? html`<span class="reactions" aria-label="Reactions">${m.reactions.join(' ')}</span>` : nothing}

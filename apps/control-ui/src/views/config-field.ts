@@ -85,7 +85,7 @@ export function renderField(
   f: ConfigField,
   st: FieldState,
   on: FieldHandlers,
-  options: { required?: boolean; label?: string; showPath?: boolean } = {},
+  options: { required?: boolean; label?: string; showPath?: boolean; fresh?: boolean } = {},
 ): TemplateResult {
   const id = fieldId(f.path);
   const invalid = st.local !== undefined || st.issues.length > 0;
@@ -116,7 +116,16 @@ export function renderField(
   }
   let control: TemplateResult;
   if (f.sensitive) {
-    control = secretControl(f, st, on, id, describedBy, aria, options.required === true);
+    control = secretControl(
+      f,
+      st,
+      on,
+      id,
+      describedBy,
+      aria,
+      options.required === true,
+      options.fresh === true,
+    );
   } else {
     switch (f.kind) {
       case 'boolean':
@@ -161,18 +170,20 @@ function secretControl(
   describedBy: string,
   aria: string,
   required: boolean,
+  /** A new account's form: nothing is stored, so there is nothing to keep instead. */
+  fresh: boolean,
 ): TemplateResult {
   const state = html`<span class="badge ${st.secretSet ? 'ok' : ''}" data-testid="secret-state"
     data-set=${st.secretSet ? 'true' : 'false'}>${st.secretSet ? 'set' : 'not set'}</span>`;
   // A new account's form asks for the secret outright.
-  if (required || st.secretMode === 'replace') {
+  if (required || fresh || st.secretMode === 'replace') {
     return html`<div class="secret">
       <input id=${id} type="password" autocomplete="new-password" spellcheck="false" .value=${String(st.value)}
         placeholder=${st.secretSet ? 'New value (the stored one is kept until you save)' : 'Value'}
         ?required=${required} aria-invalid=${aria} aria-describedby=${describedBy}
         @input=${(e: Event) => on.input(f, (e.target as HTMLInputElement).value)} />
       ${
-        required
+        required || fresh
           ? nothing
           : html`<button type="button" aria-label=${`Keep the stored value of ${f.path}`} @click=${() => on.secret(f, 'keep')}>Cancel</button>`
       }

@@ -56,6 +56,8 @@ export class LogsPage extends Page {
   declare error: string | undefined;
   declare file: string;
   #cursor: number | undefined;
+  /** The first answer has come: until then "0 lines" would be a guess, not a fact. */
+  #loaded = false;
   #nextId = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #polling = false;
@@ -96,6 +98,10 @@ export class LogsPage extends Page {
         fresh.unshift(toLogRow(this.#nextId++, '… lines skipped (the gateway’s log ring moved on) …'));
       }
       this.#cursor = r.cursor;
+      if (!this.#loaded) {
+        this.#loaded = true;
+        this.requestUpdate();
+      }
       if (fresh.length) this.rows = [...this.rows, ...fresh].slice(-KEEP);
       this.error = undefined;
     } catch (error) {
@@ -184,7 +190,11 @@ export class LogsPage extends Page {
             @click=${() => this.#toggleLevel(l)}>${l} <span class="count">${counts[l]}</span></button>`,
         )}
         <span class="grow"></span>
-        <span class="muted small" role="status" data-testid="log-status">${this.paused ? 'Paused' : 'Live'} · ${shown.length} of ${this.rows.length} lines${this.file ? ` · ${this.file}` : ''}</span>
+        <span class="muted small" role="status" data-testid="log-status">${
+          !this.#loaded
+            ? 'Reading the log…'
+            : html`${this.paused ? 'Paused' : 'Live'} · ${shown.length} of ${this.rows.length} lines${this.file ? ` · ${this.file}` : ''}`
+        }</span>
       </div>
       <ol class="log" aria-label="Log lines" data-testid="log" tabindex="0"
         @scroll=${(e: Event) => {
@@ -195,6 +205,17 @@ export class LogsPage extends Page {
           if (atEnd !== this.follow) this.follow = atEnd;
         }}>
         ${shown.map((r) => this.#line(r, now))}
+        ${
+          shown.length > 0
+            ? nothing
+            : html`<li class="log-empty muted">${
+                !this.#loaded
+                  ? 'Reading the gateway’s log…'
+                  : this.rows.length === 0
+                    ? 'No line yet: new ones show up here as the gateway writes them.'
+                    : 'No line matches the search and the levels chosen.'
+              }</li>`
+        }
       </ol>
       ${
         !this.follow && shown.length

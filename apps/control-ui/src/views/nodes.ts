@@ -166,18 +166,21 @@ export class NodesPage extends Page {
       }
 
       <h2 id="node-list">Nodes <span class="badge">${this.nodes.length}</span></h2>
-      <div class="table-wrap">
+      ${
+        this.nodes.length === 0
+          ? html`<div class="card empty-state" data-testid="no-nodes">
+              <p><strong>No node has connected yet.</strong> Start one on the gateway host, from the repository:</p>
+              ${copyable(startNodeCommand(location), 'command', { testId: 'start-node', block: true })}
+              <p class="muted">or connect any OpenClaw node: it shows up here, waiting for approval.</p>
+            </div>`
+          : html`<div class="table-wrap">
         <table aria-labelledby="node-list" data-testid="nodes">
           <thead>
             <tr><th scope="col">Node</th><th scope="col">State</th><th scope="col">Capabilities</th><th scope="col">Approved commands</th><th scope="col">Pending / denied</th></tr>
           </thead>
           <tbody>
-            ${
-              this.nodes.length === 0
-                ? html`<tr><td colspan="5" class="muted">No node has connected yet. Start one on the gateway host, from the repository:
-                    ${copyable(startNodeCommand(location), 'command', { testId: 'start-node', block: true })} or connect any OpenClaw node.</td></tr>`
-                : this.nodes.map(
-                    (n) => html`<tr data-node-id=${n.nodeId}>
+            ${this.nodes.map(
+              (n) => html`<tr data-node-id=${n.nodeId}>
                     <td data-label="Node">${n.displayName ?? 'node'}<div class="muted">${copyable(n.nodeId, 'node id', { shown: shortId(n.nodeId) })}</div>
                       <div class="muted">${[n.platform, n.version].filter(Boolean).join(' · ')}</div></td>
                     <td data-label="State">
@@ -189,11 +192,11 @@ export class NodesPage extends Page {
                     <td data-label="Approved commands">${tags(n.approvedCommands)}</td>
                     <td data-label="Pending / denied">${tags(n.pendingCommands)} ${n.deniedCommands.length ? html`<div class="error">denied: ${n.deniedCommands.join(', ')}</div>` : nothing}</td>
                   </tr>`,
-                  )
-            }
+            )}
           </tbody>
         </table>
-      </div>
+      </div>`
+      }
 
       <h2 id="invoke-heading">Run a command</h2>
       <form class="panel" aria-labelledby="invoke-heading" @submit=${(e: SubmitEvent) => this.#invoke(e)}>

@@ -7,9 +7,12 @@ import type {
   PendingDeviceRequest,
   PendingNodeRequest,
   PresenceEntry,
+  QuestionAnswers,
+  QuestionRecord,
   StatusResult,
 } from '@openclaw/protocol';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { HealthSampler } from '../connection/health-sampler.ts';
 import { ago, duration, errorText, shortId, when } from '../format.ts';
 import { accountTone } from '../state/add-channel.ts';
@@ -17,6 +20,7 @@ import { bytes } from '../state/health-history.ts';
 import { applyPresence, isGatewaySelf, presenceKey, sortPresence } from '../state/presence.ts';
 import { copyable, withCommands } from './copy-button.ts';
 import { debounce, Page } from './page.ts';
+import { type QuestionHandlers, questionItem } from './question-item.ts';
 import { sparklineSvg } from './sparkline.ts';
 
 /** Account states in which a channel is not working (worth its error on the overview). */
@@ -73,6 +77,8 @@ export class OverviewPage extends Page {
     nodes: { state: true },
     senders: { state: true },
     runs: { state: true },
+    questions: { state: true },
+    unanswered: { state: true },
     authFailures: { state: true },
     error: { state: true },
     notice: { state: true },
@@ -88,6 +94,10 @@ export class OverviewPage extends Page {
   declare senders: ChannelPairingRequest[];
   /** Commands waiting for an operator before they run on a node (exec approvals). */
   declare runs: ExecApproval[];
+  /** Questions put to the operators (question.request), answered from here. */
+  declare questions: QuestionRecord[];
+  /** Per question id: the questions its form was sent without an answer to. */
+  declare unanswered: Map<string, string[]>;
   declare authFailures: AuditEntry[] | undefined;
   declare error: string | undefined;
   declare notice: string | undefined;
@@ -106,6 +116,8 @@ export class OverviewPage extends Page {
     this.nodes = [];
     this.senders = [];
     this.runs = [];
+    this.questions = [];
+    this.unanswered = new Map();
     this.now = Date.now();
   }
 
@@ -150,6 +162,8 @@ export class OverviewPage extends Page {
       this.session.on('node.pair.resolved', () => this.#refreshPending()),
       this.session.on('exec.approval.requested', () => this.#refreshPending()),
       this.session.on('exec.approval.resolved', () => this.#refreshPending()),
+      this.session.on('question.requested', () => this.#refreshPending()),
+      this.session.on('question.resolved', () => this.#refreshPending()),
     ];
   }
 
@@ -183,17 +197,24 @@ export class OverviewPage extends Page {
   async #loadPending(): Promise<void> {
     try {
       const c = this.session.client;
-      const [devices, nodes, senders, runs] = await Promise.all([
+      const [devices, nodes, senders, runs, questions] = await Promise.all([
         c.request('device.pair.list'),
         c.request('node.pair.list'),
         c.request('channels.pairing.list', {}),
-        // A gateway without exec approvals has none to show.
+        // A gateway without exec approvals (or questions) has none to show.
         this.session.hasMethod('exec.approval.list') ? c.request('exec.approval.list', {}) : [],
+        this.session.hasMethod('question.list') ? c.request('question.list', {}) : { questions: [] },
       ]);
       this.devices = devices.pending as PendingDeviceRequest[];
       this.nodes = nodes.pending;
       this.senders = senders.requests;
       this.runs = [...runs];
+      this.questions = questions.questions;
+      // Complaints about questions that are gone (answered elsewhere, lapsed) go with them.
+      const open = new Set(this.questions.map((q) => q.id));
+      if ([...this.unanswered.keys()].some((id) => !open.has(id))) {
+        this.unanswered = new Map([...this.unanswered].filter(([id]) => open.has(id)));
+      }
     } catch (error) {
       this.error = errorText(error);
     }
@@ -236,13 +257,41 @@ export class OverviewPage extends Page {
     await this.#loadPending();
   }
 
+  async #resolveQuestion(q: QuestionRecord, answers: QuestionAnswers | undefined): Promise<void> {
+    try {
+      await this.session.client.request(
+        'question.resolve',
+        answers ? { id: q.id, answers } : { id: q.id, cancel: true },
+      );
+      const first = q.questions[0]?.question ?? q.id;
+      this.notice = `${answers ? 'Answered' : 'Dismissed'}: ${first}`;
+      this.error = undefined;
+    } catch (error) {
+      this.error = errorText(error);
+    }
+    await this.#loadPending();
+  }
+
+  readonly #questionHandlers: QuestionHandlers = {
+    answer: (q, answers) => void this.#resolveQuestion(q, answers),
+    cancel: (q) => void this.#resolveQuestion(q, undefined),
+    problem: (q, missing) => {
+      const next = new Map(this.unanswered);
+      if (missing) next.set(q.id, missing);
+      else next.delete(q.id);
+      this.unanswered = next;
+    },
+  };
+
   /** A node as people know it: the name it connected with, else its short id. */
   #nodeName(nodeId: string): string {
     return this.presence.find((p) => p.deviceId === nodeId)?.host ?? shortId(nodeId);
   }
 
   #waiting(): number {
-    return this.devices.length + this.nodes.length + this.senders.length + this.runs.length;
+    return (
+      this.devices.length + this.nodes.length + this.senders.length + this.runs.length + this.questions.length
+    );
   }
 
   protected override render(): TemplateResult {
@@ -412,11 +461,16 @@ export class OverviewPage extends Page {
   #approvals(): TemplateResult {
     const empty = this.#waiting() === 0;
     return html`<section class="card" aria-labelledby="ov-approvals" data-testid="pending-approvals">
-      <header><h2 id="ov-approvals">Waiting for approval</h2></header>
+      <header><h2 id="ov-approvals">Waiting for you</h2></header>
       ${
         empty
-          ? html`<p class="empty">Nothing waits for you: no device, node, DM sender or command.</p>`
+          ? html`<p class="empty">Nothing waits for you: no device, node, DM sender, command or question.</p>`
           : html`<ul class="list">
+            ${repeat(
+              this.questions,
+              (q) => q.id,
+              (q) => questionItem(q, this.now, this.#questionHandlers, this.unanswered.get(q.id)),
+            )}
             ${this.runs.map(
               (a) => html`<li data-approval-id=${a.id} data-testid="exec-approval">
                 <span class="grow"><span class="title"><code>${a.command}</code></span>

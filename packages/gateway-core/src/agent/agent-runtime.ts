@@ -14,7 +14,7 @@ import {
 import type { StoredMedia, StoredToolCall } from '../store/types.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
-import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
+import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool } from './tools/agent-tool.ts';
@@ -33,6 +33,17 @@ export interface AgentRuntimeOptions {
   /** Where the agent's own system prompt file lives (`<state dir>/agents/main/SYSTEM.md`). */
   stateDir?: string | undefined;
   log: Logger;
+}
+
+/** How long reads started ahead of a turn stay good for it (a run starts right after it is accepted). */
+const PREPARED_FOR_MS = 2000;
+
+/** What a turn reads before it calls the model, started ahead (see `prepare`). */
+interface TurnReads {
+  candidates: string[];
+  /** The first model, resolved (its key read, its client built); none for echo. */
+  first: Promise<ResolvedModel> | undefined;
+  prompt: Promise<string | undefined>;
 }
 
 function resultText(result: unknown): string {
@@ -60,15 +71,44 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     const { allow, deny } = o.config().tools;
     return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
   };
+  // A turn's file reads (the prompt file, the first model's key) wait on the thread pool; they
+  // start when its run is accepted, side by side, and are ready by the time the turn asks.
+  // An entry not taken soon (its run was a duplicate, or never started) is stale: read again then.
+  const ahead = new Map<string, { at: number; reads: Promise<TurnReads> }>();
+  const startReads = async (sessionKey: string): Promise<TurnReads> => {
+    const candidates = o.models.candidates(await o.sessionModel(sessionKey));
+    const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
+    // Awaited when the loop asks for it; until then a failure must not go unhandled.
+    first?.catch(() => {});
+    return { candidates, first, prompt: systemPromptFile(o.stateDir) };
+  };
   return {
     name: 'models',
+    prepare(sessionKey) {
+      if (ahead.size >= 1000) ahead.clear();
+      const reads = startReads(sessionKey);
+      reads.catch(() => {});
+      ahead.set(sessionKey, { at: performance.now(), reads });
+    },
     async respond(input, onDelta) {
       const agent = o.config();
-      const system = [agent.openai.systemPrompt, await systemPromptFile(o.stateDir)]
-        .filter(Boolean)
-        .join('\n\n');
-      const candidates = o.models.candidates(await o.sessionModel(input.sessionKey));
+      const early = ahead.get(input.sessionKey);
+      ahead.delete(input.sessionKey);
+      const fresh = early && performance.now() - early.at < PREPARED_FOR_MS ? early.reads : undefined;
+      const reads = await (fresh ?? startReads(input.sessionKey));
+      const { candidates } = reads;
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
+      const resolved = new Map<string, Promise<ResolvedModel>>();
+      if (reads.first) resolved.set(candidates[0]!, reads.first);
+      const resolve = (ref: string) => {
+        let r = resolved.get(ref);
+        if (!r) {
+          r = o.models.resolve(ref);
+          resolved.set(ref, r);
+        }
+        return r;
+      };
+      const system = [agent.openai.systemPrompt, await reads.prompt].filter(Boolean).join('\n\n');
       const emit = input.emit ?? (() => {});
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;
@@ -89,7 +129,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       });
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
-        resolve: (ref) => o.models.resolve(ref),
+        resolve,
         system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
           .filter(Boolean)
           .join('\n\n'),
@@ -100,6 +140,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         ],
         tools,
         maxSteps: agent.maxSteps,
+        images: agent.openai.vision,
         temperature: agent.openai.temperature,
         signal: input.signal,
         scopes,

@@ -25,20 +25,27 @@ export interface ConfiguredResponderOptions {
  */
 export function configuredResponder(o: ConfiguredResponderOptions): () => Responder {
   let runtime: Promise<Responder> | undefined;
+  let loaded: Responder | undefined;
   const load = () =>
-    import('./agent-runtime.ts').then(({ createAgentRuntime }) =>
-      createAgentRuntime({
-        config: () => o.config().agent,
-        models: o.models,
-        tools: agentTools(o.tools()),
-        sessionModel: (key) => sessionModel(o.store.kv, key),
-        compactor: o.compactor,
-        stateDir: o.stateDir,
-        log: o.log,
-      }),
-    );
+    import('./agent-runtime.ts')
+      .then(({ createAgentRuntime }) =>
+        createAgentRuntime({
+          config: () => o.config().agent,
+          models: o.models,
+          tools: agentTools(o.tools()),
+          sessionModel: (key) => sessionModel(o.store.kv, key),
+          compactor: o.compactor,
+          stateDir: o.stateDir,
+          log: o.log,
+        }),
+      )
+      .then((r) => {
+        loaded = r;
+        return r;
+      });
   const responder: Responder = {
     name: 'models',
+    prepare: (sessionKey) => loaded?.prepare?.(sessionKey),
     respond: async (input, onDelta) => {
       const model = o.models.candidates(await sessionModel(o.store.kv, input.sessionKey))[0];
       if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { GatewayConfig } from '@openclaw/protocol';
-import type { LanguageModel } from 'ai';
 import { BackendError } from './backend-error.ts';
 
 type AgentConfig = GatewayConfig['agent'];
@@ -21,8 +21,10 @@ export interface ResolvedModel {
   ref: string;
   provider: string;
   modelId: string;
+  /** The provider's API (undefined for the echo model). */
+  api?: ProviderSettings['api'] | undefined;
   /** Undefined for the echo model. */
-  model: LanguageModel | undefined;
+  model: LanguageModelV4 | undefined;
   baseUrl?: string | undefined;
 }
 
@@ -42,11 +44,18 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
 
 /**
  * Models by name (`provider/model`) through the AI SDK: the configured default, the fallbacks in
- * order, and the providers they live at. Keys are read per call (env var or file), so a rotated
- * key applies without a restart, and never come from the config file.
+ * order, and the providers they live at. Keys are read on each resolve (env var or file; a turn
+ * resolves its models once), so a rotated key applies without a restart, and never come from the
+ * config file.
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
+  /**
+   * Models built before, by everything they were built from (key included, so a rotated key builds
+   * a new one): a provider's model compiles its stream schemas when it is made, which a turn should
+   * not pay for each time.
+   */
+  readonly #built = new Map<string, LanguageModelV4>();
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
@@ -107,7 +116,11 @@ export class ModelRegistry {
       throw new BackendError('BACKEND_CONFIG', 'agent.openai.model is not set');
     const apiKey = await this.#key(p);
     const { url: baseURL, headers } = credentialsApart(p.baseUrl?.replace(/\/+$/, ''), apiKey);
-    let model: LanguageModel;
+    const cacheKey = JSON.stringify([p.api, provider, modelId, baseURL, apiKey, headers]);
+    const cached = this.#built.get(cacheKey);
+    if (cached)
+      return { ref, provider, modelId, api: p.api, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    let model: LanguageModelV4;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
       case 'openai-compatible': {
@@ -118,6 +131,8 @@ export class ModelRegistry {
           ...(apiKey ? { apiKey } : {}),
           ...(headers ? { headers } : {}),
           includeUsage: true,
+          // A tool result may carry a picture (a canvas snapshot) as an image part.
+          supportsMultiPartToolContent: true,
         }).chatModel(modelId);
         break;
       }
@@ -140,7 +155,10 @@ export class ModelRegistry {
         break;
       }
     }
-    return { ref, provider, modelId, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    // A handful of models in practice; the bound only guards against keys rotating without end.
+    if (this.#built.size >= 32) this.#built.clear();
+    this.#built.set(cacheKey, model);
+    return { ref, provider, modelId, api: p.api, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
   }
 
   async #key(p: ProviderSettings): Promise<string | undefined> {

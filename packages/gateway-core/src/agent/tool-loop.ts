@@ -1,12 +1,14 @@
+import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider';
 import { type MethodName, methods, scopeSatisfies } from '@openclaw/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
-import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
+import type { ModelMessage } from 'ai';
 import type { StoredToolCall } from '../store/types.ts';
 import { BackendError } from './backend-error.ts';
+import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
-import type { AgentTool, ToolCallContext } from './tools/agent-tool.ts';
+import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
 /** A tool ready for the loop: its definition and its input checker (compiled once). */
 export interface LoopTool {
@@ -28,7 +30,9 @@ export interface ToolLoopInput {
   signal: AbortSignal;
   scopes: readonly string[];
   /** The per-call context (ids, idempotency key) for a tool call. */
-  context(toolCallId: string): Omit<ToolCallContext, 'update'>;
+  context(toolCallId: string): Omit<ToolCallContext, 'update' | 'image'>;
+  /** Pictures tool calls produce go back to the model with their results (a vision model). */
+  images?: boolean | undefined;
   onDelta(text: string): void;
   onFailover(from: string, to: string, error: BackendError): void;
   onToolStart(call: StoredToolCall): void;
@@ -49,6 +53,8 @@ export interface ToolOutcome {
   call: StoredToolCall;
   result: unknown;
   isError: boolean;
+  /** Pictures the call produced, for the model (never stored with the result). */
+  images?: ToolImage[] | undefined;
 }
 
 export interface ToolLoopResult {
@@ -75,13 +81,12 @@ function errorText(error: unknown): string {
 export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult> {
   const messages = [...input.messages];
   const byName = new Map(input.tools.map((t) => [t.tool.name, t]));
-  const sdkTools: ToolSet = {};
-  for (const t of input.tools) {
-    sdkTools[t.tool.name] = tool({
-      description: t.tool.description,
-      inputSchema: jsonSchema(t.parameters as Parameters<typeof jsonSchema>[0]),
-    });
-  }
+  const providerTools: LanguageModelV4FunctionTool[] = input.tools.map((t) => ({
+    type: 'function',
+    name: t.tool.name,
+    description: t.tool.description,
+    inputSchema: t.parameters as LanguageModelV4FunctionTool['inputSchema'],
+  }));
   let at = 0;
   if (input.resume) {
     const { text, calls } = input.resume;
@@ -125,9 +130,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           type: 'tool-result' as const,
           toolCallId: r.call.id,
           toolName: r.call.name,
-          output: r.isError
-            ? { type: 'error-text' as const, value: String(r.result) }
-            : { type: 'json' as const, value: (r.result ?? null) as never },
+          output: outputOf(r),
         })),
       },
     );
@@ -142,38 +145,38 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         if (!target.model) throw new BackendError('BACKEND_CONFIG', `${ref} cannot call tools`);
         let text = '';
         const calls: StoredToolCall[] = [];
-        const result = streamText({
+        // No retries: a failure moves to the next model at once (failover).
+        const parts = streamModel({
           model: target.model,
-          ...(input.system ? { system: input.system } : {}),
-          messages,
-          ...(input.tools.length ? { tools: sdkTools } : {}),
-          // Failover, not retries: the next model is tried at once.
-          maxRetries: 0,
-          abortSignal: input.signal,
-          // The error arrives as a stream part below; the SDK's default handler would print it.
-          onError: () => {},
-          ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+          system: input.system,
+          // OpenAI's chat API takes no pictures in tool results (the SDK would send them as text).
+          messages: target.api === 'openai' ? withoutToolImages(messages) : messages,
+          tools: providerTools,
+          temperature: input.temperature,
+          signal: input.signal,
         });
-        for await (const part of result.fullStream) {
-          if (input.signal.aborted) throw input.signal.reason;
-          switch (part.type) {
-            case 'text-delta':
-              emitted = true;
-              text += part.text;
-              input.onDelta(part.text);
-              break;
-            case 'tool-call':
-              emitted = true;
-              calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
-              break;
-            case 'error':
-              throw backendErrorOf(part.error, target);
-            case 'abort':
-              throw input.signal.reason ?? new Error('aborted');
-            default:
-              break;
+        try {
+          for await (const part of parts) {
+            if (input.signal.aborted) throw input.signal.reason;
+            switch (part.type) {
+              case 'text':
+                emitted = true;
+                text += part.delta;
+                input.onDelta(part.delta);
+                break;
+              case 'tool-call':
+                emitted = true;
+                calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
+                break;
+              case 'error':
+                throw backendErrorOf(part.error, target);
+            }
           }
+        } catch (error) {
+          if (input.signal.aborted) throw input.signal.reason ?? error;
+          throw backendErrorOf(error, target);
         }
+        if (input.signal.aborted) throw input.signal.reason;
         return { text, calls, model: ref };
       } catch (error) {
         if (input.signal.aborted) throw input.signal.reason ?? error;
@@ -188,9 +191,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 
   async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
     input.onToolStart(call);
+    const images: ToolImage[] = [];
     const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
       input.onToolResult(call, result, isError);
-      const outcome = { call, result, isError };
+      const outcome: ToolOutcome = { call, result, isError };
+      if (!isError && images.length && input.images) outcome.images = images;
       await input.onToolDone(outcome);
       return outcome;
     };
@@ -208,6 +213,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       const ctx: ToolCallContext = {
         ...input.context(call.id),
         update: (partial) => input.onToolUpdate(call, partial),
+        image: (image) => images.push(image),
       };
       return finish(await t.tool.run(call.args as never, ctx), false);
     } catch (error) {
@@ -215,4 +221,48 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       return finish(errorText(error), true);
     }
   }
+}
+
+type ToolOutput = Extract<ModelMessage, { role: 'tool' }>['content'][number] extends infer P
+  ? P extends { type: 'tool-result'; output: infer O }
+    ? O
+    : never
+  : never;
+
+/** A tool result as the model gets it: the error text, the JSON, or the JSON and its pictures. */
+function outputOf(r: ToolOutcome): ToolOutput {
+  if (r.isError) return { type: 'error-text', value: String(r.result) };
+  if (!r.images?.length) return { type: 'json', value: (r.result ?? null) as never };
+  return {
+    type: 'content',
+    value: [
+      { type: 'text', text: JSON.stringify(r.result ?? null) },
+      ...r.images.map((i) => ({
+        type: 'file' as const,
+        mediaType: i.mediaType,
+        data: { type: 'data' as const, data: i.data },
+      })),
+    ],
+  };
+}
+
+/** The same messages with pictures dropped from tool results (their JSON text stays). */
+function withoutToolImages(messages: ModelMessage[]): ModelMessage[] {
+  return messages.map((m) => {
+    if (m.role !== 'tool') return m;
+    return {
+      ...m,
+      content: m.content.map((part) =>
+        part.type === 'tool-result' && part.output.type === 'content'
+          ? {
+              ...part,
+              output: {
+                type: 'text' as const,
+                value: part.output.value.flatMap((v) => (v.type === 'text' ? [v.text] : [])).join('\n'),
+              },
+            }
+          : part,
+      ),
+    };
+  });
 }

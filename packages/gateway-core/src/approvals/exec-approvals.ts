@@ -105,7 +105,11 @@ export class ExecApprovals {
    * What may happen to a system.run: `run` (forward as is), `approved` (forward with the
    * decision), or a refusal. Waits for an operator when the policy asks.
    */
-  async gate(req: RunRequest): Promise<{ approval?: { id: string; decision: ExecApprovalDecision } }> {
+  /** `onPending`: an operator is being asked (the request is out; the run waits for the answer). */
+  async gate(
+    req: RunRequest,
+    onPending?: (approval: ExecApproval) => void,
+  ): Promise<{ approval?: { id: string; decision: ExecApprovalDecision } }> {
     const snap = await this.snapshot();
     const policy = resolved(snap.file, AGENT);
     const program = req.argv[0] ?? '';
@@ -124,6 +128,7 @@ export class ExecApprovals {
       return {};
     }
     const approval = this.request(req);
+    onPending?.(approval);
     const outcome = await this.wait(approval.id, Number.POSITIVE_INFINITY);
     if (outcome.status === 'resolved' && outcome.decision && outcome.decision !== 'deny') {
       return { approval: { id: approval.id, decision: outcome.decision } };

@@ -1,4 +1,4 @@
-import type { NodeInvokeParams } from '@openclaw/protocol';
+import type { ExecApproval, NodeInvokeParams } from '@openclaw/protocol';
 import type { Caller } from '../connection/transport.ts';
 import type { ExecApprovals } from './exec-approvals.ts';
 
@@ -26,18 +26,22 @@ export async function gateSystemRun(
   approvals: ExecApprovals,
   params: NodeInvokeParams,
   who: { requestedBy?: string | undefined; sessionKey?: string | undefined; agentId?: string | undefined },
+  onPending?: (approval: ExecApproval) => void,
 ): Promise<NodeInvokeParams> {
   if (params.command !== 'system.run') return params;
   const argv = systemRunArgv(params.params) ?? [];
   const p = (params.params ?? {}) as { cwd?: unknown };
-  const { approval } = await approvals.gate({
-    argv,
-    cwd: typeof p.cwd === 'string' ? p.cwd : null,
-    nodeId: params.nodeId,
-    requestedBy: who.requestedBy,
-    sessionKey: who.sessionKey,
-    agentId: who.agentId,
-  });
+  const { approval } = await approvals.gate(
+    {
+      argv,
+      cwd: typeof p.cwd === 'string' ? p.cwd : null,
+      nodeId: params.nodeId,
+      requestedBy: who.requestedBy,
+      sessionKey: who.sessionKey,
+      agentId: who.agentId,
+    },
+    onPending,
+  );
   if (!approval) return params;
   return { ...params, params: { ...(params.params as object), approval } };
 }

@@ -51,7 +51,9 @@ export class ChannelInbound {
     if (!sup) return;
     const now = this.#o.clock.now();
     sup.noteInbound(now);
-    const fresh = await store.channelAccess.markInboundSeen(
+    // Not waited onto disk: the message's own durable write follows when it is accepted, and a
+    // mark lost with a message dropped only means the platform's retry is dropped again.
+    const fresh = await (store.deferred ?? store).channelAccess.markInboundSeen(
       `${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       now,
     );

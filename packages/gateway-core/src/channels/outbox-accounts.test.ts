@@ -115,6 +115,33 @@ describe('outbox and the accounts it serves', () => {
     await ob.close();
   });
 
+  it('losing the adapter loads nothing into memory: sends queued meanwhile wait in the store for the next owner', async () => {
+    const store = createMemoryStore();
+    const ob = outbox(store);
+    const a = adapter('a');
+    ob.setAdapter('x', 'a', a.adapter);
+    const first = await enq(ob, 'c', 'first');
+    await settled(store, first.record.id);
+    // Another gateway queues a send for the account; this one then loses it.
+    const other = outbox(store);
+    const queued = await enq(other, 'c', 'queued');
+    await other.close();
+    ob.setAdapter('x', 'a', undefined);
+    // Told again (a stop after the lease was already lost): still nothing to load.
+    ob.setAdapter('x', 'a', undefined);
+    // Marker: a send queued here after the loss is held in the store too.
+    const after = await enq(ob, 'c2', 'after');
+    expect(ob.queued('x', 'a')).toBe(0);
+    expect((await store.outbox.get(queued.record.id))?.status).toBe('queued');
+    expect((await store.outbox.get(after.record.id))?.status).toBe('queued');
+    // Regained, it sends both.
+    ob.setAdapter('x', 'a', a.adapter);
+    await settled(store, queued.record.id);
+    await settled(store, after.record.id);
+    expect(a.sent.map((m) => m.text).sort()).toEqual(['after', 'first', 'queued']);
+    await ob.close();
+  });
+
   it('counts what waits in memory for an account', async () => {
     const store = createMemoryStore();
     const g = gate();
@@ -265,6 +292,49 @@ describe('outbox and the accounts it serves', () => {
     await settled(store, marker.record.id);
     expect(seen.slice(3).sort()).toEqual(['bbbbbbb', 'marker', 'second']);
     expect(await store.outbox.get(finished.record.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    await ob.close();
+  });
+
+  it('does not send a record another gateway failed, nor a last part in doubt the policy counts as sent', async () => {
+    const store = createMemoryStore();
+    const a = adapter('a', async (_m, n) => {
+      // Each record's first try fails, so both sit in backoff while "another gateway" acts.
+      if (n <= 2) throw new Error('ECONNRESET');
+    });
+    const ob = outbox(
+      store,
+      { inDoubt: () => 'skip', retry: { baseMs: 300, maxMs: 300, maxAttempts: 5, rateLimitCapMs: 30 } },
+      account({ sendConcurrency: 4 }),
+    );
+    ob.setAdapter('x', 'a', a.adapter);
+    const failed = await enq(ob, 'c1', 'failed');
+    const last = await enq(ob, 'c2', 'aaaaaaa bbbbbbb');
+    await until(() => a.sent.length === 2);
+    await until(async () => (await store.outbox.get(last.record.id))?.lastError === 'ECONNRESET');
+    await until(async () => (await store.outbox.get(failed.record.id))?.lastError === 'ECONNRESET');
+    await store.outbox.update(failed.record.id, { status: 'failed', lastError: 'gave up elsewhere' });
+    // The other gateway sent the first part and crashed during the second (the last).
+    await store.outbox.update(last.record.id, { partsSent: 1, platformIds: ['other1'], inFlight: true });
+    const r = await settled(store, last.record.id);
+    expect(r).toMatchObject({ status: 'delivered', partsSent: 2, inFlight: false });
+    expect(r.platformIds).toEqual(['other1', 'unconfirmed']);
+    // Marker: one more send through each chat, then nothing else went out.
+    const m1 = await enq(ob, 'c1', 'marker1');
+    const m2 = await enq(ob, 'c2', 'marker2');
+    await settled(store, m1.record.id);
+    await settled(store, m2.record.id);
+    expect(
+      a.sent
+        .slice(2)
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['marker1', 'marker2']);
+    expect(await store.outbox.get(failed.record.id)).toMatchObject({
+      status: 'failed',
+      lastError: 'gave up elsewhere',
+      attempts: 1,
+    });
+    expect(await store.outbox.get(last.record.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     await ob.close();
   });
 

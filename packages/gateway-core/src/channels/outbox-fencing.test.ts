@@ -154,4 +154,51 @@ describe('outbox fencing', () => {
     expect(state.sent).toEqual([]);
     expect(await storeA.outbox.get(r.messageId)).toMatchObject({ status: 'queued', partsSent: 0 });
   });
+
+  it("a gateway whose lease moved leaves the new owner's part in flight alone: it neither settles nor sends it", async () => {
+    const [storeA, storeB] = await twoConnections();
+    const now = Date.now();
+    const a = await storeA.leases.acquire(LEASE, 'gw-a', 60_000, now);
+    // A's first try fails, so the record sits in A's backoff while the account changes hands.
+    let tries = 0;
+    const onA = recordingAdapter(async () => {
+      tries++;
+      throw new Error('ECONNRESET');
+    });
+    const outboxA = new Outbox({
+      store: storeA,
+      clock: systemClock,
+      log: createSilentLogger(),
+      capabilities: () => caps,
+      account: () => undefined,
+      // Under `skip`, settling the part would count it as sent: the most a stale gateway could spoil.
+      inDoubt: () => 'skip',
+      retry: { baseMs: 300, maxMs: 300, maxAttempts: 5, rateLimitCapMs: 30 },
+      owns: holds(storeA, 'gw-a', a.lease.token),
+    });
+    cleanup.push(() => outboxA.close());
+    outboxA.setAdapter('scripted', 'default', onA.adapter);
+    const { record } = await outboxA.enqueue({
+      channel: 'scripted',
+      accountId: 'default',
+      chatId: 'c1',
+      text: 'hello',
+    });
+    await until(async () => (await storeA.outbox.get(record.id))?.lastError === 'ECONNRESET');
+    // B takes the account over and starts sending the part: its durable in-flight marker.
+    const b = await storeB.leases.acquire(LEASE, 'gw-b', 60_000, now + 61_000);
+    expect(b.acquired).toBe(true);
+    await storeB.outbox.update(record.id, { status: 'sending', inFlight: true, attempts: 2 });
+    // Marker: A's worker is done with the record after its backoff.
+    await until(() => outboxA.queued('scripted', 'default') === 0);
+    expect(tries).toBe(1);
+    expect(await storeA.outbox.get(record.id)).toMatchObject({
+      status: 'sending',
+      inFlight: true,
+      partsSent: 0,
+      platformIds: [],
+      inDoubtResends: 0,
+      attempts: 2,
+    });
+  });
 });

@@ -113,4 +113,25 @@ describe('outbox: media parts as the adapter receives them', () => {
     expect([...sent, ...without.sent]).toEqual([]);
     await without.ob.close();
   });
+
+  it('sends no blank text part: a blank caption too long for the platform is dropped, and the text captions the item', async () => {
+    const store = createMemoryStore();
+    const { ob, sent } = outbox(store);
+    const r = await ob.enqueue({
+      channel: 'x',
+      accountId: 'a',
+      chatId: 'c1',
+      text: 'look',
+      // Over captionMax (50), so it is moved out of the caption; it holds nothing to send as text.
+      media: [
+        { mimeType: 'image/png', data: Buffer.from('png').toString('base64'), caption: ' '.repeat(60) },
+      ],
+    });
+    expect(r.record.chunks).toEqual([]);
+    expect(await settled(store, r.record.id)).toMatchObject({ status: 'delivered', partsSent: 1 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toBeUndefined();
+    expect(sent[0]?.media?.[0]?.caption).toBe('look');
+    await ob.close();
+  });
 });

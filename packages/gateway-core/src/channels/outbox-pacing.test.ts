@@ -255,4 +255,27 @@ describe('outbox pacing and concurrency', () => {
     expect(a.sent).toHaveLength(3);
     await ob.close();
   });
+
+  it("keeps the account's platform calls apart even when the store answers one chat slower than another", async () => {
+    // The slow chat's work between its pacing slot and its call takes longer than the gap, which
+    // would bring the fast chat's call (its slot one gap later) close behind it.
+    const store = createMemoryStore();
+    const get = store.outbox.get.bind(store.outbox);
+    store.outbox.get = async (id) => {
+      const r = await get(id);
+      if (r?.chatId === 'slow') await new Promise((res) => setTimeout(res, 120));
+      return r;
+    };
+    const a = adapter();
+    const ob = outbox(store, account({ pacing: { perChatMs: 0, perAccountMs: 150 } }));
+    ob.setAdapter('x', 'a', a.adapter);
+    const slow = await ob.enqueue({ channel: 'x', accountId: 'a', chatId: 'slow', text: 'slow' });
+    const fast = await ob.enqueue({ channel: 'x', accountId: 'a', chatId: 'fast', text: 'fast' });
+    await settled(store, slow.record.id);
+    await settled(store, fast.record.id);
+    const at = a.sent.map((s) => s.at).sort((x, y) => x - y);
+    expect(at).toHaveLength(2);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(148);
+    await ob.close();
+  });
 });

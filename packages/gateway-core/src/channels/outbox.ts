@@ -144,18 +144,23 @@ export class Outbox {
     const lane = this.#lane(channel, accountId);
     const gained = adapter !== undefined && lane.adapter === undefined;
     lane.setAdapter(adapter);
-    if (gained) void this.#load(channel, accountId);
+    if (gained) void this.#load(lane, adapter, channel, accountId);
   }
 
-  async #load(channel: string, accountId: string): Promise<void> {
-    try {
-      for (const r of await this.#o.store.outbox.pending()) {
-        if (r.channel !== channel || r.accountId !== accountId || this.#scheduled.has(r.id)) continue;
-        if (r.inFlight) await this.#settleInDoubt(r);
-        this.#schedule(r);
+  /** A store failing here would leave the sends waiting for the next reconnect: look again each second. */
+  async #load(lane: Lane, adapter: ChannelAdapter, channel: string, accountId: string): Promise<void> {
+    while (!this.#closed && lane.adapter === adapter) {
+      try {
+        for (const r of await this.#o.store.outbox.pending()) {
+          if (r.channel !== channel || r.accountId !== accountId || this.#scheduled.has(r.id)) continue;
+          if (r.inFlight) await this.#settleInDoubt(r);
+          this.#schedule(r);
+        }
+        return;
+      } catch (error) {
+        this.#o.log.error({ err: error, channel, accountId }, 'outbox: could not load queued sends');
+        await this.#sleep(1000);
       }
-    } catch (error) {
-      this.#o.log.error({ err: error, channel, accountId }, 'outbox: could not load queued sends');
     }
   }
 
@@ -254,12 +259,10 @@ export class Outbox {
         // Another gateway may have served this record meanwhile (a takeover): trust the store.
         const fresh = await this.#o.store.outbox.get(r.id);
         if (!fresh || fresh.status === 'delivered' || fresh.status === 'failed') return;
+        // Judged before taking the store's copy, which may carry another gateway's in-flight flag.
+        const inDoubt = fresh.inFlight && !r.inFlight;
         if (fresh.partsSent > r.partsSent) Object.assign(r, fresh);
-        if (fresh.inFlight && !r.inFlight) {
-          await this.#settleInDoubt(fresh);
-          Object.assign(r, await this.#o.store.outbox.get(r.id));
-          if (r.partsSent >= total) return;
-        }
+        // Before anything is written: a part in flight may be the new owner's send on the wire.
         if (this.#o.owns && !(await this.#o.owns(r.channel, r.accountId))) {
           // Our lease is gone or was taken over (fencing): the new owner delivers.
           this.#o.log.warn(
@@ -267,6 +270,11 @@ export class Outbox {
             'outbox: account no longer ours; leaving the send to its owner',
           );
           return;
+        }
+        if (inDoubt) {
+          await this.#settleInDoubt(fresh);
+          Object.assign(r, await this.#o.store.outbox.get(r.id));
+          if (r.partsSent >= total) return;
         }
         const part = r.partsSent;
         // Durable marker first: if we die during the call, restart knows this part is in doubt.

@@ -13,6 +13,9 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { parseJson } from './parse-json.ts';
 
+/** A node's progress report on a running invoke. */
+export type InvokeProgress = (p: { seq: number; chunk: string }) => void;
+
 interface PendingInvoke {
   id: string;
   nodeId: string;
@@ -20,6 +23,8 @@ interface PendingInvoke {
   startedAt: number;
   /** Absent when the request came from another gateway (progress is not forwarded then). */
   operator: Connection | undefined;
+  /** A caller inside the gateway (the agent's tool call) that follows the progress itself. */
+  onProgress: InvokeProgress | undefined;
   resolve: (r: NodeInvokeResult) => void;
   reject: (e: unknown) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -46,6 +51,7 @@ export class InvokeBroker {
     params: NodeInvokeParams,
     timeoutMs: number,
     operator: Connection | undefined,
+    onProgress?: InvokeProgress,
   ): Promise<NodeInvokeResult> {
     const { nodeId, command } = params;
     const id = newId('inv');
@@ -67,7 +73,7 @@ export class InvokeBroker {
         );
       }, timeoutMs);
       timer.unref?.();
-      this.#pending.set(id, { id, nodeId, command, startedAt, operator, resolve, reject, timer });
+      this.#pending.set(id, { id, nodeId, command, startedAt, operator, onProgress, resolve, reject, timer });
       const event: EventPayload<'node.invoke.request'> = {
         id,
         nodeId,
@@ -189,6 +195,7 @@ export class InvokeBroker {
       });
     }
     if (p.operator) this.#o.bus.sendTo(p.operator, 'node.invoke.progress', { ...params }, false);
+    p.onProgress?.({ seq: params.seq, chunk: params.chunk });
   }
 
   /** Fail every pending invoke (gateway shutting down). */

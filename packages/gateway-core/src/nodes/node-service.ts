@@ -16,7 +16,7 @@ import type { Actor } from '../pairing/device-pairing.ts';
 import type { NodeApprovalRecord, NodePairRequestRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import { InvokeBroker } from './invoke-broker.ts';
+import { InvokeBroker, type InvokeProgress } from './invoke-broker.ts';
 import { parseJson } from './parse-json.ts';
 
 /** Commands whose approval needs operator.admin: they run code or read the node's files. */
@@ -316,7 +316,11 @@ export class NodeService {
     return this.#connected.get(nodeId)?.state === 'ready';
   }
 
-  async invoke(params: NodeInvokeParams, operator: Connection | undefined): Promise<NodeInvokeResult> {
+  async invoke(
+    params: NodeInvokeParams,
+    operator: Connection | undefined,
+    onProgress?: InvokeProgress,
+  ): Promise<NodeInvokeResult> {
     const { nodeId, command } = params;
     const conn = this.#connected.get(nodeId);
     if ((!conn || conn.state !== 'ready') && operator && this.#o.remoteInvoke) {
@@ -364,7 +368,7 @@ export class NodeService {
       );
     }
     const timeoutMs = params.timeoutMs ?? this.#o.defaultInvokeTimeoutMs();
-    return this.#broker.send(conn, params, timeoutMs, operator);
+    return this.#broker.send(conn, params, timeoutMs, operator, onProgress);
   }
 
   /** A node answers an invoke. A result after the deadline is recorded and logged, not dropped. */

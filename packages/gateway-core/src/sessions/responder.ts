@@ -49,6 +49,11 @@ export interface ResponderReply {
 /** What turns a message into a reply: the echo backend, the model runtime, … */
 export interface Responder {
   readonly name: string;
+  /**
+   * A run of this session is about to start: begin what its turn will read (files, through the
+   * thread pool) now, so it is ready when the turn asks (the run's record is written meanwhile).
+   */
+  prepare?(sessionKey: string): void;
   respond(input: ResponderInput, onDelta: (text: string) => void): Promise<string | ResponderReply>;
 }
 

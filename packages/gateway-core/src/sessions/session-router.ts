@@ -64,7 +64,7 @@ export class SessionRouter {
     this.#runs = new SessionRuns({
       ...options,
       settings: () => this.#settings,
-      append: (message, bounds) => this.#append(message, bounds),
+      append: (message, bounds, deferred) => this.#append(message, bounds, deferred),
     });
     this.#recovery = new RunRecovery({
       ...options,
@@ -99,7 +99,13 @@ export class SessionRouter {
     const media = options.media ?? [];
     const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
     const messageId = `${env.channel}:${env.id}`;
-    await this.#o.store.sessions.ensure({
+    // Whether the session can take another run is decided as the message arrives.
+    const full = this.#runs.queueFull(key);
+    // A fresh message that starts a run is written without waiting for the disk, like its
+    // session row: the run's record, written next, is durable and carries both to disk before
+    // the model is called (one sync on the way in, not three).
+    const carried = !options.replay && !full;
+    await (this.#o.store.deferred ?? this.#o.store).sessions.ensure({
       key,
       kind: 'channel',
       channel: env.channel,
@@ -129,8 +135,9 @@ export class SessionRouter {
           ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
         },
         this.#settings.bounds,
+        carried,
       );
-    if (this.#runs.queueFull(key)) {
+    if (full) {
       // The message is kept in the history; only the run is skipped, so a chat flooding a busy
       // session cannot queue work (and memory) without end.
       this.#o.log.warn(
@@ -367,11 +374,14 @@ export class SessionRouter {
   }
 
   /** The one way a message enters a transcript: stored, then watchers are told. */
+  /** Store a message; `deferred`: without waiting for the disk (a durable write follows it). */
   async #append(
     message: Omit<SessionMessageRecord, 'seq'>,
     bounds: SessionBounds | undefined = this.#settings.bounds,
+    deferred = false,
   ): Promise<SessionMessageRecord> {
-    const stored = await this.#o.store.sessions.append(message, bounds);
+    const store = deferred ? (this.#o.store.deferred ?? this.#o.store) : this.#o.store;
+    const stored = await store.sessions.append(message, bounds);
     this.#o.onMessage?.(stored);
     return stored;
   }

@@ -1,7 +1,6 @@
 import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import { withMedia } from '../media/inbound-media.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
 import type {
   OutboxMedia,
@@ -15,7 +14,8 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import type { HistoryTurn, Responder } from './responder.ts';
+import type { Responder } from './responder.ts';
+import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
@@ -45,7 +45,11 @@ export interface SessionRunsOptions {
   /** In a cluster: each run's lease, checked before every write the run makes (fencing). */
   runLeases?: RunLeases | undefined;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
-  append(message: Omit<SessionMessageRecord, 'seq'>, bounds?: SessionBounds): Promise<SessionMessageRecord>;
+  append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds?: SessionBounds,
+    deferred?: boolean,
+  ): Promise<SessionMessageRecord>;
   /** A run started or ended in a session (its row's activity changed). */
   onRunChange?: ((sessionKey: string) => void) | undefined;
 }
@@ -85,6 +89,7 @@ class RunTimeout extends Error {
  */
 export class SessionRuns {
   readonly #o: SessionRunsOptions;
+  readonly #journal: RunJournal;
   readonly #live = new Map<string, LiveRun>();
   readonly #active = new Map<string, LiveRun>();
   readonly #queued = new Map<string, LiveRun[]>();
@@ -93,6 +98,14 @@ export class SessionRuns {
 
   constructor(options: SessionRunsOptions) {
     this.#o = options;
+    this.#journal = new RunJournal({
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      append: options.append,
+      bounds: () => this.#settings.bounds,
+      fence: (runId) => options.runLeases?.fence(runId),
+    });
   }
 
   get #settings(): RunSettings {
@@ -118,7 +131,7 @@ export class SessionRuns {
       // One queued run answers everything that arrived while the session was busy.
       const last = queue[queue.length - 1]!;
       last.record.message = `${last.record.message}\n\n${input.message}`;
-      await this.#o.store.runs.update(last.record.runId, { message: last.record.message });
+      await this.#journal.setMessage(last.record.runId, last.record.message);
       return { runId: last.record.runId, status: 'queued' };
     }
     const record: RunRecord = {
@@ -135,7 +148,9 @@ export class SessionRuns {
       ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
     };
-    const created = await this.#o.store.runs.create(record);
+    // A run that starts at once: its turn's reads go ahead while its record is written.
+    if (!busy) this.#o.responder().prepare?.(input.sessionKey);
+    const created = await this.#journal.create(record);
     if (!created.created) {
       return {
         runId: created.record.runId,
@@ -181,24 +196,13 @@ export class SessionRuns {
       await Promise.race([live.done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
     }
-    return this.#report(runId);
+    return this.#journal.report(runId);
   }
 
   /** Where a run ended, once it has (at once when it already has); undefined for an unknown run. */
   async settled(runId: string): Promise<AgentWaitResult | undefined> {
     await this.#live.get(runId)?.done;
-    return this.#report(runId);
-  }
-
-  async #report(runId: string): Promise<AgentWaitResult | undefined> {
-    const r = await this.#o.store.runs.get(runId);
-    if (!r) return undefined;
-    const out: AgentWaitResult = { runId, status: r.status };
-    if (r.output !== undefined) out.output = r.output;
-    if (r.error !== undefined) out.error = r.error;
-    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
-    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
-    return out;
+    return this.#journal.report(runId);
   }
 
   abort(sessionKey: string, runId?: string): string[] {
@@ -289,15 +293,9 @@ export class SessionRuns {
       await this.#o.runLeases?.fence(runId, true);
       const startedAtMs = this.#o.clock.now();
       const resumed = record.startSeq !== undefined;
-      const { history, lastSeq, steps } = await this.#historyFor(
-        sessionKey,
-        settings.historyMessages,
-        record,
-      );
-      record.startedAtMs = startedAtMs;
-      record.status = 'running';
+      const { history, lastSeq, steps } = await this.#journal.contextFor(record, settings.historyMessages);
       record.startSeq ??= lastSeq;
-      await this.#o.store.runs.update(runId, { status: 'running', startedAtMs, startSeq: record.startSeq });
+      await this.#journal.markRunning(record, startedAtMs);
       agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
       const responder = this.#o.responder();
       if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
@@ -316,17 +314,7 @@ export class SessionRuns {
           emit: (stream, data) => {
             if (!controller.signal.aborted) agentEvent(stream, data);
           },
-          record: async (m) => {
-            await this.#o.runLeases?.fence(runId);
-            await this.#o.append({
-              sessionKey,
-              id: newId('msg'),
-              ts: this.#o.clock.now(),
-              runId,
-              status: 'complete',
-              ...m,
-            });
-          },
+          record: (m) => this.#journal.recordStep(record, m),
         },
         (delta) => {
           if (controller.signal.aborted) return;
@@ -339,27 +327,23 @@ export class SessionRuns {
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
       await this.#o.runLeases?.fence(runId);
-      const stored = await this.#o.append(
-        {
-          sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text: reply,
-          ts: this.#o.clock.now(),
-          runId,
-          status: 'complete',
-          ...(replyMedia.length ? { media: replyMedia } : {}),
-        },
-        this.#settings.bounds,
-      );
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored));
-      if (record.deliverTo && (reply.trim() || replyMedia.length)) {
-        await this.#o.replies
-          .enqueue({ ...record.deliverTo, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
-          .catch((error: unknown) =>
-            this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery'),
-          );
-      }
+      const target = record.deliverTo && (reply.trim() || replyMedia.length) ? record.deliverTo : undefined;
+      // With a reply to hand over, the answer and the run's end are written without waiting for
+      // the disk: the outbox record written next is durable and carries them (one sync, not three).
+      const stored = await this.#journal.storeAnswer(record, reply, replyMedia, target !== undefined);
+      const deliver =
+        target &&
+        (() =>
+          this.#o.replies
+            .enqueue({ ...target, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
+            .then(
+              () => true,
+              (error: unknown) => {
+                this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery');
+                return false;
+              },
+            ));
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       // Another gateway has it: nothing more is written or sent from here.
@@ -375,20 +359,7 @@ export class SessionRuns {
           : controller.signal.aborted
             ? 'aborted'
             : 'error';
-      await this.#o
-        .append(
-          {
-            sessionKey,
-            id: newId('msg'),
-            role: 'assistant',
-            text,
-            ts: this.#o.clock.now(),
-            runId,
-            status: status === 'aborted' ? 'aborted' : 'error',
-          },
-          this.#settings.bounds,
-        )
-        .catch(() => {});
+      await this.#journal.storeUnfinished(record, text, status === 'aborted' ? 'aborted' : 'error');
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
@@ -405,13 +376,16 @@ export class SessionRuns {
     chatSeq: number,
     agentSeq = 0,
     message?: ChatMessage,
+    deliver?: () => Promise<boolean>,
   ): Promise<void> {
     const { runId, sessionKey } = live.record;
     const endedAtMs = this.#o.clock.now();
     live.record.status = status;
-    await this.#o.store.runs
-      .update(runId, { status, output, endedAtMs, ...(error !== undefined ? { error } : {}) })
-      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
+    const end = { status, output, endedAtMs, error };
+    await this.#journal.markEnded(runId, end, deliver !== undefined);
+    // The reply is queued (durably, carrying the end along) before anyone is told the run ended;
+    // when it could not be, the end is written durably on its own.
+    if (deliver && !(await deliver())) await this.#journal.markEnded(runId, end);
     if (status === 'ok') {
       this.#publishChat({ runId, sessionKey, seq: chatSeq, state: 'final', ...(message ? { message } : {}) });
     } else if (status === 'aborted' || status === 'interrupted') {
@@ -446,38 +420,6 @@ export class SessionRuns {
     live.resolveDone();
   }
 
-  /**
-   * What a run sends its model: up to `n` earlier messages (the newest stored one up to the run's
-   * start is its own prompt, which the backend gets as `text`), and for a resumed run the tool
-   * steps it had stored before the restart.
-   */
-  async #historyFor(
-    sessionKey: string,
-    n: number,
-    run: RunRecord,
-  ): Promise<{ history: HistoryTurn[]; lastSeq: number | undefined; steps: HistoryTurn[] }> {
-    const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1, beforeSeq });
-    const lastSeq = page.at(-1)?.seq;
-    const steps =
-      run.startSeq === undefined
-        ? []
-        : (await this.#o.store.sessions.history(sessionKey, { limit: 1000 }))
-            .filter((m) => m.seq > run.startSeq! && m.runId === run.runId && m.role !== 'user')
-            .map(turnOf);
-    if (n <= 0) return { history: [], lastSeq, steps };
-    const history = page
-      .slice(0, -1)
-      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
-      .filter(
-        (m) =>
-          (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
-          (m.status === undefined || m.status === 'complete'),
-      )
-      .map(turnOf);
-    return { history, lastSeq, steps };
-  }
-
   #publishChat(event: ChatEvent): void {
     this.#o.bus.publish('chat', event);
   }
@@ -485,13 +427,4 @@ export class SessionRuns {
   #publishAgent(event: AgentEvent): void {
     this.#o.bus.publish('agent', event);
   }
-}
-
-function turnOf(m: SessionMessageRecord): HistoryTurn {
-  const turn: HistoryTurn = { role: m.role, text: m.text, seq: m.seq };
-  if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
-  if (m.toolCallId) turn.toolCallId = m.toolCallId;
-  if (m.toolName) turn.toolName = m.toolName;
-  if (m.isError !== undefined) turn.isError = m.isError;
-  return turn;
 }

@@ -19,7 +19,7 @@ const REPOS = [
 // A repo added to Store but not listed above fails to compile here instead of vanishing at run time.
 const everyRepoListed: Exclude<
   keyof Store,
-  (typeof REPOS)[number] | 'kind' | 'close' | 'verify'
+  (typeof REPOS)[number] | 'kind' | 'close' | 'verify' | 'deferred'
 > extends never
   ? true
   : false = true;
@@ -75,5 +75,9 @@ export function observeStore<S extends Store>(inner: S, onFailure: (failure: Sto
     store[name] = (...args: unknown[]) => fn.apply(inner, args);
   }
   for (const name of REPOS) store[name] = wrap(inner[name]);
+  if (inner.deferred) {
+    const d = inner.deferred;
+    store.deferred = { channelAccess: wrap(d.channelAccess), sessions: wrap(d.sessions), runs: wrap(d.runs) };
+  }
   return store as unknown as S;
 }

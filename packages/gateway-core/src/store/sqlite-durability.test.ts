@@ -24,4 +24,42 @@ describe('SQLite durability', () => {
       await normal.close();
     }
   });
+
+  it('deferred writes land, and the connection is back at synchronous=FULL after each (a failing one too)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oc-durable-'));
+    const path = join(dir, 'c.db');
+    const store = createSqliteStore({ path });
+    const deferred = store.deferred!;
+    try {
+      expect(await deferred.channelAccess.markInboundSeen('k1', 1)).toBe(true);
+      expect(store.durability().synchronous).toBe('full');
+      await deferred.sessions.ensure({ key: 's1', kind: 'channel', createdAtMs: 1 });
+      await deferred.sessions.append({ sessionKey: 's1', id: 'm1', role: 'user', text: 'hi', ts: 2 });
+      expect(store.durability().synchronous).toBe('full');
+      // A write that fails inside its transaction (no such session: the foreign key refuses it).
+      await expect(
+        deferred.sessions.append({ sessionKey: 'nope', id: 'm2', role: 'user', text: 'x', ts: 3 }),
+      ).rejects.toThrow();
+      expect(store.durability().synchronous).toBe('full');
+      // The durable write after them, as on the way in: the run that answers the message.
+      await store.runs.create({
+        runId: 'r1',
+        sessionKey: 's1',
+        source: 'channel',
+        status: 'accepted',
+        message: 'hi',
+        createdAtMs: 4,
+      });
+    } finally {
+      await store.close();
+    }
+    const reopened = createSqliteStore({ path });
+    try {
+      expect(await reopened.channelAccess.markInboundSeen('k1', 5)).toBe(false);
+      expect((await reopened.sessions.history('s1', { limit: 10 })).map((m) => m.id)).toEqual(['m1']);
+      expect((await reopened.runs.get('r1'))?.status).toBe('accepted');
+    } finally {
+      await reopened.close();
+    }
+  });
 });

@@ -148,6 +148,23 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // The interface is async so a networked store fits; SQLite answers synchronously.
   const run = async <T>(fn: () => T): Promise<T> => fn();
   const parts = { q, tx, run };
+  // Deferred writes commit with synchronous = NORMAL (in WAL mode: no fsync); the next FULL
+  // commit's fsync of the log carries them to disk, in order. Nesting-safe; back to FULL after.
+  let deferDepth = 0;
+  const deferSync = <T>(fn: () => T): T => {
+    if (options.synchronous === 'normal') return fn();
+    if (deferDepth++ === 0) db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      if (--deferDepth === 0) db.exec('PRAGMA synchronous = FULL');
+    }
+  };
+  const deferredParts = {
+    q,
+    tx: <T>(fn: () => T): T => deferSync(() => tx(fn)),
+    run: async <T>(fn: () => T): Promise<T> => deferSync(fn),
+  };
 
   const store: SqliteStore = {
     kind: 'sqlite',
@@ -353,6 +370,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     sessions: sqliteSessions(parts),
     runs: sqliteRuns(parts),
     cron: sqliteCron(parts),
+    deferred: {
+      channelAccess: sqliteChannelAccess(deferredParts),
+      sessions: sqliteSessions(deferredParts),
+      runs: sqliteRuns(deferredParts),
+    },
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });
       const final = r.status === 'unfinished' ? await r.result : r;

@@ -134,6 +134,12 @@ export interface Store {
   readonly runs: RunRepo;
   readonly cron: CronRepo;
   /**
+   * The same repositories, written without waiting for the disk: such a write is durable once a
+   * later durable write has committed (SQLite WAL: one log, synced in order). For writes a durable
+   * one follows on the same path, which then waits for one sync instead of one per write.
+   */
+  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs'>;
+  /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
    * worker). Resolves with the problems found, none when sound; rejects when the check could not
    * run. Stores without a file omit it.

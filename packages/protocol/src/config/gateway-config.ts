@@ -290,7 +290,7 @@ export const AgentSection = Type.Object(
         vision: Type.Boolean({
           default: false,
           description:
-            'The model accepts images: photos are sent to it as images. Off: it gets a text description of what was attached.',
+            'The model accepts images: photos, and pictures its tools take (a canvas snapshot), are sent to it as images. Off: it gets a text description of what was attached, and the facts of a picture.',
         }),
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },

@@ -19,10 +19,26 @@ export interface ToolCallContext {
   /** `agent:<runId>:<toolCallId>`: side effects carry it so a retried call never acts twice. */
   idempotencyKey: string;
   signal: AbortSignal;
-  /** A `tool` update event (progress of a long call). */
+  /**
+   * A `tool` update event (progress of a long call), in the reference's shape: `{content: [{type:
+   * 'text', text}], details}` (see toolProgress).
+   */
   update(partial: unknown): void;
+  /** Show the model a picture beside this call's result (kept out of the stored history). */
+  image(image: ToolImage): void;
   /** Attach stored media to the turn's reply (a canvas snapshot goes out with the answer). */
   attach(media: StoredMedia): void;
+}
+
+/** A picture a tool call produced, for the model to see with the call's result. */
+export interface ToolImage {
+  mediaType: string;
+  data: Uint8Array;
+}
+
+/** A tool update's `partialResult` in the reference's shape: a line for people, and the facts. */
+export function toolProgress(text: string, details: Record<string, unknown>): unknown {
+  return { content: [{ type: 'text', text }], details };
 }
 
 /**

@@ -3,12 +3,13 @@ import type { CronService } from '../../cron/cron-service.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
 import type { Store } from '../../store/types.ts';
 import type { AgentTool } from './agent-tool.ts';
-import { canvasTool, type StoreImage } from './canvas-tool.ts';
+import { canvasTool } from './canvas-tool.ts';
 import { cronTool } from './cron-tool.ts';
 import { type MessageServices, messageTool } from './message-tool.ts';
 import { NodeInvoker } from './node-invoker.ts';
 import { nodesTool } from './nodes-tool.ts';
 import { sessionsTool } from './sessions-tool.ts';
+import type { StoreImage } from './tool-images.ts';
 
 export interface AgentToolServices {
   nodes: NodeService;
@@ -25,7 +26,7 @@ export interface AgentToolServices {
 export function agentTools(s: AgentToolServices): AgentTool[] {
   const invoker = new NodeInvoker(s.nodes, s.approvals);
   return [
-    nodesTool(invoker),
+    nodesTool(invoker, s.storeImage),
     canvasTool(invoker, s.storeImage),
     messageTool(s.messages),
     sessionsTool(s.store),

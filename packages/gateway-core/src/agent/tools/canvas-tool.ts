@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { StoredMedia } from '../../store/types.ts';
 import { defineTool } from './agent-tool.ts';
 import type { NodeInvoker } from './node-invoker.ts';
+import { keepImage, type StoreImage } from './tool-images.ts';
 
 const ACTIONS = ['present', 'navigate', 'eval', 'snapshot', 'a2ui.push', 'a2ui.reset'] as const;
 
@@ -31,38 +31,6 @@ export const CanvasToolInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** Keeps a snapshot's picture (the media store), so the reply can carry it. */
-export type StoreImage = (bytes: Uint8Array) => Promise<StoredMedia>;
-
-/**
- * What the model gets back from a snapshot: the picture's facts, not its bytes. The picture is
- * stored and, unless the call said otherwise, attached to the turn's reply.
- */
-async function snapshotResult(
-  payload: unknown,
-  store: StoreImage | undefined,
-  attach: ((m: StoredMedia) => void) | undefined,
-): Promise<unknown> {
-  const p = (payload ?? {}) as { format?: string; base64?: string; width?: number; height?: number };
-  if (typeof p.base64 !== 'string') return payload;
-  const bytes = Buffer.from(p.base64, 'base64');
-  const out: Record<string, unknown> = {
-    format: p.format ?? 'png',
-    width: p.width ?? null,
-    height: p.height ?? null,
-    bytes: bytes.length,
-  };
-  if (store) {
-    const media = await store(bytes);
-    out.mediaId = media.ref;
-    if (attach) {
-      attach(media);
-      out.attached = true;
-    }
-  }
-  return out;
-}
-
 /** `canvas`: draw on a node's canvas and read it back, through node.invoke of the canvas.* commands. */
 export function canvasTool(invoker: NodeInvoker, storeImage?: StoreImage) {
   return defineTool({
@@ -82,9 +50,10 @@ export function canvasTool(invoker: NodeInvoker, storeImage?: StoreImage) {
       if (input.fullPage !== undefined) params.fullPage = input.fullPage;
       const r = await invoker.invoke({ nodeId, command, params, timeoutMs: 60_000 }, ctx);
       if (!r.ok) throw new Error(`${r.error?.code ?? 'FAILED'}: ${r.error?.message ?? 'the node refused'}`);
+      // A snapshot comes back as its facts; the picture goes to the media store and the model.
       const result =
         input.action === 'snapshot'
-          ? await snapshotResult(r.payload, storeImage, input.attach === false ? undefined : ctx.attach)
+          ? await keepImage(r.payload, ctx, storeImage, input.attach !== false)
           : (r.payload ?? null);
       return { nodeId, action: input.action, result };
     },

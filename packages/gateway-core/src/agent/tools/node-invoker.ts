@@ -2,7 +2,7 @@ import { gatewayError, type NodeInfo, type NodeInvokeResult } from '@openclaw/pr
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
-import type { ToolCallContext } from './agent-tool.ts';
+import { type ToolCallContext, toolProgress } from './agent-tool.ts';
 
 /**
  * node.invoke for the agent's tools, through the same checks an operator's call gets: the node's
@@ -39,6 +39,8 @@ export class NodeInvoker {
     req: { nodeId: string; command: string; params?: unknown; timeoutMs?: number | undefined },
     ctx: ToolCallContext,
   ): Promise<NodeInvokeResult> {
+    const { command, nodeId } = req;
+    let asked = false;
     const params = await gateSystemRun(
       this.#approvals,
       {
@@ -49,7 +51,33 @@ export class NodeInvoker {
         idempotencyKey: ctx.idempotencyKey,
       },
       { requestedBy: `agent:${ctx.runId}`, sessionKey: ctx.sessionKey, agentId: 'main' },
+      (approval) => {
+        asked = true;
+        ctx.update(
+          toolProgress(`waiting for an operator to approve ${command} (approval ${approval.id})`, {
+            status: 'approval-pending',
+            approvalId: approval.id,
+            command,
+            nodeId,
+            expiresAtMs: approval.expiresAtMs,
+          }),
+        );
+      },
     );
-    return this.#nodes.invoke(params, undefined);
+    const approval = (params.params as { approval?: { id: string; decision: string } } | undefined)?.approval;
+    if (asked && approval)
+      ctx.update(
+        toolProgress(`${command} approved (${approval.decision})`, {
+          status: 'approved',
+          approvalId: approval.id,
+          decision: approval.decision,
+          command,
+          nodeId,
+        }),
+      );
+    // What the node reports while it works (a long system.run's output) reaches the turn's stream.
+    return this.#nodes.invoke(params, undefined, (p) =>
+      ctx.update(toolProgress(p.chunk, { status: 'running', command, nodeId, seq: p.seq, chunk: p.chunk })),
+    );
   }
 }

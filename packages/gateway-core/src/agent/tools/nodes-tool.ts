@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineTool } from './agent-tool.ts';
 import type { NodeInvoker } from './node-invoker.ts';
+import { keepImage, type StoreImage } from './tool-images.ts';
 
 export const NodesToolInput = Type.Object(
   {
@@ -24,7 +25,7 @@ export const NodesToolInput = Type.Object(
 );
 
 /** `nodes`: list the connected devices and run their approved commands (system.run under exec approval). */
-export function nodesTool(invoker: NodeInvoker) {
+export function nodesTool(invoker: NodeInvoker, storeImage?: StoreImage) {
   return defineTool({
     name: 'nodes',
     description:
@@ -51,7 +52,9 @@ export function nodesTool(invoker: NodeInvoker) {
         ctx,
       );
       if (!r.ok) throw new Error(`${r.error?.code ?? 'FAILED'}: ${r.error?.message ?? 'the node refused'}`);
-      return { nodeId, command: input.command, result: r.payload ?? null };
+      // A picture (camera, screen) goes to the media store and the model, not into the history.
+      const result = await keepImage(r.payload ?? null, ctx, storeImage, false);
+      return { nodeId, command: input.command, result };
     },
   });
 }

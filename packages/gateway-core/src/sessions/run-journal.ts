@@ -1,0 +1,195 @@
+import type { AgentWaitResult } from '@openclaw/protocol';
+import type { Logger } from '../logging/logger.ts';
+import { withMedia } from '../media/inbound-media.ts';
+import type {
+  RunRecord,
+  RunStatus,
+  SessionBounds,
+  SessionMessageRecord,
+  Store,
+  StoredMedia,
+} from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+import type { HistoryTurn, TurnMessage } from './responder.ts';
+
+export interface RunJournalOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
+  append(
+    message: Omit<SessionMessageRecord, 'seq'>,
+    bounds?: SessionBounds,
+    deferred?: boolean,
+  ): Promise<SessionMessageRecord>;
+  /** The session's history bounds, enforced when a run's answer is stored. */
+  bounds(): SessionBounds | undefined;
+  /** In a cluster: the check that the run is still this gateway's, made before its steps are stored. */
+  fence?: ((runId: string) => Promise<void> | undefined) | undefined;
+}
+
+/** What a run starts from: its earlier messages, where its own prompt sits, and for a resumed run its stored steps. */
+export interface RunContext {
+  history: HistoryTurn[];
+  lastSeq: number | undefined;
+  steps: HistoryTurn[];
+}
+
+/**
+ * What is kept of a run: its record from acceptance to its end, the tool steps and results it
+ * stores as they happen (so a crash loses none of them), its answer (or the partial text of a
+ * failed run), and what a run (re)starting reads back.
+ */
+export class RunJournal {
+  readonly #o: RunJournalOptions;
+
+  constructor(options: RunJournalOptions) {
+    this.#o = options;
+  }
+
+  /** Persist an accepted run (idempotent on its dedupe key). */
+  create(record: RunRecord): Promise<{ created: boolean; record: RunRecord }> {
+    return this.#o.store.runs.create(record);
+  }
+
+  /** A queued run's message grew (another message merged into it). */
+  async setMessage(runId: string, message: string): Promise<void> {
+    await this.#o.store.runs.update(runId, { message });
+  }
+
+  /**
+   * Not waited onto disk: lost in a crash, the run reads as never started (marked interrupted on
+   * restart); anything it stores later (a tool step, its answer, its reply) is durable and carries
+   * this along.
+   */
+  async markRunning(record: RunRecord, startedAtMs: number): Promise<void> {
+    record.startedAtMs = startedAtMs;
+    record.status = 'running';
+    await this.#runs(true).update(record.runId, {
+      status: 'running',
+      startedAtMs,
+      startSeq: record.startSeq,
+    });
+  }
+
+  /** A message of the turn (a tool step, a tool result), stored as it happens. */
+  async recordStep(run: RunRecord, m: TurnMessage): Promise<void> {
+    await this.#o.fence?.(run.runId);
+    await this.#o.append({
+      sessionKey: run.sessionKey,
+      id: newId('msg'),
+      ts: this.#o.clock.now(),
+      runId: run.runId,
+      status: 'complete',
+      ...m,
+    });
+  }
+
+  /** The run's answer, in the session within its bounds; `deferred` when a durable write follows. */
+  storeAnswer(
+    run: RunRecord,
+    text: string,
+    media: StoredMedia[],
+    deferred = false,
+  ): Promise<SessionMessageRecord> {
+    return this.#o.append(
+      {
+        sessionKey: run.sessionKey,
+        id: newId('msg'),
+        role: 'assistant',
+        text,
+        ts: this.#o.clock.now(),
+        runId: run.runId,
+        status: 'complete',
+        ...(media.length ? { media } : {}),
+      },
+      this.#o.bounds(),
+      deferred,
+    );
+  }
+
+  /** What a run that did not finish had said so far (best effort: the run's end is recorded anyway). */
+  async storeUnfinished(run: RunRecord, text: string, status: 'aborted' | 'error'): Promise<void> {
+    await this.#o
+      .append(
+        {
+          sessionKey: run.sessionKey,
+          id: newId('msg'),
+          role: 'assistant',
+          text,
+          ts: this.#o.clock.now(),
+          runId: run.runId,
+          status,
+        },
+        this.#o.bounds(),
+      )
+      .catch(() => {});
+  }
+
+  /** How the run ended (logged, never thrown, when the store refuses); `deferred` when a durable write follows. */
+  async markEnded(
+    runId: string,
+    end: { status: RunStatus; output: string; endedAtMs: number; error?: string | undefined },
+    deferred = false,
+  ): Promise<void> {
+    const { error, ...rest } = end;
+    await this.#runs(deferred)
+      .update(runId, { ...rest, ...(error !== undefined ? { error } : {}) })
+      .catch((e: unknown) => this.#o.log.error({ runId, err: e }, 'could not record the end of a run'));
+  }
+
+  #runs(deferred: boolean): Store['runs'] {
+    return deferred ? (this.#o.store.deferred?.runs ?? this.#o.store.runs) : this.#o.store.runs;
+  }
+
+  /** Where a run stands, as `agent.wait` reports it; undefined for an unknown run. */
+  async report(runId: string): Promise<AgentWaitResult | undefined> {
+    const r = await this.#o.store.runs.get(runId);
+    if (!r) return undefined;
+    const out: AgentWaitResult = { runId, status: r.status };
+    if (r.output !== undefined) out.output = r.output;
+    if (r.error !== undefined) out.error = r.error;
+    if (r.startedAtMs !== undefined) out.startedAtMs = r.startedAtMs;
+    if (r.endedAtMs !== undefined) out.endedAtMs = r.endedAtMs;
+    return out;
+  }
+
+  /**
+   * What a run sends its model: up to `n` earlier messages (the newest stored one up to the run's
+   * start is its own prompt, which the backend gets as `text`), and for a resumed run the tool
+   * steps it had stored before the restart.
+   */
+  async contextFor(run: RunRecord, n: number): Promise<RunContext> {
+    const { sessionKey } = run;
+    const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
+    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1, beforeSeq });
+    const lastSeq = page.at(-1)?.seq;
+    const steps =
+      run.startSeq === undefined
+        ? []
+        : (await this.#o.store.sessions.history(sessionKey, { limit: 1000 }))
+            .filter((m) => m.seq > run.startSeq! && m.runId === run.runId && m.role !== 'user')
+            .map(turnOf);
+    if (n <= 0) return { history: [], lastSeq, steps };
+    const history = page
+      .slice(0, -1)
+      .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
+      .filter(
+        (m) =>
+          (m.text.trim() !== '' || m.toolCalls?.length || m.role === 'toolResult') &&
+          (m.status === undefined || m.status === 'complete'),
+      )
+      .map(turnOf);
+    return { history, lastSeq, steps };
+  }
+}
+
+function turnOf(m: SessionMessageRecord): HistoryTurn {
+  const turn: HistoryTurn = { role: m.role, text: m.text, seq: m.seq };
+  if (m.toolCalls?.length) turn.toolCalls = m.toolCalls;
+  if (m.toolCallId) turn.toolCallId = m.toolCallId;
+  if (m.toolName) turn.toolName = m.toolName;
+  if (m.isError !== undefined) turn.isError = m.isError;
+  return turn;
+}
