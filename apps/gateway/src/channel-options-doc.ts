@@ -1,7 +1,7 @@
 // Renders each channel's option table for docs/CHANNELS.md from the providers' own schemas, so
 // the docs cannot drift from what the gateway validates. `pnpm docs:gen` writes it; a test fails
 // when the committed text is stale.
-import { CREDENTIAL_KEYWORD, SECRET_KEYWORD } from '@openclaw/protocol';
+import { credentialMark, SECRET_KEYWORD } from '@openclaw/protocol';
 import { channelProviders } from './channel-providers.ts';
 
 export const OPTIONS_START =
@@ -25,6 +25,17 @@ function typeOf(s: Node): string {
   return typeof s.type === 'string' ? s.type : 'value';
 }
 
+/** `credential`, or `credential (mode events-http)` for one needed only then. */
+function credentialLabel(node: Node): string {
+  const mark = credentialMark(node);
+  if (mark === undefined) return '';
+  if (mark === true) return 'credential';
+  const when = Object.entries(mark.neededWhen).map(
+    ([key, v]) => `${key} ${typeof v === 'string' ? v : v.join(' or ')}`,
+  );
+  return `credential (${when.join(', ')})`;
+}
+
 function rows(schema: Node, prefix = ''): string[] {
   const out: string[] = [];
   for (const [key, child] of Object.entries(isNode(schema.properties) ? schema.properties : {})) {
@@ -37,7 +48,7 @@ function rows(schema: Node, prefix = ''): string[] {
     const marks = [
       child[SECRET_KEYWORD] === 'url-password' ? 'secret password in the URL' : '',
       child[SECRET_KEYWORD] === true ? 'secret' : '',
-      child[CREDENTIAL_KEYWORD] === true ? 'credential' : '',
+      credentialLabel(child),
     ].filter(Boolean);
     const def = child.default === undefined ? '' : `\`${JSON.stringify(child.default)}\``;
     const description = String(child.description ?? '')

@@ -22,8 +22,12 @@ const PHONE = { width: 390, height: 844 };
 interface Walk {
   id: string;
   label: string;
+  /** Choices that decide which credentials are needed (Slack's mode): field id → option. */
+  switches?: Record<string, string>;
   /** Credentials, shown first and required: field id → value. */
   credentials: Record<string, string>;
+  /** Credentials the chosen switches do not need: shown after the required ones, left empty. */
+  optional?: string[];
   /** Fields under "More options": field id → value. */
   more: Record<string, string>;
   /** The account's keys in the config file afterwards. */
@@ -84,18 +88,17 @@ describe(
 
     const walks = (): Walk[] => [
       {
+        // Socket mode: no signing secret (only events-http needs one).
         id: 'slack',
         label: 'Slack',
-        credentials: {
-          botToken: slack.botToken,
-          appToken: slack.appToken,
-          signingSecret: 'slack-signing-secret-0123456789',
-        },
+        switches: { mode: 'socket' },
+        credentials: { botToken: slack.botToken, appToken: slack.appToken },
+        optional: ['signingSecret'],
         more: { apiUrl: slack.apiUrl, clientPingTimeoutMs: '400' },
         saved: {
+          mode: 'socket',
           botToken: slack.botToken,
           appToken: slack.appToken,
-          signingSecret: 'slack-signing-secret-0123456789',
           apiUrl: slack.apiUrl,
           clientPingTimeoutMs: 400,
         },
@@ -133,12 +136,26 @@ describe(
         // A first account of the channel is `default`.
         expect(await page.getByLabel('Account id').inputValue()).toBe('default');
 
-        // The credentials are the schema's credential marks, in its order, each required.
-        const required = await page
-          .locator('form.add-form > .field[data-path]')
-          .filter({ has: page.locator('.required') })
-          .evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
-        expect(required, walk.id).toEqual(Object.keys(walk.credentials));
+        // The credentials are the schema's credential marks, in its order, each required; those
+        // a mode needs only are required while it is chosen, after the switch that decides it.
+        const top = page.locator('form.add-form > .field[data-path]');
+        const requiredPaths = () =>
+          top
+            .filter({ has: page.locator('.required') })
+            .evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
+        if (walk.id === 'slack') {
+          // Mode not chosen means socket: the app token is required, the signing secret is not.
+          expect(await requiredPaths()).toEqual(['botToken', 'appToken']);
+          await page.locator('#cfg-mode').selectOption('events-http');
+          await expect.poll(requiredPaths).toEqual(['botToken', 'signingSecret']);
+          // The mode sits beside the credentials, ahead of them; the needed ones come first.
+          const order = await top.evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
+          expect(order.slice(0, 4)).toEqual(['mode', 'botToken', 'signingSecret', 'appToken']);
+        }
+        for (const [key, value] of Object.entries(walk.switches ?? {}))
+          await page.locator(`#cfg-${key}`).selectOption(value);
+        await expect.poll(requiredPaths, { message: walk.id }).toEqual(Object.keys(walk.credentials));
+        for (const key of walk.optional ?? []) expect(await top.locator(`#cfg-${key}`).count(), key).toBe(1);
         // Saving with nothing filled in is stopped at the first credential, said why.
         await page.getByRole('button', { name: 'Add account' }).click();
         const first = Object.keys(walk.credentials)[0]!;

@@ -194,7 +194,7 @@ export class GatewayCore {
       responder: this.agent.responder,
       runSettings: runSettings(cfg),
       ackReaction: () => cfg().agent.ackReaction,
-      // Clustered, the store is shared: runs carry their gateway, which alone recovers them.
+      // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
       onMessage: (m) => conversations.feed.messageStored(m),
       onRunChange: (key) => conversations.feed.runChanged(key),

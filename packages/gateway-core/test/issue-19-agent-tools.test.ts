@@ -473,6 +473,38 @@ describe('the agent acts through tools (issue 19)', () => {
   });
 });
 
+describe('the final answer of agent reports the tool calls (issue 19)', () => {
+  it('meta.toolSummary counts the calls, names the tools once each and counts the failures', async () => {
+    const tools = toolThenAnswer(
+      [
+        [
+          { id: 'c1', name: 'cron', arguments: { action: 'list' } },
+          { id: 'c2', name: 'nodes', arguments: { action: 'explode' } },
+        ],
+        [{ id: 'c3', name: 'cron', arguments: { action: 'list' } }],
+      ],
+      () => 'done',
+    );
+    const { op } = await setup((req) =>
+      messageText(req.messages.at(-1)!) === 'again' ? { text: ['just text'] } : tools(req),
+    );
+    const final = await op.requestFinal(
+      'agent',
+      { message: 'look', sessionKey: 'sum-1', idempotencyKey: 's1' },
+      { timeoutMs: 10_000 },
+    );
+    expect(final.status).toBe('ok');
+    expect(final.result.meta.toolSummary).toEqual({ calls: 3, tools: ['cron', 'nodes'], failures: 1 });
+    // A turn without tool calls has none.
+    const plain = await op.requestFinal(
+      'agent',
+      { message: 'again', sessionKey: 'sum-2', idempotencyKey: 's2' },
+      { timeoutMs: 10_000 },
+    );
+    expect(plain.result.meta.toolSummary).toBeUndefined();
+  });
+});
+
 describe('models by name, per session, with failover (issue 19)', () => {
   it('a 429 from the first model fails over to the next; a 401 does not', async () => {
     const { fake, op, events } = await setup(() => ({ text: ['fine ', 'here'] }), {

@@ -37,8 +37,13 @@ export {
 } from './config/parse-config.ts';
 export {
   CREDENTIAL_KEYWORD,
+  type CredentialCondition,
+  type CredentialMark,
   credential,
   credentialFields,
+  credentialMark,
+  credentialMarks,
+  credentialNeeded,
   placeholderPaths,
   REDACTED,
   redactSecrets,

@@ -5,6 +5,10 @@ import { type Static, Type } from '@sinclair/typebox';
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const BOT_TOKEN_RULE = 'must be a bot token (xoxb-…, "Bot User OAuth Token")';
 export const APP_TOKEN_RULE = 'must be an app-level token (xapp-…, with the connections:write scope)';
+// Which of the two mode-bound credentials an account needs; socket is what an unset mode means
+// for a new account (config.ts also picks events-http when only a signing secret is set).
+const IN_SOCKET_MODE = { neededWhen: { mode: 'socket' }, defaults: { mode: 'socket' } };
+const IN_EVENTS_HTTP_MODE = { neededWhen: { mode: 'events-http' }, defaults: { mode: 'socket' } };
 
 /** One Slack app installation: `channels.slack` (or one of its `accounts`). */
 export const slackConfigSchema = Type.Object(
@@ -20,19 +24,25 @@ export const slackConfigSchema = Type.Object(
     ),
     appToken: Type.Optional(
       SecretString(
-        credential({
-          pattern: '^\\s*xapp-',
-          errorMessage: APP_TOKEN_RULE,
-          description:
-            'App-level token (xapp-…) with connections:write; socket mode needs it. Default account: or SLACK_APP_TOKEN.',
-        }),
+        credential(
+          {
+            pattern: '^\\s*xapp-',
+            errorMessage: APP_TOKEN_RULE,
+            description:
+              'App-level token (xapp-…) with connections:write; socket mode needs it. Default account: or SLACK_APP_TOKEN.',
+          },
+          IN_SOCKET_MODE,
+        ),
       ),
     ),
     signingSecret: Type.Optional(
       SecretString(
-        credential({
-          description: 'Signs Events API requests; events-http mode needs it (socket mode does not).',
-        }),
+        credential(
+          {
+            description: 'Signs Events API requests; events-http mode needs it (socket mode does not).',
+          },
+          IN_EVENTS_HTTP_MODE,
+        ),
       ),
     ),
     mode: Type.Optional(

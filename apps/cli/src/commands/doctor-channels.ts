@@ -1,17 +1,28 @@
-import { type ChannelsStatusResult, credentialFields } from '@openclaw/protocol';
+import {
+  type ChannelsStatusResult,
+  type CredentialMark,
+  credentialMarks,
+  credentialNeeded,
+} from '@openclaw/protocol';
 import type { Check } from './doctor-check.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A credential key of a channel's accounts and when it is needed. */
+export interface CredentialKey {
+  key: string;
+  mark: CredentialMark;
+}
+
 /** The credential keys each channel's schema marks (`x-credential`), from config.schema. */
-export function credentialKeys(schema: unknown): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const path of credentialFields(schema)) {
+export function credentialKeys(schema: unknown): Map<string, CredentialKey[]> {
+  const out = new Map<string, CredentialKey[]>();
+  for (const { path, mark } of credentialMarks(schema)) {
     // channels.<id>.<key>: the account-level keys (the same keys repeat under accounts.*).
     const [root, channel, key, ...rest] = path;
     if (root !== 'channels' || !channel || !key || rest.length > 0) continue;
-    out.set(channel, [...(out.get(channel) ?? []), key]);
+    out.set(channel, [...(out.get(channel) ?? []), { key, mark }]);
   }
   return out;
 }
@@ -26,7 +37,9 @@ export interface CredentialGap {
 /**
  * What an account lacks, judged by the keys the providers' own schemas mark as credentials (what
  * `config.schema` serves) against the redacted config (`config.get`), where a set secret is a
- * placeholder and an unset one is absent. Shared keys count for every account.
+ * placeholder and an unset one is absent. Shared keys count for every account. A credential
+ * the account's mode does not need (its mark's condition, e.g. Slack's signing secret in socket
+ * mode) is not a gap.
  */
 export function credentialGaps(
   schema: unknown,
@@ -40,7 +53,12 @@ export function credentialGaps(
     const own = accounts && isObj(accounts[accountId]) ? accounts[accountId] : {};
     const merged: Record<string, unknown> = { ...section, ...own };
     return {
-      missing: (keys.get(channel) ?? []).filter((k) => merged[k] === undefined || merged[k] === ''),
+      missing: (keys.get(channel) ?? [])
+        .filter(
+          ({ key, mark }) =>
+            credentialNeeded(mark, merged) && (merged[key] === undefined || merged[key] === ''),
+        )
+        .map(({ key }) => key),
       where: accounts ? `channels.${channel}.accounts.${accountId}` : `channels.${channel}`,
     };
   };

@@ -85,11 +85,10 @@ export function liveChannelChecks(
           checks.push({
             name,
             ok: false,
-            detail: !missing.length
-              ? `enabled but not configured${why}`
-              : missing.length === 1
-                ? `enabled but not configured: missing ${missing[0]}`
-                : `enabled but not configured: missing ${missing.join(', ')} (some are needed only in one mode: see each key's description)`,
+            // Only what the account's mode needs is listed (see credentialGaps).
+            detail: missing.length
+              ? `enabled but not configured: missing ${missing.join(', ')}`
+              : `enabled but not configured${why}`,
             fix: missing.length
               ? `set ${g?.where}.${missing[0]} in the config, or set enabled: false`
               : `add its credentials under channels.${ch} (see docs/CHANNELS.md), or set enabled: false`,

@@ -5,6 +5,7 @@ import {
   accountIdProblem,
   accountTone,
   configuredAccounts,
+  credentialsFor,
   newAccountPatch,
   providerChoices,
 } from './add-channel.ts';
@@ -28,15 +29,39 @@ describe('add a channel', () => {
     const slack = accountForm(served.schema, 'slack', served.uiHints);
     expect(slack.credentials.map((f) => f.key)).toEqual(['botToken', 'appToken', 'signingSecret']);
     expect(slack.credentials.every((f) => f.sensitive)).toBe(true);
+    expect(slack.switches.map((f) => f.key)).toEqual(['mode']);
     expect(slack.common.map((f) => f.key)).toEqual(['name', 'dmPolicy', 'allowFrom']);
     const more = slack.more.fields.map((f) => f.key);
-    expect(more).toContain('mode');
+    expect(more).not.toContain('mode');
     expect(more).not.toContain('botToken');
     expect(more).not.toContain('enabled');
     expect(more).not.toContain('accounts');
     expect(slack.more.sections.map((s) => s.key)).toContain('pacing');
     // WhatsApp links by QR: nothing to type before it can start.
     expect(accountForm(served.schema, 'whatsapp', served.uiHints).credentials).toEqual([]);
+  });
+
+  it("requires only the credentials the account's mode needs, those first (Slack socket vs events-http)", () => {
+    const slack = accountForm(served.schema, 'slack', served.uiHints);
+    const keys = (inputs: Record<string, unknown>) => {
+      const c = credentialsFor(slack, inputs);
+      return { needed: c.needed.map((f) => f.key), optional: c.optional.map((f) => f.key) };
+    };
+    // Mode not chosen: the schema's annotation says that means socket.
+    expect(keys({})).toEqual({ needed: ['botToken', 'appToken'], optional: ['signingSecret'] });
+    expect(keys({ mode: '' })).toEqual({ needed: ['botToken', 'appToken'], optional: ['signingSecret'] });
+    expect(keys({ mode: 'socket' })).toEqual({
+      needed: ['botToken', 'appToken'],
+      optional: ['signingSecret'],
+    });
+    expect(keys({ mode: 'events-http' })).toEqual({
+      needed: ['botToken', 'signingSecret'],
+      optional: ['appToken'],
+    });
+    // Telegram's token has no condition: always needed.
+    const telegram = accountForm(served.schema, 'telegram', served.uiHints);
+    expect(telegram.switches).toEqual([]);
+    expect(credentialsFor(telegram, {}).needed.map((f) => f.key)).toEqual(['botToken']);
   });
 
   it('checks the account id', () => {

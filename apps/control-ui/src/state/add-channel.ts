@@ -1,3 +1,4 @@
+import { credentialNeeded } from '@openclaw/protocol';
 import {
   type ConfigField,
   type ConfigSection,
@@ -46,8 +47,10 @@ export function providerChoices(schema: JsonSchema, config: Record<string, unkno
 }
 
 export interface AccountForm {
-  /** What the account needs before it can connect (required here). */
+  /** What the account may need before it can connect (see credentialsFor for which are required). */
   credentials: ConfigField[];
+  /** The keys that decide which credentials are needed (Slack's mode), shown beside them. */
+  switches: ConfigField[];
   /** Common choices shown by default: the name and who may write to it. */
   common: ConfigField[];
   /** Everything else the account schema allows, as a form layout (collapsed by default). */
@@ -73,14 +76,31 @@ export function accountForm(
   );
   const layout = describeConfig({ ...account, properties: props }, uiHints);
   const credentials = layout.fields.filter((f) => f.credential);
-  const common = layout.fields.filter((f) => !f.credential && COMMON.has(f.key));
-  const taken = new Set([...credentials, ...common]);
+  const deciding = new Set(credentials.flatMap((f) => Object.keys(f.neededWhen?.neededWhen ?? {})));
+  const switches = layout.fields.filter((f) => !f.credential && deciding.has(f.key));
+  const common = layout.fields.filter((f) => !f.credential && !deciding.has(f.key) && COMMON.has(f.key));
+  const taken = new Set([...credentials, ...switches, ...common]);
   const more: ConfigSection = {
     ...layout,
     fields: layout.fields.filter((f) => !taken.has(f)),
     items: layout.items.filter((i) => !('field' in i) || !taken.has(i.field)),
   };
-  return { credentials, common, more };
+  return { credentials, switches, common, more };
+}
+
+/**
+ * The form's credentials split by what the switches' current inputs (by key; '' is unset) need:
+ * the needed ones are required and come first, the others stay optional.
+ */
+export function credentialsFor(
+  form: AccountForm,
+  inputs: Readonly<Record<string, unknown>>,
+): { needed: ConfigField[]; optional: ConfigField[] } {
+  const isNeeded = (f: ConfigField) => !f.neededWhen || credentialNeeded(f.neededWhen, inputs);
+  return {
+    needed: form.credentials.filter(isNeeded),
+    optional: form.credentials.filter((f) => !isNeeded(f)),
+  };
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

@@ -1,3 +1,5 @@
+import { type CredentialCondition, type CredentialMark, credentialMark } from '@openclaw/protocol';
+
 /**
  * What the gateway puts in place of a secret (config.get) and takes back as "keep the stored
  * value" (config.set / config.patch). Mirrors REDACTED in the protocol.
@@ -8,8 +10,8 @@ export const REDACTED = '__OPENCLAW_REDACTED__';
 export interface JsonSchema {
   /** The gateway's secret mark: the whole value (`true`) or a URL's password (`url-password`). */
   'x-secret'?: boolean | string;
-  /** What an account needs before it can connect. */
-  'x-credential'?: boolean;
+  /** What an account needs before it can connect: always (`true`) or under a condition. */
+  'x-credential'?: CredentialMark;
   title?: string;
   type?: string | string[];
   description?: string;
@@ -52,6 +54,8 @@ export interface ConfigField {
   urlSecret: boolean;
   /** What an account needs before it can connect (a bot token, an app token). */
   credential: boolean;
+  /** A credential needed only when sibling keys have given values (Slack's signing secret). */
+  neededWhen?: CredentialCondition;
   /**
    * A boolean with no default in the schema: "not set" is a third state (the reader decides),
    * so it is chosen from not set / true / false rather than ticked.
@@ -161,6 +165,7 @@ function field(schema: JsonSchema, path: string, key: string, hints: Record<stri
   const hint = hintFor(hints, path);
   const mark = schema['x-secret'] ?? (hint?.secret === 'value' ? true : hint?.secret);
   const urlSecret = mark === 'url-password';
+  const needs = credentialMark(schema);
   const sensitive = !urlSecret && (mark === true || (mark === undefined && hint?.sensitive === true));
   const out: ConfigField = {
     path,
@@ -168,9 +173,10 @@ function field(schema: JsonSchema, path: string, key: string, hints: Record<stri
     kind: kindOf(schema),
     sensitive,
     urlSecret,
-    credential: schema['x-credential'] === true || hint?.credential === true,
+    credential: needs !== undefined || hint?.credential === true,
     triState: false,
   };
+  if (needs !== undefined && needs !== true) out.neededWhen = needs;
   out.triState = out.kind === 'boolean' && schema.default === undefined;
   if (schema.description) out.description = schema.description;
   const options = enumOptions(schema);

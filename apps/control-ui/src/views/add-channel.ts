@@ -7,6 +7,7 @@ import {
   accountForm,
   accountIdProblem,
   accountTone,
+  credentialsFor,
   newAccountPatch,
   type ProviderChoice,
   providerChoices,
@@ -162,7 +163,14 @@ export class AddChannel extends LitElement {
 
   #formFields(): ConfigField[] {
     const f = this.form;
-    return f ? [...f.credentials, ...f.common, ...allFields(f.more)] : [];
+    return f ? [...f.switches, ...f.credentials, ...f.common, ...allFields(f.more)] : [];
+  }
+
+  /** The credentials the switches' current inputs (Slack's mode) need, and the others. */
+  #credentials(): { needed: ConfigField[]; optional: ConfigField[] } {
+    const f = this.form;
+    if (!f) return { needed: [], optional: [] };
+    return credentialsFor(f, Object.fromEntries(f.switches.map((s) => [s.key, this.inputs.get(s.path)])));
   }
 
   readonly #on: FieldHandlers = {
@@ -185,9 +193,10 @@ export class AddChannel extends LitElement {
     const idProblem = accountIdProblem(this.accountId.trim(), choice.accountIds);
     if (idProblem) errors.set('@accountId', idProblem);
     const values = new Map<string, unknown>();
+    const needed = new Set(this.#credentials().needed);
     for (const f of this.#formFields()) {
       const input = this.inputs.get(f.path) ?? '';
-      if (f.credential && input === '') {
+      if (needed.has(f) && input === '') {
         errors.set(f.path, 'Required: the account cannot connect without it.');
         continue;
       }
@@ -328,7 +337,9 @@ export class AddChannel extends LitElement {
 
   /** What a provider asks for, from its schema's credential marks: "botToken and appToken". */
   #needs(c: ProviderChoice): string {
-    const creds = accountForm(this.#schema, c.id, this.#hints).credentials.map((f) => f.key);
+    const form = accountForm(this.#schema, c.id, this.#hints);
+    // What a new account needs with every switch left at its default.
+    const creds = credentialsFor(form, {}).needed.map((f) => f.key);
     return creds.length <= 1 ? (creds[0] ?? '') : `${creds.slice(0, -1).join(', ')} and ${creds.at(-1)}`;
   }
 
@@ -364,6 +375,7 @@ export class AddChannel extends LitElement {
     const form = this.form;
     if (!form) return html``;
     const idError = this.localErrors.get('@accountId');
+    const creds = this.#credentials();
     const known = new Set(this.#formFields().map((f) => f.path));
     const stray = (this.issues ?? []).filter(
       (i) => ![...known].some((p) => i.path === p || i.path.startsWith(`${p}.`)),
@@ -392,7 +404,9 @@ export class AddChannel extends LitElement {
         }</span>
         <p id="add-account-id-error" class="field-error">${idError ?? ''}</p>
       </div>
-      ${form.credentials.map((f) => this.#field(f, true))}
+      ${form.switches.map((f) => this.#field(f))}
+      ${creds.needed.map((f) => this.#field(f, true))}
+      ${creds.optional.map((f) => this.#field(f))}
       ${form.common.map((f) => this.#field(f))}
       <details class="more">
         <summary>More options (${allFields(form.more).length})</summary>

@@ -5,6 +5,7 @@ import { createInboundMedia } from '../media/inbound-media.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Transcriber } from '../media/transcriber.ts';
 import type { Responder } from '../sessions/responder.ts';
+import { RunLeases } from '../sessions/run-leases.ts';
 import { type RunSettings, SessionRouter, type SessionRouterOptions } from '../sessions/session-router.ts';
 import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -48,7 +49,7 @@ export interface ChannelsDeps extends ChannelTuning {
   runSettings?: (() => RunSettings) | undefined;
   /** An emoji to react with on a channel message a turn starts for (`agent.ackReaction`). */
   ackReaction?: (() => string | undefined) | undefined;
-  /** In a cluster, this gateway as the owner its runs record (only it recovers them). */
+  /** In a cluster, this gateway as the owner its runs record (each run leased, taken over when it dies). */
   runOwnerId?: string | undefined;
   /** A conversation stored a message (session.message / sessions.changed events). */
   onMessage?: SessionRouterOptions['onMessage'];
@@ -166,7 +167,18 @@ export function createChannels(deps: ChannelsDeps): Channels {
           log.debug({ channel: target.channel, err: (error as Error).message }, 'ack reaction failed'),
         );
     },
-    ...(deps.runOwnerId ? { gatewayId: deps.runOwnerId } : {}),
+    ...(deps.runOwnerId
+      ? {
+          gatewayId: deps.runOwnerId,
+          runLeases: new RunLeases({
+            store,
+            clock,
+            gatewayId: deps.runOwnerId,
+            ttlMs: () => leases.ttlMs,
+            log: deps.log.child({ component: 'sessions' }),
+          }),
+        }
+      : {}),
     replies: outbox,
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());

@@ -1,7 +1,9 @@
 import { type AgentFinalResult, type agentMethods, gatewayError } from '@openclaw/protocol';
 import { MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
 import type { FamilyHandlers, FinalTable } from '../router/router.ts';
+import { runToolSummary } from '../sessions/run-tool-summary.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
+import type { Store } from '../store/types.ts';
 
 function assertKnownAgent(agentId: string | undefined): void {
   if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
@@ -18,6 +20,7 @@ function assertKnownAgent(agentId: string | undefined): void {
 
 export interface AgentDeps {
   sessions: SessionRouter;
+  store: Pick<Store, 'sessions'>;
 }
 
 /** agent (acceptance, then a final response) and agent.wait. */
@@ -60,7 +63,7 @@ export function createAgentHandlers({ sessions }: AgentDeps): FamilyHandlers<typ
 }
 
 /** The second answer of `agent`: how the run ended and what it replied. */
-export function createAgentFinals({ sessions }: AgentDeps): FinalTable {
+export function createAgentFinals({ sessions, store }: AgentDeps): FinalTable {
   return {
     agent: async (accepted) => {
       const r = await sessions.settled(accepted.runId);
@@ -77,6 +80,8 @@ export function createAgentFinals({ sessions }: AgentDeps): FinalTable {
           meta: { durationMs: Math.max(0, (r.endedAtMs ?? 0) - (r.startedAtMs ?? r.endedAtMs ?? 0)) },
         },
       };
+      const tools = await runToolSummary(store, accepted.sessionKey, r.runId);
+      if (tools) final.result.meta.toolSummary = tools;
       if (status !== 'ok' && r.error) final.error = r.error;
       return final;
     },

@@ -25,6 +25,8 @@ export interface RunJournalOptions {
   ): Promise<SessionMessageRecord>;
   /** The session's history bounds, enforced when a run's answer is stored. */
   bounds(): SessionBounds | undefined;
+  /** In a cluster: the check that the run is still this gateway's, made before its steps are stored. */
+  fence?: ((runId: string) => Promise<void> | undefined) | undefined;
 }
 
 /** What a run starts from: its earlier messages, where its own prompt sits, and for a resumed run its stored steps. */
@@ -73,6 +75,7 @@ export class RunJournal {
 
   /** A message of the turn (a tool step, a tool result), stored as it happens. */
   async recordStep(run: RunRecord, m: TurnMessage): Promise<void> {
+    await this.#o.fence?.(run.runId);
     await this.#o.append({
       sessionKey: run.sessionKey,
       id: newId('msg'),

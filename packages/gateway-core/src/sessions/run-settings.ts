@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '@openclaw/protocol';
+import { type GatewayConfig, gatewayError } from '@openclaw/protocol';
 import type { SessionBounds } from '../store/types.ts';
 
 export interface RunSettings {
@@ -33,4 +33,21 @@ export function runSettings(config: () => GatewayConfig): () => RunSettings {
       resumeInterrupted: c.agent.resumeInterrupted,
     };
   };
+}
+
+/** True when a session with `queued` runs waiting may take no more (merging never adds one). */
+export function queueIsFull(settings: RunSettings, queued: number): boolean {
+  if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
+  return queued >= settings.maxQueuedRuns;
+}
+
+/** Refuse a new run for a session whose queue is full (`agent.maxQueuedRuns`), retryable. */
+export function refuseWhenFull(settings: RunSettings, sessionKey: string, queued: number): void {
+  if (!queueIsFull(settings, queued)) return;
+  throw gatewayError(
+    'UNAVAILABLE',
+    'SESSION_BUSY',
+    `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
+    { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
+  );
 }

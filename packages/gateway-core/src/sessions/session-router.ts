@@ -14,7 +14,9 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
-import { DEFAULT_RUN_SETTINGS, type RunSettings } from './run-settings.ts';
+import type { RunLeases } from './run-leases.ts';
+import { RunRecovery } from './run-recovery.ts';
+import { DEFAULT_RUN_SETTINGS, type RunSettings, refuseWhenFull } from './run-settings.ts';
 import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
 import { chatMessageOf } from './session-rows.ts';
 import { type ReplySink, type ReplyTarget, SessionRuns, type StartRunInput } from './session-runs.ts';
@@ -23,8 +25,10 @@ export type { ReplySink, ReplyTarget, RunSettings, StartRunInput };
 
 export interface SessionRouterOptions {
   store: Store;
-  /** In a cluster, this gateway: runs record it, and after a restart only its own are recovered here. */
+  /** In a cluster, this gateway: the runs it starts (or takes over) record it. */
   gatewayId?: string | undefined;
+  /** In a cluster: one lease per run, so a run is one gateway's, and is taken over when it dies. */
+  runLeases?: RunLeases | undefined;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -53,6 +57,7 @@ export interface SessionRouterOptions {
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
   readonly #runs: SessionRuns;
+  readonly #recovery: RunRecovery;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
@@ -60,6 +65,13 @@ export class SessionRouter {
       ...options,
       settings: () => this.#settings,
       append: (message, bounds, deferred) => this.#append(message, bounds, deferred),
+    });
+    this.#recovery = new RunRecovery({
+      ...options,
+      leases: options.runLeases,
+      settings: () => this.#settings,
+      append: (message, bounds) => this.#append(message, bounds),
+      resume: (record) => this.#runs.resume(record),
     });
   }
 
@@ -69,56 +81,14 @@ export class SessionRouter {
 
   /**
    * Runs a previous process left unfinished: one that was running is resumed once (from its last
-   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. Returns how
+   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. In a cluster,
+   * keeps looking for runs of gateways that died, and takes them over the same way. Returns how
    * many were left unfinished.
    */
   async recoverInterrupted(): Promise<number> {
-    // In a cluster the store is shared: another gateway's runs are its own to recover.
-    const mine = (r: RunRecord) => r.ownerId === undefined || r.ownerId === this.#o.gatewayId;
-    const stale = (await this.#o.store.runs.listByStatus(['accepted', 'running'])).filter(mine);
-    const now = this.#o.clock.now();
-    const resume: RunRecord[] = [];
-    for (const r of stale) {
-      if (this.#settings.resumeInterrupted && r.status === 'running' && (r.resumes ?? 0) < 1) {
-        r.resumes = (r.resumes ?? 0) + 1;
-        r.status = 'accepted';
-        r.ownerId = this.#o.gatewayId;
-        await this.#o.store.runs.update(r.runId, {
-          status: 'accepted',
-          resumes: r.resumes,
-          ownerId: r.ownerId,
-        });
-        resume.push(r);
-        continue;
-      }
-      await this.#o.store.runs.update(r.runId, {
-        status: 'interrupted',
-        endedAtMs: now,
-        error: 'the gateway restarted during this run',
-      });
-      await this.#append(
-        {
-          sessionKey: r.sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text: r.output ?? '',
-          ts: now,
-          runId: r.runId,
-          status: 'error',
-        },
-        this.#settings.bounds,
-      ).catch(() => {});
-    }
-    if (stale.length > resume.length)
-      this.#o.log.warn(
-        { count: stale.length - resume.length },
-        'runs interrupted by a restart are marked interrupted',
-      );
-    for (const r of resume) {
-      this.#o.log.warn({ runId: r.runId, sessionKey: r.sessionKey }, 'resuming a run a restart cut short');
-      this.#runs.resume(r);
-    }
-    return stale.length;
+    const count = await this.#recovery.recover();
+    this.#recovery.watch();
+    return count;
   }
 
   /** An inbound channel message that passed access control. */
@@ -212,7 +182,7 @@ export class SessionRouter {
     preferredRunId?: string | undefined;
     scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
-    this.#runs.refuseWhenBusy(params.sessionKey);
+    this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
     const preferred = params.preferredRunId;
     const runId =
@@ -265,7 +235,7 @@ export class SessionRouter {
     scopes?: readonly string[] | undefined;
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
-    this.#runs.refuseWhenBusy(sessionKey);
+    this.#refuseWhenBusy(sessionKey);
     const session = await this.#ensureSession(sessionKey, 'webchat');
     let deliverTo: ReplyTarget | undefined;
     if (params.channel && params.to) {
@@ -392,8 +362,15 @@ export class SessionRouter {
   }
 
   /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
-  close(): Promise<void> {
-    return this.#runs.close();
+  async close(): Promise<void> {
+    await this.#recovery.close();
+    await this.#runs.close();
+    this.#o.runLeases?.close();
+  }
+
+  /** A new run for a session whose queue is full is refused (SESSION_BUSY), not queued. */
+  #refuseWhenBusy(sessionKey: string): void {
+    refuseWhenFull(this.#settings, sessionKey, this.#runs.queuedCount(sessionKey));
   }
 
   /** The one way a message enters a transcript: stored, then watchers are told. */

@@ -1,10 +1,4 @@
-import {
-  type AgentEvent,
-  type AgentWaitResult,
-  type ChatEvent,
-  type ChatMessage,
-  gatewayError,
-} from '@openclaw/protocol';
+import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
@@ -22,7 +16,8 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
 import { RunJournal } from './run-journal.ts';
-import type { RunSettings } from './run-settings.ts';
+import { type RunLeases, RunTakenOver } from './run-leases.ts';
+import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
 
 export type ReplyTarget = RunDelivery;
@@ -47,6 +42,8 @@ export interface SessionRunsOptions {
   readMedia?: ((ref: string) => Promise<Uint8Array>) | undefined;
   /** Typing in the chat while a run that answers it is going (and stopped after). */
   typing?: ((target: ReplyTarget, on: boolean) => void) | undefined;
+  /** In a cluster: each run's lease, checked before every write the run makes (fencing). */
+  runLeases?: RunLeases | undefined;
   /** Store a message in a session's transcript (the conversations' one append, which tells watchers). */
   append(
     message: Omit<SessionMessageRecord, 'seq'>,
@@ -107,6 +104,7 @@ export class SessionRuns {
       log: options.log,
       append: options.append,
       bounds: () => this.#settings.bounds,
+      fence: (runId) => options.runLeases?.fence(runId),
     });
   }
 
@@ -176,6 +174,7 @@ export class SessionRuns {
     });
     const live: LiveRun = { record, controller: new AbortController(), done, resolveDone };
     this.#live.set(record.runId, live);
+    this.#o.runLeases?.hold(record.runId, live.controller).catch(() => {});
     if (this.#active.has(record.sessionKey)) {
       let q = this.#queued.get(record.sessionKey);
       if (!q) {
@@ -257,20 +256,7 @@ export class SessionRuns {
 
   /** True when the session already has as many runs waiting as allowed (merging never adds one). */
   queueFull(sessionKey: string): boolean {
-    const settings = this.#settings;
-    if (settings.queueMode === 'merge' || settings.maxQueuedRuns === undefined) return false;
-    return (this.#queued.get(sessionKey)?.length ?? 0) >= settings.maxQueuedRuns;
-  }
-
-  refuseWhenBusy(sessionKey: string): void {
-    if (!this.queueFull(sessionKey)) return;
-    const queued = this.#queued.get(sessionKey)?.length ?? 0;
-    throw gatewayError(
-      'UNAVAILABLE',
-      'SESSION_BUSY',
-      `session ${sessionKey} already has ${queued} runs waiting (agent.maxQueuedRuns); retry when one has finished`,
-      { retryable: true, retryAfterMs: 1000, details: { limit: 'agent.maxQueuedRuns', queued } },
-    );
+    return queueIsFull(this.#settings, this.queuedCount(sessionKey));
   }
 
   #startLive(live: LiveRun): void {
@@ -304,6 +290,7 @@ export class SessionRuns {
     const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
+      await this.#o.runLeases?.fence(runId, true);
       const startedAtMs = this.#o.clock.now();
       const resumed = record.startSeq !== undefined;
       const { history, lastSeq, steps } = await this.#journal.contextFor(record, settings.historyMessages);
@@ -339,6 +326,7 @@ export class SessionRuns {
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
+      await this.#o.runLeases?.fence(runId);
       const target = record.deliverTo && (reply.trim() || replyMedia.length) ? record.deliverTo : undefined;
       // With a reply to hand over, the answer and the run's end are written without waiting for
       // the disk: the outbox record written next is durable and carries them (one sync, not three).
@@ -358,6 +346,11 @@ export class SessionRuns {
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
+      // Another gateway has it: nothing more is written or sent from here.
+      if (reason instanceof RunTakenOver) {
+        this.#live.delete(runId);
+        return live.resolveDone();
+      }
       const message = reason instanceof Error ? reason.message : String(reason);
       const status: RunStatus = this.#closed
         ? 'interrupted'
@@ -423,6 +416,7 @@ export class SessionRuns {
       data: { phase, status, ...(error ? { error } : {}) },
     });
     this.#live.delete(runId);
+    this.#o.runLeases?.release(runId);
     live.resolveDone();
   }
 

@@ -147,7 +147,7 @@ export interface RunRecord {
   startSeq?: number | undefined;
   /** Times it was resumed after a restart (at most once). */
   resumes?: number | undefined;
-  /** The gateway that runs it (in a cluster, only that gateway resumes it after a restart). */
+  /** The gateway that runs it (in a cluster: holds its lease; another takes it over when it dies). */
   ownerId?: string | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;

@@ -5,6 +5,8 @@ import { parseConfig } from './parse-config.ts';
 import {
   credential,
   credentialFields,
+  credentialMarks,
+  credentialNeeded,
   REDACTED,
   redactSecrets,
   restoreSecrets,
@@ -71,6 +73,31 @@ describe('secret fields', () => {
       secret: 'value',
       credential: true,
     });
+  });
+
+  it('read a credential needed only when a sibling has a value, with what an unset sibling means', () => {
+    const account = Type.Object({
+      token: Type.Optional(Type.String(credential({}))),
+      secret: Type.Optional(
+        Type.String(credential({}, { neededWhen: { mode: ['http', 'both'] }, defaults: { mode: 'ws' } })),
+      ),
+      mode: Type.Optional(Type.String()),
+    });
+    const json = JSON.parse(JSON.stringify(account));
+    const marks = credentialMarks(json);
+    expect(marks.map((m) => m.path.join('.'))).toEqual(['token', 'secret']);
+    expect(credentialFields(json).map((p) => p.join('.'))).toEqual(['token', 'secret']);
+    const [token, secret] = marks.map((m) => m.mark);
+    expect(token).toBe(true);
+    expect(credentialNeeded(token!, {})).toBe(true);
+    expect(credentialNeeded(secret!, {})).toBe(false);
+    expect(credentialNeeded(secret!, { mode: '' })).toBe(false);
+    expect(credentialNeeded(secret!, { mode: 'ws' })).toBe(false);
+    expect(credentialNeeded(secret!, { mode: 'http' })).toBe(true);
+    expect(credentialNeeded(secret!, { mode: 'both' })).toBe(true);
+    // Without a default, an unset sibling matches no listed value.
+    expect(credentialNeeded({ neededWhen: { mode: 'ws' } }, {})).toBe(false);
+    expect(credentialNeeded({ neededWhen: { mode: 'ws' } }, { mode: 'ws' })).toBe(true);
   });
 
   it('redact every marked value, only the password of a URL, and leave unset ones alone', () => {

@@ -34,9 +34,51 @@ export function SecretUrl(options: StringOptions = {}): TString {
   return Type.String({ ...options, [SECRET_KEYWORD]: 'url-password' });
 }
 
-/** Options that mark a field as a credential an account needs (see CREDENTIAL_KEYWORD). */
-export function credential<T extends object>(options: T): T & { [CREDENTIAL_KEYWORD]: true } {
-  return { ...options, [CREDENTIAL_KEYWORD]: true };
+/**
+ * A credential needed only in some configurations: while every named sibling key has one of the
+ * listed values (Slack's signing secret: `{ neededWhen: { mode: 'events-http' }, defaults: { mode:
+ * 'socket' } }`). `defaults` says what an unset sibling counts as, so a form knows which values
+ * apply before anything is chosen.
+ */
+export interface CredentialCondition {
+  neededWhen: Readonly<Record<string, string | readonly string[]>>;
+  defaults?: Readonly<Record<string, string>>;
+}
+
+/** The value of CREDENTIAL_KEYWORD: always needed (`true`), or needed under a condition. */
+export type CredentialMark = true | CredentialCondition;
+
+/**
+ * Options that mark a field as a credential an account needs (see CREDENTIAL_KEYWORD), always or
+ * only under `condition`.
+ */
+export function credential<T extends object>(
+  options: T,
+  condition?: CredentialCondition,
+): T & { [CREDENTIAL_KEYWORD]: CredentialMark } {
+  return { ...options, [CREDENTIAL_KEYWORD]: condition ?? true };
+}
+
+/** The credential mark of a schema node, or undefined when it is not a credential. */
+export function credentialMark(node: unknown): CredentialMark | undefined {
+  if (!isNode(node)) return undefined;
+  const mark = node[CREDENTIAL_KEYWORD];
+  if (mark === true) return true;
+  if (isNode(mark) && isNode(mark.neededWhen)) return mark as unknown as CredentialCondition;
+  return undefined;
+}
+
+/**
+ * Whether a credential with `mark` is needed by an account whose keys (the credential's siblings)
+ * are `values`. An unset or empty sibling counts as its default.
+ */
+export function credentialNeeded(mark: CredentialMark, values: Readonly<Record<string, unknown>>): boolean {
+  if (mark === true) return true;
+  return Object.entries(mark.neededWhen).every(([key, allowed]) => {
+    const set = values[key];
+    const value = set === undefined || set === '' ? mark.defaults?.[key] : set;
+    return typeof allowed === 'string' ? value === allowed : allowed.includes(value as string);
+  });
 }
 
 /**
@@ -77,7 +119,19 @@ export function credentialFields(schema: unknown): readonly (readonly string[])[
   const out: string[][] = [];
   if (!isNode(schema)) return out;
   walkSchema(schema, [], (node, path) => {
-    if (node[CREDENTIAL_KEYWORD] === true) out.push(path);
+    if (credentialMark(node) !== undefined) out.push(path);
+    return false;
+  });
+  return out;
+}
+
+/** Every credential field with its mark (same paths as credentialFields). */
+export function credentialMarks(schema: unknown): { path: readonly string[]; mark: CredentialMark }[] {
+  const out: { path: string[]; mark: CredentialMark }[] = [];
+  if (!isNode(schema)) return out;
+  walkSchema(schema, [], (node, path) => {
+    const mark = credentialMark(node);
+    if (mark !== undefined) out.push({ path, mark });
     return false;
   });
   return out;

@@ -79,7 +79,27 @@ export const AgentFinalResult = Strict(
             description: 'What the agent replied (empty when it said nothing).',
           },
         ),
-        meta: Strict({ durationMs: Count('Run duration.') }, { description: 'About the run.' }),
+        meta: Strict(
+          {
+            durationMs: Count('Run duration.'),
+            toolSummary: Type.Optional(
+              Strict(
+                {
+                  calls: Count('Tool calls the model made.'),
+                  tools: Type.Array(Type.String(), {
+                    description: 'The tools called, each named once, in order.',
+                  }),
+                  failures: Count('Calls that ended in an error.'),
+                },
+                {
+                  description:
+                    'The tool calls of the turn (present when it made any), as the reference reports them.',
+                },
+              ),
+            ),
+          },
+          { description: 'About the run.' },
+        ),
       },
       { description: 'The reply.' },
     ),

@@ -1,4 +1,4 @@
-import { credentialFields } from '@openclaw/protocol';
+import { credentialMarks, credentialNeeded } from '@openclaw/protocol';
 import type { Static, TObject } from '@sinclair/typebox';
 import { checkAccountConfig } from './check-account-config.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelProvider } from './types.ts';
@@ -30,7 +30,7 @@ export interface ChannelProviderDefinition<Schema extends TObject, Config> {
    * Without it, `create` gets the checked config.
    */
   resolveConfig?(config: Static<Schema>, accountId: string): Config;
-  /** Whether an account can connect. Default: every top-level `credential` key is set. */
+  /** Whether an account can connect. Default: every top-level `credential` key it needs is set. */
   isConfigured?(config: Config): boolean;
   /** An allowFrom entry as the platform's sender ids read (strip `tg:`, `@`, spaces, …). */
   normalizeSenderId?(entry: string): string;
@@ -59,9 +59,9 @@ export function defineChannelProvider<Schema extends TObject, Config = Static<Sc
   definition: ChannelProviderDefinition<Schema, Config>,
 ): ChannelProvider<Config> {
   const { configSchema, resolveConfig, normalizeSenderId } = definition;
-  const credentials = credentialFields(configSchema)
-    .filter((path) => path.length === 1)
-    .map((path) => path[0]!);
+  const credentials = credentialMarks(configSchema)
+    .filter(({ path }) => path.length === 1)
+    .map(({ path, mark }) => ({ key: path[0]!, mark }));
   const provider: ChannelProvider<Config> = {
     id: definition.id,
     label: definition.label,
@@ -75,9 +75,10 @@ export function defineChannelProvider<Schema extends TObject, Config = Static<Sc
     isConfigured:
       definition.isConfigured ??
       ((config) =>
-        credentials.every((key) => {
-          const value = (config as Record<string, unknown>)[key];
-          return value !== undefined && value !== null && value !== '';
+        credentials.every(({ key, mark }) => {
+          const values = config as Record<string, unknown>;
+          const value = values[key];
+          return !credentialNeeded(mark, values) || (value !== undefined && value !== null && value !== '');
         })),
     create: (config, accountId) => definition.create(config, accountId),
   };

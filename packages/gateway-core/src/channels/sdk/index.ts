@@ -1,6 +1,6 @@
 // What a provider package needs from the core: its descriptor (defineChannelProvider), the adapter
 // contract, its errors, the chunker, and the marks for its config schema (secrets, credentials).
-export { credential, REDACTED, SecretString, SecretUrl } from '@openclaw/protocol';
+export { type CredentialCondition, credential, REDACTED, SecretString, SecretUrl } from '@openclaw/protocol';
 export { checkAccountConfig } from './check-account-config.ts';
 export { chunkText, measure } from './chunker.ts';
 export {

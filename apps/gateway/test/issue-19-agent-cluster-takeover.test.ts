@@ -1,0 +1,264 @@
+// A turn in a cluster outlives the gateway running it: two real gateway processes share a real
+// Redis and one Telegram account; a DM starts a turn on the account's owner (A) whose first step
+// runs side-effecting tools (a message to the chat, a cron job). A is then killed (kill -9) in the
+// middle of that step's last call (a system.run waiting for an operator's approval), or frozen
+// (SIGSTOP) past its leases while its next model call is pending and woken (SIGCONT) after the
+// takeover. The other gateway (B) takes the turn over from its last completed call: completed
+// tools are not run again, the answer reaches the chat once, and a woken A neither answers nor
+// writes anything more.
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GatewayClient } from '@openclaw/protocol';
+import { type RedisServer, startRedisServer } from '@openclaw/store-redis/testing';
+import {
+  type ChatRequest,
+  FakeOpenAi,
+  FakeTelegram,
+  messageText,
+  type ScriptedTurn,
+  waitFor,
+} from '@openclaw/test-fakes';
+import {
+  connectOperator,
+  eventually,
+  type GatewayProcess,
+  newToken,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+
+const LEASE_MS = 3000;
+const CHAT = '7001';
+
+describe('an agent turn taken over by another gateway (issue 19)', needs('redis-server'), () => {
+  const token = newToken();
+  let redis: RedisServer;
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  }, 30_000);
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  const MESSAGE = { id: 'call_msg', name: 'message', arguments: { action: 'send', text: 'working on it' } };
+  const JOB = {
+    id: 'call_job',
+    name: 'cron',
+    arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 3_600_000 },
+  };
+  // A system.run on a node: the exec policy (set below) asks an operator first, so the call waits.
+  const RUN = {
+    id: 'call_run',
+    name: 'nodes',
+    arguments: { action: 'invoke', nodeId: 'node-1', command: 'system.run', params: { command: ['true'] } },
+  };
+
+  /**
+   * The turn: step 1 makes `calls` (a message to the chat and a cron job first); the answer names
+   * the job. `answer(n)` words the n-th answer (1-based), so a stale gateway's can be told apart.
+   */
+  function turnScript(calls: object[], answer: (n: number, jobId: string) => string) {
+    let answers = 0;
+    return (req: ChatRequest): ScriptedTurn => {
+      const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+      if (lastUser && messageText(lastUser) === 'marker') return { text: ['marker seen'] };
+      const results = req.messages.filter((m) => m.role === 'tool').map((m) => messageText(m));
+      if (results.length === 0) return { toolCalls: calls as NonNullable<ScriptedTurn['toolCalls']> };
+      const job = JSON.parse(results[1] || '{}') as { jobId?: string };
+      answers++;
+      return { text: [answer(answers, job.jobId ?? '?')] };
+    };
+  }
+
+  async function cluster(prefix: string, llm: FakeOpenAi, tg: FakeTelegram) {
+    async function gateway(tag: string): Promise<GatewayProcess> {
+      const stateDir = await tempStateDir();
+      cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+      await writeFile(
+        join(stateDir, 'openclaw.json'),
+        JSON.stringify({
+          cluster: { redisUrl: redis.url, keyPrefix: prefix, leaseTtlMs: LEASE_MS },
+          agent: {
+            backend: 'openai-compatible',
+            openai: { baseUrl: llm.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+            // A DM turn may schedule jobs here (cron.add is an admin act).
+            tools: { unattendedScopes: ['operator.read', 'operator.write', 'operator.admin'] },
+          },
+          channels: {
+            telegram: {
+              botToken: tg.token,
+              apiRoot: await tg.apiRootVia(tag),
+              dmPolicy: 'open',
+              pacing: { perChatMs: 0, perAccountMs: 0 },
+            },
+          },
+        }),
+      );
+      const gw = await spawnGateway({ stateDir, token });
+      cleanup.push(async () => {
+        // A stopped process cannot act on SIGTERM.
+        gw.child.kill('SIGCONT');
+        await gw.stop();
+      });
+      return gw;
+    }
+    const operator = async (gw: GatewayProcess): Promise<GatewayClient> => {
+      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin', 'operator.approvals'] });
+      cleanup.push(() => op.close());
+      return op;
+    };
+    const account = async (op: GatewayClient) =>
+      (await op.request('channels.status', {})).channelAccounts.telegram?.[0] as
+        | { connected?: boolean; healthState?: string }
+        | undefined;
+    // A starts first, so it owns the account and answers the chat.
+    const a = await gateway('gw-a');
+    const opA = await operator(a);
+    await eventually(async () => (await account(opA))?.connected, 15_000, 'A to own the account');
+    const b = await gateway('gw-b');
+    const opB = await operator(b);
+    await eventually(
+      async () => (await account(opB))?.healthState === 'held-elsewhere',
+      15_000,
+      'B to see the account held by A',
+    );
+    return { a, b, opA, opB };
+  }
+
+  async function fakes(calls: object[], answer: (n: number, jobId: string) => string) {
+    const llm = await FakeOpenAi.start({ script: turnScript(calls, answer) });
+    cleanup.push(() => llm.close());
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    return { llm, tg };
+  }
+
+  /** A DM to the chat, which A (the account's owner) answers. */
+  const dm = (tg: FakeTelegram, text: string) =>
+    tg.pushMessage({ chatId: Number(CHAT), from: { id: Number(CHAT), first_name: 'Ann' }, text });
+
+  /** The turn's first step ran on A (both tools), and its next model call is held. */
+  async function startTurnOnA(llm: FakeOpenAi, tg: FakeTelegram): Promise<() => void> {
+    const release = llm.hold(2);
+    await dm(tg, 'ping me');
+    await llm.waitForRequests(2, 30_000);
+    await waitFor(() => tg.sentTexts(CHAT).includes('working on it'), 10_000, 'the tool step’s message');
+    return release;
+  }
+
+  /** One more DM through the new owner: once its answer is there, nothing else is on its way. */
+  async function marker(tg: FakeTelegram): Promise<void> {
+    await tg.pushMessage({
+      chatId: Number(CHAT),
+      from: { id: Number(CHAT), first_name: 'Ann' },
+      text: 'marker',
+    });
+    await waitFor(() => tg.sentTexts(CHAT).includes('marker seen'), 20_000, 'the marker’s answer');
+  }
+
+  /** The resumed model call carries the stored step: its calls and one result for each. */
+  function expectResumedFromStep(req: ChatRequest, calls: { id: string }[]): void {
+    const roles = req.messages.filter((m) => m.role !== 'system').map((m) => m.role);
+    expect(roles).toEqual(['user', 'assistant', ...calls.map(() => 'tool')]);
+    const step = req.messages.find((m) => m.role === 'assistant');
+    expect(step?.tool_calls?.map((c) => c.id)).toEqual(calls.map((c) => c.id));
+  }
+
+  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
+    // Every system.run asks an operator (the policy is in the shared store).
+    const snap = await opA.request('exec.approvals.get', {});
+    await opA.request('exec.approvals.set', {
+      file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+      baseHash: snap.hash,
+    });
+    await dm(tg, 'ping me');
+    // A has sent the message, added the job, and its system.run waits for an operator.
+    const askedOnA = await eventually(
+      async () => (await opA.request('exec.approval.list', {}))[0],
+      30_000,
+      'the approval A asks for',
+    );
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
+
+    a.child.kill('SIGKILL');
+    await a.waitForExit();
+
+    // B takes the account and the run over once their leases run out, and runs the one call
+    // that has no result yet: its system.run asks again, here; the operator denies it.
+    const askedOnB = await eventually(
+      async () => (await opB.request('exec.approval.list', {}))[0],
+      LEASE_MS * 6,
+      'the approval B asks for',
+    );
+    expect(askedOnB).toMatchObject({
+      requestedBy: askedOnA.requestedBy,
+      sessionKey: askedOnA.sessionKey,
+      commandArgv: ['true'],
+    });
+    await opB.request('exec.approval.resolve', { id: askedOnB.id, decision: 'deny' });
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      LEASE_MS * 6,
+      'the answer from B',
+    );
+    await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
+    // Model calls: step 1 (A), the resumed one with the whole step (B), the marker's.
+    expect(llm.requests).toHaveLength(3);
+    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    expect(b.output()).toContain('taking over a run of a gateway that is gone');
+  }, 120_000);
+
+  it('a gateway frozen past its lease and woken after the takeover does not go on with the turn', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB], (n, jobId) =>
+      n === 1 ? 'stale answer' : `scheduled ${jobId}`,
+    );
+    const { a, b, opB } = await cluster('oc-takeover-fence:', llm, tg);
+    const release = await startTurnOnA(llm, tg);
+
+    a.child.kill('SIGSTOP');
+    // A's held model call answers now; A reads it only when it wakes up.
+    release();
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      LEASE_MS * 6,
+      'the answer from B',
+    );
+    expect(b.output()).toContain('taking over a run of a gateway that is gone');
+
+    a.child.kill('SIGCONT');
+    await waitFor(
+      () =>
+        a.output().includes('run taken over by another gateway') ||
+        tg.sentTexts(CHAT).includes('stale answer'),
+      15_000,
+      'A to act on its stale turn',
+    );
+    await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
+    expectResumedFromStep(llm.requests[2]!, [MESSAGE, JOB]);
+    // The session holds B's answer only.
+    const sessionKey = (await opB.request('sessions.list', {})).sessions.find(
+      (s) => s.channel === 'telegram',
+    )?.key;
+    const history = await opB.request('chat.history', { sessionKey: sessionKey! });
+    const texts = history.messages.filter((m) => m.role === 'assistant').map((m) => m.text);
+    expect(texts).not.toContain('stale answer');
+    expect(texts).toContain(`scheduled ${jobs[0]!.id}`);
+  }, 120_000);
+});
