@@ -10,7 +10,7 @@ import { connectOperator, type GatewayProcess, repoRoot, spawnGateway } from '@o
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { type Browser, launchBrowser } from './browser.ts';
-import { ensureReference, type ServedUi, serveReferenceUi } from './reference-clients.ts';
+import { ensureReference, quietWebSocket, type ServedUi, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'compare-token-0123456789abcdefgh';
 const OUT = join(repoRoot, 'test-artifacts', 'compare');
@@ -30,23 +30,6 @@ const PAGES: [name: string, ours: string, heading: string, reference: string][] 
   ['logs', 'logs', 'Logs', '/logs'],
   ['nodes', 'nodes', 'Nodes', '/nodes'],
 ];
-
-/** Until no WebSocket frame has arrived for a second (the page has what it asked for), at most 30 s. */
-async function quiet(frames: string[]): Promise<void> {
-  let seen = frames.length;
-  let since = Date.now();
-  await waitFor(
-    () => {
-      if (frames.length !== seen) {
-        seen = frames.length;
-        since = Date.now();
-      }
-      return Date.now() - since >= 1000;
-    },
-    30_000,
-    'a quiet WebSocket',
-  ).catch(() => undefined);
-}
 
 describe('our Control UI beside the reference’s, same pages, same gateway', needs('chromium'), () => {
   let tg: FakeTelegram;
@@ -131,10 +114,10 @@ describe('our Control UI beside the reference’s, same pages, same gateway', ne
         await waitFor(() => hellos() > before, 90_000, `hello-ok on ${name}`);
         if (first) {
           first = false;
-          await quiet(frames);
+          await quietWebSocket(frames).catch(() => undefined);
           if (path !== '/') await page.goto(`${ui.url}${path}`, { waitUntil: 'domcontentloaded' });
         }
-        await quiet(frames);
+        await quietWebSocket(frames).catch(() => undefined);
         await page.screenshot({ path: join(OUT, `${name}-reference-${width}.png`) });
       }
     }

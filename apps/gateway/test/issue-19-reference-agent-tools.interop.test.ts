@@ -9,7 +9,7 @@ import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { ensureReference, ref, serveReferenceUi } from './reference-clients.ts';
+import { ensureReference, quietWebSocket, ref, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'interop-token-agent-tools-0123456789';
 // Slow enough that a browser sees the answer arrive in parts.
@@ -21,23 +21,6 @@ function script(req: ChatRequest): ScriptedTurn {
   if (!result) return { toolCalls: [{ name: 'cron', arguments: { action: 'list' } }] };
   const n = (JSON.parse(messageText(result) || '{}') as { jobs?: unknown[] }).jobs?.length ?? 0;
   return { text: ['The schedule ', `has ${n} `, 'jobs.'] };
-}
-
-/** Until no frame has arrived for a second (the page finished what it asks for), at most 30 s. */
-async function quiet(frames: string[]): Promise<void> {
-  let seen = frames.length;
-  let since = Date.now();
-  await waitFor(
-    () => {
-      if (frames.length !== seen) {
-        seen = frames.length;
-        since = Date.now();
-      }
-      return Date.now() - since >= 1000;
-    },
-    30_000,
-    'a quiet WebSocket',
-  );
 }
 
 describe('an agent turn with a tool call through the reference clients (issue 19)', () => {
@@ -113,7 +96,7 @@ describe('an agent turn with a tool call through the reference clients (issue 19
         await page.goto(`${ui.url}/chat/main`, { waitUntil: 'domcontentloaded' });
         // The chat view connects afresh: its hello-ok, then its requests settle, before we type.
         await waitFor(() => hellos() > before, 90_000, 'hello-ok on the chat view');
-        await quiet(frames);
+        await quietWebSocket(frames);
         const box = page.locator('textarea[aria-label="Chat composer"]');
         await box.waitFor({ timeout: 60_000 });
         await box.fill('what is scheduled?');
@@ -140,7 +123,7 @@ describe('an agent turn with a tool call through the reference clients (issue 19
 
         // Once the UI has settled (no frame for a second: a click while it re-renders after the
         // final event is lost), the card opens to the call's arguments, its result and its end.
-        await quiet(frames);
+        await quietWebSocket(frames);
         await card.first().click();
         await main.getByText('{"jobs":[]}').waitFor({ timeout: 10_000 });
         // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node

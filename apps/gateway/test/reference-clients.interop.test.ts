@@ -9,7 +9,7 @@ import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from '@open
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { ensureReference, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
+import { ensureReference, quietWebSocket, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'interop-token-0123456789abcdef';
 
@@ -247,23 +247,6 @@ describe('the reference CLI and node host against our gateway (loopback approval
   });
 });
 
-/** Until no frame has arrived for a second (the page finished loading what it asks for), at most 30 s. */
-async function quiet(frames: string[]): Promise<void> {
-  let seen = frames.length;
-  let since = Date.now();
-  await waitFor(
-    () => {
-      if (frames.length !== seen) {
-        seen = frames.length;
-        since = Date.now();
-      }
-      return Date.now() - since >= 1000;
-    },
-    30_000,
-    'a quiet WebSocket',
-  ).catch(() => undefined);
-}
-
 const PAGES: [name: string, path: string][] = [
   ['overview', '/'],
   ['chat', '/chat/main'],
@@ -297,7 +280,7 @@ describe('the reference Control UI against our gateway', needs('chromium'), () =
         });
         // Each page load connects afresh: wait for its hello-ok, then for its requests to settle.
         await waitFor(() => hellos() > before, 90_000, `hello-ok on ${name}`);
-        await quiet(frames);
+        await quietWebSocket(frames).catch(() => undefined);
         if (name === 'chat') {
           const box = page.locator('textarea[aria-label="Chat composer"]');
           await box.waitFor({ timeout: 60_000 });
@@ -310,7 +293,7 @@ describe('the reference Control UI against our gateway', needs('chromium'), () =
           // The reply streamed in as chat deltas before it was final.
           expect(frames.some((f) => f.includes('"state":"delta"'))).toBe(true);
           // Events and the reloaded history are one transcript: each message shows once.
-          await quiet(frames);
+          await quietWebSocket(frames).catch(() => undefined);
           expect(
             await page.getByText('echo: hello from the reference control ui', { exact: true }).count(),
           ).toBe(1);
@@ -318,7 +301,7 @@ describe('the reference Control UI against our gateway', needs('chromium'), () =
             1,
           );
         }
-        await quiet(frames);
+        await quietWebSocket(frames).catch(() => undefined);
         const banners = await page.locator('.callout.danger:visible, [role="alert"]:visible').allInnerTexts();
         expect(banners, `${name}: ${banners.join(' | ')}`).toEqual([]);
         await page.screenshot({ path: await artifactPath(`reference-ui-${name}.png`) });

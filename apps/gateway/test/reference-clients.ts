@@ -9,6 +9,7 @@ import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '@openclaw/test-fakes';
 
 const run = promisify(execFile);
 export const REFERENCE_VERSION = '2026.9.6';
@@ -202,4 +203,24 @@ export async function serveReferenceUi(gatewayPort: number): Promise<ServedUi> {
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * Until no WebSocket frame has arrived for a second (the page has what it asked for), at most 30 s;
+ * rejects if the page never goes quiet.
+ */
+export async function quietWebSocket(frames: string[]): Promise<void> {
+  let seen = frames.length;
+  let since = Date.now();
+  await waitFor(
+    () => {
+      if (frames.length !== seen) {
+        seen = frames.length;
+        since = Date.now();
+      }
+      return Date.now() - since >= 1000;
+    },
+    30_000,
+    'a quiet WebSocket',
+  );
 }
