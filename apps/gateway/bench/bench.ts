@@ -41,6 +41,7 @@ const { values } = parseArgs({
     'ref-pid': { type: 'string' },
     'ref-fanout-clients': { type: 'string' },
     only: { type: 'string' },
+    pin: { type: 'boolean' },
   },
 });
 /** --only handshakes,rpc,fanout,idle,many,agent: run just those parts (start-up is always reported). */
@@ -292,7 +293,47 @@ async function idleRss(s: Server, n: number, ids: BenchIdentity[]) {
   return { connections: n, bytesPerConnection: Math.round(((after - before) * 1024) / n), rssAfterKb: after };
 }
 
-async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
+/** [user, system] CPU ms a process has used (fan-out splits the socket writes' kernel time out). */
+async function cpuSplitMs(pid: number | undefined): Promise<[number, number] | undefined> {
+  if (!pid) return undefined;
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ');
+  return fields ? [Number(fields[11]) * 10, Number(fields[12]) * 10] : undefined;
+}
+
+/**
+ * Pin every thread of a process to the given CPUs (util-linux `taskset`). Used to keep the load
+ * client and the server off each other's core; other processes on the machine are not moved.
+ */
+function pinTo(pid: number, cpuList: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+/** Whether the fan-out can also be measured pinned: taskset present, ≥ 2 cores, a local server pid. */
+function canPin(pid: number | undefined): boolean {
+  if (!pid || cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface FanoutRound {
+  ms: number;
+  minMs: number;
+  maxMs: number;
+  received: number;
+  serverCpuMsPerEvent: number | null;
+  serverUserMsPerEvent: number | null;
+  serverSystemMsPerEvent: number | null;
+  /** The publishing server's CPU per recipient (user + system), µs. */
+  serverCpuUsPerRecipient: number | null;
+  /** This process's CPU per event: the load client receiving every frame (its cost, not the server's). */
+  loadClientCpuMsPerEvent: number;
+}
+
+async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[], pin = false) {
   const servers = Array.isArray(s) ? s : [s];
   const conns: Conn[] = [];
   // Clients spread evenly over the gateways; the events are published on the first one.
@@ -313,46 +354,81 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[]) {
   let marker = '';
   let got = 0;
   let last = 0;
+  let bytes = 0;
   let done: (() => void) | undefined;
   for (const c of conns) {
     c.onEvent((text) => {
       if (marker && text.includes(marker)) {
         got++;
         last = performance.now();
+        if (got === 1) bytes = Buffer.byteLength(text);
         if (got === n) done?.();
       }
     });
   }
+  const pid = servers[0]!.pid;
   // Several events, one at a time: the median is the figure, min and max show the spread.
-  const times: number[] = [];
-  let received = 0;
-  // The publishing gateway's CPU per event (its sends to every local client), load-independent.
-  const cpu0 = await cpuMs(servers[0]!.pid);
-  for (let i = 0; i < 5; i++) {
-    got = 0;
-    marker = `fanout-${randomBytes(6).toString('hex')}`;
-    const all = new Promise<void>((res) => {
-      done = res;
-    });
-    const t0 = performance.now();
-    await publisher.request('system-event', { text: marker });
-    await Promise.race([all, new Promise((r) => setTimeout(r, 30_000).unref())]);
-    times.push(round(last - t0));
-    received = Math.min(received || got, got);
-    await new Promise((r) => setTimeout(r, 300));
+  const round5 = async (): Promise<FanoutRound> => {
+    const times: number[] = [];
+    let received = 0;
+    // The publishing server's CPU per event (its sends to every local client), load-independent.
+    const cpu0 = await cpuSplitMs(pid);
+    const own0 = process.cpuUsage();
+    for (let i = 0; i < 5; i++) {
+      got = 0;
+      marker = `fanout-${randomBytes(6).toString('hex')}`;
+      const all = new Promise<void>((res) => {
+        done = res;
+      });
+      const t0 = performance.now();
+      await publisher.request('system-event', { text: marker });
+      await Promise.race([all, new Promise((r) => setTimeout(r, 30_000).unref())]);
+      times.push(round(last - t0));
+      received = Math.min(received || got, got);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const own = process.cpuUsage(own0);
+    const cpu1 = await cpuSplitMs(pid);
+    const sorted = [...times].sort((a, b) => a - b);
+    const per = (k: 0 | 1) => (cpu0 && cpu1 ? round((cpu1[k] - cpu0[k]) / 5) : null);
+    const user = per(0);
+    const system = per(1);
+    const total = user === null || system === null ? null : round(user + system);
+    return {
+      ms: sorted[2]!,
+      minMs: sorted[0]!,
+      maxMs: sorted[4]!,
+      received,
+      serverCpuMsPerEvent: total,
+      serverUserMsPerEvent: user,
+      serverSystemMsPerEvent: system,
+      serverCpuUsPerRecipient: total === null ? null : round((total * 1000) / conns.length),
+      loadClientCpuMsPerEvent: round((own.user + own.system) / 1000 / 5),
+    };
+  };
+  const shared = await round5();
+  // The same sockets again with the server on core 0 and this process (the load client, every
+  // receiving socket) on core 1: the server's cost when the receivers do not take its core.
+  let pinned: FanoutRound | undefined;
+  if (pin && pid && canPin(pid)) {
+    pinTo(pid, '0');
+    pinTo(process.pid, '1');
+    try {
+      pinned = await round5();
+    } finally {
+      const all = `0-${cpus().length - 1}`;
+      pinTo(pid, all);
+      pinTo(process.pid, all);
+    }
   }
-  const cpu1 = await cpuMs(servers[0]!.pid);
   for (const c of conns) c.ws.terminate();
   publisher.ws.terminate();
-  const sorted = [...times].sort((a, b) => a - b);
   return {
     clients: n,
     gateways: servers.length,
-    received,
-    ms: sorted[2]!,
-    minMs: sorted[0]!,
-    maxMs: sorted[4]!,
-    serverCpuMsPerEvent: cpu0 === undefined || cpu1 === undefined ? null : round((cpu1 - cpu0) / 5),
+    frameBytes: bytes,
+    ...shared,
+    ...(pinned ? { pinned } : {}),
   };
 }
 
@@ -552,7 +628,10 @@ async function measure(s: Server, ids: BenchIdentity[], fanoutN: number | undefi
     handshakes: want('handshakes') ? await part(s, () => handshakesPerSecond(s, ids.slice(0, 4))) : undefined,
     rpc11: want('rpc') ? await part(s, () => rpc(s, 1, 1, ids)) : undefined,
     rpc164: want('rpc') ? await part(s, () => rpc(s, 16, 4, ids)) : undefined,
-    fanout: want('fanout') && fanoutN ? await part(s, () => fanout(s, fanoutN, ids)) : undefined,
+    fanout:
+      want('fanout') && fanoutN
+        ? await part(s, () => fanout(s, fanoutN, ids, values.pin === true))
+        : undefined,
   };
 }
 
@@ -607,14 +686,14 @@ async function main() {
       rssAfterStartMb: ours.idleRssKb ? round(ours.idleRssKb / 1024) : null,
     };
     const o = await measure(ours, ids, fanoutClients);
-    const b = await measure(bare, ids, undefined);
+    const b = await measure(bare, ids, fanoutClients);
     if (o.handshakes) report.handshakes = { ...o.handshakes, bareFloor: b.handshakes };
     if (o.rpc11)
       report.rpcHealth = {
         '1x1': { ...o.rpc11, bareFloor: b.rpc11 },
         '16x4': { ...o.rpc164, bareFloor: b.rpc164 },
       };
-    if (o.fanout) report.fanout = o.fanout;
+    if (o.fanout) report.fanout = { ...o.fanout, bareFloor: b.fanout };
     const idle: { connections: number; bytesPerConnection: number | null }[] = [];
     for (const n of want('idle') ? idleCounts : []) {
       // A fresh process for each count, so earlier load phases do not distort the memory figure.
@@ -709,18 +788,40 @@ async function main() {
         met: o.rpc164.rps / b.rpc164.rps >= 0.5 && o.rpc164.p99Ms < 5,
       });
     }
-    const fanCell = (f: Awaited<ReturnType<typeof fanout>>) =>
+    type Fan = Pick<FanoutRound, 'received' | 'ms' | 'minMs' | 'maxMs'> &
+      Partial<FanoutRound> & { clients: number };
+    const fanCpu = (f: Fan) =>
+      f.serverUserMsPerEvent === null || f.serverUserMsPerEvent === undefined
+        ? `${fmt(f.serverCpuMsPerEvent)} ms CPU`
+        : `${fmt(f.serverCpuMsPerEvent)} ms CPU: ${fmt(f.serverUserMsPerEvent)} user + ${fmt(f.serverSystemMsPerEvent)} sys, ${fmt(f.serverCpuUsPerRecipient, 1)} µs a recipient`;
+    const fanCell = (f: Fan) =>
       f.received < f.clients
         ? `${fmt(f.received)} of ${fmt(f.clients)} received it`
-        : `${fmt(f.ms)} ms to ${fmt(f.clients)} (min ${fmt(f.minMs)}, max ${fmt(f.maxMs)}; ${fmt(f.serverCpuMsPerEvent)} ms CPU)`;
-    if (o.fanout)
+        : `${fmt(f.ms)} ms to ${fmt(f.clients)} (min ${fmt(f.minMs)}, max ${fmt(f.maxMs)}; ${fanCpu(f)}${f.loadClientCpuMsPerEvent === undefined ? '' : `; load client ${fmt(f.loadClientCpuMsPerEvent)} ms CPU`})`;
+    // The share is the floor's time over ours: the same sense as the throughput shares.
+    const fanShare = (of: Fan, bf: Fan | undefined) =>
+      bf && bf.received === bf.clients && of.received === of.clients ? ` (${pct(bf.ms, of.ms)})` : '';
+    if (o.fanout) {
+      const bf = b.fanout;
       rows.push({
         figure: `one event fanned out to ${fmt(fanoutClients)} clients (median of 5)`,
-        ours: fanCell(o.fanout),
-        ...(r?.fanout ? { reference: fanCell(r.fanout) } : {}),
+        ours: `${fanCell(o.fanout)}${fanShare(o.fanout, bf)}`,
+        ...(bf ? { bare: fanCell(bf) } : {}),
+        ...(r?.fanout ? { reference: fanCell({ ...r.fanout }) } : {}),
         target: fanoutClients >= 10_000 ? '< 100 ms' : '(< 100 ms at 10,000)',
         met: fanoutClients >= 10_000 && o.fanout.received === fanoutClients ? o.fanout.ms < 100 : undefined,
       });
+      const op = o.fanout.pinned;
+      if (op) {
+        const bp = bf?.pinned;
+        rows.push({
+          figure: '  the same, server pinned to core 0, load client to core 1',
+          ours: `${fanCell({ ...op, clients: fanoutClients })}${bp ? fanShare({ ...op, clients: fanoutClients }, { ...bp, clients: fanoutClients }) : ''}`,
+          ...(bp ? { bare: fanCell({ ...bp, clients: fanoutClients }) } : {}),
+          target: '(reported)',
+        });
+      }
+    }
     for (const x of idle)
       rows.push({
         figure: `RSS per idle authenticated connection, ${fmt(x.connections)}`,
