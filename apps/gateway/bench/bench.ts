@@ -187,7 +187,8 @@ async function startGateway(
 }
 
 async function startBare(): Promise<Server> {
-  const child = spawn(process.execPath, [join(here, 'bare-server.ts')], {
+  // The same open-file allowance as the gateway, so the many-connection run can use it too.
+  const child = spawnWithFds(process.execPath, [join(here, 'bare-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await waitLine(child, (l) => l.startsWith('{"port"'));
@@ -706,6 +707,7 @@ async function main() {
     }
     report.idleConnections = idle;
     let manyReport: Awaited<ReturnType<typeof many>> | undefined;
+    let bareMany: Awaited<ReturnType<typeof many>> | undefined;
     if (manyClients > 0 && want('many')) {
       // Its own process, allowed as many sockets as its open files: the default limit is 20,000.
       const fresh = values.url
@@ -716,6 +718,14 @@ async function main() {
         report.many = manyReport;
       } finally {
         if (!values.url) await fresh.stop();
+      }
+      // The floor at the same count (same open-file limit), from the same load processes.
+      const floor = await startBare();
+      try {
+        bareMany = await many(floor, manyClients, await fdLimitOf(floor.pid));
+        report.many = { ...manyReport, bareFloor: bareMany };
+      } finally {
+        await floor.stop();
       }
     }
     let r: Awaited<ReturnType<typeof measure>> | undefined;
@@ -832,6 +842,8 @@ async function main() {
         target: '(≤ 10 KB at 100,000)',
       });
     const notes: string[] = [];
+    const manyFan = (m: NonNullable<typeof manyReport>) =>
+      `${fmt(m.fanout.ms)} ms (min ${fmt(m.fanout.minMs)}, max ${fmt(m.fanout.maxMs)}; ${fmt(m.fanout.serverCpuMsPerEvent)} ms CPU, ${fmt(m.fanout.serverCpuMsPerEvent === null ? null : (m.fanout.serverCpuMsPerEvent * 1000) / m.connections, 1)} µs a recipient; ${fmt(m.fanout.received)} received)`;
     if (manyReport) {
       const m = manyReport;
       const all = m.connections === m.requested;
@@ -844,17 +856,24 @@ async function main() {
       rows.push({
         figure: `  handshakes/s while they arrive (${m.loadProcesses} load processes)`,
         ours: `${fmt(m.handshakesPerSecondArriving)}${cpuNote(m.serverCpuUsPerHandshake)}`,
+        ...(bareMany
+          ? {
+              bare: `${fmt(bareMany.handshakesPerSecondArriving)}${cpuNote(bareMany.serverCpuUsPerHandshake)}`,
+            }
+          : {}),
         target: '(reported)',
       });
       rows.push({
         figure: `  RSS per connection at ${fmt(m.connections)}`,
         ours: m.bytesPerConnection === null ? '–' : `${fmt(m.bytesPerConnection / 1024, 1)} KB`,
+        ...(bareMany?.bytesPerConnection ? { bare: `${fmt(bareMany.bytesPerConnection / 1024, 1)} KB` } : {}),
         target: '≤ 10 KB',
         ...(m.bytesPerConnection === null ? {} : { met: m.bytesPerConnection <= 10 * 1024 }),
       });
       rows.push({
         figure: `  one event fanned out to all ${fmt(m.connections)} (median of 3)`,
-        ours: `${fmt(m.fanout.ms)} ms (min ${fmt(m.fanout.minMs)}, max ${fmt(m.fanout.maxMs)}; ${fmt(m.fanout.serverCpuMsPerEvent)} ms CPU; ${fmt(m.fanout.received)} received)`,
+        ours: `${manyFan(m)}${bareMany && bareMany.fanout.received === bareMany.connections && m.fanout.received === m.connections ? ` (${pct(bareMany.fanout.ms, m.fanout.ms)})` : ''}`,
+        ...(bareMany ? { bare: manyFan(bareMany) } : {}),
         target: '< 1 s',
         met: m.fanout.received === m.connections && m.fanout.ms < 1000,
       });

@@ -52,12 +52,14 @@ interface Open {
 async function handshake(id: (typeof ids)[number]): Promise<Open> {
   const frames: string[] = [];
   let listener: (frame: string) => void = () => {};
+  const send = (frame: string) => {
+    frames.push(frame);
+    listener(frame);
+  };
   const handle = core.accept(
     {
-      send: (frame: string) => {
-        frames.push(frame);
-        listener(frame);
-      },
+      send,
+      sendEvent: (head: string, seq: number) => send(`${head},"seq":${seq}}`),
       get bufferedAmount() {
         return 0;
       },

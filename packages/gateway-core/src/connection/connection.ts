@@ -366,7 +366,8 @@ export class Connection {
     }
     const seq = ++this.#seq;
     if (replayable) this.#replay?.push(seq, head);
-    this.#write(`${head},"seq":${seq}}`);
+    // The seq tail is at most 24 characters; the budget counts characters, as #write does.
+    if (!this.#overBudget(head.length + 24)) this.#transport.sendEvent(head, seq);
   }
 
   /** Re-send already-sequenced frames (resume). */

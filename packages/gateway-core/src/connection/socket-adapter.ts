@@ -36,23 +36,21 @@ interface RawSocket {
   write(data: Buffer): boolean;
 }
 
+/** The open socket under ws, when a frame may be written straight to it; else undefined. */
+function rawSocket(ws: WsSocketLike): RawSocket | undefined {
+  const w = ws as unknown as { _socket?: RawSocket; readyState: number };
+  return w.readyState === 1 ? w._socket : undefined;
+}
+
 /**
- * One text frame as one buffer, written straight to the socket: one write call instead of
- * ws's header + payload pair (cork, two writes, writev). Only while the socket is open and
- * nothing else (a close frame) may be in flight; otherwise through ws.
+ * A buffer for a server-to-client text frame of `len` payload bytes with its header written;
+ * the payload starts at `frameHeaderLength(len)`.
  */
-function sendText(ws: WsSocketLike, frame: string): void {
-  const socket = (ws as unknown as { _socket?: RawSocket; readyState: number })._socket;
-  if ((ws as unknown as { readyState: number }).readyState !== 1 || !socket) {
-    ws.send(frame);
-    return;
-  }
-  const len = Buffer.byteLength(frame);
-  const head = len < 126 ? 2 : len < 65536 ? 4 : 10;
-  const buf = Buffer.allocUnsafe(head + len);
+function frameBuffer(len: number): Buffer {
+  const buf = Buffer.allocUnsafe(frameHeaderLength(len) + len);
   buf[0] = 0x81; // FIN, text
-  if (head === 2) buf[1] = len;
-  else if (head === 4) {
+  if (len < 126) buf[1] = len;
+  else if (len < 65536) {
     buf[1] = 126;
     buf.writeUInt16BE(len, 2);
   } else {
@@ -60,7 +58,73 @@ function sendText(ws: WsSocketLike, frame: string): void {
     buf.writeUInt32BE(0, 2);
     buf.writeUInt32BE(len, 6);
   }
-  buf.write(frame, head, 'utf8');
+  return buf;
+}
+
+function frameHeaderLength(len: number): number {
+  return len < 126 ? 2 : len < 65536 ? 4 : 10;
+}
+
+/**
+ * One text frame as one buffer, written straight to the socket: one write call instead of
+ * ws's header + payload pair (cork, two writes, writev). Only while the socket is open and
+ * nothing else (a close frame) may be in flight; otherwise through ws.
+ */
+function sendText(ws: WsSocketLike, frame: string): void {
+  const socket = rawSocket(ws);
+  if (!socket) {
+    ws.send(frame);
+    return;
+  }
+  const len = Buffer.byteLength(frame);
+  const buf = frameBuffer(len);
+  buf.write(frame, frameHeaderLength(len), 'utf8');
+  socket.write(buf);
+}
+
+// The last event head encoded: a fan-out hands every recipient the same head string, so it is
+// encoded to UTF-8 once per event, and each recipient's frame is a copy of those bytes plus its
+// own seq digits (no per-recipient string building, flattening or re-encoding; nothing
+// allocated but the frame's buffer). Measured: 0.33 → 0.13 µs per recipient for a 180-byte
+// frame, 0.65 → 0.30 for 1 KB. Bigger frames take the string path: at 4 KB the copy path was
+// slower (1.7 → 3–4 µs), because without the per-recipient strings the young generation fills
+// so slowly that the buffer pool's dead slabs pile up until a full collection.
+let encodedHead = '';
+let encodedBytes = new Uint8Array(0);
+const MAX_COPIED_FRAME = 1024;
+
+/** The event frame `${head},"seq":${seq}}` (seq a positive safe integer), as sendText would write it. */
+function sendEventFrame(ws: WsSocketLike, head: string, seq: number): void {
+  const socket = rawSocket(ws);
+  if (!socket) {
+    ws.send(`${head},"seq":${seq}}`);
+    return;
+  }
+  if (head !== encodedHead) {
+    encodedBytes = Buffer.from(head, 'utf8');
+    encodedHead = head;
+  }
+  let digits = 1;
+  for (let x = seq; x >= 10; x = Math.floor(x / 10)) digits++;
+  const len = encodedBytes.length + 8 + digits; // head, `,"seq":` (7), digits, `}`
+  if (len > MAX_COPIED_FRAME) {
+    sendText(ws, `${head},"seq":${seq}}`);
+    return;
+  }
+  const buf = frameBuffer(len);
+  let at = frameHeaderLength(len);
+  buf.set(encodedBytes, at);
+  at += encodedBytes.length;
+  buf[at++] = 0x2c; // ,
+  buf[at++] = 0x22; // "
+  buf[at++] = 0x73; // s
+  buf[at++] = 0x65; // e
+  buf[at++] = 0x71; // q
+  buf[at++] = 0x22; // "
+  buf[at++] = 0x3a; // :
+  let end = at + digits;
+  buf[end] = 0x7d; // }
+  for (let x = seq; end > at; x = Math.floor(x / 10)) buf[--end] = 0x30 + (x % 10);
   socket.write(buf);
 }
 
@@ -73,6 +137,7 @@ export function attachSocket(
 ): ConnectionHandle {
   const transport: Transport = {
     send: (frame) => sendText(ws, frame),
+    sendEvent: (head, seq) => sendEventFrame(ws, head, seq),
     get bufferedAmount() {
       return ws.bufferedAmount;
     },

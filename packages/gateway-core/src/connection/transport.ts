@@ -5,6 +5,11 @@
 export interface Transport {
   /** Queue one text frame. */
   send(frame: string): void;
+  /**
+   * Queue the event frame `${head},"seq":${seq}}`. `head` is shared by every recipient of one
+   * event, so an adapter may encode it once per event instead of once per socket.
+   */
+  sendEvent(head: string, seq: number): void;
   /** Bytes queued but not yet written to the network. */
   readonly bufferedAmount: number;
   /** Close handshake with a code and a short reason. */
