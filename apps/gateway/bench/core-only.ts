@@ -1,6 +1,8 @@
-// `pnpm bench:core [--n 3000] [--rpc 200000]`: the core alone — handshakes and `health` requests
-// through Connection.receive → router → respond over an in-memory transport, no sockets and no
-// ws — with its CPU per operation from process.cpuUsage. It separates the gateway's own code
+// `pnpm bench:core [--n 3000] [--rpc 200000] [--fanout 5000]`: the core alone — handshakes,
+// `health` requests through Connection.receive → router → respond, and one `system-event` fanned
+// out to --fanout connections (bus loop, scope check, seq, replay ring, budget check; the
+// transport only counts), over an in-memory transport, no sockets and no ws — with its CPU per
+// operation from process.cpuUsage. It separates the gateway's own code
 // from the kernel and the WebSocket library, whose costs the bare floor pays too. A command,
 // not a test (docs/PERFORMANCE.md, "Second pass").
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -16,9 +18,12 @@ import {
   createSqliteStore,
 } from '@openclaw/gateway-core';
 
-const { values } = parseArgs({ options: { n: { type: 'string' }, rpc: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string' }, rpc: { type: 'string' }, fanout: { type: 'string' } },
+});
 const handshakes = Number(values.n ?? 3000);
 const requests = Number(values.rpc ?? 200_000);
+const fanoutConns = Number(values.fanout ?? 5000);
 
 const dir = await mkdtemp(join(tmpdir(), 'oc-core-bench-'));
 const token = 'core-bench-token-0123456789';
@@ -42,6 +47,9 @@ const ids = Array.from({ length: 4 }, () => {
 });
 
 /** CPU spent signing (the client's work, in this same process): subtracted from the handshakes. */
+/** While set, event frames are only counted: the fan-out figure is the core's work, not a sink's. */
+let countEvents = false;
+let eventsCounted = 0;
 let signingUs = 0;
 
 interface Open {
@@ -59,7 +67,10 @@ async function handshake(id: (typeof ids)[number]): Promise<Open> {
   const handle = core.accept(
     {
       send,
-      sendEvent: (head: string, seq: number) => send(`${head},"seq":${seq}}`),
+      sendEvent: (head: string, seq: number) => {
+        if (countEvents) eventsCounted++;
+        else send(`${head},"seq":${seq}}`);
+      },
       get bufferedAmount() {
         return 0;
       },
@@ -135,6 +146,36 @@ try {
   const r0 = process.cpuUsage();
   const sent = await pump(requests);
   const r = process.cpuUsage(r0);
+  for (const c of conns) c.handle.closed(1000, '');
+
+  // Fan-out: --fanout ready connections, one of them publishing; the transport counts the frames.
+  const fans: Open[] = [];
+  for (let i = 0; i < fanoutConns; i++) fans.push(await handshake(ids[i % ids.length]!));
+  const publisher = fans[0]!;
+  let publishAnswered: (() => void) | undefined;
+  publisher.onFrame(() => publishAnswered?.());
+  countEvents = true;
+  const publish = async (events: number) => {
+    for (let i = 0; i < events; i++) {
+      const answered = new Promise<void>((resolve) => {
+        publishAnswered = resolve;
+      });
+      const text = `{"type":"req","id":"e${i}","method":"system-event","params":{"text":"fanout-${i}"}}`;
+      publisher.handle.message(text, text.length);
+      await answered;
+    }
+  };
+  // Warm-up past the replay ring's default 64 events: a long-running gateway's rings are full and
+  // overwrite in place; while they grow, each event also copies every connection's ring arrays.
+  await publish(100);
+  eventsCounted = 0;
+  const fanEvents = 100;
+  const f0 = process.cpuUsage();
+  await publish(fanEvents);
+  const f = process.cpuUsage(f0);
+  // (The four pairing connections are still open and receive it too.)
+  if (eventsCounted < fanEvents * fanoutConns)
+    throw new Error(`fan-out: ${eventsCounted} frames, expected ${fanEvents * fanoutConns} or more`);
   const report = {
     loadavg1m: Math.round(loadavg()[0]! * 100) / 100,
     handshake: {
@@ -143,6 +184,11 @@ try {
       clientSigningUsEach: Math.round(signingUs / handshakes),
     },
     health: { count: sent, coreCpuUsEach: Math.round(((r.user + r.system) / sent) * 100) / 100 },
+    fanout: {
+      connections: eventsCounted / fanEvents,
+      events: fanEvents,
+      coreCpuUsPerRecipient: Math.round(((f.user + f.system) / eventsCounted) * 1000) / 1000,
+    },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
