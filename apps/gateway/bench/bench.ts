@@ -704,7 +704,8 @@ async function main() {
         '16x4': { ...o.rpc164, bareFloor: b.rpc164 },
       };
     if (o.fanout) report.fanout = { ...o.fanout, bareFloor: b.fanout };
-    const idle: { connections: number; bytesPerConnection: number | null }[] = [];
+    type Idle = { connections: number; bytesPerConnection: number | null };
+    const idle: (Idle & { bareFloor?: Idle })[] = [];
     for (const n of want('idle') ? idleCounts : []) {
       // A fresh process for each count, so earlier load phases do not distort the memory figure.
       const fresh = values.url ? ours : await startGateway();
@@ -712,6 +713,13 @@ async function main() {
         idle.push(await idleRss(fresh, n, ids));
       } finally {
         if (!values.url) await fresh.stop();
+      }
+      // The floor's memory per connection, from a fresh floor process too.
+      const floor = await startBare();
+      try {
+        idle[idle.length - 1]!.bareFloor = await idleRss(floor, n, ids);
+      } finally {
+        await floor.stop();
       }
     }
     report.idleConnections = idle;
@@ -845,6 +853,9 @@ async function main() {
       rows.push({
         figure: `RSS per idle authenticated connection, ${fmt(x.connections)}`,
         ours: x.bytesPerConnection === null ? '–' : `${fmt(x.bytesPerConnection / 1024, 1)} KB`,
+        ...(x.bareFloor?.bytesPerConnection
+          ? { bare: `${fmt(x.bareFloor.bytesPerConnection / 1024, 1)} KB` }
+          : {}),
         ...(r && refIdle && x.connections === refIdle.connections && refIdle.bytesPerConnection !== null
           ? { reference: `${fmt(refIdle.bytesPerConnection / 1024, 1)} KB` }
           : {}),
