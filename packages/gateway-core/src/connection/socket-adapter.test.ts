@@ -60,17 +60,20 @@ describe('socket adapter: event frames', () => {
     }
   }
 
-  it('sends head plus seq byte for byte, for multi-byte text, every digit count, and changing heads', async () => {
+  it('sends head plus seq byte for byte, for multi-byte text, every digit count, changing heads and big frames', async () => {
     const { transports, inboxes } = await pair(2);
     const a = '{"type":"event","event":"system-event","payload":{"text":"héllo ✓ 🎉 \\u0000"}';
     const b = '{"type":"event","event":"tick","payload":{"ts":1}';
     const big = `{"type":"event","event":"chat","payload":{"text":"${'ü'.repeat(40_000)}"}`;
+    // Under the copy limit in characters, over it in bytes.
+    const wide = `{"type":"event","event":"chat","payload":{"text":"${'✓'.repeat(400)}"}`;
     const sends: [string, number][] = [
       [a, 1],
       [a, 9],
       [b, 10],
       [a, 99],
       [big, 100],
+      [wide, 101],
       [b, 1_000_000],
       [a, Number.MAX_SAFE_INTEGER],
     ];

@@ -100,6 +100,11 @@ function sendEventFrame(ws: WsSocketLike, head: string, seq: number): void {
     ws.send(`${head},"seq":${seq}}`);
     return;
   }
+  // (A head longer in characters than the limit is longer in bytes too: not encoded, not kept.)
+  if (head.length > MAX_COPIED_FRAME) {
+    sendText(ws, `${head},"seq":${seq}}`);
+    return;
+  }
   if (head !== encodedHead) {
     encodedBytes = Buffer.from(head, 'utf8');
     encodedHead = head;
