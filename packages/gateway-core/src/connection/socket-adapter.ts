@@ -87,7 +87,7 @@ function sendText(ws: WsSocketLike, frame: string): void {
 // own seq digits (no per-recipient string building, flattening or re-encoding; nothing
 // allocated but the frame's buffer). Measured: 0.33 → 0.13 µs per recipient for a 180-byte
 // frame, 0.65 → 0.30 for 1 KB. Bigger frames take the string path: at 4 KB the copy path was
-// slower (1.7 → 3–4 µs), because without the per-recipient strings the young generation fills
+// slower (1.7 → 3–6 µs), because without the per-recipient strings the young generation fills
 // so slowly that the buffer pool's dead slabs pile up until a full collection.
 let encodedHead = '';
 let encodedBytes = new Uint8Array(0);
