@@ -1,21 +1,19 @@
 // The daemon drops --optimize-for-size while agent runs happen and takes it back when they stop;
 // an operator's OPENCLAW_V8_FLAGS is left alone.
 import { EventBus } from '@openclaw/gateway-core';
-import { expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { applyV8Flags, followRunActivity } from './v8-flags.ts';
 
 const lifecycle = (bus: EventBus, runId: string, phase: string) =>
   bus.publish('agent', { runId, seq: 0, stream: 'lifecycle', ts: Date.now(), data: { phase } });
 
-async function until(test: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5_000;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-it('a run starting switches the flag off once; runs going quiet switch it back', async () => {
+it('a run starting switches the flag off once; runs going quiet switch it back', () => {
+  // The clock is the test's: the policy is about time, and a loaded machine must not bend it.
+  vi.useFakeTimers();
   const bus = new EventBus();
   const set: string[] = [];
   const stop = followRunActivity(bus, { quietMs: 150, setFlags: (f) => set.push(f), force: true });
@@ -27,12 +25,12 @@ it('a run starting switches the flag off once; runs going quiet switch it back',
     lifecycle(bus, 'r1', 'start');
     lifecycle(bus, 'r2', 'start');
     expect(set).toEqual(['--no-optimize-for-size']);
-    // A run starting 100 ms later keeps it off past the first 150 ms.
-    await new Promise((r) => setTimeout(r, 100));
+    // A run starting 100 ms later keeps it off until 150 ms after that one.
+    vi.advanceTimersByTime(100);
     lifecycle(bus, 'r3', 'start');
-    await new Promise((r) => setTimeout(r, 100));
+    vi.advanceTimersByTime(149);
     expect(set).toEqual(['--no-optimize-for-size']);
-    await until(() => set.length === 2, 'the flag back on');
+    vi.advanceTimersByTime(1);
     expect(set).toEqual(['--no-optimize-for-size', '--optimize-for-size']);
     lifecycle(bus, 'r4', 'start');
     expect(set.at(-1)).toBe('--no-optimize-for-size');

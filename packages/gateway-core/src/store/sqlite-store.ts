@@ -186,7 +186,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const levels = ['off', 'normal', 'full', 'extra'] as const;
       return { journalMode: mode.journal_mode, synchronous: levels[sync.synchronous] ?? 'off' };
     },
-    walCheckpoints: () => checkpointer?.stats() ?? { mode: 'inline', completed: 0, running: false },
+    walCheckpoints: () => checkpointer?.stats() ?? { mode: 'inline', completed: 0, polls: 0, running: false },
     devices: {
       get: (id) =>
         run(() => {

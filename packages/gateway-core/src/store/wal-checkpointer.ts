@@ -26,6 +26,8 @@ export interface WalCheckpointStats {
   mode: 'inline' | 'background';
   /** Checkpoints the worker ran. */
   completed: number;
+  /** How many times the store's row changes were looked at (the poll). */
+  polls: number;
   /** Whether the worker thread is running now. */
   running: boolean;
   /** Set once the worker failed: the store's connection checkpoints inline again, as SQLite does. */
@@ -83,6 +85,7 @@ export class WalCheckpointer {
   #checkpointedAt = 0;
   #lastWorkAt = Date.now();
   #completed = 0;
+  #polls = 0;
   #failed: string | undefined;
   #closed = false;
 
@@ -104,6 +107,7 @@ export class WalCheckpointer {
     return {
       mode: 'background',
       completed: this.#completed,
+      polls: this.#polls,
       running: this.#worker !== undefined,
       ...(this.#failed ? { failed: this.#failed } : {}),
     };
@@ -123,6 +127,7 @@ export class WalCheckpointer {
 
   #tick(): void {
     if (this.#closed || this.#failed || this.#inFlight) return;
+    this.#polls++;
     const now = Date.now();
     const total = this.#totalChanges();
     if (total - this.#checkpointedAt < this.#o.changesPerCheckpoint) {
