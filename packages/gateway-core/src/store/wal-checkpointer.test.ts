@@ -44,13 +44,13 @@ describe('WAL checkpoints in the background', () => {
     try {
       expect(store.walCheckpoints()).toMatchObject({ mode: 'background', completed: 0, running: false });
       const before = (await stat(path)).size;
-      // About 2.4 MB in 300 commits: past the worker's threshold, far below SQLite's backstop.
-      for (let i = 0; i < 300; i++) await store.kv.set(`k${i}`, 'x'.repeat(8000));
+      // About 4.8 MB in 600 commits: past the worker's threshold (500 rows), below SQLite's backstop.
+      for (let i = 0; i < 600; i++) await store.kv.set(`k${i}`, 'x'.repeat(8000));
       await until(() => store.walCheckpoints().completed > 0, 'a checkpoint by the worker');
       expect(store.walCheckpoints().running).toBe(true);
       // The pages are in the database file itself now, not only in the WAL.
       await until(async () => (await stat(path)).size > before + 2_000_000, 'the database file to grow');
-      expect(await store.kv.get('k299')).toBe('x'.repeat(8000));
+      expect(await store.kv.get('k599')).toBe('x'.repeat(8000));
     } finally {
       await store.close();
     }

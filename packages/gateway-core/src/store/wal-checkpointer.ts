@@ -92,7 +92,7 @@ export class WalCheckpointer {
   constructor(options: WalCheckpointerOptions) {
     this.#o = {
       pollMs: 250,
-      changesPerCheckpoint: 200,
+      changesPerCheckpoint: 500,
       idleStopMs: 30_000,
       ...options,
     };
