@@ -53,6 +53,11 @@ export interface SessionMessageRecord {
   toolCallId?: string | undefined;
   toolName?: string | undefined;
   isError?: boolean | undefined;
+  /**
+   * toolResult: pictures the call showed the model (kept in the media store, never in the
+   * transcript), so a turn resumed after a crash shows them again.
+   */
+  images?: StoredMedia[] | undefined;
   channel?: string | undefined;
   senderId?: string | undefined;
   senderName?: string | undefined;
