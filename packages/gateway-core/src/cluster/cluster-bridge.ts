@@ -24,6 +24,8 @@ export interface ClusterBridgeOptions {
   /** Another gateway queued a send for an account this one may own. */
   onOutboxRecord(id: string, channel: string, accountId: string): void;
   localPresence(): PresenceEntry[];
+  /** An event from another gateway, after it went out to the connections here. */
+  onRemoteEvent?(event: string, payload: unknown): void;
 }
 
 interface PendingCall {
@@ -152,6 +154,7 @@ export class ClusterBridge {
       case 'event': {
         const b = m.body as { event: string; payload: unknown; options: PublishOptions };
         this.#o.bus.deliverLocal(b.event, b.payload, b.options);
+        this.#o.onRemoteEvent?.(b.event, b.payload);
         return;
       }
       case 'outbox': {

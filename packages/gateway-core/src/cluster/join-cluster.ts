@@ -1,3 +1,4 @@
+import type { ExecApprovals } from '../approvals/exec-approvals.ts';
 import type { Channels } from '../channels/create-channels.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { HealthReporter } from '../health/health-reporter.ts';
@@ -20,9 +21,10 @@ export function joinCluster(
     channels: Pick<Channels, 'outbox'>;
     presence: PresenceRegistry;
     reports: Pick<HealthReporter, 'addReadinessCheck' | 'noteHealthChanged'>;
+    approvals: Pick<ExecApprovals, 'wake'>;
   },
 ): ClusterBridge {
-  const { bus, log, nodes, channels, presence, reports } = deps;
+  const { bus, log, nodes, channels, presence, reports, approvals } = deps;
   const bridge = new ClusterBridge({
     link,
     bus,
@@ -31,6 +33,10 @@ export function joinCluster(
     isNodeHere: (nodeId) => nodes.isConnectedHere(nodeId),
     onOutboxRecord: (id) => void channels.outbox.adopt(id),
     localPresence: () => presence.list(),
+    // A run waiting here on an approval decided on another gateway goes on at once.
+    onRemoteEvent: (event, payload) => {
+      if (event === 'exec.approval.resolved') approvals.wake((payload as { id: string }).id);
+    },
   });
   reports.addReadinessCheck({
     name: 'cluster',
