@@ -8,6 +8,7 @@ import { BackendError } from './backend-error.ts';
 import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
+import { toolOutputOf, withoutToolImages } from './tool-output.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
 /** A tool ready for the loop: its definition and its input checker (compiled once). */
@@ -130,7 +131,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           type: 'tool-result' as const,
           toolCallId: r.call.id,
           toolName: r.call.name,
-          output: outputOf(r),
+          output: toolOutputOf(r),
         })),
       },
     );
@@ -221,48 +222,4 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
       return finish(errorText(error), true);
     }
   }
-}
-
-type ToolOutput = Extract<ModelMessage, { role: 'tool' }>['content'][number] extends infer P
-  ? P extends { type: 'tool-result'; output: infer O }
-    ? O
-    : never
-  : never;
-
-/** A tool result as the model gets it: the error text, the JSON, or the JSON and its pictures. */
-function outputOf(r: ToolOutcome): ToolOutput {
-  if (r.isError) return { type: 'error-text', value: String(r.result) };
-  if (!r.images?.length) return { type: 'json', value: (r.result ?? null) as never };
-  return {
-    type: 'content',
-    value: [
-      { type: 'text', text: JSON.stringify(r.result ?? null) },
-      ...r.images.map((i) => ({
-        type: 'file' as const,
-        mediaType: i.mediaType,
-        data: { type: 'data' as const, data: i.data },
-      })),
-    ],
-  };
-}
-
-/** The same messages with pictures dropped from tool results (their JSON text stays). */
-function withoutToolImages(messages: ModelMessage[]): ModelMessage[] {
-  return messages.map((m) => {
-    if (m.role !== 'tool') return m;
-    return {
-      ...m,
-      content: m.content.map((part) =>
-        part.type === 'tool-result' && part.output.type === 'content'
-          ? {
-              ...part,
-              output: {
-                type: 'text' as const,
-                value: part.output.value.flatMap((v) => (v.type === 'text' ? [v.text] : [])).join('\n'),
-              },
-            }
-          : part,
-      ),
-    };
-  });
 }

@@ -191,5 +191,6 @@ function turnOf(m: SessionMessageRecord): HistoryTurn {
   if (m.toolCallId) turn.toolCallId = m.toolCallId;
   if (m.toolName) turn.toolName = m.toolName;
   if (m.isError !== undefined) turn.isError = m.isError;
+  if (m.images?.length) turn.images = m.images;
   return turn;
 }
