@@ -4,8 +4,9 @@
 // middle of that step's last call (a system.run waiting for an operator's approval), or frozen
 // (SIGSTOP) past its leases while its next model call is pending and woken (SIGCONT) after the
 // takeover. The other gateway (B) takes the turn over from its last completed call: completed
-// tools are not run again, the answer reaches the chat once, and a woken A neither answers nor
-// writes anything more.
+// tools are not run again, the pending approval is the same request on B (decided there, or
+// while no gateway owned the run), the answer reaches the chat once, and a woken A neither
+// answers nor writes anything more.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
@@ -171,40 +172,56 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(step?.tool_calls?.map((c) => c.id)).toEqual(calls.map((c) => c.id));
   }
 
-  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
-    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
-    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
-    // Every system.run asks an operator (the policy is in the shared store).
-    const snap = await opA.request('exec.approvals.get', {});
-    await opA.request('exec.approvals.set', {
+  /** Every system.run asks an operator (the policy is in the shared store). */
+  async function askAlways(op: GatewayClient): Promise<void> {
+    const snap = await op.request('exec.approvals.get', {});
+    await op.request('exec.approvals.set', {
       file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
       baseHash: snap.hash,
     });
+  }
+
+  /** The approval requests an operator connection sees announced. */
+  function requestsSeen(op: GatewayClient): string[] {
+    const ids: string[] = [];
+    op.on('exec.approval.requested', (e) => ids.push(e.id));
+    return ids;
+  }
+
+  /** A's turn has sent the message, added the job, and its system.run waits for an operator. */
+  async function waitingOnA(tg: FakeTelegram, opA: GatewayClient, opB: GatewayClient) {
+    await askAlways(opA);
     await dm(tg, 'ping me');
-    // A has sent the message, added the job, and its system.run waits for an operator.
-    const askedOnA = await eventually(
+    const asked = await eventually(
       async () => (await opA.request('exec.approval.list', {}))[0],
       30_000,
       'the approval A asks for',
     );
+    expect(asked).toMatchObject({ commandArgv: ['true'], status: 'pending' });
+    // The request is the cluster's: B lists the same one.
+    expect(await opB.request('exec.approval.list', {})).toEqual([asked]);
     expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
+    return asked;
+  }
+
+  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
+    const seenOnB = requestsSeen(opB);
+    const askedOnA = await waitingOnA(tg, opA, opB);
 
     a.child.kill('SIGKILL');
     await a.waitForExit();
 
     // B takes the account and the run over once their leases run out, and runs the one call
-    // that has no result yet: its system.run asks again, here; the operator denies it.
-    const askedOnB = await eventually(
-      async () => (await opB.request('exec.approval.list', {}))[0],
+    // that has no result yet: its system.run waits on the request A made (same id, same expiry).
+    await waitFor(
+      () => b.output().includes('taking over a run of a gateway that is gone'),
       LEASE_MS * 6,
-      'the approval B asks for',
+      'B to take the run over',
     );
-    expect(askedOnB).toMatchObject({
-      requestedBy: askedOnA.requestedBy,
-      sessionKey: askedOnA.sessionKey,
-      commandArgv: ['true'],
-    });
-    await opB.request('exec.approval.resolve', { id: askedOnB.id, decision: 'deny' });
+    expect(await opB.request('exec.approval.list', {})).toEqual([askedOnA]);
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'deny' });
     await waitFor(
       () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
       LEASE_MS * 6,
@@ -219,7 +236,59 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(llm.requests).toHaveLength(3);
     expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
     expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    // One request in all, announced once (by A), decided once (on B).
+    expect(seenOnB).toEqual([askedOnA.id]);
+    expect(await opB.request('exec.approval.get', { id: askedOnA.id })).toMatchObject({
+      status: 'resolved',
+      decision: 'deny',
+      expiresAtMs: askedOnA.expiresAtMs,
+    });
+    expect(await opB.request('exec.approval.list', {})).toEqual([]);
+  }, 120_000);
+
+  it('an approval decided while no gateway owns the run reaches the gateway that takes the run over', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-decided:', llm, tg);
+    const seenOnB = requestsSeen(opB);
+    const askedOnA = await waitingOnA(tg, opA, opB);
+
+    a.child.kill('SIGKILL');
+    await a.waitForExit();
+    // A is gone and its lease has not run out: nobody runs the turn while the operator allows it.
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'allow-once' });
+    expect(b.output()).not.toContain('taking over a run of a gateway that is gone');
+
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      LEASE_MS * 6,
+      'the answer from B',
+    );
+    await marker(tg);
     expect(b.output()).toContain('taking over a run of a gateway that is gone');
+    // The call went past the approval (to a node that is not there) instead of asking again.
+    const result = messageText(llm.requests[1]!.messages.at(-1)!);
+    expect(result).not.toContain('SYSTEM_RUN_DENIED');
+    expect(result).toMatch(/^NODE_/);
+    expect(seenOnB).toEqual([askedOnA.id]);
+    expect(await opB.request('exec.approval.list', {})).toEqual([]);
+  }, 120_000);
+
+  it('an approval decided on another gateway reaches the run waiting for it', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { opA, opB } = await cluster('oc-takeover-elsewhere:', llm, tg);
+    const askedOnA = await waitingOnA(tg, opA, opB);
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'deny' });
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      20_000,
+      'the answer from A',
+    );
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-a']);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    expect(await opA.request('exec.approval.get', { id: askedOnA.id })).toMatchObject({
+      status: 'resolved',
+      decision: 'deny',
+    });
   }, 120_000);
 
   it('a gateway frozen past its lease and woken after the takeover does not go on with the turn', async () => {
