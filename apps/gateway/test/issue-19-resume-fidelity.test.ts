@@ -1,5 +1,6 @@
 // A turn resumed after a kill -9 goes on as the uninterrupted turn would have: the picture a
-// completed tool call showed the model is shown again (from the media store), and a system.run
+// completed tool call showed the model is shown again (from the media store) and still goes out
+// with the answer, and a system.run
 // that was waiting for an operator waits on the same approval (same id, same expiry) instead of
 // asking again; the operator decides it from the CLI of the restarted gateway.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -73,8 +74,8 @@ describe('a resumed turn goes on as the uninterrupted one would have (issue 19)'
     const node = await generateDeviceIdentity();
     const SNAP = {
       id: 'call_snap',
-      name: 'nodes',
-      arguments: { action: 'invoke', nodeId: node.deviceId, command: 'camera.snap' },
+      name: 'canvas',
+      arguments: { action: 'snapshot', nodeId: node.deviceId },
     };
     const { fake, start, operator } = await setup(
       (req) =>
@@ -83,7 +84,7 @@ describe('a resumed turn goes on as the uninterrupted one would have (issue 19)'
     );
     const first = await start();
     const op = await operator(first);
-    // A node whose camera answers with a PNG.
+    // A canvas node whose snapshot is a PNG.
     const cam = new GatewayClient({
       url: first.url,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -91,8 +92,8 @@ describe('a resumed turn goes on as the uninterrupted one would have (issue 19)'
       role: 'node',
       identity: node,
       auth: { token },
-      caps: ['camera'],
-      commands: ['camera.snap'],
+      caps: ['canvas'],
+      commands: ['canvas.snapshot'],
       reconnect: false,
     });
     cleanup.push(() => cam.close());
@@ -150,12 +151,22 @@ describe('a resumed turn goes on as the uninterrupted one would have (issue 19)'
       image_url: { url: `data:image/png;base64,${png.toString('base64')}` },
     });
     expect(JSON.parse(messageText(tool!))).toMatchObject({
-      command: 'camera.snap',
-      result: { format: 'png', width: 16, height: 16, bytes: png.length },
+      action: 'snapshot',
+      result: { format: 'png', width: 16, height: 16, bytes: png.length, attached: true },
     });
     // The resumed turn sends exactly that again: the stored call, its result and the same picture.
     expect(fake.requests[2]!.messages).toEqual(cut!.messages);
     expect(second.output()).toContain('resuming a run a restart cut short');
+    // The snapshot still goes out with the answer, as it would have without the kill.
+    const history = await op2.request('chat.history', { sessionKey: 'pic-1' });
+    const answer = history.messages.at(-1)!;
+    expect(answer).toMatchObject({ role: 'assistant', text: 'a small square' });
+    expect(answer.media).toHaveLength(1);
+    expect(answer.media![0]).toMatchObject({ kind: 'image', mimeType: 'image/png', size: png.length });
+    const picture = await fetch(new URL(answer.media![0]!.url!, second.url.replace(/^ws/, 'http')), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(Buffer.from(await picture.arrayBuffer()).equals(png)).toBe(true);
   }, 90_000);
 
   it('a system.run waiting for approval waits on the same request after a kill -9, and the CLI decides it', async () => {

@@ -120,7 +120,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           ? await resumedImages(input.steps, input.readMedia, o.log)
           : undefined;
       const resumed = splitSteps(input.steps ?? [], shown);
-      const attachments: StoredMedia[] = [];
+      // What the reply carries out: first what completed calls of a resumed turn had attached.
+      const attachments: StoredMedia[] = (input.steps ?? []).flatMap((t) => t.attachments ?? []);
+      const attachedBy = new Map<string, StoredMedia[]>();
       const tools = allowed();
       const context = await fitContext({
         compactor: o.compactor,
@@ -159,7 +161,10 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           deliverTo: input.deliverTo,
           idempotencyKey: `agent:${input.runId}:${toolCallId}`,
           signal: input.signal,
-          attach: (media) => attachments.push(media),
+          attach: (media) => {
+            attachments.push(media);
+            attachedBy.set(toolCallId, [...(attachedBy.get(toolCallId) ?? []), media]);
+          },
         }),
         onDelta,
         onFailover: (from, to, error) => {
@@ -183,6 +188,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
             toolName: r.call.name,
             isError: r.isError,
             ...picturesOf(r.images),
+            ...(attachedBy.has(r.call.id) ? { attachments: attachedBy.get(r.call.id) } : {}),
           });
         },
         resume: resumed.pending,

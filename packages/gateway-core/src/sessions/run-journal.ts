@@ -192,5 +192,6 @@ function turnOf(m: SessionMessageRecord): HistoryTurn {
   if (m.toolName) turn.toolName = m.toolName;
   if (m.isError !== undefined) turn.isError = m.isError;
   if (m.images?.length) turn.images = m.images;
+  if (m.attachments?.length) turn.attachments = m.attachments;
   return turn;
 }

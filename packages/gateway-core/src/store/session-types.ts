@@ -58,6 +58,8 @@ export interface SessionMessageRecord {
    * transcript), so a turn resumed after a crash shows them again.
    */
   images?: StoredMedia[] | undefined;
+  /** toolResult: media the call attached to the turn's reply (a resumed turn still sends them). */
+  attachments?: StoredMedia[] | undefined;
   channel?: string | undefined;
   senderId?: string | undefined;
   senderName?: string | undefined;
