@@ -5,6 +5,7 @@ import type { ExecApproval } from '@openclaw/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/types.ts';
 import { type Clock, ManualClock, systemClock } from '../util/clock.ts';
@@ -192,5 +193,39 @@ describe('exec approvals kept in the store', () => {
       });
       expect(await b.approvals.list()).toEqual([]);
     }
+  });
+  it('a store out of reach for a moment (a Redis blip) does not end the wait', async () => {
+    const store = createMemoryStore();
+    stores.push(store);
+    let down = false;
+    let failed = 0;
+    const get = store.approvals.get.bind(store.approvals);
+    const approvals = new ExecApprovals({
+      kv: store.kv,
+      approvals: {
+        ...store.approvals,
+        get: (id) => {
+          if (!down) return get(id);
+          failed++;
+          return Promise.reject(new Error('redis is unreachable'));
+        },
+      },
+      bus: new EventBus(),
+      clock: systemClock,
+      log: createSilentLogger(),
+      pollMs: 20,
+    });
+    services.push(approvals);
+    const snap = await approvals.snapshot();
+    await approvals.set({ version: 1, defaults: { security: 'full', ask: 'always' } }, snap.hash);
+    let asked: ExecApproval | undefined;
+    const gate = approvals.gate(RUN, (x) => (asked = x), { key: KEY });
+    await expect.poll(() => asked).toBeDefined();
+    down = true;
+    // A few reads fail while the store is down; the wait goes on.
+    await expect.poll(() => failed).toBeGreaterThan(3);
+    down = false;
+    await store.approvals.settle(asked!.id, { status: 'resolved', decision: 'allow-once', resolvedAtMs: 1 });
+    await expect(gate).resolves.toEqual({ approval: { id: asked!.id, decision: 'allow-once' } });
   });
 });

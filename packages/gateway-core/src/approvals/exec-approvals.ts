@@ -285,12 +285,23 @@ export class ExecApprovals {
 
   /** Waits until the request is decided or expired (wherever that happens). */
   async #settled(asked: ApprovalRecord, signal: AbortSignal | undefined): Promise<ApprovalRecord> {
-    let a: ApprovalRecord | undefined = asked;
+    let a: ApprovalRecord = asked;
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       if (this.#closed) throw shuttingDown();
-      a = await this.#current(a.id);
-      if (!a) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${asked.id}`);
+      let read: ApprovalRecord | undefined;
+      try {
+        read = await this.#current(a.id);
+      } catch (error) {
+        // The store is out of reach for a moment (a Redis blip): keep waiting while the request
+        // can still be decided; past its expiry there is no way to learn its fate.
+        if (this.#o.clock.now() >= a.expiresAtMs) throw error;
+        this.#o.log.warn({ err: error, approvalId: a.id }, 'exec approval not readable; waiting on');
+        await this.#sleep(a.id, this.#o.pollMs ?? 1000, signal);
+        continue;
+      }
+      if (!read) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${asked.id}`);
+      a = read;
       if (a.status !== 'pending') return a;
       const poll = this.#o.pollMs ?? 1000;
       await this.#sleep(a.id, Math.min(poll, a.expiresAtMs - this.#o.clock.now()), signal);
