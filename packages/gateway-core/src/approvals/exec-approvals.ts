@@ -160,7 +160,6 @@ export class ExecApprovals {
       throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no pending approval ${id}`, { details: { id } });
     }
     if (found.status !== 'pending') throw alreadyDecided(id);
-    if (decision === 'allow-always') await this.#allowAlways(found.commandArgv[0] ?? '');
     const done = await this.#o.approvals.settle(id, {
       status: 'resolved',
       decision,
@@ -169,6 +168,7 @@ export class ExecApprovals {
     });
     // Decided (or expired) elsewhere in the meantime: the first decision stands.
     if (!done) throw alreadyDecided(id);
+    if (decision === 'allow-always') await this.#allowAlways(found.commandArgv[0] ?? '');
     this.#announce(done);
     return publicOf(done);
   }
