@@ -23,6 +23,8 @@ export interface ClusterBridgeOptions {
   isNodeHere(nodeId: string): boolean;
   /** Another gateway queued a send for an account this one may own. */
   onOutboxRecord(id: string, channel: string, accountId: string): void;
+  /** Another gateway stopped and handed its runs over (their leases are free now). */
+  onRunsHandedOver?: (() => void) | undefined;
   localPresence(): PresenceEntry[];
 }
 
@@ -34,8 +36,8 @@ interface PendingCall {
 
 /**
  * Makes several gateways look like one: forwards events to the others, keeps this gateway's
- * presence rows in the shared view, forwards node invokes to the gateway holding the node, and
- * tells account owners about sends queued elsewhere.
+ * presence rows in the shared view, forwards node invokes to the gateway holding the node, tells
+ * account owners about sends queued elsewhere, and the others about runs a stopping one let go.
  */
 export class ClusterBridge {
   readonly #o: ClusterBridgeOptions;
@@ -135,6 +137,13 @@ export class ClusterBridge {
       .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: outbox notice not sent'));
   }
 
+  /** Tell the others this gateway handed runs over (sent while stopping: the link is still up). */
+  announceHandover(runIds: string[]): Promise<void> {
+    return this.#o.link
+      .send({ kind: 'runs', body: { handedOver: runIds } })
+      .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: handover notice not sent'));
+  }
+
   #forward(event: string, payload: unknown, options: PublishOptions): void {
     if (LOCAL_ONLY.has(event) || options.filter) return;
     const audience = options.audience ?? eventTable[event as EventName]?.audience;
@@ -159,6 +168,9 @@ export class ClusterBridge {
         this.#o.onOutboxRecord(b.id, b.channel, b.accountId);
         return;
       }
+      case 'runs':
+        this.#o.onRunsHandedOver?.();
+        return;
       case 'call':
         void this.#answer(m);
         return;

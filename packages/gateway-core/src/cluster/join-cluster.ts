@@ -8,8 +8,8 @@ import { ClusterBridge } from './cluster-bridge.ts';
 import type { ClusterLink } from './cluster-link.ts';
 
 /**
- * Join the gateways that share `link`: events, presence, node invokes and outbox notices cross
- * it, and an unreachable backend shows in readiness (degraded) and in the health event.
+ * Join the gateways that share `link`: events, presence, node invokes, outbox and run handover
+ * notices cross it, and an unreachable backend shows in readiness (degraded) and in the health event.
  */
 export function joinCluster(
   link: ClusterLink,
@@ -17,7 +17,7 @@ export function joinCluster(
     bus: EventBus;
     log: Logger;
     nodes: NodeService;
-    channels: Pick<Channels, 'outbox'>;
+    channels: Pick<Channels, 'outbox' | 'conversations'>;
     presence: PresenceRegistry;
     reports: Pick<HealthReporter, 'addReadinessCheck' | 'noteHealthChanged'>;
   },
@@ -30,8 +30,10 @@ export function joinCluster(
     invokeLocal: (params) => nodes.invoke(params, undefined),
     isNodeHere: (nodeId) => nodes.isConnectedHere(nodeId),
     onOutboxRecord: (id) => void channels.outbox.adopt(id),
+    onRunsHandedOver: () => channels.conversations.recoverNow(),
     localPresence: () => presence.list(),
   });
+  channels.conversations.onHandedOver((runIds) => void bridge.announceHandover(runIds));
   reports.addReadinessCheck({
     name: 'cluster',
     check: () =>

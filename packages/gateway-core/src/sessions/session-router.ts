@@ -51,13 +51,14 @@ export interface SessionRouterOptions {
 /**
  * Conversations: channel messages, WebChat and the `agent` method write into sessions, and every
  * message is stored before the run that answers it starts (runs themselves are SessionRuns: one
- * at a time per session, replies back through the outbox). Runs a restart cut short are marked
- * `interrupted`, never silently dropped.
+ * at a time per session, replies back through the outbox). Runs a restart cut short are resumed
+ * or marked `interrupted`, never silently dropped.
  */
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
   readonly #runs: SessionRuns;
   readonly #recovery: RunRecovery;
+  #handedOver: ((runIds: string[]) => void) | undefined;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
@@ -80,10 +81,10 @@ export class SessionRouter {
   }
 
   /**
-   * Runs a previous process left unfinished: one that was running is resumed once (from its last
-   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. In a cluster,
-   * keeps looking for runs of gateways that died, and takes them over the same way. Returns how
-   * many were left unfinished.
+   * Runs a previous process left unfinished, when `resumeInterrupted` is on: the waiting ones (and
+   * those handed over) are started in order, one that was running is resumed once from its last
+   * stored step; otherwise they are marked interrupted. In a cluster, keeps looking for runs of
+   * gateways that died or stopped, and takes them over the same way. Returns how many there were.
    */
   async recoverInterrupted(): Promise<number> {
     const count = await this.#recovery.recover();
@@ -361,10 +362,24 @@ export class SessionRouter {
     return this.#o.store.sessions.list(query);
   }
 
-  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
+  /** Another gateway handed runs over: look for them now rather than at the next scan. */
+  recoverNow(): void {
+    this.#recovery.nudge();
+  }
+
+  /** Be told which runs this gateway handed over as it stopped (to tell the cluster). */
+  onHandedOver(listener: (runIds: string[]) => void): void {
+    this.#handedOver = listener;
+  }
+
+  /**
+   * Stop the runs: handed over (left for the next start, or another gateway) when resuming is on,
+   * otherwise ended as interrupted. No scan takes a run back meanwhile.
+   */
   async close(): Promise<void> {
     await this.#recovery.close();
-    await this.#runs.close();
+    const handed = await this.#runs.close();
+    if (handed.length) this.#handedOver?.(handed);
     this.#o.runLeases?.close();
   }
 

@@ -149,6 +149,8 @@ export interface RunRecord {
   resumes?: number | undefined;
   /** The gateway that runs it (in a cluster: holds its lease; another takes it over when it dies). */
   ownerId?: string | undefined;
+  /** When a gateway stopping cleanly let it go (to be started again at once, by whoever takes it). */
+  handedOverAtMs?: number | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -168,6 +170,7 @@ export type RunPatch = Partial<
     | 'startSeq'
     | 'resumes'
     | 'ownerId'
+    | 'handedOverAtMs'
   >
 >;
 
