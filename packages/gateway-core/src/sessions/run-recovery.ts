@@ -164,6 +164,7 @@ export class RunRecovery {
     for (const r of again) {
       const at = { runId: r.runId, sessionKey: r.sessionKey };
       if (r.status === 'running') this.#o.log.warn(at, 'resuming a run a restart cut short');
+      else if (r.startSeq !== undefined) this.#o.log.info(at, 'resuming a run a clean stop handed over');
       else this.#o.log.info(at, 'starting a run left waiting');
       this.#o.resume(r);
     }
