@@ -59,8 +59,8 @@ export class RunJournal {
   }
 
   /**
-   * Not waited onto disk: lost in a crash, the run reads as never started (marked interrupted on
-   * restart); anything it stores later (a tool step, its answer, its reply) is durable and carries
+   * Not waited onto disk: lost in a crash, the run reads as never started (started again on the
+   * next start); anything it stores later (a tool step, its answer, its reply) is durable and carries
    * this along.
    */
   async markRunning(record: RunRecord, startedAtMs: number): Promise<void> {
