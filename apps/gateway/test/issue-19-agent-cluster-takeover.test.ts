@@ -274,7 +274,9 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(texts).toContain(`scheduled ${jobs[0]!.id}`);
   }, 120_000);
 
-  it('a gateway stopped cleanly (SIGTERM) mid-tool-call hands the turn over at once: another one finishes it long before the lease would run out', async () => {
+  it('a gateway stopped cleanly (SIGTERM) mid-tool-call hands the turn over at once: another one finishes it long before the lease would run out', async ({
+    annotate,
+  }) => {
     // A lease this long makes a takeover by expiry impossible within the bounds asserted below.
     const LONG_LEASE_MS = 30_000;
     const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
@@ -318,18 +320,20 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       'the answer stored by B',
     );
     const endedAfterMs = performance.now() - stoppedAt;
-    // … and reaches the chat once B owns the account (A freed it too; B looks every third of a lease).
+    // … and reaches the chat once B owns the account (A freed it and told B, which takes it now).
     await waitFor(
       () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
       LONG_LEASE_MS,
       'the answer from B',
     );
     const sentAfterMs = performance.now() - stoppedAt;
+    await annotate(
+      `after the stop: taken over in ${Math.round(takenAfterMs)} ms, ended in ${Math.round(endedAfterMs)} ms, sent in ${Math.round(sentAfterMs)} ms`,
+    );
     // Only a handover makes these possible: the run's lease (and the account's) would have held
-    // for LONG_LEASE_MS after A's last renewal.
-    expect(takenAfterMs).toBeLessThan(LONG_LEASE_MS / 3);
-    expect(endedAfterMs).toBeLessThan(LONG_LEASE_MS / 3);
-    expect(sentAfterMs).toBeLessThan((LONG_LEASE_MS * 2) / 3);
+    // for LONG_LEASE_MS after A's last renewal. (B's own looks come every third of it; the notices
+    // from A make them at once: 0.2–2 s here, depending on the load, as the annotation shows.)
+    for (const ms of [takenAfterMs, endedAfterMs, sentAfterMs]) expect(ms).toBeLessThan(LONG_LEASE_MS / 3);
     expect(b.output()).toContain('taking over a run a stopping gateway handed over');
 
     await marker(tg);

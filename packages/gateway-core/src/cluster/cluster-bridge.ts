@@ -23,8 +23,8 @@ export interface ClusterBridgeOptions {
   isNodeHere(nodeId: string): boolean;
   /** Another gateway queued a send for an account this one may own. */
   onOutboxRecord(id: string, channel: string, accountId: string): void;
-  /** Another gateway stopped and handed its runs over (their leases are free now). */
-  onRunsHandedOver?: (() => void) | undefined;
+  /** Another gateway is stopping and freed the leases of its runs, or of its channel accounts. */
+  onHandover?: ((what: 'runs' | 'accounts') => void) | undefined;
   localPresence(): PresenceEntry[];
 }
 
@@ -137,10 +137,13 @@ export class ClusterBridge {
       .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: outbox notice not sent'));
   }
 
-  /** Tell the others this gateway handed runs over (sent while stopping: the link is still up). */
-  announceHandover(runIds: string[]): Promise<void> {
+  /**
+   * Tell the others this gateway, stopping, freed the leases of runs it handed over or of its
+   * accounts, so they take them now rather than at their next look (the link is still up).
+   */
+  announceHandover(what: 'runs' | 'accounts', ids: string[] = []): Promise<void> {
     return this.#o.link
-      .send({ kind: 'runs', body: { handedOver: runIds } })
+      .send({ kind: 'handover', body: { what, ids } })
       .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: handover notice not sent'));
   }
 
@@ -168,9 +171,11 @@ export class ClusterBridge {
         this.#o.onOutboxRecord(b.id, b.channel, b.accountId);
         return;
       }
-      case 'runs':
-        this.#o.onRunsHandedOver?.();
+      case 'handover': {
+        const what = (m.body as { what?: unknown }).what;
+        if (what === 'runs' || what === 'accounts') this.#o.onHandover?.(what);
         return;
+      }
       case 'call':
         void this.#answer(m);
         return;

@@ -17,7 +17,7 @@ export function joinCluster(
     bus: EventBus;
     log: Logger;
     nodes: NodeService;
-    channels: Pick<Channels, 'outbox' | 'conversations'>;
+    channels: Pick<Channels, 'outbox' | 'conversations' | 'accounts' | 'onAccountsFreed'>;
     presence: PresenceRegistry;
     reports: Pick<HealthReporter, 'addReadinessCheck' | 'noteHealthChanged'>;
   },
@@ -30,10 +30,12 @@ export function joinCluster(
     invokeLocal: (params) => nodes.invoke(params, undefined),
     isNodeHere: (nodeId) => nodes.isConnectedHere(nodeId),
     onOutboxRecord: (id) => void channels.outbox.adopt(id),
-    onRunsHandedOver: () => channels.conversations.recoverNow(),
+    onHandover: (what) =>
+      what === 'runs' ? channels.conversations.recoverNow() : channels.accounts.lookAgain(),
     localPresence: () => presence.list(),
   });
-  channels.conversations.onHandedOver((runIds) => void bridge.announceHandover(runIds));
+  channels.conversations.onHandedOver((runIds) => void bridge.announceHandover('runs', runIds));
+  channels.onAccountsFreed(() => void bridge.announceHandover('accounts'));
   reports.addReadinessCheck({
     name: 'cluster',
     check: () =>
