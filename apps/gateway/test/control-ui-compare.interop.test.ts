@@ -9,7 +9,7 @@ import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { connectOperator, type GatewayProcess, repoRoot, spawnGateway } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type Browser, launchBrowser } from './browser.ts';
+import { type Browser, launchBrowser, signedInPage } from './browser.ts';
 import { ensureReference, quietWebSocket, type ServedUi, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'compare-token-0123456789abcdefgh';
@@ -68,12 +68,8 @@ describe('our Control UI beside the reference’s, same pages, same gateway', ne
   });
 
   it('ours: every page at both widths, nothing wider than the screen', async () => {
-    const page = await browser.context.newPage();
     const base = `http://127.0.0.1:${gw.port}`;
-    await page.goto(`${base}/`);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 30_000 });
+    const { page } = await signedInPage(browser, { base, token: TOKEN, timeoutMs: 30_000 });
     for (const [width, viewport, colorScheme] of WIDTHS) {
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme });

@@ -19,7 +19,7 @@ import {
 } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, signedInPage } from './browser.ts';
 
 const gatewayToken = randomBytes(24).toString('base64url');
 const deadToken = `987654321:${randomBytes(18).toString('base64url').replace(/[^\w]/g, 'x')}`;
@@ -253,11 +253,7 @@ describe('issue 15: no secret leaves the gateway', () => {
     // The first request builds the UI from source when there is no dist (a clean clone).
     expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
     await using browser = await launchBrowser();
-    const page = await browser.context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('Gateway token').fill(gatewayToken);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 15_000 });
+    const { page } = await signedInPage(browser, { base, token: gatewayToken, timeoutMs: 15_000 });
     // Everything the page holds: its markup and every input's live value.
     const pageText = async () =>
       `${await page.content()}\n${await page.evaluate(() =>

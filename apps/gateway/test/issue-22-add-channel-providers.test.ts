@@ -12,7 +12,7 @@ import { type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from '@open
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type Browser, launchBrowser } from './browser.ts';
+import { type Browser, launchBrowser, signedInPage } from './browser.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui', 'issue-22');
 const DESKTOP = { width: 1280, height: 860 };
@@ -48,7 +48,7 @@ describe(
     let discord: FakeDiscord;
     let signal: FakeSignal;
     let bb: FakeBlueBubbles;
-    const pageErrors: string[] = [];
+    let pageErrors: string[] = [];
     const hookSecret = 'imessage-webhook-secret-5678';
 
     const shot = async (name: string) => {
@@ -69,15 +69,7 @@ describe(
       base = `http://127.0.0.1:${gw.port}`;
       expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
       browser = await launchBrowser({ viewport: DESKTOP });
-      page = await browser.context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(m.text());
-      });
-      await page.goto(`${base}/`);
-      await page.getByLabel('Gateway token').fill(token);
-      await page.getByRole('button', { name: 'Connect' }).click();
-      await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 20_000 });
+      ({ page, errors: pageErrors } = await signedInPage(browser, { base, token }));
     }, 90_000);
 
     afterAll(async () => {

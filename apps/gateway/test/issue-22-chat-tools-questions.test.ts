@@ -14,7 +14,7 @@ import { connectOperator, type GatewayProcess, repoRoot, spawnGateway } from '@o
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type Browser, launchBrowser } from './browser.ts';
+import { type Browser, launchBrowser, signedInPage } from './browser.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui', 'issue-22');
 const DESKTOP = { width: 1280, height: 860 };
@@ -33,7 +33,7 @@ describe(
     let base: string;
     let browser: Browser;
     let page: Page;
-    const pageErrors: string[] = [];
+    let pageErrors: string[] = [];
 
     const shot = async (name: string) => {
       await mkdir(ARTIFACTS, { recursive: true });
@@ -65,15 +65,7 @@ describe(
       expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
       op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
       browser = await launchBrowser({ viewport: DESKTOP });
-      page = await browser.context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') pageErrors.push(m.text());
-      });
-      await page.goto(`${base}/`);
-      await page.getByLabel('Gateway token').fill(token);
-      await page.getByRole('button', { name: 'Connect' }).click();
-      await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 20_000 });
+      ({ page, errors: pageErrors } = await signedInPage(browser, { base, token }));
     }, 90_000);
 
     afterAll(async () => {

@@ -15,7 +15,7 @@ import { type GatewayProcess, repoRoot, spawnGateway, tempStateDir } from '@open
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type Browser, launchBrowser } from './browser.ts';
+import { type Browser, launchBrowser, signedInPage } from './browser.ts';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'control-ui', 'issue-22');
 const DESKTOP = { width: 1280, height: 860 };
@@ -42,7 +42,7 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
   let telegram2: FakeTelegram;
   let whatsapp: FakeWhatsApp;
   const clients: GatewayClient[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   /** Methods the page sent over its WebSocket, in order. */
   const sent: string[] = [];
 
@@ -129,27 +129,24 @@ describe('issue 22: the Control UI in Chromium against a real gateway', needs('c
     expect((await fetch(`${base}/`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
     browser = await launchBrowser({ timezoneId: TIME_ZONE, viewport: DESKTOP });
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    page.on('websocket', (ws) =>
-      ws.on('framesent', (f) => {
-        const method = /"method":"([^"]+)"/.exec(String(f.payload))?.[1];
-        if (method) sent.push(method);
-      }),
-    );
-    await page.goto(`${base}/`);
-    await page.getByLabel('Gateway token').waitFor();
-    await shot(page, 'connect-desktop');
-    await page.setViewportSize(PHONE);
-    await shot(page, 'connect-phone');
-    await page.setViewportSize(DESKTOP);
-    await page.getByLabel('Gateway token').fill(token);
-    await page.getByRole('button', { name: 'Connect' }).click();
     // Loopback browsers are approved silently by default; the config test turns that off.
-    await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor({ timeout: 20_000 });
+    ({ page, errors: pageErrors } = await signedInPage(browser, {
+      base,
+      token,
+      watch: (p) =>
+        p.on('websocket', (ws) =>
+          ws.on('framesent', (f) => {
+            const method = /"method":"([^"]+)"/.exec(String(f.payload))?.[1];
+            if (method) sent.push(method);
+          }),
+        ),
+      atSignInForm: async (p) => {
+        await shot(p, 'connect-desktop');
+        await p.setViewportSize(PHONE);
+        await shot(p, 'connect-phone');
+        await p.setViewportSize(DESKTOP);
+      },
+    }));
   }, 90_000);
 
   afterAll(async () => {

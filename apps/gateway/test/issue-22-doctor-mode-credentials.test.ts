@@ -1,7 +1,9 @@
 // Issue 22: doctor names only the credentials an account's mode needs. Slack's schema marks the
 // app token as needed in socket mode and the signing secret in events-http mode; a socket-mode
 // account missing its app token must not also be told to set a signing secret. Real gateway and
-// CLI processes; no Slack connection is made (neither account has what it needs to start).
+// CLI processes; no Slack connection is made (no account has what it needs to start).
+// An unset mode is judged as the adapter picks it: events-http when a signing secret is set and no
+// app token, socket otherwise; so an account with only a signing secret lacks just its bot token.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,10 @@ describe('issue 22: doctor and mode-bound credentials', () => {
               http: { botToken: 'xoxb-1-http', mode: 'events-http' },
               // Both mode credentials set, no bot token: only the bot token is missing.
               nobot: { appToken: 'xapp-1-nobot', signingSecret: 'shh-nobot' },
+              // mode unset and only a signing secret: events-http, so the app token is not missing.
+              secretonly: { signingSecret: 'shh-secretonly' },
+              // mode unset and nothing set: socket, both tokens missing.
+              bare: {},
             },
           },
         },
@@ -45,7 +51,7 @@ describe('issue 22: doctor and mode-bound credentials', () => {
   });
 
   it('reports the credential the mode needs, and not the one it does not', async () => {
-    const names = ['sock', 'http', 'nobot'].map((a) => `live channel slack/${a}`);
+    const names = ['sock', 'http', 'nobot', 'secretonly', 'bare'].map((a) => `live channel slack/${a}`);
     let checks: Check[] = [];
     // The accounts are judged once the gateway has tried to start them.
     const deadline = Date.now() + 20_000;
@@ -74,6 +80,18 @@ describe('issue 22: doctor and mode-bound credentials', () => {
     expect(checks.find((c) => c.name === 'live channel slack/nobot')).toMatchObject({
       ok: false,
       detail: 'enabled but not configured: missing botToken',
+    });
+    expect(checks.find((c) => c.name === 'live channel slack/secretonly')).toEqual({
+      name: 'live channel slack/secretonly',
+      ok: false,
+      detail: 'enabled but not configured: missing botToken',
+      fix: 'set channels.slack.accounts.secretonly.botToken in the config, or set enabled: false',
+    });
+    expect(checks.find((c) => c.name === 'live channel slack/bare')).toEqual({
+      name: 'live channel slack/bare',
+      ok: false,
+      detail: 'enabled but not configured: missing botToken, appToken',
+      fix: 'set channels.slack.accounts.bare.botToken in the config, or set enabled: false',
     });
   }, 60_000);
 });

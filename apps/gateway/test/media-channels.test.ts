@@ -26,10 +26,9 @@ import {
   spawnGateway,
   tempStateDir,
 } from '@openclaw/test-harness';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
-import { type Browser, launchBrowser } from './browser.ts';
+import { type Browser, launchBrowser, signedInPage } from './browser.ts';
 
 const GUILD = '100000000000000001';
 const GENERAL = '200000000000000001';
@@ -64,9 +63,7 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
   let c: GatewayClient;
   let stateDir: string;
   let browser: Browser;
-  let page: Page;
   let cases: Case[];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     tg = await FakeTelegram.start({ holdMs: 100 });
@@ -262,8 +259,6 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
       (await fetch(`http://127.0.0.1:${gw.port}/`, { signal: AbortSignal.timeout(45_000) })).status,
     ).toBe(200);
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
   }, 120_000);
 
   afterAll(async () => {
@@ -325,10 +320,12 @@ describe('photos and voice notes in, an image out, on every platform', needs('ch
 
   it('the Control UI shows each photo inline and each voice note playable (screenshots)', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.goto(`http://127.0.0.1:${gw.port}/`);
-    await page.getByLabel('Gateway token').fill(token);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor({ timeout: 20_000 });
+    // Uncaught page errors only: what this page's console says is not checked here.
+    const { page, errors: pageErrors } = await signedInPage(browser, {
+      base: `http://127.0.0.1:${gw.port}`,
+      token,
+      consoleErrors: false,
+    });
     for (const k of cases) {
       await page.goto(`http://127.0.0.1:${gw.port}/#/chat/${encodeURIComponent(k.sessionKey)}`);
       const transcript = page.getByTestId('transcript');

@@ -44,6 +44,7 @@ export {
   credentialMark,
   credentialMarks,
   credentialNeeded,
+  type InferredValue,
   placeholderPaths,
   REDACTED,
   redactSecrets,

@@ -5,10 +5,14 @@ import { type Static, Type } from '@sinclair/typebox';
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const BOT_TOKEN_RULE = 'must be a bot token (xoxb-…, "Bot User OAuth Token")';
 export const APP_TOKEN_RULE = 'must be an app-level token (xapp-…, with the connections:write scope)';
-// Which of the two mode-bound credentials an account needs; socket is what an unset mode means
-// for a new account (config.ts also picks events-http when only a signing secret is set).
-const IN_SOCKET_MODE = { neededWhen: { mode: 'socket' }, defaults: { mode: 'socket' } };
-const IN_EVENTS_HTTP_MODE = { neededWhen: { mode: 'events-http' }, defaults: { mode: 'socket' } };
+// Which of the two mode-bound credentials an account needs. An unset mode is what config.ts picks:
+// events-http when a signing secret is set and no app token, socket otherwise (a new account too).
+const UNSET_MODE = {
+  defaults: { mode: 'socket' },
+  inferred: { mode: [{ value: 'events-http', set: ['signingSecret'], unset: ['appToken'] }] },
+};
+const IN_SOCKET_MODE = { neededWhen: { mode: 'socket' }, ...UNSET_MODE };
+const IN_EVENTS_HTTP_MODE = { neededWhen: { mode: 'events-http' }, ...UNSET_MODE };
 
 /** One Slack app installation: `channels.slack` (or one of its `accounts`). */
 export const slackConfigSchema = Type.Object(

@@ -100,6 +100,34 @@ describe('secret fields', () => {
     expect(credentialNeeded({ neededWhen: { mode: 'ws' } }, { mode: 'ws' })).toBe(true);
   });
 
+  it('read an unset sibling as the first inferred rule that holds, else as its default', () => {
+    const account = Type.Object({
+      secret: Type.Optional(
+        Type.String(
+          credential(
+            {},
+            {
+              neededWhen: { mode: 'http' },
+              defaults: { mode: 'ws' },
+              inferred: { mode: [{ value: 'http', set: ['secret'], unset: ['appKey'] }] },
+            },
+          ),
+        ),
+      ),
+    });
+    // The mark as config.schema serves it (plain JSON).
+    const [only] = credentialMarks(JSON.parse(JSON.stringify(account)));
+    const secret = only!.mark;
+    expect(credentialNeeded(secret, {})).toBe(false);
+    expect(credentialNeeded(secret, { secret: 's' })).toBe(true);
+    expect(credentialNeeded(secret, { secret: 's', appKey: '' })).toBe(true);
+    expect(credentialNeeded(secret, { secret: 's', appKey: 'k' })).toBe(false);
+    expect(credentialNeeded(secret, { secret: '', appKey: '' })).toBe(false);
+    // A mode that is set is taken as it is.
+    expect(credentialNeeded(secret, { secret: 's', mode: 'ws' })).toBe(false);
+    expect(credentialNeeded(secret, { appKey: 'k', mode: 'http' })).toBe(true);
+  });
+
   it('redact every marked value, only the password of a URL, and leave unset ones alone', () => {
     const r = redactSecrets(schema, stored);
     expect(r.auth.token).toBe(REDACTED);

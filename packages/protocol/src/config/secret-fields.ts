@@ -38,11 +38,24 @@ export function SecretUrl(options: StringOptions = {}): TString {
  * A credential needed only in some configurations: while every named sibling key has one of the
  * listed values (Slack's signing secret: `{ neededWhen: { mode: 'events-http' }, defaults: { mode:
  * 'socket' } }`). `defaults` says what an unset sibling counts as, so a form knows which values
- * apply before anything is chosen.
+ * apply before anything is chosen; `inferred` overrides that where the provider picks the value
+ * from which other keys are set.
  */
 export interface CredentialCondition {
   neededWhen: Readonly<Record<string, string | readonly string[]>>;
   defaults?: Readonly<Record<string, string>>;
+  /** Per unset sibling: rules tried in order before `defaults`; the first that holds gives its value. */
+  inferred?: Readonly<Record<string, readonly InferredValue[]>>;
+}
+
+/**
+ * The value an unset sibling takes when every key in `set` has a value and none in `unset` does
+ * (Slack's mode: `{ value: 'events-http', set: ['signingSecret'], unset: ['appToken'] }`).
+ */
+export interface InferredValue {
+  value: string;
+  set?: readonly string[];
+  unset?: readonly string[];
 }
 
 /** The value of CREDENTIAL_KEYWORD: always needed (`true`), or needed under a condition. */
@@ -68,17 +81,30 @@ export function credentialMark(node: unknown): CredentialMark | undefined {
   return undefined;
 }
 
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
 /**
  * Whether a credential with `mark` is needed by an account whose keys (the credential's siblings)
- * are `values`. An unset or empty sibling counts as its default.
+ * are `values`. An unset or empty sibling counts as the first of its `inferred` rules that holds,
+ * else as its default.
  */
 export function credentialNeeded(mark: CredentialMark, values: Readonly<Record<string, unknown>>): boolean {
   if (mark === true) return true;
   return Object.entries(mark.neededWhen).every(([key, allowed]) => {
-    const set = values[key];
-    const value = set === undefined || set === '' ? mark.defaults?.[key] : set;
+    const value = isSet(values[key]) ? values[key] : unsetValue(mark, key, values);
     return typeof allowed === 'string' ? value === allowed : allowed.includes(value as string);
   });
+}
+
+function unsetValue(
+  mark: CredentialCondition,
+  key: string,
+  values: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const rule = mark.inferred?.[key]?.find(
+    (r) => (r.set ?? []).every((k) => isSet(values[k])) && !(r.unset ?? []).some((k) => isSet(values[k])),
+  );
+  return rule ? rule.value : mark.defaults?.[key];
 }
 
 /**
