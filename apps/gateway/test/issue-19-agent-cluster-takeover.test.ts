@@ -300,9 +300,10 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(exit.code).toBe(0);
     expect(a.output()).toContain('runs handed over for another start');
 
-    // B takes the turn over at once and runs the one call that has no result: it asks again.
+    // B takes the turn over at once and runs the one call that has no result: it asks (again).
     const askedOnB = await eventually(
-      async () => (await opB.request('exec.approval.list', {})).find((x) => x.id !== askedOnA.id),
+      async () =>
+        (await opB.request('exec.approval.list', {})).find((x) => x.sessionKey === askedOnA.sessionKey),
       LONG_LEASE_MS,
       'the approval B asks for',
     );
