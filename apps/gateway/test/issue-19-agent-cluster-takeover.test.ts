@@ -408,6 +408,10 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     const lastUser = (i: number) =>
       messageText([...llm.requests[i]!.messages].reverse().find((m) => m.role === 'user')!);
     expect(lastUser(3)).toBe('and then?');
+    // The queued run's context: the turn before it with its answer, then its own message, once.
+    const queuedTurn = llm.requests[3]!.messages.filter((m) => m.role !== 'system');
+    expect(queuedTurn.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant', 'user']);
+    expect(messageText(queuedTurn[4]!)).toBe(`scheduled ${jobs[0]!.id}`);
     expect(b.output()).toContain('starting a run left waiting');
   }, 120_000);
 });

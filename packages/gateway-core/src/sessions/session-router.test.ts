@@ -66,6 +66,40 @@ function gated(): Responder & { release(): void } {
 }
 
 describe('session router', () => {
+  it('a queued run gets the answers that came before it as context, not its own prompt nor the ones queued behind it', async () => {
+    const inner = gated();
+    const seen: { text: string; history: string[] }[] = [];
+    const responder: Responder = {
+      name: 'recording',
+      respond(input, onDelta) {
+        seen.push({ text: input.text, history: input.history.map((h) => `${h.role}:${h.text}`) });
+        return inner.respond(input, onDelta);
+      },
+    };
+    const { r, store } = router(responder, 'queue', undefined, true);
+    const a = await r.send({ sessionKey: 'web-ctx', message: 'a' });
+    await r.send({ sessionKey: 'web-ctx', message: 'b' });
+    const c = await r.send({ sessionKey: 'web-ctx', message: 'c' });
+    inner.release();
+    expect((await r.wait(c.runId, 5000))?.status).toBe('ok');
+    expect((await r.wait(a.runId, 10))?.status).toBe('ok');
+    // Stored in arrival order: a, b, c, then the answers.
+    expect((await store.sessions.history('web-ctx', { limit: 10 })).map((m) => m.text)).toEqual([
+      'a',
+      'b',
+      'c',
+      'thinking a',
+      'thinking b',
+      'thinking c',
+    ]);
+    expect(seen).toEqual([
+      { text: 'a', history: [] },
+      { text: 'b', history: ['user:a', 'assistant:thinking a'] },
+      { text: 'c', history: ['user:a', 'user:b', 'assistant:thinking a', 'assistant:thinking b'] },
+    ]);
+    await r.close();
+  });
+
   it('a clean stop hands the active and the queued run over (left accepted, nothing ended); with resuming off the active one ends interrupted', async () => {
     for (const resume of [true, false]) {
       const responder = gated();

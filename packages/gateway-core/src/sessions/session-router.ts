@@ -118,26 +118,28 @@ export class SessionRouter {
     });
     // A message seen before may still need processing (the gateway died between noting it and
     // storing it); every step is idempotent, so a replay finishes the job without doubling it.
-    const stored = options.replay
-      ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
-      : false;
-    if (!stored)
-      await this.#append(
-        {
-          sessionKey: key,
-          id: messageId,
-          role: 'user',
-          text: env.text,
-          ts: env.at,
-          channel: env.channel,
-          senderId: env.sender.id,
-          senderName: env.sender.name ?? env.sender.username,
-          ...(media.length ? { media } : {}),
-          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
-        },
-        this.#settings.bounds,
-        carried,
-      );
+    let promptSeq = options.replay
+      ? (await this.#o.store.sessions.history(key, { limit: 100 })).find((m) => m.id === messageId)?.seq
+      : undefined;
+    if (promptSeq === undefined)
+      promptSeq = (
+        await this.#append(
+          {
+            sessionKey: key,
+            id: messageId,
+            role: 'user',
+            text: env.text,
+            ts: env.at,
+            channel: env.channel,
+            senderId: env.sender.id,
+            senderName: env.sender.name ?? env.sender.username,
+            ...(media.length ? { media } : {}),
+            ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
+          },
+          this.#settings.bounds,
+          carried,
+        )
+      ).seq;
     if (full) {
       // The message is kept in the history; only the run is skipped, so a chat flooding a busy
       // session cannot queue work (and memory) without end.
@@ -154,6 +156,7 @@ export class SessionRouter {
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
+      promptSeq,
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
@@ -192,7 +195,7 @@ export class SessionRouter {
         : newId('run');
     const messageId = newId('msg');
     const media = params.media ?? [];
-    await this.#append(
+    const prompt = await this.#append(
       {
         sessionKey: params.sessionKey,
         id: messageId,
@@ -214,6 +217,7 @@ export class SessionRouter {
       timeoutMs: params.timeoutMs,
       runId,
       scopes: params.scopes,
+      promptSeq: prompt.seq,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -255,7 +259,7 @@ export class SessionRouter {
       );
     }
     const acceptedAt = this.#o.clock.now();
-    await this.#append(
+    const prompt = await this.#append(
       {
         sessionKey,
         id: newId('msg'),
@@ -273,6 +277,7 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       scopes: params.scopes,
+      promptSeq: prompt.seq,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
   }

@@ -68,6 +68,8 @@ export interface StartRunInput {
   media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
+  /** Where the message it answers was stored in the session. */
+  promptSeq?: number | undefined;
   /** The scopes of the operator who started it (its tool calls are held to them). */
   scopes?: readonly string[] | undefined;
 }
@@ -150,6 +152,7 @@ export class SessionRuns {
       ...(input.media?.length ? { media: input.media } : {}),
       ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
+      ...(input.promptSeq !== undefined ? { promptSeq: input.promptSeq } : {}),
     };
     // A run that starts at once: its turn's reads go ahead while its record is written.
     if (!busy) this.#o.responder().prepare?.(input.sessionKey);
