@@ -761,8 +761,9 @@ async function main() {
         notes.push(`Connections limited by ${m.limitedBy}: the 100,000 figures are not measured.`);
     }
     // An agent turn's gateway overhead needs a gateway of its own (fake Telegram, fake model).
+    // At least 200 turns even in quick mode: with 50, the p99 is the slowest turn but one.
     if (!values.url && want('agent')) {
-      const a = await agentTurnOverhead((config) => startGateway(config), values.quick ? 50 : 200);
+      const a = await agentTurnOverhead((config) => startGateway(config), values.quick ? 200 : 400);
       report.agentTurn = a;
       rows.push({
         figure: `agent overhead: inbound → first model request (${a.turns} turns)`,

@@ -31,7 +31,8 @@ export async function openDatabase(
   if (check.status === 'damaged')
     throw new StartupError('DATABASE_UNUSABLE', damagedMessage(path, check.problems, now()));
   try {
-    return { store: createSqliteStore({ path }), check };
+    // Checkpoints on a worker: SQLite's automatic one would run inside a turn's commit (docs/PERFORMANCE.md).
+    return { store: createSqliteStore({ path, walCheckpoint: 'background' }), check };
   } catch (error) {
     if (check.status === 'unfinished') check.cancel();
     const failure = classifyStoreError(error);

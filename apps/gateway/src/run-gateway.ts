@@ -19,6 +19,7 @@ import { openDatabase } from './open-database.ts';
 import { applyOverrides, type GatewayFlags } from './options.ts';
 import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
 import { StartupError } from './startup-error.ts';
+import { followRunActivity } from './v8-flags.ts';
 
 export interface RunGatewayOptions {
   flags?: GatewayFlags;
@@ -172,6 +173,8 @@ async function startGateway(options: RunGatewayOptions): Promise<RunningGateway>
       },
       'gateway settings',
     );
+    // Agent runs trade memory for fewer collections on the event loop while they happen (v8-flags.ts).
+    const unfollowRuns = followRunActivity(gateway.core.bus);
     // Edits of the config file apply while running; an invalid edit is reported and not applied.
     const watcher = watchConfigFile(config, {
       onApplied: (c) => logConfigChange(gateway, c, 'config file changed'),
@@ -185,6 +188,7 @@ async function startGateway(options: RunGatewayOptions): Promise<RunningGateway>
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {
         watcher.close();
+        unfollowRuns();
         if (integrity?.status === 'unfinished') integrity.cancel();
         await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
         await backend.cluster?.close();

@@ -20,6 +20,8 @@ it('the gateway opens its SQLite store in WAL mode with synchronous=FULL', async
       const store = running.gateway.core.store as SqliteStore;
       expect(store.kind).toBe('sqlite');
       expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'full' });
+      // Its WAL is checkpointed by a worker, not inside a request's commit.
+      expect(store.walCheckpoints().mode).toBe('background');
     } finally {
       await running.stop();
     }

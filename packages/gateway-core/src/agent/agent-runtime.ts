@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayConfig } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -12,6 +11,7 @@ import {
   type ResponderInput,
 } from '../sessions/responder.ts';
 import type { StoredMedia, StoredToolCall } from '../store/types.ts';
+import { RecentFiles } from '../util/recent-files.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
@@ -71,6 +71,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     const { allow, deny } = o.config().tools;
     return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
   };
+  const files = new RecentFiles();
   // A turn's file reads (the prompt file, the first model's key) wait on the thread pool; they
   // start when its run is accepted, side by side, and are ready by the time the turn asks.
   // An entry not taken soon (its run was a duplicate, or never started) is stale: read again then.
@@ -80,7 +81,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
     const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
     // Awaited when the loop asks for it; until then a failure must not go unhandled.
     first?.catch(() => {});
-    return { candidates, first, prompt: systemPromptFile(o.stateDir) };
+    return { candidates, first, prompt: systemPromptFile(files, o.stateDir) };
   };
   return {
     name: 'models',
@@ -253,11 +254,14 @@ async function fitContext(c: {
   return { history: keep, summary: summary?.text };
 }
 
-/** The agent's own system prompt, a file operators edit in the state dir; read per turn (it is small). */
-async function systemPromptFile(stateDir: string | undefined): Promise<string | undefined> {
+/** The agent's own system prompt, a file operators edit in the state dir (an edit applies within a second). */
+async function systemPromptFile(
+  files: RecentFiles,
+  stateDir: string | undefined,
+): Promise<string | undefined> {
   if (!stateDir) return undefined;
-  const text = await readFile(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'), 'utf8').catch(() => '');
-  return text.trim() || undefined;
+  const text = await files.read(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'));
+  return text?.trim() || undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { GatewayConfig } from '@openclaw/protocol';
+import { RecentFiles } from '../util/recent-files.ts';
 import { BackendError } from './backend-error.ts';
 
 type AgentConfig = GatewayConfig['agent'];
@@ -44,9 +44,9 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
 
 /**
  * Models by name (`provider/model`) through the AI SDK: the configured default, the fallbacks in
- * order, and the providers they live at. Keys are read on each resolve (env var or file; a turn
- * resolves its models once), so a rotated key applies without a restart, and never come from the
- * config file.
+ * order, and the providers they live at. Keys are read on each resolve (env var, or a file read at
+ * most once a second; a turn resolves its models once), so a rotated key applies without a
+ * restart, and never come from the config file.
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
@@ -56,6 +56,8 @@ export class ModelRegistry {
    * not pay for each time.
    */
   readonly #built = new Map<string, LanguageModelV4>();
+  /** Key files, read at most once a second each (a turn resolves its models on its path). */
+  readonly #files = new RecentFiles();
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
@@ -166,7 +168,7 @@ export class ModelRegistry {
     const fromEnv = p.apiKeyEnv ? env[p.apiKeyEnv]?.trim() : undefined;
     if (fromEnv) return fromEnv;
     if (!p.apiKeyFile) return undefined;
-    return (await readFile(p.apiKeyFile, 'utf8').catch(() => '')).trim() || undefined;
+    return (await this.#files.read(p.apiKeyFile))?.trim() || undefined;
   }
 }
 

@@ -16,3 +16,4 @@ export {
 } from './store-failure.ts';
 export { type StoreFailingState, StoreHealth } from './store-health.ts';
 export type * from './types.ts';
+export type { WalCheckpointStats } from './wal-checkpointer.ts';

@@ -9,11 +9,18 @@ import { sqliteNodes } from './sqlite-node-repos.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
 import { sqliteSessions } from './sqlite-session-repos.ts';
 import type { DeviceRecord, DeviceTokenRecord, PairingRequestRecord, Store } from './types.ts';
+import { WalCheckpointer, type WalCheckpointStats } from './wal-checkpointer.ts';
 
 export interface SqliteStoreOptions {
   path: string;
   /** `full` (default) fsyncs every commit; `normal` survives a process crash but maybe not power loss. */
   synchronous?: 'full' | 'normal';
+  /**
+   * `inline` (default): SQLite checkpoints the WAL inside the commit that fills it, on this
+   * thread. `background`: a worker thread's connection does it, off the event loop (the gateway's
+   * choice; see wal-checkpointer.ts).
+   */
+  walCheckpoint?: 'inline' | 'background';
 }
 
 /** How the file is written, as SQLite reports it on the store's own connection. */
@@ -24,6 +31,8 @@ export interface SqliteDurability {
 
 export interface SqliteStore extends Store {
   durability(): SqliteDurability;
+  /** Who checkpoints the WAL, and how many checkpoints a background worker ran. */
+  walCheckpoints(): WalCheckpointStats;
 }
 
 type Row = Record<string, unknown>;
@@ -103,6 +112,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
            PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'};
            PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;`);
   applyMigrations(db);
+  const checkpointer =
+    options.walCheckpoint === 'background' ? new WalCheckpointer({ db, path: options.path }) : undefined;
   const stmts = new Map<string, StatementSync>();
   const q = (sql: string): StatementSync => {
     let s = stmts.get(sql);
@@ -175,6 +186,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const levels = ['off', 'normal', 'full', 'extra'] as const;
       return { journalMode: mode.journal_mode, synchronous: levels[sync.synchronous] ?? 'off' };
     },
+    walCheckpoints: () => checkpointer?.stats() ?? { mode: 'inline', completed: 0, polls: 0, running: false },
     devices: {
       get: (id) =>
         run(() => {
@@ -384,6 +396,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.close();
       stmts.clear();
       db.close();
     },
