@@ -191,6 +191,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   }
 
   async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
+    // A stopped turn starts no more calls (a resumed one runs them, under the same ids).
+    if (input.signal.aborted) throw input.signal.reason;
     input.onToolStart(call);
     const images: ToolImage[] = [];
     const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
@@ -216,10 +218,22 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         update: (partial) => input.onToolUpdate(call, partial),
         image: (image) => images.push(image),
       };
-      return finish(await t.tool.run(call.args as never, ctx), false);
+      return finish(await untilAborted(t.tool.run(call.args as never, ctx), input.signal), false);
     } catch (error) {
       if (input.signal.aborted) throw input.signal.reason ?? error;
       return finish(errorText(error), true);
     }
   }
+}
+
+/**
+ * A call's outcome, or the turn's abort as soon as it comes: the call is left to finish unheard
+ * (no result is stored, so a resumed turn runs it again under the same idempotency key).
+ */
+function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -152,10 +152,14 @@ export interface RunRecord {
   scopes?: string[] | undefined;
   /** The newest session message when it first started: its prompt and what came before. */
   startSeq?: number | undefined;
+  /** Its prompt's place in the session (what came later from others, e.g. an earlier run's answer, is context). */
+  promptSeq?: number | undefined;
   /** Times it was resumed after a restart (at most once). */
   resumes?: number | undefined;
   /** The gateway that runs it (in a cluster: holds its lease; another takes it over when it dies). */
   ownerId?: string | undefined;
+  /** When a gateway stopping cleanly let it go (to be started again at once, by whoever takes it). */
+  handedOverAtMs?: number | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -175,6 +179,7 @@ export type RunPatch = Partial<
     | 'startSeq'
     | 'resumes'
     | 'ownerId'
+    | 'handedOverAtMs'
   >
 >;
 
