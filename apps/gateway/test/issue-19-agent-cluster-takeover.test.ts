@@ -4,8 +4,11 @@
 // middle of that step's last call (a system.run waiting for an operator's approval), or frozen
 // (SIGSTOP) past its leases while its next model call is pending and woken (SIGCONT) after the
 // takeover. The other gateway (B) takes the turn over from its last completed call: completed
-// tools are not run again, the answer reaches the chat once, and a woken A neither answers nor
-// writes anything more.
+// tools are not run again, the pending approval is the same request on B (decided there, or
+// while no gateway owned the run), the answer reaches the chat once, and a woken A neither
+// answers nor writes anything more. A stopped cleanly (SIGTERM) hands the turn over at once, long
+// before its lease would run out; killed with a second message queued behind the turn, both are
+// answered by B, in order.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
@@ -77,14 +80,14 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     };
   }
 
-  async function cluster(prefix: string, llm: FakeOpenAi, tg: FakeTelegram) {
+  async function cluster(prefix: string, llm: FakeOpenAi, tg: FakeTelegram, leaseMs = LEASE_MS) {
     async function gateway(tag: string): Promise<GatewayProcess> {
       const stateDir = await tempStateDir();
       cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
       await writeFile(
         join(stateDir, 'openclaw.json'),
         JSON.stringify({
-          cluster: { redisUrl: redis.url, keyPrefix: prefix, leaseTtlMs: LEASE_MS },
+          cluster: { redisUrl: redis.url, keyPrefix: prefix, leaseTtlMs: leaseMs },
           agent: {
             backend: 'openai-compatible',
             openai: { baseUrl: llm.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
@@ -132,8 +135,12 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     return { a, b, opA, opB };
   }
 
-  async function fakes(calls: object[], answer: (n: number, jobId: string) => string) {
-    const llm = await FakeOpenAi.start({ script: turnScript(calls, answer) });
+  async function fakes(
+    calls: object[],
+    answer: (n: number, jobId: string) => string,
+    script = turnScript(calls, answer),
+  ) {
+    const llm = await FakeOpenAi.start({ script });
     cleanup.push(() => llm.close());
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
@@ -163,6 +170,15 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     await waitFor(() => tg.sentTexts(CHAT).includes('marker seen'), 20_000, 'the marker’s answer');
   }
 
+  /** Every system.run asks an operator first (the policy is in the shared store). */
+  async function askForEveryRun(op: GatewayClient): Promise<void> {
+    const snap = await op.request('exec.approvals.get', {});
+    await op.request('exec.approvals.set', {
+      file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+      baseHash: snap.hash,
+    });
+  }
+
   /** The resumed model call carries the stored step: its calls and one result for each. */
   function expectResumedFromStep(req: ChatRequest, calls: { id: string }[]): void {
     const roles = req.messages.filter((m) => m.role !== 'system').map((m) => m.role);
@@ -171,40 +187,49 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(step?.tool_calls?.map((c) => c.id)).toEqual(calls.map((c) => c.id));
   }
 
-  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
-    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
-    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
-    // Every system.run asks an operator (the policy is in the shared store).
-    const snap = await opA.request('exec.approvals.get', {});
-    await opA.request('exec.approvals.set', {
-      file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
-      baseHash: snap.hash,
-    });
+  /** The approval requests an operator connection sees announced. */
+  function requestsSeen(op: GatewayClient): string[] {
+    const ids: string[] = [];
+    op.on('exec.approval.requested', (e) => ids.push(e.id));
+    return ids;
+  }
+
+  /** A's turn has sent the message, added the job, and its system.run waits for an operator. */
+  async function waitingOnA(tg: FakeTelegram, opA: GatewayClient, opB: GatewayClient) {
+    await askForEveryRun(opA);
     await dm(tg, 'ping me');
-    // A has sent the message, added the job, and its system.run waits for an operator.
-    const askedOnA = await eventually(
+    const asked = await eventually(
       async () => (await opA.request('exec.approval.list', {}))[0],
       30_000,
       'the approval A asks for',
     );
+    expect(asked).toMatchObject({ commandArgv: ['true'], status: 'pending' });
+    // The request is the cluster's: B lists the same one.
+    expect(await opB.request('exec.approval.list', {})).toEqual([asked]);
+    // The message goes out through the outbox, on its own time.
+    await waitFor(() => tg.sentTexts(CHAT).length > 0, 10_000, 'the tool step’s message');
     expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
+    return asked;
+  }
+
+  it('a gateway killed mid-tool-call: another one finishes the turn, without running its completed tools again', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-kill:', llm, tg);
+    const seenOnB = requestsSeen(opB);
+    const askedOnA = await waitingOnA(tg, opA, opB);
 
     a.child.kill('SIGKILL');
     await a.waitForExit();
 
     // B takes the account and the run over once their leases run out, and runs the one call
-    // that has no result yet: its system.run asks again, here; the operator denies it.
-    const askedOnB = await eventually(
-      async () => (await opB.request('exec.approval.list', {}))[0],
+    // that has no result yet: its system.run waits on the request A made (same id, same expiry).
+    await waitFor(
+      () => b.output().includes('taking over a run of a gateway that is gone'),
       LEASE_MS * 6,
-      'the approval B asks for',
+      'B to take the run over',
     );
-    expect(askedOnB).toMatchObject({
-      requestedBy: askedOnA.requestedBy,
-      sessionKey: askedOnA.sessionKey,
-      commandArgv: ['true'],
-    });
-    await opB.request('exec.approval.resolve', { id: askedOnB.id, decision: 'deny' });
+    expect(await opB.request('exec.approval.list', {})).toEqual([askedOnA]);
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'deny' });
     await waitFor(
       () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
       LEASE_MS * 6,
@@ -219,7 +244,59 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(llm.requests).toHaveLength(3);
     expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
     expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    // One request in all, announced once (by A), decided once (on B).
+    expect(seenOnB).toEqual([askedOnA.id]);
+    expect(await opB.request('exec.approval.get', { id: askedOnA.id })).toMatchObject({
+      status: 'resolved',
+      decision: 'deny',
+      expiresAtMs: askedOnA.expiresAtMs,
+    });
+    expect(await opB.request('exec.approval.list', {})).toEqual([]);
+  }, 120_000);
+
+  it('an approval decided while no gateway owns the run reaches the gateway that takes the run over', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-takeover-decided:', llm, tg);
+    const seenOnB = requestsSeen(opB);
+    const askedOnA = await waitingOnA(tg, opA, opB);
+
+    a.child.kill('SIGKILL');
+    await a.waitForExit();
+    // A is gone and its lease has not run out: nobody runs the turn while the operator allows it.
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'allow-once' });
+    expect(b.output()).not.toContain('taking over a run of a gateway that is gone');
+
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      LEASE_MS * 6,
+      'the answer from B',
+    );
+    await marker(tg);
     expect(b.output()).toContain('taking over a run of a gateway that is gone');
+    // The call went past the approval (to a node that is not there) instead of asking again.
+    const result = messageText(llm.requests[1]!.messages.at(-1)!);
+    expect(result).not.toContain('SYSTEM_RUN_DENIED');
+    expect(result).toMatch(/^NODE_/);
+    expect(seenOnB).toEqual([askedOnA.id]);
+    expect(await opB.request('exec.approval.list', {})).toEqual([]);
+  }, 120_000);
+
+  it('an approval decided on another gateway reaches the run waiting for it', async () => {
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { opA, opB } = await cluster('oc-takeover-elsewhere:', llm, tg);
+    const askedOnA = await waitingOnA(tg, opA, opB);
+    await opB.request('exec.approval.resolve', { id: askedOnA.id, decision: 'deny' });
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      20_000,
+      'the answer from A',
+    );
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-a']);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    expect(await opA.request('exec.approval.get', { id: askedOnA.id })).toMatchObject({
+      status: 'resolved',
+      decision: 'deny',
+    });
   }, 120_000);
 
   it('a gateway frozen past its lease and woken after the takeover does not go on with the turn', async () => {
@@ -260,5 +337,152 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     const texts = history.messages.filter((m) => m.role === 'assistant').map((m) => m.text);
     expect(texts).not.toContain('stale answer');
     expect(texts).toContain(`scheduled ${jobs[0]!.id}`);
+  }, 120_000);
+
+  it('a gateway stopped cleanly (SIGTERM) mid-tool-call hands the turn over at once: another one finishes it long before the lease would run out', async ({
+    annotate,
+  }) => {
+    // A lease this long makes a takeover by expiry impossible within the bounds asserted below.
+    const LONG_LEASE_MS = 30_000;
+    const { llm, tg } = await fakes([MESSAGE, JOB, RUN], (_n, jobId) => `scheduled ${jobId}`);
+    const { a, b, opA, opB } = await cluster('oc-handover-term:', llm, tg, LONG_LEASE_MS);
+    await askForEveryRun(opA);
+    await dm(tg, 'ping me');
+    // A has sent the message, added the job, and its system.run waits for an operator.
+    const askedOnA = await eventually(
+      async () => (await opA.request('exec.approval.list', {}))[0],
+      30_000,
+      'the approval A asks for',
+    );
+    // The message goes out through the outbox, on its own time.
+    await waitFor(() => tg.sentTexts(CHAT).length > 0, 10_000, 'the tool step’s message');
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
+
+    const stoppedAt = performance.now();
+    const exit = await a.stop('SIGTERM');
+    // The stop stays within its bound (drain, then the runs' bounded stop), and is clean.
+    expect(performance.now() - stoppedAt).toBeLessThan(10_000);
+    expect(exit.code).toBe(0);
+    expect(a.output()).toContain('runs handed over for another start');
+
+    // B takes the turn over at once and runs the one call that has no result: its system.run
+    // waits on B for the request A made.
+    await waitFor(
+      () => b.output().includes('taking over a run a stopping gateway handed over'),
+      LONG_LEASE_MS,
+      'B to take the run over',
+    );
+    const takenAfterMs = performance.now() - stoppedAt;
+    const askedOnB = await eventually(
+      async () =>
+        (await opB.request('exec.approval.list', {})).find((x) => x.sessionKey === askedOnA.sessionKey),
+      LONG_LEASE_MS,
+      'the approval B waits for',
+    );
+    // The request A made, waited on by B: same id, same expiry.
+    expect(askedOnB).toEqual(askedOnA);
+    await opB.request('exec.approval.resolve', { id: askedOnB.id, decision: 'deny' });
+    // The turn ends on B (its answer is in the session) …
+    const sessionKey = askedOnA.sessionKey!;
+    await eventually(
+      async () =>
+        (await opB.request('chat.history', { sessionKey })).messages.some(
+          (m) => m.role === 'assistant' && m.text.startsWith('scheduled '),
+        ),
+      LONG_LEASE_MS,
+      'the answer stored by B',
+    );
+    const endedAfterMs = performance.now() - stoppedAt;
+    // … and reaches the chat once B owns the account (A freed it and told B, which takes it now).
+    await waitFor(
+      () => tg.sentTexts(CHAT).some((t) => t.startsWith('scheduled ')),
+      LONG_LEASE_MS,
+      'the answer from B',
+    );
+    const sentAfterMs = performance.now() - stoppedAt;
+    await annotate(
+      `after the stop: taken over in ${Math.round(takenAfterMs)} ms, ended in ${Math.round(endedAfterMs)} ms, sent in ${Math.round(sentAfterMs)} ms`,
+    );
+    // Only a handover makes these possible: the run's lease (and the account's) would have held
+    // for LONG_LEASE_MS after A's last renewal. (B's own looks come every third of it; the notices
+    // from A make them at once: 0.2–2 s here, depending on the load, as the annotation shows.)
+    for (const ms of [takenAfterMs, endedAfterMs, sentAfterMs]) expect(ms).toBeLessThan(LONG_LEASE_MS / 3);
+
+    await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
+    // Model calls: step 1 (A), the resumed one with the whole step (B), the marker's. A's call
+    // cut short gave no result: the step's last result is B's denial.
+    expect(llm.requests).toHaveLength(3);
+    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    const results = (await opB.request('chat.history', { sessionKey })).messages.filter(
+      (m) => m.role === 'toolResult',
+    );
+    expect(results).toHaveLength(3);
+  }, 120_000);
+
+  it('a gateway killed with a message queued behind its turn: another one answers both, in order, once each', async () => {
+    const base = turnScript([MESSAGE, JOB], (_n, jobId) => `scheduled ${jobId}`);
+    const script = (req: ChatRequest): ScriptedTurn => {
+      const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+      if (lastUser && messageText(lastUser) === 'and then?') return { text: ['second answer'] };
+      return base(req);
+    };
+    const { llm, tg } = await fakes([], () => '', script);
+    const { a, b, opA, opB } = await cluster('oc-takeover-queue:', llm, tg);
+    const release = await startTurnOnA(llm, tg);
+    await dm(tg, 'and then?');
+    // The second message is stored on A and its run waits behind the turn.
+    const sessionKey = (await opA.request('sessions.list', {})).sessions.find(
+      (s) => s.channel === 'telegram',
+    )?.key;
+    await eventually(
+      async () =>
+        (await opA.request('chat.history', { sessionKey: sessionKey! })).messages.some(
+          (m) => m.role === 'user' && m.text === 'and then?',
+        ),
+      15_000,
+      'the second message stored on A',
+    );
+
+    a.child.kill('SIGKILL');
+    await a.waitForExit();
+    release();
+
+    await waitFor(
+      () => tg.sentTexts(CHAT).includes('second answer'),
+      LEASE_MS * 8,
+      'the answer to the queued message, from B',
+    );
+    await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(tg.sentTexts(CHAT)).toEqual([
+      'working on it',
+      `scheduled ${jobs[0]!.id}`,
+      'second answer',
+      'marker seen',
+    ]);
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual([
+      'gw-a',
+      'gw-b',
+      'gw-b',
+      'gw-b',
+    ]);
+    // Model calls: step 1 (A), A's next one (cut off by the kill), the resumed turn (B), the
+    // queued message's (B, after the turn), the marker's.
+    expect(llm.requests).toHaveLength(5);
+    expectResumedFromStep(llm.requests[2]!, [MESSAGE, JOB]);
+    const lastUser = (i: number) =>
+      messageText([...llm.requests[i]!.messages].reverse().find((m) => m.role === 'user')!);
+    expect(lastUser(3)).toBe('and then?');
+    // The queued run's context: the turn before it with its answer, then its own message, once.
+    const queuedTurn = llm.requests[3]!.messages.filter((m) => m.role !== 'system');
+    expect(queuedTurn.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant', 'user']);
+    expect(messageText(queuedTurn[4]!)).toBe(`scheduled ${jobs[0]!.id}`);
+    expect(b.output()).toContain('starting a run left waiting');
   }, 120_000);
 });

@@ -1,6 +1,8 @@
 // A turn killed (kill -9) between a completed tool call and the next model call is resumed on the
 // next start from its last stored step: the side effect of the completed call (a cron job) is not
-// repeated, and the model is asked again with the stored call and result.
+// repeated, and the model is asked again with the stored call and result. A gateway stopped
+// cleanly (SIGTERM) at the same point leaves the turn, and a run queued behind it, to the next
+// start in the same way: both run then, in order.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
@@ -76,5 +78,86 @@ describe('a turn killed mid-way (issue 19)', () => {
     const history = await op2.request('chat.history', { sessionKey: 'resume-1' });
     expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
     expect(second.output()).toContain('resuming a run a restart cut short');
+  }, 90_000);
+
+  it('a clean stop (SIGTERM) hands the turn and the run queued behind it to the next start, which runs both in order', async () => {
+    const script = (req: ChatRequest): ScriptedTurn => {
+      const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+      if (lastUser && messageText(lastUser) === 'and then?') return { text: ['second answer'] };
+      const results = req.messages.filter((m) => m.role === 'tool');
+      if (results.length === 0)
+        return {
+          toolCalls: [
+            {
+              id: 'call_job',
+              name: 'cron',
+              arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 60_000 },
+            },
+          ],
+        };
+      return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
+    };
+    const fake = await FakeOpenAi.start({ script });
+    cleanup.push(() => fake.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    const token = randomBytes(24).toString('base64url');
+    const config = {
+      agent: {
+        backend: 'openai-compatible',
+        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+      },
+    };
+    const first = await spawnGateway({ stateDir, config, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => first.stop());
+    // The model call after the tool ran hangs until the gateway has stopped.
+    const release = fake.hold(2);
+    const op = await connectOperator(first.url, token, { scopes: ['operator.admin'] });
+    const r1 = await op.request('agent', {
+      message: 'schedule a ping',
+      sessionKey: 'stop-1',
+      idempotencyKey: 'st1',
+    });
+    await fake.waitForRequests(2, 30_000);
+    const r2 = await op.request('agent', {
+      message: 'and then?',
+      sessionKey: 'stop-1',
+      idempotencyKey: 'st2',
+    });
+    expect(r2.runId).not.toBe(r1.runId);
+
+    const stoppedAt = performance.now();
+    const exit = await first.stop('SIGTERM');
+    // Within the stop's bound, cleanly, and nothing ended: both runs are left for the next start.
+    expect(performance.now() - stoppedAt).toBeLessThan(10_000);
+    expect(exit.code).toBe(0);
+    expect(first.output()).toContain('runs handed over for another start');
+    await op.close().catch(() => {});
+    release();
+
+    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
+    cleanup.push(() => second.stop());
+    const op2 = await connectOperator(second.url, token, { scopes: ['operator.admin'] });
+    cleanup.push(() => op2.close());
+    const wait = (runId: string) =>
+      op2.request('agent.wait', { runId, timeoutMs: 30_000 }, { timeoutMs: 35_000 });
+    const done1 = await wait(r1.runId);
+    const done2 = await wait(r2.runId);
+    const jobs = await op2.request('cron.list', {});
+    expect(jobs.jobs).toHaveLength(1);
+    expect(done1).toMatchObject({ status: 'ok', output: `scheduled ${jobs.jobs[0]!.id}` });
+    expect(done2).toMatchObject({ status: 'ok', output: 'second answer' });
+    expect(done2.startedAtMs!).toBeGreaterThanOrEqual(done1.endedAtMs!);
+    // Model calls: the first, the one the stop cut off, the resumed turn with the stored tool call
+    // (same id) and its result, then the queued run's.
+    await waitFor(() => fake.requests.length === 4, 5000, 'the queued run’s model call');
+    const resumed = fake.requests[2]!.messages;
+    expect(resumed.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(resumed[1]!.tool_calls?.[0]?.id).toBe('call_job');
+    const history = await op2.request('chat.history', { sessionKey: 'stop-1' });
+    expect(history.messages.filter((m) => m.role === 'toolResult')).toHaveLength(1);
+    expect(history.messages.filter((m) => m.role === 'assistant' && m.status === 'error')).toHaveLength(0);
+    expect(second.output()).toContain('resuming a run a clean stop handed over');
+    expect(second.output()).toContain('starting a run left waiting');
   }, 90_000);
 });

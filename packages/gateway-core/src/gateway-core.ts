@@ -252,6 +252,7 @@ export class GatewayCore {
           channels: this.channels,
           presence: this.presence,
           reports: this.reports,
+          approvals: this.agent.approvals,
         })
       : undefined;
     const handlerDeps = {

@@ -359,6 +359,41 @@ describe('the agent acts through tools (issue 19)', () => {
     expect(fake.requests.at(-1)!.messages.at(-1)!.content).toMatch(/operator denied/);
   });
 
+  it('an abort while a tool call waits (for a system.run approval) ends the turn at once; the call gets no result', async () => {
+    const { h, op, fake } = await setup(
+      toolThenAnswer(
+        [
+          [
+            {
+              name: 'nodes',
+              arguments: { action: 'invoke', command: 'system.run', params: { argv: ['true'] } },
+            },
+          ],
+        ],
+        () => 'It ran.',
+      ),
+    );
+    const snap = await op.request('exec.approvals.get', {});
+    await op.request('exec.approvals.set', {
+      file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+      baseHash: snap.hash,
+    });
+    const node = await startNode(h, op, ['system.run'], () => ({ exitCode: 0 }));
+    const requested: EventPayload<'exec.approval.requested'>[] = [];
+    op.on('exec.approval.requested', (a) => requested.push(a));
+    const a = await op.request('agent', { message: 'run it', sessionKey: 'abort-1', idempotencyKey: 'ab1' });
+    await eventually(() => requested[0]);
+    await op.request('chat.abort', { sessionKey: 'abort-1', runId: a.runId });
+    // Ended without waiting for the operator (the approval is still pending).
+    expect(await op.request('agent.wait', { runId: a.runId, timeoutMs: 5000 })).toMatchObject({
+      status: 'aborted',
+    });
+    const history = await op.request('chat.history', { sessionKey: 'abort-1' });
+    expect(history.messages.filter((m) => m.role === 'toolResult')).toEqual([]);
+    expect(node.seen).toHaveLength(0);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('a tool call is held to the scopes of whoever started the turn, and to agent.tools.allow/deny', async () => {
     const { h, fake } = await setup(
       toolThenAnswer(

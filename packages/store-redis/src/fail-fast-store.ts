@@ -57,6 +57,7 @@ export async function connectClusterStore(options: {
     sessions: guard(inner.sessions),
     runs: guard(inner.runs),
     cron: guard(inner.cron),
+    approvals: guard(inner.approvals),
     async close() {
       await inner.close();
       client.disconnect();

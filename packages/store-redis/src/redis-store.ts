@@ -1,6 +1,7 @@
 import type { Store } from '@openclaw/gateway-core';
 import { Redis } from 'ioredis';
 import { keyspace } from './keyspace.ts';
+import { redisApprovals } from './redis-approvals.ts';
 import { redisAudit } from './redis-audit.ts';
 import { redisChannelAccess } from './redis-channel-access.ts';
 import type { RedisContext } from './redis-context.ts';
@@ -64,6 +65,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): Store {
     sessions: redisSessions(ctx),
     runs: redisRuns(ctx),
     cron: redisCron(ctx),
+    approvals: redisApprovals(ctx),
     close() {
       closing ??= owned ? quit(client) : Promise.resolve();
       return closing;

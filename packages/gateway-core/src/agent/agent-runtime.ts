@@ -13,11 +13,12 @@ import {
 import type { StoredMedia, StoredToolCall } from '../store/types.ts';
 import { RecentFiles } from '../util/recent-files.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
-import { modelMessagesOf } from './model-messages.ts';
+import { modelMessagesOf, storedValue } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
+import { resumedImages } from './resumed-images.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
-import type { AgentTool } from './tools/agent-tool.ts';
+import type { AgentTool, ToolImage } from './tools/agent-tool.ts';
 
 /** Tool results are stored (and sent back to the model) up to this many characters. */
 const MAX_RESULT_CHARS = 16_000;
@@ -114,8 +115,15 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;
       const scopes = input.scopes ?? agent.tools.unattendedScopes;
-      const resumed = splitSteps(input.steps ?? []);
-      const attachments: StoredMedia[] = [];
+      // A resumed turn shows the model again the pictures its completed calls had shown it.
+      const shown =
+        agent.openai.vision && input.steps?.length
+          ? await resumedImages(input.steps, input.readMedia, o.log)
+          : undefined;
+      const resumed = splitSteps(input.steps ?? [], shown);
+      // What the reply carries out: first what completed calls of a resumed turn had attached.
+      const attachments: StoredMedia[] = (input.steps ?? []).flatMap((t) => t.attachments ?? []);
+      const attachedBy = new Map<string, StoredMedia[]>();
       const tools = allowed();
       const context = await fitContext({
         compactor: o.compactor,
@@ -137,7 +145,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         messages: [
           ...modelMessagesOf(context.history),
           { role: 'user', content: await userContent(input, agent.openai.vision) },
-          ...modelMessagesOf(resumed.done),
+          ...modelMessagesOf(resumed.done, shown),
         ],
         tools,
         maxSteps: agent.maxSteps,
@@ -154,7 +162,10 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           deliverTo: input.deliverTo,
           idempotencyKey: `agent:${input.runId}:${toolCallId}`,
           signal: input.signal,
-          attach: (media) => attachments.push(media),
+          attach: (media) => {
+            attachments.push(media);
+            attachedBy.set(toolCallId, [...(attachedBy.get(toolCallId) ?? []), media]);
+          },
         }),
         onDelta,
         onFailover: (from, to, error) => {
@@ -177,6 +188,8 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
             toolCallId: r.call.id,
             toolName: r.call.name,
             isError: r.isError,
+            ...picturesOf(r.images),
+            ...(attachedBy.has(r.call.id) ? { attachments: attachedBy.get(r.call.id) } : {}),
           });
         },
         resume: resumed.pending,
@@ -186,21 +199,29 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   };
 }
 
+/** Where the pictures a call showed the model are kept (stored with its result, for a resumed turn). */
+function picturesOf(images: readonly ToolImage[] | undefined): { images?: StoredMedia[] } {
+  const stored = (images ?? []).flatMap((i) => (i.media ? [i.media] : []));
+  return stored.length ? { images: stored } : {};
+}
+
 /** A stored tool result as the loop knows it (JSON back to a value, an error as its text). */
-function outcomeOf(call: StoredToolCall, turn: HistoryTurn): ToolOutcome {
+function outcomeOf(call: StoredToolCall, turn: HistoryTurn, images: ToolImage[] | undefined): ToolOutcome {
   if (turn.isError) return { call, result: turn.text, isError: true };
-  try {
-    return { call, result: JSON.parse(turn.text), isError: false };
-  } catch {
-    return { call, result: turn.text, isError: false };
-  }
+  const outcome: ToolOutcome = { call, result: storedValue(turn.text), isError: false };
+  if (images?.length) outcome.images = images;
+  return outcome;
 }
 
 /**
  * A resumed turn's stored steps: the complete ones (sent to the model as they are) and the last
- * one when some of its calls have no result yet (those, and only those, run again).
+ * one when some of its calls have no result yet (those, and only those, run again). `images`: the
+ * pictures completed calls had shown the model, by call id.
  */
-export function splitSteps(steps: readonly HistoryTurn[]): {
+export function splitSteps(
+  steps: readonly HistoryTurn[],
+  images?: ReadonlyMap<string, ToolImage[]>,
+): {
   done: HistoryTurn[];
   pending: { text: string; calls: StoredToolCall[]; results: ToolOutcome[] } | undefined;
 } {
@@ -211,7 +232,7 @@ export function splitSteps(steps: readonly HistoryTurn[]): {
   const after = steps.slice(last + 1).filter((s) => s.role === 'toolResult');
   const results = calls.flatMap((c) => {
     const r = after.find((a) => a.toolCallId === c.id);
-    return r ? [outcomeOf(c, r)] : [];
+    return r ? [outcomeOf(c, r, images?.get(c.id))] : [];
   });
   if (results.length === calls.length) return { done: [...steps], pending: undefined };
   return { done: steps.slice(0, last), pending: { text: step.text, calls, results } };

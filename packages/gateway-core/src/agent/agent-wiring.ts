@@ -65,6 +65,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
   });
   const approvals = new ExecApprovals({
     kv: store.kv,
+    approvals: store.approvals,
     bus: o.bus,
     clock: o.clock,
     log: o.log.child({ component: 'exec-approvals' }),

@@ -8,6 +8,7 @@ import { BackendError } from './backend-error.ts';
 import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
+import { toolOutputOf, withoutToolImages } from './tool-output.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
 /** A tool ready for the loop: its definition and its input checker (compiled once). */
@@ -130,7 +131,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           type: 'tool-result' as const,
           toolCallId: r.call.id,
           toolName: r.call.name,
-          output: outputOf(r),
+          output: toolOutputOf(r),
         })),
       },
     );
@@ -190,6 +191,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   }
 
   async function runCall(call: StoredToolCall): Promise<ToolOutcome> {
+    // A stopped turn starts no more calls (a resumed one runs them, under the same ids).
+    if (input.signal.aborted) throw input.signal.reason;
     input.onToolStart(call);
     const images: ToolImage[] = [];
     const finish = async (result: unknown, isError: boolean): Promise<ToolOutcome> => {
@@ -215,7 +218,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         update: (partial) => input.onToolUpdate(call, partial),
         image: (image) => images.push(image),
       };
-      return finish(await t.tool.run(call.args as never, ctx), false);
+      return finish(await untilAborted(t.tool.run(call.args as never, ctx), input.signal), false);
     } catch (error) {
       if (input.signal.aborted) throw input.signal.reason ?? error;
       return finish(errorText(error), true);
@@ -223,46 +226,14 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   }
 }
 
-type ToolOutput = Extract<ModelMessage, { role: 'tool' }>['content'][number] extends infer P
-  ? P extends { type: 'tool-result'; output: infer O }
-    ? O
-    : never
-  : never;
-
-/** A tool result as the model gets it: the error text, the JSON, or the JSON and its pictures. */
-function outputOf(r: ToolOutcome): ToolOutput {
-  if (r.isError) return { type: 'error-text', value: String(r.result) };
-  if (!r.images?.length) return { type: 'json', value: (r.result ?? null) as never };
-  return {
-    type: 'content',
-    value: [
-      { type: 'text', text: JSON.stringify(r.result ?? null) },
-      ...r.images.map((i) => ({
-        type: 'file' as const,
-        mediaType: i.mediaType,
-        data: { type: 'data' as const, data: i.data },
-      })),
-    ],
-  };
-}
-
-/** The same messages with pictures dropped from tool results (their JSON text stays). */
-function withoutToolImages(messages: ModelMessage[]): ModelMessage[] {
-  return messages.map((m) => {
-    if (m.role !== 'tool') return m;
-    return {
-      ...m,
-      content: m.content.map((part) =>
-        part.type === 'tool-result' && part.output.type === 'content'
-          ? {
-              ...part,
-              output: {
-                type: 'text' as const,
-                value: part.output.value.flatMap((v) => (v.type === 'text' ? [v.text] : [])).join('\n'),
-              },
-            }
-          : part,
-      ),
-    };
+/**
+ * A call's outcome, or the turn's abort as soon as it comes: the call is left to finish unheard
+ * (no result is stored, so a resumed turn runs it again under the same idempotency key).
+ */
+function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { basename, isAbsolute } from 'node:path';
 import {
   type ExecApproval,
   type ExecApprovalDecision,
@@ -10,29 +8,38 @@ import {
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { KvRepo } from '../store/types.ts';
+import type { ApprovalRecord, ApprovalRepo, KvRepo } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import {
+  allowlistEntry,
+  checkPolicyFile,
+  commandLine,
+  invalidPolicyValue,
+  isDecision,
+  policyHash,
+  resolvePolicy,
+} from './exec-policy.ts';
 
 const KV_KEY = 'exec-approvals';
 const AGENT = 'main';
-/** The policy in effect until an operator saves one: run what nodes allow, never ask. */
-const BUILT_IN = { security: 'full', ask: 'off', askFallback: 'deny', autoAllowSkills: false } as const;
-/** Decided approvals kept for exec.approval.get / waitDecision after the fact. */
-const KEEP_DECIDED = 200;
 /** Pending approvals at most (each holds a waiting invoke). */
 const MAX_PENDING = 500;
 
-type Security = 'deny' | 'allowlist' | 'full';
-type Ask = 'off' | 'on-miss' | 'always';
-
 export interface ExecApprovalsOptions {
   kv: KvRepo;
+  /** Where requests and decisions live: shared by a cluster's gateways, kept across restarts. */
+  approvals: ApprovalRepo;
   bus: EventBus;
   clock: Clock;
   log: Logger;
   /** How long a request waits for a decision (default 120 s). */
   ttlMs?: () => number;
+  /**
+   * How often a waiting run reads its approval again (default 1 s): a decision made on another
+   * gateway is announced, but an announcement lost with a Redis blip must not leave it waiting.
+   */
+  pollMs?: number;
 }
 
 export interface RunRequest {
@@ -45,22 +52,31 @@ export interface RunRequest {
   timeoutMs?: number | undefined;
 }
 
-interface Pending {
-  approval: ExecApproval;
-  waiters: Set<() => void>;
-  timer: ReturnType<typeof setTimeout>;
+/** How a caller that may ask again after a crash waits. */
+export interface GateOptions {
+  /**
+   * What the request is for (a tool call's idempotency key): asked again with the same key, the
+   * gate finds the request already made — same id, same expiry — or its decision, instead of a new one.
+   */
+  key?: string | undefined;
+  /** Stops the wait (the run was aborted or its gateway is stopping); nothing is decided then. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
  * The exec approval policy for `system.run` on nodes, and the operator approvals it calls for.
- * The policy document (the reference's version-1 layout) lives in the store; pending approvals
- * live in memory for their time to live. An approved run is forwarded to the node with the
- * decision attached; the node applies its own allowlist too (see apps/node-agent).
+ * The policy document (the reference's version-1 layout) and the requests with their decisions
+ * live in the store, so every gateway of a cluster lists, decides and waits on the same ones and
+ * a run resumed after a crash finds the request it had made. An approved run is forwarded to the
+ * node with the decision attached; the node applies its own allowlist too (see apps/node-agent).
  */
 export class ExecApprovals {
   readonly #o: ExecApprovalsOptions;
-  readonly #pending = new Map<string, Pending>();
-  readonly #decided = new Map<string, ExecApproval>();
+  /** Local waits by approval id, woken by a decision here or one announced by another gateway. */
+  readonly #waiters = new Map<string, Set<() => void>>();
+  /** Expiry timers of the requests made here (the expiry is announced when it comes). */
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  #closed = false;
 
   constructor(options: ExecApprovalsOptions) {
     this.#o = options;
@@ -72,9 +88,9 @@ export class ExecApprovals {
     return {
       path: 'gateway-store#exec-approvals',
       exists: stored !== undefined,
-      hash: hashOf(file),
+      hash: policyHash(file),
       file,
-      resolvedDefaults: resolved(file, undefined),
+      resolvedDefaults: resolvePolicy(file, undefined),
     };
   }
 
@@ -85,33 +101,26 @@ export class ExecApprovals {
         'INVALID_REQUEST',
         'CONFIG_CONFLICT',
         'the exec approval policy changed since it was read',
-        {
-          details: { currentHash: current.hash },
-        },
+        { details: { currentHash: current.hash } },
       );
     }
-    for (const p of [file.defaults, ...Object.values(file.agents ?? {})]) {
-      if (!p) continue;
-      if (p.security !== undefined && !isSecurity(p.security)) throw invalid('security', p.security);
-      if (p.askFallback !== undefined && !isSecurity(p.askFallback))
-        throw invalid('askFallback', p.askFallback);
-      if (p.ask !== undefined && !isAsk(p.ask)) throw invalid('ask', p.ask);
-    }
+    checkPolicyFile(file);
     await this.#o.kv.set(KV_KEY, file);
     return this.snapshot();
   }
 
   /**
    * What may happen to a system.run: `run` (forward as is), `approved` (forward with the
-   * decision), or a refusal. Waits for an operator when the policy asks.
+   * decision), or a refusal. Waits for an operator when the policy asks; `onPending` says an
+   * operator is being asked (the request is out, or was already, and the run waits for the answer).
    */
-  /** `onPending`: an operator is being asked (the request is out; the run waits for the answer). */
   async gate(
     req: RunRequest,
     onPending?: (approval: ExecApproval) => void,
+    options: GateOptions = {},
   ): Promise<{ approval?: { id: string; decision: ExecApprovalDecision } }> {
     const snap = await this.snapshot();
-    const policy = resolved(snap.file, AGENT);
+    const policy = resolvePolicy(snap.file, AGENT);
     const program = req.argv[0] ?? '';
     const entry = allowlistEntry(program, snap.file.agents?.[AGENT]?.allowlist ?? []);
     const listed = entry !== undefined;
@@ -127,32 +136,114 @@ export class ExecApprovals {
       }
       return {};
     }
-    const approval = this.request(req);
-    onPending?.(approval);
-    const outcome = await this.wait(approval.id, Number.POSITIVE_INFINITY);
+    const asked = await this.#ask(req, options.key);
+    if (asked.status === 'pending') onPending?.(publicOf(asked));
+    const outcome = await this.#settled(asked, options.signal);
     if (outcome.status === 'resolved' && outcome.decision && outcome.decision !== 'deny') {
-      return { approval: { id: approval.id, decision: outcome.decision } };
+      return { approval: { id: outcome.id, decision: outcome.decision } };
     }
-    if (outcome.status === 'resolved') throw denied('an operator denied this run', req, approval.id);
+    if (outcome.status === 'resolved') throw denied('an operator denied this run', req, outcome.id);
     // Nobody decided in time: the ask fallback decides.
     if (policy.askFallback === 'full' || (policy.askFallback === 'allowlist' && listed)) return {};
-    throw denied('nobody approved this run in time (ask fallback: deny)', req, approval.id);
+    throw denied('nobody approved this run in time (ask fallback: deny)', req, outcome.id);
   }
 
-  request(req: RunRequest): ExecApproval {
+  /** Ask the operators (exec.approval.request, or the gate): stored, then announced. */
+  async request(req: RunRequest): Promise<ExecApproval> {
+    return publicOf(await this.#ask(req, undefined));
+  }
+
+  async resolve(id: string, decision: string, by: string): Promise<ExecApproval> {
+    if (!isDecision(decision)) throw invalidPolicyValue('decision', decision);
+    const found = await this.#current(id);
+    if (!found) {
+      throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no pending approval ${id}`, { details: { id } });
+    }
+    if (found.status !== 'pending') throw alreadyDecided(id);
+    const done = await this.#o.approvals.settle(id, {
+      status: 'resolved',
+      decision,
+      resolvedBy: by,
+      resolvedAtMs: this.#o.clock.now(),
+    });
+    // Decided (or expired) elsewhere in the meantime: the first decision stands.
+    if (!done) throw alreadyDecided(id);
+    if (decision === 'allow-always') await this.#allowAlways(found.commandArgv[0] ?? '');
+    this.#announce(done);
+    return publicOf(done);
+  }
+
+  /** Pending requests of the whole store (every gateway's), oldest first. */
+  async list(): Promise<ExecApproval[]> {
+    const now = this.#o.clock.now();
+    const out: ExecApproval[] = [];
+    for (const a of await this.#o.approvals.listPending()) {
+      if (a.expiresAtMs > now) out.push(publicOf(a));
+      // Past its expiry with nobody left to notice (its gateway died): it expires now.
+      else await this.#expire(a);
+    }
+    return out;
+  }
+
+  async get(id: string): Promise<ExecApproval> {
+    const a = await this.#current(id);
+    if (!a) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${id}`, { details: { id } });
+    return publicOf(a);
+  }
+
+  /** The decision, once there is one (or pending after timeoutMs). */
+  async wait(id: string, timeoutMs: number): Promise<ExecApprovalWaitResult> {
+    const deadline = this.#o.clock.now() + timeoutMs;
+    let a = await this.#current(id);
+    while (a?.status === 'pending' && !this.#closed) {
+      const left = deadline - this.#o.clock.now();
+      if (left <= 0) break;
+      await this.#sleep(id, Math.min(left, a.expiresAtMs - this.#o.clock.now()), undefined);
+      a = await this.#current(id);
+    }
+    if (!a) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${id}`, { details: { id } });
+    return { id, status: a.status, decision: a.decision ?? null };
+  }
+
+  /** Another gateway decided `id`: whoever waits for it here reads it again. */
+  wake(id: string): void {
+    for (const w of this.#waiters.get(id) ?? []) w();
+  }
+
+  /**
+   * Stop watching: timers and waits end here, the stored requests stay as they are (a run
+   * resumed on another gateway, or after a restart, still finds its request pending).
+   */
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    for (const id of [...this.#waiters.keys()]) this.wake(id);
+  }
+
+  /** The request for `key` if one was made (pending or decided), else a new one, announced. */
+  async #ask(req: RunRequest, key: string | undefined): Promise<ApprovalRecord> {
     if (req.argv.length === 0)
       throw gatewayError('INVALID_REQUEST', 'PARAMS_INVALID', 'an exec approval needs a command');
-    if (this.#pending.size >= MAX_PENDING) {
+    if (key !== undefined) {
+      const earlier = await this.#o.approvals.findByKey(key);
+      // Its time ran out while nobody watched it (its gateway was gone): it expires now.
+      if (earlier?.status === 'pending' && earlier.expiresAtMs <= this.#o.clock.now())
+        return this.#expire(earlier);
+      if (earlier) return earlier;
+    }
+    const now = this.#o.clock.now();
+    const pending = (await this.#o.approvals.listPending()).filter((a) => a.expiresAtMs > now);
+    if (pending.length >= MAX_PENDING) {
       throw gatewayError('UNAVAILABLE', 'RATE_LIMITED', 'too many exec approvals are pending', {
         retryAfterMs: 5000,
       });
     }
-    const now = this.#o.clock.now();
     const ttl = Math.max(1000, req.timeoutMs ?? this.#o.ttlMs?.() ?? 120_000);
-    const approval: ExecApproval = {
+    const record: ApprovalRecord = {
       id: newId('appr'),
       status: 'pending',
-      command: req.argv.map(quote).join(' '),
+      command: commandLine(req.argv),
       commandArgv: [...req.argv],
       cwd: req.cwd ?? null,
       nodeId: req.nodeId ?? null,
@@ -162,87 +253,104 @@ export class ExecApprovals {
       createdAtMs: now,
       expiresAtMs: now + ttl,
     };
-    if (req.requestedBy) approval.requestedBy = req.requestedBy;
-    const timer = setTimeout(() => this.#end(approval.id, 'expired', null, undefined), ttl);
-    timer.unref?.();
-    this.#pending.set(approval.id, { approval, waiters: new Set(), timer });
-    this.#o.bus.publish('exec.approval.requested', approval);
+    if (req.requestedBy) record.requestedBy = req.requestedBy;
+    if (key !== undefined) record.key = key;
+    const { record: stored, created } = await this.#o.approvals.create(record);
+    // Another gateway asked for the same key a moment earlier: theirs is the request.
+    if (!created) return stored;
+    if (!this.#closed) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(stored.id);
+        void this.#current(stored.id).catch((error: unknown) =>
+          this.#o.log.warn({ err: error, approvalId: stored.id }, 'exec approval expiry not recorded'),
+        );
+      }, ttl);
+      timer.unref?.();
+      this.#timers.set(stored.id, timer);
+    }
+    this.#o.bus.publish('exec.approval.requested', publicOf(stored));
     this.#o.log.info(
-      { approvalId: approval.id, nodeId: approval.nodeId, program: req.argv[0] },
+      { approvalId: stored.id, nodeId: stored.nodeId, program: req.argv[0] },
       'exec approval requested',
     );
-    return approval;
+    return stored;
   }
 
-  async resolve(id: string, decision: string, by: string): Promise<ExecApproval> {
-    if (!isDecision(decision)) throw invalid('decision', decision);
-    const p = this.#pending.get(id);
-    if (!p) {
-      if (this.#decided.has(id)) {
-        throw gatewayError('INVALID_REQUEST', 'APPROVAL_UNKNOWN', `approval ${id} was already decided`, {
-          details: { id },
-        });
-      }
-      throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no pending approval ${id}`, { details: { id } });
-    }
-    if (decision === 'allow-always') await this.#allowAlways(p.approval.commandArgv[0] ?? '');
-    return this.#end(id, 'resolved', decision, by);
-  }
-
-  list(): ExecApproval[] {
-    return [...this.#pending.values()].map((p) => p.approval);
-  }
-
-  get(id: string): ExecApproval {
-    const a = this.#pending.get(id)?.approval ?? this.#decided.get(id);
-    if (!a) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${id}`, { details: { id } });
+  /** The stored request, expired first when its time is up. */
+  async #current(id: string): Promise<ApprovalRecord | undefined> {
+    const a = await this.#o.approvals.get(id);
+    if (a?.status === 'pending' && a.expiresAtMs <= this.#o.clock.now()) return this.#expire(a);
     return a;
   }
 
-  /** The decision, once there is one (or pending after timeoutMs). */
-  async wait(id: string, timeoutMs: number): Promise<ExecApprovalWaitResult> {
-    const p = this.#pending.get(id);
-    if (p) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let waiter!: () => void;
-      await new Promise<void>((resolve) => {
-        waiter = resolve;
-        p.waiters.add(waiter);
-        if (Number.isFinite(timeoutMs)) timer = setTimeout(resolve, timeoutMs);
-      });
-      clearTimeout(timer);
-      p.waiters.delete(waiter);
+  /** Waits until the request is decided or expired (wherever that happens). */
+  async #settled(asked: ApprovalRecord, signal: AbortSignal | undefined): Promise<ApprovalRecord> {
+    let a: ApprovalRecord = asked;
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      if (this.#closed) throw shuttingDown();
+      let read: ApprovalRecord | undefined;
+      try {
+        read = await this.#current(a.id);
+      } catch (error) {
+        // The store is out of reach for a moment (a Redis blip): keep waiting while the request
+        // can still be decided; past its expiry there is no way to learn its fate.
+        if (this.#o.clock.now() >= a.expiresAtMs) throw error;
+        this.#o.log.warn({ err: error, approvalId: a.id }, 'exec approval not readable; waiting on');
+        await this.#sleep(a.id, this.#o.pollMs ?? 1000, signal);
+        continue;
+      }
+      if (!read) throw gatewayError('NOT_FOUND', 'APPROVAL_UNKNOWN', `no approval ${asked.id}`);
+      a = read;
+      if (a.status !== 'pending') return a;
+      const poll = this.#o.pollMs ?? 1000;
+      await this.#sleep(a.id, Math.min(poll, a.expiresAtMs - this.#o.clock.now()), signal);
     }
-    const a = this.get(id);
-    return { id, status: a.status, decision: a.decision ?? null };
   }
 
-  close(): void {
-    for (const id of [...this.#pending.keys()]) this.#end(id, 'expired', null, undefined);
+  /** Sleep up to `ms`, or until `id` is decided (here or announced), the signal aborts or we close. */
+  #sleep(id: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let set = this.#waiters.get(id);
+      if (!set) {
+        set = new Set();
+        this.#waiters.set(id, set);
+      }
+      const waiters = set;
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#waiters.get(id) === waiters) this.#waiters.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
-  #end(
-    id: string,
-    status: 'resolved' | 'expired',
-    decision: ExecApprovalDecision | null,
-    by: string | undefined,
-  ): ExecApproval {
-    const p = this.#pending.get(id);
-    if (!p) return this.get(id);
-    clearTimeout(p.timer);
-    this.#pending.delete(id);
-    const done: ExecApproval = { ...p.approval, status, resolvedAtMs: this.#o.clock.now() };
-    if (decision) done.decision = decision;
-    if (by) done.resolvedBy = by;
-    this.#decided.set(id, done);
-    while (this.#decided.size > KEEP_DECIDED) {
-      const oldest = this.#decided.keys().next().value;
-      if (oldest === undefined) break;
-      this.#decided.delete(oldest);
-    }
-    this.#o.bus.publish('exec.approval.resolved', { id, status, decision, ts: done.resolvedAtMs ?? 0 });
-    for (const w of p.waiters) w();
+  async #expire(a: ApprovalRecord): Promise<ApprovalRecord> {
+    const done = await this.#o.approvals.settle(a.id, {
+      status: 'expired',
+      resolvedAtMs: this.#o.clock.now(),
+    });
+    if (!done) return (await this.#o.approvals.get(a.id)) ?? a;
+    this.#announce(done);
     return done;
+  }
+
+  #announce(done: ApprovalRecord): void {
+    const timer = this.#timers.get(done.id);
+    if (timer) clearTimeout(timer);
+    this.#timers.delete(done.id);
+    this.#o.bus.publish('exec.approval.resolved', {
+      id: done.id,
+      status: done.status as 'resolved' | 'expired',
+      decision: done.decision ?? null,
+      ts: done.resolvedAtMs ?? 0,
+    });
+    this.wake(done.id);
   }
 
   async #allowAlways(program: string): Promise<void> {
@@ -260,43 +368,20 @@ export class ExecApprovals {
   }
 }
 
-function resolved(
-  file: ExecApprovalsFile,
-  agent: string | undefined,
-): { security: Security; ask: Ask; askFallback: Security; autoAllowSkills: boolean } {
-  const d = file.defaults ?? {};
-  const a = agent ? (file.agents?.[agent] ?? {}) : {};
-  const pick = <T extends string>(ok: (v: string) => v is T, ...vs: (string | undefined)[]) =>
-    vs.find((v): v is T => v !== undefined && ok(v));
-  return {
-    security: pick(isSecurity, a.security, d.security) ?? BUILT_IN.security,
-    ask: pick(isAsk, a.ask, d.ask) ?? BUILT_IN.ask,
-    askFallback: pick(isSecurity, a.askFallback, d.askFallback) ?? BUILT_IN.askFallback,
-    autoAllowSkills: a.autoAllowSkills ?? d.autoAllowSkills ?? BUILT_IN.autoAllowSkills,
-  };
+/** The protocol's record: the asker's key stays in the store. */
+function publicOf(a: ApprovalRecord): ExecApproval {
+  const { key: _key, ...rest } = a;
+  return rest;
 }
 
-/** A bare entry matches that program name; an absolute entry matches exactly that path. */
-function allowlistEntry<E extends { pattern: string }>(program: string, list: readonly E[]): E | undefined {
-  return list.find((e) =>
-    isAbsolute(e.pattern) ? e.pattern === program : e.pattern === program || e.pattern === basename(program),
-  );
-}
-
-function isSecurity(v: string): v is Security {
-  return v === 'deny' || v === 'allowlist' || v === 'full';
-}
-function isAsk(v: string): v is Ask {
-  return v === 'off' || v === 'on-miss' || v === 'always';
-}
-function isDecision(v: string): v is ExecApprovalDecision {
-  return v === 'allow-once' || v === 'allow-always' || v === 'deny';
-}
-
-function invalid(field: string, value: string) {
-  return gatewayError('INVALID_REQUEST', 'PARAMS_INVALID', `invalid ${field}: ${value}`, {
-    details: { path: `/${field}`, reason: 'not one of the allowed values' },
+function alreadyDecided(id: string) {
+  return gatewayError('INVALID_REQUEST', 'APPROVAL_UNKNOWN', `approval ${id} was already decided`, {
+    details: { id },
   });
+}
+
+function shuttingDown() {
+  return gatewayError('UNAVAILABLE', 'SHUTTING_DOWN', 'gateway shutting down', { retryable: true });
 }
 
 function denied(message: string, req: RunRequest, approvalId?: string) {
@@ -307,12 +392,4 @@ function denied(message: string, req: RunRequest, approvalId?: string) {
       ...(approvalId ? { approvalId } : {}),
     },
   });
-}
-
-function hashOf(file: ExecApprovalsFile): string {
-  return createHash('sha256').update(JSON.stringify(file)).digest('hex');
-}
-
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

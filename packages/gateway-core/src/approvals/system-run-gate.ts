@@ -1,6 +1,6 @@
 import type { ExecApproval, NodeInvokeParams } from '@openclaw/protocol';
 import type { Caller } from '../connection/transport.ts';
-import type { ExecApprovals } from './exec-approvals.ts';
+import type { ExecApprovals, GateOptions } from './exec-approvals.ts';
 
 /** The argv of a system.run, in the layouts clients send: ours `{argv}`, the reference's `{command}` or a run plan. */
 export function systemRunArgv(params: unknown): string[] | undefined {
@@ -27,6 +27,7 @@ export async function gateSystemRun(
   params: NodeInvokeParams,
   who: { requestedBy?: string | undefined; sessionKey?: string | undefined; agentId?: string | undefined },
   onPending?: (approval: ExecApproval) => void,
+  options?: GateOptions,
 ): Promise<NodeInvokeParams> {
   if (params.command !== 'system.run') return params;
   const argv = systemRunArgv(params.params) ?? [];
@@ -41,6 +42,7 @@ export async function gateSystemRun(
       agentId: who.agentId,
     },
     onPending,
+    options,
   );
   if (!approval) return params;
   return { ...params, params: { ...(params.params as object), approval } };

@@ -221,6 +221,11 @@ export class ChannelAccounts {
     return list.map((s) => this.#o.status.account(s));
   }
 
+  /** Accounts held elsewhere try their leases now (another gateway stopped and freed its own). */
+  lookAgain(): void {
+    for (const s of this.#o.table.all()) s.lookAgain();
+  }
+
   /** Stop every account (each releases its lease). */
   async close(): Promise<void> {
     await Promise.allSettled(this.#o.table.all().map((s) => s.stop()));

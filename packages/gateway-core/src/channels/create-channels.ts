@@ -103,6 +103,8 @@ export interface Channels {
   start(): Promise<void>;
   /** End the runs, close the outbox, stop every account. */
   close(): Promise<void>;
+  /** Be told when close() has freed the accounts' leases (to tell the cluster). */
+  onAccountsFreed(listener: () => void): void;
   /** Drop old inbound dedupe records and finished outbox rows. */
   sweep(): Promise<void>;
 }
@@ -222,6 +224,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   const sender = new ChannelSend(table, outbox, media);
   const pairing = new DmPairing({ table, store, clock, replies: outbox });
   let closed = false;
+  let freed: (() => void) | undefined;
   return {
     providers: table.providers,
     table,
@@ -251,6 +254,10 @@ export function createChannels(deps: ChannelsDeps): Channels {
       chatActions.close();
       await outbox.close();
       await accounts.close();
+      freed?.();
+    },
+    onAccountsFreed(listener) {
+      freed = listener;
     },
     async sweep() {
       const now = clock.now();

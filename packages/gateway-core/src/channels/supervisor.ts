@@ -209,6 +209,11 @@ export class AccountSupervisor {
     this.#loop = undefined;
   }
 
+  /** Another gateway freed accounts: one held elsewhere tries its lease now, not at its next look. */
+  lookAgain(): void {
+    if (this.status.healthState === 'held-elsewhere') this.#wake?.();
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     this.start();

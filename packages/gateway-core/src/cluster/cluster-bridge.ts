@@ -23,7 +23,11 @@ export interface ClusterBridgeOptions {
   isNodeHere(nodeId: string): boolean;
   /** Another gateway queued a send for an account this one may own. */
   onOutboxRecord(id: string, channel: string, accountId: string): void;
+  /** Another gateway is stopping and freed the leases of its runs, or of its channel accounts. */
+  onHandover?: ((what: 'runs' | 'accounts') => void) | undefined;
   localPresence(): PresenceEntry[];
+  /** An event from another gateway, after it went out to the connections here. */
+  onRemoteEvent?(event: string, payload: unknown): void;
 }
 
 interface PendingCall {
@@ -34,8 +38,8 @@ interface PendingCall {
 
 /**
  * Makes several gateways look like one: forwards events to the others, keeps this gateway's
- * presence rows in the shared view, forwards node invokes to the gateway holding the node, and
- * tells account owners about sends queued elsewhere.
+ * presence rows in the shared view, forwards node invokes to the gateway holding the node, tells
+ * account owners about sends queued elsewhere, and the others about runs a stopping one let go.
  */
 export class ClusterBridge {
   readonly #o: ClusterBridgeOptions;
@@ -135,6 +139,16 @@ export class ClusterBridge {
       .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: outbox notice not sent'));
   }
 
+  /**
+   * Tell the others this gateway, stopping, freed the leases of runs it handed over or of its
+   * accounts, so they take them now rather than at their next look (the link is still up).
+   */
+  announceHandover(what: 'runs' | 'accounts', ids: string[] = []): Promise<void> {
+    return this.#o.link
+      .send({ kind: 'handover', body: { what, ids } })
+      .catch((error: unknown) => this.#o.log.warn({ err: error }, 'cluster: handover notice not sent'));
+  }
+
   #forward(event: string, payload: unknown, options: PublishOptions): void {
     if (LOCAL_ONLY.has(event) || options.filter) return;
     const audience = options.audience ?? eventTable[event as EventName]?.audience;
@@ -152,11 +166,17 @@ export class ClusterBridge {
       case 'event': {
         const b = m.body as { event: string; payload: unknown; options: PublishOptions };
         this.#o.bus.deliverLocal(b.event, b.payload, b.options);
+        this.#o.onRemoteEvent?.(b.event, b.payload);
         return;
       }
       case 'outbox': {
         const b = m.body as { id: string; channel: string; accountId: string };
         this.#o.onOutboxRecord(b.id, b.channel, b.accountId);
+        return;
+      }
+      case 'handover': {
+        const what = (m.body as { what?: unknown }).what;
+        if (what === 'runs' || what === 'accounts') this.#o.onHandover?.(what);
         return;
       }
       case 'call':

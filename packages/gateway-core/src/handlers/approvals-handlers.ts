@@ -13,7 +13,7 @@ export function createApprovalsHandlers({
   return {
     'exec.approvals.get': () => approvals.snapshot(),
     'exec.approvals.set': ({ file, baseHash }) => approvals.set(file, baseHash),
-    'exec.approval.request': (p, ctx) => {
+    'exec.approval.request': async (p, ctx) => {
       const argv = p.systemRunPlan?.argv ?? p.commandArgv ?? (p.command ? [p.command] : []);
       if (argv.length === 0) {
         throw gatewayError(
@@ -35,7 +35,7 @@ export function createApprovalsHandlers({
           },
         );
       }
-      const a = approvals.request({
+      const a = await approvals.request({
         argv,
         cwd: p.systemRunPlan?.cwd ?? p.cwd,
         nodeId: p.nodeId,

@@ -12,6 +12,10 @@ export interface HistoryTurn {
   toolCallId?: string | undefined;
   toolName?: string | undefined;
   isError?: boolean | undefined;
+  /** toolResult: the pictures the call showed the model (in the media store). */
+  images?: StoredMedia[] | undefined;
+  /** toolResult: media the call attached to the turn's reply. */
+  attachments?: StoredMedia[] | undefined;
 }
 
 /** A message of the turn itself, stored in the session as it happens (a tool step, a tool result). */

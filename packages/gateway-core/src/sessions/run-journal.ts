@@ -59,8 +59,8 @@ export class RunJournal {
   }
 
   /**
-   * Not waited onto disk: lost in a crash, the run reads as never started (marked interrupted on
-   * restart); anything it stores later (a tool step, its answer, its reply) is durable and carries
+   * Not waited onto disk: lost in a crash, the run reads as never started (started again on the
+   * next start); anything it stores later (a tool step, its answer, its reply) is durable and carries
    * this along.
    */
   async markRunning(record: RunRecord, startedAtMs: number): Promise<void> {
@@ -156,15 +156,23 @@ export class RunJournal {
   }
 
   /**
-   * What a run sends its model: up to `n` earlier messages (the newest stored one up to the run's
-   * start is its own prompt, which the backend gets as `text`), and for a resumed run the tool
-   * steps it had stored before the restart.
+   * What a run sends its model: up to `n` earlier messages (without its own prompt, which the
+   * backend gets as `text`), and for a resumed run the tool steps it had stored before the restart.
+   * A run that waited in the queue also gets what came after its prompt from the runs before it
+   * (their steps, their answers), but not the prompts of runs still waiting behind it.
    */
   async contextFor(run: RunRecord, n: number): Promise<RunContext> {
-    const { sessionKey } = run;
+    const { sessionKey, promptSeq } = run;
     const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
-    const page = await this.#o.store.sessions.history(sessionKey, { limit: n + 1, beforeSeq });
-    const lastSeq = page.at(-1)?.seq;
+    // Room for the prompts left out below (merged into it, or of runs queued behind it).
+    const limit = promptSeq === undefined ? n + 1 : n + 9;
+    const all = await this.#o.store.sessions.history(sessionKey, { limit, beforeSeq });
+    const lastSeq = all.at(-1)?.seq;
+    // Its own prompt goes as `text`; without its place (older records) the newest message is it.
+    const earlier =
+      promptSeq === undefined
+        ? all.slice(0, -1)
+        : all.filter((m) => m.seq < promptSeq || (m.seq > promptSeq && m.role !== 'user')).slice(-n);
     const steps =
       run.startSeq === undefined
         ? []
@@ -172,8 +180,7 @@ export class RunJournal {
             .filter((m) => m.seq > run.startSeq! && m.runId === run.runId && m.role !== 'user')
             .map(turnOf);
     if (n <= 0) return { history: [], lastSeq, steps };
-    const history = page
-      .slice(0, -1)
+    const history = earlier
       .map((m) => ({ ...m, text: withMedia(m.text, m.media ?? []) }))
       .filter(
         (m) =>
@@ -191,5 +198,7 @@ function turnOf(m: SessionMessageRecord): HistoryTurn {
   if (m.toolCallId) turn.toolCallId = m.toolCallId;
   if (m.toolName) turn.toolName = m.toolName;
   if (m.isError !== undefined) turn.isError = m.isError;
+  if (m.images?.length) turn.images = m.images;
+  if (m.attachments?.length) turn.attachments = m.attachments;
   return turn;
 }

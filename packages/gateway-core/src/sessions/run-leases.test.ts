@@ -3,6 +3,7 @@ import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { RunRecord } from '../store/types.ts';
 import { ManualClock } from '../util/clock.ts';
+import { handOverRuns } from './run-handover.ts';
 import { RunLeases, RunTakenOver } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
 import { DEFAULT_RUN_SETTINGS } from './run-settings.ts';
@@ -95,7 +96,7 @@ describe('run leases and takeover', () => {
     clock.advance(TTL + 1);
     expect(await recovery.recover()).toBe(1);
     expect(resumed.map((r) => r.runId)).toEqual(['r3']);
-    expect(await store.runs.get('r3')).toMatchObject({ status: 'accepted', ownerId: 'gw-b', resumes: 1 });
+    expect(await store.runs.get('r3')).toMatchObject({ status: 'running', ownerId: 'gw-b', resumes: 1 });
     expect(await b.owns('r3')).toBe(true);
     // Held now, so a second look does not take it again.
     expect(await recovery.recover()).toBe(0);
@@ -139,6 +140,103 @@ describe('run leases and takeover', () => {
     expect(await recovery.recover()).toBe(1);
     expect(resumed).toEqual(['r4']);
     expect(await after.owns('r4')).toBe(true);
+    await recovery.close();
+  });
+
+  const recoveryFor = (on: typeof store, gatewayId: string, l: RunLeases, resumed: RunRecord[]) =>
+    new RunRecovery({
+      store: on,
+      clock,
+      log: createSilentLogger(),
+      gatewayId,
+      settings: () => ({ ...DEFAULT_RUN_SETTINGS, resumeInterrupted: true }),
+      append: (m) => on.sessions.append(m),
+      resume: (r) => resumed.push(r),
+      leases: l,
+    });
+  const runOf = (runId: string, status: RunRecord['status'], extra: Partial<RunRecord> = {}): RunRecord => ({
+    runId,
+    sessionKey: 's-queue',
+    source: 'channel',
+    status,
+    message: runId,
+    createdAtMs: clock.now(),
+    ownerId: 'gw-a',
+    ...extra,
+  });
+
+  it('runs a stopping gateway hands over are taken at once, young as they are, and not counted as resumes', async () => {
+    const store = createMemoryStore();
+    const a = leases('gw-a', store);
+    const b = leases('gw-b', store);
+    await store.runs.create(runOf('h1', 'running', { startSeq: 0, startedAtMs: clock.now() }));
+    await store.runs.create(runOf('h2', 'accepted'));
+    await a.hold('h1');
+    await a.hold('h2');
+    const resumed: RunRecord[] = [];
+    const recovery = recoveryFor(store, 'gw-b', b, resumed);
+    expect(await recovery.recover()).toBe(0);
+    expect(
+      await handOverRuns({ store, clock, log: createSilentLogger(), leases: a }, [
+        runOf('h1', 'running'),
+        runOf('h2', 'accepted'),
+      ]),
+    ).toEqual(['h1', 'h2']);
+    // Freed, not expired: no lease time has passed.
+    expect(await a.owns('h1')).toBe(false);
+    expect(await recovery.recover()).toBe(2);
+    expect(resumed.map((r) => r.runId)).toEqual(['h1', 'h2']);
+    // Started again from its stored step (startSeq kept), the crash resume still unused.
+    expect(await store.runs.get('h1')).toMatchObject({ status: 'accepted', ownerId: 'gw-b', startSeq: 0 });
+    const h1 = await store.runs.get('h1');
+    expect(h1?.resumes).toBeUndefined();
+    expect(h1?.handedOverAtMs).toBeUndefined();
+    expect(await b.owns('h2')).toBe(true);
+    await recovery.close();
+  });
+
+  it('a handover of a run that is someone else’s by now writes nothing', async () => {
+    const store = createMemoryStore();
+    const a = leases('gw-a', store);
+    const b = leases('gw-b', store);
+    await store.runs.create(runOf('h3', 'running', { startSeq: 0 }));
+    await a.hold('h3');
+    clock.advance(TTL + 1);
+    await b.hold('h3');
+    expect(
+      await handOverRuns({ store, clock, log: createSilentLogger(), leases: a }, [runOf('h3', 'running')]),
+    ).toEqual([]);
+    expect(await store.runs.get('h3')).toMatchObject({ status: 'running' });
+    expect((await store.runs.get('h3'))?.handedOverAtMs).toBeUndefined();
+    expect(await b.owns('h3')).toBe(true);
+  });
+
+  it('a dead gateway’s queued runs are taken with the one before them, in order, never past it', async () => {
+    const store = createMemoryStore();
+    const a = leases('gw-a', store);
+    const b = leases('gw-b', store);
+    await store.runs.create(runOf('q1', 'running', { startSeq: 0 }));
+    clock.advance(1);
+    await store.runs.create(runOf('q2', 'accepted'));
+    clock.advance(1);
+    await store.runs.create(runOf('q3', 'accepted'));
+    for (const id of ['q1', 'q2', 'q3']) await a.hold(id);
+    clock.advance(TTL + 1);
+    // The running one is still held (renewed last): the queued ones behind it are not taken.
+    await a.hold('q1');
+    const resumed: RunRecord[] = [];
+    const recovery = recoveryFor(store, 'gw-b', b, resumed);
+    expect(await recovery.recover()).toBe(0);
+    expect(await store.runs.get('q2')).toMatchObject({ status: 'accepted', ownerId: 'gw-a' });
+    clock.advance(TTL + 1);
+    expect(await recovery.recover()).toBe(3);
+    expect(resumed.map((r) => [r.runId, r.status])).toEqual([
+      ['q1', 'running'],
+      ['q2', 'accepted'],
+      ['q3', 'accepted'],
+    ]);
+    expect(await store.runs.get('q1')).toMatchObject({ resumes: 1, ownerId: 'gw-b' });
+    expect((await store.runs.get('q2'))?.resumes).toBeUndefined();
     await recovery.close();
   });
 });

@@ -100,13 +100,17 @@ export class RunLeases {
     return true;
   }
 
-  /** The run ended here: stop renewing and free the lease (its token stays, for fencing). */
-  release(runId: string): void {
-    if (!this.#held.delete(runId)) return;
-    void this.#o.store.leases
-      .release(runLeaseName(runId), this.#o.gatewayId)
-      .catch((error: unknown) => this.#o.log.debug({ runId, err: error }, 'run lease release failed'));
+  /**
+   * The run ended (or was handed over) here: stop renewing and free the lease (its token stays, for
+   * fencing). Settles once the store has it, never rejects.
+   */
+  release(runId: string): Promise<void> {
+    if (!this.#held.delete(runId)) return Promise.resolve();
     if (this.#held.size === 0) this.#stop();
+    return this.#o.store.leases.release(runLeaseName(runId), this.#o.gatewayId).then(
+      () => undefined,
+      (error: unknown) => this.#o.log.debug({ runId, err: error }, 'run lease release failed'),
+    );
   }
 
   /** The run's lease as the store has it, when someone holds it unexpired. */

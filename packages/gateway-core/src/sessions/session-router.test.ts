@@ -8,7 +8,12 @@ import { echoResponder, type Responder } from './responder.ts';
 import { channelSessionKey } from './session-keys.ts';
 import { SessionRouter } from './session-router.ts';
 
-function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue', maxQueuedRuns?: number) {
+function router(
+  responder: Responder,
+  queueMode: 'queue' | 'merge' = 'queue',
+  maxQueuedRuns?: number,
+  resumeInterrupted?: boolean,
+) {
   const bus = new EventBus();
   const events: ChatEvent[] = [];
   bus.tap((event, payload) => {
@@ -22,7 +27,7 @@ function router(responder: Responder, queueMode: 'queue' | 'merge' = 'queue', ma
     clock: systemClock,
     log: createSilentLogger(),
     responder: () => responder,
-    settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10, maxQueuedRuns }),
+    settings: () => ({ timeoutMs: 60_000, queueMode, historyMessages: 10, maxQueuedRuns, resumeInterrupted }),
     replies: {
       enqueue: async (reply) => {
         delivered.push({ chatId: reply.chatId, text: reply.text });
@@ -61,6 +66,70 @@ function gated(): Responder & { release(): void } {
 }
 
 describe('session router', () => {
+  it('a queued run gets the answers that came before it as context, not its own prompt nor the ones queued behind it', async () => {
+    const inner = gated();
+    const seen: { text: string; history: string[] }[] = [];
+    const responder: Responder = {
+      name: 'recording',
+      respond(input, onDelta) {
+        seen.push({ text: input.text, history: input.history.map((h) => `${h.role}:${h.text}`) });
+        return inner.respond(input, onDelta);
+      },
+    };
+    const { r, store } = router(responder, 'queue', undefined, true);
+    const a = await r.send({ sessionKey: 'web-ctx', message: 'a' });
+    await r.send({ sessionKey: 'web-ctx', message: 'b' });
+    const c = await r.send({ sessionKey: 'web-ctx', message: 'c' });
+    inner.release();
+    expect((await r.wait(c.runId, 5000))?.status).toBe('ok');
+    expect((await r.wait(a.runId, 10))?.status).toBe('ok');
+    // Stored in arrival order: a, b, c, then the answers.
+    expect((await store.sessions.history('web-ctx', { limit: 10 })).map((m) => m.text)).toEqual([
+      'a',
+      'b',
+      'c',
+      'thinking a',
+      'thinking b',
+      'thinking c',
+    ]);
+    expect(seen).toEqual([
+      { text: 'a', history: [] },
+      { text: 'b', history: ['user:a', 'assistant:thinking a'] },
+      { text: 'c', history: ['user:a', 'user:b', 'assistant:thinking a', 'assistant:thinking b'] },
+    ]);
+    await r.close();
+  });
+
+  it('a clean stop hands the active and the queued run over (left accepted, nothing ended); with resuming off the active one ends interrupted', async () => {
+    for (const resume of [true, false]) {
+      const responder = gated();
+      const { r, store, events } = router(responder, 'queue', undefined, resume);
+      const handed: string[][] = [];
+      r.onHandedOver((ids) => handed.push(ids));
+      const a = await r.send({ sessionKey: 'web-h', message: 'a' });
+      const b = await r.send({ sessionKey: 'web-h', message: 'b' });
+      await until(() => events.some((e) => e.state === 'delta'));
+      await r.close();
+      const [ra, rb] = [await store.runs.get(a.runId), await store.runs.get(b.runId)];
+      const replies = (await store.sessions.history('web-h', { limit: 10 })).filter(
+        (m) => m.role === 'assistant',
+      );
+      if (resume) {
+        expect(handed).toEqual([[a.runId, b.runId]]);
+        expect(ra).toMatchObject({ status: 'accepted', handedOverAtMs: expect.any(Number) });
+        expect(rb).toMatchObject({ status: 'accepted', handedOverAtMs: expect.any(Number) });
+        // Not ended: no end event, no partial answer stored.
+        expect(events.filter((e) => e.state !== 'delta')).toEqual([]);
+        expect(replies).toEqual([]);
+      } else {
+        expect(handed).toEqual([]);
+        expect(ra).toMatchObject({ status: 'interrupted' });
+        expect(ra?.handedOverAtMs).toBeUndefined();
+        expect(events.map((e) => e.state)).toContain('aborted');
+      }
+    }
+  });
+
   it('issue 15: a session with agent.maxQueuedRuns waiting refuses more with SESSION_BUSY and stores nothing for them', async () => {
     const responder = gated();
     const { r, store } = router(responder, 'queue', 2);

@@ -51,13 +51,14 @@ export interface SessionRouterOptions {
 /**
  * Conversations: channel messages, WebChat and the `agent` method write into sessions, and every
  * message is stored before the run that answers it starts (runs themselves are SessionRuns: one
- * at a time per session, replies back through the outbox). Runs a restart cut short are marked
- * `interrupted`, never silently dropped.
+ * at a time per session, replies back through the outbox). Runs a restart cut short are resumed
+ * or marked `interrupted`, never silently dropped.
  */
 export class SessionRouter {
   readonly #o: SessionRouterOptions;
   readonly #runs: SessionRuns;
   readonly #recovery: RunRecovery;
+  #handedOver: ((runIds: string[]) => void) | undefined;
 
   constructor(options: SessionRouterOptions) {
     this.#o = options;
@@ -80,10 +81,10 @@ export class SessionRouter {
   }
 
   /**
-   * Runs a previous process left unfinished: one that was running is resumed once (from its last
-   * stored step, when `resumeInterrupted` is on), the others are marked interrupted. In a cluster,
-   * keeps looking for runs of gateways that died, and takes them over the same way. Returns how
-   * many were left unfinished.
+   * Runs a previous process left unfinished, when `resumeInterrupted` is on: the waiting ones (and
+   * those handed over) are started in order, one that was running is resumed once from its last
+   * stored step; otherwise they are marked interrupted. In a cluster, keeps looking for runs of
+   * gateways that died or stopped, and takes them over the same way. Returns how many there were.
    */
   async recoverInterrupted(): Promise<number> {
     const count = await this.#recovery.recover();
@@ -117,26 +118,28 @@ export class SessionRouter {
     });
     // A message seen before may still need processing (the gateway died between noting it and
     // storing it); every step is idempotent, so a replay finishes the job without doubling it.
-    const stored = options.replay
-      ? (await this.#o.store.sessions.history(key, { limit: 100 })).some((m) => m.id === messageId)
-      : false;
-    if (!stored)
-      await this.#append(
-        {
-          sessionKey: key,
-          id: messageId,
-          role: 'user',
-          text: env.text,
-          ts: env.at,
-          channel: env.channel,
-          senderId: env.sender.id,
-          senderName: env.sender.name ?? env.sender.username,
-          ...(media.length ? { media } : {}),
-          ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
-        },
-        this.#settings.bounds,
-        carried,
-      );
+    let promptSeq = options.replay
+      ? (await this.#o.store.sessions.history(key, { limit: 100 })).find((m) => m.id === messageId)?.seq
+      : undefined;
+    if (promptSeq === undefined)
+      promptSeq = (
+        await this.#append(
+          {
+            sessionKey: key,
+            id: messageId,
+            role: 'user',
+            text: env.text,
+            ts: env.at,
+            channel: env.channel,
+            senderId: env.sender.id,
+            senderName: env.sender.name ?? env.sender.username,
+            ...(media.length ? { media } : {}),
+            ...(env.replyTo ? { replyToId: env.replyTo.id } : {}),
+          },
+          this.#settings.bounds,
+          carried,
+        )
+      ).seq;
     if (full) {
       // The message is kept in the history; only the run is skipped, so a chat flooding a busy
       // session cannot queue work (and memory) without end.
@@ -153,6 +156,7 @@ export class SessionRouter {
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
+      promptSeq,
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
@@ -191,7 +195,7 @@ export class SessionRouter {
         : newId('run');
     const messageId = newId('msg');
     const media = params.media ?? [];
-    await this.#append(
+    const prompt = await this.#append(
       {
         sessionKey: params.sessionKey,
         id: messageId,
@@ -213,6 +217,7 @@ export class SessionRouter {
       timeoutMs: params.timeoutMs,
       runId,
       scopes: params.scopes,
+      promptSeq: prompt.seq,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }
@@ -254,7 +259,7 @@ export class SessionRouter {
       );
     }
     const acceptedAt = this.#o.clock.now();
-    await this.#append(
+    const prompt = await this.#append(
       {
         sessionKey,
         id: newId('msg'),
@@ -272,6 +277,7 @@ export class SessionRouter {
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       scopes: params.scopes,
+      promptSeq: prompt.seq,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
   }
@@ -361,10 +367,24 @@ export class SessionRouter {
     return this.#o.store.sessions.list(query);
   }
 
-  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
+  /** Another gateway handed runs over: look for them now rather than at the next scan. */
+  recoverNow(): void {
+    this.#recovery.nudge();
+  }
+
+  /** Be told which runs this gateway handed over as it stopped (to tell the cluster). */
+  onHandedOver(listener: (runIds: string[]) => void): void {
+    this.#handedOver = listener;
+  }
+
+  /**
+   * Stop the runs: handed over (left for the next start, or another gateway) when resuming is on,
+   * otherwise ended as interrupted. No scan takes a run back meanwhile.
+   */
   async close(): Promise<void> {
     await this.#recovery.close();
-    await this.#runs.close();
+    const handed = await this.#runs.close();
+    if (handed.length) this.#handedOver?.(handed);
     this.#o.runLeases?.close();
   }
 

@@ -15,6 +15,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
+import { handOverRuns, RunHandedOver, settleWithin } from './run-handover.ts';
 import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
@@ -67,6 +68,8 @@ export interface StartRunInput {
   media?: StoredMedia[] | undefined;
   /** Use this run id (chosen by the caller and known to be unused). */
   runId?: string | undefined;
+  /** Where the message it answers was stored in the session. */
+  promptSeq?: number | undefined;
   /** The scopes of the operator who started it (its tool calls are held to them). */
   scopes?: readonly string[] | undefined;
 }
@@ -94,6 +97,8 @@ export class SessionRuns {
   readonly #active = new Map<string, LiveRun>();
   readonly #queued = new Map<string, LiveRun[]>();
   readonly #running = new Set<Promise<void>>();
+  /** Runs stopped by close() to be handed over. */
+  readonly #stopped: RunRecord[] = [];
   #closed = false;
 
   constructor(options: SessionRunsOptions) {
@@ -147,6 +152,7 @@ export class SessionRuns {
       ...(input.media?.length ? { media: input.media } : {}),
       ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
+      ...(input.promptSeq !== undefined ? { promptSeq: input.promptSeq } : {}),
     };
     // A run that starts at once: its turn's reads go ahead while its record is written.
     if (!busy) this.#o.responder().prepare?.(input.sessionKey);
@@ -246,12 +252,23 @@ export class SessionRuns {
     return this.#active.size;
   }
 
-  /** Abort runs and wait for them to settle (they end as interrupted, not aborted). */
-  async close(): Promise<void> {
+  /**
+   * Stop the runs (waiting a bounded time). With resuming on (`resumeInterrupted`), each
+   * active one stops where it is (a tool call still going gets no result) and is handed over with
+   * the queued ones; otherwise they end as interrupted. Returns the ids handed over.
+   */
+  async close(): Promise<string[]> {
     this.#closed = true;
-    for (const r of this.#active.values()) r.controller.abort(new Error('gateway shutting down'));
+    const handOver = this.#settings.resumeInterrupted === true;
+    const why = handOver ? new RunHandedOver('the gateway is stopping') : new Error('gateway shutting down');
+    for (const r of this.#active.values()) r.controller.abort(why);
+    const queued = [...this.#queued.values()].flat();
     this.#queued.clear();
-    await Promise.allSettled([...this.#running]);
+    await settleWithin([...this.#running]);
+    for (const r of queued) this.#live.delete(r.record.runId) && r.resolveDone();
+    if (!handOver) return [];
+    const runs = [...this.#stopped, ...queued.map((r) => r.record)];
+    return handOverRuns({ ...this.#o, leases: this.#o.runLeases }, runs);
   }
 
   /** True when the session already has as many runs waiting as allowed (merging never adds one). */
@@ -346,8 +363,9 @@ export class SessionRuns {
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      // Another gateway has it: nothing more is written or sent from here.
-      if (reason instanceof RunTakenOver) {
+      // Another gateway has it, or will: nothing more is written or sent from here.
+      if (reason instanceof RunTakenOver || reason instanceof RunHandedOver) {
+        if (reason instanceof RunHandedOver) this.#stopped.push(record);
         this.#live.delete(runId);
         return live.resolveDone();
       }

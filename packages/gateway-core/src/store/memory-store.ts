@@ -1,3 +1,4 @@
+import { memoryApprovals } from './memory-approval-repos.ts';
 import {
   memoryChannelAccess,
   memoryCron,
@@ -209,6 +210,7 @@ export function createMemoryStore(): Store {
     sessions: memorySessions(runs),
     runs,
     cron: memoryCron(),
+    approvals: memoryApprovals(),
     async close() {},
   };
 }

@@ -15,6 +15,7 @@ const REPOS = [
   'sessions',
   'runs',
   'cron',
+  'approvals',
 ] as const satisfies readonly (keyof Store)[];
 // A repo added to Store but not listed above fails to compile here instead of vanishing at run time.
 const everyRepoListed: Exclude<

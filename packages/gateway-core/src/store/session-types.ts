@@ -53,6 +53,13 @@ export interface SessionMessageRecord {
   toolCallId?: string | undefined;
   toolName?: string | undefined;
   isError?: boolean | undefined;
+  /**
+   * toolResult: pictures the call showed the model (kept in the media store, never in the
+   * transcript), so a turn resumed after a crash shows them again.
+   */
+  images?: StoredMedia[] | undefined;
+  /** toolResult: media the call attached to the turn's reply (a resumed turn still sends them). */
+  attachments?: StoredMedia[] | undefined;
   channel?: string | undefined;
   senderId?: string | undefined;
   senderName?: string | undefined;
@@ -145,10 +152,14 @@ export interface RunRecord {
   scopes?: string[] | undefined;
   /** The newest session message when it first started: its prompt and what came before. */
   startSeq?: number | undefined;
+  /** Its prompt's place in the session (what came later from others, e.g. an earlier run's answer, is context). */
+  promptSeq?: number | undefined;
   /** Times it was resumed after a restart (at most once). */
   resumes?: number | undefined;
   /** The gateway that runs it (in a cluster: holds its lease; another takes it over when it dies). */
   ownerId?: string | undefined;
+  /** When a gateway stopping cleanly let it go (to be started again at once, by whoever takes it). */
+  handedOverAtMs?: number | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -168,6 +179,7 @@ export type RunPatch = Partial<
     | 'startSeq'
     | 'resumes'
     | 'ownerId'
+    | 'handedOverAtMs'
   >
 >;
 

@@ -112,6 +112,17 @@ export const migrations: Migration[] = [
         (SELECT SUM(m.bytes) FROM session_messages m WHERE m.session_key = sessions.key), 0);
     `,
   },
+  {
+    version: 5,
+    name: 'exec approvals',
+    sql: `
+      CREATE TABLE exec_approvals (
+        id TEXT PRIMARY KEY, key TEXT UNIQUE, status TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL, resolved_at_ms INTEGER, data TEXT NOT NULL
+      );
+      CREATE INDEX exec_approvals_status ON exec_approvals (status, created_at_ms);
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

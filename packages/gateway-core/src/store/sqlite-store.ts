@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { sqliteApprovals } from './sqlite-approval-repos.ts';
 import { sqliteChannelAccess, sqliteLeases, sqliteOutbox } from './sqlite-channel-repos.ts';
 import { checkSqliteIntegrity } from './sqlite-integrity.ts';
 import { sqliteAudit, sqliteIdempotency, sqliteKv } from './sqlite-kv-repos.ts';
@@ -382,6 +383,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     sessions: sqliteSessions(parts),
     runs: sqliteRuns(parts),
     cron: sqliteCron(parts),
+    approvals: sqliteApprovals(parts),
     deferred: {
       channelAccess: sqliteChannelAccess(deferredParts),
       sessions: sqliteSessions(deferredParts),

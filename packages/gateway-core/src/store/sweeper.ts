@@ -3,6 +3,9 @@ import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Store } from './types.ts';
 
+/** Exec approvals stay readable this long after their decision (exec.approval.get, a resumed run). */
+const KEEP_DECIDED_APPROVALS_MS = 86_400_000;
+
 export interface SweeperOptions {
   store: Store;
   clock: Clock;
@@ -17,7 +20,7 @@ export interface SweeperOptions {
 
 /**
  * Once a minute, drop what has expired: idempotency records, sessions and runs past
- * `sessions.retentionDays`, and whatever each service expires itself. A failed sweep is logged
+ * `sessions.retentionDays`, exec approvals decided a day ago, and whatever each service expires itself. A failed sweep is logged
  * and tried again next time.
  */
 export class Sweeper {
@@ -44,6 +47,7 @@ export class Sweeper {
       const keepMs = cfg.sessions.retentionDays * 86_400_000;
       await store.sessions.prune(now - keepMs, cfg.sessions.maxMessagesPerSession);
       await store.runs.prune(now - keepMs);
+      await store.approvals.prune(now - KEEP_DECIDED_APPROVALS_MS);
     } catch (error) {
       log.warn({ err: error }, 'sweep failed');
     }

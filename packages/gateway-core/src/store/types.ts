@@ -2,10 +2,12 @@
 // Implementations: in-memory (unit tests of other modules), SQLite (default), Redis (clusters).
 // All methods are async so a networked backend fits; writes resolve only once durable.
 
+import type { ApprovalRepo } from './approval-types.ts';
 import type { ChannelAccessRepo, LeaseRepo, OutboxRepo } from './channel-types.ts';
 import type { DeviceRepo, DeviceTokenRepo, NodeRepo, PairingRepo } from './device-types.ts';
 import type { RunRepo, SessionRepo } from './session-types.ts';
 
+export type * from './approval-types.ts';
 export type * from './channel-types.ts';
 export type * from './device-types.ts';
 export type * from './session-types.ts';
@@ -133,6 +135,7 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly runs: RunRepo;
   readonly cron: CronRepo;
+  readonly approvals: ApprovalRepo;
   /**
    * The same repositories, written without waiting for the disk: such a write is durable once a
    * later durable write has committed (SQLite WAL: one log, synced in order). For writes a durable

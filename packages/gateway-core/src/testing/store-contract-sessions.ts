@@ -147,6 +147,27 @@ export function describeSessionRepos(current: () => Store): void {
       // The other session is untouched.
       expect((await store.sessions.get('s:b'))?.messageCount).toBe(4);
     });
+
+    it('keeps the pictures and attachments of a tool result with it (a resumed turn reads them back)', async () => {
+      await store.sessions.ensure({ key: 'web:pic', kind: 'webchat', createdAtMs: 1 });
+      const picture = { kind: 'image' as const, ref: 'a'.repeat(64), mimeType: 'image/png', size: 68 };
+      const stored = await store.sessions.append({
+        sessionKey: 'web:pic',
+        id: 'r1',
+        role: 'toolResult',
+        text: '{"mediaId":"aaaa"}',
+        ts: 2,
+        runId: 'run-1',
+        toolCallId: 'call_snap',
+        toolName: 'canvas',
+        isError: false,
+        images: [picture],
+        attachments: [picture],
+      });
+      const [back] = await store.sessions.history('web:pic', { limit: 1 });
+      expect(back).toEqual(stored);
+      expect(back).toMatchObject({ images: [picture], attachments: [picture] });
+    });
   });
 
   describe('runs', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
+import { describeApprovalRepos } from './store-contract-approvals.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
 
@@ -296,6 +297,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeSessionRepos(() => store);
+    describeApprovalRepos(() => store);
 
     describe('cron', () => {
       it('stores jobs and their runs, newest run first', async () => {

@@ -357,7 +357,7 @@ export const AgentSection = Type.Object(
     resumeInterrupted: Type.Boolean({
       default: true,
       description:
-        'A run a crash or restart cut short is run again once on the next start, from its last stored step (completed tool calls are not run again); off: it is marked interrupted.',
+        'A run a crash or stop left unfinished is run again on the next start (in a cluster, by another gateway), from its last stored step (completed tool calls are not run again), and the runs queued behind it after it, in order; once after a crash, at once after a clean stop (which hands it over). Off: it is marked interrupted.',
     }),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {

@@ -34,6 +34,8 @@ export interface ToolCallContext {
 export interface ToolImage {
   mediaType: string;
   data: Uint8Array;
+  /** Its copy in the media store, kept with the result so a resumed turn can show it again. */
+  media?: StoredMedia | undefined;
 }
 
 /** A tool update's `partialResult` in the reference's shape: a line for people, and the facts. */

@@ -63,6 +63,8 @@ export class NodeInvoker {
           }),
         );
       },
+      // A resumed call (same idempotency key) waits on the request it made before the crash.
+      { key: ctx.idempotencyKey, signal: ctx.signal },
     );
     const approval = (params.params as { approval?: { id: string; decision: string } } | undefined)?.approval;
     if (asked && approval)

@@ -62,8 +62,9 @@ export async function keepImage(
     height: image.height,
     bytes: image.bytes.length,
   };
+  let media: StoredMedia | undefined;
   if (store) {
-    const media = await store(image.bytes);
+    media = await store(image.bytes);
     out.mediaId = media.ref;
     if (attach) {
       ctx.attach(media);
@@ -72,6 +73,11 @@ export async function keepImage(
   }
   const size = image.width && image.height ? `${image.width}x${image.height} ` : '';
   ctx.update(toolProgress(`picture taken: ${size}${image.format}, ${image.bytes.length} bytes`, out));
-  ctx.image({ mediaType: image.mediaType, data: image.bytes });
+  // The stored copy carries the type the model is shown, so a resumed turn shows it the same way.
+  ctx.image({
+    mediaType: image.mediaType,
+    data: image.bytes,
+    ...(media ? { media: { ...media, mimeType: image.mediaType } } : {}),
+  });
   return out;
 }
