@@ -15,8 +15,15 @@ describe('a turn killed mid-way (issue 19)', () => {
     for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
   });
 
-  it('resumes after a kill -9 without running its completed tool call twice', async () => {
-    const script = (req: ChatRequest): ScriptedTurn => {
+  /**
+   * The turn both tests cut: its first model call adds a cron job, the next answers with the job's
+   * id; `before` may answer a request first (a queued run's message).
+   */
+  const scheduleScript =
+    (before?: (req: ChatRequest) => ScriptedTurn | undefined) =>
+    (req: ChatRequest): ScriptedTurn => {
+      const early = before?.(req);
+      if (early) return early;
       const results = req.messages.filter((m) => m.role === 'tool');
       if (results.length === 0)
         return {
@@ -30,6 +37,9 @@ describe('a turn killed mid-way (issue 19)', () => {
         };
       return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
     };
+
+  /** The fake model, a state dir and a first gateway on it whose second model call hangs until `release`. */
+  async function firstGateway(script: (req: ChatRequest) => ScriptedTurn) {
     const fake = await FakeOpenAi.start({ script });
     cleanup.push(() => fake.close());
     const stateDir = await tempStateDir();
@@ -43,9 +53,14 @@ describe('a turn killed mid-way (issue 19)', () => {
     };
     const first = await spawnGateway({ stateDir, config, env: { OPENCLAW_GATEWAY_TOKEN: token } });
     cleanup.push(() => first.stop());
-    // The second model call (after the tool ran) hangs until the gateway is gone.
     const release = fake.hold(2);
     const op = await connectOperator(first.url, token, { scopes: ['operator.admin'] });
+    return { fake, stateDir, token, first, release, op };
+  }
+
+  it('resumes after a kill -9 without running its completed tool call twice', async () => {
+    // The second model call (after the tool ran) hangs until the gateway is gone.
+    const { fake, stateDir, token, first, release, op } = await firstGateway(scheduleScript());
     const r = await op.request('agent', {
       message: 'schedule a ping',
       sessionKey: 'resume-1',
@@ -81,38 +96,13 @@ describe('a turn killed mid-way (issue 19)', () => {
   }, 90_000);
 
   it('a clean stop (SIGTERM) hands the turn and the run queued behind it to the next start, which runs both in order', async () => {
-    const script = (req: ChatRequest): ScriptedTurn => {
-      const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
-      if (lastUser && messageText(lastUser) === 'and then?') return { text: ['second answer'] };
-      const results = req.messages.filter((m) => m.role === 'tool');
-      if (results.length === 0)
-        return {
-          toolCalls: [
-            {
-              id: 'call_job',
-              name: 'cron',
-              arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 60_000 },
-            },
-          ],
-        };
-      return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
-    };
-    const fake = await FakeOpenAi.start({ script });
-    cleanup.push(() => fake.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const token = randomBytes(24).toString('base64url');
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-      },
-    };
-    const first = await spawnGateway({ stateDir, config, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => first.stop());
     // The model call after the tool ran hangs until the gateway has stopped.
-    const release = fake.hold(2);
-    const op = await connectOperator(first.url, token, { scopes: ['operator.admin'] });
+    const { fake, stateDir, token, first, release, op } = await firstGateway(
+      scheduleScript((req) => {
+        const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
+        return lastUser && messageText(lastUser) === 'and then?' ? { text: ['second answer'] } : undefined;
+      }),
+    );
     const r1 = await op.request('agent', {
       message: 'schedule a ping',
       sessionKey: 'stop-1',
