@@ -187,6 +187,22 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(step?.tool_calls?.map((c) => c.id)).toEqual(calls.map((c) => c.id));
   }
 
+  /**
+   * After a marker: the turn whose system.run was denied was finished by B, once: A's message, B's
+   * answer naming the one job, the marker's; model calls: step 1 (A), the resumed one with the
+   * whole step ending in the denial (B), the marker's.
+   */
+  async function expectDeniedTurnFinishedByB(tg: FakeTelegram, opB: GatewayClient, llm: FakeOpenAi) {
+    await marker(tg);
+    const jobs = (await opB.request('cron.list', {})).jobs;
+    expect(jobs).toHaveLength(1);
+    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
+    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
+    expect(llm.requests).toHaveLength(3);
+    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
+    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+  }
+
   /** The approval requests an operator connection sees announced. */
   function requestsSeen(op: GatewayClient): string[] {
     const ids: string[] = [];
@@ -235,15 +251,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       LEASE_MS * 6,
       'the answer from B',
     );
-    await marker(tg);
-    const jobs = (await opB.request('cron.list', {})).jobs;
-    expect(jobs).toHaveLength(1);
-    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
-    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
-    // Model calls: step 1 (A), the resumed one with the whole step (B), the marker's.
-    expect(llm.requests).toHaveLength(3);
-    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
-    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    await expectDeniedTurnFinishedByB(tg, opB, llm);
     // One request in all, announced once (by A), decided once (on B).
     expect(seenOnB).toEqual([askedOnA.id]);
     expect(await opB.request('exec.approval.get', { id: askedOnA.id })).toMatchObject({
@@ -408,16 +416,8 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     // from A make them at once: 0.2–2 s here, depending on the load, as the annotation shows.)
     for (const ms of [takenAfterMs, endedAfterMs, sentAfterMs]) expect(ms).toBeLessThan(LONG_LEASE_MS / 3);
 
-    await marker(tg);
-    const jobs = (await opB.request('cron.list', {})).jobs;
-    expect(jobs).toHaveLength(1);
-    expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
-    expect(tg.sent.filter((s) => s.chatId === CHAT).map((s) => s.via)).toEqual(['gw-a', 'gw-b', 'gw-b']);
-    // Model calls: step 1 (A), the resumed one with the whole step (B), the marker's. A's call
-    // cut short gave no result: the step's last result is B's denial.
-    expect(llm.requests).toHaveLength(3);
-    expectResumedFromStep(llm.requests[1]!, [MESSAGE, JOB, RUN]);
-    expect(messageText(llm.requests[1]!.messages.at(-1)!)).toContain('SYSTEM_RUN_DENIED');
+    // A's call cut short gave no result: the step's last result is B's denial.
+    await expectDeniedTurnFinishedByB(tg, opB, llm);
     const results = (await opB.request('chat.history', { sessionKey })).messages.filter(
       (m) => m.role === 'toolResult',
     );
