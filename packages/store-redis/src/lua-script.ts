@@ -26,6 +26,22 @@ export class LuaScript {
 }
 
 /**
+ * Lua: `known_by_key(index, key, base)`: the record an idempotency/dedupe `key` (ARGV-style, '' = none)
+ * already names in the `index` hash (key → id), read from `base .. id`; nil when there is none.
+ * Creates return `{0, existing}` for it, so asking twice answers the first record.
+ */
+export const KNOWN_BY_KEY_LUA = `
+local function known_by_key(index, key, base)
+  if key == '' then return nil end
+  local id = redis.call('HGET', index, key)
+  if not id then return nil end
+  local existing = redis.call('HGETALL', base .. id)
+  if #existing > 0 then return existing end
+  return nil
+end
+`;
+
+/**
  * Lua: `apply_patch(key, at)` applies the patch encoded by `patchArgs` starting at ARGV[at]
  * (it must be the last thing in ARGV).
  */

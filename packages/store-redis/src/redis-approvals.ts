@@ -1,5 +1,5 @@
 import type { ApprovalRecord, ApprovalRepo } from '@openclaw/gateway-core';
-import { APPLY_PATCH_LUA, LuaScript } from './lua-script.ts';
+import { APPLY_PATCH_LUA, KNOWN_BY_KEY_LUA, LuaScript } from './lua-script.ts';
 import { compareStrings } from './order.ts';
 import { fromFlat, fromHash, patchArgs, toFields } from './record-codec.ts';
 import type { RedisContext } from './redis-context.ts';
@@ -13,14 +13,9 @@ const PENDING = JSON.stringify('pending');
 
 // KEYS: record, appr-key, appr-pending. ARGV: id, key ('' = none), record key base, createdAtMs,
 // fields…. Returns {0, existing record} for a key already asked, {-1} for a taken id, or {1}.
-const create = new LuaScript(`
-if ARGV[2] ~= '' then
-  local id = redis.call('HGET', KEYS[2], ARGV[2])
-  if id then
-    local existing = redis.call('HGETALL', ARGV[3] .. id)
-    if #existing > 0 then return {0, existing} end
-  end
-end
+const create = new LuaScript(`${KNOWN_BY_KEY_LUA}
+local known = known_by_key(KEYS[2], ARGV[2], ARGV[3])
+if known then return {0, known} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end

@@ -1,5 +1,5 @@
 import type { OutboxRecord, OutboxRepo, OutboxStatus } from '@openclaw/gateway-core';
-import { APPLY_PATCH_LUA, LuaScript, PRUNE_FINISHED_LUA } from './lua-script.ts';
+import { APPLY_PATCH_LUA, KNOWN_BY_KEY_LUA, LuaScript, PRUNE_FINISHED_LUA } from './lua-script.ts';
 import { fromFlat, fromHash, patchArgs, toFields } from './record-codec.ts';
 import { type RedisContext, readRecords } from './redis-context.ts';
 import { RedisStoreError } from './redis-store-error.ts';
@@ -25,14 +25,9 @@ end
 
 // ARGV: id, dedupe key ('' = none), record key base, status, updatedAtMs, fields….
 // Returns {0, existing record} for a known dedupe key, {-1} for a taken id, or {1, seq}.
-const enqueue = new LuaScript(`${REINDEX_LUA}
-if ARGV[2] ~= '' then
-  local id = redis.call('HGET', KEYS[5], ARGV[2])
-  if id then
-    local existing = redis.call('HGETALL', ARGV[3] .. id)
-    if #existing > 0 then return {0, existing} end
-  end
-end
+const enqueue = new LuaScript(`${REINDEX_LUA}${KNOWN_BY_KEY_LUA}
+local known = known_by_key(KEYS[5], ARGV[2], ARGV[3])
+if known then return {0, known} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
 local seq = redis.call('INCR', KEYS[6])
 redis.call('HSET', KEYS[1], unpack(ARGV, 6))
