@@ -101,6 +101,33 @@ describe('WAL checkpoints in the background', () => {
     }
   });
 
+  it('a few big rows that outgrow the WAL limit ask for a checkpoint, and the WAL is cut back to it', async () => {
+    const path = join(await tempDir(), 'big.db');
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (x TEXT)');
+    const limit = 256 * 1024;
+    const ckpt = new WalCheckpointer({
+      db,
+      path,
+      pollMs: 20,
+      changesPerCheckpoint: 1000,
+      walLimitBytes: limit,
+    });
+    try {
+      // 4 rows, far below the row threshold, but 2 MB of WAL.
+      for (let i = 0; i < 4; i++) db.prepare('INSERT INTO t VALUES (?)').run('y'.repeat(500_000));
+      expect((await stat(`${path}-wal`)).size).toBeGreaterThan(limit);
+      await until(() => ckpt.stats().completed === 1, 'a checkpoint asked for by the WAL size');
+      // The next commit rewinds the checkpointed WAL and SQLite cuts the file back to the limit.
+      db.prepare('INSERT INTO t VALUES (?)').run('z');
+      expect((await stat(`${path}-wal`)).size).toBeLessThanOrEqual(limit);
+      expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 5 });
+    } finally {
+      await ckpt.close();
+      db.close();
+    }
+  });
+
   it("a worker that cannot run hands checkpoints back to SQLite's default", async () => {
     const dir = await tempDir();
     const path = join(dir, 'd.db');

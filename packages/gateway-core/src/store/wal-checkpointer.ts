@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 
@@ -18,6 +19,12 @@ export interface WalCheckpointerOptions {
   pollMs?: number;
   /** Rows changed since the last checkpoint before the worker is asked for the next. */
   changesPerCheckpoint?: number;
+  /**
+   * A WAL file larger than this asks for a checkpoint too, however few rows changed (a few big
+   * rows fill it as fast as many small ones); SQLite also truncates the WAL back to it when it
+   * rewinds. Default: SQLite's own threshold, 1,000 pages.
+   */
+  walLimitBytes?: number;
   /** The worker stops after this long without a checkpoint to run (ms); it starts again when needed. */
   idleStopMs?: number;
 }
@@ -70,8 +77,9 @@ parentPort.on('message', (m) => {
  * them into the database file and syncs it, synchronously, on the event loop — a few ms that land
  * on whichever request committed. Here the store's connection only checkpoints as a backstop
  * (`BACKSTOP_AUTOCHECKPOINT_PAGES`); a worker with its own connection does it once enough rows
- * changed. Durability is SQLite's either way: every commit is in the synced WAL before it
- * returns, and a checkpoint cut short by a crash is redone from the WAL on the next open.
+ * changed, or the WAL file outgrew SQLite's own threshold. Durability is SQLite's either way:
+ * every commit is in the synced WAL before it returns, and a checkpoint cut short by a crash is
+ * redone from the WAL on the next open.
  *
  * The worker starts only when there is work (an idle gateway never pays for a thread) and stops
  * after `idleStopMs` without any. If it fails, the connection goes back to SQLite's default.
@@ -88,17 +96,27 @@ export class WalCheckpointer {
   #polls = 0;
   #failed: string | undefined;
   #closed = false;
+  #lookedAt = 0;
+  #sizing = false;
 
   constructor(options: WalCheckpointerOptions) {
+    const pageSize = Number(
+      (options.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size,
+    );
     this.#o = {
       pollMs: 250,
       changesPerCheckpoint: 500,
       idleStopMs: 30_000,
+      walLimitBytes: SQLITE_AUTOCHECKPOINT_PAGES * pageSize,
       ...options,
     };
     this.#changes = options.db.prepare('SELECT total_changes() AS n');
     options.db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    // The WAL file keeps its largest size when SQLite rewinds it, unless limited: with the limit,
+    // a file over it means frames written since the last rewind, which the size check below uses.
+    options.db.exec(`PRAGMA journal_size_limit = ${this.#o.walLimitBytes}`);
     this.#checkpointedAt = this.#totalChanges();
+    this.#lookedAt = this.#checkpointedAt;
     this.#timer = setInterval(() => this.#tick(), this.#o.pollMs);
     this.#timer.unref();
   }
@@ -126,15 +144,40 @@ export class WalCheckpointer {
   }
 
   #tick(): void {
-    if (this.#closed || this.#failed || this.#inFlight) return;
+    if (this.#closed || this.#failed || this.#inFlight || this.#sizing) return;
     this.#polls++;
-    const now = Date.now();
     const total = this.#totalChanges();
-    if (total - this.#checkpointedAt < this.#o.changesPerCheckpoint) {
-      if (this.#worker && now - this.#lastWorkAt >= this.#o.idleStopMs) void this.#stopWorker();
+    if (total - this.#checkpointedAt >= this.#o.changesPerCheckpoint) {
+      this.#checkpoint(total);
       return;
     }
-    this.#lastWorkAt = now;
+    if (total === this.#lookedAt) {
+      this.#idle();
+      return;
+    }
+    // Rows changed, too few to ask: the WAL's size says whether they were big ones (async stat,
+    // off the event loop; only after a change, so an idle gateway does not look).
+    this.#lookedAt = total;
+    this.#sizing = true;
+    stat(`${this.#o.path}-wal`).then(
+      (s) => {
+        this.#sizing = false;
+        if (s.size > this.#o.walLimitBytes && !this.#closed && !this.#failed && !this.#inFlight)
+          this.#checkpoint(total);
+        else this.#idle();
+      },
+      () => {
+        this.#sizing = false;
+      },
+    );
+  }
+
+  #idle(): void {
+    if (this.#worker && Date.now() - this.#lastWorkAt >= this.#o.idleStopMs) void this.#stopWorker();
+  }
+
+  #checkpoint(total: number): void {
+    this.#lastWorkAt = Date.now();
     const worker = this.#worker ?? this.#startWorker();
     if (!worker) return;
     this.#inFlight = true;
