@@ -51,10 +51,26 @@ export interface RunningGateway {
  * start throws a {@link StartupError} (its code and exit code say which refusal).
  */
 export async function runGateway(options: RunGatewayOptions = {}): Promise<RunningGateway> {
-  const running = await startGateway(options);
-  if (options.handleSignals) handleSignals(running, () => startGateway(options), options.env ?? process.env);
+  if (!options.handleSignals) return startGateway(options);
+  // A stop signal can come while the gateway starts (it already listens and logs so before the
+  // start finishes): held, and acted on once the start is done, instead of Node's default of
+  // dying on the spot with clients never told.
+  let early: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    early ??= signal;
+  };
+  for (const s of STOP_SIGNALS) process.on(s, hold);
+  let running: RunningGateway;
+  try {
+    running = await startGateway(options);
+  } finally {
+    for (const s of STOP_SIGNALS) process.off(s, hold);
+  }
+  handleSignals(running, () => startGateway(options), options.env ?? process.env, early);
   return running;
 }
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGUSR2'] as const;
 
 /** One gateway instance: config, lock, store, app, listener, config watcher. */
 async function startGateway(options: RunGatewayOptions): Promise<RunningGateway> {
@@ -274,6 +290,7 @@ function handleSignals(
   first: RunningGateway,
   start: () => Promise<RunningGateway>,
   env: NodeJS.ProcessEnv,
+  early?: NodeJS.Signals,
 ): void {
   let current = first;
   let restarting = false;
@@ -321,9 +338,7 @@ function handleSignals(
       restarting = false;
     }
   };
-  process.once('SIGTERM', onStop);
-  process.once('SIGINT', onStop);
-  process.once('SIGUSR2', onStop);
+  for (const s of STOP_SIGNALS) process.once(s, onStop);
   process.on('SIGUSR1', () => void restart());
   process.on('unhandledRejection', (reason) =>
     current.gateway.log.error({ err: reason }, 'unhandled rejection'),
@@ -339,6 +354,7 @@ function handleSignals(
         ),
     );
   });
+  if (early) onStop(early);
 }
 
 /** What clients are told to wait before reconnecting during an in-place restart. */

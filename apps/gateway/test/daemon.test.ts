@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ClientInfo,
@@ -8,7 +9,13 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
-import { spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import {
+  cliEntry,
+  SOURCE_CONDITIONS,
+  spawnGateway,
+  tempStateDir,
+  trackProcess,
+} from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
@@ -116,6 +123,29 @@ describe('the gateway process', () => {
     expect([1001, 1012]).toContain((await closed).code);
     const exit = await gw.waitForExit();
     expect(exit.code).toBe(0);
+  });
+
+  it('a SIGTERM while it is still starting is held: the start finishes, then it stops cleanly (exit 0)', async () => {
+    const stateDir = await tempStateDir();
+    // No token configured: the generated token's notice comes early in the start, before the
+    // store, the app and the listener, so the signal lands in the middle of the start.
+    const child = spawn(process.execPath, [SOURCE_CONDITIONS, cliEntry, 'gateway', 'run', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', HOME: stateDir, OPENCLAW_STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = trackProcess(child);
+    try {
+      await proc.waitFor(/A gateway token was generated/, 30_000);
+      child.kill('SIGTERM');
+      const exit = await proc.waitForExit(30_000);
+      // Without the hold, Node's default ends the process by the signal (no code, clients untold).
+      expect(exit).toMatchObject({ code: 0 });
+      expect(proc.output()).toContain('gateway listening');
+      expect(proc.output()).toContain('shutting down');
+    } finally {
+      child.kill('SIGKILL');
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('exits non-zero on a bad config with the key path and the reason', async () => {
