@@ -7,6 +7,7 @@ import { ConfigManager } from '../src/config/config-manager.ts';
 import { createGatewayCore } from '../src/gateway-core.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { queuedOutboxRecord } from '../src/testing/outbox-record.ts';
 
 describe('component keys in log lines', () => {
   it("the outbox's lines say component once, and say outbox", async () => {
@@ -16,23 +17,9 @@ describe('component keys in log lines', () => {
       // A send left undelivered by an earlier run: the outbox reports it on start.
       const before = createSqliteStore({ path });
       const now = Date.now();
-      await before.outbox.enqueue({
-        id: 'out_1',
-        channel: 'telegram',
-        accountId: 'default',
-        chatId: '42',
-        chunks: ['hello'],
-        media: [],
-        status: 'queued',
-        attempts: 0,
-        partsSent: 0,
-        platformIds: [],
-        inFlight: false,
-        inDoubtResends: 0,
-        nextAttemptAtMs: now,
-        createdAtMs: now,
-        updatedAtMs: now,
-      });
+      await before.outbox.enqueue(
+        queuedOutboxRecord({ id: 'out_1', nextAttemptAtMs: now, createdAtMs: now, updatedAtMs: now }),
+      );
       await before.close();
       const lines: string[] = [];
       const core = await createGatewayCore({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboxRecord } from '@openclaw/gateway-core';
-import { describeStoreContract } from '@openclaw/gateway-core/testing';
+import { describeStoreContract, queuedOutboxRecord } from '@openclaw/gateway-core/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
@@ -10,24 +10,8 @@ import { type RedisServer, startRedisServer } from './testing/index.ts';
 // One server per file; every store gets its own prefix, so tests never see each other's keys.
 const freshPrefix = () => `oc-test:${randomUUID()}:`;
 
-const outboxRecord = (id: string, dedupeKey?: string): Omit<OutboxRecord, 'seq'> => ({
-  id,
-  dedupeKey,
-  channel: 'telegram',
-  accountId: 'default',
-  chatId: '42',
-  chunks: ['hello'],
-  media: [],
-  status: 'queued',
-  attempts: 0,
-  partsSent: 0,
-  platformIds: [],
-  inFlight: false,
-  inDoubtResends: 0,
-  nextAttemptAtMs: 0,
-  createdAtMs: 1000,
-  updatedAtMs: 1000,
-});
+const outboxRecord = (id: string, dedupeKey?: string): Omit<OutboxRecord, 'seq'> =>
+  queuedOutboxRecord({ id, dedupeKey });
 
 describe('Redis store', needs('redis-server'), () => {
   let server: RedisServer;

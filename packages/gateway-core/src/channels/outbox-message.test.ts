@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../logging/logger.ts';
 import { FileMediaStore } from '../media/media-store.ts';
 import type { OutboxRecord } from '../store/types.ts';
+import { queuedOutboxRecord } from '../testing/outbox-record.ts';
 import { ManualClock } from '../util/clock.ts';
 import { outboundPart } from './outbox-message.ts';
 import { PermanentSendError } from './sdk/errors.ts';
@@ -26,22 +27,15 @@ const caps = (replyStartsThread: boolean): ChannelCapabilities => ({
 });
 
 const record = (extra: Partial<OutboxRecord> = {}): OutboxRecord => ({
-  id: 'out_1',
+  ...queuedOutboxRecord({
+    channel: 'x',
+    accountId: 'a',
+    chatId: 'c',
+    chunks: [],
+    createdAtMs: 0,
+    updatedAtMs: 0,
+  }),
   seq: 1,
-  channel: 'x',
-  accountId: 'a',
-  chatId: 'c',
-  chunks: [],
-  media: [],
-  status: 'queued',
-  attempts: 0,
-  partsSent: 0,
-  platformIds: [],
-  inFlight: false,
-  inDoubtResends: 0,
-  nextAttemptAtMs: 0,
-  createdAtMs: 0,
-  updatedAtMs: 0,
   ...extra,
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
+import { queuedOutboxRecord } from './outbox-record.ts';
 import { describeApprovalRepos } from './store-contract-approvals.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
@@ -140,24 +141,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describe('outbox', () => {
-      const base = (id: string, dedupeKey?: string) => ({
-        id,
-        dedupeKey,
-        channel: 'telegram',
-        accountId: 'default',
-        chatId: '42',
-        chunks: ['hello', 'world'],
-        media: [],
-        status: 'queued' as const,
-        attempts: 0,
-        partsSent: 0,
-        platformIds: [],
-        inFlight: false,
-        inDoubtResends: 0,
-        nextAttemptAtMs: 0,
-        createdAtMs: 1000,
-        updatedAtMs: 1000,
-      });
+      const base = (id: string, dedupeKey?: string) =>
+        queuedOutboxRecord({ id, dedupeKey, chunks: ['hello', 'world'] });
       it('enqueues in order and returns the first record for a repeated dedupe key', async () => {
         const a = await store.outbox.enqueue(base('o1', 'k1'));
         const b = await store.outbox.enqueue(base('o2'));
