@@ -1,6 +1,6 @@
 // Several agents on one gateway process: a binding sends one Telegram chat to the `support` agent,
 // everything else goes to `main`; each turn goes to its own agent's model with its own prompt
-// file, `agents.list` over the WebSocket lists both, an `agent` call naming `support` runs there,
+// file and tools, `agents.list` over the WebSocket lists both, an `agent` call naming `support` runs there,
 // and removing the agent from the config file applies on reload. Real process, wire-level fakes.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,7 +45,14 @@ describe('several agents routed by bindings (issue 19)', () => {
     const config = {
       ...base,
       agents: {
-        list: [{ id: 'support', name: 'Support desk', model: 'openai-compatible/support-model' }],
+        list: [
+          {
+            id: 'support',
+            name: 'Support desk',
+            model: 'openai-compatible/support-model',
+            tools: { allow: ['message'] },
+          },
+        ],
       },
       bindings: [{ agentId: 'support', match: { channel: 'telegram', peer: { kind: 'direct', id: '501' } } }],
     };
@@ -90,6 +97,10 @@ describe('several agents routed by bindings (issue 19)', () => {
     expect(systemOf(requestFor('my order is late'))).toBe('You are the support desk.');
     expect(requestFor('hello there')?.model).toBe('main-model');
     expect(systemOf(requestFor('hello there'))).toBe('You are the main agent.');
+    // Each agent is offered its own tools.
+    const toolsOf = (r: ChatRequest | undefined) => (r?.tools ?? []).map((t) => t.function.name).sort();
+    expect(toolsOf(requestFor('my order is late'))).toEqual(['message']);
+    expect(toolsOf(requestFor('hello there'))).toEqual(['canvas', 'cron', 'message', 'nodes', 'sessions']);
 
     // Each chat's session belongs to its agent, in the key and in the row.
     const rows = (await op.request('sessions.list', {})).sessions;
