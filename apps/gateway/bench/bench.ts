@@ -511,8 +511,8 @@ function freshSources(count: number): string[] {
 
 /**
  * N authenticated idle connections on one gateway process, opened by several load processes
- * (each holds at most its open-file limit) from loopback source addresses 127.0.0.2… (each
- * address has its own ~28,000 ephemeral ports); then one event fanned out to all of them.
+ * (each holds at most its open-file limit) from fresh loopback source addresses (see
+ * freshSources; each has its own ~28,000 ephemeral ports); then one event fanned out to all of them.
  */
 async function many(s: Server, requested: number, fdLimit: number | undefined) {
   // The gateway holds one file per socket plus its own (~100): it cannot take more than that.
