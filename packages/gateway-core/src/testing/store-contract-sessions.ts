@@ -198,11 +198,15 @@ export function describeSessionRepos(current: () => Store): void {
       expect((await store.runs.listByStatus(['ok'])).map((r) => r.runId)).toEqual([]);
     });
 
-    it('keeps a handed-over run\'s handover time and count; clearing the time keeps the count', async () => {
+    it("keeps a handed-over run's handover time and count; clearing the time keeps the count", async () => {
       await store.runs.create(run('h1'));
       await store.runs.update('h1', { status: 'running', startSeq: 1 });
       await store.runs.update('h1', { status: 'accepted', handedOverAtMs: 50, handovers: 2 });
-      expect(await store.runs.get('h1')).toMatchObject({ status: 'accepted', handedOverAtMs: 50, handovers: 2 });
+      expect(await store.runs.get('h1')).toMatchObject({
+        status: 'accepted',
+        handedOverAtMs: 50,
+        handovers: 2,
+      });
       expect((await store.runs.listByStatus(['accepted'])).map((r) => r.handovers)).toEqual([2]);
       // Taken up again by the next start: no longer handed over, but the count stays.
       await store.runs.update('h1', { handedOverAtMs: undefined, ownerId: 'gw-b' });
