@@ -334,6 +334,12 @@ export const AgentSection = Type.Object(
           description:
             'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
         }),
+        approvalTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 120_000,
+          description:
+            'How long an exec approval request (a system.run the exec policy asks about; also exec.approval.request without its own timeoutMs) waits for an operator; then it expires and askFallback decides.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
