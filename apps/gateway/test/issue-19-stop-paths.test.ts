@@ -1,12 +1,20 @@
 // The clean stops other than SIGTERM hand a running turn over too: `openclaw gateway restart`
 // (SIGUSR1, the in-place restart an operator runs after editing a key that needs one) tells the
-// clients when to come back and the same process finishes the turn after the restart; a supervisor
+// clients when to come back, and the same process finishes a Telegram DM's turn after the restart
+// (the chat gets each reply once); a supervisor
 // restarting the gateway (SIGUSR2, restart expected) leaves it to the next process, until the turn
 // has been handed over agent.maxHandovers times: the next stop ends it interrupted, and the run
 // queued behind it is answered.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
+import {
+  type ChatRequest,
+  FakeOpenAi,
+  FakeTelegram,
+  messageText,
+  type ScriptedTurn,
+  waitFor,
+} from '@openclaw/test-fakes';
 import {
   connectOperator,
   eventually,
@@ -17,6 +25,8 @@ import {
   tempStateDir,
 } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+
+const CHAT = '903';
 
 describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
   const token = newToken();
@@ -31,7 +41,11 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     return user ? messageText(user) : '';
   };
 
-  async function setup(script: (req: ChatRequest) => ScriptedTurn, agent: Record<string, unknown> = {}) {
+  async function setup(
+    script: (req: ChatRequest) => ScriptedTurn,
+    agent: Record<string, unknown> = {},
+    channels: Record<string, unknown> = {},
+  ) {
     const fake = await FakeOpenAi.start({ script });
     cleanup.push(() => fake.close());
     const stateDir = await tempStateDir();
@@ -41,6 +55,7 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
         openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
         ...agent,
       },
+      channels,
     };
     const start = async (): Promise<GatewayProcess> => {
       const gw = await spawnGateway({ stateDir, config, token });
@@ -56,32 +71,54 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
   }
 
   it('openclaw gateway restart (SIGUSR1) after a restart-needing edit: clients are told, and the same process finishes the handed-over turn and the queued run', async () => {
-    // First call: add a cron job; the call after it hangs until the restart is done.
-    const { fake, stateDir, config, start, operator } = await setup((req) => {
-      if (asked(req) === 'and then?') return { text: ['second answer'] };
-      const results = req.messages.filter((m) => m.role === 'tool');
-      if (results.length === 0)
-        return {
-          toolCalls: [
-            {
-              id: 'call_job',
-              name: 'cron',
-              arguments: { action: 'add', name: 'ping', message: 'ping', everyMs: 60_000 },
-            },
-          ],
-        };
-      return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
-    });
+    // A Telegram DM's turn: its first step messages the chat; the model call after it hangs until
+    // the restart is done.
+    const NOTE = { id: 'call_note', name: 'message', arguments: { action: 'send', text: 'on it' } };
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    const telegram = {
+      telegram: {
+        botToken: tg.token,
+        apiRoot: tg.apiRoot,
+        dmPolicy: 'open',
+        pacing: { perChatMs: 0, perAccountMs: 0 },
+      },
+    };
+    const { fake, stateDir, config, start, operator } = await setup(
+      (req) => {
+        const text = asked(req);
+        if (text === 'and then?') return { text: ['second answer'] };
+        if (text === 'marker?') return { text: ['marker seen'] };
+        return req.messages.some((m) => m.role === 'tool') ? { text: ['done'] } : { toolCalls: [NOTE] };
+      },
+      {},
+      telegram,
+    );
     const gw = await start();
     const op = await operator(gw.url);
+    await eventually(
+      async () => JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
+      30_000,
+      'the Telegram account connected',
+    );
     const release = fake.hold(2);
-    const r1 = await op.request('agent', {
-      message: 'schedule a ping',
-      sessionKey: 'usr1',
-      idempotencyKey: 'u1',
-    });
+    const dm = (text: string) => tg.pushMessage({ chatId: 903, from: { id: 903, first_name: 'Ann' }, text });
+    await dm('do the thing');
     await fake.waitForRequests(2, 30_000);
-    const r2 = await op.request('agent', { message: 'and then?', sessionKey: 'usr1', idempotencyKey: 'u2' });
+    await waitFor(() => tg.sentTexts(CHAT).includes('on it'), 10_000, 'the tool step’s message');
+    // A second message, stored, its run waiting behind the turn.
+    await dm('and then?');
+    const sessionKey = (await op.request('sessions.list', {})).sessions.find(
+      (x) => x.channel === 'telegram',
+    )!.key;
+    await eventually(
+      async () =>
+        (await op.request('chat.history', { sessionKey })).messages.some(
+          (m) => m.role === 'user' && m.text === 'and then?',
+        ),
+      15_000,
+      'the second message stored',
+    );
 
     // A key only a restart applies: the gateway says so, and the operator restarts it.
     await writeFile(
@@ -104,24 +141,30 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     await op.close().catch(() => {});
     release();
 
-    // The same process, restarted: it resumes the turn from its stored step, then the queued run.
-    const op2 = await operator(`ws://127.0.0.1:${restarted.port}`);
-    const wait = (runId: string) =>
-      op2.request('agent.wait', { runId, timeoutMs: 30_000 }, { timeoutMs: 35_000 });
-    const done1 = await wait(r1.runId);
-    const done2 = await wait(r2.runId);
-    const jobs = await op2.request('cron.list', {});
-    expect(jobs.jobs).toHaveLength(1);
-    expect(done1).toMatchObject({ status: 'ok', output: `scheduled ${jobs.jobs[0]!.id}` });
-    expect(done2).toMatchObject({ status: 'ok', output: 'second answer' });
-    expect(done2.startedAtMs!).toBeGreaterThanOrEqual(done1.endedAtMs!);
-    await waitFor(() => fake.requests.length === 4, 5000, 'the queued run’s model call');
-    const resumed = fake.requests[2]!.messages;
+    // The same process, restarted, resumes the turn from its stored step and then answers the
+    // queued message: each reply reaches the chat once, and the completed send is not repeated.
+    await waitFor(() => tg.sentTexts(CHAT).includes('second answer'), 30_000, 'the queued message’s answer');
+    await dm('marker?');
+    await waitFor(() => tg.sentTexts(CHAT).includes('marker seen'), 15_000, 'the marker’s answer');
+    expect(tg.sentTexts(CHAT)).toEqual(['on it', 'done', 'second answer', 'marker seen']);
+    // Model calls: step 1, the one the restart cut off, the resumed turn with the stored call (same
+    // id) and its result, the queued message's, the marker's.
+    expect(fake.requests.map(asked)).toEqual([
+      'do the thing',
+      'do the thing',
+      'do the thing',
+      'and then?',
+      'marker?',
+    ]);
+    const resumed = fake.requests[2]!.messages.filter((m) => m.role !== 'system');
     expect(resumed.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
-    expect(resumed[1]!.tool_calls?.[0]?.id).toBe('call_job');
+    expect(resumed[1]!.tool_calls?.[0]?.id).toBe('call_note');
+    expect(fake.requests[2]!.messages).toEqual(fake.requests[1]!.messages);
+    const op2 = await operator(`ws://127.0.0.1:${restarted.port}`);
     expect((await op2.request('status')).gateway).toMatchObject({ bind: 'custom', port: restarted.port });
     expect(gw.child.exitCode).toBeNull();
     expect(gw.output()).toContain('resuming a run a clean stop handed over');
+    expect(gw.output()).toContain('starting a run left waiting');
     expect(gw.output()).not.toContain('runs interrupted by a restart are marked interrupted');
   }, 90_000);
 
