@@ -5,7 +5,7 @@
 // restarting the gateway (SIGUSR2, restart expected) leaves it to the next process, until the turn
 // has been handed over agent.maxHandovers times: the next stop ends it interrupted, and the run
 // queued behind it is answered.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ChatRequest,
@@ -49,6 +49,7 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     const fake = await FakeOpenAi.start({ script });
     cleanup.push(() => fake.close());
     const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
     const config = {
       agent: {
         backend: 'openai-compatible',
@@ -129,9 +130,11 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     const shutdown = new Promise<{ reason: string; restartExpectedMs?: number }>((resolve) =>
       op.on('shutdown', resolve),
     );
+    const cliHome = await tempStateDir('oc-cli-');
+    cleanup.push(() => rm(cliHome, { recursive: true, force: true }));
     const cli = await runCli(['gateway', 'restart', '--json'], {
       OPENCLAW_STATE_DIR: stateDir,
-      HOME: await tempStateDir('oc-cli-'),
+      HOME: cliHome,
     });
     expect(cli.code, cli.stderr).toBe(0);
     const restarted = JSON.parse(cli.stdout) as { restarted: boolean; pid: number; port: number };
