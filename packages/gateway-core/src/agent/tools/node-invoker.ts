@@ -1,4 +1,6 @@
 import { gatewayError, type NodeInfo, type NodeInvokeResult } from '@openclaw/protocol';
+import { MAIN_AGENT_ID } from '../../agents/agent-catalog.ts';
+import { agentIdInKey } from '../../agents/agent-routing.ts';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
@@ -50,7 +52,11 @@ export class NodeInvoker {
         ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
         idempotencyKey: ctx.idempotencyKey,
       },
-      { requestedBy: `agent:${ctx.runId}`, sessionKey: ctx.sessionKey, agentId: 'main' },
+      {
+        requestedBy: `agent:${ctx.runId}`,
+        sessionKey: ctx.sessionKey,
+        agentId: agentIdInKey(ctx.sessionKey) ?? MAIN_AGENT_ID,
+      },
       (approval) => {
         asked = true;
         ctx.update(
