@@ -77,6 +77,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     bus: o.bus,
     clock: o.clock,
     log: o.log.child({ component: 'exec-approvals' }),
+    ttlMs: () => cfg().agent.tools.approvalTimeoutMs,
   });
   const responder =
     o.responder ??
