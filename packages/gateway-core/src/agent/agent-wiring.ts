@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '@openclaw/protocol';
 import { AgentCatalog } from '../agents/agent-catalog.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
+import type { ClusterBridge } from '../cluster/cluster-bridge.ts';
 import type { CronService } from '../cron/cron-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -14,6 +15,7 @@ import { ModelRegistry } from './model-registry.ts';
 import { sessionAgentState } from './session-agent-state.ts';
 import { SessionCompactor } from './session-compactor.ts';
 import type { MessageServices } from './tools/message-tool.ts';
+import type { NodesElsewhere } from './tools/node-invoker.ts';
 
 /** The services the agent's tools drive; they are built after the agent, so they are read late. */
 export interface AgentToolParts {
@@ -24,6 +26,8 @@ export interface AgentToolParts {
   /** Reactions through the live adapter. */
   chatActions: { react: MessageServices['react'] };
   media: MediaStore;
+  /** Present in a cluster: reaches the nodes other gateways hold. */
+  cluster?: Pick<ClusterBridge, 'nodesElsewhere' | 'remoteInvoke'> | undefined;
 }
 
 export interface AgentWiringOptions {
@@ -90,6 +94,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           },
           store,
           cron: p.cron,
+          nodesElsewhere: nodesElsewhere(p.cluster, () => cfg().nodes.invokeTimeoutMs),
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);
             return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
@@ -104,5 +109,17 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     approvals,
     responder,
     agentState: sessionAgentState({ store, models, compactor }),
+  };
+}
+
+/** The cluster bridge as the agent's node tools use it (undefined off a cluster). */
+function nodesElsewhere(
+  cluster: AgentToolParts['cluster'],
+  defaultTimeoutMs: () => number,
+): NodesElsewhere | undefined {
+  if (!cluster) return undefined;
+  return {
+    located: () => cluster.nodesElsewhere(),
+    invoke: (params, onProgress) => cluster.remoteInvoke(params, defaultTimeoutMs(), onProgress),
   };
 }
