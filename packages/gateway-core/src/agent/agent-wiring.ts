@@ -15,7 +15,7 @@ import { ModelRegistry } from './model-registry.ts';
 import { sessionAgentState } from './session-agent-state.ts';
 import { SessionCompactor } from './session-compactor.ts';
 import type { MessageServices } from './tools/message-tool.ts';
-import type { NodesElsewhere } from './tools/node-invoker.ts';
+import { clusterNodes } from './tools/node-invoker.ts';
 
 /** The services the agent's tools drive; they are built after the agent, so they are read late. */
 export interface AgentToolParts {
@@ -27,7 +27,7 @@ export interface AgentToolParts {
   chatActions: { react: MessageServices['react'] };
   media: MediaStore;
   /** Present in a cluster: reaches the nodes other gateways hold. */
-  cluster?: Pick<ClusterBridge, 'nodesElsewhere' | 'remoteInvoke'> | undefined;
+  cluster?: ClusterBridge | undefined;
 }
 
 export interface AgentWiringOptions {
@@ -94,7 +94,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           },
           store,
           cron: p.cron,
-          nodesElsewhere: nodesElsewhere(p.cluster, () => cfg().nodes.invokeTimeoutMs),
+          nodesElsewhere: p.cluster && clusterNodes(p.cluster, () => cfg().nodes.invokeTimeoutMs),
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);
             return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
@@ -109,17 +109,5 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     approvals,
     responder,
     agentState: sessionAgentState({ store, models, compactor }),
-  };
-}
-
-/** The cluster bridge as the agent's node tools use it (undefined off a cluster). */
-function nodesElsewhere(
-  cluster: AgentToolParts['cluster'],
-  defaultTimeoutMs: () => number,
-): NodesElsewhere | undefined {
-  if (!cluster) return undefined;
-  return {
-    located: () => cluster.nodesElsewhere(),
-    invoke: (params, onProgress) => cluster.remoteInvoke(params, defaultTimeoutMs(), onProgress),
   };
 }

@@ -6,6 +6,7 @@ import {
 } from '@openclaw/protocol';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
+import type { ClusterBridge } from '../../cluster/cluster-bridge.ts';
 import type { InvokeProgress } from '../../nodes/invoke-broker.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
 import { type ToolCallContext, toolProgress } from './agent-tool.ts';
@@ -16,6 +17,17 @@ export interface NodesElsewhere {
   located(): Promise<Map<string, string>>;
   /** Forward an invoke to the gateway holding the node; undefined when none holds it. */
   invoke(params: NodeInvokeParams, onProgress: InvokeProgress): Promise<NodeInvokeResult | undefined>;
+}
+
+/** The cluster bridge as the agent's node tools use it; an invoke's deadline defaults as an operator's. */
+export function clusterNodes(
+  cluster: Pick<ClusterBridge, 'nodesElsewhere' | 'remoteInvoke'>,
+  defaultTimeoutMs: () => number,
+): NodesElsewhere {
+  return {
+    located: () => cluster.nodesElsewhere(),
+    invoke: (params, onProgress) => cluster.remoteInvoke(params, defaultTimeoutMs(), onProgress),
+  };
 }
 
 /** A node as the agent sees it: `gatewayId` names the other gateway holding it, in a cluster. */
