@@ -49,6 +49,14 @@ class Hub {
 
 const NODE = 'node-on-a';
 const RUN_ID = 'run-1';
+const answer = (payload: unknown): NodeInvokeResult => ({
+  ok: true,
+  nodeId: NODE,
+  command: 'system.run',
+  invokeId: 'inv-1',
+  durationMs: 3,
+  payload,
+});
 
 describe('the agent invoking a node held by another gateway', () => {
   const closers: (() => unknown)[] = [];
@@ -145,7 +153,7 @@ describe('the agent invoking a node held by another gateway', () => {
   }
 
   it('lists the node as connected, held by the other gateway, and picks it', async () => {
-    const { invoker } = await cluster(async () => ({ ok: true, nodeId: NODE, command: 'x' }));
+    const { invoker } = await cluster(async () => answer({}));
     const [node] = await invoker.list();
     expect(node).toMatchObject({ nodeId: NODE, connected: true, gatewayId: 'gw-a' });
     expect(node?.approvedCommands).toEqual(['canvas.snapshot', 'system.run']);
@@ -158,7 +166,7 @@ describe('the agent invoking a node held by another gateway', () => {
       received.push(params);
       onProgress?.({ seq: 0, chunk: 'line 1\n' });
       onProgress?.({ seq: 1, chunk: 'line 2\n' });
-      return { ok: true, nodeId: NODE, command: 'system.run', payload: { exitCode: 0 } };
+      return answer({ exitCode: 0 });
     });
     const snap = await approvals.snapshot();
     await approvals.set(
@@ -175,7 +183,7 @@ describe('the agent invoking a node held by another gateway', () => {
     expect(received).toEqual([]);
     await approvals.resolve(pending!.id, 'allow-once', 'operator');
     const result = await run;
-    expect(result).toEqual({ ok: true, nodeId: NODE, command: 'system.run', payload: { exitCode: 0 } });
+    expect(result).toEqual(answer({ exitCode: 0 }));
     expect(received).toEqual([
       {
         nodeId: NODE,
