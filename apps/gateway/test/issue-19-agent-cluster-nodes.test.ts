@@ -2,7 +2,8 @@
 // node agent (Chromium canvas) is connected to gateway A only, and gateway B owns the Telegram
 // account, so a DM's turn runs on B. Its scripted model lists the nodes (the node shows as held by
 // A), presents a page and snapshots it on that node: the calls go through A, and the reply with
-// the snapshot arrives on Telegram from B. A second turn waits on a canvas call while A is killed:
+// the snapshot arrives on Telegram from B. A system.run there asks for one approval (on B, seen
+// on both), decided on A. Another turn waits on a canvas call while A is killed:
 // the tool result names the gateway that left (NODE_GATEWAY_GONE), long before the call's deadline,
 // and the turn still answers.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -41,6 +42,17 @@ function script(req: ChatRequest): ScriptedTurn {
   const asked = messageText(users.at(-1)!);
   const since = req.messages.slice(req.messages.lastIndexOf(users.at(-1)!));
   const results = since.filter((m) => m.role === 'tool').map((m) => messageText(m));
+  if (asked === 'run echo') {
+    if (results.length === 0) {
+      const run = { action: 'invoke', command: 'system.run', params: { argv: ['echo', 'ran on the node'] } };
+      return { toolCalls: [{ name: 'nodes', arguments: run }] };
+    }
+    // An error result is text, not JSON: the answer quotes it.
+    const out = results[0]?.startsWith('{')
+      ? (JSON.parse(results[0]) as { result?: { stdout?: string } })
+      : {};
+    return { text: [`system.run said: ${out.result?.stdout?.trim() ?? results[0]}`] };
+  }
   if (asked === 'wait on the canvas') {
     if (results.length === 0) {
       const hang = "document.title = 'waiting'; new Promise(() => {})";
@@ -77,6 +89,7 @@ describe(
     let tg: FakeTelegram;
     let a: GatewayProcess;
     let opA: GatewayClient;
+    let opB: GatewayClient;
     let nodeId: string;
 
     async function gateway(tag: string): Promise<GatewayProcess> {
@@ -130,7 +143,7 @@ describe(
       cleanup.push(() => tg.close());
       // B starts first, so it owns the account and runs the DM's turns.
       const b = await gateway('gw-b');
-      const opB = await operator(b);
+      opB = await operator(b);
       await eventually(async () => (await account(opB))?.connected, 15_000, 'B to own the account');
       a = await gateway('gw-a');
       opA = await operator(a);
@@ -141,6 +154,11 @@ describe(
       );
       // The node connects to A only; its approval (in the shared store) is given through B.
       const nodeDir = await mkdtemp(join(a.stateDir, 'node-'));
+      // Its owner lets a run an operator approved on the gateway through (see the node agent's README).
+      await writeFile(
+        join(nodeDir, 'allowlist.json'),
+        JSON.stringify({ commands: ['uname'], ask: 'on-miss' }),
+      );
       const node = spawnNodeAgent({ url: a.url, stateDir: nodeDir, token, args: ['--chromium', CHROMIUM] });
       cleanup.push(() => node.stop('SIGKILL'));
       await node.waitFor(/connected to .* as node/);
@@ -175,6 +193,39 @@ describe(
       // Every model call of the turn went out from B (A runs no turn).
       expect(llm.requests).toHaveLength(4);
       expect(tg.sent.filter((s) => s.chatId === String(CHAT)).map((s) => s.via)).toEqual(['gw-b']);
+    }, 90_000);
+
+    it('a system.run on the node held by A asks for one approval; decided on A, the turn on B goes on', async () => {
+      const snap = await opB.request('exec.approvals.get', {});
+      await opB.request('exec.approvals.set', {
+        file: { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+        baseHash: snap.hash,
+      });
+      const seenOnA: string[] = [];
+      const seenOnB: string[] = [];
+      opA.on('exec.approval.requested', (e) => seenOnA.push(e.id));
+      opB.on('exec.approval.requested', (e) => seenOnB.push(e.id));
+      const before = tg.sent.length;
+      await tg.pushMessage({ chatId: CHAT, from: { id: CHAT, first_name: 'Ann' }, text: 'run echo' });
+      const asked = await eventually(
+        async () => (await opA.request('exec.approval.list', {}))[0],
+        30_000,
+        'the approval the turn asks for',
+      );
+      expect(asked).toMatchObject({ commandArgv: ['echo', 'ran on the node'], nodeId, status: 'pending' });
+      expect(await opB.request('exec.approval.list', {})).toEqual([asked]);
+      // Decided on A, the gateway holding the node; the turn waiting on B goes on.
+      await opA.request('exec.approval.resolve', { id: asked.id, decision: 'allow-once' });
+      const said = await waitFor(
+        () => tg.sent.slice(before).find((s) => s.chatId === String(CHAT)),
+        30_000,
+        'the answer after the approval',
+      );
+      expect(said.text).toBe('system.run said: ran on the node');
+      expect(said.via).toBe('gw-b');
+      // One request in all, announced once (by B, the turn's gateway), seen on both.
+      expect(seenOnB).toEqual([asked.id]);
+      expect(seenOnA).toEqual([asked.id]);
     }, 90_000);
 
     it('A killed while the turn waits on its node: the tool result says the gateway is gone and the turn answers', async () => {
