@@ -190,7 +190,7 @@ describe(
       expect(answer.file?.data.subarray(0, 8)).toEqual(
         Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       );
-      // Every model call of the turn went out from B (A runs no turn).
+      // Four model calls (list, present, snapshot, answer), and one message to the chat, from B.
       expect(llm.requests).toHaveLength(4);
       expect(tg.sent.filter((s) => s.chatId === String(CHAT)).map((s) => s.via)).toEqual(['gw-b']);
     }, 90_000);
