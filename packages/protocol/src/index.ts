@@ -8,10 +8,19 @@ export {
   GatewayClient,
   type GatewayClientOptions,
   type LifecycleEvents,
+  PUBLISHED_MODEL_CATALOG_CAPABILITY,
   type RequestOptions,
 } from './client/gateway-client.ts';
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';
 export { type CloseCode, CloseCodes } from './close-codes.ts';
+export {
+  AgentBinding,
+  AgentEntry,
+  AgentsSection,
+  agentsConfigIssues,
+  BindingsSection,
+  DEFAULT_AGENT_ID,
+} from './config/agents-config.ts';
 export {
   type ConfigIssue,
   configIssues,

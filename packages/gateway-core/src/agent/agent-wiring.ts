@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import { AgentCatalog } from '../agents/agent-catalog.ts';
+import { AgentCatalog, agentProfile, sessionAgentId } from '../agents/agent-catalog.ts';
+import { type RoutedChat, routedSessionKey } from '../agents/agent-routing.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
 import type { ClusterBridge } from '../cluster/cluster-bridge.ts';
 import type { CronService } from '../cron/cron-service.ts';
@@ -55,12 +56,19 @@ export interface AgentWiring {
   responder: () => Responder;
   /** A session's summary and chosen model, for the session methods. */
   agentState: ReturnType<typeof sessionAgentState>;
+  /** The session a channel chat's messages go to, under the agent the bindings route it to. */
+  chatSessionKey: (chat: RoutedChat) => string;
 }
 
 /** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
 export function wireAgent(o: AgentWiringOptions): AgentWiring {
   const { store, config: cfg } = o;
-  const models = new ModelRegistry({ config: () => cfg().agent, stateDir: o.stateDir });
+  const models = new ModelRegistry({
+    config: () => cfg().agent,
+    agentModel: (id) => agentProfile(cfg(), id)?.model,
+    stateDir: o.stateDir,
+  });
+  const agentOf = (sessionKey: string) => sessionAgentId(cfg(), sessionKey);
   const compactor = new SessionCompactor({
     kv: store.kv,
     models,
@@ -81,6 +89,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
       models,
       compactor,
       store,
+      agentOf,
       stateDir: o.stateDir,
       log: o.log.child({ component: 'agent' }),
       tools: () => {
@@ -105,9 +114,10 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
   return {
     models,
     compactor,
-    agents: new AgentCatalog(models),
+    agents: new AgentCatalog(models, cfg),
     approvals,
     responder,
-    agentState: sessionAgentState({ store, models, compactor }),
+    agentState: sessionAgentState({ store, models, compactor, agentOf }),
+    chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
   };
 }

@@ -6,6 +6,7 @@ import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import { sessionDefaults } from '../sessions/session-rows.ts';
 import type { SessionViews } from '../sessions/session-views.ts';
+import { unknownAgent } from './agents-handlers.ts';
 
 export interface ChatDeps {
   sessions: SessionRouter;
@@ -44,7 +45,7 @@ export function createChatHandlers({
     },
     'sessions.list': (params) => sessionViews.list(params),
     'chat.startup': (params) => sessionViews.startup(params),
-    'chat.metadata': ({ sessionKey }) => {
+    'chat.metadata': async ({ sessionKey }) => {
       const out: {
         agentId: string;
         sessionKey?: string;
@@ -52,20 +53,21 @@ export function createChatHandlers({
         models: unknown[];
         defaults: ReturnType<typeof sessionDefaults>;
       } = {
-        agentId: MAIN_AGENT_ID,
+        agentId: sessionKey ? agents.agentOf(sessionKey) : MAIN_AGENT_ID,
         commands: [],
-        models: agents.choices(),
+        models: await agents.choices(),
         defaults: sessionDefaults(agents),
       };
       if (sessionKey) out.sessionKey = sessionKey;
       return out;
     },
     'chat.inject': async ({ sessionKey, message, agentId, label }) => {
-      if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
-        throw gatewayError('INVALID_REQUEST', 'AGENT_UNKNOWN', `unknown agent id "${agentId}"`, {
-          details: { agentId },
-        });
-      }
+      if (agentId !== undefined && !agents.profile(agentId))
+        throw unknownAgent(
+          agentId,
+          agents.list().map((a) => a.id),
+          'INVALID_REQUEST',
+        );
       const stored = await sessions.inject(sessionKey, label ? `${label}: ${message}` : message);
       return { ok: true as const, messageId: stored.id };
     },

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 
 const Bind = Type.Union(
@@ -492,6 +493,8 @@ const sections = {
   heartbeat: HeartbeatSection,
   nodes: NodesSection,
   agent: AgentSection,
+  agents: AgentsSection,
+  bindings: BindingsSection,
   sessions: SessionsSection,
   media: MediaSection,
   cron: CronSection,

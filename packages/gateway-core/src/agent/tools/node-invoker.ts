@@ -4,6 +4,8 @@ import {
   type NodeInvokeParams,
   type NodeInvokeResult,
 } from '@openclaw/protocol';
+import { MAIN_AGENT_ID } from '../../agents/agent-catalog.ts';
+import { agentIdInKey } from '../../agents/agent-routing.ts';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
 import type { ClusterBridge } from '../../cluster/cluster-bridge.ts';
@@ -92,7 +94,11 @@ export class NodeInvoker {
         ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
         idempotencyKey: ctx.idempotencyKey,
       },
-      { requestedBy: `agent:${ctx.runId}`, sessionKey: ctx.sessionKey, agentId: 'main' },
+      {
+        requestedBy: `agent:${ctx.runId}`,
+        sessionKey: ctx.sessionKey,
+        agentId: agentIdInKey(ctx.sessionKey) ?? MAIN_AGENT_ID,
+      },
       (approval) => {
         asked = true;
         ctx.update(
