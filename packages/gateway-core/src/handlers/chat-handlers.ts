@@ -1,4 +1,4 @@
-import { type chatMethods, gatewayError } from '@openclaw/protocol';
+import type { chatMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { storeChatAttachments } from '../media/send-media.ts';
