@@ -88,6 +88,20 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/\bOK \((\d+)ms\)/);
     expect(Number(/OK \((\d+)ms\)/.exec(r.out)?.[1])).toBeGreaterThan(0);
+    // The Telegram account on the fake server, in the reference's words (not "unknown").
+    expect(r.out).toMatch(/^Telegram: healthy$/m);
+  });
+
+  it('skills list and hooks list say there are none (not "unknown method")', async () => {
+    const skills = await cli(['skills', 'list']);
+    expect(skills.code, skills.out).toBe(0);
+    expect(skills.out).toMatch(/No skills found\./);
+    const skillsJson = await cli(['skills', 'list', '--json']);
+    expect(skillsJson.code, skillsJson.out).toBe(0);
+    expect(JSON.parse(skillsJson.out.slice(skillsJson.out.indexOf('{')))).toMatchObject({ skills: [] });
+    const hooks = await cli(['hooks', 'list']);
+    expect(hooks.code, hooks.out).toBe(0);
+    expect(hooks.out).toMatch(/No hooks found\./);
   });
 
   it('status reaches the gateway (a remote config, the way the reference CLI is pointed elsewhere)', async () => {
