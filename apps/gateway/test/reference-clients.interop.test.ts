@@ -260,6 +260,33 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
   });
 
+  it('cron run queues a run and exits 0; cron rm removes the job', async () => {
+    // Added in our layout (the reference's `cron add` layout is not accepted here).
+    const add = await cli([
+      'gateway',
+      'call',
+      'cron.add',
+      '--params',
+      JSON.stringify({
+        name: 'interop-run',
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        action: { kind: 'agent', message: 'tick', sessionKey: 'interop-cron' },
+      }),
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    expect(id, add.out).toBeDefined();
+    const run = await cli(['cron', 'run', id!]);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/"enqueued": true/);
+    const runs = await cli(['cron', 'runs', '--id', id!]);
+    expect(runs.code, runs.out).toBe(0);
+    expect(runs.out).toContain(/"runId": "(cron_[\w-]+)"/.exec(run.out)?.[1]);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+    expect(rm.out).toMatch(/"removed": true/);
+  });
+
   it('models list reads the catalog with its details (the published-model-catalog contract)', async () => {
     const r = await cli(['models', 'list', '--json']);
     expect(r.code, r.out).toBe(0);

@@ -14,7 +14,7 @@ describe('reference CLI report methods', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    c = await h.operator({ scopes: ['operator.read'] });
+    c = await h.operator({ scopes: ['operator.read', 'operator.admin'] });
   });
   afterAll(async () => {
     await h?.close();
@@ -40,5 +40,47 @@ describe('reference CLI report methods', () => {
         details: { code: 'AGENT_UNKNOWN' },
       });
     }
+  });
+
+  it('cron.run (`cron run <id>`): ok and enqueued with the run id, which the reference CLI needs to exit 0', async () => {
+    const job = (await call('cron.add', {
+      name: 'cli-run',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'ping', sessionKey: 'cron-cli-run' },
+    })) as { id: string };
+    const params = { id: job.id, mode: 'force' };
+    expect(referenceErrors('CronRunParams', params)).toBe('');
+    const run = (await call('cron.run', params)) as { runId: string };
+    expect(run).toEqual({
+      id: job.id,
+      ok: true,
+      enqueued: true,
+      runId: expect.any(String),
+      status: 'queued',
+    });
+    const runs = (await call('cron.runs', { id: job.id })) as { runs: { runId: string }[] };
+    expect(runs.runs.map((r) => r.runId)).toContain(run.runId);
+  });
+
+  it('cron.run if-enabled leaves a disabled job alone; due is refused, not run', async () => {
+    const job = (await call('cron.add', {
+      name: 'cli-off',
+      enabled: false,
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'ping', sessionKey: 'cron-cli-off' },
+    })) as { id: string };
+    expect(referenceErrors('CronRunParams', { id: job.id, mode: 'if-enabled' })).toBe('');
+    expect(await call('cron.run', { id: job.id, mode: 'if-enabled' })).toEqual({
+      id: job.id,
+      ok: true,
+      enqueued: false,
+      ran: false,
+      reason: 'disabled',
+    });
+    await expect(call('cron.run', { id: job.id, mode: 'due' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { code: 'PARAMS_INVALID', path: '/mode' },
+    });
+    expect(((await call('cron.runs', { id: job.id })) as { runs: unknown[] }).runs).toEqual([]);
   });
 });

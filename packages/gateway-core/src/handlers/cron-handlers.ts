@@ -35,11 +35,18 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
     'cron.add': (params) => cron.add(params),
     'cron.update': ({ id, patch }) => cron.update(id, patch),
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
-    'cron.run': async ({ id }) => ({
-      id,
-      runId: await cron.runNow(id),
-      status: 'queued' as const,
-    }),
+    // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
+    'cron.run': async ({ id, mode = 'force' }) => {
+      if (mode === 'if-enabled' && !(await cron.get(id)).enabled)
+        return { id, ok: true as const, enqueued: false, ran: false as const, reason: 'disabled' as const };
+      return {
+        id,
+        ok: true as const,
+        enqueued: true,
+        runId: await cron.runNow(id),
+        status: 'queued' as const,
+      };
+    },
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
       const all =
         agentId && agentId !== 'main'
