@@ -115,6 +115,10 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/reachable/);
     expect(r.out).not.toMatch(/unreachable/);
+    // --deep adds the Health table: the gateway, and the Telegram account as the reference words it.
+    const deep = await ref(['status', '--deep'], statusHome);
+    expect(deep.code, deep.out).toBe(0);
+    expect(deep.out).toMatch(/│ Telegram\s+│ OK\s+│ healthy/);
   });
 
   it('devices list shows a pending device and devices approve lets it in, with loopback approval off', async () => {
