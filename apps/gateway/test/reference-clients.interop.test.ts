@@ -286,6 +286,10 @@ describe('the reference CLI and node host against our gateway (loopback approval
     const runs = await cli(['cron', 'runs', '--id', id!]);
     expect(runs.code, runs.out).toBe(0);
     expect(runs.out).toContain(/"runId": "(cron_[\w-]+)"/.exec(run.out)?.[1]);
+    // --wait polls cron.runs until the run finishes; an agent turn with nothing to deliver succeeded.
+    const wait = await cli(['cron', 'run', id!, '--wait', '--wait-timeout', '60s']);
+    expect(wait.code, wait.out).toBe(0);
+    expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
     const rm = await cli(['cron', 'rm', id!]);
     expect(rm.code, rm.out).toBe(0);
     expect(rm.out).toMatch(/"removed": true/);

@@ -3,7 +3,7 @@
 // against the reference's published schema, so the fixtures are what its CLI may send.
 import type { GatewayClient } from '@openclaw/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors } from './reference-oracle.ts';
 
 describe('reference CLI report methods', () => {
@@ -82,5 +82,30 @@ describe('reference CLI report methods', () => {
       details: { code: 'PARAMS_INVALID', path: '/mode' },
     });
     expect(((await call('cron.runs', { id: job.id })) as { runs: unknown[] }).runs).toEqual([]);
+  });
+
+  it('cron.runs (`cron run --wait`): a finished run with nothing to deliver says it succeeded; one that delivers does not claim it', async () => {
+    const finished = async (deliver: boolean) => {
+      const job = (await call('cron.add', {
+        name: `cli-wait-${deliver}`,
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        action: { kind: 'agent', message: 'ping', sessionKey: `cron-cli-wait-${deliver}`, deliver },
+      })) as { id: string };
+      const { runId } = (await call('cron.run', { id: job.id, mode: 'force' })) as { runId: string };
+      // What the reference CLI polls with while it waits.
+      const poll = { id: job.id, runId, limit: 1 };
+      expect(referenceErrors('CronRunsParams', poll)).toBe('');
+      return eventually(async () => {
+        const r = (await call('cron.runs', poll)) as { entries: { status: string }[] };
+        return r.entries[0]?.status === 'ok' ? r.entries[0] : undefined;
+      }, 10_000);
+    };
+    expect(await finished(false)).toMatchObject({
+      deliveryStatus: 'not-requested',
+      completionStatus: 'succeeded',
+    });
+    const delivering = await finished(true);
+    expect(delivering).not.toHaveProperty('completionStatus');
+    expect(delivering).not.toHaveProperty('deliveryStatus');
   });
 });

@@ -52,12 +52,21 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
         agentId && agentId !== 'main'
           ? []
           : await cron.runs({ jobId: id, runId, limit: Math.min(limit + offset, 200) });
+      // A run's completion is known when it had nothing to deliver: an agent turn without `deliver`,
+      // run under the job as it is now (a run before the job's last change may have done otherwise).
+      const job = id ? await cron.get(id).catch(() => undefined) : undefined;
+      const quiet = (startedAtMs: number) =>
+        job?.action.kind === 'agent' && !job.action.deliver && startedAtMs >= job.updatedAtMs;
       const runs = all.slice(offset, offset + limit).map((r) => {
         const { error, agentRunId, ...rest } = r;
+        const done = r.status === 'ok' ? 'succeeded' : r.status === 'running' ? undefined : 'failed';
         return {
           ...rest,
           ...(error !== undefined ? { error } : {}),
           ...(agentRunId !== undefined ? { agentRunId } : {}),
+          ...(quiet(r.startedAtMs)
+            ? { deliveryStatus: 'not-requested' as const, ...(done ? { completionStatus: done } : {}) }
+            : {}),
         };
       });
       // The store keeps the newest runs; a full page suggests there may be older ones.

@@ -264,6 +264,17 @@ export const CronRunRecord = Strict(
     endedAtMs: Type.Union([TimestampMs('Ended.'), Type.Null()], { description: 'Ended, if it has.' }),
     error: Type.Optional(Type.String({ description: 'Error.' })),
     agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
+    deliveryStatus: Type.Optional(
+      Type.Literal('not-requested', {
+        description:
+          'Set when the run had nothing to deliver (an agent turn without `deliver`); absent when unknown.',
+      }),
+    ),
+    completionStatus: Type.Optional(
+      Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], {
+        description: 'Whether the run did all it had to, when that is known (the reference name).',
+      }),
+    ),
   },
   { $id: 'CronRunRecord', description: 'One run of a job.' },
 );
