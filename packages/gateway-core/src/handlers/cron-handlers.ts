@@ -59,7 +59,12 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
         job?.action.kind === 'agent' && !job.action.deliver && startedAtMs >= job.updatedAtMs;
       const runs = all.slice(offset, offset + limit).map((r) => {
         const { error, agentRunId, ...rest } = r;
-        const done = r.status === 'ok' ? 'succeeded' : r.status === 'running' ? undefined : 'failed';
+        const done =
+          r.status === 'ok'
+            ? ('succeeded' as const)
+            : r.status === 'running'
+              ? undefined
+              : ('failed' as const);
         return {
           ...rest,
           ...(error !== undefined ? { error } : {}),
