@@ -37,7 +37,8 @@ describe('channels through the gateway process', () => {
     return gw;
   }
 
-  it('a Telegram DM reaches its session and the echo reply arrives back on Telegram; operators see chat events', async () => {
+  /** A fake Bot API, a gateway with one open-DM Telegram account on it, and an operator connected. */
+  async function telegramGateway(): Promise<{ tg: FakeTelegram; c: GatewayClient }> {
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
     const stateDir = await tempStateDir();
@@ -47,6 +48,11 @@ describe('channels through the gateway process', () => {
     const gw = await start(stateDir, token);
     const c = await connect(gw.url, token);
     cleanup.push(() => c.close());
+    return { tg, c };
+  }
+
+  it('a Telegram DM reaches its session and the echo reply arrives back on Telegram; operators see chat events', async () => {
+    const { tg, c } = await telegramGateway();
     const status = await waitForStatus(c, (a) => a.connected === true);
     expect(status).toMatchObject({
       accountId: 'default',
@@ -161,15 +167,7 @@ describe('channels through the gateway process', () => {
   });
 
   it('send through the SDK lands on Telegram exactly once, also when retried with the same key', async () => {
-    const tg = await FakeTelegram.start({ holdMs: 100 });
-    cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    await writeConfig(stateDir, { telegram: telegramAccount(tg.apiRoot, tg.token) });
-    const token = newToken();
-    const gw = await start(stateDir, token);
-    const c = await connect(gw.url, token);
-    cleanup.push(() => c.close());
+    const { tg, c } = await telegramGateway();
     await waitForStatus(c, (a) => a.connected === true);
     const params = { to: '777', message: 'hello once', channel: 'telegram', idempotencyKey: 'k-once' };
     const [a, b] = await Promise.all([c.request('send', params), c.request('send', params)]);

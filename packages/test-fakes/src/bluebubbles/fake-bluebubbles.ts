@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import {
-  ActivityMeter,
-  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
   listen,
-  listenAgain,
   parseBody,
   readBody,
   sendJson,
-  stopListening,
-  waitFor,
 } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 
 /** A POST /api/v1/message/text, as the fake recorded it. */
 export interface BlueBubblesSent {
@@ -163,7 +159,7 @@ const PRIVATE_API_MESSAGE =
  * attachment/:guid/download. Posts `{type:'new-message', data}` webhooks like the real server
  * (JSON, no custom headers), to `webhook.url`. Plus a control API.
  */
-export class FakeBlueBubbles {
+export class FakeBlueBubbles extends PlatformFake<BlueBubblesSent> {
   readonly password: string;
   url = '';
   privateApi: boolean;
@@ -173,7 +169,6 @@ export class FakeBlueBubbles {
   /** Every HTTP call, in order: route name, method, path (never the query: it holds the password). */
   readonly calls: { route: Route; httpMethod: string; path: string; body: unknown; authorized: boolean }[] =
     [];
-  readonly sent: BlueBubblesSent[] = [];
   readonly sentAttachments: BlueBubblesAttachmentSent[] = [];
   readonly reactions: BlueBubblesReaction[] = [];
   readonly typing: BlueBubblesTyping[] = [];
@@ -183,8 +178,6 @@ export class FakeBlueBubbles {
   readonly messages: BlueBubblesMessage[] = [];
   readonly #echo: boolean;
   readonly #server: Server;
-  #offlinePort = 0;
-  readonly #activity = new ActivityMeter();
   readonly #failures = new FailureQueue();
   readonly #attachments = new Map<string, { data: Buffer; mimeType: string }>();
   readonly #chats = new Map<string, { displayName: string; participants: string[] }>();
@@ -193,6 +186,7 @@ export class FakeBlueBubbles {
   #lastDate = 0;
 
   private constructor(options: FakeBlueBubblesOptions) {
+    super();
     this.password = options.password ?? 'fake-bluebubbles-password';
     this.privateApi = options.privateApi ?? false;
     this.webhook = options.webhook;
@@ -204,7 +198,7 @@ export class FakeBlueBubbles {
         if (!res.headersSent) this.#error(res, 500, 'Server Error', String(error));
       });
     });
-    this.#activity.watch(this.#server);
+    this.meter.watch(this.#server);
   }
 
   static async start(options: FakeBlueBubblesOptions = {}): Promise<FakeBlueBubbles> {
@@ -309,26 +303,8 @@ export class FakeBlueBubbles {
     return p;
   }
 
-  waitForSent(count: number, timeoutMs = 5000): Promise<BlueBubblesSent[]> {
-    return waitFor(() => (this.sent.length >= count ? this.sent : undefined), timeoutMs, `${count} sent`);
-  }
-
-  /**
-   * The platform becomes unreachable: open connections are cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
-   */
-  async goOffline(): Promise<void> {
-    this.#offlinePort = await stopListening(this.#server);
-  }
-
-  /** Reachable again, on the same port. */
-  async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
+  protected servers(): Server[] {
+    return [this.#server];
   }
 
   async close(): Promise<void> {

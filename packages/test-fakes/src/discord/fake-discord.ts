@@ -3,19 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
-  ActivityMeter,
-  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
   listen,
-  listenAgain,
   parseBody,
   readBody,
   sendJson,
-  stopListening,
   waitFor,
 } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 
 /** Gateway intent bits the fake honours when dispatching. */
 export const DiscordIntents = {
@@ -96,7 +93,7 @@ const DISCORD_EPOCH = 1420070400000n;
  * Discord REST (`${url}/api/v10/…`, `Authorization: Bot <token>`) and gateway WebSocket
  * (`ws://127.0.0.1:PORT/gateway`, JSON text frames, no compression) on 127.0.0.1, with a control API.
  */
-export class FakeDiscord {
+export class FakeDiscord extends PlatformFake<DiscordSent> {
   readonly token: string;
   readonly botUser: Required<Omit<DiscordUser, 'global_name'>> & { global_name: string | null };
   readonly applicationId: string;
@@ -105,8 +102,6 @@ export class FakeDiscord {
   url = '';
   /** Every REST call, in order (`method` is the route name, e.g. `createMessage`). */
   readonly calls: { method: string; httpMethod: string; path: string; body: unknown }[] = [];
-  /** Messages the bot created. */
-  readonly sent: DiscordSent[] = [];
   readonly typing: { channelId: string; at: number }[] = [];
   readonly reactions: { channelId: string; messageId: string; emoji: string; removed?: boolean }[] = [];
   /** Every gateway frame the client sent (heartbeats included), in order. */
@@ -116,8 +111,6 @@ export class FakeDiscord {
   readonly #heartbeatInterval: number;
   readonly #echoOwnMessages: boolean;
   readonly #server: Server;
-  #offlinePort = 0;
-  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #conns = new Set<Conn>();
   readonly #sessions = new Map<string, Session>();
@@ -130,6 +123,7 @@ export class FakeDiscord {
   #increment = 0n;
 
   private constructor(options: FakeDiscordOptions) {
+    super();
     this.token = options.token ?? 'fake.discord.token';
     this.botUser = {
       id: options.botId ?? '900000000000000001',
@@ -159,7 +153,7 @@ export class FakeDiscord {
         if (!res.headersSent) sendJson(res, 500, { message: String(error), code: 0 });
       });
     });
-    this.#activity.watch(this.#server);
+    this.meter.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -293,31 +287,12 @@ export class FakeDiscord {
     this.#conns.clear();
   }
 
-  waitForSent(count: number, timeoutMs = 5000): Promise<DiscordSent[]> {
-    return waitFor(
-      () => (this.sent.length >= count ? this.sent : undefined),
-      timeoutMs,
-      `${count} sent messages`,
-    );
+  protected servers(): Server[] {
+    return [this.#server];
   }
 
-  /**
-   * The platform becomes unreachable: open connections are cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
-   */
-  async goOffline(): Promise<void> {
+  protected override dropConnections(): void {
     this.dropSocket();
-    this.#offlinePort = await stopListening(this.#server);
-  }
-
-  /** Reachable again, on the same port. */
-  async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
   }
 
   async close(): Promise<void> {
@@ -455,7 +430,7 @@ export class FakeDiscord {
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.#activity.socket(ws);
+      this.meter.socket(ws);
       this.connections += 1;
       const conn: Conn = { ws, ready: false };
       this.#conns.add(conn);

@@ -2,19 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import {
-  ActivityMeter,
-  type ClientActivity,
-  closeServer,
-  FailureQueue,
-  type InjectedFailure,
-  listen,
-  listenAgain,
-  readBody,
-  sendJson,
-  stopListening,
-  waitFor,
-} from '../http-util.ts';
+import { closeServer, FailureQueue, type InjectedFailure, listen, readBody, sendJson } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 
 export type SignalMode = 'normal' | 'native' | 'json-rpc' | 'json-rpc-native';
 
@@ -87,14 +76,13 @@ export interface FakeSignalOptions {
  * normal mode, WebSocket in json-rpc mode), /v2/send, typing, reactions, receipts, attachments; with a
  * control API.
  */
-export class FakeSignal {
+export class FakeSignal extends PlatformFake<SignalSent> {
   readonly number: string;
   readonly mode: SignalMode;
   readonly version: string;
   url = '';
   /** Every HTTP call, in order (`method` is the route name, e.g. `send`). */
   readonly calls: { method: string; httpMethod: string; path: string; body: unknown }[] = [];
-  readonly sent: SignalSent[] = [];
   readonly typing: { number: string; recipient: string; action: 'start' | 'stop' }[] = [];
   readonly reactions: {
     number: string;
@@ -106,8 +94,6 @@ export class FakeSignal {
   }[] = [];
   readonly receipts: { number: string; recipient: string; receiptType: string; timestamp: number }[] = [];
   readonly #server: Server;
-  #offlinePort = 0;
-  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Map<WebSocket, string>();
   readonly #failures = new FailureQueue();
@@ -119,6 +105,7 @@ export class FakeSignal {
   #lastTimestamp = 0;
 
   private constructor(options: FakeSignalOptions) {
+    super();
     this.number = options.number ?? '+15550000000';
     this.mode = options.mode ?? 'normal';
     this.version = options.version ?? '0.95';
@@ -128,7 +115,7 @@ export class FakeSignal {
         if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       });
     });
-    this.#activity.watch(this.#server);
+    this.meter.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -246,37 +233,18 @@ export class FakeSignal {
     return [...(this.#queue.get(account) ?? [])];
   }
 
-  waitForSent(count: number, timeoutMs = 5000): Promise<SignalSent[]> {
-    return waitFor(
-      () => (this.sent.length >= count ? this.sent : undefined),
-      timeoutMs,
-      `${count} sent messages`,
-    );
-  }
-
   /** Cut every json-rpc receive socket. */
   dropSockets(): void {
     for (const ws of this.#sockets.keys()) ws.terminate();
     this.#sockets.clear();
   }
 
-  /**
-   * The platform becomes unreachable: open connections are cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
-   */
-  async goOffline(): Promise<void> {
+  protected servers(): Server[] {
+    return [this.#server];
+  }
+
+  protected override dropConnections(): void {
     this.dropSockets();
-    this.#offlinePort = await stopListening(this.#server);
-  }
-
-  /** Reachable again, on the same port. */
-  async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
   }
 
   async close(): Promise<void> {
@@ -301,7 +269,7 @@ export class FakeSignal {
     }
     const account = decodeURIComponent(m[1]!);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.#activity.socket(ws);
+      this.meter.socket(ws);
       this.#sockets.set(ws, account);
       const drop = () => this.#sockets.delete(ws);
       ws.on('close', drop);

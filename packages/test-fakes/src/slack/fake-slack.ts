@@ -3,19 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
-  ActivityMeter,
-  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
   listen,
-  listenAgain,
   parseBody,
   readBody,
   sendJson,
-  stopListening,
   waitFor,
 } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 
 /** A chat.postMessage the bot made, as the fake recorded it. */
 export interface SlackSent {
@@ -110,7 +107,7 @@ type Fields = Record<string, unknown>;
  * Slack Web API (`${url}/api/<method>`) plus Socket Mode WebSocket on 127.0.0.1, speaking the real wire
  * format (`{ok:true,…}` / `{ok:false,error}` with HTTP 200, 429 + `Retry-After`), with a control API.
  */
-export class FakeSlack {
+export class FakeSlack extends PlatformFake<SlackSent> {
   readonly botToken: string;
   readonly appToken: string;
   readonly teamId: string;
@@ -123,8 +120,6 @@ export class FakeSlack {
   url = '';
   /** Every Web API call (and upload POST), in order. */
   readonly calls: { method: string; params: Fields; token?: string }[] = [];
-  /** Messages the bot posted. */
-  readonly sent: SlackSent[] = [];
   readonly reactions: { channel: string; timestamp: string; name: string }[] = [];
   readonly uploads: SlackUpload[] = [];
   /** Socket Mode acks, in order. */
@@ -132,8 +127,6 @@ export class FakeSlack {
   /** Number of Socket Mode connections accepted so far. */
   connections = 0;
   readonly #server: Server;
-  #offlinePort = 0;
-  readonly #activity = new ActivityMeter();
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Set<WebSocket>();
   readonly #tickets = new Set<string>();
@@ -146,6 +139,7 @@ export class FakeSlack {
   readonly #postDelayMs: number;
 
   private constructor(options: FakeSlackOptions) {
+    super();
     this.#postDelayMs = options.postDelayMs ?? 0;
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.appToken = options.appToken ?? 'xapp-fake-app-token';
@@ -161,7 +155,7 @@ export class FakeSlack {
           sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
       });
     });
-    this.#activity.watch(this.#server);
+    this.meter.watch(this.#server);
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
@@ -361,31 +355,12 @@ export class FakeSlack {
     return fetch(targetUrl, { method: 'POST', headers, body: raw });
   }
 
-  waitForSent(count: number, timeoutMs = 5000): Promise<SlackSent[]> {
-    return waitFor(
-      () => (this.sent.length >= count ? this.sent : undefined),
-      timeoutMs,
-      `${count} sent messages`,
-    );
+  protected servers(): Server[] {
+    return [this.#server];
   }
 
-  /**
-   * The platform becomes unreachable: open connections are cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
-   */
-  async goOffline(): Promise<void> {
+  protected override dropConnections(): void {
     this.dropSockets();
-    this.#offlinePort = await stopListening(this.#server);
-  }
-
-  /** Reachable again, on the same port. */
-  async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
   }
 
   async close(): Promise<void> {
@@ -408,7 +383,7 @@ export class FakeSlack {
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.#activity.socket(ws);
+      this.meter.socket(ws);
       this.connections += 1;
       this.#sockets.add(ws);
       ws.on('close', () => this.#sockets.delete(ws));

@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
-  ActivityMeter,
-  type ClientActivity,
   closeServer,
   FailureQueue,
   type InjectedFailure,
   listen,
-  listenAgain,
   parseBody,
   readBody,
   sendJson,
-  stopListening,
-  waitFor,
 } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 
 /** A message the bot sent, as the fake recorded it. */
 export interface TelegramSent {
@@ -94,15 +90,13 @@ type Update = { update_id: number; [k: string]: unknown };
  * POSTs to /bot<token>/<method>, `{ok,result}` / `{ok:false,error_code,description,parameters}`),
  * with a control API for tests.
  */
-export class FakeTelegram {
+export class FakeTelegram extends PlatformFake<TelegramSent> {
   readonly token: string;
   readonly botId: number;
   readonly username: string;
   apiRoot = '';
   /** Every call, in order. */
   readonly calls: { method: string; params: Record<string, unknown>; via?: string }[] = [];
-  /** Messages the bot sent. */
-  readonly sent: TelegramSent[] = [];
   readonly reactions: { chatId: string; messageId: number; emoji: string[] }[] = [];
   /** getFile calls answered, in order (file ids). */
   readonly fileRequests: string[] = [];
@@ -114,9 +108,6 @@ export class FakeTelegram {
   webhook: { url: string; secretToken?: string } | undefined;
   readonly #server: Server;
   readonly #viaServers: Server[] = [];
-  /** Where each server listened before goOffline(), to come back on the same port. */
-  readonly #offlinePorts = new Map<Server, number>();
-  readonly #activity = new ActivityMeter();
   readonly #failures = new FailureQueue();
   readonly #holdMs: number;
   readonly #sendDelayMs: number;
@@ -128,6 +119,7 @@ export class FakeTelegram {
   readonly #polls = new Set<ServerResponse>();
 
   private constructor(options: FakeTelegramOptions) {
+    super();
     this.token = options.token ?? '123456:TEST-token';
     this.botId = options.botId ?? 777000;
     this.username = options.username ?? 'fake_test_bot';
@@ -142,7 +134,7 @@ export class FakeTelegram {
         if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: String(error) });
       });
     });
-    this.#activity.watch(server);
+    this.meter.watch(server);
     return server;
   }
 
@@ -338,14 +330,6 @@ export class FakeTelegram {
       .map((s) => s.text ?? s.caption ?? '');
   }
 
-  waitForSent(count: number, timeoutMs = 5000): Promise<TelegramSent[]> {
-    return waitFor(
-      () => (this.sent.length >= count ? this.sent : undefined),
-      timeoutMs,
-      `${count} sent messages`,
-    );
-  }
-
   /** Abort held long polls (as a network blip would). */
   dropPolls(): void {
     for (const res of this.#polls) res.destroy();
@@ -357,24 +341,8 @@ export class FakeTelegram {
     return this.#polls.size;
   }
 
-  /**
-   * The platform becomes unreachable: open connections are cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Everything the fake knows is kept.
-   */
-  async goOffline(): Promise<void> {
-    for (const server of [this.#server, ...this.#viaServers])
-      this.#offlinePorts.set(server, await stopListening(server));
-  }
-
-  /** Reachable again, on the same port(s). */
-  async goOnline(): Promise<void> {
-    for (const [server, port] of this.#offlinePorts) await listenAgain(server, port);
-    this.#offlinePorts.clear();
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
+  protected servers(): Server[] {
+    return [this.#server, ...this.#viaServers];
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,8 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import {
-  ActivityMeter,
-  type ClientActivity,
-  closeServer,
-  listen,
-  listenAgain,
-  stopListening,
-} from '../http-util.ts';
+import { closeServer, listen } from '../http-util.ts';
+import { PlatformFake } from '../platform-fake.ts';
 import { WA_MEDIA, WaMediaHost, type WaMediaType } from './media-host.ts';
 import {
   bundleNode,
@@ -219,12 +213,11 @@ class Conn {
  * ignoreNextQuery). One instance keeps its accounts across connections, so a client that logs in
  * again with stored credentials is recognised.
  */
-export class FakeWhatsApp {
+export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
   /** The URL for Baileys' `waWebSocketUrl`. */
   wsUrl = '';
   /** The phone number scanQr links to by default. */
   readonly phone: string;
-  readonly sent: WhatsAppSent[] = [];
   /** Sends whose message id was already delivered: a recipient's phone shows them once, so they are counted here, not in `sent`. */
   duplicates = 0;
   /** Retry receipts sent for messages the phone could not decrypt. */
@@ -252,8 +245,6 @@ export class FakeWhatsApp {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #ackDelayMs: number;
   readonly #server: Server;
-  #offlinePort = 0;
-  readonly #activity = new ActivityMeter();
   readonly #wss: WebSocketServer;
   readonly #static: RawKeyPair = x25519KeyPair();
   readonly #conns = new Set<Conn>();
@@ -267,6 +258,7 @@ export class FakeWhatsApp {
   #closed = false;
 
   private constructor(options: FakeWhatsAppOptions) {
+    super();
     this.#lib = options.lib;
     this.phone = options.phone ?? '15550009999';
     this.#qrRefs = options.qrRefs ?? 6;
@@ -275,7 +267,7 @@ export class FakeWhatsApp {
     this.#server = createServer((_req, res) => {
       res.writeHead(426).end();
     });
-    this.#activity.watch(this.#server);
+    this.meter.watch(this.#server);
     this.#wss = new WebSocketServer({ server: this.#server, path: '/ws/chat' });
     this.#wss.on('connection', (ws) => this.#accept(ws));
   }
@@ -287,11 +279,6 @@ export class FakeWhatsApp {
     if (options.media)
       fake.#media = await WaMediaHost.start((key, type) => options.lib.getMediaKeys(key, type));
     return fake;
-  }
-
-  /** What the fake sees of its clients now: open connections, pending requests, WebSockets, calls. */
-  activity(): ClientActivity {
-    return this.#activity.snapshot();
   }
 
   /** The media host's certificate (PEM): what the client must trust to reach it over HTTPS. */
@@ -335,6 +322,10 @@ export class FakeWhatsApp {
   }
 
   /** Close every client socket and the server. */
+  protected servers(): Server[] {
+    return [this.#server];
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
@@ -575,22 +566,8 @@ export class FakeWhatsApp {
       if (c.stage === 'open') c.send({ tag: 'stream:error', attrs: { code: '515' } });
   }
 
-  /**
-   * WhatsApp becomes unreachable: every client connection is cut and new ones refused
-   * (ECONNREFUSED) until goOnline(). Linked devices and their keys are kept.
-   */
-  async goOffline(): Promise<void> {
-    this.dropConnections();
-    this.#offlinePort = await stopListening(this.#server);
-  }
-
-  /** Reachable again, on the same port. */
-  async goOnline(): Promise<void> {
-    await listenAgain(this.#server, this.#offlinePort);
-  }
-
   /** Cut every client's TCP connection without a stream error (a network drop). */
-  dropConnections(): void {
+  override dropConnections(): void {
     for (const c of this.#conns) c.ws.terminate();
   }
 
@@ -610,7 +587,7 @@ export class FakeWhatsApp {
   // ── connections ─────────────────────────────────────────────────────────────
 
   #accept(ws: WebSocket): void {
-    this.#activity.socket(ws);
+    this.meter.socket(ws);
     const conn = new Conn(ws, this.#lib, this.#trace ? this.trace : undefined);
     this.#conns.add(conn);
     ws.on('message', (data: Buffer) => {
