@@ -20,6 +20,7 @@ import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
+import { TurnTyping } from './turn-typing.ts';
 
 export type ReplyTarget = RunDelivery;
 
@@ -297,6 +298,7 @@ export class SessionRuns {
     const { runId, sessionKey } = record;
     const settings = this.#settings;
     const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
+    const typing = new TurnTyping(record.deliverTo, this.#o.typing);
     const timer = setTimeout(
       () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
       timeoutMs,
@@ -314,9 +316,8 @@ export class SessionRuns {
       record.startSeq ??= lastSeq;
       await this.#journal.markRunning(record, startedAtMs);
       agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
-      const responder = this.#o.responder();
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
-      const answer = await responder.respond(
+      typing.start();
+      const answer = await this.#o.responder().respond(
         {
           sessionKey,
           runId,
@@ -340,6 +341,7 @@ export class SessionRuns {
           agentEvent('assistant', { text, delta });
         },
       );
+      typing.shown();
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
@@ -382,7 +384,7 @@ export class SessionRuns {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
+      typing.end();
     }
   }
 
