@@ -205,7 +205,7 @@ describe('TelegramAdapter against a fake Bot API', () => {
     expect(second.inbound.map((m) => m.text)).toEqual(['marker']);
   });
 
-  it('the next long poll goes out after what the updates set going in the same pass (a turn’s model request)', async () => {
+  it('the next long poll goes out after what the updates set going in the same pass (a turn and its model request)', async () => {
     const { tg, adapter } = await setup();
     // telegraf's node-fetch looks up http.request on each call: watch (not replace) what it sends.
     const order: string[] = [];

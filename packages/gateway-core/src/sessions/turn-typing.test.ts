@@ -49,7 +49,7 @@ function chat(responder: Responder) {
   return { r, log, inbound, until };
 }
 
-describe('a turn’s typing indicator', () => {
+describe('the typing indicator of a turn', () => {
   it('goes out after the pass of the event loop in which the turn sends its model request', async () => {
     let answer!: (text: string) => void;
     const { log, inbound, until } = chat({
