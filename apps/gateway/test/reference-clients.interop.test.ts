@@ -245,6 +245,21 @@ describe('the reference CLI and node host against our gateway (loopback approval
     const r = await cli(['cron', 'list']);
     expect(r.code, r.out).toBe(0);
   });
+
+  it('models list reads the catalog with its details (the published-model-catalog contract)', async () => {
+    const r = await cli(['models', 'list', '--json']);
+    expect(r.code, r.out).toBe(0);
+    const listed = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { models: Record<string, unknown>[] };
+    expect(listed.models).toEqual([
+      expect.objectContaining({
+        key: 'echo/echo',
+        input: 'text',
+        local: true,
+        available: true,
+        tags: ['default'],
+      }),
+    ]);
+  });
 });
 
 const PAGES: [name: string, path: string][] = [

@@ -89,6 +89,8 @@ export const DetailCodes = {
   SESSION_BUSY:
     'The session already has agent.maxQueuedRuns runs waiting behind its active one; retry after retryAfterMs.',
   AGENT_UNKNOWN: 'No agent with that id on this gateway (agents.list names them).',
+  PROVIDER_UNKNOWN:
+    'No model provider by that name in the config (models.list names the known ones in details).',
   SESSION_UNKNOWN: 'No session with that key.',
   SYSTEM_RUN_DENIED: 'The exec approval policy or an operator refused this system.run; it did not run.',
   APPROVAL_UNKNOWN: 'No exec approval with that id is pending (it may have been decided or have lapsed).',

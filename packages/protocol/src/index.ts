@@ -8,6 +8,7 @@ export {
   GatewayClient,
   type GatewayClientOptions,
   type LifecycleEvents,
+  PUBLISHED_MODEL_CATALOG_CAPABILITY,
   type RequestOptions,
 } from './client/gateway-client.ts';
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';

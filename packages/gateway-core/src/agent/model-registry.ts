@@ -63,6 +63,11 @@ export class ModelRegistry {
     this.#o = options;
   }
 
+  /** The agent settings the models are read from (live). */
+  agentConfig(): AgentConfig {
+    return this.#o.config();
+  }
+
   /** The model a session uses when it names none. */
   defaultRef(): string {
     const a = this.#o.config();
@@ -100,6 +105,16 @@ export class ModelRegistry {
     if (!parsed || parsed.provider === 'echo') return true;
     const p = this.providers()[parsed.provider];
     return p ? (await this.#key(p)) !== undefined : false;
+  }
+
+  /**
+   * Whether a model of `provider` can be called for want of a key: false only for a hosted API
+   * (OpenAI's, Anthropic's) with no key found; an OpenAI-compatible server may need none.
+   */
+  async keyMissing(provider: string): Promise<boolean> {
+    const p = this.providers()[provider];
+    if (!p || p.api === 'openai-compatible') return false;
+    return (await this.#key(p)) === undefined;
   }
 
   async resolve(ref: string): Promise<ResolvedModel> {

@@ -1,5 +1,6 @@
-import type { ModelChoice } from '@openclaw/protocol';
+import { gatewayError, type ModelChoice } from '@openclaw/protocol';
 import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
+import { modelDetails } from './model-details.ts';
 
 /** The one agent this gateway runs: the configured backend answers every session. */
 export const MAIN_AGENT_ID = 'main';
@@ -38,19 +39,44 @@ export class AgentCatalog {
     return this.#models.defaultRef();
   }
 
-  /** The default model, then the fallbacks in the order they are tried. */
-  choices(): ModelChoice[] {
-    return this.#models.candidates().map((ref, i) => {
+  /**
+   * The default model, then the fallbacks in the order they are tried; only `provider`'s when
+   * given (one the config does not name is refused), with each row's details when asked.
+   */
+  async choices(
+    options: { provider?: string | undefined; details?: boolean | undefined } = {},
+  ): Promise<ModelChoice[]> {
+    const providers = this.#models.providers();
+    if (options.provider !== undefined && options.provider !== 'echo' && !(options.provider in providers)) {
+      throw gatewayError(
+        'INVALID_REQUEST',
+        'PROVIDER_UNKNOWN',
+        `unknown model provider "${options.provider}"`,
+        {
+          details: { provider: options.provider, known: ['echo', ...Object.keys(providers)] },
+        },
+      );
+    }
+    const rows: ModelChoice[] = [];
+    const refs = this.#models.candidates();
+    for (const [i, ref] of refs.entries()) {
       const m = this.#describe(ref);
-      return {
+      if (options.provider !== undefined && m.provider !== options.provider) continue;
+      const noKey = m.available && (await this.#models.keyMissing(m.provider));
+      rows.push({
         id: m.id,
         name: m.name,
         provider: m.provider,
-        available: m.available,
+        available: m.available && !noKey,
+        ...(noKey ? { unavailableReason: 'missing-auth' as const } : {}),
         reasoning: false,
         tags: i === 0 ? ['default'] : ['fallback'],
-      };
-    });
+        ...(options.details
+          ? modelDetails(ref, m.provider, providers[m.provider]?.baseUrl, this.#models.agentConfig())
+          : {}),
+      });
+    }
+    return rows;
   }
 
   /** echo needs no credential; a provider has one when its env var or key file holds it. */

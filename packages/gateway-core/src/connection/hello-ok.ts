@@ -5,6 +5,7 @@ import {
   type HealthSummary,
   type HelloOk,
   type PresenceEntry,
+  PUBLISHED_MODEL_CATALOG_CAPABILITY,
   type StateVersion,
 } from '@openclaw/protocol';
 import type { GatewayIdentity } from '../gateway-identity.ts';
@@ -70,7 +71,9 @@ export class HelloOkBuilder {
     const cfg = this.#o.config();
     const limits = cfg.limits;
     const capabilities =
-      limits.replayWindowMs > 0 && limits.replayMaxEvents > 0 ? [EVENT_RESUME_CAPABILITY] : [];
+      limits.replayWindowMs > 0 && limits.replayMaxEvents > 0
+        ? [EVENT_RESUME_CAPABILITY, PUBLISHED_MODEL_CATALOG_CAPABILITY]
+        : [PUBLISHED_MODEL_CATALOG_CAPABILITY];
     return {
       features: JSON.stringify({ methods: this.#o.methods(), events: eventNames, capabilities }),
       policy: JSON.stringify({

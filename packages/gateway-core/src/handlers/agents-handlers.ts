@@ -47,7 +47,9 @@ export function createAgentsHandlers({
         avatar: DEFAULT_AGENT_NAME.slice(0, 1),
       };
     },
-    'models.list': () => ({ models: catalog.choices() }),
+    'models.list': async ({ provider, includeDetails }) => ({
+      models: await catalog.choices({ provider, details: includeDetails }),
+    }),
     'models.authStatus': async () => {
       const m = catalog.model();
       const found = await catalog.credentialFound();

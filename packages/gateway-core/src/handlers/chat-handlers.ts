@@ -44,7 +44,7 @@ export function createChatHandlers({
     },
     'sessions.list': (params) => sessionViews.list(params),
     'chat.startup': (params) => sessionViews.startup(params),
-    'chat.metadata': ({ sessionKey }) => {
+    'chat.metadata': async ({ sessionKey }) => {
       const out: {
         agentId: string;
         sessionKey?: string;
@@ -54,7 +54,7 @@ export function createChatHandlers({
       } = {
         agentId: MAIN_AGENT_ID,
         commands: [],
-        models: agents.choices(),
+        models: await agents.choices(),
         defaults: sessionDefaults(agents),
       };
       if (sessionKey) out.sessionKey = sessionKey;

@@ -20,6 +20,11 @@ import { type WebSocketConstructor, type WebSocketLike, WS_OPEN } from './websoc
 
 /** Capability a gateway advertises when it can replay events missed across a reconnect. */
 export const EVENT_RESUME_CAPABILITY = 'event-resume-v1';
+/**
+ * Capability a gateway advertises when `models.list` takes `provider` and `includeDetails` (the
+ * reference CLI's `models list` requires it).
+ */
+export const PUBLISHED_MODEL_CATALOG_CAPABILITY = 'published-model-catalog';
 
 export interface DeviceTokenInfo {
   deviceId: string;

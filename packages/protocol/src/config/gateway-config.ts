@@ -230,11 +230,14 @@ export const NodesSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Nodes.' },
 );
 
-const ModelRef = Type.String({
-  pattern: '^[^/\\s]+/\\S+$',
-  description:
-    'A model by name: `provider/model` (e.g. `openai-compatible/llama3.1`, `anthropic/claude-sonnet-4-5`).',
-});
+const MODEL_REF_PATTERN = '^[^/\\s]+/\\S+$';
+
+// A function, not a spread of one schema: a spread object has no TypeBox type name, so the
+// package's declaration build could not write its type.
+const modelRef = (
+  description = 'A model by name: `provider/model` (e.g. `openai-compatible/llama3.1`, `anthropic/claude-sonnet-4-5`).',
+) => Type.String({ pattern: MODEL_REF_PATTERN, description });
+const ModelRef = modelRef();
 
 export const AgentProviderEntry = Type.Object(
   {
@@ -295,11 +298,11 @@ export const AgentSection = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
     ),
-    model: Type.Optional({
-      ...ModelRef,
-      description:
+    model: Type.Optional(
+      modelRef(
         'The default model, `provider/model`. Absent: `echo/echo` with backend echo, else `openai-compatible/<openai.model>`.',
-    }),
+      ),
+    ),
     fallbacks: Type.Array(ModelRef, {
       default: [],
       description:

@@ -73,8 +73,37 @@ export const ModelChoice = Strict(
     name: NonEmptyString('Display name.'),
     provider: NonEmptyString('Provider id: echo (built in) or openai-compatible.'),
     available: Type.Boolean({ description: 'Configured and usable now.' }),
+    unavailableReason: Type.Optional(
+      Type.Literal('missing-auth', { description: 'A hosted API (openai, anthropic) with no key found.' }),
+    ),
     reasoning: Type.Boolean({ description: 'Thinking levels are not offered.' }),
     tags: Type.Array(Type.String(), { description: 'default: the model the agent uses.' }),
+    input: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('text'), Type.Literal('image')]), {
+        description:
+          'What a turn sends the model (with includeDetails): image when agent.openai.vision is on.',
+      }),
+    ),
+    contextWindow: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Context window in tokens: agent.contextTokensByModel, else agent.contextTokens (with includeDetails).',
+      }),
+    ),
+    contextTokens: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'The context size turns are fitted to: the same configured window (with includeDetails).',
+      }),
+    ),
+    local: Type.Optional(
+      Type.Boolean({
+        description:
+          'Answered on this machine or network: the built-in echo, or a provider at a loopback, private or .local address (with includeDetails).',
+      }),
+    ),
   },
   { $id: 'ModelChoice', description: 'One model a session can use.' },
 );
@@ -100,6 +129,15 @@ export const modelsList = defineMethod({
         Type.Boolean({ description: 'Accepted; there is no remote catalog to refresh.' }),
       ),
       preparedOnly: Type.Optional(Type.Boolean({ description: 'Accepted; reads are always passive.' })),
+      provider: Type.Optional(
+        NonEmptyString("Only this provider's models; a provider the config does not name is refused."),
+      ),
+      includeDetails: Type.Optional(
+        Type.Boolean({ description: 'Add input, contextWindow, contextTokens and local to each row.' }),
+      ),
+      includeProviderCapabilities: Type.Optional(
+        Type.Boolean({ description: 'Accepted; no provider capabilities are listed.' }),
+      ),
     },
     { $id: 'ModelsListParams', description: 'Catalog query.' },
   ),

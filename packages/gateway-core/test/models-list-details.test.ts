@@ -1,0 +1,118 @@
+// models.list as the reference CLI's `models list` reads it: the published-model-catalog
+// capability in hello-ok, then `includeDetails` and a `provider` filter.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GatewayRequestError, PUBLISHED_MODEL_CATALOG_CAPABILITY } from '@openclaw/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLocalEndpoint } from '../src/agents/model-details.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+});
+
+async function keyFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'oc-models-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'key'), 'sk-test\n');
+  return join(dir, 'key');
+}
+
+async function start(agent: Record<string, unknown>): Promise<Harness> {
+  const h = await startHarness({ config: { agent } });
+  cleanup.push(() => h.close());
+  return h;
+}
+
+describe('models.list for the reference CLI', () => {
+  it('hello-ok advertises published-model-catalog', async () => {
+    const h = await start({});
+    const op = await h.operator();
+    expect(op.hello?.features.capabilities).toContain(PUBLISHED_MODEL_CATALOG_CAPABILITY);
+  });
+
+  it('includeDetails adds input, context window and local to each row, as configured', async () => {
+    const h = await start({
+      backend: 'openai-compatible',
+      openai: { baseUrl: 'http://192.168.1.20:8080/v1', model: 'llama', vision: true },
+      fallbacks: ['hosted/claude-x', 'keyed/claude-y'],
+      providers: {
+        hosted: { api: 'anthropic', apiKeyEnv: 'OC_TEST_UNSET_KEY' },
+        keyed: { api: 'anthropic', apiKeyFile: await keyFile() },
+      },
+      contextTokens: 16_000,
+      contextTokensByModel: { 'hosted/claude-x': 200_000 },
+    });
+    const op = await h.operator();
+    const plain = await op.request('models.list', {});
+    expect(plain.models[0]).not.toHaveProperty('input');
+    const { models } = await op.request('models.list', { includeDetails: true, view: 'default' });
+    expect(models).toEqual([
+      expect.objectContaining({
+        provider: 'openai-compatible',
+        id: 'llama',
+        tags: ['default'],
+        input: ['text', 'image'],
+        contextWindow: 16_000,
+        contextTokens: 16_000,
+        local: true,
+      }),
+      expect.objectContaining({
+        provider: 'hosted',
+        id: 'claude-x',
+        tags: ['fallback'],
+        available: false,
+        unavailableReason: 'missing-auth',
+        input: ['text', 'image'],
+        contextWindow: 200_000,
+        local: false,
+      }),
+      expect.objectContaining({ provider: 'keyed', id: 'claude-y', available: true, contextWindow: 16_000 }),
+    ]);
+    expect(models[0]).not.toHaveProperty('unavailableReason');
+    expect(models[2]).not.toHaveProperty('unavailableReason');
+  });
+
+  it('provider filters the rows; a provider the config does not name is refused', async () => {
+    const h = await start({
+      backend: 'openai-compatible',
+      openai: { baseUrl: 'https://models.example.com/v1', model: 'big' },
+      fallbacks: ['anthropic/claude-x'],
+    });
+    const op = await h.operator();
+    const only = await op.request('models.list', { provider: 'anthropic', includeDetails: true });
+    expect(only.models.map((m) => `${m.provider}/${m.id}`)).toEqual(['anthropic/claude-x']);
+    const { models } = await op.request('models.list', {
+      provider: 'openai-compatible',
+      includeDetails: true,
+    });
+    expect(models).toEqual([expect.objectContaining({ id: 'big', input: ['text'], local: false })]);
+    const err = (await op
+      .request('models.list', { provider: 'nope' })
+      .catch((e: unknown) => e)) as GatewayRequestError;
+    expect(err.code).toBe('INVALID_REQUEST');
+    expect(err.detailCode).toBe('PROVIDER_UNKNOWN');
+  });
+});
+
+describe('isLocalEndpoint', () => {
+  it.each([
+    ['http://127.0.0.1:11434/v1', true],
+    ['http://localhost:8080', true],
+    ['http://gpu-box.local:8000/v1', true],
+    ['http://10.1.2.3/v1', true],
+    ['http://172.20.0.5/v1', true],
+    ['http://100.101.102.103:8080', true],
+    ['http://[::1]:8080', true],
+    ['http://[fd12::5]:8080', true],
+    ['http://172.32.0.1/v1', false],
+    ['https://api.openai.com/v1', false],
+    ['http://8.8.8.8', false],
+    ['not a url', false],
+    [undefined, false],
+  ])('%s → %s', (url, local) => {
+    expect(isLocalEndpoint(url)).toBe(local);
+  });
+});
