@@ -277,7 +277,10 @@ function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   if (agents) {
     for (const k of Object.keys(agents)) {
       if (k !== 'defaults')
-        drop(`agents.${k}`, 'this gateway runs one agent (main); per-agent settings do not apply');
+        drop(
+          `agents.${k}`,
+          'per-agent settings are not carried over; write the agents as agents.list and bindings (docs/AGENT.md, Multiple agents)',
+        );
     }
     if (isObj(agents.defaults)) {
       for (const k of Object.keys(agents.defaults)) {
@@ -342,6 +345,8 @@ function reasonFor(top: string): string {
       return `this gateway has no ${top}`;
     case 'session':
       return 'sessions here are kept per conversation with retention under sessions.*';
+    case 'bindings':
+      return 'they name agents that are not carried over; write them again beside agents.list (docs/AGENT.md, Multiple agents)';
     case 'cron':
       return 'scheduled jobs live in the gateway store here: re-create them with openclaw cron add';
     default:

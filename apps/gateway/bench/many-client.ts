@@ -1,9 +1,9 @@
 // One load-generating process of the many-connection run (`pnpm bench --many N`), started by
 // bench.ts with an IPC channel. A process holds at most its open-file limit in sockets, so the
-// bench starts several; each opens its share from its own loopback source addresses (127.0.0.2…,
-// ~28,000 ephemeral ports each) and reports over IPC:
+// bench starts several; each opens its share from loopback source addresses no earlier run used
+// (127.<n>.0.1…, at most 4,000 connections each; see PER_SOURCE in bench.ts) and reports over IPC:
 //
-//   → { type: 'opened', connections, ms, failures }          after opening its share
+//   → { type: 'opened', connections, ms, failures, cpuUs }   after opening its share (cpuUs: its own user/system)
 //   ← { type: 'arm', marker }  → { type: 'armed' }             count frames carrying `marker`
 //   ← { type: 'publish', marker } → { type: 'published', t0 }  (one process) publish the event
 //   → { type: 'got', received, lastAt }                        every socket had it, or the deadline
@@ -38,6 +38,7 @@ const conns: Conn[] = [];
 let failures = 0;
 let next = 0;
 const t0 = now();
+const cpu0 = process.cpuUsage();
 await Promise.all(
   Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < count) {
@@ -50,7 +51,7 @@ await Promise.all(
     }
   }),
 );
-send({ type: 'opened', connections: conns.length, ms: now() - t0, failures });
+send({ type: 'opened', connections: conns.length, ms: now() - t0, failures, cpuUs: process.cpuUsage(cpu0) });
 
 let marker = '';
 let received = 0;

@@ -1,7 +1,10 @@
 // A Telegram DM asks for the canvas: the agent (a fake OpenAI-compatible model scripting tool
 // calls) presents a page and snapshots it on a real node-agent in Chromium, tells the chat it is
 // working through the message tool (after an acknowledgement reaction, with typing shown), and the reply with the snapshot's description arrives on
-// Telegram with the snapshot itself. Every part is a real process or a wire-level fake.
+// Telegram with the snapshot itself. The model is a vision model reached through OpenAI's chat API
+// (whose tool messages take text only), so the snapshot reaches it as an image in a user message
+// after the tool result, a message the session's history never shows. Every part is a real
+// process or a wire-level fake.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -62,14 +65,17 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
     // The agent's own system prompt, from the state dir.
     await mkdir(join(stateDir, 'agents', 'main'), { recursive: true });
     await writeFile(join(stateDir, 'agents', 'main', 'SYSTEM.md'), 'You draw on the canvas for people.\n');
+    const keyFile = join(stateDir, 'oai-key');
+    await writeFile(keyFile, 'sk-test\n');
     const token = newToken();
     const gw = await spawnGateway({
       stateDir,
       token,
       config: {
         agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: llm.baseUrl, model: 'local-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+          model: 'oai/local-model',
+          providers: { oai: { api: 'openai', baseUrl: llm.baseUrl, apiKeyFile: keyFile } },
+          openai: { vision: true },
           ackReaction: '👀',
         },
         channels: {
@@ -126,6 +132,21 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
       role: 'system',
       content: 'You draw on the canvas for people.',
     });
+    // The model saw the snapshot: after the snapshot's tool result (text only on this API), a user
+    // message carries the same PNG as an image part.
+    const last = llm.requests.at(-1)!.messages;
+    const shotAt = last.findLastIndex((m) => m.role === 'tool');
+    expect(JSON.parse(messageText(last[shotAt]!)).result.bytes).toBe(bytes);
+    expect(last[shotAt + 1]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: `The picture from the canvas tool call ${last[shotAt]!.tool_call_id}:` },
+        {
+          type: 'image_url',
+          image_url: { url: `data:image/png;base64,${photo!.file!.data.toString('base64')}` },
+        },
+      ],
+    });
     // The session shows the turn's tool steps.
     const sessionKey = (await op.request('sessions.list', {})).sessions.find(
       (s) => s.channel === 'telegram',
@@ -135,6 +156,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
       async () => (await op.request('chat.history', { sessionKey: sessionKey! })).messages.length === 8,
     );
     const history = await op.request('chat.history', { sessionKey: sessionKey! });
+    // The picture's user message was the model's only: the history has the one user message.
     expect(history.messages.map((m) => m.role)).toEqual([
       'user',
       'assistant',

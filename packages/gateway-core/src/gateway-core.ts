@@ -198,6 +198,7 @@ export class GatewayCore {
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
       onMessage: (m) => conversations.feed.messageStored(m),
       onRunChange: (key) => conversations.feed.runChanged(key),
+      chatSessionKey: this.agent.chatSessionKey,
       onMessageUpdated: (m) => conversations.feed.messageUpdated(m),
       providers: options.providers ?? [],
       resolveProvider: options.resolveProvider,

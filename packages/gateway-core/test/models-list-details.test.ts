@@ -97,6 +97,35 @@ describe('models.list for the reference CLI', () => {
   });
 });
 
+describe('models.list per agent', () => {
+  it("agentId lists that agent's models; an unknown agent is refused", async () => {
+    const h = await startHarness({
+      config: {
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: 'http://127.0.0.1:9/v1', model: 'main-model' },
+        },
+        agents: {
+          list: [{ id: 'support', model: { primary: 'echo/echo', fallbacks: ['openai-compatible/spare'] } }],
+        },
+      },
+    });
+    cleanup.push(() => h.close());
+    const op = await h.operator();
+    const main = await op.request('models.list', {});
+    expect(main.models.map((m) => `${m.provider}/${m.id}`)).toEqual(['openai-compatible/main-model']);
+    const support = await op.request('models.list', { agentId: 'support', includeDetails: true });
+    expect(support.models.map((m) => [`${m.provider}/${m.id}`, m.tags, m.local])).toEqual([
+      ['echo/echo', ['default'], true],
+      ['openai-compatible/spare', ['fallback'], true],
+    ]);
+    const err = (await op
+      .request('models.list', { agentId: 'ghost' })
+      .catch((e: unknown) => e)) as GatewayRequestError;
+    expect(err.detailCode).toBe('AGENT_UNKNOWN');
+  });
+});
+
 describe('isLocalEndpoint', () => {
   it.each([
     ['http://127.0.0.1:11434/v1', true],

@@ -14,6 +14,14 @@ export {
 export type { WebSocketConstructor, WebSocketLike } from './client/websocket-like.ts';
 export { type CloseCode, CloseCodes } from './close-codes.ts';
 export {
+  AgentBinding,
+  AgentEntry,
+  AgentsSection,
+  agentsConfigIssues,
+  BindingsSection,
+  DEFAULT_AGENT_ID,
+} from './config/agents-config.ts';
+export {
   type ConfigIssue,
   configIssues,
   formatConfigIssues,

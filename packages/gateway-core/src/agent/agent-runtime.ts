@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { GatewayConfig } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { UserContent } from 'ai';
-import { MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
+import type { AgentProfile } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
   echoResponder,
@@ -29,9 +29,11 @@ export interface AgentRuntimeOptions {
   tools: AgentTool[];
   /** The session's own model (`sessions.patch {model}`), if it chose one. */
   sessionModel(sessionKey: string): Promise<string | undefined>;
+  /** The agent that answers a session: its model, tools and prompt. */
+  agent(sessionKey: string): AgentProfile;
   /** Summaries of older turns, and the context window of each model. */
   compactor: SessionCompactor;
-  /** Where the agent's own system prompt file lives (`<state dir>/agents/main/SYSTEM.md`). */
+  /** Where each agent's own system prompt file lives (`<state dir>/agents/<id>/SYSTEM.md`). */
   stateDir?: string | undefined;
   log: Logger;
 }
@@ -41,6 +43,7 @@ const PREPARED_FOR_MS = 2000;
 
 /** What a turn reads before it calls the model, started ahead (see `prepare`). */
 interface TurnReads {
+  agent: AgentProfile;
   candidates: string[];
   /** The first model, resolved (its key read, its client built); none for echo. */
   first: Promise<ResolvedModel> | undefined;
@@ -68,8 +71,8 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       schemaTokens: estimateTokens(tool.description + JSON.stringify(parameters)),
     };
   });
-  const allowed = () => {
-    const { allow, deny } = o.config().tools;
+  const allowed = (agent: AgentProfile) => {
+    const { allow, deny } = agent.tools ?? o.config().tools;
     return compiled.filter((t) => (!allow || allow.includes(t.tool.name)) && !deny.includes(t.tool.name));
   };
   const files = new RecentFiles();
@@ -78,11 +81,12 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   // An entry not taken soon (its run was a duplicate, or never started) is stale: read again then.
   const ahead = new Map<string, { at: number; reads: Promise<TurnReads> }>();
   const startReads = async (sessionKey: string): Promise<TurnReads> => {
-    const candidates = o.models.candidates(await o.sessionModel(sessionKey));
+    const agent = o.agent(sessionKey);
+    const candidates = o.models.candidates(await o.sessionModel(sessionKey), agent.id);
     const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
     // Awaited when the loop asks for it; until then a failure must not go unhandled.
     first?.catch(() => {});
-    return { candidates, first, prompt: systemPromptFile(files, o.stateDir) };
+    return { agent, candidates, first, prompt: systemPromptFile(files, o.stateDir, agent.id) };
   };
   return {
     name: 'models',
@@ -110,7 +114,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         }
         return r;
       };
-      const system = [agent.openai.systemPrompt, await reads.prompt].filter(Boolean).join('\n\n');
+      const system = [reads.agent.systemPrompt ?? agent.openai.systemPrompt, await reads.prompt]
+        .filter(Boolean)
+        .join('\n\n');
       const emit = input.emit ?? (() => {});
       // A run no operator started acts with the configured unattended scopes.
       const unattended = input.scopes === undefined;
@@ -124,7 +130,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       // What the reply carries out: first what completed calls of a resumed turn had attached.
       const attachments: StoredMedia[] = (input.steps ?? []).flatMap((t) => t.attachments ?? []);
       const attachedBy = new Map<string, StoredMedia[]>();
-      const tools = allowed();
+      const tools = allowed(reads.agent);
       const context = await fitContext({
         compactor: o.compactor,
         sessionKey: input.sessionKey,
@@ -279,9 +285,10 @@ async function fitContext(c: {
 async function systemPromptFile(
   files: RecentFiles,
   stateDir: string | undefined,
+  agentId: string,
 ): Promise<string | undefined> {
   if (!stateDir) return undefined;
-  const text = await files.read(join(stateDir, 'agents', MAIN_AGENT_ID, 'SYSTEM.md'));
+  const text = await files.read(join(stateDir, 'agents', agentId, 'SYSTEM.md'));
   return text?.trim() || undefined;
 }
 

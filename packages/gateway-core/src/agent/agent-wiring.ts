@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import { AgentCatalog } from '../agents/agent-catalog.ts';
+import { AgentCatalog, agentProfile, sessionAgentId } from '../agents/agent-catalog.ts';
+import { type RoutedChat, routedSessionKey } from '../agents/agent-routing.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
+import type { ClusterBridge } from '../cluster/cluster-bridge.ts';
 import type { CronService } from '../cron/cron-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -14,6 +16,7 @@ import { ModelRegistry } from './model-registry.ts';
 import { sessionAgentState } from './session-agent-state.ts';
 import { SessionCompactor } from './session-compactor.ts';
 import type { MessageServices } from './tools/message-tool.ts';
+import { clusterNodes } from './tools/node-invoker.ts';
 
 /** The services the agent's tools drive; they are built after the agent, so they are read late. */
 export interface AgentToolParts {
@@ -24,6 +27,8 @@ export interface AgentToolParts {
   /** Reactions through the live adapter. */
   chatActions: { react: MessageServices['react'] };
   media: MediaStore;
+  /** Present in a cluster: reaches the nodes other gateways hold. */
+  cluster?: ClusterBridge | undefined;
 }
 
 export interface AgentWiringOptions {
@@ -51,12 +56,19 @@ export interface AgentWiring {
   responder: () => Responder;
   /** A session's summary and chosen model, for the session methods. */
   agentState: ReturnType<typeof sessionAgentState>;
+  /** The session a channel chat's messages go to, under the agent the bindings route it to. */
+  chatSessionKey: (chat: RoutedChat) => string;
 }
 
 /** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
 export function wireAgent(o: AgentWiringOptions): AgentWiring {
   const { store, config: cfg } = o;
-  const models = new ModelRegistry({ config: () => cfg().agent, stateDir: o.stateDir });
+  const models = new ModelRegistry({
+    config: () => cfg().agent,
+    agentModel: (id) => agentProfile(cfg(), id)?.model,
+    stateDir: o.stateDir,
+  });
+  const agentOf = (sessionKey: string) => sessionAgentId(cfg(), sessionKey);
   const compactor = new SessionCompactor({
     kv: store.kv,
     models,
@@ -69,6 +81,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     bus: o.bus,
     clock: o.clock,
     log: o.log.child({ component: 'exec-approvals' }),
+    ttlMs: () => cfg().agent.tools.approvalTimeoutMs,
   });
   const responder =
     o.responder ??
@@ -77,6 +90,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
       models,
       compactor,
       store,
+      agentOf,
       stateDir: o.stateDir,
       log: o.log.child({ component: 'agent' }),
       tools: () => {
@@ -90,6 +104,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           },
           store,
           cron: p.cron,
+          nodesElsewhere: p.cluster && clusterNodes(p.cluster, () => cfg().nodes.invokeTimeoutMs),
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);
             return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };
@@ -100,9 +115,10 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
   return {
     models,
     compactor,
-    agents: new AgentCatalog(models),
+    agents: new AgentCatalog(models, cfg),
     approvals,
     responder,
-    agentState: sessionAgentState({ store, models, compactor }),
+    agentState: sessionAgentState({ store, models, compactor, agentOf }),
+    chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
   };
 }

@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '@openclaw/protocol';
+import { agentProfile } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import { echoResponder, type Responder } from '../sessions/responder.ts';
 import type { Store } from '../store/types.ts';
@@ -12,6 +13,8 @@ export interface ConfiguredResponderOptions {
   models: ModelRegistry;
   compactor: SessionCompactor;
   store: Store;
+  /** The agent a session belongs to (its model, tools and prompt answer it). */
+  agentOf: (sessionKey: string) => string;
   stateDir?: string | undefined;
   log: Logger;
   /** What the tools drive; read on the first model turn, when every service exists. */
@@ -34,6 +37,7 @@ export function configuredResponder(o: ConfiguredResponderOptions): () => Respon
           models: o.models,
           tools: agentTools(o.tools()),
           sessionModel: (key) => sessionModel(o.store.kv, key),
+          agent: (key) => agentProfile(o.config(), o.agentOf(key))!,
           compactor: o.compactor,
           stateDir: o.stateDir,
           log: o.log,
@@ -47,7 +51,10 @@ export function configuredResponder(o: ConfiguredResponderOptions): () => Respon
     name: 'models',
     prepare: (sessionKey) => loaded?.prepare?.(sessionKey),
     respond: async (input, onDelta) => {
-      const model = o.models.candidates(await sessionModel(o.store.kv, input.sessionKey))[0];
+      const model = o.models.candidates(
+        await sessionModel(o.store.kv, input.sessionKey),
+        o.agentOf(input.sessionKey),
+      )[0];
       if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       runtime ??= load();
       return (await runtime).respond(input, onDelta);

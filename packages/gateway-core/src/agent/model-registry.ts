@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import type { GatewayConfig } from '@openclaw/protocol';
+import { DEFAULT_AGENT_ID, type GatewayConfig } from '@openclaw/protocol';
 import { RecentFiles } from '../util/recent-files.ts';
 import { BackendError } from './backend-error.ts';
 
@@ -30,6 +30,8 @@ export interface ResolvedModel {
 
 export interface ModelRegistryOptions {
   config: () => AgentConfig;
+  /** An agent's own model and fallbacks (agents.list); undefined: the agent section's. */
+  agentModel?: ((agentId: string) => { primary: string; fallbacks: string[] } | undefined) | undefined;
   /** Where the default key file of the `openai-compatible` provider lives (`<state dir>/agent-api-key`). */
   stateDir?: string | undefined;
   env?: NodeJS.ProcessEnv;
@@ -68,18 +70,27 @@ export class ModelRegistry {
     return this.#o.config();
   }
 
-  /** The model a session uses when it names none. */
-  defaultRef(): string {
+  /** The model a session of the agent (main unless named) uses when it names none. */
+  defaultRef(agentId: string = DEFAULT_AGENT_ID): string {
+    return this.#o.agentModel?.(agentId)?.primary ?? this.#sectionDefault();
+  }
+
+  /**
+   * The models a turn tries, in order: the session's (or its agent's default), then the agent's
+   * fallbacks (an agent with its own model has only its own).
+   */
+  candidates(preferred?: string | undefined, agentId: string = DEFAULT_AGENT_ID): string[] {
+    const own = this.#o.agentModel?.(agentId);
+    const fallbacks = own ? own.fallbacks : this.#o.config().fallbacks;
+    return [...new Set([preferred ?? own?.primary ?? this.#sectionDefault(), ...fallbacks])];
+  }
+
+  /** The agent section's default model. */
+  #sectionDefault(): string {
     const a = this.#o.config();
     if (a.model) return a.model;
     if (a.backend === 'echo') return ECHO_MODEL_REF;
     return `openai-compatible/${a.openai.model.trim() || 'unset'}`;
-  }
-
-  /** The models a turn tries, in order: the session's (or the default), then the fallbacks. */
-  candidates(preferred?: string | undefined): string[] {
-    const out = [preferred ?? this.defaultRef(), ...this.#o.config().fallbacks];
-    return [...new Set(out)];
   }
 
   /** Providers by name: the built-in ones, overridden by `agent.providers`. */

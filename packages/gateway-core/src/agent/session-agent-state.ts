@@ -9,10 +9,16 @@ import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './sessio
  * What the agent keeps beside a session's transcript (its summary, its chosen model), for the
  * session methods: sessions.compact summarises before it trims, reset and delete forget it.
  */
-export function sessionAgentState(d: { store: Store; models: ModelRegistry; compactor: SessionCompactor }) {
+export function sessionAgentState(d: {
+  store: Store;
+  models: ModelRegistry;
+  compactor: SessionCompactor;
+  /** The agent a session belongs to. */
+  agentOf: (sessionKey: string) => string;
+}) {
   return {
     async summarize(key: string, keep: number): Promise<boolean> {
-      const candidates = d.models.candidates(await sessionModel(d.store.kv, key));
+      const candidates = d.models.candidates(await sessionModel(d.store.kv, key), d.agentOf(key));
       if (candidates[0] === ECHO_MODEL_REF) return false;
       const rec = await d.store.sessions.get(key);
       if (!rec || rec.messageCount <= keep) return false;

@@ -8,7 +8,8 @@ import { BackendError } from './backend-error.ts';
 import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
-import { toolOutputOf, withoutToolImages } from './tool-output.ts';
+import { picturesAfterResults, toolResultsCarryPictures } from './pictures-after-results.ts';
+import { toolOutputOf } from './tool-output.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
 /** A tool ready for the loop: its definition and its input checker (compiled once). */
@@ -150,8 +151,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         const parts = streamModel({
           model: target.model,
           system: input.system,
-          // OpenAI's chat API takes no pictures in tool results (the SDK would send them as text).
-          messages: target.api === 'openai' ? withoutToolImages(messages) : messages,
+          // Where tool messages take text only, a step's pictures follow its results as a user message.
+          messages: toolResultsCarryPictures(target.api) ? messages : picturesAfterResults(messages),
           tools: providerTools,
           temperature: input.temperature,
           signal: input.signal,

@@ -30,24 +30,3 @@ export function toolOutputOf(r: {
     ],
   };
 }
-
-/** The same messages with pictures dropped from tool results (their JSON text stays). */
-export function withoutToolImages(messages: ModelMessage[]): ModelMessage[] {
-  return messages.map((m) => {
-    if (m.role !== 'tool') return m;
-    return {
-      ...m,
-      content: m.content.map((part) =>
-        part.type === 'tool-result' && part.output.type === 'content'
-          ? {
-              ...part,
-              output: {
-                type: 'text' as const,
-                value: part.output.value.flatMap((v) => (v.type === 'text' ? [v.text] : [])).join('\n'),
-              },
-            }
-          : part,
-      ),
-    };
-  });
-}

@@ -1,14 +1,56 @@
-import { gatewayError, type ModelChoice } from '@openclaw/protocol';
+import { DEFAULT_AGENT_ID, type GatewayConfig, gatewayError, type ModelChoice } from '@openclaw/protocol';
 import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
+import { agentIdInKey } from './agent-routing.ts';
 import { modelDetails } from './model-details.ts';
 
-/** The one agent this gateway runs: the configured backend answers every session. */
-export const MAIN_AGENT_ID = 'main';
+/** The default agent: the `agent` section's models, tools and prompt, and every unrouted chat. */
+export const MAIN_AGENT_ID = DEFAULT_AGENT_ID;
 /** Name of an agent's main session: `agent:<id>:main` (the reference layout). */
 export const MAIN_SESSION_NAME = 'main';
 export const MAIN_SESSION_KEY = `agent:${MAIN_AGENT_ID}:${MAIN_SESSION_NAME}`;
 /** The agent's display name when none is configured (the reference's default). */
 export const DEFAULT_AGENT_NAME = 'Assistant';
+
+/** One agent as a turn needs it: what its entry in agents.list says, over the agent section. */
+export interface AgentProfile {
+  id: string;
+  /** Configured display name, if any. */
+  name: string | undefined;
+  /** Its own model and fallbacks; undefined: the agent section's. */
+  model: { primary: string; fallbacks: string[] } | undefined;
+  /** Its own tool lists; undefined: agent.tools. */
+  tools: { allow?: string[] | undefined; deny: string[] } | undefined;
+  /** Its own system prompt; undefined: agent.openai.systemPrompt. */
+  systemPrompt: string | undefined;
+}
+
+/** The agent `id` as configured (main always exists), or undefined for an id no one configured. */
+export function agentProfile(config: GatewayConfig, id: string): AgentProfile | undefined {
+  const entry = config.agents.list.find((a) => a.id === id);
+  if (!entry)
+    return id === MAIN_AGENT_ID
+      ? { id, name: undefined, model: undefined, tools: undefined, systemPrompt: undefined }
+      : undefined;
+  const m = entry.model;
+  return {
+    id,
+    name: entry.name,
+    model:
+      m === undefined
+        ? undefined
+        : typeof m === 'string'
+          ? { primary: m, fallbacks: [] }
+          : { primary: m.primary, fallbacks: m.fallbacks ?? [] },
+    tools: entry.tools ? { allow: entry.tools.allow, deny: entry.tools.deny ?? [] } : undefined,
+    systemPrompt: entry.systemPrompt,
+  };
+}
+
+/** The agent that answers a session: the one its key names when configured, else main. */
+export function sessionAgentId(config: GatewayConfig, sessionKey: string): string {
+  const id = agentIdInKey(sessionKey);
+  return id !== undefined && config.agents.list.some((a) => a.id === id) ? id : MAIN_AGENT_ID;
+}
 
 export interface AgentModel {
   provider: string;
@@ -25,26 +67,54 @@ export interface AgentModel {
  */
 export class AgentCatalog {
   readonly #models: ModelRegistry;
+  readonly #config: () => GatewayConfig;
 
-  constructor(models: ModelRegistry) {
+  constructor(models: ModelRegistry, config: () => GatewayConfig) {
     this.#models = models;
+    this.#config = config;
+  }
+
+  /** Every agent: main first, then the others in the order configured. */
+  list(): AgentProfile[] {
+    const cfg = this.#config();
+    const ids = [MAIN_AGENT_ID, ...cfg.agents.list.map((a) => a.id).filter((id) => id !== MAIN_AGENT_ID)];
+    return ids.map((id) => agentProfile(cfg, id)!);
+  }
+
+  /** One agent, or undefined when no agent has that id. */
+  profile(id: string): AgentProfile | undefined {
+    return agentProfile(this.#config(), id);
+  }
+
+  /** The agent a session belongs to (see sessionAgentId). */
+  agentOf(sessionKey: string): string {
+    return sessionAgentId(this.#config(), sessionKey);
   }
 
   model(): AgentModel {
     return this.#describe(this.#models.defaultRef());
   }
 
-  /** `provider/model`, the reference's model reference format. */
-  modelRef(): string {
-    return this.#models.defaultRef();
+  /** `provider/model`, the reference's model reference format (of main, or of the agent named). */
+  modelRef(agentId?: string): string {
+    return this.#models.defaultRef(agentId);
+  }
+
+  /** The fallbacks of an agent, in the order they are tried. */
+  fallbacks(agentId?: string): string[] {
+    return this.#models.candidates(undefined, agentId).slice(1);
   }
 
   /**
-   * The default model, then the fallbacks in the order they are tried; only `provider`'s when
+   * An agent's (main's unless named) default model, then its fallbacks in the order they are tried; only `provider`'s when
    * given (one the config does not name is refused), with each row's details when asked.
    */
   async choices(
-    options: { provider?: string | undefined; details?: boolean | undefined } = {},
+    options: {
+      agentId?: string | undefined;
+      provider?: string | undefined;
+      details?: boolean | undefined;
+    } = {},
   ): Promise<ModelChoice[]> {
     const providers = this.#models.providers();
     if (options.provider !== undefined && options.provider !== 'echo' && !(options.provider in providers)) {
@@ -58,7 +128,7 @@ export class AgentCatalog {
       );
     }
     const rows: ModelChoice[] = [];
-    const refs = this.#models.candidates();
+    const refs = this.#models.candidates(undefined, options.agentId);
     for (const [i, ref] of refs.entries()) {
       const m = this.#describe(ref);
       if (options.provider !== undefined && m.provider !== options.provider) continue;

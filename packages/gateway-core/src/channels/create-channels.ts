@@ -55,6 +55,8 @@ export interface ChannelsDeps extends ChannelTuning {
   onMessage?: SessionRouterOptions['onMessage'];
   /** A run started or ended in a conversation. */
   onRunChange?: SessionRouterOptions['onRunChange'];
+  /** The session of a channel chat: under the agent the bindings route it to. */
+  chatSessionKey?: SessionRouterOptions['chatSessionKey'];
   /** Called when an account's status changes (health events). */
   onStatusChange?: (() => void) | undefined;
   /** A send was queued (the cluster tells the account's owner). */
@@ -157,6 +159,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     ...(deps.runSettings ? { settings: deps.runSettings } : {}),
     ...(deps.onMessage ? { onMessage: deps.onMessage } : {}),
     ...(deps.onRunChange ? { onRunChange: deps.onRunChange } : {}),
+    chatSessionKey: deps.chatSessionKey,
     ...(media ? { readMedia: (ref: string) => media.read(ref) } : {}),
     typing: (target, on) => chatActions.typing(target, on),
     acknowledge: (target, messageId) => {
@@ -185,6 +188,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
   const inbound = new ChannelInbound({
+    chatSessionKey: deps.chatSessionKey,
     table,
     store,
     clock,

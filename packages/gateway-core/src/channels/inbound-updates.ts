@@ -1,5 +1,5 @@
+import { plainChatKey, type RoutedChat } from '../agents/agent-routing.ts';
 import type { Logger } from '../logging/logger.ts';
-import { channelSessionKey } from '../sessions/session-keys.ts';
 import type { SessionMessagePatch, SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { InboundUpdate } from './sdk/types.ts';
@@ -15,9 +15,17 @@ export function createInboundUpdates(o: {
   clock: Clock;
   log: Logger;
   onUpdated?: (message: SessionMessageRecord) => void;
+  /** The session of a channel chat (routed to an agent); default: its plain channel key. */
+  chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
 }): (event: InboundUpdate) => Promise<void> {
   return async (event) => {
-    const key = channelSessionKey(event.channel, event.accountId, event.chat.id, event.chat.threadId);
+    const { channel, accountId, chat } = event;
+    const key = (o.chatSessionKey ?? plainChatKey)({
+      channel,
+      accountId,
+      chatId: chat.id,
+      threadId: chat.threadId,
+    });
     const id = `${event.channel}:${event.messageId}`;
     const current = (await o.store.sessions.history(key, { limit: 200 })).find((m) => m.id === id);
     if (!current) {

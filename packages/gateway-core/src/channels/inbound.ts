@@ -1,3 +1,4 @@
+import type { RoutedChat } from '../agents/agent-routing.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
@@ -22,6 +23,8 @@ export interface ChannelInboundOptions {
   media?: ((env: InboundEnvelope) => Promise<StoredMedia[]>) | undefined;
   /** A stored message changed (an edit, a delete or a reaction on the platform). */
   onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
+  /** The session of a channel chat (routed to an agent). */
+  chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
 }
 
 /**
@@ -41,6 +44,7 @@ export class ChannelInbound {
       clock: options.clock,
       log: options.log,
       onUpdated: (m) => options.onMessageUpdated?.(m),
+      chatSessionKey: options.chatSessionKey,
     });
   }
 

@@ -1,37 +1,61 @@
 import { type AgentFinalResult, type agentMethods, gatewayError } from '@openclaw/protocol';
-import { MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
+import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
+import { agentIdInKey, agentSessionKey } from '../agents/agent-routing.ts';
 import type { FamilyHandlers, FinalTable } from '../router/router.ts';
 import { runToolSummary } from '../sessions/run-tool-summary.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
+import { newId } from '../util/ids.ts';
+import { unknownAgent } from './agents-handlers.ts';
 
-function assertKnownAgent(agentId: string | undefined): void {
-  if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
-    throw gatewayError(
+/**
+ * The session an `agent` call runs in. A named agent with no session gets its main session
+ * (`agent:<id>:main`; with a delivery target and no session, a fresh one of its own); a plain key
+ * given with an agent other than main becomes that agent's (`agent:<id>:<key>`); a key of one
+ * agent given with another is refused.
+ */
+function agentCallSession(
+  agents: AgentCatalog,
+  p: { agentId?: string | undefined; sessionKey?: string | undefined; to?: string | undefined },
+): string | undefined {
+  const { agentId } = p;
+  const sessionKey = p.sessionKey || undefined;
+  if (agentId === undefined) return sessionKey;
+  if (!agents.profile(agentId))
+    throw unknownAgent(
+      agentId,
+      agents.list().map((a) => a.id),
       'INVALID_REQUEST',
-      'AGENT_UNKNOWN',
-      `unknown agent id "${agentId}"; this gateway runs "main"`,
-      {
-        details: { agentId, known: [MAIN_AGENT_ID] },
-      },
     );
+  if (sessionKey === undefined) {
+    if (!p.to) return `agent:${agentId}:${MAIN_SESSION_NAME}`;
+    return agentId === MAIN_AGENT_ID ? undefined : agentSessionKey(agentId, newId('s'));
   }
+  const owner = agents.agentOf(sessionKey);
+  if (owner === agentId) return sessionKey;
+  if (owner === MAIN_AGENT_ID && agentIdInKey(sessionKey) === undefined)
+    return agentSessionKey(agentId, sessionKey);
+  throw gatewayError(
+    'INVALID_REQUEST',
+    'PARAMS_INVALID',
+    `session ${sessionKey} belongs to agent "${owner}", not "${agentId}"`,
+    { details: { path: '/sessionKey', agentId, sessionKey } },
+  );
 }
 
 export interface AgentDeps {
   sessions: SessionRouter;
+  agents: AgentCatalog;
   store: Pick<Store, 'sessions'>;
 }
 
 /** agent (acceptance, then a final response) and agent.wait. */
-export function createAgentHandlers({ sessions }: AgentDeps): FamilyHandlers<typeof agentMethods> {
+export function createAgentHandlers({ sessions, agents }: AgentDeps): FamilyHandlers<typeof agentMethods> {
   return {
     agent: async (params, ctx) => {
-      assertKnownAgent(params.agentId);
+      const sessionKey = agentCallSession(agents, params);
       const channel = params.replyChannel || params.channel || undefined;
       const accountId = params.replyAccountId || params.accountId || undefined;
-      const sessionKey =
-        params.sessionKey || (params.agentId !== undefined && !params.to ? MAIN_SESSION_KEY : undefined);
       const r = await sessions.agent({
         message: params.message,
         sessionKey,
@@ -49,7 +73,7 @@ export function createAgentHandlers({ sessions }: AgentDeps): FamilyHandlers<typ
       return {
         runId: r.runId,
         sessionKey: r.sessionKey,
-        agentId: MAIN_AGENT_ID,
+        agentId: agents.agentOf(r.sessionKey),
         status: 'accepted' as const,
         acceptedAt: r.acceptedAt,
       };

@@ -13,43 +13,73 @@ export interface AgentsDeps {
   clock: Clock;
 }
 
-/** agents.list, agent.identity.get, models.list, models.authStatus: one agent, one model. */
+/** The error for an agent id no one configured (agent, agent.identity.get, chat.inject). */
+export function unknownAgent(
+  agentId: string,
+  known: readonly string[],
+  status: 'NOT_FOUND' | 'INVALID_REQUEST' = 'NOT_FOUND',
+) {
+  return gatewayError(
+    status,
+    'AGENT_UNKNOWN',
+    `unknown agent id "${agentId}" (agents: ${known.join(', ')})`,
+    {
+      details: { agentId, known: [...known] },
+    },
+  );
+}
+
+/** agents.list, agent.identity.get, models.list, models.authStatus: main and the configured agents. */
 export function createAgentsHandlers({
   agents: catalog,
   clock,
 }: AgentsDeps): FamilyHandlers<typeof agentsMethods> {
   return {
-    'agents.list': () => ({
-      defaultId: MAIN_AGENT_ID,
-      ownership: 'sole' as const,
-      selectionRequired: false,
-      mainKey: MAIN_SESSION_NAME,
-      scope: 'per-sender' as const,
-      agents: [
-        {
-          id: MAIN_AGENT_ID,
-          kind: 'agent' as const,
-          name: DEFAULT_AGENT_NAME,
-          model: { primary: catalog.modelRef() },
-        },
-      ],
-    }),
-    'agent.identity.get': ({ agentId }) => {
-      if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
-        throw gatewayError('NOT_FOUND', 'AGENT_UNKNOWN', `unknown agent id "${agentId}"`, {
-          details: { agentId, known: [MAIN_AGENT_ID] },
-        });
-      }
+    'agents.list': () => {
+      const agents = catalog.list();
       return {
-        agentId: MAIN_AGENT_ID,
-        name: DEFAULT_AGENT_NAME,
-        nameSource: 'default' as const,
-        avatar: DEFAULT_AGENT_NAME.slice(0, 1),
+        defaultId: MAIN_AGENT_ID,
+        // With several agents, what no binding routes goes to the default one (never refused).
+        ownership: agents.length > 1 ? ('legacy' as const) : ('sole' as const),
+        selectionRequired: false,
+        mainKey: MAIN_SESSION_NAME,
+        scope: 'per-sender' as const,
+        agents: agents.map((a) => {
+          const fallbacks = catalog.fallbacks(a.id);
+          return {
+            id: a.id,
+            kind: 'agent' as const,
+            name: a.name ?? (a.id === MAIN_AGENT_ID ? DEFAULT_AGENT_NAME : a.id),
+            model: { primary: catalog.modelRef(a.id), ...(fallbacks.length ? { fallbacks } : {}) },
+          };
+        }),
       };
     },
-    'models.list': async ({ provider, includeDetails }) => ({
-      models: await catalog.choices({ provider, details: includeDetails }),
-    }),
+    'agent.identity.get': ({ agentId, sessionKey }) => {
+      const id = agentId ?? (sessionKey ? catalog.agentOf(sessionKey) : MAIN_AGENT_ID);
+      const agent = catalog.profile(id);
+      if (!agent)
+        throw unknownAgent(
+          id,
+          catalog.list().map((a) => a.id),
+        );
+      const name = agent.name ?? (id === MAIN_AGENT_ID ? DEFAULT_AGENT_NAME : id);
+      return {
+        agentId: id,
+        name,
+        nameSource: agent.name ? ('config' as const) : ('default' as const),
+        avatar: name.slice(0, 1),
+      };
+    },
+    'models.list': async ({ agentId, provider, includeDetails }) => {
+      if (agentId !== undefined && !catalog.profile(agentId))
+        throw unknownAgent(
+          agentId,
+          catalog.list().map((a) => a.id),
+          'INVALID_REQUEST',
+        );
+      return { models: await catalog.choices({ agentId, provider, details: includeDetails }) };
+    },
     'models.authStatus': async () => {
       const m = catalog.model();
       const found = await catalog.credentialFound();

@@ -1,4 +1,4 @@
-import { type chatMethods, gatewayError } from '@openclaw/protocol';
+import type { chatMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { storeChatAttachments } from '../media/send-media.ts';
@@ -6,6 +6,7 @@ import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import { sessionDefaults } from '../sessions/session-rows.ts';
 import type { SessionViews } from '../sessions/session-views.ts';
+import { unknownAgent } from './agents-handlers.ts';
 
 export interface ChatDeps {
   sessions: SessionRouter;
@@ -52,7 +53,7 @@ export function createChatHandlers({
         models: unknown[];
         defaults: ReturnType<typeof sessionDefaults>;
       } = {
-        agentId: MAIN_AGENT_ID,
+        agentId: sessionKey ? agents.agentOf(sessionKey) : MAIN_AGENT_ID,
         commands: [],
         models: await agents.choices(),
         defaults: sessionDefaults(agents),
@@ -61,11 +62,12 @@ export function createChatHandlers({
       return out;
     },
     'chat.inject': async ({ sessionKey, message, agentId, label }) => {
-      if (agentId !== undefined && agentId !== MAIN_AGENT_ID) {
-        throw gatewayError('INVALID_REQUEST', 'AGENT_UNKNOWN', `unknown agent id "${agentId}"`, {
-          details: { agentId },
-        });
-      }
+      if (agentId !== undefined && !agents.profile(agentId))
+        throw unknownAgent(
+          agentId,
+          agents.list().map((a) => a.id),
+          'INVALID_REQUEST',
+        );
       const stored = await sessions.inject(sessionKey, label ? `${label}: ${message}` : message);
       return { ok: true as const, messageId: stored.id };
     },

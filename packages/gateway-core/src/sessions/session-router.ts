@@ -1,4 +1,5 @@
 import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/protocol';
+import { plainChatKey, type RoutedChat, routedChatOf } from '../agents/agent-routing.ts';
 import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -17,7 +18,7 @@ import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
 import { DEFAULT_RUN_SETTINGS, type RunSettings, refuseWhenFull } from './run-settings.ts';
-import { channelSessionKey, parseChannelSessionKey } from './session-keys.ts';
+import { parseChannelSessionKey } from './session-keys.ts';
 import { chatMessageOf } from './session-rows.ts';
 import { type ReplySink, type ReplyTarget, SessionRuns, type StartRunInput } from './session-runs.ts';
 
@@ -46,6 +47,8 @@ export interface SessionRouterOptions {
   onMessage?: ((message: SessionMessageRecord) => void) | undefined;
   /** A run started or ended in a session (its row's activity changed). */
   onRunChange?: ((sessionKey: string) => void) | undefined;
+  /** The session of a channel chat (routed to an agent); default: its plain channel key. */
+  chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
 }
 
 /**
@@ -98,7 +101,7 @@ export class SessionRouter {
     options: { replay?: boolean; media?: StoredMedia[] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
     const media = options.media ?? [];
-    const key = channelSessionKey(env.channel, env.accountId, env.chat.id, env.chat.threadId);
+    const key = (this.#o.chatSessionKey ?? plainChatKey)(routedChatOf(env));
     const messageId = `${env.channel}:${env.id}`;
     // Whether the session can take another run is decided as the message arrives.
     const full = this.#runs.queueFull(key);

@@ -5,7 +5,8 @@ import type {
   SessionDefaults,
   SessionSummary,
 } from '@openclaw/protocol';
-import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_KEY } from '../agents/agent-catalog.ts';
+import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
+import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionMessageRecord, SessionRecord, StoredMedia } from '../store/types.ts';
 
 /** Longest lastMessagePreview, in characters. */
@@ -23,12 +24,13 @@ export interface RowExtras {
  * are `direct` (one operator with the agent).
  */
 export function sessionRow(rec: SessionRecord, extras: RowExtras = {}): SessionSummary {
+  const agentId = agentIdInKey(rec.key) ?? MAIN_AGENT_ID;
   const row: SessionSummary = {
     key: rec.key,
     kind: rec.kind === 'channel' ? 'unknown' : 'direct',
     origin: rec.kind,
-    agentId: MAIN_AGENT_ID,
-    isMain: rec.key === MAIN_SESSION_KEY,
+    agentId,
+    isMain: rec.key === `agent:${agentId}:${MAIN_SESSION_NAME}`,
     createdAtMs: rec.createdAtMs,
     updatedAtMs: rec.updatedAtMs,
     createdAt: rec.createdAtMs,

@@ -7,6 +7,7 @@ import type {
   SessionsListResult,
 } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
+import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { chatMessageOf, newSessionRecord, sessionDefaults, sessionRow, shorten } from './session-rows.ts';
@@ -53,11 +54,13 @@ export class SessionViews {
     const limit = Math.min(p.limit ?? 100, MAX_ROWS);
     const offset = p.offset ?? 0;
     const base = { ts: now, limitApplied: limit, defaults: sessionDefaults(agents) };
-    // Filters that match nothing here: another agent, spawned sessions, archived ones.
-    if ((p.agentId && p.agentId !== MAIN_AGENT_ID) || p.spawnedBy || p.archived === true) {
+    // Filters that match nothing here: an unknown agent, spawned sessions, archived ones.
+    if ((p.agentId && !agents.profile(p.agentId)) || p.spawnedBy || p.archived === true) {
       return { ...base, sessions: [], total: 0, count: 0, totalCount: 0, nextOffset: null, hasMore: false };
     }
-    const filtered = p.includeUnknown === false || p.activeMinutes !== undefined;
+    // With several agents, whose a session is shows in its key (agent:<id>:…, else main).
+    const agentId = p.agentId && agents.list().length > 1 ? p.agentId : undefined;
+    const filtered = p.includeUnknown === false || p.activeMinutes !== undefined || agentId !== undefined;
     let records: SessionRecord[];
     let total: number;
     if (filtered) {
@@ -67,6 +70,7 @@ export class SessionViews {
       const kept = all.filter(
         (s) =>
           !(p.includeUnknown === false && s.kind === 'channel') &&
+          (agentId === undefined || (agentIdInKey(s.key) ?? MAIN_AGENT_ID) === agentId) &&
           (since === undefined || s.updatedAtMs >= since),
       );
       total = kept.length;

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 
 const Bind = Type.Union(
@@ -337,6 +338,12 @@ export const AgentSection = Type.Object(
           description:
             'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
         }),
+        approvalTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 120_000,
+          description:
+            'How long an exec approval request (a system.run the exec policy asks about; also exec.approval.request without its own timeoutMs) waits for an operator; then it expires and askFallback decides.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
@@ -361,6 +368,12 @@ export const AgentSection = Type.Object(
       default: true,
       description:
         'A run a crash or stop left unfinished is run again on the next start (in a cluster, by another gateway), from its last stored step (completed tool calls are not run again), and the runs queued behind it after it, in order; once after a crash, at once after a clean stop (which hands it over). Off: it is marked interrupted.',
+    }),
+    maxHandovers: Type.Integer({
+      minimum: 0,
+      default: 3,
+      description:
+        'Clean stops (SIGTERM, a restart) a running turn is handed over through; the next one ends it interrupted instead (a turn stuck in a tool is not carried through restarts forever), and the runs queued behind it go on. 0: a clean stop never hands a running turn over.',
     }),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {
@@ -492,6 +505,8 @@ const sections = {
   heartbeat: HeartbeatSection,
   nodes: NodesSection,
   agent: AgentSection,
+  agents: AgentsSection,
+  bindings: BindingsSection,
   sessions: SessionsSection,
   media: MediaSection,
   cron: CronSection,

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { type GatewayError, gatewayError } from '../errors.ts';
+import { agentsConfigIssues } from './agents-config.ts';
 import { type ConfigIssue, configIssues, locateIssues, syntaxIssue } from './config-issues.ts';
 import { GatewayConfig } from './gateway-config.ts';
 
@@ -62,8 +63,9 @@ export function parseConfig(raw: unknown, schema: TSchema = GatewayConfig): Gate
   }
   const withDefaults = Value.Default(schema, structuredClone(raw)) as unknown;
   const checker = configChecker(schema);
-  if (checker.check(withDefaults)) return withDefaults as GatewayConfig;
-  const issues = checker.issues(withDefaults);
+  const valid = checker.check(withDefaults);
+  const issues = valid ? agentsConfigIssues(withDefaults as GatewayConfig) : checker.issues(withDefaults);
+  if (valid && issues.length === 0) return withDefaults as GatewayConfig;
   if (issues.length === 0) issues.push({ path: '', message: 'invalid' });
   throw gatewayError('INVALID_REQUEST', 'CONFIG_INVALID', configErrorMessage(issues), {
     details: { path: issues[0]?.path ?? '', issues },

@@ -2,10 +2,15 @@ import { type Static, Type } from '@sinclair/typebox';
 import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
-const AgentId = NonEmptyString('Agent id (this gateway runs one: main).', { maxLength: 128 });
+const AgentId = NonEmptyString('Agent id (main, and those in the agents.list config).', { maxLength: 128 });
 
 export const AgentModelRef = Strict(
-  { primary: Type.Optional(NonEmptyString('provider/model that answers this agent.')) },
+  {
+    primary: Type.Optional(NonEmptyString('provider/model that answers this agent.')),
+    fallbacks: Type.Optional(
+      Type.Array(NonEmptyString('provider/model'), { description: 'Tried in order on a retryable failure.' }),
+    ),
+  },
   { description: 'The model behind an agent.' },
 );
 
@@ -22,8 +27,13 @@ export const AgentListEntry = Strict(
 export const AgentsListResult = Strict(
   {
     defaultId: AgentId,
-    ownership: Type.Literal('sole', { description: 'One agent answers everything.' }),
-    selectionRequired: Type.Boolean({ description: 'Callers must name an agent (never: there is one).' }),
+    ownership: Type.Union([Type.Literal('sole'), Type.Literal('legacy')], {
+      description:
+        'sole: one agent answers everything; legacy: several agents, and what no binding sends elsewhere goes to the default one.',
+    }),
+    selectionRequired: Type.Boolean({
+      description: 'Callers must name an agent (never: the default agent answers otherwise).',
+    }),
     mainKey: NonEmptyString('Name of each agent main session (agent:<id>:<mainKey>).'),
     scope: Type.Literal('per-sender', { description: 'Sessions are per conversation, not one global.' }),
     agents: Type.Array(AgentListEntry, { description: 'The agents.' }),
@@ -33,7 +43,7 @@ export const AgentsListResult = Strict(
 
 export const agentsList = defineMethod({
   name: 'agents.list',
-  description: 'The agents this gateway runs (one: main, answered by the configured backend).',
+  description: 'The agents this gateway runs: main (the default) and those configured in agents.list.',
   params: Strict({}, { $id: 'AgentsListParams', description: 'No params.' }),
   result: AgentsListResult,
   scope: 'operator.read',
@@ -45,7 +55,7 @@ export const AgentIdentityResult = Strict(
     agentId: AgentId,
     name: NonEmptyString('Display name.'),
     nameSource: Type.Union([Type.Literal('config'), Type.Literal('default')], {
-      description: 'config: from agent.name; default: the built-in name.',
+      description: 'config: from the agent entry (agents.list); default: the built-in name.',
     }),
     avatar: Type.Optional(NonEmptyString('A short avatar text (its first letter).')),
   },

@@ -1,0 +1,148 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { ConfigIssue } from './config-issues.ts';
+
+/** The agent every gateway runs: it answers what no binding sends elsewhere, with the `agent` section. */
+export const DEFAULT_AGENT_ID = 'main';
+
+/** Agent ids appear in session keys (`agent:<id>:…`) and state dir paths, so they are kept plain. */
+const AgentIdPattern = '^[a-z0-9][a-z0-9_-]{0,63}$';
+
+const ModelName = Type.String({
+  pattern: '^[^/\\s]+/\\S+$',
+  description: 'A model by name: `provider/model`.',
+});
+
+const ToolNames = (description: string) => Type.Array(Type.String(), { description });
+
+export const AgentEntry = Type.Object(
+  {
+    id: Type.String({
+      pattern: AgentIdPattern,
+      description:
+        'Stable agent id (lower-case letters, digits, - and _). `main` is the default agent: an entry with that id changes it.',
+    }),
+    name: Type.Optional(Type.String({ minLength: 1, description: 'Display name (agents.list, identity).' })),
+    model: Type.Optional(
+      Type.Union(
+        [
+          ModelName,
+          Type.Object(
+            {
+              primary: ModelName,
+              fallbacks: Type.Optional(
+                Type.Array(ModelName, { description: 'Tried in order on a retryable failure.' }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ],
+        {
+          description:
+            'The model that answers this agent: `provider/model`, or `{primary, fallbacks}`. A model given here uses only the fallbacks given with it. Absent: agent.model and agent.fallbacks.',
+        },
+      ),
+    ),
+    tools: Type.Optional(
+      Type.Object(
+        {
+          allow: Type.Optional(ToolNames('Only these tools are offered to this agent. Absent: all.')),
+          deny: Type.Optional(ToolNames('Tools never offered to this agent; wins over allow.')),
+        },
+        {
+          additionalProperties: false,
+          description: 'Which tools this agent may call. Absent: agent.tools.allow and agent.tools.deny.',
+        },
+      ),
+    ),
+    systemPrompt: Type.Optional(
+      Type.String({
+        description:
+          "This agent's system prompt, instead of agent.openai.systemPrompt (its prompt file <state dir>/agents/<id>/SYSTEM.md follows it).",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'One agent: what differs from the agent section.' },
+);
+export type AgentEntry = Static<typeof AgentEntry>;
+
+export const AgentsSection = Type.Object(
+  {
+    list: Type.Array(AgentEntry, {
+      default: [],
+      description:
+        'Agents besides (or changing) the default agent `main`. Each has its own sessions (agent:<id>:…), model, tools and prompt file.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'Several agents on one gateway.' },
+);
+export type AgentsSection = Static<typeof AgentsSection>;
+
+export const AgentBinding = Type.Object(
+  {
+    agentId: Type.String({ pattern: AgentIdPattern, description: 'The agent that answers what matches.' }),
+    match: Type.Object(
+      {
+        channel: Type.String({ minLength: 1, description: 'Channel id (telegram, slack, …).' }),
+        accountId: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'Channel account; `*` for any. Absent: the account named `default`.',
+          }),
+        ),
+        peer: Type.Optional(
+          Type.Object(
+            {
+              kind: Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')], {
+                description: 'What kind of chat.',
+              }),
+              id: Type.String({ minLength: 1, description: 'The chat id on the platform.' }),
+            },
+            { additionalProperties: false, description: 'One chat only.' },
+          ),
+        ),
+      },
+      { additionalProperties: false, description: 'Which inbound messages.' },
+    ),
+  },
+  { additionalProperties: false, description: 'Send the matching channel messages to an agent.' },
+);
+export type AgentBinding = Static<typeof AgentBinding>;
+
+export const BindingsSection = Type.Array(AgentBinding, {
+  default: [],
+  description:
+    'Which agent answers a channel message: a binding naming the chat (peer) wins, then one naming the account, then one for any account (`*`); within each, the first listed. Unmatched: main.',
+});
+
+/**
+ * What the schema cannot say: agent ids are unique, and every binding names a configured agent
+ * (main always exists).
+ */
+export function agentsConfigIssues(config: {
+  agents: AgentsSection;
+  bindings: AgentBinding[];
+}): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ids = new Set<string>([DEFAULT_AGENT_ID]);
+  const listed = new Set<string>();
+  config.agents.list.forEach((a, i) => {
+    if (listed.has(a.id))
+      issues.push({
+        path: `agents.list.${i}.id`,
+        kind: 'invalid-value',
+        message: `agent "${a.id}" is listed twice`,
+      });
+    listed.add(a.id);
+    ids.add(a.id);
+  });
+  config.bindings.forEach((b, i) => {
+    if (!ids.has(b.agentId))
+      issues.push({
+        path: `bindings.${i}.agentId`,
+        kind: 'invalid-value',
+        message: `no agent "${b.agentId}" (agents: ${[...ids].join(', ')})`,
+        allowed: [...ids],
+      });
+  });
+  return issues;
+}
