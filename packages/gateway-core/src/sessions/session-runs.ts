@@ -254,10 +254,9 @@ export class SessionRuns {
   }
 
   /**
-   * Stop the runs (waiting a bounded time). With resuming on (`resumeInterrupted`), each
-   * active one stops where it is (a tool call still going gets no result) and is handed over with
-   * the queued ones (one handed over `maxHandovers` times already ends interrupted); otherwise they
-   * end as interrupted. Returns the ids handed over.
+   * Stop the runs (waiting a bounded time). With `resumeInterrupted`, each active one stops where it is (a
+   * tool call going gets no result) and is handed over with the queued ones (one handed over `maxHandovers`
+   * times already ends interrupted); else they end interrupted. Returns the ids handed over.
    */
   async close(): Promise<string[]> {
     this.#closed = true;
