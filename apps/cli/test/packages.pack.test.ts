@@ -151,12 +151,7 @@ describe('openclaw-gateway, installed from its tarball', () => {
     cleanup.push(() => tg.close());
     const gw = await startGateway(openclaw, {
       channels: {
-        telegram: {
-          botToken: tg.token,
-          apiRoot: tg.apiRoot,
-          dmPolicy: 'open',
-          pacing: { perChatMs: 0, perAccountMs: 0 },
-        },
+        telegram: tg.account(),
       },
     });
     await tg.pushMessage({ chatId: 77, from: { id: 77, first_name: 'Pat' }, text: 'hello from a package' });

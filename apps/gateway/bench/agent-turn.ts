@@ -80,12 +80,7 @@ export async function agentTurnOverhead(
       },
     },
     channels: {
-      telegram: {
-        botToken: tg.token,
-        apiRoot: tg.apiRoot,
-        dmPolicy: 'open',
-        pacing: { perChatMs: 0, perAccountMs: 0 },
-      },
+      telegram: tg.account(),
     },
   });
   const inbound: number[] = [];

@@ -31,12 +31,7 @@ describe('media through the gateway (Telegram, in-process)', () => {
     cleanup.push(() => ai.close());
     const config = {
       channels: {
-        telegram: {
-          botToken: tg.token,
-          apiRoot: tg.apiRoot,
-          dmPolicy: 'open',
-          pacing: { perChatMs: 0, perAccountMs: 0 },
-        },
+        telegram: tg.account(),
       },
       media: { maxItemBytes: 64 * 1024, transcription: { model: 'whisper-1', baseUrl: ai.baseUrl } },
       ...extra(ai),

@@ -38,12 +38,7 @@ describe('media shared by two gateways through one directory', needs('redis-serv
           cluster: { redisUrl: redis.url, keyPrefix: 'oc-media:', leaseTtlMs: 5000 },
           media: { dir: mediaDir },
           channels: {
-            telegram: {
-              botToken: tg.token,
-              apiRoot: tg.apiRoot,
-              dmPolicy: 'open',
-              pacing: { perChatMs: 0, perAccountMs: 0 },
-            },
+            telegram: tg.account(),
           },
         }),
       );

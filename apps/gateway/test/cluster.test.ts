@@ -64,12 +64,7 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
         JSON.stringify({
           cluster: { redisUrl: redis.url, keyPrefix: 'oc-test:', leaseTtlMs: LEASE_MS },
           channels: {
-            telegram: {
-              botToken: tg.token,
-              apiRoot: tg.apiRoot,
-              dmPolicy: 'open',
-              pacing: { perChatMs: 0, perAccountMs: 0 },
-            },
+            telegram: tg.account(),
           },
         }),
       );

@@ -48,12 +48,7 @@ describe('an inbound message cut short by kill -9', () => {
       const tg = await FakeTelegram.start({ holdMs: 100 });
       cleanup.push(() => tg.close());
       const rig = await crashRig(cleanup, {
-        telegram: {
-          botToken: tg.token,
-          apiRoot: tg.apiRoot,
-          dmPolicy: 'open',
-          pacing: { perChatMs: 0, perAccountMs: 0 },
-        },
+        telegram: tg.account(),
       });
       const db = join(rig.stateDir, 'gateway.db');
       // One message per chat, so each gets its own session and its own reply.

@@ -205,12 +205,7 @@ describe('issue 15: a broken database is not a healthy gateway', () => {
       join(dir, 'openclaw.json'),
       JSON.stringify({
         channels: {
-          telegram: {
-            botToken: tg.token,
-            apiRoot: tg.apiRoot,
-            dmPolicy: 'open',
-            pacing: { perChatMs: 0, perAccountMs: 0 },
-          },
+          telegram: tg.account(),
         },
       }),
     );

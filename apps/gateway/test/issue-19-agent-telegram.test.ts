@@ -79,12 +79,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
           ackReaction: '👀',
         },
         channels: {
-          telegram: {
-            botToken: tg.token,
-            apiRoot: tg.apiRoot,
-            dmPolicy: 'open',
-            pacing: { perChatMs: 0, perAccountMs: 0 },
-          },
+          telegram: tg.account(),
         },
       },
     });

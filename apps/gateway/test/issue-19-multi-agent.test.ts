@@ -34,12 +34,7 @@ describe('several agents routed by bindings (issue 19)', () => {
         openai: { baseUrl: llm.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
       },
       channels: {
-        telegram: {
-          botToken: tg.token,
-          apiRoot: tg.apiRoot,
-          dmPolicy: 'open',
-          pacing: { perChatMs: 0, perAccountMs: 0 },
-        },
+        telegram: tg.account(),
       },
     };
     const config = {

@@ -78,12 +78,7 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
     const telegram = {
-      telegram: {
-        botToken: tg.token,
-        apiRoot: tg.apiRoot,
-        dmPolicy: 'open',
-        pacing: { perChatMs: 0, perAccountMs: 0 },
-      },
+      telegram: tg.account(),
     };
     const { fake, stateDir, config, start, operator } = await setup(
       (req) => {

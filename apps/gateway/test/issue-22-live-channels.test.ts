@@ -5,12 +5,7 @@ import { FakeTelegram } from '@openclaw/test-fakes';
 import { connectOperator, eventually, spawnGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const telegramAccount = (tg: FakeTelegram) => ({
-  botToken: tg.token,
-  apiRoot: tg.apiRoot,
-  dmPolicy: 'open',
-  pacing: { perChatMs: 0, perAccountMs: 0 },
-});
+const telegramAccount = (tg: FakeTelegram) => tg.account();
 
 describe('channel accounts applied live', () => {
   const fakes: FakeTelegram[] = [];

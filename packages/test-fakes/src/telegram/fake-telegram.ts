@@ -330,6 +330,20 @@ export class FakeTelegram extends PlatformFake<TelegramSent> {
       .map((s) => s.text ?? s.caption ?? '');
   }
 
+  /**
+   * The gateway config of a Telegram account on this fake, as most tests want it: open DMs and no
+   * pacing (so replies are not held back by the per-chat spacing); `extra` adds or overrides keys.
+   */
+  account(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      botToken: this.token,
+      apiRoot: this.apiRoot,
+      dmPolicy: 'open',
+      pacing: { perChatMs: 0, perAccountMs: 0 },
+      ...extra,
+    };
+  }
+
   /** Abort held long polls (as a network blip would). */
   dropPolls(): void {
     for (const res of this.#polls) res.destroy();
