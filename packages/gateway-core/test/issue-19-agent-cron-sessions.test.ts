@@ -192,3 +192,61 @@ describe('cron jobs per agent', () => {
     expect(await h.core.cron.list()).toHaveLength(0);
   });
 });
+
+describe('the sessions tool per agent', () => {
+  it('a turn reads only the sessions of its own agent, unless agent.tools.sessionsVisibility is all', async () => {
+    const { op, h, events } = await setup((req) => {
+      const lastUser = req.messages.map((m) => m.role).lastIndexOf('user');
+      const step = req.messages.slice(lastUser).filter((m) => m.role === 'assistant').length;
+      if (promptOf(req) !== 'peek' || step > 0) return { text: ['noted'] };
+      return {
+        toolCalls: [
+          { id: 'c_list', name: 'sessions', arguments: { action: 'list' } },
+          { id: 'c_other', name: 'sessions', arguments: { action: 'history', sessionKey: 'main-chat' } },
+          {
+            id: 'c_own',
+            name: 'sessions',
+            arguments: { action: 'history', sessionKey: 'agent:support:t-1' },
+          },
+        ],
+      };
+    });
+    const turn = async (agentId: string, message: string, sessionKey: string, key: string) => {
+      const r = await op.requestFinal('agent', { agentId, message, sessionKey, idempotencyKey: key });
+      expect(r.status).toBe('ok');
+      return Object.fromEntries(
+        events
+          .filter((e) => e.runId === r.runId && e.stream === 'tool' && e.data.phase === 'result')
+          .map((e) => [e.data.toolCallId, e.data]),
+      );
+    };
+    await turn('main', 'a secret for main', 'main-chat', 'k1');
+    await turn('support', 'a ticket for support', 't-1', 'k2');
+
+    const own = await turn('support', 'peek', 't-2', 'k3');
+    const listed = (r: unknown) =>
+      ((r as { result: { sessions: { key: string }[] } }).result.sessions ?? []).map((s) => s.key).sort();
+    expect(own.c_list).toMatchObject({ isError: false });
+    expect(listed(own.c_list)).toEqual(['agent:support:t-1', 'agent:support:t-2']);
+    expect(own.c_other).toMatchObject({
+      isError: true,
+      result: 'FORBIDDEN: session main-chat belongs to another agent',
+    });
+    expect(own.c_own).toMatchObject({
+      isError: false,
+      result: {
+        sessionKey: 'agent:support:t-1',
+        messages: [{ text: 'a ticket for support' }, { text: 'noted' }],
+      },
+    });
+
+    // The operator may open every agent's sessions to every agent.
+    await h.core.config.patch(JSON.stringify({ agent: { tools: { sessionsVisibility: 'all' } } }));
+    const all = await turn('support', 'peek', 't-2', 'k4');
+    expect(listed(all.c_list)).toEqual(['agent:support:t-1', 'agent:support:t-2', 'main-chat']);
+    expect(all.c_other).toMatchObject({
+      isError: false,
+      result: { sessionKey: 'main-chat', messages: [{ text: 'a secret for main' }, { text: 'noted' }] },
+    });
+  });
+});

@@ -99,6 +99,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           },
           store,
           cron: p.cron,
+          sessionAccess: { agentOf, visibility: () => cfg().agent.tools.sessionsVisibility },
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);
             return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };

@@ -338,6 +338,11 @@ export const AgentSection = Type.Object(
           description:
             'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
         }),
+        sessionsVisibility: Type.Union([Type.Literal('agent'), Type.Literal('all')], {
+          default: 'agent',
+          description:
+            "What the `sessions` tool of an operator's turn may read: `agent`, the sessions of the turn's agent; `all`, every agent's. A turn no operator started reads only its own session either way.",
+        }),
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
