@@ -62,6 +62,8 @@ export const DetailCodes = {
   NODE_INVOKE_TIMEOUT: 'The node did not answer before the invoke deadline.',
   NODE_DISCONNECTED: 'The node disconnected before answering.',
   NODE_NOT_READY: 'The node has not been approved or is not ready for invokes.',
+  NODE_GATEWAY_GONE:
+    'The node was held by another gateway of the cluster, and that gateway left before answering.',
   REQUEST_UNKNOWN: 'No pending request with that id (message: unknown requestId).',
   // channels
   CHANNEL_UNKNOWN: 'No provider for that channel id in this gateway.',

@@ -95,7 +95,11 @@ export async function spawnGateway(options: SpawnGatewayOptions = {}): Promise<G
     });
     return made(0, removeDir);
   }
-  const port = await listeningPort(proc, options.timeoutMs ?? 20_000);
+  const port = await listeningPort(proc, options.timeoutMs ?? 20_000).catch((error: unknown) => {
+    // Not listening in time (a loaded machine): the caller gets no handle to stop it, so do it here.
+    child.kill('SIGKILL');
+    throw error;
+  });
   return made(port, async () => {
     await proc.stop().catch(() => undefined);
     await removeDir();

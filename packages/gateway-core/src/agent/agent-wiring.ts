@@ -2,6 +2,7 @@ import type { GatewayConfig } from '@openclaw/protocol';
 import { AgentCatalog, agentProfile, sessionAgentId } from '../agents/agent-catalog.ts';
 import { type RoutedChat, routedSessionKey } from '../agents/agent-routing.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
+import type { ClusterBridge } from '../cluster/cluster-bridge.ts';
 import type { CronService } from '../cron/cron-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -15,6 +16,7 @@ import { ModelRegistry } from './model-registry.ts';
 import { sessionAgentState } from './session-agent-state.ts';
 import { SessionCompactor } from './session-compactor.ts';
 import type { MessageServices } from './tools/message-tool.ts';
+import { clusterNodes } from './tools/node-invoker.ts';
 
 /** The services the agent's tools drive; they are built after the agent, so they are read late. */
 export interface AgentToolParts {
@@ -25,6 +27,8 @@ export interface AgentToolParts {
   /** Reactions through the live adapter. */
   chatActions: { react: MessageServices['react'] };
   media: MediaStore;
+  /** Present in a cluster: reaches the nodes other gateways hold. */
+  cluster?: ClusterBridge | undefined;
 }
 
 export interface AgentWiringOptions {
@@ -77,6 +81,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     bus: o.bus,
     clock: o.clock,
     log: o.log.child({ component: 'exec-approvals' }),
+    ttlMs: () => cfg().agent.tools.approvalTimeoutMs,
   });
   const responder =
     o.responder ??
@@ -100,6 +105,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           store,
           cron: p.cron,
           sessionAccess: { agentOf, visibility: () => cfg().agent.tools.sessionsVisibility },
+          nodesElsewhere: p.cluster && clusterNodes(p.cluster, () => cfg().nodes.invokeTimeoutMs),
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);
             return { kind: 'image', ref: item.id, mimeType: item.mimeType, size: item.size };

@@ -8,6 +8,7 @@ import {
 } from '@openclaw/protocol';
 import type { EventBus, PublishOptions } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { InvokeProgress } from '../nodes/invoke-broker.ts';
 import { newId } from '../util/ids.ts';
 import type { ClusterLink, ClusterMessage } from './cluster-link.ts';
 
@@ -19,7 +20,7 @@ export interface ClusterBridgeOptions {
   bus: EventBus;
   log: Logger;
   /** Run an invoke for a node connected here (for a request from another gateway). */
-  invokeLocal(params: NodeInvokeParams): Promise<NodeInvokeResult>;
+  invokeLocal(params: NodeInvokeParams, onProgress?: InvokeProgress): Promise<NodeInvokeResult>;
   isNodeHere(nodeId: string): boolean;
   /** Another gateway queued a send for an account this one may own. */
   onOutboxRecord(id: string, channel: string, accountId: string): void;
@@ -28,12 +29,16 @@ export interface ClusterBridgeOptions {
   localPresence(): PresenceEntry[];
   /** An event from another gateway, after it went out to the connections here. */
   onRemoteEvent?(event: string, payload: unknown): void;
+  /** How often a forwarded invoke checks that the gateway holding its node is still there (ms). */
+  holderCheckMs?: number | undefined;
 }
 
 interface PendingCall {
   resolve(v: unknown): void;
   reject(e: unknown): void;
   timer: ReturnType<typeof setTimeout>;
+  watch?: ReturnType<typeof setInterval> | undefined;
+  onProgress?: InvokeProgress | undefined;
 }
 
 /**
@@ -71,6 +76,7 @@ export class ClusterBridge {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     for (const c of this.#calls.values()) {
       clearTimeout(c.timer);
+      clearInterval(c.watch);
       c.reject(gatewayError('UNAVAILABLE', 'SHUTTING_DOWN', 'gateway shutting down', { retryable: true }));
     }
     this.#calls.clear();
@@ -109,18 +115,27 @@ export class ClusterBridge {
     });
   }
 
-  /** Invoke a node held by another gateway; undefined when no gateway has it. */
+  /** The nodes connected to other gateways of the cluster: node id → the gateway holding it. */
+  async nodesElsewhere(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (!this.#o.link.healthy()) return out;
+    for (const [gw, rows] of await this.#o.link.presence()) {
+      if (gw === this.gatewayId) continue;
+      for (const r of rows) if (r.deviceId && (r.roles ?? []).includes('node')) out.set(r.deviceId, gw);
+    }
+    return out;
+  }
+
+  /**
+   * Invoke a node held by another gateway; undefined when no gateway has it. `onProgress` gets the
+   * node's progress reports, carried back over the link in order before the answer.
+   */
   async remoteInvoke(
     params: NodeInvokeParams,
     defaultTimeoutMs: number,
+    onProgress?: InvokeProgress,
   ): Promise<NodeInvokeResult | undefined> {
-    if (!this.#o.link.healthy()) return undefined;
-    const all = await this.#o.link.presence();
-    let holder: string | undefined;
-    for (const [gw, rows] of all) {
-      if (gw === this.gatewayId) continue;
-      if (rows.some((r) => r.deviceId === params.nodeId && (r.roles ?? []).includes('node'))) holder = gw;
-    }
+    const holder = (await this.nodesElsewhere()).get(params.nodeId);
     if (!holder) return undefined;
     // The deadline holds end to end: the remote side gets what is left of it, we wait a little longer.
     const timeoutMs = params.timeoutMs ?? defaultTimeoutMs;
@@ -129,6 +144,7 @@ export class ClusterBridge {
       'invoke',
       { ...params, timeoutMs },
       timeoutMs + 2000,
+      onProgress,
     )) as NodeInvokeResult;
   }
 
@@ -182,6 +198,11 @@ export class ClusterBridge {
       case 'call':
         void this.#answer(m);
         return;
+      case 'progress': {
+        const b = m.body as { callId: string; seq: number; chunk: string };
+        this.#calls.get(b.callId)?.onProgress?.({ seq: b.seq, chunk: b.chunk });
+        return;
+      }
       case 'reply': {
         const b = m.body as {
           callId: string;
@@ -193,6 +214,7 @@ export class ClusterBridge {
         if (!c) return;
         this.#calls.delete(b.callId);
         clearTimeout(c.timer);
+        clearInterval(c.watch);
         if (b.ok) c.resolve(b.result);
         else c.reject(toGatewayError(b.error));
         return;
@@ -200,43 +222,78 @@ export class ClusterBridge {
     }
   }
 
-  #call(to: string, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+  #call(
+    to: string,
+    method: string,
+    params: unknown,
+    timeoutMs: number,
+    onProgress?: InvokeProgress,
+  ): Promise<unknown> {
     const callId = newId('call');
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (e: unknown) => {
+        const c = this.#calls.get(callId);
+        if (!c) return;
         this.#calls.delete(callId);
-        reject(
-          gatewayError(
-            'TIMEOUT',
-            'NODE_INVOKE_TIMEOUT',
-            `gateway ${to} did not answer within ${timeoutMs} ms`,
-            {
-              retryable: true,
-            },
+        clearTimeout(c.timer);
+        clearInterval(c.watch);
+        reject(e);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            gatewayError(
+              'TIMEOUT',
+              'NODE_INVOKE_TIMEOUT',
+              `gateway ${to} did not answer within ${timeoutMs} ms`,
+              {
+                retryable: true,
+                details: { gatewayId: to, timeoutMs },
+              },
+            ),
+          ),
+        timeoutMs,
+      );
+      // A gateway that died mid-call never answers: its presence rows expire (or a clean stop
+      // removes them), and the call fails then rather than at its deadline.
+      const watch = setInterval(() => void this.#checkHolder(to, fail), this.#o.holderCheckMs ?? 1000);
+      watch.unref?.();
+      this.#calls.set(callId, { resolve, reject, timer, watch, onProgress });
+      const body = { callId, method, params, ...(onProgress ? { progress: true } : {}) };
+      this.#o.link
+        .send({ to, kind: 'call', body })
+        .catch((error: unknown) =>
+          fail(
+            gatewayError(
+              'UNAVAILABLE',
+              'CLUSTER_UNAVAILABLE',
+              `the cluster backend is unreachable: ${(error as Error).message}`,
+              { retryable: true, retryAfterMs: 1000 },
+            ),
           ),
         );
-      }, timeoutMs);
-      this.#calls.set(callId, { resolve, reject, timer });
-      this.#o.link.send({ to, kind: 'call', body: { callId, method, params } }).catch((error: unknown) => {
-        this.#calls.delete(callId);
-        clearTimeout(timer);
-        reject(
-          gatewayError(
-            'UNAVAILABLE',
-            'CLUSTER_UNAVAILABLE',
-            `the cluster backend is unreachable: ${(error as Error).message}`,
-            {
-              retryable: true,
-              retryAfterMs: 1000,
-            },
-          ),
-        );
-      });
     });
   }
 
+  async #checkHolder(gatewayId: string, fail: (e: unknown) => void): Promise<void> {
+    if (!this.#o.link.healthy()) return;
+    const all = await this.#o.link.presence().catch(() => undefined);
+    if (!all || all.has(gatewayId)) return;
+    fail(
+      gatewayError(
+        'UNAVAILABLE',
+        'NODE_GATEWAY_GONE',
+        `gateway ${gatewayId} left the cluster before answering`,
+        {
+          retryable: true,
+          details: { gatewayId },
+        },
+      ),
+    );
+  }
+
   async #answer(m: ClusterMessage): Promise<void> {
-    const b = m.body as { callId: string; method: string; params: unknown };
+    const b = m.body as { callId: string; method: string; params: unknown; progress?: boolean };
     let reply: Record<string, unknown>;
     try {
       if (b.method !== 'invoke')
@@ -252,7 +309,14 @@ export class ClusterBridge {
           },
         );
       }
-      reply = { callId: b.callId, ok: true, result: await this.#o.invokeLocal(params) };
+      // The caller follows the node's progress: each report goes back to it, ahead of the answer.
+      const onProgress: InvokeProgress | undefined = b.progress
+        ? (p) =>
+            void this.#o.link
+              .send({ to: m.from, kind: 'progress', body: { callId: b.callId, seq: p.seq, chunk: p.chunk } })
+              .catch(() => {})
+        : undefined;
+      reply = { callId: b.callId, ok: true, result: await this.#o.invokeLocal(params, onProgress) };
     } catch (error) {
       const e = error as {
         code?: string;

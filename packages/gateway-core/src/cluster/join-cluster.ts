@@ -29,7 +29,7 @@ export function joinCluster(
     link,
     bus,
     log: log.child({ component: 'cluster' }),
-    invokeLocal: (params) => nodes.invoke(params, undefined),
+    invokeLocal: (params, onProgress) => nodes.invoke(params, undefined, onProgress),
     isNodeHere: (nodeId) => nodes.isConnectedHere(nodeId),
     onOutboxRecord: (id) => void channels.outbox.adopt(id),
     onHandover: (what) =>

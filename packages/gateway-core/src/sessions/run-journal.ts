@@ -93,38 +93,31 @@ export class RunJournal {
     media: StoredMedia[],
     deferred = false,
   ): Promise<SessionMessageRecord> {
-    return this.#o.append(
-      {
-        sessionKey: run.sessionKey,
-        id: newId('msg'),
-        role: 'assistant',
-        text,
-        ts: this.#o.clock.now(),
-        runId: run.runId,
-        status: 'complete',
-        ...(media.length ? { media } : {}),
-      },
-      this.#o.bounds(),
-      deferred,
-    );
+    return this.#o.append(this.#assistant(run, text, 'complete', media), this.#o.bounds(), deferred);
   }
 
   /** What a run that did not finish had said so far (best effort: the run's end is recorded anyway). */
   async storeUnfinished(run: RunRecord, text: string, status: 'aborted' | 'error'): Promise<void> {
-    await this.#o
-      .append(
-        {
-          sessionKey: run.sessionKey,
-          id: newId('msg'),
-          role: 'assistant',
-          text,
-          ts: this.#o.clock.now(),
-          runId: run.runId,
-          status,
-        },
-        this.#o.bounds(),
-      )
-      .catch(() => {});
+    await this.#o.append(this.#assistant(run, text, status), this.#o.bounds()).catch(() => {});
+  }
+
+  /** The assistant message a run leaves in its session: its answer, or what it had said when it stopped. */
+  #assistant(
+    run: RunRecord,
+    text: string,
+    status: 'complete' | 'aborted' | 'error',
+    media: StoredMedia[] = [],
+  ): Omit<SessionMessageRecord, 'seq'> {
+    return {
+      sessionKey: run.sessionKey,
+      id: newId('msg'),
+      role: 'assistant',
+      text,
+      ts: this.#o.clock.now(),
+      runId: run.runId,
+      status,
+      ...(media.length ? { media } : {}),
+    };
   }
 
   /** How the run ended (logged, never thrown, when the store refuses); `deferred` when a durable write follows. */

@@ -11,6 +11,8 @@ export interface RunSettings {
   maxQueuedRuns?: number | undefined;
   /** A run a restart cut short is run again once, from its last stored step (`agent.resumeInterrupted`). */
   resumeInterrupted?: boolean | undefined;
+  /** Clean stops a run is handed over through; the next one ends it interrupted (`agent.maxHandovers`). */
+  maxHandovers?: number | undefined;
 }
 
 /** How runs behave when nothing configures them (tests, embedding). */
@@ -31,6 +33,7 @@ export function runSettings(config: () => GatewayConfig): () => RunSettings {
       bounds: { maxMessages: c.sessions.maxMessagesPerSession, maxBytes: c.sessions.maxBytesPerSession },
       maxQueuedRuns: c.agent.maxQueuedRuns,
       resumeInterrupted: c.agent.resumeInterrupted,
+      maxHandovers: c.agent.maxHandovers,
     };
   };
 }

@@ -15,7 +15,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import type { Responder } from './responder.ts';
-import { handOverRuns, RunHandedOver, settleWithin } from './run-handover.ts';
+import { handOverRuns, RunHandedOver, settleWithin, stopReasonFor } from './run-handover.ts';
 import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
@@ -255,18 +255,18 @@ export class SessionRuns {
   /**
    * Stop the runs (waiting a bounded time). With resuming on (`resumeInterrupted`), each
    * active one stops where it is (a tool call still going gets no result) and is handed over with
-   * the queued ones; otherwise they end as interrupted. Returns the ids handed over.
+   * the queued ones (one handed over `maxHandovers` times already ends interrupted); otherwise they
+   * end as interrupted. Returns the ids handed over.
    */
   async close(): Promise<string[]> {
     this.#closed = true;
-    const handOver = this.#settings.resumeInterrupted === true;
-    const why = handOver ? new RunHandedOver('the gateway is stopping') : new Error('gateway shutting down');
-    for (const r of this.#active.values()) r.controller.abort(why);
+    const settings = this.#settings;
+    for (const r of this.#active.values()) r.controller.abort(stopReasonFor(r.record, settings, this.#o.log));
     const queued = [...this.#queued.values()].flat();
     this.#queued.clear();
     await settleWithin([...this.#running]);
     for (const r of queued) this.#live.delete(r.record.runId) && r.resolveDone();
-    if (!handOver) return [];
+    if (settings.resumeInterrupted !== true) return [];
     const runs = [...this.#stopped, ...queued.map((r) => r.record)];
     return handOverRuns({ ...this.#o, leases: this.#o.runLeases }, runs);
   }
@@ -365,7 +365,8 @@ export class SessionRuns {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       // Another gateway has it, or will: nothing more is written or sent from here.
       if (reason instanceof RunTakenOver || reason instanceof RunHandedOver) {
-        if (reason instanceof RunHandedOver) this.#stopped.push(record);
+        if (reason instanceof RunHandedOver)
+          this.#stopped.push({ ...record, handovers: (record.handovers ?? 0) + 1 });
         this.#live.delete(runId);
         return live.resolveDone();
       }

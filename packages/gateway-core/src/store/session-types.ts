@@ -160,6 +160,8 @@ export interface RunRecord {
   ownerId?: string | undefined;
   /** When a gateway stopping cleanly let it go (to be started again at once, by whoever takes it). */
   handedOverAtMs?: number | undefined;
+  /** Times a gateway stopping cleanly handed it over mid-turn (bounded by `agent.maxHandovers`). */
+  handovers?: number | undefined;
   createdAtMs: number;
   startedAtMs?: number | undefined;
   endedAtMs?: number | undefined;
@@ -180,6 +182,7 @@ export type RunPatch = Partial<
     | 'resumes'
     | 'ownerId'
     | 'handedOverAtMs'
+    | 'handovers'
   >
 >;
 

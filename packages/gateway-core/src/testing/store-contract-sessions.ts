@@ -198,6 +198,23 @@ export function describeSessionRepos(current: () => Store): void {
       expect((await store.runs.listByStatus(['ok'])).map((r) => r.runId)).toEqual([]);
     });
 
+    it("keeps a handed-over run's handover time and count; clearing the time keeps the count", async () => {
+      await store.runs.create(run('h1'));
+      await store.runs.update('h1', { status: 'running', startSeq: 1 });
+      await store.runs.update('h1', { status: 'accepted', handedOverAtMs: 50, handovers: 2 });
+      expect(await store.runs.get('h1')).toMatchObject({
+        status: 'accepted',
+        handedOverAtMs: 50,
+        handovers: 2,
+      });
+      expect((await store.runs.listByStatus(['accepted'])).map((r) => r.handovers)).toEqual([2]);
+      // Taken up again by the next start: no longer handed over, but the count stays.
+      await store.runs.update('h1', { handedOverAtMs: undefined, ownerId: 'gw-b' });
+      const taken = await store.runs.get('h1');
+      expect(taken?.handedOverAtMs).toBeUndefined();
+      expect(taken).toMatchObject({ handovers: 2, ownerId: 'gw-b', startSeq: 1 });
+    });
+
     it('keeps what an agent turn records: its scopes, owner, start position and resumes; tool steps in history', async () => {
       await store.runs.create({ ...run('t1'), scopes: ['operator.read'], ownerId: 'gw-a' });
       await store.runs.update('t1', { status: 'running', startSeq: 3 });

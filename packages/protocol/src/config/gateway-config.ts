@@ -358,6 +358,12 @@ export const AgentSection = Type.Object(
           description:
             "What the `sessions` tool of an operator's turn may read: `agent`, the sessions of the turn's agent; `all`, every agent's. A turn no operator started reads only its own session either way.",
         }),
+        approvalTimeoutMs: Type.Integer({
+          minimum: 1000,
+          default: 120_000,
+          description:
+            'How long an exec approval request (a system.run the exec policy asks about; also exec.approval.request without its own timeoutMs) waits for an operator; then it expires and askFallback decides.',
+        }),
       },
       { additionalProperties: false, default: {}, description: 'Which tools the agent may call.' },
     ),
@@ -382,6 +388,12 @@ export const AgentSection = Type.Object(
       default: true,
       description:
         'A run a crash or stop left unfinished is run again on the next start (in a cluster, by another gateway), from its last stored step (completed tool calls are not run again), and the runs queued behind it after it, in order; once after a crash, at once after a clean stop (which hands it over). Off: it is marked interrupted.',
+    }),
+    maxHandovers: Type.Integer({
+      minimum: 0,
+      default: 3,
+      description:
+        'Clean stops (SIGTERM, a restart) a running turn is handed over through; the next one ends it interrupted instead (a turn stuck in a tool is not carried through restarts forever), and the runs queued behind it go on. 0: a clean stop never hands a running turn over.',
     }),
     timeoutMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Default run timeout.' }),
     queueMode: Type.Union([Type.Literal('queue'), Type.Literal('merge')], {

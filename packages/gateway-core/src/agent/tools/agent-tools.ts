@@ -6,7 +6,7 @@ import type { AgentTool } from './agent-tool.ts';
 import { canvasTool } from './canvas-tool.ts';
 import { cronTool } from './cron-tool.ts';
 import { type MessageServices, messageTool } from './message-tool.ts';
-import { NodeInvoker } from './node-invoker.ts';
+import { NodeInvoker, type NodesElsewhere } from './node-invoker.ts';
 import { nodesTool } from './nodes-tool.ts';
 import { type SessionAccess, sessionsTool } from './sessions-tool.ts';
 import type { StoreImage } from './tool-images.ts';
@@ -22,11 +22,13 @@ export interface AgentToolServices {
   sessionAccess: SessionAccess;
   /** Keeps a picture a tool took (the media store). */
   storeImage?: StoreImage | undefined;
+  /** In a cluster: the nodes other gateways hold. */
+  nodesElsewhere?: NodesElsewhere | undefined;
 }
 
 /** Every tool the agent has; `agent.tools.allow/deny` picks which are offered. */
 export function agentTools(s: AgentToolServices): AgentTool[] {
-  const invoker = new NodeInvoker(s.nodes, s.approvals);
+  const invoker = new NodeInvoker(s.nodes, s.approvals, s.nodesElsewhere);
   return [
     nodesTool(invoker, s.storeImage),
     canvasTool(invoker, s.storeImage),

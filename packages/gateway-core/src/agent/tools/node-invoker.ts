@@ -1,35 +1,77 @@
-import { gatewayError, type NodeInfo, type NodeInvokeResult } from '@openclaw/protocol';
+import {
+  gatewayError,
+  type NodeInfo,
+  type NodeInvokeParams,
+  type NodeInvokeResult,
+} from '@openclaw/protocol';
 import { MAIN_AGENT_ID } from '../../agents/agent-catalog.ts';
 import { agentIdInKey } from '../../agents/agent-routing.ts';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
+import type { ClusterBridge } from '../../cluster/cluster-bridge.ts';
+import type { InvokeProgress } from '../../nodes/invoke-broker.ts';
 import type { NodeService } from '../../nodes/node-service.ts';
 import { type ToolCallContext, toolProgress } from './agent-tool.ts';
+
+/** The nodes other gateways of a cluster hold, and the way to invoke them (the cluster bridge). */
+export interface NodesElsewhere {
+  /** Node id → the gateway holding it, for nodes connected to another gateway. */
+  located(): Promise<Map<string, string>>;
+  /** Forward an invoke to the gateway holding the node; undefined when none holds it. */
+  invoke(params: NodeInvokeParams, onProgress: InvokeProgress): Promise<NodeInvokeResult | undefined>;
+}
+
+/** The cluster bridge as the agent's node tools use it; an invoke's deadline defaults as an operator's. */
+export function clusterNodes(
+  cluster: Pick<ClusterBridge, 'nodesElsewhere' | 'remoteInvoke'>,
+  defaultTimeoutMs: () => number,
+): NodesElsewhere {
+  return {
+    located: () => cluster.nodesElsewhere(),
+    invoke: (params, onProgress) => cluster.remoteInvoke(params, defaultTimeoutMs(), onProgress),
+  };
+}
+
+/** A node as the agent sees it: `gatewayId` names the other gateway holding it, in a cluster. */
+export type AgentNodeInfo = NodeInfo & { gatewayId?: string };
 
 /**
  * node.invoke for the agent's tools, through the same checks an operator's call gets: the node's
  * approved commands, the gateway deny list, the invoke deadline, and for system.run the exec
- * approval policy (which may raise an `exec.approval.requested` and wait for an operator).
+ * approval policy (which may raise an `exec.approval.requested` and wait for an operator). In a
+ * cluster a node connected to another gateway is reached through it (the approval is asked here,
+ * once; the holder checks the node's approved commands and the deny list).
  */
 export class NodeInvoker {
   readonly #nodes: NodeService;
   readonly #approvals: ExecApprovals;
+  readonly #elsewhere: NodesElsewhere | undefined;
 
-  constructor(nodes: NodeService, approvals: ExecApprovals) {
+  constructor(nodes: NodeService, approvals: ExecApprovals, elsewhere?: NodesElsewhere) {
     this.#nodes = nodes;
     this.#approvals = approvals;
+    this.#elsewhere = elsewhere;
   }
 
-  list(): Promise<NodeInfo[]> {
-    return this.#nodes.list();
+  /** Every node known to the cluster; one held by another gateway counts as connected. */
+  async list(): Promise<AgentNodeInfo[]> {
+    const [nodes, located] = await Promise.all([
+      this.#nodes.list(),
+      this.#elsewhere?.located() ?? new Map<string, string>(),
+    ]);
+    return nodes.map((n) => {
+      const gatewayId = n.connected ? undefined : located.get(n.nodeId);
+      return gatewayId ? { ...n, connected: true, gatewayId } : n;
+    });
   }
 
-  /** The first connected node with `command` approved, when the model named none. */
+  /** The first connected node with `command` approved (one held here first), when the model named none. */
   async pick(command: string, nodeId?: string | undefined): Promise<string> {
     if (nodeId) return nodeId;
-    const found = (await this.#nodes.list()).find(
+    const able = (await this.list()).filter(
       (n) => n.connected && (n.approvedCommands ?? []).includes(command),
     );
+    const found = able.find((n) => !n.gatewayId) ?? able[0];
     if (!found)
       throw gatewayError('UNAVAILABLE', 'NODE_NOT_CONNECTED', `no connected node has ${command} approved`, {
         details: { command },
@@ -84,8 +126,12 @@ export class NodeInvoker {
         }),
       );
     // What the node reports while it works (a long system.run's output) reaches the turn's stream.
-    return this.#nodes.invoke(params, undefined, (p) =>
-      ctx.update(toolProgress(p.chunk, { status: 'running', command, nodeId, seq: p.seq, chunk: p.chunk })),
-    );
+    const onProgress: InvokeProgress = (p) =>
+      ctx.update(toolProgress(p.chunk, { status: 'running', command, nodeId, seq: p.seq, chunk: p.chunk }));
+    if (this.#elsewhere && !this.#nodes.isConnectedHere(nodeId)) {
+      const remote = await this.#elsewhere.invoke(params, onProgress);
+      if (remote) return remote;
+    }
+    return this.#nodes.invoke(params, undefined, onProgress);
   }
 }

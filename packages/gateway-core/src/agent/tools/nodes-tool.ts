@@ -29,7 +29,7 @@ export function nodesTool(invoker: NodeInvoker, storeImage?: StoreImage) {
   return defineTool({
     name: 'nodes',
     description:
-      'List the paired nodes (devices) with the commands an operator approved for each, or invoke one command on a node. system.run may wait for an operator to approve it.',
+      'List the paired nodes (devices) with the commands an operator approved for each, or invoke one command on a node (any connected one, also through another gateway of a cluster). system.run may wait for an operator to approve it.',
     schema: NodesToolInput,
     methodFor: (input) => (input.action === 'list' ? 'node.list' : 'node.invoke'),
     async run(input, ctx) {
@@ -42,6 +42,8 @@ export function nodesTool(invoker: NodeInvoker, storeImage?: StoreImage) {
             platform: n.platform ?? null,
             connected: n.connected,
             commands: n.approvedCommands ?? [],
+            // In a cluster: the other gateway holding the node (invokes reach it through that one).
+            ...(n.gatewayId ? { gatewayId: n.gatewayId } : {}),
           })),
         };
       }
