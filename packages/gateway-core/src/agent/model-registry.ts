@@ -3,7 +3,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { DEFAULT_AGENT_ID, type GatewayConfig } from '@openclaw/protocol';
 import { RecentFiles } from '../util/recent-files.ts';
 import { BackendError } from './backend-error.ts';
-import { type ToolResultImages, toolResultImagesOf } from './pictures-after-results.ts';
+import { type ToolResultImages, toolResultImagesOf } from './tool-result-images.ts';
 
 type AgentConfig = GatewayConfig['agent'];
 
