@@ -7,6 +7,8 @@
 //   node --conditions=@openclaw/source apps/gateway/bench/agent-turn.ts [--turns 200]
 //     [--built]            the built daemon entry (apps/gateway/dist/gateway.js) instead of the sources
 //     [--cpu-prof <dir>]   with --built: write the gateway's V8 CPU profile there
+//     [--heap-prof <dir>]  with --built: write the gateway's sampled allocation profile there
+//     [--entry <file>]     with --built: this daemon entry instead (an A/B against a copy of another build)
 //   (pnpm bench runs it too, against the built gateway)
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,16 +26,19 @@ export interface AgentTurnFigures {
   lastTokenToPlatformMs: { p50: number; p99: number };
   /** The gateway process's CPU time (user + system) per measured turn, when its pid is known. */
   cpuMsPerTurn?: number;
+  /** The same, the kernel's part (system time: syscalls such as SQLite's fsync and socket writes). */
+  sysCpuMsPerTurn?: number;
 }
 
-/** User + system CPU time of a process so far, in ms (from /proc; undefined elsewhere). */
-export async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+/** A process's CPU time so far, in ms, in all and the kernel's part (from /proc; undefined elsewhere). */
+export async function cpuTimes(pid: number | undefined): Promise<{ total: number; sys: number } | undefined> {
   if (!pid) return undefined;
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  const user = Number(fields[11]);
+  const sys = Number(fields[12]);
+  return Number.isFinite(user + sys) ? { total: (user + sys) * 10, sys: sys * 10 } : undefined;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -85,11 +90,11 @@ export async function agentTurnOverhead(
   });
   const inbound: number[] = [];
   const outbound: number[] = [];
-  let cpuStart: number | undefined;
-  let cpuEnd: number | undefined;
+  let cpuStart: { total: number; sys: number } | undefined;
+  let cpuEnd: { total: number; sys: number } | undefined;
   try {
     for (let i = 0; i < warmup + turns; i++) {
-      if (i === warmup) cpuStart = await cpuMs(gw.pid);
+      if (i === warmup) cpuStart = await cpuTimes(gw.pid);
       const chatId = 50_000 + i;
       const text = `turn ${i}`;
       const update = await tg.pushMessage({ chatId, from: { id: chatId, first_name: 'Bench' }, text });
@@ -107,7 +112,7 @@ export async function agentTurnOverhead(
       inbound.push(req.receivedAt - delivered);
       outbound.push(reply.hrAt - req.doneAt);
     }
-    cpuEnd = await cpuMs(gw.pid);
+    cpuEnd = await cpuTimes(gw.pid);
   } finally {
     await gw.stop();
     await tg.close();
@@ -120,14 +125,23 @@ export async function agentTurnOverhead(
     inboundToModelMs: { p50: pct(inbound, 50), p99: pct(inbound, 99) },
     lastTokenToPlatformMs: { p50: pct(outbound, 50), p99: pct(outbound, 99) },
     ...(cpuStart !== undefined && cpuEnd !== undefined
-      ? { cpuMsPerTurn: Math.round(((cpuEnd - cpuStart) / turns) * 100) / 100 }
+      ? {
+          cpuMsPerTurn: Math.round(((cpuEnd.total - cpuStart.total) / turns) * 100) / 100,
+          sysCpuMsPerTurn: Math.round(((cpuEnd.sys - cpuStart.sys) / turns) * 100) / 100,
+        }
       : {}),
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { turns: { type: 'string' }, built: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+    options: {
+      turns: { type: 'string' },
+      built: { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      'heap-prof': { type: 'string' },
+      entry: { type: 'string' },
+    },
   });
   const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
   const { tmpdir, loadavg } = await import('node:os');
@@ -150,8 +164,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         };
       }
       await writeFile(join(stateDir, 'openclaw.json'), JSON.stringify(config));
-      const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
-      const entry = join(import.meta.dirname, '..', 'dist', 'gateway.js');
+      const prof = [
+        ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []),
+        // A sample every 16 KB allocated (V8's default, 512 KB, sees too few per turn).
+        ...(values['heap-prof']
+          ? ['--heap-prof', `--heap-prof-dir=${resolve(values['heap-prof'])}`, '--heap-prof-interval=16384']
+          : []),
+      ];
+      const entry = values.entry
+        ? resolve(values.entry)
+        : join(import.meta.dirname, '..', 'dist', 'gateway.js');
       const child = spawn(process.execPath, [...prof, entry, '--port', '0'], {
         env: {
           ...process.env,

@@ -196,7 +196,14 @@ describe('Telegram, Slack, Discord, Signal and iMessage in one gateway', () => {
     expect(broken).toMatchObject({ healthState: 'backoff', connected: false, running: true });
     expect(Number(broken?.reconnectAttempts)).toBeGreaterThanOrEqual(2);
     const health = await c.request('health');
-    expect(health.channels.signal).toMatchObject({ accounts: 2, connected: 1 });
+    // The channel is as healthy as its failing account, in the field the reference clients read.
+    expect(health.channels.signal).toMatchObject({
+      accounts: 2,
+      connected: 1,
+      configured: true,
+      state: 'backoff',
+      healthState: 'backoff',
+    });
     await tg.pushMessage({ chatId: 13, from: { id: 13, first_name: 'Cy' }, text: 'still here' });
     await waitFor(() => tg.sentTexts('13').includes('echo: still here'), 10_000);
   });

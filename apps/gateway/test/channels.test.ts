@@ -80,7 +80,12 @@ describe('channels through the gateway process', () => {
     const after = await c.request('channels.status', {});
     expect(after.channelAccounts.telegram?.[0]?.lastInboundAt).toBeGreaterThan(0);
     const health = await c.request('health');
-    expect(health.channels.telegram).toMatchObject({ accounts: 1, connected: 1 });
+    expect(health.channels.telegram).toMatchObject({
+      accounts: 1,
+      connected: 1,
+      configured: true,
+      healthState: 'healthy',
+    });
   });
 
   it('WebChat: chat.send streams the echo reply as chat events, history survives a restart', async () => {

@@ -88,6 +88,20 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/\bOK \((\d+)ms\)/);
     expect(Number(/OK \((\d+)ms\)/.exec(r.out)?.[1])).toBeGreaterThan(0);
+    // The Telegram account on the fake server, in the reference's words (not "unknown").
+    expect(r.out).toMatch(/^Telegram: healthy$/m);
+  });
+
+  it('skills list and hooks list say there are none (not "unknown method")', async () => {
+    const skills = await cli(['skills', 'list']);
+    expect(skills.code, skills.out).toBe(0);
+    expect(skills.out).toMatch(/No skills found\./);
+    const skillsJson = await cli(['skills', 'list', '--json']);
+    expect(skillsJson.code, skillsJson.out).toBe(0);
+    expect(JSON.parse(skillsJson.out.slice(skillsJson.out.indexOf('{')))).toMatchObject({ skills: [] });
+    const hooks = await cli(['hooks', 'list']);
+    expect(hooks.code, hooks.out).toBe(0);
+    expect(hooks.out).toMatch(/No hooks found\./);
   });
 
   it('status reaches the gateway (a remote config, the way the reference CLI is pointed elsewhere)', async () => {
@@ -101,6 +115,10 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/reachable/);
     expect(r.out).not.toMatch(/unreachable/);
+    // --deep adds the Health table: the gateway, and the Telegram account as the reference words it.
+    const deep = await ref(['status', '--deep'], statusHome);
+    expect(deep.code, deep.out).toBe(0);
+    expect(deep.out).toMatch(/│ Telegram\s+│ OK\s+│ healthy/);
   });
 
   it('devices list shows a pending device and devices approve lets it in, with loopback approval off', async () => {
@@ -244,6 +262,37 @@ describe('the reference CLI and node host against our gateway (loopback approval
   it('cron list', async () => {
     const r = await cli(['cron', 'list']);
     expect(r.code, r.out).toBe(0);
+  });
+
+  it('cron run queues a run and exits 0; cron rm removes the job', async () => {
+    // Added in our layout (the reference's `cron add` layout is not accepted here).
+    const add = await cli([
+      'gateway',
+      'call',
+      'cron.add',
+      '--params',
+      JSON.stringify({
+        name: 'interop-run',
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        action: { kind: 'agent', message: 'tick', sessionKey: 'interop-cron' },
+      }),
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    expect(id, add.out).toBeDefined();
+    const run = await cli(['cron', 'run', id!]);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/"enqueued": true/);
+    const runs = await cli(['cron', 'runs', '--id', id!]);
+    expect(runs.code, runs.out).toBe(0);
+    expect(runs.out).toContain(/"runId": "(cron_[\w-]+)"/.exec(run.out)?.[1]);
+    // --wait polls cron.runs until the run finishes; an agent turn with nothing to deliver succeeded.
+    const wait = await cli(['cron', 'run', id!, '--wait', '--wait-timeout', '60s']);
+    expect(wait.code, wait.out).toBe(0);
+    expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+    expect(rm.out).toMatch(/"removed": true/);
   });
 
   it('models list reads the catalog with its details (the published-model-catalog contract)', async () => {

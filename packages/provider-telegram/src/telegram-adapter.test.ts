@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import http, { createServer } from 'node:http';
 import {
   type AdapterContext,
   type InboundEnvelope,
@@ -203,6 +203,38 @@ describe('TelegramAdapter against a fake Bot API', () => {
     await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'marker' });
     await waitFor(() => second.inbound.length > 0 && second.inbound.at(-1)?.text === 'marker');
     expect(second.inbound.map((m) => m.text)).toEqual(['marker']);
+  });
+
+  it('the next long poll goes out after what the updates set going in the same pass (a turn and its model request)', async () => {
+    const { tg, adapter } = await setup();
+    // telegraf's node-fetch looks up http.request on each call: watch (not replace) what it sends.
+    const order: string[] = [];
+    const request = http.request;
+    http.request = function (this: unknown, ...args: unknown[]) {
+      const o = args[0] as string | { path?: string };
+      if (String(typeof o === 'string' ? o : o.path).includes('/getUpdates')) order.push('getUpdates');
+      return (request as (...a: unknown[]) => http.ClientRequest).apply(this, args);
+    } as typeof http.request;
+    cleanup.push(async () => {
+      http.request = request;
+    });
+    const { ctx, inbound } = context({
+      emit: async (m) => {
+        inbound.push(m);
+        // A turn accepted by now: its work goes on after the handler has returned, several
+        // promise steps deep, within this pass of the event loop (as the model request does).
+        void (async () => {
+          for (let i = 0; i < 50; i++) await null;
+          order.push('turn work');
+        })();
+      },
+    });
+    await adapter.start(ctx);
+    await waitFor(() => order.includes('getUpdates'), 3000, 'the first long poll');
+    order.length = 0;
+    await tg.pushMessage({ chatId: 5, from: { id: 5, first_name: 'Ann' }, text: 'go' });
+    await waitFor(() => order.length >= 2, 3000, 'the turn and the next poll');
+    expect(order.slice(0, 2)).toEqual(['turn work', 'getUpdates']);
   });
 
   it('polling: each failed getUpdates is reported as degraded with the reason, each answer as healthy; 409 gives up', async () => {

@@ -267,6 +267,9 @@ export class TelegramAdapter implements ChannelAdapter {
         if (last) offset = last.update_id + 1;
         // bot.catch() logs a failing update; one bad message does not stop the others.
         await Promise.all(updates.map((u) => bot.handleUpdate(u)));
+        // A turn these updates started sends its model request in this same pass of the event
+        // loop; the next long poll (which also confirms them) goes out after it, not before.
+        if (updates.length) await new Promise((r) => setImmediate(r));
       }
     } finally {
       // Confirm what we handled, so the next start does not get it again.

@@ -65,11 +65,18 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
       return cron.update(id, patch);
     },
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
-    'cron.run': async ({ id }) => ({
-      id,
-      runId: await cron.runNow(id),
-      status: 'queued' as const,
-    }),
+    // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
+    'cron.run': async ({ id, mode = 'force' }) => {
+      if (mode === 'if-enabled' && !(await cron.get(id)).enabled)
+        return { id, ok: true as const, enqueued: false, ran: false as const, reason: 'disabled' as const };
+      return {
+        id,
+        ok: true as const,
+        enqueued: true,
+        runId: await cron.runNow(id),
+        status: 'queued' as const,
+      };
+    },
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
       known(agentId);
       let all = await cron.runs({ jobId: id, runId, limit: agentId ? 200 : Math.min(limit + offset, 200) });
@@ -77,12 +84,26 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         const own = await jobsOf(agentId);
         all = all.filter((r) => own.has(r.jobId)).slice(0, Math.min(limit + offset, 200));
       }
+      // A run's completion is known when it had nothing to deliver: an agent turn without `deliver`,
+      // run under the job as it is now (a run before the job's last change may have done otherwise).
+      const job = id ? await cron.get(id).catch(() => undefined) : undefined;
+      const quiet = (startedAtMs: number) =>
+        job?.action.kind === 'agent' && !job.action.deliver && startedAtMs >= job.updatedAtMs;
       const runs = all.slice(offset, offset + limit).map((r) => {
         const { error, agentRunId, ...rest } = r;
+        const done =
+          r.status === 'ok'
+            ? ('succeeded' as const)
+            : r.status === 'running'
+              ? undefined
+              : ('failed' as const);
         return {
           ...rest,
           ...(error !== undefined ? { error } : {}),
           ...(agentRunId !== undefined ? { agentRunId } : {}),
+          ...(quiet(r.startedAtMs)
+            ? { deliveryStatus: 'not-requested' as const, ...(done ? { completionStatus: done } : {}) }
+            : {}),
         };
       });
       // The store keeps the newest runs; a full page suggests there may be older ones.

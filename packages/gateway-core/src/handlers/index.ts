@@ -55,7 +55,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     ...createApprovalsHandlers(deps),
     ...createQuestionsHandlers(deps),
     ...createHostHandlers(deps),
-    ...createAbsentHandlers(),
+    ...createAbsentHandlers(deps),
   };
 }
 

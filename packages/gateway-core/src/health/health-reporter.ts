@@ -6,6 +6,7 @@ import type { GatewayIdentity } from '../gateway-identity.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
+import { summarizeChannels } from './channel-health.ts';
 import { EventLoopMonitor } from './event-loop-monitor.ts';
 
 /** What the listening layer knows about itself, for `status`. */
@@ -187,30 +188,7 @@ export class HealthReporter {
   }
 
   #channelHealth(): Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> {
-    const out: Pick<HealthSummary, 'channels' | 'channelOrder' | 'channelLabels'> = {
-      channels: {},
-      channelOrder: [],
-      channelLabels: {},
-    };
-    // Built only when some account is there to label (a gateway without channels skips it).
-    let labels: Map<string, string> | undefined;
-    for (const a of this.#o.channels.summary().accounts) {
-      labels ??= new Map(this.#o.channels.providers.map((p) => [p.id, p.label]));
-      let c = out.channels[a.channel];
-      if (!c) {
-        c = { state: a.healthState, accounts: 0, connected: 0, lastInboundAt: null, lastError: null };
-        out.channels[a.channel] = c;
-        out.channelOrder.push(a.channel);
-        out.channelLabels[a.channel] = labels.get(a.channel) ?? a.channel;
-      }
-      c.accounts++;
-      if (a.connected) c.connected++;
-      // The channel is as healthy as its worst account.
-      if (a.healthState !== 'running') c.state = a.healthState;
-      if (a.lastInboundAt && (c.lastInboundAt ?? 0) < a.lastInboundAt) c.lastInboundAt = a.lastInboundAt;
-      if (a.lastError) c.lastError = a.lastError;
-    }
-    return out;
+    return summarizeChannels(this.#o.channels.summary().accounts, () => this.#o.channels.providers);
   }
 }
 

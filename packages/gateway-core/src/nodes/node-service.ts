@@ -72,7 +72,7 @@ export class NodeService {
   /** A node connection completed its handshake: record what it declared, ask for what is new. */
   async connected(conn: Connection): Promise<void> {
     const s = conn.session;
-    if (!s || s.role !== 'node' || !s.deviceId) return;
+    if (s?.role !== 'node' || !s.deviceId) return;
     const nodeId = s.deviceId;
     const now = this.#o.clock.now();
     const { store } = this.#o;
@@ -245,7 +245,7 @@ export class NodeService {
     const now = this.#o.clock.now();
     const { store } = this.#o;
     const req = await store.nodes.getRequest(requestId);
-    if (!req || req.status !== 'pending' || req.expiresAtMs <= now) throw unknownRequest(requestId);
+    if (req?.status !== 'pending' || req.expiresAtMs <= now) throw unknownRequest(requestId);
     const needed = approveScopesFor(req.commands)[1];
     const privileged = needed === 'operator.admin';
     if (needed && !scopeSatisfies(actor.scopes, needed)) {
@@ -323,12 +323,12 @@ export class NodeService {
   ): Promise<NodeInvokeResult> {
     const { nodeId, command } = params;
     const conn = this.#connected.get(nodeId);
-    if ((!conn || conn.state !== 'ready') && operator && this.#o.remoteInvoke) {
+    if (conn?.state !== 'ready' && operator && this.#o.remoteInvoke) {
       // Maybe another gateway holds the node; it enforces approvals and the deadline itself.
       const remote = await this.#o.remoteInvoke(params);
       if (remote) return remote;
     }
-    if (!conn || conn.state !== 'ready') {
+    if (conn?.state !== 'ready') {
       throw gatewayError(
         'UNAVAILABLE',
         'NODE_NOT_CONNECTED',

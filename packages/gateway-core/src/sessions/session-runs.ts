@@ -20,6 +20,7 @@ import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
+import { TurnTyping } from './turn-typing.ts';
 
 export type ReplyTarget = RunDelivery;
 
@@ -253,10 +254,9 @@ export class SessionRuns {
   }
 
   /**
-   * Stop the runs (waiting a bounded time). With resuming on (`resumeInterrupted`), each
-   * active one stops where it is (a tool call still going gets no result) and is handed over with
-   * the queued ones (one handed over `maxHandovers` times already ends interrupted); otherwise they
-   * end as interrupted. Returns the ids handed over.
+   * Stop the runs (waiting a bounded time). With `resumeInterrupted`, each active one stops where it is (a
+   * tool call going gets no result) and is handed over with the queued ones (one handed over `maxHandovers`
+   * times already ends interrupted); else they end interrupted. Returns the ids handed over.
    */
   async close(): Promise<string[]> {
     this.#closed = true;
@@ -297,6 +297,7 @@ export class SessionRuns {
     const { runId, sessionKey } = record;
     const settings = this.#settings;
     const timeoutMs = record.timeoutMs ?? settings.timeoutMs;
+    const typing = new TurnTyping(record.deliverTo, this.#o.typing);
     const timer = setTimeout(
       () => controller.abort(new RunTimeout(`run timed out after ${timeoutMs} ms`)),
       timeoutMs,
@@ -314,9 +315,8 @@ export class SessionRuns {
       record.startSeq ??= lastSeq;
       await this.#journal.markRunning(record, startedAtMs);
       agentEvent('lifecycle', { phase: 'start', sessionKey, ...(resumed ? { resumed: true } : {}) });
-      const responder = this.#o.responder();
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, true);
-      const answer = await responder.respond(
+      typing.start();
+      const answer = await this.#o.responder().respond(
         {
           sessionKey,
           runId,
@@ -340,6 +340,7 @@ export class SessionRuns {
           agentEvent('assistant', { text, delta });
         },
       );
+      typing.shown();
       if (controller.signal.aborted) throw controller.signal.reason;
       const reply = typeof answer === 'string' ? answer : answer.text;
       const replyMedia = typeof answer === 'string' ? [] : (answer.media ?? []);
@@ -383,7 +384,7 @@ export class SessionRuns {
       await this.#finish(live, status, text, message, chatSeq, agentSeq);
     } finally {
       clearTimeout(timer);
-      if (record.deliverTo) this.#o.typing?.(record.deliverTo, false);
+      typing.end();
     }
   }
 

@@ -109,7 +109,7 @@ export function memoryChannelAccess(): ChannelAccessRepo {
     },
     async resolveRequest(c, a, code, status) {
       const r = reqs.get(rk(c, a, code));
-      if (!r || r.status !== 'pending') return undefined;
+      if (r?.status !== 'pending') return undefined;
       r.status = status;
       return copy(r);
     },

@@ -233,7 +233,7 @@ export function sqliteLeases({ q, tx, run }: SqliteParts): LeaseRepo {
         tx(() => {
           const r = q('SELECT * FROM leases WHERE name = ?').get(name) as Row | undefined;
           const cur = r ? toLease(r) : undefined;
-          if (cur && cur.holder && cur.holder !== holder && cur.expiresAtMs > now)
+          if (cur?.holder && cur.holder !== holder && cur.expiresAtMs > now)
             return { acquired: false, lease: cur };
           const next: LeaseRecord =
             cur && cur.holder === holder

@@ -134,6 +134,41 @@ export const pluginsList = defineMethod({
   sideEffect: false,
 });
 
+const AgentId = () =>
+  Type.Optional(Type.String({ minLength: 1, description: 'Which agent; an unknown one is refused.' }));
+
+export const skillsStatus = defineMethod({
+  name: 'skills.status',
+  description:
+    "An agent's skills: always none (this gateway has no skills). Answers the reference report with an empty list.",
+  params: Strict(
+    {
+      agentId: AgentId(),
+      sessionKey: Type.Optional(Type.String({ minLength: 1, description: 'The session asking; ignored.' })),
+    },
+    { $id: 'SkillsStatusParams', description: 'Which agent.' },
+  ),
+  result: Strict(
+    {
+      agentId: Type.String({ description: 'The agent the report is for.' }),
+      skills: EmptyArray('No skills.'),
+    },
+    { $id: 'SkillsStatusResult', description: 'No skills.' },
+  ),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const hooksStatus = defineMethod({
+  name: 'hooks.status',
+  description:
+    "An agent's event hooks: always none (this gateway has no hooks). Answers the reference report with an empty list.",
+  params: Strict({ agentId: AgentId() }, { $id: 'HooksStatusParams', description: 'Which agent.' }),
+  result: Strict({ hooks: EmptyArray('No hooks.') }, { $id: 'HooksStatusResult', description: 'No hooks.' }),
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
 export const absentMethods = [
   pluginApprovalList,
   openclawApprovalList,
@@ -144,6 +179,8 @@ export const absentMethods = [
   tasksList,
   talkCatalog,
   pluginsList,
+  skillsStatus,
+  hooksStatus,
 ] as const;
 
 export type TalkCatalogResult = Static<typeof talkCatalog.result>;

@@ -240,18 +240,33 @@ export const cronRemove = defineMethod({
 
 export const cronRun = defineMethod({
   name: 'cron.run',
-  description: 'Run a job now; returns its run id at once.',
+  description:
+    'Run a job now; returns its run id at once. With `if-enabled`, a disabled job is not run (`ran: false`).',
   params: Strict(
-    { id: NonEmptyString('Job.'), idempotencyKey: Type.Optional(IdempotencyKey) },
+    {
+      id: NonEmptyString('Job.'),
+      idempotencyKey: Type.Optional(IdempotencyKey),
+      // The reference's `due` (run only when the schedule says so) is not offered: the scheduler
+      // runs due jobs itself, and a second path to the same slot could fire it twice.
+      mode: Type.Optional(
+        Type.Union([Type.Literal('force'), Type.Literal('if-enabled')], {
+          description: 'force (default): run whatever its state; if-enabled: only when enabled.',
+        }),
+      ),
+    },
     { $id: 'CronRunParams', description: 'Job.' },
   ),
   result: Strict(
     {
       id: NonEmptyString('Job.'),
-      runId: NonEmptyString('Run.'),
-      status: Type.Literal('queued', { description: 'Queued.' }),
+      ok: Type.Literal(true, { description: 'The request was handled (whether or not it ran).' }),
+      enqueued: Type.Boolean({ description: 'A run was queued.' }),
+      runId: Type.Optional(NonEmptyString('Run, when queued.')),
+      status: Type.Optional(Type.Literal('queued', { description: 'Queued.' })),
+      ran: Type.Optional(Type.Literal(false, { description: 'Present when nothing was run.' })),
+      reason: Type.Optional(Type.Literal('disabled', { description: 'Why nothing was run.' })),
     },
-    { $id: 'CronRunResult', description: 'Queued run.' },
+    { $id: 'CronRunResult', description: 'Queued run, or why there is none.' },
   ),
   scope: 'operator.admin',
   sideEffect: true,
@@ -270,6 +285,17 @@ export const CronRunRecord = Strict(
     endedAtMs: Type.Union([TimestampMs('Ended.'), Type.Null()], { description: 'Ended, if it has.' }),
     error: Type.Optional(Type.String({ description: 'Error.' })),
     agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
+    deliveryStatus: Type.Optional(
+      Type.Literal('not-requested', {
+        description:
+          'Set when the run had nothing to deliver (an agent turn without `deliver`); absent when unknown.',
+      }),
+    ),
+    completionStatus: Type.Optional(
+      Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], {
+        description: 'Whether the run did all it had to, when that is known (the reference name).',
+      }),
+    ),
   },
   { $id: 'CronRunRecord', description: 'One run of a job.' },
 );

@@ -32,6 +32,13 @@ export const ChannelHealth = Type.Object(
     }),
     accounts: Count('Accounts configured for this channel.'),
     connected: Count('Accounts currently connected.'),
+    configured: Type.Optional(Type.Boolean({ description: 'Some account of this channel is configured.' })),
+    healthState: Type.Optional(
+      Type.String({
+        description:
+          "The reference clients' word for it: healthy when every account runs connected, disconnected when one runs unconnected, else `state`.",
+      }),
+    ),
     lastInboundAt: Type.Optional(Type.Union([TimestampMs('Last inbound message.'), Type.Null()])),
     lastError: Type.Optional(
       Type.Union([Type.String(), Type.Null()], { description: 'Last error, if any.' }),
