@@ -113,6 +113,12 @@ describe('several agents on one gateway', () => {
     expect((await c.request('agents.list', {})).agents.map((a) => a.id)).toEqual(['main', 'support']);
     const ok = await c.requestFinal('agent', { message: 'x', agentId: 'support', idempotencyKey: 'r-1' });
     expect(ok.status).toBe('ok');
+    const rowOf = async (key: string) =>
+      (await c.request('sessions.list', {})).sessions.find((r) => r.key === key);
+    expect(await rowOf('agent:support:main')).toMatchObject({
+      agentId: 'support',
+      effectiveAgentId: 'support',
+    });
     // A binding to an agent that is not there is refused as a whole.
     const bad = (await c
       .request('config.patch', { raw: JSON.stringify({ agents: { list: [] } }) })
@@ -121,6 +127,10 @@ describe('several agents on one gateway', () => {
     expect(bad.details?.path).toBe('bindings.0.agentId');
     await c.request('config.patch', { raw: JSON.stringify({ agents: { list: [] }, bindings: [] }) });
     expect((await c.request('agents.list', {})).agents.map((a) => a.id)).toEqual(['main']);
+    // A removed agent's session keeps its key and says so, and who answers it now.
+    const orphan = await rowOf('agent:support:main');
+    expect(orphan).toMatchObject({ agentId: 'support', effectiveAgentId: 'main' });
+    expect(referenceErrors('SessionRow', orphan)).toBe('');
     const gone = (await c
       .request('agent', { message: 'y', agentId: 'support', idempotencyKey: 'r-2' })
       .catch((x: unknown) => x)) as GatewayRequestError;

@@ -162,6 +162,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         context: (toolCallId) => ({
           runId: input.runId,
           sessionKey: input.sessionKey,
+          agentId: reads.agent.id,
           toolCallId,
           scopes,
           unattended,

@@ -104,6 +104,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
           },
           store,
           cron: p.cron,
+          sessionAccess: { agentOf, visibility: () => cfg().agent.tools.sessionsVisibility },
           nodesElsewhere: p.cluster && clusterNodes(p.cluster, () => cfg().nodes.invokeTimeoutMs),
           storeImage: async (bytes) => {
             const item = await p.media.put(bytes);

@@ -3,6 +3,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { DEFAULT_AGENT_ID, type GatewayConfig } from '@openclaw/protocol';
 import { RecentFiles } from '../util/recent-files.ts';
 import { BackendError } from './backend-error.ts';
+import { type ToolResultImages, toolResultImagesOf } from './tool-result-images.ts';
 
 type AgentConfig = GatewayConfig['agent'];
 
@@ -12,6 +13,7 @@ export const ECHO_MODEL_REF = 'echo/echo';
 interface ProviderSettings {
   api: 'openai-compatible' | 'openai' | 'anthropic';
   baseUrl?: string | undefined;
+  toolResultImages?: ToolResultImages | undefined;
   apiKeyEnv?: string | undefined;
   apiKeyFile?: string | undefined;
 }
@@ -26,6 +28,8 @@ export interface ResolvedModel {
   /** Undefined for the echo model. */
   model: LanguageModelV4 | undefined;
   baseUrl?: string | undefined;
+  /** Where its tool results carry pictures (see toolResultImagesOf); undefined for echo. */
+  toolResultImages?: ToolResultImages | undefined;
 }
 
 export interface ModelRegistryOptions {
@@ -103,6 +107,7 @@ export class ModelRegistry {
         apiKeyEnv: a.openai.apiKeyEnv,
         apiKeyFile:
           a.openai.apiKeyFile ?? (this.#o.stateDir ? join(this.#o.stateDir, 'agent-api-key') : undefined),
+        toolResultImages: a.openai.toolResultImages,
       },
       openai: { api: 'openai', apiKeyEnv: 'OPENAI_API_KEY' },
       anthropic: { api: 'anthropic', apiKeyEnv: 'ANTHROPIC_API_KEY' },
@@ -146,8 +151,15 @@ export class ModelRegistry {
     const { url: baseURL, headers } = credentialsApart(p.baseUrl?.replace(/\/+$/, ''), apiKey);
     const cacheKey = JSON.stringify([p.api, provider, modelId, baseURL, apiKey, headers]);
     const cached = this.#built.get(cacheKey);
-    if (cached)
-      return { ref, provider, modelId, api: p.api, model: cached, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    const described = {
+      ref,
+      provider,
+      modelId,
+      api: p.api,
+      baseUrl: p.baseUrl?.replace(/\/+$/, ''),
+      toolResultImages: toolResultImagesOf(p.api, p.toolResultImages),
+    };
+    if (cached) return { ...described, model: cached };
     let model: LanguageModelV4;
     // Provider packages load on first use, like the platform SDKs of channels.
     switch (p.api) {
@@ -186,7 +198,7 @@ export class ModelRegistry {
     // A handful of models in practice; the bound only guards against keys rotating without end.
     if (this.#built.size >= 32) this.#built.clear();
     this.#built.set(cacheKey, model);
-    return { ref, provider, modelId, api: p.api, model, baseUrl: p.baseUrl?.replace(/\/+$/, '') };
+    return { ...described, model };
   }
 
   async #key(p: ProviderSettings): Promise<string | undefined> {

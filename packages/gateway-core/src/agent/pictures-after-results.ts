@@ -1,18 +1,16 @@
 import type { ModelMessage } from 'ai';
 import type { ResolvedModel } from './model-registry.ts';
+import { type ToolResultImages, toolResultImagesOf } from './tool-result-images.ts';
 
 type ToolMessage = Extract<ModelMessage, { role: 'tool' }>;
 type UserPart = Exclude<Extract<ModelMessage, { role: 'user' }>['content'], string>[number];
 
-/**
- * Whether a provider's tool messages carry pictures, judged by what its AI SDK provider sends:
- * Anthropic's tool results take image blocks; `@ai-sdk/openai-compatible` sends multi-part tool
- * content (the registry turns `supportsMultiPartToolContent` on); `@ai-sdk/openai`'s chat model
- * turns a multi-part result into one JSON string, so there the bytes would reach the model as
- * base64 text, never as a picture (OpenAI's chat API takes text only in `tool` messages).
- */
-export function toolResultsCarryPictures(api: ResolvedModel['api']): boolean {
-  return api !== 'openai';
+/** Whether a provider's tool messages carry pictures (see toolResultImagesOf). */
+export function toolResultsCarryPictures(
+  api: ResolvedModel['api'],
+  setting?: ToolResultImages | undefined,
+): boolean {
+  return toolResultImagesOf(api, setting) === 'inline';
 }
 
 /**

@@ -151,8 +151,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         const parts = streamModel({
           model: target.model,
           system: input.system,
-          // Where tool messages take text only, a step's pictures follow its results as a user message.
-          messages: toolResultsCarryPictures(target.api) ? messages : picturesAfterResults(messages),
+          // Where tool messages take text only (OpenAI's API, or a provider set to `user-message`),
+          // a step's pictures follow its results as a user message.
+          messages: toolResultsCarryPictures(target.api, target.toolResultImages)
+            ? messages
+            : picturesAfterResults(messages),
           tools: providerTools,
           temperature: input.temperature,
           signal: input.signal,

@@ -4,6 +4,7 @@ import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
+import { jobSessionKey } from './job-agent.ts';
 
 /** What a job does when it fires: an agent run in a session, or a send through the outbox. */
 export function cronActions(deps: {
@@ -15,7 +16,8 @@ export function cronActions(deps: {
     runAgent: async (action, job, dedupeKey) => {
       const r = await sessions.agent({
         message: action.message,
-        sessionKey: action.sessionKey ?? `cron:${job.id}`,
+        // The job's agent answers: its session key carries the agent (agent:<id>:…).
+        sessionKey: jobSessionKey(job),
         deliver: action.deliver,
         dedupeKey,
         source: 'cron',

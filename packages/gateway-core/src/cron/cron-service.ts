@@ -33,7 +33,10 @@ export interface CronServiceOptions {
 }
 
 export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
-  Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy'>>;
+  Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy'>> & {
+    /** null: no agent declared (as absent). */
+    agentId?: string | null | undefined;
+  };
 
 export class CronError extends CoreError<'CRON_JOB_UNKNOWN' | 'CRON_SCHEDULE_INVALID'> {
   override name = 'CronError';
@@ -140,6 +143,7 @@ export class CronService {
     const job: CronJobRecord = {
       id: newId('job'),
       name: input.name,
+      ...(input.agentId ? { agentId: input.agentId } : {}),
       description: input.description,
       enabled: input.enabled ?? true,
       schedule: input.schedule,
@@ -161,7 +165,10 @@ export class CronService {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
-    const next: CronJobRecord = { ...job, ...stripUndefined(patch), updatedAtMs: now };
+    const { agentId, ...rest } = patch;
+    const next: CronJobRecord = { ...job, ...stripUndefined(rest), updatedAtMs: now };
+    if (agentId === null) delete next.agentId;
+    else if (agentId !== undefined) next.agentId = agentId;
     if (patch.schedule || patch.enabled !== undefined)
       next.nextRunAtMs = nextRunAfter(next.schedule, now, next.createdAtMs);
     await this.#o.store.cron.put(next);
@@ -341,5 +348,6 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 function toJob(j: CronJobRecord): CronJob {
   const out = { ...j } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
+  if (j.agentId === undefined) delete out.agentId;
   return out;
 }

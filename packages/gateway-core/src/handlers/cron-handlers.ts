@@ -1,17 +1,35 @@
 import { createHash } from 'node:crypto';
 import type { cronMethods } from '@openclaw/protocol';
+import type { AgentCatalog } from '../agents/agent-catalog.ts';
 import type { CronService } from '../cron/cron-service.ts';
+import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
 import type { FamilyHandlers } from '../router/router.ts';
+import { unknownAgent } from './agents-handlers.ts';
 
 export interface CronDeps {
   cron: CronService;
+  agents: AgentCatalog;
 }
 
-/** cron.*: thin over the scheduler. */
-export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cronMethods> {
+/** cron.*: thin over the scheduler; a job names the agent its turns run as. */
+export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<typeof cronMethods> {
+  /** An agent id a request names must be configured (a job's agent, a filter). */
+  const known = (agentId: string | null | undefined) => {
+    if (agentId && !agents.profile(agentId))
+      throw unknownAgent(
+        agentId,
+        agents.list().map((a) => a.id),
+        'INVALID_REQUEST',
+      );
+  };
+  /** The ids of one agent's jobs. */
+  const jobsOf = async (agentId: string) =>
+    new Set((await cron.list(true)).filter((j) => jobAgentId(j) === agentId).map((j) => j.id));
   return {
     'cron.list': async ({ includeDisabled, enabled, agentId, limit, offset = 0 }) => {
-      let jobs = agentId && agentId !== 'main' ? [] : await cron.list(true);
+      known(agentId);
+      let jobs = await cron.list(true);
+      if (agentId) jobs = jobs.filter((j) => jobAgentId(j) === agentId);
       const which = enabled ?? (includeDisabled === false ? 'enabled' : 'all');
       if (which !== 'all') jobs = jobs.filter((j) => j.enabled === (which === 'enabled'));
       const total = jobs.length;
@@ -32,8 +50,20 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
     },
     'cron.get': ({ id }) => cron.get(id),
     'cron.status': () => cron.status(),
-    'cron.add': (params) => cron.add(params),
-    'cron.update': ({ id, patch }) => cron.update(id, patch),
+    'cron.add': (params) => {
+      known(params.agentId);
+      checkJobAgent({ agentId: params.agentId ?? undefined, action: params.action });
+      return cron.add(params);
+    },
+    'cron.update': async ({ id, patch }) => {
+      known(patch.agentId);
+      const job = await cron.get(id);
+      checkJobAgent({
+        agentId: patch.agentId === null ? undefined : (patch.agentId ?? job.agentId),
+        action: patch.action ?? job.action,
+      });
+      return cron.update(id, patch);
+    },
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
     // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
     'cron.run': async ({ id, mode = 'force' }) => {
@@ -48,10 +78,12 @@ export function createCronHandlers({ cron }: CronDeps): FamilyHandlers<typeof cr
       };
     },
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
-      const all =
-        agentId && agentId !== 'main'
-          ? []
-          : await cron.runs({ jobId: id, runId, limit: Math.min(limit + offset, 200) });
+      known(agentId);
+      let all = await cron.runs({ jobId: id, runId, limit: agentId ? 200 : Math.min(limit + offset, 200) });
+      if (agentId) {
+        const own = await jobsOf(agentId);
+        all = all.filter((r) => own.has(r.jobId)).slice(0, Math.min(limit + offset, 200));
+      }
       // A run's completion is known when it had nothing to deliver: an agent turn without `deliver`,
       // run under the job as it is now (a run before the job's last change may have done otherwise).
       const job = id ? await cron.get(id).catch(() => undefined) : undefined;

@@ -26,7 +26,14 @@ export interface ConversationWatchers {
 
 export function watchConversations(o: ConversationWatchersOptions): ConversationWatchers {
   const { activeRunId } = o;
-  const feed = new SessionFeed({ bus: o.bus, store: o.store, clock: o.clock, log: o.log, activeRunId });
+  const feed = new SessionFeed({
+    bus: o.bus,
+    store: o.store,
+    clock: o.clock,
+    log: o.log,
+    activeRunId,
+    agentOf: (key) => o.agents.agentOf(key),
+  });
   const views = new SessionViews({ store: o.store, agents: o.agents, clock: o.clock, activeRunId });
   return { feed, views };
 }

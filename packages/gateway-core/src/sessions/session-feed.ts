@@ -18,6 +18,8 @@ export interface SessionFeedOptions {
   clock: Clock;
   log: Logger;
   activeRunId: (key: string) => string | undefined;
+  /** The agent answering a session now (rows say it beside the one the key names). */
+  agentOf: (key: string) => string;
 }
 
 /** Most sessions one connection may follow with sessions.messages.subscribe. */
@@ -100,7 +102,12 @@ export class SessionFeed {
     try {
       const rec = reason === 'delete' ? undefined : await this.#o.store.sessions.get(key);
       const payload: SessionsChangedEvent = { sessionKey: key, reason, ts: this.#o.clock.now() };
-      if (rec) payload.session = sessionRow(rec, { activeRunId: this.#o.activeRunId(key), lastMessage });
+      if (rec)
+        payload.session = sessionRow(rec, {
+          answeredBy: this.#o.agentOf(key),
+          activeRunId: this.#o.activeRunId(key),
+          lastMessage,
+        });
       this.#o.bus.publish('sessions.changed', payload, { filter: (c) => listeners.has(c) });
     } catch (error) {
       this.#o.log.warn({ err: error, sessionKey: key }, 'sessions.changed not sent');

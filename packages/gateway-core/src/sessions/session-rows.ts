@@ -13,6 +13,8 @@ import type { SessionMessageRecord, SessionRecord, StoredMedia } from '../store/
 const PREVIEW_CHARS = 160;
 
 export interface RowExtras {
+  /** The agent answering the session now: its key's, or main when that agent was removed. */
+  answeredBy: string;
   activeRunId?: string | undefined;
   lastMessage?: string | undefined;
   derivedTitle?: boolean | undefined;
@@ -23,13 +25,14 @@ export interface RowExtras {
  * kind `unknown`: whether a chat is a DM or a group is not recorded; WebChat and agent sessions
  * are `direct` (one operator with the agent).
  */
-export function sessionRow(rec: SessionRecord, extras: RowExtras = {}): SessionSummary {
+export function sessionRow(rec: SessionRecord, extras: RowExtras): SessionSummary {
   const agentId = agentIdInKey(rec.key) ?? MAIN_AGENT_ID;
   const row: SessionSummary = {
     key: rec.key,
     kind: rec.kind === 'channel' ? 'unknown' : 'direct',
     origin: rec.kind,
     agentId,
+    effectiveAgentId: extras.answeredBy,
     isMain: rec.key === `agent:${agentId}:${MAIN_SESSION_NAME}`,
     createdAtMs: rec.createdAtMs,
     updatedAtMs: rec.updatedAtMs,

@@ -40,6 +40,7 @@ export class SessionViews {
 
   async row(rec: SessionRecord, o: RowOptions = {}): Promise<SessionSummary> {
     return sessionRow(rec, {
+      answeredBy: this.#o.agents.agentOf(rec.key),
       activeRunId: this.#o.activeRunId(rec.key),
       derivedTitle: o.derivedTitle,
       lastMessage: o.lastMessage

@@ -70,6 +70,8 @@ export interface KvRepo {
 export interface CronJobRecord {
   id: string;
   name: string;
+  /** The agent its turns run as, when declared (else the one its session key names, else main). */
+  agentId?: string | undefined;
   description?: string | undefined;
   enabled: boolean;
   /** CronSchedule from the protocol, as stored. */

@@ -240,6 +240,19 @@ const modelRef = (
 ) => Type.String({ pattern: MODEL_REF_PATTERN, description });
 const ModelRef = modelRef();
 
+/**
+ * Where a provider's tool results carry pictures (built anew for each place it is used: a shared
+ * schema object spread into another one has a type the declaration build cannot name).
+ */
+function toolResultImages() {
+  return Type.Optional(
+    Type.Union([Type.Literal('inline'), Type.Literal('user-message')], {
+      description:
+        "Where the pictures a tool call took go: `inline`, inside the tool message (servers that extend the chat-completions spec take them there; the default); `user-message`, as a user message right after the step's tool results, for servers that accept text only in tool messages, as the spec says. OpenAI's own API (`api: 'openai'`) always gets a user message.",
+    }),
+  );
+}
+
 export const AgentProviderEntry = Type.Object(
   {
     api: Type.Union([Type.Literal('openai-compatible'), Type.Literal('openai'), Type.Literal('anthropic')], {
@@ -254,6 +267,7 @@ export const AgentProviderEntry = Type.Object(
       Type.String({ description: 'Environment variable holding the API key (never the key itself here).' }),
     ),
     apiKeyFile: Type.Optional(Type.String({ description: 'File holding the API key.' })),
+    toolResultImages: toolResultImages(),
   },
   { additionalProperties: false, description: 'A model provider the agent may use.' },
 );
@@ -296,6 +310,7 @@ export const AgentSection = Type.Object(
           description:
             'The model accepts images: photos, and pictures its tools take (a canvas snapshot), are sent to it as images. Off: it gets a text description of what was attached, and the facts of a picture.',
         }),
+        toolResultImages: toolResultImages(),
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
     ),
@@ -337,6 +352,11 @@ export const AgentSection = Type.Object(
           default: ['operator.read', 'operator.write'],
           description:
             'The scopes of a turn no operator started (a channel message, a cron job). Such a turn also reads only its own session and messages only its own chat.',
+        }),
+        sessionsVisibility: Type.Union([Type.Literal('agent'), Type.Literal('all')], {
+          default: 'agent',
+          description:
+            "What the `sessions` tool of an operator's turn may read: `agent`, the sessions of the turn's agent; `all`, every agent's. A turn no operator started reads only its own session either way.",
         }),
         approvalTimeoutMs: Type.Integer({
           minimum: 1000,

@@ -288,7 +288,12 @@ export const SessionSummary = Type.Object(
     origin: Type.Union([Type.Literal('webchat'), Type.Literal('channel')], {
       description: 'Where it lives: WebChat (and agent runs), or a channel chat.',
     }),
-    agentId: NonEmptyString('The agent answering it (main).'),
+    agentId: NonEmptyString(
+      'The agent whose session it is: the one its key names (agent:<id>:…), else main. Kept when that agent is removed from the config.',
+    ),
+    effectiveAgentId: NonEmptyString(
+      'The agent answering it now: agentId while that agent is configured, main once it was removed.',
+    ),
     isMain: Type.Boolean({ description: 'The agent main session (agent:main:main).' }),
     channel: Type.Optional(NonEmptyString('Channel.')),
     accountId: Type.Optional(NonEmptyString('Account.')),

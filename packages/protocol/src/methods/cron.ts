@@ -69,10 +69,18 @@ export const CronRunStatus = Type.Union(
   { description: 'Run outcome.' },
 );
 
+/** The agent a job's turns run as (an id of agents.list, or `main`). */
+const JobAgentId = (description: string) => NonEmptyString(description, { maxLength: 64 });
+
 export const CronJob = Strict(
   {
     id: NonEmptyString('Job id.'),
     name: NonEmptyString('Name.'),
+    agentId: Type.Optional(
+      JobAgentId(
+        "The agent the job's turns run as, as declared (absent: the agent its session key names, else main).",
+      ),
+    ),
     description: Type.Optional(Type.String({ description: 'Description.' })),
     enabled: Type.Boolean({ description: 'Enabled.' }),
     schedule: CronSchedule,
@@ -113,7 +121,9 @@ export const cronList = defineMethod({
           description: 'Which jobs by state (overrides includeDisabled).',
         }),
       ),
-      agentId: Type.Optional(Type.String({ description: 'Agent (main: every job).' })),
+      agentId: Type.Optional(
+        NonEmptyString("Only this agent's jobs (declared, or named by the job's session key; else main's)."),
+      ),
       limit: Type.Optional(
         Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default: all).' }),
       ),
@@ -163,6 +173,12 @@ export const cronAdd = defineMethod({
   params: Strict(
     {
       name: NonEmptyString('Name.', { maxLength: 200 }),
+      agentId: Type.Optional(
+        Type.Union([JobAgentId('The agent whose turns the job runs.'), Type.Null()], {
+          description:
+            "The agent the job's turns run as, in its sessions (agent:<id>:cron:<job id> by default). Absent or null: the agent the action's session key names, else main.",
+        }),
+      ),
       description: Type.Optional(Type.String({ description: 'Description.' })),
       enabled: Type.Optional(Type.Boolean({ description: 'Default true.' })),
       schedule: CronSchedule,
@@ -185,6 +201,11 @@ export const cronUpdate = defineMethod({
       patch: Strict(
         {
           name: Type.Optional(NonEmptyString('Name.', { maxLength: 200 })),
+          agentId: Type.Optional(
+            Type.Union([JobAgentId('Run as this agent from now on.'), Type.Null()], {
+              description: 'Another agent; null: none declared (the session key decides, else main).',
+            }),
+          ),
           description: Type.Optional(Type.String({ description: 'Description.' })),
           enabled: Type.Optional(Type.Boolean({ description: 'Enabled.' })),
           schedule: Type.Optional(CronSchedule),
@@ -290,7 +311,7 @@ export const cronRuns = defineMethod({
         Type.Integer({ minimum: 1, maximum: 200, description: 'Most runs (default 50).' }),
       ),
       offset: Type.Optional(Count('Skip (newest first).')),
-      agentId: Type.Optional(Type.String({ description: 'Agent (main: every run).' })),
+      agentId: Type.Optional(NonEmptyString("Only runs of this agent's jobs.")),
     },
     { $id: 'CronRunsParams', description: 'Filter.' },
   ),

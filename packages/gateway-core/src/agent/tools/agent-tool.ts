@@ -6,6 +6,8 @@ import type { RunDelivery, StoredMedia } from '../../store/types.ts';
 export interface ToolCallContext {
   runId: string;
   sessionKey: string;
+  /** The agent the turn runs as (its session's agent). */
+  agentId: string;
   toolCallId: string;
   /** The scopes of whoever started the run; a tool action needs its method's scope. */
   scopes: readonly string[];

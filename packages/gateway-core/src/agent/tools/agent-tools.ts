@@ -8,7 +8,7 @@ import { cronTool } from './cron-tool.ts';
 import { type MessageServices, messageTool } from './message-tool.ts';
 import { NodeInvoker, type NodesElsewhere } from './node-invoker.ts';
 import { nodesTool } from './nodes-tool.ts';
-import { sessionsTool } from './sessions-tool.ts';
+import { type SessionAccess, sessionsTool } from './sessions-tool.ts';
 import type { StoreImage } from './tool-images.ts';
 
 export interface AgentToolServices {
@@ -18,6 +18,8 @@ export interface AgentToolServices {
   messages: MessageServices;
   store: Store;
   cron: CronService;
+  /** Whose a session is, and which sessions the `sessions` tool may read. */
+  sessionAccess: SessionAccess;
   /** Keeps a picture a tool took (the media store). */
   storeImage?: StoreImage | undefined;
   /** In a cluster: the nodes other gateways hold. */
@@ -31,7 +33,7 @@ export function agentTools(s: AgentToolServices): AgentTool[] {
     nodesTool(invoker, s.storeImage),
     canvasTool(invoker, s.storeImage),
     messageTool(s.messages),
-    sessionsTool(s.store),
+    sessionsTool(s.store, s.sessionAccess),
     cronTool(s.cron),
   ];
 }

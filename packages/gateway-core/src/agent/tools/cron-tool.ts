@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { CronService } from '../../cron/cron-service.ts';
+import { jobAgentId } from '../../cron/job-agent.ts';
 import { defineTool } from './agent-tool.ts';
 
 export const CronToolInput = Type.Object(
   {
     action: Type.Union([Type.Literal('add'), Type.Literal('list'), Type.Literal('remove')], {
-      description: 'add: schedule a turn of this agent. list: the jobs. remove: delete one.',
+      description: "add: schedule a turn of this agent. list: this agent's jobs. remove: delete one of them.",
     }),
     name: Type.Optional(Type.String({ description: 'add: a name for the job.' })),
     message: Type.Optional(Type.String({ description: 'add: what the scheduled turn is asked.' })),
@@ -18,7 +19,10 @@ export const CronToolInput = Type.Object(
   { additionalProperties: false },
 );
 
-/** `cron`: the agent schedules its own work (turns in this session), lists and removes jobs. */
+/**
+ * `cron`: the agent schedules its own work (turns of this agent in this session), lists and
+ * removes its jobs; another agent's jobs are not its to see or remove.
+ */
 export function cronTool(cron: CronService) {
   return defineTool({
     name: 'cron',
@@ -29,13 +33,16 @@ export function cronTool(cron: CronService) {
       input.action === 'add' ? 'cron.add' : input.action === 'list' ? 'cron.list' : 'cron.remove',
     async run(input, ctx) {
       if (input.action === 'list') {
-        const jobs = await cron.list();
+        const jobs = (await cron.list()).filter((j) => jobAgentId(j) === ctx.agentId);
         return {
           jobs: jobs.map((j) => ({ id: j.id, name: j.name, enabled: j.enabled, schedule: j.schedule })),
         };
       }
       if (input.action === 'remove') {
         if (!input.jobId) throw new Error('remove needs a jobId');
+        const job = (await cron.list()).find((j) => j.id === input.jobId);
+        if (job && jobAgentId(job) !== ctx.agentId)
+          throw new Error(`FORBIDDEN: job ${input.jobId} belongs to agent "${jobAgentId(job)}"`);
         return { jobId: input.jobId, removed: await cron.remove(input.jobId) };
       }
       if (!input.message) throw new Error('add needs a message');
@@ -49,6 +56,7 @@ export function cronTool(cron: CronService) {
       if (!schedule) throw new Error('add needs cron, everyMs or at');
       const job = await cron.add({
         name: input.name ?? input.message.slice(0, 60),
+        agentId: ctx.agentId,
         schedule,
         // Asked from a chat, the scheduled turn answers in that chat.
         action: {

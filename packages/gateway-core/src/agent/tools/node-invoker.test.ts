@@ -137,6 +137,7 @@ describe('the agent invoking a node held by another gateway', () => {
     const ctx: ToolCallContext = {
       runId: RUN_ID,
       sessionKey: 'telegram:default:1',
+      agentId: 'main',
       toolCallId,
       scopes: ['operator.admin'],
       unattended: true,

@@ -22,8 +22,21 @@ function line(m: SessionMessageRecord) {
   };
 }
 
-/** `sessions`: read other conversations (the sessions list, one session's recent history). */
-export function sessionsTool(store: Store) {
+export interface SessionAccess {
+  /** The agent that answers a session (its key's, when that agent is configured; else main). */
+  agentOf(sessionKey: string): string;
+  /** `agent`: a turn reads its agent's sessions only; `all`: every agent's (agent.tools.sessionsVisibility). */
+  visibility(): 'agent' | 'all';
+}
+
+/** How many sessions a listing looks through for the turn's agent (the newest first). */
+const SCAN_SESSIONS = 1000;
+
+/**
+ * `sessions`: read other conversations (the sessions list, one session's recent history) — by
+ * default only those of the turn's own agent, so one agent cannot read what people told another.
+ */
+export function sessionsTool(store: Store, access: SessionAccess) {
   return defineTool({
     name: 'sessions',
     description: "List recent sessions, or read another session's recent messages.",
@@ -36,8 +49,10 @@ export function sessionsTool(store: Store) {
         (input.action === 'list' || (input.sessionKey ?? ctx.sessionKey) !== ctx.sessionKey)
       )
         throw new Error('FORBIDDEN: a turn no operator started reads only its own session');
+      const own = access.visibility() === 'agent';
       if (input.action === 'list') {
-        const { sessions } = await store.sessions.list({ limit, offset: 0 });
+        let { sessions } = await store.sessions.list({ limit: own ? SCAN_SESSIONS : limit, offset: 0 });
+        if (own) sessions = sessions.filter((x) => access.agentOf(x.key) === ctx.agentId).slice(0, limit);
         return {
           sessions: sessions.map((s) => ({
             key: s.key,
@@ -49,6 +64,8 @@ export function sessionsTool(store: Store) {
         };
       }
       const sessionKey = input.sessionKey ?? ctx.sessionKey;
+      if (own && access.agentOf(sessionKey) !== ctx.agentId)
+        throw new Error(`FORBIDDEN: session ${sessionKey} belongs to another agent`);
       const page = await store.sessions.history(sessionKey, { limit });
       return { sessionKey, messages: page.map(line) };
     },

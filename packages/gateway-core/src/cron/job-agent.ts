@@ -1,0 +1,39 @@
+import { DEFAULT_AGENT_ID, gatewayError } from '@openclaw/protocol';
+import { agentIdInKey, agentSessionKey } from '../agents/agent-routing.ts';
+import type { CronJobRecord } from '../store/types.ts';
+
+type JobAgentFields = Pick<CronJobRecord, 'agentId' | 'action'>;
+
+/**
+ * Whose job this is: the agent it declares, else the one its session key names, else main (the
+ * reference resolves a job's owner in the same order).
+ */
+export function jobAgentId(job: JobAgentFields): string {
+  const key = job.action.kind === 'agent' ? job.action.sessionKey : undefined;
+  return job.agentId ?? (key ? agentIdInKey(key) : undefined) ?? DEFAULT_AGENT_ID;
+}
+
+/**
+ * The session a job's turn runs in: its session key (a plain one under the job's agent), or the
+ * job's own `cron:<job id>` session of that agent (`agent:<id>:cron:<job id>`; main's stays plain).
+ */
+export function jobSessionKey(job: Pick<CronJobRecord, 'id' | 'agentId' | 'action'>): string {
+  const key = (job.action.kind === 'agent' ? job.action.sessionKey : undefined) ?? `cron:${job.id}`;
+  return agentIdInKey(key) !== undefined ? key : agentSessionKey(jobAgentId(job), key);
+}
+
+/**
+ * A job may declare an agent only when its session key, if that names one, names the same
+ * agent: a turn never runs in another agent's session.
+ */
+export function checkJobAgent(job: JobAgentFields): void {
+  const key = job.action.kind === 'agent' ? job.action.sessionKey : undefined;
+  const named = key ? agentIdInKey(key) : undefined;
+  if (job.agentId === undefined || named === undefined || named === job.agentId) return;
+  throw gatewayError(
+    'INVALID_REQUEST',
+    'PARAMS_INVALID',
+    `session ${key} belongs to agent "${named}", not "${job.agentId}"`,
+    { details: { path: '/action/sessionKey', agentId: job.agentId, sessionKey: key } },
+  );
+}
