@@ -12,17 +12,24 @@ export interface ModelDetails {
 }
 
 // Addresses a model server on this machine or its own network answers from: loopback,
-// the private ranges, link-local, and the Tailscale/CGNAT range a tailnet uses.
-const nearby = new BlockList();
-nearby.addSubnet('127.0.0.0', 8, 'ipv4');
-nearby.addSubnet('10.0.0.0', 8, 'ipv4');
-nearby.addSubnet('172.16.0.0', 12, 'ipv4');
-nearby.addSubnet('192.168.0.0', 16, 'ipv4');
-nearby.addSubnet('169.254.0.0', 16, 'ipv4');
-nearby.addSubnet('100.64.0.0', 10, 'ipv4');
-nearby.addAddress('::1', 'ipv6');
-nearby.addSubnet('fc00::', 7, 'ipv6');
-nearby.addSubnet('fe80::', 10, 'ipv6');
+// the private ranges, link-local, and the Tailscale/CGNAT range a tailnet uses. Built on first
+// use: a gateway that is never asked for model details never builds it.
+let nearbyList: BlockList | undefined;
+function nearby(): BlockList {
+  if (nearbyList) return nearbyList;
+  const b = new BlockList();
+  b.addSubnet('127.0.0.0', 8, 'ipv4');
+  b.addSubnet('10.0.0.0', 8, 'ipv4');
+  b.addSubnet('172.16.0.0', 12, 'ipv4');
+  b.addSubnet('192.168.0.0', 16, 'ipv4');
+  b.addSubnet('169.254.0.0', 16, 'ipv4');
+  b.addSubnet('100.64.0.0', 10, 'ipv4');
+  b.addAddress('::1', 'ipv6');
+  b.addSubnet('fc00::', 7, 'ipv6');
+  b.addSubnet('fe80::', 10, 'ipv6');
+  nearbyList = b;
+  return b;
+}
 
 /** Whether a provider's base URL points at this machine or its network (no lookup is made). */
 export function isLocalEndpoint(baseUrl: string | undefined): boolean {
@@ -35,7 +42,7 @@ export function isLocalEndpoint(baseUrl: string | undefined): boolean {
   }
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;
   const family = isIP(host);
-  return family !== 0 && nearby.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  return family !== 0 && nearby().check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
