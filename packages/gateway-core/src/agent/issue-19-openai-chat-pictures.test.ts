@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryTurn } from '../sessions/responder.ts';
 import { streamModel } from './model-call.ts';
 import { modelMessagesOf } from './model-messages.ts';
-import { ModelRegistry } from './model-registry.ts';
-import { picturesAfterResults, toolResultsCarryPictures } from './pictures-after-results.ts';
+import { ModelRegistry, type ResolvedModel } from './model-registry.ts';
+import { messagesFor, picturesAfterResults } from './pictures-after-results.ts';
 import { toolOutputOf } from './tool-output.ts';
 
 const PNG = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
@@ -42,16 +42,43 @@ const compatible: Provider = {
 
 /** The request body the fake server received for one call with these messages (as the tool loop sends them). */
 async function requestFor(provider: Provider, messages: ModelMessage[]): Promise<ChatRequest> {
+  return bodyOf(async (baseURL) => ({ model: provider.model(baseURL), api: provider.api }), messages);
+}
+
+type Target = Pick<ResolvedModel, 'api' | 'toolResultImages'> & { model: LanguageModelV4 };
+
+/**
+ * The request body a fake server received for one call, the model built for the fake's address,
+ * with the messages as the tool loop sends them to it.
+ */
+async function bodyOf(
+  build: (baseURL: string) => Promise<Target>,
+  messages: ModelMessage[],
+): Promise<ChatRequest> {
   const fake = await FakeOpenAi.start({ script: () => ({ text: ['ok'] }) });
   fakes.push(fake);
+  const target = await build(fake.baseUrl);
   const parts = streamModel({
-    model: provider.model(fake.baseUrl),
-    messages: toolResultsCarryPictures(provider.api) ? messages : picturesAfterResults(messages),
+    model: target.model,
+    messages: messagesFor(target, messages),
     tools: [],
     signal: new AbortController().signal,
   });
   for await (const p of parts) if (p.type === 'error') throw p.error;
   return fake.requests[0]!;
+}
+
+/** The snapshot step's request: the tool message keeps the result's facts as text, the picture follows it. */
+function expectPictureAfterResult(req: ChatRequest): void {
+  expect(req.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
+  const tool = req.messages[2]!;
+  expect(tool.tool_call_id).toBe('call_snap');
+  expect(typeof tool.content).toBe('string');
+  expect(JSON.parse(tool.content as string)).toEqual(SNAPSHOT);
+  expect(req.messages[3]!.content).toEqual([
+    { type: 'text', text: 'The picture from the canvas tool call call_snap:' },
+    { type: 'image_url', image_url: { url: DATA_URL } },
+  ]);
 }
 
 /** A turn that asked for a snapshot, and the canvas call's result with its picture. */
@@ -84,17 +111,7 @@ function snapshotStep(): ModelMessage[] {
 
 describe("pictures on OpenAI's chat API (issue 19)", () => {
   it('the picture follows the tool result as an image part of a user message', async () => {
-    const req = await requestFor(openaiChat, snapshotStep());
-    expect(req.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
-    // The tool message keeps the result's facts as text, without the bytes.
-    const tool = req.messages[2]!;
-    expect(tool.tool_call_id).toBe('call_snap');
-    expect(typeof tool.content).toBe('string');
-    expect(JSON.parse(tool.content as string)).toEqual(SNAPSHOT);
-    expect(req.messages[3]!.content).toEqual([
-      { type: 'text', text: 'The picture from the canvas tool call call_snap:' },
-      { type: 'image_url', image_url: { url: DATA_URL } },
-    ]);
+    expectPictureAfterResult(await requestFor(openaiChat, snapshotStep()));
   });
 
   it('the pictures of several calls in a step go in one message, each after the call it came from', async () => {
@@ -208,22 +225,15 @@ async function requestForRef(
   ref: string,
   agent: (baseUrl: string) => Record<string, unknown>,
 ): Promise<{ req: ChatRequest; mode: string | undefined }> {
-  const fake = await FakeOpenAi.start({ script: () => ({ text: ['ok'] }) });
-  fakes.push(fake);
-  const config = parseConfig({ agent: agent(fake.baseUrl) });
-  const registry = new ModelRegistry({ config: () => config.agent, env: { OC_TEST_KEY: 'sk-test' } });
-  const target = await registry.resolve(ref);
-  const messages = snapshotStep();
-  const parts = streamModel({
-    model: target.model!,
-    messages: toolResultsCarryPictures(target.api, target.toolResultImages)
-      ? messages
-      : picturesAfterResults(messages),
-    tools: [],
-    signal: new AbortController().signal,
-  });
-  for await (const p of parts) if (p.type === 'error') throw p.error;
-  return { req: fake.requests[0]!, mode: target.toolResultImages };
+  let mode: string | undefined;
+  const req = await bodyOf(async (baseUrl) => {
+    const config = parseConfig({ agent: agent(baseUrl) });
+    const registry = new ModelRegistry({ config: () => config.agent, env: { OC_TEST_KEY: 'sk-test' } });
+    const target = await registry.resolve(ref);
+    mode = target.toolResultImages;
+    return { ...target, model: target.model! };
+  }, snapshotStep());
+  return { req, mode };
 }
 
 describe('toolResultImages per provider (issue 19)', () => {
@@ -232,15 +242,7 @@ describe('toolResultImages per provider (issue 19)', () => {
       providers: { strict: { api: 'openai-compatible', baseUrl, toolResultImages: 'user-message' } },
     }));
     expect(mode).toBe('user-message');
-    expect(req.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
-    const tool = req.messages[2]!;
-    expect(tool.tool_call_id).toBe('call_snap');
-    expect(typeof tool.content).toBe('string');
-    expect(JSON.parse(tool.content as string)).toEqual(SNAPSHOT);
-    expect(req.messages[3]!.content).toEqual([
-      { type: 'text', text: 'The picture from the canvas tool call call_snap:' },
-      { type: 'image_url', image_url: { url: DATA_URL } },
-    ]);
+    expectPictureAfterResult(req);
   });
 
   it('the built-in openai-compatible provider takes the setting from agent.openai', async () => {

@@ -1,16 +1,21 @@
 import type { ModelMessage } from 'ai';
 import type { ResolvedModel } from './model-registry.ts';
-import { type ToolResultImages, toolResultImagesOf } from './tool-result-images.ts';
+import { toolResultImagesOf } from './tool-result-images.ts';
 
 type ToolMessage = Extract<ModelMessage, { role: 'tool' }>;
 type UserPart = Exclude<Extract<ModelMessage, { role: 'user' }>['content'], string>[number];
 
-/** Whether a provider's tool messages carry pictures (see toolResultImagesOf). */
-export function toolResultsCarryPictures(
-  api: ResolvedModel['api'],
-  setting?: ToolResultImages | undefined,
-): boolean {
-  return toolResultImagesOf(api, setting) === 'inline';
+/**
+ * The messages as `target` is sent them: as they are where its tool messages take pictures, else
+ * with each step's pictures moved after its results (picturesAfterResults).
+ */
+export function messagesFor(
+  target: Pick<ResolvedModel, 'api' | 'toolResultImages'>,
+  messages: ModelMessage[],
+): ModelMessage[] {
+  return toolResultImagesOf(target.api, target.toolResultImages) === 'inline'
+    ? messages
+    : picturesAfterResults(messages);
 }
 
 /**

@@ -8,7 +8,7 @@ import { BackendError } from './backend-error.ts';
 import { streamModel } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
-import { picturesAfterResults, toolResultsCarryPictures } from './pictures-after-results.ts';
+import { messagesFor } from './pictures-after-results.ts';
 import { toolOutputOf } from './tool-output.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
@@ -153,9 +153,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           system: input.system,
           // Where tool messages take text only (OpenAI's API, or a provider set to `user-message`),
           // a step's pictures follow its results as a user message.
-          messages: toolResultsCarryPictures(target.api, target.toolResultImages)
-            ? messages
-            : picturesAfterResults(messages),
+          messages: messagesFor(target, messages),
           tools: providerTools,
           temperature: input.temperature,
           signal: input.signal,
