@@ -151,12 +151,32 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
   const dm = (tg: FakeTelegram, text: string) =>
     tg.pushMessage({ chatId: Number(CHAT), from: { id: Number(CHAT), first_name: 'Ann' }, text });
 
+  /**
+   * The step's message is on the chat and the shared outbox records it delivered. The tool
+   * returns once the send is queued, so the platform can have the message before the sender has
+   * written that down; a gateway stopped in between leaves the send in doubt, and the new owner
+   * sends it again (outbox.inDoubt: resend, by design). The tests stop A only after that window.
+   */
+  async function messageDelivered(tg: FakeTelegram, op: GatewayClient): Promise<void> {
+    await waitFor(() => tg.sentTexts(CHAT).includes('working on it'), 10_000, 'the tool step’s message');
+    await eventually(
+      async () => {
+        const st = (await op.request('channels.status', {})).channels as {
+          outbox?: Record<string, number>;
+        };
+        return st.outbox?.delivered === 1 && st.outbox.sending === 0 && st.outbox.queued === 0;
+      },
+      10_000,
+      'the message recorded as delivered',
+    );
+  }
+
   /** The turn's first step ran on A (both tools), and its next model call is held. */
-  async function startTurnOnA(llm: FakeOpenAi, tg: FakeTelegram): Promise<() => void> {
+  async function startTurnOnA(llm: FakeOpenAi, tg: FakeTelegram, op: GatewayClient): Promise<() => void> {
     const release = llm.hold(2);
     await dm(tg, 'ping me');
     await llm.waitForRequests(2, 30_000);
-    await waitFor(() => tg.sentTexts(CHAT).includes('working on it'), 10_000, 'the tool step’s message');
+    await messageDelivered(tg, op);
     return release;
   }
 
@@ -223,7 +243,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     // The request is the cluster's: B lists the same one.
     expect(await opB.request('exec.approval.list', {})).toEqual([asked]);
     // The message goes out through the outbox, on its own time.
-    await waitFor(() => tg.sentTexts(CHAT).length > 0, 10_000, 'the tool step’s message');
+    await messageDelivered(tg, opB);
     expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
     return asked;
   }
@@ -312,7 +332,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       n === 1 ? 'stale answer' : `scheduled ${jobId}`,
     );
     const { a, b, opB } = await cluster('oc-takeover-fence:', llm, tg);
-    const release = await startTurnOnA(llm, tg);
+    const release = await startTurnOnA(llm, tg, opB);
 
     a.child.kill('SIGSTOP');
     // A's held model call answers now; A reads it only when it wakes up.
@@ -363,7 +383,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       'the approval A asks for',
     );
     // The message goes out through the outbox, on its own time.
-    await waitFor(() => tg.sentTexts(CHAT).length > 0, 10_000, 'the tool step’s message');
+    await messageDelivered(tg, opB);
     expect(tg.sentTexts(CHAT)).toEqual(['working on it']);
 
     const stoppedAt = performance.now();
@@ -433,7 +453,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     };
     const { llm, tg } = await fakes([], () => '', script);
     const { a, b, opA, opB } = await cluster('oc-takeover-queue:', llm, tg);
-    const release = await startTurnOnA(llm, tg);
+    const release = await startTurnOnA(llm, tg, opB);
     await dm(tg, 'and then?');
     // The second message is stored on A and its run waits behind the turn.
     const sessionKey = (await opA.request('sessions.list', {})).sessions.find(
