@@ -76,8 +76,8 @@ describe('bindings by guild, roles and team (issue 19)', () => {
     const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
     cleanup.push(() => op.close());
     await eventually(async () => {
-      const st = JSON.stringify(await op.request('channels.status', {}));
-      return (st.match(/"connected":true/g) ?? []).length >= 2;
+      const { channelAccounts } = await op.request('channels.status', {});
+      return ['discord', 'slack'].every((ch) => channelAccounts[ch]?.[0]?.connected === true);
     });
 
     const sentToGeneral = () => discord.sent.filter((s) => s.channelId === GENERAL).map((s) => s.content);
