@@ -3,8 +3,9 @@
 // the model's last token ([DONE]) to the reply reaching Telegram's sendMessage. Everything between
 // is the gateway: the adapter, access control, the session write, the run, the prompt, the AI SDK,
 // the outbox. Both fakes run in this process, so the two ends share one clock; a pause of this
-// process would count in the figure too, so the script says how many slow intervals one of its own
-// GC pauses overlapped, and how long per turn the gateway's main thread waited for a core.
+// process would count in the figure too, so it collects its own young generation between turns
+// (outside both intervals), and says how many slow intervals one of its own GC pauses still
+// overlapped, and how long per turn the gateway's main thread waited for a core.
 //
 //   node --conditions=@openclaw/source apps/gateway/bench/agent-turn.ts [--turns 200]
 //     [--built]            the built daemon entry (apps/gateway/dist/gateway.js) instead of the sources
@@ -16,6 +17,8 @@
 import { readFile } from 'node:fs/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
 
 export interface StartedGateway {
@@ -41,6 +44,16 @@ export interface AgentTurnFigures {
    * schedstat; Linux only): what the machine, not the gateway, added.
    */
   gatewayWaitForCoreMs?: { p50: number; p99: number };
+}
+
+/**
+ * This process's own minor collection, to run between turns: the fakes allocate for every request,
+ * and a scavenge landing inside a measured interval would be counted as the gateway's.
+ */
+function benchMinorGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  return () => gc({ type: 'minor' });
 }
 
 /** How long a thread has waited for a core so far, in ms (/proc schedstat; undefined elsewhere). */
@@ -114,6 +127,7 @@ export async function agentTurnOverhead(
     for (const e of list.getEntries()) benchGc.push([e.startTime, e.startTime + e.duration]);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+  const collect = benchMinorGc();
   let cpuStart: { total: number; sys: number } | undefined;
   let cpuEnd: { total: number; sys: number } | undefined;
   try {
@@ -121,6 +135,7 @@ export async function agentTurnOverhead(
       if (i === warmup) cpuStart = await cpuTimes(gw.pid);
       const chatId = 50_000 + i;
       const text = `turn ${i}`;
+      collect();
       const waitBefore = await runQueueWaitMs(gw.pid);
       const update = await tg.pushMessage({ chatId, from: { id: chatId, first_name: 'Bench' }, text });
       await until(
