@@ -43,7 +43,7 @@ async function largestNewSpace(cap: boolean): Promise<number> {
   return Number(stdout);
 }
 
-it('holds V8’s new space near the cap while runs happen (at most one doubling past it)', async () => {
+it('holds the V8 new space near the cap while runs happen (at most one doubling past it)', async () => {
   const [capped, uncapped] = await Promise.all([largestNewSpace(true), largestNewSpace(false)]);
   // The observer runs after a collection, so one more doubling can slip in before it does.
   expect(capped).toBeGreaterThan(0);
