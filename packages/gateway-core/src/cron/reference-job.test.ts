@@ -210,6 +210,14 @@ describe('a reference-layout patch in cron.update', () => {
       '/patch/payload/model',
     );
     expect(refusal(() => actionFromPatch(job, { wakeMode: 'next-heartbeat' })).path).toBe('/patch/wakeMode');
+    expect(
+      refusal(() =>
+        actionFromPatch(job, {
+          action: { kind: 'agent', message: 'ours' },
+          payload: { kind: 'agentTurn', message: 'theirs' },
+        }),
+      ).path,
+    ).toBe('/patch/payload');
     expect(refusal(() => actionFromPatch(job, { delivery: { mode: 'webhook' } })).path).toBe(
       '/patch/delivery/mode',
     );

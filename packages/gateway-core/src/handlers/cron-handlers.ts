@@ -70,7 +70,8 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
       known(patch.agentId);
       const job = await cron.get(id);
       const { name, agentId, description, enabled, schedule, missedPolicy, deleteAfterRun } = patch;
-      const action = patch.action ? checkedAction(patch.action) : actionFromPatch(job, patch);
+      // A patch with both layouts' fields is refused there, so neither is dropped.
+      const action = actionFromPatch(job, patch) ?? (patch.action ? checkedAction(patch.action) : undefined);
       const input = {
         ...{ name, agentId, description, enabled, missedPolicy, deleteAfterRun },
         ...(schedule ? { schedule: scheduleFromInput(schedule, '/patch') } : {}),
