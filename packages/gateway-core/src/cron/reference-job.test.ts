@@ -116,6 +116,7 @@ describe('the reference job layout in cron.add', () => {
       // The CLI's default announce has no target, and there is no last route to fall back on.
       [{ delivery: { mode: 'announce', channel: 'last' } }, '/delivery/channel'],
       [{ delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
+      [{ sessionTarget: 'session:s', delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
       [{ delivery: { mode: 'none', to: '123' } }, '/delivery/to'],
       [
         { delivery: { mode: 'announce', channel: 't', to: '1', failureDestination: {} } },

@@ -182,7 +182,7 @@ function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): vo
     return;
   }
   // No explicit target: only a named session has a chat of its own to deliver to.
-  if (!action.sessionKey || d.to || d.accountId || threadId)
+  if (!action.sessionKey || channel || d.to || d.accountId || threadId)
     throw unsupported(
       `${at}/delivery/${channel ? 'to' : 'channel'}`,
       'announce needs both channel and to here (there is no last route to fall back on); or use mode none',
