@@ -193,6 +193,14 @@ describe('a reference-layout patch in cron.update', () => {
       channel: 'telegram',
       to: '9',
     });
+    // `--clear-to` sends null: the target is gone, and announce without one is refused.
+    expect(refusal(() => actionFromPatch(stored(announced!), { delivery: { to: null } })).path).toBe(
+      '/patch/delivery/to',
+    );
+    expect(actionFromPatch(stored(announced!), { delivery: { accountId: 'work', threadId: null } })).toEqual({
+      ...announced,
+      accountId: 'work',
+    });
     // Turning delivery off forgets the target; a new session target replaces the old.
     const off = actionFromPatch(stored(announced!), {
       delivery: { mode: 'none' },

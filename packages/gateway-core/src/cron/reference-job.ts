@@ -213,20 +213,22 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
       'only agentTurn jobs (a message for the agent) are run here',
       payload.kind,
     );
-  const merged = { ...current?.view.payload, ...withoutNulls(payload ?? {}) };
+  const merged = overlay(current?.view.payload ?? {}, payload ?? {}) as { message?: string };
   if (!merged.message)
     throw unsupported(
       '/patch/payload/message',
       'this job sends a message (action kind send): give the agent turn its message',
     );
-  const d = delivery ? withoutNulls(delivery) : undefined;
   // Turning delivery off forgets the stored target; other changes keep what they do not name.
-  const base = d?.mode === 'none' ? {} : (current?.view.delivery ?? {});
+  const base = delivery?.mode === 'none' ? {} : (current?.view.delivery ?? {});
   const action = agentActionFromReference(
     {
       payload: { ...merged, kind: 'agentTurn', message: merged.message },
       sessionTarget: sessionTarget ?? current?.view.sessionTarget,
-      delivery: d || current ? ({ mode: 'none', ...base, ...d } as Turn['delivery']) : undefined,
+      delivery:
+        delivery || current
+          ? ({ mode: 'none', ...overlay(base, delivery ?? {}) } as Turn['delivery'])
+          : undefined,
     },
     '/patch',
   );
@@ -240,10 +242,14 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
   return action;
 }
 
-function withoutNulls<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as {
-    [K in keyof T]?: Exclude<T[K], null>;
-  };
+/** `base` with a patch laid over it: a value replaces, null removes. */
+function overlay(base: object, patch: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** An action of our layout, checked: a delivery target names both its channel and its chat. */
