@@ -22,10 +22,13 @@ import {
   waitFor,
 } from '@openclaw/test-fakes';
 import {
+  type CleanupList,
+  channelSessionKey,
   connectOperator,
   eventually,
   type GatewayProcess,
   newToken,
+  runCleanup,
   spawnGateway,
   tempStateDir,
 } from '@openclaw/test-harness';
@@ -38,14 +41,12 @@ const CHAT = '7001';
 describe('an agent turn taken over by another gateway (issue 19)', needs('redis-server'), () => {
   const token = newToken();
   let redis: RedisServer;
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup: CleanupList = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
   }, 30_000);
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  afterEach(() => runCleanup(cleanup));
   afterAll(async () => {
     await redis?.stop();
   });
@@ -358,9 +359,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
     expectResumedFromStep(llm.requests[2]!, [MESSAGE, JOB]);
     // The session holds B's answer only.
-    const sessionKey = (await opB.request('sessions.list', {})).sessions.find(
-      (s) => s.channel === 'telegram',
-    )?.key;
+    const sessionKey = await channelSessionKey(opB, 'telegram');
     const history = await opB.request('chat.history', { sessionKey: sessionKey! });
     const texts = history.messages.filter((m) => m.role === 'assistant').map((m) => m.text);
     expect(texts).not.toContain('stale answer');
@@ -456,9 +455,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     const release = await startTurnOnA(llm, tg, opB);
     await dm(tg, 'and then?');
     // The second message is stored on A and its run waits behind the turn.
-    const sessionKey = (await opA.request('sessions.list', {})).sessions.find(
-      (s) => s.channel === 'telegram',
-    )?.key;
+    const sessionKey = await channelSessionKey(opA, 'telegram');
     await eventually(
       async () =>
         (await opA.request('chat.history', { sessionKey: sessionKey! })).messages.some(
