@@ -19,10 +19,12 @@ import {
   waitFor,
 } from '@openclaw/test-fakes';
 import {
+  type CleanupList,
   connectOperator,
   eventually,
   type GatewayProcess,
   newToken,
+  runCleanup,
   spawnGateway,
   spawnNodeAgent,
   tempStateDir,
@@ -83,7 +85,7 @@ describe(
   needs('redis-server', 'chromium'),
   () => {
     const token = newToken();
-    const cleanup: (() => Promise<unknown>)[] = [];
+    const cleanup: CleanupList = [];
     let redis: RedisServer;
     let llm: FakeOpenAi;
     let tg: FakeTelegram;
@@ -167,9 +169,7 @@ describe(
       nodeId = pending.nodeId;
     }, 90_000);
 
-    afterAll(async () => {
-      for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-    });
+    afterAll(() => runCleanup(cleanup));
 
     it('a turn on B presents and snapshots the canvas of a node connected to A; the snapshot reaches Telegram', async () => {
       const aId = (await readFile(join(a.stateDir, 'gateway.id'), 'utf8')).trim();
