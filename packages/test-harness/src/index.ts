@@ -1,3 +1,4 @@
+export { type AccountHold, channelAccount, channelSessionKey } from './channel-lookups.ts';
 export { type CleanupList, runCleanup } from './cleanup.ts';
 export { eventually, type Truthy } from './eventually.ts';
 export { type GatewayProcess, type SpawnGatewayOptions, spawnGateway } from './gateway-process.ts';
@@ -11,6 +12,5 @@ export {
   type ScriptedGatewayOptions,
   scriptedGateway,
 } from './scripted-gateway.ts';
-export { channelSessionKey } from './session-key.ts';
 export { newToken, tempDir, tempStateDir } from './temp-dir.ts';
 export { type Exit, type TrackedProcess, trackProcess } from './tracked-process.ts';
