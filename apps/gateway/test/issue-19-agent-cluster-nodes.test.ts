@@ -20,6 +20,7 @@ import {
 } from '@openclaw/test-fakes';
 import {
   type CleanupList,
+  channelAccount,
   connectOperator,
   eventually,
   type GatewayProcess,
@@ -131,11 +132,6 @@ describe(
       return op;
     }
 
-    const account = async (op: GatewayClient) =>
-      (await op.request('channels.status', {})).channelAccounts.telegram?.[0] as
-        | { connected?: boolean; healthState?: string }
-        | undefined;
-
     beforeAll(async () => {
       redis = await startRedisServer();
       cleanup.push(() => redis.stop());
@@ -146,11 +142,15 @@ describe(
       // B starts first, so it owns the account and runs the DM's turns.
       const b = await gateway('gw-b');
       opB = await operator(b);
-      await eventually(async () => (await account(opB))?.connected, 15_000, 'B to own the account');
+      await eventually(
+        async () => (await channelAccount(opB, 'telegram'))?.connected,
+        15_000,
+        'B to own the account',
+      );
       a = await gateway('gw-a');
       opA = await operator(a);
       await eventually(
-        async () => (await account(opA))?.healthState === 'held-elsewhere',
+        async () => (await channelAccount(opA, 'telegram'))?.healthState === 'held-elsewhere',
         15_000,
         'A to see the account held by B',
       );

@@ -23,6 +23,7 @@ import {
 } from '@openclaw/test-fakes';
 import {
   type CleanupList,
+  channelAccount,
   channelSessionKey,
   connectOperator,
   eventually,
@@ -118,18 +119,18 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       cleanup.push(() => op.close());
       return op;
     };
-    const account = async (op: GatewayClient) =>
-      (await op.request('channels.status', {})).channelAccounts.telegram?.[0] as
-        | { connected?: boolean; healthState?: string }
-        | undefined;
     // A starts first, so it owns the account and answers the chat.
     const a = await gateway('gw-a');
     const opA = await operator(a);
-    await eventually(async () => (await account(opA))?.connected, 15_000, 'A to own the account');
+    await eventually(
+      async () => (await channelAccount(opA, 'telegram'))?.connected,
+      15_000,
+      'A to own the account',
+    );
     const b = await gateway('gw-b');
     const opB = await operator(b);
     await eventually(
-      async () => (await account(opB))?.healthState === 'held-elsewhere',
+      async () => (await channelAccount(opB, 'telegram'))?.healthState === 'held-elsewhere',
       15_000,
       'B to see the account held by A',
     );
