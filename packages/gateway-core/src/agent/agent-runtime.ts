@@ -10,7 +10,7 @@ import {
   type Responder,
   type ResponderInput,
 } from '../sessions/responder.ts';
-import type { StoredMedia, StoredToolCall } from '../store/types.ts';
+import type { ModelCallUsage, RunUsageRecord, StoredMedia, StoredToolCall } from '../store/types.ts';
 import { RecentFiles } from '../util/recent-files.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
 import { modelMessagesOf, storedValue } from './model-messages.ts';
@@ -33,9 +33,16 @@ export interface AgentRuntimeOptions {
   agent(sessionKey: string): AgentProfile;
   /** Summaries of older turns, and the context window of each model. */
   compactor: SessionCompactor;
+  /** Where each run's model calls are accounted (written once the turn's loop is over). */
+  usage?: RunUsageSink | undefined;
   /** Where each agent's own system prompt file lives (`<state dir>/agents/<id>/SYSTEM.md`). */
   stateDir?: string | undefined;
   log: Logger;
+}
+
+/** Takes a run's model calls once its loop is over, whatever its outcome (the calls were made). */
+export interface RunUsageSink {
+  record(run: Omit<RunUsageRecord, 'ts'>): Promise<void>;
 }
 
 /** How long reads started ahead of a turn stay good for it (a run starts right after it is accepted). */
@@ -142,6 +149,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         log: o.log,
         onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
       });
+      const calls: ModelCallUsage[] = [];
       const result = await runToolLoop({
         candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
         resolve,
@@ -175,6 +183,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           },
         }),
         onDelta,
+        onUsage: (model, usage) => calls.push({ provider: model.provider, model: model.modelId, ...usage }),
         onFailover: (from, to, error) => {
           o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
           emit('lifecycle', { phase: 'fallback', from, to, error: error.message });
@@ -200,6 +209,13 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           });
         },
         resume: resumed.pending,
+      }).finally(() => {
+        if (calls.length && o.usage)
+          return o.usage
+            .record({ runId: input.runId, sessionKey: input.sessionKey, agentId: reads.agent.id, calls })
+            .catch((error: unknown) =>
+              o.log.error({ runId: input.runId, err: error }, 'could not record what the model calls used'),
+            );
       });
       return attachments.length ? { text: result.text, media: attachments } : result.text;
     },

@@ -10,6 +10,7 @@ import type { MediaStore } from '../media/media-store.ts';
 import type { NodeService } from '../nodes/node-service.ts';
 import type { Responder } from '../sessions/responder.ts';
 import type { Store } from '../store/types.ts';
+import { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { configuredResponder } from './configured-responder.ts';
 import { ModelRegistry } from './model-registry.ts';
@@ -58,6 +59,8 @@ export interface AgentWiring {
   agentState: ReturnType<typeof sessionAgentState>;
   /** The session a channel chat's messages go to, under the agent the bindings route it to. */
   chatSessionKey: (chat: RoutedChat) => string;
+  /** Token accounting: what runs' model calls used, and what it cost. */
+  usage: UsageLedger;
 }
 
 /** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
@@ -75,6 +78,12 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     config: () => cfg().agent,
     log: o.log.child({ component: 'compaction' }),
   });
+  const usage = new UsageLedger({
+    store,
+    clock: o.clock,
+    config: cfg,
+    contextTokens: (ref) => compactor.contextTokens(ref),
+  });
   const approvals = new ExecApprovals({
     kv: store.kv,
     approvals: store.approvals,
@@ -91,6 +100,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
       compactor,
       store,
       agentOf,
+      usage,
       stateDir: o.stateDir,
       log: o.log.child({ component: 'agent' }),
       tools: () => {
@@ -121,5 +131,6 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     responder,
     agentState: sessionAgentState({ store, models, compactor, agentOf }),
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
+    usage,
   };
 }
