@@ -1,5 +1,5 @@
-import { methods } from '@openclaw/protocol';
-import { FakeOpenAi } from '@openclaw/test-fakes';
+import { type EventPayload, methods } from '@openclaw/protocol';
+import { FakeOpenAi, waitFor } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness } from './harness.ts';
 import { referenceErrors, referenceMethodScope } from './reference-oracle.ts';
@@ -107,7 +107,12 @@ describe('token accounting: usage.cost and the session rows, from what the model
 
   it("gives each session row its latest run's tokens, context window, model and cost, in the reference's row layout", async () => {
     const { c, turn } = await setup();
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    c.on('sessions.changed', (e) => changed.push(e));
+    await c.request('sessions.subscribe', {});
     await turn('agent:main:priced', 'one');
+    // The row a list subscriber is sent after the turn carries the figures too.
+    await waitFor(() => changed.some((e) => e.session?.inputTokens === 1000));
     await turn('agent:main:free', 'two');
     await c.request('sessions.patch', { key: 'agent:main:free', model: 'unpriced/other-model' });
     await turn('agent:main:free', 'three');

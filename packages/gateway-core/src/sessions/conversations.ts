@@ -36,6 +36,7 @@ export function watchConversations(o: ConversationWatchersOptions): Conversation
     log: o.log,
     activeRunId,
     agentOf: (key) => o.agents.agentOf(key),
+    usage: o.usage,
   });
   const views = new SessionViews({
     store: o.store,
