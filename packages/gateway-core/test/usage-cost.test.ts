@@ -17,7 +17,7 @@ describe('token accounting: usage.cost and the session rows, from what the model
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function setup() {
+  async function setup(agentExtra: Record<string, unknown> = {}) {
     const fake = await FakeOpenAi.start({ apiKey: 'sk-usage', usage: () => USED });
     cleanup.push(() => fake.close());
     process.env.OC_TEST_USAGE_KEY = 'sk-usage';
@@ -35,13 +35,18 @@ describe('token accounting: usage.cost and the session rows, from what the model
           providers: {
             unpriced: { api: 'openai-compatible', baseUrl: fake.baseUrl, apiKeyEnv: 'OC_TEST_USAGE_KEY' },
           },
+          ...agentExtra,
         },
       },
     });
     cleanup.push(() => h.close());
     const c = await h.operator();
     const turn = async (sessionKey: string, message: string) => {
-      const r = await c.request('agent', { message, sessionKey, idempotencyKey: `${sessionKey}:${message}` });
+      const r = await c.request('agent', {
+        message,
+        sessionKey,
+        idempotencyKey: `${sessionKey}:${message.slice(0, 40)}`,
+      });
       expect(await c.request('agent.wait', { runId: r.runId, timeoutMs: 10_000 })).toMatchObject({
         status: 'ok',
       });
@@ -141,5 +146,17 @@ describe('token accounting: usage.cost and the session rows, from what the model
     const after = await c.request('sessions.list', {});
     expect(after.sessions.find((s) => s.key === 'agent:main:priced')).not.toHaveProperty('inputTokens');
     expect((await c.request('usage.cost', {})).totals.totalTokens).toBe(3750);
+  });
+
+  it("counts a turn's compaction call with the turn's own calls", async () => {
+    // A small window: the second turn's history does not fit and is summarised first.
+    const { fake, c, turn } = await setup({ contextTokens: 1000 });
+    await turn('agent:main:long', 'x'.repeat(1500));
+    await turn('agent:main:long', 'y'.repeat(1500));
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests[1]!.messages[0]!.content).toMatch(/compact a conversation/);
+    const { totals } = await c.request('usage.cost', {});
+    expect(totals.totalTokens).toBe(3 * 1250);
+    expect(totals.totalCost).toBeCloseTo(3 * RUN_COST, 10);
   });
 });
