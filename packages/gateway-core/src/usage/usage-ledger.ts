@@ -65,7 +65,7 @@ export class UsageLedger {
       const figures: SessionUsageFigures = {
         inputTokens: t.input,
         outputTokens: t.output,
-        totalTokens: last.input + last.cacheRead + last.cacheWrite + last.output,
+        totalTokens: last.input + last.cacheRead + last.cacheWrite,
         totalTokensFresh: true,
         contextTokens: this.#o.contextTokens(`${last.provider}/${last.model}`),
         model: last.model,

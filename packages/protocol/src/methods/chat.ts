@@ -321,7 +321,9 @@ export const SessionSummary = Type.Object(
     ),
     outputTokens: Type.Optional(Count("The latest run's output tokens, summed over its model calls.")),
     totalTokens: Type.Optional(
-      Count("What the session's context holds now: the latest model call's prompt and output tokens."),
+      Count(
+        "What the session's context holds now: the latest model call's prompt tokens, cached ones included.",
+      ),
     ),
     totalTokensFresh: Type.Optional(
       Type.Boolean({ description: 'totalTokens is what the provider reported (always true when present).' }),
