@@ -2,16 +2,23 @@
 // inbound message leaving Telegram (its getUpdates answer) to the model request arriving, and from
 // the model's last token ([DONE]) to the reply reaching Telegram's sendMessage. Everything between
 // is the gateway: the adapter, access control, the session write, the run, the prompt, the AI SDK,
-// the outbox. Both fakes run in this process, so the two ends share one clock.
+// the outbox. Both fakes run in this process, so the two ends share one clock; a pause of this
+// process would count in the figure too, so it collects its own young generation between turns
+// (outside both intervals), and says how many slow intervals one of its own GC pauses still
+// overlapped, and how long per turn the gateway's main thread waited for a core.
 //
 //   node --conditions=@openclaw/source apps/gateway/bench/agent-turn.ts [--turns 200]
 //     [--built]            the built daemon entry (apps/gateway/dist/gateway.js) instead of the sources
 //     [--cpu-prof <dir>]   with --built: write the gateway's V8 CPU profile there
 //     [--heap-prof <dir>]  with --built: write the gateway's sampled allocation profile there
 //     [--entry <file>]     with --built: this daemon entry instead (an A/B against a copy of another build)
+//     [--node-flag=<flag>] with --built: start the gateway's node with this flag (repeatable; an A/B of V8 flags)
 //   (pnpm bench runs it too, against the built gateway)
 import { readFile } from 'node:fs/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
 
 export interface StartedGateway {
@@ -28,6 +35,33 @@ export interface AgentTurnFigures {
   cpuMsPerTurn?: number;
   /** The same, the kernel's part (system time: syscalls such as SQLite's fsync and socket writes). */
   sysCpuMsPerTurn?: number;
+  /** Measured intervals (two a turn) over 5 ms, the target. */
+  slowIntervals: number;
+  /** Of those, the ones a GC pause of this (the fakes') process overlapped: the bench's share. */
+  slowWithBenchGc: number;
+  /**
+   * Per turn, how long the gateway's main thread was runnable but waiting for a core (the kernel's
+   * schedstat; Linux only): what the machine, not the gateway, added.
+   */
+  gatewayWaitForCoreMs?: { p50: number; p99: number };
+}
+
+/**
+ * This process's own minor collection, to run between turns: the fakes allocate for every request,
+ * and a scavenge landing inside a measured interval would be counted as the gateway's.
+ */
+function benchMinorGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  return () => gc({ type: 'minor' });
+}
+
+/** How long a thread has waited for a core so far, in ms (/proc schedstat; undefined elsewhere). */
+export async function runQueueWaitMs(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  const stat = await readFile(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').catch(() => '');
+  const waitNs = Number(stat.split(' ')[1]);
+  return stat && Number.isFinite(waitNs) ? waitNs / 1e6 : undefined;
 }
 
 /** A process's CPU time so far, in ms, in all and the kernel's part (from /proc; undefined elsewhere). */
@@ -85,6 +119,15 @@ export async function agentTurnOverhead(
   });
   const inbound: number[] = [];
   const outbound: number[] = [];
+  // Each measured interval as [start, end] on this process's clock, beside its own GC pauses.
+  const intervals: [number, number][] = [];
+  const waits: number[] = [];
+  const benchGc: [number, number][] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) benchGc.push([e.startTime, e.startTime + e.duration]);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const collect = benchMinorGc();
   let cpuStart: { total: number; sys: number } | undefined;
   let cpuEnd: { total: number; sys: number } | undefined;
   try {
@@ -92,12 +135,15 @@ export async function agentTurnOverhead(
       if (i === warmup) cpuStart = await cpuTimes(gw.pid);
       const chatId = 50_000 + i;
       const text = `turn ${i}`;
+      collect();
+      const waitBefore = await runQueueWaitMs(gw.pid);
       const update = await tg.pushMessage({ chatId, from: { id: chatId, first_name: 'Bench' }, text });
       await until(
         () => tg.sent.some((s) => s.chatId === String(chatId)),
         30_000,
         `the reply in chat ${chatId}`,
       );
+      const waitAfter = await runQueueWaitMs(gw.pid);
       const req = model.requests.find((r) => r.messages.at(-1)?.content === text);
       const delivered = tg.deliveredAt.get(update.update_id);
       const reply = tg.sent.find((s) => s.chatId === String(chatId));
@@ -106,15 +152,20 @@ export async function agentTurnOverhead(
       if (i < warmup) continue;
       inbound.push(req.receivedAt - delivered);
       outbound.push(reply.hrAt - req.doneAt);
+      intervals.push([delivered, req.receivedAt], [req.doneAt, reply.hrAt]);
+      if (waitBefore !== undefined && waitAfter !== undefined) waits.push(waitAfter - waitBefore);
     }
     cpuEnd = await cpuTimes(gw.pid);
   } finally {
+    gcObserver.disconnect();
     await gw.stop();
     await tg.close();
     await model.close();
   }
   inbound.sort((a, b) => a - b);
   outbound.sort((a, b) => a - b);
+  waits.sort((a, b) => a - b);
+  const slow = intervals.filter(([start, end]) => end - start > 5);
   return {
     turns,
     inboundToModelMs: { p50: pct(inbound, 50), p99: pct(inbound, 99) },
@@ -125,6 +176,10 @@ export async function agentTurnOverhead(
           sysCpuMsPerTurn: Math.round(((cpuEnd.sys - cpuStart.sys) / turns) * 100) / 100,
         }
       : {}),
+    slowIntervals: slow.length,
+    slowWithBenchGc: slow.filter(([start, end]) => benchGc.some(([from, to]) => from < end && to > start))
+      .length,
+    ...(waits.length === turns ? { gatewayWaitForCoreMs: { p50: pct(waits, 50), p99: pct(waits, 99) } } : {}),
   };
 }
 
@@ -136,6 +191,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'cpu-prof': { type: 'string' },
       'heap-prof': { type: 'string' },
       entry: { type: 'string' },
+      'node-flag': { type: 'string', multiple: true },
     },
   });
   const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
@@ -169,7 +225,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const entry = values.entry
         ? resolve(values.entry)
         : join(import.meta.dirname, '..', 'dist', 'gateway.js');
-      const child = spawn(process.execPath, [...prof, entry, '--port', '0'], {
+      const child = spawn(process.execPath, [...(values['node-flag'] ?? []), ...prof, entry, '--port', '0'], {
         env: {
           ...process.env,
           OPENCLAW_STATE_DIR: stateDir,

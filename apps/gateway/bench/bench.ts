@@ -949,6 +949,9 @@ async function main() {
         target: 'p50, p99 < 5 ms',
         met: a.lastTokenToPlatformMs.p50 < 5 && a.lastTokenToPlatformMs.p99 < 5,
       });
+      notes.push(
+        `Agent turns: ${a.slowIntervals} of ${a.turns * 2} intervals over 5 ms, ${a.slowWithBenchGc} of them overlapped by a GC pause of the bench's own process (the fakes stamp both ends)${a.gatewayWaitForCoreMs ? `; the gateway's main thread waited for a core p50 ${fmt(a.gatewayWaitForCoreMs.p50, 2)} ms, p99 ${fmt(a.gatewayWaitForCoreMs.p99, 2)} ms per turn` : ''}.`,
+      );
     } else {
       rows.push({
         figure: 'agent overhead (inbound → first model request; last token → reply)',
