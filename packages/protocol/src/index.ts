@@ -47,6 +47,7 @@ export {
 export {
   CREDENTIAL_KEYWORD,
   type CredentialCondition,
+  type CredentialField,
   type CredentialMark,
   credential,
   credentialFields,

@@ -28,9 +28,15 @@ export function createConfigHandlers({ config, audit }: ConfigDeps): FamilyHandl
       restartRequired: change.restartRequired,
     };
   };
-  // The schema never changes while the gateway runs: serialise it once.
-  const schemaJson = JSON.parse(JSON.stringify(config.schema)) as unknown;
-  const uiHints = schemaHints(config.schema);
+  // The schema never changes while the gateway runs: serialise it and derive its hints once, on
+  // the first config.schema (most gateways are never asked; at start it is a walk of the whole
+  // schema for nothing).
+  let schemaAnswer: { schema: unknown; uiHints: Record<string, Record<string, unknown>> } | undefined;
+  const schemaParts = () =>
+    (schemaAnswer ??= {
+      schema: JSON.parse(JSON.stringify(config.schema)) as unknown,
+      uiHints: schemaHints(config.schema),
+    });
   return {
     'config.get': () => ({
       path: config.path,
@@ -38,12 +44,7 @@ export function createConfigHandlers({ config, audit }: ConfigDeps): FamilyHandl
       hash: config.hash,
       config: config.redacted(),
     }),
-    'config.schema': () => ({
-      schema: schemaJson,
-      uiHints,
-      version: '1',
-      generatedAt,
-    }),
+    'config.schema': () => ({ ...schemaParts(), version: '1', generatedAt }),
     'config.set': ({ raw, baseHash }, ctx) =>
       write('config.set', () => config.set(raw, baseHash, ctx.connId), ctx),
     'config.patch': ({ raw, baseHash }, ctx) =>

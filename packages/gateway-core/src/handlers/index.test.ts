@@ -5,7 +5,7 @@ import { createHandlers, type HandlerDeps } from './index.ts';
 
 describe('the method table', () => {
   it('has a handler for every method the protocol declares, and nothing else', () => {
-    // Building the table only captures the services (the config schema is read once); no handler runs.
+    // Building the table only captures the services (the config schema is not read until config.schema is asked); no handler runs.
     const config = { schema: { type: 'object', properties: {} } };
     const table = createHandlers({ config } as unknown as HandlerDeps);
     expect(Object.keys(table).sort()).toEqual([...methodNames].sort());

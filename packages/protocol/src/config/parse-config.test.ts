@@ -1,8 +1,11 @@
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.ts';
 import type { ConfigIssue } from './config-issues.ts';
 import { formatConfigIssues, locateIssues } from './config-issues.ts';
-import { checkConfigText, defaultConfig, parseConfig } from './parse-config.ts';
+import { composeGatewayConfig, GatewayConfig } from './gateway-config.ts';
+import { checkConfigText, configChecker, defaultConfig, parseConfig } from './parse-config.ts';
 
 function rejection(raw: unknown): { path: string; message: string; issues: ConfigIssue[] } {
   try {
@@ -36,6 +39,69 @@ describe('config schema', () => {
     expect(c.gateway.port).toBe(1234);
     expect(c.gateway.bind).toBe('loopback');
     expect(c.pairing.autoApproveLoopback).toBe(false);
+  });
+});
+
+/** Every leaf of `value` with its path (arrays and objects descended into). */
+function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  return [path];
+}
+
+function withValueAt(root: unknown, path: (string | number)[], v: unknown): unknown {
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let at = copy;
+  for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+  at[path.at(-1)!] = v;
+  return copy;
+}
+
+describe('config checker', () => {
+  it('is made once per schema object', () => {
+    expect(configChecker(GatewayConfig)).toBe(configChecker(GatewayConfig));
+    const other = Type.Object({ a: Type.String() });
+    expect(configChecker(other)).not.toBe(configChecker(GatewayConfig));
+    expect(configChecker(other).check({ a: 'x' })).toBe(true);
+    expect(configChecker(other).check({ a: 1 })).toBe(false);
+  });
+
+  it('accepts and rejects exactly what the compiled TypeBox check does, for every key of a full config', () => {
+    const account = Type.Object(
+      {
+        token: Type.Optional(Type.String({ minLength: 3 })),
+        mode: Type.Optional(Type.Union([Type.Literal('a'), Type.Literal('b')])),
+      },
+      { additionalProperties: false },
+    );
+    const schema = composeGatewayConfig({
+      demo: Type.Object(
+        { ...account.properties, accounts: Type.Optional(Type.Record(Type.String(), account)) },
+        { additionalProperties: false },
+      ),
+    });
+    const full = parseConfig(
+      { channels: { demo: { token: 'abc', mode: 'a', accounts: { x: { token: 'xyz' } } } } },
+      schema,
+    );
+    const compiled = TypeCompiler.Compile(schema);
+    const checker = configChecker(schema);
+    const cases: unknown[] = [full, {}, null, [], 'x', { ...full, unknownKey: 1 }];
+    const paths = leaves(full);
+    expect(paths.length).toBeGreaterThan(50);
+    for (const path of paths)
+      for (const wrong of ['x', '', -1, 1.5, true, null, [], {}, 'a'])
+        cases.push(withValueAt(full, path, wrong));
+    let rejected = 0;
+    for (const c of cases) {
+      const want = compiled.Check(c);
+      expect({ c, got: checker.check(c) }).toEqual({ c, got: want });
+      if (!want) rejected++;
+    }
+    // The cases exercise both answers, not only one.
+    expect(rejected).toBeGreaterThan(paths.length);
+    expect(cases.length - rejected).toBeGreaterThan(20);
   });
 });
 

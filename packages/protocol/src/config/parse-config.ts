@@ -1,5 +1,4 @@
 import type { TSchema } from '@sinclair/typebox';
-import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { type GatewayError, gatewayError } from '../errors.ts';
 import { agentsConfigIssues } from './agents-config.ts';
@@ -21,17 +20,20 @@ export interface ConfigChecker {
 
 const checkers = new WeakMap<TSchema, ConfigChecker>();
 
-/** The checker for a schema, compiled on first use and reused. */
+/**
+ * The checker for a schema, made once and reused. It interprets the schema (`Value.Check`)
+ * instead of compiling it: a config is checked a handful of times in a process's life (start,
+ * reload, a config write, each channel section), and TypeCompiler.Compile first runs a deep
+ * structural guard over the whole schema — for the gateway's config ~660 nodes and ~12,000 calls
+ * of one TypeBox guard at start, enough that V8 sometimes optimized it with Turbofan and paged
+ * ~5 MB of its own code in for good (docs/PERFORMANCE.md). Interpreting costs time per value
+ * checked, not per schema node, and a config is small.
+ */
 export function configChecker(schema: TSchema): ConfigChecker {
   let c = checkers.get(schema);
   if (!c) {
-    let compiled: TypeCheck<TSchema> | undefined;
-    const get = () => {
-      compiled ??= TypeCompiler.Compile(schema);
-      return compiled;
-    };
     c = {
-      check: (value) => get().Check(value),
+      check: (value) => Value.Check(schema, value),
       // The slow path, only after a failed check: it walks the schema to explain.
       issues: (value, prefix = '', max = 50) => configIssues(schema, value, max, prefix),
     };

@@ -128,6 +128,24 @@ describe('secret fields', () => {
     expect(credentialNeeded(secret, { appKey: 'k', mode: 'http' })).toBe(true);
   });
 
+  it('are read from a schema object once: later calls share one frozen answer, other schemas get their own', () => {
+    const first = credentialMarks(schema);
+    expect(credentialMarks(schema)).toBe(first);
+    expect(first.map((m) => m.path.join('.'))).toEqual([
+      'channels.telegram.botToken',
+      'channels.telegram.accounts.*.botToken',
+    ]);
+    // Shared, so no caller may change it for the next.
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => (first as unknown as unknown[]).push({})).toThrow(TypeError);
+    expect(() => (first[0]!.path as string[]).push('x')).toThrow(TypeError);
+    // Keyed by the object: the same shape rebuilt elsewhere is walked on its own.
+    const other = Type.Object({ key: Type.Optional(Type.String(credential({}))) });
+    expect(credentialMarks(other).map((m) => m.path.join('.'))).toEqual(['key']);
+    expect(credentialMarks(schema)).toBe(first);
+    expect(credentialFields(schema)).toEqual(first.map((m) => m.path));
+  });
+
   it('redact every marked value, only the password of a URL, and leave unset ones alone', () => {
     const r = redactSecrets(schema, stored);
     expect(r.auth.token).toBe(REDACTED);

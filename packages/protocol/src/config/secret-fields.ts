@@ -142,25 +142,34 @@ export function secretFields(schema: unknown): readonly SecretField[] {
 
 /** Every field marked as an account credential, with its path (same notation as secretFields). */
 export function credentialFields(schema: unknown): readonly (readonly string[])[] {
-  const out: string[][] = [];
-  if (!isNode(schema)) return out;
-  walkSchema(schema, [], (node, path) => {
-    if (credentialMark(node) !== undefined) out.push(path);
-    return false;
-  });
-  return out;
+  return credentialMarks(schema).map((m) => m.path);
 }
 
-/** Every credential field with its mark (same paths as credentialFields). */
-export function credentialMarks(schema: unknown): { path: readonly string[]; mark: CredentialMark }[] {
-  const out: { path: string[]; mark: CredentialMark }[] = [];
-  if (!isNode(schema)) return out;
-  walkSchema(schema, [], (node, path) => {
-    const mark = credentialMark(node);
-    if (mark !== undefined) out.push({ path, mark });
-    return false;
-  });
-  return out;
+export interface CredentialField {
+  readonly path: readonly string[];
+  readonly mark: CredentialMark;
+}
+
+const markCache = new WeakMap<object, readonly CredentialField[]>();
+
+/**
+ * Every credential field with its mark (same paths as credentialFields), computed once per
+ * schema object like secretFields: a schema is built once and never changes.
+ */
+export function credentialMarks(schema: unknown): readonly CredentialField[] {
+  if (!isNode(schema)) return [];
+  let marks = markCache.get(schema);
+  if (!marks) {
+    const out: CredentialField[] = [];
+    walkSchema(schema, [], (node, path) => {
+      const mark = credentialMark(node);
+      if (mark !== undefined) out.push(Object.freeze({ path: Object.freeze(path), mark }));
+      return false;
+    });
+    marks = Object.freeze(out);
+    markCache.set(schema, marks);
+  }
+  return marks;
 }
 
 /**

@@ -6,7 +6,7 @@ import { AccountConfigError } from './errors.ts';
 /**
  * One account's provider keys checked against the provider's schema, with its defaults applied.
  * Throws AccountConfigError naming the first offending key (never its value). The validator is
- * compiled once per schema.
+ * made once per schema (configChecker).
  */
 export function checkAccountConfig<T extends TObject>(schema: T, raw: Record<string, unknown>): Static<T> {
   const value = Value.Default(schema, structuredClone(raw));
