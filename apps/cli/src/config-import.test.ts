@@ -72,6 +72,8 @@ describe('config import from a reference openclaw.json', () => {
       openai: { baseUrl: 'http://127.0.0.1:1234/v1', model: 'qwen3' },
     });
     expect(cfg.logging.level).toBe('debug');
+    // The roster (here main alone) is carried over; see config-import-agents.test.ts.
+    expect(cfg.agents.list).toEqual([{ id: 'main' }]);
     expect(cfg.channels).toEqual({
       telegram: { botToken: '123456:ABCdef', dmPolicy: 'pairing', allowFrom: ['tg:1'] },
       slack: { accounts: { work: { appToken: 'xapp-1', requireMention: true } } },
@@ -91,7 +93,6 @@ describe('config import from a reference openclaw.json', () => {
       'channels.telegram.streaming',
       'channels.matrix',
       'channels.slack.accounts.work.botToken',
-      'agents.entries',
       'agents.defaults.maxConcurrent',
       'models.providers.anthropic',
       'logging.file',

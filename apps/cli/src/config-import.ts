@@ -1,4 +1,5 @@
 import { GatewayError, parseConfig } from '@openclaw/protocol';
+import { importAgentsAndBindings } from './config-import-agents.ts';
 
 /** One setting of the reference config and what became of it. */
 export interface ImportNote {
@@ -99,6 +100,7 @@ export function importReferenceConfig(ref: Obj): ImportResult {
         break;
       case 'agents':
       case 'models':
+      case 'bindings':
         break; // read together below
       case '$schema':
       case 'meta':
@@ -109,6 +111,17 @@ export function importReferenceConfig(ref: Obj): ImportResult {
     }
   }
   const agentApiKey = importAgent(ref, put, drop);
+  const primary = defaultModelOf(ref);
+  importAgentsAndBindings(ref, {
+    put,
+    drop,
+    compatibleProvider:
+      isObj(out.agent) && out.agent.backend === 'openai-compatible' && primary?.includes('/')
+        ? primary.slice(0, primary.indexOf('/'))
+        : undefined,
+    providers: new Set(Object.keys(PROVIDER_KEYS)),
+    channels: isObj(out.channels) ? Object.keys(out.channels) : [],
+  });
 
   // A carried value that is not valid here is dropped with the reason, rather than writing a
   // file the gateway would refuse; each round removes one offending key.
@@ -267,25 +280,27 @@ function importChannels(channels: Obj, put: Put, drop: Drop): void {
   }
 }
 
+/** The reference's default model name (agents.defaults.model.primary, or the string form). */
+function defaultModelOf(ref: Obj): string | undefined {
+  const d = isObj(ref.agents) && isObj(ref.agents.defaults) ? ref.agents.defaults : undefined;
+  const m = isObj(d?.model) ? d.model.primary : d?.model;
+  return typeof m === 'string' ? m : undefined;
+}
+
 /** agents.defaults.model.primary + models.providers.<p> → agent.backend openai-compatible. Returns the API key. */
 function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   const agents = isObj(ref.agents) ? ref.agents : undefined;
   const models = isObj(ref.models) ? ref.models : undefined;
-  const primary = (
-    isObj(agents?.defaults) && isObj(agents.defaults.model) ? agents.defaults.model.primary : undefined
-  ) as string | undefined;
-  if (agents) {
-    for (const k of Object.keys(agents)) {
-      if (k !== 'defaults')
+  const primary = defaultModelOf(ref);
+  if (agents && isObj(agents.defaults)) {
+    for (const k of Object.keys(agents.defaults)) {
+      if (k !== 'model')
         drop(
-          `agents.${k}`,
-          'per-agent settings are not carried over; write the agents as agents.list and bindings (docs/AGENT.md, Multiple agents)',
+          `agents.defaults.${k}`,
+          k === 'heartbeat'
+            ? 'no heartbeat turns here; schedule agent turns with cron jobs'
+            : 'no such agent setting here',
         );
-    }
-    if (isObj(agents.defaults)) {
-      for (const k of Object.keys(agents.defaults)) {
-        if (k !== 'model') drop(`agents.defaults.${k}`, 'no such agent setting here');
-      }
     }
   }
   if (!primary) {
@@ -345,8 +360,6 @@ function reasonFor(top: string): string {
       return `this gateway has no ${top}`;
     case 'session':
       return 'sessions here are kept per conversation with retention under sessions.*';
-    case 'bindings':
-      return 'they name agents that are not carried over; write them again beside agents.list (docs/AGENT.md, Multiple agents)';
     case 'cron':
       return 'scheduled jobs live in the gateway store here: re-create them with openclaw cron add';
     default:

@@ -8,7 +8,11 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 const reference = `// a reference OpenClaw config (JSON5)
 {
   gateway: { mode: "local", port: 18789, bind: "loopback", auth: { mode: "token" }, tailscale: { mode: "off" } },
-  agents: { defaults: { model: { primary: "local/qwen3" } } },
+  agents: {
+    defaults: { model: { primary: "local/qwen3" } },
+    list: [{ id: "support", name: "Support", model: "local/qwen3-small", workspace: "~/ws-support" }],
+  },
+  bindings: [{ agentId: "support", match: { channel: "telegram", peer: { kind: "direct", id: "42" } } }],
   models: { providers: { local: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-imported", api: "openai-completions" } } },
   logging: { level: "debug" },
   skills: { entries: {} },
@@ -47,10 +51,12 @@ describe('openclaw config import', () => {
         'agent.backend',
         'agent.openai.model',
         'logging.level',
+        'agents.list',
+        'bindings',
       ]),
     );
     expect(report?.dropped.map((d) => d.from)).toEqual(
-      expect.arrayContaining(['gateway.mode', 'gateway.tailscale', 'skills']),
+      expect.arrayContaining(['gateway.mode', 'gateway.tailscale', 'skills', 'agents.list.0.workspace']),
     );
     const written = await readFile(join(gw.stateDir, 'openclaw.json'), 'utf8');
     expect(written).not.toContain('sk-imported');
@@ -65,5 +71,20 @@ describe('openclaw config import', () => {
       backend: 'openai-compatible',
       openai: { model: 'qwen3' },
     });
+    // Its agents and bindings too: the reference's agent runs here, on its model.
+    const agents = await runCli(['gateway', 'call', 'agents.list', '--json'], gw.cliEnv(cli));
+    expect(agents.code, agents.stderr).toBe(0);
+    expect(JSON.parse(agents.stdout).agents).toEqual([
+      expect.objectContaining({ id: 'main' }),
+      expect.objectContaining({
+        id: 'support',
+        name: 'Support',
+        model: { primary: 'openai-compatible/qwen3-small' },
+      }),
+    ]);
+    const bindings = await runCli(['config', 'get', 'bindings', '--json'], gw.cliEnv(cli));
+    expect(JSON.parse(bindings.stdout)).toEqual([
+      { agentId: 'support', match: { channel: 'telegram', peer: { kind: 'direct', id: '42' } } },
+    ]);
   });
 });

@@ -200,6 +200,7 @@ export class GatewayCore {
       onMessage: (m) => conversations.feed.messageStored(m),
       onRunChange: (key) => conversations.feed.runChanged(key),
       chatSessionKey: this.agent.chatSessionKey,
+      updateSessionKeys: this.agent.updateSessionKeys,
       onMessageUpdated: (m) => conversations.feed.messageUpdated(m),
       providers: options.providers ?? [],
       resolveProvider: options.resolveProvider,

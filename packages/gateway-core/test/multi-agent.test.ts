@@ -119,6 +119,23 @@ describe('several agents on one gateway', () => {
       agentId: 'support',
       effectiveAgentId: 'support',
     });
+    const job = await c.request('cron.add', {
+      name: 'support digest',
+      agentId: 'support',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'digest' },
+    });
+    expect(job).toMatchObject({ agentId: 'support', effectiveAgentId: 'support' });
+    // A binding field this gateway cannot honour on that channel is refused, naming the key.
+    const unmatched = (await c
+      .request('config.patch', {
+        raw: JSON.stringify({
+          bindings: [{ agentId: 'support', match: { channel: 'telegram', guildId: '9' } }],
+        }),
+      })
+      .catch((x: unknown) => x)) as GatewayRequestError;
+    expect(unmatched.detailCode).toBe('CONFIG_INVALID');
+    expect(unmatched.details?.path).toBe('bindings.0.match.guildId');
     // A binding to an agent that is not there is refused as a whole.
     const bad = (await c
       .request('config.patch', { raw: JSON.stringify({ agents: { list: [] } }) })
@@ -131,6 +148,22 @@ describe('several agents on one gateway', () => {
     const orphan = await rowOf('agent:support:main');
     expect(orphan).toMatchObject({ agentId: 'support', effectiveAgentId: 'main' });
     expect(referenceErrors('SessionRow', orphan)).toBe('');
+    // Its sessions are still listed by its id, and not under main (whose key they do not carry).
+    const bySupport = (await c.request('sessions.list', { agentId: 'support' })).sessions;
+    expect(bySupport.map((r) => [r.key, r.agentId, r.effectiveAgentId])).toEqual([
+      ['agent:support:main', 'support', 'main'],
+    ]);
+    expect((await c.request('sessions.list', { agentId: 'nobody' })).sessions).toEqual([]);
+    // Its cron job likewise: it keeps its agent, is run by main now, and is listed by its agent.
+    const jobs = (await c.request('cron.list', {})).jobs;
+    expect(jobs.map((j) => [j.id, j.agentId, j.effectiveAgentId])).toEqual([[job.id, 'support', 'main']]);
+    expect((await c.request('cron.get', { id: job.id })).effectiveAgentId).toBe('main');
+    expect((await c.request('cron.list', { agentId: 'support' })).jobs.map((j) => j.id)).toEqual([job.id]);
+    expect((await c.request('cron.list', { agentId: 'main' })).jobs).toEqual([]);
+    const nobody = (await c
+      .request('cron.list', { agentId: 'nobody' })
+      .catch((x: unknown) => x)) as GatewayRequestError;
+    expect(nobody.detailCode).toBe('AGENT_UNKNOWN');
     const gone = (await c
       .request('agent', { message: 'y', agentId: 'support', idempotencyKey: 'r-2' })
       .catch((x: unknown) => x)) as GatewayRequestError;

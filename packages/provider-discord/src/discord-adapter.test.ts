@@ -18,6 +18,8 @@ import { discordProvider } from './index.ts';
 const GUILD = '100000000000000001';
 const CHANNEL = '200000000000000001';
 const DM = '400000000000000001';
+const ROLE_MOD = '500000000000000001';
+const ROLE_VIP = '500000000000000002';
 const ann = { id: '300000000000000001', username: 'ann', global_name: 'Ann' };
 const otherBot = { id: '300000000000000009', username: 'otherbot', bot: true };
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -39,7 +41,17 @@ describe('DiscordAdapter against the fake Discord', () => {
 
   async function startFake(): Promise<FakeDiscord> {
     const fake = await FakeDiscord.start({
-      guilds: [{ id: GUILD, name: 'Test', channels: [{ id: CHANNEL, name: 'general' }] }],
+      guilds: [
+        {
+          id: GUILD,
+          name: 'Test',
+          channels: [{ id: CHANNEL, name: 'general' }],
+          roles: [
+            { id: ROLE_MOD, name: 'mods' },
+            { id: ROLE_VIP, name: 'vip' },
+          ],
+        },
+      ],
     });
     cleanups.push(() => fake.close());
     return fake;
@@ -106,6 +118,26 @@ describe('DiscordAdapter against the fake Discord', () => {
     await r.fake.pushMessage({ channelId: CHANNEL, guildId: GUILD, author: otherBot, content: 'beep' });
     expect((await next(r, 1)).sender).toMatchObject({ id: otherBot.id, isBot: true, isSelf: false });
     expect(r.emitted).toHaveLength(1);
+  });
+
+  it("a guild message carries its guild and the sender's role ids (for bindings); a DM neither", async () => {
+    const r = await start();
+    await r.fake.pushMessage({
+      channelId: CHANNEL,
+      guildId: GUILD,
+      author: ann,
+      content: 'one',
+      memberRoles: [ROLE_VIP, ROLE_MOD],
+    });
+    await r.fake.pushMessage({ channelId: CHANNEL, guildId: GUILD, author: ann, content: 'two' });
+    await r.fake.pushMessage({ channelId: DM, author: ann, content: 'three' });
+    expect((await next(r, 1)).space).toEqual({
+      guildId: GUILD,
+      roleIds: expect.arrayContaining([ROLE_MOD, ROLE_VIP]),
+    });
+    expect((await next(r, 1)).space?.roleIds).toHaveLength(2);
+    expect((await next(r, 2)).space).toEqual({ guildId: GUILD });
+    expect((await next(r, 3)).space).toBeUndefined();
   });
 
   it('a DM (channel_type 1, uncached channel) arrives as direct and the reply goes to the DM channel', async () => {

@@ -17,6 +17,16 @@ export function chatOf(m: Message): InboundEnvelope['chat'] {
   return { kind: 'group', id: ch.id, title: `#${ch.name}` };
 }
 
+/**
+ * The guild of a guild message, with the sender's role ids there (from the member the gateway
+ * sends with the message; @everyone, whose id is the guild's, left out). DMs have none.
+ */
+export function spaceOf(m: Message): InboundEnvelope['space'] {
+  if (!m.inGuild()) return undefined;
+  const roleIds = m.member ? [...m.member.roles.cache.keys()].filter((id) => id !== m.guildId) : [];
+  return roleIds.length ? { guildId: m.guildId, roleIds } : { guildId: m.guildId };
+}
+
 export function mediaKindOf(a: Attachment): InboundMedia['kind'] {
   const type = a.contentType ?? '';
   // Voice messages are ogg attachments with a duration (and the IsVoiceMessage flag on the message).
@@ -66,6 +76,8 @@ export function normalizeMessage(
     // Plain data (ids instead of nested structures): safe to log or serialise.
     raw: m.toJSON(),
   };
+  const space = spaceOf(m);
+  if (space) env.space = space;
   if (repliedTo?.id === selfId) env.mentions.implicit = 'reply_to_bot';
   if (isReply && m.reference?.messageId) {
     const r: NonNullable<InboundEnvelope['replyTo']> = { id: m.reference.messageId };

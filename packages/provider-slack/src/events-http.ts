@@ -6,6 +6,8 @@ import { verifySlackSignature } from './signature.ts';
 export interface EventCallback {
   type: 'event_callback';
   event_id?: string;
+  /** The workspace the event happened in (what a binding's `teamId` names). */
+  team_id?: string;
   event: SlackMessageEvent;
 }
 

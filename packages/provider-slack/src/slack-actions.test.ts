@@ -59,6 +59,8 @@ describe('Slack edits, deletes, reactions and finding a part after a crash (fake
       ['reaction', '1700000003.000100', 'UANN0001'],
     ]);
     expect(updates[2]).toMatchObject({ emoji: ':thumbsup:', removed: false });
+    // Each says its workspace, so it is routed like the message it changes (bindings by teamId).
+    expect(updates.map((u) => u.space)).toEqual(updates.map(() => ({ teamId: slack.teamId })));
   });
 
   it('edits and deletes its own messages; finds a posted part by the nonce it carries', async () => {

@@ -154,6 +154,8 @@ describe('SlackAdapter against the fake Slack', () => {
       text: 'a <b> & link (https://x.test)',
       mentions: { bot: false, userIds: [] },
       media: [],
+      // The workspace it happened in, for bindings by teamId.
+      space: { teamId: fake.teamId },
     });
     expect(h.emitted[0]!.at).toBe(Math.round(Number(ev.ts) * 1000));
   });
@@ -431,6 +433,7 @@ describe('SlackAdapter against the fake Slack', () => {
         text: `@${fake.botUserId} over http`,
         mentions: { bot: true },
         chat: { kind: 'channel' },
+        space: { teamId: fake.teamId },
       });
 
       const retry = await fake.postSignedEvent(target, body, SECRET, {

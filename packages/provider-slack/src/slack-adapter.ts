@@ -218,8 +218,10 @@ export class SlackAdapter implements ChannelAdapter {
       return;
     }
     const ev = cb.event;
+    const space = cb.team_id ? { teamId: cb.team_id } : undefined;
     const update = normalizeUpdate(ev, this.#accountId, self);
     if (update) {
+      if (space) update.space = space;
       await ctx.update?.(update);
       return;
     }
@@ -231,7 +233,9 @@ export class SlackAdapter implements ChannelAdapter {
     const key = `${ev.channel}:${ev.ts}`;
     if (!this.#messages.add(key)) return;
     try {
-      await ctx.emit(normalizeMessage(ev, this.#accountId, self, (f, url) => this.#download(f, url)));
+      const env = normalizeMessage(ev, this.#accountId, self, (f, url) => this.#download(f, url));
+      if (space) env.space = space;
+      await ctx.emit(env);
     } catch (error) {
       if (eventId) this.#eventIds.delete(eventId);
       this.#messages.delete(key);

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '@openclaw/protocol';
 import { AgentCatalog, agentProfile, sessionAgentId } from '../agents/agent-catalog.ts';
-import { type RoutedChat, routedSessionKey } from '../agents/agent-routing.ts';
+import { type RoutedChat, routedSessionKey, updateSessionKeys } from '../agents/agent-routing.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
 import type { ClusterBridge } from '../cluster/cluster-bridge.ts';
 import type { CronService } from '../cron/cron-service.ts';
@@ -59,6 +59,7 @@ export interface AgentWiring {
   agentState: ReturnType<typeof sessionAgentState>;
   /** The session a channel chat's messages go to, under the agent the bindings route it to. */
   chatSessionKey: (chat: RoutedChat) => string;
+  updateSessionKeys: (chat: RoutedChat) => string[];
   /** Token accounting: what runs' model calls used, and what it cost. */
   usage: UsageLedger;
 }
@@ -131,6 +132,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     responder,
     agentState: sessionAgentState({ store, models, compactor, agentOf }),
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
+    updateSessionKeys: (chat) => updateSessionKeys(cfg().bindings, chat),
     usage,
   };
 }

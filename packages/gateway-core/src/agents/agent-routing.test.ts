@@ -2,7 +2,14 @@ import type { AgentBinding } from '@openclaw/protocol';
 import { parseConfig } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { agentProfile, sessionAgentId } from './agent-catalog.ts';
-import { agentIdInKey, agentSessionKey, routeChat, routedSessionKey } from './agent-routing.ts';
+import {
+  agentIdInKey,
+  agentSessionKey,
+  type RoutedChat,
+  routeChat,
+  routedSessionKey,
+  updateSessionKeys,
+} from './agent-routing.ts';
 
 const dm = (chatId: string, accountId = 'default') => ({
   channel: 'telegram',
@@ -54,6 +61,85 @@ describe('routing channel chats to agents', () => {
     expect(agentIdInKey('agent:support:telegram:default:501')).toBe('support');
     expect(agentIdInKey('agent:s_123')).toBeUndefined();
     expect(agentIdInKey('telegram:default:501')).toBeUndefined();
+  });
+});
+
+describe('guild, team, roles and peer kinds (the reference tiers)', () => {
+  const GUILD = '900';
+  const guildMsg = (over: Partial<RoutedChat> = {}): RoutedChat => ({
+    channel: 'discord',
+    accountId: 'default',
+    kind: 'group',
+    chatId: 'C1',
+    guildId: GUILD,
+    roleIds: [],
+    ...over,
+  });
+  // Listed broadest first, so a tier order that followed the list would fail.
+  const bindings: AgentBinding[] = [
+    { agentId: 'anyacct', match: { channel: 'discord', accountId: '*' } },
+    { agentId: 'acct', match: { channel: 'discord' } },
+    { agentId: 'team', match: { channel: 'slack', teamId: 'T1' } },
+    { agentId: 'guild', match: { channel: 'discord', guildId: GUILD } },
+    { agentId: 'mods', match: { channel: 'discord', guildId: GUILD, roles: ['r-mod', 'r-admin'] } },
+    { agentId: 'groups', match: { channel: 'discord', peer: { kind: 'channel', id: '*' } } },
+    { agentId: 'room', match: { channel: 'discord', peer: { kind: 'group', id: 'C7' } } },
+    { agentId: 'thread', match: { channel: 'discord', peer: { kind: 'channel', id: 'T9' } } },
+  ];
+
+  it('most specific first: thread, chat, kind, guild with roles, guild, team, account, any account', () => {
+    expect(routeChat(bindings, guildMsg({ chatId: 'C7', threadId: 'T9' }))).toBe('thread');
+    // A thread without its own binding follows its chat's.
+    expect(routeChat(bindings, guildMsg({ chatId: 'C7', threadId: 'T8' }))).toBe('room');
+    expect(routeChat(bindings, guildMsg({ chatId: 'C2' }))).toBe('groups');
+    const noKindWide = bindings.filter((b) => b.agentId !== 'groups');
+    expect(routeChat(noKindWide, guildMsg({ roleIds: ['r-x', 'r-admin'] }))).toBe('mods');
+    expect(routeChat(noKindWide, guildMsg({ roleIds: ['r-x'] }))).toBe('guild');
+    expect(routeChat(noKindWide, guildMsg({ guildId: '901' }))).toBe('acct');
+    expect(routeChat(noKindWide, guildMsg({ guildId: '901', accountId: 'b' }))).toBe('anyacct');
+    const slack = { channel: 'slack', accountId: 'default', kind: 'channel' as const, chatId: 'C1' };
+    expect(routeChat(bindings, { ...slack, teamId: 'T1' })).toBe('team');
+    expect(routeChat(bindings, { ...slack, teamId: 'T2' })).toBe('main');
+  });
+
+  it('group and channel are one kind; direct is another; a kind-wide binding needs the kind', () => {
+    expect(routeChat(bindings, guildMsg({ kind: 'channel', chatId: 'C7' }))).toBe('room');
+    expect(routeChat(bindings, guildMsg({ kind: 'direct', chatId: 'C7', guildId: undefined }))).toBe('acct');
+    // Edits carry no kind: the chat id still decides, a kind-wide binding cannot.
+    expect(routeChat(bindings, guildMsg({ kind: undefined, chatId: 'C7' }))).toBe('room');
+    expect(routeChat(bindings, guildMsg({ kind: undefined, chatId: 'C2', roleIds: undefined }))).toBe(
+      'guild',
+    );
+  });
+
+  it('every field a binding gives must match (AND), and within a tier the first listed wins', () => {
+    const and: AgentBinding[] = [
+      {
+        agentId: 'wrong-guild',
+        match: { channel: 'discord', guildId: '1', peer: { kind: 'group', id: 'C1' } },
+      },
+      { agentId: 'first', match: { channel: 'discord', guildId: GUILD, roles: ['r'] } },
+      { agentId: 'second', match: { channel: 'discord', guildId: GUILD, roles: ['r'] } },
+      { agentId: 'other-acct', match: { channel: 'discord', accountId: 'b', guildId: GUILD } },
+    ];
+    expect(routeChat(and, guildMsg({ roleIds: ['r'] }))).toBe('first');
+    expect(routeChat(and, guildMsg())).toBe('main');
+    expect(routeChat(and, guildMsg({ accountId: 'b' }))).toBe('other-acct');
+  });
+
+  it("an update is looked for in the routed session, then in every other agent's bound on the channel", () => {
+    const chat = guildMsg({ kind: undefined, chatId: 'C2', roleIds: undefined });
+    expect(updateSessionKeys(bindings, chat)).toEqual([
+      'agent:guild:discord:default:C2',
+      'agent:anyacct:discord:default:C2',
+      'agent:acct:discord:default:C2',
+      'agent:mods:discord:default:C2',
+      'agent:groups:discord:default:C2',
+      'agent:room:discord:default:C2',
+      'agent:thread:discord:default:C2',
+      'discord:default:C2',
+    ]);
+    expect(updateSessionKeys([], chat)).toEqual(['discord:default:C2']);
   });
 });
 

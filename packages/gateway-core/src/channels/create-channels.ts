@@ -15,7 +15,7 @@ import { AccountTable } from './account-table.ts';
 import { ChannelAccounts } from './accounts.ts';
 import { ChatActions } from './chat-actions.ts';
 import { DmPairing } from './dm-pairing.ts';
-import { ChannelInbound } from './inbound.ts';
+import { ChannelInbound, type ChannelInboundOptions } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
 import { Outbox, type OutboxRetryPolicy } from './outbox.ts';
 import type { ChannelProvider, WebhookRegistrar } from './sdk/types.ts';
@@ -57,6 +57,8 @@ export interface ChannelsDeps extends ChannelTuning {
   onRunChange?: SessionRouterOptions['onRunChange'];
   /** The session of a channel chat: under the agent the bindings route it to. */
   chatSessionKey?: SessionRouterOptions['chatSessionKey'];
+  /** The sessions an edit or reaction in a chat may belong to, likeliest first. */
+  updateSessionKeys?: ChannelInboundOptions['updateSessionKeys'];
   /** Called when an account's status changes (health events). */
   onStatusChange?: (() => void) | undefined;
   /** A send was queued (the cluster tells the account's owner). */
@@ -188,7 +190,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
   const inbound = new ChannelInbound({
-    chatSessionKey: deps.chatSessionKey,
+    updateSessionKeys: deps.updateSessionKeys,
     table,
     store,
     clock,

@@ -15,19 +15,30 @@ export function createInboundUpdates(o: {
   clock: Clock;
   log: Logger;
   onUpdated?: (message: SessionMessageRecord) => void;
-  /** The session of a channel chat (routed to an agent); default: its plain channel key. */
-  chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
+  /**
+   * The sessions a chat's message may be in (routed to agents), most likely first; default: its
+   * plain channel key.
+   */
+  chatSessionKeys?: ((chat: RoutedChat) => string[]) | undefined;
 }): (event: InboundUpdate) => Promise<void> {
   return async (event) => {
-    const { channel, accountId, chat } = event;
-    const key = (o.chatSessionKey ?? plainChatKey)({
+    const { channel, accountId, chat, space } = event;
+    const routed: RoutedChat = {
       channel,
       accountId,
       chatId: chat.id,
       threadId: chat.threadId,
-    });
+      guildId: space?.guildId,
+      teamId: space?.teamId,
+    };
     const id = `${event.channel}:${event.messageId}`;
-    const current = (await o.store.sessions.history(key, { limit: 200 })).find((m) => m.id === id);
+    let key = '';
+    let current: SessionMessageRecord | undefined;
+    for (const candidate of o.chatSessionKeys?.(routed) ?? [plainChatKey(routed)]) {
+      current = (await o.store.sessions.history(candidate, { limit: 200 })).find((m) => m.id === id);
+      key = candidate;
+      if (current) break;
+    }
     if (!current) {
       o.log.debug(
         { channel: event.channel, type: event.type, id },

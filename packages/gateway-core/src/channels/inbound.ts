@@ -23,8 +23,8 @@ export interface ChannelInboundOptions {
   media?: ((env: InboundEnvelope) => Promise<StoredMedia[]>) | undefined;
   /** A stored message changed (an edit, a delete or a reaction on the platform). */
   onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
-  /** The session of a channel chat (routed to an agent). */
-  chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
+  /** The sessions an edit or reaction in a chat may belong to (routed to agents), likeliest first. */
+  updateSessionKeys?: ((chat: RoutedChat) => string[]) | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ export class ChannelInbound {
       clock: options.clock,
       log: options.log,
       onUpdated: (m) => options.onMessageUpdated?.(m),
-      chatSessionKey: options.chatSessionKey,
+      chatSessionKeys: options.updateSessionKeys,
     });
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { cronMethods } from '@openclaw/protocol';
-import type { AgentCatalog } from '../agents/agent-catalog.ts';
+import type { CronJob, cronMethods } from '@openclaw/protocol';
+import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { CronService } from '../cron/cron-service.ts';
 import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
 import type { FamilyHandlers } from '../router/router.ts';
@@ -22,21 +22,30 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         'INVALID_REQUEST',
       );
   };
-  /** The ids of one agent's jobs. */
-  const jobsOf = async (agentId: string) =>
-    new Set((await cron.list(true)).filter((j) => jobAgentId(j) === agentId).map((j) => j.id));
+  /**
+   * A job row says who runs its turns now, as session rows do: its agent, or main once that agent
+   * was removed from the config (the job keeps naming it).
+   */
+  const row = (job: CronJob): CronJob => {
+    const own = jobAgentId(job);
+    return { ...job, effectiveAgentId: agents.profile(own) ? own : MAIN_AGENT_ID };
+  };
+  /** One agent's jobs. A filter may name a removed agent that jobs still name; no one else. */
+  const jobsOf = async (agentId: string) => {
+    const jobs = (await cron.list(true)).filter((j) => jobAgentId(j) === agentId);
+    if (!jobs.length) known(agentId);
+    return jobs;
+  };
   return {
     'cron.list': async ({ includeDisabled, enabled, agentId, limit, offset = 0 }) => {
-      known(agentId);
-      let jobs = await cron.list(true);
-      if (agentId) jobs = jobs.filter((j) => jobAgentId(j) === agentId);
+      let jobs = agentId ? await jobsOf(agentId) : await cron.list(true);
       const which = enabled ?? (includeDisabled === false ? 'enabled' : 'all');
       if (which !== 'all') jobs = jobs.filter((j) => j.enabled === (which === 'enabled'));
       const total = jobs.length;
       const page = jobs.slice(offset, limit === undefined ? undefined : offset + limit);
       const next = offset + page.length;
       return {
-        jobs: page,
+        jobs: page.map(row),
         // Pages of one listing belong together while this stays the same.
         snapshotRevision: `sha256:${createHash('sha256')
           .update(JSON.stringify(jobs.map((j) => [j.id, j.updatedAtMs, j.enabled])))
@@ -48,12 +57,12 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         nextOffset: next < total ? next : null,
       };
     },
-    'cron.get': ({ id }) => cron.get(id),
+    'cron.get': async ({ id }) => row(await cron.get(id)),
     'cron.status': () => cron.status(),
-    'cron.add': (params) => {
+    'cron.add': async (params) => {
       known(params.agentId);
       checkJobAgent({ agentId: params.agentId ?? undefined, action: params.action });
-      return cron.add(params);
+      return row(await cron.add(params));
     },
     'cron.update': async ({ id, patch }) => {
       known(patch.agentId);
@@ -62,7 +71,7 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         agentId: patch.agentId === null ? undefined : (patch.agentId ?? job.agentId),
         action: patch.action ?? job.action,
       });
-      return cron.update(id, patch);
+      return row(await cron.update(id, patch));
     },
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
     // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
@@ -78,10 +87,9 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
       };
     },
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
-      known(agentId);
+      const own = agentId ? new Set((await jobsOf(agentId)).map((j) => j.id)) : undefined;
       let all = await cron.runs({ jobId: id, runId, limit: agentId ? 200 : Math.min(limit + offset, 200) });
-      if (agentId) {
-        const own = await jobsOf(agentId);
+      if (own) {
         all = all.filter((r) => own.has(r.jobId)).slice(0, Math.min(limit + offset, 200));
       }
       // A run's completion is known when it had nothing to deliver: an agent turn without `deliver`,

@@ -64,12 +64,14 @@ export class SessionViews {
     const limit = Math.min(p.limit ?? 100, MAX_ROWS);
     const offset = p.offset ?? 0;
     const base = { ts: now, limitApplied: limit, defaults: sessionDefaults(agents) };
-    // Filters that match nothing here: an unknown agent, spawned sessions, archived ones.
-    if ((p.agentId && !agents.profile(p.agentId)) || p.spawnedBy || p.archived === true) {
+    // Filters that match nothing here: spawned sessions, archived ones.
+    if (p.spawnedBy || p.archived === true) {
       return { ...base, sessions: [], total: 0, count: 0, totalCount: 0, nextOffset: null, hasMore: false };
     }
-    // With several agents, whose a session is shows in its key (agent:<id>:…, else main).
-    const agentId = p.agentId && agents.list().length > 1 ? p.agentId : undefined;
+    // Whose a session is shows in its key (agent:<id>:…, else main); an agent no longer
+    // configured still has its sessions (answered by main now). With main alone, main's are all.
+    const agentId =
+      p.agentId && (p.agentId !== MAIN_AGENT_ID || agents.list().length > 1) ? p.agentId : undefined;
     const filtered = p.includeUnknown === false || p.activeMinutes !== undefined || agentId !== undefined;
     let records: SessionRecord[];
     let total: number;

@@ -79,4 +79,55 @@ describe('agents.list and bindings in the config', () => {
       })[0]?.path,
     ).toMatch(/^bindings\.0\.match\.peer\.kind/);
   });
+
+  it("takes the reference's guild, team, roles, kind-wide peers and comments", () => {
+    const c = parseConfig({
+      agents: { list: [{ id: 'mods' }, { id: 'desk' }] },
+      bindings: [
+        {
+          agentId: 'mods',
+          comment: 'moderators',
+          match: { channel: 'discord', guildId: '9', roles: ['1', '2'] },
+        },
+        { agentId: 'mods', match: { channel: 'discord', guildId: '9', peer: { kind: 'channel', id: '*' } } },
+        { agentId: 'desk', match: { channel: 'slack', accountId: '*', teamId: 'T1' } },
+      ],
+    });
+    expect(c.bindings.map((b) => b.match)).toEqual([
+      { channel: 'discord', guildId: '9', roles: ['1', '2'] },
+      { channel: 'discord', guildId: '9', peer: { kind: 'channel', id: '*' } },
+      { channel: 'slack', accountId: '*', teamId: 'T1' },
+    ]);
+  });
+
+  it('refuses, naming the key, a match no message of that channel can meet and a binding field not honoured here', () => {
+    expect(
+      issuesOf({
+        bindings: [
+          { agentId: 'main', match: { channel: 'telegram', guildId: '9' } },
+          { agentId: 'main', match: { channel: 'discord', teamId: 'T1' } },
+          { agentId: 'main', match: { channel: 'slack', roles: ['1'] } },
+        ],
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'bindings.0.match.guildId',
+        message: expect.stringMatching(/discord/),
+      }),
+      expect.objectContaining({ path: 'bindings.1.match.teamId', message: expect.stringMatching(/slack/) }),
+      expect.objectContaining({ path: 'bindings.2.match.roles', message: expect.stringMatching(/discord/) }),
+    ]);
+    // Per-binding session scopes and ACP bindings are not honoured here: refused, never ignored.
+    expect(
+      issuesOf({
+        bindings: [{ agentId: 'main', match: { channel: 'slack' }, session: { dmScope: 'per-peer' } }],
+      })[0]?.path,
+    ).toBe('bindings.0.session');
+    expect(
+      issuesOf({ bindings: [{ agentId: 'main', type: 'acp', match: { channel: 'slack' } }] })[0]?.path,
+    ).toBe('bindings.0.type');
+    expect(
+      issuesOf({ bindings: [{ agentId: 'main', match: { channel: 'slack', roles: [] } }] })[0]?.path,
+    ).toBe('bindings.0.match.roles');
+  });
 });

@@ -77,9 +77,12 @@ export const AgentsSection = Type.Object(
 );
 export type AgentsSection = Static<typeof AgentsSection>;
 
+const MatchId = (description: string) => Type.String({ minLength: 1, description });
+
 export const AgentBinding = Type.Object(
   {
     agentId: Type.String({ pattern: AgentIdPattern, description: 'The agent that answers what matches.' }),
+    comment: Type.Optional(Type.String({ description: 'A note for people reading the config; ignored.' })),
     match: Type.Object(
       {
         channel: Type.String({ minLength: 1, description: 'Channel id (telegram, slack, …).' }),
@@ -93,15 +96,29 @@ export const AgentBinding = Type.Object(
           Type.Object(
             {
               kind: Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')], {
-                description: 'What kind of chat.',
+                description: 'What kind of chat (`group` and `channel` match each other).',
               }),
-              id: Type.String({ minLength: 1, description: 'The chat id on the platform.' }),
+              id: Type.String({
+                minLength: 1,
+                description: 'The chat id on the platform (or its thread id); `*`: every chat of that kind.',
+              }),
             },
-            { additionalProperties: false, description: 'One chat only.' },
+            { additionalProperties: false, description: 'One chat (or every chat of a kind).' },
           ),
         ),
+        guildId: Type.Optional(MatchId('Discord: chats of this guild (server) only.')),
+        teamId: Type.Optional(MatchId('Slack: chats of this team (workspace) only.')),
+        roles: Type.Optional(
+          Type.Array(Type.String({ minLength: 1 }), {
+            minItems: 1,
+            description: 'Discord: only senders with at least one of these role ids.',
+          }),
+        ),
       },
-      { additionalProperties: false, description: 'Which inbound messages.' },
+      {
+        additionalProperties: false,
+        description: 'Which inbound messages: every field given must match.',
+      },
     ),
   },
   { additionalProperties: false, description: 'Send the matching channel messages to an agent.' },
@@ -111,12 +128,18 @@ export type AgentBinding = Static<typeof AgentBinding>;
 export const BindingsSection = Type.Array(AgentBinding, {
   default: [],
   description:
-    'Which agent answers a channel message: a binding naming the chat (peer) wins, then one naming the account, then one for any account (`*`); within each, the first listed. Unmatched: main.',
+    'Which agent answers a channel message. The most specific binding wins: the chat (its thread, then the chat), every chat of its kind, the guild with roles, the guild, the team, the account, any account (`*`); within each, the first listed. Unmatched: main.',
 });
 
 /**
- * What the schema cannot say: agent ids are unique, and every binding names a configured agent
- * (main always exists).
+ * The match fields only some channels' messages carry: a binding naming one on another channel
+ * could never match, so it is refused rather than left to look like it works.
+ */
+const SCOPED_MATCH_FIELDS = { guildId: 'discord', roles: 'discord', teamId: 'slack' } as const;
+
+/**
+ * What the schema cannot say: agent ids are unique, every binding names a configured agent
+ * (main always exists), and a guild, team or roles match is on the one channel that has them.
  */
 export function agentsConfigIssues(config: {
   agents: AgentsSection;
@@ -136,6 +159,14 @@ export function agentsConfigIssues(config: {
     ids.add(a.id);
   });
   config.bindings.forEach((b, i) => {
+    for (const [field, channel] of Object.entries(SCOPED_MATCH_FIELDS)) {
+      if (b.match[field as keyof typeof SCOPED_MATCH_FIELDS] !== undefined && b.match.channel !== channel)
+        issues.push({
+          path: `bindings.${i}.match.${field}`,
+          kind: 'invalid-value',
+          message: `only ${channel} messages carry ${field}; this binding is for ${b.match.channel}`,
+        });
+    }
     if (!ids.has(b.agentId))
       issues.push({
         path: `bindings.${i}.agentId`,

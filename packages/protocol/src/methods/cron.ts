@@ -81,6 +81,11 @@ export const CronJob = Strict(
         "The agent the job's turns run as, as declared (absent: the agent its session key names, else main).",
       ),
     ),
+    effectiveAgentId: Type.Optional(
+      JobAgentId(
+        "The agent that runs the job's turns now: the job's agent (declared, or named by its session key) while it is configured, main once it was removed. Present on every job the cron methods return.",
+      ),
+    ),
     description: Type.Optional(Type.String({ description: 'Description.' })),
     enabled: Type.Boolean({ description: 'Enabled.' }),
     schedule: CronSchedule,
@@ -122,7 +127,9 @@ export const cronList = defineMethod({
         }),
       ),
       agentId: Type.Optional(
-        NonEmptyString("Only this agent's jobs (declared, or named by the job's session key; else main's)."),
+        NonEmptyString(
+          "Only this agent's jobs (declared, or named by the job's session key; else main's), also of an agent since removed.",
+        ),
       ),
       limit: Type.Optional(
         Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default: all).' }),

@@ -37,6 +37,8 @@ export interface DiscordGuildConfig {
   ownerId?: string;
   /** Text channels (type 0) put in GUILD_CREATE. */
   channels: { id: string; name: string }[];
+  /** Roles besides @everyone (whose id is the guild's), put in GUILD_CREATE. */
+  roles?: { id: string; name: string }[];
 }
 
 /** A message the bot created over REST, as the fake recorded it. */
@@ -67,6 +69,8 @@ export interface DiscordPushMessageInput {
   attachments?: { filename: string; data: Buffer; contentType?: string; voice?: boolean }[];
   /** Reply to this message id (type 19 with message_reference). */
   replyToMessageId?: string;
+  /** The author's role ids in the guild (the message's `member.roles`). */
+  memberRoles?: string[];
   id?: string;
 }
 
@@ -253,7 +257,7 @@ export class FakeDiscord extends PlatformFake<DiscordSent> {
     if (isDm) message.channel_type = 1;
     else {
       message.guild_id = input.guildId;
-      message.member = this.#member();
+      message.member = this.#member(input.memberRoles);
     }
     this.#messages.set(id, message);
     const needed = isDm ? DiscordIntents.DirectMessages : DiscordIntents.GuildMessages;
@@ -391,6 +395,19 @@ export class FakeDiscord extends PlatformFake<DiscordSent> {
           icon: null,
           unicode_emoji: null,
         },
+        ...(g.roles ?? []).map((r, n) => ({
+          id: r.id,
+          name: r.name,
+          permissions: '0',
+          position: n + 1,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+          icon: null,
+          unicode_emoji: null,
+        })),
       ],
       emojis: [],
       stickers: [],
@@ -799,9 +816,9 @@ export class FakeDiscord extends PlatformFake<DiscordSent> {
     }
   }
 
-  #member(): Json {
+  #member(roles: string[] = []): Json {
     return {
-      roles: [],
+      roles,
       premium_since: null,
       pending: false,
       nick: null,

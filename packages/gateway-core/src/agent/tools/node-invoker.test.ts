@@ -132,11 +132,11 @@ describe('the agent invoking a node held by another gateway', () => {
     return { hub, invoker, approvals, events };
   }
 
-  function context(toolCallId: string) {
+  function context(toolCallId: string, sessionKey = 'telegram:default:1') {
     const updates: { text: string; details: Record<string, unknown> }[] = [];
     const ctx: ToolCallContext = {
       runId: RUN_ID,
-      sessionKey: 'telegram:default:1',
+      sessionKey,
       agentId: 'main',
       toolCallId,
       scopes: ['operator.admin'],
@@ -203,6 +203,23 @@ describe('the agent invoking a node held by another gateway', () => {
       'running',
     ]);
     expect(updates.slice(2).map((u) => u.text)).toEqual(['line 1\n', 'line 2\n']);
+  });
+
+  it('an approval asked from the session of a removed agent records the agent running the turn (main)', async () => {
+    const { invoker, approvals, events } = await cluster(async () => answer({ exitCode: 0 }));
+    const snap = await approvals.snapshot();
+    await approvals.set(
+      { version: 1, defaults: { security: 'full', ask: 'always', askFallback: 'deny' } },
+      snap.hash,
+    );
+    // The key still names `gone`; the turn runs as main (what ctx.agentId says).
+    const { ctx } = context('call_gone', 'agent:gone:telegram:default:1');
+    const run = invoker.invoke({ nodeId: NODE, command: 'system.run', params: { argv: ['true'] } }, ctx);
+    await expect.poll(() => events.filter((e) => e.event === 'exec.approval.requested')).toHaveLength(1);
+    const [pending] = await approvals.list();
+    expect(pending).toMatchObject({ agentId: 'main', sessionKey: 'agent:gone:telegram:default:1' });
+    await approvals.resolve(pending!.id, 'allow-once', 'operator');
+    await run;
   });
 
   it('the holder failing (the node left it) comes back as its typed error', async () => {

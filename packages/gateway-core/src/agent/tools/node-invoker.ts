@@ -4,8 +4,6 @@ import {
   type NodeInvokeParams,
   type NodeInvokeResult,
 } from '@openclaw/protocol';
-import { MAIN_AGENT_ID } from '../../agents/agent-catalog.ts';
-import { agentIdInKey } from '../../agents/agent-routing.ts';
 import type { ExecApprovals } from '../../approvals/exec-approvals.ts';
 import { gateSystemRun } from '../../approvals/system-run-gate.ts';
 import type { ClusterBridge } from '../../cluster/cluster-bridge.ts';
@@ -97,7 +95,8 @@ export class NodeInvoker {
       {
         requestedBy: `agent:${ctx.runId}`,
         sessionKey: ctx.sessionKey,
-        agentId: agentIdInKey(ctx.sessionKey) ?? MAIN_AGENT_ID,
+        // The agent running the turn: a removed agent's session is answered by main, so main asks.
+        agentId: ctx.agentId,
       },
       (approval) => {
         asked = true;

@@ -25,6 +25,7 @@ export type {
   ChannelLogger,
   ChannelProvider,
   ChatKind,
+  ChatSpace,
   InboundEnvelope,
   InboundMedia,
   InboundUpdate,

@@ -75,8 +75,21 @@ export interface InboundEnvelope {
   mentions: { bot: boolean; implicit?: 'reply_to_bot' | 'thread'; userIds: string[] };
   replyTo?: { id: string; senderId?: string; text?: string };
   media: InboundMedia[];
+  /** Where the chat lives, for agent bindings (see ChatSpace). */
+  space?: ChatSpace;
   /** The platform's own payload, for debugging only. */
   raw?: unknown;
+}
+
+/**
+ * The group space around a chat, on platforms that have one: a Discord guild (with the sender's
+ * role ids there) or a Slack team. Bindings match on it (`guildId`, `roles`, `teamId`).
+ */
+export interface ChatSpace {
+  guildId?: string;
+  teamId?: string;
+  /** The sender's role ids in the guild (without @everyone). */
+  roleIds?: string[];
 }
 
 /**
@@ -92,6 +105,8 @@ export type InboundUpdate = {
   channel: string;
   accountId: string;
   chat: { id: string; threadId?: string };
+  /** The chat's guild or team, when the platform says (routes the update like its message). */
+  space?: ChatSpace;
   /** Platform id of the message it changes. */
   messageId: string;
   /** Who did it. */
