@@ -264,8 +264,97 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(r.code, r.out).toBe(0);
   });
 
+  it('cron add (the reference layout) makes a job that cron list shows, cron edit changes and cron run runs', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-ref',
+      '--every',
+      '1h',
+      '--message',
+      'ref tick',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    expect(id, add.out).toBeDefined();
+    expect(add.out).toMatch(/"sessionTarget": "isolated"/);
+    const row = async () => {
+      const list = await cli(['cron', 'list']);
+      expect(list.code, list.out).toBe(0);
+      return list.out.split('\n').find((l) => l.startsWith(id!)) ?? '';
+    };
+    // The table's columns as the reference CLI fills them: name, schedule, next, status, target,
+    // delivery (from the page's delivery previews) and agent.
+    const before = await row();
+    expect(before).toMatch(
+      /\binterop-ref\b.*\bevery 1h\b.*\bin \d+[mh]\b.*\bidle\b.*\bisolated\b.*\bnone\b.*\bmain\b/,
+    );
+    const edit = await cli(['cron', 'edit', id!, '--message', 'ref tock']);
+    expect(edit.code, edit.out).toBe(0);
+    expect(edit.out).toMatch(/"message": "ref tock"/);
+    const run = await cli(['cron', 'run', id!, '--wait', '--wait-timeout', '60s']);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/"completionStatus": "succeeded"/);
+    expect(await row()).toMatch(/\binterop-ref\b.*<1m ago\s+ok\b.*\bisolated\b/);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+  });
+
+  it('cron add --announce --channel telegram --to …: cron run sends the reply to that chat', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-announce',
+      '--cron',
+      '0 7 * * *',
+      '--tz',
+      'UTC',
+      '--message',
+      'ref announce',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '4250',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    const list = await cli(['cron', 'list']);
+    expect(list.out.split('\n').find((l) => l.startsWith(id!))).toMatch(
+      /\bcron 0 7 \* \* \* @ UTC \(exact\).*announce -> telegram:4250/,
+    );
+    const run = await cli(['cron', 'run', id!]);
+    expect(run.code, run.out).toBe(0);
+    await waitFor(() => tg.sentTexts('4250').includes('echo: ref announce'), 30_000, 'the reply on Telegram');
+  });
+
+  it('cron add refuses, by field, what this gateway cannot run, and stores nothing', async () => {
+    const systemEvent = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-no-1',
+      '--every',
+      '1h',
+      '--system-event',
+      'x',
+    ]);
+    expect(systemEvent.code, systemEvent.out).not.toBe(0);
+    expect(systemEvent.out).toMatch(/\/payload\/kind: only agentTurn/);
+    // The CLI's default delivery announces to the "last" route, which this gateway does not keep.
+    const lastRoute = await cli(['cron', 'add', '0 7 * * *', 'hello', '--name', 'interop-no-2']);
+    expect(lastRoute.code, lastRoute.out).not.toBe(0);
+    expect(lastRoute.out).toMatch(/\/delivery\/channel: announce needs both channel and to/);
+    const all = await cli(['cron', 'list', '--all', '--json']);
+    expect(all.code, all.out).toBe(0);
+    expect(all.out).not.toMatch(/interop-no-/);
+  });
+
   it('cron run queues a run and exits 0; cron rm removes the job', async () => {
-    // Added in our layout (the reference's `cron add` layout is not accepted here).
+    // Added in our layout, through gateway call.
     const add = await cli([
       'gateway',
       'call',

@@ -245,7 +245,7 @@ export class GatewayCore {
             leaseTtlMs: () => cfg().cluster.leaseTtlMs,
           })
         : {}),
-      ...cronActions({ sessions: this.sessions, channels: this.channels }),
+      ...cronActions(this, { ...base, feed: conversations.feed }),
     });
     this.cluster = options.cluster
       ? joinCluster(options.cluster, {

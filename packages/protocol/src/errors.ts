@@ -104,6 +104,8 @@ export const DetailCodes = {
     'deliver was asked but there is no channel route for the reply (name channel and to, or pass bestEffortDeliver).',
   CRON_JOB_UNKNOWN: 'No scheduled job with that id.',
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
+  CRON_FIELD_UNSUPPORTED:
+    'The job asks for something of the reference job layout this gateway cannot carry out; details.path names the field.',
   // config
   CONFIG_INVALID:
     'The config does not match its schema; details.issues lists every problem (path, message, allowed values, suggestion), details.path names the first.',

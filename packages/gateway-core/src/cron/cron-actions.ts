@@ -1,5 +1,6 @@
 import type { SendParams } from '@openclaw/protocol';
 import type { Channels } from '../channels/create-channels.ts';
+import type { SessionFeed } from '../sessions/session-feed.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -7,18 +8,35 @@ import type { CronServiceOptions } from './cron-service.ts';
 import { jobSessionKey } from './job-agent.ts';
 
 /** What a job does when it fires: an agent run in a session, or a send through the outbox. */
-export function cronActions(deps: {
-  sessions: SessionRouter;
-  channels: Pick<Channels, 'send'>;
-}): Pick<CronServiceOptions, 'runAgent' | 'send'> {
-  const { sessions, channels } = deps;
+export function cronActions(
+  core: {
+    sessions: SessionRouter;
+    channels: Pick<Channels, 'send'>;
+    agent: { agentState: { forget(key: string): Promise<void> } };
+  },
+  // For jobs that start each run afresh: the transcript, and who hears that it was emptied.
+  deps: { store: Pick<Store, 'sessions'>; feed: Pick<SessionFeed, 'sessionChanged'> },
+): Pick<CronServiceOptions, 'runAgent' | 'send'> {
+  const { sessions, channels, agent } = core;
+  const { store, feed } = deps;
   return {
     runAgent: async (action, job, dedupeKey) => {
+      // The job's agent answers: its session key carries the agent (agent:<id>:…).
+      const sessionKey = jobSessionKey(job);
+      // A job's runs never overlap, so nothing of its own is running in the session now.
+      if (action.freshSession && (await store.sessions.get(sessionKey))) {
+        await sessions.stopRuns(sessionKey);
+        await store.sessions.trim(sessionKey, 0);
+        await agent.agentState.forget(sessionKey);
+        feed.sessionChanged(sessionKey, 'reset');
+      }
       const r = await sessions.agent({
         message: action.message,
-        // The job's agent answers: its session key carries the agent (agent:<id>:…).
-        sessionKey: jobSessionKey(job),
+        sessionKey,
         deliver: action.deliver,
+        ...(action.channel && action.to
+          ? { channel: action.channel, to: action.to, accountId: action.accountId, threadId: action.threadId }
+          : {}),
         dedupeKey,
         source: 'cron',
       });

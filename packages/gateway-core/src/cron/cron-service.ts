@@ -1,10 +1,12 @@
 import type { CronEvent, CronJob } from '@openclaw/protocol';
-import { CoreError } from '../errors/core-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { CronError } from './cron-error.ts';
+import type { JobInput } from './job-input.ts';
+import { referenceView } from './reference-job.ts';
 import { nextRunAfter, validateSchedule } from './schedule.ts';
 
 export interface CronServiceOptions {
@@ -32,15 +34,8 @@ export interface CronServiceOptions {
   leaderCheckMs?: number;
 }
 
-export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
-  Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy'>> & {
-    /** null: no agent declared (as absent). */
-    agentId?: string | null | undefined;
-  };
-
-export class CronError extends CoreError<'CRON_JOB_UNKNOWN' | 'CRON_SCHEDULE_INVALID'> {
-  override name = 'CronError';
-}
+export type { JobInput };
+export { CronError };
 
 /** Longest setTimeout Node accepts. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -149,6 +144,7 @@ export class CronService {
       schedule: input.schedule,
       action: input.action,
       missedPolicy: input.missedPolicy ?? 'skip',
+      ...(input.deleteAfterRun ? { deleteAfterRun: true } : {}),
       createdAtMs: now,
       updatedAtMs: now,
       nextRunAtMs: null,
@@ -161,7 +157,7 @@ export class CronService {
     return toJob(job);
   }
 
-  async update(id: string, patch: Partial<JobInput>): Promise<CronJob> {
+  async update(id: string, patch: { [K in keyof JobInput]?: JobInput[K] | undefined }): Promise<CronJob> {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
@@ -249,6 +245,7 @@ export class CronService {
       scheduledAtMs,
       startedAtMs: now,
       endedAtMs: null,
+      delivers: jobDelivers(job),
     };
     const p = this.#execute(job, run).finally(() => this.#running.delete(job.id));
     this.#running.set(job.id, p);
@@ -285,7 +282,8 @@ export class CronService {
     };
     await this.#record(finished);
     const current = await this.#o.store.cron.get(job.id);
-    if (current)
+    if (current?.deleteAfterRun && ok) await this.#o.store.cron.remove(job.id);
+    else if (current)
       await this.#o.store.cron.put({ ...current, lastRunAtMs: run.startedAtMs, lastStatus: finished.status });
     if (!ok) this.#o.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
     this.#event({
@@ -341,13 +339,24 @@ export class CronService {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
+export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
+  const a = job.action;
+  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to));
 }
 
 function toJob(j: CronJobRecord): CronJob {
-  const out = { ...j } as CronJob & { description?: string };
+  const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   if (j.agentId === undefined) delete out.agentId;
+  if (!j.deleteAfterRun) delete out.deleteAfterRun;
+  // Jobs fire exactly on their expression's times; the reference reads a missing stagger as its default.
+  if (out.schedule.kind === 'cron') out.schedule = { ...out.schedule, staggerMs: 0 };
   return out;
 }

@@ -26,6 +26,8 @@ const answers: { readonly [C in CoreErrorCode]: Answer<C> } = {
     ),
   CRON_JOB_UNKNOWN: (e) => gatewayError('NOT_FOUND', 'CRON_JOB_UNKNOWN', e.message),
   CRON_SCHEDULE_INVALID: invalid,
+  CRON_FIELD_UNSUPPORTED: (e) =>
+    gatewayError('INVALID_REQUEST', 'CRON_FIELD_UNSUPPORTED', e.message, { details: { ...e.details } }),
   OUTBOX_CLOSED: invalid,
   CHANNEL_UNKNOWN: invalid,
   SEND_EMPTY: invalid,

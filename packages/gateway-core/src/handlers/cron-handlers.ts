@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { CronJob, cronMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
-import type { CronService } from '../cron/cron-service.ts';
+import { type CronService, jobDelivers } from '../cron/cron-service.ts';
 import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
+import {
+  actionFromPatch,
+  checkedAction,
+  deliveryPreview,
+  jobInputFromAdd,
+  scheduleFromInput,
+} from '../cron/reference-job.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import { unknownAgent } from './agents-handlers.ts';
 
@@ -55,23 +62,35 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         limit: limit ?? Math.max(1, page.length),
         hasMore: next < total,
         nextOffset: next < total ? next : null,
+        deliveryPreviews: Object.fromEntries(page.map((j) => [j.id, deliveryPreview(j)])),
       };
     },
     'cron.get': async ({ id }) => row(await cron.get(id)),
     'cron.status': () => cron.status(),
+    // Our layout (`action`) or the reference's (`payload`, `sessionTarget`, `delivery`, …).
     'cron.add': async (params) => {
       known(params.agentId);
-      checkJobAgent({ agentId: params.agentId ?? undefined, action: params.action });
-      return row(await cron.add(params));
+      const input = jobInputFromAdd(params);
+      checkJobAgent({ agentId: input.agentId ?? undefined, action: input.action });
+      return row(await cron.add(input));
     },
+    // Our fields, or the reference layout's laid over the job's reference view.
     'cron.update': async ({ id, patch }) => {
       known(patch.agentId);
       const job = await cron.get(id);
+      const { name, agentId, description, enabled, schedule, missedPolicy, deleteAfterRun } = patch;
+      // A patch with both layouts' fields is refused there, so neither is dropped.
+      const action = actionFromPatch(job, patch) ?? (patch.action ? checkedAction(patch.action) : undefined);
+      const input = {
+        ...{ name, agentId, description, enabled, missedPolicy, deleteAfterRun },
+        ...(schedule ? { schedule: scheduleFromInput(schedule, '/patch') } : {}),
+        ...(action ? { action } : {}),
+      };
       checkJobAgent({
-        agentId: patch.agentId === null ? undefined : (patch.agentId ?? job.agentId),
-        action: patch.action ?? job.action,
+        agentId: agentId === null ? undefined : (agentId ?? job.agentId),
+        action: action ?? job.action,
       });
-      return row(await cron.update(id, patch));
+      return row(await cron.update(id, input));
     },
     'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
     // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
@@ -92,13 +111,16 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
       if (own) {
         all = all.filter((r) => own.has(r.jobId)).slice(0, Math.min(limit + offset, 200));
       }
-      // A run's completion is known when it had nothing to deliver: an agent turn without `deliver`,
-      // run under the job as it is now (a run before the job's last change may have done otherwise).
+      // A run's completion is known when it had nothing to deliver: as recorded on the run, or for
+      // older runs, an agent turn without delivery run under the job as it is now (a run before the
+      // job's last change may have done otherwise).
       const job = id ? await cron.get(id).catch(() => undefined) : undefined;
-      const quiet = (startedAtMs: number) =>
-        job?.action.kind === 'agent' && !job.action.deliver && startedAtMs >= job.updatedAtMs;
+      const quiet = (r: (typeof all)[number]) =>
+        r.delivers !== undefined
+          ? !r.delivers
+          : job !== undefined && !jobDelivers(job) && r.startedAtMs >= job.updatedAtMs;
       const runs = all.slice(offset, offset + limit).map((r) => {
-        const { error, agentRunId, ...rest } = r;
+        const { error, agentRunId, delivers: _, ...rest } = r;
         const done =
           r.status === 'ok'
             ? ('succeeded' as const)
@@ -109,7 +131,7 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
           ...rest,
           ...(error !== undefined ? { error } : {}),
           ...(agentRunId !== undefined ? { agentRunId } : {}),
-          ...(quiet(r.startedAtMs)
+          ...(quiet(r)
             ? { deliveryStatus: 'not-requested' as const, ...(done ? { completionStatus: done } : {}) }
             : {}),
         };

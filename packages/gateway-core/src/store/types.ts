@@ -82,7 +82,19 @@ export interface CronJobRecord {
     | { kind: 'every'; everyMs: number; anchorMs?: number | undefined }
     | { kind: 'cron'; expr: string; tz?: string | undefined };
   action:
-    | { kind: 'agent'; message: string; sessionKey?: string | undefined; deliver?: boolean | undefined }
+    | {
+        kind: 'agent';
+        message: string;
+        sessionKey?: string | undefined;
+        deliver?: boolean | undefined;
+        /** Deliver the reply to this chat (with `to`) rather than the session's own. */
+        channel?: string | undefined;
+        to?: string | undefined;
+        accountId?: string | undefined;
+        threadId?: string | undefined;
+        /** Reset the session before each run (the reference's `isolated` target). */
+        freshSession?: boolean | undefined;
+      }
     | {
         kind: 'send';
         channel?: string | undefined;
@@ -91,6 +103,8 @@ export interface CronJobRecord {
         message: string;
       };
   missedPolicy: 'run-once' | 'skip';
+  /** Remove the job once a run of it succeeds. */
+  deleteAfterRun?: boolean | undefined;
   createdAtMs: number;
   updatedAtMs: number;
   nextRunAtMs: number | null;
@@ -108,6 +122,8 @@ export interface CronRunRecord {
   endedAtMs: number | null;
   error?: string | undefined;
   agentRunId?: string | undefined;
+  /** Whether the run had something to deliver (absent on runs recorded before this was kept). */
+  delivers?: boolean | undefined;
 }
 
 export interface CronRepo {

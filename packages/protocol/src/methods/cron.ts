@@ -7,6 +7,15 @@ import {
   Strict,
   TimestampMs,
 } from '../schema/primitives.ts';
+import {
+  CronDeliveryInput,
+  CronJobReferenceView,
+  CronPayloadInput,
+  CronReferenceExtras,
+  CronReferencePatch,
+  CronSessionTarget,
+  CronWakeMode,
+} from './cron-reference.ts';
 import { defineMethod } from './define.ts';
 
 export const CronSchedule = Type.Union(
@@ -28,11 +37,50 @@ export const CronSchedule = Type.Union(
         kind: Type.Literal('cron'),
         expr: NonEmptyString('Cron expression (5 or 6 fields).'),
         tz: Type.Optional(NonEmptyString('IANA time zone (default: gateway local).')),
+        staggerMs: Type.Optional(
+          Type.Literal(0, {
+            description: 'Always 0 when present: jobs fire exactly on time, never staggered.',
+          }),
+        ),
       },
       { description: 'A cron expression.' },
     ),
   ],
   { $id: 'CronSchedule', description: 'When a job runs.' },
+);
+
+/**
+ * The schedules `cron.add` and `cron.update` take: ours, and the reference's (its `staggerMs`, and
+ * its command-driven kinds, declared so that they are refused by name rather than dropped).
+ */
+export const CronScheduleInput = Type.Union(
+  [
+    CronSchedule.anyOf[0],
+    Strict(
+      {
+        kind: Type.Literal('every'),
+        everyMs: Type.Integer({ minimum: 1, description: 'Interval (at least 1000 ms is served).' }),
+        anchorMs: Type.Optional(TimestampMs('Align intervals to this instant.')),
+      },
+      { description: 'Every interval.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('cron'),
+        expr: NonEmptyString('Cron expression (5 or 6 fields).'),
+        tz: Type.Optional(Type.String({ description: 'IANA time zone (absent or empty: gateway local).' })),
+        staggerMs: Type.Optional(
+          Type.Integer({ minimum: 0, description: 'Stagger window; only 0 (exact) is served.' }),
+        ),
+      },
+      { description: 'A cron expression.' },
+    ),
+    Type.Object(
+      { kind: Type.Union([Type.Literal('on-exit'), Type.Literal('stream')]) },
+      { additionalProperties: true, description: 'Command-driven schedules (not served here).' },
+    ),
+  ],
+  { description: 'When a job runs (ours, or the reference layout).' },
 );
 
 export const CronAction = Type.Union(
@@ -43,6 +91,13 @@ export const CronAction = Type.Union(
         message: NonEmptyString('Prompt for the agent turn.'),
         sessionKey: Type.Optional(NonEmptyString('Session to run in.')),
         deliver: Type.Optional(Type.Boolean({ description: 'Deliver the reply to the session channel.' })),
+        channel: Type.Optional(NonEmptyString('Deliver the reply on this channel (with to).')),
+        to: Type.Optional(NonEmptyString('Deliver the reply to this chat (with channel).')),
+        accountId: Type.Optional(NonEmptyString('Channel account for delivery (default: default).')),
+        threadId: Type.Optional(NonEmptyString('Thread or topic to deliver into.')),
+        freshSession: Type.Optional(
+          Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
+        ),
       },
       { description: 'Run an agent turn.' },
     ),
@@ -91,13 +146,15 @@ export const CronJob = Strict(
     schedule: CronSchedule,
     action: CronAction,
     missedPolicy: CronMissedPolicy,
+    deleteAfterRun: Type.Optional(Type.Boolean({ description: 'Removed once a run of it succeeds.' })),
     createdAtMs: TimestampMs('Created.'),
     updatedAtMs: TimestampMs('Updated.'),
     nextRunAtMs: Type.Union([TimestampMs('Next run.'), Type.Null()], { description: 'Next run, if any.' }),
     lastRunAtMs: Type.Union([TimestampMs('Last run.'), Type.Null()], { description: 'Last run, if any.' }),
     lastStatus: Type.Union([CronRunStatus, Type.Null()], { description: 'Last outcome.' }),
+    ...CronJobReferenceView,
   },
-  { $id: 'CronJob', description: 'A scheduled job.' },
+  { $id: 'CronJob', description: 'A scheduled job (ours, with the reference view of it beside).' },
 );
 
 const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which job.' });
@@ -138,7 +195,24 @@ export const cronList = defineMethod({
     },
     { $id: 'CronListParams', description: 'Filter and page.' },
   ),
-  result: Strict({ jobs: Type.Array(CronJob), ...Page }, { $id: 'CronListResult', description: 'Jobs.' }),
+  result: Strict(
+    {
+      jobs: Type.Array(CronJob),
+      ...Page,
+      deliveryPreviews: Type.Record(
+        Type.String(),
+        Strict(
+          {
+            label: Type.String({ description: 'Where the reply goes, e.g. `announce -> telegram:123`.' }),
+            detail: Type.String({ description: 'How that target was chosen.' }),
+          },
+          { description: "One job's delivery." },
+        ),
+        { description: 'Where each job of this page delivers, by job id (the reference CLI shows it).' },
+      ),
+    },
+    { $id: 'CronListResult', description: 'Jobs.' },
+  ),
   scope: 'operator.read',
   sideEffect: false,
 });
@@ -188,11 +262,26 @@ export const cronAdd = defineMethod({
       ),
       description: Type.Optional(Type.String({ description: 'Description.' })),
       enabled: Type.Optional(Type.Boolean({ description: 'Default true.' })),
-      schedule: CronSchedule,
-      action: CronAction,
+      schedule: CronScheduleInput,
+      action: Type.Optional(CronAction),
       missedPolicy: Type.Optional(CronMissedPolicy),
+      deleteAfterRun: Type.Optional(
+        Type.Boolean({
+          description:
+            'Remove the job once a run of it succeeds (default: true for one-shot jobs in the reference layout, else false).',
+        }),
+      ),
+      sessionTarget: Type.Optional(CronSessionTarget),
+      wakeMode: Type.Optional(CronWakeMode),
+      payload: Type.Optional(CronPayloadInput),
+      delivery: Type.Optional(CronDeliveryInput),
+      ...CronReferenceExtras,
     },
-    { $id: 'CronAddParams', description: 'New job.' },
+    {
+      $id: 'CronAddParams',
+      description:
+        'New job: `action` (our layout), or `payload` with `sessionTarget` and `wakeMode` (the reference layout).',
+    },
   ),
   result: CronJob,
   scope: 'operator.admin',
@@ -215,11 +304,15 @@ export const cronUpdate = defineMethod({
           ),
           description: Type.Optional(Type.String({ description: 'Description.' })),
           enabled: Type.Optional(Type.Boolean({ description: 'Enabled.' })),
-          schedule: Type.Optional(CronSchedule),
+          schedule: Type.Optional(CronScheduleInput),
           action: Type.Optional(CronAction),
           missedPolicy: Type.Optional(CronMissedPolicy),
+          deleteAfterRun: Type.Optional(
+            Type.Boolean({ description: 'Remove the job once a run of it succeeds.' }),
+          ),
+          ...CronReferencePatch,
         },
-        { description: 'Fields to change.' },
+        { description: 'Fields to change: ours, or those of the reference layout (not both).' },
       ),
     },
     { $id: 'CronUpdateParams', description: 'Job and changes.' },
@@ -364,6 +457,7 @@ export const cronMethods = [
 ] as const;
 
 export type CronSchedule = Static<typeof CronSchedule>;
+export type CronScheduleInput = Static<typeof CronScheduleInput>;
 export type CronAction = Static<typeof CronAction>;
 export type CronMissedPolicy = Static<typeof CronMissedPolicy>;
 export type CronRunStatus = Static<typeof CronRunStatus>;

@@ -1,0 +1,8 @@
+import type { CronJobRecord } from '../store/types.ts';
+
+/** A new job as the scheduler takes it (either layout of `cron.add` comes down to this). */
+export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
+  Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy' | 'deleteAfterRun'>> & {
+    /** null: no agent declared (as absent). */
+    agentId?: string | null | undefined;
+  };

@@ -1,0 +1,238 @@
+import type { cronAdd } from '@openclaw/protocol';
+import type { Static } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import type { CronJobRecord } from '../store/types.ts';
+import { CronError } from './cron-error.ts';
+import { actionFromPatch, deliveryPreview, jobInputFromAdd, referenceView } from './reference-job.ts';
+
+type AddParams = Static<typeof cronAdd.params>;
+
+/** What the reference CLI sends for `cron add --every 10m --message … --no-deliver` (its defaults). */
+const refAdd = (over: Partial<AddParams> = {}): AddParams => ({
+  name: 'digest',
+  enabled: true,
+  schedule: { kind: 'every', everyMs: 600_000 },
+  sessionTarget: 'isolated',
+  wakeMode: 'now',
+  payload: { kind: 'agentTurn', message: 'summarise' },
+  delivery: { mode: 'none', channel: 'last' },
+  ...over,
+});
+
+function refusal(f: () => unknown): { path: unknown; message: string } {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CronError);
+    const err = e as CronError;
+    expect(err.code).toBe('CRON_FIELD_UNSUPPORTED');
+    return { path: err.details?.path, message: err.message };
+  }
+  throw new Error('not refused');
+}
+
+const stored = (action: CronJobRecord['action'], over: Partial<CronJobRecord> = {}): CronJobRecord => ({
+  id: 'job_1',
+  name: 'n',
+  enabled: true,
+  schedule: { kind: 'every', everyMs: 60_000 },
+  action,
+  missedPolicy: 'skip',
+  createdAtMs: 1,
+  updatedAtMs: 1,
+  nextRunAtMs: 61_000,
+  lastRunAtMs: null,
+  lastStatus: null,
+  ...over,
+});
+
+describe('the reference job layout in cron.add', () => {
+  it('maps an isolated agent turn with no delivery onto a fresh-session agent action', () => {
+    expect(jobInputFromAdd(refAdd({ agentId: 'ops', description: 'd' }))).toEqual({
+      name: 'digest',
+      agentId: 'ops',
+      description: 'd',
+      enabled: true,
+      schedule: { kind: 'every', everyMs: 600_000 },
+      deleteAfterRun: false,
+      action: { kind: 'agent', message: 'summarise', freshSession: true },
+    });
+  });
+
+  it('maps session:<key>, announce to a chat, cron with a zone, and one-shot removal', () => {
+    const input = jobInputFromAdd(
+      refAdd({
+        schedule: { kind: 'cron', expr: '0 9 * * 1-5', tz: 'Europe/Berlin', staggerMs: 0 },
+        sessionTarget: 'session:standup',
+        delivery: { mode: 'announce', channel: 'telegram', to: '-100123', threadId: 42, accountId: 'work' },
+      }),
+    );
+    expect(input.schedule).toEqual({ kind: 'cron', expr: '0 9 * * 1-5', tz: 'Europe/Berlin' });
+    expect(input.action).toEqual({
+      kind: 'agent',
+      message: 'summarise',
+      sessionKey: 'standup',
+      deliver: true,
+      channel: 'telegram',
+      to: '-100123',
+      accountId: 'work',
+      threadId: '42',
+    });
+    // The reference removes one-shot jobs after a successful run unless told to keep them.
+    const at = { kind: 'at' as const, at: '2030-01-01T00:00:00Z' };
+    expect(jobInputFromAdd(refAdd({ schedule: at })).deleteAfterRun).toBe(true);
+    expect(jobInputFromAdd(refAdd({ schedule: at, deleteAfterRun: false })).deleteAfterRun).toBe(false);
+    // An empty zone is the CLI's default: the gateway's local zone.
+    expect(
+      jobInputFromAdd(refAdd({ schedule: { kind: 'cron', expr: '* * * * *', tz: '' } })).schedule,
+    ).toEqual({
+      kind: 'cron',
+      expr: '* * * * *',
+    });
+    // Announcing to a named session's own chat needs no explicit target.
+    expect(
+      jobInputFromAdd(refAdd({ sessionTarget: 'session:telegram:1', delivery: { mode: 'announce' } })).action,
+    ).toEqual({ kind: 'agent', message: 'summarise', sessionKey: 'telegram:1', deliver: true });
+  });
+
+  it('refuses what it cannot carry out, naming the field', () => {
+    const cases: [Partial<AddParams>, string][] = [
+      [{ payload: { kind: 'systemEvent', text: 'x' } } as Partial<AddParams>, '/payload/kind'],
+      [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
+      [{ payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
+      [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
+      [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 5 } }, '/payload/timeoutSeconds'],
+      [{ payload: { kind: 'agentTurn', message: 'm', toolsAllow: ['exec'] } }, '/payload/toolsAllow'],
+      [{ payload: { kind: 'agentTurn', message: 'm', lightContext: true } }, '/payload/lightContext'],
+      [{ sessionTarget: 'main' }, '/sessionTarget'],
+      [{ sessionTarget: 'current' }, '/sessionTarget'],
+      [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
+      [{ sessionKey: 'agent:main:main' }, '/sessionKey'],
+      [{ displayName: 'Pretty' }, '/displayName'],
+      [{ failureAlert: { after: 2 } }, '/failureAlert'],
+      [{ schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 } }, '/schedule/staggerMs'],
+      [{ schedule: { kind: 'on-exit', command: 'x' } } as Partial<AddParams>, '/schedule/kind'],
+      [{ delivery: { mode: 'webhook', to: 'https://x.invalid' } } as Partial<AddParams>, '/delivery/mode'],
+      // The CLI's default announce has no target, and there is no last route to fall back on.
+      [{ delivery: { mode: 'announce', channel: 'last' } }, '/delivery/channel'],
+      [{ delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
+      [{ sessionTarget: 'session:s', delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
+      [{ delivery: { mode: 'none', to: '123' } }, '/delivery/to'],
+      [
+        { delivery: { mode: 'announce', channel: 't', to: '1', failureDestination: {} } },
+        '/delivery/failureDestination',
+      ],
+    ];
+    for (const [over, path] of cases)
+      expect(refusal(() => jobInputFromAdd(refAdd(over))).path, path).toBe(path);
+    expect(refusal(() => jobInputFromAdd(refAdd({ sessionTarget: 'main' }))).message).toMatch(/isolated/);
+  });
+
+  it('keeps our own layout as it was, and refuses a mix of both', () => {
+    const ours: AddParams = {
+      name: 'ours',
+      schedule: { kind: 'every', everyMs: 60_000 },
+      action: { kind: 'send', to: '1', message: 'hi' },
+      missedPolicy: 'run-once',
+    };
+    expect(jobInputFromAdd(ours)).toEqual({ ...ours, action: { kind: 'send', to: '1', message: 'hi' } });
+    expect(refusal(() => jobInputFromAdd({ ...ours, wakeMode: 'now' })).path).toBe('/wakeMode');
+    expect(() => jobInputFromAdd({ name: 'neither', schedule: ours.schedule })).toThrow(/needs action/);
+  });
+});
+
+describe('the reference view of a stored job', () => {
+  it('says where an agent job runs and delivers, and nests its run state', () => {
+    const job = stored(
+      { kind: 'agent', message: 'm', freshSession: true, deliver: true, channel: 'telegram', to: '5' },
+      { lastRunAtMs: 50, lastStatus: 'ok', agentId: 'ops' },
+    );
+    expect(referenceView(job)).toEqual({
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'm' },
+      delivery: { mode: 'announce', channel: 'telegram', to: '5' },
+      state: { nextRunAtMs: 61_000, lastRunAtMs: 50, lastRunStatus: 'ok', lastStatus: 'ok' },
+    });
+    expect(deliveryPreview(job)).toEqual({ label: 'announce -> telegram:5', detail: 'named in the job' });
+    // Our layout's default session is the job's own, kept across runs.
+    const own = stored({ kind: 'agent', message: 'm' });
+    expect(referenceView(own)).toMatchObject({
+      sessionTarget: 'session:cron:job_1',
+      delivery: { mode: 'none' },
+    });
+    expect(referenceView(stored({ kind: 'agent', message: 'm', sessionKey: 's' })).sessionTarget).toBe(
+      'session:s',
+    );
+    // A send has no reference payload: only its state is shown (who runs a job is the handler's
+    // to say, from the configured agents).
+    expect(referenceView(stored({ kind: 'send', to: '1', message: 'x' }, { enabled: false }))).toEqual({
+      state: {},
+    });
+  });
+});
+
+describe('a reference-layout patch in cron.update', () => {
+  const job = stored({ kind: 'agent', message: 'old', freshSession: true });
+
+  it('lays the patch over the job as the reference sees it', () => {
+    expect(actionFromPatch(job, { payload: { kind: 'agentTurn', message: 'new' } })).toEqual({
+      kind: 'agent',
+      message: 'new',
+      freshSession: true,
+    });
+    const announced = actionFromPatch(job, {
+      delivery: { mode: 'announce', channel: 'telegram', to: '9' },
+    });
+    expect(announced).toEqual({
+      kind: 'agent',
+      message: 'old',
+      freshSession: true,
+      deliver: true,
+      channel: 'telegram',
+      to: '9',
+    });
+    // `--clear-to` sends null: the target is gone, and announce without one is refused.
+    expect(refusal(() => actionFromPatch(stored(announced!), { delivery: { to: null } })).path).toBe(
+      '/patch/delivery/to',
+    );
+    expect(actionFromPatch(stored(announced!), { delivery: { accountId: 'work', threadId: null } })).toEqual({
+      ...announced,
+      accountId: 'work',
+    });
+    // Turning delivery off forgets the target; a new session target replaces the old.
+    const off = actionFromPatch(stored(announced!), {
+      delivery: { mode: 'none' },
+      sessionTarget: 'session:k',
+    });
+    expect(off).toEqual({ kind: 'agent', message: 'old', sessionKey: 'k' });
+    // Clearing a field the job never had is fine; none of the reference fields: no action change.
+    expect(actionFromPatch(job, { payload: { kind: 'agentTurn', model: null } })).toMatchObject({
+      message: 'old',
+    });
+    expect(actionFromPatch(job, { enabled: false })).toBeUndefined();
+  });
+
+  it('refuses what it cannot carry out, at /patch/…', () => {
+    expect(refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', model: 'x/y' } })).path).toBe(
+      '/patch/payload/model',
+    );
+    expect(refusal(() => actionFromPatch(job, { wakeMode: 'next-heartbeat' })).path).toBe('/patch/wakeMode');
+    expect(
+      refusal(() =>
+        actionFromPatch(job, {
+          action: { kind: 'agent', message: 'ours' },
+          payload: { kind: 'agentTurn', message: 'theirs' },
+        }),
+      ).path,
+    ).toBe('/patch/payload');
+    expect(refusal(() => actionFromPatch(job, { delivery: { mode: 'webhook' } })).path).toBe(
+      '/patch/delivery/mode',
+    );
+    // A send job has no agent turn to patch a message into.
+    const send = stored({ kind: 'send', to: '1', message: 'x' });
+    expect(refusal(() => actionFromPatch(send, { sessionTarget: 'isolated' })).path).toBe(
+      '/patch/payload/message',
+    );
+  });
+});

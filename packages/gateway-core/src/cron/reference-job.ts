@@ -1,0 +1,311 @@
+import type { CronJob, CronScheduleInput, cronAdd, cronUpdate } from '@openclaw/protocol';
+import { gatewayError } from '@openclaw/protocol';
+import type { Static } from '@sinclair/typebox';
+import type { CronJobRecord } from '../store/types.ts';
+import { CronError } from './cron-error.ts';
+import { jobSessionKey } from './job-agent.ts';
+import type { JobInput } from './job-input.ts';
+
+type AddParams = Static<typeof cronAdd.params>;
+type Patch = Static<typeof cronUpdate.params>['patch'];
+/** The reference's description of an agent turn: what it runs, where, and where the reply goes. */
+type Turn = { [K in 'payload' | 'sessionTarget' | 'wakeMode' | 'delivery']?: AddParams[K] | undefined };
+type AgentAction = Extract<CronJobRecord['action'], { kind: 'agent' }>;
+
+/** The fields only the reference layout has (their presence picks that layout). */
+const REFERENCE_FIELDS = [
+  'payload',
+  'sessionTarget',
+  'wakeMode',
+  'delivery',
+  'sessionKey',
+  'declarationKey',
+  'displayName',
+  'owner',
+  'pacing',
+  'trigger',
+  'failureAlert',
+] as const;
+
+/** Refuse one field of a job by its JSON pointer: the gateway cannot do what it asks. */
+function unsupported(path: string, why: string, value?: unknown): CronError {
+  return new CronError('CRON_FIELD_UNSUPPORTED', `${path}: ${why}`, {
+    details: { path, ...(value === undefined ? {} : { value }) },
+  });
+}
+
+/** A stored schedule from either layout's; the reference's extras are honoured or refused. */
+export function scheduleFromInput(s: CronScheduleInput, at = ''): CronJobRecord['schedule'] {
+  switch (s.kind) {
+    case 'at':
+      return { kind: 'at', at: s.at };
+    case 'every':
+      return {
+        kind: 'every',
+        everyMs: s.everyMs,
+        ...(s.anchorMs === undefined ? {} : { anchorMs: s.anchorMs }),
+      };
+    case 'cron':
+      // Jobs fire at the exact times of their expression: only "no stagger" can be honoured.
+      if (s.staggerMs !== undefined && s.staggerMs > 0)
+        throw unsupported(
+          `${at}/schedule/staggerMs`,
+          'jobs fire exactly on time here; use 0 (--exact)',
+          s.staggerMs,
+        );
+      return { kind: 'cron', expr: s.expr, ...(s.tz ? { tz: s.tz } : {}) };
+    default:
+      throw unsupported(
+        `${at}/schedule/kind`,
+        'command-driven schedules are not run here; use at, every or cron',
+        (s as { kind: string }).kind,
+      );
+  }
+}
+
+/** A new job from `cron.add`, in whichever layout it came. */
+export function jobInputFromAdd(p: AddParams): JobInput {
+  const reference = REFERENCE_FIELDS.filter((f) => p[f] !== undefined);
+  const common = {
+    name: p.name,
+    schedule: scheduleFromInput(p.schedule),
+    ...(p.agentId !== undefined ? { agentId: p.agentId } : {}),
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.enabled !== undefined ? { enabled: p.enabled } : {}),
+    ...(p.missedPolicy !== undefined ? { missedPolicy: p.missedPolicy } : {}),
+    ...(p.deleteAfterRun !== undefined ? { deleteAfterRun: p.deleteAfterRun } : {}),
+  };
+  if (p.action) {
+    if (reference.length > 0)
+      throw unsupported(`/${reference[0]}`, 'a job has either action (this layout) or payload, not both');
+    checkTarget(p.action);
+    return { ...common, action: p.action };
+  }
+  if (!p.payload)
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'PARAMS_INVALID',
+      'cron.add needs action (kind agent or send), or payload with sessionTarget (the reference layout)',
+      { details: { method: 'cron.add', path: '/action', reason: 'missing' } },
+    );
+  refuseExtras(p);
+  // The reference removes a one-shot job once it has run, unless told to keep it.
+  const deleteAfterRun = p.deleteAfterRun ?? common.schedule.kind === 'at';
+  return { ...common, deleteAfterRun, action: agentActionFromReference(p) };
+}
+
+/** The reference's job-level extras: served only in the values that mean what this gateway does. */
+function refuseExtras(p: AddParams | Patch, at = ''): void {
+  if (p.sessionKey)
+    throw unsupported(`${at}/sessionKey`, 'jobs are not bound to a creating session here; use sessionTarget');
+  for (const f of ['declarationKey', 'displayName', 'owner', 'pacing', 'trigger', 'state'] as const) {
+    const v = (p as Record<string, unknown>)[f];
+    // A patch may clear what was never set.
+    if (v !== undefined && !(v === null && at)) throw unsupported(`${at}/${f}`, 'not served by this gateway');
+  }
+  if (p.failureAlert !== undefined && p.failureAlert !== false)
+    throw unsupported(`${at}/failureAlert`, 'failure alerts are not sent here (only false)');
+  if (p.wakeMode === 'next-heartbeat')
+    throw unsupported(`${at}/wakeMode`, 'there is no agent heartbeat to wait for here; use now');
+}
+
+function agentActionFromReference(p: Turn, at = ''): AgentAction {
+  const payload = p.payload;
+  if (payload?.kind !== 'agentTurn')
+    throw unsupported(
+      `${at}/payload/kind`,
+      'only agentTurn jobs (a message for the agent) are run here',
+      (payload as { kind: string }).kind,
+    );
+  const refused: [keyof typeof payload, boolean, string][] = [
+    ['model', payload.model !== undefined, "per-job models are not served; the job uses its agent's model"],
+    ['fallbacks', payload.fallbacks !== undefined, 'per-job fallback models are not served'],
+    ['thinking', payload.thinking !== undefined, 'thinking levels are not served'],
+    ['timeoutSeconds', payload.timeoutSeconds !== undefined, 'per-job run time ceilings are not served'],
+    ['allowUnsafeExternalContent', payload.allowUnsafeExternalContent === true, 'only false is served'],
+    ['lightContext', payload.lightContext === true, 'only false is served'],
+    [
+      'toolsAllow',
+      payload.toolsAllow !== undefined && !(payload.toolsAllow.length === 1 && payload.toolsAllow[0] === '*'),
+      'per-job tool allowlists are not served; only ["*"] (the agent\'s tools)',
+    ],
+  ];
+  for (const [field, present, why] of refused)
+    if (present) throw unsupported(`${at}/payload/${field}`, why, payload[field]);
+  const action: AgentAction = { kind: 'agent', message: payload.message };
+  const target = p.sessionTarget ?? 'isolated';
+  if (target === 'main')
+    throw unsupported(
+      `${at}/sessionTarget`,
+      'main-session jobs hand system events to a heartbeat agent, which this gateway does not have; use isolated or session:<key>',
+      target,
+    );
+  if (target === 'current')
+    throw unsupported(
+      `${at}/sessionTarget`,
+      'a gateway call carries no creating conversation; use session:<key>',
+      target,
+    );
+  if (target === 'isolated') action.freshSession = true;
+  else action.sessionKey = target.slice('session:'.length);
+  applyDelivery(action, p.delivery, at);
+  checkTarget(action);
+  return action;
+}
+
+function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): void {
+  if (d === undefined) return;
+  if (d.mode === 'webhook')
+    throw unsupported(`${at}/delivery/mode`, 'webhook delivery is not served here', d.mode);
+  const extra = d as { failureDestination?: unknown; completionDestination?: unknown };
+  for (const f of ['failureDestination', 'completionDestination'] as const)
+    if (extra[f] !== undefined) throw unsupported(`${at}/delivery/${f}`, 'not served by this gateway');
+  // "last" is the reference CLI's default channel: no preference.
+  const channel = d.channel === 'last' ? undefined : d.channel;
+  const threadId = d.threadId === undefined ? undefined : String(d.threadId);
+  if (d.mode === 'none') {
+    for (const [f, v] of [
+      ['channel', channel],
+      ['to', d.to],
+      ['accountId', d.accountId],
+      ['threadId', threadId],
+    ] as const)
+      if (v !== undefined) throw unsupported(`${at}/delivery/${f}`, 'with mode none nothing is delivered', v);
+    return;
+  }
+  action.deliver = true;
+  if (channel && d.to) {
+    action.channel = channel;
+    action.to = d.to;
+    if (d.accountId) action.accountId = d.accountId;
+    if (threadId) action.threadId = threadId;
+    return;
+  }
+  // No explicit target: only a named session has a chat of its own to deliver to.
+  if (!action.sessionKey || channel || d.to || d.accountId || threadId)
+    throw unsupported(
+      `${at}/delivery/${channel ? 'to' : 'channel'}`,
+      'announce needs both channel and to here (there is no last route to fall back on); or use mode none',
+      channel ?? d.channel,
+    );
+}
+
+/**
+ * The action a `cron.update` patch in the reference layout leaves the job with (undefined when the
+ * patch has none of its fields): the job's reference view, with the patch laid over it.
+ */
+export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction | undefined {
+  refuseExtras(patch, '/patch');
+  const { payload, delivery, sessionTarget, wakeMode } = patch;
+  if (
+    payload === undefined &&
+    delivery === undefined &&
+    sessionTarget === undefined &&
+    wakeMode === undefined
+  )
+    return undefined;
+  if (patch.action)
+    throw unsupported('/patch/payload', 'a patch changes action (this layout) or payload, not both');
+  const current = job.action.kind === 'agent' ? { action: job.action, view: referenceView(job) } : undefined;
+  if (payload && payload.kind !== 'agentTurn')
+    throw unsupported(
+      '/patch/payload/kind',
+      'only agentTurn jobs (a message for the agent) are run here',
+      payload.kind,
+    );
+  const merged = overlay(current?.view.payload ?? {}, payload ?? {}) as { message?: string };
+  if (!merged.message)
+    throw unsupported(
+      '/patch/payload/message',
+      'this job sends a message (action kind send): give the agent turn its message',
+    );
+  // Turning delivery off forgets the stored target; other changes keep what they do not name.
+  const base = delivery?.mode === 'none' ? {} : (current?.view.delivery ?? {});
+  const action = agentActionFromReference(
+    {
+      payload: { ...merged, kind: 'agentTurn', message: merged.message },
+      sessionTarget: sessionTarget ?? current?.view.sessionTarget,
+      delivery:
+        delivery || current
+          ? ({ mode: 'none', ...overlay(base, delivery ?? {}) } as Turn['delivery'])
+          : undefined,
+    },
+    '/patch',
+  );
+  // The same target as before stays stored as it was (our layout's own-session default included).
+  if (sessionTarget === undefined && current) {
+    delete action.sessionKey;
+    delete action.freshSession;
+    if (current.action.sessionKey) action.sessionKey = current.action.sessionKey;
+    if (current.action.freshSession) action.freshSession = true;
+  }
+  return action;
+}
+
+/** `base` with a patch laid over it: a value replaces, null removes. */
+function overlay(base: object, patch: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** An action of our layout, checked: a delivery target names both its channel and its chat. */
+export function checkedAction<A extends CronJobRecord['action']>(action: A): A {
+  checkTarget(action);
+  return action;
+}
+
+function checkTarget(action: CronJobRecord['action']): void {
+  if (action.kind !== 'agent') return;
+  if ((action.channel === undefined) !== (action.to === undefined))
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'PARAMS_INVALID',
+      'an agent action delivers to a chat with both channel and to',
+      { details: { path: action.channel === undefined ? '/action/channel' : '/action/to' } },
+    );
+}
+
+type ReferenceView = Pick<CronJob, 'sessionTarget' | 'wakeMode' | 'payload' | 'delivery' | 'state'>;
+
+/** How the reference's clients see a stored job (what their list and show commands read). */
+export function referenceView(job: CronJobRecord): ReferenceView {
+  const state: ReferenceView['state'] = {};
+  if (job.enabled && job.nextRunAtMs !== null) state.nextRunAtMs = job.nextRunAtMs;
+  if (job.lastRunAtMs !== null) state.lastRunAtMs = job.lastRunAtMs;
+  if (job.lastStatus !== null && job.lastStatus !== 'running') {
+    state.lastRunStatus = job.lastStatus;
+    state.lastStatus = job.lastStatus;
+  }
+  const view: ReferenceView = { state };
+  const a = job.action;
+  if (a.kind !== 'agent') return view;
+  view.sessionTarget = a.freshSession && !a.sessionKey ? 'isolated' : `session:${jobSessionKey(job)}`;
+  view.wakeMode = 'now';
+  view.payload = { kind: 'agentTurn', message: a.message };
+  view.delivery =
+    a.channel && a.to
+      ? {
+          mode: 'announce',
+          channel: a.channel,
+          to: a.to,
+          ...(a.accountId ? { accountId: a.accountId } : {}),
+          ...(a.threadId ? { threadId: a.threadId } : {}),
+        }
+      : { mode: a.deliver ? 'announce' : 'none' };
+  return view;
+}
+
+/** Where a job's output goes, in a word and a reason (the reference CLI's Delivery column). */
+export function deliveryPreview(job: CronJobRecord): { label: string; detail: string } {
+  const a = job.action;
+  if (a.kind === 'send')
+    return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
+  if (a.channel && a.to) return { label: `announce -> ${a.channel}:${a.to}`, detail: 'named in the job' };
+  if (a.deliver)
+    return { label: 'announce -> session chat', detail: `the chat of ${jobSessionKey(job)}, if any` };
+  return { label: 'none', detail: 'the reply stays in the session' };
+}

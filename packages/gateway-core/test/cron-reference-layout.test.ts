@@ -1,0 +1,173 @@
+// The reference job layout (`payload`, `sessionTarget`, `wakeMode`, `delivery`) through a real core
+// over a real WebSocket: what its CLI's `cron add` / `cron edit` send is taken or refused by name
+// (never dropped as unknown), and jobs read back with the reference view its `cron list` renders.
+// Requests are checked against the reference's published schema, so they are what its CLI may send.
+import type { GatewayClient } from '@openclaw/protocol';
+import { resultValidator } from '@openclaw/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobSessionKey } from '../src/cron/job-agent.ts';
+import type { CronJobRecord } from '../src/store/types.ts';
+import { eventually, type Harness, startHarness } from './harness.ts';
+import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
+
+type Job = CronJobRecord & Record<string, unknown>;
+
+describe('cron jobs in the reference layout', () => {
+  let h: Harness;
+  let c: GatewayClient;
+  const call = (method: string, params: unknown) =>
+    (c.call as (m: string, p: unknown) => Promise<unknown>)(method, params);
+  /** A reference `cron.add`, checked against the reference's own schema first. */
+  const add = async (params: Record<string, unknown>) => {
+    expect(referenceErrors('CronAddParams', params)).toBe('');
+    return (await call('cron.add', params)) as Job;
+  };
+  const runToEnd = async (id: string) => {
+    const { runId } = (await call('cron.run', { id, mode: 'force' })) as { runId: string };
+    return eventually(async () => {
+      const { runs } = (await call('cron.runs', { id, runId })) as { runs: { status: string }[] };
+      return runs[0]?.status === 'ok' ? runs[0] : undefined;
+    }, 10_000);
+  };
+  const transcript = async (job: Job) =>
+    (await h.core.sessions.history(jobSessionKey(job), 50)).messages.map((m) => m.text);
+
+  beforeAll(async () => {
+    h = await startHarness();
+    c = await h.operator({ scopes: ['operator.read', 'operator.admin'] });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('adds an isolated agent turn; the reference view validates against its schema', async () => {
+    const job = await add({
+      name: 'digest',
+      enabled: true,
+      schedule: { kind: 'cron', expr: '0 7 * * *', tz: 'UTC' },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'summarise' },
+      delivery: { mode: 'none', channel: 'last' },
+    });
+    expect(job).toMatchObject({
+      action: { kind: 'agent', message: 'summarise', freshSession: true },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'summarise' },
+      delivery: { mode: 'none' },
+      schedule: { kind: 'cron', expr: '0 7 * * *', tz: 'UTC', staggerMs: 0 },
+      effectiveAgentId: 'main',
+      state: { nextRunAtMs: job.nextRunAtMs },
+    });
+    for (const field of ['schedule', 'sessionTarget', 'wakeMode', 'payload', 'delivery', 'state'])
+      expect(referenceSubErrors('CronJob', ['properties', field], job[field]), field).toBe('');
+  });
+
+  it('refuses what it cannot run with the field named, and stores nothing', async () => {
+    const before = ((await call('cron.list', {})) as { total: number }).total;
+    const base = {
+      name: 'refused',
+      schedule: { kind: 'every', everyMs: 60_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+    };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, payload: { kind: 'command', argv: ['sh', '-lc', 'ls'] } }, '/payload/kind'],
+      [{ ...base, sessionTarget: 'main', payload: { kind: 'systemEvent', text: 'x' } }, '/payload/kind'],
+      [{ ...base, payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
+      [
+        {
+          ...base,
+          payload: { kind: 'agentTurn', message: 'm' },
+          delivery: { mode: 'announce', channel: 'last' },
+        },
+        '/delivery/channel',
+      ],
+      [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, displayName: 'Pretty' }, '/displayName'],
+    ];
+    for (const [params, path] of cases) {
+      expect(referenceErrors('CronAddParams', params)).toBe('');
+      await expect(call('cron.add', params)).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        details: { code: 'CRON_FIELD_UNSUPPORTED', path },
+      });
+    }
+    expect(((await call('cron.list', {})) as { total: number }).total).toBe(before);
+  });
+
+  it('an isolated job starts every run afresh; a session:<key> job builds on its history', async () => {
+    const fresh = await add({
+      name: 'fresh',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'first' },
+      delivery: { mode: 'none' },
+    });
+    const kept = await add({
+      name: 'kept',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'session:standup',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'first' },
+    });
+    for (const job of [fresh, kept]) await runToEnd(job.id);
+    // `cron edit <id> --message second` sends the payload kind and the new message only.
+    for (const job of [fresh, kept]) {
+      const edited = (await call('cron.update', {
+        id: job.id,
+        patch: { payload: { kind: 'agentTurn', message: 'second' } },
+      })) as Job;
+      expect(edited).toMatchObject({ payload: { message: 'second' }, sessionTarget: job.sessionTarget });
+      await runToEnd(job.id);
+    }
+    expect(await transcript(fresh)).toEqual(['second', 'echo: second']);
+    expect(await transcript(kept)).toEqual(['first', 'echo: first', 'second', 'echo: second']);
+  });
+
+  it('cron.list pages carry the reference view and a delivery preview per job', async () => {
+    const job = await add({
+      name: 'announced',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'hello' },
+      delivery: { mode: 'announce', channel: 'telegram', to: '-100123', threadId: 7 },
+    });
+    const page = (await call('cron.list', { includeDisabled: false, limit: 200, offset: 0 })) as {
+      jobs: Job[];
+      deliveryPreviews: Record<string, { label: string; detail: string }>;
+    };
+    expect(resultValidator('cron.list')?.issues(page)).toEqual([]);
+    expect(page.jobs.find((j) => j.id === job.id)).toMatchObject({
+      delivery: { mode: 'announce', channel: 'telegram', to: '-100123', threadId: '7' },
+    });
+    expect(page.deliveryPreviews[job.id]).toEqual({
+      label: 'announce -> telegram:-100123',
+      detail: 'named in the job',
+    });
+    for (const j of page.jobs)
+      expect(referenceSubErrors('CronJob', ['properties', 'state'], j.state)).toBe('');
+  });
+
+  it('a one-shot job in the reference layout is removed once it has run', async () => {
+    const job = await add({
+      name: 'once',
+      schedule: { kind: 'at', at: new Date(Date.now() + 3_600_000).toISOString() },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'just once' },
+    });
+    expect(job.deleteAfterRun).toBe(true);
+    await runToEnd(job.id);
+    await expect(call('cron.get', { id: job.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Its runs stay readable, with the completion the reference CLI's `cron run --wait` needs.
+    const { runs } = (await call('cron.runs', { id: job.id })) as { runs: Record<string, unknown>[] };
+    expect(runs[0]).toMatchObject({
+      status: 'ok',
+      deliveryStatus: 'not-requested',
+      completionStatus: 'succeeded',
+    });
+  });
+});

@@ -1,0 +1,235 @@
+// The reference job layout (`sessionTarget`, `wakeMode`, `payload`, `delivery`), which its clients
+// send to `cron.add` and `cron.update` and read back from `cron.list` / `cron.get`. Every field of
+// it is declared here, so that nothing a client sends is dropped as unknown: what the gateway
+// cannot carry out it refuses by name (details.code `CRON_FIELD_UNSUPPORTED`, details.path).
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+
+/** A shape accepted only to be refused by name: its kind is declared, its other fields not checked. */
+const RefusedKinds = <K extends string>(kinds: K[], description: string) =>
+  Type.Object(
+    { kind: Type.Union(kinds.map((k) => Type.Literal(k))) },
+    { additionalProperties: true, description },
+  );
+
+export const CronSessionTarget = Type.Union(
+  [
+    Type.Literal('isolated', { description: "A fresh transcript each run, in the job's own session." }),
+    Type.String({ pattern: '^session:.+', description: 'session:<key>: runs in that persistent session.' }),
+    Type.Literal('main', { description: "The agent's main session (not served here)." }),
+    Type.Literal('current', { description: 'The creating conversation (not served here).' }),
+  ],
+  { $id: 'CronSessionTarget', description: 'Where a job runs, in the reference layout.' },
+);
+
+export const CronWakeMode = Type.Union(
+  [
+    Type.Literal('now', { description: 'Run when due.' }),
+    Type.Literal('next-heartbeat', { description: 'Wait for the next heartbeat (not served here).' }),
+  ],
+  { description: 'When a due job runs, in the reference layout.' },
+);
+
+export const CronPayloadInput = Type.Union(
+  [
+    Strict(
+      {
+        kind: Type.Literal('agentTurn'),
+        message: NonEmptyString('Prompt for the agent turn.'),
+        model: Type.Optional(Type.String({ description: 'Per-job model (not served here).' })),
+        fallbacks: Type.Optional(
+          Type.Array(Type.String(), { description: 'Per-job fallback models (not served here).' }),
+        ),
+        thinking: Type.Optional(Type.String({ description: 'Thinking level (not served here).' })),
+        timeoutSeconds: Type.Optional(
+          Type.Number({ minimum: 0, description: 'Run time ceiling (not served here).' }),
+        ),
+        allowUnsafeExternalContent: Type.Optional(
+          Type.Boolean({ description: 'Not served here (only false).' }),
+        ),
+        lightContext: Type.Optional(Type.Boolean({ description: 'Not served here (only false).' })),
+        toolsAllow: Type.Optional(
+          Type.Array(Type.String(), { description: 'Tool allowlist; only ["*"] (every tool) is served.' }),
+        ),
+        toolsAllowIsDefault: Type.Optional(
+          Type.Boolean({ description: 'Whether toolsAllow was the default (informational).' }),
+        ),
+      },
+      { description: 'An agent turn with a message.' },
+    ),
+    RefusedKinds(['systemEvent', 'command', 'script'], 'Payload kinds this gateway does not run (refused).'),
+  ],
+  { description: 'What a job does, in the reference layout.' },
+);
+
+const DeliveryTarget = {
+  channel: Type.Optional(NonEmptyString('Channel to deliver on ("last" is not served here).')),
+  to: Type.Optional(NonEmptyString('Chat or user to deliver to.')),
+  accountId: Type.Optional(NonEmptyString('Channel account.')),
+  threadId: Type.Optional(
+    Type.Union([Type.String(), Type.Number()], { description: 'Thread or topic to deliver into.' }),
+  ),
+  bestEffort: Type.Optional(
+    Type.Boolean({
+      description: 'Delivery never fails the run here (replies go through the outbox and are retried).',
+    }),
+  ),
+  failureDestination: Type.Optional(
+    Type.Object({}, { additionalProperties: true, description: 'Failure alerts (not served here).' }),
+  ),
+  completionDestination: Type.Optional(
+    Type.Object({}, { additionalProperties: true, description: 'Completion webhook (not served here).' }),
+  ),
+};
+
+export const CronDeliveryInput = Type.Union(
+  [
+    Strict(
+      { mode: Type.Union([Type.Literal('none'), Type.Literal('announce')]), ...DeliveryTarget },
+      { description: 'none: keep the reply in the session; announce: send it to channel and to.' },
+    ),
+    Type.Object(
+      { mode: Type.Literal('webhook') },
+      { additionalProperties: true, description: 'Webhook delivery (not served here).' },
+    ),
+  ],
+  { description: "Where a job's reply goes, in the reference layout." },
+);
+
+/** Reference-layout fields of `cron.add` besides payload, sessionTarget, wakeMode and delivery. */
+export const CronReferenceExtras = {
+  sessionKey: Type.Optional(
+    Type.Union([NonEmptyString('The creating session (not served here).'), Type.Null()], {
+      description: 'The creating session; null or absent only.',
+    }),
+  ),
+  declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),
+  displayName: Type.Optional(Type.String({ description: 'Display label (not served here).' })),
+  owner: Type.Optional(
+    Type.Object({}, { additionalProperties: true, description: 'Owner binding (not served here).' }),
+  ),
+  pacing: Type.Optional(
+    Type.Object({}, { additionalProperties: true, description: 'Dynamic cadence (not served here).' }),
+  ),
+  trigger: Type.Optional(
+    Type.Object({}, { additionalProperties: true, description: 'Trigger script (not served here).' }),
+  ),
+  failureAlert: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal(false, { description: 'No failure alerts (as here).' }),
+        Type.Object({}, { additionalProperties: true, description: 'An alert policy (not served here).' }),
+      ],
+      { description: 'Failure alerts; only false is served.' },
+    ),
+  ),
+};
+
+/** The reference view of a stored job: what its clients read to show and edit it. */
+export const CronJobReferenceView = {
+  sessionTarget: Type.Optional(CronSessionTarget),
+  wakeMode: Type.Optional(Type.Literal('now', { description: 'Jobs run when due.' })),
+  payload: Type.Optional(
+    Strict(
+      { kind: Type.Literal('agentTurn'), message: NonEmptyString('Prompt.') },
+      { description: 'The agent turn (agent jobs only).' },
+    ),
+  ),
+  delivery: Type.Optional(
+    Strict(
+      {
+        mode: Type.Union([Type.Literal('none'), Type.Literal('announce')], {
+          description: 'none: the reply stays in the session; announce: it is sent on.',
+        }),
+        channel: Type.Optional(NonEmptyString('Channel.')),
+        to: Type.Optional(NonEmptyString('Target.')),
+        accountId: Type.Optional(NonEmptyString('Account.')),
+        threadId: Type.Optional(Type.String({ description: 'Thread.' })),
+      },
+      { description: "Where the reply goes (agent jobs only; absent channel and to: the session's chat)." },
+    ),
+  ),
+  state: Strict(
+    {
+      nextRunAtMs: Type.Optional(TimestampMs('Next run.')),
+      lastRunAtMs: Type.Optional(TimestampMs('Last run.')),
+      lastRunStatus: Type.Optional(
+        Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('skipped')], {
+          description: 'Last finished outcome.',
+        }),
+      ),
+      lastStatus: Type.Optional(
+        Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('skipped')], {
+          description: 'Same as lastRunStatus (older name).',
+        }),
+      ),
+    },
+    { description: 'Run state, as the reference nests it (same facts as the top-level fields).' },
+  ),
+};
+
+const Nullable = <T extends TSchema>(t: T, description: string) =>
+  Type.Optional(Type.Union([t, Type.Null()], { description }));
+
+/** Declared so that it is refused by name, never dropped (its value is not checked). */
+const NotServed = (description: string) => Type.Optional(Type.Unknown({ description }));
+
+/** A change to a job's payload: the fields given replace the stored ones, null clears one. */
+export const CronPayloadPatch = Type.Union(
+  [
+    Strict(
+      {
+        kind: Type.Literal('agentTurn'),
+        message: Type.Optional(NonEmptyString('New prompt.')),
+        model: Nullable(Type.String(), 'Per-job model (not served here); null clears.'),
+        fallbacks: Nullable(Type.Array(Type.String()), 'Per-job fallbacks (not served here); null clears.'),
+        thinking: Nullable(Type.String(), 'Thinking level (not served here); null clears.'),
+        timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Not served here.' })),
+        allowUnsafeExternalContent: Type.Optional(Type.Boolean({ description: 'Only false is served.' })),
+        lightContext: Type.Optional(Type.Boolean({ description: 'Only false is served.' })),
+        toolsAllow: Nullable(Type.Array(Type.String()), 'Only ["*"] is served; null clears.'),
+        toolsAllowIsDefault: Type.Optional(Type.Boolean({ description: 'Informational.' })),
+      },
+      { description: 'Changes to an agent turn.' },
+    ),
+    RefusedKinds(['systemEvent', 'command', 'script'], 'Payload kinds this gateway does not run (refused).'),
+  ],
+  { description: "Changes to a job's payload, in the reference layout." },
+);
+
+/** A change to a job's delivery: the fields given replace the stored ones, null clears one. */
+export const CronDeliveryPatch = Strict(
+  {
+    mode: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('announce'), Type.Literal('webhook')], {
+        description: 'none or announce (webhook is not served here).',
+      }),
+    ),
+    channel: Nullable(NonEmptyString('Channel.'), 'Channel; null clears.'),
+    to: Nullable(NonEmptyString('Target.'), 'Target; null clears.'),
+    accountId: Nullable(NonEmptyString('Account.'), 'Account; null clears.'),
+    threadId: Nullable(Type.Union([Type.String(), Type.Number()]), 'Thread; null clears.'),
+    bestEffort: Type.Optional(Type.Boolean({ description: 'Delivery never fails the run here.' })),
+    failureDestination: NotServed('Failure alerts (not served here; null only).'),
+    completionDestination: NotServed('Completion webhook (not served here; null only).'),
+  },
+  { description: "Changes to a job's delivery, in the reference layout." },
+);
+
+/** The reference-layout fields of a `cron.update` patch. */
+export const CronReferencePatch = {
+  sessionTarget: Type.Optional(CronSessionTarget),
+  wakeMode: Type.Optional(CronWakeMode),
+  payload: Type.Optional(CronPayloadPatch),
+  delivery: Type.Optional(CronDeliveryPatch),
+  sessionKey: Nullable(NonEmptyString('Creating session (not served here).'), 'Only null is served.'),
+  displayName: NotServed('Display label (not served here; null only).'),
+  pacing: NotServed('Dynamic cadence (not served here; null only).'),
+  trigger: NotServed('Trigger script (not served here; null only).'),
+  failureAlert: NotServed('Failure alerts (only false is served).'),
+  state: NotServed('Run state (read only here).'),
+};
+
+export type CronSessionTarget = Static<typeof CronSessionTarget>;
+export type CronPayloadInput = Static<typeof CronPayloadInput>;
+export type CronDeliveryInput = Static<typeof CronDeliveryInput>;
