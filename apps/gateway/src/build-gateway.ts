@@ -69,6 +69,8 @@ export interface Gateway {
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** Shutdown event, drain, close sockets and the store. */
   close(options?: { reason?: string; restartExpectedMs?: number; drainMs?: number }): Promise<void>;
+  /** The step `close` is in (what a stop that hangs reports). */
+  closeStage(): string;
 }
 
 /** Refuse a config that would expose the gateway without auth. */
@@ -173,11 +175,13 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
   }
 
   let closed = false;
+  let closeStage = 'open';
   const gateway: Gateway = {
     app,
     core,
     log,
     scrubber,
+    closeStage: () => closeStage,
     async listen() {
       const c = config.current;
       const host = resolveBindHost(c.gateway.bind, c.gateway.host);
@@ -212,9 +216,12 @@ export async function buildGateway(options: BuildGatewayOptions): Promise<Gatewa
       };
       if (opts.restartExpectedMs !== undefined) shutdown.restartExpectedMs = opts.restartExpectedMs;
       if (opts.drainMs !== undefined) shutdown.drainMs = opts.drainMs;
+      closeStage = 'draining clients, then closing runs, channels and the store';
       await core.shutdown(shutdown);
       // Plugins release what they hold in preClose: the sockets left, live-reload streams.
+      closeStage = 'closing the HTTP server';
       await app.close();
+      closeStage = 'closed';
       log.info('gateway stopped');
     },
   };

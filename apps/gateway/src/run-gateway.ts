@@ -19,6 +19,7 @@ import { openDatabase } from './open-database.ts';
 import { applyOverrides, type GatewayFlags } from './options.ts';
 import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
 import { StartupError } from './startup-error.ts';
+import { enforceStopDeadline } from './stop-deadline.ts';
 import { followRunActivity } from './v8-flags.ts';
 
 export interface RunGatewayOptions {
@@ -43,6 +44,8 @@ export interface RunningGateway {
   readonly configPath: string;
   readonly config: ConfigManager;
   stop(options?: { reason?: string; restartExpectedMs?: number }): Promise<void>;
+  /** The step a stop is in (for the stop deadline's report). */
+  stopStage(): string;
 }
 
 /**
@@ -201,18 +204,33 @@ async function startGateway(options: RunGatewayOptions): Promise<RunningGateway>
         ),
     });
     let stopping: Promise<void> | undefined;
+    let stage = 'not stopping';
     const stop = (o: { reason?: string; restartExpectedMs?: number } = {}) => {
       stopping ??= (async () => {
         watcher.close();
         unfollowRuns();
         if (integrity?.status === 'unfinished') integrity.cancel();
+        stage = 'closing the gateway';
         await gateway.close({ reason: o.reason ?? 'gateway stopping', ...o });
+        stage = 'leaving the cluster';
         await backend.cluster?.close();
+        stage = 'releasing the instance lock';
         await lock.release();
+        stage = 'stopped';
       })();
       return stopping;
     };
-    return { gateway, config, url: listening.url, port: listening.port, stateDir, configPath, stop };
+    const stopStage = () => (stage === 'closing the gateway' ? `${stage}: ${gateway.closeStage()}` : stage);
+    return {
+      gateway,
+      config,
+      url: listening.url,
+      port: listening.port,
+      stateDir,
+      configPath,
+      stop,
+      stopStage,
+    };
   } catch (error) {
     await lock.release();
     throw error;
@@ -300,7 +318,14 @@ function handleSignals(
     const o: { reason: string; restartExpectedMs?: number } = { reason: `received ${signal}` };
     if (signal === 'SIGUSR2') o.restartExpectedMs = restartMs ?? 2000;
     else if (restartMs !== undefined && Number.isFinite(restartMs)) o.restartExpectedMs = restartMs;
-    current.stop(o).then(
+    const stopping = current.stop(o);
+    const stopped = current;
+    enforceStopDeadline(stopping, {
+      stage: () => stopped.stopStage(),
+      report: (fields, message) => stopped.gateway.log.error(fields, message),
+      exit: (code) => process.exit(code),
+    });
+    stopping.then(
       () => process.exit(0),
       (error: unknown) => {
         current.gateway.log.error({ err: error }, 'shutdown failed');
