@@ -49,9 +49,10 @@ export const rules: PackageRule[] = [
   },
   {
     folder: 'packages/test-harness',
-    // Test-only: it starts the apps by their entry files and imports none of them.
-    allow: (s) => nodeBuiltin(s) || s === '@openclaw/protocol' || s === 'ws',
-    rule: 'the test harness spawns apps as processes and imports only the protocol and ws',
+    // Test-only: it starts the apps by their entry files and imports none of them. The platform
+    // fakes (test-only too, importing no app) back its gateway-with-a-scripted-model fixture.
+    allow: (s) => nodeBuiltin(s) || s === '@openclaw/protocol' || s === '@openclaw/test-fakes' || s === 'ws',
+    rule: 'the test harness spawns apps as processes and imports only the protocol, the platform fakes and ws',
   },
   {
     folder: 'apps/cli',
