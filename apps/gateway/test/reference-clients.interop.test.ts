@@ -331,6 +331,90 @@ describe('the reference CLI and node host against our gateway (loopback approval
     await waitFor(() => tg.sentTexts('4250').includes('echo: ref announce'), 30_000, 'the reply on Telegram');
   });
 
+  it('cron run --wait on an announce job exits 0 once the reply is delivered, 1 with the reason when it was not', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-announce-wait',
+      '--every',
+      '1h',
+      '--message',
+      'ref wait',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '4251',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    const wait = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(wait.code, wait.out).toBe(0);
+    expect(wait.out).toMatch(/"deliveryStatus": "delivered"/);
+    expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
+    // Delivered means on the platform, before the CLI said so.
+    expect(tg.sentTexts('4251')).toEqual(['echo: ref wait']);
+
+    // Telegram refuses the chat: the outbox gives up, and the run failed for that reason.
+    tg.failNext({ method: 'sendMessage', status: 400, description: 'Bad Request: chat not found' });
+    const refused = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.out).toMatch(/"deliveryStatus": "not-delivered"/);
+    expect(refused.out).toMatch(/"deliveryError": "[^"]*chat not found/);
+    expect(refused.out).toMatch(/"completionStatus": "failed"/);
+    expect(tg.sentTexts('4251')).toEqual(['echo: ref wait']);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+
+    // A job of ours that sends (no agent turn): its run waits for its send the same way.
+    const send = await cli([
+      'gateway',
+      'call',
+      'cron.add',
+      '--params',
+      JSON.stringify({
+        name: 'interop-send-wait',
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        action: { kind: 'send', channel: 'telegram', to: '4252', message: 'plain send' },
+      }),
+    ]);
+    const sendId = /"id": "(job_[\w-]+)"/.exec(send.out)?.[1];
+    expect(sendId, send.out).toBeDefined();
+    const sent = await cli([
+      'cron',
+      'run',
+      sendId!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(sent.code, sent.out).toBe(0);
+    expect(sent.out).toMatch(/"deliveryStatus": "delivered"/);
+    expect(tg.sentTexts('4252')).toEqual(['plain send']);
+    expect((await cli(['cron', 'rm', sendId!])).code).toBe(0);
+  });
+
   it('cron add refuses, by field, what this gateway cannot run, and stores nothing', async () => {
     const systemEvent = await cli([
       'cron',

@@ -1,6 +1,7 @@
 import type { CronEvent, CronJob } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { replyOutboxId } from '../sessions/reply-sink.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -24,8 +25,14 @@ export interface CronServiceOptions {
     runId: string;
     outcome: Promise<{ ok: boolean; error?: string | undefined }>;
   }>;
-  /** Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice). */
-  send(action: Extract<CronJobRecord['action'], { kind: 'send' }>, idempotencyKey: string): Promise<void>;
+  /**
+   * Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice).
+   * Resolves with the outbox record's id, which the run records to learn whether it was delivered.
+   */
+  send(
+    action: Extract<CronJobRecord['action'], { kind: 'send' }>,
+    idempotencyKey: string,
+  ): Promise<{ outboxId: string } | undefined>;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -262,12 +269,13 @@ export class CronService {
       if (job.action.kind === 'agent') {
         const started = await this.#o.runAgent(job.action, job, key);
         run.agentRunId = started.runId;
+        if (run.delivers) run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
       } else {
-        await this.#o.send(job.action, key);
+        run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
     } catch (e) {
       ok = false;

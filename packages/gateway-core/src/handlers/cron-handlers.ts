@@ -10,16 +10,20 @@ import {
   jobInputFromAdd,
   scheduleFromInput,
 } from '../cron/reference-job.ts';
+import { runRow, settleDelivery } from '../cron/run-rows.ts';
 import type { FamilyHandlers } from '../router/router.ts';
+import type { Store } from '../store/types.ts';
 import { unknownAgent } from './agents-handlers.ts';
 
 export interface CronDeps {
   cron: CronService;
   agents: AgentCatalog;
+  /** Where a run's delivery outcome is read (its outbox record) and kept (on the run). */
+  store: Pick<Store, 'outbox' | 'cron'>;
 }
 
 /** cron.*: thin over the scheduler; a job names the agent its turns run as. */
-export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<typeof cronMethods> {
+export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHandlers<typeof cronMethods> {
   /** An agent id a request names must be configured (a job's agent, a filter). */
   const known = (agentId: string | null | undefined) => {
     if (agentId && !agents.profile(agentId))
@@ -119,23 +123,12 @@ export function createCronHandlers({ cron, agents }: CronDeps): FamilyHandlers<t
         r.delivers !== undefined
           ? !r.delivers
           : job !== undefined && !jobDelivers(job) && r.startedAtMs >= job.updatedAtMs;
-      const runs = all.slice(offset, offset + limit).map((r) => {
-        const { error, agentRunId, delivers: _, ...rest } = r;
-        const done =
-          r.status === 'ok'
-            ? ('succeeded' as const)
-            : r.status === 'running'
-              ? undefined
-              : ('failed' as const);
-        return {
-          ...rest,
-          ...(error !== undefined ? { error } : {}),
-          ...(agentRunId !== undefined ? { agentRunId } : {}),
-          ...(quiet(r)
-            ? { deliveryStatus: 'not-requested' as const, ...(done ? { completionStatus: done } : {}) }
-            : {}),
-        };
-      });
+      const runs = await Promise.all(
+        all.slice(offset, offset + limit).map(async (r) => {
+          const { run, pending } = await settleDelivery(store, r);
+          return runRow(run, quiet(run), pending);
+        }),
+      );
       // The store keeps the newest runs; a full page suggests there may be older ones.
       const hasMore = all.length === Math.min(limit + offset, 200) && runs.length === limit;
       return {

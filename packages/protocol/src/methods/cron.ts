@@ -386,11 +386,15 @@ export const CronRunRecord = Strict(
     error: Type.Optional(Type.String({ description: 'Error.' })),
     agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
     deliveryStatus: Type.Optional(
-      Type.Literal('not-requested', {
+      Type.Union([Type.Literal('delivered'), Type.Literal('not-delivered'), Type.Literal('not-requested')], {
         description:
-          'Set when the run had nothing to deliver (an agent turn without `deliver`); absent when unknown.',
+          'What became of what the run delivers (its send, or its reply), as its outbox record says: delivered, not-delivered (the outbox gave up), or not-requested (nothing to deliver). Absent when unknown; a run whose message is still in the outbox shows as running.',
       }),
     ),
+    delivered: Type.Optional(
+      Type.Boolean({ description: 'Whether the message reached the chat (with delivered / not-delivered).' }),
+    ),
+    deliveryError: Type.Optional(Type.String({ description: 'Why delivery failed (with not-delivered).' })),
     completionStatus: Type.Optional(
       Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], {
         description: 'Whether the run did all it had to, when that is known (the reference name).',
