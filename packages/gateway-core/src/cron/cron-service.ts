@@ -191,6 +191,23 @@ export class CronService {
     return this.#fire(job, 'manual', this.#o.clock.now());
   }
 
+  /**
+   * Run a job if its schedule's slot has come (the reference's `cron.run {mode: "due"}`), taking
+   * that slot as the scheduler would: the next run is stored first, and the run's idempotency key
+   * is the slot's, so the scheduler firing the same slot meanwhile does not start a second turn.
+   * Undefined when it is not due (or disabled).
+   */
+  async runIfDue(id: string): Promise<string | undefined> {
+    const job = await this.#job(id);
+    const now = this.#o.clock.now();
+    if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) return undefined;
+    const next = { ...job, nextRunAtMs: nextRunAfter(job.schedule, now, job.createdAtMs), updatedAtMs: now };
+    await this.#o.store.cron.put(next);
+    const runId = this.#fire(next, 'schedule', job.nextRunAtMs);
+    await this.#arm();
+    return runId;
+  }
+
   async runs(query: { jobId?: string | undefined; runId?: string | undefined; limit?: number | undefined }) {
     return this.#o.store.cron.runs({ jobId: query.jobId, runId: query.runId, limit: query.limit ?? 50 });
   }
@@ -334,7 +351,7 @@ export class CronService {
 
   async #job(id: string): Promise<CronJobRecord> {
     const job = await this.#o.store.cron.get(id);
-    if (!job) throw new CronError('CRON_JOB_UNKNOWN', `no job ${id}`);
+    if (!job) throw new CronError('CRON_JOB_UNKNOWN', `cron job not found: ${id}`);
     return job;
   }
 

@@ -3,6 +3,7 @@ import type { CronJob, cronMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import { type CronService, jobDelivers } from '../cron/cron-service.ts';
 import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
+import { jobIdOf, queryJobs } from '../cron/list-query.ts';
 import {
   actionFromPatch,
   checkedAction,
@@ -48,10 +49,13 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
     return jobs;
   };
   return {
-    'cron.list': async ({ includeDisabled, enabled, agentId, limit, offset = 0 }) => {
+    'cron.list': async (params) => {
+      const { includeDisabled, enabled, agentId, limit, offset = 0 } = params;
       let jobs = agentId ? await jobsOf(agentId) : await cron.list(true);
       const which = enabled ?? (includeDisabled === false ? 'enabled' : 'all');
       if (which !== 'all') jobs = jobs.filter((j) => j.enabled === (which === 'enabled'));
+      jobs = queryJobs(jobs, params);
+      const previews = !params.compact && params.includeDeliveryPreviews !== false;
       const total = jobs.length;
       const page = jobs.slice(offset, limit === undefined ? undefined : offset + limit);
       const next = offset + page.length;
@@ -66,10 +70,10 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
         limit: limit ?? Math.max(1, page.length),
         hasMore: next < total,
         nextOffset: next < total ? next : null,
-        deliveryPreviews: Object.fromEntries(page.map((j) => [j.id, deliveryPreview(j)])),
+        deliveryPreviews: previews ? Object.fromEntries(page.map((j) => [j.id, deliveryPreview(j)])) : {},
       };
     },
-    'cron.get': async ({ id }) => row(await cron.get(id)),
+    'cron.get': async (params) => row(await cron.get(jobIdOf(params))),
     'cron.status': () => cron.status(),
     // Our layout (`action`) or the reference's (`payload`, `sessionTarget`, `delivery`, …).
     'cron.add': async (params) => {
@@ -79,7 +83,9 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
       return row(await cron.add(input));
     },
     // Our fields, or the reference layout's laid over the job's reference view.
-    'cron.update': async ({ id, patch }) => {
+    'cron.update': async (params) => {
+      const { patch } = params;
+      const id = jobIdOf(params);
       known(patch.agentId);
       const job = await cron.get(id);
       const { name, agentId, description, enabled, schedule, missedPolicy, deleteAfterRun } = patch;
@@ -96,18 +102,20 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
       });
       return row(await cron.update(id, input));
     },
-    'cron.remove': async ({ id }) => ({ id, removed: await cron.remove(id) }),
+    'cron.remove': async (params) => {
+      const id = jobIdOf(params);
+      return { id, removed: await cron.remove(id) };
+    },
     // `ok`/`enqueued` are what the reference CLI's `cron run` checks for its exit code.
-    'cron.run': async ({ id, mode = 'force' }) => {
+    'cron.run': async (params) => {
+      const { mode = 'force' } = params;
+      const id = jobIdOf(params);
       if (mode === 'if-enabled' && !(await cron.get(id)).enabled)
         return { id, ok: true as const, enqueued: false, ran: false as const, reason: 'disabled' as const };
-      return {
-        id,
-        ok: true as const,
-        enqueued: true,
-        runId: await cron.runNow(id),
-        status: 'queued' as const,
-      };
+      const runId = mode === 'due' ? await cron.runIfDue(id) : await cron.runNow(id);
+      if (runId === undefined)
+        return { id, ok: true as const, enqueued: false, ran: false as const, reason: 'not-due' as const };
+      return { id, ok: true as const, enqueued: true, runId, status: 'queued' as const };
     },
     'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
       const own = agentId ? new Set((await jobsOf(agentId)).map((j) => j.id)) : undefined;
