@@ -415,7 +415,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect((await cli(['cron', 'rm', sendId!])).code).toBe(0);
   });
 
-  it('cron show finds a job by id or by name; cron run --due runs only a due job', async () => {
+  it('cron show finds a job by id or by name; cron run --due runs only a due job; cron runs filters', async () => {
     const add = await cli([
       'cron',
       'add',
@@ -446,6 +446,33 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(due.out).toMatch(/"reason": "not-due"/);
     const runs = await cli(['cron', 'runs', '--id', id!]);
     expect(runs.out).not.toMatch(/"runId"/);
+    // cron runs filters: one forced run, which succeeded with nothing to deliver.
+    const forced = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(forced.code, forced.out).toBe(0);
+    const ok = await cli([
+      'cron',
+      'runs',
+      '--id',
+      id!,
+      '--status',
+      'ok',
+      '--delivery-status',
+      'not-requested',
+    ]);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out.match(/"runId"/g)).toHaveLength(2); // entries and runs, one run each
+    const errors = await cli(['cron', 'runs', '--id', id!, '--status', 'error']);
+    expect(errors.code, errors.out).toBe(0);
+    expect(errors.out).not.toMatch(/"runId"/);
     const rm = await cli(['cron', 'rm', id!]);
     expect(rm.code, rm.out).toBe(0);
   });

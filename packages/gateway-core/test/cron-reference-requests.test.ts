@@ -91,6 +91,43 @@ describe('cron requests of the reference clients', () => {
     expect(await names({})).toEqual([]);
   });
 
+  it('cron.runs filters by status, delivery status and error text, and sorts', async () => {
+    const quiet = await agentJob('quiet runs', { kind: 'every', everyMs: 3_600_000 });
+    // Our layout (a send the reference cannot express): a channel no one configured fails the run.
+    const broken = await c.request('cron.add', {
+      name: 'broken send',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'send', channel: 'nowhere', to: '1', message: 'x' },
+    });
+    type Run = { runId: string; jobId: string; status: string; deliveryStatus?: string };
+    const runs = (params: Record<string, unknown>) =>
+      call<{ runs: Run[]; total: number }>('cron.runs', 'CronRunsParams', params);
+    const runToEnd = async (id: string) => {
+      const { runId } = await call<{ runId: string }>('cron.run', 'CronRunParams', { id, mode: 'force' });
+      await eventually(async () => (await runs({ id, runId, limit: 1 })).runs[0]?.status !== 'running');
+      return runId;
+    };
+    const first = await runToEnd(quiet.id);
+    const second = await runToEnd(quiet.id);
+    const failed = await runToEnd(broken.id);
+    const ids = async (params: Record<string, unknown>) => (await runs(params)).runs.map((r) => r.runId);
+
+    // scope all: every job's runs (the other tests' runs here all succeeded).
+    expect(await ids({ scope: 'all', status: 'error' })).toEqual([failed]);
+    expect(await ids({ id: quiet.id, statuses: ['ok'] })).toEqual([second, first]);
+    expect(await ids({ jobId: quiet.id, sortDir: 'asc' })).toEqual([first, second]);
+    expect(await ids({ jobId: quiet.id, deliveryStatus: 'not-requested' })).toEqual([second, first]);
+    // The failed send has no delivery recorded: unknown.
+    expect(await ids({ scope: 'all', deliveryStatuses: ['unknown'] })).toEqual([failed]);
+    expect(await ids({ scope: 'all', query: 'NOWHERE' })).toEqual([failed]);
+    expect(await runs({ id: quiet.id, status: 'ok', limit: 1 })).toMatchObject({
+      total: 2,
+      hasMore: true,
+      nextOffset: 1,
+    });
+    for (const j of [quiet, broken]) await call('cron.remove', 'CronRemoveParams', { id: j.id });
+  });
+
   it('a job is named by id or by jobId; a missing one is "cron job not found" (INVALID_REQUEST)', async () => {
     const job = await agentJob('by job id', { kind: 'every', everyMs: 3_600_000 });
     expect(await call<Job>('cron.get', 'CronGetParams', { jobId: job.id })).toMatchObject({ id: job.id });

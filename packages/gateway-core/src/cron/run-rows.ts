@@ -54,3 +54,46 @@ export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): Cron
     completionStatus: delivered ? 'succeeded' : 'failed',
   };
 }
+
+/** The reference's `cron.runs` filters over rows (finished runs for a status filter). */
+export interface RunFilter {
+  status?: 'all' | 'ok' | 'error' | 'skipped' | undefined;
+  statuses?: string[] | undefined;
+  deliveryStatus?: DeliveryFilter | undefined;
+  deliveryStatuses?: DeliveryFilter[] | undefined;
+  query?: string | undefined;
+  sortDir?: 'asc' | 'desc' | undefined;
+}
+type DeliveryFilter = 'delivered' | 'not-delivered' | 'unknown' | 'not-requested';
+
+/** Whether any filter (or an order other than newest first) was asked for. */
+export function filtersRuns(f: RunFilter): boolean {
+  return Boolean(
+    (f.status && f.status !== 'all') ||
+      f.statuses ||
+      f.deliveryStatus ||
+      f.deliveryStatuses ||
+      f.query?.trim() ||
+      f.sortDir === 'asc',
+  );
+}
+
+/** Rows (newest first) that pass the filters, in the order asked for. */
+export function filterRuns(rows: CronRunRow[], f: RunFilter): CronRunRow[] {
+  const statuses = new Set<string>([
+    ...(f.status && f.status !== 'all' ? [f.status] : []),
+    ...(f.statuses ?? []),
+  ]);
+  const deliveries = new Set<string>([
+    ...(f.deliveryStatus ? [f.deliveryStatus] : []),
+    ...(f.deliveryStatuses ?? []),
+  ]);
+  const needle = f.query?.trim().toLowerCase();
+  const out = rows.filter(
+    (r) =>
+      (statuses.size === 0 || statuses.has(r.status)) &&
+      (deliveries.size === 0 || deliveries.has(r.deliveryStatus ?? 'unknown')) &&
+      (!needle || [r.error ?? '', r.deliveryError ?? ''].join(' ').toLowerCase().includes(needle)),
+  );
+  return f.sortDir === 'asc' ? out.reverse() : out;
+}

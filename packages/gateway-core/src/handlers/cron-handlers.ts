@@ -11,7 +11,7 @@ import {
   jobInputFromAdd,
   scheduleFromInput,
 } from '../cron/reference-job.ts';
-import { runRow, settleDelivery } from '../cron/run-rows.ts';
+import { filterRuns, filtersRuns, runRow, settleDelivery } from '../cron/run-rows.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { Store } from '../store/types.ts';
 import { unknownAgent } from './agents-handlers.ts';
@@ -117,12 +117,19 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
         return { id, ok: true as const, enqueued: false, ran: false as const, reason: 'not-due' as const };
       return { id, ok: true as const, enqueued: true, runId, status: 'queued' as const };
     },
-    'cron.runs': async ({ id, runId, limit = 50, offset = 0, agentId }) => {
+    'cron.runs': async (params) => {
+      const { runId, limit = 50, offset = 0, agentId } = params;
+      const id = params.scope === 'all' ? undefined : (params.id ?? params.jobId);
+      // Filters read every row's delivery, so they look at the newest 200 runs.
+      const filtered = filtersRuns(params);
       const own = agentId ? new Set((await jobsOf(agentId)).map((j) => j.id)) : undefined;
-      let all = await cron.runs({ jobId: id, runId, limit: agentId ? 200 : Math.min(limit + offset, 200) });
-      if (own) {
-        all = all.filter((r) => own.has(r.jobId)).slice(0, Math.min(limit + offset, 200));
-      }
+      let all = await cron.runs({
+        jobId: id,
+        runId,
+        limit: agentId || filtered ? 200 : Math.min(limit + offset, 200),
+      });
+      if (own) all = all.filter((r) => own.has(r.jobId));
+      if (!filtered) all = all.slice(0, Math.min(limit + offset, 200));
       // A run's completion is known when it had nothing to deliver: as recorded on the run, or for
       // older runs, an agent turn without delivery run under the job as it is now (a run before the
       // job's last change may have done otherwise).
@@ -131,12 +138,26 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
         r.delivers !== undefined
           ? !r.delivers
           : job !== undefined && !jobDelivers(job) && r.startedAtMs >= job.updatedAtMs;
-      const runs = await Promise.all(
-        all.slice(offset, offset + limit).map(async (r) => {
-          const { run, pending } = await settleDelivery(store, r);
-          return runRow(run, quiet(run), pending);
-        }),
-      );
+      const row = async (r: (typeof all)[number]) => {
+        const { run, pending } = await settleDelivery(store, r);
+        return runRow(run, quiet(run), pending);
+      };
+      if (filtered) {
+        const rows = filterRuns(await Promise.all(all.map(row)), params);
+        const runs = rows.slice(offset, offset + limit);
+        const next = offset + runs.length;
+        const hasMore = next < rows.length;
+        return {
+          runs,
+          entries: runs,
+          total: rows.length,
+          offset,
+          limit,
+          hasMore,
+          nextOffset: hasMore ? next : null,
+        };
+      }
+      const runs = await Promise.all(all.slice(offset, offset + limit).map(row));
       // The store keeps the newest runs; a full page suggests there may be older ones.
       const hasMore = all.length === Math.min(limit + offset, 200) && runs.length === limit;
       return {

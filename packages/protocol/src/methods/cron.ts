@@ -447,6 +447,9 @@ export const CronRunRecord = Strict(
   { $id: 'CronRunRecord', description: 'One run of a job.' },
 );
 
+const RunDeliveryFilter = (description: string) =>
+  OneOf(['delivered', 'not-delivered', 'unknown', 'not-requested'], description);
+
 export const cronRuns = defineMethod({
   name: 'cron.runs',
   description: 'Recorded runs, newest first.',
@@ -459,8 +462,36 @@ export const cronRuns = defineMethod({
       ),
       offset: Type.Optional(Count('Skip (newest first).')),
       agentId: Type.Optional(NonEmptyString("Only runs of this agent's jobs.")),
+      jobId: Type.Optional(NonEmptyString('Only this job (the reference name for id).')),
+      scope: Type.Optional(
+        OneOf(['job', 'all'], "all: every job's runs (as without id); job: the job named."),
+      ),
+      status: Type.Optional(OneOf(['all', 'ok', 'error', 'skipped'], 'Only finished runs that ended so.')),
+      statuses: Type.Optional(
+        Type.Array(OneOf(['ok', 'error', 'skipped'], 'Run status.'), {
+          minItems: 1,
+          maxItems: 3,
+          description: 'Only finished runs that ended in one of these.',
+        }),
+      ),
+      deliveryStatus: Type.Optional(RunDeliveryFilter('Only runs whose delivery is so.')),
+      deliveryStatuses: Type.Optional(
+        Type.Array(RunDeliveryFilter('Delivery status.'), {
+          minItems: 1,
+          maxItems: 4,
+          description: 'Only runs whose delivery is one of these (unknown: none recorded).',
+        }),
+      ),
+      query: Type.Optional(
+        Type.String({ description: 'Only runs whose error text contains this (any case).' }),
+      ),
+      sortDir: Type.Optional(OneOf(['asc', 'desc'], 'By start time (default desc, newest first).')),
     },
-    { $id: 'CronRunsParams', description: 'Filter.' },
+    {
+      $id: 'CronRunsParams',
+      description:
+        'Filter. With a status, delivery or text filter or sortDir asc, the newest 200 runs are the ones filtered.',
+    },
   ),
   result: Strict(
     {
