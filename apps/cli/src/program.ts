@@ -7,6 +7,7 @@ import * as devices from './commands/devices.ts';
 import * as doctor from './commands/doctor.ts';
 import * as gateway from './commands/gateway.ts';
 import * as gatewayRun from './commands/gateway-run.ts';
+import * as gatewayUsageCost from './commands/gateway-usage-cost.ts';
 import * as logs from './commands/logs.ts';
 import * as nodes from './commands/nodes.ts';
 import * as status from './commands/status.ts';
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   };
   const gw = gateway.register(program, ctx);
   gatewayRun.register(gw);
+  gatewayUsageCost.register(gw, ctx);
   devices.register(program, ctx);
   nodes.register(program, ctx);
   approvals.register(program, ctx);

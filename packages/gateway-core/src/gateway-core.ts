@@ -186,6 +186,7 @@ export class GatewayCore {
     const conversations = watchConversations({
       ...base,
       agents: this.agent.agents,
+      usage: this.agent.usage,
       log: this.log.child({ component: 'sessions' }),
       activeRunId: (key) => this.sessions.activeRunId(key),
     });
@@ -276,6 +277,7 @@ export class GatewayCore {
       agents: this.agent.agents,
       agentState: this.agent.agentState,
       approvals: this.agent.approvals,
+      usage: this.agent.usage,
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
       channels: this.channels,

@@ -58,6 +58,7 @@ export async function connectClusterStore(options: {
     runs: guard(inner.runs),
     cron: guard(inner.cron),
     approvals: guard(inner.approvals),
+    usage: guard(inner.usage),
     async close() {
       await inner.close();
       client.disconnect();

@@ -14,6 +14,7 @@ import { redisOutbox } from './redis-outbox.ts';
 import { redisNodes, redisPairing } from './redis-pairing-repos.ts';
 import { redisRuns } from './redis-runs.ts';
 import { redisSessions } from './redis-sessions.ts';
+import { redisUsage } from './redis-usage.ts';
 
 export interface RedisStoreOptions {
   /** Where to connect when no `client` is given. Default `redis://127.0.0.1:6379`. */
@@ -66,6 +67,7 @@ export function createRedisStore(options: RedisStoreOptions = {}): Store {
     runs: redisRuns(ctx),
     cron: redisCron(ctx),
     approvals: redisApprovals(ctx),
+    usage: redisUsage(ctx),
     close() {
       closing ??= owned ? quit(client) : Promise.resolve();
       return closing;

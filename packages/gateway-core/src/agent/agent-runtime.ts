@@ -10,9 +10,10 @@ import {
   type Responder,
   type ResponderInput,
 } from '../sessions/responder.ts';
-import type { StoredMedia, StoredToolCall } from '../store/types.ts';
+import type { ModelCallUsage, RunUsageRecord, StoredMedia, StoredToolCall } from '../store/types.ts';
 import { RecentFiles } from '../util/recent-files.ts';
 import { estimateTokens, fitHistory } from './context-budget.ts';
+import type { TokenUsage } from './model-call.ts';
 import { modelMessagesOf, storedValue } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
 import { resumedImages } from './resumed-images.ts';
@@ -33,9 +34,16 @@ export interface AgentRuntimeOptions {
   agent(sessionKey: string): AgentProfile;
   /** Summaries of older turns, and the context window of each model. */
   compactor: SessionCompactor;
+  /** Where each run's model calls are accounted (written once the turn's loop is over). */
+  usage?: RunUsageSink | undefined;
   /** Where each agent's own system prompt file lives (`<state dir>/agents/<id>/SYSTEM.md`). */
   stateDir?: string | undefined;
   log: Logger;
+}
+
+/** Takes a run's model calls once its loop is over, whatever its outcome (the calls were made). */
+export interface RunUsageSink {
+  record(run: Omit<RunUsageRecord, 'ts'>): Promise<void>;
 }
 
 /** How long reads started ahead of a turn stay good for it (a run starts right after it is accepted). */
@@ -131,76 +139,94 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const attachments: StoredMedia[] = (input.steps ?? []).flatMap((t) => t.attachments ?? []);
       const attachedBy = new Map<string, StoredMedia[]>();
       const tools = allowed(reads.agent);
-      const context = await fitContext({
-        compactor: o.compactor,
-        sessionKey: input.sessionKey,
-        history: input.history,
-        candidates,
-        fixedTokens:
-          estimateTokens(system) + estimateTokens(input.text) + tools.reduce((n, t) => n + t.schemaTokens, 0),
-        signal: input.signal,
-        log: o.log,
-        onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
-      });
-      const result = await runToolLoop({
-        candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
-        resolve,
-        system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
-          .filter(Boolean)
-          .join('\n\n'),
-        messages: [
-          ...modelMessagesOf(context.history),
-          { role: 'user', content: await userContent(input, agent.openai.vision) },
-          ...modelMessagesOf(resumed.done, shown),
-        ],
-        tools,
-        maxSteps: agent.maxSteps,
-        images: agent.openai.vision,
-        temperature: agent.openai.temperature,
-        signal: input.signal,
-        scopes,
-        context: (toolCallId) => ({
-          runId: input.runId,
+      // Every model call of the turn, the compaction's included, for the usage record.
+      const calls: ModelCallUsage[] = [];
+      const onUsage = (model: ResolvedModel, usage: TokenUsage) =>
+        calls.push({ provider: model.provider, model: model.modelId, ...usage });
+      let result: Awaited<ReturnType<typeof runToolLoop>>;
+      try {
+        const context = await fitContext({
+          compactor: o.compactor,
           sessionKey: input.sessionKey,
-          agentId: reads.agent.id,
-          toolCallId,
-          scopes,
-          unattended,
-          deliverTo: input.deliverTo,
-          idempotencyKey: `agent:${input.runId}:${toolCallId}`,
+          history: input.history,
+          candidates,
+          fixedTokens:
+            estimateTokens(system) +
+            estimateTokens(input.text) +
+            tools.reduce((n, t) => n + t.schemaTokens, 0),
           signal: input.signal,
-          attach: (media) => {
-            attachments.push(media);
-            attachedBy.set(toolCallId, [...(attachedBy.get(toolCallId) ?? []), media]);
+          log: o.log,
+          onCompacted: (throughSeq) => emit('lifecycle', { phase: 'compaction', throughSeq }),
+          onUsage,
+        });
+        result = await runToolLoop({
+          candidates: candidates.filter((c) => c !== ECHO_MODEL_REF),
+          resolve,
+          system: [system, context.summary && `Summary of the earlier conversation:\n${context.summary}`]
+            .filter(Boolean)
+            .join('\n\n'),
+          messages: [
+            ...modelMessagesOf(context.history),
+            { role: 'user', content: await userContent(input, agent.openai.vision) },
+            ...modelMessagesOf(resumed.done, shown),
+          ],
+          tools,
+          maxSteps: agent.maxSteps,
+          images: agent.openai.vision,
+          temperature: agent.openai.temperature,
+          signal: input.signal,
+          scopes,
+          context: (toolCallId) => ({
+            runId: input.runId,
+            sessionKey: input.sessionKey,
+            agentId: reads.agent.id,
+            toolCallId,
+            scopes,
+            unattended,
+            deliverTo: input.deliverTo,
+            idempotencyKey: `agent:${input.runId}:${toolCallId}`,
+            signal: input.signal,
+            attach: (media) => {
+              attachments.push(media);
+              attachedBy.set(toolCallId, [...(attachedBy.get(toolCallId) ?? []), media]);
+            },
+          }),
+          onDelta,
+          onUsage,
+          onFailover: (from, to, error) => {
+            o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
+            emit('lifecycle', { phase: 'fallback', from, to, error: error.message });
           },
-        }),
-        onDelta,
-        onFailover: (from, to, error) => {
-          o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
-          emit('lifecycle', { phase: 'fallback', from, to, error: error.message });
-        },
-        onToolStart: (call) =>
-          emit('tool', { phase: 'start', name: call.name, toolCallId: call.id, args: call.args }),
-        onToolUpdate: (call, partialResult) =>
-          emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
-        onToolResult: (call, result, isError) =>
-          emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
-        onStepStart: async ({ text, calls }) => {
-          await input.record?.({ role: 'assistant', text, toolCalls: calls });
-        },
-        onToolDone: async (r) => {
-          await input.record?.({
-            role: 'toolResult',
-            text: resultText(r.result),
-            toolCallId: r.call.id,
-            toolName: r.call.name,
-            isError: r.isError,
-            ...picturesOf(r.images),
-            ...(attachedBy.has(r.call.id) ? { attachments: attachedBy.get(r.call.id) } : {}),
-          });
-        },
-        resume: resumed.pending,
-      });
+          onToolStart: (call) =>
+            emit('tool', { phase: 'start', name: call.name, toolCallId: call.id, args: call.args }),
+          onToolUpdate: (call, partialResult) =>
+            emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
+          onToolResult: (call, result, isError) =>
+            emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
+          onStepStart: async ({ text, calls }) => {
+            await input.record?.({ role: 'assistant', text, toolCalls: calls });
+          },
+          onToolDone: async (r) => {
+            await input.record?.({
+              role: 'toolResult',
+              text: resultText(r.result),
+              toolCallId: r.call.id,
+              toolName: r.call.name,
+              isError: r.isError,
+              ...picturesOf(r.images),
+              ...(attachedBy.has(r.call.id) ? { attachments: attachedBy.get(r.call.id) } : {}),
+            });
+          },
+          resume: resumed.pending,
+        });
+      } finally {
+        if (calls.length && o.usage)
+          await o.usage
+            .record({ runId: input.runId, sessionKey: input.sessionKey, agentId: reads.agent.id, calls })
+            .catch((error: unknown) =>
+              o.log.error({ runId: input.runId, err: error }, 'could not record what the model calls used'),
+            );
+      }
       return attachments.length ? { text: result.text, media: attachments } : result.text;
     },
   };
@@ -259,6 +285,7 @@ async function fitContext(c: {
   signal: AbortSignal;
   log: Logger;
   onCompacted(throughSeq: number): void;
+  onUsage(model: ResolvedModel, usage: TokenUsage): void;
 }): Promise<{ history: HistoryTurn[]; summary: string | undefined }> {
   let summary = await c.compactor.summary(c.sessionKey);
   const uncovered = summary
@@ -270,7 +297,7 @@ async function fitContext(c: {
   const through = older.findLast((h) => h.seq !== undefined)?.seq;
   if (older.length === 0 || through === undefined) return { history: keep, summary: summary?.text };
   try {
-    summary = await c.compactor.compact(c.sessionKey, older, through, c.candidates, c.signal);
+    summary = await c.compactor.compact(c.sessionKey, older, through, c.candidates, c.signal, c.onUsage);
     c.onCompacted(summary.throughSeq);
   } catch (error) {
     if (c.signal.aborted) throw error;

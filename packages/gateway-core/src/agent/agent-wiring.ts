@@ -10,6 +10,7 @@ import type { MediaStore } from '../media/media-store.ts';
 import type { NodeService } from '../nodes/node-service.ts';
 import type { Responder } from '../sessions/responder.ts';
 import type { Store } from '../store/types.ts';
+import { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { configuredResponder } from './configured-responder.ts';
 import { ModelRegistry } from './model-registry.ts';
@@ -59,6 +60,8 @@ export interface AgentWiring {
   /** The session a channel chat's messages go to, under the agent the bindings route it to. */
   chatSessionKey: (chat: RoutedChat) => string;
   updateSessionKeys: (chat: RoutedChat) => string[];
+  /** Token accounting: what runs' model calls used, and what it cost. */
+  usage: UsageLedger;
 }
 
 /** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
@@ -76,6 +79,12 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     config: () => cfg().agent,
     log: o.log.child({ component: 'compaction' }),
   });
+  const usage = new UsageLedger({
+    store,
+    clock: o.clock,
+    config: cfg,
+    contextTokens: (ref) => compactor.contextTokens(ref),
+  });
   const approvals = new ExecApprovals({
     kv: store.kv,
     approvals: store.approvals,
@@ -92,6 +101,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
       compactor,
       store,
       agentOf,
+      usage,
       stateDir: o.stateDir,
       log: o.log.child({ component: 'agent' }),
       tools: () => {
@@ -123,5 +133,6 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     agentState: sessionAgentState({ store, models, compactor, agentOf }),
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
     updateSessionKeys: (chat) => updateSessionKeys(cfg().bindings, chat),
+    usage,
   };
 }

@@ -3,6 +3,7 @@ import { agentProfile } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import { echoResponder, type Responder } from '../sessions/responder.ts';
 import type { Store } from '../store/types.ts';
+import type { RunUsageSink } from './agent-runtime.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { sessionModel } from './session-model.ts';
@@ -15,6 +16,8 @@ export interface ConfiguredResponderOptions {
   store: Store;
   /** The agent a session belongs to (its model, tools and prompt answer it). */
   agentOf: (sessionKey: string) => string;
+  /** Where each run's model calls are accounted. */
+  usage?: RunUsageSink | undefined;
   stateDir?: string | undefined;
   log: Logger;
   /** What the tools drive; read on the first model turn, when every service exists. */
@@ -39,6 +42,7 @@ export function configuredResponder(o: ConfiguredResponderOptions): () => Respon
           sessionModel: (key) => sessionModel(o.store.kv, key),
           agent: (key) => agentProfile(o.config(), o.agentOf(key))!,
           compactor: o.compactor,
+          usage: o.usage,
           stateDir: o.stateDir,
           log: o.log,
         }),

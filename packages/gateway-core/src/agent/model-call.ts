@@ -8,6 +8,7 @@ import type {
   LanguageModelV4TextPart,
   LanguageModelV4ToolCallPart,
   LanguageModelV4ToolResultOutput,
+  LanguageModelV4Usage,
 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 
@@ -15,7 +16,17 @@ import type { ModelMessage } from 'ai';
 export type ModelPart =
   | { type: 'text'; delta: string }
   | { type: 'tool-call'; toolCallId: string; toolName: string; input: unknown }
-  | { type: 'error'; error: unknown };
+  | { type: 'error'; error: unknown }
+  | { type: 'usage'; usage: TokenUsage };
+
+/** The tokens one call used, as the provider reported them (what it left out counts 0). */
+export interface TokenUsage {
+  /** Prompt tokens not read from the provider's cache. */
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
 
 export interface ModelCall {
   model: LanguageModelV4;
@@ -67,9 +78,21 @@ function modelPartOf(p: LanguageModelV4StreamPart): ModelPart | undefined {
       };
     case 'error':
       return { type: 'error', error: p.error };
+    case 'finish':
+      return usageOf(p.usage);
     default:
       return undefined;
   }
+}
+
+/** The finish part's counts; none when the provider reported no usage at all. */
+function usageOf(u: LanguageModelV4Usage): ModelPart | undefined {
+  const { total, noCache, cacheRead = 0, cacheWrite = 0 } = u.inputTokens;
+  const output = u.outputTokens.total;
+  if (total === undefined && noCache === undefined && output === undefined) return undefined;
+  // The SDK's input total includes cached tokens; prices separate them.
+  const input = noCache ?? Math.max(0, (total ?? 0) - cacheRead - cacheWrite);
+  return { type: 'usage', usage: { input, output: output ?? 0, cacheRead, cacheWrite } };
 }
 
 /** Tool input arrives as JSON text; input that does not parse is handed on as the text (the schema check refuses it). */

@@ -47,6 +47,8 @@ export function sessionAgentState(d: {
     async forget(key: string): Promise<void> {
       await d.compactor.forget(key);
       await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+      // Its row's token figures go; what its calls used stays in the cost history.
+      await d.store.usage.forget(key);
     },
   };
 }

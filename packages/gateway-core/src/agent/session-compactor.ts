@@ -2,7 +2,8 @@ import type { GatewayConfig } from '@openclaw/protocol';
 import type { Logger } from '../logging/logger.ts';
 import type { HistoryTurn } from '../sessions/responder.ts';
 import type { KvRepo } from '../store/types.ts';
-import type { ModelRegistry } from './model-registry.ts';
+import type { TokenUsage } from './model-call.ts';
+import type { ModelRegistry, ResolvedModel } from './model-registry.ts';
 
 /** Where a session's summary lives in the store's key-value table. */
 const SUMMARY_KV_PREFIX = 'session-summary:';
@@ -75,6 +76,8 @@ export class SessionCompactor {
     throughSeq: number,
     candidates: readonly string[],
     signal?: AbortSignal,
+    /** What each summary call reported using (a turn accounts it with its own calls). */
+    onUsage?: (model: ResolvedModel, usage: TokenUsage) => void,
   ): Promise<SessionSummary> {
     // The AI SDK loads with the first model call, so an echo-only gateway never pays for it.
     const [{ streamText }, { backendErrorOf }] = await Promise.all([
@@ -101,6 +104,15 @@ export class SessionCompactor {
         for await (const part of result.fullStream) {
           if (part.type === 'text-delta') text += part.text;
           else if (part.type === 'error') failure = backendErrorOf(part.error, target);
+          else if (part.type === 'finish' && onUsage) {
+            const u = part.totalUsage;
+            const cacheRead = u.inputTokenDetails.cacheReadTokens ?? 0;
+            const cacheWrite = u.inputTokenDetails.cacheWriteTokens ?? 0;
+            const input =
+              u.inputTokenDetails.noCacheTokens ?? Math.max(0, (u.inputTokens ?? 0) - cacheRead - cacheWrite);
+            if (u.inputTokens !== undefined || u.outputTokens !== undefined)
+              onUsage(target, { input, output: u.outputTokens ?? 0, cacheRead, cacheWrite });
+          }
         }
         if (failure) throw failure;
         const summary: SessionSummary = {

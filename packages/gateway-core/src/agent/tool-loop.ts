@@ -5,7 +5,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { ModelMessage } from 'ai';
 import type { StoredToolCall } from '../store/types.ts';
 import { BackendError } from './backend-error.ts';
-import { streamModel } from './model-call.ts';
+import { streamModel, type TokenUsage } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
 import { messagesFor } from './pictures-after-results.ts';
@@ -36,6 +36,8 @@ export interface ToolLoopInput {
   /** Pictures tool calls produce go back to the model with their results (a vision model). */
   images?: boolean | undefined;
   onDelta(text: string): void;
+  /** A model call finished and its provider said what it used (failed calls that reported none are not heard of). */
+  onUsage?(model: ResolvedModel, usage: TokenUsage): void;
   onFailover(from: string, to: string, error: BackendError): void;
   onToolStart(call: StoredToolCall): void;
   onToolUpdate(call: StoredToolCall, partial: unknown): void;
@@ -170,6 +172,9 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
               case 'tool-call':
                 emitted = true;
                 calls.push({ id: part.toolCallId, name: part.toolName, args: part.input ?? {} });
+                break;
+              case 'usage':
+                input.onUsage?.(target, part.usage);
                 break;
               case 'error':
                 throw backendErrorOf(part.error, target);

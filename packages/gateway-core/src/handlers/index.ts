@@ -15,6 +15,7 @@ import { createNodePendingHandlers, type NodePendingDeps } from './node-pending-
 import { createQuestionsHandlers, type QuestionsDeps } from './questions-handlers.ts';
 import { createSessionsHandlers, type SessionsDeps } from './sessions-handlers.ts';
 import { createSystemHandlers, type SystemDeps } from './system-handlers.ts';
+import { createUsageHandlers, type UsageDeps } from './usage-handlers.ts';
 
 /** The services the handlers use; each family takes only the part its `XDeps` names. */
 export type HandlerDeps = SystemDeps &
@@ -31,7 +32,8 @@ export type HandlerDeps = SystemDeps &
   CronDeps &
   ApprovalsDeps &
   QuestionsDeps &
-  HostDeps;
+  HostDeps &
+  UsageDeps;
 
 /**
  * The one method table: a handler for every method of the protocol, one family per
@@ -48,6 +50,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     ...createMessageHandlers(deps),
     ...createChatHandlers(deps),
     ...createSessionsHandlers(deps),
+    ...createUsageHandlers(deps),
     ...createAgentHandlers(deps),
     ...createAgentsHandlers(deps),
     ...createConfigHandlers(deps),

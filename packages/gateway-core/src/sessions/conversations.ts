@@ -2,6 +2,7 @@ import type { AgentCatalog } from '../agents/agent-catalog.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
+import type { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { SessionFeed } from './session-feed.ts';
 import { SessionViews } from './session-views.ts';
@@ -14,6 +15,8 @@ export interface ConversationWatchersOptions {
   agents: AgentCatalog;
   /** The run going on in a session, if any (the conversations know). */
   activeRunId(sessionKey: string): string | undefined;
+  /** The sessions' token figures, for their rows. */
+  usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
 }
 
 /** What watches the conversations (the SessionRouter the channels wing builds). */
@@ -33,7 +36,14 @@ export function watchConversations(o: ConversationWatchersOptions): Conversation
     log: o.log,
     activeRunId,
     agentOf: (key) => o.agents.agentOf(key),
+    usage: o.usage,
   });
-  const views = new SessionViews({ store: o.store, agents: o.agents, clock: o.clock, activeRunId });
+  const views = new SessionViews({
+    store: o.store,
+    agents: o.agents,
+    clock: o.clock,
+    activeRunId,
+    usage: o.usage,
+  });
   return { feed, views };
 }

@@ -3,6 +3,7 @@ import type { Connection } from '../connection/connection.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionMessageRecord, Store } from '../store/types.ts';
+import type { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { chatMessageOf, sessionRow } from './session-rows.ts';
 
@@ -20,6 +21,8 @@ export interface SessionFeedOptions {
   activeRunId: (key: string) => string | undefined;
   /** The agent answering a session now (rows say it beside the one the key names). */
   agentOf: (key: string) => string;
+  /** The sessions' token figures, so a changed row carries them as listed rows do. */
+  usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
 }
 
 /** Most sessions one connection may follow with sessions.messages.subscribe. */
@@ -107,6 +110,7 @@ export class SessionFeed {
           answeredBy: this.#o.agentOf(key),
           activeRunId: this.#o.activeRunId(key),
           lastMessage,
+          usage: (await this.#o.usage?.sessionFigures([key]))?.get(key),
         });
       this.#o.bus.publish('sessions.changed', payload, { filter: (c) => listeners.has(c) });
     } catch (error) {

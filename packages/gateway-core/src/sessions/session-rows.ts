@@ -8,6 +8,7 @@ import type {
 import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionMessageRecord, SessionRecord, StoredMedia } from '../store/types.ts';
+import type { SessionUsageFigures } from '../usage/usage-ledger.ts';
 
 /** Longest lastMessagePreview, in characters. */
 const PREVIEW_CHARS = 160;
@@ -18,6 +19,8 @@ export interface RowExtras {
   activeRunId?: string | undefined;
   lastMessage?: string | undefined;
   derivedTitle?: boolean | undefined;
+  /** Its latest run's tokens and cost. */
+  usage?: SessionUsageFigures | undefined;
 }
 
 /**
@@ -56,6 +59,7 @@ export function sessionRow(rec: SessionRecord, extras: RowExtras): SessionSummar
   }
   if (extras.activeRunId) row.activeRunId = extras.activeRunId;
   if (extras.lastMessage !== undefined) row.lastMessagePreview = shorten(extras.lastMessage, PREVIEW_CHARS);
+  if (extras.usage) Object.assign(row, extras.usage);
   return row;
 }
 

@@ -9,6 +9,7 @@ import type {
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
+import type { SessionUsageFigures, UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { chatMessageOf, newSessionRecord, sessionDefaults, sessionRow, shorten } from './session-rows.ts';
 
@@ -20,6 +21,8 @@ export interface SessionViewsOptions {
   agents: AgentCatalog;
   clock: Clock;
   activeRunId: (sessionKey: string) => string | undefined;
+  /** The sessions' token figures (rows carry none without it). */
+  usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
 }
 
 export interface RowOptions {
@@ -38,8 +41,14 @@ export class SessionViews {
     this.#o = options;
   }
 
-  async row(rec: SessionRecord, o: RowOptions = {}): Promise<SessionSummary> {
+  async row(
+    rec: SessionRecord,
+    o: RowOptions = {},
+    usage?: Map<string, SessionUsageFigures>,
+  ): Promise<SessionSummary> {
+    const figures = usage ?? (await this.#o.usage?.sessionFigures([rec.key]));
     return sessionRow(rec, {
+      usage: figures?.get(rec.key),
       answeredBy: this.#o.agents.agentOf(rec.key),
       activeRunId: this.#o.activeRunId(rec.key),
       derivedTitle: o.derivedTitle,
@@ -83,9 +92,11 @@ export class SessionViews {
       records = page.sessions;
       total = page.total;
     }
+    // One read for the page's token figures, not one per row.
+    const usage = await this.#o.usage?.sessionFigures(records.map((r) => r.key));
     const sessions = await Promise.all(
       records.map((r) =>
-        this.row(r, { lastMessage: p.includeLastMessage, derivedTitle: p.includeDerivedTitles }),
+        this.row(r, { lastMessage: p.includeLastMessage, derivedTitle: p.includeDerivedTitles }, usage),
       ),
     );
     const next = offset + records.length;

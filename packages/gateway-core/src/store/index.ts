@@ -16,4 +16,5 @@ export {
 } from './store-failure.ts';
 export { type StoreFailingState, StoreHealth } from './store-health.ts';
 export type * from './types.ts';
+export { USAGE_BUCKET_MS, usageBuckets } from './usage-buckets.ts';
 export type { WalCheckpointStats } from './wal-checkpointer.ts';

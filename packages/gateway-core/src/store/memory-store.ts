@@ -7,6 +7,7 @@ import {
   memoryRuns,
   memorySessions,
 } from './memory-channel-repos.ts';
+import { memoryUsage } from './memory-usage-repos.ts';
 import type {
   AuditEntryRecord,
   DeviceRecord,
@@ -211,6 +212,7 @@ export function createMemoryStore(): Store {
     runs,
     cron: memoryCron(),
     approvals: memoryApprovals(),
+    usage: memoryUsage(),
     async close() {},
   };
 }

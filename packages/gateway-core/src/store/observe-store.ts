@@ -16,6 +16,7 @@ const REPOS = [
   'runs',
   'cron',
   'approvals',
+  'usage',
 ] as const satisfies readonly (keyof Store)[];
 // A repo added to Store but not listed above fails to compile here instead of vanishing at run time.
 const everyRepoListed: Exclude<
@@ -78,7 +79,12 @@ export function observeStore<S extends Store>(inner: S, onFailure: (failure: Sto
   for (const name of REPOS) store[name] = wrap(inner[name]);
   if (inner.deferred) {
     const d = inner.deferred;
-    store.deferred = { channelAccess: wrap(d.channelAccess), sessions: wrap(d.sessions), runs: wrap(d.runs) };
+    store.deferred = {
+      channelAccess: wrap(d.channelAccess),
+      sessions: wrap(d.sessions),
+      runs: wrap(d.runs),
+      usage: wrap(d.usage),
+    };
   }
   return store as unknown as S;
 }

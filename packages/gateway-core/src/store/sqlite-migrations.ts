@@ -123,6 +123,19 @@ export const migrations: Migration[] = [
       CREATE INDEX exec_approvals_status ON exec_approvals (status, created_at_ms);
     `,
   },
+  {
+    version: 6,
+    name: 'model usage per call, and each session latest run usage',
+    sql: `
+      CREATE TABLE model_usage (
+        id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, run_id TEXT NOT NULL, session_key TEXT NOT NULL,
+        agent_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, input INTEGER NOT NULL,
+        output INTEGER NOT NULL, cache_read INTEGER NOT NULL, cache_write INTEGER NOT NULL
+      );
+      CREATE INDEX model_usage_ts ON model_usage (ts);
+      CREATE TABLE session_usage (session_key TEXT PRIMARY KEY, data TEXT NOT NULL);
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

@@ -9,6 +9,7 @@ import { applyMigrations } from './sqlite-migrations.ts';
 import { sqliteNodes } from './sqlite-node-repos.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
 import { sqliteSessions } from './sqlite-session-repos.ts';
+import { sqliteUsage } from './sqlite-usage-repos.ts';
 import type { DeviceRecord, DeviceTokenRecord, PairingRequestRecord, Store } from './types.ts';
 import { WalCheckpointer, type WalCheckpointStats } from './wal-checkpointer.ts';
 
@@ -384,10 +385,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     runs: sqliteRuns(parts),
     cron: sqliteCron(parts),
     approvals: sqliteApprovals(parts),
+    usage: sqliteUsage(parts),
     deferred: {
       channelAccess: sqliteChannelAccess(deferredParts),
       sessions: sqliteSessions(deferredParts),
       runs: sqliteRuns(deferredParts),
+      usage: sqliteUsage(deferredParts),
     },
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });

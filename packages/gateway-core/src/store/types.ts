@@ -6,11 +6,13 @@ import type { ApprovalRepo } from './approval-types.ts';
 import type { ChannelAccessRepo, LeaseRepo, OutboxRepo } from './channel-types.ts';
 import type { DeviceRepo, DeviceTokenRepo, NodeRepo, PairingRepo } from './device-types.ts';
 import type { RunRepo, SessionRepo } from './session-types.ts';
+import type { UsageRepo } from './usage-types.ts';
 
 export type * from './approval-types.ts';
 export type * from './channel-types.ts';
 export type * from './device-types.ts';
 export type * from './session-types.ts';
+export type * from './usage-types.ts';
 
 /** The stored outcome of a side-effecting request. */
 export interface IdempotencyRecord {
@@ -158,12 +160,13 @@ export interface Store {
   readonly runs: RunRepo;
   readonly cron: CronRepo;
   readonly approvals: ApprovalRepo;
+  readonly usage: UsageRepo;
   /**
    * The same repositories, written without waiting for the disk: such a write is durable once a
    * later durable write has committed (SQLite WAL: one log, synced in order). For writes a durable
    * one follows on the same path, which then waits for one sync instead of one per write.
    */
-  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs'>;
+  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs' | 'usage'>;
   /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
    * worker). Resolves with the problems found, none when sound; rejects when the check could not

@@ -4,6 +4,7 @@ import { queuedOutboxRecord } from './outbox-record.ts';
 import { describeApprovalRepos } from './store-contract-approvals.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
+import { describeUsageRepo } from './store-contract-usage.ts';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -24,6 +25,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeDeviceRepos(() => store);
+    describeUsageRepo(() => store);
 
     describe('idempotency', () => {
       const rec = (key: string, response: string, createdAtMs = 100, expiresAtMs = 1000) => ({

@@ -253,6 +253,44 @@ function toolResultImages() {
   );
 }
 
+/**
+ * What models of a provider cost, by model id (built anew for each place it is used, like
+ * toolResultImages).
+ */
+function providerModels() {
+  const rate = (what: string) =>
+    Type.Number({ minimum: 0, description: `US dollars per million ${what} tokens.` });
+  return Type.Optional(
+    Type.Record(
+      Type.String({ minLength: 1 }),
+      Type.Object(
+        {
+          cost: Type.Optional(
+            Type.Object(
+              {
+                input: rate('prompt (not cached)'),
+                output: rate('output'),
+                cacheRead: Type.Optional(
+                  rate('prompt tokens read from the cache (default: the input price)'),
+                ),
+                cacheWrite: Type.Optional(
+                  rate('prompt tokens written to the cache (default: the input price)'),
+                ),
+              },
+              { additionalProperties: false, description: 'Prices, for the usage and cost reports.' },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'One model of the provider.' },
+      ),
+      {
+        description:
+          'Models of this provider by id (the part after `provider/`), with their prices. Usage of a model with no price is reported as missing cost, not as free.',
+      },
+    ),
+  );
+}
+
 export const AgentProviderEntry = Type.Object(
   {
     api: Type.Union([Type.Literal('openai-compatible'), Type.Literal('openai'), Type.Literal('anthropic')], {
@@ -268,6 +306,7 @@ export const AgentProviderEntry = Type.Object(
     ),
     apiKeyFile: Type.Optional(Type.String({ description: 'File holding the API key.' })),
     toolResultImages: toolResultImages(),
+    models: providerModels(),
   },
   { additionalProperties: false, description: 'A model provider the agent may use.' },
 );
@@ -311,6 +350,7 @@ export const AgentSection = Type.Object(
             'The model accepts images: photos, and pictures its tools take (a canvas snapshot), are sent to it as images. Off: it gets a text description of what was attached, and the facts of a picture.',
         }),
         toolResultImages: toolResultImages(),
+        models: providerModels(),
       },
       { additionalProperties: false, default: {}, description: 'OpenAI-compatible backend.' },
     ),

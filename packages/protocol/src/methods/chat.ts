@@ -316,6 +316,27 @@ export const SessionSummary = Type.Object(
     archived: Type.Boolean({ description: 'Always false: sessions are not archived here.' }),
     pinned: Type.Boolean({ description: 'Always false: sessions are not pinned here.' }),
     unread: Type.Boolean({ description: 'Always false: read state is not tracked.' }),
+    inputTokens: Type.Optional(
+      Count("The latest run's prompt tokens not read from a cache, summed over its model calls."),
+    ),
+    outputTokens: Type.Optional(Count("The latest run's output tokens, summed over its model calls.")),
+    totalTokens: Type.Optional(
+      Count(
+        "What the session's context holds now: the latest model call's prompt tokens, cached ones included.",
+      ),
+    ),
+    totalTokensFresh: Type.Optional(
+      Type.Boolean({ description: 'totalTokens is what the provider reported (always true when present).' }),
+    ),
+    contextTokens: Type.Optional(Count("The context window of the session's model (agent.contextTokens).")),
+    estimatedCostUsd: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: "The latest run's cost in US dollars; absent when one of its models has no price.",
+      }),
+    ),
+    model: Type.Optional(NonEmptyString('The model of the latest model call (its id at the provider).')),
+    modelProvider: Type.Optional(NonEmptyString('Its provider.')),
   },
   {
     $id: 'SessionSummary',

@@ -16,6 +16,7 @@ import { nodeMethods } from './nodes.ts';
 import { questionsMethods } from './questions.ts';
 import { sessionsMethods } from './sessions.ts';
 import { systemMethods } from './system.ts';
+import { usageMethods } from './usage.ts';
 
 /** Every method the protocol defines, in family order. */
 export const methodList = [
@@ -27,6 +28,7 @@ export const methodList = [
   ...messageMethods,
   ...chatMethods,
   ...sessionsMethods,
+  ...usageMethods,
   ...agentMethods,
   ...agentsMethods,
   ...configMethods,

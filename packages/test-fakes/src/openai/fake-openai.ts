@@ -63,6 +63,11 @@ export interface FakeOpenAiOptions {
   apiKey?: string;
   /** Scripts the answer (text and tool calls); takes precedence over `reply`. */
   script?: (req: ChatRequest) => ScriptedTurn;
+  /**
+   * What the final chunk reports as used (`usage`, with `prompt_tokens_details.cached_tokens` when
+   * `cachedTokens` is given); default: the prompt at about 4 characters a token, one token a chunk.
+   */
+  usage?: (req: ChatRequest) => { promptTokens: number; completionTokens: number; cachedTokens?: number };
   /** The transcript for an audio upload; default: `transcript of <bytes> bytes of <type>`. */
   transcribe?: (req: TranscriptionRequest) => string;
 }
@@ -227,8 +232,20 @@ export class FakeOpenAi {
       return;
     }
     const finish = turn.toolCalls?.length ? 'tool_calls' : 'stop';
+    const used = this.#o.usage?.(body) ?? {
+      promptTokens: promptTokens(body),
+      completionTokens: deltas.length,
+    };
+    const usage = {
+      prompt_tokens: used.promptTokens,
+      completion_tokens: used.completionTokens,
+      total_tokens: used.promptTokens + used.completionTokens,
+      ...(used.cachedTokens !== undefined
+        ? { prompt_tokens_details: { cached_tokens: used.cachedTokens } }
+        : {}),
+    };
     res.write(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage: { prompt_tokens: promptTokens(body), completion_tokens: deltas.length, total_tokens: promptTokens(body) + deltas.length } })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage })}\n\n`,
     );
     body.doneAt = performance.now();
     res.end('data: [DONE]\n\n');
