@@ -5,11 +5,16 @@ import { join } from 'node:path';
 import { DEFAULT_BACKOFF } from '@openclaw/gateway-core';
 import type { ClientInfo, EventPayload, GatewayClient } from '@openclaw/protocol';
 import { FakeDiscord, FakeOpenAi, FakeTelegram, freePort, waitFor } from '@openclaw/test-fakes';
-import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import {
+  connectOperator,
+  type GatewayProcess,
+  newToken,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const _client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
-const newToken = () => randomBytes(24).toString('base64url');
 
 const connect = (url: string, token: string): Promise<GatewayClient> => connectOperator(url, token);
 

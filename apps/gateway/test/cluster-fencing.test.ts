@@ -10,6 +10,7 @@ import { connectClusterStore } from '@openclaw/store-redis';
 import { type RedisServer, startRedisServer } from '@openclaw/store-redis/testing';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import {
+  channelAccount,
   connectOperator,
   eventually,
   type GatewayProcess,
@@ -68,11 +69,6 @@ describe('lease fencing between gateway processes', needs('redis-server'), () =>
     return c;
   }
 
-  const account = async (c: GatewayClient) =>
-    (await c.request('channels.status', {})).channelAccounts.telegram?.[0] as
-      | { connected?: boolean; healthState?: string }
-      | undefined;
-
   beforeAll(async () => {
     redis = await startRedisServer();
     relay = await startTcpRelay(redis.port);
@@ -99,11 +95,15 @@ describe('lease fencing between gateway processes', needs('redis-server'), () =>
     // A reaches Redis through a relay the test can hold; it starts first, so it owns the account.
     const a = await gateway('gw-a', `redis://127.0.0.1:${relay.port}`);
     const opA = await operator(a);
-    await eventually(async () => (await account(opA))?.connected, 15_000, 'A to own the account');
+    await eventually(
+      async () => (await channelAccount(opA, 'telegram'))?.connected,
+      15_000,
+      'A to own the account',
+    );
     const b = await gateway('gw-b', redis.url);
     const opB = await operator(b);
     await eventually(
-      async () => (await account(opB))?.healthState === 'held-elsewhere',
+      async () => (await channelAccount(opB, 'telegram'))?.healthState === 'held-elsewhere',
       15_000,
       'B to see the account held by A',
     );
@@ -176,7 +176,7 @@ describe('lease fencing between gateway processes', needs('redis-server'), () =>
     expect(await record()).toMatchObject({ status: 'delivered', partsSent: 3 });
     // And A, awake, reports the account as someone else's.
     await eventually(
-      async () => (await account(opA))?.healthState === 'held-elsewhere',
+      async () => (await channelAccount(opA, 'telegram'))?.healthState === 'held-elsewhere',
       LEASE_MS * 2,
       'A to step back',
     );

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -11,6 +10,7 @@ import {
 } from '@openclaw/protocol';
 import {
   cliEntry,
+  newToken,
   SOURCE_CONDITIONS,
   spawnGateway,
   tempStateDir,
@@ -20,7 +20,6 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 const client: ClientInfo = { id: 'test', version: '1.0.0', platform: 'linux', mode: 'test' };
-const newToken = () => randomBytes(24).toString('base64url');
 
 async function sdk(
   url: string,

@@ -2,15 +2,19 @@
 // gateway.db to 798 MB in 40 s. Now the message size, the history kept per session (count and
 // bytes, pruned on every write) and the side-effecting request rate of one connection are bounded;
 // a client over a bound gets a typed error, never a bigger database.
-import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { GatewayClient } from '@openclaw/protocol';
-import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import {
+  connectOperator,
+  type GatewayProcess,
+  newToken,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const newToken = () => randomBytes(24).toString('base64url');
 const MAX_SESSION_BYTES = 2 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 95_000;
 

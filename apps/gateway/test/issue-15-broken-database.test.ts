@@ -12,10 +12,14 @@ import { promisify } from 'node:util';
 import { createSqliteStore } from '@openclaw/gateway-core';
 import type { GatewayClient } from '@openclaw/protocol';
 import { FakeTelegram } from '@openclaw/test-fakes';
-import { connectOperator, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import {
+  connectOperator,
+  type GatewayProcess,
+  newToken,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const newToken = () => randomBytes(24).toString('base64url');
 
 /** A state dir whose gateway.db holds one long WebChat session, written through the real store. */
 async function populate(dbPath: string, messages: number): Promise<void> {

@@ -1,13 +1,11 @@
 // Issue 15: a locked address was still let in by canvas, a2ui and the session POST when it sent
 // the right secret (the credential was checked before the lockout: a brute-force oracle), and
 // unauthenticated canvas GETs counted as failures and locked /metrics.
-import { randomBytes } from 'node:crypto';
 import { GatewayClient, type GatewayRequestError, generateDeviceIdentity } from '@openclaw/protocol';
-import { connectOperator, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
+import { connectOperator, newToken, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { attempt, behindLocalProxy, SURFACES, wsFrom } from './remote-peer.ts';
 
-const newToken = () => randomBytes(24).toString('base64url');
 const ATTACKER = '203.0.113.7';
 const NEIGHBOUR = '198.51.100.9';
 

@@ -1,11 +1,9 @@
 // Issue 15: a lockout was invisible: nothing in `status`, `doctor` or the audit log said who was
 // locked, for which credential, or until when.
-import { randomBytes } from 'node:crypto';
-import { runCli, spawnGateway, tempDir } from '@openclaw/test-harness';
+import { newToken, runCli, spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { attempt, behindLocalProxy } from './remote-peer.ts';
 
-const newToken = () => randomBytes(24).toString('base64url');
 const ATTACKER = '203.0.113.7';
 
 interface Lockout {

@@ -3,12 +3,10 @@
 // slow, but a local process must not be able to lock the operator out.
 import { randomBytes } from 'node:crypto';
 import { GatewayClient, type GatewayRequestError, generateDeviceIdentity } from '@openclaw/protocol';
-import { runCli, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
+import { newToken, runCli, spawnGateway, tempDir, testClientInfo } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { attempt } from './remote-peer.ts';
-
-const newToken = () => randomBytes(24).toString('base64url');
 
 /** The documented loopback bound (docs/SECURITY.md): one checked guess per auth.rateLimit.loopbackIntervalMs. */
 const LOOPBACK_INTERVAL_MS = 500;

@@ -3,9 +3,8 @@
 // the message), the Slack adapter the team of the event, and the core routes each message to the
 // agent the most specific binding names. Wire-level fakes for Discord, Slack and the model.
 
-import { rm } from 'node:fs/promises';
-import { FakeDiscord, FakeOpenAi, FakeSlack, waitFor } from '@openclaw/test-fakes';
-import { connectOperator, eventually, newToken, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { FakeDiscord, FakeSlack, waitFor } from '@openclaw/test-fakes';
+import { type CleanupList, eventually, runCleanup, scriptedGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const GUILD = '100000000000000001';
@@ -15,14 +14,10 @@ const ROLE_VIP = '500000000000000002';
 const open = { dmPolicy: 'open', groupPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } };
 
 describe('bindings by guild, roles and team (issue 19)', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   it("a moderator's guild message goes to mods, another member's to the guild's agent, a Slack team's to desk", async () => {
-    const llm = await FakeOpenAi.start({ reply: (req) => [`${req.model} `, 'answers'] });
-    cleanup.push(() => llm.close());
     const discord = await FakeDiscord.start({
       guilds: [
         {
@@ -39,42 +34,36 @@ describe('bindings by guild, roles and team (issue 19)', () => {
     cleanup.push(() => discord.close());
     const slack = await FakeSlack.start();
     cleanup.push(() => slack.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: llm.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-      },
-      channels: {
-        discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },
-        slack: {
-          botToken: slack.botToken,
-          appToken: slack.appToken,
-          apiUrl: slack.apiUrl,
-          clientPingTimeoutMs: 400,
-          ...open,
+    const { start, operator } = await scriptedGateway(cleanup, {
+      model: { reply: (req) => [`${req.model} `, 'answers'] },
+      modelName: 'main-model',
+      config: {
+        channels: {
+          discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },
+          slack: {
+            botToken: slack.botToken,
+            appToken: slack.appToken,
+            apiUrl: slack.apiUrl,
+            clientPingTimeoutMs: 400,
+            ...open,
+          },
         },
-      },
-      agents: {
-        list: [
-          { id: 'guild', model: 'openai-compatible/guild-model' },
-          { id: 'mods', model: 'openai-compatible/mods-model' },
-          { id: 'desk', model: 'openai-compatible/desk-model' },
+        agents: {
+          list: [
+            { id: 'guild', model: 'openai-compatible/guild-model' },
+            { id: 'mods', model: 'openai-compatible/mods-model' },
+            { id: 'desk', model: 'openai-compatible/desk-model' },
+          ],
+        },
+        // The guild-wide binding first: the roles one still wins, being more specific.
+        bindings: [
+          { agentId: 'guild', match: { channel: 'discord', guildId: GUILD } },
+          { agentId: 'mods', match: { channel: 'discord', guildId: GUILD, roles: [ROLE_MOD] } },
+          { agentId: 'desk', match: { channel: 'slack', teamId: slack.teamId } },
         ],
       },
-      // The guild-wide binding first: the roles one still wins, being more specific.
-      bindings: [
-        { agentId: 'guild', match: { channel: 'discord', guildId: GUILD } },
-        { agentId: 'mods', match: { channel: 'discord', guildId: GUILD, roles: [ROLE_MOD] } },
-        { agentId: 'desk', match: { channel: 'slack', teamId: slack.teamId } },
-      ],
-    };
-    const token = newToken();
-    const gw = await spawnGateway({ stateDir, token, config });
-    cleanup.push(() => gw.stop());
-    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op.close());
+    });
+    const op = await operator(await start());
     await eventually(async () => {
       const { channelAccounts } = await op.request('channels.status', {});
       return ['discord', 'slack'].every((ch) => channelAccounts[ch]?.[0]?.connected === true);

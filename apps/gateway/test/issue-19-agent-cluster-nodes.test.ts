@@ -19,10 +19,13 @@ import {
   waitFor,
 } from '@openclaw/test-fakes';
 import {
+  type CleanupList,
+  channelAccount,
   connectOperator,
   eventually,
   type GatewayProcess,
   newToken,
+  runCleanup,
   spawnGateway,
   spawnNodeAgent,
   tempStateDir,
@@ -83,7 +86,7 @@ describe(
   needs('redis-server', 'chromium'),
   () => {
     const token = newToken();
-    const cleanup: (() => Promise<unknown>)[] = [];
+    const cleanup: CleanupList = [];
     let redis: RedisServer;
     let llm: FakeOpenAi;
     let tg: FakeTelegram;
@@ -129,11 +132,6 @@ describe(
       return op;
     }
 
-    const account = async (op: GatewayClient) =>
-      (await op.request('channels.status', {})).channelAccounts.telegram?.[0] as
-        | { connected?: boolean; healthState?: string }
-        | undefined;
-
     beforeAll(async () => {
       redis = await startRedisServer();
       cleanup.push(() => redis.stop());
@@ -144,11 +142,15 @@ describe(
       // B starts first, so it owns the account and runs the DM's turns.
       const b = await gateway('gw-b');
       opB = await operator(b);
-      await eventually(async () => (await account(opB))?.connected, 15_000, 'B to own the account');
+      await eventually(
+        async () => (await channelAccount(opB, 'telegram'))?.connected,
+        15_000,
+        'B to own the account',
+      );
       a = await gateway('gw-a');
       opA = await operator(a);
       await eventually(
-        async () => (await account(opA))?.healthState === 'held-elsewhere',
+        async () => (await channelAccount(opA, 'telegram'))?.healthState === 'held-elsewhere',
         15_000,
         'A to see the account held by B',
       );
@@ -167,9 +169,7 @@ describe(
       nodeId = pending.nodeId;
     }, 90_000);
 
-    afterAll(async () => {
-      for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-    });
+    afterAll(() => runCleanup(cleanup));
 
     it('a turn on B presents and snapshots the canvas of a node connected to A; the snapshot reaches Telegram', async () => {
       const aId = (await readFile(join(a.stateDir, 'gateway.id'), 'utf8')).trim();

@@ -22,10 +22,14 @@ import {
   waitFor,
 } from '@openclaw/test-fakes';
 import {
+  type CleanupList,
+  channelAccount,
+  channelSessionKey,
   connectOperator,
   eventually,
   type GatewayProcess,
   newToken,
+  runCleanup,
   spawnGateway,
   tempStateDir,
 } from '@openclaw/test-harness';
@@ -38,14 +42,12 @@ const CHAT = '7001';
 describe('an agent turn taken over by another gateway (issue 19)', needs('redis-server'), () => {
   const token = newToken();
   let redis: RedisServer;
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup: CleanupList = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
   }, 30_000);
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  afterEach(() => runCleanup(cleanup));
   afterAll(async () => {
     await redis?.stop();
   });
@@ -117,18 +119,18 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
       cleanup.push(() => op.close());
       return op;
     };
-    const account = async (op: GatewayClient) =>
-      (await op.request('channels.status', {})).channelAccounts.telegram?.[0] as
-        | { connected?: boolean; healthState?: string }
-        | undefined;
     // A starts first, so it owns the account and answers the chat.
     const a = await gateway('gw-a');
     const opA = await operator(a);
-    await eventually(async () => (await account(opA))?.connected, 15_000, 'A to own the account');
+    await eventually(
+      async () => (await channelAccount(opA, 'telegram'))?.connected,
+      15_000,
+      'A to own the account',
+    );
     const b = await gateway('gw-b');
     const opB = await operator(b);
     await eventually(
-      async () => (await account(opB))?.healthState === 'held-elsewhere',
+      async () => (await channelAccount(opB, 'telegram'))?.healthState === 'held-elsewhere',
       15_000,
       'B to see the account held by A',
     );
@@ -358,9 +360,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     expect(tg.sentTexts(CHAT)).toEqual(['working on it', `scheduled ${jobs[0]!.id}`, 'marker seen']);
     expectResumedFromStep(llm.requests[2]!, [MESSAGE, JOB]);
     // The session holds B's answer only.
-    const sessionKey = (await opB.request('sessions.list', {})).sessions.find(
-      (s) => s.channel === 'telegram',
-    )?.key;
+    const sessionKey = await channelSessionKey(opB, 'telegram');
     const history = await opB.request('chat.history', { sessionKey: sessionKey! });
     const texts = history.messages.filter((m) => m.role === 'assistant').map((m) => m.text);
     expect(texts).not.toContain('stale answer');
@@ -456,9 +456,7 @@ describe('an agent turn taken over by another gateway (issue 19)', needs('redis-
     const release = await startTurnOnA(llm, tg, opB);
     await dm(tg, 'and then?');
     // The second message is stored on A and its run waits behind the turn.
-    const sessionKey = (await opA.request('sessions.list', {})).sessions.find(
-      (s) => s.channel === 'telegram',
-    )?.key;
+    const sessionKey = await channelSessionKey(opA, 'telegram');
     await eventually(
       async () =>
         (await opA.request('chat.history', { sessionKey: sessionKey! })).messages.some(

@@ -3,17 +3,13 @@
 // repeated, and the model is asked again with the stored call and result. A gateway stopped
 // cleanly (SIGTERM) at the same point leaves the turn, and a run queued behind it, to the next
 // start in the same way: both run then, in order.
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
-import { connectOperator, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type ChatRequest, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
+import { type CleanupList, connectOperator, runCleanup, scriptedGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 describe('a turn killed mid-way (issue 19)', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   /**
    * The turn both tests cut: its first model call adds a cron job, the next answers with the job's
@@ -38,29 +34,21 @@ describe('a turn killed mid-way (issue 19)', () => {
       return { text: [`scheduled ${JSON.parse(messageText(results[0]!) || '{}').jobId}`] };
     };
 
-  /** The fake model, a state dir and a first gateway on it whose second model call hangs until `release`. */
+  /**
+   * The fake model, a state dir and a first gateway on it whose second model call hangs until
+   * `release`; `start` and `operator` bring up the next gateway on the same state dir.
+   */
   async function firstGateway(script: (req: ChatRequest) => ScriptedTurn) {
-    const fake = await FakeOpenAi.start({ script });
-    cleanup.push(() => fake.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const token = randomBytes(24).toString('base64url');
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-      },
-    };
-    const first = await spawnGateway({ stateDir, config, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => first.stop());
+    const { fake, token, start, operator } = await scriptedGateway(cleanup, { model: { script } });
+    const first = await start();
     const release = fake.hold(2);
     const op = await connectOperator(first.url, token, { scopes: ['operator.admin'] });
-    return { fake, stateDir, token, first, release, op };
+    return { fake, start, operator, first, release, op };
   }
 
   it('resumes after a kill -9 without running its completed tool call twice', async () => {
     // The second model call (after the tool ran) hangs until the gateway is gone.
-    const { fake, stateDir, token, first, release, op } = await firstGateway(scheduleScript());
+    const { fake, start, operator, first, release, op } = await firstGateway(scheduleScript());
     const r = await op.request('agent', {
       message: 'schedule a ping',
       sessionKey: 'resume-1',
@@ -72,10 +60,8 @@ describe('a turn killed mid-way (issue 19)', () => {
     await op.close().catch(() => {});
     release();
 
-    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => second.stop());
-    const op2 = await connectOperator(second.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op2.close());
+    const second = await start();
+    const op2 = await operator(second);
     const done = await op2.request(
       'agent.wait',
       { runId: r.runId, timeoutMs: 30_000 },
@@ -97,7 +83,7 @@ describe('a turn killed mid-way (issue 19)', () => {
 
   it('a clean stop (SIGTERM) hands the turn and the run queued behind it to the next start, which runs both in order', async () => {
     // The model call after the tool ran hangs until the gateway has stopped.
-    const { fake, stateDir, token, first, release, op } = await firstGateway(
+    const { fake, start, operator, first, release, op } = await firstGateway(
       scheduleScript((req) => {
         const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
         return lastUser && messageText(lastUser) === 'and then?' ? { text: ['second answer'] } : undefined;
@@ -125,10 +111,8 @@ describe('a turn killed mid-way (issue 19)', () => {
     await op.close().catch(() => {});
     release();
 
-    const second = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: token } });
-    cleanup.push(() => second.stop());
-    const op2 = await connectOperator(second.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op2.close());
+    const second = await start();
+    const op2 = await operator(second);
     const wait = (runId: string) =>
       op2.request('agent.wait', { runId, timeoutMs: 30_000 }, { timeoutMs: 35_000 });
     const done1 = await wait(r1.runId);

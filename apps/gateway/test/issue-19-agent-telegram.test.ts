@@ -15,9 +15,12 @@ import {
   type ScriptedTurn,
 } from '@openclaw/test-fakes';
 import {
+  type CleanupList,
+  channelSessionKey,
   connectOperator,
   eventually,
   newToken,
+  runCleanup,
   spawnGateway,
   spawnNodeAgent,
   tempStateDir,
@@ -28,10 +31,8 @@ import { needs, requirement } from '../../../tooling/vitest/requirements.ts';
 const CHROMIUM = requirement('chromium').path ?? '/usr/bin/chromium';
 
 describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   it('asked for the canvas, it presents and snapshots it on a real node and answers on Telegram', async () => {
     const steps: NonNullable<ScriptedTurn['toolCalls']>[] = [
@@ -143,9 +144,7 @@ describe('the agent on a Telegram DM (issue 19)', needs('chromium'), () => {
       ],
     });
     // The session shows the turn's tool steps.
-    const sessionKey = (await op.request('sessions.list', {})).sessions.find(
-      (s) => s.channel === 'telegram',
-    )?.key;
+    const sessionKey = await channelSessionKey(op, 'telegram');
     expect(sessionKey).toBeDefined();
     await eventually(
       async () => (await op.request('chat.history', { sessionKey: sessionKey! })).messages.length === 8,

@@ -3,24 +3,13 @@
 // watched the request expire. The resumed turn finds it, marks it expired (no new request) and
 // the policy's askFallback decides: deny → the model is told nobody approved it in time; full →
 // the call goes on to the node (here none is connected, so the model hears that instead).
-import { rm } from 'node:fs/promises';
-import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
-import {
-  connectOperator,
-  eventually,
-  type GatewayProcess,
-  newToken,
-  spawnGateway,
-  tempStateDir,
-} from '@openclaw/test-harness';
+import { type ChatRequest, messageText, type ScriptedTurn, waitFor } from '@openclaw/test-fakes';
+import { type CleanupList, eventually, runCleanup, scriptedGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 describe('an approval that expired while no gateway watched it (issue 19)', () => {
-  const token = newToken();
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   const RUN = {
     id: 'call_run',
@@ -28,34 +17,17 @@ describe('an approval that expired while no gateway watched it (issue 19)', () =
     arguments: { action: 'invoke', nodeId: 'node-1', command: 'system.run', params: { command: ['true'] } },
   };
 
-  async function setup() {
+  function setup() {
     const script = (req: ChatRequest): ScriptedTurn => {
       const tool = req.messages.find((m) => m.role === 'tool');
       return tool ? { text: [`the run: ${messageText(tool)}`] } : { toolCalls: [RUN] };
     };
-    const fake = await FakeOpenAi.start({ script });
-    cleanup.push(() => fake.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        // Short enough to run out between the kill and the restart, long enough to kill first.
-        tools: { approvalTimeoutMs: 6000 },
-      },
-    };
-    const start = async (): Promise<GatewayProcess> => {
-      const gw = await spawnGateway({ stateDir, config, token });
-      cleanup.push(() => gw.stop());
-      return gw;
-    };
-    const operator = async (gw: GatewayProcess) => {
-      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin', 'operator.approvals'] });
-      cleanup.push(() => op.close());
-      return op;
-    };
-    return { fake, start, operator };
+    return scriptedGateway(cleanup, {
+      model: { script },
+      // Short enough to run out between the kill and the restart, long enough to kill first.
+      agent: { tools: { approvalTimeoutMs: 6000 } },
+      scopes: ['operator.admin', 'operator.approvals'],
+    });
   }
 
   for (const [askFallback, expected] of [

@@ -2,25 +2,47 @@
 // everything else goes to `main`; each turn goes to its own agent's model with its own prompt
 // file and tools, `agents.list` over the WebSocket lists both, an `agent` call naming `support` runs there,
 // and removing the agent from the config file applies on reload. Real process, wire-level fakes.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
-import { connectOperator, eventually, newToken, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type ChatRequest, FakeTelegram, messageText } from '@openclaw/test-fakes';
+import { type CleanupList, eventually, runCleanup, scriptedGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 describe('several agents routed by bindings (issue 19)', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   it('a bound Telegram chat is answered by support (its model, its prompt), others by main', async () => {
-    const llm = await FakeOpenAi.start({ reply: (req) => [`${req.model} `, 'answers'] });
-    cleanup.push(() => llm.close());
     const tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    const {
+      fake: llm,
+      stateDir,
+      config,
+      start,
+      operator,
+    } = await scriptedGateway(cleanup, {
+      model: { reply: (req) => [`${req.model} `, 'answers'] },
+      modelName: 'main-model',
+      config: {
+        channels: {
+          telegram: tg.account(),
+        },
+        agents: {
+          list: [
+            {
+              id: 'support',
+              name: 'Support desk',
+              model: 'openai-compatible/support-model',
+              tools: { allow: ['message'] },
+            },
+          ],
+        },
+        bindings: [
+          { agentId: 'support', match: { channel: 'telegram', peer: { kind: 'direct', id: '501' } } },
+        ],
+      },
+    });
     for (const [id, prompt] of [
       ['main', 'You are the main agent.'],
       ['support', 'You are the support desk.'],
@@ -28,34 +50,9 @@ describe('several agents routed by bindings (issue 19)', () => {
       await mkdir(join(stateDir, 'agents', id), { recursive: true });
       await writeFile(join(stateDir, 'agents', id, 'SYSTEM.md'), `${prompt}\n`);
     }
-    const base = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: llm.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-      },
-      channels: {
-        telegram: tg.account(),
-      },
-    };
-    const config = {
-      ...base,
-      agents: {
-        list: [
-          {
-            id: 'support',
-            name: 'Support desk',
-            model: 'openai-compatible/support-model',
-            tools: { allow: ['message'] },
-          },
-        ],
-      },
-      bindings: [{ agentId: 'support', match: { channel: 'telegram', peer: { kind: 'direct', id: '501' } } }],
-    };
-    const token = newToken();
-    const gw = await spawnGateway({ stateDir, token, config });
-    cleanup.push(() => gw.stop());
-    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op.close());
+    // Without the agent and its binding: written back later, to remove them.
+    const base = { agent: config.agent, channels: config.channels };
+    const op = await operator(await start());
     await eventually(async () =>
       JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
     );

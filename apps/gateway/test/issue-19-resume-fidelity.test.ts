@@ -3,7 +3,7 @@
 // with the answer, and a system.run
 // that was waiting for an operator waits on the same approval (same id, same expiry) instead of
 // asking again; the operator decides it from the CLI of the restarted gateway.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type EventPayload,
@@ -11,55 +11,28 @@ import {
   generateDeviceIdentity,
   type WebSocketConstructor,
 } from '@openclaw/protocol';
+import { type ChatRequest, messageText, type ScriptedTurn, samplePng, waitFor } from '@openclaw/test-fakes';
 import {
-  type ChatRequest,
-  FakeOpenAi,
-  messageText,
-  type ScriptedTurn,
-  samplePng,
-  waitFor,
-} from '@openclaw/test-fakes';
-import {
-  connectOperator,
+  type CleanupList,
   eventually,
   type GatewayProcess,
-  newToken,
+  runCleanup,
   runCli,
-  spawnGateway,
-  tempStateDir,
+  scriptedGateway,
 } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 describe('a resumed turn goes on as the uninterrupted one would have (issue 19)', () => {
-  const token = newToken();
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
-  async function setup(script: (req: ChatRequest) => ScriptedTurn, vision = false) {
-    const fake = await FakeOpenAi.start({ script });
-    cleanup.push(() => fake.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY', vision },
-      },
-    };
-    const start = async (): Promise<GatewayProcess> => {
-      const gw = await spawnGateway({ stateDir, config, token });
-      cleanup.push(() => gw.stop());
-      return gw;
-    };
-    const operator = async (gw: GatewayProcess) => {
-      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin', 'operator.approvals'] });
-      cleanup.push(() => op.close());
-      return op;
-    };
-    return { fake, stateDir, start, operator };
+  function setup(script: (req: ChatRequest) => ScriptedTurn, vision = false) {
+    return scriptedGateway(cleanup, {
+      model: { script },
+      openai: { vision },
+      scopes: ['operator.admin', 'operator.approvals'],
+    });
   }
 
   /** Kill the gateway (kill -9) while the model call it made last is held, then let that call go. */
@@ -77,7 +50,7 @@ describe('a resumed turn goes on as the uninterrupted one would have (issue 19)'
       name: 'canvas',
       arguments: { action: 'snapshot', nodeId: node.deviceId },
     };
-    const { fake, start, operator } = await setup(
+    const { fake, token, start, operator } = await setup(
       (req) =>
         req.messages.some((m) => m.role === 'tool') ? { text: ['a small square'] } : { toolCalls: [SNAP] },
       true,

@@ -9,19 +9,18 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ChatRequest,
-  FakeOpenAi,
   FakeTelegram,
   messageText,
   type ScriptedTurn,
   waitFor,
 } from '@openclaw/test-fakes';
 import {
-  connectOperator,
+  type CleanupList,
+  channelSessionKey,
   eventually,
-  type GatewayProcess,
-  newToken,
+  runCleanup,
   runCli,
-  spawnGateway,
+  scriptedGateway,
   tempStateDir,
 } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,11 +28,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 const CHAT = '903';
 
 describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
-  const token = newToken();
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-  });
+  const cleanup: CleanupList = [];
+  afterEach(() => runCleanup(cleanup));
 
   /** The last user message of a model request. */
   const asked = (req: ChatRequest) => {
@@ -41,34 +37,17 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     return user ? messageText(user) : '';
   };
 
-  async function setup(
+  function setup(
     script: (req: ChatRequest) => ScriptedTurn,
     agent: Record<string, unknown> = {},
     channels: Record<string, unknown> = {},
   ) {
-    const fake = await FakeOpenAi.start({ script });
-    cleanup.push(() => fake.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const config = {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        ...agent,
-      },
-      channels,
-    };
-    const start = async (): Promise<GatewayProcess> => {
-      const gw = await spawnGateway({ stateDir, config, token });
-      cleanup.push(() => gw.stop());
-      return gw;
-    };
-    const operator = async (url: string) => {
-      const op = await connectOperator(url, token, { scopes: ['operator.admin', 'operator.approvals'] });
-      cleanup.push(() => op.close());
-      return op;
-    };
-    return { fake, stateDir, config, start, operator };
+    return scriptedGateway(cleanup, {
+      model: { script },
+      agent,
+      config: { channels },
+      scopes: ['operator.admin', 'operator.approvals'],
+    });
   }
 
   it('openclaw gateway restart (SIGUSR1) after a restart-needing edit: clients are told, and the same process finishes the handed-over turn and the queued run', async () => {
@@ -104,9 +83,7 @@ describe('clean stops other than SIGTERM hand the turn over (issue 19)', () => {
     await waitFor(() => tg.sentTexts(CHAT).includes('on it'), 10_000, 'the tool step’s message');
     // A second message, stored, its run waiting behind the turn.
     await dm('and then?');
-    const sessionKey = (await op.request('sessions.list', {})).sessions.find(
-      (x) => x.channel === 'telegram',
-    )!.key;
+    const sessionKey = (await channelSessionKey(op, 'telegram'))!;
     await eventually(
       async () =>
         (await op.request('chat.history', { sessionKey })).messages.some(

@@ -1,8 +1,16 @@
+export { type AccountHold, channelAccount, channelSessionKey } from './channel-lookups.ts';
+export { type CleanupList, runCleanup } from './cleanup.ts';
 export { eventually, type Truthy } from './eventually.ts';
 export { type GatewayProcess, type SpawnGatewayOptions, spawnGateway } from './gateway-process.ts';
 export { type SpawnNodeAgentOptions, spawnNodeAgent } from './node-agent-process.ts';
 export { connectOperator, testClientInfo } from './operator.ts';
 export { cliEntry, nodeAgentEntry, repoRoot, SOURCE_CONDITIONS } from './paths.ts';
 export { type CliResult, runCli } from './run-cli.ts';
+export {
+  type ScriptedGateway,
+  type ScriptedGatewayConfig,
+  type ScriptedGatewayOptions,
+  scriptedGateway,
+} from './scripted-gateway.ts';
 export { newToken, tempDir, tempStateDir } from './temp-dir.ts';
 export { type Exit, type TrackedProcess, trackProcess } from './tracked-process.ts';
