@@ -223,6 +223,40 @@ describe('three gateways on one Redis', needs('redis-server'), () => {
     expect(new Set(slots).size).toBe(slots.length);
   });
 
+  it('a cron run on one gateway learns that its reply was delivered by the gateway serving the chat', async () => {
+    // The run happens where cron.run is asked; the reply goes out through the account's owner.
+    const statuses = await eventually(async () => {
+      const all = await Promise.all(gws.map(async (g) => (await connect(g)).request('status')));
+      return all.filter((st) => st.channels.some((ch) => ch.connected)).length === 1 ? all : undefined;
+    }, 10_000);
+    const owner = statuses.findIndex((st) => st.channels.some((ch) => ch.connected));
+    const runner = await connect(gws[(owner + 1) % 3]!);
+    const job = await runner.request('cron.add', {
+      name: 'cluster announce',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'cluster news', channel: 'telegram', to: '710' },
+    });
+    const { runId } = await runner.request('cron.run', { id: job.id });
+    // Asked of the third gateway, which neither ran it nor delivered it.
+    const third = await connect(gws[(owner + 2) % 3]!);
+    const run = await eventually(
+      async () => {
+        const { runs } = await third.request('cron.runs', { id: job.id, runId: runId!, limit: 1 });
+        return runs[0]?.deliveryStatus ? runs[0] : undefined;
+      },
+      20_000,
+      'the run to learn its delivery',
+    );
+    expect(run).toMatchObject({
+      status: 'ok',
+      deliveryStatus: 'delivered',
+      delivered: true,
+      completionStatus: 'succeeded',
+    });
+    expect(tg.sentTexts('710')).toEqual(['echo: cluster news']);
+    await runner.request('cron.remove', { id: job.id });
+  });
+
   it('a Telegram account is polled by exactly one gateway; when it dies another takes over within the lease time, nothing lost or doubled', async () => {
     const op = await connect(gws[0]!);
     const owner = await eventually(async () => {

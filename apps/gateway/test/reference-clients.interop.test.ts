@@ -331,6 +331,152 @@ describe('the reference CLI and node host against our gateway (loopback approval
     await waitFor(() => tg.sentTexts('4250').includes('echo: ref announce'), 30_000, 'the reply on Telegram');
   });
 
+  it('cron run --wait on an announce job exits 0 once the reply is delivered, 1 with the reason when it was not', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-announce-wait',
+      '--every',
+      '1h',
+      '--message',
+      'ref wait',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '4251',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    const wait = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(wait.code, wait.out).toBe(0);
+    expect(wait.out).toMatch(/"deliveryStatus": "delivered"/);
+    expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
+    // Delivered means on the platform, before the CLI said so.
+    expect(tg.sentTexts('4251')).toEqual(['echo: ref wait']);
+
+    // Telegram refuses the chat: the outbox gives up, and the run failed for that reason.
+    tg.failNext({ method: 'sendMessage', status: 400, description: 'Bad Request: chat not found' });
+    const refused = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.out).toMatch(/"deliveryStatus": "not-delivered"/);
+    expect(refused.out).toMatch(/"deliveryError": "[^"]*chat not found/);
+    expect(refused.out).toMatch(/"completionStatus": "failed"/);
+    expect(tg.sentTexts('4251')).toEqual(['echo: ref wait']);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+
+    // A job of ours that sends (no agent turn): its run waits for its send the same way.
+    const send = await cli([
+      'gateway',
+      'call',
+      'cron.add',
+      '--params',
+      JSON.stringify({
+        name: 'interop-send-wait',
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        action: { kind: 'send', channel: 'telegram', to: '4252', message: 'plain send' },
+      }),
+    ]);
+    const sendId = /"id": "(job_[\w-]+)"/.exec(send.out)?.[1];
+    expect(sendId, send.out).toBeDefined();
+    const sent = await cli([
+      'cron',
+      'run',
+      sendId!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(sent.code, sent.out).toBe(0);
+    expect(sent.out).toMatch(/"deliveryStatus": "delivered"/);
+    expect(tg.sentTexts('4252')).toEqual(['plain send']);
+    expect((await cli(['cron', 'rm', sendId!])).code).toBe(0);
+  });
+
+  it('cron show finds a job by id or by name; cron run --due runs only a due job; cron runs filters', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-show',
+      '--every',
+      '1h',
+      '--message',
+      'ref show',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+    // By id: cron.get, then cron.list {query: id} for the delivery line.
+    const byId = await cli(['cron', 'show', id!]);
+    expect(byId.code, byId.out).toBe(0);
+    expect(byId.out).toMatch(/interop-show/);
+    // By name: cron.get answers "cron job not found", so the CLI looks the name up in the list.
+    const byName = await cli(['cron', 'show', 'interop-show', '--json']);
+    expect(byName.code, byName.out).toBe(0);
+    expect(byName.out).toContain(`"id": "${id}"`);
+    const nobody = await cli(['cron', 'show', 'interop-nobody']);
+    expect(nobody.code, nobody.out).not.toBe(0);
+    // Its next run is an hour away: --due leaves it alone (and the CLI exits 1, as nothing ran).
+    const due = await cli(['cron', 'run', id!, '--due']);
+    expect(due.code, due.out).toBe(1);
+    expect(due.out).toMatch(/"ran": false/);
+    expect(due.out).toMatch(/"reason": "not-due"/);
+    const runs = await cli(['cron', 'runs', '--id', id!]);
+    expect(runs.out).not.toMatch(/"runId"/);
+    // cron runs filters: one forced run, which succeeded with nothing to deliver.
+    const forced = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(forced.code, forced.out).toBe(0);
+    const ok = await cli([
+      'cron',
+      'runs',
+      '--id',
+      id!,
+      '--status',
+      'ok',
+      '--delivery-status',
+      'not-requested',
+    ]);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out.match(/"runId"/g)).toHaveLength(2); // entries and runs, one run each
+    const errors = await cli(['cron', 'runs', '--id', id!, '--status', 'error']);
+    expect(errors.code, errors.out).toBe(0);
+    expect(errors.out).not.toMatch(/"runId"/);
+    const rm = await cli(['cron', 'rm', id!]);
+    expect(rm.code, rm.out).toBe(0);
+  });
+
   it('cron add refuses, by field, what this gateway cannot run, and stores nothing', async () => {
     const systemEvent = await cli([
       'cron',

@@ -53,6 +53,7 @@ export {
   type Session,
   type Transport,
 } from './connection/transport.ts';
+export { runRow, settleDelivery } from './cron/run-rows.ts';
 export { CoreError, type CoreErrorCode } from './errors/core-error.ts';
 export { EventBus, eventHead } from './events/event-bus.ts';
 export { createGatewayCore, GatewayCore } from './gateway-core.ts';
@@ -84,6 +85,7 @@ export type {
   HandlerTable,
   RequestContext,
 } from './router/router.ts';
+export { replyOutboxId } from './sessions/reply-sink.ts';
 export { echoResponder, type Responder } from './sessions/responder.ts';
 export { channelSessionKey, parseChannelSessionKey } from './sessions/session-keys.ts';
 export { type ReplySink, SessionRouter } from './sessions/session-router.ts';

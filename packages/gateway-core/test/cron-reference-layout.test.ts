@@ -161,7 +161,10 @@ describe('cron jobs in the reference layout', () => {
     });
     expect(job.deleteAfterRun).toBe(true);
     await runToEnd(job.id);
-    await expect(call('cron.get', { id: job.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('cron.get', { id: job.id })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { code: 'CRON_JOB_UNKNOWN' },
+    });
     // Its runs stay readable, with the completion the reference CLI's `cron run --wait` needs.
     const { runs } = (await call('cron.runs', { id: job.id })) as { runs: Record<string, unknown>[] };
     expect(runs[0]).toMatchObject({

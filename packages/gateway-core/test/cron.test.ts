@@ -190,7 +190,12 @@ describe('cron methods over the protocol', () => {
         action: { kind: 'agent', message: 'x' },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CRON_SCHEDULE_INVALID' } });
-    await expect(c.request('cron.get', { id: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // In the reference's code and words, which its CLI reads as "no such job" (then tries names).
+    await expect(c.request('cron.get', { id: 'nope' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('cron job not found: nope'),
+      details: { code: 'CRON_JOB_UNKNOWN' },
+    });
     expect(await c.request('cron.remove', { id: job.id })).toEqual({ id: job.id, removed: true });
   });
 });

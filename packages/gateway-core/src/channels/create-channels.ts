@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createInboundMedia } from '../media/inbound-media.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Transcriber } from '../media/transcriber.ts';
+import { outboxReplies } from '../sessions/reply-sink.ts';
 import type { Responder } from '../sessions/responder.ts';
 import { RunLeases } from '../sessions/run-leases.ts';
 import { type RunSettings, SessionRouter, type SessionRouterOptions } from '../sessions/session-router.ts';
@@ -186,7 +187,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
           }),
         }
       : {}),
-    replies: outbox,
+    replies: outboxReplies(outbox),
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
   const inbound = new ChannelInbound({

@@ -49,6 +49,8 @@ export interface EnqueueInput {
   media?: OutboxMedia[] | undefined;
   sessionKey?: string | undefined;
   dedupeKey?: string | undefined;
+  /** A chosen id (a run's reply: named from the run, see replyOutboxId). */
+  id?: string | undefined;
 }
 
 export { OutboxError, type OutboxErrorCode } from './outbox-error.ts';
@@ -101,7 +103,7 @@ export class Outbox {
     const fitted = fitMedia(input.channel, caps, media, text);
     const now = this.#o.clock.now();
     const result = await this.#o.store.outbox.enqueue({
-      id: newId('out'),
+      id: input.id ?? newId('out'),
       dedupeKey: input.dedupeKey,
       channel: input.channel,
       accountId: input.accountId,

@@ -50,7 +50,7 @@ export function cronActions(
       const p: SendParams = { to: action.to, message: action.message, idempotencyKey };
       if (action.channel) p.channel = action.channel;
       if (action.accountId) p.accountId = action.accountId;
-      await channels.send(p, 'cron');
+      return { outboxId: (await channels.send(p, 'cron')).messageId };
     },
   };
 }

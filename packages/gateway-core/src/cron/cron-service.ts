@@ -1,6 +1,7 @@
 import type { CronEvent, CronJob } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import { replyOutboxId } from '../sessions/reply-sink.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
@@ -24,8 +25,14 @@ export interface CronServiceOptions {
     runId: string;
     outcome: Promise<{ ok: boolean; error?: string | undefined }>;
   }>;
-  /** Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice). */
-  send(action: Extract<CronJobRecord['action'], { kind: 'send' }>, idempotencyKey: string): Promise<void>;
+  /**
+   * Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice).
+   * Resolves with the outbox record's id, which the run records to learn whether it was delivered.
+   */
+  send(
+    action: Extract<CronJobRecord['action'], { kind: 'send' }>,
+    idempotencyKey: string,
+  ): Promise<{ outboxId: string } | undefined>;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -184,6 +191,23 @@ export class CronService {
     return this.#fire(job, 'manual', this.#o.clock.now());
   }
 
+  /**
+   * Run a job if its schedule's slot has come (the reference's `cron.run {mode: "due"}`), taking
+   * that slot as the scheduler would: the next run is stored first, and the run's idempotency key
+   * is the slot's, so the scheduler firing the same slot meanwhile does not start a second turn.
+   * Undefined when it is not due (or disabled).
+   */
+  async runIfDue(id: string): Promise<string | undefined> {
+    const job = await this.#job(id);
+    const now = this.#o.clock.now();
+    if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) return undefined;
+    const next = { ...job, nextRunAtMs: nextRunAfter(job.schedule, now, job.createdAtMs), updatedAtMs: now };
+    await this.#o.store.cron.put(next);
+    const runId = this.#fire(next, 'schedule', job.nextRunAtMs);
+    await this.#arm();
+    return runId;
+  }
+
   async runs(query: { jobId?: string | undefined; runId?: string | undefined; limit?: number | undefined }) {
     return this.#o.store.cron.runs({ jobId: query.jobId, runId: query.runId, limit: query.limit ?? 50 });
   }
@@ -262,12 +286,13 @@ export class CronService {
       if (job.action.kind === 'agent') {
         const started = await this.#o.runAgent(job.action, job, key);
         run.agentRunId = started.runId;
+        if (run.delivers) run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
       } else {
-        await this.#o.send(job.action, key);
+        run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
     } catch (e) {
       ok = false;
@@ -326,7 +351,7 @@ export class CronService {
 
   async #job(id: string): Promise<CronJobRecord> {
     const job = await this.#o.store.cron.get(id);
-    if (!job) throw new CronError('CRON_JOB_UNKNOWN', `no job ${id}`);
+    if (!job) throw new CronError('CRON_JOB_UNKNOWN', `cron job not found: ${id}`);
     return job;
   }
 

@@ -9,9 +9,11 @@ import { toGatewayError } from './to-gateway-error.ts';
 
 describe('toGatewayError', () => {
   it('answers each internal reason with its catalogue entry', () => {
-    expect(toGatewayError(new CronError('CRON_JOB_UNKNOWN', 'no job j1'), 'cron.get').toShape()).toEqual({
-      code: 'NOT_FOUND',
-      message: 'no job j1',
+    expect(
+      toGatewayError(new CronError('CRON_JOB_UNKNOWN', 'cron job not found: j1'), 'cron.get').toShape(),
+    ).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'cron job not found: j1',
       details: { code: 'CRON_JOB_UNKNOWN' },
     });
     expect(toGatewayError(new CronError('CRON_SCHEDULE_INVALID', 'bad'), 'cron.add').toShape()).toEqual({

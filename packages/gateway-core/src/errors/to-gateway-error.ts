@@ -24,7 +24,9 @@ const answers: { readonly [C in CoreErrorCode]: Answer<C> } = {
       `${what} needs the shared store, which is unreachable; retry shortly`,
       { retryable: true, retryAfterMs: 1000 },
     ),
-  CRON_JOB_UNKNOWN: (e) => gatewayError('NOT_FOUND', 'CRON_JOB_UNKNOWN', e.message),
+  // The reference's code and words for it, by which its CLI tells a missing job (then looks the
+  // argument up as a job name: `cron show <name>`).
+  CRON_JOB_UNKNOWN: (e) => gatewayError('INVALID_REQUEST', 'CRON_JOB_UNKNOWN', e.message),
   CRON_SCHEDULE_INVALID: invalid,
   CRON_FIELD_UNSUPPORTED: (e) =>
     gatewayError('INVALID_REQUEST', 'CRON_FIELD_UNSUPPORTED', e.message, { details: { ...e.details } }),

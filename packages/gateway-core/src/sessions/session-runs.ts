@@ -3,8 +3,6 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
 import type {
-  OutboxMedia,
-  RunDelivery,
   RunRecord,
   RunStatus,
   SessionBounds,
@@ -14,6 +12,7 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import type { ReplySink, ReplyTarget } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import { handOverRuns, RunHandedOver, settleWithin, stopReasonFor } from './run-handover.ts';
 import { RunJournal } from './run-journal.ts';
@@ -22,12 +21,7 @@ import { queueIsFull, type RunSettings } from './run-settings.ts';
 import { chatMessageOf } from './session-rows.ts';
 import { TurnTyping } from './turn-typing.ts';
 
-export type ReplyTarget = RunDelivery;
-
-/** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
-export interface ReplySink {
-  enqueue(reply: ReplyTarget & { text: string; sessionKey: string; media?: OutboxMedia[] }): Promise<unknown>;
-}
+export type { ReplySink, ReplyTarget };
 
 export interface SessionRunsOptions {
   store: Store;
@@ -353,7 +347,7 @@ export class SessionRuns {
         target &&
         (() =>
           this.#o.replies
-            .enqueue({ ...target, text: reply, sessionKey, media: outboxMediaOf(replyMedia) })
+            .enqueue({ ...target, text: reply, sessionKey, runId, media: outboxMediaOf(replyMedia) })
             .then(
               () => true,
               (error: unknown) => {

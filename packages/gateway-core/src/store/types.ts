@@ -124,6 +124,10 @@ export interface CronRunRecord {
   agentRunId?: string | undefined;
   /** Whether the run had something to deliver (absent on runs recorded before this was kept). */
   delivers?: boolean | undefined;
+  /** The outbox record carrying what the run delivers (its send, or its agent turn's reply). */
+  outboxId?: string | undefined;
+  /** What became of that record, once it settled (kept here: the outbox prunes settled records). */
+  delivery?: { status: 'delivered' | 'not-delivered'; error?: string | undefined } | undefined;
 }
 
 export interface CronRepo {

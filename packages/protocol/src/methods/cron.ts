@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import {
   Count,
   IdempotencyKey,
@@ -157,7 +157,28 @@ export const CronJob = Strict(
   { $id: 'CronJob', description: 'A scheduled job (ours, with the reference view of it beside).' },
 );
 
-const JobId = Strict({ id: NonEmptyString('Job id.') }, { description: 'Which job.' });
+/**
+ * A request naming one job: by `id`, or by `jobId` (the reference's other name for it), one of
+ * the two, with the same other fields.
+ */
+const ByJob = <P extends Record<string, TSchema>>(props: P, $id: string, description: string) =>
+  Type.Union(
+    [
+      Strict({ id: NonEmptyString('Job id.'), ...props }, { description: 'The job by id.' }),
+      Strict(
+        { jobId: NonEmptyString('Job id (the reference name for id).'), ...props },
+        { description: 'The job by jobId.' },
+      ),
+    ],
+    { $id, description },
+  );
+
+/** `Type.Union` of string literals. */
+const OneOf = <K extends string>(values: readonly K[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
 
 const Page = {
   snapshotRevision: NonEmptyString(
@@ -192,8 +213,44 @@ export const cronList = defineMethod({
         Type.Integer({ minimum: 1, maximum: 1000, description: 'Page size (default: all).' }),
       ),
       offset: Type.Optional(Count('Skip.')),
+      query: Type.Optional(
+        Type.String({
+          description: 'Only jobs whose id, name, description or agent contains this (any case).',
+        }),
+      ),
+      scheduleKind: Type.Optional(
+        OneOf(
+          ['all', 'at', 'every', 'cron', 'on-exit', 'stream'],
+          'Only jobs of this schedule kind (there are no on-exit or stream jobs here).',
+        ),
+      ),
+      lastRunStatus: Type.Optional(
+        OneOf(
+          ['all', 'ok', 'error', 'skipped', 'unknown'],
+          "Only jobs whose last run ended so (unknown: it has not run, or the run's end is not recorded).",
+        ),
+      ),
+      trigger: Type.Optional(
+        OneOf(
+          ['all', 'conditional', 'unconditional'],
+          'Every job here is unconditional (no trigger scripts): conditional lists none.',
+        ),
+      ),
+      sortBy: Type.Optional(
+        OneOf(
+          ['nextRunAtMs', 'updatedAtMs', 'name'],
+          'Sort key (jobs without a next run last; ties by id). Absent with no sortDir: the order jobs were added.',
+        ),
+      ),
+      sortDir: Type.Optional(
+        OneOf(['asc', 'desc'], 'Sort direction (default asc; with no sortBy: by next run).'),
+      ),
+      compact: Type.Optional(Type.Boolean({ description: 'Leave deliveryPreviews empty.' })),
+      includeDeliveryPreviews: Type.Optional(
+        Type.Boolean({ description: 'false: leave deliveryPreviews empty (default true).' }),
+      ),
     },
-    { $id: 'CronListParams', description: 'Filter and page.' },
+    { $id: 'CronListParams', description: 'Filter, sort and page.' },
   ),
   result: Strict(
     {
@@ -220,11 +277,7 @@ export const cronList = defineMethod({
 export const cronGet = defineMethod({
   name: 'cron.get',
   description: 'One scheduled job by id.',
-  params: Type.Object(JobId.properties, {
-    $id: 'CronGetParams',
-    additionalProperties: false,
-    description: 'Job.',
-  }),
+  params: ByJob({}, 'CronGetParams', 'Job.'),
   result: CronJob,
   scope: 'operator.read',
   sideEffect: false,
@@ -288,35 +341,30 @@ export const cronAdd = defineMethod({
   sideEffect: false,
 });
 
+/** What `cron.update` may change. */
+const CronJobPatch = Strict(
+  {
+    name: Type.Optional(NonEmptyString('Name.', { maxLength: 200 })),
+    agentId: Type.Optional(
+      Type.Union([JobAgentId('Run as this agent from now on.'), Type.Null()], {
+        description: 'Another agent; null: none declared (the session key decides, else main).',
+      }),
+    ),
+    description: Type.Optional(Type.String({ description: 'Description.' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Enabled.' })),
+    schedule: Type.Optional(CronScheduleInput),
+    action: Type.Optional(CronAction),
+    missedPolicy: Type.Optional(CronMissedPolicy),
+    deleteAfterRun: Type.Optional(Type.Boolean({ description: 'Remove the job once a run of it succeeds.' })),
+    ...CronReferencePatch,
+  },
+  { description: 'Fields to change: ours, or those of the reference layout (not both).' },
+);
+
 export const cronUpdate = defineMethod({
   name: 'cron.update',
   description: 'Change a scheduled job.',
-  params: Strict(
-    {
-      id: NonEmptyString('Job id.'),
-      patch: Strict(
-        {
-          name: Type.Optional(NonEmptyString('Name.', { maxLength: 200 })),
-          agentId: Type.Optional(
-            Type.Union([JobAgentId('Run as this agent from now on.'), Type.Null()], {
-              description: 'Another agent; null: none declared (the session key decides, else main).',
-            }),
-          ),
-          description: Type.Optional(Type.String({ description: 'Description.' })),
-          enabled: Type.Optional(Type.Boolean({ description: 'Enabled.' })),
-          schedule: Type.Optional(CronScheduleInput),
-          action: Type.Optional(CronAction),
-          missedPolicy: Type.Optional(CronMissedPolicy),
-          deleteAfterRun: Type.Optional(
-            Type.Boolean({ description: 'Remove the job once a run of it succeeds.' }),
-          ),
-          ...CronReferencePatch,
-        },
-        { description: 'Fields to change: ours, or those of the reference layout (not both).' },
-      ),
-    },
-    { $id: 'CronUpdateParams', description: 'Job and changes.' },
-  ),
+  params: ByJob({ patch: CronJobPatch }, 'CronUpdateParams', 'Job and changes.'),
   result: CronJob,
   scope: 'operator.admin',
   sideEffect: false,
@@ -325,11 +373,7 @@ export const cronUpdate = defineMethod({
 export const cronRemove = defineMethod({
   name: 'cron.remove',
   description: 'Remove a scheduled job.',
-  params: Type.Object(JobId.properties, {
-    $id: 'CronRemoveParams',
-    additionalProperties: false,
-    description: 'Job.',
-  }),
+  params: ByJob({}, 'CronRemoveParams', 'Job.'),
   result: Strict(
     { id: NonEmptyString('Job.'), removed: Type.Boolean({ description: 'False if unknown.' }) },
     { $id: 'CronRemoveResult', description: 'Outcome.' },
@@ -341,20 +385,19 @@ export const cronRemove = defineMethod({
 export const cronRun = defineMethod({
   name: 'cron.run',
   description:
-    'Run a job now; returns its run id at once. With `if-enabled`, a disabled job is not run (`ran: false`).',
-  params: Strict(
+    'Run a job now; returns its run id at once. With `if-enabled` a disabled job, with `due` a job not due, is not run (`ran: false`).',
+  params: ByJob(
     {
-      id: NonEmptyString('Job.'),
       idempotencyKey: Type.Optional(IdempotencyKey),
-      // The reference's `due` (run only when the schedule says so) is not offered: the scheduler
-      // runs due jobs itself, and a second path to the same slot could fire it twice.
       mode: Type.Optional(
-        Type.Union([Type.Literal('force'), Type.Literal('if-enabled')], {
-          description: 'force (default): run whatever its state; if-enabled: only when enabled.',
-        }),
+        OneOf(
+          ['force', 'if-enabled', 'due'],
+          "force (default): run whatever its state; if-enabled: only when enabled; due: only when enabled and its schedule's slot has come (that slot is then taken, as the scheduler would).",
+        ),
       ),
     },
-    { $id: 'CronRunParams', description: 'Job.' },
+    'CronRunParams',
+    'Job.',
   ),
   result: Strict(
     {
@@ -364,7 +407,7 @@ export const cronRun = defineMethod({
       runId: Type.Optional(NonEmptyString('Run, when queued.')),
       status: Type.Optional(Type.Literal('queued', { description: 'Queued.' })),
       ran: Type.Optional(Type.Literal(false, { description: 'Present when nothing was run.' })),
-      reason: Type.Optional(Type.Literal('disabled', { description: 'Why nothing was run.' })),
+      reason: Type.Optional(OneOf(['disabled', 'not-due'], 'Why nothing was run.')),
     },
     { $id: 'CronRunResult', description: 'Queued run, or why there is none.' },
   ),
@@ -386,11 +429,15 @@ export const CronRunRecord = Strict(
     error: Type.Optional(Type.String({ description: 'Error.' })),
     agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
     deliveryStatus: Type.Optional(
-      Type.Literal('not-requested', {
+      Type.Union([Type.Literal('delivered'), Type.Literal('not-delivered'), Type.Literal('not-requested')], {
         description:
-          'Set when the run had nothing to deliver (an agent turn without `deliver`); absent when unknown.',
+          'What became of what the run delivers (its send, or its reply), as its outbox record says: delivered, not-delivered (the outbox gave up), or not-requested (nothing to deliver). Absent when unknown; a run whose message is still in the outbox shows as running.',
       }),
     ),
+    delivered: Type.Optional(
+      Type.Boolean({ description: 'Whether the message reached the chat (with delivered / not-delivered).' }),
+    ),
+    deliveryError: Type.Optional(Type.String({ description: 'Why delivery failed (with not-delivered).' })),
     completionStatus: Type.Optional(
       Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], {
         description: 'Whether the run did all it had to, when that is known (the reference name).',
@@ -399,6 +446,9 @@ export const CronRunRecord = Strict(
   },
   { $id: 'CronRunRecord', description: 'One run of a job.' },
 );
+
+const RunDeliveryFilter = (description: string) =>
+  OneOf(['delivered', 'not-delivered', 'unknown', 'not-requested'], description);
 
 export const cronRuns = defineMethod({
   name: 'cron.runs',
@@ -412,8 +462,36 @@ export const cronRuns = defineMethod({
       ),
       offset: Type.Optional(Count('Skip (newest first).')),
       agentId: Type.Optional(NonEmptyString("Only runs of this agent's jobs.")),
+      jobId: Type.Optional(NonEmptyString('Only this job (the reference name for id).')),
+      scope: Type.Optional(
+        OneOf(['job', 'all'], "all: every job's runs (as without id); job: the job named."),
+      ),
+      status: Type.Optional(OneOf(['all', 'ok', 'error', 'skipped'], 'Only finished runs that ended so.')),
+      statuses: Type.Optional(
+        Type.Array(OneOf(['ok', 'error', 'skipped'], 'Run status.'), {
+          minItems: 1,
+          maxItems: 3,
+          description: 'Only finished runs that ended in one of these.',
+        }),
+      ),
+      deliveryStatus: Type.Optional(RunDeliveryFilter('Only runs whose delivery is so.')),
+      deliveryStatuses: Type.Optional(
+        Type.Array(RunDeliveryFilter('Delivery status.'), {
+          minItems: 1,
+          maxItems: 4,
+          description: 'Only runs whose delivery is one of these (unknown: none recorded).',
+        }),
+      ),
+      query: Type.Optional(
+        Type.String({ description: 'Only runs whose error text contains this (any case).' }),
+      ),
+      sortDir: Type.Optional(OneOf(['asc', 'desc'], 'By start time (default desc, newest first).')),
     },
-    { $id: 'CronRunsParams', description: 'Filter.' },
+    {
+      $id: 'CronRunsParams',
+      description:
+        'Filter. With a status, delivery or text filter or sortDir asc, the newest 200 runs are the ones filtered.',
+    },
   ),
   result: Strict(
     {

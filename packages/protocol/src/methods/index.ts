@@ -63,8 +63,11 @@ export type SideEffectMethodName = {
  * idempotency key (the client generates one).
  */
 export type RequestParams<N extends MethodName> = N extends SideEffectMethodName
-  ? Omit<MethodParams<N>, 'idempotencyKey'> & { idempotencyKey?: string }
+  ? OptionalKey<MethodParams<N>>
   : MethodParams<N>;
+
+/** Per member of a union (params naming a job by `id` or by `jobId`), so neither is lost. */
+type OptionalKey<P> = P extends unknown ? Omit<P, 'idempotencyKey'> & { idempotencyKey?: string } : never;
 
 /** Methods whose params are all optional may be called without params. */
 export type MethodsWithOptionalParams = {

@@ -16,9 +16,10 @@ describe('the method and event tables', () => {
 
   it('gives every side-effecting method an idempotencyKey param', () => {
     for (const m of methodList.filter((x) => x.sideEffect)) {
-      expect(Object.keys((m.params as { properties: object }).properties), m.name).toContain(
-        'idempotencyKey',
-      );
+      // Each form of the params, for those that take one of several (a job by `id` or `jobId`).
+      const forms = (m.params as { anyOf?: { properties: object }[] }).anyOf ?? [m.params];
+      for (const form of forms)
+        expect(Object.keys((form as { properties: object }).properties), m.name).toContain('idempotencyKey');
     }
     expect(methodList.filter((m) => m.sideEffect).map((m) => m.name)).toEqual(
       expect.arrayContaining(['send', 'node.invoke', 'chat.send', 'agent', 'cron.run']),
