@@ -62,7 +62,7 @@ describe('reference CLI report methods', () => {
     expect(runs.runs.map((r) => r.runId)).toContain(run.runId);
   });
 
-  it('cron.run if-enabled leaves a disabled job alone; due is refused, not run', async () => {
+  it('cron.run if-enabled and due leave a disabled job alone', async () => {
     const job = (await call('cron.add', {
       name: 'cli-off',
       enabled: false,
@@ -77,9 +77,13 @@ describe('reference CLI report methods', () => {
       ran: false,
       reason: 'disabled',
     });
-    await expect(call('cron.run', { id: job.id, mode: 'due' })).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
-      details: { code: 'PARAMS_INVALID', path: '/mode' },
+    expect(referenceErrors('CronRunParams', { id: job.id, mode: 'due' })).toBe('');
+    expect(await call('cron.run', { id: job.id, mode: 'due' })).toEqual({
+      id: job.id,
+      ok: true,
+      enqueued: false,
+      ran: false,
+      reason: 'not-due',
     });
     expect(((await call('cron.runs', { id: job.id })) as { runs: unknown[] }).runs).toEqual([]);
   });
