@@ -34,7 +34,9 @@ it('a stop that hangs past the deadline is reported with its step and what kept 
 it('a stop that finishes (or fails) in time leaves nothing behind', async () => {
   vi.useFakeTimers();
   try {
-    for (const settle of [Promise.resolve(), Promise.reject(new Error('close failed'))]) {
+    // Made one at a time: a rejected promise made ahead would be unhandled while the first runs.
+    for (const make of [() => Promise.resolve(), () => Promise.reject(new Error('close failed'))]) {
+      const settle = make();
       const r = recorder();
       settle.catch(() => {});
       enforceStopDeadline(settle, { ...r, stage: () => 'x', deadlineMs: 30 });
