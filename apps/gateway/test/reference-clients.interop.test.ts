@@ -65,6 +65,9 @@ describe('the reference CLI and node host against our gateway (loopback approval
   // The gateway the reference CLI talks to, from its environment (every command honours it).
   const cli = (args: string[]) =>
     ref(args, home, { OPENCLAW_GATEWAY_URL: url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  /** `cron run <id> --wait`, polling fast enough for a test. */
+  const runAndWait = (id: string) =>
+    cli(['cron', 'run', id, '--wait', '--wait-timeout', '60s', '--poll-interval', '200ms']);
 
   beforeAll(async () => {
     await ensureReference();
@@ -349,16 +352,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
     ]);
     expect(add.code, add.out).toBe(0);
     const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
-    const wait = await cli([
-      'cron',
-      'run',
-      id!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const wait = await runAndWait(id!);
     expect(wait.code, wait.out).toBe(0);
     expect(wait.out).toMatch(/"deliveryStatus": "delivered"/);
     expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
@@ -367,16 +361,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
 
     // Telegram refuses the chat: the outbox gives up, and the run failed for that reason.
     tg.failNext({ method: 'sendMessage', status: 400, description: 'Bad Request: chat not found' });
-    const refused = await cli([
-      'cron',
-      'run',
-      id!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const refused = await runAndWait(id!);
     expect(refused.code, refused.out).toBe(1);
     expect(refused.out).toMatch(/"deliveryStatus": "not-delivered"/);
     expect(refused.out).toMatch(/"deliveryError": "[^"]*chat not found/);
@@ -399,16 +384,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
     ]);
     const sendId = /"id": "(job_[\w-]+)"/.exec(send.out)?.[1];
     expect(sendId, send.out).toBeDefined();
-    const sent = await cli([
-      'cron',
-      'run',
-      sendId!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const sent = await runAndWait(sendId!);
     expect(sent.code, sent.out).toBe(0);
     expect(sent.out).toMatch(/"deliveryStatus": "delivered"/);
     expect(tg.sentTexts('4252')).toEqual(['plain send']);
@@ -447,16 +423,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
     const runs = await cli(['cron', 'runs', '--id', id!]);
     expect(runs.out).not.toMatch(/"runId"/);
     // cron runs filters: one forced run, which succeeded with nothing to deliver.
-    const forced = await cli([
-      'cron',
-      'run',
-      id!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const forced = await runAndWait(id!);
     expect(forced.code, forced.out).toBe(0);
     const ok = await cli([
       'cron',
