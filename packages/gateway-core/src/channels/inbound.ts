@@ -110,7 +110,7 @@ export class ChannelInbound {
             dedupeKey: `pairing|${env.channel}|${env.accountId}|${decision.request.code}`,
           });
         }
-        return { outcome: 'skipped', reason: 'pairing_code_issued' };
+        return { outcome: 'skipped', reason: 'pairing_required' };
       }
       case 'accept': {
         const media = env.media.length ? await this.#o.media?.(env) : undefined;

@@ -30,7 +30,7 @@ export const DiagnosticRecord = Strict(
     ),
     outcome: Type.Optional(
       NonEmptyString(
-        'message.dispatch.completed: completed or error. message.processed: completed, skipped (dropped or answered with a pairing code) or error. session.turn.created: the trigger (message). run.completed: ok, error, aborted, interrupted, timeout.',
+        'message.dispatch.completed: completed or error. message.processed: completed, skipped (dropped, or its sender must pair first) or error. session.turn.created: the trigger (message). run.completed: ok, error, aborted, interrupted, timeout.',
       ),
     ),
     reason: Type.Optional(NonEmptyString('A short code: why skipped, or the first liveness reason.')),
