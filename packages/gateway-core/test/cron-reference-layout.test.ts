@@ -25,7 +25,9 @@ describe('cron jobs in the reference layout', () => {
   const runToEnd = async (id: string) => {
     const { runId } = (await call('cron.run', { id, mode: 'force' })) as { runId: string };
     return eventually(async () => {
-      const { runs } = (await call('cron.runs', { id, runId })) as { runs: { status: string }[] };
+      const { runs } = (await call('cron.runs', { id, runId })) as {
+        runs: { status: string; agentRunId?: string; deliveryError?: string }[];
+      };
       return runs[0]?.status === 'ok' ? runs[0] : undefined;
     }, 10_000);
   };
@@ -173,8 +175,8 @@ describe('cron jobs in the reference layout', () => {
         delivered: false,
         completionStatus: 'failed',
       });
-      expect((run as { deliveryError?: string }).deliveryError).toMatch(why);
-      const agentRun = await h.core.store.runs.get((run as { agentRunId: string }).agentRunId);
+      expect(run.deliveryError).toMatch(why);
+      const agentRun = await h.core.store.runs.get(run.agentRunId ?? '');
       expect(agentRun?.status).toBe('ok');
       expect(agentRun?.deliverTo).toBeUndefined();
     }
