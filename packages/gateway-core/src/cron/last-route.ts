@@ -6,8 +6,9 @@ import { jobAgentId } from './job-agent.ts';
 type JobFields = Pick<CronJobRecord, 'id' | 'agentId' | 'action'>;
 
 /**
- * The session whose chat is a job's last route: the creating session it names (the reference's
- * `sessionKey`), else the named session it runs in, under the job's agent as its turns are.
+ * The session whose chat is a job's last route: the named session it runs in (`session:<key>`),
+ * else the creating session it names (the reference's `sessionKey`), in the reference's order,
+ * under the job's agent as its turns are.
  * None for an isolated job: its own session is no chat, and the agent's main session here is the
  * operators' (direct messages keep sessions of their own), so the reference's fallback to it finds
  * no route either.
@@ -15,7 +16,7 @@ type JobFields = Pick<CronJobRecord, 'id' | 'agentId' | 'action'>;
 export function routeSessionKey(job: JobFields): string | undefined {
   const a = job.action;
   if (a.kind !== 'agent') return undefined;
-  const key = a.routeSessionKey ?? a.sessionKey;
+  const key = a.sessionKey ?? a.routeSessionKey;
   if (!key) return undefined;
   return agentIdInKey(key) !== undefined ? key : agentSessionKey(jobAgentId(job), key);
 }

@@ -204,6 +204,12 @@ describe('the reference view of a stored job', () => {
     expect(deliveryPreview(keyed).detail).toBe('the chat of session telegram:default:42, if it is one');
     const named = stored({ kind: 'agent', message: 'm', sessionKey: 'telegram:default:7', deliver: true });
     expect(deliveryPreview(named).detail).toBe('the chat of session telegram:default:7, if it is one');
+    // The session a job runs in comes first, as in the reference.
+    const both = stored({
+      ...named.action,
+      routeSessionKey: 'telegram:default:42',
+    } as CronJobRecord['action']);
+    expect(deliveryPreview(both).detail).toBe('the chat of session telegram:default:7, if it is one');
     // A send has no reference payload: only its state is shown (who runs a job is the handler's
     // to say, from the configured agents).
     expect(referenceView(stored({ kind: 'send', to: '1', message: 'x' }, { enabled: false }))).toEqual({

@@ -93,8 +93,8 @@ export interface CronJobRecord {
         accountId?: string | undefined;
         threadId?: string | undefined;
         /**
-         * With deliver and no channel/to: the session whose chat the reply goes to (the reference's
-         * creating `sessionKey`); absent, the job's named session's.
+         * With deliver and no channel/to, for a job not in a named session: the session whose chat
+         * the reply goes to (the reference's creating `sessionKey`).
          */
         routeSessionKey?: string | undefined;
         /** Reset the session before each run (the reference's `isolated` target). */

@@ -68,7 +68,7 @@ export const CronPayloadInput = Type.Union(
 const DeliveryTarget = {
   channel: Type.Optional(
     NonEmptyString(
-      'Channel to deliver on (with to). "last" or absent: the last route, the chat of the job\'s session (sessionKey, or session:<key>).',
+      'Channel to deliver on (with to). "last" or absent: the last route, the chat of the job\'s session (session:<key>, else sessionKey).',
     ),
   ),
   to: Type.Optional(NonEmptyString('Chat or user to deliver to.')),

@@ -93,7 +93,7 @@ export const CronAction = Type.Union(
         deliver: Type.Optional(
           Type.Boolean({
             description:
-              "Deliver the reply: to channel and to when given, else on the last route (the chat of routeSessionKey, else of the job's named session; a run with none records not-delivered).",
+              "Deliver the reply: to channel and to when given, else on the last route (the chat of the job's named session, else of routeSessionKey; a run with none records not-delivered).",
           }),
         ),
         channel: Type.Optional(NonEmptyString('Deliver the reply on this channel (with to).')),
@@ -102,7 +102,7 @@ export const CronAction = Type.Union(
         threadId: Type.Optional(NonEmptyString('Thread or topic to deliver into.')),
         routeSessionKey: Type.Optional(
           NonEmptyString(
-            "The session whose chat a delivery without channel and to goes to (the reference's sessionKey: the job's creating conversation).",
+            "The session whose chat a delivery without channel and to goes to when the job runs in no named session (the reference's sessionKey: the job's creating conversation).",
           ),
         ),
         freshSession: Type.Optional(
