@@ -95,7 +95,7 @@ describe('cron jobs announcing to the last route (channel "last")', () => {
     }, 30_000);
     expect(undelivered).toMatchObject({ deliveryStatus: 'not-delivered', completionStatus: 'failed' });
     expect(undelivered.deliveryError).toMatch(
-      /^no last route: the job runs isolated and names no chat session/,
+      /^no last route: the job runs in its own session and names no chat session/,
     );
     const history = await op.request('chat.history', { sessionKey: `cron:${plain.id}` });
     expect(JSON.stringify(history)).toContain('re: lost digest');

@@ -410,7 +410,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(lost.code, lost.out).toBe(1);
     expect(lost.out).toMatch(/"deliveryStatus": "not-delivered"/);
     expect(lost.out).toMatch(
-      /"deliveryError": "no last route: the job runs isolated and names no chat session/,
+      /"deliveryError": "no last route: the job runs in its own session and names no chat session/,
     );
 
     // With the chat's session as the job's session key, the reply goes to that chat.

@@ -162,7 +162,7 @@ describe('cron jobs in the reference layout', () => {
 
     // No chat to go to: the turn runs, its reply stays in the session, and the run says why.
     for (const [job, why] of [
-      [plain, /^no last route: the job runs isolated and names no chat session/],
+      [plain, /^no last route: the job runs in its own session and names no chat session/],
       // Found when the job runs: before its first run the named session is not there yet; then it
       // is the job's own session, no chat.
       [webchat, /^no last route: session notes does not exist$/],

@@ -33,7 +33,7 @@ export async function resolveLastRoute(store: Pick<Store, 'sessions'>, job: JobF
     return {
       ok: false,
       error:
-        "no last route: the job runs isolated and names no chat session; set delivery.channel and delivery.to, or the job's sessionKey to a chat's session",
+        "no last route: the job runs in its own session and names no chat session; set delivery.channel and delivery.to, or the job's sessionKey to a chat's session",
     };
   const session = await store.sessions.get(key);
   if (!session) return { ok: false, error: `no last route: session ${key} does not exist` };
