@@ -99,6 +99,10 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
         missingCostEntries: 0,
         activityDates: [today],
         modelUsage: [{ provider: 'openai-compatible', model: 'test-model', count: 2 }],
+        // From its transcript: two questions, two answers, no tools.
+        messageCounts: { total: 4, user: 2, assistant: 2, toolCalls: 0, toolResults: 0, errors: 0 },
+        toolUsage: { totalCalls: 0, uniqueTools: 0, tools: [] },
+        dailyMessageCounts: [{ date: today, total: 4, user: 2, assistant: 2 }],
       },
     });
     expect(priced.usage!.totalCost).toBeCloseTo(2 * CALL_COST, 10);
@@ -126,7 +130,9 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
         { provider: 'openai-compatible', count: 3 },
         { provider: 'unpriced', count: 1 },
       ],
-      daily: [{ date: today, tokens: 4 * CALL_TOKENS }],
+      messages: { total: 8, user: 4, assistant: 4 },
+      tools: { totalCalls: 0, tools: [] },
+      daily: [{ date: today, tokens: 4 * CALL_TOKENS, messages: 8 }],
     });
     // The same figures as usage.cost over the same range.
     const cost = await c.request('usage.cost', {});

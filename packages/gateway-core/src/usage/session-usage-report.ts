@@ -6,6 +6,7 @@ import type {
 } from '@openclaw/protocol';
 import type { RunUsageRecord } from '../store/types.ts';
 import type { ModelPrice } from './model-prices.ts';
+import { addCounts, emptyCounts } from './session-message-counts.ts';
 import { addUsage, emptyTotals } from './usage-cost-report.ts';
 
 type Price = (provider: string, model: string) => ModelPrice | undefined;
@@ -45,13 +46,19 @@ function entry<K>(map: Map<K, ModelEntry>, id: K, provider: string, model?: stri
   return e;
 }
 
-/** One session's runs (already within the range) as the reference's per-session usage summary. */
+type Activity = Pick<SessionUsageSummary, 'messageCounts' | 'toolUsage' | 'dailyMessageCounts'>;
+
+/**
+ * One session's runs (already within the range) and its transcript's activity in the range, as
+ * the reference's per-session usage summary; null when it had neither.
+ */
 export function sessionSummary(
   runs: readonly RunUsageRecord[],
+  activity: Activity,
   dayOf: (ms: number) => string,
   price: Price,
 ): SessionUsageSummary | null {
-  if (runs.length === 0) return null;
+  if (runs.length === 0 && activity.dailyMessageCounts.length === 0) return null;
   const totals = emptyTotals();
   const days = new Map<string, UsageCostTotals>();
   const models = new Map<string, ModelEntry>();
@@ -86,14 +93,14 @@ export function sessionSummary(
       dailyModels.set(id, dm);
     }
   }
-  const firstActivity = runs[0]!.ts;
-  const lastActivity = runs.at(-1)!.ts;
+  const firstActivity = runs[0]?.ts;
+  const lastActivity = runs.at(-1)?.ts;
   const dates = [...days.keys()].sort();
   return {
-    firstActivity,
-    lastActivity,
-    durationMs: lastActivity - firstActivity,
-    activityDates: dates,
+    ...(firstActivity !== undefined && lastActivity !== undefined
+      ? { firstActivity, lastActivity, durationMs: lastActivity - firstActivity }
+      : {}),
+    activityDates: [...new Set([...dates, ...activity.dailyMessageCounts.map((d) => d.date)])].sort(),
     dailyBreakdown: dates.map((date) => {
       const t = days.get(date)!;
       return { date, tokens: t.totalTokens, cost: t.totalCost, ...t };
@@ -102,6 +109,7 @@ export function sessionSummary(
       (a, b) => a.date.localeCompare(b.date) || b.cost - a.cost,
     ),
     modelUsage: [...models.values()].sort(byCost),
+    ...activity,
     ...totals,
   };
 }
@@ -125,6 +133,9 @@ export function aggregate(sessions: readonly AggregateInput[]): {
   const channels = new Map<string, UsageCostTotals>();
   const costDays = new Map<string, UsageCostTotals>();
   const dailyModels = new Map<string, DailyModel>();
+  const messages = emptyCounts();
+  const tools = new Map<string, number>();
+  const dayMessages = new Map<string, ReturnType<typeof emptyCounts>>();
   let sessionCount = 0;
   let longest = 0;
   const group = (map: Map<string, UsageCostTotals>, id: string, u: UsageCostTotals) => {
@@ -137,6 +148,13 @@ export function aggregate(sessions: readonly AggregateInput[]): {
     sessionCount++;
     longest = Math.max(longest, usage.durationMs ?? 0);
     addTotals(totals, usage);
+    addCounts(messages, usage.messageCounts);
+    for (const t of usage.toolUsage.tools) tools.set(t.name, (tools.get(t.name) ?? 0) + t.count);
+    for (const { date, ...c } of usage.dailyMessageCounts) {
+      const day = dayMessages.get(date) ?? emptyCounts();
+      addCounts(day, c);
+      dayMessages.set(date, day);
+    }
     group(agents, agentId, usage);
     if (channel) group(channels, channel, usage);
     for (const m of usage.modelUsage) {
@@ -163,25 +181,37 @@ export function aggregate(sessions: readonly AggregateInput[]): {
   const costDaily = [...costDays]
     .map(([date, t]) => ({ date, ...t }))
     .sort((a, b) => a.date.localeCompare(b.date));
+  const toolList = [...tools].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count);
+  const dates = [...new Set([...costDays.keys(), ...dayMessages.keys()])].sort();
   return {
     totals,
     aggregates: {
       sessionCount,
       ...(longest > 0 ? { longestSessionDurationMs: longest } : {}),
+      messages,
+      tools: {
+        totalCalls: toolList.reduce((n, t) => n + t.count, 0),
+        uniqueTools: toolList.length,
+        tools: toolList,
+      },
       byModel: [...models.values()].sort(byCost),
       byProvider: [...providers.values()].sort(byCost),
       byAgent: [...agents].map(([agentId, t]) => ({ agentId, totals: t })).sort(byCost),
       byChannel: [...channels].map(([channel, t]) => ({ channel, totals: t })).sort(byCost),
       costDaily,
       modelDaily: [...dailyModels.values()].sort((a, b) => a.date.localeCompare(b.date) || b.cost - a.cost),
-      daily: costDaily.map((d) => ({
-        date: d.date,
-        tokens: d.totalTokens,
-        cost: d.totalCost,
-        messages: 0,
-        toolCalls: 0,
-        errors: 0,
-      })),
+      daily: dates.map((date) => {
+        const t = costDays.get(date);
+        const m = dayMessages.get(date) ?? emptyCounts();
+        return {
+          date,
+          tokens: t?.totalTokens ?? 0,
+          cost: t?.totalCost ?? 0,
+          messages: m.total,
+          toolCalls: m.toolCalls,
+          errors: m.errors,
+        };
+      }),
     },
   };
 }

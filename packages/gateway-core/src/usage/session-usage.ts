@@ -13,6 +13,7 @@ import {
 import type { RunUsageRecord, SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { modelPrice } from './model-prices.ts';
+import { messageActivity } from './session-message-counts.ts';
 import { aggregate, sessionSummary, timeseries } from './session-usage-report.ts';
 import { usageRange } from './usage-range.ts';
 
@@ -85,6 +86,11 @@ export class SessionUsage {
     const rows: SessionUsageRow[] = [];
     for (const [key, sessionRuns] of matched ? bySession : []) {
       const rec = await this.#o.store.sessions.get(key);
+      // Message and tool counts come from what the transcript holds of the range.
+      const transcript = rec?.messageCount
+        ? await this.#o.store.sessions.history(key, { limit: rec.messageCount })
+        : [];
+      const activity = messageActivity(transcript, { fromMs: range.startMs, toMs: range.endMs }, range.dayOf);
       const last = sessionRuns.findLast((r) => r.kind !== 'compaction')?.calls.at(-1);
       rows.push({
         key,
@@ -94,7 +100,7 @@ export class SessionUsage {
         scope: 'instance',
         ...(rec?.channel ? { channel: rec.channel } : {}),
         ...(last ? { model: last.model, modelProvider: last.provider } : {}),
-        usage: sessionSummary(sessionRuns, range.dayOf, this.#price),
+        usage: sessionSummary(sessionRuns, activity, range.dayOf, this.#price),
         hasContextWeight: false,
         ...(p.includeContextWeight ? { contextWeight: null } : {}),
       });

@@ -66,6 +66,34 @@ export const SessionsUsageParams = Strict(
 );
 export type SessionsUsageParams = Static<typeof SessionsUsageParams>;
 
+function messageCounts(what: string) {
+  return {
+    total: Count(`User and assistant messages ${what}.`),
+    user: Count('User messages.'),
+    assistant: Count('Assistant messages (each step of a turn that called tools is one).'),
+    toolCalls: Count('Tool calls the assistant made.'),
+    toolResults: Count('Tool results.'),
+    errors: Count('Failed tool results, and answers that ended in an error or were aborted.'),
+  };
+}
+
+function toolUsage() {
+  return Type.Object(
+    {
+      totalCalls: Count('Tool calls.'),
+      uniqueTools: Count('Different tools called.'),
+      tools: Type.Array(
+        Type.Object(
+          { name: Type.String({ description: 'The tool.' }), count: Count('Its calls.') },
+          { additionalProperties: false },
+        ),
+        { description: 'Per tool, most called first.' },
+      ),
+    },
+    { additionalProperties: false, description: 'Tool calls by name.' },
+  );
+}
+
 function modelUsage() {
   return Type.Object(
     {
@@ -113,13 +141,25 @@ export const SessionUsageSummary = Type.Object(
     dailyBreakdown: Type.Array(dailyBreakdown(), { description: 'Totals per day with runs.' }),
     dailyModelUsage: Type.Optional(Type.Array(dailyModelUsage(), { description: 'Per day and model.' })),
     modelUsage: Type.Array(modelUsage(), { description: 'Per model, costliest first.' }),
+    messageCounts: Type.Object(messageCounts('in its stored transcript within the range'), {
+      additionalProperties: false,
+      description: 'Counted from the stored transcript (what retention and compaction kept).',
+    }),
+    toolUsage: toolUsage(),
+    dailyMessageCounts: Type.Array(
+      Type.Object(
+        { date: Day('The calendar day.'), ...messageCounts('that day') },
+        { additionalProperties: false },
+      ),
+      { description: 'The message counts per day, oldest first.' },
+    ),
     ...usageFigures(),
   },
   {
     $id: 'SessionUsageSummary',
     additionalProperties: false,
     description:
-      "A session's model calls in the range: totals (the reference's figures) and per day and model. Message and tool counts are not reported (not recorded with the usage).",
+      "A session's model calls in the range (totals, per day and model), and its messages and tool calls in the range from its stored transcript.",
   },
 );
 export type SessionUsageSummary = Static<typeof SessionUsageSummary>;
@@ -149,6 +189,11 @@ export const SessionsUsageAggregates = Type.Object(
   {
     sessionCount: Count('Sessions with runs in the range.'),
     longestSessionDurationMs: Type.Optional(Count('The longest first-to-last run span.')),
+    messages: Type.Object(messageCounts('of every matching session'), {
+      additionalProperties: false,
+      description: 'Message counts summed.',
+    }),
+    tools: toolUsage(),
     byModel: Type.Array(modelUsage(), { description: 'Per model, costliest first.' }),
     byProvider: Type.Array(modelUsage(), {
       description: 'Per provider (model left blank), costliest first.',
@@ -178,13 +223,13 @@ export const SessionsUsageAggregates = Type.Object(
           date: Day('The calendar day.'),
           tokens: Count('Tokens.'),
           cost: usd('priced cost'),
-          messages: Count('Not recorded: 0.'),
-          toolCalls: Count('Not recorded: 0.'),
-          errors: Count('Not recorded: 0.'),
+          messages: Count('User and assistant messages.'),
+          toolCalls: Count('Tool calls.'),
+          errors: Count('Errors (as messageCounts counts them).'),
         },
         { additionalProperties: false },
       ),
-      { description: 'Tokens and cost per day, oldest first.' },
+      { description: 'Tokens, cost and messages per day, oldest first.' },
     ),
   },
   {
