@@ -1,6 +1,7 @@
 // Opt-in (`pnpm test:interop`): the reference Control UI's Usage page, served against our gateway,
-// shows the tokens and cost our gateway recorded per session (sessions.usage, usage.cost,
-// usage.status). Needs the reference package (installed on first run) and Chromium.
+// shows the tokens, cost and messages our gateway recorded per session (usage.status,
+// sessions.usage, and for a selected session sessions.usage.timeseries and sessions.usage.logs).
+// Needs the reference package (installed on first run) and Chromium.
 import { waitFor } from '@openclaw/test-fakes';
 import { type CleanupList, pricedGateway, runCleanup } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,12 +9,15 @@ import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
 import { ensureReference, serveReferenceUi } from './reference-clients.ts';
 
+const USAGE_METHODS = ['usage.status', 'sessions.usage', 'sessions.usage.timeseries', 'sessions.usage.logs'];
+
 describe('the reference Control UI Usage page against our gateway', needs('chromium'), () => {
   const cleanup: CleanupList = [];
   afterEach(() => runCleanup(cleanup));
 
-  it('shows the sessions, tokens and cost our gateway recorded', async () => {
+  it('shows the sessions, tokens, cost and messages our gateway recorded', async () => {
     await ensureReference();
+    // Each call of the fake model: 1,000 uncached prompt tokens, 200 cached, 50 output ($0.0026).
     const g = await pricedGateway(cleanup);
     const gw = await g.start();
     const c = await g.operator(gw);
@@ -24,26 +28,61 @@ describe('the reference Control UI Usage page against our gateway', needs('chrom
     const browser = await launchBrowser();
     cleanup.push(() => browser[Symbol.asyncDispose]());
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    const logs: string[] = [];
-    page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    const frames: string[] = [];
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     const sent: string[] = [];
-    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+    const received: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => sent.push(String(f.payload)));
+      ws.on('framereceived', (f) => received.push(String(f.payload)));
+    });
     await page.goto(`${ui.url}/#token=${g.token}`, { waitUntil: 'domcontentloaded' });
-    await waitFor(() => frames.some((f) => f.includes('"hello-ok"')), 90_000, 'hello-ok');
+    await waitFor(() => received.some((f) => f.includes('"hello-ok"')), 90_000, 'hello-ok');
     await page.goto(`${ui.url}/usage`, { waitUntil: 'domcontentloaded' });
-    await waitFor(() => sent.some((f) => f.includes('"sessions.usage"')), 90_000, 'sessions.usage asked');
-    await new Promise((r) => setTimeout(r, 8000));
-    await page.screenshot({ path: await artifactPath('reference-ui-usage.png'), fullPage: true });
+
+    const main = page.locator('main');
+    // What is shown (a locator's innerText), not the DOM's text; one line per element.
     // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
-    console.log(await page.locator('main').innerText());
-    console.log(logs.join('\n'));
-    console.log(sent.filter((f) => f.includes('usage')).join('\n'));
-    const ids = sent.filter((f) => f.includes('usage')).map((f) => (JSON.parse(f) as { id: string }).id);
-    console.log(frames.filter((f) => f.includes('"ok":false') || ids.some((i) => f.includes(i))).map((f) => f.slice(0, 1500)).join('\n'));
-    page.on('console', () => {});
-    expect(1).toBe(1);
+    const shown = async () => (await main.innerText()).replace(/\s*\n\s*/g, '\n');
+    const showsAll = async (what: string, parts: RegExp[]) =>
+      waitFor(
+        async () => {
+          const text = await shown();
+          return parts.every((p) => p.test(text));
+        },
+        60_000,
+        what,
+      ).catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\n${await shown()}`);
+      });
+    // The overview: four calls in two sessions, their token types, cost and messages.
+    await showsAll('the overview of both sessions', [
+      /5\.0K\nTokens\n\$0\.01\nCost\n2\nsessions/,
+      /Output 200\nInput 4\.0K\nCache Write 0\nCache Read 800\nTotal: 5\.0K/,
+      /MESSAGES.*\n8\n4 user · 4 assistant/,
+      /agent:main:second\n.*\n.*msgs:2 · tools:0 · errors:0.*\nCopy\n1\.3K/,
+      /agent:main:main\n.*\n.*msgs:6 · tools:0 · errors:0.*\nCopy\n3\.8K/,
+    ]);
+    await page.screenshot({ path: await artifactPath('reference-ui-usage.png'), fullPage: true });
+
+    // One session's detail: its figures, its calls over time and its conversation.
+    await main.getByText('agent:main:main', { exact: true }).first().click();
+    await showsAll('the detail of agent:main:main', [
+      /MESSAGES\n6\n3 user · 3 assistant/,
+      /Output 150\nInput 3\.0K\nCache Write 0\nCache Read 600\nTotal: 3\.8K/,
+      /3 msgs · 3\.8K · \$0\.01/,
+      /Conversation \(6 messages\)/,
+      /You\n.*\ntwo\nassistant\n.*\nYou said: two/,
+    ]);
+    await page.screenshot({ path: await artifactPath('reference-ui-usage-session.png'), fullPage: true });
+
+    // Each usage method the page asked was answered, none refused; the page threw nothing.
+    const asked = sent
+      .map((f) => JSON.parse(f) as { id: string; method: string })
+      .filter((f) => USAGE_METHODS.includes(f.method));
+    expect(new Set(asked.map((f) => f.method))).toEqual(new Set(USAGE_METHODS));
+    const answers = received.map((f) => JSON.parse(f) as { id?: string; ok?: boolean });
+    for (const { id, method } of asked) expect(answers.find((a) => a.id === id)?.ok, method).toBe(true);
+    expect(errors).toEqual([]);
   }, 300_000);
 });

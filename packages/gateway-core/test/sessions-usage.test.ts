@@ -1,5 +1,5 @@
 import { methods } from '@openclaw/protocol';
-import { FakeOpenAi } from '@openclaw/test-fakes';
+import { FakeOpenAi, type FakeOpenAiOptions } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness } from './harness.ts';
 import { referenceErrors, referenceMethodScope } from './reference-oracle.ts';
@@ -17,8 +17,12 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function setup() {
-    const fake = await FakeOpenAi.start({ apiKey: 'sk-sessions-usage', usage: () => USED });
+  async function setup(script?: FakeOpenAiOptions['script']) {
+    const fake = await FakeOpenAi.start({
+      apiKey: 'sk-sessions-usage',
+      usage: () => USED,
+      ...(script ? { script } : {}),
+    });
     cleanup.push(() => fake.close());
     process.env.OC_TEST_SESSIONS_USAGE_KEY = 'sk-sessions-usage';
     const h = await startHarness({
@@ -157,6 +161,16 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     expect(past.sessions).toMatchObject([{ key: 'agent:main:priced', usage: null }]);
     // No creator is recorded: every session is the unattributed one, any other has none.
     expect(report.creatorOptions).toEqual([{ key: '["unknown"]' }]);
+    expect(report.aggregates.byCreator).toMatchObject([
+      {
+        key: '["unknown"]',
+        sessionCount: 2,
+        totals: { totalTokens: 4 * CALL_TOKENS },
+        sessionActivity: [{ dates: [today], sessionCount: 2 }],
+      },
+    ]);
+    // Its span runs from its first question to its last answer.
+    expect(priced.usage!.firstActivity).toBeLessThan(priced.usage!.lastActivity!);
     expect((await c.request('sessions.usage', { creatorKey: '["unknown"]' })).sessions).toHaveLength(2);
     expect(
       (await c.request('sessions.usage', { creatorKey: '["profile","someone"]' })).totals.totalTokens,
@@ -181,6 +195,41 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     await expect(c.request('sessions.usage', { startDate: '2020-01-01' } as never)).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
     });
+  });
+
+  it('counts the tool calls, tool results and failed ones of a turn from its transcript', async () => {
+    // The first step calls the cron tool twice (a list, and an action it does not have, which fails);
+    // the second answers.
+    const { c, turn } = await setup((req) =>
+      req.messages.at(-1)?.role === 'tool'
+        ? { text: ['done'] }
+        : {
+            toolCalls: [
+              { id: 'c1', name: 'cron', arguments: { action: 'list' } },
+              { id: 'c2', name: 'cron', arguments: { action: 'explode' } },
+            ],
+          },
+    );
+    await turn('agent:main:tools', 'use the tools');
+    const { sessions, aggregates } = await c.request('sessions.usage', {});
+    expect(sessions[0]!.usage).toMatchObject({
+      // Two model calls: the step with the tool calls, and the answer.
+      totalTokens: 2 * CALL_TOKENS,
+      messageCounts: { total: 3, user: 1, assistant: 2, toolCalls: 2, toolResults: 2, errors: 1 },
+      toolUsage: { totalCalls: 2, uniqueTools: 1, tools: [{ name: 'cron', count: 2 }] },
+    });
+    expect(aggregates).toMatchObject({
+      tools: { totalCalls: 2, tools: [{ name: 'cron', count: 2 }] },
+      daily: [{ toolCalls: 2, errors: 1, messages: 3 }],
+    });
+    const { logs } = await c.request('sessions.usage.logs', { key: 'agent:main:tools' });
+    expect(logs.map((l) => l.content)).toEqual([
+      'use the tools',
+      '[Tool: cron]\n[Tool: cron]',
+      expect.stringMatching(/^\[Tool: cron\]\n\[Tool Result\]\n/),
+      expect.stringMatching(/^\[Tool: cron\]\n\[Tool Result\]\n/),
+      'done',
+    ]);
   });
 
   it("gives one session's runs as points over time and its transcript as log entries", async () => {

@@ -2,7 +2,10 @@ import type { SessionUsageSummary } from '@openclaw/protocol';
 import type { SessionMessageRecord } from '../store/types.ts';
 
 type Counts = SessionUsageSummary['messageCounts'];
-type Activity = Pick<SessionUsageSummary, 'messageCounts' | 'toolUsage' | 'dailyMessageCounts'>;
+type Activity = Pick<SessionUsageSummary, 'messageCounts' | 'toolUsage' | 'dailyMessageCounts'> & {
+  /** When its first and last counted message were stored. */
+  span?: { first: number; last: number };
+};
 
 export const emptyCounts = (): Counts => ({
   total: 0,
@@ -36,8 +39,10 @@ export function messageActivity(
   const counts = emptyCounts();
   const days = new Map<string, Counts>();
   const tools = new Map<string, number>();
+  let span: { first: number; last: number } | undefined;
   for (const m of messages) {
     if (m.ts < range.fromMs || m.ts > range.toMs || m.role === 'system') continue;
+    span = { first: Math.min(span?.first ?? m.ts, m.ts), last: Math.max(span?.last ?? m.ts, m.ts) };
     const one = emptyCounts();
     if (m.role === 'user' || m.role === 'assistant') {
       one[m.role]++;
@@ -60,6 +65,7 @@ export function messageActivity(
   }
   const toolList = [...tools].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count);
   return {
+    ...(span ? { span } : {}),
     messageCounts: counts,
     toolUsage: {
       totalCalls: toolList.reduce((n, t) => n + t.count, 0),

@@ -9,6 +9,9 @@ import type { ModelPrice } from './model-prices.ts';
 import { addCounts, emptyCounts } from './session-message-counts.ts';
 import { addUsage, emptyTotals } from './usage-cost-report.ts';
 
+/** No creator is recorded with a session, so every one is this (the reference's unattributed key). */
+export const UNATTRIBUTED_CREATOR_KEY = '["unknown"]';
+
 type Price = (provider: string, model: string) => ModelPrice | undefined;
 type ModelEntry = SessionUsageSummary['modelUsage'][number];
 type DailyModel = NonNullable<SessionUsageSummary['dailyModelUsage']>[number];
@@ -46,7 +49,10 @@ function entry<K>(map: Map<K, ModelEntry>, id: K, provider: string, model?: stri
   return e;
 }
 
-type Activity = Pick<SessionUsageSummary, 'messageCounts' | 'toolUsage' | 'dailyMessageCounts'>;
+type Activity = Pick<SessionUsageSummary, 'messageCounts' | 'toolUsage' | 'dailyMessageCounts'> & {
+  /** When its first and last message in the range were stored. */
+  span?: { first: number; last: number } | undefined;
+};
 
 /**
  * One session's runs (already within the range) and its transcript's activity in the range, as
@@ -93,8 +99,12 @@ export function sessionSummary(
       dailyModels.set(id, dm);
     }
   }
-  const firstActivity = runs[0]?.ts;
-  const lastActivity = runs.at(-1)?.ts;
+  // The span of the session's activity in the range: its runs and its transcript's messages.
+  const instants = [runs[0]?.ts, runs.at(-1)?.ts, activity.span?.first, activity.span?.last].filter(
+    (t): t is number => t !== undefined,
+  );
+  const firstActivity = instants.length ? Math.min(...instants) : undefined;
+  const lastActivity = instants.length ? Math.max(...instants) : undefined;
   const dates = [...days.keys()].sort();
   return {
     ...(firstActivity !== undefined && lastActivity !== undefined
@@ -109,7 +119,9 @@ export function sessionSummary(
       (a, b) => a.date.localeCompare(b.date) || b.cost - a.cost,
     ),
     modelUsage: [...models.values()].sort(byCost),
-    ...activity,
+    messageCounts: activity.messageCounts,
+    toolUsage: activity.toolUsage,
+    dailyMessageCounts: activity.dailyMessageCounts,
     ...totals,
   };
 }
@@ -178,6 +190,14 @@ export function aggregate(sessions: readonly AggregateInput[]): {
       dailyModels.set(id, e);
     }
   }
+  const sessionActivity = new Map<string, { dates: string[]; sessionCount: number }>();
+  for (const { usage } of sessions) {
+    if (!usage) continue;
+    const id = JSON.stringify(usage.activityDates);
+    const a = sessionActivity.get(id) ?? { dates: usage.activityDates, sessionCount: 0 };
+    a.sessionCount++;
+    sessionActivity.set(id, a);
+  }
   const costDaily = [...costDays]
     .map(([date, t]) => ({ date, ...t }))
     .sort((a, b) => a.date.localeCompare(b.date));
@@ -197,6 +217,20 @@ export function aggregate(sessions: readonly AggregateInput[]): {
       byModel: [...models.values()].sort(byCost),
       byProvider: [...providers.values()].sort(byCost),
       byAgent: [...agents].map(([agentId, t]) => ({ agentId, totals: t })).sort(byCost),
+      byCreator:
+        sessionCount > 0
+          ? [
+              {
+                key: UNATTRIBUTED_CREATOR_KEY,
+                totals,
+                sessionCount,
+                daily: costDaily,
+                sessionActivity: [...sessionActivity.values()].sort((a, b) =>
+                  a.dates.join(',').localeCompare(b.dates.join(',')),
+                ),
+              },
+            ]
+          : [],
       byChannel: [...channels].map(([channel, t]) => ({ channel, totals: t })).sort(byCost),
       costDaily,
       modelDaily: [...dailyModels.values()].sort((a, b) => a.date.localeCompare(b.date) || b.cost - a.cost),

@@ -14,11 +14,8 @@ import type { RunUsageRecord, SessionMessageRecord, Store } from '../store/types
 import type { Clock } from '../util/clock.ts';
 import { modelPrice } from './model-prices.ts';
 import { messageActivity } from './session-message-counts.ts';
-import { aggregate, sessionSummary, timeseries } from './session-usage-report.ts';
+import { aggregate, sessionSummary, timeseries, UNATTRIBUTED_CREATOR_KEY } from './session-usage-report.ts';
 import { usageRange } from './usage-range.ts';
-
-/** No creator is recorded with a session, so every one is this (the reference's unattributed key). */
-export const UNATTRIBUTED_CREATOR_KEY = '["unknown"]';
 
 const DEFAULT_ROWS = 50;
 const DEFAULT_LOGS = 200;

@@ -212,6 +212,37 @@ export const SessionsUsageAggregates = Type.Object(
       ),
       { description: 'Totals per channel (channel sessions only), costliest first.' },
     ),
+    byCreator: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ description: 'The creator: always the unattributed one here.' }),
+          totals: UsageCostTotals,
+          sessionCount: Count('Its sessions with activity in the range.'),
+          daily: Type.Array(
+            Type.Object(
+              { date: Day('The calendar day.'), ...usageFigures() },
+              { additionalProperties: false },
+            ),
+            { description: 'Its totals per day.' },
+          ),
+          sessionActivity: Type.Array(
+            Type.Object(
+              {
+                dates: Type.Array(Day('A day.'), { description: 'Days a session was active on.' }),
+                sessionCount: Count('Sessions active on exactly those days.'),
+              },
+              { additionalProperties: false },
+            ),
+            { description: 'Its sessions grouped by the days they were active on.' },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          'Totals per session creator. No creator is recorded with a session, so every session counts under the unattributed key.',
+      },
+    ),
     costDaily: Type.Array(
       Type.Object({ date: Day('The calendar day.'), ...usageFigures() }, { additionalProperties: false }),
       { description: 'Totals per day, oldest first.' },
