@@ -180,21 +180,29 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
   it('refuses what it cannot answer truthfully, with typed errors', async () => {
     const { c, turn } = await setup();
     await turn('agent:main:main', 'one');
+    const refused = (message: RegExp) => ({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(message),
+    });
     await expect(
       c.request('sessions.usage', { agentScope: 'all', key: 'agent:main:main' }),
-    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    ).rejects.toMatchObject(refused(/agentScope=all cannot be combined with key or agentId/));
     // A session of main asked for as work's.
     await expect(
       c.request('sessions.usage', { key: 'agent:main:main', agentId: 'work' }),
-    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    ).rejects.toMatchObject(refused(/belongs to agent main, not work/));
     await expect(c.request('sessions.usage.timeseries', { key: 'agent:main:nowhere' })).rejects.toMatchObject(
-      {
-        code: 'INVALID_REQUEST',
-      },
+      refused(/no session agent:main:nowhere/),
     );
-    await expect(c.request('sessions.usage', { startDate: '2020-01-01' } as never)).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
-    });
+    await expect(c.request('sessions.usage.logs', { key: 'agent:main:nowhere' })).rejects.toMatchObject(
+      refused(/no session agent:main:nowhere/),
+    );
+    await expect(c.request('sessions.usage', { startDate: '2020-01-01' } as never)).rejects.toMatchObject(
+      refused(/startDate and endDate must be given together/),
+    );
+    await expect(
+      c.request('sessions.usage', { mode: 'specific', timeZone: 'Nowhere/Atlantis' }),
+    ).rejects.toMatchObject(refused(/unknown time zone/));
   });
 
   it('counts the tool calls, tool results and failed ones of a turn from its transcript', async () => {
