@@ -6,12 +6,13 @@
 //              daemon entry without the CLI, and the TypeScript sources (for comparison)
 //   costs      idle RSS of the CLI bundle with one lazily loaded library preloaded (--import),
 //              minus idle RSS without: what configuring that feature costs
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startSeries } from './start-sample.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values } = parseArgs({
@@ -19,101 +20,10 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs ?? 5);
 
-interface Sample {
-  readyMs: number;
-  /** CPU the process used until ready (user + system): far less sensitive to machine load. */
-  cpuMs: number;
-  rssMb: number;
-}
-
 /** One cache folder for every run, as a user's stable home would give (the CLI's compile cache). */
 const cacheHome = await mkdtemp(join(tmpdir(), 'oc-startup-cache-'));
-
-async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    child.once('exit', () => res());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const a = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  return typeof a === 'object' && a ? a.port : 0;
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** One start: spawn, poll /readyz every 2 ms, wait 1.5 s, read RSS, stop. */
-async function sample(command: string[], cwd = root): Promise<Sample> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'oc-startup-'));
-  const port = await freePort();
-  const [file, ...args] = command;
-  const t0 = performance.now();
-  // `./run` execs node, so the spawned pid is the gateway's in every case.
-  const child = spawn(file!, [...args, '--port', String(port)], {
-    cwd,
-    env: {
-      ...process.env,
-      OPENCLAW_STATE_DIR: stateDir,
-      HOME: stateDir,
-      OPENCLAW_GATEWAY_TOKEN: 'b'.repeat(32),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d;
-  });
-  try {
-    for (;;) {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-      if (r?.status === 200) break;
-      if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited ${child.exitCode}: ${err}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    const readyMs = performance.now() - t0;
-    const cpu = await cpuMs(child.pid!);
-    await new Promise((r) => setTimeout(r, 1500));
-    return { readyMs, cpuMs: cpu, rssMb: await rssMb(child.pid!) };
-  } finally {
-    await stop(child);
-    await rm(stateDir, { recursive: true, force: true });
-  }
-}
-
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const med = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
 const r1 = (n: number) => Math.round(n * 10) / 10;
-
-async function series(command: string[], cwd?: string) {
-  await sample(command, cwd); // warm the file cache; not counted
-  const s: Sample[] = [];
-  for (let i = 0; i < runs; i++) s.push(await sample(command, cwd));
-  const ready = s.map((x) => x.readyMs);
-  const rss = s.map((x) => x.rssMb);
-  return {
-    readyMs: {
-      min: Math.round(Math.min(...ready)),
-      median: Math.round(med(ready)),
-      max: Math.round(Math.max(...ready)),
-    },
-    idleRssMb: { min: r1(Math.min(...rss)), median: r1(med(rss)) },
-  };
-}
+const series = (command: string[], cwd = root) => startSeries(command, { runs, cwd, cacheHome });
 
 const cliBundle = join(root, 'apps', 'cli', 'dist', 'openclaw.js');
 const starts: Record<string, { command: string[]; cwd?: string }> = {
