@@ -27,6 +27,8 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     process.env.OC_TEST_SESSIONS_USAGE_KEY = 'sk-sessions-usage';
     const h = await startHarness({
       config: {
+        // A second agent, on the same model.
+        agents: { list: [{ id: 'work' }] },
         agent: {
           backend: 'openai-compatible',
           openai: {
@@ -83,6 +85,7 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     await turn('agent:main:free', 'three');
     await c.request('sessions.patch', { key: 'agent:main:free', model: 'unpriced/other-model' });
     await turn('agent:main:free', 'four');
+    await turn('agent:work:main', 'five');
 
     const today = new Date().toISOString().slice(0, 10);
     const report = await c.request('sessions.usage', {});
@@ -143,13 +146,25 @@ describe('sessions.usage, its timeseries and logs, and usage.status, from what e
     expect(cost.totals.totalTokens).toBe(report.totals.totalTokens);
     expect(cost.totals.totalCost).toBeCloseTo(report.totals.totalCost, 10);
 
-    // Another agent has none of them; every agent has all. One row with limit, while the totals
-    // still count every session.
-    expect((await c.request('sessions.usage', { agentId: 'work' })).sessions).toEqual([]);
+    // The other agent's session is its own; every agent's holds all three. One row with limit,
+    // while the totals still count every session.
+    const work = await c.request('sessions.usage', { agentId: 'work' });
+    expect(work.sessions.map((s) => [s.key, s.agentId, s.usage?.totalTokens])).toEqual([
+      ['agent:work:main', 'work', CALL_TOKENS],
+    ]);
     const all = await c.request('sessions.usage', { agentScope: 'all', limit: 1 });
-    expect(all.sessions.map((s) => s.key)).toEqual(['agent:main:free']);
-    expect(all.aggregates.sessionCount).toBe(2);
-    expect(all.totals.totalTokens).toBe(4 * CALL_TOKENS);
+    expect(all.sessions.map((s) => s.key)).toEqual(['agent:work:main']);
+    expect(all.aggregates.sessionCount).toBe(3);
+    expect(all.totals.totalTokens).toBe(5 * CALL_TOKENS);
+    expect(all.aggregates.byAgent.map((a) => [a.agentId, a.totals.totalTokens])).toEqual([
+      ['main', 4 * CALL_TOKENS],
+      ['work', CALL_TOKENS],
+    ]);
+    // One session of another agent by key, named with its agent or not.
+    expect(
+      (await c.request('sessions.usage', { key: 'agent:work:main', agentId: 'work' })).sessions,
+    ).toHaveLength(1);
+    expect((await c.request('sessions.usage', { key: 'agent:work:main' })).sessions).toHaveLength(1);
     // One session by key; a past range holds none of its calls.
     const one = await c.request('sessions.usage', { key: 'agent:main:priced' });
     expect(one.sessions.map((s) => s.usage?.totalTokens)).toEqual([2 * CALL_TOKENS]);

@@ -63,10 +63,11 @@ export class SessionUsage {
         : p.agentScope === 'all'
           ? undefined
           : (p.agentId ?? DEFAULT_AGENT_ID);
+    // One session's runs are all its own (its agent was checked above), whichever agent answered.
     const runs = await this.#o.store.usage.runs({
       fromMs: range.startMs,
       toMs: range.endMs,
-      agentId,
+      agentId: p.key === undefined ? agentId : undefined,
       sessionKey: p.key,
     });
     const bySession = new Map<string, RunUsageRecord[]>();
