@@ -280,6 +280,7 @@ export class GatewayCore {
       agentState: this.agent.agentState,
       approvals: this.agent.approvals,
       usage: this.agent.usage,
+      sessionUsage: this.agent.sessionUsage,
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
       channels: this.channels,

@@ -163,6 +163,7 @@ export * from './methods/node-pending.ts';
 export * from './methods/nodes.ts';
 export * from './methods/questions.ts';
 export * from './methods/sessions.ts';
+export * from './methods/sessions-usage.ts';
 export * from './methods/system.ts';
 export * from './methods/usage.ts';
 export * from './schema/connect.ts';
