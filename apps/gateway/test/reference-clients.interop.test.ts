@@ -391,6 +391,49 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect((await cli(['cron', 'rm', sendId!])).code).toBe(0);
   });
 
+  it('cron add "<schedule>" "<message>" (announce to channel last): delivered to the chat of --session-key, else not, with the reason', async () => {
+    // A direct message makes the chat's session; its key is what `--session-key` names.
+    await tg.pushMessage({ chatId: 4260, from: { id: 4260, first_name: 'Ann' }, text: 'ref hi' });
+    await waitFor(() => tg.sentTexts('4260').includes('echo: ref hi'), 30_000, 'the reply to the DM');
+    const sessions = await cli(['gateway', 'call', 'sessions.list', '--params', '{}']);
+    const chat = /"key": "(telegram:[^"]*:4260)"/.exec(sessions.out)?.[1];
+    expect(chat, sessions.out).toBeDefined();
+
+    // The plainest form: no chat named, so there is no last route. Accepted; the run says why.
+    const plain = await cli(['cron', 'add', '0 7 * * *', 'ref last plain', '--name', 'interop-last-plain']);
+    expect(plain.code, plain.out).toBe(0);
+    expect(plain.out).toMatch(/"channel": "last"/);
+    const plainId = /"id": "(job_[\w-]+)"/.exec(plain.out)?.[1];
+    const list = await cli(['cron', 'list']);
+    expect(list.out.split('\n').find((l) => l.startsWith(plainId!))).toMatch(/announce -> last/);
+    const lost = await runAndWait(plainId!);
+    expect(lost.code, lost.out).toBe(1);
+    expect(lost.out).toMatch(/"deliveryStatus": "not-delivered"/);
+    expect(lost.out).toMatch(
+      /"deliveryError": "no last route: the job runs in its own session and names no chat session/,
+    );
+
+    // With the chat's session as the job's session key, the reply goes to that chat.
+    const keyed = await cli([
+      'cron',
+      'add',
+      '0 7 * * *',
+      'ref last',
+      '--name',
+      'interop-last',
+      '--session-key',
+      chat!,
+    ]);
+    expect(keyed.code, keyed.out).toBe(0);
+    expect(keyed.out).toContain(`"sessionKey": "${chat}"`);
+    const keyedId = /"id": "(job_[\w-]+)"/.exec(keyed.out)?.[1];
+    const sent = await runAndWait(keyedId!);
+    expect(sent.code, sent.out).toBe(0);
+    expect(sent.out).toMatch(/"deliveryStatus": "delivered"/);
+    expect(tg.sentTexts('4260')).toEqual(['echo: ref hi', 'echo: ref last']);
+    for (const id of [plainId!, keyedId!]) expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  });
+
   it('cron show finds a job by id or by name; cron run --due runs only a due job; cron runs filters', async () => {
     const add = await cli([
       'cron',
@@ -457,10 +500,21 @@ describe('the reference CLI and node host against our gateway (loopback approval
     ]);
     expect(systemEvent.code, systemEvent.out).not.toBe(0);
     expect(systemEvent.out).toMatch(/\/payload\/kind: only agentTurn/);
-    // The CLI's default delivery announces to the "last" route, which this gateway does not keep.
-    const lastRoute = await cli(['cron', 'add', '0 7 * * *', 'hello', '--name', 'interop-no-2']);
-    expect(lastRoute.code, lastRoute.out).not.toBe(0);
-    expect(lastRoute.out).toMatch(/\/delivery\/channel: announce needs both channel and to/);
+    // A provider-prefixed target with channel last (the reference's channel selector) is not served.
+    const prefixed = await cli([
+      'cron',
+      'add',
+      '0 7 * * *',
+      'hello',
+      '--name',
+      'interop-no-2',
+      '--to',
+      'telegram:1',
+    ]);
+    expect(prefixed.code, prefixed.out).not.toBe(0);
+    expect(prefixed.out).toMatch(
+      /\/delivery\/channel: announce names a chat with both channel and to, or neither/,
+    );
     const all = await cli(['cron', 'list', '--all', '--json']);
     expect(all.code, all.out).toBe(0);
     expect(all.out).not.toMatch(/interop-no-/);

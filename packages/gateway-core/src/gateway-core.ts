@@ -213,6 +213,7 @@ export class GatewayCore {
       onLogin: (state) => bus.publish('web.login', state),
       ...(options.onChannelSecrets ? { onSecrets: options.onChannelSecrets } : {}),
       media: this.media,
+      diagnostics: { record: (r) => this.reports.diagnostics.record(r) },
       transcriber: configuredTranscriber(cfg, options.stateDir),
       ...(options.cluster
         ? { onEnqueue: (id: string, ch: string, acct: string) => this.cluster?.announceOutbox(id, ch, acct) }
@@ -230,6 +231,7 @@ export class GatewayCore {
       limiter: auth.limiter,
       listen: options.listen,
       lifecycle: () => ({ started: this.#started, closed: this.#closed, draining: this.#draining }),
+      agents: this.agent.agents,
     });
     this.reports.addReadinessCheck({ name: 'store', check: () => this.storeHealth.readiness() });
     this.reports.addReadinessCheck(channelReadiness(this.channels));
@@ -278,6 +280,7 @@ export class GatewayCore {
       agentState: this.agent.agentState,
       approvals: this.agent.approvals,
       usage: this.agent.usage,
+      sessionUsage: this.agent.sessionUsage,
       questions: this.questions,
       nodePending: new NodePendingQueue(this.store, this.clock),
       channels: this.channels,

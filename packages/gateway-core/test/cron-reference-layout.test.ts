@@ -25,7 +25,9 @@ describe('cron jobs in the reference layout', () => {
   const runToEnd = async (id: string) => {
     const { runId } = (await call('cron.run', { id, mode: 'force' })) as { runId: string };
     return eventually(async () => {
-      const { runs } = (await call('cron.runs', { id, runId })) as { runs: { status: string }[] };
+      const { runs } = (await call('cron.runs', { id, runId })) as {
+        runs: { status: string; agentRunId?: string; deliveryError?: string }[];
+      };
       return runs[0]?.status === 'ok' ? runs[0] : undefined;
     }, 10_000);
   };
@@ -80,9 +82,18 @@ describe('cron jobs in the reference layout', () => {
         {
           ...base,
           payload: { kind: 'agentTurn', message: 'm' },
-          delivery: { mode: 'announce', channel: 'last' },
+          delivery: { mode: 'announce', channel: 'last', to: 'telegram:42' },
         },
         '/delivery/channel',
+      ],
+      [
+        {
+          ...base,
+          sessionTarget: 'current',
+          sessionKey: 'telegram:default:42',
+          payload: { kind: 'agentTurn', message: 'm' },
+        },
+        '/sessionTarget',
       ],
       [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, displayName: 'Pretty' }, '/displayName'],
     ];
@@ -94,6 +105,83 @@ describe('cron jobs in the reference layout', () => {
       });
     }
     expect(((await call('cron.list', {})) as { total: number }).total).toBe(before);
+  });
+
+  it("the CLI's default announce (channel last) goes to the chat of the job's session, else records why not", async () => {
+    // A chat's session, as a direct message makes it: its row keeps the chat (its route).
+    await h.core.store.sessions.ensure({
+      key: 'telegram:default:42',
+      kind: 'channel',
+      channel: 'telegram',
+      accountId: 'default',
+      chatId: '42',
+      createdAtMs: Date.now(),
+    });
+    const announceLast = { mode: 'announce', channel: 'last' };
+    const base = {
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      delivery: announceLast,
+    };
+    const keyed = await add({
+      ...base,
+      name: 'to-the-chat',
+      sessionKey: 'telegram:default:42',
+      payload: { kind: 'agentTurn', message: 'morning' },
+    });
+    const plain = await add({ ...base, name: 'nowhere', payload: { kind: 'agentTurn', message: 'lost' } });
+    const webchat = await add({
+      ...base,
+      name: 'webchat',
+      sessionTarget: 'session:notes',
+      payload: { kind: 'agentTurn', message: 'noted' },
+    });
+    expect(keyed).toMatchObject({ sessionKey: 'telegram:default:42', delivery: announceLast });
+    expect(plain).toMatchObject({ sessionTarget: 'isolated', delivery: announceLast });
+    expect(plain).not.toHaveProperty('sessionKey');
+    for (const job of [keyed, plain, webchat])
+      for (const field of ['sessionKey', 'sessionTarget', 'delivery'])
+        if (job[field] !== undefined)
+          expect(referenceSubErrors('CronJob', ['properties', field], job[field]), field).toBe('');
+
+    // The turn answers that chat (the reply goes out through the outbox under the run's id; no
+    // channel is configured here, the process and interop tests see it arrive on Telegram).
+    const { runId } = (await call('cron.run', { id: keyed.id, mode: 'force' })) as { runId: string };
+    const agentRunId = await eventually(async () => {
+      const { runs } = (await call('cron.runs', { id: keyed.id, runId })) as {
+        runs: { agentRunId?: string }[];
+      };
+      return runs[0]?.agentRunId;
+    }, 10_000);
+    expect((await h.core.store.runs.get(agentRunId))?.deliverTo).toEqual({
+      channel: 'telegram',
+      accountId: 'default',
+      chatId: '42',
+    });
+
+    // No chat to go to: the turn runs, its reply stays in the session, and the run says why.
+    for (const [job, why] of [
+      [plain, /^no last route: the job runs in its own session and names no chat session/],
+      // Found when the job runs: before its first run the named session is not there yet; then it
+      // is the job's own session, no chat.
+      [webchat, /^no last route: session notes does not exist$/],
+      [webchat, /^no last route: session notes is not a channel chat$/],
+    ] as const) {
+      const run = await runToEnd(job.id);
+      expect(run).toMatchObject({
+        status: 'ok',
+        deliveryStatus: 'not-delivered',
+        delivered: false,
+        completionStatus: 'failed',
+      });
+      expect(run.deliveryError).toMatch(why);
+      const agentRun = await h.core.store.runs.get(run.agentRunId ?? '');
+      expect(agentRun?.status).toBe('ok');
+      expect(agentRun?.deliverTo).toBeUndefined();
+    }
+    expect(await transcript(plain)).toEqual(['lost', 'echo: lost']);
+    for (const job of [keyed, plain, webchat]) await call('cron.remove', { id: job.id });
   });
 
   it('an isolated job starts every run afresh; a session:<key> job builds on its history', async () => {

@@ -11,6 +11,7 @@ import {
   generateDeviceIdentity,
 } from '@openclaw/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { ChannelProvider } from '../src/channels/sdk/types.ts';
 import { ConfigManager } from '../src/config/config-manager.ts';
 import { attachSocket } from '../src/connection/socket-adapter.ts';
 import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
@@ -67,6 +68,8 @@ export async function startHarness(
     handlers?: HandlerOverrides[];
     token?: string;
     metrics?: CoreMetricsSink;
+    /** Channel providers (configured under `channels` in config). */
+    providers?: ChannelProvider[];
   } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'oc-core-'));
@@ -97,6 +100,7 @@ export async function startHarness(
     presenceBatchMs: 0,
     handlers: options.handlers ?? [],
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.providers ? { providers: options.providers, stateDir: dir } : {}),
   });
   let peer: { remoteAddress: string; isLoopback: boolean; origin?: string; originRejected?: boolean } = {
     remoteAddress: '127.0.0.1',

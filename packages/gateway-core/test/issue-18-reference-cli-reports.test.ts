@@ -108,8 +108,12 @@ describe('reference CLI report methods', () => {
       deliveryStatus: 'not-requested',
       completionStatus: 'succeeded',
     });
+    // Its session is no chat, so it has no route: the run says so rather than claiming success.
     const delivering = await finished(true);
-    expect(delivering).not.toHaveProperty('completionStatus');
-    expect(delivering).not.toHaveProperty('deliveryStatus');
+    expect(delivering).toMatchObject({
+      deliveryStatus: 'not-delivered',
+      completionStatus: 'failed',
+      deliveryError: 'no last route: session cron-cli-wait-true does not exist',
+    });
   });
 });

@@ -140,6 +140,7 @@ export {
   type MethodDefinition,
 } from './methods/define.ts';
 export * from './methods/devices.ts';
+export * from './methods/diagnostics.ts';
 export * from './methods/host.ts';
 export {
   type FinalMethodName,
@@ -162,6 +163,7 @@ export * from './methods/node-pending.ts';
 export * from './methods/nodes.ts';
 export * from './methods/questions.ts';
 export * from './methods/sessions.ts';
+export * from './methods/sessions-usage.ts';
 export * from './methods/system.ts';
 export * from './methods/usage.ts';
 export * from './schema/connect.ts';
@@ -169,6 +171,7 @@ export * from './schema/frames.ts';
 export * from './schema/health.ts';
 export * from './schema/presence.ts';
 export { IdempotencyKey, OkResult } from './schema/primitives.ts';
+export * from './schema/status-reference.ts';
 export {
   isOperatorScope,
   type MethodScope,

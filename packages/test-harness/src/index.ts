@@ -5,6 +5,14 @@ export { type GatewayProcess, type SpawnGatewayOptions, spawnGateway } from './g
 export { type SpawnNodeAgentOptions, spawnNodeAgent } from './node-agent-process.ts';
 export { connectOperator, testClientInfo } from './operator.ts';
 export { cliEntry, nodeAgentEntry, repoRoot, SOURCE_CONDITIONS } from './paths.ts';
+export {
+  PRICED_CALL_COST,
+  PRICED_CALL_TOKENS,
+  PRICED_CALL_USAGE,
+  PRICED_MODEL_COST,
+  type PricedGateway,
+  pricedGateway,
+} from './priced-gateway.ts';
 export { type CliResult, runCli } from './run-cli.ts';
 export {
   type ScriptedGateway,

@@ -10,6 +10,7 @@ import type { MediaStore } from '../media/media-store.ts';
 import type { NodeService } from '../nodes/node-service.ts';
 import type { Responder } from '../sessions/responder.ts';
 import type { Store } from '../store/types.ts';
+import { SessionUsage } from '../usage/session-usage.ts';
 import { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
 import { configuredResponder } from './configured-responder.ts';
@@ -62,6 +63,8 @@ export interface AgentWiring {
   updateSessionKeys: (chat: RoutedChat) => string[];
   /** Token accounting: what runs' model calls used, and what it cost. */
   usage: UsageLedger;
+  /** The usage view's per-session reports. */
+  sessionUsage: SessionUsage;
 }
 
 /** Build the model registry, compactor, approvals, catalog and the responder that runs the tool loop. */
@@ -130,9 +133,10 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     agents: new AgentCatalog(models, cfg),
     approvals,
     responder,
-    agentState: sessionAgentState({ store, models, compactor, agentOf }),
+    agentState: sessionAgentState({ store, models, compactor, agentOf, usage }),
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
     updateSessionKeys: (chat) => updateSessionKeys(cfg().bindings, chat),
     usage,
+    sessionUsage: new SessionUsage({ store, clock: o.clock, config: cfg, agentOf }),
   };
 }

@@ -1,5 +1,7 @@
 import type { HistoryTurn } from '../sessions/responder.ts';
-import type { Store } from '../store/types.ts';
+import type { ModelCallUsage, Store } from '../store/types.ts';
+import type { UsageLedger } from '../usage/usage-ledger.ts';
+import { newUuid } from '../util/ids.ts';
 import { fitHistory } from './context-budget.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
@@ -15,6 +17,8 @@ export function sessionAgentState(d: {
   compactor: SessionCompactor;
   /** The agent a session belongs to. */
   agentOf: (sessionKey: string) => string;
+  /** Where the summary call's tokens are recorded (as a compaction of the session). */
+  usage?: Pick<UsageLedger, 'record'>;
 }) {
   return {
     async summarize(key: string, keep: number): Promise<boolean> {
@@ -38,7 +42,22 @@ export function sessionAgentState(d: {
       }));
       // One summary call has to fit the model too: the newest of what goes, within half its window.
       const { keep: fits } = fitHistory(turns, Math.floor(d.compactor.contextTokens(candidates[0]!) / 2));
-      await d.compactor.compact(key, fits, through, candidates);
+      const calls: ModelCallUsage[] = [];
+      try {
+        await d.compactor.compact(key, fits, through, candidates, undefined, (model, usage) =>
+          calls.push({ provider: model.provider, model: model.modelId, ...usage }),
+        );
+      } finally {
+        // A summary call that failed after it was billed still counts.
+        if (calls.length && d.usage)
+          await d.usage.record({
+            runId: `compact:${newUuid()}`,
+            sessionKey: key,
+            agentId: d.agentOf(key),
+            calls,
+            kind: 'compaction',
+          });
+      }
       return true;
     },
     setModel(key: string, model: string | null): Promise<void> {

@@ -45,6 +45,8 @@ export interface ChannelsDeps extends ChannelTuning {
   /** This gateway's id: the lease holder name. */
   gatewayId: string;
   webhooks?: WebhookRegistrar | undefined;
+  /** Inbound messages are counted here (`diagnostics.stability`). */
+  diagnostics?: ChannelInboundOptions['diagnostics'];
   /** What answers a conversation's messages, and how its runs behave (read on every run). */
   responder: () => Responder;
   runSettings?: (() => RunSettings) | undefined;
@@ -192,6 +194,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
   const access = new AccessControl(store.channelAccess, () => clock.now());
   const inbound = new ChannelInbound({
     updateSessionKeys: deps.updateSessionKeys,
+    diagnostics: deps.diagnostics,
     table,
     store,
     clock,

@@ -1,4 +1,5 @@
 import type { RoutedChat } from '../agents/agent-routing.ts';
+import type { DiagnosticRecorder } from '../health/diagnostic-recorder.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
@@ -25,6 +26,8 @@ export interface ChannelInboundOptions {
   onMessageUpdated?: ((message: SessionMessageRecord) => void) | undefined;
   /** The sessions an edit or reaction in a chat may belong to (routed to agents), likeliest first. */
   updateSessionKeys?: ((chat: RoutedChat) => string[]) | undefined;
+  /** Where received, dispatched and processed messages are counted (`diagnostics.stability`). */
+  diagnostics?: Pick<DiagnosticRecorder, 'record'> | undefined;
 }
 
 /**
@@ -50,9 +53,26 @@ export class ChannelInbound {
 
   /** dedupe → access control / pairing → mention gate → conversation. */
   async handle(env: InboundEnvelope): Promise<void> {
-    const { table, store, log } = this.#o;
-    const sup = table.get(env.channel, env.accountId);
+    const sup = this.#o.table.get(env.channel, env.accountId);
     if (!sup) return;
+    const diag = this.#o.diagnostics;
+    const channel = env.channel;
+    const t0 = performance.now();
+    diag?.record({ type: 'message.received', channel });
+    let outcome: { outcome: string; reason?: string } = { outcome: 'error' };
+    try {
+      outcome = await this.#handle(env, sup);
+    } finally {
+      const durationMs = Math.round(performance.now() - t0);
+      diag?.record({ type: 'message.processed', channel, durationMs, ...outcome });
+    }
+  }
+
+  async #handle(
+    env: InboundEnvelope,
+    sup: NonNullable<ReturnType<AccountTable['get']>>,
+  ): Promise<{ outcome: string; reason?: string }> {
+    const { table, store, log } = this.#o;
     const now = this.#o.clock.now();
     sup.noteInbound(now);
     // Not waited onto disk: the message's own durable write follows when it is accepted, and a
@@ -70,7 +90,7 @@ export class ChannelInbound {
     switch (decision.action) {
       case 'drop':
         log.debug({ channel: env.channel, chat: env.chat.id, reason: decision.reason }, 'inbound dropped');
-        return;
+        return { outcome: 'skipped', reason: decision.reason.replace(/\W+/g, '_') };
       case 'challenge': {
         log.info(
           {
@@ -90,11 +110,27 @@ export class ChannelInbound {
             dedupeKey: `pairing|${env.channel}|${env.accountId}|${decision.request.code}`,
           });
         }
-        return;
+        return { outcome: 'skipped', reason: 'pairing_required' };
       }
       case 'accept': {
         const media = env.media.length ? await this.#o.media?.(env) : undefined;
-        await this.#o.conversations.inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+        const diag = this.#o.diagnostics;
+        const t0 = performance.now();
+        diag?.record({ type: 'message.dispatch.started', channel: env.channel });
+        let done = 'error';
+        try {
+          await this.#o.conversations.inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+          done = 'completed';
+        } finally {
+          const durationMs = Math.round(performance.now() - t0);
+          diag?.record({
+            type: 'message.dispatch.completed',
+            channel: env.channel,
+            durationMs,
+            outcome: done,
+          });
+        }
+        return { outcome: 'completed' };
       }
     }
   }

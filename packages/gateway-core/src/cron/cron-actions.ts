@@ -6,6 +6,9 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { jobSessionKey } from './job-agent.ts';
+import { resolveLastRoute } from './last-route.ts';
+
+type Target = { channel: string; to: string; accountId?: string | undefined; threadId?: string | undefined };
 
 /** What a job does when it fires: an agent run in a session, or a send through the outbox. */
 export function cronActions(
@@ -30,12 +33,25 @@ export function cronActions(
         await agent.agentState.forget(sessionKey);
         feed.sessionChanged(sessionKey, 'reset');
       }
+      // A named chat, or the last route (found now, so it follows the session); with none, the
+      // turn still runs and its reply stays in the session, and the run says why it was not sent.
+      let target: Target | undefined =
+        action.channel && action.to
+          ? { channel: action.channel, to: action.to, accountId: action.accountId, threadId: action.threadId }
+          : undefined;
+      let undelivered: string | undefined;
+      if (!target && action.deliver) {
+        const route = await resolveLastRoute(store, job);
+        if (route.ok) {
+          const { channel, accountId, chatId, threadId } = route.target;
+          target = { channel, to: chatId, accountId, threadId };
+        } else undelivered = route.error;
+      }
       const r = await sessions.agent({
         message: action.message,
         sessionKey,
-        deliver: action.deliver,
-        ...(action.channel && action.to
-          ? { channel: action.channel, to: action.to, accountId: action.accountId, threadId: action.threadId }
+        ...(target
+          ? { channel: target.channel, to: target.to, accountId: target.accountId, threadId: target.threadId }
           : {}),
         dedupeKey,
         source: 'cron',
@@ -44,7 +60,7 @@ export function cronActions(
         ok: w?.status === 'ok',
         error: w?.status === 'ok' ? undefined : (w?.error ?? w?.status),
       }));
-      return { runId: r.runId, outcome };
+      return { runId: r.runId, outcome, ...(undelivered ? { undelivered } : {}) };
     },
     send: async (action, idempotencyKey) => {
       const p: SendParams = { to: action.to, message: action.message, idempotencyKey };

@@ -24,6 +24,8 @@ export interface CronServiceOptions {
   ): Promise<{
     runId: string;
     outcome: Promise<{ ok: boolean; error?: string | undefined }>;
+    /** Why its reply cannot be delivered (no last route): the run records not-delivered. */
+    undelivered?: string | undefined;
   }>;
   /**
    * Queue a plain send (durably; the idempotency key keeps a re-fired job from sending twice).
@@ -286,7 +288,9 @@ export class CronService {
       if (job.action.kind === 'agent') {
         const started = await this.#o.runAgent(job.action, job, key);
         run.agentRunId = started.runId;
-        if (run.delivers) run.outboxId = replyOutboxId(started.runId);
+        if (started.undelivered !== undefined)
+          run.delivery = { status: 'not-delivered', error: started.undelivered };
+        else if (run.delivers) run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;

@@ -27,13 +27,21 @@ export function jobSessionKey(job: Pick<CronJobRecord, 'id' | 'agentId' | 'actio
  * agent: a turn never runs in another agent's session.
  */
 export function checkJobAgent(job: JobAgentFields): void {
-  const key = job.action.kind === 'agent' ? job.action.sessionKey : undefined;
-  const named = key ? agentIdInKey(key) : undefined;
-  if (job.agentId === undefined || named === undefined || named === job.agentId) return;
-  throw gatewayError(
-    'INVALID_REQUEST',
-    'PARAMS_INVALID',
-    `session ${key} belongs to agent "${named}", not "${job.agentId}"`,
-    { details: { path: '/action/sessionKey', agentId: job.agentId, sessionKey: key } },
-  );
+  if (job.action.kind !== 'agent') return;
+  const { sessionKey, routeSessionKey } = job.action;
+  const owner = job.agentId ?? (sessionKey ? agentIdInKey(sessionKey) : undefined) ?? DEFAULT_AGENT_ID;
+  for (const [field, key, agent] of [
+    ['sessionKey', sessionKey, job.agentId],
+    // The creating session's chat is delivered to as the job's agent: it must be one of its own.
+    ['routeSessionKey', routeSessionKey, owner],
+  ] as const) {
+    const named = key ? agentIdInKey(key) : undefined;
+    if (agent === undefined || named === undefined || named === agent) continue;
+    throw gatewayError(
+      'INVALID_REQUEST',
+      'PARAMS_INVALID',
+      `session ${key} belongs to agent "${named}", not "${agent}"`,
+      { details: { path: `/action/${field}`, agentId: agent, sessionKey: key } },
+    );
+  }
 }

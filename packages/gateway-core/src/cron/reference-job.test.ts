@@ -105,16 +105,17 @@ describe('the reference job layout in cron.add', () => {
       [{ payload: { kind: 'agentTurn', message: 'm', toolsAllow: ['exec'] } }, '/payload/toolsAllow'],
       [{ payload: { kind: 'agentTurn', message: 'm', lightContext: true } }, '/payload/lightContext'],
       [{ sessionTarget: 'main' }, '/sessionTarget'],
-      [{ sessionTarget: 'current' }, '/sessionTarget'],
+      // current with a creating session runs detached and commits into it: not served.
+      [{ sessionTarget: 'current', sessionKey: 'telegram:default:1' }, '/sessionTarget'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
-      [{ sessionKey: 'agent:main:main' }, '/sessionKey'],
       [{ displayName: 'Pretty' }, '/displayName'],
       [{ failureAlert: { after: 2 } }, '/failureAlert'],
       [{ schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 } }, '/schedule/staggerMs'],
       [{ schedule: { kind: 'on-exit', command: 'x' } } as Partial<AddParams>, '/schedule/kind'],
       [{ delivery: { mode: 'webhook', to: 'https://x.invalid' } } as Partial<AddParams>, '/delivery/mode'],
-      // The CLI's default announce has no target, and there is no last route to fall back on.
-      [{ delivery: { mode: 'announce', channel: 'last' } }, '/delivery/channel'],
+      // A chat is named with both channel and to, or neither (the last route); no partial target.
+      [{ delivery: { mode: 'announce', channel: 'last', to: 'telegram:123' } }, '/delivery/channel'],
+      [{ delivery: { mode: 'announce', accountId: 'work' } }, '/delivery/accountId'],
       [{ delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
       [{ sessionTarget: 'session:s', delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
       [{ delivery: { mode: 'none', to: '123' } }, '/delivery/to'],
@@ -126,6 +127,23 @@ describe('the reference job layout in cron.add', () => {
     for (const [over, path] of cases)
       expect(refusal(() => jobInputFromAdd(refAdd(over))).path, path).toBe(path);
     expect(refusal(() => jobInputFromAdd(refAdd({ sessionTarget: 'main' }))).message).toMatch(/isolated/);
+  });
+
+  it("maps the CLI's default announce (channel last) onto the last route; sessionKey names its chat", () => {
+    // `cron add "<sched>" "<msg>"`: isolated, announce to channel last, no creating session.
+    const plain = jobInputFromAdd(refAdd({ delivery: { mode: 'announce', channel: 'last' } }));
+    expect(plain.action).toEqual({ kind: 'agent', message: 'summarise', freshSession: true, deliver: true });
+    expect(jobInputFromAdd(refAdd({ delivery: { mode: 'announce' } })).action).toEqual(plain.action);
+    // `--session-key`: the creating session, whose chat the reply goes to.
+    const keyed = jobInputFromAdd(
+      refAdd({ sessionKey: 'telegram:default:42', delivery: { mode: 'announce', channel: 'last' } }),
+    );
+    expect(keyed.action).toEqual({ ...plain.action, routeSessionKey: 'telegram:default:42' });
+    // current from a call that names no creating conversation runs isolated, as in the reference.
+    expect(
+      jobInputFromAdd(refAdd({ sessionTarget: 'current', delivery: { mode: 'announce', channel: 'last' } }))
+        .action,
+    ).toEqual(plain.action);
   });
 
   it('keeps our own layout as it was, and refuses a mix of both', () => {
@@ -164,6 +182,34 @@ describe('the reference view of a stored job', () => {
     expect(referenceView(stored({ kind: 'agent', message: 'm', sessionKey: 's' })).sessionTarget).toBe(
       'session:s',
     );
+    // The last route: the creating session's chat, else the named session's, else none.
+    const last = stored({ kind: 'agent', message: 'm', freshSession: true, deliver: true });
+    expect(referenceView(last)).toMatchObject({
+      sessionTarget: 'isolated',
+      delivery: { mode: 'announce', channel: 'last' },
+    });
+    expect(referenceView(last)).not.toHaveProperty('sessionKey');
+    expect(deliveryPreview(last)).toEqual({
+      label: 'announce -> last',
+      detail: 'no chat session: runs record not-delivered',
+    });
+    const keyed = stored({
+      ...last.action,
+      routeSessionKey: 'telegram:default:42',
+    } as CronJobRecord['action']);
+    expect(referenceView(keyed)).toMatchObject({
+      sessionKey: 'telegram:default:42',
+      sessionTarget: 'isolated',
+    });
+    expect(deliveryPreview(keyed).detail).toBe('the chat of session telegram:default:42, if it is one');
+    const named = stored({ kind: 'agent', message: 'm', sessionKey: 'telegram:default:7', deliver: true });
+    expect(deliveryPreview(named).detail).toBe('the chat of session telegram:default:7, if it is one');
+    // The session a job runs in comes first, as in the reference.
+    const both = stored({
+      ...named.action,
+      routeSessionKey: 'telegram:default:42',
+    } as CronJobRecord['action']);
+    expect(deliveryPreview(both).detail).toBe('the chat of session telegram:default:7, if it is one');
     // A send has no reference payload: only its state is shown (who runs a job is the handler's
     // to say, from the configured agents).
     expect(referenceView(stored({ kind: 'send', to: '1', message: 'x' }, { enabled: false }))).toEqual({
@@ -211,6 +257,16 @@ describe('a reference-layout patch in cron.update', () => {
       message: 'old',
     });
     expect(actionFromPatch(job, { enabled: false })).toBeUndefined();
+    // `cron edit --session-key`: the creating session changes; null clears it; absent keeps it.
+    const last = actionFromPatch(job, { delivery: { mode: 'announce', channel: 'last' } });
+    expect(last).toEqual({ kind: 'agent', message: 'old', freshSession: true, deliver: true });
+    const keyed = actionFromPatch(stored(last!), { sessionKey: 'telegram:default:42' });
+    expect(keyed).toEqual({ ...last, routeSessionKey: 'telegram:default:42' });
+    expect(actionFromPatch(stored(keyed!), { payload: { kind: 'agentTurn', message: 'n' } })).toEqual({
+      ...keyed,
+      message: 'n',
+    });
+    expect(actionFromPatch(stored(keyed!), { sessionKey: null })).toEqual(last);
   });
 
   it('refuses what it cannot carry out, at /patch/…', () => {

@@ -5,11 +5,14 @@ import type { CronJobRecord } from '../store/types.ts';
 import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
+import { routeSessionKey } from './last-route.ts';
 
 type AddParams = Static<typeof cronAdd.params>;
 type Patch = Static<typeof cronUpdate.params>['patch'];
 /** The reference's description of an agent turn: what it runs, where, and where the reply goes. */
-type Turn = { [K in 'payload' | 'sessionTarget' | 'wakeMode' | 'delivery']?: AddParams[K] | undefined };
+type Turn = {
+  [K in 'payload' | 'sessionTarget' | 'wakeMode' | 'delivery' | 'sessionKey']?: AddParams[K] | undefined;
+};
 type AgentAction = Extract<CronJobRecord['action'], { kind: 'agent' }>;
 
 /** The fields only the reference layout has (their presence picks that layout). */
@@ -96,8 +99,6 @@ export function jobInputFromAdd(p: AddParams): JobInput {
 
 /** The reference's job-level extras: served only in the values that mean what this gateway does. */
 function refuseExtras(p: AddParams | Patch, at = ''): void {
-  if (p.sessionKey)
-    throw unsupported(`${at}/sessionKey`, 'jobs are not bound to a creating session here; use sessionTarget');
   for (const f of ['declarationKey', 'displayName', 'owner', 'pacing', 'trigger', 'state'] as const) {
     const v = (p as Record<string, unknown>)[f];
     // A patch may clear what was never set.
@@ -133,7 +134,9 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
   for (const [field, present, why] of refused)
     if (present) throw unsupported(`${at}/payload/${field}`, why, payload[field]);
   const action: AgentAction = { kind: 'agent', message: payload.message };
-  const target = p.sessionTarget ?? 'isolated';
+  // `current` binds to the creating conversation; a call naming none runs isolated (as the reference does).
+  const target =
+    p.sessionTarget === 'current' && !p.sessionKey ? 'isolated' : (p.sessionTarget ?? 'isolated');
   if (target === 'main')
     throw unsupported(
       `${at}/sessionTarget`,
@@ -143,11 +146,12 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
   if (target === 'current')
     throw unsupported(
       `${at}/sessionTarget`,
-      'a gateway call carries no creating conversation; use session:<key>',
+      'current with a creating session (sessionKey) runs detached and commits into that conversation, which is not served; use isolated (the reply goes to that chat) or session:<key>',
       target,
     );
   if (target === 'isolated') action.freshSession = true;
   else action.sessionKey = target.slice('session:'.length);
+  if (p.sessionKey) action.routeSessionKey = p.sessionKey;
   applyDelivery(action, p.delivery, at);
   checkTarget(action);
   return action;
@@ -181,12 +185,21 @@ function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): vo
     if (threadId) action.threadId = threadId;
     return;
   }
-  // No explicit target: only a named session has a chat of its own to deliver to.
-  if (!action.sessionKey || channel || d.to || d.accountId || threadId)
+  // Neither: the last route, the chat of the job's session, found when the job runs. A partial
+  // target (a provider-prefixed `to`, an account or thread for whatever chat that is) is not served.
+  const partial = (
+    [
+      ['to', channel && d.to === undefined ? channel : undefined],
+      ['channel', d.to],
+      ['accountId', d.accountId],
+      ['threadId', threadId],
+    ] as const
+  ).find(([, v]) => v !== undefined);
+  if (partial)
     throw unsupported(
-      `${at}/delivery/${channel ? 'to' : 'channel'}`,
-      'announce needs both channel and to here (there is no last route to fall back on); or use mode none',
-      channel ?? d.channel,
+      `${at}/delivery/${partial[0]}`,
+      'announce names a chat with both channel and to, or neither (channel "last": the chat of the job\'s session)',
+      partial[1],
     );
 }
 
@@ -196,12 +209,13 @@ function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): vo
  */
 export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction | undefined {
   refuseExtras(patch, '/patch');
-  const { payload, delivery, sessionTarget, wakeMode } = patch;
+  const { payload, delivery, sessionTarget, wakeMode, sessionKey } = patch;
   if (
     payload === undefined &&
     delivery === undefined &&
     sessionTarget === undefined &&
-    wakeMode === undefined
+    wakeMode === undefined &&
+    sessionKey === undefined
   )
     return undefined;
   if (patch.action)
@@ -225,6 +239,8 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
     {
       payload: { ...merged, kind: 'agentTurn', message: merged.message },
       sessionTarget: sessionTarget ?? current?.view.sessionTarget,
+      // null clears the creating session; absent keeps it.
+      sessionKey: sessionKey === undefined ? current?.view.sessionKey : sessionKey,
       delivery:
         delivery || current
           ? ({ mode: 'none', ...overlay(base, delivery ?? {}) } as Turn['delivery'])
@@ -269,7 +285,10 @@ function checkTarget(action: CronJobRecord['action']): void {
     );
 }
 
-type ReferenceView = Pick<CronJob, 'sessionTarget' | 'wakeMode' | 'payload' | 'delivery' | 'state'>;
+type ReferenceView = Pick<
+  CronJob,
+  'sessionKey' | 'sessionTarget' | 'wakeMode' | 'payload' | 'delivery' | 'state'
+>;
 
 /** How the reference's clients see a stored job (what their list and show commands read). */
 export function referenceView(job: CronJobRecord): ReferenceView {
@@ -283,6 +302,7 @@ export function referenceView(job: CronJobRecord): ReferenceView {
   const view: ReferenceView = { state };
   const a = job.action;
   if (a.kind !== 'agent') return view;
+  if (a.routeSessionKey) view.sessionKey = a.routeSessionKey;
   view.sessionTarget = a.freshSession && !a.sessionKey ? 'isolated' : `session:${jobSessionKey(job)}`;
   view.wakeMode = 'now';
   view.payload = { kind: 'agentTurn', message: a.message };
@@ -295,7 +315,9 @@ export function referenceView(job: CronJobRecord): ReferenceView {
           ...(a.accountId ? { accountId: a.accountId } : {}),
           ...(a.threadId ? { threadId: a.threadId } : {}),
         }
-      : { mode: a.deliver ? 'announce' : 'none' };
+      : a.deliver
+        ? { mode: 'announce', channel: 'last' }
+        : { mode: 'none' };
   return view;
 }
 
@@ -305,7 +327,11 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
   if (a.channel && a.to) return { label: `announce -> ${a.channel}:${a.to}`, detail: 'named in the job' };
-  if (a.deliver)
-    return { label: 'announce -> session chat', detail: `the chat of ${jobSessionKey(job)}, if any` };
+  if (a.deliver) {
+    const key = routeSessionKey(job);
+    return key
+      ? { label: 'announce -> last', detail: `the chat of session ${key}, if it is one` }
+      : { label: 'announce -> last', detail: 'no chat session: runs record not-delivered' };
+  }
   return { label: 'none', detail: 'the reply stays in the session' };
 }

@@ -8,6 +8,7 @@ import type {
 } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { GatewayIdentity } from '../gateway-identity.ts';
+import type { DiagnosticRecorder } from '../health/diagnostic-recorder.ts';
 import { processMemory } from '../health/process-memory.ts';
 import type { Heartbeat } from '../heartbeat/heartbeat.ts';
 import { withReferenceLogFields } from '../logging/log-line-compat.ts';
@@ -19,8 +20,12 @@ import type { Clock } from '../util/clock.ts';
 
 export interface SystemDeps {
   gateway: GatewayIdentity;
-  /** health and status as the reporter assembles them. */
-  reports: { health(): HealthSummary; status(): Promise<StatusResult> };
+  /** health, status and the diagnostic recorder, as the reporter keeps them. */
+  reports: {
+    health(): HealthSummary;
+    status(params: { includeChannelSummary?: boolean | undefined }): Promise<StatusResult>;
+    diagnostics: Pick<DiagnosticRecorder, 'snapshot'>;
+  };
   /** Who is connected: this gateway's presence, or the cluster's merged view. */
   presenceList: () => PresenceEntry[] | Promise<PresenceEntry[]>;
   heartbeat: Heartbeat;
@@ -46,7 +51,8 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
       h.durationMs = Math.ceil(performance.now() - t0);
       return h;
     },
-    status: () => reports.status(),
+    status: ({ includeChannelSummary }) => reports.status({ includeChannelSummary }),
+    'diagnostics.stability': (query) => reports.diagnostics.snapshot(query),
     'system-presence': async () => [gatewaySelfPresence(gateway, clock.now()), ...(await presenceList())],
     'system-event': async ({ text, kind, data }, ctx) => {
       const source = ctx.caller.id;

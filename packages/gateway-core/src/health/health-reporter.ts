@@ -7,7 +7,10 @@ import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { summarizeChannels } from './channel-health.ts';
+import { DiagnosticRecorder, processMemoryNow } from './diagnostic-recorder.ts';
+import { recordFromBus } from './diagnostic-taps.ts';
 import { EventLoopMonitor } from './event-loop-monitor.ts';
+import { type ReferenceStatusSources, referenceStatus } from './reference-status.ts';
 
 /** What the listening layer knows about itself, for `status`. */
 export interface ListenInfo {
@@ -43,7 +46,15 @@ export interface HealthReporterOptions {
   listen?: (() => ListenInfo) | undefined;
   /** Where the core is in its life: readiness needs it started, not closed and not draining. */
   lifecycle: () => { started: boolean; closed: boolean; draining: boolean };
+  /** The agents, for the reference's sections of status (main alone without them). */
+  agents?: ReferenceStatusSources['agents'] | undefined;
 }
+
+const MAIN_ONLY: ReferenceStatusSources['agents'] = {
+  list: () => [{ id: 'main' }],
+  agentOf: () => 'main',
+  modelRef: () => 'echo/echo',
+};
 
 /**
  * Health, readiness and status: what `/readyz`, the `health` event and method, hello-ok's
@@ -55,9 +66,16 @@ export class HealthReporter {
   readonly #readiness: ReadinessCheck[] = [];
   #healthVersion = 0;
   #lastHealthKey = '';
+  readonly #untap: () => void;
+  /** What happened lately in this process (`diagnostics.stability`); inbound channels record into it too. */
+  readonly diagnostics: DiagnosticRecorder;
 
   constructor(options: HealthReporterOptions) {
     this.#o = options;
+    this.diagnostics = new DiagnosticRecorder(options.clock);
+    const agentOf = (key: string) => (options.agents ?? MAIN_ONLY).agentOf(key);
+    const eventLoop = () => this.#eventLoop.sample(options.clock.now());
+    this.#untap = recordFromBus(options.bus, this.diagnostics, eventLoop, agentOf);
   }
 
   addReadinessCheck(check: ReadinessCheck): void {
@@ -129,7 +147,8 @@ export class HealthReporter {
     this.#o.bus.publish('health', h, { stateVersion: this.stateVersion() });
   }
 
-  async status(): Promise<StatusResult> {
+  /** This gateway's status, with the reference's sections (`includeChannelSummary: false` leaves its lines out). */
+  async status(params: { includeChannelSummary?: boolean | undefined } = {}): Promise<StatusResult> {
     const o = this.#o;
     const now = o.clock.now();
     const listen = o.listen?.() ?? { bind: 'loopback', host: '127.0.0.1', port: 0, tls: false };
@@ -150,6 +169,12 @@ export class HealthReporter {
       return undefined;
     });
     const [pendingDevices, pendingNodes, knownNodes] = counts ?? [[], [], []];
+    const accounts = o.channels.summary().accounts;
+    const reference = await referenceStatus(
+      { config: o.config, agents: o.agents ?? MAIN_ONLY, sessions: o.store.sessions },
+      accounts,
+      params.includeChannelSummary !== false,
+    );
     const lockouts = o.limiter.lockouts();
     const r = this.readiness();
     if (!counts) r.degraded.push('store: unavailable (pending and known counts are missing)');
@@ -162,7 +187,7 @@ export class HealthReporter {
       degraded: [...r.degraded, ...r.notReady],
       gateway: { ...listen, authMode: o.config().auth.mode },
       connections: { total: operators + nodes, operators, nodes },
-      channels: o.channels.summary().accounts.map((a) => {
+      channels: accounts.map((a) => {
         const c: StatusResult['channels'][number] = {
           channel: a.channel,
           accountId: a.accountId,
@@ -180,10 +205,16 @@ export class HealthReporter {
       nodes: { connected: nodes, known: knownNodes.length },
       pending: { devices: pendingDevices.length, nodes: pendingNodes.length },
       authLockouts: { total: lockouts.length, entries: lockouts.slice(0, 20) },
+      runtimeVersion: o.gateway.version,
+      pid: process.pid,
+      eventLoop: this.#eventLoop.sample(now),
+      processMemory: processMemoryNow(),
+      ...reference,
     };
   }
 
   close(): void {
+    this.#untap();
     this.#eventLoop.close();
   }
 

@@ -7,10 +7,22 @@ export function memoryUsage(): UsageRepo {
   return {
     async record(r) {
       runs.push(structuredClone(r));
-      latest.set(r.sessionKey, structuredClone(r));
+      if (r.kind !== 'compaction') latest.set(r.sessionKey, structuredClone(r));
     },
     async buckets(query) {
       return usageBuckets(runs, query);
+    },
+    async runs(q) {
+      return runs
+        .filter(
+          (r) =>
+            r.ts >= q.fromMs &&
+            r.ts <= q.toMs &&
+            (q.agentId === undefined || r.agentId === q.agentId) &&
+            (q.sessionKey === undefined || r.sessionKey === q.sessionKey),
+        )
+        .sort((a, b) => a.ts - b.ts)
+        .map((r) => structuredClone(r));
     },
     async latest(keys) {
       const out = new Map<string, RunUsageRecord>();

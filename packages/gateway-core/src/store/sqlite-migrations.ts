@@ -136,6 +136,14 @@ export const migrations: Migration[] = [
       CREATE TABLE session_usage (session_key TEXT PRIMARY KEY, data TEXT NOT NULL);
     `,
   },
+  {
+    version: 7,
+    name: 'model usage per session, and compaction calls',
+    sql: `
+      ALTER TABLE model_usage ADD COLUMN kind TEXT;
+      CREATE INDEX model_usage_session ON model_usage (session_key, ts);
+    `,
+  },
 ];
 
 export class StoreVersionError extends Error {

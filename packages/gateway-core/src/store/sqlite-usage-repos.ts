@@ -11,7 +11,7 @@ export function sqliteUsage({ q, tx, run }: SqliteParts): UsageRepo {
         tx(() => {
           const insert = q(
             `INSERT INTO model_usage (ts, run_id, session_key, agent_id, provider, model, input, output,
-               cache_read, cache_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               cache_read, cache_write, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           );
           for (const c of r.calls)
             insert.run(
@@ -25,7 +25,9 @@ export function sqliteUsage({ q, tx, run }: SqliteParts): UsageRepo {
               c.output,
               c.cacheRead,
               c.cacheWrite,
+              r.kind ?? null,
             );
+          if (r.kind === 'compaction') return;
           q(
             `INSERT INTO session_usage (session_key, data) VALUES (?, ?)
              ON CONFLICT (session_key) DO UPDATE SET data = excluded.data`,
@@ -55,6 +57,25 @@ export function sqliteUsage({ q, tx, run }: SqliteParts): UsageRepo {
           }),
         );
       }),
+    runs: ({ fromMs, toMs, agentId, sessionKey }) =>
+      run(() => {
+        // One statement per filter combination, so each is prepared once and uses its index.
+        const where = ['ts BETWEEN ? AND ?'];
+        const args: (string | number)[] = [fromMs, toMs];
+        if (sessionKey !== undefined) {
+          where.unshift('session_key = ?');
+          args.unshift(sessionKey);
+        }
+        if (agentId !== undefined) {
+          where.push('agent_id = ?');
+          args.push(agentId);
+        }
+        const rows = q(
+          `SELECT ts, run_id, session_key, agent_id, provider, model, input, output, cache_read,
+             cache_write, kind FROM model_usage WHERE ${where.join(' AND ')} ORDER BY ts, id`,
+        ).all(...args) as Row[];
+        return runsOf(rows);
+      }),
     latest: (keys) =>
       run(() => {
         const out = new Map<string, RunUsageRecord>();
@@ -70,4 +91,35 @@ export function sqliteUsage({ q, tx, run }: SqliteParts): UsageRepo {
         q('DELETE FROM session_usage WHERE session_key = ?').run(key);
       }),
   };
+}
+
+/** Calls back into their runs (a run's calls are stored together, in order, with the same end). */
+function runsOf(rows: Row[]): RunUsageRecord[] {
+  const out: RunUsageRecord[] = [];
+  const byRun = new Map<string, RunUsageRecord>();
+  for (const row of rows) {
+    const id = JSON.stringify([row.run_id, row.ts, row.session_key]);
+    let r = byRun.get(id);
+    if (!r) {
+      r = {
+        runId: String(row.run_id),
+        sessionKey: String(row.session_key),
+        agentId: String(row.agent_id),
+        ts: Number(row.ts),
+        calls: [],
+        ...(row.kind === 'compaction' ? { kind: 'compaction' as const } : {}),
+      };
+      byRun.set(id, r);
+      out.push(r);
+    }
+    r.calls.push({
+      provider: String(row.provider),
+      model: String(row.model),
+      input: Number(row.input),
+      output: Number(row.output),
+      cacheRead: Number(row.cache_read),
+      cacheWrite: Number(row.cache_write),
+    });
+  }
+  return out;
 }

@@ -92,6 +92,11 @@ export interface CronJobRecord {
         to?: string | undefined;
         accountId?: string | undefined;
         threadId?: string | undefined;
+        /**
+         * With deliver and no channel/to, for a job not in a named session: the session whose chat
+         * the reply goes to (the reference's creating `sessionKey`).
+         */
+        routeSessionKey?: string | undefined;
         /** Reset the session before each run (the reference's `isolated` target). */
         freshSession?: boolean | undefined;
       }

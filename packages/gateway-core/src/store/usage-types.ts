@@ -23,6 +23,11 @@ export interface RunUsageRecord {
   /** When the run ended (its calls count on that day). */
   ts: number;
   calls: ModelCallUsage[];
+  /**
+   * `compaction`: the summary call of sessions.compact, not a turn. It counts in the cost
+   * history and the session's usage, but never becomes the session's latest run.
+   */
+  kind?: 'compaction' | undefined;
 }
 
 /** Usage summed over one quarter hour, agent and model (every time zone's days are whole quarters). */
@@ -41,10 +46,20 @@ export interface UsageBucket {
 }
 
 export interface UsageRepo {
-  /** Store a run's calls, and make it its session's latest (what the session row shows). */
+  /** Store a run's calls, and (unless a compaction) make it its session's latest (what the session row shows). */
   record(run: RunUsageRecord): Promise<void>;
   /** Sums per quarter hour, agent and model of the calls recorded in [fromMs, toMs]; one agent's when given. */
   buckets(query: { fromMs: number; toMs: number; agentId?: string | undefined }): Promise<UsageBucket[]>;
+  /**
+   * The runs that ended in [fromMs, toMs], oldest first, each with its calls in order; one
+   * agent's or one session's when given.
+   */
+  runs(query: {
+    fromMs: number;
+    toMs: number;
+    agentId?: string | undefined;
+    sessionKey?: string | undefined;
+  }): Promise<RunUsageRecord[]>;
   /** The latest recorded run of each of these sessions (sessions with none are left out). */
   latest(sessionKeys: readonly string[]): Promise<Map<string, RunUsageRecord>>;
   /** A session was deleted: it has no latest run any more (its calls stay in the cost history). */

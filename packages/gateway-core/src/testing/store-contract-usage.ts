@@ -71,6 +71,36 @@ export function describeUsageRepo(current: () => Store): void {
       expect(history.reduce((n, b) => n + b.calls, 0)).toBe(3);
     });
 
+    it("gives back the runs of a range, oldest first with their calls in order, one agent's or session's", async () => {
+      const r1 = run('r1', { ts: 30, calls: [call('small', 10, 5, 3, 1), call('big', 100, 7)] });
+      const r2 = run('r2', { ts: 10, sessionKey: 'agent:main:other' });
+      const r3 = run('r3', { ts: 20, agentId: 'work', sessionKey: 'agent:work:main' });
+      const old = run('r0', { ts: 1 });
+      for (const r of [r1, r2, r3, old]) await store.usage.record(r);
+      expect(await store.usage.runs({ fromMs: 5, toMs: 30 })).toEqual([r2, r3, r1]);
+      expect(await store.usage.runs({ fromMs: 0, toMs: 100, sessionKey: 'agent:main:main' })).toEqual([
+        old,
+        r1,
+      ]);
+      expect(await store.usage.runs({ fromMs: 0, toMs: 100, agentId: 'work' })).toEqual([r3]);
+      expect(
+        await store.usage.runs({ fromMs: 2, toMs: 100, agentId: 'main', sessionKey: 'agent:main:main' }),
+      ).toEqual([r1]);
+      expect(await store.usage.runs({ fromMs: 31, toMs: 100 })).toEqual([]);
+    });
+
+    it("a compaction's calls count in the history and the session's runs, never as its latest run", async () => {
+      await store.usage.record(run('turn', { ts: 1 }));
+      const compaction = run('compact-1', { ts: 2, kind: 'compaction', calls: [call('big', 900, 80)] });
+      await store.usage.record(compaction);
+      expect((await store.usage.latest(['agent:main:main'])).get('agent:main:main')?.runId).toBe('turn');
+      expect(await store.usage.runs({ fromMs: 2, toMs: 2, sessionKey: 'agent:main:main' })).toEqual([
+        compaction,
+      ]);
+      const buckets = await store.usage.buckets({ fromMs: 0, toMs: 10 });
+      expect(buckets.find((b) => b.model === 'big')).toMatchObject({ input: 900, output: 80, calls: 1 });
+    });
+
     it('a deferred record is read back like a durable one', async () => {
       const writer = store.deferred?.usage ?? store.usage;
       await writer.record(run('r-deferred', { ts: 5 }));

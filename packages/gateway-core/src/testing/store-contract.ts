@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
 import { queuedOutboxRecord } from './outbox-record.ts';
 import { describeApprovalRepos } from './store-contract-approvals.ts';
+import { describeCronRepo } from './store-contract-cron.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
 import { describeUsageRepo } from './store-contract-usage.ts';
@@ -286,48 +287,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeSessionRepos(() => store);
     describeApprovalRepos(() => store);
 
-    describe('cron', () => {
-      it('stores jobs and their runs, newest run first', async () => {
-        const job = {
-          id: 'j1',
-          name: 'daily',
-          enabled: true,
-          schedule: { kind: 'cron' as const, expr: '0 9 * * *', tz: 'Europe/Berlin' },
-          action: { kind: 'send' as const, to: '42', message: 'good morning' },
-          missedPolicy: 'skip' as const,
-          createdAtMs: 1,
-          updatedAtMs: 1,
-          nextRunAtMs: 100,
-          lastRunAtMs: null,
-          lastStatus: null,
-        };
-        await store.cron.put(job);
-        await store.cron.put({ ...job, enabled: false });
-        expect(await store.cron.get('j1')).toMatchObject({
-          enabled: false,
-          schedule: { tz: 'Europe/Berlin' },
-        });
-        const r = {
-          runId: 'c1',
-          jobId: 'j1',
-          trigger: 'schedule' as const,
-          status: 'running' as const,
-          scheduledAtMs: 100,
-          startedAtMs: 101,
-          endedAtMs: null,
-        };
-        await store.cron.putRun(r);
-        await store.cron.putRun({ ...r, status: 'ok', endedAtMs: 105 });
-        await store.cron.putRun({ ...r, runId: 'c2', startedAtMs: 201 });
-        expect((await store.cron.runs({ jobId: 'j1', limit: 10 })).map((x) => [x.runId, x.status])).toEqual([
-          ['c2', 'running'],
-          ['c1', 'ok'],
-        ]);
-        expect(await store.cron.runs({ runId: 'c1', limit: 10 })).toHaveLength(1);
-        expect(await store.cron.remove('j1')).toBe(true);
-        expect(await store.cron.list()).toEqual([]);
-      });
-    });
+    describeCronRepo(() => store);
 
     it('session retention drops old messages and keeps the newest per session', async () => {
       await store.sessions.ensure({ key: 'r', kind: 'webchat', createdAtMs: 0 });

@@ -17,7 +17,10 @@ export const CronSessionTarget = Type.Union(
     Type.Literal('isolated', { description: "A fresh transcript each run, in the job's own session." }),
     Type.String({ pattern: '^session:.+', description: 'session:<key>: runs in that persistent session.' }),
     Type.Literal('main', { description: "The agent's main session (not served here)." }),
-    Type.Literal('current', { description: 'The creating conversation (not served here).' }),
+    Type.Literal('current', {
+      description:
+        'The creating conversation: with no sessionKey (a CLI or API call) the reference runs it isolated, as here; with one it is not served.',
+    }),
   ],
   { $id: 'CronSessionTarget', description: 'Where a job runs, in the reference layout.' },
 );
@@ -63,7 +66,11 @@ export const CronPayloadInput = Type.Union(
 );
 
 const DeliveryTarget = {
-  channel: Type.Optional(NonEmptyString('Channel to deliver on ("last" is not served here).')),
+  channel: Type.Optional(
+    NonEmptyString(
+      'Channel to deliver on (with to). "last" or absent: the last route, the chat of the job\'s session (session:<key>, else sessionKey).',
+    ),
+  ),
   to: Type.Optional(NonEmptyString('Chat or user to deliver to.')),
   accountId: Type.Optional(NonEmptyString('Channel account.')),
   threadId: Type.Optional(
@@ -86,7 +93,10 @@ export const CronDeliveryInput = Type.Union(
   [
     Strict(
       { mode: Type.Union([Type.Literal('none'), Type.Literal('announce')]), ...DeliveryTarget },
-      { description: 'none: keep the reply in the session; announce: send it to channel and to.' },
+      {
+        description:
+          'none: keep the reply in the session; announce: send it to channel and to, or on the last route.',
+      },
     ),
     Type.Object(
       { mode: Type.Literal('webhook') },
@@ -99,8 +109,9 @@ export const CronDeliveryInput = Type.Union(
 /** Reference-layout fields of `cron.add` besides payload, sessionTarget, wakeMode and delivery. */
 export const CronReferenceExtras = {
   sessionKey: Type.Optional(
-    Type.Union([NonEmptyString('The creating session (not served here).'), Type.Null()], {
-      description: 'The creating session; null or absent only.',
+    Type.Union([NonEmptyString('The creating session: its chat is the last route.'), Type.Null()], {
+      description:
+        "The creating session (a channel chat's session): where an announce without a channel and to delivers. Not with sessionTarget current.",
     }),
   ),
   declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),
@@ -127,6 +138,9 @@ export const CronReferenceExtras = {
 
 /** The reference view of a stored job: what its clients read to show and edit it. */
 export const CronJobReferenceView = {
+  sessionKey: Type.Optional(
+    NonEmptyString("The creating session, whose chat is the job's last route (when it has one)."),
+  ),
   sessionTarget: Type.Optional(CronSessionTarget),
   wakeMode: Type.Optional(Type.Literal('now', { description: 'Jobs run when due.' })),
   payload: Type.Optional(
@@ -141,12 +155,12 @@ export const CronJobReferenceView = {
         mode: Type.Union([Type.Literal('none'), Type.Literal('announce')], {
           description: 'none: the reply stays in the session; announce: it is sent on.',
         }),
-        channel: Type.Optional(NonEmptyString('Channel.')),
+        channel: Type.Optional(NonEmptyString('Channel ("last": the last route).')),
         to: Type.Optional(NonEmptyString('Target.')),
         accountId: Type.Optional(NonEmptyString('Account.')),
         threadId: Type.Optional(Type.String({ description: 'Thread.' })),
       },
-      { description: "Where the reply goes (agent jobs only; absent channel and to: the session's chat)." },
+      { description: 'Where the reply goes (agent jobs only): a named chat, or channel "last".' },
     ),
   ),
   state: Strict(
@@ -222,7 +236,10 @@ export const CronReferencePatch = {
   wakeMode: Type.Optional(CronWakeMode),
   payload: Type.Optional(CronPayloadPatch),
   delivery: Type.Optional(CronDeliveryPatch),
-  sessionKey: Nullable(NonEmptyString('Creating session (not served here).'), 'Only null is served.'),
+  sessionKey: Nullable(
+    NonEmptyString('Creating session: its chat is the last route.'),
+    'Creating session; null clears.',
+  ),
   displayName: NotServed('Display label (not served here; null only).'),
   pacing: NotServed('Dynamic cadence (not served here; null only).'),
   trigger: NotServed('Trigger script (not served here; null only).'),

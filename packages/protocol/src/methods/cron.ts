@@ -90,11 +90,21 @@ export const CronAction = Type.Union(
         kind: Type.Literal('agent'),
         message: NonEmptyString('Prompt for the agent turn.'),
         sessionKey: Type.Optional(NonEmptyString('Session to run in.')),
-        deliver: Type.Optional(Type.Boolean({ description: 'Deliver the reply to the session channel.' })),
+        deliver: Type.Optional(
+          Type.Boolean({
+            description:
+              "Deliver the reply: to channel and to when given, else on the last route (the chat of the job's named session, else of routeSessionKey; a run with none records not-delivered).",
+          }),
+        ),
         channel: Type.Optional(NonEmptyString('Deliver the reply on this channel (with to).')),
         to: Type.Optional(NonEmptyString('Deliver the reply to this chat (with channel).')),
         accountId: Type.Optional(NonEmptyString('Channel account for delivery (default: default).')),
         threadId: Type.Optional(NonEmptyString('Thread or topic to deliver into.')),
+        routeSessionKey: Type.Optional(
+          NonEmptyString(
+            "The session whose chat a delivery without channel and to goes to when the job runs in no named session (the reference's sessionKey: the job's creating conversation).",
+          ),
+        ),
         freshSession: Type.Optional(
           Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
         ),

@@ -15,6 +15,7 @@ import { nodePendingMethods } from './node-pending.ts';
 import { nodeMethods } from './nodes.ts';
 import { questionsMethods } from './questions.ts';
 import { sessionsMethods } from './sessions.ts';
+import { sessionsUsageMethods } from './sessions-usage.ts';
 import { systemMethods } from './system.ts';
 import { usageMethods } from './usage.ts';
 
@@ -29,6 +30,7 @@ export const methodList = [
   ...chatMethods,
   ...sessionsMethods,
   ...usageMethods,
+  ...sessionsUsageMethods,
   ...agentMethods,
   ...agentsMethods,
   ...configMethods,

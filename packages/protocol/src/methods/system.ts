@@ -3,7 +3,9 @@ import { AuthMode } from '../schema/connect.ts';
 import { HealthSummary } from '../schema/health.ts';
 import { PresenceList } from '../schema/presence.ts';
 import { Count, NonEmptyString, NoParams, OkResult, Strict, TimestampMs } from '../schema/primitives.ts';
+import { referenceStatusFields } from '../schema/status-reference.ts';
 import { defineMethod } from './define.ts';
+import { diagnosticsStability } from './diagnostics.ts';
 
 export const HealthParams = Strict(
   {
@@ -128,8 +130,13 @@ export const StatusResult = Strict(
       },
       { description: 'Clients locked out or throttled after failed authentication.' },
     ),
+    ...referenceStatusFields,
   },
-  { $id: 'StatusResult', description: 'One-screen status of the gateway.' },
+  {
+    $id: 'StatusResult',
+    description:
+      "One-screen status of the gateway: this gateway's own fields, then the reference's (runtimeVersion onwards), filled from the same facts.",
+  },
 );
 
 export const status = defineMethod({
@@ -138,7 +145,16 @@ export const status = defineMethod({
   params: Strict(
     {
       includeChannelSummary: Type.Optional(
-        Type.Boolean({ description: 'Accepted for compatibility: channel accounts are always included.' }),
+        Type.Boolean({
+          description:
+            "false leaves channelSummary empty (the reference CLI asks so). `channels` (this gateway's own account list) is always included.",
+        }),
+      ),
+      includeCliProjection: Type.Optional(
+        Type.Boolean({
+          description:
+            "Accepted and ignored: the reference's CLI projection (agent ownership, memory plugin, update channel) has no counterpart here, so it is never given.",
+        }),
       ),
     },
     { $id: 'StatusParams', description: 'Options.' },
@@ -340,6 +356,7 @@ export const systemMethods = [
   wake,
   logsTail,
   auditList,
+  diagnosticsStability,
 ] as const;
 
 export type HealthParams = Static<typeof HealthParams>;

@@ -7,7 +7,7 @@ const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 const usd = (what: string) => Type.Number({ minimum: 0, description: `US dollars: ${what}.` });
 
 /** The figures a total and each day carry (the reference's layout), built anew for each place. */
-function usageFigures() {
+export function usageFigures() {
   return {
     input: Count('Prompt tokens not read from a cache.'),
     output: Count('Output tokens.'),
@@ -111,4 +111,35 @@ export const usageCost = defineMethod({
   sideEffect: false,
 });
 
-export const usageMethods = [usageCost] as const;
+export const UsageStatusParams = Strict(
+  {},
+  { $id: 'UsageStatusParams', description: 'usage.status takes no params.' },
+);
+export type UsageStatusParams = Static<typeof UsageStatusParams>;
+
+export const UsageStatusResult = Strict(
+  {
+    updatedAt: TimestampMs('When the answer was made.'),
+    providers: Type.Array(Type.Never(), {
+      description:
+        'Provider quota windows, plans and balances: always empty here, as no provider usage endpoint is read (the reference answers the same when it has no provider credentials for them).',
+    }),
+  },
+  {
+    $id: 'UsageStatusResult',
+    description: "Providers' own usage reports (quota windows, balances): none are read by this gateway.",
+  },
+);
+export type UsageStatusResult = Static<typeof UsageStatusResult>;
+
+export const usageStatus = defineMethod({
+  name: 'usage.status',
+  description:
+    "Providers' own quota windows and balances: an empty list, as this gateway reads no provider usage endpoint.",
+  params: UsageStatusParams,
+  result: UsageStatusResult,
+  scope: 'operator.read',
+  sideEffect: false,
+});
+
+export const usageMethods = [usageCost, usageStatus] as const;

@@ -1,0 +1,129 @@
+import type { GatewayConfig, StatusResult } from '@openclaw/protocol';
+import { parseModelRef } from '../agent/model-registry.ts';
+import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
+import type { SessionRepo } from '../store/types.ts';
+
+/** The reference's fields of `status` that come from the agents and their sessions. */
+type AgentFacts = Pick<
+  StatusResult,
+  | 'heartbeat'
+  | 'channelSummary'
+  | 'queuedSystemEvents'
+  | 'degradedSecretOwners'
+  | 'degradedPlugins'
+  | 'tasks'
+  | 'taskAudit'
+  | 'sessions'
+>;
+
+export interface ReferenceStatusSources {
+  config: () => GatewayConfig;
+  /** The agents, main first; which agent a session key belongs to; an agent's default model. */
+  agents: {
+    list(): { id: string }[];
+    agentOf(sessionKey: string): string;
+    modelRef(agentId?: string): string;
+  };
+  sessions: Pick<SessionRepo, 'list'>;
+}
+
+/** Sessions read per store page while counting. */
+const PAGE = 500;
+
+/** Sessions per agent, counted over the whole store (status is not a hot path; the reference counts its stores too). */
+async function sessionCounts(
+  src: ReferenceStatusSources,
+): Promise<{ total: number; byAgent: Map<string, number> }> {
+  const byAgent = new Map<string, number>();
+  let offset = 0;
+  let total = 0;
+  for (;;) {
+    const page = await src.sessions.list({ limit: PAGE, offset });
+    total = page.total;
+    for (const s of page.sessions) {
+      const id = src.agents.agentOf(s.key);
+      byAgent.set(id, (byAgent.get(id) ?? 0) + 1);
+    }
+    offset += page.sessions.length;
+    if (page.sessions.length < PAGE || offset >= page.total)
+      return { total: Math.max(total, offset), byAgent };
+  }
+}
+
+function channelLine(a: AccountRuntimeStatus): string {
+  const parts = [a.healthState, a.connected ? 'connected' : 'not connected'];
+  if (a.lastError) parts.push(a.lastError);
+  return `${a.channel} ${a.accountId}: ${parts.join(' · ')}`;
+}
+
+const zeroTasks = (): StatusResult['tasks'] => ({
+  total: 0,
+  active: 0,
+  terminal: 0,
+  failures: 0,
+  byStatus: { queued: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, cancelled: 0, lost: 0 },
+  byRuntime: { subagent: 0, acp: 0, cli: 0, cron: 0 },
+});
+
+const zeroAudit = (): StatusResult['taskAudit'] => ({
+  total: 0,
+  warnings: 0,
+  errors: 0,
+  byCode: {
+    stale_queued: 0,
+    stale_running: 0,
+    lost: 0,
+    delivery_failed: 0,
+    missing_cleanup: 0,
+    inconsistent_timestamps: 0,
+  },
+});
+
+/**
+ * The reference's agent, session and heartbeat sections of `status`, from this gateway's facts.
+ * Without `sessions` when the session store cannot be read (status still answers; `degraded` says why).
+ */
+export async function referenceStatus(
+  src: ReferenceStatusSources,
+  accounts: AccountRuntimeStatus[],
+  includeChannelSummary: boolean,
+): Promise<AgentFacts> {
+  const counts = await sessionCounts(src).catch(() => undefined);
+  const agents = src.agents.list();
+  const defaultAgentId = agents[0]?.id ?? 'main';
+  const ref = src.agents.modelRef();
+  const a = src.config().agent;
+  const model = parseModelRef(ref)?.modelId ?? ref;
+  return {
+    heartbeat: {
+      defaultAgentId,
+      agents: agents.map((ag) => ({
+        agentId: ag.id,
+        enabled: false,
+        every: 'disabled',
+        everyMs: null,
+        waitingForRoute: false,
+      })),
+    },
+    channelSummary: includeChannelSummary ? accounts.map(channelLine) : [],
+    queuedSystemEvents: [],
+    degradedSecretOwners: [],
+    degradedPlugins: [],
+    tasks: zeroTasks(),
+    taskAudit: zeroAudit(),
+    ...(counts && {
+      sessions: {
+        paths: [],
+        count: counts.total,
+        defaults: { model: model || null, contextTokens: a.contextTokensByModel[ref] ?? a.contextTokens },
+        recent: [],
+        byAgent: agents.map((ag) => ({
+          agentId: ag.id,
+          path: '[redacted]',
+          count: counts.byAgent.get(ag.id) ?? 0,
+          recent: [],
+        })),
+      },
+    }),
+  };
+}

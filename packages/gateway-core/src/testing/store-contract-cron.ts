@@ -1,0 +1,112 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../store/types.ts';
+
+/** The store contract for cron jobs and their runs. */
+export function describeCronRepo(current: () => Store): void {
+  let store: Store;
+  beforeEach(() => {
+    store = current();
+  });
+  describe('cron', () => {
+    it('stores jobs and their runs, newest run first', async () => {
+      const job = {
+        id: 'j1',
+        name: 'daily',
+        enabled: true,
+        schedule: { kind: 'cron' as const, expr: '0 9 * * *', tz: 'Europe/Berlin' },
+        action: { kind: 'send' as const, to: '42', message: 'good morning' },
+        missedPolicy: 'skip' as const,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 100,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      await store.cron.put({ ...job, enabled: false });
+      expect(await store.cron.get('j1')).toMatchObject({
+        enabled: false,
+        schedule: { tz: 'Europe/Berlin' },
+      });
+      const r = {
+        runId: 'c1',
+        jobId: 'j1',
+        trigger: 'schedule' as const,
+        status: 'running' as const,
+        scheduledAtMs: 100,
+        startedAtMs: 101,
+        endedAtMs: null,
+      };
+      await store.cron.putRun(r);
+      await store.cron.putRun({ ...r, status: 'ok', endedAtMs: 105 });
+      await store.cron.putRun({ ...r, runId: 'c2', startedAtMs: 201 });
+      expect((await store.cron.runs({ jobId: 'j1', limit: 10 })).map((x) => [x.runId, x.status])).toEqual([
+        ['c2', 'running'],
+        ['c1', 'ok'],
+      ]);
+      expect(await store.cron.runs({ runId: 'c1', limit: 10 })).toHaveLength(1);
+      expect(await store.cron.remove('j1')).toBe(true);
+      expect(await store.cron.list()).toEqual([]);
+    });
+
+    it("keeps what a last-route delivery reads and records: the job's route session, the chat's route, the run's outcome", async () => {
+      const action = {
+        kind: 'agent' as const,
+        message: 'm',
+        deliver: true,
+        routeSessionKey: 'telegram:default:42',
+      };
+      await store.cron.put({
+        id: 'j2',
+        name: 'last',
+        enabled: true,
+        schedule: { kind: 'every' as const, everyMs: 60_000 },
+        action: { ...action, freshSession: true },
+        missedPolicy: 'skip',
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 60_001,
+        lastRunAtMs: null,
+        lastStatus: null,
+      });
+      expect((await store.cron.get('j2'))?.action).toEqual({ ...action, freshSession: true });
+      // A chat's session row is its route.
+      await store.sessions.ensure({
+        key: 'telegram:default:42:7',
+        kind: 'channel',
+        channel: 'telegram',
+        accountId: 'default',
+        chatId: '42',
+        threadId: '7',
+        createdAtMs: 1,
+      });
+      expect(await store.sessions.get('telegram:default:42:7')).toMatchObject({
+        kind: 'channel',
+        channel: 'telegram',
+        accountId: 'default',
+        chatId: '42',
+        threadId: '7',
+      });
+      const delivery = {
+        status: 'not-delivered' as const,
+        error: 'no last route: session x does not exist',
+      };
+      await store.cron.putRun({
+        runId: 'c3',
+        jobId: 'j2',
+        trigger: 'manual',
+        status: 'ok',
+        scheduledAtMs: 1,
+        startedAtMs: 1,
+        endedAtMs: 2,
+        delivers: true,
+        delivery,
+      });
+      expect((await store.cron.runs({ runId: 'c3', limit: 1 }))[0]).toMatchObject({
+        delivers: true,
+        delivery,
+      });
+      expect(await store.cron.remove('j2')).toBe(true);
+    });
+  });
+}
