@@ -13,6 +13,8 @@
 //     [--heap-prof <dir>]  with --built: write the gateway's sampled allocation profile there
 //     [--entry <file>]     with --built: this daemon entry instead (an A/B against a copy of another build)
 //     [--node-flag=<flag>] with --built: start the gateway's node with this flag (repeatable; an A/B of V8 flags)
+//     [--pin]              the gateway on core 0, this process (the bench and both fakes) on core 1 (taskset)
+//     [--warmup 20]        unmeasured turns first (V8 is still compiling the turn's code for several hundred)
 //   (pnpm bench runs it too, against the built gateway)
 import { readFile } from 'node:fs/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -20,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
+import { canPin, pinTo, unpin } from './pin.ts';
 
 export interface StartedGateway {
   /** The gateway process, for its CPU time. */
@@ -29,6 +32,8 @@ export interface StartedGateway {
 
 export interface AgentTurnFigures {
   turns: number;
+  /** The gateway ran on core 0 and this process (the bench, both fakes) on core 1. */
+  pinned?: boolean;
   inboundToModelMs: { p50: number; p99: number };
   lastTokenToPlatformMs: { p50: number; p99: number };
   /** The gateway process's CPU time (user + system) per measured turn, when its pid is known. */
@@ -93,12 +98,16 @@ async function until(test: () => boolean, timeoutMs: number, what: string): Prom
 
 /**
  * Measure `turns` turns, one at a time (each in its own chat, so history stays the same size),
- * after `warmup` unmeasured ones. `start` runs a gateway with the given config.
+ * after `warmup` unmeasured ones. `start` runs a gateway with the given config. With `pin`, the
+ * gateway (every thread, and those it starts later) runs on core 0 and this process on core 1
+ * from before the warm-up: how much of the figure is the two sharing cores. Without taskset, two
+ * cores or the gateway's pid, it is not pinned and the figures say so (no `pinned`).
  */
 export async function agentTurnOverhead(
   start: (config: Record<string, unknown>) => Promise<StartedGateway>,
   turns = 200,
   warmup = 20,
+  options: { pin?: boolean } = {},
 ): Promise<AgentTurnFigures> {
   const model = await FakeOpenAi.start({ reply: () => ['ok'] });
   // A short long-poll hold: the bot asks again at once after each answer.
@@ -130,7 +139,12 @@ export async function agentTurnOverhead(
   const collect = benchMinorGc();
   let cpuStart: { total: number; sys: number } | undefined;
   let cpuEnd: { total: number; sys: number } | undefined;
+  const pinned = options.pin === true && canPin(gw.pid);
   try {
+    if (pinned) {
+      pinTo(gw.pid!, '0');
+      pinTo(process.pid, '1');
+    }
     for (let i = 0; i < warmup + turns; i++) {
       if (i === warmup) cpuStart = await cpuTimes(gw.pid);
       const chatId = 50_000 + i;
@@ -157,6 +171,7 @@ export async function agentTurnOverhead(
     }
     cpuEnd = await cpuTimes(gw.pid);
   } finally {
+    if (pinned) unpin(process.pid);
     gcObserver.disconnect();
     await gw.stop();
     await tg.close();
@@ -168,6 +183,7 @@ export async function agentTurnOverhead(
   const slow = intervals.filter(([start, end]) => end - start > 5);
   return {
     turns,
+    ...(pinned ? { pinned } : {}),
     inboundToModelMs: { p50: pct(inbound, 50), p99: pct(inbound, 99) },
     lastTokenToPlatformMs: { p50: pct(outbound, 50), p99: pct(outbound, 99) },
     ...(cpuStart !== undefined && cpuEnd !== undefined
@@ -192,6 +208,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'heap-prof': { type: 'string' },
       entry: { type: 'string' },
       'node-flag': { type: 'string', multiple: true },
+      pin: { type: 'boolean' },
+      warmup: { type: 'string' },
     },
   });
   const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
@@ -245,6 +263,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       };
     },
     Number(values.turns ?? 200),
+    Number(values.warmup ?? 20),
+    { pin: values.pin === true },
   );
   const loadAfter = loadavg()[0]!.toFixed(2);
   process.stdout.write(

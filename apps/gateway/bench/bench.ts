@@ -6,6 +6,7 @@
 //              [--many 100000 | --many 0] [--fanout-clients 10000] [--json]
 //              [--ref-url ws://host:port --ref-token T [--ref-pid P] [--ref-fanout-clients 1000]]
 //   agentTurn: gateway overhead of one agent turn (see agent-turn.ts), p50/p99
+//   --pin: fan-out and agent turns measured a second time, the server on core 0, the load on core 1
 //   pnpm bench --cluster [--fanout-clients 3000]   3 gateways on one redis-server: event fan-out
 //                                                   from one gateway to clients spread over all
 //
@@ -21,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { agentTurnOverhead } from './agent-turn.ts';
 import { type BenchIdentity, type Conn, connect, makeIdentity } from './load-client.ts';
+import { canPin, pinTo, unpin } from './pin.ts';
 import { type StartSeries, startSeries } from './start-sample.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -322,25 +324,6 @@ async function cpuSplitMs(pid: number | undefined): Promise<[number, number] | u
   return fields ? [Number(fields[11]) * 10, Number(fields[12]) * 10] : undefined;
 }
 
-/**
- * Pin every thread of a process to the given CPUs (util-linux `taskset`). Used to keep the load
- * client and the server off each other's core; other processes on the machine are not moved.
- */
-function pinTo(pid: number, cpuList: string): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
-}
-
-/** Whether the fan-out can also be measured pinned: taskset present, ≥ 2 cores, a local server pid. */
-function canPin(pid: number | undefined): boolean {
-  if (!pid || cpus().length < 2) return false;
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface FanoutRound {
   ms: number;
   minMs: number;
@@ -447,9 +430,8 @@ async function fanout(s: Server | Server[], n: number, ids: BenchIdentity[], pin
     try {
       pinned = await round5();
     } finally {
-      const all = `0-${cpus().length - 1}`;
-      pinTo(pid, all);
-      pinTo(process.pid, all);
+      unpin(pid);
+      unpin(process.pid);
     }
   }
   for (const c of conns) c.ws.terminate();
@@ -982,9 +964,24 @@ async function main() {
         target: 'p50, p99 < 5 ms',
         met: a.lastTokenToPlatformMs.p50 < 5 && a.lastTokenToPlatformMs.p99 < 5,
       });
-      notes.push(
-        `Agent turns: ${a.slowIntervals} of ${a.turns * 2} intervals over 5 ms, ${a.slowWithBenchGc} of them overlapped by a GC pause of the bench's own process (the fakes stamp both ends)${a.gatewayWaitForCoreMs ? `; the gateway's main thread waited for a core p50 ${fmt(a.gatewayWaitForCoreMs.p50, 2)} ms, p99 ${fmt(a.gatewayWaitForCoreMs.p99, 2)} ms per turn` : ''}.`,
-      );
+      const slowNote = (x: typeof a) =>
+        `${x.slowIntervals} of ${x.turns * 2} intervals over 5 ms, ${x.slowWithBenchGc} of them overlapped by a GC pause of the bench's own process (the fakes stamp both ends)${x.gatewayWaitForCoreMs ? `; the gateway's main thread waited for a core p50 ${fmt(x.gatewayWaitForCoreMs.p50, 2)} ms, p99 ${fmt(x.gatewayWaitForCoreMs.p99, 2)} ms per turn` : ''}`;
+      notes.push(`Agent turns: ${slowNote(a)}.`);
+      // --pin: a second gateway, measured after the shared-core figure (which stays the headline),
+      // on core 0 with this process (bench and fakes) on core 1: what core sharing adds.
+      if (values.pin) {
+        const p = await agentTurnOverhead((config) => startGateway(config), a.turns, 20, { pin: true });
+        report.agentTurnPinned = p;
+        if (p.pinned) {
+          rows.push({
+            figure: '  the same, gateway pinned to core 0, bench and fakes to core 1',
+            ours: `in p50 ${fmt(p.inboundToModelMs.p50, 2)} / p99 ${fmt(p.inboundToModelMs.p99, 2)} ms; out p50 ${fmt(p.lastTokenToPlatformMs.p50, 2)} / p99 ${fmt(p.lastTokenToPlatformMs.p99, 2)} ms${p.cpuMsPerTurn === undefined ? '' : `; gateway CPU ${fmt(p.cpuMsPerTurn, 2)} ms per turn (${fmt(p.sysCpuMsPerTurn ?? 0, 2)} in the kernel)`}`,
+            target: '(reported)',
+          });
+          notes.push(`Agent turns pinned: ${slowNote(p)}.`);
+        } else
+          notes.push('Agent turns were not measured pinned: taskset, two cores or the gateway pid missing.');
+      }
     } else {
       rows.push({
         figure: 'agent overhead (inbound → first model request; last token → reply)',
