@@ -697,6 +697,8 @@ async function main() {
   const ids = Array.from({ length: 100 }, makeIdentity);
   if (values.cluster) return clusterMain(ids);
   const loadBefore = round(loadavg()[0]!);
+  // First, before any other server of the bench is up (one that failed would be left running).
+  const readmeStart = !values.url && want('readme') ? await readmeCommandStart() : undefined;
   const ours: Server & { spawnToReadyMs?: number; idleRssKb?: number | undefined } = values.url
     ? {
         url: values.url,
@@ -714,7 +716,6 @@ async function main() {
         stop: async () => {},
       }
     : undefined;
-  const readmeStart = !values.url && want('readme') ? await readmeCommandStart() : undefined;
   const bare = await startBare();
   try {
     const report: Record<string, unknown> = {
