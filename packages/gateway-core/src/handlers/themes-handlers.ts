@@ -9,10 +9,15 @@ export interface ThemesDeps {
 
 /** themes.*: the Control UI's theme catalog, imported themes and the gateway's selection. */
 export function createThemesHandlers({ store }: ThemesDeps): FamilyHandlers<typeof themesMethods> {
-  const themes = new ThemeService(store.kv);
+  // Made on first use: building the method table touches no service.
+  let service: ThemeService | undefined;
+  const themes = () => {
+    service ??= new ThemeService(store.kv);
+    return service;
+  };
   return {
-    'themes.list': () => themes.list(),
-    'themes.get': ({ id }) => themes.get(id),
+    'themes.list': () => themes().list(),
+    'themes.get': ({ id }) => themes().get(id),
     'themes.set': async ({ id, mode, appearance }) => {
       // Accent and font choices are a person's; with no profiles here the browser keeps them.
       if (appearance && Object.keys(appearance).length > 0)
@@ -28,10 +33,10 @@ export function createThemesHandlers({ store }: ThemesDeps): FamilyHandlers<type
           'THEME_INVALID',
           'set a theme id or mode (null restores the default)',
         );
-      return { ...(await themes.set({ id, mode })), application: 'saved' as const };
+      return { ...(await themes().set({ id, mode })), application: 'saved' as const };
     },
     'themes.import': async ({ id, definition, apply, mode }) => ({
-      ...(await themes.import(id, definition, apply === true, mode)),
+      ...(await themes().import(id, definition, apply === true, mode)),
       application: 'saved' as const,
     }),
   };
