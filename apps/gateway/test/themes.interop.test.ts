@@ -2,13 +2,18 @@
 // Its theme picker lists the catalog with themes.list and, when a theme it does not ship is
 // picked, asks themes.get for its palettes. A theme an operator imported is stored by the gateway
 // (kept across a restart of the process), offered by the reference UI, and applied when clicked.
+// And our params schemas accept and refuse what the reference's own validators do.
 // Needs the reference package (installed on first run, see reference-clients.ts) and Chromium.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { paramsValidator } from '@openclaw/protocol';
 import { waitFor } from '@openclaw/test-fakes';
 import { connectOperator, spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { ensureReference, quietWebSocket, serveReferenceUi } from './reference-clients.ts';
+import { ensureReference, quietWebSocket, referenceDir, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'themes-token-0123456789abcdefghij';
 
@@ -114,4 +119,95 @@ describe('the reference Control UI’s theme settings against our gateway', need
       await ui.close();
     }
   }, 300_000);
+});
+
+/**
+ * The reference's own params validators for the family (its published JSON Schema predates it):
+ * found by name in the module of its build that exports them under short aliases.
+ */
+async function referenceValidators(): Promise<Record<string, (v: unknown) => boolean>> {
+  const dist = join(referenceDir, 'node_modules', 'openclaw', 'dist');
+  for (const file of (await readdir(dist)).filter((f) => /^src-.*\.mjs$/.test(f))) {
+    const text = await readFile(join(dist, file), 'utf8');
+    const alias = (name: string) => new RegExp(`\\b${name} as (\\w+)`).exec(text)?.[1];
+    const names = {
+      'themes.list': alias('validateThemesListParams'),
+      'themes.get': alias('validateThemesGetParams'),
+      'themes.set': alias('validateThemesSetParams'),
+      'themes.import': alias('validateThemesImportParams'),
+    };
+    if (Object.values(names).some((n) => n === undefined)) continue;
+    const mod = (await import(pathToFileURL(join(dist, file)).href)) as Record<
+      string,
+      (v: unknown) => boolean
+    >;
+    return Object.fromEntries(
+      Object.entries(names).map(([m, n]) => [m, mod[n as string] as (v: unknown) => boolean]),
+    );
+  }
+  throw new Error('no module of the reference build exports the themes validators');
+}
+
+describe('themes.* params: ours against the reference’s own validators', () => {
+  it('accepts and refuses the same requests as the reference validators: those of its UI and theme tool, and broken ones', async () => {
+    await ensureReference();
+    const ref = await referenceValidators();
+    const light = harbour.dark;
+    const def = (over: Record<string, unknown>) => ({ ...harbour, ...over });
+    const cases: [method: string, params: unknown, valid: boolean][] = [
+      ['themes.list', {}, true],
+      ['themes.list', { all: true }, false],
+      ['themes.get', {}, true],
+      ['themes.get', { id: 'user/harbour' }, true],
+      ['themes.get', { id: '' }, false],
+      ['themes.get', { id: 'x'.repeat(257) }, false],
+      ['themes.set', { id: 'tide', mode: 'light' }, true],
+      ['themes.set', { id: null, mode: null }, true],
+      ['themes.set', { mode: 'dark' }, true],
+      ['themes.set', { id: 'tide', appearance: { accent: 'teal', fontUi: null } }, true],
+      ['themes.set', { mode: 'dim' }, false],
+      ['themes.set', { id: 5 }, false],
+      ['themes.set', { appearance: { shadow: 'x' } }, false],
+      ['themes.import', { id: 'harbour', definition: harbour }, true],
+      ['themes.import', { id: 'harbour', definition: harbour, apply: true, mode: 'dark' }, true],
+      [
+        'themes.import',
+        {
+          id: 'h_2-b',
+          definition: def({ light, mascot: 'none', workingPhrases: ['Docking'], critters: ['penguin'] }),
+        },
+        true,
+      ],
+      ['themes.import', { id: 'harbour', definition: def({ avatarHat: 'crown' }) }, true],
+      ['themes.import', { id: 'Harbour', definition: harbour }, false],
+      ['themes.import', { id: '-harbour', definition: harbour }, false],
+      ['themes.import', { id: 'h'.repeat(65), definition: harbour }, false],
+      ['themes.import', { id: 'harbour', definition: def({ name: '' }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ name: 'n'.repeat(81) }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ description: 'd'.repeat(321) }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ mascot: 'crab' }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ workingPhrases: ['w'.repeat(25)] }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ critters: Array(9).fill('penguin') }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ avatarHat: 'Top Hat' }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ css: 'body{}' }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ dark: { ...light, shadow: '#000' } }) }, false],
+      ['themes.import', { id: 'harbour', definition: def({ dark: { ...light, ring: undefined } }) }, false],
+      [
+        'themes.import',
+        { id: 'harbour', definition: def({ dark: { ...light, ring: 'r'.repeat(121) } }) },
+        false,
+      ],
+      ['themes.import', { id: 'harbour', definition: harbour, apply: 'yes' }, false],
+    ];
+    const differ = cases
+      .map(([method, params, valid]) => ({
+        method,
+        params: JSON.stringify(params).slice(0, 120),
+        expected: valid,
+        reference: ref[method]?.(JSON.parse(JSON.stringify(params))),
+        ours: paramsValidator(method)?.check(JSON.parse(JSON.stringify(params))),
+      }))
+      .filter((r) => r.reference !== r.expected || r.ours !== r.expected);
+    expect(differ).toEqual([]);
+  });
 });

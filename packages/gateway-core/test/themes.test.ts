@@ -1,7 +1,9 @@
 // themes.*: the reference Control UI's and theme tool's own request shapes, through a real core
 // over a real WebSocket with a real SQLite store; every answer is checked against our result
 // schema (validateResults). The reference's published schema (the oracle) predates the themes
-// family, so the request shapes here are the ones its 2026.9.6 UI and theme tool send.
+// family, so the request shapes here are the ones its 2026.9.6 UI and theme tool send; the interop
+// suite (apps/gateway/test/themes.interop.test.ts) checks our params schemas against the
+// reference's own validators from that package.
 import type { GatewayClient, GatewayRequestError } from '@openclaw/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
