@@ -8,7 +8,7 @@ import {
 } from '@openclaw/protocol';
 import type { KvRepo } from '../store/types.ts';
 import { BUILTIN_THEMES, DEFAULT_THEME_ID } from './builtin-themes.ts';
-import { normalizeThemeDefinition, themeInvalid, themeModes } from './theme-definition.ts';
+import { normalizeThemeDefinition, themeModes } from './theme-definition.ts';
 
 /** What the gateway keeps: its selection and the themes operators imported, in one document. */
 interface ThemesDoc {
@@ -157,7 +157,10 @@ export class ThemeService {
     mode?: ThemeMode,
   ): Promise<ThemeInspection> {
     const clean = normalizeThemeDefinition(definition);
-    if (mode !== undefined && !apply) throw themeInvalid('', 'import takes a mode only with apply: true');
+    if (mode !== undefined && !apply)
+      throw gatewayError('INVALID_REQUEST', 'THEME_INVALID', 'mode is taken only with apply: true', {
+        details: { path: 'mode' },
+      });
     const entry = userEntry(id, clean);
     return this.#write(async (doc) => {
       if (!(id in doc.themes) && Object.keys(doc.themes).length >= THEME_LIMITS.importedThemes)
