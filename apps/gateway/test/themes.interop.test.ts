@@ -54,7 +54,7 @@ interface Frame {
 }
 
 describe('the reference Control UI’s theme settings against our gateway', needs('chromium'), () => {
-  it('Settings → General lists an imported theme kept across a restart, and picking it applies its palette', async () => {
+  it('Settings → General lists a theme imported before a restart and wears it when picked', async () => {
     await ensureReference();
     await using state = await tempDir();
     // Imported through one gateway process…
