@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../store/memory-store.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { isCssColor, isFontList } from './theme-definition.ts';
 import { ThemeService } from './theme-service.ts';
@@ -65,6 +66,24 @@ describe('ThemeService on SQLite', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ThemeService bounds', () => {
+  it('keeps at most 64 imported themes; a reimport of a kept id still replaces it', async () => {
+    const store = createMemoryStore();
+    const themes = new ThemeService(store.kv);
+    const def = (name: string) => ({ name, description: 'A test theme.', dark: palette });
+    for (let i = 0; i < 64; i++) await themes.import(`t${i}`, def(`T${i}`), false);
+    const over = (await themes.import('t64', def('T64'), false).catch((e: unknown) => e)) as {
+      code: string;
+      details: { code: string; limit: number };
+    };
+    expect(over.code).toBe('INVALID_REQUEST');
+    expect(over.details).toEqual({ code: 'THEME_LIMIT_REACHED', limit: 64 });
+    expect((await themes.import('t3', def('Again'), false)).theme.name).toBe('Again');
+    expect((await themes.list()).themes.filter((t) => t.source === 'user')).toHaveLength(64);
+    await store.close();
   });
 });
 
