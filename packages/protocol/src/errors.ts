@@ -106,6 +106,12 @@ export const DetailCodes = {
   CRON_SCHEDULE_INVALID: 'The schedule cannot be parsed (cron expression, time zone, interval or time).',
   CRON_FIELD_UNSUPPORTED:
     'The job asks for something of the reference job layout this gateway cannot carry out; details.path names the field.',
+  // themes
+  THEME_INVALID:
+    'The theme definition or request cannot be used (a malformed color or font, an unknown critter, too large); the message names the field.',
+  THEME_UNKNOWN: 'No theme with that id in the catalog (themes.list names them).',
+  THEME_MODE_UNSUPPORTED: 'The theme has no palette for the requested light or dark mode.',
+  THEME_LIMIT_REACHED: 'The gateway already keeps its maximum number of imported themes.',
   // config
   CONFIG_INVALID:
     'The config does not match its schema; details.issues lists every problem (path, message, allowed values, suggestion), details.path names the first.',

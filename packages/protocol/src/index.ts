@@ -165,6 +165,7 @@ export * from './methods/questions.ts';
 export * from './methods/sessions.ts';
 export * from './methods/sessions-usage.ts';
 export * from './methods/system.ts';
+export * from './methods/themes.ts';
 export * from './methods/usage.ts';
 export * from './schema/connect.ts';
 export * from './schema/frames.ts';

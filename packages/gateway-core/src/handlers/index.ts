@@ -15,6 +15,7 @@ import { createNodePendingHandlers, type NodePendingDeps } from './node-pending-
 import { createQuestionsHandlers, type QuestionsDeps } from './questions-handlers.ts';
 import { createSessionsHandlers, type SessionsDeps } from './sessions-handlers.ts';
 import { createSystemHandlers, type SystemDeps } from './system-handlers.ts';
+import { createThemesHandlers, type ThemesDeps } from './themes-handlers.ts';
 import { createUsageHandlers, type UsageDeps } from './usage-handlers.ts';
 
 /** The services the handlers use; each family takes only the part its `XDeps` names. */
@@ -33,6 +34,7 @@ export type HandlerDeps = SystemDeps &
   ApprovalsDeps &
   QuestionsDeps &
   HostDeps &
+  ThemesDeps &
   UsageDeps;
 
 /**
@@ -58,6 +60,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     ...createApprovalsHandlers(deps),
     ...createQuestionsHandlers(deps),
     ...createHostHandlers(deps),
+    ...createThemesHandlers(deps),
     ...createAbsentHandlers(deps),
   };
 }

@@ -5,6 +5,7 @@ import { describeApprovalRepos } from './store-contract-approvals.ts';
 import { describeCronRepo } from './store-contract-cron.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
+import { describeThemesOnStore } from './store-contract-themes.ts';
 import { describeUsageRepo } from './store-contract-usage.ts';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
@@ -27,6 +28,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     describeDeviceRepos(() => store);
     describeUsageRepo(() => store);
+    describeThemesOnStore(() => store);
 
     describe('idempotency', () => {
       const rec = (key: string, response: string, createdAtMs = 100, expiresAtMs = 1000) => ({

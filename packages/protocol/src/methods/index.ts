@@ -17,6 +17,7 @@ import { questionsMethods } from './questions.ts';
 import { sessionsMethods } from './sessions.ts';
 import { sessionsUsageMethods } from './sessions-usage.ts';
 import { systemMethods } from './system.ts';
+import { themesMethods } from './themes.ts';
 import { usageMethods } from './usage.ts';
 
 /** Every method the protocol defines, in family order. */
@@ -38,6 +39,7 @@ export const methodList = [
   ...approvalsMethods,
   ...questionsMethods,
   ...hostMethods,
+  ...themesMethods,
   ...absentMethods,
 ] as const;
 
