@@ -20,6 +20,7 @@ import { applyOverrides, type GatewayFlags } from './options.ts';
 import { resolveConfigPath, resolveStateDir, stateFiles } from './paths.ts';
 import { StartupError } from './startup-error.ts';
 import { enforceStopDeadline } from './stop-deadline.ts';
+import { holdStopSignals } from './stop-signals.ts';
 import { followRunActivity } from './v8-flags.ts';
 
 export interface RunGatewayOptions {
@@ -55,25 +56,17 @@ export interface RunningGateway {
  */
 export async function runGateway(options: RunGatewayOptions = {}): Promise<RunningGateway> {
   if (!options.handleSignals) return startGateway(options);
-  // A stop signal can come while the gateway starts (it already listens and logs so before the
-  // start finishes): held, and acted on once the start is done, instead of Node's default of
-  // dying on the spot with clients never told.
-  let early: NodeJS.Signals | undefined;
-  const hold = (signal: NodeJS.Signals) => {
-    early ??= signal;
-  };
-  for (const s of STOP_SIGNALS) process.on(s, hold);
+  const signals = holdStopSignals();
   let running: RunningGateway;
   try {
     running = await startGateway(options);
-  } finally {
-    for (const s of STOP_SIGNALS) process.off(s, hold);
+  } catch (error) {
+    signals.release();
+    throw error;
   }
-  handleSignals(running, () => startGateway(options), options.env ?? process.env, early);
+  signals.arm(handleSignals(running, () => startGateway(options), options.env ?? process.env));
   return running;
 }
-
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGUSR2'] as const;
 
 /** One gateway instance: config, lock, store, app, listener, config watcher. */
 async function startGateway(options: RunGatewayOptions): Promise<RunningGateway> {
@@ -302,14 +295,14 @@ function logConfigChange(gateway: Gateway, c: ConfigChange, message: string): vo
  * The daemon's signals: SIGTERM/SIGINT stop, SIGUSR2 stops telling clients a restart is expected
  * (a supervisor restarts the process), SIGHUP re-reads the config, SIGUSR1 restarts in place
  * (`openclaw gateway restart`): the same process stops the gateway, telling clients when to come
- * back, and starts it again from the config file, so restart-needing keys take effect.
+ * back, and starts it again from the config file, so restart-needing keys take effect. Returns
+ * the stop for runGateway's stop-signal listener, which is installed before the start.
  */
 function handleSignals(
   first: RunningGateway,
   start: () => Promise<RunningGateway>,
   env: NodeJS.ProcessEnv,
-  early?: NodeJS.Signals,
-): void {
+): (signal: NodeJS.Signals) => void {
   let current = first;
   let restarting = false;
   const onStop = (signal: NodeJS.Signals) => {
@@ -363,7 +356,6 @@ function handleSignals(
       restarting = false;
     }
   };
-  for (const s of STOP_SIGNALS) process.once(s, onStop);
   process.on('SIGUSR1', () => void restart());
   process.on('unhandledRejection', (reason) =>
     current.gateway.log.error({ err: reason }, 'unhandled rejection'),
@@ -379,7 +371,7 @@ function handleSignals(
         ),
     );
   });
-  if (early) onStop(early);
+  return onStop;
 }
 
 /** What clients are told to wait before reconnecting during an in-place restart. */
