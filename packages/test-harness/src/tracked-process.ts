@@ -16,8 +16,24 @@ export interface TrackedProcess {
   stop(signal?: NodeJS.Signals): Promise<Exit>;
 }
 
+/**
+ * Every tracked child still running, shared through a global so that the suite's setup file can
+ * find, after each test file, a process the file started and never stopped (it would outlive the
+ * run: seen once as a gateway left listening after CI) without importing this package.
+ */
+const LIVE = Symbol.for('openclaw.test.liveProcesses');
+type LiveRegistry = Map<ChildProcess, string>;
+function liveRegistry(): LiveRegistry {
+  const g = globalThis as { [LIVE]?: LiveRegistry };
+  g[LIVE] ??= new Map();
+  return g[LIVE];
+}
+
 /** Keep a spawned child's output (its stdio must be pipes) and offer waits on it. */
 export function trackProcess(child: ChildProcess): TrackedProcess {
+  const live = liveRegistry();
+  live.set(child, child.spawnargs.join(' '));
+  child.once('exit', () => live.delete(child));
   let out = '';
   let stdout = '';
   const listeners = new Set<() => void>();
