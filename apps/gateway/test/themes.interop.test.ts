@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { paramsValidator } from '@openclaw/protocol';
+import { paramsValidator, THEME_COLOR_KEYS } from '@openclaw/protocol';
 import { waitFor } from '@openclaw/test-fakes';
 import { connectOperator, spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
@@ -17,27 +17,7 @@ import { ensureReference, quietWebSocket, referenceDir, serveReferenceUi } from 
 
 const TOKEN = 'themes-token-0123456789abcdefghij';
 
-const COLORS = [
-  'background',
-  'foreground',
-  'card',
-  'card-foreground',
-  'popover',
-  'popover-foreground',
-  'primary',
-  'primary-foreground',
-  'secondary',
-  'secondary-foreground',
-  'muted',
-  'muted-foreground',
-  'accent',
-  'accent-foreground',
-  'destructive',
-  'destructive-foreground',
-  'border',
-  'input',
-  'ring',
-];
+const COLORS = THEME_COLOR_KEYS;
 // Navy grounds, lamp-orange everything else: easy to recognise once the page wears it.
 const harbour = {
   name: 'Harbour',

@@ -1,29 +1,10 @@
+import { THEME_COLOR_KEYS } from '@openclaw/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
 import { ThemeService } from '../themes/theme-service.ts';
 
 const dark = Object.fromEntries(
-  [
-    'background',
-    'foreground',
-    'card',
-    'card-foreground',
-    'popover',
-    'popover-foreground',
-    'primary',
-    'primary-foreground',
-    'secondary',
-    'secondary-foreground',
-    'muted',
-    'muted-foreground',
-    'accent',
-    'accent-foreground',
-    'destructive',
-    'destructive-foreground',
-    'border',
-    'input',
-    'ring',
-  ].map((k, i) => [k, `#${(0x101010 + i * 0x050505).toString(16)}`]),
+  THEME_COLOR_KEYS.map((k, i) => [k, `#${(0x101010 + i * 0x050505).toString(16)}`]),
 ) as never;
 
 /** The store contract for themes: what one gateway imports and selects, the next one reads. */

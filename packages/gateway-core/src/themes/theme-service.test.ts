@@ -1,35 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { THEME_COLOR_KEYS } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { isCssColor, isFontList } from './theme-definition.ts';
 import { ThemeService } from './theme-service.ts';
 
-const palette = Object.fromEntries(
-  [
-    'background',
-    'foreground',
-    'card',
-    'card-foreground',
-    'popover',
-    'popover-foreground',
-    'primary',
-    'primary-foreground',
-    'secondary',
-    'secondary-foreground',
-    'muted',
-    'muted-foreground',
-    'accent',
-    'accent-foreground',
-    'destructive',
-    'destructive-foreground',
-    'border',
-    'input',
-    'ring',
-  ].map((k) => [k, ' #223344 ']),
-) as never;
+const palette = Object.fromEntries(THEME_COLOR_KEYS.map((k) => [k, ' #223344 '])) as never;
 
 describe('ThemeService on SQLite', () => {
   it('keeps imported themes and the selection across a close and reopen of the database', async () => {
