@@ -1,41 +1,16 @@
 // The suite's guard against test files that leave processes running (setup.ts), run for real:
 // vitest on fixture files with the suite's setup file.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runVitest as run } from './run-vitest.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-
-function runVitest(file: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) base[k] = v;
-  return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      [vitestBin, 'run', '--config', 'tooling/vitest/fixtures/leak.vitest.config.ts', file],
-      {
-        cwd: root,
-        env: { ...base, ...env, OPENCLAW_TEST_LEAK_GRACE_MS: '3000', NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.once('error', rej);
-    child.once('exit', (code) => res({ code, out }));
+const runVitest = (file: string, env: Record<string, string>) =>
+  run('tooling/vitest/fixtures/leak.vitest.config.ts', [file], {
+    ...env,
+    OPENCLAW_TEST_LEAK_GRACE_MS: '3000',
   });
-}
 
 const alive = (pid: number) => {
   try {

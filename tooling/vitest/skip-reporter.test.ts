@@ -1,44 +1,13 @@
 // The skip check, run for real: vitest on small fixture files, with a program hidden through its
 // override variable, with and without CI=true.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isCI } from './requirements.ts';
+import { runVitest as run } from './run-vitest.ts';
 import { judgeSkips } from './skip-reporter.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const fixture = (name: string) => `tooling/vitest/fixtures/${name}.fixture.ts`;
-
-function runVitest(
-  files: string[],
-  env: Record<string, string | undefined>,
-  args: string[] = [],
-): Promise<{ code: number | null; out: string }> {
-  const base: Record<string, string> = {};
-  // Not the outer run's CI flag or vitest's own worker variables.
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) base[k] = v;
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
-  return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      [vitestBin, 'run', '--config', 'tooling/vitest/fixtures/vitest.config.ts', ...args, ...files],
-      { cwd: root, env: { ...base, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.once('error', rej);
-    child.once('exit', (code) => res({ code, out }));
-  });
-}
+const runVitest = (files: string[], env: Record<string, string | undefined>, args: string[] = []) =>
+  run('tooling/vitest/fixtures/vitest.config.ts', files, env, args);
 
 const hidden = { REDIS_SERVER_BIN: '/nonexistent/redis-server' };
 
