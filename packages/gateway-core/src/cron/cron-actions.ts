@@ -1,5 +1,6 @@
-import type { SendParams } from '@openclaw/protocol';
+import type { GatewayConfig, SendParams } from '@openclaw/protocol';
 import type { Channels } from '../channels/create-channels.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
@@ -7,22 +8,48 @@ import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { jobSessionKey } from './job-agent.ts';
 import { resolveLastRoute } from './last-route.ts';
+import { WebhookQueue } from './webhook-queue.ts';
 
 type Target = { channel: string; to: string; accountId?: string | undefined; threadId?: string | undefined };
 
-/** What a job does when it fires: an agent run in a session, or a send through the outbox. */
+/**
+ * What a job does when it fires: an agent run in a session, or a send through the outbox; and
+ * where a webhook job's finished runs are POSTed.
+ */
 export function cronActions(
   core: {
     sessions: SessionRouter;
     channels: Pick<Channels, 'send'>;
     agent: { agentState: { forget(key: string): Promise<void> } };
+    config: { readonly current: Pick<GatewayConfig, 'cron'> };
   },
   // For jobs that start each run afresh: the transcript, and who hears that it was emptied.
-  deps: { store: Pick<Store, 'sessions'>; feed: Pick<SessionFeed, 'sessionChanged'> },
-): Pick<CronServiceOptions, 'runAgent' | 'send'> {
+  deps: {
+    store: Pick<Store, 'sessions' | 'kv' | 'cron'>;
+    feed: Pick<SessionFeed, 'sessionChanged'>;
+    clock: Clock;
+    log: Logger;
+  },
+): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks'> {
   const { sessions, channels, agent } = core;
   const { store, feed } = deps;
+  const webhooks = new WebhookQueue({
+    store,
+    clock: deps.clock,
+    log: deps.log.child({ component: 'cron-webhook' }),
+    settings: () => {
+      const c = core.config.current.cron;
+      return {
+        token: c.webhookToken,
+        policy: c.webhookSsrfPolicy,
+        timeoutMs: c.webhookTimeoutMs,
+        attempts: c.webhookRetry.attempts,
+        delayMs: c.webhookRetry.delayMs,
+      };
+    },
+  });
   return {
+    webhooks,
     runAgent: async (action, job, dedupeKey) => {
       // The job's agent answers: its session key carries the agent (agent:<id>:…).
       const sessionKey = jobSessionKey(job);
@@ -59,6 +86,7 @@ export function cronActions(
       const outcome = sessions.wait(r.runId, 24 * 3600_000).then((w) => ({
         ok: w?.status === 'ok',
         error: w?.status === 'ok' ? undefined : (w?.error ?? w?.status),
+        output: w?.output,
       }));
       return { runId: r.runId, outcome, ...(undelivered ? { undelivered } : {}) };
     },

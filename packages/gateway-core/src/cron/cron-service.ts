@@ -6,9 +6,12 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
+import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { referenceView } from './reference-job.ts';
 import { nextRunAfter, validateSchedule } from './schedule.ts';
+import type { WebhookQueue } from './webhook-queue.ts';
+import { queueRunWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -23,7 +26,7 @@ export interface CronServiceOptions {
     dedupeKey: string,
   ): Promise<{
     runId: string;
-    outcome: Promise<{ ok: boolean; error?: string | undefined }>;
+    outcome: Promise<{ ok: boolean; error?: string | undefined; output?: string | undefined }>;
     /** Why its reply cannot be delivered (no last route): the run records not-delivered. */
     undelivered?: string | undefined;
   }>;
@@ -35,6 +38,8 @@ export interface CronServiceOptions {
     action: Extract<CronJobRecord['action'], { kind: 'send' }>,
     idempotencyKey: string,
   ): Promise<{ outboxId: string } | undefined>;
+  /** Where jobs with a webhook have their finished runs POSTed (durably; none: such runs say so). */
+  webhooks?: WebhookQueue | undefined;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -68,6 +73,7 @@ export class CronService {
 
   async start(): Promise<void> {
     this.#started = true;
+    await this.#o.webhooks?.start(this.#o.leader);
     if (!(await this.#isLeader())) {
       await this.#arm();
       return;
@@ -118,6 +124,7 @@ export class CronService {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await Promise.allSettled([...this.#running.values()]);
+    await this.#o.webhooks?.close();
   }
 
   async list(includeDisabled = true): Promise<CronJob[]> {
@@ -284,17 +291,19 @@ export class CronService {
     const key = `cron|${job.id}|${run.trigger === 'manual' ? run.runId : run.scheduledAtMs}`;
     let ok = true;
     let error: string | undefined;
+    let output: string | undefined;
     try {
       if (job.action.kind === 'agent') {
         const started = await this.#o.runAgent(job.action, job, key);
         run.agentRunId = started.runId;
         if (started.undelivered !== undefined)
           run.delivery = { status: 'not-delivered', error: started.undelivered };
-        else if (run.delivers) run.outboxId = replyOutboxId(started.runId);
+        else if (run.delivers && !job.action.webhook) run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
+        output = outcome.output;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
@@ -309,7 +318,24 @@ export class CronService {
       endedAtMs: end,
       ...(error ? { error } : {}),
     };
+    // The POST is stored before the run says it waits for it, and tried once the run does.
+    if (job.action.kind === 'agent' && job.action.webhook && !run.delivery)
+      Object.assign(
+        finished,
+        await queueRunWebhook(
+          this.#o.webhooks,
+          job.action.webhook,
+          toJob(job),
+          run,
+          { ok, error, output },
+          {
+            endedAtMs: end,
+            sessionKey: run.agentRunId ? jobSessionKey(job) : undefined,
+          },
+        ),
+      );
     await this.#record(finished);
+    if (finished.webhook) this.#o.webhooks?.kick();
     const current = await this.#o.store.cron.get(job.id);
     if (current?.deleteAfterRun && ok) await this.#o.store.cron.remove(job.id);
     else if (current)
@@ -377,10 +403,11 @@ function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K]
 /** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
 export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
   const a = job.action;
-  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to));
+  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to) || a.webhook);
 }
 
-function toJob(j: CronJobRecord): CronJob {
+/** A stored job as clients (and the reference's clients) see it. */
+export function toJob(j: CronJobRecord): CronJob {
   const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   if (j.agentId === undefined) delete out.agentId;

@@ -6,6 +6,13 @@ import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { routeSessionKey } from './last-route.ts';
+import {
+  applyWebhookDelivery,
+  checkWebhookAction,
+  deliveryPatchBase,
+  webhookPreview,
+  webhookView,
+} from './reference-webhook.ts';
 
 type AddParams = Static<typeof cronAdd.params>;
 type Patch = Static<typeof cronUpdate.params>['patch'];
@@ -159,11 +166,13 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
 
 function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): void {
   if (d === undefined) return;
-  if (d.mode === 'webhook')
-    throw unsupported(`${at}/delivery/mode`, 'webhook delivery is not served here', d.mode);
   const extra = d as { failureDestination?: unknown; completionDestination?: unknown };
   for (const f of ['failureDestination', 'completionDestination'] as const)
     if (extra[f] !== undefined) throw unsupported(`${at}/delivery/${f}`, 'not served by this gateway');
+  if (d.mode === 'webhook') {
+    applyWebhookDelivery(action, d, at);
+    return;
+  }
   // "last" is the reference CLI's default channel: no preference.
   const channel = d.channel === 'last' ? undefined : d.channel;
   const threadId = d.threadId === undefined ? undefined : String(d.threadId);
@@ -234,7 +243,7 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
       'this job sends a message (action kind send): give the agent turn its message',
     );
   // Turning delivery off forgets the stored target; other changes keep what they do not name.
-  const base = delivery?.mode === 'none' ? {} : (current?.view.delivery ?? {});
+  const base = deliveryPatchBase(delivery, current?.view.delivery);
   const action = agentActionFromReference(
     {
       payload: { ...merged, kind: 'agentTurn', message: merged.message },
@@ -276,6 +285,7 @@ export function checkedAction<A extends CronJobRecord['action']>(action: A): A {
 
 function checkTarget(action: CronJobRecord['action']): void {
   if (action.kind !== 'agent') return;
+  checkWebhookAction(action);
   if ((action.channel === undefined) !== (action.to === undefined))
     throw gatewayError(
       'INVALID_REQUEST',
@@ -307,7 +317,8 @@ export function referenceView(job: CronJobRecord): ReferenceView {
   view.wakeMode = 'now';
   view.payload = { kind: 'agentTurn', message: a.message };
   view.delivery =
-    a.channel && a.to
+    webhookView(a) ??
+    (a.channel && a.to
       ? {
           mode: 'announce',
           channel: a.channel,
@@ -317,7 +328,7 @@ export function referenceView(job: CronJobRecord): ReferenceView {
         }
       : a.deliver
         ? { mode: 'announce', channel: 'last' }
-        : { mode: 'none' };
+        : { mode: 'none' });
   return view;
 }
 
@@ -326,6 +337,8 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   const a = job.action;
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
+  const hook = webhookPreview(a);
+  if (hook) return hook;
   if (a.channel && a.to) return { label: `announce -> ${a.channel}:${a.to}`, detail: 'named in the job' };
   if (a.deliver) {
     const key = routeSessionKey(job);
