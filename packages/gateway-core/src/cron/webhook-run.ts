@@ -17,7 +17,8 @@ export interface RunResult {
 /**
  * The body a job webhook receives: the reference's "finished" event (jobId, action, the job,
  * runAtMs, durationMs, status, summary or error, delivered), plus the run's id. A failed run's
- * body carries its error and no summary, as the reference's does. Never over the size limit.
+ * body carries its error and no summary, as the reference's does. Kept under the size limit: a
+ * long reply or error is cut, and a job too big to send is left out.
  */
 export function webhookBody(
   job: CronJob,
@@ -39,20 +40,27 @@ export function webhookBody(
     ...(extra.sessionKey ? { sessionKey: extra.sessionKey } : {}),
     ...(job.nextRunAtMs !== null ? { nextRunAtMs: job.nextRunAtMs } : {}),
   };
+  // A job too big to send even without the reply (a very long prompt) is left out; its id stays.
+  if (Buffer.byteLength(JSON.stringify({ ...body, summary: '', error: '' })) > MAX_WEBHOOK_BODY_BYTES)
+    delete body.job;
   let text = JSON.stringify(body);
   let over = Buffer.byteLength(text) - MAX_WEBHOOK_BODY_BYTES;
   for (const field of ['summary', 'error'] as const) {
-    const v = body[field];
-    if (over <= 0 || typeof v !== 'string') continue;
-    // Cut by characters a little past the excess (JSON escapes and multi-byte characters).
-    body[field] = v.slice(0, Math.max(0, v.length - over - CUT.length - 16)) + CUT;
-    text = JSON.stringify(body);
-    over = Buffer.byteLength(text) - MAX_WEBHOOK_BODY_BYTES;
-  }
-  // Still too big: the job itself (a very long prompt) is left out; its id stays.
-  if (over > 0) {
-    delete body.job;
-    text = JSON.stringify(body);
+    let v = body[field];
+    // Cut by bytes; JSON escapes can leave it a little over, so cut again until it fits.
+    while (over > 0 && typeof v === 'string' && v.length > 0) {
+      const bytes = Buffer.from(v.endsWith(CUT) ? v.slice(0, -CUT.length) : v);
+      const keep = Math.max(0, bytes.length - over - Buffer.byteLength(CUT) - 16);
+      // A character split by the cut decodes as U+FFFD: drop it.
+      v = `${bytes
+        .subarray(0, keep)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '')}${CUT}`;
+      body[field] = v;
+      text = JSON.stringify(body);
+      over = Buffer.byteLength(text) - MAX_WEBHOOK_BODY_BYTES;
+      if (keep === 0) break;
+    }
   }
   return text;
 }
