@@ -335,7 +335,7 @@ export class CronService {
         ),
       );
     await this.#record(finished);
-    if (finished.webhook) this.#o.webhooks?.kick();
+    if (finished.webhook) this.#o.webhooks?.kick(run.runId);
     const current = await this.#o.store.cron.get(job.id);
     if (current?.deleteAfterRun && ok) await this.#o.store.cron.remove(job.id);
     else if (current)

@@ -44,7 +44,7 @@ export interface WebhookQueueOptions {
 const KEY = 'cron.webhooks';
 /** More waiting than this and a new run's POST is given up at once, so a dead receiver cannot fill the store. */
 export const MAX_PENDING_WEBHOOKS = 500;
-/** How often a gateway that does not lead the scheduler looks again. */
+/** How often, in a cluster, a gateway looks for POSTs to retry (or whether it leads now). */
 const FOLLOWER_CHECK_MS = 5000;
 
 /**
@@ -52,8 +52,10 @@ const FOLLOWER_CHECK_MS = 5000;
  * stays stored until it succeeds or is given up, so a crash or restart only delays it. Each
  * carries the run id as its `Idempotency-Key`, so a receiver can drop the rare repeat (a POST that
  * succeeded just before a crash, before it was marked done, is sent again). The outcome is
- * written on the run (`delivery`), as a chat delivery's is. With several gateways only the
- * scheduler leader sends.
+ * written on the run (`delivery`), as a chat delivery's is. With several gateways, the one that
+ * ran the job makes the first try and the scheduler leader the retries (and those of a gateway
+ * that died). The pending POSTs are one stored map: two gateways changing it at the same moment
+ * can lose one change, so receivers should drop repeats by the key.
  */
 export class WebhookQueue {
   readonly #o: WebhookQueueOptions;
@@ -64,6 +66,7 @@ export class WebhookQueue {
   #started = false;
   #closed = false;
   #pumping: Promise<void> | undefined;
+  readonly #kicked = new Set<Promise<void>>();
   #again = false;
 
   constructor(options: WebhookQueueOptions) {
@@ -85,10 +88,20 @@ export class WebhookQueue {
     });
   }
 
-  /** Try what is due now (after a run's record says it is waiting for its POST). */
-  kick(): void {
+  /**
+   * Try a run's POST now (once the run's record says it waits for it). The gateway that ran the
+   * job makes the first try whether or not it leads; retries are the leader's.
+   */
+  kick(runId: string): void {
     if (!this.#started || this.#closed) return;
-    void this.#pump();
+    const first = (async () => {
+      const p = (await this.pending()).find((r) => r.runId === runId);
+      if (p && !this.#inFlight.has(runId)) await this.#attempt(p);
+      await this.#pump();
+    })()
+      .catch((e: unknown) => this.#o.log.error({ err: (e as Error).message }, 'cron webhook queue failed'))
+      .finally(() => this.#kicked.delete(first));
+    this.#kicked.add(first);
   }
 
   async start(leader?: () => Promise<boolean>): Promise<void> {
@@ -100,7 +113,7 @@ export class WebhookQueue {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
-    await this.#pumping;
+    await Promise.all([this.#pumping, ...this.#kicked]);
     await this.#chain;
   }
 
@@ -139,7 +152,10 @@ export class WebhookQueue {
     // Each POST has its own time limit, so one slow receiver holds up no other.
     await Promise.all(due.map((p) => this.#attempt(p)));
     const left = (await this.pending()).filter((p) => !this.#inFlight.has(p.runId));
-    if (left.length) this.#arm(Math.min(...left.map((p) => p.nextAttemptAtMs)));
+    const next = left.length ? Math.min(...left.map((p) => p.nextAttemptAtMs)) : Number.POSITIVE_INFINITY;
+    // A leader looks again now and then for POSTs other gateways queued or gave it to retry.
+    if (this.#leader) this.#arm(Math.min(next, this.#o.clock.now() + FOLLOWER_CHECK_MS));
+    else if (left.length) this.#arm(next);
   }
 
   #arm(atMs: number): void {
