@@ -242,7 +242,8 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
       '/patch/payload/message',
       'this job sends a message (action kind send): give the agent turn its message',
     );
-  // Turning delivery off forgets the stored target; other changes keep what they do not name.
+  // Turning delivery off, or switching to or from webhook, forgets the stored target; other
+  // changes keep what they do not name.
   const base = deliveryPatchBase(delivery, current?.view.delivery);
   const action = agentActionFromReference(
     {
