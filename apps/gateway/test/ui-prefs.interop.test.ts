@@ -1,0 +1,121 @@
+// Opt-in (`pnpm test:interop`): the reference Control UI's preference sync against our gateway.
+// Settings → Appearance writes a changed language or colour mode to the gateway config
+// (`config.patch` of `ui.prefs`); a browser with its own empty profile reads it from config.get
+// when it loads, and so does one after the gateway process was restarted on the same state.
+// Needs the reference package (installed on first run, see reference-clients.ts) and Chromium.
+import { waitFor } from '@openclaw/test-fakes';
+import { connectOperator, spawnGateway, tempDir } from '@openclaw/test-harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { needs } from '../../../tooling/vitest/requirements.ts';
+import { artifactPath, launchBrowser } from './browser.ts';
+import { ensureReference, quietWebSocket, serveReferenceUi } from './reference-clients.ts';
+
+const TOKEN = 'ui-prefs-token-0123456789abcdefghij';
+
+interface Frame {
+  type: string;
+  id: string;
+  method?: string;
+  params?: { raw?: string };
+  ok?: boolean;
+  error?: { message?: string };
+}
+
+/** The page's WebSocket frames, both ways, parsed. */
+function watchFrames(page: Page): { sent: Frame[]; received: Frame[]; texts: string[] } {
+  const out = { sent: [] as Frame[], received: [] as Frame[], texts: [] as string[] };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => out.sent.push(JSON.parse(String(f.payload)) as Frame));
+    ws.on('framereceived', (f) => {
+      out.texts.push(String(f.payload));
+      out.received.push(JSON.parse(String(f.payload)) as Frame);
+    });
+  });
+  return out;
+}
+
+/** Opens the reference UI with the token (as its documented #token link does) and waits for it to settle. */
+async function openUi(page: Page, url: string, path: string) {
+  const frames = watchFrames(page);
+  await page.goto(`${url}/#token=${TOKEN}`, { waitUntil: 'domcontentloaded' });
+  await waitFor(() => frames.texts.some((f) => f.includes('"hello-ok"')), 90_000, 'hello-ok');
+  await quietWebSocket(frames.texts).catch(() => undefined);
+  if (path !== '/') await page.goto(`${url}${path}`, { waitUntil: 'domcontentloaded' });
+  return frames;
+}
+
+/** What the page shows of the two preferences: its document language and its colour mode. */
+const shown = (page: Page) =>
+  page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    mode: document.documentElement.dataset.themeMode,
+  }));
+
+describe('the reference Control UI’s preference sync against our gateway', needs('chromium'), () => {
+  it('a language and colour mode chosen in one browser show in another, and after a gateway restart', async () => {
+    await ensureReference();
+    await using state = await tempDir();
+    {
+      await using gw = await spawnGateway({ token: TOKEN, stateDir: state.path, timeoutMs: 60_000 });
+      const ui = await serveReferenceUi(gw.port);
+      try {
+        await using first = await launchBrowser();
+        const page = first.context.pages()[0] ?? (await first.context.newPage());
+        const frames = await openUi(page, ui.url, '/settings/appearance');
+        const patchAnswers = () =>
+          frames.sent
+            .filter((f) => f.method === 'config.patch' && f.params?.raw?.includes('"prefs"'))
+            .map((req) => ({ req, res: frames.received.find((f) => f.type === 'res' && f.id === req.id) }));
+        // Every preference write must be answered, and accepted.
+        const allAnswered = async (what: string, count: number) => {
+          await waitFor(
+            () => patchAnswers().length >= count && patchAnswers().every((a) => a.res !== undefined),
+            30_000,
+            what,
+          );
+          const refused = patchAnswers().filter((a) => a.res?.ok !== true);
+          expect(refused.map((a) => `${a.req.params?.raw}: ${a.res?.error?.message}`)).toEqual([]);
+        };
+
+        await page.locator('#settings-language wa-select').click();
+        await page.locator('#settings-language wa-option[value="de"]').click();
+        await allAnswered('the language written', 1);
+        await page.getByText('Dunkel', { exact: true }).first().click();
+        await allAnswered('the colour mode written', 2);
+        expect(await shown(page)).toEqual({ lang: 'de', mode: 'dark' });
+      } finally {
+        await ui.close();
+      }
+
+      // A browser with its own empty profile (nothing in its storage) loads them from the gateway.
+      const ui2 = await serveReferenceUi(gw.port);
+      try {
+        await using second = await launchBrowser();
+        const page = second.context.pages()[0] ?? (await second.context.newPage());
+        await openUi(page, ui2.url, '/');
+        await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'de', mode: 'dark' });
+      } finally {
+        await ui2.close();
+      }
+    }
+
+    // The next gateway process on the same state dir serves them from the config file.
+    await using gw = await spawnGateway({ token: TOKEN, stateDir: state.path, timeoutMs: 60_000 });
+    const op = await connectOperator(gw.url, TOKEN, { scopes: ['operator.read'] });
+    const call = op.call.bind(op) as (m: string, p: unknown) => Promise<{ config: { ui: unknown } }>;
+    expect((await call('config.get', {})).config.ui).toEqual({ prefs: { locale: 'de', themeMode: 'dark' } });
+    await op.close();
+    const ui = await serveReferenceUi(gw.port);
+    try {
+      await using third = await launchBrowser();
+      const page = third.context.pages()[0] ?? (await third.context.newPage());
+      await openUi(page, ui.url, '/settings/appearance');
+      await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'de', mode: 'dark' });
+      await page.locator('#settings-language').waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: await artifactPath('reference-ui-settings-appearance-prefs.png') });
+    } finally {
+      await ui.close();
+    }
+  }, 300_000);
+});
