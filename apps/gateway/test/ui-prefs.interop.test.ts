@@ -1,7 +1,8 @@
 // Opt-in (`pnpm test:interop`): the reference Control UI's preference sync against our gateway.
 // Settings → Appearance writes a changed language or colour mode to the gateway config
 // (`config.patch` of `ui.prefs`); a browser with its own empty profile reads it from config.get
-// when it loads, and so does one after the gateway process was restarted on the same state.
+// when it loads, follows a later change while open (config.changed), and a browser after the
+// gateway process was restarted on the same state shows them too.
 // Needs the reference package (installed on first run, see reference-clients.ts) and Chromium.
 import { waitFor } from '@openclaw/test-fakes';
 import { connectOperator, spawnGateway, tempDir } from '@openclaw/test-harness';
@@ -53,7 +54,7 @@ const shown = (page: Page) =>
   }));
 
 describe('the reference Control UI’s preference sync against our gateway', needs('chromium'), () => {
-  it('a language and colour mode chosen in one browser show in another, and after a gateway restart', async () => {
+  it('a language and colour mode chosen in one browser show in another, live, and after a gateway restart', async () => {
     await ensureReference();
     await using state = await tempDir();
     {
@@ -77,26 +78,29 @@ describe('the reference Control UI’s preference sync against our gateway', nee
           const refused = patchAnswers().filter((a) => a.res?.ok !== true);
           expect(refused.map((a) => `${a.req.params?.raw}: ${a.res?.error?.message}`)).toEqual([]);
         };
+        const pickLanguage = async (code: string) => {
+          await page.locator('#settings-language wa-select').click();
+          await page.locator(`#settings-language wa-option[value="${code}"]`).click();
+        };
 
-        await page.locator('#settings-language wa-select').click();
-        await page.locator('#settings-language wa-option[value="de"]').click();
+        await pickLanguage('de');
         await allAnswered('the language written', 1);
         await page.getByText('Dunkel', { exact: true }).first().click();
         await allAnswered('the colour mode written', 2);
         expect(await shown(page)).toEqual({ lang: 'de', mode: 'dark' });
+
+        // A browser with its own empty profile (nothing in its storage) loads them from the gateway.
+        await using second = await launchBrowser();
+        const other = second.context.pages()[0] ?? (await second.context.newPage());
+        await openUi(other, ui.url, '/');
+        await expect.poll(() => shown(other), { timeout: 30_000 }).toEqual({ lang: 'de', mode: 'dark' });
+
+        // And, left open, it follows the next change (config.changed, then config.get).
+        await pickLanguage('fr');
+        await allAnswered('the second language written', 3);
+        await expect.poll(() => shown(other), { timeout: 30_000 }).toEqual({ lang: 'fr', mode: 'dark' });
       } finally {
         await ui.close();
-      }
-
-      // A browser with its own empty profile (nothing in its storage) loads them from the gateway.
-      const ui2 = await serveReferenceUi(gw.port);
-      try {
-        await using second = await launchBrowser();
-        const page = second.context.pages()[0] ?? (await second.context.newPage());
-        await openUi(page, ui2.url, '/');
-        await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'de', mode: 'dark' });
-      } finally {
-        await ui2.close();
       }
     }
 
@@ -104,14 +108,14 @@ describe('the reference Control UI’s preference sync against our gateway', nee
     await using gw = await spawnGateway({ token: TOKEN, stateDir: state.path, timeoutMs: 60_000 });
     const op = await connectOperator(gw.url, TOKEN, { scopes: ['operator.read'] });
     const call = op.call.bind(op) as (m: string, p: unknown) => Promise<{ config: { ui: unknown } }>;
-    expect((await call('config.get', {})).config.ui).toEqual({ prefs: { locale: 'de', themeMode: 'dark' } });
+    expect((await call('config.get', {})).config.ui).toEqual({ prefs: { locale: 'fr', themeMode: 'dark' } });
     await op.close();
     const ui = await serveReferenceUi(gw.port);
     try {
       await using third = await launchBrowser();
       const page = third.context.pages()[0] ?? (await third.context.newPage());
       await openUi(page, ui.url, '/settings/appearance');
-      await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'de', mode: 'dark' });
+      await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'fr', mode: 'dark' });
       await page.locator('#settings-language').waitFor({ timeout: 30_000 });
       await page.screenshot({ path: await artifactPath('reference-ui-settings-appearance-prefs.png') });
     } finally {

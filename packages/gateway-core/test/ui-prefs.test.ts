@@ -9,7 +9,7 @@ import type { GatewayClient, GatewayRequestError } from '@openclaw/protocol';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigManager } from '../src/config/config-manager.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
 /** What the reference Control UI 2026.9.6 sent when Settings → Appearance changed (recorded). */
@@ -67,6 +67,23 @@ describe('ui.prefs: the reference Control UI’s preference sync', () => {
     expect(file.ui).toEqual({ prefs: { themeMode: 'dark', sidebarEntries: ['route:cron'] } });
     const next = await ConfigManager.load(path);
     expect(next.current.ui.prefs).toEqual({ themeMode: 'dark', sidebarEntries: ['route:cron'] });
+  });
+
+  it('every open client hears config.changed with the new revision, so a Control UI re-reads its prefs', async () => {
+    h = await startHarness();
+    const writer = caller(await h.operator());
+    const reader = await h.operator({ scopes: ['operator.read'] });
+    const heard: { path: string; hash: string; ts: number }[] = [];
+    reader.on('config.changed', (e) => heard.push(e));
+    const r = await writer('config.patch', uiFrames.locale);
+    await eventually(() => heard.length === 1);
+    expect(heard[0]).toMatchObject({ path: join(h.dir, 'openclaw.json'), hash: r.hash });
+    // A refused write changes nothing and says nothing: the next accepted one is the next event.
+    await writer('config.patch', { raw: '{"ui":{"prefs":{"locale":7}}}' }).catch(() => undefined);
+    const next = await writer('config.patch', uiFrames.themeMode);
+    await eventually(() => heard.length >= 2);
+    expect(heard.map((e) => e.hash)).toEqual([r.hash, next.hash]);
+    expect((await caller(reader)('config.get', {})).hash as string).toBe(next.hash);
   });
 
   it('config.set takes the section whole; config.schema describes it', async () => {
