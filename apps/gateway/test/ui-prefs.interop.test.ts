@@ -4,13 +4,17 @@
 // when it loads, follows a later change while open (config.changed), and a browser after the
 // gateway process was restarted on the same state shows them too.
 // Needs the reference package (installed on first run, see reference-clients.ts) and Chromium.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseConfig, UI_PREF_LIMITS } from '@openclaw/protocol';
 import { waitFor } from '@openclaw/test-fakes';
 import { connectOperator, spawnGateway, tempDir } from '@openclaw/test-harness';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { ensureReference, quietWebSocket, serveReferenceUi } from './reference-clients.ts';
+import { ensureReference, quietWebSocket, referenceDir, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'ui-prefs-token-0123456789abcdefghij';
 
@@ -122,4 +126,89 @@ describe('the reference Control UI’s preference sync against our gateway', nee
       await ui.close();
     }
   }, 300_000);
+});
+
+/** The `ui` part of the reference's own config schema (zod), found in the module of its build that exports it. */
+async function referenceUiSchema(): Promise<{ safeParse(v: unknown): { success: boolean } }> {
+  const dist = join(referenceDir, 'node_modules', 'openclaw', 'dist');
+  for (const file of (await readdir(dist)).filter((f) => /^zod-schema-.*\.mjs$/.test(f))) {
+    const alias = /\bOpenClawSchema as (\w+)/.exec(await readFile(join(dist, file), 'utf8'))?.[1];
+    if (!alias) continue;
+    const mod = (await import(pathToFileURL(join(dist, file)).href)) as Record<
+      string,
+      { shape: { ui: { safeParse(v: unknown): { success: boolean } } } }
+    >;
+    const schema = mod[alias];
+    if (schema) return schema.shape.ui;
+  }
+  throw new Error('no module of the reference build exports its config schema');
+}
+
+describe('the ui section: ours against the reference’s own config schema', () => {
+  it('accepts and refuses what the reference does, but for the sidebar list’s bounds', async () => {
+    await ensureReference();
+    const ref = await referenceUiSchema();
+    const ours = (ui: unknown) => {
+      try {
+        parseConfig({ ui });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const p = (prefs: Record<string, unknown>) => ({ prefs });
+    const cases: [ui: unknown, valid: boolean][] = [
+      [{}, true],
+      [{ seamColor: '#FF4500' }, true],
+      [{ seamColor: 'ff4500' }, true],
+      [{ seamColor: '#ff45' }, false],
+      [{ seamColor: 'orange' }, false],
+      [{ seamColor: 16729344 }, false],
+      [p({}), true],
+      [p({ theme: 'claw' }), true],
+      [p({ theme: 'miami' }), true],
+      [p({ theme: 'custom' }), true],
+      [p({ theme: 'user/harbour' }), false],
+      [p({ theme: 'Claw' }), false],
+      [p({ themeMode: 'system' }), true],
+      [p({ themeMode: 'dim' }), false],
+      [p({ accent: 'theme' }), true],
+      [p({ accent: '#0a0B0c' }), true],
+      [p({ accent: '0a0b0c' }), false],
+      [p({ accent: '#0a0b0' }), false],
+      [p({ accent: 'teal' }), false],
+      [p({ locale: 'zh-TW' }), true],
+      [p({ locale: '' }), true],
+      [p({ locale: 'x'.repeat(20) }), true],
+      [p({ locale: 'x'.repeat(21) }), false],
+      [p({ chatShowThinking: true, chatShowToolCalls: false, chatPersistCommentary: true }), true],
+      [p({ chatShowThinking: 'yes' }), false],
+      [p({ chatSendShortcut: 'modifier-enter' }), true],
+      [p({ chatSendShortcut: 'ctrl-enter' }), false],
+      [p({ chatFollowUpMode: 'steer' }), true],
+      [p({ chatFollowUpMode: 'interrupt' }), false],
+      [p({ sidebarEntries: ['route:cron', 'session:agent:main:main', ''] }), true],
+      [p({ sidebarEntries: [7] }), false],
+      [p({ fontUi: 'inter' }), false],
+      [{ prefs: null }, false],
+      [{ assistant: {} }, false],
+    ];
+    const differ = cases
+      .map(([ui, valid]) => ({
+        ui: JSON.stringify(ui).slice(0, 100),
+        expected: valid,
+        reference: ref.safeParse(structuredClone(ui)).success,
+        ours: ours(structuredClone(ui)),
+      }))
+      .filter((r) => r.reference !== r.expected || r.ours !== r.expected);
+    expect(differ).toEqual([]);
+    // Our one difference, documented: a bound on the sidebar list the reference does not have.
+    const long = p({
+      sidebarEntries: Array.from({ length: UI_PREF_LIMITS.sidebarEntries + 1 }, () => 'route:cron'),
+    });
+    expect({ reference: ref.safeParse(long).success, ours: ours(long) }).toEqual({
+      reference: true,
+      ours: false,
+    });
+  });
 });
