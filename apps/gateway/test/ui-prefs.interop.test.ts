@@ -87,6 +87,8 @@ describe('the reference Control UI’s preference sync against our gateway', nee
           await page.locator(`#settings-language wa-option[value="${code}"]`).click();
         };
 
+        // Before: the browser's own language and its system's colours (light here).
+        await expect.poll(() => shown(page), { timeout: 30_000 }).toEqual({ lang: 'en', mode: 'light' });
         await pickLanguage('de');
         await allAnswered('the language written', 1);
         await page.getByText('Dunkel', { exact: true }).first().click();
