@@ -39,9 +39,7 @@ describe('Control UI colour mode from ui.prefs', needs('chromium'), () => {
       await expect.poll(() => wears(page), { timeout: 20_000 }).toEqual({ mode: 'light', text: LIGHT });
       // Removed: the page follows the system again, whichever it is.
       await patch('{"ui":{"prefs":{"themeMode":null}}}');
-      await expect
-        .poll(() => wears(page), { timeout: 20_000 })
-        .toEqual({ mode: 'system', text: LIGHT });
+      await expect.poll(() => wears(page), { timeout: 20_000 }).toEqual({ mode: 'system', text: LIGHT });
       await page.emulateMedia({ colorScheme: 'dark' });
       await expect.poll(() => wears(page), { timeout: 20_000 }).toEqual({ mode: 'system', text: DARK });
     } finally {
