@@ -1,9 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { agentIdInKey } from './session-key-agent.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: a backfill SQL alone cannot compute. */
+  after?: (db: DatabaseSync) => void;
 }
 
 /** Ordered schema changes. Append only: a released migration is never edited. */
@@ -144,6 +147,24 @@ export const migrations: Migration[] = [
       CREATE INDEX model_usage_session ON model_usage (session_key, ts);
     `,
   },
+  {
+    version: 8,
+    name: 'the agent each session key names, indexed for counts per agent',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
+      CREATE INDEX sessions_agent ON sessions (agent_id);
+    `,
+    // The key grammar lives in code (agentIdInKey), so existing rows are filled from it. Only keys
+    // in the 'agent:' range can name one: the range reads them through the primary key's index.
+    after(db) {
+      const set = db.prepare('UPDATE sessions SET agent_id = ? WHERE key = ?');
+      const rows = db.prepare(`SELECT key FROM sessions WHERE key >= 'agent:' AND key < 'agent;'`).all();
+      for (const { key } of rows as { key: string }[]) {
+        const id = agentIdInKey(key);
+        if (id !== undefined) set.run(id, key);
+      }
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {
@@ -168,6 +189,7 @@ export function applyMigrations(db: DatabaseSync, list: Migration[] = migrations
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(m.sql);
+      m.after?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
         m.version,
         m.name,
