@@ -149,13 +149,32 @@ export const migrations: Migration[] = [
   },
   {
     version: 8,
-    name: 'the agent each session key names, indexed for counts per agent',
+    name: 'the agent each session key names, and sessions counted per such agent',
+    // The counts follow every insert, delete and agent change of a session row (triggers, in the
+    // writing transaction), so `status` reads a few rows instead of every session.
     sql: `
       ALTER TABLE sessions ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
-      CREATE INDEX sessions_agent ON sessions (agent_id);
+      CREATE TABLE session_agent_counts (agent_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO session_agent_counts (agent_id, n) SELECT agent_id, COUNT(*) FROM sessions GROUP BY agent_id;
+      CREATE TRIGGER sessions_count_insert AFTER INSERT ON sessions BEGIN
+        INSERT INTO session_agent_counts (agent_id, n) VALUES (NEW.agent_id, 1)
+          ON CONFLICT (agent_id) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER sessions_count_delete AFTER DELETE ON sessions BEGIN
+        UPDATE session_agent_counts SET n = n - 1 WHERE agent_id = OLD.agent_id;
+        DELETE FROM session_agent_counts WHERE agent_id = OLD.agent_id AND n <= 0;
+      END;
+      CREATE TRIGGER sessions_count_move AFTER UPDATE OF agent_id ON sessions
+        WHEN OLD.agent_id IS NOT NEW.agent_id BEGIN
+        UPDATE session_agent_counts SET n = n - 1 WHERE agent_id = OLD.agent_id;
+        DELETE FROM session_agent_counts WHERE agent_id = OLD.agent_id AND n <= 0;
+        INSERT INTO session_agent_counts (agent_id, n) VALUES (NEW.agent_id, 1)
+          ON CONFLICT (agent_id) DO UPDATE SET n = n + 1;
+      END;
     `,
-    // The key grammar lives in code (agentIdInKey), so existing rows are filled from it. Only keys
-    // in the 'agent:' range can name one: the range reads them through the primary key's index.
+    // The key grammar lives in code (agentIdInKey), so existing rows are filled from it (the move
+    // trigger carries their counts along). Only keys in the 'agent:' range can name an agent: the
+    // range reads them through the primary key's index.
     after(db) {
       const set = db.prepare('UPDATE sessions SET agent_id = ? WHERE key = ?');
       const rows = db.prepare(`SELECT key FROM sessions WHERE key >= 'agent:' AND key < 'agent;'`).all();

@@ -43,17 +43,30 @@ describe('SQLite session counts', () => {
     }
   });
 
-  it('reads the counts from the agent index, not from the sessions table', async () => {
+  it('keeps the counts in the same transaction as the rows: a rolled-back insert counts nothing', async () => {
     const path = join(dir, 'gateway.db');
-    await createSqliteStore({ path }).close();
-    const db = new DatabaseSync(path);
+    const store = createSqliteStore({ path });
     try {
-      const plan = db
-        .prepare('EXPLAIN QUERY PLAN SELECT agent_id, COUNT(*) AS n FROM sessions GROUP BY agent_id')
-        .all() as { detail: string }[];
-      expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING COVERING INDEX sessions_agent/);
-    } finally {
+      await store.sessions.ensure({ key: 'agent:work:a', kind: 'webchat', createdAtMs: 1 });
+      // Another connection's writes, as a repair by hand would make them: the triggers count them.
+      const db = new DatabaseSync(path);
+      db.exec('BEGIN');
+      db.prepare(
+        `INSERT INTO sessions (key, agent_id, kind, created_at_ms, updated_at_ms, message_count)
+         VALUES ('agent:ops:b', 'ops', 'webchat', 1, 1, 0)`,
+      ).run();
+      db.exec('ROLLBACK');
+      db.prepare(
+        `INSERT INTO sessions (key, agent_id, kind, created_at_ms, updated_at_ms, message_count)
+         VALUES ('agent:ops:c', 'ops', 'webchat', 1, 1, 0)`,
+      ).run();
+      db.prepare(`DELETE FROM sessions WHERE key = 'agent:work:a'`).run();
+      const rows = db.prepare('SELECT agent_id, n FROM session_agent_counts').all();
       db.close();
+      expect(rows.map((r) => ({ ...r }))).toEqual([{ agent_id: 'ops', n: 1 }]);
+      expect(plainCounts(await store.sessions.counts())).toEqual({ total: 1, byKeyAgent: { ops: 1 } });
+    } finally {
+      await store.close();
     }
   });
 });

@@ -191,12 +191,12 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           return Number(q('DELETE FROM sessions WHERE key = ?').run(key).changes) > 0;
         }),
       ),
-    // One pass over the agent index (entries only, no rows): a few ms for 50,000 sessions.
+    // Kept by triggers on the sessions table (migration 8): one row per key agent.
     counts: () =>
       run(() => {
         const byKeyAgent = new Map<string, number>();
         let total = 0;
-        for (const r of q('SELECT agent_id, COUNT(*) AS n FROM sessions GROUP BY agent_id').all() as Row[]) {
+        for (const r of q('SELECT agent_id, n FROM session_agent_counts').all() as Row[]) {
           const n = Number(r.n);
           byKeyAgent.set(String(r.agent_id), n);
           total += n;
