@@ -1,13 +1,14 @@
-// `pnpm bench:status [--sessions 5000,50000] [--rounds 6] [--calls 10]`: the core's `status` over a
-// SQLite store holding that many sessions, with the sessions per agent read from the store's counts
-// ("counts", what status does) against the same counts made by paging through every session
-// (“paging”, what status did before: pages of 500, each session's agent from its key). The two run
-// interleaved (A, B, A, B…) in one process on one database, so load on the shared cores hits both
-// alike; wall time and CPU (process.cpuUsage) per call, median over the rounds. It also times
-// migration 8 (filling the agent column of a store written before it) and, as the alternative to
-// the counts table, a GROUP BY over an index of the agent column and a range scan of the keys in
-// the `agent:` prefix, and what the counting trigger adds to an insert. A command, not a test
-// (docs/PERFORMANCE.md, "status and stored sessions").
+// `pnpm bench:status [--sessions 5000,50000] [--rounds 6] [--calls 10] [--redis]`: the core's
+// `status` over a SQLite store (with --redis also a Redis one, on a redis-server of its own) holding
+// that many sessions, with the sessions per agent read from the store's counts ("counts", what
+// status does) against the same counts made by paging through every session ("paging", what status
+// did before: pages of 500, each session's agent from its key). The two run interleaved (A, B, A,
+// B…) in one process on one store, so load on the shared cores hits both alike; wall time and CPU
+// (process.cpuUsage) per call, median over the rounds. For SQLite it also times opening a store
+// written before migration 8, the counts table against the alternatives (a GROUP BY over an index
+// of the agent column, a range scan of the keys in the `agent:` prefix) and what the counting
+// trigger adds to an insert; for Redis, the first count of a store from before (from its index).
+// A command, not a test (docs/PERFORMANCE.md, "`status` and stored sessions").
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +26,17 @@ import {
   type SessionRepo,
   type Store,
 } from '@openclaw/gateway-core';
+import { createRedisStore } from '@openclaw/store-redis';
+import { startRedisServer } from '@openclaw/store-redis/testing';
+import { Redis } from 'ioredis';
 
 const { values } = parseArgs({
-  options: { sessions: { type: 'string' }, rounds: { type: 'string' }, calls: { type: 'string' } },
+  options: {
+    sessions: { type: 'string' },
+    rounds: { type: 'string' },
+    calls: { type: 'string' },
+    redis: { type: 'boolean' },
+  },
 });
 const sizes = (values.sessions ?? '5000,50000').split(',').map(Number);
 const rounds = Number(values.rounds ?? 6);
@@ -59,7 +68,68 @@ async function countByPaging(sessions: SessionRepo): Promise<SessionCounts> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-async function benchSize(n: number) {
+/**
+ * The core's `status` over `store`, its session counts taken the two ways in turn; the store stays
+ * open (the core is shut down over a wrapper that leaves it to the caller).
+ */
+async function statusBothWays(store: Store, dir: string) {
+  let paging = false;
+  const sessions: SessionRepo = {
+    ...store.sessions,
+    counts: () => (paging ? countByPaging(store.sessions) : store.sessions.counts()),
+  };
+  const core = await createGatewayCore({
+    config: ConfigManager.fromObject(join(dir, 'openclaw.json'), { agents: { list: [{ id: 'work' }] } }),
+    store: { ...store, sessions, close: async () => {} } as Store,
+    log: createLogger({ level: 'info', destination: { write: () => {} } }),
+    version: '0.0.0-bench',
+    secrets: () => ({ token: 'status-bench-token-0123456789' }),
+    validateResults: false,
+  });
+  try {
+    const answers = new Map<boolean, string>();
+    const time = async (mode: boolean) => {
+      paging = mode;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      let s: Awaited<ReturnType<typeof core.reports.status>> | undefined;
+      for (let i = 0; i < calls; i++) s = await core.reports.status();
+      const wall = (performance.now() - t0) / calls;
+      const c = process.cpuUsage(c0);
+      answers.set(mode, JSON.stringify(s!.sessions));
+      return { wall, cpu: (c.user + c.system) / 1000 / calls };
+    };
+    await time(true);
+    await time(false);
+    const load0 = loadavg()[0]!;
+    const before: { wall: number; cpu: number }[] = [];
+    const after: { wall: number; cpu: number }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      before.push(await time(true));
+      after.push(await time(false));
+    }
+    const load1 = loadavg()[0]!;
+    if (answers.get(true) !== answers.get(false))
+      throw new Error(`the two ways disagree: ${answers.get(true)} vs ${answers.get(false)}`);
+
+    return {
+      loadavg1m: { before: round2(load0), after: round2(load1) },
+      statusPaging: {
+        wallMs: round2(median(before.map((x) => x.wall))),
+        cpuMs: round2(median(before.map((x) => x.cpu))),
+      },
+      statusCounts: {
+        wallMs: round2(median(after.map((x) => x.wall))),
+        cpuMs: round2(median(after.map((x) => x.cpu))),
+      },
+      sameAnswer: true,
+    };
+  } finally {
+    await core.shutdown({ reason: 'bench done', drainMs: 0 });
+  }
+}
+
+async function benchSqlite(n: number) {
   const dir = await mkdtemp(join(tmpdir(), 'oc-status-bench-'));
   const path = join(dir, 'gateway.db');
   try {
@@ -81,45 +151,8 @@ async function benchSize(n: number) {
     const store = createSqliteStore({ path });
     const migrateMs = performance.now() - m0;
 
-    let paging = false;
-    const sessions: SessionRepo = {
-      ...store.sessions,
-      counts: () => (paging ? countByPaging(store.sessions) : store.sessions.counts()),
-    };
-    const core = await createGatewayCore({
-      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), { agents: { list: [{ id: 'work' }] } }),
-      store: { ...store, sessions } as Store,
-      log: createLogger({ level: 'info', destination: { write: () => {} } }),
-      version: '0.0.0-bench',
-      secrets: () => ({ token: 'status-bench-token-0123456789' }),
-      validateResults: false,
-    });
+    const ab = await statusBothWays(store, dir);
     try {
-      const answers = new Map<boolean, string>();
-      const time = async (mode: boolean) => {
-        paging = mode;
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        let s: Awaited<ReturnType<typeof core.reports.status>> | undefined;
-        for (let i = 0; i < calls; i++) s = await core.reports.status();
-        const wall = (performance.now() - t0) / calls;
-        const c = process.cpuUsage(c0);
-        answers.set(mode, JSON.stringify(s!.sessions));
-        return { wall, cpu: (c.user + c.system) / 1000 / calls };
-      };
-      await time(true);
-      await time(false);
-      const load0 = loadavg()[0]!;
-      const before: { wall: number; cpu: number }[] = [];
-      const after: { wall: number; cpu: number }[] = [];
-      for (let r = 0; r < rounds; r++) {
-        before.push(await time(true));
-        after.push(await time(false));
-      }
-      const load1 = loadavg()[0]!;
-      if (answers.get(true) !== answers.get(false))
-        throw new Error(`the two ways disagree: ${answers.get(true)} vs ${answers.get(false)}`);
-
       // The counts table against the alternatives: the `agent:` range of the primary key bucketed in
       // JS (no stored column), and a GROUP BY over an index of the column (made here, for this only).
       const raw = new DatabaseSync(path);
@@ -167,28 +200,53 @@ async function benchSize(n: number) {
 
       return {
         sessions: n,
-        loadavg1m: { before: round2(load0), after: round2(load1) },
-        statusPaging: {
-          wallMs: round2(median(before.map((x) => x.wall))),
-          cpuMs: round2(median(before.map((x) => x.cpu))),
-        },
-        statusCounts: {
-          wallMs: round2(median(after.map((x) => x.wall))),
-          cpuMs: round2(median(after.map((x) => x.cpu))),
-        },
+        ...ab,
         countsQueryMs: { countsTable: tableMs, agentIndexGroupBy: groupMs, keyPrefixRangeInJs: rangeMs },
         insertUsEach: { withCountTrigger: withTriggers, without: withoutTriggers },
         openWithMigration8Ms: Math.round(migrateMs),
-        sameAnswer: true,
       };
     } finally {
-      await core.shutdown({ reason: 'bench done', drainMs: 0 });
+      await store.close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const out = [];
-for (const n of sizes) out.push(await benchSize(n));
+/** The same over Redis (a redis-server of its own on loopback); the counts first made from the index. */
+async function benchRedis(n: number, url: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'oc-status-bench-'));
+  const prefix = `bench:${n}:`;
+  const store = createRedisStore({ url, prefix });
+  try {
+    for (let i = 0; i < n; i += 1000)
+      await Promise.all(
+        Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
+          store.sessions.ensure({ key: keyOf(i + j), kind: 'channel', createdAtMs: i + j }),
+        ),
+      );
+    // As a store from before the counts were kept: the first read counts them from the index.
+    const admin = new Redis(url);
+    await admin.del(`${prefix}sess-agents`);
+    await admin.quit();
+    const r0 = performance.now();
+    await store.sessions.counts();
+    const recountMs = Math.round(performance.now() - r0);
+    return { sessions: n, ...(await statusBothWays(store, dir)), firstCountFromIndexMs: recountMs };
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const out: Record<string, unknown>[] = [];
+for (const n of sizes) out.push({ store: 'sqlite', ...(await benchSqlite(n)) });
+if (values.redis) {
+  const server = await startRedisServer();
+  try {
+    for (const n of sizes) out.push({ store: 'redis', ...(await benchRedis(n, server.url)) });
+  } finally {
+    await server.stop();
+  }
+}
 process.stdout.write(`${JSON.stringify({ rounds, callsPerRound: calls, results: out }, null, 2)}\n`);
