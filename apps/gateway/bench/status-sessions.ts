@@ -193,6 +193,7 @@ async function benchSqlite(n: number) {
         raw.exec('COMMIT');
         return Math.round(((performance.now() - t0) / 2000) * 10_000) / 10;
       };
+      insertUs('warm-up');
       const withTriggers = insertUs('counted');
       raw.exec('DROP TRIGGER sessions_count_insert');
       const withoutTriggers = insertUs('uncounted');
