@@ -117,7 +117,7 @@ describe("a cron job's own turn options", () => {
     expect(row.payload).toEqual(job.payload);
   });
 
-  it('its fallbacks replace the agent’s on a retryable failure; an empty list fails strictly', async () => {
+  it("its fallbacks replace the agent's on a retryable failure; an empty list fails strictly", async () => {
     const { fake, addRef, runToEnd } = await setup();
     const job = await addRef({ message: 'with fallback', fallbacks: ['backup/job-fallback'] });
     fake.failNext({ status: 429 });
