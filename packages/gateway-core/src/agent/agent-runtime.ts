@@ -115,7 +115,10 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       const fresh = early && performance.now() - early.at < PREPARED_FOR_MS ? early.reads : undefined;
       const reads = await (fresh ?? startReads(input.sessionKey));
       // A run with models of its own (a cron job's) tries those; the session's choice stays as it is.
-      const candidates = turnCandidates(o.models, reads.sessionModel, reads.agent.id, input.turn);
+      const own = input.turn?.model !== undefined || input.turn?.fallbacks !== undefined;
+      const candidates = own
+        ? turnCandidates(o.models, reads.sessionModel, reads.agent.id, input.turn)
+        : reads.candidates;
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const resolved = new Map<string, Promise<ResolvedModel>>();
       if (reads.first && candidates[0] === reads.candidates[0]) resolved.set(candidates[0]!, reads.first);
