@@ -4,11 +4,16 @@
 // timeout; a tool outside the job's list is never offered (nor one the agent's config leaves
 // out); a light-context run leaves out the agent's prompt file. Requests in the reference layout
 // are checked against the reference's published schema first, and jobs read back in its shape.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayRequestError } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigManager } from '../src/config/config-manager.ts';
+import { createGatewayCore } from '../src/gateway-core.ts';
+import { createSilentLogger } from '../src/logging/logger.ts';
+import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
@@ -200,5 +205,56 @@ describe("a cron job's own turn options", () => {
       path: '/patch/payload/model',
     });
     expect((await h.core.cron.get(job.id)).action).toMatchObject({ model: 'backup/ok' });
+  });
+});
+
+describe("a job's run cut short by a restart", () => {
+  it('resumes with the options it began with: its model and its tools', async () => {
+    const fake = await FakeOpenAi.start({ reply: (req) => [`${req.model} resumed`] });
+    cleanup.push(() => fake.close());
+    const dir = await mkdtemp(join(tmpdir(), 'oc-cron-resume-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    // What a process killed mid-run leaves behind: the prompt, and the job's run still running.
+    const store = createSqliteStore({ path: join(dir, 'gateway.db') });
+    await store.sessions.ensure({ key: 'cron:job_x', kind: 'webchat', createdAtMs: 1 });
+    const prompt = await store.sessions.append({
+      sessionKey: 'cron:job_x',
+      id: 'm1',
+      role: 'user',
+      text: 'nightly',
+      ts: 1,
+    });
+    await store.runs.create({
+      runId: 'run-cron',
+      sessionKey: 'cron:job_x',
+      source: 'cron',
+      status: 'running',
+      message: 'nightly',
+      startSeq: prompt.seq,
+      createdAtMs: 1,
+      startedAtMs: 2,
+      turn: { model: 'openai-compatible/job-model', toolsAllow: ['sessions'] },
+    });
+    await store.close();
+    const core = await createGatewayCore({
+      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: fake.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
+        },
+      }),
+      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
+      log: createSilentLogger(),
+      version: '0.0.0-test',
+      secrets: () => ({ token: 'x'.repeat(20) }),
+      cronTimers: false,
+    });
+    cleanup.push(() => core.close());
+    await core.start();
+    expect(await core.sessions.wait('run-cron', 10_000)).toMatchObject({
+      status: 'ok',
+      output: 'job-model resumed',
+    });
+    expect(fake.requests.map((r) => [r.model, offered(r)])).toEqual([['job-model', ['sessions']]]);
   });
 });
