@@ -108,5 +108,42 @@ export function describeCronRepo(current: () => Store): void {
       });
       expect(await store.cron.remove('j2')).toBe(true);
     });
+
+    it("keeps an agent job's own turn options: model, fallbacks (an empty list too), ceiling, tools, light context", async () => {
+      const action = {
+        kind: 'agent' as const,
+        message: 'brief',
+        freshSession: true,
+        model: 'openai-compatible/small',
+        fallbacks: [] as string[],
+        timeoutSeconds: 0,
+        toolsAllow: ['message', 'sessions'],
+        lightContext: true,
+      };
+      const job = {
+        id: 'j3',
+        name: 'options',
+        enabled: true,
+        schedule: { kind: 'every' as const, everyMs: 60_000 },
+        action,
+        missedPolicy: 'skip' as const,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 60_001,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect((await store.cron.get('j3'))?.action).toEqual(action);
+      expect((await store.cron.list()).find((j) => j.id === 'j3')?.action).toEqual(action);
+      // Cleared by an update: nothing of them is left behind.
+      await store.cron.put({ ...job, action: { kind: 'agent', message: 'brief', toolsAllow: [] } });
+      expect((await store.cron.get('j3'))?.action).toEqual({
+        kind: 'agent',
+        message: 'brief',
+        toolsAllow: [],
+      });
+      expect(await store.cron.remove('j3')).toBe(true);
+    });
   });
 }

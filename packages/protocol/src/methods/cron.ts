@@ -16,6 +16,7 @@ import {
   CronSessionTarget,
   CronWakeMode,
 } from './cron-reference.ts';
+import { CronTurnOptions } from './cron-turn.ts';
 import { defineMethod } from './define.ts';
 
 export const CronSchedule = Type.Union(
@@ -108,6 +109,7 @@ export const CronAction = Type.Union(
         freshSession: Type.Optional(
           Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
         ),
+        ...CronTurnOptions,
       },
       { description: 'Run an agent turn.' },
     ),
