@@ -77,7 +77,7 @@ describe('cron jobs in the reference layout', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ ...base, payload: { kind: 'command', argv: ['sh', '-lc', 'ls'] } }, '/payload/kind'],
       [{ ...base, sessionTarget: 'main', payload: { kind: 'systemEvent', text: 'x' } }, '/payload/kind'],
-      [{ ...base, payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
+      [{ ...base, payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         {
           ...base,

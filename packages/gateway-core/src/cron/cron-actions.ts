@@ -7,6 +7,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { jobSessionKey } from './job-agent.ts';
+import { runTurnOf } from './job-turn.ts';
 import { resolveLastRoute } from './last-route.ts';
 import { WebhookQueue } from './webhook-queue.ts';
 
@@ -82,6 +83,8 @@ export function cronActions(
           : {}),
         dedupeKey,
         source: 'cron',
+        // The job's own model, tools, context and ceiling, for this run only.
+        ...runTurnOf(action),
       });
       const outcome = sessions.wait(r.runId, 24 * 3600_000).then((w) => ({
         ok: w?.status === 'ok',

@@ -99,11 +99,12 @@ describe('the reference job layout in cron.add', () => {
     const cases: [Partial<AddParams>, string][] = [
       [{ payload: { kind: 'systemEvent', text: 'x' } } as Partial<AddParams>, '/payload/kind'],
       [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
-      [{ payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
       [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
-      [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 5 } }, '/payload/timeoutSeconds'],
-      [{ payload: { kind: 'agentTurn', message: 'm', toolsAllow: ['exec'] } }, '/payload/toolsAllow'],
-      [{ payload: { kind: 'agentTurn', message: 'm', lightContext: true } }, '/payload/lightContext'],
+      [
+        { payload: { kind: 'agentTurn', message: 'm', allowUnsafeExternalContent: true } },
+        '/payload/allowUnsafeExternalContent',
+      ],
+      [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 3e6 } }, '/payload/timeoutSeconds'],
       [{ sessionTarget: 'main' }, '/sessionTarget'],
       // current with a creating session runs detached and commits into it: not served.
       [{ sessionTarget: 'current', sessionKey: 'telegram:default:1' }, '/sessionTarget'],
@@ -274,9 +275,9 @@ describe('a reference-layout patch in cron.update', () => {
   });
 
   it('refuses what it cannot carry out, at /patch/…', () => {
-    expect(refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', model: 'x/y' } })).path).toBe(
-      '/patch/payload/model',
-    );
+    expect(
+      refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', thinking: 'low' } })).path,
+    ).toBe('/patch/payload/thinking');
     expect(refusal(() => actionFromPatch(job, { wakeMode: 'next-heartbeat' })).path).toBe('/patch/wakeMode');
     expect(
       refusal(() =>

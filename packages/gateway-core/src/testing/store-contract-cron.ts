@@ -109,6 +109,43 @@ export function describeCronRepo(current: () => Store): void {
       expect(await store.cron.remove('j2')).toBe(true);
     });
 
+    it("keeps an agent job's own turn options: model, fallbacks (an empty list too), ceiling, tools, light context", async () => {
+      const action = {
+        kind: 'agent' as const,
+        message: 'brief',
+        freshSession: true,
+        model: 'openai-compatible/small',
+        fallbacks: [] as string[],
+        timeoutSeconds: 0,
+        toolsAllow: ['message', 'sessions'],
+        lightContext: true,
+      };
+      const job = {
+        id: 'j3',
+        name: 'options',
+        enabled: true,
+        schedule: { kind: 'every' as const, everyMs: 60_000 },
+        action,
+        missedPolicy: 'skip' as const,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 60_001,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect((await store.cron.get('j3'))?.action).toEqual(action);
+      expect((await store.cron.list()).find((j) => j.id === 'j3')?.action).toEqual(action);
+      // Cleared by an update: nothing of them is left behind.
+      await store.cron.put({ ...job, action: { kind: 'agent', message: 'brief', toolsAllow: [] } });
+      expect((await store.cron.get('j3'))?.action).toEqual({
+        kind: 'agent',
+        message: 'brief',
+        toolsAllow: [],
+      });
+      expect(await store.cron.remove('j3')).toBe(true);
+    });
+
     it("keeps what a webhook delivery reads and records: the job's URL, the run's wait, the queued POSTs", async () => {
       const action = {
         kind: 'agent' as const,
@@ -117,7 +154,7 @@ export function describeCronRepo(current: () => Store): void {
         webhook: 'https://h.example/x?k=1',
       };
       await store.cron.put({
-        id: 'j3',
+        id: 'j4',
         name: 'hook',
         enabled: true,
         schedule: { kind: 'every' as const, everyMs: 60_000 },
@@ -129,10 +166,10 @@ export function describeCronRepo(current: () => Store): void {
         lastRunAtMs: null,
         lastStatus: null,
       });
-      expect((await store.cron.get('j3'))?.action).toEqual(action);
+      expect((await store.cron.get('j4'))?.action).toEqual(action);
       const run = {
-        runId: 'c4',
-        jobId: 'j3',
+        runId: 'c9',
+        jobId: 'j4',
         trigger: 'manual' as const,
         status: 'ok' as const,
         scheduledAtMs: 1,
@@ -142,11 +179,11 @@ export function describeCronRepo(current: () => Store): void {
         webhook: true,
       };
       await store.cron.putRun(run);
-      expect((await store.cron.runs({ runId: 'c4', limit: 1 }))[0]).toEqual(run);
+      expect((await store.cron.runs({ runId: 'c9', limit: 1 }))[0]).toEqual(run);
       const pending = {
-        c4: {
-          runId: 'c4',
-          jobId: 'j3',
+        c9: {
+          runId: 'c9',
+          jobId: 'j4',
           url: action.webhook,
           body: '{"a":"é"}',
           attempts: 1,
@@ -155,7 +192,7 @@ export function describeCronRepo(current: () => Store): void {
       };
       await store.kv.set('cron.webhooks', pending);
       expect(await store.kv.get('cron.webhooks')).toEqual(pending);
-      expect(await store.cron.remove('j3')).toBe(true);
+      expect(await store.cron.remove('j4')).toBe(true);
     });
   });
 }

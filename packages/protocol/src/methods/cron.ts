@@ -17,6 +17,7 @@ import {
   CronWakeMode,
   CronWebhookUrl,
 } from './cron-reference.ts';
+import { CronTurnOptions } from './cron-turn.ts';
 import { defineMethod } from './define.ts';
 
 export const CronSchedule = Type.Union(
@@ -114,6 +115,7 @@ export const CronAction = Type.Union(
             "POST the finished run's result here as JSON (the reference's webhook delivery); not with deliver, channel or to.",
           ),
         ),
+        ...CronTurnOptions,
       },
       { description: 'Run an agent turn.' },
     ),
