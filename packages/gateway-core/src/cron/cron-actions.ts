@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { jobSessionKey } from './job-agent.ts';
 import { resolveLastRoute } from './last-route.ts';
+import { queueMainSessionEvent } from './main-session-event.ts';
 
 type Target = { channel: string; to: string; accountId?: string | undefined; threadId?: string | undefined };
 
@@ -24,6 +25,7 @@ export function cronActions(
   const { store, feed } = deps;
   return {
     runAgent: async (action, job, dedupeKey) => {
+      if (action.kind === 'systemEvent') return queueMainSessionEvent(sessions, action, job, dedupeKey);
       // The job's agent answers: its session key carries the agent (agent:<id>:…).
       const sessionKey = jobSessionKey(job);
       // A job's runs never overlap, so nothing of its own is running in the session now.

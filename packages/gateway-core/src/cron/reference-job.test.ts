@@ -97,14 +97,15 @@ describe('the reference job layout in cron.add', () => {
 
   it('refuses what it cannot carry out, naming the field', () => {
     const cases: [Partial<AddParams>, string][] = [
-      [{ payload: { kind: 'systemEvent', text: 'x' } } as Partial<AddParams>, '/payload/kind'],
+      // A system event goes to the main session; an agent turn anywhere but there.
+      [{ payload: { kind: 'systemEvent', text: 'x' } }, '/sessionTarget'],
       [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
       [{ payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
       [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 5 } }, '/payload/timeoutSeconds'],
       [{ payload: { kind: 'agentTurn', message: 'm', toolsAllow: ['exec'] } }, '/payload/toolsAllow'],
       [{ payload: { kind: 'agentTurn', message: 'm', lightContext: true } }, '/payload/lightContext'],
-      [{ sessionTarget: 'main' }, '/sessionTarget'],
+      [{ sessionTarget: 'main' }, '/payload/kind'],
       // current with a creating session runs detached and commits into it: not served.
       [{ sessionTarget: 'current', sessionKey: 'telegram:default:1' }, '/sessionTarget'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],

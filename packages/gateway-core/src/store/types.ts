@@ -106,6 +106,13 @@ export interface CronJobRecord {
         accountId?: string | undefined;
         to: string;
         message: string;
+      }
+    | {
+        /** A system event queued in the job's agent's main session (the reference's main target). */
+        kind: 'systemEvent';
+        text: string;
+        /** now (also when absent): a turn of the main session answers it at once; else its next turn reads it. */
+        wakeMode?: 'now' | 'next-heartbeat' | undefined;
       };
   missedPolicy: 'run-once' | 'skip';
   /** Remove the job once a run of it succeeds. */

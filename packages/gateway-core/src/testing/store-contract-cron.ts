@@ -108,5 +108,36 @@ export function describeCronRepo(current: () => Store): void {
       });
       expect(await store.cron.remove('j2')).toBe(true);
     });
+
+    it("keeps a main-session job's system event and its wake mode", async () => {
+      const job = {
+        id: 'j3',
+        name: 'reminder',
+        agentId: 'ops',
+        enabled: true,
+        schedule: { kind: 'at' as const, at: '2030-01-01T09:00:00Z' },
+        action: {
+          kind: 'systemEvent' as const,
+          text: 'check the calendar',
+          wakeMode: 'next-heartbeat' as const,
+        },
+        missedPolicy: 'run-once' as const,
+        deleteAfterRun: true,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 1_893_488_400_000,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect(await store.cron.get('j3')).toEqual(job);
+      await store.cron.put({ ...job, action: { ...job.action, wakeMode: 'now' as const } });
+      expect((await store.cron.list()).find((j) => j.id === 'j3')?.action).toEqual({
+        kind: 'systemEvent',
+        text: 'check the calendar',
+        wakeMode: 'now',
+      });
+      expect(await store.cron.remove('j3')).toBe(true);
+    });
   });
 }

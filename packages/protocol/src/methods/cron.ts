@@ -121,6 +121,19 @@ export const CronAction = Type.Union(
       },
       { description: 'Send a message.' },
     ),
+    Strict(
+      {
+        kind: Type.Literal('systemEvent'),
+        text: NonEmptyString("Text queued as a system event in the job's agent's main session."),
+        wakeMode: Type.Optional(
+          Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], {
+            description:
+              "now (default): a turn of the main session starts at once and answers it; next-heartbeat: it waits for the session's next turn.",
+          }),
+        ),
+      },
+      { description: "Queue a system event in the agent's main session (agent:<id>:main)." },
+    ),
   ],
   { $id: 'CronAction', description: 'What a job does.' },
 );
