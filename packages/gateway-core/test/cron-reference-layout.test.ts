@@ -95,15 +95,6 @@ describe('cron jobs in the reference layout', () => {
         },
         '/delivery/channel',
       ],
-      [
-        {
-          ...base,
-          sessionTarget: 'current',
-          sessionKey: 'telegram:default:42',
-          payload: { kind: 'agentTurn', message: 'm' },
-        },
-        '/sessionTarget',
-      ],
       [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, displayName: 'Pretty' }, '/displayName'],
     ];
     for (const [params, path] of cases) {

@@ -26,7 +26,8 @@ export interface CronServiceOptions {
     dedupeKey: string,
   ): Promise<{
     runId?: string | undefined;
-    outcome: Promise<{ ok: boolean; error?: string | undefined }>;
+    /** With a delivery when the run settles it itself (a reply committed into its conversation). */
+    outcome: Promise<{ ok: boolean; error?: string | undefined; delivery?: CronRunRecord['delivery'] }>;
     /** Why its reply cannot be delivered (no last route): the run records not-delivered. */
     undelivered?: string | undefined;
   }>;
@@ -298,6 +299,7 @@ export class CronService {
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
+        if (outcome.delivery) run.delivery = outcome.delivery;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }

@@ -156,13 +156,9 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
       'a main-session job queues a system event (payload kind systemEvent, text); an agent turn runs isolated, current or in session:<key>',
       target,
     );
-  if (target === 'current')
-    throw unsupported(
-      `${at}/sessionTarget`,
-      'current with a creating session (sessionKey) runs detached and commits into that conversation, which is not served; use isolated (the reply goes to that chat) or session:<key>',
-      target,
-    );
-  if (target === 'isolated') action.freshSession = true;
+  // current with a creating session: a fresh detached run bound to that conversation.
+  if (target === 'current') action.currentSession = true;
+  if (target === 'isolated' || target === 'current') action.freshSession = true;
   else action.sessionKey = target.slice('session:'.length);
   if (p.sessionKey) action.routeSessionKey = p.sessionKey;
   applyDelivery(action, p.delivery, at);
@@ -265,7 +261,7 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
     '/patch',
   );
   // The same target as before stays stored as it was (our layout's own-session default included).
-  if (sessionTarget === undefined && current) {
+  if (sessionTarget === undefined && current && !action.currentSession) {
     delete action.sessionKey;
     delete action.freshSession;
     if (current.action.sessionKey) action.sessionKey = current.action.sessionKey;
@@ -320,7 +316,11 @@ export function referenceView(job: CronJobRecord): ReferenceView {
   if (a.kind === 'systemEvent') return { ...view, ...eventJobView(a) };
   if (a.kind !== 'agent') return view;
   if (a.routeSessionKey) view.sessionKey = a.routeSessionKey;
-  view.sessionTarget = a.freshSession && !a.sessionKey ? 'isolated' : `session:${jobSessionKey(job)}`;
+  view.sessionTarget = a.currentSession
+    ? 'current'
+    : a.freshSession && !a.sessionKey
+      ? 'isolated'
+      : `session:${jobSessionKey(job)}`;
   view.wakeMode = 'now';
   view.payload = { kind: 'agentTurn', message: a.message };
   view.delivery =
@@ -348,6 +348,16 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
       label: 'main session',
       detail: "the event and the turn's reply stay in the agent's main session",
     };
+  if (a.currentSession && a.routeSessionKey)
+    return a.deliver
+      ? {
+          label: a.channel && a.to ? `announce -> ${a.channel}:${a.to}` : 'announce -> current session',
+          detail: `committed to session ${routeSessionKey(job)}${a.channel && a.to ? '' : ', and sent to its chat if it is one'}`,
+        }
+      : {
+          label: 'none',
+          detail: `reads session ${routeSessionKey(job)}; the reply stays in the job's session`,
+        };
   if (a.channel && a.to) return { label: `announce -> ${a.channel}:${a.to}`, detail: 'named in the job' };
   if (a.deliver) {
     const key = routeSessionKey(job);

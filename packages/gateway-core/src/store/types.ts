@@ -99,6 +99,11 @@ export interface CronJobRecord {
         routeSessionKey?: string | undefined;
         /** Reset the session before each run (the reference's `isolated` target). */
         freshSession?: boolean | undefined;
+        /**
+         * The reference's `current` target with a creating session (routeSessionKey): each run reads
+         * that conversation's recent messages; a delivered reply is also committed into it.
+         */
+        currentSession?: boolean | undefined;
       }
     | {
         kind: 'send';

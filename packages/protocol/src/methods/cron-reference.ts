@@ -32,7 +32,7 @@ export const CronSessionTarget = Type.Union(
     }),
     Type.Literal('current', {
       description:
-        'The creating conversation: with no sessionKey (a CLI or API call) the reference runs it isolated, as here; with one it is not served.',
+        'The creating conversation (sessionKey): a fresh detached run that reads its recent messages and, when announced, commits its reply into it. With no sessionKey (a CLI or API call) it runs isolated, as in the reference.',
     }),
   ],
   { $id: 'CronSessionTarget', description: 'Where a job runs, in the reference layout.' },
@@ -130,7 +130,7 @@ export const CronReferenceExtras = {
   sessionKey: Type.Optional(
     Type.Union([NonEmptyString('The creating session: its chat is the last route.'), Type.Null()], {
       description:
-        "The creating session (a channel chat's session): where an announce without a channel and to delivers. Not with sessionTarget current.",
+        "The creating session (a channel chat's session): where an announce without a channel and to delivers; with sessionTarget current, the conversation the job reads and commits into.",
     }),
   ),
   declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),

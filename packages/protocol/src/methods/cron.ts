@@ -108,6 +108,12 @@ export const CronAction = Type.Union(
         freshSession: Type.Optional(
           Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
         ),
+        currentSession: Type.Optional(
+          Type.Boolean({
+            description:
+              "With routeSessionKey (the reference's current target): each run reads that conversation's recent messages, and a delivered reply is also committed into it.",
+          }),
+        ),
       },
       { description: 'Run an agent turn.' },
     ),
