@@ -109,7 +109,7 @@ export function describeCronRepo(current: () => Store): void {
       expect(await store.cron.remove('j2')).toBe(true);
     });
 
-    it("keeps a main-session job's system event and its wake mode", async () => {
+    it("keeps a main-session job's system event and wake mode, and a current-session job's binding", async () => {
       const job = {
         id: 'j3',
         name: 'reminder',
@@ -137,6 +137,17 @@ export function describeCronRepo(current: () => Store): void {
         text: 'check the calendar',
         wakeMode: 'now',
       });
+      // A job bound to its creating conversation (the reference's current target) keeps the binding.
+      const bound = {
+        kind: 'agent' as const,
+        message: 'digest',
+        freshSession: true,
+        currentSession: true,
+        deliver: true,
+        routeSessionKey: 'notes',
+      };
+      await store.cron.put({ ...job, action: bound });
+      expect((await store.cron.get('j3'))?.action).toEqual(bound);
       expect(await store.cron.remove('j3')).toBe(true);
     });
   });
