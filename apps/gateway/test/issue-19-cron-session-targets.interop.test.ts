@@ -1,4 +1,4 @@
-// Opt-in (`pnpm test:interop`): the reference CLI's main-session and current-session jobs against our gateway.
+// Opt-in (`pnpm test:interop`): the reference CLI's main- and current-session cron jobs against our gateway.
 // `cron add --session main --system-event …` stores a job that `cron list` shows on the main
 // session; `cron run --wait` ends once a turn of the agent's main session has answered the event,
 // and the main session's history (read with the reference CLI) holds the event and the reply. With
