@@ -52,11 +52,12 @@ export function cronActions(
       let undelivered: string | undefined;
       if (!target && action.deliver) {
         const route = await resolveLastRoute(store, job);
+        // A current-session reply is committed into its conversation even when that is no chat.
+        const committable = bound !== undefined && (await store.sessions.get(bound)) !== undefined;
         if (route.ok) {
           const { channel, accountId, chatId, threadId } = route.target;
           target = { channel, to: chatId, accountId, threadId };
-          // A current-session reply is committed into its conversation, chat or not.
-        } else if (!bound || !(await store.sessions.get(bound))) undelivered = route.error;
+        } else if (!committable) undelivered = route.error;
       }
       const context = bound ? await conversationContext(store, bound) : undefined;
       const r = await sessions.agent({

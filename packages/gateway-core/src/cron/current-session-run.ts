@@ -64,8 +64,8 @@ export async function commitToConversation(
         role: 'assistant',
         text,
         ts: clock.now(),
+        // No runId: the run is the job session's, and trimming this session drops its messages' runs.
         status: 'complete',
-        runId,
       }),
     );
   return { status: 'delivered' };
