@@ -1,21 +1,40 @@
-import type { SessionMessageRecord, SessionRecord, SessionRepo } from '@openclaw/gateway-core';
+import {
+  keyAgentBucket,
+  type SessionMessageRecord,
+  type SessionRecord,
+  type SessionRepo,
+} from '@openclaw/gateway-core';
 import { LuaScript } from './lua-script.ts';
 import { fromFlat, fromHash, toFields } from './record-codec.ts';
 import { type RedisContext, readRecords } from './redis-context.ts';
 import { dropFinishedRuns } from './redis-runs.ts';
+import { readSessionCounts, sessionCountsKey } from './redis-session-counts.ts';
 import { RedisStoreError } from './redis-store-error.ts';
 
 // Keys: sess:<key> (hash), sessions (sorted set: session key → updatedAtMs), sess-seq:<key>
-// (counter), msgs:<key> (sorted set by seq). A message member is `<seq>:<ts>:<json without seq>`:
+// (counter), sess-bytes:<key> (counter), msgs:<key> (sorted set by seq), sess-agents (hash: see
+// redis-session-counts.ts). A message member is `<seq>:<ts>:<json without seq>`:
 // the seq makes equal messages distinct members, the ts lets the prune script read it without JSON.
 
-// KEYS: session, index. ARGV: session key, createdAtMs, fields…. Returns the stored session.
+// KEYS: session, index, counts per key agent. ARGV: session key, createdAtMs, key agent, fields….
+// Returns the stored session.
 const ensure = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
 end
 return redis.call('HGETALL', KEYS[1])
+`);
+
+// KEYS: session, messages, seq counter, stored bytes, index, counts per key agent. ARGV: session
+// key, key agent. Returns 1 when the session existed.
+const remove = new LuaScript(`
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], ARGV[1])
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+if redis.call('HINCRBY', KEYS[6], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[6], ARGV[2]) end
+return 1
 `);
 
 // KEYS: session, seq counter, messages, index, stored bytes. ARGV: session key, ts, message JSON,
@@ -131,8 +150,8 @@ export function redisSessions(ctx: RedisContext): SessionRepo {
       const fields = toFields({ ...record, updatedAtMs: record.createdAtMs, messageCount: 0 });
       const flat = await ensure.run(
         client,
-        [key('sess', record.key), key('sessions')],
-        [record.key, record.createdAtMs, ...fields],
+        [key('sess', record.key), key('sessions'), sessionCountsKey(ctx)],
+        [record.key, record.createdAtMs, keyAgentBucket(record.key), ...fields],
       );
       return fromFlat<SessionRecord>(flat)!;
     },
@@ -213,14 +232,21 @@ export function redisSessions(ctx: RedisContext): SessionRepo {
       return Number(await trim.run(client, [key('msgs', k), key('sess', k)], [Math.max(0, keep)]));
     },
     async remove(k) {
-      const [[, removed]] = (await client
-        .multi()
-        .del(key('sess', k))
-        .del(key('msgs', k), key('sess-seq', k))
-        .zrem(key('sessions'), k)
-        .exec()) as [[Error | null, number]];
-      return removed > 0;
+      const removed = await remove.run(
+        client,
+        [
+          key('sess', k),
+          key('msgs', k),
+          key('sess-seq', k),
+          key('sess-bytes', k),
+          key('sessions'),
+          sessionCountsKey(ctx),
+        ],
+        [k, keyAgentBucket(k)],
+      );
+      return Number(removed) === 1;
     },
+    counts: () => readSessionCounts(ctx),
     async prune(beforeMs, maxPerSession) {
       const keys = await client.zrange(key('sessions'), 0, -1);
       // One script per session: each is atomic, and together they go out as one pipeline.

@@ -2,6 +2,8 @@ import { type AgentBinding, DEFAULT_AGENT_ID } from '@openclaw/protocol';
 import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import { channelSessionKey } from '../sessions/session-keys.ts';
 
+export { agentIdInKey } from '../store/session-key-agent.ts';
+
 /**
  * A chat as routing sees it. The kind is unknown for edits and reactions (they carry no kind);
  * `guildId`, `teamId` and `roleIds` come from the platforms that have them (Discord, Slack).
@@ -36,16 +38,6 @@ export function routedChatOf(env: InboundEnvelope): RoutedChat {
 /** A chat's plain channel key (the default agent's session of it). */
 export function plainChatKey(chat: RoutedChat): string {
   return channelSessionKey(chat.channel, chat.accountId, chat.chatId, chat.threadId);
-}
-
-const AGENT_KEY = /^agent:([a-z0-9][a-z0-9_-]{0,63}):(.+)$/;
-
-/**
- * The agent a session key names, by its form alone (`agent:<id>:<rest>`); undefined for keys
- * without one (channel chats of the default agent, `agent:<random>` sessions of `agent` calls).
- */
-export function agentIdInKey(key: string): string | undefined {
-  return AGENT_KEY.exec(key)?.[1];
 }
 
 /** A session of `agentId`: the default agent keeps the plain key (as before several agents). */

@@ -1,6 +1,7 @@
 import type { GatewayConfig, StatusResult } from '@openclaw/protocol';
 import { parseModelRef } from '../agent/model-registry.ts';
 import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
+import { NO_KEY_AGENT } from '../store/session-key-agent.ts';
 import type { SessionRepo } from '../store/types.ts';
 
 /** The reference's fields of `status` that come from the agents and their sessions. */
@@ -24,30 +25,25 @@ export interface ReferenceStatusSources {
     agentOf(sessionKey: string): string;
     modelRef(agentId?: string): string;
   };
-  sessions: Pick<SessionRepo, 'list'>;
+  sessions: Pick<SessionRepo, 'counts'>;
 }
 
-/** Sessions read per store page while counting. */
-const PAGE = 500;
-
-/** Sessions per agent, counted over the whole store (status is not a hot path; the reference counts its stores too). */
+/**
+ * Sessions per agent, from the store's counts (no session is read). A key's agent answers it only
+ * while configured: the others' sessions (keys naming no agent, or a removed one) are main's, as
+ * agentOf says for each key.
+ */
 async function sessionCounts(
   src: ReferenceStatusSources,
 ): Promise<{ total: number; byAgent: Map<string, number> }> {
+  const { total, byKeyAgent } = await src.sessions.counts();
   const byAgent = new Map<string, number>();
-  let offset = 0;
-  let total = 0;
-  for (;;) {
-    const page = await src.sessions.list({ limit: PAGE, offset });
-    total = page.total;
-    for (const s of page.sessions) {
-      const id = src.agents.agentOf(s.key);
-      byAgent.set(id, (byAgent.get(id) ?? 0) + 1);
-    }
-    offset += page.sessions.length;
-    if (page.sessions.length < PAGE || offset >= page.total)
-      return { total: Math.max(total, offset), byAgent };
+  for (const [keyAgent, n] of byKeyAgent) {
+    // The key of one such session: agentOf decides (one call per stored agent, not per session).
+    const id = src.agents.agentOf(keyAgent === NO_KEY_AGENT ? 'main' : `agent:${keyAgent}:main`);
+    byAgent.set(id, (byAgent.get(id) ?? 0) + n);
   }
+  return { total, byAgent };
 }
 
 function channelLine(a: AccountRuntimeStatus): string {

@@ -1,4 +1,5 @@
 export { createMemoryStore } from './memory-store.ts';
+export { agentIdInKey, keyAgentBucket, NO_KEY_AGENT } from './session-key-agent.ts';
 export { checkSqliteIntegrity, type IntegrityResult } from './sqlite-integrity.ts';
 export { applyMigrations, type Migration, migrations, StoreVersionError } from './sqlite-migrations.ts';
 export {

@@ -1,3 +1,4 @@
+import { keyAgentBucket } from './session-key-agent.ts';
 import type {
   ChannelAccessRepo,
   ChannelPairingRecord,
@@ -182,6 +183,14 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
   // Stored size per message, as the SQLite store counts it (its JSON in UTF-8).
   const sizes = new WeakMap<SessionMessageRecord, number>();
   const bytesOf = new Map<string, number>();
+  // Sessions per key agent, kept as sessions come and go (like the other stores' counters).
+  const perAgent = new Map<string, number>();
+  const count = (key: string, by: number) => {
+    const bucket = keyAgentBucket(key);
+    const n = (perAgent.get(bucket) ?? 0) + by;
+    if (n > 0) perAgent.set(bucket, n);
+    else perAgent.delete(bucket);
+  };
   return {
     async get(key) {
       const s = sessions.get(key);
@@ -192,6 +201,7 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
       if (!s) {
         s = { ...copy(r), updatedAtMs: r.createdAtMs, messageCount: 0 };
         sessions.set(r.key, s);
+        count(r.key, 1);
       }
       return copy(s);
     },
@@ -266,7 +276,13 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
     },
     async remove(key) {
       messages.delete(key);
-      return sessions.delete(key);
+      bytesOf.delete(key);
+      if (!sessions.delete(key)) return false;
+      count(key, -1);
+      return true;
+    },
+    async counts() {
+      return { total: sessions.size, byKeyAgent: new Map(perAgent) };
     },
   };
 }

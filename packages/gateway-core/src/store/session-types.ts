@@ -88,6 +88,16 @@ export type SessionMessagePatch = Partial<
   Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions'>
 >;
 
+/**
+ * How many sessions are stored, and how many of them each agent id named in their keys has
+ * (`agent:<id>:…`, see agentIdInKey); keys naming none are counted under NO_KEY_AGENT (''). Whether
+ * a named agent is still configured is the caller's business: the store knows keys, not config.
+ */
+export interface SessionCounts {
+  total: number;
+  byKeyAgent: Map<string, number>;
+}
+
 export interface SessionRepo {
   get(key: string): Promise<SessionRecord | undefined>;
   /** Create the session unless it exists; returns the stored record. */
@@ -122,6 +132,8 @@ export interface SessionRepo {
   trim(key: string, keep: number): Promise<number>;
   /** Delete the session and its messages. False when there was no such session. */
   remove(key: string): Promise<boolean>;
+  /** Session counts kept up to date as sessions are created and removed: no session is read. */
+  counts(): Promise<SessionCounts>;
 }
 
 export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'timeout' | 'interrupted';

@@ -1,9 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { agentIdInKey } from './session-key-agent.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: a backfill SQL alone cannot compute. */
+  after?: (db: DatabaseSync) => void;
 }
 
 /** Ordered schema changes. Append only: a released migration is never edited. */
@@ -144,6 +147,43 @@ export const migrations: Migration[] = [
       CREATE INDEX model_usage_session ON model_usage (session_key, ts);
     `,
   },
+  {
+    version: 8,
+    name: 'the agent each session key names, and sessions counted per such agent',
+    // The counts follow every insert, delete and agent change of a session row (triggers, in the
+    // writing transaction), so `status` reads a few rows instead of every session.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
+      CREATE TABLE session_agent_counts (agent_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO session_agent_counts (agent_id, n) SELECT agent_id, COUNT(*) FROM sessions GROUP BY agent_id;
+      CREATE TRIGGER sessions_count_insert AFTER INSERT ON sessions BEGIN
+        INSERT INTO session_agent_counts (agent_id, n) VALUES (NEW.agent_id, 1)
+          ON CONFLICT (agent_id) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER sessions_count_delete AFTER DELETE ON sessions BEGIN
+        UPDATE session_agent_counts SET n = n - 1 WHERE agent_id = OLD.agent_id;
+        DELETE FROM session_agent_counts WHERE agent_id = OLD.agent_id AND n <= 0;
+      END;
+      CREATE TRIGGER sessions_count_move AFTER UPDATE OF agent_id ON sessions
+        WHEN OLD.agent_id IS NOT NEW.agent_id BEGIN
+        UPDATE session_agent_counts SET n = n - 1 WHERE agent_id = OLD.agent_id;
+        DELETE FROM session_agent_counts WHERE agent_id = OLD.agent_id AND n <= 0;
+        INSERT INTO session_agent_counts (agent_id, n) VALUES (NEW.agent_id, 1)
+          ON CONFLICT (agent_id) DO UPDATE SET n = n + 1;
+      END;
+    `,
+    // The key grammar lives in code (agentIdInKey), so existing rows are filled from it (the move
+    // trigger carries their counts along). Only keys in the 'agent:' range can name an agent: the
+    // range reads them through the primary key's index.
+    after(db) {
+      const set = db.prepare('UPDATE sessions SET agent_id = ? WHERE key = ?');
+      const rows = db.prepare(`SELECT key FROM sessions WHERE key >= 'agent:' AND key < 'agent;'`).all();
+      for (const { key } of rows as { key: string }[]) {
+        const id = agentIdInKey(key);
+        if (id !== undefined) set.run(id, key);
+      }
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {
@@ -168,6 +208,7 @@ export function applyMigrations(db: DatabaseSync, list: Migration[] = migrations
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(m.sql);
+      m.after?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
         m.version,
         m.name,

@@ -1,3 +1,4 @@
+import { keyAgentBucket } from './session-key-agent.ts';
 import type { SqliteParts } from './sqlite-channel-repos.ts';
 import type { SessionMessageRecord, SessionRecord, SessionRepo } from './types.ts';
 
@@ -35,10 +36,11 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
       run(() =>
         tx(() => {
           q(
-            `INSERT OR IGNORE INTO sessions (key, kind, channel, account_id, chat_id, thread_id, title, created_at_ms,
-               updated_at_ms, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+            `INSERT OR IGNORE INTO sessions (key, agent_id, kind, channel, account_id, chat_id, thread_id, title,
+               created_at_ms, updated_at_ms, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
           ).run(
             s.key,
+            keyAgentBucket(s.key),
             s.kind,
             s.channel ?? null,
             s.accountId ?? null,
@@ -189,5 +191,17 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
           return Number(q('DELETE FROM sessions WHERE key = ?').run(key).changes) > 0;
         }),
       ),
+    // Kept by triggers on the sessions table (migration 8): one row per key agent.
+    counts: () =>
+      run(() => {
+        const byKeyAgent = new Map<string, number>();
+        let total = 0;
+        for (const r of q('SELECT agent_id, n FROM session_agent_counts').all() as Row[]) {
+          const n = Number(r.n);
+          byKeyAgent.set(String(r.agent_id), n);
+          total += n;
+        }
+        return { total, byKeyAgent };
+      }),
   };
 }

@@ -4,6 +4,7 @@ import { queuedOutboxRecord } from './outbox-record.ts';
 import { describeApprovalRepos } from './store-contract-approvals.ts';
 import { describeCronRepo } from './store-contract-cron.ts';
 import { describeDeviceRepos } from './store-contract-devices.ts';
+import { describeSessionCounts } from './store-contract-session-counts.ts';
 import { describeSessionRepos } from './store-contract-sessions.ts';
 import { describeThemesOnStore } from './store-contract-themes.ts';
 import { describeUsageRepo } from './store-contract-usage.ts';
@@ -287,6 +288,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeSessionRepos(() => store);
+    describeSessionCounts(() => store);
     describeApprovalRepos(() => store);
 
     describeCronRepo(() => store);
