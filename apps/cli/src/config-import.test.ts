@@ -125,4 +125,27 @@ describe('config import from a reference openclaw.json', () => {
     expect(dropped['agents.defaults.model.primary']).toMatch(/OpenAI-compatible/);
     expect(r.agentApiKey).toBeUndefined();
   });
+
+  it('carries the Control UI preferences over, dropping each value this gateway refuses', () => {
+    const r = importReferenceConfig({
+      ui: {
+        seamColor: '#FF4500',
+        prefs: {
+          theme: 'tide',
+          themeMode: 'dim',
+          locale: 'de',
+          accent: 'theme',
+          sidebarEntries: ['route:cron'],
+        },
+        assistant: { name: 'x' },
+      },
+    });
+    expect(parseConfig(r.config).ui).toEqual({
+      seamColor: '#FF4500',
+      prefs: { theme: 'tide', locale: 'de', accent: 'theme', sidebarEntries: ['route:cron'] },
+    });
+    const dropped = Object.fromEntries(r.dropped.map((d) => [d.from, d.why]));
+    expect(Object.keys(dropped).sort()).toEqual(['ui.assistant', 'ui.prefs.themeMode']);
+    expect(dropped['ui.prefs.themeMode']).toMatch(/not valid here/);
+  });
 });

@@ -98,6 +98,16 @@ export function importReferenceConfig(ref: Obj): ImportResult {
             if (k !== 'level') drop(`logging.${k}`, 'logs go to stdout here (pino JSON)');
         } else drop('logging', 'no log level this gateway knows');
         break;
+      case 'ui':
+        // The Control UI's shared preferences mean the same here; a value this schema refuses
+        // is dropped by the check below, key by key.
+        if (isObj(value))
+          for (const [k, v] of Object.entries(value)) {
+            if (k === 'prefs' && isObj(v))
+              for (const [pk, pv] of Object.entries(v)) put(`ui.prefs.${pk}`, pv, `ui.prefs.${pk}`);
+            else put(`ui.${k}`, v, `ui.${k}`);
+          }
+        break;
       case 'agents':
       case 'models':
       case 'bindings':

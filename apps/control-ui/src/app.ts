@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { HealthSampler } from './connection/health-sampler.ts';
 import { GatewaySession } from './connection/session.ts';
 import { shortId } from './format.ts';
+import { followColorMode } from './state/color-mode.ts';
 import { GO_TO, ShortcutReader } from './state/shortcuts.ts';
 import { copyable } from './views/copy-button.ts';
 import { type IconName, icon } from './views/icons.ts';
@@ -134,6 +135,7 @@ export class ControlApp extends LitElement {
     this.session.addEventListener('ready', this.#onReady);
     this.session.addEventListener('gap', this.#onReady);
     this.#unsubscribe = [
+      followColorMode(this.session, document.documentElement),
       this.session.on('device.pair.requested', (r) => {
         this.pendingDevices = new Set(this.pendingDevices).add(r.requestId);
       }),

@@ -48,6 +48,18 @@ export const ShutdownEvent = Strict(
   { $id: 'ShutdownEvent', description: 'The gateway is stopping.' },
 );
 
+export const ConfigChangedEvent = Strict(
+  {
+    path: NonEmptyString('The config file written.'),
+    hash: NonEmptyString('Its new revision (config.get hash).'),
+    ts: TimestampMs('When.'),
+  },
+  {
+    $id: 'ConfigChangedEvent',
+    description: 'The config changed (a write or an edit of the file); config.get reads the new one.',
+  },
+);
+
 export const SystemEventPayload = Strict(
   {
     text: NonEmptyString('What happened.'),
@@ -192,6 +204,12 @@ export const eventList = [
     description: 'A question was answered, cancelled or lapsed.',
     payload: QuestionResolvedEvent,
     audience: 'operator.questions',
+  }),
+  defineEvent({
+    name: 'config.changed',
+    description: 'The config changed and applied: clients re-read what they show of it (config.get).',
+    payload: ConfigChangedEvent,
+    audience: 'operator.read',
   }),
   defineEvent({
     name: 'web.login',

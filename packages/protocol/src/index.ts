@@ -70,6 +70,7 @@ export {
   secretFields,
   secretValues,
 } from './config/secret-fields.ts';
+export { UI_PREF_LIMITS, UI_PREF_THEMES, UiPrefs, UiSection } from './config/ui-config.ts';
 export {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,

@@ -21,6 +21,9 @@ import type { TObject } from '@sinclair/typebox';
 import JSON5 from 'json5';
 
 export interface ConfigChange {
+  /** The config file, and its revision after the change (config.get's `hash`). */
+  path: string;
+  hash: string;
   previous: GatewayConfig;
   current: GatewayConfig;
   /** Dotted paths whose value changed. */
@@ -240,7 +243,16 @@ export class ConfigManager {
     );
     const applied = changed.filter((p) => !restartRequired.includes(p));
     for (const p of restartRequired) this.#pendingRestart.add(p);
-    const change = { previous, current: next, changed, applied, restartRequired, origin };
+    const change = {
+      path: this.path,
+      hash: this.hash,
+      previous,
+      current: next,
+      changed,
+      applied,
+      restartRequired,
+      origin,
+    };
     for (const l of this.#listeners) l(change);
     return change;
   }

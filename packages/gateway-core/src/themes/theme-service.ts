@@ -5,6 +5,7 @@ import {
   type ThemeDescriptor,
   type ThemeMode,
   type ThemeSelection,
+  type UiPrefs,
 } from '@openclaw/protocol';
 import type { KvRepo } from '../store/types.ts';
 import { BUILTIN_THEMES, DEFAULT_THEME_ID } from './builtin-themes.ts';
@@ -67,13 +68,19 @@ function userEntry(localId: string, d: ThemeDefinition): Entry {
  * The theme catalog and the gateway's selection, kept in the store so both survive a restart.
  * This gateway has no per-person profiles: the selection is the gateway's (scope "gateway").
  * Writes are serialized here, so two requests to one gateway never lose each other's change.
+ *
+ * Below the selection lie the config's `ui.prefs` (theme, themeMode), which every Control UI
+ * shares: a theme or mode themes.set never chose (or cleared with null) is the prefs' one, as a
+ * profile's choice wins over the gateway-wide prefs in the reference.
  */
 export class ThemeService {
   readonly #kv: KvRepo;
+  readonly #prefs: () => UiPrefs | undefined;
   #writes: Promise<unknown> = Promise.resolve();
 
-  constructor(kv: KvRepo) {
+  constructor(kv: KvRepo, prefs: () => UiPrefs | undefined = () => undefined) {
     this.#kv = kv;
+    this.#prefs = prefs;
   }
 
   async #load(): Promise<ThemesDoc> {
@@ -90,9 +97,12 @@ export class ThemeService {
 
   #selection(doc: ThemesDoc, catalog: Entry[]): { current: ThemeSelection; entry: Entry } {
     const { id, mode } = doc.selection;
-    const found = catalog.find((e) => e.descriptor.id === (id ?? DEFAULT_THEME_ID));
+    const prefs = this.#prefs();
+    // `custom` is a palette each browser keeps: no catalog entry, so the default stands for it.
+    const fromPrefs = prefs?.theme !== undefined && prefs.theme !== 'custom' ? prefs.theme : undefined;
+    const found = catalog.find((e) => e.descriptor.id === (id ?? fromPrefs ?? DEFAULT_THEME_ID));
     const entry = found ?? (catalog[0] as Entry);
-    const selectedMode = mode ?? 'system';
+    const selectedMode = mode ?? prefs?.themeMode ?? 'system';
     const modes = entry.descriptor.modes;
     const effectiveMode =
       modes.length === 1 ? modes[0] : selectedMode === 'system' ? undefined : selectedMode;

@@ -1,6 +1,7 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
+import { UiSection } from './ui-config.ts';
 
 const Bind = Type.Union(
   [Type.Literal('loopback'), Type.Literal('lan'), Type.Literal('tailnet'), Type.Literal('custom')],
@@ -571,6 +572,7 @@ const sections = {
   media: MediaSection,
   cron: CronSection,
   cluster: ClusterSection,
+  ui: UiSection,
 };
 
 const CONFIG_DESCRIPTION = 'The gateway config file (JSON5).';
