@@ -86,7 +86,7 @@ describe('cron jobs in the reference layout', () => {
         },
         '/delivery/mode',
       ],
-      [{ ...base, payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
+      [{ ...base, payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         {
           ...base,

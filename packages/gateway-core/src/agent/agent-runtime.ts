@@ -20,6 +20,7 @@ import { resumedImages } from './resumed-images.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool, ToolImage } from './tools/agent-tool.ts';
+import { narrowTools, turnCandidates } from './turn-options.ts';
 
 /** Tool results are stored (and sent back to the model) up to this many characters. */
 const MAX_RESULT_CHARS = 16_000;
@@ -52,6 +53,8 @@ const PREPARED_FOR_MS = 2000;
 /** What a turn reads before it calls the model, started ahead (see `prepare`). */
 interface TurnReads {
   agent: AgentProfile;
+  /** The session's own model (`sessions.patch`), if it chose one. */
+  sessionModel: string | undefined;
   candidates: string[];
   /** The first model, resolved (its key read, its client built); none for echo. */
   first: Promise<ResolvedModel> | undefined;
@@ -90,11 +93,12 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   const ahead = new Map<string, { at: number; reads: Promise<TurnReads> }>();
   const startReads = async (sessionKey: string): Promise<TurnReads> => {
     const agent = o.agent(sessionKey);
-    const candidates = o.models.candidates(await o.sessionModel(sessionKey), agent.id);
+    const sessionModel = await o.sessionModel(sessionKey);
+    const candidates = o.models.candidates(sessionModel, agent.id);
     const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
     // Awaited when the loop asks for it; until then a failure must not go unhandled.
     first?.catch(() => {});
-    return { agent, candidates, first, prompt: systemPromptFile(files, o.stateDir, agent.id) };
+    return { agent, sessionModel, candidates, first, prompt: systemPromptFile(files, o.stateDir, agent.id) };
   };
   return {
     name: 'models',
@@ -110,10 +114,14 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       ahead.delete(input.sessionKey);
       const fresh = early && performance.now() - early.at < PREPARED_FOR_MS ? early.reads : undefined;
       const reads = await (fresh ?? startReads(input.sessionKey));
-      const { candidates } = reads;
+      // A run with models of its own (a cron job's) tries those; the session's choice stays as it is.
+      const own = input.turn?.model !== undefined || input.turn?.fallbacks !== undefined;
+      const candidates = own
+        ? turnCandidates(o.models, reads.sessionModel, reads.agent.id, input.turn)
+        : reads.candidates;
       if (candidates[0] === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       const resolved = new Map<string, Promise<ResolvedModel>>();
-      if (reads.first) resolved.set(candidates[0]!, reads.first);
+      if (reads.first && candidates[0] === reads.candidates[0]) resolved.set(candidates[0]!, reads.first);
       const resolve = (ref: string) => {
         let r = resolved.get(ref);
         if (!r) {
@@ -122,7 +130,9 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
         }
         return r;
       };
-      const system = [reads.agent.systemPrompt ?? agent.openai.systemPrompt, await reads.prompt]
+      // A light-context run (a cron job's `lightContext`) leaves out the agent's prompt file.
+      const promptFile = input.turn?.lightContext ? undefined : await reads.prompt;
+      const system = [reads.agent.systemPrompt ?? agent.openai.systemPrompt, promptFile]
         .filter(Boolean)
         .join('\n\n');
       const emit = input.emit ?? (() => {});
@@ -138,7 +148,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
       // What the reply carries out: first what completed calls of a resumed turn had attached.
       const attachments: StoredMedia[] = (input.steps ?? []).flatMap((t) => t.attachments ?? []);
       const attachedBy = new Map<string, StoredMedia[]>();
-      const tools = allowed(reads.agent);
+      const tools = narrowTools(allowed(reads.agent), input.turn);
       // Every model call of the turn, the compaction's included, for the usage record.
       const calls: ModelCallUsage[] = [];
       const onUsage = (model: ResolvedModel, usage: TokenUsage) =>

@@ -8,6 +8,7 @@ import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { sessionModel } from './session-model.ts';
 import { type AgentToolServices, agentTools } from './tools/agent-tools.ts';
+import { turnCandidates } from './turn-options.ts';
 
 export interface ConfiguredResponderOptions {
   config: () => GatewayConfig;
@@ -55,9 +56,11 @@ export function configuredResponder(o: ConfiguredResponderOptions): () => Respon
     name: 'models',
     prepare: (sessionKey) => loaded?.prepare?.(sessionKey),
     respond: async (input, onDelta) => {
-      const model = o.models.candidates(
+      const model = turnCandidates(
+        o.models,
         await sessionModel(o.store.kv, input.sessionKey),
         o.agentOf(input.sessionKey),
+        input.turn,
       )[0];
       if (model === ECHO_MODEL_REF) return echoResponder.respond(input, onDelta);
       runtime ??= load();

@@ -81,12 +81,16 @@ export class ModelRegistry {
 
   /**
    * The models a turn tries, in order: the session's (or its agent's default), then the agent's
-   * fallbacks (an agent with its own model has only its own).
+   * fallbacks (an agent with its own model has only its own), or `fallbacks` when given.
    */
-  candidates(preferred?: string | undefined, agentId: string = DEFAULT_AGENT_ID): string[] {
+  candidates(
+    preferred?: string | undefined,
+    agentId: string = DEFAULT_AGENT_ID,
+    fallbacks?: readonly string[] | undefined,
+  ): string[] {
     const own = this.#o.agentModel?.(agentId);
-    const fallbacks = own ? own.fallbacks : this.#o.config().fallbacks;
-    return [...new Set([preferred ?? own?.primary ?? this.#sectionDefault(), ...fallbacks])];
+    const after = fallbacks ?? (own ? own.fallbacks : this.#o.config().fallbacks);
+    return [...new Set([preferred ?? own?.primary ?? this.#sectionDefault(), ...after])];
   }
 
   /** The agent section's default model. */

@@ -149,6 +149,11 @@ export class AgentCatalog {
     return rows;
   }
 
+  /** The model providers the config names (the built-in echo aside). */
+  providerNames(): string[] {
+    return Object.keys(this.#models.providers());
+  }
+
   /** echo needs no credential; a provider has one when its env var or key file holds it. */
   credentialFound(): Promise<boolean> {
     return this.#models.credentialFound();

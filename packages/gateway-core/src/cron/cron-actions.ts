@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { commitToConversation, conversationContext } from './current-session-run.ts';
 import { jobSessionKey } from './job-agent.ts';
+import { runTurnOf } from './job-turn.ts';
 import { resolveLastRoute, routeSessionKey } from './last-route.ts';
 import { queueMainSessionEvent } from './main-session-event.ts';
 
@@ -68,6 +69,8 @@ export function cronActions(
           : {}),
         dedupeKey,
         source: 'cron',
+        // The job's own model, tools, context and ceiling, for this run only.
+        ...runTurnOf(action),
       });
       const outcome = sessions.wait(r.runId, 24 * 3600_000).then(async (w) => {
         const ok = w?.status === 'ok';

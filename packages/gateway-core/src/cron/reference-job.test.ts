@@ -100,11 +100,12 @@ describe('the reference job layout in cron.add', () => {
       // A system event goes to the main session; an agent turn anywhere but there.
       [{ payload: { kind: 'systemEvent', text: 'x' } }, '/sessionTarget'],
       [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
-      [{ payload: { kind: 'agentTurn', message: 'm', model: 'a/b' } }, '/payload/model'],
       [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
-      [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 5 } }, '/payload/timeoutSeconds'],
-      [{ payload: { kind: 'agentTurn', message: 'm', toolsAllow: ['exec'] } }, '/payload/toolsAllow'],
-      [{ payload: { kind: 'agentTurn', message: 'm', lightContext: true } }, '/payload/lightContext'],
+      [
+        { payload: { kind: 'agentTurn', message: 'm', allowUnsafeExternalContent: true } },
+        '/payload/allowUnsafeExternalContent',
+      ],
+      [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 3e6 } }, '/payload/timeoutSeconds'],
       [{ sessionTarget: 'main' }, '/payload/kind'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
       [{ displayName: 'Pretty' }, '/displayName'],
@@ -319,9 +320,9 @@ describe('a reference-layout patch in cron.update', () => {
   });
 
   it('refuses what it cannot carry out, at /patch/…', () => {
-    expect(refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', model: 'x/y' } })).path).toBe(
-      '/patch/payload/model',
-    );
+    expect(
+      refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', thinking: 'low' } })).path,
+    ).toBe('/patch/payload/thinking');
     expect(refusal(() => actionFromPatch(job, { wakeMode: 'next-heartbeat' })).path).toBe('/patch/wakeMode');
     expect(
       refusal(() =>

@@ -5,6 +5,7 @@ import type { CronJobRecord } from '../store/types.ts';
 import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
+import { turnOptionsFromPayload, turnView } from './job-turn.ts';
 import { routeSessionKey } from './last-route.ts';
 import {
   type EventAction,
@@ -131,22 +132,8 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
       "next-heartbeat is for main-session jobs (a systemEvent waiting for the main session's next turn); an agent turn runs when due: use now",
       p.wakeMode,
     );
-  const refused: [keyof typeof payload, boolean, string][] = [
-    ['model', payload.model !== undefined, "per-job models are not served; the job uses its agent's model"],
-    ['fallbacks', payload.fallbacks !== undefined, 'per-job fallback models are not served'],
-    ['thinking', payload.thinking !== undefined, 'thinking levels are not served'],
-    ['timeoutSeconds', payload.timeoutSeconds !== undefined, 'per-job run time ceilings are not served'],
-    ['allowUnsafeExternalContent', payload.allowUnsafeExternalContent === true, 'only false is served'],
-    ['lightContext', payload.lightContext === true, 'only false is served'],
-    [
-      'toolsAllow',
-      payload.toolsAllow !== undefined && !(payload.toolsAllow.length === 1 && payload.toolsAllow[0] === '*'),
-      'per-job tool allowlists are not served; only ["*"] (the agent\'s tools)',
-    ],
-  ];
-  for (const [field, present, why] of refused)
-    if (present) throw unsupported(`${at}/payload/${field}`, why, payload[field]);
-  const action: AgentAction = { kind: 'agent', message: payload.message };
+  const { kind: _k, message, ...options } = payload;
+  const action: AgentAction = { kind: 'agent', message, ...turnOptionsFromPayload(options, at) };
   // `current` binds to the creating conversation; a call naming none runs isolated (as the reference does).
   const target =
     p.sessionTarget === 'current' && !p.sessionKey ? 'isolated' : (p.sessionTarget ?? 'isolated');
@@ -322,7 +309,7 @@ export function referenceView(job: CronJobRecord): ReferenceView {
       ? 'isolated'
       : `session:${jobSessionKey(job)}`;
   view.wakeMode = 'now';
-  view.payload = { kind: 'agentTurn', message: a.message };
+  view.payload = { kind: 'agentTurn', message: a.message, ...turnView(a) };
   view.delivery =
     a.channel && a.to
       ? {

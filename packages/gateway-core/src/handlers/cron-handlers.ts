@@ -3,6 +3,7 @@ import type { CronJob, cronMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import { type CronService, jobDelivers } from '../cron/cron-service.ts';
 import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
+import { checkTurnModels } from '../cron/job-turn.ts';
 import { jobIdOf, queryJobs } from '../cron/list-query.ts';
 import {
   actionFromPatch,
@@ -79,6 +80,7 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
     'cron.add': async (params) => {
       known(params.agentId);
       const input = jobInputFromAdd(params);
+      checkTurnModels(input.action, agents.providerNames(), params.action ? '/action' : '/payload');
       checkJobAgent({ agentId: input.agentId ?? undefined, action: input.action });
       return row(await cron.add(input));
     },
@@ -91,6 +93,8 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
       const { name, agentId, description, enabled, schedule, missedPolicy, deleteAfterRun } = patch;
       // A patch with both layouts' fields is refused there, so neither is dropped.
       const action = actionFromPatch(job, patch) ?? (patch.action ? checkedAction(patch.action) : undefined);
+      if (action)
+        checkTurnModels(action, agents.providerNames(), patch.action ? '/patch/action' : '/patch/payload');
       const input = {
         ...{ name, agentId, description, enabled, missedPolicy, deleteAfterRun },
         ...(schedule ? { schedule: scheduleFromInput(schedule, '/patch') } : {}),

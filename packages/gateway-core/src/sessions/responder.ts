@@ -1,4 +1,4 @@
-import type { RunDelivery, StoredMedia, StoredToolCall } from '../store/types.ts';
+import type { RunDelivery, RunTurnOptions, StoredMedia, StoredToolCall } from '../store/types.ts';
 
 /** One earlier message of the session, for backends that use context. */
 export interface HistoryTurn {
@@ -36,6 +36,8 @@ export interface ResponderInput {
   steps?: HistoryTurn[] | undefined;
   /** Who started the run: the scopes its tool calls are checked against. */
   scopes?: readonly string[] | undefined;
+  /** What the run asks of its turn over the agent's settings: model, fallbacks, tools, context. */
+  turn?: RunTurnOptions | undefined;
   /** The chat the run answers, when it came from a channel. */
   deliverTo?: RunDelivery | undefined;
   /** An agent event of the run (`tool` start/update/result, `lifecycle` notes). */

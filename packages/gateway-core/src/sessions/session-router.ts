@@ -241,6 +241,8 @@ export class SessionRouter {
     dedupeKey?: string | undefined;
     source?: RunRecord['source'];
     scopes?: readonly string[] | undefined;
+    /** What this run's turn asks for over the agent's settings (a cron job's options). */
+    turn?: RunRecord['turn'];
   }): Promise<{ runId: string; sessionKey: string; acceptedAt: number }> {
     const sessionKey = params.sessionKey ?? `agent:${newId('s')}`;
     this.#refuseWhenBusy(sessionKey);
@@ -281,6 +283,7 @@ export class SessionRouter {
       timeoutMs: params.timeoutMs,
       scopes: params.scopes,
       promptSeq: prompt.seq,
+      turn: params.turn,
     });
     return { runId: r.runId, sessionKey, acceptedAt };
   }

@@ -67,6 +67,7 @@ export interface StartRunInput {
   promptSeq?: number | undefined;
   /** The scopes of the operator who started it (its tool calls are held to them). */
   scopes?: readonly string[] | undefined;
+  turn?: RunRecord['turn'];
 }
 
 interface LiveRun {
@@ -148,6 +149,7 @@ export class SessionRuns {
       ...(this.#o.gatewayId ? { ownerId: this.#o.gatewayId } : {}),
       ...(input.scopes ? { scopes: [...input.scopes] } : {}),
       ...(input.promptSeq !== undefined ? { promptSeq: input.promptSeq } : {}),
+      ...(input.turn ? { turn: input.turn } : {}),
     };
     // A run that starts at once: its turn's reads go ahead while its record is written.
     if (!busy) this.#o.responder().prepare?.(input.sessionKey);
@@ -321,6 +323,7 @@ export class SessionRuns {
           readMedia: this.#o.readMedia,
           ...(steps.length ? { steps } : {}),
           scopes: record.scopes,
+          turn: record.turn,
           deliverTo: record.deliverTo,
           emit: (stream, data) => {
             if (!controller.signal.aborted) agentEvent(stream, data);

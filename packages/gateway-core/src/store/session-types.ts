@@ -147,6 +147,18 @@ export interface RunDelivery {
   replyToId?: string | undefined;
 }
 
+/** What a run asks of its turn over the agent's settings (a cron job's options); none: the agent's. */
+export interface RunTurnOptions {
+  /** The model to start on (`provider/model`), over the session's own and the agent's. */
+  model?: string | undefined;
+  /** Tried in order after it on a retryable failure, instead of the agent's; [] none. */
+  fallbacks?: string[] | undefined;
+  /** Only these of the agent's tools are offered ('*': all of them). */
+  toolsAllow?: string[] | undefined;
+  /** Leave out the agent's prompt file. */
+  lightContext?: boolean | undefined;
+}
+
 /** One agent run, from acceptance to its end. */
 export interface RunRecord {
   runId: string;
@@ -179,6 +191,8 @@ export interface RunRecord {
   endedAtMs?: number | undefined;
   /** Attachments of the message this run answers. */
   media?: StoredMedia[] | undefined;
+  /** Its own model, fallbacks, tools or context (kept: a resumed turn runs as it began). */
+  turn?: RunTurnOptions | undefined;
 }
 
 export type RunPatch = Partial<

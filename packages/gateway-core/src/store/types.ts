@@ -5,7 +5,7 @@
 import type { ApprovalRepo } from './approval-types.ts';
 import type { ChannelAccessRepo, LeaseRepo, OutboxRepo } from './channel-types.ts';
 import type { DeviceRepo, DeviceTokenRepo, NodeRepo, PairingRepo } from './device-types.ts';
-import type { RunRepo, SessionRepo } from './session-types.ts';
+import type { RunRepo, RunTurnOptions, SessionRepo } from './session-types.ts';
 import type { UsageRepo } from './usage-types.ts';
 
 export type * from './approval-types.ts';
@@ -69,6 +69,12 @@ export interface KvRepo {
   delete(key: string): Promise<boolean>;
 }
 
+/** What an agent job asks of its own turns (see `RunTurnOptions`), plus a time ceiling. */
+export type JobTurnOptions = RunTurnOptions & {
+  /** Seconds a run may take before it ends with a timeout; 0: the agent deadline. */
+  timeoutSeconds?: number | undefined;
+};
+
 export interface CronJobRecord {
   id: string;
   name: string;
@@ -82,7 +88,7 @@ export interface CronJobRecord {
     | { kind: 'every'; everyMs: number; anchorMs?: number | undefined }
     | { kind: 'cron'; expr: string; tz?: string | undefined };
   action:
-    | {
+    | ({
         kind: 'agent';
         message: string;
         sessionKey?: string | undefined;
@@ -104,7 +110,7 @@ export interface CronJobRecord {
          * that conversation's recent messages; a delivered reply is also committed into it.
          */
         currentSession?: boolean | undefined;
-      }
+      } & JobTurnOptions)
     | {
         kind: 'send';
         channel?: string | undefined;

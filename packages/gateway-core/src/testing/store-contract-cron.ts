@@ -109,9 +109,46 @@ export function describeCronRepo(current: () => Store): void {
       expect(await store.cron.remove('j2')).toBe(true);
     });
 
-    it("keeps a main-session job's system event and wake mode, and a current-session job's binding", async () => {
+    it("keeps an agent job's own turn options: model, fallbacks (an empty list too), ceiling, tools, light context", async () => {
+      const action = {
+        kind: 'agent' as const,
+        message: 'brief',
+        freshSession: true,
+        model: 'openai-compatible/small',
+        fallbacks: [] as string[],
+        timeoutSeconds: 0,
+        toolsAllow: ['message', 'sessions'],
+        lightContext: true,
+      };
       const job = {
         id: 'j3',
+        name: 'options',
+        enabled: true,
+        schedule: { kind: 'every' as const, everyMs: 60_000 },
+        action,
+        missedPolicy: 'skip' as const,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 60_001,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect((await store.cron.get('j3'))?.action).toEqual(action);
+      expect((await store.cron.list()).find((j) => j.id === 'j3')?.action).toEqual(action);
+      // Cleared by an update: nothing of them is left behind.
+      await store.cron.put({ ...job, action: { kind: 'agent', message: 'brief', toolsAllow: [] } });
+      expect((await store.cron.get('j3'))?.action).toEqual({
+        kind: 'agent',
+        message: 'brief',
+        toolsAllow: [],
+      });
+      expect(await store.cron.remove('j3')).toBe(true);
+    });
+
+    it("keeps a main-session job's system event and wake mode, and a current-session job's binding", async () => {
+      const job = {
+        id: 'j4',
         name: 'reminder',
         agentId: 'ops',
         enabled: true,
@@ -130,9 +167,9 @@ export function describeCronRepo(current: () => Store): void {
         lastStatus: null,
       };
       await store.cron.put(job);
-      expect(await store.cron.get('j3')).toEqual(job);
+      expect(await store.cron.get('j4')).toEqual(job);
       await store.cron.put({ ...job, action: { ...job.action, wakeMode: 'now' as const } });
-      expect((await store.cron.list()).find((j) => j.id === 'j3')?.action).toEqual({
+      expect((await store.cron.list()).find((j) => j.id === 'j4')?.action).toEqual({
         kind: 'systemEvent',
         text: 'check the calendar',
         wakeMode: 'now',
@@ -147,8 +184,8 @@ export function describeCronRepo(current: () => Store): void {
         routeSessionKey: 'notes',
       };
       await store.cron.put({ ...job, action: bound });
-      expect((await store.cron.get('j3'))?.action).toEqual(bound);
-      expect(await store.cron.remove('j3')).toBe(true);
+      expect((await store.cron.get('j4'))?.action).toEqual(bound);
+      expect(await store.cron.remove('j4')).toBe(true);
     });
   });
 }

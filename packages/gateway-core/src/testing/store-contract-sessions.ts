@@ -198,6 +198,16 @@ export function describeSessionRepos(current: () => Store): void {
       expect((await store.runs.listByStatus(['ok'])).map((r) => r.runId)).toEqual([]);
     });
 
+    it("keeps what a run asks of its turn (a cron job's options) through its updates", async () => {
+      const turn = { model: 'backup/m', fallbacks: [], toolsAllow: ['sessions'], lightContext: true };
+      await store.runs.create({ ...run('o1', 'ko'), timeoutMs: 5000, turn });
+      await store.runs.update('o1', { status: 'running', startSeq: 2 });
+      expect(await store.runs.get('o1')).toMatchObject({ status: 'running', timeoutMs: 5000, turn });
+      expect((await store.runs.listByStatus(['running'])).find((r) => r.runId === 'o1')?.turn).toEqual(turn);
+      // A retried request finds the run with its options.
+      expect((await store.runs.create(run('o2', 'ko'))).record.turn).toEqual(turn);
+    });
+
     it("keeps a handed-over run's handover time and count; clearing the time keeps the count", async () => {
       await store.runs.create(run('h1'));
       await store.runs.update('h1', { status: 'running', startSeq: 1 });

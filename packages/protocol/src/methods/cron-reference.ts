@@ -57,20 +57,28 @@ export const CronPayloadInput = Type.Union(
       {
         kind: Type.Literal('agentTurn'),
         message: NonEmptyString('Prompt for the agent turn.'),
-        model: Type.Optional(Type.String({ description: 'Per-job model (not served here).' })),
+        model: Type.Optional(
+          Type.String({ description: "The job's model (provider/model, its provider configured)." }),
+        ),
         fallbacks: Type.Optional(
-          Type.Array(Type.String(), { description: 'Per-job fallback models (not served here).' }),
+          Type.Array(Type.String(), {
+            description: "The job's fallback models, instead of the agent's; [] none.",
+          }),
         ),
         thinking: Type.Optional(Type.String({ description: 'Thinking level (not served here).' })),
         timeoutSeconds: Type.Optional(
-          Type.Number({ minimum: 0, description: 'Run time ceiling (not served here).' }),
+          Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
         ),
         allowUnsafeExternalContent: Type.Optional(
           Type.Boolean({ description: 'Not served here (only false).' }),
         ),
-        lightContext: Type.Optional(Type.Boolean({ description: 'Not served here (only false).' })),
+        lightContext: Type.Optional(
+          Type.Boolean({ description: "true: the turns leave out the agent's prompt file (SYSTEM.md)." }),
+        ),
         toolsAllow: Type.Optional(
-          Type.Array(Type.String(), { description: 'Tool allowlist; only ["*"] (every tool) is served.' }),
+          Type.Array(Type.String(), {
+            description: 'Only these of the agent\'s tools (["*"]: all; []: none).',
+          }),
         ),
         toolsAllowIsDefault: Type.Optional(
           Type.Boolean({ description: 'Whether toolsAllow was the default (informational).' }),
@@ -166,8 +174,20 @@ export const CronJobReferenceView = {
     Type.Union(
       [
         Strict(
-          { kind: Type.Literal('agentTurn'), message: NonEmptyString('Prompt.') },
-          { description: 'The agent turn (agent jobs).' },
+          {
+            kind: Type.Literal('agentTurn'),
+            message: NonEmptyString('Prompt.'),
+            model: Type.Optional(Type.String({ description: "The job's model." })),
+            fallbacks: Type.Optional(
+              Type.Array(Type.String(), { description: "The job's fallback models." }),
+            ),
+            timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Run time ceiling (s).' })),
+            toolsAllow: Type.Optional(
+              Type.Array(Type.String(), { description: 'The tools its turns may use.' }),
+            ),
+            lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
+          },
+          { description: 'The agent turn (agent jobs), with the options the job sets.' },
         ),
         SystemEventPayload(),
       ],
@@ -220,13 +240,15 @@ export const CronPayloadPatch = Type.Union(
       {
         kind: Type.Literal('agentTurn'),
         message: Type.Optional(NonEmptyString('New prompt.')),
-        model: Nullable(Type.String(), 'Per-job model (not served here); null clears.'),
-        fallbacks: Nullable(Type.Array(Type.String()), 'Per-job fallbacks (not served here); null clears.'),
+        model: Nullable(Type.String(), "The job's model (provider/model); null clears."),
+        fallbacks: Nullable(Type.Array(Type.String()), "The job's fallback models; null clears."),
         thinking: Nullable(Type.String(), 'Thinking level (not served here); null clears.'),
-        timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Not served here.' })),
+        timeoutSeconds: Type.Optional(
+          Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
+        ),
         allowUnsafeExternalContent: Type.Optional(Type.Boolean({ description: 'Only false is served.' })),
-        lightContext: Type.Optional(Type.Boolean({ description: 'Only false is served.' })),
-        toolsAllow: Nullable(Type.Array(Type.String()), 'Only ["*"] is served; null clears.'),
+        lightContext: Type.Optional(Type.Boolean({ description: 'true: no agent prompt file (SYSTEM.md).' })),
+        toolsAllow: Nullable(Type.Array(Type.String()), 'Only these tools (["*"]: all); null clears.'),
         toolsAllowIsDefault: Type.Optional(Type.Boolean({ description: 'Informational.' })),
       },
       { description: 'Changes to an agent turn.' },

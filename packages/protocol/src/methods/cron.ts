@@ -16,6 +16,7 @@ import {
   CronSessionTarget,
   CronWakeMode,
 } from './cron-reference.ts';
+import { CronTurnOptions } from './cron-turn.ts';
 import { defineMethod } from './define.ts';
 
 export const CronSchedule = Type.Union(
@@ -114,6 +115,7 @@ export const CronAction = Type.Union(
               "With routeSessionKey (the reference's current target): each run reads that conversation's recent messages, and a delivered reply is also committed into it.",
           }),
         ),
+        ...CronTurnOptions,
       },
       { description: 'Run an agent turn.' },
     ),

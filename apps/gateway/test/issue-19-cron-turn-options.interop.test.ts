@@ -1,0 +1,179 @@
+// Opt-in (`pnpm test:interop`): a cron job's own turn options through the reference CLI against our
+// gateway, a real process whose model is a fake OpenAI-compatible server recording each request.
+// `cron add --model … --timeout-seconds … --tools … --light-context`, then `cron run --wait` and
+// `cron runs`: the run used the job's model and tools; a job over its ceiling records a timeout; a
+// model of no configured provider is refused by `cron add`.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
+import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureReference, ref } from './reference-clients.ts';
+
+const TOKEN = 'interop-token-cron-options-0123456789';
+
+describe("a cron job's own model, ceiling, tools and context through the reference CLI (issue 19)", () => {
+  let llm: FakeOpenAi;
+  let gw: GatewayProcess;
+  let stateDir: string;
+  let home: string;
+  const cli = (args: string[]) =>
+    ref(args, home, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  const jobIdOf = (out: string) => /"id": "(job_[\w-]+)"/.exec(out)?.[1];
+  const asked = (text: string) =>
+    llm.requests.filter((r) => messageText(r.messages.filter((m) => m.role === 'user').at(-1)!) === text);
+  const systemOf = (req: ChatRequest) => messageText(req.messages.find((m) => m.role === 'system')!);
+
+  beforeAll(async () => {
+    await ensureReference();
+    llm = await FakeOpenAi.start({ reply: (req) => [`${req.model} answers`] });
+    stateDir = await tempStateDir();
+    home = await tempStateDir();
+    await writeFile(
+      join(stateDir, 'openclaw.json'),
+      JSON.stringify({
+        agent: {
+          backend: 'openai-compatible',
+          openai: {
+            baseUrl: llm.baseUrl,
+            model: 'main-model',
+            apiKeyEnv: 'OC_TEST_NO_KEY',
+            systemPrompt: 'You are main.',
+          },
+        },
+      }),
+    );
+    await mkdir(join(stateDir, 'agents', 'main'), { recursive: true });
+    await writeFile(join(stateDir, 'agents', 'main', 'SYSTEM.md'), 'FROM THE PROMPT FILE');
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await llm?.close();
+    for (const d of [stateDir, home]) if (d) await rm(d, { recursive: true, force: true });
+  });
+
+  it('cron add --model --timeout-seconds --tools --light-context, cron run: the run used them; cron runs shows it', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-opts',
+      '--every',
+      '1h',
+      '--message',
+      'opts tick',
+      '--no-deliver',
+      '--model',
+      'openai-compatible/job-model',
+      '--timeout-seconds',
+      '30',
+      '--tools',
+      'sessions,message',
+      '--light-context',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out);
+    expect(id, add.out).toBeDefined();
+    expect(add.out).toMatch(/"model": "openai-compatible\/job-model"/);
+    expect(add.out).toMatch(/"timeoutSeconds": 30/);
+    expect(add.out).toMatch(/"lightContext": true/);
+    const run = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/"completionStatus": "succeeded"/);
+    const [req] = asked('opts tick');
+    expect(req?.model).toBe('job-model');
+    expect((req?.tools ?? []).map((t) => t.function.name).sort()).toEqual(['message', 'sessions']);
+    expect(systemOf(req!)).not.toContain('FROM THE PROMPT FILE');
+    const runs = await cli(['cron', 'runs', '--id', id!]);
+    expect(runs.code, runs.out).toBe(0);
+    expect(runs.out).toMatch(/"status": "ok"/);
+    // cron edit --clear-model: the next run is the agent's.
+    const edit = await cli(['cron', 'edit', id!, '--clear-model', '--clear-tools']);
+    expect(edit.code, edit.out).toBe(0);
+    expect(edit.out).not.toMatch(/"model":/);
+    const again = await cli([
+      'cron',
+      'run',
+      id!,
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--poll-interval',
+      '200ms',
+    ]);
+    expect(again.code, again.out).toBe(0);
+    const second = asked('opts tick')[1];
+    expect(second?.model).toBe('main-model');
+    expect((second?.tools ?? []).length).toBeGreaterThan(2);
+    expect((await cli(['cron', 'rm', id!])).code).toBe(0);
+  });
+
+  it('a job over its --timeout-seconds: cron run --wait exits 1, cron runs records the timeout', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-slow',
+      '--every',
+      '1h',
+      '--message',
+      'slow tick',
+      '--no-deliver',
+      '--timeout-seconds',
+      '1',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    const release = llm.hold();
+    try {
+      const run = await cli([
+        'cron',
+        'run',
+        id,
+        '--wait',
+        '--wait-timeout',
+        '60s',
+        '--poll-interval',
+        '200ms',
+      ]);
+      expect(run.code, run.out).toBe(1);
+      const runs = await cli(['cron', 'runs', '--id', id]);
+      expect(runs.code, runs.out).toBe(0);
+      expect(runs.out).toMatch(/"status": "error"/);
+      expect(runs.out).toMatch(/run timed out after 1000 ms/);
+    } finally {
+      release();
+    }
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  });
+
+  it('cron add --model of a provider not configured is refused, and stores nothing', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-bad-model',
+      '--every',
+      '1h',
+      '--message',
+      'x',
+      '--model',
+      'nowhere/model',
+    ]);
+    expect(add.code, add.out).not.toBe(0);
+    expect(add.out).toMatch(/no provider "nowhere" is configured/);
+    const all = await cli(['cron', 'list', '--all', '--json']);
+    expect(all.code, all.out).toBe(0);
+    expect(all.out).not.toMatch(/interop-bad-model/);
+  });
+});
