@@ -145,5 +145,47 @@ export function describeCronRepo(current: () => Store): void {
       });
       expect(await store.cron.remove('j3')).toBe(true);
     });
+
+    it("keeps a main-session job's system event and wake mode, and a current-session job's binding", async () => {
+      const job = {
+        id: 'j4',
+        name: 'reminder',
+        agentId: 'ops',
+        enabled: true,
+        schedule: { kind: 'at' as const, at: '2030-01-01T09:00:00Z' },
+        action: {
+          kind: 'systemEvent' as const,
+          text: 'check the calendar',
+          wakeMode: 'next-heartbeat' as const,
+        },
+        missedPolicy: 'run-once' as const,
+        deleteAfterRun: true,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 1_893_488_400_000,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect(await store.cron.get('j4')).toEqual(job);
+      await store.cron.put({ ...job, action: { ...job.action, wakeMode: 'now' as const } });
+      expect((await store.cron.list()).find((j) => j.id === 'j4')?.action).toEqual({
+        kind: 'systemEvent',
+        text: 'check the calendar',
+        wakeMode: 'now',
+      });
+      // A job bound to its creating conversation (the reference's current target) keeps the binding.
+      const bound = {
+        kind: 'agent' as const,
+        message: 'digest',
+        freshSession: true,
+        currentSession: true,
+        deliver: true,
+        routeSessionKey: 'notes',
+      };
+      await store.cron.put({ ...job, action: bound });
+      expect((await store.cron.get('j4'))?.action).toEqual(bound);
+      expect(await store.cron.remove('j4')).toBe(true);
+    });
   });
 }

@@ -109,6 +109,12 @@ export const CronAction = Type.Union(
         freshSession: Type.Optional(
           Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
         ),
+        currentSession: Type.Optional(
+          Type.Boolean({
+            description:
+              "With routeSessionKey (the reference's current target): each run reads that conversation's recent messages, and a delivered reply is also committed into it.",
+          }),
+        ),
         ...CronTurnOptions,
       },
       { description: 'Run an agent turn.' },
@@ -122,6 +128,19 @@ export const CronAction = Type.Union(
         message: NonEmptyString('Text.'),
       },
       { description: 'Send a message.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('systemEvent'),
+        text: NonEmptyString("Text queued as a system event in the job's agent's main session."),
+        wakeMode: Type.Optional(
+          Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], {
+            description:
+              "now (default): a turn of the main session starts at once and answers it; next-heartbeat: it waits for the session's next turn.",
+          }),
+        ),
+      },
+      { description: "Queue a system event in the agent's main session (agent:<id>:main)." },
     ),
   ],
   { $id: 'CronAction', description: 'What a job does.' },
