@@ -541,18 +541,9 @@ describe('the reference CLI and node host against our gateway (loopback approval
   });
 
   it('cron add refuses, by field, what this gateway cannot run, and stores nothing', async () => {
-    const systemEvent = await cli([
-      'cron',
-      'add',
-      '--name',
-      'interop-no-1',
-      '--every',
-      '1h',
-      '--system-event',
-      'x',
-    ]);
-    expect(systemEvent.code, systemEvent.out).not.toBe(0);
-    expect(systemEvent.out).toMatch(/\/payload\/kind: only agentTurn/);
+    const command = await cli(['cron', 'add', '--name', 'interop-no-1', '--every', '1h', '--command', 'ls']);
+    expect(command.code, command.out).not.toBe(0);
+    expect(command.out).toMatch(/\/payload\/kind: command and script jobs are not run here/);
     // A provider-prefixed target with channel last (the reference's channel selector) is not served.
     const prefixed = await cli([
       'cron',

@@ -76,7 +76,16 @@ describe('cron jobs in the reference layout', () => {
     };
     const cases: [Record<string, unknown>, string][] = [
       [{ ...base, payload: { kind: 'command', argv: ['sh', '-lc', 'ls'] } }, '/payload/kind'],
-      [{ ...base, sessionTarget: 'main', payload: { kind: 'systemEvent', text: 'x' } }, '/payload/kind'],
+      // A main-session job queues its event in the main session: there is no chat to announce to.
+      [
+        {
+          ...base,
+          sessionTarget: 'main',
+          payload: { kind: 'systemEvent', text: 'x' },
+          delivery: { mode: 'announce', channel: 'telegram', to: '42' },
+        },
+        '/delivery/mode',
+      ],
       [{ ...base, payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         {
@@ -85,15 +94,6 @@ describe('cron jobs in the reference layout', () => {
           delivery: { mode: 'announce', channel: 'last', to: 'telegram:42' },
         },
         '/delivery/channel',
-      ],
-      [
-        {
-          ...base,
-          sessionTarget: 'current',
-          sessionKey: 'telegram:default:42',
-          payload: { kind: 'agentTurn', message: 'm' },
-        },
-        '/sessionTarget',
       ],
       [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, displayName: 'Pretty' }, '/displayName'],
     ];

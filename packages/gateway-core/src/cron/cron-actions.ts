@@ -6,9 +6,11 @@ import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
+import { commitToConversation, conversationContext } from './current-session-run.ts';
 import { jobSessionKey } from './job-agent.ts';
 import { runTurnOf } from './job-turn.ts';
-import { resolveLastRoute } from './last-route.ts';
+import { resolveLastRoute, routeSessionKey } from './last-route.ts';
+import { queueMainSessionEvent } from './main-session-event.ts';
 import { WebhookQueue } from './webhook-queue.ts';
 
 type Target = { channel: string; to: string; accountId?: string | undefined; threadId?: string | undefined };
@@ -25,9 +27,10 @@ export function cronActions(
     config: { readonly current: Pick<GatewayConfig, 'cron'> };
   },
   // For jobs that start each run afresh: the transcript, and who hears that it was emptied.
+  // A current-session job also reads its conversation and commits its reply there (with the clock).
   deps: {
     store: Pick<Store, 'sessions' | 'kv' | 'cron'>;
-    feed: Pick<SessionFeed, 'sessionChanged'>;
+    feed: Pick<SessionFeed, 'sessionChanged' | 'messageStored'>;
     clock: Clock;
     log: Logger;
   },
@@ -52,6 +55,7 @@ export function cronActions(
   return {
     webhooks,
     runAgent: async (action, job, dedupeKey) => {
+      if (action.kind === 'systemEvent') return queueMainSessionEvent(sessions, action, job, dedupeKey);
       // The job's agent answers: its session key carries the agent (agent:<id>:…).
       const sessionKey = jobSessionKey(job);
       // A job's runs never overlap, so nothing of its own is running in the session now.
@@ -61,6 +65,8 @@ export function cronActions(
         await agent.agentState.forget(sessionKey);
         feed.sessionChanged(sessionKey, 'reset');
       }
+      // The conversation a current-session job is bound to (its creating session).
+      const bound = action.currentSession ? routeSessionKey(job) : undefined;
       // A named chat, or the last route (found now, so it follows the session); with none, the
       // turn still runs and its reply stays in the session, and the run says why it was not sent.
       let target: Target | undefined =
@@ -70,13 +76,16 @@ export function cronActions(
       let undelivered: string | undefined;
       if (!target && action.deliver) {
         const route = await resolveLastRoute(store, job);
+        // A current-session reply is committed into its conversation even when that is no chat.
+        const committable = bound !== undefined && (await store.sessions.get(bound)) !== undefined;
         if (route.ok) {
           const { channel, accountId, chatId, threadId } = route.target;
           target = { channel, to: chatId, accountId, threadId };
-        } else undelivered = route.error;
+        } else if (!committable) undelivered = route.error;
       }
+      const context = bound ? await conversationContext(store, bound) : undefined;
       const r = await sessions.agent({
-        message: action.message,
+        message: context ? `${context}\n\n${action.message}` : action.message,
         sessionKey,
         ...(target
           ? { channel: target.channel, to: target.to, accountId: target.accountId, threadId: target.threadId }
@@ -86,11 +95,14 @@ export function cronActions(
         // The job's own model, tools, context and ceiling, for this run only.
         ...runTurnOf(action),
       });
-      const outcome = sessions.wait(r.runId, 24 * 3600_000).then((w) => ({
-        ok: w?.status === 'ok',
-        error: w?.status === 'ok' ? undefined : (w?.error ?? w?.status),
-        output: w?.output,
-      }));
+      const outcome = sessions.wait(r.runId, 24 * 3600_000).then(async (w) => {
+        const ok = w?.status === 'ok';
+        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status), output: w?.output };
+        if (!ok || !bound || !action.deliver) return ended;
+        const committed = await commitToConversation(deps, bound, r.runId, w?.output);
+        // With a chat to send to, the outbox says whether it was delivered; else the commit did.
+        return target ? ended : { ...ended, delivery: committed };
+      });
       return { runId: r.runId, outcome, ...(undelivered ? { undelivered } : {}) };
     },
     send: async (action, idempotencyKey) => {

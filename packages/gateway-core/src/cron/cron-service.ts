@@ -19,14 +19,23 @@ export interface CronServiceOptions {
   clock: Clock;
   log: Logger;
   enabled: () => boolean;
-  /** Start an agent turn; resolves with its run id and, once it ends, its outcome. */
+  /**
+   * Start an agent turn (or queue a main-session event, which may start one); resolves with its
+   * run id (none when an event waits for the session's next turn) and, once it ends, its outcome.
+   */
   runAgent(
-    action: Extract<CronJobRecord['action'], { kind: 'agent' }>,
+    action: Exclude<CronJobRecord['action'], { kind: 'send' }>,
     job: CronJobRecord,
     dedupeKey: string,
   ): Promise<{
-    runId: string;
-    outcome: Promise<{ ok: boolean; error?: string | undefined; output?: string | undefined }>;
+    runId?: string | undefined;
+    /** With a delivery when the run settles it itself (a reply committed into its conversation). */
+    outcome: Promise<{
+      ok: boolean;
+      error?: string | undefined;
+      output?: string | undefined;
+      delivery?: CronRunRecord['delivery'];
+    }>;
     /** Why its reply cannot be delivered (no last route): the run records not-delivered. */
     undelivered?: string | undefined;
   }>;
@@ -293,17 +302,19 @@ export class CronService {
     let error: string | undefined;
     let output: string | undefined;
     try {
-      if (job.action.kind === 'agent') {
+      if (job.action.kind !== 'send') {
         const started = await this.#o.runAgent(job.action, job, key);
-        run.agentRunId = started.runId;
+        if (started.runId) run.agentRunId = started.runId;
         if (started.undelivered !== undefined)
           run.delivery = { status: 'not-delivered', error: started.undelivered };
-        else if (run.delivers && !job.action.webhook) run.outboxId = replyOutboxId(started.runId);
+        else if (run.delivers && started.runId && !(job.action.kind === 'agent' && job.action.webhook))
+          run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
         output = outcome.output;
+        if (outcome.delivery) run.delivery = outcome.delivery;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
@@ -403,7 +414,8 @@ function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K]
 /** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
 export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
   const a = job.action;
-  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to) || a.webhook);
+  // A main-session event's turn answers in that session: nothing to deliver.
+  return a.kind === 'send' || (a.kind === 'agent' && Boolean(a.deliver || (a.channel && a.to) || a.webhook));
 }
 
 /** A stored job as clients (and the reference's clients) see it. */

@@ -97,7 +97,8 @@ describe('the reference job layout in cron.add', () => {
 
   it('refuses what it cannot carry out, naming the field', () => {
     const cases: [Partial<AddParams>, string][] = [
-      [{ payload: { kind: 'systemEvent', text: 'x' } } as Partial<AddParams>, '/payload/kind'],
+      // A system event goes to the main session; an agent turn anywhere but there.
+      [{ payload: { kind: 'systemEvent', text: 'x' } }, '/sessionTarget'],
       [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
       [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
@@ -105,9 +106,7 @@ describe('the reference job layout in cron.add', () => {
         '/payload/allowUnsafeExternalContent',
       ],
       [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 3e6 } }, '/payload/timeoutSeconds'],
-      [{ sessionTarget: 'main' }, '/sessionTarget'],
-      // current with a creating session runs detached and commits into it: not served.
-      [{ sessionTarget: 'current', sessionKey: 'telegram:default:1' }, '/sessionTarget'],
+      [{ sessionTarget: 'main' }, '/payload/kind'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
       [{ displayName: 'Pretty' }, '/displayName'],
       [{ failureAlert: { after: 2 } }, '/failureAlert'],
@@ -149,6 +148,56 @@ describe('the reference job layout in cron.add', () => {
       jobInputFromAdd(refAdd({ sessionTarget: 'current', delivery: { mode: 'announce', channel: 'last' } }))
         .action,
     ).toEqual(plain.action);
+  });
+
+  it('maps current with a creating session onto a fresh run bound to that conversation; reads it back as current', () => {
+    const add = refAdd({
+      sessionTarget: 'current',
+      sessionKey: 'notes',
+      delivery: { mode: 'announce', channel: 'last' },
+    });
+    const action = jobInputFromAdd(add).action;
+    expect(action).toEqual({
+      kind: 'agent',
+      message: 'summarise',
+      freshSession: true,
+      currentSession: true,
+      deliver: true,
+      routeSessionKey: 'notes',
+    });
+    const job = stored(action);
+    expect(referenceView(job)).toMatchObject({
+      sessionTarget: 'current',
+      sessionKey: 'notes',
+      delivery: { mode: 'announce', channel: 'last' },
+    });
+    expect(deliveryPreview(job)).toEqual({
+      label: 'announce -> current session',
+      detail: 'committed to session notes, and sent to its chat if it is one',
+    });
+    // An edit keeps the binding; clearing the creating session leaves an isolated job.
+    expect(actionFromPatch(job, { payload: { kind: 'agentTurn', message: 'again' } })).toEqual({
+      ...action,
+      message: 'again',
+    });
+    expect(actionFromPatch(job, { sessionKey: null })).toEqual({
+      kind: 'agent',
+      message: 'summarise',
+      freshSession: true,
+      deliver: true,
+    });
+    expect(
+      actionFromPatch(stored({ kind: 'agent', message: 'm', freshSession: true }), {
+        sessionTarget: 'current',
+        sessionKey: 'notes',
+      }),
+    ).toEqual({
+      kind: 'agent',
+      message: 'm',
+      freshSession: true,
+      currentSession: true,
+      routeSessionKey: 'notes',
+    });
   });
 
   it('keeps our own layout as it was, and refuses a mix of both', () => {

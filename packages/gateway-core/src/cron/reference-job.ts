@@ -8,6 +8,13 @@ import type { JobInput } from './job-input.ts';
 import { turnOptionsFromPayload, turnView } from './job-turn.ts';
 import { routeSessionKey } from './last-route.ts';
 import {
+  type EventAction,
+  eventActionFromPatch,
+  eventActionFromReference,
+  eventJobView,
+  isMainSessionJob,
+} from './main-session-job.ts';
+import {
   applyWebhookDelivery,
   checkWebhookAction,
   deliveryPatchBase,
@@ -102,7 +109,8 @@ export function jobInputFromAdd(p: AddParams): JobInput {
   refuseExtras(p);
   // The reference removes a one-shot job once it has run, unless told to keep it.
   const deleteAfterRun = p.deleteAfterRun ?? common.schedule.kind === 'at';
-  return { ...common, deleteAfterRun, action: agentActionFromReference(p) };
+  const action = isMainSessionJob(p) ? eventActionFromReference(p) : agentActionFromReference(p);
+  return { ...common, deleteAfterRun, action };
 }
 
 /** The reference's job-level extras: served only in the values that mean what this gateway does. */
@@ -114,8 +122,6 @@ function refuseExtras(p: AddParams | Patch, at = ''): void {
   }
   if (p.failureAlert !== undefined && p.failureAlert !== false)
     throw unsupported(`${at}/failureAlert`, 'failure alerts are not sent here (only false)');
-  if (p.wakeMode === 'next-heartbeat')
-    throw unsupported(`${at}/wakeMode`, 'there is no agent heartbeat to wait for here; use now');
 }
 
 function agentActionFromReference(p: Turn, at = ''): AgentAction {
@@ -123,8 +129,15 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
   if (payload?.kind !== 'agentTurn')
     throw unsupported(
       `${at}/payload/kind`,
-      'only agentTurn jobs (a message for the agent) are run here',
+      'command and script jobs are not run here; use agentTurn (a message for the agent) or systemEvent (sessionTarget main)',
       (payload as { kind: string }).kind,
+    );
+  // Only an event waits for a turn; an agent turn is one, and runs when due.
+  if (p.wakeMode === 'next-heartbeat')
+    throw unsupported(
+      `${at}/wakeMode`,
+      "next-heartbeat is for main-session jobs (a systemEvent waiting for the main session's next turn); an agent turn runs when due: use now",
+      p.wakeMode,
     );
   const { kind: _k, message, ...options } = payload;
   const action: AgentAction = { kind: 'agent', message, ...turnOptionsFromPayload(options, at) };
@@ -134,16 +147,12 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
   if (target === 'main')
     throw unsupported(
       `${at}/sessionTarget`,
-      'main-session jobs hand system events to a heartbeat agent, which this gateway does not have; use isolated or session:<key>',
+      'a main-session job queues a system event (payload kind systemEvent, text); an agent turn runs isolated, current or in session:<key>',
       target,
     );
-  if (target === 'current')
-    throw unsupported(
-      `${at}/sessionTarget`,
-      'current with a creating session (sessionKey) runs detached and commits into that conversation, which is not served; use isolated (the reply goes to that chat) or session:<key>',
-      target,
-    );
-  if (target === 'isolated') action.freshSession = true;
+  // current with a creating session: a fresh detached run bound to that conversation.
+  if (target === 'current') action.currentSession = true;
+  if (target === 'isolated' || target === 'current') action.freshSession = true;
   else action.sessionKey = target.slice('session:'.length);
   if (p.sessionKey) action.routeSessionKey = p.sessionKey;
   applyDelivery(action, p.delivery, at);
@@ -203,8 +212,10 @@ function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): vo
  * The action a `cron.update` patch in the reference layout leaves the job with (undefined when the
  * patch has none of its fields): the job's reference view, with the patch laid over it.
  */
-export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction | undefined {
+export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction | EventAction | undefined {
   refuseExtras(patch, '/patch');
+  const event = eventActionFromPatch(job, patch);
+  if (event) return event;
   const { payload, delivery, sessionTarget, wakeMode, sessionKey } = patch;
   if (
     payload === undefined &&
@@ -220,7 +231,7 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
   if (payload && payload.kind !== 'agentTurn')
     throw unsupported(
       '/patch/payload/kind',
-      'only agentTurn jobs (a message for the agent) are run here',
+      'command and script jobs are not run here; use agentTurn (a message for the agent) or systemEvent (sessionTarget main)',
       payload.kind,
     );
   const merged = overlay(current?.view.payload ?? {}, payload ?? {}) as { message?: string };
@@ -236,6 +247,7 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
     {
       payload: { ...merged, kind: 'agentTurn', message: merged.message },
       sessionTarget: sessionTarget ?? current?.view.sessionTarget,
+      wakeMode,
       // null clears the creating session; absent keeps it.
       sessionKey: sessionKey === undefined ? current?.view.sessionKey : sessionKey,
       delivery:
@@ -246,7 +258,7 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
     '/patch',
   );
   // The same target as before stays stored as it was (our layout's own-session default included).
-  if (sessionTarget === undefined && current) {
+  if (sessionTarget === undefined && current && !action.currentSession) {
     delete action.sessionKey;
     delete action.freshSession;
     if (current.action.sessionKey) action.sessionKey = current.action.sessionKey;
@@ -299,9 +311,14 @@ export function referenceView(job: CronJobRecord): ReferenceView {
   }
   const view: ReferenceView = { state };
   const a = job.action;
+  if (a.kind === 'systemEvent') return { ...view, ...eventJobView(a) };
   if (a.kind !== 'agent') return view;
   if (a.routeSessionKey) view.sessionKey = a.routeSessionKey;
-  view.sessionTarget = a.freshSession && !a.sessionKey ? 'isolated' : `session:${jobSessionKey(job)}`;
+  view.sessionTarget = a.currentSession
+    ? 'current'
+    : a.freshSession && !a.sessionKey
+      ? 'isolated'
+      : `session:${jobSessionKey(job)}`;
   view.wakeMode = 'now';
   view.payload = { kind: 'agentTurn', message: a.message, ...turnView(a) };
   view.delivery =
@@ -325,8 +342,23 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   const a = job.action;
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
-  const hook = webhookPreview(a);
+  const hook = a.kind === 'agent' ? webhookPreview(a) : undefined;
   if (hook) return hook;
+  if (a.kind === 'systemEvent')
+    return {
+      label: 'main session',
+      detail: "the event and the turn's reply stay in the agent's main session",
+    };
+  if (a.currentSession && a.routeSessionKey)
+    return a.deliver
+      ? {
+          label: a.channel && a.to ? `announce -> ${a.channel}:${a.to}` : 'announce -> current session',
+          detail: `committed to session ${routeSessionKey(job)}${a.channel && a.to ? '' : ', and sent to its chat if it is one'}`,
+        }
+      : {
+          label: 'none',
+          detail: `reads session ${routeSessionKey(job)}; the reply stays in the job's session`,
+        };
   if (a.channel && a.to) return { label: `announce -> ${a.channel}:${a.to}`, detail: 'named in the job' };
   if (a.deliver) {
     const key = routeSessionKey(job);

@@ -288,6 +288,13 @@ export class SessionRouter {
     return { runId: r.runId, sessionKey, acceptedAt };
   }
 
+  /** A system event in a session's transcript (kept there for its turns to read); once per id. */
+  async systemEvent(sessionKey: string, id: string, text: string): Promise<SessionMessageRecord> {
+    await this.#ensureSession(sessionKey, 'webchat');
+    const seen = (await this.#o.store.sessions.history(sessionKey, { limit: 50 })).find((m) => m.id === id);
+    return seen ?? this.#append({ sessionKey, id, role: 'system', text, ts: this.#o.clock.now() });
+  }
+
   /** chat.inject: an assistant note in the transcript, no run; chat viewers get it as a final message. */
   async inject(sessionKey: string, text: string): Promise<SessionMessageRecord> {
     await this.#ensureSession(sessionKey, 'webchat');

@@ -107,6 +107,11 @@ export interface CronJobRecord {
         freshSession?: boolean | undefined;
         /** POST each finished run's result to this http(s) URL (the reference's webhook delivery). */
         webhook?: string | undefined;
+        /**
+         * The reference's `current` target with a creating session (routeSessionKey): each run reads
+         * that conversation's recent messages; a delivered reply is also committed into it.
+         */
+        currentSession?: boolean | undefined;
       } & JobTurnOptions)
     | {
         kind: 'send';
@@ -114,6 +119,13 @@ export interface CronJobRecord {
         accountId?: string | undefined;
         to: string;
         message: string;
+      }
+    | {
+        /** A system event queued in the job's agent's main session (the reference's main target). */
+        kind: 'systemEvent';
+        text: string;
+        /** now (also when absent): a turn of the main session answers it at once; else its next turn reads it. */
+        wakeMode?: 'now' | 'next-heartbeat' | undefined;
       };
   missedPolicy: 'run-once' | 'skip';
   /** Remove the job once a run of it succeeds. */

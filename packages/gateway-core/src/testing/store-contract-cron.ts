@@ -146,6 +146,48 @@ export function describeCronRepo(current: () => Store): void {
       expect(await store.cron.remove('j3')).toBe(true);
     });
 
+    it("keeps a main-session job's system event and wake mode, and a current-session job's binding", async () => {
+      const job = {
+        id: 'j4',
+        name: 'reminder',
+        agentId: 'ops',
+        enabled: true,
+        schedule: { kind: 'at' as const, at: '2030-01-01T09:00:00Z' },
+        action: {
+          kind: 'systemEvent' as const,
+          text: 'check the calendar',
+          wakeMode: 'next-heartbeat' as const,
+        },
+        missedPolicy: 'run-once' as const,
+        deleteAfterRun: true,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 1_893_488_400_000,
+        lastRunAtMs: null,
+        lastStatus: null,
+      };
+      await store.cron.put(job);
+      expect(await store.cron.get('j4')).toEqual(job);
+      await store.cron.put({ ...job, action: { ...job.action, wakeMode: 'now' as const } });
+      expect((await store.cron.list()).find((j) => j.id === 'j4')?.action).toEqual({
+        kind: 'systemEvent',
+        text: 'check the calendar',
+        wakeMode: 'now',
+      });
+      // A job bound to its creating conversation (the reference's current target) keeps the binding.
+      const bound = {
+        kind: 'agent' as const,
+        message: 'digest',
+        freshSession: true,
+        currentSession: true,
+        deliver: true,
+        routeSessionKey: 'notes',
+      };
+      await store.cron.put({ ...job, action: bound });
+      expect((await store.cron.get('j4'))?.action).toEqual(bound);
+      expect(await store.cron.remove('j4')).toBe(true);
+    });
+
     it("keeps what a webhook delivery reads and records: the job's URL, the run's wait, the queued POSTs", async () => {
       const action = {
         kind: 'agent' as const,
@@ -154,7 +196,7 @@ export function describeCronRepo(current: () => Store): void {
         webhook: 'https://h.example/x?k=1',
       };
       await store.cron.put({
-        id: 'j4',
+        id: 'j9',
         name: 'hook',
         enabled: true,
         schedule: { kind: 'every' as const, everyMs: 60_000 },
@@ -166,10 +208,10 @@ export function describeCronRepo(current: () => Store): void {
         lastRunAtMs: null,
         lastStatus: null,
       });
-      expect((await store.cron.get('j4'))?.action).toEqual(action);
+      expect((await store.cron.get('j9'))?.action).toEqual(action);
       const run = {
-        runId: 'c9',
-        jobId: 'j4',
+        runId: 'c19',
+        jobId: 'j9',
         trigger: 'manual' as const,
         status: 'ok' as const,
         scheduledAtMs: 1,
@@ -179,11 +221,11 @@ export function describeCronRepo(current: () => Store): void {
         webhook: true,
       };
       await store.cron.putRun(run);
-      expect((await store.cron.runs({ runId: 'c9', limit: 1 }))[0]).toEqual(run);
+      expect((await store.cron.runs({ runId: 'c19', limit: 1 }))[0]).toEqual(run);
       const pending = {
-        c9: {
-          runId: 'c9',
-          jobId: 'j4',
+        c19: {
+          runId: 'c19',
+          jobId: 'j9',
           url: action.webhook,
           body: '{"a":"é"}',
           attempts: 1,
@@ -192,7 +234,7 @@ export function describeCronRepo(current: () => Store): void {
       };
       await store.kv.set('cron.webhooks', pending);
       expect(await store.kv.get('cron.webhooks')).toEqual(pending);
-      expect(await store.cron.remove('j4')).toBe(true);
+      expect(await store.cron.remove('j9')).toBe(true);
     });
   });
 }

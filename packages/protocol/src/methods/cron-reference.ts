@@ -16,14 +16,27 @@ const RefusedKinds = <K extends string>(kinds: K[], description: string) =>
     { additionalProperties: true, description },
   );
 
+/** A main-session job's payload: text queued as a system event in the agent's main session. */
+const SystemEventPayload = () =>
+  Strict(
+    {
+      kind: Type.Literal('systemEvent'),
+      text: NonEmptyString("The event's text, queued in the agent's main session."),
+    },
+    { description: "A system event for the agent's main session (sessionTarget main)." },
+  );
+
 export const CronSessionTarget = Type.Union(
   [
     Type.Literal('isolated', { description: "A fresh transcript each run, in the job's own session." }),
     Type.String({ pattern: '^session:.+', description: 'session:<key>: runs in that persistent session.' }),
-    Type.Literal('main', { description: "The agent's main session (not served here)." }),
+    Type.Literal('main', {
+      description:
+        "The agent's main session (agent:<id>:main): a systemEvent job's event is queued there, and read by its next turn.",
+    }),
     Type.Literal('current', {
       description:
-        'The creating conversation: with no sessionKey (a CLI or API call) the reference runs it isolated, as here; with one it is not served.',
+        'The creating conversation (sessionKey): a fresh detached run that reads its recent messages and, when announced, commits its reply into it. With no sessionKey (a CLI or API call) it runs isolated, as in the reference.',
     }),
   ],
   { $id: 'CronSessionTarget', description: 'Where a job runs, in the reference layout.' },
@@ -31,8 +44,13 @@ export const CronSessionTarget = Type.Union(
 
 export const CronWakeMode = Type.Union(
   [
-    Type.Literal('now', { description: 'Run when due.' }),
-    Type.Literal('next-heartbeat', { description: 'Wait for the next heartbeat (not served here).' }),
+    Type.Literal('now', {
+      description: "Run when due (a main-session job's event starts a turn of the main session at once).",
+    }),
+    Type.Literal('next-heartbeat', {
+      description:
+        "Main-session jobs only: the event waits in the main session for its next turn (no heartbeat turns run here, so that is the session's next message).",
+    }),
   ],
   { description: 'When a due job runs, in the reference layout.' },
 );
@@ -72,7 +90,8 @@ export const CronPayloadInput = Type.Union(
       },
       { description: 'An agent turn with a message.' },
     ),
-    RefusedKinds(['systemEvent', 'command', 'script'], 'Payload kinds this gateway does not run (refused).'),
+    SystemEventPayload(),
+    RefusedKinds(['command', 'script'], 'Payload kinds this gateway does not run (refused).'),
   ],
   { description: 'What a job does, in the reference layout.' },
 );
@@ -146,7 +165,7 @@ export const CronReferenceExtras = {
   sessionKey: Type.Optional(
     Type.Union([NonEmptyString('The creating session: its chat is the last route.'), Type.Null()], {
       description:
-        "The creating session (a channel chat's session): where an announce without a channel and to delivers. Not with sessionTarget current.",
+        "The creating session (a channel chat's session): where an announce without a channel and to delivers; with sessionTarget current, the conversation the job reads and commits into.",
     }),
   ),
   declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),
@@ -177,19 +196,29 @@ export const CronJobReferenceView = {
     NonEmptyString("The creating session, whose chat is the job's last route (when it has one)."),
   ),
   sessionTarget: Type.Optional(CronSessionTarget),
-  wakeMode: Type.Optional(Type.Literal('now', { description: 'Jobs run when due.' })),
+  wakeMode: Type.Optional(CronWakeMode),
   payload: Type.Optional(
-    Strict(
-      {
-        kind: Type.Literal('agentTurn'),
-        message: NonEmptyString('Prompt.'),
-        model: Type.Optional(Type.String({ description: "The job's model." })),
-        fallbacks: Type.Optional(Type.Array(Type.String(), { description: "The job's fallback models." })),
-        timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Run time ceiling (s).' })),
-        toolsAllow: Type.Optional(Type.Array(Type.String(), { description: 'The tools its turns may use.' })),
-        lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
-      },
-      { description: 'The agent turn (agent jobs only), with the options the job sets.' },
+    Type.Union(
+      [
+        Strict(
+          {
+            kind: Type.Literal('agentTurn'),
+            message: NonEmptyString('Prompt.'),
+            model: Type.Optional(Type.String({ description: "The job's model." })),
+            fallbacks: Type.Optional(
+              Type.Array(Type.String(), { description: "The job's fallback models." }),
+            ),
+            timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Run time ceiling (s).' })),
+            toolsAllow: Type.Optional(
+              Type.Array(Type.String(), { description: 'The tools its turns may use.' }),
+            ),
+            lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
+          },
+          { description: 'The agent turn (agent jobs), with the options the job sets.' },
+        ),
+        SystemEventPayload(),
+      ],
+      { description: 'What the job does (agent and main-session jobs).' },
     ),
   ),
   delivery: Type.Optional(
@@ -255,7 +284,14 @@ export const CronPayloadPatch = Type.Union(
       },
       { description: 'Changes to an agent turn.' },
     ),
-    RefusedKinds(['systemEvent', 'command', 'script'], 'Payload kinds this gateway does not run (refused).'),
+    Strict(
+      {
+        kind: Type.Literal('systemEvent'),
+        text: Type.Optional(NonEmptyString("New event text for the agent's main session.")),
+      },
+      { description: "Changes to a main-session job's system event." },
+    ),
+    RefusedKinds(['command', 'script'], 'Payload kinds this gateway does not run (refused).'),
   ],
   { description: "Changes to a job's payload, in the reference layout." },
 );

@@ -115,6 +115,12 @@ export const CronAction = Type.Union(
             "POST the finished run's result here as JSON (the reference's webhook delivery); not with deliver, channel or to.",
           ),
         ),
+        currentSession: Type.Optional(
+          Type.Boolean({
+            description:
+              "With routeSessionKey (the reference's current target): each run reads that conversation's recent messages, and a delivered reply is also committed into it.",
+          }),
+        ),
         ...CronTurnOptions,
       },
       { description: 'Run an agent turn.' },
@@ -128,6 +134,19 @@ export const CronAction = Type.Union(
         message: NonEmptyString('Text.'),
       },
       { description: 'Send a message.' },
+    ),
+    Strict(
+      {
+        kind: Type.Literal('systemEvent'),
+        text: NonEmptyString("Text queued as a system event in the job's agent's main session."),
+        wakeMode: Type.Optional(
+          Type.Union([Type.Literal('now'), Type.Literal('next-heartbeat')], {
+            description:
+              "now (default): a turn of the main session starts at once and answers it; next-heartbeat: it waits for the session's next turn.",
+          }),
+        ),
+      },
+      { description: "Queue a system event in the agent's main session (agent:<id>:main)." },
     ),
   ],
   { $id: 'CronAction', description: 'What a job does.' },
