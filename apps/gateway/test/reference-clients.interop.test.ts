@@ -4,7 +4,7 @@
 // Chromium for the UI part.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { FakeTelegram, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
@@ -12,6 +12,7 @@ import { artifactPath, launchBrowser } from './browser.ts';
 import { ensureReference, quietWebSocket, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
 
 const TOKEN = 'interop-token-0123456789abcdef';
+const HOOK_TOKEN = 'interop-hook-token-6a1f93c2';
 
 async function ours(
   args: string[],
@@ -75,6 +76,8 @@ describe('the reference CLI and node host against our gateway (loopback approval
     gw = await startGateway({
       pairing: { autoApproveLoopback: false },
       channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open' } },
+      // Job webhooks may reach the test's receiver on loopback, with a bearer token.
+      cron: { webhookToken: HOOK_TOKEN, webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } },
     });
     url = gw.url;
     home = await dir();
@@ -389,6 +392,56 @@ describe('the reference CLI and node host against our gateway (loopback approval
     expect(sent.out).toMatch(/"deliveryStatus": "delivered"/);
     expect(tg.sentTexts('4252')).toEqual(['plain send']);
     expect((await cli(['cron', 'rm', sendId!])).code).toBe(0);
+  });
+
+  it('cron add --webhook <url>: cron run --wait exits 0 once the receiver took the POST, 1 when it refused', async () => {
+    const rx = await WebhookReceiver.start();
+    try {
+      const add = await cli([
+        'cron',
+        'add',
+        '--name',
+        'interop-webhook',
+        '--every',
+        '1h',
+        '--message',
+        'ref hook',
+        '--webhook',
+        rx.url('/hook'),
+      ]);
+      expect(add.code, add.out).toBe(0);
+      expect(add.out).toMatch(/"mode": "webhook"/);
+      const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
+      expect(id, add.out).toBeDefined();
+      const list = await cli(['cron', 'list']);
+      expect(list.out.split('\n').find((l) => l.startsWith(id!))).toMatch(
+        /webhook -> http:\/\/127\.0\.0\.1:\d+\/hook/,
+      );
+      const wait = await runAndWait(id!);
+      expect(wait.code, wait.out).toBe(0);
+      expect(wait.out).toMatch(/"deliveryStatus": "delivered"/);
+      expect(wait.out).toMatch(/"completionStatus": "succeeded"/);
+      // Delivered means the receiver took it, before the CLI said so: the finished run, once.
+      expect(rx.acceptedBodies()).toMatchObject([
+        { jobId: id, action: 'finished', status: 'ok', summary: 'echo: ref hook' },
+      ]);
+      expect(rx.hits[0]!.headers.authorization).toBe(`Bearer ${HOOK_TOKEN}`);
+
+      // The receiver refuses: given up at once, and the run failed for that reason.
+      rx.answer(400);
+      const refused = await runAndWait(id!);
+      expect(refused.code, refused.out).toBe(1);
+      expect(refused.out).toMatch(/"deliveryStatus": "not-delivered"/);
+      expect(refused.out).toMatch(/"deliveryError": "the receiver answered HTTP 400"/);
+
+      // cron edit --webhook moves the job to another URL.
+      const edit = await cli(['cron', 'edit', id!, '--webhook', rx.url('/moved')]);
+      expect(edit.code, edit.out).toBe(0);
+      expect(edit.out).toContain(`"to": "${rx.url('/moved')}"`);
+      expect((await cli(['cron', 'rm', id!])).code).toBe(0);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('cron add "<schedule>" "<message>" (announce to channel last): delivered to the chat of --session-key, else not, with the reason', async () => {

@@ -72,6 +72,7 @@ export {
   type TelegramSent,
   type TelegramUser,
 } from './telegram/fake-telegram.ts';
+export { type WebhookHit, WebhookReceiver } from './webhook/webhook-receiver.ts';
 export {
   FakeWhatsApp,
   type FakeWhatsAppOptions,

@@ -1,5 +1,6 @@
-import type { SendParams } from '@openclaw/protocol';
+import type { GatewayConfig, SendParams } from '@openclaw/protocol';
 import type { Channels } from '../channels/create-channels.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
@@ -10,27 +11,49 @@ import { jobSessionKey } from './job-agent.ts';
 import { runTurnOf } from './job-turn.ts';
 import { resolveLastRoute, routeSessionKey } from './last-route.ts';
 import { queueMainSessionEvent } from './main-session-event.ts';
+import { WebhookQueue } from './webhook-queue.ts';
 
 type Target = { channel: string; to: string; accountId?: string | undefined; threadId?: string | undefined };
 
-/** What a job does when it fires: an agent run in a session, or a send through the outbox. */
+/**
+ * What a job does when it fires: an agent run in a session, or a send through the outbox; and
+ * where a webhook job's finished runs are POSTed.
+ */
 export function cronActions(
   core: {
     sessions: SessionRouter;
     channels: Pick<Channels, 'send'>;
     agent: { agentState: { forget(key: string): Promise<void> } };
+    config: { readonly current: Pick<GatewayConfig, 'cron'> };
   },
   // For jobs that start each run afresh: the transcript, and who hears that it was emptied.
   // A current-session job also reads its conversation and commits its reply there (with the clock).
   deps: {
-    store: Pick<Store, 'sessions'>;
+    store: Pick<Store, 'sessions' | 'kv' | 'cron'>;
     feed: Pick<SessionFeed, 'sessionChanged' | 'messageStored'>;
     clock: Clock;
+    log: Logger;
   },
-): Pick<CronServiceOptions, 'runAgent' | 'send'> {
+): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks'> {
   const { sessions, channels, agent } = core;
   const { store, feed } = deps;
+  const webhooks = new WebhookQueue({
+    store,
+    clock: deps.clock,
+    log: deps.log.child({ component: 'cron-webhook' }),
+    settings: () => {
+      const c = core.config.current.cron;
+      return {
+        token: c.webhookToken,
+        policy: c.webhookSsrfPolicy,
+        timeoutMs: c.webhookTimeoutMs,
+        attempts: c.webhookRetry.attempts,
+        delayMs: c.webhookRetry.delayMs,
+      };
+    },
+  });
   return {
+    webhooks,
     runAgent: async (action, job, dedupeKey) => {
       if (action.kind === 'systemEvent') return queueMainSessionEvent(sessions, action, job, dedupeKey);
       // The job's agent answers: its session key carries the agent (agent:<id>:…).
@@ -74,7 +97,7 @@ export function cronActions(
       });
       const outcome = sessions.wait(r.runId, 24 * 3600_000).then(async (w) => {
         const ok = w?.status === 'ok';
-        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status) };
+        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status), output: w?.output };
         if (!ok || !bound || !action.deliver) return ended;
         const committed = await commitToConversation(deps, bound, r.runId, w?.output);
         // With a chat to send to, the outbox says whether it was delivered; else the commit did.

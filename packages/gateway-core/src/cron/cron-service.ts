@@ -6,9 +6,12 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
+import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { referenceView } from './reference-job.ts';
 import { nextRunAfter, validateSchedule } from './schedule.ts';
+import type { WebhookQueue } from './webhook-queue.ts';
+import { queueRunWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -27,7 +30,12 @@ export interface CronServiceOptions {
   ): Promise<{
     runId?: string | undefined;
     /** With a delivery when the run settles it itself (a reply committed into its conversation). */
-    outcome: Promise<{ ok: boolean; error?: string | undefined; delivery?: CronRunRecord['delivery'] }>;
+    outcome: Promise<{
+      ok: boolean;
+      error?: string | undefined;
+      output?: string | undefined;
+      delivery?: CronRunRecord['delivery'];
+    }>;
     /** Why its reply cannot be delivered (no last route): the run records not-delivered. */
     undelivered?: string | undefined;
   }>;
@@ -39,6 +47,8 @@ export interface CronServiceOptions {
     action: Extract<CronJobRecord['action'], { kind: 'send' }>,
     idempotencyKey: string,
   ): Promise<{ outboxId: string } | undefined>;
+  /** Where jobs with a webhook have their finished runs POSTed (durably; none: such runs say so). */
+  webhooks?: WebhookQueue | undefined;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -72,6 +82,7 @@ export class CronService {
 
   async start(): Promise<void> {
     this.#started = true;
+    await this.#o.webhooks?.start(this.#o.leader);
     if (!(await this.#isLeader())) {
       await this.#arm();
       return;
@@ -122,6 +133,7 @@ export class CronService {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await Promise.allSettled([...this.#running.values()]);
+    await this.#o.webhooks?.close();
   }
 
   async list(includeDisabled = true): Promise<CronJob[]> {
@@ -288,17 +300,20 @@ export class CronService {
     const key = `cron|${job.id}|${run.trigger === 'manual' ? run.runId : run.scheduledAtMs}`;
     let ok = true;
     let error: string | undefined;
+    let output: string | undefined;
     try {
       if (job.action.kind !== 'send') {
         const started = await this.#o.runAgent(job.action, job, key);
         if (started.runId) run.agentRunId = started.runId;
         if (started.undelivered !== undefined)
           run.delivery = { status: 'not-delivered', error: started.undelivered };
-        else if (run.delivers && started.runId) run.outboxId = replyOutboxId(started.runId);
+        else if (run.delivers && started.runId && !(job.action.kind === 'agent' && job.action.webhook))
+          run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
         ok = outcome.ok;
         error = outcome.error;
+        output = outcome.output;
         if (outcome.delivery) run.delivery = outcome.delivery;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
@@ -314,7 +329,24 @@ export class CronService {
       endedAtMs: end,
       ...(error ? { error } : {}),
     };
+    // The POST is stored before the run says it waits for it, and tried once the run does.
+    if (job.action.kind === 'agent' && job.action.webhook && !run.delivery)
+      Object.assign(
+        finished,
+        await queueRunWebhook(
+          this.#o.webhooks,
+          job.action.webhook,
+          toJob(job),
+          run,
+          { ok, error, output },
+          {
+            endedAtMs: end,
+            sessionKey: run.agentRunId ? jobSessionKey(job) : undefined,
+          },
+        ),
+      );
     await this.#record(finished);
+    if (finished.webhook) this.#o.webhooks?.kick(run.runId);
     const current = await this.#o.store.cron.get(job.id);
     if (current?.deleteAfterRun && ok) await this.#o.store.cron.remove(job.id);
     else if (current)
@@ -383,10 +415,11 @@ function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K]
 export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
   const a = job.action;
   // A main-session event's turn answers in that session: nothing to deliver.
-  return a.kind === 'send' || (a.kind === 'agent' && Boolean(a.deliver || (a.channel && a.to)));
+  return a.kind === 'send' || (a.kind === 'agent' && Boolean(a.deliver || (a.channel && a.to) || a.webhook));
 }
 
-function toJob(j: CronJobRecord): CronJob {
+/** A stored job as clients (and the reference's clients) see it. */
+export function toJob(j: CronJobRecord): CronJob {
   const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   if (j.agentId === undefined) delete out.agentId;

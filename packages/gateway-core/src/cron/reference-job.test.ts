@@ -112,7 +112,11 @@ describe('the reference job layout in cron.add', () => {
       [{ failureAlert: { after: 2 } }, '/failureAlert'],
       [{ schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 } }, '/schedule/staggerMs'],
       [{ schedule: { kind: 'on-exit', command: 'x' } } as Partial<AddParams>, '/schedule/kind'],
-      [{ delivery: { mode: 'webhook', to: 'https://x.invalid' } } as Partial<AddParams>, '/delivery/mode'],
+      // A webhook job posts: no chat beside its URL.
+      [
+        { delivery: { mode: 'webhook', to: 'https://x.example/h', channel: 'telegram' } },
+        '/delivery/channel',
+      ],
       // A chat is named with both channel and to, or neither (the last route); no partial target.
       [{ delivery: { mode: 'announce', channel: 'last', to: 'telegram:123' } }, '/delivery/channel'],
       [{ delivery: { mode: 'announce', accountId: 'work' } }, '/delivery/accountId'],
@@ -332,8 +336,9 @@ describe('a reference-layout patch in cron.update', () => {
         }),
       ).path,
     ).toBe('/patch/payload');
-    expect(refusal(() => actionFromPatch(job, { delivery: { mode: 'webhook' } })).path).toBe(
-      '/patch/delivery/mode',
+    // Webhook without a URL: the stored chat target is not one, so it is forgotten, and refused.
+    expect(() => actionFromPatch(job, { delivery: { mode: 'webhook' } })).toThrow(
+      /needs to: an http\(s\) URL/,
     );
     // A send job has no agent turn to patch a message into.
     const send = stored({ kind: 'send', to: '1', message: 'x' });

@@ -14,6 +14,13 @@ import {
   eventJobView,
   isMainSessionJob,
 } from './main-session-job.ts';
+import {
+  applyWebhookDelivery,
+  checkWebhookAction,
+  deliveryPatchBase,
+  webhookPreview,
+  webhookView,
+} from './reference-webhook.ts';
 
 type AddParams = Static<typeof cronAdd.params>;
 type Patch = Static<typeof cronUpdate.params>['patch'];
@@ -155,11 +162,13 @@ function agentActionFromReference(p: Turn, at = ''): AgentAction {
 
 function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): void {
   if (d === undefined) return;
-  if (d.mode === 'webhook')
-    throw unsupported(`${at}/delivery/mode`, 'webhook delivery is not served here', d.mode);
   const extra = d as { failureDestination?: unknown; completionDestination?: unknown };
   for (const f of ['failureDestination', 'completionDestination'] as const)
     if (extra[f] !== undefined) throw unsupported(`${at}/delivery/${f}`, 'not served by this gateway');
+  if (d.mode === 'webhook') {
+    applyWebhookDelivery(action, d, at);
+    return;
+  }
   // "last" is the reference CLI's default channel: no preference.
   const channel = d.channel === 'last' ? undefined : d.channel;
   const threadId = d.threadId === undefined ? undefined : String(d.threadId);
@@ -231,8 +240,9 @@ export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction |
       '/patch/payload/message',
       'this job sends a message (action kind send): give the agent turn its message',
     );
-  // Turning delivery off forgets the stored target; other changes keep what they do not name.
-  const base = delivery?.mode === 'none' ? {} : (current?.view.delivery ?? {});
+  // Turning delivery off, or switching to or from webhook, forgets the stored target; other
+  // changes keep what they do not name.
+  const base = deliveryPatchBase(delivery, current?.view.delivery);
   const action = agentActionFromReference(
     {
       payload: { ...merged, kind: 'agentTurn', message: merged.message },
@@ -275,6 +285,7 @@ export function checkedAction<A extends CronJobRecord['action']>(action: A): A {
 
 function checkTarget(action: CronJobRecord['action']): void {
   if (action.kind !== 'agent') return;
+  checkWebhookAction(action);
   if ((action.channel === undefined) !== (action.to === undefined))
     throw gatewayError(
       'INVALID_REQUEST',
@@ -311,7 +322,8 @@ export function referenceView(job: CronJobRecord): ReferenceView {
   view.wakeMode = 'now';
   view.payload = { kind: 'agentTurn', message: a.message, ...turnView(a) };
   view.delivery =
-    a.channel && a.to
+    webhookView(a) ??
+    (a.channel && a.to
       ? {
           mode: 'announce',
           channel: a.channel,
@@ -321,7 +333,7 @@ export function referenceView(job: CronJobRecord): ReferenceView {
         }
       : a.deliver
         ? { mode: 'announce', channel: 'last' }
-        : { mode: 'none' };
+        : { mode: 'none' });
   return view;
 }
 
@@ -330,6 +342,8 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   const a = job.action;
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
+  const hook = a.kind === 'agent' ? webhookPreview(a) : undefined;
+  if (hook) return hook;
   if (a.kind === 'systemEvent')
     return {
       label: 'main session',

@@ -11,6 +11,8 @@ export async function settleDelivery(
   store: Pick<Store, 'outbox' | 'cron'>,
   run: CronRunRecord,
 ): Promise<{ run: CronRunRecord; pending: boolean }> {
+  // A webhook's queue writes the outcome on the run itself once its POST succeeds or is given up.
+  if (run.webhook) return { run, pending: !run.delivery };
   if (run.status !== 'ok' || !run.outboxId || run.delivery) return { run, pending: false };
   const record = await store.outbox.get(run.outboxId);
   // No record: the turn had no reply to send, or it was pruned before anyone asked (unknown).
@@ -34,7 +36,7 @@ export async function settleDelivery(
  * message is still in the outbox, so the run shows as running.
  */
 export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): CronRunRow {
-  const { error, agentRunId, delivers: _d, outboxId: _o, delivery, ...rest } = r;
+  const { error, agentRunId, delivers: _d, outboxId: _o, webhook: _w, delivery, ...rest } = r;
   const row: CronRunRow = {
     ...rest,
     ...(pending ? { status: 'running' as const, endedAtMs: null } : {}),

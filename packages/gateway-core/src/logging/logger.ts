@@ -25,9 +25,11 @@ export const REDACT_PATHS = [
   'signingSecret',
   'secretToken',
   'webhookSecret',
+  'webhookToken',
   '*.botToken',
   '*.appToken',
   '*.signingSecret',
+  '*.webhookToken',
   '*.secretToken',
   '*.webhookSecret',
 ];

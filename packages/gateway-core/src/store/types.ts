@@ -105,6 +105,8 @@ export interface CronJobRecord {
         routeSessionKey?: string | undefined;
         /** Reset the session before each run (the reference's `isolated` target). */
         freshSession?: boolean | undefined;
+        /** POST each finished run's result to this http(s) URL (the reference's webhook delivery). */
+        webhook?: string | undefined;
         /**
          * The reference's `current` target with a creating session (routeSessionKey): each run reads
          * that conversation's recent messages; a delivered reply is also committed into it.
@@ -149,6 +151,8 @@ export interface CronRunRecord {
   delivers?: boolean | undefined;
   /** The outbox record carrying what the run delivers (its send, or its agent turn's reply). */
   outboxId?: string | undefined;
+  /** Its result is POSTed to the job's webhook: `delivery` is written when that settles. */
+  webhook?: boolean | undefined;
   /** What became of that record, once it settled (kept here: the outbox prunes settled records). */
   delivery?: { status: 'delivered' | 'not-delivered'; error?: string | undefined } | undefined;
 }

@@ -187,5 +187,54 @@ export function describeCronRepo(current: () => Store): void {
       expect((await store.cron.get('j4'))?.action).toEqual(bound);
       expect(await store.cron.remove('j4')).toBe(true);
     });
+
+    it("keeps what a webhook delivery reads and records: the job's URL, the run's wait, the queued POSTs", async () => {
+      const action = {
+        kind: 'agent' as const,
+        message: 'm',
+        freshSession: true,
+        webhook: 'https://h.example/x?k=1',
+      };
+      await store.cron.put({
+        id: 'j9',
+        name: 'hook',
+        enabled: true,
+        schedule: { kind: 'every' as const, everyMs: 60_000 },
+        action,
+        missedPolicy: 'skip',
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        nextRunAtMs: 60_001,
+        lastRunAtMs: null,
+        lastStatus: null,
+      });
+      expect((await store.cron.get('j9'))?.action).toEqual(action);
+      const run = {
+        runId: 'c19',
+        jobId: 'j9',
+        trigger: 'manual' as const,
+        status: 'ok' as const,
+        scheduledAtMs: 1,
+        startedAtMs: 1,
+        endedAtMs: 2,
+        delivers: true,
+        webhook: true,
+      };
+      await store.cron.putRun(run);
+      expect((await store.cron.runs({ runId: 'c19', limit: 1 }))[0]).toEqual(run);
+      const pending = {
+        c19: {
+          runId: 'c19',
+          jobId: 'j9',
+          url: action.webhook,
+          body: '{"a":"é"}',
+          attempts: 1,
+          nextAttemptAtMs: 9,
+        },
+      };
+      await store.kv.set('cron.webhooks', pending);
+      expect(await store.kv.get('cron.webhooks')).toEqual(pending);
+      expect(await store.cron.remove('j9')).toBe(true);
+    });
   });
 }

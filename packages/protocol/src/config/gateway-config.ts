@@ -532,6 +532,65 @@ export const MediaSection = Type.Object(
 export const CronSection = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Run scheduled jobs.' }),
+    webhookToken: Type.Optional(
+      SecretString({
+        minLength: 1,
+        description:
+          'Sent as `Authorization: Bearer <token>` with every job webhook POST (delivery mode webhook); absent: no auth header. Kept secret.',
+      }),
+    ),
+    webhookSsrfPolicy: Type.Optional(
+      Type.Object(
+        {
+          allowedHostnames: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              description:
+                'Exact hostnames or IP literals a webhook may reach even though they are loopback or private (e.g. "127.0.0.1" for a receiver on this host).',
+            }),
+          ),
+          dangerouslyAllowPrivateNetwork: Type.Optional(
+            Type.Boolean({
+              description:
+                'Let every job webhook reach loopback, private and link-local addresses. Prefer allowedHostnames.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Where job webhooks may go: public addresses only, unless listed here (absent: loopback, private, link-local and other special-use targets are refused).',
+        },
+      ),
+    ),
+    webhookTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 60_000,
+      default: 10_000,
+      description:
+        'How long one webhook POST may take (connect to response headers) before it counts as failed.',
+    }),
+    webhookRetry: Type.Object(
+      {
+        attempts: Type.Integer({
+          minimum: 1,
+          maximum: 20,
+          default: 4,
+          description: 'POSTs before a webhook delivery is given up (the first and its retries).',
+        }),
+        delayMs: Type.Integer({
+          minimum: 10,
+          maximum: 3_600_000,
+          default: 5000,
+          description: 'Wait before the first retry; each later one waits twice as long as the one before.',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description:
+          'Retries of a failed webhook POST (network error, timeout, HTTP 408, 429 or 5xx); other answers are final.',
+      },
+    ),
   },
   { additionalProperties: false, default: {}, description: 'Scheduler.' },
 );

@@ -5,6 +5,10 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 
+/** A webhook address: http(s) only (checked again, with the network policy, before each POST). */
+export const CronWebhookUrl = (description: string) =>
+  Type.String({ minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description });
+
 /** A shape accepted only to be refused by name: its kind is declared, its other fields not checked. */
 const RefusedKinds = <K extends string>(kinds: K[], description: string) =>
   Type.Object(
@@ -112,9 +116,20 @@ const DeliveryTarget = {
     Type.Object({}, { additionalProperties: true, description: 'Failure alerts (not served here).' }),
   ),
   completionDestination: Type.Optional(
-    Type.Object({}, { additionalProperties: true, description: 'Completion webhook (not served here).' }),
+    Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description: 'Completion webhook beside announce (not served here; use mode webhook).',
+      },
+    ),
   ),
 };
+
+/** A chat field beside a webhook: declared so that it is refused by name, never dropped. */
+const NotWithWebhook = Type.Optional(
+  Type.Union([Type.String(), Type.Number()], { description: 'A chat target; refused with webhook.' }),
+);
 
 export const CronDeliveryInput = Type.Union(
   [
@@ -125,9 +140,21 @@ export const CronDeliveryInput = Type.Union(
           'none: keep the reply in the session; announce: send it to channel and to, or on the last route.',
       },
     ),
-    Type.Object(
-      { mode: Type.Literal('webhook') },
-      { additionalProperties: true, description: 'Webhook delivery (not served here).' },
+    Strict(
+      {
+        mode: Type.Literal('webhook'),
+        to: CronWebhookUrl("The http(s) URL the finished run's result is POSTed to (JSON)."),
+        channel: NotWithWebhook,
+        accountId: NotWithWebhook,
+        threadId: NotWithWebhook,
+        bestEffort: DeliveryTarget.bestEffort,
+        failureDestination: DeliveryTarget.failureDestination,
+        completionDestination: DeliveryTarget.completionDestination,
+      },
+      {
+        description:
+          "webhook: POST the finished run's result to the URL in to (durably queued, retried with backoff).",
+      },
     ),
   ],
   { description: "Where a job's reply goes, in the reference layout." },
@@ -197,15 +224,19 @@ export const CronJobReferenceView = {
   delivery: Type.Optional(
     Strict(
       {
-        mode: Type.Union([Type.Literal('none'), Type.Literal('announce')], {
-          description: 'none: the reply stays in the session; announce: it is sent on.',
+        mode: Type.Union([Type.Literal('none'), Type.Literal('announce'), Type.Literal('webhook')], {
+          description:
+            "none: the reply stays in the session; announce: it is sent on; webhook: the run's result is POSTed to to.",
         }),
         channel: Type.Optional(NonEmptyString('Channel ("last": the last route).')),
-        to: Type.Optional(NonEmptyString('Target.')),
+        to: Type.Optional(NonEmptyString('Target (with webhook: the URL).')),
         accountId: Type.Optional(NonEmptyString('Account.')),
         threadId: Type.Optional(Type.String({ description: 'Thread.' })),
       },
-      { description: 'Where the reply goes (agent jobs only): a named chat, or channel "last".' },
+      {
+        description:
+          'Where the reply goes (agent jobs only): a named chat, channel "last", or a webhook URL.',
+      },
     ),
   ),
   state: Strict(
@@ -270,11 +301,12 @@ export const CronDeliveryPatch = Strict(
   {
     mode: Type.Optional(
       Type.Union([Type.Literal('none'), Type.Literal('announce'), Type.Literal('webhook')], {
-        description: 'none or announce (webhook is not served here).',
+        description:
+          'none, announce, or webhook (with to: the URL). A change to or from webhook forgets the stored target.',
       }),
     ),
     channel: Nullable(NonEmptyString('Channel.'), 'Channel; null clears.'),
-    to: Nullable(NonEmptyString('Target.'), 'Target; null clears.'),
+    to: Nullable(NonEmptyString('Target (with webhook: an http(s) URL).'), 'Target; null clears.'),
     accountId: Nullable(NonEmptyString('Account.'), 'Account; null clears.'),
     threadId: Nullable(Type.Union([Type.String(), Type.Number()]), 'Thread; null clears.'),
     bestEffort: Type.Optional(Type.Boolean({ description: 'Delivery never fails the run here.' })),

@@ -15,6 +15,7 @@ import {
   CronReferencePatch,
   CronSessionTarget,
   CronWakeMode,
+  CronWebhookUrl,
 } from './cron-reference.ts';
 import { CronTurnOptions } from './cron-turn.ts';
 import { defineMethod } from './define.ts';
@@ -108,6 +109,11 @@ export const CronAction = Type.Union(
         ),
         freshSession: Type.Optional(
           Type.Boolean({ description: 'Start every run with an empty transcript (the session is reset).' }),
+        ),
+        webhook: Type.Optional(
+          CronWebhookUrl(
+            "POST the finished run's result here as JSON (the reference's webhook delivery); not with deliver, channel or to.",
+          ),
         ),
         currentSession: Type.Optional(
           Type.Boolean({
