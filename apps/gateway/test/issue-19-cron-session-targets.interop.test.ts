@@ -10,7 +10,7 @@
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
 import { spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
-import { ensureReference, ref } from './reference-clients.ts';
+import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
 
 const TOKEN = 'cron-main-token-0123456789abcdef';
 const config = { pairing: { autoApproveLoopback: false } };
@@ -65,16 +65,7 @@ describe('the reference CLI’s main-session and current-session cron jobs again
       expect(list.code, list.out).toBe(0);
       expect(list.out.split('\n').find((l) => l.startsWith(id!))).toMatch(/\binterop-main\b.*\bmain\b/);
 
-      const run = await cli([
-        'cron',
-        'run',
-        id!,
-        '--wait',
-        '--wait-timeout',
-        '60s',
-        '--poll-interval',
-        '200ms',
-      ]);
+      const run = await cli(cronRunWaitArgs(id!));
       expect(run.code, run.out).toBe(0);
       expect(run.out).toMatch(/"completionStatus": "succeeded"/);
       // The event, then the turn that answered it (the echo backend repeats its prompt).
@@ -99,16 +90,7 @@ describe('the reference CLI’s main-session and current-session cron jobs again
       expect(later.code, later.out).toBe(0);
       expect(later.out).toMatch(/"wakeMode": "next-heartbeat"/);
       waitingId = idOf(later.out);
-      const queued = await cli([
-        'cron',
-        'run',
-        waitingId!,
-        '--wait',
-        '--wait-timeout',
-        '60s',
-        '--poll-interval',
-        '200ms',
-      ]);
+      const queued = await cli(cronRunWaitArgs(waitingId!));
       expect(queued.code, queued.out).toBe(0);
       expect(queued.out).toMatch(/"completionStatus": "succeeded"/);
       // Queued, not answered: no turn ran for it.
@@ -169,16 +151,7 @@ describe('the reference CLI’s main-session and current-session cron jobs again
       expect(add.out).toMatch(/"sessionTarget": "current"/);
       expect(add.out).toContain(`"sessionKey": "${chat}"`);
       const id = /"id": "(job_[\w-]+)"/.exec(add.out)?.[1];
-      const run = await cli([
-        'cron',
-        'run',
-        id!,
-        '--wait',
-        '--wait-timeout',
-        '60s',
-        '--poll-interval',
-        '200ms',
-      ]);
+      const run = await cli(cronRunWaitArgs(id!));
       expect(run.code, run.out).toBe(0);
       expect(run.out).toMatch(/"deliveryStatus": "delivered"/);
       // The echo backend repeats its prompt: the chat's recent lines, then the job's message.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureReference, ref } from './reference-clients.ts';
+import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
 
 const TOKEN = 'interop-token-cron-options-0123456789';
 
@@ -78,16 +78,7 @@ describe("a cron job's own model, ceiling, tools and context through the referen
     expect(add.out).toMatch(/"model": "openai-compatible\/job-model"/);
     expect(add.out).toMatch(/"timeoutSeconds": 30/);
     expect(add.out).toMatch(/"lightContext": true/);
-    const run = await cli([
-      'cron',
-      'run',
-      id!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const run = await cli(cronRunWaitArgs(id!));
     expect(run.code, run.out).toBe(0);
     expect(run.out).toMatch(/"completionStatus": "succeeded"/);
     const [req] = asked('opts tick');
@@ -101,16 +92,7 @@ describe("a cron job's own model, ceiling, tools and context through the referen
     const edit = await cli(['cron', 'edit', id!, '--clear-model', '--clear-tools']);
     expect(edit.code, edit.out).toBe(0);
     expect(edit.out).not.toMatch(/"model":/);
-    const again = await cli([
-      'cron',
-      'run',
-      id!,
-      '--wait',
-      '--wait-timeout',
-      '60s',
-      '--poll-interval',
-      '200ms',
-    ]);
+    const again = await cli(cronRunWaitArgs(id!));
     expect(again.code, again.out).toBe(0);
     const second = asked('opts tick')[1];
     expect(second?.model).toBe('main-model');
@@ -136,16 +118,7 @@ describe("a cron job's own model, ceiling, tools and context through the referen
     const id = jobIdOf(add.out)!;
     const release = llm.hold();
     try {
-      const run = await cli([
-        'cron',
-        'run',
-        id,
-        '--wait',
-        '--wait-timeout',
-        '60s',
-        '--poll-interval',
-        '200ms',
-      ]);
+      const run = await cli(cronRunWaitArgs(id));
       expect(run.code, run.out).toBe(1);
       const runs = await cli(['cron', 'runs', '--id', id]);
       expect(runs.code, runs.out).toBe(0);

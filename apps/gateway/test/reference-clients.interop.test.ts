@@ -9,7 +9,14 @@ import { cliEntry, type GatewayProcess, spawnGateway, tempStateDir } from '@open
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs } from '../../../tooling/vitest/requirements.ts';
 import { artifactPath, launchBrowser } from './browser.ts';
-import { ensureReference, quietWebSocket, ref, refProcess, serveReferenceUi } from './reference-clients.ts';
+import {
+  cronRunWaitArgs,
+  ensureReference,
+  quietWebSocket,
+  ref,
+  refProcess,
+  serveReferenceUi,
+} from './reference-clients.ts';
 
 const TOKEN = 'interop-token-0123456789abcdef';
 const HOOK_TOKEN = 'interop-hook-token-6a1f93c2';
@@ -67,8 +74,7 @@ describe('the reference CLI and node host against our gateway (loopback approval
   const cli = (args: string[]) =>
     ref(args, home, { OPENCLAW_GATEWAY_URL: url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
   /** `cron run <id> --wait`, polling fast enough for a test. */
-  const runAndWait = (id: string) =>
-    cli(['cron', 'run', id, '--wait', '--wait-timeout', '60s', '--poll-interval', '200ms']);
+  const runAndWait = (id: string) => cli(cronRunWaitArgs(id));
 
   beforeAll(async () => {
     await ensureReference();

@@ -31,6 +31,11 @@ export async function ensureReference(): Promise<void> {
   );
 }
 
+/** `cron run <id> --wait`, polling fast enough for a test. */
+export function cronRunWaitArgs(id: string): string[] {
+  return ['cron', 'run', id, '--wait', '--wait-timeout', '60s', '--poll-interval', '200ms'];
+}
+
 export interface RefResult {
   code: number | null;
   out: string;
