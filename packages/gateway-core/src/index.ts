@@ -54,6 +54,7 @@ export {
   type Transport,
 } from './connection/transport.ts';
 export { runRow, settleDelivery } from './cron/run-rows.ts';
+export { MAX_PENDING_WEBHOOKS, type PendingWebhook, WebhookQueue } from './cron/webhook-queue.ts';
 export { CoreError, type CoreErrorCode } from './errors/core-error.ts';
 export { EventBus, eventHead } from './events/event-bus.ts';
 export { createGatewayCore, GatewayCore } from './gateway-core.ts';

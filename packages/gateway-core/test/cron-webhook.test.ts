@@ -87,7 +87,7 @@ describe('cron webhook delivery', () => {
     // The token is in no run record, stored value or log line.
     const stored = JSON.stringify([await h.core.store.cron.runs({ limit: 50 }), await call('cron.runs', {})]);
     expect(stored).not.toContain(HOOK_TOKEN);
-    expect(JSON.stringify(await h.core.store.kv.get('cron.webhooks'))).not.toContain(HOOK_TOKEN);
+    expect(JSON.stringify(await h.core.store.kv.entries('cron.webhooks'))).not.toContain(HOOK_TOKEN);
     expect(h.logLines.join('\n')).not.toContain(HOOK_TOKEN);
   });
 
@@ -113,7 +113,7 @@ describe('cron webhook delivery', () => {
     expect(spent.row.deliveryError).toBe('the receiver answered HTTP 502 (after 3 attempts)');
     // The refused run's POST came once: after it, only the spent run's three.
     expect(rx.hits.slice(from + 2).map((t) => t.status)).toEqual([400, 503, 500, 502]);
-    expect(await h.core.store.kv.get('cron.webhooks')).toEqual({});
+    expect(await h.core.store.kv.entries('cron.webhooks')).toEqual([]);
   });
 
   it('refuses a URL that is not http(s), carries credentials, or comes with a chat', async () => {
@@ -169,7 +169,7 @@ describe('cron webhook delivery to a private address, with no policy allowing it
         /^127\.0\.0\.1 is a loopback, private or special-use address .*cron\.webhookSsrfPolicy\.allowedHostnames/,
       );
       // Given up for good (nothing left queued), so no request can follow.
-      expect(await h.core.store.kv.get('cron.webhooks')).toEqual({});
+      expect(await h.core.store.kv.entries('cron.webhooks')).toEqual([]);
       expect(rx.hits).toEqual([]);
     } finally {
       await rx.close();

@@ -90,6 +90,32 @@ describe('the webhook queue', () => {
     expect(await b.queue.pending()).toEqual([]);
   });
 
+  it('moves a POST an earlier version stored in one map to its own entry and delivers it', async () => {
+    const { rx, open } = await setup();
+    const { store, queue } = open();
+    undo.push(() => store.close());
+    await store.cron.putRun(run('cron_old'));
+    const old: PendingWebhook = {
+      runId: 'cron_old',
+      jobId: 'job_1',
+      url: rx.url(),
+      body: '{"old":true}',
+      attempts: 1,
+      nextAttemptAtMs: 0,
+      createdAtMs: 0,
+    };
+    await store.kv.set('cron.webhooks', { cron_old: old });
+    rx.answerAlways(200);
+    await queue.start();
+    expect(await until(() => delivery(store, 'cron_old'))).toEqual({ status: 'delivered' });
+    await queue.close();
+    expect(rx.accepted().map((h) => [h.body, h.headers['idempotency-key']])).toEqual([
+      ['{"old":true}', 'cron_old'],
+    ]);
+    expect(await store.kv.get('cron.webhooks')).toBeUndefined();
+    expect(await store.kv.entries('cron.webhooks')).toEqual([]);
+  });
+
   it('refuses a new POST once too many wait', async () => {
     const { rx, open } = await setup();
     const { store, queue } = open();

@@ -40,9 +40,14 @@ export interface WebhookQueueOptions {
   lookup?: (host: string) => Promise<{ address: string }[]>;
 }
 
-/** The store key holding every pending POST (one small map: webhook jobs are few). */
-const KEY = 'cron.webhooks';
-/** More waiting than this and a new run's POST is given up at once, so a dead receiver cannot fill the store. */
+/** Each pending POST is its own store entry, named by this prefix and its run id. */
+const PREFIX = 'cron.webhooks/';
+/** Where an earlier version kept every pending POST in one map; moved to `PREFIX` entries at start. */
+const LEGACY_KEY = 'cron.webhooks';
+/**
+ * More waiting than this and a new run's POST is given up at once, so a dead receiver cannot fill
+ * the store. Counted by the gateway that queues, so gateways queueing at once may pass it by a few.
+ */
 export const MAX_PENDING_WEBHOOKS = 500;
 /** How often, in a cluster, a gateway looks for POSTs to retry (or whether it leads now). */
 const FOLLOWER_CHECK_MS = 5000;
@@ -54,8 +59,8 @@ const FOLLOWER_CHECK_MS = 5000;
  * succeeded just before a crash, before it was marked done, is sent again). The outcome is
  * written on the run (`delivery`), as a chat delivery's is. With several gateways, the one that
  * ran the job makes the first try and the scheduler leader the retries (and those of a gateway
- * that died). The pending POSTs are one stored map: two gateways changing it at the same moment
- * can lose one change, so receivers should drop repeats by the key.
+ * that died). Each pending POST is its own store entry, written and removed alone, so gateways
+ * queueing or finishing different runs at the same moment cannot undo each other's change.
  */
 export class WebhookQueue {
   readonly #o: WebhookQueueOptions;
@@ -68,6 +73,7 @@ export class WebhookQueue {
   #pumping: Promise<void> | undefined;
   readonly #kicked = new Set<Promise<void>>();
   #again = false;
+  #migration: Promise<void> | undefined;
 
   constructor(options: WebhookQueueOptions) {
     this.#o = options;
@@ -79,11 +85,14 @@ export class WebhookQueue {
    */
   async enqueue(p: Pick<PendingWebhook, 'runId' | 'jobId' | 'url' | 'body'>): Promise<string | undefined> {
     const now = this.#o.clock.now();
-    return this.#mutate((all) => {
-      if (all[p.runId]) return undefined;
-      if (Object.keys(all).length >= MAX_PENDING_WEBHOOKS)
+    await this.#migrate();
+    return this.#serial(async () => {
+      const { kv } = this.#o.store;
+      if (await kv.get(PREFIX + p.runId)) return undefined;
+      if ((await kv.entries(PREFIX)).length >= MAX_PENDING_WEBHOOKS)
         return `webhook queue full (${MAX_PENDING_WEBHOOKS} waiting)`;
-      all[p.runId] = { ...p, attempts: 0, nextAttemptAtMs: now, createdAtMs: now };
+      const pending: PendingWebhook = { ...p, attempts: 0, nextAttemptAtMs: now, createdAtMs: now };
+      await kv.set(PREFIX + p.runId, pending);
       return undefined;
     });
   }
@@ -107,6 +116,9 @@ export class WebhookQueue {
   async start(leader?: () => Promise<boolean>): Promise<void> {
     this.#leader = leader;
     this.#started = true;
+    await this.#migrate().catch((e: unknown) =>
+      this.#o.log.error({ err: (e as Error).message }, 'cron webhook queue failed'),
+    );
     await this.#pump();
   }
 
@@ -119,7 +131,29 @@ export class WebhookQueue {
 
   /** The POSTs waiting (tests, status). */
   async pending(): Promise<PendingWebhook[]> {
-    return Object.values((await this.#o.store.kv.get<Record<string, PendingWebhook>>(KEY)) ?? {});
+    await this.#migrate();
+    return (await this.#o.store.kv.entries<PendingWebhook>(PREFIX)).map(([, p]) => p);
+  }
+
+  /**
+   * Move the one map an earlier version kept into an entry per run, once per process (again after
+   * a failure). An entry already there is kept: it is newer. Gateways that start together both
+   * move the same entries; one moved after another gateway delivered it is POSTed again, which
+   * the `Idempotency-Key` lets the receiver drop.
+   */
+  #migrate(): Promise<void> {
+    this.#migration ??= this.#serial(async () => {
+      const { kv } = this.#o.store;
+      const old = await kv.get<Record<string, PendingWebhook>>(LEGACY_KEY);
+      if (!old) return;
+      for (const p of Object.values(old))
+        if (!(await kv.get(PREFIX + p.runId))) await kv.set(PREFIX + p.runId, p);
+      await kv.delete(LEGACY_KEY);
+    }).catch((e: unknown) => {
+      this.#migration = undefined;
+      throw e;
+    });
+    return this.#migration;
   }
 
   #pump(): Promise<void> {
@@ -191,9 +225,18 @@ export class WebhookQueue {
       };
       if (err.retryable && attempts < s.attempts) {
         const nextAttemptAtMs = this.#o.clock.now() + s.delayMs * 2 ** (attempts - 1);
-        await this.#mutate((all) => {
-          const cur = all[p.runId];
-          if (cur) all[p.runId] = { ...cur, attempts, nextAttemptAtMs, lastError: err.message };
+        await this.#serial(async () => {
+          // Written only while the entry is there, so a POST another gateway finished meanwhile
+          // is not brought back. Its delete can still land between this read and write: then the
+          // entry returns and the POST is made once more, with the same Idempotency-Key.
+          const cur = await this.#o.store.kv.get<PendingWebhook>(PREFIX + p.runId);
+          if (cur)
+            await this.#o.store.kv.set(PREFIX + p.runId, {
+              ...cur,
+              attempts,
+              nextAttemptAtMs,
+              lastError: err.message,
+            });
         });
         this.#o.log.warn({ ...log, retryInMs: nextAttemptAtMs - this.#o.clock.now() }, 'cron webhook failed');
       } else {
@@ -244,8 +287,8 @@ export class WebhookQueue {
   }
 
   #forget(runId: string): Promise<void> {
-    return this.#mutate((all) => {
-      delete all[runId];
+    return this.#serial(async () => {
+      await this.#o.store.kv.delete(PREFIX + runId);
     });
   }
 
@@ -255,14 +298,12 @@ export class WebhookQueue {
     if (run) await this.#o.store.cron.putRun({ ...run, delivery });
   }
 
-  /** Read, change and write the pending map, one change at a time. */
-  #mutate<T>(change: (all: Record<string, PendingWebhook>) => T): Promise<T> {
-    const next = this.#chain.then(async () => {
-      const all = (await this.#o.store.kv.get<Record<string, PendingWebhook>>(KEY)) ?? {};
-      const out = change(all);
-      await this.#o.store.kv.set(KEY, all);
-      return out;
-    });
+  /**
+   * This process's writes to the queue, one at a time: a run queued twice keeps its first body,
+   * and an attempt's bookkeeping cannot pass the delete of the same entry made here.
+   */
+  #serial<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.#chain.then(change);
     this.#chain = next.catch(() => undefined);
     return next;
   }

@@ -204,6 +204,9 @@ export function createMemoryStore(): Store {
       async delete(k) {
         return kv.delete(k);
       },
+      async entries<T>(prefix: string) {
+        return [...kv].filter(([k]) => k.startsWith(prefix)).map(([k, v]): [string, T] => [k, copy(v) as T]);
+      },
     },
     outbox: memoryOutbox(),
     channelAccess: memoryChannelAccess(),

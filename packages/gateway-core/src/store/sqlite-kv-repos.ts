@@ -110,5 +110,32 @@ export function sqliteKv({ q, run }: SqliteParts): KvRepo {
         ).run(key, json(value));
       }),
     delete: (key) => run(() => Number(q('DELETE FROM kv WHERE key = ?').run(key).changes) > 0),
+    entries: <T>(prefix: string) =>
+      run(() => {
+        // A range on the primary key (BINARY collation: UTF-8 byte order, which is code point
+        // order) instead of LIKE, whose % and _ would be wildcards and which skips the index.
+        const upper = prefixUpperBound(prefix);
+        const rows = (
+          upper === undefined
+            ? q('SELECT key, value FROM kv WHERE key >= ?').all(prefix)
+            : q('SELECT key, value FROM kv WHERE key >= ? AND key < ?').all(prefix, upper)
+        ) as Row[];
+        return rows
+          .filter((r) => (r.key as string).startsWith(prefix))
+          .map((r): [string, T] => [r.key as string, parse<T>(r.value)]);
+      }),
   };
+}
+
+/**
+ * The least string above every string that starts with `prefix`: its last code point raised by
+ * one (the surrogate range skipped). Undefined when there is none (empty prefix, or only U+10FFFF).
+ */
+function prefixUpperBound(prefix: string): string | undefined {
+  const cps = [...prefix];
+  while (cps.length) {
+    const last = cps.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return cps.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
 }

@@ -67,6 +67,8 @@ export interface KvRepo {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<boolean>;
+  /** Every entry whose name starts with `prefix` (taken literally: no pattern), in no set order. */
+  entries<T = unknown>(prefix: string): Promise<[name: string, value: T][]>;
 }
 
 /** What an agent job asks of its own turns (see `RunTurnOptions`), plus a time ceiling. */

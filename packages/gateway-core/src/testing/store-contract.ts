@@ -144,6 +144,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.kv.delete('x')).toBe(true);
         expect(await store.kv.delete('x')).toBe(false);
       });
+
+      it('lists the entries under a name prefix, taken literally', async () => {
+        const names = ['a/1', 'a/2', 'a/*', 'a/?', 'a/[x]', 'a/%', 'a/_', 'a/\\', 'a/é', 'a/\u{1F600}'];
+        for (const n of names) await store.kv.set(n, { n });
+        for (const n of ['a', 'a0', 'b/1', 'A/1', 'x*', 'x?', 'x[', 'xab', 'x%', 'x_', 'x\\', 'a\\'])
+          await store.kv.set(n, 0);
+        const sorted = (e: [string, unknown][]) => e.sort(([a], [b]) => (a < b ? -1 : 1));
+        expect(sorted(await store.kv.entries('a/'))).toEqual(sorted(names.map((n) => [n, { n }])));
+        // Pattern characters match only themselves, in every store's query language.
+        for (const special of ['*', '?', '[', '%', '_', '\\'])
+          expect(await store.kv.entries(`x${special}`)).toEqual([[`x${special}`, 0]]);
+        expect(await store.kv.entries('a/[')).toEqual([['a/[x]', { n: 'a/[x]' }]]);
+        expect(await store.kv.entries('a/\u{1F600}')).toEqual([['a/\u{1F600}', { n: 'a/\u{1F600}' }]]);
+        // A neighbouring prefix, and a name that equals the prefix without its separator, are not in it.
+        expect(await store.kv.entries('a/3')).toEqual([]);
+        expect(await store.kv.entries('b/')).toEqual([['b/1', 0]]);
+        expect((await store.kv.entries('a')).length).toBe(names.length + 3);
+        await store.kv.delete('a/2');
+        expect((await store.kv.entries('a/')).map(([n]) => n)).not.toContain('a/2');
+      });
     });
 
     describe('outbox', () => {
