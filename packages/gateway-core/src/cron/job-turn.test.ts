@@ -1,24 +1,13 @@
 import { GatewayError } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
 import type { CronJobRecord } from '../store/types.ts';
+import { storedCronJob } from '../testing/cron-job.ts';
 import { checkTurnModels, runTurnOf } from './job-turn.ts';
 import { actionFromPatch, jobInputFromAdd, referenceView } from './reference-job.ts';
 
 type AgentAction = Extract<CronJobRecord['action'], { kind: 'agent' }>;
 
-const job = (action: CronJobRecord['action']): CronJobRecord => ({
-  id: 'job_1',
-  name: 'n',
-  enabled: true,
-  schedule: { kind: 'every', everyMs: 60_000 },
-  action,
-  missedPolicy: 'skip',
-  createdAtMs: 1,
-  updatedAtMs: 1,
-  nextRunAtMs: 61_000,
-  lastRunAtMs: null,
-  lastStatus: null,
-});
+const job = (action: CronJobRecord['action']): CronJobRecord => storedCronJob(action);
 
 /** What `cron add --model … --fallbacks … --timeout-seconds … --tools … --light-context` sends. */
 const withOptions = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CronJobRecord } from '../store/types.ts';
+import { storedCronJob } from '../testing/cron-job.ts';
 import { CronError } from './cron-error.ts';
 import {
   eventActionFromPatch,
@@ -20,20 +21,8 @@ const pathOf = (f: () => unknown): unknown => {
   throw new Error('not refused');
 };
 
-const job = (action: CronJobRecord['action'], agentId?: string): CronJobRecord => ({
-  id: 'job_1',
-  name: 'n',
-  ...(agentId ? { agentId } : {}),
-  enabled: true,
-  schedule: { kind: 'every', everyMs: 60_000 },
-  action,
-  missedPolicy: 'skip',
-  createdAtMs: 1,
-  updatedAtMs: 1,
-  nextRunAtMs: 61_000,
-  lastRunAtMs: null,
-  lastStatus: null,
-});
+const job = (action: CronJobRecord['action'], agentId?: string): CronJobRecord =>
+  storedCronJob(action, agentId ? { agentId } : {});
 
 describe('main-session jobs in the reference layout', () => {
   const event = { kind: 'systemEvent', text: 'check the calendar' };

@@ -2,6 +2,7 @@ import type { cronAdd } from '@openclaw/protocol';
 import type { Static } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type { CronJobRecord } from '../store/types.ts';
+import { storedCronJob } from '../testing/cron-job.ts';
 import { CronError } from './cron-error.ts';
 import { actionFromPatch, deliveryPreview, jobInputFromAdd, referenceView } from './reference-job.ts';
 
@@ -31,20 +32,7 @@ function refusal(f: () => unknown): { path: unknown; message: string } {
   throw new Error('not refused');
 }
 
-const stored = (action: CronJobRecord['action'], over: Partial<CronJobRecord> = {}): CronJobRecord => ({
-  id: 'job_1',
-  name: 'n',
-  enabled: true,
-  schedule: { kind: 'every', everyMs: 60_000 },
-  action,
-  missedPolicy: 'skip',
-  createdAtMs: 1,
-  updatedAtMs: 1,
-  nextRunAtMs: 61_000,
-  lastRunAtMs: null,
-  lastStatus: null,
-  ...over,
-});
+const stored = storedCronJob;
 
 describe('the reference job layout in cron.add', () => {
   it('maps an isolated agent turn with no delivery onto a fresh-session agent action', () => {
