@@ -5,15 +5,14 @@
 // published schema first, and the jobs read back in its view.
 import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness } from './harness.ts';
+import { cronCalls } from './cron-calls.ts';
+import { type Harness, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-type Run = { status: string; agentRunId?: string; deliveryStatus?: string; completionStatus?: string };
 
 async function setup() {
   const fake = await FakeOpenAi.start({
@@ -32,24 +31,7 @@ async function setup() {
   });
   cleanup.push(() => h.close());
   const c = await h.operator({ scopes: ['operator.read', 'operator.write', 'operator.admin'] });
-  const call = <T>(method: string, params: unknown) =>
-    (c.call as (m: string, p: unknown) => Promise<unknown>)(method, params) as Promise<T>;
-  /** A reference `cron.add`, checked against the reference's own schema first. */
-  const add = async (params: Record<string, unknown>) => {
-    expect(referenceErrors('CronAddParams', params)).toBe('');
-    return call<Record<string, unknown> & { id: string }>('cron.add', params);
-  };
-  const runToEnd = async (id: string) => {
-    const { runId } = await call<{ runId: string }>('cron.run', { id, mode: 'force' });
-    return eventually(async () => {
-      const { runs } = await call<{ runs: Run[] }>('cron.runs', { id, runId });
-      return runs[0]?.status === 'ok' ? runs[0] : undefined;
-    }, 10_000);
-  };
-  const history = async (sessionKey: string) =>
-    (await call<{ messages: { role: string; text: string }[] }>('chat.history', { sessionKey })).messages.map(
-      (m) => [m.role, m.text],
-    );
+  const { call, add, runToEnd, history } = cronCalls(c);
   return { fake, h, call, add, runToEnd, history };
 }
 
