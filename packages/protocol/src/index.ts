@@ -70,7 +70,14 @@ export {
   secretFields,
   secretValues,
 } from './config/secret-fields.ts';
-export { UI_PREF_LIMITS, UI_PREF_THEMES, UiPrefs, UiSection } from './config/ui-config.ts';
+export {
+  BUILTIN_THEME_IDS,
+  type BuiltinThemeId,
+  UI_PREF_LIMITS,
+  UI_PREF_THEMES,
+  UiPrefs,
+  UiSection,
+} from './config/ui-config.ts';
 export {
   buildDeviceAuthPayloadV2,
   buildDeviceAuthPayloadV3,

@@ -1,10 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 /**
- * The built-in theme ids a Control UI ships palettes for, and `custom` (a palette the browser
- * keeps). An imported theme (`user/<id>`) is not one of them: it is chosen with `themes.set`.
+ * The built-in themes a Control UI ships palettes for, by id (the gateway's `themes.list` names
+ * them in this order).
  */
-export const UI_PREF_THEMES = [
+export const BUILTIN_THEME_IDS = [
   'claw',
   'knot',
   'dash',
@@ -16,8 +16,15 @@ export const UI_PREF_THEMES = [
   'manuscript',
   'rose',
   'miami',
-  'custom',
 ] as const;
+
+export type BuiltinThemeId = (typeof BUILTIN_THEME_IDS)[number];
+
+/**
+ * The themes `ui.prefs.theme` may name: a built-in id, or `custom` (a palette the browser keeps).
+ * An imported theme (`user/<id>`) is not one of them: it is chosen with `themes.set`.
+ */
+export const UI_PREF_THEMES = [...BUILTIN_THEME_IDS, 'custom'] as const;
 
 /**
  * Bounds of the free-text and list preferences. The locale's is the reference's. The reference
