@@ -217,6 +217,7 @@ export const CronJobReferenceView = {
               Type.Array(Type.String(), { description: 'The tools its turns may use.' }),
             ),
             lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
+            thinking: Type.Optional(Type.String({ description: "The job's thinking level." })),
           },
           { description: 'The agent turn (agent jobs), with the options the job sets.' },
         ),
