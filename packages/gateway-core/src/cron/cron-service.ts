@@ -11,7 +11,7 @@ import type { JobInput } from './job-input.ts';
 import { referenceView } from './reference-job.ts';
 import { nextRunAfter, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
-import { queueRunWebhook } from './webhook-run.ts';
+import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -307,7 +307,7 @@ export class CronService {
         if (started.runId) run.agentRunId = started.runId;
         if (started.undelivered !== undefined)
           run.delivery = { status: 'not-delivered', error: started.undelivered };
-        else if (run.delivers && started.runId && !(job.action.kind === 'agent' && job.action.webhook))
+        else if (run.delivers && started.runId && !jobWebhook(job.action))
           run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
@@ -330,18 +330,20 @@ export class CronService {
       ...(error ? { error } : {}),
     };
     // The POST is stored before the run says it waits for it, and tried once the run does.
-    if (job.action.kind === 'agent' && job.action.webhook && !run.delivery)
+    const webhook = jobWebhook(job.action);
+    if (webhook && !run.delivery)
       Object.assign(
         finished,
         await queueRunWebhook(
           this.#o.webhooks,
-          job.action.webhook,
+          webhook,
           toJob(job),
           run,
           { ok, error, output },
           {
             endedAtMs: end,
-            sessionKey: run.agentRunId ? jobSessionKey(job) : undefined,
+            // A main-session job's run names no session of its own (as the reference's).
+            sessionKey: run.agentRunId && job.action.kind === 'agent' ? jobSessionKey(job) : undefined,
           },
         ),
       );
@@ -414,8 +416,10 @@ function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K]
 /** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
 export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
   const a = job.action;
-  // A main-session event's turn answers in that session: nothing to deliver.
-  return a.kind === 'send' || (a.kind === 'agent' && Boolean(a.deliver || (a.channel && a.to) || a.webhook));
+  if (a.kind === 'systemEvent')
+    // Its wake turn's reply goes to the chat of its sessionKey's session; with no turn, nothing.
+    return Boolean(a.webhook || (a.routeSessionKey && a.wakeMode !== 'next-heartbeat'));
+  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to) || a.webhook);
 }
 
 /** A stored job as clients (and the reference's clients) see it. */

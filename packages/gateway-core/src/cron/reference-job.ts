@@ -16,6 +16,7 @@ import {
 } from './main-session-job.ts';
 import {
   applyWebhookDelivery,
+  checkedWebhookUrl,
   checkWebhookAction,
   deliveryPatchBase,
   webhookPreview,
@@ -284,6 +285,7 @@ export function checkedAction<A extends CronJobRecord['action']>(action: A): A {
 }
 
 function checkTarget(action: CronJobRecord['action']): void {
+  if (action.kind === 'systemEvent' && action.webhook) checkedWebhookUrl(action.webhook, '/action/webhook');
   if (action.kind !== 'agent') return;
   checkWebhookAction(action);
   if ((action.channel === undefined) !== (action.to === undefined))
@@ -342,13 +344,15 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   const a = job.action;
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
-  const hook = a.kind === 'agent' ? webhookPreview(a) : undefined;
+  const hook = webhookPreview(a);
   if (hook) return hook;
   if (a.kind === 'systemEvent')
-    return {
-      label: 'main session',
-      detail: "the event and the turn's reply stay in the agent's main session",
-    };
+    return a.routeSessionKey && a.wakeMode !== 'next-heartbeat'
+      ? {
+          label: 'main session',
+          detail: `the turn's reply goes to the chat of session ${routeSessionKey(job)}`,
+        }
+      : { label: 'main session', detail: "the event and the turn's reply stay in the agent's main session" };
   if (a.currentSession && a.routeSessionKey)
     return a.deliver
       ? {

@@ -128,6 +128,10 @@ export interface CronJobRecord {
         text: string;
         /** now (also when absent): a turn of the main session answers it at once; else its next turn reads it. */
         wakeMode?: 'now' | 'next-heartbeat' | undefined;
+        /** The session whose chat the wake turn's reply goes to (the reference's sessionKey). */
+        routeSessionKey?: string | undefined;
+        /** Where the finished run is POSTed (its summary is the event's text, as the reference's). */
+        webhook?: string | undefined;
       };
   missedPolicy: 'run-once' | 'skip';
   /** Remove the job once a run of it succeeds. */

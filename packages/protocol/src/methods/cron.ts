@@ -145,6 +145,14 @@ export const CronAction = Type.Union(
               "now (default): a turn of the main session starts at once and answers it; next-heartbeat: it waits for the session's next turn.",
           }),
         ),
+        routeSessionKey: Type.Optional(
+          NonEmptyString(
+            "The session whose chat the wake turn's reply goes to (the reference's sessionKey on a main-session job: the event carries that session's route).",
+          ),
+        ),
+        webhook: Type.Optional(
+          CronWebhookUrl("POST the finished run (its summary: the event's text) here as JSON."),
+        ),
       },
       { description: "Queue a system event in the agent's main session (agent:<id>:main)." },
     ),
