@@ -39,7 +39,6 @@ const REFERENCE_FIELDS = [
   'delivery',
   'sessionKey',
   'declarationKey',
-  'displayName',
   'owner',
   'pacing',
   'trigger',
@@ -65,14 +64,13 @@ export function scheduleFromInput(s: CronScheduleInput, at = ''): CronJobRecord[
         ...(s.anchorMs === undefined ? {} : { anchorMs: s.anchorMs }),
       };
     case 'cron':
-      // Jobs fire at the exact times of their expression: only "no stagger" can be honoured.
-      if (s.staggerMs !== undefined && s.staggerMs > 0)
-        throw unsupported(
-          `${at}/schedule/staggerMs`,
-          'jobs fire exactly on time here; use 0 (--exact)',
-          s.staggerMs,
-        );
-      return { kind: 'cron', expr: s.expr, ...(s.tz ? { tz: s.tz } : {}) };
+      // A stagger window spreads the job's firings by a fixed offset of its own; 0 (or none): exact.
+      return {
+        kind: 'cron',
+        expr: s.expr,
+        ...(s.tz ? { tz: s.tz } : {}),
+        ...(s.staggerMs ? { staggerMs: s.staggerMs } : {}),
+      };
     default:
       throw unsupported(
         `${at}/schedule/kind`,
@@ -90,6 +88,7 @@ export function jobInputFromAdd(p: AddParams): JobInput {
     schedule: scheduleFromInput(p.schedule),
     ...(p.agentId !== undefined ? { agentId: p.agentId } : {}),
     ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.displayName ? { displayName: p.displayName } : {}),
     ...(p.enabled !== undefined ? { enabled: p.enabled } : {}),
     ...(p.missedPolicy !== undefined ? { missedPolicy: p.missedPolicy } : {}),
     ...(p.deleteAfterRun !== undefined ? { deleteAfterRun: p.deleteAfterRun } : {}),
@@ -116,7 +115,7 @@ export function jobInputFromAdd(p: AddParams): JobInput {
 
 /** The reference's job-level extras: served only in the values that mean what this gateway does. */
 function refuseExtras(p: AddParams | Patch, at = ''): void {
-  for (const f of ['declarationKey', 'displayName', 'owner', 'pacing', 'trigger', 'state'] as const) {
+  for (const f of ['declarationKey', 'owner', 'pacing', 'trigger', 'state'] as const) {
     const v = (p as Record<string, unknown>)[f];
     // A patch may clear what was never set.
     if (v !== undefined && !(v === null && at)) throw unsupported(`${at}/${f}`, 'not served by this gateway');

@@ -83,12 +83,15 @@ export interface CronJobRecord {
   /** The agent its turns run as, when declared (else the one its session key names, else main). */
   agentId?: string | undefined;
   description?: string | undefined;
+  /** A label the reference's list and detail views show instead of the name. */
+  displayName?: string | undefined;
   enabled: boolean;
   /** CronSchedule from the protocol, as stored. */
   schedule:
     | { kind: 'at'; at: string }
     | { kind: 'every'; everyMs: number; anchorMs?: number | undefined }
-    | { kind: 'cron'; expr: string; tz?: string | undefined };
+    /** staggerMs: each firing comes at the job's own fixed offset within this window. */
+    | { kind: 'cron'; expr: string; tz?: string | undefined; staggerMs?: number | undefined };
   action:
     | ({
         kind: 'agent';

@@ -40,8 +40,10 @@ export const CronSchedule = Type.Union(
         expr: NonEmptyString('Cron expression (5 or 6 fields).'),
         tz: Type.Optional(NonEmptyString('IANA time zone (default: gateway local).')),
         staggerMs: Type.Optional(
-          Type.Literal(0, {
-            description: 'Always 0 when present: jobs fire exactly on time, never staggered.',
+          Type.Integer({
+            minimum: 0,
+            description:
+              "Stagger window (ms): each firing comes at the job's own fixed offset within it; 0: exactly on time.",
           }),
         ),
       },
@@ -52,8 +54,8 @@ export const CronSchedule = Type.Union(
 );
 
 /**
- * The schedules `cron.add` and `cron.update` take: ours, and the reference's (its `staggerMs`, and
- * its command-driven kinds, declared so that they are refused by name rather than dropped).
+ * The schedules `cron.add` and `cron.update` take: ours, and the reference's (its
+ * command-driven kinds, declared so that they are refused by name rather than dropped).
  */
 export const CronScheduleInput = Type.Union(
   [
@@ -72,7 +74,11 @@ export const CronScheduleInput = Type.Union(
         expr: NonEmptyString('Cron expression (5 or 6 fields).'),
         tz: Type.Optional(Type.String({ description: 'IANA time zone (absent or empty: gateway local).' })),
         staggerMs: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'Stagger window; only 0 (exact) is served.' }),
+          Type.Integer({
+            minimum: 0,
+            description:
+              "Stagger window (ms): each firing comes at the job's own fixed offset within it; 0 or absent: exactly on time.",
+          }),
         ),
       },
       { description: 'A cron expression.' },
