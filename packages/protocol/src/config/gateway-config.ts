@@ -554,6 +554,12 @@ export const CronSection = Type.Object(
                 'Let every job webhook reach loopback, private and link-local addresses. Prefer allowedHostnames.',
             }),
           ),
+          blockedHostnames: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              description:
+                'Hostnames no job webhook may reach, checked first (before allowedHostnames and dangerouslyAllowPrivateNetwork): exact names or IP literals, or "*.example.com" for every name under example.com (not example.com itself).',
+            }),
+          ),
         },
         {
           additionalProperties: false,
