@@ -1,6 +1,7 @@
 import type { GatewayConfig, StatusResult } from '@openclaw/protocol';
 import { parseModelRef } from '../agent/model-registry.ts';
 import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
+import { heartbeatSettings } from '../heartbeat/agent-heartbeat-settings.ts';
 import { NO_KEY_AGENT } from '../store/session-key-agent.ts';
 import type { SessionRepo } from '../store/types.ts';
 
@@ -93,11 +94,14 @@ export async function referenceStatus(
   return {
     heartbeat: {
       defaultAgentId,
-      agents: agents.map((ag) => ({
-        agentId: ag.id,
-        enabled: false,
-        every: 'disabled',
-        everyMs: null,
+      agents: heartbeatSettings(
+        src.config(),
+        agents.map((ag) => ag.id),
+      ).map((h) => ({
+        agentId: h.agentId,
+        enabled: h.everyMs > 0,
+        every: h.everyMs > 0 ? h.every : 'disabled',
+        everyMs: h.everyMs > 0 ? h.everyMs : null,
         waitingForRoute: false,
       })),
     },
