@@ -40,7 +40,9 @@ describe('agent heartbeat turns (process)', () => {
       const asked = messageText(req.messages.filter((m) => m.role === 'user').at(-1)!);
       if (asked !== PROMPT) return { text: [`re: ${asked}`] };
       beats += 1;
-      return { text: [beats === 1 ? 'HEARTBEAT_OK' : beats === 2 ? 'Disk almost full on db-1.' : 'NO_REPLY'] };
+      return {
+        text: [beats === 1 ? 'HEARTBEAT_OK' : beats === 2 ? 'Disk almost full on db-1.' : 'NO_REPLY'],
+      };
     };
     const llm = await FakeOpenAi.start({ script });
     cleanup.push(() => llm.close());
@@ -91,6 +93,15 @@ describe('agent heartbeat turns (process)', () => {
     }, 30_000);
     expect(alert).toMatchObject({ channel: 'telegram', to: '4401', preview: 'Disk almost full on db-1.' });
     await eventually(() => tg.sentTexts('4401').includes('Disk almost full on db-1.'), 30_000);
+
+    const on = (await op.request('status', {})) as { heartbeat: { agents: unknown[] } };
+    expect(on.heartbeat.agents[0]).toEqual({
+      agentId: 'main',
+      enabled: true,
+      every: '1s',
+      everyMs: 1000,
+      waitingForRoute: false,
+    });
 
     // Off again (0m), after at least one NO_REPLY turn: only the alert reached the chat.
     await eventually(() => beats >= 3, 30_000);

@@ -44,7 +44,7 @@ describe('agent heartbeat turns', () => {
   const heartbeatRequests = () => fake.requests.filter(isHeartbeat);
 
   /** A runner of its own over the core's parts, with this block as agent.heartbeat. */
-  const runner = (block: AgentHeartbeatConfig) => {
+  const runner = (block: AgentHeartbeatConfig, leader?: () => Promise<boolean>) => {
     const config = (): GatewayConfig => {
       const c = h.core.config.current;
       return { ...c, agent: { ...c.agent, heartbeat: block } };
@@ -58,6 +58,7 @@ describe('agent heartbeat turns', () => {
       sessions: h.core.sessions,
       channels: h.core.channels,
       timers: false,
+      leader,
     });
     r.start();
     return r;
@@ -116,6 +117,20 @@ describe('agent heartbeat turns', () => {
     await off.tick();
     expect(heartbeatRequests()).toHaveLength(before + 2);
     off.stop();
+  });
+
+  it("in a cluster only the cron scheduler's leader runs the ticks (a follower's due turn is not run)", async () => {
+    heartbeatReply = 'NO_REPLY';
+    const before = heartbeatRequests().length;
+    const follower = runner({ every: '30m' }, async () => false);
+    const leader = runner({ every: '30m' }, () => h.core.cron.isLeader());
+    clock.advance(30 * MIN);
+    await follower.tick();
+    expect(heartbeatRequests()).toHaveLength(before);
+    await leader.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    follower.stop();
+    leader.stop();
   });
 
   it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route; target none keeps it', async () => {
@@ -226,5 +241,27 @@ describe('agent heartbeat turns', () => {
     });
     const req = heartbeatRequests().at(-1)!;
     expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy finished.');
+  });
+
+  it('status: per agent the interval, and waitingForRoute when its last alert found no chat (no-route)', async () => {
+    const { call } = cronCalls(admin);
+    // A block on an entry: only that agent takes heartbeat turns; it has no chat yet.
+    await call('config.patch', {
+      raw: JSON.stringify({ agents: { list: [{ id: 'ops', heartbeat: { every: '30m' } }] } }),
+    });
+    heartbeatReply = 'Something needs you.';
+    const r = runner({ every: '30m' });
+    expect(await r.run('ops', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'no-route',
+      preview: 'Something needs you.',
+      message: expect.stringMatching(/No chat to deliver to yet/),
+    });
+    r.stop();
+    const s = await call<{ heartbeat: { agents: unknown[] } }>('status', {});
+    expect(s.heartbeat.agents).toEqual([
+      { agentId: 'main', enabled: false, every: 'disabled', everyMs: null, waitingForRoute: false },
+      { agentId: 'ops', enabled: true, every: '30m', everyMs: 1_800_000, waitingForRoute: true },
+    ]);
   });
 });

@@ -27,6 +27,8 @@ export interface ReferenceStatusSources {
     modelRef(agentId?: string): string;
   };
   sessions: Pick<SessionRepo, 'counts'>;
+  /** The agents' last heartbeat turns (an enabled agent whose last one found no chat waits for a route). */
+  heartbeats?: { all(): Promise<{ agentId: string; reason?: string | undefined }[]> };
 }
 
 /**
@@ -86,6 +88,7 @@ export async function referenceStatus(
   includeChannelSummary: boolean,
 ): Promise<AgentFacts> {
   const counts = await sessionCounts(src).catch(() => undefined);
+  const lastRuns = (await src.heartbeats?.all().catch(() => undefined)) ?? [];
   const agents = src.agents.list();
   const defaultAgentId = agents[0]?.id ?? 'main';
   const ref = src.agents.modelRef();
@@ -102,7 +105,8 @@ export async function referenceStatus(
         enabled: h.everyMs > 0,
         every: h.everyMs > 0 ? h.every : 'disabled',
         everyMs: h.everyMs > 0 ? h.everyMs : null,
-        waitingForRoute: false,
+        waitingForRoute:
+          h.everyMs > 0 && lastRuns.find((r) => r.agentId === h.agentId)?.reason === 'no-route',
       })),
     },
     channelSummary: includeChannelSummary ? accounts.map(channelLine) : [],
