@@ -273,7 +273,7 @@ export const LastHeartbeatResult = Strict(
 
 export const lastHeartbeat = defineMethod({
   name: 'last-heartbeat',
-  description: 'The last heartbeat and the heartbeat settings.',
+  description: 'The liveness heartbeat with its settings, and the newest agent heartbeat turn.',
   params: NoParams('LastHeartbeatParams'),
   result: LastHeartbeatResult,
   scope: 'operator.read',
@@ -316,7 +316,7 @@ export const WakeParams = Strict(
 
 export const wake = defineMethod({
   name: 'wake',
-  description: 'Run the heartbeat now (or at the next one), optionally carrying a text.',
+  description: 'Beat now (or with the next beat); a text waits in the session, and now runs a heartbeat turn.',
   params: WakeParams,
   result: OkResult,
   scope: 'operator.write',
