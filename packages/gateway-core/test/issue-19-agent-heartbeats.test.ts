@@ -172,7 +172,7 @@ describe('agent heartbeat turns', () => {
     r.stop();
   });
 
-  it('while the main session has a turn running, a heartbeat is skipped (requests-in-flight): no overlapping turn', async () => {
+  it('while the main session has a turn running, a heartbeat is skipped (requests-in-flight): no overlapping turn; a wake runs after it', async () => {
     const r = runner({ every: '30m' });
     const release = fake.hold(fake.requests.length + 1);
     try {
@@ -188,8 +188,14 @@ describe('agent heartbeat turns', () => {
         reason: 'requests-in-flight',
       });
       expect(heartbeatRequests()).toHaveLength(before);
+      // A wake in the meantime is answered once that turn has ended.
+      heartbeatReply = 'NO_REPLY';
+      expect(await r.run('main', 'wake', undefined, true)).toMatchObject({ status: 'skipped' });
+      expect(heartbeatRequests()).toHaveLength(before);
       release();
       await h.core.sessions.wait(runId, 10_000);
+      await eventually(async () => (await r.records.get('main'))?.reason === 'wake', 10_000);
+      expect(heartbeatRequests()).toHaveLength(before + 1);
     } finally {
       release();
       r.stop();
