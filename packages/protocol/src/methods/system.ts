@@ -316,7 +316,8 @@ export const WakeParams = Strict(
 
 export const wake = defineMethod({
   name: 'wake',
-  description: 'Beat now (or with the next beat); a text waits in the session, and now runs a heartbeat turn.',
+  description:
+    'Beat now (or with the next beat); a text waits in the session, and now runs a heartbeat turn.',
   params: WakeParams,
   result: OkResult,
   scope: 'operator.write',
