@@ -83,6 +83,25 @@ describe('the reference job layout in cron.add', () => {
     ).toEqual({ kind: 'agent', message: 'summarise', sessionKey: 'telegram:1', deliver: true });
   });
 
+  it('keeps a display label and a stagger window (0: exact)', () => {
+    const input = jobInputFromAdd(
+      refAdd({
+        displayName: 'Morning brief',
+        schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 },
+      }),
+    );
+    expect(input).toMatchObject({
+      displayName: 'Morning brief',
+      schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 },
+    });
+    expect(
+      jobInputFromAdd(refAdd({ schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 0 } })).schedule,
+    ).toEqual({
+      kind: 'cron',
+      expr: '0 * * * *',
+    });
+  });
+
   it('refuses what it cannot carry out, naming the field', () => {
     const cases: [Partial<AddParams>, string][] = [
       // A system event goes to the main session; an agent turn anywhere but there.
@@ -95,9 +114,8 @@ describe('the reference job layout in cron.add', () => {
       [{ payload: { kind: 'agentTurn', message: 'm', timeoutSeconds: 3e6 } }, '/payload/timeoutSeconds'],
       [{ sessionTarget: 'main' }, '/payload/kind'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
-      [{ displayName: 'Pretty' }, '/displayName'],
+      [{ declarationKey: 'k' }, '/declarationKey'],
       [{ failureAlert: { after: 2 } }, '/failureAlert'],
-      [{ schedule: { kind: 'cron', expr: '0 * * * *', staggerMs: 300_000 } }, '/schedule/staggerMs'],
       [{ schedule: { kind: 'on-exit', command: 'x' } } as Partial<AddParams>, '/schedule/kind'],
       // A webhook job posts: no chat beside its URL.
       [

@@ -9,6 +9,15 @@ import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 export const CronWebhookUrl = (description: string) =>
   Type.String({ minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description });
 
+/** A job's label, shown by the reference's list and detail views instead of its stable name. */
+const DisplayName = () =>
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '\\S',
+    description: "A label the reference's list and detail views show instead of the job's name.",
+  });
+
 /** A shape accepted only to be refused by name: its kind is declared, its other fields not checked. */
 const RefusedKinds = <K extends string>(kinds: K[], description: string) =>
   Type.Object(
@@ -49,7 +58,7 @@ export const CronWakeMode = Type.Union(
     }),
     Type.Literal('next-heartbeat', {
       description:
-        "Main-session jobs only: the event waits in the main session for its next turn (no heartbeat turns run here, so that is the session's next message).",
+        "Main-session jobs only: the event waits in the main session for its next turn (its next heartbeat turn when the agent has heartbeat turns on, else the session's next message).",
     }),
   ],
   { description: 'When a due job runs, in the reference layout.' },
@@ -173,7 +182,7 @@ export const CronReferenceExtras = {
     }),
   ),
   declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),
-  displayName: Type.Optional(Type.String({ description: 'Display label (not served here).' })),
+  displayName: Type.Optional(DisplayName()),
   owner: Type.Optional(
     Type.Object({}, { additionalProperties: true, description: 'Owner binding (not served here).' }),
   ),
@@ -196,6 +205,7 @@ export const CronReferenceExtras = {
 
 /** The reference view of a stored job: what its clients read to show and edit it. */
 export const CronJobReferenceView = {
+  displayName: Type.Optional(DisplayName()),
   sessionKey: Type.Optional(
     NonEmptyString("The creating session, whose chat is the job's last route (when it has one)."),
   ),
@@ -331,7 +341,7 @@ export const CronReferencePatch = {
     NonEmptyString('Creating session: its chat is the last route.'),
     'Creating session; null clears.',
   ),
-  displayName: NotServed('Display label (not served here; null only).'),
+  displayName: Nullable(DisplayName(), 'A new label; null removes it (the name shows again).'),
   pacing: NotServed('Dynamic cadence (not served here; null only).'),
   trigger: NotServed('Trigger script (not served here; null only).'),
   failureAlert: NotServed('Failure alerts (only false is served).'),
