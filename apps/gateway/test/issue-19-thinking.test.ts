@@ -76,13 +76,18 @@ describe('thinking levels and reasoning (issue 19)', () => {
     expect(effortOf('one')).toBe('minimal');
     const key = (await eventually(() => channelSessionKey(op, 'telegram')))!;
 
-    // The session's own level: checked against its model's API, shown back on its row.
+    // The session's own level: checked against its model's API, shown back on its row (and on
+    // the row that list subscribers are sent).
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    op.on('sessions.changed', (e) => changed.push(e));
+    await op.request('sessions.subscribe', {});
     const patched = await op.request('sessions.patch', { key, thinkingLevel: 'High' });
     expect(patched.session).toMatchObject({
       thinkingLevel: 'high',
       thinkingDefault: 'minimal',
       thinkingOptions: ['off', 'minimal', 'low', 'medium', 'high'],
     });
+    await eventually(() => changed.some((e) => e.session?.thinkingLevel === 'high'));
     const listed = await op.request('sessions.list', {});
     expect(listed.sessions.find((s) => s.key === key)?.thinkingLevel).toBe('high');
     const unsupported = await rejection(op.request('sessions.patch', { key, thinkingLevel: 'max' }));

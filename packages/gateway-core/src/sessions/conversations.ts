@@ -40,6 +40,7 @@ export function watchConversations(o: ConversationWatchersOptions): Conversation
     activeRunId,
     agentOf: (key) => o.agents.agentOf(key),
     usage: o.usage,
+    thinking: o.thinking,
   });
   const views = new SessionViews({
     store: o.store,
