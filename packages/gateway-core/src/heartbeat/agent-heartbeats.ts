@@ -92,9 +92,10 @@ export class AgentHeartbeats {
     const now = this.#d.clock.now();
     const due = [...this.#due].filter(([, d]) => d.at <= now);
     for (const [, d] of due) d.at = now + d.everyMs;
+    // Armed before the turns run: one agent's long turn must not hold back the others' ticks.
+    this.#arm();
     if (due.length && (await this.#isLeader()))
       await Promise.all(due.map(([agentId]) => this.run(agentId, 'interval')));
-    this.#arm();
   }
 
   /**
