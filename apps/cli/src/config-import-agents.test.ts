@@ -7,12 +7,12 @@ import { importReferenceConfig } from './config-import.ts';
 // multi-agent docs show (agents.list with a default marker), as the operator's file would read.
 const legacyRoster = `{
   agents: {
-    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" } },
+    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" }, thinkingDefault: "x-high" },
     list: [
-      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home" },
+      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home", thinkingDefault: "low" },
       { id: "Work", model: { primary: "local/qwen3-32b", fallbacks: ["anthropic/claude-sonnet"] },
         identity: { name: "Work bot", emoji: "W" }, tools: { allow: ["exec"] } },
-      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" } },
+      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" }, thinkingDefault: "ultra" },
       { id: "bad id!" },
     ],
   },
@@ -40,14 +40,18 @@ describe('config import: agents and bindings of a reference config', () => {
     const r = importReferenceConfig(JSON5.parse(legacyRoster));
     const cfg = parseConfig(r.config);
     expect(cfg.agents.list).toEqual([
-      { id: 'home', name: 'Home' },
+      { id: 'home', name: 'Home', thinkingDefault: 'low' },
       {
         id: 'work',
         name: 'Work bot',
         model: { primary: 'openai-compatible/qwen3-32b', fallbacks: ['anthropic/claude-sonnet'] },
       },
-      { id: 'research' },
+      // The reference ran it every hour to the owner's DM: here the cadence, and alerts kept.
+      { id: 'research', heartbeat: { every: '1h', target: 'none' } },
     ]);
+    expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'none' });
+    // Thinking defaults by the names here; one that names no level here is dropped with why.
+    expect(cfg.agent.thinkingDefault).toBe('xhigh');
     expect(cfg.bindings).toEqual([
       { agentId: 'work', comment: 'the work account', match: { channel: 'whatsapp', accountId: 'biz' } },
       { agentId: 'work', match: { channel: 'discord', guildId: '123', roles: ['9'] } },
@@ -59,13 +63,14 @@ describe('config import: agents and bindings of a reference config', () => {
     ]);
     const dropped = Object.fromEntries(r.dropped.map((d) => [d.from, d.why]));
     expect(dropped).toMatchObject({
-      'agents.defaults.heartbeat': expect.stringMatching(/no heartbeat turns here/),
+      'agents.defaults.heartbeat.target': expect.stringMatching(/owner DMs .* are not resolved here/),
       'agents.list.0.default': expect.stringMatching(/main answers/),
+      'agents.list.2.thinkingDefault': expect.stringMatching(/not a thinking level here/),
       'agents.list.0.workspace': expect.stringMatching(/SYSTEM\.md/),
       'agents.list.1.identity.emoji': expect.any(String),
       'agents.list.1.tools': expect.stringMatching(/tool names/),
       'agents.list.2.model': expect.stringMatching(/no provider here serves it/),
-      'agents.list.2.heartbeat': expect.stringMatching(/cron job/),
+      'agents.list.2.heartbeat.target': expect.stringMatching(/owner DMs/),
       'agents.list.3': expect.stringMatching(/only lower-case letters/),
       'bindings.2.session': expect.stringMatching(/session scopes are not honoured/),
       'bindings.4': expect.stringMatching(/guildId can only match discord messages/),

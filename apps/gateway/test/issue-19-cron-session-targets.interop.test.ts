@@ -4,10 +4,12 @@
 // and the main session's history (read with the reference CLI) holds the event and the reply. With
 // `--wake next-heartbeat` the event waits in the main session, and is still there after a restart.
 // And `cron add --session current --session-key <a chat's session>`: a run told of that chat's
-// recent messages, whose reply goes to the chat and is committed into its conversation.
+// recent messages, whose reply goes to the chat and is committed into its conversation. And a
+// main-session job with `--session-key <a chat's session>` (the wake turn answers that chat) or
+// `--webhook <url>` (the finished run is POSTed, its summary the event's text).
 // Needs the reference package (installed on first run, see reference-clients.ts).
 
-import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import { FakeTelegram, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { spawnGateway, tempDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
@@ -175,6 +177,88 @@ describe('the reference CLI’s main-session and current-session cron jobs again
         ['assistant', reply],
       ]);
     } finally {
+      await tg.close();
+    }
+  });
+  it('cron add --session main --system-event --session-key <chat> answers that chat; --webhook posts the finished run', async () => {
+    await ensureReference();
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    const rx = await WebhookReceiver.start();
+    try {
+      await using home = await tempDir();
+      await using gw = await spawnGateway({
+        token: TOKEN,
+        config: {
+          ...config,
+          channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open' } },
+          cron: { webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } },
+        },
+        timeoutMs: 60_000,
+      });
+      const cli = (args: string[]) =>
+        ref(args, home.path, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+      await tg.pushMessage({ chatId: 4271, from: { id: 4271, first_name: 'Bo' }, text: 'hi' });
+      await waitFor(() => tg.sentTexts('4271').includes('echo: hi'), 30_000, 'the reply to the DM');
+      const sessions = await cli(['gateway', 'call', 'sessions.list', '--params', '{}']);
+      const chat = /"key": "(telegram:[^"]*:4271)"/.exec(sessions.out)?.[1];
+      expect(chat, sessions.out).toBeDefined();
+      const main = ['cron', 'add', '--every', '1h', '--session', 'main'];
+
+      const keyed = await cli([
+        ...main,
+        '--name',
+        'interop-main-key',
+        '--system-event',
+        'Stretch.',
+        '--session-key',
+        chat!,
+      ]);
+      expect(keyed.code, keyed.out).toBe(0);
+      expect(keyed.out).toContain(`"sessionKey": "${chat}"`);
+      const run = await cli(cronRunWaitArgs(/"id": "(job_[\w-]+)"/.exec(keyed.out)![1]!));
+      expect(run.code, run.out).toBe(0);
+      expect(run.out).toMatch(/"deliveryStatus": "delivered"/);
+      // The main session's turn answered the event, in that chat.
+      expect(tg.sentTexts('4271')).toEqual(['echo: hi', 'echo: System: Stretch.']);
+
+      const hooked = await cli([
+        ...main,
+        '--name',
+        'interop-main-hook',
+        '--system-event',
+        'Backup done?',
+        '--webhook',
+        rx.url('/main'),
+      ]);
+      expect(hooked.code, hooked.out).toBe(0);
+      expect(hooked.out).toMatch(/"mode": "webhook"/);
+      const id = /"id": "(job_[\w-]+)"/.exec(hooked.out)![1]!;
+      const posted = await cli(cronRunWaitArgs(id));
+      expect(posted.code, posted.out).toBe(0);
+      expect(posted.out).toMatch(/"deliveryStatus": "delivered"/);
+      expect(rx.hits).toHaveLength(1);
+      expect(JSON.parse(rx.hits[0]!.body)).toMatchObject({
+        jobId: id,
+        action: 'finished',
+        status: 'ok',
+        summary: 'Backup done?',
+      });
+      // A chat of its own is refused by the CLI itself, as a main-session job has its route.
+      const chatTarget = await cli([
+        ...main,
+        '--name',
+        'interop-main-chat',
+        '--system-event',
+        'x',
+        '--channel',
+        'telegram',
+        '--to',
+        '4271',
+      ]);
+      expect(chatTarget.code, chatTarget.out).not.toBe(0);
+      expect(tg.sentTexts('4271')).toHaveLength(2);
+    } finally {
+      await rx.close();
       await tg.close();
     }
   });

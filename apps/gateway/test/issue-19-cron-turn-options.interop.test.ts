@@ -149,4 +149,41 @@ describe("a cron job's own model, ceiling, tools and context through the referen
     expect(all.code, all.out).toBe(0);
     expect(all.out).not.toMatch(/interop-bad-model/);
   });
+  it('cron add --display-name --stagger: the job keeps both and fires at its own offset; cron edit --clear-display-name --exact undoes them', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-label',
+      '--display-name',
+      'Hourly digest',
+      '--cron',
+      '0 * * * *',
+      '--tz',
+      'UTC',
+      '--stagger',
+      '5m',
+      '--message',
+      'digest',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    expect(add.out).toMatch(/"displayName": "Hourly digest"/);
+    expect(add.out).toMatch(/"staggerMs": 300000/);
+    const id = jobIdOf(add.out)!;
+    const next = Number(/"nextRunAtMs": (\d+)/.exec(add.out)?.[1]);
+    expect(next % 3_600_000).toBeGreaterThan(0);
+    expect(next % 3_600_000).toBeLessThan(300_000);
+    const list = await cli(['cron', 'list']);
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/Hourly digest/);
+    const edit = await cli(['cron', 'edit', id, '--clear-display-name', '--exact']);
+    expect(edit.code, edit.out).toBe(0);
+    const show = await cli(['cron', 'get', id]);
+    expect(show.code, show.out).toBe(0);
+    expect(show.out).not.toMatch(/"displayName"/);
+    expect(show.out).toMatch(/"staggerMs": 0/);
+    expect(Number(/"nextRunAtMs": (\d+)/.exec(show.out)?.[1]) % 3_600_000).toBe(0);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  });
 });

@@ -86,7 +86,6 @@ describe('cron jobs in the reference layout', () => {
         },
         '/delivery/mode',
       ],
-      [{ ...base, payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         {
           ...base,
@@ -95,7 +94,7 @@ describe('cron jobs in the reference layout', () => {
         },
         '/delivery/channel',
       ],
-      [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, displayName: 'Pretty' }, '/displayName'],
+      [{ ...base, payload: { kind: 'agentTurn', message: 'm' }, declarationKey: 'brief' }, '/declarationKey'],
     ];
     for (const [params, path] of cases) {
       expect(referenceErrors('CronAddParams', params)).toBe('');
@@ -260,5 +259,41 @@ describe('cron jobs in the reference layout', () => {
       deliveryStatus: 'not-requested',
       completionStatus: 'succeeded',
     });
+  });
+  it('keeps a display label and a stagger window: the job fires at its own offset; cron.update sets and clears them', async () => {
+    const job = await add({
+      name: 'brief',
+      displayName: 'Morning brief',
+      schedule: { kind: 'cron', expr: '0 * * * *', tz: 'UTC', staggerMs: 300_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'brief' },
+      delivery: { mode: 'none' },
+    });
+    expect(job).toMatchObject({
+      displayName: 'Morning brief',
+      schedule: { kind: 'cron', expr: '0 * * * *', tz: 'UTC', staggerMs: 300_000 },
+    });
+    expect(referenceSubErrors('CronJob', ['properties', 'displayName'], job.displayName)).toBe('');
+    // Its next run is an hour's start plus the job's own offset within the window.
+    const offset = (job.nextRunAtMs as number) % 3_600_000;
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(300_000);
+    const stored = await h.core.store.cron.get(job.id);
+    expect(stored).toMatchObject({ displayName: 'Morning brief', schedule: { staggerMs: 300_000 } });
+
+    const update = async (patch: Record<string, unknown>) => {
+      expect(referenceErrors('CronUpdateParams', { id: job.id, patch })).toBe('');
+      return (await call('cron.update', { id: job.id, patch })) as Job;
+    };
+    // `cron edit --exact`: the schedule again, with no window; exactly on the hour.
+    const exact = await update({ schedule: { kind: 'cron', expr: '0 * * * *', tz: 'UTC', staggerMs: 0 } });
+    expect(exact.schedule).toEqual({ kind: 'cron', expr: '0 * * * *', tz: 'UTC', staggerMs: 0 });
+    expect((exact.nextRunAtMs as number) % 3_600_000).toBe(0);
+    expect((await update({ displayName: 'Brief' })).displayName).toBe('Brief');
+    const cleared = await update({ displayName: null });
+    expect(cleared).not.toHaveProperty('displayName');
+    expect(await h.core.store.cron.get(job.id)).not.toHaveProperty('displayName');
+    await call('cron.remove', { id: job.id });
   });
 });

@@ -47,7 +47,11 @@ describe('cron webhook delivery', () => {
       config: {
         cron: {
           webhookToken: HOOK_TOKEN,
-          webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] },
+          // localhost is allowed and denied: the deny list wins, as in the reference.
+          webhookSsrfPolicy: {
+            allowedHostnames: ['127.0.0.1', 'localhost'],
+            blockedHostnames: ['localhost'],
+          },
           webhookRetry: { attempts: 3, delayMs: 20 },
         },
       },
@@ -114,6 +118,17 @@ describe('cron webhook delivery', () => {
     // The refused run's POST came once: after it, only the spent run's three.
     expect(rx.hits.slice(from + 2).map((t) => t.status)).toEqual([400, 503, 500, 502]);
     expect(await h.core.store.kv.entries('cron.webhooks')).toEqual([]);
+  });
+
+  it('a host on blockedHostnames is refused before any request, even when allowed', async () => {
+    const job = await add('denied', {
+      mode: 'webhook',
+      to: rx.url('/denied').replace('127.0.0.1', 'localhost'),
+    });
+    const { row } = await runSettled(job.id);
+    expect(row).toMatchObject({ status: 'ok', deliveryStatus: 'not-delivered', completionStatus: 'failed' });
+    expect(row.deliveryError).toBe('localhost is on cron.webhookSsrfPolicy.blockedHostnames');
+    expect(rx.hits.filter((x) => x.path === '/denied')).toEqual([]);
   });
 
   it('refuses a URL that is not http(s), carries credentials, or comes with a chat', async () => {

@@ -3,10 +3,10 @@
 // main session; with wakeMode now a turn of that session answers it at once, with next-heartbeat it
 // waits there and the session's next turn reads it. Requests are checked against the reference's
 // published schema first, and the jobs read back in its view.
-import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
+import { type ChatRequest, FakeOpenAi, messageText, WebhookReceiver } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronCalls } from './cron-calls.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -19,9 +19,11 @@ async function setup() {
     script: (req: ChatRequest) => ({ text: [`noted: ${messageText(req.messages.at(-1)!)}`] }),
   });
   cleanup.push(() => fake.close());
+  const rx = await WebhookReceiver.start();
+  cleanup.push(() => rx.close());
   const h: Harness = await startHarness({
     config: {
-      cron: { enabled: false },
+      cron: { enabled: false, webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } },
       agent: {
         backend: 'openai-compatible',
         openai: { baseUrl: fake.baseUrl, model: 'm', apiKeyEnv: 'OC_TEST_NO_KEY' },
@@ -32,7 +34,7 @@ async function setup() {
   cleanup.push(() => h.close());
   const c = await h.operator({ scopes: ['operator.read', 'operator.write', 'operator.admin'] });
   const { call, add, runToEnd, history } = cronCalls(c);
-  return { fake, h, call, add, runToEnd, history };
+  return { fake, rx, h, call, add, runToEnd, history };
 }
 
 /** What the reference CLI sends for `cron add --name … --every 1h --session main --system-event …`. */
@@ -118,10 +120,37 @@ describe('main-session cron jobs', () => {
       action: { kind: 'systemEvent', text: 'second', wakeMode: 'next-heartbeat' },
       wakeMode: 'next-heartbeat',
     });
+    // Its route (sessionKey) and a webhook are set and cleared as the reference's patches say.
+    expect(await update({ sessionKey: 'telegram:default:42' })).toMatchObject({
+      action: { kind: 'systemEvent', routeSessionKey: 'telegram:default:42' },
+      sessionKey: 'telegram:default:42',
+    });
+    const hooked = await update({ delivery: { mode: 'webhook', to: 'https://example.com/h' } });
+    expect(hooked).toMatchObject({
+      action: {
+        kind: 'systemEvent',
+        webhook: 'https://example.com/h',
+        routeSessionKey: 'telegram:default:42',
+      },
+      delivery: { mode: 'webhook', to: 'https://example.com/h' },
+    });
+    expect(referenceSubErrors('CronJob', ['properties', 'delivery'], hooked.delivery)).toBe('');
+    const cleared = await update({ delivery: { mode: 'none' }, sessionKey: null });
+    expect(cleared.action).toEqual({ kind: 'systemEvent', text: 'second', wakeMode: 'next-heartbeat' });
+    expect(cleared).not.toHaveProperty('delivery');
+    expect(cleared).not.toHaveProperty('sessionKey');
+    // A chat target of its own is refused, as the reference refuses it: the reply follows the route.
     for (const [patch, path] of [
       [{ payload: { kind: 'agentTurn', message: 'm' } }, '/patch/payload/kind'],
       [{ delivery: { mode: 'announce', channel: 'telegram', to: '42' } }, '/patch/delivery/mode'],
-      [{ sessionKey: 'telegram:default:42' }, '/patch/sessionKey'],
+      [
+        { delivery: { mode: 'webhook', to: 'https://example.com/h', channel: 'telegram' } },
+        '/patch/delivery/channel',
+      ],
+      [
+        { delivery: { failureDestination: { channel: 'telegram', to: '42' } } },
+        '/patch/delivery/failureDestination',
+      ],
     ] as const)
       await expect(update(patch)).rejects.toMatchObject({
         details: { code: 'CRON_FIELD_UNSUPPORTED', path },
@@ -137,5 +166,86 @@ describe('main-session cron jobs', () => {
     await expect(update({ wakeMode: 'next-heartbeat' })).rejects.toMatchObject({
       details: { code: 'CRON_FIELD_UNSUPPORTED', path: '/patch/wakeMode' },
     });
+  });
+  it("a sessionKey gives the event that session's route: the wake turn's reply goes to its chat, or the run says why not", async () => {
+    const { h, add, runToEnd, history } = await setup();
+    // A chat's session, as a direct message makes it: its row keeps the chat (its route).
+    await h.core.store.sessions.ensure({
+      key: 'telegram:default:42',
+      kind: 'channel',
+      channel: 'telegram',
+      accountId: 'default',
+      chatId: '42',
+      createdAtMs: Date.now(),
+    });
+    const keyed = await add(mainJob('oven', 'Check the oven.', { sessionKey: 'telegram:default:42' }));
+    expect(keyed).toMatchObject({
+      action: { kind: 'systemEvent', routeSessionKey: 'telegram:default:42' },
+      sessionKey: 'telegram:default:42',
+    });
+    expect(referenceSubErrors('CronJob', ['properties', 'sessionKey'], keyed.sessionKey)).toBe('');
+    // The turn runs in the main session and answers that chat, through the outbox under its run id
+    // (no channel is configured here: the interop test sees it arrive on Telegram).
+    const run = await runToEnd(keyed.id, (r) => r.agentRunId !== undefined);
+    expect(await h.core.store.runs.get(run.agentRunId!)).toMatchObject({
+      sessionKey: 'agent:main:main',
+      deliverTo: { channel: 'telegram', accountId: 'default', chatId: '42' },
+    });
+
+    // A session that is no chat: the turn still answers in the main session, and the run says why.
+    const nowhere = await add(mainJob('nowhere', 'Water the plants.', { sessionKey: 'notes' }));
+    const lost = await runToEnd(nowhere.id, (r) => r.status !== 'running');
+    expect(lost).toMatchObject({ status: 'ok', deliveryStatus: 'not-delivered', completionStatus: 'failed' });
+    expect(lost.deliveryError).toMatch(/^no last route: session notes does not exist$/);
+    expect((await history('agent:main:main')).slice(-2)).toEqual([
+      ['system', 'Water the plants.'],
+      ['assistant', 'noted: System: Water the plants.'],
+    ]);
+    // next-heartbeat: no turn runs, so nothing is delivered (the reference's heartbeat would answer).
+    const later = await add(
+      mainJob('later', 'Call back.', { sessionKey: 'telegram:default:42', wakeMode: 'next-heartbeat' }),
+    );
+    expect(await runToEnd(later.id)).toMatchObject({
+      deliveryStatus: 'not-requested',
+      completionStatus: 'succeeded',
+    });
+  });
+
+  it("webhook delivery: the finished run is POSTed with the event's text as its summary, with or without a turn", async () => {
+    const { fake, rx, add, call } = await setup();
+    const now = await add(
+      mainJob('ping', 'Ping the team.', { delivery: { mode: 'webhook', to: rx.url('/main') } }),
+    );
+    expect(now).toMatchObject({
+      action: { kind: 'systemEvent', webhook: rx.url('/main') },
+      delivery: { mode: 'webhook', to: rx.url('/main') },
+    });
+    const later = await add(
+      mainJob('queued', 'Queued note.', {
+        wakeMode: 'next-heartbeat',
+        delivery: { mode: 'webhook', to: rx.url('/later') },
+      }),
+    );
+    for (const [job, path, text, turns] of [
+      [now, '/main', 'Ping the team.', 1],
+      [later, '/later', 'Queued note.', 1],
+    ] as const) {
+      const { runId } = await call<{ runId: string }>('cron.run', { id: job.id, mode: 'force' });
+      const row = await eventually(async () => {
+        const { runs } = await call<{ runs: { status: string; deliveryStatus?: string }[] }>('cron.runs', {
+          id: job.id,
+          runId,
+        });
+        return runs[0]?.status !== 'running' && runs[0]?.deliveryStatus === 'delivered' ? runs[0] : undefined;
+      }, 10_000);
+      expect(row).toMatchObject({ status: 'ok', completionStatus: 'succeeded' });
+      const hit = rx.hits.find((x) => x.path === path);
+      const body = JSON.parse(hit!.body);
+      expect(body).toMatchObject({ jobId: job.id, runId, action: 'finished', status: 'ok', summary: text });
+      // The reference's main-session run names no session of its own.
+      expect(body).not.toHaveProperty('sessionKey');
+      expect(fake.requests).toHaveLength(turns);
+    }
+    expect(rx.hits).toHaveLength(2);
   });
 });

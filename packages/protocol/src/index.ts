@@ -34,6 +34,12 @@ export {
   GatewayConfig,
   RESTART_REQUIRED_PREFIXES,
 } from './config/gateway-config.ts';
+export {
+  AgentHeartbeatConfig,
+  HeartbeatActiveHours,
+  heartbeatConfigIssues,
+  parseHeartbeatEvery,
+} from './config/heartbeat-config.ts';
 export { configKeyPositions, locateConfigKey, type TextPosition } from './config/locate-config-key.ts';
 export {
   type ConfigChecker,
@@ -181,6 +187,7 @@ export * from './schema/health.ts';
 export * from './schema/presence.ts';
 export { IdempotencyKey, OkResult } from './schema/primitives.ts';
 export * from './schema/status-reference.ts';
+export * from './schema/thinking.ts';
 export {
   isOperatorScope,
   type MethodScope,

@@ -55,7 +55,8 @@ export function cronActions(
   return {
     webhooks,
     runAgent: async (action, job, dedupeKey) => {
-      if (action.kind === 'systemEvent') return queueMainSessionEvent(sessions, action, job, dedupeKey);
+      if (action.kind === 'systemEvent')
+        return queueMainSessionEvent(sessions, store, action, job, dedupeKey);
       // The job's agent answers: its session key carries the agent (agent:<id>:…).
       const sessionKey = jobSessionKey(job);
       // A job's runs never overlap, so nothing of its own is running in the session now.

@@ -8,10 +8,10 @@ import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
-import { referenceView } from './reference-job.ts';
-import { nextRunAfter, validateSchedule } from './schedule.ts';
+import { jobDelivers, stripUndefined, toJob } from './job-view.ts';
+import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
-import { queueRunWebhook } from './webhook-run.ts';
+import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -58,7 +58,7 @@ export interface CronServiceOptions {
 }
 
 export type { JobInput };
-export { CronError };
+export { CronError, jobDelivers, toJob };
 
 /** Longest setTimeout Node accepts. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -83,7 +83,7 @@ export class CronService {
   async start(): Promise<void> {
     this.#started = true;
     await this.#o.webhooks?.start(this.#o.leader);
-    if (!(await this.#isLeader())) {
+    if (!(await this.isLeader())) {
       await this.#arm();
       return;
     }
@@ -91,7 +91,8 @@ export class CronService {
     await this.#arm();
   }
 
-  async #isLeader(): Promise<boolean> {
+  /** Whether this gateway runs the schedule now (heartbeat turns follow the same lease). */
+  async isLeader(): Promise<boolean> {
     if (!this.#o.leader) return true;
     try {
       return await this.#o.leader();
@@ -109,7 +110,7 @@ export class CronService {
     for (const job of await this.#o.store.cron.list()) {
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const missedAt = job.nextRunAtMs;
-      const next = nextRunAfter(job.schedule, now, job.createdAtMs);
+      const next = nextRunOf(job, now);
       await this.#o.store.cron.put({ ...job, nextRunAtMs: next, updatedAtMs: now });
       if (!this.#o.enabled()) continue;
       if (job.missedPolicy === 'run-once') {
@@ -164,6 +165,7 @@ export class CronService {
       id: newId('job'),
       name: input.name,
       ...(input.agentId ? { agentId: input.agentId } : {}),
+      ...(input.displayName ? { displayName: input.displayName } : {}),
       description: input.description,
       enabled: input.enabled ?? true,
       schedule: input.schedule,
@@ -176,7 +178,7 @@ export class CronService {
       lastRunAtMs: null,
       lastStatus: null,
     };
-    job.nextRunAtMs = nextRunAfter(job.schedule, now, now);
+    job.nextRunAtMs = nextRunOf(job, now);
     await this.#o.store.cron.put(job);
     await this.#arm();
     return toJob(job);
@@ -186,12 +188,13 @@ export class CronService {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
-    const { agentId, ...rest } = patch;
+    const { agentId, displayName, ...rest } = patch;
     const next: CronJobRecord = { ...job, ...stripUndefined(rest), updatedAtMs: now };
     if (agentId === null) delete next.agentId;
     else if (agentId !== undefined) next.agentId = agentId;
-    if (patch.schedule || patch.enabled !== undefined)
-      next.nextRunAtMs = nextRunAfter(next.schedule, now, next.createdAtMs);
+    if (displayName === null) delete next.displayName;
+    else if (displayName !== undefined) next.displayName = displayName;
+    if (patch.schedule || patch.enabled !== undefined) next.nextRunAtMs = nextRunOf(next, now);
     await this.#o.store.cron.put(next);
     await this.#arm();
     return toJob(next);
@@ -219,7 +222,7 @@ export class CronService {
     const job = await this.#job(id);
     const now = this.#o.clock.now();
     if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) return undefined;
-    const next = { ...job, nextRunAtMs: nextRunAfter(job.schedule, now, job.createdAtMs), updatedAtMs: now };
+    const next = { ...job, nextRunAtMs: nextRunOf(job, now), updatedAtMs: now };
     await this.#o.store.cron.put(next);
     const runId = this.#fire(next, 'schedule', job.nextRunAtMs);
     await this.#arm();
@@ -233,7 +236,7 @@ export class CronService {
   /** Fire every job that is due at the clock's now. Returns the run ids started. */
   async tick(): Promise<string[]> {
     if (this.#closed || !this.#o.enabled()) return [];
-    if (!(await this.#isLeader())) {
+    if (!(await this.isLeader())) {
       this.#caughtUp = false;
       await this.#arm();
       return [];
@@ -246,11 +249,7 @@ export class CronService {
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const scheduledAt = job.nextRunAtMs;
       // Advance first, so one schedule slot fires once whatever happens next.
-      const next = {
-        ...job,
-        nextRunAtMs: nextRunAfter(job.schedule, now, job.createdAtMs),
-        updatedAtMs: now,
-      };
+      const next = { ...job, nextRunAtMs: nextRunOf(job, now), updatedAtMs: now };
       await this.#o.store.cron.put(next);
       started.push(this.#fire(next, 'schedule', scheduledAt));
     }
@@ -307,7 +306,7 @@ export class CronService {
         if (started.runId) run.agentRunId = started.runId;
         if (started.undelivered !== undefined)
           run.delivery = { status: 'not-delivered', error: started.undelivered };
-        else if (run.delivers && started.runId && !(job.action.kind === 'agent' && job.action.webhook))
+        else if (run.delivers && started.runId && !jobWebhook(job.action))
           run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
@@ -330,18 +329,20 @@ export class CronService {
       ...(error ? { error } : {}),
     };
     // The POST is stored before the run says it waits for it, and tried once the run does.
-    if (job.action.kind === 'agent' && job.action.webhook && !run.delivery)
+    const webhook = jobWebhook(job.action);
+    if (webhook && !run.delivery)
       Object.assign(
         finished,
         await queueRunWebhook(
           this.#o.webhooks,
-          job.action.webhook,
+          webhook,
           toJob(job),
           run,
           { ok, error, output },
           {
             endedAtMs: end,
-            sessionKey: run.agentRunId ? jobSessionKey(job) : undefined,
+            // A main-session job's run names no session of its own (as the reference's).
+            sessionKey: run.agentRunId && job.action.kind === 'agent' ? jobSessionKey(job) : undefined,
           },
         ),
       );
@@ -403,28 +404,4 @@ export class CronService {
       throw new CronError('CRON_SCHEDULE_INVALID', (error as Error).message);
     }
   }
-}
-
-function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-}
-
-/** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
-export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
-  const a = job.action;
-  // A main-session event's turn answers in that session: nothing to deliver.
-  return a.kind === 'send' || (a.kind === 'agent' && Boolean(a.deliver || (a.channel && a.to) || a.webhook));
-}
-
-/** A stored job as clients (and the reference's clients) see it. */
-export function toJob(j: CronJobRecord): CronJob {
-  const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
-  if (j.description === undefined) delete out.description;
-  if (j.agentId === undefined) delete out.agentId;
-  if (!j.deleteAfterRun) delete out.deleteAfterRun;
-  // Jobs fire exactly on their expression's times; the reference reads a missing stagger as its default.
-  if (out.schedule.kind === 'cron') out.schedule = { ...out.schedule, staggerMs: 0 };
-  return out;
 }

@@ -9,7 +9,9 @@ type JobAgentFields = Pick<CronJobRecord, 'agentId' | 'action'>;
  * reference resolves a job's owner in the same order).
  */
 export function jobAgentId(job: JobAgentFields): string {
-  const key = job.action.kind === 'agent' ? job.action.sessionKey : undefined;
+  const a = job.action;
+  // A main-session job's agent may come from the session whose route its event carries.
+  const key = a.kind === 'agent' ? a.sessionKey : a.kind === 'systemEvent' ? a.routeSessionKey : undefined;
   return job.agentId ?? (key ? agentIdInKey(key) : undefined) ?? DEFAULT_AGENT_ID;
 }
 
@@ -27,8 +29,11 @@ export function jobSessionKey(job: Pick<CronJobRecord, 'id' | 'agentId' | 'actio
  * agent: a turn never runs in another agent's session.
  */
 export function checkJobAgent(job: JobAgentFields): void {
-  if (job.action.kind !== 'agent') return;
-  const { sessionKey, routeSessionKey } = job.action;
+  if (job.action.kind === 'send') return;
+  const { sessionKey, routeSessionKey } =
+    job.action.kind === 'agent'
+      ? job.action
+      : { sessionKey: undefined, routeSessionKey: job.action.routeSessionKey };
   const owner = job.agentId ?? (sessionKey ? agentIdInKey(sessionKey) : undefined) ?? DEFAULT_AGENT_ID;
   for (const [field, key, agent] of [
     ['sessionKey', sessionKey, job.agentId],

@@ -5,4 +5,6 @@ export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
   Partial<Pick<CronJobRecord, 'description' | 'enabled' | 'missedPolicy' | 'deleteAfterRun'>> & {
     /** null: no agent declared (as absent). */
     agentId?: string | null | undefined;
+    /** null (a patch): remove the label. */
+    displayName?: string | null | undefined;
   };

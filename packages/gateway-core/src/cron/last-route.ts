@@ -15,8 +15,9 @@ type JobFields = Pick<CronJobRecord, 'id' | 'agentId' | 'action'>;
  */
 export function routeSessionKey(job: JobFields): string | undefined {
   const a = job.action;
-  if (a.kind !== 'agent') return undefined;
-  const key = a.sessionKey ?? a.routeSessionKey;
+  if (a.kind === 'send') return undefined;
+  // A main-session job's event carries the route of the session its sessionKey names.
+  const key = a.kind === 'agent' ? (a.sessionKey ?? a.routeSessionKey) : a.routeSessionKey;
   if (!key) return undefined;
   return agentIdInKey(key) !== undefined ? key : agentSessionKey(jobAgentId(job), key);
 }

@@ -64,9 +64,55 @@ describe('main-session jobs in the reference layout', () => {
     expect(
       pathOf(() => eventActionFromReference({ payload: event, delivery: { mode: 'none', to: '42' } })),
     ).toBe('/delivery/to');
-    expect(pathOf(() => eventActionFromReference({ payload: event, sessionKey: 'telegram:default:1' }))).toBe(
-      '/sessionKey',
+    expect(
+      pathOf(() =>
+        eventActionFromReference({
+          payload: event,
+          delivery: { mode: 'webhook', to: 'https://example.com/h', threadId: 7 },
+        }),
+      ),
+    ).toBe('/delivery/threadId');
+  });
+
+  it('take a webhook and a sessionKey (the route the event carries), and read them back', () => {
+    const action = eventActionFromReference({
+      payload: event,
+      sessionKey: 'telegram:default:1',
+      delivery: { mode: 'webhook', to: ' https://example.com/h ' },
+    });
+    expect(action).toEqual({
+      kind: 'systemEvent',
+      text: 'check the calendar',
+      wakeMode: 'now',
+      routeSessionKey: 'telegram:default:1',
+      webhook: 'https://example.com/h',
+    });
+    expect(eventJobView(action)).toMatchObject({
+      sessionKey: 'telegram:default:1',
+      delivery: { mode: 'webhook', to: 'https://example.com/h' },
+    });
+    // The job's agent is the one its route session names, unless it declares one.
+    expect(mainSessionKey(job({ ...action, routeSessionKey: 'agent:ops:telegram:default:1' }))).toBe(
+      'agent:ops:main',
     );
+    // A URL with credentials in it is refused (the token comes from config).
+    expect(() =>
+      eventActionFromReference({
+        payload: event,
+        delivery: { mode: 'webhook', to: 'https://u:p@example.com/' },
+      }),
+    ).toThrow(/credentials/);
+    // A patch keeps the stored webhook under new fields, and forgets it when delivery turns off.
+    const stored = job(action);
+    expect(eventActionFromPatch(stored, { wakeMode: 'next-heartbeat' })).toMatchObject({
+      webhook: 'https://example.com/h',
+      routeSessionKey: 'telegram:default:1',
+    });
+    expect(eventActionFromPatch(stored, { delivery: { mode: 'none' }, sessionKey: null })).toEqual({
+      kind: 'systemEvent',
+      text: 'check the calendar',
+      wakeMode: 'now',
+    });
   });
 
   it("patches: the event's text and wake mode change, the job stays in main until it names another target", () => {

@@ -4,6 +4,7 @@ import { MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import type { CronJobRecord } from '../store/types.ts';
 import { CronError } from './cron-error.ts';
 import { jobAgentId } from './job-agent.ts';
+import { checkedWebhookUrl } from './reference-webhook.ts';
 
 type AddParams = Static<typeof cronAdd.params>;
 type Patch = Static<typeof cronUpdate.params>['patch'];
@@ -13,6 +14,7 @@ type Layout = {
   payload?: { kind: string; text?: string | undefined } | undefined;
 };
 export type EventAction = Extract<CronJobRecord['action'], { kind: 'systemEvent' }>;
+type Delivery = { mode?: string | undefined; [k: string]: unknown };
 
 function unsupported(path: string, why: string, value?: unknown): CronError {
   return new CronError('CRON_FIELD_UNSUPPORTED', `${path}: ${why}`, {
@@ -44,25 +46,33 @@ export function eventActionFromReference(p: Layout, at = ''): EventAction {
       p.payload?.kind,
     );
   if (!p.payload.text) throw unsupported(`${at}/payload/text`, 'a system event needs its text');
-  // The reply stays in the main session (it is no chat here): nothing is announced or posted.
-  const d = p.delivery as { mode?: string; [k: string]: unknown } | undefined;
-  if (d?.mode !== undefined && d.mode !== 'none')
-    throw unsupported(
-      `${at}/delivery/mode`,
-      "a main-session job's turn answers in the agent's main session; only none (or no delivery) is served",
-      d.mode,
-    );
-  // "last" is the reference's default channel: no preference.
-  for (const f of ['channel', 'to', 'accountId', 'threadId'] as const)
-    if (d?.[f] !== undefined && d[f] !== null && !(f === 'channel' && d[f] === 'last'))
-      throw unsupported(`${at}/delivery/${f}`, 'with mode none nothing is delivered', d[f]);
-  if (p.sessionKey)
-    throw unsupported(
-      `${at}/sessionKey`,
-      "a main-session job's event goes to the agent's main session, which has no chat here to route to; leave sessionKey out",
-      p.sessionKey,
-    );
-  return { kind: 'systemEvent', text: p.payload.text, wakeMode: p.wakeMode ?? 'now' };
+  const action: EventAction = { kind: 'systemEvent', text: p.payload.text, wakeMode: p.wakeMode ?? 'now' };
+  const d = p.delivery as Delivery | undefined;
+  for (const f of ['failureDestination', 'completionDestination'] as const)
+    if (d?.[f] !== undefined && d[f] !== null)
+      throw unsupported(`${at}/delivery/${f}`, 'not served by this gateway');
+  if (d?.mode === 'webhook') {
+    // The finished run is POSTed (the reference serves webhook delivery on main-session jobs).
+    for (const f of ['channel', 'accountId', 'threadId'] as const)
+      if (d[f] !== undefined && d[f] !== null)
+        throw unsupported(`${at}/delivery/${f}`, 'a webhook job posts, not to a chat', d[f]);
+    action.webhook = checkedWebhookUrl(d.to, `${at}/delivery/to`);
+  } else {
+    // The reference refuses a chat target too: the turn's reply follows the event's route (sessionKey).
+    if (d?.mode !== undefined && d.mode !== 'none')
+      throw unsupported(
+        `${at}/delivery/mode`,
+        "a main-session job's reply goes to the chat of its sessionKey's session, not to a target of its own (the reference refuses it too); use none or webhook, or an isolated job to announce",
+        d.mode,
+      );
+    // "last" is the reference's default channel: no preference.
+    for (const f of ['channel', 'to', 'accountId', 'threadId'] as const)
+      if (d?.[f] !== undefined && d[f] !== null && !(f === 'channel' && d[f] === 'last'))
+        throw unsupported(`${at}/delivery/${f}`, 'with mode none nothing is delivered', d[f]);
+  }
+  // The event carries this session's route: the wake turn's reply goes to its chat.
+  if (p.sessionKey) action.routeSessionKey = p.sessionKey;
+  return action;
 }
 
 /**
@@ -82,11 +92,30 @@ export function eventActionFromPatch(job: CronJobRecord, patch: Patch): EventAct
       sessionTarget: patch.sessionTarget ?? 'main',
       wakeMode: patch.wakeMode ?? current?.wakeMode,
       payload: payload && payload.kind !== 'systemEvent' ? payload : { kind: 'systemEvent', text },
-      delivery: patch.delivery as Layout['delivery'],
-      sessionKey: patch.sessionKey,
+      delivery: patchedDelivery(
+        current?.webhook,
+        patch.delivery as Delivery | undefined,
+      ) as Layout['delivery'],
+      // null clears the route; absent keeps it.
+      sessionKey: patch.sessionKey === undefined ? current?.routeSessionKey : (patch.sessionKey ?? undefined),
     },
     '/patch',
   );
+}
+
+/**
+ * A main-session job's delivery after a patch: the stored webhook with the patch's fields laid
+ * over it (null clears one); turning delivery off or to another mode forgets the URL.
+ */
+function patchedDelivery(webhook: string | undefined, d: Delivery | undefined): Delivery | undefined {
+  if (d === undefined) return webhook ? { mode: 'webhook', to: webhook } : undefined;
+  const keep = webhook && (d.mode === undefined || d.mode === 'webhook');
+  const out: Delivery = keep ? { mode: 'webhook', to: webhook } : {};
+  for (const [k, v] of Object.entries(d)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** The session a main-session job's events go to: its agent's main session. */
@@ -95,10 +124,14 @@ export function mainSessionKey(job: Pick<CronJobRecord, 'agentId' | 'action'>): 
 }
 
 /** How the reference's clients see a main-session job. */
-export function eventJobView(a: EventAction): Pick<CronJob, 'sessionTarget' | 'wakeMode' | 'payload'> {
+export function eventJobView(
+  a: EventAction,
+): Pick<CronJob, 'sessionTarget' | 'wakeMode' | 'payload' | 'delivery' | 'sessionKey'> {
   return {
     sessionTarget: 'main',
     wakeMode: a.wakeMode ?? 'now',
     payload: { kind: 'systemEvent', text: a.text },
+    ...(a.webhook ? { delivery: { mode: 'webhook' as const, to: a.webhook } } : {}),
+    ...(a.routeSessionKey ? { sessionKey: a.routeSessionKey } : {}),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from './main-session-job.ts';
 import {
   applyWebhookDelivery,
+  checkedWebhookUrl,
   checkWebhookAction,
   deliveryPatchBase,
   webhookPreview,
@@ -38,7 +39,6 @@ const REFERENCE_FIELDS = [
   'delivery',
   'sessionKey',
   'declarationKey',
-  'displayName',
   'owner',
   'pacing',
   'trigger',
@@ -64,14 +64,13 @@ export function scheduleFromInput(s: CronScheduleInput, at = ''): CronJobRecord[
         ...(s.anchorMs === undefined ? {} : { anchorMs: s.anchorMs }),
       };
     case 'cron':
-      // Jobs fire at the exact times of their expression: only "no stagger" can be honoured.
-      if (s.staggerMs !== undefined && s.staggerMs > 0)
-        throw unsupported(
-          `${at}/schedule/staggerMs`,
-          'jobs fire exactly on time here; use 0 (--exact)',
-          s.staggerMs,
-        );
-      return { kind: 'cron', expr: s.expr, ...(s.tz ? { tz: s.tz } : {}) };
+      // A stagger window spreads the job's firings by a fixed offset of its own; 0 (or none): exact.
+      return {
+        kind: 'cron',
+        expr: s.expr,
+        ...(s.tz ? { tz: s.tz } : {}),
+        ...(s.staggerMs ? { staggerMs: s.staggerMs } : {}),
+      };
     default:
       throw unsupported(
         `${at}/schedule/kind`,
@@ -89,6 +88,7 @@ export function jobInputFromAdd(p: AddParams): JobInput {
     schedule: scheduleFromInput(p.schedule),
     ...(p.agentId !== undefined ? { agentId: p.agentId } : {}),
     ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.displayName ? { displayName: p.displayName } : {}),
     ...(p.enabled !== undefined ? { enabled: p.enabled } : {}),
     ...(p.missedPolicy !== undefined ? { missedPolicy: p.missedPolicy } : {}),
     ...(p.deleteAfterRun !== undefined ? { deleteAfterRun: p.deleteAfterRun } : {}),
@@ -115,7 +115,7 @@ export function jobInputFromAdd(p: AddParams): JobInput {
 
 /** The reference's job-level extras: served only in the values that mean what this gateway does. */
 function refuseExtras(p: AddParams | Patch, at = ''): void {
-  for (const f of ['declarationKey', 'displayName', 'owner', 'pacing', 'trigger', 'state'] as const) {
+  for (const f of ['declarationKey', 'owner', 'pacing', 'trigger', 'state'] as const) {
     const v = (p as Record<string, unknown>)[f];
     // A patch may clear what was never set.
     if (v !== undefined && !(v === null && at)) throw unsupported(`${at}/${f}`, 'not served by this gateway');
@@ -284,6 +284,7 @@ export function checkedAction<A extends CronJobRecord['action']>(action: A): A {
 }
 
 function checkTarget(action: CronJobRecord['action']): void {
+  if (action.kind === 'systemEvent' && action.webhook) checkedWebhookUrl(action.webhook, '/action/webhook');
   if (action.kind !== 'agent') return;
   checkWebhookAction(action);
   if ((action.channel === undefined) !== (action.to === undefined))
@@ -342,13 +343,15 @@ export function deliveryPreview(job: CronJobRecord): { label: string; detail: st
   const a = job.action;
   if (a.kind === 'send')
     return { label: `send -> ${a.channel ?? 'default'}:${a.to}`, detail: 'a message, no agent turn' };
-  const hook = a.kind === 'agent' ? webhookPreview(a) : undefined;
+  const hook = webhookPreview(a);
   if (hook) return hook;
   if (a.kind === 'systemEvent')
-    return {
-      label: 'main session',
-      detail: "the event and the turn's reply stay in the agent's main session",
-    };
+    return a.routeSessionKey && a.wakeMode !== 'next-heartbeat'
+      ? {
+          label: 'main session',
+          detail: `the turn's reply goes to the chat of session ${routeSessionKey(job)}`,
+        }
+      : { label: 'main session', detail: "the event and the turn's reply stay in the agent's main session" };
   if (a.currentSession && a.routeSessionKey)
     return a.deliver
       ? {

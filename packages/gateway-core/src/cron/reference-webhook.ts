@@ -69,7 +69,9 @@ export function webhookView(a: AgentAction): { mode: 'webhook'; to: string } | u
   return a.webhook ? { mode: 'webhook', to: a.webhook } : undefined;
 }
 
-export function webhookPreview(a: AgentAction): { label: string; detail: string } | undefined {
+export function webhookPreview(a: {
+  webhook?: string | undefined;
+}): { label: string; detail: string } | undefined {
   return a.webhook
     ? { label: `webhook -> ${redactWebhookUrl(a.webhook)}`, detail: "the finished run's result is POSTed" }
     : undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import type { CronJobRecord } from '../store/types.ts';
 
@@ -30,6 +31,7 @@ export function nextRunAfter(
   s: CronJobRecord['schedule'],
   afterMs: number,
   createdAtMs: number,
+  jobId = '',
 ): number | null {
   switch (s.kind) {
     case 'at': {
@@ -42,10 +44,30 @@ export function nextRunAfter(
       return anchor + (Math.floor((afterMs - anchor) / s.everyMs) + 1) * s.everyMs;
     }
     case 'cron': {
+      // A staggered job fires at its own fixed offset after each of the expression's times.
+      const offset = staggerOffsetMs(jobId, s.staggerMs ?? 0);
       const next = new Cron(s.expr, { paused: true, ...(s.tz ? { timezone: s.tz } : {}) }).nextRun(
-        new Date(afterMs),
+        new Date(afterMs - offset),
       );
-      return next ? next.getTime() : null;
+      return next ? next.getTime() + offset : null;
     }
   }
+}
+
+/** A job's next firing strictly after `afterMs` (its schedule, anchored and staggered as the job's). */
+export function nextRunOf(
+  job: Pick<CronJobRecord, 'id' | 'schedule' | 'createdAtMs'>,
+  afterMs: number,
+): number | null {
+  return nextRunAfter(job.schedule, afterMs, job.createdAtMs, job.id);
+}
+
+/**
+ * Where in its stagger window a job fires: fixed per job (the reference's: the first four bytes
+ * of the id's SHA-256, modulo the window), so jobs sharing an expression spread out and each keeps
+ * its own regular times.
+ */
+export function staggerOffsetMs(jobId: string, staggerMs: number): number {
+  if (staggerMs <= 1) return 0;
+  return createHash('sha256').update(jobId).digest().readUInt32BE(0) % staggerMs;
 }

@@ -1,10 +1,15 @@
 import type { CronJob } from '@openclaw/protocol';
-import type { CronRunRecord } from '../store/types.ts';
+import type { CronJobRecord, CronRunRecord } from '../store/types.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 
 /** Largest body a job webhook is sent: a longer reply is cut to fit. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 const CUT = '\n…[truncated]';
+
+/** Where a job's finished runs are POSTed (an agent or main-session job's webhook), if anywhere. */
+export function jobWebhook(action: CronJobRecord['action']): string | undefined {
+  return action.kind === 'send' ? undefined : action.webhook;
+}
 
 /** How a run ended, as the webhook tells it. */
 export interface RunResult {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkWebhookTarget,
+  isBlockedHostname,
   isSpecialAddress,
   parseWebhookUrl,
   redactWebhookUrl,
@@ -75,6 +76,31 @@ describe('where a job webhook may go', () => {
         { dangerouslyAllowPrivateNetwork: true },
         resolvesTo('10.0.0.8'),
       ),
+    ).resolves.toBeInstanceOf(URL);
+  });
+
+  it('refuses a host on the deny list first, before the allow list and the private-network switch', async () => {
+    expect(isBlockedHostname('Hooks.Example.com.', ['hooks.example.com'])).toBe(true);
+    // *.suffix: every name under suffix, not suffix itself; a bare * names nothing.
+    expect(isBlockedHostname('a.b.example.com', ['*.example.com'])).toBe(true);
+    expect(isBlockedHostname('example.com', ['*.example.com'])).toBe(false);
+    expect(isBlockedHostname('badexample.com', ['*.example.com'])).toBe(false);
+    expect(isBlockedHostname('anything.com', ['*', '*.'])).toBe(false);
+    expect(isBlockedHostname('::1', ['[::1]'])).toBe(true);
+    const policy = {
+      blockedHostnames: ['*.corp.example', '127.0.0.1'],
+      allowedHostnames: ['127.0.0.1', 'api.corp.example'],
+      dangerouslyAllowPrivateNetwork: true,
+    };
+    for (const url of ['http://127.0.0.1:9/x', 'https://api.corp.example/x'])
+      expect(await refusal(checkWebhookTarget(url, policy, resolvesTo('93.184.216.34'))), url).toMatchObject({
+        code: 'WEBHOOK_BLOCKED',
+        retryable: false,
+        message: expect.stringMatching(/blockedHostnames/),
+      });
+    // A public name not on it still goes.
+    await expect(
+      checkWebhookTarget('https://hooks.example/x', policy, resolvesTo('93.184.216.34')),
     ).resolves.toBeInstanceOf(URL);
   });
 

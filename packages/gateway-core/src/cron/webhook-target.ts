@@ -17,6 +17,28 @@ export class WebhookError extends Error {
 export interface WebhookNetworkPolicy {
   allowedHostnames?: string[] | undefined;
   dangerouslyAllowPrivateNetwork?: boolean | undefined;
+  blockedHostnames?: string[] | undefined;
+}
+
+/** A hostname as policies compare it: lower case, no IPv6 brackets, no trailing dot. */
+const hostKey = (h: string) =>
+  h
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+
+/**
+ * Whether a policy's deny list names the host: an exact name, or `*.suffix` for names under
+ * suffix (not suffix itself), as the reference matches them; a bare `*` matches nothing.
+ */
+export function isBlockedHostname(host: string, blocked: readonly string[] | undefined): boolean {
+  const h = hostKey(host);
+  return (blocked ?? []).map(hostKey).some((p) => {
+    if (!p.startsWith('*.')) return p !== '*' && p === h;
+    const suffix = p.slice(2);
+    return suffix !== '' && h.endsWith(`.${suffix}`);
+  });
 }
 
 /**
@@ -90,8 +112,8 @@ type Lookup = (host: string) => Promise<{ address: string }[]>;
 const systemLookup: Lookup = (host) => lookup(host, { all: true, verbatim: true });
 
 /**
- * Check a webhook's target before a POST: the URL's form, then every address its host resolves
- * to. A host the policy lists by name, or `dangerouslyAllowPrivateNetwork`, skips the address
+ * Check a webhook's target before a POST: the URL's form, the deny list, then every address its
+ * host resolves to. A host the policy lists by name, or `dangerouslyAllowPrivateNetwork`, skips the address
  * check. Throws a non-retryable WebhookError when refused; a failed lookup is retryable.
  *
  * The POST resolves the name again, so a name whose answers change between the two lookups (DNS
@@ -105,6 +127,9 @@ export async function checkWebhookTarget(
   const url = parseWebhookUrl(raw);
   if (typeof url === 'string') throw new WebhookError('WEBHOOK_URL_INVALID', url, false);
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // The deny list comes first: neither an allowed name nor the private-network opt-in lifts it.
+  if (isBlockedHostname(host, policy?.blockedHostnames))
+    throw new WebhookError('WEBHOOK_BLOCKED', `${host} is on cron.webhookSsrfPolicy.blockedHostnames`, false);
   const allowed = (policy?.allowedHostnames ?? []).map((h) => h.replace(/^\[|\]$/g, '').toLowerCase());
   if (policy?.dangerouslyAllowPrivateNetwork || allowed.includes(host)) return url;
   let addresses: string[];

@@ -90,13 +90,14 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
       const id = jobIdOf(params);
       known(patch.agentId);
       const job = await cron.get(id);
-      const { name, agentId, description, enabled, schedule, missedPolicy, deleteAfterRun } = patch;
+      const { name, agentId, description, displayName, enabled, schedule, missedPolicy, deleteAfterRun } =
+        patch;
       // A patch with both layouts' fields is refused there, so neither is dropped.
       const action = actionFromPatch(job, patch) ?? (patch.action ? checkedAction(patch.action) : undefined);
       if (action)
         checkTurnModels(action, agents.providerNames(), patch.action ? '/patch/action' : '/patch/payload');
       const input = {
-        ...{ name, agentId, description, enabled, missedPolicy, deleteAfterRun },
+        ...{ name, agentId, description, displayName, enabled, missedPolicy, deleteAfterRun },
         ...(schedule ? { schedule: scheduleFromInput(schedule, '/patch') } : {}),
         ...(action ? { action } : {}),
       };

@@ -83,12 +83,15 @@ export interface CronJobRecord {
   /** The agent its turns run as, when declared (else the one its session key names, else main). */
   agentId?: string | undefined;
   description?: string | undefined;
+  /** A label the reference's list and detail views show instead of the name. */
+  displayName?: string | undefined;
   enabled: boolean;
   /** CronSchedule from the protocol, as stored. */
   schedule:
     | { kind: 'at'; at: string }
     | { kind: 'every'; everyMs: number; anchorMs?: number | undefined }
-    | { kind: 'cron'; expr: string; tz?: string | undefined };
+    /** staggerMs: each firing comes at the job's own fixed offset within this window. */
+    | { kind: 'cron'; expr: string; tz?: string | undefined; staggerMs?: number | undefined };
   action:
     | ({
         kind: 'agent';
@@ -128,6 +131,10 @@ export interface CronJobRecord {
         text: string;
         /** now (also when absent): a turn of the main session answers it at once; else its next turn reads it. */
         wakeMode?: 'now' | 'next-heartbeat' | undefined;
+        /** The session whose chat the wake turn's reply goes to (the reference's sessionKey). */
+        routeSessionKey?: string | undefined;
+        /** Where the finished run is POSTed (its summary is the event's text, as the reference's). */
+        webhook?: string | undefined;
       };
   missedPolicy: 'run-once' | 'skip';
   /** Remove the job once a run of it succeeds. */

@@ -1,5 +1,7 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
+import { AgentHeartbeatConfig } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 import { UiSection } from './ui-config.ts';
 
@@ -370,6 +372,11 @@ export const AgentSection = Type.Object(
       description:
         'Model providers by name. Built in: `openai-compatible` (the openai section), `openai` and `anthropic` (keys from OPENAI_API_KEY and ANTHROPIC_API_KEY).',
     }),
+    thinkingDefault: Type.Optional(
+      thinkingLevelSchema(
+        "The thinking level of turns when neither the turn, its cron job nor its session names one (an agent of agents.list may set its own). Absent: off, no reasoning setting is sent (the model's own default).",
+      ),
+    ),
     maxSteps: Type.Integer({
       minimum: 1,
       maximum: 100,
@@ -448,6 +455,7 @@ export const AgentSection = Type.Object(
       description:
         'Runs that may wait behind the active run of a session (queue mode). More: chat.send and agent are refused with SESSION_BUSY; a channel message is stored without a run.',
     }),
+    heartbeat: Type.Optional(AgentHeartbeatConfig),
   },
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );
@@ -552,6 +560,12 @@ export const CronSection = Type.Object(
             Type.Boolean({
               description:
                 'Let every job webhook reach loopback, private and link-local addresses. Prefer allowedHostnames.',
+            }),
+          ),
+          blockedHostnames: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              description:
+                'Hostnames no job webhook may reach, checked first (before allowedHostnames and dangerouslyAllowPrivateNetwork): exact names or IP literals, or "*.example.com" for every name under example.com (not example.com itself).',
             }),
           ),
         },

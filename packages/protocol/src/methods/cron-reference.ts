@@ -9,6 +9,15 @@ import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 export const CronWebhookUrl = (description: string) =>
   Type.String({ minLength: 8, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description });
 
+/** A job's label, shown by the reference's list and detail views instead of its stable name. */
+const DisplayName = () =>
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '\\S',
+    description: "A label the reference's list and detail views show instead of the job's name.",
+  });
+
 /** A shape accepted only to be refused by name: its kind is declared, its other fields not checked. */
 const RefusedKinds = <K extends string>(kinds: K[], description: string) =>
   Type.Object(
@@ -49,7 +58,7 @@ export const CronWakeMode = Type.Union(
     }),
     Type.Literal('next-heartbeat', {
       description:
-        "Main-session jobs only: the event waits in the main session for its next turn (no heartbeat turns run here, so that is the session's next message).",
+        "Main-session jobs only: the event waits in the main session for its next turn (its next heartbeat turn when the agent has heartbeat turns on, else the session's next message).",
     }),
   ],
   { description: 'When a due job runs, in the reference layout.' },
@@ -69,7 +78,11 @@ export const CronPayloadInput = Type.Union(
             description: "The job's fallback models, instead of the agent's; [] none.",
           }),
         ),
-        thinking: Type.Optional(Type.String({ description: 'Thinking level (not served here).' })),
+        thinking: Type.Optional(
+          Type.String({
+            description: "The job's thinking level (off … max, or a spelling the reference takes).",
+          }),
+        ),
         timeoutSeconds: Type.Optional(
           Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
         ),
@@ -169,7 +182,7 @@ export const CronReferenceExtras = {
     }),
   ),
   declarationKey: Type.Optional(Type.String({ description: 'Declaration identity (not served here).' })),
-  displayName: Type.Optional(Type.String({ description: 'Display label (not served here).' })),
+  displayName: Type.Optional(DisplayName()),
   owner: Type.Optional(
     Type.Object({}, { additionalProperties: true, description: 'Owner binding (not served here).' }),
   ),
@@ -192,6 +205,7 @@ export const CronReferenceExtras = {
 
 /** The reference view of a stored job: what its clients read to show and edit it. */
 export const CronJobReferenceView = {
+  displayName: Type.Optional(DisplayName()),
   sessionKey: Type.Optional(
     NonEmptyString("The creating session, whose chat is the job's last route (when it has one)."),
   ),
@@ -213,6 +227,7 @@ export const CronJobReferenceView = {
               Type.Array(Type.String(), { description: 'The tools its turns may use.' }),
             ),
             lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
+            thinking: Type.Optional(Type.String({ description: "The job's thinking level." })),
           },
           { description: 'The agent turn (agent jobs), with the options the job sets.' },
         ),
@@ -273,7 +288,7 @@ export const CronPayloadPatch = Type.Union(
         message: Type.Optional(NonEmptyString('New prompt.')),
         model: Nullable(Type.String(), "The job's model (provider/model); null clears."),
         fallbacks: Nullable(Type.Array(Type.String()), "The job's fallback models; null clears."),
-        thinking: Nullable(Type.String(), 'Thinking level (not served here); null clears.'),
+        thinking: Nullable(Type.String(), "The job's thinking level; null clears."),
         timeoutSeconds: Type.Optional(
           Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
         ),
@@ -326,7 +341,7 @@ export const CronReferencePatch = {
     NonEmptyString('Creating session: its chat is the last route.'),
     'Creating session; null clears.',
   ),
-  displayName: NotServed('Display label (not served here; null only).'),
+  displayName: Nullable(DisplayName(), 'A new label; null removes it (the name shows again).'),
   pacing: NotServed('Dynamic cadence (not served here; null only).'),
   trigger: NotServed('Trigger script (not served here; null only).'),
   failureAlert: NotServed('Failure alerts (only false is served).'),

@@ -40,8 +40,10 @@ export const CronSchedule = Type.Union(
         expr: NonEmptyString('Cron expression (5 or 6 fields).'),
         tz: Type.Optional(NonEmptyString('IANA time zone (default: gateway local).')),
         staggerMs: Type.Optional(
-          Type.Literal(0, {
-            description: 'Always 0 when present: jobs fire exactly on time, never staggered.',
+          Type.Integer({
+            minimum: 0,
+            description:
+              "Stagger window (ms): each firing comes at the job's own fixed offset within it; 0: exactly on time.",
           }),
         ),
       },
@@ -52,8 +54,8 @@ export const CronSchedule = Type.Union(
 );
 
 /**
- * The schedules `cron.add` and `cron.update` take: ours, and the reference's (its `staggerMs`, and
- * its command-driven kinds, declared so that they are refused by name rather than dropped).
+ * The schedules `cron.add` and `cron.update` take: ours, and the reference's (its
+ * command-driven kinds, declared so that they are refused by name rather than dropped).
  */
 export const CronScheduleInput = Type.Union(
   [
@@ -72,7 +74,11 @@ export const CronScheduleInput = Type.Union(
         expr: NonEmptyString('Cron expression (5 or 6 fields).'),
         tz: Type.Optional(Type.String({ description: 'IANA time zone (absent or empty: gateway local).' })),
         staggerMs: Type.Optional(
-          Type.Integer({ minimum: 0, description: 'Stagger window; only 0 (exact) is served.' }),
+          Type.Integer({
+            minimum: 0,
+            description:
+              "Stagger window (ms): each firing comes at the job's own fixed offset within it; 0 or absent: exactly on time.",
+          }),
         ),
       },
       { description: 'A cron expression.' },
@@ -144,6 +150,14 @@ export const CronAction = Type.Union(
             description:
               "now (default): a turn of the main session starts at once and answers it; next-heartbeat: it waits for the session's next turn.",
           }),
+        ),
+        routeSessionKey: Type.Optional(
+          NonEmptyString(
+            "The session whose chat the wake turn's reply goes to (the reference's sessionKey on a main-session job: the event carries that session's route).",
+          ),
+        ),
+        webhook: Type.Optional(
+          CronWebhookUrl("POST the finished run (its summary: the event's text) here as JSON."),
         ),
       },
       { description: "Queue a system event in the agent's main session (agent:<id>:main)." },

@@ -1,0 +1,32 @@
+import type { CronJob } from '@openclaw/protocol';
+import type { CronJobRecord } from '../store/types.ts';
+import { referenceView } from './reference-job.ts';
+
+/** An object without its undefined fields (a patch lays only what it names over a job). */
+export function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** Whether a run of the job hands something to a channel (a send, or an agent reply sent on). */
+export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
+  const a = job.action;
+  if (a.kind === 'systemEvent')
+    // Its wake turn's reply goes to the chat of its sessionKey's session; with no turn, nothing.
+    return Boolean(a.webhook || (a.routeSessionKey && a.wakeMode !== 'next-heartbeat'));
+  return a.kind === 'send' || Boolean(a.deliver || (a.channel && a.to) || a.webhook);
+}
+
+/** A stored job as clients (and the reference's clients) see it. */
+export function toJob(j: CronJobRecord): CronJob {
+  const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
+  if (j.description === undefined) delete out.description;
+  if (j.agentId === undefined) delete out.agentId;
+  if (!j.deleteAfterRun) delete out.deleteAfterRun;
+  // The reference reads a missing stagger as its default (5 min for top-of-hour expressions):
+  // here a job without one fires exactly on time, and says so.
+  if (out.schedule.kind === 'cron')
+    out.schedule = { ...out.schedule, staggerMs: out.schedule.staggerMs ?? 0 };
+  return out;
+}
