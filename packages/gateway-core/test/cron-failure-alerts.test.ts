@@ -77,6 +77,7 @@ describe('cron failure alerts', () => {
   });
 
   it('refuses what it cannot carry out, naming the field', async () => {
+    const before = ((await calls.call('cron.list', {})) as { total: number }).total;
     const main = { ...base, sessionTarget: 'main', payload: { kind: 'systemEvent', text: 'x' } };
     const cases: [Record<string, unknown>, string, string][] = [
       [{ ...base, failureAlert: { mode: 'webhook' } }, 'PARAMS_INVALID', '/failureAlert/to'],
@@ -117,7 +118,7 @@ describe('cron failure alerts', () => {
         failureDestination: { channel: 'telegram' },
       }),
     ).rejects.toMatchObject({ details: { code: 'CRON_FIELD_UNSUPPORTED', path: '/failureDestination/to' } });
-    expect(((await calls.call('cron.list', {})) as { total: number }).total).toBe(0);
+    expect(((await calls.call('cron.list', {})) as { total: number }).total).toBe(before);
   });
 
   it('a patch lays its fields over the policy; false turns it off, null resets it', async () => {
@@ -127,9 +128,12 @@ describe('cron failure alerts', () => {
       failureAlert: { after: 3, channel: 'slack', to: 'C1' },
     })) as Job;
     const patch = (p: Record<string, unknown>) => calls.call<Job>('cron.update', { id: job.id, patch: p });
-    expect((await patch({ failureAlert: { after: 5, to: null, channel: null } })).failureAlert).toEqual({
+    expect((await patch({ failureAlert: { after: 5 } })).failureAlert).toEqual({
       after: 5,
+      channel: 'slack',
+      to: 'C1',
     });
+    expect((await patch({ failureAlert: { to: null, channel: null } })).failureAlert).toEqual({ after: 5 });
     expect((await patch({ failureAlert: false })).failureAlert).toBe(false);
     expect(await patch({ failureAlert: null })).not.toHaveProperty('failureAlert');
     expect(
