@@ -1,4 +1,5 @@
 import { DEFAULT_AGENT_ID } from '@openclaw/protocol';
+import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,8 +32,6 @@ function agentKeyReason(key: string): string {
     case 'agentDir':
     case 'cwd':
       return 'no per-agent workspace here; its prompt file is <state dir>/agents/<id>/SYSTEM.md';
-    case 'heartbeat':
-      return 'no heartbeat turns here; schedule the agent with a cron job naming its agentId';
     case 'tools':
       return "the reference's tool names are not this gateway's (nodes, canvas, message, sessions, cron): set agents.list[].tools again";
     case 'default':
@@ -46,7 +45,7 @@ function agentKeyReason(key: string): string {
  * A reference model name (`provider/model`) as one here: the default model's provider becomes
  * `openai-compatible`, `openai` and `anthropic` are kept; undefined when no provider here serves it.
  */
-function modelName(ref: unknown, compatible: string | undefined): string | undefined {
+export function modelName(ref: unknown, compatible: string | undefined): string | undefined {
   if (typeof ref !== 'string') return undefined;
   const slash = ref.indexOf('/');
   if (slash <= 0 || slash === ref.length - 1) return undefined;
@@ -124,6 +123,14 @@ export function importAgentsAndBindings(ref: Obj, ctx: AgentsImportContext): voi
         const m = modelSetting(v, ctx.compatibleProvider);
         if ('model' in m) agent.model = m.model;
         else drop(`${from}.model`, `${JSON.stringify(v)}: ${m.why}; the agent uses the default model`);
+      } else if (k === 'heartbeat') {
+        const hb = importHeartbeatBlock(v, {
+          from: `${from}.heartbeat`,
+          drop,
+          model: (m) => modelName(m, ctx.compatibleProvider),
+          providers: ctx.providers,
+        });
+        if (hb) agent.heartbeat = hb;
       } else if (k === 'identity' && isObj(v)) {
         for (const ik of Object.keys(v))
           if (ik !== 'name' || name) drop(`${from}.identity.${ik}`, 'only a display name here (name)');

@@ -1,5 +1,6 @@
 import { GatewayError, parseConfig } from '@openclaw/protocol';
-import { importAgentsAndBindings } from './config-import-agents.ts';
+import { importAgentsAndBindings, modelName } from './config-import-agents.ts';
+import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 /** One setting of the reference config and what became of it. */
 export interface ImportNote {
@@ -122,16 +123,25 @@ export function importReferenceConfig(ref: Obj): ImportResult {
   }
   const agentApiKey = importAgent(ref, put, drop);
   const primary = defaultModelOf(ref);
+  const compatibleProvider =
+    isObj(out.agent) && out.agent.backend === 'openai-compatible' && primary?.includes('/')
+      ? primary.slice(0, primary.indexOf('/'))
+      : undefined;
+  const providers = new Set(Object.keys(PROVIDER_KEYS));
   importAgentsAndBindings(ref, {
     put,
     drop,
-    compatibleProvider:
-      isObj(out.agent) && out.agent.backend === 'openai-compatible' && primary?.includes('/')
-        ? primary.slice(0, primary.indexOf('/'))
-        : undefined,
-    providers: new Set(Object.keys(PROVIDER_KEYS)),
+    compatibleProvider,
+    providers,
     channels: isObj(out.channels) ? Object.keys(out.channels) : [],
   });
+  const refDefaults = isObj(ref.agents) && isObj(ref.agents.defaults) ? ref.agents.defaults : {};
+  if (refDefaults.heartbeat !== undefined) {
+    const from = 'agents.defaults.heartbeat';
+    const model = (m: unknown) => modelName(m, compatibleProvider);
+    const hb = importHeartbeatBlock(refDefaults.heartbeat, { from, drop, model, providers });
+    if (hb) put('agent.heartbeat', hb, from);
+  }
 
   // A carried value that is not valid here is dropped with the reason, rather than writing a
   // file the gateway would refuse; each round removes one offending key.
@@ -304,13 +314,7 @@ function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   const primary = defaultModelOf(ref);
   if (agents && isObj(agents.defaults)) {
     for (const k of Object.keys(agents.defaults)) {
-      if (k !== 'model')
-        drop(
-          `agents.defaults.${k}`,
-          k === 'heartbeat'
-            ? 'no heartbeat turns here; schedule agent turns with cron jobs'
-            : 'no such agent setting here',
-        );
+      if (k !== 'model' && k !== 'heartbeat') drop(`agents.defaults.${k}`, 'no such agent setting here');
     }
   }
   if (!primary) {

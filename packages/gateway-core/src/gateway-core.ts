@@ -18,7 +18,7 @@ import { Ticker } from './events/ticker.ts';
 import type { GatewayCoreOptions } from './gateway-core-options.ts';
 import { createFinals, createHandlers } from './handlers/index.ts';
 import { channelReadiness, HealthReporter, type ReadinessCheck } from './health/health-reporter.ts';
-import { Heartbeat } from './heartbeat/heartbeat.ts';
+import { GatewayHeartbeats } from './heartbeat/gateway-heartbeats.ts';
 import type { Logger } from './logging/logger.ts';
 import { createMediaStore, mediaSweep } from './media/media-service.ts';
 import type { MediaStore } from './media/media-store.ts';
@@ -72,7 +72,7 @@ export class GatewayCore {
   readonly reports: HealthReporter;
   /** Every socket, from challenge to close. */
   readonly hub: ConnectionHub;
-  readonly heartbeat: Heartbeat;
+  readonly heartbeat: GatewayHeartbeats;
   readonly nodes: NodeService;
   readonly sessions: SessionRouter;
   /** Models, compaction, exec approvals and the responder that runs the tool loop. */
@@ -152,11 +152,10 @@ export class GatewayCore {
       storeFailing: () => this.storeHealth.failing,
       writeLimits: () => cfg().limits,
     });
-    this.heartbeat = new Heartbeat({
+    this.heartbeat = new GatewayHeartbeats({
       ...base,
-      kv: this.store.kv,
       defaults: { enabled: cfg().heartbeat.enabled, intervalMs: cfg().heartbeat.intervalMs },
-      summary: () => this.reports.heartbeatSummary(),
+      core: this,
     });
     this.nodes = new NodeService({
       ...base,

@@ -34,6 +34,12 @@ export {
   GatewayConfig,
   RESTART_REQUIRED_PREFIXES,
 } from './config/gateway-config.ts';
+export {
+  AgentHeartbeatConfig,
+  HeartbeatActiveHours,
+  heartbeatConfigIssues,
+  parseHeartbeatEvery,
+} from './config/heartbeat-config.ts';
 export { configKeyPositions, locateConfigKey, type TextPosition } from './config/locate-config-key.ts';
 export {
   type ConfigChecker,

@@ -86,7 +86,7 @@ export class CronService {
   async start(): Promise<void> {
     this.#started = true;
     await this.#o.webhooks?.start(this.#o.leader);
-    if (!(await this.#isLeader())) {
+    if (!(await this.isLeader())) {
       await this.#arm();
       return;
     }
@@ -94,7 +94,8 @@ export class CronService {
     await this.#arm();
   }
 
-  async #isLeader(): Promise<boolean> {
+  /** Whether this gateway runs the schedule now (heartbeat turns follow the same lease). */
+  async isLeader(): Promise<boolean> {
     if (!this.#o.leader) return true;
     try {
       return await this.#o.leader();
@@ -240,7 +241,7 @@ export class CronService {
   /** Fire every job that is due at the clock's now. Returns the run ids started. */
   async tick(): Promise<string[]> {
     if (this.#closed || !this.#o.enabled()) return [];
-    if (!(await this.#isLeader())) {
+    if (!(await this.isLeader())) {
       this.#caughtUp = false;
       await this.#arm();
       return [];

@@ -13,7 +13,7 @@ const TURN_WAIT_MS = 24 * 3600_000;
  * A main-session job firing: its event is stored in the agent's main session first (a message
  * accepted is kept: it is in the transcript, whatever happens next), then, with wakeMode now, a
  * turn of that session answers it; with next-heartbeat it waits there and the session's next turn
- * reads it with the rest of its history (this gateway runs no heartbeat turns of its own).
+ * reads it with the rest of its history: the agent's next heartbeat turn, when it has them on.
  * With a sessionKey the event carries that session's route, as the reference's does: the wake
  * turn's reply goes to its chat through the outbox. The run's summary is the event's text (what
  * the reference reports, and what a webhook job POSTs).

@@ -10,7 +10,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { GatewayIdentity } from '../gateway-identity.ts';
 import type { DiagnosticRecorder } from '../health/diagnostic-recorder.ts';
 import { processMemory } from '../health/process-memory.ts';
-import type { Heartbeat } from '../heartbeat/heartbeat.ts';
+import type { GatewayHeartbeats } from '../heartbeat/gateway-heartbeats.ts';
+import { lastHeartbeatView } from '../heartbeat/last-heartbeat-view.ts';
 import { withReferenceLogFields } from '../logging/log-line-compat.ts';
 import type { LogRing } from '../logging/log-ring.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -28,7 +29,7 @@ export interface SystemDeps {
   };
   /** Who is connected: this gateway's presence, or the cluster's merged view. */
   presenceList: () => PresenceEntry[] | Promise<PresenceEntry[]>;
-  heartbeat: Heartbeat;
+  heartbeat: GatewayHeartbeats;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -63,14 +64,16 @@ export function createSystemHandlers(deps: SystemDeps): FamilyHandlers<typeof sy
       bus.publish('system-event', payload);
       return { ok: true as const };
     },
-    'last-heartbeat': () => heartbeat.state(),
+    'last-heartbeat': async () => lastHeartbeatView(heartbeat.state(), await heartbeat.agents.records.all()),
     'set-heartbeats': ({ enabled, intervalMs }) => heartbeat.set({ enabled, intervalMs }),
-    wake: ({ mode, text }) => {
+    wake: async ({ mode, text, sessionKey }) => {
       if (mode === 'next-heartbeat') {
         if (text) heartbeat.queueText(text);
       } else {
         heartbeat.beat('wake', text);
       }
+      // The agents' side: the text waits in the session, and `now` runs a heartbeat turn there.
+      await heartbeat.agents.wake({ mode, text, sessionKey });
       return { ok: true as const };
     },
     'logs.tail': ({ cursor, limit, maxBytes }) => {

@@ -3,6 +3,7 @@ import type { AuthLimiter } from '../auth/auth-limiter.ts';
 import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { GatewayIdentity } from '../gateway-identity.ts';
+import { HeartbeatRecords } from '../heartbeat/heartbeat-records.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -171,7 +172,12 @@ export class HealthReporter {
     const [pendingDevices, pendingNodes, knownNodes] = counts ?? [[], [], []];
     const accounts = o.channels.summary().accounts;
     const reference = await referenceStatus(
-      { config: o.config, agents: o.agents ?? MAIN_ONLY, sessions: o.store.sessions },
+      {
+        config: o.config,
+        agents: o.agents ?? MAIN_ONLY,
+        sessions: o.store.sessions,
+        heartbeats: new HeartbeatRecords(o.store.kv),
+      },
       accounts,
       params.includeChannelSummary !== false,
     );

@@ -1,6 +1,7 @@
 import type { GatewayConfig, StatusResult } from '@openclaw/protocol';
 import { parseModelRef } from '../agent/model-registry.ts';
 import type { AccountRuntimeStatus } from '../channels/supervisor.ts';
+import { heartbeatSettings } from '../heartbeat/agent-heartbeat-settings.ts';
 import { NO_KEY_AGENT } from '../store/session-key-agent.ts';
 import type { SessionRepo } from '../store/types.ts';
 
@@ -26,6 +27,8 @@ export interface ReferenceStatusSources {
     modelRef(agentId?: string): string;
   };
   sessions: Pick<SessionRepo, 'counts'>;
+  /** The agents' last heartbeat turns (an enabled agent whose last one found no chat waits for a route). */
+  heartbeats?: { all(): Promise<{ agentId: string; reason?: string | undefined }[]> };
 }
 
 /**
@@ -85,6 +88,7 @@ export async function referenceStatus(
   includeChannelSummary: boolean,
 ): Promise<AgentFacts> {
   const counts = await sessionCounts(src).catch(() => undefined);
+  const lastRuns = (await src.heartbeats?.all().catch(() => undefined)) ?? [];
   const agents = src.agents.list();
   const defaultAgentId = agents[0]?.id ?? 'main';
   const ref = src.agents.modelRef();
@@ -93,12 +97,16 @@ export async function referenceStatus(
   return {
     heartbeat: {
       defaultAgentId,
-      agents: agents.map((ag) => ({
-        agentId: ag.id,
-        enabled: false,
-        every: 'disabled',
-        everyMs: null,
-        waitingForRoute: false,
+      agents: heartbeatSettings(
+        src.config(),
+        agents.map((ag) => ag.id),
+      ).map((h) => ({
+        agentId: h.agentId,
+        enabled: h.everyMs > 0,
+        every: h.everyMs > 0 ? h.every : 'disabled',
+        everyMs: h.everyMs > 0 ? h.everyMs : null,
+        waitingForRoute:
+          h.everyMs > 0 && lastRuns.find((r) => r.agentId === h.agentId)?.reason === 'no-route',
       })),
     },
     channelSummary: includeChannelSummary ? accounts.map(channelLine) : [],

@@ -127,6 +127,7 @@ export class SessionRuns {
       queue?.length &&
       this.#settings.queueMode === 'merge' &&
       input.source !== 'cron' &&
+      input.source !== 'heartbeat' &&
       !input.replay
     ) {
       // One queued run answers everything that arrived while the session was busy.

@@ -165,7 +165,7 @@ export interface RunRecord {
   sessionKey: string;
   /** `${caller}|${idempotencyKey}`: a retried request finds its run. */
   dedupeKey?: string | undefined;
-  source: 'chat' | 'agent' | 'channel' | 'cron';
+  source: 'chat' | 'agent' | 'channel' | 'cron' | 'heartbeat';
   status: RunStatus;
   message: string;
   output?: string | undefined;

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from './config-issues.ts';
+import { AgentHeartbeatConfig, heartbeatConfigIssues } from './heartbeat-config.ts';
 
 /** The agent every gateway runs: it answers what no binding sends elsewhere, with the `agent` section. */
 export const DEFAULT_AGENT_ID = 'main';
@@ -60,6 +61,8 @@ export const AgentEntry = Type.Object(
           "This agent's system prompt, instead of agent.openai.systemPrompt (its prompt file <state dir>/agents/<id>/SYSTEM.md follows it).",
       }),
     ),
+    // Over agent.heartbeat; once any entry has one, only the agents with one take heartbeat turns.
+    heartbeat: Type.Optional(AgentHeartbeatConfig),
   },
   { additionalProperties: false, description: 'One agent: what differs from the agent section.' },
 );
@@ -142,10 +145,14 @@ const SCOPED_MATCH_FIELDS = { guildId: 'discord', roles: 'discord', teamId: 'sla
  * (main always exists), and a guild, team or roles match is on the one channel that has them.
  */
 export function agentsConfigIssues(config: {
+  agent?: { heartbeat?: AgentHeartbeatConfig | undefined };
   agents: AgentsSection;
   bindings: AgentBinding[];
 }): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = heartbeatConfigIssues(config.agent?.heartbeat, 'agent.heartbeat');
+  config.agents.list.forEach((a, i) => {
+    issues.push(...heartbeatConfigIssues(a.heartbeat, `agents.list.${i}.heartbeat`));
+  });
   const ids = new Set<string>([DEFAULT_AGENT_ID]);
   const listed = new Set<string>();
   config.agents.list.forEach((a, i) => {

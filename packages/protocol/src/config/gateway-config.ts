@@ -1,6 +1,7 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
+import { AgentHeartbeatConfig } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 import { UiSection } from './ui-config.ts';
 
@@ -449,6 +450,7 @@ export const AgentSection = Type.Object(
       description:
         'Runs that may wait behind the active run of a session (queue mode). More: chat.send and agent are refused with SESSION_BUSY; a channel message is stored without a run.',
     }),
+    heartbeat: Type.Optional(AgentHeartbeatConfig),
   },
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );

@@ -65,7 +65,7 @@ export const CronWakeMode = Type.Union(
     }),
     Type.Literal('next-heartbeat', {
       description:
-        "Main-session jobs only: the event waits in the main session for its next turn (no heartbeat turns run here, so that is the session's next message).",
+        "Main-session jobs only: the event waits in the main session for its next turn (its next heartbeat turn when the agent has heartbeat turns on, else the session's next message).",
     }),
   ],
   { description: 'When a due job runs, in the reference layout.' },

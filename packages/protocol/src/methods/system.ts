@@ -205,18 +205,75 @@ export const HeartbeatPayload = Strict(
   { $id: 'HeartbeatPayload', description: 'The gateway liveness summary sent on each heartbeat.' },
 );
 
+const HeartbeatRunStatus = Type.Union(
+  [
+    Type.Literal('sent'),
+    Type.Literal('ok-empty'),
+    Type.Literal('ok-token'),
+    Type.Literal('skipped'),
+    Type.Literal('failed'),
+  ],
+  {
+    description:
+      'sent: the reply was handed to its chat; ok-empty: no reply; ok-token: NO_REPLY or HEARTBEAT_OK (not delivered); skipped: no turn or nothing delivered (see reason); failed: the turn failed.',
+  },
+);
+
+/** One agent heartbeat turn's outcome, in the reference's heartbeat event layout. */
+export const AgentHeartbeatRun = Strict(
+  {
+    agentId: NonEmptyString('The agent.'),
+    ts: TimestampMs('When it ended.'),
+    status: HeartbeatRunStatus,
+    reason: Type.Optional(
+      Type.String({
+        description:
+          'Why: interval, wake, manual; for skipped: disabled, quiet-hours, requests-in-flight, no-route, target-none.',
+      }),
+    ),
+    durationMs: Type.Optional(Count('How long it took.')),
+    channel: Type.Optional(Type.String({ description: 'The channel the reply went (or would go) to.' })),
+    accountId: Type.Optional(Type.String({ description: 'The channel account.' })),
+    to: Type.Optional(Type.String({ description: 'The chat.' })),
+    preview: Type.Optional(Type.String({ description: 'The first 200 characters of the reply.' })),
+    silent: Type.Optional(Type.Boolean({ description: 'Nothing was shown in a chat.' })),
+    message: Type.Optional(Type.String({ description: 'What to do about a skip.' })),
+    runId: Type.Optional(Type.String({ description: 'The turn (agent.wait, chat history).' })),
+  },
+  { $id: 'AgentHeartbeatRun', description: "An agent heartbeat turn's outcome." },
+);
+
 export const LastHeartbeatResult = Strict(
   {
     enabled: Type.Boolean({ description: 'Heartbeats on or off.' }),
     intervalMs: Count('Interval.'),
     last: Type.Union([HeartbeatPayload, Type.Null()], { description: 'The last heartbeat, if any.' }),
+    ts: Type.Optional(TimestampMs('The newest agent heartbeat turn: when it ended (reference layout).')),
+    status: Type.Optional(HeartbeatRunStatus),
+    agentId: Type.Optional(NonEmptyString('Its agent.')),
+    reason: Type.Optional(Type.String({ description: 'Its reason.' })),
+    durationMs: Type.Optional(Count('Its duration.')),
+    channel: Type.Optional(Type.String({ description: 'Its channel.' })),
+    accountId: Type.Optional(Type.String({ description: 'Its channel account.' })),
+    to: Type.Optional(Type.String({ description: 'Its chat.' })),
+    preview: Type.Optional(Type.String({ description: 'Its reply, shortened.' })),
+    silent: Type.Optional(Type.Boolean({ description: 'Nothing was shown in a chat.' })),
+    message: Type.Optional(Type.String({ description: 'What to do about its skip.' })),
+    runId: Type.Optional(Type.String({ description: 'Its turn.' })),
+    agents: Type.Optional(
+      Type.Array(AgentHeartbeatRun, { description: 'The last heartbeat turn of each agent that had one.' }),
+    ),
   },
-  { $id: 'LastHeartbeatResult', description: 'Heartbeat settings and the last heartbeat.' },
+  {
+    $id: 'LastHeartbeatResult',
+    description:
+      "The gateway's liveness heartbeat (enabled, intervalMs, last) and, at the top level in the reference's layout, the newest agent heartbeat turn.",
+  },
 );
 
 export const lastHeartbeat = defineMethod({
   name: 'last-heartbeat',
-  description: 'The last heartbeat and the heartbeat settings.',
+  description: 'The liveness heartbeat with its settings, and the newest agent heartbeat turn.',
   params: NoParams('LastHeartbeatParams'),
   result: LastHeartbeatResult,
   scope: 'operator.read',
@@ -250,12 +307,17 @@ export const WakeParams = Strict(
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Text to carry.' })),
     sessionKey: Type.Optional(NonEmptyString('Session to wake.')),
   },
-  { $id: 'WakeParams', description: 'Run the heartbeat now, optionally with a text.' },
+  {
+    $id: 'WakeParams',
+    description:
+      "Beat now (or with the next beat); a text is also stored as a system event in the session (default: the main agent's main session), and with now that agent takes a heartbeat turn at once.",
+  },
 );
 
 export const wake = defineMethod({
   name: 'wake',
-  description: 'Run the heartbeat now (or at the next one), optionally carrying a text.',
+  description:
+    'Beat now (or with the next beat); a text waits in the session, and now runs a heartbeat turn.',
   params: WakeParams,
   result: OkResult,
   scope: 'operator.write',
@@ -364,6 +426,7 @@ export type AuthLockout = Static<typeof AuthLockout>;
 export type StatusResult = Static<typeof StatusResult>;
 export type SystemEventParams = Static<typeof SystemEventParams>;
 export type HeartbeatPayload = Static<typeof HeartbeatPayload>;
+export type AgentHeartbeatRun = Static<typeof AgentHeartbeatRun>;
 export type LastHeartbeatResult = Static<typeof LastHeartbeatResult>;
 export type SetHeartbeatsParams = Static<typeof SetHeartbeatsParams>;
 export type WakeParams = Static<typeof WakeParams>;

@@ -11,7 +11,9 @@ const AgentHeartbeat = Strict(
     enabled: Type.Boolean({ description: 'Whether periodic agent heartbeat turns run for it.' }),
     every: Type.String({ description: 'The interval as configured, or "disabled".' }),
     everyMs: Type.Union([Count('The interval.'), Type.Null()], { description: 'null when disabled.' }),
-    waitingForRoute: Type.Boolean({ description: 'Enabled but with nowhere to deliver to.' }),
+    waitingForRoute: Type.Boolean({
+      description: 'Enabled, but its last heartbeat turn found nowhere to deliver to (no-route).',
+    }),
   },
   { description: "One agent's heartbeat turns." },
 );
@@ -21,7 +23,7 @@ export const StatusHeartbeat = Strict(
     defaultAgentId: NonEmptyString('The default agent.'),
     agents: Type.Array(AgentHeartbeat, {
       description:
-        "Every agent. Agents take no periodic heartbeat turns here, so each says disabled (the gateway's own liveness heartbeat is `last-heartbeat`).",
+        'Every agent, with its heartbeat turn interval (agent.heartbeat, agents.list[].heartbeat) or disabled.',
     }),
   },
   { $id: 'StatusHeartbeat', description: 'Agent heartbeat turns, per agent (the reference layout).' },

@@ -1,0 +1,83 @@
+import { parseHeartbeatEvery } from '@openclaw/protocol';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The reference's cadence when a block names none (ours is off: heartbeat turns are opt-in). */
+const REFERENCE_EVERY = '30m';
+const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const OWNER_WHY =
+  'owner DMs (commands.ownerAllowFrom) are not resolved here: target none keeps alerts in the main session; set target last, or a channel id with to';
+
+const KEY_WHY: Record<string, string> = {
+  isolatedSession: 'heartbeat turns run in the main session here',
+  directPolicy: 'not honoured here',
+  includeReasoning: 'reasoning is never delivered here',
+  ackMaxChars: 'fixed at 300 here (as in the reference)',
+  session: 'heartbeat turns run in the main session here',
+  agentId: 'per-agent blocks choose the agents here (agents.list[].heartbeat)',
+};
+
+export interface HeartbeatImport {
+  /** Where the block came from (`agents.defaults.heartbeat`, `agents.list.1.heartbeat`). */
+  from: string;
+  drop: (from: string, why: string) => void;
+  /** Turns a reference `provider/model` into one here (undefined: no provider here serves it). */
+  model: (ref: unknown) => string | undefined;
+  /** Channels this gateway has a provider for. */
+  providers: ReadonlySet<string>;
+}
+
+/**
+ * A reference heartbeat block as ours: what maps is kept, the rest dropped with the reason. A
+ * block without `every` ran every 30 minutes there, so it is written out; without a target it went
+ * to the owner's DM, which has no counterpart here, so it becomes `none`.
+ */
+export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | undefined {
+  if (!isObj(v)) {
+    o.drop(o.from, 'not an object');
+    return undefined;
+  }
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) {
+    const at = `${o.from}.${k}`;
+    if (k === 'every') {
+      if (typeof x === 'string' && parseHeartbeatEvery(x) !== undefined) out.every = x;
+      else
+        o.drop(
+          at,
+          `${JSON.stringify(x)}: not a duration here (30m, 1h, 0m); the reference default 30m is used`,
+        );
+    } else if ((k === 'prompt' || k === 'to' || k === 'accountId') && typeof x === 'string' && x) out[k] = x;
+    else if (k === 'target' && typeof x === 'string') {
+      if (x === 'last' || x === 'none' || o.providers.has(x)) out.target = x;
+      else o.drop(at, x === 'owner' ? OWNER_WHY : `no ${x} provider here; alerts stay in the main session`);
+    } else if (k === 'model') {
+      const m = o.model(x);
+      if (m) out.model = m;
+      else
+        o.drop(at, `${JSON.stringify(x)}: no provider here serves it; heartbeat turns use the agent model`);
+    } else if (k === 'lightContext' && typeof x === 'boolean') out.lightContext = x;
+    else if (k === 'timeoutSeconds' && Number.isInteger(x) && (x as number) >= 1) out.timeoutSeconds = x;
+    else if (k === 'activeHours' && isObj(x) && TIME.test(String(x.start)) && TIME.test(String(x.end))) {
+      out.activeHours = {
+        start: x.start,
+        end: x.end,
+        ...(typeof x.timezone === 'string' && x.timezone !== 'user' && x.timezone !== 'local'
+          ? { timezone: x.timezone }
+          : {}),
+      };
+    } else o.drop(at, KEY_WHY[k] ?? 'no such heartbeat setting here');
+  }
+  out.every ??= REFERENCE_EVERY;
+  if (out.target === undefined) out.target = 'none';
+  if (out.target !== 'last' && out.target !== 'none' && out.to === undefined) {
+    o.drop(
+      `${o.from}.target`,
+      `${String(out.target)} needs a to (the chat) here; alerts stay in the main session`,
+    );
+    out.target = 'none';
+  }
+  if (v.target === undefined) o.drop(`${o.from}.target`, `absent (the owner's DM there): ${OWNER_WHY}`);
+  return out;
+}

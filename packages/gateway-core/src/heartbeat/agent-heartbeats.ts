@@ -1,0 +1,225 @@
+import type { AgentHeartbeatRun, GatewayConfig, SendParams } from '@openclaw/protocol';
+import { MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { newId } from '../util/ids.ts';
+import { withinActiveHours } from './active-hours.ts';
+import { type AgentHeartbeatSettings, heartbeatSettings } from './agent-heartbeat-settings.ts';
+import { HeartbeatRecords } from './heartbeat-records.ts';
+import { classifyHeartbeatReply } from './heartbeat-reply.ts';
+import { type HeartbeatRoute, resolveHeartbeatRoute } from './heartbeat-route.ts';
+
+export interface AgentHeartbeatDeps {
+  clock: Clock;
+  log: Logger;
+  store: Pick<Store, 'kv' | 'sessions'>;
+  config: () => GatewayConfig;
+  agents: { list(): { id: string }[]; agentOf(sessionKey: string): string };
+  sessions: Pick<SessionRouter, 'agent' | 'wait' | 'settled' | 'activeRunId' | 'systemEvent'>;
+  channels: { send(params: SendParams, caller: string): Promise<unknown> };
+  /** In a cluster only the cron scheduler's leader runs the ticks (the same lease as cron's). */
+  leader?: (() => Promise<boolean>) | undefined;
+  /** Arm real timers (default); tests call tick() after moving their clock. */
+  timers?: boolean | undefined;
+}
+
+type Reason = 'interval' | 'wake';
+
+/** How long past its own ceiling a turn is waited for before the heartbeat is recorded failed. */
+const WAIT_SLACK_MS = 60_000;
+/** setTimeout's longest delay. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+export const mainSessionOf = (agentId: string): string => `agent:${agentId}:${MAIN_SESSION_NAME}`;
+
+/**
+ * Periodic heartbeat turns: for each agent with an interval, a turn in its main session every
+ * `every` (reading the system events waiting there), its reply delivered unless it only
+ * acknowledges, and each outcome recorded.
+ */
+export class AgentHeartbeats {
+  readonly #d: AgentHeartbeatDeps;
+  readonly records: HeartbeatRecords;
+  /** Per agent with an interval: the interval and when its next turn is due. */
+  readonly #due = new Map<string, { everyMs: number; at: number }>();
+  /** Sessions with a heartbeat turn being prepared or run here (no overlapping turns). */
+  readonly #busy = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(deps: AgentHeartbeatDeps) {
+    this.#d = deps;
+    this.records = new HeartbeatRecords(deps.store.kv);
+  }
+
+  settings(): AgentHeartbeatSettings[] {
+    return heartbeatSettings(
+      this.#d.config(),
+      this.#d.agents.list().map((a) => a.id),
+    );
+  }
+
+  /** Take the config as it is now: new intervals start counting now, removed ones stop. */
+  reconcile(): void {
+    const now = this.#d.clock.now();
+    const seen = new Set<string>();
+    for (const s of this.settings()) {
+      if (s.everyMs <= 0) continue;
+      seen.add(s.agentId);
+      const cur = this.#due.get(s.agentId);
+      if (!cur || cur.everyMs !== s.everyMs)
+        this.#due.set(s.agentId, { everyMs: s.everyMs, at: now + s.everyMs });
+    }
+    for (const id of [...this.#due.keys()]) if (!seen.has(id)) this.#due.delete(id);
+    this.#arm();
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.reconcile();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Run the turns that are due (each agent's next one is then an interval later). */
+  async tick(): Promise<void> {
+    const now = this.#d.clock.now();
+    const due = [...this.#due].filter(([, d]) => d.at <= now);
+    for (const [, d] of due) d.at = now + d.everyMs;
+    // Armed before the turns run: one agent's long turn must not hold back the others' ticks.
+    this.#arm();
+    if (due.length && (await this.#isLeader()))
+      await Promise.all(due.map(([agentId]) => this.run(agentId, 'interval')));
+  }
+
+  /**
+   * `wake`: a text becomes a system event in the session (default: main's main session); with
+   * `now`, that agent takes a heartbeat turn at once — when it has heartbeats configured or a text
+   * came (an operator asked for an answer). A busy session gets it once its turn ends.
+   */
+  async wake(p: {
+    mode?: 'now' | 'next-heartbeat' | undefined;
+    text?: string | undefined;
+    sessionKey?: string | undefined;
+  }): Promise<void> {
+    const agentId = p.sessionKey ? this.#d.agents.agentOf(p.sessionKey) : MAIN_AGENT_ID;
+    const key = p.sessionKey ?? mainSessionOf(agentId);
+    if (p.text) await this.#d.sessions.systemEvent(key, newId('evt'), p.text);
+    if (p.mode === 'next-heartbeat') return;
+    const s = this.settings().find((x) => x.agentId === agentId);
+    if (!s?.configured && !p.text) return;
+    this.run(agentId, 'wake', key, true).catch((error: unknown) =>
+      this.#d.log.warn({ err: error, agentId }, 'heartbeat wake failed'),
+    );
+  }
+
+  /** One heartbeat turn of an agent, recorded whatever becomes of it. */
+  async run(
+    agentId: string,
+    reason: Reason,
+    sessionKey?: string,
+    retryWhenBusy = false,
+  ): Promise<AgentHeartbeatRun> {
+    const started = this.#d.clock.now();
+    const key = sessionKey ?? mainSessionOf(agentId);
+    const finish = (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => {
+      const ts = this.#d.clock.now();
+      return this.records.record({ agentId, ts, ...r, durationMs: Math.max(0, ts - started) });
+    };
+    const s = this.settings().find((x) => x.agentId === agentId);
+    if (!s) return finish({ status: 'skipped', reason: 'disabled' });
+    if (reason === 'interval' && !withinActiveHours(s.activeHours, started))
+      return finish({ status: 'skipped', reason: 'quiet-hours' });
+    const active = this.#d.sessions.activeRunId(key);
+    if (active || this.#busy.has(key)) {
+      // A wake is answered once the session is free; a periodic tick waits for its next slot.
+      if (retryWhenBusy && active && !this.#stopped)
+        void this.#d.sessions.settled(active).then(() => this.run(agentId, reason, sessionKey, false));
+      return finish({ status: 'skipped', reason: 'requests-in-flight' });
+    }
+    this.#busy.add(key);
+    try {
+      return await this.#turn(s, key, reason, finish);
+    } catch (error) {
+      return finish({ status: 'failed', reason: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.#busy.delete(key);
+    }
+  }
+
+  async #turn(
+    s: AgentHeartbeatSettings,
+    key: string,
+    reason: Reason,
+    finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
+  ): Promise<AgentHeartbeatRun> {
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s);
+    const turn = {
+      ...(s.model ? { model: s.model } : {}),
+      ...(s.lightContext ? { lightContext: true } : {}),
+    };
+    const r = await this.#d.sessions.agent({
+      message: s.prompt,
+      sessionKey: key,
+      source: 'heartbeat',
+      timeoutMs: s.timeoutMs,
+      ...(Object.keys(turn).length ? { turn } : {}),
+    });
+    const w = await this.#d.sessions.wait(r.runId, s.timeoutMs + WAIT_SLACK_MS);
+    const runId = r.runId;
+    if (w?.status !== 'ok')
+      return finish({ status: 'failed', reason: w?.error ?? w?.status ?? 'no answer', runId });
+    const reply = classifyHeartbeatReply(w.output);
+    const where = route.ok ? whereOf(route) : {};
+    if (reply.status !== 'sent')
+      return finish({ status: reply.status, reason, silent: true, runId, ...where });
+    const preview = reply.text.slice(0, 200);
+    if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
+    await this.#d.channels.send(
+      {
+        channel: route.channel,
+        to: route.to,
+        message: reply.text,
+        idempotencyKey: runId,
+        ...(route.accountId ? { accountId: route.accountId } : {}),
+        ...(route.threadId ? { threadId: route.threadId } : {}),
+        ...(route.sessionKey ? { sessionKey: route.sessionKey } : {}),
+      },
+      'heartbeat',
+    );
+    return finish({ status: 'sent', reason, preview, runId, ...where });
+  }
+
+  async #isLeader(): Promise<boolean> {
+    if (!this.#d.leader) return true;
+    try {
+      return await this.#d.leader();
+    } catch {
+      return false;
+    }
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#stopped || this.#d.timers === false || this.#due.size === 0) return;
+    const next = Math.min(...[...this.#due.values()].map((d) => d.at));
+    const delay = Math.min(Math.max(0, next - this.#d.clock.now()), MAX_DELAY_MS);
+    this.#timer = setTimeout(() => {
+      this.tick().catch((error: unknown) => this.#d.log.warn({ err: error }, 'heartbeat tick failed'));
+    }, delay);
+    this.#timer.unref?.();
+  }
+}
+
+function whereOf(
+  route: Extract<HeartbeatRoute, { ok: true }>,
+): Pick<AgentHeartbeatRun, 'channel' | 'accountId' | 'to'> {
+  return { channel: route.channel, to: route.to, ...(route.accountId ? { accountId: route.accountId } : {}) };
+}

@@ -1,0 +1,79 @@
+import type { GatewayConfig, HeartbeatPayload } from '@openclaw/protocol';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { type AgentHeartbeatDeps, AgentHeartbeats } from './agent-heartbeats.ts';
+import { Heartbeat } from './heartbeat.ts';
+
+/** The parts of the core the heartbeats use; most exist only once the core is built, so read late. */
+export interface HeartbeatsCore {
+  store: Store;
+  config: { readonly current: GatewayConfig; onChange(listener: () => void): () => void };
+  reports: { heartbeatSummary(): Omit<HeartbeatPayload, 'ts' | 'seq' | 'reason' | 'text'> };
+  sessions: AgentHeartbeatDeps['sessions'];
+  channels: AgentHeartbeatDeps['channels'];
+  agent: { agents: AgentHeartbeatDeps['agents'] };
+  cron: { isLeader(): Promise<boolean> };
+}
+
+/**
+ * Both heartbeats of a gateway: its liveness beat (the `heartbeat` event, as before) and the
+ * agents' periodic heartbeat turns, which follow the config as it changes.
+ */
+export class GatewayHeartbeats extends Heartbeat {
+  readonly #core: HeartbeatsCore;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #agents: AgentHeartbeats | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(o: {
+    bus: EventBus;
+    clock: Clock;
+    log: Logger;
+    defaults: { enabled: boolean; intervalMs: number };
+    core: HeartbeatsCore;
+  }) {
+    const { core } = o;
+    super({
+      bus: o.bus,
+      clock: o.clock,
+      kv: core.store.kv,
+      defaults: o.defaults,
+      summary: () => core.reports.heartbeatSummary(),
+    });
+    this.#core = core;
+    this.#clock = o.clock;
+    this.#log = o.log.child({ component: 'heartbeat' });
+  }
+
+  /** The agents' heartbeat turns. */
+  get agents(): AgentHeartbeats {
+    const c = this.#core;
+    this.#agents ??= new AgentHeartbeats({
+      clock: this.#clock,
+      log: this.#log,
+      store: c.store,
+      config: () => c.config.current,
+      agents: c.agent.agents,
+      sessions: c.sessions,
+      channels: c.channels,
+      leader: () => c.cron.isLeader(),
+    });
+    return this.#agents;
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    this.agents.start();
+    this.#unsubscribe ??= this.#core.config.onChange(() => this.#agents?.reconcile());
+  }
+
+  override stop(): void {
+    super.stop();
+    this.#agents?.stop();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+}

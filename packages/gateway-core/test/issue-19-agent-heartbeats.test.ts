@@ -1,0 +1,273 @@
+// Agent heartbeat turns through a real core: real sessions, outbox and cron, a fake
+// OpenAI-compatible model server and a scripted channel. Each case drives its own runner with a
+// hand-moved clock (no timers); the core's own runner answers `wake` and `last-heartbeat`.
+import type {
+  AgentHeartbeatConfig,
+  GatewayClient,
+  GatewayConfig,
+  LastHeartbeatResult,
+} from '@openclaw/protocol';
+import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundEnvelope } from '../src/channels/sdk/types.ts';
+import { DEFAULT_HEARTBEAT_PROMPT } from '../src/heartbeat/agent-heartbeat-settings.ts';
+import { AgentHeartbeats } from '../src/heartbeat/agent-heartbeats.ts';
+import { scriptedProvider } from '../src/testing/scripted-provider.ts';
+import { ManualClock } from '../src/util/clock.ts';
+import { cronCalls } from './cron-calls.ts';
+import { eventually, type Harness, startHarness } from './harness.ts';
+
+const MIN = 60_000;
+
+const dm = (id: string, text: string): InboundEnvelope => ({
+  channel: 'scripted',
+  accountId: 'default',
+  id,
+  at: Date.now(),
+  chat: { kind: 'direct', id: 'chat-1' },
+  sender: { id: 'user-1', name: 'Ann', isBot: false, isSelf: false },
+  text,
+  mentions: { bot: false, userIds: [] },
+  media: [],
+});
+
+describe('agent heartbeat turns', () => {
+  let h: Harness;
+  let fake: FakeOpenAi;
+  let admin: GatewayClient;
+  let sent: { to: { chatId: string }; text?: string | undefined }[];
+  /** What the model answers a heartbeat prompt with. */
+  let heartbeatReply = 'NO_REPLY';
+  const clock = new ManualClock(Date.parse('2026-01-15T12:00:00Z'));
+
+  const isHeartbeat = (req: ChatRequest) => messageText(req.messages.at(-1)!) === DEFAULT_HEARTBEAT_PROMPT;
+  const heartbeatRequests = () => fake.requests.filter(isHeartbeat);
+
+  /** A runner of its own over the core's parts, with this block as agent.heartbeat. */
+  const runner = (block: AgentHeartbeatConfig, leader?: () => Promise<boolean>) => {
+    const config = (): GatewayConfig => {
+      const c = h.core.config.current;
+      return { ...c, agent: { ...c.agent, heartbeat: block } };
+    };
+    const r = new AgentHeartbeats({
+      clock,
+      log: h.core.log,
+      store: h.core.store,
+      config,
+      agents: h.core.agent.agents,
+      sessions: h.core.sessions,
+      channels: h.core.channels,
+      timers: false,
+      leader,
+    });
+    r.start();
+    return r;
+  };
+
+  beforeAll(async () => {
+    fake = await FakeOpenAi.start({
+      script: (req) => ({ text: [isHeartbeat(req) ? heartbeatReply : 'hello back'] }),
+    });
+    const { provider, state } = scriptedProvider({
+      onSend: (_m, n) => ({ ids: [`out-${n}`], at: Date.now() }),
+    });
+    sent = state.sent as unknown as typeof sent;
+    h = await startHarness({
+      providers: [provider],
+      config: {
+        cron: { enabled: false },
+        heartbeat: { enabled: false },
+        channels: { scripted: { dmPolicy: 'open' } },
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: fake.baseUrl, model: 'm', apiKeyEnv: 'OC_TEST_NO_KEY' },
+        },
+      },
+    });
+    admin = await h.operator({ scopes: ['operator.read', 'operator.write', 'operator.admin'] });
+    await eventually(() => state.ctx, 5000);
+    // One DM: main's last route is now that chat.
+    await state.ctx!.emit(dm('in-1', 'hi'));
+    await eventually(() => sent.length === 1, 10_000);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+  });
+
+  it('runs every `every` and not before; 0m runs none', async () => {
+    heartbeatReply = 'NO_REPLY';
+    const before = heartbeatRequests().length;
+    const r = runner({ every: '30m' });
+    clock.advance(29 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before);
+    clock.advance(MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    clock.advance(30 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 2);
+    r.stop();
+
+    const off = runner({ every: '0m' });
+    clock.advance(24 * 60 * MIN);
+    await off.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 2);
+    off.stop();
+  });
+
+  it("in a cluster only the cron scheduler's leader runs the ticks (a follower's due turn is not run)", async () => {
+    heartbeatReply = 'NO_REPLY';
+    const before = heartbeatRequests().length;
+    const follower = runner({ every: '30m' }, async () => false);
+    const leader = runner({ every: '30m' }, () => h.core.cron.isLeader());
+    clock.advance(30 * MIN);
+    await follower.tick();
+    expect(heartbeatRequests()).toHaveLength(before);
+    await leader.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    follower.stop();
+    leader.stop();
+  });
+
+  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route; target none keeps it', async () => {
+    const r = runner({ every: '30m' });
+    const sentBefore = sent.length;
+    heartbeatReply = 'NO_REPLY';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'ok-token', silent: true, to: 'chat-1' });
+    heartbeatReply = 'HEARTBEAT_OK nothing new.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'ok-token', silent: true });
+    expect(sent).toHaveLength(sentBefore);
+
+    heartbeatReply = 'The nightly backup failed.';
+    const alert = await r.run('main', 'interval');
+    expect(alert).toMatchObject({
+      status: 'sent',
+      channel: 'scripted',
+      accountId: 'default',
+      to: 'chat-1',
+      preview: 'The nightly backup failed.',
+    });
+    await eventually(() => sent.length === sentBefore + 1, 10_000);
+    expect(sent.at(-1)).toMatchObject({ to: { chatId: 'chat-1' }, text: 'The nightly backup failed.' });
+
+    const none = runner({ every: '30m', target: 'none' });
+    expect(await none.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'target-none' });
+    expect(sent).toHaveLength(sentBefore + 1);
+    r.stop();
+    none.stop();
+  });
+
+  it('outside activeHours a tick is skipped (quiet-hours) and calls no model', async () => {
+    const before = heartbeatRequests().length;
+    // The clock is past 12:00 UTC; the window is 06:00–07:00 UTC.
+    const r = runner({ every: '30m', activeHours: { start: '06:00', end: '07:00', timezone: 'UTC' } });
+    clock.advance(30 * MIN);
+    await r.tick();
+    expect(await r.records.get('main')).toMatchObject({ status: 'skipped', reason: 'quiet-hours' });
+    expect(heartbeatRequests()).toHaveLength(before);
+    r.stop();
+  });
+
+  it('while the main session has a turn running, a heartbeat is skipped (requests-in-flight): no overlapping turn; a wake runs after it', async () => {
+    const r = runner({ every: '30m' });
+    const release = fake.hold(fake.requests.length + 1);
+    try {
+      const { runId } = await cronCalls(admin).call<{ runId: string }>('chat.send', {
+        sessionKey: 'agent:main:main',
+        message: 'a long task',
+        idempotencyKey: 'hb-busy-1',
+      });
+      await eventually(() => h.core.sessions.activeRunId('agent:main:main') === runId);
+      const before = heartbeatRequests().length;
+      expect(await r.run('main', 'interval')).toMatchObject({
+        status: 'skipped',
+        reason: 'requests-in-flight',
+      });
+      expect(heartbeatRequests()).toHaveLength(before);
+      // A wake in the meantime is answered once that turn has ended.
+      heartbeatReply = 'NO_REPLY';
+      expect(await r.run('main', 'wake', undefined, true)).toMatchObject({ status: 'skipped' });
+      expect(heartbeatRequests()).toHaveLength(before);
+      release();
+      await h.core.sessions.wait(runId, 10_000);
+      await eventually(async () => (await r.records.get('main'))?.reason === 'wake', 10_000);
+      expect(heartbeatRequests()).toHaveLength(before + 1);
+    } finally {
+      release();
+      r.stop();
+    }
+  });
+
+  it('a cron next-heartbeat event waiting in the main session is answered by the next heartbeat', async () => {
+    const { add, runToEnd } = cronCalls(admin);
+    const job = await add({
+      name: 'invoice',
+      enabled: true,
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'main',
+      wakeMode: 'next-heartbeat',
+      payload: { kind: 'systemEvent', text: 'Remind about the invoice.' },
+    });
+    const before = fake.requests.length;
+    await runToEnd(job.id);
+    // Waiting: no turn read it yet.
+    expect(fake.requests).toHaveLength(before);
+
+    heartbeatReply = 'Reminder: the invoice is due today.';
+    const r = runner({ every: '30m' });
+    clock.advance(30 * MIN);
+    await r.tick();
+    const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Remind about the invoice.');
+    expect(await r.records.get('main')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => sent.some((m) => m.text === 'Reminder: the invoice is due today.'), 10_000);
+    r.stop();
+  });
+
+  it('wake now runs a heartbeat turn at once with its text; last-heartbeat tells the outcome beside the liveness beat', async () => {
+    const { call } = cronCalls(admin);
+    heartbeatReply = 'HEARTBEAT_OK';
+    const since = Date.now();
+    await call('wake', { mode: 'now', text: 'Deploy finished.' });
+    const last = await eventually(async () => {
+      const l = await call<LastHeartbeatResult>('last-heartbeat', {});
+      return l.ts !== undefined && l.ts >= since && l.reason === 'wake' ? l : undefined;
+    }, 10_000);
+    expect(last).toMatchObject({
+      enabled: false,
+      intervalMs: expect.any(Number),
+      agentId: 'main',
+      status: 'ok-token',
+      silent: true,
+      agents: [expect.objectContaining({ agentId: 'main', status: 'ok-token' })],
+    });
+    const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy finished.');
+  });
+
+  it('status: per agent the interval, and waitingForRoute when its last alert found no chat (no-route)', async () => {
+    const { call } = cronCalls(admin);
+    // A block on an entry: only that agent takes heartbeat turns; it has no chat yet.
+    await call('config.patch', {
+      raw: JSON.stringify({ agents: { list: [{ id: 'ops', heartbeat: { every: '30m' } }] } }),
+    });
+    heartbeatReply = 'Something needs you.';
+    const r = runner({ every: '30m' });
+    expect(await r.run('ops', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'no-route',
+      preview: 'Something needs you.',
+      message: expect.stringMatching(/No chat to deliver to yet/),
+    });
+    r.stop();
+    const s = await call<{ heartbeat: { agents: unknown[] } }>('status', {});
+    expect(s.heartbeat.agents).toEqual([
+      { agentId: 'main', enabled: false, every: 'disabled', everyMs: null, waitingForRoute: false },
+      { agentId: 'ops', enabled: true, every: '30m', everyMs: 1_800_000, waitingForRoute: true },
+    ]);
+  });
+});

@@ -1,0 +1,117 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { ConfigIssue } from './config-issues.ts';
+
+/** `30m`, `1h30m`, `45s`, `0m` (off): whole numbers with ms, s, m, h or d, largest first. */
+const DURATION_PATTERN = '^(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?$';
+const DURATION_PART = /(\d+)(ms|d|h|m|s)/g;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A time of day, `HH:MM` (24-hour); `24:00` ends a window at midnight. */
+const TIME_PATTERN = '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$';
+
+/** Milliseconds of a heartbeat duration (`30m` → 1 800 000); undefined when it is not one. */
+export function parseHeartbeatEvery(every: string): number | undefined {
+  if (!every || !new RegExp(DURATION_PATTERN).test(every)) return undefined;
+  let ms = 0;
+  for (const m of every.matchAll(DURATION_PART)) ms += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? 0);
+  return ms;
+}
+
+export const HeartbeatActiveHours = Type.Object(
+  {
+    start: Type.String({ pattern: TIME_PATTERN, description: 'Window start, `HH:MM` (inclusive).' }),
+    end: Type.String({
+      pattern: TIME_PATTERN,
+      description: 'Window end, `HH:MM` (exclusive; `24:00`: midnight). Equal to start: never.',
+    }),
+    timezone: Type.Optional(
+      Type.String({ minLength: 1, description: 'IANA time zone of the window. Absent: the host time zone.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Heartbeat turns run only inside this daily window; ticks outside it are skipped.',
+  },
+);
+
+export const AgentHeartbeatConfig = Type.Object(
+  {
+    every: Type.Optional(
+      Type.String({
+        pattern: DURATION_PATTERN,
+        minLength: 2,
+        description:
+          'How often a heartbeat turn runs in the agent main session (`30m`, `1h`, `0m`: never). Absent: `0m` — heartbeat turns call the model, so they are opt-in.',
+      }),
+    ),
+    prompt: Type.Optional(
+      Type.String({ minLength: 1, description: 'The message of each heartbeat turn (sent as it is).' }),
+    ),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "Where a reply worth telling goes: `last` (default: the agent's most recent chat), `none` (kept in the main session only), or a channel id with `to`.",
+      }),
+    ),
+    to: Type.Optional(Type.String({ minLength: 1, description: 'The chat on the `target` channel.' })),
+    accountId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The account of the `target` channel (absent: its default).',
+      }),
+    ),
+    model: Type.Optional(
+      Type.String({
+        pattern: '^[^/\\s]+/\\S+$',
+        description: 'The model of heartbeat turns (`provider/model`). Absent: the agent model.',
+      }),
+    ),
+    lightContext: Type.Optional(
+      Type.Boolean({ description: 'Leave the agent prompt file out of heartbeat turns.' }),
+    ),
+    timeoutSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2_147_483,
+        description: 'Ceiling of one heartbeat turn. Absent: the interval, at most 600 s.',
+      }),
+    ),
+    activeHours: Type.Optional(HeartbeatActiveHours),
+  },
+  {
+    additionalProperties: false,
+    description: 'Periodic heartbeat turns of an agent in its main session (reference `agents.*.heartbeat`).',
+  },
+);
+export type AgentHeartbeatConfig = Static<typeof AgentHeartbeatConfig>;
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the schema cannot say: a target channel needs `to`, and the time zone must exist. */
+export function heartbeatConfigIssues(block: AgentHeartbeatConfig | undefined, path: string): ConfigIssue[] {
+  if (!block) return [];
+  const issues: ConfigIssue[] = [];
+  const target = block.target;
+  if (target !== undefined && target !== 'last' && target !== 'none' && block.to === undefined)
+    issues.push({
+      path: `${path}.to`,
+      kind: 'invalid-value',
+      message: `target "${target}" is a channel: name its chat with to (or use last or none)`,
+    });
+  const tz = block.activeHours?.timezone;
+  if (tz !== undefined && !validTimeZone(tz))
+    issues.push({
+      path: `${path}.activeHours.timezone`,
+      kind: 'invalid-value',
+      message: `"${tz}" is not a known time zone (IANA name, e.g. Europe/Berlin)`,
+    });
+  return issues;
+}
