@@ -66,7 +66,8 @@ describe('cron failure alerts', () => {
       if (fail) llm.failNext({ status: 400, description: 'model refused' });
       const { runId } = await op.request('cron.run', { id: job.id, mode: 'force' });
       const row = await eventually(async () => {
-        const r = ((await op.request('cron.runs', { id: job.id, runId })) as { runs: RunRow[] }).runs[0];
+        const r = ((await op.request('cron.runs', { id: job.id, runId: runId! })) as { runs: RunRow[] })
+          .runs[0];
         return r && r.status !== 'running' ? r : undefined;
       }, 30_000);
       expect(row.status).toBe(fail ? 'error' : 'ok');

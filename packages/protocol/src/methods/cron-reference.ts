@@ -6,7 +6,6 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import {
   CronAlertStateView,
-  CronFailureAlert,
   CronFailureAlertPatch,
   CronFailureDestination,
   CronFailureDestinationPatch,
