@@ -7,12 +7,12 @@ import { importReferenceConfig } from './config-import.ts';
 // multi-agent docs show (agents.list with a default marker), as the operator's file would read.
 const legacyRoster = `{
   agents: {
-    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" } },
+    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" }, thinkingDefault: "x-high" },
     list: [
-      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home" },
+      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home", thinkingDefault: "low" },
       { id: "Work", model: { primary: "local/qwen3-32b", fallbacks: ["anthropic/claude-sonnet"] },
         identity: { name: "Work bot", emoji: "W" }, tools: { allow: ["exec"] } },
-      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" } },
+      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" }, thinkingDefault: "ultra" },
       { id: "bad id!" },
     ],
   },
@@ -40,7 +40,7 @@ describe('config import: agents and bindings of a reference config', () => {
     const r = importReferenceConfig(JSON5.parse(legacyRoster));
     const cfg = parseConfig(r.config);
     expect(cfg.agents.list).toEqual([
-      { id: 'home', name: 'Home' },
+      { id: 'home', name: 'Home', thinkingDefault: 'low' },
       {
         id: 'work',
         name: 'Work bot',
@@ -50,6 +50,8 @@ describe('config import: agents and bindings of a reference config', () => {
       { id: 'research', heartbeat: { every: '1h', target: 'none' } },
     ]);
     expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'none' });
+    // Thinking defaults by the names here; one that names no level here is dropped with why.
+    expect(cfg.agent.thinkingDefault).toBe('xhigh');
     expect(cfg.bindings).toEqual([
       { agentId: 'work', comment: 'the work account', match: { channel: 'whatsapp', accountId: 'biz' } },
       { agentId: 'work', match: { channel: 'discord', guildId: '123', roles: ['9'] } },
@@ -63,6 +65,7 @@ describe('config import: agents and bindings of a reference config', () => {
     expect(dropped).toMatchObject({
       'agents.defaults.heartbeat.target': expect.stringMatching(/owner DMs .* are not resolved here/),
       'agents.list.0.default': expect.stringMatching(/main answers/),
+      'agents.list.2.thinkingDefault': expect.stringMatching(/not a thinking level here/),
       'agents.list.0.workspace': expect.stringMatching(/SYSTEM\.md/),
       'agents.list.1.identity.emoji': expect.any(String),
       'agents.list.1.tools': expect.stringMatching(/tool names/),

@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_ID } from '@openclaw/protocol';
+import { DEFAULT_AGENT_ID, normalizeThinkingLevel } from '@openclaw/protocol';
 import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 type Obj = Record<string, unknown>;
@@ -24,6 +24,13 @@ const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWN_PROVIDERS = new Set(['openai', 'anthropic']);
 /** Match fields only one channel's messages carry here. */
 const SCOPED: Record<string, string> = { guildId: 'discord', roles: 'discord', teamId: 'slack' };
+
+/** A reference thinking default by its name here; one that names no level here is dropped. */
+export function importThinkingDefault(v: unknown, from: string, drop: Drop): string | undefined {
+  const level = typeof v === 'string' ? normalizeThinkingLevel(v) : undefined;
+  if (!level) drop(from, `${JSON.stringify(v)}: not a thinking level here (off … max; no ultra)`);
+  return level;
+}
 
 /** Why an entry key of a reference agent is not carried over. */
 function agentKeyReason(key: string): string {
@@ -131,6 +138,9 @@ export function importAgentsAndBindings(ref: Obj, ctx: AgentsImportContext): voi
           providers: ctx.providers,
         });
         if (hb) agent.heartbeat = hb;
+      } else if (k === 'thinkingDefault') {
+        const level = importThinkingDefault(v, `${from}.thinkingDefault`, drop);
+        if (level) agent.thinkingDefault = level;
       } else if (k === 'identity' && isObj(v)) {
         for (const ik of Object.keys(v))
           if (ik !== 'name' || name) drop(`${from}.identity.${ik}`, 'only a display name here (name)');

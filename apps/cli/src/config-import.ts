@@ -1,5 +1,5 @@
 import { GatewayError, parseConfig } from '@openclaw/protocol';
-import { importAgentsAndBindings, modelName } from './config-import-agents.ts';
+import { importAgentsAndBindings, importThinkingDefault, modelName } from './config-import-agents.ts';
 import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 /** One setting of the reference config and what became of it. */
@@ -141,6 +141,11 @@ export function importReferenceConfig(ref: Obj): ImportResult {
     const model = (m: unknown) => modelName(m, compatibleProvider);
     const hb = importHeartbeatBlock(refDefaults.heartbeat, { from, drop, model, providers });
     if (hb) put('agent.heartbeat', hb, from);
+  }
+  if (refDefaults.thinkingDefault !== undefined) {
+    const from = 'agents.defaults.thinkingDefault';
+    const level = importThinkingDefault(refDefaults.thinkingDefault, from, drop);
+    if (level) put('agent.thinkingDefault', level, from);
   }
 
   // A carried value that is not valid here is dropped with the reason, rather than writing a
@@ -314,7 +319,8 @@ function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   const primary = defaultModelOf(ref);
   if (agents && isObj(agents.defaults)) {
     for (const k of Object.keys(agents.defaults)) {
-      if (k !== 'model' && k !== 'heartbeat') drop(`agents.defaults.${k}`, 'no such agent setting here');
+      if (k !== 'model' && k !== 'heartbeat' && k !== 'thinkingDefault')
+        drop(`agents.defaults.${k}`, 'no such agent setting here');
     }
   }
   if (!primary) {

@@ -184,8 +184,7 @@ export class GatewayCore {
     // Session rows and transcripts as events and views; they ask the conversations which run is active.
     const conversations = watchConversations({
       ...base,
-      agents: this.agent.agents,
-      usage: this.agent.usage,
+      ...this.agent.rowParts,
       log: this.log.child({ component: 'sessions' }),
       activeRunId: (key) => this.sessions.activeRunId(key),
     });

@@ -86,7 +86,6 @@ describe('cron jobs in the reference layout', () => {
         },
         '/delivery/mode',
       ],
-      [{ ...base, payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         {
           ...base,

@@ -94,6 +94,8 @@ export const DetailCodes = {
   PROVIDER_UNKNOWN:
     'No model provider by that name in the config (models.list names the known ones in details).',
   SESSION_UNKNOWN: 'No session with that key.',
+  THINKING_UNSUPPORTED:
+    "The session's model cannot take that thinking level (its provider's API has no such setting); details.allowed names the levels it takes.",
   SYSTEM_RUN_DENIED: 'The exec approval policy or an operator refused this system.run; it did not run.',
   APPROVAL_UNKNOWN: 'No exec approval with that id is pending (it may have been decided or have lapsed).',
   QUESTION_UNKNOWN: 'No question with that id is pending (it may have been answered or have lapsed).',

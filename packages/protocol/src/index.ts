@@ -188,6 +188,7 @@ export * from './schema/health.ts';
 export * from './schema/presence.ts';
 export { IdempotencyKey, OkResult } from './schema/primitives.ts';
 export * from './schema/status-reference.ts';
+export * from './schema/thinking.ts';
 export {
   isOperatorScope,
   type MethodScope,

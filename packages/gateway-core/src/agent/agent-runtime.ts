@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { GatewayConfig } from '@openclaw/protocol';
+import type { GatewayConfig, ThinkingLevel } from '@openclaw/protocol';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { UserContent } from 'ai';
 import type { AgentProfile } from '../agents/agent-catalog.ts';
@@ -18,6 +18,7 @@ import { modelMessagesOf, storedValue } from './model-messages.ts';
 import { ECHO_MODEL_REF, type ModelRegistry, type ResolvedModel } from './model-registry.ts';
 import { resumedImages } from './resumed-images.ts';
 import type { SessionCompactor } from './session-compactor.ts';
+import { turnThinkingLevel } from './thinking.ts';
 import { type LoopTool, runToolLoop, type ToolOutcome } from './tool-loop.ts';
 import type { AgentTool, ToolImage } from './tools/agent-tool.ts';
 import { narrowTools, turnCandidates } from './turn-options.ts';
@@ -31,6 +32,8 @@ export interface AgentRuntimeOptions {
   tools: AgentTool[];
   /** The session's own model (`sessions.patch {model}`), if it chose one. */
   sessionModel(sessionKey: string): Promise<string | undefined>;
+  /** The session's own thinking level (`sessions.patch {thinkingLevel}`), if it chose one. */
+  sessionThinking?(sessionKey: string): Promise<ThinkingLevel | undefined>;
   /** The agent that answers a session: its model, tools and prompt. */
   agent(sessionKey: string): AgentProfile;
   /** Summaries of older turns, and the context window of each model. */
@@ -55,6 +58,8 @@ interface TurnReads {
   agent: AgentProfile;
   /** The session's own model (`sessions.patch`), if it chose one. */
   sessionModel: string | undefined;
+  /** The session's own thinking level, if it chose one. */
+  sessionThinking: ThinkingLevel | undefined;
   candidates: string[];
   /** The first model, resolved (its key read, its client built); none for echo. */
   first: Promise<ResolvedModel> | undefined;
@@ -93,12 +98,16 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
   const ahead = new Map<string, { at: number; reads: Promise<TurnReads> }>();
   const startReads = async (sessionKey: string): Promise<TurnReads> => {
     const agent = o.agent(sessionKey);
-    const sessionModel = await o.sessionModel(sessionKey);
+    const [sessionModel, sessionThinking] = await Promise.all([
+      o.sessionModel(sessionKey),
+      o.sessionThinking?.(sessionKey),
+    ]);
     const candidates = o.models.candidates(sessionModel, agent.id);
     const first = candidates[0] === ECHO_MODEL_REF ? undefined : o.models.resolve(candidates[0]!);
     // Awaited when the loop asks for it; until then a failure must not go unhandled.
     first?.catch(() => {});
-    return { agent, sessionModel, candidates, first, prompt: systemPromptFile(files, o.stateDir, agent.id) };
+    const prompt = systemPromptFile(files, o.stateDir, agent.id);
+    return { agent, sessionModel, sessionThinking, candidates, first, prompt };
   };
   return {
     name: 'models',
@@ -184,6 +193,12 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
           maxSteps: agent.maxSteps,
           images: agent.openai.vision,
           temperature: agent.openai.temperature,
+          // The run's own level (a turn's, a cron job's), else the session's, else the agent's.
+          thinking: turnThinkingLevel(
+            input.turn?.thinking,
+            reads.sessionThinking,
+            reads.agent.thinkingDefault ?? agent.thinkingDefault,
+          ),
           signal: input.signal,
           scopes,
           context: (toolCallId) => ({
@@ -202,6 +217,7 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
             },
           }),
           onDelta,
+          onReasoning: (delta, text) => emit('thinking', { text, delta }),
           onUsage,
           onFailover: (from, to, error) => {
             o.log.warn({ runId: input.runId, from, to, err: error.message }, 'model failed; trying the next');
@@ -213,8 +229,13 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
             emit('tool', { phase: 'update', name: call.name, toolCallId: call.id, partialResult }),
           onToolResult: (call, result, isError) =>
             emit('tool', { phase: 'result', name: call.name, toolCallId: call.id, isError, result }),
-          onStepStart: async ({ text, calls }) => {
-            await input.record?.({ role: 'assistant', text, toolCalls: calls });
+          onStepStart: async ({ text, calls, reasoning }) => {
+            await input.record?.({
+              role: 'assistant',
+              text,
+              toolCalls: calls,
+              ...(reasoning ? { reasoning } : {}),
+            });
           },
           onToolDone: async (r) => {
             await input.record?.({
@@ -237,7 +258,12 @@ export function createAgentRuntime(o: AgentRuntimeOptions): Responder {
               o.log.error({ runId: input.runId, err: error }, 'could not record what the model calls used'),
             );
       }
-      return attachments.length ? { text: result.text, media: attachments } : result.text;
+      if (!attachments.length && !result.reasoning) return result.text;
+      return {
+        text: result.text,
+        ...(attachments.length ? { media: attachments } : {}),
+        ...(result.reasoning ? { reasoning: result.reasoning } : {}),
+      };
     },
   };
 }

@@ -17,6 +17,7 @@ import { configuredResponder } from './configured-responder.ts';
 import { ModelRegistry } from './model-registry.ts';
 import { sessionAgentState } from './session-agent-state.ts';
 import { SessionCompactor } from './session-compactor.ts';
+import { sessionThinkingState } from './session-thinking.ts';
 import type { MessageServices } from './tools/message-tool.ts';
 import { clusterNodes } from './tools/node-invoker.ts';
 
@@ -56,8 +57,14 @@ export interface AgentWiring {
   approvals: ExecApprovals;
   /** What answers a turn. */
   responder: () => Responder;
-  /** A session's summary and chosen model, for the session methods. */
+  /** A session's summary, chosen model and thinking level, for the session methods. */
   agentState: ReturnType<typeof sessionAgentState>;
+  /** What session rows show besides the stored session: its agent, token figures and thinking. */
+  rowParts: {
+    agents: AgentCatalog;
+    usage: UsageLedger;
+    thinking: Pick<ReturnType<typeof sessionThinkingState>, 'rows'>;
+  };
   /** The session a channel chat's messages go to, under the agent the bindings route it to. */
   chatSessionKey: (chat: RoutedChat) => string;
   updateSessionKeys: (chat: RoutedChat) => string[];
@@ -127,13 +134,21 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
         };
       },
     });
+  const agents = new AgentCatalog(models, cfg);
+  const thinking = sessionThinkingState({
+    kv: store.kv,
+    models,
+    agentOf: (key) => agentProfile(cfg(), agentOf(key)) ?? { id: agentOf(key) },
+    sectionDefault: () => cfg().agent.thinkingDefault,
+  });
   return {
     models,
     compactor,
-    agents: new AgentCatalog(models, cfg),
+    agents,
     approvals,
     responder,
-    agentState: sessionAgentState({ store, models, compactor, agentOf, usage }),
+    agentState: sessionAgentState({ store, models, compactor, agentOf, usage, thinking }),
+    rowParts: { agents, usage, thinking },
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
     updateSessionKeys: (chat) => updateSessionKeys(cfg().bindings, chat),
     usage,

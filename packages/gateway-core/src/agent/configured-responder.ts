@@ -7,6 +7,7 @@ import type { RunUsageSink } from './agent-runtime.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { sessionModel } from './session-model.ts';
+import { sessionThinking } from './session-thinking.ts';
 import { type AgentToolServices, agentTools } from './tools/agent-tools.ts';
 import { turnCandidates } from './turn-options.ts';
 
@@ -41,6 +42,7 @@ export function configuredResponder(o: ConfiguredResponderOptions): () => Respon
           models: o.models,
           tools: agentTools(o.tools()),
           sessionModel: (key) => sessionModel(o.store.kv, key),
+          sessionThinking: (key) => sessionThinking(o.store.kv, key),
           agent: (key) => agentProfile(o.config(), o.agentOf(key))!,
           compactor: o.compactor,
           usage: o.usage,

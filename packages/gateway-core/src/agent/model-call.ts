@@ -4,17 +4,22 @@ import type {
   LanguageModelV4FunctionTool,
   LanguageModelV4Message,
   LanguageModelV4Prompt,
+  LanguageModelV4ReasoningPart,
   LanguageModelV4StreamPart,
   LanguageModelV4TextPart,
   LanguageModelV4ToolCallPart,
   LanguageModelV4ToolResultOutput,
   LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
+  SharedV4ProviderOptions,
 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 
 /** What one model call streams back, as the tool loop uses it. */
 export type ModelPart =
   | { type: 'text'; delta: string }
+  /** Reasoning text; `meta`: what the provider needs to be shown it again (Anthropic's signature). */
+  | { type: 'reasoning'; delta: string; meta?: SharedV4ProviderMetadata | undefined }
   | { type: 'tool-call'; toolCallId: string; toolName: string; input: unknown }
   | { type: 'error'; error: unknown }
   | { type: 'usage'; usage: TokenUsage };
@@ -34,6 +39,8 @@ export interface ModelCall {
   messages: readonly ModelMessage[];
   tools: readonly LanguageModelV4FunctionTool[];
   temperature?: number | undefined;
+  /** Provider settings of the call (its thinking level: see thinking.ts). */
+  providerOptions?: SharedV4ProviderOptions | undefined;
   signal: AbortSignal;
 }
 
@@ -49,6 +56,7 @@ export async function* streamModel(call: ModelCall): AsyncGenerator<ModelPart> {
     prompt: providerPrompt(call.system, call.messages),
     ...(call.tools.length ? { tools: [...call.tools] } : {}),
     ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+    ...(call.providerOptions ? { providerOptions: call.providerOptions } : {}),
     abortSignal: call.signal,
   });
   const reader = stream.getReader();
@@ -69,6 +77,12 @@ function modelPartOf(p: LanguageModelV4StreamPart): ModelPart | undefined {
   switch (p.type) {
     case 'text-delta':
       return p.delta ? { type: 'text', delta: p.delta } : undefined;
+    case 'reasoning-start':
+    case 'reasoning-delta':
+    case 'reasoning-end': {
+      const delta = p.type === 'reasoning-delta' ? p.delta : '';
+      return delta || p.providerMetadata ? { type: 'reasoning', delta, meta: p.providerMetadata } : undefined;
+    }
     case 'tool-call':
       return {
         type: 'tool-call',
@@ -140,12 +154,20 @@ function providerMessage(m: ModelMessage): LanguageModelV4Message {
         return { role: 'assistant', content: [{ type: 'text', text: m.content }] };
       return {
         role: 'assistant',
-        content: m.content.map((p): LanguageModelV4TextPart | LanguageModelV4ToolCallPart => {
-          if (p.type === 'text') return { type: 'text', text: p.text };
-          if (p.type === 'tool-call')
-            return { type: 'tool-call', toolCallId: p.toolCallId, toolName: p.toolName, input: p.input };
-          throw new Error(`unsupported assistant content part: ${p.type}`);
-        }),
+        content: m.content.map(
+          (p): LanguageModelV4TextPart | LanguageModelV4ToolCallPart | LanguageModelV4ReasoningPart => {
+            if (p.type === 'text') return { type: 'text', text: p.text };
+            if (p.type === 'reasoning')
+              return {
+                type: 'reasoning',
+                text: p.text,
+                ...(p.providerOptions ? { providerOptions: p.providerOptions } : {}),
+              };
+            if (p.type === 'tool-call')
+              return { type: 'tool-call', toolCallId: p.toolCallId, toolName: p.toolName, input: p.input };
+            throw new Error(`unsupported assistant content part: ${p.type}`);
+          },
+        ),
       };
     case 'tool':
       return {

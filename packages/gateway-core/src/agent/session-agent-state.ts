@@ -6,9 +6,10 @@ import { fitHistory } from './context-budget.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './session-model.ts';
+import type { sessionThinkingState } from './session-thinking.ts';
 
 /**
- * What the agent keeps beside a session's transcript (its summary, its chosen model), for the
+ * What the agent keeps beside a session's transcript (its summary, its model and thinking level), for the
  * session methods: sessions.compact summarises before it trims, reset and delete forget it.
  */
 export function sessionAgentState(d: {
@@ -19,8 +20,11 @@ export function sessionAgentState(d: {
   agentOf: (sessionKey: string) => string;
   /** Where the summary call's tokens are recorded (as a compaction of the session). */
   usage?: Pick<UsageLedger, 'record'>;
+  /** The sessions' own thinking levels. */
+  thinking?: ReturnType<typeof sessionThinkingState>;
 }) {
   return {
+    thinking: d.thinking,
     async summarize(key: string, keep: number): Promise<boolean> {
       const candidates = d.models.candidates(await sessionModel(d.store.kv, key), d.agentOf(key));
       if (candidates[0] === ECHO_MODEL_REF) return false;
@@ -66,6 +70,7 @@ export function sessionAgentState(d: {
     async forget(key: string): Promise<void> {
       await d.compactor.forget(key);
       await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+      await d.thinking?.forget(key);
       // Its row's token figures go; what its calls used stays in the cost history.
       await d.store.usage.forget(key);
     },

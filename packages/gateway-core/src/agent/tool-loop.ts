@@ -1,4 +1,5 @@
-import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider';
+import type { LanguageModelV4FunctionTool, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { ThinkingLevel } from '@openclaw/protocol';
 import { type MethodName, methods, scopeSatisfies } from '@openclaw/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
@@ -9,6 +10,7 @@ import { streamModel, type TokenUsage } from './model-call.ts';
 import { backendErrorOf } from './model-errors.ts';
 import type { ResolvedModel } from './model-registry.ts';
 import { messagesFor } from './pictures-after-results.ts';
+import { thinkingOptions } from './thinking.ts';
 import { toolOutputOf } from './tool-output.ts';
 import type { AgentTool, ToolCallContext, ToolImage } from './tools/agent-tool.ts';
 
@@ -29,6 +31,8 @@ export interface ToolLoopInput {
   tools: LoopTool[];
   maxSteps: number;
   temperature?: number | undefined;
+  /** The turn's thinking level; each call asks its model for it as its provider can take it. */
+  thinking?: ThinkingLevel | undefined;
   signal: AbortSignal;
   scopes: readonly string[];
   /** The per-call context (ids, idempotency key) for a tool call. */
@@ -36,6 +40,8 @@ export interface ToolLoopInput {
   /** Pictures tool calls produce go back to the model with their results (a vision model). */
   images?: boolean | undefined;
   onDelta(text: string): void;
+  /** The model reasoned: what was added, and the step's reasoning so far (at most MAX_REASONING_CHARS). */
+  onReasoning?(delta: string, text: string): void;
   /** A model call finished and its provider said what it used (failed calls that reported none are not heard of). */
   onUsage?(model: ResolvedModel, usage: TokenUsage): void;
   onFailover(from: string, to: string, error: BackendError): void;
@@ -43,7 +49,7 @@ export interface ToolLoopInput {
   onToolUpdate(call: StoredToolCall, partial: unknown): void;
   onToolResult(call: StoredToolCall, result: unknown, isError: boolean): void;
   /** A model step that calls tools, before any of them runs (stored, so a crash cannot lose the calls). */
-  onStepStart(step: { text: string; calls: StoredToolCall[] }): Promise<void>;
+  onStepStart(step: { text: string; calls: StoredToolCall[]; reasoning?: string | undefined }): Promise<void>;
   /** A tool call finished (stored, so a resumed turn never runs it again). */
   onToolDone(outcome: ToolOutcome): Promise<void>;
   /**
@@ -63,9 +69,36 @@ export interface ToolOutcome {
 
 export interface ToolLoopResult {
   text: string;
+  /** What the model reasoned before the answer (at most MAX_REASONING_CHARS); empty when nothing. */
+  reasoning: string;
   /** The model that gave the answer. */
   model: string;
   steps: number;
+}
+
+/** A step's reasoning is kept (stored, shown in events) up to this many characters. */
+export const MAX_REASONING_CHARS = 16_000;
+
+/** Reasoning of one model step, kept within its bound, with what the provider needs to see it again. */
+class StepReasoning {
+  text = '';
+  #full = 0;
+  meta: SharedV4ProviderMetadata | undefined;
+  add(delta: string, meta: SharedV4ProviderMetadata | undefined): boolean {
+    if (meta) this.meta = { ...this.meta, ...meta };
+    if (!delta) return false;
+    this.#full += delta.length;
+    if (this.text.length < MAX_REASONING_CHARS)
+      this.text =
+        this.#full > MAX_REASONING_CHARS
+          ? `${(this.text + delta).slice(0, MAX_REASONING_CHARS)}…`
+          : this.text + delta;
+    return true;
+  }
+  /** Whole: the provider is shown it again only when nothing was cut. */
+  get whole(): boolean {
+    return this.#full <= MAX_REASONING_CHARS;
+  }
 }
 
 /** Why a tool call was refused or failed, as the model reads it. */
@@ -102,23 +135,41 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
     pushStep(text, calls, results);
   }
   for (let step = 1; step <= input.maxSteps; step++) {
-    const { text, calls, model } = await modelStep();
-    if (calls.length === 0) return { text, model, steps: step };
-    await input.onStepStart({ text, calls });
+    const { text, calls, model, reasoning } = await modelStep();
+    if (calls.length === 0) return { text, reasoning: reasoning.text, model, steps: step };
+    await input.onStepStart({ text, calls, ...(reasoning.text ? { reasoning: reasoning.text } : {}) });
     const results: ToolOutcome[] = [];
     for (const call of calls) results.push(await runCall(call));
-    pushStep(text, calls, results);
+    pushStep(text, calls, results, reasoning);
   }
   throw new BackendError(
     'AGENT_STEP_LIMIT',
     `the turn made ${input.maxSteps} model calls without answering (agent.maxSteps)`,
   );
 
-  function pushStep(text: string, calls: StoredToolCall[], results: ToolOutcome[]): void {
+  function pushStep(
+    text: string,
+    calls: StoredToolCall[],
+    results: ToolOutcome[],
+    reasoning?: StepReasoning,
+  ): void {
+    // The step's reasoning goes back with it within the turn (a model thinking across tool calls,
+    // Anthropic's, needs its signed thinking before the calls), as the AI SDK's own loop does.
+    const thought =
+      reasoning?.text && reasoning.whole
+        ? [
+            {
+              type: 'reasoning' as const,
+              text: reasoning.text,
+              ...(reasoning.meta ? { providerOptions: reasoning.meta } : {}),
+            },
+          ]
+        : [];
     messages.push(
       {
         role: 'assistant',
         content: [
+          ...thought,
           ...(text ? [{ type: 'text' as const, text }] : []),
           ...calls.map((c) => ({
             type: 'tool-call' as const,
@@ -140,7 +191,12 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
     );
   }
 
-  async function modelStep(): Promise<{ text: string; calls: StoredToolCall[]; model: string }> {
+  async function modelStep(): Promise<{
+    text: string;
+    calls: StoredToolCall[];
+    model: string;
+    reasoning: StepReasoning;
+  }> {
     for (;;) {
       const ref = input.candidates[at]!;
       let emitted = false;
@@ -149,6 +205,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
         if (!target.model) throw new BackendError('BACKEND_CONFIG', `${ref} cannot call tools`);
         let text = '';
         const calls: StoredToolCall[] = [];
+        const reasoning = new StepReasoning();
         // No retries: a failure moves to the next model at once (failover).
         const parts = streamModel({
           model: target.model,
@@ -158,6 +215,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           messages: messagesFor(target, messages),
           tools: providerTools,
           temperature: input.temperature,
+          providerOptions: input.thinking ? thinkingOptions(input.thinking, target.api) : undefined,
           signal: input.signal,
         });
         try {
@@ -168,6 +226,12 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
                 emitted = true;
                 text += part.delta;
                 input.onDelta(part.delta);
+                break;
+              case 'reasoning':
+                if (reasoning.add(part.delta, part.meta)) {
+                  emitted = true;
+                  input.onReasoning?.(part.delta, reasoning.text);
+                }
                 break;
               case 'tool-call':
                 emitted = true;
@@ -185,7 +249,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           throw backendErrorOf(error, target);
         }
         if (input.signal.aborted) throw input.signal.reason;
-        return { text, calls, model: ref };
+        return { text, calls, model: ref, reasoning };
       } catch (error) {
         if (input.signal.aborted) throw input.signal.reason ?? error;
         const failure = backendErrorOf(error, { ref });

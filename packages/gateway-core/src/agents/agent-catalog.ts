@@ -1,4 +1,10 @@
-import { DEFAULT_AGENT_ID, type GatewayConfig, gatewayError, type ModelChoice } from '@openclaw/protocol';
+import {
+  DEFAULT_AGENT_ID,
+  type GatewayConfig,
+  gatewayError,
+  type ModelChoice,
+  type ThinkingLevel,
+} from '@openclaw/protocol';
 import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
 import { agentIdInKey } from './agent-routing.ts';
 import { modelDetails } from './model-details.ts';
@@ -22,6 +28,8 @@ export interface AgentProfile {
   tools: { allow?: string[] | undefined; deny: string[] } | undefined;
   /** Its own system prompt; undefined: agent.openai.systemPrompt. */
   systemPrompt: string | undefined;
+  /** Its own default thinking level; undefined: agent.thinkingDefault. */
+  thinkingDefault?: ThinkingLevel | undefined;
 }
 
 /** The agent `id` as configured (main always exists), or undefined for an id no one configured. */
@@ -43,6 +51,7 @@ export function agentProfile(config: GatewayConfig, id: string): AgentProfile | 
           : { primary: m.primary, fallbacks: m.fallbacks ?? [] },
     tools: entry.tools ? { allow: entry.tools.allow, deny: entry.tools.deny ?? [] } : undefined,
     systemPrompt: entry.systemPrompt,
+    ...(entry.thinkingDefault ? { thinkingDefault: entry.thinkingDefault } : {}),
   };
 }
 

@@ -84,6 +84,10 @@ describe("a job's own turn options", () => {
     });
     expect(runTurnOf({ kind: 'agent', message: 'm', timeoutSeconds: 0 })).toEqual({});
     expect(runTurnOf({ kind: 'agent', message: 'm', toolsAllow: [] })).toEqual({ turn: { toolsAllow: [] } });
+    // A job's thinking level is its runs' own (over the session's and the agent's).
+    expect(runTurnOf({ kind: 'agent', message: 'm', thinking: 'high' })).toEqual({
+      turn: { thinking: 'high' },
+    });
   });
 
   it('a patch sets, replaces and clears them (null, false, ["*"]); what it does not name stays', () => {

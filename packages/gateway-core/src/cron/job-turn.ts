@@ -1,5 +1,6 @@
 import { type CronPayloadInput, gatewayError } from '@openclaw/protocol';
 import { ECHO_MODEL_REF, parseModelRef } from '../agent/model-registry.ts';
+import { parseThinkingLevel } from '../agent/thinking.ts';
 import type { CronJobRecord, JobTurnOptions, RunTurnOptions } from '../store/types.ts';
 import { CronError } from './cron-error.ts';
 
@@ -11,9 +12,8 @@ const MAX_TIMEOUT_SECONDS = 2_147_483;
 
 /**
  * The options a reference `agentTurn` payload sets for the job's own turns, as the agent action
- * keeps them. A thinking level and unsafe external content are refused by name: the models here
- * are called without a reasoning budget (the reference's levels have no faithful counterpart in the
- * AI SDK providers used), and external content is always wrapped.
+ * keeps them. Its thinking level is kept by its canonical name (a spelling that names no level is
+ * refused with its path); unsafe external content is refused by name: it is always wrapped here.
  */
 export function turnOptionsFromPayload(
   payload: Omit<TurnPayload, 'kind' | 'message'>,
@@ -23,17 +23,13 @@ export function turnOptionsFromPayload(
     new CronError('CRON_FIELD_UNSUPPORTED', `${at}/payload/${field}: ${why}`, {
       details: { path: `${at}/payload/${field}`, value },
     });
-  if (payload.thinking !== undefined)
-    throw refuse(
-      'thinking',
-      "thinking levels are not served: models are called without a reasoning budget here; leave it out (the model's own default)",
-      payload.thinking,
-    );
   if (payload.allowUnsafeExternalContent === true)
     throw refuse('allowUnsafeExternalContent', 'only false is served', true);
   const out: JobTurnOptions = {};
   if (payload.model !== undefined) out.model = payload.model;
   if (payload.fallbacks !== undefined) out.fallbacks = [...payload.fallbacks];
+  if (payload.thinking !== undefined)
+    out.thinking = parseThinkingLevel(payload.thinking, `${at}/payload/thinking`);
   if (payload.timeoutSeconds !== undefined) {
     // Whole seconds, as the reference CLI sends them; a fraction rounds up rather than cutting short.
     const seconds = Math.ceil(payload.timeoutSeconds);
@@ -55,10 +51,12 @@ export function turnView(a: AgentAction): {
   timeoutSeconds?: number;
   toolsAllow?: string[];
   lightContext?: boolean;
+  thinking?: string;
 } {
   const out: ReturnType<typeof turnView> = {};
   if (a.model !== undefined) out.model = a.model;
   if (a.fallbacks !== undefined) out.fallbacks = [...a.fallbacks];
+  if (a.thinking !== undefined) out.thinking = a.thinking;
   if (a.timeoutSeconds !== undefined) out.timeoutSeconds = a.timeoutSeconds;
   if (a.toolsAllow !== undefined) out.toolsAllow = [...a.toolsAllow];
   if (a.lightContext) out.lightContext = true;
@@ -70,6 +68,7 @@ export function runTurnOf(a: AgentAction): { timeoutMs?: number; turn?: RunTurnO
   const turn: RunTurnOptions = {};
   if (a.model !== undefined) turn.model = a.model;
   if (a.fallbacks !== undefined) turn.fallbacks = [...a.fallbacks];
+  if (a.thinking !== undefined) turn.thinking = a.thinking;
   if (a.toolsAllow !== undefined) turn.toolsAllow = [...a.toolsAllow];
   if (a.lightContext) turn.lightContext = true;
   return {

@@ -107,7 +107,6 @@ describe('the reference job layout in cron.add', () => {
       // A system event goes to the main session; an agent turn anywhere but there.
       [{ payload: { kind: 'systemEvent', text: 'x' } }, '/sessionTarget'],
       [{ payload: { kind: 'command', argv: ['ls'] } } as Partial<AddParams>, '/payload/kind'],
-      [{ payload: { kind: 'agentTurn', message: 'm', thinking: 'high' } }, '/payload/thinking'],
       [
         { payload: { kind: 'agentTurn', message: 'm', allowUnsafeExternalContent: true } },
         '/payload/allowUnsafeExternalContent',
@@ -324,10 +323,43 @@ describe('a reference-layout patch in cron.update', () => {
     expect(actionFromPatch(stored(keyed!), { sessionKey: null })).toEqual(last);
   });
 
+  it('keeps a thinking level by its name, shows it back, clears it with null, and refuses a name that is no level', () => {
+    const added = jobInputFromAdd(
+      refAdd({ payload: { kind: 'agentTurn', message: 'm', thinking: 'x-high' } }),
+    );
+    expect(added.action).toMatchObject({ kind: 'agent', message: 'm', thinking: 'xhigh' });
+    const withLevel = stored(added.action);
+    expect(referenceView(withLevel).payload).toMatchObject({ kind: 'agentTurn', thinking: 'xhigh' });
+    expect(actionFromPatch(withLevel, { payload: { kind: 'agentTurn', thinking: 'low' } })).toMatchObject({
+      thinking: 'low',
+    });
+    expect(actionFromPatch(withLevel, { payload: { kind: 'agentTurn', thinking: null } })).not.toHaveProperty(
+      'thinking',
+    );
+    for (const [f, path] of [
+      [
+        () => jobInputFromAdd(refAdd({ payload: { kind: 'agentTurn', message: 'm', thinking: 'big' } })),
+        '/payload/thinking',
+      ],
+      [
+        () => actionFromPatch(job, { payload: { kind: 'agentTurn', thinking: 'ultra' } }),
+        '/patch/payload/thinking',
+      ],
+    ] as const) {
+      const err = (() => {
+        try {
+          f();
+        } catch (e) {
+          return e as { code?: string; details?: { path?: string; code?: string } };
+        }
+        throw new Error('not refused');
+      })();
+      expect(err.code).toBe('INVALID_REQUEST');
+      expect(err.details).toMatchObject({ code: 'PARAMS_INVALID', path });
+    }
+  });
+
   it('refuses what it cannot carry out, at /patch/…', () => {
-    expect(
-      refusal(() => actionFromPatch(job, { payload: { kind: 'agentTurn', thinking: 'low' } })).path,
-    ).toBe('/patch/payload/thinking');
     expect(refusal(() => actionFromPatch(job, { wakeMode: 'next-heartbeat' })).path).toBe('/patch/wakeMode');
     expect(
       refusal(() =>

@@ -1,4 +1,5 @@
 import { type AgentFinalResult, type agentMethods, gatewayError } from '@openclaw/protocol';
+import { parseThinkingLevel } from '../agent/thinking.ts';
 import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import { agentIdInKey, agentSessionKey } from '../agents/agent-routing.ts';
 import type { FamilyHandlers, FinalTable } from '../router/router.ts';
@@ -69,6 +70,10 @@ export function createAgentHandlers({ sessions, agents }: AgentDeps): FamilyHand
         timeoutMs: params.timeout !== undefined && params.timeout > 0 ? params.timeout * 1000 : undefined,
         dedupeKey: `${ctx.caller.id}|agent|${params.idempotencyKey}`,
         scopes: ctx.session.scopes,
+        // This run's own level; the session's stays as it is.
+        ...(params.thinking !== undefined
+          ? { turn: { thinking: parseThinkingLevel(params.thinking, '/thinking') } }
+          : {}),
       });
       return {
         runId: r.runId,

@@ -1,4 +1,5 @@
 import type { chatMethods } from '@openclaw/protocol';
+import { parseThinkingLevel } from '../agent/thinking.ts';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { storeChatAttachments } from '../media/send-media.ts';
@@ -28,10 +29,13 @@ export function createChatHandlers({
   media,
 }: ChatDeps): FamilyHandlers<typeof chatMethods> {
   return {
-    'chat.send': async ({ attachments, ...params }, ctx) => {
+    'chat.send': async ({ attachments, thinking, ...params }, ctx) => {
+      // A level for this turn only (the reference's chat.send override); a name that is none is refused.
+      const level = thinking === undefined ? undefined : parseThinkingLevel(thinking, '/thinking');
       const stored = attachments?.length ? await storeChatAttachments(media, attachments) : [];
       return sessions.send({
         ...params,
+        ...(level ? { turn: { thinking: level } } : {}),
         ...(stored.length ? { media: stored } : {}),
         dedupeKey: `${ctx.caller.id}|chat.send|${params.idempotencyKey}`,
         preferredRunId: params.idempotencyKey,

@@ -1,4 +1,4 @@
-import { gatewayError, type sessionsMethods } from '@openclaw/protocol';
+import { gatewayError, type sessionsMethods, type ThinkingLevel } from '@openclaw/protocol';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
@@ -19,6 +19,18 @@ export interface SessionsDeps {
     /** The model the session answers with (`provider/model`), or null for the default. */
     setModel(key: string, model: string | null): Promise<void>;
     forget(key: string): Promise<void>;
+    /** The session's own thinking level: checked against its model, then set (null: the agent's). */
+    thinking?:
+      | {
+          check(
+            key: string,
+            raw: string,
+            model: string | null | undefined,
+            path: string,
+          ): Promise<ThinkingLevel>;
+          set(key: string, level: ThinkingLevel | null): Promise<void>;
+        }
+      | undefined;
   };
 }
 
@@ -74,13 +86,21 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       feed.subscribeMessages(ctx.conn, key, false);
       return { subscribed: false as const, key };
     },
-    'sessions.patch': async ({ key, label, model }) => {
+    'sessions.patch': async ({ key, label, model, thinkingLevel }) => {
+      const thinking = d.agentState?.thinking;
+      if (thinkingLevel !== undefined && !(await store.sessions.get(key))) throw unknownSession(key);
+      // Checked before anything changes: a level the (new) model cannot take changes nothing.
+      const level =
+        typeof thinkingLevel === 'string'
+          ? await thinking?.check(key, thinkingLevel, model, '/thinkingLevel')
+          : thinkingLevel;
       const rec =
         label === undefined
           ? await store.sessions.get(key)
           : await store.sessions.setTitle(key, label ?? undefined);
       if (!rec) throw unknownSession(key);
       if (model !== undefined) await d.agentState?.setModel(key, model);
+      if (level !== undefined) await thinking?.set(key, level);
       feed.sessionChanged(key, 'patch');
       return { ok: true as const, key, session: await views.row(rec) };
     },

@@ -1,3 +1,4 @@
+import type { ThinkingRow } from '../agent/session-thinking.ts';
 import type { AgentCatalog } from '../agents/agent-catalog.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -17,6 +18,8 @@ export interface ConversationWatchersOptions {
   activeRunId(sessionKey: string): string | undefined;
   /** The sessions' token figures, for their rows. */
   usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
+  /** The sessions' thinking fields, for their rows. */
+  thinking?: { rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> } | undefined;
 }
 
 /** What watches the conversations (the SessionRouter the channels wing builds). */
@@ -37,6 +40,7 @@ export function watchConversations(o: ConversationWatchersOptions): Conversation
     activeRunId,
     agentOf: (key) => o.agents.agentOf(key),
     usage: o.usage,
+    thinking: o.thinking,
   });
   const views = new SessionViews({
     store: o.store,
@@ -44,6 +48,7 @@ export function watchConversations(o: ConversationWatchersOptions): Conversation
     clock: o.clock,
     activeRunId,
     usage: o.usage,
+    thinking: o.thinking,
   });
   return { feed, views };
 }

@@ -8,6 +8,8 @@ export interface HistoryTurn {
   seq?: number | undefined;
   /** An assistant step's tool calls. */
   toolCalls?: StoredToolCall[] | undefined;
+  /** assistant: what the model reasoned before it (kept for the history; not sent to the model again). */
+  reasoning?: string | undefined;
   /** toolResult: the call it answers. */
   toolCallId?: string | undefined;
   toolName?: string | undefined;
@@ -40,8 +42,8 @@ export interface ResponderInput {
   turn?: RunTurnOptions | undefined;
   /** The chat the run answers, when it came from a channel. */
   deliverTo?: RunDelivery | undefined;
-  /** An agent event of the run (`tool` start/update/result, `lifecycle` notes). */
-  emit?: ((stream: 'tool' | 'lifecycle', data: Record<string, unknown>) => void) | undefined;
+  /** An agent event of the run (`tool` start/update/result, `lifecycle` notes, `thinking` text). */
+  emit?: ((stream: 'tool' | 'lifecycle' | 'thinking', data: Record<string, unknown>) => void) | undefined;
   /** Store a message of this turn in the session history (tool steps and their results). */
   record?: ((message: TurnMessage) => Promise<void>) | undefined;
 }
@@ -50,6 +52,8 @@ export interface ResponderInput {
 export interface ResponderReply {
   text: string;
   media?: StoredMedia[] | undefined;
+  /** What the model reasoned before the answer: stored with it, never sent with it to a chat. */
+  reasoning?: string | undefined;
 }
 
 /** What turns a message into a reply: the echo backend, the model runtime, … */

@@ -11,7 +11,7 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import type { HistoryTurn, TurnMessage } from './responder.ts';
+import type { HistoryTurn, ResponderReply, TurnMessage } from './responder.ts';
 
 export interface RunJournalOptions {
   store: Store;
@@ -86,14 +86,18 @@ export class RunJournal {
     });
   }
 
-  /** The run's answer, in the session within its bounds; `deferred` when a durable write follows. */
+  /**
+   * The run's answer (with what the model reasoned before it), in the session within its bounds;
+   * `deferred` when a durable write follows.
+   */
   storeAnswer(
     run: RunRecord,
-    text: string,
-    media: StoredMedia[],
+    answer: string | ResponderReply,
     deferred = false,
   ): Promise<SessionMessageRecord> {
-    return this.#o.append(this.#assistant(run, text, 'complete', media), this.#o.bounds(), deferred);
+    const { text, media = [], reasoning } = typeof answer === 'string' ? { text: answer } : answer;
+    const message = this.#assistant(run, text, 'complete', media);
+    return this.#o.append(reasoning ? { ...message, reasoning } : message, this.#o.bounds(), deferred);
   }
 
   /** What a run that did not finish had said so far (best effort: the run's end is recorded anyway). */

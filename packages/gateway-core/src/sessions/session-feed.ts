@@ -1,4 +1,5 @@
 import type { SessionsChangedEvent } from '@openclaw/protocol';
+import type { ThinkingRow } from '../agent/session-thinking.ts';
 import type { Connection } from '../connection/connection.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -23,6 +24,8 @@ export interface SessionFeedOptions {
   agentOf: (key: string) => string;
   /** The sessions' token figures, so a changed row carries them as listed rows do. */
   usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
+  /** The sessions' thinking fields, likewise. */
+  thinking?: { rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> } | undefined;
 }
 
 /** Most sessions one connection may follow with sessions.messages.subscribe. */
@@ -111,6 +114,7 @@ export class SessionFeed {
           activeRunId: this.#o.activeRunId(key),
           lastMessage,
           usage: (await this.#o.usage?.sessionFigures([key]))?.get(key),
+          thinking: (await this.#o.thinking?.rows([key]))?.get(key),
         });
       this.#o.bus.publish('sessions.changed', payload, { filter: (c) => listeners.has(c) });
     } catch (error) {

@@ -188,6 +188,7 @@ export class SessionRouter {
     /** The caller's idempotency key: it becomes the run id when no run has it (the reference's convention). */
     preferredRunId?: string | undefined;
     scopes?: readonly string[] | undefined;
+    turn?: RunRecord['turn'];
   }): Promise<{ runId: string; sessionKey: string; messageId: string; status: 'started' | 'queued' }> {
     this.#refuseWhenBusy(params.sessionKey);
     const existing = await this.#ensureSession(params.sessionKey, 'webchat');
@@ -221,6 +222,7 @@ export class SessionRouter {
       runId,
       scopes: params.scopes,
       promptSeq: prompt.seq,
+      turn: params.turn,
     });
     return { runId: r.runId, sessionKey: params.sessionKey, messageId, status: r.status };
   }

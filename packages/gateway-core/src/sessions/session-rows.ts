@@ -5,6 +5,7 @@ import type {
   SessionDefaults,
   SessionSummary,
 } from '@openclaw/protocol';
+import type { ThinkingRow } from '../agent/session-thinking.ts';
 import { type AgentCatalog, MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionMessageRecord, SessionRecord, StoredMedia } from '../store/types.ts';
@@ -21,6 +22,8 @@ export interface RowExtras {
   derivedTitle?: boolean | undefined;
   /** Its latest run's tokens and cost. */
   usage?: SessionUsageFigures | undefined;
+  /** Its own thinking level, the levels its model takes and its default. */
+  thinking?: ThinkingRow | undefined;
 }
 
 /**
@@ -60,6 +63,7 @@ export function sessionRow(rec: SessionRecord, extras: RowExtras): SessionSummar
   if (extras.activeRunId) row.activeRunId = extras.activeRunId;
   if (extras.lastMessage !== undefined) row.lastMessagePreview = shorten(extras.lastMessage, PREVIEW_CHARS);
   if (extras.usage) Object.assign(row, extras.usage);
+  if (extras.thinking) Object.assign(row, extras.thinking);
   return row;
 }
 
@@ -99,12 +103,13 @@ export function chatMessageOf(m: SessionMessageRecord): ChatMessage {
 
 /**
  * The reference's content: a string for user and system messages without media; otherwise parts:
- * the text, then one per attachment, then (an assistant step) one per tool call.
+ * (an assistant's) its thinking, the text, then one per attachment, then one per tool call.
  */
 function contentOf(m: SessionMessageRecord, media: readonly StoredMedia[]): ChatMessage['content'] {
   const calls = m.toolCalls ?? [];
   if ((m.role === 'user' || m.role === 'system') && !media.length) return m.text;
-  const parts: ChatContentPart[] = [];
+  // What the model reasoned comes first, as the reference's transcript keeps its thinking blocks.
+  const parts: ChatContentPart[] = m.reasoning ? [{ type: 'thinking', thinking: m.reasoning }] : [];
   if (m.text || (!media.length && !calls.length)) parts.push({ type: 'text', text: m.text });
   for (const x of media) parts.push(contentPartOf(x));
   for (const c of calls) parts.push({ type: 'toolCall', id: c.id, name: c.name, arguments: c.args });

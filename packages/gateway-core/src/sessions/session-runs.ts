@@ -302,7 +302,7 @@ export class SessionRuns {
     let chatSeq = 0;
     let agentSeq = 0;
     let text = '';
-    const agentEvent = (stream: 'lifecycle' | 'assistant' | 'tool', data: Record<string, unknown>) =>
+    const agentEvent = (stream: AgentEvent['stream'], data: Record<string, unknown>) =>
       this.#publishAgent({ runId, seq: agentSeq++, stream, ts: this.#o.clock.now(), data });
     try {
       await this.#o.runLeases?.fence(runId, true);
@@ -346,7 +346,7 @@ export class SessionRuns {
       const target = record.deliverTo && (reply.trim() || replyMedia.length) ? record.deliverTo : undefined;
       // With a reply to hand over, the answer and the run's end are written without waiting for
       // the disk: the outbox record written next is durable and carries them (one sync, not three).
-      const stored = await this.#journal.storeAnswer(record, reply, replyMedia, target !== undefined);
+      const stored = await this.#journal.storeAnswer(record, answer, target !== undefined);
       const deliver =
         target &&
         (() =>

@@ -6,6 +6,7 @@ import type {
   SessionSummary,
   SessionsListResult,
 } from '@openclaw/protocol';
+import type { ThinkingRow } from '../agent/session-thinking.ts';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
@@ -23,6 +24,8 @@ export interface SessionViewsOptions {
   activeRunId: (sessionKey: string) => string | undefined;
   /** The sessions' token figures (rows carry none without it). */
   usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
+  /** The sessions' thinking fields (rows carry none without it). */
+  thinking?: { rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> } | undefined;
 }
 
 export interface RowOptions {
@@ -45,10 +48,13 @@ export class SessionViews {
     rec: SessionRecord,
     o: RowOptions = {},
     usage?: Map<string, SessionUsageFigures>,
+    thinking?: Map<string, ThinkingRow>,
   ): Promise<SessionSummary> {
     const figures = usage ?? (await this.#o.usage?.sessionFigures([rec.key]));
+    const thought = thinking ?? (await this.#o.thinking?.rows([rec.key]));
     return sessionRow(rec, {
       usage: figures?.get(rec.key),
+      thinking: thought?.get(rec.key),
       answeredBy: this.#o.agents.agentOf(rec.key),
       activeRunId: this.#o.activeRunId(rec.key),
       derivedTitle: o.derivedTitle,
@@ -92,13 +98,14 @@ export class SessionViews {
       records = page.sessions;
       total = page.total;
     }
-    // One read for the page's token figures, not one per row.
-    const usage = await this.#o.usage?.sessionFigures(records.map((r) => r.key));
-    const sessions = await Promise.all(
-      records.map((r) =>
-        this.row(r, { lastMessage: p.includeLastMessage, derivedTitle: p.includeDerivedTitles }, usage),
-      ),
-    );
+    // One read for the page's token figures and thinking levels, not one per row.
+    const keys = records.map((r) => r.key);
+    const [usage, thinking] = await Promise.all([
+      this.#o.usage?.sessionFigures(keys),
+      this.#o.thinking?.rows(keys),
+    ]);
+    const rowOptions = { lastMessage: p.includeLastMessage, derivedTitle: p.includeDerivedTitles };
+    const sessions = await Promise.all(records.map((r) => this.row(r, rowOptions, usage, thinking)));
     const next = offset + records.length;
     return {
       ...base,

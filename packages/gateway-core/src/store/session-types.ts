@@ -1,6 +1,7 @@
 // The storage seam's sessions and runs: transcripts with their media, and agent runs from
 // acceptance to their end.
 
+import type { ThinkingLevel } from '@openclaw/protocol';
 import type { MediaKind } from '../channels/sdk/types.ts';
 
 /** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
@@ -49,6 +50,8 @@ export interface SessionMessageRecord {
   runId?: string | undefined;
   /** An assistant step that called tools (its results follow as toolResult messages). */
   toolCalls?: StoredToolCall[] | undefined;
+  /** assistant: what the model reasoned before it (bounded; shown in the history, never sent to a chat). */
+  reasoning?: string | undefined;
   /** toolResult: the call it answers, the tool, and whether it failed. */
   toolCallId?: string | undefined;
   toolName?: string | undefined;
@@ -157,6 +160,8 @@ export interface RunTurnOptions {
   toolsAllow?: string[] | undefined;
   /** Leave out the agent's prompt file. */
   lightContext?: boolean | undefined;
+  /** The thinking level, over the session's and the agent's (a turn's own, or its cron job's). */
+  thinking?: ThinkingLevel | undefined;
 }
 
 /** One agent run, from acceptance to its end. */

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { thinkingLevelSchema } from '../schema/thinking.ts';
 import type { ConfigIssue } from './config-issues.ts';
 import { AgentHeartbeatConfig, heartbeatConfigIssues } from './heartbeat-config.ts';
 
@@ -53,6 +54,11 @@ export const AgentEntry = Type.Object(
           additionalProperties: false,
           description: 'Which tools this agent may call. Absent: agent.tools.allow and agent.tools.deny.',
         },
+      ),
+    ),
+    thinkingDefault: Type.Optional(
+      thinkingLevelSchema(
+        "The thinking level of this agent's turns when neither the turn, its cron job nor its session names one. Absent: agent.thinkingDefault.",
       ),
     ),
     systemPrompt: Type.Optional(

@@ -1,5 +1,6 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
+import { thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { AgentHeartbeatConfig } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
@@ -372,6 +373,11 @@ export const AgentSection = Type.Object(
       description:
         'Model providers by name. Built in: `openai-compatible` (the openai section), `openai` and `anthropic` (keys from OPENAI_API_KEY and ANTHROPIC_API_KEY).',
     }),
+    thinkingDefault: Type.Optional(
+      thinkingLevelSchema(
+        "The thinking level of turns when neither the turn, its cron job nor its session names one (an agent of agents.list may set its own). Absent: off, no reasoning setting is sent (the model's own default).",
+      ),
+    ),
     maxSteps: Type.Integer({
       minimum: 1,
       maximum: 100,

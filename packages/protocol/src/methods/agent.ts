@@ -44,7 +44,13 @@ export const AgentParams = Strict(
     ),
     timeout: Type.Optional(Count('Run timeout in seconds.')),
     sessionId: Ignored("the reference gateway's own transcript id (sessions are named by key here)"),
-    thinking: Ignored('a thinking level (the configured backend decides)'),
+    thinking: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          "A thinking level for this run, over the session's and the agent's (off, minimal, low, medium, high, xhigh, adaptive, max, or a spelling the reference takes); the session's own level is left as it is.",
+      }),
+    ),
     model: Ignored('a per-run model override (the configured backend decides)'),
     lane: Ignored('a scheduling lane (runs queue per session)'),
     extraSystemPrompt: Ignored('an extra system prompt'),
@@ -156,10 +162,11 @@ export const AgentEvent = Strict(
   {
     runId: NonEmptyString('Run.'),
     seq: Count('Per-run sequence.'),
-    stream: NonEmptyString('lifecycle or output.'),
+    stream: NonEmptyString('lifecycle, assistant, tool or thinking.'),
     ts: TimestampMs('When.'),
     data: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'lifecycle: {phase: start|end|error|aborted, …}; output: {delta}.',
+      description:
+        "lifecycle: {phase: start|end|error|aborted, …}; assistant: {text, delta}; tool: {phase, name, toolCallId, …}; thinking: {text, delta}, the model's reasoning so far (shortened past 16,000 characters) and what was added.",
     }),
   },
   { $id: 'AgentEvent', description: 'A run lifecycle change or output delta.' },

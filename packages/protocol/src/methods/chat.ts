@@ -134,6 +134,13 @@ export const ChatContentPart = Type.Union(
       },
       { description: 'A tool call part.' },
     ),
+    Strict(
+      {
+        type: Type.Literal('thinking', { description: "The model's reasoning before this step's answer." }),
+        thinking: Type.String({ description: 'What the model reasoned (shortened past 16,000 characters).' }),
+      },
+      { description: 'A thinking part (never sent to chat channels).' },
+    ),
   ],
   { $id: 'ChatContentPart', description: 'One part of a message, in the reference layout.' },
 );
@@ -202,6 +209,13 @@ export const ChatSendParams = Strict(
     message: Type.String({ maxLength: 100_000, description: 'Text to send to the agent.' }),
     deliver: Type.Optional(Type.Boolean({ description: 'Also deliver the reply to the session channel.' })),
     timeoutMs: Type.Optional(Count('Run timeout.')),
+    thinking: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description:
+          "A thinking level for this turn only, over the session's and the agent's (off, minimal, low, medium, high, xhigh, adaptive, max, or a spelling the reference takes).",
+      }),
+    ),
     attachments: Type.Optional(
       Type.Array(ChatAttachment, { maxItems: 10, description: 'Photos, voice notes or files sent along.' }),
     ),
@@ -337,6 +351,26 @@ export const SessionSummary = Type.Object(
     ),
     model: Type.Optional(NonEmptyString('The model of the latest model call (its id at the provider).')),
     modelProvider: Type.Optional(NonEmptyString('Its provider.')),
+    thinkingLevel: Type.Optional(
+      NonEmptyString("The session's own thinking level (sessions.patch); absent: thinkingDefault applies."),
+    ),
+    thinkingLevels: Type.Optional(
+      Type.Array(
+        Strict(
+          { id: NonEmptyString('Level.'), label: NonEmptyString('How it is shown.') },
+          { description: 'One level.' },
+        ),
+        { description: "The levels the session's model takes (by its provider's API)." },
+      ),
+    ),
+    thinkingOptions: Type.Optional(
+      Type.Array(NonEmptyString('Label.'), { description: 'The labels of thinkingLevels (the older name).' }),
+    ),
+    thinkingDefault: Type.Optional(
+      NonEmptyString(
+        "The level a turn uses when the session has none: the agent's thinkingDefault, else off.",
+      ),
+    ),
   },
   {
     $id: 'SessionSummary',

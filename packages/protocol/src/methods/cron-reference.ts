@@ -84,7 +84,11 @@ export const CronPayloadInput = Type.Union(
             description: "The job's fallback models, instead of the agent's; [] none.",
           }),
         ),
-        thinking: Type.Optional(Type.String({ description: 'Thinking level (not served here).' })),
+        thinking: Type.Optional(
+          Type.String({
+            description: "The job's thinking level (off … max, or a spelling the reference takes).",
+          }),
+        ),
         timeoutSeconds: Type.Optional(
           Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
         ),
@@ -218,6 +222,7 @@ export const CronJobReferenceView = {
               Type.Array(Type.String(), { description: 'The tools its turns may use.' }),
             ),
             lightContext: Type.Optional(Type.Boolean({ description: 'No agent prompt file.' })),
+            thinking: Type.Optional(Type.String({ description: "The job's thinking level." })),
           },
           { description: 'The agent turn (agent jobs), with the options the job sets.' },
         ),
@@ -280,7 +285,7 @@ export const CronPayloadPatch = Type.Union(
         message: Type.Optional(NonEmptyString('New prompt.')),
         model: Nullable(Type.String(), "The job's model (provider/model); null clears."),
         fallbacks: Nullable(Type.Array(Type.String()), "The job's fallback models; null clears."),
-        thinking: Nullable(Type.String(), 'Thinking level (not served here); null clears.'),
+        thinking: Nullable(Type.String(), "The job's thinking level; null clears."),
         timeoutSeconds: Type.Optional(
           Type.Number({ minimum: 0, description: 'Run time ceiling in seconds (0: the agent deadline).' }),
         ),

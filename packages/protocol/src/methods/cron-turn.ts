@@ -4,6 +4,7 @@
 // `agentTurn` payload, so a job reads the same in either layout.
 import { Type } from '@sinclair/typebox';
 import { NonEmptyString } from '../schema/primitives.ts';
+import { thinkingLevelSchema } from '../schema/thinking.ts';
 
 /** A `provider/model` a job's turns use (a provider the config names; checked when the job is saved). */
 const ModelName = (description: string) => NonEmptyString(description, { maxLength: 256 });
@@ -36,6 +37,11 @@ export const CronTurnOptions = {
       description:
         'Only these of the agent\'s tools are offered to its turns (["*"]: all of them; []: none); never a tool agent.tools.allow/deny leaves out.',
     }),
+  ),
+  thinking: Type.Optional(
+    thinkingLevelSchema(
+      "The thinking level of the job's turns, over the session's and the agent's (off, minimal, low, medium, high, xhigh, adaptive, max); a model whose provider cannot take it gets the nearest level it can.",
+    ),
   ),
   lightContext: Type.Optional(
     Type.Boolean({

@@ -159,7 +159,7 @@ export const sessionsMessagesUnsubscribe = defineMethod({
 export const sessionsPatch = defineMethod({
   name: 'sessions.patch',
   description:
-    'Change a session: its label (the title) and the model it answers with. Other reference fields are accepted and ignored.',
+    'Change a session: its label (the title), the model it answers with and its thinking level. Other reference fields are accepted and ignored.',
   params: Strict(
     {
       key: Key,
@@ -178,6 +178,18 @@ export const sessionsPatch = defineMethod({
           {
             description: 'null goes back to the default model.',
           },
+        ),
+      ),
+      thinkingLevel: Type.Optional(
+        Type.Union(
+          [
+            NonEmptyString(
+              "The thinking level this session's turns use (off, minimal, low, medium, high, xhigh, adaptive, max, or a spelling the reference takes); one its model's provider cannot take is refused.",
+              { maxLength: 64 },
+            ),
+            Type.Null(),
+          ],
+          { description: "null goes back to the agent's default level." },
         ),
       ),
     },

@@ -39,6 +39,8 @@ export interface ChatRequest {
   messages: ChatRequestMessage[];
   stream?: boolean;
   temperature?: number;
+  /** The reasoning effort asked for (`reasoning_effort`), as OpenAI-compatible servers take it. */
+  reasoning_effort?: string | null;
   /** The tools offered to the model (function definitions with JSON Schema parameters). */
   tools?: { type: 'function'; function: { name: string; description?: string; parameters?: unknown } }[];
   authorization?: string | undefined;
@@ -49,6 +51,8 @@ export interface ChatRequest {
 
 /** What the fake model answers one request with: text chunks, then (optionally) tool calls. */
 export interface ScriptedTurn {
+  /** Streamed first, as `reasoning_content` deltas (what llama.cpp, vLLM and DeepSeek send for thinking). */
+  reasoning?: string[];
   text?: string[];
   /** Streamed as `tool_calls` deltas; arguments are split over several chunks as real servers do. */
   toolCalls?: { id?: string; name: string; arguments: unknown }[];
@@ -196,7 +200,10 @@ export class FakeOpenAi {
     const failAt = this.#failMidStream;
     this.#failMidStream = undefined;
     const id = `chatcmpl-${Date.now()}`;
-    const deltas: Record<string, unknown>[] = (turn.text ?? []).map((c) => ({ content: c }));
+    const deltas: Record<string, unknown>[] = [
+      ...(turn.reasoning ?? []).map((c) => ({ reasoning_content: c })),
+      ...(turn.text ?? []).map((c) => ({ content: c })),
+    ];
     for (const [index, call] of (turn.toolCalls ?? []).entries()) {
       const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
       const callId = call.id ?? `call_${this.#callSeq++}`;

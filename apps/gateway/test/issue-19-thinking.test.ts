@@ -1,0 +1,154 @@
+// Thinking levels end to end, through a real gateway, an OpenAI-compatible model server on its
+// wire-level fake and Telegram on its fake: each request carries the `reasoning_effort` of the
+// level that applies (the agent's default, then the session's, a run's own, a cron job's), the
+// reasoning the model streams reaches `agent` events and the session history, and the Telegram
+// chat gets only the answer.
+import { rm } from 'node:fs/promises';
+import type { EventPayload } from '@openclaw/protocol';
+import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
+import {
+  type CleanupList,
+  channelSessionKey,
+  connectOperator,
+  eventually,
+  newToken,
+  runCleanup,
+  spawnGateway,
+  tempStateDir,
+} from '@openclaw/test-harness';
+import { afterAll, describe, expect, it } from 'vitest';
+
+async function rejection(p: Promise<unknown>): Promise<{ code: string; details?: Record<string, unknown> }> {
+  return p.then(
+    (v) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(v)}`);
+    },
+    (e: unknown) => e as never,
+  );
+}
+
+describe('thinking levels and reasoning (issue 19)', () => {
+  const cleanup: CleanupList = [];
+  afterAll(() => runCleanup(cleanup));
+
+  it('each request carries the effort of the level that applies; reasoning reaches events and history, not Telegram', async () => {
+    // The model reasons (reasoning_content deltas) before answering the newest user message.
+    const script = (req: ChatRequest) => {
+      const asked = messageText(req.messages.filter((m) => m.role === 'user').at(-1)!);
+      return { reasoning: ['Let me ', `think about ${asked}.`], text: [`re: ${asked}`] };
+    };
+    const llm = await FakeOpenAi.start({ script });
+    cleanup.push(() => llm.close());
+    const tg = await FakeTelegram.start({ holdMs: 100 });
+    cleanup.push(() => tg.close());
+    const stateDir = await tempStateDir();
+    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
+    const token = newToken();
+    const gw = await spawnGateway({
+      stateDir,
+      token,
+      config: {
+        agent: {
+          model: 'local/qwen',
+          providers: { local: { api: 'openai-compatible', baseUrl: llm.baseUrl } },
+          thinkingDefault: 'minimal',
+        },
+        channels: { telegram: tg.account() },
+      },
+    });
+    cleanup.push(() => gw.stop());
+    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
+    cleanup.push(() => op.close());
+    const thinking: EventPayload<'agent'>[] = [];
+    op.on('agent', (e) => {
+      if (e.stream === 'thinking') thinking.push(e);
+    });
+    await eventually(async () =>
+      JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
+    );
+    const effortOf = (text: string) =>
+      llm.requests.find((r) => messageText(r.messages.filter((m) => m.role === 'user').at(-1)!) === text)
+        ?.reasoning_effort;
+
+    // The agent's default applies to a session that chose none.
+    await tg.pushMessage({ chatId: 5501, from: { id: 5501, first_name: 'Ann' }, text: 'one' });
+    await eventually(() => tg.sentTexts('5501').includes('re: one'), 30_000);
+    expect(effortOf('one')).toBe('minimal');
+    const key = (await eventually(() => channelSessionKey(op, 'telegram')))!;
+
+    // The session's own level: checked against its model's API, shown back on its row (and on
+    // the row that list subscribers are sent).
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    op.on('sessions.changed', (e) => changed.push(e));
+    await op.request('sessions.subscribe', {});
+    const patched = await op.request('sessions.patch', { key, thinkingLevel: 'High' });
+    expect(patched.session).toMatchObject({
+      thinkingLevel: 'high',
+      thinkingDefault: 'minimal',
+      thinkingOptions: ['off', 'minimal', 'low', 'medium', 'high'],
+    });
+    await eventually(() => changed.some((e) => e.session?.thinkingLevel === 'high'));
+    const listed = await op.request('sessions.list', {});
+    expect(listed.sessions.find((s) => s.key === key)?.thinkingLevel).toBe('high');
+    const unsupported = await rejection(op.request('sessions.patch', { key, thinkingLevel: 'max' }));
+    expect(unsupported.details).toMatchObject({ code: 'THINKING_UNSUPPORTED', path: '/thinkingLevel' });
+    const unknown = await rejection(op.request('sessions.patch', { key, thinkingLevel: 'big' }));
+    expect(unknown.details).toMatchObject({ code: 'PARAMS_INVALID', path: '/thinkingLevel' });
+
+    await tg.pushMessage({ chatId: 5501, from: { id: 5501, first_name: 'Ann' }, text: 'two' });
+    await eventually(() => tg.sentTexts('5501').includes('re: two'), 30_000);
+    expect(effortOf('two')).toBe('high');
+    // Telegram got the answers only, never what the model reasoned.
+    expect(tg.sentTexts('5501')).toEqual(['re: one', 're: two']);
+    // The reasoning streamed as the reference's `thinking` agent events (text so far, and the delta).
+    await eventually(() => thinking.some((e) => e.data.text === 'Let me think about two.'));
+    expect(thinking.filter((e) => e.data.delta === 'think about two.')).toHaveLength(1);
+    // The history keeps it as a thinking part before the answer.
+    const history = await op.request('chat.history', { sessionKey: key });
+    expect(history.messages.at(-1)).toMatchObject({
+      role: 'assistant',
+      text: 're: two',
+      content: [
+        { type: 'thinking', thinking: 'Let me think about two.' },
+        { type: 'text', text: 're: two' },
+      ],
+    });
+
+    // A run's own level is for that run; the session keeps its own.
+    const run = await op.request('agent', {
+      message: 'three',
+      sessionKey: key,
+      thinking: 'low',
+      idempotencyKey: 'think-3',
+    });
+    await op.request('agent.wait', { runId: run.runId, timeoutMs: 30_000 });
+    expect(effortOf('three')).toBe('low');
+    const bad = await rejection(
+      op.request('agent', { message: 'x', sessionKey: key, thinking: 'ultra', idempotencyKey: 'think-x' }),
+    );
+    expect(bad.details).toMatchObject({ code: 'PARAMS_INVALID', path: '/thinking' });
+
+    // Cleared: the agent's default again; off sends no reasoning setting at all.
+    const cleared = await op.request('sessions.patch', { key, thinkingLevel: null });
+    expect(cleared.session.thinkingLevel).toBeUndefined();
+    await op.request('sessions.patch', { key, thinkingLevel: 'off' });
+    await tg.pushMessage({ chatId: 5501, from: { id: 5501, first_name: 'Ann' }, text: 'four' });
+    await eventually(() => tg.sentTexts('5501').includes('re: four'), 30_000);
+    const four = llm.requests.find((r) => JSON.stringify(r.messages).includes('"four"'));
+    expect(four && 'reasoning_effort' in four).toBe(false);
+
+    // A cron job's level (the reference layout's payload.thinking) is stored, shown and used.
+    const job = await op.request('cron.add', {
+      name: 'deep',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'five', thinking: 'medium' },
+      delivery: { mode: 'none' },
+    });
+    expect(JSON.stringify(job)).toContain('"thinking":"medium"');
+    await op.request('cron.run', { id: job.id, mode: 'force' });
+    await eventually(() => effortOf('five'), 30_000);
+    expect(effortOf('five')).toBe('medium');
+  }, 120_000);
+});

@@ -1,0 +1,104 @@
+import { normalizeThinkingLevel, type ThinkingLevel } from '@openclaw/protocol';
+import type { KvRepo } from '../store/types.ts';
+import { type ModelRegistry, parseModelRef, type ResolvedModel } from './model-registry.ts';
+import { SESSION_MODEL_KV_PREFIX } from './session-model.ts';
+import { levelFor, levelsFor, parseThinkingLevel } from './thinking.ts';
+
+/** Where a session's own thinking level (`sessions.patch {thinkingLevel}`) is kept in the key-value table. */
+export const SESSION_THINKING_KV_PREFIX = 'session-thinking:';
+
+/** What a session row shows of thinking, in the reference's names. */
+export interface ThinkingRow {
+  thinkingLevel?: ThinkingLevel;
+  thinkingLevels: { id: ThinkingLevel; label: ThinkingLevel }[];
+  thinkingOptions: ThinkingLevel[];
+  thinkingDefault: ThinkingLevel;
+}
+
+/** The API a model is called through (undefined: the echo model, or a provider not configured). */
+export function apiOf(models: Pick<ModelRegistry, 'providers'>, ref: string): ResolvedModel['api'] {
+  const parsed = parseModelRef(ref);
+  return parsed ? models.providers()[parsed.provider]?.api : undefined;
+}
+
+export async function sessionThinking(kv: KvRepo, sessionKey: string): Promise<ThinkingLevel | undefined> {
+  return normalizeThinkingLevel(await kv.get<string>(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`));
+}
+
+/** Set (or with null clear) a session's level, checked by the caller (`sessionThinkingState.check`). */
+export async function setSessionThinking(
+  kv: KvRepo,
+  sessionKey: string,
+  level: ThinkingLevel | null,
+): Promise<void> {
+  const key = `${SESSION_THINKING_KV_PREFIX}${sessionKey}`;
+  if (level === null) await kv.delete(key);
+  else await kv.set(key, level);
+}
+
+/**
+ * Thinking as the session methods see it: a level checked against the model the session answers
+ * with (as the reference checks it against its model's profile), and the rows' thinking fields.
+ */
+export function sessionThinkingState(d: {
+  kv: KvRepo;
+  models: Pick<ModelRegistry, 'candidates' | 'providers'>;
+  /** The agent a session belongs to, and its default level. */
+  agentOf: (sessionKey: string) => { id: string; thinkingDefault?: ThinkingLevel | undefined };
+  /** The agent section's default level. */
+  sectionDefault: () => ThinkingLevel | undefined;
+}) {
+  const modelOf = (sessionKey: string, own: string | undefined) =>
+    d.models.candidates(own, d.agentOf(sessionKey).id)[0]!;
+  const defaultOf = (sessionKey: string) =>
+    d.agentOf(sessionKey).thinkingDefault ?? d.sectionDefault() ?? 'off';
+  const rowOf = (sessionKey: string, own: string | undefined, level: ThinkingLevel | undefined) => {
+    const api = apiOf(d.models, modelOf(sessionKey, own));
+    const levels = levelsFor(api);
+    const row: ThinkingRow = {
+      thinkingLevels: levels.map((id) => ({ id, label: id })),
+      thinkingOptions: [...levels],
+      thinkingDefault: levelFor(defaultOf(sessionKey), api),
+    };
+    if (level) row.thinkingLevel = levelFor(level, api);
+    return row;
+  };
+  return {
+    /**
+     * The level `raw` names, refused (with `path`) when it names none or the session's model
+     * (`model`: the one the same patch sets; null: back to the default) cannot take it.
+     */
+    async check(sessionKey: string, raw: string, model: string | null | undefined, path: string) {
+      const own =
+        model === undefined ? await d.kv.get<string>(`${SESSION_MODEL_KV_PREFIX}${sessionKey}`) : model;
+      const ref = modelOf(sessionKey, own ?? undefined);
+      return parseThinkingLevel(raw, path, { levels: levelsFor(apiOf(d.models, ref)), model: ref });
+    },
+    set: (sessionKey: string, level: ThinkingLevel | null) => setSessionThinking(d.kv, sessionKey, level),
+    forget: (sessionKey: string) => d.kv.delete(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`),
+    /** The thinking fields of these sessions' rows (two reads, whatever their number). */
+    async rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> {
+      const [models, levels] = await Promise.all([
+        keys.length > 1
+          ? d.kv.entries<string>(SESSION_MODEL_KV_PREFIX)
+          : one(d.kv, SESSION_MODEL_KV_PREFIX, keys),
+        keys.length > 1
+          ? d.kv.entries<string>(SESSION_THINKING_KV_PREFIX)
+          : one(d.kv, SESSION_THINKING_KV_PREFIX, keys),
+      ]);
+      const model = new Map(models.map(([k, v]) => [k.slice(SESSION_MODEL_KV_PREFIX.length), v]));
+      const level = new Map(levels.map(([k, v]) => [k.slice(SESSION_THINKING_KV_PREFIX.length), v]));
+      return new Map(
+        keys.map((k) => [k, rowOf(k, model.get(k), normalizeThinkingLevel(level.get(k)))] as const),
+      );
+    },
+  };
+}
+
+/** One session's entry, as `entries` gives them. */
+async function one(kv: KvRepo, prefix: string, keys: readonly string[]): Promise<[string, string][]> {
+  const key = keys[0];
+  if (key === undefined) return [];
+  const v = await kv.get<string>(`${prefix}${key}`);
+  return v === undefined ? [] : [[`${prefix}${key}`, v]];
+}
