@@ -145,6 +145,7 @@ export * from './methods/approvals.ts';
 export * from './methods/chat.ts';
 export * from './methods/config.ts';
 export * from './methods/cron.ts';
+export * from './methods/cron-alerts.ts';
 export * from './methods/cron-reference.ts';
 export {
   defineEvent,

@@ -7,6 +7,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CronServiceOptions } from './cron-service.ts';
 import { commitToConversation, conversationContext } from './current-session-run.ts';
+import { sendAlert } from './failure-alert-send.ts';
 import { jobSessionKey } from './job-agent.ts';
 import { runTurnOf } from './job-turn.ts';
 import { resolveLastRoute, routeSessionKey } from './last-route.ts';
@@ -34,7 +35,7 @@ export function cronActions(
     clock: Clock;
     log: Logger;
   },
-): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks'> {
+): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks' | 'alerts'> {
   const { sessions, channels, agent } = core;
   const { store, feed } = deps;
   const webhooks = new WebhookQueue({
@@ -52,8 +53,13 @@ export function cronActions(
       };
     },
   });
+  const alertDeps = { channels, store, webhooks, log: deps.log };
   return {
     webhooks,
+    alerts: {
+      config: () => core.config.current.cron.failureAlert,
+      send: (job, notice, run) => sendAlert(alertDeps, job, notice, run),
+    },
     runAgent: async (action, job, dedupeKey) => {
       if (action.kind === 'systemEvent')
         return queueMainSessionEvent(sessions, store, action, job, dedupeKey);

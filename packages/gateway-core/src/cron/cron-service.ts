@@ -8,6 +8,7 @@ import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
+import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { jobDelivers, stripUndefined, toJob } from './job-view.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
@@ -49,6 +50,8 @@ export interface CronServiceOptions {
   ): Promise<{ outboxId: string } | undefined>;
   /** Where jobs with a webhook have their finished runs POSTed (durably; none: such runs say so). */
   webhooks?: WebhookQueue | undefined;
+  /** Failure alerts (none: runs only count their failures). */
+  alerts?: CronAlerts | undefined;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -172,6 +175,8 @@ export class CronService {
       action: input.action,
       missedPolicy: input.missedPolicy ?? 'skip',
       ...(input.deleteAfterRun ? { deleteAfterRun: true } : {}),
+      ...(input.failureAlert != null ? { failureAlert: input.failureAlert } : {}),
+      ...(input.failureDestination ? { failureDestination: input.failureDestination } : {}),
       createdAtMs: now,
       updatedAtMs: now,
       nextRunAtMs: null,
@@ -188,12 +193,12 @@ export class CronService {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
-    const { agentId, displayName, ...rest } = patch;
+    const { agentId, displayName, failureAlert, failureDestination, ...rest } = patch;
     const next: CronJobRecord = { ...job, ...stripUndefined(rest), updatedAtMs: now };
-    if (agentId === null) delete next.agentId;
-    else if (agentId !== undefined) next.agentId = agentId;
-    if (displayName === null) delete next.displayName;
-    else if (displayName !== undefined) next.displayName = displayName;
+    // null removes a field; absent keeps it.
+    for (const [k, v] of Object.entries({ agentId, displayName, failureAlert, failureDestination }))
+      if (v === null) delete next[k as 'agentId'];
+      else if (v !== undefined) Object.assign(next, { [k]: v });
     if (patch.schedule || patch.enabled !== undefined) next.nextRunAtMs = nextRunOf(next, now);
     await this.#o.store.cron.put(next);
     await this.#arm();
@@ -348,10 +353,7 @@ export class CronService {
       );
     await this.#record(finished);
     if (finished.webhook) this.#o.webhooks?.kick(run.runId);
-    const current = await this.#o.store.cron.get(job.id);
-    if (current?.deleteAfterRun && ok) await this.#o.store.cron.remove(job.id);
-    else if (current)
-      await this.#o.store.cron.put({ ...current, lastRunAtMs: run.startedAtMs, lastStatus: finished.status });
+    await recordJobOutcome(this.#o, finished);
     if (!ok) this.#o.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
     this.#event({
       jobId: job.id,

@@ -28,7 +28,11 @@ export function jobSessionKey(job: Pick<CronJobRecord, 'id' | 'agentId' | 'actio
  * A job may declare an agent only when its session key, if that names one, names the same
  * agent: a turn never runs in another agent's session.
  */
-export function checkJobAgent(job: JobAgentFields): void {
+export function checkJobAgent(
+  job: JobAgentFields,
+  /** Where the session keys came from: our action (`/action/<field>`), or the reference layout's fields. */
+  at: string | { sessionKey: string; routeSessionKey: string } = '/action',
+): void {
   if (job.action.kind === 'send') return;
   const { sessionKey, routeSessionKey } =
     job.action.kind === 'agent'
@@ -46,7 +50,13 @@ export function checkJobAgent(job: JobAgentFields): void {
       'INVALID_REQUEST',
       'PARAMS_INVALID',
       `session ${key} belongs to agent "${named}", not "${agent}"`,
-      { details: { path: `/action/${field}`, agentId: agent, sessionKey: key } },
+      {
+        details: {
+          path: typeof at === 'string' ? `${at}/${field}` : at[field],
+          agentId: agent,
+          sessionKey: key,
+        },
+      },
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { CronJobRecord } from '../store/types.ts';
+import type { CronFailurePolicy, CronFailureRoute, CronJobRecord } from '../store/types.ts';
 
 /** A new job as the scheduler takes it (either layout of `cron.add` comes down to this). */
 export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
@@ -7,4 +7,8 @@ export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
     agentId?: string | null | undefined;
     /** null (a patch): remove the label. */
     displayName?: string | null | undefined;
+    /** null (a patch): back to the defaults. */
+    failureAlert?: false | CronFailurePolicy | null | undefined;
+    /** null (a patch): remove it. */
+    failureDestination?: CronFailureRoute | null | undefined;
   };

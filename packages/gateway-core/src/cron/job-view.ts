@@ -20,8 +20,17 @@ export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
 
 /** A stored job as clients (and the reference's clients) see it. */
 export function toJob(j: CronJobRecord): CronJob {
-  const out = { ...j, ...referenceView(j) } as CronJob & { description?: string };
+  const { alerts, ...job } = j;
+  const out = { ...job, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
+  // The alert state as the reference shows it; the incident's signature stays inside.
+  if (alerts) {
+    out.state.consecutiveErrors = alerts.consecutiveErrors;
+    if (alerts.lastFailureAlertAtMs !== undefined)
+      out.state.lastFailureAlertAtMs = alerts.lastFailureAlertAtMs;
+  }
+  if (j.failureDestination && out.delivery)
+    out.delivery = { ...out.delivery, failureDestination: stripUndefined(j.failureDestination) };
   if (j.agentId === undefined) delete out.agentId;
   if (!j.deleteAfterRun) delete out.deleteAfterRun;
   // The reference reads a missing stagger as its default (5 min for top-of-hour expressions):

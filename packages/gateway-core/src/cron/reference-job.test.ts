@@ -115,7 +115,6 @@ describe('the reference job layout in cron.add', () => {
       [{ sessionTarget: 'main' }, '/payload/kind'],
       [{ wakeMode: 'next-heartbeat' }, '/wakeMode'],
       [{ declarationKey: 'k' }, '/declarationKey'],
-      [{ failureAlert: { after: 2 } }, '/failureAlert'],
       [{ schedule: { kind: 'on-exit', command: 'x' } } as Partial<AddParams>, '/schedule/kind'],
       // A webhook job posts: no chat beside its URL.
       [
@@ -128,10 +127,6 @@ describe('the reference job layout in cron.add', () => {
       [{ delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
       [{ sessionTarget: 'session:s', delivery: { mode: 'announce', channel: 'telegram' } }, '/delivery/to'],
       [{ delivery: { mode: 'none', to: '123' } }, '/delivery/to'],
-      [
-        { delivery: { mode: 'announce', channel: 't', to: '1', failureDestination: {} } },
-        '/delivery/failureDestination',
-      ],
     ];
     for (const [over, path] of cases)
       expect(refusal(() => jobInputFromAdd(refAdd(over))).path, path).toBe(path);

@@ -3,6 +3,7 @@ import { gatewayError } from '@openclaw/protocol';
 import type { Static } from '@sinclair/typebox';
 import type { CronJobRecord } from '../store/types.ts';
 import { CronError } from './cron-error.ts';
+import { deliveryWithoutDestination } from './failure-alert-input.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { turnOptionsFromPayload, turnView } from './job-turn.ts';
@@ -42,7 +43,6 @@ const REFERENCE_FIELDS = [
   'owner',
   'pacing',
   'trigger',
-  'failureAlert',
 ] as const;
 
 /** Refuse one field of a job by its JSON pointer: the gateway cannot do what it asks. */
@@ -80,8 +80,14 @@ export function scheduleFromInput(s: CronScheduleInput, at = ''): CronJobRecord[
   }
 }
 
-/** A new job from `cron.add`, in whichever layout it came. */
-export function jobInputFromAdd(p: AddParams): JobInput {
+/**
+ * A new job from `cron.add`, in whichever layout it came (its failure alert fields are read by
+ * failure-alert-input.ts).
+ */
+export function jobInputFromAdd(params: AddParams): JobInput {
+  const { delivery, ...rest } = params;
+  const d = deliveryWithoutDestination(delivery);
+  const p: AddParams = d === undefined ? rest : { ...rest, delivery: d };
   const reference = REFERENCE_FIELDS.filter((f) => p[f] !== undefined);
   const common = {
     name: p.name,
@@ -120,8 +126,6 @@ function refuseExtras(p: AddParams | Patch, at = ''): void {
     // A patch may clear what was never set.
     if (v !== undefined && !(v === null && at)) throw unsupported(`${at}/${f}`, 'not served by this gateway');
   }
-  if (p.failureAlert !== undefined && p.failureAlert !== false)
-    throw unsupported(`${at}/failureAlert`, 'failure alerts are not sent here (only false)');
 }
 
 function agentActionFromReference(p: Turn, at = ''): AgentAction {
@@ -212,7 +216,10 @@ function applyDelivery(action: AgentAction, d: Turn['delivery'], at: string): vo
  * The action a `cron.update` patch in the reference layout leaves the job with (undefined when the
  * patch has none of its fields): the job's reference view, with the patch laid over it.
  */
-export function actionFromPatch(job: CronJobRecord, patch: Patch): AgentAction | EventAction | undefined {
+export function actionFromPatch(job: CronJobRecord, given: Patch): AgentAction | EventAction | undefined {
+  const { delivery: givenDelivery, ...others } = given;
+  const d = deliveryWithoutDestination(givenDelivery);
+  const patch: Patch = d === undefined ? others : { ...others, delivery: d };
   refuseExtras(patch, '/patch');
   const event = eventActionFromPatch(job, patch);
   if (event) return event;

@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type { CronJob, cronMethods } from '@openclaw/protocol';
 import { type AgentCatalog, MAIN_AGENT_ID } from '../agents/agent-catalog.ts';
 import { type CronService, jobDelivers } from '../cron/cron-service.ts';
+import {
+  alertFieldsFromAdd,
+  alertFieldsFromPatch,
+  checkAddDestination,
+} from '../cron/failure-alert-input.ts';
 import { checkJobAgent, jobAgentId } from '../cron/job-agent.ts';
 import { checkTurnModels } from '../cron/job-turn.ts';
 import { jobIdOf, queryJobs } from '../cron/list-query.ts';
@@ -79,9 +84,15 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
     // Our layout (`action`) or the reference's (`payload`, `sessionTarget`, `delivery`, …).
     'cron.add': async (params) => {
       known(params.agentId);
-      const input = jobInputFromAdd(params);
+      const alerts = alertFieldsFromAdd(params);
+      const input = { ...jobInputFromAdd(params), ...alerts };
+      checkAddDestination(alerts, input.action, params);
       checkTurnModels(input.action, agents.providerNames(), params.action ? '/action' : '/payload');
-      checkJobAgent({ agentId: input.agentId ?? undefined, action: input.action });
+      // The paths name the fields the client sent, in its layout.
+      checkJobAgent(
+        { agentId: input.agentId ?? undefined, action: input.action },
+        params.action ? '/action' : { sessionKey: '/sessionTarget', routeSessionKey: '/sessionKey' },
+      );
       return row(await cron.add(input));
     },
     // Our fields, or the reference layout's laid over the job's reference view.
@@ -100,11 +111,17 @@ export function createCronHandlers({ cron, agents, store }: CronDeps): FamilyHan
         ...{ name, agentId, description, displayName, enabled, missedPolicy, deleteAfterRun },
         ...(schedule ? { schedule: scheduleFromInput(schedule, '/patch') } : {}),
         ...(action ? { action } : {}),
+        ...alertFieldsFromPatch(job, patch, action),
       };
-      checkJobAgent({
-        agentId: agentId === null ? undefined : (agentId ?? job.agentId),
-        action: action ?? job.action,
-      });
+      checkJobAgent(
+        {
+          agentId: agentId === null ? undefined : (agentId ?? job.agentId),
+          action: action ?? job.action,
+        },
+        patch.action || !action
+          ? '/patch/action'
+          : { sessionKey: '/patch/sessionTarget', routeSessionKey: '/patch/sessionKey' },
+      );
       return row(await cron.update(id, input));
     },
     'cron.remove': async (params) => {

@@ -144,6 +144,36 @@ export interface CronJobRecord {
   nextRunAtMs: number | null;
   lastRunAtMs: number | null;
   lastStatus: 'running' | 'ok' | 'error' | 'skipped' | null;
+  /** false: no failure alerts; an object: alerts on, tuned (its route fields come first). */
+  failureAlert?: false | CronFailurePolicy | undefined;
+  /** Where failure alerts go instead of the job's primary route (the reference's delivery.failureDestination). */
+  failureDestination?: CronFailureRoute | undefined;
+  /** Failure-alert bookkeeping, written by the gateway that records each run. */
+  alerts?: CronAlertState | undefined;
+}
+
+/** A failure alert's destination fields (a chat, the last route, or a webhook URL). */
+export interface CronFailureRoute {
+  mode?: 'announce' | 'webhook' | undefined;
+  channel?: string | undefined;
+  to?: string | undefined;
+  accountId?: string | undefined;
+}
+
+export interface CronFailurePolicy extends CronFailureRoute {
+  after?: number | undefined;
+  cooldownMs?: number | undefined;
+  includeSkipped?: boolean | undefined;
+}
+
+export interface CronAlertState {
+  consecutiveErrors: number;
+  /**
+   * The unresolved failure, if any: its signature (a hash of cause and route) once it was alerted.
+   * The same signature again is the same incident, never alerted twice.
+   */
+  incident?: { signature?: string | undefined } | undefined;
+  lastFailureAlertAtMs?: number | undefined;
 }
 
 export interface CronRunRecord {

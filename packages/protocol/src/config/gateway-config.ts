@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
 import { thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { AgentHeartbeatConfig } from './heartbeat-config.ts';
@@ -605,6 +606,7 @@ export const CronSection = Type.Object(
           'Retries of a failed webhook POST (network error, timeout, HTTP 408, 429 or 5xx); other answers are final.',
       },
     ),
+    failureAlert: Type.Optional(CronFailureAlertConfig),
   },
   { additionalProperties: false, default: {}, description: 'Scheduler.' },
 );

@@ -4,6 +4,12 @@
 // cannot carry out it refuses by name (details.code `CRON_FIELD_UNSUPPORTED`, details.path).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import {
+  CronAlertStateView,
+  CronFailureAlertPatch,
+  CronFailureDestination,
+  CronFailureDestinationPatch,
+} from './cron-alerts.ts';
 
 /** A webhook address: http(s) only (checked again, with the network policy, before each POST). */
 export const CronWebhookUrl = (description: string) =>
@@ -125,9 +131,7 @@ const DeliveryTarget = {
       description: 'Delivery never fails the run here (replies go through the outbox and are retried).',
     }),
   ),
-  failureDestination: Type.Optional(
-    Type.Object({}, { additionalProperties: true, description: 'Failure alerts (not served here).' }),
-  ),
+  failureDestination: Type.Optional(CronFailureDestination),
   completionDestination: Type.Optional(
     Type.Object(
       {},
@@ -192,15 +196,6 @@ export const CronReferenceExtras = {
   trigger: Type.Optional(
     Type.Object({}, { additionalProperties: true, description: 'Trigger script (not served here).' }),
   ),
-  failureAlert: Type.Optional(
-    Type.Union(
-      [
-        Type.Literal(false, { description: 'No failure alerts (as here).' }),
-        Type.Object({}, { additionalProperties: true, description: 'An alert policy (not served here).' }),
-      ],
-      { description: 'Failure alerts; only false is served.' },
-    ),
-  ),
 };
 
 /** The reference view of a stored job: what its clients read to show and edit it. */
@@ -247,6 +242,7 @@ export const CronJobReferenceView = {
         to: Type.Optional(NonEmptyString('Target (with webhook: the URL).')),
         accountId: Type.Optional(NonEmptyString('Account.')),
         threadId: Type.Optional(Type.String({ description: 'Thread.' })),
+        failureDestination: Type.Optional(CronFailureDestination),
       },
       {
         description:
@@ -268,6 +264,7 @@ export const CronJobReferenceView = {
           description: 'Same as lastRunStatus (older name).',
         }),
       ),
+      ...CronAlertStateView,
     },
     { description: 'Run state, as the reference nests it (same facts as the top-level fields).' },
   ),
@@ -325,7 +322,7 @@ export const CronDeliveryPatch = Strict(
     accountId: Nullable(NonEmptyString('Account.'), 'Account; null clears.'),
     threadId: Nullable(Type.Union([Type.String(), Type.Number()]), 'Thread; null clears.'),
     bestEffort: Type.Optional(Type.Boolean({ description: 'Delivery never fails the run here.' })),
-    failureDestination: NotServed('Failure alerts (not served here; null only).'),
+    failureDestination: Type.Optional(CronFailureDestinationPatch),
     completionDestination: NotServed('Completion webhook (not served here; null only).'),
   },
   { description: "Changes to a job's delivery, in the reference layout." },
@@ -344,7 +341,7 @@ export const CronReferencePatch = {
   displayName: Nullable(DisplayName(), 'A new label; null removes it (the name shows again).'),
   pacing: NotServed('Dynamic cadence (not served here; null only).'),
   trigger: NotServed('Trigger script (not served here; null only).'),
-  failureAlert: NotServed('Failure alerts (only false is served).'),
+  failureAlert: Type.Optional(CronFailureAlertPatch),
   state: NotServed('Run state (read only here).'),
 };
 

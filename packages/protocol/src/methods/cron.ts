@@ -7,6 +7,7 @@ import {
   Strict,
   TimestampMs,
 } from '../schema/primitives.ts';
+import { CronFailureAlert, CronFailureDestination, CronFailureDestinationPatch } from './cron-alerts.ts';
 import {
   CronDeliveryInput,
   CronJobReferenceView,
@@ -203,6 +204,8 @@ export const CronJob = Strict(
     nextRunAtMs: Type.Union([TimestampMs('Next run.'), Type.Null()], { description: 'Next run, if any.' }),
     lastRunAtMs: Type.Union([TimestampMs('Last run.'), Type.Null()], { description: 'Last run, if any.' }),
     lastStatus: Type.Union([CronRunStatus, Type.Null()], { description: 'Last outcome.' }),
+    failureAlert: Type.Optional(CronFailureAlert),
+    failureDestination: Type.Optional(CronFailureDestination),
     ...CronJobReferenceView,
   },
   { $id: 'CronJob', description: 'A scheduled job (ours, with the reference view of it beside).' },
@@ -379,6 +382,8 @@ export const cronAdd = defineMethod({
       wakeMode: Type.Optional(CronWakeMode),
       payload: Type.Optional(CronPayloadInput),
       delivery: Type.Optional(CronDeliveryInput),
+      failureAlert: Type.Optional(CronFailureAlert),
+      failureDestination: Type.Optional(CronFailureDestination),
       ...CronReferenceExtras,
     },
     {
@@ -407,6 +412,7 @@ const CronJobPatch = Strict(
     action: Type.Optional(CronAction),
     missedPolicy: Type.Optional(CronMissedPolicy),
     deleteAfterRun: Type.Optional(Type.Boolean({ description: 'Remove the job once a run of it succeeds.' })),
+    failureDestination: Type.Optional(CronFailureDestinationPatch),
     ...CronReferencePatch,
   },
   { description: 'Fields to change: ours, or those of the reference layout (not both).' },

@@ -1,0 +1,113 @@
+// Opt-in (`pnpm test:interop`): a cron job's failure alerts set through the reference CLI against
+// our gateway, a real process whose model is a fake OpenAI-compatible server that fails when told.
+// `cron edit --failure-alert-after 1 --failure-alert-mode webhook --failure-alert-to <url>`: the job
+// keeps the policy (`cron show` prints it); a failed `cron run --wait` POSTs the alert to the URL in
+// the reference's body; a successful one the recovery notice; `--no-failure-alert` turns it off.
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
+import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
+
+const TOKEN = 'interop-token-cron-alerts-0123456789';
+
+describe("a cron job's failure alerts through the reference CLI (issue 19)", () => {
+  let llm: FakeOpenAi;
+  let rx: WebhookReceiver;
+  let gw: GatewayProcess;
+  let stateDir: string;
+  let home: string;
+  const cli = (args: string[]) =>
+    ref(args, home, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  const jobIdOf = (out: string) => /"id": "(job_[\w-]+)"/.exec(out)?.[1];
+
+  beforeAll(async () => {
+    await ensureReference();
+    llm = await FakeOpenAi.start({ reply: () => ['fine'] });
+    rx = await WebhookReceiver.start();
+    stateDir = await tempStateDir();
+    home = await tempStateDir();
+    await writeFile(
+      join(stateDir, 'openclaw.json'),
+      JSON.stringify({
+        agent: {
+          backend: 'openai-compatible',
+          openai: { baseUrl: llm.baseUrl, model: 'm', apiKeyEnv: 'OC_TEST_NO_KEY' },
+        },
+        cron: { webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } },
+      }),
+    );
+    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await rx?.close();
+    await llm?.close();
+    for (const d of [stateDir, home]) if (d) await rm(d, { recursive: true, force: true });
+  });
+
+  it('cron edit --failure-alert-*: a failed cron run POSTs the alert, a successful one the recovery; --no-failure-alert turns it off', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-alerts',
+      '--every',
+      '1h',
+      '--message',
+      'tick',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    expect(id, add.out).toBeDefined();
+    const url = rx.url('/alerts');
+    const edit = await cli([
+      'cron',
+      'edit',
+      id,
+      '--failure-alert-after',
+      '1',
+      '--failure-alert-cooldown',
+      '10m',
+      '--failure-alert-mode',
+      'webhook',
+      '--failure-alert-to',
+      url,
+    ]);
+    expect(edit.code, edit.out).toBe(0);
+    const show = await cli(['cron', 'show', id, '--json']);
+    expect(show.code, show.out).toBe(0);
+    expect(show.out).toContain('"failureAlert"');
+    expect(show.out).toMatch(/"after": 1/);
+    expect(show.out).toMatch(/"cooldownMs": 600000/);
+
+    llm.failNext({ status: 400, description: 'model refused' });
+    const failed = await cli(cronRunWaitArgs(id));
+    expect(failed.code, failed.out).toBe(1);
+    await waitFor(() => rx.hits.length === 1, 10_000, 'the failure alert');
+    expect(JSON.parse(rx.hits[0]!.body)).toMatchObject({
+      jobId: id,
+      jobName: 'interop-alerts',
+      message: expect.stringMatching(/^Automation "interop-alerts" failed 1 times\nLast error: /),
+      runAtMs: expect.any(Number),
+    });
+    const ok = await cli(cronRunWaitArgs(id));
+    expect(ok.code, ok.out).toBe(0);
+    await waitFor(() => rx.hits.length === 2, 10_000, 'the recovery notice');
+    expect(JSON.parse(rx.hits[1]!.body).message).toBe(
+      'Automation "interop-alerts" recovered\nThe latest run completed successfully.',
+    );
+
+    const off = await cli(['cron', 'edit', id, '--no-failure-alert']);
+    expect(off.code, off.out).toBe(0);
+    expect((await cli(['cron', 'show', id, '--json'])).out).toMatch(/"failureAlert": false/);
+    llm.failNext({ status: 400, description: 'model refused' });
+    expect((await cli(cronRunWaitArgs(id))).code).toBe(1);
+    // A marker run afterwards: by the time it is over, an alert of the failure would have been queued.
+    expect((await cli(cronRunWaitArgs(id))).code).toBe(0);
+    expect(rx.hits).toHaveLength(2);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+});
