@@ -23,6 +23,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files run three at a time. Vitest's default is one worker per core minus one: a single one on
+    // the 2-core CI machine, where the suite then ran file by file in ~12 minutes. Most of that is
+    // waiting (gateways, CLIs, Chromium and fakes as processes; leases and timers), not CPU, so three
+    // side by side keep both cores busy. Files share nothing: ports are bound as 0, state lives in
+    // per-test temp dirs (docs/TESTING.md, "How the suite runs").
+    maxWorkers: 3,
     typecheck: {
       enabled: true,
       include: ['packages/*/src/**/*.test-d.ts'],

@@ -1,9 +1,25 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type CliResult, runCli, spawnGateway, tempStateDir } from '@openclaw/test-harness';
 import { describe, expect, it } from 'vitest';
 
 const json = <T>(s: string): T => JSON.parse(s) as T;
+
+/**
+ * `gateway health` got in and the gateway is healthy: OK, exit 0. The suite shares a busy machine
+ * (files run side by side, vitest.config.ts), where the gateway rightly reports a lagging event
+ * loop: then DEGRADED for that reason alone, exit 6. Anything else (refused, a channel) fails.
+ */
+function expectHealthy(r: CliResult): void {
+  if (r.code === 6) {
+    expect(r.stdout).toMatch(
+      /^DEGRADED \((event_loop_delay|event_loop_utilization)(, event_loop_utilization)?\)\n/,
+    );
+    return;
+  }
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^OK\n/);
+}
 
 describe('openclaw CLI against a real gateway', () => {
   it('pairs: a second device waits, the first CLI approves it, then it connects', async () => {
@@ -42,9 +58,7 @@ describe('openclaw CLI against a real gateway', () => {
       const ok = await runCli(['devices', 'approve', requestId!], tokenless);
       expect(ok.code).toBe(0);
       expect(ok.stdout).toMatch(/approved/);
-      const health = await runCli(['gateway', 'health'], gw.cliEnv(second));
-      expect(health.code).toBe(0);
-      expect(health.stdout).toMatch(/^OK/);
+      expectHealthy(await runCli(['gateway', 'health'], gw.cliEnv(second)));
     } finally {
       await rm(first, { recursive: true, force: true });
       await rm(second, { recursive: true, force: true });
@@ -86,15 +100,16 @@ describe('openclaw CLI against a real gateway', () => {
     const admin = await tempStateDir('oc-cli-');
     const other = await tempStateDir('oc-cli-');
     try {
-      expect((await runCli(['gateway', 'health'], gw.cliEnv(admin))).code).toBe(0);
-      expect((await runCli(['gateway', 'health'], gw.cliEnv(other))).code).toBe(0);
+      // Raw calls: `gateway health` rightly exits 6 when a busy machine has the event loop lagging.
+      expect((await runCli(['gateway', 'call', 'health'], gw.cliEnv(admin))).code).toBe(0);
+      expect((await runCli(['gateway', 'call', 'health'], gw.cliEnv(other))).code).toBe(0);
       const otherId = json<{ deviceId: string }>(
         await readFile(join(other, 'cli', 'identity.json'), 'utf8'),
       ).deviceId;
       const { OPENCLAW_GATEWAY_TOKEN: _t, ...otherTokenless } = gw.cliEnv(other);
       void _t;
       // With only its device token, the other device gets in…
-      expect((await runCli(['gateway', 'health'], otherTokenless)).code).toBe(0);
+      expect((await runCli(['gateway', 'call', 'health'], otherTokenless)).code).toBe(0);
       const rotated = await runCli(['devices', 'rotate', otherId, '--json'], gw.cliEnv(admin));
       expect(rotated.code).toBe(0);
       expect(json<{ tokenDelivery: string }>(rotated.stdout).tokenDelivery).toBe('withheld-cross-device');

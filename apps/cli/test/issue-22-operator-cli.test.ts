@@ -97,9 +97,10 @@ describe('issue 22: the operator surface of the CLI', () => {
     admin = await tempStateDir('oc-cli-');
     other = await tempStateDir('oc-cli-');
     dirs.push(admin, other);
-    // Two CLIs on one host: the same client, the same name, two devices.
-    expect((await runCli(['gateway', 'health'], gw.cliEnv(admin))).code).toBe(0);
-    expect((await runCli(['gateway', 'health'], gw.cliEnv(other))).code).toBe(0);
+    // Two CLIs on one host: the same client, the same name, two devices. (A raw call: `gateway
+    // health` rightly exits 6 when a busy machine has the gateway's event loop lagging.)
+    expect((await runCli(['gateway', 'call', 'health'], gw.cliEnv(admin))).code).toBe(0);
+    expect((await runCli(['gateway', 'call', 'health'], gw.cliEnv(other))).code).toBe(0);
   }, 60_000);
 
   afterAll(async () => {

@@ -58,7 +58,6 @@ describe('Telegram, Slack, Discord, Signal and iMessage in one gateway', () => {
             botToken: slack.botToken,
             appToken: slack.appToken,
             apiUrl: slack.apiUrl,
-            clientPingTimeoutMs: 400,
             ...open,
           },
           discord: { botToken: discord.token, apiUrl: `${discord.url}/api`, ...open },

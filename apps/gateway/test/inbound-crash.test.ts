@@ -1,5 +1,6 @@
 // An inbound message cut short by a crash is finished when the platform delivers it again, once:
 // the real gateway process, the real Telegram library against the fake Bot API, SQLite, kill -9.
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
@@ -64,6 +65,9 @@ describe('an inbound message cut short by kill -9', () => {
       // not yet stored. It does every step of every message in one go, so the moment is seen by
       // reading its database from here.
       const first = await rig.start();
+      // The lowest CPU priority for the gateway to be killed: when this file shares the machine
+      // (files run side by side), its polls below still get a core while the gateway is mid-batch.
+      setPriority(first.child.pid!, 19);
       const outcome = await waitFor(
         () => {
           try {

@@ -44,7 +44,6 @@ describe('bindings by guild, roles and team (issue 19)', () => {
             botToken: slack.botToken,
             appToken: slack.appToken,
             apiUrl: slack.apiUrl,
-            clientPingTimeoutMs: 400,
             ...open,
           },
         },

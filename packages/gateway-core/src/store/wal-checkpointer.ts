@@ -198,7 +198,10 @@ export class WalCheckpointer {
       worker.unref();
       worker.on('error', (e) => this.#fail(e.message));
       worker.on('exit', () => {
-        if (this.#worker === worker) this.#worker = undefined;
+        // One stopped for idleness may exit after the next one took a checkpoint request: that
+        // request is still in flight (clearing it would send a second, counted twice).
+        if (this.#worker !== worker) return;
+        this.#worker = undefined;
         this.#inFlight = false;
       });
       this.#worker = worker;
