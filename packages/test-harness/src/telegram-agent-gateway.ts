@@ -15,6 +15,8 @@ export interface TelegramAgentGatewayOptions {
   agent?: Record<string, unknown>;
   /** More top-level config keys (`cron`, `agents`). */
   config?: Record<string, unknown>;
+  /** Run once on the state dir before the first gateway starts (prompt files, canvas pages). */
+  prepare?: (stateDir: string) => Promise<void>;
 }
 
 /** One started gateway on the rig's state and its connected admin operator. */
@@ -70,6 +72,7 @@ export async function telegramAgentGateway(
     channels: { telegram: tg.account() },
     ...options.config,
   };
+  await options.prepare?.(stateDir);
   const start = async (): Promise<TelegramAgentRun> => {
     const gw = await spawnGateway({ stateDir, token, config });
     cleanup.push(() => gw.stop());
