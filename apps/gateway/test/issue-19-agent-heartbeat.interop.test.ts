@@ -2,49 +2,33 @@
 // `system event --mode now` stores its text in main's main session and runs a heartbeat turn at
 // once; its alert goes to the last Telegram chat, and `system heartbeat last --json` and
 // `status --deep` ("Last heartbeat") show that outcome from our `last-heartbeat`.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
-import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type FakeTelegram, waitFor } from '@openclaw/test-fakes';
+import type { GatewayProcess } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureReference, ref } from './reference-clients.ts';
+import { ref } from './reference-clients.ts';
+import { type EchoTelegramGateway, echoTelegramGateway } from './reference-gateway.ts';
 
 const TOKEN = 'interop-heartbeat-token-0123456789';
 const CHAT = 4811;
 
 describe('reference system heartbeat and status --deep against our agent heartbeats', () => {
+  let g: EchoTelegramGateway;
   let tg: FakeTelegram;
   let gw: GatewayProcess;
   let home: string;
 
   beforeAll(async () => {
-    await ensureReference();
-    tg = await FakeTelegram.start({ holdMs: 100 });
-    gw = await spawnGateway({
+    g = await echoTelegramGateway({
       token: TOKEN,
-      timeoutMs: 60_000,
-      config: {
-        // Configured but with no cadence: only wakes run turns.
-        agent: { heartbeat: { every: '0m', target: 'last' } },
-        channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open' } },
-      },
+      // Configured but with no cadence: only wakes run turns.
+      config: { agent: { heartbeat: { every: '0m', target: 'last' } } },
+      // A DM (answered by the echo agent) makes the last route.
+      dm: { chat: CHAT, text: 'hello' },
     });
-    home = await tempStateDir();
-    await mkdir(join(home, '.openclaw'), { recursive: true });
-    await writeFile(
-      join(home, '.openclaw', 'openclaw.json'),
-      JSON.stringify({ gateway: { mode: 'remote', remote: { url: gw.url, token: TOKEN } } }),
-    );
-    // A DM (answered by the echo agent) makes the last route.
-    await tg.pushMessage({ chatId: CHAT, from: { id: CHAT, first_name: 'Ann' }, text: 'hello' });
-    await waitFor(() => tg.sentTexts(String(CHAT)).includes('echo: hello'), 30_000, 'the echo reply');
+    ({ tg, gw, home } = g);
   });
 
-  afterAll(async () => {
-    await gw?.[Symbol.asyncDispose]();
-    await tg?.close();
-    if (home) await rm(home, { recursive: true, force: true });
-  });
+  afterAll(() => g?.close());
 
   it('system event --mode now runs a heartbeat turn; heartbeat last --json and status --deep show it sent', async () => {
     const opts = ['--url', gw.url, '--token', TOKEN];

@@ -3,18 +3,8 @@
 // route; a heartbeat block added by config.patch starts the turns without a restart; an answer of
 // HEARTBEAT_OK stays in the main session, an alert goes to the chat through the outbox, and
 // last-heartbeat says which.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
-import {
-  type CleanupList,
-  connectOperator,
-  eventually,
-  newToken,
-  runCleanup,
-  spawnGateway,
-  tempStateDir,
-} from '@openclaw/test-harness';
+import { type ChatRequest, messageText } from '@openclaw/test-fakes';
+import { type CleanupList, eventually, runCleanup, telegramAgentGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const PROMPT = 'Heartbeat: anything to report? Else reply NO_REPLY.';
@@ -44,32 +34,7 @@ describe('agent heartbeat turns (process)', () => {
         text: [beats === 1 ? 'HEARTBEAT_OK' : beats === 2 ? 'Disk almost full on db-1.' : 'NO_REPLY'],
       };
     };
-    const llm = await FakeOpenAi.start({ script });
-    cleanup.push(() => llm.close());
-    const tg = await FakeTelegram.start({ holdMs: 100 });
-    cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const keyFile = join(stateDir, 'oai-key');
-    await writeFile(keyFile, 'sk-test\n');
-    const token = newToken();
-    const gw = await spawnGateway({
-      stateDir,
-      token,
-      config: {
-        agent: {
-          model: 'oai/local-model',
-          providers: { oai: { api: 'openai', baseUrl: llm.baseUrl, apiKeyFile: keyFile } },
-        },
-        channels: { telegram: tg.account() },
-      },
-    });
-    cleanup.push(() => gw.stop());
-    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op.close());
-    await eventually(async () =>
-      JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
-    );
+    const { tg, op } = await telegramAgentGateway(cleanup, { model: { script } });
     const last = async () => (await op.request('last-heartbeat', {})) as Last;
     // No heartbeat block: no turn has run.
     expect((await last()).status).toBeUndefined();

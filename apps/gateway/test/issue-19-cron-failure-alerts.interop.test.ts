@@ -3,48 +3,33 @@
 // `cron edit --failure-alert-after 1 --failure-alert-mode webhook --failure-alert-to <url>`: the job
 // keeps the policy (`cron show` prints it); a failed `cron run --wait` POSTs the alert to the URL in
 // the reference's body; a successful one the recovery notice; `--no-failure-alert` turns it off.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
-import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
+import { cronRunWaitArgs } from './reference-clients.ts';
+import { type ModelGateway, modelGateway } from './reference-gateway.ts';
 
 const TOKEN = 'interop-token-cron-alerts-0123456789';
 
 describe("a cron job's failure alerts through the reference CLI (issue 19)", () => {
+  let g: ModelGateway;
   let llm: FakeOpenAi;
   let rx: WebhookReceiver;
-  let gw: GatewayProcess;
-  let stateDir: string;
-  let home: string;
-  const cli = (args: string[]) =>
-    ref(args, home, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  const cli = (args: string[]) => g.cli(args);
   const jobIdOf = (out: string) => /"id": "(job_[\w-]+)"/.exec(out)?.[1];
 
   beforeAll(async () => {
-    await ensureReference();
-    llm = await FakeOpenAi.start({ reply: () => ['fine'] });
+    g = await modelGateway({
+      token: TOKEN,
+      model: { reply: () => ['fine'] },
+      openai: { model: 'm' },
+      config: { cron: { webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } } },
+    });
+    ({ llm } = g);
     rx = await WebhookReceiver.start();
-    stateDir = await tempStateDir();
-    home = await tempStateDir();
-    await writeFile(
-      join(stateDir, 'openclaw.json'),
-      JSON.stringify({
-        agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: llm.baseUrl, model: 'm', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        },
-        cron: { webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } },
-      }),
-    );
-    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
   });
   afterAll(async () => {
-    await gw?.stop();
+    await g?.close();
     await rx?.close();
-    await llm?.close();
-    for (const d of [stateDir, home]) if (d) await rm(d, { recursive: true, force: true });
   });
 
   it('cron edit --failure-alert-*: a failed cron run POSTs the alert, a successful one the recovery; --no-failure-alert turns it off', async () => {

@@ -2,18 +2,7 @@
 // fails when told to, and Telegram on its wire-level fake: a job announcing to a chat fails twice
 // (a restart between the two keeps the count) and the chat gets one alert; a third failure within
 // the cooldown sends nothing; a success sends one recovery notice.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FakeOpenAi, FakeTelegram } from '@openclaw/test-fakes';
-import {
-  type CleanupList,
-  connectOperator,
-  eventually,
-  newToken,
-  runCleanup,
-  spawnGateway,
-  tempStateDir,
-} from '@openclaw/test-harness';
+import { type CleanupList, eventually, runCleanup, telegramAgentGateway } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
 type RunRow = { status: string };
@@ -24,33 +13,9 @@ describe('cron failure alerts', () => {
   afterEach(() => runCleanup(cleanup));
 
   it('two failed runs (a restart between) alert the chat once; a third within the cooldown does not; a success sends one recovery notice', async () => {
-    const llm = await FakeOpenAi.start({ script: () => ({ text: ['all good'] }) });
-    cleanup.push(() => llm.close());
-    const tg = await FakeTelegram.start({ holdMs: 100 });
-    cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const keyFile = join(stateDir, 'oai-key');
-    await writeFile(keyFile, 'sk-test\n');
-    const token = newToken();
-    const config = {
-      agent: {
-        model: 'oai/local-model',
-        providers: { oai: { api: 'openai', baseUrl: llm.baseUrl, apiKeyFile: keyFile } },
-      },
-      channels: { telegram: tg.account() },
-    };
-    const start = async () => {
-      const gw = await spawnGateway({ stateDir, token, config });
-      cleanup.push(() => gw.stop());
-      const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
-      cleanup.push(() => op.close());
-      await eventually(async () =>
-        JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
-      );
-      return { gw, op };
-    };
-    let { gw, op } = await start();
+    const rig = await telegramAgentGateway(cleanup, { model: { script: () => ({ text: ['all good'] }) } });
+    const { llm, tg, start } = rig;
+    let { gw, op } = rig;
 
     // The reference layout: an isolated turn announcing to a Telegram chat, alerts at their defaults.
     const job = (await op.request('cron.add', {

@@ -3,18 +3,13 @@
 // session; a job naming that session (the reference's `sessionKey`) delivers its turn's reply to
 // that chat through the outbox, and a job naming no chat runs, keeps its reply and records why it
 // was not delivered, sending nothing anywhere.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
+import { type ChatRequest, messageText } from '@openclaw/test-fakes';
 import {
   type CleanupList,
   channelSessionKey,
-  connectOperator,
   eventually,
-  newToken,
   runCleanup,
-  spawnGateway,
-  tempStateDir,
+  telegramAgentGateway,
 } from '@openclaw/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -30,32 +25,7 @@ describe('cron jobs announcing to the last route (channel "last")', () => {
       const asked = req.messages.filter((m) => m.role === 'user').at(-1);
       return { text: [`re: ${messageText(asked!)}`] };
     };
-    const llm = await FakeOpenAi.start({ script });
-    cleanup.push(() => llm.close());
-    const tg = await FakeTelegram.start({ holdMs: 100 });
-    cleanup.push(() => tg.close());
-    const stateDir = await tempStateDir();
-    cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
-    const keyFile = join(stateDir, 'oai-key');
-    await writeFile(keyFile, 'sk-test\n');
-    const token = newToken();
-    const gw = await spawnGateway({
-      stateDir,
-      token,
-      config: {
-        agent: {
-          model: 'oai/local-model',
-          providers: { oai: { api: 'openai', baseUrl: llm.baseUrl, apiKeyFile: keyFile } },
-        },
-        channels: { telegram: tg.account() },
-      },
-    });
-    cleanup.push(() => gw.stop());
-    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
-    cleanup.push(() => op.close());
-    await eventually(async () =>
-      JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
-    );
+    const { tg, op } = await telegramAgentGateway(cleanup, { model: { script } });
 
     // A direct message: its chat's session is the route.
     await tg.pushMessage({ chatId: 4301, from: { id: 4301, first_name: 'Ann' }, text: 'hello' });

@@ -3,55 +3,37 @@
 // `cron add --model … --timeout-seconds … --tools … --light-context`, then `cron run --wait` and
 // `cron runs`: the run used the job's model and tools; a job over its ceiling records a timeout; a
 // model of no configured provider is refused by `cron add`.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
-import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type ChatRequest, type FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
+import { cronRunWaitArgs } from './reference-clients.ts';
+import { type ModelGateway, modelGateway } from './reference-gateway.ts';
 
 const TOKEN = 'interop-token-cron-options-0123456789';
 
 describe("a cron job's own model, ceiling, tools and context through the reference CLI (issue 19)", () => {
+  let g: ModelGateway;
   let llm: FakeOpenAi;
-  let gw: GatewayProcess;
-  let stateDir: string;
-  let home: string;
-  const cli = (args: string[]) =>
-    ref(args, home, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  const cli = (args: string[]) => g.cli(args);
   const jobIdOf = (out: string) => /"id": "(job_[\w-]+)"/.exec(out)?.[1];
   const asked = (text: string) =>
     llm.requests.filter((r) => messageText(r.messages.filter((m) => m.role === 'user').at(-1)!) === text);
   const systemOf = (req: ChatRequest) => messageText(req.messages.find((m) => m.role === 'system')!);
 
   beforeAll(async () => {
-    await ensureReference();
-    llm = await FakeOpenAi.start({ reply: (req) => [`${req.model} answers`] });
-    stateDir = await tempStateDir();
-    home = await tempStateDir();
-    await writeFile(
-      join(stateDir, 'openclaw.json'),
-      JSON.stringify({
-        agent: {
-          backend: 'openai-compatible',
-          openai: {
-            baseUrl: llm.baseUrl,
-            model: 'main-model',
-            apiKeyEnv: 'OC_TEST_NO_KEY',
-            systemPrompt: 'You are main.',
-          },
-        },
-      }),
-    );
-    await mkdir(join(stateDir, 'agents', 'main'), { recursive: true });
-    await writeFile(join(stateDir, 'agents', 'main', 'SYSTEM.md'), 'FROM THE PROMPT FILE');
-    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
+    g = await modelGateway({
+      token: TOKEN,
+      model: { reply: (req) => [`${req.model} answers`] },
+      openai: { model: 'main-model', systemPrompt: 'You are main.' },
+      prepare: async (stateDir) => {
+        await mkdir(join(stateDir, 'agents', 'main'), { recursive: true });
+        await writeFile(join(stateDir, 'agents', 'main', 'SYSTEM.md'), 'FROM THE PROMPT FILE');
+      },
+    });
+    ({ llm } = g);
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await llm?.close();
-    for (const d of [stateDir, home]) if (d) await rm(d, { recursive: true, force: true });
-  });
+  afterAll(() => g?.close());
 
   it('cron add --model --timeout-seconds --tools --light-context, cron run: the run used them; cron runs shows it', async () => {
     const add = await cli([

@@ -3,51 +3,34 @@
 // records each request. `openclaw agent --thinking high` and `cron add --thinking medium` (then
 // `cron edit --clear-thinking`): each request carries the level's `reasoning_effort`, and the CLI
 // prints the answer, not the reasoning.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FakeOpenAi, messageText } from '@openclaw/test-fakes';
-import { type GatewayProcess, spawnGateway, tempStateDir } from '@openclaw/test-harness';
+import { type FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronRunWaitArgs, ensureReference, ref } from './reference-clients.ts';
+import { cronRunWaitArgs } from './reference-clients.ts';
+import { type ModelGateway, modelGateway } from './reference-gateway.ts';
 
 const TOKEN = 'interop-token-thinking-0123456789';
 
 describe('thinking levels through the reference CLI (issue 19)', () => {
+  let g: ModelGateway;
   let llm: FakeOpenAi;
-  let gw: GatewayProcess;
-  let stateDir: string;
-  let home: string;
-  const cli = (args: string[]) =>
-    ref(args, home, { OPENCLAW_GATEWAY_URL: gw.url, OPENCLAW_GATEWAY_TOKEN: TOKEN });
+  const cli = (args: string[]) => g.cli(args);
   const asked = (text: string) =>
     llm.requests.filter((r) => messageText(r.messages.filter((m) => m.role === 'user').at(-1)!) === text);
 
   beforeAll(async () => {
-    await ensureReference();
-    llm = await FakeOpenAi.start({
-      script: (req) => ({
-        reasoning: ['Weighing it up.'],
-        text: [`answer to ${messageText(req.messages.filter((m) => m.role === 'user').at(-1)!)}`],
-      }),
+    g = await modelGateway({
+      token: TOKEN,
+      model: {
+        script: (req) => ({
+          reasoning: ['Weighing it up.'],
+          text: [`answer to ${messageText(req.messages.filter((m) => m.role === 'user').at(-1)!)}`],
+        }),
+      },
+      openai: { model: 'reasoner' },
     });
-    stateDir = await tempStateDir();
-    home = await tempStateDir();
-    await writeFile(
-      join(stateDir, 'openclaw.json'),
-      JSON.stringify({
-        agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: llm.baseUrl, model: 'reasoner', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        },
-      }),
-    );
-    gw = await spawnGateway({ stateDir, env: { OPENCLAW_GATEWAY_TOKEN: TOKEN }, timeoutMs: 60_000 });
+    ({ llm } = g);
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await llm?.close();
-    for (const d of [stateDir, home]) if (d) await rm(d, { recursive: true, force: true });
-  });
+  afterAll(() => g?.close());
 
   it('openclaw agent --thinking high: the request carries reasoning_effort high; the CLI prints the answer only', async () => {
     const out = await cli([

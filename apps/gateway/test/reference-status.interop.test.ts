@@ -1,19 +1,11 @@
 // Opt-in (`pnpm test:interop`): the reference CLI's `openclaw status` (plain, --all, --json) and
 // `gateway stability` against our gateway print our real figures: the sessions a Telegram DM made,
 // the turn it ran, the gateway's process vitals, and the channel account with its state.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { GatewayClient } from '@openclaw/protocol';
-import { FakeTelegram, waitFor } from '@openclaw/test-fakes';
-import {
-  connectOperator,
-  eventually,
-  type GatewayProcess,
-  spawnGateway,
-  tempStateDir,
-} from '@openclaw/test-harness';
+import { connectOperator, eventually, type GatewayProcess } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureReference, ref } from './reference-clients.ts';
+import { ref } from './reference-clients.ts';
+import { type EchoTelegramGateway, echoTelegramGateway } from './reference-gateway.ts';
 
 const TOKEN = 'interop-status-token-0123456789';
 const CHAT = 4711;
@@ -38,35 +30,22 @@ interface StatusJson {
 }
 
 describe('reference openclaw status against our gateway', () => {
-  let tg: FakeTelegram;
+  let g: EchoTelegramGateway;
   let gw: GatewayProcess;
   let op: GatewayClient;
   let home: string;
   const status = (...args: string[]) => ref(['status', ...args], home);
 
   beforeAll(async () => {
-    await ensureReference();
-    tg = await FakeTelegram.start({ holdMs: 100 });
-    gw = await spawnGateway({
+    g = await echoTelegramGateway({
       token: TOKEN,
-      timeoutMs: 60_000,
-      config: {
-        // A heartbeat a second, so the recorder has memory samples to show.
-        heartbeat: { enabled: true, intervalMs: 1000 },
-        channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open' } },
-      },
+      // A heartbeat a second, so the recorder has memory samples to show.
+      config: { heartbeat: { enabled: true, intervalMs: 1000 } },
+      // One DM, answered by the echo agent, and the answer recorded as delivered.
+      dm: { chat: CHAT, text: 'hello status' },
     });
+    ({ gw, home } = g);
     op = await connectOperator(gw.url, TOKEN);
-    // The reference CLI reads its gateway from a remote config (its rule for `status`).
-    home = await tempStateDir();
-    await mkdir(join(home, '.openclaw'), { recursive: true });
-    await writeFile(
-      join(home, '.openclaw', 'openclaw.json'),
-      JSON.stringify({ gateway: { mode: 'remote', remote: { url: gw.url, token: TOKEN } } }),
-    );
-    // One DM, answered by the echo agent, and the answer recorded as delivered.
-    await tg.pushMessage({ chatId: CHAT, from: { id: CHAT, first_name: 'Ann' }, text: 'hello status' });
-    await waitFor(() => tg.sentTexts(String(CHAT)).includes('echo: hello status'), 30_000, 'the echo reply');
     await eventually(
       async () => {
         const st = (await op.request('channels.status', {})).channels as { outbox?: Record<string, number> };
@@ -79,9 +58,7 @@ describe('reference openclaw status against our gateway', () => {
 
   afterAll(async () => {
     op?.close();
-    await gw?.[Symbol.asyncDispose]();
-    await tg?.close();
-    if (home) await rm(home, { recursive: true, force: true });
+    await g?.close();
   });
 
   it('status --json takes the sessions, heartbeat, vitals and channel account from our status', async () => {

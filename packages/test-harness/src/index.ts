@@ -20,5 +20,11 @@ export {
   type ScriptedGatewayOptions,
   scriptedGateway,
 } from './scripted-gateway.ts';
+export {
+  type TelegramAgentGateway,
+  type TelegramAgentGatewayOptions,
+  type TelegramAgentRun,
+  telegramAgentGateway,
+} from './telegram-agent-gateway.ts';
 export { newToken, tempDir, tempStateDir } from './temp-dir.ts';
 export { type Exit, type TrackedProcess, trackProcess } from './tracked-process.ts';
