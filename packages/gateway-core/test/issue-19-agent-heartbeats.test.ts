@@ -3,6 +3,8 @@
 // hand-moved clock (no timers); the core's own runner answers `wake` and `last-heartbeat`.
 import type {
   AgentHeartbeatConfig,
+  ChatMessage,
+  EventPayload,
   GatewayClient,
   GatewayConfig,
   LastHeartbeatResult,
@@ -269,5 +271,58 @@ describe('agent heartbeat turns', () => {
       { agentId: 'main', enabled: false, every: 'disabled', everyMs: null, waitingForRoute: false },
       { agentId: 'ops', enabled: true, every: '30m', everyMs: 1_800_000, waitingForRoute: true },
     ]);
+  });
+
+  it('an acknowledged turn leaves chat.history as it was and shows no chat message; an alert shows; the next turn does not feed the acknowledged pair to the model', async () => {
+    const { call } = cronCalls(admin);
+    const key = 'agent:main:main';
+    const chat: EventPayload<'chat'>[] = [];
+    const stored: EventPayload<'session.message'>[] = [];
+    admin.on('chat', (e) => chat.push(e));
+    admin.on('session.message', (e) => stored.push(e));
+    await call('sessions.messages.subscribe', { key });
+    const history = async () =>
+      (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
+    const of = (runId: string | undefined) => chat.filter((e) => e.runId === runId);
+    const r = runner({ every: '30m' });
+
+    const before = await history();
+    heartbeatReply = 'NO_REPLY';
+    const ack = await r.run('main', 'interval');
+    expect(ack).toMatchObject({ status: 'ok-token', runId: expect.any(String) });
+    expect(await history()).toEqual(before);
+    // The watcher is told the run ended, with nothing to show: no text streamed, no message.
+    await eventually(() => of(ack.runId).some((e) => e.state === 'final'), 10_000);
+    expect(of(ack.runId)).toEqual([expect.objectContaining({ state: 'final' })]);
+    expect(of(ack.runId)[0]).not.toHaveProperty('message');
+
+    heartbeatReply = 'The disk is almost full.';
+    const alert = await r.run('main', 'interval');
+    expect(alert).toMatchObject({ status: 'sent', runId: expect.any(String) });
+    expect((await history()).at(-1)).toMatchObject({ role: 'assistant', text: 'The disk is almost full.' });
+    await eventually(() => of(alert.runId).some((e) => e.state === 'final'), 10_000);
+    expect(of(alert.runId).at(-1)).toMatchObject({ message: { text: 'The disk is almost full.' } });
+    // Followers of the transcript saw the alert, never the polls or the acknowledgement.
+    const texts = () => stored.filter((e) => e.sessionKey === key).map((e) => e.message.text);
+    await eventually(() => texts().includes('The disk is almost full.'), 10_000);
+    expect(texts()).toEqual(['The disk is almost full.']);
+    r.stop();
+
+    // The next turn: the alert reads as the answer to its poll; no acknowledged pair is sent again.
+    const { runId } = await call<{ runId: string }>('chat.send', {
+      sessionKey: key,
+      message: 'what needs me?',
+      idempotencyKey: 'hb-quiet-next',
+    });
+    await h.core.sessions.wait(runId, 10_000);
+    const req = fake.requests.find((q) => messageText(q.messages.at(-1)!) === 'what needs me?')!;
+    const sentTexts = req.messages.map((m) => messageText(m).trim());
+    expect(sentTexts.filter((t) => t === 'NO_REPLY' || t.startsWith('HEARTBEAT_OK'))).toEqual([]);
+    const at = sentTexts.indexOf('The disk is almost full.');
+    expect(sentTexts[at - 1]).toBe(DEFAULT_HEARTBEAT_PROMPT);
+    // Every poll left in is one answered by an alert (this file's earlier ones and this one).
+    const polls = sentTexts.flatMap((t, i) => (t === DEFAULT_HEARTBEAT_PROMPT ? [i] : []));
+    expect(polls.length).toBeGreaterThan(0);
+    for (const i of polls) expect(req.messages[i + 1]?.role).toBe('assistant');
   });
 });

@@ -11,7 +11,11 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { heartbeatMarkOf, withoutQuietHeartbeats } from './heartbeat-transcript.ts';
 import type { HistoryTurn, ResponderReply, TurnMessage } from './responder.ts';
+
+/** How many times the history window is read, so that hidden heartbeat turns do not crowd it out. */
+const HEARTBEAT_ROOM = 3;
 
 export interface RunJournalOptions {
   store: Store;
@@ -83,6 +87,7 @@ export class RunJournal {
       runId: run.runId,
       status: 'complete',
       ...m,
+      ...heartbeatMarkOf(run),
     });
   }
 
@@ -96,7 +101,7 @@ export class RunJournal {
     deferred = false,
   ): Promise<SessionMessageRecord> {
     const { text, media = [], reasoning } = typeof answer === 'string' ? { text: answer } : answer;
-    const message = this.#assistant(run, text, 'complete', media);
+    const message = { ...this.#assistant(run, text, 'complete', media), ...heartbeatMarkOf(run, text) };
     return this.#o.append(reasoning ? { ...message, reasoning } : message, this.#o.bounds(), deferred);
   }
 
@@ -121,6 +126,7 @@ export class RunJournal {
       runId: run.runId,
       status,
       ...(media.length ? { media } : {}),
+      ...heartbeatMarkOf(run),
     };
   }
 
@@ -161,15 +167,18 @@ export class RunJournal {
   async contextFor(run: RunRecord, n: number): Promise<RunContext> {
     const { sessionKey, promptSeq } = run;
     const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
-    // Room for the prompts left out below (merged into it, or of runs queued behind it).
-    const limit = promptSeq === undefined ? n + 1 : n + 9;
+    // Room for the prompts left out below (merged into it, or of runs queued behind it), and for
+    // quiet heartbeat turns: read up to three times the window, so that a session polled often
+    // still gives its model real conversation (never more than `n` messages, whatever is hidden).
+    const limit = (promptSeq === undefined ? n + 1 : n + 9) * HEARTBEAT_ROOM;
     const all = await this.#o.store.sessions.history(sessionKey, { limit, beforeSeq });
     const lastSeq = all.at(-1)?.seq;
     // Its own prompt goes as `text`; without its place (older records) the newest message is it.
-    const earlier =
+    const earlier = withoutQuietHeartbeats(
       promptSeq === undefined
         ? all.slice(0, -1)
-        : all.filter((m) => m.seq < promptSeq || (m.seq > promptSeq && m.role !== 'user')).slice(-n);
+        : all.filter((m) => m.seq < promptSeq || (m.seq > promptSeq && m.role !== 'user')),
+    ).slice(-n);
     const steps =
       run.startSeq === undefined
         ? []

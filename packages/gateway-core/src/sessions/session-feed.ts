@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
+import { shownInChat } from './heartbeat-transcript.ts';
 import { chatMessageOf, sessionRow } from './session-rows.ts';
 
 /** Subscriptions per connection; closed connections are dropped on the next publish. */
@@ -65,7 +66,8 @@ export class SessionFeed {
   messageStored(m: SessionMessageRecord): void {
     this.#prune();
     const followers = [...this.#subs].filter(([, s]) => s.keys.has(m.sessionKey)).map(([c]) => c);
-    if (followers.length) {
+    const shown = shownInChat(m);
+    if (followers.length && shown) {
       const set = new Set(followers);
       this.#o.bus.publish(
         'session.message',
@@ -73,7 +75,8 @@ export class SessionFeed {
         { filter: (c) => set.has(c) },
       );
     }
-    void this.#changed(m.sessionKey, 'message', m.text);
+    // A quiet heartbeat turn still changes the row (its time, its count), not its last message.
+    void this.#changed(m.sessionKey, 'message', shown ? m.text : undefined);
   }
 
   /**

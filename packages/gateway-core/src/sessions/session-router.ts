@@ -14,6 +14,7 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { shownInChat } from './heartbeat-transcript.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
@@ -273,6 +274,7 @@ export class SessionRouter {
         role: 'user',
         text: params.message,
         ts: acceptedAt,
+        ...(params.source === 'heartbeat' ? { heartbeat: 'prompt' as const } : {}),
       },
       this.#settings.bounds,
     );
@@ -346,7 +348,7 @@ export class SessionRouter {
     });
     const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
       sessionKey,
-      messages: page.map(chatMessageOf),
+      messages: page.filter(shownInChat).map(chatMessageOf),
     };
     const first = page[0];
     if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);

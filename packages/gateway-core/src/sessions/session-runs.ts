@@ -12,13 +12,13 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { chatMessageShown, streamsToChat } from './heartbeat-transcript.ts';
 import type { ReplySink, ReplyTarget } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import { handOverRuns, RunHandedOver, settleWithin, stopReasonFor } from './run-handover.ts';
 import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
-import { chatMessageOf } from './session-rows.ts';
 import { TurnTyping } from './turn-typing.ts';
 
 export type { ReplySink, ReplyTarget };
@@ -334,7 +334,8 @@ export class SessionRuns {
         (delta) => {
           if (controller.signal.aborted) return;
           text += delta;
-          this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
+          if (streamsToChat(record))
+            this.#publishChat({ runId, sessionKey, seq: chatSeq++, state: 'delta', deltaText: delta });
           agentEvent('assistant', { text, delta });
         },
       );
@@ -359,7 +360,7 @@ export class SessionRuns {
                 return false;
               },
             ));
-      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageOf(stored), deliver);
+      await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageShown(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       // Another gateway has it, or will: nothing more is written or sent from here.

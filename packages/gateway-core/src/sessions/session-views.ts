@@ -12,10 +12,13 @@ import { agentIdInKey } from '../agents/agent-routing.ts';
 import type { SessionRecord, Store } from '../store/types.ts';
 import type { SessionUsageFigures, UsageLedger } from '../usage/usage-ledger.ts';
 import type { Clock } from '../util/clock.ts';
+import { shownInChat } from './heartbeat-transcript.ts';
 import { chatMessageOf, newSessionRecord, sessionDefaults, sessionRow, shorten } from './session-rows.ts';
 
 /** Rows one sessions.list answer carries at most (and what in-memory filters read). */
 const MAX_ROWS = 1000;
+/** Messages a row looks back for its last one shown (quiet heartbeat turns are passed over). */
+const LAST_MESSAGE_LOOKBACK = 16;
 
 export interface SessionViewsOptions {
   store: Pick<Store, 'sessions'>;
@@ -59,7 +62,9 @@ export class SessionViews {
       activeRunId: this.#o.activeRunId(rec.key),
       derivedTitle: o.derivedTitle,
       lastMessage: o.lastMessage
-        ? (await this.#o.store.sessions.history(rec.key, { limit: 1 }))[0]?.text
+        ? (await this.#o.store.sessions.history(rec.key, { limit: LAST_MESSAGE_LOOKBACK }))
+            .filter(shownInChat)
+            .at(-1)?.text
         : undefined,
     });
   }
@@ -128,7 +133,7 @@ export class SessionViews {
       }
       // Previews show what people said; tool steps and their results are left out.
       const msgs = (await this.#o.store.sessions.history(key, { limit: limit * 4 }))
-        .filter((m) => m.role !== 'toolResult' && (m.text.trim() || !m.toolCalls?.length))
+        .filter((m) => shownInChat(m) && m.role !== 'toolResult' && (m.text.trim() || !m.toolCalls?.length))
         .slice(-limit);
       previews.push({
         key,
@@ -148,7 +153,7 @@ export class SessionViews {
     const { store, clock, agents } = this.#o;
     const { sessionKey, limit, maxBytes } = p;
     const rec = (await store.sessions.get(sessionKey)) ?? newSessionRecord(sessionKey, clock.now());
-    const page = await store.sessions.history(sessionKey, { limit: limit ?? 80 });
+    const page = (await store.sessions.history(sessionKey, { limit: limit ?? 80 })).filter(shownInChat);
     const messages: ChatMessage[] = [];
     let bytes = 0;
     for (let i = page.length - 1; i >= 0; i--) {

@@ -78,6 +78,11 @@ export interface SessionMessageRecord {
   reactions?: { emoji: string; senderId: string }[] | undefined;
   /** For a user message sent with chat.send: `<runId>:user`, so a client can match its own send. */
   idempotencyKey?: string | undefined;
+  /**
+   * A message of a heartbeat turn: its poll (the prompt), a step or unfinished text, or its answer
+   * as an acknowledgement or an alert. Chat views leave out all but alerts (see heartbeat-transcript).
+   */
+  heartbeat?: 'prompt' | 'step' | 'ack' | 'alert' | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
