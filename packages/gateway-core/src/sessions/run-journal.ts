@@ -167,11 +167,14 @@ export class RunJournal {
   async contextFor(run: RunRecord, n: number): Promise<RunContext> {
     const { sessionKey, promptSeq } = run;
     const beforeSeq = run.startSeq !== undefined ? run.startSeq + 1 : undefined;
-    // Room for the prompts left out below (merged into it, or of runs queued behind it), and for
-    // quiet heartbeat turns: read up to three times the window, so that a session polled often
-    // still gives its model real conversation (never more than `n` messages, whatever is hidden).
-    const limit = (promptSeq === undefined ? n + 1 : n + 9) * HEARTBEAT_ROOM;
-    const all = await this.#o.store.sessions.history(sessionKey, { limit, beforeSeq });
+    // Room for the prompts left out below (merged into it, or of runs queued behind it).
+    const limit = promptSeq === undefined ? n + 1 : n + 9;
+    let all = await this.#o.store.sessions.history(sessionKey, { limit, beforeSeq });
+    // Quiet heartbeat turns are left out below: when the window holds some, read up to three
+    // windows back, so that a session polled often still gives its model real conversation. Only
+    // then: a session without them reads no more than before.
+    if (all.some((m) => m.heartbeat !== undefined))
+      all = await this.#o.store.sessions.history(sessionKey, { limit: limit * HEARTBEAT_ROOM, beforeSeq });
     const lastSeq = all.at(-1)?.seq;
     // Its own prompt goes as `text`; without its place (older records) the newest message is it.
     const earlier = withoutQuietHeartbeats(
