@@ -1,7 +1,7 @@
 import { normalizeThinkingLevel, type ThinkingLevel } from '@openclaw/protocol';
 import type { KvRepo } from '../store/types.ts';
 import { type ModelRegistry, parseModelRef, type ResolvedModel } from './model-registry.ts';
-import { SESSION_MODEL_KV_PREFIX } from './session-model.ts';
+import { sessionModel } from './session-model.ts';
 import { levelFor, levelsFor, parseThinkingLevel } from './thinking.ts';
 
 /** Where a session's own thinking level (`sessions.patch {thinkingLevel}`) is kept in the key-value table. */
@@ -69,36 +69,22 @@ export function sessionThinkingState(d: {
      * (`model`: the one the same patch sets; null: back to the default) cannot take it.
      */
     async check(sessionKey: string, raw: string, model: string | null | undefined, path: string) {
-      const own =
-        model === undefined ? await d.kv.get<string>(`${SESSION_MODEL_KV_PREFIX}${sessionKey}`) : model;
+      const own = model === undefined ? await sessionModel(d.kv, sessionKey) : model;
       const ref = modelOf(sessionKey, own ?? undefined);
       return parseThinkingLevel(raw, path, { levels: levelsFor(apiOf(d.models, ref)), model: ref });
     },
     set: (sessionKey: string, level: ThinkingLevel | null) => setSessionThinking(d.kv, sessionKey, level),
     forget: (sessionKey: string) => d.kv.delete(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`),
-    /** The thinking fields of these sessions' rows (two reads, whatever their number). */
+    /**
+     * The thinking fields of these sessions' rows: one read of each key per session (a page is
+     * bounded), not a scan of every session's overrides in the store.
+     */
     async rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> {
       const [models, levels] = await Promise.all([
-        keys.length > 1
-          ? d.kv.entries<string>(SESSION_MODEL_KV_PREFIX)
-          : one(d.kv, SESSION_MODEL_KV_PREFIX, keys),
-        keys.length > 1
-          ? d.kv.entries<string>(SESSION_THINKING_KV_PREFIX)
-          : one(d.kv, SESSION_THINKING_KV_PREFIX, keys),
+        Promise.all(keys.map((k) => sessionModel(d.kv, k))),
+        Promise.all(keys.map((k) => sessionThinking(d.kv, k))),
       ]);
-      const model = new Map(models.map(([k, v]) => [k.slice(SESSION_MODEL_KV_PREFIX.length), v]));
-      const level = new Map(levels.map(([k, v]) => [k.slice(SESSION_THINKING_KV_PREFIX.length), v]));
-      return new Map(
-        keys.map((k) => [k, rowOf(k, model.get(k), normalizeThinkingLevel(level.get(k)))] as const),
-      );
+      return new Map(keys.map((k, i) => [k, rowOf(k, models[i], levels[i])] as const));
     },
   };
-}
-
-/** One session's entry, as `entries` gives them. */
-async function one(kv: KvRepo, prefix: string, keys: readonly string[]): Promise<[string, string][]> {
-  const key = keys[0];
-  if (key === undefined) return [];
-  const v = await kv.get<string>(`${prefix}${key}`);
-  return v === undefined ? [] : [[`${prefix}${key}`, v]];
 }
