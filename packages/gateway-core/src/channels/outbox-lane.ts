@@ -1,5 +1,19 @@
 import type { OutboxRecord } from '../store/types.ts';
-import type { ChannelAdapter } from './sdk/types.ts';
+import type { CoreAccountConfig } from './account-config.ts';
+import type { ChannelAdapter, ChannelCapabilities } from './sdk/types.ts';
+
+export interface Pacing {
+  perChatMs: number;
+  perAccountMs: number;
+}
+
+/** The spacing of sends: the account's own setting, else the platform's, else none. */
+export function pacingOf(
+  account: CoreAccountConfig | undefined,
+  caps: ChannelCapabilities | undefined,
+): Pacing {
+  return account?.pacing ?? caps?.pacing ?? { perChatMs: 0, perAccountMs: 0 };
+}
 
 /** Sends of one (channel, account): per-chat serial queues, account-wide pacing and concurrency. */
 export class Lane {

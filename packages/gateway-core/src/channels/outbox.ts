@@ -7,7 +7,7 @@ import type { CoreAccountConfig } from './account-config.ts';
 import { fitMedia } from './fit-media.ts';
 import { OutboxError } from './outbox-error.ts';
 import { findInChat } from './outbox-in-doubt.ts';
-import { Lane } from './outbox-lane.ts';
+import { Lane, pacingOf } from './outbox-lane.ts';
 import { outboundPart } from './outbox-message.ts';
 import { DEFAULT_RETRY, type OutboxRetryPolicy } from './outbox-retry.ts';
 import { chunkText } from './sdk/chunker.ts';
@@ -243,7 +243,7 @@ export class Outbox {
       if (this.#closed) return;
       const now = this.#o.clock.now();
       if (r.nextAttemptAtMs > now) await this.#sleep(r.nextAttemptAtMs - now);
-      const pacing = this.#pacing(r);
+      const pacing = pacingOf(this.#o.account(r.channel, r.accountId), this.#o.capabilities(r.channel));
       const lastChat = lane.lastSentByChat.get(r.chatId) ?? 0;
       const chatWait = lastChat + pacing.perChatMs - this.#o.clock.now();
       if (chatWait > 0) await this.#sleep(chatWait);
@@ -365,13 +365,6 @@ export class Outbox {
     }
   }
 
-  #pacing(r: OutboxRecord): { perChatMs: number; perAccountMs: number } {
-    return (
-      this.#o.account(r.channel, r.accountId)?.pacing ??
-      this.#o.capabilities(r.channel)?.pacing ?? { perChatMs: 0, perAccountMs: 0 }
-    );
-  }
-
   async #settleInDoubt(r: OutboxRecord): Promise<void> {
     const caps = this.#o.capabilities(r.channel);
     if (!caps?.idempotentSend) {
@@ -429,7 +422,9 @@ export class Outbox {
 
   async #update(r: OutboxRecord, patch: Parameters<Store['outbox']['update']>[1]): Promise<void> {
     Object.assign(r, patch, { updatedAtMs: this.#o.clock.now() });
-    await this.#o.store.outbox.update(r.id, { ...patch, updatedAtMs: r.updatedAtMs });
+    // Unsynced: a killed process keeps the mark (it is in the log); a power cut can only rewind it.
+    const repo = (this.#o.store.deferred ?? this.#o.store).outbox;
+    await repo.update(r.id, { ...patch, updatedAtMs: r.updatedAtMs });
     this.#o.onChange?.(r);
   }
 

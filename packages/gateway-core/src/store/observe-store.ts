@@ -84,6 +84,7 @@ export function observeStore<S extends Store>(inner: S, onFailure: (failure: Sto
       sessions: wrap(d.sessions),
       runs: wrap(d.runs),
       usage: wrap(d.usage),
+      outbox: wrap(d.outbox),
     };
   }
   return store as unknown as S;

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queuedOutboxRecord } from '../testing/outbox-record.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 describe('SQLite durability', () => {
@@ -41,6 +42,10 @@ describe('SQLite durability', () => {
         deferred.sessions.append({ sessionKey: 'nope', id: 'm2', role: 'user', text: 'x', ts: 3 }),
       ).rejects.toThrow();
       expect(store.durability().synchronous).toBe('full');
+      // An outbox delivery mark (nothing durable has to follow it: a power cut only rewinds it).
+      await store.outbox.enqueue(queuedOutboxRecord({ id: 'o1' }));
+      await deferred.outbox.update('o1', { status: 'sending', inFlight: true, attempts: 1, updatedAtMs: 4 });
+      expect(store.durability().synchronous).toBe('full');
       // The durable write after them, as on the way in: the run that answers the message.
       await store.runs.create({
         runId: 'r1',
@@ -58,6 +63,7 @@ describe('SQLite durability', () => {
       expect(await reopened.channelAccess.markInboundSeen('k1', 5)).toBe(false);
       expect((await reopened.sessions.history('s1', { limit: 10 })).map((m) => m.id)).toEqual(['m1']);
       expect((await reopened.runs.get('r1'))?.status).toBe('accepted');
+      expect(await reopened.outbox.get('o1')).toMatchObject({ status: 'sending', inFlight: true });
     } finally {
       await reopened.close();
     }

@@ -391,6 +391,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       sessions: sqliteSessions(deferredParts),
       runs: sqliteRuns(deferredParts),
       usage: sqliteUsage(deferredParts),
+      outbox: sqliteOutbox(deferredParts),
     },
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });

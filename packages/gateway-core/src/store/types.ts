@@ -230,9 +230,11 @@ export interface Store {
   /**
    * The same repositories, written without waiting for the disk: such a write is durable once a
    * later durable write has committed (SQLite WAL: one log, synced in order). For writes a durable
-   * one follows on the same path, which then waits for one sync instead of one per write.
+   * one follows on the same path, which then waits for one sync instead of one per write — and
+   * for bookkeeping whose loss in a power cut only repeats work (the outbox's delivery marks).
+   * Either way it survives the process dying at once: the write is in the log file.
    */
-  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs' | 'usage'>;
+  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs' | 'usage' | 'outbox'>;
   /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
    * worker). Resolves with the problems found, none when sound; rejects when the check could not
