@@ -1,13 +1,29 @@
 import type { Outbox } from '../channels/outbox.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { OutboxMedia, RunDelivery } from '../store/types.ts';
 
 export type ReplyTarget = RunDelivery;
 
 /** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
 export interface ReplySink {
-  enqueue(
-    reply: ReplyTarget & { text: string; sessionKey: string; runId?: string; media?: OutboxMedia[] },
-  ): Promise<unknown>;
+  enqueue(reply: Reply): Promise<unknown>;
+}
+
+export type Reply = ReplyTarget & { text: string; sessionKey: string; runId?: string; media?: OutboxMedia[] };
+
+/**
+ * How a finished run hands its reply over: queued to the sink, true once queued; false (logged)
+ * when it could not be, so the run's end is then written on its own.
+ */
+export function replyDelivery(sink: ReplySink, log: Logger, reply: Reply): () => Promise<boolean> {
+  return () =>
+    sink.enqueue(reply).then(
+      () => true,
+      (error: unknown) => {
+        log.error({ runId: reply.runId, err: error }, 'run reply could not be queued for delivery');
+        return false;
+      },
+    );
 }
 
 /**
