@@ -356,6 +356,7 @@ export class SessionRuns {
           sessionKey,
           runId,
           media: outboxMediaOf(replyMedia),
+          reasoning: typeof answer === 'string' ? undefined : answer.reasoning,
         });
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageShown(stored), deliver);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Count, IdempotencyKey, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { REASONING_LEVELS } from '../schema/thinking.ts';
 import { defineMethod } from './define.ts';
 
 const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:chat[:thread]).', {
@@ -369,6 +370,14 @@ export const SessionSummary = Type.Object(
     thinkingDefault: Type.Optional(
       NonEmptyString(
         "The level a turn uses when the session has none: the agent's thinkingDefault, else off.",
+      ),
+    ),
+    reasoningLevel: Type.Optional(
+      Type.Union(
+        REASONING_LEVELS.map((l) => Type.Literal(l)),
+        {
+          description: "Whether the session's reasoning is shown in its chat (sessions.patch); absent: off.",
+        },
       ),
     ),
   },
