@@ -140,7 +140,10 @@ export const ChatContentPart = Type.Union(
         type: Type.Literal('thinking', { description: "The model's reasoning before this step's answer." }),
         thinking: Type.String({ description: 'What the model reasoned (shortened past 16,000 characters).' }),
       },
-      { description: 'A thinking part (never sent to chat channels).' },
+      {
+        description:
+          "A thinking part (sent to a chat channel only where the session's reasoningLevel is on).",
+      },
     ),
   ],
   { $id: 'ChatContentPart', description: 'One part of a message, in the reference layout.' },
