@@ -16,7 +16,7 @@ import {
   spawnGateway,
   tempStateDir,
 } from '@openclaw/test-harness';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 async function rejection(p: Promise<unknown>): Promise<{ code: string; details?: Record<string, unknown> }> {
   return p.then(
@@ -31,15 +31,19 @@ describe('thinking levels and reasoning (issue 19)', () => {
   const cleanup: CleanupList = [];
   afterAll(() => runCleanup(cleanup));
 
-  it('each request carries the effort of the level that applies; reasoning reaches events and history, not Telegram', async () => {
+  let llm: FakeOpenAi;
+  let tg: FakeTelegram;
+  let op: Awaited<ReturnType<typeof connectOperator>>;
+  const thinking: EventPayload<'agent'>[] = [];
+  beforeAll(async () => {
     // The model reasons (reasoning_content deltas) before answering the newest user message.
     const script = (req: ChatRequest) => {
       const asked = messageText(req.messages.filter((m) => m.role === 'user').at(-1)!);
       return { reasoning: ['Let me ', `think about ${asked}.`], text: [`re: ${asked}`] };
     };
-    const llm = await FakeOpenAi.start({ script });
+    llm = await FakeOpenAi.start({ script });
     cleanup.push(() => llm.close());
-    const tg = await FakeTelegram.start({ holdMs: 100 });
+    tg = await FakeTelegram.start({ holdMs: 100 });
     cleanup.push(() => tg.close());
     const stateDir = await tempStateDir();
     cleanup.push(() => rm(stateDir, { recursive: true, force: true }));
@@ -57,15 +61,17 @@ describe('thinking levels and reasoning (issue 19)', () => {
       },
     });
     cleanup.push(() => gw.stop());
-    const op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
+    op = await connectOperator(gw.url, token, { scopes: ['operator.admin'] });
     cleanup.push(() => op.close());
-    const thinking: EventPayload<'agent'>[] = [];
     op.on('agent', (e) => {
       if (e.stream === 'thinking') thinking.push(e);
     });
     await eventually(async () =>
       JSON.stringify(await op.request('channels.status', {})).includes('"connected":true'),
     );
+  }, 60_000);
+
+  it('each request carries the effort of the level that applies; reasoning reaches events and history, not Telegram', async () => {
     const effortOf = (text: string) =>
       llm.requests.find((r) => messageText(r.messages.filter((m) => m.role === 'user').at(-1)!) === text)
         ?.reasoning_effort;
@@ -150,5 +156,45 @@ describe('thinking levels and reasoning (issue 19)', () => {
     await op.request('cron.run', { id: job.id, mode: 'force' });
     await eventually(() => effortOf('five'), 30_000);
     expect(effortOf('five')).toBe('medium');
+  }, 120_000);
+
+  it('reasoningLevel on sends the reasoning to the chat before the answer; stream and off send only the answer', async () => {
+    const say = async (text: string) => {
+      await tg.pushMessage({ chatId: 5502, from: { id: 5502, first_name: 'Bo' }, text });
+      await eventually(() => tg.sentTexts('5502').includes(`re: ${text}`), 30_000);
+    };
+    await say('a');
+    const key = (await eventually(async () => {
+      const { sessions } = await op.request('sessions.list', {});
+      return sessions.find((s) => s.key.includes('5502'))?.key;
+    }))!;
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    op.on('sessions.changed', (e) => changed.push(e));
+    await op.request('sessions.subscribe', {});
+
+    // A reference spelling is stored as its name, shown on the row and on the changed row.
+    const on = await op.request('sessions.patch', { key, reasoningLevel: 'show' });
+    expect(on.session.reasoningLevel).toBe('on');
+    await eventually(() => changed.some((e) => e.sessionKey === key && e.session?.reasoningLevel === 'on'));
+    const bad = await rejection(op.request('sessions.patch', { key, reasoningLevel: 'loud' }));
+    expect(bad.details).toMatchObject({ code: 'PARAMS_INVALID', path: '/reasoningLevel' });
+    await say('b');
+    // Its own message, first, in the chat's order; then the answer alone.
+    await eventually(() => tg.sentTexts('5502').length === 3);
+    expect(tg.sentTexts('5502')).toEqual(['re: a', 'Thinking\n\n_Let me think about b._', 're: b']);
+
+    // stream: no chat channel here previews reasoning, so only the answer goes; cleared: off.
+    await op.request('sessions.patch', { key, reasoningLevel: 'stream' });
+    await say('c');
+    const cleared = await op.request('sessions.patch', { key, reasoningLevel: null });
+    expect(cleared.session.reasoningLevel).toBeUndefined();
+    await say('d');
+    expect(tg.sentTexts('5502')).toEqual([
+      're: a',
+      'Thinking\n\n_Let me think about b._',
+      're: b',
+      're: c',
+      're: d',
+    ]);
   }, 120_000);
 });

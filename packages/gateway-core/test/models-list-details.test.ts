@@ -7,6 +7,7 @@ import { type GatewayRequestError, PUBLISHED_MODEL_CATALOG_CAPABILITY } from '@o
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLocalEndpoint } from '../src/agents/model-details.ts';
 import { type Harness, startHarness } from './harness.ts';
+import { referenceErrors } from './reference-oracle.ts';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -123,6 +124,74 @@ describe('models.list per agent', () => {
       .request('models.list', { agentId: 'ghost' })
       .catch((e: unknown) => e)) as GatewayRequestError;
     expect(err.detailCode).toBe('AGENT_UNKNOWN');
+  });
+});
+
+describe('thinking fields of agents.list and models.list', () => {
+  it("each agent shows its default model's levels and its default level; each model its API's levels; valid by the reference schema", async () => {
+    const h = await startHarness({
+      config: {
+        agent: {
+          model: 'local/qwen',
+          fallbacks: ['claude/opus'],
+          providers: {
+            local: { api: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+            claude: { api: 'anthropic', apiKeyFile: await keyFile() },
+            gpt: { api: 'openai', apiKeyFile: await keyFile() },
+          },
+          thinkingDefault: 'low',
+        },
+        agents: {
+          list: [
+            { id: 'deep', model: 'claude/opus', thinkingDefault: 'adaptive' },
+            { id: 'quick', model: { primary: 'echo/echo', fallbacks: ['gpt/o9'] } },
+            { id: 'wide', model: 'gpt/o9', thinkingDefault: 'max' },
+          ],
+        },
+      },
+    });
+    cleanup.push(() => h.close());
+    const op = await h.operator();
+    const base = ['off', 'minimal', 'low', 'medium', 'high'];
+    const rows = (levels: string[]) => levels.map((id) => ({ id, label: id }));
+
+    const agents = await op.request('agents.list', {});
+    expect(referenceErrors('AgentsListResult', agents)).toBe('');
+    const byId = Object.fromEntries(agents.agents.map((a) => [a.id, a]));
+    expect(byId.main).toMatchObject({
+      thinkingOptions: base,
+      thinkingLevels: rows(base),
+      thinkingDefault: 'low',
+    });
+    expect(byId.deep).toMatchObject({
+      thinkingOptions: [...base, 'adaptive', 'max'],
+      thinkingDefault: 'adaptive',
+    });
+    // Echo takes the base ladder (and ignores it); the section's default applies to an agent without one.
+    expect(byId.quick).toMatchObject({ thinkingOptions: base, thinkingDefault: 'low' });
+    // A default its model cannot take is shown as the level a turn runs at: max on OpenAI is xhigh.
+    expect(byId.wide).toMatchObject({ thinkingOptions: [...base, 'xhigh'], thinkingDefault: 'xhigh' });
+    expect(byId.main).not.toHaveProperty('reasoning');
+
+    const main = await op.request('models.list', {});
+    expect(referenceErrors('ModelsListResult', main)).toBe('');
+    expect(main.models.map((m) => [m.id, m.reasoning, m.thinkingDefault, m.thinkingLevels?.length])).toEqual([
+      ['qwen', true, 'low', 5],
+      ['opus', true, 'low', 7],
+    ]);
+    expect(main.models[0]).not.toHaveProperty('thinkingOptions');
+    const quick = await op.request('models.list', { agentId: 'quick' });
+    expect(referenceErrors('ModelsListResult', quick)).toBe('');
+    expect(quick.models.map((m) => [m.id, m.reasoning, m.thinkingDefault])).toEqual([
+      ['echo', false, 'low'],
+      ['o9', true, 'low'],
+    ]);
+    const deep = await op.request('models.list', { agentId: 'deep' });
+    expect(deep.models[0]).toMatchObject({
+      id: 'opus',
+      thinkingDefault: 'adaptive',
+      thinkingLevels: rows([...base, 'adaptive', 'max']),
+    });
   });
 });
 

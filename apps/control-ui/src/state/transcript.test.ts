@@ -262,4 +262,22 @@ describe('Transcript', () => {
       t.applyAgent(agent('r1', 6, 'tool', { phase: 'start', name: 'x', toolCallId: 'c3', args: {} })),
     ).toBe('ignored');
   });
+
+  it("shows an answer's stored reasoning (its thinking parts) apart from its text; other messages have none", () => {
+    const t = new Transcript(S);
+    t.setHistory([
+      msg('u1', 'user', 'why?'),
+      msg('a1', 'assistant', 'because.', {
+        runId: 'r1',
+        content: [
+          { type: 'thinking', thinking: ' Let me think. ' },
+          { type: 'thinking', thinking: 'Still.' },
+          { type: 'text', text: 'because.' },
+        ],
+      }),
+    ]);
+    const [user, answer] = t.entries();
+    expect(user).not.toHaveProperty('thinking');
+    expect(answer).toMatchObject({ text: 'because.', thinking: 'Let me think.\n\nStill.' });
+  });
 });

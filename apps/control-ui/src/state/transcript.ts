@@ -36,6 +36,8 @@ export interface TranscriptEntry {
   reactions?: string[];
   /** An agent step that called tools: one line per call. */
   toolCalls?: string[];
+  /** What the model reasoned before this step (its stored `thinking` parts), shown folded. */
+  thinking?: string;
   /** A tool result: the tool's name. */
   tool?: string;
   /** For a reply still streaming: the tools it called so far, live. */
@@ -239,6 +241,14 @@ function toolCallsOf(m: ChatMessage): { name: string; arguments: unknown }[] {
     : [];
 }
 
+/** The reasoning a stored assistant message keeps as `{type: 'thinking'}` parts, joined. */
+function thinkingOf(m: ChatMessage): string {
+  if (m.role !== 'assistant' || !Array.isArray(m.content)) return '';
+  return m.content
+    .flatMap((p) => (p.type === 'thinking' && p.thinking.trim() ? [p.thinking.trim()] : []))
+    .join('\n\n');
+}
+
 const shorten = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A tool call as one line: `name {args}`, shortened. */
@@ -291,6 +301,8 @@ function toEntry(it: Item): TranscriptEntry {
       if (m.reactions?.length) e.reactions = m.reactions.map((r) => r.emoji);
       const calls = toolCallsOf(m);
       if (calls.length) e.toolCalls = calls.map(callLine);
+      const thinking = thinkingOf(m);
+      if (thinking) e.thinking = thinking;
       if (m.role === 'toolResult') {
         e.tool = m.toolName ?? 'tool';
         if (m.isError) e.state = 'error';

@@ -26,6 +26,7 @@ export class ChatPage extends Page {
     error: { state: true },
     draft: { state: true },
     activeRunId: { state: true },
+    thinkingBusy: { state: true },
   };
 
   declare sessions: SessionSummary[];
@@ -33,6 +34,8 @@ export class ChatPage extends Page {
   declare error: string | undefined;
   declare draft: string;
   declare activeRunId: string | undefined;
+  /** A thinking-level change is on its way (the selector waits for it). */
+  declare thinkingBusy: boolean;
   #transcript: Transcript | undefined;
   #stickToBottom = true;
   readonly #refreshSessions = debounce(() => void this.#loadSessions(), 300);
@@ -42,6 +45,7 @@ export class ChatPage extends Page {
     this.sessions = [];
     this.entries = [];
     this.draft = '';
+    this.thinkingBusy = false;
   }
 
   /** The selected session key (from the route: #/chat/<key>). */
@@ -162,6 +166,49 @@ export class ChatPage extends Page {
     }
   }
 
+  /**
+   * The session's own thinking level, set at once with sessions.patch (empty: back to the agent's
+   * default); the row it answers replaces the listed one, so the selector shows what is stored.
+   */
+  async #setThinking(level: string): Promise<void> {
+    const key = this.sessionKey;
+    this.thinkingBusy = true;
+    try {
+      const r = await this.session.client.request('sessions.patch', {
+        key,
+        thinkingLevel: level === '' ? null : level,
+      });
+      this.sessions = this.sessions.map((s) => (s.key === key ? r.session : s));
+      this.error = undefined;
+    } catch (error) {
+      this.error = errorText(error);
+      // The selector goes back to the stored level.
+      this.sessions = [...this.sessions];
+    } finally {
+      this.thinkingBusy = false;
+    }
+  }
+
+  /** The thinking selector: the session's levels, its own level or the default it inherits. */
+  #thinking(row: SessionSummary | undefined): TemplateResult {
+    const levels = row?.thinkingLevels ?? [];
+    const current = row?.thinkingLevel ?? '';
+    return html`<div class="field thinking-level">
+      <label for="chat-thinking">Thinking</label>
+      <select
+        id="chat-thinking"
+        data-testid="thinking-level"
+        ?disabled=${!row || this.thinkingBusy || Boolean(this.activeRunId)}
+        aria-describedby="chat-thinking-hint"
+        @change=${(e: Event) => void this.#setThinking((e.target as HTMLSelectElement).value)}
+      >
+        <option value="" ?selected=${current === ''}>Default${row?.thinkingDefault ? ` (${row.thinkingDefault})` : ''}</option>
+        ${levels.map((l) => html`<option value=${l.id} ?selected=${current === l.id}>${l.label}</option>`)}
+      </select>
+      <span id="chat-thinking-hint" class="hint">${row ? 'For the next replies of this session.' : 'Set after the first message.'}</span>
+    </div>`;
+  }
+
   #submit(e: Event): void {
     e.preventDefault();
     const text = this.draft;
@@ -225,6 +272,7 @@ export class ChatPage extends Page {
                     ></textarea>
                     <span id="chat-hint" class="hint">Enter sends, Shift+Enter starts a new line.</span>
                   </div>
+                  ${this.#thinking(this.sessions.find((s) => s.key === key))}
                   <div class="actions">
                     <button type="submit" class="primary" ?disabled=${!this.draft.trim()}>Send</button>
                     <button type="button" class="danger" ?disabled=${!this.activeRunId} @click=${() => this.#abort()}>Abort reply</button>
@@ -264,6 +312,11 @@ export class ChatPage extends Page {
     return html`<li class=${m.role} data-key=${m.key} data-role=${m.role} data-state=${m.state} data-deltas=${m.deltas}>
       <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role === 'toolResult' ? `Tool ${m.tool ?? ''}` : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
       ${m.steps?.length ? this.#steps(m.steps) : nothing}
+      ${
+        m.thinking
+          ? html`<details class="thinking" data-testid="thinking"><summary>Thinking</summary><span class="thinking-text">${m.thinking}</span></details>`
+          : nothing
+      }
       ${
         m.role === 'toolResult' && m.text.length > LONG_RESULT
           ? html`<details class="tool-result"><summary>${m.text.slice(0, SUMMARY)}…</summary><span class="text">${m.text}</span></details>`

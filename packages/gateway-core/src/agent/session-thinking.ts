@@ -1,4 +1,9 @@
-import { normalizeThinkingLevel, type ThinkingLevel } from '@openclaw/protocol';
+import { normalizeThinkingLevel, type ReasoningLevel, type ThinkingLevel } from '@openclaw/protocol';
+import {
+  SESSION_REASONING_KV_PREFIX,
+  sessionReasoning,
+  setSessionReasoning,
+} from '../sessions/session-reasoning.ts';
 import type { KvRepo } from '../store/types.ts';
 import { type ModelRegistry, parseModelRef, type ResolvedModel } from './model-registry.ts';
 import { sessionModel } from './session-model.ts';
@@ -13,6 +18,8 @@ export interface ThinkingRow {
   thinkingLevels: { id: ThinkingLevel; label: ThinkingLevel }[];
   thinkingOptions: ThinkingLevel[];
   thinkingDefault: ThinkingLevel;
+  /** Whether its reasoning is shown in its chat; absent: off. */
+  reasoningLevel?: ReasoningLevel;
 }
 
 /** The API a model is called through (undefined: the echo model, or a provider not configured). */
@@ -52,7 +59,12 @@ export function sessionThinkingState(d: {
     d.models.candidates(own, d.agentOf(sessionKey).id)[0]!;
   const defaultOf = (sessionKey: string) =>
     d.agentOf(sessionKey).thinkingDefault ?? d.sectionDefault() ?? 'off';
-  const rowOf = (sessionKey: string, own: string | undefined, level: ThinkingLevel | undefined) => {
+  const rowOf = (
+    sessionKey: string,
+    own: string | undefined,
+    level: ThinkingLevel | undefined,
+    reasoning: ReasoningLevel | undefined,
+  ) => {
     const api = apiOf(d.models, modelOf(sessionKey, own));
     const levels = levelsFor(api);
     const row: ThinkingRow = {
@@ -61,6 +73,7 @@ export function sessionThinkingState(d: {
       thinkingDefault: levelFor(defaultOf(sessionKey), api),
     };
     if (level) row.thinkingLevel = levelFor(level, api);
+    if (reasoning) row.reasoningLevel = reasoning;
     return row;
   };
   return {
@@ -74,17 +87,24 @@ export function sessionThinkingState(d: {
       return parseThinkingLevel(raw, path, { levels: levelsFor(apiOf(d.models, ref)), model: ref });
     },
     set: (sessionKey: string, level: ThinkingLevel | null) => setSessionThinking(d.kv, sessionKey, level),
-    forget: (sessionKey: string) => d.kv.delete(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`),
+    /** Set (null: clear) whether the session's reasoning is shown in its chat. */
+    setReasoning: (sessionKey: string, level: ReasoningLevel | null) =>
+      setSessionReasoning(d.kv, sessionKey, level),
+    forget: async (sessionKey: string) => {
+      await d.kv.delete(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`);
+      await d.kv.delete(`${SESSION_REASONING_KV_PREFIX}${sessionKey}`);
+    },
     /**
      * The thinking fields of these sessions' rows: one read of each key per session (a page is
      * bounded), not a scan of every session's overrides in the store.
      */
     async rows(keys: readonly string[]): Promise<Map<string, ThinkingRow>> {
-      const [models, levels] = await Promise.all([
+      const [models, levels, reasoning] = await Promise.all([
         Promise.all(keys.map((k) => sessionModel(d.kv, k))),
         Promise.all(keys.map((k) => sessionThinking(d.kv, k))),
+        Promise.all(keys.map((k) => sessionReasoning(d.kv, k))),
       ]);
-      return new Map(keys.map((k, i) => [k, rowOf(k, models[i], levels[i])] as const));
+      return new Map(keys.map((k, i) => [k, rowOf(k, models[i], levels[i], reasoning[i])] as const));
     },
   };
 }

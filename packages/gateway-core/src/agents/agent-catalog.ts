@@ -6,6 +6,8 @@ import {
   type ThinkingLevel,
 } from '@openclaw/protocol';
 import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
+import { apiOf } from '../agent/session-thinking.ts';
+import { levelFor, levelsFor } from '../agent/thinking.ts';
 import { agentIdInKey } from './agent-routing.ts';
 import { modelDetails } from './model-details.ts';
 
@@ -59,6 +61,16 @@ export function agentProfile(config: GatewayConfig, id: string): AgentProfile | 
 export function sessionAgentId(config: GatewayConfig, sessionKey: string): string {
   const id = agentIdInKey(sessionKey);
   return id !== undefined && config.agents.list.some((a) => a.id === id) ? id : MAIN_AGENT_ID;
+}
+
+/** The thinking fields of an agent's or a model's row, in the reference's names. */
+export interface ThinkingFields {
+  /** Thinking levels are sent to the model (its provider's API takes them; echo ignores them). */
+  reasoning: boolean;
+  thinkingLevels: { id: ThinkingLevel; label: ThinkingLevel }[];
+  thinkingOptions: ThinkingLevel[];
+  /** The level a turn runs at when neither it nor its session names one, as this model takes it. */
+  thinkingDefault: ThinkingLevel;
 }
 
 export interface AgentModel {
@@ -148,7 +160,7 @@ export class AgentCatalog {
         provider: m.provider,
         available: m.available && !noKey,
         ...(noKey ? { unavailableReason: 'missing-auth' as const } : {}),
-        reasoning: false,
+        ...modelThinking(this.thinking(ref, options.agentId)),
         tags: i === 0 ? ['default'] : ['fallback'],
         ...(options.details
           ? modelDetails(ref, m.provider, providers[m.provider]?.baseUrl, this.#models.agentConfig())
@@ -156,6 +168,24 @@ export class AgentCatalog {
       });
     }
     return rows;
+  }
+
+  /**
+   * What thinking a model (`ref`) takes as an agent (main's unless named) uses it: the levels of
+   * its provider's API and the agent's default level (its own, else agent.thinkingDefault, else
+   * off) as that model takes it. No per-model knowledge: whether a model of an OpenAI-compatible
+   * server actually reasons is not known here.
+   */
+  thinking(ref: string, agentId?: string): ThinkingFields {
+    const api = ref === ECHO_MODEL_REF ? undefined : apiOf(this.#models, ref);
+    const levels = levelsFor(api);
+    const own = this.profile(agentId ?? MAIN_AGENT_ID)?.thinkingDefault;
+    return {
+      reasoning: api !== undefined,
+      thinkingLevels: levels.map((id) => ({ id, label: id })),
+      thinkingOptions: [...levels],
+      thinkingDefault: levelFor(own ?? this.#config().agent.thinkingDefault ?? 'off', api),
+    };
   }
 
   /** The model providers the config names (the built-in echo aside). */
@@ -182,4 +212,9 @@ export class AgentCatalog {
       available: known && id !== 'unset',
     };
   }
+}
+
+/** A model row's thinking fields (the reference's ModelChoice has no thinkingOptions). */
+function modelThinking({ thinkingOptions: _options, ...fields }: ThinkingFields) {
+  return fields;
 }

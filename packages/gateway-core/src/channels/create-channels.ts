@@ -7,6 +7,7 @@ import type { Transcriber } from '../media/transcriber.ts';
 import { outboxReplies } from '../sessions/reply-sink.ts';
 import type { Responder } from '../sessions/responder.ts';
 import { RunLeases } from '../sessions/run-leases.ts';
+import { sessionReasoning } from '../sessions/session-reasoning.ts';
 import { type RunSettings, SessionRouter, type SessionRouterOptions } from '../sessions/session-router.ts';
 import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -189,7 +190,10 @@ export function createChannels(deps: ChannelsDeps): Channels {
           }),
         }
       : {}),
-    replies: outboxReplies(outbox),
+    replies: outboxReplies(outbox, {
+      showsReasoning: async (key) => (await sessionReasoning(store.kv, key)) === 'on',
+      log: deps.log.child({ component: 'sessions' }),
+    }),
   });
   const access = new AccessControl(store.channelAccess, () => clock.now());
   const inbound = new ChannelInbound({

@@ -4,6 +4,7 @@ import {
   DEFAULT_AGENT_NAME,
   MAIN_AGENT_ID,
   MAIN_SESSION_NAME,
+  type ThinkingFields,
 } from '../agents/agent-catalog.ts';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { Clock } from '../util/clock.ts';
@@ -51,6 +52,8 @@ export function createAgentsHandlers({
             kind: 'agent' as const,
             name: a.name ?? (a.id === MAIN_AGENT_ID ? DEFAULT_AGENT_NAME : a.id),
             model: { primary: catalog.modelRef(a.id), ...(fallbacks.length ? { fallbacks } : {}) },
+            // The levels of its default model and its default level, as the reference's picker reads them.
+            ...agentThinking(catalog.thinking(catalog.modelRef(a.id), a.id)),
           };
         }),
       };
@@ -98,4 +101,9 @@ export function createAgentsHandlers({
       };
     },
   };
+}
+
+/** An agent row's thinking fields (the reference's AgentSummary has no `reasoning`). */
+function agentThinking({ reasoning: _reasoning, ...fields }: ThinkingFields) {
+  return fields;
 }

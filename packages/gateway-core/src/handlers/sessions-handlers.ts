@@ -1,6 +1,12 @@
-import { gatewayError, type sessionsMethods, type ThinkingLevel } from '@openclaw/protocol';
+import {
+  gatewayError,
+  type ReasoningLevel,
+  type sessionsMethods,
+  type ThinkingLevel,
+} from '@openclaw/protocol';
 import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
+import { parseReasoningLevel } from '../sessions/session-reasoning.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { SessionViews } from '../sessions/session-views.ts';
 import type { Store } from '../store/types.ts';
@@ -29,6 +35,8 @@ export interface SessionsDeps {
             path: string,
           ): Promise<ThinkingLevel>;
           set(key: string, level: ThinkingLevel | null): Promise<void>;
+          /** Whether the session's reasoning is shown in its chat (null: back to off). */
+          setReasoning(key: string, level: ReasoningLevel | null): Promise<void>;
         }
       | undefined;
   };
@@ -86,14 +94,19 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       feed.subscribeMessages(ctx.conn, key, false);
       return { subscribed: false as const, key };
     },
-    'sessions.patch': async ({ key, label, model, thinkingLevel }) => {
+    'sessions.patch': async ({ key, label, model, thinkingLevel, reasoningLevel }) => {
       const thinking = d.agentState?.thinking;
-      if (thinkingLevel !== undefined && !(await store.sessions.get(key))) throw unknownSession(key);
+      if ((thinkingLevel !== undefined || reasoningLevel !== undefined) && !(await store.sessions.get(key)))
+        throw unknownSession(key);
       // Checked before anything changes: a level the (new) model cannot take changes nothing.
       const level =
         typeof thinkingLevel === 'string'
           ? await thinking?.check(key, thinkingLevel, model, '/thinkingLevel')
           : thinkingLevel;
+      const shown =
+        typeof reasoningLevel === 'string'
+          ? parseReasoningLevel(reasoningLevel, '/reasoningLevel')
+          : reasoningLevel;
       const rec =
         label === undefined
           ? await store.sessions.get(key)
@@ -101,6 +114,7 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       if (!rec) throw unknownSession(key);
       if (model !== undefined) await d.agentState?.setModel(key, model);
       if (level !== undefined) await thinking?.set(key, level);
+      if (shown !== undefined) await thinking?.setReasoning(key, shown);
       feed.sessionChanged(key, 'patch');
       return { ok: true as const, key, session: await views.row(rec) };
     },

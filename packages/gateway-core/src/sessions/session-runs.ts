@@ -13,7 +13,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { chatMessageShown, streamsToChat } from './heartbeat-transcript.ts';
-import type { ReplySink, ReplyTarget } from './reply-sink.ts';
+import { type ReplySink, type ReplyTarget, replyDelivery } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import { handOverRuns, RunHandedOver, settleWithin, stopReasonFor } from './run-handover.ts';
 import { RunJournal } from './run-journal.ts';
@@ -350,16 +350,14 @@ export class SessionRuns {
       const stored = await this.#journal.storeAnswer(record, answer, target !== undefined);
       const deliver =
         target &&
-        (() =>
-          this.#o.replies
-            .enqueue({ ...target, text: reply, sessionKey, runId, media: outboxMediaOf(replyMedia) })
-            .then(
-              () => true,
-              (error: unknown) => {
-                this.#o.log.error({ runId, err: error }, 'run reply could not be queued for delivery');
-                return false;
-              },
-            ));
+        replyDelivery(this.#o.replies, this.#o.log, {
+          ...target,
+          text: reply,
+          sessionKey,
+          runId,
+          media: outboxMediaOf(replyMedia),
+          reasoning: typeof answer === 'string' ? undefined : answer.reasoning,
+        });
       await this.#finish(live, 'ok', reply, undefined, chatSeq, agentSeq, chatMessageShown(stored), deliver);
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;

@@ -2,6 +2,17 @@ import { type Static, Type } from '@sinclair/typebox';
 import { NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
 import { defineMethod } from './define.ts';
 
+/** Thinking levels as the reference's pickers read them: `{id, label}`. */
+function ThinkingLevelRows(description: string) {
+  return Type.Array(
+    Strict(
+      { id: NonEmptyString('Level.'), label: NonEmptyString('How it is shown.') },
+      { description: 'One level.' },
+    ),
+    { description },
+  );
+}
+
 const AgentId = NonEmptyString('Agent id (main, and those in the agents.list config).', { maxLength: 128 });
 
 export const AgentModelRef = Strict(
@@ -20,6 +31,17 @@ export const AgentListEntry = Strict(
     kind: Type.Literal('agent', { description: 'An ordinary agent (not a system agent).' }),
     name: Type.Optional(NonEmptyString('Display name.')),
     model: Type.Optional(AgentModelRef),
+    thinkingLevels: Type.Optional(
+      ThinkingLevelRows("The levels the agent's default model takes (by its provider's API)."),
+    ),
+    thinkingOptions: Type.Optional(
+      Type.Array(NonEmptyString('Label.'), { description: 'The labels of thinkingLevels (the older name).' }),
+    ),
+    thinkingDefault: Type.Optional(
+      NonEmptyString(
+        "The level the agent's turns use when neither the turn nor its session names one: its thinkingDefault, else agent.thinkingDefault, else off (as its default model takes it).",
+      ),
+    ),
   },
   { $id: 'AgentListEntry', description: 'One agent the gateway can run.' },
 );
@@ -86,7 +108,16 @@ export const ModelChoice = Strict(
     unavailableReason: Type.Optional(
       Type.Literal('missing-auth', { description: 'A hosted API (openai, anthropic) with no key found.' }),
     ),
-    reasoning: Type.Boolean({ description: 'Thinking levels are not offered.' }),
+    reasoning: Type.Boolean({
+      description:
+        "Thinking levels are sent to it (its provider's API takes them); false for the built-in echo. Not whether the model itself is known to reason.",
+    }),
+    thinkingLevels: Type.Optional(ThinkingLevelRows("The levels it takes (by its provider's API).")),
+    thinkingDefault: Type.Optional(
+      NonEmptyString(
+        "The agent's default level (its thinkingDefault, else agent.thinkingDefault, else off) as this model takes it.",
+      ),
+    ),
     tags: Type.Array(Type.String(), { description: 'default: the model the agent uses.' }),
     input: Type.Optional(
       Type.Array(Type.Union([Type.Literal('text'), Type.Literal('image')]), {

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Count, IdempotencyKey, NonEmptyString, Strict, TimestampMs } from '../schema/primitives.ts';
+import { REASONING_LEVELS } from '../schema/thinking.ts';
 import { defineMethod } from './define.ts';
 
 const SessionKey = NonEmptyString('Session key (WebChat key, or channel:account:chat[:thread]).', {
@@ -139,7 +140,10 @@ export const ChatContentPart = Type.Union(
         type: Type.Literal('thinking', { description: "The model's reasoning before this step's answer." }),
         thinking: Type.String({ description: 'What the model reasoned (shortened past 16,000 characters).' }),
       },
-      { description: 'A thinking part (never sent to chat channels).' },
+      {
+        description:
+          "A thinking part (sent to a chat channel only where the session's reasoningLevel is on).",
+      },
     ),
   ],
   { $id: 'ChatContentPart', description: 'One part of a message, in the reference layout.' },
@@ -369,6 +373,14 @@ export const SessionSummary = Type.Object(
     thinkingDefault: Type.Optional(
       NonEmptyString(
         "The level a turn uses when the session has none: the agent's thinkingDefault, else off.",
+      ),
+    ),
+    reasoningLevel: Type.Optional(
+      Type.Union(
+        REASONING_LEVELS.map((l) => Type.Literal(l)),
+        {
+          description: "Whether the session's reasoning is shown in its chat (sessions.patch); absent: off.",
+        },
       ),
     ),
   },

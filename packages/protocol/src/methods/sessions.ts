@@ -159,7 +159,7 @@ export const sessionsMessagesUnsubscribe = defineMethod({
 export const sessionsPatch = defineMethod({
   name: 'sessions.patch',
   description:
-    'Change a session: its label (the title), the model it answers with and its thinking level. Other reference fields are accepted and ignored.',
+    'Change a session: its label (the title), the model it answers with, its thinking level and whether its reasoning is shown. Other reference fields are accepted and ignored.',
   params: Strict(
     {
       key: Key,
@@ -190,6 +190,18 @@ export const sessionsPatch = defineMethod({
             Type.Null(),
           ],
           { description: "null goes back to the agent's default level." },
+        ),
+      ),
+      reasoningLevel: Type.Optional(
+        Type.Union(
+          [
+            NonEmptyString(
+              "Whether the session's reasoning is shown in its chat: on (its own message before the answer), off, stream (no chat channel here has previews for it: as off), or a spelling the reference takes.",
+              { maxLength: 64 },
+            ),
+            Type.Null(),
+          ],
+          { description: 'null goes back to off.' },
         ),
       ),
     },

@@ -45,3 +45,21 @@ export function normalizeThinkingLevel(raw: string | null | undefined): Thinking
   if (['high', 'ultrathink', 'highest'].includes(key) || collapsed === 'thinkhardest') return 'high';
   return undefined;
 }
+
+/**
+ * Whether a session's reasoning is shown in its chat (the reference's `reasoningLevel`): `on`
+ * sends it as its own message before the answer, `stream` shows it while the answer is written
+ * where a channel has previews for it, `off` (the default) never.
+ */
+export const REASONING_LEVELS = ['off', 'on', 'stream'] as const;
+export type ReasoningLevel = (typeof REASONING_LEVELS)[number];
+
+/** A reasoning level as the reference's clients spell it (`show`, `hidden`, `live`, …); undefined: none. */
+export function normalizeReasoningLevel(raw: string | null | undefined): ReasoningLevel | undefined {
+  const key = raw?.trim().toLowerCase();
+  if (!key) return undefined;
+  if (['off', 'false', 'no', '0', 'hide', 'hidden', 'disable', 'disabled'].includes(key)) return 'off';
+  if (['on', 'true', 'yes', '1', 'show', 'visible', 'enable', 'enabled'].includes(key)) return 'on';
+  if (['stream', 'streaming', 'draft', 'live'].includes(key)) return 'stream';
+  return undefined;
+}
