@@ -9,7 +9,8 @@ import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
-import { jobDelivers, stripUndefined, toJob } from './job-view.ts';
+import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
+import { jobDelivers, toJob } from './job-view.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
@@ -164,41 +165,18 @@ export class CronService {
   async add(input: JobInput): Promise<CronJob> {
     this.#validate(input.schedule);
     const now = this.#o.clock.now();
-    const job: CronJobRecord = {
-      id: newId('job'),
-      name: input.name,
-      ...(input.agentId ? { agentId: input.agentId } : {}),
-      ...(input.displayName ? { displayName: input.displayName } : {}),
-      description: input.description,
-      enabled: input.enabled ?? true,
-      schedule: input.schedule,
-      action: input.action,
-      missedPolicy: input.missedPolicy ?? 'skip',
-      ...(input.deleteAfterRun ? { deleteAfterRun: true } : {}),
-      ...(input.failureAlert != null ? { failureAlert: input.failureAlert } : {}),
-      ...(input.failureDestination ? { failureDestination: input.failureDestination } : {}),
-      createdAtMs: now,
-      updatedAtMs: now,
-      nextRunAtMs: null,
-      lastRunAtMs: null,
-      lastStatus: null,
-    };
+    const job = newJobRecord(input, newId('job'), now);
     job.nextRunAtMs = nextRunOf(job, now);
     await this.#o.store.cron.put(job);
     await this.#arm();
     return toJob(job);
   }
 
-  async update(id: string, patch: { [K in keyof JobInput]?: JobInput[K] | undefined }): Promise<CronJob> {
+  async update(id: string, patch: JobPatch): Promise<CronJob> {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
-    const { agentId, displayName, failureAlert, failureDestination, ...rest } = patch;
-    const next: CronJobRecord = { ...job, ...stripUndefined(rest), updatedAtMs: now };
-    // null removes a field; absent keeps it.
-    for (const [k, v] of Object.entries({ agentId, displayName, failureAlert, failureDestination }))
-      if (v === null) delete next[k as 'agentId'];
-      else if (v !== undefined) Object.assign(next, { [k]: v });
+    const next = patchedJobRecord(job, patch, now);
     if (patch.schedule || patch.enabled !== undefined) next.nextRunAtMs = nextRunOf(next, now);
     await this.#o.store.cron.put(next);
     await this.#arm();
