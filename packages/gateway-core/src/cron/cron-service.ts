@@ -120,7 +120,7 @@ export class CronService {
       if (job.missedPolicy === 'run-once') {
         this.#fire({ ...job, nextRunAtMs: next }, 'missed', missedAt);
       } else {
-        await this.#record({
+        await this.#skip({
           runId: newId('cron'),
           jobId: job.id,
           trigger: 'missed',
@@ -249,7 +249,7 @@ export class CronService {
     const runId = newId('cron');
     const now = this.#o.clock.now();
     if (this.#running.has(job.id)) {
-      void this.#record({
+      void this.#skip({
         runId,
         jobId: job.id,
         trigger,
@@ -345,6 +345,17 @@ export class CronService {
 
   async #record(run: CronRunRecord): Promise<void> {
     await this.#o.store.cron.putRun(run);
+  }
+
+  /** A skipped run: recorded, and on its job (its skip streak, which may alert: includeSkipped). */
+  async #skip(run: CronRunRecord): Promise<void> {
+    await this.#record(run);
+    await recordJobOutcome(this.#o, run).catch((e: unknown) =>
+      this.#o.log.warn(
+        { jobId: run.jobId, err: (e as Error).message },
+        'cron skipped run not recorded on its job',
+      ),
+    );
   }
 
   #event(e: CronEvent): void {
