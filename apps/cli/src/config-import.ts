@@ -1,5 +1,6 @@
 import { GatewayError, parseConfig } from '@openclaw/protocol';
 import { importAgentsAndBindings, importThinkingDefault, modelName } from './config-import-agents.ts';
+import { importCronBlock } from './config-import-cron.ts';
 import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 /** One setting of the reference config and what became of it. */
@@ -108,6 +109,9 @@ export function importReferenceConfig(ref: Obj): ImportResult {
               for (const [pk, pv] of Object.entries(v)) put(`ui.prefs.${pk}`, pv, `ui.prefs.${pk}`);
             else put(`ui.${k}`, v, `ui.${k}`);
           }
+        break;
+      case 'cron':
+        importCronBlock(value, put, drop);
         break;
       case 'agents':
       case 'models':
@@ -380,8 +384,6 @@ function reasonFor(top: string): string {
       return `this gateway has no ${top}`;
     case 'session':
       return 'sessions here are kept per conversation with retention under sessions.*';
-    case 'cron':
-      return 'scheduled jobs live in the gateway store here: re-create them with openclaw cron add';
     default:
       return 'no such setting here';
   }

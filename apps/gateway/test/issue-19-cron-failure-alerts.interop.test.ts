@@ -3,6 +3,8 @@
 // `cron edit --failure-alert-after 1 --failure-alert-mode webhook --failure-alert-to <url>`: the job
 // keeps the policy (`cron show` prints it); a failed `cron run --wait` POSTs the alert to the URL in
 // the reference's body; a successful one the recovery notice; `--no-failure-alert` turns it off.
+// `cron add --best-effort-deliver` and `cron edit --failure-alert-include-skipped`: the job keeps
+// both; runs skipped while the previous one is still going POST a skipped-runs alert.
 import { type FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRunWaitArgs } from './reference-clients.ts';
@@ -93,6 +95,62 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     // A marker run afterwards: by the time it is over, an alert of the failure would have been queued.
     expect((await cli(cronRunWaitArgs(id))).code).toBe(0);
     expect(rx.hits).toHaveLength(2);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+  it('cron add --best-effort-deliver, cron edit --failure-alert-include-skipped: kept; skipped runs (the previous still going) alert', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-skips',
+      '--every',
+      '1h',
+      '--message',
+      'slow tick',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '42',
+      '--best-effort-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    expect(add.out).toMatch(/"bestEffort": true/);
+    const id = jobIdOf(add.out)!;
+    const url = rx.url('/skips');
+    const edit = await cli([
+      'cron',
+      'edit',
+      id,
+      '--failure-alert-include-skipped',
+      '--failure-alert-after',
+      '2',
+      '--failure-alert-mode',
+      'webhook',
+      '--failure-alert-to',
+      url,
+    ]);
+    expect(edit.code, edit.out).toBe(0);
+    const show = await cli(['cron', 'show', id, '--json']);
+    expect(show.out).toMatch(/"includeSkipped": true/);
+    expect(show.out).toMatch(/"bestEffort": true/);
+    const hits = () => rx.hits.filter((h) => h.path === '/skips');
+    const release = llm.hold();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const run = await cli(['cron', 'run', id]);
+        expect(run.code, run.out).toBe(0);
+      }
+      await waitFor(() => hits().length === 1, 10_000, 'the skipped-runs alert');
+      expect(JSON.parse(hits()[0]!.body).message).toBe(
+        'Automation "interop-skips" skipped 2 times\nSkip reason: the previous run of this job is still going',
+      );
+    } finally {
+      release();
+    }
+    const off = await cli(['cron', 'edit', id, '--no-best-effort-deliver']);
+    expect(off.code, off.out).toBe(0);
+    expect((await cli(['cron', 'show', id, '--json'])).out).not.toMatch(/"bestEffort"/);
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   }, 180_000);
 });

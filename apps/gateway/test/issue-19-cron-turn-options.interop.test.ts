@@ -168,4 +168,32 @@ describe("a cron job's own model, ceiling, tools and context through the referen
     expect(Number(/"nextRunAtMs": (\d+)/.exec(show.out)?.[1]) % 3_600_000).toBe(0);
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   });
+  it('cron add --cron at minute 0 of every hour: the default 5-minute stagger; --exact keeps it on the hour', async () => {
+    const add = (name: string, extra: string[]) =>
+      cli([
+        'cron',
+        'add',
+        '--name',
+        name,
+        '--cron',
+        '0 */2 * * *',
+        '--tz',
+        'UTC',
+        '--message',
+        'x',
+        '--no-deliver',
+        ...extra,
+      ]);
+    const spread = await add('interop-default-stagger', []);
+    expect(spread.code, spread.out).toBe(0);
+    expect(spread.out).toMatch(/"staggerMs": 300000/);
+    const next = Number(/"nextRunAtMs": (\d+)/.exec(spread.out)?.[1]);
+    expect(next % 7_200_000).toBeLessThan(300_000);
+    const exact = await add('interop-exact', ['--exact']);
+    expect(exact.code, exact.out).toBe(0);
+    expect(exact.out).toMatch(/"staggerMs": 0/);
+    expect(Number(/"nextRunAtMs": (\d+)/.exec(exact.out)?.[1]) % 7_200_000).toBe(0);
+    for (const out of [spread.out, exact.out])
+      expect((await cli(['cron', 'rm', jobIdOf(out)!])).code).toBe(0);
+  });
 });

@@ -47,7 +47,7 @@ describe('cron failure alerts', () => {
     await fake?.close();
   });
 
-  it('a job takes its policy and failure destination in either layout; the views show them', async () => {
+  it('a job takes its policy, failure destination and best-effort flag in either layout; the views show them', async () => {
     const ref = (await calls.add({
       ...base,
       name: 'ref',
@@ -55,14 +55,22 @@ describe('cron failure alerts', () => {
         mode: 'announce',
         channel: 'telegram',
         to: '42',
+        bestEffort: true,
         failureDestination: { mode: 'webhook', to: 'https://hooks.example/a' },
       },
-      failureAlert: { after: 3, cooldownMs: 60_000, channel: 'slack', to: 'C1' },
+      failureAlert: { after: 3, cooldownMs: 60_000, includeSkipped: true, channel: 'slack', to: 'C1' },
     })) as Job;
     expect(ref).toMatchObject({
-      failureAlert: { after: 3, cooldownMs: 60_000, channel: 'slack', to: 'C1' },
-      delivery: { failureDestination: { mode: 'webhook', to: 'https://hooks.example/a' } },
+      failureAlert: { after: 3, cooldownMs: 60_000, includeSkipped: true, channel: 'slack', to: 'C1' },
+      delivery: {
+        mode: 'announce',
+        channel: 'telegram',
+        to: '42',
+        bestEffort: true,
+        failureDestination: { mode: 'webhook', to: 'https://hooks.example/a' },
+      },
     });
+    expect((await calls.call<Job>('cron.get', { id: ref.id })).delivery).toMatchObject({ bestEffort: true });
     for (const f of ['failureAlert', 'delivery'])
       expect(referenceSubErrors('CronJob', ['properties', f], ref[f]), f).toBe('');
     const ours = (await calls.call('cron.add', {
@@ -83,11 +91,6 @@ describe('cron failure alerts', () => {
       [{ ...base, failureAlert: { mode: 'webhook' } }, 'PARAMS_INVALID', '/failureAlert/to'],
       [{ ...base, failureAlert: { channel: 'telegram' } }, 'CRON_FIELD_UNSUPPORTED', '/failureAlert/to'],
       [{ ...base, failureAlert: { to: 'telegram:42' } }, 'CRON_FIELD_UNSUPPORTED', '/failureAlert/channel'],
-      [
-        { ...base, failureAlert: { includeSkipped: true } },
-        'CRON_FIELD_UNSUPPORTED',
-        '/failureAlert/includeSkipped',
-      ],
       [
         {
           ...base,
@@ -140,6 +143,13 @@ describe('cron failure alerts', () => {
       (await patch({ delivery: { mode: 'none', failureDestination: { mode: 'webhook', to: rx.url('/d') } } }))
         .delivery,
     ).toEqual({ mode: 'none', failureDestination: { mode: 'webhook', to: rx.url('/d') } });
+    // delivery.bestEffort alone changes the flag and nothing of the delivery; false removes it.
+    const before = (await patch({ delivery: { bestEffort: true } })).delivery;
+    expect(before).toMatchObject({ mode: 'none', bestEffort: true });
+    expect((await patch({ delivery: { bestEffort: false } })).delivery).not.toHaveProperty('bestEffort');
+    expect((await patch({ failureAlert: { includeSkipped: true } })).failureAlert).toEqual({
+      includeSkipped: true,
+    });
     await expect(patch({ failureAlert: { channel: 'slack' } })).rejects.toMatchObject({
       details: { code: 'CRON_FIELD_UNSUPPORTED', path: '/patch/failureAlert/to' },
     });

@@ -9,7 +9,8 @@ import { CronError } from './cron-error.ts';
 import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
-import { jobDelivers, stripUndefined, toJob } from './job-view.ts';
+import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
+import { jobDelivers, toJob } from './job-view.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
@@ -119,7 +120,7 @@ export class CronService {
       if (job.missedPolicy === 'run-once') {
         this.#fire({ ...job, nextRunAtMs: next }, 'missed', missedAt);
       } else {
-        await this.#record({
+        await this.#skip({
           runId: newId('cron'),
           jobId: job.id,
           trigger: 'missed',
@@ -164,41 +165,18 @@ export class CronService {
   async add(input: JobInput): Promise<CronJob> {
     this.#validate(input.schedule);
     const now = this.#o.clock.now();
-    const job: CronJobRecord = {
-      id: newId('job'),
-      name: input.name,
-      ...(input.agentId ? { agentId: input.agentId } : {}),
-      ...(input.displayName ? { displayName: input.displayName } : {}),
-      description: input.description,
-      enabled: input.enabled ?? true,
-      schedule: input.schedule,
-      action: input.action,
-      missedPolicy: input.missedPolicy ?? 'skip',
-      ...(input.deleteAfterRun ? { deleteAfterRun: true } : {}),
-      ...(input.failureAlert != null ? { failureAlert: input.failureAlert } : {}),
-      ...(input.failureDestination ? { failureDestination: input.failureDestination } : {}),
-      createdAtMs: now,
-      updatedAtMs: now,
-      nextRunAtMs: null,
-      lastRunAtMs: null,
-      lastStatus: null,
-    };
+    const job = newJobRecord(input, newId('job'), now);
     job.nextRunAtMs = nextRunOf(job, now);
     await this.#o.store.cron.put(job);
     await this.#arm();
     return toJob(job);
   }
 
-  async update(id: string, patch: { [K in keyof JobInput]?: JobInput[K] | undefined }): Promise<CronJob> {
+  async update(id: string, patch: JobPatch): Promise<CronJob> {
     const job = await this.#job(id);
     if (patch.schedule) this.#validate(patch.schedule);
     const now = this.#o.clock.now();
-    const { agentId, displayName, failureAlert, failureDestination, ...rest } = patch;
-    const next: CronJobRecord = { ...job, ...stripUndefined(rest), updatedAtMs: now };
-    // null removes a field; absent keeps it.
-    for (const [k, v] of Object.entries({ agentId, displayName, failureAlert, failureDestination }))
-      if (v === null) delete next[k as 'agentId'];
-      else if (v !== undefined) Object.assign(next, { [k]: v });
+    const next = patchedJobRecord(job, patch, now);
     if (patch.schedule || patch.enabled !== undefined) next.nextRunAtMs = nextRunOf(next, now);
     await this.#o.store.cron.put(next);
     await this.#arm();
@@ -271,7 +249,7 @@ export class CronService {
     const runId = newId('cron');
     const now = this.#o.clock.now();
     if (this.#running.has(job.id)) {
-      void this.#record({
+      void this.#skip({
         runId,
         jobId: job.id,
         trigger,
@@ -367,6 +345,17 @@ export class CronService {
 
   async #record(run: CronRunRecord): Promise<void> {
     await this.#o.store.cron.putRun(run);
+  }
+
+  /** A skipped run: recorded, and on its job (its skip streak, which may alert: includeSkipped). */
+  async #skip(run: CronRunRecord): Promise<void> {
+    await this.#record(run);
+    await recordJobOutcome(this.#o, run).catch((e: unknown) =>
+      this.#o.log.warn(
+        { jobId: run.jobId, err: (e as Error).message },
+        'cron skipped run not recorded on its job',
+      ),
+    );
   }
 
   #event(e: CronEvent): void {

@@ -9,6 +9,8 @@ type Patch = Static<typeof cronUpdate.params>['patch'];
 type Fields = {
   failureAlert?: false | CronFailurePolicy | null;
   failureDestination?: CronFailureRoute | null;
+  /** The reference's delivery.bestEffort (null: back to alerts by default). */
+  bestEffort?: true | null;
 };
 
 function unsupported(path: string, why: string, value?: unknown): CronError {
@@ -51,12 +53,6 @@ function checkRoute(r: CronFailureRoute, at: string): CronFailureRoute {
 }
 
 function checkPolicy(p: CronFailurePolicy, at: string): CronFailurePolicy {
-  if (p.includeSkipped === true)
-    throw unsupported(
-      `${at}/includeSkipped`,
-      'skipped runs do not count towards alerts here (only false)',
-      true,
-    );
   const { after, cooldownMs, includeSkipped, ...route } = p;
   const tuned = defined({ after, cooldownMs, includeSkipped });
   const r = defined(route);
@@ -80,6 +76,7 @@ export function alertFieldsFromAdd(p: AddParams): Fields {
   const inDelivery = (p.delivery as { failureDestination?: CronFailureRoute } | undefined)
     ?.failureDestination;
   const out: Fields = {};
+  if ((p.delivery as { bestEffort?: boolean } | undefined)?.bestEffort === true) out.bestEffort = true;
   if (p.failureAlert !== undefined)
     out.failureAlert = p.failureAlert === false ? false : checkPolicy(p.failureAlert, '/failureAlert');
   if (p.failureDestination !== undefined && inDelivery !== undefined)
@@ -91,10 +88,20 @@ export function alertFieldsFromAdd(p: AddParams): Fields {
   return out;
 }
 
-/** The reference's delivery without its failure destination (handled here, not by the action). */
+/**
+ * The reference's delivery without its failure destination and best-effort flag (handled here,
+ * as job fields, not by the action).
+ */
 export function deliveryWithoutDestination<D>(d: D): D {
-  if (!d || typeof d !== 'object' || !('failureDestination' in d)) return d;
-  const { failureDestination: _f, ...rest } = d as D & { failureDestination?: unknown };
+  if (!d || typeof d !== 'object' || !('failureDestination' in d || 'bestEffort' in d)) return d;
+  const {
+    failureDestination: _f,
+    bestEffort: _b,
+    ...rest
+  } = d as D & {
+    failureDestination?: unknown;
+    bestEffort?: unknown;
+  };
   return (Object.keys(rest).length ? rest : undefined) as D;
 }
 
@@ -123,8 +130,9 @@ export function alertFieldsFromPatch(
   else if (fa === null) out.failureAlert = null;
   else if (fa !== undefined)
     out.failureAlert = checkPolicy(overlay(job.failureAlert || undefined, fa), '/patch/failureAlert');
-  const inDelivery = (patch.delivery as { failureDestination?: object | null } | undefined)
-    ?.failureDestination;
+  const delivery = patch.delivery as { failureDestination?: object | null; bestEffort?: boolean } | undefined;
+  if (delivery?.bestEffort !== undefined) out.bestEffort = delivery.bestEffort ? true : null;
+  const inDelivery = delivery?.failureDestination;
   if (patch.failureDestination !== undefined && inDelivery !== undefined)
     throw unsupported('/patch/failureDestination', 'give the failure destination once (here or in delivery)');
   const dp = patch.failureDestination !== undefined ? patch.failureDestination : inDelivery;

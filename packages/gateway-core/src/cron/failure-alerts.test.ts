@@ -185,4 +185,68 @@ describe('failure alerts of a job', () => {
     expect(r.notice?.webhookMessage.split('\n')[1]).toHaveLength('Last error: '.length + 200);
     expect(r.notice?.text).not.toContain('sk-');
   });
+  it('includeSkipped: skipped runs in a row alert at the threshold, counted apart from failed ones', () => {
+    const outcomes: Parameters<typeof runs>[1] = [
+      ['error', 1],
+      ['skipped', 2, 'the previous run of this job is still going'],
+      ['error', 3],
+      ['skipped', 4, 'missed'],
+      ['skipped', 5, 'missed'],
+      ['skipped', 6, 'missed'],
+    ];
+    // Off (the default): skipped runs never alert, and each kind ends the other's streak.
+    const off = runs(announced(), outcomes);
+    expect(off.notices).toEqual([]);
+    expect(off.job.alerts).toMatchObject({ consecutiveErrors: 0, consecutiveSkipped: 3 });
+    // On, for the job or globally: the second skipped run in a row alerts, once per incident.
+    for (const [job, global] of [
+      [announced({ failureAlert: { includeSkipped: true } }), undefined],
+      [announced(), { includeSkipped: true }],
+    ] as const) {
+      const on = runs(job, outcomes, global);
+      expect(on.notices).toEqual([
+        {
+          kind: 'failure',
+          text: 'Automation "digest" skipped 2 times\nCheck automation history for details.',
+          atMs: 5,
+        },
+      ]);
+    }
+    // A job's own false wins over the global true; a webhook is told the skip reason.
+    expect(
+      runs(announced({ failureAlert: { includeSkipped: false } }), outcomes, { includeSkipped: true })
+        .notices,
+    ).toEqual([]);
+    const hook = announced({
+      failureAlert: { includeSkipped: true, after: 1, mode: 'webhook', to: 'https://hooks.example/x' },
+    });
+    expect(
+      settleAlert(hook, { status: 'skipped', error: 'missed' }, undefined, 1).notice?.webhookMessage,
+    ).toBe('Automation "digest" skipped 1 times\nSkip reason: missed');
+    // The skip incident ends with the next successful run, with its recovery notice.
+    const recovered = runs(announced({ failureAlert: { includeSkipped: true } }), [
+      ['skipped', 1],
+      ['skipped', 2],
+      ['ok', 3],
+    ]);
+    expect(recovered.notices.map((n) => n.kind)).toEqual(['failure', 'recovery']);
+    expect(recovered.job.alerts).toEqual({ consecutiveErrors: 0 });
+  });
+
+  it('a best-effort delivery sends no inherited or default alerts; a failureAlert of its own still alerts', () => {
+    const twoFailures: Parameters<typeof runs>[1] = [
+      ['error', 1],
+      ['error', 2],
+    ];
+    expect(resolveAlertPolicy(announced({ bestEffort: true }), undefined)).toBeNull();
+    expect(runs(announced({ bestEffort: true }), twoFailures).notices).toEqual([]);
+    expect(
+      runs(announced({ bestEffort: true }), twoFailures, { channel: 'slack', to: 'C1' }).notices,
+    ).toEqual([]);
+    expect(
+      runs(announced({ bestEffort: true, failureDestination: { channel: 'slack', to: 'C1' } }), twoFailures)
+        .notices,
+    ).toEqual([]);
+    expect(runs(announced({ bestEffort: true, failureAlert: {} }), twoFailures).notices).toHaveLength(1);
+  });
 });

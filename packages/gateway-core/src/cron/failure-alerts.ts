@@ -25,6 +25,8 @@ export type AlertRoute =
 export interface AlertPolicy {
   after: number;
   cooldownMs: number;
+  /** Skipped runs in a row alert too (counted apart from failed ones). */
+  includeSkipped: boolean;
   route: AlertRoute;
 }
 
@@ -77,15 +79,16 @@ function primaryRoute(job: Pick<CronJobRecord, 'action'>): AlertRoute | undefine
  * destination (the first of these naming any route field is used whole), else the job's primary
  * announce target. A job with none of these alerts only when a failureAlert object (its own or the
  * global one) turns alerts on, then on the last route. false turns a job's alerts off; a global
- * `enabled: false` those of jobs without a failureAlert object of their own.
+ * `enabled: false` those of jobs without a failureAlert object of their own, and a best-effort
+ * delivery (the reference's `delivery.bestEffort`) the inherited and default ones likewise.
  */
 export function resolveAlertPolicy(
-  job: Pick<CronJobRecord, 'action' | 'failureAlert' | 'failureDestination'>,
+  job: Pick<CronJobRecord, 'action' | 'failureAlert' | 'failureDestination' | 'bestEffort'>,
   global: GlobalAlertConfig | undefined,
 ): AlertPolicy | null {
   if (job.failureAlert === false) return null;
   const own = job.failureAlert;
-  if (!own && global?.enabled === false) return null;
+  if (!own && (global?.enabled === false || job.bestEffort)) return null;
   const layer = [own, job.failureDestination, global].find(hasRoute);
   const alternate = layer ? routeOf(layer) : undefined;
   const primary = primaryRoute(job);
@@ -96,34 +99,40 @@ export function resolveAlertPolicy(
   return {
     after: own?.after ?? global?.after ?? DEFAULT_ALERT_AFTER,
     cooldownMs: own?.cooldownMs ?? global?.cooldownMs ?? DEFAULT_ALERT_COOLDOWN_MS,
+    includeSkipped: own?.includeSkipped ?? global?.includeSkipped ?? false,
     route: alternate ?? primary ?? { mode: 'announce' },
   };
 }
 
-/** One incident: the same failure (cause) alerted on the same route. */
-function signatureOf(cause: string, route: AlertRoute): string {
+/** One incident: the same failure (kind and cause) alerted on the same route. */
+function signatureOf(kind: 'error' | 'skipped', cause: string, route: AlertRoute): string {
   const r = route as Extract<AlertRoute, { mode: 'announce' }>;
   return createHash('sha256')
-    .update(JSON.stringify(['error', cause, route.mode, r.channel, r.to, r.accountId, r.threadId]))
+    .update(JSON.stringify([kind, cause, route.mode, r.channel, r.to, r.accountId, r.threadId]))
     .digest('hex');
 }
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
- * A finished run's effect on its job's alert state, and the notice it calls for. Failed runs
- * count; at the threshold one alert goes out per incident (a new cause or route is a new one),
- * none within the cooldown of the last. A successful run ends the streak and the incident, with
- * one recovery notice if the incident was alerted. Skipped runs change nothing.
+ * A finished run's effect on its job's alert state, and the notice it calls for. Failed runs and
+ * skipped runs each count in a row of their own (as the reference's: one of either kind ends the
+ * other's streak); failed runs alert, skipped ones only when the policy includes them. At the
+ * threshold one alert goes out per incident (a new kind, cause or route is a new one), none
+ * within the cooldown of the last. A successful run ends both streaks and the incident, with one
+ * recovery notice if the incident was alerted.
  */
 export function settleAlert(
-  job: Pick<CronJobRecord, 'id' | 'name' | 'action' | 'failureAlert' | 'failureDestination' | 'alerts'>,
+  job: Pick<
+    CronJobRecord,
+    'id' | 'name' | 'action' | 'failureAlert' | 'failureDestination' | 'bestEffort' | 'alerts'
+  >,
   run: { status: 'ok' | 'error' | 'skipped' | 'running'; error?: string | undefined },
   global: GlobalAlertConfig | undefined,
   now: number,
 ): { alerts: CronAlertState | undefined; notice?: AlertNotice } {
   const before = job.alerts;
-  if (run.status === 'skipped' || run.status === 'running') return { alerts: before };
+  if (run.status === 'running') return { alerts: before };
   const policy = resolveAlertPolicy(job, global);
   const name = job.name || job.id;
   if (run.status === 'ok') {
@@ -132,15 +141,19 @@ export function settleAlert(
     const text = `Automation "${name}" recovered\nThe latest run completed successfully.`;
     return { alerts, notice: { kind: 'recovery', route: policy.route, text, webhookMessage: text } };
   }
-  const count = (before?.consecutiveErrors ?? 0) + 1;
-  const alerts: CronAlertState = { ...before, consecutiveErrors: count, incident: before?.incident ?? {} };
-  if (!policy || count < policy.after) return { alerts };
+  const skipped = run.status === 'skipped';
+  const { consecutiveSkipped: _s, ...kept } = before ?? { consecutiveErrors: 0 };
+  const count = (skipped ? before?.consecutiveSkipped : before?.consecutiveErrors) ?? 0;
+  const alerts: CronAlertState = skipped
+    ? { ...kept, consecutiveErrors: 0, consecutiveSkipped: count + 1 }
+    : { ...kept, consecutiveErrors: count + 1, incident: before?.incident ?? {} };
+  if (!policy || (skipped && !policy.includeSkipped) || count + 1 < policy.after) return { alerts };
   const cause = run.error?.trim() || 'unknown reason';
-  const signature = signatureOf(cause, policy.route);
+  const signature = signatureOf(skipped ? 'skipped' : 'error', cause, policy.route);
   if (alerts.incident?.signature === signature) return { alerts };
   const last = alerts.lastFailureAlertAtMs;
   if (last !== undefined && last <= now && now - last < policy.cooldownMs) return { alerts };
-  const head = `Automation "${name}" failed ${count} times`;
+  const head = `Automation "${name}" ${skipped ? 'skipped' : 'failed'} ${count + 1} times`;
   return {
     alerts: { ...alerts, incident: { signature }, lastFailureAlertAtMs: now },
     notice: {
@@ -148,7 +161,7 @@ export function settleAlert(
       route: policy.route,
       // A chat is told no error text (it may hold what the history keeps to itself); a webhook is.
       text: `${head}\nCheck automation history for details.`,
-      webhookMessage: `${head}\nLast error: ${truncate(cause, 200)}`,
+      webhookMessage: `${head}\n${skipped ? 'Skip reason' : 'Last error'}: ${truncate(cause, 200)}`,
     },
   };
 }

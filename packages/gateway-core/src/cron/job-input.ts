@@ -11,4 +11,6 @@ export type JobInput = Pick<CronJobRecord, 'name' | 'schedule' | 'action'> &
     failureAlert?: false | CronFailurePolicy | null | undefined;
     /** null (a patch): remove it. */
     failureDestination?: CronFailureRoute | null | undefined;
+    /** The reference's delivery.bestEffort; null (a patch): remove it. */
+    bestEffort?: true | null | undefined;
   };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
@@ -44,5 +44,57 @@ describe('failure alerts with several schedulers on one store', () => {
     expect(sent).toEqual(['a:failure']);
     expect((await store.cron.get(job.id))?.alerts).toMatchObject({ consecutiveErrors: 3 });
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('skipped runs and failure alerts', () => {
+  it('with includeSkipped, skipped runs in a row (a run still going) alert; the next successful run recovers', async () => {
+    const store = createMemoryStore();
+    const sent: string[] = [];
+    let finish: (r: { ok: boolean }) => void = () => {};
+    const cron = new CronService({
+      store,
+      bus: new EventBus(),
+      clock: new ManualClock(),
+      log: createSilentLogger(),
+      enabled: () => true,
+      timers: false,
+      // Each run lasts until the test ends it.
+      runAgent: async () => ({
+        runId: undefined,
+        outcome: new Promise((resolve) => {
+          finish = resolve;
+        }),
+      }),
+      send: async () => undefined,
+      alerts: {
+        config: () => ({ includeSkipped: true }),
+        send: async (_job, notice) => void sent.push(`${notice.kind}: ${notice.webhookMessage}`),
+      },
+    });
+    await cron.start();
+    const job = await cron.add({
+      name: 'slow',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'm', deliver: true, channel: 'telegram', to: '42' },
+    });
+    await cron.runNow(job.id);
+    await cron.runNow(job.id);
+    await vi.waitFor(async () => expect((await store.cron.get(job.id))?.lastStatus).toBe('skipped'));
+    expect(sent).toEqual([]);
+    await cron.runNow(job.id);
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toBe(
+      'failure: Automation "slow" skipped 2 times\nSkip reason: the previous run of this job is still going',
+    );
+    expect((await store.cron.get(job.id))?.alerts).toMatchObject({
+      consecutiveErrors: 0,
+      consecutiveSkipped: 2,
+    });
+    finish({ ok: true });
+    await cron.settled();
+    expect(sent[1]).toMatch(/^recovery: /);
+    expect((await store.cron.get(job.id))?.alerts).toEqual({ consecutiveErrors: 0 });
+    await cron.close();
   });
 });

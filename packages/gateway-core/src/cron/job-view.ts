@@ -20,21 +20,24 @@ export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
 
 /** A stored job as clients (and the reference's clients) see it. */
 export function toJob(j: CronJobRecord): CronJob {
-  const { alerts, ...job } = j;
+  const { alerts, bestEffort, ...job } = j;
   const out = { ...job, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   // The alert state as the reference shows it; the incident's signature stays inside.
   if (alerts) {
     out.state.consecutiveErrors = alerts.consecutiveErrors;
+    if (alerts.consecutiveSkipped) out.state.consecutiveSkipped = alerts.consecutiveSkipped;
     if (alerts.lastFailureAlertAtMs !== undefined)
       out.state.lastFailureAlertAtMs = alerts.lastFailureAlertAtMs;
   }
   if (j.failureDestination && out.delivery)
     out.delivery = { ...out.delivery, failureDestination: stripUndefined(j.failureDestination) };
+  if (bestEffort && out.delivery) out.delivery = { ...out.delivery, bestEffort };
   if (j.agentId === undefined) delete out.agentId;
   if (!j.deleteAfterRun) delete out.deleteAfterRun;
-  // The reference reads a missing stagger as its default (5 min for top-of-hour expressions):
-  // here a job without one fires exactly on time, and says so.
+  // New jobs store their window (the top-of-hour default included, stagger.ts); one stored
+  // without (made before that default) fires exactly on time, and says so, where the reference
+  // would read a missing window as its default.
   if (out.schedule.kind === 'cron')
     out.schedule = { ...out.schedule, staggerMs: out.schedule.staggerMs ?? 0 };
   return out;

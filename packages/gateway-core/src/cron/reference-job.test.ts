@@ -55,7 +55,12 @@ describe('the reference job layout in cron.add', () => {
         delivery: { mode: 'announce', channel: 'telegram', to: '-100123', threadId: 42, accountId: 'work' },
       }),
     );
-    expect(input.schedule).toEqual({ kind: 'cron', expr: '0 9 * * 1-5', tz: 'Europe/Berlin' });
+    expect(input.schedule).toEqual({
+      kind: 'cron',
+      expr: '0 9 * * 1-5',
+      tz: 'Europe/Berlin',
+      staggerMs: 0,
+    });
     expect(input.action).toEqual({
       kind: 'agent',
       message: 'summarise',
@@ -83,7 +88,7 @@ describe('the reference job layout in cron.add', () => {
     ).toEqual({ kind: 'agent', message: 'summarise', sessionKey: 'telegram:1', deliver: true });
   });
 
-  it('keeps a display label and a stagger window (0: exact)', () => {
+  it('keeps a display label and a stagger window (0: exact, kept so that no default is given)', () => {
     const input = jobInputFromAdd(
       refAdd({
         displayName: 'Morning brief',
@@ -99,6 +104,7 @@ describe('the reference job layout in cron.add', () => {
     ).toEqual({
       kind: 'cron',
       expr: '0 * * * *',
+      staggerMs: 0,
     });
   });
 

@@ -64,12 +64,13 @@ export function scheduleFromInput(s: CronScheduleInput, at = ''): CronJobRecord[
         ...(s.anchorMs === undefined ? {} : { anchorMs: s.anchorMs }),
       };
     case 'cron':
-      // A stagger window spreads the job's firings by a fixed offset of its own; 0 (or none): exact.
+      // A stagger window spreads the job's firings by a fixed offset of its own; 0: exact (kept,
+      // so no default window is given); none: the default (job-record.ts).
       return {
         kind: 'cron',
         expr: s.expr,
         ...(s.tz ? { tz: s.tz } : {}),
-        ...(s.staggerMs ? { staggerMs: s.staggerMs } : {}),
+        ...(s.staggerMs !== undefined ? { staggerMs: s.staggerMs } : {}),
       };
     default:
       throw unsupported(

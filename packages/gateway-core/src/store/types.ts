@@ -148,6 +148,11 @@ export interface CronJobRecord {
   failureAlert?: false | CronFailurePolicy | undefined;
   /** Where failure alerts go instead of the job's primary route (the reference's delivery.failureDestination). */
   failureDestination?: CronFailureRoute | undefined;
+  /**
+   * The reference's `delivery.bestEffort`: its delivery may fail without failing the run (as every
+   * delivery here), and it sends no inherited or default failure alerts (only a failureAlert of its own).
+   */
+  bestEffort?: true | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }
@@ -168,6 +173,8 @@ export interface CronFailurePolicy extends CronFailureRoute {
 
 export interface CronAlertState {
   consecutiveErrors: number;
+  /** Skipped runs in a row (counted apart; they alert only with includeSkipped). */
+  consecutiveSkipped?: number | undefined;
   /**
    * The unresolved failure, if any: its signature (a hash of cause and route) once it was alerted.
    * The same signature again is the same incident, never alerted twice.

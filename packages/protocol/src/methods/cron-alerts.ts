@@ -32,7 +32,10 @@ const policyFields = {
     Type.Integer({ minimum: 0, description: 'Least time between two alerts of a job (default 1 hour).' }),
   ),
   includeSkipped: Type.Optional(
-    Type.Boolean({ description: 'Count skipped runs too (only false is served here).' }),
+    Type.Boolean({
+      description:
+        'Skipped runs in a row alert too, at the same threshold (counted apart from failed runs; default false).',
+    }),
   ),
 };
 
@@ -80,7 +83,9 @@ export const CronFailureAlertPatch = Type.Union(
           }),
         ),
         includeSkipped: Type.Optional(
-          Type.Union([Type.Boolean(), Type.Null()], { description: 'Only false is served; null clears.' }),
+          Type.Union([Type.Boolean(), Type.Null()], {
+            description: 'Count skipped runs in a row too; null clears.',
+          }),
         ),
         ...routePatch,
       },
@@ -113,6 +118,9 @@ export const CronFailureAlertConfig = Type.Object(
 export const CronAlertStateView = {
   consecutiveErrors: Type.Optional(
     Type.Integer({ minimum: 0, description: 'Failed runs in a row (0 after a successful one).' }),
+  ),
+  consecutiveSkipped: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Skipped runs in a row (absent once a run ran).' }),
   ),
   lastFailureAlertAtMs: Type.Optional(TimestampMs('When the current incident was last alerted.')),
 };

@@ -128,7 +128,8 @@ const DeliveryTarget = {
   ),
   bestEffort: Type.Optional(
     Type.Boolean({
-      description: 'Delivery never fails the run here (replies go through the outbox and are retried).',
+      description:
+        'true: the job sends no inherited or default failure alerts (only those of a failureAlert of its own). Delivery never fails a run here either way (replies go through the outbox and are retried).',
     }),
   ),
   failureDestination: Type.Optional(CronFailureDestination),
@@ -242,6 +243,9 @@ export const CronJobReferenceView = {
         to: Type.Optional(NonEmptyString('Target (with webhook: the URL).')),
         accountId: Type.Optional(NonEmptyString('Account.')),
         threadId: Type.Optional(Type.String({ description: 'Thread.' })),
+        bestEffort: Type.Optional(
+          Type.Boolean({ description: 'true: no inherited or default failure alerts (set when asked).' }),
+        ),
         failureDestination: Type.Optional(CronFailureDestination),
       },
       {
@@ -321,7 +325,9 @@ export const CronDeliveryPatch = Strict(
     to: Nullable(NonEmptyString('Target (with webhook: an http(s) URL).'), 'Target; null clears.'),
     accountId: Nullable(NonEmptyString('Account.'), 'Account; null clears.'),
     threadId: Nullable(Type.Union([Type.String(), Type.Number()]), 'Thread; null clears.'),
-    bestEffort: Type.Optional(Type.Boolean({ description: 'Delivery never fails the run here.' })),
+    bestEffort: Type.Optional(
+      Type.Boolean({ description: 'true: no inherited or default failure alerts; false: back to them.' }),
+    ),
     failureDestination: Type.Optional(CronFailureDestinationPatch),
     completionDestination: NotServed('Completion webhook (not served here; null only).'),
   },
