@@ -109,6 +109,15 @@ export function importReferenceConfig(ref: Obj): ImportResult {
             else put(`ui.${k}`, v, `ui.${k}`);
           }
         break;
+      case 'commands':
+        // Only the owner list means something here: heartbeat alerts with target owner go there.
+        if (isObj(value))
+          for (const [k, v] of Object.entries(value)) {
+            if (k === 'ownerAllowFrom') put('commands.ownerAllowFrom', v, 'commands.ownerAllowFrom');
+            else drop(`commands.${k}`, 'chat commands are not served here; only ownerAllowFrom is read');
+          }
+        else drop('commands', 'not an object');
+        break;
       case 'agents':
       case 'models':
       case 'bindings':

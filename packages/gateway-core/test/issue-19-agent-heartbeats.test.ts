@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEnvelope } from '../src/channels/sdk/types.ts';
 import { DEFAULT_HEARTBEAT_PROMPT } from '../src/heartbeat/agent-heartbeat-settings.ts';
 import { AgentHeartbeats } from '../src/heartbeat/agent-heartbeats.ts';
+import { emptySession } from '../src/heartbeat/gateway-heartbeats.ts';
 import { scriptedProvider } from '../src/testing/scripted-provider.ts';
 import { ManualClock } from '../src/util/clock.ts';
 import { cronCalls } from './cron-calls.ts';
@@ -46,10 +47,14 @@ describe('agent heartbeat turns', () => {
   const heartbeatRequests = () => fake.requests.filter(isHeartbeat);
 
   /** A runner of its own over the core's parts, with this block as agent.heartbeat. */
-  const runner = (block: AgentHeartbeatConfig, leader?: () => Promise<boolean>) => {
+  const runner = (
+    block: AgentHeartbeatConfig,
+    leader?: () => Promise<boolean>,
+    extra: Partial<GatewayConfig> = {},
+  ) => {
     const config = (): GatewayConfig => {
       const c = h.core.config.current;
-      return { ...c, agent: { ...c.agent, heartbeat: block } };
+      return { ...c, ...extra, agent: { ...c.agent, heartbeat: block } };
     };
     const r = new AgentHeartbeats({
       clock,
@@ -61,10 +66,14 @@ describe('agent heartbeat turns', () => {
       channels: h.core.channels,
       timers: false,
       leader,
+      freshSession: emptySession(h.core),
     });
     r.start();
     return r;
   };
+
+  /** No per-agent block (an earlier case adds one): agent.heartbeat is main's again. */
+  const mainOnly = (): Partial<GatewayConfig> => ({ agents: { ...h.core.config.current.agents, list: [] } });
 
   beforeAll(async () => {
     fake = await FakeOpenAi.start({
@@ -324,5 +333,63 @@ describe('agent heartbeat turns', () => {
     const polls = sentTexts.flatMap((t, i) => (t === DEFAULT_HEARTBEAT_PROMPT ? [i] : []));
     expect(polls.length).toBeGreaterThan(0);
     for (const i of polls) expect(req.messages[i + 1]?.role).toBe('assistant');
+  });
+
+  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat; the main session is untouched; the alert still goes to the last chat', async () => {
+    const { call } = cronCalls(admin);
+    const history = async (key: string) =>
+      (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
+    const mainBefore = await history('agent:main:main');
+    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    heartbeatReply = 'Isolated alert one.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    heartbeatReply = 'Isolated alert two.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => sent.some((m) => m.text === 'Isolated alert two.'), 10_000);
+    // The second turn read nothing of the first, nor of the main session's conversation.
+    const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.filter((m) => m.role !== 'system').map((m) => messageText(m))).toEqual([
+      DEFAULT_HEARTBEAT_PROMPT,
+    ]);
+    const own = await h.core.store.sessions.history('agent:main:main:heartbeat', { limit: 50 });
+    expect(own.map((m) => m.text)).toEqual([DEFAULT_HEARTBEAT_PROMPT, 'Isolated alert two.']);
+    expect(await history('agent:main:main')).toEqual(mainBefore);
+    r.stop();
+  });
+
+  it('target owner: the first commands.ownerAllowFrom entry, else a channel allowFrom sender; none: skipped no-route without a model call; directPolicy block: dm-blocked', async () => {
+    heartbeatReply = 'Owner, the certificate expires tomorrow.';
+    const channels = (allowFrom?: string[]) => ({
+      ...mainOnly(),
+      channels: { scripted: { dmPolicy: 'open', ...(allowFrom ? { allowFrom } : {}) } },
+    });
+    const toOwner = runner({ every: '30m', target: 'owner' }, undefined, {
+      commands: { ownerAllowFrom: ['*', 'owner-0', 'slack:U1', 'scripted:owner-7'] },
+      ...channels(['owner-9']),
+    });
+    expect(await toOwner.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-7' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'owner-7'), 10_000);
+    const fromAllowFrom = runner({ every: '30m', target: 'owner' }, undefined, channels(['*', 'owner-9']));
+    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-9' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'owner-9'), 10_000);
+
+    const calls = heartbeatRequests().length;
+    const nobody = runner({ every: '30m', target: 'owner' }, undefined, channels(['*']));
+    expect(await nobody.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'no-route' });
+    expect(heartbeatRequests()).toHaveLength(calls);
+
+    const sentBefore = sent.length;
+    const blocked = runner({ every: '30m', target: 'owner', directPolicy: 'block' }, undefined, {
+      ...mainOnly(),
+      commands: { ownerAllowFrom: ['scripted:owner-7'] },
+    });
+    expect(await blocked.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'dm-blocked',
+      preview: 'Owner, the certificate expires tomorrow.',
+    });
+    expect(heartbeatRequests()).toHaveLength(calls + 1);
+    expect(sent).toHaveLength(sentBefore);
+    for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
   });
 });

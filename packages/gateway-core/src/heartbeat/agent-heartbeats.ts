@@ -19,6 +19,8 @@ export interface AgentHeartbeatDeps {
   agents: { list(): { id: string }[]; agentOf(sessionKey: string): string };
   sessions: Pick<SessionRouter, 'agent' | 'wait' | 'settled' | 'activeRunId' | 'systemEvent'>;
   channels: { send(params: SendParams, caller: string): Promise<unknown> };
+  /** Empty a session before an isolated heartbeat turn (its transcript and per-session state). */
+  freshSession?: ((sessionKey: string) => Promise<void>) | undefined;
   /** In a cluster only the cron scheduler's leader runs the ticks (the same lease as cron's). */
   leader?: (() => Promise<boolean>) | undefined;
   /** Arm real timers (default); tests call tick() after moving their clock. */
@@ -33,6 +35,9 @@ const WAIT_SLACK_MS = 60_000;
 const MAX_DELAY_MS = 2_147_483_647;
 
 export const mainSessionOf = (agentId: string): string => `agent:${agentId}:${MAIN_SESSION_NAME}`;
+
+/** The session of an isolated heartbeat turn beside its base session (the reference's key shape). */
+export const isolatedSessionOf = (baseKey: string): string => `${baseKey}:heartbeat`;
 
 /**
  * Periodic heartbeat turns: for each agent with an interval, a turn in its main session every
@@ -127,7 +132,7 @@ export class AgentHeartbeats {
     retryWhenBusy = false,
   ): Promise<AgentHeartbeatRun> {
     const started = this.#d.clock.now();
-    const key = sessionKey ?? mainSessionOf(agentId);
+    const base = sessionKey ?? mainSessionOf(agentId);
     const finish = (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => {
       const ts = this.#d.clock.now();
       return this.records.record({ agentId, ts, ...r, durationMs: Math.max(0, ts - started) });
@@ -136,6 +141,7 @@ export class AgentHeartbeats {
     if (!s) return finish({ status: 'skipped', reason: 'disabled' });
     if (reason === 'interval' && !withinActiveHours(s.activeHours, started))
       return finish({ status: 'skipped', reason: 'quiet-hours' });
+    const key = s.isolatedSession ? isolatedSessionOf(base) : base;
     const active = this.#d.sessions.activeRunId(key);
     if (active || this.#busy.has(key)) {
       // A wake is answered once the session is free; a periodic tick waits for its next slot.
@@ -159,7 +165,10 @@ export class AgentHeartbeats {
     reason: Reason,
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
   ): Promise<AgentHeartbeatRun> {
-    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s);
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config());
+    // The reference skips an owner poll with no owner to tell before calling the model.
+    if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
+    if (s.isolatedSession) await this.#d.freshSession?.(key);
     const turn = {
       ...(s.model ? { model: s.model } : {}),
       ...(s.lightContext ? { lightContext: true } : {}),
@@ -181,6 +190,8 @@ export class AgentHeartbeats {
       return finish({ status: reply.status, reason, silent: true, runId, ...where });
     const preview = reply.text.slice(0, 200);
     if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
+    if (route.direct && s.directPolicy === 'block')
+      return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
     await this.#d.channels.send(
       {
         channel: route.channel,

@@ -461,6 +461,19 @@ export const AgentSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );
 
+/** The reference's `commands` block; of it only the owner list is read here (heartbeat `owner` target). */
+export const CommandsSection = Type.Object(
+  {
+    ownerAllowFrom: Type.Optional(
+      Type.Array(Type.Union([Type.String({ minLength: 1 }), Type.Number()]), {
+        description:
+          'The operator: `<channel>:<sender id>` entries (e.g. `telegram:123456789`). The first one that names a channel is where heartbeat `target: owner` alerts go; `*` and ids without a channel name no one.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Command settings (reference `commands`).' },
+);
+
 export const SessionsSection = Type.Object(
   {
     retentionDays: Type.Integer({
@@ -644,6 +657,7 @@ const sections = {
   agents: AgentsSection,
   bindings: BindingsSection,
   sessions: SessionsSection,
+  commands: Type.Optional(CommandsSection),
   media: MediaSection,
   cron: CronSection,
   cluster: ClusterSection,
