@@ -54,7 +54,8 @@ describe('agent heartbeat turns', () => {
   ) => {
     const config = (): GatewayConfig => {
       const c = h.core.config.current;
-      return { ...c, ...extra, agent: { ...c.agent, heartbeat: block } };
+      // The harness runs without cron; periodic turns need it on (a case turns it off).
+      return { ...c, cron: { ...c.cron, enabled: true }, ...extra, agent: { ...c.agent, heartbeat: block } };
     };
     const r = new AgentHeartbeats({
       clock,
@@ -391,5 +392,29 @@ describe('agent heartbeat turns', () => {
     expect(heartbeatRequests()).toHaveLength(calls + 1);
     expect(sent).toHaveLength(sentBefore);
     for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
+  });
+
+  it('cron.enabled false: no periodic turn comes due (live), a wake still runs one', async () => {
+    heartbeatReply = 'NO_REPLY';
+    let cronOn = false;
+    const r = runner({ every: '30m' }, undefined, {
+      ...mainOnly(),
+      get cron() {
+        return { ...h.core.config.current.cron, enabled: cronOn };
+      },
+    });
+    const before = heartbeatRequests().length;
+    clock.advance(60 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before);
+    expect(await r.run('main', 'wake')).toMatchObject({ status: 'ok-token', reason: 'wake' });
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    // Turned on: the interval starts counting then.
+    cronOn = true;
+    r.reconcile();
+    clock.advance(30 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 2);
+    r.stop();
   });
 });

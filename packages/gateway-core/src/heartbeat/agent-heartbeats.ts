@@ -70,7 +70,9 @@ export class AgentHeartbeats {
   reconcile(): void {
     const now = this.#d.clock.now();
     const seen = new Set<string>();
-    for (const s of this.settings()) {
+    // As in the reference, periodic turns are scheduled jobs: with cron off only wakes run them.
+    const scheduled = this.#d.config().cron.enabled;
+    for (const s of scheduled ? this.settings() : []) {
       if (s.everyMs <= 0) continue;
       seen.add(s.agentId);
       const cur = this.#due.get(s.agentId);
@@ -83,6 +85,8 @@ export class AgentHeartbeats {
 
   start(): void {
     this.#stopped = false;
+    if (!this.#d.config().cron.enabled && this.settings().some((s) => s.everyMs > 0))
+      this.#d.log.warn('cron.enabled is false: periodic heartbeat turns do not run (wakes still do)');
     this.reconcile();
   }
 
