@@ -36,6 +36,7 @@ const CORE_CHANNEL_KEYS = [
   'groups',
   'textChunkLimit',
   'defaultAccount',
+  'heartbeatVisibility',
 ];
 /** Keys each provider reads (see packages/provider-<id>/src/config.ts). */
 const PROVIDER_KEYS: Record<string, string[]> = {
@@ -278,6 +279,15 @@ function importAuth(a: Obj, put: Put, drop: Drop): void {
 
 function importChannels(channels: Obj, put: Put, drop: Drop): void {
   for (const [id, raw] of Object.entries(channels)) {
+    if (id === 'defaults' && isObj(raw)) {
+      // Of the shared channel defaults, heartbeat visibility means the same here.
+      for (const [k, v] of Object.entries(raw)) {
+        if (k === 'heartbeatVisibility')
+          put('channels.defaults.heartbeatVisibility', v, 'channels.defaults.heartbeatVisibility');
+        else drop(`channels.defaults.${k}`, 'not a channel default here (set it on each channel)');
+      }
+      continue;
+    }
     const known = PROVIDER_KEYS[id];
     if (!known) {
       drop(`channels.${id}`, `no ${id} provider in this gateway`);

@@ -417,4 +417,43 @@ describe('agent heartbeat turns', () => {
     expect(heartbeatRequests()).toHaveLength(before + 2);
     r.stop();
   });
+
+  it('heartbeatVisibility: showOk sends HEARTBEAT_OK, showAlerts false keeps an alert (account over channel over channels.defaults), all off skips without a model call; applied live', async () => {
+    const { call } = cronCalls(admin);
+    const patch = (channels: unknown) => call('config.patch', { raw: JSON.stringify({ channels }) });
+    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const sentBefore = sent.length;
+    await patch({ defaults: { heartbeatVisibility: { showOk: true } } });
+    heartbeatReply = 'NO_REPLY';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'ok-token',
+      silent: false,
+      to: 'chat-1',
+    });
+    await eventually(() => sent.length === sentBefore + 1, 10_000);
+    expect(sent.at(-1)).toMatchObject({ to: { chatId: 'chat-1' }, text: 'HEARTBEAT_OK' });
+
+    await patch({ scripted: { heartbeatVisibility: { showAlerts: false } } });
+    heartbeatReply = 'Kept back by the channel.';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'alerts-disabled',
+      preview: 'Kept back by the channel.',
+    });
+    await patch({ scripted: { accounts: { default: { heartbeatVisibility: { showAlerts: true } } } } });
+    heartbeatReply = 'The account shows it.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => sent.some((m) => m.text === 'The account shows it.'), 10_000);
+    expect(sent.filter((m) => m.text === 'Kept back by the channel.')).toEqual([]);
+
+    const calls = heartbeatRequests().length;
+    await patch({
+      defaults: { heartbeatVisibility: { showOk: false, showAlerts: false, useIndicator: false } },
+      scripted: { heartbeatVisibility: null, accounts: null },
+    });
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'alerts-disabled' });
+    expect(heartbeatRequests()).toHaveLength(calls);
+    await patch({ defaults: null });
+    r.stop();
+  });
 });

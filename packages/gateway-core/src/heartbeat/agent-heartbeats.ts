@@ -8,8 +8,9 @@ import { newId } from '../util/ids.ts';
 import { withinActiveHours } from './active-hours.ts';
 import { type AgentHeartbeatSettings, heartbeatSettings } from './agent-heartbeat-settings.ts';
 import { HeartbeatRecords } from './heartbeat-records.ts';
-import { classifyHeartbeatReply } from './heartbeat-reply.ts';
+import { classifyHeartbeatReply, HEARTBEAT_TOKEN } from './heartbeat-reply.ts';
 import { type HeartbeatRoute, resolveHeartbeatRoute } from './heartbeat-route.ts';
+import { heartbeatVisibility } from './heartbeat-visibility.ts';
 
 export interface AgentHeartbeatDeps {
   clock: Clock;
@@ -172,6 +173,12 @@ export class AgentHeartbeats {
     const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config());
     // The reference skips an owner poll with no owner to tell before calling the model.
     if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
+    const shown = route.ok
+      ? heartbeatVisibility(this.#d.config(), route.channel, route.accountId)
+      : heartbeatVisibility(this.#d.config());
+    // Nothing of the turn could be seen anywhere: not worth a model call.
+    if (!shown.showOk && !shown.showAlerts && !shown.useIndicator)
+      return finish({ status: 'skipped', reason: 'alerts-disabled' });
     if (s.isolatedSession) await this.#d.freshSession?.(key);
     const turn = {
       ...(s.model ? { model: s.model } : {}),
@@ -190,17 +197,28 @@ export class AgentHeartbeats {
       return finish({ status: 'failed', reason: w?.error ?? w?.status ?? 'no answer', runId });
     const reply = classifyHeartbeatReply(w.output);
     const where = route.ok ? whereOf(route) : {};
-    if (reply.status !== 'sent')
-      return finish({ status: reply.status, reason, silent: true, runId, ...where });
+    if (reply.status !== 'sent') {
+      const quiet = !shown.showOk || !route.ok || (route.direct && s.directPolicy === 'block');
+      if (quiet) return finish({ status: reply.status, reason, silent: true, runId, ...where });
+      await this.#send(route, HEARTBEAT_TOKEN, runId);
+      return finish({ status: reply.status, reason, silent: false, runId, ...where });
+    }
     const preview = reply.text.slice(0, 200);
     if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
     if (route.direct && s.directPolicy === 'block')
       return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
+    if (!shown.showAlerts)
+      return finish({ status: 'skipped', reason: 'alerts-disabled', preview, silent: true, runId, ...where });
+    await this.#send(route, reply.text, runId);
+    return finish({ status: 'sent', reason, preview, runId, ...where });
+  }
+
+  async #send(route: Extract<HeartbeatRoute, { ok: true }>, message: string, runId: string): Promise<void> {
     await this.#d.channels.send(
       {
         channel: route.channel,
         to: route.to,
-        message: reply.text,
+        message,
         idempotencyKey: runId,
         ...(route.accountId ? { accountId: route.accountId } : {}),
         ...(route.threadId ? { threadId: route.threadId } : {}),
@@ -208,7 +226,6 @@ export class AgentHeartbeats {
       },
       'heartbeat',
     );
-    return finish({ status: 'sent', reason, preview, runId, ...where });
   }
 
   async #isLeader(): Promise<boolean> {

@@ -2,7 +2,7 @@ import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox
 import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
 import { thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
-import { AgentHeartbeatConfig } from './heartbeat-config.ts';
+import { AgentHeartbeatConfig, ChannelDefaults } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 import { UiSection } from './ui-config.ts';
 
@@ -691,6 +691,8 @@ export type GatewayConfig = Static<typeof GatewayConfig>;
 export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>): TObject {
   const properties: Record<string, TSchema> = {};
   for (const [id, schema] of Object.entries(channels)) properties[id] = Type.Optional(schema);
+  // Not a channel: what every channel falls back to (the reference's `channels.defaults`).
+  properties.defaults = Type.Optional(ChannelDefaults);
   return Type.Object(
     {
       ...sections,

@@ -34,6 +34,37 @@ export const HeartbeatActiveHours = Type.Object(
   },
 );
 
+/** The reference's `heartbeatVisibility` (channel defaults, a channel, an account; each key falls back). */
+export const HeartbeatVisibility = Type.Object(
+  {
+    showOk: Type.Optional(
+      Type.Boolean({
+        description: 'Send `HEARTBEAT_OK` to the chat when a turn only acknowledges (default false).',
+      }),
+    ),
+    showAlerts: Type.Optional(
+      Type.Boolean({ description: 'Send heartbeat alerts to the chat (default true).' }),
+    ),
+    useIndicator: Type.Optional(
+      Type.Boolean({
+        description:
+          'Status indicator events (default true). None are sent here; with all three false a heartbeat turn is skipped without a model call.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'What of heartbeat turns reaches a chat. Per account over per channel over `channels.defaults.heartbeatVisibility`.',
+  },
+);
+export type HeartbeatVisibility = Static<typeof HeartbeatVisibility>;
+
+export const ChannelDefaults = Type.Object(
+  { heartbeatVisibility: Type.Optional(HeartbeatVisibility) },
+  { additionalProperties: false, description: 'Settings every channel falls back to.' },
+);
+
 export const AgentHeartbeatConfig = Type.Object(
   {
     every: Type.Optional(
