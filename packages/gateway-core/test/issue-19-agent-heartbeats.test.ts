@@ -456,4 +456,27 @@ describe('agent heartbeat turns', () => {
     await patch({ defaults: null });
     r.stop();
   });
+
+  it('the same alert to the same chat within a day is skipped (duplicate); after a day, or another text, it goes out', async () => {
+    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const count = (text: string) => sent.filter((m) => m.text === text).length;
+    heartbeatReply = 'Backups are failing.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => count('Backups are failing.') === 1, 10_000);
+    clock.advance(23 * 60 * MIN);
+    heartbeatReply = '  Backups are failing.  ';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'duplicate',
+      preview: 'Backups are failing.',
+    });
+    heartbeatReply = 'Backups are failing again.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    heartbeatReply = 'Backups are failing.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    clock.advance(24 * 60 * MIN);
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => count('Backups are failing.') === 3, 10_000);
+    r.stop();
+  });
 });

@@ -209,7 +209,12 @@ export class AgentHeartbeats {
       return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
     if (!shown.showAlerts)
       return finish({ status: 'skipped', reason: 'alerts-disabled', preview, silent: true, runId, ...where });
+    const now = this.#d.clock.now();
+    const chat = `${route.channel}:${route.to}`;
+    if (await this.records.isDuplicate(s.agentId, chat, reply.text, now))
+      return finish({ status: 'skipped', reason: 'duplicate', preview, silent: true, runId, ...where });
     await this.#send(route, reply.text, runId);
+    await this.records.alertSent(s.agentId, chat, reply.text, now);
     return finish({ status: 'sent', reason, preview, runId, ...where });
   }
 
