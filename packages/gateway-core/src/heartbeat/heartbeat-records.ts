@@ -29,8 +29,8 @@ export class HeartbeatRecords {
 
   async record(run: AgentHeartbeatRun): Promise<AgentHeartbeatRun> {
     const out: AgentHeartbeatRun = { ...run };
-    if (out.message === undefined && out.status === 'skipped' && out.reason && SKIP_MESSAGES[out.reason])
-      out.message = SKIP_MESSAGES[out.reason];
+    const hint = out.reason === undefined ? undefined : SKIP_MESSAGES[out.reason];
+    if (out.message === undefined && out.status === 'skipped' && hint !== undefined) out.message = hint;
     await this.#kv.set(`${PREFIX}${run.agentId}`, out);
     return out;
   }
