@@ -38,7 +38,9 @@ const MAX_DELAY_MS = 2_147_483_647;
 export const mainSessionOf = (agentId: string): string => `agent:${agentId}:${MAIN_SESSION_NAME}`;
 
 /** The session of an isolated heartbeat turn beside its base session (the reference's key shape). */
-export const isolatedSessionOf = (baseKey: string): string => `${baseKey}:heartbeat`;
+export const isolatedSessionOf = (baseKey: string): string =>
+  // A wake naming the isolated session itself runs there, not in a `…:heartbeat:heartbeat`.
+  baseKey.endsWith(':heartbeat') ? baseKey : `${baseKey}:heartbeat`;
 
 /**
  * Periodic heartbeat turns: for each agent with an interval, a turn in its main session every
