@@ -19,7 +19,11 @@ export interface AgentHeartbeatDeps {
   config: () => GatewayConfig;
   agents: { list(): { id: string }[]; agentOf(sessionKey: string): string };
   sessions: Pick<SessionRouter, 'agent' | 'wait' | 'settled' | 'activeRunId' | 'systemEvent'>;
-  channels: { send(params: SendParams, caller: string): Promise<unknown> };
+  channels: {
+    send(params: SendParams, caller: string): Promise<unknown>;
+    /** Their sender id forms (`tg:1001`), so an owner from an allow list is the chat id. */
+    providers?: readonly { id: string; normalizeSenderId?(entry: string): string }[] | undefined;
+  };
   /** Empty a session before an isolated heartbeat turn (its transcript and per-session state). */
   freshSession?: ((sessionKey: string) => Promise<void>) | undefined;
   /** In a cluster only the cron scheduler's leader runs the ticks (the same lease as cron's). */
@@ -172,7 +176,9 @@ export class AgentHeartbeats {
     reason: Reason,
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
   ): Promise<AgentHeartbeatRun> {
-    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config());
+    const senderId = (channel: string, id: string) =>
+      this.#d.channels.providers?.find((p) => p.id === channel)?.normalizeSenderId?.(id) ?? id;
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config(), senderId);
     // The reference skips an owner poll with no owner to tell before calling the model.
     if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
     const shown = route.ok

@@ -16,6 +16,9 @@ export type HeartbeatRoute =
     }
   | { ok: false; reason: 'no-route' | 'target-none' };
 
+/** A sender id as its channel writes it (`tg:1001` → `1001`), as access control reads allowFrom. */
+export type SenderIds = (channel: string, id: string) => string;
+
 /** Sessions looked at for the last route: the most recently active ones come first. */
 const LAST_ROUTE_SCAN = 200;
 
@@ -29,9 +32,10 @@ export async function resolveHeartbeatRoute(
   agents: { agentOf(sessionKey: string): string },
   s: Pick<AgentHeartbeatSettings, 'agentId' | 'target' | 'to' | 'accountId'>,
   config?: Pick<GatewayConfig, 'commands' | 'channels'>,
+  normalize: SenderIds = (_channel, id) => id,
 ): Promise<HeartbeatRoute> {
   if (s.target === 'none') return { ok: false, reason: 'target-none' };
-  if (s.target === 'owner') return ownerRoute(store, agents, s.agentId, config);
+  if (s.target === 'owner') return ownerRoute(store, agents, s.agentId, config, normalize);
 
   if (s.target !== 'last')
     return s.to
@@ -64,12 +68,18 @@ async function agentChats(
 }
 
 /** `<channel>:<id>` of an allow list entry that names one sender; `*` and bare ids name no one. */
-function concrete(entry: string | number, channels: ReadonlySet<string>, channel?: string) {
+function concrete(
+  entry: string | number,
+  channels: ReadonlySet<string>,
+  normalize: SenderIds,
+  channel?: string,
+) {
   const text = String(entry).trim();
   const at = text.indexOf(':');
   const [ch, id] = channel ? [channel, text] : [text.slice(0, at), text.slice(at + 1).trim()];
   if ((!channel && at <= 0) || !id || id === '*' || !channels.has(ch)) return undefined;
-  return { channel: ch, to: id };
+  const to = normalize(ch, id);
+  return to ? { channel: ch, to } : undefined;
 }
 
 /**
@@ -83,18 +93,19 @@ async function ownerRoute(
   agents: { agentOf(sessionKey: string): string },
   agentId: string,
   config: Pick<GatewayConfig, 'commands' | 'channels'> | undefined,
+  normalize: SenderIds,
 ): Promise<HeartbeatRoute> {
   const channels = (config?.channels ?? {}) as Record<string, unknown>;
   const ids = new Set(Object.keys(channels).filter((c) => c !== 'defaults'));
   let owner: { channel: string; to: string; accountId?: string } | undefined;
-  for (const e of config?.commands?.ownerAllowFrom ?? []) owner ??= concrete(e, ids);
+  for (const e of config?.commands?.ownerAllowFrom ?? []) owner ??= concrete(e, ids, normalize);
   for (const [channel, raw] of Object.entries(channels)) {
     if (owner || !ids.has(channel) || !isObj(raw)) continue;
-    for (const e of list(raw.allowFrom)) owner ??= concrete(e, ids, channel);
+    for (const e of list(raw.allowFrom)) owner ??= concrete(e, ids, normalize, channel);
     for (const [accountId, a] of Object.entries(isObj(raw.accounts) ? raw.accounts : {})) {
       const found = isObj(a)
         ? list(a.allowFrom)
-            .map((e) => concrete(e, ids, channel))
+            .map((e) => concrete(e, ids, normalize, channel))
             .find(Boolean)
         : undefined;
       if (!owner && found) owner = { ...found, accountId };
