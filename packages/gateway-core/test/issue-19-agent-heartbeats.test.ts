@@ -479,4 +479,26 @@ describe('agent heartbeat turns', () => {
     await eventually(() => count('Backups are failing.') === 3, 10_000);
     r.stop();
   });
+
+  it('an isolated turn reads the system events waiting in the main session (a wake text too), each once', async () => {
+    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    const asked = () =>
+      heartbeatRequests()
+        .at(-1)!
+        .messages.map((m) => messageText(m))
+        .join('\n');
+    heartbeatReply = 'NO_REPLY';
+    await h.core.sessions.systemEvent('agent:main:main', 'evt-iso-1', 'The build broke.');
+    await r.run('main', 'interval');
+    expect(asked()).toContain('The build broke.');
+    await r.run('main', 'interval');
+    expect(asked()).not.toContain('The build broke.');
+    // A wake's text waits in the main session; the isolated turn it starts reads it.
+    const before = heartbeatRequests().length;
+    await r.wake({ mode: 'now', text: 'Deploy of v2 finished.' });
+    await eventually(() => heartbeatRequests().length > before, 10_000);
+    expect(asked()).toContain('Deploy of v2 finished.');
+    expect(asked()).not.toContain('The build broke.');
+    r.stop();
+  });
 });

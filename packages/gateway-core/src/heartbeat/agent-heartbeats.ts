@@ -36,6 +36,10 @@ type Reason = 'interval' | 'wake';
 
 /** How long past its own ceiling a turn is waited for before the heartbeat is recorded failed. */
 const WAIT_SLACK_MS = 60_000;
+/** How far back an isolated turn looks for system events waiting in its base session. */
+const EVENT_SCAN = 50;
+/** Per base session: the last waiting event an isolated turn has read. */
+const CARRIED_PREFIX = 'heartbeat.carried.';
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2_147_483_647;
 
@@ -162,7 +166,7 @@ export class AgentHeartbeats {
     }
     this.#busy.add(key);
     try {
-      return await this.#turn(s, key, reason, finish);
+      return await this.#turn(s, key, reason, finish, base);
     } catch (error) {
       return finish({ status: 'failed', reason: error instanceof Error ? error.message : String(error) });
     } finally {
@@ -175,6 +179,7 @@ export class AgentHeartbeats {
     key: string,
     reason: Reason,
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
+    base: string,
   ): Promise<AgentHeartbeatRun> {
     const senderId = (channel: string, id: string) =>
       this.#d.channels.providers?.find((p) => p.id === channel)?.normalizeSenderId?.(id) ?? id;
@@ -187,7 +192,10 @@ export class AgentHeartbeats {
     // Nothing of the turn could be seen anywhere: not worth a model call.
     if (!shown.showOk && !shown.showAlerts && !shown.useIndicator)
       return finish({ status: 'skipped', reason: 'alerts-disabled' });
-    if (s.isolatedSession) await this.#d.freshSession?.(key);
+    if (key !== base) {
+      await this.#d.freshSession?.(key);
+      await this.#carryEvents(base, key);
+    }
     const turn = {
       ...(s.model ? { model: s.model } : {}),
       ...(s.lightContext ? { lightContext: true } : {}),
@@ -239,6 +247,23 @@ export class AgentHeartbeats {
       },
       'heartbeat',
     );
+  }
+
+  /**
+   * An isolated turn reads the system events waiting in its base session (those after its last
+   * turn there), each once: the reference hands its isolated turn the base session's events too.
+   * They stay in the base session, where its next turn reads them as history.
+   */
+  async #carryEvents(base: string, key: string): Promise<void> {
+    const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
+    let waiting = recent.slice(recent.findLastIndex((m) => m.role !== 'system') + 1);
+    const mark = `${CARRIED_PREFIX}${base}`;
+    const carried = await this.#d.store.kv.get<string>(mark);
+    const after = waiting.findIndex((m) => m.id === carried);
+    if (after >= 0) waiting = waiting.slice(after + 1);
+    for (const m of waiting) await this.#d.sessions.systemEvent(key, m.id, m.text);
+    const last = waiting.at(-1);
+    if (last) await this.#d.store.kv.set(mark, last.id);
   }
 
   async #isLeader(): Promise<boolean> {
