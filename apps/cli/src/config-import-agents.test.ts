@@ -46,10 +46,10 @@ describe('config import: agents and bindings of a reference config', () => {
         name: 'Work bot',
         model: { primary: 'openai-compatible/qwen3-32b', fallbacks: ['anthropic/claude-sonnet'] },
       },
-      // The reference ran it every hour to the owner's DM: here the cadence, and alerts kept.
-      { id: 'research', heartbeat: { every: '1h', target: 'none' } },
+      // The reference ran it every hour to the owner's DM: so it does here.
+      { id: 'research', heartbeat: { every: '1h', target: 'owner' } },
     ]);
-    expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'none' });
+    expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'owner' });
     // Thinking defaults by the names here; one that names no level here is dropped with why.
     expect(cfg.agent.thinkingDefault).toBe('xhigh');
     expect(cfg.bindings).toEqual([
@@ -63,14 +63,12 @@ describe('config import: agents and bindings of a reference config', () => {
     ]);
     const dropped = Object.fromEntries(r.dropped.map((d) => [d.from, d.why]));
     expect(dropped).toMatchObject({
-      'agents.defaults.heartbeat.target': expect.stringMatching(/owner DMs .* are not resolved here/),
       'agents.list.0.default': expect.stringMatching(/main answers/),
       'agents.list.2.thinkingDefault': expect.stringMatching(/not a thinking level here/),
       'agents.list.0.workspace': expect.stringMatching(/SYSTEM\.md/),
       'agents.list.1.identity.emoji': expect.any(String),
       'agents.list.1.tools': expect.stringMatching(/tool names/),
       'agents.list.2.model': expect.stringMatching(/no provider here serves it/),
-      'agents.list.2.heartbeat.target': expect.stringMatching(/owner DMs/),
       'agents.list.3': expect.stringMatching(/only lower-case letters/),
       'bindings.2.session': expect.stringMatching(/session scopes are not honoured/),
       'bindings.4': expect.stringMatching(/guildId can only match discord messages/),

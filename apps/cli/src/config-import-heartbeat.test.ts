@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { importReferenceConfig } from './config-import.ts';
 
 describe('config import: heartbeat blocks', () => {
-  it('carries cadence, prompt, target with to, model, context, timeout and active hours; drops the rest with reasons', () => {
+  it('carries cadence, prompt, target (owner too) with to, model, context, isolation, direct policy, timeout, active hours, commands.ownerAllowFrom and heartbeat visibility; drops the rest with reasons', () => {
     const r = importReferenceConfig({
       agents: {
         defaults: {
@@ -19,9 +19,20 @@ describe('config import: heartbeat blocks', () => {
             timeoutSeconds: 90,
             activeHours: { start: '08:00', end: '24:00', timezone: 'Europe/Berlin' },
             isolatedSession: true,
+            directPolicy: 'block',
+            session: 'agent:main:telegram:direct:1',
           },
         },
-        entries: { main: { default: true }, ops: { heartbeat: { every: 'often', target: 'owner' } } },
+        entries: {
+          main: { default: true },
+          ops: { heartbeat: { every: 'often', target: 'owner' } },
+          desk: { heartbeat: { every: '1h', target: 'pigeon' } },
+        },
+      },
+      commands: { ownerAllowFrom: ['telegram:123456789', 42], native: 'auto' },
+      channels: {
+        defaults: { heartbeatVisibility: { showOk: true }, groupPolicy: 'open' },
+        telegram: { botToken: '123:abc', heartbeatVisibility: { showAlerts: false } },
       },
       models: { providers: { local: { baseUrl: 'http://127.0.0.1:1234/v1', api: 'openai-completions' } } },
     });
@@ -36,13 +47,25 @@ describe('config import: heartbeat blocks', () => {
       lightContext: true,
       timeoutSeconds: 90,
       activeHours: { start: '08:00', end: '24:00', timezone: 'Europe/Berlin' },
+      isolatedSession: true,
+      directPolicy: 'block',
     });
-    expect(cfg.agents.list.find((a) => a.id === 'ops')?.heartbeat).toEqual({ every: '30m', target: 'none' });
+    expect(cfg.agents.list.find((a) => a.id === 'ops')?.heartbeat).toEqual({ every: '30m', target: 'owner' });
+    expect(cfg.agents.list.find((a) => a.id === 'desk')?.heartbeat).toEqual({ every: '1h', target: 'owner' });
+    expect(cfg.commands).toEqual({ ownerAllowFrom: ['telegram:123456789', 42] });
+    expect(cfg.channels).toMatchObject({
+      defaults: { heartbeatVisibility: { showOk: true } },
+      telegram: { heartbeatVisibility: { showAlerts: false } },
+    });
     const dropped = Object.fromEntries(r.dropped.map((d) => [d.from, d.why]));
     expect(dropped).toMatchObject({
-      'agents.defaults.heartbeat.isolatedSession': expect.stringMatching(/main session/),
+      'agents.defaults.heartbeat.session': expect.stringMatching(/main session/),
       'agents.entries.ops.heartbeat.every': expect.stringMatching(/not a duration here/),
-      'agents.entries.ops.heartbeat.target': expect.stringMatching(/owner DMs/),
+      'agents.entries.desk.heartbeat.target': expect.stringMatching(/no pigeon provider/),
+      'commands.native': expect.stringMatching(/only ownerAllowFrom/),
+      'channels.defaults.groupPolicy': expect.stringMatching(/not a channel default here/),
     });
+    expect(dropped).not.toHaveProperty('agents.entries.ops.heartbeat.target');
+    expect(dropped).not.toHaveProperty('agents.defaults.heartbeat.isolatedSession');
   });
 });

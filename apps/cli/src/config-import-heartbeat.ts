@@ -6,12 +6,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** The reference's cadence when a block names none (ours is off: heartbeat turns are opt-in). */
 const REFERENCE_EVERY = '30m';
 const TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
-const OWNER_WHY =
-  'owner DMs (commands.ownerAllowFrom) are not resolved here: target none keeps alerts in the main session; set target last, or a channel id with to';
 
 const KEY_WHY: Record<string, string> = {
-  isolatedSession: 'heartbeat turns run in the main session here',
-  directPolicy: 'not honoured here',
   includeReasoning: 'reasoning is never delivered here',
   ackMaxChars: 'fixed at 300 here (as in the reference)',
   session: 'heartbeat turns run in the main session here',
@@ -31,7 +27,7 @@ export interface HeartbeatImport {
 /**
  * A reference heartbeat block as ours: what maps is kept, the rest dropped with the reason. A
  * block without `every` ran every 30 minutes there, so it is written out; without a target it went
- * to the owner's DM, which has no counterpart here, so it becomes `none`.
+ * to the owner's DM, so it becomes `owner`, as that is not our default (`last`).
  */
 export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | undefined {
   if (!isObj(v)) {
@@ -50,14 +46,15 @@ export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | unde
         );
     } else if ((k === 'prompt' || k === 'to' || k === 'accountId') && typeof x === 'string' && x) out[k] = x;
     else if (k === 'target' && typeof x === 'string') {
-      if (x === 'last' || x === 'none' || o.providers.has(x)) out.target = x;
-      else o.drop(at, x === 'owner' ? OWNER_WHY : `no ${x} provider here; alerts stay in the main session`);
+      if (x === 'last' || x === 'none' || x === 'owner' || o.providers.has(x)) out.target = x;
+      else o.drop(at, `no ${x} provider here; alerts stay in the main session`);
     } else if (k === 'model') {
       const m = o.model(x);
       if (m) out.model = m;
       else
         o.drop(at, `${JSON.stringify(x)}: no provider here serves it; heartbeat turns use the agent model`);
-    } else if (k === 'lightContext' && typeof x === 'boolean') out.lightContext = x;
+    } else if ((k === 'lightContext' || k === 'isolatedSession') && typeof x === 'boolean') out[k] = x;
+    else if (k === 'directPolicy' && (x === 'allow' || x === 'block')) out.directPolicy = x;
     else if (k === 'timeoutSeconds' && Number.isInteger(x) && (x as number) >= 1) out.timeoutSeconds = x;
     else if (k === 'activeHours' && isObj(x) && TIME.test(String(x.start)) && TIME.test(String(x.end))) {
       out.activeHours = {
@@ -70,14 +67,14 @@ export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | unde
     } else o.drop(at, KEY_WHY[k] ?? 'no such heartbeat setting here');
   }
   out.every ??= REFERENCE_EVERY;
-  if (out.target === undefined) out.target = 'none';
-  if (out.target !== 'last' && out.target !== 'none' && out.to === undefined) {
+  // The reference's default: the owner's direct chat (commands.ownerAllowFrom, else allowFrom).
+  if (out.target === undefined) out.target = 'owner';
+  if (!['last', 'none', 'owner'].includes(String(out.target)) && out.to === undefined) {
     o.drop(
       `${o.from}.target`,
       `${String(out.target)} needs a to (the chat) here; alerts stay in the main session`,
     );
     out.target = 'none';
   }
-  if (v.target === undefined) o.drop(`${o.from}.target`, `absent (the owner's DM there): ${OWNER_WHY}`);
   return out;
 }

@@ -37,6 +37,7 @@ const CORE_CHANNEL_KEYS = [
   'groups',
   'textChunkLimit',
   'defaultAccount',
+  'heartbeatVisibility',
 ];
 /** Keys each provider reads (see packages/provider-<id>/src/config.ts). */
 const PROVIDER_KEYS: Record<string, string[]> = {
@@ -112,6 +113,15 @@ export function importReferenceConfig(ref: Obj): ImportResult {
         break;
       case 'cron':
         importCronBlock(value, put, drop);
+        break;
+      case 'commands':
+        // Only the owner list means something here: heartbeat alerts with target owner go there.
+        if (isObj(value))
+          for (const [k, v] of Object.entries(value)) {
+            if (k === 'ownerAllowFrom') put('commands.ownerAllowFrom', v, 'commands.ownerAllowFrom');
+            else drop(`commands.${k}`, 'chat commands are not served here; only ownerAllowFrom is read');
+          }
+        else drop('commands', 'not an object');
         break;
       case 'agents':
       case 'models':
@@ -273,6 +283,15 @@ function importAuth(a: Obj, put: Put, drop: Drop): void {
 
 function importChannels(channels: Obj, put: Put, drop: Drop): void {
   for (const [id, raw] of Object.entries(channels)) {
+    if (id === 'defaults' && isObj(raw)) {
+      // Of the shared channel defaults, heartbeat visibility means the same here.
+      for (const [k, v] of Object.entries(raw)) {
+        if (k === 'heartbeatVisibility')
+          put('channels.defaults.heartbeatVisibility', v, 'channels.defaults.heartbeatVisibility');
+        else drop(`channels.defaults.${k}`, 'not a channel default here (set it on each channel)');
+      }
+      continue;
+    }
     const known = PROVIDER_KEYS[id];
     if (!known) {
       drop(`channels.${id}`, `no ${id} provider in this gateway`);

@@ -117,7 +117,8 @@ describe('issue 15: secrets are marked in the config schema', () => {
     for (const path of ['cluster.redisUrl', 'agent.openai.baseUrl', 'channels.signal.baseUrl'])
       expect(hints[path], path).toMatchObject({ sensitive: true, secret: 'url-password' });
     const channels = ((json.properties as Node).channels as { properties: Node }).properties;
-    expect(Object.keys(channels)).toEqual(channelProviders.map((c) => c.id));
+    // Every provider, and the defaults they fall back to (no secrets there).
+    expect(Object.keys(channels)).toEqual([...channelProviders.map((c) => c.id), 'defaults']);
   });
 
   it('the walk catches an unmarked secret, and takes references to secrets for what they are', () => {

@@ -75,4 +75,41 @@ describe('agent heartbeat turns (process)', () => {
     const status = (await op.request('status', {})) as { heartbeat: { agents: { every: string }[] } };
     expect(status.heartbeat.agents[0]?.every).toBe('disabled');
   });
+
+  it('target owner with commands.ownerAllowFrom, isolatedSession and channels.defaults.heartbeatVisibility: applied live on Telegram, bad values refused with their paths', async () => {
+    let beats = 0;
+    const script = (req: ChatRequest) => {
+      const asked = messageText(req.messages.filter((m) => m.role === 'user').at(-1)!);
+      if (asked !== PROMPT) return { text: [`re: ${asked}`] };
+      beats += 1;
+      return {
+        text: [beats === 1 ? 'HEARTBEAT_OK' : beats === 2 ? 'Certificate expires tomorrow.' : 'NO_REPLY'],
+      };
+    };
+    const { tg, op } = await telegramAgentGateway(cleanup, { model: { script } });
+    const patch = (raw: unknown) => op.request('config.patch', { raw: JSON.stringify(raw) });
+    await expect(
+      patch({ channels: { defaults: { heartbeatVisibility: { showOk: 'yes' } } } }),
+    ).rejects.toMatchObject({ details: { path: 'channels.defaults.heartbeatVisibility.showOk' } });
+    await expect(patch({ commands: { ownerAllowFrom: ['telegram:'] } })).rejects.toMatchObject({
+      details: { path: 'commands.ownerAllowFrom.0' },
+    });
+    await expect(patch({ agent: { heartbeat: { directPolicy: 'never' } } })).rejects.toMatchObject({
+      details: { path: 'agent.heartbeat.directPolicy' },
+    });
+    // The owner never wrote to the bot: the alert still reaches their direct chat.
+    await patch({
+      commands: { ownerAllowFrom: ['telegram:5501'] },
+      channels: { defaults: { heartbeatVisibility: { showOk: true } } },
+      agent: { heartbeat: { every: '1s', prompt: PROMPT, target: 'owner', isolatedSession: true } },
+    });
+    await eventually(() => tg.sentTexts('5501').includes('Certificate expires tomorrow.'), 30_000);
+    await eventually(() => beats >= 3, 30_000);
+    await patch({ agent: { heartbeat: { every: '0m' } } });
+    // showOk: the acknowledgement went out too, first.
+    expect(tg.sentTexts('5501').slice(0, 2)).toEqual(['HEARTBEAT_OK', 'Certificate expires tomorrow.']);
+    // The turns ran in a session of their own beside the main one.
+    const rows = (await op.request('sessions.list', {})) as { sessions: { key: string }[] };
+    expect(rows.sessions.map((x) => x.key)).toContain('agent:main:main:heartbeat');
+  });
 });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEnvelope } from '../src/channels/sdk/types.ts';
 import { DEFAULT_HEARTBEAT_PROMPT } from '../src/heartbeat/agent-heartbeat-settings.ts';
 import { AgentHeartbeats } from '../src/heartbeat/agent-heartbeats.ts';
+import { emptySession } from '../src/heartbeat/gateway-heartbeats.ts';
 import { scriptedProvider } from '../src/testing/scripted-provider.ts';
 import { ManualClock } from '../src/util/clock.ts';
 import { cronCalls } from './cron-calls.ts';
@@ -46,10 +47,15 @@ describe('agent heartbeat turns', () => {
   const heartbeatRequests = () => fake.requests.filter(isHeartbeat);
 
   /** A runner of its own over the core's parts, with this block as agent.heartbeat. */
-  const runner = (block: AgentHeartbeatConfig, leader?: () => Promise<boolean>) => {
+  const runner = (
+    block: AgentHeartbeatConfig,
+    leader?: () => Promise<boolean>,
+    extra: Partial<GatewayConfig> = {},
+  ) => {
     const config = (): GatewayConfig => {
       const c = h.core.config.current;
-      return { ...c, agent: { ...c.agent, heartbeat: block } };
+      // The harness runs without cron; periodic turns need it on (a case turns it off).
+      return { ...c, cron: { ...c.cron, enabled: true }, ...extra, agent: { ...c.agent, heartbeat: block } };
     };
     const r = new AgentHeartbeats({
       clock,
@@ -61,10 +67,14 @@ describe('agent heartbeat turns', () => {
       channels: h.core.channels,
       timers: false,
       leader,
+      freshSession: emptySession(h.core),
     });
     r.start();
     return r;
   };
+
+  /** No per-agent block (an earlier case adds one): agent.heartbeat is main's again. */
+  const mainOnly = (): Partial<GatewayConfig> => ({ agents: { ...h.core.config.current.agents, list: [] } });
 
   beforeAll(async () => {
     fake = await FakeOpenAi.start({
@@ -324,5 +334,171 @@ describe('agent heartbeat turns', () => {
     const polls = sentTexts.flatMap((t, i) => (t === DEFAULT_HEARTBEAT_PROMPT ? [i] : []));
     expect(polls.length).toBeGreaterThan(0);
     for (const i of polls) expect(req.messages[i + 1]?.role).toBe('assistant');
+  });
+
+  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat; the main session is untouched; the alert still goes to the last chat', async () => {
+    const { call } = cronCalls(admin);
+    const history = async (key: string) =>
+      (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
+    const mainBefore = await history('agent:main:main');
+    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    heartbeatReply = 'Isolated alert one.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    heartbeatReply = 'Isolated alert two.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => sent.some((m) => m.text === 'Isolated alert two.'), 10_000);
+    // The second turn read nothing of the first, nor of the main session's conversation.
+    const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.filter((m) => m.role !== 'system').map((m) => messageText(m))).toEqual([
+      DEFAULT_HEARTBEAT_PROMPT,
+    ]);
+    const own = await h.core.store.sessions.history('agent:main:main:heartbeat', { limit: 50 });
+    expect(own.map((m) => m.text)).toEqual([DEFAULT_HEARTBEAT_PROMPT, 'Isolated alert two.']);
+    expect(await history('agent:main:main')).toEqual(mainBefore);
+    r.stop();
+  });
+
+  it('target owner: the first commands.ownerAllowFrom entry, else a channel allowFrom sender; none: skipped no-route without a model call; directPolicy block: dm-blocked', async () => {
+    heartbeatReply = 'Owner, the certificate expires tomorrow.';
+    const channels = (allowFrom?: string[]) => ({
+      ...mainOnly(),
+      channels: { scripted: { dmPolicy: 'open', ...(allowFrom ? { allowFrom } : {}) } },
+    });
+    const toOwner = runner({ every: '30m', target: 'owner' }, undefined, {
+      commands: { ownerAllowFrom: ['*', 'owner-0', 'slack:U1', 'scripted:owner-7'] },
+      ...channels(['owner-9']),
+    });
+    expect(await toOwner.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-7' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'owner-7'), 10_000);
+    const fromAllowFrom = runner({ every: '30m', target: 'owner' }, undefined, channels(['*', 'owner-9']));
+    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-9' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'owner-9'), 10_000);
+
+    const calls = heartbeatRequests().length;
+    const nobody = runner({ every: '30m', target: 'owner' }, undefined, channels(['*']));
+    expect(await nobody.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'no-route' });
+    expect(heartbeatRequests()).toHaveLength(calls);
+
+    const sentBefore = sent.length;
+    const blocked = runner({ every: '30m', target: 'owner', directPolicy: 'block' }, undefined, {
+      ...mainOnly(),
+      commands: { ownerAllowFrom: ['scripted:owner-7'] },
+    });
+    expect(await blocked.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'dm-blocked',
+      preview: 'Owner, the certificate expires tomorrow.',
+    });
+    expect(heartbeatRequests()).toHaveLength(calls + 1);
+    expect(sent).toHaveLength(sentBefore);
+    for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
+  });
+
+  it('cron.enabled false: no periodic turn comes due (live), a wake still runs one', async () => {
+    heartbeatReply = 'NO_REPLY';
+    let cronOn = false;
+    const r = runner({ every: '30m' }, undefined, {
+      ...mainOnly(),
+      get cron() {
+        return { ...h.core.config.current.cron, enabled: cronOn };
+      },
+    });
+    const before = heartbeatRequests().length;
+    clock.advance(60 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before);
+    expect(await r.run('main', 'wake')).toMatchObject({ status: 'ok-token', reason: 'wake' });
+    expect(heartbeatRequests()).toHaveLength(before + 1);
+    // Turned on: the interval starts counting then.
+    cronOn = true;
+    r.reconcile();
+    clock.advance(30 * MIN);
+    await r.tick();
+    expect(heartbeatRequests()).toHaveLength(before + 2);
+    r.stop();
+  });
+
+  it('heartbeatVisibility: showOk sends HEARTBEAT_OK, showAlerts false keeps an alert (account over channel over channels.defaults), all off skips without a model call; applied live', async () => {
+    const { call } = cronCalls(admin);
+    const patch = (channels: unknown) => call('config.patch', { raw: JSON.stringify({ channels }) });
+    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const sentBefore = sent.length;
+    await patch({ defaults: { heartbeatVisibility: { showOk: true } } });
+    heartbeatReply = 'NO_REPLY';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'ok-token',
+      silent: false,
+      to: 'chat-1',
+    });
+    await eventually(() => sent.length === sentBefore + 1, 10_000);
+    expect(sent.at(-1)).toMatchObject({ to: { chatId: 'chat-1' }, text: 'HEARTBEAT_OK' });
+
+    await patch({ scripted: { heartbeatVisibility: { showAlerts: false } } });
+    heartbeatReply = 'Kept back by the channel.';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'alerts-disabled',
+      preview: 'Kept back by the channel.',
+    });
+    await patch({ scripted: { accounts: { default: { heartbeatVisibility: { showAlerts: true } } } } });
+    heartbeatReply = 'The account shows it.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => sent.some((m) => m.text === 'The account shows it.'), 10_000);
+    expect(sent.filter((m) => m.text === 'Kept back by the channel.')).toEqual([]);
+
+    const calls = heartbeatRequests().length;
+    await patch({
+      defaults: { heartbeatVisibility: { showOk: false, showAlerts: false, useIndicator: false } },
+      scripted: { heartbeatVisibility: null, accounts: null },
+    });
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'alerts-disabled' });
+    expect(heartbeatRequests()).toHaveLength(calls);
+    await patch({ defaults: null });
+    r.stop();
+  });
+
+  it('the same alert to the same chat within a day is skipped (duplicate); after a day, or another text, it goes out', async () => {
+    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const count = (text: string) => sent.filter((m) => m.text === text).length;
+    heartbeatReply = 'Backups are failing.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => count('Backups are failing.') === 1, 10_000);
+    clock.advance(23 * 60 * MIN);
+    heartbeatReply = '  Backups are failing.  ';
+    expect(await r.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'duplicate',
+      preview: 'Backups are failing.',
+    });
+    heartbeatReply = 'Backups are failing again.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    heartbeatReply = 'Backups are failing.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    clock.advance(24 * 60 * MIN);
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => count('Backups are failing.') === 3, 10_000);
+    r.stop();
+  });
+
+  it('an isolated turn reads the system events waiting in the main session (a wake text too), each once', async () => {
+    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    const asked = () =>
+      heartbeatRequests()
+        .at(-1)!
+        .messages.map((m) => messageText(m))
+        .join('\n');
+    heartbeatReply = 'NO_REPLY';
+    await h.core.sessions.systemEvent('agent:main:main', 'evt-iso-1', 'The build broke.');
+    await r.run('main', 'interval');
+    expect(asked()).toContain('The build broke.');
+    await r.run('main', 'interval');
+    expect(asked()).not.toContain('The build broke.');
+    // A wake's text waits in the main session; the isolated turn it starts reads it.
+    const before = heartbeatRequests().length;
+    await r.wake({ mode: 'now', text: 'Deploy of v2 finished.' });
+    await eventually(() => heartbeatRequests().length > before, 10_000);
+    expect(asked()).toContain('Deploy of v2 finished.');
+    expect(asked()).not.toContain('The build broke.');
+    r.stop();
   });
 });

@@ -37,6 +37,7 @@ export {
 export {
   AgentHeartbeatConfig,
   HeartbeatActiveHours,
+  HeartbeatVisibility,
   heartbeatConfigIssues,
   parseHeartbeatEvery,
 } from './config/heartbeat-config.ts';

@@ -37,13 +37,16 @@ export function configuredAccounts(channelConfig: unknown): string[] {
 export function providerChoices(schema: JsonSchema, config: Record<string, unknown>): ProviderChoice[] {
   const channels = schema.properties?.channels?.properties ?? {};
   const current = isPlainObject(config.channels) ? config.channels : {};
-  return Object.entries(channels).map(([id, s]) => ({
-    id,
-    label: s.title ?? id,
-    accountIds: configuredAccounts(current[id]),
-    // A linked device has no credential to type: its account schema marks none.
-    linksByQr: !Object.values(accountSchema(schema, id)?.properties ?? {}).some((p) => p['x-credential']),
-  }));
+  // `defaults` is what every channel falls back to, not a channel to add.
+  return Object.entries(channels)
+    .filter(([id]) => id !== 'defaults')
+    .map(([id, s]) => ({
+      id,
+      label: s.title ?? id,
+      accountIds: configuredAccounts(current[id]),
+      // A linked device has no credential to type: its account schema marks none.
+      linksByQr: !Object.values(accountSchema(schema, id)?.properties ?? {}).some((p) => p['x-credential']),
+    }));
 }
 
 export interface AccountForm {

@@ -1,4 +1,4 @@
-import { composeGatewayConfig } from '@openclaw/protocol';
+import { composeGatewayConfig, HeartbeatVisibility } from '@openclaw/protocol';
 import { type TObject, type TProperties, type TSchema, Type } from '@sinclair/typebox';
 
 const SenderIds = (description: string) =>
@@ -59,6 +59,7 @@ export const coreAccountProperties = {
   sendConcurrency: Type.Optional(
     Type.Integer({ minimum: 1, description: 'Chats sent to at once (default 8).' }),
   ),
+  heartbeatVisibility: Type.Optional(HeartbeatVisibility),
 } satisfies TProperties;
 
 /** Keys of `channels.<id>` that belong to the core, not the provider. */

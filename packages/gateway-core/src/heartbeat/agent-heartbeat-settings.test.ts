@@ -59,4 +59,39 @@ describe('heartbeatSettings', () => {
       }),
     ).toEqual(['agent.heartbeat.activeHours.timezone']);
   });
+
+  it('isolatedSession, directPolicy, target owner and commands.ownerAllowFrom are read, and refused with their paths when bad', () => {
+    const cfg = parseConfig({
+      agent: { heartbeat: { target: 'owner', isolatedSession: true, directPolicy: 'block' } },
+      commands: { ownerAllowFrom: ['telegram:123456789', 42] },
+    });
+    expect(heartbeatSettings(cfg, ['main'])[0]).toMatchObject({
+      target: 'owner',
+      isolatedSession: true,
+      directPolicy: 'block',
+    });
+    expect(heartbeatSettings(parseConfig({}), ['main'])[0]).toMatchObject({
+      isolatedSession: false,
+      directPolicy: 'allow',
+    });
+    const paths = (raw: unknown) => {
+      try {
+        parseConfig(raw);
+        return [];
+      } catch (error) {
+        return ((error as { details: { issues: { path: string }[] } }).details.issues ?? []).map(
+          (i) => i.path,
+        );
+      }
+    };
+    expect(paths({ agent: { heartbeat: { directPolicy: 'deny' } } })).toEqual([
+      'agent.heartbeat.directPolicy',
+    ]);
+    expect(paths({ agents: { list: [{ id: 'ops', heartbeat: { isolatedSession: 'yes' } }] } })).toEqual([
+      'agents.list.0.heartbeat.isolatedSession',
+    ]);
+    expect(paths({ commands: { ownerAllowFrom: ['telegram:'] } })).toEqual(['commands.ownerAllowFrom.0']);
+    expect(paths({ commands: { ownerAllowFrom: 'telegram:1' } })).toEqual(['commands.ownerAllowFrom']);
+    expect(paths({ commands: { native: true } })).toEqual(['commands.native']);
+  });
 });

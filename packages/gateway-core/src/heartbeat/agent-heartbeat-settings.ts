@@ -18,8 +18,12 @@ export interface AgentHeartbeatSettings {
   /** 0: no periodic turns. */
   everyMs: number;
   prompt: string;
-  /** `last`, `none` or a channel id. */
+  /** `last`, `owner`, `none` or a channel id. */
   target: string;
+  /** `block`: an alert for a direct-message chat is not delivered (`dm-blocked`). */
+  directPolicy: 'allow' | 'block';
+  /** Each turn in a fresh session of its own, not the agent main session. */
+  isolatedSession: boolean;
   to?: string | undefined;
   accountId?: string | undefined;
   model?: string | undefined;
@@ -57,6 +61,8 @@ export function heartbeatSettings(
       everyMs,
       prompt: b?.prompt ?? DEFAULT_HEARTBEAT_PROMPT,
       target: b?.target ?? 'last',
+      directPolicy: b?.directPolicy ?? 'allow',
+      isolatedSession: b?.isolatedSession === true,
       to: b?.to,
       accountId: b?.accountId,
       model: b?.model,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging/logger.ts';
 import type { KvRepo } from '../store/types.ts';
 import { systemClock } from '../util/clock.ts';
-import { AgentHeartbeats } from './agent-heartbeats.ts';
+import { AgentHeartbeats, isolatedSessionOf } from './agent-heartbeats.ts';
 
 /** Just the kv the records need: a map. */
 function mapKv(): KvRepo {
@@ -62,5 +62,12 @@ describe('AgentHeartbeats timers', () => {
     expect(turns.filter((k) => k.includes(':slow:'))).toHaveLength(1);
     expect((await hb.records.get('slow'))?.reason).toBe('requests-in-flight');
     expect((await hb.records.get('fast'))?.status).toBe('ok-token');
+  });
+});
+
+describe('isolatedSessionOf', () => {
+  it("is the base session's key with :heartbeat, once", () => {
+    expect(isolatedSessionOf('agent:ops:main')).toBe('agent:ops:main:heartbeat');
+    expect(isolatedSessionOf('agent:ops:main:heartbeat')).toBe('agent:ops:main:heartbeat');
   });
 });

@@ -8,8 +8,9 @@ import { newId } from '../util/ids.ts';
 import { withinActiveHours } from './active-hours.ts';
 import { type AgentHeartbeatSettings, heartbeatSettings } from './agent-heartbeat-settings.ts';
 import { HeartbeatRecords } from './heartbeat-records.ts';
-import { classifyHeartbeatReply } from './heartbeat-reply.ts';
+import { classifyHeartbeatReply, HEARTBEAT_TOKEN } from './heartbeat-reply.ts';
 import { type HeartbeatRoute, resolveHeartbeatRoute } from './heartbeat-route.ts';
+import { heartbeatVisibility } from './heartbeat-visibility.ts';
 
 export interface AgentHeartbeatDeps {
   clock: Clock;
@@ -18,7 +19,13 @@ export interface AgentHeartbeatDeps {
   config: () => GatewayConfig;
   agents: { list(): { id: string }[]; agentOf(sessionKey: string): string };
   sessions: Pick<SessionRouter, 'agent' | 'wait' | 'settled' | 'activeRunId' | 'systemEvent'>;
-  channels: { send(params: SendParams, caller: string): Promise<unknown> };
+  channels: {
+    send(params: SendParams, caller: string): Promise<unknown>;
+    /** Their sender id forms (`tg:1001`), so an owner from an allow list is the chat id. */
+    providers?: readonly { id: string; normalizeSenderId?(entry: string): string }[] | undefined;
+  };
+  /** Empty a session before an isolated heartbeat turn (its transcript and per-session state). */
+  freshSession?: ((sessionKey: string) => Promise<void>) | undefined;
   /** In a cluster only the cron scheduler's leader runs the ticks (the same lease as cron's). */
   leader?: (() => Promise<boolean>) | undefined;
   /** Arm real timers (default); tests call tick() after moving their clock. */
@@ -29,10 +36,19 @@ type Reason = 'interval' | 'wake';
 
 /** How long past its own ceiling a turn is waited for before the heartbeat is recorded failed. */
 const WAIT_SLACK_MS = 60_000;
+/** How far back an isolated turn looks for system events waiting in its base session. */
+const EVENT_SCAN = 50;
+/** Per base session: the last waiting event an isolated turn has read. */
+const CARRIED_PREFIX = 'heartbeat.carried.';
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2_147_483_647;
 
 export const mainSessionOf = (agentId: string): string => `agent:${agentId}:${MAIN_SESSION_NAME}`;
+
+/** The session of an isolated heartbeat turn beside its base session (the reference's key shape). */
+export const isolatedSessionOf = (baseKey: string): string =>
+  // A wake naming the isolated session itself runs there, not in a `…:heartbeat:heartbeat`.
+  baseKey.endsWith(':heartbeat') ? baseKey : `${baseKey}:heartbeat`;
 
 /**
  * Periodic heartbeat turns: for each agent with an interval, a turn in its main session every
@@ -65,7 +81,9 @@ export class AgentHeartbeats {
   reconcile(): void {
     const now = this.#d.clock.now();
     const seen = new Set<string>();
-    for (const s of this.settings()) {
+    // As in the reference, periodic turns are scheduled jobs: with cron off only wakes run them.
+    const scheduled = this.#d.config().cron.enabled;
+    for (const s of scheduled ? this.settings() : []) {
       if (s.everyMs <= 0) continue;
       seen.add(s.agentId);
       const cur = this.#due.get(s.agentId);
@@ -78,6 +96,8 @@ export class AgentHeartbeats {
 
   start(): void {
     this.#stopped = false;
+    if (!this.#d.config().cron.enabled && this.settings().some((s) => s.everyMs > 0))
+      this.#d.log.warn('cron.enabled is false: periodic heartbeat turns do not run (wakes still do)');
     this.reconcile();
   }
 
@@ -127,7 +147,7 @@ export class AgentHeartbeats {
     retryWhenBusy = false,
   ): Promise<AgentHeartbeatRun> {
     const started = this.#d.clock.now();
-    const key = sessionKey ?? mainSessionOf(agentId);
+    const base = sessionKey ?? mainSessionOf(agentId);
     const finish = (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => {
       const ts = this.#d.clock.now();
       return this.records.record({ agentId, ts, ...r, durationMs: Math.max(0, ts - started) });
@@ -136,6 +156,7 @@ export class AgentHeartbeats {
     if (!s) return finish({ status: 'skipped', reason: 'disabled' });
     if (reason === 'interval' && !withinActiveHours(s.activeHours, started))
       return finish({ status: 'skipped', reason: 'quiet-hours' });
+    const key = s.isolatedSession ? isolatedSessionOf(base) : base;
     const active = this.#d.sessions.activeRunId(key);
     if (active || this.#busy.has(key)) {
       // A wake is answered once the session is free; a periodic tick waits for its next slot.
@@ -145,7 +166,7 @@ export class AgentHeartbeats {
     }
     this.#busy.add(key);
     try {
-      return await this.#turn(s, key, reason, finish);
+      return await this.#turn(s, key, reason, finish, base);
     } catch (error) {
       return finish({ status: 'failed', reason: error instanceof Error ? error.message : String(error) });
     } finally {
@@ -158,8 +179,23 @@ export class AgentHeartbeats {
     key: string,
     reason: Reason,
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
+    base: string,
   ): Promise<AgentHeartbeatRun> {
-    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s);
+    const senderId = (channel: string, id: string) =>
+      this.#d.channels.providers?.find((p) => p.id === channel)?.normalizeSenderId?.(id) ?? id;
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config(), senderId);
+    // The reference skips an owner poll with no owner to tell before calling the model.
+    if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
+    const shown = route.ok
+      ? heartbeatVisibility(this.#d.config(), route.channel, route.accountId)
+      : heartbeatVisibility(this.#d.config());
+    // Nothing of the turn could be seen anywhere: not worth a model call.
+    if (!shown.showOk && !shown.showAlerts && !shown.useIndicator)
+      return finish({ status: 'skipped', reason: 'alerts-disabled' });
+    if (key !== base) {
+      await this.#d.freshSession?.(key);
+      await this.#carryEvents(base, key);
+    }
     const turn = {
       ...(s.model ? { model: s.model } : {}),
       ...(s.lightContext ? { lightContext: true } : {}),
@@ -177,15 +213,33 @@ export class AgentHeartbeats {
       return finish({ status: 'failed', reason: w?.error ?? w?.status ?? 'no answer', runId });
     const reply = classifyHeartbeatReply(w.output);
     const where = route.ok ? whereOf(route) : {};
-    if (reply.status !== 'sent')
-      return finish({ status: reply.status, reason, silent: true, runId, ...where });
+    if (reply.status !== 'sent') {
+      const quiet = !shown.showOk || !route.ok || (route.direct && s.directPolicy === 'block');
+      if (quiet) return finish({ status: reply.status, reason, silent: true, runId, ...where });
+      await this.#send(route, HEARTBEAT_TOKEN, runId);
+      return finish({ status: reply.status, reason, silent: false, runId, ...where });
+    }
     const preview = reply.text.slice(0, 200);
     if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
+    if (route.direct && s.directPolicy === 'block')
+      return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
+    if (!shown.showAlerts)
+      return finish({ status: 'skipped', reason: 'alerts-disabled', preview, silent: true, runId, ...where });
+    const now = this.#d.clock.now();
+    const chat = `${route.channel}:${route.to}`;
+    if (await this.records.isDuplicate(s.agentId, chat, reply.text, now))
+      return finish({ status: 'skipped', reason: 'duplicate', preview, silent: true, runId, ...where });
+    await this.#send(route, reply.text, runId);
+    await this.records.alertSent(s.agentId, chat, reply.text, now);
+    return finish({ status: 'sent', reason, preview, runId, ...where });
+  }
+
+  async #send(route: Extract<HeartbeatRoute, { ok: true }>, message: string, runId: string): Promise<void> {
     await this.#d.channels.send(
       {
         channel: route.channel,
         to: route.to,
-        message: reply.text,
+        message,
         idempotencyKey: runId,
         ...(route.accountId ? { accountId: route.accountId } : {}),
         ...(route.threadId ? { threadId: route.threadId } : {}),
@@ -193,7 +247,23 @@ export class AgentHeartbeats {
       },
       'heartbeat',
     );
-    return finish({ status: 'sent', reason, preview, runId, ...where });
+  }
+
+  /**
+   * An isolated turn reads the system events waiting in its base session (those after its last
+   * turn there), each once: the reference hands its isolated turn the base session's events too.
+   * They stay in the base session, where its next turn reads them as history.
+   */
+  async #carryEvents(base: string, key: string): Promise<void> {
+    const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
+    let waiting = recent.slice(recent.findLastIndex((m) => m.role !== 'system') + 1);
+    const mark = `${CARRIED_PREFIX}${base}`;
+    const carried = await this.#d.store.kv.get<string>(mark);
+    const after = waiting.findIndex((m) => m.id === carried);
+    if (after >= 0) waiting = waiting.slice(after + 1);
+    for (const m of waiting) await this.#d.sessions.systemEvent(key, m.id, m.text);
+    const last = waiting.at(-1);
+    if (last) await this.#d.store.kv.set(mark, last.id);
   }
 
   async #isLeader(): Promise<boolean> {

@@ -13,8 +13,17 @@ export interface HeartbeatsCore {
   reports: { heartbeatSummary(): Omit<HeartbeatPayload, 'ts' | 'seq' | 'reason' | 'text'> };
   sessions: AgentHeartbeatDeps['sessions'];
   channels: AgentHeartbeatDeps['channels'];
-  agent: { agents: AgentHeartbeatDeps['agents'] };
+  agent: { agents: AgentHeartbeatDeps['agents']; agentState: { forget(sessionKey: string): Promise<void> } };
   cron: { isLeader(): Promise<boolean> };
+}
+
+/** Empty a session as a reset does (no run is going there: the heartbeat runner checked). */
+export function emptySession(core: Pick<HeartbeatsCore, 'store' | 'agent'>) {
+  return async (key: string): Promise<void> => {
+    if (!(await core.store.sessions.get(key))) return;
+    await core.store.sessions.trim(key, 0);
+    await core.agent.agentState.forget(key);
+  };
 }
 
 /**
@@ -60,6 +69,7 @@ export class GatewayHeartbeats extends Heartbeat {
       sessions: c.sessions,
       channels: c.channels,
       leader: () => c.cron.isLeader(),
+      freshSession: emptySession(c),
     });
     return this.#agents;
   }

@@ -2,10 +2,20 @@ import type { AgentHeartbeatRun } from '@openclaw/protocol';
 import type { KvRepo } from '../store/types.ts';
 
 const PREFIX = 'heartbeat.turn.';
+const ALERT_PREFIX = 'heartbeat.alert.';
+/** The reference's window: the same alert text is not delivered again within a day. */
+export const DUPLICATE_WINDOW_MS = 86_400_000;
 
-const NO_ROUTE_MESSAGE =
-  'No chat to deliver to yet: message the agent on a channel once, or set its heartbeat target and to.';
-const TARGET_NONE_MESSAGE = 'Heartbeat delivery is off in the config (target: none).';
+/** What to do about a skip, by its reason. */
+const SKIP_MESSAGES: Record<string, string> = {
+  'no-route':
+    'No chat to deliver to yet: message the agent on a channel once, set commands.ownerAllowFrom for target owner, or set its heartbeat target and to.',
+  'target-none': 'Heartbeat delivery is off in the config (target: none).',
+  'dm-blocked': 'The alert was for a direct chat and the heartbeat directPolicy is block.',
+  'alerts-disabled':
+    'heartbeatVisibility of the channel (or channels.defaults) keeps heartbeat alerts out of the chat.',
+  duplicate: 'The same alert went to this chat less than a day ago.',
+};
 
 /**
  * The last heartbeat turn of each agent, one store entry per agent (gateways of a cluster write
@@ -19,8 +29,8 @@ export class HeartbeatRecords {
 
   async record(run: AgentHeartbeatRun): Promise<AgentHeartbeatRun> {
     const out: AgentHeartbeatRun = { ...run };
-    if (out.message === undefined && out.reason === 'no-route') out.message = NO_ROUTE_MESSAGE;
-    if (out.message === undefined && out.reason === 'target-none') out.message = TARGET_NONE_MESSAGE;
+    const hint = out.reason === undefined ? undefined : SKIP_MESSAGES[out.reason];
+    if (out.message === undefined && out.status === 'skipped' && hint !== undefined) out.message = hint;
     await this.#kv.set(`${PREFIX}${run.agentId}`, out);
     return out;
   }
@@ -33,5 +43,16 @@ export class HeartbeatRecords {
   async all(): Promise<AgentHeartbeatRun[]> {
     const rows = (await this.#kv.entries<AgentHeartbeatRun>(PREFIX)).map(([, v]) => v);
     return rows.sort((a, b) => b.ts - a.ts);
+  }
+
+  /** Whether this alert text went to this chat (`channel:to`) within the window before `now`. */
+  async isDuplicate(agentId: string, chat: string, text: string, now: number): Promise<boolean> {
+    const last = await this.#kv.get<{ chat: string; text: string; at: number }>(`${ALERT_PREFIX}${agentId}`);
+    if (!last || last.chat !== chat || last.text !== text.trim()) return false;
+    return last.at <= now && now - last.at < DUPLICATE_WINDOW_MS;
+  }
+
+  async alertSent(agentId: string, chat: string, text: string, at: number): Promise<void> {
+    await this.#kv.set(`${ALERT_PREFIX}${agentId}`, { chat, text: text.trim(), at });
   }
 }

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { thinkingLevelSchema } from '../schema/thinking.ts';
 import type { ConfigIssue } from './config-issues.ts';
-import { AgentHeartbeatConfig, heartbeatConfigIssues } from './heartbeat-config.ts';
+import { AgentHeartbeatConfig, heartbeatConfigIssues, ownerAllowFromIssues } from './heartbeat-config.ts';
 
 /** The agent every gateway runs: it answers what no binding sends elsewhere, with the `agent` section. */
 export const DEFAULT_AGENT_ID = 'main';
@@ -154,8 +154,10 @@ export function agentsConfigIssues(config: {
   agent?: { heartbeat?: AgentHeartbeatConfig | undefined };
   agents: AgentsSection;
   bindings: AgentBinding[];
+  commands?: { ownerAllowFrom?: (string | number)[] | undefined } | undefined;
 }): ConfigIssue[] {
   const issues: ConfigIssue[] = heartbeatConfigIssues(config.agent?.heartbeat, 'agent.heartbeat');
+  issues.push(...ownerAllowFromIssues(config.commands?.ownerAllowFrom));
   config.agents.list.forEach((a, i) => {
     issues.push(...heartbeatConfigIssues(a.heartbeat, `agents.list.${i}.heartbeat`));
   });

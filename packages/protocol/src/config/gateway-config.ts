@@ -2,7 +2,7 @@ import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox
 import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
 import { thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
-import { AgentHeartbeatConfig } from './heartbeat-config.ts';
+import { AgentHeartbeatConfig, ChannelDefaults } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
 import { UiSection } from './ui-config.ts';
 
@@ -461,6 +461,19 @@ export const AgentSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );
 
+/** The reference's `commands` block; of it only the owner list is read here (heartbeat `owner` target). */
+export const CommandsSection = Type.Object(
+  {
+    ownerAllowFrom: Type.Optional(
+      Type.Array(Type.Union([Type.String({ minLength: 1 }), Type.Number()]), {
+        description:
+          'The operator: `<channel>:<sender id>` entries (e.g. `telegram:123456789`). The first one that names a channel is where heartbeat `target: owner` alerts go; `*` and ids without a channel name no one.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Command settings (reference `commands`).' },
+);
+
 export const SessionsSection = Type.Object(
   {
     retentionDays: Type.Integer({
@@ -644,6 +657,7 @@ const sections = {
   agents: AgentsSection,
   bindings: BindingsSection,
   sessions: SessionsSection,
+  commands: Type.Optional(CommandsSection),
   media: MediaSection,
   cron: CronSection,
   cluster: ClusterSection,
@@ -677,6 +691,8 @@ export type GatewayConfig = Static<typeof GatewayConfig>;
 export function composeGatewayConfig(channels: Readonly<Record<string, TSchema>>): TObject {
   const properties: Record<string, TSchema> = {};
   for (const [id, schema] of Object.entries(channels)) properties[id] = Type.Optional(schema);
+  // Not a channel: what every channel falls back to (the reference's `channels.defaults`).
+  properties.defaults = Type.Optional(ChannelDefaults);
   return Type.Object(
     {
       ...sections,

@@ -34,6 +34,37 @@ export const HeartbeatActiveHours = Type.Object(
   },
 );
 
+/** The reference's `heartbeatVisibility` (channel defaults, a channel, an account; each key falls back). */
+export const HeartbeatVisibility = Type.Object(
+  {
+    showOk: Type.Optional(
+      Type.Boolean({
+        description: 'Send `HEARTBEAT_OK` to the chat when a turn only acknowledges (default false).',
+      }),
+    ),
+    showAlerts: Type.Optional(
+      Type.Boolean({ description: 'Send heartbeat alerts to the chat (default true).' }),
+    ),
+    useIndicator: Type.Optional(
+      Type.Boolean({
+        description:
+          'Status indicator events (default true). None are sent here; with all three false a heartbeat turn is skipped without a model call.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'What of heartbeat turns reaches a chat. Per account over per channel over `channels.defaults.heartbeatVisibility`.',
+  },
+);
+export type HeartbeatVisibility = Static<typeof HeartbeatVisibility>;
+
+export const ChannelDefaults = Type.Object(
+  { heartbeatVisibility: Type.Optional(HeartbeatVisibility) },
+  { additionalProperties: false, description: 'Settings every channel falls back to.' },
+);
+
 export const AgentHeartbeatConfig = Type.Object(
   {
     every: Type.Optional(
@@ -51,7 +82,13 @@ export const AgentHeartbeatConfig = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          "Where a reply worth telling goes: `last` (default: the agent's most recent chat), `none` (kept in the main session only), or a channel id with `to`.",
+          "Where a reply worth telling goes: `last` (default: the agent's most recent chat), `owner` (a direct message to the first owner of `commands.ownerAllowFrom`, else of a channel `allowFrom`), `none` (kept in the session only), or a channel id with `to`.",
+      }),
+    ),
+    directPolicy: Type.Optional(
+      Type.Union([Type.Literal('allow'), Type.Literal('block')], {
+        description:
+          'Delivery to a direct-message target: `allow` (default) or `block` (the turn still runs; its alert is recorded `dm-blocked`).',
       }),
     ),
     to: Type.Optional(Type.String({ minLength: 1, description: 'The chat on the `target` channel.' })),
@@ -78,6 +115,12 @@ export const AgentHeartbeatConfig = Type.Object(
       }),
     ),
     activeHours: Type.Optional(HeartbeatActiveHours),
+    isolatedSession: Type.Optional(
+      Type.Boolean({
+        description:
+          'Run each heartbeat turn in a fresh session of its own (`<session>:heartbeat`, emptied before every turn) instead of the agent main session.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -85,6 +128,9 @@ export const AgentHeartbeatConfig = Type.Object(
   },
 );
 export type AgentHeartbeatConfig = Static<typeof AgentHeartbeatConfig>;
+
+/** Targets that name no channel (every other target is a channel id and needs `to`). */
+const HEARTBEAT_ROUTE_TARGETS: ReadonlySet<string> = new Set(['last', 'owner', 'none']);
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -100,11 +146,11 @@ export function heartbeatConfigIssues(block: AgentHeartbeatConfig | undefined, p
   if (!block) return [];
   const issues: ConfigIssue[] = [];
   const target = block.target;
-  if (target !== undefined && target !== 'last' && target !== 'none' && block.to === undefined)
+  if (target !== undefined && !HEARTBEAT_ROUTE_TARGETS.has(target) && block.to === undefined)
     issues.push({
       path: `${path}.to`,
       kind: 'invalid-value',
-      message: `target "${target}" is a channel: name its chat with to (or use last or none)`,
+      message: `target "${target}" is a channel: name its chat with to (or use last, owner or none)`,
     });
   const tz = block.activeHours?.timezone;
   if (tz !== undefined && !validTimeZone(tz))
@@ -113,5 +159,19 @@ export function heartbeatConfigIssues(block: AgentHeartbeatConfig | undefined, p
       kind: 'invalid-value',
       message: `"${tz}" is not a known time zone (IANA name, e.g. Europe/Berlin)`,
     });
+  return issues;
+}
+
+/** `telegram:` names a channel and no one: refused rather than read as nobody. */
+export function ownerAllowFromIssues(entries: readonly (string | number)[] | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  entries?.forEach((e, i) => {
+    if (typeof e === 'string' && /^[^:]+:\s*$/.test(e))
+      issues.push({
+        path: `commands.ownerAllowFrom.${i}`,
+        kind: 'invalid-value',
+        message: `"${e}" names a channel but no sender: write <channel>:<sender id>, e.g. telegram:123456789`,
+      });
+  });
   return issues;
 }
