@@ -128,6 +128,41 @@ describe('WAL checkpoints in the background', () => {
     }
   });
 
+  it('waits for a lull to checkpoint what is due, unless writes go on past the busy limit', async () => {
+    const path = join(await tempDir(), 'lull.db');
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (x TEXT)');
+    const ckpt = new WalCheckpointer({
+      db,
+      path,
+      pollMs: 300,
+      changesPerCheckpoint: 10,
+      busyChangesPerCheckpoint: 2000,
+    });
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    // A write every millisecond or so: each poll (300 ms apart) finds new rows, so there is no lull.
+    const writeFor = async (ms: number, until = () => false) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end && !until()) {
+        insert.run('w');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    try {
+      await writeFor(1000);
+      // Far past the threshold, over several polls, and still nothing: the writes never paused.
+      expect(ckpt.stats().polls).toBeGreaterThan(1);
+      expect(ckpt.stats().completed).toBe(0);
+      await until(() => ckpt.stats().completed === 1, 'the checkpoint in the lull after the writes');
+      // Writing on and on: the busy limit asks for one without a lull.
+      await writeFor(10_000, () => ckpt.stats().completed > 1);
+      expect(ckpt.stats().completed).toBe(2);
+    } finally {
+      await ckpt.close();
+      db.close();
+    }
+  });
+
   it("a worker that cannot run hands checkpoints back to SQLite's default", async () => {
     const dir = await tempDir();
     const path = join(dir, 'd.db');

@@ -7,9 +7,10 @@ export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 /**
  * The backstop while checkpoints run in the background: if the worker falls far behind, the
- * committing connection still checkpoints, as SQLite does by default (at 4× its usual size).
+ * committing connection still checkpoints, as SQLite does by default (past twice the busy limit,
+ * 128 MiB of 4 KiB pages).
  */
-export const BACKSTOP_AUTOCHECKPOINT_PAGES = 4000;
+export const BACKSTOP_AUTOCHECKPOINT_PAGES = 32_768;
 
 export interface WalCheckpointerOptions {
   /** The store's own connection: its row changes are what ask for a checkpoint. */
@@ -17,14 +18,18 @@ export interface WalCheckpointerOptions {
   path: string;
   /** How often the store's connection is asked how many rows it changed (ms). */
   pollMs?: number;
-  /** Rows changed since the last checkpoint before the worker is asked for the next. */
+  /** Rows changed since the last checkpoint before the worker is asked for the next, in a lull. */
   changesPerCheckpoint?: number;
   /**
-   * A WAL file larger than this asks for a checkpoint too, however few rows changed (a few big
-   * rows fill it as fast as many small ones); SQLite also truncates the WAL back to it when it
-   * rewinds. Default: SQLite's own threshold, 1,000 pages.
+   * A WAL file larger than this asks for a checkpoint too, in a lull, however few rows changed (a
+   * few big rows fill it as fast as many small ones); SQLite also truncates the WAL back to it when
+   * it rewinds. Default: SQLite's own threshold, 1,000 pages.
    */
   walLimitBytes?: number;
+  /** Without a lull: rows changed before a checkpoint is asked for anyway (default 40× the above). */
+  busyChangesPerCheckpoint?: number;
+  /** Without a lull: the WAL file size that asks for a checkpoint anyway (default 64 MiB). */
+  busyWalLimitBytes?: number;
   /** The worker stops after this long without a checkpoint to run (ms); it starts again when needed. */
   idleStopMs?: number;
 }
@@ -77,7 +82,10 @@ parentPort.on('message', (m) => {
  * them into the database file and syncs it, synchronously, on the event loop — a few ms that land
  * on whichever request committed. Here the store's connection only checkpoints as a backstop
  * (`BACKSTOP_AUTOCHECKPOINT_PAGES`); a worker with its own connection does it once enough rows
- * changed, or the WAL file outgrew SQLite's own threshold. Durability is SQLite's either way:
+ * changed, or the WAL file outgrew SQLite's own threshold, in the next lull (a poll that finds
+ * nothing written since the last): its copying and its sync of the database file then compete
+ * with no request for the cores and the disk. While writes never pause it waits up to a larger
+ * limit (`busyChangesPerCheckpoint`, `busyWalLimitBytes`). Durability is SQLite's either way:
  * every commit is in the synced WAL before it returns, and a checkpoint cut short by a crash is
  * redone from the WAL on the next open.
  *
@@ -98,6 +106,8 @@ export class WalCheckpointer {
   #closed = false;
   #lookedAt = 0;
   #sizing = false;
+  /** The WAL outgrew `walLimitBytes` since the last checkpoint (the last size seen). */
+  #walOver = false;
 
   constructor(options: WalCheckpointerOptions) {
     const pageSize = Number(
@@ -108,6 +118,8 @@ export class WalCheckpointer {
       changesPerCheckpoint: 500,
       idleStopMs: 30_000,
       walLimitBytes: SQLITE_AUTOCHECKPOINT_PAGES * pageSize,
+      busyChangesPerCheckpoint: 40 * (options.changesPerCheckpoint ?? 500),
+      busyWalLimitBytes: 64 * 1024 * 1024,
       ...options,
     };
     this.#changes = options.db.prepare('SELECT total_changes() AS n');
@@ -147,22 +159,26 @@ export class WalCheckpointer {
     if (this.#closed || this.#failed || this.#inFlight || this.#sizing) return;
     this.#polls++;
     const total = this.#totalChanges();
-    if (total - this.#checkpointedAt >= this.#o.changesPerCheckpoint) {
+    const pending = total - this.#checkpointedAt;
+    if (total === this.#lookedAt) {
+      // A lull: nothing written since the last look. What is due goes now, beside no request.
+      if (pending >= this.#o.changesPerCheckpoint || (pending > 0 && this.#walOver)) this.#checkpoint(total);
+      else this.#idle();
+      return;
+    }
+    this.#lookedAt = total;
+    if (pending >= this.#o.busyChangesPerCheckpoint) {
       this.#checkpoint(total);
       return;
     }
-    if (total === this.#lookedAt) {
-      this.#idle();
-      return;
-    }
-    // Rows changed, too few to ask: the WAL's size says whether they were big ones (async stat,
-    // off the event loop; only after a change, so an idle gateway does not look).
-    this.#lookedAt = total;
+    // Rows changed: the WAL's size says whether they were big ones (async stat, off the event
+    // loop; only after a change, so an idle gateway does not look).
     this.#sizing = true;
     stat(`${this.#o.path}-wal`).then(
       (s) => {
         this.#sizing = false;
-        if (s.size > this.#o.walLimitBytes && !this.#closed && !this.#failed && !this.#inFlight)
+        this.#walOver = s.size > this.#o.walLimitBytes;
+        if (s.size > this.#o.busyWalLimitBytes && !this.#closed && !this.#failed && !this.#inFlight)
           this.#checkpoint(total);
         else this.#idle();
       },
@@ -186,6 +202,7 @@ export class WalCheckpointer {
       if (a.ok) {
         this.#completed++;
         this.#checkpointedAt = total;
+        this.#walOver = false;
       } else this.#fail(a.error);
     });
     worker.postMessage('checkpoint');
