@@ -132,30 +132,30 @@ describe('WAL checkpoints in the background', () => {
     const path = join(await tempDir(), 'lull.db');
     const db = new DatabaseSync(path);
     db.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (x TEXT)');
+    // Polls a second apart, so only a pause of a second in the writes below is a lull.
     const ckpt = new WalCheckpointer({
       db,
       path,
-      pollMs: 300,
+      pollMs: 1000,
       changesPerCheckpoint: 10,
-      busyChangesPerCheckpoint: 2000,
+      busyChangesPerCheckpoint: 1000,
     });
     const insert = db.prepare('INSERT INTO t VALUES (?)');
-    // A write every millisecond or so: each poll (300 ms apart) finds new rows, so there is no lull.
-    const writeFor = async (ms: number, until = () => false) => {
-      const end = Date.now() + ms;
-      while (Date.now() < end && !until()) {
-        insert.run('w');
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    };
+    const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
     try {
-      await writeFor(1000);
-      // Far past the threshold, over several polls, and still nothing: the writes never paused.
-      expect(ckpt.stats().polls).toBeGreaterThan(1);
+      // A row every 40 ms until the checkpointer has looked twice: far past the threshold,
+      // far below the busy limit, and never a lull.
+      while (ckpt.stats().polls < 2) {
+        insert.run('w');
+        await tick(40);
+      }
       expect(ckpt.stats().completed).toBe(0);
       await until(() => ckpt.stats().completed === 1, 'the checkpoint in the lull after the writes');
-      // Writing on and on: the busy limit asks for one without a lull.
-      await writeFor(10_000, () => ckpt.stats().completed > 1);
+      // Writing on and on (bursts of 20 rows): the busy limit asks for one without a lull.
+      for (let i = 0; i < 5000 && ckpt.stats().completed < 2; i++) {
+        for (let j = 0; j < 20; j++) insert.run('b');
+        await tick(1);
+      }
       expect(ckpt.stats().completed).toBe(2);
     } finally {
       await ckpt.close();
