@@ -92,9 +92,15 @@ export const modules: Record<string, MutationModule> = {
     ],
   },
   supervisor: {
-    mutate: () => [`${core}/channels/supervisor.ts`, `${core}/channels/account-status.ts`],
+    mutate: () => [
+      `${core}/channels/supervisor.ts`,
+      `${core}/channels/account-status.ts`,
+      `${core}/channels/account-liveness.ts`,
+      `${core}/channels/restart-backoff.ts`,
+    ],
     tests: [
       `${core}/channels/supervisor*.test.ts`,
+      `${core}/channels/restart-backoff.test.ts`,
       `${core}/channels/outbox*.test.ts`,
       `${core}/channels/channel-defaults.test.ts`,
     ],

@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
 import { deferred } from '../util/deferred.ts';
 import type { ResolvedAccount } from './account-config.ts';
+import { AccountLiveness } from './account-liveness.ts';
 import {
   type AccountRuntimeStatus,
   type FailureSource,
@@ -9,25 +10,16 @@ import {
   workingStatus,
 } from './account-status.ts';
 import { accountSecrets, errorText } from './error-text.ts';
+import { type BackoffPolicy, restartDelay } from './restart-backoff.ts';
 import { NonRetryableChannelError } from './sdk/errors.ts';
 import type {
   AdapterContext,
-  AdapterStatusPatch,
   ChannelAdapter,
   ChannelProvider,
   InboundEnvelope,
   InboundUpdate,
   WebhookRegistrar,
 } from './sdk/types.ts';
-
-export interface BackoffPolicy {
-  baseMs: number;
-  maxMs: number;
-  /** Consecutive failures after which the circuit opens. */
-  circuitAfter: number;
-  /** How long an open circuit waits before one trial start. */
-  circuitOpenMs: number;
-}
 
 export interface LeaseHandle {
   acquire(): Promise<{ acquired: boolean; holder: string; token: number }>;
@@ -52,6 +44,7 @@ export interface SupervisorOptions {
 }
 
 export type { AccountRuntimeStatus, FailureSource, HealthState } from './account-status.ts';
+export type { BackoffPolicy } from './restart-backoff.ts';
 
 const STOP = Symbol('stop');
 const LOST_LEASE = Symbol('lost-lease');
@@ -62,9 +55,9 @@ const LOST_LEASE = Symbol('lost-lease');
  * repeated failures, and turns non-retryable failures into an actionable status instead of a
  * loop. Nothing an adapter throws escapes it.
  *
- * It also keeps the account's liveness honest: failures of a running account (its receive loop,
- * reported by the adapter, and its sends, reported by the outbox) make it `degraded` with the
- * error and since when, until each failing part works again.
+ * Its AccountLiveness keeps the account's liveness honest: failures of a running account (its
+ * receive loop, reported by the adapter, and its sends, reported by the outbox) make it `degraded`
+ * with the error and since when, until each failing part works again.
  */
 export class AccountSupervisor {
   readonly status: AccountRuntimeStatus;
@@ -74,10 +67,7 @@ export class AccountSupervisor {
   #stop = deferred<typeof STOP>();
   #wake: (() => void) | undefined;
   #adapter: ChannelAdapter | undefined;
-  /** What fails while the adapter is up, with its last error. */
-  readonly #failing = new Map<FailureSource, string>();
-  /** Reached running since the last start(): a later failure is an outage, not a start that never worked. */
-  #wasUp = false;
+  readonly #liveness: AccountLiveness;
   readonly #secrets: string[];
   readonly #settleWaiters = new Set<() => void>();
   /** The fencing token of the lease this supervisor holds (0 when none). */
@@ -88,6 +78,14 @@ export class AccountSupervisor {
     const a = options.account;
     this.status = initialStatus(a);
     this.#secrets = accountSecrets(options.provider, a.provider);
+    this.#liveness = new AccountLiveness({
+      status: this.status,
+      clock: options.clock,
+      log: options.log,
+      adapterUp: () => this.#adapter !== undefined,
+      text: (error) => this.#text(error),
+      set: (patch) => this.#set(patch),
+    });
   }
 
   get adapter(): ChannelAdapter | undefined {
@@ -110,8 +108,8 @@ export class AccountSupervisor {
       return;
     }
     this.#wanted = true;
-    this.#wasUp = false;
-    this.#failing.clear();
+    this.#liveness.wasUp = false;
+    this.#liveness.clear();
     this.#stop = deferred();
     // `starting` at once, so whoever started it can wait for it to leave that state.
     this.#set({
@@ -157,48 +155,12 @@ export class AccountSupervisor {
    * outbox). It is `degraded` until noteSuccess() for every source that failed.
    */
   noteFailure(source: FailureSource, error: unknown): void {
-    const message = this.#text(error);
-    const known = this.#failing.has(source);
-    this.#failing.set(source, message);
-    // While starting, start()'s outcome decides the state.
-    if (!this.#adapter) return;
-    const now = this.#o.clock.now();
-    const was = this.status.healthState;
-    const patch: Partial<AccountRuntimeStatus> = { lastError: message, lastErrorAt: now };
-    if (source === 'receive') patch.connected = false;
-    if (was === 'running' || was === 'degraded') {
-      patch.healthState = 'degraded';
-      if (this.status.failingSince === null) patch.failingSince = now;
-    }
-    if (source === 'receive' && !known) patch.lastDisconnect = { at: now, reason: message };
-    const tag = { channel: this.status.channel, accountId: this.status.accountId, source, err: message };
-    if (!known) this.#o.log.warn(tag, `channel account degraded: ${source} failing`);
-    else this.#o.log.debug(tag, `channel account still degraded: ${source} failing`);
-    this.#set(patch);
+    this.#liveness.noteFailure(source, error);
   }
 
   /** `source` works (a poll answered, a socket reopened, a send went out). Cheap when nothing failed. */
   noteSuccess(source: FailureSource): void {
-    if (!this.#failing.delete(source)) return;
-    if (!this.#adapter) return;
-    const now = this.#o.clock.now();
-    const patch: Partial<AccountRuntimeStatus> = {};
-    if (source === 'receive') {
-      patch.connected = true;
-      patch.lastConnectedAt = now;
-    }
-    const tag = { channel: this.status.channel, accountId: this.status.accountId, source };
-    if (this.#failing.size > 0) {
-      // Another part still fails: its error is the one that matters now.
-      patch.lastError = [...this.#failing.values()].at(-1) ?? null;
-    } else if (this.status.healthState === 'degraded') {
-      this.#o.log.info(
-        { ...tag, downMs: this.status.failingSince === null ? 0 : now - this.status.failingSince },
-        'channel account recovered',
-      );
-      Object.assign(patch, workingStatus());
-    }
-    this.#set(patch);
+    this.#liveness.noteSuccess(source);
   }
 
   async stop(): Promise<void> {
@@ -231,42 +193,6 @@ export class AccountSupervisor {
     const { provider, account, log } = this.#o;
     const tag = { channel: account.channel, accountId: account.core.accountId };
     let failures = 0;
-    let reportedConnected: boolean | undefined;
-    /** Adapter → supervisor status; only the live adapter's reports count. */
-    const onAdapterStatus = (patch: AdapterStatusPatch): void => {
-      const now = this.#o.clock.now();
-      const p: Partial<AccountRuntimeStatus> = {};
-      if (patch.self) p.self = patch.self;
-      if (patch.mode) p.mode = patch.mode;
-      if (patch.lastError) {
-        p.lastError = this.#text(patch.lastError);
-        p.lastErrorAt = now;
-      }
-      if (patch.connected === undefined || !this.#adapter) {
-        if (patch.connected !== undefined) {
-          reportedConnected = patch.connected;
-          p.connected = patch.connected;
-        }
-        this.#set(p);
-        return;
-      }
-      this.#set(p);
-      if (patch.connected) {
-        // Connected (a linked-device account just linked, or a socket came back).
-        this.#failing.delete('receive');
-        this.#wasUp = true;
-        this.#set({
-          connected: true,
-          lastConnectedAt: now,
-          ...(this.#failing.size > 0 ? { healthState: 'degraded' as const } : workingStatus()),
-        });
-      } else if (patch.mode === 'awaiting-login') {
-        // A linked-device account waiting for its QR scan.
-        this.#set({ connected: false, healthState: 'awaiting-login' });
-      } else {
-        this.noteFailure('receive', patch.lastError ?? 'disconnected from the platform');
-      }
-    };
     while (this.#wanted) {
       const lease = await this.#o.lease.acquire().catch((error: unknown) => {
         log.warn({ ...tag, err: error }, 'lease check failed');
@@ -284,7 +210,8 @@ export class AccountSupervisor {
       this.#set({ heldBy: undefined, ...(retrying ? {} : { healthState: 'starting' as const }) });
       const failed = deferred<unknown>();
       const controller = new AbortController();
-      reportedConnected = undefined;
+      /** What this adapter said about being connected before it was up. */
+      let reportedConnected: boolean | undefined;
       let live = true;
       let adapter: ChannelAdapter | undefined;
       let outcome: unknown;
@@ -302,7 +229,9 @@ export class AccountSupervisor {
             await this.#o.update?.(event);
           },
           status: (patch) => {
-            if (live) onAdapterStatus(patch);
+            if (!live) return;
+            if (patch.connected !== undefined && !this.#adapter) reportedConnected = patch.connected;
+            this.#liveness.adapterStatus(patch);
           },
           degraded: (error) => {
             if (live) this.noteFailure('receive', error);
@@ -317,12 +246,12 @@ export class AccountSupervisor {
         failures = 0;
         const now = this.#o.clock.now();
         // Starting proved the platform reachable: whatever failed during start is history.
-        this.#failing.clear();
+        this.#liveness.clear();
         this.#adapter = adapter;
         // start() resolves once receiving, or once waiting for a login (WhatsApp's QR): trust what
         // the adapter said about being connected.
         const connected = reportedConnected ?? true;
-        if (connected) this.#wasUp = true;
+        if (connected) this.#liveness.wasUp = true;
         this.#set({
           ...workingStatus(),
           healthState: connected ? 'running' : 'awaiting-login',
@@ -337,7 +266,7 @@ export class AccountSupervisor {
       }
       live = false;
       this.#adapter = undefined;
-      this.#failing.clear();
+      this.#liveness.clear();
       this.#o.onAdapter(undefined);
       if (outcome === LOST_LEASE) this.leaseToken = 0;
       controller.abort();
@@ -375,17 +304,14 @@ export class AccountSupervisor {
         return;
       }
       failures++;
-      const { baseMs, maxMs, circuitAfter, circuitOpenMs } = this.#o.backoff;
-      const open = failures >= circuitAfter;
-      const delay = open ? circuitOpenMs : Math.min(maxMs, baseMs * 2 ** (failures - 1));
-      const jittered = open ? delay : Math.round(delay * (0.8 + Math.random() * 0.4));
+      const { delayMs, circuitOpen } = restartDelay(this.#o.backoff, failures);
       log.warn(
-        { ...tag, err: message, attempt: failures, retryInMs: jittered, circuitOpen: open },
+        { ...tag, err: message, attempt: failures, retryInMs: delayMs, circuitOpen },
         'channel account dropped',
       );
       this.#set({
         // An account that ran before is in an outage; one that never came up is still trying to start.
-        healthState: this.#wasUp ? 'degraded' : 'backoff',
+        healthState: this.#liveness.wasUp ? 'degraded' : 'backoff',
         connected: false,
         lastError: message,
         lastErrorAt: now,
@@ -393,7 +319,7 @@ export class AccountSupervisor {
         reconnectAttempts: failures,
         lastDisconnect: { at: now, reason: message },
       });
-      await this.#sleep(jittered);
+      await this.#sleep(delayMs);
     }
     await this.#o.lease.release().catch(() => {});
     this.leaseToken = 0;

@@ -1,18 +1,18 @@
 import {
   CloseCodes,
   type ConnectParams,
-  connectParamsValidator,
   type GatewayError,
   gatewayError,
   MAX_PREAUTH_PAYLOAD_BYTES,
   type RequestFrame,
-  requestFrameValidator,
 } from '@openclaw/protocol';
 import { generateSecret } from '../auth/secrets.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Clock } from '../util/clock.ts';
+import { RejectedFrame, readConnectFrame, readRequestFrame } from './read-frame.ts';
 import { ReplayRing } from './replay-ring.ts';
+import { errorFrame, okFrame } from './response-frame.ts';
 import { type Caller, callerId, type PeerInfo, type Session, type Transport } from './transport.ts';
 
 /** What a closed connection leaves behind for a resuming successor. */
@@ -44,8 +44,6 @@ export interface RequestSink {
   /** Handle one request frame; the answer goes back through conn.respond* exactly once. */
   dispatch(conn: Connection, frame: RequestFrame): void;
 }
-
-const RES_OK_HEAD = '{"type":"res","id":';
 
 /**
  * One socket: challenge → connect → hello-ok → frames. Owns the per-connection event seq,
@@ -175,15 +173,9 @@ export class Connection {
       this.close(CloseCodes.MESSAGE_TOO_BIG, 'frame larger than policy.maxPayload');
       return;
     }
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      this.respondError(null, gatewayError('INVALID_REQUEST', 'JSON_INVALID', 'frame is not valid JSON'));
-      return;
-    }
-    if (!requestFrameValidator.check(frame)) {
-      this.respondError(requestIdOf(frame), invalidFrameError(frame));
+    const frame = readRequestFrame(text);
+    if (frame instanceof RejectedFrame) {
+      this.respondError(frame.id, frame.error);
       return;
     }
     if (frame.method === 'connect') {
@@ -212,64 +204,25 @@ export class Connection {
       this.close(CloseCodes.POLICY_VIOLATION, 'frame before hello-ok');
       return;
     }
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      this.#failHandshake(null, gatewayError('INVALID_REQUEST', 'JSON_INVALID', 'frame is not valid JSON'));
-      return;
-    }
-    if (!requestFrameValidator.check(frame)) {
-      this.#failHandshake(requestIdOf(frame), invalidFrameError(frame));
-      return;
-    }
-    if (frame.method !== 'connect') {
-      this.#failHandshake(
-        frame.id,
-        gatewayError(
-          'INVALID_REQUEST',
-          'FIRST_FRAME_NOT_CONNECT',
-          `first request must be connect, got ${frame.method}`,
-        ),
-      );
-      return;
-    }
-    let params: unknown = frame.params;
-    if (!connectParamsValidator.check(params)) {
-      // A newer client's connect may carry fields this gateway does not know: drop them, check the rest.
-      const { value, dropped } = connectParamsValidator.dropUnknown(params);
-      if (dropped.length > 0) {
-        this.#host.log.debug(
-          { connId: this.connId, fields: dropped },
-          'ignored connect params this gateway does not know',
-        );
-        params = value;
-      }
-    }
-    if (!connectParamsValidator.check(params)) {
-      const issue = connectParamsValidator.issues(params, 1)[0];
-      this.#failHandshake(
-        frame.id,
-        gatewayError(
-          'INVALID_REQUEST',
-          'PARAMS_INVALID',
-          `invalid connect params at ${issue?.path ?? '/'}: ${issue?.message ?? 'invalid'}`,
-          {
-            details: { path: issue?.path ?? '/', reason: issue?.message ?? 'invalid' },
-          },
-        ),
-      );
+    const connect = readConnectFrame(text, (fields) =>
+      this.#host.log.debug(
+        { connId: this.connId, fields },
+        'ignored connect params this gateway does not know',
+      ),
+    );
+    if (connect instanceof RejectedFrame) {
+      this.#failHandshake(connect.id, connect.error);
       return;
     }
     this.#state = 'authenticating';
-    const id = frame.id;
-    this.#host.authenticate(this, params).then(
+    const id = connect.id;
+    this.#host.authenticate(this, connect.params).then(
       (hello) => {
         if (this.#state !== 'authenticating') return;
         clearTimeout(this.#handshakeTimer);
         this.#state = 'ready';
         this.#transport.ready?.();
-        this.#writeRaw(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${hello}}`);
+        this.#writeRaw(okFrame(id, hello));
         this.#host.onReady(this);
       },
       (error: unknown) => {
@@ -346,7 +299,7 @@ export class Connection {
   }
 
   respond(id: string, payloadJson: string): void {
-    this.#write(`${RES_OK_HEAD}${JSON.stringify(id)},"ok":true,"payload":${payloadJson}}`);
+    this.#write(okFrame(id, payloadJson));
     if (this.#closeWhenAnswered) this.#closeIfAnswered();
   }
 
@@ -415,32 +368,6 @@ export class Connection {
     clearTimeout(this.#closeWhenAnswered?.timer);
     this.#host.onClosed(this, code, reason);
   }
-}
-
-function requestIdOf(frame: unknown): string | null {
-  if (frame && typeof frame === 'object' && 'id' in frame) {
-    const id = (frame as { id: unknown }).id;
-    if (typeof id === 'string' && id.length > 0 && id.length <= 128) return id;
-  }
-  return null;
-}
-
-function invalidFrameError(frame: unknown): GatewayError {
-  const issue = requestFrameValidator.issues(frame, 1)[0];
-  const path = issue?.path ?? '/';
-  return gatewayError(
-    'INVALID_REQUEST',
-    'FRAME_INVALID',
-    `invalid request frame at ${path}: ${issue?.message ?? 'invalid'}`,
-    {
-      details: { path, reason: issue?.message ?? 'invalid' },
-    },
-  );
-}
-
-function errorFrame(id: string | null, error: GatewayError): string {
-  // A frame without a usable id still gets an answer; clients match it by the absent id.
-  return `{"type":"res","id":${JSON.stringify(id ?? 'invalid')},"ok":false,"error":${JSON.stringify(error.toShape())}}`;
 }
 
 function truncateReason(reason: string): string {
