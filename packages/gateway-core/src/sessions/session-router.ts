@@ -15,6 +15,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { shownInChat } from './heartbeat-transcript.ts';
+import { replyTargetOf } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
@@ -217,7 +218,7 @@ export class SessionRouter {
       message: withMedia(params.message, media),
       ...(media.length ? { media } : {}),
       source: 'chat',
-      deliverTo: params.deliver ? deliveryOf(existing) : undefined,
+      deliverTo: params.deliver ? replyTargetOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       runId,
@@ -256,7 +257,7 @@ export class SessionRouter {
       if (params.threadId) deliverTo.threadId = params.threadId;
       if (params.replyToId) deliverTo.replyToId = params.replyToId;
     } else if (params.deliver) {
-      deliverTo = deliveryOf(session);
+      deliverTo = replyTargetOf(session);
     }
     if (params.requireRoute && !deliverTo) {
       throw gatewayError(
@@ -434,15 +435,4 @@ export class SessionRouter {
       ...(parsed && kind === 'channel' ? parsed : {}),
     });
   }
-}
-
-function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
-  if (session.kind !== 'channel' || !session.channel || !session.accountId || !session.chatId)
-    return undefined;
-  return {
-    channel: session.channel,
-    accountId: session.accountId,
-    chatId: session.chatId,
-    threadId: session.threadId,
-  };
 }
