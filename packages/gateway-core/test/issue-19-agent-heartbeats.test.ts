@@ -394,6 +394,41 @@ describe('agent heartbeat turns', () => {
     for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
   });
 
+  it('directPolicy block with last or an explicit target: a DM (its kind kept from its inbound message) and a chat of unknown kind are held back, a group is told', async () => {
+    heartbeatReply = 'The backup failed.';
+    const sentBefore = sent.length;
+    const dmChat = (await h.core.store.sessions.list({ limit: 50, offset: 0 })).sessions.find(
+      (x) => x.chatId === 'chat-1',
+    );
+    expect(dmChat?.chatKind).toBe('direct');
+    // A group chat the agent once talked in (long ago: `last` stays chat-1).
+    await h.core.store.sessions.ensure({
+      key: 'agent:main:scripted:default:group-1',
+      kind: 'channel',
+      channel: 'scripted',
+      accountId: 'default',
+      chatId: 'group-1',
+      chatKind: 'group',
+      createdAtMs: 1,
+    });
+    const block = (to?: string) =>
+      runner(
+        { every: '30m', directPolicy: 'block', ...(to ? { target: 'scripted', to } : {}) },
+        undefined,
+        mainOnly(),
+      );
+    const runners = [block(), block('someone-new'), block('group-1')];
+    const outcomes = [];
+    for (const r of runners) outcomes.push(await r.run('main', 'interval'));
+    const [last, unknown, group] = outcomes;
+    expect(last).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'chat-1' });
+    expect(unknown).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'someone-new' });
+    expect(group).toMatchObject({ status: 'sent', to: 'group-1' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'group-1'), 10_000);
+    expect(sent.slice(sentBefore).map((m) => m.to.chatId)).toEqual(['group-1']);
+    for (const r of runners) r.stop();
+  });
+
   it('cron.enabled false: no periodic turn comes due (live), a wake still runs one', async () => {
     heartbeatReply = 'NO_REPLY';
     let cronOn = false;

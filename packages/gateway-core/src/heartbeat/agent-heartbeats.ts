@@ -214,14 +214,14 @@ export class AgentHeartbeats {
     const reply = classifyHeartbeatReply(w.output);
     const where = route.ok ? whereOf(route) : {};
     if (reply.status !== 'sent') {
-      const quiet = !shown.showOk || !route.ok || (route.direct && s.directPolicy === 'block');
+      const quiet = !shown.showOk || !route.ok || blocked(route, s);
       if (quiet) return finish({ status: reply.status, reason, silent: true, runId, ...where });
       await this.#send(route, HEARTBEAT_TOKEN, runId);
       return finish({ status: reply.status, reason, silent: false, runId, ...where });
     }
     const preview = reply.text.slice(0, 200);
     if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
-    if (route.direct && s.directPolicy === 'block')
+    if (blocked(route, s))
       return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
     if (!shown.showAlerts)
       return finish({ status: 'skipped', reason: 'alerts-disabled', preview, silent: true, runId, ...where });
@@ -287,6 +287,13 @@ export class AgentHeartbeats {
     this.#timer.unref?.();
   }
 }
+
+/**
+ * `directPolicy: block` holds back a chat known to be direct, and one whose kind is not known
+ * (its sessions are from before kinds were recorded, or it has none): a DM is not risked.
+ */
+const blocked = (route: Extract<HeartbeatRoute, { ok: true }>, s: AgentHeartbeatSettings) =>
+  s.directPolicy === 'block' && route.direct !== false;
 
 function whereOf(
   route: Extract<HeartbeatRoute, { ok: true }>,

@@ -118,6 +118,8 @@ export class SessionRouter {
       accountId: env.accountId,
       chatId: env.chat.id,
       threadId: env.chat.threadId,
+      // Kept (and given to sessions from before it was) so a heartbeat knows a DM from a group.
+      chatKind: env.chat.kind,
       title: env.chat.title ?? env.sender.name ?? env.sender.username,
       createdAtMs: this.#o.clock.now(),
     });

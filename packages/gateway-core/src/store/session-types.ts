@@ -2,7 +2,7 @@
 // acceptance to their end.
 
 import type { ThinkingLevel } from '@openclaw/protocol';
-import type { MediaKind } from '../channels/sdk/types.ts';
+import type { ChatKind, MediaKind } from '../channels/sdk/types.ts';
 
 /** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
 export interface StoredMedia {
@@ -26,6 +26,8 @@ export interface SessionRecord {
   accountId?: string | undefined;
   chatId?: string | undefined;
   threadId?: string | undefined;
+  /** A channel chat's kind as its inbound messages say; absent on sessions from before it was kept. */
+  chatKind?: ChatKind | undefined;
   title?: string | undefined;
   createdAtMs: number;
   updatedAtMs: number;
@@ -108,7 +110,10 @@ export interface SessionCounts {
 
 export interface SessionRepo {
   get(key: string): Promise<SessionRecord | undefined>;
-  /** Create the session unless it exists; returns the stored record. */
+  /**
+   * Create the session unless it exists; returns the stored record. A `chatKind` given is also
+   * set on an existing session that lacks it or has another (sessions from before it was kept).
+   */
   ensure(record: Omit<SessionRecord, 'messageCount' | 'updatedAtMs'>): Promise<SessionRecord>;
   list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
     sessions: SessionRecord[];
