@@ -515,7 +515,7 @@ describe('agent heartbeat turns', () => {
     r.stop();
   });
 
-  it('an isolated turn reads the system events waiting in the main session (a wake text too), each once', async () => {
+  it("an isolated turn reads the system events waiting in the main session (a wake text too), each once, and drains them: main's next turn reads only an event no turn has read", async () => {
     const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
     const asked = () =>
       heartbeatRequests()
@@ -534,6 +534,21 @@ describe('agent heartbeat turns', () => {
     await eventually(() => heartbeatRequests().length > before, 10_000);
     expect(asked()).toContain('Deploy of v2 finished.');
     expect(asked()).not.toContain('The build broke.');
+    // The wake's turn has ended (it drains what it read then).
+    await eventually(async () => (await r.records.get('main'))?.reason === 'wake', 10_000);
+    await h.core.sessions.systemEvent('agent:main:main', 'evt-iso-3', 'Disk at 91%.');
+    const { runId } = await h.core.sessions.agent({
+      message: 'Anything new?',
+      sessionKey: 'agent:main:main',
+    });
+    await h.core.sessions.wait(runId, 10_000);
+    const read = fake.requests
+      .at(-1)!
+      .messages.map((m) => messageText(m))
+      .join('\n');
+    expect(read).toContain('Disk at 91%.');
+    expect(read).not.toContain('The build broke.');
+    expect(read).not.toContain('Deploy of v2 finished.');
     r.stop();
   });
 });

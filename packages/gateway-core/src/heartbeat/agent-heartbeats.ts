@@ -2,7 +2,7 @@ import type { AgentHeartbeatRun, GatewayConfig, SendParams } from '@openclaw/pro
 import { MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-import type { Store } from '../store/types.ts';
+import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { withinActiveHours } from './active-hours.ts';
@@ -38,8 +38,6 @@ type Reason = 'interval' | 'wake';
 const WAIT_SLACK_MS = 60_000;
 /** How far back an isolated turn looks for system events waiting in its base session. */
 const EVENT_SCAN = 50;
-/** Per base session: the last waiting event an isolated turn has read. */
-const CARRIED_PREFIX = 'heartbeat.carried.';
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2_147_483_647;
 
@@ -192,9 +190,10 @@ export class AgentHeartbeats {
     // Nothing of the turn could be seen anywhere: not worth a model call.
     if (!shown.showOk && !shown.showAlerts && !shown.useIndicator)
       return finish({ status: 'skipped', reason: 'alerts-disabled' });
+    let carried: SessionMessageRecord[] = [];
     if (key !== base) {
       await this.#d.freshSession?.(key);
-      await this.#carryEvents(base, key);
+      carried = await this.#carryEvents(base, key);
     }
     const turn = {
       ...(s.model ? { model: s.model } : {}),
@@ -211,6 +210,8 @@ export class AgentHeartbeats {
     const runId = r.runId;
     if (w?.status !== 'ok')
       return finish({ status: 'failed', reason: w?.error ?? w?.status ?? 'no answer', runId });
+    // Read: drained from the base session (only those; one that came meanwhile waits there).
+    for (const m of carried) await this.#d.store.sessions.updateMessage(base, m.id, { readBy: key });
     const reply = classifyHeartbeatReply(w.output);
     const where = route.ok ? whereOf(route) : {};
     if (reply.status !== 'sent') {
@@ -251,19 +252,17 @@ export class AgentHeartbeats {
 
   /**
    * An isolated turn reads the system events waiting in its base session (those after its last
-   * turn there), each once: the reference hands its isolated turn the base session's events too.
-   * They stay in the base session, where its next turn reads them as history.
+   * turn there that no isolated turn has read yet), as the reference hands its isolated turn the
+   * base session's events. Once the turn has answered they are marked read (drained) there; a turn
+   * that failed leaves them for the base session's next turn and the next isolated one.
    */
-  async #carryEvents(base: string, key: string): Promise<void> {
+  async #carryEvents(base: string, key: string): Promise<SessionMessageRecord[]> {
     const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
-    let waiting = recent.slice(recent.findLastIndex((m) => m.role !== 'system') + 1);
-    const mark = `${CARRIED_PREFIX}${base}`;
-    const carried = await this.#d.store.kv.get<string>(mark);
-    const after = waiting.findIndex((m) => m.id === carried);
-    if (after >= 0) waiting = waiting.slice(after + 1);
+    const waiting = recent
+      .slice(recent.findLastIndex((m) => m.role !== 'system') + 1)
+      .filter((m) => m.readBy === undefined);
     for (const m of waiting) await this.#d.sessions.systemEvent(key, m.id, m.text);
-    const last = waiting.at(-1);
-    if (last) await this.#d.store.kv.set(mark, last.id);
+    return waiting;
   }
 
   async #isLeader(): Promise<boolean> {

@@ -85,6 +85,11 @@ export interface SessionMessageRecord {
    * as an acknowledgement or an alert. Chat views leave out all but alerts (see heartbeat-transcript).
    */
   heartbeat?: 'prompt' | 'step' | 'ack' | 'alert' | undefined;
+  /**
+   * A system event an isolated heartbeat turn read (the session it ran in): this session's own
+   * turns are not given it again, as the reference drains an event once a turn has read it.
+   */
+  readBy?: string | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
@@ -95,7 +100,7 @@ export interface SessionBounds {
 }
 /** What a platform event (an edit, a delete, a reaction) changes in a stored message. */
 export type SessionMessagePatch = Partial<
-  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions'>
+  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions' | 'readBy'>
 >;
 
 /**
