@@ -336,16 +336,24 @@ describe('agent heartbeat turns', () => {
     for (const i of polls) expect(req.messages[i + 1]?.role).toBe('assistant');
   });
 
-  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat; the main session is untouched; the alert still goes to the last chat', async () => {
+  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat (sessions.subscribe watchers told of the reset); the main session is untouched; the alert still goes to the last chat', async () => {
     const { call } = cronCalls(admin);
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    admin.on('sessions.changed', (e) => changed.push(e));
+    await call('sessions.subscribe', {});
+    const resets = () => changed.filter((e) => e.reason === 'reset').map((e) => e.sessionKey);
     const history = async (key: string) =>
       (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
     const mainBefore = await history('agent:main:main');
     const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
     heartbeatReply = 'Isolated alert one.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    expect(resets()).toEqual([]);
     heartbeatReply = 'Isolated alert two.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => resets().length === 1, 10_000);
+    expect(resets()).toEqual(['agent:main:main:heartbeat']);
+    await call('sessions.unsubscribe', {});
     await eventually(() => sent.some((m) => m.text === 'Isolated alert two.'), 10_000);
     // The second turn read nothing of the first, nor of the main session's conversation.
     const req = heartbeatRequests().at(-1)!;

@@ -47,8 +47,8 @@ export interface SessionRouterOptions {
   acknowledge?: ((target: ReplyTarget, messageId: string) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: ((message: SessionMessageRecord) => void) | undefined;
-  /** A run started or ended in a session (its row's activity changed). */
-  onRunChange?: ((sessionKey: string) => void) | undefined;
+  /** A run started or ended in a session (its row's activity changed); `reset`: it was emptied. */
+  onRunChange?: ((sessionKey: string, reason?: 'reset') => void) | undefined;
   /** The session of a channel chat (routed to an agent); default: its plain channel key. */
   chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
 }
@@ -360,6 +360,11 @@ export class SessionRouter {
 
   abort(sessionKey: string, runId?: string): string[] {
     return this.#runs.abort(sessionKey, runId);
+  }
+
+  /** A session emptied by the gateway itself (an isolated heartbeat's): told as a reset is. */
+  emptied(sessionKey: string): void {
+    this.#o.onRunChange?.(sessionKey, 'reset');
   }
 
   /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
