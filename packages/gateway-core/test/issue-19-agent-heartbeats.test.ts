@@ -13,7 +13,7 @@ import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEnvelope } from '../src/channels/sdk/types.ts';
 import { DEFAULT_HEARTBEAT_PROMPT } from '../src/heartbeat/agent-heartbeat-settings.ts';
-import { AgentHeartbeats } from '../src/heartbeat/agent-heartbeats.ts';
+import { AgentHeartbeats, FIRST_ALERT_NOTE } from '../src/heartbeat/agent-heartbeats.ts';
 import { emptySession } from '../src/heartbeat/gateway-heartbeats.ts';
 import { scriptedProvider } from '../src/testing/scripted-provider.ts';
 import { ManualClock } from '../src/util/clock.ts';
@@ -145,7 +145,7 @@ describe('agent heartbeat turns', () => {
     leader.stop();
   });
 
-  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route; target none keeps it', async () => {
+  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route (the first to a default target with a note on what it is); target none keeps it', async () => {
     const r = runner({ every: '30m' });
     const sentBefore = sent.length;
     heartbeatReply = 'NO_REPLY';
@@ -163,12 +163,20 @@ describe('agent heartbeat turns', () => {
       to: 'chat-1',
       preview: 'The nightly backup failed.',
     });
-    await eventually(() => sent.length === sentBefore + 1, 10_000);
-    expect(sent.at(-1)).toMatchObject({ to: { chatId: 'chat-1' }, text: 'The nightly backup failed.' });
+    // The scripted channel sends long texts in chunks: the note, then the alert on its own line.
+    await eventually(() => sent.at(-1)?.text?.endsWith('The nightly backup failed.'), 10_000);
+    const first = sent.slice(sentBefore);
+    expect(first.every((m) => m.to.chatId === 'chat-1')).toBe(true);
+    expect(first.map((m) => m.text).join(' ')).toMatch(/^First heartbeat alert: .*target to "none"\./);
+    expect(FIRST_ALERT_NOTE).toMatch(/^First heartbeat alert: .*target to "none"\.$/);
+    heartbeatReply = 'The nightly backup failed again.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => sent.length === sentBefore + first.length + 1, 10_000);
+    expect(sent.at(-1)?.text).toBe('The nightly backup failed again.');
 
     const none = runner({ every: '30m', target: 'none' });
     expect(await none.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'target-none' });
-    expect(sent).toHaveLength(sentBefore + 1);
+    expect(sent).toHaveLength(sentBefore + first.length + 1);
     r.stop();
     none.stop();
   });

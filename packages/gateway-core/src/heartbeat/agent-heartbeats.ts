@@ -38,6 +38,9 @@ type Reason = 'interval' | 'wake';
 const WAIT_SLACK_MS = 60_000;
 /** How far back an isolated turn looks for system events waiting in its base session. */
 const EVENT_SCAN = 50;
+/** Put before the first alert delivered to a target nobody chose (our wording of the reference's). */
+export const FIRST_ALERT_NOTE =
+  'First heartbeat alert: this agent checks in on its own from time to time and writes only when something needs your attention. To keep its alerts inside the gateway, set its heartbeat target to "none".';
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2_147_483_647;
 
@@ -230,7 +233,9 @@ export class AgentHeartbeats {
     const chat = `${route.channel}:${route.to}`;
     if (await this.records.isDuplicate(s.agentId, chat, reply.text, now))
       return finish({ status: 'skipped', reason: 'duplicate', preview, silent: true, runId, ...where });
-    await this.#send(route, reply.text, runId);
+    // As in the reference, the first alert a default target gets says what these messages are.
+    const first = s.defaultTarget && !(await this.records.anyAlertSent(s.agentId));
+    await this.#send(route, first ? `${FIRST_ALERT_NOTE}\n${reply.text}` : reply.text, runId);
     await this.records.alertSent(s.agentId, chat, reply.text, now);
     return finish({ status: 'sent', reason, preview, runId, ...where });
   }
