@@ -196,7 +196,7 @@ export class GatewayCore {
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
       onMessage: (m) => conversations.feed.messageStored(m),
-      onRunChange: (key) => conversations.feed.runChanged(key),
+      onRunChange: (key, reset) => conversations.feed.sessionChanged(key, reset ?? 'run'),
       chatSessionKey: this.agent.chatSessionKey,
       updateSessionKeys: this.agent.updateSessionKeys,
       onMessageUpdated: (m) => conversations.feed.messageUpdated(m),

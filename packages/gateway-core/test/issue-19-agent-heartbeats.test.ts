@@ -13,7 +13,7 @@ import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEnvelope } from '../src/channels/sdk/types.ts';
 import { DEFAULT_HEARTBEAT_PROMPT } from '../src/heartbeat/agent-heartbeat-settings.ts';
-import { AgentHeartbeats } from '../src/heartbeat/agent-heartbeats.ts';
+import { AgentHeartbeats, FIRST_ALERT_NOTE } from '../src/heartbeat/agent-heartbeats.ts';
 import { emptySession } from '../src/heartbeat/gateway-heartbeats.ts';
 import { scriptedProvider } from '../src/testing/scripted-provider.ts';
 import { ManualClock } from '../src/util/clock.ts';
@@ -145,7 +145,7 @@ describe('agent heartbeat turns', () => {
     leader.stop();
   });
 
-  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route; target none keeps it', async () => {
+  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route (the first to a default target with a note on what it is); target none keeps it', async () => {
     const r = runner({ every: '30m' });
     const sentBefore = sent.length;
     heartbeatReply = 'NO_REPLY';
@@ -163,12 +163,20 @@ describe('agent heartbeat turns', () => {
       to: 'chat-1',
       preview: 'The nightly backup failed.',
     });
-    await eventually(() => sent.length === sentBefore + 1, 10_000);
-    expect(sent.at(-1)).toMatchObject({ to: { chatId: 'chat-1' }, text: 'The nightly backup failed.' });
+    // The scripted channel sends long texts in chunks: the note, then the alert on its own line.
+    await eventually(() => sent.at(-1)?.text?.endsWith('The nightly backup failed.'), 10_000);
+    const first = sent.slice(sentBefore);
+    expect(first.every((m) => m.to.chatId === 'chat-1')).toBe(true);
+    expect(first.map((m) => m.text).join(' ')).toMatch(/^First heartbeat alert: .*target to "none"\./);
+    expect(FIRST_ALERT_NOTE).toMatch(/^First heartbeat alert: .*target to "none"\.$/);
+    heartbeatReply = 'The nightly backup failed again.';
+    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    await eventually(() => sent.length === sentBefore + first.length + 1, 10_000);
+    expect(sent.at(-1)?.text).toBe('The nightly backup failed again.');
 
     const none = runner({ every: '30m', target: 'none' });
     expect(await none.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'target-none' });
-    expect(sent).toHaveLength(sentBefore + 1);
+    expect(sent).toHaveLength(sentBefore + first.length + 1);
     r.stop();
     none.stop();
   });
@@ -336,16 +344,24 @@ describe('agent heartbeat turns', () => {
     for (const i of polls) expect(req.messages[i + 1]?.role).toBe('assistant');
   });
 
-  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat; the main session is untouched; the alert still goes to the last chat', async () => {
+  it('isolatedSession: each turn runs in a fresh agent:main:main:heartbeat (sessions.subscribe watchers told of the reset); the main session is untouched; the alert still goes to the last chat', async () => {
     const { call } = cronCalls(admin);
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    admin.on('sessions.changed', (e) => changed.push(e));
+    await call('sessions.subscribe', {});
+    const resets = () => changed.filter((e) => e.reason === 'reset').map((e) => e.sessionKey);
     const history = async (key: string) =>
       (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
     const mainBefore = await history('agent:main:main');
     const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
     heartbeatReply = 'Isolated alert one.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    expect(resets()).toEqual([]);
     heartbeatReply = 'Isolated alert two.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
+    await eventually(() => resets().length === 1, 10_000);
+    expect(resets()).toEqual(['agent:main:main:heartbeat']);
+    await call('sessions.unsubscribe', {});
     await eventually(() => sent.some((m) => m.text === 'Isolated alert two.'), 10_000);
     // The second turn read nothing of the first, nor of the main session's conversation.
     const req = heartbeatRequests().at(-1)!;
@@ -392,6 +408,41 @@ describe('agent heartbeat turns', () => {
     expect(heartbeatRequests()).toHaveLength(calls + 1);
     expect(sent).toHaveLength(sentBefore);
     for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
+  });
+
+  it('directPolicy block with last or an explicit target: a DM (its kind kept from its inbound message) and a chat of unknown kind are held back, a group is told', async () => {
+    heartbeatReply = 'The backup failed.';
+    const sentBefore = sent.length;
+    const dmChat = (await h.core.store.sessions.list({ limit: 50, offset: 0 })).sessions.find(
+      (x) => x.chatId === 'chat-1',
+    );
+    expect(dmChat?.chatKind).toBe('direct');
+    // A group chat the agent once talked in (long ago: `last` stays chat-1).
+    await h.core.store.sessions.ensure({
+      key: 'agent:main:scripted:default:group-1',
+      kind: 'channel',
+      channel: 'scripted',
+      accountId: 'default',
+      chatId: 'group-1',
+      chatKind: 'group',
+      createdAtMs: 1,
+    });
+    const block = (to?: string) =>
+      runner(
+        { every: '30m', directPolicy: 'block', ...(to ? { target: 'scripted', to } : {}) },
+        undefined,
+        mainOnly(),
+      );
+    const runners = [block(), block('someone-new'), block('group-1')];
+    const outcomes = [];
+    for (const r of runners) outcomes.push(await r.run('main', 'interval'));
+    const [last, unknown, group] = outcomes;
+    expect(last).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'chat-1' });
+    expect(unknown).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'someone-new' });
+    expect(group).toMatchObject({ status: 'sent', to: 'group-1' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'group-1'), 10_000);
+    expect(sent.slice(sentBefore).map((m) => m.to.chatId)).toEqual(['group-1']);
+    for (const r of runners) r.stop();
   });
 
   it('cron.enabled false: no periodic turn comes due (live), a wake still runs one', async () => {
@@ -480,7 +531,7 @@ describe('agent heartbeat turns', () => {
     r.stop();
   });
 
-  it('an isolated turn reads the system events waiting in the main session (a wake text too), each once', async () => {
+  it("an isolated turn reads the system events waiting in the main session (a wake text too), each once, and drains them: main's next turn reads only an event no turn has read", async () => {
     const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
     const asked = () =>
       heartbeatRequests()
@@ -499,6 +550,21 @@ describe('agent heartbeat turns', () => {
     await eventually(() => heartbeatRequests().length > before, 10_000);
     expect(asked()).toContain('Deploy of v2 finished.');
     expect(asked()).not.toContain('The build broke.');
+    // The wake's turn has ended (it drains what it read then).
+    await eventually(async () => (await r.records.get('main'))?.reason === 'wake', 10_000);
+    await h.core.sessions.systemEvent('agent:main:main', 'evt-iso-3', 'Disk at 91%.');
+    const { runId } = await h.core.sessions.agent({
+      message: 'Anything new?',
+      sessionKey: 'agent:main:main',
+    });
+    await h.core.sessions.wait(runId, 10_000);
+    const read = fake.requests
+      .at(-1)!
+      .messages.map((m) => messageText(m))
+      .join('\n');
+    expect(read).toContain('Disk at 91%.');
+    expect(read).not.toContain('The build broke.');
+    expect(read).not.toContain('Deploy of v2 finished.');
     r.stop();
   });
 });

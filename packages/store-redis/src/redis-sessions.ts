@@ -16,13 +16,16 @@ import { RedisStoreError } from './redis-store-error.ts';
 // redis-session-counts.ts). A message member is `<seq>:<ts>:<json without seq>`:
 // the seq makes equal messages distinct members, the ts lets the prune script read it without JSON.
 
-// KEYS: session, index, counts per key agent. ARGV: session key, createdAtMs, key agent, fields….
+// KEYS: session, index, counts per key agent. ARGV: session key, createdAtMs, key agent, the
+// encoded chat kind ('' = none), fields…. An existing session takes the chat kind given.
 // Returns the stored session.
 const ensure = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+  redis.call('HSET', KEYS[1], unpack(ARGV, 5))
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
   redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+elseif ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[1], 'chatKind', ARGV[4])
 end
 return redis.call('HGETALL', KEYS[1])
 `);
@@ -151,7 +154,13 @@ export function redisSessions(ctx: RedisContext): SessionRepo {
       const flat = await ensure.run(
         client,
         [key('sess', record.key), key('sessions'), sessionCountsKey(ctx)],
-        [record.key, record.createdAtMs, keyAgentBucket(record.key), ...fields],
+        [
+          record.key,
+          record.createdAtMs,
+          keyAgentBucket(record.key),
+          record.chatKind ? JSON.stringify(record.chatKind) : '',
+          ...fields,
+        ],
       );
       return fromFlat<SessionRecord>(flat)!;
     },

@@ -12,7 +12,12 @@ describe('heartbeatSettings', () => {
       ['ops', 0, false],
       ['desk', 0, false],
     ]);
-    expect(s[0]).toMatchObject({ prompt: DEFAULT_HEARTBEAT_PROMPT, target: 'last', timeoutMs: 600_000 });
+    expect(s[0]).toMatchObject({
+      prompt: DEFAULT_HEARTBEAT_PROMPT,
+      target: 'last',
+      defaultTarget: true,
+      timeoutMs: 600_000,
+    });
   });
 
   it("agent.heartbeat alone is main's; once an entry has a block, only those agents run, merged over it", () => {
@@ -24,7 +29,13 @@ describe('heartbeatSettings', () => {
     });
     const [main, ops, desk] = heartbeatSettings(cfg, ids);
     expect(main?.everyMs).toBe(0);
-    expect(ops).toMatchObject({ everyMs: 3_600_000, target: 'none', lightContext: true, timeoutMs: 45_000 });
+    expect(ops).toMatchObject({
+      everyMs: 3_600_000,
+      target: 'none',
+      defaultTarget: false,
+      lightContext: true,
+      timeoutMs: 45_000,
+    });
     expect(desk?.configured).toBe(false);
   });
 

@@ -20,6 +20,8 @@ export interface AgentHeartbeatSettings {
   prompt: string;
   /** `last`, `owner`, `none` or a channel id. */
   target: string;
+  /** No target is configured (`last` is taken): its first alert says how to turn alerts off. */
+  defaultTarget: boolean;
   /** `block`: an alert for a direct-message chat is not delivered (`dm-blocked`). */
   directPolicy: 'allow' | 'block';
   /** Each turn in a fresh session of its own, not the agent main session. */
@@ -61,6 +63,7 @@ export function heartbeatSettings(
       everyMs,
       prompt: b?.prompt ?? DEFAULT_HEARTBEAT_PROMPT,
       target: b?.target ?? 'last',
+      defaultTarget: b?.target === undefined,
       directPolicy: b?.directPolicy ?? 'allow',
       isolatedSession: b?.isolatedSession === true,
       to: b?.to,

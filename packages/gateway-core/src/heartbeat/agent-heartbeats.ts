@@ -2,7 +2,7 @@ import type { AgentHeartbeatRun, GatewayConfig, SendParams } from '@openclaw/pro
 import { MAIN_AGENT_ID, MAIN_SESSION_NAME } from '../agents/agent-catalog.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
-import type { Store } from '../store/types.ts';
+import type { SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { withinActiveHours } from './active-hours.ts';
@@ -38,8 +38,9 @@ type Reason = 'interval' | 'wake';
 const WAIT_SLACK_MS = 60_000;
 /** How far back an isolated turn looks for system events waiting in its base session. */
 const EVENT_SCAN = 50;
-/** Per base session: the last waiting event an isolated turn has read. */
-const CARRIED_PREFIX = 'heartbeat.carried.';
+/** Put before the first alert delivered to a target nobody chose (our wording of the reference's). */
+export const FIRST_ALERT_NOTE =
+  'First heartbeat alert: this agent checks in on its own from time to time and writes only when something needs your attention. To keep its alerts inside the gateway, set its heartbeat target to "none".';
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2_147_483_647;
 
@@ -192,9 +193,10 @@ export class AgentHeartbeats {
     // Nothing of the turn could be seen anywhere: not worth a model call.
     if (!shown.showOk && !shown.showAlerts && !shown.useIndicator)
       return finish({ status: 'skipped', reason: 'alerts-disabled' });
+    let carried: SessionMessageRecord[] = [];
     if (key !== base) {
       await this.#d.freshSession?.(key);
-      await this.#carryEvents(base, key);
+      carried = await this.#carryEvents(base, key);
     }
     const turn = {
       ...(s.model ? { model: s.model } : {}),
@@ -211,17 +213,19 @@ export class AgentHeartbeats {
     const runId = r.runId;
     if (w?.status !== 'ok')
       return finish({ status: 'failed', reason: w?.error ?? w?.status ?? 'no answer', runId });
+    // Read: drained from the base session (only those; one that came meanwhile waits there).
+    for (const m of carried) await this.#d.store.sessions.updateMessage(base, m.id, { readBy: key });
     const reply = classifyHeartbeatReply(w.output);
     const where = route.ok ? whereOf(route) : {};
     if (reply.status !== 'sent') {
-      const quiet = !shown.showOk || !route.ok || (route.direct && s.directPolicy === 'block');
+      const quiet = !shown.showOk || !route.ok || blocked(route, s);
       if (quiet) return finish({ status: reply.status, reason, silent: true, runId, ...where });
       await this.#send(route, HEARTBEAT_TOKEN, runId);
       return finish({ status: reply.status, reason, silent: false, runId, ...where });
     }
     const preview = reply.text.slice(0, 200);
     if (!route.ok) return finish({ status: 'skipped', reason: route.reason, preview, silent: true, runId });
-    if (route.direct && s.directPolicy === 'block')
+    if (blocked(route, s))
       return finish({ status: 'skipped', reason: 'dm-blocked', preview, silent: true, runId, ...where });
     if (!shown.showAlerts)
       return finish({ status: 'skipped', reason: 'alerts-disabled', preview, silent: true, runId, ...where });
@@ -229,7 +233,9 @@ export class AgentHeartbeats {
     const chat = `${route.channel}:${route.to}`;
     if (await this.records.isDuplicate(s.agentId, chat, reply.text, now))
       return finish({ status: 'skipped', reason: 'duplicate', preview, silent: true, runId, ...where });
-    await this.#send(route, reply.text, runId);
+    // As in the reference, the first alert a default target gets says what these messages are.
+    const first = s.defaultTarget && !(await this.records.anyAlertSent(s.agentId));
+    await this.#send(route, first ? `${FIRST_ALERT_NOTE}\n${reply.text}` : reply.text, runId);
     await this.records.alertSent(s.agentId, chat, reply.text, now);
     return finish({ status: 'sent', reason, preview, runId, ...where });
   }
@@ -251,19 +257,17 @@ export class AgentHeartbeats {
 
   /**
    * An isolated turn reads the system events waiting in its base session (those after its last
-   * turn there), each once: the reference hands its isolated turn the base session's events too.
-   * They stay in the base session, where its next turn reads them as history.
+   * turn there that no isolated turn has read yet), as the reference hands its isolated turn the
+   * base session's events. Once the turn has answered they are marked read (drained) there; a turn
+   * that failed leaves them for the base session's next turn and the next isolated one.
    */
-  async #carryEvents(base: string, key: string): Promise<void> {
+  async #carryEvents(base: string, key: string): Promise<SessionMessageRecord[]> {
     const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
-    let waiting = recent.slice(recent.findLastIndex((m) => m.role !== 'system') + 1);
-    const mark = `${CARRIED_PREFIX}${base}`;
-    const carried = await this.#d.store.kv.get<string>(mark);
-    const after = waiting.findIndex((m) => m.id === carried);
-    if (after >= 0) waiting = waiting.slice(after + 1);
+    const waiting = recent
+      .slice(recent.findLastIndex((m) => m.role !== 'system') + 1)
+      .filter((m) => m.readBy === undefined);
     for (const m of waiting) await this.#d.sessions.systemEvent(key, m.id, m.text);
-    const last = waiting.at(-1);
-    if (last) await this.#d.store.kv.set(mark, last.id);
+    return waiting;
   }
 
   async #isLeader(): Promise<boolean> {
@@ -287,6 +291,13 @@ export class AgentHeartbeats {
     this.#timer.unref?.();
   }
 }
+
+/**
+ * `directPolicy: block` holds back a chat known to be direct, and one whose kind is not known
+ * (its sessions are from before kinds were recorded, or it has none): a DM is not risked.
+ */
+const blocked = (route: Extract<HeartbeatRoute, { ok: true }>, s: AgentHeartbeatSettings) =>
+  s.directPolicy === 'block' && route.direct !== false;
 
 function whereOf(
   route: Extract<HeartbeatRoute, { ok: true }>,

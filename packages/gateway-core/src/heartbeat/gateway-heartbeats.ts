@@ -1,6 +1,7 @@
 import type { GatewayConfig, HeartbeatPayload } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { SessionRouter } from '../sessions/session-router.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { type AgentHeartbeatDeps, AgentHeartbeats } from './agent-heartbeats.ts';
@@ -11,18 +12,22 @@ export interface HeartbeatsCore {
   store: Store;
   config: { readonly current: GatewayConfig; onChange(listener: () => void): () => void };
   reports: { heartbeatSummary(): Omit<HeartbeatPayload, 'ts' | 'seq' | 'reason' | 'text'> };
-  sessions: AgentHeartbeatDeps['sessions'];
+  sessions: AgentHeartbeatDeps['sessions'] & Pick<SessionRouter, 'emptied'>;
   channels: AgentHeartbeatDeps['channels'];
   agent: { agents: AgentHeartbeatDeps['agents']; agentState: { forget(sessionKey: string): Promise<void> } };
   cron: { isLeader(): Promise<boolean> };
 }
 
-/** Empty a session as a reset does (no run is going there: the heartbeat runner checked). */
-export function emptySession(core: Pick<HeartbeatsCore, 'store' | 'agent'>) {
+/**
+ * Empty a session as a reset does, `sessions.subscribe` watchers told so too (no run is going
+ * there: the heartbeat runner checked).
+ */
+export function emptySession(core: Pick<HeartbeatsCore, 'store' | 'agent' | 'sessions'>) {
   return async (key: string): Promise<void> => {
     if (!(await core.store.sessions.get(key))) return;
     await core.store.sessions.trim(key, 0);
     await core.agent.agentState.forget(key);
+    core.sessions.emptied(key);
   };
 }
 

@@ -52,6 +52,11 @@ export class HeartbeatRecords {
     return last.at <= now && now - last.at < DUPLICATE_WINDOW_MS;
   }
 
+  /** Whether any heartbeat alert of this agent was delivered (kept across restarts). */
+  async anyAlertSent(agentId: string): Promise<boolean> {
+    return (await this.#kv.get(`${ALERT_PREFIX}${agentId}`)) !== undefined;
+  }
+
   async alertSent(agentId: string, chat: string, text: string, at: number): Promise<void> {
     await this.#kv.set(`${ALERT_PREFIX}${agentId}`, { chat, text: text.trim(), at });
   }

@@ -61,3 +61,32 @@ describe('resolveHeartbeatRoute: owner', () => {
     });
   });
 });
+
+describe('resolveHeartbeatRoute: whether the chat is direct', () => {
+  it("last and an explicit target say what their chat's session recorded; nothing when no session says", async () => {
+    const chat = (chatId: string, chatKind: SessionRecord['chatKind'], updatedAtMs: number) => ({
+      key: `agent:main:telegram:default:${chatId}`,
+      kind: 'channel' as const,
+      channel: 'telegram',
+      accountId: 'default',
+      chatId,
+      chatKind,
+      updatedAtMs,
+    });
+    const store = storeWith([chat('-5', 'group', 1), chat('7', 'direct', 2), chat('8', undefined, 3)]);
+    const route = (target: string, to?: string) =>
+      resolveHeartbeatRoute(store, agents, { agentId: 'main', target, to });
+    expect((await route('last')) as unknown).toMatchObject({ to: '8' });
+    expect(await route('last')).not.toHaveProperty('direct');
+    expect(await route('telegram', '7')).toMatchObject({ to: '7', direct: true });
+    expect(await route('telegram', '-5')).toMatchObject({ to: '-5', direct: false });
+    expect(await route('telegram', '99')).not.toHaveProperty('direct');
+    const lastIsGroup = storeWith([chat('-5', 'group', 9), chat('7', 'direct', 2)]);
+    expect(
+      await resolveHeartbeatRoute(lastIsGroup, agents, { agentId: 'main', target: 'last' }),
+    ).toMatchObject({
+      to: '-5',
+      direct: false,
+    });
+  });
+});

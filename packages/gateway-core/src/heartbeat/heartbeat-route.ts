@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '@openclaw/protocol';
-import type { Store } from '../store/types.ts';
+import type { SessionRecord, Store } from '../store/types.ts';
 import type { AgentHeartbeatSettings } from './agent-heartbeat-settings.ts';
 
 export type HeartbeatRoute =
@@ -11,7 +11,10 @@ export type HeartbeatRoute =
       threadId?: string | undefined;
       /** The chat's session, which records the alert as sent there. */
       sessionKey?: string | undefined;
-      /** Known to be a direct-message chat (the owner's); unknown otherwise. */
+      /**
+       * Whether the chat is a direct-message chat: true for the owner's, else as its session
+       * recorded from inbound messages; undefined when no session of that chat says.
+       */
       direct?: boolean | undefined;
     }
   | { ok: false; reason: 'no-route' | 'target-none' };
@@ -37,10 +40,16 @@ export async function resolveHeartbeatRoute(
   if (s.target === 'none') return { ok: false, reason: 'target-none' };
   if (s.target === 'owner') return ownerRoute(store, agents, s.agentId, config, normalize);
 
-  if (s.target !== 'last')
-    return s.to
-      ? { ok: true, channel: s.target, to: s.to, ...(s.accountId ? { accountId: s.accountId } : {}) }
-      : { ok: false, reason: 'no-route' };
+  if (s.target !== 'last') {
+    if (!s.to) return { ok: false, reason: 'no-route' };
+    const { channel, to, accountId } = { channel: s.target, to: s.to, accountId: s.accountId };
+    // Any agent's session with that chat knows its kind.
+    const known = (await channelChats(store)).find(
+      (x) =>
+        x.channel === channel && x.chatId === to && (!accountId || x.accountId === accountId) && x.chatKind,
+    );
+    return { ok: true, channel, to, ...(accountId ? { accountId } : {}), ...directOf(known) };
+  }
   const last = (await agentChats(store, agents, s.agentId)).filter(
     (x) => !s.accountId || x.accountId === s.accountId,
   )[0];
@@ -52,7 +61,20 @@ export async function resolveHeartbeatRoute(
     sessionKey: last.key,
     ...(last.accountId ? { accountId: last.accountId } : {}),
     ...(last.threadId ? { threadId: last.threadId } : {}),
+    ...directOf(last),
   };
+}
+
+/** `direct` from a session's recorded chat kind; nothing when none is recorded. */
+const directOf = (x: Pick<SessionRecord, 'chatKind'> | undefined) =>
+  x?.chatKind ? { direct: x.chatKind === 'direct' } : {};
+
+/** Channel sessions, most recently active first. */
+async function channelChats(store: Pick<Store, 'sessions'>) {
+  const { sessions } = await store.sessions.list({ limit: LAST_ROUTE_SCAN, offset: 0 });
+  return sessions
+    .filter((x) => x.kind === 'channel' && x.channel && x.chatId)
+    .sort((a, b) => b.updatedAtMs - a.updatedAtMs);
 }
 
 /** The agent's channel sessions, most recently active first. */
@@ -61,10 +83,7 @@ async function agentChats(
   agents: { agentOf(sessionKey: string): string },
   agentId: string,
 ) {
-  const { sessions } = await store.sessions.list({ limit: LAST_ROUTE_SCAN, offset: 0 });
-  return sessions
-    .filter((x) => x.kind === 'channel' && x.channel && x.chatId && agents.agentOf(x.key) === agentId)
-    .sort((a, b) => b.updatedAtMs - a.updatedAtMs);
+  return (await channelChats(store)).filter((x) => agents.agentOf(x.key) === agentId);
 }
 
 /** `<channel>:<id>` of an allow list entry that names one sender; `*` and bare ids name no one. */

@@ -39,7 +39,8 @@ export const chatMessageShown = (m: SessionMessageRecord): ChatMessage | undefin
 /**
  * What the model may read again (oldest first): a heartbeat run's poll and steps are kept only
  * when the run ended in an alert (the alert reads as an answer to its poll); acknowledged, failed
- * or unfinished heartbeat turns are left out whole.
+ * or unfinished heartbeat turns are left out whole, and so are system events an isolated
+ * heartbeat turn has read.
  */
 export function withoutQuietHeartbeats(messages: readonly SessionMessageRecord[]): SessionMessageRecord[] {
   const alerts = new Set(messages.filter((m) => m.heartbeat === 'alert').map((m) => m.runId));
@@ -54,7 +55,11 @@ export function withoutQuietHeartbeats(messages: readonly SessionMessageRecord[]
       poll = undefined;
     }
   }
-  return messages.filter(
-    (m) => m.heartbeat === undefined || (m.heartbeat === 'prompt' ? polls.has(m) : alerts.has(m.runId)),
+  return messages.filter((m) =>
+    m.heartbeat === undefined
+      ? m.readBy === undefined
+      : m.heartbeat === 'prompt'
+        ? polls.has(m)
+        : alerts.has(m.runId),
   );
 }

@@ -1,6 +1,6 @@
 import type { Outbox } from '../channels/outbox.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { OutboxMedia, RunDelivery } from '../store/types.ts';
+import type { OutboxMedia, RunDelivery, SessionRecord } from '../store/types.ts';
 import { reasoningMessage } from './session-reasoning.ts';
 
 export type ReplyTarget = RunDelivery;
@@ -8,6 +8,18 @@ export type ReplyTarget = RunDelivery;
 /** Where a run's reply to a channel chat goes: the outbox, which sends it through the provider. */
 export interface ReplySink {
   enqueue(reply: Reply): Promise<unknown>;
+}
+
+/** Where a reply in a session goes: its chat, for a channel session; nowhere otherwise. */
+export function replyTargetOf(session: SessionRecord): ReplyTarget | undefined {
+  if (session.kind !== 'channel' || !session.channel || !session.accountId || !session.chatId)
+    return undefined;
+  return {
+    channel: session.channel,
+    accountId: session.accountId,
+    chatId: session.chatId,
+    threadId: session.threadId,
+  };
 }
 
 export type Reply = ReplyTarget & {

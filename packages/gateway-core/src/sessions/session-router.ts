@@ -15,6 +15,7 @@ import type {
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { shownInChat } from './heartbeat-transcript.ts';
+import { replyTargetOf } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunRecovery } from './run-recovery.ts';
@@ -46,8 +47,8 @@ export interface SessionRouterOptions {
   acknowledge?: ((target: ReplyTarget, messageId: string) => void) | undefined;
   /** A message was stored (session.message / sessions.changed events). */
   onMessage?: ((message: SessionMessageRecord) => void) | undefined;
-  /** A run started or ended in a session (its row's activity changed). */
-  onRunChange?: ((sessionKey: string) => void) | undefined;
+  /** A run started or ended in a session (its row's activity changed); `reset`: it was emptied. */
+  onRunChange?: ((sessionKey: string, reason?: 'reset') => void) | undefined;
   /** The session of a channel chat (routed to an agent); default: its plain channel key. */
   chatSessionKey?: ((chat: RoutedChat) => string) | undefined;
 }
@@ -117,6 +118,8 @@ export class SessionRouter {
       accountId: env.accountId,
       chatId: env.chat.id,
       threadId: env.chat.threadId,
+      // Kept (and given to sessions from before it was) so a heartbeat knows a DM from a group.
+      chatKind: env.chat.kind,
       title: env.chat.title ?? env.sender.name ?? env.sender.username,
       createdAtMs: this.#o.clock.now(),
     });
@@ -217,7 +220,7 @@ export class SessionRouter {
       message: withMedia(params.message, media),
       ...(media.length ? { media } : {}),
       source: 'chat',
-      deliverTo: params.deliver ? deliveryOf(existing) : undefined,
+      deliverTo: params.deliver ? replyTargetOf(existing) : undefined,
       dedupeKey: params.dedupeKey,
       timeoutMs: params.timeoutMs,
       runId,
@@ -256,7 +259,7 @@ export class SessionRouter {
       if (params.threadId) deliverTo.threadId = params.threadId;
       if (params.replyToId) deliverTo.replyToId = params.replyToId;
     } else if (params.deliver) {
-      deliverTo = deliveryOf(session);
+      deliverTo = replyTargetOf(session);
     }
     if (params.requireRoute && !deliverTo) {
       throw gatewayError(
@@ -359,6 +362,11 @@ export class SessionRouter {
     return this.#runs.abort(sessionKey, runId);
   }
 
+  /** A session emptied by the gateway itself (an isolated heartbeat's): told as a reset is. */
+  emptied(sessionKey: string): void {
+    this.#o.onRunChange?.(sessionKey, 'reset');
+  }
+
   /** Abort a session's active and queued runs and wait until they have ended (reset, delete). */
   stopRuns(sessionKey: string): Promise<void> {
     return this.#runs.stopRuns(sessionKey);
@@ -434,15 +442,4 @@ export class SessionRouter {
       ...(parsed && kind === 'channel' ? parsed : {}),
     });
   }
-}
-
-function deliveryOf(session: SessionRecord): ReplyTarget | undefined {
-  if (session.kind !== 'channel' || !session.channel || !session.accountId || !session.chatId)
-    return undefined;
-  return {
-    channel: session.channel,
-    accountId: session.accountId,
-    chatId: session.chatId,
-    threadId: session.threadId,
-  };
 }

@@ -202,7 +202,7 @@ export function memorySessions(runs?: RunDropper): SessionRepo {
         s = { ...copy(r), updatedAtMs: r.createdAtMs, messageCount: 0 };
         sessions.set(r.key, s);
         count(r.key, 1);
-      }
+      } else if (r.chatKind) s.chatKind = r.chatKind;
       return copy(s);
     },
     async list(q) {

@@ -2,7 +2,7 @@
 // acceptance to their end.
 
 import type { ThinkingLevel } from '@openclaw/protocol';
-import type { MediaKind } from '../channels/sdk/types.ts';
+import type { ChatKind, MediaKind } from '../channels/sdk/types.ts';
 
 /** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
 export interface StoredMedia {
@@ -26,6 +26,8 @@ export interface SessionRecord {
   accountId?: string | undefined;
   chatId?: string | undefined;
   threadId?: string | undefined;
+  /** A channel chat's kind as its inbound messages say; absent on sessions from before it was kept. */
+  chatKind?: ChatKind | undefined;
   title?: string | undefined;
   createdAtMs: number;
   updatedAtMs: number;
@@ -83,6 +85,11 @@ export interface SessionMessageRecord {
    * as an acknowledgement or an alert. Chat views leave out all but alerts (see heartbeat-transcript).
    */
   heartbeat?: 'prompt' | 'step' | 'ack' | 'alert' | undefined;
+  /**
+   * A system event an isolated heartbeat turn read (the session it ran in): this session's own
+   * turns are not given it again, as the reference drains an event once a turn has read it.
+   */
+  readBy?: string | undefined;
 }
 
 /** How much history one session keeps (`sessions.maxMessagesPerSession`, `sessions.maxBytesPerSession`). */
@@ -93,7 +100,7 @@ export interface SessionBounds {
 }
 /** What a platform event (an edit, a delete, a reaction) changes in a stored message. */
 export type SessionMessagePatch = Partial<
-  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions'>
+  Pick<SessionMessageRecord, 'text' | 'editedAtMs' | 'deletedAtMs' | 'reactions' | 'readBy'>
 >;
 
 /**
@@ -108,7 +115,10 @@ export interface SessionCounts {
 
 export interface SessionRepo {
   get(key: string): Promise<SessionRecord | undefined>;
-  /** Create the session unless it exists; returns the stored record. */
+  /**
+   * Create the session unless it exists; returns the stored record. A `chatKind` given is also
+   * set on an existing session that lacks it or has another (sessions from before it was kept).
+   */
   ensure(record: Omit<SessionRecord, 'messageCount' | 'updatedAtMs'>): Promise<SessionRecord>;
   list(query: { limit: number; offset: number; search?: string | undefined }): Promise<{
     sessions: SessionRecord[];

@@ -184,6 +184,11 @@ export const migrations: Migration[] = [
       }
     },
   },
+  {
+    version: 9,
+    name: "a channel session's chat kind",
+    sql: 'ALTER TABLE sessions ADD COLUMN chat_kind TEXT;',
+  },
 ];
 
 export class StoreVersionError extends Error {

@@ -14,6 +14,7 @@ function toSession(r: Row): SessionRecord {
     accountId: opt(r.account_id as string | null),
     chatId: opt(r.chat_id as string | null),
     threadId: opt(r.thread_id as string | null),
+    chatKind: opt(r.chat_kind as SessionRecord['chatKind'] | null),
     title: opt(r.title as string | null),
     createdAtMs: Number(r.created_at_ms),
     updatedAtMs: Number(r.updated_at_ms),
@@ -36,8 +37,11 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
       run(() =>
         tx(() => {
           q(
-            `INSERT OR IGNORE INTO sessions (key, agent_id, kind, channel, account_id, chat_id, thread_id, title,
-               created_at_ms, updated_at_ms, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+            // An existing row is only written when it is told a chat kind it does not have yet.
+            `INSERT INTO sessions (key, agent_id, kind, channel, account_id, chat_id, thread_id, chat_kind, title,
+               created_at_ms, updated_at_ms, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+             ON CONFLICT (key) DO UPDATE SET chat_kind = excluded.chat_kind
+               WHERE excluded.chat_kind IS NOT NULL AND chat_kind IS NOT excluded.chat_kind`,
           ).run(
             s.key,
             keyAgentBucket(s.key),
@@ -46,6 +50,7 @@ export function sqliteSessions({ q, tx, run }: SqliteParts): SessionRepo {
             s.accountId ?? null,
             s.chatId ?? null,
             s.threadId ?? null,
+            s.chatKind ?? null,
             s.title ?? null,
             s.createdAtMs,
             s.createdAtMs,

@@ -49,6 +49,20 @@ export function describeSessionRepos(current: () => Store): void {
       ).rejects.toThrow();
     });
 
+    it("keeps a channel session's chat kind, and sets it on a session stored without one", async () => {
+      const chat = { kind: 'channel' as const, channel: 'telegram', chatId: '7', createdAtMs: 1 };
+      await store.sessions.ensure({ key: 'tg:old', ...chat });
+      expect((await store.sessions.get('tg:old'))?.chatKind).toBeUndefined();
+      await store.sessions.ensure({ key: 'tg:old', ...chat, createdAtMs: 5, chatKind: 'group' });
+      await store.sessions.ensure({ key: 'tg:new', ...chat, chatKind: 'direct' });
+      await store.sessions.ensure({ key: 'tg:new', ...chat, createdAtMs: 9 });
+      expect(await store.sessions.get('tg:old')).toMatchObject({ chatKind: 'group', createdAtMs: 1 });
+      expect((await store.sessions.list({ limit: 10, offset: 0 })).sessions.map((x) => x.chatKind)).toEqual(
+        expect.arrayContaining(['group', 'direct']),
+      );
+      expect((await store.sessions.get('tg:new'))?.chatKind).toBe('direct');
+    });
+
     it('keeps message media and applies edits, deletes and reactions to a stored message', async () => {
       await store.sessions.ensure({ key: 'tg:1', kind: 'channel', createdAtMs: 1 });
       const media = [
