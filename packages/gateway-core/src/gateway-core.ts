@@ -191,6 +191,7 @@ export class GatewayCore {
       ...base,
       responder: this.agent.responder,
       runSettings: runSettings(cfg),
+      reasoningLevel: this.agent.reasoningLevel,
       ackReaction: () => cfg().agent.ackReaction,
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
