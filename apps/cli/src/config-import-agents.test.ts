@@ -7,12 +7,15 @@ import { importReferenceConfig } from './config-import.ts';
 // multi-agent docs show (agents.list with a default marker), as the operator's file would read.
 const legacyRoster = `{
   agents: {
-    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" }, thinkingDefault: "x-high" },
+    defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" }, thinkingDefault: "x-high",
+      reasoningDefault: "stream" },
     list: [
-      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home", thinkingDefault: "low" },
+      { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home", thinkingDefault: "low",
+        reasoningDefault: "on" },
       { id: "Work", model: { primary: "local/qwen3-32b", fallbacks: ["anthropic/claude-sonnet"] },
         identity: { name: "Work bot", emoji: "W" }, tools: { allow: ["exec"] } },
-      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" }, thinkingDefault: "ultra" },
+      { id: "research", model: "google/gemini-pro", heartbeat: { every: "1h" }, thinkingDefault: "ultra",
+        reasoningDefault: "loud" },
       { id: "bad id!" },
     ],
   },
@@ -40,7 +43,7 @@ describe('config import: agents and bindings of a reference config', () => {
     const r = importReferenceConfig(JSON5.parse(legacyRoster));
     const cfg = parseConfig(r.config);
     expect(cfg.agents.list).toEqual([
-      { id: 'home', name: 'Home', thinkingDefault: 'low' },
+      { id: 'home', name: 'Home', thinkingDefault: 'low', reasoningDefault: 'on' },
       {
         id: 'work',
         name: 'Work bot',
@@ -52,6 +55,7 @@ describe('config import: agents and bindings of a reference config', () => {
     expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'owner' });
     // Thinking defaults by the names here; one that names no level here is dropped with why.
     expect(cfg.agent.thinkingDefault).toBe('xhigh');
+    expect(cfg.agent.reasoningDefault).toBe('stream');
     expect(cfg.bindings).toEqual([
       { agentId: 'work', comment: 'the work account', match: { channel: 'whatsapp', accountId: 'biz' } },
       { agentId: 'work', match: { channel: 'discord', guildId: '123', roles: ['9'] } },
@@ -65,6 +69,7 @@ describe('config import: agents and bindings of a reference config', () => {
     expect(dropped).toMatchObject({
       'agents.list.0.default': expect.stringMatching(/main answers/),
       'agents.list.2.thinkingDefault': expect.stringMatching(/not a thinking level here/),
+      'agents.list.2.reasoningDefault': expect.stringMatching(/not a reasoning visibility/),
       'agents.list.0.workspace': expect.stringMatching(/SYSTEM\.md/),
       'agents.list.1.identity.emoji': expect.any(String),
       'agents.list.1.tools': expect.stringMatching(/tool names/),

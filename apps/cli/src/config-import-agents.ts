@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_ID, normalizeThinkingLevel } from '@openclaw/protocol';
+import { DEFAULT_AGENT_ID, normalizeReasoningLevel, normalizeThinkingLevel } from '@openclaw/protocol';
 import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +29,13 @@ const SCOPED: Record<string, string> = { guildId: 'discord', roles: 'discord', t
 export function importThinkingDefault(v: unknown, from: string, drop: Drop): string | undefined {
   const level = typeof v === 'string' ? normalizeThinkingLevel(v) : undefined;
   if (!level) drop(from, `${JSON.stringify(v)}: not a thinking level here (off … max; no ultra)`);
+  return level;
+}
+
+/** A reference reasoning visibility (`on`, `off`, `stream`) by our name, or undefined (dropped, with why). */
+export function importReasoningDefault(v: unknown, from: string, drop: Drop): string | undefined {
+  const level = typeof v === 'string' ? normalizeReasoningLevel(v) : undefined;
+  if (!level) drop(from, `${JSON.stringify(v)}: not a reasoning visibility (on, off or stream)`);
   return level;
 }
 
@@ -141,6 +148,9 @@ export function importAgentsAndBindings(ref: Obj, ctx: AgentsImportContext): voi
       } else if (k === 'thinkingDefault') {
         const level = importThinkingDefault(v, `${from}.thinkingDefault`, drop);
         if (level) agent.thinkingDefault = level;
+      } else if (k === 'reasoningDefault') {
+        const level = importReasoningDefault(v, `${from}.reasoningDefault`, drop);
+        if (level) agent.reasoningDefault = level;
       } else if (k === 'identity' && isObj(v)) {
         for (const ik of Object.keys(v))
           if (ik !== 'name' || name) drop(`${from}.identity.${ik}`, 'only a display name here (name)');

@@ -1,5 +1,10 @@
 import { GatewayError, parseConfig } from '@openclaw/protocol';
-import { importAgentsAndBindings, importThinkingDefault, modelName } from './config-import-agents.ts';
+import {
+  importAgentsAndBindings,
+  importReasoningDefault,
+  importThinkingDefault,
+  modelName,
+} from './config-import-agents.ts';
 import { importCronBlock } from './config-import-cron.ts';
 import { importHeartbeatBlock } from './config-import-heartbeat.ts';
 
@@ -160,6 +165,11 @@ export function importReferenceConfig(ref: Obj): ImportResult {
     const from = 'agents.defaults.thinkingDefault';
     const level = importThinkingDefault(refDefaults.thinkingDefault, from, drop);
     if (level) put('agent.thinkingDefault', level, from);
+  }
+  if (refDefaults.reasoningDefault !== undefined) {
+    const from = 'agents.defaults.reasoningDefault';
+    const level = importReasoningDefault(refDefaults.reasoningDefault, from, drop);
+    if (level) put('agent.reasoningDefault', level, from);
   }
 
   // A carried value that is not valid here is dropped with the reason, rather than writing a
@@ -342,7 +352,7 @@ function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   const primary = defaultModelOf(ref);
   if (agents && isObj(agents.defaults)) {
     for (const k of Object.keys(agents.defaults)) {
-      if (k !== 'model' && k !== 'heartbeat' && k !== 'thinkingDefault')
+      if (!['model', 'heartbeat', 'thinkingDefault', 'reasoningDefault'].includes(k))
         drop(`agents.defaults.${k}`, 'no such agent setting here');
     }
   }

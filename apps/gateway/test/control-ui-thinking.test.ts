@@ -118,4 +118,77 @@ describe('thinking in WebChat, in Chromium', needs('chromium'), () => {
     expect(await row()).toMatchObject({ thinkingDefault: 'low' });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('the reasoning selector sets the session visibility; on or stream (own or inherited) shows reasoning while it streams, off does not', async () => {
+    const row = async () => (await op.request('sessions.list', {})).sessions.find((s) => s.key === key);
+    const transcript = page.getByTestId('transcript');
+    const select = page.getByRole('combobox', { name: 'Reasoning' });
+    const live = transcript.getByTestId('thinking-live');
+    const streaming = transcript.locator('li[data-role="assistant"][data-state="streaming"]');
+    const thought = new Set<string>();
+    op.on('agent', (e) => {
+      if (e.stream === 'thinking' && typeof e.data.text === 'string') thought.add(e.data.text);
+    });
+    // Sends `text` with the answer held after the reasoning; `look` runs while it is held.
+    const sayHeld = async (text: string, look: () => Promise<void>) => {
+      const release = llm.holdAnswer();
+      try {
+        await page.getByRole('textbox', { name: 'Message' }).fill(text);
+        await page.keyboard.press('Enter');
+        await expect.poll(() => thought.has(`Let me think about ${text}.`), { timeout: 30_000 }).toBe(true);
+        await streaming.waitFor({ timeout: 10_000 });
+        await look();
+      } finally {
+        release();
+      }
+      await transcript
+        .locator('li[data-role="assistant"][data-state="complete"]', { hasText: `re: ${text}` })
+        .waitFor({ timeout: 30_000 });
+      expect(await live.count()).toBe(0);
+    };
+    await expect.poll(() => select.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await select.locator('option').allTextContents()).toEqual([
+      'Default (off)',
+      'off',
+      'on',
+      'stream',
+    ]);
+
+    // stream, chosen here: stored at once; the reasoning shows, open, while the answer is held.
+    await select.selectOption('stream');
+    await expect.poll(async () => (await row())?.reasoningLevel, { timeout: 10_000 }).toBe('stream');
+    await sayHeld('three', async () => {
+      await expect
+        .poll(() => live.locator('.thinking-text').textContent(), { timeout: 10_000 })
+        .toBe('Let me think about three.');
+      expect(await live.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(true);
+      expect(await streaming.locator('.text').count()).toBe(0);
+    });
+    // Once stored it is folded above the answer, as every answer's is.
+    const three = transcript
+      .locator('li[data-role="assistant"]', { hasText: 're: three' })
+      .getByTestId('thinking');
+    expect(await three.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(false);
+
+    // off: the reply streams without it.
+    await select.selectOption('off');
+    await expect.poll(async () => (await row())?.reasoningLevel, { timeout: 10_000 }).toBe('off');
+    await sayHeld('four', async () => {
+      expect(await live.count()).toBe(0);
+    });
+
+    // Default, with the agent's default on: the selector says so and the reasoning shows live.
+    await op.request('config.patch', { raw: JSON.stringify({ agent: { reasoningDefault: 'on' } }) });
+    await select.selectOption('');
+    await expect.poll(async () => (await row())?.reasoningLevel, { timeout: 10_000 }).toBeUndefined();
+    await expect
+      .poll(() => select.locator('option').first().textContent(), { timeout: 10_000 })
+      .toBe('Default (on)');
+    await sayHeld('five', async () => {
+      await expect
+        .poll(() => live.locator('.thinking-text').textContent(), { timeout: 10_000 })
+        .toBe('Let me think about five.');
+    });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });

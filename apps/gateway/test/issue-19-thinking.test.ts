@@ -197,4 +197,49 @@ describe('thinking levels and reasoning (issue 19)', () => {
       're: d',
     ]);
   }, 120_000);
+
+  it("agent.reasoningDefault, then an agent's own reasoningDefault, apply where the session names none; the session's own level wins; bad values are refused with their paths", async () => {
+    const patch = (raw: unknown) => op.request('config.patch', { raw: JSON.stringify(raw) });
+    const say = async (text: string) => {
+      await tg.pushMessage({ chatId: 5503, from: { id: 5503, first_name: 'Cy' }, text });
+      await eventually(() => tg.sentTexts('5503').includes(`re: ${text}`), 30_000);
+    };
+    const row = async () => (await op.request('sessions.list', {})).sessions.find((s) => s.key === key);
+    await say('e');
+    const key = (await eventually(async () => {
+      const { sessions } = await op.request('sessions.list', {});
+      return sessions.find((s) => s.key.includes('5503'))?.key;
+    }))!;
+    expect(await row()).toMatchObject({ reasoningDefault: 'off' });
+
+    await patch({ agent: { reasoningDefault: 'on' } });
+    expect(await row()).toMatchObject({ reasoningDefault: 'on' });
+    expect((await row())?.reasoningLevel).toBeUndefined();
+    await say('f');
+    // The session's own off wins over the default.
+    await op.request('sessions.patch', { key, reasoningLevel: 'off' });
+    await say('g');
+    await op.request('sessions.patch', { key, reasoningLevel: null });
+    // The agent's own default wins over the section's: stream is as off on Telegram.
+    await patch({ agents: { list: [{ id: 'main', reasoningDefault: 'stream' }] } });
+    expect(await row()).toMatchObject({ reasoningDefault: 'stream' });
+    await say('h');
+    expect(tg.sentTexts('5503')).toEqual([
+      're: e',
+      'Thinking\n\n_Let me think about f._',
+      're: f',
+      're: g',
+      're: h',
+    ]);
+
+    await expect(patch({ agent: { reasoningDefault: 'loud' } })).rejects.toMatchObject({
+      details: { path: 'agent.reasoningDefault' },
+    });
+    await expect(
+      patch({ agents: { list: [{ id: 'main', reasoningDefault: 'yes' }] } }),
+    ).rejects.toMatchObject({
+      details: { path: 'agents.list.0.reasoningDefault' },
+    });
+    await patch({ agent: { reasoningDefault: null }, agents: { list: [] } });
+  }, 120_000);
 });

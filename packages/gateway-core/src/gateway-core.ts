@@ -16,7 +16,7 @@ import { CronService } from './cron/cron-service.ts';
 import { EventBus } from './events/event-bus.ts';
 import { Ticker } from './events/ticker.ts';
 import type { GatewayCoreOptions } from './gateway-core-options.ts';
-import { createFinals, createHandlers } from './handlers/index.ts';
+import { registerCoreHandlers } from './handlers/core-handlers.ts';
 import { channelReadiness, HealthReporter, type ReadinessCheck } from './health/health-reporter.ts';
 import { GatewayHeartbeats } from './heartbeat/gateway-heartbeats.ts';
 import type { Logger } from './logging/logger.ts';
@@ -24,7 +24,6 @@ import { createMediaStore, mediaSweep } from './media/media-service.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { configuredTranscriber } from './media/transcriber.ts';
 import { noopMetrics } from './metrics/core-metrics.ts';
-import { NodePendingQueue } from './nodes/node-pending-queue.ts';
 import { NodeService } from './nodes/node-service.ts';
 import { DevicePairing } from './pairing/device-pairing.ts';
 import { LastSeen } from './pairing/last-seen.ts';
@@ -192,6 +191,7 @@ export class GatewayCore {
       ...base,
       responder: this.agent.responder,
       runSettings: runSettings(cfg),
+      reasoningLevel: this.agent.reasoningLevel,
       ackReaction: () => cfg().agent.ackReaction,
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),
@@ -258,36 +258,13 @@ export class GatewayCore {
           approvals: this.agent.approvals,
         })
       : undefined;
-    const handlerDeps = {
-      ...base,
-      gateway: this,
+    registerCoreHandlers(this, {
       listenPort: () => options.listen?.().port,
-      reports: this.reports,
-      presenceList: () => (this.cluster ? this.cluster.presence() : this.presence.list()),
-      heartbeat: this.heartbeat,
       logRing: options.logRing,
-      pairing: this.pairing,
-      nodes: this.nodes,
-      config: this.config,
-      audit: this.audit,
-      cron: this.cron,
-      sessions: this.sessions,
       sessionFeed: conversations.feed,
       sessionViews: conversations.views,
-      agents: this.agent.agents,
-      agentState: this.agent.agentState,
-      approvals: this.agent.approvals,
-      usage: this.agent.usage,
-      sessionUsage: this.agent.sessionUsage,
-      questions: this.questions,
-      nodePending: new NodePendingQueue(this.store, this.clock),
-      channels: this.channels,
-      chatActions: this.chatActions,
-      media: this.media,
-    };
-    this.router.register(createHandlers(handlerDeps));
-    this.router.registerFinal(createFinals(handlerDeps));
-    for (const table of options.handlers ?? []) this.router.register(table);
+      tables: options.handlers,
+    });
     this.hub = new ConnectionHub({
       ...base,
       metrics,

@@ -280,4 +280,27 @@ describe('Transcript', () => {
     expect(user).not.toHaveProperty('thinking');
     expect(answer).toMatchObject({ text: 'because.', thinking: 'Let me think.\n\nStill.' });
   });
+
+  it("shows a reply's reasoning while it streams (thinking events), until the stored answer replaces it", () => {
+    const t = new Transcript(S);
+    // Reasoning of a run never heard of is not ours.
+    expect(t.applyAgent(agent('r0', 0, 'thinking', { text: 'Hm.', delta: 'Hm.' }))).toBe('ignored');
+    t.applyAgent(agent('r1', 0, 'lifecycle', { phase: 'start', sessionKey: S }));
+    expect(t.applyAgent(agent('r1', 1, 'thinking', { text: 'Let me ', delta: 'Let me ' }))).toBe('applied');
+    // The text so far wins; a delta alone is appended.
+    t.applyAgent(agent('r1', 2, 'thinking', { text: 'Let me think.', delta: 'think.' }));
+    t.applyAgent(agent('r1', 3, 'thinking', { delta: ' More.' }));
+    expect(t.entries()).toMatchObject([{ state: 'streaming', text: '', thinking: 'Let me think. More.' }]);
+    t.apply(delta('r1', 0, 'so'));
+    expect(t.entries()[0]).toMatchObject({ state: 'streaming', text: 'so', thinking: 'Let me think. More.' });
+    const stored = msg('a1', 'assistant', 'so.', {
+      runId: 'r1',
+      content: [
+        { type: 'thinking', thinking: 'Let me think. More.' },
+        { type: 'text', text: 'so.' },
+      ],
+    });
+    t.apply(final('r1', 1, stored));
+    expect(t.entries()).toMatchObject([{ key: 'a1', state: 'complete', thinking: 'Let me think. More.' }]);
+  });
 });

@@ -36,7 +36,10 @@ export interface TranscriptEntry {
   reactions?: string[];
   /** An agent step that called tools: one line per call. */
   toolCalls?: string[];
-  /** What the model reasoned before this step (its stored `thinking` parts), shown folded. */
+  /**
+   * What the model reasoned before this step: its stored `thinking` parts, or for a reply still
+   * streaming what its `thinking` agent events carried so far.
+   */
   thinking?: string;
   /** A tool result: the tool's name. */
   tool?: string;
@@ -61,6 +64,8 @@ interface Stream {
   state: 'streaming' | 'aborted' | 'error';
   error?: string;
   steps: ToolStep[];
+  /** The reasoning streamed so far (`thinking` agent events). */
+  thinking: string;
 }
 
 type Item =
@@ -163,7 +168,8 @@ export class Transcript {
 
   /**
    * Apply an `agent` event: a run of this session starting (its lifecycle start names the
-   * session; tool events name only the run) and the tools it calls, live until the answer is in.
+   * session; tool events name only the run), the tools it calls and what it reasons (`thinking`
+   * events: the text so far), live until the answer is in.
    */
   applyAgent(event: AgentEvent): ApplyOutcome {
     const d = event.data;
@@ -172,6 +178,14 @@ export class Transcript {
     if (event.stream === 'lifecycle' && d.phase === 'start') {
       if (d.sessionKey !== this.sessionKey || known) return 'ignored';
       this.#streamIndex(event.runId);
+      return 'applied';
+    }
+    if (event.stream === 'thinking' && known) {
+      const s = (this.#items[this.#streamIndex(event.runId)] as Extract<Item, { kind: 'stream' }>).stream;
+      // The text so far when the event has it; a delta alone is appended.
+      if (typeof d.text === 'string') s.thinking = d.text;
+      else if (typeof d.delta === 'string') s.thinking += d.delta;
+      else return 'ignored';
       return 'applied';
     }
     if (event.stream !== 'tool' || !known || typeof d.toolCallId !== 'string') return 'ignored';
@@ -220,7 +234,16 @@ export class Transcript {
     if (index >= 0) return index;
     this.#items.push({
       kind: 'stream',
-      stream: { runId, text: '', ts: Date.now(), lastSeq: -1, deltas: 0, state: 'streaming', steps: [] },
+      stream: {
+        runId,
+        text: '',
+        ts: Date.now(),
+        lastSeq: -1,
+        deltas: 0,
+        state: 'streaming',
+        steps: [],
+        thinking: '',
+      },
     });
     return this.#items.length - 1;
   }
@@ -336,6 +359,7 @@ function toEntry(it: Item): TranscriptEntry {
       };
       if (s.error) e.error = s.error;
       if (s.steps.length) e.steps = s.steps.map((x) => ({ ...x }));
+      if (s.thinking.trim()) e.thinking = s.thinking.trim();
       return e;
     }
   }

@@ -11,6 +11,8 @@ const HISTORY_LIMIT = 200;
 /** A tool result longer than this is folded: its start as the summary, all of it on demand. */
 const LONG_RESULT = 240;
 const SUMMARY = 120;
+/** The reasoning visibilities a session can be set to (sessions.patch reasoningLevel). */
+const REASONING = ['off', 'on', 'stream'] as const;
 const STEP_STATE: Record<ToolStep['state'], string> = { running: 'running…', done: 'done', error: 'failed' };
 
 /**
@@ -167,26 +169,52 @@ export class ChatPage extends Page {
   }
 
   /**
-   * The session's own thinking level, set at once with sessions.patch (empty: back to the agent's
-   * default); the row it answers replaces the listed one, so the selector shows what is stored.
+   * A session setting (its thinking level, its reasoning visibility) set at once with
+   * sessions.patch (null: back to the default); the row it answers replaces the listed one, so
+   * the selectors show what is stored.
    */
-  async #setThinking(level: string): Promise<void> {
+  async #patchSession(fields: {
+    thinkingLevel?: string | null;
+    reasoningLevel?: string | null;
+  }): Promise<void> {
     const key = this.sessionKey;
     this.thinkingBusy = true;
     try {
-      const r = await this.session.client.request('sessions.patch', {
-        key,
-        thinkingLevel: level === '' ? null : level,
-      });
+      const r = await this.session.client.request('sessions.patch', { key, ...fields });
       this.sessions = this.sessions.map((s) => (s.key === key ? r.session : s));
       this.error = undefined;
     } catch (error) {
       this.error = errorText(error);
-      // The selector goes back to the stored level.
+      // The selectors go back to the stored levels.
       this.sessions = [...this.sessions];
     } finally {
       this.thinkingBusy = false;
     }
+  }
+
+  /**
+   * Whether the session's reasoning is shown: on or stream (its own level, else the default it
+   * inherits) show a reply's reasoning here while it streams; off folds it away once stored.
+   */
+  #reasoning(row: SessionSummary | undefined): TemplateResult {
+    const current = row?.reasoningLevel ?? '';
+    return html`<div class="field thinking-level">
+      <label for="chat-reasoning">Reasoning</label>
+      <select
+        id="chat-reasoning"
+        data-testid="reasoning-level"
+        ?disabled=${!row || this.thinkingBusy || Boolean(this.activeRunId)}
+        aria-describedby="chat-reasoning-hint"
+        @change=${(e: Event) => {
+          const v = (e.target as HTMLSelectElement).value;
+          void this.#patchSession({ reasoningLevel: v === '' ? null : v });
+        }}
+      >
+        <option value="" ?selected=${current === ''}>Default (${row?.reasoningDefault ?? 'off'})</option>
+        ${REASONING.map((l) => html`<option value=${l} ?selected=${current === l}>${l}</option>`)}
+      </select>
+      <span id="chat-reasoning-hint" class="hint">on or stream: shown while a reply streams; on also sends it to channel chats.</span>
+    </div>`;
   }
 
   /** The thinking selector: the session's levels, its own level or the default it inherits. */
@@ -200,7 +228,10 @@ export class ChatPage extends Page {
         data-testid="thinking-level"
         ?disabled=${!row || this.thinkingBusy || Boolean(this.activeRunId)}
         aria-describedby="chat-thinking-hint"
-        @change=${(e: Event) => void this.#setThinking((e.target as HTMLSelectElement).value)}
+        @change=${(e: Event) => {
+          const v = (e.target as HTMLSelectElement).value;
+          void this.#patchSession({ thinkingLevel: v === '' ? null : v });
+        }}
       >
         <option value="" ?selected=${current === ''}>Default${row?.thinkingDefault ? ` (${row.thinkingDefault})` : ''}</option>
         ${levels.map((l) => html`<option value=${l.id} ?selected=${current === l.id}>${l.label}</option>`)}
@@ -219,7 +250,9 @@ export class ChatPage extends Page {
 
   protected override render(): TemplateResult {
     const key = this.sessionKey;
-    const known = this.sessions.some((s) => s.key === key);
+    const row = this.sessions.find((s) => s.key === key);
+    const known = row !== undefined;
+    const live = (row?.reasoningLevel ?? row?.reasoningDefault ?? 'off') !== 'off';
     return html`
       <h1 tabindex="-1">WebChat</h1>
       ${this.error ? html`<p class="banner bad" role="alert">${this.error}</p>` : nothing}
@@ -254,7 +287,7 @@ export class ChatPage extends Page {
                   }}
                 >
                   ${this.entries.length === 0 ? html`<li class="muted">No messages yet. Say something.</li>` : nothing}
-                  ${this.entries.map((m) => this.#message(m))}
+                  ${this.entries.map((m) => this.#message(m, live))}
                 </ol>
                 <form class="composer" @submit=${(e: Event) => this.#submit(e)}>
                   <div class="field">
@@ -272,7 +305,8 @@ export class ChatPage extends Page {
                     ></textarea>
                     <span id="chat-hint" class="hint">Enter sends, Shift+Enter starts a new line.</span>
                   </div>
-                  ${this.#thinking(this.sessions.find((s) => s.key === key))}
+                  ${this.#thinking(row)}
+                  ${this.#reasoning(row)}
                   <div class="actions">
                     <button type="submit" class="primary" ?disabled=${!this.draft.trim()}>Send</button>
                     <button type="button" class="danger" ?disabled=${!this.activeRunId} @click=${() => this.#abort()}>Abort reply</button>
@@ -298,7 +332,8 @@ export class ChatPage extends Page {
     </ol>`;
   }
 
-  #message(m: TranscriptEntry): TemplateResult {
+  /** One line of the transcript; `liveThinking`: a streaming reply shows its reasoning so far. */
+  #message(m: TranscriptEntry, liveThinking: boolean): TemplateResult {
     const status =
       m.state === 'sending'
         ? 'sending…'
@@ -313,9 +348,11 @@ export class ChatPage extends Page {
       <span class="meta">${m.role === 'user' ? 'You' : m.role === 'assistant' ? 'Agent' : m.role === 'toolResult' ? `Tool ${m.tool ?? ''}` : 'System'} · ${new Date(m.ts).toLocaleTimeString()}${status ? ` · ${status}` : ''}${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted by the sender' : ''}</span>
       ${m.steps?.length ? this.#steps(m.steps) : nothing}
       ${
-        m.thinking
-          ? html`<details class="thinking" data-testid="thinking"><summary>Thinking</summary><span class="thinking-text">${m.thinking}</span></details>`
-          : nothing
+        !m.thinking || (m.state === 'streaming' && !liveThinking)
+          ? nothing
+          : m.state === 'streaming'
+            ? html`<details class="thinking live" data-testid="thinking-live" open><summary>Thinking…</summary><span class="thinking-text">${m.thinking}</span></details>`
+            : html`<details class="thinking" data-testid="thinking"><summary>Thinking</summary><span class="thinking-text">${m.thinking}</span></details>`
       }
       ${
         m.role === 'toolResult' && m.text.length > LONG_RESULT

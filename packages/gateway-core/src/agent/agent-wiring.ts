@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '@openclaw/protocol';
+import type { GatewayConfig, ReasoningLevel } from '@openclaw/protocol';
 import { AgentCatalog, agentProfile, sessionAgentId } from '../agents/agent-catalog.ts';
 import { type RoutedChat, routedSessionKey, updateSessionKeys } from '../agents/agent-routing.ts';
 import { ExecApprovals } from '../approvals/exec-approvals.ts';
@@ -65,6 +65,8 @@ export interface AgentWiring {
     usage: UsageLedger;
     thinking: Pick<ReturnType<typeof sessionThinkingState>, 'rows'>;
   };
+  /** Whether a session's reasoning is shown: its own reasoningLevel, else its agent's default, else off. */
+  reasoningLevel: (sessionKey: string) => Promise<ReasoningLevel>;
   /** The session a channel chat's messages go to, under the agent the bindings route it to. */
   chatSessionKey: (chat: RoutedChat) => string;
   updateSessionKeys: (chat: RoutedChat) => string[];
@@ -140,6 +142,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     models,
     agentOf: (key) => agentProfile(cfg(), agentOf(key)) ?? { id: agentOf(key) },
     sectionDefault: () => cfg().agent.thinkingDefault,
+    sectionReasoning: () => cfg().agent.reasoningDefault,
   });
   return {
     models,
@@ -149,6 +152,7 @@ export function wireAgent(o: AgentWiringOptions): AgentWiring {
     responder,
     agentState: sessionAgentState({ store, models, compactor, agentOf, usage, thinking }),
     rowParts: { agents, usage, thinking },
+    reasoningLevel: thinking.reasoning,
     chatSessionKey: (chat) => routedSessionKey(cfg().bindings, chat),
     updateSessionKeys: (chat) => updateSessionKeys(cfg().bindings, chat),
     usage,

@@ -18,8 +18,10 @@ export interface ThinkingRow {
   thinkingLevels: { id: ThinkingLevel; label: ThinkingLevel }[];
   thinkingOptions: ThinkingLevel[];
   thinkingDefault: ThinkingLevel;
-  /** Whether its reasoning is shown in its chat; absent: off. */
+  /** Whether its reasoning is shown in its chat (its own setting); absent: reasoningDefault applies. */
   reasoningLevel?: ReasoningLevel;
+  /** What applies when it has none: its agent's reasoningDefault, else agent.reasoningDefault, else off. */
+  reasoningDefault: ReasoningLevel;
 }
 
 /** The API a model is called through (undefined: the echo model, or a provider not configured). */
@@ -51,14 +53,22 @@ export function sessionThinkingState(d: {
   kv: KvRepo;
   models: Pick<ModelRegistry, 'candidates' | 'providers'>;
   /** The agent a session belongs to, and its default level. */
-  agentOf: (sessionKey: string) => { id: string; thinkingDefault?: ThinkingLevel | undefined };
+  agentOf: (sessionKey: string) => {
+    id: string;
+    thinkingDefault?: ThinkingLevel | undefined;
+    reasoningDefault?: ReasoningLevel | undefined;
+  };
   /** The agent section's default level. */
   sectionDefault: () => ThinkingLevel | undefined;
+  /** The agent section's default reasoning visibility. */
+  sectionReasoning?: (() => ReasoningLevel | undefined) | undefined;
 }) {
   const modelOf = (sessionKey: string, own: string | undefined) =>
     d.models.candidates(own, d.agentOf(sessionKey).id)[0]!;
   const defaultOf = (sessionKey: string) =>
     d.agentOf(sessionKey).thinkingDefault ?? d.sectionDefault() ?? 'off';
+  const reasoningDefaultOf = (sessionKey: string): ReasoningLevel =>
+    d.agentOf(sessionKey).reasoningDefault ?? d.sectionReasoning?.() ?? 'off';
   const rowOf = (
     sessionKey: string,
     own: string | undefined,
@@ -71,6 +81,7 @@ export function sessionThinkingState(d: {
       thinkingLevels: levels.map((id) => ({ id, label: id })),
       thinkingOptions: [...levels],
       thinkingDefault: levelFor(defaultOf(sessionKey), api),
+      reasoningDefault: reasoningDefaultOf(sessionKey),
     };
     if (level) row.thinkingLevel = levelFor(level, api);
     if (reasoning) row.reasoningLevel = reasoning;
@@ -90,6 +101,9 @@ export function sessionThinkingState(d: {
     /** Set (null: clear) whether the session's reasoning is shown in its chat. */
     setReasoning: (sessionKey: string, level: ReasoningLevel | null) =>
       setSessionReasoning(d.kv, sessionKey, level),
+    /** Whether the session's reasoning is shown: its own level, else its agent's default, else off. */
+    reasoning: async (sessionKey: string): Promise<ReasoningLevel> =>
+      (await sessionReasoning(d.kv, sessionKey)) ?? reasoningDefaultOf(sessionKey),
     forget: async (sessionKey: string) => {
       await d.kv.delete(`${SESSION_THINKING_KV_PREFIX}${sessionKey}`);
       await d.kv.delete(`${SESSION_REASONING_KV_PREFIX}${sessionKey}`);

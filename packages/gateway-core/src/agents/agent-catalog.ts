@@ -3,6 +3,7 @@ import {
   type GatewayConfig,
   gatewayError,
   type ModelChoice,
+  type ReasoningLevel,
   type ThinkingLevel,
 } from '@openclaw/protocol';
 import { ECHO_MODEL_REF, type ModelRegistry, parseModelRef } from '../agent/model-registry.ts';
@@ -32,6 +33,8 @@ export interface AgentProfile {
   systemPrompt: string | undefined;
   /** Its own default thinking level; undefined: agent.thinkingDefault. */
   thinkingDefault?: ThinkingLevel | undefined;
+  /** Its own default reasoning visibility; undefined: agent.reasoningDefault. */
+  reasoningDefault?: ReasoningLevel | undefined;
 }
 
 /** The agent `id` as configured (main always exists), or undefined for an id no one configured. */
@@ -54,6 +57,7 @@ export function agentProfile(config: GatewayConfig, id: string): AgentProfile | 
     tools: entry.tools ? { allow: entry.tools.allow, deny: entry.tools.deny ?? [] } : undefined,
     systemPrompt: entry.systemPrompt,
     ...(entry.thinkingDefault ? { thinkingDefault: entry.thinkingDefault } : {}),
+    ...(entry.reasoningDefault ? { reasoningDefault: entry.reasoningDefault } : {}),
   };
 }
 

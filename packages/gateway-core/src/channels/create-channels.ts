@@ -1,4 +1,4 @@
-import type { SendParams, SendResult, WebLoginState } from '@openclaw/protocol';
+import type { ReasoningLevel, SendParams, SendResult, WebLoginState } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createInboundMedia } from '../media/inbound-media.ts';
@@ -51,6 +51,8 @@ export interface ChannelsDeps extends ChannelTuning {
   /** What answers a conversation's messages, and how its runs behave (read on every run). */
   responder: () => Responder;
   runSettings?: (() => RunSettings) | undefined;
+  /** A session's reasoning visibility with the configured defaults applied; absent: its own level only. */
+  reasoningLevel?: ((sessionKey: string) => Promise<ReasoningLevel>) | undefined;
   /** An emoji to react with on a channel message a turn starts for (`agent.ackReaction`). */
   ackReaction?: (() => string | undefined) | undefined;
   /** In a cluster, this gateway as the owner its runs record (each run leased, taken over when it dies). */
@@ -191,7 +193,9 @@ export function createChannels(deps: ChannelsDeps): Channels {
         }
       : {}),
     replies: outboxReplies(outbox, {
-      showsReasoning: async (key) => (await sessionReasoning(store.kv, key)) === 'on',
+      showsReasoning: async (key) =>
+        (deps.reasoningLevel ? await deps.reasoningLevel(key) : await sessionReasoning(store.kv, key)) ===
+        'on',
       log: deps.log.child({ component: 'sessions' }),
     }),
   });

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { thinkingLevelSchema } from '../schema/thinking.ts';
+import { reasoningLevelSchema, thinkingLevelSchema } from '../schema/thinking.ts';
 import type { ConfigIssue } from './config-issues.ts';
 import { AgentHeartbeatConfig, heartbeatConfigIssues, ownerAllowFromIssues } from './heartbeat-config.ts';
 
@@ -59,6 +59,11 @@ export const AgentEntry = Type.Object(
     thinkingDefault: Type.Optional(
       thinkingLevelSchema(
         "The thinking level of this agent's turns when neither the turn, its cron job nor its session names one. Absent: agent.thinkingDefault.",
+      ),
+    ),
+    reasoningDefault: Type.Optional(
+      reasoningLevelSchema(
+        "Whether this agent's sessions show their reasoning in their chat when the session names none. Absent: agent.reasoningDefault.",
       ),
     ),
     systemPrompt: Type.Optional(

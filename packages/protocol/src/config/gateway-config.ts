@@ -1,6 +1,6 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { CronFailureAlertConfig } from '../methods/cron-alerts.ts';
-import { thinkingLevelSchema } from '../schema/thinking.ts';
+import { reasoningLevelSchema, thinkingLevelSchema } from '../schema/thinking.ts';
 import { AgentsSection, BindingsSection } from './agents-config.ts';
 import { AgentHeartbeatConfig, ChannelDefaults } from './heartbeat-config.ts';
 import { SecretString, SecretUrl } from './secret-fields.ts';
@@ -376,6 +376,11 @@ export const AgentSection = Type.Object(
     thinkingDefault: Type.Optional(
       thinkingLevelSchema(
         "The thinking level of turns when neither the turn, its cron job nor its session names one (an agent of agents.list may set its own). Absent: off, no reasoning setting is sent (the model's own default).",
+      ),
+    ),
+    reasoningDefault: Type.Optional(
+      reasoningLevelSchema(
+        "Whether a session's reasoning is shown in its chat when the session names none (sessions.patch reasoningLevel); an agent of agents.list may set its own. on: its own message before the answer; stream: as off on the chat channels here (none has previews for it); absent: off.",
       ),
     ),
     maxSteps: Type.Integer({

@@ -379,7 +379,17 @@ export const SessionSummary = Type.Object(
       Type.Union(
         REASONING_LEVELS.map((l) => Type.Literal(l)),
         {
-          description: "Whether the session's reasoning is shown in its chat (sessions.patch); absent: off.",
+          description:
+            "Whether the session's reasoning is shown in its chat (its own, sessions.patch); absent: reasoningDefault applies.",
+        },
+      ),
+    ),
+    reasoningDefault: Type.Optional(
+      Type.Union(
+        REASONING_LEVELS.map((l) => Type.Literal(l)),
+        {
+          description:
+            "What applies when the session has no reasoningLevel: its agent's reasoningDefault, else agent.reasoningDefault, else off.",
         },
       ),
     ),

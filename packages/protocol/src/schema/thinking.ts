@@ -54,6 +54,14 @@ export function normalizeThinkingLevel(raw: string | null | undefined): Thinking
 export const REASONING_LEVELS = ['off', 'on', 'stream'] as const;
 export type ReasoningLevel = (typeof REASONING_LEVELS)[number];
 
+/** A config field that names a reasoning level (off, on or stream). */
+export function reasoningLevelSchema(description: string) {
+  return Type.Union(
+    REASONING_LEVELS.map((l) => Type.Literal(l)),
+    { description },
+  );
+}
+
 /** A reasoning level as the reference's clients spell it (`show`, `hidden`, `live`, …); undefined: none. */
 export function normalizeReasoningLevel(raw: string | null | undefined): ReasoningLevel | undefined {
   const key = raw?.trim().toLowerCase();

@@ -103,6 +103,7 @@ export class FakeOpenAi {
   /** When set, the next stream sends this many chunks and then an error event. */
   #failMidStream: number | undefined;
   #hold: Promise<void> | undefined;
+  #holdAnswer: Promise<void> | undefined;
   #holdFrom = 1;
   #callSeq = 1;
 
@@ -143,6 +144,21 @@ export class FakeOpenAi {
     this.#holdFrom = fromRequest;
     return () => {
       this.#hold = undefined;
+      release();
+    };
+  }
+
+  /**
+   * Streams pause after their reasoning, before the first answer chunk, until the returned
+   * function is called: what a client shows of reasoning still streaming can be looked at.
+   */
+  holdAnswer(): () => void {
+    let release!: () => void;
+    this.#holdAnswer = new Promise((r) => {
+      release = r;
+    });
+    return () => {
+      this.#holdAnswer = undefined;
       release();
     };
   }
@@ -225,6 +241,7 @@ export class FakeOpenAi {
         res.end(`data: ${JSON.stringify({ error: { message: 'the model crashed' } })}\n\n`);
         return;
       }
+      if (this.#holdAnswer && i === (turn.reasoning ?? []).length && i > 0) await this.#holdAnswer;
       const event = {
         id,
         object: 'chat.completion.chunk',
