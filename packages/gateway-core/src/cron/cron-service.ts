@@ -6,14 +6,14 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
-import { jobSessionKey } from './job-agent.ts';
 import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
 import { jobDelivers, toJob } from './job-view.ts';
+import { finishRun } from './run-finish.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
-import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
+import { jobWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -304,43 +304,7 @@ export class CronService {
       ok = false;
       error = e instanceof Error ? e.message : String(e);
     }
-    const end = this.#o.clock.now();
-    const finished: CronRunRecord = {
-      ...run,
-      status: ok ? 'ok' : 'error',
-      endedAtMs: end,
-      ...(error ? { error } : {}),
-    };
-    // The POST is stored before the run says it waits for it, and tried once the run does.
-    const webhook = jobWebhook(job.action);
-    if (webhook && !run.delivery)
-      Object.assign(
-        finished,
-        await queueRunWebhook(
-          this.#o.webhooks,
-          webhook,
-          toJob(job),
-          run,
-          { ok, error, output },
-          {
-            endedAtMs: end,
-            // A main-session job's run names no session of its own (as the reference's).
-            sessionKey: run.agentRunId && job.action.kind === 'agent' ? jobSessionKey(job) : undefined,
-          },
-        ),
-      );
-    await this.#record(finished);
-    if (finished.webhook) this.#o.webhooks?.kick(run.runId);
-    await recordJobOutcome(this.#o, finished);
-    if (!ok) this.#o.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
-    this.#event({
-      jobId: job.id,
-      runId: run.runId,
-      phase: 'finish',
-      status: finished.status,
-      ts: end,
-      ...(error ? { error } : {}),
-    });
+    await finishRun(this.#o, job, run, { ok, error, output });
   }
 
   async #record(run: CronRunRecord): Promise<void> {
