@@ -6,6 +6,7 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
+import { DeliveryWatch } from './delivery-watch.ts';
 import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
@@ -53,6 +54,8 @@ export interface CronServiceOptions {
   webhooks?: WebhookQueue | undefined;
   /** Failure alerts (none: runs only count their failures). */
   alerts?: CronAlerts | undefined;
+  /** How often a run's pending delivery is looked at (ms; delivery-watch.ts). */
+  deliveryPollMs?: number | undefined;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -76,12 +79,19 @@ const MAX_DELAY = 2 ** 31 - 1;
 export class CronService {
   readonly #o: CronServiceOptions;
   readonly #running = new Map<string, Promise<void>>();
+  readonly #deliveries: DeliveryWatch;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #started = false;
 
   constructor(options: CronServiceOptions) {
     this.#o = options;
+    this.#deliveries = new DeliveryWatch({
+      store: options.store,
+      log: options.log,
+      pollMs: options.deliveryPollMs,
+      onSettled: (run, completion) => recordJobOutcome(options, run, { completion }),
+    });
   }
 
   async start(): Promise<void> {
@@ -138,6 +148,7 @@ export class CronService {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await Promise.allSettled([...this.#running.values()]);
+    await this.#deliveries.close();
     await this.#o.webhooks?.close();
   }
 
@@ -240,9 +251,10 @@ export class CronService {
     return started;
   }
 
-  /** Wait for runs in progress (tests). */
+  /** Wait for runs in progress and their completion once delivered (tests). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.#running.values()]);
+    await this.#deliveries.settled();
   }
 
   #fire(job: CronJobRecord, trigger: CronRunRecord['trigger'], scheduledAtMs: number): string {
@@ -270,6 +282,7 @@ export class CronService {
       startedAtMs: now,
       endedAtMs: null,
       delivers: jobDelivers(job),
+      ...(job.bestEffort ? { bestEffort: true as const } : {}),
     };
     const p = this.#execute(job, run).finally(() => this.#running.delete(job.id));
     this.#running.set(job.id, p);
@@ -304,7 +317,7 @@ export class CronService {
       ok = false;
       error = e instanceof Error ? e.message : String(e);
     }
-    await finishRun(this.#o, job, run, { ok, error, output });
+    await finishRun({ ...this.#o, deliveries: this.#deliveries }, job, run, { ok, error, output });
   }
 
   async #record(run: CronRunRecord): Promise<void> {

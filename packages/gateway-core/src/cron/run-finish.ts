@@ -3,8 +3,9 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
+import type { DeliveryWatch } from './delivery-watch.ts';
 import { jobSessionKey } from './job-agent.ts';
-import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
+import { type CronAlerts, recordJobOutcome, runCompletion } from './job-outcome.ts';
 import { toJob } from './job-view.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
@@ -16,6 +17,8 @@ export interface RunFinishDeps {
   log: Logger;
   webhooks?: WebhookQueue | undefined;
   alerts?: CronAlerts | undefined;
+  /** Where a run whose delivery is pending waits for it, to record its completion. */
+  deliveries?: Pick<DeliveryWatch, 'watch'> | undefined;
 }
 
 /** How an executed run came out. */
@@ -63,6 +66,7 @@ export async function finishRun(
   await deps.store.cron.putRun(finished);
   if (finished.webhook) deps.webhooks?.kick(run.runId);
   await recordJobOutcome(deps, finished);
+  if (runCompletion(finished) === 'pending') deps.deliveries?.watch(finished);
   if (!ok) deps.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
   const event: CronEvent = {
     jobId: job.id,

@@ -199,6 +199,8 @@ export interface CronRunRecord {
   outboxId?: string | undefined;
   /** Its result is POSTed to the job's webhook: `delivery` is written when that settles. */
   webhook?: boolean | undefined;
+  /** The job's delivery was best effort when it ran: a failed delivery does not fail the run's completion. */
+  bestEffort?: true | undefined;
   /** What became of that record, once it settled (kept here: the outbox prunes settled records). */
   delivery?: { status: 'delivered' | 'not-delivered'; error?: string | undefined } | undefined;
 }
