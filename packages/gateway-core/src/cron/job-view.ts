@@ -1,6 +1,7 @@
 import type { CronJob } from '@openclaw/protocol';
 import type { CronJobRecord } from '../store/types.ts';
 import { referenceView } from './reference-job.ts';
+import { effectiveStaggerMs } from './stagger.ts';
 
 /** An object without its undefined fields (a patch lays only what it names over a job). */
 export function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
@@ -35,10 +36,8 @@ export function toJob(j: CronJobRecord): CronJob {
   if (bestEffort && out.delivery) out.delivery = { ...out.delivery, bestEffort };
   if (j.agentId === undefined) delete out.agentId;
   if (!j.deleteAfterRun) delete out.deleteAfterRun;
-  // New jobs store their window (the top-of-hour default included, stagger.ts); one stored
-  // without (made before that default) fires exactly on time, and says so, where the reference
-  // would read a missing window as its default.
+  // The window it fires in: stored, or the top-of-hour default for a job stored without one.
   if (out.schedule.kind === 'cron')
-    out.schedule = { ...out.schedule, staggerMs: out.schedule.staggerMs ?? 0 };
+    out.schedule = { ...out.schedule, staggerMs: effectiveStaggerMs(out.schedule) };
   return out;
 }
