@@ -310,6 +310,15 @@ export class CronService {
         error = outcome.error;
         output = outcome.output;
         if (outcome.delivery) run.delivery = outcome.delivery;
+        // A reply is queued before its turn ends: none queued for a turn that answered means it
+        // could not be (no such channel or account), so it is not deliverable.
+        else if (
+          run.outboxId &&
+          ok &&
+          outcome.output?.trim() &&
+          !(await this.#o.store.outbox.get(run.outboxId))
+        )
+          run.delivery = { status: 'not-delivered', error: 'the reply could not be queued for delivery' };
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }

@@ -12,7 +12,7 @@ import { runRow } from './run-rows.ts';
 // becomes of a one-shot job) waits for the outbox record to settle, then follows the reference:
 // a failed required delivery is an incident of its own that alerts at once, on an alternate
 // destination only; best effort means it completes anyway.
-function rig() {
+function rig(runAgent?: ConstructorParameters<typeof CronService>[0]['runAgent']) {
   const store = createMemoryStore();
   const clock = new ManualClock(1_000_000);
   const sent: string[] = [];
@@ -25,9 +25,11 @@ function rig() {
     enabled: () => true,
     timers: false,
     deliveryPollMs: 5,
-    runAgent: async () => {
-      throw new Error('not used');
-    },
+    runAgent:
+      runAgent ??
+      (async () => {
+        throw new Error('not used');
+      }),
     // Each send is queued in the outbox; the test settles it.
     send: async () => {
       const id = `out_${++n}`;
@@ -176,6 +178,34 @@ describe('one-shot jobs and their delivery', () => {
     const job = await cron.add({ ...oneShot(), bestEffort: true });
     await run(job.id, 'failed');
     expect(await store.cron.get(job.id)).toBeUndefined();
+    await cron.close();
+  });
+});
+
+describe('a reply that could not be queued', () => {
+  it('is not delivered: the run did not complete, and an alternate destination is told', async () => {
+    const { store, cron, sent } = rig(async () => ({
+      runId: 'run_1',
+      // The turn answered, but its reply never reached the outbox (no such channel).
+      outcome: Promise.resolve({ ok: true, output: 'the digest' }),
+    }));
+    await cron.start();
+    const job = await cron.add({
+      name: 'digest',
+      schedule: { kind: 'every', everyMs: 3_600_000 },
+      action: { kind: 'agent', message: 'm', deliver: true, channel: 'nochannel', to: '42' },
+      failureDestination: { channel: 'telegram', to: 'ops' },
+    });
+    const runId = await cron.runNow(job.id);
+    await cron.settled();
+    const [r] = await store.cron.runs({ runId, limit: 1 });
+    expect(runRow(r!, false, false)).toMatchObject({
+      status: 'ok',
+      deliveryStatus: 'not-delivered',
+      deliveryError: 'the reply could not be queued for delivery',
+      completionStatus: 'failed',
+    });
+    expect(sent).toHaveLength(1);
     await cron.close();
   });
 });
