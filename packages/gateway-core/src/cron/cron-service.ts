@@ -8,7 +8,7 @@ import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
 import { DeliveryWatch } from './delivery-watch.ts';
 import type { JobInput } from './job-input.ts';
-import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
+import { type CronAlerts, recordJobOutcome, runCompletion } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
 import { jobDelivers, toJob } from './job-view.ts';
 import { finishRun } from './run-finish.ts';
@@ -122,6 +122,7 @@ export class CronService {
     this.#caughtUp = true;
     const now = this.#o.clock.now();
     for (const job of await this.#o.store.cron.list()) {
+      await this.#resumeDelivery(job);
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const missedAt = job.nextRunAtMs;
       const next = nextRunOf(job, now);
@@ -142,6 +143,16 @@ export class CronService {
         });
       }
     }
+  }
+
+  /**
+   * A job's last run whose delivery was still pending when its scheduler stopped (its outcome
+   * written, its completion not): watched again, so its completion is still decided.
+   */
+  async #resumeDelivery(job: CronJobRecord): Promise<void> {
+    const [last] = await this.#o.store.cron.runs({ jobId: job.id, limit: 1 });
+    if (last && job.lastRunAtMs === last.startedAtMs && runCompletion(last) === 'pending')
+      this.#deliveries.watch(last);
   }
 
   async close(): Promise<void> {

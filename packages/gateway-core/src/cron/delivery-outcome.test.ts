@@ -209,3 +209,43 @@ describe('a reply that could not be queued', () => {
     await cron.close();
   });
 });
+
+describe('a delivery still pending when the scheduler stopped', () => {
+  it('is watched again by the next scheduler on the store, which decides the run’s completion', async () => {
+    const first = rig();
+    await first.cron.start();
+    const job = await first.cron.add({
+      ...announce({ failureDestination: { channel: 'telegram', to: 'ops' } }),
+      schedule: { kind: 'at', at: new Date(2_000_000_000_000).toISOString() },
+      deleteAfterRun: true,
+    });
+    await first.cron.runNow(job.id);
+    await vi.waitFor(async () => expect((await first.store.cron.get(job.id))?.lastStatus).toBe('ok'));
+    // Stopped with the send still queued: no completion yet.
+    await first.cron.close();
+    expect(first.sent).toEqual([]);
+    expect(await first.store.cron.get(job.id)).toMatchObject({ enabled: true });
+
+    const sent: string[] = [];
+    const next = new CronService({
+      store: first.store,
+      bus: new EventBus(),
+      clock: new ManualClock(1_000_000),
+      log: createSilentLogger(),
+      enabled: () => true,
+      timers: false,
+      deliveryPollMs: 5,
+      runAgent: async () => {
+        throw new Error('not used');
+      },
+      send: async () => undefined,
+      alerts: { config: () => undefined, send: async (_job, notice) => void sent.push(notice.text) },
+    });
+    await next.start();
+    await first.store.outbox.update('out_1', { status: 'failed', lastError: 'chat not found' });
+    await next.settled();
+    expect(sent).toEqual(['Automation "digest" delivery failed\nCheck automation history for details.']);
+    expect(await first.store.cron.get(job.id)).toMatchObject({ enabled: false });
+    await next.close();
+  });
+});

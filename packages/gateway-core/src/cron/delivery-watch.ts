@@ -19,11 +19,12 @@ export interface DeliveryWatchOptions {
  * the run as settled and its completion. It reads the store (so a delivery made by another
  * gateway of a cluster counts) at once and then every `pollMs`. A run whose outbox record is
  * gone had no reply to send (the outbox prunes only long after): it completed. Closing stops
- * waiting; a run still pending then is not completed (see docs/AGENT.md).
+ * waiting; the scheduler that next catches up watches a job's last run again.
  */
 export class DeliveryWatch {
   readonly #waiting = new Set<Promise<void>>();
   readonly #wakers = new Set<() => void>();
+  readonly #watched = new Set<string>();
   #closed = false;
   readonly o: DeliveryWatchOptions;
 
@@ -31,7 +32,10 @@ export class DeliveryWatch {
     this.o = options;
   }
 
+  /** Watch a run's delivery (once: a run already watched is left to that). */
   watch(run: CronRunRecord): void {
+    if (this.#watched.has(run.runId)) return;
+    this.#watched.add(run.runId);
     const p = this.#wait(run)
       .catch((e: unknown) =>
         this.o.log.warn(
@@ -39,7 +43,10 @@ export class DeliveryWatch {
           'cron delivery not settled',
         ),
       )
-      .finally(() => this.#waiting.delete(p));
+      .finally(() => {
+        this.#waiting.delete(p);
+        this.#watched.delete(run.runId);
+      });
     this.#waiting.add(p);
   }
 
