@@ -54,7 +54,11 @@ describe('cron delivery failures', () => {
     });
     const alert = 'Automation "digest" delivery failed\nCheck automation history for details.';
     await eventually(() => tg.sentTexts('5502').includes(alert), 30_000);
-    expect(((await op.request('cron.get', { id: job.id })) as Job).state.consecutiveErrors).toBe(0);
+    expect(((await op.request('cron.get', { id: job.id })) as Job).state).toMatchObject({
+      consecutiveErrors: 0,
+      lastDeliveryStatus: 'not-delivered',
+      lastDelivered: false,
+    });
 
     const at = { kind: 'at', at: new Date(Date.now() + 86_400_000).toISOString() };
     const refused = await add({ name: 'once', schedule: at, deleteAfterRun: true });

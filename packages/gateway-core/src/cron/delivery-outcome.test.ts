@@ -93,6 +93,13 @@ describe('delivery failures and failure alerts', () => {
       lastFailureAlertAtMs: expect.any(Number),
     });
 
+    // The job's state shows the last delivery as the reference's does.
+    expect((await cron.get(job.id)).state).toMatchObject({
+      lastDeliveryStatus: 'not-delivered',
+      lastDelivered: false,
+      lastDeliveryError: 'chat not found',
+    });
+
     await run(job.id, 'failed');
     expect(sent).toHaveLength(1);
 
@@ -101,6 +108,9 @@ describe('delivery failures and failure alerts', () => {
       'recovery -> telegram:ops: Automation "digest" recovered\nThe latest run completed successfully.',
     );
     expect((await store.cron.get(job.id))?.alerts).toEqual({ consecutiveErrors: 0 });
+    const { state } = await cron.get(job.id);
+    expect(state).toMatchObject({ lastDeliveryStatus: 'delivered', lastDelivered: true });
+    expect(state).not.toHaveProperty('lastDeliveryError');
     await cron.close();
   });
 

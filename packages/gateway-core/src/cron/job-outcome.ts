@@ -73,6 +73,7 @@ export async function recordJobOutcome(
     // The completion of an earlier run must not overwrite what a later one wrote.
     ...(settled ? {} : { lastRunAtMs: run.startedAtMs, lastStatus: run.status }),
     ...(alerts ? { alerts } : {}),
+    ...(completion === 'pending' ? {} : { lastDelivery: deliveryOf(run) }),
     ...(done === 'disable' ? { enabled: false, nextRunAtMs: null } : {}),
   });
 }
@@ -90,4 +91,17 @@ function oneShotAfter(
   if (!job.deleteAfterRun || run.status !== 'ok' || completion === 'pending') return undefined;
   if (completion === 'succeeded') return 'remove';
   return job.schedule.kind === 'at' ? 'disable' : undefined;
+}
+
+/**
+ * A run's delivery as the job's state shows it, in the reference's terms: not requested when it
+ * had nothing to deliver; unknown for a run that failed or was skipped, or one whose turn had no
+ * reply to send.
+ */
+function deliveryOf(run: CronRunRecord): NonNullable<CronJobRecord['lastDelivery']> {
+  if (run.delivers === false) return { status: 'not-requested' };
+  if (run.status !== 'ok' || !run.delivery) return { status: 'unknown' };
+  return run.delivery.error
+    ? { status: run.delivery.status, error: run.delivery.error }
+    : { status: run.delivery.status };
 }

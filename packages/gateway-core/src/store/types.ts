@@ -153,6 +153,10 @@ export interface CronJobRecord {
    * delivery here), and it sends no inherited or default failure alerts (only a failureAlert of its own).
    */
   bestEffort?: true | undefined;
+  /** What became of the delivery of the last run whose completion is known (the reference's `state.lastDelivery*`). */
+  lastDelivery?:
+    | { status: 'delivered' | 'not-delivered' | 'unknown' | 'not-requested'; error?: string | undefined }
+    | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }
