@@ -5,6 +5,9 @@
 // the reference's body; a successful one the recovery notice; `--no-failure-alert` turns it off.
 // `cron add --best-effort-deliver` and `cron edit --failure-alert-include-skipped`: the job keeps
 // both; runs skipped while the previous one is still going POST a skipped-runs alert.
+// A job announcing to a chat no channel serves: `cron run --wait` fails (the run executed, its
+// completion failed), the failure webhook is told at once with "delivery failed", `cron runs`
+// shows the reference's delivery and completion status; with `--best-effort-deliver` it succeeds.
 import { type FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRunWaitArgs } from './reference-clients.ts';
@@ -151,6 +154,59 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     const off = await cli(['cron', 'edit', id, '--no-best-effort-deliver']);
     expect(off.code, off.out).toBe(0);
     expect((await cli(['cron', 'show', id, '--json'])).out).not.toMatch(/"bestEffort"/);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+
+  it('a delivery that fails: cron run --wait fails at once with an alert; --best-effort-deliver completes the run', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-delivery',
+      '--every',
+      '1h',
+      '--message',
+      'tick',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '42',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    const url = rx.url('/delivery');
+    const edit = await cli([
+      'cron',
+      'edit',
+      id,
+      '--failure-alert-mode',
+      'webhook',
+      '--failure-alert-to',
+      url,
+    ]);
+    expect(edit.code, edit.out).toBe(0);
+    const hits = () => rx.hits.filter((h) => h.path === '/delivery');
+
+    const failed = await cli(cronRunWaitArgs(id));
+    expect(failed.code, failed.out).toBe(1);
+    await waitFor(() => hits().length === 1, 10_000, 'the delivery-failure alert');
+    // At once (the threshold is for failed runs), with the delivery error for the webhook.
+    expect(JSON.parse(hits()[0]!.body).message).toMatch(
+      /^Automation "interop-delivery" delivery failed\nLast error: /,
+    );
+    const runs = await cli(['cron', 'runs', '--id', id, '--json']);
+    expect(runs.code, runs.out).toBe(0);
+    expect(runs.out).toMatch(/"status": "ok"/);
+    expect(runs.out).toMatch(/"deliveryStatus": "not-delivered"/);
+    expect(runs.out).toMatch(/"completionStatus": "failed"/);
+
+    expect((await cli(['cron', 'edit', id, '--best-effort-deliver'])).code).toBe(0);
+    const ok = await cli(cronRunWaitArgs(id));
+    expect(ok.code, ok.out).toBe(0);
+    // It completed: the incident is over (the job's own failureAlert keeps the recovery notice).
+    await waitFor(() => hits().length === 2, 10_000, 'the recovery notice');
+    expect(JSON.parse(hits()[1]!.body).message).toMatch(/^Automation "interop-delivery" recovered/);
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   }, 180_000);
 });

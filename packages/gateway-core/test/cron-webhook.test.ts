@@ -120,6 +120,32 @@ describe('cron webhook delivery', () => {
     expect(await h.core.store.kv.entries('cron.webhooks')).toEqual([]);
   });
 
+  it("a refused POST fails the run's completion: the failure webhook is told at once, a one-shot job is kept disabled", async () => {
+    const params = {
+      name: 'once-hook',
+      schedule: { kind: 'at', at: new Date(Date.now() + 86_400_000).toISOString() },
+      sessionTarget: 'isolated',
+      wakeMode: 'now',
+      payload: { kind: 'agentTurn', message: 'once now' },
+      delivery: { mode: 'webhook', to: rx.url('/once') },
+      failureAlert: { mode: 'webhook', to: rx.url('/once-alert') },
+    };
+    expect(referenceErrors('CronAddParams', params)).toBe('');
+    const job = (await call('cron.add', params)) as { id: string };
+    rx.answer(400);
+    const { row } = await runSettled(job.id);
+    expect(row).toMatchObject({ status: 'ok', deliveryStatus: 'not-delivered', completionStatus: 'failed' });
+    const alert = await eventually(() => rx.hits.find((x) => x.path === '/once-alert'), 15_000);
+    expect(JSON.parse(alert.body).message).toBe(
+      'Automation "once-hook" delivery failed\nLast error: the receiver answered HTTP 400',
+    );
+    const kept = await eventually(async () => {
+      const j = (await call('cron.get', { id: job.id })) as { enabled: boolean };
+      return j.enabled ? undefined : j;
+    }, 15_000);
+    expect(kept).toMatchObject({ enabled: false, deleteAfterRun: true });
+  });
+
   it('a host on blockedHostnames is refused before any request, even when allowed', async () => {
     const job = await add('denied', {
       mode: 'webhook',

@@ -6,14 +6,15 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
-import { jobSessionKey } from './job-agent.ts';
+import { DeliveryWatch } from './delivery-watch.ts';
 import type { JobInput } from './job-input.ts';
-import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
+import { type CronAlerts, recordJobOutcome, runCompletion } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
 import { jobDelivers, toJob } from './job-view.ts';
+import { finishRun } from './run-finish.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
-import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
+import { jobWebhook } from './webhook-run.ts';
 
 export interface CronServiceOptions {
   store: Store;
@@ -53,6 +54,8 @@ export interface CronServiceOptions {
   webhooks?: WebhookQueue | undefined;
   /** Failure alerts (none: runs only count their failures). */
   alerts?: CronAlerts | undefined;
+  /** How often a run's pending delivery is looked at (ms; delivery-watch.ts). */
+  deliveryPollMs?: number | undefined;
   /** Arm real timers (default). Tests with a manual clock call tick() themselves. */
   timers?: boolean;
   /** With several gateways, only the scheduler leader fires jobs (default: always leader). */
@@ -76,12 +79,19 @@ const MAX_DELAY = 2 ** 31 - 1;
 export class CronService {
   readonly #o: CronServiceOptions;
   readonly #running = new Map<string, Promise<void>>();
+  readonly #deliveries: DeliveryWatch;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #started = false;
 
   constructor(options: CronServiceOptions) {
     this.#o = options;
+    this.#deliveries = new DeliveryWatch({
+      store: options.store,
+      log: options.log,
+      pollMs: options.deliveryPollMs,
+      onSettled: (run, completion) => recordJobOutcome(options, run, { completion }),
+    });
   }
 
   async start(): Promise<void> {
@@ -112,6 +122,7 @@ export class CronService {
     this.#caughtUp = true;
     const now = this.#o.clock.now();
     for (const job of await this.#o.store.cron.list()) {
+      await this.#resumeDelivery(job);
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const missedAt = job.nextRunAtMs;
       const next = nextRunOf(job, now);
@@ -134,10 +145,21 @@ export class CronService {
     }
   }
 
+  /**
+   * A job's last run whose delivery was still pending when its scheduler stopped (its outcome
+   * written, its completion not): watched again, so its completion is still decided.
+   */
+  async #resumeDelivery(job: CronJobRecord): Promise<void> {
+    const [last] = await this.#o.store.cron.runs({ jobId: job.id, limit: 1 });
+    if (last && job.lastRunAtMs === last.startedAtMs && runCompletion(last) === 'pending')
+      this.#deliveries.watch(last);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await Promise.allSettled([...this.#running.values()]);
+    await this.#deliveries.close();
     await this.#o.webhooks?.close();
   }
 
@@ -240,9 +262,10 @@ export class CronService {
     return started;
   }
 
-  /** Wait for runs in progress (tests). */
+  /** Wait for runs in progress and their completion once delivered (tests). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.#running.values()]);
+    await this.#deliveries.settled();
   }
 
   #fire(job: CronJobRecord, trigger: CronRunRecord['trigger'], scheduledAtMs: number): string {
@@ -270,6 +293,7 @@ export class CronService {
       startedAtMs: now,
       endedAtMs: null,
       delivers: jobDelivers(job),
+      ...(job.bestEffort ? { bestEffort: true as const } : {}),
     };
     const p = this.#execute(job, run).finally(() => this.#running.delete(job.id));
     this.#running.set(job.id, p);
@@ -297,6 +321,15 @@ export class CronService {
         error = outcome.error;
         output = outcome.output;
         if (outcome.delivery) run.delivery = outcome.delivery;
+        // A reply is queued before its turn ends: none queued for a turn that answered means it
+        // could not be (no such channel or account), so it is not deliverable.
+        else if (
+          run.outboxId &&
+          ok &&
+          outcome.output?.trim() &&
+          !(await this.#o.store.outbox.get(run.outboxId))
+        )
+          run.delivery = { status: 'not-delivered', error: 'the reply could not be queued for delivery' };
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
@@ -304,43 +337,7 @@ export class CronService {
       ok = false;
       error = e instanceof Error ? e.message : String(e);
     }
-    const end = this.#o.clock.now();
-    const finished: CronRunRecord = {
-      ...run,
-      status: ok ? 'ok' : 'error',
-      endedAtMs: end,
-      ...(error ? { error } : {}),
-    };
-    // The POST is stored before the run says it waits for it, and tried once the run does.
-    const webhook = jobWebhook(job.action);
-    if (webhook && !run.delivery)
-      Object.assign(
-        finished,
-        await queueRunWebhook(
-          this.#o.webhooks,
-          webhook,
-          toJob(job),
-          run,
-          { ok, error, output },
-          {
-            endedAtMs: end,
-            // A main-session job's run names no session of its own (as the reference's).
-            sessionKey: run.agentRunId && job.action.kind === 'agent' ? jobSessionKey(job) : undefined,
-          },
-        ),
-      );
-    await this.#record(finished);
-    if (finished.webhook) this.#o.webhooks?.kick(run.runId);
-    await recordJobOutcome(this.#o, finished);
-    if (!ok) this.#o.log.warn({ jobId: job.id, runId: run.runId, err: error }, 'cron run failed');
-    this.#event({
-      jobId: job.id,
-      runId: run.runId,
-      phase: 'finish',
-      status: finished.status,
-      ts: end,
-      ...(error ? { error } : {}),
-    });
+    await finishRun({ ...this.#o, deliveries: this.#deliveries }, job, run, { ok, error, output });
   }
 
   async #record(run: CronRunRecord): Promise<void> {

@@ -250,3 +250,35 @@ describe('failure alerts of a job', () => {
     expect(runs(announced({ bestEffort: true, failureAlert: {} }), twoFailures).notices).toHaveLength(1);
   });
 });
+
+describe('delivery-failure alerts', () => {
+  const deliveryFailed = (job: Job, global?: object) =>
+    settleAlert(job, { status: 'ok' }, global, 10, 'failed', 'chat not found').notice;
+
+  it('go only to a failure destination other than the primary target that just failed', () => {
+    expect(deliveryFailed(announced())).toBeUndefined();
+    expect(deliveryFailed(announced({ failureAlert: { after: 1 } }))).toBeUndefined();
+    // The primary chat named again is no alternate (as the reference compares them).
+    expect(
+      deliveryFailed(announced({ failureDestination: { channel: 'telegram', to: '42' } })),
+    ).toBeUndefined();
+    expect(
+      deliveryFailed(announced({ failureDestination: { channel: 'telegram', to: '43' } })),
+    ).toMatchObject({
+      kind: 'failure',
+      route: { mode: 'announce', channel: 'telegram', to: '43' },
+      text: 'Automation "digest" delivery failed\nCheck automation history for details.',
+    });
+    expect(
+      deliveryFailed(announced(), { mode: 'webhook', to: 'https://hooks.example/alerts' }),
+    ).toMatchObject({
+      route: { mode: 'webhook', to: 'https://hooks.example/alerts' },
+      webhookMessage: 'Automation "digest" delivery failed\nLast error: chat not found',
+    });
+    expect(
+      deliveryFailed(
+        announced({ failureAlert: false, failureDestination: { channel: 'telegram', to: '43' } }),
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import type { CronJob } from '@openclaw/protocol';
 import type { CronJobRecord } from '../store/types.ts';
 import { referenceView } from './reference-job.ts';
+import { effectiveStaggerMs } from './stagger.ts';
 
 /** An object without its undefined fields (a patch lays only what it names over a job). */
 export function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
@@ -20,7 +21,7 @@ export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
 
 /** A stored job as clients (and the reference's clients) see it. */
 export function toJob(j: CronJobRecord): CronJob {
-  const { alerts, bestEffort, ...job } = j;
+  const { alerts, bestEffort, lastDelivery, ...job } = j;
   const out = { ...job, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   // The alert state as the reference shows it; the incident's signature stays inside.
@@ -30,15 +31,19 @@ export function toJob(j: CronJobRecord): CronJob {
     if (alerts.lastFailureAlertAtMs !== undefined)
       out.state.lastFailureAlertAtMs = alerts.lastFailureAlertAtMs;
   }
+  if (lastDelivery) {
+    out.state.lastDeliveryStatus = lastDelivery.status;
+    if (lastDelivery.status === 'delivered' || lastDelivery.status === 'not-delivered')
+      out.state.lastDelivered = lastDelivery.status === 'delivered';
+    if (lastDelivery.error !== undefined) out.state.lastDeliveryError = lastDelivery.error;
+  }
   if (j.failureDestination && out.delivery)
     out.delivery = { ...out.delivery, failureDestination: stripUndefined(j.failureDestination) };
   if (bestEffort && out.delivery) out.delivery = { ...out.delivery, bestEffort };
   if (j.agentId === undefined) delete out.agentId;
   if (!j.deleteAfterRun) delete out.deleteAfterRun;
-  // New jobs store their window (the top-of-hour default included, stagger.ts); one stored
-  // without (made before that default) fires exactly on time, and says so, where the reference
-  // would read a missing window as its default.
+  // The window it fires in: stored, or the top-of-hour default for a job stored without one.
   if (out.schedule.kind === 'cron')
-    out.schedule = { ...out.schedule, staggerMs: out.schedule.staggerMs ?? 0 };
+    out.schedule = { ...out.schedule, staggerMs: effectiveStaggerMs(out.schedule) };
   return out;
 }

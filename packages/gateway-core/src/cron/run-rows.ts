@@ -36,7 +36,7 @@ export async function settleDelivery(
  * message is still in the outbox, so the run shows as running.
  */
 export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): CronRunRow {
-  const { error, agentRunId, delivers: _d, outboxId: _o, webhook: _w, delivery, ...rest } = r;
+  const { error, agentRunId, delivers: _d, outboxId: _o, webhook: _w, bestEffort, delivery, ...rest } = r;
   const row: CronRunRow = {
     ...rest,
     ...(pending ? { status: 'running' as const, endedAtMs: null } : {}),
@@ -53,7 +53,8 @@ export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): Cron
     deliveryStatus: delivery.status,
     delivered,
     ...(delivery.error !== undefined ? { deliveryError: delivery.error } : {}),
-    completionStatus: delivered ? 'succeeded' : 'failed',
+    // A best-effort delivery that failed does not fail the run (the reference's completion).
+    completionStatus: delivered || bestEffort ? 'succeeded' : 'failed',
   };
 }
 

@@ -18,9 +18,9 @@ describe('cron schedules with a stagger window', () => {
     // Just before its staggered time it is still that hour's; at it, the next hour's.
     expect(nextRunOf(job('job_a'), first! - 1)).toBe(first);
     expect(nextRunOf(job('job_a'), first!)).toBe(at('2030-01-01T11:00:00Z') + offset);
-    // No window, or 0: exactly on the expression's times.
+    // No window: the top-of-hour default (5 minutes, as above); 0: exactly on the expression's times.
     const exact = { kind: 'cron' as const, expr: '0 * * * *', tz: 'UTC' };
-    expect(nextRunAfter(exact, at('2030-01-01T10:00:00Z'), 0, 'job_a')).toBe(at('2030-01-01T11:00:00Z'));
+    expect(nextRunAfter(exact, at('2030-01-01T10:00:00Z'), 0, 'job_a')).toBe(first);
     expect(nextRunAfter({ ...exact, staggerMs: 0 }, at('2030-01-01T10:00:00Z'), 0, 'job_a')).toBe(
       at('2030-01-01T11:00:00Z'),
     );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import type { CronJobRecord } from '../store/types.ts';
+import { effectiveStaggerMs } from './stagger.ts';
 
 export class ScheduleError extends Error {
   override name = 'ScheduleError';
@@ -45,7 +46,7 @@ export function nextRunAfter(
     }
     case 'cron': {
       // A staggered job fires at its own fixed offset after each of the expression's times.
-      const offset = staggerOffsetMs(jobId, s.staggerMs ?? 0);
+      const offset = staggerOffsetMs(jobId, effectiveStaggerMs(s));
       const next = new Cron(s.expr, { paused: true, ...(s.tz ? { timezone: s.tz } : {}) }).nextRun(
         new Date(afterMs - offset),
       );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newJobRecord, patchedJobRecord } from './job-record.ts';
+import { toJob } from './job-view.ts';
 import { nextRunOf, staggerOffsetMs } from './schedule.ts';
 import { DEFAULT_TOP_OF_HOUR_STAGGER_MS, isTopOfHourExpr } from './stagger.ts';
 
@@ -48,5 +49,16 @@ describe('the default stagger of top-of-hour expressions', () => {
     expect(patchedJobRecord(exact, { schedule: cron('0 * * * *', 60_000) }, 1).schedule).toEqual(
       cron('0 * * * *', 60_000),
     );
+  });
+
+  it('a job stored without a window (before the default was stored) is staggered when scheduled, as the reference does', () => {
+    const ten = Date.parse('2030-01-01T10:00:00Z');
+    const old = { ...job(cron('0 * * * *')), schedule: cron('0 * * * *') };
+    expect(nextRunOf(old, ten - 1)).toBe(ten + staggerOffsetMs('job_a', DEFAULT_TOP_OF_HOUR_STAGGER_MS));
+    expect(toJob(old).schedule).toMatchObject({ staggerMs: DEFAULT_TOP_OF_HOUR_STAGGER_MS });
+    // Other expressions stored without one stay exact, and say so.
+    const nine = { ...job(cron('0 9 * * *')), schedule: cron('0 9 * * *') };
+    expect(nextRunOf(nine, Date.parse('2030-01-01T08:00:00Z'))).toBe(Date.parse('2030-01-01T09:00:00Z'));
+    expect(toJob(nine).schedule).toMatchObject({ staggerMs: 0 });
   });
 });

@@ -37,3 +37,12 @@ export function withDefaultStagger(
     return previous.staggerMs === undefined ? s : { ...s, staggerMs: previous.staggerMs };
   return isTopOfHourExpr(s.expr) ? { ...s, staggerMs: DEFAULT_TOP_OF_HOUR_STAGGER_MS } : s;
 }
+
+/**
+ * The window a cron schedule fires in, as the reference computes it when scheduling: a stored
+ * staggerMs (0: exactly on time), else the default for a top-of-hour expression, else none. A
+ * job stored without one (before that default was stored) is thus staggered like a new one.
+ */
+export function effectiveStaggerMs(s: Extract<CronJobRecord['schedule'], { kind: 'cron' }>): number {
+  return s.staggerMs ?? (isTopOfHourExpr(s.expr) ? DEFAULT_TOP_OF_HOUR_STAGGER_MS : 0);
+}

@@ -153,6 +153,10 @@ export interface CronJobRecord {
    * delivery here), and it sends no inherited or default failure alerts (only a failureAlert of its own).
    */
   bestEffort?: true | undefined;
+  /** What became of the delivery of the last run whose completion is known (the reference's `state.lastDelivery*`). */
+  lastDelivery?:
+    | { status: 'delivered' | 'not-delivered' | 'unknown' | 'not-requested'; error?: string | undefined }
+    | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }
@@ -199,6 +203,8 @@ export interface CronRunRecord {
   outboxId?: string | undefined;
   /** Its result is POSTed to the job's webhook: `delivery` is written when that settles. */
   webhook?: boolean | undefined;
+  /** The job's delivery was best effort when it ran: a failed delivery does not fail the run's completion. */
+  bestEffort?: true | undefined;
   /** What became of that record, once it settled (kept here: the outbox prunes settled records). */
   delivery?: { status: 'delivered' | 'not-delivered'; error?: string | undefined } | undefined;
 }

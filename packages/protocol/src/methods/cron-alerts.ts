@@ -123,4 +123,24 @@ export const CronAlertStateView = {
     Type.Integer({ minimum: 0, description: 'Skipped runs in a row (absent once a run ran).' }),
   ),
   lastFailureAlertAtMs: Type.Optional(TimestampMs('When the current incident was last alerted.')),
+  lastDeliveryStatus: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('delivered'),
+        Type.Literal('not-delivered'),
+        Type.Literal('unknown'),
+        Type.Literal('not-requested'),
+      ],
+      { description: "What became of the last completed run's delivery (written once it settled)." },
+    ),
+  ),
+  lastDelivered: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whether the last completed run's delivery arrived (absent when unknown or not requested).",
+    }),
+  ),
+  lastDeliveryError: Type.Optional(
+    Type.String({ description: "Why the last completed run's delivery failed." }),
+  ),
 };
