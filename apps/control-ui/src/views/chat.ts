@@ -197,46 +197,60 @@ export class ChatPage extends Page {
    * inherits) show a reply's reasoning here while it streams; off folds it away once stored.
    */
   #reasoning(row: SessionSummary | undefined): TemplateResult {
-    const current = row?.reasoningLevel ?? '';
-    return html`<div class="field thinking-level">
-      <label for="chat-reasoning">Reasoning</label>
-      <select
-        id="chat-reasoning"
-        data-testid="reasoning-level"
-        ?disabled=${!row || this.thinkingBusy || Boolean(this.activeRunId)}
-        aria-describedby="chat-reasoning-hint"
-        @change=${(e: Event) => {
-          const v = (e.target as HTMLSelectElement).value;
-          void this.#patchSession({ reasoningLevel: v === '' ? null : v });
-        }}
-      >
-        <option value="" ?selected=${current === ''}>Default (${row?.reasoningDefault ?? 'off'})</option>
-        ${REASONING.map((l) => html`<option value=${l} ?selected=${current === l}>${l}</option>`)}
-      </select>
-      <span id="chat-reasoning-hint" class="hint">on or stream: shown while a reply streams; on also sends it to channel chats.</span>
-    </div>`;
+    return this.#levelField(row, {
+      name: 'reasoning',
+      label: 'Reasoning',
+      field: 'reasoningLevel',
+      current: row?.reasoningLevel ?? '',
+      fallback: `Default (${row?.reasoningDefault ?? 'off'})`,
+      options: REASONING.map((l) => ({ id: l, label: l })),
+      hint: 'on or stream: shown while a reply streams; on also sends it to channel chats.',
+    });
   }
 
   /** The thinking selector: the session's levels, its own level or the default it inherits. */
   #thinking(row: SessionSummary | undefined): TemplateResult {
-    const levels = row?.thinkingLevels ?? [];
-    const current = row?.thinkingLevel ?? '';
+    return this.#levelField(row, {
+      name: 'thinking',
+      label: 'Thinking',
+      field: 'thinkingLevel',
+      current: row?.thinkingLevel ?? '',
+      fallback: `Default${row?.thinkingDefault ? ` (${row.thinkingDefault})` : ''}`,
+      options: row?.thinkingLevels ?? [],
+      hint: row ? 'For the next replies of this session.' : 'Set after the first message.',
+    });
+  }
+
+  /** A session setting chosen from a list and patched at once; "" (Default) clears it. */
+  #levelField(
+    row: SessionSummary | undefined,
+    f: {
+      name: string;
+      label: string;
+      field: 'thinkingLevel' | 'reasoningLevel';
+      current: string;
+      fallback: string;
+      options: readonly { id: string; label: string }[];
+      hint: string;
+    },
+  ): TemplateResult {
+    const id = `chat-${f.name}`;
     return html`<div class="field thinking-level">
-      <label for="chat-thinking">Thinking</label>
+      <label for=${id}>${f.label}</label>
       <select
-        id="chat-thinking"
-        data-testid="thinking-level"
+        id=${id}
+        data-testid=${`${f.name}-level`}
         ?disabled=${!row || this.thinkingBusy || Boolean(this.activeRunId)}
-        aria-describedby="chat-thinking-hint"
+        aria-describedby=${`${id}-hint`}
         @change=${(e: Event) => {
           const v = (e.target as HTMLSelectElement).value;
-          void this.#patchSession({ thinkingLevel: v === '' ? null : v });
+          void this.#patchSession({ [f.field]: v === '' ? null : v });
         }}
       >
-        <option value="" ?selected=${current === ''}>Default${row?.thinkingDefault ? ` (${row.thinkingDefault})` : ''}</option>
-        ${levels.map((l) => html`<option value=${l.id} ?selected=${current === l.id}>${l.label}</option>`)}
+        <option value="" ?selected=${f.current === ''}>${f.fallback}</option>
+        ${f.options.map((l) => html`<option value=${l.id} ?selected=${f.current === l.id}>${l.label}</option>`)}
       </select>
-      <span id="chat-thinking-hint" class="hint">${row ? 'For the next replies of this session.' : 'Set after the first message.'}</span>
+      <span id=${`${id}-hint`} class="hint">${f.hint}</span>
     </div>`;
   }
 
