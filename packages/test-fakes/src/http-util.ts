@@ -131,6 +131,54 @@ export class FailureQueue {
   }
 }
 
+/**
+ * Calls of one method, past the first `after`, wait until the test lets them go on or drops them:
+ * a gateway can be stopped at a chosen step (for a kill -9 mid-batch) instead of a test racing it.
+ */
+export class CallHold {
+  readonly method: string;
+  #passed = 0;
+  #over = false;
+  readonly #after: number;
+  readonly #waiting: ((goOn: boolean) => void)[] = [];
+  #onHeld: (() => void) | undefined;
+  /** Resolves when the first call is held. */
+  readonly held: Promise<void>;
+
+  constructor(method: string, after: number) {
+    this.method = method;
+    this.#after = after;
+    this.held = new Promise((r) => {
+      this.#onHeld = r;
+    });
+  }
+
+  /**
+   * Whether a call of `method` goes on (false: the fake drops it unanswered, a request lost on the
+   * wire); undefined at once when it is not held.
+   */
+  pass(method: string): Promise<boolean> | undefined {
+    if (method !== this.method || this.#over || this.#passed++ < this.#after) return undefined;
+    this.#onHeld?.();
+    return new Promise((r) => this.#waiting.push(r));
+  }
+
+  /** Lets every held call, and every later one, go on. */
+  release(): void {
+    this.#end(true);
+  }
+
+  /** Drops every held call unanswered; later ones go on. */
+  drop(): void {
+    this.#end(false);
+  }
+
+  #end(goOn: boolean): void {
+    this.#over = true;
+    for (const w of this.#waiting.splice(0)) w(goOn);
+  }
+}
+
 /** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
 export async function waitFor<T>(
   predicate: () => T | undefined | false | Promise<T | undefined | false>,

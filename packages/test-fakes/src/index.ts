@@ -20,6 +20,7 @@ export {
 } from './discord/fake-discord.ts';
 export {
   ActivityMeter,
+  CallHold,
   type ClientActivity,
   closeServer,
   FAKE_KEEP_ALIVE_MS,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
+  CallHold,
   closeServer,
   FailureQueue,
   type InjectedFailure,
@@ -109,6 +110,7 @@ export class FakeTelegram extends PlatformFake<TelegramSent> {
   readonly #server: Server;
   readonly #viaServers: Server[] = [];
   readonly #failures = new FailureQueue();
+  readonly #holds: CallHold[] = [];
   readonly #holdMs: number;
   readonly #sendDelayMs: number;
   #updates: Update[] = [];
@@ -153,6 +155,13 @@ export class FakeTelegram extends PlatformFake<TelegramSent> {
     const server = this.#createServer(tag);
     this.#viaServers.push(server);
     return `http://127.0.0.1:${await listen(server)}`;
+  }
+
+  /** Calls of `method` after the first `after` wait until the returned hold lets them go on or drops them. */
+  hold(method: string, after = 0): CallHold {
+    const h = new CallHold(method, after);
+    this.#holds.push(h);
+    return h;
   }
 
   /** The next call (of `method`, or any) fails with this status; 429 carries retry_after. */
@@ -361,6 +370,7 @@ export class FakeTelegram extends PlatformFake<TelegramSent> {
 
   async close(): Promise<void> {
     for (const w of [...this.#waiters]) w();
+    for (const h of this.#holds) h.release();
     await Promise.all([this.#server, ...this.#viaServers].map((s) => closeServer(s)));
   }
 
@@ -384,6 +394,12 @@ export class FakeTelegram extends PlatformFake<TelegramSent> {
     this.calls.push({ method, params: fields, ...(via ? { via } : {}) });
     if (m[1] !== this.token)
       return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    for (const h of this.#holds) {
+      if ((await h.pass(method)) === false) {
+        res.destroy();
+        return;
+      }
+    }
     const failure = this.#failures.take(method);
     if (failure) {
       const parameters = failure.status === 429 ? { retry_after: failure.retryAfter ?? 1 } : undefined;
