@@ -1,4 +1,4 @@
-import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/protocol';
+import { type AgentWaitResult, gatewayError } from '@openclaw/protocol';
 import { plainChatKey, type RoutedChat, routedChatOf } from '../agents/agent-routing.ts';
 import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -14,7 +14,7 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import { shownInChat } from './heartbeat-transcript.ts';
+import { historyPage } from './history-page.ts';
 import { replyTargetOf } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
@@ -339,23 +339,9 @@ export class SessionRouter {
     return this.#runs.settled(runId);
   }
 
-  async history(
-    sessionKey: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ sessionKey: string; messages: ChatMessage[]; nextCursor?: string }> {
-    const beforeSeq = cursor ? Number.parseInt(cursor, 10) : undefined;
-    const page = await this.#o.store.sessions.history(sessionKey, {
-      limit,
-      beforeSeq: Number.isFinite(beforeSeq) ? beforeSeq : undefined,
-    });
-    const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
-      sessionKey,
-      messages: page.filter(shownInChat).map(chatMessageOf),
-    };
-    const first = page[0];
-    if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);
-    return out;
+  /** One page of a session's chat, newest last (see historyPage). */
+  history(sessionKey: string, limit: number, cursor?: string): ReturnType<typeof historyPage> {
+    return historyPage(this.#o.store, sessionKey, limit, cursor);
   }
 
   abort(sessionKey: string, runId?: string): string[] {
