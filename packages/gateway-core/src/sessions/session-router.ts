@@ -14,6 +14,7 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
+import { channelSessionOf } from './channel-session.ts';
 import { historyPage } from './history-page.ts';
 import { replyTargetOf } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
@@ -100,7 +101,7 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean; media?: StoredMedia[] } = {},
+    options: { replay?: boolean; media?: StoredMedia[]; turn?: RunRecord['turn'] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
     const media = options.media ?? [];
     const key = (this.#o.chatSessionKey ?? plainChatKey)(routedChatOf(env));
@@ -111,18 +112,9 @@ export class SessionRouter {
     // session row: the run's record, written next, is durable and carries both to disk before
     // the model is called (one sync on the way in, not three).
     const carried = !options.replay && !full;
-    await (this.#o.store.deferred ?? this.#o.store).sessions.ensure({
-      key,
-      kind: 'channel',
-      channel: env.channel,
-      accountId: env.accountId,
-      chatId: env.chat.id,
-      threadId: env.chat.threadId,
-      // Kept (and given to sessions from before it was) so a heartbeat knows a DM from a group.
-      chatKind: env.chat.kind,
-      title: env.chat.title ?? env.sender.name ?? env.sender.username,
-      createdAtMs: this.#o.clock.now(),
-    });
+    await (this.#o.store.deferred ?? this.#o.store).sessions.ensure(
+      channelSessionOf(key, env, this.#o.clock.now()),
+    );
     // A message seen before may still need processing (the gateway died between noting it and
     // storing it); every step is idempotent, so a replay finishes the job without doubling it.
     let promptSeq = options.replay
@@ -164,6 +156,7 @@ export class SessionRouter {
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
       promptSeq,
+      turn: options.turn,
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
