@@ -55,6 +55,7 @@ function setup(o: { owners?: string[]; cfg?: Partial<CoreAccountConfig> } = {}) 
     patched,
     row,
     say: (text: string, sender?: string, kind?: 'direct' | 'group') => handle(env(text, sender, kind), cfg),
+    sayWithPhoto: (text: string) => handle({ ...env(text), media: [{ kind: 'image' } as never] }, cfg),
   };
 }
 
@@ -100,6 +101,11 @@ describe('chat directives', () => {
     expect(await t.row()).not.toHaveProperty('reasoningLevel');
     expect(t.patched).toEqual([]);
     expect(await t.say('hello')).toEqual({ env: expect.objectContaining({ text: 'hello' }) });
+    // A photo captioned with a directive only still gets its turn, at that level.
+    expect(await t.sayWithPhoto('/think high')).toMatchObject({
+      env: { text: '' },
+      turn: { thinking: 'high' },
+    });
   });
 
   it('a sender not authorised keeps directives as text and never sees reasoning; with owners set, only they are authorised', async () => {

@@ -71,7 +71,8 @@ export function chatDirectives(d: ChatDirectivesDeps) {
     if (!who.authorised) return { env, turn: hidden };
     const parsed = parseDirectives(env.text);
     if (!parsed.think && !parsed.reasoning) return { env };
-    if (!directivesOnly(parsed, env.chat.kind !== 'direct')) {
+    // A message with media is never only directives: the media still needs its turn.
+    if (env.media.length || !directivesOnly(parsed, env.chat.kind !== 'direct')) {
       const turn: RunTurnOptions = {};
       if (parsed.think?.level && !parsed.think.clear) turn.thinking = parsed.think.level;
       if (parsed.reasoning?.level) turn.reasoning = parsed.reasoning.level;
