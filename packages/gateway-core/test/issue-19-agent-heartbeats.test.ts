@@ -259,7 +259,17 @@ describe('agent heartbeat turns', () => {
   it('wake now runs a heartbeat turn at once with its text; last-heartbeat tells the outcome beside the liveness beat', async () => {
     const { call } = cronCalls(admin);
     heartbeatReply = 'HEARTBEAT_OK';
-    // The default target is the owner, and there is none here: the last chat is where it may go.
+    // The default target is the owner, and there is none here: skipped before the model call,
+    // and the text waits in the session.
+    const calls = heartbeatRequests().length;
+    const before = Date.now();
+    await call('wake', { mode: 'now', text: 'Deploy started.' });
+    await eventually(async () => {
+      const l = await call<LastHeartbeatResult>('last-heartbeat', {});
+      return l.ts !== undefined && l.ts >= before && l.status === 'skipped' && l.reason === 'no-route';
+    }, 10_000);
+    expect(heartbeatRequests()).toHaveLength(calls);
+    // The last chat is where it may go.
     await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: { target: 'last' } } }) });
     const since = Date.now();
     await call('wake', { mode: 'now', text: 'Deploy finished.' });
@@ -276,6 +286,7 @@ describe('agent heartbeat turns', () => {
       agents: [expect.objectContaining({ agentId: 'main', status: 'ok-token' })],
     });
     const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy started.');
     expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy finished.');
     await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: null } }) });
   });
