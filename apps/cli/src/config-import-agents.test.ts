@@ -49,10 +49,11 @@ describe('config import: agents and bindings of a reference config', () => {
         name: 'Work bot',
         model: { primary: 'openai-compatible/qwen3-32b', fallbacks: ['anthropic/claude-sonnet'] },
       },
-      // The reference ran it every hour to the owner's DM: so it does here.
-      { id: 'research', heartbeat: { every: '1h', target: 'owner' } },
+      // The reference ran it every hour to the owner's DM, the default target in both: so it does
+      // here, with no target written (the first alert to that implicit default carries the note).
+      { id: 'research', heartbeat: { every: '1h' } },
     ]);
-    expect(cfg.agent.heartbeat).toEqual({ every: '30m', target: 'owner' });
+    expect(cfg.agent.heartbeat).toEqual({ every: '30m' });
     // Thinking defaults by the names here; one that names no level here is dropped with why.
     expect(cfg.agent.thinkingDefault).toBe('xhigh');
     expect(cfg.agent.reasoningDefault).toBe('stream');

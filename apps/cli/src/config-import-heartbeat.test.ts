@@ -51,7 +51,8 @@ describe('config import: heartbeat blocks', () => {
       directPolicy: 'block',
     });
     expect(cfg.agents.list.find((a) => a.id === 'ops')?.heartbeat).toEqual({ every: '30m', target: 'owner' });
-    expect(cfg.agents.list.find((a) => a.id === 'desk')?.heartbeat).toEqual({ every: '1h', target: 'owner' });
+    // A target that cannot be kept: its alerts stay in the main session, as the reason says.
+    expect(cfg.agents.list.find((a) => a.id === 'desk')?.heartbeat).toEqual({ every: '1h', target: 'none' });
     expect(cfg.commands).toEqual({ ownerAllowFrom: ['telegram:123456789', 42] });
     expect(cfg.channels).toMatchObject({
       defaults: { heartbeatVisibility: { showOk: true } },

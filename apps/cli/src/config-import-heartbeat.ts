@@ -26,8 +26,9 @@ export interface HeartbeatImport {
 
 /**
  * A reference heartbeat block as ours: what maps is kept, the rest dropped with the reason. A
- * block without `every` ran every 30 minutes there, so it is written out; without a target it went
- * to the owner's DM, so it becomes `owner`, as that is not our default (`last`).
+ * block without `every` ran every 30 minutes there, so it is written out. One without a target
+ * stays without: the default is the owner's DM in both, and a per-agent block must still inherit
+ * the defaults' target; a target dropped here becomes `none`, as its reason says.
  */
 export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | undefined {
   if (!isObj(v)) {
@@ -47,7 +48,10 @@ export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | unde
     } else if ((k === 'prompt' || k === 'to' || k === 'accountId') && typeof x === 'string' && x) out[k] = x;
     else if (k === 'target' && typeof x === 'string') {
       if (x === 'last' || x === 'none' || x === 'owner' || o.providers.has(x)) out.target = x;
-      else o.drop(at, `no ${x} provider here; alerts stay in the main session`);
+      else {
+        o.drop(at, `no ${x} provider here; alerts stay in the main session`);
+        out.target = 'none';
+      }
     } else if (k === 'model') {
       const m = o.model(x);
       if (m) out.model = m;
@@ -67,9 +71,11 @@ export function importHeartbeatBlock(v: unknown, o: HeartbeatImport): Obj | unde
     } else o.drop(at, KEY_WHY[k] ?? 'no such heartbeat setting here');
   }
   out.every ??= REFERENCE_EVERY;
-  // The reference's default: the owner's direct chat (commands.ownerAllowFrom, else allowFrom).
-  if (out.target === undefined) out.target = 'owner';
-  if (!['last', 'none', 'owner'].includes(String(out.target)) && out.to === undefined) {
+  if (
+    out.target !== undefined &&
+    !['last', 'none', 'owner'].includes(String(out.target)) &&
+    out.to === undefined
+  ) {
     o.drop(
       `${o.from}.target`,
       `${String(out.target)} needs a to (the chat) here; alerts stay in the main session`,

@@ -76,7 +76,7 @@ describe('agent heartbeat turns (process)', () => {
     expect(status.heartbeat.agents[0]?.every).toBe('disabled');
   });
 
-  it('target owner with commands.ownerAllowFrom, isolatedSession and channels.defaults.heartbeatVisibility: applied live on Telegram, bad values refused with their paths', async () => {
+  it('the default target, owner, with commands.ownerAllowFrom (the first alert with its note), isolatedSession and channels.defaults.heartbeatVisibility: applied live on Telegram, bad values refused with their paths', async () => {
     let beats = 0;
     const script = (req: ChatRequest) => {
       const asked = messageText(req.messages.filter((m) => m.role === 'user').at(-1)!);
@@ -97,17 +97,22 @@ describe('agent heartbeat turns (process)', () => {
     await expect(patch({ agent: { heartbeat: { directPolicy: 'never' } } })).rejects.toMatchObject({
       details: { path: 'agent.heartbeat.directPolicy' },
     });
-    // The owner never wrote to the bot: the alert still reaches their direct chat.
+    // No target: the owner's direct chat (a positive Telegram id is a user's). The owner never
+    // wrote to the bot: the alert still reaches them.
     await patch({
       commands: { ownerAllowFrom: ['telegram:5501'] },
       channels: { defaults: { heartbeatVisibility: { showOk: true } } },
-      agent: { heartbeat: { every: '1s', prompt: PROMPT, target: 'owner', isolatedSession: true } },
+      agent: { heartbeat: { every: '1s', prompt: PROMPT, isolatedSession: true } },
     });
-    await eventually(() => tg.sentTexts('5501').includes('Certificate expires tomorrow.'), 30_000);
+    const alerted = () => tg.sentTexts('5501').some((t) => t.endsWith('\nCertificate expires tomorrow.'));
+    await eventually(alerted, 30_000);
     await eventually(() => beats >= 3, 30_000);
     await patch({ agent: { heartbeat: { every: '0m' } } });
-    // showOk: the acknowledgement went out too, first.
-    expect(tg.sentTexts('5501').slice(0, 2)).toEqual(['HEARTBEAT_OK', 'Certificate expires tomorrow.']);
+    // showOk: the acknowledgement went out too, first; the first alert to the default target says
+    // what these messages are and how to turn them off.
+    const [ok, alert] = tg.sentTexts('5501');
+    expect(ok).toBe('HEARTBEAT_OK');
+    expect(alert).toMatch(/^First heartbeat alert: .*target to "none"\.\nCertificate expires tomorrow\.$/s);
     // The turns ran in a session of their own beside the main one.
     const rows = (await op.request('sessions.list', {})) as { sessions: { key: string }[] };
     expect(rows.sessions.map((x) => x.key)).toContain('agent:main:main:heartbeat');

@@ -110,7 +110,7 @@ describe('agent heartbeat turns', () => {
   it('runs every `every` and not before; 0m runs none', async () => {
     heartbeatReply = 'NO_REPLY';
     const before = heartbeatRequests().length;
-    const r = runner({ every: '30m' });
+    const r = runner({ every: '30m', target: 'last' });
     clock.advance(29 * MIN);
     await r.tick();
     expect(heartbeatRequests()).toHaveLength(before);
@@ -134,8 +134,8 @@ describe('agent heartbeat turns', () => {
   it("in a cluster only the cron scheduler's leader runs the ticks (a follower's due turn is not run)", async () => {
     heartbeatReply = 'NO_REPLY';
     const before = heartbeatRequests().length;
-    const follower = runner({ every: '30m' }, async () => false);
-    const leader = runner({ every: '30m' }, () => h.core.cron.isLeader());
+    const follower = runner({ every: '30m', target: 'last' }, async () => false);
+    const leader = runner({ every: '30m', target: 'last' }, () => h.core.cron.isLeader());
     clock.advance(30 * MIN);
     await follower.tick();
     expect(heartbeatRequests()).toHaveLength(before);
@@ -145,8 +145,15 @@ describe('agent heartbeat turns', () => {
     leader.stop();
   });
 
-  it('NO_REPLY and HEARTBEAT_OK are not delivered; an alert goes to the last route (the first to a default target with a note on what it is); target none keeps it', async () => {
-    const r = runner({ every: '30m' });
+  it("NO_REPLY and HEARTBEAT_OK are not delivered; by default an alert goes to the owner's direct chat (the first with a note on what it is), with target last to the last route; target none keeps it", async () => {
+    // No target: the reference's default, the owner. With none configured, no turn (no model call).
+    const calls = heartbeatRequests().length;
+    const noOwner = runner({ every: '30m' });
+    expect(await noOwner.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'no-route' });
+    expect(heartbeatRequests()).toHaveLength(calls);
+    noOwner.stop();
+    // The owner's chat, here the one whose session says it is a DM.
+    const r = runner({ every: '30m' }, undefined, { commands: { ownerAllowFrom: ['scripted:chat-1'] } });
     const sentBefore = sent.length;
     heartbeatReply = 'NO_REPLY';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'ok-token', silent: true, to: 'chat-1' });
@@ -169,16 +176,17 @@ describe('agent heartbeat turns', () => {
     expect(first.every((m) => m.to.chatId === 'chat-1')).toBe(true);
     expect(first.map((m) => m.text).join(' ')).toMatch(/^First heartbeat alert: .*target to "none"\./);
     expect(FIRST_ALERT_NOTE).toMatch(/^First heartbeat alert: .*target to "none"\.$/);
+    // The last route, chosen: no note.
+    const last = runner({ every: '30m', target: 'last' });
     heartbeatReply = 'The nightly backup failed again.';
-    expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
+    expect(await last.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
     await eventually(() => sent.length === sentBefore + first.length + 1, 10_000);
     expect(sent.at(-1)?.text).toBe('The nightly backup failed again.');
 
     const none = runner({ every: '30m', target: 'none' });
     expect(await none.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'target-none' });
     expect(sent).toHaveLength(sentBefore + first.length + 1);
-    r.stop();
-    none.stop();
+    for (const x of [r, last, none]) x.stop();
   });
 
   it('outside activeHours a tick is skipped (quiet-hours) and calls no model', async () => {
@@ -193,7 +201,7 @@ describe('agent heartbeat turns', () => {
   });
 
   it('while the main session has a turn running, a heartbeat is skipped (requests-in-flight): no overlapping turn; a wake runs after it', async () => {
-    const r = runner({ every: '30m' });
+    const r = runner({ every: '30m', target: 'last' });
     const release = fake.hold(fake.requests.length + 1);
     try {
       const { runId } = await cronCalls(admin).call<{ runId: string }>('chat.send', {
@@ -238,7 +246,7 @@ describe('agent heartbeat turns', () => {
     expect(fake.requests).toHaveLength(before);
 
     heartbeatReply = 'Reminder: the invoice is due today.';
-    const r = runner({ every: '30m' });
+    const r = runner({ every: '30m', target: 'last' });
     clock.advance(30 * MIN);
     await r.tick();
     const req = heartbeatRequests().at(-1)!;
@@ -251,6 +259,18 @@ describe('agent heartbeat turns', () => {
   it('wake now runs a heartbeat turn at once with its text; last-heartbeat tells the outcome beside the liveness beat', async () => {
     const { call } = cronCalls(admin);
     heartbeatReply = 'HEARTBEAT_OK';
+    // The default target is the owner, and there is none here: skipped before the model call,
+    // and the text waits in the session.
+    const calls = heartbeatRequests().length;
+    const before = Date.now();
+    await call('wake', { mode: 'now', text: 'Deploy started.' });
+    await eventually(async () => {
+      const l = await call<LastHeartbeatResult>('last-heartbeat', {});
+      return l.ts !== undefined && l.ts >= before && l.status === 'skipped' && l.reason === 'no-route';
+    }, 10_000);
+    expect(heartbeatRequests()).toHaveLength(calls);
+    // The last chat is where it may go.
+    await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: { target: 'last' } } }) });
     const since = Date.now();
     await call('wake', { mode: 'now', text: 'Deploy finished.' });
     const last = await eventually(async () => {
@@ -266,7 +286,9 @@ describe('agent heartbeat turns', () => {
       agents: [expect.objectContaining({ agentId: 'main', status: 'ok-token' })],
     });
     const req = heartbeatRequests().at(-1)!;
+    expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy started.');
     expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy finished.');
+    await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: null } }) });
   });
 
   it('status: per agent the interval, and waitingForRoute when its last alert found no chat (no-route)', async () => {
@@ -276,7 +298,7 @@ describe('agent heartbeat turns', () => {
       raw: JSON.stringify({ agents: { list: [{ id: 'ops', heartbeat: { every: '30m' } }] } }),
     });
     heartbeatReply = 'Something needs you.';
-    const r = runner({ every: '30m' });
+    const r = runner({ every: '30m', target: 'last' });
     expect(await r.run('ops', 'interval')).toMatchObject({
       status: 'skipped',
       reason: 'no-route',
@@ -302,7 +324,7 @@ describe('agent heartbeat turns', () => {
     const history = async () =>
       (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
     const of = (runId: string | undefined) => chat.filter((e) => e.runId === runId);
-    const r = runner({ every: '30m' });
+    const r = runner({ every: '30m', target: 'last' }, undefined, mainOnly());
 
     const before = await history();
     heartbeatReply = 'NO_REPLY';
@@ -353,7 +375,7 @@ describe('agent heartbeat turns', () => {
     const history = async (key: string) =>
       (await call<{ messages: ChatMessage[] }>('chat.history', { sessionKey: key, limit: 500 })).messages;
     const mainBefore = await history('agent:main:main');
-    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    const r = runner({ every: '30m', target: 'last', isolatedSession: true }, undefined, mainOnly());
     heartbeatReply = 'Isolated alert one.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'chat-1' });
     expect(resets()).toEqual([]);
@@ -375,30 +397,48 @@ describe('agent heartbeat turns', () => {
   });
 
   it('target owner: the first commands.ownerAllowFrom entry, else a channel allowFrom sender; none: skipped no-route without a model call; directPolicy block: dm-blocked', async () => {
+    const { call } = cronCalls(admin);
     heartbeatReply = 'Owner, the certificate expires tomorrow.';
-    const channels = (allowFrom?: string[]) => ({
-      ...mainOnly(),
-      channels: { scripted: { dmPolicy: 'open', ...(allowFrom ? { allowFrom } : {}) } },
-    });
+    // The scripted channel's ids tell no kind: `user:` says a person's direct chat.
     const toOwner = runner({ every: '30m', target: 'owner' }, undefined, {
-      commands: { ownerAllowFrom: ['*', 'owner-0', 'slack:U1', 'scripted:owner-7'] },
-      ...channels(['owner-9']),
+      ...mainOnly(),
+      commands: { ownerAllowFrom: ['*', 'owner-0', 'slack:U1', 'scripted:user:owner-7'] },
     });
-    expect(await toOwner.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-7' });
-    await eventually(() => sent.some((m) => m.to.chatId === 'owner-7'), 10_000);
-    const fromAllowFrom = runner({ every: '30m', target: 'owner' }, undefined, channels(['*', 'owner-9']));
-    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'owner-9' });
-    await eventually(() => sent.some((m) => m.to.chatId === 'owner-9'), 10_000);
+    expect(await toOwner.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'user:owner-7' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'user:owner-7'), 10_000);
+
+    // The accounts as the gateway resolved them: each inherits the channel's allowFrom unless it
+    // has its own; the heartbeat's accountId picks the account.
+    const allowFrom = (scripted: unknown) =>
+      call('config.patch', { raw: JSON.stringify({ channels: { scripted } }) });
+    await allowFrom({ allowFrom: ['*', 'user:owner-9'] });
+    const fromAllowFrom = runner({ every: '30m', target: 'owner' }, undefined, mainOnly());
+    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({
+      status: 'sent',
+      to: 'user:owner-9',
+      accountId: 'default',
+    });
+    await eventually(() => sent.some((m) => m.to.chatId === 'user:owner-9'), 10_000);
+    await allowFrom({ allowFrom: null, accounts: { default: { allowFrom: ['user:owner-3'] } } });
+    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({ status: 'sent', to: 'user:owner-3' });
+    await eventually(() => sent.some((m) => m.to.chatId === 'user:owner-3'), 10_000);
 
     const calls = heartbeatRequests().length;
-    const nobody = runner({ every: '30m', target: 'owner' }, undefined, channels(['*']));
+    const nobody = runner({ every: '30m', target: 'owner', accountId: 'ops' }, undefined, mainOnly());
     expect(await nobody.run('main', 'interval')).toMatchObject({ status: 'skipped', reason: 'no-route' });
+    await allowFrom({ accounts: null, allowFrom: ['*', 'owner-9'] });
+    // A sender whose chat is not known to be direct is no owner: the route never risks a group.
+    expect(await fromAllowFrom.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'no-route',
+    });
+    await allowFrom({ allowFrom: null });
     expect(heartbeatRequests()).toHaveLength(calls);
 
     const sentBefore = sent.length;
     const blocked = runner({ every: '30m', target: 'owner', directPolicy: 'block' }, undefined, {
       ...mainOnly(),
-      commands: { ownerAllowFrom: ['scripted:owner-7'] },
+      commands: { ownerAllowFrom: ['scripted:user:owner-7'] },
     });
     expect(await blocked.run('main', 'interval')).toMatchObject({
       status: 'skipped',
@@ -429,7 +469,7 @@ describe('agent heartbeat turns', () => {
     });
     const block = (to?: string) =>
       runner(
-        { every: '30m', directPolicy: 'block', ...(to ? { target: 'scripted', to } : {}) },
+        { every: '30m', directPolicy: 'block', ...(to ? { target: 'scripted', to } : { target: 'last' }) },
         undefined,
         mainOnly(),
       );
@@ -448,7 +488,7 @@ describe('agent heartbeat turns', () => {
   it('cron.enabled false: no periodic turn comes due (live), a wake still runs one', async () => {
     heartbeatReply = 'NO_REPLY';
     let cronOn = false;
-    const r = runner({ every: '30m' }, undefined, {
+    const r = runner({ every: '30m', target: 'last' }, undefined, {
       ...mainOnly(),
       get cron() {
         return { ...h.core.config.current.cron, enabled: cronOn };
@@ -472,7 +512,7 @@ describe('agent heartbeat turns', () => {
   it('heartbeatVisibility: showOk sends HEARTBEAT_OK, showAlerts false keeps an alert (account over channel over channels.defaults), all off skips without a model call; applied live', async () => {
     const { call } = cronCalls(admin);
     const patch = (channels: unknown) => call('config.patch', { raw: JSON.stringify({ channels }) });
-    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const r = runner({ every: '30m', target: 'last' }, undefined, mainOnly());
     const sentBefore = sent.length;
     await patch({ defaults: { heartbeatVisibility: { showOk: true } } });
     heartbeatReply = 'NO_REPLY';
@@ -509,7 +549,7 @@ describe('agent heartbeat turns', () => {
   });
 
   it('the same alert to the same chat within a day is skipped (duplicate); after a day, or another text, it goes out', async () => {
-    const r = runner({ every: '30m' }, undefined, mainOnly());
+    const r = runner({ every: '30m', target: 'last' }, undefined, mainOnly());
     const count = (text: string) => sent.filter((m) => m.text === text).length;
     heartbeatReply = 'Backups are failing.';
     expect(await r.run('main', 'interval')).toMatchObject({ status: 'sent' });
@@ -532,7 +572,7 @@ describe('agent heartbeat turns', () => {
   });
 
   it("an isolated turn reads the system events waiting in the main session (a wake text too), each once, and drains them: main's next turn reads only an event no turn has read", async () => {
-    const r = runner({ every: '30m', isolatedSession: true }, undefined, mainOnly());
+    const r = runner({ every: '30m', target: 'last', isolatedSession: true }, undefined, mainOnly());
     const asked = () =>
       heartbeatRequests()
         .at(-1)!

@@ -14,7 +14,7 @@ describe('heartbeatSettings', () => {
     ]);
     expect(s[0]).toMatchObject({
       prompt: DEFAULT_HEARTBEAT_PROMPT,
-      target: 'last',
+      target: 'owner',
       defaultTarget: true,
       timeoutMs: 600_000,
     });

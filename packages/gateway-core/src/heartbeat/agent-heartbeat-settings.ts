@@ -18,9 +18,9 @@ export interface AgentHeartbeatSettings {
   /** 0: no periodic turns. */
   everyMs: number;
   prompt: string;
-  /** `last`, `owner`, `none` or a channel id. */
+  /** `owner` (the default), `last`, `none` or a channel id. */
   target: string;
-  /** No target is configured (`last` is taken): its first alert says how to turn alerts off. */
+  /** No target is configured (`owner` is taken): its first alert says how to turn alerts off. */
   defaultTarget: boolean;
   /** `block`: an alert for a direct-message chat is not delivered (`dm-blocked`). */
   directPolicy: 'allow' | 'block';
@@ -62,7 +62,8 @@ export function heartbeatSettings(
       every,
       everyMs,
       prompt: b?.prompt ?? DEFAULT_HEARTBEAT_PROMPT,
-      target: b?.target ?? 'last',
+      // The reference's default: the operator's direct chat; with no owner to find, no alert.
+      target: b?.target ?? 'owner',
       defaultTarget: b?.target === undefined,
       directPolicy: b?.directPolicy ?? 'allow',
       isolatedSession: b?.isolatedSession === true,

@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { withinActiveHours } from './active-hours.ts';
 import { type AgentHeartbeatSettings, heartbeatSettings } from './agent-heartbeat-settings.ts';
+import type { OwnerAccount, OwnerSources } from './heartbeat-owner-route.ts';
 import { HeartbeatRecords } from './heartbeat-records.ts';
 import { classifyHeartbeatReply, HEARTBEAT_TOKEN } from './heartbeat-reply.ts';
 import { type HeartbeatRoute, resolveHeartbeatRoute } from './heartbeat-route.ts';
@@ -23,6 +24,8 @@ export interface AgentHeartbeatDeps {
     send(params: SendParams, caller: string): Promise<unknown>;
     /** Their sender id forms (`tg:1001`), so an owner from an allow list is the chat id. */
     providers?: readonly { id: string; normalizeSenderId?(entry: string): string }[] | undefined;
+    /** The resolved accounts (per-account allowFrom, normalised), where an owner is found. */
+    table?: { all(): readonly { account: OwnerAccount }[] } | undefined;
   };
   /** Empty a session before an isolated heartbeat turn (its transcript and per-session state). */
   freshSession?: ((sessionKey: string) => Promise<void>) | undefined;
@@ -182,9 +185,7 @@ export class AgentHeartbeats {
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
     base: string,
   ): Promise<AgentHeartbeatRun> {
-    const senderId = (channel: string, id: string) =>
-      this.#d.channels.providers?.find((p) => p.id === channel)?.normalizeSenderId?.(id) ?? id;
-    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#d.config(), senderId);
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#owners());
     // The reference skips an owner poll with no owner to tell before calling the model.
     if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
     const shown = route.ok
@@ -238,6 +239,16 @@ export class AgentHeartbeats {
     await this.#send(route, first ? `${FIRST_ALERT_NOTE}\n${reply.text}` : reply.text, runId);
     await this.records.alertSent(s.agentId, chat, reply.text, now);
     return finish({ status: 'sent', reason, preview, runId, ...where });
+  }
+
+  /** Where an `owner` target looks: commands.ownerAllowFrom and the accounts as resolved. */
+  #owners(): OwnerSources {
+    const { providers, table } = this.#d.channels;
+    return {
+      ownerAllowFrom: this.#d.config().commands?.ownerAllowFrom ?? [],
+      accounts: (table?.all() ?? []).map((x) => x.account),
+      normalize: (channel, id) => providers?.find((p) => p.id === channel)?.normalizeSenderId?.(id) ?? id,
+    };
   }
 
   async #send(route: Extract<HeartbeatRoute, { ok: true }>, message: string, runId: string): Promise<void> {

@@ -9,7 +9,7 @@ export const DUPLICATE_WINDOW_MS = 86_400_000;
 /** What to do about a skip, by its reason. */
 const SKIP_MESSAGES: Record<string, string> = {
   'no-route':
-    'No chat to deliver to yet: message the agent on a channel once, set commands.ownerAllowFrom for target owner, or set its heartbeat target and to.',
+    "No chat to deliver to yet: for the default target owner, set commands.ownerAllowFrom (or a channel allowFrom) to the operator's direct chat; for target last, message the agent on a channel once; or set its heartbeat target and to.",
   'target-none': 'Heartbeat delivery is off in the config (target: none).',
   'dm-blocked': 'The alert was for a direct chat and the heartbeat directPolicy is block.',
   'alerts-disabled':

@@ -1,7 +1,9 @@
-import { parseConfig } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
+import { resolveAccounts } from '../channels/account-config.ts';
 import type { SessionRecord } from '../store/session-types.ts';
 import type { Store } from '../store/types.ts';
+import { scriptedProvider } from '../testing/scripted-provider.ts';
+import type { OwnerSources } from './heartbeat-owner-route.ts';
 import { resolveHeartbeatRoute } from './heartbeat-route.ts';
 
 const storeWith = (sessions: Partial<SessionRecord>[]) =>
@@ -11,31 +13,64 @@ const storeWith = (sessions: Partial<SessionRecord>[]) =>
   >;
 const agents = { agentOf: (key: string) => key.split(':')[1] ?? 'main' };
 const owner = { agentId: 'main', target: 'owner' };
-/** As the Telegram provider reads its allow lists. */
-const telegramIds = (channel: string, id: string) => (channel === 'telegram' ? id.replace(/^tg:/, '') : id);
+/** Providers with the channels' ids, reading allow lists as the real ones do (`tg:1001` → `1001`). */
+const telegram = {
+  ...scriptedProvider({}, 'telegram').provider,
+  normalizeSenderId: (id: string) => id.trim().replace(/^(tg|telegram):/i, ''),
+};
+const slack = scriptedProvider({}, 'slack').provider;
+/** The owner sources as the heartbeat runner builds them: the accounts as the table resolves them. */
+const sources = (
+  channels: { telegram?: unknown; slack?: unknown },
+  ownerAllowFrom: (string | number)[] = [],
+) =>
+  ({
+    ownerAllowFrom,
+    accounts: [
+      ...resolveAccounts('telegram', channels.telegram, telegram),
+      ...resolveAccounts('slack', channels.slack, slack),
+    ],
+    normalize: (channel, id) => (channel === 'telegram' ? telegram.normalizeSenderId(id) : id),
+  }) satisfies OwnerSources;
+const route = (src: OwnerSources, s: { accountId?: string } = {}, chats: Partial<SessionRecord>[] = []) =>
+  resolveHeartbeatRoute(storeWith(chats), agents, { ...owner, ...s }, src);
 
 describe('resolveHeartbeatRoute: owner', () => {
-  it("an allowFrom sender in its channel's form becomes the chat id; an account's list names the account", async () => {
-    const channels = (telegram: unknown) => ({ channels: { telegram } as Record<string, unknown> });
-    const top = { ...parseConfig({}), ...channels({ allowFrom: ['*', 'tg:1001'] }) };
-    expect(await resolveHeartbeatRoute(storeWith([]), agents, owner, top, telegramIds)).toEqual({
+  it("a channel allowFrom sender, as the account resolves it: inherited by each account, in the channel's form, the account named", async () => {
+    expect(await route(sources({ telegram: { allowFrom: ['*', 'tg:1001'] } }))).toEqual({
       ok: true,
       channel: 'telegram',
       to: '1001',
+      accountId: 'default',
       direct: true,
     });
-    const perAccount = { ...parseConfig({}), ...channels({ accounts: { ops: { allowFrom: ['tg:7'] } } }) };
-    expect(await resolveHeartbeatRoute(storeWith([]), agents, owner, perAccount, telegramIds)).toMatchObject({
+    // The shared list is each account's; the channel's first account is its default.
+    const shared = sources({ telegram: { allowFrom: ['tg:1001'], accounts: { ops: {}, desk: {} } } });
+    expect(await route(shared)).toMatchObject({ to: '1001', accountId: 'ops' });
+  });
+
+  it("the heartbeat's accountId picks the account whose allowFrom names the owner; a disabled default account names no one", async () => {
+    const channels = {
+      telegram: {
+        allowFrom: ['tg:1001'],
+        accounts: { main: { enabled: false }, ops: { allowFrom: ['tg:7'] } },
+      },
+    };
+    expect(await route(sources(channels), { accountId: 'ops' })).toEqual({
+      ok: true,
+      channel: 'telegram',
       to: '7',
       accountId: 'ops',
+      direct: true,
+    });
+    expect(await route(sources(channels))).toEqual({ ok: false, reason: 'no-route' });
+    expect(await route(sources(channels), { accountId: 'nobody' })).toEqual({
+      ok: false,
+      reason: 'no-route',
     });
   });
 
-  it("commands.ownerAllowFrom comes first, on a configured channel only; the agent's session with that chat gives its thread and session", async () => {
-    const config = {
-      ...parseConfig({ commands: { ownerAllowFrom: ['slack:U1', 'telegram:tg:55'] } }),
-      channels: { telegram: { allowFrom: ['1001'] } } as Record<string, unknown>,
-    };
+  it("commands.ownerAllowFrom comes first, on a configured channel, a direct chat only; the agent's session with that chat gives its thread and session", async () => {
     const chat = {
       key: 'agent:main:telegram:default:55',
       kind: 'channel' as const,
@@ -45,7 +80,13 @@ describe('resolveHeartbeatRoute: owner', () => {
       threadId: '9',
       updatedAtMs: 1,
     };
-    expect(await resolveHeartbeatRoute(storeWith([chat]), agents, owner, config, telegramIds)).toEqual({
+    // Slack is not configured; -100 is a Telegram group.
+    const src = sources({ telegram: { allowFrom: ['1001'] } }, [
+      'slack:U1',
+      'telegram:-100',
+      'telegram:tg:55',
+    ]);
+    expect(await route(src, {}, [chat])).toEqual({
       ok: true,
       channel: 'telegram',
       to: '55',
@@ -54,34 +95,70 @@ describe('resolveHeartbeatRoute: owner', () => {
       threadId: '9',
       sessionKey: chat.key,
     });
-    const nobody = { ...parseConfig({ commands: { ownerAllowFrom: ['*', 42, 'slack:U1'] } }) };
-    expect(await resolveHeartbeatRoute(storeWith([chat]), agents, owner, nobody, telegramIds)).toEqual({
+    // An id with no channel name is taken where it is a direct chat; `*` names no one.
+    expect(await route(sources({ telegram: {} }, ['*', 42]))).toMatchObject({ ok: true, to: '42' });
+    expect(await route(sources({ telegram: {} }, ['*', 'slack:U1']))).toEqual({
       ok: false,
       reason: 'no-route',
+    });
+  });
+
+  it("the first allowFrom sender is the owner only when theirs is a direct chat; the agent's recent channel is looked at first", async () => {
+    expect(await route(sources({ telegram: { allowFrom: ['-100123', '1001'] } }))).toEqual({
+      ok: false,
+      reason: 'no-route',
+    });
+    const both = sources({ telegram: { allowFrom: ['1001'] }, slack: { allowFrom: ['U77'] } });
+    expect(await route(both)).toMatchObject({ channel: 'telegram', to: '1001' });
+    const onSlack = {
+      key: 'agent:main:slack:default:D1',
+      kind: 'channel' as const,
+      channel: 'slack',
+      accountId: 'default',
+      chatId: 'D1',
+      updatedAtMs: 5,
+    };
+    expect(await route(both, {}, [onSlack])).toMatchObject({
+      channel: 'slack',
+      to: 'U77',
+      accountId: 'default',
     });
   });
 });
 
 describe('resolveHeartbeatRoute: whether the chat is direct', () => {
-  it("last and an explicit target say what their chat's session recorded; nothing when no session says", async () => {
-    const chat = (chatId: string, chatKind: SessionRecord['chatKind'], updatedAtMs: number) => ({
-      key: `agent:main:telegram:default:${chatId}`,
+  it("last and an explicit target say what their chat's session recorded, else what the chat id's form tells; nothing when neither does", async () => {
+    const chat = (
+      chatId: string,
+      chatKind: SessionRecord['chatKind'],
+      updatedAtMs: number,
+      channel = 'telegram',
+    ) => ({
+      key: `agent:main:${channel}:default:${chatId}`,
       kind: 'channel' as const,
-      channel: 'telegram',
+      channel,
       accountId: 'default',
       chatId,
       chatKind,
       updatedAtMs,
     });
-    const store = storeWith([chat('-5', 'group', 1), chat('7', 'direct', 2), chat('8', undefined, 3)]);
+    // A session's kind wins over the form (a supergroup turned DM cannot happen; the order is the point).
+    const store = storeWith([chat('-5', 'group', 1), chat('7', 'group', 2), chat('8', undefined, 3)]);
     const route = (target: string, to?: string) =>
       resolveHeartbeatRoute(store, agents, { agentId: 'main', target, to });
-    expect((await route('last')) as unknown).toMatchObject({ to: '8' });
-    expect(await route('last')).not.toHaveProperty('direct');
-    expect(await route('telegram', '7')).toMatchObject({ to: '7', direct: true });
+    expect(await route('last')).toMatchObject({ to: '8', direct: true });
+    expect(await route('telegram', '7')).toMatchObject({ to: '7', direct: false });
     expect(await route('telegram', '-5')).toMatchObject({ to: '-5', direct: false });
-    expect(await route('telegram', '99')).not.toHaveProperty('direct');
-    const lastIsGroup = storeWith([chat('-5', 'group', 9), chat('7', 'direct', 2)]);
+    // No session with these chats: their ids' forms tell.
+    expect(await route('telegram', '99')).toMatchObject({ to: '99', direct: true });
+    expect(await route('telegram', '-100777')).toMatchObject({ direct: false });
+    expect(await route('slack', 'D024BE91L')).toMatchObject({ direct: true });
+    expect(await route('slack', 'C024BE91L')).toMatchObject({ direct: false });
+    expect(await route('discord', '123456789012345678')).toMatchObject({ direct: false });
+    expect(await route('whatsapp', '1203630@g.us')).toMatchObject({ direct: false });
+    expect(await route('telegram', '@news')).not.toHaveProperty('direct');
+    expect(await route('scripted', 'someone')).not.toHaveProperty('direct');
+    const lastIsGroup = storeWith([chat('-5', undefined, 9), chat('7', 'direct', 2)]);
     expect(
       await resolveHeartbeatRoute(lastIsGroup, agents, { agentId: 'main', target: 'last' }),
     ).toMatchObject({
