@@ -108,8 +108,9 @@ export class SessionRouter {
     // Whether the session can take another run is decided as the message arrives.
     const full = this.#runs.queueFull(key);
     // A fresh message that starts a run is written without waiting for the disk, like its
-    // session row: the run's record, written next, is durable and carries both to disk before
-    // the model is called (one sync on the way in, not three).
+    // session row and the run's record: the run starts at once, and this answers (so the platform
+    // is told the message is kept) once the three are on disk — carried by the turn's next durable
+    // write, its reply's outbox record against a fast model, or a sync the store makes.
     const carried = !options.replay && !full;
     await (this.#o.store.deferred ?? this.#o.store).sessions.ensure({
       key,
@@ -163,6 +164,7 @@ export class SessionRouter {
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
+      startBeforeSync: carried,
       promptSeq,
       deliverTo: {
         channel: env.channel,
