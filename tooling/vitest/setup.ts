@@ -30,7 +30,18 @@ afterAll(async () => {
   while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (live.size === 0) return;
   const leaked = [...live];
+  // "Now killed" only once it is: the worker may exit right after this hook, and a child killed but
+  // not yet reaped by it is left a zombie whose pid still answers (seen on a loaded machine).
+  // Node reaps a child before it emits 'exit'; a SIGKILL cannot be caught, so this ends.
+  const exits = leaked.map(
+    ([child]) =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) done();
+        else child.once('exit', () => done());
+      }),
+  );
   for (const [child] of leaked) child.kill('SIGKILL');
+  await Promise.all(exits);
   live.clear();
   throw new Error(
     `the test file left ${leaked.length} process(es) running (now killed):\n${leaked.map(([c, cmd]) => `  pid ${c.pid}: ${cmd}`).join('\n')}`,

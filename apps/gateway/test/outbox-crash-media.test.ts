@@ -1,5 +1,6 @@
 // docs/CHANNELS.md, "Crashes": photos queued on WhatsApp, the gateway killed with -9 while some
-// are with WhatsApp but not yet acknowledged (the fake holds each ack 300 ms). After the restart
+// are with WhatsApp but not yet acknowledged (the fake holds every ack after the first two, so at
+// the kill each chat has exactly one photo in doubt: the moment is chosen, not raced for). After the restart
 // every photo arrives (none lost: the media store and the outbox are on disk) and none twice: each
 // message's id comes from the outbox record, so the resend of a part in doubt is the same message.
 import { createHash } from 'node:crypto';
@@ -33,6 +34,8 @@ for (const m of ['error', 'warn', 'info', 'log'] as const) {
 const baileys = createRequire(import.meta.url)('@whiskeysockets/baileys') as WaLib;
 const CHATS = 4;
 const PER_CHAT = 4;
+/** Photos WhatsApp acknowledges before the kill; every later ack is held back. */
+const ACKED = 2;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('a kill -9 with WhatsApp photos in flight', () => {
@@ -42,7 +45,7 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
   });
 
   it('loses none and duplicates none: the resent part in doubt is the same message', async ({ annotate }) => {
-    const wa = await FakeWhatsApp.start({ lib: baileys, media: true, ackDelayMs: 300 });
+    const wa = await FakeWhatsApp.start({ lib: baileys, media: true });
     cleanup.push(() => wa.close());
     const rig = await crashRig(cleanup, {
       whatsapp: { waWebSocketUrl: wa.wsUrl, dmPolicy: 'open', pacing: { perChatMs: 0, perAccountMs: 0 } },
@@ -60,6 +63,7 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
       'WhatsApp linked',
     );
     await waitFor(() => wa.isOnline(), 10_000, 'WhatsApp online');
+    const acks = wa.holdAcks(ACKED);
     const photos = new Map<string, string>();
     for (let chat = 0; chat < CHATS; chat++) {
       for (let i = 0; i < PER_CHAT; i++) {
@@ -76,9 +80,14 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
       }
     }
     await c.close().catch(() => {});
-    // Some photos are with WhatsApp; the latest is still waiting for its ack.
-    await waitFor(() => wa.sent.length >= 3, 30_000, 'delivery under way');
+    // The chats are sent side by side, each waiting for its photo's ack before the next. With
+    // every ack after the first ACKED held, every chat stops with one photo WhatsApp has recorded
+    // and the gateway has not seen confirmed, and nothing else moves: the kill lands there.
+    await acks.held;
+    await waitFor(() => wa.sent.length >= ACKED + CHATS, 30_000, 'a photo in doubt in every chat');
     await rig.kill(first);
+    // The new process's acks go out at once (the held ones were for the dead connection).
+    acks.drop();
     const beforeCrash = wa.sent.length;
 
     const second = await rig.start();
@@ -103,10 +112,11 @@ describe('a kill -9 with WhatsApp photos in flight', () => {
     expect(received().sort()).toEqual([...photos.keys()].sort());
     for (const s of wa.sent) expect(s.to).toBe(`${photos.get(sha(s.media!.data))}@s.whatsapp.net`);
     expect(wa.sent.every((s) => s.media?.caption?.startsWith('photo '))).toBe(true);
-    // The kill left parts in doubt, they were resent, and WhatsApp saw each resend as the message it had.
-    expect(inDoubt).toBeGreaterThan(0);
-    expect(wa.duplicates).toBeGreaterThan(0);
-    expect(wa.duplicates).toBeLessThanOrEqual(inDoubt);
+    // The kill left one part in doubt per chat, each was resent, and WhatsApp saw each resend as
+    // the message it had.
+    expect(beforeCrash).toBe(ACKED + CHATS);
+    expect(inDoubt).toBe(CHATS);
+    expect(wa.duplicates).toBe(inDoubt);
     // Copies the phone could not decrypt (keys repeated after the kill) were recovered by retry
     // receipts or recognised as messages it had; none was given up on.
     expect(wa.errors.filter((e) => e.includes('nothing decryptable'))).toEqual([]);

@@ -77,3 +77,19 @@ describe('ConfigManager and secrets', () => {
     expect(JSON.parse(await readFile(path, 'utf8')).channels.telegram.botToken).toBe(bot);
   });
 });
+
+describe('ConfigManager file reads and writes', () => {
+  it('a watcher re-read that opened the file before a config.patch renamed over it does not undo the patch', async () => {
+    // The file as an operator left it: valid, and long enough (whitespace) that reading it takes
+    // many reads, so the re-read is still under way when the patch below has replaced the file.
+    const padded = `${JSON.stringify({ auth: { token }, pairing: { autoApproveLoopback: false } })}${' '.repeat(2 << 20)}\n`;
+    await writeFile(path, padded);
+    const m = await ConfigManager.load(path, undefined, { schema });
+    // The watcher's check of an earlier event starts, then a config.patch arrives.
+    const reread = m.reloadIfChanged();
+    const patched = m.patch(JSON.stringify({ pairing: { autoApproveLoopback: true } }));
+    await Promise.all([reread, patched]);
+    expect(m.current.pairing.autoApproveLoopback).toBe(true);
+    expect(JSON.parse(await readFile(path, 'utf8')).pairing.autoApproveLoopback).toBe(true);
+  });
+});

@@ -59,6 +59,13 @@ export class ConfigManager {
   /** The file's text as last read or written here: a watcher event with the same text is our own. */
   #lastText: string | undefined;
   #pendingRestart = new Set<string>();
+  /**
+   * Reads and writes of the file, one at a time, in call order. A watcher's re-read that opened
+   * the file just before a config.patch renamed a new one over it would otherwise finish after the
+   * patch, see text unlike the patch's and apply the old file: the patch undone, silently. And a
+   * patch merges into the content the previous write left, not the one before it.
+   */
+  #fileQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     path: string,
@@ -144,22 +151,32 @@ export class ConfigManager {
    * Replace the whole file content. A secret sent as REDACTED keeps its stored value. `origin`
    * names the connection asking, if any.
    */
-  async set(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
-    this.#checkBase(baseHash);
-    return this.#write(this.#restore(parseJson5(rawText, 'config')), origin);
+  set(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
+    return this.#serial(() => {
+      this.#checkBase(baseHash);
+      return this.#write(this.#restore(parseJson5(rawText, 'config')), origin);
+    });
   }
 
   /**
    * Merge a JSON merge patch (RFC 7396) into the file content. A secret sent as REDACTED is kept.
    * `origin` names the connection asking, if any.
    */
-  async patch(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
-    this.#checkBase(baseHash);
-    const patch = parseJson5(rawText, 'patch');
-    return this.#write(
-      this.#restore(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>),
-      origin,
-    );
+  patch(rawText: string, baseHash?: string, origin?: string): Promise<ConfigChange> {
+    return this.#serial(() => {
+      this.#checkBase(baseHash);
+      const patch = parseJson5(rawText, 'patch');
+      return this.#write(
+        this.#restore(mergePatch(structuredClone(this.#raw), patch) as Record<string, unknown>),
+        origin,
+      );
+    });
+  }
+
+  #serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#fileQueue.then(step, step);
+    this.#fileQueue = run.catch(() => {});
+    return run;
   }
 
   #restore(next: Record<string, unknown>): Record<string, unknown> {
@@ -200,7 +217,11 @@ export class ConfigManager {
   }
 
   /** Re-read the file (e.g. on SIGHUP or a file watcher). */
-  async reload(): Promise<ConfigChange> {
+  reload(): Promise<ConfigChange> {
+    return this.#serial(() => this.#reload());
+  }
+
+  async #reload(): Promise<ConfigChange> {
     const text = await readFile(this.path, 'utf8');
     const raw = checkFile(text, this.path, this.schema);
     const next = this.#overrides(parseChecked(raw, this.schema));
@@ -216,7 +237,11 @@ export class ConfigManager {
    * file is not an empty config: the running one is kept). An invalid file throws CONFIG_INVALID
    * with every issue and changes nothing.
    */
-  async reloadIfChanged(): Promise<ConfigChange | undefined> {
+  reloadIfChanged(): Promise<ConfigChange | undefined> {
+    return this.#serial(() => this.#reloadIfChanged());
+  }
+
+  async #reloadIfChanged(): Promise<ConfigChange | undefined> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');

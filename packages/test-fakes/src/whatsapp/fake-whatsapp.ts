@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { closeServer, listen } from '../http-util.ts';
+import { CallHold, closeServer, listen } from '../http-util.ts';
 import { PlatformFake } from '../platform-fake.ts';
 import { WA_MEDIA, WaMediaHost, type WaMediaType } from './media-host.ts';
 import {
@@ -101,11 +101,6 @@ export interface FakeWhatsAppOptions {
    * client's media_conn query, taking its encrypted uploads and serving media pushed with pushMedia.
    */
   media?: boolean;
-  /**
-   * Acknowledge a client's message this long after recording it (default 0: at once). A client
-   * killed meanwhile has a message WhatsApp has but it never saw acknowledged: one in doubt.
-   */
-  ackDelayMs?: number;
 }
 
 interface LinkedDevice {
@@ -243,7 +238,7 @@ export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
   readonly #qrRefs: number;
   readonly #trace: boolean;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #ackDelayMs: number;
+  readonly #holds: CallHold[] = [];
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   readonly #static: RawKeyPair = x25519KeyPair();
@@ -263,7 +258,6 @@ export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
     this.phone = options.phone ?? '15550009999';
     this.#qrRefs = options.qrRefs ?? 6;
     this.#trace = options.trace ?? false;
-    this.#ackDelayMs = options.ackDelayMs ?? 0;
     this.#server = createServer((_req, res) => {
       res.writeHead(426).end();
     });
@@ -321,6 +315,23 @@ export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
     return this.#pushMessage(from, message, 'media', options);
   }
 
+  /**
+   * Hold back WhatsApp's ack of every client message after the first `after` (kind 'ack'): the
+   * message is recorded as received, but the client never sees it acknowledged until the hold
+   * lets it go on (drop: never). A client killed meanwhile has messages WhatsApp has and it never
+   * saw confirmed: parts in doubt, at a moment the test chooses.
+   */
+  holdAcks(after = 0): CallHold {
+    const h = new CallHold('ack', after);
+    this.#holds.push(h);
+    return h;
+  }
+
+  #pass(kind: string): Promise<boolean> | undefined {
+    const waits = this.#holds.flatMap((h) => h.pass(kind) ?? []);
+    return waits.length === 0 ? undefined : Promise.all(waits).then((r) => r.every(Boolean));
+  }
+
   /** Close every client socket and the server. */
   protected servers(): Server[] {
     return [this.#server];
@@ -328,6 +339,7 @@ export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const h of this.#holds) h.release();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const s of this.#scans.values()) s.reject(new Error('fake closed'));
@@ -1083,14 +1095,9 @@ export class FakeWhatsApp extends PlatformFake<WhatsAppSent> {
       }
     }
     const ack = () => conn.send({ tag: 'ack', attrs: { id, class: 'message', from: to, t: String(nowS()) } });
-    const ackDelayMs = this.#ackDelayMs;
-    if (ackDelayMs > 0) {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        if (conn.open) ack();
-      }, ackDelayMs);
-      this.#timers.add(t);
-    } else ack();
+    const held = this.#pass('ack');
+    if (held) void held.then((goOn) => goOn && conn.open && ack());
+    else ack();
     if (!message) {
       // A resend of a message the recipient already has can repeat the first copy's keys (a sender
       // that crashed before saving its ratchet): the phone knows the id and keeps the one it has.
