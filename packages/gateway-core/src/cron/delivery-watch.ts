@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
-import type { CronRunRecord, Store } from '../store/types.ts';
+import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Completion } from './failure-alerts.ts';
 import { runCompletion } from './job-outcome.ts';
 import { settleDelivery } from './run-rows.ts';
@@ -48,6 +48,15 @@ export class DeliveryWatch {
         this.#watched.delete(run.runId);
       });
     this.#waiting.add(p);
+  }
+
+  /**
+   * A job's last run whose delivery was still pending when its scheduler stopped (its outcome
+   * written, its completion not): watched again, so its completion is still decided.
+   */
+  async resume(job: Pick<CronJobRecord, 'id' | 'lastRunAtMs'>): Promise<void> {
+    const [last] = await this.o.store.cron.runs({ jobId: job.id, limit: 1 });
+    if (last && job.lastRunAtMs === last.startedAtMs && runCompletion(last) === 'pending') this.watch(last);
   }
 
   /** Waits for the runs being watched (tests). */
