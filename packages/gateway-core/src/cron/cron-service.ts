@@ -320,8 +320,17 @@ export class CronService {
       ok = false;
       error = e instanceof Error ? e.message : String(e);
     }
-    await finishRun({ ...this.#o, deliveries: this.#deliveries }, job, run, { ok, error, output });
+    const deps = { ...this.#o, deliveries: this.#deliveries, notify: this.#notify };
+    await finishRun(deps, job, run, { ok, error, output });
   }
+
+  /** A notice to a job's agent: a system event in its main session, answered there at once. */
+  readonly #notify = async (job: CronJobRecord, text: string, key: string): Promise<void> => {
+    const route = job.action.kind === 'send' ? undefined : job.action.routeSessionKey;
+    const action = { kind: 'systemEvent' as const, text, wakeMode: 'now' as const };
+    const started = await this.#o.runAgent(route ? { ...action, routeSessionKey: route } : action, job, key);
+    void started.outcome.catch(() => {});
+  };
 
   async #record(run: CronRunRecord): Promise<void> {
     await this.#o.store.cron.putRun(run);
