@@ -9,7 +9,8 @@
 // completion failed), the failure webhook is told at once with "delivery failed", `cron runs`
 // shows the reference's delivery and completion status; with `--best-effort-deliver` it succeeds.
 // A job whose turn answers nothing: `cron run --wait` succeeds, `cron runs` shows the delivery
-// suppressed (`silent`) and `cron list` "ok (suppressed)".
+// suppressed (`silent`) and `cron list` "ok (suppressed)". A job whose scheduled runs fail 10 times
+// in a row is turned off: `cron list --all` shows "disabled (10x)"; `cron enable` resets the streak.
 import { type FakeOpenAi, messageText, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRunWaitArgs } from './reference-clients.ts';
@@ -241,6 +242,38 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     const list = await cli(['cron', 'list']);
     expect(list.code, list.out).toBe(0);
     expect(list.out).toMatch(/interop-quiet.*ok \(suppressed\)/);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+
+  it('10 failed scheduled runs in a row: cron list --all shows the job "disabled (10x)", cron enable resets the streak', async () => {
+    llm.failNext({ status: 400, description: 'model refused', times: 10 });
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-off',
+      '--every',
+      '1s',
+      '--message',
+      'tick',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    const show = async () => JSON.parse((await cli(['cron', 'show', id, '--json'])).out);
+    await waitFor(async () => (await show()).enabled === false, 60_000, 'the job turned off');
+    expect((await show()).state).toMatchObject({
+      consecutiveErrors: 10,
+      autoDisabled: { reason: 'consecutive-failures', consecutiveErrors: 10 },
+    });
+    const list = await cli(['cron', 'list', '--all']);
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/interop-off.*disabled \(10x\)/);
+    expect((await cli(['cron', 'enable', id])).code).toBe(0);
+    const again = await show();
+    expect(again.enabled).toBe(true);
+    expect(again.state.consecutiveErrors).toBe(0);
+    expect(again.state.autoDisabled).toBeUndefined();
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   }, 180_000);
 });
