@@ -192,6 +192,9 @@ export class GatewayCore {
       responder: this.agent.responder,
       runSettings: runSettings(cfg),
       reasoningLevel: this.agent.reasoningLevel,
+      sessionLevels: this.agent.agentState.thinking,
+      ownerAllowFrom: () => cfg().commands?.ownerAllowFrom,
+      onSessionPatched: (key) => conversations.feed.sessionChanged(key, 'patch'),
       ackReaction: () => cfg().agent.ackReaction,
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),

@@ -1,9 +1,11 @@
 import type { ReasoningLevel, SendParams, SendResult, WebLoginState } from '@openclaw/protocol';
+import { plainChatKey, routedChatOf } from '../agents/agent-routing.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createInboundMedia } from '../media/inbound-media.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Transcriber } from '../media/transcriber.ts';
+import { channelSessionOf } from '../sessions/channel-session.ts';
 import { outboxReplies } from '../sessions/reply-sink.ts';
 import type { Responder } from '../sessions/responder.ts';
 import { RunLeases } from '../sessions/run-leases.ts';
@@ -16,6 +18,7 @@ import { AccountLeases } from './account-leases.ts';
 import { AccountTable } from './account-table.ts';
 import { ChannelAccounts } from './accounts.ts';
 import { ChatActions } from './chat-actions.ts';
+import { chatDirectives, type SessionLevels } from './chat-directives.ts';
 import { DmPairing } from './dm-pairing.ts';
 import { ChannelInbound, type ChannelInboundOptions } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
@@ -53,6 +56,12 @@ export interface ChannelsDeps extends ChannelTuning {
   runSettings?: (() => RunSettings) | undefined;
   /** A session's reasoning visibility with the configured defaults applied; absent: its own level only. */
   reasoningLevel?: ((sessionKey: string) => Promise<ReasoningLevel>) | undefined;
+  /** Sessions' thinking and reasoning levels, for chat directives (`/think`, `/reasoning`); absent: none are read. */
+  sessionLevels?: SessionLevels | undefined;
+  /** `commands.ownerAllowFrom`: with owners set for a channel, only they use its directives. */
+  ownerAllowFrom?: (() => readonly (string | number)[] | undefined) | undefined;
+  /** A chat directive changed a session's settings. */
+  onSessionPatched?: ((sessionKey: string) => void) | undefined;
   /** An emoji to react with on a channel message a turn starts for (`agent.ackReaction`). */
   ackReaction?: (() => string | undefined) | undefined;
   /** In a cluster, this gateway as the owner its runs record (each run leased, taken over when it dies). */
@@ -193,8 +202,10 @@ export function createChannels(deps: ChannelsDeps): Channels {
         }
       : {}),
     replies: outboxReplies(outbox, {
-      showsReasoning: async (key) =>
-        (deps.reasoningLevel ? await deps.reasoningLevel(key) : await sessionReasoning(store.kv, key)) ===
+      // A run's own level (an inline directive, or off for a sender not authorised) comes first.
+      showsReasoning: async (key, runId) =>
+        ((runId ? (await store.runs.get(runId))?.turn?.reasoning : undefined) ??
+          (deps.reasoningLevel ? await deps.reasoningLevel(key) : await sessionReasoning(store.kv, key))) ===
         'on',
       log: deps.log.child({ component: 'sessions' }),
     }),
@@ -210,6 +221,19 @@ export function createChannels(deps: ChannelsDeps): Channels {
     access,
     conversations,
     replies: outbox,
+    directives: deps.sessionLevels
+      ? chatDirectives({
+          access,
+          levels: deps.sessionLevels,
+          ownerAllowFrom: deps.ownerAllowFrom ?? (() => undefined),
+          sessionKeyOf: (env) => (deps.chatSessionKey ?? plainChatKey)(routedChatOf(env)),
+          // A chat's first message may be a directive: its session exists from then on, as after a message.
+          ensureSession: async (key, env) => {
+            await store.sessions.ensure(channelSessionOf(key, env, clock.now()));
+          },
+          onPatched: deps.onSessionPatched,
+        })
+      : undefined,
     media: media
       ? createInboundMedia({
           store: media,

@@ -5,7 +5,9 @@ import type { SessionRouter } from '../sessions/session-router.ts';
 import type { SessionMessageRecord, Store, StoredMedia } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { type AccessControl, pairingChallengeText } from './access-control.ts';
+import type { CoreAccountConfig } from './account-config.ts';
 import type { AccountTable } from './account-table.ts';
+import type { DirectiveOutcome } from './chat-directives.ts';
 import { createInboundUpdates } from './inbound-updates.ts';
 import type { Outbox } from './outbox.ts';
 import type { InboundEnvelope, InboundUpdate } from './sdk/types.ts';
@@ -28,6 +30,8 @@ export interface ChannelInboundOptions {
   updateSessionKeys?: ((chat: RoutedChat) => string[]) | undefined;
   /** Where received, dispatched and processed messages are counted (`diagnostics.stability`). */
   diagnostics?: Pick<DiagnosticRecorder, 'record'> | undefined;
+  /** Chat directives (`/think`, `/reasoning`): answered here, or taken out of the message for its turn. */
+  directives?: ((env: InboundEnvelope, cfg: CoreAccountConfig) => Promise<DirectiveOutcome>) | undefined;
 }
 
 /**
@@ -113,13 +117,32 @@ export class ChannelInbound {
         return { outcome: 'skipped', reason: 'pairing_required' };
       }
       case 'accept': {
+        const chat = await this.#o.directives?.(env, sup.account.core);
+        if (chat?.answer !== undefined) {
+          // Only directives: the session's settings changed (or were read); no model turn.
+          await this.#o.replies.enqueue({
+            channel: env.channel,
+            accountId: env.accountId,
+            chatId: env.chat.id,
+            threadId: env.chat.threadId,
+            ...(env.chat.kind === 'direct' ? {} : { replyToId: env.id }),
+            text: chat.answer,
+            sessionKey: chat.sessionKey,
+            dedupeKey: `directive|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
+          });
+          return { outcome: 'completed', reason: 'directive' };
+        }
         const media = env.media.length ? await this.#o.media?.(env) : undefined;
         const diag = this.#o.diagnostics;
         const t0 = performance.now();
         diag?.record({ type: 'message.dispatch.started', channel: env.channel });
         let done = 'error';
         try {
-          await this.#o.conversations.inbound(env, { replay: !fresh, ...(media ? { media } : {}) });
+          await this.#o.conversations.inbound(chat?.env ?? env, {
+            replay: !fresh,
+            ...(media ? { media } : {}),
+            ...(chat?.turn ? { turn: chat.turn } : {}),
+          });
           done = 'completed';
         } finally {
           const durationMs = Math.round(performance.now() - t0);

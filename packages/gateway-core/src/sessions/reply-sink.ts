@@ -56,18 +56,18 @@ export function replyOutboxId(runId: string): string {
 
 /**
  * The outbox as a run's reply sink: each reply under its run's id (and queued once per run). Where
- * `showsReasoning` says the session shows it (reasoningLevel `on`), the model's reasoning goes
+ * `showsReasoning` says the run's session shows it (reasoningLevel `on`, or the run's own), the model's reasoning goes
  * first as a message of its own (the chat's queue keeps the order); one that cannot be queued is
  * logged and the answer still goes.
  */
 export function outboxReplies(
   outbox: Pick<Outbox, 'enqueue'>,
-  o: { showsReasoning?: (sessionKey: string) => Promise<boolean>; log?: Logger } = {},
+  o: { showsReasoning?: (sessionKey: string, runId?: string) => Promise<boolean>; log?: Logger } = {},
 ): ReplySink {
   return {
     async enqueue({ runId, reasoning, ...reply }) {
       const thought =
-        reasoning && (await o.showsReasoning?.(reply.sessionKey)) ? reasoningMessage(reasoning) : '';
+        reasoning && (await o.showsReasoning?.(reply.sessionKey, runId)) ? reasoningMessage(reasoning) : '';
       if (thought) {
         const { media: _media, ...target } = reply;
         await outbox

@@ -52,9 +52,17 @@ export class RunJournal {
     this.#o = options;
   }
 
-  /** Persist an accepted run (idempotent on its dedupe key). */
-  create(record: RunRecord): Promise<{ created: boolean; record: RunRecord }> {
-    return this.#o.store.runs.create(record);
+  /**
+   * Persist an accepted run (idempotent on its dedupe key); `deferred`: without waiting for the
+   * disk, and the caller waits for `synced()` before it tells anyone the run is kept.
+   */
+  create(record: RunRecord, deferred = false): Promise<{ created: boolean; record: RunRecord }> {
+    return this.#runs(deferred).create(record);
+  }
+
+  /** Everything written so far is on disk (at once for a store without deferred writes). */
+  async synced(): Promise<void> {
+    await this.#o.store.deferred?.synced();
   }
 
   /** A queued run's message grew (another message merged into it). */

@@ -1,4 +1,4 @@
-import { type AgentWaitResult, type ChatMessage, gatewayError } from '@openclaw/protocol';
+import { type AgentWaitResult, gatewayError } from '@openclaw/protocol';
 import { plainChatKey, type RoutedChat, routedChatOf } from '../agents/agent-routing.ts';
 import type { InboundEnvelope } from '../channels/sdk/types.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -14,7 +14,8 @@ import type {
 } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
-import { shownInChat } from './heartbeat-transcript.ts';
+import { channelSessionOf } from './channel-session.ts';
+import { historyPage } from './history-page.ts';
 import { replyTargetOf } from './reply-sink.ts';
 import type { Responder } from './responder.ts';
 import type { RunLeases } from './run-leases.ts';
@@ -100,7 +101,7 @@ export class SessionRouter {
   /** An inbound channel message that passed access control. */
   async inbound(
     env: InboundEnvelope,
-    options: { replay?: boolean; media?: StoredMedia[] } = {},
+    options: { replay?: boolean; media?: StoredMedia[]; turn?: RunRecord['turn'] } = {},
   ): Promise<{ sessionKey: string; runId: string | undefined }> {
     const media = options.media ?? [];
     const key = (this.#o.chatSessionKey ?? plainChatKey)(routedChatOf(env));
@@ -108,21 +109,13 @@ export class SessionRouter {
     // Whether the session can take another run is decided as the message arrives.
     const full = this.#runs.queueFull(key);
     // A fresh message that starts a run is written without waiting for the disk, like its
-    // session row: the run's record, written next, is durable and carries both to disk before
-    // the model is called (one sync on the way in, not three).
+    // session row and the run's record: the run starts at once, and this answers (so the platform
+    // is told the message is kept) once the three are on disk — carried by the turn's next durable
+    // write, its reply's outbox record against a fast model, or a sync the store makes.
     const carried = !options.replay && !full;
-    await (this.#o.store.deferred ?? this.#o.store).sessions.ensure({
-      key,
-      kind: 'channel',
-      channel: env.channel,
-      accountId: env.accountId,
-      chatId: env.chat.id,
-      threadId: env.chat.threadId,
-      // Kept (and given to sessions from before it was) so a heartbeat knows a DM from a group.
-      chatKind: env.chat.kind,
-      title: env.chat.title ?? env.sender.name ?? env.sender.username,
-      createdAtMs: this.#o.clock.now(),
-    });
+    await (this.#o.store.deferred ?? this.#o.store).sessions.ensure(
+      channelSessionOf(key, env, this.#o.clock.now()),
+    );
     // A message seen before may still need processing (the gateway died between noting it and
     // storing it); every step is idempotent, so a replay finishes the job without doubling it.
     let promptSeq = options.replay
@@ -163,7 +156,9 @@ export class SessionRouter {
       source: 'channel',
       dedupeKey: `inbound|${env.channel}|${env.accountId}|${env.chat.id}|${env.id}`,
       replay: options.replay,
+      startBeforeSync: carried,
       promptSeq,
+      turn: options.turn,
       deliverTo: {
         channel: env.channel,
         accountId: env.accountId,
@@ -339,23 +334,9 @@ export class SessionRouter {
     return this.#runs.settled(runId);
   }
 
-  async history(
-    sessionKey: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ sessionKey: string; messages: ChatMessage[]; nextCursor?: string }> {
-    const beforeSeq = cursor ? Number.parseInt(cursor, 10) : undefined;
-    const page = await this.#o.store.sessions.history(sessionKey, {
-      limit,
-      beforeSeq: Number.isFinite(beforeSeq) ? beforeSeq : undefined,
-    });
-    const out: { sessionKey: string; messages: ChatMessage[]; nextCursor?: string } = {
-      sessionKey,
-      messages: page.filter(shownInChat).map(chatMessageOf),
-    };
-    const first = page[0];
-    if (first && first.seq > 1 && page.length === limit) out.nextCursor = String(first.seq);
-    return out;
+  /** One page of a session's chat, newest last (see historyPage). */
+  history(sessionKey: string, limit: number, cursor?: string): ReturnType<typeof historyPage> {
+    return historyPage(this.#o.store, sessionKey, limit, cursor);
   }
 
   abort(sessionKey: string, runId?: string): string[] {

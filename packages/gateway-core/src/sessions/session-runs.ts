@@ -2,14 +2,7 @@ import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openc
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
-import type {
-  RunRecord,
-  RunStatus,
-  SessionBounds,
-  SessionMessageRecord,
-  Store,
-  StoredMedia,
-} from '../store/types.ts';
+import type { RunRecord, RunStatus, SessionBounds, SessionMessageRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { chatMessageShown, streamsToChat } from './heartbeat-transcript.ts';
@@ -19,9 +12,10 @@ import { handOverRuns, RunHandedOver, settleWithin, stopReasonFor } from './run-
 import { RunJournal } from './run-journal.ts';
 import { type RunLeases, RunTakenOver } from './run-leases.ts';
 import { queueIsFull, type RunSettings } from './run-settings.ts';
+import type { StartRunInput } from './start-run-input.ts';
 import { TurnTyping } from './turn-typing.ts';
 
-export type { ReplySink, ReplyTarget };
+export type { ReplySink, ReplyTarget, StartRunInput };
 
 export interface SessionRunsOptions {
   store: Store;
@@ -48,26 +42,6 @@ export interface SessionRunsOptions {
   ): Promise<SessionMessageRecord>;
   /** A run started or ended in a session (its row's activity changed). */
   onRunChange?: ((sessionKey: string) => void) | undefined;
-}
-
-export interface StartRunInput {
-  sessionKey: string;
-  message: string;
-  source: RunRecord['source'];
-  deliverTo?: ReplyTarget | undefined;
-  dedupeKey?: string | undefined;
-  timeoutMs?: number | undefined;
-  /** A redelivered message: never merged into a queued run (it may already be in it). */
-  replay?: boolean | undefined;
-  /** Attachments of the message. */
-  media?: StoredMedia[] | undefined;
-  /** Use this run id (chosen by the caller and known to be unused). */
-  runId?: string | undefined;
-  /** Where the message it answers was stored in the session. */
-  promptSeq?: number | undefined;
-  /** The scopes of the operator who started it (its tool calls are held to them). */
-  scopes?: readonly string[] | undefined;
-  turn?: RunRecord['turn'];
 }
 
 interface LiveRun {
@@ -154,15 +128,19 @@ export class SessionRuns {
     };
     // A run that starts at once: its turn's reads go ahead while its record is written.
     if (!busy) this.#o.responder().prepare?.(input.sessionKey);
-    const created = await this.#journal.create(record);
+    const created = await this.#journal.create(record, input.startBeforeSync);
     if (!created.created) {
+      // The same message, delivered twice at once: the first delivery's record may not be on disk yet.
+      if (input.startBeforeSync) await this.#journal.synced();
       return {
         runId: created.record.runId,
         status:
           this.#active.get(input.sessionKey)?.record.runId === created.record.runId ? 'started' : 'queued',
       };
     }
-    return { runId: record.runId, status: this.#enqueue(record) };
+    const status = this.#enqueue(record);
+    if (input.startBeforeSync) await this.#journal.synced();
+    return { runId: record.runId, status };
   }
 
   /** A persisted run a restart cut short, run again (from its last stored step). */

@@ -1,7 +1,7 @@
 // The storage seam's sessions and runs: transcripts with their media, and agent runs from
 // acceptance to their end.
 
-import type { ThinkingLevel } from '@openclaw/protocol';
+import type { ReasoningLevel, ThinkingLevel } from '@openclaw/protocol';
 import type { ChatKind, MediaKind } from '../channels/sdk/types.ts';
 
 /** Media recorded with a session message (inbound, a WebChat upload, or a reply). */
@@ -177,6 +177,8 @@ export interface RunTurnOptions {
   lightContext?: boolean | undefined;
   /** The thinking level, over the session's and the agent's (a turn's own, or its cron job's). */
   thinking?: ThinkingLevel | undefined;
+  /** Whether its reasoning is shown in its chat, over the session's (an inline `/reasoning`, or off for a sender not authorised). */
+  reasoning?: ReasoningLevel | undefined;
 }
 
 /** One agent run, from acceptance to its end. */

@@ -10,6 +10,7 @@ import { sqliteNodes } from './sqlite-node-repos.ts';
 import { sqliteCron, sqliteRuns } from './sqlite-run-repos.ts';
 import { sqliteSessions } from './sqlite-session-repos.ts';
 import { sqliteUsage } from './sqlite-usage-repos.ts';
+import { SyncBarrier } from './sync-barrier.ts';
 import type { DeviceRecord, DeviceTokenRecord, PairingRequestRecord, Store } from './types.ts';
 import { WalCheckpointer, type WalCheckpointStats } from './wal-checkpointer.ts';
 
@@ -23,6 +24,8 @@ export interface SqliteStoreOptions {
    * choice; see wal-checkpointer.ts).
    */
   walCheckpoint?: 'inline' | 'background';
+  /** How long `deferred.synced()` waits for another durable commit before it makes one (ms, default 20). */
+  syncDelayMs?: number;
 }
 
 /** How the file is written, as SQLite reports it on the store's own connection. */
@@ -150,6 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     try {
       const out = fn();
       db.exec('COMMIT');
+      if (deferDepth === 0) barrier.committed(true);
       return out;
     } catch (error) {
       // SQLite already rolled back after some errors (an I/O error in COMMIT); a second ROLLBACK
@@ -159,7 +163,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   };
   // The interface is async so a networked store fits; SQLite answers synchronously.
-  const run = async <T>(fn: () => T): Promise<T> => fn();
+  const run = async <T>(fn: () => T): Promise<T> => {
+    const out = fn();
+    if (deferDepth === 0) barrier.committed(true);
+    return out;
+  };
   const parts = { q, tx, run };
   // Deferred writes commit with synchronous = NORMAL (in WAL mode: no fsync); the next FULL
   // commit's fsync of the log carries them to disk, in order. Nesting-safe; back to FULL after.
@@ -170,9 +178,20 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     try {
       return fn();
     } finally {
-      if (--deferDepth === 0) db.exec('PRAGMA synchronous = FULL');
+      if (--deferDepth === 0) {
+        db.exec('PRAGMA synchronous = FULL');
+        barrier.committed(false);
+      }
     }
   };
+  const barrier = new SyncBarrier({
+    changes: () => Number((q('SELECT total_changes() AS n').get() as Row).n),
+    force: () => {
+      q(`INSERT INTO kv (key, value) VALUES ('store.syncMark', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(Date.now()));
+    },
+    delayMs: options.syncDelayMs ?? 20,
+  });
   const deferredParts = {
     q,
     tx: <T>(fn: () => T): T => deferSync(() => tx(fn)),
@@ -392,6 +411,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       runs: sqliteRuns(deferredParts),
       usage: sqliteUsage(deferredParts),
       outbox: sqliteOutbox(deferredParts),
+      // In NORMAL mode every commit is a deferred one, and nothing syncs the log but checkpoints.
+      synced: () => (options.synchronous === 'normal' ? Promise.resolve() : barrier.synced()),
     },
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });
@@ -402,6 +423,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async close() {
       if (closed) return;
       closed = true;
+      barrier.close();
       await checkpointer?.close();
       stmts.clear();
       db.close();

@@ -265,7 +265,14 @@ export interface Store {
    * for bookkeeping whose loss in a power cut only repeats work (the outbox's delivery marks).
    * Either way it survives the process dying at once: the write is in the log file.
    */
-  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs' | 'usage' | 'outbox'>;
+  readonly deferred?: Pick<Store, 'channelAccess' | 'sessions' | 'runs' | 'usage' | 'outbox'> & {
+    /**
+     * Resolves once every write committed before the call, deferred ones included, is on disk:
+     * at the next durable commit, or one the store makes after a short wait. For a caller that
+     * starts work on deferred writes and must not tell the outside world they are kept until then.
+     */
+    synced(): Promise<void>;
+  };
   /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
    * worker). Resolves with the problems found, none when sound; rejects when the check could not

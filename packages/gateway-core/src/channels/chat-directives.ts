@@ -1,0 +1,116 @@
+import type { ReasoningLevel, ThinkingLevel } from '@openclaw/protocol';
+import type { RunTurnOptions } from '../store/types.ts';
+import type { AccessControl } from './access-control.ts';
+import type { CoreAccountConfig } from './account-config.ts';
+import { directivesOnly, type ParsedDirectives, parseDirectives } from './chat-directive-parse.ts';
+import { senderAuthority } from './command-authority.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
+
+/** A session's thinking and reasoning settings as chat directives read and change them. */
+export interface SessionLevels {
+  /** Its own levels, the levels its model takes, and what applies when it has none. */
+  rows(keys: readonly string[]): Promise<
+    Map<
+      string,
+      {
+        thinkingLevel?: ThinkingLevel;
+        thinkingOptions: ThinkingLevel[];
+        thinkingDefault: ThinkingLevel;
+        reasoningLevel?: ReasoningLevel;
+        reasoningDefault: ReasoningLevel;
+      }
+    >
+  >;
+  set(sessionKey: string, level: ThinkingLevel | null): Promise<void>;
+  setReasoning(sessionKey: string, level: ReasoningLevel | null): Promise<void>;
+}
+
+export interface ChatDirectivesDeps {
+  access: Pick<AccessControl, 'isAllowed'>;
+  levels: SessionLevels;
+  /** `commands.ownerAllowFrom`, read per message. */
+  ownerAllowFrom: () => readonly (string | number)[] | undefined;
+  /** The session a channel message goes to. */
+  sessionKeyOf: (env: InboundEnvelope) => string;
+  /** The session exists (as a message would have made it) before its settings change. */
+  ensureSession?: ((sessionKey: string, env: InboundEnvelope) => Promise<void>) | undefined;
+  /** A directive changed a session's settings (told like a sessions.patch). */
+  onPatched?: ((sessionKey: string) => void) | undefined;
+}
+
+/**
+ * What becomes of an accepted channel message: `answer` — it was only directives, answered
+ * without a model turn; otherwise the message (without its directives) and what its own turn asks.
+ */
+export type DirectiveOutcome =
+  | { answer: string; sessionKey: string }
+  | { answer?: undefined; env: InboundEnvelope; turn?: RunTurnOptions | undefined };
+
+const REASONING_ACK: Record<ReasoningLevel, string> = {
+  off: 'Reasoning visibility disabled.',
+  on: 'Reasoning visibility enabled.',
+  stream: 'Reasoning stream enabled.',
+};
+/** Settings replies carry the gear mark, as the reference's do. */
+const gear = (text: string) => `⚙️ ${text}`;
+
+/**
+ * Chat directives on channels, as the reference reads them: `/think <level>` (`/thinking`, `/t`,
+ * `/think:<level>`, `default` to clear) and `/reasoning on|off|stream` (`/reason`). A message that
+ * is only directives sets the session's own level (as sessions.patch does) and is answered at
+ * once, or with none given reports the current one; in a message with other text they apply to
+ * that message's turn only and are taken out of it. Only authorised senders (see senderAuthority)
+ * use them; anyone else's are plain text, and their turns never show reasoning.
+ */
+export function chatDirectives(d: ChatDirectivesDeps) {
+  return async (env: InboundEnvelope, cfg: CoreAccountConfig): Promise<DirectiveOutcome> => {
+    const who = await senderAuthority(d.access, env, cfg, d.ownerAllowFrom());
+    // The reference shows reasoning (the session's own level or a configured default) only to
+    // authorised senders and owners.
+    const hidden: RunTurnOptions | undefined = who.authorised || who.owner ? undefined : { reasoning: 'off' };
+    if (!who.authorised) return { env, turn: hidden };
+    const parsed = parseDirectives(env.text);
+    if (!parsed.think && !parsed.reasoning) return { env };
+    // A message with media is never only directives: the media still needs its turn.
+    if (env.media.length || !directivesOnly(parsed, env.chat.kind !== 'direct')) {
+      const turn: RunTurnOptions = {};
+      if (parsed.think?.level && !parsed.think.clear) turn.thinking = parsed.think.level;
+      if (parsed.reasoning?.level) turn.reasoning = parsed.reasoning.level;
+      return { env: { ...env, text: parsed.text }, ...(Object.keys(turn).length ? { turn } : {}) };
+    }
+    const sessionKey = d.sessionKeyOf(env);
+    await d.ensureSession?.(sessionKey, env);
+    return { answer: await settle(d, sessionKey, parsed), sessionKey };
+  };
+}
+
+/** Check every directive of a directives-only message, then apply them all (or none) and say so. */
+async function settle(d: ChatDirectivesDeps, sessionKey: string, parsed: ParsedDirectives): Promise<string> {
+  const row = (await d.levels.rows([sessionKey])).get(sessionKey);
+  const options = row?.thinkingOptions ?? ['off'];
+  const { think, reasoning } = parsed;
+  if (think && !think.clear) {
+    if (think.raw === undefined)
+      return `Current thinking level: ${row?.thinkingLevel ?? row?.thinkingDefault ?? 'off'}.\nOptions: default, ${options.join(', ')}.`;
+    if (!think.level || !options.includes(think.level))
+      return `Unrecognized thinking level "${think.raw}". Valid levels: default, ${options.join(', ')}.`;
+  }
+  if (reasoning && !reasoning.level)
+    return reasoning.raw === undefined
+      ? `Current reasoning level: ${row?.reasoningLevel ?? row?.reasoningDefault ?? 'off'}.\nOptions: on, off, stream.`
+      : `Unrecognized reasoning level "${reasoning.raw}". Valid levels: on, off, stream.`;
+  const said: string[] = [];
+  if (think?.clear) {
+    await d.levels.set(sessionKey, null);
+    said.push('Thinking level reset to default.');
+  } else if (think?.level) {
+    await d.levels.set(sessionKey, think.level);
+    said.push(think.level === 'off' ? 'Thinking disabled.' : `Thinking level set to ${think.level}.`);
+  }
+  if (reasoning?.level) {
+    await d.levels.setReasoning(sessionKey, reasoning.level);
+    said.push(gear(REASONING_ACK[reasoning.level]));
+  }
+  d.onPatched?.(sessionKey);
+  return said.join(' ');
+}
