@@ -8,7 +8,10 @@
 // A job announcing to a chat no channel serves: `cron run --wait` fails (the run executed, its
 // completion failed), the failure webhook is told at once with "delivery failed", `cron runs`
 // shows the reference's delivery and completion status; with `--best-effort-deliver` it succeeds.
-import { type FakeOpenAi, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
+// A job whose turn answers nothing: `cron run --wait` succeeds, `cron runs` shows the delivery
+// suppressed (`silent`) and `cron list` "ok (suppressed)". A job whose scheduled runs fail 10 times
+// in a row is turned off: `cron list --all` shows "disabled (10x)"; `cron enable` resets the streak.
+import { type FakeOpenAi, messageText, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRunWaitArgs } from './reference-clients.ts';
 import { type ModelGateway, modelGateway } from './reference-gateway.ts';
@@ -25,7 +28,8 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
   beforeAll(async () => {
     g = await modelGateway({
       token: TOKEN,
-      model: { reply: () => ['fine'] },
+      // A turn told to say nothing answers nothing.
+      model: { reply: (req) => (messageText(req.messages.at(-1)!).includes('say nothing') ? [] : ['fine']) },
       openai: { model: 'm' },
       config: { cron: { webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } } },
     });
@@ -207,6 +211,69 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     // It completed: the incident is over (the job's own failureAlert keeps the recovery notice).
     await waitFor(() => hits().length === 2, 10_000, 'the recovery notice');
     expect(JSON.parse(hits()[1]!.body).message).toMatch(/^Automation "interop-delivery" recovered/);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+
+  it('a turn that answers nothing: cron run --wait succeeds, cron runs shows the delivery suppressed, cron list "ok (suppressed)"', async () => {
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-quiet',
+      '--every',
+      '1h',
+      '--message',
+      'say nothing',
+      '--announce',
+      '--channel',
+      'telegram',
+      '--to',
+      '42',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    const run = await cli(cronRunWaitArgs(id));
+    expect(run.code, run.out).toBe(0);
+    const runs = await cli(['cron', 'runs', '--id', id, '--json']);
+    expect(runs.code, runs.out).toBe(0);
+    expect(runs.out).toMatch(/"deliveryStatus": "not-delivered"/);
+    expect(runs.out).toMatch(/"deliverySuppressionReason": "silent"/);
+    expect(runs.out).toMatch(/"completionStatus": "succeeded"/);
+    const list = await cli(['cron', 'list']);
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/interop-quiet.*ok \(suppressed\)/);
+    expect((await cli(['cron', 'rm', id])).code).toBe(0);
+  }, 180_000);
+
+  it('10 failed scheduled runs in a row: cron list --all shows the job "disabled (10x)", cron enable resets the streak', async () => {
+    llm.failNext({ status: 400, description: 'model refused', times: 10 });
+    const add = await cli([
+      'cron',
+      'add',
+      '--name',
+      'interop-off',
+      '--every',
+      '1s',
+      '--message',
+      'tick',
+      '--no-deliver',
+    ]);
+    expect(add.code, add.out).toBe(0);
+    const id = jobIdOf(add.out)!;
+    const show = async () => JSON.parse((await cli(['cron', 'show', id, '--json'])).out);
+    await waitFor(async () => (await show()).enabled === false, 60_000, 'the job turned off');
+    expect((await show()).state).toMatchObject({
+      consecutiveErrors: 10,
+      autoDisabled: { reason: 'consecutive-failures', consecutiveErrors: 10 },
+    });
+    const list = await cli(['cron', 'list', '--all']);
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/interop-off.*disabled \(10x\)/);
+    expect((await cli(['cron', 'enable', id])).code).toBe(0);
+    const again = await show();
+    expect(again.enabled).toBe(true);
+    expect(again.state.consecutiveErrors).toBe(0);
+    expect(again.state.autoDisabled).toBeUndefined();
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   }, 180_000);
 });

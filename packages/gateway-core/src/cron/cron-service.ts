@@ -8,10 +8,11 @@ import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
 import { DeliveryWatch } from './delivery-watch.ts';
 import type { JobInput } from './job-input.ts';
-import { type CronAlerts, recordJobOutcome, runCompletion } from './job-outcome.ts';
+import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
 import { jobDelivers, toJob } from './job-view.ts';
 import { finishRun } from './run-finish.ts';
+import { replyDeliveryAtEnd } from './run-reply.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 import { jobWebhook } from './webhook-run.ts';
@@ -122,7 +123,7 @@ export class CronService {
     this.#caughtUp = true;
     const now = this.#o.clock.now();
     for (const job of await this.#o.store.cron.list()) {
-      await this.#resumeDelivery(job);
+      await this.#deliveries.resume(job);
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const missedAt = job.nextRunAtMs;
       const next = nextRunOf(job, now);
@@ -143,16 +144,6 @@ export class CronService {
         });
       }
     }
-  }
-
-  /**
-   * A job's last run whose delivery was still pending when its scheduler stopped (its outcome
-   * written, its completion not): watched again, so its completion is still decided.
-   */
-  async #resumeDelivery(job: CronJobRecord): Promise<void> {
-    const [last] = await this.#o.store.cron.runs({ jobId: job.id, limit: 1 });
-    if (last && job.lastRunAtMs === last.startedAtMs && runCompletion(last) === 'pending')
-      this.#deliveries.watch(last);
   }
 
   async close(): Promise<void> {
@@ -320,16 +311,8 @@ export class CronService {
         ok = outcome.ok;
         error = outcome.error;
         output = outcome.output;
-        if (outcome.delivery) run.delivery = outcome.delivery;
-        // A reply is queued before its turn ends: none queued for a turn that answered means it
-        // could not be (no such channel or account), so it is not deliverable.
-        else if (
-          run.outboxId &&
-          ok &&
-          outcome.output?.trim() &&
-          !(await this.#o.store.outbox.get(run.outboxId))
-        )
-          run.delivery = { status: 'not-delivered', error: 'the reply could not be queued for delivery' };
+        const delivery = outcome.delivery ?? (await replyDeliveryAtEnd(this.#o.store, run, outcome));
+        if (delivery) run.delivery = delivery;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
@@ -337,8 +320,17 @@ export class CronService {
       ok = false;
       error = e instanceof Error ? e.message : String(e);
     }
-    await finishRun({ ...this.#o, deliveries: this.#deliveries }, job, run, { ok, error, output });
+    const deps = { ...this.#o, deliveries: this.#deliveries, notify: this.#notify };
+    await finishRun(deps, job, run, { ok, error, output });
   }
+
+  /** A notice to a job's agent: a system event in its main session, answered there at once. */
+  readonly #notify = async (job: CronJobRecord, text: string, key: string): Promise<void> => {
+    const route = job.action.kind === 'send' ? undefined : job.action.routeSessionKey;
+    const action = { kind: 'systemEvent' as const, text, wakeMode: 'now' as const };
+    const started = await this.#o.runAgent(route ? { ...action, routeSessionKey: route } : action, job, key);
+    void started.outcome.catch(() => {});
+  };
 
   async #record(run: CronRunRecord): Promise<void> {
     await this.#o.store.cron.putRun(run);

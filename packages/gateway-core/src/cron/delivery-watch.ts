@@ -1,11 +1,14 @@
 import type { Logger } from '../logging/logger.ts';
-import type { CronRunRecord, Store } from '../store/types.ts';
+import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Completion } from './failure-alerts.ts';
 import { runCompletion } from './job-outcome.ts';
 import { settleDelivery } from './run-rows.ts';
 
 /** How often a run's pending delivery is looked at (the outbox or webhook record may be another gateway's). */
 export const DEFAULT_DELIVERY_POLL_MS = 1000;
+
+/** How many of a job's newest runs a restarted scheduler looks at for a delivery still pending. */
+export const RESUMED_RUNS = 100;
 
 export interface DeliveryWatchOptions {
   store: Pick<Store, 'outbox' | 'cron'>;
@@ -19,7 +22,7 @@ export interface DeliveryWatchOptions {
  * the run as settled and its completion. It reads the store (so a delivery made by another
  * gateway of a cluster counts) at once and then every `pollMs`. A run whose outbox record is
  * gone had no reply to send (the outbox prunes only long after): it completed. Closing stops
- * waiting; the scheduler that next catches up watches a job's last run again.
+ * waiting; the scheduler that next catches up watches each run still pending again.
  */
 export class DeliveryWatch {
   readonly #waiting = new Set<Promise<void>>();
@@ -48,6 +51,18 @@ export class DeliveryWatch {
         this.#watched.delete(run.runId);
       });
     this.#waiting.add(p);
+  }
+
+  /**
+   * A job's runs whose delivery was still pending when their scheduler stopped (their outcome
+   * written, their completion not), each watched again so each run's completion is still decided
+   * (an earlier one's only on its own row: the job shows the last). The newest `RESUMED_RUNS` runs
+   * of the job are looked at; one whose outcome is not on the job yet (a crash in between) is not.
+   */
+  async resume(job: Pick<CronJobRecord, 'id' | 'lastRunAtMs'>): Promise<void> {
+    if (job.lastRunAtMs === null) return;
+    for (const run of await this.o.store.cron.runs({ jobId: job.id, limit: RESUMED_RUNS }))
+      if (run.startedAtMs <= job.lastRunAtMs && runCompletion(run) === 'pending') this.watch(run);
   }
 
   /** Waits for the runs being watched (tests). */

@@ -22,7 +22,11 @@ export interface CronAlerts {
 export function runCompletion(run: CronRunRecord): Completion {
   if (run.status === 'running') return 'pending';
   if (run.status !== 'ok') return 'failed';
-  if (run.delivery) return run.delivery.status === 'delivered' || run.bestEffort ? 'succeeded' : 'failed';
+  // Nothing sent on purpose (an empty reply) is a completed run, as in the reference.
+  if (run.delivery)
+    return run.delivery.status === 'delivered' || run.delivery.suppressionReason || run.bestEffort
+      ? 'succeeded'
+      : 'failed';
   return run.outboxId || run.webhook ? 'pending' : 'succeeded';
 }
 
@@ -38,7 +42,7 @@ export function runCompletion(run: CronRunRecord): Completion {
  * what becomes of a one-shot job), as the reference decides those after delivery.
  */
 export async function recordJobOutcome(
-  deps: { store: Pick<Store, 'cron'>; clock: Clock; log: Logger; alerts?: CronAlerts | undefined },
+  deps: OutcomeDeps,
   run: CronRunRecord,
   settled?: { completion: Completion },
 ): Promise<void> {
@@ -46,7 +50,7 @@ export async function recordJobOutcome(
   // A later run already wrote its outcome: the completion of an earlier one no longer decides.
   if (!current || (settled && (current.lastRunAtMs ?? 0) > run.startedAtMs)) return;
   const completion = settled?.completion ?? runCompletion(run);
-  const { alerts, notice } = settleAlert(
+  const settledAlert = settleAlert(
     current,
     run,
     deps.alerts?.config(),
@@ -54,6 +58,11 @@ export async function recordJobOutcome(
     completion,
     run.delivery?.error,
   );
+  const { alerts } = settledAlert;
+  const autoDisabled = settled ? undefined : autoDisableAfter(current, run, alerts, deps.clock.now());
+  // The notice that the job was turned off stands for this run's failure alert (as the reference's).
+  const notice = autoDisabled ? undefined : settledAlert.notice;
+  if (autoDisabled) await notifyAutoDisabled(deps, current, autoDisabled);
   if (notice && deps.alerts)
     await deps.alerts
       .send(current, notice, run)
@@ -74,23 +83,76 @@ export async function recordJobOutcome(
     ...(settled ? {} : { lastRunAtMs: run.startedAtMs, lastStatus: run.status }),
     ...(alerts ? { alerts } : {}),
     ...(completion === 'pending' ? {} : { lastDelivery: deliveryOf(run) }),
-    ...(done === 'disable' ? { enabled: false, nextRunAtMs: null } : {}),
+    ...(done === 'disable' || autoDisabled ? { enabled: false, nextRunAtMs: null } : {}),
+    ...(autoDisabled ? { autoDisabled } : {}),
   });
 }
 
+/** What recording a run's outcome needs; `notify` tells the job's agent it was turned off. */
+export interface OutcomeDeps {
+  store: Pick<Store, 'cron'>;
+  clock: Clock;
+  log: Logger;
+  alerts?: CronAlerts | undefined;
+  notify?: ((job: CronJobRecord, text: string, key: string) => Promise<void>) | undefined;
+}
+
+/** Failed runs in a row after which a recurring job is turned off (the reference's limit). */
+export const AUTO_DISABLE_AFTER = 10;
+
 /**
- * What a run makes of a job removed after its run (the reference's one-shot policy): removed once
- * a run completed; a one-shot (`at`) job whose run succeeded but whose delivery failed is kept,
- * disabled, for inspection, and never replays its payload.
+ * Whether this failed run turns its job off, as the reference's scheduler does: a recurring
+ * (`cron`, `every`) job, enabled, whose failed runs in a row reached the limit. A run started by
+ * hand (`cron run`) counts in the streak but, as there, never turns the job off itself.
+ */
+function autoDisableAfter(
+  job: CronJobRecord,
+  run: CronRunRecord,
+  alerts: CronJobRecord['alerts'],
+  now: number,
+): CronJobRecord['autoDisabled'] {
+  const consecutiveErrors = alerts?.consecutiveErrors ?? 0;
+  if (run.status !== 'error' || run.trigger === 'manual' || !job.enabled || job.autoDisabled)
+    return undefined;
+  if (job.schedule.kind === 'at' || consecutiveErrors < AUTO_DISABLE_AFTER) return undefined;
+  return { reason: 'consecutive-failures', atMs: now, consecutiveErrors };
+}
+
+/**
+ * Tell the job's agent that the job was turned off: a system event in its main session (with the
+ * route of the job's creating session, if any) and a turn there at once, as the reference wakes
+ * the agent with it. Whatever a job's failure-alert policy, this notice goes.
+ */
+async function notifyAutoDisabled(
+  deps: OutcomeDeps,
+  job: CronJobRecord,
+  off: NonNullable<CronJobRecord['autoDisabled']>,
+): Promise<void> {
+  const text =
+    `Automation "${job.name || job.id}" was turned off after ${off.consecutiveErrors} failed runs in a row. ` +
+    `Once the cause is fixed, turn it on again: openclaw cron enable ${job.id}`;
+  await deps
+    .notify?.(job, text, `cron|${job.id}|auto-disabled|${off.atMs}`)
+    .catch((e: unknown) =>
+      deps.log.warn({ jobId: job.id, err: (e as Error).message }, 'cron auto-disable notice not sent'),
+    );
+}
+
+/**
+ * What a run makes of a one-shot job or one removed after its run (the reference's policy), once
+ * its completion is known: a job removed after its run is removed once a run completed; a one-shot
+ * (`at`) job otherwise is disabled (no next run) whatever the outcome — kept after a success
+ * without `deleteAfterRun`, after a failed or skipped run, or when its delivery failed — so it is
+ * kept for inspection and never replays its payload.
  */
 function oneShotAfter(
   job: CronJobRecord,
   run: CronRunRecord,
   completion: Completion,
 ): 'remove' | 'disable' | undefined {
-  if (!job.deleteAfterRun || run.status !== 'ok' || completion === 'pending') return undefined;
-  if (completion === 'succeeded') return 'remove';
-  return job.schedule.kind === 'at' ? 'disable' : undefined;
+  if (run.status === 'running' || completion === 'pending') return undefined;
+  if (job.deleteAfterRun && completion === 'succeeded') return 'remove';
+  return job.schedule.kind === 'at' && job.enabled ? 'disable' : undefined;
 }
 
 /**
@@ -101,7 +163,10 @@ function oneShotAfter(
 function deliveryOf(run: CronRunRecord): NonNullable<CronJobRecord['lastDelivery']> {
   if (run.delivers === false) return { status: 'not-requested' };
   if (run.status !== 'ok' || !run.delivery) return { status: 'unknown' };
-  return run.delivery.error
-    ? { status: run.delivery.status, error: run.delivery.error }
-    : { status: run.delivery.status };
+  const { status, error, suppressionReason } = run.delivery;
+  return {
+    status,
+    ...(error ? { error } : {}),
+    ...(suppressionReason ? { suppressionReason } : {}),
+  };
 }

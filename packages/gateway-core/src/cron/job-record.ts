@@ -38,5 +38,11 @@ export function patchedJobRecord(job: CronJobRecord, patch: JobPatch, now: numbe
   for (const [k, v] of Object.entries(optional))
     if (v === null) delete next[k as 'agentId'];
     else if (v !== undefined) Object.assign(next, { [k]: v });
+  // Turned on again after it was off: its failed-run streak starts anew (and the scheduler's
+  // auto-disable is forgotten), as the reference resets a job's failure state then.
+  if (patch.enabled && (!job.enabled || job.autoDisabled)) {
+    delete next.autoDisabled;
+    if (next.alerts) next.alerts = { ...next.alerts, consecutiveErrors: 0 };
+  }
   return next;
 }

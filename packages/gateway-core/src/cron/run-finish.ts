@@ -5,7 +5,7 @@ import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { DeliveryWatch } from './delivery-watch.ts';
 import { jobSessionKey } from './job-agent.ts';
-import { type CronAlerts, recordJobOutcome, runCompletion } from './job-outcome.ts';
+import { type CronAlerts, type OutcomeDeps, recordJobOutcome, runCompletion } from './job-outcome.ts';
 import { toJob } from './job-view.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
 import { jobWebhook, queueRunWebhook } from './webhook-run.ts';
@@ -19,6 +19,8 @@ export interface RunFinishDeps {
   alerts?: CronAlerts | undefined;
   /** Where a run whose delivery is pending waits for it, to record its completion. */
   deliveries?: Pick<DeliveryWatch, 'watch'> | undefined;
+  /** Tells a job's agent that its job was turned off (too many failed runs in a row). */
+  notify?: OutcomeDeps['notify'];
 }
 
 /** How an executed run came out. */

@@ -48,13 +48,16 @@ export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): Cron
   if (quiet) return { ...row, deliveryStatus: 'not-requested', completionStatus: 'succeeded' };
   if (!delivery) return row;
   const delivered = delivery.status === 'delivered';
+  const suppressed = delivery.suppressionReason;
   return {
     ...row,
     deliveryStatus: delivery.status,
     delivered,
     ...(delivery.error !== undefined ? { deliveryError: delivery.error } : {}),
-    // A best-effort delivery that failed does not fail the run (the reference's completion).
-    completionStatus: delivered || bestEffort ? 'succeeded' : 'failed',
+    ...(suppressed ? { deliverySuppressionReason: suppressed } : {}),
+    // A best-effort delivery that failed does not fail the run (the reference's completion), nor
+    // does nothing sent on purpose.
+    completionStatus: delivered || bestEffort || suppressed ? 'succeeded' : 'failed',
   };
 }
 

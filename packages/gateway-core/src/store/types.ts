@@ -155,8 +155,14 @@ export interface CronJobRecord {
   bestEffort?: true | undefined;
   /** What became of the delivery of the last run whose completion is known (the reference's `state.lastDelivery*`). */
   lastDelivery?:
-    | { status: 'delivered' | 'not-delivered' | 'unknown' | 'not-requested'; error?: string | undefined }
+    | {
+        status: 'delivered' | 'not-delivered' | 'unknown' | 'not-requested';
+        error?: string | undefined;
+        suppressionReason?: CronSuppressionReason | undefined;
+      }
     | undefined;
+  /** Why the scheduler turned the job off (the reference's `state.autoDisabled`); gone once it is enabled again. */
+  autoDisabled?: { reason: 'consecutive-failures'; atMs: number; consecutiveErrors: number } | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }
@@ -205,9 +211,21 @@ export interface CronRunRecord {
   webhook?: boolean | undefined;
   /** The job's delivery was best effort when it ran: a failed delivery does not fail the run's completion. */
   bestEffort?: true | undefined;
-  /** What became of that record, once it settled (kept here: the outbox prunes settled records). */
-  delivery?: { status: 'delivered' | 'not-delivered'; error?: string | undefined } | undefined;
+  /**
+   * What became of that record, once it settled (kept here: the outbox prunes settled records).
+   * With a suppression reason nothing was sent on purpose (the turn answered nothing): completed.
+   */
+  delivery?:
+    | {
+        status: 'delivered' | 'not-delivered';
+        error?: string | undefined;
+        suppressionReason?: CronSuppressionReason | undefined;
+      }
+    | undefined;
 }
+
+/** Why a run's reply was not sent, on purpose (the reference's `deliverySuppressionReason`; `silent`: an empty reply). */
+export type CronSuppressionReason = 'silent';
 
 export interface CronRepo {
   list(): Promise<CronJobRecord[]>;

@@ -114,6 +114,14 @@ export const CronFailureAlertConfig = Type.Object(
   },
 );
 
+/** Why a run's reply was not sent on purpose (the reference's values; only silent arises here). */
+export const CronSuppressionReasons = [
+  Type.Literal('empty'),
+  Type.Literal('silent'),
+  Type.Literal('heartbeat'),
+  Type.Literal('channel_transform'),
+];
+
 /** The alert state a job view carries (the reference's `state` fields). */
 export const CronAlertStateView = {
   consecutiveErrors: Type.Optional(
@@ -142,5 +150,24 @@ export const CronAlertStateView = {
   ),
   lastDeliveryError: Type.Optional(
     Type.String({ description: "Why the last completed run's delivery failed." }),
+  ),
+  deliverySuppressionReason: Type.Optional(
+    Type.Union(CronSuppressionReasons, {
+      description:
+        "Why the last completed run's reply was not sent, on purpose (with not-delivered; such a run completed). Here: silent (the turn answered nothing).",
+    }),
+  ),
+  autoDisabled: Type.Optional(
+    Type.Object(
+      {
+        reason: Type.Literal('consecutive-failures'),
+        atMs: TimestampMs('When the scheduler turned it off.'),
+        consecutiveErrors: Type.Integer({ minimum: 1, description: 'Failed runs in a row at that time.' }),
+      },
+      {
+        additionalProperties: false,
+        description: 'Why the scheduler turned the job off; gone once it is enabled again.',
+      },
+    ),
   ),
 };

@@ -7,7 +7,12 @@ import {
   Strict,
   TimestampMs,
 } from '../schema/primitives.ts';
-import { CronFailureAlert, CronFailureDestination, CronFailureDestinationPatch } from './cron-alerts.ts';
+import {
+  CronFailureAlert,
+  CronFailureDestination,
+  CronFailureDestinationPatch,
+  CronSuppressionReasons,
+} from './cron-alerts.ts';
 import {
   CronDeliveryInput,
   CronJobReferenceView,
@@ -495,6 +500,12 @@ export const CronRunRecord = Strict(
       Type.Boolean({ description: 'Whether the message reached the chat (with delivered / not-delivered).' }),
     ),
     deliveryError: Type.Optional(Type.String({ description: 'Why delivery failed (with not-delivered).' })),
+    deliverySuppressionReason: Type.Optional(
+      Type.Union(CronSuppressionReasons, {
+        description:
+          'Why nothing was sent, on purpose (with not-delivered; the run completed). Here: silent (the turn answered nothing).',
+      }),
+    ),
     completionStatus: Type.Optional(
       Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], {
         description: 'Whether the run did all it had to, when that is known (the reference name).',
