@@ -44,8 +44,14 @@ export class SyncBarrier {
   committed(durable: boolean): void {
     if (this.#waiters.length === 0) return;
     const n = this.#o.changes();
-    if (durable && n > this.#mark) this.#settle();
-    else this.#mark = n;
+    if (durable && n > this.#mark) {
+      // Told after what the committing code does next in this turn of the event loop (the reply's
+      // send, typically), not before it: a waiter's next step (a platform's next poll) can wait.
+      const waiters = this.#take();
+      setImmediate(() => {
+        for (const w of waiters) w.resolve();
+      });
+    } else this.#mark = n;
   }
 
   /** Stop waiting (the store closes): a waiter is told its writes may not be on disk. */
@@ -64,12 +70,17 @@ export class SyncBarrier {
     }
   }
 
-  #settle(error?: unknown): void {
+  /** The waiters so far, no longer waiting on this barrier's timer. */
+  #take(): { resolve(): void; reject(error: unknown): void }[] {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const waiters = this.#waiters;
     this.#waiters = [];
-    for (const w of waiters) {
+    return waiters;
+  }
+
+  #settle(error?: unknown): void {
+    for (const w of this.#take()) {
       if (error === undefined) w.resolve();
       else w.reject(error);
     }
