@@ -32,6 +32,8 @@ export const rules: PackageRule[] = [
       // The AI SDK: model providers for agent turns and tool calls.
       s === 'ai' ||
       s.startsWith('@ai-sdk/') ||
+      // undici: the HTTP client under the model providers' fetch (agent/model-fetch.ts).
+      s === 'undici' ||
       // file-type: MIME sniffing of stored media from its bytes.
       ['json5', 'pino', 'croner', 'prom-client', 'file-type'].includes(s),
     rule: 'gateway-core imports protocol, typebox, node built-ins and small focused libraries — no ws, fastify or platform SDK',

@@ -166,6 +166,7 @@ export class ModelRegistry {
     if (cached) return { ...described, model: cached };
     let model: LanguageModelV4;
     // Provider packages load on first use, like the platform SDKs of channels.
+    const { modelFetch: fetch } = await import('./model-fetch.ts');
     switch (p.api) {
       case 'openai-compatible': {
         const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
@@ -175,6 +176,7 @@ export class ModelRegistry {
           ...(apiKey ? { apiKey } : {}),
           ...(headers ? { headers } : {}),
           includeUsage: true,
+          fetch,
           // A tool result may carry a picture (a canvas snapshot) as an image part.
           supportsMultiPartToolContent: true,
         }).chatModel(modelId);
@@ -183,6 +185,7 @@ export class ModelRegistry {
       case 'openai': {
         const { createOpenAI } = await import('@ai-sdk/openai');
         model = createOpenAI({
+          fetch,
           ...(baseURL ? { baseURL } : {}),
           ...(apiKey ? { apiKey } : {}),
           ...(headers ? { headers } : {}),
@@ -192,6 +195,7 @@ export class ModelRegistry {
       case 'anthropic': {
         const { createAnthropic } = await import('@ai-sdk/anthropic');
         model = createAnthropic({
+          fetch,
           ...(baseURL ? { baseURL } : {}),
           ...(apiKey ? { apiKey } : {}),
           ...(headers ? { headers } : {}),
