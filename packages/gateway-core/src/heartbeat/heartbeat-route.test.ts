@@ -192,7 +192,7 @@ describe('resolveHeartbeatRoute: a wake from a chat', () => {
   it('a wake naming a chat session is answered in that chat before the owner (even a group) and before the last chat; an explicit target and a non-chat session keep their routes', async () => {
     const group = chatOf('slack', 'C042', 1, { chatKind: 'group', threadId: '17.5' });
     const latest = chatOf('telegram', '1001', 9);
-    const store = storeWith([group, latest, { key: 'agent:main:main', kind: 'main', updatedAtMs: 3 }]);
+    const store = storeWith([group, latest, { key: 'agent:main:main', kind: 'webchat', updatedAtMs: 3 }]);
     const src = sources({ telegram: { allowFrom: ['1001'] }, slack: {} });
     const at = (target: string, origin?: string, to?: string) =>
       resolveHeartbeatRoute(store, agents, { agentId: 'main', target, to }, src, origin);
