@@ -47,7 +47,9 @@ async function setup() {
     agents: { agentOf: () => 'main', modelRef: () => 'local/qwen', fallbacks: () => ['local/llama'] },
     agentState: {
       setModel: (k, m) => setSessionModel(store.kv, k, m),
-      forget: (k) => store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${k}`),
+      forget: async (k) => {
+        await store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${k}`);
+      },
     },
   });
   const handle = chatDirectives({

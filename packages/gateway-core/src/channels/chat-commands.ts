@@ -1,4 +1,4 @@
-import type { SessionLevels } from './chat-directives.ts';
+import type { SessionLevels } from './session-levels.ts';
 
 /** A session as the chat commands see and change it (wired from the session methods' parts). */
 export interface SessionCommands {

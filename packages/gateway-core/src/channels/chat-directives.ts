@@ -1,4 +1,4 @@
-import type { ReasoningLevel, ThinkingLevel } from '@openclaw/protocol';
+import type { ReasoningLevel } from '@openclaw/protocol';
 import type { RunTurnOptions } from '../store/types.ts';
 import type { AccessControl } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
@@ -6,25 +6,7 @@ import { parseChatCommand, runChatCommand, type SessionCommands } from './chat-c
 import { directivesOnly, type ParsedDirectives, parseDirectives } from './chat-directive-parse.ts';
 import { senderAuthority } from './command-authority.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
-
-/** A session's thinking and reasoning settings as chat directives read and change them. */
-export interface SessionLevels {
-  /** Its own levels, the levels its model takes, and what applies when it has none. */
-  rows(keys: readonly string[]): Promise<
-    Map<
-      string,
-      {
-        thinkingLevel?: ThinkingLevel;
-        thinkingOptions: ThinkingLevel[];
-        thinkingDefault: ThinkingLevel;
-        reasoningLevel?: ReasoningLevel;
-        reasoningDefault: ReasoningLevel;
-      }
-    >
-  >;
-  set(sessionKey: string, level: ThinkingLevel | null): Promise<void>;
-  setReasoning(sessionKey: string, level: ReasoningLevel | null): Promise<void>;
-}
+import type { SessionLevels } from './session-levels.ts';
 
 export interface ChatDirectivesDeps {
   access: Pick<AccessControl, 'isAllowed'>;

@@ -19,13 +19,14 @@ import { AccountTable } from './account-table.ts';
 import { ChannelAccounts } from './accounts.ts';
 import { ChatActions } from './chat-actions.ts';
 import type { SessionCommands } from './chat-commands.ts';
-import { chatDirectives, type SessionLevels } from './chat-directives.ts';
+import { chatDirectives } from './chat-directives.ts';
 import { DmPairing } from './dm-pairing.ts';
 import { ChannelInbound, type ChannelInboundOptions } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
 import { Outbox, type OutboxRetryPolicy } from './outbox.ts';
 import type { ChannelProvider, WebhookRegistrar } from './sdk/types.ts';
 import { ChannelSend } from './send.ts';
+import type { SessionLevels } from './session-levels.ts';
 import { ChannelStatus } from './status.ts';
 import type { AccountRuntimeStatus, BackoffPolicy } from './supervisor.ts';
 

@@ -121,7 +121,7 @@ export class ChannelInbound {
       case 'accept': {
         const chat = await this.#o.directives?.(env, sup.account.core, !fresh);
         if (chat?.answer !== undefined) {
-          // Only directives: the session's settings changed (or were read); no model turn.
+          // Only directives or a command: the session changed (or was read); no model turn.
           await this.#o.replies.enqueue({
             channel: env.channel,
             accountId: env.accountId,
