@@ -120,6 +120,10 @@ describe('chat commands', () => {
     await t.store.sessions.append({ sessionKey: KEY, id: 't:9', role: 'user', text: 'after', ts: 2 });
     expect(await t.say('/reset', { replay: true })).toEqual({ answer: NEW, sessionKey: KEY });
     expect(await t.count()).toBe(1);
+    // In a group, the mention that addressed the bot is not text for a fresh turn.
+    expect(await t.say('/reset @my_bot', { kind: 'group' })).toEqual({ answer: NEW, sessionKey: KEY });
+    expect(await t.count()).toBe(0);
+    await t.store.sessions.append({ sessionKey: KEY, id: 't:10', role: 'user', text: 'later', ts: 3 });
     expect((await t.say('/reset soft')).answer).toContain('not supported');
     expect(await t.count()).toBe(1);
   });

@@ -60,6 +60,8 @@ export function chatDirectives(d: ChatDirectivesDeps) {
       const sessionKey = d.sessionKeyOf(env);
       await d.ensureSession?.(sessionKey, env);
       const media = env.media.length > 0;
+      // In a group, the mentions that addressed the bot are no text of their own (as for directives).
+      if (env.chat.kind !== 'direct' && /^(?:@\S+\s*)+$/.test(command.arg)) command.arg = '';
       const done = await runChatCommand(command, sessionKey, d.commands, d.levels, { replay, media });
       // Its model changed (`/model x`, `/new x`): watchers see it as a patch; a reset told them itself.
       if (command.name === 'model' || command.name === 'new') d.onPatched?.(sessionKey);
