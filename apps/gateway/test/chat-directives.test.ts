@@ -2,7 +2,9 @@
 // OpenAI-compatible fake: a message that is only `/think` or `/reasoning` sets the session's level
 // and is answered without a model turn; inline they apply to their message only; a group member
 // the account does not list is not authorised (directives stay text, reasoning stays hidden).
+// The session commands `/reset`, `/new` and `/model` go the same way.
 import { rm } from 'node:fs/promises';
+import type { EventPayload } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
 import {
   type CleanupList,
@@ -39,13 +41,14 @@ describe('chat directives on Telegram', () => {
       config: {
         agent: {
           model: 'local/qwen',
+          fallbacks: ['local/llama'],
           providers: { local: { api: 'openai-compatible', baseUrl: llm.baseUrl } },
           reasoningDefault: 'on',
         },
         channels: {
           telegram: tg.account({
             dmPolicy: 'allowlist',
-            allowFrom: ['6601'],
+            allowFrom: ['6601', '6603', '6604'],
             groupPolicy: 'open',
             requireMention: false,
           }),
@@ -107,5 +110,67 @@ describe('chat directives on Telegram', () => {
     await push(6601, 'hi');
     await eventually(() => tg.sentTexts('-7001').includes('re: hi'), 30_000);
     expect(tg.sentTexts('-7001')).toEqual(['re: /reasoning on', 'Thinking\n\n_pondering hi_', 're: hi']);
+  }, 60_000);
+
+  it('/reset stops the running turn, empties the session and tells watchers; /new <text> starts the fresh session with that text', async () => {
+    const say = (text: string) =>
+      tg.pushMessage({ chatId: 6603, from: { id: 6603, first_name: 'Bo' }, text });
+    const changed: EventPayload<'sessions.changed'>[] = [];
+    op.on('sessions.changed', (e) => changed.push(e));
+    await op.request('sessions.subscribe', {});
+    await say('hello');
+    await eventually(() => tg.sentTexts('6603').includes('re: hello'), 30_000);
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    await say('slow');
+    await llm.waitForRequests(before + 1, 30_000);
+    await say('/reset');
+    await eventually(
+      () => tg.sentTexts('6603').includes('Started a new session: the earlier conversation is cleared.'),
+      30_000,
+    );
+    release();
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6603'))!.key;
+    await eventually(() => changed.some((e) => e.sessionKey === key && e.reason === 'reset'));
+    expect((await op.request('sessions.describe', { key })).session?.messageCount).toBe(0);
+
+    await say('/new fresh start');
+    await eventually(() => tg.sentTexts('6603').includes('re: fresh start'), 30_000);
+    // The fresh session's turn sees only its own message; the stopped turn never answered.
+    expect(
+      llm.requests
+        .at(-1)!
+        .messages.filter((m) => m.role === 'user')
+        .map(messageText),
+    ).toEqual(['fresh start']);
+    expect(tg.sentTexts('6603').filter((t) => !t.startsWith('Thinking'))).toEqual([
+      're: hello',
+      'Started a new session: the earlier conversation is cleared.',
+      're: fresh start',
+    ]);
+  }, 60_000);
+
+  it('/model shows the configured models, sets one of them for the session, refuses others, and default clears it', async () => {
+    const sent = () => tg.sentTexts('6604');
+    const say = async (text: string, expected: string) => {
+      await tg.pushMessage({ chatId: 6604, from: { id: 6604, first_name: 'Cy' }, text });
+      await eventually(() => sent().includes(expected), 30_000);
+    };
+    const before = llm.requests.length;
+    await say(
+      '/model',
+      'Model: local/qwen (the default).\nConfigured models: local/qwen, local/llama.\nUse /model <provider/model> to switch, /model default to go back.',
+    );
+    await say(
+      '/model other/thing',
+      'No configured model "other/thing". Configured models: local/qwen, local/llama.',
+    );
+    await say('/model local/llama', 'Model set to local/llama for this session.');
+    expect(llm.requests.length).toBe(before);
+    await say('hi', 're: hi');
+    expect(llm.requests.at(-1)!.model).toBe('llama');
+    await say('/model default', 'Model back to the default (local/qwen).');
+    await say('again', 're: again');
+    expect(llm.requests.at(-1)!.model).toBe('qwen');
   }, 60_000);
 });

@@ -33,6 +33,7 @@ import { Idempotency } from './router/idempotency.ts';
 import { type HandlerOverrides, Router } from './router/router.ts';
 import { watchConversations } from './sessions/conversations.ts';
 import { runSettings } from './sessions/run-settings.ts';
+import { sessionCommands } from './sessions/session-commands.ts';
 import type { SessionRouter } from './sessions/session-router.ts';
 import { observeStore } from './store/observe-store.ts';
 import { StoreHealth } from './store/store-health.ts';
@@ -195,6 +196,12 @@ export class GatewayCore {
       sessionLevels: this.agent.agentState.thinking,
       ownerAllowFrom: () => cfg().commands?.ownerAllowFrom,
       onSessionPatched: (key) => conversations.feed.sessionChanged(key, 'patch'),
+      sessionCommands: sessionCommands({
+        ...this.agent,
+        store: this.store,
+        sessions: () => this.sessions,
+        feed: conversations.feed,
+      }),
       ackReaction: () => cfg().agent.ackReaction,
       // Clustered, the store is shared: runs are leased, and taken over when their gateway dies.
       ...(options.cluster ? { runOwnerId: this.#gatewayId } : {}),

@@ -1,29 +1,12 @@
-import type { ReasoningLevel, ThinkingLevel } from '@openclaw/protocol';
+import type { ReasoningLevel } from '@openclaw/protocol';
 import type { RunTurnOptions } from '../store/types.ts';
 import type { AccessControl } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
+import { parseChatCommand, runChatCommand, type SessionCommands } from './chat-commands.ts';
 import { directivesOnly, type ParsedDirectives, parseDirectives } from './chat-directive-parse.ts';
 import { senderAuthority } from './command-authority.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
-
-/** A session's thinking and reasoning settings as chat directives read and change them. */
-export interface SessionLevels {
-  /** Its own levels, the levels its model takes, and what applies when it has none. */
-  rows(keys: readonly string[]): Promise<
-    Map<
-      string,
-      {
-        thinkingLevel?: ThinkingLevel;
-        thinkingOptions: ThinkingLevel[];
-        thinkingDefault: ThinkingLevel;
-        reasoningLevel?: ReasoningLevel;
-        reasoningDefault: ReasoningLevel;
-      }
-    >
-  >;
-  set(sessionKey: string, level: ThinkingLevel | null): Promise<void>;
-  setReasoning(sessionKey: string, level: ReasoningLevel | null): Promise<void>;
-}
+import type { SessionLevels } from './session-levels.ts';
 
 export interface ChatDirectivesDeps {
   access: Pick<AccessControl, 'isAllowed'>;
@@ -36,6 +19,8 @@ export interface ChatDirectivesDeps {
   ensureSession?: ((sessionKey: string, env: InboundEnvelope) => Promise<void>) | undefined;
   /** A directive changed a session's settings (told like a sessions.patch). */
   onPatched?: ((sessionKey: string) => void) | undefined;
+  /** The session commands (`/new`, `/reset`, `/model`, `/status`); absent: they are plain text. */
+  commands?: SessionCommands | undefined;
 }
 
 /**
@@ -60,15 +45,31 @@ const gear = (text: string) => `⚙️ ${text}`;
  * is only directives sets the session's own level (as sessions.patch does) and is answered at
  * once, or with none given reports the current one; in a message with other text they apply to
  * that message's turn only and are taken out of it. Only authorised senders (see senderAuthority)
- * use them; anyone else's are plain text, and their turns never show reasoning.
+ * use them; anyone else's are plain text, and their turns never show reasoning. The same senders
+ * use the session commands a message may start with (see runChatCommand).
  */
 export function chatDirectives(d: ChatDirectivesDeps) {
-  return async (env: InboundEnvelope, cfg: CoreAccountConfig): Promise<DirectiveOutcome> => {
+  return async (env: InboundEnvelope, cfg: CoreAccountConfig, replay = false): Promise<DirectiveOutcome> => {
     const who = await senderAuthority(d.access, env, cfg, d.ownerAllowFrom());
     // The reference shows reasoning (the session's own level or a configured default) only to
     // authorised senders and owners.
     const hidden: RunTurnOptions | undefined = who.authorised || who.owner ? undefined : { reasoning: 'off' };
     if (!who.authorised) return { env, turn: hidden };
+    const command = d.commands && parseChatCommand(env.text);
+    if (command && d.commands) {
+      const sessionKey = d.sessionKeyOf(env);
+      await d.ensureSession?.(sessionKey, env);
+      const media = env.media.length > 0;
+      // In a group, the mentions that addressed the bot are no text of their own (as for directives).
+      if (env.chat.kind !== 'direct' && /^(?:@\S+\s*)+$/.test(command.arg)) command.arg = '';
+      const done = await runChatCommand(command, sessionKey, d.commands, d.levels, { replay, media });
+      // Its model changed (`/model x`, `/new x`): watchers see it as a patch; a reset told them itself.
+      if (command.name === 'model' || command.name === 'new') d.onPatched?.(sessionKey);
+      // `/new <text>`: the text (and any media) is the fresh session's first turn.
+      return done.answer === undefined
+        ? { env: { ...env, text: done.followUp } }
+        : { answer: done.answer, sessionKey };
+    }
     const parsed = parseDirectives(env.text);
     if (!parsed.think && !parsed.reasoning) return { env };
     // A message with media is never only directives: the media still needs its turn.

@@ -18,13 +18,15 @@ import { AccountLeases } from './account-leases.ts';
 import { AccountTable } from './account-table.ts';
 import { ChannelAccounts } from './accounts.ts';
 import { ChatActions } from './chat-actions.ts';
-import { chatDirectives, type SessionLevels } from './chat-directives.ts';
+import type { SessionCommands } from './chat-commands.ts';
+import { chatDirectives } from './chat-directives.ts';
 import { DmPairing } from './dm-pairing.ts';
 import { ChannelInbound, type ChannelInboundOptions } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
 import { Outbox, type OutboxRetryPolicy } from './outbox.ts';
 import type { ChannelProvider, WebhookRegistrar } from './sdk/types.ts';
 import { ChannelSend } from './send.ts';
+import type { SessionLevels } from './session-levels.ts';
 import { ChannelStatus } from './status.ts';
 import type { AccountRuntimeStatus, BackoffPolicy } from './supervisor.ts';
 
@@ -62,6 +64,8 @@ export interface ChannelsDeps extends ChannelTuning {
   ownerAllowFrom?: (() => readonly (string | number)[] | undefined) | undefined;
   /** A chat directive changed a session's settings. */
   onSessionPatched?: ((sessionKey: string) => void) | undefined;
+  /** The session commands (`/new`, `/reset`, `/model`, `/status`); absent: they reach the model as text. */
+  sessionCommands?: SessionCommands | undefined;
   /** An emoji to react with on a channel message a turn starts for (`agent.ackReaction`). */
   ackReaction?: (() => string | undefined) | undefined;
   /** In a cluster, this gateway as the owner its runs record (each run leased, taken over when it dies). */
@@ -232,6 +236,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
             await store.sessions.ensure(channelSessionOf(key, env, clock.now()));
           },
           onPatched: deps.onSessionPatched,
+          commands: deps.sessionCommands,
         })
       : undefined,
     media: media

@@ -30,8 +30,10 @@ export interface ChannelInboundOptions {
   updateSessionKeys?: ((chat: RoutedChat) => string[]) | undefined;
   /** Where received, dispatched and processed messages are counted (`diagnostics.stability`). */
   diagnostics?: Pick<DiagnosticRecorder, 'record'> | undefined;
-  /** Chat directives (`/think`, `/reasoning`): answered here, or taken out of the message for its turn. */
-  directives?: ((env: InboundEnvelope, cfg: CoreAccountConfig) => Promise<DirectiveOutcome>) | undefined;
+  /** Chat directives (`/think`, `/reasoning`) and commands (`/new`, `/model`…): answered here, or taken out of the message for its turn. */
+  directives?:
+    | ((env: InboundEnvelope, cfg: CoreAccountConfig, replay: boolean) => Promise<DirectiveOutcome>)
+    | undefined;
 }
 
 /**
@@ -117,9 +119,9 @@ export class ChannelInbound {
         return { outcome: 'skipped', reason: 'pairing_required' };
       }
       case 'accept': {
-        const chat = await this.#o.directives?.(env, sup.account.core);
+        const chat = await this.#o.directives?.(env, sup.account.core, !fresh);
         if (chat?.answer !== undefined) {
-          // Only directives: the session's settings changed (or were read); no model turn.
+          // Only directives or a command: the session changed (or was read); no model turn.
           await this.#o.replies.enqueue({
             channel: env.channel,
             accountId: env.accountId,

@@ -7,6 +7,7 @@ import {
 import type { FamilyHandlers } from '../router/router.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import { parseReasoningLevel } from '../sessions/session-reasoning.ts';
+import { resetSession } from '../sessions/session-reset.ts';
 import type { SessionRouter } from '../sessions/session-router.ts';
 import type { SessionViews } from '../sessions/session-views.ts';
 import type { Store } from '../store/types.ts';
@@ -119,11 +120,16 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       return { ok: true as const, key, session: await views.row(rec) };
     },
     'sessions.reset': async ({ key }) => {
-      if (!(await store.sessions.get(key))) throw unknownSession(key);
-      await sessions.stopRuns(key);
-      const removedMessages = await store.sessions.trim(key, 0);
-      await d.agentState?.forget(key);
-      feed.sessionChanged(key, 'reset');
+      const removedMessages = await resetSession(
+        {
+          store,
+          stopRuns: (k) => sessions.stopRuns(k),
+          forget: d.agentState && ((k) => d.agentState!.forget(k)),
+          changed: (k) => feed.sessionChanged(k, 'reset'),
+        },
+        key,
+      );
+      if (removedMessages === undefined) throw unknownSession(key);
       return { ok: true as const, key, removedMessages };
     },
     'sessions.delete': async ({ key }) => {

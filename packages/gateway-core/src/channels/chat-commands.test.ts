@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from '../agent/session-model.ts';
+import { sessionThinkingState } from '../agent/session-thinking.ts';
+import { sessionCommands } from '../sessions/session-commands.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import { AccessControl } from './access-control.ts';
+import type { CoreAccountConfig } from './account-config.ts';
+import { parseChatCommand } from './chat-commands.ts';
+import { chatDirectives } from './chat-directives.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
+
+const KEY = 'agent:main:telegram:dm:1';
+const NEW = 'Started a new session: the earlier conversation is cleared.';
+
+async function setup() {
+  const store = createMemoryStore();
+  const levels = sessionThinkingState({
+    kv: store.kv,
+    models: { candidates: () => ['local/qwen'], providers: () => ({}) },
+    agentOf: () => ({ id: 'main' }),
+    sectionDefault: () => 'low',
+  });
+  const stopped: string[] = [];
+  const changed: string[] = [];
+  let running: string | undefined;
+  const cfg: CoreAccountConfig = {
+    accountId: 'default',
+    enabled: true,
+    dmPolicy: 'pairing',
+    allowFrom: ['1'],
+    groupPolicy: 'open',
+    groupAllowFrom: [],
+    requireMention: false,
+    groups: {},
+    sendConcurrency: 1,
+  };
+  const commands = sessionCommands({
+    store,
+    sessions: () => ({
+      stopRuns: async (k) => {
+        stopped.push(k);
+        running = undefined;
+      },
+      activeRunId: () => running,
+    }),
+    feed: { sessionChanged: (k, reason) => changed.push(`${reason}:${k}`) },
+    agents: { agentOf: () => 'main', modelRef: () => 'local/qwen', fallbacks: () => ['local/llama'] },
+    agentState: {
+      setModel: (k, m) => setSessionModel(store.kv, k, m),
+      forget: async (k) => {
+        await store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${k}`);
+      },
+    },
+  });
+  const handle = chatDirectives({
+    access: new AccessControl(store.channelAccess, () => 0),
+    levels,
+    ownerAllowFrom: () => undefined,
+    sessionKeyOf: () => KEY,
+    ensureSession: async (key) => {
+      await store.sessions.ensure({ key, kind: 'channel', channel: 'telegram', createdAtMs: 1 });
+    },
+    onPatched: (key) => changed.push(`patch:${key}`),
+    commands,
+  });
+  const env = (text: string, sender = '1', kind: 'direct' | 'group' = 'direct'): InboundEnvelope => ({
+    channel: 'telegram',
+    accountId: 'default',
+    id: 'm1',
+    at: 0,
+    chat: { kind, id: kind === 'direct' ? sender : '-100' },
+    sender: { id: sender, isBot: false, isSelf: false },
+    text,
+    mentions: { bot: false, userIds: [] },
+    media: [],
+  });
+  await store.sessions.ensure({ key: KEY, kind: 'channel', channel: 'telegram', createdAtMs: 1 });
+  for (const [i, text] of ['hello', 'hi there'].entries())
+    await store.sessions.append({
+      sessionKey: KEY,
+      id: `t:${i}`,
+      role: i ? 'assistant' : 'user',
+      text,
+      ts: 1,
+    });
+  return {
+    store,
+    stopped,
+    changed,
+    run: (id: string | undefined) => {
+      running = id;
+    },
+    count: async () => (await store.sessions.get(KEY))?.messageCount,
+    model: () => sessionModel(store.kv, KEY),
+    say: (text: string, o: { sender?: string; kind?: 'direct' | 'group'; replay?: boolean } = {}) =>
+      handle(env(text, o.sender, o.kind), cfg, o.replay),
+  };
+}
+
+describe('chat commands', () => {
+  it('recognises a command only at the start of a message, as a word of its own', () => {
+    expect(parseChatCommand('/new')).toEqual({ name: 'new', arg: '' });
+    expect(parseChatCommand(' /Reset@my_bot  go on ')).toEqual({ name: 'reset', arg: 'go on' });
+    expect(parseChatCommand('/model: local/llama')).toEqual({ name: 'model', arg: 'local/llama' });
+    expect(parseChatCommand('/models')).toEqual({ name: 'model', arg: '' });
+    expect(parseChatCommand('/status')).toEqual({ name: 'status', arg: '' });
+    expect(parseChatCommand('please /reset')).toBeUndefined();
+    expect(parseChatCommand('/newest idea')).toBeUndefined();
+  });
+
+  it('/reset stops the running turn, empties the session and tells watchers; a redelivered one resets nothing', async () => {
+    const t = await setup();
+    await t.say('/model local/llama');
+    t.run('run-1');
+    expect(await t.say('/reset')).toEqual({ answer: NEW, sessionKey: KEY });
+    expect(t.stopped).toEqual([KEY]);
+    expect(await t.count()).toBe(0);
+    expect(await t.model()).toBeUndefined();
+    expect(t.changed).toEqual([`patch:${KEY}`, `reset:${KEY}`]);
+    await t.store.sessions.append({ sessionKey: KEY, id: 't:9', role: 'user', text: 'after', ts: 2 });
+    expect(await t.say('/reset', { replay: true })).toEqual({ answer: NEW, sessionKey: KEY });
+    expect(await t.count()).toBe(1);
+    // In a group, the mention that addressed the bot is not text for a fresh turn.
+    expect(await t.say('/reset @my_bot', { kind: 'group' })).toEqual({ answer: NEW, sessionKey: KEY });
+    expect(await t.count()).toBe(0);
+    await t.store.sessions.append({ sessionKey: KEY, id: 't:10', role: 'user', text: 'later', ts: 3 });
+    expect((await t.say('/reset soft')).answer).toContain('not supported');
+    expect(await t.count()).toBe(1);
+  });
+
+  it('/new <text> resets and hands the text on as the fresh session’s message; /new <model> starts on that model', async () => {
+    const t = await setup();
+    const out = await t.say('/new tell me a joke');
+    expect(out.answer).toBeUndefined();
+    expect(out).toMatchObject({ env: { text: 'tell me a joke' } });
+    expect(await t.count()).toBe(0);
+    expect(await t.say('/new llama')).toEqual({
+      answer: 'Started a new session on local/llama.',
+      sessionKey: KEY,
+    });
+    expect(await t.model()).toBe('local/llama');
+  });
+
+  it('a sender who is not authorised sends commands to the model as text, changing nothing', async () => {
+    const t = await setup();
+    const out = await t.say('/reset', { sender: '2', kind: 'group' });
+    expect(out).toMatchObject({ env: { text: '/reset' } });
+    expect(out.answer).toBeUndefined();
+    expect(t.stopped).toEqual([]);
+    expect(await t.count()).toBe(2);
+  });
+
+  it('/model lists the configured models, sets one, refuses others and clears with default', async () => {
+    const t = await setup();
+    expect((await t.say('/model')).answer).toBe(
+      'Model: local/qwen (the default).\nConfigured models: local/qwen, local/llama.\nUse /model <provider/model> to switch, /model default to go back.',
+    );
+    expect((await t.say('/model openai/gpt-9')).answer).toBe(
+      'No configured model "openai/gpt-9". Configured models: local/qwen, local/llama.',
+    );
+    expect(await t.model()).toBeUndefined();
+    expect((await t.say('/model Local/Llama')).answer).toBe('Model set to local/llama for this session.');
+    expect(await t.model()).toBe('local/llama');
+    expect((await t.say('/models')).answer).toContain('Model: local/llama (chosen for this session).');
+    expect((await t.say('/model default')).answer).toBe('Model back to the default (local/qwen).');
+    expect(await t.model()).toBeUndefined();
+  });
+
+  it('/status reports the model, levels, message count and whether a turn runs', async () => {
+    const t = await setup();
+    await t.say('/think high');
+    t.run('run-1');
+    expect((await t.say('/status')).answer).toBe(
+      [
+        `Session: ${KEY}`,
+        'Model: local/qwen',
+        'Thinking: high · Reasoning: off',
+        'Messages: 2',
+        'A turn is running now.',
+      ].join('\n'),
+    );
+  });
+});
