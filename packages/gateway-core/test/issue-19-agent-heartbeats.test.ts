@@ -291,6 +291,42 @@ describe('agent heartbeat turns', () => {
     await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: null } }) });
   });
 
+  it("a wake naming a chat's session is answered in that chat before the owner is looked for; an accountId naming no account: skipped unknown-account", async () => {
+    heartbeatReply = 'The deploy you asked about failed.';
+    const sentBefore = sent.length;
+    const chat = (await h.core.store.sessions.list({ limit: 50, offset: 0 })).sessions.find(
+      (x) => x.chatId === 'chat-1',
+    );
+    // No owner anywhere: without the wake's chat this turn would be skipped no-route.
+    const r = runner({ every: '30m', target: 'owner' }, undefined, mainOnly());
+    const prev = await r.records.get('main');
+    await r.wake({ mode: 'now', text: 'Tell me when the deploy is done.', sessionKey: chat!.key });
+    const run = await eventually(async () => {
+      const x = await r.records.get('main');
+      return x?.runId && x.runId !== prev?.runId ? x : undefined;
+    }, 10_000);
+    expect(run).toMatchObject({ status: 'sent', reason: 'wake', channel: 'scripted', to: 'chat-1' });
+    await eventually(() => sent.slice(sentBefore).some((m) => m.to.chatId === 'chat-1'), 10_000);
+    r.stop();
+
+    const calls = heartbeatRequests().length;
+    const nobody = runner(
+      { every: '30m', target: 'scripted', to: 'user:someone', accountId: 'nobody' },
+      undefined,
+      mainOnly(),
+    );
+    // As in the reference, the turn runs and its alert has nowhere to go.
+    expect(await nobody.run('main', 'interval')).toMatchObject({
+      status: 'skipped',
+      reason: 'unknown-account',
+      message: expect.stringContaining('accountId'),
+      silent: true,
+    });
+    expect(heartbeatRequests()).toHaveLength(calls + 1);
+    expect(sent.slice(sentBefore).some((m) => m.to.chatId === 'user:someone')).toBe(false);
+    nobody.stop();
+  });
+
   it('status: per agent the interval, and waitingForRoute when its last alert found no chat (no-route)', async () => {
     const { call } = cronCalls(admin);
     // A block on an entry: only that agent takes heartbeat turns; it has no chat yet.
@@ -450,7 +486,7 @@ describe('agent heartbeat turns', () => {
     for (const r of [toOwner, fromAllowFrom, nobody, blocked]) r.stop();
   });
 
-  it('directPolicy block with last or an explicit target: a DM (its kind kept from its inbound message) and a chat of unknown kind are held back, a group is told', async () => {
+  it('directPolicy block with last or an explicit target: a DM (its kind kept from its inbound message) is held back; a group and, as in the reference, a chat of unknown kind are told', async () => {
     heartbeatReply = 'The backup failed.';
     const sentBefore = sent.length;
     const dmChat = (await h.core.store.sessions.list({ limit: 50, offset: 0 })).sessions.find(
@@ -478,10 +514,15 @@ describe('agent heartbeat turns', () => {
     for (const r of runners) outcomes.push(await r.run('main', 'interval'));
     const [last, unknown, group] = outcomes;
     expect(last).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'chat-1' });
-    expect(unknown).toMatchObject({ status: 'skipped', reason: 'dm-blocked', to: 'someone-new' });
+    expect(unknown).toMatchObject({ status: 'sent', to: 'someone-new' });
     expect(group).toMatchObject({ status: 'sent', to: 'group-1' });
     await eventually(() => sent.some((m) => m.to.chatId === 'group-1'), 10_000);
-    expect(sent.slice(sentBefore).map((m) => m.to.chatId)).toEqual(['group-1']);
+    expect(
+      sent
+        .slice(sentBefore)
+        .map((m) => m.to.chatId)
+        .sort(),
+    ).toEqual(['group-1', 'someone-new']);
     for (const r of runners) r.stop();
   });
 

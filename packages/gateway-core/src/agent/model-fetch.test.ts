@@ -19,7 +19,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 
 describe('modelFetch, the fetch the model providers are given', () => {
   it('sends the method, headers and body, and answers with the status, headers and streamed body', async () => {
-    let seen: { method?: string; auth?: string; body: string } = { body: '' };
+    let seen: { method?: string | undefined; auth?: string | undefined; body: string } = { body: '' };
     const url = await serve((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));

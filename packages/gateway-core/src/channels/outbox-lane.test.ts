@@ -2,6 +2,7 @@
 // far apart the account's platform calls are kept. The outbox tests drive it through real sends;
 // these pin its edges (a gap of exactly the pacing, a slot freed with waiters queued) exactly.
 import { describe, expect, it } from 'vitest';
+import { settledYet } from '../testing/settled-yet.ts';
 import { Lane } from './outbox-lane.ts';
 import { testCaps } from './outbox-test-fixtures.ts';
 import type { ChannelAdapter } from './sdk/types.ts';
@@ -14,16 +15,6 @@ const adapter = (name: string): ChannelAdapter => ({
     return { ids: [name], at: 0 };
   },
 });
-
-/** Whether a promise has settled, after the microtasks queued so far have run. */
-async function settledYet(p: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void p.then(() => {
-    done = true;
-  });
-  await new Promise((r) => setImmediate(r));
-  return done;
-}
 
 describe('outbox lane', () => {
   it('hands the adapter to every waiter once there is one, and keeps them waiting while there is none', async () => {

@@ -138,17 +138,23 @@ export class AgentHeartbeats {
     if (p.mode === 'next-heartbeat') return;
     const s = this.settings().find((x) => x.agentId === agentId);
     if (!s?.configured && !p.text) return;
-    this.run(agentId, 'wake', key, true).catch((error: unknown) =>
+    // A text queued in a named session is an event from its chat: the reply is tried there first.
+    const origin = p.sessionKey && p.text ? p.sessionKey : undefined;
+    this.run(agentId, 'wake', key, true, origin).catch((error: unknown) =>
       this.#d.log.warn({ err: error, agentId }, 'heartbeat wake failed'),
     );
   }
 
-  /** One heartbeat turn of an agent, recorded whatever becomes of it. */
+  /**
+   * One heartbeat turn of an agent, recorded whatever becomes of it. `origin`: the session whose
+   * chat the turn answers first (a wake's).
+   */
   async run(
     agentId: string,
     reason: Reason,
     sessionKey?: string,
     retryWhenBusy = false,
+    origin?: string,
   ): Promise<AgentHeartbeatRun> {
     const started = this.#d.clock.now();
     const base = sessionKey ?? mainSessionOf(agentId);
@@ -165,12 +171,15 @@ export class AgentHeartbeats {
     if (active || this.#busy.has(key)) {
       // A wake is answered once the session is free; a periodic tick waits for its next slot.
       if (retryWhenBusy && active && !this.#stopped)
-        void this.#d.sessions.settled(active).then(() => this.run(agentId, reason, sessionKey, false));
+        void this.#d.sessions
+          .settled(active)
+          .then(() => this.run(agentId, reason, sessionKey, false, origin));
       return finish({ status: 'skipped', reason: 'requests-in-flight' });
     }
     this.#busy.add(key);
     try {
-      return await this.#turn(s, key, reason, finish, base);
+      // As in the reference, an isolated turn reads no event queue of its own: no origin.
+      return await this.#turn(s, key, reason, finish, base, s.isolatedSession ? undefined : origin);
     } catch (error) {
       return finish({ status: 'failed', reason: error instanceof Error ? error.message : String(error) });
     } finally {
@@ -184,8 +193,11 @@ export class AgentHeartbeats {
     reason: Reason,
     finish: (r: Omit<AgentHeartbeatRun, 'agentId' | 'ts' | 'durationMs'>) => Promise<AgentHeartbeatRun>,
     base: string,
+    origin: string | undefined,
   ): Promise<AgentHeartbeatRun> {
-    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#owners());
+    const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#owners(), origin);
+    if (!route.ok && route.reason === 'unknown-account')
+      this.#d.log.warn({ agentId: s.agentId, accountId: s.accountId }, 'heartbeat: unknown accountId');
     // The reference skips an owner poll with no owner to tell before calling the model.
     if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
     const shown = route.ok
@@ -304,11 +316,11 @@ export class AgentHeartbeats {
 }
 
 /**
- * `directPolicy: block` holds back a chat known to be direct, and one whose kind is not known
- * (its sessions are from before kinds were recorded, or it has none): a DM is not risked.
+ * `directPolicy: block` holds back a chat known to be direct (its session recorded it, or its id's
+ * form tells). As in the reference, one whose kind nothing tells is delivered to.
  */
 const blocked = (route: Extract<HeartbeatRoute, { ok: true }>, s: AgentHeartbeatSettings) =>
-  s.directPolicy === 'block' && route.direct !== false;
+  s.directPolicy === 'block' && route.direct === true;
 
 function whereOf(
   route: Extract<HeartbeatRoute, { ok: true }>,

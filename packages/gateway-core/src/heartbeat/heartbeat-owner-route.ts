@@ -1,6 +1,6 @@
 import type { CoreAccountConfig } from '../channels/account-config.ts';
 import type { SessionRecord } from '../store/session-types.ts';
-import { GUESSED_CHANNELS, guessChatKind } from './target-chat-kind.ts';
+import { CHANNEL_PREFIX_ALIASES, GUESSED_CHANNELS, guessChatKind } from './target-chat-kind.ts';
 
 /** A resolved channel account as the account table holds it: its allowFrom inherited and normalised. */
 export interface OwnerAccount {
@@ -58,7 +58,7 @@ function ownerAccounts(chats: readonly Chat[], accountId: string | undefined, sr
 
 /**
  * The operator's direct chat, as the reference finds it: per channel (ownerAccounts' order) the
- * first `commands.ownerAllowFrom` entry for it — `<channel>:<id>`, or an id with no channel name
+ * first `commands.ownerAllowFrom` entry for it — `<channel>:<id>` (or a channel's alias, `tg:`), or an id with no channel name
  * that is a direct chat there — else the first sender of that account's `allowFrom`. On the
  * platforms here a user's id is the chat id of their direct chat. The route never goes to a group:
  * the chat must be known direct (the agent's session with it says so, or its id's form does),
@@ -95,7 +95,9 @@ export function resolveOwnerRoute(
     for (const entry of src.ownerAllowFrom) {
       const text = String(entry).trim();
       const at = text.indexOf(':');
-      const prefix = at > 0 ? text.slice(0, at).toLowerCase() : '';
+      const word = at > 0 ? text.slice(0, at).toLowerCase() : '';
+      // `tg:1001` names Telegram as `telegram:1001` does; it is no id to try on other channels.
+      const prefix = CHANNEL_PREFIX_ALIASES[word] ?? word;
       const prefixed = named.has(prefix);
       if (wildcard(text) || (prefixed && prefix !== a.channel)) continue;
       const to = src.normalize(a.channel, prefixed ? text.slice(at + 1).trim() : text);

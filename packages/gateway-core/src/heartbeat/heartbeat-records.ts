@@ -10,6 +10,8 @@ export const DUPLICATE_WINDOW_MS = 86_400_000;
 const SKIP_MESSAGES: Record<string, string> = {
   'no-route':
     "No chat to deliver to yet: for the default target owner, set commands.ownerAllowFrom (or a channel allowFrom) to the operator's direct chat; for target last, message the agent on a channel once; or set its heartbeat target and to.",
+  'unknown-account':
+    "The heartbeat's accountId names no account of that channel: set it to one of the channel's accounts, or remove it.",
   'target-none': 'Heartbeat delivery is off in the config (target: none).',
   'dm-blocked': 'The alert was for a direct chat and the heartbeat directPolicy is block.',
   'alerts-disabled':

@@ -7,10 +7,12 @@ import type { OwnerSources } from './heartbeat-owner-route.ts';
 import { resolveHeartbeatRoute } from './heartbeat-route.ts';
 
 const storeWith = (sessions: Partial<SessionRecord>[]) =>
-  ({ sessions: { list: async () => ({ sessions, total: sessions.length }) } }) as unknown as Pick<
-    Store,
-    'sessions'
-  >;
+  ({
+    sessions: {
+      list: async () => ({ sessions, total: sessions.length }),
+      get: async (key: string) => sessions.find((x) => x.key === key),
+    },
+  }) as unknown as Pick<Store, 'sessions'>;
 const agents = { agentOf: (key: string) => key.split(':')[1] ?? 'main' };
 const owner = { agentId: 'main', target: 'owner' };
 /** Providers with the channels' ids, reading allow lists as the real ones do (`tg:1001` → `1001`). */
@@ -19,9 +21,10 @@ const telegram = {
   normalizeSenderId: (id: string) => id.trim().replace(/^(tg|telegram):/i, ''),
 };
 const slack = scriptedProvider({}, 'slack').provider;
+const signal = scriptedProvider({}, 'signal').provider;
 /** The owner sources as the heartbeat runner builds them: the accounts as the table resolves them. */
 const sources = (
-  channels: { telegram?: unknown; slack?: unknown },
+  channels: { telegram?: unknown; slack?: unknown; signal?: unknown },
   ownerAllowFrom: (string | number)[] = [],
 ) =>
   ({
@@ -29,6 +32,7 @@ const sources = (
     accounts: [
       ...resolveAccounts('telegram', channels.telegram, telegram),
       ...resolveAccounts('slack', channels.slack, slack),
+      ...resolveAccounts('signal', channels.signal, signal),
     ],
     normalize: (channel, id) => (channel === 'telegram' ? telegram.normalizeSenderId(id) : id),
   }) satisfies OwnerSources;
@@ -165,5 +169,74 @@ describe('resolveHeartbeatRoute: whether the chat is direct', () => {
       to: '-5',
       direct: false,
     });
+  });
+});
+
+/** A chat session of agent main. */
+const chatOf = (
+  channel: string,
+  chatId: string,
+  updatedAtMs: number,
+  extra: Partial<SessionRecord> = {},
+) => ({
+  key: `agent:main:${channel}:default:${chatId}`,
+  kind: 'channel' as const,
+  channel,
+  accountId: 'default',
+  chatId,
+  updatedAtMs,
+  ...extra,
+});
+
+describe('resolveHeartbeatRoute: a wake from a chat', () => {
+  it('a wake naming a chat session is answered in that chat before the owner (even a group) and before the last chat; an explicit target and a non-chat session keep their routes', async () => {
+    const group = chatOf('slack', 'C042', 1, { chatKind: 'group', threadId: '17.5' });
+    const latest = chatOf('telegram', '1001', 9);
+    const store = storeWith([group, latest, { key: 'agent:main:main', kind: 'webchat', updatedAtMs: 3 }]);
+    const src = sources({ telegram: { allowFrom: ['1001'] }, slack: {} });
+    const at = (target: string, origin?: string, to?: string) =>
+      resolveHeartbeatRoute(store, agents, { agentId: 'main', target, to }, src, origin);
+    const there = {
+      ok: true,
+      channel: 'slack',
+      to: 'C042',
+      accountId: 'default',
+      threadId: '17.5',
+      sessionKey: group.key,
+      direct: false,
+    };
+    expect(await at('owner', group.key)).toEqual(there);
+    expect(await at('last', group.key)).toEqual(there);
+    expect(await at('owner')).toMatchObject({ channel: 'telegram', to: '1001' });
+    expect(await at('owner', 'agent:main:main')).toMatchObject({ channel: 'telegram', to: '1001' });
+    expect(await at('telegram', group.key, '-100')).toMatchObject({ channel: 'telegram', to: '-100' });
+    expect(await at('none', group.key)).toEqual({ ok: false, reason: 'target-none' });
+  });
+});
+
+describe('resolveHeartbeatRoute: channel aliases and account ids', () => {
+  it('a `tg:` commands.ownerAllowFrom entry names Telegram: it is not tried as an id on another channel', async () => {
+    // The agent's recent chat is on Signal, so Signal's account is looked at first.
+    const src = sources({ telegram: {}, signal: {} }, ['tg:1001']);
+    expect(await route(src, {}, [chatOf('signal', '+15550001', 5)])).toEqual({
+      ok: true,
+      channel: 'telegram',
+      to: '1001',
+      accountId: 'default',
+      direct: true,
+    });
+  });
+
+  it('an accountId no account of the channel has: unknown-account for an explicit target and last, no-route for owner; a known one (any case) goes through', async () => {
+    const src = sources({ telegram: { accounts: { ops: { allowFrom: ['7'] } } } });
+    const store = storeWith([chatOf('telegram', '55', 2, { accountId: 'ops' })]);
+    const at = (target: string, accountId: string, to?: string) =>
+      resolveHeartbeatRoute(store, agents, { agentId: 'main', target, to, accountId }, src);
+    expect(await at('telegram', 'nobody', '55')).toEqual({ ok: false, reason: 'unknown-account' });
+    expect(await at('last', 'nobody')).toEqual({ ok: false, reason: 'unknown-account' });
+    expect(await at('owner', 'nobody')).toEqual({ ok: false, reason: 'no-route' });
+    expect(await at('telegram', 'OPS', '55')).toMatchObject({ ok: true, to: '55', accountId: 'OPS' });
+    // A channel with no accounts known here is not checked.
+    expect(await at('slack', 'nobody', 'C1')).toMatchObject({ ok: true, to: 'C1' });
   });
 });

@@ -18,7 +18,7 @@ export type HeartbeatRoute =
        */
       direct?: boolean | undefined;
     }
-  | { ok: false; reason: 'no-route' | 'target-none' };
+  | { ok: false; reason: 'no-route' | 'target-none' | 'unknown-account' };
 
 /** Sessions looked at for the last route: the most recently active ones come first. */
 const LAST_ROUTE_SCAN = 200;
@@ -27,21 +27,42 @@ const LAST_ROUTE_SCAN = 200;
  * Where an agent's heartbeat alert goes. `owner` (the default): the operator's direct chat;
  * `last`: the chat of the agent's most recently active channel session (each chat has its own
  * session here, so that is where its main session's last conversation is); a channel id: its
- * `to`; `none`: nowhere.
+ * `to`; `none`: nowhere. `origin`: the session a wake named with its text; for `owner` and `last`
+ * its chat, when it is one, comes first (the reference's turn source: the chat an event came from
+ * is answered there, the owner looked for only without one).
  */
 export async function resolveHeartbeatRoute(
   store: Pick<Store, 'sessions'>,
   agents: { agentOf(sessionKey: string): string },
   s: Pick<AgentHeartbeatSettings, 'agentId' | 'target' | 'to' | 'accountId'>,
   owners: OwnerSources = NO_OWNERS,
+  origin?: string,
 ): Promise<HeartbeatRoute> {
   if (s.target === 'none') return { ok: false, reason: 'target-none' };
+  const from =
+    origin && (s.target === 'owner' || s.target === 'last') ? await store.sessions.get(origin) : undefined;
+  if (from?.kind === 'channel' && from.channel && from.chatId) {
+    // As in the reference, an owner target sends through the chat's own account; `last` through
+    // the heartbeat's accountId when it names one.
+    const accountId = (s.target === 'last' ? s.accountId : undefined) ?? from.accountId;
+    if (unknownAccount(from.channel, accountId, owners)) return { ok: false, reason: 'unknown-account' };
+    return {
+      ok: true,
+      channel: from.channel,
+      to: from.chatId,
+      sessionKey: from.key,
+      ...(accountId ? { accountId } : {}),
+      ...(from.threadId ? { threadId: from.threadId } : {}),
+      ...directOf(from.channel, from.chatId, from),
+    };
+  }
   if (s.target === 'owner')
     return resolveOwnerRoute(await agentChats(store, agents, s.agentId), s.accountId, owners);
 
   if (s.target !== 'last') {
     if (!s.to) return { ok: false, reason: 'no-route' };
     const { channel, to, accountId } = { channel: s.target, to: s.to, accountId: s.accountId };
+    if (unknownAccount(channel, accountId, owners)) return { ok: false, reason: 'unknown-account' };
     // Any agent's session with that chat knows its kind.
     const known = (await channelChats(store)).find(
       (x) =>
@@ -49,9 +70,10 @@ export async function resolveHeartbeatRoute(
     );
     return { ok: true, channel, to, ...(accountId ? { accountId } : {}), ...directOf(channel, to, known) };
   }
-  const last = (await agentChats(store, agents, s.agentId)).filter(
-    (x) => !s.accountId || x.accountId === s.accountId,
-  )[0];
+  const chats = await agentChats(store, agents, s.agentId);
+  const latest = chats[0]?.channel;
+  if (latest && unknownAccount(latest, s.accountId, owners)) return { ok: false, reason: 'unknown-account' };
+  const last = chats.filter((x) => !s.accountId || x.accountId === s.accountId)[0];
   if (!last?.channel || !last.chatId) return { ok: false, reason: 'no-route' };
   return {
     ok: true,
@@ -71,6 +93,16 @@ export async function resolveHeartbeatRoute(
 function directOf(channel: string, to: string, x: Pick<SessionRecord, 'chatKind'> | undefined) {
   const kind = x?.chatKind ?? guessChatKind(channel, to);
   return kind ? { direct: kind === 'direct' } : {};
+}
+
+/**
+ * The heartbeat's `accountId` names no account of a channel that has some (the reference's
+ * `unknown-account`; a channel with no accounts listed is not checked, as there).
+ */
+function unknownAccount(channel: string, accountId: string | undefined, owners: OwnerSources): boolean {
+  if (!accountId) return false;
+  const ids = owners.accounts.filter((a) => a.channel === channel).map((a) => a.core.accountId.toLowerCase());
+  return ids.length > 0 && !ids.includes(accountId.trim().toLowerCase());
 }
 
 /** Channel sessions, most recently active first. */

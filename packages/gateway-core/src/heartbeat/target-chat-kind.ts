@@ -77,6 +77,12 @@ const imessage: Guess = (to) => {
 
 const GUESSES: Record<string, Guess> = { telegram, slack, discord, whatsapp, signal, imessage };
 
+/**
+ * Other names a target may start with for a channel: the reference's Telegram plugin takes `tg:`
+ * as `telegram:` (the only such alias its bundled channels declare).
+ */
+export const CHANNEL_PREFIX_ALIASES: Readonly<Record<string, string>> = { tg: 'telegram' };
+
 /** The channels whose id forms are known here. */
 export const GUESSED_CHANNELS: readonly string[] = Object.keys(GUESSES);
 

@@ -9,6 +9,7 @@ import { EventBus } from '../events/event-bus.ts';
 import { createSilentLogger } from '../logging/logger.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { queuedOutboxRecord } from '../testing/outbox-record.ts';
+import { settledYet } from '../testing/settled-yet.ts';
 import { systemClock } from '../util/clock.ts';
 import type { Responder } from './responder.ts';
 import { SessionRouter } from './session-router.ts';
@@ -24,16 +25,6 @@ const message = (id: string): InboundEnvelope => ({
   mentions: { bot: false, userIds: [] },
   media: [],
 });
-
-async function settled(p: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((r) => setImmediate(r));
-  return done;
-}
 
 /** A responder that answers when released, and says when it was first asked. */
 function held() {
@@ -87,7 +78,7 @@ describe('an inbound channel message, kept before it is answered as kept', () =>
       const kept = router.inbound(message('1'));
       // The model is asked while the message's writes are still only in the log.
       await model.asked;
-      expect(await settled(kept)).toBe(false);
+      expect(await settledYet(kept)).toBe(false);
       // The reply's outbox record is a durable write: it carries the message, the session and the run.
       model.release();
       const { runId } = await kept;

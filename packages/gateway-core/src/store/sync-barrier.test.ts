@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuedOutboxRecord } from '../testing/outbox-record.ts';
+import { settledYet } from '../testing/settled-yet.ts';
 import { createSqliteStore } from './sqlite-store.ts';
-
-/** Whether `p` has settled once the microtasks queued so far have run. */
-async function settled(p: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((r) => setImmediate(r));
-  return done;
-}
 
 describe('deferred.synced(): the barrier after deferred writes', () => {
   let dir: string | undefined;
@@ -32,17 +22,17 @@ describe('deferred.synced(): the barrier after deferred writes', () => {
       const synced = deferred.synced();
       // A read through the durable path commits nothing, so syncs nothing.
       expect(await store.sessions.history('s1', { limit: 5 })).toEqual([]);
-      expect(await settled(synced)).toBe(false);
+      expect(await settledYet(synced)).toBe(false);
       // Another deferred write: rows changed, but not synced.
       await deferred.sessions.append({ sessionKey: 's1', id: 'm1', role: 'user', text: 'hi', ts: 2 });
       expect(await store.runs.get('nope')).toBeUndefined();
-      expect(await settled(synced)).toBe(false);
+      expect(await settledYet(synced)).toBe(false);
       // A durable write that changes nothing (a no-op update) syncs nothing either.
       await store.outbox.update('nope', { status: 'delivered', updatedAtMs: 3 });
-      expect(await settled(synced)).toBe(false);
+      expect(await settledYet(synced)).toBe(false);
       // The reply's outbox record: a durable commit that writes syncs the whole log.
       await store.outbox.enqueue(queuedOutboxRecord({ id: 'o1' }));
-      expect(await settled(synced)).toBe(true);
+      expect(await settledYet(synced)).toBe(true);
       await synced;
     } finally {
       await store.close();
@@ -57,7 +47,7 @@ describe('deferred.synced(): the barrier after deferred writes', () => {
       await deferred.sessions.ensure({ key: 's1', kind: 'channel', createdAtMs: 1 });
       const t0 = performance.now();
       const synced = deferred.synced();
-      expect(await settled(synced)).toBe(false);
+      expect(await settledYet(synced)).toBe(false);
       await synced;
       expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
       // The store's own durable write is what synced the log.
