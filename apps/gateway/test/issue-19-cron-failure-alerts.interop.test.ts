@@ -9,9 +9,11 @@
 // completion failed), the failure webhook is told at once with "delivery failed", `cron runs`
 // shows the reference's delivery and completion status; with `--best-effort-deliver` it succeeds.
 // A job whose turn answers nothing: `cron run --wait` succeeds, `cron runs` shows the delivery
-// suppressed (`silent`) and `cron list` "ok (suppressed)". A job whose scheduled runs fail 10 times
-// in a row is turned off: `cron list --all` shows "disabled (10x)"; `cron enable` resets the streak.
+// suppressed (`silent`) and `cron list` "ok (suppressed)". A job whose runs fail 10 times in a row,
+// the last a scheduled one, is turned off: `cron list --all` shows "disabled (10x)"; `cron enable`
+// resets the streak.
 import { type FakeOpenAi, messageText, WebhookReceiver, waitFor } from '@openclaw/test-fakes';
+import { connectOperator } from '@openclaw/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRunWaitArgs } from './reference-clients.ts';
 import { type ModelGateway, modelGateway } from './reference-gateway.ts';
@@ -245,7 +247,7 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     expect((await cli(['cron', 'rm', id])).code).toBe(0);
   }, 180_000);
 
-  it('10 failed scheduled runs in a row: cron list --all shows the job "disabled (10x)", cron enable resets the streak', async () => {
+  it('10 failed runs in a row, the last a scheduled one: cron list --all shows the job "disabled (10x)", cron enable resets the streak', async () => {
     llm.failNext({ status: 400, description: 'model refused', times: 10 });
     const add = await cli([
       'cron',
@@ -253,7 +255,7 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
       '--name',
       'interop-off',
       '--every',
-      '1s',
+      '1h',
       '--message',
       'tick',
       '--no-deliver',
@@ -261,6 +263,28 @@ describe("a cron job's failure alerts through the reference CLI (issue 19)", () 
     expect(add.code, add.out).toBe(0);
     const id = jobIdOf(add.out)!;
     const show = async () => JSON.parse((await cli(['cron', 'show', id, '--json'])).out);
+    // Runs by hand count in the streak but neither turn the job off nor back it off (as in the
+    // reference); scheduled ones back off after each failure, so only the tenth is scheduled. The
+    // nine by hand go straight to the gateway (the CLI's `cron run` is tested above).
+    const op = await connectOperator(g.gw.url, TOKEN, { scopes: ['operator.admin'] });
+    try {
+      for (let i = 0; i < 9; i++) {
+        const { runId } = (await op.request('cron.run', { id, mode: 'force' })) as { runId: string };
+        await waitFor(
+          async () => {
+            const { runs } = (await op.request('cron.runs', { id, runId })) as { runs: { status: string }[] };
+            return runs[0]?.status === 'error';
+          },
+          10_000,
+          'the run by hand failed',
+        );
+      }
+    } finally {
+      await op.close();
+    }
+    expect((await show()).state).toMatchObject({ consecutiveErrors: 9 });
+    expect((await show()).enabled).toBe(true);
+    expect((await cli(['cron', 'edit', id, '--every', '1s'])).code).toBe(0);
     await waitFor(async () => (await show()).enabled === false, 60_000, 'the job turned off');
     expect((await show()).state).toMatchObject({
       consecutiveErrors: 10,

@@ -32,10 +32,13 @@ describe('cron webhook delivery', () => {
     return (await call('cron.add', params)) as { id: string; delivery: unknown };
   };
   /** Run a job and wait until its row is finished, delivery included. */
-  const runSettled = async (id: string) => {
-    const { runId } = (await call('cron.run', { id, mode: 'force' })) as { runId: string };
+  /** `scheduled`: the scheduler fires it (at its time) instead. */
+  const runSettled = async (id: string, scheduled = false) => {
+    const runId = scheduled
+      ? undefined
+      : ((await call('cron.run', { id, mode: 'force' })) as { runId: string }).runId;
     const row = await eventually(async () => {
-      const { runs } = (await call('cron.runs', { id, runId })) as { runs: Row[] };
+      const { runs } = (await call('cron.runs', { id, ...(runId ? { runId } : {}) })) as { runs: Row[] };
       return runs[0]?.status !== 'running' && runs[0]?.deliveryStatus ? runs[0] : undefined;
     }, 15_000);
     return { runId, row };
@@ -123,7 +126,8 @@ describe('cron webhook delivery', () => {
   it("a refused POST fails the run's completion: the failure webhook is told at once, a one-shot job is kept disabled", async () => {
     const params = {
       name: 'once-hook',
-      schedule: { kind: 'at', at: new Date(Date.now() + 86_400_000).toISOString() },
+      // Fired at its time: a run by hand before then would keep the job for that time.
+      schedule: { kind: 'at', at: new Date(Date.now() + 1500).toISOString() },
       sessionTarget: 'isolated',
       wakeMode: 'now',
       payload: { kind: 'agentTurn', message: 'once now' },
@@ -133,7 +137,7 @@ describe('cron webhook delivery', () => {
     expect(referenceErrors('CronAddParams', params)).toBe('');
     const job = (await call('cron.add', params)) as { id: string };
     rx.answer(400);
-    const { row } = await runSettled(job.id);
+    const { row } = await runSettled(job.id, true);
     expect(row).toMatchObject({ status: 'ok', deliveryStatus: 'not-delivered', completionStatus: 'failed' });
     const alert = await eventually(() => rx.hits.find((x) => x.path === '/once-alert'), 15_000);
     expect(JSON.parse(alert.body).message).toBe(

@@ -322,6 +322,8 @@ export class CronService {
     }
     const deps = { ...this.#o, deliveries: this.#deliveries, notify: this.#notify };
     await finishRun(deps, job, run, { ok, error, output });
+    // A failed run may have moved the job's next run (a retry, a backoff).
+    if (!ok) await this.#arm();
   }
 
   /** A notice to a job's agent: a system event in its main session, answered there at once. */

@@ -47,9 +47,10 @@ function rig(runAgent?: ConstructorParameters<typeof CronService>[0]['runAgent']
     },
   });
   /** Run the job now; its send is settled as told once it is queued; resolves with the run's row. */
-  const run = async (jobId: string, outcome: 'delivered' | 'failed') => {
-    const runId = await cron.runNow(jobId);
+  /** Fired by the scheduler instead when `scheduled` (the clock moved to its time). */
+  const run = async (jobId: string, outcome: 'delivered' | 'failed', scheduled = false) => {
     const outboxId = `out_${n + 1}`;
+    const runId = scheduled ? await fireAtItsTime(jobId) : await cron.runNow(jobId);
     await vi.waitFor(async () => expect(await store.outbox.get(outboxId)).toBeDefined());
     await store.outbox.update(
       outboxId,
@@ -59,7 +60,13 @@ function rig(runAgent?: ConstructorParameters<typeof CronService>[0]['runAgent']
     const [r] = await store.cron.runs({ runId, limit: 1 });
     return runRow(r!, false, false);
   };
-  return { store, cron, sent, run };
+  const fireAtItsTime = async (jobId: string) => {
+    const at = (await store.cron.get(jobId))?.nextRunAtMs as number;
+    clock.advance(at - clock.now());
+    const [runId] = await cron.tick();
+    return runId as string;
+  };
+  return { store, clock, cron, sent, run };
 }
 
 const announce = (extra: Partial<JobInput> = {}): JobInput => ({
@@ -159,34 +166,35 @@ describe('delivery failures and failure alerts', () => {
 });
 
 describe('one-shot jobs and their delivery', () => {
-  const oneShot = (): JobInput =>
+  // Fired at their time: a run by hand before then leaves a one-shot job for that time.
+  const oneShot = (now: number): JobInput =>
     announce({
-      schedule: { kind: 'at', at: new Date(2_000_000_000_000).toISOString() },
+      schedule: { kind: 'at', at: new Date(now + 60_000).toISOString() },
       deleteAfterRun: true,
     });
 
   it('a one-shot job whose delivery failed is kept, disabled; one delivered is removed', async () => {
-    const { store, cron, run } = rig();
+    const { store, clock, cron, run } = rig();
     await cron.start();
-    const failed = await cron.add(oneShot());
-    expect(await run(failed.id, 'failed')).toMatchObject({ completionStatus: 'failed' });
+    const failed = await cron.add(oneShot(clock.now()));
+    expect(await run(failed.id, 'failed', true)).toMatchObject({ completionStatus: 'failed' });
     expect(await store.cron.get(failed.id)).toMatchObject({
       enabled: false,
       nextRunAtMs: null,
       lastStatus: 'ok',
     });
 
-    const delivered = await cron.add(oneShot());
-    await run(delivered.id, 'delivered');
+    const delivered = await cron.add(oneShot(clock.now()));
+    await run(delivered.id, 'delivered', true);
     expect(await store.cron.get(delivered.id)).toBeUndefined();
     await cron.close();
   });
 
   it('with best effort, a one-shot job whose delivery failed is removed', async () => {
-    const { store, cron, run } = rig();
+    const { store, clock, cron, run } = rig();
     await cron.start();
-    const job = await cron.add({ ...oneShot(), bestEffort: true });
-    await run(job.id, 'failed');
+    const job = await cron.add({ ...oneShot(clock.now()), bestEffort: true });
+    await run(job.id, 'failed', true);
     expect(await store.cron.get(job.id)).toBeUndefined();
     await cron.close();
   });
@@ -226,10 +234,12 @@ describe('a delivery still pending when the scheduler stopped', () => {
     await first.cron.start();
     const job = await first.cron.add({
       ...announce({ failureDestination: { channel: 'telegram', to: 'ops' } }),
-      schedule: { kind: 'at', at: new Date(2_000_000_000_000).toISOString() },
+      schedule: { kind: 'at', at: new Date(1_060_000).toISOString() },
       deleteAfterRun: true,
     });
-    await first.cron.runNow(job.id);
+    // Fired at its time: a run by hand before then would keep the job for that time.
+    first.clock.advance(60_000);
+    expect(await first.cron.tick()).toHaveLength(1);
     await vi.waitFor(async () => expect((await first.store.cron.get(job.id))?.lastStatus).toBe('ok'));
     // Stopped with the send still queued: no completion yet.
     await first.cron.close();

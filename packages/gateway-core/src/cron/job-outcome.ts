@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { type AlertNotice, type Completion, type GlobalAlertConfig, settleAlert } from './failure-alerts.ts';
+import { keepsOneShotOccurrence, nextRunAfterFailure } from './run-retry.ts';
 
 /** Failure alerts as the scheduler uses them: the global policy, and how a notice is sent. */
 export interface CronAlerts {
@@ -72,7 +73,10 @@ export async function recordJobOutcome(
           'cron failure alert not sent',
         ),
       );
-  const done = oneShotAfter(current, run, completion);
+  // A failed run may move the next run (a one-shot job's retry, a recurring job's backoff).
+  const retryAtMs =
+    settled || autoDisabled ? undefined : nextRunAfterFailure(current, run, alerts?.consecutiveErrors ?? 0);
+  const done = retryAtMs === undefined ? oneShotAfter(current, run, completion) : undefined;
   if (done === 'remove') {
     await deps.store.cron.remove(run.jobId);
     return;
@@ -83,6 +87,7 @@ export async function recordJobOutcome(
     ...(settled ? {} : { lastRunAtMs: run.startedAtMs, lastStatus: run.status }),
     ...(alerts ? { alerts } : {}),
     ...(completion === 'pending' ? {} : { lastDelivery: deliveryOf(run) }),
+    ...(retryAtMs !== undefined ? { nextRunAtMs: retryAtMs } : {}),
     ...(done === 'disable' || autoDisabled ? { enabled: false, nextRunAtMs: null } : {}),
     ...(autoDisabled ? { autoDisabled } : {}),
   });
@@ -143,7 +148,8 @@ async function notifyAutoDisabled(
  * its completion is known: a job removed after its run is removed once a run completed; a one-shot
  * (`at`) job otherwise is disabled (no next run) whatever the outcome — kept after a success
  * without `deleteAfterRun`, after a failed or skipped run, or when its delivery failed — so it is
- * kept for inspection and never replays its payload.
+ * kept for inspection and never replays its payload. A run by hand before the job's time leaves
+ * the job as it was: it still fires then.
  */
 function oneShotAfter(
   job: CronJobRecord,
@@ -151,6 +157,7 @@ function oneShotAfter(
   completion: Completion,
 ): 'remove' | 'disable' | undefined {
   if (run.status === 'running' || completion === 'pending') return undefined;
+  if (keepsOneShotOccurrence(job, run)) return undefined;
   if (job.deleteAfterRun && completion === 'succeeded') return 'remove';
   return job.schedule.kind === 'at' && job.enabled ? 'disable' : undefined;
 }

@@ -1,0 +1,169 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../events/event-bus.ts';
+import { createSilentLogger } from '../logging/logger.ts';
+import { createSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import { ManualClock } from '../util/clock.ts';
+import { CronService } from './cron-service.ts';
+import { isTransientError } from './run-retry.ts';
+
+// When a job runs next after a run, as the reference's scheduler decides it, on a real SQLite
+// store with a clock the test moves: a run by hand keeps a one-shot job's time, a one-shot job is
+// tried again after a transient error, and a recurring job backs off after failed runs.
+const T0 = 1_700_000_000_000;
+const S = 1000;
+const MIN = 60 * S;
+
+describe('when a job runs next', () => {
+  let store: SqliteStore | undefined;
+  let dir = '';
+  afterEach(async () => {
+    store?.close();
+    store = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = '';
+  });
+  /** A scheduler whose turns fail with the error each job's message names ('ok': they succeed). */
+  const rig = async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oc-cron-retry-'));
+    store = createSqliteStore({ path: join(dir, 'gateway.db') });
+    const clock = new ManualClock(T0);
+    const errors = new Map<string, string[]>();
+    const cron = new CronService({
+      store,
+      bus: new EventBus(),
+      clock,
+      log: createSilentLogger(),
+      enabled: () => true,
+      timers: false,
+      send: async () => undefined,
+      runAgent: async (_action, job) => {
+        const error = errors.get(job.id)?.shift();
+        return { runId: undefined, outcome: Promise.resolve(error ? { ok: false, error } : { ok: true }) };
+      },
+    });
+    await cron.start();
+    const add = (name: string, schedule: Parameters<typeof cron.add>[0]['schedule'], fails: string[] = []) =>
+      cron
+        .add({
+          name,
+          schedule,
+          deleteAfterRun: schedule.kind === 'at',
+          action: { kind: 'agent', message: name },
+        })
+        .then((job) => {
+          errors.set(job.id, fails);
+          return job;
+        });
+    const at = (ms: number) => ({ kind: 'at' as const, at: new Date(ms).toISOString() });
+    /** Move the clock to `ms`, fire what is due there, and wait for its runs. */
+    const tickAt = async (ms: number) => {
+      clock.advance(ms - clock.now());
+      const ids = await cron.tick();
+      await cron.settled();
+      return ids;
+    };
+    const state = async (id: string) => {
+      const job = await cron.get(id).catch(() => undefined);
+      return job && { enabled: job.enabled, nextRunAtMs: job.state.nextRunAtMs };
+    };
+    return { cron, clock, add, at, tickAt, state };
+  };
+
+  it('a run by hand before a one-shot job’s time keeps the job for that time, ok or failed; it fires then', async () => {
+    const { cron, add, at, tickAt, state } = await rig();
+    const once = await add('once', at(T0 + 60 * MIN), ['fetch failed']);
+    for (let i = 0; i < 2; i++) {
+      await cron.runNow(once.id);
+      await cron.settled();
+      // Neither the failed nor the successful run removed it, turned it off or moved its time.
+      expect(await state(once.id)).toEqual({ enabled: true, nextRunAtMs: T0 + 60 * MIN });
+    }
+    expect((await cron.runs({ jobId: once.id })).map((r) => [r.trigger, r.status])).toEqual([
+      ['manual', 'error'],
+      ['manual', 'ok'],
+    ]);
+    // Paused, it stays paused and keeps its time.
+    await cron.update(once.id, { enabled: false });
+    await cron.runNow(once.id);
+    await cron.settled();
+    expect((await cron.get(once.id)).enabled).toBe(false);
+    await cron.update(once.id, { enabled: true });
+    expect(await tickAt(T0 + 60 * MIN)).toHaveLength(1);
+    expect(await state(once.id)).toBeUndefined();
+  });
+
+  it('a one-shot job is tried again after a transient error: 30 s, 1 min, 5 min after each; then turned off; a permanent error turns it off at once', async () => {
+    const { cron, add, at, tickAt, state } = await rig();
+    const t = T0 + MIN;
+    const job = await add('flaky', at(t), [
+      '429 Too Many Requests',
+      'fetch failed',
+      'request timed out',
+      'overloaded',
+    ]);
+    const permanent = await add('denied', at(t), ['invalid api key']);
+    expect(await tickAt(t)).toHaveLength(2);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 30 * S });
+    expect(await state(permanent.id)).toEqual({ enabled: false, nextRunAtMs: undefined });
+    expect(await tickAt(t + 29 * S)).toEqual([]);
+    expect(await tickAt(t + 30 * S)).toHaveLength(1);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 90 * S });
+    expect(await tickAt(t + 90 * S)).toHaveLength(1);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 90 * S + 5 * MIN });
+    expect(await tickAt(t + 90 * S + 5 * MIN)).toHaveLength(1);
+    // The fourth failure in a row: its retries are spent.
+    expect(await state(job.id)).toEqual({ enabled: false, nextRunAtMs: undefined });
+    expect((await cron.get(job.id)).state.consecutiveErrors).toBe(4);
+    expect(await tickAt(t + 60 * MIN)).toEqual([]);
+
+    // A retry that succeeds ends the job as a run at its time would have.
+    const once = await add('once', at(T0 + 2 * 60 * MIN), ['socket hang up']);
+    await tickAt(T0 + 2 * 60 * MIN);
+    expect(await tickAt(T0 + 2 * 60 * MIN + 30 * S)).toHaveLength(1);
+    expect(await state(once.id)).toBeUndefined();
+  });
+
+  it('a recurring job’s next run is pushed out after failed runs in a row (30 s, 1, 5, 15, 60 min); a success brings its schedule back', async () => {
+    const { cron, add, tickAt, state } = await rig();
+    const fails = Array.from({ length: 6 }, (_, i) => `boom ${i + 1}`);
+    const job = await add('every10s', { kind: 'every', everyMs: 10 * S }, fails);
+    await tickAt(T0 + 10 * S);
+    let ended = T0 + 10 * S;
+    for (const backoff of [30 * S, MIN, 5 * MIN, 15 * MIN, 60 * MIN]) {
+      const next = ended + backoff;
+      expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: next });
+      expect(await tickAt(next - S)).toEqual([]);
+      expect(await tickAt(next)).toHaveLength(1);
+      ended = next;
+    }
+    // The sixth failure waits 60 min again; the run after it succeeds: every 10 s again.
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: ended + 60 * MIN });
+    await tickAt(ended + 60 * MIN);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: ended + 60 * MIN + 10 * S });
+    // A failed run by hand moves nothing (as the reference's: it keeps the job's cadence).
+    fails.push('boom by hand');
+    await cron.runNow(job.id);
+    await cron.settled();
+    expect((await cron.get(job.id)).state).toMatchObject({ lastStatus: 'error', consecutiveErrors: 1 });
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: ended + 60 * MIN + 10 * S });
+  });
+
+  it('counts rate limits, overload, network failures, timeouts and server errors as transient', () => {
+    for (const e of [
+      'HTTP 429: rate limit exceeded',
+      'Too Many Requests',
+      'status 529 overloaded',
+      'fetch failed',
+      'connect ECONNREFUSED 127.0.0.1:443',
+      'The operation timed out',
+      'status code 503',
+      'Bad Gateway',
+    ])
+      expect([e, isTransientError(e)]).toEqual([e, true]);
+    for (const e of ['invalid api key', 'model not found', 'job 500 of 700 failed', undefined])
+      expect([e, isTransientError(e)]).toEqual([e, false]);
+  });
+});

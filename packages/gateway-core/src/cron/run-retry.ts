@@ -1,0 +1,66 @@
+import type { CronJobRecord, CronRunRecord } from '../store/types.ts';
+
+/**
+ * How long a job waits after failed runs in a row (the reference's schedule): 30 s, 1 min, 5 min,
+ * 15 min, then 60 min for every further failure.
+ */
+export const ERROR_BACKOFF_MS = [30_000, 60_000, 300_000, 900_000, 3_600_000] as const;
+
+/** Retries of a one-shot job after transient errors (the reference's default). */
+export const ONE_SHOT_RETRIES = 3;
+
+// What the reference counts as a transient error, by the error's text: rate limits, an overloaded
+// provider, network failures, timeouts and server errors. Status codes only with a word saying so,
+// so a number in an unrelated message is not taken for one.
+const TRANSIENT = [
+  /\b(?:https?|status|code|error|response)\b[\s:=#"'(]{0,6}(?:429|529|5\d\d)\b/i,
+  /^\s*(?:429|529|5\d\d)\b/,
+  /rate[ _-]?limit|too many requests|resource has been exhausted|quota exceeded|tokens per day/i,
+  /overloaded|high demand|capacity exceeded/i,
+  /network|fetch failed|socket|econnreset|econnrefused|eai_again|enetdown|enetreset|enetunreach|ehostunreach|ehostdown|epipe/i,
+  /timeout|timed out|etimedout/i,
+  /internal server error|bad gateway|service unavailable|gateway time-?out|\b5xx\b/i,
+];
+
+/** Whether a run's error is one that may pass if tried again. */
+export function isTransientError(error: string | undefined): boolean {
+  return !!error && TRANSIENT.some((re) => re.test(error));
+}
+
+/** The wait after `failures` failed runs in a row, on `schedule` (its last step repeats). */
+export function errorBackoffMs(failures: number, schedule: readonly number[] = ERROR_BACKOFF_MS): number {
+  return schedule[Math.max(0, Math.min(failures - 1, schedule.length - 1))] as number;
+}
+
+/**
+ * Whether a run started by hand (`cron run`) leaves a one-shot job's coming occurrence in place,
+ * as the reference's does: the job is neither removed nor turned off by it, and still fires then.
+ */
+export function keepsOneShotOccurrence(job: CronJobRecord, run: CronRunRecord): boolean {
+  if (run.trigger !== 'manual' || job.schedule.kind !== 'at') return false;
+  const at = job.enabled && job.nextRunAtMs !== null ? job.nextRunAtMs : Date.parse(job.schedule.at);
+  return at > run.startedAtMs;
+}
+
+/**
+ * When a job runs next after this failed run, where the failure changes that (the reference's
+ * policy): a one-shot job is tried again after a transient error, up to three times (30 s, 1 min,
+ * 5 min after each failed run ended), else it is turned off as usual; a recurring job's next run
+ * is pushed out to at least the backoff after its failures in a row, and a success ends that (its
+ * next run is its schedule's again). A run started by hand changes no schedule.
+ */
+export function nextRunAfterFailure(
+  job: CronJobRecord,
+  run: CronRunRecord,
+  failures: number,
+): number | undefined {
+  if (run.status !== 'error' || !job.enabled || failures < 1) return undefined;
+  const endedAt = run.endedAtMs ?? run.startedAtMs;
+  if (job.schedule.kind === 'at') {
+    if (keepsOneShotOccurrence(job, run)) return undefined;
+    if (!isTransientError(run.error) || failures > ONE_SHOT_RETRIES) return undefined;
+    return endedAt + errorBackoffMs(failures, ERROR_BACKOFF_MS.slice(0, ONE_SHOT_RETRIES));
+  }
+  if (run.trigger === 'manual' || job.nextRunAtMs === null) return undefined;
+  return Math.max(job.nextRunAtMs, endedAt + errorBackoffMs(failures));
+}
