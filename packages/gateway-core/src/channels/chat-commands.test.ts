@@ -3,8 +3,8 @@ import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from '../agent
 import { sessionThinkingState } from '../agent/session-thinking.ts';
 import { sessionCommands } from '../sessions/session-commands.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
+import { coreAccountConfig } from '../testing/core-account-config.ts';
 import { AccessControl } from './access-control.ts';
-import type { CoreAccountConfig } from './account-config.ts';
 import { parseChatCommand } from './chat-commands.ts';
 import { chatDirectives } from './chat-directives.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
@@ -23,17 +23,7 @@ async function setup() {
   const stopped: string[] = [];
   const changed: string[] = [];
   let running: string | undefined;
-  const cfg: CoreAccountConfig = {
-    accountId: 'default',
-    enabled: true,
-    dmPolicy: 'pairing',
-    allowFrom: ['1'],
-    groupPolicy: 'open',
-    groupAllowFrom: [],
-    requireMention: false,
-    groups: {},
-    sendConcurrency: 1,
-  };
+  const cfg = coreAccountConfig();
   const commands = sessionCommands({
     store,
     sessions: () => ({

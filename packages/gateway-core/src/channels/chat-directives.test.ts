@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionThinkingState } from '../agent/session-thinking.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
+import { coreAccountConfig } from '../testing/core-account-config.ts';
 import { AccessControl } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { chatDirectives } from './chat-directives.ts';
@@ -18,18 +19,7 @@ function setup(o: { owners?: string[]; cfg?: Partial<CoreAccountConfig> } = {}) 
     sectionDefault: () => 'minimal',
   });
   const patched: string[] = [];
-  const cfg: CoreAccountConfig = {
-    accountId: 'default',
-    enabled: true,
-    dmPolicy: 'pairing',
-    allowFrom: ['1'],
-    groupPolicy: 'open',
-    groupAllowFrom: [],
-    requireMention: false,
-    groups: {},
-    sendConcurrency: 1,
-    ...o.cfg,
-  };
+  const cfg = coreAccountConfig(o.cfg);
   const handle = chatDirectives({
     access: new AccessControl(store.channelAccess, () => 0),
     levels,
