@@ -466,13 +466,13 @@ export const AgentSection = Type.Object(
   { additionalProperties: false, default: {}, description: 'Agent runs.' },
 );
 
-/** The reference's `commands` block; of it only the owner list is read here (heartbeat `owner` target). */
+/** The reference's `commands` block; of it only the owner list is read here (heartbeat `owner` target, chat commands). */
 export const CommandsSection = Type.Object(
   {
     ownerAllowFrom: Type.Optional(
       Type.Array(Type.Union([Type.String({ minLength: 1 }), Type.Number()]), {
         description:
-          'The operator: `<channel>:<sender id>` entries (e.g. `telegram:123456789`). The first one that names a channel is where heartbeat `target: owner` alerts go; `*` and ids without a channel name no one.',
+          'The operators: `<channel>:<sender id>` entries (e.g. `telegram:123456789`; `tg:` is read as Telegram). Heartbeat `target: owner` alerts go to the first that routes to a direct chat (an id without a channel name counts where it reads as one); on a channel with entries, only those senders may use chat commands and directives (`/new`, `/reset`, `/model`, `/status`, `/think`, `/reasoning`).',
       }),
     ),
   },

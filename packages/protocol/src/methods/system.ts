@@ -228,7 +228,7 @@ export const AgentHeartbeatRun = Strict(
     reason: Type.Optional(
       Type.String({
         description:
-          'Why: interval, wake, manual; for skipped: disabled, quiet-hours, requests-in-flight, no-route, target-none, dm-blocked, alerts-disabled, duplicate.',
+          'Why: interval, wake, manual; for skipped: disabled, quiet-hours, requests-in-flight, no-route, unknown-account, target-none, dm-blocked, alerts-disabled, duplicate.',
       }),
     ),
     durationMs: Type.Optional(Count('How long it took.')),
