@@ -1,11 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EventBus } from '../events/event-bus.ts';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import type { CronJobRecord } from '../store/types.ts';
 import { queuedOutboxRecord } from '../testing/outbox-record.ts';
+import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
-import { CronService, type JobInput } from './cron-service.ts';
+import type { CronService, JobInput } from './cron-service.ts';
 import { runRow } from './run-rows.ts';
 
 // A run whose send went to the outbox: its completion (recovery, a delivery-failure alert, what
@@ -17,13 +16,9 @@ function rig(runAgent?: ConstructorParameters<typeof CronService>[0]['runAgent']
   const clock = new ManualClock(1_000_000);
   const sent: string[] = [];
   let n = 0;
-  const cron = new CronService({
+  const cron = testCronService({
     store,
-    bus: new EventBus(),
     clock,
-    log: createSilentLogger(),
-    enabled: () => true,
-    timers: false,
     deliveryPollMs: 5,
     runAgent:
       runAgent ??
@@ -247,18 +242,13 @@ describe('a delivery still pending when the scheduler stopped', () => {
     expect(await first.store.cron.get(job.id)).toMatchObject({ enabled: true });
 
     const sent: string[] = [];
-    const next = new CronService({
+    const next = testCronService({
       store: first.store,
-      bus: new EventBus(),
       clock: new ManualClock(1_000_000),
-      log: createSilentLogger(),
-      enabled: () => true,
-      timers: false,
       deliveryPollMs: 5,
       runAgent: async () => {
         throw new Error('not used');
       },
-      send: async () => undefined,
       alerts: { config: () => undefined, send: async (_job, notice) => void sent.push(notice.text) },
     });
     await next.start();

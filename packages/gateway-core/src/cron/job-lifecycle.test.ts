@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EventBus } from '../events/event-bus.ts';
-import { createSilentLogger } from '../logging/logger.ts';
 import { replyOutboxId } from '../sessions/reply-sink.ts';
 import { createSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
 import type { CronJobRecord } from '../store/types.ts';
 import { queuedOutboxRecord } from '../testing/outbox-record.ts';
+import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
-import { CronService, type CronServiceOptions } from './cron-service.ts';
+import type { CronServiceOptions } from './cron-service.ts';
 import { runRow } from './run-rows.ts';
 
 // What becomes of a job after its runs, as the reference's scheduler decides it, on a real SQLite
@@ -38,15 +37,10 @@ describe('a job after its runs', () => {
     clock: ManualClock,
     o: Partial<CronServiceOptions> & Pick<CronServiceOptions, 'runAgent'>,
   ) =>
-    new CronService({
+    testCronService({
       store,
-      bus: new EventBus(),
       clock,
-      log: createSilentLogger(),
-      enabled: () => true,
-      timers: false,
       deliveryPollMs: 5,
-      send: async () => undefined,
       ...o,
     });
   const stored = async (store: SqliteStore, id: string) => (await store.cron.get(id)) as CronJobRecord;

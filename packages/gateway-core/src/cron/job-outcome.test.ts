@@ -1,10 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EventBus } from '../events/event-bus.ts';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
+import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
 import { cronLeadership } from './cron-actions.ts';
-import { CronService } from './cron-service.ts';
 
 describe('failure alerts with several schedulers on one store', () => {
   it('only the gateway that runs a job decides its alert: two schedulers, one alert', async () => {
@@ -12,17 +10,12 @@ describe('failure alerts with several schedulers on one store', () => {
     const clock = new ManualClock();
     const sent: string[] = [];
     const scheduler = (gatewayId: string) =>
-      new CronService({
+      testCronService({
         store,
-        bus: new EventBus(),
         clock,
-        log: createSilentLogger(),
-        enabled: () => true,
-        timers: false,
         ...cronLeadership({ store, clock, gatewayId, leaseTtlMs: () => 15_000 }),
         // Every run fails the same way.
         runAgent: async () => ({ runId: undefined, outcome: Promise.resolve({ ok: false, error: 'boom' }) }),
-        send: async () => undefined,
         alerts: {
           config: () => undefined,
           send: async (_job, notice) => void sent.push(`${gatewayId}:${notice.kind}`),
@@ -52,13 +45,9 @@ describe('skipped runs and failure alerts', () => {
     const store = createMemoryStore();
     const sent: string[] = [];
     let finish: (r: { ok: boolean }) => void = () => {};
-    const cron = new CronService({
+    const cron = testCronService({
       store,
-      bus: new EventBus(),
       clock: new ManualClock(),
-      log: createSilentLogger(),
-      enabled: () => true,
-      timers: false,
       // Each run lasts until the test ends it.
       runAgent: async () => ({
         runId: undefined,
@@ -66,7 +55,6 @@ describe('skipped runs and failure alerts', () => {
           finish = resolve;
         }),
       }),
-      send: async () => undefined,
       alerts: {
         config: () => ({ includeSkipped: true }),
         send: async (_job, notice) => void sent.push(`${notice.kind}: ${notice.webhookMessage}`),

@@ -2,11 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus } from '../events/event-bus.ts';
-import { createSilentLogger } from '../logging/logger.ts';
 import { createSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
-import { CronService } from './cron-service.ts';
 import { isTransientError } from './run-retry.ts';
 
 // When a job runs next after a run, as the reference's scheduler decides it, on a real SQLite
@@ -31,14 +29,9 @@ describe('when a job runs next', () => {
     store = createSqliteStore({ path: join(dir, 'gateway.db') });
     const clock = new ManualClock(T0);
     const errors = new Map<string, string[]>();
-    const cron = new CronService({
+    const cron = testCronService({
       store,
-      bus: new EventBus(),
       clock,
-      log: createSilentLogger(),
-      enabled: () => true,
-      timers: false,
-      send: async () => undefined,
       runAgent: async (_action, job) => {
         const error = errors.get(job.id)?.shift();
         return { runId: undefined, outcome: Promise.resolve(error ? { ok: false, error } : { ok: true }) };
