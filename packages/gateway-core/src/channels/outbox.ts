@@ -6,7 +6,7 @@ import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { fitMedia } from './fit-media.ts';
 import { OutboxError } from './outbox-error.ts';
-import { findInChat } from './outbox-in-doubt.ts';
+import { settleInDoubt } from './outbox-in-doubt.ts';
 import { Lane, pacingOf } from './outbox-lane.ts';
 import { outboundPart } from './outbox-message.ts';
 import { DEFAULT_RETRY, type OutboxRetryPolicy } from './outbox-retry.ts';
@@ -365,50 +365,14 @@ export class Outbox {
     }
   }
 
-  async #settleInDoubt(r: OutboxRecord): Promise<void> {
-    const caps = this.#o.capabilities(r.channel);
-    if (!caps?.idempotentSend) {
-      const found = await findInChat(this.#lane(r.channel, r.accountId).adapter, r, this.#o.log);
-      if (found) {
-        this.#o.log.warn(
-          { outboxId: r.id, channel: r.channel, part: r.partsSent },
-          'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
-        );
-        return this.#countPartSent(r, found);
-      }
-    }
-    const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
-    if (policy === 'resend') {
-      this.#o.log.warn(
-        {
-          outboxId: r.id,
-          channel: r.channel,
-          part: r.partsSent,
-          platformDedupes: caps?.idempotentSend === true,
-        },
-        'outbox: a send was interrupted by a restart; sending that part again',
-      );
-      const patch = { inFlight: false, inDoubtResends: r.inDoubtResends + (caps?.idempotentSend ? 0 : 1) };
-      await this.#update(r, patch);
-    } else {
-      this.#o.log.warn(
-        { outboxId: r.id, channel: r.channel, part: r.partsSent },
-        'outbox: a send was interrupted by a restart; assuming it went out (outbox.inDoubt = skip)',
-      );
-      await this.#countPartSent(r, ['unconfirmed']);
-    }
-  }
-
-  /** The part in doubt counts as sent, under these platform ids. */
-  async #countPartSent(r: OutboxRecord, ids: string[]): Promise<void> {
-    const partsSent = r.partsSent + 1;
-    await this.#update(r, {
-      inFlight: false,
-      partsSent,
-      platformIds: [...r.platformIds, ...ids],
-      ...(partsSent >= r.chunks.length + r.media.length
-        ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() }
-        : {}),
+  #settleInDoubt(r: OutboxRecord): Promise<void> {
+    return settleInDoubt(r, {
+      adapter: this.#lane(r.channel, r.accountId).adapter,
+      caps: this.#o.capabilities(r.channel),
+      policy: () => this.#o.inDoubt(),
+      log: this.#o.log,
+      now: () => this.#o.clock.now(),
+      update: (patch) => this.#update(r, patch),
     });
   }
 
