@@ -86,7 +86,7 @@ export class Outbox {
     return pending.length;
   }
 
-  /** Chunk, persist, schedule. Resolves once durable. */
+  /** Chunk, persist, schedule. Resolves once durable (the send may have started before). */
   async enqueue(input: EnqueueInput): Promise<{ record: OutboxRecord; created: boolean }> {
     if (this.#closed) throw new OutboxError('OUTBOX_CLOSED', 'the outbox is shutting down');
     const caps = this.#o.capabilities(input.channel);
@@ -102,7 +102,8 @@ export class Outbox {
     const max = Math.min(caps.text.max, account?.textChunkLimit ?? caps.text.max);
     const fitted = fitMedia(input.channel, caps, media, text);
     const now = this.#o.clock.now();
-    const result = await this.#o.store.outbox.enqueue({
+    const deferred = this.#o.store.deferred;
+    const result = await (deferred ?? this.#o.store).outbox.enqueue({
       id: input.id ?? newId('out'),
       dedupeKey: input.dedupeKey,
       channel: input.channel,
@@ -123,10 +124,13 @@ export class Outbox {
       createdAtMs: now,
       updatedAtMs: now,
     });
-    if (result.created) {
-      this.#o.onEnqueue?.(result.record);
-      if (this.#lane(input.channel, input.accountId).adapter) this.#schedule(result.record);
-    }
+    if (result.created && this.#lane(input.channel, input.accountId).adapter) this.#schedule(result.record);
+    // The send starts before its record is on disk; the sync comes on the next turn of the event
+    // loop, once the send's request is written, and the caller is told only after it. A power cut
+    // in between loses the record with the caller not yet told, so the send can go out twice (it
+    // is asked for again, or its run resumed), never be lost; a killed process keeps the record.
+    await deferred?.synced({ soon: true });
+    if (result.created) this.#o.onEnqueue?.(result.record);
     return result;
   }
 
