@@ -256,19 +256,33 @@ describe('agent heartbeat turns', () => {
     r.stop();
   });
 
-  it('wake now runs a heartbeat turn at once with its text; last-heartbeat tells the outcome beside the liveness beat', async () => {
+  it('wake now runs a heartbeat turn at once with its text, even with no chat to tell (its alert recorded skipped no-route); last-heartbeat tells the outcome beside the liveness beat', async () => {
     const { call } = cronCalls(admin);
-    heartbeatReply = 'HEARTBEAT_OK';
-    // The default target is the owner, and there is none here: skipped before the model call,
-    // and the text waits in the session.
+    // The default target is the owner, and there is none here. As in the reference a wake is
+    // answered all the same: its alert has nowhere to go and stays in the session.
+    heartbeatReply = 'The deploy started without a change ticket.';
     const calls = heartbeatRequests().length;
+    const sentBefore = sent.length;
     const before = Date.now();
     await call('wake', { mode: 'now', text: 'Deploy started.' });
-    await eventually(async () => {
+    const skipped = await eventually(async () => {
       const l = await call<LastHeartbeatResult>('last-heartbeat', {});
-      return l.ts !== undefined && l.ts >= before && l.status === 'skipped' && l.reason === 'no-route';
+      return l.ts !== undefined && l.ts >= before && l.status === 'skipped' ? l : undefined;
     }, 10_000);
-    expect(heartbeatRequests()).toHaveLength(calls);
+    expect(skipped).toMatchObject({
+      reason: 'no-route',
+      preview: 'The deploy started without a change ticket.',
+      silent: true,
+    });
+    expect(heartbeatRequests()).toHaveLength(calls + 1);
+    expect(
+      heartbeatRequests()
+        .at(-1)!
+        .messages.map((m) => messageText(m))
+        .join('\n'),
+    ).toContain('Deploy started.');
+    expect(sent).toHaveLength(sentBefore);
+    heartbeatReply = 'HEARTBEAT_OK';
     // The last chat is where it may go.
     await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: { target: 'last' } } }) });
     const since = Date.now();
@@ -286,7 +300,6 @@ describe('agent heartbeat turns', () => {
       agents: [expect.objectContaining({ agentId: 'main', status: 'ok-token' })],
     });
     const req = heartbeatRequests().at(-1)!;
-    expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy started.');
     expect(req.messages.map((m) => messageText(m)).join('\n')).toContain('Deploy finished.');
     await call('config.patch', { raw: JSON.stringify({ agent: { heartbeat: null } }) });
   });
@@ -334,19 +347,57 @@ describe('agent heartbeat turns', () => {
       raw: JSON.stringify({ agents: { list: [{ id: 'ops', heartbeat: { every: '30m' } }] } }),
     });
     heartbeatReply = 'Something needs you.';
+    const calls = heartbeatRequests().length;
     const r = runner({ every: '30m', target: 'last' });
     expect(await r.run('ops', 'interval')).toMatchObject({
       status: 'skipped',
       reason: 'no-route',
-      preview: 'Something needs you.',
       message: expect.stringMatching(/No chat to deliver to yet/),
     });
+    expect(heartbeatRequests()).toHaveLength(calls);
     r.stop();
     const s = await call<{ heartbeat: { agents: unknown[] } }>('status', {});
     expect(s.heartbeat.agents).toEqual([
       { agentId: 'main', enabled: false, every: 'disabled', everyMs: null, waitingForRoute: false },
       { agentId: 'ops', enabled: true, every: '30m', everyMs: 1_800_000, waitingForRoute: true },
     ]);
+  });
+
+  it('with no chat to tell (owner or last), a periodic turn runs only when a system event waits: it reads it and its alert is recorded skipped no-route; with nothing waiting it is skipped before the model call', async () => {
+    // ops (the case above gave it a block) has no chat: `last` finds none. main has no owner.
+    const last = runner({ every: '30m', target: 'last' });
+    const owner = runner({ every: '30m', target: 'owner' }, undefined, mainOnly());
+    const cases = [
+      { r: last, agentId: 'ops', session: 'agent:ops:main' },
+      { r: owner, agentId: 'main', session: undefined },
+    ];
+    const sentBefore = sent.length;
+    for (const { r, agentId, session } of cases) {
+      heartbeatReply = `${agentId}: the backup job failed at 03:00.`;
+      const calls = heartbeatRequests().length;
+      const nothing = await r.run(agentId, 'interval');
+      expect(nothing).toMatchObject({ status: 'skipped', reason: 'no-route' });
+      expect(nothing).not.toHaveProperty('preview');
+      expect(heartbeatRequests()).toHaveLength(calls);
+      // An event waits (as a cron next-heartbeat job leaves one): the poll runs and reads it.
+      await r.wake({ mode: 'next-heartbeat', text: `Backup job of ${agentId} failed.`, sessionKey: session });
+      expect(await r.run(agentId, 'interval')).toMatchObject({
+        status: 'skipped',
+        reason: 'no-route',
+        preview: `${agentId}: the backup job failed at 03:00.`,
+        silent: true,
+      });
+      expect(heartbeatRequests()).toHaveLength(calls + 1);
+      const read = heartbeatRequests()
+        .at(-1)!
+        .messages.map((m) => messageText(m));
+      expect(read.join('\n')).toContain(`Backup job of ${agentId} failed.`);
+      // Read: the next poll has nothing waiting again.
+      expect(await r.run(agentId, 'interval')).not.toHaveProperty('preview');
+      expect(heartbeatRequests()).toHaveLength(calls + 1);
+    }
+    expect(sent).toHaveLength(sentBefore);
+    for (const x of [last, owner]) x.stop();
   });
 
   it('an acknowledged turn leaves chat.history as it was and shows no chat message; an alert shows; the next turn does not feed the acknowledged pair to the model', async () => {

@@ -198,8 +198,15 @@ export class AgentHeartbeats {
     const route = await resolveHeartbeatRoute(this.#d.store, this.#d.agents, s, this.#owners(), origin);
     if (!route.ok && route.reason === 'unknown-account')
       this.#d.log.warn({ agentId: s.agentId, accountId: s.accountId }, 'heartbeat: unknown accountId');
-    // The reference skips an owner poll with no owner to tell before calling the model.
-    if (!route.ok && s.target === 'owner') return finish({ status: 'skipped', reason: route.reason });
+    // As in the reference, only a periodic poll with nothing waiting is skipped for want of a chat
+    // before the model call: a wake, or a system event waiting, is answered and kept in the session.
+    if (
+      !route.ok &&
+      route.reason === 'no-route' &&
+      reason === 'interval' &&
+      !(await this.#waiting(base)).length
+    )
+      return finish({ status: 'skipped', reason: route.reason });
     const shown = route.ok
       ? heartbeatVisibility(this.#d.config(), route.channel, route.accountId)
       : heartbeatVisibility(this.#d.config());
@@ -285,12 +292,17 @@ export class AgentHeartbeats {
    * that failed leaves them for the base session's next turn and the next isolated one.
    */
   async #carryEvents(base: string, key: string): Promise<SessionMessageRecord[]> {
-    const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
-    const waiting = recent
-      .slice(recent.findLastIndex((m) => m.role !== 'system') + 1)
-      .filter((m) => m.readBy === undefined);
+    const waiting = await this.#waiting(base);
     for (const m of waiting) await this.#d.sessions.systemEvent(key, m.id, m.text);
     return waiting;
+  }
+
+  /** The system events in a session that no turn has read yet (after its last turn, unread). */
+  async #waiting(base: string): Promise<SessionMessageRecord[]> {
+    const recent = await this.#d.store.sessions.history(base, { limit: EVENT_SCAN });
+    return recent
+      .slice(recent.findLastIndex((m) => m.role !== 'system') + 1)
+      .filter((m) => m.readBy === undefined);
   }
 
   async #isLeader(): Promise<boolean> {

@@ -214,6 +214,48 @@ describe('resolveHeartbeatRoute: a wake from a chat', () => {
   });
 });
 
+describe('resolveHeartbeatRoute: last and threads', () => {
+  it("last goes to the chat of the agent's latest thread, not into the thread (recorded in the chat's own session, when there is one); a Telegram group's topic is kept", async () => {
+    const thread = chatOf('slack', 'C042', 9, {
+      key: 'agent:main:slack:default:C042:17.5',
+      chatKind: 'channel',
+      threadId: '17.5',
+    });
+    const channel = chatOf('slack', 'C042', 4, { chatKind: 'channel' });
+    const last = (chats: Partial<SessionRecord>[]) =>
+      resolveHeartbeatRoute(storeWith(chats), agents, { agentId: 'main', target: 'last' });
+    expect(await last([thread, channel])).toEqual({
+      ok: true,
+      channel: 'slack',
+      to: 'C042',
+      accountId: 'default',
+      sessionKey: channel.key,
+      direct: false,
+    });
+    expect(await last([thread])).toEqual({
+      ok: true,
+      channel: 'slack',
+      to: 'C042',
+      accountId: 'default',
+      direct: false,
+    });
+    const topic = chatOf('telegram', '-1001', 10, {
+      key: 'agent:main:telegram:default:-1001:7',
+      chatKind: 'group',
+      threadId: '7',
+    });
+    expect(await last([topic, thread, channel])).toEqual({
+      ok: true,
+      channel: 'telegram',
+      to: '-1001',
+      accountId: 'default',
+      threadId: '7',
+      sessionKey: topic.key,
+      direct: false,
+    });
+  });
+});
+
 describe('resolveHeartbeatRoute: channel aliases and account ids', () => {
   it('a `tg:` commands.ownerAllowFrom entry names Telegram: it is not tried as an id on another channel', async () => {
     // The agent's recent chat is on Signal, so Signal's account is looked at first.

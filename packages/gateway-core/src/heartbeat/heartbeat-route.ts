@@ -73,18 +73,27 @@ export async function resolveHeartbeatRoute(
   const chats = await agentChats(store, agents, s.agentId);
   const latest = chats[0]?.channel;
   if (latest && unknownAccount(latest, s.accountId, owners)) return { ok: false, reason: 'unknown-account' };
-  const last = chats.filter((x) => !s.accountId || x.accountId === s.accountId)[0];
-  if (!last?.channel || !last.chatId) return { ok: false, reason: 'no-route' };
+  const recent = chats.filter((x) => !s.accountId || x.accountId === s.accountId)[0];
+  if (!recent?.channel || !recent.chatId) return { ok: false, reason: 'no-route' };
+  // As in the reference, `last` goes to the chat, not into the reply thread it last talked in (the
+  // alert is then recorded in the agent's session with the chat itself, when it has one); a
+  // Telegram group's topic is kept: it is part of where the chat is.
+  const topic = recent.channel === 'telegram' && recent.chatKind === 'group';
+  const last =
+    !recent.threadId || topic ? recent : (chats.find((x) => sameChat(x, recent) && !x.threadId) ?? null);
   return {
     ok: true,
-    channel: last.channel,
-    to: last.chatId,
-    sessionKey: last.key,
-    ...(last.accountId ? { accountId: last.accountId } : {}),
-    ...(last.threadId ? { threadId: last.threadId } : {}),
-    ...directOf(last.channel, last.chatId, last),
+    channel: recent.channel,
+    to: recent.chatId,
+    ...(last ? { sessionKey: last.key } : {}),
+    ...(recent.accountId ? { accountId: recent.accountId } : {}),
+    ...(last?.threadId ? { threadId: last.threadId } : {}),
+    ...directOf(recent.channel, recent.chatId, recent),
   };
 }
+
+const sameChat = (a: Pick<SessionRecord, 'channel' | 'accountId' | 'chatId'>, b: typeof a) =>
+  a.channel === b.channel && a.accountId === b.accountId && a.chatId === b.chatId;
 
 /**
  * `direct` from the chat's session's recorded kind, else from the form of its id (a Telegram

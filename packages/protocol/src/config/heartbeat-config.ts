@@ -82,7 +82,7 @@ export const AgentHeartbeatConfig = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          "Where a reply worth telling goes: `owner` (default: a direct message to the first owner of `commands.ownerAllowFrom`, else of a channel account's `allowFrom`; none found: not run), `last` (the agent's most recent chat), `none` (kept in the session only), or a channel id with `to`.",
+          "Where a reply worth telling goes: `owner` (default: a direct message to the first owner of `commands.ownerAllowFrom`, else of a channel account's `allowFrom`), `last` (the agent's most recent chat, not a reply thread in it; a Telegram group's topic is kept), `none` (kept in the session only), or a channel id with `to`. When `owner` or `last` finds no chat, a periodic turn with no system event waiting is not run (`no-route`); a wake, or a turn with an event waiting, runs and its alert stays in the session (`no-route`).",
       }),
     ),
     directPolicy: Type.Optional(
