@@ -49,8 +49,13 @@ const gear = (text: string) => `⚙️ ${text}`;
  * use the session commands a message may start with (see runChatCommand).
  */
 export function chatDirectives(d: ChatDirectivesDeps) {
-  return async (env: InboundEnvelope, cfg: CoreAccountConfig, replay = false): Promise<DirectiveOutcome> => {
-    const who = await senderAuthority(d.access, env, cfg, d.owners(env.channel));
+  return async (
+    env: InboundEnvelope,
+    cfg: CoreAccountConfig,
+    replay = false,
+    allowed?: boolean,
+  ): Promise<DirectiveOutcome> => {
+    const who = await senderAuthority(d.access, env, cfg, d.owners(env.channel), allowed);
     // The reference shows reasoning (the session's own level or a configured default) only to
     // authorised senders and owners.
     const hidden: RunTurnOptions | undefined = who.authorised || who.owner ? undefined : { reasoning: 'off' };

@@ -23,6 +23,8 @@ export async function senderAuthority(
   env: InboundEnvelope,
   cfg: CoreAccountConfig,
   owners: readonly string[],
+  /** What access control found for this message (AccessDecision's `allowed`): not read again. */
+  allowed?: boolean | undefined,
 ): Promise<SenderAuthority> {
   const owner = owners.includes(env.sender.id);
   const listed =
@@ -30,6 +32,6 @@ export async function senderAuthority(
     cfg.allowFrom.includes(env.sender.id) ||
     (cfg.dmPolicy === 'open' && cfg.allowFrom.length === 0) ||
     // Pairing approvals widen direct chats only, as in the reference.
-    (env.chat.kind === 'direct' && (await access.isAllowed(env.channel, cfg, env.sender.id)));
+    (env.chat.kind === 'direct' && (allowed ?? (await access.isAllowed(env.channel, cfg, env.sender.id))));
   return { authorised: listed && (owners.length === 0 || owner), owner };
 }
