@@ -2,7 +2,8 @@
 // OpenAI-compatible fake: a message that is only `/think` or `/reasoning` sets the session's level
 // and is answered without a model turn; inline they apply to their message only; a group member
 // the account does not list is not authorised (directives stay text, reasoning stays hidden).
-// The session commands `/reset`, `/new` and `/model` go the same way.
+// The session commands `/reset`, `/new` and `/model` go the same way; with commands.ownerAllowFrom
+// set, only the owners it names (`tg:` as `telegram:`) use them.
 import { rm } from 'node:fs/promises';
 import type { EventPayload } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
@@ -172,5 +173,20 @@ describe('chat directives on Telegram', () => {
     await say('/model default', 'Model back to the default (local/qwen).');
     await say('again', 're: again');
     expect(llm.requests.at(-1)!.model).toBe('qwen');
+  }, 60_000);
+
+  it('with commands.ownerAllowFrom set, its Telegram owners (a `tg:` entry too) use commands; a listed sender who is no owner sends them as text', async () => {
+    await op.request('config.patch', {
+      raw: JSON.stringify({ commands: { ownerAllowFrom: ['telegram:6603', 'tg:6604'] } }),
+    });
+    await tg.pushMessage({ chatId: 6604, from: { id: 6604, first_name: 'Cy' }, text: '/model' });
+    await eventually(
+      () => tg.sentTexts('6604').at(-1)?.startsWith('Model: local/qwen (the default).'),
+      30_000,
+    );
+    const before = llm.requests.length;
+    await tg.pushMessage({ chatId: 6601, from: { id: 6601, first_name: 'Ann' }, text: '/think low' });
+    await eventually(() => tg.sentTexts('6601').includes('re: /think low'), 30_000);
+    expect(lastUser(llm.requests[before]!)).toBe('/think low');
   }, 60_000);
 });

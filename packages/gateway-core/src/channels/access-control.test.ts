@@ -65,17 +65,20 @@ describe('access control', () => {
     if (fresh.action !== 'challenge') throw new Error('unreachable');
     expect(fresh.request.code).not.toBe(first.request.code);
     await store.channelAccess.addAllowFrom('telegram', 'default', 's1', clock.now());
-    expect(await ac.decide(dm('s1'), cfg())).toEqual({ action: 'accept' });
+    expect(await ac.decide(dm('s1'), cfg())).toEqual({ action: 'accept', allowed: true });
   });
 
   it('allowlist, open, disabled and config allowFrom (with *)', async () => {
     const ac = new AccessControl(createMemoryStore().channelAccess, () => 0);
     expect(await ac.decide(dm('s1'), cfg({ dmPolicy: 'allowlist' }))).toMatchObject({ action: 'drop' });
+    // Accepted off allowFrom, it says so (sender authority reads no approvals again); `open` looked none up.
     expect(await ac.decide(dm('s1'), cfg({ dmPolicy: 'allowlist', allowFrom: ['s1'] }))).toEqual({
       action: 'accept',
+      allowed: true,
     });
     expect(await ac.decide(dm('s9'), cfg({ dmPolicy: 'allowlist', allowFrom: ['*'] }))).toEqual({
       action: 'accept',
+      allowed: true,
     });
     expect(await ac.decide(dm('s1'), cfg({ dmPolicy: 'open' }))).toEqual({ action: 'accept' });
     expect(

@@ -16,7 +16,11 @@ export function newPairingCode(): string {
 }
 
 export type AccessDecision =
-  | { action: 'accept' }
+  /**
+   * `allowed`: the sender is on allowFrom or approved by pairing (isAllowed), when it had to be
+   * found out (a DM under `allowlist` or `pairing`); absent when it was not looked up.
+   */
+  | { action: 'accept'; allowed?: true | undefined }
   | { action: 'drop'; reason: string }
   /** Unknown DM sender under `pairing`: reply once with the code (`reply` false when already told). */
   | { action: 'challenge'; request: ChannelPairingRecord; reply: boolean };
@@ -49,10 +53,10 @@ export class AccessControl {
         return { action: 'accept' };
       case 'allowlist':
         return (await this.isAllowed(env.channel, cfg, env.sender.id))
-          ? { action: 'accept' }
+          ? { action: 'accept', allowed: true }
           : { action: 'drop', reason: 'sender not on allowFrom' };
       case 'pairing': {
-        if (await this.isAllowed(env.channel, cfg, env.sender.id)) return { action: 'accept' };
+        if (await this.isAllowed(env.channel, cfg, env.sender.id)) return { action: 'accept', allowed: true };
         const now = this.#now();
         const existing = await this.#repo.findPendingBySender(env.channel, env.accountId, env.sender.id, now);
         if (existing) {

@@ -45,7 +45,7 @@ async function setup() {
   const handle = chatDirectives({
     access: new AccessControl(store.channelAccess, () => 0),
     levels,
-    ownerAllowFrom: () => undefined,
+    owners: () => [],
     sessionKeyOf: () => KEY,
     ensureSession: async (key) => {
       await store.sessions.ensure({ key, kind: 'channel', channel: 'telegram', createdAtMs: 1 });

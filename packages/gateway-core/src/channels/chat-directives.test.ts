@@ -5,7 +5,7 @@ import { coreAccountConfig } from '../testing/core-account-config.ts';
 import { AccessControl } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { chatDirectives } from './chat-directives.ts';
-import { ownersOn } from './command-authority.ts';
+import { ownersOn } from './owner-entries.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
 
 const KEY = 'agent:main:telegram:dm:1';
@@ -23,7 +23,7 @@ function setup(o: { owners?: string[]; cfg?: Partial<CoreAccountConfig> } = {}) 
   const handle = chatDirectives({
     access: new AccessControl(store.channelAccess, () => 0),
     levels,
-    ownerAllowFrom: () => o.owners,
+    owners: (channel) => ownersOn(channel, o.owners),
     sessionKeyOf: () => KEY,
     onPatched: (key) => patched.push(key),
   });
@@ -118,12 +118,5 @@ describe('chat directives', () => {
       env: { text: '/think high' },
       turn: { reasoning: 'off' },
     });
-  });
-
-  it("owners are this channel's entries of commands.ownerAllowFrom and bare ids; * and other channels name no one", () => {
-    expect(ownersOn('telegram', ['telegram:1', 'TELEGRAM:2', 'slack:U3', '4', '*', 5, 'telegram:*'])).toEqual(
-      ['1', '2', '4', '5'],
-    );
-    expect(ownersOn('telegram', undefined)).toEqual([]);
   });
 });

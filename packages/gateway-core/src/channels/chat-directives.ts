@@ -11,8 +11,8 @@ import type { SessionLevels } from './session-levels.ts';
 export interface ChatDirectivesDeps {
   access: Pick<AccessControl, 'isAllowed'>;
   levels: SessionLevels;
-  /** `commands.ownerAllowFrom`, read per message. */
-  ownerAllowFrom: () => readonly (string | number)[] | undefined;
+  /** The owners `commands.ownerAllowFrom` names on a channel (see ownersOn), read per message. */
+  owners: (channel: string) => readonly string[];
   /** The session a channel message goes to. */
   sessionKeyOf: (env: InboundEnvelope) => string;
   /** The session exists (as a message would have made it) before its settings change. */
@@ -49,8 +49,13 @@ const gear = (text: string) => `⚙️ ${text}`;
  * use the session commands a message may start with (see runChatCommand).
  */
 export function chatDirectives(d: ChatDirectivesDeps) {
-  return async (env: InboundEnvelope, cfg: CoreAccountConfig, replay = false): Promise<DirectiveOutcome> => {
-    const who = await senderAuthority(d.access, env, cfg, d.ownerAllowFrom());
+  return async (
+    env: InboundEnvelope,
+    cfg: CoreAccountConfig,
+    replay = false,
+    allowed?: boolean,
+  ): Promise<DirectiveOutcome> => {
+    const who = await senderAuthority(d.access, env, cfg, d.owners(env.channel), allowed);
     // The reference shows reasoning (the session's own level or a configured default) only to
     // authorised senders and owners.
     const hidden: RunTurnOptions | undefined = who.authorised || who.owner ? undefined : { reasoning: 'off' };

@@ -11,42 +11,27 @@ export interface SenderAuthority {
 }
 
 /**
- * The owners `commands.ownerAllowFrom` names on `channel`: `<channel>:<id>` entries of this
- * channel and bare ids; entries of other channels and `*` name no one here.
- */
-export function ownersOn(channel: string, entries: readonly (string | number)[] | undefined): string[] {
-  const owners: string[] = [];
-  for (const raw of entries ?? []) {
-    const entry = String(raw).trim();
-    if (!entry || entry === '*') continue;
-    const colon = entry.indexOf(':');
-    if (colon < 0) owners.push(entry);
-    else if (entry.slice(0, colon).toLowerCase() === channel) owners.push(entry.slice(colon + 1).trim());
-  }
-  return owners.filter((o) => o && o !== '*');
-}
-
-/**
  * Who counts as authorised, as the reference decides it when `commands.allowFrom` is not set: a
  * sender the account's `allowFrom` names (`*`: everyone; an `open` DM policy without a list is
  * taken as `*`, which the reference requires it to carry) or, in a direct chat, one approved by
- * pairing; where owners are configured for the channel, only an owner who is so listed. Anyone
- * else a policy lets through (a group member not listed) may talk to the agent but not change
- * its settings, and does not see its reasoning.
+ * pairing; where the channel has `owners` (see ownersOn), only an owner who is so listed. Anyone
+ * else a policy lets through (a group member not listed) may talk to the agent but not change its
+ * settings, and does not see its reasoning.
  */
 export async function senderAuthority(
   access: Pick<AccessControl, 'isAllowed'>,
   env: InboundEnvelope,
   cfg: CoreAccountConfig,
-  ownerAllowFrom: readonly (string | number)[] | undefined,
+  owners: readonly string[],
+  /** What access control found for this message (AccessDecision's `allowed`): not read again. */
+  allowed?: boolean | undefined,
 ): Promise<SenderAuthority> {
-  const owners = ownersOn(env.channel, ownerAllowFrom);
   const owner = owners.includes(env.sender.id);
   const listed =
     cfg.allowFrom.includes('*') ||
     cfg.allowFrom.includes(env.sender.id) ||
     (cfg.dmPolicy === 'open' && cfg.allowFrom.length === 0) ||
     // Pairing approvals widen direct chats only, as in the reference.
-    (env.chat.kind === 'direct' && (await access.isAllowed(env.channel, cfg, env.sender.id)));
+    (env.chat.kind === 'direct' && (allowed ?? (await access.isAllowed(env.channel, cfg, env.sender.id))));
   return { authorised: listed && (owners.length === 0 || owner), owner };
 }

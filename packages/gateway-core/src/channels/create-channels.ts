@@ -24,6 +24,7 @@ import { DmPairing } from './dm-pairing.ts';
 import { ChannelInbound, type ChannelInboundOptions } from './inbound.ts';
 import { DeviceLinking } from './linking.ts';
 import { Outbox, type OutboxRetryPolicy } from './outbox.ts';
+import { ownersOn } from './owner-entries.ts';
 import type { ChannelProvider, WebhookRegistrar } from './sdk/types.ts';
 import { ChannelSend } from './send.ts';
 import type { SessionLevels } from './session-levels.ts';
@@ -229,7 +230,11 @@ export function createChannels(deps: ChannelsDeps): Channels {
       ? chatDirectives({
           access,
           levels: deps.sessionLevels,
-          ownerAllowFrom: deps.ownerAllowFrom ?? (() => undefined),
+          owners: (channel) =>
+            ownersOn(channel, deps.ownerAllowFrom?.(), {
+              channels: table.providers.map((p) => p.id),
+              normalize: (id) => table.provider(channel)?.normalizeSenderId?.(id) ?? id,
+            }),
           sessionKeyOf: (env) => (deps.chatSessionKey ?? plainChatKey)(routedChatOf(env)),
           // A chat's first message may be a directive: its session exists from then on, as after a message.
           ensureSession: async (key, env) => {

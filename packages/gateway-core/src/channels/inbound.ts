@@ -32,7 +32,13 @@ export interface ChannelInboundOptions {
   diagnostics?: Pick<DiagnosticRecorder, 'record'> | undefined;
   /** Chat directives (`/think`, `/reasoning`) and commands (`/new`, `/model`…): answered here, or taken out of the message for its turn. */
   directives?:
-    | ((env: InboundEnvelope, cfg: CoreAccountConfig, replay: boolean) => Promise<DirectiveOutcome>)
+    | ((
+        env: InboundEnvelope,
+        cfg: CoreAccountConfig,
+        replay: boolean,
+        /** Access control's finding (AccessDecision's `allowed`), so the sender's approvals are read once. */
+        allowed?: boolean,
+      ) => Promise<DirectiveOutcome>)
     | undefined;
 }
 
@@ -119,7 +125,7 @@ export class ChannelInbound {
         return { outcome: 'skipped', reason: 'pairing_required' };
       }
       case 'accept': {
-        const chat = await this.#o.directives?.(env, sup.account.core, !fresh);
+        const chat = await this.#o.directives?.(env, sup.account.core, !fresh, decision.allowed);
         if (chat?.answer !== undefined) {
           // Only directives or a command: the session changed (or was read); no model turn.
           await this.#o.replies.enqueue({

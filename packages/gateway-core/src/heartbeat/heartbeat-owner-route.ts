@@ -1,6 +1,7 @@
 import type { CoreAccountConfig } from '../channels/account-config.ts';
+import { ownersOn } from '../channels/owner-entries.ts';
 import type { SessionRecord } from '../store/session-types.ts';
-import { CHANNEL_PREFIX_ALIASES, GUESSED_CHANNELS, guessChatKind } from './target-chat-kind.ts';
+import { guessChatKind } from './target-chat-kind.ts';
 
 /** A resolved channel account as the account table holds it: its allowFrom inherited and normalised. */
 export interface OwnerAccount {
@@ -58,12 +59,11 @@ function ownerAccounts(chats: readonly Chat[], accountId: string | undefined, sr
 
 /**
  * The operator's direct chat, as the reference finds it: per channel (ownerAccounts' order) the
- * first `commands.ownerAllowFrom` entry for it — `<channel>:<id>` (or a channel's alias, `tg:`), or an id with no channel name
- * that is a direct chat there — else the first sender of that account's `allowFrom`. On the
- * platforms here a user's id is the chat id of their direct chat. The route never goes to a group:
- * the chat must be known direct (the agent's session with it says so, or its id's form does),
- * else there is no route. When the agent already talks there, that chat's thread and session are
- * kept.
+ * first of its `commands.ownerAllowFrom` owners (see ownersOn) that is a direct chat there, else
+ * the first sender of that account's `allowFrom`. On the platforms here a user's id is the chat id
+ * of their direct chat. The route never goes to a group: the chat must be known direct (the
+ * agent's session with it says so, or its id's form does), else there is no route. When the agent
+ * already talks there, that chat's thread and session are kept.
  */
 export function resolveOwnerRoute(
   chats: readonly Chat[],
@@ -71,7 +71,7 @@ export function resolveOwnerRoute(
   src: OwnerSources,
 ): OwnerRoute {
   const accounts = ownerAccounts(chats, accountId, src);
-  const named = new Set([...GUESSED_CHANNELS, ...src.accounts.map((a) => a.channel)]);
+  const named = src.accounts.map((a) => a.channel);
   const kindOf = (channel: string, to: string) =>
     chats.find((x) => x.channel === channel && x.chatId === to && x.chatKind)?.chatKind ??
     guessChatKind(channel, to);
@@ -92,17 +92,12 @@ export function resolveOwnerRoute(
     };
   };
   for (const a of accounts) {
-    for (const entry of src.ownerAllowFrom) {
-      const text = String(entry).trim();
-      const at = text.indexOf(':');
-      const word = at > 0 ? text.slice(0, at).toLowerCase() : '';
-      // `tg:1001` names Telegram as `telegram:1001` does; it is no id to try on other channels.
-      const prefix = CHANNEL_PREFIX_ALIASES[word] ?? word;
-      const prefixed = named.has(prefix);
-      if (wildcard(text) || (prefixed && prefix !== a.channel)) continue;
-      const to = src.normalize(a.channel, prefixed ? text.slice(at + 1).trim() : text);
-      if (!wildcard(to) && kindOf(a.channel, to) === 'direct') return route(a, to);
-    }
+    const owners = ownersOn(a.channel, src.ownerAllowFrom, {
+      channels: named,
+      normalize: (id) => src.normalize(a.channel, id),
+    });
+    const to = owners.find((id) => kindOf(a.channel, id) === 'direct');
+    if (to) return route(a, to);
   }
   for (const a of accounts) {
     const to = a.core.allowFrom.map((x) => x.trim()).find((x) => !wildcard(x));

@@ -78,15 +78,6 @@ const imessage: Guess = (to) => {
 const GUESSES: Record<string, Guess> = { telegram, slack, discord, whatsapp, signal, imessage };
 
 /**
- * Other names a target may start with for a channel: the reference's Telegram plugin takes `tg:`
- * as `telegram:` (the only such alias its bundled channels declare).
- */
-export const CHANNEL_PREFIX_ALIASES: Readonly<Record<string, string>> = { tg: 'telegram' };
-
-/** The channels whose id forms are known here. */
-export const GUESSED_CHANNELS: readonly string[] = Object.keys(GUESSES);
-
-/**
  * The kind of the chat a target names, guessed from its form, for a chat no session knows the
  * kind of (the reference infers it the same way). `user:`, `channel:`/`thread:` and `group:` say
  * it on any channel; otherwise each channel's id form. Undefined when the form does not tell

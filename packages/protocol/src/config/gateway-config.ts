@@ -472,7 +472,7 @@ export const CommandsSection = Type.Object(
     ownerAllowFrom: Type.Optional(
       Type.Array(Type.Union([Type.String({ minLength: 1 }), Type.Number()]), {
         description:
-          'The operators: `<channel>:<sender id>` entries (e.g. `telegram:123456789`). Heartbeat `target: owner` alerts go to the first that routes to a direct chat (there `tg:` is read as Telegram, and an id without a channel name counts where it reads as one); on a channel with entries, only those senders may use chat commands and directives (`/new`, `/reset`, `/model`, `/status`, `/think`, `/reasoning`).',
+          'The operators: `<channel>:<sender id>` entries (e.g. `telegram:123456789`; `tg:` is read as Telegram); an id without a channel name (or with a prefix that names no channel) names that sender on every channel; `*` names no one. Heartbeat `target: owner` alerts go to the first that is a direct chat; on a channel with owners, only they may use chat commands and directives (`/new`, `/reset`, `/model`, `/status`, `/think`, `/reasoning`).',
       }),
     ),
   },
