@@ -10,7 +10,8 @@ import type { sessionThinkingState } from './session-thinking.ts';
 
 /**
  * What the agent keeps beside a session's transcript (its summary, its model and thinking level), for the
- * session methods: sessions.compact summarises before it trims, reset and delete forget it.
+ * session methods: sessions.compact summarises before it trims, reset and delete forget it (a reset
+ * keeps the levels).
  */
 export function sessionAgentState(d: {
   store: Store;
@@ -23,6 +24,16 @@ export function sessionAgentState(d: {
   /** The sessions' own thinking levels. */
   thinking?: ReturnType<typeof sessionThinkingState>;
 }) {
+  /**
+   * A reset: the summary, own model and token figures go; the session's thinking and reasoning
+   * levels stay, as the reference's reset keeps them (a setting of the chat, not of its history).
+   */
+  const reset = async (key: string): Promise<void> => {
+    await d.compactor.forget(key);
+    await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+    // Its row's token figures go; what its calls used stays in the cost history.
+    await d.store.usage.forget(key);
+  };
   return {
     thinking: d.thinking,
     async summarize(key: string, keep: number): Promise<boolean> {
@@ -67,12 +78,11 @@ export function sessionAgentState(d: {
     setModel(key: string, model: string | null): Promise<void> {
       return setSessionModel(d.store.kv, key, model);
     },
+    reset,
+    /** A delete: everything the agent keeps beside the session goes, its levels too. */
     async forget(key: string): Promise<void> {
-      await d.compactor.forget(key);
-      await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+      await reset(key);
       await d.thinking?.forget(key);
-      // Its row's token figures go; what its calls used stays in the cost history.
-      await d.store.usage.forget(key);
     },
   };
 }

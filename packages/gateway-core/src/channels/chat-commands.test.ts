@@ -1,6 +1,11 @@
+import { defaultConfig } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
-import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from '../agent/session-model.ts';
+import { ModelRegistry } from '../agent/model-registry.ts';
+import { sessionAgentState } from '../agent/session-agent-state.ts';
+import { SessionCompactor } from '../agent/session-compactor.ts';
+import { sessionModel } from '../agent/session-model.ts';
 import { sessionThinkingState } from '../agent/session-thinking.ts';
+import { createSilentLogger } from '../logging/logger.ts';
 import { sessionCommands } from '../sessions/session-commands.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { coreAccountConfig } from '../testing/core-account-config.ts';
@@ -24,6 +29,11 @@ async function setup() {
   const changed: string[] = [];
   let running: string | undefined;
   const cfg = coreAccountConfig();
+  const agent = () => defaultConfig().agent;
+  const models = new ModelRegistry({ config: agent });
+  const compactor = new SessionCompactor({ kv: store.kv, models, config: agent, log: createSilentLogger() });
+  // The agent's real state beside a session (what a reset forgets, what it keeps).
+  const agentState = sessionAgentState({ store, models, compactor, agentOf: () => 'main', thinking: levels });
   const commands = sessionCommands({
     store,
     sessions: () => ({
@@ -35,12 +45,7 @@ async function setup() {
     }),
     feed: { sessionChanged: (k, reason) => changed.push(`${reason}:${k}`) },
     agents: { agentOf: () => 'main', modelRef: () => 'local/qwen', fallbacks: () => ['local/llama'] },
-    agentState: {
-      setModel: (k, m) => setSessionModel(store.kv, k, m),
-      forget: async (k) => {
-        await store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${k}`);
-      },
-    },
+    agentState,
   });
   const handle = chatDirectives({
     access: new AccessControl(store.channelAccess, () => 0),
@@ -80,6 +85,8 @@ async function setup() {
     run: (id: string | undefined) => {
       running = id;
     },
+    levels,
+    compactor,
     count: async () => (await store.sessions.get(KEY))?.messageCount,
     model: () => sessionModel(store.kv, KEY),
     say: (text: string, o: { sender?: string; kind?: 'direct' | 'group'; replay?: boolean } = {}) =>
@@ -116,6 +123,19 @@ describe('chat commands', () => {
     await t.store.sessions.append({ sessionKey: KEY, id: 't:10', role: 'user', text: 'later', ts: 3 });
     expect((await t.say('/reset soft')).answer).toContain('not supported');
     expect(await t.count()).toBe(1);
+  });
+
+  it('/reset and /new keep the session’s own thinking and reasoning levels, as the reference’s reset does', async () => {
+    const t = await setup();
+    await t.say('/think high');
+    await t.say('/reasoning on');
+    await t.say('/reset');
+    await t.say('/new again');
+    expect((await t.levels.rows([KEY])).get(KEY)).toMatchObject({
+      thinkingLevel: 'high',
+      reasoningLevel: 'on',
+    });
+    expect((await t.say('/status')).answer).toContain('Thinking: high · Reasoning: on');
   });
 
   it('/new <text> resets and hands the text on as the fresh session’s message; /new <model> starts on that model', async () => {

@@ -25,6 +25,9 @@ export interface SessionsDeps {
     summarize(key: string, keep: number): Promise<boolean>;
     /** The model the session answers with (`provider/model`), or null for the default. */
     setModel(key: string, model: string | null): Promise<void>;
+    /** Forget what a reset clears (summary, model, token figures; the levels stay). */
+    reset(key: string): Promise<void>;
+    /** Forget all of it (a delete). */
     forget(key: string): Promise<void>;
     /** The session's own thinking level: checked against its model, then set (null: the agent's). */
     thinking?:
@@ -124,7 +127,7 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
         {
           store,
           stopRuns: (k) => sessions.stopRuns(k),
-          forget: d.agentState && ((k) => d.agentState!.forget(k)),
+          forget: d.agentState && ((k) => d.agentState!.reset(k)),
           changed: (k) => feed.sessionChanged(k, 'reset'),
         },
         key,

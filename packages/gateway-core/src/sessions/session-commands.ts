@@ -20,7 +20,8 @@ export function sessionCommands(d: {
   agents: Pick<AgentCatalog, 'agentOf' | 'modelRef' | 'fallbacks'>;
   agentState: {
     setModel(key: string, model: string | null): Promise<void>;
-    forget(key: string): Promise<void>;
+    /** What a reset forgets (not the session's levels). */
+    reset(key: string): Promise<void>;
   };
   usage?: Pick<UsageLedger, 'sessionFigures'> | undefined;
 }): SessionCommands {
@@ -30,7 +31,7 @@ export function sessionCommands(d: {
         {
           store: d.store,
           stopRuns: (k) => d.sessions().stopRuns(k),
-          forget: (k) => d.agentState.forget(k),
+          forget: (k) => d.agentState.reset(k),
           changed: (k) => d.feed.sessionChanged(k, 'reset'),
         },
         key,
