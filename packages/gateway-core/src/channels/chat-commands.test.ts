@@ -26,6 +26,7 @@ async function setup() {
     sectionDefault: () => 'low',
   });
   const stopped: string[] = [];
+  const aborted: string[] = [];
   const changed: string[] = [];
   let running: string | undefined;
   const cfg = coreAccountConfig();
@@ -42,6 +43,12 @@ async function setup() {
         running = undefined;
       },
       activeRunId: () => running,
+      abort: (k) => {
+        aborted.push(k);
+        const ids = running ? [running] : [];
+        running = undefined;
+        return ids;
+      },
     }),
     feed: { sessionChanged: (k, reason) => changed.push(`${reason}:${k}`) },
     agents: { agentOf: () => 'main', modelRef: () => 'local/qwen', fallbacks: () => ['local/llama'] },
@@ -64,7 +71,7 @@ async function setup() {
     id: 'm1',
     at: 0,
     chat: { kind, id: kind === 'direct' ? sender : '-100' },
-    sender: { id: sender, isBot: false, isSelf: false },
+    sender: { id: sender, username: 'ann', isBot: false, isSelf: false },
     text,
     mentions: { bot: false, userIds: [] },
     media: [],
@@ -81,6 +88,7 @@ async function setup() {
   return {
     store,
     stopped,
+    aborted,
     changed,
     run: (id: string | undefined) => {
       running = id;
@@ -101,6 +109,14 @@ describe('chat commands', () => {
     expect(parseChatCommand('/model: local/llama')).toEqual({ name: 'model', arg: 'local/llama' });
     expect(parseChatCommand('/models')).toEqual({ name: 'model', arg: '' });
     expect(parseChatCommand('/status')).toEqual({ name: 'status', arg: '' });
+    expect(parseChatCommand('/STOP')).toEqual({ name: 'stop', arg: '' });
+    expect(parseChatCommand('/compact: keep the API notes')).toEqual({
+      name: 'compact',
+      arg: 'keep the API notes',
+    });
+    expect(parseChatCommand('/id')).toEqual({ name: 'whoami', arg: '' });
+    expect(parseChatCommand('/commands@my_bot')).toEqual({ name: 'commands', arg: '' });
+    expect(parseChatCommand('/helpful')).toBeUndefined();
     expect(parseChatCommand('please /reset')).toBeUndefined();
     expect(parseChatCommand('/newest idea')).toBeUndefined();
   });
@@ -189,5 +205,74 @@ describe('chat commands', () => {
         'A turn is running now.',
       ].join('\n'),
     );
+  });
+
+  it('/stop aborts the running turn as chat.abort does and says so; with none running it says the same; a redelivered one aborts nothing', async () => {
+    const t = await setup();
+    t.run('run-1');
+    expect(await t.say('/stop')).toEqual({ answer: '⚙️ Agent was aborted.', sessionKey: KEY });
+    expect(t.aborted).toEqual([KEY]);
+    expect((await t.say('/status')).answer).toContain('Idle.');
+    expect(await t.say('/stop')).toEqual({ answer: '⚙️ Agent was aborted.', sessionKey: KEY });
+    expect(t.aborted).toEqual([KEY, KEY]);
+    t.run('run-2');
+    expect((await t.say('/stop', { replay: true })).answer).toBe('⚙️ Agent was aborted.');
+    expect(t.aborted).toEqual([KEY, KEY]);
+    // Only the bare command stops (as in the reference): anything after it makes it text.
+    expect(await t.say('/stop the music')).toMatchObject({ env: { text: '/stop the music' } });
+    expect(await t.say('/stop @my_bot', { kind: 'group' })).toMatchObject({ answer: '⚙️ Agent was aborted.' });
+    expect(t.aborted).toEqual([KEY, KEY, KEY]);
+  });
+
+  it('/compact summarises and removes all but the newest messages, as sessions.compact does, and reports the context', async () => {
+    const t = await setup();
+    expect((await t.say('/compact')).answer).toBe(
+      '⚙️ Compaction skipped: nothing compactable in this session yet • Context 12/32k (0%)',
+    );
+    for (let i = 2; i < 8; i++)
+      await t.store.sessions.append({
+        sessionKey: KEY,
+        id: `t:${i}`,
+        role: i % 2 ? 'assistant' : 'user',
+        text: 'x'.repeat(400),
+        ts: 1,
+      });
+    t.changed.length = 0;
+    expect((await t.say('/compact focus on the plan')).answer).toBe(
+      '⚙️ Compacted (636 → 416) • Context 416/32k (1%)',
+    );
+    expect(await t.count()).toBe(4);
+    expect(t.changed).toEqual([`compact:${KEY}`]);
+  });
+
+  it('/help and /commands list only what is served here; /whoami and /id show the sender as the reference does', async () => {
+    const t = await setup();
+    const help = (await t.say('/help')).answer!;
+    expect(help.split('\n')[0]).toBe('ℹ️ Help');
+    expect(help).toContain('/new  |  /reset  |  /compact [instructions]  |  /stop');
+    const list = (await t.say('/commands')).answer!;
+    for (const c of [
+      '/new',
+      '/reset',
+      '/compact',
+      '/stop',
+      '/think',
+      '/reasoning',
+      '/model',
+      '/status',
+      '/whoami',
+    ])
+      expect(list).toContain(`  ${c} `);
+    for (const absent of ['/verbose', '/fast', '/tools']) {
+      expect(help).not.toContain(absent);
+      expect(list).not.toContain(absent);
+    }
+    expect((await t.say('/whoami')).answer).toBe(
+      '🧭 Identity\nChannel: telegram\nUser id: 1\nUsername: @ann\nAllowFrom: 1',
+    );
+    expect((await t.say('/id', { kind: 'group' })).answer).toBe(
+      '🧭 Identity\nChannel: telegram\nUser id: 1\nUsername: @ann\nChat: telegram:group:-100\nAllowFrom: 1',
+    );
+    expect(await t.say('/help me with this')).toMatchObject({ env: { text: '/help me with this' } });
   });
 });

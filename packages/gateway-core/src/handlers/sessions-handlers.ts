@@ -5,6 +5,7 @@ import {
   type ThinkingLevel,
 } from '@openclaw/protocol';
 import type { FamilyHandlers } from '../router/router.ts';
+import { compactSession } from '../sessions/session-compact.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import { parseReasoningLevel } from '../sessions/session-reasoning.ts';
 import { resetSession } from '../sessions/session-reset.ts';
@@ -143,18 +144,22 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       return { ok: true as const, key, deleted, archived: [] };
     },
     'sessions.compact': async ({ key, maxLines }) => {
-      const rec = await store.sessions.get(key);
-      if (!rec) throw unknownSession(key);
-      const keep = maxLines ?? 100;
-      const summarized = (await d.agentState?.summarize(key, keep)) ?? false;
-      const removedMessages = await store.sessions.trim(key, keep);
-      feed.sessionChanged(key, 'compact');
+      const done = await compactSession(
+        {
+          store,
+          summarize: d.agentState && ((k, keep) => d.agentState!.summarize(k, keep)),
+          changed: (k) => feed.sessionChanged(k, 'compact'),
+        },
+        key,
+        maxLines ?? 100,
+      );
+      if (!done) throw unknownSession(key);
       return {
         ok: true as const,
         key,
-        removedMessages,
-        keptMessages: Math.max(0, rec.messageCount - removedMessages),
-        ...(summarized ? { summarized } : {}),
+        removedMessages: done.removedMessages,
+        keptMessages: done.keptMessages,
+        ...(done.summarized ? { summarized: true } : {}),
       };
     },
   };
