@@ -2,8 +2,8 @@
 // OpenAI-compatible fake: a message that is only `/think` or `/reasoning` sets the session's level
 // and is answered without a model turn; inline they apply to their message only; a group member
 // the account does not list is not authorised (directives stay text, reasoning stays hidden).
-// The session commands `/reset`, `/new` and `/model` go the same way; with commands.ownerAllowFrom
-// set, only the owners it names (`tg:` as `telegram:`) use them.
+// The session commands `/reset`, `/new`, `/model`, `/stop`, `/compact` and `/whoami` go the same
+// way; with commands.ownerAllowFrom set, only the owners it names (`tg:` as `telegram:`) use them.
 import { rm } from 'node:fs/promises';
 import type { EventPayload } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
@@ -49,7 +49,7 @@ describe('chat directives on Telegram', () => {
         channels: {
           telegram: tg.account({
             dmPolicy: 'allowlist',
-            allowFrom: ['6601', '6603', '6604'],
+            allowFrom: ['6601', '6603', '6604', '6605', '6606'],
             groupPolicy: 'open',
             requireMention: false,
           }),
@@ -175,6 +175,57 @@ describe('chat directives on Telegram', () => {
     expect(llm.requests.at(-1)!.model).toBe('qwen');
   }, 60_000);
 
+  it('/stop aborts the held model turn: its answer never reaches the chat, the confirmation does', async () => {
+    const sent = () => tg.sentTexts('6605').filter((t) => !t.startsWith('Thinking'));
+    const say = (text: string) =>
+      tg.pushMessage({ chatId: 6605, from: { id: 6605, first_name: 'Di' }, text });
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    await say('slow');
+    await llm.waitForRequests(before + 1, 30_000);
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6605'))!.key;
+    let runId: string | undefined;
+    await eventually(async () => {
+      runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
+      return runId !== undefined;
+    });
+    await say('/stop');
+    await eventually(() => sent().includes('⚙️ Agent was aborted.'), 30_000);
+    // The run ended as chat.abort ends one, before the model answered.
+    expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+      status: 'aborted',
+    });
+    release();
+    // Nothing runs now: the reference answers the same.
+    await say('/stop');
+    await eventually(() => sent().filter((t) => t === '⚙️ Agent was aborted.').length === 2, 30_000);
+    await say('after');
+    await eventually(() => sent().includes('re: after'), 30_000);
+    expect(sent()).toEqual(['⚙️ Agent was aborted.', '⚙️ Agent was aborted.', 're: after']);
+  }, 60_000);
+
+  it('/compact <instructions> summarises the older messages through the model with those instructions; /whoami shows the sender', async () => {
+    const sent = () => tg.sentTexts('6606');
+    const say = async (text: string, expected: (t: string) => boolean) => {
+      await tg.pushMessage({ chatId: 6606, from: { id: 6606, first_name: 'Ed', username: 'ed' }, text });
+      await eventually(() => sent().some(expected), 30_000);
+    };
+    for (const word of ['one', 'two', 'three']) await say(word, (t) => t === `re: ${word}`);
+    await say('/compact keep the numbers', (t) => t.startsWith('⚙️ Compacted ('));
+    const summary = llm.requests.at(-1)!;
+    expect(messageText(summary.messages[0]!)).toMatch(/^You compact a conversation/);
+    expect(messageText(summary.messages[0]!)).toContain('keep the numbers');
+    expect(lastUser(summary)).toMatch(/^Conversation:\nuser: one\n/);
+    expect(sent().at(-1)).toMatch(/^⚙️ Compacted \(\d+ → \d+\) • Context \d+\/32k \(\d+%\)$/);
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6606'))!.key;
+    expect((await op.request('sessions.describe', { key })).session?.messageCount).toBe(4);
+    await say('/whoami', (t) => t.startsWith('🧭'));
+    expect(sent().at(-1)).toBe(
+      '🧭 Identity\nChannel: telegram\nUser id: 6606\nUsername: @ed\nAllowFrom: 6606',
+    );
+  }, 60_000);
+
+  // Last: the owners it sets stay for the rest of the file.
   it('with commands.ownerAllowFrom set, its Telegram owners (a `tg:` entry too) use commands; a listed sender who is no owner sends them as text', async () => {
     await op.request('config.patch', {
       raw: JSON.stringify({ commands: { ownerAllowFrom: ['telegram:6603', 'tg:6604'] } }),

@@ -267,13 +267,14 @@ describe('reference client requests against the reference schema, through a real
     expect(
       ((await call('chat.history', { sessionKey: key })) as { messages: unknown[] }).messages,
     ).toHaveLength(2);
+    await call('sessions.patch', { key, reasoningLevel: 'on' });
     const reset = { key, reason: 'reset' };
     expect(referenceErrors('SessionsResetParams', reset)).toBe('');
     expect(await call('sessions.reset', reset)).toMatchObject({ removedMessages: 2 });
+    // Emptied, but its own reasoning level stays (as the reference's reset keeps it).
     expect(
-      ((await call('sessions.describe', { key })) as { session: { messageCount: number } }).session
-        .messageCount,
-    ).toBe(0);
+      ((await call('sessions.describe', { key })) as { session: { messageCount: number } }).session,
+    ).toMatchObject({ messageCount: 0, reasoningLevel: 'on' });
     const del = { key, deleteTranscript: true };
     expect(referenceErrors('SessionsDeleteParams', del)).toBe('');
     const deleted = await call('sessions.delete', del);

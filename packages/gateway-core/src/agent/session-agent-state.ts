@@ -2,7 +2,7 @@ import type { HistoryTurn } from '../sessions/responder.ts';
 import type { ModelCallUsage, Store } from '../store/types.ts';
 import type { UsageLedger } from '../usage/usage-ledger.ts';
 import { newUuid } from '../util/ids.ts';
-import { fitHistory } from './context-budget.ts';
+import { estimateTokens, fitHistory, turnTokens } from './context-budget.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './session-model.ts';
@@ -10,7 +10,8 @@ import type { sessionThinkingState } from './session-thinking.ts';
 
 /**
  * What the agent keeps beside a session's transcript (its summary, its model and thinking level), for the
- * session methods: sessions.compact summarises before it trims, reset and delete forget it.
+ * session methods: sessions.compact summarises before it trims, reset and delete forget it (a reset
+ * keeps the levels).
  */
 export function sessionAgentState(d: {
   store: Store;
@@ -23,9 +24,19 @@ export function sessionAgentState(d: {
   /** The sessions' own thinking levels. */
   thinking?: ReturnType<typeof sessionThinkingState>;
 }) {
+  /**
+   * A reset: the summary, own model and token figures go; the session's thinking and reasoning
+   * levels stay, as the reference's reset keeps them (a setting of the chat, not of its history).
+   */
+  const reset = async (key: string): Promise<void> => {
+    await d.compactor.forget(key);
+    await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+    // Its row's token figures go; what its calls used stays in the cost history.
+    await d.store.usage.forget(key);
+  };
   return {
     thinking: d.thinking,
-    async summarize(key: string, keep: number): Promise<boolean> {
+    async summarize(key: string, keep: number, instructions?: string): Promise<boolean> {
       const candidates = d.models.candidates(await sessionModel(d.store.kv, key), d.agentOf(key));
       if (candidates[0] === ECHO_MODEL_REF) return false;
       const rec = await d.store.sessions.get(key);
@@ -48,8 +59,14 @@ export function sessionAgentState(d: {
       const { keep: fits } = fitHistory(turns, Math.floor(d.compactor.contextTokens(candidates[0]!) / 2));
       const calls: ModelCallUsage[] = [];
       try {
-        await d.compactor.compact(key, fits, through, candidates, undefined, (model, usage) =>
-          calls.push({ provider: model.provider, model: model.modelId, ...usage }),
+        await d.compactor.compact(
+          key,
+          fits,
+          through,
+          candidates,
+          undefined,
+          (model, usage) => calls.push({ provider: model.provider, model: model.modelId, ...usage }),
+          instructions,
         );
       } finally {
         // A summary call that failed after it was billed still counts.
@@ -64,15 +81,29 @@ export function sessionAgentState(d: {
       }
       return true;
     },
+    /**
+     * What the session's next turn would carry, estimated as the context budget does (its
+     * summary and the messages it does not cover), and the context window of its model.
+     */
+    async context(key: string): Promise<{ tokens: number; window: number }> {
+      const model = d.models.candidates(await sessionModel(d.store.kv, key), d.agentOf(key))[0] ?? '';
+      const [rec, summary] = await Promise.all([d.store.sessions.get(key), d.compactor.summary(key)]);
+      const messages = rec?.messageCount
+        ? await d.store.sessions.history(key, { limit: rec.messageCount })
+        : [];
+      const tokens = messages
+        .filter((m) => !summary || m.seq > summary.throughSeq)
+        .reduce((sum, m) => sum + turnTokens(m), summary ? estimateTokens(summary.text) : 0);
+      return { tokens, window: d.compactor.contextTokens(model) };
+    },
     setModel(key: string, model: string | null): Promise<void> {
       return setSessionModel(d.store.kv, key, model);
     },
+    reset,
+    /** A delete: everything the agent keeps beside the session goes, its levels too. */
     async forget(key: string): Promise<void> {
-      await d.compactor.forget(key);
-      await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
+      await reset(key);
       await d.thinking?.forget(key);
-      // Its row's token figures go; what its calls used stays in the cost history.
-      await d.store.usage.forget(key);
     },
   };
 }

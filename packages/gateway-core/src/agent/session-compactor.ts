@@ -78,6 +78,8 @@ export class SessionCompactor {
     signal?: AbortSignal,
     /** What each summary call reported using (a turn accounts it with its own calls). */
     onUsage?: (model: ResolvedModel, usage: TokenUsage) => void,
+    /** What the user asked the summary to focus on (`/compact <instructions>`). */
+    instructions?: string,
   ): Promise<SessionSummary> {
     // The AI SDK loads with the first model call, so an echo-only gateway never pays for it.
     const [{ streamText }, { backendErrorOf }] = await Promise.all([
@@ -95,7 +97,9 @@ export class SessionCompactor {
         let failure: unknown;
         const result = streamText({
           model: target.model,
-          system: INSTRUCTIONS,
+          system: instructions
+            ? `${INSTRUCTIONS}\n\nThe user asked this summary to follow these instructions: ${instructions}`
+            : INSTRUCTIONS,
           prompt,
           maxRetries: 0,
           onError: () => {},

@@ -1,6 +1,11 @@
+import { defaultConfig } from '@openclaw/protocol';
 import { describe, expect, it } from 'vitest';
-import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from '../agent/session-model.ts';
+import { ModelRegistry } from '../agent/model-registry.ts';
+import { sessionAgentState } from '../agent/session-agent-state.ts';
+import { SessionCompactor } from '../agent/session-compactor.ts';
+import { sessionModel } from '../agent/session-model.ts';
 import { sessionThinkingState } from '../agent/session-thinking.ts';
+import { createSilentLogger } from '../logging/logger.ts';
 import { sessionCommands } from '../sessions/session-commands.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { coreAccountConfig } from '../testing/core-account-config.ts';
@@ -21,9 +26,15 @@ async function setup() {
     sectionDefault: () => 'low',
   });
   const stopped: string[] = [];
+  const aborted: string[] = [];
   const changed: string[] = [];
   let running: string | undefined;
   const cfg = coreAccountConfig();
+  const agent = () => defaultConfig().agent;
+  const models = new ModelRegistry({ config: agent });
+  const compactor = new SessionCompactor({ kv: store.kv, models, config: agent, log: createSilentLogger() });
+  // The agent's real state beside a session (what a reset forgets, what it keeps).
+  const agentState = sessionAgentState({ store, models, compactor, agentOf: () => 'main', thinking: levels });
   const commands = sessionCommands({
     store,
     sessions: () => ({
@@ -32,15 +43,16 @@ async function setup() {
         running = undefined;
       },
       activeRunId: () => running,
+      abort: (k) => {
+        aborted.push(k);
+        const ids = running ? [running] : [];
+        running = undefined;
+        return ids;
+      },
     }),
     feed: { sessionChanged: (k, reason) => changed.push(`${reason}:${k}`) },
     agents: { agentOf: () => 'main', modelRef: () => 'local/qwen', fallbacks: () => ['local/llama'] },
-    agentState: {
-      setModel: (k, m) => setSessionModel(store.kv, k, m),
-      forget: async (k) => {
-        await store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${k}`);
-      },
-    },
+    agentState,
   });
   const handle = chatDirectives({
     access: new AccessControl(store.channelAccess, () => 0),
@@ -59,7 +71,7 @@ async function setup() {
     id: 'm1',
     at: 0,
     chat: { kind, id: kind === 'direct' ? sender : '-100' },
-    sender: { id: sender, isBot: false, isSelf: false },
+    sender: { id: sender, username: 'ann', isBot: false, isSelf: false },
     text,
     mentions: { bot: false, userIds: [] },
     media: [],
@@ -76,10 +88,13 @@ async function setup() {
   return {
     store,
     stopped,
+    aborted,
     changed,
     run: (id: string | undefined) => {
       running = id;
     },
+    levels,
+    compactor,
     count: async () => (await store.sessions.get(KEY))?.messageCount,
     model: () => sessionModel(store.kv, KEY),
     say: (text: string, o: { sender?: string; kind?: 'direct' | 'group'; replay?: boolean } = {}) =>
@@ -94,6 +109,14 @@ describe('chat commands', () => {
     expect(parseChatCommand('/model: local/llama')).toEqual({ name: 'model', arg: 'local/llama' });
     expect(parseChatCommand('/models')).toEqual({ name: 'model', arg: '' });
     expect(parseChatCommand('/status')).toEqual({ name: 'status', arg: '' });
+    expect(parseChatCommand('/STOP')).toEqual({ name: 'stop', arg: '' });
+    expect(parseChatCommand('/compact: keep the API notes')).toEqual({
+      name: 'compact',
+      arg: 'keep the API notes',
+    });
+    expect(parseChatCommand('/id')).toEqual({ name: 'whoami', arg: '' });
+    expect(parseChatCommand('/commands@my_bot')).toEqual({ name: 'commands', arg: '' });
+    expect(parseChatCommand('/helpful')).toBeUndefined();
     expect(parseChatCommand('please /reset')).toBeUndefined();
     expect(parseChatCommand('/newest idea')).toBeUndefined();
   });
@@ -116,6 +139,19 @@ describe('chat commands', () => {
     await t.store.sessions.append({ sessionKey: KEY, id: 't:10', role: 'user', text: 'later', ts: 3 });
     expect((await t.say('/reset soft')).answer).toContain('not supported');
     expect(await t.count()).toBe(1);
+  });
+
+  it('/reset and /new keep the session’s own thinking and reasoning levels, as the reference’s reset does', async () => {
+    const t = await setup();
+    await t.say('/think high');
+    await t.say('/reasoning on');
+    await t.say('/reset');
+    await t.say('/new again');
+    expect((await t.levels.rows([KEY])).get(KEY)).toMatchObject({
+      thinkingLevel: 'high',
+      reasoningLevel: 'on',
+    });
+    expect((await t.say('/status')).answer).toContain('Thinking: high · Reasoning: on');
   });
 
   it('/new <text> resets and hands the text on as the fresh session’s message; /new <model> starts on that model', async () => {
@@ -169,5 +205,74 @@ describe('chat commands', () => {
         'A turn is running now.',
       ].join('\n'),
     );
+  });
+
+  it('/stop aborts the running turn as chat.abort does and says so; with none running it says the same; a redelivered one aborts nothing', async () => {
+    const t = await setup();
+    t.run('run-1');
+    expect(await t.say('/stop')).toEqual({ answer: '⚙️ Agent was aborted.', sessionKey: KEY });
+    expect(t.aborted).toEqual([KEY]);
+    expect((await t.say('/status')).answer).toContain('Idle.');
+    expect(await t.say('/stop')).toEqual({ answer: '⚙️ Agent was aborted.', sessionKey: KEY });
+    expect(t.aborted).toEqual([KEY, KEY]);
+    t.run('run-2');
+    expect((await t.say('/stop', { replay: true })).answer).toBe('⚙️ Agent was aborted.');
+    expect(t.aborted).toEqual([KEY, KEY]);
+    // Only the bare command stops (as in the reference): anything after it makes it text.
+    expect(await t.say('/stop the music')).toMatchObject({ env: { text: '/stop the music' } });
+    expect(await t.say('/stop @my_bot', { kind: 'group' })).toMatchObject({ answer: '⚙️ Agent was aborted.' });
+    expect(t.aborted).toEqual([KEY, KEY, KEY]);
+  });
+
+  it('/compact summarises and removes all but the newest messages, as sessions.compact does, and reports the context', async () => {
+    const t = await setup();
+    expect((await t.say('/compact')).answer).toBe(
+      '⚙️ Compaction skipped: nothing compactable in this session yet • Context 12/32k (0%)',
+    );
+    for (let i = 2; i < 8; i++)
+      await t.store.sessions.append({
+        sessionKey: KEY,
+        id: `t:${i}`,
+        role: i % 2 ? 'assistant' : 'user',
+        text: 'x'.repeat(400),
+        ts: 1,
+      });
+    t.changed.length = 0;
+    expect((await t.say('/compact focus on the plan')).answer).toBe(
+      '⚙️ Compacted (636 → 416) • Context 416/32k (1%)',
+    );
+    expect(await t.count()).toBe(4);
+    expect(t.changed).toEqual([`compact:${KEY}`]);
+  });
+
+  it('/help and /commands list only what is served here; /whoami and /id show the sender as the reference does', async () => {
+    const t = await setup();
+    const help = (await t.say('/help')).answer!;
+    expect(help.split('\n')[0]).toBe('ℹ️ Help');
+    expect(help).toContain('/new  |  /reset  |  /compact [instructions]  |  /stop');
+    const list = (await t.say('/commands')).answer!;
+    for (const c of [
+      '/new',
+      '/reset',
+      '/compact',
+      '/stop',
+      '/think',
+      '/reasoning',
+      '/model',
+      '/status',
+      '/whoami',
+    ])
+      expect(list).toContain(`  ${c} `);
+    for (const absent of ['/verbose', '/fast', '/tools']) {
+      expect(help).not.toContain(absent);
+      expect(list).not.toContain(absent);
+    }
+    expect((await t.say('/whoami')).answer).toBe(
+      '🧭 Identity\nChannel: telegram\nUser id: 1\nUsername: @ann\nAllowFrom: 1',
+    );
+    expect((await t.say('/id', { kind: 'group' })).answer).toBe(
+      '🧭 Identity\nChannel: telegram\nUser id: 1\nUsername: @ann\nChat: telegram:group:-100\nAllowFrom: 1',
+    );
+    expect(await t.say('/help me with this')).toMatchObject({ env: { text: '/help me with this' } });
   });
 });

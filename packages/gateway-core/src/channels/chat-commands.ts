@@ -1,3 +1,12 @@
+import {
+  type CompactFigures,
+  commandsText,
+  compactText,
+  helpText,
+  STOP_ANSWER,
+  whoamiText,
+} from './chat-command-answers.ts';
+import type { InboundEnvelope } from './sdk/types.ts';
 import type { SessionLevels } from './session-levels.ts';
 
 /** A session as the chat commands see and change it (wired from the session methods' parts). */
@@ -15,23 +24,41 @@ export interface SessionCommands {
     contextTokens?: number | undefined;
     running: boolean;
   }>;
+  /** Abort the session's running and queued turns, as chat.abort does; the runs aborted. */
+  stop(sessionKey: string): string[];
+  /** Compact the session now, as sessions.compact does (its older messages summarised, then gone). */
+  compact(sessionKey: string, instructions?: string): Promise<CompactFigures>;
 }
 
 /** A chat command at the start of a message: its name and what follows it. */
 export interface ChatCommand {
-  name: 'new' | 'reset' | 'model' | 'status';
+  name: 'new' | 'reset' | 'model' | 'status' | 'stop' | 'compact' | 'help' | 'commands' | 'whoami';
   arg: string;
 }
 
+/** Commands that are one only when nothing follows them (as the reference matches them). */
+export const BARE_COMMANDS: ReadonlySet<ChatCommand['name']> = new Set([
+  'stop',
+  'help',
+  'commands',
+  'whoami',
+]);
+
+const ALIASES: Record<string, ChatCommand['name']> = { models: 'model', id: 'whoami' };
+
 /**
- * The command a message starts with (`/new`, `/reset`, `/model`, `/models`, `/status`; any case,
- * a Telegram `@bot` suffix and a colon before the argument allowed), or undefined.
+ * The command a message starts with (`/new`, `/reset`, `/model`, `/models`, `/status`, `/stop`,
+ * `/compact`, `/help`, `/commands`, `/whoami`, `/id`; any case, a Telegram `@bot` suffix and a
+ * colon before the argument allowed), or undefined.
  */
 export function parseChatCommand(text: string): ChatCommand | undefined {
-  const m = /^\s*\/(new|reset|models?|status)(?:@\w+)?(?=$|\s|:)\s*:?\s*([\s\S]*)$/i.exec(text);
+  const m =
+    /^\s*\/(new|reset|models?|status|stop|compact|help|commands|whoami|id)(?:@\w+)?(?=$|\s|:)\s*:?\s*([\s\S]*)$/i.exec(
+      text,
+    );
   if (!m) return undefined;
   const name = m[1]!.toLowerCase();
-  return { name: name === 'models' ? 'model' : (name as ChatCommand['name']), arg: m[2]!.trim() };
+  return { name: ALIASES[name] ?? (name as ChatCommand['name']), arg: m[2]!.trim() };
 }
 
 /** What a command came to: an answer, and for `/new <text>` the text that starts the fresh session's turn. */
@@ -48,7 +75,7 @@ export async function runChatCommand(
   sessionKey: string,
   s: SessionCommands,
   levels: SessionLevels,
-  o: { replay: boolean; media: boolean },
+  o: { replay: boolean; media: boolean; env: InboundEnvelope },
 ): Promise<CommandResult> {
   switch (cmd.name) {
     case 'new':
@@ -70,6 +97,33 @@ export async function runChatCommand(
       return { answer: await modelCommand(cmd.arg, sessionKey, s) };
     case 'status':
       return { answer: await statusText(sessionKey, s, levels) };
+    case 'stop':
+      // A redelivered /stop stops nothing: the turn running now may be a later message's.
+      if (!o.replay) s.stop(sessionKey);
+      return { answer: STOP_ANSWER };
+    case 'compact':
+      return { answer: await compactCommand(cmd.arg, sessionKey, s, o.replay) };
+    case 'help':
+      return { answer: helpText() };
+    case 'commands':
+      return { answer: commandsText() };
+    case 'whoami':
+      return { answer: whoamiText(o.env) };
+  }
+}
+
+async function compactCommand(
+  instructions: string,
+  sessionKey: string,
+  s: SessionCommands,
+  replay: boolean,
+): Promise<string> {
+  if (replay) return '⚙️ Compaction skipped: this message was handled before.';
+  try {
+    return compactText(await s.compact(sessionKey, instructions || undefined));
+  } catch (error) {
+    // The summary call failed: nothing was removed, and the chat is told why.
+    return `⚙️ Compaction failed: ${(error as Error).message}`;
   }
 }
 

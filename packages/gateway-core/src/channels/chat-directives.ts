@@ -2,7 +2,7 @@ import type { ReasoningLevel } from '@openclaw/protocol';
 import type { RunTurnOptions } from '../store/types.ts';
 import type { AccessControl } from './access-control.ts';
 import type { CoreAccountConfig } from './account-config.ts';
-import { parseChatCommand, runChatCommand, type SessionCommands } from './chat-commands.ts';
+import { BARE_COMMANDS, parseChatCommand, runChatCommand, type SessionCommands } from './chat-commands.ts';
 import { directivesOnly, type ParsedDirectives, parseDirectives } from './chat-directive-parse.ts';
 import { senderAuthority } from './command-authority.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
@@ -61,13 +61,14 @@ export function chatDirectives(d: ChatDirectivesDeps) {
     const hidden: RunTurnOptions | undefined = who.authorised || who.owner ? undefined : { reasoning: 'off' };
     if (!who.authorised) return { env, turn: hidden };
     const command = d.commands && parseChatCommand(env.text);
-    if (command && d.commands) {
+    // In a group, the mentions that addressed the bot are no text of their own (as for directives).
+    if (command && env.chat.kind !== 'direct' && /^(?:@\S+\s*)+$/.test(command.arg)) command.arg = '';
+    // `/stop now`, `/help me`: not the command (the reference matches these whole), so text.
+    if (command && d.commands && !(BARE_COMMANDS.has(command.name) && command.arg)) {
       const sessionKey = d.sessionKeyOf(env);
       await d.ensureSession?.(sessionKey, env);
       const media = env.media.length > 0;
-      // In a group, the mentions that addressed the bot are no text of their own (as for directives).
-      if (env.chat.kind !== 'direct' && /^(?:@\S+\s*)+$/.test(command.arg)) command.arg = '';
-      const done = await runChatCommand(command, sessionKey, d.commands, d.levels, { replay, media });
+      const done = await runChatCommand(command, sessionKey, d.commands, d.levels, { replay, media, env });
       // Its model changed (`/model x`, `/new x`): watchers see it as a patch; a reset told them itself.
       if (command.name === 'model' || command.name === 'new') d.onPatched?.(sessionKey);
       // `/new <text>`: the text (and any media) is the fresh session's first turn.

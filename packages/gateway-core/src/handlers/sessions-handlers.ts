@@ -5,6 +5,7 @@ import {
   type ThinkingLevel,
 } from '@openclaw/protocol';
 import type { FamilyHandlers } from '../router/router.ts';
+import { compactSession } from '../sessions/session-compact.ts';
 import type { SessionFeed } from '../sessions/session-feed.ts';
 import { parseReasoningLevel } from '../sessions/session-reasoning.ts';
 import { resetSession } from '../sessions/session-reset.ts';
@@ -25,6 +26,9 @@ export interface SessionsDeps {
     summarize(key: string, keep: number): Promise<boolean>;
     /** The model the session answers with (`provider/model`), or null for the default. */
     setModel(key: string, model: string | null): Promise<void>;
+    /** Forget what a reset clears (summary, model, token figures; the levels stay). */
+    reset(key: string): Promise<void>;
+    /** Forget all of it (a delete). */
     forget(key: string): Promise<void>;
     /** The session's own thinking level: checked against its model, then set (null: the agent's). */
     thinking?:
@@ -124,7 +128,7 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
         {
           store,
           stopRuns: (k) => sessions.stopRuns(k),
-          forget: d.agentState && ((k) => d.agentState!.forget(k)),
+          forget: d.agentState && ((k) => d.agentState!.reset(k)),
           changed: (k) => feed.sessionChanged(k, 'reset'),
         },
         key,
@@ -140,18 +144,22 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
       return { ok: true as const, key, deleted, archived: [] };
     },
     'sessions.compact': async ({ key, maxLines }) => {
-      const rec = await store.sessions.get(key);
-      if (!rec) throw unknownSession(key);
-      const keep = maxLines ?? 100;
-      const summarized = (await d.agentState?.summarize(key, keep)) ?? false;
-      const removedMessages = await store.sessions.trim(key, keep);
-      feed.sessionChanged(key, 'compact');
+      const done = await compactSession(
+        {
+          store,
+          summarize: d.agentState && ((k, keep) => d.agentState!.summarize(k, keep)),
+          changed: (k) => feed.sessionChanged(k, 'compact'),
+        },
+        key,
+        maxLines ?? 100,
+      );
+      if (!done) throw unknownSession(key);
       return {
         ok: true as const,
         key,
-        removedMessages,
-        keptMessages: Math.max(0, rec.messageCount - removedMessages),
-        ...(summarized ? { summarized } : {}),
+        removedMessages: done.removedMessages,
+        keptMessages: done.keptMessages,
+        ...(done.summarized ? { summarized: true } : {}),
       };
     },
   };
