@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import type { FailureReason } from '../store/types.ts';
 import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
 import { isTransientError } from './run-retry.ts';
@@ -11,6 +12,7 @@ import { isTransientError } from './run-retry.ts';
 // store with a clock the test moves: a run by hand keeps a one-shot job's time, a one-shot job is
 // tried again after a transient error, and a recurring job backs off after failed runs.
 const T0 = 1_700_000_000_000;
+type Failure = string | { error: string; errorReason?: FailureReason } | undefined;
 const S = 1000;
 const MIN = 60 * S;
 
@@ -28,17 +30,22 @@ describe('when a job runs next', () => {
     dir = await mkdtemp(join(tmpdir(), 'oc-cron-retry-'));
     store = createSqliteStore({ path: join(dir, 'gateway.db') });
     const clock = new ManualClock(T0);
-    const errors = new Map<string, string[]>();
+    // A failure is its message, or its message and the reason its provider's answer gave.
+    const errors = new Map<string, Failure[]>();
     const cron = testCronService({
       store,
       clock,
       runAgent: async (_action, job) => {
-        const error = errors.get(job.id)?.shift();
-        return { runId: undefined, outcome: Promise.resolve(error ? { ok: false, error } : { ok: true }) };
+        const f = errors.get(job.id)?.shift();
+        const failed = typeof f === 'string' ? { error: f } : f;
+        return {
+          runId: undefined,
+          outcome: Promise.resolve(failed?.error ? { ok: false, ...failed } : { ok: true }),
+        };
       },
     });
     await cron.start();
-    const add = (name: string, schedule: Parameters<typeof cron.add>[0]['schedule'], fails: string[] = []) =>
+    const add = (name: string, schedule: Parameters<typeof cron.add>[0]['schedule'], fails: Failure[] = []) =>
       cron
         .add({
           name,

@@ -5,7 +5,7 @@
 import type { ApprovalRepo } from './approval-types.ts';
 import type { ChannelAccessRepo, LeaseRepo, OutboxRepo } from './channel-types.ts';
 import type { DeviceRepo, DeviceTokenRepo, NodeRepo, PairingRepo } from './device-types.ts';
-import type { RunRepo, RunTurnOptions, SessionRepo } from './session-types.ts';
+import type { FailureReason, RunRepo, RunTurnOptions, SessionRepo } from './session-types.ts';
 import type { UsageRepo } from './usage-types.ts';
 
 export type * from './approval-types.ts';
@@ -202,6 +202,8 @@ export interface CronRunRecord {
   startedAtMs: number;
   endedAtMs: number | null;
   error?: string | undefined;
+  /** Why its model failed, when the provider's answer said (decides whether it is tried again soon). */
+  errorReason?: FailureReason | undefined;
   agentRunId?: string | undefined;
   /** Whether the run had something to deliver (absent on runs recorded before this was kept). */
   delivers?: boolean | undefined;

@@ -122,6 +122,26 @@ export const CronSuppressionReasons = [
   Type.Literal('channel_transform'),
 ];
 
+/** Why a run's model failed: the reference's values (only some arise here). */
+export const CRON_ERROR_REASONS = [
+  'auth',
+  'auth_permanent',
+  'format',
+  'rate_limit',
+  'overloaded',
+  'billing',
+  'server_error',
+  'timeout',
+  'tls_certificate',
+  'context_overflow',
+  'model_not_found',
+  'session_expired',
+  'empty_response',
+  'no_error_details',
+  'unclassified',
+  'unknown',
+] as const;
+
 /** The alert state a job view carries (the reference's `state` fields). */
 export const CronAlertStateView = {
   consecutiveErrors: Type.Optional(
