@@ -53,10 +53,13 @@ export function keepsOneShotOccurrence(job: CronJobRecord, run: CronRunRecord): 
 
 /**
  * When a job runs next after this failed run, where the failure changes that (the reference's
- * policy): a one-shot job is tried again after a transient error, up to three times (30 s, 1 min,
- * 5 min after each failed run ended), else it is turned off as usual; a recurring job's next run
- * is pushed out to at least the backoff after its failures in a row, and a success ends that (its
- * next run is its schedule's again). A run started by hand changes no schedule.
+ * policy). After a transient error, one of the first three in a row, a job is tried again 30 s,
+ * 1 min, then 5 min after the failed run ended: a one-shot job in any case, a recurring job when
+ * that comes before its next scheduled run (which the retry then replaces: its run after the
+ * retry is that scheduled one, so none is run twice). Otherwise a one-shot job is turned off as
+ * usual, and a recurring job's next run is pushed out to at least the backoff after its failures
+ * in a row; a success ends that (its next run is its schedule's again). A run started by hand
+ * changes no schedule.
  */
 export function nextRunAfterFailure(
   job: CronJobRecord,
@@ -71,5 +74,6 @@ export function nextRunAfterFailure(
       : undefined;
   if (job.schedule.kind === 'at') return keepsOneShotOccurrence(job, run) ? undefined : retryAt;
   if (run.trigger === 'manual' || job.nextRunAtMs === null) return undefined;
+  if (retryAt !== undefined && retryAt < job.nextRunAtMs) return retryAt;
   return Math.max(job.nextRunAtMs, endedAt + errorBackoffMs(failures));
 }
