@@ -14,6 +14,7 @@ import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
 import { createSilentLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { ManualClock } from '../src/util/clock.ts';
+import { referenceSubErrors } from './reference-oracle.ts';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const S = 1000;
@@ -55,6 +56,12 @@ describe('a cron run failed by the model provider', () => {
     await core.cron.settled();
     return fired;
   };
+  /** A job's state as clients see it, checked against the reference's schema of it. */
+  const stateOf = async (id: string) => {
+    const { state } = await core.cron.get(id);
+    expect(referenceSubErrors('CronJob', ['properties', 'state'], state)).toBe('');
+    return state;
+  };
   /** A job running every hour from `anchorMs` on. */
   const hourly = (name: string, anchorMs: number) =>
     core.cron.add({
@@ -68,23 +75,22 @@ describe('a cron run failed by the model provider', () => {
     const limited = await hourly('rate limited', t);
     fake.failNext({ status: 429, description: 'Rate limit reached for requests' });
     expect(await tickAt(t)).toHaveLength(1);
-    expect((await core.cron.get(limited.id)).state).toMatchObject({
+    expect(await stateOf(limited.id)).toMatchObject({
       lastStatus: 'error',
+      lastErrorReason: 'rate_limit',
       nextRunAtMs: t + 30 * S,
     });
     expect(await tickAt(t + 29 * S)).toEqual([]);
     expect(await tickAt(t + 30 * S)).toHaveLength(1);
-    expect((await core.cron.get(limited.id)).state).toMatchObject({
-      lastStatus: 'ok',
-      consecutiveErrors: 0,
-      nextRunAtMs: t + HOUR,
-    });
+    const recovered = await stateOf(limited.id);
+    expect(recovered).toMatchObject({ lastStatus: 'ok', consecutiveErrors: 0, nextRunAtMs: t + HOUR });
+    expect(recovered.lastErrorReason).toBeUndefined();
     const runs = await core.cron.runs({ jobId: limited.id });
     expect(runs.map((r) => [r.status, r.startedAtMs - t])).toEqual([
       ['ok', 30 * S],
       ['error', 0],
     ]);
-    expect(runs[1]!.error).toMatch(/429/);
+    expect(runs[1]).toMatchObject({ error: expect.stringMatching(/429/), errorReason: 'rate_limit' });
 
     // Its next run comes at its time (once), and succeeds.
     expect(await tickAt(t + HOUR)).toHaveLength(1);
@@ -95,8 +101,9 @@ describe('a cron run failed by the model provider', () => {
     fake.failNext({ status: 401, description: 'Incorrect API key provided' });
     const requests = fake.requests.length;
     expect(await tickAt(u)).toHaveLength(1);
-    expect((await core.cron.get(denied.id)).state).toMatchObject({
+    expect(await stateOf(denied.id)).toMatchObject({
       lastStatus: 'error',
+      lastErrorReason: 'auth',
       consecutiveErrors: 1,
       nextRunAtMs: u + HOUR,
     });
@@ -115,11 +122,12 @@ describe('a cron run failed by the model provider', () => {
       description: 'The server had an error while processing your request. Sorry about that!',
     });
     expect(await tickAt(v)).toHaveLength(1);
-    expect((await core.cron.get(job.id)).state).toMatchObject({
+    expect(await stateOf(job.id)).toMatchObject({
       lastStatus: 'error',
+      lastErrorReason: 'server_error',
       nextRunAtMs: v + 30 * S,
     });
     expect(await tickAt(v + 30 * S)).toHaveLength(1);
-    expect((await core.cron.get(job.id)).state).toMatchObject({ lastStatus: 'ok', nextRunAtMs: v + HOUR });
+    expect(await stateOf(job.id)).toMatchObject({ lastStatus: 'ok', nextRunAtMs: v + HOUR });
   });
 });

@@ -163,6 +163,8 @@ export interface CronJobRecord {
     | undefined;
   /** Why the scheduler turned the job off (the reference's `state.autoDisabled`); gone once it is enabled again. */
   autoDisabled?: { reason: 'consecutive-failures'; atMs: number; consecutiveErrors: number } | undefined;
+  /** Why its last run's model failed, when the provider's answer said (absent after a run that did not fail). */
+  lastErrorReason?: FailureReason | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }

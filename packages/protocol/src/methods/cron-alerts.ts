@@ -177,6 +177,15 @@ export const CronAlertStateView = {
         "Why the last completed run's reply was not sent, on purpose (with not-delivered; such a run completed). Here: silent (the turn answered nothing).",
     }),
   ),
+  lastErrorReason: Type.Optional(
+    Type.Union(
+      CRON_ERROR_REASONS.map((r) => Type.Literal(r)),
+      {
+        description:
+          "Why the last run's model failed, from the provider's answer (the reference's values; here auth, billing, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when it did not fail or gave no answer to read. rate_limit, overloaded, server_error and timeout are retried early.",
+      },
+    ),
+  ),
   autoDisabled: Type.Optional(
     Type.Object(
       {
