@@ -1,6 +1,7 @@
-// Which writes of a delivery wait for the disk: the accepted record does (a send is kept once
-// accepted); the delivery marks after it do not (a killed process keeps them, they are in the
-// log; a power cut can only rewind a record to a resend or an in-doubt part).
+// Which writes of a delivery wait for the disk: the accepted record does, before its caller is
+// told (a send is kept once accepted), but the send starts first and the sync follows it; the
+// delivery marks after it do not wait (a killed process keeps them, they are in the log; a power
+// cut can only rewind a record to a resend or an in-doubt part).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +38,19 @@ describe('outbox: what a delivery syncs', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('syncs the accepted record; its in-flight and delivered marks go through the unsynced repo', async () => {
+  it('starts the send before the accepted record syncs, answers after; its marks go through the unsynced repo', async () => {
     dir = await mkdtemp(join(tmpdir(), 'oc-outbox-sync-'));
-    const sqlite = createSqliteStore({ path: join(dir, 's.db') });
+    // No sync after a wait within the test: only the outbox's own request for one can answer it.
+    const sqlite = createSqliteStore({ path: join(dir, 's.db'), syncDelayMs: 60_000 });
     const { store, writes } = loggingStore(sqlite);
     const outbox = testOutbox(store);
-    const { adapter, sent } = recordingAdapter('p');
+    const order: string[] = [];
+    const { adapter, sent } = recordingAdapter('p', async (_m, n) => {
+      // The store's own sync writes this key: absent while the first part goes out.
+      order.push(
+        `send ${n}: ${(await sqlite.kv.get('store.syncMark')) === undefined ? 'unsynced' : 'synced'}`,
+      );
+    });
     outbox.setAdapter('x', 'a', adapter);
     try {
       // Two parts (10-character texts): two in-flight marks, one progress mark, one delivered mark.
@@ -52,10 +60,15 @@ describe('outbox: what a delivery syncs', () => {
         chatId: 'c',
         text: 'hello there, you',
       });
+      order.push(
+        `enqueued: ${(await sqlite.kv.get('store.syncMark')) === undefined ? 'unsynced' : 'synced'}`,
+      );
       const done = await settled(store, record.id);
       expect(done.status).toBe('delivered');
       expect(sent).toHaveLength(2);
-      expect(writes).toEqual(['durable:enqueue', ...Array(4).fill('deferred:update')]);
+      expect(order[0]).toBe('send 1: unsynced');
+      expect(order).toContain('enqueued: synced');
+      expect(writes).toEqual(['deferred:enqueue', ...Array(4).fill('deferred:update')]);
       expect(sqlite.durability().synchronous).toBe('full');
     } finally {
       await outbox.close();

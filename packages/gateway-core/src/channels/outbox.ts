@@ -6,7 +6,7 @@ import { newId } from '../util/ids.ts';
 import type { CoreAccountConfig } from './account-config.ts';
 import { fitMedia } from './fit-media.ts';
 import { OutboxError } from './outbox-error.ts';
-import { findInChat } from './outbox-in-doubt.ts';
+import { settleInDoubt } from './outbox-in-doubt.ts';
 import { Lane, pacingOf } from './outbox-lane.ts';
 import { outboundPart } from './outbox-message.ts';
 import { DEFAULT_RETRY, type OutboxRetryPolicy } from './outbox-retry.ts';
@@ -86,7 +86,7 @@ export class Outbox {
     return pending.length;
   }
 
-  /** Chunk, persist, schedule. Resolves once durable. */
+  /** Chunk, persist, schedule. Resolves once durable (the send may have started before). */
   async enqueue(input: EnqueueInput): Promise<{ record: OutboxRecord; created: boolean }> {
     if (this.#closed) throw new OutboxError('OUTBOX_CLOSED', 'the outbox is shutting down');
     const caps = this.#o.capabilities(input.channel);
@@ -102,7 +102,8 @@ export class Outbox {
     const max = Math.min(caps.text.max, account?.textChunkLimit ?? caps.text.max);
     const fitted = fitMedia(input.channel, caps, media, text);
     const now = this.#o.clock.now();
-    const result = await this.#o.store.outbox.enqueue({
+    const deferred = this.#o.store.deferred;
+    const result = await (deferred ?? this.#o.store).outbox.enqueue({
       id: input.id ?? newId('out'),
       dedupeKey: input.dedupeKey,
       channel: input.channel,
@@ -123,10 +124,13 @@ export class Outbox {
       createdAtMs: now,
       updatedAtMs: now,
     });
-    if (result.created) {
-      this.#o.onEnqueue?.(result.record);
-      if (this.#lane(input.channel, input.accountId).adapter) this.#schedule(result.record);
-    }
+    if (result.created && this.#lane(input.channel, input.accountId).adapter) this.#schedule(result.record);
+    // The send starts before its record is on disk; the sync comes on the next turn of the event
+    // loop, once the send's request is written, and the caller is told only after it. A power cut
+    // in between loses the record with the caller not yet told, so the send can go out twice (it
+    // is asked for again, or its run resumed), never be lost; a killed process keeps the record.
+    await deferred?.synced({ soon: true });
+    if (result.created) this.#o.onEnqueue?.(result.record);
     return result;
   }
 
@@ -365,50 +369,14 @@ export class Outbox {
     }
   }
 
-  async #settleInDoubt(r: OutboxRecord): Promise<void> {
-    const caps = this.#o.capabilities(r.channel);
-    if (!caps?.idempotentSend) {
-      const found = await findInChat(this.#lane(r.channel, r.accountId).adapter, r, this.#o.log);
-      if (found) {
-        this.#o.log.warn(
-          { outboxId: r.id, channel: r.channel, part: r.partsSent },
-          'outbox: a send was interrupted by a restart; the chat has it, so it is not sent again',
-        );
-        return this.#countPartSent(r, found);
-      }
-    }
-    const policy = caps?.idempotentSend ? 'resend' : this.#o.inDoubt();
-    if (policy === 'resend') {
-      this.#o.log.warn(
-        {
-          outboxId: r.id,
-          channel: r.channel,
-          part: r.partsSent,
-          platformDedupes: caps?.idempotentSend === true,
-        },
-        'outbox: a send was interrupted by a restart; sending that part again',
-      );
-      const patch = { inFlight: false, inDoubtResends: r.inDoubtResends + (caps?.idempotentSend ? 0 : 1) };
-      await this.#update(r, patch);
-    } else {
-      this.#o.log.warn(
-        { outboxId: r.id, channel: r.channel, part: r.partsSent },
-        'outbox: a send was interrupted by a restart; assuming it went out (outbox.inDoubt = skip)',
-      );
-      await this.#countPartSent(r, ['unconfirmed']);
-    }
-  }
-
-  /** The part in doubt counts as sent, under these platform ids. */
-  async #countPartSent(r: OutboxRecord, ids: string[]): Promise<void> {
-    const partsSent = r.partsSent + 1;
-    await this.#update(r, {
-      inFlight: false,
-      partsSent,
-      platformIds: [...r.platformIds, ...ids],
-      ...(partsSent >= r.chunks.length + r.media.length
-        ? { status: 'delivered' as const, deliveredAtMs: this.#o.clock.now() }
-        : {}),
+  #settleInDoubt(r: OutboxRecord): Promise<void> {
+    return settleInDoubt(r, {
+      adapter: this.#lane(r.channel, r.accountId).adapter,
+      caps: this.#o.capabilities(r.channel),
+      policy: () => this.#o.inDoubt(),
+      log: this.#o.log,
+      now: () => this.#o.clock.now(),
+      update: (patch) => this.#update(r, patch),
     });
   }
 

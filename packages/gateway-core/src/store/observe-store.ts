@@ -85,7 +85,7 @@ export function observeStore<S extends Store>(inner: S, onFailure: (failure: Sto
       runs: wrap(d.runs),
       usage: wrap(d.usage),
       outbox: wrap(d.outbox),
-      synced: () => d.synced(),
+      synced: (o?: { soon?: boolean }) => d.synced(o),
     };
   }
   return store as unknown as S;

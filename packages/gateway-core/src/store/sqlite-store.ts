@@ -412,7 +412,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       usage: sqliteUsage(deferredParts),
       outbox: sqliteOutbox(deferredParts),
       // In NORMAL mode every commit is a deferred one, and nothing syncs the log but checkpoints.
-      synced: () => (options.synchronous === 'normal' ? Promise.resolve() : barrier.synced()),
+      synced: (o) => (options.synchronous === 'normal' ? Promise.resolve() : barrier.synced(o)),
     },
     async verify() {
       const r = await checkSqliteIntegrity(options.path, { budgetMs: 600_000 });

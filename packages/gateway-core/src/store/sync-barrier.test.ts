@@ -57,6 +57,29 @@ describe('deferred.synced(): the barrier after deferred writes', () => {
     }
   });
 
+  it('soon: makes the sync on the next turn of the event loop, unless a durable commit comes first', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oc-barrier-'));
+    const store = createSqliteStore({ path: join(dir, 'd.db'), syncDelayMs: 60_000 });
+    const deferred = store.deferred!;
+    try {
+      await deferred.outbox.enqueue(queuedOutboxRecord({ id: 'o1' }));
+      const synced = deferred.synced({ soon: true });
+      // Not within this turn of the event loop: what the writer starts next runs first.
+      expect(await store.kv.get('store.syncMark')).toBeUndefined();
+      await synced;
+      expect(await store.kv.get('store.syncMark')).toBeDefined();
+      // A durable commit in the same turn carries the log itself: no sync of the store's own.
+      await store.kv.delete('store.syncMark');
+      await deferred.outbox.enqueue(queuedOutboxRecord({ id: 'o2' }));
+      const again = deferred.synced({ soon: true });
+      await store.outbox.enqueue(queuedOutboxRecord({ id: 'o3' }));
+      await again;
+      expect(await store.kv.get('store.syncMark')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a waiter left when the store closes is told its writes may not be on disk', async () => {
     dir = await mkdtemp(join(tmpdir(), 'oc-barrier-'));
     const store = createSqliteStore({ path: join(dir, 'c.db'), syncDelayMs: 60_000 });

@@ -21,18 +21,25 @@ export class SyncBarrier {
   /** Rows changed when the waiters came or at the last deferred commit since. */
   #mark = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #immediate: ReturnType<typeof setImmediate> | undefined;
 
   constructor(options: SyncBarrierOptions) {
     this.#o = options;
   }
 
-  /** Resolves once every write committed before the call is on disk; rejects if a forced sync fails. */
-  synced(): Promise<void> {
+  /**
+   * Resolves once every write committed before the call is on disk; rejects if a forced sync fails.
+   * `soon`: make the sync on the next turn of the event loop unless a durable commit comes first,
+   * rather than after the delay: for a writer that has just started work on its own deferred
+   * write (an outbox send) and wants it on disk right after that work left, not before.
+   */
+  synced(options: { soon?: boolean } = {}): Promise<void> {
     if (this.#waiters.length === 0) {
       this.#mark = this.#o.changes();
       this.#timer = setTimeout(() => this.#force(), this.#o.delayMs);
       this.#timer.unref?.();
     }
+    if (options.soon && !this.#immediate) this.#immediate = setImmediate(() => this.#force());
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
@@ -60,7 +67,6 @@ export class SyncBarrier {
   }
 
   #force(): void {
-    this.#timer = undefined;
     if (this.#waiters.length === 0) return;
     try {
       this.#o.force();
@@ -74,6 +80,8 @@ export class SyncBarrier {
   #take(): { resolve(): void; reject(error: unknown): void }[] {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearImmediate(this.#immediate);
+    this.#immediate = undefined;
     const waiters = this.#waiters;
     this.#waiters = [];
     return waiters;

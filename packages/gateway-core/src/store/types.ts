@@ -274,8 +274,9 @@ export interface Store {
      * Resolves once every write committed before the call, deferred ones included, is on disk:
      * at the next durable commit, or one the store makes after a short wait. For a caller that
      * starts work on deferred writes and must not tell the outside world they are kept until then.
+     * `soon`: the store's own sync comes on the next turn of the event loop, not after the wait.
      */
-    synced(): Promise<void>;
+    synced(options?: { soon?: boolean }): Promise<void>;
   };
   /**
    * Check the backing file for damage without blocking the event loop (SQLite: quick_check in a
