@@ -30,7 +30,7 @@ export function cronActions(
   // For jobs that start each run afresh: the transcript, and who hears that it was emptied.
   // A current-session job also reads its conversation and commits its reply there (with the clock).
   deps: {
-    store: Pick<Store, 'sessions' | 'kv' | 'cron'>;
+    store: Pick<Store, 'sessions' | 'kv' | 'cron' | 'runs'>;
     feed: Pick<SessionFeed, 'sessionChanged' | 'messageStored'>;
     clock: Clock;
     log: Logger;
@@ -104,7 +104,9 @@ export function cronActions(
       });
       const outcome = sessions.wait(r.runId, 24 * 3600_000).then(async (w) => {
         const ok = w?.status === 'ok';
-        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status), output: w?.output };
+        // Why its model failed (the provider's answer, kept on the agent run): is it worth a retry.
+        const errorReason = ok ? undefined : (await store.runs.get(r.runId))?.errorReason;
+        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status), output: w?.output, errorReason };
         if (!ok || !bound || !action.deliver) return ended;
         const committed = await commitToConversation(deps, bound, r.runId, w?.output);
         // With a chat to send to, the outbox says whether it was delivered; else the commit did.

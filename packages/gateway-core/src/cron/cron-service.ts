@@ -2,7 +2,7 @@ import type { CronEvent, CronJob } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { replyOutboxId } from '../sessions/reply-sink.ts';
-import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
+import type { CronJobRecord, CronRunRecord, FailureReason, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
@@ -11,7 +11,7 @@ import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
 import { jobDelivers, toJob } from './job-view.ts';
-import { finishRun } from './run-finish.ts';
+import { finishRun, type RunEnd } from './run-finish.ts';
 import { replyDeliveryAtEnd } from './run-reply.ts';
 import { nextRunOf, validateSchedule } from './schedule.ts';
 import type { WebhookQueue } from './webhook-queue.ts';
@@ -37,6 +37,8 @@ export interface CronServiceOptions {
     outcome: Promise<{
       ok: boolean;
       error?: string | undefined;
+      /** Why its model failed, when the provider's answer said (whether to retry it soon). */
+      errorReason?: FailureReason | undefined;
       output?: string | undefined;
       delivery?: CronRunRecord['delivery'];
     }>;
@@ -295,9 +297,7 @@ export class CronService {
     await this.#record(run);
     this.#event({ jobId: job.id, runId: run.runId, phase: 'start', status: 'running', ts: run.startedAtMs });
     const key = `cron|${job.id}|${run.trigger === 'manual' ? run.runId : run.scheduledAtMs}`;
-    let ok = true;
-    let error: string | undefined;
-    let output: string | undefined;
+    let end: RunEnd = { ok: true };
     try {
       if (job.action.kind !== 'send') {
         const started = await this.#o.runAgent(job.action, job, key);
@@ -308,22 +308,24 @@ export class CronService {
           run.outboxId = replyOutboxId(started.runId);
         await this.#record(run);
         const outcome = await started.outcome;
-        ok = outcome.ok;
-        error = outcome.error;
-        output = outcome.output;
+        end = {
+          ok: outcome.ok,
+          error: outcome.error,
+          output: outcome.output,
+          errorReason: outcome.errorReason,
+        };
         const delivery = outcome.delivery ?? (await replyDeliveryAtEnd(this.#o.store, run, outcome));
         if (delivery) run.delivery = delivery;
       } else {
         run.outboxId = (await this.#o.send(job.action, key))?.outboxId;
       }
     } catch (e) {
-      ok = false;
-      error = e instanceof Error ? e.message : String(e);
+      end = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
     const deps = { ...this.#o, deliveries: this.#deliveries, notify: this.#notify };
-    await finishRun(deps, job, run, { ok, error, output });
+    await finishRun(deps, job, run, end);
     // A failed run may have moved the job's next run (a retry, a backoff).
-    if (!ok) await this.#arm();
+    if (!end.ok) await this.#arm();
   }
 
   /** A notice to a job's agent: a system event in its main session, answered there at once. */

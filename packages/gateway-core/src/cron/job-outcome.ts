@@ -84,7 +84,14 @@ export async function recordJobOutcome(
   await deps.store.cron.put({
     ...current,
     // The completion of an earlier run must not overwrite what a later one wrote.
-    ...(settled ? {} : { lastRunAtMs: run.startedAtMs, lastStatus: run.status }),
+    ...(settled
+      ? {}
+      : {
+          lastRunAtMs: run.startedAtMs,
+          lastStatus: run.status,
+          // A run that did not fail has none: the last one is cleared.
+          lastErrorReason: run.errorReason,
+        }),
     ...(alerts ? { alerts } : {}),
     ...(completion === 'pending' ? {} : { lastDelivery: deliveryOf(run) }),
     ...(retryAtMs !== undefined ? { nextRunAtMs: retryAtMs } : {}),

@@ -21,7 +21,7 @@ export function jobDelivers(job: Pick<CronJobRecord, 'action'>): boolean {
 
 /** A stored job as clients (and the reference's clients) see it. */
 export function toJob(j: CronJobRecord): CronJob {
-  const { alerts, bestEffort, lastDelivery, autoDisabled, ...job } = j;
+  const { alerts, bestEffort, lastDelivery, autoDisabled, lastErrorReason, ...job } = j;
   const out = { ...job, ...referenceView(j) } as CronJob & { description?: string };
   if (j.description === undefined) delete out.description;
   // The alert state as the reference shows it; the incident's signature stays inside.
@@ -40,6 +40,7 @@ export function toJob(j: CronJobRecord): CronJob {
       out.state.deliverySuppressionReason = lastDelivery.suppressionReason;
   }
   if (autoDisabled) out.state.autoDisabled = autoDisabled;
+  if (lastErrorReason) out.state.lastErrorReason = lastErrorReason;
   if (j.failureDestination && out.delivery)
     out.delivery = { ...out.delivery, failureDestination: stripUndefined(j.failureDestination) };
   if (bestEffort && out.delivery) out.delivery = { ...out.delivery, bestEffort };

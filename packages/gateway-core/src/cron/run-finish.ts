@@ -1,7 +1,7 @@
 import type { CronEvent } from '@openclaw/protocol';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { CronJobRecord, CronRunRecord, Store } from '../store/types.ts';
+import type { CronJobRecord, CronRunRecord, FailureReason, Store } from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { DeliveryWatch } from './delivery-watch.ts';
 import { jobSessionKey } from './job-agent.ts';
@@ -27,6 +27,8 @@ export interface RunFinishDeps {
 export interface RunEnd {
   ok: boolean;
   error?: string | undefined;
+  /** Why its model failed, when the provider's answer said. */
+  errorReason?: FailureReason | undefined;
   output?: string | undefined;
 }
 
@@ -47,6 +49,7 @@ export async function finishRun(
     status: ok ? 'ok' : 'error',
     endedAtMs,
     ...(error ? { error } : {}),
+    ...(!ok && end.errorReason ? { errorReason: end.errorReason } : {}),
   };
   const webhook = jobWebhook(job.action);
   if (webhook && !run.delivery)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore, type SqliteStore } from '../store/sqlite-store.ts';
+import type { FailureReason } from '../store/types.ts';
 import { testCronService } from '../testing/test-cron-service.ts';
 import { ManualClock } from '../util/clock.ts';
 import { isTransientError } from './run-retry.ts';
@@ -11,6 +12,7 @@ import { isTransientError } from './run-retry.ts';
 // store with a clock the test moves: a run by hand keeps a one-shot job's time, a one-shot job is
 // tried again after a transient error, and a recurring job backs off after failed runs.
 const T0 = 1_700_000_000_000;
+type Failure = string | { error: string; errorReason?: FailureReason } | undefined;
 const S = 1000;
 const MIN = 60 * S;
 
@@ -28,17 +30,22 @@ describe('when a job runs next', () => {
     dir = await mkdtemp(join(tmpdir(), 'oc-cron-retry-'));
     store = createSqliteStore({ path: join(dir, 'gateway.db') });
     const clock = new ManualClock(T0);
-    const errors = new Map<string, string[]>();
+    // A failure is its message, or its message and the reason its provider's answer gave.
+    const errors = new Map<string, Failure[]>();
     const cron = testCronService({
       store,
       clock,
       runAgent: async (_action, job) => {
-        const error = errors.get(job.id)?.shift();
-        return { runId: undefined, outcome: Promise.resolve(error ? { ok: false, error } : { ok: true }) };
+        const f = errors.get(job.id)?.shift();
+        const failed = typeof f === 'string' ? { error: f } : f;
+        return {
+          runId: undefined,
+          outcome: Promise.resolve(failed?.error ? { ok: false, ...failed } : { ok: true }),
+        };
       },
     });
     await cron.start();
-    const add = (name: string, schedule: Parameters<typeof cron.add>[0]['schedule'], fails: string[] = []) =>
+    const add = (name: string, schedule: Parameters<typeof cron.add>[0]['schedule'], fails: Failure[] = []) =>
       cron
         .add({
           name,
@@ -142,6 +149,57 @@ describe('when a job runs next', () => {
     await cron.settled();
     expect((await cron.get(job.id)).state).toMatchObject({ lastStatus: 'error', consecutiveErrors: 1 });
     expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: ended + 60 * MIN + 10 * S });
+  });
+
+  it('a recurring job is tried again 30 s, 1 min, 5 min after transient errors when that comes before its next run, which then runs once; not after a permanent one', async () => {
+    const { cron, add, tickAt, state } = await rig();
+    const HOUR = 60 * MIN;
+    const t = T0 + HOUR;
+    const job = await add('hourly', { kind: 'every', everyMs: HOUR }, [
+      { error: 'the model server is rate limiting (429)', errorReason: 'rate_limit' },
+      // A 500 whose text names no server error: its reason decides.
+      { error: 'the model server answered 500: The server had an error', errorReason: 'server_error' },
+      'fetch failed',
+      'request timed out',
+    ]);
+    // A 401 whose text reads as transient: its reason decides, it waits for its next run.
+    const denied = await add('denied', { kind: 'every', everyMs: HOUR }, [
+      { error: 'the model server rejected the API key (401): request timed out', errorReason: 'auth' },
+    ]);
+    expect(await tickAt(t)).toHaveLength(2);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 30 * S });
+    expect(await state(denied.id)).toEqual({ enabled: true, nextRunAtMs: t + HOUR });
+    expect(await tickAt(t + 29 * S)).toEqual([]);
+    expect(await tickAt(t + 30 * S)).toHaveLength(1);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 90 * S });
+    expect(await tickAt(t + 90 * S)).toHaveLength(1);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 90 * S + 5 * MIN });
+    expect(await tickAt(t + 90 * S + 5 * MIN)).toHaveLength(1);
+    // The fourth failure in a row: the retries are spent, its next scheduled run comes (the
+    // 15-minute backoff ends before it).
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + HOUR });
+    expect(await tickAt(t + HOUR - S)).toEqual([]);
+    // That run (a success) is the job's only one there, and the next is its schedule's again.
+    expect(await tickAt(t + HOUR)).toHaveLength(2);
+    expect(await state(job.id)).toEqual({ enabled: true, nextRunAtMs: t + 2 * HOUR });
+    expect((await cron.runs({ jobId: job.id })).map((r) => [r.status, r.startedAtMs - t])).toEqual([
+      ['ok', HOUR],
+      ['error', 90 * S + 5 * MIN],
+      ['error', 90 * S],
+      ['error', 30 * S],
+      ['error', 0],
+    ]);
+
+    // A retry due after the next scheduled run is not made: that run comes first, and only it.
+    const often = await add('every20s', { kind: 'every', everyMs: 20 * S }, ['429 Too Many Requests']);
+    const at = Math.ceil((t + HOUR + S - often.createdAtMs) / (20 * S)) * 20 * S + often.createdAtMs;
+    await tickAt(at);
+    const after = (await state(often.id))?.nextRunAtMs;
+    // The backoff (30 s) pushes the 20-s schedule's next run out; the job fires once there.
+    expect(after).toBe(at + 30 * S);
+    expect(await tickAt(at + 20 * S)).toEqual([]);
+    expect(await tickAt(at + 30 * S)).toHaveLength(1);
+    expect((await cron.runs({ jobId: often.id })).map((r) => r.status)).toEqual(['ok', 'error']);
   });
 
   it('counts rate limits, overload, network failures, timeouts and server errors as transient', () => {

@@ -93,5 +93,22 @@ describe('a cron run’s delivery, from its outbox record', () => {
     const failed = { ...finishedRun('r4'), status: 'error' as const, error: 'model down' };
     await store.cron.putRun(failed);
     expect(await row(store, failed.runId)).toMatchObject({ status: 'error', completionStatus: 'failed' });
+    expect(await row(store, failed.runId)).not.toHaveProperty('errorReason');
+  });
+
+  it('a failed run’s row names why its model failed, as stored with it (the reference’s errorReason)', async () => {
+    const store = await open();
+    const failed: CronRunRecord = {
+      ...finishedRun('r5'),
+      status: 'error',
+      error: 'the model server is rate limiting (429)',
+      errorReason: 'rate_limit',
+    };
+    await store.cron.putRun(failed);
+    expect(await row(store, failed.runId)).toMatchObject({
+      status: 'error',
+      error: 'the model server is rate limiting (429)',
+      errorReason: 'rate_limit',
+    });
   });
 });

@@ -36,11 +36,22 @@ export async function settleDelivery(
  * message is still in the outbox, so the run shows as running.
  */
 export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): CronRunRow {
-  const { error, agentRunId, delivers: _d, outboxId: _o, webhook: _w, bestEffort, delivery, ...rest } = r;
+  const {
+    error,
+    errorReason,
+    agentRunId,
+    delivers: _d,
+    outboxId: _o,
+    webhook: _w,
+    bestEffort,
+    delivery,
+    ...rest
+  } = r;
   const row: CronRunRow = {
     ...rest,
     ...(pending ? { status: 'running' as const, endedAtMs: null } : {}),
     ...(error !== undefined ? { error } : {}),
+    ...(errorReason !== undefined ? { errorReason } : {}),
     ...(agentRunId !== undefined ? { agentRunId } : {}),
   };
   if (row.status === 'running') return row;

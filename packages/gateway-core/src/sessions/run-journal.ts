@@ -2,6 +2,7 @@ import type { AgentWaitResult } from '@openclaw/protocol';
 import type { Logger } from '../logging/logger.ts';
 import { withMedia } from '../media/inbound-media.ts';
 import type {
+  FailureReason,
   RunRecord,
   RunStatus,
   SessionBounds,
@@ -141,7 +142,13 @@ export class RunJournal {
   /** How the run ended (logged, never thrown, when the store refuses); `deferred` when a durable write follows. */
   async markEnded(
     runId: string,
-    end: { status: RunStatus; output: string; endedAtMs: number; error?: string | undefined },
+    end: {
+      status: RunStatus;
+      output: string;
+      endedAtMs: number;
+      error?: string | undefined;
+      errorReason?: FailureReason | undefined;
+    },
     deferred = false,
   ): Promise<void> {
     const { error, ...rest } = end;

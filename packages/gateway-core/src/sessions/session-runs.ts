@@ -1,4 +1,5 @@
 import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
+import { type FailureReason, failureReasonOf } from '../agent/failure-reason.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
@@ -356,7 +357,9 @@ export class SessionRuns {
             : 'error';
       await this.#journal.storeUnfinished(record, text, status === 'aborted' ? 'aborted' : 'error');
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
-      await this.#finish(live, status, text, message, chatSeq, agentSeq);
+      // Why the model failed, kept for the scheduler (whether a failed cron run is tried again soon).
+      const why = status === 'timeout' ? 'timeout' : status === 'error' ? failureReasonOf(reason) : undefined;
+      await this.#finish(live, status, text, message, chatSeq, agentSeq, undefined, undefined, why);
     } finally {
       clearTimeout(timer);
       typing.end();
@@ -372,11 +375,12 @@ export class SessionRuns {
     agentSeq = 0,
     message?: ChatMessage,
     deliver?: () => Promise<boolean>,
+    errorReason?: FailureReason,
   ): Promise<void> {
     const { runId, sessionKey } = live.record;
     const endedAtMs = this.#o.clock.now();
     live.record.status = status;
-    const end = { status, output, endedAtMs, error };
+    const end = { status, output, endedAtMs, error, ...(errorReason ? { errorReason } : {}) };
     await this.#journal.markEnded(runId, end, deliver !== undefined);
     // The reply is queued (durably, carrying the end along) before anyone is told the run ended;
     // when it could not be, the end is written durably on its own.

@@ -192,6 +192,8 @@ export interface RunRecord {
   message: string;
   output?: string | undefined;
   error?: string | undefined;
+  /** Why its model failed, when the provider's answer says (the scheduler reads it). */
+  errorReason?: FailureReason | undefined;
   deliverTo?: RunDelivery | undefined;
   timeoutMs?: number | undefined;
   /** The scopes of the operator who started it; absent for channel and cron runs. */
@@ -217,12 +219,27 @@ export interface RunRecord {
   turn?: RunTurnOptions | undefined;
 }
 
+/**
+ * Why a model call failed, in the reference's terms (its `lastErrorReason` values that arise
+ * here; agent/failure-reason.ts reads them off the provider's answer).
+ */
+export type FailureReason =
+  | 'auth'
+  | 'billing'
+  | 'format'
+  | 'model_not_found'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server_error'
+  | 'timeout';
+
 export type RunPatch = Partial<
   Pick<
     RunRecord,
     | 'status'
     | 'output'
     | 'error'
+    | 'errorReason'
     | 'startedAtMs'
     | 'endedAtMs'
     | 'message'

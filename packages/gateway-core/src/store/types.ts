@@ -5,7 +5,7 @@
 import type { ApprovalRepo } from './approval-types.ts';
 import type { ChannelAccessRepo, LeaseRepo, OutboxRepo } from './channel-types.ts';
 import type { DeviceRepo, DeviceTokenRepo, NodeRepo, PairingRepo } from './device-types.ts';
-import type { RunRepo, RunTurnOptions, SessionRepo } from './session-types.ts';
+import type { FailureReason, RunRepo, RunTurnOptions, SessionRepo } from './session-types.ts';
 import type { UsageRepo } from './usage-types.ts';
 
 export type * from './approval-types.ts';
@@ -163,6 +163,8 @@ export interface CronJobRecord {
     | undefined;
   /** Why the scheduler turned the job off (the reference's `state.autoDisabled`); gone once it is enabled again. */
   autoDisabled?: { reason: 'consecutive-failures'; atMs: number; consecutiveErrors: number } | undefined;
+  /** Why its last run's model failed, when the provider's answer said (absent after a run that did not fail). */
+  lastErrorReason?: FailureReason | undefined;
   /** Failure-alert bookkeeping, written by the gateway that records each run. */
   alerts?: CronAlertState | undefined;
 }
@@ -202,6 +204,8 @@ export interface CronRunRecord {
   startedAtMs: number;
   endedAtMs: number | null;
   error?: string | undefined;
+  /** Why its model failed, when the provider's answer said (decides whether it is tried again soon). */
+  errorReason?: FailureReason | undefined;
   agentRunId?: string | undefined;
   /** Whether the run had something to deliver (absent on runs recorded before this was kept). */
   delivers?: boolean | undefined;

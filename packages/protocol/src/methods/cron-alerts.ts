@@ -122,6 +122,26 @@ export const CronSuppressionReasons = [
   Type.Literal('channel_transform'),
 ];
 
+/** Why a run's model failed: the reference's values (only some arise here). */
+export const CRON_ERROR_REASONS = [
+  'auth',
+  'auth_permanent',
+  'format',
+  'rate_limit',
+  'overloaded',
+  'billing',
+  'server_error',
+  'timeout',
+  'tls_certificate',
+  'context_overflow',
+  'model_not_found',
+  'session_expired',
+  'empty_response',
+  'no_error_details',
+  'unclassified',
+  'unknown',
+] as const;
+
 /** The alert state a job view carries (the reference's `state` fields). */
 export const CronAlertStateView = {
   consecutiveErrors: Type.Optional(
@@ -156,6 +176,15 @@ export const CronAlertStateView = {
       description:
         "Why the last completed run's reply was not sent, on purpose (with not-delivered; such a run completed). Here: silent (the turn answered nothing).",
     }),
+  ),
+  lastErrorReason: Type.Optional(
+    Type.Union(
+      CRON_ERROR_REASONS.map((r) => Type.Literal(r)),
+      {
+        description:
+          "Why the last run's model failed, from the provider's answer (the reference's values; here auth, billing, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when it did not fail or gave no answer to read. rate_limit, overloaded, server_error and timeout are retried early.",
+      },
+    ),
   ),
   autoDisabled: Type.Optional(
     Type.Object(

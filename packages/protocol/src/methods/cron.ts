@@ -8,6 +8,7 @@ import {
   TimestampMs,
 } from '../schema/primitives.ts';
 import {
+  CRON_ERROR_REASONS,
   CronFailureAlert,
   CronFailureDestination,
   CronFailureDestinationPatch,
@@ -489,6 +490,15 @@ export const CronRunRecord = Strict(
     startedAtMs: TimestampMs('Started.'),
     endedAtMs: Type.Union([TimestampMs('Ended.'), Type.Null()], { description: 'Ended, if it has.' }),
     error: Type.Optional(Type.String({ description: 'Error.' })),
+    errorReason: Type.Optional(
+      Type.Union(
+        CRON_ERROR_REASONS.map((r) => Type.Literal(r)),
+        {
+          description:
+            "Why its model failed, from the provider's answer (the reference's values; here auth, billing, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when the answer gave none. rate_limit, overloaded, server_error and timeout are retried early.",
+        },
+      ),
+    ),
     agentRunId: Type.Optional(NonEmptyString('Agent run it started.')),
     deliveryStatus: Type.Optional(
       Type.Union([Type.Literal('delivered'), Type.Literal('not-delivered'), Type.Literal('not-requested')], {
