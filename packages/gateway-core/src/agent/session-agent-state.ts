@@ -25,12 +25,12 @@ export function sessionAgentState(d: {
   thinking?: ReturnType<typeof sessionThinkingState>;
 }) {
   /**
-   * A reset: the summary, own model and token figures go; the session's thinking and reasoning
-   * levels stay, as the reference's reset keeps them (a setting of the chat, not of its history).
+   * A reset: the summary and token figures go; the session's own model and its thinking and
+   * reasoning levels stay, as the reference's reset keeps them (settings of the chat, not of its
+   * history: `/model default` clears a chosen model).
    */
   const reset = async (key: string): Promise<void> => {
     await d.compactor.forget(key);
-    await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
     // Its row's token figures go; what its calls used stays in the cost history.
     await d.store.usage.forget(key);
   };
@@ -100,9 +100,10 @@ export function sessionAgentState(d: {
       return setSessionModel(d.store.kv, key, model);
     },
     reset,
-    /** A delete: everything the agent keeps beside the session goes, its levels too. */
+    /** A delete: everything the agent keeps beside the session goes, its model and levels too. */
     async forget(key: string): Promise<void> {
       await reset(key);
+      await d.store.kv.delete(`${SESSION_MODEL_KV_PREFIX}${key}`);
       await d.thinking?.forget(key);
     },
   };

@@ -121,14 +121,15 @@ describe('chat commands', () => {
     expect(parseChatCommand('/newest idea')).toBeUndefined();
   });
 
-  it('/reset stops the running turn, empties the session and tells watchers; a redelivered one resets nothing', async () => {
+  it('/reset stops the running turn, empties the session (its chosen model stays) and tells watchers; a redelivered one resets nothing', async () => {
     const t = await setup();
     await t.say('/model local/llama');
     t.run('run-1');
     expect(await t.say('/reset')).toEqual({ answer: NEW, sessionKey: KEY });
     expect(t.stopped).toEqual([KEY]);
     expect(await t.count()).toBe(0);
-    expect(await t.model()).toBeUndefined();
+    // As the reference's reset: the chosen model is a setting of the chat; `/model default` clears it.
+    expect(await t.model()).toBe('local/llama');
     expect(t.changed).toEqual([`patch:${KEY}`, `reset:${KEY}`]);
     await t.store.sessions.append({ sessionKey: KEY, id: 't:9', role: 'user', text: 'after', ts: 2 });
     expect(await t.say('/reset', { replay: true })).toEqual({ answer: NEW, sessionKey: KEY });

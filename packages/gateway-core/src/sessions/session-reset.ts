@@ -5,7 +5,7 @@ export interface SessionResetDeps {
   store: Pick<Store, 'sessions'>;
   /** Abort the session's active and queued runs and wait until they have ended. */
   stopRuns(sessionKey: string): Promise<void>;
-  /** Forget the agent's state of the session (summary, own model, token figures; its levels stay). */
+  /** Forget the agent's state of the session (summary, token figures; its own model and levels stay). */
   forget?: ((sessionKey: string) => Promise<void>) | undefined;
   /** Tell sessions.subscribe watchers (a `reset` change). */
   changed(sessionKey: string): void;
