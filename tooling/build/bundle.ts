@@ -43,10 +43,21 @@ const NEVER_INSTALLED = new Set(['esbuild', 'bufferutil', 'utf-8-validate']);
 
 /**
  * Loaded only when the configuration asks for them (a channel, cluster.redisUrl, a canvas
- * command, an on-demand UI build), never by an idle gateway: no entry may reach one
- * through static imports. Every optional dependency is in this set too.
+ * command, an on-demand UI build, a model for agent turns), never by an idle gateway: no entry
+ * may reach one through static imports. Every optional dependency is in this set too.
  */
-const LAZY = new Set(['ioredis', 'esbuild', 'vite', 'playwright-core']);
+const LAZY = new Set([
+  'ioredis',
+  'esbuild',
+  'vite',
+  'playwright-core',
+  'ai',
+  '@ai-sdk/anthropic',
+  '@ai-sdk/openai',
+  '@ai-sdk/openai-compatible',
+  '@ai-sdk/provider',
+  '@ai-sdk/provider-utils',
+]);
 
 export class BundleError extends Error {
   override name = 'BundleError';

@@ -1,9 +1,15 @@
 import type { AgentEvent, AgentWaitResult, ChatEvent, ChatMessage } from '@openclaw/protocol';
-import { type FailureReason, failureReasonOf } from '../agent/failure-reason.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logging/logger.ts';
 import { outboxMediaOf } from '../media/send-media.ts';
-import type { RunRecord, RunStatus, SessionBounds, SessionMessageRecord, Store } from '../store/types.ts';
+import type {
+  FailureReason,
+  RunRecord,
+  RunStatus,
+  SessionBounds,
+  SessionMessageRecord,
+  Store,
+} from '../store/types.ts';
 import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { chatMessageShown, streamsToChat } from './heartbeat-transcript.ts';
@@ -358,7 +364,13 @@ export class SessionRuns {
       await this.#journal.storeUnfinished(record, text, status === 'aborted' ? 'aborted' : 'error');
       if (status === 'error') this.#o.log.warn({ runId, sessionKey, err: message }, 'run failed');
       // Why the model failed, kept for the scheduler (whether a failed cron run is tried again soon).
-      const why = status === 'timeout' ? 'timeout' : status === 'error' ? failureReasonOf(reason) : undefined;
+      // Loaded here, not at start: it reads the AI SDK's errors, which an idle gateway never loads.
+      const why =
+        status === 'timeout'
+          ? 'timeout'
+          : status === 'error'
+            ? (await import('../agent/failure-reason.ts')).failureReasonOf(reason)
+            : undefined;
       await this.#finish(live, status, text, message, chatSeq, agentSeq, undefined, undefined, why);
     } finally {
       clearTimeout(timer);
