@@ -130,4 +130,21 @@ describe('a cron run failed by the model provider', () => {
     expect(await tickAt(v + 30 * S)).toHaveLength(1);
     expect(await stateOf(job.id)).toMatchObject({ lastStatus: 'ok', nextRunAtMs: v + HOUR });
   });
+  it('a rate limit inside the stream, with no status, is read from its code and tried again early', async () => {
+    const w = clock.now() + 20 * 60 * S;
+    const job = await hourly('limited mid-stream', w);
+    fake.failMidStream(0, { message: 'Please slow down', code: 'rate_limit_exceeded' });
+    expect(await tickAt(w)).toHaveLength(1);
+    expect(await stateOf(job.id)).toMatchObject({
+      lastStatus: 'error',
+      lastErrorReason: 'rate_limit',
+      nextRunAtMs: w + 30 * S,
+    });
+    expect((await core.cron.runs({ jobId: job.id }))[0]).toMatchObject({
+      error: expect.stringMatching(/mid-stream: Please slow down/),
+      errorReason: 'rate_limit',
+    });
+    expect(await tickAt(w + 30 * S)).toHaveLength(1);
+    expect(await stateOf(job.id)).toMatchObject({ lastStatus: 'ok', nextRunAtMs: w + HOUR });
+  });
 });

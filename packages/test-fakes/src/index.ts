@@ -42,6 +42,7 @@ export {
   type ContentPart,
   FakeOpenAi,
   type FakeOpenAiOptions,
+  type MidStreamFailure,
   messageText,
   type ScriptedTurn,
   type TranscriptionRequest,

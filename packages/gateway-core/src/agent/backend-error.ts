@@ -7,8 +7,13 @@ export class BackendError extends Error {
   readonly status: number | undefined;
   /** Rate limiting, a server error or an unreachable server: the next configured model is tried. */
   readonly retryable: boolean;
-  constructor(code: string, message: string, options: { status?: number; retryable?: boolean } = {}) {
-    super(message);
+  /** `cause`: what the provider or the network failed with (its code and words give a reason). */
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.retryable = options.retryable ?? false;

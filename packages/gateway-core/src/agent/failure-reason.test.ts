@@ -1,7 +1,9 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { FakeOpenAi, freePort } from '@openclaw/test-fakes';
+import { streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransientError } from '../cron/run-retry.ts';
+import { BackendError } from './backend-error.ts';
 import { failureReasonOf } from './failure-reason.ts';
 import { backendErrorOf } from './model-errors.ts';
 import { modelFetch } from './model-fetch.ts';
@@ -73,9 +75,66 @@ describe('why a model call failed', () => {
     expect(failureReasonOf(backend)).toBe('timeout');
   });
 
-  it('no reason where the error carries no provider answer: the text decides, as before', () => {
-    expect(failureReasonOf(new Error('socket hang up'))).toBeUndefined();
-    expect(isTransientError('socket hang up', undefined)).toBe(true);
-    expect(isTransientError('invalid api key', undefined)).toBe(false);
+  it('an error event inside the stream: its code or its words give the reason, as the reference reads them', async () => {
+    const cases = [
+      [{ message: 'Rate limit reached for gpt-x', code: 'rate_limit_exceeded' }, 'rate_limit', true],
+      [{ message: 'slow down', code: 'rate_limit_exceeded', type: 'requests' }, 'rate_limit', true],
+      [{ message: 'Overloaded', type: 'overloaded_error' }, 'overloaded', true],
+      [{ message: 'upstream request timed out' }, 'timeout', true],
+      [{ message: 'Incorrect API key provided' }, 'auth', false],
+      [{ message: 'You exceeded your current quota', code: 'insufficient_quota' }, 'billing', false],
+      [
+        { message: "This model's maximum context length is 8192 tokens", code: 'context_length_exceeded' },
+        'context_overflow',
+        false,
+      ],
+      [{ message: 'The model `m` does not exist' }, 'model_not_found', false],
+      [{ message: 'something odd happened' }, undefined, false],
+    ] as const;
+    for (const [body, reason, transient] of cases) {
+      fake.failMidStream(1, body);
+      const error = await streamFailureOf(fake.baseUrl);
+      expect(error).toMatchObject({ name: 'AI_StreamProviderError' });
+      const backend = backendErrorOf(error, { ref: 'fake/m', baseUrl: fake.baseUrl });
+      expect(backend.status).toBeUndefined();
+      expect([body, failureReasonOf(error), failureReasonOf(backend)]).toEqual([body, reason, reason]);
+      expect([body, isTransientError(backend.message, failureReasonOf(backend))]).toEqual([body, transient]);
+    }
+  });
+
+  it('a connection reset in the middle of the stream: a timeout (transient)', async () => {
+    fake.failMidStream(1, 'reset');
+    const error = await streamFailureOf(fake.baseUrl);
+    expect(error).toMatchObject({ name: 'AI_APICallError', cause: { code: 'ECONNRESET' } });
+    expect(failureReasonOf(error)).toBe('timeout');
+    expect(failureReasonOf(backendErrorOf(error, { ref: 'fake/m', baseUrl: fake.baseUrl }))).toBe('timeout');
+  });
+
+  it("an error without an answer: its code or words give the reason, a status's words never override it", () => {
+    const reset = Object.assign(new TypeError('terminated'), { cause: { code: 'UND_ERR_SOCKET' } });
+    expect(failureReasonOf(reset)).toBe('timeout');
+    expect(failureReasonOf(Object.assign(new Error('read failed'), { code: 'ECONNRESET' }))).toBe('timeout');
+    expect(failureReasonOf(new Error('socket hang up'))).toBe('timeout');
+    expect(failureReasonOf(new Error('429 Too Many Requests'))).toBe('rate_limit');
+    expect(failureReasonOf(new Error('no model configured for this agent'))).toBeUndefined();
+    // A 401 saying "rate limit" is still the key; a 500 saying "invalid api key" still a server error.
+    expect(failureReasonOf(new BackendError('BACKEND_AUTH', 'rate limit reached', { status: 401 }))).toBe(
+      'auth',
+    );
+    expect(failureReasonOf(new BackendError('BACKEND_ERROR', 'invalid api key', { status: 500 }))).toBe(
+      'server_error',
+    );
   });
 });
+
+/** What a stream that starts well fails with, as the agent's tool loop reads it (an error part, or thrown). */
+async function streamFailureOf(baseUrl: string): Promise<unknown> {
+  const model = createOpenAICompatible({ name: 'fake', baseURL: baseUrl, fetch: modelFetch }).chatModel('m');
+  const result = streamText({ model, prompt: 'hi', maxRetries: 0, onError: () => {} });
+  try {
+    for await (const part of result.fullStream) if (part.type === 'error') return part.error;
+  } catch (e) {
+    return e;
+  }
+  return expect.unreachable('the stream ended well');
+}

@@ -1,6 +1,7 @@
 import { APICallError, RetryError } from 'ai';
 import type { FailureReason } from '../store/types.ts';
 import { BackendError } from './backend-error.ts';
+import { reasonOfWords } from './failure-text.ts';
 
 export type { FailureReason };
 
@@ -15,8 +16,9 @@ const OVERLOADED = /overloaded|high demand|capacity exceeded/i;
  * 402 billing, 400/422 the request, 404 the model, 408/410 and the gateway timeouts (499, 504,
  * 522, 524) a timeout, 529 an overloaded provider, other 5xx a server error (overloaded when it
  * says so). A request that got no answer (refused, reset, unresolvable) counts as a timeout, as
- * the reference counts network failures. Undefined when the error carries no such sign (a failure
- * inside the stream, a configuration error): the caller may still read its text.
+ * the reference counts network failures. With no status (an error event inside the stream, a
+ * failure of the transport), the error's words and codes give it (failure-text.ts); they never
+ * override a status. Undefined when nothing says (a configuration error, say).
  */
 export function failureReasonOf(error: unknown): FailureReason | undefined {
   // The SDK's own retries end in a RetryError around the last failure: that failure decides.
@@ -24,13 +26,37 @@ export function failureReasonOf(error: unknown): FailureReason | undefined {
   const message = error instanceof Error ? error.message : '';
   if (error instanceof BackendError) {
     if (error.status !== undefined) return reasonOfStatus(error.status, message);
-    return error.code === 'BACKEND_UNREACHABLE' ? 'timeout' : undefined;
+    if (error.code === 'BACKEND_UNREACHABLE') return 'timeout';
+    // What the provider said (its own words, not ours around them), else our message.
+    return error.cause !== undefined ? failureReasonOf(error.cause) : reasonOfWords(message, []);
   }
   if (APICallError.isInstance(error)) {
     if (error.statusCode === undefined) return 'timeout';
     return reasonOfStatus(error.statusCode, `${message} ${error.responseBody ?? ''}`);
   }
-  return undefined;
+  return reasonOfSignal(error);
+}
+
+/** A failure with no status: an Error (its code, its cause's) or a provider's error object. */
+function reasonOfSignal(error: unknown): FailureReason | undefined {
+  if (typeof error !== 'object' || error === null)
+    return typeof error === 'string' ? reasonOfWords(error, []) : undefined;
+  const e = error as {
+    message?: unknown;
+    code?: unknown;
+    type?: unknown;
+    cause?: { code?: unknown; message?: unknown };
+    error?: { message?: unknown; code?: unknown; type?: unknown };
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const text = [str(e.message), str(e.error?.message), str(e.cause?.message)].filter(Boolean).join(' ');
+  return reasonOfWords(text, [
+    str(e.code),
+    str(e.error?.code),
+    str(e.cause?.code),
+    str(e.type),
+    str(e.error?.type),
+  ]);
 }
 
 /** The reason an HTTP status gives a failed call (`text`: what the server said with it). */

@@ -56,7 +56,7 @@ export function backendErrorOf(
     return new BackendError(
       'BACKEND_UNREACHABLE',
       withoutUrlPassword(`model server unreachable at ${redactUrlPassword(base)}: ${cause}`, base),
-      { retryable: true },
+      { retryable: true, cause: error },
     );
   }
   // An error event inside an otherwise good stream: the provider hands over the server's error object.
@@ -69,5 +69,6 @@ export function backendErrorOf(
   return new BackendError(
     'BACKEND_ERROR',
     withoutUrlPassword(`the model server failed mid-stream: ${message}`, base),
+    { cause: error },
   );
 }

@@ -35,7 +35,7 @@ export function cronActions(
     clock: Clock;
     log: Logger;
   },
-): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks' | 'alerts'> {
+): Pick<CronServiceOptions, 'runAgent' | 'send' | 'webhooks' | 'alerts' | 'agentRunSettled'> {
   const { sessions, channels, agent } = core;
   const { store, feed } = deps;
   const webhooks = new WebhookQueue({
@@ -106,13 +106,20 @@ export function cronActions(
         const ok = w?.status === 'ok';
         // Why its model failed (the provider's answer, kept on the agent run): is it worth a retry.
         const errorReason = ok ? undefined : (await store.runs.get(r.runId))?.errorReason;
-        const ended = { ok, error: ok ? undefined : (w?.error ?? w?.status), output: w?.output, errorReason };
+        // Ended by its gateway's stop: a transient failure (a retry follows).
+        const interrupted = w?.status === 'interrupted';
+        const error = ok ? undefined : (w?.error ?? w?.status);
+        const ended = { ok, error, output: w?.output, errorReason, interrupted };
         if (!ok || !bound || !action.deliver) return ended;
         const committed = await commitToConversation(deps, bound, r.runId, w?.output);
         // With a chat to send to, the outbox says whether it was delivered; else the commit did.
         return target ? ended : { ...ended, delivery: committed };
       });
       return { runId: r.runId, outcome, ...(undelivered ? { undelivered } : {}) };
+    },
+    agentRunSettled: async (agentRunId) => {
+      const w = await sessions.settled(agentRunId);
+      return w && { ...w, errorReason: (await store.runs.get(agentRunId))?.errorReason };
     },
     send: async (action, idempotencyKey) => {
       const p: SendParams = { to: action.to, message: action.message, idempotencyKey };

@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.ts';
 import { newId } from '../util/ids.ts';
 import { CronError } from './cron-error.ts';
 import { DeliveryWatch } from './delivery-watch.ts';
+import { type AgentRunSettled, settleUnfinished } from './interrupted-runs.ts';
 import type { JobInput } from './job-input.ts';
 import { type CronAlerts, recordJobOutcome } from './job-outcome.ts';
 import { type JobPatch, newJobRecord, patchedJobRecord } from './job-record.ts';
@@ -39,6 +40,8 @@ export interface CronServiceOptions {
       error?: string | undefined;
       /** Why its model failed, when the provider's answer said (whether to retry it soon). */
       errorReason?: FailureReason | undefined;
+      /** Its turn was ended by the gateway's stop (a transient failure). */
+      interrupted?: boolean | undefined;
       output?: string | undefined;
       delivery?: CronRunRecord['delivery'];
     }>;
@@ -53,6 +56,8 @@ export interface CronServiceOptions {
     action: Extract<CronJobRecord['action'], { kind: 'send' }>,
     idempotencyKey: string,
   ): Promise<{ outboxId: string } | undefined>;
+  /** How an agent turn a stopped gateway left going ended (runs it left running are settled so). */
+  agentRunSettled?: AgentRunSettled | undefined;
   /** Where jobs with a webhook have their finished runs POSTed (durably; none: such runs say so). */
   webhooks?: WebhookQueue | undefined;
   /** Failure alerts (none: runs only count their failures). */
@@ -126,6 +131,8 @@ export class CronService {
     const now = this.#o.clock.now();
     for (const job of await this.#o.store.cron.list()) {
       await this.#deliveries.resume(job);
+      // A job with a run left unfinished gets its next run from that run's end.
+      if (await this.#settleUnfinished(job)) continue;
       if (!job.enabled || job.nextRunAtMs === null || job.nextRunAtMs > now) continue;
       const missedAt = job.nextRunAtMs;
       const next = nextRunOf(job, now);
@@ -313,6 +320,7 @@ export class CronService {
           error: outcome.error,
           output: outcome.output,
           errorReason: outcome.errorReason,
+          interrupted: outcome.interrupted,
         };
         const delivery = outcome.delivery ?? (await replyDeliveryAtEnd(this.#o.store, run, outcome));
         if (delivery) run.delivery = delivery;
@@ -326,6 +334,19 @@ export class CronService {
     await finishRun(deps, job, run, end);
     // A failed run may have moved the job's next run (a retry, a backoff).
     if (!end.ok) await this.#arm();
+  }
+
+  /** Settle a run of `job` a stopped gateway left running (interrupted-runs.ts), held as its run. */
+  async #settleUnfinished(job: CronJobRecord): Promise<boolean> {
+    if (this.#running.has(job.id)) return false;
+    const deps = { ...this.#o, deliveries: this.#deliveries, notify: this.#notify };
+    const p = (await settleUnfinished(deps, job, this.#o.agentRunSettled))?.settling;
+    if (p)
+      this.#running.set(
+        job.id,
+        p.then(() => this.#arm()).finally(() => this.#running.delete(job.id)),
+      );
+    return p !== undefined;
   }
 
   /** A notice to a job's agent: a system event in its main session, answered there at once. */

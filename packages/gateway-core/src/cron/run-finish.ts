@@ -30,6 +30,8 @@ export interface RunEnd {
   /** Why its model failed, when the provider's answer said. */
   errorReason?: FailureReason | undefined;
   output?: string | undefined;
+  /** The gateway stopped under it, and its turn did not go on (a transient failure). */
+  interrupted?: boolean | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function finishRun(
     endedAtMs,
     ...(error ? { error } : {}),
     ...(!ok && end.errorReason ? { errorReason: end.errorReason } : {}),
+    ...(!ok && end.interrupted ? { interrupted: true as const } : {}),
   };
   const webhook = jobWebhook(job.action);
   if (webhook && !run.delivery)

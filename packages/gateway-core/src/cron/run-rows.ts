@@ -39,6 +39,7 @@ export function runRow(r: CronRunRecord, quiet: boolean, pending: boolean): Cron
   const {
     error,
     errorReason,
+    interrupted: _i,
     agentRunId,
     delivers: _d,
     outboxId: _o,

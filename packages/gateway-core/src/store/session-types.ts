@@ -226,6 +226,7 @@ export interface RunRecord {
 export type FailureReason =
   | 'auth'
   | 'billing'
+  | 'context_overflow'
   | 'format'
   | 'model_not_found'
   | 'rate_limit'

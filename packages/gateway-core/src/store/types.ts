@@ -206,6 +206,8 @@ export interface CronRunRecord {
   error?: string | undefined;
   /** Why its model failed, when the provider's answer said (decides whether it is tried again soon). */
   errorReason?: FailureReason | undefined;
+  /** It was cut off by its gateway's stop (a crash, a kill) and its turn did not go on: transient. */
+  interrupted?: true | undefined;
   agentRunId?: string | undefined;
   /** Whether the run had something to deliver (absent on runs recorded before this was kept). */
   delivers?: boolean | undefined;

@@ -182,7 +182,7 @@ export const CronAlertStateView = {
       CRON_ERROR_REASONS.map((r) => Type.Literal(r)),
       {
         description:
-          "Why the last run's model failed, from the provider's answer (the reference's values; here auth, billing, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when it did not fail or gave no answer to read. rate_limit, overloaded, server_error and timeout are retried early.",
+          "Why the last run's model failed, from the provider's answer: its HTTP status, else its error code or words (the reference's values; here auth, billing, context_overflow, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when it did not fail or nothing said why. rate_limit, overloaded, server_error and timeout are retried early.",
       },
     ),
   ),

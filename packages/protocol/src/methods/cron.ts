@@ -495,7 +495,7 @@ export const CronRunRecord = Strict(
         CRON_ERROR_REASONS.map((r) => Type.Literal(r)),
         {
           description:
-            "Why its model failed, from the provider's answer (the reference's values; here auth, billing, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when the answer gave none. rate_limit, overloaded, server_error and timeout are retried early.",
+            "Why its model failed, from the provider's answer: its HTTP status, else its error code or words (the reference's values; here auth, billing, context_overflow, format, model_not_found, rate_limit, overloaded, server_error or timeout); absent when nothing said why. rate_limit, overloaded, server_error and timeout are retried early.",
         },
       ),
     ),

@@ -58,6 +58,9 @@ export interface ScriptedTurn {
   toolCalls?: { id?: string; name: string; arguments: unknown }[];
 }
 
+/** How a stream fails midway: the provider's error object in an error event, or a cut connection. */
+export type MidStreamFailure = Record<string, unknown> | 'reset';
+
 export interface FakeOpenAiOptions {
   /** The streamed answer as chunks; default: `You said: <last user message>` word by word. */
   reply?: (req: ChatRequest) => string[];
@@ -100,8 +103,8 @@ export class FakeOpenAi {
   readonly #server: Server;
   readonly #failures = new FailureQueue();
   readonly #o: FakeOpenAiOptions;
-  /** When set, the next stream sends this many chunks and then an error event. */
-  #failMidStream: number | undefined;
+  /** When set, the next stream sends this many chunks and then fails (an error event, or a reset). */
+  #failMidStream: { at: number; how: MidStreamFailure } | undefined;
   #hold: Promise<void> | undefined;
   #holdAnswer: Promise<void> | undefined;
   #holdFrom = 1;
@@ -128,8 +131,13 @@ export class FakeOpenAi {
     this.#failures.push(failure);
   }
 
-  failMidStream(afterChunks: number): void {
-    this.#failMidStream = afterChunks;
+  /**
+   * The next stream sends `afterChunks` chunks, then fails: an error event carrying `how` (the
+   * provider's error object; by default `{message: 'the model crashed'}`), or with `'reset'` the
+   * connection is cut, as a dying upstream does.
+   */
+  failMidStream(afterChunks: number, how: MidStreamFailure = { message: 'the model crashed' }): void {
+    this.#failMidStream = { at: afterChunks, how };
   }
 
   /**
@@ -237,8 +245,9 @@ export class FakeOpenAi {
         this.cancelled++;
         return;
       }
-      if (failAt !== undefined && i === failAt) {
-        res.end(`data: ${JSON.stringify({ error: { message: 'the model crashed' } })}\n\n`);
+      if (failAt !== undefined && i === failAt.at) {
+        if (failAt.how === 'reset') res.socket?.resetAndDestroy();
+        else res.end(`data: ${JSON.stringify({ error: failAt.how })}\n\n`);
         return;
       }
       if (this.#holdAnswer && i === (turn.reasoning ?? []).length && i > 0) await this.#holdAnswer;
