@@ -1,9 +1,9 @@
 // A cron run a crash cut short, through a real core on a real SQLite store: the rows a process
 // killed mid-run leaves behind (the cron run and its agent turn still running) are written first,
 // then a gateway starts on them. With its turn not resumed (resumeInterrupted off), the run ends
-// interrupted, a transient failure with no model reason: a one-shot job is tried again and a
-// recurring one early. With its turn resumed, the run ends as that turn does, and nothing is run
-// twice. The clock is the test's; the fake model server answers every turn.
+// interrupted, with no model reason: a one-shot job is tried again and a recurring one waits for
+// its schedule, as the reference's does. With its turn resumed, the run ends as that turn does,
+// and nothing is run twice. The clock is the test's; the fake model server answers every turn.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,7 +109,7 @@ describe('a cron run cut short by a crash', () => {
     return { ...state, enabled };
   };
 
-  it('not resumed, it ends interrupted: a transient failure, so a one-shot job is tried again 30 s later and a recurring one early', async () => {
+  it('not resumed, it ends interrupted: a one-shot job is tried again 30 s later, a recurring one waits for its schedule (as the reference)', async () => {
     const { core, clock, once, hourly } = await afterCrash('interrupted', false);
     try {
       const ended = T0 + 60 * S;
@@ -119,7 +119,7 @@ describe('a cron run cut short by a crash', () => {
           enabled: true,
           lastStatus: 'error',
           consecutiveErrors: 1,
-          nextRunAtMs: ended + 30 * S,
+          nextRunAtMs: id === once ? ended + 30 * S : T0 + HOUR,
         });
         expect(state.lastErrorReason).toBeUndefined();
         const [run] = await core.cron.runs({ jobId: id });
@@ -128,15 +128,15 @@ describe('a cron run cut short by a crash', () => {
       }
       const requests = fake.requests.length;
       clock.advance(30 * S);
-      expect(await core.cron.tick()).toHaveLength(2);
+      expect(await core.cron.tick()).toHaveLength(1);
       await core.cron.settled();
-      expect(fake.requests.length - requests).toBe(2);
-      // The one-shot job ran: it is done (turned off); the hourly one is back on its schedule.
+      expect(fake.requests.length - requests).toBe(1);
+      // The one-shot job ran: it is done (turned off); the hourly one still waits for its hour.
       expect(await stateOf(core, once)).toMatchObject({ enabled: false, lastStatus: 'ok' });
       expect(await stateOf(core, hourly)).toMatchObject({
         enabled: true,
-        lastStatus: 'ok',
-        consecutiveErrors: 0,
+        lastStatus: 'error',
+        consecutiveErrors: 1,
         nextRunAtMs: T0 + HOUR,
       });
     } finally {

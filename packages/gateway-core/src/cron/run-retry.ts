@@ -53,7 +53,8 @@ export function keepsOneShotOccurrence(job: CronJobRecord, run: CronRunRecord): 
 
 /**
  * When a job runs next after this failed run, where the failure changes that (the reference's
- * policy). After a transient error (a run cut off by a restart is one), one of the first three in a row, a job is tried again 30 s,
+ * policy). After a transient error (for a one-shot job, a run cut off by a restart too), one of
+ * the first three in a row, a job is tried again 30 s,
  * 1 min, then 5 min after the failed run ended: a one-shot job in any case, a recurring job when
  * that comes before its next scheduled run (which the retry then replaces: its run after the
  * retry is that scheduled one, so none is run twice). Otherwise a one-shot job is turned off as
@@ -68,8 +69,11 @@ export function nextRunAfterFailure(
 ): number | undefined {
   if (run.status !== 'error' || !job.enabled || failures < 1) return undefined;
   const endedAt = run.endedAtMs ?? run.startedAtMs;
+  // A run cut off by a restart is tried again only for a one-shot job; a recurring one waits for
+  // its schedule, as the reference's does (its restart error is no transient one).
+  const cutOff = run.interrupted === true && job.schedule.kind === 'at';
   const retryAt =
-    (run.interrupted || isTransientError(run.error, run.errorReason)) && failures <= TRANSIENT_RETRIES
+    (cutOff || isTransientError(run.error, run.errorReason)) && failures <= TRANSIENT_RETRIES
       ? endedAt + errorBackoffMs(failures, ERROR_BACKOFF_MS.slice(0, TRANSIENT_RETRIES))
       : undefined;
   if (job.schedule.kind === 'at') return keepsOneShotOccurrence(job, run) ? undefined : retryAt;
