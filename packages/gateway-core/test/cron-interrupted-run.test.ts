@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeOpenAi } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigManager } from '../src/config/config-manager.ts';
-import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
-import { createSilentLogger } from '../src/logging/logger.ts';
+import type { GatewayCore } from '../src/gateway-core.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
 import { ManualClock } from '../src/util/clock.ts';
+import { cronCore } from './cron-core.ts';
 import { referenceSubErrors } from './reference-oracle.ts';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
@@ -38,23 +37,9 @@ describe('a cron run cut short by a crash', () => {
    */
   async function afterCrash(name: string, resumeInterrupted: boolean) {
     const clock = new ManualClock(T0);
-    const path = join(dir, `${name}.db`);
-    const config = ConfigManager.fromObject(join(dir, `${name}.json`), {
-      agent: {
-        backend: 'openai-compatible',
-        openai: { baseUrl: fake.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        resumeInterrupted,
-      },
-    });
-    const options = {
-      config,
-      log: createSilentLogger(),
-      version: '0.0.0-test',
-      secrets: () => ({ token: 'x'.repeat(20) }),
-      clock,
-      cronTimers: false,
-    };
-    const before = await createGatewayCore({ ...options, store: createSqliteStore({ path }) });
+    const start = () =>
+      cronCore(dir, { name, clock, model: { baseUrl: fake.baseUrl, name: 'main-model', resumeInterrupted } });
+    const before = await start();
     const once = await before.cron.add({
       name: 'once',
       schedule: { kind: 'at', at: new Date(T0).toISOString() },
@@ -66,7 +51,7 @@ describe('a cron run cut short by a crash', () => {
       action: { kind: 'agent', message: 'hourly' },
     });
     await before.close();
-    const store = createSqliteStore({ path });
+    const store = createSqliteStore({ path: join(dir, `${name}.db`) });
     for (const job of [once, hourly]) {
       const sessionKey = `cron:${job.id}`;
       await store.sessions.ensure({ key: sessionKey, kind: 'webchat', createdAtMs: T0 });
@@ -97,7 +82,7 @@ describe('a cron run cut short by a crash', () => {
     }
     await store.close();
     clock.advance(60 * S);
-    const core = await createGatewayCore({ ...options, store: createSqliteStore({ path }) });
+    const core = await start();
     await core.cron.settled();
     return { core, clock, once: once.id, hourly: hourly.id };
   }

@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeOpenAi } from '@openclaw/test-fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigManager } from '../src/config/config-manager.ts';
-import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
-import { createSilentLogger } from '../src/logging/logger.ts';
-import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import type { GatewayCore } from '../src/gateway-core.ts';
 import { ManualClock } from '../src/util/clock.ts';
+import { cronCore } from './cron-core.ts';
 import { referenceSubErrors } from './reference-oracle.ts';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
@@ -28,20 +26,7 @@ describe('a cron run failed by the model provider', () => {
   beforeAll(async () => {
     fake = await FakeOpenAi.start({ reply: () => ['done'] });
     dir = await mkdtemp(join(tmpdir(), 'oc-cron-model-retry-'));
-    core = await createGatewayCore({
-      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {
-        agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: fake.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        },
-      }),
-      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
-      log: createSilentLogger(),
-      version: '0.0.0-test',
-      secrets: () => ({ token: 'x'.repeat(20) }),
-      clock,
-      cronTimers: false,
-    });
+    core = await cronCore(dir, { model: { baseUrl: fake.baseUrl, name: 'main-model' }, clock });
   });
   afterAll(async () => {
     await core?.close();

@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventPayload } from '@openclaw/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigManager } from '../src/config/config-manager.ts';
-import { createGatewayCore, type GatewayCore } from '../src/gateway-core.ts';
-import { createSilentLogger } from '../src/logging/logger.ts';
-import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import type { GatewayCore } from '../src/gateway-core.ts';
 import { ManualClock } from '../src/util/clock.ts';
+import { cronCore } from './cron-core.ts';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 
@@ -21,15 +19,7 @@ describe('cron with an injected clock', () => {
     dir: string,
     clock: ManualClock,
   ): Promise<{ core: GatewayCore; events: EventPayload<'cron'>[] }> {
-    const core = await createGatewayCore({
-      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {}),
-      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
-      log: createSilentLogger(),
-      version: '0.0.0-test',
-      secrets: () => ({ token: 'x'.repeat(20) }),
-      clock,
-      cronTimers: false,
-    });
+    const core = await cronCore(dir, { clock });
     const events: EventPayload<'cron'>[] = [];
     core.bus.tap((event, payload) => {
       if (event === 'cron') events.push(payload as EventPayload<'cron'>);

@@ -10,10 +10,8 @@ import {
 } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, messageText, type ScriptedTurn } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigManager } from '../src/config/config-manager.ts';
-import { createGatewayCore } from '../src/gateway-core.ts';
-import { createSilentLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { cronCore } from './cron-core.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors } from './reference-oracle.ts';
 
@@ -654,19 +652,7 @@ describe('a turn cut short by a restart (issue 19)', () => {
     });
     await store.close();
 
-    const core = await createGatewayCore({
-      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {
-        agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: fake.baseUrl, model: 'test-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        },
-      }),
-      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
-      log: createSilentLogger(),
-      version: '0.0.0-test',
-      secrets: () => ({ token: 'x'.repeat(20) }),
-      cronTimers: false,
-    });
+    const core = await cronCore(dir, { model: { baseUrl: fake.baseUrl, name: 'test-model' } });
     cleanup.push(() => core.close());
     await core.start();
     expect(await core.sessions.wait('run-x', 10_000)).toMatchObject({

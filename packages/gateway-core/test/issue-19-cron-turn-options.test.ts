@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { GatewayRequestError } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, messageText } from '@openclaw/test-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigManager } from '../src/config/config-manager.ts';
-import { createGatewayCore } from '../src/gateway-core.ts';
-import { createSilentLogger } from '../src/logging/logger.ts';
 import { createSqliteStore } from '../src/store/sqlite-store.ts';
+import { cronCore } from './cron-core.ts';
 import { eventually, type Harness, startHarness } from './harness.ts';
 import { referenceErrors, referenceSubErrors } from './reference-oracle.ts';
 
@@ -240,19 +238,7 @@ describe("a job's run cut short by a restart", () => {
       turn: { model: 'openai-compatible/job-model', toolsAllow: ['sessions'] },
     });
     await store.close();
-    const core = await createGatewayCore({
-      config: ConfigManager.fromObject(join(dir, 'openclaw.json'), {
-        agent: {
-          backend: 'openai-compatible',
-          openai: { baseUrl: fake.baseUrl, model: 'main-model', apiKeyEnv: 'OC_TEST_NO_KEY' },
-        },
-      }),
-      store: createSqliteStore({ path: join(dir, 'gateway.db') }),
-      log: createSilentLogger(),
-      version: '0.0.0-test',
-      secrets: () => ({ token: 'x'.repeat(20) }),
-      cronTimers: false,
-    });
+    const core = await cronCore(dir, { model: { baseUrl: fake.baseUrl, name: 'main-model' } });
     cleanup.push(() => core.close());
     await core.start();
     expect(await core.sessions.wait('run-cron', 10_000)).toMatchObject({
