@@ -2,8 +2,8 @@
 // OpenAI-compatible fake: a message that is only `/think` or `/reasoning` sets the session's level
 // and is answered without a model turn; inline they apply to their message only; a group member
 // the account does not list is not authorised (directives stay text, reasoning stays hidden).
-// The session commands `/reset`, `/new`, `/model`, `/stop`, `/compact` and `/whoami` go the same
-// way; with commands.ownerAllowFrom set, only the owners it names (`tg:` as `telegram:`) use them.
+// The session commands `/reset`, `/new`, `/model`, `/stop` (and a plain stop word), `/compact` and
+// `/whoami` go the same way; with commands.ownerAllowFrom set, only the owners it names (`tg:` as `telegram:`) use them.
 import { rm } from 'node:fs/promises';
 import type { EventPayload } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
@@ -45,11 +45,13 @@ describe('chat directives on Telegram', () => {
           fallbacks: ['local/llama'],
           providers: { local: { api: 'openai-compatible', baseUrl: llm.baseUrl } },
           reasoningDefault: 'on',
+          // A recent tail small enough for a few short messages to be compacted.
+          compaction: { keepRecentTokens: 20 },
         },
         channels: {
           telegram: tg.account({
             dmPolicy: 'allowlist',
-            allowFrom: ['6601', '6603', '6604', '6605', '6606'],
+            allowFrom: ['6601', '6603', '6604', '6605', '6606', '6607'],
             groupPolicy: 'open',
             requireMention: false,
           }),
@@ -223,6 +225,37 @@ describe('chat directives on Telegram', () => {
     expect(sent().at(-1)).toBe(
       '🧭 Identity\nChannel: telegram\nUser id: 6606\nUsername: @ed\nAllowFrom: 6606',
     );
+  }, 60_000);
+
+  it('a plain stop word from a listed sender aborts the held model turn as /stop does; from an unlisted group member it is text', async () => {
+    const sent = () => tg.sentTexts('6607').filter((t) => !t.startsWith('Thinking'));
+    const say = (text: string) =>
+      tg.pushMessage({ chatId: 6607, from: { id: 6607, first_name: 'Flo' }, text });
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    await say('slow');
+    await llm.waitForRequests(before + 1, 30_000);
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6607'))!.key;
+    let runId: string | undefined;
+    await eventually(async () => {
+      runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
+      return runId !== undefined;
+    });
+    await say('Stop!');
+    await eventually(() => sent().includes('⚙️ Agent was aborted.'), 30_000);
+    expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+      status: 'aborted',
+    });
+    release();
+    await tg.pushMessage({
+      chatId: -7001,
+      chatType: 'group',
+      from: { id: 6602, first_name: 'u6602' },
+      text: 'stop',
+    });
+    await eventually(() => tg.sentTexts('-7001').includes('re: stop'), 30_000);
+    expect(sent()).toEqual(['⚙️ Agent was aborted.']);
+    expect(llm.requests.slice(before).map(lastUser)).toEqual(['slow', 'stop']);
   }, 60_000);
 
   // Last: the owners it sets stay for the rest of the file.
