@@ -46,7 +46,7 @@ describe('chat directives on Telegram', () => {
           providers: { local: { api: 'openai-compatible', baseUrl: llm.baseUrl } },
           reasoningDefault: 'on',
           // A recent tail small enough for a few short messages to be compacted.
-          compaction: { keepRecentTokens: 20 },
+          compaction: { keepRecentTokens: 12 },
         },
         channels: {
           telegram: tg.account({
@@ -206,21 +206,55 @@ describe('chat directives on Telegram', () => {
     expect(sent()).toEqual(['⚙️ Agent was aborted.', '⚙️ Agent was aborted.', 're: after']);
   }, 60_000);
 
-  it('/compact <instructions> summarises the older messages through the model with those instructions; /whoami shows the sender', async () => {
+  it('/compact <instructions> stops the running turn, then summarises the older messages through the model with those instructions; /whoami shows the sender', async () => {
     const sent = () => tg.sentTexts('6606');
     const say = async (text: string, expected: (t: string) => boolean) => {
       await tg.pushMessage({ chatId: 6606, from: { id: 6606, first_name: 'Ed', username: 'ed' }, text });
       await eventually(() => sent().some(expected), 30_000);
     };
     for (const word of ['one', 'two', 'three']) await say(word, (t) => t === `re: ${word}`);
-    await say('/compact keep the numbers', (t) => t.startsWith('⚙️ Compacted ('));
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6606'))!.key;
+    // A turn still running is stopped first, as the reference's /compact does.
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    let runId: string | undefined;
+    try {
+      await tg.pushMessage({
+        chatId: 6606,
+        from: { id: 6606, first_name: 'Ed', username: 'ed' },
+        text: 'slow',
+      });
+      await llm.waitForRequests(before + 1, 30_000);
+      await eventually(async () => {
+        runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
+        return runId !== undefined;
+      });
+      await tg.pushMessage({
+        chatId: 6606,
+        from: { id: 6606, first_name: 'Ed', username: 'ed' },
+        text: '/compact keep the numbers',
+      });
+      expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+        status: 'aborted',
+      });
+    } finally {
+      // The summary call comes after the stop; the fake holds it too until now.
+      release();
+    }
+    await eventually(() => sent().some((t) => t.startsWith('⚙️ Compacted (')), 30_000);
+    expect(sent()).not.toContain('re: slow');
     const summary = llm.requests.at(-1)!;
     expect(messageText(summary.messages[0]!)).toMatch(/^You compact a conversation/);
     expect(messageText(summary.messages[0]!)).toContain('keep the numbers');
     expect(lastUser(summary)).toMatch(/^Conversation:\nuser: one\n/);
     expect(sent().at(-1)).toMatch(/^⚙️ Compacted \(\d+ → \d+\) • Context \d+\/32k \(\d+%\)$/);
-    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6606'))!.key;
-    expect((await op.request('sessions.describe', { key })).session?.messageCount).toBe(4);
+    // The tail within 12 tokens, counted once the stopped turn had ended: its empty aborted answer
+    // (4), `slow` (5) and `re: three` (7); not the fixed newest 4.
+    expect((await op.request('chat.history', { sessionKey: key })).messages.map(messageText)).toEqual([
+      're: three',
+      'slow',
+      '',
+    ]);
     await say('/whoami', (t) => t.startsWith('🧭'));
     expect(sent().at(-1)).toBe(
       '🧭 Identity\nChannel: telegram\nUser id: 6606\nUsername: @ed\nAllowFrom: 6606',
@@ -241,12 +275,16 @@ describe('chat directives on Telegram', () => {
       runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
       return runId !== undefined;
     });
-    await say('Stop!');
-    await eventually(() => sent().includes('⚙️ Agent was aborted.'), 30_000);
-    expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
-      status: 'aborted',
-    });
-    release();
+    try {
+      await say('Stop!');
+      await eventually(() => sent().includes('⚙️ Agent was aborted.'), 30_000);
+      expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+        status: 'aborted',
+      });
+    } finally {
+      // Held no longer either way, so a failure here leaves the later cases their model.
+      release();
+    }
     await tg.pushMessage({
       chatId: -7001,
       chatType: 'group',
