@@ -250,7 +250,7 @@ describe('chat directives on Telegram', () => {
     expect(sent().at(-1)).toMatch(/^⚙️ Compacted \(\d+ → \d+\) • Context \d+\/32k \(\d+%\)$/);
     // The tail within 12 tokens, counted once the stopped turn had ended: its empty aborted answer
     // (4), `slow` (5) and `re: three` (7); not the fixed newest 4.
-    expect((await op.request('chat.history', { sessionKey: key })).messages.map(messageText)).toEqual([
+    expect((await op.request('chat.history', { sessionKey: key })).messages.map((m) => m.text)).toEqual([
       're: three',
       'slow',
       '',
