@@ -8,7 +8,7 @@ import { importReferenceConfig } from './config-import.ts';
 const legacyRoster = `{
   agents: {
     defaults: { model: { primary: "local/qwen3" }, heartbeat: { every: "30m" }, thinkingDefault: "x-high",
-      reasoningDefault: "stream" },
+      reasoningDefault: "stream", compaction: { keepRecentTokens: 8000, reserveTokens: 4000 } },
     list: [
       { id: "home", default: true, name: "Home", workspace: "~/.openclaw/workspace-home", thinkingDefault: "low",
         reasoningDefault: "on" },
@@ -57,6 +57,8 @@ describe('config import: agents and bindings of a reference config', () => {
     // Thinking defaults by the names here; one that names no level here is dropped with why.
     expect(cfg.agent.thinkingDefault).toBe('xhigh');
     expect(cfg.agent.reasoningDefault).toBe('stream');
+    // The tail /compact keeps carries; the reference's other compaction settings have none here.
+    expect(cfg.agent.compaction).toEqual({ keepRecentTokens: 8000 });
     expect(cfg.bindings).toEqual([
       { agentId: 'work', comment: 'the work account', match: { channel: 'whatsapp', accountId: 'biz' } },
       { agentId: 'work', match: { channel: 'discord', guildId: '123', roles: ['9'] } },
@@ -69,6 +71,7 @@ describe('config import: agents and bindings of a reference config', () => {
     const dropped = Object.fromEntries(r.dropped.map((d) => [d.from, d.why]));
     expect(dropped).toMatchObject({
       'agents.list.0.default': expect.stringMatching(/main answers/),
+      'agents.defaults.compaction.reserveTokens': expect.stringMatching(/only keepRecentTokens/),
       'agents.list.2.thinkingDefault': expect.stringMatching(/not a thinking level here/),
       'agents.list.2.reasoningDefault': expect.stringMatching(/not a reasoning visibility/),
       'agents.list.0.workspace': expect.stringMatching(/SYSTEM\.md/),

@@ -171,6 +171,18 @@ export function importReferenceConfig(ref: Obj): ImportResult {
     const level = importReasoningDefault(refDefaults.reasoningDefault, from, drop);
     if (level) put('agent.reasoningDefault', level, from);
   }
+  if (refDefaults.compaction !== undefined) {
+    const c = isObj(refDefaults.compaction) ? refDefaults.compaction : {};
+    if (!isObj(refDefaults.compaction)) drop('agents.defaults.compaction', 'not an object');
+    for (const [k, v] of Object.entries(c)) {
+      const from = `agents.defaults.compaction.${k}`;
+      if (k !== 'keepRecentTokens')
+        drop(from, 'no such compaction setting here: only keepRecentTokens (the tail /compact keeps)');
+      else if (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+        put('agent.compaction.keepRecentTokens', v, from);
+      else drop(from, 'not a whole number of tokens');
+    }
+  }
 
   // A carried value that is not valid here is dropped with the reason, rather than writing a
   // file the gateway would refuse; each round removes one offending key.
@@ -352,7 +364,7 @@ function importAgent(ref: Obj, put: Put, drop: Drop): string | undefined {
   const primary = defaultModelOf(ref);
   if (agents && isObj(agents.defaults)) {
     for (const k of Object.keys(agents.defaults)) {
-      if (!['model', 'heartbeat', 'thinkingDefault', 'reasoningDefault'].includes(k))
+      if (!['model', 'heartbeat', 'thinkingDefault', 'reasoningDefault', 'compaction'].includes(k))
         drop(`agents.defaults.${k}`, 'no such agent setting here');
     }
   }

@@ -2,8 +2,8 @@
 // OpenAI-compatible fake: a message that is only `/think` or `/reasoning` sets the session's level
 // and is answered without a model turn; inline they apply to their message only; a group member
 // the account does not list is not authorised (directives stay text, reasoning stays hidden).
-// The session commands `/reset`, `/new`, `/model`, `/stop`, `/compact` and `/whoami` go the same
-// way; with commands.ownerAllowFrom set, only the owners it names (`tg:` as `telegram:`) use them.
+// The session commands `/reset`, `/new`, `/model`, `/stop` (and a plain stop word), `/compact` and
+// `/whoami` go the same way; with commands.ownerAllowFrom set, only the owners it names (`tg:` as `telegram:`) use them.
 import { rm } from 'node:fs/promises';
 import type { EventPayload } from '@openclaw/protocol';
 import { type ChatRequest, FakeOpenAi, FakeTelegram, messageText } from '@openclaw/test-fakes';
@@ -45,11 +45,13 @@ describe('chat directives on Telegram', () => {
           fallbacks: ['local/llama'],
           providers: { local: { api: 'openai-compatible', baseUrl: llm.baseUrl } },
           reasoningDefault: 'on',
+          // A recent tail small enough for a few short messages to be compacted.
+          compaction: { keepRecentTokens: 12 },
         },
         channels: {
           telegram: tg.account({
             dmPolicy: 'allowlist',
-            allowFrom: ['6601', '6603', '6604', '6605', '6606'],
+            allowFrom: ['6601', '6603', '6604', '6605', '6606', '6607'],
             groupPolicy: 'open',
             requireMention: false,
           }),
@@ -204,25 +206,94 @@ describe('chat directives on Telegram', () => {
     expect(sent()).toEqual(['⚙️ Agent was aborted.', '⚙️ Agent was aborted.', 're: after']);
   }, 60_000);
 
-  it('/compact <instructions> summarises the older messages through the model with those instructions; /whoami shows the sender', async () => {
+  it('/compact <instructions> stops the running turn, then summarises the older messages through the model with those instructions; /whoami shows the sender', async () => {
     const sent = () => tg.sentTexts('6606');
     const say = async (text: string, expected: (t: string) => boolean) => {
       await tg.pushMessage({ chatId: 6606, from: { id: 6606, first_name: 'Ed', username: 'ed' }, text });
       await eventually(() => sent().some(expected), 30_000);
     };
     for (const word of ['one', 'two', 'three']) await say(word, (t) => t === `re: ${word}`);
-    await say('/compact keep the numbers', (t) => t.startsWith('⚙️ Compacted ('));
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6606'))!.key;
+    // A turn still running is stopped first, as the reference's /compact does.
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    let runId: string | undefined;
+    try {
+      await tg.pushMessage({
+        chatId: 6606,
+        from: { id: 6606, first_name: 'Ed', username: 'ed' },
+        text: 'slow',
+      });
+      await llm.waitForRequests(before + 1, 30_000);
+      await eventually(async () => {
+        runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
+        return runId !== undefined;
+      });
+      await tg.pushMessage({
+        chatId: 6606,
+        from: { id: 6606, first_name: 'Ed', username: 'ed' },
+        text: '/compact keep the numbers',
+      });
+      expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+        status: 'aborted',
+      });
+    } finally {
+      // The summary call comes after the stop; the fake holds it too until now.
+      release();
+    }
+    await eventually(() => sent().some((t) => t.startsWith('⚙️ Compacted (')), 30_000);
+    expect(sent()).not.toContain('re: slow');
     const summary = llm.requests.at(-1)!;
     expect(messageText(summary.messages[0]!)).toMatch(/^You compact a conversation/);
     expect(messageText(summary.messages[0]!)).toContain('keep the numbers');
     expect(lastUser(summary)).toMatch(/^Conversation:\nuser: one\n/);
     expect(sent().at(-1)).toMatch(/^⚙️ Compacted \(\d+ → \d+\) • Context \d+\/32k \(\d+%\)$/);
-    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6606'))!.key;
-    expect((await op.request('sessions.describe', { key })).session?.messageCount).toBe(4);
+    // The tail within 12 tokens, counted once the stopped turn had ended: its empty aborted answer
+    // (4), `slow` (5) and `re: three` (7); not the fixed newest 4.
+    expect((await op.request('chat.history', { sessionKey: key })).messages.map((m) => m.text)).toEqual([
+      're: three',
+      'slow',
+      '',
+    ]);
     await say('/whoami', (t) => t.startsWith('🧭'));
     expect(sent().at(-1)).toBe(
       '🧭 Identity\nChannel: telegram\nUser id: 6606\nUsername: @ed\nAllowFrom: 6606',
     );
+  }, 60_000);
+
+  it('a plain stop word from a listed sender aborts the held model turn as /stop does; from an unlisted group member it is text', async () => {
+    const sent = () => tg.sentTexts('6607').filter((t) => !t.startsWith('Thinking'));
+    const say = (text: string) =>
+      tg.pushMessage({ chatId: 6607, from: { id: 6607, first_name: 'Flo' }, text });
+    const before = llm.requests.length;
+    const release = llm.hold(before + 1);
+    await say('slow');
+    await llm.waitForRequests(before + 1, 30_000);
+    const key = (await op.request('sessions.list', {})).sessions.find((s) => s.key.includes('6607'))!.key;
+    let runId: string | undefined;
+    await eventually(async () => {
+      runId = (await op.request('sessions.describe', { key })).session?.activeRunId;
+      return runId !== undefined;
+    });
+    try {
+      await say('Stop!');
+      await eventually(() => sent().includes('⚙️ Agent was aborted.'), 30_000);
+      expect(await op.request('agent.wait', { runId: runId!, timeoutMs: 10_000 })).toMatchObject({
+        status: 'aborted',
+      });
+    } finally {
+      // Held no longer either way, so a failure here leaves the later cases their model.
+      release();
+    }
+    await tg.pushMessage({
+      chatId: -7001,
+      chatType: 'group',
+      from: { id: 6602, first_name: 'u6602' },
+      text: 'stop',
+    });
+    await eventually(() => tg.sentTexts('-7001').includes('re: stop'), 30_000);
+    expect(sent()).toEqual(['⚙️ Agent was aborted.']);
+    expect(llm.requests.slice(before).map(lastUser)).toEqual(['slow', 'stop']);
   }, 60_000);
 
   // Last: the owners it sets stay for the rest of the file.

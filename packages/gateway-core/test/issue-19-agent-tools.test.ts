@@ -723,6 +723,25 @@ describe('context within a budget, compaction (issue 19)', () => {
     expect(history.messages).toHaveLength(12);
   });
 
+  it('sessions.compact without maxLines keeps the newest messages within agent.compaction.keepRecentTokens', async () => {
+    const { op } = await setup(summarising, { compaction: { keepRecentTokens: 300 }, tools: { allow: [] } });
+    for (let i = 1; i <= 3; i++)
+      await op.request('agent.wait', {
+        runId: (await op.request('agent', { message: `q${i}`, sessionKey: 'c-3', idempotencyKey: `t${i}` }))
+          .runId,
+        timeoutMs: 10_000,
+      });
+    // About 244 tokens an answer, 5 a question: the newest answer, q3 and the answer before reach 300.
+    const r = await op.request('sessions.compact', { key: 'c-3' });
+    expect(r).toMatchObject({ removedMessages: 3, keptMessages: 3, summarized: true });
+    const history = await op.request('chat.history', { sessionKey: 'c-3' });
+    expect(history.messages.map((m) => (m as { role: string }).role)).toEqual([
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+  });
+
   it('sessions.compact summarises what it removes; the next turn carries the summary', async () => {
     const { fake, op } = await setup(summarising, { tools: { allow: [] } });
     for (let i = 1; i <= 3; i++)

@@ -34,3 +34,20 @@ export function fitHistory(
   if (used <= budget) cut = 0;
   return { keep: history.slice(cut), older: history.slice(0, cut) };
 }
+
+/**
+ * How many of the newest turns a manual compaction keeps: a tail of about `budget` tokens (the
+ * reference's keepRecentTokens), cut where the budget runs out but never before a tool result, so
+ * a tool call stays with its results (the cut moves to the next message that is no result).
+ */
+export function recentTailCount(history: readonly HistoryTurn[], budget: number): number {
+  let used = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    used += turnTokens(history[i]!);
+    if (used < budget) continue;
+    let cut = i;
+    while (cut < history.length && history[cut]!.role === 'toolResult') cut++;
+    return history.length - cut;
+  }
+  return history.length;
+}

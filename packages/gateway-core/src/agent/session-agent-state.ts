@@ -2,7 +2,7 @@ import type { HistoryTurn } from '../sessions/responder.ts';
 import type { ModelCallUsage, Store } from '../store/types.ts';
 import type { UsageLedger } from '../usage/usage-ledger.ts';
 import { newUuid } from '../util/ids.ts';
-import { estimateTokens, fitHistory, turnTokens } from './context-budget.ts';
+import { estimateTokens, fitHistory, recentTailCount, turnTokens } from './context-budget.ts';
 import { ECHO_MODEL_REF, type ModelRegistry } from './model-registry.ts';
 import type { SessionCompactor } from './session-compactor.ts';
 import { SESSION_MODEL_KV_PREFIX, sessionModel, setSessionModel } from './session-model.ts';
@@ -95,6 +95,13 @@ export function sessionAgentState(d: {
         .filter((m) => !summary || m.seq > summary.throughSeq)
         .reduce((sum, m) => sum + turnTokens(m), summary ? estimateTokens(summary.text) : 0);
       return { tokens, window: d.compactor.contextTokens(model) };
+    },
+    /** How many of the newest messages a manual compaction keeps (see recentTailCount). */
+    async recentTail(key: string): Promise<number> {
+      const rec = await d.store.sessions.get(key);
+      if (!rec?.messageCount) return 0;
+      const messages = await d.store.sessions.history(key, { limit: rec.messageCount });
+      return recentTailCount(messages, d.compactor.keepRecentTokens());
     },
     setModel(key: string, model: string | null): Promise<void> {
       return setSessionModel(d.store.kv, key, model);

@@ -66,6 +66,11 @@ export class SessionCompactor {
     return a.contextTokensByModel[modelRef] ?? a.contextTokens;
   }
 
+  /** The token budget of the recent tail a manual compaction keeps (`agent.compaction.keepRecentTokens`). */
+  keepRecentTokens(): number {
+    return this.#o.config().compaction.keepRecentTokens;
+  }
+
   /**
    * Summarise `turns` (with the session's earlier summary) using the first of `candidates` that
    * answers, and store the result as covering everything through `throughSeq`.

@@ -17,7 +17,7 @@ import type { InboundEnvelope } from './sdk/types.ts';
 const KEY = 'agent:main:telegram:dm:1';
 const NEW = 'Started a new session: the earlier conversation is cleared.';
 
-async function setup() {
+async function setup(keepRecentTokens = 20_000) {
   const store = createMemoryStore();
   const levels = sessionThinkingState({
     kv: store.kv,
@@ -30,7 +30,7 @@ async function setup() {
   const changed: string[] = [];
   let running: string | undefined;
   const cfg = coreAccountConfig();
-  const agent = () => defaultConfig().agent;
+  const agent = () => ({ ...defaultConfig().agent, compaction: { keepRecentTokens } });
   const models = new ModelRegistry({ config: agent });
   const compactor = new SessionCompactor({ kv: store.kv, models, config: agent, log: createSilentLogger() });
   // The agent's real state beside a session (what a reset forgets, what it keeps).
@@ -225,8 +225,29 @@ describe('chat commands', () => {
     expect(t.aborted).toEqual([KEY, KEY, KEY]);
   });
 
-  it('/compact summarises and removes all but the newest messages, as sessions.compact does, and reports the context', async () => {
+  it('a message that is only a stop word stops the turn as /stop does (any case, spacing, trailing punctuation, other languages)', async () => {
     const t = await setup();
+    for (const word of [
+      'stop',
+      'STOP!',
+      ' Please   stop. ',
+      'esc',
+      'abort',
+      'Stop don’t do anything',
+      'стоп',
+      '停止。',
+      '/stop.',
+    ])
+      expect(await t.say(word)).toEqual({ answer: '⚙️ Agent was aborted.', sessionKey: KEY });
+    expect(t.aborted).toHaveLength(9);
+    // Anything more is text for the model; from a sender who may not command, a stop word is text too.
+    expect(await t.say('stop that')).toMatchObject({ env: { text: 'stop that' } });
+    expect(await t.say('stop', { sender: '2' })).toMatchObject({ env: { text: 'stop' } });
+    expect(t.aborted).toHaveLength(9);
+  });
+
+  it('/compact stops the running turn first, summarises all but a recent tail of keepRecentTokens and reports the context', async () => {
+    const t = await setup(300);
     expect((await t.say('/compact')).answer).toBe(
       '⚙️ Compaction skipped: nothing compactable in this session yet • Context 12/32k (0%)',
     );
@@ -239,11 +260,31 @@ describe('chat commands', () => {
         ts: 1,
       });
     t.changed.length = 0;
+    t.stopped.length = 0;
+    t.run('run-1');
     expect((await t.say('/compact focus on the plan')).answer).toBe(
-      '⚙️ Compacted (636 → 416) • Context 416/32k (1%)',
+      '⚙️ Compacted (636 → 312) • Context 312/32k (1%)',
     );
-    expect(await t.count()).toBe(4);
+    // 104 tokens a message: the newest three reach the 300-token budget, and stay.
+    expect(await t.count()).toBe(3);
+    expect(t.stopped).toEqual([KEY]);
+    expect((await t.say('/status')).answer).toContain('Idle.');
     expect(t.changed).toEqual([`compact:${KEY}`]);
+  });
+
+  it('/compact never keeps a tool result without the call it answers: the cut moves past the results', async () => {
+    const t = await setup(150);
+    const add = (id: string, role: 'user' | 'assistant' | 'toolResult', text: string, more = {}) =>
+      t.store.sessions.append({ sessionKey: KEY, id, role, text, ts: 1, ...more });
+    await add('u', 'user', 'look it up');
+    await add('a', 'assistant', '', { toolCalls: [{ id: 'c1', name: 'search', args: { q: 'x' } }] });
+    await add('r1', 'toolResult', 'y'.repeat(400), { toolName: 'search' });
+    await add('r2', 'toolResult', 'z'.repeat(200), { toolName: 'search' });
+    await add('f', 'assistant', 'found it');
+    // The budget runs out on the first result: the tail starts after both results, at the answer.
+    await t.say('/compact');
+    const left = await t.store.sessions.history(KEY, { limit: 10 });
+    expect(left.map((m) => m.text)).toEqual(['found it']);
   });
 
   it('/help and /commands list only what is served here; /whoami and /id show the sender as the reference does', async () => {

@@ -8,6 +8,7 @@ import {
 } from './chat-command-answers.ts';
 import type { InboundEnvelope } from './sdk/types.ts';
 import type { SessionLevels } from './session-levels.ts';
+import { isStopTrigger } from './stop-triggers.ts';
 
 /** A session as the chat commands see and change it (wired from the session methods' parts). */
 export interface SessionCommands {
@@ -49,9 +50,11 @@ const ALIASES: Record<string, ChatCommand['name']> = { models: 'model', id: 'who
 /**
  * The command a message starts with (`/new`, `/reset`, `/model`, `/models`, `/status`, `/stop`,
  * `/compact`, `/help`, `/commands`, `/whoami`, `/id`; any case, a Telegram `@bot` suffix and a
- * colon before the argument allowed), or undefined.
+ * colon before the argument allowed), or undefined. A message that is only a stop word (`stop`,
+ * `abort`, `esc`, … see isStopTrigger) is `/stop`, as in the reference.
  */
 export function parseChatCommand(text: string): ChatCommand | undefined {
+  if (isStopTrigger(text)) return { name: 'stop', arg: '' };
   const m =
     /^\s*\/(new|reset|models?|status|stop|compact|help|commands|whoami|id)(?:@\w+)?(?=$|\s|:)\s*:?\s*([\s\S]*)$/i.exec(
       text,

@@ -24,6 +24,8 @@ export interface SessionsDeps {
   agentState?: {
     /** Summarise what a trim to the newest `keep` messages removes; false when nothing was summarised. */
     summarize(key: string, keep: number): Promise<boolean>;
+    /** How many of the newest messages a compaction without maxLines keeps (agent.compaction.keepRecentTokens). */
+    recentTail(key: string): Promise<number>;
     /** The model the session answers with (`provider/model`), or null for the default. */
     setModel(key: string, model: string | null): Promise<void>;
     /** Forget what a reset clears (summary, model, token figures; the levels stay). */
@@ -151,7 +153,8 @@ export function createSessionsHandlers(d: SessionsDeps): FamilyHandlers<typeof s
           changed: (k) => feed.sessionChanged(k, 'compact'),
         },
         key,
-        maxLines ?? 100,
+        // Without maxLines, a recent tail by tokens, as `/compact` keeps (and the reference's model compaction).
+        maxLines ?? (d.agentState ? await d.agentState.recentTail(key) : 100),
       );
       if (!done) throw unknownSession(key);
       return {

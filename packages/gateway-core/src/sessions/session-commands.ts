@@ -9,15 +9,10 @@ import { resetSession } from './session-reset.ts';
 import type { SessionRouter } from './session-router.ts';
 
 /**
- * How many of the newest messages `/compact` leaves in the transcript (the last exchange or two);
- * the rest go into the summary. The reference keeps a recent tail by tokens instead.
- */
-export const CHAT_COMPACT_KEEP = 4;
-
-/**
  * The chat commands' view of sessions, built from what the session methods use: `/new` and
  * `/reset` go through resetSession like sessions.reset, `/compact` through compactSession like
- * sessions.compact, `/stop` aborts as chat.abort does, `/model` sets the model sessions.patch
+ * sessions.compact (after stopping the session's turns, as the reference's does; keeping a recent
+ * tail of `agent.compaction.keepRecentTokens`), `/stop` aborts as chat.abort does, `/model` sets the model sessions.patch
  * sets (only one of the agent's configured models: its default and fallbacks).
  */
 export function sessionCommands(d: {
@@ -31,6 +26,8 @@ export function sessionCommands(d: {
     /** What a reset forgets (not the session's levels). */
     reset(key: string): Promise<void>;
     summarize(key: string, keep: number, instructions?: string): Promise<boolean>;
+    /** How many of the newest messages a manual compaction keeps. */
+    recentTail(key: string): Promise<number>;
     /** The session's context as its next turn would carry it (estimated tokens), and its model's window. */
     context(key: string): Promise<{ tokens: number; window: number }>;
   };
@@ -57,6 +54,8 @@ export function sessionCommands(d: {
     setModel: (key, ref) => d.agentState.setModel(key, ref),
     stop: (key) => d.sessions().abort(key),
     async compact(key, instructions) {
+      // A turn still running would write into what is being summarised and cut.
+      await d.sessions().stopRuns(key);
       const before = await d.agentState.context(key);
       const done = await compactSession(
         {
@@ -65,7 +64,7 @@ export function sessionCommands(d: {
           changed: (k) => d.feed.sessionChanged(k, 'compact'),
         },
         key,
-        CHAT_COMPACT_KEEP,
+        await d.agentState.recentTail(key),
         instructions,
       );
       const after = await d.agentState.context(key);

@@ -431,6 +431,17 @@ export const AgentSection = Type.Object(
       default: {},
       description: 'The context window of particular models, by `provider/model`; others use contextTokens.',
     }),
+    compaction: Type.Object(
+      {
+        keepRecentTokens: Type.Integer({
+          minimum: 0,
+          default: 20_000,
+          description:
+            'How many tokens of the newest messages a manual compaction (`/compact`, `sessions.compact` without maxLines) keeps as they are (estimated at four characters a token); older ones are summarised, then removed. The cut never falls between a tool call and its results. The reference: agents.defaults.compaction.keepRecentTokens.',
+        }),
+      },
+      { additionalProperties: false, default: {}, description: 'How a session is compacted.' },
+    ),
     ackReaction: Type.Optional(
       Type.String({
         minLength: 1,

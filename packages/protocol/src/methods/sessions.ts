@@ -277,7 +277,13 @@ export const sessionsCompact = defineMethod({
     {
       key: Key,
       agentId: AgentIdParam,
-      maxLines: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages to keep (default 100).' })),
+      maxLines: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          description:
+            'Messages to keep. Absent: the newest messages within agent.compaction.keepRecentTokens tokens (a tool call kept with its results).',
+        }),
+      ),
     },
     { $id: 'SessionsCompactParams', description: 'Which session.' },
   ),
