@@ -230,11 +230,15 @@ export function createChannels(deps: ChannelsDeps): Channels {
       ? chatDirectives({
           access,
           levels: deps.sessionLevels,
-          owners: (channel) =>
-            ownersOn(channel, deps.ownerAllowFrom?.(), {
+          // Read per message; with no owners configured (the common case) nothing else is built.
+          owners: (channel) => {
+            const entries = deps.ownerAllowFrom?.();
+            if (!entries?.length) return [];
+            return ownersOn(channel, entries, {
               channels: table.providers.map((p) => p.id),
               normalize: (id) => table.provider(channel)?.normalizeSenderId?.(id) ?? id,
-            }),
+            });
+          },
           sessionKeyOf: (env) => (deps.chatSessionKey ?? plainChatKey)(routedChatOf(env)),
           // A chat's first message may be a directive: its session exists from then on, as after a message.
           ensureSession: async (key, env) => {

@@ -34,21 +34,21 @@ const wildcard = (id: string) => !id || id === '*' || id.endsWith(':*');
  */
 export function parseOwnerEntry(
   raw: string | number,
-  channels: Iterable<string> = [],
+  channels: readonly string[] = [],
 ): OwnerEntry | undefined {
   const text = String(raw).trim();
   if (wildcard(text)) return undefined;
   const at = text.indexOf(':');
   const word = at > 0 ? text.slice(0, at).trim().toLowerCase() : '';
   const name = CHANNEL_ALIASES[word] ?? word;
-  if (!name || !(KNOWN_CHANNELS.includes(name) || [...channels].includes(name))) return { id: text };
+  if (!name || !(KNOWN_CHANNELS.includes(name) || channels.includes(name))) return { id: text };
   const id = text.slice(at + 1).trim();
   return wildcard(id) ? undefined : { channel: name, id };
 }
 
 export interface OwnersOnOptions {
   /** Names that count as a channel besides the known ones. */
-  channels?: Iterable<string> | undefined;
+  channels?: readonly string[] | undefined;
   /** The channel's own form of a sender id (`tg:1001` → `1001`), as its allowFrom is read. */
   normalize?: ((id: string) => string) | undefined;
 }
@@ -62,10 +62,9 @@ export function ownersOn(
   entries: readonly (string | number)[] | undefined,
   o: OwnersOnOptions = {},
 ): string[] {
-  const channels = [...(o.channels ?? [])];
   const owners: string[] = [];
   for (const raw of entries ?? []) {
-    const entry = parseOwnerEntry(raw, channels);
+    const entry = parseOwnerEntry(raw, o.channels);
     if (!entry || (entry.channel !== undefined && entry.channel !== channel)) continue;
     const id = o.normalize ? o.normalize(entry.id).trim() : entry.id;
     if (!wildcard(id)) owners.push(id);
