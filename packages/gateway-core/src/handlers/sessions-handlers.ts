@@ -28,7 +28,7 @@ export interface SessionsDeps {
     recentTail(key: string): Promise<number>;
     /** The model the session answers with (`provider/model`), or null for the default. */
     setModel(key: string, model: string | null): Promise<void>;
-    /** Forget what a reset clears (summary, model, token figures; the levels stay). */
+    /** Forget what a reset clears (summary, token figures; the model and levels stay). */
     reset(key: string): Promise<void>;
     /** Forget all of it (a delete). */
     forget(key: string): Promise<void>;

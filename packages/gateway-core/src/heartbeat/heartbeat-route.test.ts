@@ -132,20 +132,8 @@ describe('resolveHeartbeatRoute: owner', () => {
 
 describe('resolveHeartbeatRoute: whether the chat is direct', () => {
   it("last and an explicit target say what their chat's session recorded, else what the chat id's form tells; nothing when neither does", async () => {
-    const chat = (
-      chatId: string,
-      chatKind: SessionRecord['chatKind'],
-      updatedAtMs: number,
-      channel = 'telegram',
-    ) => ({
-      key: `agent:main:${channel}:default:${chatId}`,
-      kind: 'channel' as const,
-      channel,
-      accountId: 'default',
-      chatId,
-      chatKind,
-      updatedAtMs,
-    });
+    const chat = (chatId: string, chatKind: SessionRecord['chatKind'], updatedAtMs: number) =>
+      chatOf('telegram', chatId, updatedAtMs, { chatKind });
     // A session's kind wins over the form (a supergroup turned DM cannot happen; the order is the point).
     const store = storeWith([chat('-5', 'group', 1), chat('7', 'group', 2), chat('8', undefined, 3)]);
     const route = (target: string, to?: string) =>
